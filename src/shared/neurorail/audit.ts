@@ -1,0 +1,119 @@
+import { z } from 'zod'
+import { CountMapSchema, JsonObjectSchema, NullableStringSchema } from './common'
+import { DateTimeSchema } from './datetime'
+import { AttemptIdSchema, JobIdSchema, MissionIdSchema, PlanIdSchema, ResourceIdSchema } from './ids'
+
+/** Audit event categories (closed on the real backend). */
+export const AUDIT_CATEGORIES = ['execution', 'governance', 'safety', 'telemetry'] as const
+export const AuditCategorySchema = z.enum(AUDIT_CATEGORIES, {
+  error: `event_category must be one of ${AUDIT_CATEGORIES.join(', ')}`
+})
+export type AuditCategory = z.infer<typeof AuditCategorySchema>
+
+/** Audit severities, lowest to highest. */
+export const AUDIT_SEVERITIES = ['info', 'warning', 'error', 'critical'] as const
+export const AuditSeveritySchema = z.enum(AUDIT_SEVERITIES, {
+  error: `severity must be one of ${AUDIT_SEVERITIES.join(', ')}`
+})
+export type AuditSeverity = z.infer<typeof AuditSeveritySchema>
+
+/** Event types the real backend's only emitter (ExecutionService) writes. */
+export const KNOWN_AUDIT_EVENT_TYPES = ['execution_start', 'execution_success', 'execution_failure'] as const
+
+/**
+ * One audit event. Response side: tolerant (plain-string IDs, naive datetimes, `details` → {}),
+ * but category and severity are closed enums on the real backend too.
+ */
+export const AuditEventSchema = z.object({
+  audit_id: z.string(),
+  timestamp: DateTimeSchema,
+  mission_id: NullableStringSchema,
+  plan_id: NullableStringSchema,
+  job_id: NullableStringSchema,
+  attempt_id: NullableStringSchema,
+  resource_uuid: NullableStringSchema,
+  event_type: z.string(),
+  event_category: AuditCategorySchema,
+  severity: AuditSeveritySchema,
+  message: z.string(),
+  details: JsonObjectSchema,
+  caused_by_agent: NullableStringSchema,
+  caused_by_event: NullableStringSchema
+})
+export type AuditEvent = z.infer<typeof AuditEventSchema>
+
+/** Bounds of `POST /audit/query` paging. */
+export const AUDIT_LIMIT_MIN = 1
+export const AUDIT_LIMIT_MAX = 1000
+export const AUDIT_LIMIT_DEFAULT = 100
+
+/** POST /audit/query body (no plan/attempt filter on the real backend). */
+export const AuditQueryRequestSchema = z.object({
+  mission_id: MissionIdSchema.nullish(),
+  job_id: JobIdSchema.nullish(),
+  event_type: z.string().min(1).nullish(),
+  event_category: AuditCategorySchema.nullish(),
+  severity: AuditSeveritySchema.nullish(),
+  start_time: DateTimeSchema.nullish(),
+  end_time: DateTimeSchema.nullish(),
+  limit: z
+    .number()
+    .int('limit must be an integer')
+    .min(AUDIT_LIMIT_MIN, `limit must be at least ${AUDIT_LIMIT_MIN}`)
+    .max(AUDIT_LIMIT_MAX, `limit must be at most ${AUDIT_LIMIT_MAX}`)
+    .default(AUDIT_LIMIT_DEFAULT),
+  offset: z.number().int('offset must be an integer').min(0, 'offset must be 0 or more').default(0)
+})
+export type AuditQueryRequest = z.infer<typeof AuditQueryRequestSchema>
+
+/** POST /audit/query response: events newest first. */
+export const AuditQueryResponseSchema = z.object({
+  events: z.array(AuditEventSchema),
+  total: z.number().int().nonnegative(),
+  limit: z.number().int(),
+  offset: z.number().int()
+})
+export type AuditQueryResponse = z.infer<typeof AuditQueryResponseSchema>
+
+/** GET /audit/mission/{mission_id}: a bare array, newest first, at most 1000. */
+export const MissionAuditResponseSchema = z.array(AuditEventSchema)
+export type MissionAuditResponse = z.infer<typeof MissionAuditResponseSchema>
+
+/** GET /audit/stats query. */
+export const AuditStatsQuerySchema = z.object({
+  start_time: DateTimeSchema.nullish(),
+  end_time: DateTimeSchema.nullish()
+})
+export type AuditStatsQuery = z.infer<typeof AuditStatsQuerySchema>
+
+/** GET /audit/stats. `time_range_start` defaults to 0001-01-01T00:00:00 on the real backend. */
+export const AuditStatsSchema = z.object({
+  total_events: z.number().int().nonnegative(),
+  events_by_category: CountMapSchema,
+  events_by_severity: CountMapSchema,
+  /** At most the top 20 types. */
+  events_by_type: CountMapSchema,
+  time_range_start: DateTimeSchema,
+  time_range_end: DateTimeSchema
+})
+export type AuditStats = z.infer<typeof AuditStatsSchema>
+
+/**
+ * POST /audit/log (our engine's extension): an AuditEvent without `audit_id`/`timestamp`, which
+ * the engine assigns. Strict where we control things: IDs by format, enums closed.
+ */
+export const AuditLogRequestSchema = z.object({
+  mission_id: MissionIdSchema.nullish().transform((v) => v ?? null),
+  plan_id: PlanIdSchema.nullish().transform((v) => v ?? null),
+  job_id: JobIdSchema.nullish().transform((v) => v ?? null),
+  attempt_id: AttemptIdSchema.nullish().transform((v) => v ?? null),
+  resource_uuid: ResourceIdSchema.nullish().transform((v) => v ?? null),
+  event_type: z.string().min(1, 'event_type must not be empty').max(100),
+  event_category: AuditCategorySchema,
+  severity: AuditSeveritySchema.default('info'),
+  message: z.string().min(1, 'message must not be empty'),
+  details: JsonObjectSchema,
+  caused_by_agent: NullableStringSchema,
+  caused_by_event: NullableStringSchema
+})
+export type AuditLogRequest = z.infer<typeof AuditLogRequestSchema>

@@ -1,0 +1,146 @@
+import { z } from 'zod'
+import { CountMapSchema, JsonObjectSchema } from './common'
+
+/**
+ * SSE channels of API §6 plus our extension channel `signals` (agent signals from the embedded
+ * engine). `all` subscribes to everything.
+ */
+export const CHANNELS = [
+  'audit',
+  'lifecycle',
+  'metrics',
+  'reflex',
+  'governor',
+  'enforcement',
+  'signals',
+  'all'
+] as const
+export const ChannelSchema = z.enum(CHANNELS, {
+  error: `channel must be one of ${CHANNELS.join(', ')}`
+})
+export type Channel = z.infer<typeof ChannelSchema>
+
+/** The seven channels the real backend knows (no `signals`). */
+export const BRAIN_CHANNELS = ['audit', 'lifecycle', 'metrics', 'reflex', 'governor', 'enforcement', 'all'] as const
+
+/**
+ * The JSON of one SSE frame's `data:` line: `{channel, event_type, timestamp, data}`.
+ * `timestamp` is Unix seconds as a float. `id` is ours (the engine puts it on every frame and in
+ * the JSON); the real backend never sends one.
+ */
+export const StreamEventSchema = z.object({
+  id: z.string().optional(),
+  channel: ChannelSchema,
+  event_type: z.string(),
+  timestamp: z.number(),
+  data: JsonObjectSchema
+})
+export type StreamEvent = z.infer<typeof StreamEventSchema>
+
+/**
+ * Event types ControlDeck consumes, by channel (API §6). On the real backend the names are
+ * convention only, since nothing emits them. Unknown types must still be shown, never rejected.
+ */
+export const STREAM_EVENT_TYPES = {
+  lifecycle: ['state_transition'],
+  reflex: ['circuit_state_changed', 'trigger_activated', 'reflex_action_executed'],
+  enforcement: [
+    'timeout_enforced',
+    'retry_attempted',
+    'parallelism_rejected',
+    'cost_tracked',
+    'budget_violation'
+  ]
+} as const satisfies Partial<Record<Channel, readonly string[]>>
+
+/** Event type names the BRAiN docs list but the code never emits; recognised for display only. */
+export const DOC_ONLY_EVENT_TYPES = [
+  'execution_start',
+  'execution_success',
+  'execution_failure',
+  'state_changed',
+  'metrics_recorded',
+  'mode_decided',
+  'timeout_triggered',
+  'budget_exceeded'
+] as const
+
+// ---- Payloads of the consumed event types (§6). Loose: extra keys pass through.
+
+/** lifecycle `state_transition` data. */
+export const StateTransitionStreamDataSchema = z.looseObject({
+  entity_id: z.string(),
+  from_state: z.string().nullish(),
+  to_state: z.string(),
+  cooldown_until: z.number().nullish()
+})
+/** reflex `circuit_state_changed` data. */
+export const CircuitStateChangedDataSchema = z.looseObject({
+  circuit_id: z.string(),
+  to_state: z.enum(['closed', 'open', 'half_open']),
+  failure_count: z.number(),
+  success_count: z.number()
+})
+/** reflex `trigger_activated` data. */
+export const TriggerActivatedDataSchema = z.looseObject({
+  trigger_id: z.string(),
+  reason: z.string().nullish(),
+  error_rate: z.number().nullish()
+})
+/** reflex `reflex_action_executed` data. */
+export const ReflexActionExecutedDataSchema = z.looseObject({
+  job_id: z.string().nullish(),
+  action_type: z.string(),
+  reason: z.string().nullish(),
+  success: z.boolean()
+})
+/** enforcement `timeout_enforced` data. */
+export const TimeoutEnforcedDataSchema = z.looseObject({ grace_period_invoked: z.boolean().nullish() })
+/** enforcement `retry_attempted` data. */
+export const RetryAttemptedDataSchema = z.looseObject({ success: z.boolean().nullish() })
+/** enforcement `cost_tracked` data. */
+export const CostTrackedDataSchema = z.looseObject({
+  llm_tokens: z.number().nullish(),
+  cost: z.number().nullish()
+})
+
+/** Query of GET /stream/events; each filter repeatable. Unknown channels are dropped by BRAiN. */
+export const StreamSubscribeQuerySchema = z.object({
+  channels: z.array(ChannelSchema).default(['all']),
+  event_types: z.array(z.string()).default([]),
+  entity_ids: z.array(z.string()).default([])
+})
+export type StreamSubscribeQuery = z.infer<typeof StreamSubscribeQuerySchema>
+
+/** GET /stream/stats. `total_subscribers` is cumulative on the real backend. */
+export const StreamStatsSchema = z.object({
+  total_events_published: z.number().int().nonnegative(),
+  total_subscribers: z.number().int().nonnegative(),
+  subscribers_by_channel: CountMapSchema,
+  buffer_sizes: CountMapSchema
+})
+export type StreamStats = z.infer<typeof StreamStatsSchema>
+
+/** POST /stream/publish?channel=&event_type= query (the body is the `data` object itself). */
+export const PublishQuerySchema = z.object({
+  channel: ChannelSchema,
+  event_type: z.string().min(1, 'event_type must not be empty')
+})
+export type PublishQuery = z.infer<typeof PublishQuerySchema>
+
+/**
+ * POST /stream/publish response. Success is `{success:true, channel, event_type}`; a bad channel
+ * is a 200 `{error}` on the real backend, so both shapes parse.
+ */
+export const PublishResponseSchema = z.union([
+  z.object({ success: z.literal(true), channel: z.string(), event_type: z.string() }),
+  z.object({ error: z.string() })
+])
+export type PublishResponse = z.infer<typeof PublishResponseSchema>
+
+/** DELETE /stream/buffers response. */
+export const ClearBuffersResponseSchema = z.object({
+  success: z.boolean(),
+  message: z.string().default('')
+})
+export type ClearBuffersResponse = z.infer<typeof ClearBuffersResponseSchema>
