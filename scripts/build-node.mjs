@@ -7,7 +7,11 @@ import { existsSync } from 'node:fs'
 const entries = {
   controldeck: 'src/main/services/cli/main.ts',
   engine: 'src/engine/cli.ts',
-  agent: 'src/agent/index.ts'
+  agent: 'src/agent/index.ts',
+  // The bundled demo agents that `controldeck run demo:NAME` and the console start.
+  'demos/flaky': 'src/agent/demos/flaky.ts',
+  'demos/slow': 'src/agent/demos/slow.ts',
+  'demos/greedy': 'src/agent/demos/greedy.ts'
 }
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)))
 

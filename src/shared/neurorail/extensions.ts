@@ -38,7 +38,14 @@ export const ENGINE_FEATURES = [
   'metrics',
   'stream',
   'stream_replay',
-  'rbac'
+  'rbac',
+  // Governance (src/engine/governance): budgets enforced server-side, reflexes, manifests, signals.
+  'budgets',
+  'budget_enforcement',
+  'reflex',
+  'governor_manifests',
+  'shadow_manifest',
+  'signals'
 ] as const
 
 /** A cursor page: `{items, next_cursor}` (null on the last page). */

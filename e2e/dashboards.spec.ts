@@ -1,0 +1,232 @@
+/// <reference lib="dom" />
+// Issue 6: every dashboard against the seeded engine, asserting the seeded numbers; live events;
+// hostile text rendered as text. Expected values come from the seed summary or, where the
+// engine computes them (telemetry), from the engine's own REST answer.
+import { readFile } from 'node:fs/promises'
+import type { Page } from '@playwright/test'
+import { XSS_MESSAGE } from '../src/engine/seed'
+import type { RunningEngine } from '../src/engine'
+import { expect, openConsole, test } from './fixtures'
+
+const TERMINAL = {
+  mission: ['completed', 'failed', 'timeout', 'cancelled'],
+  job: ['succeeded', 'failed_ethical', 'timeout', 'cancelled'],
+  attempt: ['succeeded', 'failed_timeout', 'failed_resource', 'failed_error']
+}
+const INITIAL = { mission: 'pending', job: 'pending', attempt: 'created' }
+
+/** "Active" as the overview defines it: neither the initial state nor a terminal one. */
+function active(type: keyof typeof TERMINAL, byState: Record<string, number>): number {
+  return Object.entries(byState)
+    .filter(([s]) => s !== INITIAL[type] && !TERMINAL[type].includes(s))
+    .reduce((a, [, n]) => a + n, 0)
+}
+
+async function engineGet<T>(engine: RunningEngine, path: string): Promise<T> {
+  const res = await fetch(engine.baseUrl + path, { headers: { Authorization: `Bearer ${engine.adminToken}` } })
+  expect(res.ok).toBe(true)
+  return (await res.json()) as T
+}
+
+async function go(page: Page, consoleUrl: string, hash: string): Promise<void> {
+  await openConsole(page, consoleUrl)
+  await page.evaluate((h) => (window.location.hash = h), hash)
+}
+
+test.describe('dashboards on the seeded engine', () => {
+  test('overview shows the seeded counts, error rate and p95, each linking to its dashboard', async ({ page, consoleUrl, seed, engine }) => {
+    const { counts } = seed
+    await go(page, consoleUrl, '#/overview')
+    await expect(page.getByTestId('count-missions-active-value')).toHaveText(String(active('mission', counts.missionsByState)))
+    await expect(page.getByTestId('count-missions-pending-value')).toHaveText(String(counts.missionsByState.pending ?? 0))
+    await expect(page.getByTestId('count-jobs-active-value')).toHaveText(String(active('job', counts.jobsByState)))
+    await expect(page.getByTestId('count-attempts-active-value')).toHaveText(String(active('attempt', counts.attemptsByState)))
+    const failedAttempts = Object.entries(counts.attemptsByState)
+      .filter(([s]) => s.startsWith('failed'))
+      .reduce((a, [, n]) => a + n, 0)
+    await expect(page.getByTestId('count-attempts-failed-value')).toHaveText(String(failedAttempts))
+    // The seed: 1 executing mission, 3 active jobs (running, ready, failed_mechanical), 1 running attempt.
+    expect(active('mission', counts.missionsByState)).toBe(1)
+    expect(active('job', counts.jobsByState)).toBe(3)
+
+    const snap = await engineGet<{ error_rate_1h: number; p95_latency_1h_ms: number }>(engine, '/telemetry/snapshot')
+    const pct = `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(snap.error_rate_1h * 100)} %`
+    await expect(page.getByTestId('overview-error-rate-value')).toHaveText(pct)
+    await expect(page.getByTestId('overview-p95-value')).not.toHaveText('…')
+
+    // Recent failures list the seeded failed attempts' transitions, linking to their traces.
+    const failedAttempt = seed.attempts.find((a) => a.state === 'failed_timeout')!
+    await expect(page.getByTestId('overview-failures').getByRole('link', { name: failedAttempt.attempt_id })).toHaveAttribute(
+      'href',
+      `#/traces/${failedAttempt.attempt_id}`
+    )
+    // Numbers link to their dashboards.
+    await page.getByTestId('count-jobs-active-value').click()
+    await expect(page).toHaveURL(/#\/traces\?kind=jobs$/)
+    await expect(page.getByTestId('entity-list')).toHaveAttribute('data-count', String(seed.jobs.length))
+  })
+
+  test('trace explorer: deep-linked mission tree, waterfall, retries, details and JSON export', async ({ page, consoleUrl, seed }) => {
+    const m2 = seed.missions.find((m) => m.state === 'executing')!
+    const jobs = seed.jobs.filter((j) => j.mission_id === m2.mission_id)
+    const attempts = seed.attempts.filter((a) => jobs.some((j) => j.job_id === a.job_id))
+    await go(page, consoleUrl, `#/traces/${m2.mission_id}`)
+    const tree = page.getByTestId('trace-tree')
+    // mission + plan + its jobs + their attempts, all expanded.
+    await expect(tree).toHaveAttribute('data-rows', String(2 + jobs.length + attempts.length))
+    expect(2 + jobs.length + attempts.length).toBe(8)
+    const retried = jobs.find((j) => j.state === 'failed_mechanical')!
+    const row = tree.locator(`[data-entity-id="${retried.job_id}"]`)
+    await expect(row).toContainText('failed (mechanical)')
+    // Its waterfall bar shows the retry: running, failed, running again, failed.
+    await expect(row).toContainText('1 retry')
+    await expect(row.locator('.wbar')).toHaveCount(6)
+
+    // Selecting shows the record, state and full transition history.
+    await row.click()
+    const details = page.getByTestId('trace-details')
+    await expect(details).toContainText(retried.job_id)
+    await expect(details.getByTestId('details-history').locator('tbody tr')).toHaveCount(6)
+    await expect(details).toContainText('tool_execution')
+
+    // Keyboard: Down moves the cursor, Left collapses the mission.
+    await tree.focus()
+    await page.keyboard.press('Home')
+    await page.keyboard.press('ArrowLeft')
+    await expect(tree).toHaveAttribute('data-rows', '1')
+    await page.keyboard.press('ArrowRight')
+    await expect(tree).toHaveAttribute('data-rows', '8')
+
+    // Export as JSON: the downloaded tree holds the same entities.
+    const download = page.waitForEvent('download')
+    await page.getByTestId('trace-export').click()
+    const file = await (await download).path()
+    const exported = JSON.parse(await readFile(file, 'utf8')) as { entityId: string; tree: { children: Array<{ children: unknown[] }> } }
+    expect(exported.entityId).toBe(m2.mission_id)
+    expect(exported.tree.children[0].children).toHaveLength(jobs.length)
+  })
+
+  test('trace explorer: an attempt id shows its chain up to the mission', async ({ page, consoleUrl, seed }) => {
+    const a = seed.attempts.find((x) => x.state === 'failed_timeout')!
+    const job = seed.jobs.find((j) => j.job_id === a.job_id)!
+    await go(page, consoleUrl, '#/traces')
+    await page.getByTestId('trace-lookup').fill(a.attempt_id)
+    await page.getByRole('button', { name: 'Open trace' }).click()
+    const chain = page.getByTestId('trace-chain')
+    await expect(chain.getByRole('link')).toHaveText([job.mission_id, expect.stringMatching(/^p_/), job.job_id, a.attempt_id])
+    await expect(page.getByTestId('trace-details')).toContainText('failed (timeout)')
+  })
+
+  test('lists of missions and jobs filter by state from the paged API', async ({ page, consoleUrl, seed }) => {
+    await go(page, consoleUrl, '#/traces?kind=missions')
+    await expect(page.getByTestId('entity-list')).toHaveAttribute('data-count', String(seed.missions.length))
+    await page.getByRole('link', { name: 'Jobs' }).click()
+    await page.getByTestId('filter-state').selectOption('succeeded')
+    await expect(page).toHaveURL(/state=succeeded/)
+    await expect(page.getByTestId('entity-list')).toHaveAttribute('data-count', String(seed.counts.jobsByState.succeeded))
+    await expect(page.getByTestId('entity-list').locator('[data-state]')).toHaveText(Array(seed.counts.jobsByState.succeeded).fill('succeeded'))
+  })
+
+  test('lifecycle shows the seeded count of every state on the cards and the diagram', async ({ page, consoleUrl, seed }) => {
+    await go(page, consoleUrl, '#/lifecycle')
+    const byType = { mission: seed.counts.missionsByState, job: seed.counts.jobsByState, attempt: seed.counts.attemptsByState }
+    for (const [type, byState] of Object.entries(byType)) {
+      for (const [state, n] of Object.entries(byState)) {
+        await expect(page.getByTestId(`count-${type}-${state}`)).toHaveAttribute('data-count', String(n))
+        await expect(page.getByTestId(`diagram-${type}`).locator(`[data-state="${state}"]`)).toHaveAttribute('data-count', String(n))
+      }
+    }
+    // Running jobs list holds the one running job.
+    const running = seed.jobs.filter((j) => j.state === 'running')
+    await expect(page.getByTestId('active-jobs').getByRole('link')).toHaveText(running.map((j) => j.job_id))
+  })
+
+  test('audit log: seeded total, filters, hostile text rendered as text, a row opens its trace', async ({ page, consoleUrl, seed, engine }) => {
+    let dialogs = 0
+    page.on('dialog', (d) => {
+      dialogs++
+      void d.dismiss()
+    })
+    const stats = await engineGet<{ total_events: number }>(engine, '/audit/stats')
+    expect(stats.total_events).toBeGreaterThanOrEqual(seed.counts.auditEvents)
+    await go(page, consoleUrl, '#/audit')
+    await expect(page.getByTestId('audit-total')).toHaveText(`${new Intl.NumberFormat('en-US').format(stats.total_events)} events`)
+
+    // Filter to safety events: the hostile note is there, as text.
+    await page.getByTestId('audit-filter-category').selectOption('safety')
+    const row = page.locator(`[data-audit-id="${seed.xssAuditId}"]`)
+    await expect(row.locator('.audit-message')).toHaveText(XSS_MESSAGE)
+    await expect(page.getByTestId('audit-list').locator('img, script')).toHaveCount(0)
+    expect(dialogs).toBe(0)
+
+    // Free-text search.
+    await page.getByTestId('audit-filter-category').selectOption('')
+    await page.getByTestId('audit-filter-text').fill('Quarterly report delivered')
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('audit-list')).toHaveAttribute('data-count', '1')
+    // The row opens its mission's trace.
+    await page.getByTestId('audit-list').locator('[role="row"]').first().click()
+    await expect(page).toHaveURL(new RegExp(`#/traces/${seed.missions[0].mission_id}$`))
+  })
+
+  test('governor: seeded decisions, active rules, and a decision from the form', async ({ page, consoleUrl, seed }) => {
+    await go(page, consoleUrl, '#/governor')
+    await expect(page.getByTestId('decisions-table')).toHaveAttribute('data-count', String(seed.counts.decisions))
+    for (const id of seed.decisions) await expect(page.getByTestId('decisions-table')).toContainText(id)
+    await expect(page.getByTestId('governor-rules').locator('tbody tr')).toHaveCount(4)
+    await page.getByTestId('decide-job-type').fill('llm_call')
+    await page.getByTestId('decide-submit').click()
+    await expect(page.getByTestId('decide-result')).toContainText('rail')
+    await expect(page.getByTestId('decide-result')).toContainText('rule_0')
+    await expect(page.getByTestId('decisions-table')).toHaveAttribute('data-count', String(seed.counts.decisions + 1))
+  })
+
+  test('budget: seeded tokens and cost; live enforcement and reflex events appear', async ({ page, consoleUrl, seed, engine }) => {
+    await go(page, consoleUrl, '#/budget')
+    await expect(page.getByTestId('budget-tokens-value')).toHaveText(new Intl.NumberFormat('en-US').format(seed.counts.llmTokens))
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    const job = seed.jobs[0].job_id
+    // Publish enforcement events straight into the engine's stream.
+    const publish = (channel: string, type: string, data: Record<string, unknown>) =>
+      engine.services.store.transaction(() => engine.services.events.publish(channel, type, data))
+    publish('enforcement', 'timeout_enforced', { job_id: job, grace_period_invoked: true })
+    publish('enforcement', 'parallelism_rejected', { job_id: job, limit: 5, current: 5 })
+    publish('enforcement', 'budget_violation', { violation_type: 'cost', job_id: job, limit: 1, consumed: 1.5, message: 'cost over budget' })
+    await expect(page.getByTestId('budget-timeouts')).toContainText('1 live, 1 with grace period')
+    await expect(page.getByTestId('budget-rejections')).toContainText('1 live')
+    await expect(page.getByTestId('budget-charts')).toBeVisible()
+    const violations = page.getByTestId('violations-table')
+    await expect(violations).toContainText('cost over budget')
+    await expect(violations.getByRole('link', { name: job })).toHaveAttribute('href', `#/traces/${job}`)
+
+    publish('reflex', 'circuit_state_changed', { circuit_id: 'e2e-llm', to_state: 'open', failure_count: 5, success_count: 0 })
+    publish('reflex', 'reflex_action_executed', { job_id: job, action_type: 'suspend', reason: 'e2e', success: true })
+    await page.getByTestId('nav-reflex').click()
+    const card = page.getByTestId('circuit-e2e-llm')
+    await expect(card).toContainText('open')
+    await expect(card.getByTestId('circuit-failures')).toHaveText('5')
+    await expect(card.getByTestId('circuit-countdown')).toHaveText(/^\d+ s$/)
+    await expect(page.getByTestId('held-jobs')).toContainText(job)
+    await expect(page.getByTestId('reflex-action-list')).toContainText('suspend')
+  })
+
+  test('pause freezes live tails and resume delivers what arrived meanwhile', async ({ page, consoleUrl, engine }) => {
+    await go(page, consoleUrl, '#/overview')
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    const total = page.getByTestId('overview-total-events')
+    const publish = () =>
+      engine.services.store.transaction(() => {
+        for (let i = 0; i < 5; i++) engine.services.events.publish('metrics', 'e2e_tick', { i })
+      })
+    publish()
+    await expect(total).not.toHaveText('0')
+    const before = Number((await total.textContent())!.replace(/,/g, ''))
+    await page.getByTestId('live-toggle').click()
+    await expect(page.getByTestId('live-toggle')).toHaveAttribute('aria-pressed', 'true')
+    publish()
+    await page.waitForTimeout(800)
+    await expect(total).toHaveText(String(before))
+    await page.getByTestId('live-toggle').click()
+    await expect(total).toHaveText(String(before + 5))
+  })
+})

@@ -1,0 +1,234 @@
+import { BudgetSchema, type Budget } from '../shared/neurorail'
+import { runAttempt } from './attempt'
+import { backoffDelay, sleep } from './backoff'
+import {
+  CancelledError,
+  ControlDeckError,
+  GovernanceError,
+  RetryExhaustedError,
+  localGovernanceError
+} from './errors'
+import type { AgentSession } from './session'
+import type { BudgetInput, JobFunction, JobOptions, JobOutcome } from './types'
+
+/** Job states from which the SDK has nothing left to move. */
+const JOB_TERMINAL = new Set(['succeeded', 'failed_ethical', 'timeout', 'cancelled'])
+
+interface JobIds {
+  missionId: string
+  planId: string
+}
+
+/** Resolves a budget input with the backend's defaults; bad input is the caller's bug. */
+export function resolveBudget(input: BudgetInput | undefined): Budget {
+  const parsed = BudgetSchema.safeParse(input ?? {})
+  if (!parsed.success) {
+    throw new ControlDeckError(
+      'invalid_argument',
+      `Invalid budget: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'budget'}: ${i.message}`).join('; ')}`,
+      false
+    )
+  }
+  return parsed.data
+}
+
+/**
+ * Runs one governed job: creates the job (budget in `metadata.budget`) and its attempts, moves
+ * every lifecycle state (job pending → ready → running → succeeded | failed_mechanical → retry … |
+ * timeout | cancelled; attempt created → running → succeeded | failed_*), runs `fn` under the
+ * budget, and retries mechanical failures and retriable refusals with backoff until `max_retries`.
+ *
+ * The engine's refusals are authoritative: a refused attempt start (open circuit, cooldown,
+ * parallelism) counts as a failed try, and its `Retry-After` stretches the backoff.
+ */
+export async function runJob<T>(
+  session: AgentSession,
+  ids: JobIds,
+  jobType: string,
+  budgetInput: BudgetInput | undefined,
+  fn: JobFunction<T>,
+  options: JobOptions = {}
+): Promise<JobOutcome<T>> {
+  if (typeof jobType !== 'string' || jobType.length === 0) {
+    throw new ControlDeckError('invalid_argument', 'job type must be a non-empty string', false)
+  }
+  if (typeof fn !== 'function') throw new ControlDeckError('invalid_argument', 'job function is required', false)
+  const budget = resolveBudget(budgetInput)
+  const cancel = options.signal ? AbortSignal.any([options.signal, session.shutdownSignal]) : session.shutdownSignal
+  if (cancel.aborted) throw new CancelledError()
+
+  const record = await session.http.post<{ job_id: string }>('/identity/job', {
+    plan_id: ids.planId,
+    job_type: jobType,
+    dependencies: options.dependencies ?? [],
+    metadata: { ...options.metadata, budget, ...(options.tool ? { tool: options.tool } : {}) }
+  })
+  const jobId = record.job_id
+  try {
+    return await governedLoop(session, { ...ids, jobId }, budget, fn, cancel)
+  } catch (err) {
+    if (err instanceof ControlDeckError && err.details.job_id === undefined) err.details.job_id = jobId
+    throw err
+  }
+}
+
+async function governedLoop<T>(
+  session: AgentSession,
+  ids: JobIds & { jobId: string },
+  budget: Budget,
+  fn: JobFunction<T>,
+  cancel: AbortSignal
+): Promise<JobOutcome<T>> {
+  const { jobId } = ids
+  let attemptNumber = 0
+  const newAttempt = async (): Promise<string> => {
+    attemptNumber += 1
+    const attempt = await session.http.post<{ attempt_id: string }>('/identity/attempt', {
+      job_id: jobId,
+      attempt_number: attemptNumber,
+      metadata: {}
+    })
+    await session.transition('attempt', attempt.attempt_id, 'create')
+    return attempt.attempt_id
+  }
+
+  // The first attempt's identity does not depend on the job's state: create it while the job walks
+  // pending → ready, which saves two round trips on every job.
+  let pending: Promise<string> | null = newAttempt()
+  pending.catch(() => undefined)
+  let jobState = await session.transition('job', jobId, 'create')
+  jobState = await session.transition('job', jobId, 'dependencies_met')
+
+  const usage = { llmTokens: 0, costCredits: 0 }
+  const maxTries = budget.max_retries + 1
+  let lastError: unknown = null
+  let started = 0
+
+  for (let tryIndex = 0; tryIndex < maxTries; tryIndex++) {
+    if (tryIndex > 0) {
+      try {
+        await sleep(retryDelay(session, tryIndex - 1, lastError), cancel)
+      } catch {
+        /* cancelled while waiting: handled just below */
+      }
+    }
+    if (cancel.aborted) return cancelJob(session, jobId, jobState, pending)
+
+    if (jobState !== 'running') {
+      try {
+        jobState = await session.transition('job', jobId, jobState === 'failed_mechanical' ? 'retry' : 'start')
+      } catch (err) {
+        if (!(err instanceof GovernanceError)) throw err
+        lastError = err
+        if (!err.retriable) break
+        continue
+      }
+    }
+
+    if (!pending) {
+      pending = newAttempt()
+      pending.catch(() => undefined)
+    }
+    const attemptId = await pending
+    try {
+      await session.transition('attempt', attemptId, 'start')
+    } catch (err) {
+      if (!(err instanceof GovernanceError)) throw err
+      // Refused before running: the attempt stays `created` and is reused by the next try.
+      lastError = err
+      jobState = await session.settle('job', jobId, 'fail', failureMetadata(err))
+      if (!err.retriable) break
+      continue
+    }
+    pending = null
+    started += 1
+
+    const result = await runAttempt(
+      { session, ...ids, attemptId, attempt: attemptNumber, budget, usage, cancel },
+      fn
+    )
+    switch (result.kind) {
+      case 'ok':
+        await session.settle('attempt', attemptId, 'complete', usageMetadata(usage))
+        await session.settle('job', jobId, 'complete', usageMetadata(usage))
+        return { jobId, attempts: started, value: result.value }
+      case 'timeout':
+        await session.settle('attempt', attemptId, 'timeout', failureMetadata(result.error))
+        await session.settle('job', jobId, 'timeout', failureMetadata(result.error))
+        throw result.error
+      case 'cancelled':
+        await session.settle('attempt', attemptId, 'fail', { error_code: 'CANCELLED', error_message: result.error.message })
+        await session.settle('job', jobId, 'cancel', { reason: result.error.message })
+        throw result.error
+      case 'budget':
+        // error_code containing RESOURCE makes the attempt failed_resource (API §4).
+        await session.settle('attempt', attemptId, 'fail', { ...failureMetadata(result.error), error_code: 'RESOURCE_EXCEEDED' })
+        await session.settle('job', jobId, 'fail', failureMetadata(result.error))
+        throw result.error
+      case 'error':
+        lastError = result.error
+        await session.settle('attempt', attemptId, 'fail', failureMetadata(result.error))
+        jobState = await session.settle('job', jobId, 'fail', failureMetadata(result.error))
+        if (!result.retriable) throw result.error
+        break
+    }
+  }
+
+  // A refusal (open circuit, cooldown, parallelism, the engine's own E101) says more than a
+  // generic "retries exhausted": surface it as its typed error.
+  if (lastError instanceof GovernanceError) throw lastError
+  const exhausted = localGovernanceError(
+    'NR-E101',
+    `The job failed ${maxTries} time(s); its retry budget of ${budget.max_retries} is used up. Last error: ${errorMessage(lastError)}`,
+    {
+      max_retries: budget.max_retries,
+      attempts: started,
+      last_error: errorMessage(lastError),
+      last_error_type: errorName(lastError),
+      job_id: jobId
+    }
+  ) as RetryExhaustedError
+  ;(exhausted as Error).cause = lastError
+  throw exhausted
+}
+
+/** Cancels a job that had not started its next attempt (cancel arrived between tries). */
+async function cancelJob(session: AgentSession, jobId: string, jobState: string, pending: Promise<string> | null): Promise<never> {
+  if (pending) await pending.catch(() => undefined)
+  if (!JOB_TERMINAL.has(jobState)) await session.settle('job', jobId, 'cancel', { reason: 'cancelled' })
+  throw new CancelledError()
+}
+
+/** Backoff for retry number `retry`, stretched to the engine's Retry-After (capped at maxDelayMs). */
+function retryDelay(session: AgentSession, retry: number, lastError: unknown): number {
+  const delay = backoffDelay(retry, session.backoff)
+  if (lastError instanceof GovernanceError && lastError.retryAfterMs !== null) {
+    return Math.max(delay, Math.min(lastError.retryAfterMs, session.backoff.maxDelayMs))
+  }
+  return delay
+}
+
+function failureMetadata(err: unknown): Record<string, unknown> {
+  const code = err instanceof ControlDeckError ? err.code : 'AGENT_ERROR'
+  return {
+    error_code: code,
+    error_category: 'mechanical',
+    error_type: errorName(err),
+    error_message: errorMessage(err).slice(0, 2000)
+  }
+}
+
+function usageMetadata(usage: { llmTokens: number; costCredits: number }): Record<string, unknown> {
+  return usage.llmTokens > 0 || usage.costCredits > 0
+    ? { llm_tokens: usage.llmTokens, cost_credits: usage.costCredits }
+    : {}
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message
+  return typeof err === 'string' ? err : JSON.stringify(err) ?? String(err)
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err
+}

@@ -1,0 +1,192 @@
+import type { Statement } from 'better-sqlite3'
+import type {
+  AuditEvent,
+  AuditLogRequest,
+  AuditQueryRequest,
+  AuditQueryResponse,
+  AuditStats
+} from '../../shared/neurorail'
+import { isUniqueViolation, newAuditId } from '../identity/ids'
+import { parseJsonColumn } from '../store/json'
+import type { Store } from '../store/store'
+import type { EventLog } from '../stream/event-log'
+
+interface AuditRow {
+  audit_id: string
+  timestamp: string
+  mission_id: string | null
+  plan_id: string | null
+  job_id: string | null
+  attempt_id: string | null
+  resource_uuid: string | null
+  event_type: string
+  event_category: AuditEvent['event_category']
+  severity: AuditEvent['severity']
+  message: string
+  details: string
+  caused_by_agent: string | null
+  caused_by_event: string | null
+}
+
+const COLUMNS =
+  'audit_id, timestamp, mission_id, plan_id, job_id, attempt_id, resource_uuid, event_type, event_category, severity, message, details, caused_by_agent, caused_by_event'
+
+function toEvent(r: AuditRow): AuditEvent {
+  return {
+    audit_id: r.audit_id,
+    timestamp: r.timestamp,
+    mission_id: r.mission_id,
+    plan_id: r.plan_id,
+    job_id: r.job_id,
+    attempt_id: r.attempt_id,
+    resource_uuid: r.resource_uuid,
+    event_type: r.event_type,
+    event_category: r.event_category,
+    severity: r.severity,
+    message: r.message,
+    // Stored as text and parsed once here: the real backend's double-parse 500 cannot happen.
+    details: parseJsonColumn<Record<string, unknown>>(r.details, {}),
+    caused_by_agent: r.caused_by_agent,
+    caused_by_event: r.caused_by_event
+  }
+}
+
+/** The earliest `time_range_start` the real backend reports when none is given. */
+const EPOCH_START = '0001-01-01T00:00:00.000Z'
+
+/**
+ * The audit log (API §3 Audit plus the `POST /audit/log` extension). Every write also goes out on
+ * the `audit` stream channel in the same transaction.
+ */
+export class AuditService {
+  private readonly insert: Statement
+  private written = 0
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventLog
+  ) {
+    this.insert = this.store.prepare(
+      `INSERT INTO audit_events (${COLUMNS}, ts_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+  }
+
+  /** Audit events written since the engine started (for /metrics). */
+  get writtenCount(): number {
+    return this.written
+  }
+
+  /** Writes one audit event (joins the caller's transaction) and publishes it on `audit`. */
+  write(input: AuditLogRequest, nowMs = Date.now()): AuditEvent {
+    const timestamp = new Date(nowMs).toISOString()
+    return this.store.transaction(() => {
+      for (let i = 0; ; i++) {
+        const event: AuditEvent = {
+          audit_id: newAuditId(),
+          timestamp,
+          mission_id: input.mission_id ?? null,
+          plan_id: input.plan_id ?? null,
+          job_id: input.job_id ?? null,
+          attempt_id: input.attempt_id ?? null,
+          resource_uuid: input.resource_uuid ?? null,
+          event_type: input.event_type,
+          event_category: input.event_category,
+          severity: input.severity,
+          message: input.message,
+          details: input.details,
+          caused_by_agent: input.caused_by_agent ?? null,
+          caused_by_event: input.caused_by_event ?? null
+        }
+        try {
+          this.insert.run(
+            event.audit_id,
+            event.timestamp,
+            event.mission_id,
+            event.plan_id,
+            event.job_id,
+            event.attempt_id,
+            event.resource_uuid,
+            event.event_type,
+            event.event_category,
+            event.severity,
+            event.message,
+            JSON.stringify(event.details),
+            event.caused_by_agent,
+            event.caused_by_event,
+            nowMs
+          )
+        } catch (err) {
+          // 48 random bits: a clash is rare but possible over millions of events; draw again.
+          if (isUniqueViolation(err) && i < 4) continue
+          throw err
+        }
+        this.written++
+        this.events.publish('audit', event.event_type, event as unknown as Record<string, unknown>)
+        return event
+      }
+    })
+  }
+
+  /** POST /audit/query: filters, newest first, offset paging, total before paging. */
+  query(q: AuditQueryRequest): AuditQueryResponse {
+    const where: string[] = []
+    const args: unknown[] = []
+    const eq = (col: string, v: string | null | undefined): void => {
+      if (v) {
+        where.push(`${col} = ?`)
+        args.push(v)
+      }
+    }
+    eq('mission_id', q.mission_id)
+    eq('job_id', q.job_id)
+    eq('event_type', q.event_type)
+    eq('event_category', q.event_category)
+    eq('severity', q.severity)
+    if (q.start_time) {
+      where.push('ts_ms >= ?')
+      args.push(Date.parse(q.start_time))
+    }
+    if (q.end_time) {
+      where.push('ts_ms <= ?')
+      args.push(Date.parse(q.end_time))
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    const total = (this.store.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(...args) as { n: number }).n
+    const rows = this.store.prepare(`SELECT ${COLUMNS} FROM audit_events ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
+      .all(...args, q.limit, q.offset) as AuditRow[]
+    return { events: rows.map(toEvent), total, limit: q.limit, offset: q.offset }
+  }
+
+  /** GET /audit/mission/{id}: at most 1000 events of the mission, newest first. */
+  byMission(missionId: string): AuditEvent[] {
+    const rows = this.store.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE mission_id = ? ORDER BY seq DESC LIMIT 1000`)
+      .all(missionId) as AuditRow[]
+    return rows.map(toEvent)
+  }
+
+  /** GET /audit/stats: counts by category, severity and (top 20) type in a time range. */
+  stats(startTime: string | null | undefined, endTime: string | null | undefined): AuditStats {
+    const nowIso = new Date().toISOString()
+    const start = startTime ?? EPOCH_START
+    const end = endTime ?? nowIso
+    const args = [Date.parse(start), Date.parse(end)]
+    const group = (col: string, limit = -1): Record<string, number> => {
+      const rows = this.store.prepare(
+          `SELECT ${col} AS k, COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ? GROUP BY ${col} ORDER BY n DESC, k LIMIT ?`
+        )
+        .all(...args, limit) as Array<{ k: string; n: number }>
+      return Object.fromEntries(rows.map((r) => [r.k, r.n]))
+    }
+    const total = (
+      this.store.prepare('SELECT COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ?').get(...args) as { n: number }
+    ).n
+    return {
+      total_events: total,
+      events_by_category: group('event_category'),
+      events_by_severity: group('severity'),
+      events_by_type: group('event_type', 20),
+      time_range_start: start,
+      time_range_end: end
+    }
+  }
+}

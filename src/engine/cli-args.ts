@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+
+/** Parsed and validated command line of `controldeck-engine`. */
+export interface CliOptions {
+  port: number
+  host: string
+  db: string
+  token: string | undefined
+  /** Requests per second per token (burst twice that); 0 turns rate limiting off. */
+  rateLimit: number | undefined
+  seed: boolean
+  quiet: boolean
+  help: boolean
+  version: boolean
+}
+
+/** Usage text for `--help`. */
+export const USAGE = `Usage: controldeck-engine [options]
+
+  --port N        TCP port (default 8765; 0 picks a free one)
+  --host ADDR     interface to bind (default 127.0.0.1)
+  --db PATH       SQLite file (default ./controldeck-engine.db; ":memory:" for a throwaway engine)
+  --token TOKEN   admin bearer token (default: generated and printed)
+  --rate-limit N  requests per second per token, burst 2N (default 2000; 0 = off)
+  --seed          load the demo dataset after start
+  --quiet         no request logs
+  --version       print the version
+  --help          this text`
+
+const OptionsSchema = z.object({
+  port: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535'),
+  host: z.string().min(1, 'must not be empty'),
+  db: z.string().min(1, 'must not be empty'),
+  token: z.string().min(16, 'must be at least 16 characters').optional(),
+  'rate-limit': z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be 0 or more')
+    .optional()
+})
+
+/** Parses argv; returns options or a one-line error message. */
+export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { ok: false; error: string } {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string', default: '8765' },
+        host: { type: 'string', default: '127.0.0.1' },
+        db: { type: 'string', default: './controldeck-engine.db' },
+        token: { type: 'string' },
+        'rate-limit': { type: 'string' },
+        seed: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false }
+      }
+    }).values
+  } catch (err) {
+    return { ok: false, error: (err as Error).message }
+  }
+  const parsed = OptionsSchema.safeParse({
+    port: values.port,
+    host: values.host,
+    db: values.db,
+    token: values.token,
+    'rate-limit': values['rate-limit']
+  })
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    return { ok: false, error: `--${String(issue?.path[0] ?? 'option')} ${issue?.message ?? 'is invalid'}` }
+  }
+  return {
+    ok: true,
+    options: {
+      port: parsed.data.port,
+      host: parsed.data.host,
+      db: parsed.data.db,
+      token: parsed.data.token,
+      rateLimit: parsed.data['rate-limit'],
+      seed: values.seed === true,
+      quiet: values.quiet === true,
+      help: values.help === true,
+      version: values.version === true
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { parseCli } from './cli-args'
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
+
+function run(args: string[]): { child: ReturnType<typeof spawn>; out: () => string; err: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, out: () => out, err: () => err, exit }
+}
+
+describe('controldeck-engine CLI', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cd-engine-cli-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('validates flags with one clear line', () => {
+    expect(parseCli(['--port', 'abc'])).toEqual({ ok: false, error: '--port must be a number' })
+    expect(parseCli(['--port', '70000'])).toEqual({ ok: false, error: '--port must be between 0 and 65535' })
+    expect(parseCli(['--token', 'short'])).toEqual({ ok: false, error: '--token must be at least 16 characters' })
+    expect(parseCli(['--rate-limit=-1'])).toEqual({ ok: false, error: '--rate-limit must be 0 or more' })
+    expect(parseCli(['--rate-limit', '0'])).toMatchObject({ ok: true, options: { rateLimit: 0 } })
+    const unknown = parseCli(['--bogus'])
+    expect(unknown.ok).toBe(false)
+    const ok = parseCli(['--port', '0', '--db', ':memory:', '--seed'])
+    expect(ok).toMatchObject({ ok: true, options: { port: 0, db: ':memory:', seed: true, host: '127.0.0.1' } })
+  })
+
+  it('exits 1 on a bad port', async () => {
+    const p = run(['--port', 'abc'])
+    expect(await p.exit).toBe(1)
+    expect(p.err().trim().split('\n')).toEqual(['controldeck-engine: --port must be a number (see --help)'])
+  })
+
+  it('starts, prints the URL and token, seeds, serves, and shuts down on SIGTERM', async () => {
+    const token = 'cli-test-token-0123456789'
+    const p = run(['--port', '0', '--db', path.join(dir, 'cli.db'), '--token', token, '--quiet', '--seed'])
+    await expect.poll(() => p.out(), { timeout: 15_000 }).toMatch(/seeded demo data/)
+    const m = /listening on (http:\/\/127\.0\.0\.1:\d+) admin token: (\S+)/.exec(p.out())
+    expect(m?.[2]).toBe(token)
+    const res = await fetch(`${m![1]}/api/neurorail/v1/identity/missions`, { headers: { Authorization: `Bearer ${token}` } })
+    expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(3)
+    p.child.kill('SIGTERM')
+    expect(await p.exit).toBe(0)
+  }, 30_000)
+})

@@ -1,0 +1,59 @@
+// Entry point of the `controldeck-engine` bin (bundled to out/node/engine.js).
+import { parseCli, USAGE } from './cli-args'
+import { startEngine } from './index'
+import { seedDemoData } from './seed'
+import { ENGINE_VERSION } from './version'
+
+async function main(): Promise<void> {
+  const parsed = parseCli(process.argv.slice(2))
+  if (!parsed.ok) {
+    console.error(`controldeck-engine: ${parsed.error} (see --help)`)
+    process.exit(1)
+  }
+  const o = parsed.options
+  if (o.help) {
+    console.log(USAGE)
+    return
+  }
+  if (o.version) {
+    console.log(ENGINE_VERSION)
+    return
+  }
+  let engine
+  try {
+    engine = await startEngine({
+      dbPath: o.db,
+      host: o.host,
+      port: o.port,
+      adminToken: o.token,
+      quiet: o.quiet,
+      rateLimit: o.rateLimit === undefined ? undefined : o.rateLimit === 0 ? false : { perSecond: o.rateLimit, burst: o.rateLimit * 2 }
+    })
+  } catch (err) {
+    console.error(`controldeck-engine: cannot start: ${(err as Error).message}`)
+    process.exit(1)
+  }
+  // The one line a person or a script needs: where it is and how to get in.
+  console.log(`controldeck-engine listening on ${engine.url} admin token: ${engine.adminToken}`)
+  if (o.seed) {
+    const summary = await seedDemoData(engine.baseUrl, engine.adminToken)
+    console.log(`controldeck-engine seeded demo data: ${summary.missions.length} missions, ${summary.jobs.length} jobs`)
+  }
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    console.error(`controldeck-engine: ${signal}, shutting down`)
+    engine.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`controldeck-engine: shutdown failed: ${(err as Error).message}`)
+        process.exit(1)
+      }
+    )
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+void main()

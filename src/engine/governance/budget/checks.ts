@@ -1,0 +1,132 @@
+import type { Budget } from '../../../shared/neurorail'
+import { GovernanceError } from '../errors'
+
+/** The kinds of budget violation, as stored and as `neurorail_budget_violations_total{violation_type}`. */
+export type ViolationType = 'timeout' | 'retries' | 'parallelism' | 'cost' | 'tokens'
+
+/**
+ * A budget check's verdict: a violation carries the NR error (code E100–E104, details as in API
+ * §8) and its type. `status` is the HTTP status used when the violation refuses a request.
+ */
+export interface Violation {
+  type: ViolationType
+  error: GovernanceError
+}
+
+/**
+ * Parallelism (NR-E102). `jobRunning` and `globalRunning` count attempts already running, not
+ * the one asking to start. The job limit is checked first because it is the more specific one.
+ * HTTP 429: the refusal is temporary and retriable once a running attempt finishes.
+ */
+export function checkParallelism(
+  budget: Budget,
+  jobId: string,
+  jobRunning: number,
+  globalRunning: number
+): Violation | null {
+  if (jobRunning >= budget.max_parallel_attempts) {
+    return parallelism(budget.max_parallel_attempts, jobRunning, 'job', jobId)
+  }
+  if (globalRunning >= budget.max_global_parallel) {
+    return parallelism(budget.max_global_parallel, globalRunning, 'global', jobId)
+  }
+  return null
+}
+
+function parallelism(limit: number, current: number, limitType: 'job' | 'global', jobId: string): Violation {
+  const what = limitType === 'job' ? `job ${jobId}` : 'the engine'
+  return {
+    type: 'parallelism',
+    error: new GovernanceError(429, 'NR-E102', `Parallelism budget exceeded: ${current} attempts already running for ${what} (limit ${limit})`, {
+      limit,
+      current,
+      limit_type: limitType,
+      job_id: jobId
+    })
+  }
+}
+
+/**
+ * Token budget (NR-E104 BUDGET_TOKEN_EXCEEDED). BRAiN raises E103 for tokens too and leaves E104
+ * unused; we use the registry's own meaning so the two limits can be told apart. Details keep
+ * §8's E103 shape so readers of either code find the same fields.
+ */
+export function checkTokens(budget: Budget, consumed: number, attemptId: string): Violation | null {
+  const limit = budget.max_llm_tokens
+  if (limit === null || consumed <= limit) return null
+  return {
+    type: 'tokens',
+    error: new GovernanceError(409, 'NR-E104', `Token budget exceeded: ${consumed} of ${limit} LLM tokens`, {
+      limit,
+      consumed,
+      cost_type: 'llm_tokens',
+      attempt_id: attemptId,
+      tokens_used: consumed
+    })
+  }
+}
+
+/** Cost budget (NR-E103). */
+export function checkCost(budget: Budget, consumed: number, attemptId: string): Violation | null {
+  const limit = budget.max_cost_credits
+  if (limit === null || consumed <= limit) return null
+  return {
+    type: 'cost',
+    error: new GovernanceError(409, 'NR-E103', `Cost budget exceeded: ${consumed} of ${limit} credits`, {
+      limit,
+      consumed,
+      cost_type: 'cost_credits',
+      attempt_id: attemptId,
+      credits_used: consumed
+    })
+  }
+}
+
+/** Timeout (NR-E100), built when the server-side timer fires at timeout + grace. */
+export function timeoutViolation(budget: Budget, elapsedMs: number, attemptId: string): Violation {
+  return {
+    type: 'timeout',
+    error: new GovernanceError(409, 'NR-E100', `Attempt ${attemptId} ran ${elapsedMs} ms, over its ${budget.timeout_ms} ms timeout and ${budget.grace_period_ms} ms grace period`, {
+      attempt_id: attemptId,
+      timeout_ms: budget.timeout_ms,
+      elapsed_ms: elapsedMs,
+      grace_period_ms: budget.grace_period_ms,
+      grace_period_invoked: budget.grace_period_ms > 0,
+      immune_alert: true
+    })
+  }
+}
+
+/** One entry of a job's retry history (§8's E101 details). */
+export interface RetryHistoryEntry {
+  attempt: number
+  error: string | null
+  error_type: string | null
+  retriable: boolean
+  elapsed_ms: number | null
+}
+
+/**
+ * Retries (NR-E101): `retriesUsed` counts retries already granted. The retry that would exceed
+ * `max_retries` is refused (HTTP 409) and the job is failed by the caller.
+ */
+export function checkRetry(
+  budget: Budget,
+  jobId: string,
+  retriesUsed: number,
+  history: RetryHistoryEntry[]
+): Violation | null {
+  if (retriesUsed < budget.max_retries) return null
+  const last = history.at(-1) ?? null
+  return {
+    type: 'retries',
+    error: new GovernanceError(409, 'NR-E101', `Job ${jobId} has used all ${budget.max_retries} retries`, {
+      job_id: jobId,
+      max_retries: budget.max_retries,
+      attempts: retriesUsed + 1,
+      retry_history: history,
+      last_error: last?.error ?? null,
+      last_error_type: last?.error_type ?? null
+    })
+  }
+}

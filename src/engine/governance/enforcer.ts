@@ -1,0 +1,274 @@
+import type { StateTransitionEvent, TelemetryReportRequest } from '../../shared/neurorail'
+import type { TransitionGuardContext } from '../lifecycle/service'
+import { AttemptTimers, type Overrun } from './budget/attempt-timers'
+import { backoffDelayMs } from './budget/backoff'
+import type { BudgetService } from './budget/budget-service'
+import { checkCost, checkParallelism, checkRetry, checkTokens, timeoutViolation, type Violation } from './budget/checks'
+import { isGovernanceError } from './errors'
+import { jobConsumption, jobOfAttempt, readJob, runningAttemptCount, runningAttemptsOfJob, type JobInfo } from './jobs'
+import { toHttpError, type ReflexService } from './reflex/reflex-service'
+import type { GovRuntime } from './runtime'
+import type { SignalService } from './signals/signal-service'
+
+/** The actor name governance writes into `caused_by` of the transitions it makes. */
+export const GOVERNANCE_ACTOR = 'governance'
+
+const ATTEMPT_FAILED = new Set(['failed_timeout', 'failed_resource', 'failed_error'])
+
+/**
+ * Where budgets and reflexes meet the lifecycle. Everything here is server-side, so any client
+ * is governed, not only our SDK:
+ * - a guard inside every transition refuses what the budget or a reflex forbids (cooldown NR-E006,
+ *   parallelism NR-E102, open circuit NR-E140, exhausted retries NR-E101, spent tokens or
+ *   credits NR-E104/E103) and counts granted retries;
+ * - a listener after every transition arms and disarms the attempt deadlines and feeds outcomes
+ *   to breakers, triggers and anomaly detectors;
+ * - the attempt deadline and the telemetry report hook stop overrunning attempts themselves.
+ */
+export class Enforcer {
+  readonly timers: AttemptTimers
+
+  constructor(
+    private readonly rt: GovRuntime,
+    private readonly budgets: BudgetService,
+    private readonly reflex: ReflexService,
+    private readonly signals: SignalService
+  ) {
+    this.timers = new AttemptTimers(rt.clock, (o) => this.onOverrun(o))
+  }
+
+  /** Re-arms deadlines of attempts left running by a previous engine process. */
+  rearm(): void {
+    const rows = this.rt.s.store
+      .prepare(
+        `SELECT s.entity_id AS attempt_id, a.job_id AS job_id,
+           (SELECT MAX(t.ts_ms) FROM transitions t WHERE t.entity_id = s.entity_id AND t.to_state = 'running') AS started
+         FROM entity_state s JOIN attempts a ON a.attempt_id = s.entity_id
+         WHERE s.entity_type = 'attempt' AND s.current_state = 'running'`
+      )
+      .all() as Array<{ attempt_id: string; job_id: string; started: number | null }>
+    for (const r of rows) {
+      const job = readJob(this.rt.s.store, r.job_id)
+      if (!job) continue
+      const b = this.rt.s.store.transaction(() => this.budgets.ensure(job))
+      this.timers.arm(r.attempt_id, r.job_id, b.budget, r.started ?? this.rt.clock.now())
+    }
+  }
+
+  // ---- guard (inside the transition's transaction)
+
+  /** The lifecycle guard. Throws an HttpError (with Retry-After when the refusal ends by itself). */
+  guard(ctx: TransitionGuardContext): void {
+    try {
+      if (ctx.entityType === 'job') this.guardJob(ctx)
+      else if (ctx.entityType === 'attempt' && ctx.toState === 'running') this.guardAttemptStart(ctx)
+    } catch (err) {
+      if (isGovernanceError(err)) throw toHttpError(err)
+      throw err
+    }
+  }
+
+  private guardJob(ctx: TransitionGuardContext): void {
+    const job = readJob(this.rt.s.store, ctx.entityId)
+    if (!job) return
+    if (ctx.action === 'create') {
+      this.budgets.ensure(job)
+      return
+    }
+    if (ctx.toState !== 'running') return
+    this.reflex.jobs.assertMayRun(job.job_id)
+    if (ctx.action !== 'retry') return
+    const b = this.budgets.ensure(job)
+    const used = jobConsumption(this.rt.s.store, job.job_id)
+    const spent = checkTokens(b.budget, used.llm_tokens, '') ?? checkCost(b.budget, used.cost_credits, '')
+    if (spent) this.refuse(spent, job, null, 'retry_refused')
+    const lastError = typeof ctx.metadata.error === 'string' ? ctx.metadata.error : null
+    const entry = {
+      attempt: b.retries_used + 1,
+      error: lastError ?? (typeof ctx.metadata.reason === 'string' ? ctx.metadata.reason : null),
+      error_type: typeof ctx.metadata.error_type === 'string' ? ctx.metadata.error_type : null,
+      retriable: true,
+      elapsed_ms: null
+    }
+    const exhausted = checkRetry(b.budget, job.job_id, b.retries_used, [...b.retry_history, entry])
+    if (exhausted) {
+      this.rt.later(() =>
+        this.rt.s.events.publish('enforcement', 'retry_attempted', {
+          job_id: job.job_id,
+          mission_id: job.mission_id,
+          success: false,
+          retry_number: b.retries_used + 1,
+          max_retries: b.budget.max_retries,
+          code: 'NR-E101'
+        })
+      )
+      this.refuse(exhausted, job, null, 'retry_refused')
+    }
+    const backoff = backoffDelayMs(b.retries_used)
+    this.budgets.countRetry(job.job_id, entry, backoff)
+    this.rt.s.events.publish('enforcement', 'retry_attempted', {
+      job_id: job.job_id,
+      mission_id: job.mission_id,
+      success: true,
+      retry_number: b.retries_used + 1,
+      max_retries: b.budget.max_retries,
+      // Advice to the agent: §8's backoff for this retry. The engine does not hold the retry back.
+      backoff_ms: backoff
+    })
+  }
+
+  private guardAttemptStart(ctx: TransitionGuardContext): void {
+    const jobId = ctx.chain.job_id ?? jobOfAttempt(this.rt.s.store, ctx.entityId)
+    if (!jobId) return
+    const job = readJob(this.rt.s.store, jobId)
+    if (!job) return
+    const b = this.budgets.ensure(job)
+    // Cooldown first: a suspended job is refused for that reason, whatever else is true.
+    this.reflex.jobs.assertMayRun(job.job_id)
+    const store = this.rt.s.store
+    const parallel = checkParallelism(b.budget, job.job_id, runningAttemptsOfJob(store, job.job_id).length, runningAttemptCount(store))
+    if (parallel) this.refuse(parallel, job, ctx.entityId, 'refused')
+    // Last, because admission has side effects (a half-open probe slot is taken).
+    this.reflex.admit(job)
+  }
+
+  /** Records a refusal after its transaction rolls back, then throws it. */
+  private refuse(v: Violation, job: JobInfo, attemptId: string | null, actionTaken: string): never {
+    this.rt.later(() => this.budgets.record(v, { job, attempt_id: attemptId }, actionTaken))
+    throw v.error
+  }
+
+  // ---- after commit
+
+  /** The lifecycle listener (after commit). */
+  onTransition(e: StateTransitionEvent, jobIdFromChain: string | null): void {
+    this.rt.run('transition follow-up', () => {
+      if (e.entity_type === 'attempt') this.afterAttempt(e, jobIdFromChain)
+      else if (e.entity_type === 'job') this.afterJob(e)
+    })
+  }
+
+  private afterAttempt(e: StateTransitionEvent, jobIdFromChain: string | null): void {
+    const jobId = jobIdFromChain ?? jobOfAttempt(this.rt.s.store, e.entity_id)
+    const job = jobId ? readJob(this.rt.s.store, jobId) : null
+    if (!job) return
+    if (e.to_state === 'running') {
+      const b = this.budgets.ensure(job)
+      this.timers.arm(e.entity_id, job.job_id, b.budget, Date.parse(e.timestamp))
+      this.reflex.ensureRunning(job.job_id, 'attempt_started')
+      return
+    }
+    if (e.from_state !== 'running') return
+    this.timers.disarm(e.entity_id)
+    const failed = ATTEMPT_FAILED.has(e.to_state)
+    this.reflex.recordOutcome(job, failed)
+    this.signals.observeAttempt(job.job_type, e.entity_id, failed)
+  }
+
+  private afterJob(e: StateTransitionEvent): void {
+    switch (e.to_state) {
+      case 'running':
+        this.reflex.ensureRunning(e.entity_id, 'job_started')
+        break
+      case 'succeeded':
+        this.reflex.settle(e.entity_id, 'completed', 'job_succeeded')
+        break
+      case 'failed_ethical':
+      case 'timeout':
+        this.reflex.settle(e.entity_id, 'failed', `job_${e.to_state}`)
+        break
+      case 'cancelled':
+        this.reflex.settle(e.entity_id, 'cancelled', 'job_cancelled')
+        break
+    }
+  }
+
+  // ---- enforcement actions
+
+  private onOverrun(o: Overrun): void {
+    this.rt.run('timeout enforcement', () => {
+      const s = this.rt.s
+      if (s.lifecycle.currentState(o.attemptId) !== 'running') return
+      const job = readJob(s.store, o.jobId)
+      if (!job) return
+      const v = timeoutViolation(o.budget, o.elapsedMs, o.attemptId)
+      const md = { error_code: v.error.code, error_type: v.error.code, error_category: 'mechanical', error: v.error.error.message, nr_error: v.error.error }
+      s.lifecycle.transition('attempt', o.attemptId, 'timeout', md, GOVERNANCE_ACTOR)
+      const jobAction = this.failJob(job, md, true)
+      this.budgets.record(v, { job, attempt_id: o.attemptId }, ['attempt_failed_timeout', jobAction].filter(Boolean).join('; '))
+    })
+  }
+
+  /**
+   * Fails a running job after an enforced attempt failure: failed_mechanical while retries
+   * remain (the agent may retry), else timeout for a timeout (terminal). Returns what was done.
+   */
+  private failJob(job: JobInfo, md: Record<string, unknown>, isTimeout: boolean): string {
+    const s = this.rt.s
+    if (s.lifecycle.currentState(job.job_id) !== 'running') return ''
+    const b = this.budgets.ensure(job)
+    if (isTimeout && b.retries_used >= b.budget.max_retries) {
+      s.lifecycle.transition('job', job.job_id, 'timeout', md, GOVERNANCE_ACTOR)
+      return 'job_timeout'
+    }
+    s.lifecycle.transition('job', job.job_id, 'fail', md, GOVERNANCE_ACTOR)
+    return 'job_failed_mechanical'
+  }
+
+  /**
+   * After a telemetry report: publishes `cost_tracked`, and when the job's tokens or credits pass
+   * its budget, fails its running attempts (failed_resource) and the job, and records the
+   * violation. A report that crosses the limit is a violation even when nothing is running; later
+   * reports on an already-stopped job are not counted again.
+   */
+  onReport(req: TelemetryReportRequest): void {
+    if (req.llm_tokens === undefined && req.cost_credits === undefined) return
+    this.rt.run('cost enforcement', () => {
+      const s = this.rt.s
+      const isAttempt = req.entity_id.startsWith('a_')
+      const jobId = isAttempt ? jobOfAttempt(s.store, req.entity_id) : req.entity_id.startsWith('j_') ? req.entity_id : null
+      if (!jobId) return
+      const job = readJob(s.store, jobId)
+      if (!job) return
+      const b = this.budgets.ensure(job)
+      const used = jobConsumption(s.store, jobId)
+      const attemptId = isAttempt ? req.entity_id : null
+      s.events.publish('enforcement', 'cost_tracked', {
+        job_id: jobId,
+        attempt_id: attemptId,
+        mission_id: job.mission_id,
+        llm_tokens: req.llm_tokens ?? 0,
+        cost: req.cost_credits ?? 0,
+        total_llm_tokens: used.llm_tokens,
+        total_cost: used.cost_credits,
+        max_llm_tokens: b.budget.max_llm_tokens,
+        max_cost_credits: b.budget.max_cost_credits
+      })
+      const checks: Array<{ v: Violation | null; before: number; limit: number | null }> = [
+        { v: checkTokens(b.budget, used.llm_tokens, attemptId ?? ''), before: used.llm_tokens - (req.llm_tokens ?? 0), limit: b.budget.max_llm_tokens },
+        { v: checkCost(b.budget, used.cost_credits, attemptId ?? ''), before: used.cost_credits - (req.cost_credits ?? 0), limit: b.budget.max_cost_credits }
+      ]
+      const running = runningAttemptsOfJob(s.store, jobId)
+      const jobRunning = s.lifecycle.currentState(jobId) === 'running'
+      for (const { v, before, limit } of checks) {
+        if (!v || limit === null) continue
+        const crossedNow = before <= limit
+        if (!crossedNow && running.length === 0 && !jobRunning) continue
+        const md = { error_code: 'RESOURCE_BUDGET_EXCEEDED', error_type: v.error.code, error_category: 'mechanical', error: v.error.error.message, nr_error: v.error.error }
+        const done: string[] = []
+        for (const a of runningAttemptsOfJob(s.store, jobId)) {
+          s.lifecycle.transition('attempt', a, 'fail', md, GOVERNANCE_ACTOR)
+          done.push(`attempt ${a} failed_resource`)
+        }
+        const jobAction = this.failJob(job, md, false)
+        if (jobAction) done.push(jobAction)
+        this.budgets.record(v, { job, attempt_id: attemptId ?? running[0] ?? null }, done.length ? done.join('; ') : 'recorded')
+      }
+    })
+  }
+
+  /** Stops every deadline (engine shutdown). */
+  close(): void {
+    this.timers.close()
+  }
+}

@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { systemClock } from '../clock'
+import { isGovernanceError } from '../errors'
+import { CircuitBreaker, type CircuitStateChange } from './circuit-breaker'
+
+function failN(b: CircuitBreaker, n: number): void {
+  for (let i = 0; i < n; i++) {
+    expect(b.tryAcquire().ok).toBe(true)
+    b.recordFailure()
+  }
+}
+
+describe('CircuitBreaker (API §8 defaults)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(new Date('2026-11-23T08:00:00Z'))
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('opens after 5 consecutive failures and a success resets the count', () => {
+    const b = new CircuitBreaker('job_type:llm_call', systemClock)
+    const changes: CircuitStateChange[] = []
+    b.onStateChange((c) => changes.push(c))
+    failN(b, 4)
+    b.tryAcquire()
+    b.recordSuccess()
+    failN(b, 4)
+    expect(b.state).toBe('closed')
+    failN(b, 1)
+    expect(b.state).toBe('open')
+    expect(changes).toEqual([
+      {
+        circuit_id: 'job_type:llm_call',
+        from_state: 'closed',
+        to_state: 'open',
+        failure_count: 5,
+        success_count: 0,
+        reason: 'failure_threshold'
+      }
+    ])
+  })
+
+  it('refuses calls with NR-E140 while open and goes half-open lazily after 60 s', () => {
+    const b = new CircuitBreaker('c', systemClock)
+    failN(b, 5)
+    const refused = b.tryAcquire()
+    expect(refused.ok).toBe(false)
+    if (refused.ok) throw new Error('unreachable')
+    expect(isGovernanceError(refused.error)).toBe(true)
+    expect(refused.error.code).toBe('NR-E140')
+    expect(refused.error.status).toBe(503)
+    expect(refused.error.retryAfterMs).toBe(60_000)
+
+    vi.advanceTimersByTime(59_999)
+    expect(b.tryAcquire().ok).toBe(false)
+    // Time alone does not change the state: the transition happens on the next call.
+    vi.advanceTimersByTime(1)
+    expect(b.state).toBe('open')
+    expect(b.tryAcquire().ok).toBe(true)
+    expect(b.state).toBe('half_open')
+  })
+
+  it('admits at most 3 probe calls in half-open', () => {
+    const b = new CircuitBreaker('c', systemClock)
+    failN(b, 5)
+    vi.advanceTimersByTime(60_000)
+    expect([b.tryAcquire().ok, b.tryAcquire().ok, b.tryAcquire().ok, b.tryAcquire().ok]).toEqual([
+      true,
+      true,
+      true,
+      false
+    ])
+  })
+
+  it('closes after 2 half-open successes', () => {
+    const b = new CircuitBreaker('c', systemClock)
+    const changes: CircuitStateChange[] = []
+    b.onStateChange((c) => changes.push(c))
+    failN(b, 5)
+    vi.advanceTimersByTime(60_000)
+    b.tryAcquire()
+    b.recordSuccess()
+    expect(b.state).toBe('half_open')
+    b.tryAcquire()
+    b.recordSuccess()
+    expect(b.state).toBe('closed')
+    expect(changes.map((c) => [c.to_state, c.reason, c.success_count])).toEqual([
+      ['open', 'failure_threshold', 0],
+      ['half_open', 'recovery_timeout', 0],
+      ['closed', 'success_threshold', 2]
+    ])
+    expect(b.toJSON().failure_count).toBe(0)
+  })
+
+  it('reopens on any half-open failure and times recovery from that failure', () => {
+    const b = new CircuitBreaker('c', systemClock)
+    failN(b, 5)
+    vi.advanceTimersByTime(60_000)
+    b.tryAcquire()
+    b.recordSuccess()
+    b.tryAcquire()
+    b.recordFailure()
+    expect(b.state).toBe('open')
+    expect(b.toJSON().open_count).toBe(2)
+    vi.advanceTimersByTime(59_000)
+    expect(b.tryAcquire().ok).toBe(false)
+    vi.advanceTimersByTime(1_000)
+    expect(b.tryAcquire().ok).toBe(true)
+  })
+
+  it('late failures while open push recovery back', () => {
+    const b = new CircuitBreaker('c', systemClock)
+    failN(b, 5)
+    vi.advanceTimersByTime(30_000)
+    b.recordFailure()
+    vi.advanceTimersByTime(30_000)
+    expect(b.tryAcquire().ok).toBe(false)
+    vi.advanceTimersByTime(30_000)
+    expect(b.tryAcquire().ok).toBe(true)
+  })
+
+  it('reset closes an open circuit at once', () => {
+    const b = new CircuitBreaker('c', systemClock)
+    failN(b, 5)
+    b.reset()
+    expect(b.state).toBe('closed')
+    expect(b.tryAcquire().ok).toBe(true)
+  })
+
+  it('round-trips through its snapshot; half-open comes back open', () => {
+    const b = new CircuitBreaker('c', systemClock, { failureThreshold: 2 })
+    failN(b, 2)
+    vi.advanceTimersByTime(60_000)
+    b.tryAcquire()
+    expect(b.state).toBe('half_open')
+    const snap = JSON.parse(JSON.stringify(b.toJSON()))
+    const back = new CircuitBreaker('c', systemClock, {}, snap)
+    expect(back.state).toBe('open')
+    expect(back.options.failureThreshold).toBe(2)
+    expect(back.toJSON().total_failures).toBe(2)
+    // It was last failing 60 s ago, so the rehydrated breaker may probe right away.
+    expect(back.tryAcquire().ok).toBe(true)
+    expect(back.state).toBe('half_open')
+  })
+
+  it('rejects nonsensical options', () => {
+    expect(() => new CircuitBreaker('c', systemClock, { failureThreshold: 0 })).toThrow(RangeError)
+    expect(() => new CircuitBreaker('c', systemClock, { recoveryTimeoutMs: -1 })).toThrow(RangeError)
+  })
+})

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { systemClock } from '../clock'
+import { isGovernanceError } from '../errors'
+import type { ReflexTransition } from './reflex-jobs'
+import { ReflexJobs } from './reflex-jobs'
+
+const T0 = Date.parse('2026-11-23T08:00:00Z')
+
+function refusal(fn: () => void): { code: string; status: number; retryAfterMs: number | null } {
+  try {
+    fn()
+  } catch (err) {
+    if (isGovernanceError(err)) return { code: err.code, status: err.status, retryAfterMs: err.retryAfterMs }
+    throw err
+  }
+  throw new Error('expected a refusal')
+}
+
+describe('ReflexJobs (reflex FSM + cooldowns)', () => {
+  let jobs: ReflexJobs
+  let seen: ReflexTransition[]
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(T0)
+    jobs = new ReflexJobs(systemClock)
+    seen = []
+    jobs.onTransition((t) => seen.push(t))
+  })
+  afterEach(() => {
+    jobs.close()
+    vi.useRealTimers()
+  })
+
+  it('a suspended job is refused with NR-E006 for 60 s, then resumes by itself', () => {
+    jobs.transition('j_1', 'running', 'job_started')
+    jobs.transition('j_1', 'suspended', 'trigger')
+    expect(jobs.get('j_1')?.cooldown_until).toBe((T0 + 60_000) / 1000)
+    expect(refusal(() => jobs.assertMayRun('j_1'))).toEqual({ code: 'NR-E006', status: 409, retryAfterMs: 60_000 })
+    vi.advanceTimersByTime(59_999)
+    expect(refusal(() => jobs.assertMayRun('j_1')).retryAfterMs).toBe(1)
+    vi.advanceTimersByTime(1)
+    expect(() => jobs.assertMayRun('j_1')).not.toThrow()
+    expect(jobs.get('j_1')).toMatchObject({ current_state: 'running', cooldown_until: null, suspend_count: 1 })
+    expect(seen.map((t) => [t.from_state, t.to_state, t.reason])).toEqual([
+      [null, 'running', 'job_started'],
+      ['running', 'suspended', 'trigger'],
+      ['suspended', 'running', 'cooldown_elapsed']
+    ])
+  })
+
+  it('a throttled job cools down for 30 s', () => {
+    jobs.transition('j_1', 'running', 'x')
+    jobs.transition('j_1', 'throttled', 'x')
+    vi.advanceTimersByTime(29_999)
+    expect(jobs.get('j_1')?.current_state).toBe('throttled')
+    vi.advanceTimersByTime(1)
+    expect(jobs.get('j_1')?.current_state).toBe('running')
+  })
+
+  it('throttled → suspended replaces the cooldown with the longer one', () => {
+    jobs.transition('j_1', 'running', 'x')
+    jobs.transition('j_1', 'throttled', 'x')
+    vi.advanceTimersByTime(20_000)
+    jobs.transition('j_1', 'suspended', 'x')
+    vi.advanceTimersByTime(30_000)
+    expect(jobs.get('j_1')?.current_state).toBe('suspended')
+    vi.advanceTimersByTime(30_000)
+    expect(jobs.get('j_1')?.current_state).toBe('running')
+  })
+
+  it('an explicit resume cancels the pending cooldown timer', () => {
+    jobs.transition('j_1', 'running', 'x')
+    jobs.transition('j_1', 'suspended', 'x', 10_000)
+    jobs.transition('j_1', 'running', 'operator_resume')
+    vi.advanceTimersByTime(10_000)
+    expect(seen).toHaveLength(3)
+  })
+
+  it('refuses moves the reflex machine forbids with NR-E143', () => {
+    jobs.transition('j_1', 'running', 'x')
+    jobs.transition('j_1', 'completed', 'x')
+    expect(refusal(() => jobs.transition('j_1', 'running', 'x')).code).toBe('NR-E143')
+    // suspended is not reachable from pending.
+    expect(refusal(() => jobs.transition('j_2', 'suspended', 'x')).code).toBe('NR-E143')
+    expect(jobs.tryTransition('j_1', 'running', 'x')).toBeNull()
+  })
+
+  it('unknown jobs and jobs out of cooldown may run', () => {
+    expect(() => jobs.assertMayRun('j_unknown')).not.toThrow()
+    jobs.transition('j_1', 'running', 'x')
+    expect(() => jobs.assertMayRun('j_1')).not.toThrow()
+  })
+
+  it('restores persisted cooldowns and resumes when they end', () => {
+    jobs.transition('j_1', 'running', 'x')
+    jobs.transition('j_1', 'suspended', 'x')
+    const snap = jobs.get('j_1')
+    jobs.close()
+    vi.advanceTimersByTime(40_000)
+    const again = new ReflexJobs(systemClock)
+    if (!snap) throw new Error('no snapshot')
+    again.restore(snap)
+    expect(refusal(() => again.assertMayRun('j_1')).retryAfterMs).toBe(20_000)
+    vi.advanceTimersByTime(20_000)
+    expect(again.get('j_1')?.current_state).toBe('running')
+    again.close()
+  })
+})

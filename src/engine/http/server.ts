@@ -1,0 +1,225 @@
+// node:http rather than Fastify: no extra dependency in a bundle that ships inside the desktop
+// app, and full control over long-lived SSE responses (backpressure via write()/'drain', our own
+// heartbeat and close semantics) without fighting a framework's reply lifecycle.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { randomUUID } from 'node:crypto'
+import { API_PREFIX, hasPermission, ROLE_PERMISSIONS } from '../../shared/neurorail'
+import type { TokenRegistry } from '../auth/tokens'
+import type { RateLimiter } from '../auth/rate-limit'
+import { readJsonBody } from './body'
+import { HttpError, isHttpError } from './errors'
+import { HANDLED, Reply, type Principal, type Router } from './router'
+
+/** A structured log entry (one JSON object per line). */
+export type LogEntry = Record<string, unknown>
+
+/** Hooks the server reports to (metrics, RBAC stats). */
+export interface ServerHooks {
+  onRequest?: (route: string, method: string, status: number, durationMs: number) => void
+  onAuthorization?: (allowed: boolean) => void
+}
+
+/** What the HTTP layer needs from the engine. */
+export interface ServerDeps {
+  router: Router
+  tokens: TokenRegistry
+  rateLimiter: RateLimiter | null
+  log: (entry: LogEntry) => void
+  hooks?: ServerHooks
+  /** Resolves once the request's writes are committed; the response waits for it. */
+  committed?: () => Promise<void>
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/
+
+/** The HTTP server plus a way to wait for in-flight (non-streaming) requests during shutdown. */
+export interface EngineHttpServer {
+  server: Server
+  /** Resolves once no non-streaming request is being handled. */
+  idle(): Promise<void>
+  /** Stops taking new requests: they get 503 while shutdown drains the rest. */
+  stopAccepting(): void
+}
+
+/** Creates the engine's HTTP server (not yet listening). */
+export function createEngineServer(deps: ServerDeps): EngineHttpServer {
+  let inFlight = 0
+  let accepting = true
+  let idleWaiters: Array<() => void> = []
+  const settle = (): void => {
+    if (inFlight === 0) {
+      const w = idleWaiters
+      idleWaiters = []
+      for (const fn of w) fn()
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const started = performance.now()
+    const incoming = req.headers['x-request-id']
+    const requestId =
+      typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID()
+    res.setHeader('X-Request-ID', requestId)
+    let counted = true
+    inFlight++
+    const finishInFlight = (): void => {
+      if (!counted) return
+      counted = false
+      inFlight--
+      settle()
+    }
+    let routeName = 'unmatched'
+    res.on('finish', () => {
+      const durationMs = performance.now() - started
+      deps.hooks?.onRequest?.(routeName, req.method ?? 'GET', res.statusCode, durationMs)
+      deps.log({
+        time: new Date().toISOString(),
+        level: res.statusCode >= 500 ? 'error' : 'info',
+        msg: 'request',
+        request_id: requestId,
+        method: req.method,
+        path: (req.url ?? '').split('?')[0],
+        route: routeName,
+        status: res.statusCode,
+        duration_ms: Math.round(durationMs * 100) / 100
+      })
+    })
+    res.on('close', finishInFlight)
+
+    handle(req, res, requestId, (name, streaming) => {
+      routeName = name
+      // A stream lives until the client or shutdown ends it; it must not hold up the drain.
+      if (streaming) finishInFlight()
+    }).catch((err: unknown) => {
+      sendError(res, err, deps, requestId)
+    })
+  })
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    matched: (route: string, streaming: boolean) => void
+  ): Promise<void> {
+    if (!accepting) throw new HttpError(503, 'Engine is shutting down', { Connection: 'close' })
+    const url = new URL(req.url ?? '/', 'http://engine')
+    if (!url.pathname.startsWith(API_PREFIX + '/') && url.pathname !== API_PREFIX) {
+      throw new HttpError(404, 'Not Found')
+    }
+    const path = url.pathname.slice(API_PREFIX.length) || '/'
+    const method = req.method ?? 'GET'
+    const match = deps.router.match(method, path)
+    if (match.kind === 'not_found') throw new HttpError(404, 'Not Found')
+    if (match.kind === 'method_not_allowed') {
+      throw new HttpError(405, 'Method Not Allowed', { Allow: match.allowed.join(', ') })
+    }
+    const route = match.route
+    matched(`${route.method} ${route.pattern}`, route.streaming === true)
+
+    const principal = authenticate(req, url, route.queryToken === true)
+    if (route.permission !== null) {
+      const allowed = hasPermission(principal.role, route.permission)
+      deps.hooks?.onAuthorization?.(allowed)
+      if (!allowed) {
+        throw new HttpError(403, {
+          error: 'Insufficient permissions',
+          reason: `Role '${principal.role}' lacks permission '${route.permission}'`,
+          required_permissions: [route.permission],
+          user_permissions: [...ROLE_PERMISSIONS[principal.role]]
+        })
+      }
+    }
+    if (deps.rateLimiter) {
+      const wait = deps.rateLimiter.take(principal.token)
+      if (wait > 0) {
+        throw new HttpError(429, `Rate limit exceeded; retry in ${wait} s`, { 'Retry-After': String(wait) })
+      }
+    }
+    const body = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req)
+    const result = await route.handler({
+      req,
+      res,
+      params: match.params,
+      query: url.searchParams,
+      body,
+      principal,
+      requestId
+    })
+    if (result === HANDLED) return
+    // Group commit: answer only once the writes of this request are on disk.
+    if (deps.committed) await deps.committed()
+    if (result instanceof Reply) {
+      send(res, result.status, result.body, result.headers, result.contentType)
+    } else {
+      send(res, 200, result)
+    }
+  }
+
+  function authenticate(req: IncomingMessage, url: URL, allowQuery: boolean): Principal {
+    let token: string | null = null
+    const header = req.headers.authorization
+    if (typeof header === 'string') {
+      const m = /^Bearer\s+(.+)$/i.exec(header.trim())
+      if (!m) throw unauthorized('Invalid authorization header: expected "Bearer <token>"')
+      token = (m[1] as string).trim()
+    } else if (allowQuery) {
+      token = url.searchParams.get('access_token')
+    }
+    if (!token) throw unauthorized('Authentication required')
+    const principal = deps.tokens.resolve(token)
+    if (!principal) throw unauthorized('Invalid token')
+    return principal
+  }
+
+  return {
+    server,
+    idle: () =>
+      inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+    stopAccepting: () => {
+      accepting = false
+    }
+  }
+}
+
+function unauthorized(message: string): HttpError {
+  return new HttpError(401, message, { 'WWW-Authenticate': 'Bearer' })
+}
+
+/** Writes a JSON (or preformatted) response. */
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  contentType?: string
+): void {
+  if (res.headersSent) {
+    res.end()
+    return
+  }
+  const text = contentType ? String(body) : JSON.stringify(body ?? null)
+  res.writeHead(status, {
+    'Content-Type': contentType ?? JSON_TYPE,
+    'Content-Length': Buffer.byteLength(text),
+    ...headers
+  })
+  res.end(text)
+}
+
+function sendError(res: ServerResponse, err: unknown, deps: ServerDeps, requestId: string): void {
+  if (isHttpError(err)) {
+    // A body we refused to read must not be parsed as the next request on this connection.
+    const headers = err.status === 413 ? { ...err.headers, Connection: 'close' } : err.headers
+    send(res, err.status, { detail: err.detail }, headers)
+    return
+  }
+  deps.log({
+    time: new Date().toISOString(),
+    level: 'error',
+    msg: 'unhandled error',
+    request_id: requestId,
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err)
+  })
+  send(res, 500, { detail: `Internal server error (request ${requestId})` })
+}

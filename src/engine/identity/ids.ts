@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto'
+import { makeEntityId, type EntityType } from '../../shared/neurorail'
+
+/** A new identity ID (`m_`/`p_`/`j_`/`a_`/`r_` + 12 lowercase hex of fresh randomness, API §2). */
+export function newEntityId(type: EntityType): string {
+  return makeEntityId(type, randomBytes(6).toString('hex'))
+}
+
+/** A new audit ID (`aud_` + 12 hex). Callers retry on the (rare) unique-constraint clash. */
+export function newAuditId(): string {
+  return `aud_${randomBytes(6).toString('hex')}`
+}
+
+/** `YYYYMMDDHHMMSS` in UTC, the real backend's timestamp-ID body. */
+export function idStamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14)
+}
+
+/**
+ * A timestamp ID in the real backend's format (`evt_20261123055219`) plus `_<seq>`: the backend's
+ * second-granular IDs collide, ours stay unique because `seq` is the row's own primary key.
+ */
+export function timestampId(prefix: 'evt' | 'dec', ms: number, seq: number): string {
+  return `${prefix}_${idStamp(ms)}_${seq}`
+}
+
+/** True when a better-sqlite3 error is a UNIQUE/PRIMARY KEY violation. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE'
+}

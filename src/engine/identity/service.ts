@@ -1,0 +1,449 @@
+import type { Statement } from 'better-sqlite3'
+import type {
+  AttemptListItem,
+  AttemptRecord,
+  ChildrenResponse,
+  CreateAttemptRequest,
+  CreateJobRequest,
+  CreateMissionRequest,
+  CreatePlanRequest,
+  CreateResourceRequest,
+  EntityType,
+  IdentityRecord,
+  JobListItem,
+  JobRecord,
+  ListQuery,
+  MissionListItem,
+  MissionRecord,
+  Page,
+  PlanRecord,
+  ResourceRecord,
+  TraceResponse
+} from '../../shared/neurorail'
+import { badRequest, notFound } from '../http/errors'
+import { decodeCursor, encodeCursor } from '../store/cursor'
+import type { Store } from '../store/store'
+import { isUniqueViolation, newEntityId } from './ids'
+import {
+  attemptRecord,
+  jobRecord,
+  missionRecord,
+  planRecord,
+  resourceRecord,
+  type AttemptRow,
+  type JobRow,
+  type MissionRow,
+  type PlanRow,
+  type ResourceRow
+} from './records'
+
+/** Display name per entity type, as the real backend words its 404s ("Job j_… not found"). */
+export const ENTITY_LABEL: Record<EntityType, string> = {
+  mission: 'Mission',
+  plan: 'Plan',
+  job: 'Job',
+  attempt: 'Attempt',
+  resource: 'Resource'
+}
+
+/** The ancestors of an entity (its own id included), as denormalised in the tables. */
+export interface EntityChain {
+  mission_id: string | null
+  plan_id: string | null
+  job_id: string | null
+  attempt_id: string | null
+  resource_uuid: string | null
+}
+
+/** Called when an attempt is created, so telemetry can count attempts per job. */
+export type AttemptCreatedHook = (jobId: string, attemptId: string, createdMs: number) => void
+
+/**
+ * Called inside the job-creating transaction after the insert (governance validates and stores
+ * the job's budget); throwing an HttpError refuses the creation.
+ */
+export type JobCreatedHook = (job: JobRecord, missionId: string) => void
+
+/**
+ * Identity records (API §2–§3): create with parent checks, get, the upward trace chain, and the
+ * engine's list and children extensions. Parents must exist, so every stored chain is complete.
+ */
+export class IdentityService {
+  private readonly byId: Record<EntityType, Statement>
+  private readonly onAttemptCreated: AttemptCreatedHook[] = []
+  private readonly onJobCreated: JobCreatedHook[] = []
+
+  constructor(private readonly store: Store) {
+    this.byId = {
+      mission: this.store.prepare('SELECT * FROM missions WHERE mission_id = ?'),
+      plan: this.store.prepare('SELECT * FROM plans WHERE plan_id = ?'),
+      job: this.store.prepare('SELECT * FROM jobs WHERE job_id = ?'),
+      attempt: this.store.prepare('SELECT * FROM attempts WHERE attempt_id = ?'),
+      resource: this.store.prepare('SELECT * FROM resources WHERE resource_uuid = ?')
+    }
+  }
+
+  /** Registers a hook run inside the attempt-creating transaction. */
+  addAttemptCreatedHook(hook: AttemptCreatedHook): void {
+    this.onAttemptCreated.push(hook)
+  }
+
+  /** Registers a hook run inside the job-creating transaction (it may refuse by throwing). */
+  addJobCreatedHook(hook: JobCreatedHook): void {
+    this.onJobCreated.push(hook)
+  }
+
+  private row<T>(type: EntityType, id: string): T | undefined {
+    return this.byId[type].get(id) as T | undefined
+  }
+
+  /** Inserts with a fresh id, retrying on the (astronomically rare) 48-bit collision. */
+  private insertWithId(type: EntityType, insert: (id: string) => void): string {
+    for (let i = 0; ; i++) {
+      const id = newEntityId(type)
+      try {
+        insert(id)
+        return id
+      } catch (err) {
+        if (!isUniqueViolation(err) || i >= 4) throw err
+      }
+    }
+  }
+
+  /** POST /identity/mission. A named parent mission must exist (400 otherwise). */
+  createMission(req: CreateMissionRequest): MissionRecord {
+    return this.store.transaction(() => {
+      if (req.parent_mission_id && !this.row('mission', req.parent_mission_id)) {
+        throw badRequest(`Mission ${req.parent_mission_id} not found`)
+      }
+      const now = Date.now()
+      const createdAt = new Date(now).toISOString()
+      const stmt = this.store.prepare(
+        'INSERT INTO missions (mission_id, parent_mission_id, tags, created_at, created_ms) VALUES (?, ?, ?, ?, ?)'
+      )
+      const id = this.insertWithId('mission', (id) =>
+        stmt.run(id, req.parent_mission_id ?? null, JSON.stringify(req.tags), createdAt, now)
+      )
+      return { mission_id: id, created_at: createdAt, parent_mission_id: req.parent_mission_id ?? null, tags: req.tags }
+    })
+  }
+
+  /** POST /identity/plan. 400 `"Mission X not found"` when the mission does not exist. */
+  createPlan(req: CreatePlanRequest): PlanRecord {
+    return this.store.transaction(() => {
+      if (!this.row('mission', req.mission_id)) throw badRequest(`Mission ${req.mission_id} not found`)
+      const now = Date.now()
+      const createdAt = new Date(now).toISOString()
+      const stmt = this.store.prepare(
+        'INSERT INTO plans (plan_id, mission_id, plan_type, metadata, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?)'
+      )
+      const id = this.insertWithId('plan', (id) =>
+        stmt.run(id, req.mission_id, req.plan_type, JSON.stringify(req.metadata), createdAt, now)
+      )
+      return { plan_id: id, mission_id: req.mission_id, created_at: createdAt, plan_type: req.plan_type, metadata: req.metadata }
+    })
+  }
+
+  /** POST /identity/job. The plan and every dependency must exist (400 otherwise). */
+  createJob(req: CreateJobRequest): JobRecord {
+    return this.store.transaction(() => {
+      const plan = this.row<PlanRow>('plan', req.plan_id)
+      if (!plan) throw badRequest(`Plan ${req.plan_id} not found`)
+      for (const dep of req.dependencies) {
+        if (!this.row('job', dep)) throw badRequest(`Job ${dep} not found (dependency)`)
+      }
+      const now = Date.now()
+      const createdAt = new Date(now).toISOString()
+      const stmt = this.store.prepare(
+        'INSERT INTO jobs (job_id, plan_id, mission_id, job_type, dependencies, metadata, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+      )
+      const id = this.insertWithId('job', (id) =>
+        stmt.run(id, req.plan_id, plan.mission_id, req.job_type, JSON.stringify(req.dependencies), JSON.stringify(req.metadata), createdAt, now)
+      )
+      const record: JobRecord = {
+        job_id: id,
+        plan_id: req.plan_id,
+        created_at: createdAt,
+        job_type: req.job_type,
+        dependencies: req.dependencies,
+        metadata: req.metadata
+      }
+      for (const hook of this.onJobCreated) hook(record, plan.mission_id)
+      return record
+    })
+  }
+
+  /** POST /identity/attempt. 400 when the job does not exist. */
+  createAttempt(req: CreateAttemptRequest): AttemptRecord {
+    return this.store.transaction(() => {
+      const job = this.row<JobRow>('job', req.job_id)
+      if (!job) throw badRequest(`Job ${req.job_id} not found`)
+      const now = Date.now()
+      const createdAt = new Date(now).toISOString()
+      const stmt = this.store.prepare(
+        'INSERT INTO attempts (attempt_id, job_id, mission_id, attempt_number, metadata, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'
+      )
+      const id = this.insertWithId('attempt', (id) =>
+        stmt.run(id, req.job_id, job.mission_id, req.attempt_number, JSON.stringify(req.metadata), createdAt, now)
+      )
+      for (const hook of this.onAttemptCreated) hook(req.job_id, id, now)
+      return { attempt_id: id, job_id: req.job_id, attempt_number: req.attempt_number, created_at: createdAt, metadata: req.metadata }
+    })
+  }
+
+  /** POST /identity/resource. 400 when the attempt does not exist. */
+  createResource(req: CreateResourceRequest): ResourceRecord {
+    return this.store.transaction(() => {
+      const attempt = this.row<AttemptRow>('attempt', req.attempt_id)
+      if (!attempt) throw badRequest(`Attempt ${req.attempt_id} not found`)
+      const now = Date.now()
+      const createdAt = new Date(now).toISOString()
+      const stmt = this.store.prepare(
+        'INSERT INTO resources (resource_uuid, attempt_id, job_id, mission_id, resource_type, metadata, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+      )
+      const id = this.insertWithId('resource', (id) =>
+        stmt.run(id, req.attempt_id, attempt.job_id, attempt.mission_id, req.resource_type, JSON.stringify(req.metadata), createdAt, now)
+      )
+      return { resource_uuid: id, attempt_id: req.attempt_id, resource_type: req.resource_type, created_at: createdAt, metadata: req.metadata }
+    })
+  }
+
+  /** The record of one entity, or null. */
+  get(type: EntityType, id: string): IdentityRecord | null {
+    switch (type) {
+      case 'mission': {
+        const r = this.row<MissionRow>(type, id)
+        return r ? missionRecord(r) : null
+      }
+      case 'plan': {
+        const r = this.row<PlanRow>(type, id)
+        return r ? planRecord(r) : null
+      }
+      case 'job': {
+        const r = this.row<JobRow>(type, id)
+        return r ? jobRecord(r) : null
+      }
+      case 'attempt': {
+        const r = this.row<AttemptRow>(type, id)
+        return r ? attemptRecord(r) : null
+      }
+      case 'resource': {
+        const r = this.row<ResourceRow>(type, id)
+        return r ? resourceRecord(r) : null
+      }
+    }
+  }
+
+  /** The record of one entity, or a 404 in the real backend's wording. */
+  require(type: EntityType, id: string): IdentityRecord {
+    const rec = this.get(type, id)
+    if (!rec) throw notFound(`${ENTITY_LABEL[type]} ${id} not found`)
+    return rec
+  }
+
+  /** True when the entity exists. */
+  exists(type: EntityType, id: string): boolean {
+    return this.byId[type].get(id) !== undefined
+  }
+
+  /**
+   * The ids above (and including) an entity, or null when it does not exist. One indexed lookup
+   * (two for plans' children), since mission_id is denormalised onto every lower table.
+   */
+  chain(type: EntityType, id: string): EntityChain | null {
+    const empty: EntityChain = { mission_id: null, plan_id: null, job_id: null, attempt_id: null, resource_uuid: null }
+    switch (type) {
+      case 'mission':
+        return this.row(type, id) ? { ...empty, mission_id: id } : null
+      case 'plan': {
+        const p = this.row<PlanRow>(type, id)
+        return p ? { ...empty, mission_id: p.mission_id, plan_id: id } : null
+      }
+      case 'job': {
+        const j = this.row<JobRow>(type, id)
+        return j ? { ...empty, mission_id: j.mission_id, plan_id: j.plan_id, job_id: id } : null
+      }
+      case 'attempt': {
+        const a = this.row<AttemptRow>(type, id)
+        if (!a) return null
+        const j = this.row<JobRow>('job', a.job_id)
+        return { ...empty, mission_id: a.mission_id, plan_id: j?.plan_id ?? null, job_id: a.job_id, attempt_id: id }
+      }
+      case 'resource': {
+        const r = this.row<ResourceRow>(type, id)
+        if (!r) return null
+        const j = this.row<JobRow>('job', r.job_id)
+        return {
+          mission_id: r.mission_id,
+          plan_id: j?.plan_id ?? null,
+          job_id: r.job_id,
+          attempt_id: r.attempt_id,
+          resource_uuid: id
+        }
+      }
+    }
+  }
+
+  /**
+   * GET /identity/trace/{type}/{id}: the chain upward from the entity (levels below it null). An
+   * unknown id is a real 404 (the real backend wraps it in a 500).
+   */
+  trace(type: EntityType, id: string): TraceResponse {
+    const c = this.chain(type, id)
+    if (!c) throw notFound(`${ENTITY_LABEL[type]} ${id} not found`)
+    const pick = <T>(t: EntityType, v: string | null): T | null => (v ? (this.get(t, v) as T | null) : null)
+    const own = this.require(type, id)
+    return {
+      entity_type: type,
+      entity_id: id,
+      trace_chain: {
+        mission: pick<MissionRecord>('mission', c.mission_id),
+        plan: pick<PlanRecord>('plan', c.plan_id),
+        job: pick<JobRecord>('job', c.job_id),
+        attempt: pick<AttemptRecord>('attempt', c.attempt_id),
+        resource: pick<ResourceRecord>('resource', c.resource_uuid)
+      },
+      created_at: own.created_at
+    }
+  }
+
+  /** GET /identity/missions: newest first, filtered by state and creation time, cursor-paged. */
+  listMissions(q: ListQuery): Page<MissionListItem> {
+    return this.list<MissionRow, MissionListItem>(q, 'missions', 'mission_id', [], (r, s) => ({
+      ...missionRecord(r),
+      current_state: s as MissionListItem['current_state']
+    }))
+  }
+
+  /** GET /identity/jobs: filters state, job_type, mission_id, time range. */
+  listJobs(q: ListQuery): Page<JobListItem> {
+    const extra: Array<[string, unknown]> = []
+    if (q.job_type) extra.push(['t.job_type = ?', q.job_type])
+    if (q.mission_id) extra.push(['t.mission_id = ?', q.mission_id])
+    return this.list<JobRow, JobListItem>(q, 'jobs', 'job_id', extra, (r, s) => ({
+      ...jobRecord(r),
+      current_state: s as JobListItem['current_state']
+    }))
+  }
+
+  /** GET /identity/attempts: filters state, job_id, mission_id, time range. */
+  listAttempts(q: ListQuery): Page<AttemptListItem> {
+    const extra: Array<[string, unknown]> = []
+    if (q.job_id) extra.push(['t.job_id = ?', q.job_id])
+    if (q.mission_id) extra.push(['t.mission_id = ?', q.mission_id])
+    return this.list<AttemptRow, AttemptListItem>(q, 'attempts', 'attempt_id', extra, (r, s) => ({
+      ...attemptRecord(r),
+      current_state: s as AttemptListItem['current_state']
+    }))
+  }
+
+  /**
+   * Keyset pagination over (created_ms, rowid) descending — rowid breaks ties in insertion order —
+   * stable under concurrent inserts, and each page costs an index range scan however deep.
+   */
+  private list<R extends { created_ms: number }, Item>(
+    q: ListQuery,
+    table: string,
+    key: string,
+    extra: Array<[string, unknown]>,
+    map: (row: R, state: string | null) => Item
+  ): Page<Item> {
+    const where: string[] = []
+    const args: unknown[] = []
+    if (q.state) {
+      where.push('s.current_state = ?')
+      args.push(q.state)
+    }
+    if (q.since) {
+      where.push('t.created_ms >= ?')
+      args.push(Date.parse(q.since))
+    }
+    if (q.until) {
+      where.push('t.created_ms <= ?')
+      args.push(Date.parse(q.until))
+    }
+    for (const [clause, value] of extra) {
+      where.push(clause)
+      args.push(value)
+    }
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor, { t: 'number', r: 'number' })
+      where.push('(t.created_ms < ? OR (t.created_ms = ? AND t.rowid < ?))')
+      args.push(c.t, c.t, c.r)
+    }
+    const sql =
+      `SELECT t.*, t.rowid AS __rowid, s.current_state AS __state FROM ${table} t ` +
+      `LEFT JOIN entity_state s ON s.entity_id = t.${key} ` +
+      (where.length ? `WHERE ${where.join(' AND ')} ` : '') +
+      'ORDER BY t.created_ms DESC, t.rowid DESC LIMIT ?'
+    args.push(q.limit + 1)
+    const rows = this.store.prepare(sql).all(...args) as Array<R & { __state: string | null; __rowid: number }>
+    const more = rows.length > q.limit
+    const page = more ? rows.slice(0, q.limit) : rows
+    const last = page[page.length - 1]
+    return {
+      items: page.map((r) => map(r, r.__state)),
+      next_cursor: more && last ? encodeCursor({ t: last.created_ms, r: last.__rowid }) : null
+    }
+  }
+
+  /**
+   * GET /identity/children/{type}/{id}: every descendant by level, oldest first, so a whole tree
+   * can be fetched downward. One offset cursor pages all levels together; `next_cursor` stays set
+   * while any level (in practice the largest) has more.
+   */
+  children(type: EntityType, id: string, cursor: string | undefined, limit: number): ChildrenResponse {
+    if (!this.exists(type, id)) throw notFound(`${ENTITY_LABEL[type]} ${id} not found`)
+    const offset = cursor ? decodeCursor(cursor, { o: 'number' }).o : 0
+    if (!Number.isInteger(offset) || offset < 0) throw badRequest('Invalid cursor')
+    const scope: Record<EntityType, { plans?: string; jobs?: string; attempts?: string; resources?: string }> = {
+      mission: {
+        plans: 'mission_id = ?',
+        jobs: 'mission_id = ?',
+        attempts: 'mission_id = ?',
+        resources: 'mission_id = ?'
+      },
+      plan: {
+        jobs: 'plan_id = ?',
+        attempts: 'job_id IN (SELECT job_id FROM jobs WHERE plan_id = ?)',
+        resources: 'job_id IN (SELECT job_id FROM jobs WHERE plan_id = ?)'
+      },
+      job: { attempts: 'job_id = ?', resources: 'job_id = ?' },
+      attempt: { resources: 'attempt_id = ?' },
+      resource: {}
+    }
+    const s = scope[type]
+    let more = false
+    const fetch = <R>(table: string, key: string, where: string | undefined, withState: boolean): R[] => {
+      if (!where) return []
+      const sql = withState
+        ? `SELECT t.*, s.current_state AS __state FROM ${table} t LEFT JOIN entity_state s ON s.entity_id = t.${key} WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
+        : `SELECT t.* FROM ${table} t WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
+      const rows = this.store.prepare(sql).all(id, limit + 1, offset) as R[]
+      if (rows.length > limit) {
+        more = true
+        rows.length = limit
+      }
+      return rows
+    }
+    const plans = fetch<PlanRow>('plans', 'plan_id', s.plans, false).map(planRecord)
+    const jobs = fetch<JobRow & { __state: string | null }>('jobs', 'job_id', s.jobs, true).map((r) => ({
+      ...jobRecord(r),
+      current_state: r.__state as JobListItem['current_state']
+    }))
+    const attempts = fetch<AttemptRow & { __state: string | null }>('attempts', 'attempt_id', s.attempts, true).map(
+      (r) => ({ ...attemptRecord(r), current_state: r.__state as AttemptListItem['current_state'] })
+    )
+    const resources = fetch<ResourceRow>('resources', 'resource_uuid', s.resources, false).map(resourceRecord)
+    return {
+      entity_type: type,
+      entity_id: id,
+      plans,
+      jobs,
+      attempts,
+      resources,
+      next_cursor: more ? encodeCursor({ o: offset + limit }) : null
+    }
+  }
+}
+

@@ -1,0 +1,89 @@
+import { LIFECYCLE_ENTITY_TYPES } from '../../shared/neurorail'
+import { notFound } from '../http/errors'
+import { Reply, type Router } from '../http/router'
+import { LATENCY_BUCKETS_MS } from '../metrics/http-metrics'
+import { PromText } from '../metrics/prometheus'
+import type { EngineServices } from '../services'
+import { ENGINE_VERSION } from '../version'
+
+/** Upper bounds (ms) of the entity duration histograms. */
+const DURATION_BUCKETS_MS = [10, 50, 100, 500, 1000, 5000, 10_000, 30_000, 60_000, 300_000] as const
+
+const ACTIVE = { mission: ['planning', 'planned', 'executing'], job: ['running'], attempt: ['running'] } as const
+
+/** `GET /capabilities`, `GET /metrics` (Prometheus) and the execution status route. */
+export function registerSystemRoutes(router: Router, s: EngineServices): void {
+  router.get('/capabilities', { permission: null }, () => ({
+    engine: 'controldeck',
+    version: ENGINE_VERSION,
+    features: [...s.features]
+  }))
+
+  // The real backend's placeholder answers "not_implemented"; ours reports the attempt's state.
+  router.get('/execution/status/:attempt_id', { permission: 'read:lifecycle' }, (c) => {
+    const id = c.params.attempt_id as string
+    if (!s.identity.exists('attempt', id)) throw notFound(`Attempt ${id} not found`)
+    const state = s.lifecycle.currentState(id)
+    return { attempt_id: id, status: state ?? 'unknown', message: state ? `Attempt is ${state}` : 'Attempt has no lifecycle state yet' }
+  })
+
+  router.get('/metrics', { permission: 'read:metrics' }, () => new Reply(200, renderMetrics(s), {}, 'text/plain; version=0.0.4; charset=utf-8'))
+}
+
+/** Renders the §8 metrics that apply to this engine, plus HTTP and stream counters. */
+export function renderMetrics(s: EngineServices): string {
+  const p = new PromText()
+  const stats = s.lifecycle.stats()
+  for (const type of LIFECYCLE_ENTITY_TYPES) {
+    const name = `neurorail_active_${type}s`
+    const byState = stats.states[type]
+    p.family(name, 'gauge', `${type}s in an active state`).sample(
+      name,
+      ACTIVE[type].reduce((sum, st) => sum + (byState[st] ?? 0), 0)
+    )
+  }
+  p.family('neurorail_entities_by_state', 'gauge', 'Entities per current lifecycle state')
+  for (const type of LIFECYCLE_ENTITY_TYPES) {
+    for (const [state, n] of Object.entries(stats.states[type])) p.sample('neurorail_entities_by_state', n, { entity_type: type, state })
+  }
+  p.family('neurorail_transitions_total', 'counter', 'Lifecycle transitions recorded, by from and to state')
+  for (const t of stats.transitions) {
+    p.sample('neurorail_transitions_total', t.count, { entity_type: t.entity_type, from_state: t.from_state ?? '', to_state: t.to_state })
+  }
+  const hist = s.telemetry.durationHistograms(DURATION_BUCKETS_MS)
+  for (const type of LIFECYCLE_ENTITY_TYPES) {
+    const name = `neurorail_${type}_duration_ms`
+    const h = hist.find((x) => x.entity_type === type) ?? { buckets: DURATION_BUCKETS_MS.map(() => 0), count: 0, sum: 0 }
+    p.family(name, 'histogram', `Duration of completed ${type}s (first start to end)`)
+    p.histogram(name, DURATION_BUCKETS_MS, h.buckets, h.count, h.sum)
+  }
+  p.family('neurorail_governor_decisions_total', 'counter', 'Governor decisions since engine start, by mode')
+  for (const [mode, n] of Object.entries(s.governor.decisionsByMode)) p.sample('neurorail_governor_decisions_total', n, { mode })
+  p.family('neurorail_audit_events_written_total', 'counter', 'Audit events written since engine start').sample(
+    'neurorail_audit_events_written_total',
+    s.audit.writtenCount
+  )
+  const k = s.hub.counters()
+  p.family('controldeck_stream_subscribers', 'gauge', 'Connected SSE subscribers').sample('controldeck_stream_subscribers', k.subscribers)
+  p.family('controldeck_stream_events_published_total', 'counter', 'Stream events published since start').sample(
+    'controldeck_stream_events_published_total',
+    k.published
+  )
+  p.family('controldeck_stream_events_delivered_total', 'counter', 'Stream frames written to subscribers').sample(
+    'controldeck_stream_events_delivered_total',
+    k.delivered
+  )
+  p.family('controldeck_stream_subscribers_dropped_total', 'counter', 'Subscribers dropped for being too slow').sample(
+    'controldeck_stream_subscribers_dropped_total',
+    k.dropped
+  )
+  p.family('controldeck_http_requests_total', 'counter', 'HTTP requests by route and status')
+  const routes = s.httpMetrics.snapshot()
+  for (const r of routes) {
+    for (const [status, n] of r.byStatus) p.sample('controldeck_http_requests_total', n, { route: r.route, status })
+  }
+  p.family('controldeck_http_request_duration_ms', 'histogram', 'HTTP request latency by route')
+  for (const r of routes) p.histogram('controldeck_http_request_duration_ms', LATENCY_BUCKETS_MS, r.buckets, r.count, r.sum, { route: r.route })
+  p.family('process_resident_memory_bytes', 'gauge', 'Resident set size').sample('process_resident_memory_bytes', process.memoryUsage.rss())
+  return p.toString()
+}

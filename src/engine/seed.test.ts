@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import {
+  AuditQueryResponseSchema,
+  AuditStatsSchema,
+  DecisionListSchema,
+  JobPageSchema,
+  LifecycleStatsSchema,
+  MissionPageSchema
+} from '../shared/neurorail'
+import { seedDemoData, XSS_MESSAGE } from './seed'
+import { startTestEngine } from './testing/harness'
+
+describe('seedDemoData', () => {
+  it('creates the documented dataset and its summary matches what the engine reports', async () => {
+    const t = await startTestEngine()
+    try {
+      const s = await seedDemoData(t.engine.baseUrl, t.engine.adminToken)
+      expect(s.missions.map((m) => m.state)).toEqual(['completed', 'executing', 'failed'])
+      expect(s.jobs).toHaveLength(8)
+      expect(new Set(s.jobs.map((j) => j.job_type))).toEqual(new Set(['llm_call', 'tool_execution']))
+      expect(s.counts.jobsByState).toMatchObject({ succeeded: 3, running: 1, failed_mechanical: 1 })
+      expect(s.counts.attemptsByState.failed_timeout).toBe(1)
+
+      const stats = LifecycleStatsSchema.parse((await t.api('GET', '/lifecycle/stats')).body)
+      expect(stats.states.mission).toEqual(s.counts.missionsByState)
+      expect(stats.states.job).toEqual(s.counts.jobsByState)
+      expect(stats.states.attempt).toEqual(s.counts.attemptsByState)
+      expect(stats.transitions.reduce((n, x) => n + x.count, 0)).toBe(s.counts.transitions)
+
+      const audit = AuditStatsSchema.parse((await t.api('GET', '/audit/stats')).body)
+      expect(audit.total_events).toBe(s.counts.auditEvents)
+      const xss = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { event_type: 'agent_note' })).body)
+      expect(xss.events[0]).toMatchObject({ audit_id: s.xssAuditId, message: XSS_MESSAGE })
+
+      expect(DecisionListSchema.parse((await t.api('GET', '/governor/decisions')).body).items).toHaveLength(2)
+      expect(MissionPageSchema.parse((await t.api('GET', '/identity/missions')).body).items).toHaveLength(3)
+      const retried = JobPageSchema.parse((await t.api('GET', '/identity/jobs?state=failed_mechanical')).body)
+      const metrics = (await t.api('GET', `/telemetry/metrics/${retried.items[0]!.job_id}`)).body
+      expect(metrics).toMatchObject({ retry_count: 1, attempt_count: 2 })
+    } finally {
+      await t.stop()
+    }
+  })
+})

@@ -1,0 +1,9 @@
+/** Parses a JSON column written by the engine; a corrupt value becomes `fallback`, never a 500. */
+export function parseJsonColumn<T>(text: string | null | undefined, fallback: T): T {
+  if (text === null || text === undefined || text === '') return fallback
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    return fallback
+  }
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import {
+  AuditQueryResponseSchema,
+  DecisionListSchema,
+  EntityMetricsSchema,
+  HistoryResponseSchema,
+  MissionRecordSchema,
+  TraceResponseSchema
+} from '../../shared/neurorail'
+import { createChain, startTestEngine } from '../testing/harness'
+import { SseReader } from '../testing/sse'
+import { MIGRATIONS } from './migrations'
+import { Store } from './store'
+
+describe('store', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cd-engine-persist-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('opens in WAL mode at the latest schema version and refuses a newer file', () => {
+    const file = path.join(dir, 'schema.db')
+    const store = new Store(file)
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(store.schemaVersion).toBe(MIGRATIONS.length)
+    store.close()
+    const raw = new Database(file)
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`)
+    raw.close()
+    expect(() => new Store(file)).toThrow(/newer than this engine/)
+  })
+
+  it('rolls back only the failing unit of a group commit and runs after-commit work only on commit', async () => {
+    const store = new Store(':memory:')
+    const ran: string[] = []
+    const count = (): number => (store.db.prepare('SELECT COUNT(*) AS n FROM stream_events').get() as { n: number }).n
+    store.transaction(() => {
+      store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'kept-1', '{}')").run()
+      store.afterCommit(() => ran.push('kept-1'))
+    })
+    expect(() =>
+      store.transaction(() => {
+        store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'x', '{}')").run()
+        store.afterCommit(() => ran.push('rolled back'))
+        throw new Error('boom')
+      })
+    ).toThrow('boom')
+    store.transaction(() => {
+      store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'kept-2', '{}')").run()
+      store.afterCommit(() => ran.push('kept-2'))
+    })
+    // Same event-loop turn: one open batch, visible in-process, nothing announced yet.
+    expect(count()).toBe(2)
+    expect(ran).toEqual([])
+    await store.committed()
+    expect(ran).toEqual(['kept-1', 'kept-2'])
+    expect(store.db.inTransaction).toBe(false)
+    expect(count()).toBe(2)
+    store.close()
+  })
+
+  it('finds everything again after a restart on the same file, and keeps ids counting up', async () => {
+    const engineDir = mkdtempSync(path.join(dir, 'restart-'))
+    const first = await startTestEngine({ dir: engineDir })
+    const c = await createChain(first)
+    for (const a of ['create', 'start']) await first.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, { transition: a })
+    await first.api('POST', '/telemetry/report', { entity_id: c.attemptId, llm_tokens: 42 })
+    await first.api('POST', '/governor/decide', { job_type: 'llm_call', mission_id: c.missionId })
+    const lastEvent = first.engine.services.events.lastId()
+    const history1 = HistoryResponseSchema.parse((await first.api('GET', `/lifecycle/attempt/${c.attemptId}/history`)).body)
+    await first.stop()
+
+    const second = await startTestEngine({ dir: engineDir })
+    try {
+      MissionRecordSchema.parse((await second.api('GET', `/identity/mission/${c.missionId}`)).body)
+      const trace = TraceResponseSchema.parse((await second.api('GET', `/identity/trace/attempt/${c.attemptId}`)).body)
+      expect(trace.trace_chain.job?.job_id).toBe(c.jobId)
+      const history2 = HistoryResponseSchema.parse((await second.api('GET', `/lifecycle/attempt/${c.attemptId}/history`)).body)
+      expect(history2).toEqual(history1)
+      expect((await second.api('GET', `/lifecycle/attempt/${c.attemptId}/state`)).body.current_state).toBe('running')
+      const metrics = EntityMetricsSchema.parse((await second.api('GET', `/telemetry/metrics/${c.attemptId}`)).body)
+      expect(metrics.llm_tokens_consumed).toBe(42)
+      const audit = AuditQueryResponseSchema.parse((await second.api('POST', '/audit/query', { mission_id: c.missionId })).body)
+      expect(audit.total).toBe(3)
+      expect(DecisionListSchema.parse((await second.api('GET', '/governor/decisions')).body).items).toHaveLength(1)
+
+      // The transition keeps going from the stored state, with a fresh unique id.
+      const next = await second.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, { transition: 'complete' })
+      expect(next.status).toBe(200)
+      expect(history1.transitions.map((e) => e.event_id)).not.toContain(next.body.event_id)
+
+      // The durable stream log survived: a client resumes across the restart.
+      const r = new SseReader()
+      await r.open(`${second.engine.baseUrl}/stream/events?channels=lifecycle&lastEventId=0`, {
+        Authorization: `Bearer ${second.engine.adminToken}`
+      })
+      await r.waitFor(() => r.frames.length >= 3, 5000, 'replayed lifecycle frames')
+      expect(r.payloads().map((p) => p.data.to_state)).toEqual(['created', 'running', 'succeeded'])
+      expect(Number(r.frames[2]!.id)).toBeGreaterThan(lastEvent)
+      r.close()
+    } finally {
+      await second.stop()
+    }
+  })
+})

@@ -1,0 +1,193 @@
+import Database, { type Statement } from 'better-sqlite3'
+import { MIGRATIONS } from './migrations'
+
+/** A callback queued inside a transaction, run once that transaction has committed. */
+export type AfterCommit = () => void
+
+/**
+ * The engine's SQLite store: one file per engine (or `:memory:` for tests), WAL, versioned
+ * migrations. All writes of one request run inside `transaction()`, which also collects
+ * "after commit" work (stream fan-out, listeners) so that nothing is announced that was rolled back.
+ *
+ * Group commit: a COMMIT costs far more than the handful of statements of a transition (it is a
+ * WAL write, and the occasional checkpoint). So every unit of work that starts while no batch is
+ * open opens one (BEGIN) and schedules its COMMIT for the end of the current event-loop turn; each
+ * unit runs inside its own SAVEPOINT, so a failing unit rolls back alone. All requests parsed in
+ * the same turn share one commit, and the HTTP layer answers only after `committed()` resolves,
+ * so no client ever sees a success that is not on disk (within synchronous=NORMAL's guarantee).
+ */
+export class Store {
+  /** The raw better-sqlite3 handle, for services that prepare their own statements. */
+  readonly db: Database.Database
+  private depth = 0
+  private readonly statements = new Map<string, Statement>()
+  /** After-commit work of the unit currently running. */
+  private pending: AfterCommit[] = []
+  /** After-commit work of units that finished inside the open batch. */
+  private batchPending: AfterCommit[] = []
+  private batchOpen = false
+  private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = []
+  private readonly tx: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Statement>
+
+  constructor(path: string) {
+    this.db = new Database(path)
+    // WAL lets readers (SSE resume, list routes) run beside the writer; synchronous=NORMAL is
+    // safe under WAL (a power cut may lose the last commits, never corrupt the file) and avoids an
+    // fsync per commit.
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = NORMAL')
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+    migrate(this.db)
+    this.tx = {
+      begin: this.db.prepare('BEGIN'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
+      savepoint: this.db.prepare('SAVEPOINT unit'),
+      release: this.db.prepare('RELEASE unit'),
+      rollbackTo: this.db.prepare('ROLLBACK TO unit')
+    }
+  }
+
+  /**
+   * A prepared statement for `sql`, cached: preparing costs far more than running, and the hot
+   * paths (transitions, audit writes) reuse a handful of statements thousands of times a second.
+   */
+  prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql)
+    if (!stmt) {
+      stmt = this.db.prepare(sql)
+      this.statements.set(sql, stmt)
+    }
+    return stmt
+  }
+
+  /** The schema version this file is at after migrations (== MIGRATIONS.length). */
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number
+  }
+
+  /**
+   * Runs `fn` as one atomic unit (nested calls join the outer unit). Its writes are visible at
+   * once to everything in this process and reach the disk with the batch's COMMIT at the end of
+   * this event-loop turn (see `committed()`). Callbacks registered with `afterCommit` during `fn`
+   * run after that COMMIT, and are discarded if `fn` throws.
+   */
+  transaction<T>(fn: () => T): T {
+    if (this.depth > 0) return fn()
+    if (!this.batchOpen) {
+      if (this.db.inTransaction) throw new Error('Store.transaction called inside a raw better-sqlite3 transaction')
+      this.openBatch()
+    }
+    this.depth++
+    this.pending = []
+    this.tx.savepoint.run()
+    let result: T
+    try {
+      result = fn()
+      this.tx.release.run()
+    } catch (err) {
+      if (this.db.inTransaction) {
+        this.tx.rollbackTo.run()
+        this.tx.release.run()
+      } else {
+        // SQLite rolled the whole batch back itself (disk full, I/O error): fail the batch.
+        this.failBatch(err)
+      }
+      throw err
+    } finally {
+      this.depth--
+    }
+    for (const cb of this.pending) this.batchPending.push(cb)
+    this.pending = []
+    return result
+  }
+
+  private openBatch(): void {
+    this.tx.begin.run()
+    this.batchOpen = true
+    setImmediate(() => this.commitBatch())
+  }
+
+  /** Commits the open batch now (normally done at the end of the event-loop turn). */
+  commitBatch(): void {
+    if (!this.batchOpen) return
+    try {
+      this.tx.commit.run()
+    } catch (err) {
+      if (this.db.inTransaction) this.tx.rollback.run()
+      this.failBatch(err)
+      return
+    }
+    this.batchOpen = false
+    const callbacks = this.batchPending
+    const waiters = this.waiters
+    this.batchPending = []
+    this.waiters = []
+    for (const w of waiters) w.resolve()
+    for (const cb of callbacks) {
+      try {
+        cb()
+      } catch (err) {
+        // The data is committed; one failing listener must not keep the others from running.
+        process.emitWarning(`after-commit callback failed: ${(err as Error).stack ?? String(err)}`)
+      }
+    }
+  }
+
+  private failBatch(err: unknown): void {
+    this.batchOpen = false
+    this.batchPending = []
+    const waiters = this.waiters
+    this.waiters = []
+    for (const w of waiters) w.reject(err)
+  }
+
+  /** Resolves once everything written so far is committed (at once when no batch is open). */
+  committed(): Promise<void> {
+    if (!this.batchOpen) return Promise.resolve()
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }))
+  }
+
+  /** True while inside `transaction()`. */
+  get inTransaction(): boolean {
+    return this.depth > 0
+  }
+
+  /**
+   * Queues `cb` to run after the current unit's batch commits; with no unit running it runs after
+   * the open batch commits, or now when none is open.
+   */
+  afterCommit(cb: AfterCommit): void {
+    if (this.depth > 0) this.pending.push(cb)
+    else if (this.batchOpen) this.batchPending.push(cb)
+    else cb()
+  }
+
+  /** Commits what is pending, checkpoints the WAL and closes the file. */
+  close(): void {
+    if (!this.db.open) return
+    this.commitBatch()
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)')
+    } catch {
+      // A read-only or in-memory database has no WAL to checkpoint; closing is what matters.
+    }
+    this.db.close()
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `Database schema version ${current} is newer than this engine understands (${MIGRATIONS.length})`
+    )
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] as string)
+      db.pragma(`user_version = ${v + 1}`)
+    })()
+  }
+}

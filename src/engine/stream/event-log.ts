@@ -1,0 +1,114 @@
+import type { Statement } from 'better-sqlite3'
+import type { Store } from '../store/store'
+import type { LoggedEvent, StreamHub } from './hub'
+import { Sequence } from '../store/sequence'
+import { STREAM_CHANNELS } from './filter'
+
+/** Default number of events the durable log keeps for resume before pruning the oldest. */
+export const DEFAULT_EVENT_RETENTION = 1_000_000
+
+/**
+ * The durable event log behind SSE. `publish` writes the event in the caller's transaction (so a
+ * transition, its audit row and its stream event commit or vanish together) and hands it to the
+ * hub only after commit. Ids come from an in-memory counter seeded from the table: knowing the id
+ * before the insert lets the payload carry it, so the JSON is built exactly once for the log, the
+ * live fan-out and every resume.
+ */
+export class EventLog {
+  private readonly ids: Sequence
+  private readonly insert: Statement
+  private readonly readAfterStmt: Statement
+  private readonly perChannel = new Map<string, number>()
+  private sinceLastPrune = 0
+  private pendingBroadcast: LoggedEvent[] = []
+
+  constructor(
+    private readonly store: Store,
+    private readonly hub: () => StreamHub | null,
+    private readonly retention = DEFAULT_EVENT_RETENTION
+  ) {
+    const db = store.db
+    // Seeded from sqlite_sequence too, which remembers ids of pruned rows: never reuse one.
+    this.ids = new Sequence(db, 'stream_events', 'id')
+    this.insert = db.prepare('INSERT INTO stream_events (id, channel, event_type, payload) VALUES (?, ?, ?, ?)')
+    this.readAfterStmt = db.prepare(
+      'SELECT id, channel, event_type, payload FROM stream_events WHERE id > ? ORDER BY id LIMIT ?'
+    )
+    for (const row of db.prepare('SELECT channel, COUNT(*) AS n FROM stream_events GROUP BY channel').all() as Array<{
+      channel: string
+      n: number
+    }>) {
+      this.perChannel.set(row.channel, row.n)
+    }
+  }
+
+  /**
+   * Publishes one stream event: `{channel, event_type, timestamp (Unix seconds), data, id}`. Inside
+   * `store.transaction` it joins that transaction; the live fan-out happens after commit.
+   */
+  publish(channel: string, eventType: string, data: Record<string, unknown>): LoggedEvent {
+    const id = this.ids.take()
+    const payload = JSON.stringify({
+      channel,
+      event_type: eventType,
+      timestamp: Date.now() / 1000,
+      data,
+      id: String(id)
+    })
+    const event: LoggedEvent = { id, channel, event_type: eventType, payload, data }
+    this.store.transaction(() => {
+      this.insert.run(id, channel, eventType, payload)
+      this.perChannel.set(channel, (this.perChannel.get(channel) ?? 0) + 1)
+      // One after-commit callback per transaction, however many events it publishes.
+      if (this.pendingBroadcast.length === 0) this.store.afterCommit(() => this.flushBroadcast())
+      this.pendingBroadcast.push(event)
+    })
+    if (++this.sinceLastPrune >= 10_000) {
+      this.sinceLastPrune = 0
+      this.store.afterCommit(() => this.prune())
+    }
+    return event
+  }
+
+  private flushBroadcast(): void {
+    const events = this.pendingBroadcast
+    this.pendingBroadcast = []
+    this.hub()?.broadcast(events)
+  }
+
+  /** Logged events with id > `afterId`, oldest first. */
+  readAfter(afterId: number, limit: number): LoggedEvent[] {
+    return this.readAfterStmt.all(afterId, limit) as LoggedEvent[]
+  }
+
+  /** Event count per channel currently in the log (reported as `buffer_sizes`). */
+  sizes(): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (const c of STREAM_CHANNELS) out[c] = this.perChannel.get(c) ?? 0
+    return out
+  }
+
+  /** Highest id handed out so far (0 when none). */
+  lastId(): number {
+    return this.ids.last()
+  }
+
+  /** Deletes every logged event (DELETE /stream/buffers). Ids keep counting up. */
+  clear(): void {
+    this.store.db.prepare('DELETE FROM stream_events').run()
+    this.perChannel.clear()
+  }
+
+  /** Drops the oldest events beyond the retention bound (a cheap primary-key range delete). */
+  private prune(): void {
+    const cutoff = this.ids.last() - this.retention
+    if (cutoff <= 0) return
+    this.store.transaction(() => {
+      const gone = this.store
+        .prepare('SELECT channel, COUNT(*) AS n FROM stream_events WHERE id <= ? GROUP BY channel')
+        .all(cutoff) as Array<{ channel: string; n: number }>
+      this.store.prepare('DELETE FROM stream_events WHERE id <= ?').run(cutoff)
+      for (const row of gone) this.perChannel.set(row.channel, Math.max(0, (this.perChannel.get(row.channel) ?? 0) - row.n))
+    })
+  }
+}

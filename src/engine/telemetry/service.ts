@@ -1,0 +1,215 @@
+import type { Statement } from 'better-sqlite3'
+import type {
+  EntityMetrics,
+  EntityType,
+  StateTransitionEvent,
+  TelemetryReportRequest,
+  TelemetrySnapshot
+} from '../../shared/neurorail'
+import { entityTypeOfId, isTerminalState } from '../../shared/neurorail'
+import { notFound } from '../http/errors'
+import type { IdentityService } from '../identity/service'
+import type { Store } from '../store/store'
+
+interface MetricsRow {
+  entity_id: string
+  entity_type: string
+  started_ms: number | null
+  completed_ms: number | null
+  duration_ms: number | null
+  llm_tokens_consumed: number
+  cost_credits: number
+  cpu_time_ms: number
+  memory_peak_mb: number
+  attempt_count: number
+  retry_count: number
+  success: number | null
+  error_type: string | null
+  error_category: string | null
+}
+
+const SUCCESS_STATES = new Set(['succeeded', 'completed'])
+/** States that end one run of an entity, successful or not (failed_mechanical can be retried). */
+const RUN_END_STATES = new Set(['failed_mechanical'])
+
+/** Active = work in progress; pending = waiting to start (the snapshot's two counts). */
+const ACTIVE_STATES = {
+  mission: ['planning', 'planned', 'executing'],
+  job: ['running'],
+  attempt: ['running']
+} as const
+const PENDING_STATES = { mission: ['pending'], job: ['pending', 'ready', 'failed_mechanical'] } as const
+
+const HOUR_MS = 3_600_000
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString()
+}
+
+function toMetrics(r: MetricsRow): EntityMetrics {
+  return {
+    entity_id: r.entity_id,
+    entity_type: r.entity_type,
+    started_at: iso(r.started_ms),
+    completed_at: iso(r.completed_ms),
+    duration_ms: r.duration_ms,
+    llm_tokens_consumed: r.llm_tokens_consumed,
+    cpu_time_ms: r.cpu_time_ms,
+    memory_peak_mb: r.memory_peak_mb,
+    attempt_count: r.attempt_count,
+    retry_count: r.retry_count,
+    success: r.success === null ? null : r.success === 1,
+    error_type: r.error_type,
+    error_category: r.error_category,
+    cost_credits: r.cost_credits
+  }
+}
+
+/**
+ * Per-entity execution metrics, derived from lifecycle transitions (start/end times, duration,
+ * success, error fields, retries) and attempt creation (attempt_count), plus consumption that
+ * agents report (tokens, cost, CPU, memory). The snapshot is computed live from current state.
+ */
+export class TelemetryService {
+  private readonly ensure: Statement
+  private readonly getRow: Statement
+  private readonly reportListeners: Array<(req: TelemetryReportRequest) => void> = []
+
+  constructor(
+    private readonly store: Store,
+    private readonly identity: IdentityService
+  ) {
+    this.ensure = this.store.prepare('INSERT OR IGNORE INTO entity_metrics (entity_id, entity_type) VALUES (?, ?)')
+    this.getRow = this.store.prepare('SELECT * FROM entity_metrics WHERE entity_id = ?')
+    identity.addAttemptCreatedHook((jobId) => {
+      this.ensure.run(jobId, 'job')
+      this.store.prepare('UPDATE entity_metrics SET attempt_count = attempt_count + 1 WHERE entity_id = ?').run(jobId)
+    })
+  }
+
+  /** Updates the entity's metrics for a committed-to-be transition (called inside its transaction). */
+  recordTransition(e: StateTransitionEvent, tsMs: number): void {
+    this.ensure.run(e.entity_id, e.entity_type)
+    if (e.to_state === 'running') {
+      // Duration runs from the first start; a retry re-opens the run and counts as a retry.
+      this.store.prepare('UPDATE entity_metrics SET started_ms = COALESCE(started_ms, ?) WHERE entity_id = ?').run(tsMs, e.entity_id)
+      if (e.transition === 'retry') {
+        this.store.prepare(
+          'UPDATE entity_metrics SET retry_count = retry_count + 1, completed_ms = NULL, duration_ms = NULL, success = NULL WHERE entity_id = ?'
+        ).run(e.entity_id)
+      }
+      return
+    }
+    if (!isTerminalState(e.entity_type, e.to_state) && !RUN_END_STATES.has(e.to_state)) return
+    const success = SUCCESS_STATES.has(e.to_state)
+    const md = e.metadata
+    const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null)
+    const errorType = success ? null : (str(md.error_type) ?? str(md.error_code) ?? e.to_state)
+    const errorCategory = success
+      ? null
+      : (str(md.error_category) ?? (e.to_state === 'failed_ethical' ? 'ethical' : e.to_state === 'cancelled' ? null : 'mechanical'))
+    this.store.prepare(
+      `UPDATE entity_metrics SET completed_ms = ?,
+         duration_ms = CASE WHEN started_ms IS NULL THEN NULL ELSE ? - started_ms END,
+         success = ?, error_type = ?, error_category = ? WHERE entity_id = ?`
+    ).run(tsMs, tsMs, success ? 1 : 0, errorType, errorCategory, e.entity_id)
+  }
+
+  /** GET /telemetry/metrics/{id}: 404 `"Metrics for X not found"` when nothing was recorded. */
+  metrics(entityId: string): EntityMetrics {
+    const row = this.getRow.get(entityId) as MetricsRow | undefined
+    if (!row) throw notFound(`Metrics for ${entityId} not found`)
+    return toMetrics(row)
+  }
+
+  /**
+   * POST /telemetry/report: adds reported tokens, cost and CPU time to the entity's totals (agents
+   * report increments as they go) and keeps the highest memory peak. 404 for an unknown entity.
+   */
+  report(req: TelemetryReportRequest): EntityMetrics {
+    const type = entityTypeOfId(req.entity_id) as EntityType
+    if (!this.identity.exists(type, req.entity_id)) throw notFound(`Entity ${req.entity_id} not found`)
+    return this.store.transaction(() => {
+      this.ensure.run(req.entity_id, type)
+      this.store.prepare(
+          `UPDATE entity_metrics SET llm_tokens_consumed = llm_tokens_consumed + ?, cost_credits = cost_credits + ?,
+             cpu_time_ms = cpu_time_ms + ?, memory_peak_mb = MAX(memory_peak_mb, ?) WHERE entity_id = ?`
+        )
+        .run(req.llm_tokens ?? 0, req.cost_credits ?? 0, req.cpu_time_ms ?? 0, req.memory_peak_mb ?? 0, req.entity_id)
+      const metrics = this.metrics(req.entity_id)
+      this.store.afterCommit(() => {
+        for (const l of this.reportListeners) l(req)
+      })
+      return metrics
+    })
+  }
+
+  /** Adds a listener called after each committed report (governance checks budgets there). */
+  onReport(listener: (req: TelemetryReportRequest) => void): void {
+    this.reportListeners.push(listener)
+  }
+
+  /**
+   * GET /telemetry/snapshot, computed now: active and pending counts from current states, resources
+   * by type, and over the last hour the attempt error rate and average/p95 attempt latency.
+   */
+  snapshot(nowMs = Date.now()): TelemetrySnapshot {
+    const count = (type: string, states: readonly string[]): number =>
+      (
+        this.store.prepare(
+            `SELECT COUNT(*) AS n FROM entity_state WHERE entity_type = ? AND current_state IN (${states.map(() => '?').join(',')})`
+          )
+          .get(type, ...states) as { n: number }
+      ).n
+    const resources = this.store.prepare('SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type').all() as Array<{
+      k: string
+      n: number
+    }>
+    const since = nowMs - HOUR_MS
+    const agg = this.store.prepare(
+        `SELECT COUNT(*) AS done, SUM(success = 0) AS failed, AVG(duration_ms) AS avg, COUNT(duration_ms) AS timed
+         FROM entity_metrics WHERE entity_type = 'attempt' AND completed_ms >= ?`
+      )
+      .get(since) as { done: number; failed: number | null; avg: number | null; timed: number }
+    let p95 = 0
+    if (agg.timed > 0) {
+      const offset = Math.min(agg.timed - 1, Math.ceil(agg.timed * 0.95) - 1)
+      const row = this.store.prepare(
+          `SELECT duration_ms AS d FROM entity_metrics WHERE entity_type = 'attempt' AND completed_ms >= ? AND duration_ms IS NOT NULL
+           ORDER BY duration_ms LIMIT 1 OFFSET ?`
+        )
+        .get(since, offset) as { d: number } | undefined
+      p95 = row?.d ?? 0
+    }
+    return {
+      timestamp: new Date(nowMs).toISOString(),
+      active_missions: count('mission', ACTIVE_STATES.mission),
+      active_jobs: count('job', ACTIVE_STATES.job),
+      active_attempts: count('attempt', ACTIVE_STATES.attempt),
+      pending_missions: count('mission', PENDING_STATES.mission),
+      pending_jobs: count('job', PENDING_STATES.job),
+      resources_by_type: Object.fromEntries(resources.map((r) => [r.k, r.n])),
+      error_rate_1h: agg.done > 0 ? (agg.failed ?? 0) / agg.done : 0,
+      avg_latency_1h_ms: agg.avg ?? 0,
+      p95_latency_1h_ms: p95
+    }
+  }
+
+  /**
+   * Duration histograms per entity type for /metrics, in one aggregate query (cumulative buckets
+   * as Prometheus wants them).
+   */
+  durationHistograms(bounds: readonly number[]): Array<{ entity_type: string; buckets: number[]; count: number; sum: number }> {
+    const cols = bounds.map((b, i) => `SUM(duration_ms <= ${Number(b)}) AS b${i}`).join(', ')
+    const rows = this.store.prepare(
+        `SELECT entity_type, ${cols}, COUNT(*) AS n, SUM(duration_ms) AS s FROM entity_metrics WHERE duration_ms IS NOT NULL GROUP BY entity_type`
+      )
+      .all() as Array<Record<string, number | string>>
+    return rows.map((r) => ({
+      entity_type: String(r.entity_type),
+      buckets: bounds.map((_, i) => Number(r[`b${i}`] ?? 0)),
+      count: Number(r.n),
+      sum: Number(r.s ?? 0)
+    }))
+  }
+}

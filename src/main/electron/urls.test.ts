@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { findDeepLinkArg, isAllowedExternalUrl, isAppUrl, parseDeepLink } from './urls'
+
+describe('isAppUrl', () => {
+  const file = { kind: 'file', indexUrl: 'file:///opt/cd/out/renderer/index.html' } as const
+  const dev = { kind: 'dev', origin: 'http://localhost:5173' } as const
+
+  it('accepts our page with any hash or query', () => {
+    expect(isAppUrl('file:///opt/cd/out/renderer/index.html', file)).toBe(true)
+    expect(isAppUrl('file:///opt/cd/out/renderer/index.html#/audit?x=1', file)).toBe(true)
+    expect(isAppUrl('http://localhost:5173/#/runs', dev)).toBe(true)
+  })
+
+  it('refuses other files, origins and garbage', () => {
+    expect(isAppUrl('file:///etc/passwd', file)).toBe(false)
+    expect(isAppUrl('file:///opt/cd/out/renderer/other.html', file)).toBe(false)
+    expect(isAppUrl('https://example.com/', file)).toBe(false)
+    expect(isAppUrl('http://localhost:5174/', dev)).toBe(false)
+    expect(isAppUrl('http://127.0.0.1:5173/', dev)).toBe(false)
+    expect(isAppUrl('not a url', dev)).toBe(false)
+  })
+})
+
+describe('isAllowedExternalUrl', () => {
+  it('lets only plain https through', () => {
+    expect(isAllowedExternalUrl('https://github.com/x')).toBe(true)
+    for (const url of ['http://x.org', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://h/s', 'https://u:p@x.org', '']) {
+      expect(isAllowedExternalUrl(url), url).toBe(false)
+    }
+  })
+})
+
+describe('parseDeepLink', () => {
+  it('extracts the path of controldeck links', () => {
+    expect(parseDeepLink('controldeck://trace/m_123')).toBe('trace/m_123')
+    expect(parseDeepLink('ControlDeck://trace/m_123/')).toBe('trace/m_123')
+    expect(parseDeepLink('controldeck:///trace/a%3A1')).toBe('trace/a:1')
+  })
+
+  it('refuses other schemes, empty paths and odd characters', () => {
+    for (const url of ['https://x/trace/1', 'controldeck://', 'controldeck://trace/<script>', 'controldeck://../x', 'controldeck://%E0%A4%A']) {
+      expect(parseDeepLink(url), url).toBeNull()
+    }
+  })
+
+  it('finds the link among launch arguments', () => {
+    expect(findDeepLinkArg(['/usr/bin/controldeck', '--flag', 'controldeck://trace/j_1'])).toBe('trace/j_1')
+    expect(findDeepLinkArg(['/usr/bin/controldeck'])).toBeNull()
+  })
+})

@@ -1,0 +1,62 @@
+// Pure URL policy of the Electron window (no 'electron' import, so it is unit-tested under Node).
+
+/** The scheme of links that open ControlDeck (`controldeck://trace/<id>`). */
+export const DEEP_LINK_SCHEME = 'controldeck'
+
+/**
+ * Where the renderer is loaded from: the dev server's origin during `electron-vite dev`, else the
+ * built index.html as a file URL.
+ */
+export type AppLocation = { kind: 'dev'; origin: string } | { kind: 'file'; indexUrl: string }
+
+/** True when `url` is our own renderer page (any hash or query), nothing else. */
+export function isAppUrl(url: string, location: AppLocation): boolean {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return false
+  }
+  if (location.kind === 'dev') return parsed.origin === location.origin
+  const index = new URL(location.indexUrl)
+  return parsed.protocol === 'file:' && parsed.pathname === index.pathname && parsed.host === index.host
+}
+
+/** Only https links leave the app, and only to the operator's browser (never inside a window). */
+export function isAllowedExternalUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === 'https:' && parsed.username === '' && parsed.password === ''
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The path of a `controldeck://…` link (`controldeck://trace/m_1` → `trace/m_1`), or null for
+ * anything else. Only plain path characters pass: the renderer routes on it.
+ */
+export function parseDeepLink(url: string): string | null {
+  const prefix = `${DEEP_LINK_SCHEME}://`
+  if (!url.toLowerCase().startsWith(prefix)) return null
+  const rest = url.slice(prefix.length).replace(/^\/+/, '').replace(/\/+$/, '')
+  if (rest === '' || rest.length > 2048) return null
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(rest)
+  } catch {
+    return null
+  }
+  return /^[A-Za-z0-9._~:@!$&'()*+,;=/-]+$/.test(decoded) && !decoded.split('/').includes('..')
+    ? decoded
+    : null
+}
+
+/** The first deep link among command-line arguments (Linux and Windows pass it that way). */
+export function findDeepLinkArg(argv: readonly string[]): string | null {
+  for (const arg of argv) {
+    const path = parseDeepLink(arg)
+    if (path) return path
+  }
+  return null
+}

@@ -1,0 +1,49 @@
+import type { CliCommand } from '../args'
+import { resolveCliTarget } from '../../runs/cli-target'
+import { GovernanceApi } from '../../runs/governance'
+
+type BudgetAnswer = Awaited<ReturnType<GovernanceApi['budgetOverview']>> & {
+  violations: Awaited<ReturnType<GovernanceApi['violations']>>['violations']
+}
+
+/** The text form of `controldeck budget`. */
+export function formatBudget(answer: BudgetAnswer): string {
+  if (!answer.available) return answer.message ?? 'This backend has no budget endpoints.'
+  const byType = Object.entries(answer.violationsByType)
+    .map(([type, n]) => `${type} ${n}`)
+    .join(', ')
+  const lines = [
+    `Usage of the last ${answer.jobs.length} jobs: ${answer.totals.llmTokens} tokens, ${answer.totals.costCredits.toFixed(2)} credits`,
+    `Violations: ${answer.totals.violations}${byType ? ` (${byType})` : ''}`,
+    'Jobs'
+  ]
+  for (const j of answer.jobs) {
+    const tokens = j.budget?.max_llm_tokens ? `${j.llmTokens}/${j.budget.max_llm_tokens}` : String(j.llmTokens)
+    lines.push(
+      `  ${j.jobId.padEnd(16)} ${(j.jobType ?? '').padEnd(16)} tokens ${tokens.padEnd(11)} credits ${j.costCredits.toFixed(2).padEnd(7)} attempts ${j.attempts}  violations ${j.violations}`
+    )
+  }
+  lines.push(`Recent violations (${answer.violations.length})`)
+  for (const v of answer.violations) {
+    lines.push(`  ${v.at ?? ''}  ${v.code.padEnd(8)} ${v.violationType.padEnd(11)} ${v.jobId ?? ''}  ${v.message}`)
+  }
+  return lines.join('\n')
+}
+
+/** `controldeck budget [--json]`: budget usage and violations of the current environment. */
+export const budgetCommand: CliCommand = {
+  name: 'budget',
+  summary: 'list budget usage of recent jobs and budget violations',
+  usage: 'budget [--json]',
+  async run({ global, print }) {
+    const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
+    try {
+      const api = new GovernanceApi(async () => target.client())
+      const [overview, violations] = await Promise.all([api.budgetOverview({ limit: 20 }), api.violations(50)])
+      const answer: BudgetAnswer = { ...overview, violations: violations.violations }
+      print(answer, () => formatBudget(answer))
+    } finally {
+      await target.close()
+    }
+  }
+}

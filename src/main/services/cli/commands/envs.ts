@@ -1,0 +1,65 @@
+import { CredentialStore } from '../../credentials/credential-store'
+import { EnvironmentStore } from '../../environments/environment-store'
+import { effectiveColor } from '../../environments/profile'
+import { oneLine } from '../../client/backend-error'
+import { CliError, EXIT, type CliCommand } from '../args'
+
+interface EnvRow {
+  id: string
+  name: string
+  kind: string
+  baseUrl: string
+  authKind: string
+  color: string
+  isProduction: boolean
+  readOnly: boolean
+  hasCredential: boolean
+  credentialStorage: string
+  active: boolean
+}
+
+/** The text form of `controldeck envs`: one line per environment, `*` marks the active one. */
+export function formatEnvs(rows: EnvRow[], warnings: string[]): string {
+  const lines = rows.map((r) => {
+    const flags = [r.isProduction ? 'PROD' : '', r.readOnly ? 'read-only' : '', r.authKind !== 'none' ? `${r.authKind}${r.hasCredential ? '' : ' (no credential)'}` : '']
+      .filter(Boolean)
+      .join(', ')
+    return `${r.active ? '*' : ' '} ${r.id.padEnd(20)} ${oneLine(r.name, 40).padEnd(28)} ${(r.baseUrl || '(not running)').padEnd(36)} ${flags}`
+  })
+  return [...lines, ...warnings.map((w) => `warning: ${w}`)].join('\n')
+}
+
+/** `controldeck envs`: the saved environments, the built-in local engine, and which one is active. */
+export const envsCommand: CliCommand = {
+  name: 'envs',
+  summary: 'list environments (* = active); never shows secrets',
+  usage: 'envs [--json]',
+  async run({ global, positionals, print }) {
+    if (positionals.length > 0) throw new CliError(`envs takes no arguments (got "${positionals[0]}")`)
+    const adHoc = global.adHoc ? { url: global.adHoc.url, hasToken: Boolean(global.adHoc.token) } : null
+    const [environments, credentials] = await Promise.all([
+      EnvironmentStore.load({ dataDir: global.dataDir, localUrl: null, adHoc }),
+      CredentialStore.open()
+    ])
+    const rows: EnvRow[] = environments.list().map((p) => {
+      const status = p.builtIn ? { hasCredential: p.kind === 'embedded' || Boolean(global.adHoc?.token), storage: 'session' } : credentials.status(p.id)
+      return {
+        id: p.id,
+        name: p.name,
+        kind: p.kind,
+        baseUrl: p.baseUrl,
+        authKind: p.authKind,
+        color: effectiveColor(p),
+        isProduction: p.isProduction,
+        readOnly: p.readOnly,
+        hasCredential: status.hasCredential,
+        credentialStorage: status.storage,
+        active: p.id === environments.activeId
+      }
+    })
+    print({ environments: rows, activeId: environments.activeId, warnings: environments.warnings }, () =>
+      formatEnvs(rows, environments.warnings)
+    )
+    return EXIT.ok
+  }
+}

@@ -1,0 +1,44 @@
+import type { CliCommand } from '../args'
+import { resolveCliTarget } from '../../runs/cli-target'
+import { GovernanceApi } from '../../runs/governance'
+
+type ReflexAnswer = Awaited<ReturnType<GovernanceApi['circuits']>>
+
+/** The text form of `controldeck reflex`. */
+export function formatReflex(answer: ReflexAnswer): string {
+  if (!answer.available) return answer.message ?? 'This backend has no reflex endpoints.'
+  const lines = [`Circuits (${answer.circuits.length})`]
+  for (const c of answer.circuits) {
+    lines.push(
+      `  ${c.circuitId.padEnd(28)} ${c.state.padEnd(9)} failures ${c.failureCount}/${c.failureThreshold ?? '?'}  opened ${c.openCount}×  calls ${c.totalCalls}${c.lastFailureAt ? `  last failure ${c.lastFailureAt}` : ''}`
+    )
+  }
+  lines.push(`Triggers (${answer.triggers.length})`)
+  for (const t of answer.triggers) {
+    lines.push(
+      `  ${t.triggerId.padEnd(28)} error rate ${t.errorRate.toFixed(2)}${t.errorRateThreshold === null ? '' : ` / ${t.errorRateThreshold}`}  violations ${t.budgetViolations}  fired ${t.activationCount}×`
+    )
+  }
+  const held = answer.jobs.filter((j) => j.state === 'suspended' || j.state === 'throttled')
+  lines.push(`Suspended or throttled jobs (${held.length})`)
+  for (const j of held) {
+    lines.push(`  ${j.jobId.padEnd(16)} ${j.state.padEnd(10)} ${j.cooldownUntil ? `cooldown until ${j.cooldownUntil}` : 'until resumed'}`)
+  }
+  return lines.join('\n')
+}
+
+/** `controldeck reflex [--json]`: circuit breakers, triggers and suspended jobs of the current environment. */
+export const reflexCommand: CliCommand = {
+  name: 'reflex',
+  summary: 'list circuit breakers, reflex triggers and suspended jobs',
+  usage: 'reflex [--json]',
+  async run({ global, print }) {
+    const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
+    try {
+      const answer = await new GovernanceApi(async () => target.client()).circuits()
+      print(answer, () => formatReflex(answer))
+    } finally {
+      await target.close()
+    }
+  }
+}

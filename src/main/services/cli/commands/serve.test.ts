@@ -1,0 +1,60 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// The real CLI entry under Node (through tsx), as `controldeck serve` runs it.
+const ENTRY = path.resolve('src/main/services/cli/main.ts')
+const NODE_ARGS = ['--import', 'tsx', ENTRY]
+
+let dataDir: string
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'cd-cli-serve-'))
+})
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+describe('controldeck serve', () => {
+  it('starts the embedded engine and browser mode, prints the URL, stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [...NODE_ARGS, 'serve', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      await expect
+        .poll(() => stdout, { timeout: 15_000 })
+        .toMatch(/ControlDeck browser mode: http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}\n/)
+      const url = new URL(/http\S+/.exec(stdout)![0])
+      const token = url.searchParams.get('token')!
+      const res = await fetch(`${url.origin}/api/getAppInfo`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: '{}'
+      })
+      const body = (await res.json()) as { result: { transport: string; localEngineUrl: string } }
+      expect(body.result.transport).toBe('browser')
+      // The engine it started answers on loopback and, without its per-launch token, refuses.
+      expect(body.result.localEngineUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const capabilities = await fetch(`${body.result.localEngineUrl}/api/neurorail/v1/capabilities`)
+      expect(capabilities.status).toBe(401)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(await exited).toBe(0)
+    expect(stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('refuses a bad --port in one line with exit code 1', () => {
+    const result = spawnSync(process.execPath, [...NODE_ARGS, 'serve', '--port', 'eighty'], {
+      encoding: 'utf8'
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr.trim()).toBe('controldeck: --port must be a number')
+  })
+})

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+import { createConsoleService, type ConsoleService, type ServiceLog } from '../../console-service'
+import { APP_VERSION } from '../../context'
+import { startEngineHost, type EngineHost } from '../../engine-host'
+import { isLoopbackHost, startBrowserServer, type BrowserServer } from '../../serve/server'
+import { CliError, type CliCommand } from '../args'
+
+/** Options of {@link startServe}. */
+export interface ServeOptions {
+  readonly dataDir: string
+  readonly host?: string
+  readonly port?: number
+  /** Skip the embedded engine (the console then only talks to saved or ad-hoc environments). */
+  readonly noEngine?: boolean
+  readonly adHoc?: { readonly url: string; readonly token?: string }
+  /** Use this already-running engine as the local one instead of starting one (tests, benches). */
+  readonly localEngine?: { readonly url: string; readonly adminToken: string }
+  /** The built renderer; found next to the bundle or in ./out/renderer when not given. */
+  readonly rendererDir?: string
+  readonly token?: string
+  readonly log?: ServiceLog
+}
+
+/** A running browser mode: the server, the services and the engine it started (if any). */
+export interface ServeHandle {
+  readonly url: string
+  readonly server: BrowserServer
+  readonly service: ConsoleService
+  readonly engine: EngineHost | null
+  close(): Promise<void>
+}
+
+/** Where the built renderer is: $CONTROLDECK_RENDERER_DIR, beside the bundle, or ./out/renderer. */
+export function findRendererDir(env: NodeJS.ProcessEnv = process.env): string {
+  const candidates = [
+    env.CONTROLDECK_RENDERER_DIR,
+    // out/node/controldeck.js → out/renderer
+    fileURLToPath(new URL('../renderer', import.meta.url)),
+    path.resolve('out/renderer')
+  ].filter((dir): dir is string => typeof dir === 'string' && dir !== '')
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates.at(-1)!
+}
+
+/**
+ * Starts browser mode: the embedded engine (unless `noEngine` or an ad-hoc backend is given), the
+ * console services on top, and the loopback HTTP server. Everything started is closed by `close`,
+ * in reverse order; a failure half-way closes what already runs.
+ */
+export async function startServe(options: ServeOptions): Promise<ServeHandle> {
+  await mkdir(options.dataDir, { recursive: true })
+  const engine =
+    options.noEngine || options.adHoc || options.localEngine
+      ? null
+      : await startEngineHost({ dataDir: options.dataDir })
+  const localEngine =
+    options.localEngine ??
+    (engine ? { url: engine.url, adminToken: engine.adminToken, addToken: engine.addToken } : null)
+  let service: ConsoleService | undefined
+  try {
+    service = createConsoleService({
+      dataDir: options.dataDir,
+      transport: 'browser',
+      appVersion: APP_VERSION,
+      localEngine,
+      adHocEnvironment: options.adHoc,
+      log: options.log
+    })
+    const server = await startBrowserServer({
+      service,
+      rendererDir: options.rendererDir ?? findRendererDir(),
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      log: options.log
+    })
+    const started = service
+    return {
+      url: server.url,
+      server,
+      service: started,
+      engine,
+      async close() {
+        await server.close()
+        await started.dispose()
+        await engine?.close()
+      }
+    }
+  } catch (error) {
+    await service?.dispose()
+    await engine?.close()
+    throw error
+  }
+}
+
+const ServeFlagsSchema = z.object({
+  port: z.coerce
+    .number({ error: '--port must be a number' })
+    .int('--port must be a whole number')
+    .min(0, '--port must be between 0 and 65535')
+    .max(65535, '--port must be between 0 and 65535')
+    .default(0),
+  host: z.string().min(1, '--host must not be empty').default('127.0.0.1')
+})
+
+/** Resolves when the process is asked to stop (Ctrl-C or a service manager). */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+}
+
+/** `controldeck serve`: the console in any browser, on this machine only. */
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'start browser mode: the console on a loopback HTTP server with a per-launch token',
+  usage: 'serve [--port N] [--host H] [--no-engine]',
+  options: {
+    port: { type: 'string', valueName: 'N', description: 'port to listen on (default: a free one)' },
+    host: { type: 'string', valueName: 'H', description: 'interface to bind (default 127.0.0.1)' },
+    'no-engine': { type: 'boolean', description: 'do not start the embedded engine' }
+  },
+  async run({ global, options, io, print }) {
+    const flags = ServeFlagsSchema.safeParse({ port: options.port, host: options.host })
+    if (!flags.success) throw new CliError(flags.error.issues[0]?.message ?? 'invalid flags')
+    if (!isLoopbackHost(flags.data.host)) {
+      io.err(
+        `controldeck: warning: binding to ${flags.data.host} exposes the console beyond this machine; only the token protects it`
+      )
+    }
+    const handle = await startServe({
+      dataDir: global.dataDir,
+      host: flags.data.host,
+      port: flags.data.port,
+      noEngine: options['no-engine'] === true,
+      adHoc: global.adHoc,
+      log: (message, details) =>
+        io.err(`controldeck: ${message}${details instanceof Error ? `: ${details.message}` : ''}`)
+    })
+    print(
+      { url: handle.url, origin: handle.server.origin, engineUrl: handle.engine?.url ?? null },
+      () => `ControlDeck browser mode: ${handle.url}`
+    )
+    await untilSignal()
+    await handle.close()
+  }
+}

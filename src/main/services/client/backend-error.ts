@@ -1,0 +1,79 @@
+import type { ConsoleError } from '../../../shared/console/errors'
+
+/**
+ * Stable codes of BackendError. `not_found` also covers the real backend's not-found-as-500;
+ * `backend_bug` is a known BRAiN defect (history/audit JSON parsing) that retrying cannot fix;
+ * `not_supported` = the backend lacks the route (BRAiN baseline without our extensions).
+ */
+export type BackendErrorCode =
+  | 'network'
+  | 'timeout'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid_request'
+  | 'conflict'
+  | 'server_error'
+  | 'backend_bug'
+  | 'backend_error'
+  | 'bad_response'
+  | 'not_supported'
+  | 'rate_limited'
+  | (string & {})
+
+/** Everything that can go wrong talking to a backend, as one shape the UI shows as a sentence. */
+export class BackendError extends Error {
+  readonly isBackendError = true
+  readonly status: number | null
+  readonly code: BackendErrorCode
+  readonly retriable: boolean
+  readonly details: unknown
+
+  constructor(options: {
+    code: BackendErrorCode
+    message: string
+    status?: number | null
+    retriable?: boolean
+    details?: unknown
+  }) {
+    super(options.message)
+    this.name = 'BackendError'
+    this.code = options.code
+    this.status = options.status ?? null
+    this.retriable = options.retriable ?? false
+    this.details = options.details
+  }
+
+  /** The transport shape (ConsoleError); `backend_unavailable` groups network and timeout failures. */
+  toConsoleError(): ConsoleError {
+    const code = this.code === 'network' || this.code === 'timeout' ? 'backend_unavailable' : this.code
+    return {
+      code,
+      message: this.message,
+      ...(this.status === null ? {} : { status: this.status }),
+      retriable: this.retriable,
+      ...(this.details === undefined ? {} : { details: this.details })
+    }
+  }
+}
+
+/** Brand check that works across bundles where instanceof does not. */
+export function isBackendError(value: unknown): value is BackendError {
+  return typeof value === 'object' && value !== null && (value as { isBackendError?: unknown }).isBackendError === true
+}
+
+/** True for failures where the backend could not be reached at all (serve the cache instead). */
+export function isUnreachable(error: unknown): boolean {
+  return isBackendError(error) && (error.code === 'network' || error.code === 'timeout')
+}
+
+/**
+ * Makes backend-supplied text safe to show as one line: no control characters (terminal escapes),
+ * collapsed whitespace, bounded length. Markup such as `<script>` stays text: renderers never
+ * interpret it as HTML.
+ */
+export function oneLine(text: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]+/g, ' ').replace(/\s+/g, ' ').trim()
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
+}

@@ -1,0 +1,88 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BackendClient } from './backend-client'
+import { isBackendError } from './backend-error'
+
+/** A backend that answers every read with something hostile, chosen by path. */
+describe('BackendClient against hostile payloads', () => {
+  let server: Server
+  let client: BackendClient
+
+  const audit = (overrides: Record<string, unknown>) => ({
+    audit_id: 'aud_0123456789ab',
+    timestamp: '2026-11-23T05:52:19.188524',
+    mission_id: 'm_0123456789ab',
+    plan_id: null,
+    job_id: null,
+    attempt_id: null,
+    resource_uuid: null,
+    event_type: 'execution_start',
+    event_category: 'execution',
+    severity: 'info',
+    message: 'ok',
+    details: {},
+    caused_by_agent: null,
+    caused_by_event: null,
+    ...overrides
+  })
+
+  beforeAll(async () => {
+    const deepJson = `${'{"d":'.repeat(100_000)}1${'}'.repeat(100_000)}`
+    server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname
+      res.setHeader('content-type', 'application/json; charset=utf-8')
+      if (path.endsWith('/audit/mission/m_000000000001')) {
+        // 100k levels of nesting inside details, a 5 MB message with markup and control characters.
+        const body = `[${JSON.stringify(audit({ message: `<script>alert(1)</script>\u001b[31m${'y'.repeat(5_000_000)}` })).replace('"details":{}', `"details":{"deep":${deepJson}}`)}]`
+        res.end(body)
+      } else if (path.endsWith('/audit/mission/m_000000000002')) {
+        res.end('[{"audit_id": "aud_1", "timestamp": ')
+      } else if (path.endsWith('/audit/mission/m_000000000003')) {
+        res.end(JSON.stringify([audit({ severity: 'apocalyptic' })]))
+      } else if (path.endsWith('/governor/info')) {
+        res.statusCode = 500
+        res.end(JSON.stringify({ detail: `<img src=x onerror=alert(1)>\u0007${'z'.repeat(100_000)}` }))
+      } else {
+        res.end(JSON.stringify({ detail: 'x'.repeat(50 * 1024 * 1024) }))
+      }
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    client = new BackendClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, null, { retries: 0, maxBodyBytes: 16 * 1024 * 1024 })
+  })
+  afterAll(async () => {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+
+  it('parses deep nesting and huge strings without crashing; markup stays text', async () => {
+    const events = await client.getMissionAudit('m_000000000001')
+    expect(events).toHaveLength(1)
+    expect(events[0]?.message.startsWith('<script>alert(1)</script>')).toBe(true)
+    expect(events[0]?.timestamp).toBe('2026-11-23T05:52:19.188Z')
+  })
+
+  it('refuses truncated JSON and wrong shapes with one sentence', async () => {
+    const truncated = await client.getMissionAudit('m_000000000002').catch((e: unknown) => e)
+    expect(isBackendError(truncated) && truncated.code).toBe('bad_response')
+    expect((truncated as Error).message).toBe("The backend's answer to GET /audit/mission/m_000000000002 is not valid JSON")
+    const shape = await client.getMissionAudit('m_000000000003').catch((e: unknown) => e)
+    expect(isBackendError(shape) && shape.code).toBe('bad_response')
+    expect((shape as Error).message).toMatch(/^The backend's answer to GET \/audit\/mission\/m_000000000003 did not have the expected shape \(0\.severity: /)
+  })
+
+  it('keeps error sentences to one bounded line without control characters', async () => {
+    const error = await client.getGovernorInfo().catch((e: unknown) => e)
+    expect(isBackendError(error)).toBe(true)
+    const message = (error as Error).message
+    expect(message.length).toBeLessThan(400)
+    expect([...message].some((c) => c.charCodeAt(0) < 0x20)).toBe(false)
+    expect(message).toContain('<img src=x onerror=alert(1)>')
+  })
+
+  it('refuses a body over the size limit instead of buffering it', async () => {
+    const error = await client.getTelemetrySnapshot().catch((e: unknown) => e)
+    expect(isBackendError(error) && error.code).toBe('bad_response')
+    expect((error as Error).message).toBe("The backend's answer is larger than 16 MB and was refused")
+  })
+})

@@ -1,0 +1,196 @@
+import type { z } from 'zod'
+import { BackendError, isBackendError, oneLine } from './backend-error'
+import { errorFromFetchFailure, errorFromOkBody, errorFromResponse } from './map-error'
+
+/** Supplies the Authorization header of each request; `invalidate` is called after a 401. */
+export interface AuthProvider {
+  /** `Bearer …` or null for none. May log in or refresh first. */
+  authorization(): Promise<string | null>
+  /** The backend answered 401 with the current token: drop it so the next call logs in again. */
+  invalidate?(): void
+}
+
+export interface HttpOptions {
+  /** Per-attempt timeout. */
+  timeoutMs?: number
+  /** Extra attempts for idempotent reads on network failures, timeouts and 502–504. */
+  retries?: number
+  /** First backoff delay; doubles each retry, with ±50 % jitter. */
+  backoffMs?: number
+  /** Largest body accepted; a bigger one is refused as bad_response rather than buffered. */
+  maxBodyBytes?: number
+}
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'DELETE'
+  /** Path under the base URL, starting with `/`. */
+  path: string
+  query?: Record<string, string | number | boolean | string[] | null | undefined>
+  body?: unknown
+  /** Reads are retried with backoff; writes never (a retried POST could act twice). */
+  idempotent?: boolean
+  /** Response is text (Prometheus metrics) rather than JSON. */
+  text?: boolean
+}
+
+const DEFAULTS: Required<HttpOptions> = {
+  timeoutMs: 10_000,
+  retries: 2,
+  backoffMs: 250,
+  maxBodyBytes: 32 * 1024 * 1024
+}
+
+/**
+ * JSON over HTTP against one base URL: timeouts, bounded bodies, retries with backoff for
+ * idempotent reads only, and every failure mapped to one BackendError.
+ */
+export class HttpTransport {
+  private readonly options: Required<HttpOptions>
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly auth: AuthProvider | null,
+    options: HttpOptions = {}
+  ) {
+    this.options = { ...DEFAULTS, ...options }
+  }
+
+  /** Sends a request and parses a 2xx JSON body with `schema`. */
+  async json<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<z.output<S>> {
+    const body = await this.send(spec)
+    const what = `${spec.method} ${spec.path}`
+    const okError = errorFromOkBody(body, what)
+    if (okError) throw okError
+    const parsed = schema.safeParse(body)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const where = issue && issue.path.length > 0 ? `${issue.path.slice(0, 6).join('.')}: ` : ''
+      throw new BackendError({
+        code: 'bad_response',
+        status: 200,
+        message: `The backend's answer to ${what} did not have the expected shape (${oneLine(`${where}${issue?.message ?? 'invalid'}`, 200)})`
+      })
+    }
+    return parsed.data
+  }
+
+  /** Sends a request and returns the text body (2xx only). */
+  async text(spec: RequestSpec): Promise<string> {
+    const result = await this.send({ ...spec, text: true })
+    return typeof result === 'string' ? result : JSON.stringify(result)
+  }
+
+  /** Sends with retries; returns the parsed JSON body (or text when `spec.text`) of a 2xx answer. */
+  async send(spec: RequestSpec): Promise<unknown> {
+    const attempts = (spec.idempotent ?? spec.method === 'GET') ? this.options.retries + 1 : 1
+    let lastError: unknown
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await sleep(backoff(this.options.backoffMs, attempt))
+      try {
+        return await this.once(spec)
+      } catch (error) {
+        lastError = error
+        if (!isBackendError(error) || !error.retriable) throw error
+      }
+    }
+    throw lastError
+  }
+
+  private async once(spec: RequestSpec): Promise<unknown> {
+    const url = this.url(spec)
+    const what = `${spec.method} ${spec.path}`
+    const headers: Record<string, string> = { accept: spec.text ? 'text/plain, */*' : 'application/json' }
+    const authorization = this.auth ? await this.auth.authorization() : null
+    if (authorization) headers.authorization = authorization
+    let payload: string | undefined
+    if (spec.body !== undefined) {
+      headers['content-type'] = 'application/json'
+      payload = JSON.stringify(spec.body)
+    }
+    let response: Response
+    try {
+      response = await fetch(url, {
+        method: spec.method,
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        redirect: 'follow'
+      })
+    } catch (error) {
+      throw errorFromFetchFailure(error, url, this.options.timeoutMs)
+    }
+    let raw: string
+    try {
+      raw = await readBounded(response, this.options.maxBodyBytes)
+    } catch (error) {
+      if (isBackendError(error)) throw error
+      throw errorFromFetchFailure(error, url, this.options.timeoutMs)
+    }
+    const isJson = /json/i.test(response.headers.get('content-type') ?? '') || /^\s*[[{"]/.test(raw)
+    let body: unknown = raw
+    if (isJson && !(spec.text && response.ok)) {
+      try {
+        body = raw.length === 0 ? null : JSON.parse(raw)
+      } catch {
+        if (response.ok) {
+          throw new BackendError({ code: 'bad_response', status: response.status, message: `The backend's answer to ${what} is not valid JSON` })
+        }
+        body = raw
+      }
+    }
+    if (!response.ok) {
+      if (response.status === 401) this.auth?.invalidate?.()
+      throw errorFromResponse(response.status, body, raw, what)
+    }
+    return body
+  }
+
+  private url(spec: RequestSpec): string {
+    const url = new URL(this.baseUrl + spec.path)
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value === undefined || value === null) continue
+      if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v)
+      else url.searchParams.set(key, String(value))
+    }
+    return url.toString()
+  }
+}
+
+/** Reads a body up to `max` bytes; a larger one is cancelled and refused instead of buffered. */
+async function readBounded(response: Response, max: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN)
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => undefined)
+    throw tooLarge(max)
+  }
+  if (!response.body) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => undefined)
+      throw tooLarge(max)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function tooLarge(max: number): BackendError {
+  return new BackendError({
+    code: 'bad_response',
+    message: `The backend's answer is larger than ${Math.round(max / 1024 / 1024)} MB and was refused`
+  })
+}
+
+function backoff(base: number, attempt: number): number {
+  return base * 2 ** (attempt - 1) * (0.5 + Math.random())
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

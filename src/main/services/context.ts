@@ -1,0 +1,69 @@
+import { homedir } from 'node:os'
+import path from 'node:path'
+import type { z } from 'zod'
+import packageJson from '../../../package.json' with { type: 'json' }
+import type { ConsoleEventSink } from '../../shared/console/api'
+import type { MethodDefinition } from '../../shared/console/define'
+
+/**
+ * What every handler factory receives: where the console keeps its files, which transport carries
+ * it, and how to push events. Built once per launch by the Electron main process or `controldeck serve`.
+ */
+export interface ServiceContext {
+  /** Settings, cache and the embedded engine's database live here. */
+  readonly dataDir: string
+  readonly transport: 'electron' | 'browser'
+  readonly appVersion: string
+  /** Pushes a ConsoleApi event to every connected renderer (payload validated on the way). */
+  readonly events: ConsoleEventSink
+  /** The embedded engine this launch started, or null (`--no-engine`, or `--url` given). */
+  readonly localEngine: {
+    readonly url: string
+    readonly adminToken: string
+    /** Registers another bearer token on the engine (in-process); local runs get one each. */
+    readonly addToken?: (token: string, role: 'viewer' | 'operator' | 'admin', name?: string) => void
+  } | null
+  /** A backend named on the command line (`--url`/`--token`), used instead of the saved environments. */
+  readonly adHocEnvironment?: { readonly url: string; readonly token?: string }
+  /**
+   * The `controldeck://` path this launch was opened with (Electron only). It is held until the
+   * renderer asks for it, because an event sent before the renderer subscribes would be lost.
+   */
+  readonly launchDeepLink?: string
+}
+
+/**
+ * The implementation of one domain's methods. Each receives the already-validated input and
+ * resolves to something the method's output schema accepts (the transport parses it).
+ */
+export type DomainHandlers<M extends Record<string, MethodDefinition>> = {
+  [K in keyof M]: (input: z.output<M[K]['input']>) => Promise<z.input<M[K]['output']>>
+}
+
+/**
+ * What `src/main/services/handlers/<domain>.ts` returns from `create<Domain>Handlers(ctx)`:
+ * the handlers of that domain and, when it holds resources (timers, sockets, databases), a dispose.
+ * Owners type it as `HandlerModule<typeof <domain>Methods>` so a method without a handler fails typecheck.
+ */
+export interface HandlerModule<M extends Record<string, MethodDefinition>> {
+  readonly handlers: DomainHandlers<M>
+  dispose?(): Promise<void> | void
+}
+
+/** The console's version, from package.json (inlined by the bundlers). */
+export const APP_VERSION: string = packageJson.version
+
+/**
+ * Where settings, cache and the embedded engine's database live unless `--data-dir` says otherwise:
+ * $CONTROLDECK_DATA_DIR, else the platform's per-user config folder + `ControlDeck`. The Electron
+ * app and the CLI use the same folder so they share environments and cache.
+ */
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform
+): string {
+  if (env.CONTROLDECK_DATA_DIR) return path.resolve(env.CONTROLDECK_DATA_DIR)
+  if (platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'ControlDeck')
+  if (platform === 'darwin') return path.join(homedir(), 'Library', 'Application Support', 'ControlDeck')
+  return path.join(env.XDG_CONFIG_HOME || path.join(homedir(), '.config'), 'ControlDeck')
+}

@@ -1,0 +1,48 @@
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { startEngine } from '../../engine'
+import { createToken } from './serve/token'
+
+/** The embedded engine as the console sees it. */
+export interface EngineHost {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string
+  /** Per-launch admin token; stays on the main side (never sent to the renderer). */
+  readonly adminToken: string
+  readonly dbPath: string
+  /** Registers another bearer token with a role (local agent runs get one each). */
+  addToken(token: string, role: 'viewer' | 'operator' | 'admin', name?: string): void
+  close(): Promise<void>
+}
+
+/** Options of {@link startEngineHost}. */
+export interface EngineHostOptions {
+  /** The console's data folder; the engine keeps `<dataDir>/engine.db` there. */
+  readonly dataDir: string
+  /** 0 (default) picks a free port. */
+  readonly port?: number
+}
+
+/**
+ * Starts the embedded governance engine in this process, bound to 127.0.0.1 only, with a fresh
+ * admin token per launch so that nothing else on the machine can drive it.
+ */
+export async function startEngineHost(options: EngineHostOptions): Promise<EngineHost> {
+  await mkdir(options.dataDir, { recursive: true })
+  const dbPath = path.join(options.dataDir, 'engine.db')
+  const adminToken = createToken()
+  const engine = await startEngine({
+    dbPath,
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    adminToken,
+    quiet: true
+  })
+  return {
+    url: engine.url,
+    adminToken,
+    dbPath,
+    addToken: (token, role, name) => engine.addToken(token, role, name),
+    close: () => engine.close()
+  }
+}

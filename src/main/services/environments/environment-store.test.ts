@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ENVIRONMENTS_FILE, EnvironmentStore } from './environment-store'
+
+describe('EnvironmentStore', () => {
+  let dataDir: string
+  const load = (adHoc?: { url: string; hasToken: boolean }) =>
+    EnvironmentStore.load({ dataDir, localUrl: 'http://127.0.0.1:4100', adHoc })
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'cd-envs-'))
+  })
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('always has the local engine, active by default, with no file yet', async () => {
+    const store = await load()
+    expect(store.list().map((p) => [p.id, p.kind, p.builtIn])).toEqual([['local', 'embedded', true]])
+    expect(store.activeId).toBe('local')
+    expect(store.warnings).toEqual([])
+  })
+
+  it('adds, edits, duplicates, switches and removes, and persists across loads', async () => {
+    const store = await load()
+    const staging = await store.add({
+      name: 'Staging',
+      baseUrl: 'https://brain.staging.example.com/',
+      authKind: 'brain_login',
+      color: 'amber',
+      isProduction: false,
+      readOnly: false
+    })
+    expect(staging).toMatchObject({ id: 'staging', baseUrl: 'https://brain.staging.example.com', kind: 'remote' })
+    const copy = await store.duplicate('staging')
+    expect(copy).toMatchObject({ id: 'staging-copy', name: 'Staging copy', authKind: 'brain_login' })
+    await store.update('staging-copy', { name: 'Prod', isProduction: true, readOnly: true })
+    await store.setActive('staging-copy')
+    await expect(store.add({ name: 'prod', baseUrl: 'http://x.example', authKind: 'none', color: 'blue', isProduction: false, readOnly: false })).rejects.toThrow(
+      'An environment called "prod" already exists.'
+    )
+
+    const again = await load()
+    expect(again.activeId).toBe('staging-copy')
+    expect(again.get('staging-copy')).toMatchObject({ name: 'Prod', isProduction: true, readOnly: true })
+    await again.remove('staging-copy')
+    expect(again.activeId).toBe('local')
+    expect((await load()).list().map((p) => p.id)).toEqual(['local', 'staging'])
+  })
+
+  it('lets the local engine change only its colour and read-only flag', async () => {
+    const store = await load()
+    await store.update('local', { readOnly: true, color: 'green' })
+    expect((await load()).get('local')).toMatchObject({ readOnly: true, color: 'green', builtIn: true })
+    await expect(store.update('local', { baseUrl: 'http://elsewhere.example' })).rejects.toThrow('cannot be changed')
+    await expect(store.remove('local')).rejects.toThrow('Built-in environments cannot be removed')
+  })
+
+  it('keeps a broken file aside as .bak and says so, never resetting it silently', async () => {
+    const path = join(dataDir, ENVIRONMENTS_FILE)
+    await writeFile(path, '{"version": 1, "environments": [')
+    const store = await load()
+    expect(store.list().map((p) => p.id)).toEqual(['local'])
+    expect(store.warnings[0]).toContain('not valid JSON')
+    expect(store.warnings[0]).toContain(`${path}.bak`)
+    expect(await readFile(`${path}.bak`, 'utf8')).toBe('{"version": 1, "environments": [')
+    expect(existsSync(path)).toBe(false)
+
+    // A second broken file does not overwrite the first backup.
+    await writeFile(path, '[]')
+    const next = await load()
+    expect(next.warnings[0]).toContain('expected shape')
+    expect((await readdir(dataDir)).filter((f) => f.endsWith('.bak'))).toHaveLength(2)
+  })
+
+  it('skips invalid entries, keeps the good ones, and backs the original up', async () => {
+    const path = join(dataDir, ENVIRONMENTS_FILE)
+    const original = JSON.stringify({
+      version: 1,
+      activeId: 'dev',
+      environments: [
+        { id: 'dev', name: 'Dev', baseUrl: 'http://dev.example:8000', token: 'leaked-secret' },
+        { id: 'bad', name: 'Bad', baseUrl: 'ftp://nope' },
+        { id: 'local', name: 'Mine', baseUrl: 'http://x.example' }
+      ]
+    })
+    await writeFile(path, original)
+    const store = await load()
+    expect(store.list().map((p) => p.id)).toEqual(['local', 'dev'])
+    expect(store.activeId).toBe('dev')
+    expect(store.warnings[0]).toContain('entry 2: baseUrl')
+    expect(store.warnings[0]).toContain('entry 3: id')
+    expect(await readFile(`${path}.bak`, 'utf8')).toBe(original)
+    // The next save rewrites the file without the stray secret.
+    await store.setActive('local')
+    expect(await readFile(path, 'utf8')).not.toContain('leaked-secret')
+  })
+
+  it('exports without secrets and imports, skipping clashes and reporting bad entries', async () => {
+    const store = await load()
+    await store.add({ name: 'Dev', baseUrl: 'http://dev.example', authKind: 'bearer', color: 'blue', isProduction: false, readOnly: false })
+    const json = store.exportJson()
+    expect(JSON.parse(json)).toEqual({
+      controldeck: 'environments',
+      version: 1,
+      environments: [{ id: 'dev', name: 'Dev', baseUrl: 'http://dev.example', authKind: 'bearer', color: 'blue', isProduction: false, readOnly: false }]
+    })
+
+    const other = JSON.stringify([
+      { id: 'dev', name: 'Dev', baseUrl: 'http://dev.example' },
+      { id: 'qa', name: 'QA', baseUrl: 'https://qa.example', password: 'hunter2' },
+      { id: 'Bad Id', name: 'x', baseUrl: 'http://x.example' }
+    ])
+    const result = await store.importJson(other)
+    expect(result.added).toBe(1)
+    expect(result.skipped).toBe(1)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(/^Entry 3: id /)
+    expect(await readFile(join(dataDir, ENVIRONMENTS_FILE), 'utf8')).not.toContain('hunter2')
+    await expect(store.importJson('not json')).rejects.toThrow('not valid JSON')
+    await expect(store.importJson('{"foo": 1}')).rejects.toThrow('not a ControlDeck environments export')
+  })
+
+  it('lists an ad-hoc --url environment as active without saving it', async () => {
+    const store = await load({ url: 'http://10.0.0.5:8000', hasToken: true })
+    expect(store.activeId).toBe('adhoc')
+    expect(store.get('adhoc')).toMatchObject({ authKind: 'bearer', builtIn: true, kind: 'remote' })
+    await store.add({ name: 'Dev', baseUrl: 'http://dev.example', authKind: 'none', color: 'blue', isProduction: false, readOnly: false })
+    expect(await readFile(join(dataDir, ENVIRONMENTS_FILE), 'utf8')).not.toContain('10.0.0.5')
+    expect(store.resolve('dev').id).toBe('dev')
+    expect(() => store.resolve('nope')).toThrow('There is no environment called "nope"')
+  })
+})

@@ -1,0 +1,88 @@
+import { z } from 'zod'
+import {
+  AuthKindSchema,
+  BaseUrlSchema,
+  EnvironmentColorSchema,
+  EnvironmentIdSchema,
+  LOCAL_ENVIRONMENT_ID,
+  type EnvironmentColor,
+  type EnvironmentKind,
+  type AuthKind
+} from '../../../shared/console/domains/environments'
+
+/** One environment as ControlDeck keeps it. Never a secret: those live in the keychain. */
+export interface EnvironmentProfile {
+  id: string
+  name: string
+  /** '' for the local engine when this launch runs none. */
+  baseUrl: string
+  kind: EnvironmentKind
+  authKind: AuthKind
+  color: EnvironmentColor
+  isProduction: boolean
+  readOnly: boolean
+  /** The local engine and an ad-hoc `--url` environment: not editable, not removable, not exported. */
+  builtIn: boolean
+}
+
+/** A saved remote profile in environments.json (and in export files). Unknown keys — e.g. a stray secret — are dropped. */
+export const StoredProfileSchema = z.object({
+  id: EnvironmentIdSchema.refine((id) => id !== LOCAL_ENVIRONMENT_ID && id !== AD_HOC_ENVIRONMENT_ID, {
+    message: `"${LOCAL_ENVIRONMENT_ID}" and "adhoc" are reserved ids`
+  }),
+  name: z.string().trim().min(1).max(80),
+  baseUrl: BaseUrlSchema,
+  authKind: AuthKindSchema.default('none'),
+  color: EnvironmentColorSchema.default('blue'),
+  isProduction: z.boolean().default(false),
+  readOnly: z.boolean().default(false)
+})
+export type StoredProfile = z.infer<typeof StoredProfileSchema>
+
+/** environments.json. Entries are checked one by one so that one bad entry does not cost the others. */
+export const EnvironmentsFileSchema = z.object({
+  version: z.literal(1),
+  activeId: z.string().default(LOCAL_ENVIRONMENT_ID),
+  local: z
+    .object({ color: EnvironmentColorSchema.default('grey'), readOnly: z.boolean().default(false) })
+    .default({ color: 'grey', readOnly: false }),
+  environments: z.array(z.unknown()).default([])
+})
+export type EnvironmentsFile = z.infer<typeof EnvironmentsFileSchema>
+
+/** Id of the unsaved environment given by `--url` on the command line. */
+export const AD_HOC_ENVIRONMENT_ID = 'adhoc'
+
+/** The profile as saved: the view fields without kind and builtIn. */
+export function toStored(profile: EnvironmentProfile): StoredProfile {
+  const { id, name, baseUrl, authKind, color, isProduction, readOnly } = profile
+  return { id, name, baseUrl, authKind, color, isProduction, readOnly }
+}
+
+/** A saved remote profile as an EnvironmentProfile. */
+export function fromStored(stored: StoredProfile): EnvironmentProfile {
+  return { ...stored, kind: 'remote', builtIn: false }
+}
+
+/** Production shows red everywhere, whatever colour was chosen. */
+export function effectiveColor(profile: EnvironmentProfile): EnvironmentColor {
+  return profile.isProduction ? 'red' : profile.color
+}
+
+/** A short id from a name: lowercase slug, unique among `taken` ("staging", "staging-2"…). */
+export function makeEnvironmentId(name: string, taken: ReadonlySet<string>): string {
+  const slug =
+    name
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40)
+      .replace(/-+$/, '') || 'env'
+  const base = slug === LOCAL_ENVIRONMENT_ID || slug === AD_HOC_ENVIRONMENT_ID ? `${slug}-env` : slug
+  if (!taken.has(base)) return base
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`
+    if (!taken.has(candidate)) return candidate
+  }
+}

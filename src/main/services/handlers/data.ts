@@ -1,0 +1,170 @@
+import { dataMethods } from '../../../shared/console/domains/data'
+import {
+  AuditStatsSchema,
+  GovernorInfoSchema,
+  LifecycleStatsSchema,
+  TelemetrySnapshotSchema,
+  EntityMetricsSchema
+} from '../../../shared/neurorail'
+import { isConsoleFailure } from '../../../shared/console/errors'
+import { isBackendError } from '../client/backend-error'
+import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
+import { getSessionManager, type EnvironmentSession } from '../session'
+import { queryAudit } from '../session/audit-service'
+import { cachedRead, shouldUseCache, staleSince } from '../session/cached-read'
+import { getEntityDetails, listEntities } from '../session/entity-service'
+import { fail, withFailures } from '../session/failures'
+import { guardWrites } from '../session/read-only'
+import { getChildren, getTrace } from '../session/trace-service'
+
+type DataHandlers = DomainHandlers<typeof dataMethods>
+
+/** The client of the active session, or a sentence saying why there is none. */
+function clientOf(session: EnvironmentSession) {
+  if (!session.client) throw fail('backend_unavailable', session.state.message ?? 'This environment has no backend.')
+  return session.client
+}
+
+/** Age of the last backend answer of a kind (stored by the read that got it), or null. */
+function lastAnswerStale(session: EnvironmentSession, kind: string) {
+  const last = session.cache.getSnapshot(kind, 'last-answer')
+  return last ? staleSince(last.fetchedAt) : null
+}
+
+/** Maps a backend 404 of a read to a not-found sentence (other failures pass). */
+function notFoundAs<T>(message: string): (error: unknown) => T {
+  return (error) => {
+    if (isBackendError(error) && error.code === 'not_found') throw fail('not_found', message, 404)
+    throw error
+  }
+}
+
+/** Builds the data handlers on the session of `manager` (pure function of the active session). */
+export function buildDataHandlers(active: () => Promise<EnvironmentSession>, readOnly: () => Promise<{ name: string; readOnly: boolean }>): DataHandlers {
+  const handlers: DataHandlers = {
+    getTrace: async ({ entityId }) => getTrace(await active(), entityId),
+    getChildren: async (input) => getChildren(await active(), input),
+    getEntityDetails: async ({ entityId }) => getEntityDetails(await active(), entityId),
+    listMissions: async (input) => listEntities(await active(), 'mission', input),
+    listJobs: async (input) => listEntities(await active(), 'job', input),
+    listAttempts: async (input) => listEntities(await active(), 'attempt', input),
+    queryAudit: async (input) => queryAudit(await active(), input),
+
+    getAuditStats: async ({ since, until }) => {
+      const range = { start_time: since, end_time: until }
+      const { value, stale } = await cachedRead(await active(), 'audit-stats', JSON.stringify(range), AuditStatsSchema, (c) =>
+        c.getAuditStats(range)
+      )
+      return { ...value, stale }
+    },
+
+    getTelemetrySnapshot: async () => {
+      const { value, stale } = await cachedRead(await active(), 'telemetry-snapshot', '', TelemetrySnapshotSchema, (c) =>
+        c.getTelemetrySnapshot()
+      ).catch(notFoundAs<never>('This backend has no telemetry snapshot (BRAiN never writes one).'))
+      return { ...value, stale }
+    },
+
+    getEntityMetrics: async ({ entityId }) => {
+      const { value, stale } = await cachedRead(await active(), 'metrics', entityId, EntityMetricsSchema, (c) =>
+        c.getEntityMetrics(entityId)
+      ).catch(notFoundAs<never>(`No metrics are recorded for ${entityId}.`))
+      return { ...value, stale }
+    },
+
+    getLifecycleStats: async () => {
+      const session = await active()
+      const client = session.client
+      let failure: unknown = null
+      if (client) {
+        try {
+          await client.capabilities()
+          if (client.has('lifecycle_stats')) {
+            const { value, stale } = await cachedRead(session, 'lifecycle-stats', '', LifecycleStatsSchema, (c) => c.getLifecycleStats())
+            return { ...value, source: 'backend' as const, stale }
+          }
+        } catch (error) {
+          // backend_unavailable from cachedRead = away with no stored answer: counting the cache still helps.
+          if (!shouldUseCache(error) && !(isConsoleFailure(error) && error.error.code === 'backend_unavailable')) throw error
+          failure = error
+        }
+      }
+      // No stats route (BRAiN) or no answer: count what the cache has seen.
+      const counts = session.cache.lifecycleCounts()
+      const oldestAt = session.cache.status().oldestAt
+      return {
+        states: counts.states,
+        transitions: counts.transitions.flatMap((t) =>
+          t.entity_type === 'mission' || t.entity_type === 'job' || t.entity_type === 'attempt'
+            ? [{ ...t, entity_type: t.entity_type }]
+            : []
+        ),
+        source: 'cache' as const,
+        stale: (failure !== null || !client) && oldestAt ? staleSince(Date.parse(oldestAt)) : null
+      }
+    },
+
+    getGovernorInfo: async () => {
+      const { value, stale } = await cachedRead(await active(), 'governor-info', '', GovernorInfoSchema, (c) => c.getGovernorInfo())
+      return { ...value, stale }
+    },
+
+    listDecisions: async ({ cursor, limit }) => {
+      const session = await active()
+      const client = session.client
+      let failure: unknown = null
+      if (client) {
+        try {
+          await client.capabilities()
+          if (client.has('decisions_list')) {
+            const page = await client.listDecisions({ cursor: cursor?.startsWith('b:') ? cursor.slice(2) : undefined, limit: limit ?? 50 })
+            session.cache.putDecisions(page.items)
+            session.cache.putSnapshot('decisions', 'last-answer', {})
+            session.noteData()
+            return { items: page.items, nextCursor: page.next_cursor ? `b:${page.next_cursor}` : null, source: 'backend' as const, stale: null }
+          }
+        } catch (error) {
+          if (!shouldUseCache(error)) throw error
+          failure = error
+        }
+      }
+      const page = session.cache.listDecisions({ cursor: cursor?.startsWith('c:') ? cursor.slice(2) : undefined, limit: limit ?? 50 })
+      return {
+        items: page.items,
+        nextCursor: page.nextCursor ? `c:${page.nextCursor}` : null,
+        source: 'cache' as const,
+        stale: failure !== null || !client ? lastAnswerStale(session, 'decisions') : null
+      }
+    },
+
+    governorDecide: async (input) => {
+      const session = await active()
+      const decision = await clientOf(session).governorDecide(input)
+      session.cache.putDecisions([decision])
+      return decision
+    },
+
+    transitionEntity: async ({ entityType, entityId, transition, metadata }) => {
+      const session = await active()
+      const event = await clientOf(session).transition(entityType, entityId, transition, metadata ?? {})
+      session.cache.putTransitions([event])
+      return event
+    }
+  }
+  return withFailures(guardWrites(dataMethods, handlers, readOnly))
+}
+
+/** Handlers of the data domain: reads of the active environment with cache fallback, and its two writes. */
+export function createDataHandlers(ctx: ServiceContext): HandlerModule<typeof dataMethods> {
+  const manager = () => getSessionManager(ctx)
+  return {
+    handlers: buildDataHandlers(
+      async () => (await manager()).active(),
+      async () => {
+        const m = await manager()
+        const profile = m.environments.get((await m.active()).profile.id)
+        return { name: profile.name, readOnly: profile.readOnly }
+      }
+    )
+  }
+}

@@ -1,0 +1,121 @@
+import {
+  environmentsMethods,
+  type CredentialInput
+} from '../../../shared/console/domains/environments'
+import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
+import type { StoredSecret } from '../credentials/credential-store'
+import { attachSessionSource, disposeSessionManager, getSessionManager, type SessionManager } from '../session'
+import { fail, withFailures } from '../session/failures'
+import { guardWrites } from '../session/read-only'
+
+type EnvironmentsHandlers = DomainHandlers<typeof environmentsMethods>
+
+function toSecret(credential: CredentialInput): StoredSecret {
+  return credential.kind === 'token'
+    ? { kind: 'token', token: credential.token }
+    : { kind: 'brain_login', email: credential.email, password: credential.password }
+}
+
+/** Environment CRUD, switching, credentials and connection state, on one SessionManager. */
+export function buildEnvironmentsHandlers(manager: () => Promise<SessionManager>): EnvironmentsHandlers {
+  /** Reconnects when the active environment's connection settings changed. */
+  const reopenIfActive = async (m: SessionManager, id: string): Promise<void> => {
+    if ((await m.active()).profile.id === id) await m.reopen()
+  }
+  const savedEnvironment = (m: SessionManager, id: string) => {
+    const profile = m.environments.get(id)
+    if (profile.builtIn) {
+      throw fail(
+        'invalid_input',
+        profile.kind === 'embedded'
+          ? "The local engine's credential is created by ControlDeck at each launch and cannot be set."
+          : 'The ad-hoc environment uses the --token given on the command line.'
+      )
+    }
+    return profile
+  }
+
+  const handlers: EnvironmentsHandlers = {
+    listEnvironments: async () => {
+      const m = await manager()
+      return { environments: m.views(), activeId: m.environments.activeId, warnings: [...m.environments.warnings] }
+    },
+    getConnectionState: async () => (await (await manager()).active()).state,
+    switchEnvironment: async ({ id }) => (await manager()).switchTo(id),
+    addEnvironment: async (input) => {
+      const m = await manager()
+      const profile = await m.environments.add(input)
+      m.emitEnvironments()
+      return m.view(profile)
+    },
+    updateEnvironment: async ({ id, changes }) => {
+      const m = await manager()
+      const profile = await m.environments.update(id, changes)
+      m.emitEnvironments()
+      if (changes.baseUrl !== undefined || changes.authKind !== undefined) await reopenIfActive(m, id)
+      return m.view(profile)
+    },
+    removeEnvironment: async ({ id }) => {
+      const m = await manager()
+      await m.remove(id)
+      return { removedId: id, activeId: m.environments.activeId }
+    },
+    duplicateEnvironment: async ({ id }) => {
+      const m = await manager()
+      const copy = await m.environments.duplicate(id)
+      m.emitEnvironments()
+      return m.view(copy)
+    },
+    exportEnvironments: async () => ({ json: (await manager()).environments.exportJson() }),
+    importEnvironments: async ({ json }) => {
+      const m = await manager()
+      const result = await m.environments.importJson(json)
+      if (result.added > 0) m.emitEnvironments()
+      return result
+    },
+    setCredential: async ({ environmentId, credential }) => {
+      const m = await manager()
+      const profile = savedEnvironment(m, environmentId)
+      const expected = profile.authKind === 'brain_login' ? 'brain_login' : profile.authKind === 'bearer' ? 'token' : null
+      if (expected !== credential.kind) {
+        throw fail(
+          'invalid_input',
+          expected === null
+            ? `"${profile.name}" uses no authentication; change its auth kind first.`
+            : `"${profile.name}" expects ${expected === 'token' ? 'a bearer token' : 'a BRAiN email and password'}.`
+        )
+      }
+      const status = await m.credentials.set(environmentId, toSecret(credential))
+      m.emitEnvironments()
+      await reopenIfActive(m, environmentId)
+      return status
+    },
+    clearCredential: async ({ environmentId }) => {
+      const m = await manager()
+      savedEnvironment(m, environmentId)
+      const status = await m.credentials.clear(environmentId)
+      m.emitEnvironments()
+      await reopenIfActive(m, environmentId)
+      return status
+    },
+    getKeychainStatus: async () => (await manager()).credentials.keychainStatus()
+  }
+  // No environments method is marked write (none changes a backend); the guard keeps it so if one is.
+  return withFailures(
+    guardWrites(environmentsMethods, handlers, async () => {
+      const m = await manager()
+      const profile = m.environments.get((await m.active()).profile.id)
+      return { name: profile.name, readOnly: profile.readOnly }
+    })
+  )
+}
+
+/** Handlers of the environments domain; dispose closes the active session (stream, cache, timers). */
+export function createEnvironmentsHandlers(ctx: ServiceContext): HandlerModule<typeof environmentsMethods> {
+  // The live and cache handlers (built after these) find the open environment through ctx.sessions.
+  attachSessionSource(ctx)
+  return {
+    handlers: buildEnvironmentsHandlers(() => getSessionManager(ctx)),
+    dispose: () => disposeSessionManager(ctx)
+  }
+}

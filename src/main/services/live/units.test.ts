@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest'
+import type { LiveEvent } from '../../../shared/console/domains/live'
+import { backoffDelay } from './backoff'
+import { compileFilter, matchesFilter } from './event-filter'
+import { jsonDepth, MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame } from './frame'
+import { PUSH_QUEUE_MAX, PushBatcher } from './push-batcher'
+import { EventSequencer } from './sequencer'
+
+const event = (id: string, data: Record<string, unknown> = {}): LiveEvent => ({
+  id,
+  channel: 'lifecycle',
+  event_type: 'state_transition',
+  timestamp: 1,
+  data
+})
+
+describe('parseFrame', () => {
+  it('accepts a stream event and sorts garbage by reason', () => {
+    expect(parseFrame('{"id":"1","channel":"audit","event_type":"x","timestamp":1.5,"data":{"a":1}}')).toMatchObject({
+      ok: true,
+      event: { id: '1', channel: 'audit', data: { a: 1 } }
+    })
+    expect(parseFrame('{"channel":"audit","event_type":"x","timestamp":1,"data":null}')).toMatchObject({ ok: true, event: { data: {} } })
+    expect(parseFrame('{nope')).toEqual({ ok: false, reason: 'not_json' })
+    expect(parseFrame('{"channel":"mars","event_type":"x","timestamp":1,"data":{}}')).toEqual({ ok: false, reason: 'invalid' })
+    expect(parseFrame('null')).toEqual({ ok: false, reason: 'invalid' })
+    expect(parseFrame(`{"data":${'['.repeat(MAX_FRAME_DEPTH + 1)}`)).toEqual({ ok: false, reason: 'too_deep' })
+    expect(parseFrame(`"${'x'.repeat(1024 * 1024 + 1)}"`)).toEqual({ ok: false, reason: 'too_large' })
+  })
+
+  it('measures the nesting of parsed values without recursion', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown
+    expect(nestsDeeperThan(deep, 64)).toBe(true)
+    expect(nestsDeeperThan({ a: [{ b: 1 }], c: 'x' }, 3)).toBe(false)
+    expect(nestsDeeperThan({ a: [{ b: {} }] }, 3)).toBe(true)
+  })
+
+  it('measures depth outside strings only', () => {
+    expect(jsonDepth('{"a":"[[[[{{{{"}', 10)).toBe(1)
+    expect(jsonDepth('{"a":"\\"[["}', 10)).toBe(1)
+    expect(jsonDepth('[[[]],[[[]]]]', 10)).toBe(4)
+  })
+})
+
+describe('EventSequencer', () => {
+  it('drops numeric ids at or below the watermark and keeps Last-Event-ID at the newest', () => {
+    const s = new EventSequencer('5')
+    expect(s.lastEventId).toBe('5')
+    expect(s.accept('5')).toBeNull()
+    expect(s.accept('3')).toBeNull()
+    expect(s.accept('6')).toBe('6')
+    expect(s.accept('6')).toBeNull()
+    expect(s.lastEventId).toBe('6')
+  })
+
+  it('dedups string ids and invents unique local ids for id-less frames', () => {
+    const s = new EventSequencer('local:x:1')
+    expect(s.lastEventId).toBeNull()
+    expect(s.accept('evt-a')).toBe('evt-a')
+    expect(s.accept('evt-a')).toBeNull()
+    const a = s.accept(undefined)
+    const b = s.accept('')
+    expect(a).toMatch(/^local:/)
+    expect(b).not.toBe(a)
+    expect(new EventSequencer(null).accept(undefined)).not.toBe(a)
+    // Polled audit ids are deduped but never become the Last-Event-ID.
+    expect(s.accept('audit:aud_1')).toBe('audit:aud_1')
+    expect(s.accept('audit:aud_1')).toBeNull()
+    expect(s.lastEventId).toBe('evt-a')
+  })
+})
+
+describe('filters', () => {
+  it('matches channel, type and entity fields, treating `all` and empty lists as no restriction', () => {
+    const e = event('1', { job_id: 'j_1' })
+    expect(matchesFilter(compileFilter({ channels: ['all'] }), e)).toBe(true)
+    expect(matchesFilter(compileFilter({ channels: [] }), e)).toBe(true)
+    expect(matchesFilter(compileFilter({ channels: ['audit'] }), e)).toBe(false)
+    expect(matchesFilter(compileFilter({ eventTypes: ['state_transition'], entityIds: ['j_1'] }), e)).toBe(true)
+    expect(matchesFilter(compileFilter({ entityIds: ['j_2'] }), e)).toBe(false)
+    expect(matchesFilter(compileFilter({ entityIds: ['1'] }), event('1', { job_id: 1 })), 'non-string ids never match').toBe(false)
+  })
+})
+
+describe('backoffDelay', () => {
+  it('doubles up to the ceiling with jitter between half and all of it', () => {
+    const o = { initialMs: 100, maxMs: 1000 }
+    expect(backoffDelay(0, o, () => 0)).toBe(50)
+    expect(backoffDelay(0, o, () => 1)).toBe(100)
+    expect(backoffDelay(3, o, () => 1)).toBe(800)
+    expect(backoffDelay(50, o, () => 1)).toBe(1000)
+  })
+})
+
+describe('PushBatcher', () => {
+  it('sends an event that cannot be serialized as an envelope instead of throwing', async () => {
+    const pushed: LiveEvent[][] = []
+    const b = new PushBatcher((events) => pushed.push(events), { intervalMs: 1, maxBytes: 64 * 1024 })
+    const deep = JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`) as Record<string, unknown>
+    b.add([event('1', deep), event('2', { ok: true })])
+    await new Promise((r) => setTimeout(r, 20))
+    b.close()
+    expect(pushed.flat().map((e) => e.data)).toEqual([{ _truncated: true }, { ok: true }])
+  })
+
+  it('drops the oldest beyond its queue bound and counts them', async () => {
+    const pushed: LiveEvent[][] = []
+    const b = new PushBatcher((events) => pushed.push(events), { intervalMs: 1, maxBytes: 64 * 1024 })
+    const many = Array.from({ length: PUSH_QUEUE_MAX + 10 }, (_, i) => event(String(i + 1)))
+    b.add(many)
+    expect(b.dropped).toBe(10)
+    expect(b.pending).toBe(PUSH_QUEUE_MAX)
+    await new Promise((r) => setTimeout(r, 20))
+    b.close()
+    expect(pushed[0]?.[0]?.id).toBe('11')
+  })
+})

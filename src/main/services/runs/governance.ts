@@ -1,0 +1,195 @@
+import { z } from 'zod'
+import type {
+  CircuitView,
+  JobBudgetView,
+  ManifestView,
+  ReflexActionView,
+  ReflexJobView,
+  SignalView,
+  TriggerView,
+  ViolationView
+} from '../../../shared/console/domains/runs'
+import { ConsoleFailure } from '../../../shared/console/errors'
+import { isBackendError } from '../client/backend-error'
+import type { BackendClient } from '../client/backend-client'
+import {
+  rowsOf,
+  toCircuitView,
+  toJobBudgetView,
+  toManifestView,
+  toReflexActionView,
+  toReflexJobView,
+  toSignalView,
+  toTriggerView,
+  toViolationView
+} from './governance-views'
+
+/** `available: false` answers: the page shows `message` instead of empty tables. */
+export interface Availability {
+  available: boolean
+  message: string | null
+}
+
+const AVAILABLE: Availability = { available: true, message: null }
+const Json = z.unknown()
+
+/** Reflex and jobs whose reflex state needs the operator's eye come first. */
+const JOB_STATE_ORDER: Record<string, number> = { suspended: 0, throttled: 1, running: 2 }
+
+/**
+ * The governance reads and writes of the active environment (reflex, budget, signals, governor
+ * manifests). Routes the backend lacks (BRAiN has none of them: its reflexes and budgets live
+ * in-process) answer `available: false` with a sentence, not an error.
+ */
+export class GovernanceApi {
+  constructor(private readonly client: () => Promise<BackendClient | null>) {}
+
+  async circuits(): Promise<Availability & { circuits: CircuitView[]; triggers: TriggerView[]; jobs: ReflexJobView[] }> {
+    const [circuits, triggers, jobs] = await Promise.all([
+      this.read('/reflex/circuits', 'reflex circuit breakers'),
+      this.read('/reflex/triggers', 'reflex triggers').catch(() => null),
+      this.read('/reflex/jobs', 'reflex jobs').catch(() => null)
+    ])
+    if (!circuits.ok) return { ...circuits.availability, circuits: [], triggers: [], jobs: [] }
+    const jobViews = (jobs?.ok ? rowsOf(jobs.body, ['jobs']) : []).map((row) => toReflexJobView(row))
+    jobViews.sort((a, b) => (JOB_STATE_ORDER[a.state] ?? 9) - (JOB_STATE_ORDER[b.state] ?? 9))
+    return {
+      ...AVAILABLE,
+      circuits: rowsOf(circuits.body, ['circuits']).map(toCircuitView),
+      triggers: (triggers?.ok ? rowsOf(triggers.body, ['triggers']) : []).map(toTriggerView),
+      jobs: jobViews
+    }
+  }
+
+  async resetCircuit(circuitId: string): Promise<CircuitView> {
+    const body = await this.write(`/reflex/circuits/${encodeURIComponent(circuitId)}/reset`, {})
+    return toCircuitView((body as { circuit?: unknown })?.circuit ?? body)
+  }
+
+  async actions(limit: number): Promise<Availability & { actions: ReflexActionView[] }> {
+    const res = await this.read(`/reflex/actions?limit=${limit}`, 'reflex actions')
+    if (!res.ok) return { ...res.availability, actions: [] }
+    return { ...AVAILABLE, actions: newestFirst(rowsOf(res.body, ['actions']).map(toReflexActionView)).slice(0, limit) }
+  }
+
+  async suspendJob(jobId: string, reason?: string): Promise<ReflexJobView> {
+    const body = await this.write(`/reflex/jobs/${encodeURIComponent(jobId)}/suspend`, reason ? { reason } : {})
+    return toReflexJobView((body as { job?: unknown })?.job ?? body)
+  }
+
+  async resumeJob(jobId: string, force = false, reason?: string): Promise<ReflexJobView> {
+    const body = await this.write(`/reflex/jobs/${encodeURIComponent(jobId)}/resume`, { force, ...(reason ? { reason } : {}) })
+    return toReflexJobView((body as { job?: unknown })?.job ?? body)
+  }
+
+  async violations(limit: number, jobId?: string): Promise<Availability & { violations: ViolationView[] }> {
+    const query = `?limit=${limit}${jobId ? `&job_id=${encodeURIComponent(jobId)}` : ''}`
+    const res = await this.read(`/budget/violations${query}`, 'budget violations')
+    if (!res.ok) return { ...res.availability, violations: [] }
+    let views = rowsOf(res.body, ['violations']).map(toViolationView)
+    if (jobId) views = views.filter((v) => v.jobId === jobId)
+    return { ...AVAILABLE, violations: newestFirst(views).slice(0, limit) }
+  }
+
+  async budgetOverview(input: { jobIds?: string[]; limit: number }): Promise<
+    Availability & {
+      jobs: JobBudgetView[]
+      totals: { llmTokens: number; costCredits: number; violations: number }
+      violationsByType: Record<string, number>
+    }
+  > {
+    const empty = { jobs: [], totals: { llmTokens: 0, costCredits: 0, violations: 0 }, violationsByType: {} }
+    const violations = await this.violations(500)
+    if (!violations.available) return { ...violations, ...empty }
+    let jobs: Array<{ jobId: string; jobType: string | null }>
+    if (input.jobIds && input.jobIds.length > 0) {
+      jobs = input.jobIds.map((jobId) => ({ jobId, jobType: null }))
+    } else {
+      const list = await this.read(`/identity/jobs?limit=${input.limit}`, 'job lists')
+      jobs = list.ok
+        ? rowsOf(list.body, ['jobs']).map((row) => ({ jobId: String(row.job_id), jobType: typeof row.job_type === 'string' ? row.job_type : null }))
+        : []
+    }
+    const views = await Promise.all(
+      jobs.map(async ({ jobId, jobType }) => {
+        const [res, attempts] = await Promise.all([
+          this.read(`/budget/jobs/${encodeURIComponent(jobId)}`, 'job budgets').catch(() => null),
+          // The budget answer has no attempt count; the attempt list (an engine extension) does.
+          this.read(`/identity/attempts?job_id=${encodeURIComponent(jobId)}&limit=500`, 'attempt lists').catch(() => null)
+        ])
+        const attemptCount = attempts?.ok ? rowsOf(attempts.body, ['attempts']).length : null
+        return res?.ok ? toJobBudgetView(jobId, res.body, jobType, attemptCount) : null
+      })
+    )
+    const found = views.filter((v): v is JobBudgetView => v !== null)
+    const violationsByType: Record<string, number> = {}
+    for (const v of violations.violations) violationsByType[v.violationType] = (violationsByType[v.violationType] ?? 0) + 1
+    return {
+      ...AVAILABLE,
+      jobs: found,
+      totals: {
+        llmTokens: found.reduce((sum, j) => sum + j.llmTokens, 0),
+        costCredits: found.reduce((sum, j) => sum + j.costCredits, 0),
+        violations: violations.violations.length
+      },
+      violationsByType
+    }
+  }
+
+  async signals(limit: number): Promise<Availability & { signals: SignalView[] }> {
+    const res = await this.read(`/signals?limit=${limit}`, 'governance signals')
+    if (!res.ok) return { ...res.availability, signals: [] }
+    return { ...AVAILABLE, signals: newestFirst(rowsOf(res.body, ['signals']).map(toSignalView)).slice(0, limit) }
+  }
+
+  async manifests(): Promise<Availability & { manifests: ManifestView[] }> {
+    const res = await this.read('/governor/manifests', 'governor manifests')
+    if (!res.ok) return { ...res.availability, manifests: [] }
+    const body = (typeof res.body === 'object' && res.body !== null ? res.body : {}) as Record<string, unknown>
+    const version = (v: unknown): string | null =>
+      typeof v === 'string' ? v : typeof v === 'object' && v !== null && typeof (v as { version?: unknown }).version === 'string' ? (v as { version: string }).version : null
+    const active = version(body.active_version ?? body.active)
+    const shadow = version(body.shadow_version ?? body.shadow)
+    const builtin = version(body.builtin)
+    return {
+      ...AVAILABLE,
+      manifests: rowsOf(res.body, ['manifests']).map((row) => toManifestView(row, active, shadow, builtin))
+    }
+  }
+
+  /** GET a route; a missing route or offline environment becomes `{ok: false, availability}`. */
+  private async read(
+    path: string,
+    what: string
+  ): Promise<{ ok: true; body: unknown } | { ok: false; availability: Availability }> {
+    const client = await this.client()
+    if (!client) return { ok: false, availability: { available: false, message: 'The active environment is offline.' } }
+    try {
+      const body = await client.http.json({ method: 'GET', path, idempotent: true }, Json)
+      return { ok: true, body }
+    } catch (error) {
+      if (isBackendError(error) && (error.status === 404 || error.status === 405 || error.code === 'not_supported')) {
+        return { ok: false, availability: { available: false, message: `This backend has no ${what} endpoint (BRAiN runs them in-process).` } }
+      }
+      throw asFailure(error)
+    }
+  }
+
+  private async write(path: string, body: unknown): Promise<unknown> {
+    const client = await this.client()
+    if (!client) throw new ConsoleFailure({ code: 'backend_unavailable', message: 'The active environment is offline.', retriable: true })
+    try {
+      return await client.http.json({ method: 'POST', path, body }, Json)
+    } catch (error) {
+      throw asFailure(error)
+    }
+  }
+}
+
+function asFailure(error: unknown): unknown {
+  return isBackendError(error) ? new ConsoleFailure(error.toConsoleError()) : error
+}
+
+function newestFirst<T extends { at: string | null }>(rows: T[]): T[] {
+  return rows.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''))
+}

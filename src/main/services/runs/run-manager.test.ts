@@ -1,0 +1,186 @@
+// The run manager with real child processes against the real embedded engine (temp SQLite file).
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEngine, type RunningEngine } from '../../../engine'
+import type { LocalRunView } from '../../../shared/console/domains/runs'
+import { isConsoleFailure } from '../../../shared/console/errors'
+import { makeTempDir } from '../testing/temp-dir'
+import { waitFor } from '../testing/wait'
+import { RunManager, type RunOutputBatch } from './run-manager'
+
+/** Demo pacing for tests: no pauses, millisecond backoff, short timeouts. */
+const FAST_DEMOS = {
+  CONTROLDECK_DEMO_PACE_MS: '0',
+  CONTROLDECK_DEMO_BACKOFF_MS: '1',
+  CONTROLDECK_DEMO_BACKOFF_MAX_MS: '5',
+  CONTROLDECK_DEMO_TIMEOUT_MS: '100',
+  CONTROLDECK_DEMO_CHUNK_MS: '5',
+  CONTROLDECK_DEMO_JOBS: '3'
+}
+
+let engine: RunningEngine
+let tmp: { dir: string; remove: () => void }
+const tokens: Array<{ token: string; role: string }> = []
+const batches: RunOutputBatch[] = []
+let lastRuns: LocalRunView[] = []
+let manager: RunManager
+
+async function missionState(missionId: string): Promise<string> {
+  const res = await fetch(`${engine.baseUrl}/lifecycle/mission/${missionId}/state`, {
+    headers: { authorization: `Bearer ${engine.adminToken}` }
+  })
+  return ((await res.json()) as { current_state: string }).current_state
+}
+
+function outputText(runId: string): string {
+  return manager
+    .output(runId)
+    .lines.map((l) => l.text)
+    .join('\n')
+}
+
+beforeAll(async () => {
+  tmp = makeTempDir('controldeck-runs-')
+  engine = await startEngine({ dbPath: path.join(tmp.dir, 'engine.db'), port: 0, quiet: true })
+  manager = new RunManager({
+    engine: () => ({
+      url: engine.url,
+      adminToken: engine.adminToken,
+      addToken: (token, role, name) => {
+        tokens.push({ token, role })
+        engine.addToken(token, role, name)
+      }
+    }),
+    onOutput: (batch) => batches.push(batch),
+    onChanged: (runs) => (lastRuns = runs),
+    stopGraceMs: 300,
+    flushMs: 10,
+    env: FAST_DEMOS
+  })
+})
+
+afterAll(async () => {
+  await manager?.dispose()
+  await engine?.close()
+  tmp?.remove()
+})
+
+describe('RunManager', () => {
+  it('runs a script with its own token and mission, captures stdout and stderr line by line', async () => {
+    const script = path.join(tmp.dir, 'echo.mjs')
+    writeFileSync(
+      script,
+      [
+        "console.log('url=' + process.env.CONTROLDECK_URL)",
+        "console.log('mission=' + process.env.CONTROLDECK_MISSION_ID)",
+        "console.error('token-set=' + (process.env.CONTROLDECK_TOKEN?.length > 0))",
+        "process.stdout.write('partial line without newline')"
+      ].join('\n')
+    )
+    const started = await manager.start(script)
+    expect(started.label).toBe('echo.mjs')
+    expect(started.missionId).toMatch(/^m_/)
+    const done = await manager.waitForExit(started.runId)
+    expect(done.status).toBe('exited')
+    expect(done.exitCode).toBe(0)
+    expect(done.error).toBeNull()
+
+    const { lines } = manager.output(started.runId)
+    expect(lines.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual([
+      `url=${engine.url}`,
+      `mission=${started.missionId}`,
+      'partial line without newline'
+    ])
+    expect(lines.find((l) => l.stream === 'stderr' && l.text === 'token-set=true')).toBeDefined()
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => lines[0].seq + i))
+
+    // Its own operator token, not the admin one.
+    expect(tokens.at(-1)?.role).toBe('operator')
+    expect(tokens.at(-1)?.token).not.toBe(engine.adminToken)
+    // The runner's mission never got going, so it was cancelled when the script exited.
+    expect(await missionState(started.missionId!)).toBe('cancelled')
+    // Output reached the event sink in batches that carry seq ranges.
+    const runBatches = batches.filter((b) => b.runId === started.runId)
+    expect(runBatches.length).toBeGreaterThan(0)
+    expect(runBatches.map((b) => b.text).join('\n')).toContain(`mission=${started.missionId}`)
+    expect(lastRuns.find((r) => r.runId === started.runId)?.status).toBe('exited')
+  })
+
+  it('stops a run with SIGTERM and falls back to SIGKILL when the script ignores it', async () => {
+    const script = path.join(tmp.dir, 'stubborn.mjs')
+    writeFileSync(
+      script,
+      [
+        "process.on('SIGTERM', () => console.log('ignoring SIGTERM'))",
+        "console.log('ready')",
+        'setInterval(() => {}, 1000)'
+      ].join('\n')
+    )
+    const run = await manager.start(script)
+    await waitFor(() => outputText(run.runId).includes('ready'), 'the script to start', 10_000)
+    const stopping = await manager.stop(run.runId)
+    expect(stopping.status).toBe('stopping')
+    const done = await manager.waitForExit(run.runId)
+    expect(done.signal).toBe('SIGKILL')
+    expect(outputText(run.runId)).toContain('ignoring SIGTERM')
+    expect(await missionState(run.missionId!)).toBe('cancelled')
+  })
+
+  it('runs the three demos at once, each against its own mission', async () => {
+    const runs = await Promise.all(['demo:flaky', 'demo:slow', 'demo:greedy'].map((s) => manager.start(s)))
+    expect(new Set(runs.map((r) => r.missionId)).size).toBe(3)
+    expect(manager.list().filter((r) => r.status === 'running' || r.status === 'starting').length).toBeGreaterThanOrEqual(1)
+    const done = await Promise.all(runs.map((r) => manager.waitForExit(r.runId)))
+    for (const run of done) {
+      expect(run.exitCode, `${run.label} output:\n${outputText(run.runId)}`).toBe(0)
+      // The demo adopted the runner's mission and announced it first.
+      expect(manager.output(run.runId).lines[0].text).toBe(`mission ${run.missionId}`)
+      // Each demo ends its mission as failed (that is what they demonstrate).
+      expect(await missionState(run.missionId!)).toBe('failed')
+    }
+    const [flaky, slow, greedy] = done
+    expect(outputText(flaky.runId)).toMatch(/job 1 failed: RetryExhaustedError/)
+    expect(outputText(flaky.runId)).toMatch(/failed: CircuitOpenError: NR-E140/)
+    expect(outputText(flaky.runId)).toContain('circuit tool:weather-api is open')
+    expect(outputText(slow.runId)).toContain('3 of 3 jobs hit their 100 ms timeout')
+    expect(outputText(greedy.runId)).toMatch(/job 2 stopped: BudgetExceededError: NR-E10[34]/)
+  })
+
+  it('stops a demo mid-run: the SDK cancels its open job and the mission ends cancelled', async () => {
+    const slowManager = new RunManager({
+      engine: () => ({ url: engine.url, adminToken: engine.adminToken }),
+      onOutput: () => undefined,
+      onChanged: () => undefined,
+      stopGraceMs: 3000,
+      flushMs: 10,
+      env: { ...FAST_DEMOS, CONTROLDECK_DEMO_TIMEOUT_MS: '20000' }
+    })
+    try {
+      const run = await slowManager.start('demo:slow')
+      const text = (): string => slowManager.output(run.runId).lines.map((l) => l.text).join('\n')
+      await waitFor(() => text().includes('mission '), 'the demo to start', 15_000)
+      // Let the first job reach its attempt.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      await slowManager.stop(run.runId)
+      const done = await slowManager.waitForExit(run.runId)
+      expect(done.signal === null ? done.exitCode : done.signal).toBe(143)
+      expect(await missionState(run.missionId!)).toBe('cancelled')
+      const jobs = await fetch(`${engine.baseUrl}/identity/jobs?mission_id=${run.missionId}&limit=10`, {
+        headers: { authorization: `Bearer ${engine.adminToken}` }
+      }).then((r) => r.json() as Promise<{ items: Array<{ current_state: string }> }>)
+      expect(jobs.items.map((j) => j.current_state)).toEqual(['cancelled'])
+    } finally {
+      await slowManager.dispose()
+    }
+  })
+
+  it('refuses bad scripts before spawning anything', async () => {
+    for (const bad of ['relative/path.js', '/etc/passwd', path.join(tmp.dir, 'missing.mjs'), 'demo:nope']) {
+      const error = await manager.start(bad).catch((err: unknown) => err)
+      expect(isConsoleFailure(error), String(bad)).toBe(true)
+    }
+    const error = await manager.stop('run_unknown').catch((err: unknown) => err)
+    expect(isConsoleFailure(error) && error.error.code).toBe('not_found')
+  })
+})

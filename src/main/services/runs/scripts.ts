@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import {
+  DEMO_SCRIPTS,
+  LocalRunScriptSchema,
+  type DemoInfo,
+  type DemoScript
+} from '../../../shared/console/domains/runs'
+import { ConsoleFailure } from '../../../shared/console/errors'
+
+/** The bundled demo agents, as the "Run a local agent" picker lists them. */
+export const DEMOS: readonly DemoInfo[] = [
+  {
+    script: 'demo:flaky',
+    title: 'Flaky tool caller',
+    description: 'Calls a tool that keeps failing until the engine opens its circuit breaker (NR-E140).'
+  },
+  {
+    script: 'demo:slow',
+    title: 'Slow worker',
+    description: 'Runs jobs that take longer than their timeout budget; each ends in timeout (NR-E100).'
+  },
+  {
+    script: 'demo:greedy',
+    title: 'Greedy LLM caller',
+    description: 'Keeps reporting LLM tokens until it goes over its token budget (NR-E103/E104).'
+  }
+]
+
+/** How to start one script: node with these arguments. */
+export interface ScriptCommand {
+  /** Normalised script as the run lists it (`demo:flaky` or the absolute path). */
+  readonly script: string
+  readonly label: string
+  /** Arguments after the node executable. */
+  readonly args: string[]
+  /** Working directory: the script's folder. */
+  readonly cwd: string
+}
+
+function invalid(message: string): ConsoleFailure {
+  return new ConsoleFailure({ code: 'invalid_input', message, retriable: false })
+}
+
+/** Demo file name of a demo script (`demo:flaky` → `flaky`). */
+function demoName(script: DemoScript): string {
+  return script.slice('demo:'.length)
+}
+
+/**
+ * Finds a demo's file. In a bundle (out/node/controldeck.js) the demos sit in out/node/demos/*.js;
+ * from sources (tests, tsx) they are src/agent/demos/*.ts, run through tsx.
+ */
+export function findDemoFile(script: DemoScript, moduleUrl: string = import.meta.url): string {
+  const name = demoName(script)
+  const here = path.dirname(fileURLToPath(moduleUrl))
+  const candidates = [path.join(here, 'demos', `${name}.js`)]
+  // Walk up to the repository root (the folder with src/agent) for the source demos.
+  let dir = here
+  for (let i = 0; i < 6; i++) {
+    candidates.push(path.join(dir, 'src', 'agent', 'demos', `${name}.ts`))
+    candidates.push(path.join(dir, 'out', 'node', 'demos', `${name}.js`))
+    dir = path.dirname(dir)
+  }
+  const found = candidates.find((file) => existsSync(file))
+  if (!found) throw invalid(`The demo ${script} is not installed (looked in ${candidates.slice(0, 3).join(', ')}).`)
+  return found
+}
+
+/** The `--import` argument that lets node run a .ts file (tsx's ESM loader, by absolute URL). */
+export function tsxImport(): string {
+  const require = createRequire(import.meta.url)
+  try {
+    const pkg = require.resolve('tsx/package.json')
+    const loader = path.join(path.dirname(pkg), 'dist', 'loader.mjs')
+    if (existsSync(loader)) return pathToFileURL(loader).href
+  } catch {
+    // fall through: a bare specifier works when the child's cwd can resolve tsx
+  }
+  return 'tsx'
+}
+
+/**
+ * Validates a script (shape by the contract's schema; then that the file exists and is a regular
+ * file) and turns it into the node command line that runs it.
+ */
+export async function resolveScript(input: unknown): Promise<ScriptCommand> {
+  const parsed = LocalRunScriptSchema.safeParse(input)
+  if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? 'invalid script')
+  const script = parsed.data
+  let file: string
+  let label: string
+  if ((DEMO_SCRIPTS as readonly string[]).includes(script)) {
+    file = findDemoFile(script as DemoScript)
+    label = script
+  } else {
+    file = path.resolve(script)
+    label = path.basename(file)
+    const info = await stat(file).catch(() => null)
+    if (!info) throw invalid(`The script ${file} does not exist.`)
+    if (!info.isFile()) throw invalid(`The script ${file} is not a regular file.`)
+  }
+  const args = file.endsWith('.ts') ? ['--import', tsxImport(), file] : [file]
+  return { script: label === script ? script : file, label, args, cwd: path.dirname(file) }
+}

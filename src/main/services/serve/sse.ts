@@ -1,0 +1,54 @@
+import type { ServerResponse } from 'node:http'
+import type { ConsoleEventName } from '../../../shared/console/api'
+
+/** A comment line every 15 s keeps proxies and idle timers from closing a quiet stream. */
+export const SSE_HEARTBEAT_MS = 15_000
+
+/** A client that stops reading gets cut off (EventSource reconnects) instead of growing memory. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+
+/** One open `GET /api/events` response. */
+export interface SseClient {
+  send(name: ConsoleEventName, payload: unknown): void
+  close(): void
+}
+
+/** Starts an SSE response: headers, a first comment so the client sees it open, and heartbeats. */
+export function openSseStream(
+  res: ServerResponse,
+  onClose: () => void,
+  heartbeatMs = SSE_HEARTBEAT_MS
+): SseClient {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no'
+  })
+  res.write('retry: 2000\n: connected\n\n')
+  let closed = false
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs)
+  heartbeat.unref()
+
+  function close(): void {
+    if (closed) return
+    closed = true
+    clearInterval(heartbeat)
+    onClose()
+    res.end()
+  }
+  res.on('close', close)
+
+  return {
+    send(name, payload) {
+      if (closed) return
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        close()
+        return
+      }
+      // JSON.stringify never emits a raw newline, so one `data:` line always holds the payload.
+      res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)
+    },
+    close
+  }
+}

@@ -1,0 +1,49 @@
+import { BrainLoginAuth, StaticTokenAuth } from '../client/auth'
+import type { AuthProvider } from '../client/http'
+import type { CredentialStore } from '../credentials/credential-store'
+import type { EnvironmentProfile } from '../environments/profile'
+
+/** An environment's auth: the provider for REST calls and a token for the SSE stream. */
+export interface EnvironmentAuth {
+  provider: AuthProvider | null
+  /** Stops refresh timers (BRAiN login). */
+  close(): void
+  /** Why there is no usable credential although the environment needs one (a sentence), or null. */
+  missing: string | null
+}
+
+/**
+ * Builds the auth of one environment from its kind and stored secret. The local engine uses the
+ * per-launch admin token (memory only); `--url --token` uses the given token; saved environments
+ * use the keychain entry (bearer token, or BRAiN login whose rotated refresh token is written back).
+ */
+export async function authFor(
+  profile: EnvironmentProfile,
+  credentials: CredentialStore,
+  overrides: { localToken: string | null; adHocToken: string | null }
+): Promise<EnvironmentAuth> {
+  const none = (missing: string | null): EnvironmentAuth => ({ provider: null, close: () => undefined, missing })
+  if (profile.kind === 'embedded') {
+    return overrides.localToken ? { provider: new StaticTokenAuth(overrides.localToken), close: () => undefined, missing: null } : none(null)
+  }
+  if (profile.builtIn) {
+    return overrides.adHocToken ? { provider: new StaticTokenAuth(overrides.adHocToken), close: () => undefined, missing: null } : none(null)
+  }
+  if (profile.authKind === 'none') return none(null)
+  const secret = await credentials.get(profile.id)
+  if (profile.authKind === 'bearer') {
+    if (secret?.kind !== 'token') return none(`"${profile.name}" needs a bearer token: set one in its settings.`)
+    return { provider: new StaticTokenAuth(secret.token), close: () => undefined, missing: null }
+  }
+  if (secret?.kind !== 'brain_login') return none(`"${profile.name}" needs a BRAiN email and password: set them in its settings.`)
+  const login = new BrainLoginAuth({
+    baseUrl: profile.baseUrl,
+    email: secret.email,
+    password: secret.password,
+    refreshToken: secret.refreshToken ?? null,
+    onRefreshToken: (token) => {
+      credentials.updateRefreshToken(profile.id, token).catch(() => undefined)
+    }
+  })
+  return { provider: login, close: () => login.close(), missing: null }
+}

@@ -1,0 +1,209 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ConsoleError } from '../../../shared/console/errors'
+import { startEngine, type RunningEngine } from '../../../engine'
+import { StaticTokenAuth } from '../client/auth'
+import { BackendClient } from '../client/backend-client'
+import { createConsoleService, type ConsoleService } from '../console-service'
+import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
+
+/** The ConsoleError a call failed with (the services never throw anything else). */
+async function consoleError(promise: Promise<unknown>): Promise<ConsoleError> {
+  try {
+    await promise
+  } catch (error) {
+    return (error as { error: ConsoleError }).error
+  }
+  throw new Error('expected the call to fail')
+}
+
+async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
+  const started = Date.now()
+  for (;;) {
+    const value = await read()
+    if (ok(value)) return value
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met: ${JSON.stringify(value).slice(0, 300)}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+describe('environments + data ConsoleApi on the embedded engine over HTTP', () => {
+  let dir: string
+  let engine: RunningEngine
+  let service: ConsoleService
+  let seed: BackendClient
+  const ids: Record<'mission' | 'plan' | 'job' | 'attempt', string> = { mission: '', plan: '', job: '', attempt: '' }
+  const events: Array<[string, unknown]> = []
+
+  const call = <T = Record<string, unknown>>(method: string, input: unknown = {}) => service.invoke(method, input) as Promise<T>
+
+  beforeAll(async () => {
+    // Deterministic credential storage: no Secret Service answers in this worker process (the
+    // keychain path has its own *.keychain.test.ts), so secrets stay in memory for the session.
+    process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/controldeck-test-bus'
+    delete process.env.DISPLAY
+    dir = await mkdtemp(join(tmpdir(), 'cd-session-'))
+    engine = await startEngine({ dbPath: join(dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
+    service = createConsoleService({
+      dataDir: join(dir, 'data'),
+      transport: 'browser',
+      appVersion: 'test',
+      localEngine: { url: engine.url, adminToken: engine.adminToken }
+    })
+    service.subscribe((name, payload) => events.push([name, payload]))
+    seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
+    const mission = await seed.createMission({ tags: { team: 'ops' } })
+    const plan = await seed.createPlan({ mission_id: mission.mission_id, plan_type: 'sequential', metadata: {} })
+    const job = await seed.createJob({ plan_id: plan.plan_id, job_type: 'llm_call', dependencies: [], metadata: {} })
+    const attempt = await seed.createAttempt({ job_id: job.job_id, attempt_number: 1, metadata: {} })
+    Object.assign(ids, { mission: mission.mission_id, plan: plan.plan_id, job: job.job_id, attempt: attempt.attempt_id })
+    await seed.transition('mission', ids.mission, 'create')
+    await seed.transition('mission', ids.mission, 'start')
+    await seed.transition('job', ids.job, 'create')
+    await seed.transition('attempt', ids.attempt, 'create')
+    await seed.transition('attempt', ids.attempt, 'start')
+  })
+
+  afterAll(async () => {
+    await service?.dispose()
+    await engine?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('lists the local engine as the active default and goes live over SSE', async () => {
+    const list = await call<{ environments: Array<{ id: string; kind: string; hasCredential: boolean }>; activeId: string }>('listEnvironments')
+    expect(list.activeId).toBe('local')
+    expect(list.environments[0]).toMatchObject({ id: 'local', kind: 'embedded', hasCredential: true, credentialStorage: 'session' })
+    const state = await waitFor(() => call<{ status: string; capabilities: { engine: string | null; features: string[] } }>('getConnectionState'), (s) => s.status === 'live')
+    expect(state.capabilities.engine).toBe('controldeck')
+    expect(state.capabilities.features).toContain('children')
+    expect(events.some(([name, p]) => name === 'onConnectionState' && (p as { status: string }).status === 'live')).toBe(true)
+  })
+
+  it('feeds the live domain (subscribeEvents → onEvents) from the open session', async () => {
+    const { subscriptionId } = await call<{ subscriptionId: string }>('subscribeEvents', { channels: ['lifecycle'] })
+    const mission = await seed.createMission()
+    await seed.transition('mission', mission.mission_id, 'create')
+    await waitFor(
+      async () => events.filter(([name]) => name === 'onEvents'),
+      (pushes) => pushes.some(([, p]) => (p as { subscriptionId: string }).subscriptionId === subscriptionId && JSON.stringify(p).includes(mission.mission_id))
+    )
+    await call('unsubscribeEvents', { subscriptionId })
+  })
+
+  it('traces the upward chain and the downward tree with states', async () => {
+    const trace = await call<{
+      chain: Record<string, Record<string, unknown> | null>
+      root: { entityId: string; state: string; childCount: number; children: Array<{ entityId: string; children: Array<{ entityId: string; state: string; children: Array<{ entityId: string; state: string }> }> }> }
+      stale: unknown
+    }>('getTrace', { entityId: ids.attempt })
+    expect(trace.chain.mission?.mission_id).toBe(ids.mission)
+    expect(trace.chain.attempt?.attempt_id).toBe(ids.attempt)
+    expect(trace.stale).toBeNull()
+    expect(trace.root).toMatchObject({ entityId: ids.mission, state: 'planning', childCount: 1 })
+    const job = trace.root.children[0]?.children[0]
+    expect(job).toMatchObject({ entityId: ids.job, state: 'pending' })
+    expect(job?.children[0]).toMatchObject({ entityId: ids.attempt, state: 'running' })
+  })
+
+  it('reports an unknown id as not_found', async () => {
+    const error = await consoleError(call('getTrace', { entityId: 'j_0123456789ab' }))
+    expect(error).toMatchObject({ code: 'not_found', message: 'No job with the id j_0123456789ab exists on "Local engine".' })
+    expect((await consoleError(call('getEntityDetails', { entityId: 'm_0123456789ab' }))).code).toBe('not_found')
+  })
+
+  it('gives entity details, lists and stats from the backend', async () => {
+    const details = await call<{ state: string; history: Array<{ to_state: string }>; notes: string[] }>('getEntityDetails', { entityId: ids.attempt })
+    expect(details.state).toBe('running')
+    expect(details.history.map((h) => h.to_state)).toEqual(['created', 'running'])
+    expect(details.notes).toEqual([])
+    const missions = await call<{ items: Array<{ entityId: string; state: string }>; source: string }>('listMissions', {})
+    expect(missions.source).toBe('backend')
+    expect(missions.items).toContainEqual(expect.objectContaining({ entityId: ids.mission, state: 'planning' }))
+    const stats = await call<{ states: { mission: Record<string, number> }; source: string }>('getLifecycleStats')
+    expect(stats).toMatchObject({ source: 'backend', states: { mission: { planning: 1 } } })
+    const info = await call<{ stale: unknown; name: string }>('getGovernorInfo')
+    expect(info.stale).toBeNull()
+  })
+
+  it('survives hostile audit payloads: markup, huge strings, deep nesting', async () => {
+    let deep: Record<string, unknown> = { leaf: true }
+    for (let i = 0; i < 5_000; i++) deep = { d: deep }
+    const huge = 'x'.repeat(2_000_000)
+    await seed.logAudit({
+      mission_id: ids.mission, plan_id: null, job_id: null, attempt_id: null, resource_uuid: null,
+      event_type: 'execution_failure', event_category: 'execution', severity: 'error',
+      message: '<script>alert(1)</script>', details: {}, caused_by_agent: null, caused_by_event: null
+    })
+    await seed.http.send({
+      method: 'POST',
+      path: '/audit/log',
+      body: { mission_id: ids.mission, event_type: 'huge', event_category: 'execution', severity: 'info', message: huge, details: { deep } }
+    }).catch(() => undefined)
+    const result = await call<{ events: Array<{ message: string }>; stale: unknown }>('queryAudit', { missionId: ids.mission })
+    expect(result.stale).toBeNull()
+    expect(result.events.map((e) => e.message)).toContain('<script>alert(1)</script>')
+    const text = await call<{ events: Array<{ message: string }> }>('queryAudit', { missionId: ids.mission, text: 'script' })
+    expect(text.events.length).toBeGreaterThan(0)
+  })
+
+  it('refuses writes on a read-only environment, in one place, and allows them otherwise', async () => {
+    await call('updateEnvironment', { id: 'local', changes: { readOnly: true } })
+    const refused = await consoleError(call('transitionEntity', { entityType: 'job', entityId: ids.job, transition: 'dependencies_met' }))
+    expect(refused.code).toBe('read_only')
+    expect((await consoleError(call('governorDecide', { job_type: 'llm_call' }))).code).toBe('read_only')
+    await call('updateEnvironment', { id: 'local', changes: { readOnly: false } })
+    const event = await call<{ to_state: string }>('transitionEntity', { entityType: 'job', entityId: ids.job, transition: 'dependencies_met' })
+    expect(event.to_state).toBe('ready')
+    const decision = await call<{ mode: string }>('governorDecide', { job_type: 'llm_call' })
+    expect(decision.mode).toBe('rail')
+  })
+
+  it('switches to a BRAiN-like environment with nothing leaking, and back', async () => {
+    const brain: FakeBrain = await startFakeBrain({ staticToken: 'brain-token' })
+    try {
+      const view = await call<{ id: string }>('addEnvironment', { name: 'Brain staging', baseUrl: brain.url, authKind: 'bearer', color: 'amber' })
+      // No keychain in this test process: the token is kept for the session, and the view says so.
+      expect(await call('setCredential', { environmentId: view.id, credential: { kind: 'token', token: 'brain-token' } })).toEqual({
+        hasCredential: true,
+        storage: 'session'
+      })
+      const listed = await call<{ environments: Array<Record<string, unknown>> }>('listEnvironments')
+      expect(JSON.stringify(listed)).not.toContain('brain-token')
+      const state = await call<{ environmentId: string; status: string; capabilities: { engine: string | null } }>('switchEnvironment', { id: view.id })
+      expect(state.environmentId).toBe(view.id)
+      expect(state.capabilities.engine).toBeNull()
+      await waitFor(() => call<{ status: string }>('getConnectionState'), (s) => s.status === 'polling')
+      // The local engine's entities are not visible here: other backend, other cache file.
+      expect((await consoleError(call('getTrace', { entityId: ids.attempt }))).code).toBe('not_found')
+      const missions = await call<{ items: unknown[]; source: string }>('listMissions', {})
+      expect(missions).toMatchObject({ source: 'cache', items: [] })
+      expect(existsSync(join(dir, 'data', 'cache', `${view.id}.db`))).toBe(true)
+      await call('switchEnvironment', { id: 'local' })
+      await call('removeEnvironment', { id: view.id })
+      expect(existsSync(join(dir, 'data', 'cache', `${view.id}.db`))).toBe(false)
+    } finally {
+      await brain.close()
+    }
+  })
+
+  it('serves the cache with its age when the backend goes away', async () => {
+    await call('getTrace', { entityId: ids.attempt })
+    await engine.close()
+    const trace = await call<{ chain: Record<string, unknown>; stale: { ageMs: number; fetchedAt: string } | null }>('getTrace', { entityId: ids.attempt })
+    expect(trace.stale).not.toBeNull()
+    expect(trace.stale?.ageMs).toBeGreaterThanOrEqual(0)
+    const details = await call<{ state: string; stale: unknown }>('getEntityDetails', { entityId: ids.attempt })
+    expect(details.state).toBe('running')
+    expect(details.stale).not.toBeNull()
+    const audit = await call<{ events: Array<{ message: string }>; note: string }>('queryAudit', { missionId: ids.mission })
+    expect(audit.events.map((e) => e.message)).toContain('<script>alert(1)</script>')
+    expect(audit.note).toContain('not reachable')
+    const never = await consoleError(call('getEntityMetrics', { entityId: 'j_fedcba987654' }))
+    expect(never.code).toBe('backend_unavailable')
+    expect(never.message).toMatch(/not reachable.*nothing cached/)
+  })
+})

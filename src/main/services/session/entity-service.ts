@@ -1,0 +1,192 @@
+import type {
+  EntityDetails,
+  EntitySummary,
+  ListEntitiesInput,
+  ListEntitiesResult,
+  Stale
+} from '../../../shared/console/domains/data'
+import {
+  EntityMetricsSchema,
+  entityTypeOfId,
+  IDENTITY_RECORD_SCHEMAS,
+  type AuditEvent,
+  type EntityMetrics,
+  type StateTransitionEvent
+} from '../../../shared/neurorail'
+import type { BackendClient, ListFilter } from '../client/backend-client'
+import { isBackendError, oneLine } from '../client/backend-error'
+import { cachedRead, nothingCached, shouldUseCache, staleSince } from './cached-read'
+import type { EnvironmentSession } from './environment-session'
+import { fail } from './failures'
+import { asRecord, asState, cacheRows, currentState, isLifecycleType, summary } from './records'
+
+const BUG_NOTE = 'The backend cannot return this history (known BRAiN bug); showing what ControlDeck has cached.'
+
+/** getEntityDetails: record, state, history, metrics and audit of one entity; parts that fail say why in `notes`. */
+export async function getEntityDetails(session: EnvironmentSession, entityId: string): Promise<EntityDetails> {
+  const type = entityTypeOfId(entityId)
+  if (!type) throw fail('invalid_input', `${entityId} is not an entity id.`)
+  let read
+  try {
+    read = await cachedRead(session, 'record', entityId, IDENTITY_RECORD_SCHEMAS[type], (client) => client.getRecord(type, entityId))
+  } catch (error) {
+    if (isBackendError(error) && error.code === 'not_found') {
+      throw fail('not_found', `No ${type} with the id ${entityId} exists on "${session.profile.name}".`, 404)
+    }
+    const row = session.cache.getRecord(entityId)
+    const record = row ? asRecord(row.record) : null
+    if (!row || !record) throw error
+    read = { value: record, stale: staleSince(row.seenAt) as Stale }
+  }
+  const record = read.value as Record<string, unknown>
+  session.cache.putRecords(cacheRows(type, [record]))
+  const online = read.stale === null
+  const notes: string[] = []
+  const state = await currentState(session, type, entityId, online)
+
+  let history: StateTransitionEvent[] = []
+  if (isLifecycleType(type)) {
+    history = session.cache.getHistory(type, entityId)
+    if (online && session.client) {
+      try {
+        const answer = await session.client.getHistory(type, entityId, 1000)
+        session.cache.putTransitions(answer.transitions)
+        history = answer.transitions
+      } catch (error) {
+        if (isBackendError(error) && error.code === 'backend_bug') notes.push(BUG_NOTE)
+        else notes.push(`The transition history could not be loaded: ${describe(error)}`)
+      }
+    }
+  }
+
+  let metrics: EntityMetrics | null = null
+  try {
+    metrics = (await cachedRead(session, 'metrics', entityId, EntityMetricsSchema, (client) => client.getEntityMetrics(entityId))).value
+  } catch (error) {
+    // No metrics recorded is normal (404); anything else is worth a note.
+    if (!(isBackendError(error) && error.code === 'not_found') && !isNothingCached(error)) {
+      notes.push(`Metrics could not be loaded: ${describe(error)}`)
+    }
+  }
+
+  let audit: AuditEvent[] = []
+  const filter = type === 'mission' ? { mission_id: entityId } : type === 'job' ? { job_id: entityId } : null
+  if (filter) {
+    const cacheFilter = type === 'mission' ? { missionId: entityId } : { jobId: entityId }
+    audit = session.cache.queryAudit({ ...cacheFilter, limit: 100 }).events
+    if (online && session.client) {
+      try {
+        const answer = await session.client.queryAudit({ ...filter, limit: 100, offset: 0 })
+        session.cache.putAuditEvents(answer.events)
+        audit = answer.events
+      } catch (error) {
+        if (isBackendError(error) && error.code === 'backend_bug') notes.push(BUG_NOTE.replace('history', 'audit trail'))
+        else notes.push(`The audit trail could not be loaded: ${describe(error)}`)
+      }
+    }
+  }
+  return { entityType: type, record: read.value, state, history, metrics, audit, notes, stale: read.stale }
+}
+
+function isNothingCached(error: unknown): boolean {
+  return (error as { error?: { code?: string } })?.error?.code === 'backend_unavailable'
+}
+
+function describe(error: unknown): string {
+  return oneLine(error instanceof Error ? error.message : String(error), 200)
+}
+
+type ListKind = 'mission' | 'job' | 'attempt'
+
+/**
+ * listMissions/listJobs/listAttempts: our engine's list routes (cursor `b:`), or — on a backend
+ * without them (BRAiN) or when it is away — the entities the cache has seen (cursor `c:`).
+ */
+export async function listEntities(session: EnvironmentSession, kind: ListKind, input: ListEntitiesInput): Promise<ListEntitiesResult> {
+  const client = session.client
+  let failure: unknown = null
+  if (client) {
+    try {
+      await client.capabilities()
+      if (client.has('lists')) {
+        const filter: ListFilter = {
+          state: input.state,
+          job_type: input.jobType,
+          mission_id: input.missionId,
+          job_id: input.jobId,
+          since: input.since,
+          until: input.until,
+          cursor: input.cursor?.startsWith('b:') ? input.cursor.slice(2) : undefined,
+          limit: Math.min(input.limit ?? 50, 500)
+        }
+        const page = await fetchList(client, kind, filter)
+        session.noteData()
+        const records = page.items as Record<string, unknown>[]
+        session.cache.putRecords(cacheRows(kind, records))
+        const now = new Date().toISOString()
+        session.cache.putStates(
+          records.flatMap((r) => {
+            const s = asState(r.current_state)
+            return s ? [{ entityType: kind, entityId: String(r[`${kind}_id`]), state: s, updatedAt: now }] : []
+          })
+        )
+        const items = records.flatMap((raw) => {
+          const record = asRecord(raw)
+          return record ? [summary(kind, record, asState(raw.current_state))] : []
+        })
+        return { items, nextCursor: page.next_cursor ? `b:${page.next_cursor}` : null, source: 'backend', stale: null }
+      }
+    } catch (error) {
+      if (!shouldUseCache(error)) throw error
+      failure = error
+    }
+  }
+  const parentFilter = kind === 'attempt' ? input.jobId : undefined
+  const page = session.cache.listEntities({
+    entityType: kind,
+    state: input.state,
+    parentId: parentFilter,
+    cursor: input.cursor?.startsWith('c:') ? input.cursor.slice(2) : undefined,
+    limit: input.limit ?? 50
+  })
+  // Filters the cache has no column for are applied to the page (so a page may come back short).
+  const items: EntitySummary[] = page.items.flatMap((row) => {
+    const record = asRecord(row.record)
+    if (!record) return []
+    const r = record as Record<string, unknown>
+    if (input.jobType && r.job_type !== input.jobType) return []
+    if (input.since && String(r.created_at) < input.since) return []
+    if (input.until && String(r.created_at) > input.until) return []
+    if (input.missionId && kind !== 'mission' && missionOf(session, r) !== input.missionId) return []
+    return [summary(kind, record, asState(row.state))]
+  })
+  const stale = failure !== null || !client ? staleOf(page.items.map((i) => i.seenAt)) : null
+  if (items.length === 0 && (failure !== null || !client) && page.items.length === 0 && !input.cursor) {
+    // Nothing cached and nothing to ask: say why instead of showing an empty list as if it were true.
+    throw nothingCached(session, failure)
+  }
+  return { items, nextCursor: page.nextCursor ? `c:${page.nextCursor}` : null, source: 'cache', stale }
+}
+
+/** The mission above a cached job or attempt, walking cached parents (null when unknown). */
+function missionOf(session: EnvironmentSession, record: Record<string, unknown>): string | null {
+  let id: unknown = record.job_id ?? record.plan_id
+  for (let hops = 0; typeof id === 'string' && hops < 3; hops++) {
+    const row = session.cache.getRecord(id)
+    if (!row) return null
+    if (row.entityType === 'plan') return row.parentId
+    id = row.parentId
+  }
+  return null
+}
+
+function fetchList(client: BackendClient, kind: ListKind, filter: ListFilter) {
+  if (kind === 'mission') return client.listMissions(filter)
+  if (kind === 'job') return client.listJobs(filter)
+  return client.listAttempts(filter)
+}
+
+/** Stale marker from the oldest row of a cache answer (null when the answer is empty). */
+export function staleOf(seenAts: number[]): Stale {
+  return seenAts.length === 0 ? null : staleSince(Math.min(...seenAts))
+}

@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ConnectionState } from '../../../shared/console/domains/environments'
+import type { LiveEvent } from '../../../shared/console/domains/live'
+import { startEngine, type RunningEngine } from '../../../engine'
+import { StaticTokenAuth } from '../client/auth'
+import { BackendClient } from '../client/backend-client'
+import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
+import { SessionManager } from './session-manager'
+
+async function until(check: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
+  const started = Date.now()
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+describe('SessionManager switching between the embedded engine and a BRAiN-like backend', () => {
+  let dir: string
+  let engine: RunningEngine
+  let brain: FakeBrain
+  let seed: BackendClient
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cd-switch-'))
+    engine = await startEngine({ dbPath: join(dir, 'engine.db'), port: 0, quiet: true, rateLimit: false, heartbeatMs: 1_000 })
+    brain = await startFakeBrain()
+    seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
+  })
+  afterAll(async () => {
+    await brain?.close()
+    await engine?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('delivers live events of the open environment only, and nothing of the old one after a switch', async () => {
+    const states: ConnectionState[] = []
+    const received: Array<{ env: string; event: LiveEvent }> = []
+    const manager = await SessionManager.create({
+      dataDir: join(dir, 'data'),
+      localEngine: { url: engine.url, adminToken: engine.adminToken },
+      live: true,
+      credentials: { keychain: 'off' },
+      onConnectionState: (state) => states.push(state)
+    })
+    try {
+      manager.onEvents((events, session) => received.push(...events.map((event) => ({ env: session.profile.id, event }))))
+      await until(() => manager.connectionState().status === 'live', 'local live')
+
+      const first = await seed.createMission()
+      await seed.transition('mission', first.mission_id, 'create')
+      await until(() => received.some((r) => JSON.stringify(r.event.data).includes(first.mission_id)), 'first mission event')
+      expect(received.every((r) => r.env === 'local')).toBe(true)
+
+      const remote = await manager.environments.add({ name: 'Brain', baseUrl: brain.url, authKind: 'none', color: 'blue', isProduction: false, readOnly: false })
+      const switched = await manager.switchTo(remote.id)
+      expect(switched.environmentId).toBe(remote.id)
+      await until(() => manager.connectionState().status === 'polling', 'brain polling')
+      const mark = received.length
+
+      // Activity on the engine after the switch must not reach the console any more.
+      const second = await seed.createMission()
+      await seed.transition('mission', second.mission_id, 'create')
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      expect(received.slice(mark).some((r) => JSON.stringify(r.event.data).includes(second.mission_id))).toBe(false)
+      expect(manager.current().cache.getRecord(first.mission_id)).toBeNull()
+
+      // Back on local: the stream resumes from the cached Last-Event-ID and catches up.
+      await manager.switchTo('local')
+      await until(() => received.slice(mark).some((r) => JSON.stringify(r.event.data).includes(second.mission_id)), 'catch-up after switching back')
+      expect(states.map((s) => s.environmentId)).toEqual(expect.arrayContaining(['local', remote.id]))
+      expect((await readdir(join(dir, 'data', 'cache'))).filter((f) => f.endsWith('.db')).sort()).toEqual(['brain.db', 'local.db'])
+    } finally {
+      await manager.dispose()
+    }
+  })
+
+  it('shows the local engine offline with a sentence when this launch runs none', async () => {
+    const manager = await SessionManager.create({ dataDir: join(dir, 'data-none'), localEngine: null, live: true, credentials: { keychain: 'off' } })
+    try {
+      const state = manager.connectionState()
+      expect(state).toMatchObject({ environmentId: 'local', status: 'offline' })
+      expect(state.message).toContain('The local engine is not running in this launch')
+      expect(manager.views()[0]).toMatchObject({ id: 'local', baseUrl: '', hasCredential: false })
+    } finally {
+      await manager.dispose()
+    }
+  })
+
+  it('runs an ad-hoc --url environment unsaved, with its own cache file per URL', async () => {
+    const data = join(dir, 'data-adhoc')
+    const manager = await SessionManager.create({
+      dataDir: data,
+      localEngine: null,
+      adHocEnvironment: { url: engine.url, token: engine.adminToken },
+      live: false,
+      credentials: { keychain: 'off' }
+    })
+    try {
+      expect(manager.environments.activeId).toBe('adhoc')
+      const state = manager.connectionState()
+      expect(state.capabilities.engine).toBe('controldeck')
+      expect(manager.views().find((v) => v.id === 'adhoc')).toMatchObject({ hasCredential: true, credentialStorage: 'session' })
+      expect((await readdir(join(data, 'cache')))[0]).toMatch(/^adhoc-[0-9a-f]{12}\.db$/)
+      expect(existsSync(join(data, 'environments.json'))).toBe(false)
+    } finally {
+      await manager.dispose()
+    }
+  })
+
+  it('says auth_failed with a sentence when the credential is refused', async () => {
+    const manager = await SessionManager.create({
+      dataDir: join(dir, 'data-badtoken'),
+      localEngine: null,
+      adHocEnvironment: { url: engine.url, token: 'wrong-token' },
+      live: false,
+      credentials: { keychain: 'off' }
+    })
+    try {
+      const state = manager.connectionState()
+      expect(state.status).toBe('auth_failed')
+      expect(state.message).toMatch(/^The backend needs a valid credential for this environment/)
+    } finally {
+      await manager.dispose()
+    }
+  })
+})

@@ -1,0 +1,41 @@
+import type { AuditEvent } from '../../../shared/neurorail/audit'
+import type { LiveEvent } from '../../../shared/console/domains/live'
+
+const BASE_MS = Date.parse('2026-11-23T00:00:00.000Z')
+
+/** A 12-hex suffix derived from n, so ids are well-formed and distinct. */
+export function hex12(n: number): string {
+  return n.toString(16).padStart(12, '0').slice(-12)
+}
+
+/** Audit event number n (timestamps one second apart from a fixed base). */
+export function makeAuditEvent(n: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    audit_id: `aud_${hex12(n)}`,
+    timestamp: new Date(BASE_MS + n * 1000).toISOString(),
+    mission_id: `m_${hex12(n % 3)}`,
+    plan_id: null,
+    job_id: `j_${hex12(n % 5)}`,
+    attempt_id: null,
+    resource_uuid: null,
+    event_type: n % 2 === 0 ? 'execution_start' : 'execution_success',
+    event_category: 'execution',
+    severity: n % 7 === 0 ? 'error' : 'info',
+    message: `job ${n} ${n % 2 === 0 ? 'started' : 'finished'} on worker-${n % 4}`,
+    details: { n },
+    caused_by_agent: null,
+    caused_by_event: null,
+    ...overrides
+  }
+}
+
+/** Stream event with id String(n) on channel `channel`. */
+export function makeLiveEvent(n: number, channel: LiveEvent['channel'] = 'lifecycle'): LiveEvent {
+  return {
+    id: String(n),
+    channel,
+    event_type: 'state_transition',
+    timestamp: BASE_MS / 1000 + n / 1000,
+    data: { entity_id: `j_${hex12(n % 50)}`, from_state: 'pending', to_state: 'running', n }
+  }
+}

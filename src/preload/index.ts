@@ -1,0 +1,50 @@
+// The only bridge between the page and the main process. It exposes ConsoleApi as
+// `window.controldeck`: one function per method and one subscribe function per event, generated
+// from the contract's names. ipcRenderer itself never reaches the page, and the page can only name
+// channels that exist (the `cd:` prefix and the method list are fixed here).
+// Bundled to CommonJS with everything inlined: a sandboxed preload can require only 'electron'.
+import { contextBridge, ipcRenderer } from 'electron'
+import { CONSOLE_EVENTS, CONSOLE_METHODS } from '../shared/console/api'
+import type { ConsoleError } from '../shared/console/errors'
+
+type Envelope = { ok: true; result: unknown } | { ok: false; error: ConsoleError }
+type Listener = (payload: unknown) => void
+
+const listeners = new Map<string, Set<Listener>>()
+
+ipcRenderer.on('cd:event', (_event, name: unknown, payload: unknown) => {
+  if (typeof name !== 'string') return
+  for (const listener of listeners.get(name) ?? []) {
+    try {
+      listener(payload)
+    } catch (error) {
+      console.error(`controldeck: a ${name} listener threw`, error)
+    }
+  }
+})
+
+const api: Record<string, unknown> = {}
+
+for (const name of Object.keys(CONSOLE_METHODS)) {
+  api[name] = async (input: unknown): Promise<unknown> => {
+    const envelope = (await ipcRenderer.invoke(`cd:${name}`, input ?? {})) as Envelope
+    if (envelope.ok) return envelope.result
+    // A plain object survives the context bridge with all its fields (an Error would keep only its
+    // message); the renderer's getConsoleApi turns it into an Error again.
+    throw envelope.error
+  }
+}
+
+for (const name of Object.keys(CONSOLE_EVENTS)) {
+  api[name] = (listener: Listener): (() => void) => {
+    if (typeof listener !== 'function') throw new TypeError(`${name} needs a listener function`)
+    let set = listeners.get(name)
+    if (!set) listeners.set(name, (set = new Set()))
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+    }
+  }
+}
+
+contextBridge.exposeInMainWorld('controldeck', api)

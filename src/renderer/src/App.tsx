@@ -1,0 +1,68 @@
+import { useEffect } from 'react'
+import { CommandPalette } from './components/CommandPalette'
+import { Sidebar } from './components/Sidebar'
+import { TitleBar } from './components/TitleBar'
+import { ErrorNotice } from './components/Notices'
+import { useRoute, type Route } from './lib/router'
+import { PAGE_INFO } from './lib/pages'
+import { useStore } from './store'
+import { AuditPage } from './pages/audit/AuditPage'
+import { BudgetPage } from './pages/budget/BudgetPage'
+import { EnvironmentsPage } from './pages/environments/EnvironmentsPage'
+import { GovernorPage } from './pages/governor/GovernorPage'
+import { LifecyclePage } from './pages/lifecycle/LifecyclePage'
+import { OverviewPage } from './pages/overview/OverviewPage'
+import { ReflexPage } from './pages/reflex/ReflexPage'
+import { TracesPage } from './pages/traces/TracesPage'
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'overview':
+      return <OverviewPage />
+    case 'traces':
+      return <TracesPage route={route} />
+    case 'reflex':
+      return <ReflexPage />
+    case 'budget':
+      return <BudgetPage />
+    case 'lifecycle':
+      return <LifecyclePage />
+    case 'audit':
+      return <AuditPage route={route} />
+    case 'governor':
+      return <GovernorPage />
+    case 'environments':
+      return <EnvironmentsPage />
+  }
+}
+
+/** The app frame: title bar, sidebar, the routed page and the command palette. */
+export function App() {
+  const route = useRoute()
+  const production = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId)?.isProduction ?? false)
+  const envColor = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId)?.color ?? 'grey')
+  const bootError = useStore((s) => s.bootError)
+
+  useEffect(() => {
+    document.title = `${PAGE_INFO[route.page].label} · ControlDeck`
+  }, [route.page])
+
+  return (
+    <div
+      className={`app${production ? ' production' : ''}`}
+      style={{ ['--env-color' as string]: `var(--env-${envColor})` }}
+      data-testid="app"
+    >
+      <TitleBar />
+      <Sidebar current={route.page} />
+      {bootError ? (
+        <main className="page">
+          <ErrorNotice message={`The console cannot reach its own service: ${bootError}`} onRetry={() => window.location.reload()} />
+        </main>
+      ) : (
+        <Page route={route} />
+      )}
+      <CommandPalette />
+    </div>
+  )
+}

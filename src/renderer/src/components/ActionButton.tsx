@@ -1,0 +1,71 @@
+import { useState } from 'react'
+import { errorMessage } from '../lib/api'
+import type { WriteGate } from '../lib/permissions'
+import { ConfirmDialog } from './ConfirmDialog'
+
+/**
+ * A write action behind a confirmation. Disabled (with the reason as its tooltip and text for
+ * screen readers) when the gate refuses it.
+ */
+export function ActionButton({
+  label,
+  confirmTitle,
+  confirmBody,
+  gate,
+  run,
+  onDone,
+  danger,
+  testId
+}: {
+  label: string
+  confirmTitle: string
+  confirmBody: string
+  gate: WriteGate
+  run: () => Promise<unknown>
+  onDone?: () => void
+  danger?: boolean
+  testId?: string
+}) {
+  const [open, setOpen] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  async function confirm() {
+    setBusy(true)
+    setError(null)
+    try {
+      await run()
+      setOpen(false)
+      onDone?.()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <>
+      <button
+        type="button"
+        className={danger ? 'danger' : undefined}
+        disabled={!gate.allowed}
+        title={gate.reason ?? undefined}
+        aria-description={gate.reason ?? undefined}
+        onClick={() => setOpen(true)}
+        data-testid={testId}
+      >
+        {label}
+      </button>
+      {open && (
+        <ConfirmDialog
+          title={confirmTitle}
+          body={confirmBody}
+          confirmLabel={label}
+          busy={busy}
+          error={error}
+          onConfirm={() => void confirm()}
+          onCancel={() => setOpen(false)}
+        />
+      )}
+    </>
+  )
+}

@@ -1,0 +1,53 @@
+import { useEffect, useRef } from 'react'
+
+/** Asks before an operator action; Escape or Cancel declines. */
+export function ConfirmDialog({
+  title,
+  body,
+  confirmLabel,
+  busy,
+  error,
+  onConfirm,
+  onCancel
+}: {
+  title: string
+  body: string
+  confirmLabel: string
+  busy?: boolean
+  error?: string | null
+  onConfirm: () => void
+  onCancel: () => void
+}) {
+  const cancelRef = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    cancelRef.current?.focus()
+  }, [])
+  return (
+    <div className="backdrop" onMouseDown={onCancel}>
+      <div
+        className="dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-label={title}
+        onMouseDown={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.key === 'Escape' && onCancel()}
+      >
+        <h2>{title}</h2>
+        <p>{body}</p>
+        {error && (
+          <p className="notice tone-bad" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          <button type="button" ref={cancelRef} onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={busy} onClick={onConfirm}>
+            {confirmLabel}
+          </button>
+        </div>
+      </div>
+    </div>
+  )
+}

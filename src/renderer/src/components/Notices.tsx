@@ -1,0 +1,35 @@
+import { formatAge, formatTime } from '../lib/format'
+
+/** The data shown came from the local cache because the backend is away. */
+export function StaleNotice({ stale }: { stale: { ageMs: number; fetchedAt: string } | null | undefined }) {
+  if (!stale) return null
+  return (
+    <div className="notice tone-warn" role="status" data-testid="stale-notice">
+      Offline: showing cached data from {formatTime(stale.fetchedAt)} ({formatAge(stale.ageMs)} old). It
+      will refresh when the backend is reachable again.
+    </div>
+  )
+}
+
+/** A failure, written for a person, with an optional retry. */
+export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <div className="notice tone-bad row" role="alert">
+      <span style={{ flex: 1 }}>{message}</span>
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  )
+}
+
+/** Shown while the first answer is on its way. */
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  )
+}

@@ -1,0 +1,48 @@
+/** Human wording of an age in milliseconds: "just now", "42 s", "3 min", "5 h", "2 d". */
+export function formatAge(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return 'unknown'
+  if (ms < 1500) return 'just now'
+  const s = Math.round(ms / 1000)
+  if (s < 60) return `${s} s`
+  const m = Math.round(s / 60)
+  if (m < 60) return `${m} min`
+  const h = Math.round(m / 60)
+  if (h < 48) return `${h} h`
+  return `${Math.round(h / 24)} d`
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+
+/** Thousands-separated integer ("12,345"); "–" for missing values. */
+export function formatCount(n: number | null | undefined): string {
+  return n == null || !Number.isFinite(n) ? '–' : integer.format(n)
+}
+
+/** Number with up to two decimals. */
+export function formatNumber(n: number | null | undefined): string {
+  return n == null || !Number.isFinite(n) ? '–' : decimal.format(n)
+}
+
+/** A ratio as a percentage ("12.5 %"). */
+export function formatPercent(ratio: number | null | undefined): string {
+  return ratio == null || !Number.isFinite(ratio) ? '–' : `${decimal.format(ratio * 100)} %`
+}
+
+/** Milliseconds as "830 ms" or "4.2 s". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return '–'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 120_000) return `${decimal.format(ms / 1000)} s`
+  return `${decimal.format(ms / 60_000)} min`
+}
+
+/** ISO timestamp as local "HH:MM:SS" (with the date when not today). */
+export function formatTime(iso: string | number | null | undefined): string {
+  if (iso == null) return '–'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return String(iso)
+  const now = new Date()
+  const time = d.toLocaleTimeString('en-GB', { hour12: false })
+  return d.toDateString() === now.toDateString() ? time : `${d.toISOString().slice(0, 10)} ${time}`
+}

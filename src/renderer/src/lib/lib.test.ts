@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { deepLinkToHash } from './deepLink'
+import { formatAge, formatCount, formatDuration, formatPercent } from './format'
+import { hrefFor, parseHash } from './router'
+
+describe('parseHash', () => {
+  it('reads page, segments and query', () => {
+    const r = parseHash('#/traces/j_0123456789ab?state=running')
+    expect(r.page).toBe('traces')
+    expect(r.rest).toEqual(['j_0123456789ab'])
+    expect(r.query.get('state')).toBe('running')
+  })
+
+  it('falls back to overview for unknown or empty hashes', () => {
+    expect(parseHash('').page).toBe('overview')
+    expect(parseHash('#/nowhere/x').page).toBe('overview')
+    expect(parseHash('#/nowhere/x').rest).toEqual([])
+  })
+
+  it('round-trips hrefFor', () => {
+    const href = hrefFor('audit', [], { severity: 'error', text: 'a b&c', mission: undefined })
+    const r = parseHash(href)
+    expect(r.page).toBe('audit')
+    expect(r.query.get('text')).toBe('a b&c')
+    expect(r.query.has('mission')).toBe(false)
+  })
+})
+
+describe('deepLinkToHash', () => {
+  it('maps controldeck://trace/<id> to the trace page', () => {
+    expect(deepLinkToHash('controldeck://trace/m_0123456789ab')).toBe('#/traces/m_0123456789ab')
+    expect(deepLinkToHash('/trace/a_00000000000f/')).toBe('#/traces/a_00000000000f')
+  })
+
+  it('maps page names and refuses what it cannot show', () => {
+    expect(deepLinkToHash('controldeck://audit')).toBe('#/audit')
+    expect(deepLinkToHash('controldeck://trace/not-an-id')).toBeNull()
+    expect(deepLinkToHash('controldeck://settings')).toBeNull()
+    expect(deepLinkToHash('')).toBeNull()
+  })
+})
+
+describe('format', () => {
+  it('words ages for people', () => {
+    expect(formatAge(200)).toBe('just now')
+    expect(formatAge(42_000)).toBe('42 s')
+    expect(formatAge(3 * 60_000)).toBe('3 min')
+    expect(formatAge(5 * 3_600_000)).toBe('5 h')
+    expect(formatAge(null)).toBe('unknown')
+  })
+
+  it('formats counts, percentages and durations', () => {
+    expect(formatCount(12345)).toBe('12,345')
+    expect(formatCount(undefined)).toBe('–')
+    expect(formatPercent(0.125)).toBe('12.5 %')
+    expect(formatDuration(830)).toBe('830 ms')
+    expect(formatDuration(4200)).toBe('4.2 s')
+  })
+})

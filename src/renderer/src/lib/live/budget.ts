@@ -1,0 +1,157 @@
+import { eventMs, keepLast, num, str, type LiveEvent } from './types'
+
+/** Enforcement counters since the console started watching this environment. */
+export interface BudgetTotals {
+  timeouts: number
+  gracePeriods: number
+  retries: number
+  retrySuccesses: number
+  parallelismRejected: number
+  tokens: number
+  cost: number
+  violations: number
+}
+
+/** One second of enforcement activity, for the charts. */
+export interface BudgetPoint {
+  /** Epoch ms of the second's start. */
+  x: number
+  timeouts: number
+  retries: number
+  rejections: number
+  tokens: number
+  cost: number
+  violations: number
+}
+
+/** A budget violation (API §8: timeout E100, retries E101, parallelism E102, cost/tokens E103). */
+export interface ViolationView {
+  id: string
+  at: number
+  kind: string
+  message: string
+  missionId: string | null
+  jobId: string | null
+  attemptId: string | null
+  limit: number | null
+  consumed: number | null
+}
+
+export interface BudgetModel {
+  totals: BudgetTotals
+  /** Per-second points, oldest first, at most SERIES_SECONDS. */
+  series: BudgetPoint[]
+  violations: ViolationView[]
+}
+
+/** One hour of per-second points; charts downsample it to the pixel width. */
+export const SERIES_SECONDS = 3600
+const KEEP_VIOLATIONS = 500
+
+export function emptyBudget(): BudgetModel {
+  return {
+    totals: {
+      timeouts: 0,
+      gracePeriods: 0,
+      retries: 0,
+      retrySuccesses: 0,
+      parallelismRejected: 0,
+      tokens: 0,
+      cost: 0,
+      violations: 0
+    },
+    series: [],
+    violations: []
+  }
+}
+
+const ENFORCEMENT_TYPES = new Set([
+  'timeout_enforced',
+  'retry_attempted',
+  'parallelism_rejected',
+  'cost_tracked',
+  'budget_violation'
+])
+
+function violationKind(d: Record<string, unknown>): string {
+  return (
+    str(d, 'violation_type') ??
+    str(d, 'cost_type') ??
+    str(d, 'limit_type') ??
+    str(d, 'budget_type') ??
+    str(d, 'code') ??
+    'budget'
+  )
+}
+
+/** Folds enforcement events into totals, per-second points and the violations list. */
+export function reduceBudget(model: BudgetModel, events: readonly LiveEvent[]): BudgetModel {
+  const relevant = events.filter((e) => ENFORCEMENT_TYPES.has(e.event_type))
+  if (relevant.length === 0) return model
+  const totals = { ...model.totals }
+  const series = model.series.slice()
+  const violations: ViolationView[] = []
+  for (const e of relevant) {
+    const d = e.data
+    const at = eventMs(e)
+    const x = Math.floor(at / 1000) * 1000
+    let point = series[series.length - 1]
+    if (!point || point.x < x) {
+      point = { x, timeouts: 0, retries: 0, rejections: 0, tokens: 0, cost: 0, violations: 0 }
+      series.push(point)
+    } else if (point.x > x) {
+      // Out-of-order event: find its second (rare, so a backward scan is fine).
+      const found = series.findLast((p) => p.x === x)
+      if (!found) continue
+      point = found
+    } else {
+      point = { ...point }
+      series[series.length - 1] = point
+    }
+    switch (e.event_type) {
+      case 'timeout_enforced':
+        totals.timeouts++
+        if (d.grace_period_invoked === true) totals.gracePeriods++
+        point.timeouts++
+        break
+      case 'retry_attempted':
+        totals.retries++
+        if (d.success === true) totals.retrySuccesses++
+        point.retries++
+        break
+      case 'parallelism_rejected':
+        totals.parallelismRejected++
+        point.rejections++
+        break
+      case 'cost_tracked': {
+        const tokens = num(d, 'llm_tokens') ?? 0
+        const cost = num(d, 'cost') ?? num(d, 'cost_credits') ?? 0
+        totals.tokens += tokens
+        totals.cost += cost
+        point.tokens += tokens
+        point.cost += cost
+        break
+      }
+      case 'budget_violation':
+        totals.violations++
+        point.violations++
+        violations.push({
+          id: e.id,
+          at,
+          kind: violationKind(d),
+          message: str(d, 'message') ?? str(d, 'reason') ?? '',
+          missionId: str(d, 'mission_id'),
+          jobId: str(d, 'job_id'),
+          attemptId: str(d, 'attempt_id'),
+          limit: num(d, 'limit'),
+          consumed: num(d, 'consumed') ?? num(d, 'elapsed_ms') ?? num(d, 'current')
+        })
+        break
+    }
+  }
+  return {
+    totals,
+    series: series.length > SERIES_SECONDS ? series.slice(series.length - SERIES_SECONDS) : series,
+    violations: violations.length ? keepLast(model.violations, violations, KEEP_VIOLATIONS) : model.violations
+  }
+}

@@ -1,0 +1,68 @@
+import type { ConsoleApi } from '../../../shared/console/api'
+import { useStore } from '../store'
+import { FrameBuffer } from './eventBuffer'
+import type { LiveEvent } from './live/types'
+import { recordFlush } from './perfProbe'
+
+/**
+ * Wires the live stream into the store: `onEvents` pushes land in a FrameBuffer outside React and
+ * reach the store at most once per animation frame (one `ingest`, one render). Subscribes anew
+ * when the active environment changes, and honours the pause toggle. Returns a teardown.
+ */
+export function startLiveFeed(consoleApi: ConsoleApi): () => void {
+  const buffer = new FrameBuffer<LiveEvent>((events) => {
+    useStore.getState().ingest(events)
+    recordFlush(events.map((e) => e.timestamp))
+  })
+  let subscriptionId: string | null = null
+  let environmentId: string | null = null
+  let stopped = false
+
+  const offEvents = consoleApi.onEvents((payload) => {
+    // Before subscribeEvents resolves we do not know our id yet; a renderer has one subscription.
+    if (subscriptionId !== null && payload.subscriptionId !== subscriptionId) return
+    buffer.push(payload.events)
+  })
+
+  async function subscribe(): Promise<void> {
+    const previous = subscriptionId
+    subscriptionId = null
+    if (previous) await consoleApi.unsubscribeEvents({ subscriptionId: previous }).catch(() => undefined)
+    if (stopped) return
+    try {
+      const { subscriptionId: id } = await consoleApi.subscribeEvents({})
+      if (stopped) void consoleApi.unsubscribeEvents({ subscriptionId: id }).catch(() => undefined)
+      else subscriptionId = id
+    } catch {
+      // No stream on this backend right now; the connection badge says why. Retried on the next
+      // connection-state change.
+    }
+  }
+
+  const offStore = useStore.subscribe((state, prev) => {
+    if (state.paused !== prev.paused) {
+      if (state.paused) buffer.pause()
+      else buffer.resume()
+    }
+    const env = state.connection?.environmentId ?? null
+    const becameLive = state.connection?.status !== prev.connection?.status && state.connection?.status === 'live'
+    if (env !== environmentId) {
+      if (environmentId !== null) useStore.getState().resetLive()
+      environmentId = env
+      void subscribe()
+    } else if (becameLive && subscriptionId === null) {
+      void subscribe()
+    }
+  })
+
+  environmentId = useStore.getState().connection?.environmentId ?? null
+  void subscribe()
+
+  return () => {
+    stopped = true
+    offEvents()
+    offStore()
+    buffer.flush()
+    if (subscriptionId) void consoleApi.unsubscribeEvents({ subscriptionId }).catch(() => undefined)
+  }
+}

@@ -1,0 +1,74 @@
+/** One transition as the waterfall needs it. */
+export interface TransitionPoint {
+  to_state: string
+  timestamp: string
+}
+
+/** A coloured span of one entity's bar: the entity was in `state` from `start` to `end` (epoch ms). */
+export interface Segment {
+  state: string
+  start: number
+  end: number
+  /** Still in this state (the bar reaches "now"). */
+  open: boolean
+}
+
+/**
+ * Turns an entity's transition history (oldest first) into bar segments. The last segment runs
+ * to `now` unless its state is terminal. A job's returns to `running` after `failed_mechanical`
+ * appear as separate segments, which is how retries show on the bar.
+ */
+export function segmentsOf(
+  history: readonly TransitionPoint[],
+  isTerminal: (state: string) => boolean,
+  now: number
+): Segment[] {
+  const out: Segment[] = []
+  for (let i = 0; i < history.length; i++) {
+    const start = Date.parse(history[i].timestamp)
+    if (Number.isNaN(start)) continue
+    const state = history[i].to_state
+    const next = history[i + 1]
+    if (next) {
+      const end = Date.parse(next.timestamp)
+      out.push({ state, start, end: Number.isNaN(end) ? start : Math.max(end, start), open: false })
+    } else if (isTerminal(state)) {
+      out.push({ state, start, end: start, open: false })
+    } else {
+      out.push({ state, start, end: Math.max(now, start), open: true })
+    }
+  }
+  return out
+}
+
+/** How many times a history re-entered `running` (retries of a job). */
+export function retryCount(history: readonly TransitionPoint[]): number {
+  let runs = 0
+  for (const t of history) if (t.to_state === 'running') runs++
+  return Math.max(0, runs - 1)
+}
+
+/** Linear time scale of the waterfall: epoch ms → fraction of the width (0…1). */
+export interface TimeScale {
+  start: number
+  end: number
+}
+
+export function scaleOf(points: Iterable<number>, fallbackStart: number, now: number): TimeScale {
+  let start = Infinity
+  let end = -Infinity
+  for (const p of points) {
+    if (!Number.isFinite(p)) continue
+    if (p < start) start = p
+    if (p > end) end = p
+  }
+  if (!Number.isFinite(start)) start = fallbackStart
+  if (!Number.isFinite(end) || end <= start) end = Math.max(start + 1000, now)
+  return { start, end }
+}
+
+/** Fraction (0…1) of `t` on the scale, clamped. */
+export function fraction(scale: TimeScale, t: number): number {
+  const f = (t - scale.start) / (scale.end - scale.start)
+  return f < 0 ? 0 : f > 1 ? 1 : f
+}

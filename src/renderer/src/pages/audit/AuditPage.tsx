@@ -1,0 +1,226 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import type { AuditQueryInput } from '../../../../shared/console/domains/data'
+import { AUDIT_CATEGORIES, AUDIT_SEVERITIES, type AuditEvent } from '../../../../shared/neurorail/audit'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
+import { StateBadge } from '../../components/StateBadge'
+import { api } from '../../lib/api'
+import { formatCount, formatTime } from '../../lib/format'
+import { hrefFor, navigate, traceHref, type Route } from '../../lib/router'
+import { useDataEpoch } from '../../lib/useAsync'
+import { usePaged } from '../../lib/usePaged'
+
+const ROW = 30
+const FIELDS = ['mission', 'job', 'type', 'category', 'severity', 'since', 'until', 'text'] as const
+type Filters = Record<(typeof FIELDS)[number], string>
+
+function readFilters(q: URLSearchParams): Filters {
+  return Object.fromEntries(FIELDS.map((f) => [f, q.get(f) ?? ''])) as Filters
+}
+
+function toInput(f: Filters, cursor: string | undefined): AuditQueryInput {
+  const input: AuditQueryInput = { limit: 500, cursor }
+  if (f.mission) input.missionId = f.mission
+  if (f.job) input.jobId = f.job
+  if (f.type) input.eventType = f.type
+  if (f.category) input.category = f.category as AuditQueryInput['category']
+  if (f.severity) input.severity = f.severity as AuditQueryInput['severity']
+  if (f.since) input.since = new Date(f.since).toISOString()
+  if (f.until) input.until = new Date(f.until).toISOString()
+  if (f.text) input.text = f.text
+  return input
+}
+
+function traceIdOf(e: AuditEvent): string | null {
+  return e.attempt_id ?? e.job_id ?? e.plan_id ?? e.mission_id ?? e.resource_uuid
+}
+
+/** Audit log: filters, free-text search over the cache, virtualized rows, severity colours. */
+export function AuditPage({ route }: { route: Route }) {
+  const filters = readFilters(route.query)
+  const epoch = useDataEpoch()
+  const key = `${FIELDS.map((f) => filters[f]).join('|')}|${epoch}`
+  const [total, setTotal] = useState<{ key: string; total: number | null; note: string | null }>({ key: '', total: null, note: null })
+  const list = usePaged<AuditEvent>(async (cursor) => {
+    const r = await api().queryAudit(toInput(filters, cursor))
+    if (!cursor) setTotal({ key, total: r.total, note: r.note })
+    return { items: r.events, nextCursor: r.nextCursor, stale: r.stale }
+  }, key)
+
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: list.items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW,
+    overscan: 10
+  })
+  const items = virtualizer.getVirtualItems()
+  const lastIndex = items.length ? items[items.length - 1].index : -1
+  const { loadMore } = list
+  useEffect(() => {
+    if (lastIndex >= list.items.length - 30) loadMore()
+  }, [lastIndex, list.items.length, loadMore])
+
+  const [cursor, setCursor] = useState(0)
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    let next = cursor
+    if (e.key === 'ArrowDown') next = Math.min(list.items.length - 1, cursor + 1)
+    else if (e.key === 'ArrowUp') next = Math.max(0, cursor - 1)
+    else if (e.key === 'PageDown') next = Math.min(list.items.length - 1, cursor + 20)
+    else if (e.key === 'PageUp') next = Math.max(0, cursor - 20)
+    else if (e.key === 'Enter') {
+      const id = list.items[cursor] && traceIdOf(list.items[cursor])
+      if (id) navigate(traceHref(id))
+      return
+    } else return
+    e.preventDefault()
+    setCursor(next)
+    virtualizer.scrollToIndex(next)
+  }
+
+  const meta = total.key === key ? total : { total: null, note: null }
+  return (
+    <main className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title">Audit</h1>
+        <span className="muted" data-testid="audit-total">
+          {meta.total !== null ? `${formatCount(meta.total)} events` : `${formatCount(list.items.length)} loaded`}
+        </span>
+        <button type="button" onClick={list.reload}>
+          Refresh
+        </button>
+      </div>
+      <AuditFilters key={key} filters={filters} />
+      <StaleNotice stale={list.stale} />
+      {meta.note && <p className="notice tone-warn">{meta.note}</p>}
+      {list.error && <ErrorNotice message={list.error} onRetry={list.reload} />}
+      {list.loading && list.items.length === 0 && !list.error && <Loading what="audit events" />}
+      {!list.loading && !list.error && list.items.length === 0 ? (
+        <EmptyState title="No audit events">
+          {Object.values(filters).some(Boolean)
+            ? 'Nothing matches these filters. Clear them to see the whole log.'
+            : 'Every execution, governance, safety and telemetry event the backend records appears here, newest first.'}
+        </EmptyState>
+      ) : (
+        <div
+          ref={scrollRef}
+          className="vlist"
+          style={{ height: '65vh' }}
+          role="grid"
+          aria-label="Audit events; Enter opens the trace of the selected row"
+          aria-rowcount={list.items.length}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          aria-activedescendant={list.items.length ? `arow-${Math.min(cursor, list.items.length - 1)}` : undefined}
+          data-testid="audit-list"
+          data-count={list.items.length}
+        >
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((v) => {
+              const e = list.items[v.index]
+              const id = traceIdOf(e)
+              return (
+                <div
+                  key={e.audit_id}
+                  id={`arow-${v.index}`}
+                  role="row"
+                  aria-rowindex={v.index + 1}
+                  aria-selected={v.index === cursor}
+                  className={`vrow audit-row sev-${e.severity}`}
+                  style={{ top: v.start, height: ROW }}
+                  data-audit-id={e.audit_id}
+                  onClick={() => {
+                    setCursor(v.index)
+                    if (id) navigate(traceHref(id))
+                  }}
+                >
+                  <span className="cell muted" style={{ width: 150, flex: 'none' }}>
+                    {formatTime(e.timestamp)}
+                  </span>
+                  <StateBadge state={e.severity} />
+                  <span className="cell muted" style={{ width: 90, flex: 'none' }}>
+                    {e.event_category}
+                  </span>
+                  <span className="cell mono" style={{ width: 160, flex: 'none' }}>
+                    {e.event_type}
+                  </span>
+                  <span className="cell audit-message" style={{ flex: 1 }}>
+                    {e.message}
+                  </span>
+                  {id && (
+                    <a className="cell mono" href={traceHref(id)} onClick={(ev) => ev.stopPropagation()}>
+                      {id}
+                    </a>
+                  )}
+                </div>
+              )
+            })}
+          </div>
+        </div>
+      )}
+    </main>
+  )
+}
+
+function AuditFilters({ filters }: { filters: Filters }) {
+  const [draft, setDraft] = useState(filters)
+  function apply(next: Filters) {
+    navigate(hrefFor('audit', [], next))
+  }
+  function submit(e: FormEvent) {
+    e.preventDefault()
+    apply(draft)
+  }
+  const text = (name: keyof Filters, label: string, placeholder: string) => (
+    <label>
+      {label}
+      <input
+        value={draft[name]}
+        placeholder={placeholder}
+        onChange={(e) => setDraft({ ...draft, [name]: e.target.value })}
+        data-testid={`audit-filter-${name}`}
+      />
+    </label>
+  )
+  return (
+    <form className="filters" onSubmit={submit} aria-label="Audit filters">
+      {text('text', 'Search', 'words in message or type')}
+      {text('mission', 'Mission', 'm_…')}
+      {text('job', 'Job', 'j_…')}
+      {text('type', 'Event type', 'e.g. execution_failure')}
+      <label>
+        Category
+        <select value={draft.category} onChange={(e) => apply({ ...draft, category: e.target.value })} data-testid="audit-filter-category">
+          <option value="">any</option>
+          {AUDIT_CATEGORIES.map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Severity
+        <select value={draft.severity} onChange={(e) => apply({ ...draft, severity: e.target.value })} data-testid="audit-filter-severity">
+          <option value="">any</option>
+          {AUDIT_SEVERITIES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Since
+        <input type="datetime-local" value={draft.since} onChange={(e) => setDraft({ ...draft, since: e.target.value })} />
+      </label>
+      <label>
+        Until
+        <input type="datetime-local" value={draft.until} onChange={(e) => setDraft({ ...draft, until: e.target.value })} />
+      </label>
+      <button type="submit" className="primary">
+        Apply
+      </button>
+      <button type="button" onClick={() => apply(Object.fromEntries(FIELDS.map((f) => [f, ''])) as Filters)}>
+        Clear
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,165 @@
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice } from '../../components/Notices'
+import { StatCard } from '../../components/StatCard'
+import { formatCount, formatNumber, formatTime } from '../../lib/format'
+import { traceHref } from '../../lib/router'
+import { useStore } from '../../store'
+import { BudgetCharts } from './BudgetCharts'
+import { useBudgetData } from './useBudgetData'
+
+interface Row {
+  key: string
+  at: string | number | null
+  kind: string
+  code: string
+  message: string
+  missionId: string | null
+  jobId: string | null
+  attemptId: string | null
+}
+
+/** Budget dashboard: enforcement cards, charts over time, violations with links to their traces. */
+export function BudgetPage() {
+  const { overview, violations } = useBudgetData()
+  const live = useStore((s) => s.budget)
+  const o = overview.data?.available ? overview.data : null
+  const byType = o?.violationsByType ?? {}
+  const unavailable = overview.data && !overview.data.available ? overview.data.message : null
+
+  const rows: Row[] = [
+    ...live.violations
+      .slice()
+      .reverse()
+      .map((v) => ({ key: v.id, at: v.at, kind: v.kind, code: '', message: v.message, missionId: v.missionId, jobId: v.jobId, attemptId: v.attemptId })),
+    ...(violations.data?.available ? violations.data.violations : []).map((v) => ({
+      key: v.violationId,
+      at: v.at,
+      kind: v.violationType,
+      code: v.code,
+      message: v.message,
+      missionId: v.missionId,
+      jobId: v.jobId,
+      attemptId: v.attemptId
+    }))
+  ]
+  const retriesBackend = o ? o.jobs.reduce((a, j) => a + j.retries, 0) : null
+
+  return (
+    <main className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title">Budget</h1>
+      </div>
+      {unavailable && (
+        <p className="notice tone-info" role="status">
+          {unavailable} The cards and charts below fill from the live enforcement stream instead.
+        </p>
+      )}
+      {overview.error && <ErrorNotice message={`Budget usage could not be loaded: ${overview.error}`} onRetry={overview.reload} />}
+
+      <div className="cards">
+        <StatCard title="Timeouts" testId="budget-timeouts" value={(byType.timeout ?? 0) + live.totals.timeouts}
+          sub={`${formatCount(live.totals.timeouts)} live, ${formatCount(live.totals.gracePeriods)} with grace period`} />
+        <StatCard title="Retries" testId="budget-retries" value={retriesBackend ?? live.totals.retries}
+          sub={retriesBackend !== null ? `in recent jobs; ${formatCount(live.totals.retries)} live` : 'live this session'} />
+        <StatCard title="Parallelism rejections" testId="budget-rejections" value={(byType.parallelism ?? 0) + live.totals.parallelismRejected}
+          sub={`${formatCount(live.totals.parallelismRejected)} live`} />
+        <StatCard title="LLM tokens" testId="budget-tokens" value={o ? o.totals.llmTokens : live.totals.tokens}
+          sub={o ? `recent jobs; +${formatCount(live.totals.tokens)} live` : 'live this session'} />
+        <StatCard title="Cost (credits)" testId="budget-cost" value={formatNumber(o ? o.totals.costCredits : live.totals.cost)}
+          sub={o ? `recent jobs; +${formatNumber(live.totals.cost)} live` : 'live this session'} />
+        <StatCard title="Violations" testId="budget-violations" value={(o?.totals.violations ?? 0) + live.totals.violations}
+          sub={Object.entries(byType).map(([k, v]) => `${k} ${v}`).join(', ') || 'none recorded by the backend'} />
+      </div>
+
+      {live.series.length === 0 ? (
+        <EmptyState title="No enforcement activity yet">
+          Charts of timeouts, retries, parallelism rejections, tokens and cost per second appear here as
+          the enforcement stream reports them.
+        </EmptyState>
+      ) : (
+        <BudgetCharts series={live.series} />
+      )}
+
+      {o && o.jobs.length > 0 && (
+        <section className="card" aria-label="Budget use of recent jobs" style={{ marginBottom: 16 }}>
+          <h2>Recent jobs against their budgets</h2>
+          <table className="data" data-testid="budget-jobs">
+            <thead>
+              <tr>
+                <th>Job</th>
+                <th>Type</th>
+                <th className="num">Tokens</th>
+                <th className="num">Cost</th>
+                <th className="num">Attempts</th>
+                <th className="num">Retries</th>
+                <th className="num">Violations</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o.jobs.map((j) => (
+                <tr key={j.jobId}>
+                  <td>
+                    <a className="mono" href={traceHref(j.jobId)}>
+                      {j.jobId}
+                    </a>
+                  </td>
+                  <td>{j.jobType ?? '–'}</td>
+                  <td className="num">
+                    {formatCount(j.llmTokens)}
+                    {j.budget?.max_llm_tokens != null && <span className="muted"> / {formatCount(j.budget.max_llm_tokens)}</span>}
+                  </td>
+                  <td className="num">
+                    {formatNumber(j.costCredits)}
+                    {j.budget?.max_cost_credits != null && <span className="muted"> / {formatNumber(j.budget.max_cost_credits)}</span>}
+                  </td>
+                  <td className="num">{formatCount(j.attempts)}</td>
+                  <td className="num">
+                    {formatCount(j.retries)}
+                    {j.budget?.max_retries != null && <span className="muted"> / {formatCount(j.budget.max_retries)}</span>}
+                  </td>
+                  <td className="num">{formatCount(j.violations)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      <section className="card" aria-label="Budget violations">
+        <h2>Violations</h2>
+        {rows.length === 0 ? (
+          <p className="muted">
+            No budget violation recorded. Timeouts (NR-E100), exhausted retries (E101), parallelism
+            limits (E102) and cost or token overruns (E103/E104) are listed here with links to their traces.
+          </p>
+        ) : (
+          <table className="data" data-testid="violations-table">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Kind</th>
+                <th>Code</th>
+                <th>Trace</th>
+                <th>Message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.slice(0, 200).map((r) => {
+                const id = r.attemptId ?? r.jobId ?? r.missionId
+                return (
+                  <tr key={r.key}>
+                    <td>{formatTime(r.at)}</td>
+                    <td>{r.kind}</td>
+                    <td className="mono">{r.code}</td>
+                    <td>{id ? <a className="mono" href={traceHref(id)}>{id}</a> : '–'}</td>
+                    <td>{r.message}</td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  )
+}

@@ -1,0 +1,88 @@
+import { useState, type FormEvent } from 'react'
+import type { EnvironmentView } from '../../../../shared/console/domains/environments'
+import { api, errorMessage } from '../../lib/api'
+import { refreshEnvironments } from './refresh'
+
+/**
+ * Sets or clears an environment's credential. Secrets only travel to the main side; the page
+ * never receives them back and only ever shows "has credential".
+ */
+export function CredentialForm({ env, onClose }: { env: EnvironmentView; onClose: () => void }) {
+  const [token, setToken] = useState('')
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true)
+    setError(null)
+    try {
+      await action()
+      await refreshEnvironments()
+      onClose()
+    } catch (err) {
+      setError(errorMessage(err))
+    } finally {
+      setBusy(false)
+      setToken('')
+      setPassword('')
+    }
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault()
+    void run(() =>
+      api().setCredential({
+        environmentId: env.id,
+        credential: env.authKind === 'brain_login' ? { kind: 'brain_login', email, password } : { kind: 'token', token }
+      })
+    )
+  }
+
+  return (
+    <form className="card" onSubmit={submit} aria-label={`Credential of ${env.name}`} autoComplete="off">
+      <h2>Credential of {env.name}</h2>
+      <p className="muted">
+        {env.hasCredential ? `A credential is set (${env.credentialStorage === 'keychain' ? 'in the OS keychain' : 'for this session only'}).` : 'No credential is set.'}
+      </p>
+      <div className="filters">
+        {env.authKind === 'brain_login' ? (
+          <>
+            <label>
+              Email
+              <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="off" />
+            </label>
+            <label>
+              Password
+              <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="new-password" />
+            </label>
+          </>
+        ) : (
+          <label>
+            Bearer token
+            <input type="password" value={token} onChange={(e) => setToken(e.target.value)} required autoComplete="new-password" size={32} />
+          </label>
+        )}
+      </div>
+      {error && (
+        <p className="notice tone-bad" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy || env.authKind === 'none'}>
+          Save credential
+        </button>
+        {env.hasCredential && (
+          <button type="button" className="danger" disabled={busy} onClick={() => void run(() => api().clearCredential({ environmentId: env.id }))}>
+            Clear credential
+          </button>
+        )}
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,142 @@
+import { useState } from 'react'
+import type { EnvironmentView } from '../../../../shared/console/domains/environments'
+import { ActionButton } from '../../components/ActionButton'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice } from '../../components/Notices'
+import { StateBadge } from '../../components/StateBadge'
+import { api, errorMessage } from '../../lib/api'
+import { useAsync } from '../../lib/useAsync'
+import { useStore } from '../../store'
+import { CachePanel } from './CachePanel'
+import { CredentialForm } from './CredentialForm'
+import { EnvironmentForm } from './EnvironmentForm'
+import { ImportExport } from './ImportExport'
+import { refreshEnvironments } from './refresh'
+
+type Editing = { kind: 'add' } | { kind: 'edit'; env: EnvironmentView } | { kind: 'credential'; env: EnvironmentView } | null
+
+/** Environments: list, add, edit, duplicate, remove, switch, credentials, import/export, cache. */
+export function EnvironmentsPage() {
+  const environments = useStore((s) => s.environments)
+  const activeId = useStore((s) => s.activeEnvironmentId)
+  const warnings = useStore((s) => s.environmentWarnings)
+  const connection = useStore((s) => s.connection)
+  const keychain = useAsync(() => api().getKeychainStatus({}), 'keychain')
+  const [editing, setEditing] = useState<Editing>(null)
+  const [error, setError] = useState<string | null>(null)
+
+  async function act(action: () => Promise<unknown>) {
+    setError(null)
+    try {
+      await action()
+      await refreshEnvironments()
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+
+  return (
+    <main className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title">Environments</h1>
+        <button type="button" className="primary" onClick={() => setEditing({ kind: 'add' })} data-testid="env-add">
+          Add environment
+        </button>
+        <ImportExport />
+      </div>
+      {warnings.map((w) => (
+        <p key={w} className="notice tone-warn">
+          {w}
+        </p>
+      ))}
+      {keychain.data && !keychain.data.available && (
+        <p className="notice tone-warn" role="status">
+          {keychain.data.message ?? 'No OS keychain answers.'} Credentials are kept for this session only and never written to disk.
+        </p>
+      )}
+      {error && <ErrorNotice message={error} />}
+      {editing?.kind === 'add' && <EnvironmentForm onClose={() => setEditing(null)} />}
+      {editing?.kind === 'edit' && <EnvironmentForm key={editing.env.id} env={editing.env} onClose={() => setEditing(null)} />}
+      {editing?.kind === 'credential' && <CredentialForm key={editing.env.id} env={editing.env} onClose={() => setEditing(null)} />}
+
+      {environments.length === 0 ? (
+        <EmptyState title="No environments loaded">
+          The built-in local engine and every backend you add (dev, staging, production) are listed
+          here with their sign-in state.
+        </EmptyState>
+      ) : (
+        <table className="data" data-testid="env-table" style={{ marginBottom: 16 }}>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>URL</th>
+              <th>Flags</th>
+              <th>Credential</th>
+              <th>Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {environments.map((env) => (
+              <tr key={env.id} data-env-id={env.id}>
+                <td>
+                  <span className="env-dot" style={{ background: `var(--env-${env.color})` }} aria-hidden="true" /> <strong>{env.name}</strong>
+                  {env.id === activeId && (
+                    <>
+                      {' '}
+                      <StateBadge state={connection?.status ?? 'connecting'} label={`active · ${connection?.status ?? 'connecting'}`} />
+                    </>
+                  )}
+                </td>
+                <td className="mono">{env.baseUrl}</td>
+                <td>
+                  {env.isProduction && <span className="badge prod">PROD</span>} {env.readOnly && <span className="badge tone-idle">read-only</span>}{' '}
+                  {env.builtIn && <span className="badge tone-info">built-in</span>}
+                </td>
+                <td>{env.authKind === 'none' ? 'not needed' : env.hasCredential ? `has credential (${env.credentialStorage})` : 'none set'}</td>
+                <td className="row">
+                  {env.id !== activeId && (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void act(async () => {
+                          useStore.getState().setConnection(await api().switchEnvironment({ id: env.id }))
+                        })
+                      }
+                    >
+                      Switch
+                    </button>
+                  )}
+                  <button type="button" onClick={() => setEditing({ kind: 'edit', env })}>
+                    Edit
+                  </button>
+                  {env.authKind !== 'none' && (
+                    <button type="button" onClick={() => setEditing({ kind: 'credential', env })}>
+                      Credential
+                    </button>
+                  )}
+                  {!env.builtIn && (
+                    <button type="button" onClick={() => void act(() => api().duplicateEnvironment({ id: env.id }))}>
+                      Duplicate
+                    </button>
+                  )}
+                  {!env.builtIn && (
+                    <ActionButton
+                      label="Remove"
+                      danger
+                      confirmTitle={`Remove ${env.name}?`}
+                      confirmBody="The profile, its keychain entry and its local cache are deleted. The backend itself is not touched."
+                      gate={{ allowed: true, reason: null }}
+                      run={() => api().removeEnvironment({ id: env.id })}
+                      onDone={() => void refreshEnvironments()}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <CachePanel />
+    </main>
+  )
+}

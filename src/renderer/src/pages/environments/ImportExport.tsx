@@ -1,0 +1,54 @@
+import { useState } from 'react'
+import { api, errorMessage } from '../../lib/api'
+import { refreshEnvironments } from './refresh'
+
+/** Exports the remote profiles as a JSON file (no secrets) and imports such a file. */
+export function ImportExport() {
+  const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null)
+
+  async function exportAll() {
+    try {
+      const { json } = await api().exportEnvironments({})
+      const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }))
+      const a = document.createElement('a')
+      a.href = url
+      a.download = 'controldeck-environments.json'
+      document.body.appendChild(a)
+      a.click()
+      a.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+      setMessage({ tone: 'ok', text: 'Exported (no credentials are included).' })
+    } catch (e) {
+      setMessage({ tone: 'bad', text: errorMessage(e) })
+    }
+  }
+
+  async function importFile(file: File | undefined) {
+    if (!file) return
+    try {
+      const r = await api().importEnvironments({ json: await file.text() })
+      await refreshEnvironments()
+      const parts = [`${r.added} added`, `${r.skipped} skipped`, ...r.errors]
+      setMessage({ tone: r.errors.length ? 'bad' : 'ok', text: parts.join('; ') })
+    } catch (e) {
+      setMessage({ tone: 'bad', text: errorMessage(e) })
+    }
+  }
+
+  return (
+    <div className="row">
+      <button type="button" onClick={() => void exportAll()}>
+        Export JSON
+      </button>
+      <label className="row">
+        <span>Import JSON</span>
+        <input type="file" accept="application/json,.json" onChange={(e) => void importFile(e.target.files?.[0])} aria-label="Import environments from a JSON file" />
+      </label>
+      {message && (
+        <span className={`badge tone-${message.tone}`} role="status">
+          {message.text}
+        </span>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,123 @@
+import { useState } from 'react'
+import { BUILTIN_GOVERNOR_RULES } from '../../../../shared/neurorail/governor'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice, StaleNotice } from '../../components/Notices'
+import { StateBadge } from '../../components/StateBadge'
+import { formatTime } from '../../lib/format'
+import { traceHref } from '../../lib/router'
+import { DecideForm } from './DecideForm'
+import { useGovernorData } from './useGovernorData'
+
+interface RuleRow {
+  rule: string
+  when: string
+  mode: string
+}
+
+/** Reads rules from a manifest as the backend sent it; tolerant of shapes we do not know. */
+function rulesOf(raw: Record<string, unknown>): RuleRow[] | null {
+  const rules = raw.rules
+  if (!Array.isArray(rules)) return null
+  return rules.map((r, i) => {
+    const o = (r ?? {}) as Record<string, unknown>
+    const when = o.when ?? o.condition ?? o.match ?? o.conditions
+    return {
+      rule: String(o.rule ?? o.rule_id ?? o.id ?? o.name ?? `rule_${i}`),
+      when: typeof when === 'string' ? when : JSON.stringify(when ?? 'always'),
+      mode: String(o.mode ?? o.result ?? o.action ?? '')
+    }
+  })
+}
+
+/** Governor: the decide form, recent decisions, the active rules. */
+export function GovernorPage() {
+  const [nonce, setNonce] = useState(0)
+  const { info, manifests, decisions } = useGovernorData(nonce)
+  const active = manifests.data?.available ? manifests.data.manifests.find((m) => m.active) : undefined
+  const rules: RuleRow[] = (active && rulesOf(active.raw)) ?? BUILTIN_GOVERNOR_RULES.map((r) => ({ ...r }))
+  const rulesSource = active && rulesOf(active.raw) ? `manifest ${active.name} ${active.version}` : 'built-in rules (the backend did not send its manifest)'
+
+  return (
+    <main className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title">Governor</h1>
+        {info.data && (
+          <span className="muted" data-testid="governor-info">
+            {info.data.name} {info.data.version} · phase {info.data.phase} · enforcement {info.data.enforcement_enabled ? 'on' : 'off'}
+            {info.data.active_manifest && ` · ${info.data.active_manifest.name} (${info.data.active_manifest.rule_count} rules)`}
+          </span>
+        )}
+      </div>
+      <StaleNotice stale={info.data?.stale} />
+      {info.error && <ErrorNotice message={`Governor info could not be loaded: ${info.error}`} onRetry={info.reload} />}
+      <div className="grid-2">
+        <DecideForm onDecided={() => setNonce((n) => n + 1)} />
+        <section className="card" aria-label="Active rules" data-testid="governor-rules">
+          <h2>Active rules</h2>
+          <p className="muted">From {rulesSource}. First match wins.</p>
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Rule</th>
+                <th>When</th>
+                <th>Mode</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rules.map((r) => (
+                <tr key={r.rule}>
+                  <td className="mono">{r.rule}</td>
+                  <td className="mono">{r.when}</td>
+                  <td>{r.mode && <StateBadge state={r.mode} label={r.mode} />}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+      <section className="card" aria-label="Recent decisions">
+        <h2>Recent decisions</h2>
+        {decisions.error && <ErrorNotice message={decisions.error} onRetry={decisions.reload} />}
+        {decisions.data?.source === 'cache' && <p className="muted">This backend cannot list decisions; these are the ones the console has seen.</p>}
+        {decisions.data && decisions.data.items.length === 0 ? (
+          <EmptyState title="No decisions yet">
+            Each decision the governor makes (direct or rail, with the rule that matched) is listed here.
+          </EmptyState>
+        ) : (
+          <table className="data" data-testid="decisions-table" data-count={decisions.data?.items.length ?? 0}>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Decision</th>
+                <th>Mode</th>
+                <th>Job type</th>
+                <th>Rules</th>
+                <th>Trace</th>
+                <th>Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {decisions.data?.items.map((d) => {
+                const id = d.job_id ?? d.mission_id
+                return (
+                  <tr key={d.decision_id}>
+                    <td>{formatTime(d.timestamp)}</td>
+                    <td className="mono">{d.decision_id}</td>
+                    <td>
+                      <StateBadge state={d.mode} label={d.mode} />
+                      {d.shadow_mode && <span className="muted"> shadow</span>}
+                    </td>
+                    <td>{d.job_type}</td>
+                    <td className="mono">{d.matched_rules.join(', ')}</td>
+                    <td>{id ? <a className="mono" href={traceHref(id)}>{id}</a> : '–'}</td>
+                    <td>{d.reason}</td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  )
+}

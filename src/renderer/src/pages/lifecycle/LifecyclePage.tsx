@@ -1,0 +1,102 @@
+import { useMemo } from 'react'
+import { LIFECYCLE_ENTITY_TYPES } from '../../../../shared/neurorail/lifecycle'
+import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
+import { StateBadge } from '../../components/StateBadge'
+import { formatCount, formatTime } from '../../lib/format'
+import { traceHref } from '../../lib/router'
+import { useStore } from '../../store'
+import { StateDiagram } from './StateDiagram'
+import { useLifecycleData } from './useLifecycleData'
+
+/** Lifecycle monitor: live counts per state, the state machines with counts, active jobs, recent transitions. */
+export function LifecyclePage() {
+  const { stats, running } = useLifecycleData()
+  const counts = useStore((s) => s.lifecycleCounts)
+  const recent = useStore((s) => s.transitions)
+  const edgeCounts = useMemo(() => {
+    const m = new Map<string, Map<string, number>>()
+    for (const t of stats.data?.transitions ?? []) {
+      const per = m.get(t.entity_type) ?? new Map<string, number>()
+      per.set(`${t.from_state ?? ''}:${t.to_state}`, t.count)
+      m.set(t.entity_type, per)
+    }
+    return m
+  }, [stats.data])
+  const shown = counts ?? stats.data?.states ?? null
+
+  return (
+    <main className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title">Lifecycle</h1>
+        {stats.data?.source === 'cache' && <span className="badge tone-info">counted from the local cache</span>}
+      </div>
+      <StaleNotice stale={stats.data?.stale} />
+      {stats.error && <ErrorNotice message={`Counts could not be loaded: ${stats.error}`} onRetry={stats.reload} />}
+      {!shown && stats.loading && <Loading what="lifecycle counts" />}
+
+      {shown &&
+        LIFECYCLE_ENTITY_TYPES.map((type) => {
+          const per = shown[type] ?? {}
+          const total = Object.values(per).reduce((a, b) => a + b, 0)
+          return (
+            <section key={type} className="card" style={{ marginBottom: 16, overflowX: 'auto' }} aria-label={`${type} states`} data-testid={`lifecycle-${type}`}>
+              <h2>
+                {type}s · {formatCount(total)}
+              </h2>
+              <div className="row" style={{ marginBottom: 8 }}>
+                {(STATE_MACHINES[type].states as readonly string[]).map((s) => (
+                  <span key={s} className="row" data-testid={`count-${type}-${s}`} data-count={per[s] ?? 0}>
+                    <StateBadge state={s} /> <strong>{formatCount(per[s] ?? 0)}</strong>
+                  </span>
+                ))}
+              </div>
+              <StateDiagram type={type} counts={per} transitions={edgeCounts.get(type) ?? new Map()} />
+            </section>
+          )
+        })}
+
+      <div className="grid-2">
+        <section className="card" aria-label="Active jobs" data-testid="active-jobs">
+          <h2>Running jobs</h2>
+          {running.error && <p className="muted">{running.error}</p>}
+          {running.data && running.data.items.length === 0 && <p className="muted">No job is running. Jobs appear here while they execute.</p>}
+          <ul className="plain">
+            {running.data?.items.map((j) => (
+              <li key={j.entityId}>
+                <a className="mono" href={traceHref(j.entityId)}>
+                  {j.entityId}
+                </a>{' '}
+                <StateBadge state={j.state} /> <span className="muted">{String((j.record as { job_type?: string }).job_type ?? '')}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section className="card" aria-label="Recent transitions" data-testid="recent-transitions">
+          <h2>Recent transitions (live)</h2>
+          {recent.length === 0 ? (
+            <EmptyState title="Waiting for transitions">
+              Every state change of a mission, job or attempt appears here the moment the stream reports it.
+            </EmptyState>
+          ) : (
+            <ul className="plain">
+              {recent
+                .slice(-40)
+                .reverse()
+                .map((t) => (
+                  <li key={t.id}>
+                    <span className="muted">{formatTime(t.at)}</span>{' '}
+                    <a className="mono" href={traceHref(t.entityId)}>
+                      {t.entityId}
+                    </a>{' '}
+                    {t.from ? <StateBadge state={t.from} /> : <span className="muted">new</span>} → <StateBadge state={t.to} />
+                  </li>
+                ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </main>
+  )
+}

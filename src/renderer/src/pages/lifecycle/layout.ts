@@ -1,0 +1,38 @@
+import type { StateMachine } from '../../../../shared/neurorail/state-machines'
+
+/** Position of a state box in the diagram grid. */
+export interface StatePos {
+  state: string
+  col: number
+  row: number
+}
+
+/**
+ * Lays a state machine out left to right: column = shortest distance from the initial state,
+ * row = order of discovery within the column. Deterministic, so the diagram never jumps.
+ */
+export function layoutMachine(machine: StateMachine<string>): StatePos[] {
+  const depth = new Map<string, number>([[machine.initial, 0]])
+  const order: string[] = [machine.initial]
+  for (let i = 0; i < order.length; i++) {
+    const s = order[i]
+    for (const next of machine.transitions[s] ?? []) {
+      if (!depth.has(next)) {
+        depth.set(next, depth.get(s)! + 1)
+        order.push(next)
+      }
+    }
+  }
+  for (const s of machine.states) {
+    if (depth.has(s)) continue
+    depth.set(s, 0)
+    order.push(s)
+  }
+  const rows = new Map<number, number>()
+  return order.map((state) => {
+    const col = depth.get(state)!
+    const row = rows.get(col) ?? 0
+    rows.set(col, row + 1)
+    return { state, col, row }
+  })
+}

@@ -1,0 +1,162 @@
+import { Sparkline } from '../../components/Sparkline'
+import { StatCard } from '../../components/StatCard'
+import { StateBadge } from '../../components/StateBadge'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice, StaleNotice } from '../../components/Notices'
+import { activePending, activeStates } from '../../lib/lifecycleCounts'
+import { formatAge, formatCount, formatDuration, formatPercent, formatTime } from '../../lib/format'
+import { hrefFor, traceHref } from '../../lib/router'
+import { recentRate } from '../../lib/live/rate'
+import { useNow } from '../../lib/useNow'
+import { useStore } from '../../store'
+import { useOverviewData } from './useOverviewData'
+
+/** Overview: connection and data age, entity counts, live rate, error rate, p95, recent failures. */
+export function OverviewPage() {
+  const { stats, telemetry, failures } = useOverviewData()
+  const connection = useStore((s) => s.connection)
+  const env = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId))
+  const now = useNow(1000)
+  const states = stats.data?.states
+  const missions = activePending('mission', states?.mission)
+  const jobs = activePending('job', states?.job)
+  const attempts = activePending('attempt', states?.attempt)
+  const nothing = stats.data && missions.total + jobs.total + attempts.total === 0
+  const dataAge = connection?.lastDataAt ? now - Date.parse(connection.lastDataAt) : connection?.dataAgeMs
+
+  return (
+    <main className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title">Overview</h1>
+      </div>
+      <StaleNotice stale={stats.data?.stale} />
+      {stats.error && <ErrorNotice message={`Counts could not be loaded: ${stats.error}`} onRetry={stats.reload} />}
+
+      <div className="cards">
+        <section className="card" aria-label="Environment" data-testid="overview-connection">
+          <h2>Environment</h2>
+          <div className="row">
+            <strong>{env?.name ?? connection?.environmentId ?? '…'}</strong>
+            {env?.isProduction && <span className="badge prod">PROD</span>}
+          </div>
+          <div className="row" style={{ marginTop: 6 }}>
+            <StateBadge state={connection?.status ?? 'connecting'} />
+            <span className="muted">data {connection?.lastDataAt ? `${formatAge(dataAge)} old` : 'not received yet'}</span>
+          </div>
+          {connection?.message && <p className="muted">{connection.message}</p>}
+        </section>
+        <LiveRateCard />
+        <StatCard
+          title="Error rate (1 h)"
+          testId="overview-error-rate"
+          value={telemetry.data ? formatPercent(telemetry.data.error_rate_1h) : telemetry.error ? 'n/a' : '…'}
+          href={hrefFor('audit', [], { severity: 'error' })}
+          sub={telemetry.error ? 'This backend offers no telemetry snapshot.' : 'failed share of finished attempts'}
+        />
+        <StatCard
+          title="p95 latency (1 h)"
+          testId="overview-p95"
+          value={telemetry.data ? formatDuration(telemetry.data.p95_latency_1h_ms) : telemetry.error ? 'n/a' : '…'}
+          href={hrefFor('budget')}
+          sub={telemetry.data ? `average ${formatDuration(telemetry.data.avg_latency_1h_ms)}` : undefined}
+        />
+      </div>
+
+      {nothing ? (
+        <EmptyState title="No missions yet">
+          Counts of active and pending missions, jobs and attempts appear here as soon as an agent
+          reports work to this environment's backend.
+        </EmptyState>
+      ) : (
+        <div className="cards" data-testid="overview-counts">
+          <StatCard title="Active missions" testId="count-missions-active" value={stats.data ? missions.active : null}
+            href={hrefFor('traces', [], { kind: 'missions' })} sub={activeStates('mission').join(', ')} />
+          <StatCard title="Pending missions" testId="count-missions-pending" value={stats.data ? missions.pending : null}
+            href={hrefFor('traces', [], { kind: 'missions', state: 'pending' })} sub={`of ${formatCount(missions.total)} missions`} />
+          <StatCard title="Active jobs" testId="count-jobs-active" value={stats.data ? jobs.active : null}
+            href={hrefFor('traces', [], { kind: 'jobs' })} sub={activeStates('job').join(', ')} />
+          <StatCard title="Pending jobs" testId="count-jobs-pending" value={stats.data ? jobs.pending : null}
+            href={hrefFor('traces', [], { kind: 'jobs', state: 'pending' })} sub={`of ${formatCount(jobs.total)} jobs`} />
+          <StatCard title="Running attempts" testId="count-attempts-active" value={stats.data ? attempts.active : null}
+            href={hrefFor('lifecycle')} sub={`of ${formatCount(attempts.total)} attempts`} />
+          <StatCard title="Failed attempts" testId="count-attempts-failed" value={stats.data ? attempts.failed : null}
+            href={hrefFor('lifecycle')} sub="failed or timed out" />
+        </div>
+      )}
+
+      <div className="grid-2">
+        <section className="card" aria-label="Recent failures" data-testid="overview-failures">
+          <h2>Recent failures</h2>
+          {failures.error && <p className="muted">{failures.error}</p>}
+          {failures.data && failures.data.events.length === 0 && (
+            <p className="muted">No failures yet. Failed executions and entities entering a failure state will be listed here.</p>
+          )}
+          <ul className="plain">
+            {failures.data?.events.map((e) => {
+              const id = e.attempt_id ?? e.job_id ?? e.mission_id
+              return (
+                <li key={e.audit_id}>
+                  <span className="muted">{formatTime(e.timestamp)}</span>{' '}
+                  {id ? <a href={traceHref(id)}>{id}</a> : null} <span>{e.message}</span>
+                </li>
+              )
+            })}
+          </ul>
+          {failures.data && failures.data.events.length > 0 && (
+            <a href={hrefFor('audit', [], { severity: 'error' })}>All errors in the audit log</a>
+          )}
+        </section>
+        <ViolationsCard />
+      </div>
+    </main>
+  )
+}
+
+function LiveRateCard() {
+  const rate = useStore((s) => s.rate)
+  const total = useStore((s) => s.totalEvents)
+  const paused = useStore((s) => s.paused)
+  const now = useNow(1000)
+  const eps = recentRate(rate, now, 5)
+  return (
+    <section className="card stat" aria-label="Live events per second" data-testid="overview-eps">
+      <h2>Live events / s</h2>
+      <a className="value" href={hrefFor('audit')}>
+        {eps < 10 ? eps.toFixed(1) : formatCount(eps)}
+      </a>
+      <Sparkline values={rate.counts} label={`Events per second over the last ${rate.counts.length} seconds`} />
+      <div className="sub">
+        <span data-testid="overview-total-events">{formatCount(total)}</span> events this session
+        {paused && ' · paused'}
+      </div>
+    </section>
+  )
+}
+
+function ViolationsCard() {
+  const violations = useStore((s) => s.budget.violations)
+  const count = useStore((s) => s.budget.totals.violations)
+  const recent = violations.slice(-6).reverse()
+  return (
+    <section className="card" aria-label="Budget violations" data-testid="overview-violations">
+      <h2>
+        Budget violations <a href={hrefFor('budget')} data-testid="overview-violations-count">{formatCount(count)}</a>
+      </h2>
+      {recent.length === 0 ? (
+        <p className="muted">None seen since the console connected. Timeouts, exhausted retries and cost or token overruns will show here.</p>
+      ) : (
+        <ul className="plain">
+          {recent.map((v) => {
+            const id = v.attemptId ?? v.jobId ?? v.missionId
+            return (
+              <li key={v.id}>
+                <span className="muted">{formatTime(v.at)}</span> <strong>{v.kind}</strong>{' '}
+                {id && <a href={traceHref(id)}>{id}</a>} {v.message}
+              </li>
+            )
+          })}
+        </ul>
+      )}
+    </section>
+  )
+}

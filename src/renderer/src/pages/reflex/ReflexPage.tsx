@@ -1,0 +1,257 @@
+import { useState, type FormEvent } from 'react'
+import { isEntityId } from '../../../../shared/neurorail/ids'
+import { ActionButton } from '../../components/ActionButton'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice } from '../../components/Notices'
+import { StatCard } from '../../components/StatCard'
+import { StateBadge } from '../../components/StateBadge'
+import { api } from '../../lib/api'
+import { formatCount, formatPercent, formatTime } from '../../lib/format'
+import { useWriteGate } from '../../lib/permissions'
+import { traceHref } from '../../lib/router'
+import { useNow } from '../../lib/useNow'
+import { useStore } from '../../store'
+import { mergeCircuits, mergeHeld } from './merge'
+import { useReflexData } from './useReflexData'
+
+function countdown(until: number | null, now: number): string {
+  if (until === null) return '–'
+  const s = Math.ceil((until - now) / 1000)
+  return s <= 0 ? 'due now' : s < 120 ? `${s} s` : `${Math.ceil(s / 60)} min`
+}
+
+/** Reflex monitor: circuit cards, triggers, reflex actions, held jobs with cooldowns, operator actions. */
+export function ReflexPage() {
+  const { circuits, actions } = useReflexData()
+  const live = useStore((s) => s.reflex)
+  const now = useNow(1000)
+  const resetGate = useWriteGate('write:reflex')
+  const jobGate = useWriteGate('execute:reflex')
+  const backend = circuits.data
+  const cards = mergeCircuits(backend?.available ? backend.circuits : [], live.circuits)
+  const held = mergeHeld(backend?.available ? backend.jobs : [], live.held)
+  const backendActions = actions.data?.available ? actions.data.actions : []
+  const liveActions = live.actions.slice().reverse()
+  const unavailable = backend && !backend.available ? backend.message : null
+
+  return (
+    <main className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title">Reflex</h1>
+      </div>
+      {unavailable && (
+        <p className="notice tone-info" role="status">
+          {unavailable} The cards below fill from the live reflex stream instead.
+        </p>
+      )}
+      {circuits.error && <ErrorNotice message={`Circuits could not be loaded: ${circuits.error}`} onRetry={circuits.reload} />}
+
+      <div className="cards">
+        <StatCard title="Circuits" testId="reflex-circuits" value={cards.length} sub={`${cards.filter((c) => c.state === 'open').length} open`} />
+        <StatCard title="Trigger activations" testId="reflex-triggers" value={(backend?.triggers ?? []).reduce((a, t) => a + t.activationCount, 0) + live.totals.triggers} sub="backend total + live" />
+        <StatCard title="Reflex actions" testId="reflex-actions" value={Math.max(backendActions.length, live.totals.actions)} sub={`${live.totals.failedActions} failed (live)`} />
+        <StatCard title="Held jobs" testId="reflex-held" value={held.length} sub="suspended or throttled" />
+      </div>
+
+      <h2>Circuit breakers</h2>
+      {cards.length === 0 ? (
+        <EmptyState title="No circuit breakers yet">
+          Each circuit breaker appears here with its state (closed, open, half-open), its failure and
+          success counts and, when open, the time until it may try again.
+        </EmptyState>
+      ) : (
+        <div className="cards" data-testid="circuit-cards">
+          {cards.map((c) => (
+            <section key={c.circuitId} className="card" aria-label={`Circuit ${c.circuitId}`} data-testid={`circuit-${c.circuitId}`}>
+              <h3 className="mono" style={{ textTransform: 'none' }}>
+                {c.circuitId}
+              </h3>
+              <StateBadge state={c.state} />
+              <dl className="kv">
+                <dt>failures</dt>
+                <dd data-testid="circuit-failures">{formatCount(c.failureCount)}</dd>
+                <dt>successes</dt>
+                <dd>{formatCount(c.successCount)}</dd>
+                {c.openCount !== null && (
+                  <>
+                    <dt>opened</dt>
+                    <dd>{formatCount(c.openCount)}×</dd>
+                  </>
+                )}
+                {c.state === 'open' && (
+                  <>
+                    <dt>half-open in</dt>
+                    <dd data-testid="circuit-countdown">{countdown(c.halfOpenAt, now)}</dd>
+                  </>
+                )}
+              </dl>
+              {c.state !== 'closed' && (
+                <ActionButton
+                  label="Reset"
+                  confirmTitle={`Reset circuit ${c.circuitId}?`}
+                  confirmBody="The circuit closes at once and its failure count is cleared; calls go through again."
+                  gate={resetGate}
+                  run={() => api().resetCircuit({ circuitId: c.circuitId })}
+                  onDone={circuits.reload}
+                />
+              )}
+            </section>
+          ))}
+        </div>
+      )}
+
+      <div className="grid-2">
+        <section className="card" aria-label="Trigger activations">
+          <h2>Trigger activations</h2>
+          {(backend?.triggers.length ?? 0) === 0 && live.triggers.length === 0 ? (
+            <p className="muted">No trigger has fired. When an error rate or the number of budget violations crosses a trigger's threshold, it is listed here.</p>
+          ) : (
+            <table className="data">
+              <thead>
+                <tr>
+                  <th>Trigger</th>
+                  <th>Error rate</th>
+                  <th>Activations</th>
+                  <th>Last</th>
+                </tr>
+              </thead>
+              <tbody>
+                {backend?.triggers.map((t) => (
+                  <tr key={t.triggerId}>
+                    <td className="mono">{t.triggerId}</td>
+                    <td>{formatPercent(t.errorRate)}</td>
+                    <td className="num">{formatCount(t.activationCount)}</td>
+                    <td>{formatTime(t.lastActivationAt)}</td>
+                  </tr>
+                ))}
+                {live.triggers
+                  .slice(-20)
+                  .reverse()
+                  .map((t) => (
+                    <tr key={t.id}>
+                      <td className="mono">{t.triggerId}</td>
+                      <td>{formatPercent(t.errorRate)}</td>
+                      <td>{t.reason ?? 'live'}</td>
+                      <td>{formatTime(t.at)}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        <section className="card" aria-label="Held jobs">
+          <h2>Suspended and throttled jobs</h2>
+          <SuspendForm gate={jobGate} onDone={circuits.reload} />
+          {held.length === 0 ? (
+            <p className="muted">No job is held. Jobs a reflex suspends (60 s) or throttles (30 s) appear here with their cooldown.</p>
+          ) : (
+            <table className="data" data-testid="held-jobs">
+              <thead>
+                <tr>
+                  <th>Job</th>
+                  <th>State</th>
+                  <th>Cooldown</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {held.map((h) => (
+                  <tr key={h.jobId}>
+                    <td>
+                      <a className="mono" href={traceHref(h.jobId)}>
+                        {h.jobId}
+                      </a>
+                    </td>
+                    <td>
+                      <StateBadge state={h.state} />
+                    </td>
+                    <td>{countdown(h.cooldownUntil, now)}</td>
+                    <td>
+                      <ActionButton
+                        label="Resume"
+                        confirmTitle={`Resume job ${h.jobId}?`}
+                        confirmBody="The job may start attempts again before its cooldown ends."
+                        gate={jobGate}
+                        run={() => api().resumeJob({ jobId: h.jobId })}
+                        onDone={circuits.reload}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+
+      <section className="card" aria-label="Reflex actions">
+        <h2>Reflex actions</h2>
+        {backendActions.length === 0 && liveActions.length === 0 ? (
+          <p className="muted">No reflex action has run. Suspend, throttle, alert and cancel actions are listed here as they happen.</p>
+        ) : (
+          <table className="data" data-testid="reflex-action-list">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Action</th>
+                <th>Job</th>
+                <th>Result</th>
+                <th>Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {liveActions.slice(0, 50).map((a) => (
+                <tr key={a.id}>
+                  <td>{formatTime(a.at)}</td>
+                  <td>{a.actionType}</td>
+                  <td>{a.jobId ? <a href={traceHref(a.jobId)}>{a.jobId}</a> : '–'}</td>
+                  <td>
+                    <StateBadge state={a.success ? 'succeeded' : 'failed'} label={a.success ? 'done' : 'failed'} />
+                  </td>
+                  <td>{a.reason ?? ''}</td>
+                </tr>
+              ))}
+              {backendActions.slice(0, 50).map((a) => (
+                <tr key={a.actionId}>
+                  <td>{formatTime(a.at)}</td>
+                  <td>{a.actionType}</td>
+                  <td>{a.jobId ? <a href={traceHref(a.jobId)}>{a.jobId}</a> : '–'}</td>
+                  <td>
+                    <StateBadge state={a.success ? 'succeeded' : 'failed'} label={a.success ? 'done' : 'failed'} />
+                  </td>
+                  <td>{a.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  )
+}
+
+function SuspendForm({ gate, onDone }: { gate: ReturnType<typeof useWriteGate>; onDone: () => void }) {
+  const [jobId, setJobId] = useState('')
+  const valid = isEntityId(jobId.trim(), 'job')
+  return (
+    <form className="row" style={{ marginBottom: 8 }} onSubmit={(e: FormEvent) => e.preventDefault()} aria-label="Suspend a job">
+      <label htmlFor="suspend-job" className="visually-hidden">
+        Job id to suspend
+      </label>
+      <input id="suspend-job" className="mono" placeholder="j_… to suspend" value={jobId} onChange={(e) => setJobId(e.target.value)} />
+      <ActionButton
+        label="Suspend"
+        confirmTitle={`Suspend job ${jobId.trim()}?`}
+        confirmBody="Its next attempts are refused until it is resumed or its cooldown ends."
+        gate={valid ? gate : { allowed: false, reason: 'Enter a job id (j_ and 12 hex characters).' }}
+        run={() => api().suspendJob({ jobId: jobId.trim(), reason: 'suspended by an operator in ControlDeck' })}
+        onDone={() => {
+          setJobId('')
+          onDone()
+        }}
+        danger
+      />
+    </form>
+  )
+}

@@ -1,0 +1,134 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
+import { formatCount } from '../../lib/format'
+import { recordTraceOpen } from '../../lib/perfProbe'
+import { traceHref } from '../../lib/router'
+import { countNodes, treeToJson } from '../../lib/traceTree'
+import { DetailsPanel } from './DetailsPanel'
+import { TreeWaterfall } from './TreeWaterfall'
+import { useTraceTree } from './useTraceTree'
+
+const CHAIN_LEVELS = [
+  ['mission', 'mission_id'],
+  ['plan', 'plan_id'],
+  ['job', 'job_id'],
+  ['attempt', 'attempt_id'],
+  ['resource', 'resource_uuid']
+] as const
+
+/** One entity's trace: chain breadcrumb, tree + waterfall, details of the selected node, export. */
+export function TraceView({ entityId }: { entityId: string }) {
+  const { trace, root, expanded, loaded, toggle, setAllExpanded, loadMore, pageError } = useTraceTree(entityId)
+  const [selected, setSelected] = useState<{ for: string; id: string } | null>(null)
+  const selectedId = selected?.for === entityId ? selected.id : entityId
+  // TraceView is keyed by id, so its first render is when this trace was asked for.
+  const [openedAt] = useState(() => performance.now())
+  const recorded = useRef(false)
+
+  const onRendered = useCallback(
+    (rows: number) => {
+      if (!recorded.current && rows > 0) {
+        recorded.current = true
+        recordTraceOpen(entityId, openedAt, rows)
+      }
+    },
+    [entityId, openedAt]
+  )
+
+  useEffect(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid="trace-tree"]')
+    el?.focus({ preventScroll: true })
+  }, [root])
+
+  function exportJson() {
+    if (!trace.data) return
+    const payload = {
+      exportedAt: new Date().toISOString(),
+      entityId: trace.data.entityId,
+      entityType: trace.data.entityType,
+      chain: trace.data.chain,
+      tree: root ? treeToJson(root, loaded) : null,
+      stale: trace.data.stale
+    }
+    const url = URL.createObjectURL(new Blob([JSON.stringify(payload, null, 2)], { type: 'application/json' }))
+    const a = document.createElement('a')
+    a.href = url
+    a.download = `trace-${trace.data.entityId}.json`
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  }
+
+  if (trace.loading && !trace.data) return <Loading what={`the trace of ${entityId}`} />
+  if (trace.error && !trace.data)
+    return <ErrorNotice message={`The trace of ${entityId} could not be loaded: ${trace.error}`} onRetry={trace.reload} />
+  if (!trace.data) return null
+  const chain = trace.data.chain as Record<string, Record<string, unknown> | null>
+
+  return (
+    <>
+      <StaleNotice stale={trace.data.stale} />
+      <nav className="chain" aria-label="Trace chain" data-testid="trace-chain">
+        {CHAIN_LEVELS.map(([level, key], i) => {
+          const rec = chain[level]
+          const id = rec ? (rec[key] as string | undefined) : undefined
+          if (!id) return null
+          return (
+            <span key={level} className="row">
+              {i > 0 && <span aria-hidden="true">→</span>}
+              <span className="muted">{level}</span>
+              <a className="mono" href={traceHref(id)} aria-current={id === entityId ? 'page' : undefined}>
+                {id}
+              </a>
+            </span>
+          )
+        })}
+      </nav>
+      {pageError && <ErrorNotice message={`More children could not be loaded: ${pageError}`} />}
+      {!root ? (
+        <EmptyState title="No tree for this entity">
+          The backend returned the chain above but cannot list children of {entityId}. On a backend
+          without list endpoints only entities the console has already seen appear here.
+        </EmptyState>
+      ) : (
+        <div className="trace-layout">
+          <div>
+            <div className="row" style={{ marginBottom: 8 }}>
+              <span className="muted" data-testid="trace-count">
+                {formatCount(countNodes(root, loaded))} entities loaded
+              </span>
+              <span className="spacer" style={{ flex: 1 }} />
+              <button type="button" onClick={() => setAllExpanded(true)}>
+                Expand all
+              </button>
+              <button type="button" onClick={() => setAllExpanded(false)}>
+                Collapse all
+              </button>
+              <button type="button" onClick={exportJson} data-testid="trace-export">
+                Export JSON
+              </button>
+            </div>
+            <TreeWaterfall
+              root={root}
+              expanded={expanded}
+              loaded={loaded}
+              selectedId={selectedId}
+              onSelect={(id) => setSelected({ for: entityId, id })}
+              onToggle={toggle}
+              onLoadMore={loadMore}
+              onRendered={onRendered}
+            />
+            <p className="muted" style={{ fontSize: 12 }}>
+              Bars show each entity's states over time (from its transitions), coloured by state;
+              a job's return to running after a failure is a retry. Arrow keys move, Right/Left
+              expand and collapse, Enter selects.
+            </p>
+          </div>
+          <DetailsPanel entityId={selectedId} />
+        </div>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,76 @@
+import { useCallback, useMemo, useRef, useState } from 'react'
+import type { TraceResult } from '../../../../shared/console/domains/data'
+import { api, errorMessage } from '../../lib/api'
+import { expandableIds, type LoadedChildren, type TraceNode } from '../../lib/traceTree'
+import { useAsync, useDataEpoch } from '../../lib/useAsync'
+
+/** Page size when paging children of a node (the contract's maximum). */
+export const CHILD_PAGE = 1000
+
+/**
+ * The trace of one entity: getTrace, then the tree's expansion state and further child pages
+ * (getChildren), loaded on demand as the "more" row scrolls into view.
+ */
+export function useTraceTree(entityId: string) {
+  const epoch = useDataEpoch()
+  const trace = useAsync<TraceResult>(() => api().getTrace({ entityId }), `trace:${entityId}:${epoch}`)
+  const root = trace.data?.root ?? null
+  const [expandedState, setExpandedState] = useState<{ root: TraceNode | null; ids: Set<string> } | null>(null)
+  const [loaded, setLoaded] = useState<{ root: TraceNode | null; map: Map<string, LoadedChildren> }>({ root: null, map: new Map() })
+  const [pageError, setPageError] = useState<string | null>(null)
+  const inFlight = useRef(new Set<string>())
+
+  // Everything in the first answer starts expanded; the state resets when a new tree arrives.
+  const defaultExpanded = useMemo(() => new Set(expandableIds(root)), [root])
+  const expanded = expandedState && expandedState.root === root ? expandedState.ids : defaultExpanded
+  const loadedMap = useMemo(() => (loaded.root === root ? loaded.map : new Map<string, LoadedChildren>()), [loaded, root])
+
+  const toggle = useCallback(
+    (id: string, open?: boolean) => {
+      const next = new Set(expanded)
+      const want = open ?? !next.has(id)
+      if (want) next.add(id)
+      else next.delete(id)
+      setExpandedState({ root, ids: next })
+    },
+    [expanded, root]
+  )
+
+  const setAllExpanded = useCallback(
+    (open: boolean) => setExpandedState({ root, ids: open ? new Set(defaultExpanded) : new Set(root ? [root.entityId] : []) }),
+    [defaultExpanded, root]
+  )
+
+  const loadMore = useCallback(
+    (parent: TraceNode) => {
+      const current = loadedMap.get(parent.entityId) ?? {
+        items: parent.children,
+        nextCursor: parent.nextCursor,
+        total: parent.childCount
+      }
+      if (current.nextCursor === null || inFlight.current.has(parent.entityId)) return
+      inFlight.current.add(parent.entityId)
+      api()
+        .getChildren({ entityType: parent.entityType, entityId: parent.entityId, cursor: current.nextCursor, limit: CHILD_PAGE })
+        .then(
+          (page) => {
+            setLoaded((prev) => {
+              const map = new Map(prev.root === root ? prev.map : [])
+              const before = map.get(parent.entityId) ?? current
+              map.set(parent.entityId, {
+                items: before.items.concat(page.items),
+                nextCursor: page.nextCursor,
+                total: before.total
+              })
+              return { root, map }
+            })
+          },
+          (e: unknown) => setPageError(errorMessage(e))
+        )
+        .finally(() => inFlight.current.delete(parent.entityId))
+    },
+    [loadedMap, root]
+  )
+
+  return { trace, root, expanded, loaded: loadedMap, toggle, setAllExpanded, loadMore, pageError }
+}
