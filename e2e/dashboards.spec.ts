@@ -113,7 +113,8 @@ test.describe('dashboards on the seeded engine', () => {
     await page.getByTestId('trace-lookup').fill(a.attempt_id)
     await page.getByRole('button', { name: 'Open trace' }).click()
     const chain = page.getByTestId('trace-chain')
-    await expect(chain.getByRole('link')).toHaveText([job.mission_id, expect.stringMatching(/^p_/), job.job_id, a.attempt_id])
+    const plan = seed.plans[seed.missions.findIndex((m) => m.mission_id === job.mission_id)]
+    await expect(chain.getByRole('link')).toHaveText([job.mission_id, plan, job.job_id, a.attempt_id])
     await expect(page.getByTestId('trace-details')).toContainText('failed (timeout)')
   })
 

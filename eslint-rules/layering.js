@@ -47,7 +47,13 @@ export const MATRIX = {
     packages: '*',
     outside: true
   },
-  preload: { layers: ['shared', 'preload'], electron: true, node: false, packages: ['zod'], outside: false },
+  preload: {
+    layers: ['shared', 'preload'],
+    electron: true,
+    node: false,
+    packages: ['zod'],
+    outside: false
+  },
   renderer: {
     layers: ['shared', 'renderer'],
     electron: false,
@@ -148,7 +154,9 @@ export function violation(layer, target, isTest) {
       if (isTest && TEST_PACKAGES.includes(target.name)) return null
       if (target.name === 'electron') return rules.electron ? null : "'electron'"
       const ok =
-        rules.packages === '*' ? !UI_PACKAGES.includes(target.name) : rules.packages.includes(target.name)
+        rules.packages === '*'
+          ? !UI_PACKAGES.includes(target.name)
+          : rules.packages.includes(target.name)
       return ok ? null : `the npm package '${target.name}'`
     }
   }
@@ -168,7 +176,9 @@ function allowedSummary(layer) {
 const layeringRule = {
   meta: {
     type: 'problem',
-    docs: { description: 'Enforce the one-way import direction between src layers (docs/conventions.md)' },
+    docs: {
+      description: 'Enforce the one-way import direction between src layers (docs/conventions.md)'
+    },
     schema: [],
     messages: {
       forbidden: "{{from}} may not import {{what}} ('{{spec}}'). Allowed: {{allowed}}."

@@ -12,7 +12,12 @@ import { findElectronBinary, hasDisplay } from './electron-binary.mjs'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 process.chdir(root)
 
-const OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/node/controldeck.js']
+const OUTPUTS = [
+  'out/main/index.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+  'out/node/controldeck.js'
+]
 const INPUTS = ['src', 'electron.vite.config.ts', 'package.json', 'scripts/build-node.mjs']
 
 /** Newest modification time under `entry` (a file or a folder, walked recursively). */
@@ -21,7 +26,9 @@ function newestMtime(entry) {
   const info = statSync(entry)
   if (!info.isDirectory()) return info.mtimeMs
   let newest = 0
-  for (const name of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)))
+  for (const name of readdirSync(entry)) {
+    newest = Math.max(newest, newestMtime(path.join(entry, name)))
+  }
   return newest
 }
 
@@ -41,7 +48,8 @@ function run(command, args) {
 
 if (needsBuild()) {
   console.log('controldeck: building (out/ is missing or older than the sources)…')
-  run(process.execPath, [path.join('node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])
+  const electronVite = path.join('node_modules', 'electron-vite', 'bin', 'electron-vite.js')
+  run(process.execPath, [electronVite, 'build'])
   run(process.execPath, ['scripts/build-node.mjs'])
 }
 

@@ -80,8 +80,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   tokens.add(adminToken, 'admin', 'admin')
   for (const t of options.tokens ?? []) tokens.add(t.token, t.role, t.name)
 
-  const log: (entry: LogEntry) => void =
-    options.logger ?? (options.quiet ? () => {} : (entry) => process.stdout.write(JSON.stringify(entry) + '\n'))
+  const sink: ((entry: LogEntry) => void) | null =
+    options.logger ?? (options.quiet ? null : (entry) => process.stdout.write(JSON.stringify(entry) + '\n'))
+  const log = (entry: LogEntry): void => sink?.(entry)
   const router = new Router()
   registerAllRoutes(router, services)
   const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit
@@ -89,7 +90,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     router,
     tokens,
     rateLimiter: rateLimit ? new RateLimiter(rateLimit) : null,
-    log,
+    log: sink,
     committed: () => store.committed(),
     hooks: {
       onRequest: (route, _method, status, ms) => services.httpMetrics.record(route, status, ms),

@@ -29,7 +29,7 @@ describe('budgets over HTTP', () => {
       job_id: ok.body.job_id,
       source: 'metadata',
       budget: { timeout_ms: 1234, max_retries: 3, max_parallel_attempts: 5, max_global_parallel: 100, grace_period_ms: 5000 },
-      usage: { llm_tokens: 0, cost_credits: 0, running_attempts: 0, retries_used: 0 },
+      usage: { llm_tokens: 0, cost_credits: 0, attempts: 0, running_attempts: 0, retries: 0 },
       violations: []
     })
     expect((await t.api('GET', '/budget/jobs/j_000000000000')).status).toBe(404)
@@ -114,6 +114,7 @@ describe('budgets over HTTP', () => {
     expect(await l.state('job', jobId)).toBe('failed_mechanical')
     const view = (await t.api('GET', `/budget/jobs/${jobId}`)).body
     expect(view.retries_used).toBe(1)
+    expect(view.usage).toMatchObject({ retries: 1, attempts: 0, fractions: { retries: 1 } })
     expect(view.violations.map((v: { code: string }) => v.code)).toEqual(['NR-E101'])
     const events = await replayUntil(t, ['enforcement'], (e) => e.event_type === 'retry_attempted' && e.data.success === false, 'refused retry')
     const retries = events.filter((e) => e.event_type === 'retry_attempted').map((e) => e.data)

@@ -24,7 +24,8 @@ export interface ServerDeps {
   router: Router
   tokens: TokenRegistry
   rateLimiter: RateLimiter | null
-  log: (entry: LogEntry) => void
+  /** Structured log sink; null when logging is off (then no entry is even built). */
+  log: ((entry: LogEntry) => void) | null
   hooks?: ServerHooks
   /** Resolves once the request's writes are committed; the response waits for it. */
   committed?: () => Promise<void>
@@ -73,7 +74,7 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     res.on('finish', () => {
       const durationMs = performance.now() - started
       deps.hooks?.onRequest?.(routeName, req.method ?? 'GET', res.statusCode, durationMs)
-      deps.log({
+      deps.log?.({
         time: new Date().toISOString(),
         level: res.statusCode >= 500 ? 'error' : 'info',
         msg: 'request',
@@ -214,7 +215,7 @@ function sendError(res: ServerResponse, err: unknown, deps: ServerDeps, requestI
     send(res, err.status, { detail: err.detail }, headers)
     return
   }
-  deps.log({
+  deps.log?.({
     time: new Date().toISOString(),
     level: 'error',
     msg: 'unhandled error',

@@ -40,6 +40,12 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
     })
     c.req.socket.setNoDelay(true)
     c.req.socket.setTimeout(0)
+    if (lastId !== null) {
+      // Say so when the log no longer reaches back to the client's id (pruned or cleared), rather
+      // than pretend the resume is complete.
+      const oldest = events.oldestId()
+      if (oldest !== null && oldest > lastId + 1) c.res.write(`: gap: events ${lastId + 1}..${oldest - 1} are no longer in the log\n\n`)
+    }
     hub.subscribe(c.res, filter, lastId)
     return HANDLED
   })

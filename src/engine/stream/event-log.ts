@@ -81,6 +81,12 @@ export class EventLog {
     return this.readAfterStmt.all(afterId, limit) as LoggedEvent[]
   }
 
+  /** Lowest id still in the log (null when it is empty). */
+  oldestId(): number | null {
+    const row = this.store.prepare('SELECT MIN(id) AS m FROM stream_events').get() as { m: number | null }
+    return row.m
+  }
+
   /** Event count per channel currently in the log (reported as `buffer_sizes`). */
   sizes(): Record<string, number> {
     const out: Record<string, number> = {}

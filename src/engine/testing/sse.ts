@@ -57,10 +57,14 @@ export class SseReader {
       const frame: SseFrame = { id: null, event: null, data: '' }
       let isFrame = false
       for (const line of block.split('\n')) {
-        if (line.startsWith(':')) this.comments.push(line.slice(1).trim())
-        else if (line.startsWith('id: ')) ((frame.id = line.slice(4)), (isFrame = true))
-        else if (line.startsWith('event: ')) ((frame.event = line.slice(7)), (isFrame = true))
-        else if (line.startsWith('data: ')) ((frame.data += line.slice(6)), (isFrame = true))
+        if (line.startsWith(':')) {
+          this.comments.push(line.slice(1).trim())
+          continue
+        }
+        isFrame = true
+        if (line.startsWith('id: ')) frame.id = line.slice(4)
+        else if (line.startsWith('event: ')) frame.event = line.slice(7)
+        else if (line.startsWith('data: ')) frame.data += line.slice(6)
       }
       if (isFrame) this.frames.push(frame)
     }

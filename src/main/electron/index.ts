@@ -3,7 +3,11 @@
 import { app, BrowserWindow } from 'electron'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createConsoleService, type ConsoleService, type ServiceLog } from '../services/console-service'
+import {
+  createConsoleService,
+  type ConsoleService,
+  type ServiceLog
+} from '../services/console-service'
 import { APP_VERSION, defaultDataDir } from '../services/context'
 import { startEngineHost, type EngineHost } from '../services/engine-host'
 import { registerConsoleIpc } from './ipc'
@@ -27,7 +31,9 @@ const location: AppLocation = devUrl
   ? { kind: 'dev', origin: new URL(devUrl).origin }
   : {
       kind: 'file',
-      indexUrl: pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href
+      indexUrl: pathToFileURL(
+        fileURLToPath(new URL('../renderer/index.html', import.meta.url))
+      ).href
     }
 
 let service: ConsoleService | null = null
@@ -53,13 +59,22 @@ async function startServices(): Promise<ConsoleService> {
   } catch (error) {
     // Most often better-sqlite3 built for Node instead of Electron (`npm run rebuild:electron`).
     // The console still works against remote environments.
-    log('the embedded engine did not start; continuing without it', error)
+    const abi = error instanceof Error && error.message.includes('NODE_MODULE_VERSION')
+    log(
+      abi
+        ? 'the embedded engine did not start: better-sqlite3 is built for Node, not Electron ' +
+            '(run `npm run rebuild:electron`); continuing without it'
+        : 'the embedded engine did not start; continuing without it',
+      error
+    )
   }
   const started = createConsoleService({
     dataDir,
     transport: 'electron',
     appVersion: APP_VERSION,
-    localEngine: engine ? { url: engine.url, adminToken: engine.adminToken, addToken: engine.addToken } : null,
+    localEngine: engine
+      ? { url: engine.url, adminToken: engine.adminToken, addToken: engine.addToken }
+      : null,
     launchDeepLink: pendingDeepLink ?? undefined,
     log
   })
@@ -79,7 +94,9 @@ async function main(): Promise<void> {
   // test run must not do that unless asked to.
   if (app.isPackaged || process.env.CONTROLDECK_REGISTER_PROTOCOL === '1') {
     if (process.defaultApp && process.argv[1]) {
-      app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [path.resolve(process.argv[1])])
+      app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [
+        path.resolve(process.argv[1])
+      ])
     } else {
       app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME)
     }

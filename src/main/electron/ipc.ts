@@ -35,7 +35,11 @@ export function registerConsoleIpc(
         log(`refused ${name}: ${refusal}`)
         return {
           ok: false,
-          error: { code: 'forbidden_sender', message: 'This window may not use ControlDeck.', retriable: false }
+          error: {
+            code: 'forbidden_sender',
+            message: 'This window may not use ControlDeck.',
+            retriable: false
+          }
         }
       }
       try {

@@ -19,7 +19,9 @@ export function isAppUrl(url: string, location: AppLocation): boolean {
   }
   if (location.kind === 'dev') return parsed.origin === location.origin
   const index = new URL(location.indexUrl)
-  return parsed.protocol === 'file:' && parsed.pathname === index.pathname && parsed.host === index.host
+  return (
+    parsed.protocol === 'file:' && parsed.pathname === index.pathname && parsed.host === index.host
+  )
 }
 
 /** Only https links leave the app, and only to the operator's browser (never inside a window). */

@@ -30,8 +30,10 @@ export interface JobBudgetView extends JobBudget {
   usage: {
     llm_tokens: number
     cost_credits: number
+    /** Attempts created for the job. */
+    attempts: number
     running_attempts: number
-    retries_used: number
+    retries: number
     /** Fractions of each limit used (null when the limit is unset). */
     fractions: { llm_tokens: number | null; cost_credits: number | null; retries: number | null }
   }
@@ -265,8 +267,9 @@ export class BudgetService {
       ...b,
       usage: {
         ...used,
+        attempts: (this.rt.s.store.prepare('SELECT COUNT(*) AS n FROM attempts WHERE job_id = ?').get(jobId) as { n: number }).n,
         running_attempts: runningAttemptsOfJob(this.rt.s.store, jobId).length,
-        retries_used: b.retries_used,
+        retries: b.retries_used,
         fractions: {
           llm_tokens: frac(used.llm_tokens, b.budget.max_llm_tokens),
           cost_credits: frac(used.cost_credits, b.budget.max_cost_credits),

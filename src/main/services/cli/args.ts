@@ -69,7 +69,11 @@ export class CliError extends Error {
 
 const GLOBAL_OPTIONS: Readonly<Record<string, CommandOption>> = {
   json: { type: 'boolean', description: 'print JSON instead of text' },
-  url: { type: 'string', valueName: 'URL', description: 'use this backend instead of the saved environments' },
+  url: {
+    type: 'string',
+    valueName: 'URL',
+    description: 'use this backend instead of the saved environments'
+  },
   token: { type: 'string', valueName: 'TOKEN', description: 'bearer token for --url' },
   'data-dir': {
     type: 'string',
@@ -219,7 +223,8 @@ export async function runCli(
       options: values,
       io,
       print(value, human) {
-        io.out(global.json || !human ? JSON.stringify(value, null, global.json ? 0 : 2) : human(value))
+        const asJson = global.json || !human
+        io.out(asJson ? JSON.stringify(value, null, global.json ? 0 : 2) : human(value))
       }
     }
     return (await command.run(context)) ?? EXIT.ok

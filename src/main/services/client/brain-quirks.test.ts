@@ -128,6 +128,23 @@ describe('BackendClient against a BRAiN-like backend with its quirks', () => {
   })
 })
 
+describe('trace on a BRAiN whose 500 does not say 404', () => {
+  it('checks the entity itself: unknown → not_found, known → the server error', async () => {
+    const brain = await startFakeBrain({ staticToken: 't', opaqueTrace500: true })
+    try {
+      const client = new BackendClient(brain.url, new StaticTokenAuth('t'))
+      const unknown = await failure(client.getTrace('mission', 'm_0123456789ab'))
+      expect(unknown).toMatchObject({ code: 'not_found', message: 'Mission m_0123456789ab not found' })
+      const mission = await client.createMission()
+      const known = await failure(client.getTrace('mission', mission.mission_id))
+      expect(known.code).toBe('server_error')
+      expect(known.message).toContain('Error 111 connecting to redis:6379')
+    } finally {
+      await brain.close()
+    }
+  })
+})
+
 describe('BRAiN login', () => {
   it('logs in, refreshes before expiry, and keeps the new refresh token', async () => {
     const brain = await startFakeBrain({ expiresIn: 1.2 })

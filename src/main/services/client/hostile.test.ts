@@ -40,6 +40,9 @@ describe('BackendClient against hostile payloads', () => {
         res.end('[{"audit_id": "aud_1", "timestamp": ')
       } else if (path.endsWith('/audit/mission/m_000000000003')) {
         res.end(JSON.stringify([audit({ severity: 'apocalyptic' })]))
+      } else if (path.includes('/execution/status/')) {
+        // Never answers: the client's timeout must end the call.
+        return
       } else if (path.endsWith('/governor/info')) {
         res.statusCode = 500
         res.end(JSON.stringify({ detail: `<img src=x onerror=alert(1)>\u0007${'z'.repeat(100_000)}` }))
@@ -78,6 +81,13 @@ describe('BackendClient against hostile payloads', () => {
     expect(message.length).toBeLessThan(400)
     expect([...message].some((c) => c.charCodeAt(0) < 0x20)).toBe(false)
     expect(message).toContain('<img src=x onerror=alert(1)>')
+  })
+
+  it('gives up on a backend that never answers, with a timeout sentence', async () => {
+    const slow = new BackendClient(client.baseUrl, null, { retries: 0, timeoutMs: 200 })
+    const error = await slow.getExecutionStatus('a_0123456789ab').catch((e: unknown) => e)
+    expect(isBackendError(error) && error.code).toBe('timeout')
+    expect((error as Error).message).toMatch(/^The backend at http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.2 s$/)
   })
 
   it('refuses a body over the size limit instead of buffering it', async () => {

@@ -33,6 +33,9 @@ export interface RequestSpec {
   text?: boolean
 }
 
+/** How long after an unreachable answer reads go without retries. */
+const UNREACHABLE_MEMORY_MS = 5_000
+
 const DEFAULTS: Required<HttpOptions> = {
   timeoutMs: 10_000,
   retries: 2,
@@ -46,6 +49,8 @@ const DEFAULTS: Required<HttpOptions> = {
  */
 export class HttpTransport {
   private readonly options: Required<HttpOptions>
+  /** When a request last found the backend unreachable (epoch ms; 0 = not recently). */
+  private unreachableAt = 0
 
   constructor(
     readonly baseUrl: string,
@@ -82,14 +87,20 @@ export class HttpTransport {
 
   /** Sends with retries; returns the parsed JSON body (or text when `spec.text`) of a 2xx answer. */
   async send(spec: RequestSpec): Promise<unknown> {
-    const attempts = (spec.idempotent ?? spec.method === 'GET') ? this.options.retries + 1 : 1
+    // Retries ride out a blip; against a backend that was just found unreachable they only make
+    // every read wait before the cache answers, so they are skipped for a while.
+    const recentlyDown = Date.now() - this.unreachableAt < UNREACHABLE_MEMORY_MS
+    const attempts = (spec.idempotent ?? spec.method === 'GET') && !recentlyDown ? this.options.retries + 1 : 1
     let lastError: unknown
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(backoff(this.options.backoffMs, attempt))
       try {
-        return await this.once(spec)
+        const body = await this.once(spec)
+        this.unreachableAt = 0
+        return body
       } catch (error) {
         lastError = error
+        if (isBackendError(error) && (error.code === 'network' || error.code === 'timeout')) this.unreachableAt = Date.now()
         if (!isBackendError(error) || !error.retriable) throw error
       }
     }

@@ -172,6 +172,24 @@ describe('LiveEventStream over SSE', () => {
     expect(stream.stats().invalid).toBe(3)
   })
 
+  it('goes offline with the time of the last data when the backend disappears, and back live', async () => {
+    const s = await server()
+    const p = await proxy(s, (i) => (i >= 1 && i < 6 ? { kind: 'status', status: 502 } : { kind: 'pass' }))
+    const { events, states } = client(p.url + PREFIX, { backoff: { initialMs: 20, maxMs: 40 } })
+    await waitFor(() => s.openStreams() === 1, 'stream open')
+    s.publish('audit', 'a', {})
+    await waitFor(() => events.length === 1, 'one event')
+    s.endStreams()
+    await waitFor(() => states.some((x) => x.status === 'offline'), 'offline')
+    const offline = states.find((x) => x.status === 'offline')
+    expect(offline?.lastEventAt).toBeGreaterThan(0)
+    expect(offline?.message).toMatch(/HTTP 502/)
+    await waitFor(() => states[states.length - 1]?.status === 'live', 'live again', 5000)
+    s.publish('audit', 'b', {})
+    await waitFor(() => events.length === 2, 'the next event')
+    expect(events.map((e) => e.id)).toEqual(['1', '2'])
+  })
+
   it('assigns local ids to id-less frames (the real BRAiN) and keeps them unique', async () => {
     const s = await server({ withIds: false })
     const { events } = client(s.baseUrl)

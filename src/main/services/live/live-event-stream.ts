@@ -210,7 +210,7 @@ export class LiveEventStream {
     }
     if (!this.receivedOnThisConnection) this.failures++
     const delay = backoffDelay(this.failures, this.options.backoff ?? DEFAULT_BACKOFF)
-    const retry = `retrying in ${(delay / 1000).toFixed(1)} s`
+    const retry = `retrying in ${Math.max(0.1, delay / 1000).toFixed(1)} s`
     if (this.failures <= 1) {
       this.setState('connecting', `Event stream interrupted (${message}); ${retry}`)
     } else {

@@ -78,9 +78,11 @@ export function openSseConnection(
     } else if (event.type === 'error') {
       const info = event as Event & { code?: number; message?: string }
       const status = typeof info.code === 'number' ? info.code : null
+      // Our own wording for HTTP failures (the package says "Non-200 status code (502)").
       const message =
-        info.message ||
-        (status !== null ? `HTTP ${status}` : lastStatus === 200 ? 'the stream ended' : 'connection failed')
+        status !== null && status !== 200
+          ? `HTTP ${status}`
+          : info.message || (lastStatus === 200 ? 'the stream ended' : 'connection failed')
       finish({ status: status !== null && status !== 200 ? status : null, message })
     }
     return true

@@ -128,7 +128,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     if (isEvents) {
       if (req.method !== 'GET') throw failure('method_not_allowed', 'Use GET for /api/events.')
-      const client = openSseStream(res, () => clients.delete(client), options.heartbeatMs ?? SSE_HEARTBEAT_MS)
+      const heartbeatMs = options.heartbeatMs ?? SSE_HEARTBEAT_MS
+      const client = openSseStream(res, () => clients.delete(client), heartbeatMs)
       clients.add(client)
       return
     }
@@ -146,8 +147,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    let url = new URL('http://127.0.0.1/')
     try {
+      // Only the path is used; a request target that is not a path is answered as not found.
+      url = new URL(req.url?.startsWith('/') ? req.url : '/\0', 'http://127.0.0.1')
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
         await handleApi(req, res, url)
         return
@@ -162,8 +165,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         return
       }
       if (error instanceof HttpFailure) {
-        // Unread request bodies (413) must not be parsed as the next request on this socket.
-        if (error.error.code === 'payload_too_large') res.setHeader('Connection', 'close')
+        // The request body may be unread (401, 413…): it must not be parsed as the next request
+        // on this socket, so the connection ends with this answer.
+        res.setHeader('Connection', 'close')
         sendError(res, error.error)
         return
       }

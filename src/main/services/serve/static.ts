@@ -44,7 +44,10 @@ export function resolveStaticPath(rootDir: string, urlPath: string): string | nu
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store'
+  })
   res.end(text)
 }
 

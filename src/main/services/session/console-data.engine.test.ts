@@ -181,6 +181,18 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       expect((await consoleError(call('getTrace', { entityId: ids.attempt }))).code).toBe('not_found')
       const missions = await call<{ items: unknown[]; source: string }>('listMissions', {})
       expect(missions).toMatchObject({ source: 'cache', items: [] })
+      // BRAiN's history bug: the details still load, with a sentence instead of a crash or a retry loop.
+      const onBrain = new BackendClient(brain.url, new StaticTokenAuth('brain-token'))
+      const m = await onBrain.createMission()
+      await onBrain.transition('mission', m.mission_id, 'create', { reason: 'test' })
+      const before = brain.requests.filter((r) => r.endsWith('/history')).length
+      const details = await call<{ state: string; history: unknown[]; notes: string[]; stale: unknown }>('getEntityDetails', { entityId: m.mission_id })
+      expect(details).toMatchObject({ state: 'pending', history: [], stale: null })
+      expect(details.notes).toContain('The backend cannot return this history (known BRAiN bug); showing what ControlDeck has cached.')
+      expect(brain.requests.filter((r) => r.endsWith('/history')).length - before).toBe(1)
+      // Its chain and (cache-built) tree: BRAiN cannot list children, so childCount is unknown.
+      const trace = await call<{ root: { entityId: string; childCount: number | null } }>('getTrace', { entityId: m.mission_id })
+      expect(trace.root).toMatchObject({ entityId: m.mission_id, childCount: null })
       expect(existsSync(join(dir, 'data', 'cache', `${view.id}.db`))).toBe(true)
       await call('switchEnvironment', { id: 'local' })
       await call('removeEnvironment', { id: view.id })

@@ -61,7 +61,13 @@ export async function getEntityDetails(session: EnvironmentSession, entityId: st
 
   let metrics: EntityMetrics | null = null
   try {
-    metrics = (await cachedRead(session, 'metrics', entityId, EntityMetricsSchema, (client) => client.getEntityMetrics(entityId))).value
+    if (online) {
+      metrics = (await cachedRead(session, 'metrics', entityId, EntityMetricsSchema, (client) => client.getEntityMetrics(entityId))).value
+    } else {
+      // The record already came from the cache: do not wait for the backend a second time.
+      const snapshot = EntityMetricsSchema.safeParse(session.cache.getSnapshot('metrics', entityId)?.value)
+      metrics = snapshot.success ? snapshot.data : null
+    }
   } catch (error) {
     // No metrics recorded is normal (404); anything else is worth a note.
     if (!(isBackendError(error) && error.code === 'not_found') && !isNothingCached(error)) {

@@ -1,6 +1,7 @@
 import type { ConnectionState, ConnectionStatus } from '../../../shared/console/domains/environments'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import { AuditEventSchema } from '../../../shared/neurorail/audit'
+import { StateTransitionEventSchema } from '../../../shared/neurorail/lifecycle'
 import { CacheStore } from '../cache/cache-store'
 import { BackendClient, type BackendCapabilities } from '../client/backend-client'
 import { isBackendError, oneLine } from '../client/backend-error'
@@ -49,12 +50,20 @@ export class EnvironmentSession {
   constructor(private readonly options: EnvironmentSessionOptions) {
     const { profile } = options
     this.client = profile.baseUrl && !options.offlineReason ? new BackendClient(profile.baseUrl, options.auth.provider, options.http) : null
-    this.cache = CacheStore.open(options.cachePath)
+    let cacheProblem: string | null = null
+    try {
+      this.cache = CacheStore.open(options.cachePath)
+    } catch (error) {
+      // A cache file from a newer console or a damaged one must not lock the operator out of the
+      // backend: work without an offline cache this time and say so. The file is left untouched.
+      this.cache = CacheStore.open(':memory:')
+      cacheProblem = `The offline cache ${options.cachePath} could not be opened (${error instanceof Error ? oneLine(error.message, 160) : String(error)}); this session keeps no offline copy.`
+    }
     if (!this.client) {
       this.status = 'offline'
       this.message = options.offlineReason ?? `"${profile.name}" has no backend URL.`
-    } else if (options.auth.missing) {
-      this.message = options.auth.missing
+    } else {
+      this.message = options.auth.missing ?? cacheProblem
     }
   }
 
@@ -141,6 +150,13 @@ export class EnvironmentSession {
       return parsed.success ? [parsed.data] : []
     })
     if (audit.length > 0) this.cache.putAuditEvents(audit)
+    // Lifecycle transitions (our engine sends the full event) keep cached states current for offline use.
+    const transitions = events.flatMap((e) => {
+      if (e.channel !== 'lifecycle' || e.event_type !== 'state_transition') return []
+      const parsed = StateTransitionEventSchema.safeParse(e.data)
+      return parsed.success ? [parsed.data] : []
+    })
+    if (transitions.length > 0) this.cache.putTransitions(transitions)
     this.options.onEvents?.(events)
   }
 

@@ -41,6 +41,10 @@ export function getSessionManager(ctx: ServiceContext): Promise<SessionManager> 
         return manager
       })
     }
+    // A failed start (unreadable data dir…) is not cached: the next call tries again.
+    created.promise.catch(() => {
+      if (entries.get(ctx) === created) entries.delete(ctx)
+    })
     entry = created
     entries.set(ctx, entry)
   }

@@ -55,6 +55,8 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       await seed.transition('mission', first.mission_id, 'create')
       await until(() => received.some((r) => JSON.stringify(r.event.data).includes(first.mission_id)), 'first mission event')
       expect(received.every((r) => r.env === 'local')).toBe(true)
+      // The stream's lifecycle events keep the cache's states current (for offline reads).
+      await until(() => manager.current().cache.getRecord(first.mission_id)?.state === 'pending', 'cached state from the stream')
 
       const remote = await manager.environments.add({ name: 'Brain', baseUrl: brain.url, authKind: 'none', color: 'blue', isProduction: false, readOnly: false })
       const switched = await manager.switchTo(remote.id)

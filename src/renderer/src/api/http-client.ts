@@ -53,7 +53,9 @@ export function createHttpConsoleApi(options: HttpConsoleApiOptions): ConsoleApi
     } catch (error) {
       throw new ConsoleCallError({
         code: 'transport_failed',
-        message: `ControlDeck's browser-mode server did not answer (${(error as Error).message}). Is \`controldeck serve\` still running?`,
+        message:
+          `ControlDeck's browser-mode server did not answer (${(error as Error).message}). ` +
+          'Is `controldeck serve` still running?',
         retriable: true
       })
     }

@@ -21,10 +21,11 @@ interface EnvRow {
 /** The text form of `controldeck envs`: one line per environment, `*` marks the active one. */
 export function formatEnvs(rows: EnvRow[], warnings: string[]): string {
   const lines = rows.map((r) => {
-    const flags = [r.isProduction ? 'PROD' : '', r.readOnly ? 'read-only' : '', r.authKind !== 'none' ? `${r.authKind}${r.hasCredential ? '' : ' (no credential)'}` : '']
+    const flags = [r.isProduction ? 'PROD' : '', r.readOnly ? 'read-only' : '', r.authKind !== 'none' && r.kind !== 'embedded' ? `${r.authKind}${r.hasCredential ? '' : ' (no credential)'}` : '']
       .filter(Boolean)
       .join(', ')
-    return `${r.active ? '*' : ' '} ${r.id.padEnd(20)} ${oneLine(r.name, 40).padEnd(28)} ${(r.baseUrl || '(not running)').padEnd(36)} ${flags}`
+    const url = r.baseUrl || (r.kind === 'embedded' ? '(started per command)' : '')
+    return `${r.active ? '*' : ' '} ${r.id.padEnd(20)} ${oneLine(r.name, 40).padEnd(28)} ${url.padEnd(36)} ${flags}`.trimEnd()
   })
   return [...lines, ...warnings.map((w) => `warning: ${w}`)].join('\n')
 }

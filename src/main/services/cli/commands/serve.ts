@@ -125,7 +125,11 @@ export const serveCommand: CliCommand = {
   summary: 'start browser mode: the console on a loopback HTTP server with a per-launch token',
   usage: 'serve [--port N] [--host H] [--no-engine]',
   options: {
-    port: { type: 'string', valueName: 'N', description: 'port to listen on (default: a free one)' },
+    port: {
+      type: 'string',
+      valueName: 'N',
+      description: 'port to listen on (default: a free one)'
+    },
     host: { type: 'string', valueName: 'H', description: 'interface to bind (default 127.0.0.1)' },
     'no-engine': { type: 'boolean', description: 'do not start the embedded engine' }
   },
@@ -134,7 +138,8 @@ export const serveCommand: CliCommand = {
     if (!flags.success) throw new CliError(flags.error.issues[0]?.message ?? 'invalid flags')
     if (!isLoopbackHost(flags.data.host)) {
       io.err(
-        `controldeck: warning: binding to ${flags.data.host} exposes the console beyond this machine; only the token protects it`
+        `controldeck: warning: binding to ${flags.data.host} exposes the console beyond this ` +
+          'machine; only the token protects it'
       )
     }
     const handle = await startServe({

@@ -32,6 +32,8 @@ export interface FakeBrainOptions {
   rbac?: boolean
   /** A static token accepted as Bearer besides issued ones. */
   staticToken?: string
+  /** Trace answers every request with a 500 whose text does not mention 404 (a Redis hiccup, say). */
+  opaqueTrace500?: boolean
 }
 
 const PREFIX = '/api/neurorail/v1'
@@ -143,6 +145,7 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
       const [, type, id] = m as unknown as [string, string, string]
       if (!['mission', 'plan', 'job', 'attempt', 'resource'].includes(type)) return send(res, 400, { detail: `Invalid entity type: ${type}` })
       const rec = records.get(id)
+      if (options.opaqueTrace500) return send(res, 500, { detail: 'Failed to get trace chain: Error 111 connecting to redis:6379' })
       if (!rec) return send(res, 500, { detail: `Failed to get trace chain: 404: ${cap(type)} ${id} not found` })
       const chain: Record<string, unknown> = { mission: null, plan: null, job: null, attempt: null, resource: null }
       let cur: Record<string, unknown> | undefined = rec

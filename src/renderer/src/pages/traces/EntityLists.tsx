@@ -93,11 +93,15 @@ export function EntityLists({ route }: { route: Route }) {
               const item = list.items[v.index]
               return (
                 <div key={item.entityId} className="vrow" role="listitem" style={{ top: v.start, height: ROW }}>
-                  <a className="cell mono" href={traceHref(item.entityId)}>
+                  <a className="cell mono" style={{ width: 130, flex: 'none' }} href={traceHref(item.entityId)}>
                     {item.entityId}
                   </a>
-                  <StateBadge state={item.state} />
-                  <span className="cell muted">{formatTime((item.record as { created_at?: string }).created_at)}</span>
+                  <span className="cell" style={{ width: 170, flex: 'none' }}>
+                    <StateBadge state={item.state} />
+                  </span>
+                  <span className="cell muted" style={{ width: 150, flex: 'none' }}>
+                    {formatTime((item.record as { created_at?: string }).created_at)}
+                  </span>
                   <span className="cell">{describe(item)}</span>
                 </div>
               )

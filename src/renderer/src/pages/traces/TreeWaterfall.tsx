@@ -226,9 +226,9 @@ const NodeRow = memo(function NodeRow({
         ) : (
           <span className="twisty" />
         )}
-        <span className="mono">{node.entityId}</span> <span className="muted">{labelOf(node)}</span>{' '}
-        {node.state && <StateBadge state={node.state} />}
-        {retries > 0 && <span className="badge tone-warn">{retries} {retries === 1 ? 'retry' : 'retries'}</span>}
+        <span className="mono">{node.entityId}</span> {node.state && <StateBadge state={node.state} />}{' '}
+        {retries > 0 && <span className="badge tone-warn">{retries} {retries === 1 ? 'retry' : 'retries'}</span>}{' '}
+        <span className="muted">{labelOf(node)}</span>
         {row.expandable && node.childCount !== null && node.childCount > 0 && (
           <span className="muted"> ({formatCount(node.childCount)})</span>
         )}

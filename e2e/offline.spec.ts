@@ -1,0 +1,65 @@
+/// <reference lib="dom" />
+// Issue 6.8/6.9: when the backend goes away the dashboards keep showing what the console cached,
+// say that they are offline and how old the data is. Uses its own engine, because it stops it.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { startEngine, type RunningEngine } from '../src/engine'
+import { seedDemoData, type SeedSummary } from '../src/engine/seed'
+import { startServe, type ServeHandle } from '../src/main/services/cli/commands/serve'
+import { expect, openConsole, test } from './fixtures'
+
+test.describe('offline', () => {
+  let engine: RunningEngine
+  let serve: ServeHandle
+  let seed: SeedSummary
+  let dirs: string[] = []
+
+  test.beforeAll(async () => {
+    const engineDir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-offline-engine-'))
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-offline-console-'))
+    dirs = [engineDir, dataDir]
+    engine = await startEngine({ dbPath: path.join(engineDir, 'engine.db'), host: '127.0.0.1', port: 0, quiet: true })
+    seed = await seedDemoData(engine.baseUrl, engine.adminToken)
+    serve = await startServe({
+      dataDir,
+      localEngine: { url: engine.url, adminToken: engine.adminToken },
+      rendererDir: path.resolve('out/renderer')
+    })
+  })
+
+  test.afterAll(async () => {
+    await serve?.close()
+    await engine?.close()
+    for (const d of dirs) await rm(d, { recursive: true, force: true })
+  })
+
+  test('the backend goes away: cached data stays on screen with its age', async ({ page }) => {
+    test.setTimeout(60_000)
+    const m2 = seed.missions.find((m) => m.state === 'executing')!
+    await openConsole(page, serve.url)
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    // Visit the pages once while online so the console caches what they show.
+    await expect(page.getByTestId('count-jobs-active-value')).toHaveText('3')
+    await page.evaluate((id) => (window.location.hash = `#/traces/${id}`), m2.mission_id)
+    await expect(page.getByTestId('trace-tree')).toHaveAttribute('data-rows', '8')
+    await page.evaluate(() => (window.location.hash = '#/audit'))
+    await expect(page.getByTestId('audit-list')).toBeVisible()
+
+    await engine.close()
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', { timeout: 20_000 })
+    await expect(page.getByTestId('connection-badge')).toContainText(/offline · data .* old/)
+
+    // A fresh load (nothing in the page's memory) still shows the seeded numbers, from the cache.
+    await page.reload()
+    await page.evaluate(() => (window.location.hash = '#/overview'))
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', { timeout: 10_000 })
+    await expect(page.getByTestId('count-jobs-active-value')).toHaveText('3')
+    await expect(page.getByTestId('count-missions-active-value')).toHaveText('1')
+    await expect(page.getByTestId('stale-notice')).toContainText(/Offline: showing cached data from .* old/)
+
+    await page.evaluate((id) => (window.location.hash = `#/traces/${id}`), m2.mission_id)
+    await expect(page.getByTestId('trace-tree')).toHaveAttribute('data-rows', '8')
+    await expect(page.getByTestId('stale-notice').first()).toBeVisible()
+  })
+})
