@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { connect } from '../src/agent'
+import { HttpClient } from '../src/agent/http'
 import { startEngine } from '../src/engine'
 
 const SEQUENTIAL_JOBS = Number(process.env.BENCH_SEQUENTIAL_JOBS ?? 1000)
@@ -53,6 +54,39 @@ try {
   const jobsPerSecond = CONCURRENT_JOBS / concSeconds
   await mission.complete()
 
+  // Where the time goes: the same calls one job makes, timed one by one (client-side round trips).
+  const http = new HttpClient({ url: engine.url, token: engine.adminToken })
+  const steps = new Map<string, number[]>()
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now()
+    const value = await fn()
+    const list = steps.get(name) ?? []
+    list.push(performance.now() - t0)
+    steps.set(name, list)
+    return value
+  }
+  const breakdownMission = await agent.mission({ tags: { bench: 'breakdown' } })
+  const breakdownPlan = await breakdownMission.plan()
+  const move = (type: string, id: string, transition: string) =>
+    timed(`transition ${type} ${transition}`, () => http.post(`/lifecycle/${type}/${id}/transition`, { entity_id: id, transition, metadata: {} }))
+  for (let i = 0; i < 300; i++) {
+    const job = await timed('POST /identity/job', () =>
+      http.post<{ job_id: string }>('/identity/job', { plan_id: breakdownPlan.id, job_type: 'bench_breakdown', metadata: { budget: { timeout_ms: 10_000 } } })
+    )
+    const attempt = await timed('POST /identity/attempt', () =>
+      http.post<{ attempt_id: string }>('/identity/attempt', { job_id: job.job_id, attempt_number: 1, metadata: {} })
+    )
+    await move('job', job.job_id, 'create')
+    await move('job', job.job_id, 'dependencies_met')
+    await move('job', job.job_id, 'start')
+    await move('attempt', attempt.attempt_id, 'create')
+    await move('attempt', attempt.attempt_id, 'start')
+    await move('attempt', attempt.attempt_id, 'complete')
+    await move('job', job.job_id, 'complete')
+    await timed('GET /capabilities (no work: HTTP floor)', () => http.get('/capabilities'))
+  }
+  http.close()
+
   const row = (name: string, value: string, target: string, ok: boolean): string =>
     `${name.padEnd(38)} ${value.padStart(12)}   target ${target.padEnd(10)} ${ok ? 'met' : 'NOT MET'}`
   console.log(`agents bench — SDK + embedded engine over HTTP, node ${process.version}, ${process.platform}`)
@@ -62,6 +96,10 @@ try {
   console.log(row('overhead per job, p95', `${percentile(latencies, 95).toFixed(3)} ms`, '', true).replace(/target.*$/, ''))
   console.log(row('overhead per job, p99', `${percentile(latencies, 99).toFixed(3)} ms`, '', true).replace(/target.*$/, ''))
   console.log(row(`throughput (${CONCURRENT_JOBS} jobs, ${CONCURRENCY} in flight)`, `${jobsPerSecond.toFixed(0)} jobs/s`, '≥ 1000/s', jobsPerSecond >= 1000))
+  console.log('round trips, mean (300 jobs timed call by call):')
+  for (const [name, list] of steps) {
+    console.log(`  ${name.padEnd(44)} ${(list.reduce((a, b) => a + b, 0) / list.length).toFixed(3).padStart(8)} ms`)
+  }
 } finally {
   await agent.close()
   await engine.close()

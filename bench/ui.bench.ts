@@ -85,6 +85,8 @@ try {
     await page.evaluate(() => {
       const p = window.__controldeckPerf!
       p.latencies.length = 0
+      p.arrivals.length = 0
+      p.renders.length = 0
       p.events = 0
     })
     await startFrames(page)
@@ -118,7 +120,12 @@ try {
     const pubSeconds = (performance.now() - started) / 1000
     await page.waitForTimeout(1500) // let the tail arrive
     const frames = await stopFrames(page)
-    const perf = await page.evaluate(() => ({ latencies: window.__controldeckPerf!.latencies.slice(), events: window.__controldeckPerf!.events }))
+    const perf = await page.evaluate(() => ({
+      latencies: window.__controldeckPerf!.latencies.slice(),
+      arrivals: window.__controldeckPerf!.arrivals.slice(),
+      renders: window.__controldeckPerf!.renders.slice(),
+      events: window.__controldeckPerf!.events
+    }))
     console.log(
       `stream on ${view}: published ${published.toLocaleString('en-US')} events in ${f(pubSeconds)} s ` +
         `(${Math.round(published / pubSeconds).toLocaleString('en-US')}/s); on screen ${perf.events.toLocaleString('en-US')}`
@@ -128,6 +135,12 @@ try {
     )
     console.log(
       `  event-to-screen ms: p50 ${f(pct(perf.latencies, 50))}, p95 ${f(pct(perf.latencies, 95))}, p99 ${f(pct(perf.latencies, 99))} (${perf.latencies.length} samples)`
+    )
+    console.log(
+      `    engine → services → page (arrival) ms: p50 ${f(pct(perf.arrivals, 50))}, p95 ${f(pct(perf.arrivals, 95))}, p99 ${f(pct(perf.arrivals, 99))}`
+    )
+    console.log(
+      `    renderer only (arrival → painted) ms: p50 ${f(pct(perf.renders, 50))}, p95 ${f(pct(perf.renders, 95))}, p99 ${f(pct(perf.renders, 99))} (${perf.renders.length} pushes)`
     )
   }
 

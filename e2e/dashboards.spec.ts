@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import { XSS_MESSAGE } from '../src/engine/seed'
 import type { RunningEngine } from '../src/engine'
-import { expect, openConsole, test } from './fixtures'
+import { expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
 
 const TERMINAL = {
   mission: ['completed', 'failed', 'timeout', 'cancelled'],
@@ -66,7 +66,7 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(page.getByTestId('entity-list')).toHaveAttribute('data-count', String(seed.jobs.length))
   })
 
-  test('trace explorer: deep-linked mission tree, waterfall, retries, details and JSON export', async ({ page, consoleUrl, seed }) => {
+  test('trace explorer: deep-linked mission tree, waterfall, retries, details and JSON export', async ({ page, consoleUrl, seed, pageErrors }) => {
     const m2 = seed.missions.find((m) => m.state === 'executing')!
     const jobs = seed.jobs.filter((j) => j.mission_id === m2.mission_id)
     const attempts = seed.attempts.filter((a) => jobs.some((j) => j.job_id === a.job_id))
@@ -104,6 +104,7 @@ test.describe('dashboards on the seeded engine', () => {
     const exported = JSON.parse(await readFile(file, 'utf8')) as { entityId: string; tree: { children: Array<{ children: unknown[] }> } }
     expect(exported.entityId).toBe(m2.mission_id)
     expect(exported.tree.children[0].children).toHaveLength(jobs.length)
+    expect(pageErrors).toEqual([])
   })
 
   test('trace explorer: an attempt id shows its chain up to the mission', async ({ page, consoleUrl, seed }) => {
@@ -182,7 +183,7 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(page.getByTestId('decisions-table')).toHaveAttribute('data-count', String(seed.counts.decisions + 1))
   })
 
-  test('budget: seeded tokens and cost; live enforcement and reflex events appear', async ({ page, consoleUrl, seed, engine }) => {
+  test('budget: seeded tokens and cost; live enforcement and reflex events appear', async ({ page, consoleUrl, seed, engine, pageErrors }) => {
     await go(page, consoleUrl, '#/budget')
     await expect(page.getByTestId('budget-tokens-value')).toHaveText(new Intl.NumberFormat('en-US').format(seed.counts.llmTokens))
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
@@ -209,6 +210,8 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(card.getByTestId('circuit-countdown')).toHaveText(/^\d+ s$/)
     await expect(page.getByTestId('held-jobs')).toContainText(job)
     await expect(page.getByTestId('reflex-action-list')).toContainText('suspend')
+    // No CSP violation or render error along the way (charts included).
+    expect(pageErrors).toEqual([])
   })
 
   test('pause freezes live tails and resume delivers what arrived meanwhile', async ({ page, consoleUrl, engine }) => {
@@ -229,5 +232,66 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(total).toHaveText(String(before))
     await page.getByTestId('live-toggle').click()
     await expect(total).toHaveText(String(before + 5))
+  })
+})
+
+test.describe('environments on the seeded console', () => {
+  test('add a production environment: red everywhere; read-only disables writes', async ({ page, consoleUrl }) => {
+    await go(page, consoleUrl, '#/environments')
+    const table = page.getByTestId('env-table')
+    await expect(table.locator('[data-env-id="local"]')).toContainText('built-in')
+    await page.getByTestId('env-add').click()
+    await page.getByTestId('env-name').fill('Prod EU')
+    await page.getByTestId('env-url').fill('http://127.0.0.1:9')
+    await page.getByRole('checkbox', { name: 'production' }).check()
+    await page.getByTestId('env-save').click()
+    const row = table.locator('tr', { hasText: 'Prod EU' })
+    await expect(row).toContainText('PROD')
+    const id = await row.getAttribute('data-env-id')
+    try {
+      // Switch to it: the title bar turns red and says PROD; nothing answers there, so offline.
+      await page.getByTestId('env-switcher').selectOption(id!)
+      await expect(page.getByTestId('app')).toHaveClass(/production/)
+      await expect(page.locator('.titlebar .badge.prod')).toHaveText('PROD')
+      const stripe = await page.locator('.titlebar').evaluate((el) => getComputedStyle(el).borderTopColor)
+      expect(stripe).toBe('rgb(200, 30, 30)')
+      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', /offline|connecting/)
+    } finally {
+      await page.getByTestId('env-switcher').selectOption('local')
+      await expect(page.getByTestId('app')).not.toHaveClass(/production/)
+    }
+
+    // Read-only local environment: the governor's decide button is disabled and says why.
+    await row.getByRole('button', { name: 'Remove' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Remove' }).click()
+    await expect(table.locator('tr', { hasText: 'Prod EU' })).toHaveCount(0)
+    await table.locator('[data-env-id="local"]').getByRole('button', { name: 'Edit' }).click()
+    await page.getByTestId('env-readonly').check()
+    await page.getByTestId('env-save').click()
+    try {
+      await expect(page.locator('.titlebar')).toContainText('read-only')
+      await page.getByTestId('nav-governor').click()
+      await expect(page.getByTestId('decide-submit')).toBeDisabled()
+      await expect(page.getByTestId('decide-form')).toContainText('This environment is read-only')
+    } finally {
+      await page.getByTestId('nav-environments').click()
+      await table.locator('[data-env-id="local"]').getByRole('button', { name: 'Edit' }).click()
+      await page.getByTestId('env-readonly').uncheck()
+      await page.getByTestId('env-save').click()
+      await expect(page.locator('.titlebar')).not.toContainText('read-only')
+    }
+  })
+
+  test('screenshots of every page on the seeded engine', async ({ page, consoleUrl, seed }) => {
+    const m2 = seed.missions.find((m) => m.state === 'executing')!
+    await openConsole(page, consoleUrl)
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    const pages = ['overview', `traces/${m2.mission_id}`, 'traces?kind=jobs', 'reflex', 'budget', 'lifecycle', 'audit', 'governor', 'environments']
+    for (const p of pages) {
+      await page.evaluate((h) => (window.location.hash = h), `#/${p}`)
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+      await page.waitForTimeout(400)
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/seeded-${p.replace(/[^a-z0-9]+/gi, '-')}.png` })
+    }
   })
 })

@@ -116,7 +116,11 @@ async function governedLoop<T>(
 
     if (jobState !== 'running') {
       try {
-        jobState = await session.transition('job', jobId, jobState === 'failed_mechanical' ? 'retry' : 'start')
+        jobState =
+          jobState === 'failed_mechanical'
+            ? // The engine keeps the retry history from this metadata (BRAiN's E101 details).
+              await session.transition('job', jobId, 'retry', retryMetadata(lastError))
+            : await session.transition('job', jobId, 'start')
       } catch (err) {
         if (!(err instanceof GovernanceError)) throw err
         lastError = err
@@ -214,8 +218,14 @@ function failureMetadata(err: unknown): Record<string, unknown> {
     error_code: code,
     error_category: 'mechanical',
     error_type: errorName(err),
+    // `error` is the engine's own key for the message; `error_message` reads better in audit rows.
+    error: errorMessage(err).slice(0, 2000),
     error_message: errorMessage(err).slice(0, 2000)
   }
+}
+
+function retryMetadata(lastError: unknown): Record<string, unknown> {
+  return lastError === null ? {} : { error: errorMessage(lastError).slice(0, 2000), error_type: errorName(lastError) }
 }
 
 function usageMetadata(usage: { llmTokens: number; costCredits: number }): Record<string, unknown> {

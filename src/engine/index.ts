@@ -130,7 +130,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       clearTimeout(force)
       // Governance timers (attempt deadlines, cooldowns) must not fire into a closed store.
       governanceOf(services)?.close()
-      store.close()
+      await store.close()
       log({ time: new Date().toISOString(), level: 'info', msg: 'engine stopped', url })
     })()
     return closing

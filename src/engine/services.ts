@@ -4,6 +4,7 @@ import { GovernorService } from './governor/service'
 import { IdentityService } from './identity/service'
 import { LifecycleService } from './lifecycle/service'
 import { HttpMetrics } from './metrics/http-metrics'
+import type { PromText } from './metrics/prometheus'
 import type { Store } from './store/store'
 import { EventLog } from './stream/event-log'
 import { StreamHub } from './stream/hub'
@@ -43,6 +44,8 @@ export interface EngineServices {
    * adds its feature name here.
    */
   features: Set<string>
+  /** Extra `/metrics` families (governance adds its §8 counters here); each appends to `p`. */
+  metricSources: Array<(p: PromText) => void>
 }
 
 /** Wires the services over an open store. */
@@ -71,6 +74,7 @@ export function createServices(store: Store, options: ServiceOptions): EngineSer
     governor,
     httpMetrics: new HttpMetrics(),
     startedAt: Date.now(),
-    features: new Set(ENGINE_FEATURES)
+    features: new Set(ENGINE_FEATURES),
+    metricSources: []
   }
 }

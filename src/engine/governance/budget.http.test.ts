@@ -63,6 +63,16 @@ describe('budgets over HTTP', () => {
     expect((await l.go('attempt', a2, 'start')).status).toBe(200)
   })
 
+  it('applies the global limit of the starting job\'s budget across jobs', async () => {
+    const l = lifecycle(t)
+    const a = await l.runningJob('tool_execution')
+    const b = await l.runningJob('tool_execution', { budget: { max_global_parallel: 1 } })
+    expect((await l.go('attempt', await l.attempt(a.jobId), 'start')).status).toBe(200)
+    const refused = await l.go('attempt', await l.attempt(b.jobId), 'start')
+    expect(refused.status).toBe(429)
+    expect(refused.body.detail.details).toMatchObject({ limit: 1, current: 1, limit_type: 'global', job_id: b.jobId })
+  })
+
   it('the engine itself times out an attempt at timeout + grace (NR-E100)', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('llm_call', { budget: { timeout_ms: 80, grace_period_ms: 40, max_retries: 1 } })
@@ -89,6 +99,24 @@ describe('budgets over HTTP', () => {
     await l.go('attempt', a2, 'start')
     await replayUntil(t, ['enforcement'], (e) => e.event_type === 'timeout_enforced' && e.data.attempt_id === a2, 'second timeout')
     expect(await l.state('job', jobId)).toBe('timeout')
+  })
+
+  it('re-arms deadlines after a restart: an attempt left running is timed out by the next engine', async () => {
+    const l = lifecycle(t)
+    const { jobId } = await l.runningJob('llm_call', { budget: { timeout_ms: 150, grace_period_ms: 0, max_retries: 0 } })
+    const a = await l.attempt(jobId)
+    await l.go('attempt', a, 'start')
+    await t.engine.close()
+    await new Promise((r) => setTimeout(r, 200))
+    const again = await startTestEngine({ dir: t.dir })
+    try {
+      await replayUntil(again, ['enforcement'], (e) => e.event_type === 'timeout_enforced', 'timeout after restart')
+      const l2 = lifecycle(again)
+      expect(await l2.state('attempt', a)).toBe('failed_timeout')
+      expect(await l2.state('job', jobId)).toBe('timeout')
+    } finally {
+      await again.engine.close()
+    }
   })
 
   it('an attempt that ends in time is never timed out', async () => {
@@ -180,5 +208,11 @@ describe('budgets over HTTP', () => {
     expect(p2.items).toHaveLength(1)
     expect(p2.next_cursor).toBeNull()
     expect((await t.api('GET', '/budget/violations', undefined, { token: null })).status).toBe(401)
+    const metrics = (await t.api('GET', '/metrics')).text
+    expect(metrics).toContain('neurorail_budget_violations_total{violation_type="parallelism"} 3')
+    expect(metrics).toContain('neurorail_enforcement_parallelism_rejected_total 3')
+    // Three violations of one job type trip its trigger, which suspends the job (§8).
+    expect(metrics).toContain('neurorail_reflex_actions_total{reflex_type="trigger",action="suspend"} 1')
+    expect(metrics).toContain('controldeck_circuit_state{circuit_id="job_type:tool_execution"} 0')
   })
 })

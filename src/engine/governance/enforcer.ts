@@ -14,6 +14,8 @@ import type { SignalService } from './signals/signal-service'
 export const GOVERNANCE_ACTOR = 'governance'
 
 const ATTEMPT_FAILED = new Set(['failed_timeout', 'failed_resource', 'failed_error'])
+/** Job states the reflex machine follows (see afterJob). */
+const JOB_FOLLOW_UP = new Set(['running', 'succeeded', 'failed_ethical', 'timeout', 'cancelled'])
 
 /**
  * Where budgets and reflexes meet the lifecycle. Everything here is server-side, so any client
@@ -69,13 +71,14 @@ export class Enforcer {
   }
 
   private guardJob(ctx: TransitionGuardContext): void {
+    // Most job transitions need nothing from governance: leave before touching the store.
+    if (ctx.action !== 'create' && ctx.toState !== 'running') return
     const job = readJob(this.rt.s.store, ctx.entityId)
     if (!job) return
     if (ctx.action === 'create') {
       this.budgets.ensure(job)
       return
     }
-    if (ctx.toState !== 'running') return
     this.reflex.jobs.assertMayRun(job.job_id)
     if (ctx.action !== 'retry') return
     const b = this.budgets.ensure(job)
@@ -142,6 +145,9 @@ export class Enforcer {
 
   /** The lifecycle listener (after commit). */
   onTransition(e: StateTransitionEvent, jobIdFromChain: string | null): void {
+    const relevant =
+      e.entity_type === 'attempt' ? e.to_state === 'running' || e.from_state === 'running' : e.entity_type === 'job' && JOB_FOLLOW_UP.has(e.to_state)
+    if (!relevant) return
     this.rt.run('transition follow-up', () => {
       if (e.entity_type === 'attempt') this.afterAttempt(e, jobIdFromChain)
       else if (e.entity_type === 'job') this.afterJob(e)

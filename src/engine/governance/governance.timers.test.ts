@@ -143,6 +143,24 @@ describe('governance timers (fake clock, real store)', () => {
     expect(start(again)).toEqual({ ok: true })
   })
 
+  it('a tool circuit spans job types', () => {
+    for (let i = 0; i < 5; i++) {
+      const { jobId } = chain(i % 2 === 0 ? 'search' : 'scrape', { tool: 'web' })
+      const a = attempt(jobId, 1)
+      start(a)
+      end(a, 'fail')
+    }
+    const { jobId } = chain('summarise', { tool: 'web' })
+    expect(start(attempt(jobId, 1))).toEqual({ ok: false, status: 503, code: 'NR-E140' })
+    expect(gov.reflex.listCircuits().map((c) => [c.circuit_id, c.state, c.total_calls])).toEqual([
+      ['job_type:scrape', 'closed', 2],
+      ['job_type:search', 'closed', 3],
+      // Admitted, then given back when the tool circuit refused: no call happened.
+      ['job_type:summarise', 'closed', 0],
+      ['tool:web', 'open', 5]
+    ])
+  })
+
   it('the attempt deadline fires at timeout_ms + grace_period_ms (defaults 30 s + 5 s)', () => {
     const { jobId } = chain('llm_call')
     const a = attempt(jobId, 1)

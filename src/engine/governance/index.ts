@@ -3,6 +3,7 @@ import { BudgetService } from './budget/budget-service'
 import { systemClock, type Clock } from './clock'
 import { Enforcer } from './enforcer'
 import { ManifestService } from './manifest/manifest-service'
+import { governanceMetrics } from './metrics'
 import { ReflexService, type ReflexOptions } from './reflex/reflex-service'
 import { createRuntime, type GovRuntime } from './runtime'
 import { SignalService, type SignalOptions } from './signals/signal-service'
@@ -92,6 +93,7 @@ export function createGovernance(s: EngineServices, options: Partial<GovernanceO
     }
   })
   for (const f of GOVERNANCE_FEATURES) s.features.add(f)
+  s.metricSources.push(governanceMetrics(s.store, reflex))
   enforcer.rearm()
 
   const gov: Governance = {

@@ -85,5 +85,6 @@ export function renderMetrics(s: EngineServices): string {
   p.family('controldeck_http_request_duration_ms', 'histogram', 'HTTP request latency by route')
   for (const r of routes) p.histogram('controldeck_http_request_duration_ms', LATENCY_BUCKETS_MS, r.buckets, r.count, r.sum, { route: r.route })
   p.family('process_resident_memory_bytes', 'gauge', 'Resident set size').sample('process_resident_memory_bytes', process.memoryUsage.rss())
+  for (const add of s.metricSources) add(p)
   return p.toString()
 }

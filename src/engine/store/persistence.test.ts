@@ -20,12 +20,12 @@ describe('store', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cd-engine-persist-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('opens in WAL mode at the latest schema version and refuses a newer file', () => {
+  it('opens in WAL mode at the latest schema version and refuses a newer file', async () => {
     const file = path.join(dir, 'schema.db')
     const store = new Store(file)
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(store.schemaVersion).toBe(MIGRATIONS.length)
-    store.close()
+    await store.close()
     const raw = new Database(file)
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`)
     raw.close()
@@ -58,7 +58,20 @@ describe('store', () => {
     expect(ran).toEqual(['kept-1', 'kept-2'])
     expect(store.db.inTransaction).toBe(false)
     expect(count()).toBe(2)
-    store.close()
+    await store.close()
+  })
+
+  it('checkpoints the WAL from a background worker, not inside commits', async () => {
+    const store = new Store(path.join(dir, 'checkpoint.db'), { checkpointIntervalMs: 20 })
+    expect(store.checkpointer).not.toBeNull()
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
+    const insert = store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'x', ?)")
+    store.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run('y'.repeat(500))
+    })
+    await store.committed()
+    await expect.poll(() => store.checkpointer?.pages ?? 0, { timeout: 5000 }).toBeGreaterThan(0)
+    await store.close()
   })
 
   it('finds everything again after a restart on the same file, and keeps ids counting up', async () => {

@@ -1,4 +1,5 @@
 import Database, { type Statement } from 'better-sqlite3'
+import { Checkpointer } from './checkpointer'
 import { MIGRATIONS } from './migrations'
 
 /** A callback queued inside a transaction, run once that transaction has committed. */
@@ -29,7 +30,10 @@ export class Store {
   private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = []
   private readonly tx: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Statement>
 
-  constructor(path: string) {
+  /** The background checkpointer, or null (in-memory database, or it failed and SQLite's own took over). */
+  checkpointer: Checkpointer | null = null
+
+  constructor(path: string, options: { checkpointIntervalMs?: number } = {}) {
     this.db = new Database(path)
     // WAL lets readers (SSE resume, list routes) run beside the writer; synchronous=NORMAL is
     // safe under WAL (a power cut may lose the last commits, never corrupt the file) and avoids an
@@ -46,6 +50,20 @@ export class Store {
       savepoint: this.db.prepare('SAVEPOINT unit'),
       release: this.db.prepare('RELEASE unit'),
       rollbackTo: this.db.prepare('ROLLBACK TO unit')
+    }
+    const interval = options.checkpointIntervalMs ?? 250
+    if (!this.db.memory && interval > 0) {
+      try {
+        this.checkpointer = new Checkpointer(path, interval, (reason) => {
+          this.checkpointer = null
+          if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000')
+          process.emitWarning(`background WAL checkpoints stopped (${reason}); SQLite checkpoints inline again`)
+        })
+        this.db.pragma('wal_autocheckpoint = 0')
+      } catch {
+        // No worker threads here: SQLite's inline auto-checkpoint stays on.
+        this.checkpointer = null
+      }
     }
   }
 
@@ -164,16 +182,24 @@ export class Store {
     else cb()
   }
 
-  /** Commits what is pending, checkpoints the WAL and closes the file. */
-  close(): void {
-    if (!this.db.open) return
+  /**
+   * Commits what is pending, checkpoints the WAL and closes the file — synchronously, so callers
+   * that do not await still find the file closed — then resolves once the background
+   * checkpointer has closed its own connection.
+   */
+  close(): Promise<void> {
+    if (!this.db.open) return Promise.resolve()
     this.commitBatch()
+    const cp = this.checkpointer
+    this.checkpointer = null
+    const stopped = cp?.stop() ?? Promise.resolve()
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)')
     } catch {
-      // A read-only or in-memory database has no WAL to checkpoint; closing is what matters.
+      // In-memory databases have no WAL, and a busy checkpointer only delays the truncation.
     }
     this.db.close()
+    return stopped
   }
 }
 

@@ -151,6 +151,13 @@ describe('SSE stream', () => {
     expect(cleared.body.success).toBe(true)
     expect(StreamStatsSchema.parse((await t.api('GET', '/stream/stats')).body).buffer_sizes.reflex).toBe(0)
     r.close()
+    // A resume from before the cleared range says so, then delivers what the log still has.
+    await publish('reflex', 'after_clear', {})
+    const resumed = await open('channels=reflex&lastEventId=0')
+    await resumed.waitFor(() => resumed.frames.length >= 1, 5000, 'frame after clear')
+    expect(resumed.comments.some((c) => c.startsWith('gap: events 1..'))).toBe(true)
+    expect(resumed.frames.map((f) => f.event)).toEqual(['after_clear'])
+    resumed.close()
   })
 })
 

@@ -74,6 +74,19 @@ describe('CircuitBreaker (API §8 defaults)', () => {
     ])
   })
 
+  it('an abandoned half-open admission frees its probe slot', () => {
+    const b = new CircuitBreaker('c', systemClock)
+    failN(b, 5)
+    vi.advanceTimersByTime(60_000)
+    b.tryAcquire()
+    b.tryAcquire()
+    b.tryAcquire()
+    expect(b.tryAcquire().ok).toBe(false)
+    b.abandon()
+    expect(b.toJSON().half_open_calls).toBe(2)
+    expect(b.tryAcquire().ok).toBe(true)
+  })
+
   it('closes after 2 half-open successes', () => {
     const b = new CircuitBreaker('c', systemClock)
     const changes: CircuitStateChange[] = []

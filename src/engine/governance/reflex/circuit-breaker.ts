@@ -177,6 +177,15 @@ export class CircuitBreaker {
     ).retryAfter(retryAfterMs)
   }
 
+  /**
+   * Gives back an admission that will not be used (another check refused the call after this
+   * breaker admitted it), so a half-open probe slot is not lost to a call that never ran.
+   */
+  abandon(): void {
+    this.totalCalls = Math.max(0, this.totalCalls - 1)
+    if (this.inner.value === 'half_open' && this.inner.calls > 0) this.inner.calls--
+  }
+
   /** Reports a successful call. */
   recordSuccess(): void {
     this.totalSuccesses++

@@ -37,7 +37,7 @@ export interface ReflexActionRecord {
   id: number
   timestamp: string
   job_id: string | null
-  action_type: ReflexActionType | 'resume'
+  action_type: ReflexActionType | 'resume' | 'reset_circuit'
   reason: string
   success: boolean
   trigger_id: string | null
@@ -154,12 +154,18 @@ export class ReflexService {
    */
   admit(job: JobInfo): void {
     this.jobs.assertMayRun(job.job_id)
+    const admitted: CircuitBreaker[] = []
     for (const id of this.circuitIdsFor(job)) {
       const c = this.circuit(id)
       const res = c.tryAcquire()
-      this.persistCircuit(c)
-      if (!res.ok) throw res.error
+      if (!res.ok) {
+        for (const a of admitted) a.abandon()
+        this.persistCircuit(c)
+        throw res.error
+      }
+      admitted.push(c)
     }
+    for (const c of admitted) this.persistCircuit(c)
   }
 
   /** Feeds a finished attempt to the job's circuits and trigger; runs the trigger's action. */
@@ -187,7 +193,7 @@ export class ReflexService {
     this.rt.s.store.transaction(() => {
       c.reset()
       this.persistCircuit(c)
-      this.storeAction({ job_id: null, action_type: 'alert', reason: `Operator reset circuit ${id}`, success: true, trigger_id: null, actor, details: { circuit_id: id, operation: 'reset' } }, false)
+      this.storeAction({ job_id: null, action_type: 'reset_circuit', reason: `Operator reset circuit ${id}`, success: true, trigger_id: null, actor, details: { circuit_id: id } }, true)
     })
     return c.toJSON()
   }

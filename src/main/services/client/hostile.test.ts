@@ -40,6 +40,10 @@ describe('BackendClient against hostile payloads', () => {
         res.end('[{"audit_id": "aud_1", "timestamp": ')
       } else if (path.endsWith('/audit/mission/m_000000000003')) {
         res.end(JSON.stringify([audit({ severity: 'apocalyptic' })]))
+      } else if (path.endsWith('/audit/stats')) {
+        res.statusCode = 502
+        res.setHeader('content-type', 'text/html')
+        res.end('<html><head><title>502 Bad Gateway</title></head><body><script>x()</script><center>nginx</center></body></html>')
       } else if (path.includes('/execution/status/')) {
         // Never answers: the client's timeout must end the call.
         return
@@ -81,6 +85,12 @@ describe('BackendClient against hostile payloads', () => {
     expect(message.length).toBeLessThan(400)
     expect([...message].some((c) => c.charCodeAt(0) < 0x20)).toBe(false)
     expect(message).toContain('<img src=x onerror=alert(1)>')
+  })
+
+  it("shows a proxy's HTML error page by its title, never its markup", async () => {
+    const error = await client.getAuditStats().catch((e: unknown) => e)
+    expect(isBackendError(error) && error.code).toBe('network')
+    expect((error as Error).message).toBe('The backend is unavailable (HTTP 502): 502 Bad Gateway')
   })
 
   it('gives up on a backend that never answers, with a timeout sentence', async () => {

@@ -151,7 +151,7 @@ export class HttpTransport {
     }
     if (!response.ok) {
       if (response.status === 401) this.auth?.invalidate?.()
-      throw errorFromResponse(response.status, body, raw, what)
+      throw errorFromResponse(response.status, body, what)
     }
     return body
   }

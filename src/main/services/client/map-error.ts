@@ -30,6 +30,16 @@ export function detailText(detail: unknown): string | null {
   return null
 }
 
+/**
+ * Proxies and load balancers answer with HTML pages (502 Bad Gateway…): their <title> is the
+ * readable part; the markup is never shown. Null when the text is not HTML.
+ */
+function htmlTitle(raw: string): string | null {
+  if (!/^\s*</.test(raw)) return raw
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(raw)?.[1]
+  return title ? title.trim() : 'an HTML error page'
+}
+
 /** The NR-E code inside a lifecycle 400 detail (`{code: "NR-E301", …}`), if any. */
 function nrCode(detail: unknown): string | null {
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return null
@@ -38,12 +48,13 @@ function nrCode(detail: unknown): string | null {
 }
 
 /**
- * Maps a non-2xx response (status + parsed JSON body or raw text) to one BackendError with a
+ * Maps a non-2xx response (status + parsed JSON body, or the raw text when not JSON) to one BackendError with a
  * sentence. `what` names the call for the sentence ("GET /identity/job/j_…").
  */
-export function errorFromResponse(status: number, body: unknown, rawText: string, what: string): BackendError {
+export function errorFromResponse(status: number, body: unknown, what: string): BackendError {
   const detail = typeof body === 'object' && body !== null && 'detail' in body ? (body as { detail: unknown }).detail : undefined
-  const text = oneLine(detailText(detail) ?? (typeof body === 'object' && body !== null ? '' : rawText) ?? '')
+  const fromBody = typeof body === 'string' ? htmlTitle(body) : detailText(body)
+  const text = oneLine(detailText(detail) ?? fromBody ?? '')
   const suffix = text ? `: ${text}` : ''
 
   if (JSON_OBJECT_BUG.test(text)) {

@@ -80,8 +80,9 @@ export class PushBatcher {
       this.queue = this.queue.slice(this.head)
       this.head = 0
     }
-    this.lastPushAt = Date.now()
     this.push(batch)
+    // Measured after the push, so the next one starts a full interval after this one ended.
+    this.lastPushAt = Date.now()
     this.schedule()
   }
 

@@ -175,6 +175,28 @@ describe('RunManager', () => {
     }
   })
 
+  it("lets a script anywhere on disk import 'controldeck/agent' and run a governed job", async () => {
+    const script = path.join(tmp.dir, 'my-agent.mjs')
+    writeFileSync(
+      script,
+      [
+        "import { connect } from 'controldeck/agent'",
+        'const agent = await connect()',
+        'const mission = await agent.mission()',
+        'const plan = await mission.plan()',
+        "const answer = await plan.job('my_step', { timeout_ms: 5000 }, () => 42)",
+        "console.log('answer ' + answer + ' in ' + mission.id)",
+        'await mission.complete()',
+        'await agent.close()'
+      ].join('\n')
+    )
+    const run = await manager.start(script)
+    const done = await manager.waitForExit(run.runId)
+    expect(done.exitCode, outputText(run.runId)).toBe(0)
+    expect(outputText(run.runId)).toContain(`answer 42 in ${run.missionId}`)
+    expect(await missionState(run.missionId!)).toBe('completed')
+  })
+
   it('refuses bad scripts before spawning anything', async () => {
     for (const bad of ['relative/path.js', '/etc/passwd', path.join(tmp.dir, 'missing.mjs'), 'demo:nope']) {
       const error = await manager.start(bad).catch((err: unknown) => err)

@@ -84,6 +84,38 @@ export function tsxImport(): string {
 }
 
 /**
+ * Where the agent SDK is for child processes: beside the bundle (out/node/agent.js) when the
+ * console runs bundled, else the sources (src/agent/index.ts, through tsx) when it runs from them.
+ */
+export function findSdkEntry(moduleUrl: string = import.meta.url): string | null {
+  const here = path.dirname(fileURLToPath(moduleUrl))
+  const beside = path.join(here, 'agent.js')
+  if (existsSync(beside) && existsSync(path.join(here, 'controldeck.js'))) return beside
+  let dir = here
+  for (let i = 0; i < 6; i++) {
+    const source = path.join(dir, 'src', 'agent', 'index.ts')
+    if (existsSync(source)) return source
+    dir = path.dirname(dir)
+  }
+  return null
+}
+
+/**
+ * `--import` of a data: module that registers a resolve hook mapping the bare specifier
+ * `controldeck/agent` to the SDK, so a script anywhere on disk can
+ * `import { connect } from 'controldeck/agent'` without installing anything.
+ */
+export function sdkResolverImport(sdkEntry: string): string {
+  const hook = `export async function resolve(specifier, context, next) {
+  // Rewritten, not short-circuited: the rest of the chain (tsx for a .ts SDK) still resolves it.
+  return next(specifier === 'controldeck/agent' ? ${JSON.stringify(pathToFileURL(sdkEntry).href)} : specifier, context)
+}`
+  const register = `import { register } from 'node:module'
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}))`
+  return `data:text/javascript,${encodeURIComponent(register)}`
+}
+
+/**
  * Validates a script (shape by the contract's schema; then that the file exists and is a regular
  * file) and turns it into the node command line that runs it.
  */
@@ -103,6 +135,13 @@ export async function resolveScript(input: unknown): Promise<ScriptCommand> {
     if (!info) throw invalid(`The script ${file} does not exist.`)
     if (!info.isFile()) throw invalid(`The script ${file} is not a regular file.`)
   }
-  const args = file.endsWith('.ts') ? ['--import', tsxImport(), file] : [file]
+  const sdk = findSdkEntry()
+  // tsx first: the SDK hook may resolve to a .ts file that only tsx's loader can load.
+  const needsTsx = file.endsWith('.ts') || (sdk?.endsWith('.ts') ?? false)
+  const args = [
+    ...(needsTsx ? ['--import', tsxImport()] : []),
+    ...(sdk ? ['--import', sdkResolverImport(sdk)] : []),
+    file
+  ]
   return { script: label === script ? script : file, label, args, cwd: path.dirname(file) }
 }

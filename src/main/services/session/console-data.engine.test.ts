@@ -120,6 +120,10 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     expect(details.state).toBe('running')
     expect(details.history.map((h) => h.to_state)).toEqual(['created', 'running'])
     expect(details.notes).toEqual([])
+    // An attempt's own audit rows come from its job's trail (the query has no attempt filter).
+    const audit = (details as unknown as { audit: Array<{ attempt_id: string | null; message: string }> }).audit
+    expect(audit.length).toBeGreaterThan(0)
+    expect(audit.every((e) => e.attempt_id === ids.attempt)).toBe(true)
     const missions = await call<{ items: Array<{ entityId: string; state: string }>; source: string }>('listMissions', {})
     expect(missions.source).toBe('backend')
     expect(missions.items).toContainEqual(expect.objectContaining({ entityId: ids.mission, state: 'planning' }))

@@ -76,15 +76,17 @@ export async function getEntityDetails(session: EnvironmentSession, entityId: st
   }
 
   let audit: AuditEvent[] = []
-  const filter = type === 'mission' ? { mission_id: entityId } : type === 'job' ? { job_id: entityId } : null
-  if (filter) {
-    const cacheFilter = type === 'mission' ? { missionId: entityId } : { jobId: entityId }
-    audit = session.cache.queryAudit({ ...cacheFilter, limit: 100 }).events
+  // The audit query filters by mission or job only (BRAiN has no plan/attempt filter): plans and
+  // attempts read their parent's trail and keep their own rows.
+  const scope = auditScope(type, entityId, record)
+  if (scope) {
+    const own = (events: AuditEvent[]) => events.filter(scope.keep).slice(0, 100)
+    audit = own(session.cache.queryAudit({ ...scope.cache, limit: 500 }).events)
     if (online && session.client) {
       try {
-        const answer = await session.client.queryAudit({ ...filter, limit: 100, offset: 0 })
+        const answer = await session.client.queryAudit({ ...scope.backend, limit: scope.exact ? 100 : 500, offset: 0 })
         session.cache.putAuditEvents(answer.events)
-        audit = answer.events
+        audit = own(answer.events)
       } catch (error) {
         if (isBackendError(error) && error.code === 'backend_bug') notes.push(BUG_NOTE.replace('history', 'audit trail'))
         else notes.push(`The audit trail could not be loaded: ${describe(error)}`)
@@ -92,6 +94,31 @@ export async function getEntityDetails(session: EnvironmentSession, entityId: st
     }
   }
   return { entityType: type, record: read.value, state, history, metrics, audit, notes, stale: read.stale }
+}
+
+/** Which audit rows belong to an entity and how to query them (null: resources have none). */
+function auditScope(
+  type: string,
+  id: string,
+  record: Record<string, unknown>
+): { backend: { mission_id?: string; job_id?: string }; cache: { missionId?: string; jobId?: string }; keep: (e: AuditEvent) => boolean; exact: boolean } | null {
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  switch (type) {
+    case 'mission':
+      return { backend: { mission_id: id }, cache: { missionId: id }, keep: () => true, exact: true }
+    case 'job':
+      return { backend: { job_id: id }, cache: { jobId: id }, keep: () => true, exact: true }
+    case 'plan': {
+      const mission = str(record.mission_id)
+      return mission ? { backend: { mission_id: mission }, cache: { missionId: mission }, keep: (e) => e.plan_id === id, exact: false } : null
+    }
+    case 'attempt': {
+      const job = str(record.job_id)
+      return job ? { backend: { job_id: job }, cache: { jobId: job }, keep: (e) => e.attempt_id === id, exact: false } : null
+    }
+    default:
+      return null
+  }
 }
 
 function isNothingCached(error: unknown): boolean {

@@ -46,6 +46,8 @@ export class EnvironmentSession {
   private reprobeTimer: NodeJS.Timeout | null = null
   private reprobeDelay = REPROBE_MIN_MS
   private closed = false
+  /** A standing remark (missing credential, no offline cache) shown whenever nothing more urgent is. */
+  private notice: string | null = null
 
   constructor(private readonly options: EnvironmentSessionOptions) {
     const { profile } = options
@@ -63,7 +65,8 @@ export class EnvironmentSession {
       this.status = 'offline'
       this.message = options.offlineReason ?? `"${profile.name}" has no backend URL.`
     } else {
-      this.message = options.auth.missing ?? cacheProblem
+      this.notice = options.auth.missing ?? cacheProblem
+      this.message = this.notice
     }
   }
 
@@ -111,7 +114,7 @@ export class EnvironmentSession {
       return this.state
     }
     if (this.options.live) await this.openStream()
-    else this.setStatus(this.capabilitiesValue.features.includes('stream') ? 'live' : 'polling', this.options.auth.missing)
+    else this.setStatus(this.capabilitiesValue.features.includes('stream') ? 'live' : 'polling', this.notice)
     return this.state
   }
 
@@ -163,7 +166,7 @@ export class EnvironmentSession {
   private streamState(state: LiveState): void {
     if (this.closed) return
     if (state.lastEventAt !== null) this.lastDataAt = Math.max(this.lastDataAt ?? 0, state.lastEventAt)
-    this.setStatus(state.status, state.message ?? this.options.auth.missing)
+    this.setStatus(state.status, state.message ?? this.notice)
   }
 
   private scheduleReprobe(): void {

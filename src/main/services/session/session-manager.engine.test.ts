@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import Database from 'better-sqlite3'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -76,6 +77,28 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       await until(() => received.slice(mark).some((r) => JSON.stringify(r.event.data).includes(second.mission_id)), 'catch-up after switching back')
       expect(states.map((s) => s.environmentId)).toEqual(expect.arrayContaining(['local', remote.id]))
       expect((await readdir(join(dir, 'data', 'cache'))).filter((f) => f.endsWith('.db')).sort()).toEqual(['brain.db', 'local.db'])
+    } finally {
+      await manager.dispose()
+    }
+  })
+
+  it('keeps working without an offline cache when the cache file cannot be opened, and says so', async () => {
+    const data = join(dir, 'data-newer-cache')
+    await mkdir(join(data, 'cache'), { recursive: true })
+    const db = new Database(join(data, 'cache', 'local.db'))
+    db.pragma('user_version = 999')
+    db.close()
+    const manager = await SessionManager.create({
+      dataDir: data,
+      localEngine: { url: engine.url, adminToken: engine.adminToken },
+      live: false,
+      credentials: { keychain: 'off' }
+    })
+    try {
+      const state = manager.connectionState()
+      expect(state.message).toMatch(/^The offline cache .*local\.db could not be opened \(cache file has schema version 999/)
+      expect(state.capabilities.engine).toBe('controldeck')
+      expect(manager.current().cache.path).toBe(':memory:')
     } finally {
       await manager.dispose()
     }

@@ -2,7 +2,7 @@ import type { ConsoleApi } from '../../../shared/console/api'
 import { useStore } from '../store'
 import { FrameBuffer } from './eventBuffer'
 import type { LiveEvent } from './live/types'
-import { recordFlush } from './perfProbe'
+import { perfEnabled, recordArrival, recordFlush } from './perfProbe'
 
 /**
  * Wires the live stream into the store: `onEvents` pushes land in a FrameBuffer outside React and
@@ -10,9 +10,17 @@ import { recordFlush } from './perfProbe'
  * when the active environment changes, and honours the pause toggle. Returns a teardown.
  */
 export function startLiveFeed(consoleApi: ConsoleApi): () => void {
+  // Arrival time of each push still in the buffer (only when the ?perf=1 probe is on).
+  let arrivals: number[] = []
   const buffer = new FrameBuffer<LiveEvent>((events) => {
     useStore.getState().ingest(events)
-    recordFlush(events.map((e) => e.timestamp))
+    if (perfEnabled()) {
+      recordFlush(
+        events.map((e) => e.timestamp),
+        arrivals
+      )
+      arrivals = []
+    }
   })
   let subscriptionId: string | null = null
   let environmentId: string | null = null
@@ -21,6 +29,10 @@ export function startLiveFeed(consoleApi: ConsoleApi): () => void {
   const offEvents = consoleApi.onEvents((payload) => {
     // Before subscribeEvents resolves we do not know our id yet; a renderer has one subscription.
     if (subscriptionId !== null && payload.subscriptionId !== subscriptionId) return
+    if (perfEnabled()) {
+      recordArrival(payload.events.map((e) => e.timestamp))
+      arrivals.push(Date.now())
+    }
     buffer.push(payload.events)
   })
 

@@ -49,6 +49,14 @@ describe('flattenTree', () => {
     expect(countNodes(root, loaded)).toBe(8)
   })
 
+  it('offers more for a deep node whose first page came back full without a cursor', () => {
+    const full = node('j_full', Array.from({ length: 200 }, (_, i) => node(`a_${i}`)))
+    const rows = flattenTree(node('m_x', [full]), new Set(['m_x', 'j_full']), new Map())
+    expect(rows.at(-1)).toMatchObject({ kind: 'more', loaded: 200, total: null })
+    const small = node('j_small', [node('a_1')])
+    expect(flattenTree(small, new Set(['j_small']), new Map()).some((r) => r.kind === 'more')).toBe(false)
+  })
+
   it('flattens 100,000 children without recursion', () => {
     const many = Array.from({ length: 100_000 }, (_, i) => node(`a_${i}`))
     const big = node('j_big', many)

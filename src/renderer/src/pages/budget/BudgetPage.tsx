@@ -3,6 +3,7 @@ import { ErrorNotice } from '../../components/Notices'
 import { StatCard } from '../../components/StatCard'
 import { formatCount, formatNumber, formatTime } from '../../lib/format'
 import { traceHref } from '../../lib/router'
+import { useThrottled } from '../../lib/useThrottled'
 import { useStore } from '../../store'
 import { BudgetCharts } from './BudgetCharts'
 import { useBudgetData } from './useBudgetData'
@@ -22,6 +23,8 @@ interface Row {
 export function BudgetPage() {
   const { overview, violations } = useBudgetData()
   const live = useStore((s) => s.budget)
+  // Charts redraw once a second (their points are per-second buckets); cards follow every frame.
+  const series = useThrottled(live.series, 1000)
   const o = overview.data?.available ? overview.data : null
   const byType = o?.violationsByType ?? {}
   const unavailable = overview.data && !overview.data.available ? overview.data.message : null
@@ -71,13 +74,13 @@ export function BudgetPage() {
           sub={Object.entries(byType).map(([k, v]) => `${k} ${v}`).join(', ') || 'none recorded by the backend'} />
       </div>
 
-      {live.series.length === 0 ? (
+      {series.length === 0 ? (
         <EmptyState title="No enforcement activity yet">
           Charts of timeouts, retries, parallelism rejections, tokens and cost per second appear here as
           the enforcement stream reports them.
         </EmptyState>
       ) : (
-        <BudgetCharts series={live.series} />
+        <BudgetCharts series={series} />
       )}
 
       {o && o.jobs.length > 0 && (

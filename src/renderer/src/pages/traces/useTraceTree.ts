@@ -1,11 +1,11 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
 import type { TraceResult } from '../../../../shared/console/domains/data'
 import { api, errorMessage } from '../../lib/api'
-import { expandableIds, type LoadedChildren, type TraceNode } from '../../lib/traceTree'
+import { childrenOf, expandableIds, RESTART_CURSOR, type LoadedChildren, type TraceNode } from '../../lib/traceTree'
 import { useAsync, useDataEpoch } from '../../lib/useAsync'
 
-/** Page size when paging children of a node (the contract's maximum). */
-export const CHILD_PAGE = 1000
+/** Page size when paging children of a node (the services answer at most 500). */
+export const CHILD_PAGE = 500
 
 /**
  * The trace of one entity: getTrace, then the tree's expansion state and further child pages
@@ -43,23 +43,32 @@ export function useTraceTree(entityId: string) {
 
   const loadMore = useCallback(
     (parent: TraceNode) => {
-      const current = loadedMap.get(parent.entityId) ?? {
-        items: parent.children,
-        nextCursor: parent.nextCursor,
-        total: parent.childCount
-      }
+      const current = childrenOf(parent, loadedMap)
       if (current.nextCursor === null || inFlight.current.has(parent.entityId)) return
       inFlight.current.add(parent.entityId)
+      const restart = current.nextCursor === RESTART_CURSOR
       api()
-        .getChildren({ entityType: parent.entityType, entityId: parent.entityId, cursor: current.nextCursor, limit: CHILD_PAGE })
+        .getChildren({
+          entityType: parent.entityType,
+          entityId: parent.entityId,
+          cursor: restart ? undefined : current.nextCursor,
+          limit: CHILD_PAGE
+        })
         .then(
           (page) => {
             setLoaded((prev) => {
               const map = new Map(prev.root === root ? prev.map : [])
               const before = map.get(parent.entityId) ?? current
+              // A restart re-reads from the first child: keep what we had if the answer is shorter.
+              const items = restart
+                ? page.items.length >= before.items.length
+                  ? page.items
+                  : before.items
+                : before.items.concat(page.items)
               map.set(parent.entityId, {
-                items: before.items.concat(page.items),
-                nextCursor: page.nextCursor,
+                items,
+                // An empty page ends the paging, so a cursor that leads nowhere cannot loop.
+                nextCursor: page.items.length === 0 || (restart && page.items.length < before.items.length) ? null : page.nextCursor,
                 total: before.total
               })
               return { root, map }
