@@ -11,13 +11,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { build } from 'esbuild'
 import { startEngine } from '../src/engine'
 
 type ChildMessage =
   | { type: 'ready'; baseUrl: string; token: string }
   | { type: 'published'; count: number; ms: number }
-  | { type: 'rss'; rssMb: number; heapMb: number }
+  | { type: 'rss'; rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number }
 
 type ParentMessage = { type: 'publish'; total: number; batch: number } | { type: 'rss' } | { type: 'stop' }
 
@@ -37,7 +36,8 @@ else await runParent()
 /** The engine side: a real engine on a temp SQLite file, driven over IPC for the SSE phase. */
 async function runChild(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cd-engine-bench-'))
-  const engine = await startEngine({ dbPath: path.join(dir, 'bench.db'), quiet: true, rateLimit: false, heartbeatMs: 15_000 })
+  const checkpointIntervalMs = process.env.BENCH_INLINE_CHECKPOINT ? 0 : undefined
+  const engine = await startEngine({ dbPath: path.join(dir, 'bench.db'), quiet: true, rateLimit: false, heartbeatMs: 15_000, checkpointIntervalMs })
   const send = (m: ChildMessage): void => void process.send?.(m)
   process.on('message', (m: ParentMessage) => {
     if (m.type === 'publish') {
@@ -59,7 +59,13 @@ async function runChild(): Promise<void> {
       step()
     } else if (m.type === 'rss') {
       const mem = process.memoryUsage()
-      send({ type: 'rss', rssMb: mem.rss / 1048576, heapMb: mem.heapUsed / 1048576 })
+      send({
+        type: 'rss',
+        rssMb: mem.rss / 1048576,
+        heapMb: mem.heapUsed / 1048576,
+        heapTotalMb: mem.heapTotal / 1048576,
+        externalMb: mem.external / 1048576
+      })
     } else if (m.type === 'stop') {
       void engine.close().then(() => {
         rmSync(dir, { recursive: true, force: true })
@@ -89,6 +95,8 @@ async function runParent(): Promise<void> {
   const events = Number(args.events)
   // Under node_modules so the bundle's external imports (better-sqlite3, zod) resolve.
   const bundle = path.resolve('node_modules/.cache/controldeck-bench/engine-bench.mjs')
+  // Imported here, not at the top: the child (the measured engine) must not load esbuild.
+  const { build } = await import('esbuild')
   await build({
     entryPoints: [fileURLToPath(import.meta.url)],
     outfile: bundle,
@@ -130,6 +138,8 @@ async function runParent(): Promise<void> {
     })
 
   console.log(`engine benchmark — ${clients} HTTP clients for ${seconds} s, then ${subscribers} SSE subscribers × ${events.toLocaleString('en')} events`)
+  child.send({ type: 'rss' } satisfies ParentMessage)
+  console.log(`engine RSS at start: ${(await waitFor(child, 'rss')).rssMb.toFixed(1)} MB`)
 
   // --- Phase 1: lifecycle transitions over HTTP. Each client loops: create a mission (one
   // identity request), then walk it through create → start → plan_ready → execute → complete.
@@ -177,7 +187,9 @@ async function runParent(): Promise<void> {
     `lifecycle transitions over HTTP: ${(transitions / elapsed).toFixed(0)} /s (${transitions} in ${elapsed.toFixed(1)} s; all requests ${(requests / elapsed).toFixed(0)} /s, ${errors} errors)`
   )
   console.log(`request latency: p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, max ${pct(1).toFixed(2)} ms`)
-  console.log(`engine RSS after the HTTP phase: ${rssAfterHttp.rssMb.toFixed(1)} MB`)
+  console.log(
+    `engine RSS after the HTTP phase: ${rssAfterHttp.rssMb.toFixed(1)} MB (JS heap used ${rssAfterHttp.heapMb.toFixed(1)} of ${rssAfterHttp.heapTotalMb.toFixed(1)} MB)`
+  )
 
   // --- Phase 2: SSE fan-out. 20 subscribers on `metrics`; count frames by scanning raw bytes
   // (no JSON parsing) so the reader is not the bottleneck being measured.
@@ -225,7 +237,9 @@ async function runParent(): Promise<void> {
   console.log(
     `SSE delivered to ${subscribers} subscribers: ${(delivered / sseSeconds).toFixed(0)} events/s aggregate (${delivered.toLocaleString('en')} of ${target.toLocaleString('en')} in ${sseSeconds.toFixed(1)} s; min per subscriber ${Math.min(...counts).toLocaleString('en')})`
   )
-  console.log(`engine RSS after ${events.toLocaleString('en')} events: ${rssAfterSse.rssMb.toFixed(1)} MB (heap ${rssAfterSse.heapMb.toFixed(1)} MB)`)
+  console.log(
+    `engine RSS after ${events.toLocaleString('en')} events: ${rssAfterSse.rssMb.toFixed(1)} MB (JS heap used ${rssAfterSse.heapMb.toFixed(1)} of ${rssAfterSse.heapTotalMb.toFixed(1)} MB, external ${rssAfterSse.externalMb.toFixed(1)} MB)`
+  )
 
   for (const close of sockets) close()
   agent.destroy()

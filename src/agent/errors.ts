@@ -82,7 +82,9 @@ export class HttpStatusError extends ControlDeckError {
     readonly status: number,
     readonly detail: unknown,
     readonly method: string,
-    readonly path: string
+    readonly path: string,
+    /** The answer's `Retry-After` in ms (429, 503), or null. */
+    readonly retryAfterMs: number | null = null
   ) {
     super(
       'http_error',
@@ -189,5 +191,5 @@ export function errorFromResponse(
   if (parsed.success && /^NR-E\d{3}$/.test(parsed.data.code)) {
     return governanceError(parsed.data, status, retryAfterMs)
   }
-  return new HttpStatusError(status, detail, method, path)
+  return new HttpStatusError(status, detail, method, path, retryAfterMs)
 }

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
-import { errorFromResponse, NetworkError } from './errors'
+import { errorFromResponse, HttpStatusError, NetworkError } from './errors'
 
 /** The NeuroRail API prefix every route lives under. */
 export const API_PREFIX = '/api/neurorail/v1'
@@ -15,7 +15,12 @@ export interface HttpClientOptions {
   maxSockets?: number
   /** Per-request timeout in ms (a stuck engine must not hang an agent forever). */
   requestTimeoutMs?: number
+  /** How often a request refused with 429 is sent again after its Retry-After. Default 5. */
+  rateLimitRetries?: number
 }
+
+/** Longest wait for one 429 before sending again (a Retry-After beyond it fails the request). */
+const MAX_RATE_LIMIT_WAIT_MS = 10_000
 
 /**
  * A tiny JSON-over-HTTP client on node:http with a keep-alive agent. It exists (rather than
@@ -29,6 +34,7 @@ export class HttpClient {
   private readonly transport: typeof http | typeof https
   private readonly auth: string | null
   private readonly requestTimeoutMs: number
+  private readonly rateLimitRetries: number
 
   constructor(options: HttpClientOptions) {
     const base = new URL(options.url)
@@ -43,6 +49,7 @@ export class HttpClient {
     this.agent = new AgentClass({ keepAlive: true, maxSockets: options.maxSockets ?? 64 })
     this.auth = options.token ? `Bearer ${options.token}` : null
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
+    this.rateLimitRetries = options.rateLimitRetries ?? 5
   }
 
   /** GET a route under the API prefix; resolves to the parsed JSON body. */
@@ -57,9 +64,24 @@ export class HttpClient {
 
   /**
    * Sends one request. Non-2xx answers reject with a GovernanceError (the body's `detail` is a
-   * NeuroRail error) or an HttpStatusError; transport failures reject with a NetworkError.
+   * NeuroRail error) or an HttpStatusError; transport failures reject with a NetworkError. A 429
+   * is sent again after its Retry-After: the engine refused it before doing anything, so even a
+   * transition is safe to repeat, and an agent should slow down rather than fail its job.
    */
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await this.send<T>(method, path, body)
+      } catch (err) {
+        if (!(err instanceof HttpStatusError) || err.status !== 429 || retry >= this.rateLimitRetries) throw err
+        const wait = err.retryAfterMs ?? 1000
+        if (wait > MAX_RATE_LIMIT_WAIT_MS) throw err
+        await new Promise((resolve) => setTimeout(resolve, wait))
+      }
+    }
+  }
+
+  private send<T>(method: string, path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
     const headers: Record<string, string | number> = { accept: 'application/json' }
     if (this.auth) headers.authorization = this.auth

@@ -46,6 +46,11 @@ export interface EngineOptions {
   sseStallTimeoutMs?: number
   /** Stream events kept for `Last-Event-ID` resume; default 1,000,000. */
   eventRetention?: number
+  /**
+   * Period of the background WAL checkpoints (a worker thread); default 250 ms. 0 leaves
+   * checkpoints to SQLite, inline in commits (saves the worker's memory, costs latency spikes).
+   */
+  checkpointIntervalMs?: number
 }
 
 /** A running engine. */
@@ -68,7 +73,7 @@ export interface RunningEngine {
 
 /** Starts an engine: opens (and migrates) the store, wires services and routes, and listens. */
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
-  const store = new Store(options.dbPath)
+  const store = new Store(options.dbPath, { checkpointIntervalMs: options.checkpointIntervalMs })
   const services = createServices(store, {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     sseMaxQueueBytes: options.sseMaxQueueBytes ?? 4 * 1024 * 1024,

@@ -11,6 +11,8 @@ const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.driver)
 const db = new Database(workerData.path)
 db.pragma('busy_timeout = 1000')
+// A checkpoint streams pages from the WAL to the file; it needs no page cache of its own.
+db.pragma('cache_size = 16')
 const tick = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)')
@@ -58,7 +60,12 @@ export class Checkpointer {
   pages = 0
 
   constructor(path: string, intervalMs: number, onFailure: (reason: string) => void) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver: driverPath(), intervalMs } })
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { path, driver: driverPath(), intervalMs },
+      // A tiny isolate: the loop allocates almost nothing.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 }
+    })
     // Never keep the process alive just to checkpoint.
     this.worker.unref()
     this.worker.on('message', (m: WorkerMessage) => {

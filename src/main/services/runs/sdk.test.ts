@@ -131,7 +131,6 @@ describe('agent SDK against the embedded engine', () => {
 
   it('aborts the signal at timeout_ms and ends the job in timeout', async () => {
     let sawAbort = false
-    const started = Date.now()
     const error = await plan
       .job('t_timeout', { timeout_ms: 150, max_retries: 2 }, (ctx) =>
         new Promise((_, reject) => {
@@ -145,7 +144,6 @@ describe('agent SDK against the embedded engine', () => {
     expect(error).toBeInstanceOf(BudgetTimeoutError)
     expect((error as BudgetTimeoutError).code).toBe('NR-E100')
     expect(sawAbort).toBe(true)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140)
     const jobId = (error as BudgetTimeoutError).details.job_id as string
     expect(await stateOf('job', jobId)).toBe('timeout')
     // A timeout is final: one attempt, no retry.
@@ -289,6 +287,34 @@ describe('agent SDK against a BRAiN-shaped backend (no capabilities, no telemetr
       expect(brain.requests.filter((r) => r.includes(`/lifecycle/job/${outcome.jobId}/transition`))).toHaveLength(4)
     } finally {
       await brainAgent.close()
+    }
+  })
+})
+
+describe('agent SDK under a tight rate limit', () => {
+  it('waits out 429 refusals (Retry-After) instead of failing the job', async () => {
+    const dir = makeTempDir('controldeck-sdk-429-')
+    const statuses: number[] = []
+    const limited = await startEngine({
+      dbPath: path.join(dir.dir, 'engine.db'),
+      port: 0,
+      rateLimit: { perSecond: 6, burst: 6 },
+      logger: (entry) => {
+        const status = (entry as { status?: unknown }).status
+        if (typeof status === 'number') statuses.push(status)
+      }
+    })
+    const slowAgent = await connect({ url: limited.url, token: limited.adminToken, handleSignals: false })
+    try {
+      const mission = await slowAgent.mission()
+      const limitedPlan = await mission.plan()
+      // 1 + 4 calls so far; a job needs 9 more: past the burst, so some must wait and resend.
+      expect(await limitedPlan.job('t_rate', {}, () => 'through')).toBe('through')
+      expect(statuses).toContain(429)
+    } finally {
+      await slowAgent.close()
+      await limited.close()
+      dir.remove()
     }
   })
 })

@@ -46,6 +46,11 @@ export function EnvironmentSwitcher() {
           </option>
         ))}
       </select>
+      {busy && (
+        <span className="badge tone-idle" role="status">
+          switching…
+        </span>
+      )}
       {active?.isProduction && <span className="badge prod">PROD</span>}
       {active?.readOnly && <span className="badge tone-idle">read-only</span>}
       {error && (

@@ -1,6 +1,6 @@
 // `controldeck run|reflex|budget` through the real argument parser, against the real engine given
 // as an ad-hoc environment (--url/--token), with real child processes.
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEngine, type RunningEngine } from '../../../../engine'
@@ -72,6 +72,19 @@ describe('controldeck run', () => {
     expect(text).toContain(`mission ${events[0].missionId}`)
     expect(text).toMatch(/BudgetExceededError/)
     expect(events.at(-1)).toMatchObject({ type: 'exit', exitCode: 0 })
+  })
+
+  it('without --url runs against the local engine, started in-process on the console database', async () => {
+    const dataDir = path.join(tmp.dir, 'local-console')
+    const script = path.join(tmp.dir, 'local-agent.mjs')
+    writeFileSync(script, "console.log('engine ' + process.env.CONTROLDECK_URL)\n")
+    const { io, out } = capture()
+    const code = await runCli(COMMANDS, ['run', script, '--data-dir', dataDir], io)
+    expect(code).toBe(0)
+    expect(out[0]).toMatch(/^mission m_/)
+    expect(out[1]).toMatch(/^engine http:\/\/127\.0\.0\.1:\d+$/)
+    expect(out[1]).not.toContain(engine.url)
+    expect(existsSync(path.join(dataDir, 'engine.db'))).toBe(true)
   })
 
   it('refuses a missing script with one line and exit code 1', async () => {

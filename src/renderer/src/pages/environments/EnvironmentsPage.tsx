@@ -51,7 +51,7 @@ export function EnvironmentsPage() {
       ))}
       {keychain.data && !keychain.data.available && (
         <p className="notice tone-warn" role="status">
-          {keychain.data.message ?? 'No OS keychain answers.'} Credentials are kept for this session only and never written to disk.
+          {keychain.data.message ?? 'No OS keychain answers: credentials are kept for this session only and never written to disk.'}
         </p>
       )}
       {error && <ErrorNotice message={error} />}
