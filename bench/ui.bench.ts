@@ -24,6 +24,16 @@ function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
 }
+/** What the renderer's ?perf=1 probe (src/renderer/src/lib/perfProbe.ts) exposes on window. */
+interface PerfWindow {
+  __controldeckPerf: {
+    latencies: number[]
+    arrivals: number[]
+    renders: number[]
+    traceOpens: Array<{ id: string; ms: number; nodes: number }>
+    events: number
+  }
+}
 const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a')
 
 const dir = mkdtempSync(path.join(tmpdir(), 'controldeck-bench-ui-'))
@@ -83,7 +93,7 @@ try {
     await page.evaluate((v) => (window.location.hash = `#/${v}`), view)
     await page.waitForTimeout(500)
     await page.evaluate(() => {
-      const p = window.__controldeckPerf!
+      const p = (window as unknown as PerfWindow).__controldeckPerf
       p.latencies.length = 0
       p.arrivals.length = 0
       p.renders.length = 0
@@ -121,10 +131,10 @@ try {
     await page.waitForTimeout(1500) // let the tail arrive
     const frames = await stopFrames(page)
     const perf = await page.evaluate(() => ({
-      latencies: window.__controldeckPerf!.latencies.slice(),
-      arrivals: window.__controldeckPerf!.arrivals.slice(),
-      renders: window.__controldeckPerf!.renders.slice(),
-      events: window.__controldeckPerf!.events
+      latencies: (window as unknown as PerfWindow).__controldeckPerf.latencies.slice(),
+      arrivals: (window as unknown as PerfWindow).__controldeckPerf.arrivals.slice(),
+      renders: (window as unknown as PerfWindow).__controldeckPerf.renders.slice(),
+      events: (window as unknown as PerfWindow).__controldeckPerf.events
     }))
     console.log(
       `stream on ${view}: published ${published.toLocaleString('en-US')} events in ${f(pubSeconds)} s ` +
@@ -148,11 +158,11 @@ try {
   for (const id of [mission.mission_id, job.job_id]) {
     await page.evaluate(() => (window.location.hash = '#/overview'))
     await page.waitForTimeout(300)
-    const opens = await page.evaluate(() => window.__controldeckPerf!.traceOpens.length)
+    const opens = await page.evaluate(() => (window as unknown as PerfWindow).__controldeckPerf.traceOpens.length)
     const wall0 = Date.now()
     await page.evaluate((x) => (window.location.hash = `#/traces/${x}`), id)
-    await page.waitForFunction((n) => window.__controldeckPerf!.traceOpens.length > n, opens, { timeout: 30_000 })
-    const open = await page.evaluate(() => window.__controldeckPerf!.traceOpens.at(-1)!)
+    await page.waitForFunction((n) => (window as unknown as PerfWindow).__controldeckPerf.traceOpens.length > n, opens, { timeout: 30_000 })
+    const open = await page.evaluate(() => (window as unknown as PerfWindow).__controldeckPerf.traceOpens.at(-1)!)
     console.log(`trace open ${id} (${ATTEMPTS.toLocaleString('en-US')} attempts below): ${f(open.ms)} ms to the tree on screen (${open.nodes} rows; wall ${Date.now() - wall0} ms)`)
   }
 

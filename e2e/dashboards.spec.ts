@@ -250,12 +250,8 @@ test.describe('environments on the seeded console', () => {
     const id = await row.getAttribute('data-env-id')
     try {
       // Switch to it: the title bar turns red and says PROD; nothing answers there, so offline.
-      const t0 = Date.now()
       await page.getByTestId('env-switcher').selectOption(id!)
-      await page.waitForTimeout(3000)
-      console.log('TITLEBAR', await page.locator('.titlebar').innerText())
-      await expect(page.getByTestId('app')).toHaveClass(/production/, { timeout: 20_000 })
-      console.log(`switch to an unreachable environment took ${Date.now() - t0} ms`)
+      await expect(page.getByTestId('app')).toHaveClass(/production/, { timeout: 10_000 })
       await expect(page.locator('.titlebar .badge.prod')).toHaveText('PROD')
       const stripe = await page.locator('.titlebar').evaluate((el) => getComputedStyle(el).borderTopColor)
       expect(stripe).toBe('rgb(200, 30, 30)')

@@ -39,7 +39,7 @@ export interface EngineOptions {
   quiet?: boolean
   /**
    * Bytes of frames an SSE subscriber may have waiting in memory before it is switched to reading
-   * the durable log; default 4 MiB.
+   * the durable log; default 1 MiB.
    */
   sseMaxQueueBytes?: number
   /** An SSE subscriber whose socket has not drained for this long is dropped; default 30 s. */
@@ -76,7 +76,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const store = new Store(options.dbPath, { checkpointIntervalMs: options.checkpointIntervalMs })
   const services = createServices(store, {
     heartbeatMs: options.heartbeatMs ?? 15_000,
-    sseMaxQueueBytes: options.sseMaxQueueBytes ?? 4 * 1024 * 1024,
+    sseMaxQueueBytes: options.sseMaxQueueBytes ?? 1024 * 1024,
     sseStallTimeoutMs: options.sseStallTimeoutMs ?? 30_000,
     eventRetention: options.eventRetention ?? DEFAULT_EVENT_RETENTION
   })

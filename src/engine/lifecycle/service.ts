@@ -49,7 +49,10 @@ export interface GuardRefusal {
  */
 export type TransitionGuard = (ctx: TransitionGuardContext) => GuardRefusal | null | undefined | void
 
-/** Called after a transition has committed, with the stored event. */
+/**
+ * Called after a transition has committed, with the stored event. With group commit that is at
+ * the end of the event-loop turn in which the transition ran (`store.commitBatch()` forces it).
+ */
 export type TransitionListener = (event: StateTransitionEvent, chain: EntityChain) => void
 
 interface TransitionRow {

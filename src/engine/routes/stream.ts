@@ -40,6 +40,12 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
     })
     c.req.socket.setNoDelay(true)
     c.req.socket.setTimeout(0)
+    if (lastId !== null && lastId > events.lastId()) {
+      // An id from before a database reset (or another engine): resuming "after" it would skip
+      // every event this engine has or will have below it. Start from the end of this log instead.
+      c.res.write(`: reset: Last-Event-ID ${lastId} is ahead of this engine's log; resuming after ${events.lastId()}\n\n`)
+      lastId = events.lastId()
+    }
     if (lastId !== null) {
       // Say so when the log no longer reaches back to the client's id (pruned or cleared), rather
       // than pretend the resume is complete.

@@ -133,8 +133,10 @@ export class StreamHub {
       if (!sub.live) this.catchUp(sub)
       else this.scheduleFlush()
     })
-    // An opening comment tells the client the stream is up even if nothing happens for a while.
-    res.write(': connected\n\n')
+    // The opening comment tells the client the stream is up even if nothing happens for a while;
+    // `retry:` asks EventSource to reconnect after 1 s (its default is 3 s) — a local engine that
+    // restarts should be back in the console at once.
+    res.write('retry: 1000\n: connected\n\n')
     if (!sub.live) this.catchUp(sub)
     return onClose
   }

@@ -112,6 +112,14 @@ describe('SSE stream', () => {
     expect(r3.frames.map((f) => f.id)).toEqual(r2.frames.map((f) => f.id))
     r3.close()
 
+    // An id from the future (a reset database) resumes from the end of the log, not "after" it.
+    const ahead = await open('channels=metrics&lastEventId=999999999')
+    expect(ahead.comments.some((c) => c.startsWith('reset:'))).toBe(true)
+    await publish('metrics', 'after_reset', {})
+    await ahead.waitFor(() => ahead.frames.length >= 1, 5000, 'frame after reset')
+    expect(ahead.frames.map((f) => f.event)).toEqual(['after_reset'])
+    ahead.close()
+
     const bad = await t.api('GET', '/stream/events?lastEventId=abc')
     expect(bad.status).toBe(422)
     ValidationErrorBodySchema.parse(bad.body)
@@ -205,5 +213,35 @@ describe('slow subscribers and shutdown', () => {
     await t.stop()
     await r.waitFor(() => r.ended, 5000, 'stream end')
     expect(r.comments.some((c) => c.startsWith('closed:'))).toBe(true)
+  })
+})
+
+describe('EventSource client', () => {
+  it('reconnects by itself with Last-Event-ID and receives exactly the missed events', async () => {
+    const { EventSource } = await import('eventsource')
+    const t = await startTestEngine()
+    const received: Array<{ id: string; n: number }> = []
+    const es = new EventSource(`${t.engine.baseUrl}/stream/events?channels=metrics&access_token=${t.engine.adminToken}`)
+    try {
+      es.addEventListener('tick', (ev) => received.push({ id: ev.lastEventId, n: (JSON.parse(ev.data) as { data: { n: number } }).data.n }))
+      await new Promise<void>((resolve, reject) => {
+        es.onopen = () => resolve()
+        es.onerror = (e) => reject(new Error(`EventSource error: ${e.message ?? ''}`))
+      })
+      es.onerror = null
+      const publish = (n: number) => t.api('POST', '/stream/publish?channel=metrics&event_type=tick', { n })
+      await publish(0)
+      await publish(1)
+      await expect.poll(() => received.length, { timeout: 5000 }).toBe(2)
+      // The engine ends every stream (as on a restart); the client is gone while 3 more happen.
+      t.engine.services.hub.close('test disconnect')
+      for (const n of [2, 3, 4]) await publish(n)
+      await expect.poll(() => received.length, { timeout: 10_000 }).toBe(5)
+      expect(received.map((r) => r.n)).toEqual([0, 1, 2, 3, 4])
+      expect(new Set(received.map((r) => r.id)).size).toBe(5)
+    } finally {
+      es.close()
+      await t.stop()
+    }
   })
 })

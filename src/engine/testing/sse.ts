@@ -17,6 +17,8 @@ export class SseReader {
   status = 0
   headers: IncomingMessage['headers'] = {}
   ended = false
+  /** The last `retry:` value the server sent. */
+  retry: number | null = null
   private buffer = ''
   private req: ClientRequest | null = null
   private waiters: Array<() => void> = []
@@ -61,10 +63,12 @@ export class SseReader {
           this.comments.push(line.slice(1).trim())
           continue
         }
-        isFrame = true
         if (line.startsWith('id: ')) frame.id = line.slice(4)
         else if (line.startsWith('event: ')) frame.event = line.slice(7)
         else if (line.startsWith('data: ')) frame.data += line.slice(6)
+        else if (line.startsWith('retry: ')) this.retry = Number(line.slice(7))
+        else continue
+        isFrame = !line.startsWith('retry: ') || isFrame
       }
       if (isFrame) this.frames.push(frame)
     }

@@ -160,16 +160,22 @@ describe('RunManager', () => {
       const run = await slowManager.start('demo:slow')
       const text = (): string => slowManager.output(run.runId).lines.map((l) => l.text).join('\n')
       await waitFor(() => text().includes('mission '), 'the demo to start', 15_000)
-      // Let the first job reach its attempt.
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      // Stop it once its first job runs an attempt (a 20 s one, so it is mid-flight).
+      const jobsOfRun = async (): Promise<Array<{ current_state: string }>> => {
+        const res = await fetch(`${engine.baseUrl}/identity/jobs?mission_id=${run.missionId}&limit=10`, {
+          headers: { authorization: `Bearer ${engine.adminToken}` }
+        })
+        return ((await res.json()) as { items: Array<{ current_state: string }> }).items
+      }
+      for (let i = 0; i < 300 && !(await jobsOfRun()).some((j) => j.current_state === 'running'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      expect((await jobsOfRun()).map((j) => j.current_state)).toEqual(['running'])
       await slowManager.stop(run.runId)
       const done = await slowManager.waitForExit(run.runId)
       expect(done.signal === null ? done.exitCode : done.signal).toBe(143)
       expect(await missionState(run.missionId!)).toBe('cancelled')
-      const jobs = await fetch(`${engine.baseUrl}/identity/jobs?mission_id=${run.missionId}&limit=10`, {
-        headers: { authorization: `Bearer ${engine.adminToken}` }
-      }).then((r) => r.json() as Promise<{ items: Array<{ current_state: string }> }>)
-      expect(jobs.items.map((j) => j.current_state)).toEqual(['cancelled'])
+      expect((await jobsOfRun()).map((j) => j.current_state)).toEqual(['cancelled'])
     } finally {
       await slowManager.dispose()
     }

@@ -179,14 +179,19 @@ describe('agent SDK against the embedded engine', () => {
 
   it('cancels a running job through its signal: attempt failed, job cancelled', async () => {
     const controller = new AbortController()
-    const running = plan.job(
-      't_cancel',
-      {},
-      (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
-      { signal: controller.signal }
-    )
-    setTimeout(() => controller.abort('test says stop'), 50)
-    const error = await running.catch((err: unknown) => err)
+    const error = await plan
+      .job(
+        't_cancel',
+        {},
+        (ctx) =>
+          new Promise((_, reject) => {
+            ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))
+            // The caller cancels while the attempt runs.
+            controller.abort('test says stop')
+          }),
+        { signal: controller.signal }
+      )
+      .catch((err: unknown) => err)
     expect(error).toBeInstanceOf(CancelledError)
     const jobId = (error as CancelledError).details.job_id as string
     expect(await stateOf('job', jobId)).toBe('cancelled')

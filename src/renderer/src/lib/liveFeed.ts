@@ -59,8 +59,10 @@ export function startLiveFeed(consoleApi: ConsoleApi): () => void {
     const env = state.connection?.environmentId ?? null
     const becameLive = state.connection?.status !== prev.connection?.status && state.connection?.status === 'live'
     if (env !== environmentId) {
-      if (environmentId !== null) useStore.getState().resetLive()
+      // Record the new environment before resetting: resetLive's `set` calls this listener again.
+      const switched = environmentId !== null
       environmentId = env
+      if (switched) useStore.getState().resetLive()
       void subscribe()
     } else if (becameLive && subscriptionId === null) {
       void subscribe()

@@ -28,3 +28,27 @@ describe('store ingest', () => {
     expect(s.transitions[0].to).toBe('succeeded')
   })
 })
+
+describe('live feed', () => {
+  it('survives an environment switch (resetLive re-enters the store listener)', async () => {
+    const { startLiveFeed } = await import('../lib/liveFeed')
+    const calls: string[] = []
+    const fake = {
+      onEvents: () => () => undefined,
+      subscribeEvents: async () => {
+        calls.push('subscribe')
+        return { subscriptionId: `s${calls.length}` }
+      },
+      unsubscribeEvents: async () => ({ removed: true })
+    } as unknown as Parameters<typeof startLiveFeed>[0]
+    const base = { status: 'live' as const, since: '', lastDataAt: null, dataAgeMs: null, message: null, capabilities: { engine: null, features: [] }, role: null }
+    useStore.getState().setConnection({ ...base, environmentId: 'local' })
+    const stop = startLiveFeed(fake)
+    useStore.getState().ingest([{ id: 'x', channel: 'metrics', event_type: 't', timestamp: 1, data: {} }])
+    useStore.getState().setConnection({ ...base, environmentId: 'prod' })
+    expect(useStore.getState().totalEvents).toBe(0)
+    await new Promise((r) => setTimeout(r, 0))
+    stop()
+    expect(calls.length).toBeGreaterThanOrEqual(2)
+  })
+})
