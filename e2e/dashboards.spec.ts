@@ -117,6 +117,13 @@ test.describe('dashboards on the seeded engine', () => {
     const plan = seed.plans[seed.missions.findIndex((m) => m.mission_id === job.mission_id)]
     await expect(chain.getByRole('link')).toHaveText([job.mission_id, plan, job.job_id, a.attempt_id])
     await expect(page.getByTestId('trace-details')).toContainText('failed (timeout)')
+
+    // A resource id (r_) walks up through all five levels.
+    const r = seed.resources[0]
+    await page.getByTestId('trace-lookup').fill(r)
+    await page.getByRole('button', { name: 'Open trace' }).click()
+    await expect(chain.getByRole('link')).toHaveCount(5)
+    await expect(chain.getByRole('link').last()).toHaveText(r)
   })
 
   test('lists of missions and jobs filter by state from the paged API', async ({ page, consoleUrl, seed }) => {
@@ -214,6 +221,30 @@ test.describe('dashboards on the seeded engine', () => {
     expect(pageErrors).toEqual([])
   })
 
+  test('reflex: an operator suspends a job (confirmed); an early resume is refused with the reason', async ({ page, consoleUrl, seed }) => {
+    const job = seed.jobs.find((j) => j.state === 'ready')!.job_id
+    await go(page, consoleUrl, '#/reflex')
+    await page.getByLabel('Job id to suspend').fill(job)
+    await page.getByRole('button', { name: 'Suspend' }).click()
+    const dialog = page.getByRole('alertdialog', { name: `Suspend job ${job}?` })
+    await expect(dialog).toBeVisible()
+    // Cancel first: nothing happens.
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await expect(page.getByTestId('held-jobs')).toHaveCount(0)
+    await page.getByRole('button', { name: 'Suspend' }).click()
+    await dialog.getByRole('button', { name: 'Suspend' }).click()
+    const held = page.getByTestId('held-jobs').locator('tr', { hasText: job })
+    await expect(held).toContainText('suspended')
+    await expect(held).toContainText(/\d+ s|min/)
+    // The engine enforces the cooldown: an early resume is refused, and the dialog says why.
+    await held.getByRole('button', { name: 'Resume' }).click()
+    const resume = page.getByRole('alertdialog', { name: `Resume job ${job}?` })
+    await resume.getByRole('button', { name: 'Resume' }).click()
+    await expect(resume.getByRole('alert')).toContainText(/cooldown ends in \d+ s/)
+    await resume.getByRole('button', { name: 'Cancel' }).click()
+    await expect(held).toContainText('suspended')
+  })
+
   test('pause freezes live tails and resume delivers what arrived meanwhile', async ({ page, consoleUrl, engine }) => {
     await go(page, consoleUrl, '#/overview')
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
@@ -232,6 +263,8 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(total).toHaveText(String(before))
     await page.getByTestId('live-toggle').click()
     await expect(total).toHaveText(String(before + 5))
+    // The live tail shows them, newest first.
+    await expect(page.getByTestId('live-tail').locator('tr').first()).toContainText('e2e_tick')
   })
 })
 
@@ -248,6 +281,26 @@ test.describe('environments on the seeded console', () => {
     const row = table.locator('tr', { hasText: 'Prod EU' })
     await expect(row).toContainText('PROD')
     const id = await row.getAttribute('data-env-id')
+
+    // A credential goes in through a password field and comes back only as "has credential".
+    await row.getByRole('button', { name: 'Credential' }).click()
+    const secret = 'e2e-secret-token-0123456789'
+    const tokenInput = page.getByLabel('Bearer token')
+    await expect(tokenInput).toHaveAttribute('type', 'password')
+    await tokenInput.fill(secret)
+    await page.getByRole('button', { name: 'Save credential' }).click()
+    await expect(row).toContainText('has credential')
+    expect(await page.content()).not.toContain(secret)
+
+    // Export holds the profile without the secret; importing it again skips the existing one.
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Export JSON' }).click()
+    const file = await (await download).path()
+    const json = await readFile(file, 'utf8')
+    expect(json).toContain('Prod EU')
+    expect(json).not.toContain(secret)
+    await page.getByLabel('Import environments from a JSON file').setInputFiles(file)
+    await expect(page.getByRole('status').filter({ hasText: 'added' })).toContainText('0 added; 1 skipped')
     try {
       // Switch to it: the title bar turns red and says PROD; nothing answers there, so offline.
       await page.getByTestId('env-switcher').selectOption(id!)

@@ -9,7 +9,7 @@ import { seedDemoData, type SeedSummary } from '../src/engine/seed'
 import { startServe, type ServeHandle } from '../src/main/services/cli/commands/serve'
 import { expect, openConsole, test } from './fixtures'
 
-test.describe('offline', () => {
+test.describe('a private seeded engine: live transitions, then offline', () => {
   let engine: RunningEngine
   let serve: ServeHandle
   let seed: SeedSummary
@@ -34,6 +34,29 @@ test.describe('offline', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true })
   })
 
+  test('a real transition appears live on the lifecycle page and moves the counts', async ({ page }) => {
+    await openConsole(page, serve.url)
+    await page.evaluate(() => (window.location.hash = '#/lifecycle'))
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    const pending = page.getByTestId('count-mission-pending')
+    await expect(pending).toHaveAttribute('data-count', String(seed.counts.missionsByState.pending ?? 0))
+    const call = async (p: string, body: unknown) => {
+      const res = await fetch(engine.baseUrl + p, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body)
+      })
+      expect(res.ok).toBe(true)
+      return (await res.json()) as Record<string, string>
+    }
+    const m = await call('/identity/mission', { tags: { name: 'live e2e' } })
+    await call(`/lifecycle/mission/${m.mission_id}/transition`, { entity_id: m.mission_id, transition: 'create', metadata: {} })
+    // The stats poll every 10 s; within 4 s only the stream can have moved the count.
+    await expect(pending).toHaveAttribute('data-count', String((seed.counts.missionsByState.pending ?? 0) + 1), { timeout: 4000 })
+    const item = page.getByTestId('recent-transitions').locator('li', { hasText: m.mission_id }).first()
+    await expect(item).toContainText('pending')
+  })
+
   test('the backend goes away: cached data stays on screen with its age', async ({ page }) => {
     test.setTimeout(60_000)
     const m2 = seed.missions.find((m) => m.state === 'executing')!
@@ -48,7 +71,7 @@ test.describe('offline', () => {
 
     await engine.close()
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', { timeout: 20_000 })
-    await expect(page.getByTestId('connection-badge')).toContainText(/offline · data .* old/)
+    await expect(page.getByTestId('connection-badge')).toContainText(/offline · data (just now|\d+ (s|min|h|d) old)/)
 
     // A fresh load (nothing in the page's memory) still shows the seeded numbers, from the cache.
     await page.reload()
@@ -56,7 +79,7 @@ test.describe('offline', () => {
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', { timeout: 10_000 })
     await expect(page.getByTestId('count-jobs-active-value')).toHaveText('3')
     await expect(page.getByTestId('count-missions-active-value')).toHaveText('1')
-    await expect(page.getByTestId('stale-notice')).toContainText(/Offline: showing cached data from .* old/)
+    await expect(page.getByTestId('stale-notice')).toContainText(/Offline: showing cached data from \d\d:\d\d:\d\d \((just now|\d+ (s|min|h|d) old)\)/)
 
     await page.evaluate((id) => (window.location.hash = `#/traces/${id}`), m2.mission_id)
     await expect(page.getByTestId('trace-tree')).toHaveAttribute('data-rows', '8')

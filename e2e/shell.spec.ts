@@ -47,6 +47,8 @@ test.describe('app shell on the seeded engine', () => {
     await expect(page.getByTestId('env-switcher')).toHaveValue('local')
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     await expect(page.getByTestId('connection-badge')).toHaveText(/live/)
+    // The local engine's admin token: the role that decides which operator actions are enabled.
+    await expect(page.getByTestId('role-badge')).toHaveText('admin')
     // Every sidebar page opens and names itself in the heading and the window title.
     for (const [id, label] of PAGES) {
       await nav.getByRole('link', { name: label }).click()

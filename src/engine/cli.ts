@@ -1,8 +1,15 @@
 // Entry point of the `controldeck-engine` bin (bundled to out/node/engine.js).
+import type { RateLimitOptions } from './auth/rate-limit'
 import { parseCli, USAGE } from './cli-args'
 import { startEngine } from './index'
 import { seedDemoData } from './seed'
 import { ENGINE_VERSION } from './version'
+
+/** `--rate-limit N`: absent → engine default, 0 → off, N → N/s with a burst of 2N. */
+function rateLimitOption(n: number | undefined): RateLimitOptions | false | undefined {
+  if (n === undefined) return undefined
+  return n === 0 ? false : { perSecond: n, burst: n * 2 }
+}
 
 async function main(): Promise<void> {
   const parsed = parseCli(process.argv.slice(2))
@@ -27,7 +34,7 @@ async function main(): Promise<void> {
       port: o.port,
       adminToken: o.token,
       quiet: o.quiet,
-      rateLimit: o.rateLimit === undefined ? undefined : o.rateLimit === 0 ? false : { perSecond: o.rateLimit, burst: o.rateLimit * 2 }
+      rateLimit: rateLimitOption(o.rateLimit)
     })
   } catch (err) {
     console.error(`controldeck-engine: cannot start: ${(err as Error).message}`)

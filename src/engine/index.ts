@@ -44,6 +44,8 @@ export interface EngineOptions {
   sseMaxQueueBytes?: number
   /** An SSE subscriber whose socket has not drained for this long is dropped; default 30 s. */
   sseStallTimeoutMs?: number
+  /** Most simultaneous SSE subscribers; more get 503 with Retry-After. Default 1000. */
+  sseMaxSubscribers?: number
   /** Stream events kept for `Last-Event-ID` resume; default 1,000,000. */
   eventRetention?: number
   /**
@@ -78,6 +80,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     heartbeatMs: options.heartbeatMs ?? 15_000,
     sseMaxQueueBytes: options.sseMaxQueueBytes ?? 1024 * 1024,
     sseStallTimeoutMs: options.sseStallTimeoutMs ?? 30_000,
+    sseMaxSubscribers: options.sseMaxSubscribers,
     eventRetention: options.eventRetention ?? DEFAULT_EVENT_RETENTION
   })
   const tokens = new TokenRegistry()
@@ -96,7 +99,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     tokens,
     rateLimiter: rateLimit ? new RateLimiter(rateLimit) : null,
     log: sink,
-    committed: () => store.committed(),
+    commit: { batch: () => store.currentBatch, committed: (batch) => store.committed(batch) },
     hooks: {
       onRequest: (route, _method, status, ms) => services.httpMetrics.record(route, status, ms),
       onAuthorization: (allowed) => services.httpMetrics.authorize(allowed)
@@ -135,7 +138,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       clearTimeout(force)
       // Governance timers (attempt deadlines, cooldowns) must not fire into a closed store.
       governanceOf(services)?.close()
-      await store.close()
+      store.close()
       log({ time: new Date().toISOString(), level: 'info', msg: 'engine stopped', url })
     })()
     return closing

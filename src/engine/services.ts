@@ -19,6 +19,8 @@ export interface ServiceOptions {
   sseStallTimeoutMs: number
   /** Events the durable stream log keeps for resume. */
   eventRetention: number
+  /** Most simultaneous SSE subscribers (default 1000). */
+  sseMaxSubscribers?: number
 }
 
 /**
@@ -56,7 +58,9 @@ export function createServices(store: Store, options: ServiceOptions): EngineSer
     heartbeatMs: options.heartbeatMs,
     maxQueueBytes: options.sseMaxQueueBytes,
     stallTimeoutMs: options.sseStallTimeoutMs,
-    readAfter: (after, limit) => events.readAfter(after, limit)
+    maxSubscribers: options.sseMaxSubscribers,
+    readAfter: (after, limit) => events.readAfter(after, limit),
+    lastId: () => events.lastId()
   })
   const identity = new IdentityService(store)
   const audit = new AuditService(store, events)

@@ -1,18 +1,17 @@
 // The only bridge between the page and the main process. It exposes ConsoleApi as
 // `window.controldeck`: one function per method and one subscribe function per event, generated
 // from the contract's names. ipcRenderer itself never reaches the page, and the page can only name
-// channels that exist (the `cd:` prefix and the method list are fixed here).
+// channels that exist (channel names from src/shared/console/ipc.ts, methods from the contract).
 // Bundled to CommonJS with everything inlined: a sandboxed preload can require only 'electron'.
 import { contextBridge, ipcRenderer } from 'electron'
 import { CONSOLE_EVENTS, CONSOLE_METHODS } from '../shared/console/api'
-import type { ConsoleError } from '../shared/console/errors'
+import { EVENT_CHANNEL, methodChannel, type IpcEnvelope } from '../shared/console/ipc'
 
-type Envelope = { ok: true; result: unknown } | { ok: false; error: ConsoleError }
 type Listener = (payload: unknown) => void
 
 const listeners = new Map<string, Set<Listener>>()
 
-ipcRenderer.on('cd:event', (_event, name: unknown, payload: unknown) => {
+function dispatch(name: unknown, payload: unknown): void {
   if (typeof name !== 'string') return
   for (const listener of listeners.get(name) ?? []) {
     try {
@@ -21,13 +20,21 @@ ipcRenderer.on('cd:event', (_event, name: unknown, payload: unknown) => {
       console.error(`controldeck: a ${name} listener threw`, error)
     }
   }
+}
+
+// Each message is a ConsoleEventBatch (the events of about one frame, oldest first).
+ipcRenderer.on(EVENT_CHANNEL, (_event, batch: unknown) => {
+  if (!Array.isArray(batch)) return
+  for (const message of batch) {
+    if (Array.isArray(message)) dispatch(message[0], message[1])
+  }
 })
 
 const api: Record<string, unknown> = {}
 
 for (const name of Object.keys(CONSOLE_METHODS)) {
   api[name] = async (input: unknown): Promise<unknown> => {
-    const envelope = (await ipcRenderer.invoke(`cd:${name}`, input ?? {})) as Envelope
+    const envelope = (await ipcRenderer.invoke(methodChannel(name), input ?? {})) as IpcEnvelope
     if (envelope.ok) return envelope.result
     // A plain object survives the context bridge with all its fields (an Error would keep only its
     // message); the renderer's getConsoleApi turns it into an Error again.

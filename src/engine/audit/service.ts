@@ -29,7 +29,8 @@ interface AuditRow {
 }
 
 const COLUMNS =
-  'audit_id, timestamp, mission_id, plan_id, job_id, attempt_id, resource_uuid, event_type, event_category, severity, message, details, caused_by_agent, caused_by_event'
+  'audit_id, timestamp, mission_id, plan_id, job_id, attempt_id, resource_uuid, event_type, ' +
+  'event_category, severity, message, details, caused_by_agent, caused_by_event'
 
 function toEvent(r: AuditRow): AuditEvent {
   return {
@@ -151,7 +152,8 @@ export class AuditService {
       args.push(Date.parse(q.end_time))
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
-    const total = (this.store.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(...args) as { n: number }).n
+    const counted = this.store.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(...args)
+    const total = (counted as { n: number }).n
     const rows = this.store.prepare(`SELECT ${COLUMNS} FROM audit_events ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
       .all(...args, q.limit, q.offset) as AuditRow[]
     return { events: rows.map(toEvent), total, limit: q.limit, offset: q.offset }
@@ -172,7 +174,8 @@ export class AuditService {
     const args = [Date.parse(start), Date.parse(end)]
     const group = (col: string, limit = -1): Record<string, number> => {
       const rows = this.store.prepare(
-          `SELECT ${col} AS k, COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ? GROUP BY ${col} ORDER BY n DESC, k LIMIT ?`
+          `SELECT ${col} AS k, COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ? ` +
+            `GROUP BY ${col} ORDER BY n DESC, k LIMIT ?`
         )
         .all(...args, limit) as Array<{ k: string; n: number }>
       return Object.fromEntries(rows.map((r) => [r.k, r.n]))

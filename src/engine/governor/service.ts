@@ -76,7 +76,12 @@ export class GovernorService {
           event_category: 'governance',
           severity: 'info',
           message: `Governor chose ${rule.mode} for ${req.job_type} (${rule.id})`,
-          details: { decision_id: decision.decision_id, mode: rule.mode, matched_rules: [rule.id], context: req.context },
+          details: {
+            decision_id: decision.decision_id,
+            mode: rule.mode,
+            matched_rules: [rule.id],
+            context: req.context
+          },
           caused_by_agent: null,
           caused_by_event: decision.decision_id
         },
@@ -113,7 +118,9 @@ export class GovernorService {
       active_manifest: {
         name: 'default_phase1',
         version: '1.0',
-        description: 'Built-in first-match rules: llm_call, personal data and production are governed (rail); everything else is direct.',
+        description:
+          'Built-in first-match rules: llm_call, personal data and production are governed (rail); ' +
+          'everything else is direct.',
         rule_count: GOVERNOR_RULES.length
       },
       shadow_manifest: { enabled: false, version: null }

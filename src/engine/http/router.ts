@@ -34,6 +34,7 @@ export class Reply {
 /** Returned by handlers that wrote the response themselves (SSE). */
 export const HANDLED: unique symbol = Symbol('handled')
 
+/** A route handler: returns a JSON body (200), a Reply, or HANDLED; may be async; may throw HttpError. */
 export type Handler = (ctx: RequestContext) => unknown
 
 /** Route options. */

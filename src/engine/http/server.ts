@@ -27,8 +27,11 @@ export interface ServerDeps {
   /** Structured log sink; null when logging is off (then no entry is even built). */
   log: ((entry: LogEntry) => void) | null
   hooks?: ServerHooks
-  /** Resolves once the request's writes are committed; the response waits for it. */
-  committed?: () => Promise<void>
+  /**
+   * Group commit: `batch()` names the store batch a handler wrote into (read right after the
+   * handler returns) and `committed(batch)` resolves once it is on disk (rejects if it failed).
+   */
+  commit?: { batch: () => number; committed: (batch: number) => Promise<void> }
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -138,7 +141,7 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
       }
     }
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req)
-    const result = await route.handler({
+    const result = route.handler({
       req,
       res,
       params: match.params,
@@ -147,13 +150,16 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
       principal,
       requestId
     })
-    if (result === HANDLED) return
+    // Synchronous handlers wrote into the batch that is current now; async ones (none in the
+    // engine so far) are awaited first and then checked against the batch current at their end.
+    const value = result instanceof Promise ? await result : result
+    if (value === HANDLED) return
     // Group commit: answer only once the writes of this request are on disk.
-    if (deps.committed) await deps.committed()
-    if (result instanceof Reply) {
-      send(res, result.status, result.body, result.headers, result.contentType)
+    if (deps.commit) await deps.commit.committed(deps.commit.batch())
+    if (value instanceof Reply) {
+      send(res, value.status, value.body, value.headers, value.contentType)
     } else {
-      send(res, 200, result)
+      send(res, 200, value)
     }
   }
 

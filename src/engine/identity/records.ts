@@ -7,7 +7,7 @@ import type {
 } from '../../shared/neurorail'
 import { parseJsonColumn } from '../store/json'
 
-/** Row shapes of the identity tables (JSON columns still as text). */
+/** A `missions` row (JSON columns still as text). */
 export interface MissionRow {
   mission_id: string
   parent_mission_id: string | null
@@ -15,6 +15,7 @@ export interface MissionRow {
   created_at: string
   created_ms: number
 }
+/** A `plans` row (JSON columns still as text; mission_id denormalised). */
 export interface PlanRow {
   plan_id: string
   mission_id: string
@@ -23,6 +24,7 @@ export interface PlanRow {
   created_at: string
   created_ms: number
 }
+/** A `jobs` row (JSON columns still as text; mission_id denormalised). */
 export interface JobRow {
   job_id: string
   plan_id: string
@@ -33,6 +35,7 @@ export interface JobRow {
   created_at: string
   created_ms: number
 }
+/** A `attempts` row (JSON columns still as text; mission_id denormalised). */
 export interface AttemptRow {
   attempt_id: string
   job_id: string
@@ -42,6 +45,7 @@ export interface AttemptRow {
   created_at: string
   created_ms: number
 }
+/** A `resources` row (JSON columns still as text; mission_id denormalised). */
 export interface ResourceRow {
   resource_uuid: string
   attempt_id: string
@@ -55,6 +59,7 @@ export interface ResourceRow {
 
 // Row → API record, with exactly the §3 fields in the §3 order (denormalised columns stay inside).
 
+/** A mission row as the §3 record. */
 export function missionRecord(r: MissionRow): MissionRecord {
   return {
     mission_id: r.mission_id,
@@ -64,6 +69,7 @@ export function missionRecord(r: MissionRow): MissionRecord {
   }
 }
 
+/** A plan row as the §3 record. */
 export function planRecord(r: PlanRow): PlanRecord {
   return {
     plan_id: r.plan_id,
@@ -74,6 +80,7 @@ export function planRecord(r: PlanRow): PlanRecord {
   }
 }
 
+/** A job row as the §3 record. */
 export function jobRecord(r: JobRow): JobRecord {
   return {
     job_id: r.job_id,
@@ -85,6 +92,7 @@ export function jobRecord(r: JobRow): JobRecord {
   }
 }
 
+/** A attempt row as the §3 record. */
 export function attemptRecord(r: AttemptRow): AttemptRecord {
   return {
     attempt_id: r.attempt_id,
@@ -95,6 +103,7 @@ export function attemptRecord(r: AttemptRow): AttemptRecord {
   }
 }
 
+/** A resource row as the §3 record. */
 export function resourceRecord(r: ResourceRow): ResourceRecord {
   return {
     resource_uuid: r.resource_uuid,

@@ -140,7 +140,13 @@ export class IdentityService {
       const id = this.insertWithId('plan', (id) =>
         stmt.run(id, req.mission_id, req.plan_type, JSON.stringify(req.metadata), createdAt, now)
       )
-      return { plan_id: id, mission_id: req.mission_id, created_at: createdAt, plan_type: req.plan_type, metadata: req.metadata }
+      return {
+        plan_id: id,
+        mission_id: req.mission_id,
+        created_at: createdAt,
+        plan_type: req.plan_type,
+        metadata: req.metadata
+      }
     })
   }
 
@@ -155,10 +161,20 @@ export class IdentityService {
       const now = Date.now()
       const createdAt = new Date(now).toISOString()
       const stmt = this.store.prepare(
-        'INSERT INTO jobs (job_id, plan_id, mission_id, job_type, dependencies, metadata, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+        'INSERT INTO jobs (job_id, plan_id, mission_id, job_type, dependencies, metadata, created_at, created_ms) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
       )
       const id = this.insertWithId('job', (id) =>
-        stmt.run(id, req.plan_id, plan.mission_id, req.job_type, JSON.stringify(req.dependencies), JSON.stringify(req.metadata), createdAt, now)
+        stmt.run(
+          id,
+          req.plan_id,
+          plan.mission_id,
+          req.job_type,
+          JSON.stringify(req.dependencies),
+          JSON.stringify(req.metadata),
+          createdAt,
+          now
+        )
       )
       const record: JobRecord = {
         job_id: id,
@@ -181,13 +197,20 @@ export class IdentityService {
       const now = Date.now()
       const createdAt = new Date(now).toISOString()
       const stmt = this.store.prepare(
-        'INSERT INTO attempts (attempt_id, job_id, mission_id, attempt_number, metadata, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'
+        'INSERT INTO attempts (attempt_id, job_id, mission_id, attempt_number, metadata, created_at, created_ms) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?)'
       )
       const id = this.insertWithId('attempt', (id) =>
         stmt.run(id, req.job_id, job.mission_id, req.attempt_number, JSON.stringify(req.metadata), createdAt, now)
       )
       for (const hook of this.onAttemptCreated) hook(req.job_id, id, now)
-      return { attempt_id: id, job_id: req.job_id, attempt_number: req.attempt_number, created_at: createdAt, metadata: req.metadata }
+      return {
+        attempt_id: id,
+        job_id: req.job_id,
+        attempt_number: req.attempt_number,
+        created_at: createdAt,
+        metadata: req.metadata
+      }
     })
   }
 
@@ -199,12 +222,28 @@ export class IdentityService {
       const now = Date.now()
       const createdAt = new Date(now).toISOString()
       const stmt = this.store.prepare(
-        'INSERT INTO resources (resource_uuid, attempt_id, job_id, mission_id, resource_type, metadata, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+        'INSERT INTO resources (resource_uuid, attempt_id, job_id, mission_id, resource_type, metadata, created_at, ' +
+          'created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
       )
       const id = this.insertWithId('resource', (id) =>
-        stmt.run(id, req.attempt_id, attempt.job_id, attempt.mission_id, req.resource_type, JSON.stringify(req.metadata), createdAt, now)
+        stmt.run(
+          id,
+          req.attempt_id,
+          attempt.job_id,
+          attempt.mission_id,
+          req.resource_type,
+          JSON.stringify(req.metadata),
+          createdAt,
+          now
+        )
       )
-      return { resource_uuid: id, attempt_id: req.attempt_id, resource_type: req.resource_type, created_at: createdAt, metadata: req.metadata }
+      return {
+        resource_uuid: id,
+        attempt_id: req.attempt_id,
+        resource_type: req.resource_type,
+        created_at: createdAt,
+        metadata: req.metadata
+      }
     })
   }
 
@@ -417,7 +456,9 @@ export class IdentityService {
     const fetch = <R>(table: string, key: string, where: string | undefined, withState: boolean): R[] => {
       if (!where) return []
       const sql = withState
-        ? `SELECT t.*, s.current_state AS __state FROM ${table} t LEFT JOIN entity_state s ON s.entity_id = t.${key} WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
+        ? `SELECT t.*, s.current_state AS __state FROM ${table} t ` +
+          `LEFT JOIN entity_state s ON s.entity_id = t.${key} ` +
+          `WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
         : `SELECT t.* FROM ${table} t WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
       const rows = this.store.prepare(sql).all(id, limit + 1, offset) as R[]
       if (rows.length > limit) {

@@ -84,7 +84,14 @@ function toEvent(r: TransitionRow): StateTransitionEvent {
 /** Builds the serialized NeuroRail error for a refusal, from the registry when the code is known. */
 export function refusalError(r: GuardRefusal): NeuroRailError {
   if (errorCodeInfo(r.code)) return makeNeuroRailError(r.code as NeuroRailErrorCode, r.message, r.details ?? {})
-  return { code: r.code, category: 'system', retriable: false, severity: 'error', message: r.message, details: r.details ?? {} }
+  return {
+    code: r.code,
+    category: 'system',
+    retriable: false,
+    severity: 'error',
+    message: r.message,
+    details: r.details ?? {}
+  }
 }
 
 const FAILURE_STATES = new Set([
@@ -208,15 +215,19 @@ export class LifecycleService {
         metadata,
         caused_by: causedBy
       }
+      const metadataJson = JSON.stringify(metadata)
       this.store
         .prepare(
-          'INSERT INTO transitions (seq, event_id, entity_type, entity_id, from_state, to_state, transition, timestamp, ts_ms, metadata, caused_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+          'INSERT INTO transitions (seq, event_id, entity_type, entity_id, from_state, to_state, transition, ' +
+            'timestamp, ts_ms, metadata, caused_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
         )
-        .run(seq, ev.event_id, type, id, current, res.to, action, ev.timestamp, nowMs, JSON.stringify(metadata), causedBy)
+        .run(seq, ev.event_id, type, id, current, res.to, action, ev.timestamp, nowMs, metadataJson, causedBy)
       this.store
         .prepare(
-          `INSERT INTO entity_state (entity_id, entity_type, current_state, updated_at, updated_ms) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (entity_id) DO UPDATE SET current_state = excluded.current_state, updated_at = excluded.updated_at, updated_ms = excluded.updated_ms`
+          `INSERT INTO entity_state (entity_id, entity_type, current_state, updated_at, updated_ms)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (entity_id) DO UPDATE SET current_state = excluded.current_state,
+             updated_at = excluded.updated_at, updated_ms = excluded.updated_ms`
         )
         .run(id, type, res.to, ev.timestamp, nowMs)
       this.store
@@ -238,7 +249,14 @@ export class LifecycleService {
           event_category: 'execution',
           severity: failed ? 'warning' : 'info',
           message: `${ENTITY_LABEL[type]} ${id}: ${current ?? '(none)'} → ${res.to} (${action})`,
-          details: { entity_type: type, entity_id: id, from_state: current, to_state: res.to, transition: action, metadata },
+          details: {
+            entity_type: type,
+            entity_id: id,
+            from_state: current,
+            to_state: res.to,
+            transition: action,
+            metadata
+          },
           caused_by_agent: causedBy,
           caused_by_event: ev.event_id
         },
@@ -305,10 +323,12 @@ export class LifecycleService {
     this.requireEntity(type, id)
     const rows = this.store
       .prepare(
-        'SELECT event_id, entity_type, entity_id, from_state, to_state, transition, timestamp, metadata, caused_by FROM transitions WHERE entity_id = ? ORDER BY seq LIMIT ?'
+        'SELECT event_id, entity_type, entity_id, from_state, to_state, transition, timestamp, metadata, ' +
+          'caused_by FROM transitions WHERE entity_id = ? ORDER BY seq LIMIT ?'
       )
       .all(id, limit) as TransitionRow[]
-    const total = (this.store.prepare('SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?').get(id) as { n: number }).n
+    const count = this.store.prepare('SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?')
+    const total = (count.get(id) as { n: number }).n
     return { entity_type: type, entity_id: id, transitions: rows.map(toEvent), total_transitions: total }
   }
 
@@ -322,7 +342,10 @@ export class LifecycleService {
     }
     const transitions = (
       this.store
-        .prepare('SELECT entity_type, from_state, to_state, count FROM transition_counts ORDER BY entity_type, from_state, to_state')
+        .prepare(
+          'SELECT entity_type, from_state, to_state, count FROM transition_counts ' +
+            'ORDER BY entity_type, from_state, to_state'
+        )
         .all() as Array<{ entity_type: LifecycleEntityType; from_state: string; to_state: string; count: number }>
     ).map((r) => ({ ...r, from_state: r.from_state === '' ? null : r.from_state }))
     return { states, transitions }

@@ -7,7 +7,9 @@ import type { EngineServices } from '../services'
 /** Governor routes (API §3) plus the decision list extension. */
 export function registerGovernorRoutes(router: Router, s: EngineServices): void {
   const { governor } = s
-  router.post('/governor/decide', { permission: 'execute:job' }, (c) => governor.decide(parseOr422(DecideRequestSchema, c.body)))
+  router.post('/governor/decide', { permission: 'execute:job' }, (c) =>
+    governor.decide(parseOr422(DecideRequestSchema, c.body))
+  )
   router.get('/governor/info', { permission: 'read:governor' }, () => governor.info())
   router.get('/governor/decisions', { permission: 'read:governor' }, (c) => {
     const q = parseOr422(PageQuerySchema, queryObject(c.query), 'query')

@@ -26,8 +26,12 @@ export function registerIdentityRoutes(router: Router, s: EngineServices): void 
   router.post('/identity/mission', WRITE, (c) =>
     new Reply(201, identity.createMission(parseOr422(CreateMissionRequestSchema, c.body ?? {})))
   )
-  router.post('/identity/plan', WRITE, (c) => new Reply(201, identity.createPlan(parseOr422(CreatePlanRequestSchema, c.body))))
-  router.post('/identity/job', WRITE, (c) => new Reply(201, identity.createJob(parseOr422(CreateJobRequestSchema, c.body))))
+  router.post('/identity/plan', WRITE, (c) =>
+    new Reply(201, identity.createPlan(parseOr422(CreatePlanRequestSchema, c.body)))
+  )
+  router.post('/identity/job', WRITE, (c) =>
+    new Reply(201, identity.createJob(parseOr422(CreateJobRequestSchema, c.body)))
+  )
   router.post('/identity/attempt', WRITE, (c) =>
     new Reply(201, identity.createAttempt(parseOr422(CreateAttemptRequestSchema, c.body)))
   )
@@ -46,9 +50,10 @@ export function registerIdentityRoutes(router: Router, s: EngineServices): void 
     return identity.trace(t.data.entity_type, c.params.id as string)
   })
 
-  router.get('/identity/missions', READ, (c) => identity.listMissions(parseOr422(ListQuerySchema, queryObject(c.query), 'query')))
-  router.get('/identity/jobs', READ, (c) => identity.listJobs(parseOr422(ListQuerySchema, queryObject(c.query), 'query')))
-  router.get('/identity/attempts', READ, (c) => identity.listAttempts(parseOr422(ListQuerySchema, queryObject(c.query), 'query')))
+  const listQuery = (q: URLSearchParams) => parseOr422(ListQuerySchema, queryObject(q), 'query')
+  router.get('/identity/missions', READ, (c) => identity.listMissions(listQuery(c.query)))
+  router.get('/identity/jobs', READ, (c) => identity.listJobs(listQuery(c.query)))
+  router.get('/identity/attempts', READ, (c) => identity.listAttempts(listQuery(c.query)))
 
   router.get('/identity/children/:entity_type/:id', READ, (c) => {
     const t = EntityTypeParam.safeParse({ entity_type: c.params.entity_type })

@@ -52,7 +52,11 @@ export function registerRbacRoutes(router: Router, s: EngineServices): void {
     roles: [...ROLES].reverse().map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], level: ROLE_LEVEL[role] }))
   }))
   router.get('/rbac/permissions', { permission: null }, () => ({
-    permissions: PERMISSIONS.map((p) => ({ permission: p, category: permissionCategory(p), description: PERMISSION_DESCRIPTIONS[p] ?? '' }))
+    permissions: PERMISSIONS.map((p) => ({
+      permission: p,
+      category: permissionCategory(p),
+      description: PERMISSION_DESCRIPTIONS[p] ?? ''
+    }))
   }))
   router.get('/rbac/roles/:role/permissions', { permission: null }, (c) => {
     const r = RoleSchema.safeParse(c.params.role)

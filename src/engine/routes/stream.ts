@@ -28,10 +28,14 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
     let lastId: number | null = q.lastEventId !== undefined ? Number(q.lastEventId) : null
     if (typeof header === 'string' && header.trim() !== '') {
       const h = LastEventIdHeader.safeParse(header.trim())
-      if (!h.success) throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-id'], msg: h.error.issues[0]?.message ?? 'invalid', input: header }])
+      if (!h.success) {
+        const msg = h.error.issues[0]?.message ?? 'invalid'
+        throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-id'], msg, input: header }])
+      }
       lastId = Number(h.data)
     }
     const filter = buildFilter(q.channels, q.event_types, q.entity_ids)
+    if (hub.full()) throw new HttpError(503, 'Too many stream subscribers; retry later', { 'Retry-After': '5' })
     c.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache',
@@ -43,14 +47,17 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
     if (lastId !== null && lastId > events.lastId()) {
       // An id from before a database reset (or another engine): resuming "after" it would skip
       // every event this engine has or will have below it. Start from the end of this log instead.
-      c.res.write(`: reset: Last-Event-ID ${lastId} is ahead of this engine's log; resuming after ${events.lastId()}\n\n`)
+      const end = events.lastId()
+      c.res.write(`: reset: Last-Event-ID ${lastId} is ahead of this engine's log; resuming after ${end}\n\n`)
       lastId = events.lastId()
     }
     if (lastId !== null) {
       // Say so when the log no longer reaches back to the client's id (pruned or cleared), rather
       // than pretend the resume is complete.
       const oldest = events.oldestId()
-      if (oldest !== null && oldest > lastId + 1) c.res.write(`: gap: events ${lastId + 1}..${oldest - 1} are no longer in the log\n\n`)
+      if (oldest !== null && oldest > lastId + 1) {
+        c.res.write(`: gap: events ${lastId + 1}..${oldest - 1} are no longer in the log\n\n`)
+      }
     }
     hub.subscribe(c.res, filter, lastId)
     return HANDLED

@@ -24,10 +24,13 @@ export function registerSystemRoutes(router: Router, s: EngineServices): void {
     const id = c.params.attempt_id as string
     if (!s.identity.exists('attempt', id)) throw notFound(`Attempt ${id} not found`)
     const state = s.lifecycle.currentState(id)
-    return { attempt_id: id, status: state ?? 'unknown', message: state ? `Attempt is ${state}` : 'Attempt has no lifecycle state yet' }
+    const message = state ? `Attempt is ${state}` : 'Attempt has no lifecycle state yet'
+    return { attempt_id: id, status: state ?? 'unknown', message }
   })
 
-  router.get('/metrics', { permission: 'read:metrics' }, () => new Reply(200, renderMetrics(s), {}, 'text/plain; version=0.0.4; charset=utf-8'))
+  router.get('/metrics', { permission: 'read:metrics' }, () =>
+    new Reply(200, renderMetrics(s), {}, 'text/plain; version=0.0.4; charset=utf-8')
+  )
 }
 
 /** Renders the §8 metrics that apply to this engine, plus HTTP and stream counters. */
@@ -44,27 +47,34 @@ export function renderMetrics(s: EngineServices): string {
   }
   p.family('neurorail_entities_by_state', 'gauge', 'Entities per current lifecycle state')
   for (const type of LIFECYCLE_ENTITY_TYPES) {
-    for (const [state, n] of Object.entries(stats.states[type])) p.sample('neurorail_entities_by_state', n, { entity_type: type, state })
+    for (const [state, n] of Object.entries(stats.states[type])) {
+      p.sample('neurorail_entities_by_state', n, { entity_type: type, state })
+    }
   }
   p.family('neurorail_transitions_total', 'counter', 'Lifecycle transitions recorded, by from and to state')
   for (const t of stats.transitions) {
-    p.sample('neurorail_transitions_total', t.count, { entity_type: t.entity_type, from_state: t.from_state ?? '', to_state: t.to_state })
+    const labels = { entity_type: t.entity_type, from_state: t.from_state ?? '', to_state: t.to_state }
+    p.sample('neurorail_transitions_total', t.count, labels)
   }
   const hist = s.telemetry.durationHistograms(DURATION_BUCKETS_MS)
   for (const type of LIFECYCLE_ENTITY_TYPES) {
     const name = `neurorail_${type}_duration_ms`
-    const h = hist.find((x) => x.entity_type === type) ?? { buckets: DURATION_BUCKETS_MS.map(() => 0), count: 0, sum: 0 }
+    const empty = { buckets: DURATION_BUCKETS_MS.map(() => 0), count: 0, sum: 0 }
+    const h = hist.find((x) => x.entity_type === type) ?? empty
     p.family(name, 'histogram', `Duration of completed ${type}s (first start to end)`)
     p.histogram(name, DURATION_BUCKETS_MS, h.buckets, h.count, h.sum)
   }
   p.family('neurorail_governor_decisions_total', 'counter', 'Governor decisions since engine start, by mode')
-  for (const [mode, n] of Object.entries(s.governor.decisionsByMode)) p.sample('neurorail_governor_decisions_total', n, { mode })
+  for (const [mode, n] of Object.entries(s.governor.decisionsByMode)) {
+    p.sample('neurorail_governor_decisions_total', n, { mode })
+  }
   p.family('neurorail_audit_events_written_total', 'counter', 'Audit events written since engine start').sample(
     'neurorail_audit_events_written_total',
     s.audit.writtenCount
   )
   const k = s.hub.counters()
-  p.family('controldeck_stream_subscribers', 'gauge', 'Connected SSE subscribers').sample('controldeck_stream_subscribers', k.subscribers)
+  p.family('controldeck_stream_subscribers', 'gauge', 'Connected SSE subscribers')
+  p.sample('controldeck_stream_subscribers', k.subscribers)
   p.family('controldeck_stream_events_published_total', 'counter', 'Stream events published since start').sample(
     'controldeck_stream_events_published_total',
     k.published
@@ -83,8 +93,11 @@ export function renderMetrics(s: EngineServices): string {
     for (const [status, n] of r.byStatus) p.sample('controldeck_http_requests_total', n, { route: r.route, status })
   }
   p.family('controldeck_http_request_duration_ms', 'histogram', 'HTTP request latency by route')
-  for (const r of routes) p.histogram('controldeck_http_request_duration_ms', LATENCY_BUCKETS_MS, r.buckets, r.count, r.sum, { route: r.route })
-  p.family('process_resident_memory_bytes', 'gauge', 'Resident set size').sample('process_resident_memory_bytes', process.memoryUsage.rss())
+  for (const r of routes) {
+    p.histogram('controldeck_http_request_duration_ms', LATENCY_BUCKETS_MS, r.buckets, r.count, r.sum, { route: r.route })
+  }
+  p.family('process_resident_memory_bytes', 'gauge', 'Resident set size')
+  p.sample('process_resident_memory_bytes', process.memoryUsage.rss())
   for (const add of s.metricSources) add(p)
   return p.toString()
 }

@@ -22,18 +22,21 @@ const tick = () => {
   }
 }
 const timer = setInterval(tick, workerData.intervalMs)
+// The main thread blocks on this flag while the worker closes its connection (see stopSync).
+const done = new Int32Array(workerData.done)
 parentPort.on('message', (m) => {
   if (m !== 'stop') return
   clearInterval(timer)
-  db.close()
-  parentPort.postMessage({ type: 'stopped' })
+  try { db.close() } finally {
+    Atomics.store(done, 0, 1)
+    Atomics.notify(done, 0)
+  }
 })
 `
 
 type WorkerMessage =
   | { type: 'checkpoint'; pages: number; log: number }
   | { type: 'error'; message: string }
-  | { type: 'stopped' }
 
 function driverPath(): string {
   try {
@@ -54,6 +57,7 @@ function driverPath(): string {
  */
 export class Checkpointer {
   private readonly worker: Worker
+  private readonly done = new SharedArrayBuffer(4)
   private stopped = false
   /** Checkpoints that moved pages, and the pages moved (for tests and /metrics). */
   checkpoints = 0
@@ -62,7 +66,7 @@ export class Checkpointer {
   constructor(path: string, intervalMs: number, onFailure: (reason: string) => void) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { path, driver: driverPath(), intervalMs },
+      workerData: { path, driver: driverPath(), intervalMs, done: this.done },
       // A tiny isolate: the loop allocates almost nothing.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 }
     })
@@ -83,19 +87,16 @@ export class Checkpointer {
     this.worker.on('exit', (code) => fail(`checkpoint worker exited with code ${code}`))
   }
 
-  /** Stops the worker and waits for it to close its connection. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the worker and blocks (at most `timeoutMs`) until it has closed its connection, so
+   * the main connection can close last: the last connection to close removes the WAL, and a
+   * caller that deletes the folder right after close() finds nothing recreated behind its back.
+   */
+  stopSync(timeoutMs = 5000): void {
     if (this.stopped) return
     this.stopped = true
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 2000)
-      this.worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'stopped') {
-          clearTimeout(timer)
-          void this.worker.terminate().then(() => resolve())
-        }
-      })
-      this.worker.postMessage('stop')
-    })
+    this.worker.postMessage('stop')
+    Atomics.wait(new Int32Array(this.done), 0, 0, timeoutMs)
+    void this.worker.terminate()
   }
 }

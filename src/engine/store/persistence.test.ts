@@ -25,7 +25,7 @@ describe('store', () => {
     const store = new Store(file)
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(store.schemaVersion).toBe(MIGRATIONS.length)
-    await store.close()
+    store.close()
     const raw = new Database(file)
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`)
     raw.close()
@@ -58,7 +58,32 @@ describe('store', () => {
     expect(ran).toEqual(['kept-1', 'kept-2'])
     expect(store.db.inTransaction).toBe(false)
     expect(count()).toBe(2)
-    await store.close()
+    store.close()
+  })
+
+  it('reports a batch whose COMMIT fails to every unit in it, and keeps working after', async () => {
+    const store = new Store(':memory:')
+    const ran: string[] = []
+    store.transaction(() => {
+      // Deferred foreign keys are checked at COMMIT: the one way to make a COMMIT itself fail.
+      store.db.pragma('defer_foreign_keys = ON')
+      store.db
+        .prepare("INSERT INTO plans (plan_id, mission_id, plan_type, metadata, created_at, created_ms) VALUES ('p_1', 'm_missing', 's', '{}', '', 0)")
+        .run()
+      store.afterCommit(() => ran.push('announced'))
+    })
+    const batch = store.currentBatch
+    await expect(store.committed(batch)).rejects.toThrow(/FOREIGN KEY/)
+    // Asked again later (as a request finishing after the failure would), the answer holds.
+    await expect(store.committed(batch)).rejects.toThrow(/FOREIGN KEY/)
+    expect(ran).toEqual([])
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM plans').get()).toEqual({ n: 0 })
+    store.transaction(() => {
+      store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'ok', '{}')").run()
+    })
+    await store.committed()
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM stream_events').get()).toEqual({ n: 1 })
+    store.close()
   })
 
   it('checkpoints the WAL from a background worker, not inside commits', async () => {
@@ -71,7 +96,7 @@ describe('store', () => {
     })
     await store.committed()
     await expect.poll(() => store.checkpointer?.pages ?? 0, { timeout: 5000 }).toBeGreaterThan(0)
-    await store.close()
+    store.close()
   })
 
   it('finds everything again after a restart on the same file, and keeps ids counting up', async () => {
@@ -113,6 +138,38 @@ describe('store', () => {
       expect(r.payloads().map((p) => p.data.to_state)).toEqual(['created', 'running', 'succeeded'])
       expect(Number(r.frames[2]!.id)).toBeGreaterThan(lastEvent)
       r.close()
+    } finally {
+      await second.stop()
+    }
+  })
+
+  it('finishes in-flight writes on graceful shutdown: every acknowledged transition is on disk', async () => {
+    const engineDir = mkdtempSync(path.join(dir, 'shutdown-'))
+    const first = await startTestEngine({ dir: engineDir })
+    const chains = await Promise.all(Array.from({ length: 20 }, () => createChain(first)))
+    // Shutdown starts from inside the first transition, so that request (and any parsed in the
+    // same turn) is truly in flight when close() begins.
+    let closing: Promise<void> | null = null
+    first.engine.services.lifecycle.addGuard(() => {
+      closing ??= first.engine.close()
+    })
+    const inFlight = chains.map((c) =>
+      first.api('POST', `/lifecycle/job/${c.jobId}/transition`, { transition: 'create' }).then(
+        (r) => r.status,
+        () => 0 // refused at the socket: never acknowledged
+      )
+    )
+    const statuses = await Promise.all(inFlight)
+    await closing
+    expect(statuses.every((s) => s === 200 || s === 503 || s === 0)).toBe(true)
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0)
+
+    const second = await startTestEngine({ dir: engineDir })
+    try {
+      for (const [i, c] of chains.entries()) {
+        const h = HistoryResponseSchema.parse((await second.api('GET', `/lifecycle/job/${c.jobId}/history`)).body)
+        expect(h.total_transitions, `job ${i} answered ${statuses[i]}`).toBe(statuses[i] === 200 ? 1 : 0)
+      }
     } finally {
       await second.stop()
     }

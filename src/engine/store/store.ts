@@ -27,6 +27,9 @@ export class Store {
   /** After-commit work of units that finished inside the open batch. */
   private batchPending: AfterCommit[] = []
   private batchOpen = false
+  /** Number of the open (or last) batch, and the recent batches that failed to commit. */
+  private batchNo = 0
+  private readonly failedBatches = new Map<number, unknown>()
   private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = []
   private readonly tx: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Statement>
 
@@ -124,6 +127,7 @@ export class Store {
   private openBatch(): void {
     this.tx.begin.run()
     this.batchOpen = true
+    this.batchNo++
     setImmediate(() => this.commitBatch())
   }
 
@@ -155,15 +159,28 @@ export class Store {
 
   private failBatch(err: unknown): void {
     this.batchOpen = false
+    this.failedBatches.set(this.batchNo, err)
+    // Only the last few matter: a request asks about its batch within the same turn.
+    for (const no of this.failedBatches.keys()) if (no < this.batchNo - 16) this.failedBatches.delete(no)
     this.batchPending = []
     const waiters = this.waiters
     this.waiters = []
     for (const w of waiters) w.reject(err)
   }
 
-  /** Resolves once everything written so far is committed (at once when no batch is open). */
-  committed(): Promise<void> {
-    if (!this.batchOpen) return Promise.resolve()
+  /** The number of the current batch; pass it to `committed()` to learn that batch's fate. */
+  get currentBatch(): number {
+    return this.batchNo
+  }
+
+  /**
+   * Resolves once batch `batch` (default: the current one) is committed — at once when it already
+   * is — and rejects when it failed, so a request never reports writes that were rolled back.
+   */
+  committed(batch = this.batchNo): Promise<void> {
+    const failed = this.failedBatches.get(batch)
+    if (failed !== undefined) return Promise.reject(failed)
+    if (!this.batchOpen || batch !== this.batchNo) return Promise.resolve()
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }))
   }
 
@@ -183,23 +200,22 @@ export class Store {
   }
 
   /**
-   * Commits what is pending, checkpoints the WAL and closes the file — synchronously, so callers
-   * that do not await still find the file closed — then resolves once the background
-   * checkpointer has closed its own connection.
+   * Commits what is pending, stops the background checkpointer (waiting for it to close its own
+   * connection), checkpoints the WAL and closes the file. Synchronous: callers that delete the
+   * folder right after find it closed.
    */
-  close(): Promise<void> {
-    if (!this.db.open) return Promise.resolve()
+  close(): void {
+    if (!this.db.open) return
     this.commitBatch()
     const cp = this.checkpointer
     this.checkpointer = null
-    const stopped = cp?.stop() ?? Promise.resolve()
+    cp?.stopSync()
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)')
     } catch {
-      // In-memory databases have no WAL, and a busy checkpointer only delays the truncation.
+      // In-memory databases have no WAL; closing is what matters.
     }
     this.db.close()
-    return stopped
   }
 }
 

@@ -114,7 +114,9 @@ export class EventLog {
         .prepare('SELECT channel, COUNT(*) AS n FROM stream_events WHERE id <= ? GROUP BY channel')
         .all(cutoff) as Array<{ channel: string; n: number }>
       this.store.prepare('DELETE FROM stream_events WHERE id <= ?').run(cutoff)
-      for (const row of gone) this.perChannel.set(row.channel, Math.max(0, (this.perChannel.get(row.channel) ?? 0) - row.n))
+      for (const row of gone) {
+        this.perChannel.set(row.channel, Math.max(0, (this.perChannel.get(row.channel) ?? 0) - row.n))
+      }
     })
   }
 }

@@ -8,6 +8,7 @@ export const STREAM_CHANNELS = [
   'enforcement',
   'signals'
 ] as const
+/** A concrete stream channel (not `all`). */
 export type StreamChannel = (typeof STREAM_CHANNELS)[number]
 
 /** What one SSE subscriber asked for. `null` sets mean "no restriction". */

@@ -28,8 +28,12 @@ export interface StreamHubOptions {
    * (it can reconnect with Last-Event-ID). Default 30 s.
    */
   stallTimeoutMs?: number
+  /** Most simultaneous subscribers (each holds a socket and up to maxQueueBytes); default 1000. */
+  maxSubscribers?: number
   /** Reads up to `limit` logged events with id > `afterId`, oldest first (for resume). */
   readAfter: (afterId: number, limit: number) => LoggedEvent[]
+  /** The highest event id handed out so far: where a subscriber without Last-Event-ID starts. */
+  lastId: () => number
 }
 
 const BACKLOG_PAGE = 1000
@@ -40,10 +44,13 @@ interface Subscriber {
   id: number
   res: ServerResponse
   filter: StreamFilter
-  /** Frames waiting for the next flush, and the id of the last of them. */
+  /** Frames waiting for the next flush, and the ids of the first and last of them. */
   queue: string[]
   queuedBytes: number
+  queueFirstId: number
   queueLastId: number
+  /** Canonical form of the filter: subscribers with equal keys get identical queues. */
+  filterKey: string
   /** Highest event id queued or written (frames with id <= cursor are never sent again). */
   cursor: number
   /** Highest event id actually written to the socket. */
@@ -54,6 +61,12 @@ interface Subscriber {
   /** False while the subscriber is fed from the durable log (resume, or after falling behind). */
   live: boolean
   closed: boolean
+}
+
+/** A canonical string for a filter (sets sorted), so equal filters compare equal. */
+function filterKey(f: StreamFilter): string {
+  const list = (set: ReadonlySet<string> | null): string => (set ? [...set].sort().join(',') : '*')
+  return `${list(f.channels)};${list(f.eventTypes)};${list(f.entityIds)}`
 }
 
 /** Serialises one logged event as an SSE frame: `id:`, `event:`, one `data:` line, blank line. */
@@ -87,6 +100,9 @@ export class StreamHub {
   private readonly subs = new Map<number, Subscriber>()
   private nextSubId = 1
   private flushScheduled = false
+  /** Encoded chunks of the current turn, by filter key and id span (see flush). */
+  private readonly chunks = new Map<string, Buffer>()
+  private chunksClearScheduled = false
   private readonly timers: NodeJS.Timeout[] = []
   private readonly stallTimeoutMs: number
   private published = 0
@@ -109,15 +125,20 @@ export class StreamHub {
    * with null it starts live. Returns a function that detaches it.
    */
   subscribe(res: ServerResponse, filter: StreamFilter, lastEventId: number | null): () => void {
+    // A live subscriber starts at the end of the log, so that falling behind later never makes it
+    // replay history it did not ask for.
+    const start = lastEventId ?? this.options.lastId()
     const sub: Subscriber = {
       id: this.nextSubId++,
       res,
       filter,
       queue: [],
       queuedBytes: 0,
+      queueFirstId: 0,
       queueLastId: 0,
-      cursor: lastEventId ?? 0,
-      sent: lastEventId ?? 0,
+      filterKey: filterKey(filter),
+      cursor: start,
+      sent: start,
       blocked: false,
       blockedSince: 0,
       live: lastEventId === null,
@@ -159,6 +180,7 @@ export class StreamHub {
   }
 
   private enqueue(sub: Subscriber, frame: string, id: number): void {
+    if (sub.queue.length === 0) sub.queueFirstId = id
     sub.queue.push(frame)
     sub.queuedBytes += frame.length
     sub.queueLastId = id
@@ -190,7 +212,22 @@ export class StreamHub {
 
   private flush(sub: Subscriber): void {
     if (sub.closed || sub.blocked || sub.queue.length === 0) return
-    const chunk = sub.queue.length === 1 ? (sub.queue[0] as string) : sub.queue.join('')
+    // Subscribers with the same filter whose queues span the same ids hold the same frames (every
+    // matching event, in id order): encode that chunk once and hand the same bytes to all of them.
+    const key = `${sub.filterKey}|${sub.queueFirstId}|${sub.queueLastId}|${sub.queue.length}`
+    let chunk = this.chunks.get(key)
+    if (!chunk) {
+      chunk = Buffer.from(sub.queue.length === 1 ? (sub.queue[0] as string) : sub.queue.join(''))
+      this.chunks.set(key, chunk)
+      if (!this.chunksClearScheduled) {
+        this.chunksClearScheduled = true
+        // Valid for this turn only: later frames would make a key mean something else.
+        setImmediate(() => {
+          this.chunks.clear()
+          this.chunksClearScheduled = false
+        })
+      }
+    }
     this.delivered += sub.queue.length
     sub.queue = []
     sub.queuedBytes = 0
@@ -216,6 +253,7 @@ export class StreamHub {
         sub.cursor = e.id
         if (!matchesFilter(sub.filter, e.channel, e.event_type, () => dataOf(e))) continue
         const frame = formatFrame(e)
+        if (sub.queue.length === 0) sub.queueFirstId = e.id
         sub.queue.push(frame)
         sub.queuedBytes += frame.length
         sub.queueLastId = e.id
@@ -239,9 +277,8 @@ export class StreamHub {
     if (sub.closed) return
     this.dropped++
     this.remove(sub)
-    sub.res.end(
-      `: dropped: subscriber stopped reading for ${Math.round(stalledMs)} ms; reconnect with Last-Event-ID ${sub.sent} to resume\n\n`
-    )
+    const why = `subscriber stopped reading for ${Math.round(stalledMs)} ms`
+    sub.res.end(`: dropped: ${why}; reconnect with Last-Event-ID ${sub.sent} to resume\n\n`)
     // The socket is not draining, so end() alone would never finish: cut it.
     setTimeout(() => sub.res.destroy(), 1000).unref()
   }
@@ -260,12 +297,19 @@ export class StreamHub {
     }
   }
 
+  /** True when another subscriber would exceed `maxSubscribers`. */
+  full(): boolean {
+    return this.subs.size >= (this.options.maxSubscribers ?? 1000)
+  }
+
   /** Live subscriber count per channel (a subscriber to `all` counts in every channel). */
   subscribersByChannel(): Record<string, number> {
     const out: Record<string, number> = {}
     for (const c of STREAM_CHANNELS) out[c] = 0
     for (const sub of this.subs.values()) {
-      for (const c of STREAM_CHANNELS) if (!sub.filter.channels || sub.filter.channels.has(c)) out[c] = (out[c] ?? 0) + 1
+      for (const c of STREAM_CHANNELS) {
+        if (!sub.filter.channels || sub.filter.channels.has(c)) out[c] = (out[c] ?? 0) + 1
+      }
     }
     return out
   }

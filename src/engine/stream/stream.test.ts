@@ -174,6 +174,11 @@ describe('slow subscribers and shutdown', () => {
     const t = await startTestEngine({ sseMaxQueueBytes: 256 * 1024, sseStallTimeoutMs: 500, heartbeatMs: 0 })
     const fast = new SseReader()
     try {
+      // History from before the subscriptions: falling behind must never replay it to them.
+      t.engine.services.store.transaction(() => {
+        for (let i = 0; i < 50; i++) t.engine.services.events.publish('metrics', 'old', { i })
+      })
+      await t.engine.services.store.committed()
       await fast.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, { Authorization: `Bearer ${t.engine.adminToken}` })
       // A raw socket that sends the request and then never reads a byte.
       const url = new URL(t.engine.baseUrl)
@@ -196,11 +201,26 @@ describe('slow subscribers and shutdown', () => {
       stalled.on('data', (d: Buffer) => (text += d.toString()))
       stalled.resume()
       await expect.poll(() => text.includes(': dropped: subscriber stopped reading'), { timeout: 5000 }).toBe(true)
+      expect(fast.frames.every((f) => f.event === 'bulk')).toBe(true)
       expect(fast.payloads().map((p) => p.data.i)).toEqual(Array.from({ length: total }, (_, i) => i))
       expect(t.engine.services.hub.counters().subscribers).toBe(1)
       stalled.destroy()
     } finally {
       fast.close()
+      await t.stop()
+    }
+  })
+
+  it('refuses subscribers beyond the cap with 503 and Retry-After', async () => {
+    const t = await startTestEngine({ sseMaxSubscribers: 1 })
+    const r = new SseReader()
+    try {
+      await r.open(`${t.engine.baseUrl}/stream/events`, { Authorization: `Bearer ${t.engine.adminToken}` })
+      const second = await t.api('GET', '/stream/events')
+      expect(second.status).toBe(503)
+      expect(second.headers.get('retry-after')).toBe('5')
+    } finally {
+      r.close()
       await t.stop()
     }
   })

@@ -42,6 +42,13 @@ const PENDING_STATES = { mission: ['pending'], job: ['pending', 'ready', 'failed
 
 const HOUR_MS = 3_600_000
 
+/** The error category a failure state implies when the agent gave none. */
+function defaultErrorCategory(state: string): string | null {
+  if (state === 'failed_ethical') return 'ethical'
+  if (state === 'cancelled') return null
+  return 'mechanical'
+}
+
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString()
 }
@@ -92,10 +99,13 @@ export class TelemetryService {
     this.ensure.run(e.entity_id, e.entity_type)
     if (e.to_state === 'running') {
       // Duration runs from the first start; a retry re-opens the run and counts as a retry.
-      this.store.prepare('UPDATE entity_metrics SET started_ms = COALESCE(started_ms, ?) WHERE entity_id = ?').run(tsMs, e.entity_id)
+      this.store
+        .prepare('UPDATE entity_metrics SET started_ms = COALESCE(started_ms, ?) WHERE entity_id = ?')
+        .run(tsMs, e.entity_id)
       if (e.transition === 'retry') {
         this.store.prepare(
-          'UPDATE entity_metrics SET retry_count = retry_count + 1, completed_ms = NULL, duration_ms = NULL, success = NULL WHERE entity_id = ?'
+          'UPDATE entity_metrics SET retry_count = retry_count + 1, completed_ms = NULL, duration_ms = NULL, ' +
+            'success = NULL WHERE entity_id = ?'
         ).run(e.entity_id)
       }
       return
@@ -107,7 +117,7 @@ export class TelemetryService {
     const errorType = success ? null : (str(md.error_type) ?? str(md.error_code) ?? e.to_state)
     const errorCategory = success
       ? null
-      : (str(md.error_category) ?? (e.to_state === 'failed_ethical' ? 'ethical' : e.to_state === 'cancelled' ? null : 'mechanical'))
+      : (str(md.error_category) ?? defaultErrorCategory(e.to_state))
     this.store.prepare(
       `UPDATE entity_metrics SET completed_ms = ?,
          duration_ms = CASE WHEN started_ms IS NULL THEN NULL ELSE ? - started_ms END,
@@ -157,14 +167,14 @@ export class TelemetryService {
     const count = (type: string, states: readonly string[]): number =>
       (
         this.store.prepare(
-            `SELECT COUNT(*) AS n FROM entity_state WHERE entity_type = ? AND current_state IN (${states.map(() => '?').join(',')})`
+            'SELECT COUNT(*) AS n FROM entity_state WHERE entity_type = ? ' +
+              `AND current_state IN (${states.map(() => '?').join(',')})`
           )
           .get(type, ...states) as { n: number }
       ).n
-    const resources = this.store.prepare('SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type').all() as Array<{
-      k: string
-      n: number
-    }>
+    const resources = this.store
+      .prepare('SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type')
+      .all() as Array<{ k: string; n: number }>
     const since = nowMs - HOUR_MS
     const agg = this.store.prepare(
         `SELECT COUNT(*) AS done, SUM(success = 0) AS failed, AVG(duration_ms) AS avg, COUNT(duration_ms) AS timed
@@ -175,7 +185,8 @@ export class TelemetryService {
     if (agg.timed > 0) {
       const offset = Math.min(agg.timed - 1, Math.ceil(agg.timed * 0.95) - 1)
       const row = this.store.prepare(
-          `SELECT duration_ms AS d FROM entity_metrics WHERE entity_type = 'attempt' AND completed_ms >= ? AND duration_ms IS NOT NULL
+          `SELECT duration_ms AS d FROM entity_metrics
+           WHERE entity_type = 'attempt' AND completed_ms >= ? AND duration_ms IS NOT NULL
            ORDER BY duration_ms LIMIT 1 OFFSET ?`
         )
         .get(since, offset) as { d: number } | undefined
@@ -199,10 +210,13 @@ export class TelemetryService {
    * Duration histograms per entity type for /metrics, in one aggregate query (cumulative buckets
    * as Prometheus wants them).
    */
-  durationHistograms(bounds: readonly number[]): Array<{ entity_type: string; buckets: number[]; count: number; sum: number }> {
+  durationHistograms(
+    bounds: readonly number[]
+  ): Array<{ entity_type: string; buckets: number[]; count: number; sum: number }> {
     const cols = bounds.map((b, i) => `SUM(duration_ms <= ${Number(b)}) AS b${i}`).join(', ')
     const rows = this.store.prepare(
-        `SELECT entity_type, ${cols}, COUNT(*) AS n, SUM(duration_ms) AS s FROM entity_metrics WHERE duration_ms IS NOT NULL GROUP BY entity_type`
+        `SELECT entity_type, ${cols}, COUNT(*) AS n, SUM(duration_ms) AS s FROM entity_metrics ` +
+          'WHERE duration_ms IS NOT NULL GROUP BY entity_type'
       )
       .all() as Array<Record<string, number | string>>
     return rows.map((r) => ({

@@ -5,20 +5,16 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
   createConsoleService,
-  type ConsoleService,
-  type ServiceLog
+  logToStderr as log,
+  type ConsoleService
 } from '../services/console-service'
 import { APP_VERSION, defaultDataDir } from '../services/context'
-import { startEngineHost, type EngineHost } from '../services/engine-host'
+import { localEngineOf, startEngineHost, type EngineHost } from '../services/engine-host'
 import { registerConsoleIpc } from './ipc'
 import { hardenAllWebContents, hardenSession } from './security'
 import { TrustedSenders } from './trusted-senders'
 import { DEEP_LINK_SCHEME, findDeepLinkArg, parseDeepLink, type AppLocation } from './urls'
 import { createMainWindow } from './window'
-
-const log: ServiceLog = (message, details) => {
-  console.error(`[controldeck] ${message}`, details ?? '')
-}
 
 const dataDir = defaultDataDir()
 app.setName('ControlDeck')
@@ -72,9 +68,7 @@ async function startServices(): Promise<ConsoleService> {
     dataDir,
     transport: 'electron',
     appVersion: APP_VERSION,
-    localEngine: engine
-      ? { url: engine.url, adminToken: engine.adminToken, addToken: engine.addToken }
-      : null,
+    localEngine: localEngineOf(engine),
     launchDeepLink: pendingDeepLink ?? undefined,
     log
   })

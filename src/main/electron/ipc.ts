@@ -1,26 +1,19 @@
 import { ipcMain, webContents } from 'electron'
 import { CONSOLE_METHODS } from '../../shared/console/api'
-import type { ConsoleError } from '../../shared/console/errors'
+import {
+  EVENT_CHANNEL,
+  methodChannel,
+  type ConsoleEventBatch,
+  type IpcEnvelope
+} from '../../shared/console/ipc'
 import { toConsoleError, type ConsoleService, type ServiceLog } from '../services/console-service'
+import { EventBatcher } from '../services/event-batcher'
 import type { TrustedSenders } from './trusted-senders'
-
-/** Channel of method `name`. */
-export function methodChannel(name: string): string {
-  return `cd:${name}`
-}
-
-/** Channel of every pushed event, sent as `(name, payload)`. */
-export const EVENT_CHANNEL = 'cd:event'
-
-/**
- * What a `cd:<method>` handler resolves to. Errors travel as data because Electron reduces a
- * thrown error to its message; the preload turns `{ok:false}` back into a rejection.
- */
-export type IpcEnvelope = { ok: true; result: unknown } | { ok: false; error: ConsoleError }
 
 /**
  * Registers one `cd:<method>` handler per ConsoleApi method (generated from the contract) and
- * forwards pushed events to the trusted windows. Returns the function that undoes both.
+ * forwards pushed events to the trusted windows, coalesced to at most one `cd:event` message per
+ * frame (EventBatcher). Returns the function that undoes both.
  */
 export function registerConsoleIpc(
   service: ConsoleService,
@@ -51,16 +44,18 @@ export function registerConsoleIpc(
     })
   }
 
-  const unsubscribe = service.subscribe((name, payload) => {
+  const batcher = new EventBatcher((batch: ConsoleEventBatch) => {
     for (const contents of webContents.getAllWebContents()) {
       if (trusted.has(contents.id) && !contents.isDestroyed()) {
-        contents.send(EVENT_CHANNEL, name, payload)
+        contents.send(EVENT_CHANNEL, batch)
       }
     }
   })
+  const unsubscribe = service.subscribe((name, payload) => batcher.add(name, payload))
 
   return () => {
     unsubscribe()
+    batcher.close()
     for (const name of names) ipcMain.removeHandler(methodChannel(name))
   }
 }

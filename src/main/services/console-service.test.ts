@@ -103,7 +103,9 @@ describe('app handlers', () => {
       transport: 'electron',
       appVersion: '1.2.3',
       localEngine: null,
-      launchDeepLink: 'trace/m_9'
+      launchDeepLink: 'trace/m_9',
+      // Only the app domain: the standard set would open an environment in this folder.
+      handlerFactories: [createAppHandlers]
     })
     expect(await s.invoke('takeLaunchDeepLink', {})).toEqual({ link: { path: 'trace/m_9' } })
     expect(await s.invoke('takeLaunchDeepLink', {})).toEqual({ link: null })

@@ -17,6 +17,8 @@ import { createDataHandlers } from './handlers/data'
 import { createEnvironmentsHandlers } from './handlers/environments'
 import { createLiveHandlers } from './handlers/live'
 import { createRunsHandlers } from './handlers/runs'
+import { createConsoleSessions } from './session/console-sessions'
+import { fail } from './session/failures'
 
 /** Receives every event pushed by the services, already validated against its payload schema. */
 export type ConsoleEventListener = (name: ConsoleEventName, payload: unknown) => void
@@ -49,10 +51,16 @@ export interface AnyHandlerModule {
   dispose?(): Promise<void> | void
 }
 
-/** What a transport needs to build the services: everything in ServiceContext except the event sink. */
-export type ConsoleServiceOptions = Omit<ServiceContext, 'events'> & {
+/**
+ * What a transport needs to build the services: everything in ServiceContext except what the
+ * service builds itself (the event sink and the sessions).
+ */
+export type ConsoleServiceOptions = Omit<ServiceContext, 'events' | 'sessions'> & {
   readonly log?: ServiceLog
-  /** Replaces the standard handler factories (tests of a transport only). */
+  /**
+   * Replaces the standard handler factories (tests of a transport only). With them the active
+   * environment opens on first use instead of at start-up.
+   */
   readonly handlerFactories?: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule>
 }
 
@@ -96,11 +104,6 @@ export function statusForConsoleError(error: ConsoleError): number {
   }
 }
 
-/** Builds a ConsoleFailure; keeps call sites short. */
-export function consoleFailure(code: string, message: string, status?: number): ConsoleFailure {
-  return new ConsoleFailure({ code, message, status, retriable: false })
-}
-
 /**
  * Turns anything thrown into the ConsoleError a transport sends. Expected failures pass through;
  * anything else is a bug: its details go to the log and the renderer gets one generic sentence.
@@ -115,13 +118,14 @@ export function toConsoleError(error: unknown, log: ServiceLog, context: string)
   }
 }
 
-function defaultLog(message: string, details?: unknown): void {
+/** The log of a launch that gives none: stderr, where the app's and `serve`'s own output goes. */
+export function logToStderr(message: string, details?: unknown): void {
   console.error(`[controldeck] ${message}`, details ?? '')
 }
 
 /** Creates the services for one launch. */
 export function createConsoleService(options: ConsoleServiceOptions): ConsoleService {
-  const log = options.log ?? defaultLog
+  const log = options.log ?? logToStderr
   const listeners = new Set<ConsoleEventListener>()
 
   const events: ConsoleEventSink = {
@@ -147,10 +151,22 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
   }
 
   const { log: _log, handlerFactories, ...contextFields } = options
-  const context: ServiceContext = { ...contextFields, events }
+  // One SessionManager per service, made here and passed to every factory, so no handler depends
+  // on the order the factories run in.
+  const sessions = createConsoleSessions({
+    dataDir: options.dataDir,
+    localEngine: options.localEngine,
+    adHocEnvironment: options.adHocEnvironment,
+    events,
+    log
+  })
+  const context: ServiceContext = { ...contextFields, events, sessions }
   const factories: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule> =
     handlerFactories ?? HANDLER_FACTORIES
   const modules = factories.map((factory) => factory(context))
+  // Opening the active environment is part of start-up: a renderer's first calls right after load
+  // then find it open (and the live and cache methods wait for it if it is still opening).
+  if (!handlerFactories) sessions.start()
   // Domains are typed one by one in their own files; here they only need to line up by name.
   const handlers: Partial<ConsoleHandlers> = Object.assign(
     {},
@@ -159,16 +175,16 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
 
   async function invoke(method: string, rawInput: unknown): Promise<unknown> {
     if (!isConsoleMethodName(method)) {
-      throw consoleFailure('unknown_method', `ControlDeck has no method called ${method}.`, 404)
+      throw fail('unknown_method', `ControlDeck has no method called ${method}.`, 404)
     }
     const definition = CONSOLE_METHODS[method]
     const input = definition.input.safeParse(rawInput ?? {})
     if (!input.success) {
-      throw consoleFailure('invalid_input', z.prettifyError(input.error), 400)
+      throw fail('invalid_input', z.prettifyError(input.error), 400)
     }
     const handler = handlers[method] as ((input: unknown) => Promise<unknown>) | undefined
     if (!handler) {
-      throw consoleFailure('not_implemented', `${method} is not available in this build yet.`, 501)
+      throw fail('not_implemented', `${method} is not available in this build yet.`, 501)
     }
     let result: unknown
     try {
@@ -179,7 +195,7 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
     const output = definition.output.safeParse(result)
     if (!output.success) {
       log(`${method} returned a result its schema refuses: ${z.prettifyError(output.error)}`)
-      throw consoleFailure('internal', 'ControlDeck produced an answer it could not check.', 500)
+      throw fail('internal', 'ControlDeck produced an answer it could not check.', 500)
     }
     return output.data
   }
@@ -201,6 +217,12 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
         } catch (error) {
           log('a handler module failed to dispose', error)
         }
+      }
+      // After the handlers: their dispose may still reach the open session.
+      try {
+        await sessions.dispose()
+      } catch (error) {
+        log('the environment sessions failed to close', error)
       }
     }
   }

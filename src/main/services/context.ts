@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import packageJson from '../../../package.json' with { type: 'json' }
 import type { ConsoleEventSink } from '../../shared/console/api'
 import type { MethodDefinition } from '../../shared/console/define'
+import type { ConsoleSessions } from './session/console-sessions'
 
 /**
  * What every handler factory receives: where the console keeps its files, which transport carries
@@ -16,6 +17,12 @@ export interface ServiceContext {
   readonly appVersion: string
   /** Pushes a ConsoleApi event to every connected renderer (payload validated on the way). */
   readonly events: ConsoleEventSink
+  /**
+   * The one SessionManager of this launch (environments, credentials, the open environment),
+   * created by `createConsoleService` before any handler factory runs. `sessions.manager()` for
+   * the manager itself; the live and cache handlers read it as their ActiveSessionSource.
+   */
+  readonly sessions: ConsoleSessions
   /** The embedded engine this launch started, or null (`--no-engine`, or `--url` given). */
   readonly localEngine: {
     readonly url: string

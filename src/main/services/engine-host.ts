@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { startEngine } from '../../engine'
+import type { ServiceContext } from './context'
 import { createToken } from './serve/token'
 
 /** The embedded engine as the console sees it. */
@@ -21,6 +22,14 @@ export interface EngineHostOptions {
   readonly dataDir: string
   /** 0 (default) picks a free port. */
   readonly port?: number
+}
+
+/**
+ * What the console services may use of a started engine (its URL and tokens, not close or the
+ * database path), or null when none runs.
+ */
+export function localEngineOf(host: EngineHost | null): ServiceContext['localEngine'] {
+  return host ? { url: host.url, adminToken: host.adminToken, addToken: host.addToken } : null
 }
 
 /**

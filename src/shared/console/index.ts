@@ -1,3 +1,4 @@
 export * from './api'
 export * from './define'
 export * from './errors'
+export * from './ipc'

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/console/domains/cache'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import { isClientId } from '../live/sequencer'
-import { decodeCursor, encodeCursor } from './cursor'
+import { encodeCursor, pageKey } from './cursor'
 import { CACHE_MIGRATIONS } from './migrations'
 import { enforceRetention as runRetention } from './retention'
 import { WriteBehindBuffer } from './stream-write-buffer'
@@ -427,8 +427,7 @@ export class CacheStore {
     page: { cursor?: string | null; limit?: number } = {}
   ): { items: CachedEntity[]; nextCursor: string | null } {
     const limit = clampLimit(page.limit)
-    const key = page.cursor ? decodeCursor(page.cursor, 2) : null
-    if (page.cursor && !key) throw new RangeError('invalid cursor')
+    const key = pageKey(page.cursor, 2)
     const rows = (
       key
         ? this.stmt(
@@ -485,9 +484,8 @@ export class CacheStore {
       where.push('rowid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)')
       params.push(match)
     }
-    if (query.cursor) {
-      const key = decodeCursor(query.cursor, 2)
-      if (!key) throw new RangeError('invalid cursor')
+    const key = pageKey(query.cursor, 2)
+    if (key) {
       where.push('(timestamp, audit_id) < (?, ?)')
       params.push(key[0] as string, key[1] as string)
     }
@@ -524,9 +522,8 @@ export class CacheStore {
       where.push('parent_id = ?')
       params.push(query.parentId)
     }
-    if (query.cursor) {
-      const key = decodeCursor(query.cursor, 2)
-      if (!key) throw new RangeError('invalid cursor')
+    const key = pageKey(query.cursor, 2)
+    if (key) {
       where.push('(created_at, entity_id) < (?, ?)')
       params.push(key[0] as string, key[1] as string)
     }
@@ -545,8 +542,7 @@ export class CacheStore {
   /** One page of cached governor decisions, newest first. */
   listDecisions(page: { cursor?: string | null; limit?: number } = {}): { items: Decision[]; nextCursor: string | null } {
     const limit = clampLimit(page.limit)
-    const key = page.cursor ? decodeCursor(page.cursor, 2) : null
-    if (page.cursor && !key) throw new RangeError('invalid cursor')
+    const key = pageKey(page.cursor, 2)
     const rows = (
       key
         ? this.stmt(

@@ -21,3 +21,14 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
     return null
   }
 }
+
+/**
+ * The key of a page request's cursor: null for the first page (no cursor), else the decoded key.
+ * @throws RangeError 'invalid cursor' for a cursor that is not ours (mapped to invalid_input).
+ */
+export function pageKey(cursor: string | null | undefined, arity: number): (string | number)[] | null {
+  if (!cursor) return null
+  const key = decodeCursor(cursor, arity)
+  if (!key) throw new RangeError('invalid cursor')
+  return key
+}

@@ -1,3 +1,5 @@
+import { withTimeLimit } from '../time-limit'
+
 /** The part of keytar ControlDeck uses. */
 export interface Keychain {
   getPassword(service: string, account: string): Promise<string | null>
@@ -27,18 +29,12 @@ export async function loadKeychain(timeoutMs: number, service: string): Promise<
   } catch (error) {
     return { keychain: null, reason: `keytar could not be loaded: ${(error as Error).message}`, accounts: [] }
   }
-  let timer: NodeJS.Timeout | undefined
   try {
-    const found = await Promise.race([
-      keychain.findCredentials(service),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
-      })
-    ])
+    const found = await withTimeLimit(keychain.findCredentials(service), timeoutMs, () => {
+      throw new Error(`no answer within ${timeoutMs} ms`)
+    })
     return { keychain, reason: null, accounts: found.map((c) => c.account) }
   } catch (error) {
     return { keychain: null, reason: (error as Error).message, accounts: [] }
-  } finally {
-    clearTimeout(timer)
   }
 }

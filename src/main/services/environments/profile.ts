@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import {
-  AuthKindSchema,
-  BaseUrlSchema,
   EnvironmentColorSchema,
   EnvironmentIdSchema,
+  EnvironmentInputSchema,
   LOCAL_ENVIRONMENT_ID,
   type EnvironmentColor,
   type EnvironmentKind,
@@ -25,17 +24,15 @@ export interface EnvironmentProfile {
   builtIn: boolean
 }
 
-/** A saved remote profile in environments.json (and in export files). Unknown keys — e.g. a stray secret — are dropped. */
+/**
+ * A saved remote profile in environments.json (and in export files): what addEnvironment accepts,
+ * plus its id. Unknown keys — e.g. a stray secret — are dropped.
+ */
 export const StoredProfileSchema = z.object({
   id: EnvironmentIdSchema.refine((id) => id !== LOCAL_ENVIRONMENT_ID && id !== AD_HOC_ENVIRONMENT_ID, {
     message: `"${LOCAL_ENVIRONMENT_ID}" and "adhoc" are reserved ids`
   }),
-  name: z.string().trim().min(1).max(80),
-  baseUrl: BaseUrlSchema,
-  authKind: AuthKindSchema.default('none'),
-  color: EnvironmentColorSchema.default('blue'),
-  isProduction: z.boolean().default(false),
-  readOnly: z.boolean().default(false)
+  ...EnvironmentInputSchema.shape
 })
 export type StoredProfile = z.infer<typeof StoredProfileSchema>
 

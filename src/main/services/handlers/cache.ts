@@ -1,6 +1,6 @@
 import { cacheMethods, type CacheStatus } from '../../../shared/console/domains/cache'
 import type { HandlerModule, ServiceContext } from '../context'
-import { sessionSourceOf, type ActiveSession, type ActiveSessionSource } from '../live/active-session'
+import type { ActiveSession, ActiveSessionSource } from '../live/active-session'
 import { requireSession } from './live'
 
 /** How often the open environment's cache is trimmed to its retention (also once soon after start). */
@@ -13,15 +13,15 @@ function statusOf(session: ActiveSession): CacheStatus {
 
 /**
  * Handlers of the cache domain: status, retention and clear of the open environment's cache, plus
- * a background timer applying the retention. `source` defaults to `ctx.sessions`.
+ * a background timer applying the retention. `source` is `ctx.sessions` unless a test passes its own.
  */
 export function createCacheHandlers(
   ctx: ServiceContext,
-  source: ActiveSessionSource | null = sessionSourceOf(ctx)
+  source: ActiveSessionSource = ctx.sessions
 ): HandlerModule<typeof cacheMethods> {
   const trim = (): void => {
     try {
-      source?.current()?.cache.enforceRetention()
+      source.current()?.cache.enforceRetention()
     } catch {
       // A cache closed by a switch mid-call, or a busy file: the next round retries.
     }
@@ -35,16 +35,16 @@ export function createCacheHandlers(
   return {
     handlers: {
       async getCacheStatus() {
-        return statusOf(requireSession(source))
+        return statusOf(await requireSession(source))
       },
       async setCacheRetention(retention) {
-        const session = requireSession(source)
+        const session = await requireSession(source)
         session.cache.setRetention(retention)
         session.cache.enforceRetention()
         return statusOf(session)
       },
       async clearCache() {
-        const session = requireSession(source)
+        const session = await requireSession(source)
         session.cache.clear()
         return statusOf(session)
       }

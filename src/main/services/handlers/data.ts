@@ -9,9 +9,9 @@ import {
 import { isConsoleFailure } from '../../../shared/console/errors'
 import { isBackendError } from '../client/backend-error'
 import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
-import { getSessionManager, type EnvironmentSession } from '../session'
+import type { EnvironmentSession } from '../session'
 import { queryAudit } from '../session/audit-service'
-import { cachedRead, shouldUseCache, staleSince } from '../session/cached-read'
+import { cachedRead, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
 import { getEntityDetails, listEntities } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
 import { guardWrites } from '../session/read-only'
@@ -117,21 +117,21 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>, rea
         try {
           await client.capabilities()
           if (client.has('decisions_list')) {
-            const page = await client.listDecisions({ cursor: cursor?.startsWith('b:') ? cursor.slice(2) : undefined, limit: limit ?? 50 })
+            const page = await client.listDecisions({ cursor: untagCursor(cursor, 'b'), limit: limit ?? 50 })
             session.cache.putDecisions(page.items)
             session.cache.putSnapshot('decisions', 'last-answer', {})
             session.noteData()
-            return { items: page.items, nextCursor: page.next_cursor ? `b:${page.next_cursor}` : null, source: 'backend' as const, stale: null }
+            return { items: page.items, nextCursor: tagCursor('b', page.next_cursor), source: 'backend' as const, stale: null }
           }
         } catch (error) {
           if (!shouldUseCache(error)) throw error
           failure = error
         }
       }
-      const page = session.cache.listDecisions({ cursor: cursor?.startsWith('c:') ? cursor.slice(2) : undefined, limit: limit ?? 50 })
+      const page = session.cache.listDecisions({ cursor: untagCursor(cursor, 'c'), limit: limit ?? 50 })
       return {
         items: page.items,
-        nextCursor: page.nextCursor ? `c:${page.nextCursor}` : null,
+        nextCursor: tagCursor('c', page.nextCursor),
         source: 'cache' as const,
         stale: failure !== null || !client ? lastAnswerStale(session, 'decisions') : null
       }
@@ -156,15 +156,11 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>, rea
 
 /** Handlers of the data domain: reads of the active environment with cache fallback, and its two writes. */
 export function createDataHandlers(ctx: ServiceContext): HandlerModule<typeof dataMethods> {
-  const manager = () => getSessionManager(ctx)
+  const { sessions } = ctx
   return {
     handlers: buildDataHandlers(
-      async () => (await manager()).active(),
-      async () => {
-        const m = await manager()
-        const profile = m.environments.get((await m.active()).profile.id)
-        return { name: profile.name, readOnly: profile.readOnly }
-      }
+      () => sessions.active(),
+      () => sessions.activeProfile()
     )
   }
 }

@@ -4,7 +4,8 @@ import {
 } from '../../../shared/console/domains/environments'
 import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
 import type { StoredSecret } from '../credentials/credential-store'
-import { attachSessionSource, disposeSessionManager, getSessionManager, type SessionManager } from '../session'
+import type { SessionManager } from '../session'
+import type { ConsoleSessions } from '../session/console-sessions'
 import { fail, withFailures } from '../session/failures'
 import { guardWrites } from '../session/read-only'
 
@@ -16,8 +17,9 @@ function toSecret(credential: CredentialInput): StoredSecret {
     : { kind: 'brain_login', email: credential.email, password: credential.password }
 }
 
-/** Environment CRUD, switching, credentials and connection state, on one SessionManager. */
-export function buildEnvironmentsHandlers(manager: () => Promise<SessionManager>): EnvironmentsHandlers {
+/** Environment CRUD, switching, credentials and connection state, on the service's SessionManager. */
+export function buildEnvironmentsHandlers(sessions: ConsoleSessions): EnvironmentsHandlers {
+  const manager = () => sessions.manager()
   /** Reconnects when the active environment's connection settings changed. */
   const reopenIfActive = async (m: SessionManager, id: string): Promise<void> => {
     if ((await m.active()).profile.id === id) await m.reopen()
@@ -40,7 +42,7 @@ export function buildEnvironmentsHandlers(manager: () => Promise<SessionManager>
       const m = await manager()
       return { environments: m.views(), activeId: m.environments.activeId, warnings: [...m.environments.warnings] }
     },
-    getConnectionState: async () => (await (await manager()).active()).state,
+    getConnectionState: async () => (await sessions.active()).state,
     switchEnvironment: async ({ id }) => (await manager()).switchTo(id),
     addEnvironment: async (input) => {
       const m = await manager()
@@ -102,20 +104,11 @@ export function buildEnvironmentsHandlers(manager: () => Promise<SessionManager>
   }
   // No environments method is marked write (none changes a backend); the guard keeps it so if one is.
   return withFailures(
-    guardWrites(environmentsMethods, handlers, async () => {
-      const m = await manager()
-      const profile = m.environments.get((await m.active()).profile.id)
-      return { name: profile.name, readOnly: profile.readOnly }
-    })
+    guardWrites(environmentsMethods, handlers, () => sessions.activeProfile())
   )
 }
 
-/** Handlers of the environments domain; dispose closes the active session (stream, cache, timers). */
+/** Handlers of the environments domain (the console service owns and closes the sessions). */
 export function createEnvironmentsHandlers(ctx: ServiceContext): HandlerModule<typeof environmentsMethods> {
-  // The live and cache handlers (built after these) find the open environment through ctx.sessions.
-  attachSessionSource(ctx)
-  return {
-    handlers: buildEnvironmentsHandlers(() => getSessionManager(ctx)),
-    dispose: () => disposeSessionManager(ctx)
-  }
+  return { handlers: buildEnvironmentsHandlers(ctx.sessions) }
 }

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { liveMethods, type LiveEvent } from '../../../shared/console/domains/live'
 import { ConsoleFailure } from '../../../shared/console/errors'
 import type { HandlerModule, ServiceContext } from '../context'
-import { sessionSourceOf, type ActiveSession, type ActiveSessionSource } from '../live/active-session'
+import type { ActiveSession, ActiveSessionSource } from '../live/active-session'
 import { compileFilter, matchesFilter, type CompiledFilter } from '../live/event-filter'
 import { PushBatcher } from '../live/push-batcher'
+import { OPEN_WAIT_MS } from '../session/console-sessions'
 
 /** Subscriptions one console may hold; a renderer leaking them hits this instead of memory. */
 export const MAX_SUBSCRIPTIONS = 64
@@ -14,9 +15,12 @@ interface Subscription {
   batcher: PushBatcher
 }
 
-/** The open environment, or a sentence-shaped failure when none is open. */
-export function requireSession(source: ActiveSessionSource | null): ActiveSession {
-  const session = source?.current() ?? null
+/**
+ * The open environment. While none is open yet (a renderer calling right after load, or during a
+ * switch) it waits for one, at most `OPEN_WAIT_MS`; then it fails with a sentence.
+ */
+export async function requireSession(source: ActiveSessionSource): Promise<ActiveSession> {
+  const session = source.current() ?? (await source.whenOpen?.(OPEN_WAIT_MS)) ?? null
   if (!session) {
     throw new ConsoleFailure({
       code: 'no_environment',
@@ -30,11 +34,11 @@ export function requireSession(source: ActiveSessionSource | null): ActiveSessio
 /**
  * Handlers of the live domain: subscriptions with channel/type/entity filters over the open
  * environment's events, pushed as `onEvents` (paced by PushBatcher), and pages of recent events
- * from the cache. `source` defaults to `ctx.sessions` (see active-session.ts).
+ * from the cache. `source` is `ctx.sessions` unless a test passes its own.
  */
 export function createLiveHandlers(
   ctx: ServiceContext,
-  source: ActiveSessionSource | null = sessionSourceOf(ctx)
+  source: ActiveSessionSource = ctx.sessions
 ): HandlerModule<typeof liveMethods> {
   const subscriptions = new Map<string, Subscription>()
 
@@ -44,7 +48,7 @@ export function createLiveHandlers(
       if (matching.length > 0) sub.batcher.add(matching)
     }
   }
-  const stopListening = source?.onEvents((events) => deliver(events)) ?? null
+  const stopListening = source.onEvents((events) => deliver(events))
 
   return {
     handlers: {
@@ -71,13 +75,13 @@ export function createLiveHandlers(
         return { removed: true }
       },
       async getRecentEvents({ channel, limit, beforeId }) {
-        const { cache } = requireSession(source)
+        const { cache } = await requireSession(source)
         const page = cache.queryStreamEvents({ channel, limit, beforeId })
         return { events: page.events, nextBeforeId: page.nextBeforeId }
       }
     },
     dispose() {
-      stopListening?.()
+      stopListening()
       for (const sub of subscriptions.values()) sub.batcher.close()
       subscriptions.clear()
     }

@@ -3,6 +3,7 @@ import type { AuditEvent, AuditQueryResponse } from '../../../shared/neurorail/a
 import { isBackendError, oneLine } from '../client/backend-error'
 import { backoffDelay, type BackoffOptions } from './backoff'
 import { MAX_FRAME_DEPTH, nestsDeeperThan } from './frame'
+import { RecentIds } from './recent-ids'
 
 /** Where the poller reads audit history: BackendClient.queryAudit fits. */
 export interface AuditPollSource {
@@ -79,7 +80,7 @@ export class AuditPoller {
   private failures = 0
   /** Newest delivered timestamp and the ids delivered at exactly that timestamp. */
   private watermark: { ts: string; ids: Set<string> } | null = null
-  private readonly recent = new Set<string>()
+  private readonly recent = new RecentIds(RECENT_IDS)
   private resumeAfter: string | null
   /** Audit events skipped because their payload nests too deep (see frame.ts). */
   skipped = 0
@@ -120,10 +121,6 @@ export class AuditPoller {
   private remember(events: AuditEvent[]): void {
     for (const e of events) {
       this.recent.add(e.audit_id)
-      if (this.recent.size > RECENT_IDS) {
-        const oldest = this.recent.values().next().value
-        if (oldest !== undefined) this.recent.delete(oldest)
-      }
       if (this.watermark === null || e.timestamp > this.watermark.ts) {
         this.watermark = { ts: e.timestamp, ids: new Set([e.audit_id]) }
       } else if (e.timestamp === this.watermark.ts) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { RecentIds } from './recent-ids'
 
 /** How many non-numeric ids are remembered for dedup (numeric ids need only a watermark). */
 const RECENT_IDS = 10_000
@@ -18,7 +19,7 @@ export function isClientId(id: string): boolean {
  */
 export class EventSequencer {
   private watermark: number | null = null
-  private readonly recent = new Set<string>()
+  private readonly recent = new RecentIds(RECENT_IDS)
   private readonly localPrefix = `local:${randomBytes(4).toString('hex')}:`
   private localCounter = 0
   private lastResumable: string | null = null
@@ -36,13 +37,7 @@ export class EventSequencer {
     // Ids we made up (polled audit events, id-less frames) are never sent as Last-Event-ID.
     if (!isClientId(id)) this.lastResumable = id
     if (NUMERIC_ID.test(id)) this.watermark = Math.max(this.watermark ?? 0, Number(id))
-    else {
-      this.recent.add(id)
-      if (this.recent.size > RECENT_IDS) {
-        const oldest = this.recent.values().next().value
-        if (oldest !== undefined) this.recent.delete(oldest)
-      }
-    }
+    else this.recent.add(id)
   }
 
   /**

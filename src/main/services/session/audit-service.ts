@@ -1,7 +1,7 @@
 import type { AuditQueryInput, AuditQueryResult } from '../../../shared/console/domains/data'
 import type { AuditEvent } from '../../../shared/neurorail'
 import { isBackendError } from '../client/backend-error'
-import { nothingCached, shouldUseCache, staleSince } from './cached-read'
+import { nothingCached, shouldUseCache, staleSince, tagCursor, untagCursor } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
 
 const DEFAULT_LIMIT = 100
@@ -27,8 +27,8 @@ export async function queryAudit(session: EnvironmentSession, input: AuditQueryI
   let note: string | null = null
   let failure: unknown = null
   const client = session.client
-  if (client && !input.cursor?.startsWith('c:')) {
-    const offset = input.cursor?.startsWith('b:') ? Number.parseInt(input.cursor.slice(2), 10) || 0 : 0
+  if (client && untagCursor(input.cursor, 'c') === undefined) {
+    const offset = Number.parseInt(untagCursor(input.cursor, 'b') ?? '0', 10) || 0
     try {
       const answer = await client.queryAudit({
         mission_id: input.missionId,
@@ -47,7 +47,7 @@ export async function queryAudit(session: EnvironmentSession, input: AuditQueryI
       const next = offset + answer.events.length
       return {
         events: answer.events.filter((e) => matchesText(e, input.text)),
-        nextCursor: answer.events.length > 0 && next < answer.total ? `b:${next}` : null,
+        nextCursor: tagCursor('b', answer.events.length > 0 && next < answer.total ? next : null),
         // With a local text filter the backend's total no longer counts what is shown.
         total: input.text ? null : answer.total,
         note: input.text ? 'Text search is applied to each page locally (the backend has none).' : null,
@@ -70,7 +70,7 @@ export async function queryAudit(session: EnvironmentSession, input: AuditQueryI
     since: input.since,
     until: input.until,
     text: input.text,
-    cursor: input.cursor?.startsWith('c:') ? input.cursor.slice(2) : undefined,
+    cursor: untagCursor(input.cursor, 'c'),
     limit
   })
   const last = session.cache.getSnapshot('audit', 'last-answer')
@@ -80,7 +80,7 @@ export async function queryAudit(session: EnvironmentSession, input: AuditQueryI
   const backendAway = failure !== null || !client
   return {
     events: page.events,
-    nextCursor: page.nextCursor ? `c:${page.nextCursor}` : null,
+    nextCursor: tagCursor('c', page.nextCursor),
     total: null,
     note: note ?? (backendAway ? 'The backend is not reachable; showing cached audit events.' : null),
     stale: backendAway || note ? staleSince(last?.fetchedAt ?? Date.now()) : null

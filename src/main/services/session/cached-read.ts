@@ -10,6 +10,19 @@ export function staleSince(fetchedAt: number): NonNullable<Stale> {
   return { ageMs: Math.max(0, Date.now() - fetchedAt), fetchedAt: new Date(fetchedAt).toISOString() }
 }
 
+/** Whose page a cursor continues: `b:` the backend's, `c:` the cache's (both reach the renderer). */
+export type CursorSource = 'b' | 'c'
+
+/** The `source` part of a tagged cursor, or undefined for no cursor or the other source's. */
+export function untagCursor(cursor: string | undefined, source: CursorSource): string | undefined {
+  return cursor?.startsWith(`${source}:`) ? cursor.slice(2) : undefined
+}
+
+/** A next-page cursor tagged with its source; null when there is no next page. */
+export function tagCursor(source: CursorSource, next: string | number | null | undefined): string | null {
+  return next === null || next === undefined || next === '' ? null : `${source}:${next}`
+}
+
 /** True for failures where the cache should answer instead: backend away, or BRAiN's known read bug. */
 export function shouldUseCache(error: unknown): boolean {
   return isUnreachable(error) || (isBackendError(error) && error.code === 'backend_bug')

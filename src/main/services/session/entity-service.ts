@@ -15,7 +15,7 @@ import {
 } from '../../../shared/neurorail'
 import type { BackendClient, ListFilter } from '../client/backend-client'
 import { isBackendError, oneLine } from '../client/backend-error'
-import { cachedRead, nothingCached, shouldUseCache, staleSince } from './cached-read'
+import { cachedRead, nothingCached, shouldUseCache, staleSince, tagCursor, untagCursor } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
 import { fail } from './failures'
 import { asRecord, asState, cacheRows, currentState, isLifecycleType, summary } from './records'
@@ -149,7 +149,7 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
           job_id: input.jobId,
           since: input.since,
           until: input.until,
-          cursor: input.cursor?.startsWith('b:') ? input.cursor.slice(2) : undefined,
+          cursor: untagCursor(input.cursor, 'b'),
           limit: Math.min(input.limit ?? 50, 500)
         }
         const page = await fetchList(client, kind, filter)
@@ -167,7 +167,7 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
           const record = asRecord(raw)
           return record ? [summary(kind, record, asState(raw.current_state))] : []
         })
-        return { items, nextCursor: page.next_cursor ? `b:${page.next_cursor}` : null, source: 'backend', stale: null }
+        return { items, nextCursor: tagCursor('b', page.next_cursor), source: 'backend', stale: null }
       }
     } catch (error) {
       if (!shouldUseCache(error)) throw error
@@ -179,7 +179,7 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
     entityType: kind,
     state: input.state,
     parentId: parentFilter,
-    cursor: input.cursor?.startsWith('c:') ? input.cursor.slice(2) : undefined,
+    cursor: untagCursor(input.cursor, 'c'),
     limit: input.limit ?? 50
   })
   // Filters the cache has no column for are applied to the page (so a page may come back short).
@@ -198,7 +198,7 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
     // Nothing cached and nothing to ask: say why instead of showing an empty list as if it were true.
     throw nothingCached(session, failure)
   }
-  return { items, nextCursor: page.nextCursor ? `c:${page.nextCursor}` : null, source: 'cache', stale }
+  return { items, nextCursor: tagCursor('c', page.nextCursor), source: 'cache', stale }
 }
 
 /** The mission above a cached job or attempt, walking cached parents (null when unknown). */

@@ -11,6 +11,7 @@ import type { HttpOptions } from '../client/http'
 import { CredentialStore, type CredentialStoreOptions } from '../credentials/credential-store'
 import { EnvironmentStore } from '../environments/environment-store'
 import { AD_HOC_ENVIRONMENT_ID, effectiveColor, type EnvironmentProfile } from '../environments/profile'
+import { withTimeLimit } from '../time-limit'
 import { authFor } from './auth-for'
 import { EnvironmentSession } from './environment-session'
 
@@ -148,14 +149,7 @@ export class SessionManager {
     // a probe still in flight a no-op. Callers wait for the probe only briefly: a slow or
     // unreachable backend must not hold the UI (the outcome arrives as onConnectionState).
     const session = await next
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      session.connect(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.options.connectWaitMs ?? CONNECT_WAIT_MS)
-      })
-    ])
-    clearTimeout(timer)
+    await withTimeLimit(session.connect(), this.options.connectWaitMs ?? CONNECT_WAIT_MS, () => undefined)
     return session.state
   }
 

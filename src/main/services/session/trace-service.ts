@@ -7,7 +7,7 @@ import {
   type TraceChain
 } from '../../../shared/neurorail'
 import { isBackendError } from '../client/backend-error'
-import { cachedRead, shouldUseCache, staleSince } from './cached-read'
+import { cachedRead, shouldUseCache, staleSince, tagCursor, untagCursor } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
 import { fail } from './failures'
 import { asRecord, asState, cacheRows, CHILD_TYPE, currentState, leaf, parentId, recordId } from './records'
@@ -33,11 +33,6 @@ function listOf(response: ChildrenResponse, type: EntityType): Record<string, un
     default:
       return []
   }
-}
-
-/** Cursors say whose page they continue: `b:` the backend's, `c:` the cache's. */
-function splitCursor(cursor: string | undefined, source: 'b' | 'c'): string | undefined {
-  return cursor?.startsWith(`${source}:`) ? cursor.slice(2) : undefined
 }
 
 /**
@@ -145,7 +140,7 @@ function treeFromChildren(session: EnvironmentSession, root: TraceNode, response
     node.children.forEach(attach)
   }
   attach(root)
-  root.nextCursor = response.next_cursor ? `b:${response.next_cursor}` : null
+  root.nextCursor = tagCursor('b', response.next_cursor)
   return root
 }
 
@@ -163,7 +158,7 @@ function fillFromCache(session: EnvironmentSession, node: TraceNode, budget: { l
     fillFromCache(session, child, budget, canList)
   }
   node.childCount = canList ? node.children.length : null
-  node.nextCursor = page.nextCursor ? `c:${page.nextCursor}` : null
+  node.nextCursor = tagCursor('c', page.nextCursor)
 }
 
 /** getChildren: the next page of one entity's direct children. */
@@ -181,7 +176,7 @@ export async function getChildren(
       await client.capabilities()
       if (client.has('children')) {
         const response = await client.getChildren(input.entityType, input.entityId, {
-          cursor: splitCursor(input.cursor, 'b'),
+          cursor: untagCursor(input.cursor, 'b'),
           limit
         })
         session.noteData()
@@ -191,7 +186,7 @@ export async function getChildren(
           const record = asRecord(raw)
           return record ? [leaf(childType, record, asState(raw.current_state))] : []
         })
-        return { items, nextCursor: response.next_cursor ? `b:${response.next_cursor}` : null, stale: null }
+        return { items, nextCursor: tagCursor('b', response.next_cursor), stale: null }
       }
     } catch (error) {
       if (isBackendError(error) && error.code === 'not_found') {
@@ -201,12 +196,12 @@ export async function getChildren(
       failure = error
     }
   }
-  const page = session.cache.getChildren(input.entityId, { cursor: splitCursor(input.cursor, 'c'), limit })
+  const page = session.cache.getChildren(input.entityId, { cursor: untagCursor(input.cursor, 'c'), limit })
   const items = page.items.flatMap((row) => {
     const record = asRecord(row.record)
     return record && row.entityType === childType ? [leaf(childType, record, asState(row.state))] : []
   })
   const oldest = page.items.reduce((min, row) => Math.min(min, row.seenAt), Infinity)
   const stale = failure !== null || !client ? (Number.isFinite(oldest) ? staleSince(oldest) : null) : null
-  return { items, nextCursor: page.nextCursor ? `c:${page.nextCursor}` : null, stale }
+  return { items, nextCursor: tagCursor('c', page.nextCursor), stale }
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react'
+import { createPortal } from 'react-dom'
 
 /** Asks before an operator action; Escape or Cancel declines. */
 export function ConfirmDialog({
@@ -22,7 +23,8 @@ export function ConfirmDialog({
   useEffect(() => {
     cancelRef.current?.focus()
   }, [])
-  return (
+  // A portal, so the dialog is not styled or clipped by the card that opened it.
+  return createPortal(
     <div className="backdrop" onMouseDown={onCancel}>
       <div
         className="dialog"
@@ -48,6 +50,7 @@ export function ConfirmDialog({
           </button>
         </div>
       </div>
-    </div>
+    </div>,
+    document.body
   )
 }

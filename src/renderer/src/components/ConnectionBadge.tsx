@@ -1,27 +1,38 @@
 import { useStore } from '../store'
-import { formatAge } from '../lib/format'
+import { formatDataAge } from '../lib/format'
 import { stateLabel, toneOf } from '../lib/tone'
 import { useNow } from '../lib/useNow'
 
-/** Connection state of the active environment with the age of its newest data. */
+/** Connection state of the active environment with the age of its newest data, and the role. */
 export function ConnectionBadge() {
   const connection = useStore((s) => s.connection)
   const now = useNow(1000)
   if (!connection) return <span className="badge tone-idle">connecting</span>
   const age = connection.lastDataAt ? now - Date.parse(connection.lastDataAt) : connection.dataAgeMs
-  const title = [connection.message, connection.lastDataAt ? `Newest data ${formatAge(age)} old` : 'No data yet']
+  const title = [connection.message, connection.lastDataAt ? `Newest data: ${formatDataAge(age)}` : 'No data yet']
     .filter(Boolean)
     .join('. ')
   return (
-    <span
-      className={`badge tone-${toneOf(connection.status)}`}
-      data-testid="connection-badge"
-      data-status={connection.status}
-      title={title}
-      aria-label={`Connection: ${stateLabel(connection.status)}. ${title}`}
-    >
-      {stateLabel(connection.status)}
-      {connection.status !== 'live' && connection.lastDataAt && ` · data ${formatAge(age)} old`}
-    </span>
+    <>
+      <span
+        className={`badge tone-${toneOf(connection.status)}`}
+        data-testid="connection-badge"
+        data-status={connection.status}
+        title={title}
+        aria-label={`Connection: ${stateLabel(connection.status)}. ${title}`}
+      >
+        {stateLabel(connection.status)}
+        {connection.status !== 'live' && connection.lastDataAt && ` · data ${formatDataAge(age)}`}
+      </span>
+      {connection.role && (
+        <span
+          className="badge tone-idle"
+          title="Your role on this backend decides which operator actions are enabled"
+          data-testid="role-badge"
+        >
+          {connection.role}
+        </span>
+      )}
+    </>
   )
 }

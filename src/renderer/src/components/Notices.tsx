@@ -1,11 +1,11 @@
-import { formatAge, formatTime } from '../lib/format'
+import { formatDataAge, formatTime } from '../lib/format'
 
 /** The data shown came from the local cache because the backend is away. */
 export function StaleNotice({ stale }: { stale: { ageMs: number; fetchedAt: string } | null | undefined }) {
   if (!stale) return null
   return (
     <div className="notice tone-warn" role="status" data-testid="stale-notice">
-      Offline: showing cached data from {formatTime(stale.fetchedAt)} ({formatAge(stale.ageMs)} old). It
+      Offline: showing cached data from {formatTime(stale.fetchedAt)} ({formatDataAge(stale.ageMs)}). It
       will refresh when the backend is reachable again.
     </div>
   )

@@ -19,8 +19,15 @@ export const Sparkline = memo(function Sparkline({
   const step = values.length > 1 ? width / (values.length - 1) : width
   const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`).join(' ')
   return (
-    <svg width={width} height={height} role="img" aria-label={label} className="sparkline">
-      <polyline points={points} fill="none" stroke="var(--chart-1)" strokeWidth="1.5" />
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      preserveAspectRatio="none"
+      height={height}
+      role="img"
+      aria-label={label}
+      className="sparkline"
+    >
+      <polyline points={points} fill="none" stroke="var(--chart-1)" strokeWidth="1.5" vectorEffect="non-scaling-stroke" />
     </svg>
   )
 })

@@ -37,12 +37,23 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${decimal.format(ms / 60_000)} min`
 }
 
-/** ISO timestamp as local "HH:MM:SS" (with the date when not today). */
+// Formatters are built once: toLocaleTimeString builds one per call, which shows at 60 rows a frame.
+const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+const DAY = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' })
+
+/** ISO timestamp as local "HH:MM:SS" (with the local date, YYYY-MM-DD, when not today). */
 export function formatTime(iso: string | number | null | undefined): string {
   if (iso == null) return '–'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return String(iso)
-  const now = new Date()
-  const time = d.toLocaleTimeString('en-GB', { hour12: false })
-  return d.toDateString() === now.toDateString() ? time : `${d.toISOString().slice(0, 10)} ${time}`
+  const time = TIME.format(d)
+  const today = DAY.format(new Date())
+  const day = DAY.format(d)
+  return day === today ? time : `${day} ${time}`
+}
+
+/** "just now" or "42 s old": how old the newest data is. */
+export function formatDataAge(ms: number | null | undefined): string {
+  const age = formatAge(ms)
+  return age === 'just now' || age === 'unknown' ? age : `${age} old`
 }

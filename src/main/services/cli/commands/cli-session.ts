@@ -1,4 +1,4 @@
-import { startEngineHost, type EngineHost } from '../../engine-host'
+import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
 import { EnvironmentStore } from '../../environments/environment-store'
 import type { EnvironmentSession } from '../../session/environment-session'
 import { SessionManager } from '../../session/session-manager'
@@ -24,7 +24,7 @@ export async function openCliSession(global: GlobalOptions): Promise<CliSession>
   try {
     const manager = await SessionManager.create({
       dataDir: global.dataDir,
-      localEngine: engine ? { url: engine.url, adminToken: engine.adminToken } : null,
+      localEngine: localEngineOf(engine),
       adHocEnvironment: global.adHoc ? { url: global.adHoc.url, token: global.adHoc.token } : undefined,
       live: false,
       // A CLI run must fail fast rather than wait for the app's patient defaults.

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { createConsoleService, type ConsoleService, type ServiceLog } from '../../console-service'
 import { APP_VERSION } from '../../context'
-import { startEngineHost, type EngineHost } from '../../engine-host'
+import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
 import { isLoopbackHost, startBrowserServer, type BrowserServer } from '../../serve/server'
 import { CliError, type CliCommand } from '../args'
 
@@ -56,9 +56,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     options.noEngine || options.adHoc || options.localEngine
       ? null
       : await startEngineHost({ dataDir: options.dataDir })
-  const localEngine =
-    options.localEngine ??
-    (engine ? { url: engine.url, adminToken: engine.adminToken, addToken: engine.addToken } : null)
+  const localEngine = options.localEngine ?? localEngineOf(engine)
   let service: ConsoleService | undefined
   try {
     service = createConsoleService({

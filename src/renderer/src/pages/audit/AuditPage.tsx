@@ -138,7 +138,9 @@ export function AuditPage({ route }: { route: Route }) {
                   <span className="cell muted" style={{ width: 150, flex: 'none' }}>
                     {formatTime(e.timestamp)}
                   </span>
-                  <StateBadge state={e.severity} />
+                  <span style={{ width: 84, flex: 'none' }}>
+                    <StateBadge state={e.severity} />
+                  </span>
                   <span className="cell muted" style={{ width: 90, flex: 'none' }}>
                     {e.event_category}
                   </span>

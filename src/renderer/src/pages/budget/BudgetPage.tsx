@@ -1,12 +1,15 @@
+import { lazy, Suspense } from 'react'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice } from '../../components/Notices'
+import { ErrorNotice, Loading } from '../../components/Notices'
 import { StatCard } from '../../components/StatCard'
 import { formatCount, formatNumber, formatTime } from '../../lib/format'
 import { traceHref } from '../../lib/router'
 import { useThrottled } from '../../lib/useThrottled'
 import { useStore } from '../../store'
-import { BudgetCharts } from './BudgetCharts'
 import { useBudgetData } from './useBudgetData'
+
+// Recharts is the heaviest dependency and only this page draws charts: load it with the page.
+const BudgetCharts = lazy(() => import('./BudgetCharts').then((m) => ({ default: m.BudgetCharts })))
 
 interface Row {
   key: string
@@ -22,29 +25,35 @@ interface Row {
 /** Budget dashboard: enforcement cards, charts over time, violations with links to their traces. */
 export function BudgetPage() {
   const { overview, violations } = useBudgetData()
-  const live = useStore((s) => s.budget)
-  // Charts redraw once a second (their points are per-second buckets); cards follow every frame.
+  // Cards and tables follow the stream four times a second; charts once a second (their points are
+  // per-second buckets). The store itself still updates every frame.
+  const live = useThrottled(
+    useStore((s) => s.budget),
+    250
+  )
   const series = useThrottled(live.series, 1000)
   const o = overview.data?.available ? overview.data : null
   const byType = o?.violationsByType ?? {}
   const unavailable = overview.data && !overview.data.available ? overview.data.message : null
 
-  const rows: Row[] = [
-    ...live.violations
-      .slice()
-      .reverse()
-      .map((v) => ({ key: v.id, at: v.at, kind: v.kind, code: '', message: v.message, missionId: v.missionId, jobId: v.jobId, attemptId: v.attemptId })),
-    ...(violations.data?.available ? violations.data.violations : []).map((v) => ({
-      key: v.violationId,
-      at: v.at,
-      kind: v.violationType,
-      code: v.code,
-      message: v.message,
-      missionId: v.missionId,
-      jobId: v.jobId,
-      attemptId: v.attemptId
-    }))
-  ]
+  // Backend rows are authoritative; live rows add only what is newer than the backend's newest
+  // (the engine both records a violation and streams it, so older live rows are duplicates).
+  const backendRows: Row[] = (violations.data?.available ? violations.data.violations : []).map((v) => ({
+    key: v.violationId,
+    at: v.at,
+    kind: v.violationType,
+    code: v.code,
+    message: v.message,
+    missionId: v.missionId,
+    jobId: v.jobId,
+    attemptId: v.attemptId
+  }))
+  const newestBackend = backendRows.reduce((max, r) => Math.max(max, r.at ? Date.parse(String(r.at)) || 0 : 0), 0)
+  const liveRows: Row[] = live.violations
+    .filter((v) => v.at > newestBackend)
+    .reverse()
+    .map((v) => ({ key: v.id, at: v.at, kind: v.kind, code: '', message: v.message, missionId: v.missionId, jobId: v.jobId, attemptId: v.attemptId }))
+  const rows = [...liveRows, ...backendRows]
   const retriesBackend = o ? o.jobs.reduce((a, j) => a + j.retries, 0) : null
 
   return (
@@ -60,18 +69,18 @@ export function BudgetPage() {
       {overview.error && <ErrorNotice message={`Budget usage could not be loaded: ${overview.error}`} onRetry={overview.reload} />}
 
       <div className="cards">
-        <StatCard title="Timeouts" testId="budget-timeouts" value={(byType.timeout ?? 0) + live.totals.timeouts}
-          sub={`${formatCount(live.totals.timeouts)} live, ${formatCount(live.totals.gracePeriods)} with grace period`} />
+        <StatCard title="Timeouts" testId="budget-timeouts" value={o ? (byType.timeout ?? 0) : live.totals.timeouts}
+          sub={`${o ? 'timeout violations recorded; ' : ''}${formatCount(live.totals.timeouts)} live, ${formatCount(live.totals.gracePeriods)} with grace period`} />
         <StatCard title="Retries" testId="budget-retries" value={retriesBackend ?? live.totals.retries}
-          sub={retriesBackend !== null ? `in recent jobs; ${formatCount(live.totals.retries)} live` : 'live this session'} />
-        <StatCard title="Parallelism rejections" testId="budget-rejections" value={(byType.parallelism ?? 0) + live.totals.parallelismRejected}
+          sub={`${retriesBackend !== null ? 'in recent jobs; ' : ''}${formatCount(live.totals.retries)} live`} />
+        <StatCard title="Parallelism rejections" testId="budget-rejections" value={o ? (byType.parallelism ?? 0) : live.totals.parallelismRejected}
           sub={`${formatCount(live.totals.parallelismRejected)} live`} />
         <StatCard title="LLM tokens" testId="budget-tokens" value={o ? o.totals.llmTokens : live.totals.tokens}
-          sub={o ? `recent jobs; +${formatCount(live.totals.tokens)} live` : 'live this session'} />
+          sub={`${o ? 'recent jobs; ' : ''}${formatCount(live.totals.tokens)} live`} />
         <StatCard title="Cost (credits)" testId="budget-cost" value={formatNumber(o ? o.totals.costCredits : live.totals.cost)}
-          sub={o ? `recent jobs; +${formatNumber(live.totals.cost)} live` : 'live this session'} />
-        <StatCard title="Violations" testId="budget-violations" value={(o?.totals.violations ?? 0) + live.totals.violations}
-          sub={Object.entries(byType).map(([k, v]) => `${k} ${v}`).join(', ') || 'none recorded by the backend'} />
+          sub={`${o ? 'recent jobs; ' : ''}${formatNumber(live.totals.cost)} live`} />
+        <StatCard title="Violations" testId="budget-violations" value={o ? o.totals.violations : live.totals.violations}
+          sub={Object.entries(byType).map(([k, v]) => `${k} ${v}`).join(', ') || `${formatCount(live.totals.violations)} live`} />
       </div>
 
       {series.length === 0 ? (
@@ -80,7 +89,9 @@ export function BudgetPage() {
           the enforcement stream reports them.
         </EmptyState>
       ) : (
-        <BudgetCharts series={series} />
+        <Suspense fallback={<Loading what="charts" />}>
+          <BudgetCharts series={series} />
+        </Suspense>
       )}
 
       {o && o.jobs.length > 0 && (

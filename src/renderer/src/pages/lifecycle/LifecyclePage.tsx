@@ -12,7 +12,7 @@ import { useLifecycleData } from './useLifecycleData'
 
 /** Lifecycle monitor: live counts per state, the state machines with counts, active jobs, recent transitions. */
 export function LifecyclePage() {
-  const { stats, running } = useLifecycleData()
+  const { stats, running, earlier } = useLifecycleData()
   const counts = useStore((s) => s.lifecycleCounts)
   const recent = useStore((s) => s.transitions)
   const edgeCounts = useMemo(() => {
@@ -25,6 +25,17 @@ export function LifecyclePage() {
     return m
   }, [stats.data])
   const shown = counts ?? stats.data?.states ?? null
+  const rows = useMemo(() => {
+    const liveRows = recent.slice(-40).reverse()
+    const oldestLive = liveRows.length ? liveRows[liveRows.length - 1].at : Infinity
+    const fromAudit = (earlier.data?.events ?? []).flatMap((e) => {
+      const d = e.details as Record<string, unknown>
+      const at = Date.parse(e.timestamp)
+      if (typeof d.entity_id !== 'string' || typeof d.to_state !== 'string' || !(at < oldestLive)) return []
+      return [{ id: e.audit_id, entityId: d.entity_id, entityType: String(d.entity_type ?? ''), from: typeof d.from_state === 'string' ? d.from_state : null, to: d.to_state, at }]
+    })
+    return [...liveRows, ...fromAudit].slice(0, 40)
+  }, [recent, earlier.data])
 
   return (
     <main className="page" aria-labelledby="page-title">
@@ -74,25 +85,22 @@ export function LifecyclePage() {
           </ul>
         </section>
         <section className="card" aria-label="Recent transitions" data-testid="recent-transitions">
-          <h2>Recent transitions (live)</h2>
-          {recent.length === 0 ? (
+          <h2>Recent transitions</h2>
+          {rows.length === 0 ? (
             <EmptyState title="Waiting for transitions">
               Every state change of a mission, job or attempt appears here the moment the stream reports it.
             </EmptyState>
           ) : (
             <ul className="plain">
-              {recent
-                .slice(-40)
-                .reverse()
-                .map((t) => (
-                  <li key={t.id}>
-                    <span className="muted">{formatTime(t.at)}</span>{' '}
-                    <a className="mono" href={traceHref(t.entityId)}>
-                      {t.entityId}
-                    </a>{' '}
-                    {t.from ? <StateBadge state={t.from} /> : <span className="muted">new</span>} → <StateBadge state={t.to} />
-                  </li>
-                ))}
+              {rows.map((t) => (
+                <li key={t.id}>
+                  <span className="muted">{formatTime(t.at)}</span>{' '}
+                  <a className="mono" href={traceHref(t.entityId)}>
+                    {t.entityId}
+                  </a>{' '}
+                  {t.from ? <StateBadge state={t.from} /> : <span className="muted">new</span>} → <StateBadge state={t.to} />
+                </li>
+              ))}
             </ul>
           )}
         </section>

@@ -1,19 +1,22 @@
+import type { ViolationView } from '../../../../shared/console/domains/runs'
+import { LiveTail } from '../../components/LiveTail'
 import { Sparkline } from '../../components/Sparkline'
 import { StatCard } from '../../components/StatCard'
 import { StateBadge } from '../../components/StateBadge'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, StaleNotice } from '../../components/Notices'
 import { activePending, activeStates } from '../../lib/lifecycleCounts'
-import { formatAge, formatCount, formatDuration, formatPercent, formatTime } from '../../lib/format'
+import { formatCount, formatDataAge, formatDuration, formatPercent, formatTime } from '../../lib/format'
 import { hrefFor, traceHref } from '../../lib/router'
 import { recentRate } from '../../lib/live/rate'
 import { useNow } from '../../lib/useNow'
+import { useThrottled } from '../../lib/useThrottled'
 import { useStore } from '../../store'
 import { useOverviewData } from './useOverviewData'
 
 /** Overview: connection and data age, entity counts, live rate, error rate, p95, recent failures. */
 export function OverviewPage() {
-  const { stats, telemetry, failures } = useOverviewData()
+  const { stats, telemetry, failures, violations } = useOverviewData()
   const connection = useStore((s) => s.connection)
   const env = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId))
   const now = useNow(1000)
@@ -41,7 +44,7 @@ export function OverviewPage() {
           </div>
           <div className="row" style={{ marginTop: 6 }}>
             <StateBadge state={connection?.status ?? 'connecting'} />
-            <span className="muted">data {connection?.lastDataAt ? `${formatAge(dataAge)} old` : 'not received yet'}</span>
+            <span className="muted">newest data: {connection?.lastDataAt ? formatDataAge(dataAge) : 'none received yet'}</span>
           </div>
           {connection?.message && <p className="muted">{connection.message}</p>}
         </section>
@@ -68,7 +71,7 @@ export function OverviewPage() {
           reports work to this environment's backend.
         </EmptyState>
       ) : (
-        <div className="cards" data-testid="overview-counts">
+        <div className="cards counts" data-testid="overview-counts">
           <StatCard title="Active missions" testId="count-missions-active" value={stats.data ? missions.active : null}
             href={hrefFor('traces', [], { kind: 'missions' })} sub={activeStates('mission').join(', ')} />
           <StatCard title="Pending missions" testId="count-missions-pending" value={stats.data ? missions.pending : null}
@@ -78,7 +81,9 @@ export function OverviewPage() {
           <StatCard title="Pending jobs" testId="count-jobs-pending" value={stats.data ? jobs.pending : null}
             href={hrefFor('traces', [], { kind: 'jobs', state: 'pending' })} sub={`of ${formatCount(jobs.total)} jobs`} />
           <StatCard title="Running attempts" testId="count-attempts-active" value={stats.data ? attempts.active : null}
-            href={hrefFor('lifecycle')} sub={`of ${formatCount(attempts.total)} attempts`} />
+            href={hrefFor('traces', [], { kind: 'attempts', state: 'running' })} sub={`of ${formatCount(attempts.total)} attempts`} />
+          <StatCard title="Pending attempts" testId="count-attempts-pending" value={stats.data ? attempts.pending : null}
+            href={hrefFor('traces', [], { kind: 'attempts', state: 'created' })} sub="created, not started" />
           <StatCard title="Failed attempts" testId="count-attempts-failed" value={stats.data ? attempts.failed : null}
             href={hrefFor('lifecycle')} sub="failed or timed out" />
         </div>
@@ -106,15 +111,38 @@ export function OverviewPage() {
             <a href={hrefFor('audit', [], { severity: 'error' })}>All errors in the audit log</a>
           )}
         </section>
-        <ViolationsCard />
+        <ViolationsCard backend={violations.data?.available ? violations.data.violations.map(toRow) : []} />
       </div>
+      <LiveTail />
     </main>
   )
 }
 
+/** A violation as the overview lists it (live stream and backend list alike). */
+interface ViolationRow {
+  id: string
+  at: number | string | null
+  kind: string
+  message: string
+  missionId: string | null
+  jobId: string | null
+  attemptId: string | null
+}
+
+function toRow(v: ViolationView): ViolationRow {
+  return { id: v.violationId, at: v.at, kind: v.violationType, message: v.message, missionId: v.missionId, jobId: v.jobId, attemptId: v.attemptId }
+}
+
 function LiveRateCard() {
-  const rate = useStore((s) => s.rate)
-  const total = useStore((s) => s.totalEvents)
+  // The rate is per second and the total is read by people: four updates a second are plenty.
+  const rate = useThrottled(
+    useStore((s) => s.rate),
+    250
+  )
+  const total = useThrottled(
+    useStore((s) => s.totalEvents),
+    250
+  )
   const paused = useStore((s) => s.paused)
   const now = useNow(1000)
   const eps = recentRate(rate, now, 5)
@@ -133,17 +161,27 @@ function LiveRateCard() {
   )
 }
 
-function ViolationsCard() {
+const VIOLATIONS_SHOWN = 6
+
+function ViolationsCard({ backend }: { backend: ViolationRow[] }) {
   const violations = useStore((s) => s.budget.violations)
-  const count = useStore((s) => s.budget.totals.violations)
-  const recent = violations.slice(-6).reverse()
+  const liveCount = useStore((s) => s.budget.totals.violations)
+  // The backend's list is authoritative; live ones count only when newer than its newest.
+  const newest = backend.reduce((max, r) => Math.max(max, r.at ? Date.parse(String(r.at)) || 0 : 0), 0)
+  const fresh = violations.filter((v) => v.at > newest)
+  const count = backend.length ? backend.length + fresh.length : liveCount
+  const recent = [...fresh.slice(-6).reverse(), ...backend].slice(0, 6)
   return (
     <section className="card" aria-label="Budget violations" data-testid="overview-violations">
       <h2>
-        Budget violations <a href={hrefFor('budget')} data-testid="overview-violations-count">{formatCount(count)}</a>
+        Budget violations{' '}
+        <a href={hrefFor('budget')} data-testid="overview-violations-count" title="the most recent ones; all are on the Budget page">
+          {formatCount(count)}
+          {backend.length >= VIOLATIONS_SHOWN ? '+' : ''}
+        </a>
       </h2>
       {recent.length === 0 ? (
-        <p className="muted">None seen since the console connected. Timeouts, exhausted retries and cost or token overruns will show here.</p>
+        <p className="muted">None recorded. Timeouts, exhausted retries, parallelism limits and cost or token overruns will show here.</p>
       ) : (
         <ul className="plain">
           {recent.map((v) => {

@@ -26,5 +26,6 @@ export function useOverviewData() {
   const stats = useAsync(() => api().getLifecycleStats({}), `stats:${epoch}`, 5000)
   const telemetry = useAsync(() => api().getTelemetrySnapshot({}), `tele:${epoch}`, 5000)
   const failures = useAsync(recentFailures, `fail:${epoch}`, 5000)
-  return { stats, telemetry, failures }
+  const violations = useAsync(() => api().listViolations({ limit: 6 }), `viol:${epoch}`, 5000)
+  return { stats, telemetry, failures, violations }
 }

@@ -10,6 +10,7 @@ import { formatCount, formatPercent, formatTime } from '../../lib/format'
 import { useWriteGate } from '../../lib/permissions'
 import { traceHref } from '../../lib/router'
 import { useNow } from '../../lib/useNow'
+import { useThrottled } from '../../lib/useThrottled'
 import { useStore } from '../../store'
 import { mergeCircuits, mergeHeld } from './merge'
 import { useReflexData } from './useReflexData'
@@ -23,7 +24,11 @@ function countdown(until: number | null, now: number): string {
 /** Reflex monitor: circuit cards, triggers, reflex actions, held jobs with cooldowns, operator actions. */
 export function ReflexPage() {
   const { circuits, actions } = useReflexData()
-  const live = useStore((s) => s.reflex)
+  // Four updates a second: cards and tables read by people, not animations.
+  const live = useThrottled(
+    useStore((s) => s.reflex),
+    250
+  )
   const now = useNow(1000)
   const resetGate = useWriteGate('write:reflex')
   const jobGate = useWriteGate('execute:reflex')
@@ -31,7 +36,9 @@ export function ReflexPage() {
   const cards = mergeCircuits(backend?.available ? backend.circuits : [], live.circuits)
   const held = mergeHeld(backend?.available ? backend.jobs : [], live.held)
   const backendActions = actions.data?.available ? actions.data.actions : []
-  const liveActions = live.actions.slice().reverse()
+  // Backend actions are authoritative; live ones add only what is newer than the newest of them.
+  const newestBackendAction = backendActions.reduce((max, a) => Math.max(max, a.at ? Date.parse(a.at) || 0 : 0), 0)
+  const liveActions = live.actions.filter((a) => a.at > newestBackendAction).reverse()
   const unavailable = backend && !backend.available ? backend.message : null
 
   return (

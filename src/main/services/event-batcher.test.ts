@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import type { ConsoleEventMessage } from '../../shared/console/ipc'
+import { EventBatcher, type BatchClock } from './event-batcher'
+
+/** A clock that only moves when the test says so; timers run in due order. */
+function manualClock() {
+  let now = 0
+  let nextId = 1
+  const timers = new Map<number, { at: number; run: () => void }>()
+  const clock: BatchClock = {
+    now: () => now,
+    setTimeout(run, ms) {
+      const id = nextId++
+      timers.set(id, { at: now + ms, run })
+      return id
+    },
+    clearTimeout(handle) {
+      timers.delete(handle as number)
+    }
+  }
+  /** Moves time forward by `ms`, running every timer that falls due on the way. */
+  function advance(ms: number): void {
+    const end = now + ms
+    for (;;) {
+      const due = [...timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0]
+      if (!due) break
+      timers.delete(due[0])
+      now = Math.max(now, due[1].at)
+      due[1].run()
+    }
+    now = end
+  }
+  return { clock, advance, pendingTimers: () => timers.size }
+}
+
+function setup(options: { maxBytes?: number; maxBacklogBytes?: number } = {}) {
+  const { clock, advance, pendingTimers } = manualClock()
+  const pushes: { at: number; batch: ConsoleEventMessage[] }[] = []
+  const batcher = new EventBatcher((batch) => pushes.push({ at: clock.now(), batch }), {
+    intervalMs: 16,
+    clock,
+    ...options
+  })
+  return { batcher, pushes, advance, pendingTimers }
+}
+
+describe('EventBatcher', () => {
+  it('sends a lone event on the next tick, not a frame later', () => {
+    const { batcher, pushes, advance } = setup()
+    batcher.add('onConnectionState', { status: 'live' })
+    expect(pushes).toHaveLength(0)
+    advance(0)
+    expect(pushes).toEqual([{ at: 0, batch: [['onConnectionState', { status: 'live' }]] }])
+  })
+
+  it('coalesces a burst into one push per interval, in order', () => {
+    const { batcher, pushes, advance } = setup()
+    for (let n = 0; n < 100; n++) batcher.add('onRunOutput', { n })
+    advance(0)
+    // Added while the first push was waiting for its interval: they leave together, 16 ms later.
+    for (let n = 100; n < 250; n++) {
+      batcher.add('onRunOutput', { n })
+      advance(1)
+    }
+    advance(100)
+    const gaps = pushes.slice(1).map((p, i) => p.at - (pushes[i] as { at: number }).at)
+    expect(gaps.every((gap) => gap >= 16)).toBe(true)
+    expect(pushes.length).toBeLessThanOrEqual(Math.ceil(150 / 16) + 2)
+    const order = pushes.flatMap((p) => p.batch.map(([, payload]) => (payload as { n: number }).n))
+    expect(order).toEqual(Array.from({ length: 250 }, (_, n) => n))
+  })
+
+  it('keeps each push within the byte budget; a larger event goes alone', () => {
+    const { batcher, pushes, advance } = setup({ maxBytes: 1_000 })
+    for (let n = 0; n < 30; n++) batcher.add('onEvents', { n, pad: 'x'.repeat(80) })
+    batcher.add('onEvents', { n: 30, pad: 'y'.repeat(5_000) })
+    batcher.add('onEvents', { n: 31 })
+    advance(1_000)
+    for (const { batch } of pushes) {
+      expect(batch.length === 1 || JSON.stringify(batch).length <= 1_000).toBe(true)
+    }
+    expect(pushes.some((p) => p.batch.length === 1 && (p.batch[0]?.[1] as { n: number }).n === 30)).toBe(true)
+    const order = pushes.flatMap((p) => p.batch.map(([, payload]) => (payload as { n: number }).n))
+    expect(order).toEqual(Array.from({ length: 32 }, (_, n) => n))
+    // One push per interval even while a backlog drains.
+    const gaps = pushes.slice(1).map((p, i) => p.at - (pushes[i] as { at: number }).at)
+    expect(gaps.every((gap) => gap >= 16)).toBe(true)
+  })
+
+  it('drains a backlog beyond its bound in one go instead of growing without limit', () => {
+    const { batcher, pushes, advance } = setup({ maxBytes: 1_000, maxBacklogBytes: 3_000 })
+    for (let n = 0; n < 100; n++) batcher.add('onEvents', { n, pad: 'x'.repeat(80) })
+    advance(0)
+    // The first frame sends chunks of ≤ 1 KB until at most 3 KB are left queued.
+    expect(pushes.length).toBeGreaterThan(1)
+    expect(pushes.every((p) => p.at === 0)).toBe(true)
+    expect(batcher.pending * 100).toBeLessThanOrEqual(3_000)
+    advance(1_000)
+    const order = pushes.flatMap((p) => p.batch.map(([, payload]) => (payload as { n: number }).n))
+    expect(order).toEqual(Array.from({ length: 100 }, (_, n) => n))
+  })
+
+  it('drops what is queued on close and ignores later events', () => {
+    const { batcher, pushes, advance, pendingTimers } = setup()
+    batcher.add('onDeepLink', { path: 'a' })
+    batcher.close()
+    batcher.add('onDeepLink', { path: 'b' })
+    advance(100)
+    expect(pushes).toEqual([])
+    expect(pendingTimers()).toBe(0)
+  })
+})

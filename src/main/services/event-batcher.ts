@@ -1,0 +1,120 @@
+import type { ConsoleEventMessage } from '../../shared/console/ipc'
+import { LIVE_PUSH_INTERVAL_MS, LIVE_PUSH_MAX_BYTES } from '../../shared/console/domains/live'
+
+/** Timers the batcher runs on; tests pass a manual clock so nothing depends on real time. */
+export interface BatchClock {
+  now(): number
+  setTimeout(run: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+const REAL_CLOCK: BatchClock = {
+  now: () => Date.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>)
+}
+
+export interface EventBatcherOptions {
+  /** Least time between two pushes (one animation frame). */
+  readonly intervalMs?: number
+  /** JSON bytes one push aims to stay under; a single larger event still goes, alone. */
+  readonly maxBytes?: number
+  /**
+   * Queued bytes beyond which a push may be followed at once by more (each ≤ `maxBytes`) until the
+   * backlog is back under it: memory stays bounded when producers outrun one push per frame.
+   */
+  readonly maxBacklogBytes?: number
+  readonly clock?: BatchClock
+}
+
+/** Bytes of a message as JSON; one that cannot be serialized counts as a full push. */
+function sizeOf(message: ConsoleEventMessage, maxBytes: number): number {
+  try {
+    return JSON.stringify(message).length + 1
+  } catch {
+    return maxBytes
+  }
+}
+
+/**
+ * Coalesces ConsoleApi events for a transport that pays per message (Electron IPC): events added
+ * within one interval leave together as one ordered batch, at most one push per interval and about
+ * `maxBytes` each. The first event after a quiet interval leaves on the next tick, so a lone
+ * event (a connection state change) is not delayed by a frame.
+ */
+export class EventBatcher {
+  private queue: { message: ConsoleEventMessage; bytes: number }[] = []
+  private queuedBytes = 0
+  private timer: unknown = null
+  private lastPushAt = Number.NEGATIVE_INFINITY
+  private closed = false
+  private readonly intervalMs: number
+  private readonly maxBytes: number
+  private readonly maxBacklogBytes: number
+  private readonly clock: BatchClock
+
+  constructor(
+    private readonly push: (batch: ConsoleEventMessage[]) => void,
+    options: EventBatcherOptions = {}
+  ) {
+    this.intervalMs = options.intervalMs ?? LIVE_PUSH_INTERVAL_MS
+    this.maxBytes = options.maxBytes ?? LIVE_PUSH_MAX_BYTES
+    this.maxBacklogBytes = options.maxBacklogBytes ?? 16 * this.maxBytes
+    this.clock = options.clock ?? REAL_CLOCK
+  }
+
+  /** Events waiting for the next push. */
+  get pending(): number {
+    return this.queue.length
+  }
+
+  /** Queues one event; it leaves with the next push, after every event added before it. */
+  add(name: string, payload: unknown): void {
+    if (this.closed) return
+    const message: ConsoleEventMessage = [name, payload]
+    const bytes = sizeOf(message, this.maxBytes)
+    this.queue.push({ message, bytes })
+    this.queuedBytes += bytes
+    this.schedule()
+  }
+
+  private schedule(): void {
+    if (this.timer !== null || this.closed || this.queue.length === 0) return
+    const wait = Math.max(0, this.lastPushAt + this.intervalMs - this.clock.now())
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null
+      this.flush()
+    }, wait)
+  }
+
+  private flush(): void {
+    do {
+      this.pushOne()
+    } while (this.queuedBytes > this.maxBacklogBytes)
+    this.lastPushAt = this.clock.now()
+    this.schedule()
+  }
+
+  /** Sends the oldest events that fit in one push (at least one). */
+  private pushOne(): void {
+    let count = 0
+    let bytes = 2 // the batch's brackets
+    for (const item of this.queue) {
+      if (count > 0 && bytes + item.bytes > this.maxBytes) break
+      bytes += item.bytes
+      count++
+    }
+    const batch = this.queue.splice(0, count)
+    for (const item of batch) this.queuedBytes -= item.bytes
+    if (batch.length > 0) this.push(batch.map((item) => item.message))
+  }
+
+  /** Drops what is queued and stops; later events are ignored. */
+  close(): void {
+    this.closed = true
+    if (this.timer !== null) this.clock.clearTimeout(this.timer)
+    this.timer = null
+    this.queue = []
+    this.queuedBytes = 0
+  }
+}

@@ -1,0 +1,52 @@
+import { memo } from 'react'
+import { formatTime } from '../lib/format'
+import { traceHref } from '../lib/router'
+import type { LiveEvent } from '../lib/live/types'
+import { useThrottled } from '../lib/useThrottled'
+import { useStore } from '../store'
+
+const SHOWN = 15
+const ID_KEYS = ['attempt_id', 'job_id', 'mission_id', 'entity_id'] as const
+
+function entityOf(e: LiveEvent): string | null {
+  for (const k of ID_KEYS) {
+    const v = e.data[k]
+    if (typeof v === 'string' && /^[mpjar]_[0-9a-f]{12}$/.test(v)) return v
+  }
+  return null
+}
+
+/** The newest stream events as they arrive (frozen while live updates are paused). */
+export const LiveTail = memo(function LiveTail() {
+  // Four updates a second: nobody reads a tail that changes 60 times a second, and it is cheaper.
+  const events = useThrottled(
+    useStore((s) => s.recentEvents),
+    250
+  )
+  const paused = useStore((s) => s.paused)
+  const shown = events.slice(-SHOWN).reverse()
+  return (
+    <section className="card" aria-label="Live event tail" data-testid="live-tail">
+      <h2>Live events{paused ? ' (paused)' : ''}</h2>
+      {shown.length === 0 ? (
+        <p className="muted">Nothing has arrived since the console connected. Lifecycle, audit, reflex and enforcement events stream in here.</p>
+      ) : (
+        <table className="data">
+          <tbody>
+            {shown.map((e) => {
+              const id = entityOf(e)
+              return (
+                <tr key={e.id}>
+                  <td className="muted">{formatTime(e.timestamp * 1000)}</td>
+                  <td>{e.channel}</td>
+                  <td className="mono">{e.event_type}</td>
+                  <td>{id ? <a className="mono" href={traceHref(id)}>{id}</a> : ''}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+})

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { STATE_MACHINES } from '../../../shared/neurorail/state-machines'
+import { paletteEntries } from '../components/CommandPalette'
+import { layoutMachine } from '../pages/lifecycle/layout'
+import { mergeCircuits, mergeHeld } from '../pages/reflex/merge'
+import { activePending } from './lifecycleCounts'
+
+describe('paletteEntries', () => {
+  it('puts a pasted id first and links it to its trace', () => {
+    const [first] = paletteEntries(' j_0123456789ab ')
+    expect(first).toMatchObject({ label: 'Open trace of job j_0123456789ab', hash: '#/traces/j_0123456789ab' })
+  })
+  it('follows controldeck:// links and matches pages by name or purpose', () => {
+    expect(paletteEntries('controldeck://trace/a_00000000000a')[0].hash).toBe('#/traces/a_00000000000a')
+    expect(paletteEntries('circuit').map((e) => e.hash)).toContain('#/reflex')
+    expect(paletteEntries('')).toHaveLength(8)
+  })
+  it('offers an audit search for anything else', () => {
+    expect(paletteEntries('timeout at night').at(-1)?.hash).toBe('#/audit?text=timeout+at+night')
+  })
+})
+
+describe('activePending', () => {
+  it('splits counts by the state machine', () => {
+    expect(activePending('job', { pending: 2, ready: 1, running: 3, failed_mechanical: 1, succeeded: 5, timeout: 1 })).toEqual({
+      pending: 2,
+      active: 5,
+      total: 13,
+      failed: 2
+    })
+  })
+})
+
+describe('layoutMachine', () => {
+  it('places every state once, the initial one first, columns by distance', () => {
+    const layout = layoutMachine(STATE_MACHINES.mission as never)
+    expect(layout).toHaveLength(STATE_MACHINES.mission.states.length)
+    expect(layout[0]).toEqual({ state: 'pending', col: 0, row: 0 })
+    expect(layout.find((p) => p.state === 'completed')?.col).toBe(4)
+  })
+})
+
+describe('reflex merge', () => {
+  const backend = {
+    circuitId: 'c1',
+    state: 'closed' as const,
+    failureCount: 0,
+    successCount: 3,
+    totalCalls: 10,
+    totalFailures: 2,
+    totalSuccesses: 8,
+    openCount: 1,
+    failureThreshold: 5,
+    recoveryTimeoutMs: 30_000,
+    lastFailureAt: null,
+    lastStateChangeAt: '2026-01-01T00:00:00.000Z'
+  }
+  it('lets a newer live change win and sorts open circuits first', () => {
+    const live = {
+      c1: { circuitId: 'c1', state: 'open' as const, failureCount: 5, successCount: 0, changedAt: Date.parse('2026-01-01T00:01:00Z'), halfOpenAt: 1, changes: 1 },
+      c0: { circuitId: 'c0', state: 'closed' as const, failureCount: 0, successCount: 0, changedAt: 0, halfOpenAt: null, changes: 1 }
+    }
+    const cards = mergeCircuits([backend], live)
+    expect(cards.map((c) => [c.circuitId, c.state])).toEqual([
+      ['c1', 'open'],
+      ['c0', 'closed']
+    ])
+    expect(cards[0].openCount).toBe(1)
+  })
+  it('keeps the backend when its change is newer and computes half-open from its timeout', () => {
+    const open = { ...backend, state: 'open' as const }
+    const stale = { c1: { circuitId: 'c1', state: 'closed' as const, failureCount: 0, successCount: 0, changedAt: 0, halfOpenAt: null, changes: 1 } }
+    const [card] = mergeCircuits([open], stale)
+    expect(card.state).toBe('open')
+    expect(card.halfOpenAt).toBe(Date.parse('2026-01-01T00:00:30Z'))
+  })
+  it('lists only suspended and throttled jobs', () => {
+    const jobs = [
+      { jobId: 'j_a', state: 'suspended', cooldownUntil: null, cooldownActive: false, suspendCount: 1, throttleCount: 0 },
+      { jobId: 'j_b', state: 'running', cooldownUntil: null, cooldownActive: false, suspendCount: 0, throttleCount: 0 }
+    ]
+    expect(mergeHeld(jobs, {}).map((h) => h.jobId)).toEqual(['j_a'])
+  })
+})
