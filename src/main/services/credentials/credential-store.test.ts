@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { withoutKeychain } from '../testing/no-keychain'
 import { CredentialStore } from './credential-store'
 
 describe('CredentialStore without a keychain service', () => {
   it('says so and keeps the secret for this session only', async () => {
-    // No Secret Service can answer here: point D-Bus at a socket that does not exist (this test
-    // runs in its own worker process, so the change stays local to it).
-    process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/controldeck-test-bus'
-    delete process.env.DISPLAY
+    // No Secret Service can answer here.
+    withoutKeychain()
     const store = await CredentialStore.open({ probeTimeoutMs: 5_000 })
     const status = store.keychainStatus()
     expect(status.available).toBe(false)

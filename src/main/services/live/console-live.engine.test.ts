@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import { startEngine, type RunningEngine } from '../../../engine'
 import { createConsoleService, type ConsoleService } from '../console-service'
+import { withoutKeychain } from '../testing/no-keychain'
 import { makeTempDir } from '../testing/temp-dir'
 import { waitFor } from '../testing/wait'
 
@@ -20,7 +21,7 @@ describe('live + cache ConsoleApi on the embedded engine', () => {
 
   beforeAll(async () => {
     // No keychain in this worker: the local environment needs none (the engine's admin token).
-    process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/controldeck-test-bus'
+    withoutKeychain()
     engine = await startEngine({ dbPath: join(temp.dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
     service = createConsoleService({
       dataDir: join(temp.dir, 'data'),

@@ -9,6 +9,7 @@ import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import { createConsoleService, type ConsoleService } from '../console-service'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
+import { withoutKeychain } from '../testing/no-keychain'
 
 /** The ConsoleError a call failed with (the services never throw anything else). */
 async function consoleError(promise: Promise<unknown>): Promise<ConsoleError> {
@@ -41,10 +42,8 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   const call = <T = Record<string, unknown>>(method: string, input: unknown = {}) => service.invoke(method, input) as Promise<T>
 
   beforeAll(async () => {
-    // Deterministic credential storage: no Secret Service answers in this worker process (the
-    // keychain path has its own *.keychain.test.ts), so secrets stay in memory for the session.
-    process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/controldeck-test-bus'
-    delete process.env.DISPLAY
+    // Deterministic credential storage: secrets stay in memory for the session.
+    withoutKeychain()
     dir = await mkdtemp(join(tmpdir(), 'cd-session-'))
     engine = await startEngine({ dbPath: join(dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
     service = createConsoleService({

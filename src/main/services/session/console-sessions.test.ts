@@ -5,6 +5,7 @@ import { createConsoleService, type ConsoleService } from '../console-service'
 import type { HandlerModule } from '../context'
 import { createCacheHandlers } from '../handlers/cache'
 import { createLiveHandlers } from '../handlers/live'
+import { withoutKeychain } from '../testing/no-keychain'
 import { makeTempDir } from '../testing/temp-dir'
 import { waitFor } from '../testing/wait'
 import { createConsoleSessions } from './console-sessions'
@@ -18,7 +19,7 @@ describe('console sessions at start-up', () => {
   const cleanups: (() => Promise<void> | void)[] = []
   beforeAll(() => {
     // No keychain in this worker: the local environment needs none.
-    process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/controldeck-test-bus'
+    withoutKeychain()
   })
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c()

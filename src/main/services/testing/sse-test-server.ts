@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenOnLoopback } from './loopback'
 
 /**
  * A small SSE backend for tests of the live client (the embedded engine speaks the same wire):
@@ -122,9 +122,7 @@ export async function startSseTestServer(options: SseTestServerOptions = {}): Pr
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}')
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  const origin = `http://127.0.0.1:${port}`
+  const origin = await listenOnLoopback(server)
 
   return {
     url: origin,

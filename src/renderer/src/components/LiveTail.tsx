@@ -2,7 +2,6 @@ import { memo } from 'react'
 import { formatTime } from '../lib/format'
 import { traceHref } from '../lib/router'
 import type { LiveEvent } from '../lib/live/types'
-import { useThrottled } from '../lib/useThrottled'
 import { useStore } from '../store'
 
 const SHOWN = 15
@@ -18,11 +17,8 @@ function entityOf(e: LiveEvent): string | null {
 
 /** The newest stream events as they arrive (frozen while live updates are paused). */
 export const LiveTail = memo(function LiveTail() {
-  // Four updates a second: nobody reads a tail that changes 60 times a second, and it is cheaper.
-  const events = useThrottled(
-    useStore((s) => s.recentEvents),
-    250
-  )
+  // Follows every flush (at most one a frame), so an event is on screen in the frame it arrived.
+  const events = useStore((s) => s.recentEvents)
   const paused = useStore((s) => s.paused)
   const shown = events.slice(-SHOWN).reverse()
   return (

@@ -2,9 +2,8 @@ import { z } from 'zod'
 import { AuditQueryInputSchema, type AuditQueryResult } from '../../../../shared/console/domains/data'
 import { oneLine } from '../../client/backend-error'
 import { queryAudit } from '../../session/audit-service'
-import { toConsoleFailure } from '../../session/failures'
 import { CliError, EXIT, type CliCommand } from '../args'
-import { openCliSession } from './cli-session'
+import { withCliSession } from './cli-session'
 import { staleLine } from './trace'
 
 /** The text form of `controldeck audit`: one line per event, newest first. */
@@ -62,15 +61,8 @@ export const auditCommand: CliCommand = {
       const flag = { missionId: 'mission', jobId: 'job', eventType: 'type' }[String(issue?.path[0])] ?? String(issue?.path[0] ?? '')
       throw new CliError(`--${flag}: ${issue?.message ?? 'invalid value'}`)
     }
-    const cli = await openCliSession(global)
-    try {
-      const result = await queryAudit(cli.session, input.data).catch((error: unknown) => {
-        throw toConsoleFailure(error)
-      })
-      print(result, () => formatAudit(result))
-      return EXIT.ok
-    } finally {
-      await cli.close()
-    }
+    const result = await withCliSession(global, (session) => queryAudit(session, input.data))
+    print(result, () => formatAudit(result))
+    return EXIT.ok
   }
 }

@@ -1,6 +1,7 @@
 import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
 import { EnvironmentStore } from '../../environments/environment-store'
 import type { EnvironmentSession } from '../../session/environment-session'
+import { toConsoleFailure } from '../../session/failures'
 import { SessionManager } from '../../session/session-manager'
 import type { GlobalOptions } from '../args'
 
@@ -41,5 +42,23 @@ export async function openCliSession(global: GlobalOptions): Promise<CliSession>
   } catch (error) {
     await engine?.close()
     throw error
+  }
+}
+
+/**
+ * Runs one read on a freshly opened CLI session, then closes the session. Failures leave as
+ * ConsoleFailure, which the CLI turns into a sentence and an exit code.
+ */
+export async function withCliSession<T>(
+  global: GlobalOptions,
+  read: (session: EnvironmentSession) => Promise<T>
+): Promise<T> {
+  const cli = await openCliSession(global)
+  try {
+    return await read(cli.session)
+  } catch (error) {
+    throw toConsoleFailure(error)
+  } finally {
+    await cli.close()
   }
 }

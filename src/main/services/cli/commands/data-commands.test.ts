@@ -9,6 +9,7 @@ import { StaticTokenAuth } from '../../client/auth'
 import { BackendClient } from '../../client/backend-client'
 import { startFakeBrain, type FakeBrain } from '../../client/testing/fake-brain'
 import { EnvironmentStore } from '../../environments/environment-store'
+import { withoutKeychain } from '../../testing/no-keychain'
 import { runCli, type CliIo } from '../args'
 import { auditCommand } from './audit'
 import { envsCommand } from './envs'
@@ -33,8 +34,7 @@ describe('CLI data commands', () => {
   const adHoc = () => ['--url', engine.url, '--token', engine.adminToken]
 
   beforeAll(async () => {
-    process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/controldeck-test-bus'
-    delete process.env.DISPLAY
+    withoutKeychain()
     dir = await mkdtemp(join(tmpdir(), 'cd-cli-'))
     engine = await startEngine({ dbPath: join(dir, 'remote-engine.db'), port: 0, quiet: true, rateLimit: false })
     brain = await startFakeBrain({ staticToken: 'brain-token' })

@@ -1,10 +1,9 @@
 import type { Stale, TraceNode, TraceResult } from '../../../../shared/console/domains/data'
 import { EntityIdSchema } from '../../../../shared/neurorail/ids'
 import { oneLine } from '../../client/backend-error'
-import { toConsoleFailure } from '../../session/failures'
 import { getTrace } from '../../session/trace-service'
 import { CliError, EXIT, type CliCommand } from '../args'
-import { openCliSession } from './cli-session'
+import { withCliSession } from './cli-session'
 
 const LEVELS = ['mission', 'plan', 'job', 'attempt', 'resource'] as const
 
@@ -79,15 +78,8 @@ export const traceCommand: CliCommand = {
     if (!id || positionals.length > 1) throw new CliError('usage: controldeck trace <entity-id> (m_/p_/j_/a_/r_ + 12 hex)')
     const parsed = EntityIdSchema.safeParse(id)
     if (!parsed.success) throw new CliError(`${oneLine(id, 40)}: ${parsed.error.issues[0]?.message ?? 'not an entity id'}`)
-    const cli = await openCliSession(global)
-    try {
-      const result = await getTrace(cli.session, parsed.data).catch((error: unknown) => {
-        throw toConsoleFailure(error)
-      })
-      print(result, () => formatTrace(result))
-      return EXIT.ok
-    } finally {
-      await cli.close()
-    }
+    const result = await withCliSession(global, (session) => getTrace(session, parsed.data))
+    print(result, () => formatTrace(result))
+    return EXIT.ok
   }
 }

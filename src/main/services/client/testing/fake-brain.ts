@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenOnLoopback } from '../../testing/loopback'
 
 /**
  * A tiny stand-in for the real BRAiN backend (tests only), answering with its quirks as
@@ -254,11 +254,10 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
       res.end(`Internal Server Error: ${String(error)}`)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const url = await listenOnLoopback(server)
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     authCalls,
     addAudit(event) {

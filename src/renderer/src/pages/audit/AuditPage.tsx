@@ -135,26 +135,28 @@ export function AuditPage({ route }: { route: Route }) {
                     if (id) navigate(traceHref(id))
                   }}
                 >
-                  <span className="cell muted" style={{ width: 150, flex: 'none' }}>
+                  <span role="gridcell" className="cell muted" style={{ width: 150, flex: 'none' }}>
                     {formatTime(e.timestamp)}
                   </span>
-                  <span style={{ width: 84, flex: 'none' }}>
+                  <span role="gridcell" style={{ width: 84, flex: 'none' }}>
                     <StateBadge state={e.severity} />
                   </span>
-                  <span className="cell muted" style={{ width: 90, flex: 'none' }}>
+                  <span role="gridcell" className="cell muted" style={{ width: 90, flex: 'none' }}>
                     {e.event_category}
                   </span>
-                  <span className="cell mono" style={{ width: 160, flex: 'none' }}>
+                  <span role="gridcell" className="cell mono" style={{ width: 160, flex: 'none' }}>
                     {e.event_type}
                   </span>
-                  <span className="cell audit-message" style={{ flex: 1 }}>
+                  <span role="gridcell" className="cell audit-message" style={{ flex: 1 }}>
                     {e.message}
                   </span>
-                  {id && (
-                    <a className="cell mono" href={traceHref(id)} onClick={(ev) => ev.stopPropagation()}>
-                      {id}
-                    </a>
-                  )}
+                  <span role="gridcell" className="cell">
+                    {id && (
+                      <a className="mono" href={traceHref(id)} onClick={(ev) => ev.stopPropagation()}>
+                        {id}
+                      </a>
+                    )}
+                  </span>
                 </div>
               )
             })}

@@ -25,12 +25,9 @@ interface Row {
 /** Budget dashboard: enforcement cards, charts over time, violations with links to their traces. */
 export function BudgetPage() {
   const { overview, violations } = useBudgetData()
-  // Cards and tables follow the stream four times a second; charts once a second (their points are
-  // per-second buckets). The store itself still updates every frame.
-  const live = useThrottled(
-    useStore((s) => s.budget),
-    250
-  )
+  // Cards and tables follow every flush (one a frame at most); charts redraw once a second, since
+  // their points are per-second buckets.
+  const live = useStore((s) => s.budget)
   const series = useThrottled(live.series, 1000)
   const o = overview.data?.available ? overview.data : null
   const byType = o?.violationsByType ?? {}

@@ -134,15 +134,12 @@ function toRow(v: ViolationView): ViolationRow {
 }
 
 function LiveRateCard() {
-  // The rate is per second and the total is read by people: four updates a second are plenty.
+  // The total follows every flush; the sparkline's buckets are per second, so it redraws once a second.
   const rate = useThrottled(
     useStore((s) => s.rate),
-    250
+    1000
   )
-  const total = useThrottled(
-    useStore((s) => s.totalEvents),
-    250
-  )
+  const total = useStore((s) => s.totalEvents)
   const paused = useStore((s) => s.paused)
   const now = useNow(1000)
   const eps = recentRate(rate, now, 5)

@@ -10,7 +10,6 @@ import { formatCount, formatPercent, formatTime } from '../../lib/format'
 import { useWriteGate } from '../../lib/permissions'
 import { traceHref } from '../../lib/router'
 import { useNow } from '../../lib/useNow'
-import { useThrottled } from '../../lib/useThrottled'
 import { useStore } from '../../store'
 import { mergeCircuits, mergeHeld } from './merge'
 import { useReflexData } from './useReflexData'
@@ -24,11 +23,7 @@ function countdown(until: number | null, now: number): string {
 /** Reflex monitor: circuit cards, triggers, reflex actions, held jobs with cooldowns, operator actions. */
 export function ReflexPage() {
   const { circuits, actions } = useReflexData()
-  // Four updates a second: cards and tables read by people, not animations.
-  const live = useThrottled(
-    useStore((s) => s.reflex),
-    250
-  )
+  const live = useStore((s) => s.reflex)
   const now = useNow(1000)
   const resetGate = useWriteGate('write:reflex')
   const jobGate = useWriteGate('execute:reflex')

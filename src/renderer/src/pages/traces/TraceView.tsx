@@ -26,6 +26,8 @@ export function TraceView({ entityId }: { entityId: string }) {
   const [openedAt] = useState(() => performance.now())
   const recorded = useRef(false)
 
+  const selectNode = useCallback((id: string) => setSelected({ for: entityId, id }), [entityId])
+
   const onRendered = useCallback(
     (rows: number) => {
       if (!recorded.current && rows > 0) {
@@ -115,7 +117,7 @@ export function TraceView({ entityId }: { entityId: string }) {
               expanded={expanded}
               loaded={loaded}
               selectedId={selectedId}
-              onSelect={(id) => setSelected({ for: entityId, id })}
+              onSelect={selectNode}
               onToggle={toggle}
               onLoadMore={loadMore}
               onRendered={onRendered}

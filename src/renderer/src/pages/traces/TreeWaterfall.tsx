@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { isTerminalState } from '../../../../shared/neurorail/state-machines'
 import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
 import { StateBadge } from '../../components/StateBadge'
@@ -55,7 +55,7 @@ export function TreeWaterfall({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW,
-    overscan: 12
+    overscan: 8
   })
   const items = virtualizer.getVirtualItems()
   const visibleIds = items.map((v) => {
@@ -66,6 +66,14 @@ export function TreeWaterfall({
   const now = useNow(1000)
   const scale = useScale(root, histories, now)
   const [cursor, setCursor] = useState(0)
+  // Stable, so memoised rows re-render only when their own data changes.
+  const selectRow = useCallback(
+    (index: number, id: string) => {
+      setCursor(index)
+      onSelect(id)
+    },
+    [onSelect]
+  )
 
   // A "more" row on screen asks for the next page of its parent's children.
   const moreVisible = items.map((v) => rows[v.index]).filter((r): r is Extract<TreeRow, { kind: 'more' }> => r?.kind === 'more')
@@ -138,16 +146,13 @@ export function TreeWaterfall({
               key={row.node.entityId}
               index={v.index}
               row={row}
-              style={style}
+              top={v.start}
               selected={row.node.entityId === selectedId}
               isCursor={v.index === cursorIndex}
               history={histories.get(row.node.entityId)}
               scale={scale}
-              now={now}
-              onSelect={(id) => {
-                setCursor(v.index)
-                onSelect(id)
-              }}
+              now={isOpen(histories.get(row.node.entityId)) ? now : 0}
+              onSelect={selectRow}
               onToggle={onToggle}
             />
           )
@@ -155,6 +160,12 @@ export function TreeWaterfall({
       </div>
     </div>
   )
+}
+
+/** Whether an entity is still in a non-terminal state (its bar grows with the clock). */
+function isOpen(history: readonly { entity_type: LifecycleEntityType; to_state: string }[] | undefined): boolean {
+  const last = history?.[history.length - 1]
+  return last !== undefined && !isTerminalState(last.entity_type, last.to_state)
 }
 
 function useScale(root: TraceNode, histories: HistoryMap, now: number): TimeScale {
@@ -173,7 +184,7 @@ function useScale(root: TraceNode, histories: HistoryMap, now: number): TimeScal
 const NodeRow = memo(function NodeRow({
   index,
   row,
-  style,
+  top,
   selected,
   isCursor,
   history,
@@ -184,13 +195,13 @@ const NodeRow = memo(function NodeRow({
 }: {
   index: number
   row: Extract<TreeRow, { kind: 'node' }>
-  style: { top: number; height: number }
+  top: number
   selected: boolean
   isCursor: boolean
   history: HistoryMap extends ReadonlyMap<string, infer V> ? V | undefined : never
   scale: TimeScale
   now: number
-  onSelect: (id: string) => void
+  onSelect: (index: number, id: string) => void
   onToggle: (id: string, open?: boolean) => void
 }) {
   const { node } = row
@@ -201,13 +212,13 @@ const NodeRow = memo(function NodeRow({
     <div
       id={`trow-${index}`}
       className={`vrow trow${isCursor ? ' cursor' : ''}`}
-      style={style}
+      style={{ top, height: ROW }}
       role="treeitem"
       aria-level={row.depth + 1}
       aria-expanded={row.expandable ? row.expanded : undefined}
       aria-selected={selected}
       data-entity-id={node.entityId}
-      onClick={() => onSelect(node.entityId)}
+      onClick={() => onSelect(index, node.entityId)}
     >
       <span className="tcell" style={{ paddingLeft: row.depth * 16 }}>
         {row.expandable ? (
