@@ -182,14 +182,14 @@ try {
     console.log(`trace open ${id} (${ATTEMPTS.toLocaleString('en-US')} attempts below): ${f(open.ms)} ms to the tree on screen (${open.nodes} rows; wall ${Date.now() - wall0} ms)`)
   }
 
-  // Scroll through the job's attempts for a few seconds: frame times and how far paging got.
+  // Scroll through the job's attempts for a few seconds with the mouse wheel (400 px a notch,
+  // one notch a frame: a fast, continuous scroll), paging children in as the end comes near.
+  const box = await page.locator('[data-testid="trace-tree"]').boundingBox()
+  await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2)
   await startFrames(page)
   const scrollStart = Date.now()
   while (Date.now() - scrollStart < 4000) {
-    await page.evaluate(() => {
-      const el = document.querySelector('[data-testid="trace-tree"]') as HTMLElement
-      el.scrollTop += 2000
-    })
+    await page.mouse.wheel(0, 400)
     await page.waitForTimeout(16)
   }
   const scrollFrames = await stopFrames(page)

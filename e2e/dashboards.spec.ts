@@ -134,6 +134,13 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(page).toHaveURL(/state=succeeded/)
     await expect(page.getByTestId('entity-list')).toHaveAttribute('data-count', String(seed.counts.jobsByState.succeeded))
     await expect(page.getByTestId('entity-list').locator('[data-state]')).toHaveText(Array(seed.counts.jobsByState.succeeded).fill('succeeded'))
+    // job_type narrows further (Enter applies it).
+    await page.getByLabel('Job type').fill('llm_call')
+    await page.getByLabel('Job type').press('Enter')
+    await expect(page).toHaveURL(/jobType=llm_call/)
+    const expected = seed.jobs.filter((j) => j.state === 'succeeded' && j.job_type === 'llm_call').length
+    await expect(page.getByTestId('entity-list')).toHaveAttribute('data-count', String(expected))
+    expect(expected).toBeLessThan(seed.counts.jobsByState.succeeded)
   })
 
   test('lifecycle shows the seeded count of every state on the cards and the diagram', async ({ page, consoleUrl, seed }) => {

@@ -100,6 +100,27 @@ describe('EventBatcher', () => {
     expect(order).toEqual(Array.from({ length: 100 }, (_, n) => n))
   })
 
+  it('keeps sending what is queued after a push that threw', () => {
+    const { clock, advance } = manualClock()
+    const sent: ConsoleEventMessage[][] = []
+    let throwNext = true
+    const batcher = new EventBatcher(
+      (batch) => {
+        if (throwNext) {
+          throwNext = false
+          throw new Error('window gone')
+        }
+        sent.push(batch)
+      },
+      { intervalMs: 16, maxBytes: 40, clock }
+    )
+    batcher.add('onDeepLink', { path: 'first' })
+    batcher.add('onDeepLink', { path: 'second' })
+    expect(() => advance(0)).toThrow('window gone')
+    advance(100)
+    expect(sent).toEqual([[['onDeepLink', { path: 'second' }]]])
+  })
+
   it('drops what is queued on close and ignores later events', () => {
     const { batcher, pushes, advance, pendingTimers } = setup()
     batcher.add('onDeepLink', { path: 'a' })

@@ -76,7 +76,7 @@ export function EntityLists({ route }: { route: Route }) {
           </a>
         ))}
       </nav>
-      <FilterBar kind={kind} states={states} filters={filters} onChange={setFilter} />
+      <FilterBar key={`${kind}:${filters.jobType}`} kind={kind} states={states} filters={filters} onChange={setFilter} />
       <StaleNotice stale={list.stale} />
       {list.error && <ErrorNotice message={list.error} onRetry={list.reload} />}
       {list.loading && list.items.length === 0 && !list.error && <Loading what={kind} />}

@@ -178,7 +178,9 @@ function useScale(root: TraceNode, histories: HistoryMap, now: number): TimeScal
     if (last && !isTerminalState(last.entity_type, last.to_state)) open = true
   }
   if (open) points.push(now)
-  return scaleOf(points, Number.isNaN(created) ? now : created, now)
+  const { start, end } = scaleOf(points, Number.isNaN(created) ? now : created, now)
+  // Same numbers, same object: rows are memoised on it.
+  return useMemo(() => ({ start, end }), [start, end])
 }
 
 const NodeRow = memo(function NodeRow({
