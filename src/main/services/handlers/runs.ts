@@ -3,14 +3,13 @@ import type { HandlerModule, ServiceContext } from '../context'
 import { GovernanceApi } from '../runs/governance'
 import { RunManager, type RunEngine } from '../runs/run-manager'
 import { DEMOS } from '../runs/scripts'
-import { getSessionManager } from '../session'
 
 /**
  * Handlers of the runs domain: governance views of the active environment (reflex, budget,
  * signals, manifests) and local agent runs against the embedded engine.
  */
 export function createRunsHandlers(ctx: ServiceContext): HandlerModule<typeof runsMethods> {
-  const governance = new GovernanceApi(async () => (await (await getSessionManager(ctx)).active()).client)
+  const governance = new GovernanceApi(async () => (await ctx.sessions.active()).client)
   // The engine host may offer addToken (in-process); then every run gets its own operator token.
   const engine = (): RunEngine | null => ctx.localEngine as RunEngine | null
   const runs = new RunManager({
