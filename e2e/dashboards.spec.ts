@@ -117,6 +117,10 @@ test.describe('dashboards on the seeded engine', () => {
     const plan = seed.plans[seed.missions.findIndex((m) => m.mission_id === job.mission_id)]
     await expect(chain.getByRole('link')).toHaveText([job.mission_id, plan, job.job_id, a.attempt_id])
     await expect(page.getByTestId('trace-details')).toContainText('failed (timeout)')
+    // The tree starts from the mission but selects the attempt that was asked for.
+    const attemptRow = page.getByTestId('trace-tree').locator(`[data-entity-id="${a.attempt_id}"]`)
+    await expect(attemptRow).toHaveAttribute('aria-selected', 'true')
+    await expect(attemptRow).toHaveClass(/cursor/)
 
     // A resource id (r_) walks up through all five levels.
     const r = seed.resources[0]
@@ -315,7 +319,8 @@ test.describe('environments on the seeded console', () => {
       await expect(page.locator('.titlebar .badge.prod')).toHaveText('PROD')
       const stripe = await page.locator('.titlebar').evaluate((el) => getComputedStyle(el).borderTopColor)
       expect(stripe).toBe('rgb(200, 30, 30)')
-      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', /offline|connecting/)
+      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', { timeout: 10_000 })
+      await expect(page.getByTestId('connection-notice')).toContainText('http://127.0.0.1:9')
     } finally {
       await page.getByTestId('env-switcher').selectOption('local')
       await expect(page.getByTestId('app')).not.toHaveClass(/production/)

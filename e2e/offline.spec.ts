@@ -53,6 +53,8 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
     await call(`/lifecycle/mission/${m.mission_id}/transition`, { entity_id: m.mission_id, transition: 'create', metadata: {} })
     // The stats poll every 10 s; within 4 s only the stream can have moved the count.
     await expect(pending).toHaveAttribute('data-count', String((seed.counts.missionsByState.pending ?? 0) + 1), { timeout: 4000 })
+    // …and the diagram's count of create transitions.
+    await expect(page.getByTestId('diagram-mission')).toContainText(`created: ${seed.missions.length + 1}`, { timeout: 4000 })
     const item = page.getByTestId('recent-transitions').locator('li', { hasText: m.mission_id }).first()
     await expect(item).toContainText('pending')
   })
@@ -72,6 +74,7 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
     await engine.close()
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', { timeout: 20_000 })
     await expect(page.getByTestId('connection-badge')).toContainText(/offline · data (just now|\d+ (s|min|h|d) old)/)
+    await expect(page.getByTestId('connection-notice')).toBeVisible()
 
     // A fresh load (nothing in the page's memory) still shows the seeded numbers, from the cache.
     await page.reload()
@@ -84,5 +87,6 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
     await page.evaluate((id) => (window.location.hash = `#/traces/${id}`), m2.mission_id)
     await expect(page.getByTestId('trace-tree')).toHaveAttribute('data-rows', '8')
     await expect(page.getByTestId('stale-notice').first()).toBeVisible()
+    await expect(page.getByTestId('connection-notice')).toContainText(/reach/i)
   })
 })

@@ -112,6 +112,20 @@ test.describe('app shell on the seeded engine', () => {
     await page.keyboard.press('Escape')
     await expect(page.getByRole('dialog', { name: 'Command palette' })).toHaveCount(0)
   })
+
+  test('a controldeck:// deep link pushed by the main side opens the trace', async ({ page, consoleUrl, consoleServer, seed }) => {
+    await openConsole(page, consoleUrl)
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    const attempt = seed.attempts[0].attempt_id
+    // What the Electron main process does when the OS hands it controldeck://trace/<id>.
+    consoleServer.service.context.events.emit('onDeepLink', { path: `trace/${attempt}` })
+    await expect(page).toHaveURL(new RegExp(`#/traces/${attempt}$`))
+    await expect(page.getByTestId('trace-chain').getByRole('link').last()).toHaveText(attempt)
+    // A link to something the console cannot show changes nothing.
+    consoleServer.service.context.events.emit('onDeepLink', { path: 'settings/secret' })
+    await page.waitForTimeout(300)
+    await expect(page).toHaveURL(new RegExp(`#/traces/${attempt}$`))
+  })
 })
 
 test.describe('app shell on an empty engine', () => {

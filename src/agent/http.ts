@@ -139,7 +139,7 @@ export class HttpClient {
 }
 
 /** `Retry-After` as ms (seconds or an HTTP date), or null. */
-function retryAfterMs(header: string | string[] | undefined): number | null {
+export function retryAfterMs(header: string | string[] | undefined): number | null {
   const value = Array.isArray(header) ? header[0] : header
   if (!value) return null
   const seconds = Number(value)

@@ -8,7 +8,7 @@ import {
   RetryExhaustedError,
   localGovernanceError
 } from './errors'
-import type { AgentSession } from './session'
+import type { AgentSession, MovesOutcome } from './session'
 import type { BudgetInput, JobFunction, JobOptions, JobOutcome } from './types'
 
 /** Job states from which the SDK has nothing left to move. */
@@ -57,19 +57,35 @@ export async function runJob<T>(
   const cancel = options.signal ? AbortSignal.any([options.signal, session.shutdownSignal]) : session.shutdownSignal
   if (cancel.aborted) throw new CancelledError()
 
-  const record = await session.http.post<{ job_id: string }>('/identity/job', {
+  const jobBody = {
     plan_id: ids.planId,
     job_type: jobType,
     dependencies: options.dependencies ?? [],
     metadata: { ...options.metadata, budget, ...(options.tool ? { tool: options.tool } : {}) }
-  })
-  const jobId = record.job_id
+  }
+  // On our engine the job walks pending → ready → running in its create request (one round trip);
+  // elsewhere it is created alone and walked below, the first attempt created meanwhile.
+  let jobId: string
+  let walked: MovesOutcome | null = null
+  if (session.canCreateWithTransitions) {
+    const made = await session.create<{ job_id: string }>('job', jobBody, (r) => r.job_id, ['create', 'dependencies_met', 'start'])
+    jobId = made.record.job_id
+    walked = made.outcome
+  } else {
+    jobId = (await session.http.post<{ job_id: string }>('/identity/job', jobBody)).job_id
+  }
   try {
-    return await governedLoop(session, { ...ids, jobId }, budget, fn, cancel)
+    return await governedLoop(session, { ...ids, jobId }, budget, fn, cancel, walked)
   } catch (err) {
     if (err instanceof ControlDeckError && err.details.job_id === undefined) err.details.job_id = jobId
     throw err
   }
+}
+
+/** An attempt the loop holds: its id, and the outcome of its `start` when made with its creation. */
+interface HeldAttempt {
+  id: string
+  start: MovesOutcome | null
 }
 
 async function governedLoop<T>(
@@ -77,27 +93,53 @@ async function governedLoop<T>(
   ids: JobIds & { jobId: string },
   budget: Budget,
   fn: JobFunction<T>,
-  cancel: AbortSignal
+  cancel: AbortSignal,
+  /** The job's create → dependencies_met → start, when already made with its creation. */
+  walked: MovesOutcome | null
 ): Promise<JobOutcome<T>> {
   const { jobId } = ids
   let attemptNumber = 0
-  const newAttempt = async (): Promise<string> => {
+  /** Creates the next attempt (`create` transition made); with `start`, starts it in the same round trip where the engine allows. */
+  const newAttempt = async (start: boolean): Promise<HeldAttempt> => {
     attemptNumber += 1
-    const attempt = await session.http.post<{ attempt_id: string }>('/identity/attempt', {
-      job_id: jobId,
-      attempt_number: attemptNumber,
-      metadata: {}
-    })
+    const body = { job_id: jobId, attempt_number: attemptNumber, metadata: {} }
+    if (start && session.canCreateWithTransitions) {
+      const made = await session.create<{ attempt_id: string }>('attempt', body, (r) => r.attempt_id, ['create', 'start'])
+      // A failed `create` is a failure of the call, as with separate requests; a failed start is the loop's to handle.
+      if (made.outcome.states.length === 0) throw made.outcome.error
+      return {
+        id: made.record.attempt_id,
+        start: { states: made.outcome.states.slice(1), error: made.outcome.error }
+      }
+    }
+    const attempt = await session.http.post<{ attempt_id: string }>('/identity/attempt', body)
     await session.transition('attempt', attempt.attempt_id, 'create')
-    return attempt.attempt_id
+    return { id: attempt.attempt_id, start: null }
   }
 
-  // The first attempt's identity does not depend on the job's state: create it while the job walks
-  // pending → ready, which saves two round trips on every job.
-  let pending: Promise<string> | null = newAttempt()
-  pending.catch(() => undefined)
-  let jobState = await session.transition('job', jobId, 'create')
-  jobState = await session.transition('job', jobId, 'dependencies_met')
+  let pending: Promise<HeldAttempt> | null = null
+  let jobState: string
+  /** The refusal of the job's first start, when that start was made with its creation. */
+  let firstStartError: unknown = null
+  if (walked) {
+    // create and dependencies_met must succeed, as with separate calls; a refused start is
+    // handled by the loop's first try like any other refused start.
+    if (walked.states.length < 2) throw walked.error
+    jobState = walked.states[walked.states.length - 1] as string
+    if (walked.error !== null) {
+      firstStartError = walked.error
+      // As with separate calls, the first attempt exists (created) even when the job may not start yet.
+      pending = newAttempt(false)
+      pending.catch(() => undefined)
+    }
+  } else {
+    // The first attempt's identity does not depend on the job's state: create it while the job
+    // walks pending → ready, which saves two round trips on every job.
+    pending = newAttempt(false)
+    pending.catch(() => undefined)
+    jobState = await session.transition('job', jobId, 'create')
+    jobState = await session.transition('job', jobId, 'dependencies_met')
+  }
 
   const usage = { llmTokens: 0, costCredits: 0 }
   const maxTries = budget.max_retries + 1
@@ -114,8 +156,13 @@ async function governedLoop<T>(
     }
     if (cancel.aborted) return cancelJob(session, jobId, jobState, pending)
 
-    if (jobState !== 'running') {
+    if (jobState !== 'running' || firstStartError !== null) {
       try {
+        if (firstStartError !== null) {
+          const refused = firstStartError
+          firstStartError = null
+          throw refused
+        }
         jobState =
           jobState === 'failed_mechanical'
             ? // The engine keeps the retry history from this metadata (BRAiN's E101 details).
@@ -130,18 +177,27 @@ async function governedLoop<T>(
     }
 
     if (!pending) {
-      pending = newAttempt()
+      pending = newAttempt(true)
       pending.catch(() => undefined)
     }
-    const attemptId = await pending
-    try {
-      await session.transition('attempt', attemptId, 'start')
-    } catch (err) {
-      if (!(err instanceof GovernanceError)) throw err
+    const attempt = await pending
+    const attemptId = attempt.id
+    let startError: unknown = null
+    if (attempt.start) startError = attempt.start.error
+    else {
+      try {
+        await session.transition('attempt', attemptId, 'start')
+      } catch (err) {
+        startError = err
+      }
+    }
+    if (startError !== null) {
+      if (!(startError instanceof GovernanceError)) throw startError
       // Refused before running: the attempt stays `created` and is reused by the next try.
-      lastError = err
-      jobState = await session.settle('job', jobId, 'fail', failureMetadata(err))
-      if (!err.retriable) break
+      lastError = startError
+      pending = Promise.resolve({ id: attemptId, start: null })
+      jobState = await session.settle('job', jobId, 'fail', failureMetadata(startError))
+      if (!startError.retriable) break
       continue
     }
     pending = null
@@ -151,28 +207,28 @@ async function governedLoop<T>(
       { session, ...ids, attemptId, attempt: attemptNumber, budget, usage, cancel },
       fn
     )
+    const close = (attemptAction: string, attemptMd: Record<string, unknown>, jobAction: string, jobMd: Record<string, unknown>) =>
+      session.settleAll([
+        { entity: 'attempt', id: attemptId, action: attemptAction, metadata: attemptMd },
+        { entity: 'job', id: jobId, action: jobAction, metadata: jobMd }
+      ])
     switch (result.kind) {
       case 'ok':
-        await session.settle('attempt', attemptId, 'complete', usageMetadata(usage))
-        await session.settle('job', jobId, 'complete', usageMetadata(usage))
+        await close('complete', usageMetadata(usage), 'complete', usageMetadata(usage))
         return { jobId, attempts: started, value: result.value }
       case 'timeout':
-        await session.settle('attempt', attemptId, 'timeout', failureMetadata(result.error))
-        await session.settle('job', jobId, 'timeout', failureMetadata(result.error))
+        await close('timeout', failureMetadata(result.error), 'timeout', failureMetadata(result.error))
         throw result.error
       case 'cancelled':
-        await session.settle('attempt', attemptId, 'fail', { error_code: 'CANCELLED', error_message: result.error.message })
-        await session.settle('job', jobId, 'cancel', { reason: result.error.message })
+        await close('fail', { error_code: 'CANCELLED', error_message: result.error.message }, 'cancel', { reason: result.error.message })
         throw result.error
       case 'budget':
         // error_code containing RESOURCE makes the attempt failed_resource (API §4).
-        await session.settle('attempt', attemptId, 'fail', { ...failureMetadata(result.error), error_code: 'RESOURCE_EXCEEDED' })
-        await session.settle('job', jobId, 'fail', failureMetadata(result.error))
+        await close('fail', { ...failureMetadata(result.error), error_code: 'RESOURCE_EXCEEDED' }, 'fail', failureMetadata(result.error))
         throw result.error
       case 'error':
         lastError = result.error
-        await session.settle('attempt', attemptId, 'fail', failureMetadata(result.error))
-        jobState = await session.settle('job', jobId, 'fail', failureMetadata(result.error))
+        jobState = (await close('fail', failureMetadata(result.error), 'fail', failureMetadata(result.error)))[1] as string
         if (!result.retriable) throw result.error
         break
     }
@@ -197,7 +253,7 @@ async function governedLoop<T>(
 }
 
 /** Cancels a job that had not started its next attempt (cancel arrived between tries). */
-async function cancelJob(session: AgentSession, jobId: string, jobState: string, pending: Promise<string> | null): Promise<never> {
+async function cancelJob(session: AgentSession, jobId: string, jobState: string, pending: Promise<HeldAttempt> | null): Promise<never> {
   if (pending) await pending.catch(() => undefined)
   if (!JOB_TERMINAL.has(jobState)) await session.settle('job', jobId, 'cancel', { reason: 'cancelled' })
   throw new CancelledError()

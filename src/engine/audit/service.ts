@@ -6,8 +6,8 @@ import type {
   AuditQueryResponse,
   AuditStats
 } from '../../shared/neurorail'
-import { isUniqueViolation, newAuditId } from '../identity/ids'
-import { parseJsonColumn } from '../store/json'
+import { isoOf, isUniqueViolation, newAuditId } from '../identity/ids'
+import { jsonText, parseJsonColumn } from '../store/json'
 import type { Store } from '../store/store'
 import type { EventLog } from '../stream/event-log'
 
@@ -79,7 +79,15 @@ export class AuditService {
 
   /** Writes one audit event (joins the caller's transaction) and publishes it on `audit`. */
   write(input: AuditLogRequest, nowMs = Date.now()): AuditEvent {
-    const timestamp = new Date(nowMs).toISOString()
+    return this.writePrepared(input, JSON.stringify(input.details), nowMs, isoOf(nowMs))
+  }
+
+  /**
+   * `write` for callers that already hold `input.details` serialised (`detailsJson` must be its
+   * JSON) and the ISO form of `nowMs`: the lifecycle hot path builds both once for the audit row,
+   * its stream payload and its own event.
+   */
+  writePrepared(input: AuditLogRequest, detailsJson: string, nowMs: number, timestamp: string): AuditEvent {
     return this.store.transaction(() => {
       for (let i = 0; ; i++) {
         const event: AuditEvent = {
@@ -111,7 +119,7 @@ export class AuditService {
             event.event_category,
             event.severity,
             event.message,
-            JSON.stringify(event.details),
+            detailsJson,
             event.caused_by_agent,
             event.caused_by_event,
             nowMs
@@ -122,7 +130,15 @@ export class AuditService {
           throw err
         }
         this.written++
-        this.events.publish('audit', event.event_type, event as unknown as Record<string, unknown>)
+        const q = jsonText
+        // Key order as in `event`, so the payload equals JSON.stringify(event) without walking details again.
+        const eventJson =
+          `{"audit_id":${q(event.audit_id)},"timestamp":${q(timestamp)},"mission_id":${q(event.mission_id)},` +
+          `"plan_id":${q(event.plan_id)},"job_id":${q(event.job_id)},"attempt_id":${q(event.attempt_id)},` +
+          `"resource_uuid":${q(event.resource_uuid)},"event_type":${q(event.event_type)},` +
+          `"event_category":${q(event.event_category)},"severity":${q(event.severity)},"message":${q(event.message)},` +
+          `"details":${detailsJson},"caused_by_agent":${q(event.caused_by_agent)},"caused_by_event":${q(event.caused_by_event)}}`
+        this.events.publishPrepared('audit', event.event_type, event as unknown as Record<string, unknown>, eventJson)
         return event
       }
     })

@@ -36,9 +36,30 @@ export function newAuditId(nowMs = Date.now()): string {
   return `aud_${(lastAudit % 2 ** 48).toString(16).padStart(12, '0')}`
 }
 
+// One-entry caches: a busy engine formats the same millisecond (ISO) and second (stamp) many
+// times in a row, and Date formatting plus the regex showed up in transition profiles.
+let isoMs = NaN
+let isoText = ''
+let stampSecond = NaN
+let stampText = ''
+
+/** `new Date(ms).toISOString()`, remembered for the last millisecond asked. */
+export function isoOf(ms: number): string {
+  if (ms !== isoMs) {
+    isoText = new Date(ms).toISOString()
+    isoMs = ms
+  }
+  return isoText
+}
+
 /** `YYYYMMDDHHMMSS` in UTC, the real backend's timestamp-ID body. */
 export function idStamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14)
+  const second = Math.floor(ms / 1000)
+  if (second !== stampSecond) {
+    stampText = isoOf(ms).replace(/[-:T]/g, '').slice(0, 14)
+    stampSecond = second
+  }
+  return stampText
 }
 
 /**

@@ -70,6 +70,8 @@ export type JobCreatedHook = (job: JobRecord, missionId: string) => void
  */
 export class IdentityService {
   private readonly byId: Record<EntityType, Statement>
+  /** Just the ancestor ids (no JSON columns), one statement per type: `chain` is on every transition. */
+  private readonly chainOf: Record<EntityType, Statement>
   private readonly onAttemptCreated: AttemptCreatedHook[] = []
   private readonly onJobCreated: JobCreatedHook[] = []
 
@@ -80,6 +82,20 @@ export class IdentityService {
       job: this.store.prepare('SELECT * FROM jobs WHERE job_id = ?'),
       attempt: this.store.prepare('SELECT * FROM attempts WHERE attempt_id = ?'),
       resource: this.store.prepare('SELECT * FROM resources WHERE resource_uuid = ?')
+    }
+    // Own statements (store.db.prepare, not the shared cache), as they are only used here.
+    this.chainOf = {
+      mission: this.store.db.prepare('SELECT mission_id FROM missions WHERE mission_id = ?'),
+      plan: this.store.db.prepare('SELECT mission_id FROM plans WHERE plan_id = ?'),
+      job: this.store.db.prepare('SELECT mission_id, plan_id FROM jobs WHERE job_id = ?'),
+      attempt: this.store.db.prepare(
+        'SELECT a.mission_id, a.job_id, j.plan_id FROM attempts a LEFT JOIN jobs j ON j.job_id = a.job_id ' +
+          'WHERE a.attempt_id = ?'
+      ),
+      resource: this.store.db.prepare(
+        'SELECT r.mission_id, r.job_id, r.attempt_id, j.plan_id FROM resources r LEFT JOIN jobs j ON j.job_id = r.job_id ' +
+          'WHERE r.resource_uuid = ?'
+      )
     }
   }
 
@@ -287,39 +303,31 @@ export class IdentityService {
 
   /**
    * The ids above (and including) an entity, or null when it does not exist. One indexed lookup
-   * (two for plans' children), since mission_id is denormalised onto every lower table.
+   * (joined to jobs for the plan of attempts and resources), since mission_id is denormalised onto
+   * every lower table.
    */
   chain(type: EntityType, id: string): EntityChain | null {
-    const empty: EntityChain = { mission_id: null, plan_id: null, job_id: null, attempt_id: null, resource_uuid: null }
+    const r = this.chainOf[type].get(id) as
+      | { mission_id: string; plan_id?: string | null; job_id?: string; attempt_id?: string }
+      | undefined
+    if (!r) return null
     switch (type) {
       case 'mission':
-        return this.row(type, id) ? { ...empty, mission_id: id } : null
-      case 'plan': {
-        const p = this.row<PlanRow>(type, id)
-        return p ? { ...empty, mission_id: p.mission_id, plan_id: id } : null
-      }
-      case 'job': {
-        const j = this.row<JobRow>(type, id)
-        return j ? { ...empty, mission_id: j.mission_id, plan_id: j.plan_id, job_id: id } : null
-      }
-      case 'attempt': {
-        const a = this.row<AttemptRow>(type, id)
-        if (!a) return null
-        const j = this.row<JobRow>('job', a.job_id)
-        return { ...empty, mission_id: a.mission_id, plan_id: j?.plan_id ?? null, job_id: a.job_id, attempt_id: id }
-      }
-      case 'resource': {
-        const r = this.row<ResourceRow>(type, id)
-        if (!r) return null
-        const j = this.row<JobRow>('job', r.job_id)
+        return { mission_id: id, plan_id: null, job_id: null, attempt_id: null, resource_uuid: null }
+      case 'plan':
+        return { mission_id: r.mission_id, plan_id: id, job_id: null, attempt_id: null, resource_uuid: null }
+      case 'job':
+        return { mission_id: r.mission_id, plan_id: r.plan_id ?? null, job_id: id, attempt_id: null, resource_uuid: null }
+      case 'attempt':
+        return { mission_id: r.mission_id, plan_id: r.plan_id ?? null, job_id: r.job_id ?? null, attempt_id: id, resource_uuid: null }
+      case 'resource':
         return {
           mission_id: r.mission_id,
-          plan_id: j?.plan_id ?? null,
-          job_id: r.job_id,
-          attempt_id: r.attempt_id,
+          plan_id: r.plan_id ?? null,
+          job_id: r.job_id ?? null,
+          attempt_id: r.attempt_id ?? null,
           resource_uuid: id
         }
-      }
     }
   }
 

@@ -12,10 +12,11 @@ import {
   type StateTransitionEvent
 } from '../../shared/neurorail'
 import type { AuditService } from '../audit/service'
-import { HttpError, notFound } from '../http/errors'
-import { timestampId } from '../identity/ids'
+import { HttpError, isHttpError, notFound } from '../http/errors'
+import { isoOf, timestampId } from '../identity/ids'
 import { ENTITY_LABEL, type EntityChain, type IdentityService } from '../identity/service'
-import { parseJsonColumn } from '../store/json'
+import type { Statement } from 'better-sqlite3'
+import { jsonText, parseJsonColumn } from '../store/json'
 import { Sequence } from '../store/sequence'
 import type { Store } from '../store/store'
 import type { EventLog } from '../stream/event-log'
@@ -54,6 +55,33 @@ export type TransitionGuard = (ctx: TransitionGuardContext) => GuardRefusal | nu
  * the end of the event-loop turn in which the transition ran (`store.commitBatch()` forces it).
  */
 export type TransitionListener = (event: StateTransitionEvent, chain: EntityChain) => void
+
+/** One transition of a batch (`POST /lifecycle/batch`, or the `transitions` of a create). */
+export interface TransitionItem {
+  entityType: LifecycleEntityType
+  entityId: string
+  action: string
+  metadata: Record<string, unknown>
+  causedBy: string | null
+}
+
+/**
+ * The outcome of one batch item: exactly the response the single
+ * `POST /lifecycle/{type}/{id}/transition` would have given (status, JSON body, extra headers
+ * such as Retry-After), so a client maps it with the same code it uses for single calls.
+ */
+export interface TransitionResult {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+/** What a batch did: one result per attempted item; items after a failure are skipped. */
+export interface TransitionBatchResult {
+  results: TransitionResult[]
+  applied: number
+  skipped: number
+}
 
 interface TransitionRow {
   event_id: string
@@ -114,6 +142,11 @@ export class LifecycleService {
   private readonly guards: TransitionGuard[] = []
   private readonly listeners: TransitionListener[] = []
   private transitionsCommitted = 0
+  // Prepared once: a transition runs these thousands of times a second.
+  private readonly selectState: Statement
+  private readonly insertTransition: Statement
+  private readonly upsertState: Statement
+  private readonly countTransition: Statement
 
   constructor(
     private readonly store: Store,
@@ -123,6 +156,22 @@ export class LifecycleService {
     private readonly events: EventLog
   ) {
     this.seq = new Sequence(store.db, 'transitions', 'seq')
+    // Its own statement (not the shared cache): pluck mode is a property of the statement.
+    this.selectState = store.db.prepare('SELECT current_state FROM entity_state WHERE entity_id = ?').pluck()
+    this.insertTransition = store.prepare(
+      'INSERT INTO transitions (seq, event_id, entity_type, entity_id, from_state, to_state, transition, ' +
+        'timestamp, ts_ms, metadata, caused_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    )
+    this.upsertState = store.prepare(
+      `INSERT INTO entity_state (entity_id, entity_type, current_state, updated_at, updated_ms)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (entity_id) DO UPDATE SET current_state = excluded.current_state,
+         updated_at = excluded.updated_at, updated_ms = excluded.updated_ms`
+    )
+    this.countTransition = store.prepare(
+      `INSERT INTO transition_counts (entity_type, from_state, to_state, count) VALUES (?, ?, ?, 1)
+       ON CONFLICT (entity_type, from_state, to_state) DO UPDATE SET count = count + 1`
+    )
   }
 
   /**
@@ -162,14 +211,10 @@ export class LifecycleService {
     metadata: Record<string, unknown>,
     causedBy: string | null
   ): StateTransitionEvent {
-    let chain: EntityChain | null = null
-    const event = this.store.transaction(() => {
-      chain = this.identity.chain(type, id)
+    return this.store.transaction(() => {
+      const chain = this.identity.chain(type, id)
       if (!chain) throw notFound(`${ENTITY_LABEL[type]} ${id} not found`)
-      const row = this.store.prepare('SELECT current_state FROM entity_state WHERE entity_id = ?').get(id) as
-        | { current_state: string }
-        | undefined
-      const current = row?.current_state ?? null
+      const current = (this.selectState.get(id) as string | undefined) ?? null
       const res = resolveTransition(type, current, action, metadata)
       if (!res.ok) {
         const message =
@@ -204,6 +249,7 @@ export class LifecycleService {
       }
       const nowMs = Date.now()
       const seq = this.seq.take()
+      const timestamp = isoOf(nowMs)
       const ev: StateTransitionEvent = {
         event_id: timestampId('evt', nowMs, seq),
         entity_type: type,
@@ -211,34 +257,23 @@ export class LifecycleService {
         from_state: current as StateTransitionEvent['from_state'],
         to_state: res.to,
         transition: action as StateTransitionEvent['transition'],
-        timestamp: new Date(nowMs).toISOString(),
+        timestamp,
         metadata,
         caused_by: causedBy
       }
+      // Serialised once: the row, the audit details and both stream payloads embed this text.
       const metadataJson = JSON.stringify(metadata)
-      this.store
-        .prepare(
-          'INSERT INTO transitions (seq, event_id, entity_type, entity_id, from_state, to_state, transition, ' +
-            'timestamp, ts_ms, metadata, caused_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
-        )
-        .run(seq, ev.event_id, type, id, current, res.to, action, ev.timestamp, nowMs, metadataJson, causedBy)
-      this.store
-        .prepare(
-          `INSERT INTO entity_state (entity_id, entity_type, current_state, updated_at, updated_ms)
-           VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (entity_id) DO UPDATE SET current_state = excluded.current_state,
-             updated_at = excluded.updated_at, updated_ms = excluded.updated_ms`
-        )
-        .run(id, type, res.to, ev.timestamp, nowMs)
-      this.store
-        .prepare(
-          `INSERT INTO transition_counts (entity_type, from_state, to_state, count) VALUES (?, ?, ?, 1)
-           ON CONFLICT (entity_type, from_state, to_state) DO UPDATE SET count = count + 1`
-        )
-        .run(type, current ?? '', res.to)
+      this.insertTransition.run(seq, ev.event_id, type, id, current, res.to, action, timestamp, nowMs, metadataJson, causedBy)
+      this.upsertState.run(id, type, res.to, timestamp, nowMs)
+      this.countTransition.run(type, current ?? '', res.to)
       this.telemetry.recordTransition(ev, nowMs)
       const failed = FAILURE_STATES.has(res.to)
-      this.audit.write(
+      const q = jsonText
+      // The same keys, in the same order, as JSON.stringify of the details object would give.
+      const detailsJson =
+        `{"entity_type":${q(type)},"entity_id":${q(id)},"from_state":${q(current)},"to_state":${q(res.to)},` +
+        `"transition":${q(action)},"metadata":${metadataJson}}`
+      this.audit.writePrepared(
         {
           mission_id: chain.mission_id,
           plan_id: chain.plan_id,
@@ -260,16 +295,18 @@ export class LifecycleService {
           caused_by_agent: causedBy,
           caused_by_event: ev.event_id
         },
-        nowMs
+        detailsJson,
+        nowMs,
+        timestamp
       )
-      this.events.publish('lifecycle', 'state_transition', {
+      const data = {
         event_id: ev.event_id,
         entity_type: type,
         entity_id: id,
         from_state: current,
         to_state: res.to,
         transition: action,
-        timestamp: ev.timestamp,
+        timestamp,
         mission_id: chain.mission_id,
         plan_id: chain.plan_id,
         job_id: chain.job_id,
@@ -277,14 +314,46 @@ export class LifecycleService {
         metadata,
         caused_by: causedBy,
         cooldown_until: null
-      })
+      }
+      const dataJson =
+        `{"event_id":${q(ev.event_id)},"entity_type":${q(type)},"entity_id":${q(id)},"from_state":${q(current)},` +
+        `"to_state":${q(res.to)},"transition":${q(action)},"timestamp":${q(timestamp)},` +
+        `"mission_id":${q(chain.mission_id)},"plan_id":${q(chain.plan_id)},"job_id":${q(chain.job_id)},` +
+        `"attempt_id":${q(chain.attempt_id)},"metadata":${metadataJson},"caused_by":${q(causedBy)},"cooldown_until":null}`
+      this.events.publishPrepared('lifecycle', 'state_transition', data, dataJson)
       this.store.afterCommit(() => {
         this.transitionsCommitted++
-        for (const listener of this.listeners) listener(ev, chain as EntityChain)
+        for (const listener of this.listeners) listener(ev, chain)
       })
       return ev
     })
-    return event
+  }
+
+  /**
+   * Applies transitions in order, each as its own atomic unit exactly as the single route would
+   * (guards inside, a refusal rolls back that item alone), and stops at the first failure: the
+   * outcome is that of making the calls one after another, minus the round trips. Items before a
+   * failure stay applied. Errors that are not HTTP answers (a broken store) become a 500 result.
+   */
+  transitionAll(items: readonly TransitionItem[]): TransitionBatchResult {
+    const results: TransitionResult[] = []
+    for (const item of items) {
+      try {
+        const event = this.transition(item.entityType, item.entityId, item.action, item.metadata, item.causedBy)
+        results.push({ status: 200, body: event })
+      } catch (err) {
+        if (isHttpError(err)) {
+          const headers = Object.keys(err.headers).length > 0 ? err.headers : undefined
+          results.push({ status: err.status, body: { detail: err.detail }, ...(headers ? { headers } : {}) })
+        } else {
+          process.emitWarning(`batch transition failed: ${(err as Error).stack ?? String(err)}`)
+          results.push({ status: 500, body: { detail: `Internal server error: ${(err as Error).message ?? String(err)}` } })
+        }
+        break
+      }
+    }
+    const applied = results.length > 0 && results[results.length - 1]!.status !== 200 ? results.length - 1 : results.length
+    return { results, applied, skipped: items.length - results.length }
   }
 
   private requireEntity(type: LifecycleEntityType, id: string): void {
@@ -312,10 +381,7 @@ export class LifecycleService {
 
   /** The current state of an entity, or null when never transitioned. */
   currentState(id: string): string | null {
-    const row = this.store.prepare('SELECT current_state FROM entity_state WHERE entity_id = ?').get(id) as
-      | { current_state: string }
-      | undefined
-    return row?.current_state ?? null
+    return (this.selectState.get(id) as string | undefined) ?? null
   }
 
   /** GET /lifecycle/{type}/{id}/history?limit: oldest first, `total_transitions` before the limit. */

@@ -11,6 +11,7 @@ import {
   type EntityType
 } from '../../shared/neurorail'
 import { queryObject } from '../http/query'
+import { parseCreateTransitions } from '../lifecycle/batch'
 import { Reply, type Router } from '../http/router'
 import { parseOr422 } from '../http/validation'
 import type { EngineServices } from '../services'
@@ -23,18 +24,31 @@ const EntityTypeParam = z.object({ entity_type: EntityTypeSchema })
 /** Identity routes (API §3) plus the list and children extensions. */
 export function registerIdentityRoutes(router: Router, s: EngineServices): void {
   const { identity } = s
-  router.post('/identity/mission', WRITE, (c) =>
-    new Reply(201, identity.createMission(parseOr422(CreateMissionRequestSchema, c.body ?? {})))
-  )
+  const { lifecycle } = s
+  // Extension (feature `create_transitions`): mission, job and attempt creates accept
+  // `transitions: [{transition, metadata?, caused_by?}]`, applied to the new entity right after it
+  // is created, as POST /lifecycle/batch would; the 201 body then carries `lifecycle` (its result).
+  router.post('/identity/mission', WRITE, (c) => {
+    const req = parseOr422(CreateMissionRequestSchema, c.body ?? {})
+    const follow = parseCreateTransitions(c.body, lifecycle, 'mission')
+    const record = identity.createMission(req)
+    return new Reply(201, follow ? { ...record, lifecycle: follow(record.mission_id) } : record)
+  })
   router.post('/identity/plan', WRITE, (c) =>
     new Reply(201, identity.createPlan(parseOr422(CreatePlanRequestSchema, c.body)))
   )
-  router.post('/identity/job', WRITE, (c) =>
-    new Reply(201, identity.createJob(parseOr422(CreateJobRequestSchema, c.body)))
-  )
-  router.post('/identity/attempt', WRITE, (c) =>
-    new Reply(201, identity.createAttempt(parseOr422(CreateAttemptRequestSchema, c.body)))
-  )
+  router.post('/identity/job', WRITE, (c) => {
+    const req = parseOr422(CreateJobRequestSchema, c.body)
+    const follow = parseCreateTransitions(c.body, lifecycle, 'job')
+    const record = identity.createJob(req)
+    return new Reply(201, follow ? { ...record, lifecycle: follow(record.job_id) } : record)
+  })
+  router.post('/identity/attempt', WRITE, (c) => {
+    const req = parseOr422(CreateAttemptRequestSchema, c.body)
+    const follow = parseCreateTransitions(c.body, lifecycle, 'attempt')
+    const record = identity.createAttempt(req)
+    return new Reply(201, follow ? { ...record, lifecycle: follow(record.attempt_id) } : record)
+  })
   router.post('/identity/resource', WRITE, (c) =>
     new Reply(201, identity.createResource(parseOr422(CreateResourceRequestSchema, c.body)))
   )

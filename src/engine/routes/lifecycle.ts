@@ -5,6 +5,7 @@ import {
   type LifecycleEntityType
 } from '../../shared/neurorail'
 import { HttpError } from '../http/errors'
+import { parseBatch } from '../lifecycle/batch'
 import { queryObject } from '../http/query'
 import type { Router } from '../http/router'
 import { parseOr422 } from '../http/validation'
@@ -17,7 +18,7 @@ function lifecycleType(raw: string | undefined): LifecycleEntityType {
   return t.data
 }
 
-/** Lifecycle routes (API §3–§4) plus `GET /lifecycle/stats`. */
+/** Lifecycle routes (API §3–§4) plus `GET /lifecycle/stats` and `POST /lifecycle/batch`. */
 export function registerLifecycleRoutes(router: Router, s: EngineServices): void {
   const { lifecycle } = s
   router.post('/lifecycle/:entity_type/:id/transition', { permission: 'execute:job' }, (c) => {
@@ -26,6 +27,9 @@ export function registerLifecycleRoutes(router: Router, s: EngineServices): void
     // As on the real backend, the path's id wins over the body's entity_id.
     return lifecycle.transition(type, c.params.id as string, body.transition, body.metadata, body.caused_by)
   })
+  // Extension: several transitions in one round trip, applied in order as the single route would
+  // apply them, stopping at the first failure (see LifecycleService.transitionAll).
+  router.post('/lifecycle/batch', { permission: 'execute:job' }, (c) => lifecycle.transitionAll(parseBatch(c.body)))
   router.get('/lifecycle/:entity_type/:id/state', { permission: 'read:lifecycle' }, (c) =>
     lifecycle.state(lifecycleType(c.params.entity_type), c.params.id as string)
   )

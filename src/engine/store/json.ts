@@ -7,3 +7,11 @@ export function parseJsonColumn<T>(text: string | null | undefined, fallback: T)
     return fallback
   }
 }
+
+/**
+ * JSON text of one value for hand-assembled JSON (hot paths splice already-serialised parts
+ * together): `JSON.stringify`, except that `undefined` becomes `null` so the result always parses.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value) ?? 'null'
+}

@@ -45,6 +45,7 @@ export class Store {
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
+    this.db.pragma('temp_store = MEMORY')
     migrate(this.db)
     this.tx = {
       begin: this.db.prepare('BEGIN'),

@@ -96,7 +96,10 @@ export class TelemetryService {
 
   /** Updates the entity's metrics for a committed-to-be transition (called inside its transaction). */
   recordTransition(e: StateTransitionEvent, tsMs: number): void {
-    this.ensure.run(e.entity_id, e.entity_type)
+    const ends = e.to_state !== 'running' && (isTerminalState(e.entity_type, e.to_state) || RUN_END_STATES.has(e.to_state))
+    // The row appears with the entity's first transition; later ones that change no metric leave
+    // it alone (rows are never deleted, so it is still there), which saves a write per transition.
+    if (e.from_state === null || e.to_state === 'running' || ends) this.ensure.run(e.entity_id, e.entity_type)
     if (e.to_state === 'running') {
       // Duration runs from the first start; a retry re-opens the run and counts as a retry.
       this.store
@@ -110,7 +113,7 @@ export class TelemetryService {
       }
       return
     }
-    if (!isTerminalState(e.entity_type, e.to_state) && !RUN_END_STATES.has(e.to_state)) return
+    if (!ends) return
     const success = SUCCESS_STATES.has(e.to_state)
     const md = e.metadata
     const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null)

@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { CommandPalette } from './components/CommandPalette'
+import { ConnectionNotice } from './components/ConnectionNotice'
 import { Sidebar } from './components/Sidebar'
 import { TitleBar } from './components/TitleBar'
 import { ErrorNotice } from './components/Notices'
@@ -55,13 +56,16 @@ export function App() {
     >
       <TitleBar />
       <Sidebar current={route.page} />
-      {bootError ? (
-        <main className="page">
-          <ErrorNotice message={`The console cannot reach its own service: ${bootError}`} onRetry={() => window.location.reload()} />
-        </main>
-      ) : (
-        <Page route={route} />
-      )}
+      <div className="content">
+        <ConnectionNotice />
+        {bootError ? (
+          <main className="page">
+            <ErrorNotice message={`The console cannot reach its own service: ${bootError}`} onRetry={() => window.location.reload()} />
+          </main>
+        ) : (
+          <Page route={route} />
+        )}
+      </div>
       <CommandPalette />
     </div>
   )

@@ -39,6 +39,9 @@ export const ENGINE_FEATURES = [
   'stream',
   'stream_replay',
   'rbac',
+  // Fewer round trips: POST /lifecycle/batch, and `transitions` on mission/job/attempt creates.
+  'lifecycle_batch',
+  'create_transitions',
   // Governance (src/engine/governance): budgets enforced server-side, reflexes, manifests, signals.
   'budgets',
   'budget_enforcement',

@@ -33,7 +33,7 @@ describe('activePending', () => {
 
 describe('layoutMachine', () => {
   it('places every state once, the initial one first, columns by distance', () => {
-    const layout = layoutMachine(STATE_MACHINES.mission as never)
+    const layout = layoutMachine(STATE_MACHINES.mission)
     expect(layout).toHaveLength(STATE_MACHINES.mission.states.length)
     expect(layout[0]).toEqual({ state: 'pending', col: 0, row: 0 })
     expect(layout.find((p) => p.state === 'completed')?.col).toBe(4)

@@ -5,6 +5,8 @@ import { errorMessage } from './api'
 /** State of one asynchronous load. `loading` is true until the first answer for the current key. */
 export interface AsyncState<T> {
   data: T | undefined
+  /** When `data` arrived (epoch ms), 0 before. */
+  updatedAt: number
   error: string | null
   loading: boolean
   reload: () => void
@@ -19,11 +21,12 @@ export function useAsync<T>(load: () => Promise<T>, key: string, refreshMs?: num
   useEffect(() => {
     loadRef.current = load
   })
-  const [state, setState] = useState<{ key: string; data: T | undefined; error: string | null; done: boolean }>({
+  const [state, setState] = useState<{ key: string; data: T | undefined; error: string | null; done: boolean; at: number }>({
     key: '',
     data: undefined,
     error: null,
-    done: false
+    done: false,
+    at: 0
   })
   const [nonce, setNonce] = useState(0)
 
@@ -32,7 +35,7 @@ export function useAsync<T>(load: () => Promise<T>, key: string, refreshMs?: num
     const run = () => {
       loadRef.current().then(
         (data) => {
-          if (alive) setState({ key, data, error: null, done: true })
+          if (alive) setState({ key, data, error: null, done: true, at: Date.now() })
         },
         (e: unknown) => {
           if (alive)
@@ -40,7 +43,8 @@ export function useAsync<T>(load: () => Promise<T>, key: string, refreshMs?: num
               key,
               data: prev.key === key ? prev.data : undefined,
               error: errorMessage(e),
-              done: true
+              done: true,
+              at: prev.key === key ? prev.at : 0
             }))
         }
       )
@@ -56,6 +60,7 @@ export function useAsync<T>(load: () => Promise<T>, key: string, refreshMs?: num
   const current = state.key === key
   return {
     data: current ? state.data : undefined,
+    updatedAt: current ? state.at : 0,
     error: current ? state.error : null,
     loading: !current || !state.done,
     reload: () => setNonce((n) => n + 1)

@@ -15,15 +15,19 @@ export function LifecyclePage() {
   const { stats, running, earlier } = useLifecycleData()
   const counts = useStore((s) => s.lifecycleCounts)
   const recent = useStore((s) => s.transitions)
+  // Transition counts: the backend's, plus the live transitions that arrived after it answered.
+  const statsAt = stats.updatedAt
   const edgeCounts = useMemo(() => {
     const m = new Map<string, Map<string, number>>()
-    for (const t of stats.data?.transitions ?? []) {
-      const per = m.get(t.entity_type) ?? new Map<string, number>()
-      per.set(`${t.from_state ?? ''}:${t.to_state}`, t.count)
-      m.set(t.entity_type, per)
+    const add = (type: string, key: string, n: number) => {
+      const per = m.get(type) ?? new Map<string, number>()
+      per.set(key, (per.get(key) ?? 0) + n)
+      m.set(type, per)
     }
+    for (const t of stats.data?.transitions ?? []) add(t.entity_type, `${t.from_state ?? ''}:${t.to_state}`, t.count)
+    for (const t of recent) if (t.at > statsAt) add(t.entityType, `${t.from ?? ''}:${t.to}`, 1)
     return m
-  }, [stats.data])
+  }, [stats.data, statsAt, recent])
   const shown = counts ?? stats.data?.states ?? null
   const rows = useMemo(() => {
     const liveRows = recent.slice(-40).reverse()

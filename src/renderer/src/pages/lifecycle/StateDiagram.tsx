@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react'
 import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
-import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
+import { STATE_MACHINES, type StateMachine } from '../../../../shared/neurorail/state-machines'
 import { formatCount } from '../../lib/format'
 import { stateLabel, toneOf } from '../../lib/tone'
 import { layoutMachine } from './layout'
@@ -24,7 +24,7 @@ export const StateDiagram = memo(function StateDiagram({
   counts: Record<string, number>
   transitions: ReadonlyMap<string, number>
 }) {
-  const machine = STATE_MACHINES[type] as unknown as Parameters<typeof layoutMachine>[0]
+  const machine: StateMachine<string> = STATE_MACHINES[type]
   const layout = useMemo(() => layoutMachine(machine), [machine])
   const pos = new Map(layout.map((p) => [p.state, p]))
   const cols = Math.max(...layout.map((p) => p.col)) + 1

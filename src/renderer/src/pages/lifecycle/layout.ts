@@ -11,9 +11,9 @@ export interface StatePos {
  * Lays a state machine out left to right: column = shortest distance from the initial state,
  * row = order of discovery within the column. Deterministic, so the diagram never jumps.
  */
-export function layoutMachine(machine: StateMachine<string>): StatePos[] {
-  const depth = new Map<string, number>([[machine.initial, 0]])
-  const order: string[] = [machine.initial]
+export function layoutMachine<S extends string>(machine: StateMachine<S>): StatePos[] {
+  const depth = new Map<S, number>([[machine.initial, 0]])
+  const order: S[] = [machine.initial]
   for (let i = 0; i < order.length; i++) {
     const s = order[i]
     for (const next of machine.transitions[s] ?? []) {

@@ -65,7 +65,19 @@ export function TreeWaterfall({
   const histories = useHistories(visibleIds, root.entityId)
   const now = useNow(1000)
   const scale = useScale(root, histories, now)
-  const [cursor, setCursor] = useState(0)
+  // Start on the entity the trace was opened for (a deep-linked job or attempt), not the root.
+  const [cursor, setCursor] = useState(() =>
+    Math.max(
+      0,
+      rows.findIndex((r) => r.kind === 'node' && r.node.entityId === selectedId)
+    )
+  )
+  const initialCursor = useRef(cursor)
+  useEffect(() => {
+    if (initialCursor.current > 0) virtualizer.scrollToIndex(initialCursor.current, { align: 'center' })
+    // Once, on mount.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
   // Stable, so memoised rows re-render only when their own data changes.
   const selectRow = useCallback(
     (index: number, id: string) => {

@@ -1,0 +1,55 @@
+import { z } from 'zod'
+import { LifecycleEntityTypeSchema, TransitionRequestSchema, type LifecycleEntityType } from '../../shared/neurorail'
+import { parseOr422 } from '../http/validation'
+import type { LifecycleService, TransitionBatchResult, TransitionItem } from './service'
+
+/** Most transitions one batch (or one create) may carry: a bound on the time one request holds the loop. */
+export const MAX_BATCH_TRANSITIONS = 100
+
+/** One item of `POST /lifecycle/batch`: a transition request plus the entity it applies to. */
+const BatchItemSchema = TransitionRequestSchema.omit({ entity_id: true }).extend({
+  entity_type: LifecycleEntityTypeSchema,
+  entity_id: z.string().min(1, 'entity_id must not be empty')
+})
+
+/** `POST /lifecycle/batch` body (engine extension). */
+export const TransitionBatchRequestSchema = z.object({
+  transitions: z.array(BatchItemSchema).min(1).max(MAX_BATCH_TRANSITIONS)
+})
+
+/**
+ * The `transitions` extension field of `POST /identity/{mission,job,attempt}`: transitions to
+ * apply to the new entity right after it is created, in the same request.
+ */
+const CreateTransitionsSchema = z.object({
+  transitions: z.array(TransitionRequestSchema.omit({ entity_id: true })).max(MAX_BATCH_TRANSITIONS).optional()
+})
+
+/** Parses a batch body (422 in FastAPI's shape when invalid; nothing is applied then). */
+export function parseBatch(body: unknown): TransitionItem[] {
+  return parseOr422(TransitionBatchRequestSchema, body).transitions.map((t) => ({
+    entityType: t.entity_type,
+    entityId: t.entity_id,
+    action: t.transition,
+    metadata: t.metadata,
+    causedBy: t.caused_by
+  }))
+}
+
+/**
+ * Reads the optional `transitions` of a create request, validating it before anything is written.
+ * Returns a function that applies them to the created entity, or null when there are none.
+ */
+export function parseCreateTransitions(
+  body: unknown,
+  lifecycle: LifecycleService,
+  type: LifecycleEntityType
+): ((id: string) => TransitionBatchResult) | null {
+  if (body === null || typeof body !== 'object' || !('transitions' in body)) return null
+  const list = parseOr422(CreateTransitionsSchema, body).transitions
+  if (!list) return null
+  return (id) =>
+    lifecycle.transitionAll(
+      list.map((t) => ({ entityType: type, entityId: id, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }))
+    )
+}
