@@ -53,6 +53,9 @@ export async function getTrace(session: EnvironmentSession, entityId: string): P
     if (isBackendError(error) && error.code === 'not_found') {
       throw fail('not_found', `No ${type} with the id ${entityId} exists on "${session.profile.name}".`, 404)
     }
+    // Only an absent backend (or BRAiN's read bug) may be answered from the cache: a refused
+    // credential must surface as such, not as "backend not reachable" with cached data.
+    if (!shouldUseCache(error)) throw error
     const rebuilt = chainFromCache(session, type, entityId)
     if (!rebuilt) throw error
     chain = rebuilt.chain
