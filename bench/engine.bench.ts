@@ -7,16 +7,17 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { startEngine } from '../src/engine'
 
 type ChildMessage =
   | { type: 'ready'; baseUrl: string; token: string }
   | { type: 'published'; count: number; ms: number }
-  | { type: 'rss'; rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number }
+  | { type: 'rss'; rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number; cpuMs: number; commits: number; demoted: number; spaces: string }
 
 type ParentMessage = { type: 'publish'; total: number; batch: number } | { type: 'rss' } | { type: 'stop' }
 
@@ -59,12 +60,22 @@ async function runChild(): Promise<void> {
       step()
     } else if (m.type === 'rss') {
       const mem = process.memoryUsage()
+      const cpu = process.cpuUsage()
       send({
         type: 'rss',
         rssMb: mem.rss / 1048576,
         heapMb: mem.heapUsed / 1048576,
         heapTotalMb: mem.heapTotal / 1048576,
-        externalMb: mem.external / 1048576
+        externalMb: mem.external / 1048576,
+        // Whole engine process (main thread and checkpoint worker): compares across noisy runs.
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        commits: engine.services.store.currentBatch,
+        demoted: engine.services.hub.counters().demoted,
+        // Where the JS heap's size is (new space grows under allocation pressure, large objects…).
+        spaces: getHeapSpaceStatistics()
+          .filter((sp) => sp.space_size >= 1048576)
+          .map((sp) => `${sp.space_name.replace(/_space$/, '')} ${(sp.space_size / 1048576).toFixed(0)}`)
+          .join(', ')
       })
     } else if (m.type === 'stop') {
       void engine.close().then(() => {
@@ -138,8 +149,11 @@ async function runParent(): Promise<void> {
     })
 
   console.log(`engine benchmark — ${clients} HTTP clients for ${seconds} s, then ${subscribers} SSE subscribers × ${events.toLocaleString('en')} events`)
+  // The machine may be shared: print its load and CPU time per operation (engine process, and
+  // this load generator) next to every wall-clock figure, so runs compare.
+  const load = (): string => `load ${loadavg()[0].toFixed(2)}/${availableParallelism()} cores`
   child.send({ type: 'rss' } satisfies ParentMessage)
-  console.log(`engine RSS at start: ${(await waitFor(child, 'rss')).rssMb.toFixed(1)} MB`)
+  console.log(`engine RSS at start: ${(await waitFor(child, 'rss')).rssMb.toFixed(1)} MB; ${load()}`)
 
   // --- Phase 1: lifecycle transitions over HTTP. Each client loops: create a mission (one
   // identity request), then walk it through create → start → plan_ready → execute → complete.
@@ -176,9 +190,14 @@ async function runParent(): Promise<void> {
     return count
   }
   await runFor(1000, false) // warm-up: JIT, statement cache, connection pool
+  child.send({ type: 'rss' } satisfies ParentMessage)
+  const beforeHttp = await waitFor(child, 'rss')
+  const loadBefore = load()
+  const parentCpu = process.cpuUsage()
   const started = performance.now()
   const transitions = await runFor(seconds * 1000, true)
   const elapsed = (performance.now() - started) / 1000
+  const parentCpuUs = process.cpuUsage(parentCpu)
   latencies.sort((a, b) => a - b)
   const pct = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0
   child.send({ type: 'rss' } satisfies ParentMessage)
@@ -188,7 +207,13 @@ async function runParent(): Promise<void> {
   )
   console.log(`request latency: p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, max ${pct(1).toFixed(2)} ms`)
   console.log(
-    `engine RSS after the HTTP phase: ${rssAfterHttp.rssMb.toFixed(1)} MB (JS heap used ${rssAfterHttp.heapMb.toFixed(1)} of ${rssAfterHttp.heapTotalMb.toFixed(1)} MB)`
+    `CPU per request: engine ${((1000 * (rssAfterHttp.cpuMs - beforeHttp.cpuMs)) / requests).toFixed(1)} µs, ` +
+      `load generator ${((parentCpuUs.user + parentCpuUs.system) / requests).toFixed(1)} µs; ` +
+      `${(requests / Math.max(1, rssAfterHttp.commits - beforeHttp.commits)).toFixed(1)} requests per SQLite commit; ` +
+      `${loadBefore} → ${load()}`
+  )
+  console.log(
+    `engine RSS after the HTTP phase: ${rssAfterHttp.rssMb.toFixed(1)} MB (JS heap used ${rssAfterHttp.heapMb.toFixed(1)} of ${rssAfterHttp.heapTotalMb.toFixed(1)} MB; heap spaces MB: ${rssAfterHttp.spaces})`
   )
 
   // --- Phase 2: SSE fan-out. 20 subscribers on `metrics`; count frames by scanning raw bytes
@@ -221,6 +246,9 @@ async function runParent(): Promise<void> {
       })
     )
   )
+  child.send({ type: 'rss' } satisfies ParentMessage)
+  const beforeSse = await waitFor(child, 'rss')
+  const loadBeforeSse = load()
   const sseStart = performance.now()
   child.send({ type: 'publish', total: events, batch: 1000 } satisfies ParentMessage)
   const published = await waitFor(child, 'published')
@@ -238,7 +266,12 @@ async function runParent(): Promise<void> {
     `SSE delivered to ${subscribers} subscribers: ${(delivered / sseSeconds).toFixed(0)} events/s aggregate (${delivered.toLocaleString('en')} of ${target.toLocaleString('en')} in ${sseSeconds.toFixed(1)} s; min per subscriber ${Math.min(...counts).toLocaleString('en')})`
   )
   console.log(
-    `engine RSS after ${events.toLocaleString('en')} events: ${rssAfterSse.rssMb.toFixed(1)} MB (JS heap used ${rssAfterSse.heapMb.toFixed(1)} of ${rssAfterSse.heapTotalMb.toFixed(1)} MB, external ${rssAfterSse.externalMb.toFixed(1)} MB)`
+    `engine CPU per delivered event: ${((1000 * (rssAfterSse.cpuMs - beforeSse.cpuMs)) / Math.max(1, delivered)).toFixed(2)} µs ` +
+      `(${((1000 * (rssAfterSse.cpuMs - beforeSse.cpuMs)) / events).toFixed(1)} µs per published event, persisted and fanned out); ` +
+      `${loadBeforeSse} → ${load()}`
+  )
+  console.log(
+    `engine RSS after ${events.toLocaleString('en')} events: ${rssAfterSse.rssMb.toFixed(1)} MB (JS heap used ${rssAfterSse.heapMb.toFixed(1)} of ${rssAfterSse.heapTotalMb.toFixed(1)} MB, external ${rssAfterSse.externalMb.toFixed(1)} MB; subscribers switched to catch-up from the log ${rssAfterSse.demoted} times; heap spaces MB: ${rssAfterSse.spaces})`
   )
 
   for (const close of sockets) close()

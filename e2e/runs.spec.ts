@@ -1,16 +1,17 @@
 /// <reference lib="dom" />
-// Issue 7: a local demo agent end to end in browser mode. The console starts demo:flaky as a child
-// process wired to its embedded engine (through the same ConsoleApi transport the renderer uses),
-// the agent's failures open the engine's circuit breaker, and the Reflex page shows it open; a
-// second demo beside it goes over its token budget, and the Budget page shows the violation.
+// Issue 7: local agents end to end in browser mode, through the Runs page. demo:flaky is started
+// from the page and its output is watched there; its failures open the engine's circuit breaker,
+// and the Reflex page shows it open. demo:greedy goes over its token budget, and the Budget page
+// shows the violation (once). A script of our own prints to stdout and stderr until it is stopped
+// from the page. The Governor page shows the active and a shadow manifest.
 // Runs on its own engine and console so the seeded dashboards of the other specs stay untouched.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { startEngine, type RunningEngine } from '../src/engine'
 import { startServe, type ServeHandle } from '../src/main/services/cli/commands/serve'
-import { expect, openConsole, test } from './fixtures'
+import { expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
 
 let engine: RunningEngine
 let consoleServer: ServeHandle
@@ -40,59 +41,167 @@ test.afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true })
 })
 
-/** Calls one ConsoleApi method from the page, exactly as the renderer's browser transport does. */
-async function call<T>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const token = sessionStorage.getItem('controldeck.token')
-      const res = await fetch(`/api/${method}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(input)
-      })
-      const body = (await res.json()) as { result?: unknown; error?: { message: string } }
-      if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`)
-      return body.result
-    },
-    { method, input }
-  ) as Promise<T>
+/** Starts what is picked on the Runs page and returns the new run's list item. */
+async function startFromPage(page: Page, choice: string, scriptPath?: string): Promise<Locator> {
+  const list = page.getByTestId('run-list')
+  // Wait for the list to load (or to say it is empty) before counting its runs.
+  await expect(list.or(page.getByText('No local runs yet'))).toBeVisible()
+  const before = (await list.count()) ? await list.locator(':scope > li').count() : 0
+  await page.getByTestId(`run-choice-${choice}`).check()
+  if (scriptPath) await page.getByTestId('run-path').fill(scriptPath)
+  await page.getByTestId('run-start-button').click()
+  await expect(list.locator(':scope > li')).toHaveCount(before + 1, { timeout: 10_000 })
+  // Running first, then newest: the new run is the first one still running, or the newest overall.
+  return list.locator(':scope > li').filter({ hasText: scriptPath ? path.basename(scriptPath) : choice }).first()
 }
 
 test.describe('local runs', () => {
-  test('a demo agent started from the console opens a circuit breaker that the Reflex page shows', async ({ page, pageErrors }) => {
+  test('a demo agent started from the Runs page opens a circuit breaker that the Reflex page shows', async ({ page, pageErrors }) => {
     await openConsole(page, consoleServer.url)
-    const run = await call<{ runId: string; missionId: string; status: string }>(page, 'startLocalRun', { script: 'demo:flaky' })
-    expect(run.missionId).toMatch(/^m_[0-9a-f]{12}$/)
+    await page.getByTestId('nav-runs').click()
+    await expect(page.getByRole('heading', { level: 1, name: 'Runs' })).toBeVisible()
+    await expect(page.getByText('No local runs yet')).toBeVisible()
 
-    // Several at once: a second demo runs beside the first.
-    const second = await call<{ runId: string }>(page, 'startLocalRun', { script: 'demo:greedy' })
-    await expect
-      .poll(async () => {
-        const { runs } = await call<{ runs: Array<{ runId: string; status: string }> }>(page, 'listLocalRuns', {})
-        return runs.filter((r) => [run.runId, second.runId].includes(r.runId)).map((r) => r.status).sort()
-      }, { timeout: 30_000 })
-      .toEqual(['exited', 'exited'])
+    const flaky = await startFromPage(page, 'demo:flaky')
+    const trace = flaky.getByTestId('run-trace')
+    await expect(trace).toHaveText(/^trace m_[0-9a-f]{12}$/, { timeout: 10_000 })
+    const missionId = (await trace.textContent())!.replace('trace ', '')
+    expect(missionId).toMatch(/^m_[0-9a-f]{12}$/)
+    await expect(trace).toHaveAttribute('href', `#/traces/${missionId}`)
 
-    const output = await call<{ lines: Array<{ text: string }> }>(page, 'getRunOutput', { runId: run.runId })
-    expect(output.lines[0].text).toBe(`mission ${run.missionId}`)
-    expect(output.lines.map((l) => l.text).join('\n')).toContain('circuit tool:weather-api is open')
+    // Its output, live, in its pane: the mission first, then the breaker opening.
+    const output = flaky.locator('[role="log"]')
+    await expect(output).toContainText('circuit tool:weather-api is open', { timeout: 30_000 })
+    await expect(output.locator('.line').first()).toHaveText(`mission ${missionId}`)
+    await expect(flaky).toHaveAttribute('data-status', 'exited', { timeout: 30_000 })
+    await expect(flaky.getByTestId('run-exit')).toHaveText(/^code \d+$/)
+    // Child output is text: nothing in the pane is markup.
+    await expect(output.locator('img, script, a')).toHaveCount(0)
 
-    await page.evaluate(() => (window.location.hash = '#/reflex'))
+    await page.getByTestId('nav-reflex').click()
     const card = page.getByTestId('circuit-tool:weather-api')
     await expect(card).toBeVisible({ timeout: 10_000 })
     await expect(card).toContainText(/open/i)
     await expect(card.getByTestId('circuit-failures')).toHaveText('5')
+    // Live rows read the engine's fields: no "unknown" anywhere on the page.
+    await expect(page.locator('main')).not.toContainText('unknown')
 
-    // The greedy run's token overrun shows on the Budget page, linked to its attempt.
-    const greedy = await call<{ lines: Array<{ text: string }> }>(page, 'getRunOutput', { runId: second.runId })
-    expect(greedy.lines.map((l) => l.text).join('\n')).toMatch(/BudgetExceededError: NR-E104/)
-    await page.evaluate(() => (window.location.hash = '#/budget'))
+    // The greedy run's token overrun shows on the Budget page once, linked to its attempt.
+    await page.getByTestId('nav-runs').click()
+    const greedy = await startFromPage(page, 'demo:greedy')
+    await expect(greedy).toHaveAttribute('data-status', 'exited', { timeout: 30_000 })
+    // A run started from the page has its output open; the toggle hides and shows it.
+    const toggle = greedy.getByTestId('run-toggle-output')
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    await toggle.click()
+    await expect(greedy.locator('[role="log"]')).toHaveCount(0)
+    await toggle.click()
+    const greedyOutput = greedy.locator('[role="log"]')
+    await expect(greedyOutput).toContainText(/BudgetExceededError: NR-E104/)
+    await expect(greedyOutput.locator('.line.stderr').first()).toBeVisible()
+
+    await page.getByTestId('nav-budget').click()
     const violations = page.getByTestId('violations-table')
     await expect(violations).toBeVisible({ timeout: 10_000 })
-    // At least one: the page currently lists one violation twice (the backend's row and the live
-    // event it also received), which the renderer's merge should collapse.
     await expect(violations.locator('tr', { hasText: 'NR-E104' }).first()).toBeVisible()
+    // One violation, one row and a count of one, however many copies of it arrived.
+    await expect(violations.locator('tbody tr', { hasText: 'NR-E104' })).toHaveCount(1)
+    await expect(page.getByTestId('budget-violations-value')).toHaveText('1')
     await expect(page.getByTestId('budget-tokens-value')).toHaveText(/1[,.\u202f]?500/)
+
+    // Overview: the same violation counted once.
+    await page.getByTestId('nav-overview').click()
+    await expect(page.getByTestId('overview-violations-count')).toHaveText('1')
+    expect(pageErrors).toEqual([])
+  })
+
+  test('a script of our own: stdout and stderr in its pane, stopped from the page after confirming', async ({ page, pageErrors }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-script-'))
+    dirs.push(dir)
+    const script = path.join(dir, 'chatty.mjs')
+    await writeFile(
+      script,
+      [
+        "console.log('hello from <b>chatty</b>')",
+        "console.error('a warning on stderr')",
+        'let n = 0',
+        "setInterval(() => console.log(`tick ${++n}`), 100)"
+      ].join('\n')
+    )
+    await openConsole(page, consoleServer.url)
+    await page.evaluate(() => (window.location.hash = '#/runs'))
+    // A relative path is refused before anything starts.
+    await page.getByTestId('run-choice-script').check()
+    await page.getByTestId('run-path').fill('agents/chatty.mjs')
+    await expect(page.getByTestId('run-start-button')).toBeDisabled()
+    await expect(page.getByTestId('run-start')).toContainText('The path must be absolute')
+
+    const run = await startFromPage(page, 'script', script)
+    await expect(run).toHaveAttribute('data-status', 'running', { timeout: 10_000 })
+    const output = run.locator('[role="log"]')
+    await expect(output).toContainText('hello from <b>chatty</b>')
+    await expect(output.locator('.line.stderr', { hasText: 'a warning on stderr' })).toBeVisible()
+    await expect(output).toContainText('tick 3')
+    await expect(output.locator('b')).toHaveCount(0)
+
+    // Stop asks first; Cancel leaves it running.
+    await run.getByTestId('run-stop').click()
+    const dialog = page.getByRole('alertdialog', { name: 'Stop chatty.mjs?' })
+    await expect(dialog).toBeVisible()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await expect(run).toHaveAttribute('data-status', 'running')
+    await run.getByTestId('run-stop').click()
+    await dialog.getByRole('button', { name: 'Stop' }).click()
+    await expect(run).toHaveAttribute('data-status', 'exited', { timeout: 10_000 })
+    await expect(run.getByTestId('run-exit')).toHaveText(/signal SIGTERM|code \d+/)
+    await expect(output).toContainText('[controldeck]')
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-page.png` })
+    expect(pageErrors).toEqual([])
+  })
+
+  test('governor: the active and the shadow manifest, each with its name, version and rules', async ({ page }) => {
+    const put = await fetch(`${engine.baseUrl}/governor/manifests/shadow`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: 'e2e-candidate',
+        version: '2.0.0',
+        description: 'stricter rules under test',
+        rules: [
+          { id: 'llm_rail', match: { job_type: 'llm_call' }, mode: 'rail' },
+          { id: 'prod_rail', match: { context: { environment: 'production' } }, mode: 'rail' },
+          { id: 'rest_direct', mode: 'direct' }
+        ]
+      })
+    })
+    expect(put.ok).toBe(true)
+    await openConsole(page, consoleServer.url)
+    await page.evaluate(() => (window.location.hash = '#/governor'))
+    const active = page.getByTestId('manifest-active')
+    await expect(active).toBeVisible()
+    await expect(page.getByTestId('manifest-active-version')).toHaveText(/^v.+/)
+    await expect(active).toContainText('4 rules')
+    const shadow = page.getByTestId('manifest-shadow')
+    await expect(page.getByTestId('manifest-shadow-name')).toHaveText('e2e-candidate')
+    await expect(page.getByTestId('manifest-shadow-version')).toHaveText('v2.0.0')
+    await expect(shadow).toContainText('3 rules')
+    await expect(shadow.getByTestId('manifest-shadow-rules').locator('tbody tr')).toHaveText([/llm_rail/, /prod_rail/, /rest_direct/])
+  })
+})
+
+test.describe('local runs: pages after a demo run', () => {
+  test('screenshots of Runs, Governor, Overview, Reflex and Budget', async ({ page, pageErrors }) => {
+    await openConsole(page, consoleServer.url)
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    await page.evaluate(() => (window.location.hash = '#/runs'))
+    const slow = await startFromPage(page, 'demo:slow')
+    await expect(slow).toHaveAttribute('data-status', 'exited', { timeout: 30_000 })
+    for (const p of ['runs', 'governor', 'overview', 'reflex', 'budget']) {
+      await page.evaluate((h) => (window.location.hash = h), `#/${p}`)
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+      await page.waitForTimeout(600)
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-after-${p}.png`, fullPage: true })
+    }
     expect(pageErrors).toEqual([])
   })
 })

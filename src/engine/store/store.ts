@@ -2,6 +2,12 @@ import Database, { type Statement } from 'better-sqlite3'
 import { Checkpointer } from './checkpointer'
 import { MIGRATIONS } from './migrations'
 
+/**
+ * Longest a batch opened by after-commit work waits for company before committing alone. Short:
+ * a sequential client's next request arrives well within it, and nothing waits on this batch.
+ */
+export const FOLLOW_UP_COMMIT_MS = 2
+
 /** A callback queued inside a transaction, run once that transaction has committed. */
 export type AfterCommit = () => void
 
@@ -16,6 +22,11 @@ export type AfterCommit = () => void
  * unit runs inside its own SAVEPOINT, so a failing unit rolls back alone. All requests parsed in
  * the same turn share one commit, and the HTTP layer answers only after `committed()` resolves,
  * so no client ever sees a success that is not on disk (within synchronous=NORMAL's guarantee).
+ *
+ * Follow-up writes (after-commit listeners: governance bookkeeping) would otherwise cost a COMMIT
+ * of their own right after every request's, which doubled the commits of a sequential client. A
+ * batch opened by them is lazy: it commits after {@link FOLLOW_UP_COMMIT_MS}, or at the end of the
+ * turn in which a request joins it or someone waits for it, whichever comes first.
  */
 export class Store {
   /** The raw better-sqlite3 handle, for services that prepare their own statements. */
@@ -27,6 +38,11 @@ export class Store {
   /** After-commit work of units that finished inside the open batch. */
   private batchPending: AfterCommit[] = []
   private batchOpen = false
+  /** The open batch was opened by after-commit work and has no immediate commit scheduled yet. */
+  private batchLazy = false
+  /** True while after-commit callbacks run (their transactions open lazy batches). */
+  private inAfterCommit = false
+  private lazyTimer: NodeJS.Timeout | null = null
   /** Number of the open (or last) batch, and the recent batches that failed to commit. */
   private batchNo = 0
   private readonly failedBatches = new Map<number, unknown>()
@@ -100,6 +116,8 @@ export class Store {
     if (!this.batchOpen) {
       if (this.db.inTransaction) throw new Error('Store.transaction called inside a raw better-sqlite3 transaction')
       this.openBatch()
+    } else if (this.batchLazy && !this.inAfterCommit) {
+      this.commitAtEndOfTurn()
     }
     this.depth++
     this.pending = []
@@ -129,7 +147,30 @@ export class Store {
     this.tx.begin.run()
     this.batchOpen = true
     this.batchNo++
-    setImmediate(() => this.commitBatch())
+    if (this.inAfterCommit) {
+      this.batchLazy = true
+      const no = this.batchNo
+      this.lazyTimer = setTimeout(() => {
+        this.lazyTimer = null
+        if (this.batchOpen && this.batchNo === no) this.commitBatch()
+      }, FOLLOW_UP_COMMIT_MS)
+    } else {
+      this.batchLazy = false
+      setImmediate(() => this.commitBatch())
+    }
+  }
+
+  /** Turns a lazy batch into an ordinary one: COMMIT at the end of this event-loop turn. */
+  private commitAtEndOfTurn(): void {
+    this.batchLazy = false
+    if (this.lazyTimer) {
+      clearTimeout(this.lazyTimer)
+      this.lazyTimer = null
+    }
+    const no = this.batchNo
+    setImmediate(() => {
+      if (this.batchOpen && this.batchNo === no) this.commitBatch()
+    })
   }
 
   /** Commits the open batch now (normally done at the end of the event-loop turn). */
@@ -142,24 +183,38 @@ export class Store {
       this.failBatch(err)
       return
     }
-    this.batchOpen = false
+    this.closeBatchState()
     const callbacks = this.batchPending
     const waiters = this.waiters
     this.batchPending = []
     this.waiters = []
     for (const w of waiters) w.resolve()
-    for (const cb of callbacks) {
-      try {
-        cb()
-      } catch (err) {
-        // The data is committed; one failing listener must not keep the others from running.
-        process.emitWarning(`after-commit callback failed: ${(err as Error).stack ?? String(err)}`)
+    this.inAfterCommit = true
+    try {
+      for (const cb of callbacks) {
+        try {
+          cb()
+        } catch (err) {
+          // The data is committed; one failing listener must not keep the others from running.
+          process.emitWarning(`after-commit callback failed: ${(err as Error).stack ?? String(err)}`)
+        }
       }
+    } finally {
+      this.inAfterCommit = false
+    }
+  }
+
+  private closeBatchState(): void {
+    this.batchOpen = false
+    this.batchLazy = false
+    if (this.lazyTimer) {
+      clearTimeout(this.lazyTimer)
+      this.lazyTimer = null
     }
   }
 
   private failBatch(err: unknown): void {
-    this.batchOpen = false
+    this.closeBatchState()
     this.failedBatches.set(this.batchNo, err)
     // Only the last few matter: a request asks about its batch within the same turn.
     for (const no of this.failedBatches.keys()) if (no < this.batchNo - 16) this.failedBatches.delete(no)
@@ -182,6 +237,8 @@ export class Store {
     const failed = this.failedBatches.get(batch)
     if (failed !== undefined) return Promise.reject(failed)
     if (!this.batchOpen || batch !== this.batchNo) return Promise.resolve()
+    // Someone is waiting: a lazy batch must not keep them.
+    if (this.batchLazy) this.commitAtEndOfTurn()
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }))
   }
 

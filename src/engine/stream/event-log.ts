@@ -47,7 +47,11 @@ export class EventLog {
    * `store.transaction` it joins that transaction; the live fan-out happens after commit.
    */
   publish(channel: string, eventType: string, data: Record<string, unknown>): LoggedEvent {
-    return this.publishPrepared(channel, eventType, data, JSON.stringify(data))
+    const id = this.ids.take()
+    // One JSON.stringify of the whole envelope gives a flat string; spliced text would be a rope
+    // that costs more memory while the event waits for its commit.
+    const payload = JSON.stringify({ channel, event_type: eventType, timestamp: Date.now() / 1000, data, id: String(id) })
+    return this.log(id, channel, eventType, payload, data)
   }
 
   /**
@@ -61,7 +65,15 @@ export class EventLog {
     const payload =
       `{"channel":${JSON.stringify(channel)},"event_type":${JSON.stringify(eventType)},` +
       `"timestamp":${JSON.stringify(Date.now() / 1000)},"data":${dataJson},"id":"${id}"}`
-    const event: LoggedEvent = { id, channel, event_type: eventType, payload, data }
+    return this.log(id, channel, eventType, payload, data)
+  }
+
+  private log(id: number, channel: string, eventType: string, payload: string, data: Record<string, unknown>): LoggedEvent {
+    // The data object is kept for the fan-out only when a subscriber filters by entity (the hub
+    // parses the payload on demand otherwise): events wait for their commit, and bursts of them
+    // surviving young-generation GCs is what makes V8 grow its heap.
+    const keepData = this.hub()?.filtersByEntity() ?? false
+    const event: LoggedEvent = keepData ? { id, channel, event_type: eventType, payload, data } : { id, channel, event_type: eventType, payload }
     this.store.transaction(() => {
       this.insert.run(id, channel, eventType, payload)
       this.perChannel.set(channel, (this.perChannel.get(channel) ?? 0) + 1)

@@ -105,6 +105,8 @@ export class StreamHub {
   private chunksClearScheduled = false
   private readonly timers: NodeJS.Timeout[] = []
   private readonly stallTimeoutMs: number
+  /** Subscribers with an entity filter (they need each event's data object). */
+  private entityFiltered = 0
   private published = 0
   private delivered = 0
   private dropped = 0
@@ -145,6 +147,7 @@ export class StreamHub {
       closed: false
     }
     this.subs.set(sub.id, sub)
+    if (filter.entityIds) this.entityFiltered++
     this.connectionsTotal++
     const onClose = (): void => this.remove(sub)
     res.on('close', onClose)
@@ -292,12 +295,18 @@ export class StreamHub {
     sub.queue = []
     sub.queuedBytes = 0
     this.subs.delete(sub.id)
+    if (sub.filter.entityIds) this.entityFiltered--
   }
 
   private beat(): void {
     for (const sub of this.subs.values()) {
       if (!sub.blocked && sub.queue.length === 0) sub.res.write(': heartbeat\n\n')
     }
+  }
+
+  /** True when some subscriber filters by entity, i.e. matching needs events' data objects. */
+  filtersByEntity(): boolean {
+    return this.entityFiltered > 0
   }
 
   /** True when another subscriber would exceed `maxSubscribers`. */

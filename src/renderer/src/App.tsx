@@ -14,6 +14,7 @@ import { GovernorPage } from './pages/governor/GovernorPage'
 import { LifecyclePage } from './pages/lifecycle/LifecyclePage'
 import { OverviewPage } from './pages/overview/OverviewPage'
 import { ReflexPage } from './pages/reflex/ReflexPage'
+import { RunsPage } from './pages/runs/RunsPage'
 import { TracesPage } from './pages/traces/TracesPage'
 
 function Page({ route }: { route: Route }) {
@@ -22,6 +23,8 @@ function Page({ route }: { route: Route }) {
       return <OverviewPage />
     case 'traces':
       return <TracesPage route={route} />
+    case 'runs':
+      return <RunsPage />
     case 'reflex':
       return <ReflexPage />
     case 'budget':

@@ -1,20 +1,16 @@
 import { z } from 'zod'
-import { CountMapSchema, JsonObjectSchema, NullableStringSchema } from './common'
+import { CountMapSchema, JsonObjectSchema, NullableStringSchema, oneOfSchema } from './common'
 import { DateTimeSchema } from './datetime'
 import { AttemptIdSchema, JobIdSchema, MissionIdSchema, PlanIdSchema, ResourceIdSchema } from './ids'
 
 /** Audit event categories (closed on the real backend). */
 export const AUDIT_CATEGORIES = ['execution', 'governance', 'safety', 'telemetry'] as const
-export const AuditCategorySchema = z.enum(AUDIT_CATEGORIES, {
-  error: `event_category must be one of ${AUDIT_CATEGORIES.join(', ')}`
-})
+export const AuditCategorySchema = oneOfSchema('event_category', AUDIT_CATEGORIES)
 export type AuditCategory = z.infer<typeof AuditCategorySchema>
 
 /** Audit severities, lowest to highest. */
 export const AUDIT_SEVERITIES = ['info', 'warning', 'error', 'critical'] as const
-export const AuditSeveritySchema = z.enum(AUDIT_SEVERITIES, {
-  error: `severity must be one of ${AUDIT_SEVERITIES.join(', ')}`
-})
+export const AuditSeveritySchema = oneOfSchema('severity', AUDIT_SEVERITIES)
 export type AuditSeverity = z.infer<typeof AuditSeveritySchema>
 
 /** Event types the real backend's only emitter (ExecutionService) writes. */

@@ -1,6 +1,14 @@
 import { z } from 'zod'
 
 /**
+ * A closed set of string values whose refusal names the field and every allowed value
+ * (`channel must be one of audit, lifecycle, …`): the sentence a client shows as is.
+ */
+export function oneOfSchema<const T extends readonly string[]>(field: string, values: T) {
+  return z.enum(values, { error: `${field} must be one of ${values.join(', ')}` })
+}
+
+/**
  * A JSON object field such as `metadata`, `details`, `context`: absent or `null` becomes `{}`, so
  * consumers never branch on missing objects (the real backend omits or nulls them in places).
  */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { JsonObjectSchema, NullableStringSchema } from './common'
+import { JsonObjectSchema, NullableStringSchema, oneOfSchema } from './common'
 import { DateTimeSchema } from './datetime'
 
 /** Entities with a lifecycle state machine (API §4). Plans have none. */
@@ -73,9 +73,7 @@ export const TRANSITION_ACTIONS = [
   'cancel',
   'retry'
 ] as const
-export const TransitionActionSchema = z.enum(TRANSITION_ACTIONS, {
-  error: `transition must be one of ${TRANSITION_ACTIONS.join(', ')}`
-})
+export const TransitionActionSchema = oneOfSchema('transition', TRANSITION_ACTIONS)
 export type TransitionAction = z.infer<typeof TransitionActionSchema>
 
 /**

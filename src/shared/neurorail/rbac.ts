@@ -1,8 +1,9 @@
 import { z } from 'zod'
+import { oneOfSchema } from './common'
 
 /** Roles, lowest to highest privilege (levels 1, 2, 3). */
 export const ROLES = ['viewer', 'operator', 'admin'] as const
-export const RoleSchema = z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` })
+export const RoleSchema = oneOfSchema('role', ROLES)
 export type Role = z.infer<typeof RoleSchema>
 
 /** Role level as the real backend reports it in GET /rbac/roles. */
@@ -24,9 +25,7 @@ export const PERMISSIONS = [
   'manage:rbac',
   'manage:system'
 ] as const
-export const PermissionSchema = z.enum(PERMISSIONS, {
-  error: `permission must be one of ${PERMISSIONS.join(', ')}`
-})
+export const PermissionSchema = oneOfSchema('permission', PERMISSIONS)
 export type Permission = z.infer<typeof PermissionSchema>
 
 /** Permission categories (the part before the colon). */

@@ -124,6 +124,8 @@ export const FAIL_SPECIAL_CASES = {
   ]
 } as const
 
+type FailSpecialCase = (typeof FAIL_SPECIAL_CASES)[keyof typeof FAIL_SPECIAL_CASES][number]
+
 function isAction(action: string): action is TransitionAction {
   return (TRANSITION_ACTIONS as readonly string[]).includes(action)
 }
@@ -142,14 +144,13 @@ export function actionTarget<T extends LifecycleEntityType>(
   const base = table[action]
   if (base === undefined) return null
   if (action === 'fail') {
-    if (type === 'job' && metadata.error_category === 'ethical') {
-      return 'failed_ethical' as LifecycleStateOf[T]
-    }
-    if (type === 'attempt') {
-      const code = metadata.error_code
-      if (typeof code === 'string' && code.includes('TIMEOUT')) return 'failed_timeout' as LifecycleStateOf[T]
-      if (typeof code === 'string' && code.includes('RESOURCE')) return 'failed_resource' as LifecycleStateOf[T]
-    }
+    const cases: readonly FailSpecialCase[] =
+      type in FAIL_SPECIAL_CASES ? FAIL_SPECIAL_CASES[type as keyof typeof FAIL_SPECIAL_CASES] : []
+    const special = cases.find((c) => {
+      const value = metadata[c.field]
+      return 'equals' in c ? value === c.equals : typeof value === 'string' && value.includes(c.contains)
+    })
+    if (special) return special.to as LifecycleStateOf[T]
   }
   return base
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CountMapSchema, JsonObjectSchema } from './common'
+import { CountMapSchema, JsonObjectSchema, oneOfSchema } from './common'
 
 /**
  * SSE channels of API §6 plus our extension channel `signals` (agent signals from the embedded
@@ -15,9 +15,7 @@ export const CHANNELS = [
   'signals',
   'all'
 ] as const
-export const ChannelSchema = z.enum(CHANNELS, {
-  error: `channel must be one of ${CHANNELS.join(', ')}`
-})
+export const ChannelSchema = oneOfSchema('channel', CHANNELS)
 export type Channel = z.infer<typeof ChannelSchema>
 
 /** The seven channels the real backend knows (no `signals`). */

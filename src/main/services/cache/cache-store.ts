@@ -129,6 +129,52 @@ function ftsQuery(text: string): string | null {
   return words.map((w) => `"${w}"*`).join(' ')
 }
 
+/** A WHERE clause built filter by filter, with its parameters in order. */
+class Conditions {
+  private readonly conditions: string[] = []
+  readonly params: (string | number)[] = []
+
+  add(condition: string, ...params: (string | number)[]): this {
+    this.conditions.push(condition)
+    this.params.push(...params)
+    return this
+  }
+
+  /** Adds `condition` with `value` as its one parameter, unless the filter is not given. */
+  optional(condition: string, value: string | undefined): this {
+    return value === undefined ? this : this.add(condition, value)
+  }
+
+  /**
+   * Keyset paging: only rows past the key of `cursor` (from a previous keysetPage) along
+   * `columns`, `<` for a descending sort, `>` for an ascending one. No cursor: the first page.
+   */
+  pastCursor(columns: string, op: '<' | '>', cursor: string | null | undefined): this {
+    const key = pageKey(cursor, 2)
+    return key ? this.add(`${columns} ${op} (?, ?)`, ...key) : this
+  }
+
+  /** `WHERE …`, or nothing without conditions. */
+  clause(): string {
+    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : ''
+  }
+}
+
+/**
+ * One page from rows read with `LIMIT limit + 1`: the first `limit` rows mapped, and a cursor at
+ * the key of the last one when the extra row shows there is more.
+ */
+function keysetPage<R, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+  key: (row: R) => readonly [string, string]
+): { items: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return { items: page.map(map), nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null }
+}
+
 interface StreamRow {
   seq: number
   id: string
@@ -247,24 +293,42 @@ export class CacheStore {
 
   // ---- writes
 
-  putRecords(rows: readonly CacheRecordRow[]): void {
+  /**
+   * Writes `rows` in one transaction through the statement of `sql`. Each row's payload is
+   * serialized first; a row whose payload cannot be (see safeJson) is skipped and counted.
+   */
+  private putEach<R>(
+    rows: readonly R[],
+    sql: string,
+    payload: (row: R) => unknown,
+    write: (insert: Database.Statement, row: R, json: string, seenAt: number) => void
+  ): void {
     if (rows.length === 0) return
     const seenAt = this.now()
-    const insert = this.stmt(
+    const insert = this.stmt(sql)
+    this.db.transaction(() => {
+      for (const row of rows) {
+        const json = safeJson(payload(row))
+        if (json === null) this.skipped++
+        else write(insert, row, json, seenAt)
+      }
+    })()
+  }
+
+  putRecords(rows: readonly CacheRecordRow[]): void {
+    this.putEach(
+      rows,
       `INSERT INTO entities (entity_id, entity_type, parent_id, record, created_at, seen_at)
        VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (entity_id) DO UPDATE SET entity_type = excluded.entity_type,
          parent_id = COALESCE(excluded.parent_id, entities.parent_id), record = excluded.record,
-         created_at = excluded.created_at, seen_at = excluded.seen_at`
-    )
-    this.db.transaction(() => {
-      for (const row of rows) {
+         created_at = excluded.created_at, seen_at = excluded.seen_at`,
+      (row) => row.record,
+      (insert, row, json, seenAt) => {
         const createdAt = typeof row.record.created_at === 'string' ? row.record.created_at : ''
-        const json = safeJson(row.record)
-        if (json === null) this.skipped++
-        else insert.run(row.entityId, row.entityType, row.parentId, json, createdAt, seenAt)
+        insert.run(row.entityId, row.entityType, row.parentId, json, createdAt, seenAt)
       }
-    })()
+    )
   }
 
   putStates(rows: readonly CacheStateRow[]): void {
@@ -288,42 +352,28 @@ export class CacheStore {
 
   /** Stores transitions (dedup on entity + event id) and moves each entity's state forward. */
   putTransitions(events: readonly StateTransitionEvent[]): void {
-    if (events.length === 0) return
-    const seenAt = this.now()
-    const insert = this.stmt(
+    this.putEach(
+      events,
       `INSERT OR IGNORE INTO transitions (event_id, entity_type, entity_id, timestamp, json, seen_at)
-       VALUES (?, ?, ?, ?, ?, ?)`
-    )
-    this.db.transaction(() => {
-      for (const e of events) {
-        const json = safeJson(e)
-        if (json === null) {
-          this.skipped++
-          continue
-        }
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      (e) => e,
+      (insert, e, json, seenAt) => {
         insert.run(e.event_id, e.entity_type, e.entity_id, e.timestamp, json, seenAt)
         this.upsertState(
           { entityType: e.entity_type, entityId: e.entity_id, state: e.to_state, updatedAt: e.timestamp },
           seenAt
         )
       }
-    })()
+    )
   }
 
   putAuditEvents(events: readonly AuditEvent[]): void {
-    if (events.length === 0) return
-    const seenAt = this.now()
-    const insert = this.stmt(
+    this.putEach(
+      events,
       `INSERT OR IGNORE INTO audit (audit_id, timestamp, mission_id, job_id, event_type, category,
-         severity, message, json, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    )
-    this.db.transaction(() => {
-      for (const e of events) {
-        const json = safeJson(e)
-        if (json === null) {
-          this.skipped++
-          continue
-        }
+         severity, message, json, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      (e) => e,
+      (insert, e, json, seenAt) =>
         insert.run(
           e.audit_id,
           e.timestamp,
@@ -336,44 +386,30 @@ export class CacheStore {
           json,
           seenAt
         )
-      }
-    })()
+    )
   }
 
   putDecisions(decisions: readonly Decision[]): void {
-    if (decisions.length === 0) return
-    const seenAt = this.now()
-    const insert = this.stmt(
-      `INSERT OR REPLACE INTO decisions (decision_id, timestamp, json, seen_at) VALUES (?, ?, ?, ?)`
+    this.putEach(
+      decisions,
+      `INSERT OR REPLACE INTO decisions (decision_id, timestamp, json, seen_at) VALUES (?, ?, ?, ?)`,
+      (d) => d,
+      (insert, d, json, seenAt) => insert.run(d.decision_id, d.timestamp, json, seenAt)
     )
-    this.db.transaction(() => {
-      for (const d of decisions) {
-        const json = safeJson(d)
-        if (json === null) this.skipped++
-        else insert.run(d.decision_id, d.timestamp, json, seenAt)
-      }
-    })()
   }
 
   /** Stores stream events now, in one transaction; an id already cached is skipped. Returns how many were new. */
   putStreamEvents(events: readonly LiveEvent[]): number {
-    if (events.length === 0) return 0
-    const seenAt = this.now()
-    const insert = this.stmt(
-      `INSERT OR IGNORE INTO stream_events (id, channel, event_type, timestamp, data, resumable, seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`
-    )
     let added = 0
-    this.db.transaction(() => {
-      for (const e of events) {
-        const data = safeJson(e.data)
-        if (data === null) {
-          this.skipped++
-          continue
-        }
+    this.putEach(
+      events,
+      `INSERT OR IGNORE INTO stream_events (id, channel, event_type, timestamp, data, resumable, seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      (e) => e.data,
+      (insert, e, data, seenAt) => {
         added += insert.run(e.id, e.channel, e.event_type, e.timestamp, data, isClientId(e.id) ? 0 : 1, seenAt).changes
       }
-    })()
+    )
     return added
   }
 
@@ -427,24 +463,12 @@ export class CacheStore {
     page: { cursor?: string | null; limit?: number } = {}
   ): { items: CachedEntity[]; nextCursor: string | null } {
     const limit = clampLimit(page.limit)
-    const key = pageKey(page.cursor, 2)
-    const rows = (
-      key
-        ? this.stmt(
-            `SELECT * FROM entities WHERE parent_id = ? AND (created_at, entity_id) > (?, ?)
-             ORDER BY created_at, entity_id LIMIT ?`
-          ).all(entityId, key[0], key[1], limit + 1)
-        : this.stmt(
-            `SELECT * FROM entities WHERE parent_id = ? ORDER BY created_at, entity_id LIMIT ?`
-          ).all(entityId, limit + 1)
+    const where = new Conditions().add('parent_id = ?', entityId).pastCursor('(created_at, entity_id)', '>', page.cursor)
+    const rows = this.stmt(`SELECT * FROM entities ${where.clause()} ORDER BY created_at, entity_id LIMIT ?`).all(
+      ...where.params,
+      limit + 1
     ) as EntityRow[]
-    const more = rows.length > limit
-    const items = rows.slice(0, limit)
-    const last = items[items.length - 1]
-    return {
-      items: items.map(rowToEntity),
-      nextCursor: more && last ? encodeCursor([last.created_at, last.entity_id]) : null
-    }
+    return keysetPage(rows, limit, rowToEntity, (r) => [r.created_at, r.entity_id])
   }
 
   /** Transitions of one entity, oldest first (at most 1000: the backend's own history cap). */
@@ -459,46 +483,27 @@ export class CacheStore {
   /** One page of cached audit events, newest first, filtered as the backend's audit query is. */
   queryAudit(query: CacheAuditQuery): { events: AuditEvent[]; nextCursor: string | null } {
     const limit = clampLimit(query.limit)
-    const where: string[] = []
-    const params: (string | number)[] = []
-    const eq = (column: string, value: string | undefined): void => {
-      if (value === undefined) return
-      where.push(`${column} = ?`)
-      params.push(value)
-    }
-    eq('mission_id', query.missionId)
-    eq('job_id', query.jobId)
-    eq('event_type', query.eventType)
-    eq('category', query.category)
-    eq('severity', query.severity)
-    if (query.since !== undefined) {
-      where.push('timestamp >= ?')
-      params.push(query.since)
-    }
-    if (query.until !== undefined) {
-      where.push('timestamp <= ?')
-      params.push(query.until)
-    }
     const match = query.text ? ftsQuery(query.text) : null
-    if (match) {
-      where.push('rowid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)')
-      params.push(match)
-    }
-    const key = pageKey(query.cursor, 2)
-    if (key) {
-      where.push('(timestamp, audit_id) < (?, ?)')
-      params.push(key[0] as string, key[1] as string)
-    }
-    const sql = `SELECT audit_id, timestamp, json FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const where = new Conditions()
+      .optional('mission_id = ?', query.missionId)
+      .optional('job_id = ?', query.jobId)
+      .optional('event_type = ?', query.eventType)
+      .optional('category = ?', query.category)
+      .optional('severity = ?', query.severity)
+      .optional('timestamp >= ?', query.since)
+      .optional('timestamp <= ?', query.until)
+      .optional('rowid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)', match ?? undefined)
+      .pastCursor('(timestamp, audit_id)', '<', query.cursor)
+    const sql = `SELECT audit_id, timestamp, json FROM audit ${where.clause()}
       ORDER BY timestamp DESC, audit_id DESC LIMIT ?`
-    const rows = this.stmt(sql).all(...params, limit + 1) as { audit_id: string; timestamp: string; json: string }[]
-    const more = rows.length > limit
-    const page = rows.slice(0, limit)
-    const last = page[page.length - 1]
-    return {
-      events: page.map((r) => JSON.parse(r.json) as AuditEvent),
-      nextCursor: more && last ? encodeCursor([last.timestamp, last.audit_id]) : null
-    }
+    const rows = this.stmt(sql).all(...where.params, limit + 1) as { audit_id: string; timestamp: string; json: string }[]
+    const { items, nextCursor } = keysetPage(
+      rows,
+      limit,
+      (r) => JSON.parse(r.json) as AuditEvent,
+      (r) => [r.timestamp, r.audit_id]
+    )
+    return { events: items, nextCursor }
   }
 
   // ---- added by services helper A (session/data reads on backends without list routes, e.g. BRAiN)
@@ -512,54 +517,31 @@ export class CacheStore {
     limit?: number
   }): { items: CachedEntity[]; nextCursor: string | null } {
     const limit = clampLimit(query.limit)
-    const where = ['entity_type = ?', 'record IS NOT NULL']
-    const params: (string | number)[] = [query.entityType]
-    if (query.state !== undefined) {
-      where.push('state = ?')
-      params.push(query.state)
-    }
-    if (query.parentId !== undefined) {
-      where.push('parent_id = ?')
-      params.push(query.parentId)
-    }
-    const key = pageKey(query.cursor, 2)
-    if (key) {
-      where.push('(created_at, entity_id) < (?, ?)')
-      params.push(key[0] as string, key[1] as string)
-    }
+    const where = new Conditions()
+      .add('entity_type = ?', query.entityType)
+      .add('record IS NOT NULL')
+      .optional('state = ?', query.state)
+      .optional('parent_id = ?', query.parentId)
+      .pastCursor('(created_at, entity_id)', '<', query.cursor)
     const rows = this.stmt(
-      `SELECT * FROM entities WHERE ${where.join(' AND ')} ORDER BY created_at DESC, entity_id DESC LIMIT ?`
-    ).all(...params, limit + 1) as EntityRow[]
-    const more = rows.length > limit
-    const items = rows.slice(0, limit)
-    const last = items[items.length - 1]
-    return {
-      items: items.map(rowToEntity),
-      nextCursor: more && last ? encodeCursor([last.created_at, last.entity_id]) : null
-    }
+      `SELECT * FROM entities ${where.clause()} ORDER BY created_at DESC, entity_id DESC LIMIT ?`
+    ).all(...where.params, limit + 1) as EntityRow[]
+    return keysetPage(rows, limit, rowToEntity, (r) => [r.created_at, r.entity_id])
   }
 
   /** One page of cached governor decisions, newest first. */
   listDecisions(page: { cursor?: string | null; limit?: number } = {}): { items: Decision[]; nextCursor: string | null } {
     const limit = clampLimit(page.limit)
-    const key = pageKey(page.cursor, 2)
-    const rows = (
-      key
-        ? this.stmt(
-            `SELECT decision_id, timestamp, json FROM decisions WHERE (timestamp, decision_id) < (?, ?)
-             ORDER BY timestamp DESC, decision_id DESC LIMIT ?`
-          ).all(key[0], key[1], limit + 1)
-        : this.stmt(
-            `SELECT decision_id, timestamp, json FROM decisions ORDER BY timestamp DESC, decision_id DESC LIMIT ?`
-          ).all(limit + 1)
-    ) as { decision_id: string; timestamp: string; json: string }[]
-    const more = rows.length > limit
-    const items = rows.slice(0, limit)
-    const last = items[items.length - 1]
-    return {
-      items: items.map((r) => JSON.parse(r.json) as Decision),
-      nextCursor: more && last ? encodeCursor([last.timestamp, last.decision_id]) : null
-    }
+    const where = new Conditions().pastCursor('(timestamp, decision_id)', '<', page.cursor)
+    const rows = this.stmt(
+      `SELECT decision_id, timestamp, json FROM decisions ${where.clause()} ORDER BY timestamp DESC, decision_id DESC LIMIT ?`
+    ).all(...where.params, limit + 1) as { decision_id: string; timestamp: string; json: string }[]
+    return keysetPage(
+      rows,
+      limit,
+      (r) => JSON.parse(r.json) as Decision,
+      (r) => [r.timestamp, r.decision_id]
+    )
   }
 
   /** Counts of cached entities per type and current state, and of cached transitions per edge. */

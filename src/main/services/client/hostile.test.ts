@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { auditEvent } from '../testing/fixtures'
 import { listenOnLoopback } from '../testing/loopback'
 import { BackendClient } from './backend-client'
 import { isBackendError } from './backend-error'
@@ -9,21 +10,9 @@ describe('BackendClient against hostile payloads', () => {
   let server: Server
   let client: BackendClient
 
+  // Overrides may break the schema on purpose (that is the point of this backend).
   const audit = (overrides: Record<string, unknown>) => ({
-    audit_id: 'aud_0123456789ab',
-    timestamp: '2026-11-23T05:52:19.188524',
-    mission_id: 'm_0123456789ab',
-    plan_id: null,
-    job_id: null,
-    attempt_id: null,
-    resource_uuid: null,
-    event_type: 'execution_start',
-    event_category: 'execution',
-    severity: 'info',
-    message: 'ok',
-    details: {},
-    caused_by_agent: null,
-    caused_by_event: null,
+    ...auditEvent({ audit_id: 'aud_0123456789ab', timestamp: '2026-11-23T05:52:19.188524', mission_id: 'm_0123456789ab', message: 'ok' }),
     ...overrides
   })
 

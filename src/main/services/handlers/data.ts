@@ -11,7 +11,7 @@ import { isBackendError } from '../client/backend-error'
 import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
 import type { EnvironmentSession } from '../session'
 import { queryAudit } from '../session/audit-service'
-import { cachedRead, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
+import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
 import { getEntityDetails, listEntities } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
 import { guardWrites } from '../session/read-only'
@@ -74,21 +74,17 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>, rea
 
     getLifecycleStats: async () => {
       const session = await active()
-      const client = session.client
-      let failure: unknown = null
-      if (client) {
-        try {
-          await client.capabilities()
-          if (client.has('lifecycle_stats')) {
-            const { value, stale } = await cachedRead(session, 'lifecycle-stats', '', LifecycleStatsSchema, (c) => c.getLifecycleStats())
-            return { ...value, source: 'backend' as const, stale }
-          }
-        } catch (error) {
-          // backend_unavailable from cachedRead = away with no stored answer: counting the cache still helps.
-          if (!shouldUseCache(error) && !(isConsoleFailure(error) && error.error.code === 'backend_unavailable')) throw error
-          failure = error
-        }
-      }
+      const answer = await readIfSupported(
+        session,
+        'lifecycle_stats',
+        async () => {
+          const { value, stale } = await cachedRead(session, 'lifecycle-stats', '', LifecycleStatsSchema, (c) => c.getLifecycleStats())
+          return { ...value, source: 'backend' as const, stale }
+        },
+        // backend_unavailable from cachedRead = away with no stored answer: counting the cache still helps.
+        (error) => shouldUseCache(error) || (isConsoleFailure(error) && error.error.code === 'backend_unavailable')
+      )
+      if (answer.answered) return answer.value
       // No stats route (BRAiN) or no answer: count what the cache has seen.
       const counts = session.cache.lifecycleCounts()
       const oldestAt = session.cache.status().oldestAt
@@ -100,7 +96,7 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>, rea
             : []
         ),
         source: 'cache' as const,
-        stale: (failure !== null || !client) && oldestAt ? staleSince(Date.parse(oldestAt)) : null
+        stale: answer.away && oldestAt ? staleSince(Date.parse(oldestAt)) : null
       }
     },
 
@@ -111,29 +107,20 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>, rea
 
     listDecisions: async ({ cursor, limit }) => {
       const session = await active()
-      const client = session.client
-      let failure: unknown = null
-      if (client) {
-        try {
-          await client.capabilities()
-          if (client.has('decisions_list')) {
-            const page = await client.listDecisions({ cursor: untagCursor(cursor, 'b'), limit: limit ?? 50 })
-            session.cache.putDecisions(page.items)
-            session.cache.putSnapshot('decisions', 'last-answer', {})
-            session.noteData()
-            return { items: page.items, nextCursor: tagCursor('b', page.next_cursor), source: 'backend' as const, stale: null }
-          }
-        } catch (error) {
-          if (!shouldUseCache(error)) throw error
-          failure = error
-        }
-      }
+      const answer = await readIfSupported(session, 'decisions_list', async (client) => {
+        const page = await client.listDecisions({ cursor: untagCursor(cursor, 'b'), limit: limit ?? 50 })
+        session.cache.putDecisions(page.items)
+        session.cache.putSnapshot('decisions', 'last-answer', {})
+        session.noteData()
+        return { items: page.items, nextCursor: tagCursor('b', page.next_cursor), source: 'backend' as const, stale: null }
+      })
+      if (answer.answered) return answer.value
       const page = session.cache.listDecisions({ cursor: untagCursor(cursor, 'c'), limit: limit ?? 50 })
       return {
         items: page.items,
         nextCursor: tagCursor('c', page.nextCursor),
         source: 'cache' as const,
-        stale: failure !== null || !client ? lastAnswerStale(session, 'decisions') : null
+        stale: answer.away ? lastAnswerStale(session, 'decisions') : null
       }
     },
 

@@ -1,23 +1,22 @@
 // The runs domain through the console service (input/output schemas, events) with the real
 // embedded engine as the local environment and real child processes.
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEngine, type RunningEngine } from '../../../engine'
+import type { RunningEngine } from '../../../engine'
 import type { LocalRunView } from '../../../shared/console/domains/runs'
 import { createConsoleService, type ConsoleService } from '../console-service'
-import { makeTempDir } from '../testing/temp-dir'
+import { startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
 import { createRunsHandlers } from './runs'
 
 let engine: RunningEngine
-let tmp: { dir: string; remove: () => void }
+let tmp: TempEngine
 let service: ConsoleService
 const events: Array<{ name: string; payload: unknown }> = []
 const DEMO_PACING = { CONTROLDECK_DEMO_PACE_MS: '0', CONTROLDECK_DEMO_BACKOFF_MS: '1', CONTROLDECK_DEMO_BACKOFF_MAX_MS: '5' }
 
 beforeAll(async () => {
-  tmp = makeTempDir('controldeck-runs-handlers-')
-  engine = await startEngine({ dbPath: path.join(tmp.dir, 'engine.db'), port: 0, quiet: true })
+  tmp = await startTempEngine('controldeck-runs-handlers-')
+  engine = tmp.engine
   // Children inherit the console's environment: pace the demos down (restored in afterAll).
   Object.assign(process.env, DEMO_PACING)
   service = createConsoleService({
@@ -33,8 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const key of Object.keys(DEMO_PACING)) delete process.env[key]
   await service?.dispose()
-  await engine?.close()
-  tmp?.remove()
+  await tmp?.close()
 })
 
 describe('runs handlers', () => {

@@ -1,10 +1,10 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
-import { startEngine, type RunningEngine } from '../../../engine'
+import type { RunningEngine } from '../../../engine'
 import { createConsoleService, type ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
-import { makeTempDir } from '../testing/temp-dir'
+import { startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
 
 /**
@@ -13,7 +13,7 @@ import { waitFor } from '../testing/wait'
  * engine over HTTP as the local environment.
  */
 describe('live + cache ConsoleApi on the embedded engine', () => {
-  const temp = makeTempDir('cd-live-')
+  let temp: TempEngine
   let engine: RunningEngine
   let service: ConsoleService
   const pushed: { subscriptionId: string; events: LiveEvent[] }[] = []
@@ -22,7 +22,8 @@ describe('live + cache ConsoleApi on the embedded engine', () => {
   beforeAll(async () => {
     // No keychain in this worker: the local environment needs none (the engine's admin token).
     withoutKeychain()
-    engine = await startEngine({ dbPath: join(temp.dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
+    temp = await startTempEngine('cd-live-', { rateLimit: false })
+    engine = temp.engine
     service = createConsoleService({
       dataDir: join(temp.dir, 'data'),
       transport: 'browser',
@@ -37,8 +38,7 @@ describe('live + cache ConsoleApi on the embedded engine', () => {
 
   afterAll(async () => {
     await service?.dispose()
-    await engine?.close()
-    temp.remove()
+    await temp?.close()
   })
 
   /** Calls `read` until `ok` holds (every 50 ms, at most 15 s). */

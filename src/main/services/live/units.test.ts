@@ -5,14 +5,7 @@ import { compileFilter, matchesFilter } from './event-filter'
 import { jsonDepth, MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame } from './frame'
 import { PUSH_QUEUE_MAX, PushBatcher } from './push-batcher'
 import { EventSequencer } from './sequencer'
-
-async function waitUntil(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
+import { waitFor } from '../testing/wait'
 
 const event = (id: string, data: Record<string, unknown> = {}): LiveEvent => ({
   id,
@@ -110,7 +103,7 @@ describe('PushBatcher', () => {
     const all = Array.from({ length: 600 }, (_, i) => event(String(i + 1), { pad: 'p'.repeat(50) }))
     b.add(all.slice(0, 300))
     setTimeout(() => b.add(all.slice(300)), 5)
-    await waitUntil(() => pushes.reduce((k, p) => k + p.events.length, 0) === 600)
+    await waitFor(() => pushes.reduce((k, p) => k + p.events.length, 0) === 600, 'all 600 events pushed')
     b.close()
     expect(pushes.flatMap((p) => p.events.map((e) => e.id))).toEqual(all.map((e) => e.id))
     expect(pushes.every((p) => p.bytes <= 8 * 1024)).toBe(true)

@@ -130,7 +130,7 @@ export function toReflexActionView(raw: unknown, index: number): ReflexActionVie
     success: r.success !== false,
     reason: text(r.reason) ?? '',
     at,
-    details: record(r.details)
+    details: { ...record(r.details), ...(text(r.trigger_id) ? { trigger_id: text(r.trigger_id) } : {}), ...(text(r.actor) ? { actor: text(r.actor) } : {}) }
   }
 }
 

@@ -1,18 +1,17 @@
 // The runs domain's governance views against the real engine (real breakers, triggers, budgets),
 // fed by the real SDK; and against the BRAiN-shaped test server, which has none of those routes.
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type ControlDeckAgent, type Plan } from '../../../agent'
-import { startEngine, type RunningEngine } from '../../../engine'
+import type { RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { isConsoleFailure } from '../../../shared/console/errors'
-import { makeTempDir } from '../testing/temp-dir'
+import { startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { GovernanceApi } from './governance'
 
 let engine: RunningEngine
-let tmp: { dir: string; remove: () => void }
+let tmp: TempEngine
 let agent: ControlDeckAgent
 let plan: Plan
 let api: GovernanceApi
@@ -20,8 +19,8 @@ let greedyJobId = ''
 let suspendedJobId = ''
 
 beforeAll(async () => {
-  tmp = makeTempDir('controldeck-governance-')
-  engine = await startEngine({ dbPath: path.join(tmp.dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
+  tmp = await startTempEngine('controldeck-governance-', { rateLimit: false })
+  engine = tmp.engine
   agent = await connect({ url: engine.url, token: engine.adminToken, handleSignals: false, backoff: { baseDelayMs: 1, maxDelayMs: 5 } })
   plan = await (await agent.mission({ tags: { test: 'governance-views' } })).plan()
   api = new GovernanceApi(async () => new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken)))
@@ -46,8 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.close()
-  await engine?.close()
-  tmp?.remove()
+  await tmp?.close()
 })
 
 describe('GovernanceApi on the embedded engine', () => {

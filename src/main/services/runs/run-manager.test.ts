@@ -2,10 +2,10 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEngine, type RunningEngine } from '../../../engine'
+import type { RunningEngine } from '../../../engine'
 import type { LocalRunView } from '../../../shared/console/domains/runs'
 import { isConsoleFailure } from '../../../shared/console/errors'
-import { makeTempDir } from '../testing/temp-dir'
+import { startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
 import { RunManager, type RunOutputBatch } from './run-manager'
 
@@ -20,7 +20,7 @@ const FAST_DEMOS = {
 }
 
 let engine: RunningEngine
-let tmp: { dir: string; remove: () => void }
+let tmp: TempEngine
 const tokens: Array<{ token: string; role: string }> = []
 const batches: RunOutputBatch[] = []
 let lastRuns: LocalRunView[] = []
@@ -33,6 +33,13 @@ async function missionState(missionId: string): Promise<string> {
   return ((await res.json()) as { current_state: string }).current_state
 }
 
+/** Writes an agent script of `lines` into the temp folder and returns its path. */
+function writeScript(name: string, lines: string[]): string {
+  const script = path.join(tmp.dir, name)
+  writeFileSync(script, lines.join('\n'))
+  return script
+}
+
 function outputText(runId: string): string {
   return manager
     .output(runId)
@@ -41,8 +48,8 @@ function outputText(runId: string): string {
 }
 
 beforeAll(async () => {
-  tmp = makeTempDir('controldeck-runs-')
-  engine = await startEngine({ dbPath: path.join(tmp.dir, 'engine.db'), port: 0, quiet: true })
+  tmp = await startTempEngine('controldeck-runs-')
+  engine = tmp.engine
   manager = new RunManager({
     engine: () => ({
       url: engine.url,
@@ -62,22 +69,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await manager?.dispose()
-  await engine?.close()
-  tmp?.remove()
+  await tmp?.close()
 })
 
 describe('RunManager', () => {
   it('runs a script with its own token and mission, captures stdout and stderr line by line', async () => {
-    const script = path.join(tmp.dir, 'echo.mjs')
-    writeFileSync(
-      script,
-      [
-        "console.log('url=' + process.env.CONTROLDECK_URL)",
-        "console.log('mission=' + process.env.CONTROLDECK_MISSION_ID)",
-        "console.error('token-set=' + (process.env.CONTROLDECK_TOKEN?.length > 0))",
-        "process.stdout.write('partial line without newline')"
-      ].join('\n')
-    )
+    const script = writeScript('echo.mjs', [
+      "console.log('url=' + process.env.CONTROLDECK_URL)",
+      "console.log('mission=' + process.env.CONTROLDECK_MISSION_ID)",
+      "console.error('token-set=' + (process.env.CONTROLDECK_TOKEN?.length > 0))",
+      "process.stdout.write('partial line without newline')"
+    ])
     const started = await manager.start(script)
     expect(started.label).toBe('echo.mjs')
     expect(started.missionId).toMatch(/^m_/)
@@ -108,15 +110,11 @@ describe('RunManager', () => {
   })
 
   it('stops a run with SIGTERM and falls back to SIGKILL when the script ignores it', async () => {
-    const script = path.join(tmp.dir, 'stubborn.mjs')
-    writeFileSync(
-      script,
-      [
-        "process.on('SIGTERM', () => console.log('ignoring SIGTERM'))",
-        "console.log('ready')",
-        'setInterval(() => {}, 1000)'
-      ].join('\n')
-    )
+    const script = writeScript('stubborn.mjs', [
+      "process.on('SIGTERM', () => console.log('ignoring SIGTERM'))",
+      "console.log('ready')",
+      'setInterval(() => {}, 1000)'
+    ])
     const run = await manager.start(script)
     await waitFor(() => outputText(run.runId).includes('ready'), 'the script to start', 10_000)
     const stopping = await manager.stop(run.runId)
@@ -182,20 +180,16 @@ describe('RunManager', () => {
   })
 
   it("lets a script anywhere on disk import 'controldeck/agent' and run a governed job", async () => {
-    const script = path.join(tmp.dir, 'my-agent.mjs')
-    writeFileSync(
-      script,
-      [
-        "import { connect } from 'controldeck/agent'",
-        'const agent = await connect()',
-        'const mission = await agent.mission()',
-        'const plan = await mission.plan()',
-        "const answer = await plan.job('my_step', { timeout_ms: 5000 }, () => 42)",
-        "console.log('answer ' + answer + ' in ' + mission.id)",
-        'await mission.complete()',
-        'await agent.close()'
-      ].join('\n')
-    )
+    const script = writeScript('my-agent.mjs', [
+      "import { connect } from 'controldeck/agent'",
+      'const agent = await connect()',
+      'const mission = await agent.mission()',
+      'const plan = await mission.plan()',
+      "const answer = await plan.job('my_step', { timeout_ms: 5000 }, () => 42)",
+      "console.log('answer ' + answer + ' in ' + mission.id)",
+      'await mission.complete()',
+      'await agent.close()'
+    ])
     const run = await manager.start(script)
     const done = await manager.waitForExit(run.runId)
     expect(done.exitCode, outputText(run.runId)).toBe(0)

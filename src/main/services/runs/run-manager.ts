@@ -7,7 +7,7 @@ import {
   type RunOutputLine,
   type RunStream
 } from '../../../shared/console/domains/runs'
-import { ConsoleFailure } from '../../../shared/console/errors'
+import { fail } from '../session/failures'
 import { OutputBuffer } from './output-buffer'
 import { createRunMission, finalizeRunMission } from './run-mission'
 import { resolveScript } from './scripts'
@@ -113,14 +113,14 @@ export class RunManager {
    * file). Resolves once the child is spawned, with its mission id.
    */
   async start(scriptInput: unknown): Promise<LocalRunView> {
-    if (this.disposed) throw failure('unavailable', 'The console is shutting down.')
+    if (this.disposed) throw fail('unavailable', 'The console is shutting down.')
     const engine = this.options.engine()
     if (!engine) {
-      throw failure('no_engine', 'No embedded engine is running, so local agents have nothing to report to.')
+      throw fail('no_engine', 'No embedded engine is running, so local agents have nothing to report to.')
     }
     const active = [...this.runs.values()].filter((r) => r.view.status === 'starting' || r.view.status === 'running')
     if (active.length >= this.maxConcurrent) {
-      throw failure('too_many_runs', `At most ${this.maxConcurrent} local runs may go at once; stop one first.`)
+      throw fail('too_many_runs', `At most ${this.maxConcurrent} local runs may go at once; stop one first.`)
     }
     const command = await resolveScript(scriptInput)
     const runId = `run_${randomBytes(6).toString('hex')}`
@@ -306,7 +306,7 @@ export class RunManager {
 
   private find(runId: string): Run {
     const run = this.runs.get(runId)
-    if (!run) throw failure('not_found', `There is no local run ${runId}.`, 404)
+    if (!run) throw fail('not_found', `There is no local run ${runId}.`, 404)
     return run
   }
 }
@@ -322,8 +322,4 @@ function issueToken(engine: RunEngine, runId: string): string {
 function describeExit(code: number | null, signal: string | null, stopped: boolean): string {
   const how = signal ? `killed by ${signal}` : `exited with code ${code}`
   return stopped ? `stopped (${how})` : how
-}
-
-function failure(code: string, message: string, status?: number): ConsoleFailure {
-  return new ConsoleFailure({ code, message, status, retriable: false })
 }

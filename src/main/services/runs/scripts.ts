@@ -9,7 +9,7 @@ import {
   type DemoInfo,
   type DemoScript
 } from '../../../shared/console/domains/runs'
-import { ConsoleFailure } from '../../../shared/console/errors'
+import { fail } from '../session/failures'
 
 /** The bundled demo agents, as the "Run a local agent" picker lists them. */
 export const DEMOS: readonly DemoInfo[] = [
@@ -41,10 +41,6 @@ export interface ScriptCommand {
   readonly cwd: string
 }
 
-function invalid(message: string): ConsoleFailure {
-  return new ConsoleFailure({ code: 'invalid_input', message, retriable: false })
-}
-
 /** Demo file name of a demo script (`demo:flaky` → `flaky`). */
 function demoName(script: DemoScript): string {
   return script.slice('demo:'.length)
@@ -66,7 +62,7 @@ export function findDemoFile(script: DemoScript, moduleUrl: string = import.meta
     dir = path.dirname(dir)
   }
   const found = candidates.find((file) => existsSync(file))
-  if (!found) throw invalid(`The demo ${script} is not installed (looked in ${candidates.slice(0, 3).join(', ')}).`)
+  if (!found) throw fail('invalid_input', `The demo ${script} is not installed (looked in ${candidates.slice(0, 3).join(', ')}).`)
   return found
 }
 
@@ -121,7 +117,7 @@ register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}))`
  */
 export async function resolveScript(input: unknown): Promise<ScriptCommand> {
   const parsed = LocalRunScriptSchema.safeParse(input)
-  if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? 'invalid script')
+  if (!parsed.success) throw fail('invalid_input', parsed.error.issues[0]?.message ?? 'invalid script')
   const script = parsed.data
   let file: string
   let label: string
@@ -132,8 +128,8 @@ export async function resolveScript(input: unknown): Promise<ScriptCommand> {
     file = path.resolve(script)
     label = path.basename(file)
     const info = await stat(file).catch(() => null)
-    if (!info) throw invalid(`The script ${file} does not exist.`)
-    if (!info.isFile()) throw invalid(`The script ${file} is not a regular file.`)
+    if (!info) throw fail('invalid_input', `The script ${file} does not exist.`)
+    if (!info.isFile()) throw fail('invalid_input', `The script ${file} is not a regular file.`)
   }
   const sdk = findSdkEntry()
   // tsx first: the SDK hook may resolve to a .ts file that only tsx's loader can load.

@@ -1,8 +1,7 @@
 // The agent SDK (controldeck/agent) over real HTTP against the embedded engine on 127.0.0.1 with
 // a temp SQLite file. Lives beside the run manager because the agent layer may not import the engine.
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEngine, type RunningEngine } from '../../../engine'
+import type { RunningEngine } from '../../../engine'
 import {
   BudgetExceededError,
   BudgetTimeoutError,
@@ -17,10 +16,10 @@ import {
   type Plan
 } from '../../../agent'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
-import { makeTempDir } from '../testing/temp-dir'
+import { startTempEngine, type TempEngine } from '../testing/temp-engine'
 
 let engine: RunningEngine
-let tmp: { dir: string; remove: () => void }
+let tmp: TempEngine
 let agent: ControlDeckAgent
 let plan: Plan
 let missionId: string
@@ -48,8 +47,8 @@ async function jobHistory(jobId: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  tmp = makeTempDir('controldeck-sdk-')
-  engine = await startEngine({ dbPath: path.join(tmp.dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
+  tmp = await startTempEngine('controldeck-sdk-', { rateLimit: false })
+  engine = tmp.engine
   agent = await connect({
     url: engine.url,
     token: engine.adminToken,
@@ -63,8 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.close()
-  await engine?.close()
-  tmp?.remove()
+  await tmp?.close()
 })
 
 describe('agent SDK against the embedded engine', () => {
@@ -298,11 +296,8 @@ describe('agent SDK against a BRAiN-shaped backend (no capabilities, no telemetr
 
 describe('agent SDK under a tight rate limit', () => {
   it('waits out 429 refusals (Retry-After) instead of failing the job', async () => {
-    const dir = makeTempDir('controldeck-sdk-429-')
     const statuses: number[] = []
-    const limited = await startEngine({
-      dbPath: path.join(dir.dir, 'engine.db'),
-      port: 0,
+    const { engine: limited, close } = await startTempEngine('controldeck-sdk-429-', {
       rateLimit: { perSecond: 6, burst: 6 },
       logger: (entry) => {
         const status = (entry as { status?: unknown }).status
@@ -318,8 +313,7 @@ describe('agent SDK under a tight rate limit', () => {
       expect(statuses).toContain(429)
     } finally {
       await slowAgent.close()
-      await limited.close()
-      dir.remove()
+      await close()
     }
   })
 })

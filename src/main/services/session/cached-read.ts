@@ -35,6 +35,37 @@ export function nothingCached(session: EnvironmentSession, error: unknown): Erro
 }
 
 /**
+ * What a read through an optional route of our engine got: the backend's answer, or word that the
+ * cache must answer instead. `away` is true when there is no client or the backend is away (or hit
+ * BRAiN's known read bug): the cache's answer is then stale, and `failure` says why (null without a
+ * client). It is false when the backend simply lacks the route (BRAiN): the cache is all there is.
+ */
+export type SupportedRead<T> = { answered: true; value: T } | { answered: false; away: boolean; failure: unknown }
+
+/**
+ * Asks the backend through `read` when its capabilities list `feature`. Failures for which
+ * `useCache` is true (by default: backend away, BRAiN's read bug) hand over to the cache; others
+ * (not found, refused…) propagate.
+ */
+export async function readIfSupported<T>(
+  session: EnvironmentSession,
+  feature: string,
+  read: (client: BackendClient) => Promise<T>,
+  useCache: (error: unknown) => boolean = shouldUseCache
+): Promise<SupportedRead<T>> {
+  const client = session.client
+  if (!client) return { answered: false, away: true, failure: null }
+  try {
+    await client.capabilities()
+    if (!client.has(feature)) return { answered: false, away: false, failure: null }
+    return { answered: true, value: await read(client) }
+  } catch (error) {
+    if (!useCache(error)) throw error
+    return { answered: false, away: true, failure: error }
+  }
+}
+
+/**
  * Read-through: ask the backend; on success store the answer as a snapshot (kind/key) and return it
  * with `stale: null`; when the backend is away (or hits BRAiN's known read bug) return the last
  * stored answer with its age; with nothing stored, fail with backend_unavailable. Other failures

@@ -1,15 +1,14 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConsoleError } from '../../../shared/console/errors'
-import { startEngine, type RunningEngine } from '../../../engine'
+import type { RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import { createConsoleService, type ConsoleService } from '../console-service'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { withoutKeychain } from '../testing/no-keychain'
+import { startTempEngine, type TempEngine } from '../testing/temp-engine'
 
 /** The ConsoleError a call failed with (the services never throw anything else). */
 async function consoleError(promise: Promise<unknown>): Promise<ConsoleError> {
@@ -32,7 +31,7 @@ async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, tim
 }
 
 describe('environments + data ConsoleApi on the embedded engine over HTTP', () => {
-  let dir: string
+  let temp: TempEngine
   let engine: RunningEngine
   let service: ConsoleService
   let seed: BackendClient
@@ -44,10 +43,10 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   beforeAll(async () => {
     // Deterministic credential storage: secrets stay in memory for the session.
     withoutKeychain()
-    dir = await mkdtemp(join(tmpdir(), 'cd-session-'))
-    engine = await startEngine({ dbPath: join(dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
+    temp = await startTempEngine('cd-session-', { rateLimit: false })
+    engine = temp.engine
     service = createConsoleService({
-      dataDir: join(dir, 'data'),
+      dataDir: join(temp.dir, 'data'),
       transport: 'browser',
       appVersion: 'test',
       localEngine: { url: engine.url, adminToken: engine.adminToken }
@@ -68,8 +67,7 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
 
   afterAll(async () => {
     await service?.dispose()
-    await engine?.close()
-    await rm(dir, { recursive: true, force: true })
+    await temp?.close()
   })
 
   it('lists the local engine as the active default and goes live over SSE', async () => {
@@ -196,10 +194,10 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       // Its chain and (cache-built) tree: BRAiN cannot list children, so childCount is unknown.
       const trace = await call<{ root: { entityId: string; childCount: number | null } }>('getTrace', { entityId: m.mission_id })
       expect(trace.root).toMatchObject({ entityId: m.mission_id, childCount: null })
-      expect(existsSync(join(dir, 'data', 'cache', `${view.id}.db`))).toBe(true)
+      expect(existsSync(join(temp.dir, 'data', 'cache', `${view.id}.db`))).toBe(true)
       await call('switchEnvironment', { id: 'local' })
       await call('removeEnvironment', { id: view.id })
-      expect(existsSync(join(dir, 'data', 'cache', `${view.id}.db`))).toBe(false)
+      expect(existsSync(join(temp.dir, 'data', 'cache', `${view.id}.db`))).toBe(false)
     } finally {
       await brain.close()
     }

@@ -15,7 +15,7 @@ import {
 } from '../../../shared/neurorail'
 import type { BackendClient, ListFilter } from '../client/backend-client'
 import { isBackendError, oneLine } from '../client/backend-error'
-import { cachedRead, nothingCached, shouldUseCache, staleSince, tagCursor, untagCursor } from './cached-read'
+import { cachedRead, nothingCached, readIfSupported, staleSince, tagCursor, untagCursor } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
 import { fail } from './failures'
 import { asRecord, asState, cacheRows, currentState, isLifecycleType, summary } from './records'
@@ -136,44 +136,35 @@ type ListKind = 'mission' | 'job' | 'attempt'
  * without them (BRAiN) or when it is away — the entities the cache has seen (cursor `c:`).
  */
 export async function listEntities(session: EnvironmentSession, kind: ListKind, input: ListEntitiesInput): Promise<ListEntitiesResult> {
-  const client = session.client
-  let failure: unknown = null
-  if (client) {
-    try {
-      await client.capabilities()
-      if (client.has('lists')) {
-        const filter: ListFilter = {
-          state: input.state,
-          job_type: input.jobType,
-          mission_id: input.missionId,
-          job_id: input.jobId,
-          since: input.since,
-          until: input.until,
-          cursor: untagCursor(input.cursor, 'b'),
-          limit: Math.min(input.limit ?? 50, 500)
-        }
-        const page = await fetchList(client, kind, filter)
-        session.noteData()
-        const records = page.items as Record<string, unknown>[]
-        session.cache.putRecords(cacheRows(kind, records))
-        const now = new Date().toISOString()
-        session.cache.putStates(
-          records.flatMap((r) => {
-            const s = asState(r.current_state)
-            return s ? [{ entityType: kind, entityId: String(r[`${kind}_id`]), state: s, updatedAt: now }] : []
-          })
-        )
-        const items = records.flatMap((raw) => {
-          const record = asRecord(raw)
-          return record ? [summary(kind, record, asState(raw.current_state))] : []
-        })
-        return { items, nextCursor: tagCursor('b', page.next_cursor), source: 'backend', stale: null }
-      }
-    } catch (error) {
-      if (!shouldUseCache(error)) throw error
-      failure = error
+  const answer = await readIfSupported(session, 'lists', async (client): Promise<ListEntitiesResult> => {
+    const filter: ListFilter = {
+      state: input.state,
+      job_type: input.jobType,
+      mission_id: input.missionId,
+      job_id: input.jobId,
+      since: input.since,
+      until: input.until,
+      cursor: untagCursor(input.cursor, 'b'),
+      limit: Math.min(input.limit ?? 50, 500)
     }
-  }
+    const page = await fetchList(client, kind, filter)
+    session.noteData()
+    const records = page.items as Record<string, unknown>[]
+    session.cache.putRecords(cacheRows(kind, records))
+    const now = new Date().toISOString()
+    session.cache.putStates(
+      records.flatMap((r) => {
+        const s = asState(r.current_state)
+        return s ? [{ entityType: kind, entityId: String(r[`${kind}_id`]), state: s, updatedAt: now }] : []
+      })
+    )
+    const items = records.flatMap((raw) => {
+      const record = asRecord(raw)
+      return record ? [summary(kind, record, asState(raw.current_state))] : []
+    })
+    return { items, nextCursor: tagCursor('b', page.next_cursor), source: 'backend', stale: null }
+  })
+  if (answer.answered) return answer.value
   const parentFilter = kind === 'attempt' ? input.jobId : undefined
   const page = session.cache.listEntities({
     entityType: kind,
@@ -193,10 +184,10 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
     if (input.missionId && kind !== 'mission' && missionOf(session, r) !== input.missionId) return []
     return [summary(kind, record, asState(row.state))]
   })
-  const stale = failure !== null || !client ? staleOf(page.items.map((i) => i.seenAt)) : null
-  if (items.length === 0 && (failure !== null || !client) && page.items.length === 0 && !input.cursor) {
+  const stale = answer.away ? staleOf(page.items.map((i) => i.seenAt)) : null
+  if (items.length === 0 && answer.away && page.items.length === 0 && !input.cursor) {
     // Nothing cached and nothing to ask: say why instead of showing an empty list as if it were true.
-    throw nothingCached(session, failure)
+    throw nothingCached(session, answer.failure)
   }
   return { items, nextCursor: tagCursor('c', page.nextCursor), source: 'cache', stale }
 }

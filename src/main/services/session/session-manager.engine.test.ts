@@ -1,48 +1,42 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import Database from 'better-sqlite3'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConnectionState } from '../../../shared/console/domains/environments'
 import type { LiveEvent } from '../../../shared/console/domains/live'
-import { startEngine, type RunningEngine } from '../../../engine'
+import type { RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
+import { startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { waitFor } from '../testing/wait'
 import { SessionManager } from './session-manager'
 
-async function until(check: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
-  const started = Date.now()
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
+const until = (check: () => boolean, what: string): Promise<void> => waitFor(check, what, 8_000, 25)
 
 describe('SessionManager switching between the embedded engine and a BRAiN-like backend', () => {
-  let dir: string
+  let temp: TempEngine
   let engine: RunningEngine
   let brain: FakeBrain
   let seed: BackendClient
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cd-switch-'))
-    engine = await startEngine({ dbPath: join(dir, 'engine.db'), port: 0, quiet: true, rateLimit: false, heartbeatMs: 1_000 })
+    temp = await startTempEngine('cd-switch-', { rateLimit: false, heartbeatMs: 1_000 })
+    engine = temp.engine
     brain = await startFakeBrain()
     seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
   })
   afterAll(async () => {
     await brain?.close()
-    await engine?.close()
-    await rm(dir, { recursive: true, force: true })
+    await temp?.close()
   })
 
   it('delivers live events of the open environment only, and nothing of the old one after a switch', async () => {
     const states: ConnectionState[] = []
     const received: Array<{ env: string; event: LiveEvent }> = []
     const manager = await SessionManager.create({
-      dataDir: join(dir, 'data'),
+      dataDir: join(temp.dir, 'data'),
       localEngine: { url: engine.url, adminToken: engine.adminToken },
       live: true,
       credentials: { keychain: 'off' },
@@ -76,14 +70,14 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       await manager.switchTo('local')
       await until(() => received.slice(mark).some((r) => JSON.stringify(r.event.data).includes(second.mission_id)), 'catch-up after switching back')
       expect(states.map((s) => s.environmentId)).toEqual(expect.arrayContaining(['local', remote.id]))
-      expect((await readdir(join(dir, 'data', 'cache'))).filter((f) => f.endsWith('.db')).sort()).toEqual(['brain.db', 'local.db'])
+      expect((await readdir(join(temp.dir, 'data', 'cache'))).filter((f) => f.endsWith('.db')).sort()).toEqual(['brain.db', 'local.db'])
     } finally {
       await manager.dispose()
     }
   })
 
   it('keeps working without an offline cache when the cache file cannot be opened, and says so', async () => {
-    const data = join(dir, 'data-newer-cache')
+    const data = join(temp.dir, 'data-newer-cache')
     await mkdir(join(data, 'cache'), { recursive: true })
     const db = new Database(join(data, 'cache', 'local.db'))
     db.pragma('user_version = 999')
@@ -105,7 +99,7 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
   })
 
   it('shows the local engine offline with a sentence when this launch runs none', async () => {
-    const manager = await SessionManager.create({ dataDir: join(dir, 'data-none'), localEngine: null, live: true, credentials: { keychain: 'off' } })
+    const manager = await SessionManager.create({ dataDir: join(temp.dir, 'data-none'), localEngine: null, live: true, credentials: { keychain: 'off' } })
     try {
       const state = manager.connectionState()
       expect(state).toMatchObject({ environmentId: 'local', status: 'offline' })
@@ -117,7 +111,7 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
   })
 
   it('runs an ad-hoc --url environment unsaved, with its own cache file per URL', async () => {
-    const data = join(dir, 'data-adhoc')
+    const data = join(temp.dir, 'data-adhoc')
     const manager = await SessionManager.create({
       dataDir: data,
       localEngine: null,
@@ -139,7 +133,7 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
 
   it('says auth_failed with a sentence when the credential is refused', async () => {
     const manager = await SessionManager.create({
-      dataDir: join(dir, 'data-badtoken'),
+      dataDir: join(temp.dir, 'data-badtoken'),
       localEngine: null,
       adHocEnvironment: { url: engine.url, token: 'wrong-token' },
       live: false,

@@ -7,6 +7,7 @@ import {
   type TraceChain
 } from '../../../shared/neurorail'
 import { isBackendError } from '../client/backend-error'
+import { PAGE_LIMIT_MAX } from '../../../shared/neurorail/extensions'
 import { cachedRead, shouldUseCache, staleSince, tagCursor, untagCursor } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
 import { fail } from './failures'
@@ -107,7 +108,7 @@ async function buildTree(
       if (client.has('children')) {
         const response = await client.getChildren(rootType, rootId, { limit: TREE_PAGE })
         session.noteData()
-        return treeFromChildren(session, root, response)
+        return treeFromChildren(session, root, response, TREE_PAGE)
       }
     } catch (error) {
       if (!shouldUseCache(error)) throw error
@@ -118,11 +119,39 @@ async function buildTree(
   return root
 }
 
-/** Assembles the tree from one children response (every level below the root, first page each). */
-function treeFromChildren(session: EnvironmentSession, root: TraceNode, response: ChildrenResponse): TraceNode {
+/**
+ * Cursor of a node below the root whose first children came with its ancestor's page: "skip the
+ * first n children of this node's own children route". The engine's children route pages every
+ * level of a subtree with one offset, so a deeper node's next page has no backend cursor of its
+ * own yet; getChildren turns this into one.
+ */
+const SKIP = 'k:'
+
+function skipCursor(loaded: number): string {
+  return `${SKIP}${loaded}`
+}
+
+/** The n of a skip cursor; undefined for other cursors; a failure for a malformed one. */
+function skipOf(cursor: string | undefined): number | undefined {
+  if (!cursor?.startsWith(SKIP)) return undefined
+  const n = Number(cursor.slice(SKIP.length))
+  if (!Number.isInteger(n) || n < 0 || n > 100_000) throw fail('invalid_input', 'The children cursor is not valid; reload the trace.')
+  return n
+}
+
+/**
+ * Assembles the tree from one children response (every level below the root, first page each).
+ * The engine gives no child totals, but a level it returned in full (fewer rows than the page,
+ * or no next cursor at all) tells every node above it its exact child count. Below a level that
+ * was cut, a node's count is unknown (null) and it carries its own cursor to page on.
+ */
+function treeFromChildren(session: EnvironmentSession, root: TraceNode, response: ChildrenResponse, limit: number): TraceNode {
   const byParent = new Map<string, TraceNode[]>()
+  /** Whether each level (by entity type) came back complete. */
+  const complete = new Map<EntityType, boolean>()
   for (let type = CHILD_TYPE[root.entityType]; type; type = CHILD_TYPE[type]) {
     const records = listOf(response, type)
+    complete.set(type, response.next_cursor === null || records.length < limit)
     session.cache.putRecords(cacheRows(type, records))
     const states = records.flatMap((r) => {
       const s = asState(r.current_state)
@@ -134,16 +163,29 @@ function treeFromChildren(session: EnvironmentSession, root: TraceNode, response
       const parent = parentId(type, raw)
       if (!record || !parent) continue
       const node = leaf(type, record, asState(raw.current_state))
-      byParent.set(parent, [...(byParent.get(parent) ?? []), node])
+      const siblings = byParent.get(parent)
+      if (siblings) siblings.push(node)
+      else byParent.set(parent, [node])
     }
   }
-  const attach = (node: TraceNode): void => {
+  // Iterative: a level may hold hundreds of nodes, each visited once.
+  const stack: TraceNode[] = [root]
+  while (stack.length) {
+    const node = stack.pop()!
+    const childType = CHILD_TYPE[node.entityType]
     node.children = byParent.get(node.entityId) ?? []
-    node.childCount = node.children.length
-    node.children.forEach(attach)
+    if (!childType) {
+      node.childCount = 0
+      node.nextCursor = null
+    } else if (complete.get(childType)) {
+      node.childCount = node.children.length
+      node.nextCursor = null
+    } else {
+      node.childCount = null
+      node.nextCursor = node === root ? tagCursor('b', response.next_cursor) : skipCursor(node.children.length)
+    }
+    for (const child of node.children) stack.push(child)
   }
-  attach(root)
-  root.nextCursor = tagCursor('b', response.next_cursor)
   return root
 }
 
@@ -160,8 +202,9 @@ function fillFromCache(session: EnvironmentSession, node: TraceNode, budget: { l
     node.children.push(child)
     fillFromCache(session, child, budget, canList)
   }
-  node.childCount = canList ? node.children.length : null
   node.nextCursor = tagCursor('c', page.nextCursor)
+  // What the cache holds is a count only when it holds all of them (and the backend can list).
+  node.childCount = canList && node.nextCursor === null ? node.children.length : null
 }
 
 /** getChildren: the next page of one entity's direct children. */
@@ -171,19 +214,27 @@ export async function getChildren(
 ): Promise<{ items: TraceNode[]; nextCursor: string | null; stale: Stale }> {
   const childType = CHILD_TYPE[input.entityType]
   if (!childType) return { items: [], nextCursor: null, stale: null }
-  const limit = Math.min(input.limit ?? 100, 500)
+  const limit = Math.min(input.limit ?? 100, PAGE_LIMIT_MAX)
+  const skip = skipOf(input.cursor)
   const client = session.client
   let failure: unknown = null
   if (client) {
     try {
       await client.capabilities()
       if (client.has('children')) {
-        const response = await client.getChildren(input.entityType, input.entityId, {
-          cursor: untagCursor(input.cursor, 'b'),
-          limit
-        })
+        let cursor = untagCursor(input.cursor, 'b')
+        let drop = skip ?? 0
+        while (drop > 0 && drop + limit > PAGE_LIMIT_MAX) {
+          // Too far in for one page: reads that only move the cursor past the skipped children.
+          const step = Math.min(drop, PAGE_LIMIT_MAX)
+          const page = await client.getChildren(input.entityType, input.entityId, { cursor, limit: step })
+          if (page.next_cursor === null) return { items: [], nextCursor: null, stale: null }
+          cursor = page.next_cursor
+          drop -= step
+        }
+        const response = await client.getChildren(input.entityType, input.entityId, { cursor, limit: drop + limit })
         session.noteData()
-        const records = listOf(response, childType)
+        const records = listOf(response, childType).slice(drop)
         session.cache.putRecords(cacheRows(childType, records))
         const items = records.flatMap((raw) => {
           const record = asRecord(raw)
@@ -199,7 +250,9 @@ export async function getChildren(
       failure = error
     }
   }
-  const page = session.cache.getChildren(input.entityId, { cursor: untagCursor(input.cursor, 'c'), limit })
+  // A skip cursor continues a backend tree from the cache: skip as many cached children.
+  const cached = session.cache.getChildren(input.entityId, { cursor: untagCursor(input.cursor, 'c'), limit: (skip ?? 0) + limit })
+  const page = skip ? { items: cached.items.slice(skip), nextCursor: cached.nextCursor } : cached
   const items = page.items.flatMap((row) => {
     const record = asRecord(row.record)
     return record && row.entityType === childType ? [leaf(childType, record, asState(row.state))] : []

@@ -8,25 +8,44 @@ export function hex12(n: number): string {
   return n.toString(16).padStart(12, '0').slice(-12)
 }
 
+/**
+ * An audit event as the backend sends it: execution_start, info, every link and cause null, empty
+ * message and details, unless `fields` say otherwise.
+ */
+export function auditEvent(fields: Pick<AuditEvent, 'audit_id' | 'timestamp'> & Partial<AuditEvent>): AuditEvent {
+  const { audit_id, timestamp, ...rest } = fields
+  return {
+    audit_id,
+    timestamp,
+    mission_id: null,
+    plan_id: null,
+    job_id: null,
+    attempt_id: null,
+    resource_uuid: null,
+    event_type: 'execution_start',
+    event_category: 'execution',
+    severity: 'info',
+    message: '',
+    details: {},
+    caused_by_agent: null,
+    caused_by_event: null,
+    ...rest
+  }
+}
+
 /** Audit event number n (timestamps one second apart from a fixed base). */
 export function makeAuditEvent(n: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
-  return {
+  return auditEvent({
     audit_id: `aud_${hex12(n)}`,
     timestamp: new Date(BASE_MS + n * 1000).toISOString(),
     mission_id: `m_${hex12(n % 3)}`,
-    plan_id: null,
     job_id: `j_${hex12(n % 5)}`,
-    attempt_id: null,
-    resource_uuid: null,
     event_type: n % 2 === 0 ? 'execution_start' : 'execution_success',
-    event_category: 'execution',
     severity: n % 7 === 0 ? 'error' : 'info',
     message: `job ${n} ${n % 2 === 0 ? 'started' : 'finished'} on worker-${n % 4}`,
     details: { n },
-    caused_by_agent: null,
-    caused_by_event: null,
     ...overrides
-  }
+  })
 }
 
 /** Stream event with id String(n) on channel `channel`. */

@@ -1,5 +1,6 @@
 import type { KeyboardEvent } from 'react'
 import { PAGE_INFO } from '../lib/pages'
+import { isMacPlatform } from '../lib/platform'
 import { hrefFor, PAGES, type PageId } from '../lib/router'
 
 /** Page navigation. Links are tabbable; Up/Down/Home/End move between them. */
@@ -34,7 +35,14 @@ export function Sidebar({ current }: { current: PageId }) {
         ))}
       </ul>
       <p className="hint">
-        <kbd>Ctrl</kbd>+<kbd>K</kbd> jumps to a page or an id.
+        {isMacPlatform() ? (
+          <kbd>⌘K</kbd>
+        ) : (
+          <>
+            <kbd>Ctrl</kbd>+<kbd>K</kbd>
+          </>
+        )}{' '}
+        jumps to a page or an id.
       </p>
     </nav>
   )

@@ -1,3 +1,4 @@
+import { paletteShortcut } from '../lib/platform'
 import { useStore } from '../store'
 import { ConnectionBadge } from './ConnectionBadge'
 import { EnvironmentSwitcher } from './EnvironmentSwitcher'
@@ -7,6 +8,7 @@ import { ThemeToggle } from './ThemeToggle'
 /** Top bar: brand, environment switcher, connection badge, live and theme toggles, palette. */
 export function TitleBar() {
   const setPaletteOpen = useStore((s) => s.setPaletteOpen)
+  const shortcut = paletteShortcut()
   return (
     <header className="titlebar">
       <span className="brand">ControlDeck</span>
@@ -14,8 +16,14 @@ export function TitleBar() {
       <ConnectionBadge />
       <span className="spacer" />
       <LiveToggle />
-      <button type="button" aria-label="Open the command palette (Ctrl+K)" onClick={() => setPaletteOpen(true)}>
-        ⌘K
+      <button
+        type="button"
+        aria-label={`Open the command palette (${shortcut})`}
+        title={`Command palette: jump to a page or an id (${shortcut})`}
+        onClick={() => setPaletteOpen(true)}
+        data-testid="palette-button"
+      >
+        {shortcut}
       </button>
       <ThemeToggle />
     </header>

@@ -19,6 +19,8 @@ export function boot(consoleApi: ConsoleApi): () => void {
       useStore.getState().setEnvironments(environments, activeId)
     )
   )
+  // Local runs change while any page is open (a run exits); the Runs page reads them from the store.
+  offs.push(consoleApi.onRunsChanged(({ runs }) => useStore.getState().setLocalRuns(runs)))
   offs.push(
     consoleApi.onDeepLink(({ path }) => {
       const hash = deepLinkToHash(path)

@@ -57,3 +57,14 @@ describe('format', () => {
     expect(formatDuration(4200)).toBe('4.2 s')
   })
 })
+
+describe('paletteShortcut', () => {
+  it('reads ⌘K only on macOS', async () => {
+    const { isMacPlatform, paletteShortcut } = await import('./platform')
+    expect(isMacPlatform({ platform: 'MacIntel' })).toBe(true)
+    expect(isMacPlatform({ platform: 'Linux x86_64' })).toBe(false)
+    expect(isMacPlatform({ userAgentData: { platform: 'Windows' }, platform: '' })).toBe(false)
+    expect(paletteShortcut(false)).toBe('Ctrl+K')
+    expect(paletteShortcut(true)).toBe('⌘K')
+  })
+})

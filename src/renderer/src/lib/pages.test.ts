@@ -13,7 +13,7 @@ describe('paletteEntries', () => {
   it('follows controldeck:// links and matches pages by name or purpose', () => {
     expect(paletteEntries('controldeck://trace/a_00000000000a')[0].hash).toBe('#/traces/a_00000000000a')
     expect(paletteEntries('circuit').map((e) => e.hash)).toContain('#/reflex')
-    expect(paletteEntries('')).toHaveLength(8)
+    expect(paletteEntries('')).toHaveLength(9)
   })
   it('offers an audit search for anything else', () => {
     expect(paletteEntries('timeout at night').at(-1)?.hash).toBe('#/audit?text=timeout+at+night')

@@ -4,6 +4,7 @@ import type { PageId } from './router'
 export const PAGE_INFO: Record<PageId, { label: string; purpose: string }> = {
   overview: { label: 'Overview', purpose: 'Connection, counts, live rate, errors and recent failures' },
   traces: { label: 'Traces', purpose: 'Mission → plan → job → attempt chains and their timelines' },
+  runs: { label: 'Runs', purpose: 'Run a local agent or demo against the Local engine, with its output' },
   reflex: { label: 'Reflex', purpose: 'Circuit breakers, triggers, reflex actions, held jobs' },
   budget: { label: 'Budget', purpose: 'Timeouts, retries, parallelism, tokens, cost, violations' },
   lifecycle: { label: 'Lifecycle', purpose: 'Counts per state, the state machines, recent transitions' },

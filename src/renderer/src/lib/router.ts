@@ -4,6 +4,7 @@ import { useSyncExternalStore } from 'react'
 export const PAGES = [
   'overview',
   'traces',
+  'runs',
   'reflex',
   'budget',
   'lifecycle',

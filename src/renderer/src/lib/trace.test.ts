@@ -49,8 +49,9 @@ describe('flattenTree', () => {
     expect(countNodes(root, loaded)).toBe(8)
   })
 
-  it('offers more for a deep node whose first page came back full without a cursor', () => {
-    const full = node('j_full', Array.from({ length: 200 }, (_, i) => node(`a_${i}`)))
+  it('offers more for a deep node whose count is unknown and that carries its own cursor', () => {
+    // The services send a node below a cut level with childCount null and its own cursor.
+    const full = node('j_full', Array.from({ length: 200 }, (_, i) => node(`a_${i}`)), null, 'k:200')
     const rows = flattenTree(node('m_x', [full]), new Set(['m_x', 'j_full']), new Map())
     expect(rows.at(-1)).toMatchObject({ kind: 'more', loaded: 200, total: null })
     const small = node('j_small', [node('a_1')])

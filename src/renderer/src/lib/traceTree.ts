@@ -15,28 +15,10 @@ export type TreeRow =
   | { kind: 'node'; node: TraceNode; depth: number; expandable: boolean; expanded: boolean; parentId: string | null }
   | { kind: 'more'; parent: TraceNode; depth: number; loaded: number; total: number | null }
 
-/**
- * Cursor meaning "page this node's children again from the start". getTrace's tree only carries a
- * cursor on its root, so a deeper node whose first page came back full (a job with 100,000
- * attempts) may have more children than it says; paging it through getChildren from the start
- * finds out.
- */
-export const RESTART_CURSOR = '\u0000restart'
-
-/** A first page of exactly this length may have been cut (the services' tree page is 200). */
-export const PROBABLY_CUT = 200
-
 /** Children as loaded: what `getChildren` added, or the node's own first page. */
 export function childrenOf(node: TraceNode, loaded: ReadonlyMap<string, LoadedChildren>): LoadedChildren {
-  const got = loaded.get(node.entityId)
-  if (got) return got
-  const cut =
-    node.nextCursor === null &&
-    node.children.length === PROBABLY_CUT &&
-    (node.childCount === null || node.childCount === node.children.length)
-  return cut
-    ? { items: node.children, nextCursor: RESTART_CURSOR, total: null }
-    : { items: node.children, nextCursor: node.nextCursor, total: node.childCount }
+  // Every node carries its own child count (null when the backend cannot tell) and its own cursor.
+  return loaded.get(node.entityId) ?? { items: node.children, nextCursor: node.nextCursor, total: node.childCount }
 }
 
 /**

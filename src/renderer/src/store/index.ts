@@ -5,6 +5,7 @@ import { createEnvironmentsSlice } from './slices/environments'
 import { createLifecycleSlice } from './slices/lifecycle'
 import { createLiveSlice } from './slices/live'
 import { createReflexSlice } from './slices/reflex'
+import { createRunsSlice } from './slices/runs'
 import { createUiSlice } from './slices/ui'
 import type { StoreState } from './types'
 
@@ -21,5 +22,6 @@ export const useStore = create<StoreState>()((...a) => ({
   ...createReflexSlice(...a),
   ...createBudgetSlice(...a),
   ...createLifecycleSlice(...a),
+  ...createRunsSlice(...a),
   ...createUiSlice(...a)
 }))

@@ -4,6 +4,7 @@ import type { EnvironmentsSlice } from './slices/environments'
 import type { LifecycleSlice } from './slices/lifecycle'
 import type { LiveSlice } from './slices/live'
 import type { ReflexSlice } from './slices/reflex'
+import type { RunsSlice } from './slices/runs'
 import type { UiSlice } from './slices/ui'
 
 /** The whole renderer store: the union of every slice (zustand slices pattern). */
@@ -13,4 +14,5 @@ export type StoreState = ConnectionSlice &
   ReflexSlice &
   BudgetSlice &
   LifecycleSlice &
+  RunsSlice &
   UiSlice

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { oneOfSchema } from '../../neurorail/common'
 import { defineEvent, defineMethod } from '../define'
 import type { EventDefinition, MethodDefinition } from '../define'
 
@@ -22,15 +23,11 @@ export type EnvironmentKind = z.infer<typeof EnvironmentKindSchema>
 
 /** none; a static bearer token; BRAiN login (email + password → access/refresh JWTs). */
 export const AUTH_KINDS = ['none', 'bearer', 'brain_login'] as const
-export const AuthKindSchema = z.enum(AUTH_KINDS, {
-  error: `authKind must be one of ${AUTH_KINDS.join(', ')}`
-})
+export const AuthKindSchema = oneOfSchema('authKind', AUTH_KINDS)
 export type AuthKind = z.infer<typeof AuthKindSchema>
 
 export const ENVIRONMENT_COLORS = ['grey', 'blue', 'green', 'amber', 'red', 'purple'] as const
-export const EnvironmentColorSchema = z.enum(ENVIRONMENT_COLORS, {
-  error: `color must be one of ${ENVIRONMENT_COLORS.join(', ')}`
-})
+export const EnvironmentColorSchema = oneOfSchema('color', ENVIRONMENT_COLORS)
 export type EnvironmentColor = z.infer<typeof EnvironmentColorSchema>
 
 /** Where an environment's secret lives: the OS keychain, this session's memory only, or nowhere. */

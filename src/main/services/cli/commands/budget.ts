@@ -1,6 +1,6 @@
 import type { CliCommand } from '../args'
-import { resolveCliTarget } from '../../runs/cli-target'
 import { GovernanceApi } from '../../runs/governance'
+import { withCliTarget } from './cli-session'
 
 type BudgetAnswer = Awaited<ReturnType<GovernanceApi['budgetOverview']>> & {
   violations: Awaited<ReturnType<GovernanceApi['violations']>>['violations']
@@ -36,14 +36,11 @@ export const budgetCommand: CliCommand = {
   summary: 'list budget usage of recent jobs and budget violations',
   usage: 'budget [--json]',
   async run({ global, print }) {
-    const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
-    try {
+    await withCliTarget(global, async (target) => {
       const api = new GovernanceApi(async () => target.client())
       const [overview, violations] = await Promise.all([api.budgetOverview({ limit: 20 }), api.violations(50)])
       const answer: BudgetAnswer = { ...overview, violations: violations.violations }
       print(answer, () => formatBudget(answer))
-    } finally {
-      await target.close()
-    }
+    })
   }
 }

@@ -1,5 +1,6 @@
 import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
 import { EnvironmentStore } from '../../environments/environment-store'
+import { resolveCliTarget, type CliTarget } from '../../runs/cli-target'
 import type { EnvironmentSession } from '../../session/environment-session'
 import { toConsoleFailure } from '../../session/failures'
 import { SessionManager } from '../../session/session-manager'
@@ -60,5 +61,18 @@ export async function withCliSession<T>(
     throw toConsoleFailure(error)
   } finally {
     await cli.close()
+  }
+}
+
+/**
+ * Runs `use` on the backend of the current environment (`--url/--token`, else the active saved
+ * one; see resolveCliTarget), then releases it, stopping an engine the command started.
+ */
+export async function withCliTarget<T>(global: GlobalOptions, use: (target: CliTarget) => Promise<T>): Promise<T> {
+  const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
+  try {
+    return await use(target)
+  } finally {
+    await target.close()
   }
 }

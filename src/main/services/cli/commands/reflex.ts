@@ -1,6 +1,6 @@
 import type { CliCommand } from '../args'
-import { resolveCliTarget } from '../../runs/cli-target'
 import { GovernanceApi } from '../../runs/governance'
+import { withCliTarget } from './cli-session'
 
 type ReflexAnswer = Awaited<ReturnType<GovernanceApi['circuits']>>
 
@@ -33,12 +33,9 @@ export const reflexCommand: CliCommand = {
   summary: 'list circuit breakers, reflex triggers and suspended jobs',
   usage: 'reflex [--json]',
   async run({ global, print }) {
-    const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
-    try {
+    await withCliTarget(global, async (target) => {
       const answer = await new GovernanceApi(async () => target.client()).circuits()
       print(answer, () => formatReflex(answer))
-    } finally {
-      await target.close()
-    }
+    })
   }
 }

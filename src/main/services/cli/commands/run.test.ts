@@ -3,8 +3,8 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEngine, type RunningEngine } from '../../../../engine'
-import { makeTempDir } from '../../testing/temp-dir'
+import type { RunningEngine } from '../../../../engine'
+import { startTempEngine, type TempEngine } from '../../testing/temp-engine'
 import { runCli, type CliIo } from '../args'
 import { budgetCommand } from './budget'
 import { reflexCommand } from './reflex'
@@ -12,7 +12,7 @@ import { runCommand } from './run'
 
 const COMMANDS = [runCommand, reflexCommand, budgetCommand]
 let engine: RunningEngine
-let tmp: { dir: string; remove: () => void }
+let tmp: TempEngine
 
 function capture(): { io: CliIo; out: string[]; err: string[] } {
   const out: string[] = []
@@ -39,13 +39,12 @@ function cli(args: string[], io: CliIo): Promise<number> {
 }
 
 beforeAll(async () => {
-  tmp = makeTempDir('controldeck-cli-runs-')
-  engine = await startEngine({ dbPath: path.join(tmp.dir, 'engine.db'), port: 0, quiet: true })
+  tmp = await startTempEngine('controldeck-cli-runs-')
+  engine = tmp.engine
 })
 
 afterAll(async () => {
-  await engine?.close()
-  tmp?.remove()
+  await tmp?.close()
 })
 
 describe('controldeck run', () => {

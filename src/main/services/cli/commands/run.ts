@@ -1,7 +1,7 @@
 import { constants } from 'node:os'
 import path from 'node:path'
 import { CliError, type CliCommand } from '../args'
-import { resolveCliTarget } from '../../runs/cli-target'
+import { withCliTarget } from './cli-session'
 import { RunManager, type RunOutputBatch } from '../../runs/run-manager'
 
 /** Exit code of a process that ended by `signal` (shell convention 128 + n). */
@@ -26,52 +26,51 @@ export const runCommand: CliCommand = {
     const arg = positionals[0]
     // The contract takes absolute paths; on the command line a relative one means the cwd.
     const script = arg.startsWith('demo:') ? arg : path.resolve(arg)
-    const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
-
-    let announced = false
-    const held: RunOutputBatch[] = []
-    const print = (batch: RunOutputBatch): void => {
-      if (global.json) io.out(JSON.stringify({ type: 'output', stream: batch.stream, text: batch.text }))
-      else if (batch.stream === 'stdout') io.out(batch.text)
-      else io.err(batch.text)
-    }
-    const manager = new RunManager({
-      engine: () => target.runEngine(),
-      // Output is held until the mission id is printed, so it is always the first line.
-      onOutput: (batch) => (announced ? print(batch) : held.push(batch)),
-      onChanged: () => undefined,
-      flushMs: 20,
-      // The agent inherits the CLI's environment (demo pacing knobs included).
-      env: Object.fromEntries(Object.entries(io.env).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    return withCliTarget(global, async (target) => {
+      let announced = false
+      const held: RunOutputBatch[] = []
+      const print = (batch: RunOutputBatch): void => {
+        if (global.json) io.out(JSON.stringify({ type: 'output', stream: batch.stream, text: batch.text }))
+        else if (batch.stream === 'stdout') io.out(batch.text)
+        else io.err(batch.text)
+      }
+      const manager = new RunManager({
+        engine: () => target.runEngine(),
+        // Output is held until the mission id is printed, so it is always the first line.
+        onOutput: (batch) => (announced ? print(batch) : held.push(batch)),
+        onChanged: () => undefined,
+        flushMs: 20,
+        // The agent inherits the CLI's environment (demo pacing knobs included).
+        env: Object.fromEntries(Object.entries(io.env).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      })
+      let runId: string | null = null
+      const stop = (): void => {
+        if (runId) void manager.stop(runId)
+      }
+      try {
+        const run = await manager.start(script)
+        runId = run.runId
+        if (global.json) {
+          io.out(JSON.stringify({ type: 'run', runId: run.runId, missionId: run.missionId, environment: target.label }))
+        } else {
+          io.out(`mission ${run.missionId ?? '(none)'}`)
+        }
+        announced = true
+        held.splice(0).forEach(print)
+        process.on('SIGINT', stop)
+        process.on('SIGTERM', stop)
+        const done = await manager.waitForExit(run.runId)
+        const exitCode = done.status === 'failed' ? 1 : done.signal ? signalExitCode(done.signal) : (done.exitCode ?? 1)
+        if (global.json) {
+          io.out(JSON.stringify({ type: 'exit', exitCode: done.exitCode, signal: done.signal, error: done.error }))
+        }
+        if (done.status === 'failed') throw new CliError(done.error ?? 'the agent could not start')
+        return exitCode
+      } finally {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+        await manager.dispose()
+      }
     })
-    let runId: string | null = null
-    const stop = (): void => {
-      if (runId) void manager.stop(runId)
-    }
-    try {
-      const run = await manager.start(script)
-      runId = run.runId
-      if (global.json) {
-        io.out(JSON.stringify({ type: 'run', runId: run.runId, missionId: run.missionId, environment: target.label }))
-      } else {
-        io.out(`mission ${run.missionId ?? '(none)'}`)
-      }
-      announced = true
-      held.splice(0).forEach(print)
-      process.on('SIGINT', stop)
-      process.on('SIGTERM', stop)
-      const done = await manager.waitForExit(run.runId)
-      const exitCode = done.status === 'failed' ? 1 : done.signal ? signalExitCode(done.signal) : (done.exitCode ?? 1)
-      if (global.json) {
-        io.out(JSON.stringify({ type: 'exit', exitCode: done.exitCode, signal: done.signal, error: done.error }))
-      }
-      if (done.status === 'failed') throw new CliError(done.error ?? 'the agent could not start')
-      return exitCode
-    } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      await manager.dispose()
-      await target.close()
-    }
   }
 }

@@ -1,8 +1,8 @@
 import { ChannelSchema } from '../../../../shared/neurorail/stream'
 import { LIVE_FILTER_MAX, type LiveFilter } from '../../../../shared/console/domains/live'
-import { resolveCliTarget } from '../../runs/cli-target'
 import { runTail } from '../../live/tail'
 import { CliError, EXIT, type CliCommand } from '../args'
+import { withCliTarget } from './cli-session'
 
 /** Splits a comma-separated flag value into trimmed, non-empty words. */
 function list(value: string | boolean | undefined): string[] {
@@ -43,30 +43,30 @@ export const tailCommand: CliCommand = {
   },
   async run({ global, options, io }) {
     const filter = tailFilter(options)
-    const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
-    const controller = new AbortController()
-    const stop = (): void => controller.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    try {
-      const client = target.client()
-      const capabilities = await client.capabilities()
-      const code = await runTail({
-        baseUrl: client.apiBaseUrl,
-        token: target.token || null,
-        hasStream: capabilities.features.includes('stream'),
-        poll: client,
-        filter,
-        json: global.json,
-        out: io.out,
-        err: io.err,
-        signal: controller.signal
-      })
-      return code === 0 ? EXIT.ok : EXIT.failure
-    } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      await target.close()
-    }
+    return withCliTarget(global, async (target) => {
+      const controller = new AbortController()
+      const stop = (): void => controller.abort()
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+      try {
+        const client = target.client()
+        const capabilities = await client.capabilities()
+        const code = await runTail({
+          baseUrl: client.apiBaseUrl,
+          token: target.token || null,
+          hasStream: capabilities.features.includes('stream'),
+          poll: client,
+          filter,
+          json: global.json,
+          out: io.out,
+          err: io.err,
+          signal: controller.signal
+        })
+        return code === 0 ? EXIT.ok : EXIT.failure
+      } finally {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+      }
+    })
   }
 }

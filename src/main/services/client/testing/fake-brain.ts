@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { auditEvent } from '../../testing/fixtures'
 import { listenOnLoopback } from '../../testing/loopback'
 
 /**
@@ -261,23 +262,7 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
     requests,
     authCalls,
     addAudit(event) {
-      audit.unshift({
-        audit_id: `aud_${hex12()}`,
-        timestamp: naiveNow(),
-        mission_id: null,
-        plan_id: null,
-        job_id: null,
-        attempt_id: null,
-        resource_uuid: null,
-        event_type: 'execution_start',
-        event_category: 'execution',
-        severity: 'info',
-        message: 'started',
-        details: {},
-        caused_by_agent: null,
-        caused_by_event: null,
-        ...event
-      })
+      audit.unshift({ ...auditEvent({ audit_id: `aud_${hex12()}`, timestamp: naiveNow(), message: 'started' }), ...event })
     },
     setDown(value) {
       down = value

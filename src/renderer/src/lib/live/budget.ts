@@ -26,9 +26,12 @@ export interface BudgetPoint {
 
 /** A budget violation (API §8: timeout E100, retries E101, parallelism E102, cost/tokens E103). */
 export interface ViolationView {
+  /** Stable key: the engine's violation id when the event carries one, else the event id. */
   id: string
   at: number
   kind: string
+  /** NR-E code (NR-E100…E104) when known. */
+  code: string | null
   message: string
   missionId: string | null
   jobId: string | null
@@ -73,15 +76,57 @@ const ENFORCEMENT_TYPES = new Set([
   'budget_violation'
 ])
 
-function violationKind(d: Record<string, unknown>): string {
-  return (
+const KIND_BY_CODE: Record<string, string> = {
+  'NR-E100': 'timeout',
+  'NR-E101': 'retries',
+  'NR-E102': 'parallelism',
+  'NR-E103': 'cost',
+  'NR-E104': 'tokens'
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
+}
+
+/** A string or a finite number as text (ids may be row numbers). */
+export function idText(d: Record<string, unknown>, key: string): string | null {
+  const v = d[key]
+  return typeof v === 'string' && v ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null
+}
+
+/**
+ * A violation from either copy the engine streams: `budget_violation` on `enforcement` (fields at
+ * the top) or the audit row of the same violation on `audit` (fields under `details`, the error
+ * under `details.error`). Both carry the violation id, which is what dedupes them.
+ */
+export function violationOf(e: LiveEvent): ViolationView {
+  const d = e.data
+  const details = obj(d.details)
+  const error = obj(details.error)
+  const audit = e.channel === 'audit'
+  const code = str(d, 'code') ?? str(error, 'code') ?? (/^NR-E\d+/.exec(str(d, 'message') ?? '')?.[0] ?? null)
+  const limits = audit ? obj(error.details) : details
+  const kind =
     str(d, 'violation_type') ??
+    str(details, 'violation_type') ??
     str(d, 'cost_type') ??
     str(d, 'limit_type') ??
     str(d, 'budget_type') ??
-    str(d, 'code') ??
+    (code ? KIND_BY_CODE[code] : undefined) ??
     'budget'
-  )
+  const rawMessage = (audit ? str(error, 'message') : null) ?? str(d, 'message') ?? str(d, 'reason') ?? ''
+  return {
+    id: idText(d, 'violation_id') ?? idText(details, 'violation_id') ?? (audit ? idText(d, 'caused_by_event') : null) ?? e.id,
+    at: eventMs(e),
+    kind,
+    code,
+    message: code && rawMessage.startsWith(`${code} `) ? rawMessage.slice(code.length + 1) : rawMessage,
+    missionId: str(d, 'mission_id'),
+    jobId: str(d, 'job_id'),
+    attemptId: str(d, 'attempt_id'),
+    limit: num(d, 'limit') ?? num(limits, 'limit'),
+    consumed: num(d, 'consumed') ?? num(d, 'elapsed_ms') ?? num(d, 'current') ?? num(limits, 'consumed') ?? num(limits, 'elapsed_ms')
+  }
 }
 
 /** Folds enforcement events into totals, per-second points and the violations list. */
@@ -91,7 +136,16 @@ export function reduceBudget(model: BudgetModel, events: readonly LiveEvent[]): 
   const totals = { ...model.totals }
   const series = model.series.slice()
   const violations: ViolationView[] = []
+  // One violation reaches the console twice (enforcement event and its audit row): count it once.
+  let seen: Set<string> | null = null
   for (const e of relevant) {
+    let violation: ViolationView | null = null
+    if (e.event_type === 'budget_violation') {
+      violation = violationOf(e)
+      seen ??= new Set(model.violations.map((v) => v.id))
+      if (seen.has(violation.id)) continue
+      seen.add(violation.id)
+    }
     const d = e.data
     const at = eventMs(e)
     const x = Math.floor(at / 1000) * 1000
@@ -135,17 +189,7 @@ export function reduceBudget(model: BudgetModel, events: readonly LiveEvent[]): 
       case 'budget_violation':
         totals.violations++
         point.violations++
-        violations.push({
-          id: e.id,
-          at,
-          kind: violationKind(d),
-          message: str(d, 'message') ?? str(d, 'reason') ?? '',
-          missionId: str(d, 'mission_id'),
-          jobId: str(d, 'job_id'),
-          attemptId: str(d, 'attempt_id'),
-          limit: num(d, 'limit'),
-          consumed: num(d, 'consumed') ?? num(d, 'elapsed_ms') ?? num(d, 'current')
-        })
+        if (violation) violations.push(violation)
         break
     }
   }

@@ -1,3 +1,4 @@
+import { idText } from './budget'
 import { eventMs, keepLast, num, str, type LiveEvent } from './types'
 
 export type CircuitState = 'closed' | 'open' | 'half_open'
@@ -17,19 +18,28 @@ export interface CircuitView {
 }
 
 export interface TriggerActivation {
+  /** Stable key: trigger id and its activation number (both copies of one activation share it). */
   id: string
   triggerId: string
   reason: string | null
   errorRate: number | null
+  sampleCount: number | null
+  activationCount: number | null
+  jobId: string | null
   at: number
 }
 
 export interface ReflexActionView {
+  /** Stable key: the engine's action id when known, else the event id. */
   id: string
   jobId: string | null
   actionType: string
   reason: string | null
   success: boolean
+  triggerId: string | null
+  actor: string | null
+  /** Why a refused action failed (details.error), when it says. */
+  error: string | null
   at: number
 }
 
@@ -65,6 +75,70 @@ export function emptyReflex(): ReflexModel {
   }
 }
 
+function obj(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
+}
+
+/**
+ * The engine streams each reflex event twice: on `reflex` with its fields at the top, and its audit
+ * row on `audit` with them under `details` (plus job_id and a message). Reads a field from either.
+ */
+function field(e: LiveEvent, key: string): unknown {
+  const top = e.data[key]
+  if (top !== undefined && top !== null) return top
+  return obj(e.data.details)[key]
+}
+const fstr = (e: LiveEvent, key: string): string | null => {
+  const v = field(e, key)
+  return typeof v === 'string' && v ? v : null
+}
+const fnum = (e: LiveEvent, key: string): number | null => {
+  const v = field(e, key)
+  return typeof v === 'number' && Number.isFinite(v) ? v : null
+}
+
+/** The trigger activation in a `trigger_activated` event (either copy). */
+export function triggerOf(e: LiveEvent): TriggerActivation | null {
+  const triggerId = fstr(e, 'trigger_id')
+  if (!triggerId) return null
+  const activationCount = fnum(e, 'activation_count')
+  return {
+    id: activationCount !== null ? `${triggerId}#${activationCount}` : e.id,
+    triggerId,
+    reason: fstr(e, 'reason'),
+    errorRate: fnum(e, 'error_rate'),
+    sampleCount: fnum(e, 'sample_count'),
+    activationCount,
+    jobId: fstr(e, 'job_id'),
+    at: eventMs(e)
+  }
+}
+
+// The audit copy words an action as "Reflex suspend on j_… done: reason".
+const ACTION_MESSAGE = /^Reflex (\S+)(?: on (\S+))? (done|failed): ([\s\S]*)$/
+
+/** The reflex action in a `reflex_action_executed` event (either copy). */
+export function actionOf(e: LiveEvent): ReflexActionView | null {
+  const d = e.data
+  const details = obj(d.details)
+  const parsed = e.channel === 'audit' ? ACTION_MESSAGE.exec(str(d, 'message') ?? '') : null
+  const actionType = str(d, 'action_type') ?? str(details, 'action_type') ?? parsed?.[1] ?? null
+  if (!actionType) return null
+  const error = obj(details.error)
+  const success = typeof d.success === 'boolean' ? d.success : parsed ? parsed[3] === 'done' : d.severity !== 'error'
+  return {
+    id: idText(d, 'action_id') ?? idText(details, 'action_id') ?? e.id,
+    jobId: str(d, 'job_id') ?? parsed?.[2] ?? null,
+    actionType,
+    reason: str(d, 'reason') ?? parsed?.[4] ?? null,
+    success,
+    triggerId: str(d, 'trigger_id') ?? str(details, 'trigger_id'),
+    actor: str(d, 'actor') ?? str(d, 'caused_by_agent'),
+    error: str(error, 'message') ?? (typeof details.error === 'string' ? details.error : null),
+    at: eventMs(e)
+  }
+}
+
 function isCircuitState(s: string | null): s is CircuitState {
   return s === 'closed' || s === 'open' || s === 'half_open'
 }
@@ -76,44 +150,45 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
   const triggers: TriggerActivation[] = []
   const actions: ReflexActionView[] = []
   const totals = { ...model.totals }
+  // Keys of activations and actions already held: the second copy of each is skipped.
+  let seen: Set<string> | null = null
+  const isNew = (key: string): boolean => {
+    seen ??= new Set([...model.triggers.map((t) => `t:${t.id}`), ...model.actions.map((a) => `a:${a.id}`)])
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  }
   for (const e of events) {
     const d = e.data
     if (e.event_type === 'circuit_state_changed') {
-      const id = str(d, 'circuit_id')
-      const to = str(d, 'to_state')
+      const id = fstr(e, 'circuit_id')
+      const to = fstr(e, 'to_state')
       if (!id || !isCircuitState(to)) continue
-      circuits ??= { ...model.circuits }
       const at = eventMs(e)
-      const prev = circuits[id]
-      const recovery = (num(d, 'recovery_timeout') ?? RECOVERY_TIMEOUT_MS / 1000) * 1000
+      const prev = (circuits ?? model.circuits)[id]
+      // A change into the state the circuit is already in is the other copy of the same change
+      // (a real change always leaves its current state).
+      if (prev && prev.state === to && fstr(e, 'from_state') !== to) continue
+      circuits ??= { ...model.circuits }
+      const recovery = (fnum(e, 'recovery_timeout') ?? RECOVERY_TIMEOUT_MS / 1000) * 1000
       circuits[id] = {
         circuitId: id,
         state: to,
-        failureCount: num(d, 'failure_count') ?? prev?.failureCount ?? 0,
-        successCount: num(d, 'success_count') ?? prev?.successCount ?? 0,
+        failureCount: fnum(e, 'failure_count') ?? prev?.failureCount ?? 0,
+        successCount: fnum(e, 'success_count') ?? prev?.successCount ?? 0,
         changedAt: at,
         halfOpenAt: to === 'open' ? at + recovery : null,
         changes: (prev?.changes ?? 0) + 1
       }
       totals.circuitChanges++
     } else if (e.event_type === 'trigger_activated') {
-      triggers.push({
-        id: e.id,
-        triggerId: str(d, 'trigger_id') ?? 'unknown trigger',
-        reason: str(d, 'reason'),
-        errorRate: num(d, 'error_rate'),
-        at: eventMs(e)
-      })
+      const trigger = triggerOf(e)
+      if (!trigger || !isNew(`t:${trigger.id}`)) continue
+      triggers.push(trigger)
       totals.triggers++
     } else if (e.event_type === 'reflex_action_executed') {
-      const action: ReflexActionView = {
-        id: e.id,
-        jobId: str(d, 'job_id'),
-        actionType: str(d, 'action_type') ?? 'unknown',
-        reason: str(d, 'reason'),
-        success: d.success === true,
-        at: eventMs(e)
-      }
+      const action = actionOf(e)
+      if (!action || !isNew(`a:${action.id}`)) continue
       actions.push(action)
       totals.actions++
       if (!action.success) totals.failedActions++
@@ -134,7 +209,7 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
           delete held[action.jobId]
         }
       }
-    } else if (e.event_type === 'state_transition') {
+    } else if (e.event_type === 'state_transition' && e.channel !== 'audit') {
       // Reflex job FSM transitions (suspended/throttled ↔ running) arrive on the lifecycle channel.
       const id = str(d, 'entity_id') ?? str(d, 'job_id')
       const to = str(d, 'to_state')

@@ -7,20 +7,10 @@ import { traceHref } from '../../lib/router'
 import { useThrottled } from '../../lib/useThrottled'
 import { useStore } from '../../store'
 import { useBudgetData } from './useBudgetData'
+import { mergeViolations, violationCounts } from './violations'
 
 // Recharts is the heaviest dependency and only this page draws charts: load it with the page.
 const BudgetCharts = lazy(() => import('./BudgetCharts').then((m) => ({ default: m.BudgetCharts })))
-
-interface Row {
-  key: string
-  at: string | number | null
-  kind: string
-  code: string
-  message: string
-  missionId: string | null
-  jobId: string | null
-  attemptId: string | null
-}
 
 /** Budget dashboard: enforcement cards, charts over time, violations with links to their traces. */
 export function BudgetPage() {
@@ -33,24 +23,9 @@ export function BudgetPage() {
   const byType = o?.violationsByType ?? {}
   const unavailable = overview.data && !overview.data.available ? overview.data.message : null
 
-  // Backend rows are authoritative; live rows add only what is newer than the backend's newest
-  // (the engine both records a violation and streams it, so older live rows are duplicates).
-  const backendRows: Row[] = (violations.data?.available ? violations.data.violations : []).map((v) => ({
-    key: v.violationId,
-    at: v.at,
-    kind: v.violationType,
-    code: v.code,
-    message: v.message,
-    missionId: v.missionId,
-    jobId: v.jobId,
-    attemptId: v.attemptId
-  }))
-  const newestBackend = backendRows.reduce((max, r) => Math.max(max, r.at ? Date.parse(String(r.at)) || 0 : 0), 0)
-  const liveRows: Row[] = live.violations
-    .filter((v) => v.at > newestBackend)
-    .reverse()
-    .map((v) => ({ key: v.id, at: v.at, kind: v.kind, code: '', message: v.message, missionId: v.missionId, jobId: v.jobId, attemptId: v.attemptId }))
-  const rows = [...liveRows, ...backendRows]
+  // One row per violation id: the backend's record and both live copies of it collapse.
+  const rows = mergeViolations(violations.data?.available ? violations.data.violations : [], live.violations)
+  const counts = violationCounts(o ? { total: o.totals.violations, byType } : null, rows)
   const retriesBackend = o ? o.jobs.reduce((a, j) => a + j.retries, 0) : null
 
   return (
@@ -66,24 +41,24 @@ export function BudgetPage() {
       {overview.error && <ErrorNotice message={`Budget usage could not be loaded: ${overview.error}`} onRetry={overview.reload} />}
 
       <div className="cards">
-        <StatCard title="Timeouts" testId="budget-timeouts" value={o ? (byType.timeout ?? 0) : live.totals.timeouts}
+        <StatCard title="Timeouts" testId="budget-timeouts" value={o ? (counts.byType.timeout ?? 0) : live.totals.timeouts}
           sub={`${o ? 'timeout violations recorded; ' : ''}${formatCount(live.totals.timeouts)} live, ${formatCount(live.totals.gracePeriods)} with grace period`} />
         <StatCard title="Retries" testId="budget-retries" value={retriesBackend ?? live.totals.retries}
           sub={`${retriesBackend !== null ? 'in recent jobs; ' : ''}${formatCount(live.totals.retries)} live`} />
-        <StatCard title="Parallelism rejections" testId="budget-rejections" value={o ? (byType.parallelism ?? 0) : live.totals.parallelismRejected}
+        <StatCard title="Parallelism rejections" testId="budget-rejections" value={o ? (counts.byType.parallelism ?? 0) : live.totals.parallelismRejected}
           sub={`${formatCount(live.totals.parallelismRejected)} live`} />
         <StatCard title="LLM tokens" testId="budget-tokens" value={o ? o.totals.llmTokens : live.totals.tokens}
           sub={`${o ? 'recent jobs; ' : ''}${formatCount(live.totals.tokens)} live`} />
         <StatCard title="Cost (credits)" testId="budget-cost" value={formatNumber(o ? o.totals.costCredits : live.totals.cost)}
           sub={`${o ? 'recent jobs; ' : ''}${formatNumber(live.totals.cost)} live`} />
-        <StatCard title="Violations" testId="budget-violations" value={o ? o.totals.violations : live.totals.violations}
-          sub={Object.entries(byType).map(([k, v]) => `${k} ${v}`).join(', ') || `${formatCount(live.totals.violations)} live`} />
+        <StatCard title="Violations" testId="budget-violations" value={counts.total}
+          sub={Object.entries(counts.byType).map(([k, v]) => `${k} ${v}`).join(', ') || 'none recorded'} />
       </div>
 
       {series.length === 0 ? (
         <EmptyState title="No enforcement activity yet">
           Charts of timeouts, retries, parallelism rejections, tokens and cost per second appear here as
-          the enforcement stream reports them.
+          the enforcement stream reports them. The totals above include earlier activity.
         </EmptyState>
       ) : (
         <Suspense fallback={<Loading what="charts" />}>
@@ -158,7 +133,7 @@ export function BudgetPage() {
               {rows.slice(0, 200).map((r) => {
                 const id = r.attemptId ?? r.jobId ?? r.missionId
                 return (
-                  <tr key={r.key}>
+                  <tr key={r.key} data-violation-id={r.key}>
                     <td>{formatTime(r.at)}</td>
                     <td>{r.kind}</td>
                     <td className="mono">{r.code}</td>

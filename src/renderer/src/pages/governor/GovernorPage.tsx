@@ -6,35 +6,17 @@ import { StateBadge } from '../../components/StateBadge'
 import { formatTime } from '../../lib/format'
 import { traceHref } from '../../lib/router'
 import { DecideForm } from './DecideForm'
+import { ManifestsSection, rulesOf, RulesTable, type RuleRow } from './Manifests'
 import { useGovernorData } from './useGovernorData'
 
-interface RuleRow {
-  rule: string
-  when: string
-  mode: string
-}
-
-/** Reads rules from a manifest as the backend sent it; tolerant of shapes we do not know. */
-function rulesOf(raw: Record<string, unknown>): RuleRow[] | null {
-  const rules = raw.rules
-  if (!Array.isArray(rules)) return null
-  return rules.map((r, i) => {
-    const o = (r ?? {}) as Record<string, unknown>
-    const when = o.when ?? o.condition ?? o.match ?? o.conditions
-    return {
-      rule: String(o.rule ?? o.rule_id ?? o.id ?? o.name ?? `rule_${i}`),
-      when: typeof when === 'string' ? when : JSON.stringify(when ?? 'always'),
-      mode: String(o.mode ?? o.result ?? o.action ?? '')
-    }
-  })
-}
-
-/** Governor: the decide form, recent decisions, the active rules. */
+/** Governor: the active and shadow manifests, the decide form, the active rules, recent decisions. */
 export function GovernorPage() {
   const [nonce, setNonce] = useState(0)
   const { info, manifests, decisions } = useGovernorData(nonce)
   const active = manifests.data?.available ? manifests.data.manifests.find((m) => m.active) : undefined
-  const rules: RuleRow[] = (active && rulesOf(active.raw)) ?? BUILTIN_GOVERNOR_RULES.map((r) => ({ ...r }))
+  // The active manifest's card lists its rules; without one, the built-in rules are shown here.
+  const activeRules = active ? rulesOf(active.raw) : null
+  const rules: RuleRow[] = activeRules ?? BUILTIN_GOVERNOR_RULES.map((r) => ({ ...r, priority: '' }))
   const rulesSource = active && rulesOf(active.raw) ? `manifest ${active.name} ${active.version}` : 'built-in rules (the backend did not send its manifest)'
 
   return (
@@ -50,31 +32,21 @@ export function GovernorPage() {
       </div>
       <StaleNotice stale={info.data?.stale} />
       {info.error && <ErrorNotice message={`Governor info could not be loaded: ${info.error}`} onRetry={info.reload} />}
-      <div className="grid-2">
-        <DecideForm onDecided={() => setNonce((n) => n + 1)} />
-        <section className="card" aria-label="Active rules" data-testid="governor-rules">
-          <h2>Active rules</h2>
-          <p className="muted">From {rulesSource}. First match wins.</p>
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Rule</th>
-                <th>When</th>
-                <th>Mode</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rules.map((r) => (
-                <tr key={r.rule}>
-                  <td className="mono">{r.rule}</td>
-                  <td className="mono">{r.when}</td>
-                  <td>{r.mode && <StateBadge state={r.mode} label={r.mode} />}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      </div>
+      <ManifestsSection manifests={manifests.data} loading={manifests.loading} error={manifests.error} onRetry={manifests.reload} />
+      {activeRules ? (
+        <div style={{ marginBottom: 16 }}>
+          <DecideForm onDecided={() => setNonce((n) => n + 1)} />
+        </div>
+      ) : (
+        <div className="grid-2">
+          <DecideForm onDecided={() => setNonce((n) => n + 1)} />
+          <section className="card" aria-label="Active rules" data-testid="governor-rules">
+            <h2>Active rules</h2>
+            <p className="muted">From {rulesSource}. First match wins.</p>
+            <RulesTable rules={rules} />
+          </section>
+        </div>
+      )}
       <section className="card" aria-label="Recent decisions">
         <h2>Recent decisions</h2>
         {decisions.error && <ErrorNotice message={decisions.error} onRetry={decisions.reload} />}

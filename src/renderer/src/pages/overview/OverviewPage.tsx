@@ -1,4 +1,4 @@
-import type { ViolationView } from '../../../../shared/console/domains/runs'
+import type { SignalView, ViolationView } from '../../../../shared/console/domains/runs'
 import { LiveTail } from '../../components/LiveTail'
 import { Sparkline } from '../../components/Sparkline'
 import { StatCard } from '../../components/StatCard'
@@ -6,17 +6,19 @@ import { StateBadge } from '../../components/StateBadge'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, StaleNotice } from '../../components/Notices'
 import { activePending, activeStates } from '../../lib/lifecycleCounts'
-import { formatCount, formatDataAge, formatDuration, formatPercent, formatTime } from '../../lib/format'
+import { formatCount, formatDataAge, formatDuration, formatNumber, formatPercent, formatTime } from '../../lib/format'
 import { hrefFor, traceHref } from '../../lib/router'
 import { recentRate } from '../../lib/live/rate'
 import { useNow } from '../../lib/useNow'
 import { useThrottled } from '../../lib/useThrottled'
 import { useStore } from '../../store'
+import { mergeViolations } from '../budget/violations'
+import { mergeSignals } from './signals'
 import { useOverviewData } from './useOverviewData'
 
 /** Overview: connection and data age, entity counts, live rate, error rate, p95, recent failures. */
 export function OverviewPage() {
-  const { stats, telemetry, failures, violations } = useOverviewData()
+  const { stats, telemetry, failures, violations, signals } = useOverviewData()
   const connection = useStore((s) => s.connection)
   const env = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId))
   const now = useNow(1000)
@@ -111,26 +113,16 @@ export function OverviewPage() {
             <a href={hrefFor('audit', [], { severity: 'error' })}>All errors in the audit log</a>
           )}
         </section>
-        <ViolationsCard backend={violations.data?.available ? violations.data.violations.map(toRow) : []} />
+        <ViolationsCard backend={violations.data?.available ? violations.data.violations : []} />
       </div>
+      <SignalsCard
+        backend={signals.data?.available ? signals.data.signals : []}
+        unavailable={signals.data && !signals.data.available ? signals.data.message : null}
+        error={signals.error}
+      />
       <LiveTail />
     </main>
   )
-}
-
-/** A violation as the overview lists it (live stream and backend list alike). */
-interface ViolationRow {
-  id: string
-  at: number | string | null
-  kind: string
-  message: string
-  missionId: string | null
-  jobId: string | null
-  attemptId: string | null
-}
-
-function toRow(v: ViolationView): ViolationRow {
-  return { id: v.violationId, at: v.at, kind: v.violationType, message: v.message, missionId: v.missionId, jobId: v.jobId, attemptId: v.attemptId }
 }
 
 function LiveRateCard() {
@@ -160,21 +152,20 @@ function LiveRateCard() {
 
 const VIOLATIONS_SHOWN = 6
 
-function ViolationsCard({ backend }: { backend: ViolationRow[] }) {
-  const violations = useStore((s) => s.budget.violations)
-  const liveCount = useStore((s) => s.budget.totals.violations)
-  // The backend's list is authoritative; live ones count only when newer than its newest.
-  const newest = backend.reduce((max, r) => Math.max(max, r.at ? Date.parse(String(r.at)) || 0 : 0), 0)
-  const fresh = violations.filter((v) => v.at > newest)
-  const count = backend.length ? backend.length + fresh.length : liveCount
-  const recent = [...fresh.slice(-6).reverse(), ...backend].slice(0, 6)
+function ViolationsCard({ backend }: { backend: readonly ViolationView[] }) {
+  const live = useStore((s) => s.budget.violations)
+  // One row per violation id: the backend's record and the stream's two copies of it collapse.
+  const rows = mergeViolations(backend, live)
+  const recent = rows.slice(0, VIOLATIONS_SHOWN)
+  // The backend list is capped; past the cap the count says "at least".
+  const capped = backend.length >= 100
   return (
     <section className="card" aria-label="Budget violations" data-testid="overview-violations">
       <h2>
         Budget violations{' '}
-        <a href={hrefFor('budget')} data-testid="overview-violations-count" title="the most recent ones; all are on the Budget page">
-          {formatCount(count)}
-          {backend.length >= VIOLATIONS_SHOWN ? '+' : ''}
+        <a href={hrefFor('budget')} data-testid="overview-violations-count" title="All of them are on the Budget page">
+          {formatCount(rows.length)}
+          {capped ? '+' : ''}
         </a>
       </h2>
       {recent.length === 0 ? (
@@ -184,13 +175,81 @@ function ViolationsCard({ backend }: { backend: ViolationRow[] }) {
           {recent.map((v) => {
             const id = v.attemptId ?? v.jobId ?? v.missionId
             return (
-              <li key={v.id}>
+              <li key={v.key}>
                 <span className="muted">{formatTime(v.at)}</span> <strong>{v.kind}</strong>{' '}
-                {id && <a href={traceHref(id)}>{id}</a>} {v.message}
+                {v.code && <span className="mono">{v.code}</span>} {id && <a href={traceHref(id)}>{id}</a>} {v.message}
               </li>
             )
           })}
         </ul>
+      )}
+    </section>
+  )
+}
+
+const SIGNALS_SHOWN = 8
+
+function formatSignalNumber(metric: string | null, v: number | null): string {
+  if (v === null) return '–'
+  if (metric && /rate/.test(metric)) return formatPercent(v)
+  if (metric && /latency|ms/.test(metric)) return formatDuration(v)
+  return formatNumber(v)
+}
+
+/** Recent anomaly signals (z-score / EWMA detectors over latency and error rate), with hints. */
+function SignalsCard({ backend, unavailable, error }: { backend: readonly SignalView[]; unavailable: string | null; error: string | null }) {
+  const live = useStore((s) => s.signalEvents)
+  const rows = mergeSignals(backend, live).slice(0, SIGNALS_SHOWN)
+  return (
+    <section className="card" aria-label="Anomaly signals" data-testid="overview-signals" style={{ marginBottom: 16 }}>
+      <h2>Anomaly signals</h2>
+      {error && <p className="muted">Signals could not be loaded: {error}</p>}
+      {rows.length === 0 ? (
+        <p className="muted">
+          {unavailable ??
+            'No anomaly so far. When attempt latency or the error rate of a job type rises well above its usual level, the signal appears here with a hint.'}
+        </p>
+      ) : (
+        <table className="data" data-testid="signals-table">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Metric</th>
+              <th>Job type</th>
+              <th className="num">Value</th>
+              <th className="num">Score</th>
+              <th>Hint</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <td>{formatTime(r.at)}</td>
+                <td>
+                  {r.metric ?? '–'}
+                  {r.detector && <span className="muted"> ({r.detector})</span>}
+                </td>
+                <td>{r.jobType ?? '–'}</td>
+                <td className="num">
+                  {formatSignalNumber(r.metric, r.value)}
+                  {r.baseline !== null && <span className="muted"> vs {formatSignalNumber(r.metric, r.baseline)}</span>}
+                </td>
+                <td className="num">{formatNumber(r.score)}</td>
+                <td>
+                  {r.hint ?? ''}
+                  {r.entityId && (
+                    <>
+                      {' '}
+                      <a className="mono" href={traceHref(r.entityId)}>
+                        {r.entityId}
+                      </a>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   )

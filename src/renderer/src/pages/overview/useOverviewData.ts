@@ -26,6 +26,7 @@ export function useOverviewData() {
   const stats = useAsync(() => api().getLifecycleStats({}), `stats:${epoch}`, 5000)
   const telemetry = useAsync(() => api().getTelemetrySnapshot({}), `tele:${epoch}`, 5000)
   const failures = useAsync(recentFailures, `fail:${epoch}`, 5000)
-  const violations = useAsync(() => api().listViolations({ limit: 6 }), `viol:${epoch}`, 5000)
-  return { stats, telemetry, failures, violations }
+  const violations = useAsync(() => api().listViolations({ limit: 100 }), `viol:${epoch}`, 5000)
+  const signals = useAsync(() => api().listSignals({ limit: 20 }), `sig:${epoch}`, 10_000)
+  return { stats, telemetry, failures, violations, signals }
 }

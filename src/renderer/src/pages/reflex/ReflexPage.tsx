@@ -11,7 +11,7 @@ import { useWriteGate } from '../../lib/permissions'
 import { traceHref } from '../../lib/router'
 import { useNow } from '../../lib/useNow'
 import { useStore } from '../../store'
-import { mergeCircuits, mergeHeld } from './merge'
+import { mergeActions, mergeCircuits, mergeHeld, mergeTriggers } from './merge'
 import { useReflexData } from './useReflexData'
 
 function countdown(until: number | null, now: number): string {
@@ -31,9 +31,10 @@ export function ReflexPage() {
   const cards = mergeCircuits(backend?.available ? backend.circuits : [], live.circuits)
   const held = mergeHeld(backend?.available ? backend.jobs : [], live.held)
   const backendActions = actions.data?.available ? actions.data.actions : []
-  // Backend actions are authoritative; live ones add only what is newer than the newest of them.
-  const newestBackendAction = backendActions.reduce((max, a) => Math.max(max, a.at ? Date.parse(a.at) || 0 : 0), 0)
-  const liveActions = live.actions.filter((a) => a.at > newestBackendAction).reverse()
+  // One row per action and per trigger: the backend's and the stream's copies share their ids.
+  const actionRows = mergeActions(backendActions, live.actions)
+  const triggerRows = mergeTriggers(backend?.available ? backend.triggers : [], live.triggers)
+  const failedActions = actionRows.filter((a) => !a.success).length
   const unavailable = backend && !backend.available ? backend.message : null
 
   return (
@@ -50,8 +51,8 @@ export function ReflexPage() {
 
       <div className="cards">
         <StatCard title="Circuits" testId="reflex-circuits" value={cards.length} sub={`${cards.filter((c) => c.state === 'open').length} open`} />
-        <StatCard title="Trigger activations" testId="reflex-triggers" value={(backend?.triggers ?? []).reduce((a, t) => a + t.activationCount, 0) + live.totals.triggers} sub="backend total + live" />
-        <StatCard title="Reflex actions" testId="reflex-actions" value={Math.max(backendActions.length, live.totals.actions)} sub={`${live.totals.failedActions} failed (live)`} />
+        <StatCard title="Trigger activations" testId="reflex-triggers" value={triggerRows.reduce((a, t) => a + t.activationCount, 0)} sub={`${formatCount(triggerRows.length)} trigger${triggerRows.length === 1 ? '' : 's'}`} />
+        <StatCard title="Reflex actions" testId="reflex-actions" value={actionRows.length} sub={`${formatCount(failedActions)} failed${backendActions.length >= 100 ? ' among the newest' : ''}`} />
         <StatCard title="Held jobs" testId="reflex-held" value={held.length} sub="suspended or throttled" />
       </div>
 
@@ -105,38 +106,29 @@ export function ReflexPage() {
       <div className="grid-2">
         <section className="card" aria-label="Trigger activations">
           <h2>Trigger activations</h2>
-          {(backend?.triggers.length ?? 0) === 0 && live.triggers.length === 0 ? (
+          {triggerRows.length === 0 ? (
             <p className="muted">No trigger has fired. When an error rate or the number of budget violations crosses a trigger's threshold, it is listed here.</p>
           ) : (
-            <table className="data">
+            <table className="data" data-testid="trigger-list">
               <thead>
                 <tr>
                   <th>Trigger</th>
                   <th>Error rate</th>
-                  <th>Activations</th>
+                  <th className="num">Activations</th>
                   <th>Last</th>
+                  <th>Why</th>
                 </tr>
               </thead>
               <tbody>
-                {backend?.triggers.map((t) => (
+                {triggerRows.map((t) => (
                   <tr key={t.triggerId}>
                     <td className="mono">{t.triggerId}</td>
                     <td>{formatPercent(t.errorRate)}</td>
                     <td className="num">{formatCount(t.activationCount)}</td>
-                    <td>{formatTime(t.lastActivationAt)}</td>
+                    <td>{formatTime(t.lastAt)}</td>
+                    <td>{t.reason ? t.reason.replace(/_/g, ' ') : '–'}</td>
                   </tr>
                 ))}
-                {live.triggers
-                  .slice(-20)
-                  .reverse()
-                  .map((t) => (
-                    <tr key={t.id}>
-                      <td className="mono">{t.triggerId}</td>
-                      <td>{formatPercent(t.errorRate)}</td>
-                      <td>{t.reason ?? 'live'}</td>
-                      <td>{formatTime(t.at)}</td>
-                    </tr>
-                  ))}
               </tbody>
             </table>
           )}
@@ -189,7 +181,7 @@ export function ReflexPage() {
 
       <section className="card" aria-label="Reflex actions">
         <h2>Reflex actions</h2>
-        {backendActions.length === 0 && liveActions.length === 0 ? (
+        {actionRows.length === 0 ? (
           <p className="muted">No reflex action has run. Suspend, throttle, alert and cancel actions are listed here as they happen.</p>
         ) : (
           <table className="data" data-testid="reflex-action-list">
@@ -199,30 +191,24 @@ export function ReflexPage() {
                 <th>Action</th>
                 <th>Job</th>
                 <th>Result</th>
+                <th>By</th>
                 <th>Reason</th>
               </tr>
             </thead>
             <tbody>
-              {liveActions.slice(0, 50).map((a) => (
-                <tr key={a.id}>
+              {actionRows.slice(0, 100).map((a) => (
+                <tr key={a.key}>
                   <td>{formatTime(a.at)}</td>
                   <td>{a.actionType}</td>
-                  <td>{a.jobId ? <a href={traceHref(a.jobId)}>{a.jobId}</a> : '–'}</td>
+                  <td>{a.jobId ? <a className="mono" href={traceHref(a.jobId)}>{a.jobId}</a> : '–'}</td>
                   <td>
-                    <StateBadge state={a.success ? 'succeeded' : 'failed'} label={a.success ? 'done' : 'failed'} />
+                    <StateBadge state={a.success ? 'succeeded' : 'failed'} label={a.success ? 'done' : 'refused'} />
                   </td>
-                  <td>{a.reason ?? ''}</td>
-                </tr>
-              ))}
-              {backendActions.slice(0, 50).map((a) => (
-                <tr key={a.actionId}>
-                  <td>{formatTime(a.at)}</td>
-                  <td>{a.actionType}</td>
-                  <td>{a.jobId ? <a href={traceHref(a.jobId)}>{a.jobId}</a> : '–'}</td>
+                  <td className="mono">{a.triggerId ?? a.actor ?? '–'}</td>
                   <td>
-                    <StateBadge state={a.success ? 'succeeded' : 'failed'} label={a.success ? 'done' : 'failed'} />
+                    {a.reason}
+                    {a.error && <span className="muted"> — {a.error}</span>}
                   </td>
-                  <td>{a.reason}</td>
                 </tr>
               ))}
             </tbody>

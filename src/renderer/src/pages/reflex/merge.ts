@@ -1,5 +1,16 @@
-import type { CircuitView as BackendCircuit, ReflexJobView } from '../../../../shared/console/domains/runs'
-import { RECOVERY_TIMEOUT_MS, type CircuitView as LiveCircuit, type HeldJob } from '../../lib/live/reflex'
+import type {
+  CircuitView as BackendCircuit,
+  ReflexActionView as BackendAction,
+  ReflexJobView,
+  TriggerView
+} from '../../../../shared/console/domains/runs'
+import {
+  RECOVERY_TIMEOUT_MS,
+  type CircuitView as LiveCircuit,
+  type HeldJob,
+  type ReflexActionView as LiveAction,
+  type TriggerActivation
+} from '../../lib/live/reflex'
 
 /** A circuit card's data, from the backend list and/or the live stream (newest wins). */
 export interface CircuitCard {
@@ -70,4 +81,100 @@ export function mergeHeld(backend: readonly ReflexJobView[], live: Readonly<Reco
     if (j.state === 'suspended' || j.state === 'throttled') out.set(j.jobId, { jobId: j.jobId, state: j.state, cooldownUntil: ms(j.cooldownUntil) })
   for (const h of Object.values(live)) out.set(h.jobId, { jobId: h.jobId, state: h.state, cooldownUntil: h.cooldownUntil })
   return [...out.values()].sort((a, b) => a.jobId.localeCompare(b.jobId))
+}
+
+/** One trigger row: the backend's snapshot and the live activations merged (one row per trigger). */
+export interface TriggerRow {
+  triggerId: string
+  errorRate: number | null
+  activationCount: number
+  lastAt: number | null
+  /** Reason of the newest live activation (error_rate or budget_violations). */
+  reason: string | null
+}
+
+/**
+ * Triggers by id. The backend's activation count already includes activations the stream also
+ * delivered, so counts merge by maximum, never by sum.
+ */
+export function mergeTriggers(backend: readonly TriggerView[], live: readonly TriggerActivation[]): TriggerRow[] {
+  const out = new Map<string, TriggerRow>()
+  for (const t of backend)
+    out.set(t.triggerId, {
+      triggerId: t.triggerId,
+      errorRate: t.errorRate,
+      activationCount: t.activationCount,
+      lastAt: ms(t.lastActivationAt),
+      reason: null
+    })
+  const liveCount = new Map<string, number>()
+  for (const a of live) liveCount.set(a.triggerId, (liveCount.get(a.triggerId) ?? 0) + 1)
+  for (const a of live) {
+    const prev = out.get(a.triggerId)
+    const newer = !prev || prev.lastAt === null || a.at >= prev.lastAt
+    out.set(a.triggerId, {
+      triggerId: a.triggerId,
+      errorRate: newer ? (a.errorRate ?? prev?.errorRate ?? null) : (prev?.errorRate ?? null),
+      activationCount: Math.max(prev?.activationCount ?? 0, a.activationCount ?? 0, liveCount.get(a.triggerId) ?? 0),
+      lastAt: Math.max(prev?.lastAt ?? 0, a.at) || null,
+      reason: newer ? a.reason : (prev?.reason ?? null)
+    })
+  }
+  return [...out.values()].sort((a, b) => (b.lastAt ?? 0) - (a.lastAt ?? 0) || a.triggerId.localeCompare(b.triggerId))
+}
+
+/** A reflex action row, from the backend list or the live stream. */
+export interface ActionRow {
+  key: string
+  at: number | null
+  actionType: string
+  jobId: string | null
+  success: boolean
+  reason: string
+  triggerId: string | null
+  actor: string | null
+  error: string | null
+}
+
+function detailText(details: Record<string, unknown>, key: string): string | null {
+  const v = details[key]
+  if (typeof v === 'string' && v) return v
+  if (key === 'error' && typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string')
+    return (v as { message: string }).message
+  return null
+}
+
+/**
+ * Backend actions plus live ones it does not list yet, deduplicated by the engine's action id,
+ * newest first.
+ */
+export function mergeActions(backend: readonly BackendAction[], live: readonly LiveAction[]): ActionRow[] {
+  const rows: ActionRow[] = backend.map((a) => ({
+    key: a.actionId,
+    at: ms(a.at),
+    actionType: a.actionType,
+    jobId: a.jobId,
+    success: a.success,
+    reason: a.reason,
+    triggerId: detailText(a.details, 'trigger_id'),
+    actor: detailText(a.details, 'actor'),
+    error: detailText(a.details, 'error')
+  }))
+  const known = new Set(rows.map((r) => r.key))
+  for (const a of live) {
+    if (known.has(a.id)) continue
+    known.add(a.id)
+    rows.push({
+      key: a.id,
+      at: a.at,
+      actionType: a.actionType,
+      jobId: a.jobId,
+      success: a.success,
+      reason: a.reason ?? '',
+      triggerId: a.triggerId,
+      actor: a.actor,
+      error: a.error
+    })
+  }
+  return rows.sort((a, b) => (b.at ?? 0) - (a.at ?? 0))
 }

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
 import type { TraceResult } from '../../../../shared/console/domains/data'
 import { api, errorMessage } from '../../lib/api'
-import { childrenOf, expandableIds, RESTART_CURSOR, type LoadedChildren, type TraceNode } from '../../lib/traceTree'
+import { childrenOf, expandableIds, type LoadedChildren, type TraceNode } from '../../lib/traceTree'
 import { useAsync, useDataEpoch } from '../../lib/useAsync'
 
 /** Page size when paging children of a node (the services answer at most 500). */
@@ -46,31 +46,21 @@ export function useTraceTree(entityId: string) {
       const current = childrenOf(parent, loadedMap)
       if (current.nextCursor === null || inFlight.current.has(parent.entityId)) return
       inFlight.current.add(parent.entityId)
-      const restart = current.nextCursor === RESTART_CURSOR
+      const cursor = current.nextCursor
       api()
-        .getChildren({
-          entityType: parent.entityType,
-          entityId: parent.entityId,
-          cursor: restart ? undefined : current.nextCursor,
-          limit: CHILD_PAGE
-        })
+        .getChildren({ entityType: parent.entityType, entityId: parent.entityId, cursor, limit: CHILD_PAGE })
         .then(
           (page) => {
             setLoaded((prev) => {
               const map = new Map(prev.root === root ? prev.map : [])
               const before = map.get(parent.entityId) ?? current
-              // A restart re-reads from the first child: keep what we had if the answer is shorter.
-              const items = restart
-                ? page.items.length >= before.items.length
-                  ? page.items
-                  : before.items
-                : before.items.concat(page.items)
-              map.set(parent.entityId, {
-                items,
-                // An empty page ends the paging, so a cursor that leads nowhere cannot loop.
-                nextCursor: page.items.length === 0 || (restart && page.items.length < before.items.length) ? null : page.nextCursor,
-                total: before.total
-              })
+              // A late answer for a cursor already used (double scroll into view) adds nothing.
+              if (before.nextCursor !== cursor) return prev
+              const items = before.items.concat(page.items)
+              // An empty page ends the paging, so a cursor that leads nowhere cannot loop; once the
+              // last page is in, the count is known.
+              const nextCursor = page.items.length === 0 ? null : page.nextCursor
+              map.set(parent.entityId, { items, nextCursor, total: nextCursor === null ? items.length : before.total })
               return { root, map }
             })
           },

@@ -9,9 +9,14 @@ import type { StoreState } from '../types'
 /** How many recent raw events the store keeps for live tails. */
 export const RECENT_EVENTS_MAX = 1000
 
+/** How many recent anomaly signals the store keeps for the overview. */
+export const RECENT_SIGNALS_MAX = 50
+
 /** The live event stream: recent events, rate, pause state. Fed by lib/liveFeed once per frame. */
 export interface LiveSlice {
   recentEvents: LiveEvent[]
+  /** Recent `anomaly_signal` events (signals channel), newest last. */
+  signalEvents: LiveEvent[]
   totalEvents: number
   rate: RateWindow
   lastEventAt: number | null
@@ -29,6 +34,7 @@ export interface LiveSlice {
 
 export const createLiveSlice: StateCreator<StoreState, [], [], LiveSlice> = (set, get) => ({
   recentEvents: [],
+  signalEvents: [],
   totalEvents: 0,
   rate: emptyRate(Date.now()),
   lastEventAt: null,
@@ -37,8 +43,10 @@ export const createLiveSlice: StateCreator<StoreState, [], [], LiveSlice> = (set
     if (events.length === 0) return
     const s = get()
     const transitions = transitionsOf(events)
+    const signals = events.filter((e) => e.event_type === 'anomaly_signal' && e.channel !== 'audit')
     set({
       recentEvents: keepLast(s.recentEvents, events, RECENT_EVENTS_MAX),
+      signalEvents: signals.length ? keepLast(s.signalEvents, signals, RECENT_SIGNALS_MAX) : s.signalEvents,
       totalEvents: s.totalEvents + events.length,
       rate: addToRate(s.rate, events.length, nowMs),
       lastEventAt: nowMs,
@@ -52,6 +60,7 @@ export const createLiveSlice: StateCreator<StoreState, [], [], LiveSlice> = (set
   resetLive: () =>
     set({
       recentEvents: [],
+      signalEvents: [],
       totalEvents: 0,
       rate: emptyRate(Date.now()),
       lastEventAt: null,
