@@ -12,6 +12,7 @@ import { expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
 const PAGES = [
   ['overview', 'Overview'],
   ['traces', 'Traces'],
+  ['runs', 'Runs'],
   ['reflex', 'Reflex'],
   ['budget', 'Budget'],
   ['lifecycle', 'Lifecycle'],
@@ -24,6 +25,7 @@ const PAGES = [
 const EMPTY_STATES: Record<(typeof PAGES)[number][0], RegExp> = {
   overview: /No missions yet/,
   traces: /No missions match/,
+  runs: /No local runs yet/,
   reflex: /No circuit breakers yet/,
   budget: /No enforcement activity yet/,
   lifecycle: /Waiting for transitions/,
