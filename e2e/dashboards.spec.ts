@@ -256,6 +256,54 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(held).toContainText('suspended')
   })
 
+  test('overview lists anomaly signals; reflex live rows read the engine fields, once each', async ({ page, consoleUrl, seed, engine, pageErrors }) => {
+    await go(page, consoleUrl, '#/overview')
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    const publish = (channel: string, type: string, data: Record<string, unknown>) =>
+      engine.services.store.transaction(() => engine.services.events.publish(channel, type, data))
+    publish('signals', 'anomaly_signal', {
+      signal_id: 99_001,
+      signal_type: 'anomaly',
+      job_type: 'e2e_job',
+      entity_id: seed.attempts[0].attempt_id,
+      metric: 'latency_ms',
+      detector: 'zscore',
+      value: 4200,
+      score: 5.25,
+      baseline: 300,
+      hint: 'e2e_job attempts take far longer than usual'
+    })
+    const signals = page.getByTestId('signals-table')
+    await expect(signals).toContainText('e2e_job attempts take far longer than usual')
+    await expect(signals).toContainText('latency_ms')
+    await expect(signals).toContainText('5.25')
+
+    // A trigger activation and its action, each streamed twice (reflex event and audit row), as the engine does.
+    const job = seed.jobs[2].job_id
+    const trigger = { trigger_id: 'trigger:e2e_job', reason: 'error_rate', error_rate: 0.75, sample_count: 8, budget_violations: 0, activation_count: 1 }
+    publish('reflex', 'trigger_activated', { ...trigger, job_id: job, code: 'NR-E141', message: 'Trigger trigger:e2e_job fired' })
+    publish('audit', 'trigger_activated', { audit_id: 'e2e-aud-1', job_id: job, message: 'NR-E141 Trigger trigger:e2e_job fired', details: trigger })
+    const action = { action_id: 99_002, job_id: job, action_type: 'alert', reason: 'e2e alert', success: true, trigger_id: 'trigger:e2e_job', actor: 'reflex', details: {} }
+    publish('reflex', 'reflex_action_executed', action)
+    publish('audit', 'reflex_action_executed', {
+      audit_id: 'e2e-aud-2',
+      job_id: job,
+      message: `Reflex alert on ${job} done: e2e alert`,
+      details: { action_id: 99_002, trigger_id: 'trigger:e2e_job' }
+    })
+    await page.getByTestId('nav-reflex').click()
+    const triggers = page.getByTestId('trigger-list')
+    await expect(triggers.locator('tr', { hasText: 'trigger:e2e_job' })).toHaveCount(1)
+    await expect(triggers.locator('tr', { hasText: 'trigger:e2e_job' })).toContainText('75 %')
+    const actions = page.getByTestId('reflex-action-list')
+    await expect(actions.locator('tr', { hasText: 'e2e alert' })).toHaveCount(1)
+    await expect(actions.locator('tr', { hasText: 'e2e alert' })).toContainText('trigger:e2e_job')
+    await expect(page.locator('main')).not.toContainText('unknown')
+    // The palette button names this platform's shortcut (Chromium here runs on Linux).
+    await expect(page.getByTestId('palette-button')).toHaveText('Ctrl+K')
+    expect(pageErrors).toEqual([])
+  })
+
   test('pause freezes live tails and resume delivers what arrived meanwhile', async ({ page, consoleUrl, engine }) => {
     await go(page, consoleUrl, '#/overview')
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
@@ -321,6 +369,15 @@ test.describe('environments on the seeded console', () => {
       expect(stripe).toBe('rgb(200, 30, 30)')
       await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', { timeout: 10_000 })
       await expect(page.getByTestId('connection-notice')).toContainText('http://127.0.0.1:9')
+      // A sentence for a person; the technical reason waits behind "Details".
+      await expect(page.getByTestId('connection-notice')).toContainText("Can't reach Prod EU at http://127.0.0.1:9.")
+      await expect(page.getByTestId('connection-notice')).toContainText('retrying')
+      await expect(page.getByTestId('connection-notice-detail')).toBeHidden()
+      // Local runs report to the embedded engine: the Runs page says so and does not start any.
+      await page.getByTestId('nav-runs').click()
+      await expect(page.getByTestId('runs-not-local')).toContainText('Local runs need the Local engine')
+      await expect(page.getByTestId('run-start-button')).toBeDisabled()
+      await page.getByTestId('nav-environments').click()
     } finally {
       await page.getByTestId('env-switcher').selectOption('local')
       await expect(page.getByTestId('app')).not.toHaveClass(/production/)

@@ -196,11 +196,31 @@ test.describe('local runs: pages after a demo run', () => {
     await page.evaluate(() => (window.location.hash = '#/runs'))
     const slow = await startFromPage(page, 'demo:slow')
     await expect(slow).toHaveAttribute('data-status', 'exited', { timeout: 30_000 })
+    // The demos rarely run long enough to raise an anomaly; one as the engine publishes it.
+    engine.services.store.transaction(() =>
+      engine.services.events.publish('signals', 'anomaly_signal', {
+        signal_id: 1,
+        signal_type: 'anomaly',
+        job_type: 'data_processing',
+        entity_id: null,
+        metric: 'latency_ms',
+        detector: 'ewma',
+        value: 812,
+        score: 4.1,
+        baseline: 120,
+        hint: 'data_processing attempts run much longer than usual; check the slow worker'
+      })
+    )
     for (const p of ['runs', 'governor', 'overview', 'reflex', 'budget']) {
       await page.evaluate((h) => (window.location.hash = h), `#/${p}`)
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
       await page.waitForTimeout(600)
       await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-after-${p}.png`, fullPage: true })
+      if (p === 'overview') {
+        // The lower half: failures, violations, anomaly signals, live tail.
+        await page.locator('main.page').evaluate((el) => el.scrollTo(0, el.scrollHeight))
+        await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-after-overview-lower.png` })
+      }
     }
     expect(pageErrors).toEqual([])
   })

@@ -4,11 +4,12 @@ import { backoffDelay, sleep } from './backoff'
 import {
   CancelledError,
   ControlDeckError,
+  errorFromResponse,
   GovernanceError,
   RetryExhaustedError,
   localGovernanceError
 } from './errors'
-import type { AgentSession, MovesOutcome } from './session'
+import { outcomeOf, type AgentSession, type MovesOutcome } from './session'
 import type { BudgetInput, JobFunction, JobOptions, JobOutcome } from './types'
 
 /** Job states from which the SDK has nothing left to move. */
@@ -67,15 +68,22 @@ export async function runJob<T>(
   // elsewhere it is created alone and walked below, the first attempt created meanwhile.
   let jobId: string
   let walked: MovesOutcome | null = null
+  let firstAttempt: unknown = undefined
   if (session.canCreateWithTransitions) {
-    const made = await session.create<{ job_id: string }>('job', jobBody, (r) => r.job_id, ['create', 'dependencies_met', 'start'])
+    // With `create_job_attempt` the first attempt (create → start) comes in the same request.
+    const withAttempt = session.features.has('create_job_attempt')
+    const body = withAttempt
+      ? { ...jobBody, attempt: { attempt_number: 1, metadata: {}, transitions: [{ transition: 'create' }, { transition: 'start' }] } }
+      : jobBody
+    const made = await session.create<{ job_id: string; attempt?: unknown }>('job', body, (r) => r.job_id, ['create', 'dependencies_met', 'start'])
     jobId = made.record.job_id
     walked = made.outcome
+    if (withAttempt) firstAttempt = made.record.attempt ?? null
   } else {
     jobId = (await session.http.post<{ job_id: string }>('/identity/job', jobBody)).job_id
   }
   try {
-    return await governedLoop(session, { ...ids, jobId }, budget, fn, cancel, walked)
+    return await governedLoop(session, { ...ids, jobId }, budget, fn, cancel, walked, firstAttempt)
   } catch (err) {
     if (err instanceof ControlDeckError && err.details.job_id === undefined) err.details.job_id = jobId
     throw err
@@ -95,7 +103,9 @@ async function governedLoop<T>(
   fn: JobFunction<T>,
   cancel: AbortSignal,
   /** The job's create → dependencies_met → start, when already made with its creation. */
-  walked: MovesOutcome | null
+  walked: MovesOutcome | null,
+  /** The `attempt` the job create answered with (`create_job_attempt`); undefined when not asked. */
+  firstAttempt: unknown
 ): Promise<JobOutcome<T>> {
   const { jobId } = ids
   let attemptNumber = 0
@@ -126,7 +136,11 @@ async function governedLoop<T>(
     // handled by the loop's first try like any other refused start.
     if (walked.states.length < 2) throw walked.error
     jobState = walked.states[walked.states.length - 1] as string
-    if (walked.error !== null) {
+    if (walked.error === null && firstAttempt !== undefined && firstAttempt !== null) {
+      attemptNumber = 1
+      pending = Promise.resolve(heldFirstAttempt(firstAttempt))
+      pending.catch(() => undefined)
+    } else if (walked.error !== null) {
       firstStartError = walked.error
       // As with separate calls, the first attempt exists (created) even when the job may not start yet.
       pending = newAttempt(false)
@@ -250,6 +264,28 @@ async function governedLoop<T>(
   ) as RetryExhaustedError
   ;(exhausted as Error).cause = lastError
   throw exhausted
+}
+
+/**
+ * The first attempt a job create made (`create_job_attempt`), as the loop holds it. Throws what
+ * separate calls would have thrown when it could not be created or could not take `create`.
+ */
+function heldFirstAttempt(raw: unknown): HeldAttempt {
+  const a = raw as { attempt_id?: unknown; lifecycle?: { results?: unknown }; error?: { status?: unknown; body?: unknown } }
+  if (a.error || typeof a.attempt_id !== 'string') {
+    const status = typeof a.error?.status === 'number' ? a.error.status : 0
+    throw errorFromResponse(status, a.error?.body ?? { detail: 'the engine did not create the first attempt' }, 'POST', '/identity/attempt', null)
+  }
+  const id = a.attempt_id
+  const outcome = outcomeOf(
+    [
+      { entity: 'attempt', id, action: 'create' },
+      { entity: 'attempt', id, action: 'start' }
+    ],
+    a.lifecycle?.results
+  )
+  if (outcome.states.length === 0) throw outcome.error
+  return { id, start: { states: outcome.states.slice(1), error: outcome.error } }
 }
 
 /** Cancels a job that had not started its next attempt (cancel arrived between tries). */

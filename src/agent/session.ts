@@ -173,7 +173,7 @@ export class AgentSession {
  * Maps the per-move results of a batch to states and the first error, with the same error types a
  * single call would have rejected with. A move with no result was skipped after a failure.
  */
-function outcomeOf(moves: readonly Move[], results: unknown): MovesOutcome {
+export function outcomeOf(moves: readonly Move[], results: unknown): MovesOutcome {
   const list = Array.isArray(results) ? (results as BatchResult[]) : []
   const states: string[] = []
   for (let i = 0; i < moves.length; i++) {

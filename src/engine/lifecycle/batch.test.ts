@@ -18,7 +18,7 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
 
   it('lists both features in /capabilities', async () => {
     const caps = CapabilitiesSchema.parse((await t.api('GET', '/capabilities')).body)
-    expect(caps.features).toEqual(expect.arrayContaining(['lifecycle_batch', 'create_transitions']))
+    expect(caps.features).toEqual(expect.arrayContaining(['lifecycle_batch', 'create_transitions', 'create_job_attempt']))
   })
 
   it('applies a batch in order, with the same history, audit and stream rows as single calls', async () => {
@@ -124,6 +124,36 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
     const bad = await t.api('POST', '/identity/job', { plan_id: c.planId, job_type: 'llm_call', transitions: [{ transition: 'fly' }] })
     expect(bad.status).toBe(422)
     expect(bad.body.detail[0].loc).toEqual(['body', 'transitions', 0, 'transition'])
+  })
+
+  it('creates a job with its first attempt in one request (create_job_attempt)', async () => {
+    const c = await createChain(t)
+    const walk = [{ transition: 'create' }, { transition: 'dependencies_met' }, { transition: 'start' }]
+    const res = await t.api('POST', '/identity/job', {
+      plan_id: c.planId,
+      job_type: 'llm_call',
+      transitions: walk,
+      attempt: { transitions: [{ transition: 'create' }, { transition: 'start' }] }
+    })
+    expect(res.status).toBe(201)
+    expect(res.body.lifecycle.applied).toBe(3)
+    expect(res.body.attempt).toMatchObject({ job_id: res.body.job_id, attempt_number: 1, lifecycle: { applied: 2, skipped: 0 } })
+    expect((await t.api('GET', `/lifecycle/attempt/${res.body.attempt.attempt_id}/state`)).body.current_state).toBe('running')
+    const metrics = await t.api('GET', `/telemetry/metrics/${res.body.job_id}`)
+    expect(metrics.body.attempt_count).toBe(1)
+
+    // A job transition that fails means no attempt, as separate calls would have stopped there.
+    const stopped = await t.api('POST', '/identity/job', {
+      plan_id: c.planId,
+      job_type: 'llm_call',
+      transitions: [{ transition: 'create' }, { transition: 'start' }],
+      attempt: { transitions: [{ transition: 'create' }] }
+    })
+    expect(stopped.status).toBe(201)
+    expect(stopped.body.lifecycle).toMatchObject({ applied: 1, skipped: 0 })
+    expect(stopped.body.attempt).toBeNull()
+    const page = await t.api('GET', `/identity/attempts?job_id=${stopped.body.job_id}`)
+    expect(page.body.items).toEqual([])
   })
 
   it('runs governance guards on batched starts (parallelism refusal with its status)', async () => {

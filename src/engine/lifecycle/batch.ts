@@ -53,3 +53,26 @@ export function parseCreateTransitions(
       list.map((t) => ({ entityType: type, entityId: id, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }))
     )
 }
+
+/**
+ * The `attempt` extension field of `POST /identity/job` (feature `create_job_attempt`): the job's
+ * first attempt, created in the same request once the job's own `transitions` all applied.
+ */
+const FirstAttemptSchema = z.object({
+  attempt: z
+    .object({
+      attempt_number: z.number().int('attempt_number must be an integer').min(1, 'attempt_number starts at 1').default(1),
+      metadata: TransitionRequestSchema.shape.metadata,
+      transitions: z.array(TransitionRequestSchema.omit({ entity_id: true })).max(MAX_BATCH_TRANSITIONS).optional()
+    })
+    .optional()
+})
+
+/** The first attempt a job create asked for (validated before anything is written), or null. */
+export type FirstAttempt = NonNullable<z.output<typeof FirstAttemptSchema>['attempt']>
+
+/** Reads the optional `attempt` of a job create (422 when invalid). */
+export function parseFirstAttempt(body: unknown): FirstAttempt | null {
+  if (body === null || typeof body !== 'object' || !('attempt' in body)) return null
+  return parseOr422(FirstAttemptSchema, body).attempt ?? null
+}

@@ -8,10 +8,12 @@ import {
   EntityTypeSchema,
   ListQuerySchema,
   PageQuerySchema,
+  type AttemptRecord,
   type EntityType
 } from '../../shared/neurorail'
 import { queryObject } from '../http/query'
-import { parseCreateTransitions } from '../lifecycle/batch'
+import { parseCreateTransitions, parseFirstAttempt, type FirstAttempt } from '../lifecycle/batch'
+import { isHttpError } from '../http/errors'
 import { Reply, type Router } from '../http/router'
 import { parseOr422 } from '../http/validation'
 import type { EngineServices } from '../services'
@@ -37,12 +39,38 @@ export function registerIdentityRoutes(router: Router, s: EngineServices): void 
   router.post('/identity/plan', WRITE, (c) =>
     new Reply(201, identity.createPlan(parseOr422(CreatePlanRequestSchema, c.body)))
   )
+  // Extension (feature `create_job_attempt`): `attempt: {attempt_number?, metadata?, transitions?}`
+  // creates the job's first attempt in the same request, once the job's own transitions all
+  // applied (else `attempt` is null). An attempt the engine refuses to create is reported as
+  // `attempt: {error: {status, body}}`, the job staying created: the request never half-fails.
   router.post('/identity/job', WRITE, (c) => {
     const req = parseOr422(CreateJobRequestSchema, c.body)
     const follow = parseCreateTransitions(c.body, lifecycle, 'job')
+    const first = parseFirstAttempt(c.body)
     const record = identity.createJob(req)
-    return new Reply(201, follow ? { ...record, lifecycle: follow(record.job_id) } : record)
+    const walked = follow ? follow(record.job_id) : null
+    if (!first) return new Reply(201, walked ? { ...record, lifecycle: walked } : record)
+    // The attempt comes only after every job transition applied (as separate calls would stop).
+    const jobOk = walked === null || walked.applied === walked.results.length + walked.skipped
+    return new Reply(201, { ...record, ...(walked ? { lifecycle: walked } : {}), attempt: jobOk ? createFirstAttempt(record.job_id, first) : null })
   })
+  const createFirstAttempt = (jobId: string, first: FirstAttempt): Record<string, unknown> => {
+    let attempt: AttemptRecord
+    try {
+      attempt = identity.createAttempt({ job_id: jobId, attempt_number: first.attempt_number, metadata: first.metadata })
+    } catch (err) {
+      if (!isHttpError(err)) throw err
+      return { error: { status: err.status, body: { detail: err.detail } } }
+    }
+    const list = first.transitions
+    if (!list) return attempt
+    return {
+      ...attempt,
+      lifecycle: lifecycle.transitionAll(
+        list.map((t) => ({ entityType: 'attempt', entityId: attempt.attempt_id, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }))
+      )
+    }
+  }
   router.post('/identity/attempt', WRITE, (c) => {
     const req = parseOr422(CreateAttemptRequestSchema, c.body)
     const follow = parseCreateTransitions(c.body, lifecycle, 'attempt')

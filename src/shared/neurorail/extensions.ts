@@ -42,6 +42,7 @@ export const ENGINE_FEATURES = [
   // Fewer round trips: POST /lifecycle/batch, and `transitions` on mission/job/attempt creates.
   'lifecycle_batch',
   'create_transitions',
+  'create_job_attempt',
   // Governance (src/engine/governance): budgets enforced server-side, reflexes, manifests, signals.
   'budgets',
   'budget_enforcement',

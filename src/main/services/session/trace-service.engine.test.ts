@@ -81,7 +81,7 @@ describe('trace tree paging below the root (embedded engine over HTTP)', () => {
     expect(seen.size).toBe(BIG)
   })
 
-  it('skips past a page limit in more than one read', async () => {
+  it('pages from a skip cursor near and past the page limit', async () => {
     const page = await call<{ items: TraceNode[]; nextCursor: string | null }>('getChildren', {
       entityType: 'job',
       entityId: ids.big,
@@ -90,6 +90,17 @@ describe('trace tree paging below the root (embedded engine over HTTP)', () => {
     })
     expect(page.items).toHaveLength(BIG - 200)
     expect(page.nextCursor).toBeNull()
+    const beyond = await call<{ items: TraceNode[]; nextCursor: string | null }>('getChildren', {
+      entityType: 'job',
+      entityId: ids.big,
+      cursor: 'k:600',
+      limit: 100
+    })
+    expect(beyond).toMatchObject({ items: [], nextCursor: null })
+    // A malformed skip cursor is refused with a sentence, not guessed at.
+    await expect(call('getChildren', { entityType: 'job', entityId: ids.big, cursor: 'k:-3', limit: 10 })).rejects.toMatchObject({
+      error: { code: 'invalid_input' }
+    })
   })
 
   it('a job whose only attempt fell past the first page still finds it through its cursor', async () => {

@@ -224,15 +224,18 @@ export async function getChildren(
       if (client.has('children')) {
         let cursor = untagCursor(input.cursor, 'b')
         let drop = skip ?? 0
-        while (drop > 0 && drop + limit > PAGE_LIMIT_MAX) {
+        while (drop >= PAGE_LIMIT_MAX) {
           // Too far in for one page: reads that only move the cursor past the skipped children.
-          const step = Math.min(drop, PAGE_LIMIT_MAX)
-          const page = await client.getChildren(input.entityType, input.entityId, { cursor, limit: step })
+          const page = await client.getChildren(input.entityType, input.entityId, { cursor, limit: PAGE_LIMIT_MAX })
           if (page.next_cursor === null) return { items: [], nextCursor: null, stale: null }
           cursor = page.next_cursor
-          drop -= step
+          drop -= PAGE_LIMIT_MAX
         }
-        const response = await client.getChildren(input.entityType, input.entityId, { cursor, limit: drop + limit })
+        // Skipped and wanted children share one page: a shorter page beats a second read.
+        const response = await client.getChildren(input.entityType, input.entityId, {
+          cursor,
+          limit: drop + Math.min(limit, PAGE_LIMIT_MAX - drop)
+        })
         session.noteData()
         const records = listOf(response, childType).slice(drop)
         session.cache.putRecords(cacheRows(childType, records))

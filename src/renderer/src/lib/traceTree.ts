@@ -12,7 +12,18 @@ export interface LoadedChildren {
 
 /** One visible row of the tree: either an entity or the "more children" row of a parent. */
 export type TreeRow =
-  | { kind: 'node'; node: TraceNode; depth: number; expandable: boolean; expanded: boolean; parentId: string | null }
+  | {
+      kind: 'node'
+      node: TraceNode
+      depth: number
+      expandable: boolean
+      expanded: boolean
+      parentId: string | null
+      /** Children known in all (null: unknown) and loaded so far, for the row's "(n)" label. */
+      childTotal: number | null
+      childLoaded: number
+      moreChildren: boolean
+    }
   | { kind: 'more'; parent: TraceNode; depth: number; loaded: number; total: number | null }
 
 /** Children as loaded: what `getChildren` added, or the node's own first page. */
@@ -46,7 +57,17 @@ export function flattenTree(
     const hasMore = kids.nextCursor !== null || (kids.total !== null && kids.total > kids.items.length)
     const expandable = kids.items.length > 0 || hasMore || (kids.total ?? 0) > 0
     const isOpen = expandable && expanded.has(node.entityId)
-    rows.push({ kind: 'node', node, depth, expandable, expanded: isOpen, parentId })
+    rows.push({
+      kind: 'node',
+      node,
+      depth,
+      expandable,
+      expanded: isOpen,
+      parentId,
+      childTotal: kids.total,
+      childLoaded: kids.items.length,
+      moreChildren: hasMore
+    })
     if (!isOpen) continue
     if (hasMore) stack.push({ more: { kind: 'more', parent: node, depth: depth + 1, loaded: kids.items.length, total: kids.total } })
     for (let i = kids.items.length - 1; i >= 0; i--) stack.push({ node: kids.items[i], depth: depth + 1, parentId: node.entityId })

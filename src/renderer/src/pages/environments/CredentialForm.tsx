@@ -32,12 +32,12 @@ export function CredentialForm({ env, onClose }: { env: EnvironmentView; onClose
 
   function submit(e: FormEvent) {
     e.preventDefault()
-    void run(() =>
-      api().setCredential({
-        environmentId: env.id,
-        credential: env.authKind === 'brain_login' ? { kind: 'brain_login', email, password } : { kind: 'token', token }
-      })
-    )
+    const credential = env.authKind === 'brain_login' ? { kind: 'brain_login' as const, email, password } : { kind: 'token' as const, token }
+    // The secret leaves the page's fields at once: it must not sit in the DOM (React mirrors a
+    // controlled input's value into its attribute) while the call is on its way.
+    setToken('')
+    setPassword('')
+    void run(() => api().setCredential({ environmentId: env.id, credential }))
   }
 
   return (

@@ -2,6 +2,12 @@ import { memo, useLayoutEffect, useRef, useState } from 'react'
 import { formatCount } from '../../lib/format'
 import { useRunOutput } from './useRunOutput'
 
+/** stderr lines are tinted; the console's own notes ("[controldeck] exited with code 0") are muted. */
+function lineClass(stream: string, text: string): string {
+  if (stream !== 'stderr') return 'line'
+  return text.startsWith('[controldeck] ') ? 'line stderr note' : 'line stderr'
+}
+
 /** Pixels from the bottom that still count as "at the end" (auto-scroll keeps going). */
 const STICK_PX = 24
 
@@ -49,7 +55,7 @@ export const OutputPane = memo(function OutputPane({ runId, label }: { runId: st
           <div className="muted">No output yet. Lines the agent prints to stdout and stderr appear here.</div>
         ) : (
           output.lines.map((l) => (
-            <div key={l.seq} className={l.stream === 'stderr' ? 'line stderr' : 'line'}>
+            <div key={l.seq} className={lineClass(l.stream, l.text)}>
               {l.text || '\u00a0'}
             </div>
           ))

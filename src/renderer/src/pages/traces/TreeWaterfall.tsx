@@ -254,8 +254,11 @@ const NodeRow = memo(function NodeRow({
         <span className="mono">{node.entityId}</span> {node.state && <StateBadge state={node.state} />}{' '}
         {retries > 0 && <span className="badge tone-warn">{retries} {retries === 1 ? 'retry' : 'retries'}</span>}{' '}
         <span className="muted">{labelOf(node)}</span>
-        {row.expandable && node.childCount !== null && node.childCount > 0 && (
-          <span className="muted"> ({formatCount(node.childCount)})</span>
+        {row.expandable && row.childTotal !== null && row.childTotal > 0 && (
+          <span className="muted"> ({formatCount(row.childTotal)})</span>
+        )}
+        {row.expandable && row.childTotal === null && row.childLoaded > 0 && (
+          <span className="muted" title="More may follow; they load as you scroll"> ({formatCount(row.childLoaded)}+)</span>
         )}
       </span>
       <span className="wcell" aria-hidden="true">
