@@ -1,15 +1,12 @@
-/** Every channel the stream knows, `all` excluded (API §6, plus `signals` from the shared model). */
-export const STREAM_CHANNELS = [
-  'audit',
-  'lifecycle',
-  'metrics',
-  'reflex',
-  'governor',
-  'enforcement',
-  'signals'
-] as const
+import { CHANNELS, type Channel } from '../../shared/neurorail/stream'
+
 /** A concrete stream channel (not `all`). */
-export type StreamChannel = (typeof STREAM_CHANNELS)[number]
+export type StreamChannel = Exclude<Channel, 'all'>
+
+/** Every channel the stream knows, `all` excluded (API §6, plus `signals` from the shared model). */
+export const STREAM_CHANNELS: readonly StreamChannel[] = CHANNELS.filter(
+  (channel): channel is StreamChannel => channel !== 'all'
+)
 
 /** What one SSE subscriber asked for. `null` sets mean "no restriction". */
 export interface StreamFilter {

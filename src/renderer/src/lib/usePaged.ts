@@ -1,3 +1,4 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { errorMessage } from './api'
 
@@ -85,4 +86,25 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
     loadMore,
     reload: () => setNonce((n) => n + 1)
   }
+}
+
+/**
+ * A virtualizer over a paged list that asks for the next page as the last rendered row comes
+ * within `prefetchRows` of the end, so scrolling through a long list never waits on a whole load.
+ */
+export function usePagedVirtualizer<T>(list: PagedState<T>, rowHeight: number, prefetchRows: number) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: list.items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 10
+  })
+  const rows = virtualizer.getVirtualItems()
+  const lastIndex = rows.length ? rows[rows.length - 1].index : -1
+  const { loadMore } = list
+  useEffect(() => {
+    if (lastIndex >= list.items.length - prefetchRows) loadMore()
+  }, [lastIndex, list.items.length, loadMore, prefetchRows])
+  return { scrollRef, virtualizer, rows }
 }

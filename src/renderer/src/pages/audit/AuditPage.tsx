@@ -1,5 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import { useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { AuditQueryInput } from '../../../../shared/console/domains/data'
 import { AUDIT_CATEGORIES, AUDIT_SEVERITIES, type AuditEvent } from '../../../../shared/neurorail/audit'
 import { EmptyState } from '../../components/EmptyState'
@@ -9,7 +8,7 @@ import { api } from '../../lib/api'
 import { formatCount, formatTime } from '../../lib/format'
 import { hrefFor, navigate, traceHref, type Route } from '../../lib/router'
 import { useDataEpoch } from '../../lib/useAsync'
-import { usePaged } from '../../lib/usePaged'
+import { usePaged, usePagedVirtualizer } from '../../lib/usePaged'
 
 const ROW = 30
 const FIELDS = ['mission', 'job', 'type', 'category', 'severity', 'since', 'until', 'text'] as const
@@ -48,19 +47,7 @@ export function AuditPage({ route }: { route: Route }) {
     return { items: r.events, nextCursor: r.nextCursor, stale: r.stale }
   }, key)
 
-  const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: list.items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW,
-    overscan: 10
-  })
-  const items = virtualizer.getVirtualItems()
-  const lastIndex = items.length ? items[items.length - 1].index : -1
-  const { loadMore } = list
-  useEffect(() => {
-    if (lastIndex >= list.items.length - 30) loadMore()
-  }, [lastIndex, list.items.length, loadMore])
+  const { scrollRef, virtualizer, rows: items } = usePagedVirtualizer(list, ROW, 30)
 
   const [cursor, setCursor] = useState(0)
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {

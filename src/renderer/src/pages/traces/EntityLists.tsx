@@ -1,5 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import type { EntitySummary, ListEntitiesInput } from '../../../../shared/console/domains/data'
 import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
 import { EmptyState } from '../../components/EmptyState'
@@ -9,7 +8,7 @@ import { api } from '../../lib/api'
 import { formatTime } from '../../lib/format'
 import { hrefFor, navigate, traceHref, type Route } from '../../lib/router'
 import { useDataEpoch } from '../../lib/useAsync'
-import { usePaged } from '../../lib/usePaged'
+import { usePaged, usePagedVirtualizer } from '../../lib/usePaged'
 
 const KINDS = { missions: 'mission', jobs: 'job', attempts: 'attempt' } as const
 type Kind = keyof typeof KINDS
@@ -48,19 +47,7 @@ export function EntityLists({ route }: { route: Route }) {
     return method(input)
   }, key)
 
-  const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: list.items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW,
-    overscan: 10
-  })
-  const items = virtualizer.getVirtualItems()
-  const lastIndex = items.length ? items[items.length - 1].index : -1
-  const { loadMore } = list
-  useEffect(() => {
-    if (lastIndex >= list.items.length - 20) loadMore()
-  }, [lastIndex, list.items.length, loadMore])
+  const { scrollRef, virtualizer, rows: items } = usePagedVirtualizer(list, ROW, 20)
 
   function setFilter(changes: Record<string, string>) {
     navigate(hrefFor('traces', [], { kind, ...filters, ...changes }))
