@@ -3,7 +3,8 @@
 // from the page and its output is watched there; its failures open the engine's circuit breaker,
 // and the Reflex page shows it open. demo:greedy goes over its token budget, and the Budget page
 // shows the violation (once). A script of our own prints to stdout and stderr until it is stopped
-// from the page. The Governor page shows the active and a shadow manifest.
+// from the page. The Governor page shows the active and a shadow manifest with their
+// disagreements; after demo:slow, the Budget page counts its timeouts.
 // Runs on its own engine and console so the seeded dashboards of the other specs stay untouched.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -186,6 +187,29 @@ test.describe('local runs', () => {
     await expect(page.getByTestId('manifest-shadow-version')).toHaveText('v2.0.0')
     await expect(shadow).toContainText('3 rules')
     await expect(shadow.getByTestId('manifest-shadow-rules').locator('tbody tr')).toHaveText([/llm_rail/, /prod_rail/, /rest_direct/])
+
+    // A decision the two manifests disagree on: the built-in rule_1 says rail for personal data,
+    // the candidate's rest_direct says direct. It shows under the shadow manifest after a reload.
+    const decided = await fetch(`${engine.baseUrl}/governor/decide`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ job_type: 'tool_execution', context: { uses_personal_data: true } })
+    })
+    expect(decided.ok).toBe(true)
+    const { disagreement_count: count } = (await (
+      await fetch(`${engine.baseUrl}/governor/manifests`, { headers: { Authorization: `Bearer ${engine.adminToken}` } })
+    ).json()) as { disagreement_count: number }
+    expect(count).toBeGreaterThanOrEqual(1)
+    await page.reload()
+    const disagreements = page.getByTestId('manifest-shadow').getByTestId('shadow-disagreements')
+    await expect(disagreements.getByTestId('shadow-disagreement-count')).toHaveText(String(count))
+    const newest = disagreements.getByTestId('shadow-disagreement-table').locator('tbody tr').first()
+    await expect(newest).toContainText('tool_execution')
+    await expect(newest).toContainText('mode')
+    await expect(newest.getByTestId('disagreement-active')).toContainText('rail')
+    await expect(newest.getByTestId('disagreement-active')).toContainText('rule_1')
+    await expect(newest.getByTestId('disagreement-shadow')).toContainText('direct')
+    await expect(newest.getByTestId('disagreement-shadow')).toContainText('rest_direct')
   })
 })
 
@@ -216,6 +240,10 @@ test.describe('local runs: pages after a demo run', () => {
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
       await page.waitForTimeout(600)
       await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-after-${p}.png`, fullPage: true })
+      if (p === 'budget') {
+        // The SDK enforces demo:slow's timeouts itself; the engine records each as NR-E100.
+        await expect(page.getByTestId('budget-timeouts-value')).toHaveText(/^[1-9]\d*$/, { timeout: 10_000 })
+      }
       if (p === 'overview') {
         // The lower half: failures, violations, anomaly signals, live tail.
         await page.locator('main.page').evaluate((el) => el.scrollTo(0, el.scrollHeight))

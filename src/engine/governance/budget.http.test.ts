@@ -101,6 +101,45 @@ describe('budgets over HTTP', () => {
     expect(await l.state('job', jobId)).toBe('timeout')
   })
 
+  it('records a timeout the client enforced (running → failed_timeout) as NR-E100, once per attempt', async () => {
+    const l = lifecycle(t)
+    const { jobId } = await l.runningJob('data_processing', { budget: { timeout_ms: 5000, grace_period_ms: 1000, max_retries: 1 } })
+    const a = await l.attempt(jobId)
+    await l.go('attempt', a, 'start')
+    // What the SDK sends when it aborts at timeout_ms, long before the engine's own deadline.
+    const md = { error_code: 'NR-E100', error_type: 'BudgetTimeoutError', error: 'The attempt ran longer than its timeout' }
+    expect((await t.api('POST', `/lifecycle/attempt/${a}/transition`, { transition: 'timeout', metadata: md, caused_by: 'agent-1' })).status).toBe(200)
+    expect((await l.go('job', jobId, 'timeout', md)).status).toBe(200)
+    const events = await replayUntil(t, ['enforcement'], (e) => e.event_type === 'timeout_enforced', 'timeout_enforced')
+    expect(events.filter((e) => e.event_type === 'budget_violation').map((e) => e.data)).toEqual([
+      expect.objectContaining({ violation_type: 'timeout', code: 'NR-E100', job_id: jobId, attempt_id: a, action_taken: 'attempt_failed_timeout_by_client' })
+    ])
+    expect(events.find((e) => e.event_type === 'timeout_enforced')?.data).toMatchObject({ grace_period_invoked: false, attempt_id: a })
+    const items = (await t.api('GET', `/budget/violations?job_id=${jobId}`)).body.items
+    expect(items).toHaveLength(1)
+    expect(items[0]).toMatchObject({ code: 'NR-E100', details: { enforced_by: 'client', reported_by: 'agent-1', timeout_ms: 5000, grace_period_invoked: false } })
+    const audit = await t.api('POST', '/audit/query', { job_id: jobId, event_type: 'budget_violation' })
+    expect(audit.body.events).toHaveLength(1)
+    expect(audit.body.events[0]).toMatchObject({ event_category: 'safety', attempt_id: a })
+    // The client's move is final: the engine's own deadline was disarmed and never fires.
+    expect((await t.api('GET', `/budget/jobs/${jobId}`)).body.violations).toHaveLength(1)
+    expect((await t.api('GET', '/metrics')).text).toMatch(/neurorail_enforcement_timeouts_total 1\b/)
+  })
+
+  it('does not count a timeout twice when the engine timed the attempt out itself', async () => {
+    const l = lifecycle(t)
+    const { jobId } = await l.runningJob('llm_call', { budget: { timeout_ms: 60, grace_period_ms: 0, max_retries: 0 } })
+    const a = await l.attempt(jobId)
+    await l.go('attempt', a, 'start')
+    await replayUntil(t, ['enforcement'], (e) => e.event_type === 'timeout_enforced', 'timeout_enforced')
+    expect(await l.state('attempt', a)).toBe('failed_timeout')
+    // Let any follow-up of the engine's own failed_timeout run before counting.
+    await new Promise((r) => setTimeout(r, 100))
+    const items = (await t.api('GET', `/budget/violations?job_id=${jobId}`)).body.items
+    expect(items).toHaveLength(1)
+    expect(items[0].details).toMatchObject({ enforced_by: 'engine' })
+  })
+
   it('re-arms deadlines after a restart: an attempt left running is timed out by the next engine', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('llm_call', { budget: { timeout_ms: 150, grace_period_ms: 0, max_retries: 0 } })

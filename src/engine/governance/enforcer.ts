@@ -166,6 +166,7 @@ export class Enforcer {
     }
     if (e.from_state !== 'running') return
     this.timers.disarm(e.entity_id)
+    if (e.to_state === 'failed_timeout') this.recordClientTimeout(e, job)
     const failed = ATTEMPT_FAILED.has(e.to_state)
     this.reflex.recordOutcome(job, failed)
     this.signals.observeAttempt(job.job_type, e.entity_id, failed)
@@ -187,6 +188,32 @@ export class Enforcer {
         this.reflex.settle(e.entity_id, 'cancelled', 'job_cancelled')
         break
     }
+  }
+
+  /**
+   * An attempt the client moved to failed_timeout (the SDK stops it at `timeout_ms`, before our
+   * own timer at timeout + grace fires) is still a timeout violation: without this the ledger,
+   * /metrics and the Budget page would count only the timeouts the agent failed to enforce.
+   * Recorded once per attempt: the engine's own timer records its violation in the transaction
+   * that times the attempt out, so by the time this after-commit listener runs the row exists.
+   * The lifecycle move is the client's, so the job is left to it (the SDK ends it in `timeout`).
+   */
+  private recordClientTimeout(e: StateTransitionEvent, job: JobInfo): void {
+    const store = this.rt.s.store
+    // job_id first: it is the indexed column (gov_violations_job), attempt_id is not.
+    const seen = store
+      .prepare(`SELECT 1 FROM gov_violations WHERE job_id = ? AND attempt_id = ? AND violation_type = 'timeout' LIMIT 1`)
+      .get(job.job_id, e.entity_id)
+    if (seen) return
+    const started = store
+      .prepare(`SELECT MAX(ts_ms) AS t FROM transitions WHERE entity_id = ? AND to_state = 'running'`)
+      .get(e.entity_id) as { t: number | null } | undefined
+    const ended = Date.parse(e.timestamp)
+    const elapsed = started?.t != null ? Math.max(0, ended - started.t) : 0
+    const b = this.budgets.ensure(job)
+    const v = timeoutViolation(b.budget, elapsed, e.entity_id, 'client')
+    if (e.caused_by !== null) v.error.error.details.reported_by = e.caused_by
+    this.budgets.record(v, { job, attempt_id: e.entity_id }, 'attempt_failed_timeout_by_client')
   }
 
   // ---- enforcement actions

@@ -24,7 +24,7 @@ export function governanceMetrics(store: Store, reflex: ReflexService): (p: Prom
     ).n
     const retries = (store.prepare('SELECT COALESCE(SUM(retries_used), 0) AS n FROM gov_job_budgets').get() as { n: number }).n
     const simple: Array<[string, string, number]> = [
-      ['neurorail_enforcement_timeouts_total', 'Attempts the engine timed out', count('timeout')],
+      ['neurorail_enforcement_timeouts_total', 'Attempt timeouts (enforced by the engine or by the agent)', count('timeout')],
       ['neurorail_enforcement_retries_total', 'Retries granted within budget', retries],
       ['neurorail_enforcement_parallelism_rejected_total', 'Attempt starts refused for parallelism', count('parallelism')],
       ['neurorail_enforcement_cost_violations_total', 'Token or credit budget violations', count('cost') + count('tokens')],

@@ -145,6 +145,26 @@ describe('reflexes over HTTP', () => {
     expect((await t.api('POST', '/reflex/jobs/j_000000000000/suspend', {}, { token: OPERATOR })).status).toBe(404)
   })
 
+  it('GET /reflex/jobs lists held jobs; ?all=1 pages every recorded job; one job by id either way', async () => {
+    const l = lifecycle(t)
+    const held = await l.runningJob('llm_call')
+    const done = await l.runningJob('llm_call')
+    const other = await l.runningJob('llm_call')
+    await t.api('POST', `/reflex/jobs/${held.jobId}/suspend`, { reason: 'hold' }, { token: OPERATOR })
+    await l.go('job', done.jobId, 'complete')
+    const list = (await t.api('GET', '/reflex/jobs')).body
+    expect(list.jobs.map((j: { job_id: string }) => j.job_id)).toEqual([held.jobId])
+    expect(list.jobs[0]).toMatchObject({ current_state: 'suspended', cooldown_active: true })
+    const first = (await t.api('GET', '/reflex/jobs?all=1&limit=2')).body
+    expect(first.items.map((j: { job_id: string }) => j.job_id)).toEqual([other.jobId, done.jobId])
+    expect(first.next_cursor).not.toBeNull()
+    const second = (await t.api('GET', `/reflex/jobs?all=1&limit=2&cursor=${first.next_cursor}`)).body
+    expect(second).toMatchObject({ items: [expect.objectContaining({ job_id: held.jobId, cooldown_active: true })], next_cursor: null })
+    expect((await t.api('GET', `/reflex/jobs/${done.jobId}`)).body).toMatchObject({ current_state: 'completed', cooldown_active: false })
+    expect((await t.api('GET', '/reflex/jobs/j_000000000000')).status).toBe(404)
+    expect((await t.api('GET', '/reflex/jobs?all=maybe')).status).toBe(422)
+  })
+
   it('keeps breaker and cooldown state across a restart', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution')
@@ -162,6 +182,7 @@ describe('reflexes over HTTP', () => {
       const l2 = lifecycle(again)
       const a = await l2.attempt(jobId, 6)
       expect((await l2.go('attempt', a, 'start')).body.detail.code).toBe('NR-E006')
+      expect((await again.api('GET', '/reflex/jobs')).body.jobs.map((j: { job_id: string }) => j.job_id)).toEqual([jobId])
     } finally {
       await again.engine.close()
     }

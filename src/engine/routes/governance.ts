@@ -15,6 +15,14 @@ const ViolationQuerySchema = PageQuerySchema.extend({
   violation_type: z.enum(['timeout', 'retries', 'parallelism', 'cost', 'tokens']).optional()
 })
 
+const ReflexJobsQuerySchema = PageQuerySchema.extend({
+  /** `1`/`true`: every recorded job, paged; otherwise only held (suspended/throttled) jobs. */
+  all: z
+    .enum(['0', '1', 'true', 'false'])
+    .optional()
+    .transform((v) => v === '1' || v === 'true')
+})
+
 const SignalQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) })
 
 const ActionBodySchema = z
@@ -74,14 +82,18 @@ export function registerGovernanceRoutes(router: Router, s: EngineServices): voi
     const q = parseOr422(PageQuerySchema, queryObject(c.query), 'query')
     return reflex.listActions(q.cursor, q.limit)
   })
-  router.get('/reflex/jobs', { permission: 'read:reflex' }, () => ({ jobs: reflex.listJobs() }))
+  // Held jobs by default (what an operator acts on); ?all=1 pages every recorded job from the store.
+  router.get('/reflex/jobs', { permission: 'read:reflex' }, (c) => {
+    const q = parseOr422(ReflexJobsQuerySchema, queryObject(c.query), 'query')
+    return q.all ? reflex.listAllJobs(q.cursor, q.limit) : { jobs: reflex.listJobs() }
+  })
   router.get('/reflex/jobs/:job_id', { permission: 'read:reflex' }, (c) => {
-    const job = reflex.listJobs().find((j) => j.job_id === c.params.job_id)
+    const job = reflex.jobView(c.params.job_id as string)
     if (!job) throw notFound(`Reflex job ${c.params.job_id as string} not found`)
     return job
   })
 
-  const jobView = (jobId: string) => reflex.listJobs().find((j) => j.job_id === jobId) ?? null
+  const jobView = (jobId: string) => reflex.jobView(jobId)
   const requireJob = (jobId: string): void => {
     if (!s.identity.exists('job', jobId)) throw notFound(`Job ${jobId} not found`)
   }

@@ -82,16 +82,25 @@ export function checkCost(budget: Budget, consumed: number, attemptId: string): 
   }
 }
 
-/** Timeout (NR-E100), built when the server-side timer fires at timeout + grace. */
-export function timeoutViolation(budget: Budget, elapsedMs: number, attemptId: string): Violation {
+/**
+ * Timeout (NR-E100). `enforcedBy: 'engine'` when the server-side timer fires at timeout + grace;
+ * `'client'` when the agent stopped the attempt itself at `timeout_ms` (the SDK does, before the
+ * engine's timer), so no grace period was given.
+ */
+export function timeoutViolation(budget: Budget, elapsedMs: number, attemptId: string, enforcedBy: 'engine' | 'client' = 'engine'): Violation {
+  const message =
+    enforcedBy === 'engine'
+      ? `Attempt ${attemptId} ran ${elapsedMs} ms, over its ${budget.timeout_ms} ms timeout and ${budget.grace_period_ms} ms grace period`
+      : `Attempt ${attemptId} was stopped by its agent after ${elapsedMs} ms, at its ${budget.timeout_ms} ms timeout`
   return {
     type: 'timeout',
-    error: new GovernanceError(409, 'NR-E100', `Attempt ${attemptId} ran ${elapsedMs} ms, over its ${budget.timeout_ms} ms timeout and ${budget.grace_period_ms} ms grace period`, {
+    error: new GovernanceError(409, 'NR-E100', message, {
       attempt_id: attemptId,
       timeout_ms: budget.timeout_ms,
       elapsed_ms: elapsedMs,
       grace_period_ms: budget.grace_period_ms,
-      grace_period_invoked: budget.grace_period_ms > 0,
+      grace_period_invoked: enforcedBy === 'engine' && budget.grace_period_ms > 0,
+      enforced_by: enforcedBy,
       immune_alert: true
     })
   }

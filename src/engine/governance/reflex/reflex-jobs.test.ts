@@ -105,4 +105,30 @@ describe('ReflexJobs (reflex FSM + cooldowns)', () => {
     expect(again.get('j_1')?.current_state).toBe('running')
     again.close()
   })
+
+  it('keeps held jobs and a bounded LRU of the others in memory, reading dropped ones back', () => {
+    const stored = new Map<string, ReturnType<ReflexJobs['get']>>()
+    const bounded = new ReflexJobs(systemClock, { recentKept: 3, load: (id) => stored.get(id) ?? null })
+    bounded.onTransition((t) => stored.set(t.job_id, bounded.get(t.job_id)))
+    bounded.transition('j_held', 'running', 'x')
+    bounded.transition('j_held', 'suspended', 'x')
+    for (let i = 0; i < 10; i++) {
+      bounded.transition(`j_${i}`, 'running', 'x')
+      bounded.transition(`j_${i}`, 'completed', 'x')
+    }
+    // 3 recent plus the held one, however many jobs went through.
+    expect(bounded.memorySize).toBe(4)
+    expect(bounded.peek('j_0')).toBeNull()
+    expect(refusal(() => bounded.assertMayRun('j_held')).code).toBe('NR-E006')
+    expect(bounded.listHeld().map((j) => j.job_id)).toEqual(['j_held'])
+    // A dropped record comes back from the store with its state: a completed job stays completed.
+    expect(bounded.get('j_0')).toMatchObject({ current_state: 'completed', transition_count: 2 })
+    expect(refusal(() => bounded.transition('j_0', 'running', 'x')).code).toBe('NR-E143')
+    expect(bounded.memorySize).toBe(4)
+    // When the cooldown ends the job leaves the held set for the LRU.
+    vi.advanceTimersByTime(60_000)
+    expect(bounded.listHeld()).toEqual([])
+    expect(bounded.get('j_held')?.current_state).toBe('running')
+    bounded.close()
+  })
 })

@@ -35,17 +35,47 @@ interface Entry extends ReflexJobSnapshot {
   timer: TimerHandle | null
 }
 
+/** How many records of jobs that are not held stay in memory by default. */
+export const RECENT_REFLEX_JOBS_KEPT = 1000
+
+/** Options of {@link ReflexJobs}. */
+export interface ReflexJobsOptions {
+  /** Most records of jobs not held (pending, running, ended) kept in memory, least recently used dropped first. */
+  recentKept: number
+  /**
+   * Reads a persisted record that is no longer in memory (null when there is none). Without it,
+   * a dropped record is forgotten, as if the machine had never seen the job.
+   */
+  load: (jobId: string) => ReflexJobSnapshot | null
+}
+
 /**
  * Reflex job records with enforced cooldowns. `suspend`/`throttle` put a job in a cooldown state
  * until `cooldown_until`; while it lasts `assertMayRun` refuses the job with NR-E006 (HTTP 409),
  * and a timer moves the job back to running when it ends (reason `cooldown_elapsed`), so a
  * cooldown is over exactly when the clock says so, whether or not anyone asks.
+ *
+ * Memory holds what enforcement needs, not every job ever seen: every held job (suspended or
+ * throttled, with its timer) stays, since `assertMayRun` must answer without a store read on each
+ * start; other jobs are kept in a bounded LRU and read back through `load` when needed again (the
+ * owner persists every transition), so a long-lived engine does not grow with its job count.
  */
 export class ReflexJobs {
-  private readonly jobs = new Map<string, Entry>()
+  /** Jobs in a cooldown state; never evicted (enforcement reads only this map). */
+  private readonly held = new Map<string, Entry>()
+  /** Other recently used records; Map order is the LRU order (oldest first). */
+  private readonly recent = new Map<string, Entry>()
   private readonly listeners = new Set<(t: ReflexTransition) => void>()
+  private readonly options: ReflexJobsOptions
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    options: Partial<ReflexJobsOptions> = {}
+  ) {
+    const o = { recentKept: RECENT_REFLEX_JOBS_KEPT, load: () => null, ...options }
+    // At least one: a transition's listeners read the record they were told about back.
+    this.options = { ...o, recentKept: Math.max(1, Math.floor(o.recentKept)) }
+  }
 
   /** Subscribes to transitions; returns the unsubscribe function. */
   onTransition(listener: (t: ReflexTransition) => void): () => void {
@@ -56,7 +86,7 @@ export class ReflexJobs {
   /** Restores a persisted record (at startup); cooldowns already over resume at once. */
   restore(s: ReflexJobSnapshot): void {
     const entry: Entry = { ...s, timer: null }
-    this.jobs.set(s.job_id, entry)
+    this.place(entry)
     if (COOLDOWN_STATES.includes(s.current_state) && s.cooldown_until !== null) {
       this.arm(entry, s.cooldown_until * 1000 - this.clock.now())
     }
@@ -64,18 +94,68 @@ export class ReflexJobs {
 
   /** The record of a job, or null when the reflex machine has never seen it. */
   get(jobId: string): ReflexJobSnapshot | null {
-    const e = this.jobs.get(jobId)
+    const e = this.entry(jobId)
     return e ? snapshot(e) : null
   }
 
-  /** Every record, most recently changed first. */
-  list(): ReflexJobSnapshot[] {
-    return [...this.jobs.values()].map(snapshot).sort((a, b) => b.state_since - a.state_since)
+  /** The in-memory record of a job without reading the store or touching the LRU (null when not in memory). */
+  peek(jobId: string): ReflexJobSnapshot | null {
+    const e = this.held.get(jobId) ?? this.recent.get(jobId)
+    return e ? snapshot(e) : null
+  }
+
+  /** Held jobs (suspended or throttled), most recently changed first. */
+  listHeld(): ReflexJobSnapshot[] {
+    return [...this.held.values()].map(snapshot).sort((a, b) => b.state_since - a.state_since)
+  }
+
+  /** Records in memory: held jobs plus the recent ones (for tests and diagnostics). */
+  get memorySize(): number {
+    return this.held.size + this.recent.size
+  }
+
+  /** The in-memory entry of a job, reading it back from the store when it was dropped. */
+  private entry(jobId: string): Entry | null {
+    const held = this.held.get(jobId)
+    if (held) return held
+    const e = this.recent.get(jobId)
+    if (e) {
+      // Touch: most recently used moves to the end.
+      this.recent.delete(jobId)
+      this.recent.set(jobId, e)
+      return e
+    }
+    const stored = this.options.load(jobId)
+    if (!stored) return null
+    // A held job is always in memory, so a stored record in a cooldown state is stale (its
+    // cooldown ended without being written, e.g. the write was rolled back): treat it as over.
+    const loaded: Entry = COOLDOWN_STATES.includes(stored.current_state)
+      ? { ...stored, current_state: 'running', cooldown_until: null, timer: null }
+      : { ...stored, timer: null }
+    this.place(loaded)
+    return loaded
+  }
+
+  /** Files an entry under held or recent by its state, trimming the LRU. */
+  private place(e: Entry): void {
+    if (COOLDOWN_STATES.includes(e.current_state)) {
+      this.recent.delete(e.job_id)
+      this.held.set(e.job_id, e)
+      return
+    }
+    this.held.delete(e.job_id)
+    this.recent.delete(e.job_id)
+    this.recent.set(e.job_id, e)
+    while (this.recent.size > this.options.recentKept) {
+      const oldest = this.recent.keys().next().value
+      if (oldest === undefined) break
+      this.recent.delete(oldest)
+    }
   }
 
   /** Milliseconds of cooldown left for `jobId` (0 when none). */
   cooldownRemainingMs(jobId: string): number {
-    const e = this.jobs.get(jobId)
+    const e = this.held.get(jobId)
     if (!e || e.cooldown_until === null || !COOLDOWN_STATES.includes(e.current_state)) return 0
     return Math.max(0, e.cooldown_until * 1000 - this.clock.now())
   }
@@ -85,7 +165,7 @@ export class ReflexJobs {
    * left). Jobs the machine has never seen, and jobs in any other state, pass.
    */
   assertMayRun(jobId: string): void {
-    const e = this.jobs.get(jobId)
+    const e = this.held.get(jobId)
     if (!e || !COOLDOWN_STATES.includes(e.current_state)) return
     const left = this.cooldownRemainingMs(jobId)
     throw new GovernanceError(409, 'NR-E006', `Job ${jobId} is ${e.current_state} by a reflex; cooldown ends in ${Math.ceil(left / 1000)} s`, {
@@ -104,7 +184,7 @@ export class ReflexJobs {
    */
   transition(jobId: string, to: ReflexJobState, reason: string, cooldownMs?: number): ReflexTransition {
     const now = this.clock.now()
-    let e = this.jobs.get(jobId)
+    let e = this.entry(jobId)
     const from: ReflexJobState | null = e ? e.current_state : null
     const effectiveFrom: ReflexJobState = from ?? 'pending'
     if (!(from === null && to === 'pending') && !canTransition(effectiveFrom, to)) {
@@ -127,7 +207,6 @@ export class ReflexJobs {
         reason: null,
         timer: null
       }
-      this.jobs.set(jobId, e)
     }
     e.timer?.cancel()
     e.timer = null
@@ -144,6 +223,7 @@ export class ReflexJobs {
     } else {
       e.cooldown_until = null
     }
+    this.place(e)
     const t: ReflexTransition = { job_id: jobId, from_state: from, to_state: to, cooldown_until: e.cooldown_until, reason }
     for (const l of this.listeners) l(t)
     return t
@@ -151,7 +231,7 @@ export class ReflexJobs {
 
   /** Moves `jobId` to `to` only when that is allowed; returns null instead of throwing. */
   tryTransition(jobId: string, to: ReflexJobState, reason: string, cooldownMs?: number): ReflexTransition | null {
-    const e = this.jobs.get(jobId)
+    const e = this.entry(jobId)
     const from = e ? e.current_state : 'pending'
     if (e && from === to) return null
     if (!canTransition(from, to)) return null
@@ -167,7 +247,7 @@ export class ReflexJobs {
 
   /** Cancels every cooldown timer (engine shutdown); records stay as they are. */
   close(): void {
-    for (const e of this.jobs.values()) {
+    for (const e of this.held.values()) {
       e.timer?.cancel()
       e.timer = null
     }

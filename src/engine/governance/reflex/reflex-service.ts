@@ -7,7 +7,14 @@ import type { JobInfo } from '../jobs'
 import type { GovRuntime } from '../runtime'
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitSnapshot, type CircuitStateChange } from './circuit-breaker'
 import { COOLDOWN_STATES, isTerminalReflexState, type ReflexJobState } from './job-fsm'
-import { ReflexJobs, SUSPEND_COOLDOWN_MS, THROTTLE_COOLDOWN_MS, type ReflexJobSnapshot, type ReflexTransition } from './reflex-jobs'
+import {
+  RECENT_REFLEX_JOBS_KEPT,
+  ReflexJobs,
+  SUSPEND_COOLDOWN_MS,
+  THROTTLE_COOLDOWN_MS,
+  type ReflexJobSnapshot,
+  type ReflexTransition
+} from './reflex-jobs'
 import { Trigger, type TriggerActivation, type TriggerConfig, type TriggerSnapshot } from './trigger'
 
 /** The four reflex actions of API §8. */
@@ -22,6 +29,8 @@ export interface ReflexOptions {
   triggerAction: ReflexActionType
   suspendCooldownMs: number
   throttleCooldownMs: number
+  /** Records of jobs not held (pending, running, ended) kept in memory; the rest are read back from the store. */
+  recentJobsKept: number
 }
 
 export const DEFAULT_REFLEX_OPTIONS: ReflexOptions = {
@@ -29,8 +38,12 @@ export const DEFAULT_REFLEX_OPTIONS: ReflexOptions = {
   trigger: {},
   triggerAction: 'suspend',
   suspendCooldownMs: SUSPEND_COOLDOWN_MS,
-  throttleCooldownMs: THROTTLE_COOLDOWN_MS
+  throttleCooldownMs: THROTTLE_COOLDOWN_MS,
+  recentJobsKept: RECENT_REFLEX_JOBS_KEPT
 }
+
+/** A reflex job record as GET /reflex/jobs lists it: the snapshot plus its live cooldown. */
+export type ReflexJobListItem = ReflexJobSnapshot & { cooldown_active: boolean; cooldown_remaining_ms: number }
 
 /** One executed (or failed) action, as stored and listed by GET /reflex/actions. */
 export interface ReflexActionRecord {
@@ -84,9 +97,22 @@ export class ReflexService {
       const snap = parseJsonColumn<CircuitSnapshot | null>(r.snapshot, null)
       if (snap) this.attach(new CircuitBreaker(snap.circuit_id, rt.clock, this.options.circuit, snap))
     }
-    this.jobs = new ReflexJobs(rt.clock)
+    const selectJob = store.prepare('SELECT snapshot FROM gov_reflex_jobs WHERE job_id = ?')
+    this.jobs = new ReflexJobs(rt.clock, {
+      recentKept: this.options.recentJobsKept,
+      load: (jobId) => {
+        if (!store.db.open) return null
+        const row = selectJob.get(jobId) as { snapshot: string } | undefined
+        return row ? parseJsonColumn<ReflexJobSnapshot | null>(row.snapshot, null) : null
+      }
+    })
     this.jobs.onTransition((t) => this.onReflexTransition(t))
-    for (const r of store.prepare('SELECT snapshot FROM gov_reflex_jobs').all() as Array<{ snapshot: string }>) {
+    // Only held jobs come back into memory (their cooldowns are enforced and timed); every other
+    // record stays in the store until a transition or a read needs it.
+    const heldRows = store
+      .prepare(`SELECT snapshot FROM gov_reflex_jobs WHERE json_extract(snapshot, '$.current_state') IN ('suspended', 'throttled')`)
+      .all() as Array<{ snapshot: string }>
+    for (const r of heldRows) {
       const snap = parseJsonColumn<ReflexJobSnapshot | null>(r.snapshot, null)
       if (snap) this.jobs.restore(snap)
     }
@@ -471,12 +497,41 @@ export class ReflexService {
     })
   }
 
-  /** GET /reflex/jobs: reflex states with live cooldown remainders. */
-  listJobs(): Array<ReflexJobSnapshot & { cooldown_active: boolean; cooldown_remaining_ms: number }> {
-    return this.jobs.list().map((j) => {
-      const left = this.jobs.cooldownRemainingMs(j.job_id)
-      return { ...j, cooldown_active: left > 0, cooldown_remaining_ms: left }
-    })
+  private view(j: ReflexJobSnapshot): ReflexJobListItem {
+    const left = this.jobs.cooldownRemainingMs(j.job_id)
+    return { ...j, cooldown_active: left > 0, cooldown_remaining_ms: left }
+  }
+
+  /** GET /reflex/jobs: held jobs (suspended or throttled) with live cooldown remainders, most recently changed first. */
+  listJobs(): ReflexJobListItem[] {
+    return this.jobs.listHeld().map((j) => this.view(j))
+  }
+
+  /**
+   * GET /reflex/jobs?all=1: every job the reflex machine has recorded, from the store, newest
+   * first by when the machine first saw it (row order, so pages are stable while jobs change).
+   * Records in memory win over their stored copy.
+   */
+  listAllJobs(cursor: string | undefined, limit: number): Page<ReflexJobListItem> {
+    const before = cursor ? decodeCursor(cursor, { r: 'number' }).r : Number.MAX_SAFE_INTEGER
+    const rows = this.rt.s.store
+      .prepare('SELECT rowid AS r, job_id, snapshot FROM gov_reflex_jobs WHERE rowid < ? ORDER BY rowid DESC LIMIT ?')
+      .all(before, limit + 1) as Array<{ r: number; job_id: string; snapshot: string }>
+    const more = rows.length > limit
+    const page = more ? rows.slice(0, limit) : rows
+    const last = page.at(-1)
+    const items: ReflexJobListItem[] = []
+    for (const row of page) {
+      const snap = this.jobs.peek(row.job_id) ?? parseJsonColumn<ReflexJobSnapshot | null>(row.snapshot, null)
+      if (snap) items.push(this.view(snap))
+    }
+    return { items, next_cursor: more && last ? encodeCursor({ r: last.r }) : null }
+  }
+
+  /** GET /reflex/jobs/{job_id}: one job's record (held or not), or null when the machine never saw it. */
+  jobView(jobId: string): ReflexJobListItem | null {
+    const snap = this.jobs.get(jobId)
+    return snap ? this.view(snap) : null
   }
 
   /** Stops cooldown timers (engine shutdown). */

@@ -5,6 +5,7 @@ import type {
   ManifestView,
   ReflexActionView,
   ReflexJobView,
+  ShadowDisagreementView,
   SignalView,
   TriggerView,
   ViolationView
@@ -195,6 +196,31 @@ export function toManifestView(
     active: typeof r.active === 'boolean' ? r.active : r.status === 'active' || version === activeVersion,
     shadow: typeof r.shadow === 'boolean' ? r.shadow : r.status === 'shadow' || version === shadowVersion,
     raw: r
+  }
+}
+
+/**
+ * One row of GET /governor/shadow/disagreements: `active`/`shadow` are the two verdicts (mode and
+ * rule_id inside), or flat `active_mode`/`shadow_mode` as the stream's event carries them.
+ */
+export function toShadowDisagreementView(raw: unknown, index: number): ShadowDisagreementView {
+  const r = asRow(raw)
+  const active = record(r.active)
+  const shadow = record(r.shadow)
+  const at = isoTime(r.at ?? r.timestamp)
+  const fields = Array.isArray(r.fields) ? r.fields.filter((f): f is string => typeof f === 'string') : []
+  return {
+    id: text(r.id) ?? text(r.disagreement_id) ?? `${at ?? 'disagreement'}#${index}`,
+    at,
+    source: text(r.source) ?? 'decide',
+    jobId: text(r.job_id),
+    decisionId: text(r.decision_id),
+    jobType: text(r.job_type),
+    fields,
+    activeMode: text(active.mode) ?? text(r.active_mode),
+    shadowMode: text(shadow.mode) ?? text(r.shadow_mode),
+    activeRule: text(active.rule_id) ?? text(r.active_rule),
+    shadowRule: text(shadow.rule_id) ?? text(r.shadow_rule)
   }
 }
 

@@ -92,6 +92,39 @@ describe('GovernanceApi on the embedded engine', () => {
     expect(manifests.manifests.find((m) => m.active)).toMatchObject({ name: 'default_phase1', ruleCount: 4 })
   })
 
+  it('passes shadow disagreements through: the count and the newest, with fields and both modes', async () => {
+    const put = await fetch(`${engine.baseUrl}/governor/manifests/shadow`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'views-shadow', version: '1', rules: [{ id: 'all-direct', mode: 'direct' }] })
+    })
+    expect(put.ok).toBe(true)
+    try {
+      // Built-in rule_0 makes llm_call rail; the shadow says direct.
+      const decided = await fetch(`${engine.baseUrl}/governor/decide`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ job_type: 'llm_call', context: {} })
+      })
+      const decision = (await decided.json()) as { decision_id: string }
+      const answer = await api.manifests()
+      expect(answer.disagreementCount).toBeGreaterThanOrEqual(1)
+      expect(answer.disagreements[0]).toMatchObject({
+        source: 'decide',
+        decisionId: decision.decision_id,
+        jobType: 'llm_call',
+        fields: ['mode'],
+        activeMode: 'rail',
+        shadowMode: 'direct',
+        activeRule: 'rule_0',
+        shadowRule: 'all-direct'
+      })
+      expect(answer.disagreements[0]?.at).toMatch(/Z$/)
+    } finally {
+      await fetch(`${engine.baseUrl}/governor/manifests/shadow`, { method: 'DELETE', headers: { Authorization: `Bearer ${engine.adminToken}` } })
+    }
+  })
+
   it('resets a breaker and resumes a suspended job', async () => {
     const closed = await api.resetCircuit('tool:views-tool')
     expect(closed).toMatchObject({ circuitId: 'tool:views-tool', state: 'closed', failureCount: 0 })

@@ -1,13 +1,15 @@
 import { z } from 'zod'
-import type {
-  CircuitView,
-  JobBudgetView,
-  ManifestView,
-  ReflexActionView,
-  ReflexJobView,
-  SignalView,
-  TriggerView,
-  ViolationView
+import {
+  SHADOW_DISAGREEMENTS_SHOWN,
+  type CircuitView,
+  type JobBudgetView,
+  type ManifestView,
+  type ReflexActionView,
+  type ReflexJobView,
+  type ShadowDisagreementView,
+  type SignalView,
+  type TriggerView,
+  type ViolationView
 } from '../../../shared/console/domains/runs'
 import { ConsoleFailure } from '../../../shared/console/errors'
 import { isBackendError } from '../client/backend-error'
@@ -19,6 +21,7 @@ import {
   toManifestView,
   toReflexActionView,
   toReflexJobView,
+  toShadowDisagreementView,
   toSignalView,
   toTriggerView,
   toViolationView
@@ -142,18 +145,31 @@ export class GovernanceApi {
     return { ...AVAILABLE, signals: newestFirst(rowsOf(res.body, ['signals']).map(toSignalView)).slice(0, limit) }
   }
 
-  async manifests(): Promise<Availability & { manifests: ManifestView[] }> {
-    const res = await this.read('/governor/manifests', 'governor manifests')
-    if (!res.ok) return { ...res.availability, manifests: [] }
+  async manifests(): Promise<
+    Availability & { manifests: ManifestView[]; disagreementCount: number; disagreements: ShadowDisagreementView[] }
+  > {
+    const [res, page] = await Promise.all([
+      this.read('/governor/manifests', 'governor manifests'),
+      // Disagreements are an extra: a backend without the route still shows its manifests.
+      this.read(`/governor/shadow/disagreements?limit=${SHADOW_DISAGREEMENTS_SHOWN}`, 'shadow disagreements').catch(() => null)
+    ])
+    if (!res.ok) return { ...res.availability, manifests: [], disagreementCount: 0, disagreements: [] }
     const body = (typeof res.body === 'object' && res.body !== null ? res.body : {}) as Record<string, unknown>
     const version = (v: unknown): string | null =>
       typeof v === 'string' ? v : typeof v === 'object' && v !== null && typeof (v as { version?: unknown }).version === 'string' ? (v as { version: string }).version : null
     const active = version(body.active_version ?? body.active)
     const shadow = version(body.shadow_version ?? body.shadow)
     const builtin = version(body.builtin)
+    const disagreements = (page?.ok ? rowsOf(page.body, ['disagreements']) : [])
+      .map(toShadowDisagreementView)
+      .slice(0, SHADOW_DISAGREEMENTS_SHOWN)
+    const counted = typeof body.disagreement_count === 'number' && Number.isFinite(body.disagreement_count) ? Math.round(body.disagreement_count) : 0
     return {
       ...AVAILABLE,
-      manifests: rowsOf(res.body, ['manifests']).map((row) => toManifestView(row, active, shadow, builtin))
+      manifests: rowsOf(res.body, ['manifests']).map((row) => toManifestView(row, active, shadow, builtin)),
+      // The count covers every disagreement; never less than the rows shown.
+      disagreementCount: Math.max(0, counted, disagreements.length),
+      disagreements
     }
   }
 

@@ -144,6 +144,30 @@ export const ManifestViewSchema = z.object({
 })
 export type ManifestView = z.infer<typeof ManifestViewSchema>
 
+/**
+ * One case where the shadow manifest would have decided differently from the active one (a
+ * governor decision or a job's budget resolution), newest first in lists.
+ */
+export const ShadowDisagreementViewSchema = z.object({
+  id: z.string(),
+  at: z.string().nullable(),
+  /** What was evaluated: `decide` (a governor decision) or `job` (a job's budget). */
+  source: z.string(),
+  jobId: z.string().nullable(),
+  decisionId: z.string().nullable(),
+  jobType: z.string().nullable(),
+  /** What differed: `mode`, `budget` (other names from newer backends pass through). */
+  fields: z.array(z.string()),
+  activeMode: z.string().nullable(),
+  shadowMode: z.string().nullable(),
+  activeRule: z.string().nullable(),
+  shadowRule: z.string().nullable()
+})
+export type ShadowDisagreementView = z.infer<typeof ShadowDisagreementViewSchema>
+
+/** How many disagreements getGovernorManifests returns (the first page, newest first). */
+export const SHADOW_DISAGREEMENTS_SHOWN = 20
+
 const LimitInput = z.number().int().min(1).max(500).default(100)
 const JobIdInput = z.string().min(1).max(100)
 
@@ -224,7 +248,7 @@ const RunIdInput = z.string().min(1).max(100)
 export const runsMethods = {
   listCircuits: defineMethod({
     description:
-      'Circuit breakers, reflex triggers and reflex jobs (suspended/throttled first) of the active environment.',
+      'Circuit breakers, reflex triggers and held reflex jobs (suspended or throttled, suspended first) of the active environment.',
     input: z.object({}),
     output: z.object({
       ...AvailabilityShape,
@@ -286,9 +310,17 @@ export const runsMethods = {
     output: z.object({ ...AvailabilityShape, signals: z.array(SignalViewSchema) })
   }),
   getGovernorManifests: defineMethod({
-    description: 'Governor manifests: the active one, a shadow one if any, and earlier versions.',
+    description:
+      'Governor manifests: the active one, a shadow one if any, and earlier versions; with the count of shadow disagreements and the newest of them.',
     input: z.object({}),
-    output: z.object({ ...AvailabilityShape, manifests: z.array(ManifestViewSchema) })
+    output: z.object({
+      ...AvailabilityShape,
+      manifests: z.array(ManifestViewSchema),
+      /** Disagreements the backend has recorded in all (0 when it keeps none). */
+      disagreementCount: z.number().int().nonnegative(),
+      /** The newest disagreements, at most SHADOW_DISAGREEMENTS_SHOWN. */
+      disagreements: z.array(ShadowDisagreementViewSchema)
+    })
   }),
   listLocalRuns: defineMethod({
     description: 'Local agent runs of this console (running first, then newest) and the bundled demos.',

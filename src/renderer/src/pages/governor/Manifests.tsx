@@ -1,8 +1,10 @@
-import type { ManifestView } from '../../../../shared/console/domains/runs'
+import type { ReactNode } from 'react'
+import type { ManifestView, ShadowDisagreementView } from '../../../../shared/console/domains/runs'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
 import { formatCount, formatTime } from '../../lib/format'
+import { traceHref } from '../../lib/router'
 
 /** One rule of a manifest as the table shows it. */
 export interface RuleRow {
@@ -76,12 +78,81 @@ export function RulesTable({ rules, testId }: { rules: RuleRow[]; testId?: strin
   )
 }
 
+/** Shadow disagreements: how many in all, and the newest with what differed and both verdicts. */
+export function ShadowDisagreements({ count, rows }: { count: number; rows: readonly ShadowDisagreementView[] }) {
+  return (
+    <div data-testid="shadow-disagreements" data-count={count} style={{ marginTop: 12 }}>
+      <h3>
+        Disagreements <span data-testid="shadow-disagreement-count">{formatCount(count)}</span>
+      </h3>
+      {rows.length === 0 ? (
+        <p className="muted">The shadow manifest has agreed with the active one on every decision and job so far.</p>
+      ) : (
+        <>
+          {count > rows.length && (
+            <p className="muted">
+              The newest {formatCount(rows.length)} of {formatCount(count)}.
+            </p>
+          )}
+          <table className="data" data-testid="shadow-disagreement-table">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Job</th>
+                <th>Differs in</th>
+                <th>Active</th>
+                <th>Shadow</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((d) => (
+                <tr key={d.id}>
+                  <td>{formatTime(d.at)}</td>
+                  <td>
+                    {d.jobId ? (
+                      <a className="mono" href={traceHref(d.jobId)}>
+                        {d.jobId}
+                      </a>
+                    ) : (
+                      <span className="muted">{d.source === 'decide' ? 'decision' : d.source}</span>
+                    )}
+                    {d.jobType && <span className="muted"> · {d.jobType}</span>}
+                  </td>
+                  <td>{d.fields.join(', ') || '–'}</td>
+                  <td data-testid="disagreement-active">
+                    {d.activeMode ? <StateBadge state={d.activeMode} label={d.activeMode} /> : '–'}
+                    {d.activeRule && <span className="mono muted"> {d.activeRule}</span>}
+                  </td>
+                  <td data-testid="disagreement-shadow">
+                    {d.shadowMode ? <StateBadge state={d.shadowMode} label={d.shadowMode} /> : '–'}
+                    {d.shadowRule && <span className="mono muted"> {d.shadowRule}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  )
+}
+
 function installedAt(m: ManifestView): string | null {
   const v = m.raw.installed_at
   return typeof v === 'string' ? v : null
 }
 
-function ManifestCard({ manifest, role, showRules }: { manifest: ManifestView; role: 'active' | 'shadow'; showRules: boolean }) {
+function ManifestCard({
+  manifest,
+  role,
+  showRules,
+  children
+}: {
+  manifest: ManifestView
+  role: 'active' | 'shadow'
+  showRules: boolean
+  children?: ReactNode
+}) {
   const rules = rulesOf(manifest.raw)
   const builtin = manifest.raw.slot === 'builtin'
   const at = installedAt(manifest)
@@ -108,6 +179,7 @@ function ManifestCard({ manifest, role, showRules }: { manifest: ManifestView; r
           <RulesTable rules={rules} testId={`manifest-${role}-rules`} />
         </div>
       )}
+      {children}
     </section>
   )
 }
@@ -119,7 +191,15 @@ export function ManifestsSection({
   error,
   onRetry
 }: {
-  manifests: { available: boolean; message: string | null; manifests: ManifestView[] } | undefined
+  manifests:
+    | {
+        available: boolean
+        message: string | null
+        manifests: ManifestView[]
+        disagreementCount: number
+        disagreements: ShadowDisagreementView[]
+      }
+    | undefined
   loading: boolean
   error: string | null
   onRetry: () => void
@@ -145,7 +225,9 @@ export function ManifestsSection({
           <EmptyState title="No active manifest">The governor decides with its built-in rules.</EmptyState>
         )}
         {shadow ? (
-          <ManifestCard manifest={shadow} role="shadow" showRules />
+          <ManifestCard manifest={shadow} role="shadow" showRules>
+            <ShadowDisagreements count={manifests.disagreementCount} rows={manifests.disagreements} />
+          </ManifestCard>
         ) : (
           <section className="card" aria-label="Shadow manifest" data-testid="manifest-shadow-none">
             <h2>Shadow manifest</h2>
@@ -153,6 +235,10 @@ export function ManifestsSection({
               None installed. A shadow manifest is evaluated beside the active one without deciding anything,
               so a new rule set can be compared before it is promoted.
             </p>
+            {/* Disagreements recorded under an earlier shadow stay worth reading after it is cleared. */}
+            {manifests.disagreementCount > 0 && (
+              <ShadowDisagreements count={manifests.disagreementCount} rows={manifests.disagreements} />
+            )}
           </section>
         )}
       </div>
