@@ -54,12 +54,14 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(page.getByTestId('overview-error-rate-value')).toHaveText(pct)
     await expect(page.getByTestId('overview-p95-value')).not.toHaveText('…')
 
-    // Recent failures list the seeded failed attempts' transitions, linking to their traces.
+    // Recent failures list the seeded timed-out attempt twice, each row linking to its trace: its
+    // transition to failed_timeout and the NR-E100 budget violation the engine records for it.
     const failedAttempt = seed.attempts.find((a) => a.state === 'failed_timeout')!
-    await expect(page.getByTestId('overview-failures').getByRole('link', { name: failedAttempt.attempt_id })).toHaveAttribute(
-      'href',
-      `#/traces/${failedAttempt.attempt_id}`
-    )
+    const attemptLinks = page.getByTestId('overview-failures').getByRole('link', { name: failedAttempt.attempt_id })
+    await expect(attemptLinks).toHaveCount(2)
+    for (const link of await attemptLinks.all()) {
+      await expect(link).toHaveAttribute('href', `#/traces/${failedAttempt.attempt_id}`)
+    }
     // Numbers link to their dashboards.
     await page.getByTestId('count-jobs-active-value').click()
     await expect(page).toHaveURL(/#\/traces\?kind=jobs$/)
