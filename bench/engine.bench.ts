@@ -5,6 +5,8 @@
 // from an esbuild bundle as `controldeck-engine` ships, not through tsx (whose loader would add
 // ~40 MB of RSS and compile time that production never pays).
 import { fork, type ChildProcess } from 'node:child_process'
+// @ts-expect-error -- plain ESM module shared with the launcher; it has no type declarations
+import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../bin/engine-runtime.mjs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
@@ -118,8 +120,11 @@ async function runParent(): Promise<void> {
     packages: 'external',
     logLevel: 'warning'
   })
-  const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  const child = fork(bundle, ['--child'], { execArgv, stdio: 'inherit' })
+  // The same Node flags and environment as the `controldeck-engine` launcher, so RSS is what ships.
+  const execArgv = [...ENGINE_NODE_FLAGS]
+  if (process.env.BENCH_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`)
+  const env = { ...process.env, ...ENGINE_ENV }
+  const child = fork(bundle, ['--child'], { execArgv, env, stdio: 'inherit' })
   const ready = await waitFor(child, 'ready')
   const base = new URL(ready.baseUrl)
   const agent = new Agent({ keepAlive: true, maxSockets: clients + 4 })

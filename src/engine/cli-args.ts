@@ -28,10 +28,10 @@ export const USAGE = `Usage: controldeck-engine [options]
   --version       print the version
   --help          this text
 
-Memory: under heavy load Node's defaults trade footprint for speed. For a long-running engine,
-  NODE_OPTIONS=--max-semi-space-size=4 MALLOC_ARENA_MAX=2 controldeck-engine …
-keeps its resident size roughly 20-30 MB lower (a smaller V8 young generation, fewer glibc
-malloc arenas for the checkpoint worker and GC threads) at no measurable throughput cost.`
+Memory: the controldeck-engine launcher runs the engine with --max-semi-space-size=4 and
+MALLOC_ARENA_MAX=2 (a smaller V8 young generation, fewer glibc malloc arenas), which keeps its
+resident size 20-30 MB lower at no measurable throughput cost; CONTROLDECK_ENGINE_UNTUNED=1
+runs it with Node's defaults.`
 
 const OptionsSchema = z.object({
   port: z.coerce
