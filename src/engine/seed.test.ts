@@ -29,6 +29,8 @@ describe('seedDemoData', () => {
 
       const audit = AuditStatsSchema.parse((await t.api('GET', '/audit/stats')).body)
       expect(audit.total_events).toBe(s.counts.auditEvents)
+      const violations = (await t.api('GET', '/budget/violations')).body as { items: unknown[] }
+      expect(violations.items).toHaveLength(s.counts.budgetViolations)
       const xss = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { event_type: 'agent_note' })).body)
       expect(xss.events[0]).toMatchObject({ audit_id: s.xssAuditId, message: XSS_MESSAGE })
 

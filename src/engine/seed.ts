@@ -18,8 +18,13 @@ export interface SeedSummary {
     jobsByState: Record<string, number>
     attemptsByState: Record<string, number>
     transitions: number
-    /** Audit events the seed caused: one per transition and decision, plus the logged ones. */
+    /**
+     * Audit events the seed caused: one per transition and decision, the logged ones, and one per
+     * budget violation the engine records for the seed's work.
+     */
     auditEvents: number
+    /** Budget violations the engine records: the attempt the seed's agent timed out itself (NR-E100). */
+    budgetViolations: number
     decisions: number
     resources: number
     llmTokens: number
@@ -71,6 +76,7 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
       attemptsByState: {},
       transitions: 0,
       auditEvents: 0,
+      budgetViolations: 0,
       decisions: 0,
       resources: 0,
       llmTokens: 0,
@@ -224,6 +230,9 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
   summary.counts.transitions = transitions
   summary.counts.decisions = summary.decisions.length
   summary.counts.resources = summary.resources.length
-  summary.counts.auditEvents = transitions + summary.decisions.length + logged
+  // The attempt failed with a TIMEOUT error code enters failed_timeout by the client's hand; the
+  // engine records that as an NR-E100 violation with an audit event of its own.
+  summary.counts.budgetViolations = summary.counts.attemptsByState.failed_timeout ?? 0
+  summary.counts.auditEvents = transitions + summary.decisions.length + logged + summary.counts.budgetViolations
   return summary
 }

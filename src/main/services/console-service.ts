@@ -9,7 +9,7 @@ import {
   type ConsoleHandlers,
   type Unsubscribe
 } from '../../shared/console/api'
-import { ConsoleFailure, isConsoleFailure, type ConsoleError } from '../../shared/console/errors'
+import { ConsoleFailure, describeInvalidInput, isConsoleFailure, type ConsoleError } from '../../shared/console/errors'
 import type { ServiceContext } from './context'
 import { createAppHandlers } from './handlers/app'
 import { createCacheHandlers } from './handlers/cache'
@@ -180,7 +180,7 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
     const definition = CONSOLE_METHODS[method]
     const input = definition.input.safeParse(rawInput ?? {})
     if (!input.success) {
-      throw fail('invalid_input', z.prettifyError(input.error), 400)
+      throw fail('invalid_input', describeInvalidInput(input.error.issues), 400)
     }
     const handler = handlers[method] as ((input: unknown) => Promise<unknown>) | undefined
     if (!handler) {

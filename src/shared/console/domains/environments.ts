@@ -53,7 +53,7 @@ export const BaseUrlSchema = z
     } catch {
       return false
     }
-  }, 'baseUrl must be an http(s) URL such as https://brain.example.com, without credentials, query or fragment')
+  }, 'Base URL must be an http(s) URL such as https://brain.example.com, without credentials, query or fragment')
   // One spelling per backend: no trailing slash, so paths join predictably.
   .transform((value) => value.replace(/\/+$/, ''))
 
