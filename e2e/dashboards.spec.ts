@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import { XSS_MESSAGE } from '../src/engine/seed'
 import type { RunningEngine } from '../src/engine'
-import { expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
+import { engineFetch, expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
 
 const TERMINAL = {
   mission: ['completed', 'failed', 'timeout', 'cancelled'],
@@ -23,7 +23,7 @@ function active(type: keyof typeof TERMINAL, byState: Record<string, number>): n
 }
 
 async function engineGet<T>(engine: RunningEngine, path: string): Promise<T> {
-  const res = await fetch(engine.baseUrl + path, { headers: { Authorization: `Bearer ${engine.adminToken}` } })
+  const res = await engineFetch(engine, 'GET', path)
   expect(res.ok).toBe(true)
   return (await res.json()) as T
 }

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { startEngine, type RunningEngine } from '../src/engine'
 import { seedDemoData, type SeedSummary } from '../src/engine/seed'
 import { startServe, type ServeHandle } from '../src/main/services/cli/commands/serve'
+import { engineFetch } from '../src/main/services/testing/temp-engine'
 
 /** Where the per-test screenshots go. */
 export const SCREENSHOT_DIR = path.resolve('e2e/screenshots')
@@ -32,6 +33,37 @@ export interface TestFixtures {
   screenshotAfter: void
 }
 
+/** Starts an embedded engine on a fresh database in `dir`, on 127.0.0.1 and a free port. */
+function startEngineIn(dir: string): Promise<RunningEngine> {
+  return startEngine({ dbPath: path.join(dir, 'engine.db'), host: '127.0.0.1', port: 0, quiet: true })
+}
+
+/** Starts browser mode on `dataDir` with `engine` as its local engine; `log` echoes its log to stderr. */
+function startConsoleIn(dataDir: string, engine: RunningEngine, options: { log?: boolean } = {}): Promise<ServeHandle> {
+  return startServe({
+    dataDir,
+    localEngine: { url: engine.url, adminToken: engine.adminToken },
+    rendererDir: path.resolve('out/renderer'),
+    ...(options.log ? { log: (message, details) => console.error(`[console] ${message}`, details ?? '') } : {})
+  })
+}
+
+/** Starts something in a fresh temp folder for a fixture's `use`, then closes it and removes the folder. */
+async function useInTempDir<T extends { close(): Promise<void> }>(
+  prefix: string,
+  start: (dir: string) => Promise<T>,
+  use: (value: T) => Promise<void>
+): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix))
+  const value = await start(dir)
+  try {
+    await use(value)
+  } finally {
+    await value.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 function screenshotName(titlePath: string[]): string {
   return `${titlePath.join(' - ').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 150)}.png`
 }
@@ -39,21 +71,7 @@ function screenshotName(titlePath: string[]): string {
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   engine: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-    async ({}, use) => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-engine-'))
-      const engine = await startEngine({
-        dbPath: path.join(dir, 'engine.db'),
-        host: '127.0.0.1',
-        port: 0,
-        quiet: true
-      })
-      try {
-        await use(engine)
-      } finally {
-        await engine.close()
-        await rm(dir, { recursive: true, force: true })
-      }
-    },
+    async ({}, use) => useInTempDir('cd-e2e-engine-', startEngineIn, use),
     { scope: 'worker' }
   ],
   seed: [
@@ -65,19 +83,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   consoleServer: [
     async ({ engine, seed }, use) => {
       void seed // the console starts on seeded data
-      const dataDir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-console-'))
-      const handle = await startServe({
-        dataDir,
-        localEngine: { url: engine.url, adminToken: engine.adminToken },
-        rendererDir: path.resolve('out/renderer'),
-        log: (message, details) => console.error(`[console] ${message}`, details ?? '')
-      })
-      try {
-        await use(handle)
-      } finally {
-        await handle.close()
-        await rm(dataDir, { recursive: true, force: true })
-      }
+      await useInTempDir('cd-e2e-console-', (dataDir) => startConsoleIn(dataDir, engine, { log: true }), use)
     },
     { scope: 'worker' }
   ],
@@ -110,4 +116,40 @@ export async function openConsole(page: Page, consoleUrl: string): Promise<void>
   await expect(page.locator('#root > *').first()).toBeVisible()
 }
 
-export { expect }
+/** An engine and a console of a spec's own, for specs that must not disturb the shared seeded ones. */
+export interface OwnStack {
+  engine: RunningEngine
+  consoleServer: ServeHandle
+  /** Stops the console, then the engine (again, if the test stopped it), and removes their folders. */
+  close: () => Promise<void>
+}
+
+/**
+ * Starts an engine and a console in throwaway folders named after `name`. `prepare` runs between
+ * the two (seeding, environment knobs), so the console starts on what it leaves behind.
+ */
+export async function startOwnStack(
+  name: string,
+  options: { prepare?: (engine: RunningEngine) => Promise<void> | void; log?: boolean } = {}
+): Promise<OwnStack> {
+  const engineDir = await mkdtemp(path.join(tmpdir(), `cd-e2e-${name}-engine-`))
+  const dataDir = await mkdtemp(path.join(tmpdir(), `cd-e2e-${name}-console-`))
+  let engine: RunningEngine | undefined
+  let consoleServer: ServeHandle | undefined
+  const close = async (): Promise<void> => {
+    await consoleServer?.close()
+    await engine?.close()
+    for (const dir of [engineDir, dataDir]) await rm(dir, { recursive: true, force: true })
+  }
+  try {
+    engine = await startEngineIn(engineDir)
+    await options.prepare?.(engine)
+    consoleServer = await startConsoleIn(dataDir, engine, { log: options.log })
+  } catch (error) {
+    await close()
+    throw error
+  }
+  return { engine, consoleServer, close }
+}
+
+export { engineFetch, expect }

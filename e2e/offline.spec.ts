@@ -1,37 +1,29 @@
 /// <reference lib="dom" />
 // Issue 6.8/6.9: when the backend goes away the dashboards keep showing what the console cached,
 // say that they are offline and how old the data is. Uses its own engine, because it stops it.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { startEngine, type RunningEngine } from '../src/engine'
+import type { RunningEngine } from '../src/engine'
 import { seedDemoData, type SeedSummary } from '../src/engine/seed'
-import { startServe, type ServeHandle } from '../src/main/services/cli/commands/serve'
-import { expect, openConsole, test } from './fixtures'
+import type { ServeHandle } from '../src/main/services/cli/commands/serve'
+import { engineFetch, expect, openConsole, startOwnStack, test, type OwnStack } from './fixtures'
 
 test.describe('a private seeded engine: live transitions, then offline', () => {
+  let stack: OwnStack
   let engine: RunningEngine
   let serve: ServeHandle
   let seed: SeedSummary
-  let dirs: string[] = []
 
   test.beforeAll(async () => {
-    const engineDir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-offline-engine-'))
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-offline-console-'))
-    dirs = [engineDir, dataDir]
-    engine = await startEngine({ dbPath: path.join(engineDir, 'engine.db'), host: '127.0.0.1', port: 0, quiet: true })
-    seed = await seedDemoData(engine.baseUrl, engine.adminToken)
-    serve = await startServe({
-      dataDir,
-      localEngine: { url: engine.url, adminToken: engine.adminToken },
-      rendererDir: path.resolve('out/renderer')
+    stack = await startOwnStack('offline', {
+      prepare: async (e) => {
+        seed = await seedDemoData(e.baseUrl, e.adminToken)
+      }
     })
+    engine = stack.engine
+    serve = stack.consoleServer
   })
 
   test.afterAll(async () => {
-    await serve?.close()
-    await engine?.close()
-    for (const d of dirs) await rm(d, { recursive: true, force: true })
+    await stack?.close()
   })
 
   test('a real transition appears live on the lifecycle page and moves the counts', async ({ page }) => {
@@ -41,11 +33,7 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
     const pending = page.getByTestId('count-mission-pending')
     await expect(pending).toHaveAttribute('data-count', String(seed.counts.missionsByState.pending ?? 0))
     const call = async (p: string, body: unknown) => {
-      const res = await fetch(engine.baseUrl + p, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body)
-      })
+      const res = await engineFetch(engine, 'POST', p, body)
       expect(res.ok).toBe(true)
       return (await res.json()) as Record<string, string>
     }

@@ -10,35 +10,33 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import { startEngine, type RunningEngine } from '../src/engine'
-import { startServe, type ServeHandle } from '../src/main/services/cli/commands/serve'
-import { expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
+import type { RunningEngine } from '../src/engine'
+import type { ServeHandle } from '../src/main/services/cli/commands/serve'
+import { engineFetch, expect, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
 
+const DEMO_KNOBS = ['CONTROLDECK_DEMO_PACE_MS', 'CONTROLDECK_DEMO_BACKOFF_MS', 'CONTROLDECK_DEMO_BACKOFF_MAX_MS']
+let stack: OwnStack
 let engine: RunningEngine
 let consoleServer: ServeHandle
 const dirs: string[] = []
 
 test.beforeAll(async () => {
-  const engineDir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-runs-engine-'))
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-runs-console-'))
-  dirs.push(engineDir, dataDir)
-  engine = await startEngine({ dbPath: path.join(engineDir, 'engine.db'), host: '127.0.0.1', port: 0, quiet: true })
-  // The demo runs at human pace by default; these knobs make it finish in a second or two.
-  process.env.CONTROLDECK_DEMO_PACE_MS = '0'
-  process.env.CONTROLDECK_DEMO_BACKOFF_MS = '1'
-  process.env.CONTROLDECK_DEMO_BACKOFF_MAX_MS = '5'
-  consoleServer = await startServe({
-    dataDir,
-    localEngine: { url: engine.url, adminToken: engine.adminToken },
-    rendererDir: path.resolve('out/renderer'),
-    log: (message, details) => console.error(`[console] ${message}`, details ?? '')
+  stack = await startOwnStack('runs', {
+    log: true,
+    prepare: () => {
+      // The demo runs at human pace by default; these knobs make it finish in a second or two.
+      process.env.CONTROLDECK_DEMO_PACE_MS = '0'
+      process.env.CONTROLDECK_DEMO_BACKOFF_MS = '1'
+      process.env.CONTROLDECK_DEMO_BACKOFF_MAX_MS = '5'
+    }
   })
+  engine = stack.engine
+  consoleServer = stack.consoleServer
 })
 
 test.afterAll(async () => {
-  for (const key of ['CONTROLDECK_DEMO_PACE_MS', 'CONTROLDECK_DEMO_BACKOFF_MS', 'CONTROLDECK_DEMO_BACKOFF_MAX_MS']) delete process.env[key]
-  await consoleServer?.close()
-  await engine?.close()
+  for (const key of DEMO_KNOBS) delete process.env[key]
+  await stack?.close()
   for (const dir of dirs) await rm(dir, { recursive: true, force: true })
 })
 
@@ -161,19 +159,15 @@ test.describe('local runs', () => {
   })
 
   test('governor: the active and the shadow manifest, each with its name, version and rules', async ({ page }) => {
-    const put = await fetch(`${engine.baseUrl}/governor/manifests/shadow`, {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        name: 'e2e-candidate',
-        version: '2.0.0',
-        description: 'stricter rules under test',
-        rules: [
-          { id: 'llm_rail', match: { job_type: 'llm_call' }, mode: 'rail' },
-          { id: 'prod_rail', match: { context: { environment: 'production' } }, mode: 'rail' },
-          { id: 'rest_direct', mode: 'direct' }
-        ]
-      })
+    const put = await engineFetch(engine, 'PUT', '/governor/manifests/shadow', {
+      name: 'e2e-candidate',
+      version: '2.0.0',
+      description: 'stricter rules under test',
+      rules: [
+        { id: 'llm_rail', match: { job_type: 'llm_call' }, mode: 'rail' },
+        { id: 'prod_rail', match: { context: { environment: 'production' } }, mode: 'rail' },
+        { id: 'rest_direct', mode: 'direct' }
+      ]
     })
     expect(put.ok).toBe(true)
     await openConsole(page, consoleServer.url)
@@ -190,15 +184,14 @@ test.describe('local runs', () => {
 
     // A decision the two manifests disagree on: the built-in rule_1 says rail for personal data,
     // the candidate's rest_direct says direct. It shows under the shadow manifest after a reload.
-    const decided = await fetch(`${engine.baseUrl}/governor/decide`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ job_type: 'tool_execution', context: { uses_personal_data: true } })
+    const decided = await engineFetch(engine, 'POST', '/governor/decide', {
+      job_type: 'tool_execution',
+      context: { uses_personal_data: true }
     })
     expect(decided.ok).toBe(true)
-    const { disagreement_count: count } = (await (
-      await fetch(`${engine.baseUrl}/governor/manifests`, { headers: { Authorization: `Bearer ${engine.adminToken}` } })
-    ).json()) as { disagreement_count: number }
+    const { disagreement_count: count } = (await (await engineFetch(engine, 'GET', '/governor/manifests')).json()) as {
+      disagreement_count: number
+    }
     expect(count).toBeGreaterThanOrEqual(1)
     await page.reload()
     const disagreements = page.getByTestId('manifest-shadow').getByTestId('shadow-disagreements')

@@ -1,13 +1,10 @@
 /// <reference lib="dom" />
 // Issue 3.5: the app shell. Sidebar pages, title bar (environment switcher, connection badge),
 // themes, empty states on an unseeded engine, the command palette.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
-import { startEngine, type RunningEngine } from '../src/engine'
-import { startServe, type ServeHandle } from '../src/main/services/cli/commands/serve'
-import { expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
+import { expect, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
 
 const PAGES = [
   ['overview', 'Overview'],
@@ -131,30 +128,18 @@ test.describe('app shell on the seeded engine', () => {
 })
 
 test.describe('app shell on an empty engine', () => {
-  let engine: RunningEngine
-  let serve: ServeHandle
-  let dirs: string[] = []
+  let stack: OwnStack
 
   test.beforeAll(async () => {
-    const engineDir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-empty-engine-'))
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-empty-console-'))
-    dirs = [engineDir, dataDir]
-    engine = await startEngine({ dbPath: path.join(engineDir, 'engine.db'), host: '127.0.0.1', port: 0, quiet: true })
-    serve = await startServe({
-      dataDir,
-      localEngine: { url: engine.url, adminToken: engine.adminToken },
-      rendererDir: path.resolve('out/renderer')
-    })
+    stack = await startOwnStack('empty')
   })
 
   test.afterAll(async () => {
-    await serve?.close()
-    await engine?.close()
-    for (const d of dirs) await rm(d, { recursive: true, force: true })
+    await stack?.close()
   })
 
   test('every page says what will appear there', async ({ page, pageErrors }) => {
-    await openConsole(page, serve.url)
+    await openConsole(page, stack.consoleServer.url)
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     for (const [id, label] of PAGES) {
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: label }).click()

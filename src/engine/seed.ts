@@ -130,16 +130,21 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
     summary.counts.llmTokens += tokens
     summary.counts.costCredits += cost
   }
+  /** An llm_call job of `m` whose first attempt completes after using `tokens` and `cost`. */
+  const succeededLlmCall = async (m: { missionId: string; planId: string }, tokens: number, cost: number): Promise<string> => {
+    const jobId = await job(m.missionId, m.planId, 'llm_call')
+    await move('job', jobId, ['start'])
+    const attemptId = await attempt(jobId, 1, 'complete')
+    await resource(attemptId, 'llm_token')
+    await report(attemptId, tokens, cost)
+    await move('job', jobId, ['complete'])
+    setJobState(jobId, 'succeeded')
+    return jobId
+  }
 
   // Mission 1: completed. Three jobs succeeded; one of them after a retry.
   const m1 = await mission('Quarterly report')
-  const j1 = await job(m1.missionId, m1.planId, 'llm_call')
-  await move('job', j1, ['start'])
-  const a1 = await attempt(j1, 1, 'complete')
-  await resource(a1, 'llm_token')
-  await report(a1, 1200, 0.024)
-  await move('job', j1, ['complete'])
-  setJobState(j1, 'succeeded')
+  const j1 = await succeededLlmCall(m1, 1200, 0.024)
 
   const j2 = await job(m1.missionId, m1.planId, 'tool_execution')
   await move('job', j2, ['start'])
@@ -150,13 +155,7 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
   await move('job', j2, ['complete'])
   setJobState(j2, 'succeeded')
 
-  const j3 = await job(m1.missionId, m1.planId, 'llm_call')
-  await move('job', j3, ['start'])
-  const a3 = await attempt(j3, 1, 'complete')
-  await resource(a3, 'llm_token')
-  await report(a3, 800, 0.016)
-  await move('job', j3, ['complete'])
-  setJobState(j3, 'succeeded')
+  await succeededLlmCall(m1, 800, 0.016)
   await move('mission', m1.missionId, ['complete'])
   summary.missions.push({ mission_id: m1.missionId, state: 'completed', name: 'Quarterly report' })
 

@@ -9,6 +9,7 @@ import type {
 import { isoOf, isUniqueViolation, newAuditId } from '../identity/ids'
 import { jsonText, parseJsonColumn } from '../store/json'
 import type { Store } from '../store/store'
+import { Where } from '../store/where'
 import type { EventLog } from '../stream/event-log'
 
 interface AuditRow {
@@ -146,32 +147,18 @@ export class AuditService {
 
   /** POST /audit/query: filters, newest first, offset paging, total before paging. */
   query(q: AuditQueryRequest): AuditQueryResponse {
-    const where: string[] = []
-    const args: unknown[] = []
-    const eq = (col: string, v: string | null | undefined): void => {
-      if (v) {
-        where.push(`${col} = ?`)
-        args.push(v)
-      }
-    }
-    eq('mission_id', q.mission_id)
-    eq('job_id', q.job_id)
-    eq('event_type', q.event_type)
-    eq('event_category', q.event_category)
-    eq('severity', q.severity)
-    if (q.start_time) {
-      where.push('ts_ms >= ?')
-      args.push(Date.parse(q.start_time))
-    }
-    if (q.end_time) {
-      where.push('ts_ms <= ?')
-      args.push(Date.parse(q.end_time))
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
-    const counted = this.store.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(...args)
+    const where = new Where()
+      .equals('mission_id', q.mission_id)
+      .equals('job_id', q.job_id)
+      .equals('event_type', q.event_type)
+      .equals('event_category', q.event_category)
+      .equals('severity', q.severity)
+      .between('ts_ms', q.start_time, q.end_time)
+    const clause = where.clause()
+    const counted = this.store.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(...where.params)
     const total = (counted as { n: number }).n
     const rows = this.store.prepare(`SELECT ${COLUMNS} FROM audit_events ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
-      .all(...args, q.limit, q.offset) as AuditRow[]
+      .all(...where.params, q.limit, q.offset) as AuditRow[]
     return { events: rows.map(toEvent), total, limit: q.limit, offset: q.offset }
   }
 

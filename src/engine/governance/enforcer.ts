@@ -93,31 +93,25 @@ export class Enforcer {
       retriable: true,
       elapsed_ms: null
     }
+    /** The `retry_attempted` event of this retry, refused or let through. */
+    const retryAttempted = (success: boolean, outcome: Record<string, unknown>) =>
+      this.rt.s.events.publish('enforcement', 'retry_attempted', {
+        job_id: job.job_id,
+        mission_id: job.mission_id,
+        success,
+        retry_number: b.retries_used + 1,
+        max_retries: b.budget.max_retries,
+        ...outcome
+      })
     const exhausted = checkRetry(b.budget, job.job_id, b.retries_used, [...b.retry_history, entry])
     if (exhausted) {
-      this.rt.later(() =>
-        this.rt.s.events.publish('enforcement', 'retry_attempted', {
-          job_id: job.job_id,
-          mission_id: job.mission_id,
-          success: false,
-          retry_number: b.retries_used + 1,
-          max_retries: b.budget.max_retries,
-          code: 'NR-E101'
-        })
-      )
+      this.rt.later(() => retryAttempted(false, { code: 'NR-E101' }))
       this.refuse(exhausted, job, null, 'retry_refused')
     }
     const backoff = backoffDelayMs(b.retries_used)
     this.budgets.countRetry(job.job_id, entry, backoff)
-    this.rt.s.events.publish('enforcement', 'retry_attempted', {
-      job_id: job.job_id,
-      mission_id: job.mission_id,
-      success: true,
-      retry_number: b.retries_used + 1,
-      max_retries: b.budget.max_retries,
-      // Advice to the agent: §8's backoff for this retry. The engine does not hold the retry back.
-      backoff_ms: backoff
-    })
+    // Advice to the agent: §8's backoff for this retry. The engine does not hold the retry back.
+    retryAttempted(true, { backoff_ms: backoff })
   }
 
   private guardAttemptStart(ctx: TransitionGuardContext): void {

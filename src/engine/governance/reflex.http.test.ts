@@ -75,11 +75,7 @@ describe('reflexes over HTTP', () => {
   it('resume is refused during the cooldown unless forced; circuits reset by an operator only', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution')
-    for (let i = 1; i <= 5; i++) {
-      const a = await l.attempt(jobId, i)
-      await l.go('attempt', a, 'start')
-      await l.go('attempt', a, 'fail')
-    }
+    await l.failAttempts(jobId, 5)
     const early = await t.api('POST', `/reflex/jobs/${jobId}/resume`, {}, { token: OPERATOR })
     expect(early.status).toBe(409)
     expect(early.body.detail.code).toBe('NR-E006')
@@ -168,11 +164,7 @@ describe('reflexes over HTTP', () => {
   it('keeps breaker and cooldown state across a restart', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution')
-    for (let i = 1; i <= 5; i++) {
-      const a = await l.attempt(jobId, i)
-      await l.go('attempt', a, 'start')
-      await l.go('attempt', a, 'fail')
-    }
+    await l.failAttempts(jobId, 5)
     const dir = t.dir
     await t.engine.close()
     const again = await startTestEngine({ dir })

@@ -56,6 +56,14 @@ export function lifecycle(t: TestEngine) {
       await go('attempt', a.body.attempt_id, 'create')
       return a.body.attempt_id as string
     },
+    /** Starts and fails `count` new attempts of `jobId`, numbered from 1 (five open its circuit). */
+    async failAttempts(jobId: string, count: number): Promise<void> {
+      for (let i = 1; i <= count; i++) {
+        const a = await this.attempt(jobId, i)
+        await go('attempt', a, 'start')
+        await go('attempt', a, 'fail')
+      }
+    },
     async state(type: string, id: string): Promise<string> {
       return (await t.api('GET', `/lifecycle/${type}/${id}/state`)).body.current_state as string
     }

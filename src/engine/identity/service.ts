@@ -23,6 +23,7 @@ import type {
 import { badRequest, notFound } from '../http/errors'
 import { decodeCursor, encodeCursor } from '../store/cursor'
 import type { Store } from '../store/store'
+import { Where } from '../store/where'
 import { isUniqueViolation, newEntityId } from './ids'
 import {
   attemptRecord,
@@ -356,7 +357,7 @@ export class IdentityService {
 
   /** GET /identity/missions: newest first, filtered by state and creation time, cursor-paged. */
   listMissions(q: ListQuery): Page<MissionListItem> {
-    return this.list<MissionRow, MissionListItem>(q, 'missions', 'mission_id', [], (r, s) => ({
+    return this.list<MissionRow, MissionListItem>(q, 'missions', 'mission_id', {}, (r, s) => ({
       ...missionRecord(r),
       current_state: s as MissionListItem['current_state']
     }))
@@ -364,10 +365,8 @@ export class IdentityService {
 
   /** GET /identity/jobs: filters state, job_type, mission_id, time range. */
   listJobs(q: ListQuery): Page<JobListItem> {
-    const extra: Array<[string, unknown]> = []
-    if (q.job_type) extra.push(['t.job_type = ?', q.job_type])
-    if (q.mission_id) extra.push(['t.mission_id = ?', q.mission_id])
-    return this.list<JobRow, JobListItem>(q, 'jobs', 'job_id', extra, (r, s) => ({
+    const filters = { 't.job_type': q.job_type, 't.mission_id': q.mission_id }
+    return this.list<JobRow, JobListItem>(q, 'jobs', 'job_id', filters, (r, s) => ({
       ...jobRecord(r),
       current_state: s as JobListItem['current_state']
     }))
@@ -375,10 +374,8 @@ export class IdentityService {
 
   /** GET /identity/attempts: filters state, job_id, mission_id, time range. */
   listAttempts(q: ListQuery): Page<AttemptListItem> {
-    const extra: Array<[string, unknown]> = []
-    if (q.job_id) extra.push(['t.job_id = ?', q.job_id])
-    if (q.mission_id) extra.push(['t.mission_id = ?', q.mission_id])
-    return this.list<AttemptRow, AttemptListItem>(q, 'attempts', 'attempt_id', extra, (r, s) => ({
+    const filters = { 't.job_id': q.job_id, 't.mission_id': q.mission_id }
+    return this.list<AttemptRow, AttemptListItem>(q, 'attempts', 'attempt_id', filters, (r, s) => ({
       ...attemptRecord(r),
       current_state: s as AttemptListItem['current_state']
     }))
@@ -387,44 +384,27 @@ export class IdentityService {
   /**
    * Keyset pagination over (created_ms, rowid) descending — rowid breaks ties in insertion order —
    * stable under concurrent inserts, and each page costs an index range scan however deep.
+   * `equals` holds the table's own filters (column → value; unset values filter nothing).
    */
   private list<R extends { created_ms: number }, Item>(
     q: ListQuery,
     table: string,
     key: string,
-    extra: Array<[string, unknown]>,
+    equals: Record<string, string | null | undefined>,
     map: (row: R, state: string | null) => Item
   ): Page<Item> {
-    const where: string[] = []
-    const args: unknown[] = []
-    if (q.state) {
-      where.push('s.current_state = ?')
-      args.push(q.state)
-    }
-    if (q.since) {
-      where.push('t.created_ms >= ?')
-      args.push(Date.parse(q.since))
-    }
-    if (q.until) {
-      where.push('t.created_ms <= ?')
-      args.push(Date.parse(q.until))
-    }
-    for (const [clause, value] of extra) {
-      where.push(clause)
-      args.push(value)
-    }
+    const where = new Where().equals('s.current_state', q.state).between('t.created_ms', q.since, q.until)
+    for (const [column, value] of Object.entries(equals)) where.equals(column, value)
     if (q.cursor) {
       const c = decodeCursor(q.cursor, { t: 'number', r: 'number' })
-      where.push('(t.created_ms < ? OR (t.created_ms = ? AND t.rowid < ?))')
-      args.push(c.t, c.t, c.r)
+      where.add('(t.created_ms < ? OR (t.created_ms = ? AND t.rowid < ?))', c.t, c.t, c.r)
     }
     const sql =
       `SELECT t.*, t.rowid AS __rowid, s.current_state AS __state FROM ${table} t ` +
       `LEFT JOIN entity_state s ON s.entity_id = t.${key} ` +
-      (where.length ? `WHERE ${where.join(' AND ')} ` : '') +
-      'ORDER BY t.created_ms DESC, t.rowid DESC LIMIT ?'
-    args.push(q.limit + 1)
-    const rows = this.store.prepare(sql).all(...args) as Array<R & { __state: string | null; __rowid: number }>
+      where.clause() +
+      ' ORDER BY t.created_ms DESC, t.rowid DESC LIMIT ?'
+    const rows = this.store.prepare(sql).all(...where.params, q.limit + 1) as Array<R & { __state: string | null; __rowid: number }>
     const more = rows.length > q.limit
     const page = more ? rows.slice(0, q.limit) : rows
     const last = page[page.length - 1]

@@ -5,6 +5,7 @@ import { timestampId } from '../../identity/ids'
 import { decodeCursor, encodeCursor } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
 import { Sequence } from '../../store/sequence'
+import { Where } from '../../store/where'
 import { jobConsumption, jobContext, readJob, runningAttemptsOfJob, type JobInfo } from '../jobs'
 import type { ManifestService } from '../manifest/manifest-service'
 import type { GovRuntime } from '../runtime'
@@ -283,19 +284,10 @@ export class BudgetService {
   /** GET /budget/violations: newest first, keyset-paged, optionally for one job or type. */
   list(filter: { job_id?: string; violation_type?: string }, cursor: string | undefined, limit: number): Page<StoredViolation> {
     const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
-    const where = ['seq < ?']
-    const args: Array<string | number> = [before]
-    if (filter.job_id) {
-      where.push('job_id = ?')
-      args.push(filter.job_id)
-    }
-    if (filter.violation_type) {
-      where.push('violation_type = ?')
-      args.push(filter.violation_type)
-    }
+    const where = new Where().add('seq < ?', before).equals('job_id', filter.job_id).equals('violation_type', filter.violation_type)
     const rows = this.rt.s.store
-      .prepare(`SELECT * FROM gov_violations WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
-      .all(...args, limit + 1) as Array<Record<string, unknown> & { seq: number; details: string }>
+      .prepare(`SELECT * FROM gov_violations ${where.clause()} ORDER BY seq DESC LIMIT ?`)
+      .all(...where.params, limit + 1) as Array<Record<string, unknown> & { seq: number; details: string }>
     const more = rows.length > limit
     const page = more ? rows.slice(0, limit) : rows
     const last = page.at(-1)

@@ -15,11 +15,8 @@ export interface Detector {
   observe(value: number): Detection
 }
 
-export interface ZScoreOptions {
-  /** How many recent values form the baseline. */
-  window: number
-  /** Values needed before the detector may flag anything. */
-  minSamples: number
+/** What both detectors share: when a score counts as anomalous, and the floors of σ. */
+export interface ScoreLimits {
   /** |score| at or above which a value is anomalous. */
   threshold: number
   /**
@@ -29,6 +26,23 @@ export interface ZScoreOptions {
   minStd: number
   /** Lower bound for σ relative to the mean (0.1 = 10 %), so jitter on large values is not news. */
   minRelStd: number
+}
+
+export interface ZScoreOptions extends ScoreLimits {
+  /** How many recent values form the baseline. */
+  window: number
+  /** Values needed before the detector may flag anything. */
+  minSamples: number
+}
+
+/**
+ * Scores `value` against `baseline` with σ = √`variance` raised to the floors of `limits`. While
+ * not `warm` (too few samples) the score is 0 and nothing is anomalous.
+ */
+function detect(value: number, baseline: number, variance: number, samples: number, warm: boolean, limits: ScoreLimits): Detection {
+  const std = Math.max(Math.sqrt(variance), limits.minStd, limits.minRelStd * Math.abs(baseline))
+  const score = warm ? (value - baseline) / std : 0
+  return { score, anomalous: warm && Math.abs(score) >= limits.threshold, baseline, samples }
 }
 
 export const DEFAULT_ZSCORE: Readonly<ZScoreOptions> = { window: 50, minSamples: 10, threshold: 3, minStd: 1, minRelStd: 0 }
@@ -57,22 +71,18 @@ export class ZScoreDetector implements Detector {
     let variance = 0
     for (const v of this.values) variance += (v - mean) ** 2
     variance = n > 1 ? variance / (n - 1) : 0
-    const std = Math.max(Math.sqrt(variance), this.o.minStd, this.o.minRelStd * Math.abs(mean))
-    const score = n >= this.o.minSamples ? (value - mean) / std : 0
+    const detection = detect(value, mean, variance, n, n >= this.o.minSamples, this.o)
     this.values.push(value)
     if (this.values.length > this.o.window) this.values.shift()
-    return { score, anomalous: n >= this.o.minSamples && Math.abs(score) >= this.o.threshold, baseline: mean, samples: n }
+    return detection
   }
 }
 
-export interface EwmaOptions {
+export interface EwmaOptions extends ScoreLimits {
   /** Weight of the newest value (0–1); higher adapts faster. */
   alpha: number
-  threshold: number
   /** Values needed before the detector may flag anything. */
   warmup: number
-  minStd: number
-  minRelStd: number
 }
 
 export const DEFAULT_EWMA: Readonly<EwmaOptions> = { alpha: 0.2, threshold: 3, warmup: 10, minStd: 1, minRelStd: 0 }
@@ -102,15 +112,13 @@ export class EwmaDetector implements Detector {
       this.n = 1
       return { score: 0, anomalous: false, baseline: value, samples }
     }
-    const baseline = this.mean
-    const std = Math.max(Math.sqrt(this.variance), this.o.minStd, this.o.minRelStd * Math.abs(baseline))
-    const score = samples >= this.o.warmup ? (value - baseline) / std : 0
+    const detection = detect(value, this.mean, this.variance, samples, samples >= this.o.warmup, this.o)
     // West's incremental EWM variance: updated after scoring, so a spike is judged against the past.
     const diff = value - this.mean
     const incr = this.o.alpha * diff
     this.mean += incr
     this.variance = (1 - this.o.alpha) * (this.variance + diff * incr)
     this.n++
-    return { score, anomalous: samples >= this.o.warmup && Math.abs(score) >= this.o.threshold, baseline, samples }
+    return detection
   }
 }

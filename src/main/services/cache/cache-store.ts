@@ -11,6 +11,7 @@ import {
   type CacheRowCounts
 } from '../../../shared/console/domains/cache'
 import type { LiveEvent } from '../../../shared/console/domains/live'
+import { Where } from '../../../engine/store/where'
 import { isClientId } from '../live/sequencer'
 import { encodeCursor, pageKey } from './cursor'
 import { CACHE_MIGRATIONS } from './migrations'
@@ -129,17 +130,8 @@ function ftsQuery(text: string): string | null {
   return words.map((w) => `"${w}"*`).join(' ')
 }
 
-/** A WHERE clause built filter by filter, with its parameters in order. */
-class Conditions {
-  private readonly conditions: string[] = []
-  readonly params: (string | number)[] = []
-
-  add(condition: string, ...params: (string | number)[]): this {
-    this.conditions.push(condition)
-    this.params.push(...params)
-    return this
-  }
-
+/** The engine's WHERE builder with the cache's own filters: optional ones and keyset paging. */
+class Conditions extends Where {
   /** Adds `condition` with `value` as its one parameter, unless the filter is not given. */
   optional(condition: string, value: string | undefined): this {
     return value === undefined ? this : this.add(condition, value)
@@ -152,11 +144,6 @@ class Conditions {
   pastCursor(columns: string, op: '<' | '>', cursor: string | null | undefined): this {
     const key = pageKey(cursor, 2)
     return key ? this.add(`${columns} ${op} (?, ?)`, ...key) : this
-  }
-
-  /** `WHERE …`, or nothing without conditions. */
-  clause(): string {
-    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : ''
   }
 }
 

@@ -2,10 +2,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import type { RunningEngine } from '../../../engine'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
-import { startTempEngine, type TempEngine } from '../testing/temp-engine'
-import { waitFor } from '../testing/wait'
+import { createLocalConsole, publishEvent, startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { eventually, waitFor } from '../testing/wait'
 
 /**
  * The live and cache ConsoleApi domains as the app runs them: the real console service with its
@@ -24,13 +24,7 @@ describe('live + cache ConsoleApi on the embedded engine', () => {
     withoutKeychain()
     temp = await startTempEngine('cd-live-', { rateLimit: false })
     engine = temp.engine
-    service = createConsoleService({
-      dataDir: join(temp.dir, 'data'),
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: { url: engine.url, adminToken: engine.adminToken },
-      log: () => {}
-    })
+    service = createLocalConsole(engine, temp.dir, { log: () => {} })
     service.subscribe((name, payload) => {
       if (name === 'onEvents') pushed.push(payload as { subscriptionId: string; events: LiveEvent[] })
     })
@@ -41,29 +35,14 @@ describe('live + cache ConsoleApi on the embedded engine', () => {
     await temp?.close()
   })
 
-  /** Calls `read` until `ok` holds (every 50 ms, at most 15 s). */
-  async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 15_000
-    for (;;) {
-      const value = await read()
-      if (ok(value)) return value
-      if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value).slice(0, 300)}`)
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
-
   async function publish(channel: string, n: number): Promise<void> {
-    const res = await fetch(`${engine.baseUrl}/stream/publish?channel=${channel}&event_type=circuit_state_changed`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${engine.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ circuit_id: `c${n}`, to_state: 'open', failure_count: n, success_count: 0 })
-    })
+    const res = await publishEvent(engine, channel, 'circuit_state_changed', { circuit_id: `c${n}`, to_state: 'open', failure_count: n, success_count: 0 })
     expect(res.status).toBe(200)
   }
 
   it('subscribes, receives filtered pushes, pages the cache and reports/clears it', async () => {
     // Opening the session is asynchronous; the connection state says when the stream is live.
-    await eventually(() => call<{ status: string }>('getConnectionState'), (state) => state.status === 'live')
+    await eventually(() => call<{ status: string }>('getConnectionState'), (state) => state.status === 'live', 15_000)
     const { subscriptionId } = await call<{ subscriptionId: string }>('subscribeEvents', { channels: ['reflex'] })
     for (let n = 1; n <= 20; n++) await publish(n % 2 ? 'reflex' : 'governor', n)
     await waitFor(() => pushed.flatMap((p) => p.events).length >= 10, 'ten reflex events pushed')
@@ -71,7 +50,7 @@ describe('live + cache ConsoleApi on the embedded engine', () => {
     expect(got.map((e) => e.data.circuit_id)).toEqual(Array.from({ length: 10 }, (_, i) => `c${2 * i + 1}`))
 
     // The governor events reach the cache too (the write-behind buffer flushes within 50 ms).
-    await eventually(() => call<{ rows: { events: number } }>('getCacheStatus'), (status) => status.rows.events === 20)
+    await eventually(() => call<{ rows: { events: number } }>('getCacheStatus'), (status) => status.rows.events === 20, 15_000)
     const recent = await call<{ events: LiveEvent[]; nextBeforeId: string | null }>('getRecentEvents', { limit: 15 })
     expect(recent.events).toHaveLength(15)
     expect(recent.events[0]?.data.circuit_id).toBe('c20')

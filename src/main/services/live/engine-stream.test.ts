@@ -4,6 +4,7 @@ import type { LiveEvent } from '../../../shared/console/domains/live'
 import { startEngine, type RunningEngine } from '../../../engine'
 import { startFaultProxy, seededRandom } from '../testing/fault-proxy'
 import { makeTempDir } from '../testing/temp-dir'
+import { publishEvent } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
 import { LiveEventStream } from './live-event-stream'
 
@@ -23,11 +24,7 @@ describe('LiveEventStream against the embedded engine', () => {
   }
 
   async function publish(e: RunningEngine, channel: string, type: string, data: Record<string, unknown>): Promise<void> {
-    const res = await fetch(`${e.baseUrl}/stream/publish?channel=${channel}&event_type=${type}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${e.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(data)
-    })
+    const res = await publishEvent(e, channel, type, data)
     expect(res.status).toBe(200)
   }
 

@@ -6,6 +6,7 @@ import { startEngine } from '../../../engine'
 import { tailFilter } from '../cli/commands/tail'
 import { startSseTestServer } from '../testing/sse-test-server'
 import { makeTempDir } from '../testing/temp-dir'
+import { publishEvent } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
 import { formatTailLine, runTail } from './tail'
 
@@ -101,11 +102,7 @@ describe('tail', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     await waitFor(() => stderr.includes('[live]'), `tail to go live (stderr: ${stderr})`, 60_000, 50)
     const publish = (channel: string, n: number) =>
-      fetch(`${engine.baseUrl}/stream/publish?channel=${channel}&event_type=circuit_state_changed`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${engine.adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ circuit_id: `c${n}`, to_state: 'open', failure_count: n, success_count: 0 })
-      })
+      publishEvent(engine, channel, 'circuit_state_changed', { circuit_id: `c${n}`, to_state: 'open', failure_count: n, success_count: 0 })
     await publish('reflex', 1)
     await publish('audit', 2)
     await publish('reflex', 3)

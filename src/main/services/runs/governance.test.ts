@@ -7,7 +7,7 @@ import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { isConsoleFailure } from '../../../shared/console/errors'
-import { startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { engineFetch, startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { GovernanceApi } from './governance'
 
 let engine: RunningEngine
@@ -93,19 +93,15 @@ describe('GovernanceApi on the embedded engine', () => {
   })
 
   it('passes shadow disagreements through: the count and the newest, with fields and both modes', async () => {
-    const put = await fetch(`${engine.baseUrl}/governor/manifests/shadow`, {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'views-shadow', version: '1', rules: [{ id: 'all-direct', mode: 'direct' }] })
+    const put = await engineFetch(engine, 'PUT', '/governor/manifests/shadow', {
+      name: 'views-shadow',
+      version: '1',
+      rules: [{ id: 'all-direct', mode: 'direct' }]
     })
     expect(put.ok).toBe(true)
     try {
       // Built-in rule_0 makes llm_call rail; the shadow says direct.
-      const decided = await fetch(`${engine.baseUrl}/governor/decide`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ job_type: 'llm_call', context: {} })
-      })
+      const decided = await engineFetch(engine, 'POST', '/governor/decide', { job_type: 'llm_call', context: {} })
       const decision = (await decided.json()) as { decision_id: string }
       const answer = await api.manifests()
       expect(answer.disagreementCount).toBeGreaterThanOrEqual(1)
@@ -121,7 +117,7 @@ describe('GovernanceApi on the embedded engine', () => {
       })
       expect(answer.disagreements[0]?.at).toMatch(/Z$/)
     } finally {
-      await fetch(`${engine.baseUrl}/governor/manifests/shadow`, { method: 'DELETE', headers: { Authorization: `Bearer ${engine.adminToken}` } })
+      await engineFetch(engine, 'DELETE', '/governor/manifests/shadow')
     }
   })
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningEngine } from '../../../engine'
 import type { LocalRunView } from '../../../shared/console/domains/runs'
 import { isConsoleFailure } from '../../../shared/console/errors'
-import { startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { engineFetch, startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
 import { RunManager, type RunOutputBatch } from './run-manager'
 
@@ -27,9 +27,7 @@ let lastRuns: LocalRunView[] = []
 let manager: RunManager
 
 async function missionState(missionId: string): Promise<string> {
-  const res = await fetch(`${engine.baseUrl}/lifecycle/mission/${missionId}/state`, {
-    headers: { authorization: `Bearer ${engine.adminToken}` }
-  })
+  const res = await engineFetch(engine, 'GET', `/lifecycle/mission/${missionId}/state`)
   return ((await res.json()) as { current_state: string }).current_state
 }
 
@@ -160,9 +158,7 @@ describe('RunManager', () => {
       await waitFor(() => text().includes('mission '), 'the demo to start', 15_000)
       // Stop it once its first job runs an attempt (a 20 s one, so it is mid-flight).
       const jobsOfRun = async (): Promise<Array<{ current_state: string }>> => {
-        const res = await fetch(`${engine.baseUrl}/identity/jobs?mission_id=${run.missionId}&limit=10`, {
-          headers: { authorization: `Bearer ${engine.adminToken}` }
-        })
+        const res = await engineFetch(engine, 'GET', `/identity/jobs?mission_id=${run.missionId}&limit=10`)
         return ((await res.json()) as { items: Array<{ current_state: string }> }).items
       }
       for (let i = 0; i < 300 && !(await jobsOfRun()).some((j) => j.current_state === 'running'); i++) {

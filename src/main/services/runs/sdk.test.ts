@@ -16,7 +16,7 @@ import {
   type Plan
 } from '../../../agent'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
-import { startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { engineFetch, startTempEngine, type TempEngine } from '../testing/temp-engine'
 
 let engine: RunningEngine
 let tmp: TempEngine
@@ -25,7 +25,7 @@ let plan: Plan
 let missionId: string
 
 async function api<T = Record<string, unknown>>(route: string): Promise<T> {
-  const res = await fetch(`${engine.baseUrl}${route}`, { headers: { authorization: `Bearer ${engine.adminToken}` } })
+  const res = await engineFetch(engine, 'GET', route)
   expect(res.status, `${route} answered ${res.status}`).toBe(200)
   return (await res.json()) as T
 }
@@ -231,11 +231,7 @@ describe('agent SDK against the embedded engine', () => {
       .job('t_suspend', { max_retries: 2 }, async (ctx) => {
         jobId = ctx.jobId
         // Suspend the job from outside while its first attempt fails, before it may retry.
-        const res = await fetch(`${engine.baseUrl}/reflex/jobs/${ctx.jobId}/suspend`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${engine.adminToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ reason: 'test' })
-        })
+        const res = await engineFetch(engine, 'POST', `/reflex/jobs/${ctx.jobId}/suspend`, { reason: 'test' })
         expect(res.status).toBeLessThan(300)
         throw new Error('first attempt fails')
       })

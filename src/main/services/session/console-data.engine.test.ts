@@ -5,10 +5,11 @@ import type { ConsoleError } from '../../../shared/console/errors'
 import type { RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import type { ConsoleService } from '../console-service'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { withoutKeychain } from '../testing/no-keychain'
-import { startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { eventually } from '../testing/wait'
 
 /** The ConsoleError a call failed with (the services never throw anything else). */
 async function consoleError(promise: Promise<unknown>): Promise<ConsoleError> {
@@ -20,14 +21,9 @@ async function consoleError(promise: Promise<unknown>): Promise<ConsoleError> {
   throw new Error('expected the call to fail')
 }
 
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await read()
-    if (ok(value)) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met: ${JSON.stringify(value).slice(0, 300)}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+/** Polls `read` until `ok` holds, for at most 8 s. */
+function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  return eventually(read, ok, 8_000)
 }
 
 describe('environments + data ConsoleApi on the embedded engine over HTTP', () => {
@@ -45,12 +41,7 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     withoutKeychain()
     temp = await startTempEngine('cd-session-', { rateLimit: false })
     engine = temp.engine
-    service = createConsoleService({
-      dataDir: join(temp.dir, 'data'),
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: { url: engine.url, adminToken: engine.adminToken }
-    })
+    service = createLocalConsole(engine, temp.dir)
     service.subscribe((name, payload) => events.push([name, payload]))
     seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
     const mission = await seed.createMission({ tags: { team: 'ops' } })

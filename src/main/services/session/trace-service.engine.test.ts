@@ -6,8 +6,9 @@ import type { TraceNode } from '../../../shared/console/domains/data'
 import { startEngine, type RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
+import { createLocalConsole } from '../testing/temp-engine'
 
 // The trace tree below the root: every node carries its own child count (when the engine's answer
 // tells it) and its own cursor, so a job with more attempts than one tree page can be paged.
@@ -23,12 +24,7 @@ describe('trace tree paging below the root (embedded engine over HTTP)', () => {
     withoutKeychain()
     dir = await mkdtemp(join(tmpdir(), 'cd-trace-'))
     engine = await startEngine({ dbPath: join(dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
-    service = createConsoleService({
-      dataDir: join(dir, 'data'),
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: { url: engine.url, adminToken: engine.adminToken }
-    })
+    service = createLocalConsole(engine, dir)
     const seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
     const mission = await seed.createMission({})
     const plan = await seed.createPlan({ mission_id: mission.mission_id, plan_type: 'sequential', metadata: {} })

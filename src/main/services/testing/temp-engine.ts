@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { startEngine, type EngineOptions, type RunningEngine } from '../../../engine'
+import { createConsoleService, type ConsoleService, type ConsoleServiceOptions } from '../console-service'
 import { makeTempDir } from './temp-dir'
 
 /** An embedded engine for a test, with its database in a folder of its own. */
@@ -31,4 +32,39 @@ export async function startTempEngine(prefix: string, options: Partial<EngineOpt
     temp.remove()
     throw error
   }
+}
+
+/**
+ * The console service as browser mode runs it, with the engine in `dir` as its local environment
+ * and its data in `dir/data`. `options` add to or override those defaults.
+ */
+export function createLocalConsole(
+  engine: RunningEngine,
+  dir: string,
+  options: Partial<ConsoleServiceOptions> = {}
+): ConsoleService {
+  return createConsoleService({
+    dataDir: join(dir, 'data'),
+    transport: 'browser',
+    appVersion: 'test',
+    localEngine: { url: engine.url, adminToken: engine.adminToken },
+    ...options
+  })
+}
+
+/** Calls `engine`'s API as its admin; `body`, when given, is sent as JSON. */
+export function engineFetch(engine: RunningEngine, method: string, route: string, body?: unknown): Promise<Response> {
+  return fetch(engine.baseUrl + route, {
+    method,
+    headers: {
+      authorization: `Bearer ${engine.adminToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' })
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+}
+
+/** Publishes one event on `engine`'s stream, as the engine's own services would. */
+export function publishEvent(engine: RunningEngine, channel: string, eventType: string, data: Record<string, unknown>): Promise<Response> {
+  return engineFetch(engine, 'POST', `/stream/publish?channel=${channel}&event_type=${eventType}`, data)
 }

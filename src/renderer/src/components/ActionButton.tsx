@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import { errorMessage } from '../lib/api'
 import type { WriteGate } from '../lib/permissions'
+import { useBusyAction } from '../lib/useBusyAction'
 import { ConfirmDialog } from './ConfirmDialog'
 
 /**
@@ -27,20 +27,11 @@ export function ActionButton({
   testId?: string
 }) {
   const [open, setOpen] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const action = useBusyAction()
   async function confirm() {
-    setBusy(true)
-    setError(null)
-    try {
-      await run()
-      setOpen(false)
-      onDone?.()
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
+    if (!(await action.run(run))) return
+    setOpen(false)
+    onDone?.()
   }
   return (
     <>
@@ -60,8 +51,8 @@ export function ActionButton({
           title={confirmTitle}
           body={confirmBody}
           confirmLabel={label}
-          busy={busy}
-          error={error}
+          busy={action.busy}
+          error={action.error}
           onConfirm={() => void confirm()}
           onCancel={() => setOpen(false)}
         />

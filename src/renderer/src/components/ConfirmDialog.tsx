@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { createPortal } from 'react-dom'
+import { FormError } from './Notices'
 
 /** Asks before an operator action; Escape or Cancel declines. */
 export function ConfirmDialog({
@@ -36,11 +37,7 @@ export function ConfirmDialog({
       >
         <h2>{title}</h2>
         <p>{body}</p>
-        {error && (
-          <p className="notice tone-bad" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="actions">
           <button type="button" ref={cancelRef} onClick={onCancel}>
             Cancel

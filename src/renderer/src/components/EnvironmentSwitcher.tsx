@@ -1,28 +1,21 @@
-import { useState } from 'react'
 import { useStore } from '../store'
-import { api, errorMessage } from '../lib/api'
+import { api } from '../lib/api'
+import { useBusyAction } from '../lib/useBusyAction'
 
 /** Title-bar select of the active environment; production ones carry a PROD badge. */
 export function EnvironmentSwitcher() {
   const environments = useStore((s) => s.environments)
   const activeId = useStore((s) => s.activeEnvironmentId)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useBusyAction()
   const active = environments.find((e) => e.id === activeId)
 
   async function onChange(id: string) {
-    setBusy(true)
-    setError(null)
-    try {
+    await run(async () => {
       const connection = await api().switchEnvironment({ id })
       useStore.getState().setConnection(connection)
       const list = await api().listEnvironments({})
       useStore.getState().setEnvironments(list.environments, list.activeId, list.warnings)
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (

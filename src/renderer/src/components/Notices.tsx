@@ -33,3 +33,13 @@ export function Loading({ what }: { what: string }) {
     </p>
   )
 }
+
+/** Why a form's or dialog's call failed, as an alert under it; nothing while there is no error. */
+export function FormError({ error }: { error?: string | null }) {
+  if (!error) return null
+  return (
+    <p className="notice tone-bad" role="alert">
+      {error}
+    </p>
+  )
+}

@@ -174,30 +174,26 @@ function AuditFilters({ filters }: { filters: Filters }) {
       />
     </label>
   )
+  // A choice applies at once (no submit), unlike the text fields.
+  const choice = (name: 'category' | 'severity', label: string, options: readonly string[]) => (
+    <label>
+      {label}
+      <select value={draft[name]} onChange={(e) => apply({ ...draft, [name]: e.target.value })} data-testid={`audit-filter-${name}`}>
+        <option value="">any</option>
+        {options.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+    </label>
+  )
   return (
     <form className="filters" onSubmit={submit} aria-label="Audit filters">
       {text('text', 'Search', 'words in message or type')}
       {text('mission', 'Mission', 'm_…')}
       {text('job', 'Job', 'j_…')}
       {text('type', 'Event type', 'e.g. execution_failure')}
-      <label>
-        Category
-        <select value={draft.category} onChange={(e) => apply({ ...draft, category: e.target.value })} data-testid="audit-filter-category">
-          <option value="">any</option>
-          {AUDIT_CATEGORIES.map((c) => (
-            <option key={c}>{c}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Severity
-        <select value={draft.severity} onChange={(e) => apply({ ...draft, severity: e.target.value })} data-testid="audit-filter-severity">
-          <option value="">any</option>
-          {AUDIT_SEVERITIES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
+      {choice('category', 'Category', AUDIT_CATEGORIES)}
+      {choice('severity', 'Severity', AUDIT_SEVERITIES)}
       <label>
         Since
         <input type="datetime-local" value={draft.since} onChange={(e) => setDraft({ ...draft, since: e.target.value })} />

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react'
 import type { EnvironmentView } from '../../../../shared/console/domains/environments'
-import { api, errorMessage } from '../../lib/api'
-import { refreshEnvironments } from './refresh'
+import { FormError } from '../../components/Notices'
+import { api } from '../../lib/api'
+import { useEnvironmentChange } from './refresh'
 
 /**
  * Sets or clears an environment's credential. Secrets only travel to the main side; the page
@@ -11,23 +12,12 @@ export function CredentialForm({ env, onClose }: { env: EnvironmentView; onClose
   const [token, setToken] = useState('')
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, change } = useEnvironmentChange(onClose)
 
   async function run(action: () => Promise<unknown>) {
-    setBusy(true)
-    setError(null)
-    try {
-      await action()
-      await refreshEnvironments()
-      onClose()
-    } catch (err) {
-      setError(errorMessage(err))
-    } finally {
-      setBusy(false)
-      setToken('')
-      setPassword('')
-    }
+    await change(action)
+    setToken('')
+    setPassword('')
   }
 
   function submit(e: FormEvent) {
@@ -65,11 +55,7 @@ export function CredentialForm({ env, onClose }: { env: EnvironmentView; onClose
           </label>
         )}
       </div>
-      {error && (
-        <p className="notice tone-bad" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="row">
         <button type="submit" className="primary" disabled={busy || env.authKind === 'none'}>
           Save credential

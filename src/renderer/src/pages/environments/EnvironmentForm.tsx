@@ -6,8 +6,9 @@ import {
   type EnvironmentColor,
   type EnvironmentView
 } from '../../../../shared/console/domains/environments'
-import { api, errorMessage } from '../../lib/api'
-import { refreshEnvironments } from './refresh'
+import { FormError } from '../../components/Notices'
+import { api } from '../../lib/api'
+import { useEnvironmentChange } from './refresh'
 
 /** Adds a remote environment, or edits one (`env` given). The built-in one allows colour and read-only only. */
 export function EnvironmentForm({ env, onClose }: { env?: EnvironmentView; onClose: () => void }) {
@@ -17,28 +18,19 @@ export function EnvironmentForm({ env, onClose }: { env?: EnvironmentView; onClo
   const [color, setColor] = useState<EnvironmentColor>(env?.color ?? 'blue')
   const [isProduction, setIsProduction] = useState(env?.isProduction ?? false)
   const [readOnly, setReadOnly] = useState(env?.readOnly ?? false)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, change } = useEnvironmentChange(onClose)
   const builtIn = env?.builtIn ?? false
 
   async function submit(e: FormEvent) {
     e.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
+    await change(async () => {
       if (env) {
         const changes = builtIn ? { color, readOnly } : { name, baseUrl, authKind, color, isProduction, readOnly }
         await api().updateEnvironment({ id: env.id, changes })
       } else {
         await api().addEnvironment({ name, baseUrl, authKind, color, isProduction, readOnly })
       }
-      await refreshEnvironments()
-      onClose()
-    } catch (err) {
-      setError(errorMessage(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -78,11 +70,7 @@ export function EnvironmentForm({ env, onClose }: { env?: EnvironmentView; onClo
           <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} data-testid="env-readonly" /> read-only
         </label>
       </div>
-      {error && (
-        <p className="notice tone-bad" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="row">
         <button type="submit" className="primary" disabled={busy} data-testid="env-save">
           {env ? 'Save' : 'Add'}

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react'
 import type { Decision } from '../../../../shared/neurorail/governor'
+import { FormError } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
-import { api, errorMessage } from '../../lib/api'
+import { api } from '../../lib/api'
+import { useBusyAction } from '../../lib/useBusyAction'
 import { useWriteGate } from '../../lib/permissions'
 
 /** Asks the governor for a mode decision (direct or rail) for a job type and context. */
@@ -12,8 +14,7 @@ export function DecideForm({ onDecided }: { onDecided: () => void }) {
   const [jobId, setJobId] = useState('')
   const [context, setContext] = useState('{\n  "environment": "development"\n}')
   const [shadow, setShadow] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, run } = useBusyAction()
   const [result, setResult] = useState<Decision | null>(null)
 
   async function submit(e: FormEvent) {
@@ -30,8 +31,7 @@ export function DecideForm({ onDecided }: { onDecided: () => void }) {
       setError('The context must be a JSON object.')
       return
     }
-    setBusy(true)
-    try {
+    await run(async () => {
       const d = await api().governorDecide({
         job_type: jobType.trim(),
         mission_id: missionId.trim() || null,
@@ -41,11 +41,7 @@ export function DecideForm({ onDecided }: { onDecided: () => void }) {
       })
       setResult(d)
       onDecided()
-    } catch (err) {
-      setError(errorMessage(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -78,11 +74,7 @@ export function DecideForm({ onDecided }: { onDecided: () => void }) {
         </button>
         {gate.reason && <span className="muted">{gate.reason}</span>}
       </div>
-      {error && (
-        <p className="notice tone-bad" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {result && (
         <p role="status" data-testid="decide-result">
           Mode <StateBadge state={result.mode} label={result.mode} /> — {result.reason}

@@ -2,12 +2,13 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { DEMO_SCRIPTS, type LocalRunView } from '../../../../shared/console/domains/runs'
 import { ActionButton } from '../../components/ActionButton'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice, Loading } from '../../components/Notices'
+import { ErrorNotice, FormError, Loading } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
 import { api, errorMessage } from '../../lib/api'
 import { formatCount, formatTime } from '../../lib/format'
 import { traceHref } from '../../lib/router'
 import { useAsync } from '../../lib/useAsync'
+import { useBusyAction } from '../../lib/useBusyAction'
 import { useStore } from '../../store'
 import { OutputPane } from './OutputPane'
 
@@ -152,24 +153,17 @@ function StartForm({ disabled, onStarted }: { disabled: boolean; onStarted: (run
   const demos = useStore((s) => s.demos)
   const [choice, setChoice] = useState<string>(DEMO_SCRIPTS[0])
   const [path, setPath] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, run: start } = useBusyAction()
   const problem = choice === SCRIPT_CHOICE ? scriptPathProblem(path) : null
   const list = demos.length ? demos : DEMO_SCRIPTS.map((script) => ({ script, title: script, description: '' }))
 
   async function submit(e: FormEvent) {
     e.preventDefault()
     if (disabled || problem) return
-    setBusy(true)
-    setError(null)
-    try {
+    await start(async () => {
       const run = await api().startLocalRun({ script: choice === SCRIPT_CHOICE ? path.trim() : choice })
       onStarted(run.runId)
-    } catch (err) {
-      setError(errorMessage(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -233,11 +227,7 @@ function StartForm({ disabled, onStarted }: { disabled: boolean; onStarted: (run
         </button>
         {disabled && <span className="muted">Starting is off until the Local engine is active.</span>}
       </div>
-      {error && (
-        <p className="notice tone-bad" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   )
 }
