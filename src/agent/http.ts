@@ -1,6 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
-import { errorFromResponse, HttpStatusError, NetworkError } from './errors'
+import { sleep } from './backoff'
+import { CancelledError, errorFromResponse, HttpStatusError, NetworkError } from './errors'
 
 /** The NeuroRail API prefix every route lives under. */
 export const API_PREFIX = '/api/neurorail/v1'
@@ -35,6 +36,8 @@ export class HttpClient {
   private readonly auth: string | null
   private readonly requestTimeoutMs: number
   private readonly rateLimitRetries: number
+  /** Aborted by `close()`: ends 429 waits, and later requests are refused instead of reopening sockets. */
+  private readonly closing = new AbortController()
 
   constructor(options: HttpClientOptions) {
     const base = new URL(options.url)
@@ -70,15 +73,26 @@ export class HttpClient {
    */
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     for (let retry = 0; ; retry++) {
+      // A destroyed agent would quietly open fresh keep-alive sockets (and keep the process
+      // alive) for job loops still running after close(): refuse instead.
+      if (this.closing.signal.aborted) throw this.closedError(method, path)
       try {
         return await this.send<T>(method, path, body)
       } catch (err) {
         if (!(err instanceof HttpStatusError) || err.status !== 429 || retry >= this.rateLimitRetries) throw err
         const wait = err.retryAfterMs ?? 1000
         if (wait > MAX_RATE_LIMIT_WAIT_MS) throw err
-        await new Promise((resolve) => setTimeout(resolve, wait))
+        try {
+          await sleep(wait, this.closing.signal)
+        } catch {
+          throw this.closedError(method, path)
+        }
       }
     }
+  }
+
+  private closedError(method: string, path: string): CancelledError {
+    return new CancelledError(`${method} ${path} was not sent: the agent is closed.`)
   }
 
   private send<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -132,8 +146,12 @@ export class HttpClient {
     })
   }
 
-  /** Closes the kept-alive sockets so the process can exit. */
+  /**
+   * Closes the kept-alive sockets so the process can exit. Requests waiting out a 429 and any
+   * made afterwards reject with a CancelledError.
+   */
   close(): void {
+    this.closing.abort()
     this.agent.destroy()
   }
 }

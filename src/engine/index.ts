@@ -66,6 +66,11 @@ export interface RunningEngine {
   /** Registers another bearer token with a role. */
   addToken(token: string, role: EngineRole, name?: string): void
   /**
+   * Revokes a token registered with `addToken` (or `tokens`): later requests carrying it get 401,
+   * its rate-limit bucket is dropped and its open SSE streams are ended. Unknown tokens are ignored.
+   */
+  removeToken(token: string): void
+  /**
    * Graceful shutdown: refuse new requests, let in-flight ones finish (writes included), end every
    * SSE stream with a closing comment, then close the database. Idempotent.
    */
@@ -94,10 +99,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const router = new Router()
   registerAllRoutes(router, services)
   const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit
+  const rateLimiter = rateLimit ? new RateLimiter(rateLimit) : null
   const http = createEngineServer({
     router,
     tokens,
-    rateLimiter: rateLimit ? new RateLimiter(rateLimit) : null,
+    rateLimiter,
     log: sink,
     commit: { batch: () => store.currentBatch, committed: (batch) => store.committed(batch) },
     hooks: {
@@ -150,6 +156,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     port,
     adminToken,
     addToken: (token, role, name) => tokens.add(token, role, name),
+    removeToken: (token) => {
+      tokens.remove(token)
+      rateLimiter?.forget(token)
+      services.hub.closeOwner(token)
+    },
     close,
     services
   }

@@ -41,4 +41,14 @@ export class RateLimiter {
     }
     return Math.max(1, Math.ceil((1 - b.tokens) / this.options.perSecond))
   }
+
+  /** Drops the bucket of `key` (a revoked token), so per-run tokens do not pile up in memory. */
+  forget(key: string): void {
+    this.buckets.delete(key)
+  }
+
+  /** Keys with a bucket (for tests). */
+  get size(): number {
+    return this.buckets.size
+  }
 }

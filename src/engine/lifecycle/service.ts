@@ -347,7 +347,8 @@ export class LifecycleService {
           results.push({ status: err.status, body: { detail: err.detail }, ...(headers ? { headers } : {}) })
         } else {
           process.emitWarning(`batch transition failed: ${(err as Error).stack ?? String(err)}`)
-          results.push({ status: 500, body: { detail: `Internal server error: ${(err as Error).message ?? String(err)}` } })
+          // The cause goes to the log above, not to the client: store errors name tables and paths.
+          results.push({ status: 500, body: { detail: 'Internal server error' } })
         }
         break
       }

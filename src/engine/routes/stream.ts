@@ -59,7 +59,7 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
         c.res.write(`: gap: events ${lastId + 1}..${oldest - 1} are no longer in the log\n\n`)
       }
     }
-    hub.subscribe(c.res, filter, lastId)
+    hub.subscribe(c.res, filter, lastId, c.principal.token)
     return HANDLED
   })
 

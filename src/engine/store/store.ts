@@ -32,6 +32,8 @@ export class Store {
   /** The raw better-sqlite3 handle, for services that prepare their own statements. */
   readonly db: Database.Database
   private depth = 0
+  /** Number of the running (or last) top-level unit; see `currentUnit`. */
+  private unitNo = 0
   private readonly statements = new Map<string, Statement>()
   /** After-commit work of the unit currently running. */
   private pending: AfterCommit[] = []
@@ -120,6 +122,7 @@ export class Store {
       this.commitAtEndOfTurn()
     }
     this.depth++
+    this.unitNo++
     this.pending = []
     this.tx.savepoint.run()
     let result: T
@@ -242,6 +245,15 @@ export class Store {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }))
   }
 
+  /**
+   * Number of the top-level unit running now (or of the last one). Work that collects per-unit
+   * state next to its `afterCommit` callback keys it by this, so a unit that rolls back (and
+   * loses its callbacks) cannot leave state behind for the next one.
+   */
+  get currentUnit(): number {
+    return this.unitNo
+  }
+
   /** True while inside `transaction()`. */
   get inTransaction(): boolean {
     return this.depth > 0
@@ -264,7 +276,15 @@ export class Store {
    */
   close(): void {
     if (!this.db.open) return
-    this.commitBatch()
+    // After-commit work of a batch may write again (governance bookkeeping opens a follow-up
+    // batch): commit those too, or closing would roll them back. Bounded, in case listeners
+    // keep writing in reaction to each other's writes.
+    for (let i = 0; i < 32 && this.batchOpen; i++) this.commitBatch()
+    if (this.batchOpen) {
+      process.emitWarning('Store.close: after-commit work kept writing; its last batch was rolled back')
+      this.tx.rollback.run()
+      this.failBatch(new Error('store closed'))
+    }
     const cp = this.checkpointer
     this.checkpointer = null
     cp?.stopSync()

@@ -20,7 +20,13 @@ export class EventLog {
   private readonly readAfterStmt: Statement
   private readonly perChannel = new Map<string, number>()
   private sinceLastPrune = 0
-  private pendingBroadcast: LoggedEvent[] = []
+  /**
+   * Events of the running unit, waiting for its commit, and that unit's number. The list belongs
+   * to the unit's after-commit callback: a unit that rolls back drops both, so its events are
+   * never announced and never hold up the events of later units.
+   */
+  private unitEvents: LoggedEvent[] = []
+  private unitNo = -1
 
   constructor(
     private readonly store: Store,
@@ -76,10 +82,14 @@ export class EventLog {
     const event: LoggedEvent = keepData ? { id, channel, event_type: eventType, payload, data } : { id, channel, event_type: eventType, payload }
     this.store.transaction(() => {
       this.insert.run(id, channel, eventType, payload)
-      this.perChannel.set(channel, (this.perChannel.get(channel) ?? 0) + 1)
-      // One after-commit callback per transaction, however many events it publishes.
-      if (this.pendingBroadcast.length === 0) this.store.afterCommit(() => this.flushBroadcast())
-      this.pendingBroadcast.push(event)
+      // One after-commit callback per unit, however many events it publishes.
+      if (this.unitNo !== this.store.currentUnit) {
+        const events: LoggedEvent[] = []
+        this.unitEvents = events
+        this.unitNo = this.store.currentUnit
+        this.store.afterCommit(() => this.flushBroadcast(events))
+      }
+      this.unitEvents.push(event)
     })
     if (++this.sinceLastPrune >= 10_000) {
       this.sinceLastPrune = 0
@@ -88,9 +98,9 @@ export class EventLog {
     return event
   }
 
-  private flushBroadcast(): void {
-    const events = this.pendingBroadcast
-    this.pendingBroadcast = []
+  private flushBroadcast(events: LoggedEvent[]): void {
+    // Counted here, after commit: a rolled-back event is not in the log.
+    for (const e of events) this.perChannel.set(e.channel, (this.perChannel.get(e.channel) ?? 0) + 1)
     this.hub()?.broadcast(events)
   }
 

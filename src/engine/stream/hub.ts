@@ -61,6 +61,8 @@ interface Subscriber {
   /** False while the subscriber is fed from the durable log (resume, or after falling behind). */
   live: boolean
   closed: boolean
+  /** The bearer token that opened the stream, so revoking the token can end it. */
+  owner: string | null
 }
 
 /** A canonical string for a filter (sets sorted), so equal filters compare equal. */
@@ -124,9 +126,10 @@ export class StreamHub {
   /**
    * Attaches an SSE response (headers already written). With `lastEventId` the subscriber first
    * receives every logged event after it that matches its filter, then joins the live fan-out;
-   * with null it starts live. Returns a function that detaches it.
+   * with null it starts live. `owner` is the bearer token that opened it (see `closeOwner`).
+   * Returns a function that detaches it.
    */
-  subscribe(res: ServerResponse, filter: StreamFilter, lastEventId: number | null): () => void {
+  subscribe(res: ServerResponse, filter: StreamFilter, lastEventId: number | null, owner: string | null = null): () => void {
     // A live subscriber starts at the end of the log, so that falling behind later never makes it
     // replay history it did not ask for.
     const start = lastEventId ?? this.options.lastId()
@@ -144,7 +147,8 @@ export class StreamHub {
       blocked: false,
       blockedSince: 0,
       live: lastEventId === null,
-      closed: false
+      closed: false,
+      owner
     }
     this.subs.set(sub.id, sub)
     if (filter.entityIds) this.entityFiltered++
@@ -343,6 +347,23 @@ export class StreamHub {
       dropped: this.dropped,
       demoted: this.demoted
     }
+  }
+
+  /**
+   * Ends every stream opened with the bearer token `owner` (the token was revoked): a stream
+   * authorised once must not outlive its credential. Returns how many were closed.
+   */
+  closeOwner(owner: string, reason = 'token revoked'): number {
+    let n = 0
+    for (const sub of [...this.subs.values()]) {
+      if (sub.owner !== owner) continue
+      n++
+      this.remove(sub)
+      sub.res.end(`: closed: ${reason}\n\n`)
+      // A stalled socket would never finish end(): cut it shortly after.
+      setTimeout(() => sub.res.destroy(), 1000).unref()
+    }
+    return n
   }
 
   /** Ends every stream with a closing comment (graceful shutdown) and stops the heartbeat. */

@@ -29,6 +29,8 @@ export interface ServiceContext {
     readonly adminToken: string
     /** Registers another bearer token on the engine (in-process); local runs get one each. */
     readonly addToken?: (token: string, role: 'viewer' | 'operator' | 'admin', name?: string) => void
+    /** Revokes a token given by `addToken` (a local run's, once it has exited). */
+    readonly removeToken?: (token: string) => void
   } | null
   /** A backend named on the command line (`--url`/`--token`), used instead of the saved environments. */
   readonly adHocEnvironment?: { readonly url: string; readonly token?: string }

@@ -13,6 +13,8 @@ export interface EngineHost {
   readonly dbPath: string
   /** Registers another bearer token with a role (local agent runs get one each). */
   addToken(token: string, role: 'viewer' | 'operator' | 'admin', name?: string): void
+  /** Revokes a token given by `addToken` (a local run's, once the run has exited). */
+  removeToken(token: string): void
   close(): Promise<void>
 }
 
@@ -29,7 +31,7 @@ export interface EngineHostOptions {
  * database path), or null when none runs.
  */
 export function localEngineOf(host: EngineHost | null): ServiceContext['localEngine'] {
-  return host ? { url: host.url, adminToken: host.adminToken, addToken: host.addToken } : null
+  return host ? { url: host.url, adminToken: host.adminToken, addToken: host.addToken, removeToken: host.removeToken } : null
 }
 
 /**
@@ -52,6 +54,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     adminToken,
     dbPath,
     addToken: (token, role, name) => engine.addToken(token, role, name),
+    removeToken: (token) => engine.removeToken(token),
     close: () => engine.close()
   }
 }

@@ -31,6 +31,11 @@ export interface ReflexOptions {
   throttleCooldownMs: number
   /** Records of jobs not held (pending, running, ended) kept in memory; the rest are read back from the store. */
   recentJobsKept: number
+  /**
+   * Triggers kept in memory (one per job type, which clients choose freely). Past this the least
+   * recently used idle ones (no outcome in their window, no pending violation) are dropped.
+   */
+  triggersKept: number
 }
 
 export const DEFAULT_REFLEX_OPTIONS: ReflexOptions = {
@@ -39,7 +44,8 @@ export const DEFAULT_REFLEX_OPTIONS: ReflexOptions = {
   triggerAction: 'suspend',
   suspendCooldownMs: SUSPEND_COOLDOWN_MS,
   throttleCooldownMs: THROTTLE_COOLDOWN_MS,
-  recentJobsKept: RECENT_REFLEX_JOBS_KEPT
+  recentJobsKept: RECENT_REFLEX_JOBS_KEPT,
+  triggersKept: 1000
 }
 
 /** A reflex job record as GET /reflex/jobs lists it: the snapshot plus its live cooldown. */
@@ -234,11 +240,27 @@ export class ReflexService {
   private trigger(jobType: string): Trigger {
     const id = `trigger:${jobType}`
     let t = this.triggers.get(id)
-    if (!t) {
-      t = new Trigger(id, this.rt.clock, this.options.trigger)
+    if (t) {
+      // Touch: Map order is the LRU order.
+      this.triggers.delete(id)
       this.triggers.set(id, t)
+      return t
+    }
+    t = new Trigger(id, this.rt.clock, this.options.trigger)
+    this.triggers.set(id, t)
+    if (this.triggers.size > this.options.triggersKept) {
+      for (const [key, old] of this.triggers) {
+        if (this.triggers.size <= this.options.triggersKept) break
+        // An idle trigger has nothing that a fresh one would not have; a busy one is kept.
+        if (key !== id && old.idle()) this.triggers.delete(key)
+      }
     }
     return t
+  }
+
+  /** Triggers in memory (for tests and diagnostics). */
+  get triggerCount(): number {
+    return this.triggers.size
   }
 
   private onActivation(a: TriggerActivation, jobId: string): void {
@@ -343,7 +365,13 @@ export class ReflexService {
         }
       })
     } catch (err) {
-      failure = isGovernanceError(err) || isHttpError(err) ? err : new GovernanceError(500, 'NR-E142', String(err))
+      if (isGovernanceError(err) || isHttpError(err)) {
+        failure = err
+      } else {
+        // An internal failure (the store): logged in full, answered without its text.
+        this.rt.report(`reflex action ${req.type}`, err)
+        failure = new GovernanceError(500, 'NR-E142', `Reflex action ${req.type} on ${req.jobId} failed internally`)
+      }
       const inner = isGovernanceError(failure) ? failure.error : failure.detail
       details.error = makeNeuroRailError('NR-E142', `Reflex action ${req.type} on ${req.jobId} failed`, { cause: inner as unknown })
     }

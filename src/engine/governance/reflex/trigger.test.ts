@@ -59,6 +59,23 @@ describe('Trigger (API §8 defaults)', () => {
     expect(t.toJSON().last_activation_time).toBe(Date.parse('2026-11-23T08:00:00Z') / 1000)
   })
 
+  it('keeps the window and error rate exact over a long stream of outcomes', () => {
+    const t = new Trigger('t', systemClock, { errorRateThreshold: 1, minSamples: 1_000_000 })
+    const all: Array<{ at: number; failed: boolean }> = []
+    // 5000 outcomes 25 ms apart (125 s): the window slides past thousands of them.
+    for (let i = 0; i < 5000; i++) {
+      const failed = i % 7 === 0
+      all.push({ at: Date.now(), failed })
+      t.recordOutcome(failed)
+      vi.advanceTimersByTime(25)
+    }
+    const cutoff = Date.now() - 60_000
+    const inWindow = all.filter((o) => o.at > cutoff)
+    const snap = t.toJSON()
+    expect(snap.recent_event_count).toBe(inWindow.length)
+    expect(snap.error_rate).toBeCloseTo(inWindow.filter((o) => o.failed).length / inWindow.length, 12)
+  })
+
   it('rejects nonsensical config', () => {
     expect(() => new Trigger('t', systemClock, { errorRateThreshold: 0 })).toThrow(RangeError)
     expect(() => new Trigger('t', systemClock, { minSamples: 0 })).toThrow(RangeError)

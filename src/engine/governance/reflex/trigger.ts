@@ -61,7 +61,10 @@ interface Outcome {
  * then causes one action, and the trigger re-arms on fresh evidence only.
  */
 export class Trigger {
+  /** Outcomes in the window are `outcomes[head…]`; `failedInWindow` counts the failed ones. */
   private outcomes: Outcome[] = []
+  private head = 0
+  private failedInWindow = 0
   private violations = 0
   private activations = 0
   private lastActivationAt: number | null = null
@@ -88,10 +91,11 @@ export class Trigger {
     const now = this.clock.now()
     this.prune(now)
     this.outcomes.push({ at: now, failed })
+    if (failed) this.failedInWindow++
     const { rate, samples } = this.rate()
     if (samples >= this.config.minSamples && rate >= this.config.errorRateThreshold) {
       const activation = this.activate('error_rate', rate, samples, now)
-      this.outcomes = []
+      this.clearOutcomes()
       return activation
     }
     return null
@@ -131,17 +135,35 @@ export class Trigger {
 
   private prune(now: number): void {
     const cutoff = now - this.config.windowMs
-    let i = 0
-    while (i < this.outcomes.length && (this.outcomes[i] as Outcome).at <= cutoff) i++
-    if (i > 0) this.outcomes = this.outcomes.slice(i)
+    // Advance a head index rather than copying the window on every call: at a high call rate
+    // the window holds tens of thousands of outcomes.
+    while (this.head < this.outcomes.length && (this.outcomes[this.head] as Outcome).at <= cutoff) {
+      if ((this.outcomes[this.head] as Outcome).failed) this.failedInWindow--
+      this.head++
+    }
+    if (this.head === this.outcomes.length) this.clearOutcomes()
+    else if (this.head >= 1024 && this.head * 2 >= this.outcomes.length) {
+      this.outcomes = this.outcomes.slice(this.head)
+      this.head = 0
+    }
+  }
+
+  private clearOutcomes(): void {
+    this.outcomes = []
+    this.head = 0
+    this.failedInWindow = 0
   }
 
   private rate(): { rate: number; samples: number } {
-    const samples = this.outcomes.length
+    const samples = this.outcomes.length - this.head
     if (samples === 0) return { rate: 0, samples }
-    let failed = 0
-    for (const o of this.outcomes) if (o.failed) failed++
-    return { rate: failed / samples, samples }
+    return { rate: this.failedInWindow / samples, samples }
+  }
+
+  /** True when the trigger holds no evidence: no outcome in the window and no pending violation. */
+  idle(): boolean {
+    this.prune(this.clock.now())
+    return this.outcomes.length === this.head && this.violations === 0
   }
 
   /** A serializable snapshot; the window is pruned to now first. */

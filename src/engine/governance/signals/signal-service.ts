@@ -27,9 +27,14 @@ export interface SignalOptions {
   errorRateWindow: number
   /** After a signal, the same job type, metric and detector stay quiet this long (ms). */
   quietMs: number
+  /**
+   * Job types watched at once. `job_type` is free text chosen by clients, so the detectors of the
+   * least recently seen type are dropped past this (they warm up again if it comes back).
+   */
+  maxJobTypes: number
 }
 
-export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { errorRateWindow: 20, quietMs: 60_000 }
+export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { errorRateWindow: 20, quietMs: 60_000, maxJobTypes: 1000 }
 
 interface Watch {
   detectors: Record<SignalMetric, Detector[]>
@@ -54,9 +59,18 @@ export class SignalService {
     this.options = { ...DEFAULT_SIGNAL_OPTIONS, ...options }
   }
 
+  /** Job types with detectors in memory (for tests and diagnostics). */
+  get watchedJobTypes(): number {
+    return this.watches.size
+  }
+
   private watch(jobType: string): Watch {
     let w = this.watches.get(jobType)
-    if (!w) {
+    if (w) {
+      // Touch: Map order is the LRU order (least recently seen first).
+      this.watches.delete(jobType)
+      this.watches.set(jobType, w)
+    } else {
       w = {
         detectors: {
           // σ floors: latency 50 ms or 10 % of the mean (millisecond jitter of fast calls is not
@@ -67,8 +81,25 @@ export class SignalService {
         outcomes: []
       }
       this.watches.set(jobType, w)
+      this.trim()
     }
     return w
+  }
+
+  /** Drops the least recently seen job types beyond `maxJobTypes`, with their quiet periods. */
+  private trim(): void {
+    const max = Math.max(1, Math.floor(this.options.maxJobTypes))
+    while (this.watches.size > max) {
+      const oldest = this.watches.keys().next().value
+      if (oldest === undefined) break
+      this.watches.delete(oldest)
+      for (const key of this.quietUntil.keys()) if (key.startsWith(`${oldest}|`)) this.quietUntil.delete(key)
+    }
+    // Quiet periods that are over mean nothing; sweep them once the map grows past the watches'.
+    if (this.quietUntil.size > max * 4) {
+      const now = this.rt.clock.now()
+      for (const [key, until] of this.quietUntil) if (until <= now) this.quietUntil.delete(key)
+    }
   }
 
   /** Feeds one finished attempt (runs inside the caller's transaction). */

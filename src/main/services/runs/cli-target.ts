@@ -45,7 +45,7 @@ export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTa
       url: engine.url,
       token: engine.adminToken,
       engine,
-      runEngine: () => ({ url: engine.url, adminToken: engine.adminToken, addToken: engine.addToken }),
+      runEngine: () => ({ url: engine.url, adminToken: engine.adminToken, addToken: engine.addToken, removeToken: engine.removeToken }),
       client: () => new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken)),
       close: () => engine.close()
     }

@@ -18,6 +18,8 @@ export interface RunEngine {
   readonly adminToken: string
   /** Registers a token on the engine (in-process only). Without it runs share the admin token. */
   addToken?(token: string, role: 'viewer' | 'operator' | 'admin', name?: string): void
+  /** Revokes a token given by `addToken`; a run's token is revoked once its process has exited. */
+  removeToken?(token: string): void
 }
 
 /** One batch of output, as onRunOutput carries it. */
@@ -150,7 +152,14 @@ export class RunManager {
       killTimer: null,
       stopRequested: false,
       target,
-      exited: new Promise<void>((resolve) => (resolveExited = resolve))
+      // Every way a run ends goes through resolveExited, after its mission is finalized with the
+      // token: only then is the token revoked (the admin token, shared when none was issued, never).
+      exited: new Promise<void>((resolve) => {
+        resolveExited = () => {
+          if (token !== engine.adminToken) engine.removeToken?.(token)
+          resolve()
+        }
+      })
     }
     this.runs.set(runId, run)
     this.forgetOld()
