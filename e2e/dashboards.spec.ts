@@ -241,6 +241,18 @@ test.describe('dashboards on the seeded engine', () => {
     await page.getByRole('button', { name: 'Suspend' }).click()
     const dialog = page.getByRole('alertdialog', { name: `Suspend job ${job}?` })
     await expect(dialog).toBeVisible()
+    // Focus stays inside the confirmation (Tab wraps), and Escape hands it back to the button.
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused()
+    await page.keyboard.press('Tab')
+    await expect(dialog.getByRole('button', { name: 'Suspend' })).toBeFocused()
+    await page.keyboard.press('Tab')
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused()
+    await page.keyboard.press('Shift+Tab')
+    await expect(dialog.getByRole('button', { name: 'Suspend' })).toBeFocused()
+    await page.keyboard.press('Escape')
+    await expect(dialog).toHaveCount(0)
+    await expect(page.getByRole('button', { name: 'Suspend' })).toBeFocused()
+    await page.getByRole('button', { name: 'Suspend' }).click()
     // Cancel first: nothing happens.
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     await expect(page.getByTestId('held-jobs')).toHaveCount(0)
@@ -334,6 +346,8 @@ test.describe('environments on the seeded console', () => {
     await go(page, consoleUrl, '#/environments')
     const table = page.getByTestId('env-table')
     await expect(table.locator('[data-env-id="local"]')).toContainText('built-in')
+    // The local engine's token is made at each launch; offering to set it could only fail.
+    await expect(table.locator('[data-env-id="local"]').getByRole('button', { name: 'Credential' })).toHaveCount(0)
     await page.getByTestId('env-add').click()
     await page.getByTestId('env-name').fill('Prod EU')
     await page.getByTestId('env-url').fill('http://127.0.0.1:9')

@@ -107,9 +107,17 @@ test.describe('app shell on the seeded engine', () => {
     await page.getByTestId('palette-input').fill('budget')
     await page.keyboard.press('Enter')
     await expect(page).toHaveURL(/#\/budget$/)
+    // The palette is modal: Tab cannot reach the page behind it, and closing it gives focus back.
+    await page.getByTestId('nav-audit').focus()
     await page.keyboard.press('Control+k')
+    await expect(page.getByTestId('palette-input')).toBeFocused()
+    await page.keyboard.press('Tab')
+    await expect(page.getByTestId('palette-input')).toBeFocused()
+    await page.keyboard.press('Shift+Tab')
+    await expect(page.getByTestId('palette-input')).toBeFocused()
     await page.keyboard.press('Escape')
     await expect(page.getByRole('dialog', { name: 'Command palette' })).toHaveCount(0)
+    await expect(page.getByTestId('nav-audit')).toBeFocused()
   })
 
   test('a controldeck:// deep link pushed by the main side opens the trace', async ({ page, consoleUrl, consoleServer, seed }) => {

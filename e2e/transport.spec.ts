@@ -26,6 +26,49 @@ test.describe('browser-mode transport', () => {
     expect(pageErrors).toEqual([])
   })
 
+  test('a reloaded page ends its live subscription instead of leaving it behind', async ({
+    page,
+    consoleUrl,
+    consoleServer,
+    engine
+  }) => {
+    // Which subscriptions receive a published event (each one is pushed to every page).
+    const receivers = async (marker: string): Promise<number> => {
+      const ids = new Set<string>()
+      const off = consoleServer.service.subscribe((name, payload) => {
+        const push = payload as { subscriptionId: string; events: Array<{ data: unknown }> }
+        if (name === 'onEvents' && push.events.some((e) => JSON.stringify(e.data).includes(marker))) {
+          ids.add(push.subscriptionId)
+        }
+      })
+      try {
+        engine.services.store.transaction(() =>
+          engine.services.events.publish('signals', 'anomaly_detected', { marker })
+        )
+        await expect.poll(() => ids.size).toBeGreaterThan(0)
+        // Pushes are paced per subscription (16 ms); give every one of them time to go out.
+        await page.waitForTimeout(500)
+        return ids.size
+      } finally {
+        off()
+      }
+    }
+    const live = async () => {
+      await expect(page.locator('#root > *').first()).toBeVisible()
+      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+      // The page subscribes right after it connects; wait until its subscription is in place.
+      await page.waitForTimeout(300)
+    }
+    await openConsole(page, consoleUrl)
+    await live()
+    const before = await receivers('before-reloads')
+    for (let i = 0; i < 3; i++) {
+      await page.reload()
+      await live()
+    }
+    expect(await receivers('after-reloads')).toBe(before)
+  })
+
   test('the same call without the token gets 401, with bad input 400', async ({
     page,
     consoleUrl,

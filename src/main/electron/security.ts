@@ -1,6 +1,6 @@
 import { app, session, shell, type WebContents } from 'electron'
 import { RENDERER_CSP } from '../services/serve/csp'
-import { isAllowedExternalUrl, isAppUrl, type AppLocation } from './urls'
+import { isAllowedExternalUrl, isAppDownload, isAppUrl, type AppLocation } from './urls'
 
 /**
  * The dev server needs inline styles (Vite injects CSS as <style>) and a websocket for hot reload;
@@ -41,7 +41,11 @@ export function hardenSession(location: AppLocation): void {
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
     allowed(permission, details.requestingUrl ?? requestingOrigin)
   )
-  ses.on('will-download', (event) => event.preventDefault())
+  // The page's own exports (environments, a trace) are blob: downloads; Electron then asks where
+  // to save them. Refusing those too made "Export JSON" do nothing while it said it had exported.
+  ses.on('will-download', (event, item, contents) => {
+    if (!isAppDownload(item.getURL(), contents.getURL(), location)) event.preventDefault()
+  })
 }
 
 /**

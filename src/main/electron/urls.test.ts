@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findDeepLinkArg, isAllowedExternalUrl, isAppUrl, parseDeepLink } from './urls'
+import { findDeepLinkArg, isAllowedExternalUrl, isAppDownload, isAppUrl, parseDeepLink } from './urls'
 
 describe('isAppUrl', () => {
   const file = { kind: 'file', indexUrl: 'file:///opt/cd/out/renderer/index.html' } as const
@@ -18,6 +18,26 @@ describe('isAppUrl', () => {
     expect(isAppUrl('http://localhost:5174/', dev)).toBe(false)
     expect(isAppUrl('http://127.0.0.1:5173/', dev)).toBe(false)
     expect(isAppUrl('not a url', dev)).toBe(false)
+  })
+})
+
+describe('isAppDownload', () => {
+  const file = { kind: 'file', indexUrl: 'file:///opt/cd/out/renderer/index.html' } as const
+  const dev = { kind: 'dev', origin: 'http://localhost:5173' } as const
+  const page = 'file:///opt/cd/out/renderer/index.html#/environments'
+
+  it('lets our page save the blobs it built (exports)', () => {
+    expect(isAppDownload('blob:file:///2f1c0a4e-0000-4000-8000-000000000000', page, file)).toBe(true)
+    expect(isAppDownload('blob:http://localhost:5173/2f1c0a4e', 'http://localhost:5173/#/traces', dev)).toBe(true)
+  })
+
+  it('refuses other downloads, other origins and pages that are not ours', () => {
+    expect(isAppDownload('https://example.com/payload.exe', page, file)).toBe(false)
+    expect(isAppDownload('file:///etc/passwd', page, file)).toBe(false)
+    expect(isAppDownload('blob:https://example.com/2f1c0a4e', page, file)).toBe(false)
+    expect(isAppDownload('blob:http://localhost:5174/2f1c0a4e', 'http://localhost:5173/', dev)).toBe(false)
+    expect(isAppDownload('blob:file:///2f1c0a4e', 'https://example.com/', file)).toBe(false)
+    expect(isAppDownload('blob:nonsense', page, file)).toBe(false)
   })
 })
 

@@ -24,6 +24,21 @@ export function isAppUrl(url: string, location: AppLocation): boolean {
   )
 }
 
+/**
+ * True for a download our own page started from data it built itself (a `blob:` URL of our origin:
+ * the environments export, a trace's JSON). Every other download stays refused.
+ */
+export function isAppDownload(url: string, pageUrl: string, location: AppLocation): boolean {
+  if (!url.startsWith('blob:') || !isAppUrl(pageUrl, location)) return false
+  let inner: URL
+  try {
+    inner = new URL(url.slice('blob:'.length))
+  } catch {
+    return false
+  }
+  return location.kind === 'dev' ? inner.origin === location.origin : inner.protocol === 'file:'
+}
+
 /** Only https links leave the app, and only to the operator's browser (never inside a window). */
 export function isAllowedExternalUrl(url: string): boolean {
   try {

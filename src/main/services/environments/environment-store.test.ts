@@ -133,4 +133,13 @@ describe('EnvironmentStore', () => {
     expect(store.resolve('dev').id).toBe('dev')
     expect(() => store.resolve('nope')).toThrow('There is no environment called "nope"')
   })
+  it('keeps every change when writes overlap (one file, no leftover temp files)', async () => {
+    const store = await load()
+    const input = (name: string) => ({ name, baseUrl: `http://${name}.example`, authKind: 'none' as const, color: 'blue' as const, isProduction: false, readOnly: false })
+    // The renderer may fire several calls at once (an import while the operator switches); each
+    // write used to share one temp file, so the second rename failed with ENOENT.
+    await Promise.all([store.add(input('a')), store.add(input('b')), store.add(input('c')), store.setActive('local')])
+    expect((await load()).list().map((p) => p.id)).toEqual(['local', 'a', 'b', 'c'])
+    expect((await readdir(dataDir)).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
 })

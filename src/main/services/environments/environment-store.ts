@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import {
@@ -59,6 +59,8 @@ export class EnvironmentStore {
   private profiles: EnvironmentProfile[] = []
   private local = { color: 'grey' as EnvironmentColor, readOnly: false }
   private active: string = LOCAL_ENVIRONMENT_ID
+  private writing: Promise<void> = Promise.resolve()
+  private writes = 0
 
   private constructor(private readonly options: EnvironmentStoreOptions) {}
 
@@ -131,7 +133,18 @@ export class EnvironmentStore {
     return target
   }
 
-  private async save(): Promise<void> {
+  /**
+   * Writes run one after another: overlapping calls (an import while the operator switches) would
+   * otherwise share a temp file, and the later rename fail after the change was made in memory.
+   * Each write takes the state of its turn, so the last one on disk is the newest.
+   */
+  private save(): Promise<void> {
+    const turn = this.writing.catch(() => undefined).then(() => this.write())
+    this.writing = turn
+    return turn
+  }
+
+  private async write(): Promise<void> {
     await mkdir(this.options.dataDir, { recursive: true })
     const file = {
       version: 1,
@@ -139,9 +152,14 @@ export class EnvironmentStore {
       local: this.local,
       environments: this.profiles.map(toStored)
     }
-    const tmp = `${this.filePath}.${process.pid}.tmp`
-    await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 })
-    await rename(tmp, this.filePath)
+    const tmp = `${this.filePath}.${process.pid}-${++this.writes}.tmp`
+    try {
+      await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 })
+      await rename(tmp, this.filePath)
+    } catch (error) {
+      await rm(tmp, { force: true }).catch(() => undefined)
+      throw error
+    }
   }
 
   // ---- reads
@@ -199,10 +217,17 @@ export class EnvironmentStore {
 
   // ---- writes
 
+  /** Makes `id` the saved choice; when the file cannot be written the previous choice stays. */
   async setActive(id: string): Promise<void> {
     this.get(id)
+    const previous = this.active
     this.active = id
-    await this.save()
+    try {
+      await this.save()
+    } catch (error) {
+      if (this.active === id) this.active = previous
+      throw error
+    }
   }
 
   async add(input: EnvironmentInput): Promise<EnvironmentProfile> {

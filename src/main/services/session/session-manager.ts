@@ -132,10 +132,12 @@ export class SessionManager {
     const run = async (): Promise<EnvironmentSession> => {
       if (this.disposed) throw new Error('SessionManager is disposed')
       const profile = this.environments.get(id)
+      // Saved before the old session closes: a choice that cannot be written (full disk, read-only
+      // folder) fails the switch with the old environment still open, instead of leaving none.
+      if (options.persist !== false && id !== AD_HOC_ENVIRONMENT_ID) await this.environments.setActive(id)
       const old = this.session
       this.session = null
       await old?.close()
-      if (options.persist !== false && id !== AD_HOC_ENVIRONMENT_ID) await this.environments.setActive(id)
       const session = await this.open(profile)
       this.session = session
       this.emitState(session.state)

@@ -48,7 +48,11 @@ export function createHttpConsoleApi(options: HttpConsoleApiOptions): ConsoleApi
           'Content-Type': 'application/json',
           Authorization: `Bearer ${options.token}`
         },
-        body: JSON.stringify(input ?? {})
+        body: JSON.stringify(input ?? {}),
+        // The live feed ends its subscription while the page goes away (pagehide); only a
+        // keepalive request outlives the page. Kept to that one small call: keepalive bodies
+        // share a 64 KB budget.
+        keepalive: method === 'unsubscribeEvents'
       })
     } catch (error) {
       throw new ConsoleCallError({

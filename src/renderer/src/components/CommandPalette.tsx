@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useModalFocus } from '../lib/modalFocus'
 import { entityTypeOfId } from '../../../shared/neurorail/ids'
 import { useStore } from '../store'
 import { deepLinkToHash } from '../lib/deepLink'
@@ -53,12 +54,10 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   const [query, setQuery] = useState('')
   const [selected, setSelected] = useState(0)
   const input = useRef<HTMLInputElement>(null)
+  const dialog = useRef<HTMLDivElement>(null)
+  const trapTab = useModalFocus(dialog, input)
   const entries = useMemo(() => paletteEntries(query), [query])
   const index = Math.min(selected, Math.max(0, entries.length - 1))
-
-  useEffect(() => {
-    input.current?.focus()
-  }, [])
 
   function go(entry: Entry | undefined) {
     if (!entry) return
@@ -75,11 +74,13 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
       e.preventDefault()
       setSelected((index - 1 + entries.length) % Math.max(entries.length, 1))
     } else if (e.key === 'Enter') go(entries[index])
+    else trapTab(e)
   }
 
   return (
     <div className="backdrop" onMouseDown={onClose}>
       <div
+        ref={dialog}
         className="dialog palette"
         role="dialog"
         aria-modal="true"

@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react'
+import { useRef } from 'react'
 import { createPortal } from 'react-dom'
+import { useModalFocus } from '../lib/modalFocus'
 import { FormError } from './Notices'
 
 /** Asks before an operator action; Escape or Cancel declines. */
@@ -21,19 +22,22 @@ export function ConfirmDialog({
   onCancel: () => void
 }) {
   const cancelRef = useRef<HTMLButtonElement>(null)
-  useEffect(() => {
-    cancelRef.current?.focus()
-  }, [])
+  const dialogRef = useRef<HTMLDivElement>(null)
+  const trapTab = useModalFocus(dialogRef, cancelRef)
   // A portal, so the dialog is not styled or clipped by the card that opened it.
   return createPortal(
     <div className="backdrop" onMouseDown={onCancel}>
       <div
+        ref={dialogRef}
         className="dialog"
         role="alertdialog"
         aria-modal="true"
         aria-label={title}
         onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={(e) => e.key === 'Escape' && onCancel()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onCancel()
+          else trapTab(e)
+        }}
       >
         <h2>{title}</h2>
         <p>{body}</p>

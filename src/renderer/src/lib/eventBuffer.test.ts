@@ -58,4 +58,15 @@ describe('FrameBuffer', () => {
     frames.runFrame()
     expect(batches).toEqual([[3, 4, 5, 6, 7]])
   })
+
+  it('stays bounded when no frame comes (a hidden window) and keeps the newest items', () => {
+    const frames = manualScheduler()
+    const batches: number[][] = []
+    const buf = new FrameBuffer<number>((items) => batches.push(items), frames.schedule, 5)
+    for (let i = 1; i <= 9; i++) buf.push([i])
+    expect(buf.size).toBe(5)
+    expect(buf.droppedCount).toBe(4)
+    frames.runFrame()
+    expect(batches).toEqual([[5, 6, 7, 8, 9]])
+  })
 })

@@ -8,6 +8,8 @@ export type FlushHandler<T> = (items: T[]) => void
  * Collects high-rate items (stream events) outside React and hands them over at most once per
  * animation frame, so that 10,000 events/s cost ~60 store updates per second rather than 10,000.
  * While paused, items are still kept (up to `maxPaused`, oldest dropped) and flushed on resume.
+ * The same bound holds while a flush is due but no frame comes: a hidden tab or a minimised
+ * window gets no animation frames, and the stream keeps arriving.
  */
 export class FrameBuffer<T> {
   private pending: T[] = []
@@ -25,7 +27,7 @@ export class FrameBuffer<T> {
   push(items: readonly T[]): void {
     if (items.length === 0) return
     for (const item of items) this.pending.push(item)
-    if (this.paused && this.pending.length > this.maxPaused) {
+    if (this.pending.length > this.maxPaused) {
       const over = this.pending.length - this.maxPaused
       this.pending.splice(0, over)
       this.dropped += over

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { deepLinkToHash } from './deepLink'
 import { formatAge, formatCount, formatDuration, formatPercent } from './format'
+import { wrapFocusTarget } from './modalFocus'
 import { hrefFor, parseHash } from './router'
 
 describe('parseHash', () => {
@@ -66,5 +67,23 @@ describe('paletteShortcut', () => {
     expect(isMacPlatform({ userAgentData: { platform: 'Windows' }, platform: '' })).toBe(false)
     expect(paletteShortcut(false)).toBe('Ctrl+K')
     expect(paletteShortcut(true)).toBe('⌘K')
+  })
+})
+
+describe('wrapFocusTarget', () => {
+  const items = ['cancel', 'confirm']
+  it('wraps Tab from the last control to the first and Shift+Tab from the first to the last', () => {
+    expect(wrapFocusTarget(items, 'confirm', false)).toBe('cancel')
+    expect(wrapFocusTarget(items, 'cancel', true)).toBe('confirm')
+  })
+  it('leaves moves inside the dialog to the browser', () => {
+    expect(wrapFocusTarget(items, 'cancel', false)).toBeNull()
+    expect(wrapFocusTarget(items, 'confirm', true)).toBeNull()
+  })
+  it('pulls focus that escaped the dialog back in, and keeps a lone control focused', () => {
+    expect(wrapFocusTarget(items, 'page-behind', false)).toBe('cancel')
+    expect(wrapFocusTarget(items, null, true)).toBe('confirm')
+    expect(wrapFocusTarget(['input'], 'input', false)).toBe('input')
+    expect(wrapFocusTarget([], 'x', false)).toBeNull()
   })
 })

@@ -25,6 +25,9 @@ export function startLiveFeed(consoleApi: ConsoleApi): () => void {
   let subscriptionId: string | null = null
   let environmentId: string | null = null
   let stopped = false
+  // Bumped by each subscribe(): an answer for an older call (the environment changed again, or the
+  // first connection state arrived, while it was on its way) is ended at once instead of leaking.
+  let generation = 0
 
   const offEvents = consoleApi.onEvents((payload) => {
     // Before subscribeEvents resolves we do not know our id yet; a renderer has one subscription.
@@ -37,13 +40,14 @@ export function startLiveFeed(consoleApi: ConsoleApi): () => void {
   })
 
   async function subscribe(): Promise<void> {
+    const mine = ++generation
     const previous = subscriptionId
     subscriptionId = null
     if (previous) await consoleApi.unsubscribeEvents({ subscriptionId: previous }).catch(() => undefined)
-    if (stopped) return
+    if (stopped || mine !== generation) return
     try {
       const { subscriptionId: id } = await consoleApi.subscribeEvents({})
-      if (stopped) void consoleApi.unsubscribeEvents({ subscriptionId: id }).catch(() => undefined)
+      if (stopped || mine !== generation) void consoleApi.unsubscribeEvents({ subscriptionId: id }).catch(() => undefined)
       else subscriptionId = id
     } catch {
       // No stream on this backend right now; the connection badge says why. Retried on the next
@@ -69,11 +73,30 @@ export function startLiveFeed(consoleApi: ConsoleApi): () => void {
     }
   })
 
+  // Subscriptions live on the main side for the whole launch; a page that reloads or closes without
+  // ending its own would leave it behind, pushing every event once more to every window until the
+  // console refuses new subscriptions altogether (MAX_SUBSCRIPTIONS).
+  const onPageHide = () => {
+    generation++
+    const id = subscriptionId
+    subscriptionId = null
+    if (id) void consoleApi.unsubscribeEvents({ subscriptionId: id }).catch(() => undefined)
+  }
+  // A page restored from the back/forward cache comes back without its subscription.
+  const onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted && !stopped) void subscribe()
+  }
+  const win = typeof window === 'undefined' ? null : window
+  win?.addEventListener('pagehide', onPageHide)
+  win?.addEventListener('pageshow', onPageShow)
+
   environmentId = useStore.getState().connection?.environmentId ?? null
   void subscribe()
 
   return () => {
     stopped = true
+    win?.removeEventListener('pagehide', onPageHide)
+    win?.removeEventListener('pageshow', onPageShow)
     offEvents()
     offStore()
     buffer.flush()

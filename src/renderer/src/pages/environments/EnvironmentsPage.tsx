@@ -106,10 +106,15 @@ export function EnvironmentsPage() {
                       Switch
                     </button>
                   )}
-                  <button type="button" onClick={() => setEditing({ kind: 'edit', env })}>
-                    Edit
-                  </button>
-                  {env.authKind !== 'none' && (
+                  {/* The ad-hoc --url environment is never saved, so there is nothing of it to edit. */}
+                  {(!env.builtIn || env.kind === 'embedded') && (
+                    <button type="button" onClick={() => setEditing({ kind: 'edit', env })}>
+                      Edit
+                    </button>
+                  )}
+                  {/* Built-in credentials come from this launch (the local engine's token, --token);
+                      the main side refuses to set them, so no button offers it. */}
+                  {env.authKind !== 'none' && !env.builtIn && (
                     <button type="button" onClick={() => setEditing({ kind: 'credential', env })}>
                       Credential
                     </button>
