@@ -52,7 +52,11 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
     },
     updateEnvironment: async ({ id, changes }) => {
       const m = await manager()
+      const before = m.environments.get(id)
       const profile = await m.environments.update(id, changes)
+      // A credential was given for one host: when the profile now points at another origin, the
+      // secret is dropped rather than sent to a server the operator never entered it for.
+      if (originOf(before.baseUrl) !== originOf(profile.baseUrl)) await m.credentials.clear(id)
       m.emitEnvironments()
       if (changes.baseUrl !== undefined || changes.authKind !== undefined) await reopenIfActive(m, id)
       return m.view(profile)
@@ -111,4 +115,14 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
 /** Handlers of the environments domain (the console service owns and closes the sessions). */
 export function createEnvironmentsHandlers(ctx: ServiceContext): HandlerModule<typeof environmentsMethods> {
   return { handlers: buildEnvironmentsHandlers(ctx.sessions) }
+}
+
+/** The scheme, host and port of a base URL, or the URL itself when it does not parse. */
+function originOf(url: string | null | undefined): string {
+  if (!url) return ''
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
+  }
 }

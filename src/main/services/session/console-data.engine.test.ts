@@ -194,6 +194,19 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     }
   })
 
+  it('drops a saved credential when the base URL moves to another host, keeps it for a path change', async () => {
+    const view = await call<{ id: string }>('addEnvironment', { name: 'Moving', baseUrl: 'https://brain.example.com', authKind: 'bearer' })
+    await call('setCredential', { environmentId: view.id, credential: { kind: 'token', token: 'moving-token' } })
+    const credentialOf = async () =>
+      (await call<{ environments: Array<{ id: string; hasCredential: boolean }> }>('listEnvironments')).environments.find((e) => e.id === view.id)
+        ?.hasCredential
+    await call('updateEnvironment', { id: view.id, changes: { baseUrl: 'https://brain.example.com/v2' } })
+    expect(await credentialOf()).toBe(true)
+    await call('updateEnvironment', { id: view.id, changes: { baseUrl: 'https://elsewhere.example.net' } })
+    expect(await credentialOf()).toBe(false)
+    await call('removeEnvironment', { id: view.id })
+  })
+
   it('serves the cache with its age when the backend goes away', async () => {
     await call('getTrace', { entityId: ids.attempt })
     await engine.close()
