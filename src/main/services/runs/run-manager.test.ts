@@ -22,9 +22,17 @@ const FAST_DEMOS = {
 let engine: RunningEngine
 let tmp: TempEngine
 const tokens: Array<{ token: string; role: string }> = []
+const revoked: string[] = []
 const batches: RunOutputBatch[] = []
 let lastRuns: LocalRunView[] = []
 let manager: RunManager
+
+/** GET /capabilities with `token`: 200 while the token is valid, 401 once revoked. */
+async function statusWith(token: string): Promise<number> {
+  const res = await fetch(`${engine.baseUrl}/capabilities`, { headers: { Authorization: `Bearer ${token}` } })
+  await res.arrayBuffer()
+  return res.status
+}
 
 async function missionState(missionId: string): Promise<string> {
   const res = await engineFetch(engine, 'GET', `/lifecycle/mission/${missionId}/state`)
@@ -55,6 +63,10 @@ beforeAll(async () => {
       addToken: (token, role, name) => {
         tokens.push({ token, role })
         engine.addToken(token, role, name)
+      },
+      removeToken: (token) => {
+        revoked.push(token)
+        engine.removeToken(token)
       }
     }),
     onOutput: (batch) => batches.push(batch),
@@ -200,5 +212,48 @@ describe('RunManager', () => {
     }
     const error = await manager.stop('run_unknown').catch((err: unknown) => err)
     expect(isConsoleFailure(error) && error.error.code).toBe('not_found')
+  })
+})
+
+// A local run's own token is revoked on the engine once its process has exited.
+describe('RunManager tokens', () => {
+  it('revokes the run token after the process exits (and after its mission was finalized)', async () => {
+    // The script proves the token works while it runs: it calls the engine with it.
+    const script = writeScript('token-echo.mjs', [
+      "const res = await fetch(process.env.CONTROLDECK_URL + '/api/neurorail/v1/capabilities', {",
+      "  headers: { Authorization: 'Bearer ' + process.env.CONTROLDECK_TOKEN }",
+      '})',
+      "console.log('status ' + res.status)"
+    ])
+    const run = await manager.start(script)
+    const token = tokens.at(-1)!.token
+    expect(token).not.toBe(engine.adminToken)
+    const done = await manager.waitForExit(run.runId)
+    expect(done.exitCode).toBe(0)
+    expect(manager.output(run.runId).lines.map((l) => l.text)).toContain('status 200')
+    expect(revoked).toContain(token)
+    expect(await statusWith(token)).toBe(401)
+    // The mission was still closed with that token before it was revoked.
+    expect(await missionState(run.missionId!)).toBe('cancelled')
+    expect(await statusWith(engine.adminToken)).toBe(200)
+  })
+
+  it('never revokes the admin token that runs share when the engine cannot issue tokens', async () => {
+    const removed: string[] = []
+    const shared = new RunManager({
+      engine: () => ({ url: engine.url, adminToken: engine.adminToken, removeToken: (t) => removed.push(t) }),
+      onOutput: () => undefined,
+      onChanged: () => undefined,
+      flushMs: 10
+    })
+    try {
+      const script = writeScript('noop.mjs', ["console.log('ok')"])
+      const run = await shared.start(script)
+      await shared.waitForExit(run.runId)
+      expect(removed).toEqual([])
+      expect(await statusWith(engine.adminToken)).toBe(200)
+    } finally {
+      await shared.dispose()
+    }
   })
 })
