@@ -82,7 +82,12 @@ export const TraceNodeSchema: z.ZodType<TraceNode> = EntitySummarySchema.extend(
 })
 
 const CursorSchema = z.string().max(512, 'cursor is too long').optional()
-const LimitSchema = z.number().int().min(1, 'limit must be at least 1').max(1000, 'limit must be at most 1000').optional()
+const LimitSchema = z
+  .number({ error: 'limit must be a whole number from 1 to 1000' })
+  .int('limit must be a whole number from 1 to 1000')
+  .min(1, 'limit must be at least 1')
+  .max(1000, 'limit must be at most 1000')
+  .optional()
 
 export const TraceResultSchema = z.object({
   entityId: z.string(),
