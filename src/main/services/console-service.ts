@@ -18,7 +18,8 @@ import { createEnvironmentsHandlers } from './handlers/environments'
 import { createLiveHandlers } from './handlers/live'
 import { createRunsHandlers } from './handlers/runs'
 import { createConsoleSessions } from './session/console-sessions'
-import { fail } from './session/failures'
+import { fail, toConsoleFailure } from './session/failures'
+import { refuseWriteWhenReadOnly } from './session/read-only'
 
 /** Receives every event pushed by the services, already validated against its payload schema. */
 export type ConsoleEventListener = (name: ConsoleEventName, payload: unknown) => void
@@ -33,10 +34,11 @@ export type ServiceLog = (message: string, details?: unknown) => void
 export interface ConsoleService {
   readonly context: ServiceContext
   /**
-   * Runs one method: validates `rawInput` with the method's input schema before any handler runs,
-   * then parses the handler's result with the output schema.
-   * @throws ConsoleFailure always (unknown_method, invalid_input, not_implemented, internal, or
-   * the handler's own ConsoleFailure), never a raw error.
+   * Runs one method: validates `rawInput` with the method's input schema and refuses a `write`
+   * method on a read-only environment before any handler runs, then parses the handler's result
+   * with the output schema. Every transport calls this, so these checks hold for all of them.
+   * @throws ConsoleFailure always (unknown_method, invalid_input, read_only, not_implemented,
+   * internal, or the handler's own ConsoleFailure), never a raw error.
    */
   invoke(method: string, rawInput: unknown): Promise<unknown>
   /** Receives every pushed event until the returned function is called. */
@@ -188,6 +190,9 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
     }
     let result: unknown
     try {
+      await refuseWriteWhenReadOnly(method, definition, () =>
+        sessions.activeProfile().catch((error: unknown) => Promise.reject(toConsoleFailure(error)))
+      )
       result = await handler(input.data)
     } catch (error) {
       throw new ConsoleFailure(toConsoleError(error, log, method))

@@ -2,12 +2,19 @@ import type { z } from 'zod'
 
 /**
  * One ConsoleApi method: a single JSON input validated by `input` before any service runs,
- * resolving to `output`. `write` marks methods that change a backend, refused on read-only environments.
+ * resolving to `output`.
  */
 export interface MethodDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I
   readonly output: O
   readonly description: string
+  /**
+   * Marks a method that changes a backend or starts a process that does (a local agent run). The
+   * console service refuses it while the active environment is read-only, before its handler
+   * runs, whichever transport carried the call. Methods that change only this console's own
+   * settings (profiles, credentials, cache retention) or stop something are not marked: a
+   * read-only environment must still be editable, and a running agent must stay stoppable.
+   */
   readonly write?: boolean
 }
 

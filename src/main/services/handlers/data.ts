@@ -14,7 +14,6 @@ import { queryAudit } from '../session/audit-service'
 import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
 import { getEntityDetails, listEntities } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
-import { guardWrites } from '../session/read-only'
 import { getChildren, getTrace } from '../session/trace-service'
 
 type DataHandlers = DomainHandlers<typeof dataMethods>
@@ -40,7 +39,7 @@ function notFoundAs<T>(message: string): (error: unknown) => T {
 }
 
 /** Builds the data handlers on the session of `manager` (pure function of the active session). */
-export function buildDataHandlers(active: () => Promise<EnvironmentSession>, readOnly: () => Promise<{ name: string; readOnly: boolean }>): DataHandlers {
+export function buildDataHandlers(active: () => Promise<EnvironmentSession>): DataHandlers {
   const handlers: DataHandlers = {
     getTrace: async ({ entityId }) => getTrace(await active(), entityId),
     getChildren: async (input) => getChildren(await active(), input),
@@ -138,16 +137,14 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>, rea
       return event
     }
   }
-  return withFailures(guardWrites(dataMethods, handlers, readOnly))
+  // Writes are refused on read-only environments by the console service, before any handler runs.
+  return withFailures(handlers)
 }
 
 /** Handlers of the data domain: reads of the active environment with cache fallback, and its two writes. */
 export function createDataHandlers(ctx: ServiceContext): HandlerModule<typeof dataMethods> {
   const { sessions } = ctx
   return {
-    handlers: buildDataHandlers(
-      () => sessions.active(),
-      () => sessions.activeProfile()
-    )
+    handlers: buildDataHandlers(() => sessions.active())
   }
 }

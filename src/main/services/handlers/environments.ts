@@ -7,7 +7,6 @@ import type { StoredSecret } from '../credentials/credential-store'
 import type { SessionManager } from '../session'
 import type { ConsoleSessions } from '../session/console-sessions'
 import { fail, withFailures } from '../session/failures'
-import { guardWrites } from '../session/read-only'
 
 type EnvironmentsHandlers = DomainHandlers<typeof environmentsMethods>
 
@@ -106,10 +105,9 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
     },
     getKeychainStatus: async () => (await manager()).credentials.keychainStatus()
   }
-  // No environments method is marked write (none changes a backend); the guard keeps it so if one is.
-  return withFailures(
-    guardWrites(environmentsMethods, handlers, () => sessions.activeProfile())
-  )
+  // No environments method is marked write: they change this console's own settings, never a
+  // backend, and turning read-only off must stay possible on a read-only environment.
+  return withFailures(handlers)
 }
 
 /** Handlers of the environments domain (the console service owns and closes the sessions). */

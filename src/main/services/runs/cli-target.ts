@@ -10,6 +10,8 @@ import type { RunEngine } from './run-manager'
 export interface CliTarget {
   /** Environment name for messages (`Local engine`, `staging`, or the ad-hoc URL). */
   readonly label: string
+  /** The saved environment is marked read-only (writes and runs are refused); false for `--url`. */
+  readonly readOnly: boolean
   readonly url: string
   /** Bearer token for the agent and the governance reads ('' when the environment needs none). */
   readonly token: string
@@ -35,13 +37,16 @@ export interface CliTargetOptions {
  * credential kept in the keychain (a BRAiN login yields its current access token).
  */
 export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTarget> {
-  if (options.adHoc) return remoteTarget(options.adHoc.url, options.adHoc.url, options.adHoc.token ?? '', async () => undefined)
+  if (options.adHoc) {
+    return remoteTarget(options.adHoc.url, false, options.adHoc.url, options.adHoc.token ?? '', async () => undefined)
+  }
   const environments = await EnvironmentStore.load({ dataDir: options.dataDir, localUrl: null, adHoc: null })
   const profile = environments.get(environments.activeId)
   if (profile.kind === 'embedded') {
     const engine = await startEngineHost({ dataDir: options.dataDir })
     return {
       label: profile.name,
+      readOnly: profile.readOnly,
       url: engine.url,
       token: engine.adminToken,
       engine,
@@ -58,12 +63,13 @@ export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTa
   }
   const header = (await auth.provider?.authorization()) ?? null
   const token = header?.replace(/^Bearer\s+/i, '') ?? ''
-  return remoteTarget(profile.name, profile.baseUrl, token, async () => auth.close())
+  return remoteTarget(profile.name, profile.readOnly, profile.baseUrl, token, async () => auth.close())
 }
 
-function remoteTarget(label: string, url: string, token: string, close: () => Promise<void>): CliTarget {
+function remoteTarget(label: string, readOnly: boolean, url: string, token: string, close: () => Promise<void>): CliTarget {
   return {
     label,
+    readOnly,
     url,
     token,
     engine: null,

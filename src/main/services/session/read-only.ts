@@ -1,32 +1,31 @@
 import type { MethodDefinition } from '../../../shared/console/define'
 import { fail } from './failures'
 
-/** What the guard needs to know about the active environment at call time. */
+/** What the policy needs to know about the active environment at call time. */
 export interface ActiveEnvironmentInfo {
   name: string
   readOnly: boolean
 }
 
 /**
- * The one place where read-only environments refuse writes: every handler whose method is marked
- * `write: true` in the contract is wrapped; the others pass through untouched. Checked at call time,
- * so toggling the flag or switching environments takes effect at once.
+ * The read-only policy. The console service applies it once, to every method before its handler
+ * runs (Electron IPC, browser mode and anything else calling `invoke` all pass there): a method
+ * marked `write: true` in the contract is refused while the active environment is read-only.
+ * Checked at call time, so toggling the flag or switching environments takes effect at once. Reads
+ * pass without looking at the environment at all.
+ * @throws ConsoleFailure `read_only` with a sentence naming the environment and the method.
  */
-export function guardWrites<H extends Record<string, (input: never) => Promise<unknown>>>(
-  methods: Record<string, MethodDefinition>,
-  handlers: H,
+export async function refuseWriteWhenReadOnly(
+  method: string,
+  definition: MethodDefinition,
   active: () => Promise<ActiveEnvironmentInfo>
-): H {
-  const wrapped: Record<string, (input: never) => Promise<unknown>> = { ...handlers }
-  for (const [name, handler] of Object.entries(handlers)) {
-    if (methods[name]?.write !== true) continue
-    wrapped[name] = async (input: never) => {
-      const env = await active()
-      if (env.readOnly) {
-        throw fail('read_only', `"${env.name}" is read-only: ${name} would change the backend, so ControlDeck refused it.`)
-      }
-      return handler(input)
-    }
-  }
-  return wrapped as H
+): Promise<void> {
+  if (definition.write !== true) return
+  const env = await active()
+  if (!env.readOnly) return
+  throw fail(
+    'read_only',
+    `"${env.name}" is read-only, so ControlDeck refused ${method}: it changes the backend or starts a ` +
+      'process that does. Turn read-only off for this environment to allow it.'
+  )
 }

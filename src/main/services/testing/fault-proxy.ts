@@ -20,8 +20,8 @@ export type Fault =
 export interface FaultProxy {
   /** Origin of the proxy; swap it for the upstream origin in URLs. */
   readonly url: string
-  /** Faults applied, in request order, with the request path. */
-  readonly applied: { path: string; fault: Fault }[]
+  /** Faults applied, in request order, with the request's method and path. */
+  readonly applied: { method: string; path: string; fault: Fault }[]
   close(): Promise<void>
 }
 
@@ -53,7 +53,7 @@ export async function startFaultProxy(
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '/'
     const fault = plan(applied.length, path)
-    applied.push({ path, fault })
+    applied.push({ method: req.method ?? 'GET', path, fault })
     if (fault.kind === 'status') {
       res.writeHead(fault.status, { 'content-type': 'application/json' }).end(fault.body ?? '{"detail":"injected fault"}')
       return

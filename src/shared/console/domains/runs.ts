@@ -336,7 +336,9 @@ export const runsMethods = {
     description:
       'Starts a demo agent or a script as a child process wired to the embedded engine with its own token.',
     input: z.object({ script: LocalRunScriptSchema }),
-    output: LocalRunViewSchema
+    output: LocalRunViewSchema,
+    // It runs code that writes to a backend: refused on a read-only environment like any write.
+    write: true
   }),
   stopLocalRun: defineMethod({
     description: 'Stops a local run: SIGTERM, then SIGKILL after 3 s. Finished runs are not an error.',

@@ -4,6 +4,8 @@ import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningEngine } from '../../../../engine'
+import { EnvironmentStore } from '../../environments/environment-store'
+import { makeTempDir } from '../../testing/temp-dir'
 import { startTempEngine, type TempEngine } from '../../testing/temp-engine'
 import { runCli, type CliIo } from '../args'
 import { budgetCommand } from './budget'
@@ -91,6 +93,26 @@ describe('controldeck run', () => {
     const code = await cli(['run', path.join(tmp.dir, 'nope.js')], io)
     expect(code).toBe(1)
     expect(err.join('\n')).toContain('does not exist')
+  })
+})
+
+describe('controldeck run on a read-only environment', () => {
+  it('refuses to start the agent, in the sentence the console uses', async () => {
+    const data = makeTempDir('controldeck-cli-read-only-')
+    try {
+      const store = await EnvironmentStore.load({ dataDir: data.dir, localUrl: null })
+      const profile = await store.add({ name: 'Watched', baseUrl: engine.url, readOnly: true })
+      await store.setActive(profile.id)
+      const script = path.join(data.dir, 'agent.mjs')
+      writeFileSync(script, "console.log('ran')\n")
+      const { io, out, err } = capture()
+      const code = await runCli(COMMANDS, ['run', script, '--data-dir', data.dir], io)
+      expect(code).toBe(1)
+      expect(out).toEqual([])
+      expect(err.join('\n')).toContain('"Watched" is read-only, so ControlDeck refused run')
+    } finally {
+      data.remove()
+    }
   })
 })
 

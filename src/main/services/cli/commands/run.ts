@@ -2,7 +2,9 @@ import { constants } from 'node:os'
 import path from 'node:path'
 import { CliError, type CliCommand } from '../args'
 import { withCliTarget } from './cli-session'
+import { CONSOLE_METHODS } from '../../../../shared/console/api'
 import { RunManager, type RunOutputBatch } from '../../runs/run-manager'
+import { refuseWriteWhenReadOnly } from '../../session/read-only'
 
 /** Exit code of a process that ended by `signal` (shell convention 128 + n). */
 function signalExitCode(signal: string): number {
@@ -27,6 +29,11 @@ export const runCommand: CliCommand = {
     // The contract takes absolute paths; on the command line a relative one means the cwd.
     const script = arg.startsWith('demo:') ? arg : path.resolve(arg)
     return withCliTarget(global, async (target) => {
+      // The console's read-only policy, as startLocalRun meets it there: no agent on a read-only environment.
+      await refuseWriteWhenReadOnly('run', CONSOLE_METHODS.startLocalRun, async () => ({
+        name: target.label,
+        readOnly: target.readOnly
+      }))
       let announced = false
       const held: RunOutputBatch[] = []
       const print = (batch: RunOutputBatch): void => {
