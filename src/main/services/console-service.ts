@@ -87,6 +87,7 @@ export function statusForConsoleError(error: ConsoleError): number {
     case 'unauthorized':
       return 401
     case 'forbidden_origin':
+    case 'forbidden_host':
       return 403
     case 'unknown_method':
       return 404

@@ -10,6 +10,8 @@ let dir: string
 let service: ConsoleService
 let server: BrowserServer
 const logged: string[] = []
+/** The sign-in codes' clock: a test moves it forward instead of waiting a minute. */
+let clock = Date.now()
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cd-serve-'))
@@ -26,7 +28,7 @@ beforeAll(async () => {
     localEngine: null,
     log: (message) => logged.push(message)
   })
-  server = await startBrowserServer({ service, rendererDir, port: 0, heartbeatMs: 200 })
+  server = await startBrowserServer({ service, rendererDir, port: 0, heartbeatMs: 200, now: () => clock })
 })
 
 afterAll(async () => {
@@ -57,24 +59,74 @@ async function bodyOf(res: Response): Promise<ApiBody> {
   return (await res.json()) as ApiBody
 }
 
-/** A raw GET that keeps the path exactly as written (fetch would normalise `..`). */
-function rawGet(rawPath: string): Promise<{ status: number; body: string }> {
+interface RawAnswer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/**
+ * A raw request that keeps the path and headers exactly as written (fetch would normalise `..`
+ * and picks the Host header itself).
+ */
+function raw(
+  rawPath: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; setHost?: boolean } = {}
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path: rawPath }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: rawPath,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        setHost: options.setHost ?? true
+      },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (body += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      }
+    )
     req.on('error', reject)
-    req.end()
+    req.end(options.body)
+  })
+}
+
+function rawGet(rawPath: string): Promise<RawAnswer> {
+  return raw(rawPath)
+}
+
+/** Opens a sign-in address as a browser would (no redirect followed) and returns the answer. */
+function openLogin(url: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  const { pathname, search } = new URL(url)
+  return raw(pathname + search, { headers })
+}
+
+/** The `name=value` part of the Set-Cookie of an answer. */
+function cookieOf(answer: RawAnswer): string {
+  const set = answer.headers['set-cookie']
+  const first = Array.isArray(set) ? set[0] : set
+  if (!first) throw new Error('no Set-Cookie')
+  return first.split(';')[0]
+}
+
+/** A method call authenticated by a session cookie, as the page's own fetch sends it. */
+function callWithCookie(cookie: string, headers: Record<string, string> = {}, method = 'getAppInfo') {
+  return raw(`/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: cookie, 'Sec-Fetch-Site': 'same-origin', ...headers },
+    body: '{}'
   })
 }
 
 describe('browser-mode server', () => {
-  it('binds to loopback and prints a URL that carries the token', () => {
+  it('binds to loopback and prints a one-time sign-in address, never the token', () => {
     expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    expect(server.url).toBe(`${server.origin}/?token=${server.token}`)
+    expect(server.url).toMatch(new RegExp(`^${server.origin}/login\\?code=[A-Za-z0-9_-]{32}$`))
+    expect(server.url).not.toContain(server.token)
     expect(server.token).toMatch(/^[0-9a-f]{64}$/)
   })
 
@@ -85,12 +137,13 @@ describe('browser-mode server', () => {
       const body = await bodyOf(res)
       expect(body).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
     }
-    // The token in the query string is accepted only by the event stream.
+    // The token is never taken from a URL, not even by the event stream.
     const res = await fetch(`${server.origin}/api/getAppInfo?token=${server.token}`, {
       method: 'POST',
       body: '{}'
     })
     expect(res.status).toBe(401)
+    expect((await fetch(`${server.origin}/api/events?token=${server.token}`)).status).toBe(401)
   })
 
   it('runs getAppInfo with the token', async () => {
@@ -146,7 +199,8 @@ describe('browser-mode server', () => {
     expect(denied.status).toBe(401)
 
     const controller = new AbortController()
-    const res = await fetch(`${server.origin}/api/events?token=${server.token}`, {
+    const res = await fetch(`${server.origin}/api/events`, {
+      headers: { Authorization: `Bearer ${server.token}` },
       signal: controller.signal
     })
     expect(res.status).toBe(200)
@@ -204,6 +258,138 @@ describe('browser-mode server', () => {
       const res = await rawGet(attempt)
       expect(res.body, attempt).not.toContain('top secret')
       expect(res.status, attempt).toBe(404)
+    }
+  })
+})
+
+describe('browser-mode sign-in: a one-time code for an HttpOnly, SameSite=Strict cookie', () => {
+  it('exchanges a code once for a session cookie and sends the browser on to / without it', async () => {
+    const first = await openLogin(server.loginUrl())
+    expect(first.status).toBe(303)
+    expect(first.headers.location).toBe('/')
+    expect(first.headers['cache-control']).toBe('no-store')
+    const setCookie = String(first.headers['set-cookie'])
+    expect(setCookie).toMatch(new RegExp(`^controldeck_session_${server.port}=[A-Za-z0-9_-]{43}; `))
+    const attributes = setCookie.split(';').map((a) => a.trim().toLowerCase())
+    expect(attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/']))
+    // A session cookie: gone with the browser session, never written to disk with an expiry.
+    expect(attributes.some((a) => a.startsWith('max-age') || a.startsWith('expires'))).toBe(false)
+    expect(setCookie).not.toContain(server.token)
+
+    const answer = await callWithCookie(cookieOf(first))
+    expect(answer.status).toBe(200)
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: true, result: { transport: 'browser' } })
+  })
+
+  it('refuses a code the second time, and an expired one', async () => {
+    const url = server.loginUrl()
+    expect((await openLogin(url)).status).toBe(303)
+    const again = await openLogin(url)
+    expect(again.status).toBe(401)
+    expect(again.headers['set-cookie']).toBeUndefined()
+    expect(again.body).toMatch(/already been used or has expired/)
+
+    const late = server.loginUrl()
+    clock += 60_001
+    const expired = await openLogin(late)
+    expect(expired.status).toBe(401)
+    expect(expired.headers['set-cookie']).toBeUndefined()
+    // Refused for good: the clock going back does not revive it.
+    clock -= 60_001
+    expect((await openLogin(late)).status).toBe(401)
+
+    for (const bad of ['/login', '/login?code=', `/login?code=${server.token}`, '/login?code=x%00y']) {
+      const answer = await rawGet(bad)
+      expect(answer.status, bad).toBe(401)
+      expect(answer.headers['set-cookie'], bad).toBeUndefined()
+    }
+  })
+
+  it('lets a signed-in browser reopen a spent address, and no cookie but its own count', async () => {
+    const url = server.loginUrl()
+    const cookie = cookieOf(await openLogin(url))
+    const reopened = await openLogin(url, { Cookie: cookie })
+    expect(reopened.status).toBe(303)
+    expect(reopened.headers['set-cookie']).toBeUndefined()
+    const forged = `controldeck_session_${server.port}=${'A'.repeat(43)}`
+    expect((await callWithCookie(forged)).status).toBe(401)
+    // Another port's cookie of the same name pattern is another server's.
+    const [, value] = cookie.split('=')
+    expect((await callWithCookie(`controldeck_session_${server.port + 1}=${value}`)).status).toBe(401)
+  })
+
+  it('holds cookie-carried calls against cross-site forgery', async () => {
+    const cookie = cookieOf(await openLogin(server.loginUrl()))
+    // A form post or a no-cors fetch can only send simple content types.
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const answer = await callWithCookie(cookie, { 'Content-Type': type })
+      expect(answer.status, type).toBe(403)
+      expect(JSON.parse(answer.body).error.code).toBe('forbidden_origin')
+    }
+    expect((await callWithCookie(cookie, { 'Sec-Fetch-Site': 'same-site' })).status).toBe(403)
+    expect((await callWithCookie(cookie, { 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403)
+    expect((await callWithCookie(cookie, { Origin: 'http://127.0.0.1:1' })).status).toBe(403)
+    expect((await callWithCookie(cookie, { Origin: server.origin })).status).toBe(200)
+  })
+
+  it('streams events to a browser by its cookie alone', async () => {
+    const cookie = cookieOf(await openLogin(server.loginUrl()))
+    const controller = new AbortController()
+    const res = await fetch(`${server.origin}/api/events`, {
+      headers: { Cookie: cookie, 'Sec-Fetch-Site': 'same-origin' },
+      signal: controller.signal
+    })
+    expect(res.status).toBe(200)
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    while (!text.includes(': connected')) text += decoder.decode((await reader.read()).value, { stream: true })
+    service.context.events.emit('onDeepLink', { path: 'trace/m_cookie' })
+    while (!text.includes('trace/m_cookie')) text += decoder.decode((await reader.read()).value, { stream: true })
+    controller.abort()
+  })
+
+  it('gives a caller with the token a new sign-in address, and nobody else', async () => {
+    const denied = await raw('/login-link', { method: 'POST' })
+    expect(denied.status).toBe(401)
+    const answer = await raw('/login-link', { method: 'POST', headers: { Authorization: `Bearer ${server.token}` } })
+    expect(answer.status).toBe(200)
+    const { url } = (JSON.parse(answer.body) as { result: { url: string } }).result
+    expect((await openLogin(url)).status).toBe(303)
+  })
+})
+
+describe('browser-mode Host check (DNS rebinding)', () => {
+  it('refuses every request whose Host is not this server, static files and the token included', async () => {
+    for (const host of [`attacker.example:${server.port}`, `127.0.0.1.nip.io:${server.port}`, `127.0.0.1:${server.port + 1}`]) {
+      const page = await raw('/', { headers: { Host: host } })
+      expect(page.status, host).toBe(403)
+      expect(page.body, host).not.toContain('<title>shell</title>')
+      expect(JSON.parse(page.body).error.code).toBe('forbidden_host')
+      const api = await raw('/api/getAppInfo', {
+        method: 'POST',
+        headers: { Host: host, Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+        body: '{}'
+      })
+      expect(api.status, host).toBe(403)
+      const login = new URL(server.loginUrl())
+      const signIn = await raw(login.pathname + login.search, { headers: { Host: host } })
+      expect(signIn.headers['set-cookie'], host).toBeUndefined()
+    }
+  })
+
+  it('refuses a request without a Host header', async () => {
+    // Node's HTTP parser answers 400 itself; either way nothing is served.
+    const answer = await raw('/', { setHost: false })
+    expect([400, 403]).toContain(answer.status)
+    expect(answer.body).not.toContain('<title>shell</title>')
+  })
+
+  it('answers the loopback names of its own port', async () => {
+    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`]) {
+      const page = await raw('/', { headers: { Host: host } })
+      expect(page.status, host).toBe(200)
+      expect(page.body).toContain('<title>shell</title>')
     }
   })
 })

@@ -1,16 +1,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ConsoleError } from '../../../shared/console/errors'
+import { isAllowedHost } from '../../../shared/net/host'
 import {
   statusForConsoleError,
   toConsoleError,
   type ConsoleService,
   type ServiceLog
 } from '../console-service'
+import {
+  createBrowserSessions,
+  readCookie,
+  sessionCookie,
+  sessionCookieName
+} from './browser-session'
 import { SECURITY_HEADERS } from './csp'
 import { openSseStream, SSE_HEARTBEAT_MS, type SseClient } from './sse'
 import { serveStatic } from './static'
-import { createToken, presentedToken, tokenMatches } from './token'
+import { bearerToken, createToken, tokenMatches } from './token'
 
 /** Largest accepted JSON body of a method call. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -28,16 +35,26 @@ export interface BrowserServerOptions {
   readonly token?: string
   readonly heartbeatMs?: number
   readonly log?: ServiceLog
+  /** How long a one-time sign-in code stays usable (LOGIN_CODE_TTL_MS, one minute). */
+  readonly loginCodeTtlMs?: number
+  /** The clock of sign-in codes (tests). */
+  readonly now?: () => number
 }
 
 /** A running browser-mode server. */
 export interface BrowserServer {
-  /** What to open: the origin plus `/?token=…`. */
+  /**
+   * What to open, printed at start: the origin plus `/login?code=…`, a one-time code that signs one
+   * browser in (HttpOnly cookie) and is worthless afterwards.
+   */
   readonly url: string
-  /** `http://host:port`, without the token. */
+  /** `http://host:port`. */
   readonly origin: string
   readonly port: number
+  /** The bearer token for scripts (`Authorization: Bearer …`); never part of a URL. */
   readonly token: string
+  /** Issues another one-time sign-in address (each works once, within `loginCodeTtlMs`). */
+  loginUrl(): string
   /** How many `GET /api/events` streams are open (status display, tests). */
   eventStreamCount(): number
   close(): Promise<void>
@@ -56,6 +73,23 @@ class HttpFailure extends Error {
 
 function failure(code: string, message: string): HttpFailure {
   return new HttpFailure({ code, message, retriable: false })
+}
+
+const UNAUTHORIZED =
+  'This browser is not signed in to ControlDeck: open the one-time address printed by ' +
+  '`controldeck serve` (scripts send its token as `Authorization: Bearer`).'
+
+/** What a browser sees when a sign-in address no longer works. */
+const SPENT_LOGIN =
+  'This ControlDeck sign-in address has already been used or has expired: each one works once, ' +
+  'within a minute. Use the newest address `controldeck serve` printed, restart it, or ask it ' +
+  'for a new one with its token (POST /login-link with `Authorization: Bearer` and the token in ' +
+  'the serve-token file of its data folder).\n'
+
+/** True when a request's Content-Type is JSON (a type no other origin may send without asking). */
+function isJsonRequest(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  return type === 'application/json'
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -103,29 +137,86 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 /**
  * Browser mode: the console services behind a loopback HTTP server. `POST /api/<method>` carries a
  * method call (`{ok:true, result}` or `{ok:false, error}`), `GET /api/events` the pushed events as
- * SSE, everything else the built renderer. Every /api request needs the per-launch token.
+ * SSE, `GET /login?code=…` signs a browser in, everything else is the built renderer.
+ *
+ * Every request must name this server in its Host header (DNS rebinding). Every /api request
+ * needs either the per-launch token as a bearer header (scripts) or the session cookie a sign-in
+ * code was exchanged for (browsers). Cookie-carried requests are also held against cross-site
+ * forgery: the cookie is SameSite=Strict, a request from another origin is refused by its Origin
+ * or Sec-Fetch-Site header, and a POST must be `Content-Type: application/json`, which no other
+ * origin can send without a CORS preflight this server never grants.
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const host = options.host ?? '127.0.0.1'
   const token = options.token ?? createToken()
   const log = options.log ?? ((message, details) => console.error(message, details ?? ''))
+  const sessions = createBrowserSessions({ codeTtlMs: options.loginCodeTtlMs, now: options.now })
   const clients = new Set<SseClient>()
+  // Known once the socket listens, before any request arrives.
+  let port = 0
+  let origin = ''
   const unsubscribe = options.service.subscribe((name, payload) => {
     for (const client of clients) client.send(name, payload)
   })
 
+  const loginUrl = (): string => `${origin}/login?code=${sessions.issueCode()}`
+  const hasSession = (req: IncomingMessage): boolean =>
+    sessions.isSession(readCookie(req.headers.cookie, sessionCookieName(port)))
+
+  /** Who sent an /api request, or a failure: the bearer token wins over a cookie when both come. */
+  function authenticate(req: IncomingMessage): 'bearer' | 'cookie' {
+    const presented = bearerToken(req.headers.authorization)
+    if (presented !== null) {
+      if (tokenMatches(presented, token)) return 'bearer'
+    } else if (hasSession(req)) {
+      return 'cookie'
+    }
+    throw failure('unauthorized', UNAUTHORIZED)
+  }
+
+  /** Refuses what another origin's page could make a browser send (see startBrowserServer). */
+  function refuseForeign(req: IncomingMessage, via: 'bearer' | 'cookie'): void {
+    // A page on another origin could only send simple requests here; refuse them outright.
+    const requestOrigin = req.headers.origin
+    if (requestOrigin !== undefined && requestOrigin !== `http://${req.headers.host}`) {
+      throw failure('forbidden_origin', `Requests from ${requestOrigin} are not accepted.`)
+    }
+    if (via !== 'cookie') return
+    const site = req.headers['sec-fetch-site']
+    if (site !== undefined && site !== 'same-origin') {
+      throw failure('forbidden_origin', 'Only ControlDeck\'s own page may use its session.')
+    }
+    if (req.method === 'POST' && !isJsonRequest(req)) {
+      throw failure('forbidden_origin', 'Method calls must be sent as Content-Type: application/json.')
+    }
+  }
+
+  /** `GET /login?code=…`: a valid code becomes a session cookie, then the shell without the code. */
+  function handleLogin(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.method !== 'GET') throw failure('method_not_allowed', 'Open the sign-in address with GET.')
+    const sessionId = sessions.redeem(url.searchParams.get('code'))
+    // Opening a spent address again in a browser that is already signed in is not an error.
+    if (sessionId === null && !hasSession(req)) {
+      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+      res.end(SPENT_LOGIN)
+      return
+    }
+    if (sessionId !== null) res.setHeader('Set-Cookie', sessionCookie(port, sessionId))
+    // 303: the next request is a plain GET of `/`, and history moves on to the address without a code.
+    res.writeHead(303, { Location: '/', 'Cache-Control': 'no-store' })
+    res.end()
+  }
+
+  /** `POST /login-link`: a new one-time sign-in address for a signed-in caller (a script, a second browser). */
+  function handleLoginLink(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'POST') throw failure('method_not_allowed', 'Ask for a sign-in address with POST.')
+    refuseForeign(req, authenticate(req))
+    sendJson(res, 200, { ok: true, result: { url: loginUrl() } })
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const isEvents = url.pathname === '/api/events'
-    // EventSource cannot send headers, so the event stream alone accepts the token in its URL.
-    const presented = presentedToken(req.headers.authorization, url, isEvents)
-    if (!tokenMatches(presented, token)) {
-      throw failure('unauthorized', 'This request needs the token printed by `controldeck serve`.')
-    }
-    // A page on another origin could only send simple requests here; refuse them outright.
-    const origin = req.headers.origin
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) {
-      throw failure('forbidden_origin', `Requests from ${origin} are not accepted.`)
-    }
+    refuseForeign(req, authenticate(req))
     if (isEvents) {
       if (req.method !== 'GET') throw failure('method_not_allowed', 'Use GET for /api/events.')
       const heartbeatMs = options.heartbeatMs ?? SSE_HEARTBEAT_MS
@@ -149,10 +240,23 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
     let url = new URL('http://127.0.0.1/')
     try {
+      // A page that rebound its own domain name to this address reaches us under that name: refuse
+      // it everything, the static files included.
+      if (!isAllowedHost(req.headers.host, { host, port })) {
+        throw failure('forbidden_host', `This server answers only to ${origin.slice('http://'.length)}, not to the host named in the request.`)
+      }
       // Only the path is used; a request target that is not a path is answered as not found.
       url = new URL(req.url?.startsWith('/') ? req.url : '/\0', 'http://127.0.0.1')
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
         await handleApi(req, res, url)
+        return
+      }
+      if (url.pathname === '/login') {
+        handleLogin(req, res, url)
+        return
+      }
+      if (url.pathname === '/login-link') {
+        handleLoginLink(req, res)
         return
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -185,14 +289,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       resolve()
     })
   })
-  const { port } = server.address() as AddressInfo
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  port = (server.address() as AddressInfo).port
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: loginUrl(),
     origin,
     port,
     token,
+    loginUrl,
     eventStreamCount: () => clients.size,
     async close() {
       unsubscribe()

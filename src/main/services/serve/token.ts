@@ -16,13 +16,11 @@ export function tokenMatches(presented: string | null | undefined, expected: str
   return timingSafeEqual(a, b)
 }
 
-/** The token of a request: `Authorization: Bearer …`, or `?token=` where the caller allows it. */
-export function presentedToken(
-  authorization: string | undefined,
-  url: URL,
-  allowQuery: boolean
-): string | null {
+/**
+ * The token of an `Authorization: Bearer …` header, or null when there is none. Never read from
+ * the URL: a URL ends up in history, logs and Referer headers.
+ */
+export function bearerToken(authorization: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
-  if (match) return match[1]
-  return allowQuery ? url.searchParams.get('token') : null
+  return match ? match[1] : null
 }

@@ -101,7 +101,7 @@ describe('controldeck run on a read-only environment', () => {
     const data = makeTempDir('controldeck-cli-read-only-')
     try {
       const store = await EnvironmentStore.load({ dataDir: data.dir, localUrl: null })
-      const profile = await store.add({ name: 'Watched', baseUrl: engine.url, readOnly: true })
+      const profile = await store.add({ name: 'Watched', baseUrl: engine.url, authKind: 'none', color: 'blue', isProduction: false, readOnly: true })
       await store.setActive(profile.id)
       const script = path.join(data.dir, 'agent.mjs')
       writeFileSync(script, "console.log('ran')\n")

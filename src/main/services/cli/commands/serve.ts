@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
@@ -25,9 +25,15 @@ export interface ServeOptions {
   readonly log?: ServiceLog
 }
 
+/** Where browser mode keeps its bearer token for scripts, in the data folder. */
+export const SERVE_TOKEN_FILE = 'serve-token'
+
 /** A running browser mode: the server, the services and the engine it started (if any). */
 export interface ServeHandle {
+  /** The one-time sign-in address to open (see BrowserServer.url). */
   readonly url: string
+  /** The file holding the bearer token, readable by this user only (removed on close). */
+  readonly tokenFile: string
   readonly server: BrowserServer
   readonly service: ConsoleService
   readonly engine: EngineHost | null
@@ -43,6 +49,24 @@ export function findRendererDir(env: NodeJS.ProcessEnv = process.env): string {
     path.resolve('out/renderer')
   ].filter((dir): dir is string => typeof dir === 'string' && dir !== '')
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates.at(-1)!
+}
+
+/**
+ * Writes the token where only this user can read it: a new file made 0600 and renamed over the
+ * old one, so no moment exists where the token sits in a file with wider permissions.
+ */
+async function writeTokenFile(file: string, token: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`
+  await rm(temp, { force: true })
+  await writeFile(temp, `${token}\n`, { mode: 0o600, flag: 'wx' })
+  await chmod(temp, 0o600)
+  await rename(temp, file)
+}
+
+/** Removes the token file unless another launch has written its own since. */
+async function removeTokenFile(file: string, token: string): Promise<void> {
+  const current = await readFile(file, 'utf8').catch(() => null)
+  if (current?.trim() === token) await rm(file, { force: true })
 }
 
 /**
@@ -76,12 +100,21 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       log: options.log
     })
     const started = service
+    const tokenFile = path.join(options.dataDir, SERVE_TOKEN_FILE)
+    try {
+      await writeTokenFile(tokenFile, server.token)
+    } catch (error) {
+      await server.close()
+      throw error
+    }
     return {
       url: server.url,
+      tokenFile,
       server,
       service: started,
       engine,
       async close() {
+        await removeTokenFile(tokenFile, server.token)
         await server.close()
         await started.dispose()
         await engine?.close()
@@ -120,7 +153,7 @@ function untilSignal(): Promise<void> {
 /** `controldeck serve`: the console in any browser, on this machine only. */
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'start browser mode: the console on a loopback HTTP server with a per-launch token',
+  summary: 'start browser mode: the console on a loopback HTTP server, opened by a one-time address',
   usage: 'serve [--port N] [--host H] [--no-engine]',
   options: {
     port: {
@@ -137,7 +170,7 @@ export const serveCommand: CliCommand = {
     if (!isLoopbackHost(flags.data.host)) {
       io.err(
         `controldeck: warning: binding to ${flags.data.host} exposes the console beyond this ` +
-          'machine; only the token protects it'
+          'machine over plain http; only its sign-in codes, session cookies and token protect it'
       )
     }
     const handle = await startServe({
@@ -150,8 +183,16 @@ export const serveCommand: CliCommand = {
         io.err(`controldeck: ${message}${details instanceof Error ? `: ${details.message}` : ''}`)
     })
     print(
-      { url: handle.url, origin: handle.server.origin, engineUrl: handle.engine?.url ?? null },
-      () => `ControlDeck browser mode: ${handle.url}`
+      {
+        url: handle.url,
+        origin: handle.server.origin,
+        engineUrl: handle.engine?.url ?? null,
+        tokenFile: handle.tokenFile
+      },
+      () =>
+        `ControlDeck browser mode: ${handle.url}\n` +
+        'The address signs one browser in, once, within a minute. Scripts send the token in ' +
+        `${handle.tokenFile} as \`Authorization: Bearer\`.`
     )
     await untilSignal()
     await handle.close()
