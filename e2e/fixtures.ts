@@ -21,12 +21,15 @@ export interface WorkerFixtures {
   seed: SeedSummary
   /** Browser mode (services + HTTP server) using `engine` as its local engine. */
   consoleServer: ServeHandle
-  /** The URL to open, token included: `http://127.0.0.1:PORT/?token=…`. */
-  consoleUrl: string
 }
 
 /** Per-test fixtures. */
 export interface TestFixtures {
+  /**
+   * A fresh one-time sign-in address of `consoleServer` (`http://127.0.0.1:PORT/login?code=…`):
+   * each test's page signs in with its own, as a browser opening the printed address does.
+   */
+  consoleUrl: string
   /** Console messages of type error and uncaught page errors seen by `page`. */
   pageErrors: string[]
   /** Takes the screenshot of `page` after each test; automatic. */
@@ -87,7 +90,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' }
   ],
-  consoleUrl: [async ({ consoleServer }, use) => use(consoleServer.url), { scope: 'worker' }],
+  consoleUrl: async ({ consoleServer }, use) => use(consoleServer.server.loginUrl()),
 
   pageErrors: async ({ page }, use) => {
     const errors: string[] = []
@@ -110,9 +113,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ]
 })
 
-/** Opens the console and waits for the renderer to mount something into #root. */
-export async function openConsole(page: Page, consoleUrl: string): Promise<void> {
-  await page.goto(consoleUrl)
+/**
+ * Opens the console and waits for the renderer to mount something into #root: through the given
+ * sign-in address, or through a new one of a running browser mode (a code works only once).
+ */
+export async function openConsole(page: Page, target: string | ServeHandle): Promise<void> {
+  await page.goto(typeof target === 'string' ? target : target.server.loginUrl())
   await expect(page.locator('#root > *').first()).toBeVisible()
 }
 

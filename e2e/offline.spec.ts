@@ -27,7 +27,7 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
   })
 
   test('a real transition appears live on the lifecycle page and moves the counts', async ({ page }) => {
-    await openConsole(page, serve.url)
+    await openConsole(page, serve)
     await page.evaluate(() => (window.location.hash = '#/lifecycle'))
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     const pending = page.getByTestId('count-mission-pending')
@@ -50,7 +50,7 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
   test('the backend goes away: cached data stays on screen with its age', async ({ page }) => {
     test.setTimeout(60_000)
     const m2 = seed.missions.find((m) => m.state === 'executing')!
-    await openConsole(page, serve.url)
+    await openConsole(page, serve)
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     // Visit the pages once while online so the console caches what they show.
     await expect(page.getByTestId('count-jobs-active-value')).toHaveText('3')

@@ -56,7 +56,7 @@ async function startFromPage(page: Page, choice: string, scriptPath?: string): P
 
 test.describe('local runs', () => {
   test('a demo agent started from the Runs page opens a circuit breaker that the Reflex page shows', async ({ page, pageErrors }) => {
-    await openConsole(page, consoleServer.url)
+    await openConsole(page, consoleServer)
     await page.getByTestId('nav-runs').click()
     await expect(page.getByRole('heading', { level: 1, name: 'Runs' })).toBeVisible()
     await expect(page.getByText('No local runs yet')).toBeVisible()
@@ -127,7 +127,7 @@ test.describe('local runs', () => {
         "setInterval(() => console.log(`tick ${++n}`), 100)"
       ].join('\n')
     )
-    await openConsole(page, consoleServer.url)
+    await openConsole(page, consoleServer)
     await page.evaluate(() => (window.location.hash = '#/runs'))
     // A relative path is refused before anything starts.
     await page.getByTestId('run-choice-script').check()
@@ -170,7 +170,7 @@ test.describe('local runs', () => {
       ]
     })
     expect(put.ok).toBe(true)
-    await openConsole(page, consoleServer.url)
+    await openConsole(page, consoleServer)
     await page.evaluate(() => (window.location.hash = '#/governor'))
     const active = page.getByTestId('manifest-active')
     await expect(active).toBeVisible()
@@ -208,7 +208,7 @@ test.describe('local runs', () => {
 
 test.describe('local runs: pages after a demo run', () => {
   test('screenshots of Runs, Governor, Overview, Reflex and Budget', async ({ page, pageErrors }) => {
-    await openConsole(page, consoleServer.url)
+    await openConsole(page, consoleServer)
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     await page.evaluate(() => (window.location.hash = '#/runs'))
     const slow = await startFromPage(page, 'demo:slow')

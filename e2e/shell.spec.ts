@@ -147,7 +147,7 @@ test.describe('app shell on an empty engine', () => {
   })
 
   test('every page says what will appear there', async ({ page, pageErrors }) => {
-    await openConsole(page, stack.consoleServer.url)
+    await openConsole(page, stack.consoleServer)
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     for (const [id, label] of PAGES) {
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: label }).click()

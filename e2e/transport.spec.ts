@@ -1,29 +1,51 @@
 /// <reference lib="dom" />
+import { parseCsp } from '../src/main/services/serve/csp'
 import { expect, openConsole, test } from './fixtures'
 
 test.describe('browser-mode transport', () => {
-  test('the shell loads without console errors and drops the token from the address bar', async ({
+  test('a one-time address signs the browser in with an HttpOnly cookie; history keeps no secret', async ({
     page,
+    browser,
     consoleUrl,
+    consoleServer,
     pageErrors
   }) => {
+    const code = new URL(consoleUrl).searchParams.get('code')!
     await openConsole(page, consoleUrl)
-    await expect.poll(() => new URL(page.url()).searchParams.has('token')).toBe(false)
-    // A reload works from the token kept in sessionStorage.
+    // The address bar, and with it history, ends on the shell: no code, no token.
+    expect(page.url()).toBe(`${consoleServer.server.origin}/`)
+    const navigated = await page.evaluate(() => performance.getEntriesByType('navigation').map((e) => e.name))
+    expect(navigated).toEqual([`${consoleServer.server.origin}/`])
+    const storage = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }) + document.cookie)
+    expect(storage).not.toContain(consoleServer.server.token)
+    expect(storage).not.toContain('controldeck_session')
+    const [cookie] = await page.context().cookies()
+    expect(cookie).toMatchObject({ name: `controldeck_session_${consoleServer.server.port}`, httpOnly: true, sameSite: 'Strict' })
+    expect(cookie.expires).toBe(-1)
+    expect(cookie.value).not.toContain(code)
+
+    // A reload and a same-origin call work from the cookie alone.
     await page.reload()
     await expect(page.locator('#root > *').first()).toBeVisible()
     const info = await page.evaluate(async () => {
-      const token = sessionStorage.getItem('controldeck.token')
-      const res = await fetch('/api/getAppInfo', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: '{}'
-      })
+      const res = await fetch('/api/getAppInfo', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
       return { status: res.status, body: (await res.json()) as { result: { transport: string } } }
     })
     expect(info.status).toBe(200)
     expect(info.body.result.transport).toBe('browser')
     expect(pageErrors).toEqual([])
+
+    // Whoever finds the address in this browser's history gets nothing from it.
+    const other = await browser.newContext()
+    try {
+      const thief = await other.newPage()
+      const answer = await thief.goto(consoleUrl)
+      expect(answer?.status()).toBe(401)
+      expect(await thief.content()).toContain('already been used or has expired')
+      expect(await other.cookies()).toEqual([])
+    } finally {
+      await other.close()
+    }
   })
 
   test('a reloaded page ends its live subscription instead of leaving it behind', async ({
@@ -69,34 +91,44 @@ test.describe('browser-mode transport', () => {
     expect(await receivers('after-reloads')).toBe(before)
   })
 
-  test('the same call without the token gets 401, with bad input 400', async ({
+  test('the same call without the cookie gets 401, as a form post 403, with bad input 400', async ({
     page,
-    consoleUrl,
-    consoleServer
+    consoleUrl
   }) => {
     await openConsole(page, consoleUrl)
-    const results = await page.evaluate(async (token) => {
-      const call = async (headers: Record<string, string>, body: string) => {
-        const res = await fetch('/api/getAppInfo', { method: 'POST', headers, body })
+    const results = await page.evaluate(async () => {
+      const call = async (init: RequestInit) => {
+        const res = await fetch('/api/getAppInfo', { method: 'POST', ...init })
         return {
           status: res.status,
           body: (await res.json()) as { error: { code: string; message: string } }
         }
       }
+      const json = { 'Content-Type': 'application/json' }
       return {
-        none: await call({ 'Content-Type': 'application/json' }, '{}'),
-        bad: await call({ Authorization: `Bearer ${token}` }, '[1]')
+        none: await call({ headers: json, body: '{}', credentials: 'omit' }),
+        // What a forged form post or no-cors fetch looks like: a simple content type.
+        simple: await call({ headers: { 'Content-Type': 'text/plain' }, body: '{}' }),
+        bad: await call({ headers: json, body: '[1]' })
       }
-    }, consoleServer.server.token)
+    })
     expect(results.none.status).toBe(401)
     expect(results.none.body.error.code).toBe('unauthorized')
+    expect(results.simple.status).toBe(403)
+    expect(results.simple.body.error.code).toBe('forbidden_origin')
     expect(results.bad.status).toBe(400)
     expect(results.bad.body.error.message).toMatch(/expected object/i)
   })
 
-  test('the page is served with its CSP and no inline script runs', async ({ page, consoleUrl }) => {
+  test('the page is served with its CSP, equal to its meta CSP, and no inline script runs', async ({ page, consoleUrl }) => {
     const response = await page.goto(consoleUrl)
-    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'")
+    const header = response?.headers()['content-security-policy'] ?? ''
+    expect(header).toContain("script-src 'self'")
+    // The built page's <meta> says the same (minus frame-ancestors, which only a header can carry).
+    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
+    const { 'frame-ancestors': frameAncestors, ...fromHeader } = parseCsp(header)
+    expect(frameAncestors).toEqual(["'none'"])
+    expect(parseCsp(meta ?? '')).toEqual(fromHeader)
     const inlineRan = await page.evaluate(() => {
       const script = document.createElement('script')
       script.textContent = 'window.__inline = true'

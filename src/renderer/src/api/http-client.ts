@@ -9,29 +9,30 @@ const EnvelopeSchema = z.union([
   z.object({ ok: z.literal(false), error: ConsoleErrorSchema })
 ])
 
-/** The EventSource constructor (the browser's, or the `eventsource` package's under Node). */
+/**
+ * The EventSource constructor (the browser's, or the `eventsource` package's under Node, which
+ * then carries the credentials its caller gives it).
+ */
 export type EventSourceConstructor = new (url: string) => EventSource
 
 /** Options of {@link createHttpConsoleApi}. */
 export interface HttpConsoleApiOptions {
   /** Origin of the browser-mode server, e.g. `http://127.0.0.1:4321`. */
   readonly origin: string
-  /** The per-launch token (null: calls fail with `unauthorized` and a sentence saying why). */
-  readonly token: string | null
+  /**
+   * The server's token, sent as `Authorization: Bearer` (scripts and Node). A page leaves it out:
+   * its session cookie, set by the one-time sign-in address, authenticates it.
+   */
+  readonly token?: string | null
   readonly fetch?: typeof fetch
   readonly EventSource?: EventSourceConstructor
 }
 
-const NO_TOKEN = new ConsoleCallError({
-  code: 'unauthorized',
-  message: 'This page has no access token. Open the address printed by `controldeck serve`.',
-  retriable: false
-})
-
 /**
- * ConsoleApi over browser mode's HTTP: each method is `POST /api/<method>` with a bearer token,
- * all events share one EventSource on `/api/events` opened at the first subscription. Built from
- * the contract's name lists, so a method added to the contract works here without code.
+ * ConsoleApi over browser mode's HTTP: each method is `POST /api/<method>` with a JSON body (the
+ * server refuses cookie-carried calls of any other content type, its guard against cross-site
+ * forgery), all events share one EventSource on `/api/events` opened at the first subscription.
+ * Built from the contract's name lists, so a method added to the contract works here without code.
  */
 export function createHttpConsoleApi(options: HttpConsoleApiOptions): ConsoleApi {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
@@ -39,15 +40,16 @@ export function createHttpConsoleApi(options: HttpConsoleApiOptions): ConsoleApi
   let source: EventSource | null = null
 
   async function call(method: string, input: unknown): Promise<unknown> {
-    if (!options.token) throw NO_TOKEN
     let response: Response
     try {
       response = await doFetch(`${options.origin}/api/${method}`, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
-          Authorization: `Bearer ${options.token}`
+          ...(options.token ? { Authorization: `Bearer ${options.token}` } : {})
         },
+        // The session cookie goes to our own origin only.
+        credentials: 'same-origin',
         body: JSON.stringify(input ?? {}),
         // The live feed ends its subscription while the page goes away (pagehide); only a
         // keepalive request outlives the page. Kept to that one small call: keepalive bodies
@@ -78,9 +80,10 @@ export function createHttpConsoleApi(options: HttpConsoleApiOptions): ConsoleApi
   }
 
   function ensureSource(): EventSource | null {
-    if (source || !options.token) return source
+    if (source) return source
     const Source = options.EventSource ?? globalThis.EventSource
-    source = new Source(`${options.origin}/api/events?token=${encodeURIComponent(options.token)}`)
+    // Same origin: the browser sends the session cookie. No token in the URL, ever.
+    source = new Source(`${options.origin}/api/events`)
     for (const name of listeners.keys()) attach(name)
     return source
   }
