@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -17,7 +18,7 @@ afterAll(async () => {
 })
 
 describe('controldeck serve', () => {
-  it('starts the embedded engine and browser mode, prints the URL, stops on SIGTERM', async () => {
+  it('starts the engine and browser mode, prints a one-time address, keeps the token in a 0600 file, stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [...NODE_ARGS, 'serve', '--data-dir', dataDir], {
       stdio: ['ignore', 'pipe', 'pipe']
     })
@@ -29,9 +30,18 @@ describe('controldeck serve', () => {
     try {
       await expect
         .poll(() => stdout, { timeout: 15_000 })
-        .toMatch(/ControlDeck browser mode: http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}\n/)
+        .toMatch(/ControlDeck browser mode: http:\/\/127\.0\.0\.1:\d+\/login\?code=[A-Za-z0-9_-]+\n/)
       const url = new URL(/http\S+/.exec(stdout)![0])
-      const token = url.searchParams.get('token')!
+      // The token is never printed; scripts read it from a file only this user can read.
+      const tokenFile = path.join(dataDir, 'serve-token')
+      expect(stdout).toContain(tokenFile)
+      expect((await stat(tokenFile)).mode & 0o777).toBe(0o600)
+      const token = (await readFile(tokenFile, 'utf8')).trim()
+      expect(token).toMatch(/^[0-9a-f]{64}$/)
+      expect(stdout).not.toContain(token)
+      // The printed address signs a browser in once.
+      expect((await fetch(url, { redirect: 'manual' })).status).toBe(303)
+      expect((await fetch(url, { redirect: 'manual' })).status).toBe(401)
       const res = await fetch(`${url.origin}/api/getAppInfo`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}` },
@@ -48,6 +58,7 @@ describe('controldeck serve', () => {
     }
     expect(await exited).toBe(0)
     expect(stderr).not.toMatch(/\n\s+at /)
+    expect(existsSync(path.join(dataDir, 'serve-token'))).toBe(false)
   })
 
   it('refuses a bad --port in one line with exit code 1', () => {
