@@ -101,9 +101,9 @@ try {
   console.log(`setup: ${ATTEMPTS.toLocaleString('en-US')} attempts written in ${f(performance.now() - t0)} ms`)
 
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
-  const url = new URL(serve.url)
-  url.searchParams.set('perf', '1')
-  await page.goto(url.toString())
+  // Sign in with the one-time address (it lands on `/`), then load the page with the probe on.
+  await page.goto(serve.url)
+  await page.goto(`${serve.server.origin}/?perf=1`)
   await page.waitForSelector('[data-testid="connection-badge"][data-status="live"]', { timeout: 20_000 })
 
   // ---- Streaming.
