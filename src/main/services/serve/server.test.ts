@@ -3,6 +3,7 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ConsoleFailure } from '../../../shared/console/errors'
 import { createConsoleService, type ConsoleService } from '../console-service'
 import { startBrowserServer, type BrowserServer } from './server'
 
@@ -390,6 +391,46 @@ describe('browser-mode Host check (DNS rebinding)', () => {
       const page = await raw('/', { headers: { Host: host } })
       expect(page.status, host).toBe(200)
       expect(page.body).toContain('<title>shell</title>')
+    }
+  })
+})
+
+describe('browser-mode error path', () => {
+  it('answers a failure whose details cannot be encoded with a 500 internal and keeps serving', async () => {
+    let deep: Record<string, unknown> = { leaf: true }
+    for (let i = 0; i < 200_000; i++) deep = { d: deep }
+    const failing = createConsoleService({
+      dataDir: dir,
+      transport: 'browser',
+      appVersion: 'test',
+      localEngine: null,
+      log: () => {},
+      // A handler that fails with details no JSON.stringify survives (as a hostile backend's might).
+      handlerFactories: [
+        () => ({
+          handlers: {
+            getAppInfo: () => Promise.reject(new ConsoleFailure({ code: 'x', message: 'deep', retriable: false, details: deep })),
+            takeLaunchDeepLink: async () => ({ link: null })
+          }
+        })
+      ]
+    })
+    const own = await startBrowserServer({ service: failing, rendererDir: path.join(dir, 'renderer') })
+    try {
+      const post = (method: string) =>
+        fetch(`${own.origin}/api/${method}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${own.token}`, 'Content-Type': 'application/json' },
+          body: '{}'
+        })
+      const res = await post('getAppInfo')
+      expect(res.status).toBe(500)
+      expect(await res.json()).toMatchObject({ ok: false, error: { code: 'internal' } })
+      const after = await post('takeLaunchDeepLink')
+      expect(await after.json()).toEqual({ ok: true, result: { link: null } })
+    } finally {
+      await own.close()
+      await failing.dispose()
     }
   })
 })

@@ -207,7 +207,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     res.end()
   }
 
-  /** `POST /login-link`: a new one-time sign-in address for a signed-in caller (a script, a second browser). */
+  /** `POST /login-link`: a new one-time sign-in address for a signed-in caller (script, second browser). */
   function handleLoginLink(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'POST') throw failure('method_not_allowed', 'Ask for a sign-in address with POST.')
     refuseForeign(req, authenticate(req))
@@ -243,7 +243,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       // A page that rebound its own domain name to this address reaches us under that name: refuse
       // it everything, the static files included.
       if (!isAllowedHost(req.headers.host, { host, port })) {
-        throw failure('forbidden_host', `This server answers only to ${origin.slice('http://'.length)}, not to the host named in the request.`)
+        const served = origin.slice('http://'.length)
+        throw failure('forbidden_host', `This server answers only to ${served}, not to the host requested.`)
       }
       // Only the path is used; a request target that is not a path is answered as not found.
       url = new URL(req.url?.startsWith('/') ? req.url : '/\0', 'http://127.0.0.1')
@@ -280,7 +281,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   }
 
   const server = createServer((req, res) => {
-    void handle(req, res)
+    // Last resort: whatever escapes `handle` ends this one exchange, never the process (which, in
+    // the desktop app and `serve`, also runs the engine).
+    handle(req, res).catch((error: unknown) => {
+      log('browser-mode request failed unexpectedly', error)
+      res.destroy()
+    })
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
