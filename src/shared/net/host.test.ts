@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isAllowedHost, parseHostHeader } from './host'
+import { isAllowedHost, isLoopbackName, parseHostHeader } from './host'
 
 describe('isAllowedHost', () => {
   const loopback = { host: '127.0.0.1', port: 4321 }
@@ -51,5 +51,12 @@ describe('isAllowedHost', () => {
     expect(parseHostHeader('[::1]:80')).toEqual({ name: '::1', port: 80 })
     expect(parseHostHeader('Example.COM')).toEqual({ name: 'example.com', port: null })
     expect(parseHostHeader('x:')).toBeNull()
+  })
+})
+
+describe('isLoopbackName', () => {
+  it('knows the names only this machine can reach', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LocalHost', '::1', '[::1]']) expect(isLoopbackName(host), host).toBe(true)
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', 'localhost.example', '127.0.0.1.nip.io']) expect(isLoopbackName(host), host).toBe(false)
   })
 })

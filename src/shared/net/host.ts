@@ -26,7 +26,9 @@ function isIpv4(name: string): boolean {
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)
 }
 
-function isLoopbackName(name: string): boolean {
+/** True for the names and addresses that only this machine can reach (`[::1]` with or without brackets). */
+export function isLoopbackName(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
   return LOOPBACK_NAMES.has(name) || (isIpv4(name) && name.startsWith('127.'))
 }
 

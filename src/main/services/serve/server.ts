@@ -60,11 +60,6 @@ export interface BrowserServer {
   close(): Promise<void>
 }
 
-/** True for the addresses that only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\./.test(host)
-}
-
 class HttpFailure extends Error {
   constructor(readonly error: ConsoleError) {
     super(error.message)

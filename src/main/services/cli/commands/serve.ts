@@ -6,7 +6,8 @@ import { z } from 'zod'
 import { createConsoleService, type ConsoleService, type ServiceLog } from '../../console-service'
 import { APP_VERSION } from '../../context'
 import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
-import { isLoopbackHost, startBrowserServer, type BrowserServer } from '../../serve/server'
+import { isLoopbackName } from '../../../../shared/net/host'
+import { startBrowserServer, type BrowserServer } from '../../serve/server'
 import { CliError, type CliCommand } from '../args'
 
 /** Options of {@link startServe}. */
@@ -167,7 +168,7 @@ export const serveCommand: CliCommand = {
   async run({ global, options, io, print }) {
     const flags = ServeFlagsSchema.safeParse({ port: options.port, host: options.host })
     if (!flags.success) throw new CliError(flags.error.issues[0]?.message ?? 'invalid flags')
-    if (!isLoopbackHost(flags.data.host)) {
+    if (!isLoopbackName(flags.data.host)) {
       io.err(
         `controldeck: warning: binding to ${flags.data.host} exposes the console beyond this ` +
           'machine over plain http; only its sign-in codes, session cookies and token protect it'
