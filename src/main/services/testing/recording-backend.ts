@@ -23,13 +23,32 @@ export interface RecordingBackend {
   close(): Promise<void>
 }
 
-export async function startRecordingBackend(): Promise<RecordingBackend> {
+export interface RecordingBackendOptions {
+  /**
+   * Answer with the Authorization header and the body echoed in the detail, as a careless backend
+   * might (401 to reads, 500 to writes such as a login): the console must not pass a credential
+   * it sent back to the renderer or its log.
+   */
+  echoAuthorization?: boolean
+}
+
+export async function startRecordingBackend(options: RecordingBackendOptions = {}): Promise<RecordingBackend> {
   const requests: RecordedRequest[] = []
   const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization ?? null })
-    req.resume()
-    res.writeHead(404, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ detail: 'Not Found' }))
+    const authorization = req.headers.authorization ?? null
+    requests.push({ method: req.method ?? '', url: req.url ?? '', authorization })
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      if (options.echoAuthorization) {
+        const body = Buffer.concat(chunks).toString('utf8').slice(0, 2_000)
+        res.writeHead(req.method === 'GET' ? 401 : 500, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ detail: `Invalid credentials: ${authorization ?? '(none)'} with ${body || '(no body)'} is not accepted here` }))
+        return
+      }
+      res.writeHead(404, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ detail: 'Not Found' }))
+    })
   })
   const url = await listenOnLoopback(server)
   return {
