@@ -17,9 +17,16 @@ export interface Keychain {
  */
 export type KeytarLoader = () => Promise<unknown>
 
+/**
+ * keytar's package name. Imported through a variable so that neither the typecheck nor a bundler
+ * needs the package (it is absent where it could not be built); at run time Node resolves it from
+ * node_modules as any external package.
+ */
+const KEYTAR_PACKAGE = 'keytar'
+
 /** The real loader: keytar, loaded lazily so that a build without it still runs, session-only. */
 export function loadKeytar(): Promise<unknown> {
-  return import('keytar')
+  return import(/* @vite-ignore */ KEYTAR_PACKAGE)
 }
 
 /** Why there is no keychain: the reason code and a sentence fragment saying what to do. */
