@@ -83,7 +83,7 @@ export class BrainLoginAuth implements AuthProvider {
   private async loginOrRefresh(): Promise<string> {
     if (this.refreshToken) {
       try {
-        return this.accept(await this.post('/api/auth/refresh', { refresh_token: this.refreshToken }))
+        return this.accept(await this.post('/api/auth/refresh', { refresh_token: this.refreshToken }, [this.refreshToken]))
       } catch (error) {
         // Expired or revoked refresh token, or a BRAiN without the route: log in with the password.
         if (isBackendError(error) && (error.code === 'network' || error.code === 'timeout')) throw error
@@ -91,7 +91,7 @@ export class BrainLoginAuth implements AuthProvider {
       }
     }
     try {
-      return this.accept(await this.post('/api/auth/login', { email: this.options.email, password: this.options.password }))
+      return this.accept(await this.post('/api/auth/login', { email: this.options.email, password: this.options.password }, [this.options.password]))
     } catch (error) {
       if (isBackendError(error) && (error.status === 401 || error.status === 400 || error.status === 403)) {
         throw new BackendError({
@@ -104,8 +104,9 @@ export class BrainLoginAuth implements AuthProvider {
     }
   }
 
-  private post(path: string, body: unknown): Promise<TokenPair> {
-    return this.http.json({ method: 'POST', path, body }, TokenPairSchema)
+  /** `secrets`: what the body carries, never to be repeated from a failed answer. */
+  private post(path: string, body: unknown, secrets: string[]): Promise<TokenPair> {
+    return this.http.json({ method: 'POST', path, body, secrets }, TokenPairSchema)
   }
 
   private accept(pair: TokenPair): string {

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { BackendError, isBackendError, oneLine } from './backend-error'
 import { errorFromFetchFailure, errorFromOkBody, errorFromResponse } from './map-error'
+import { credentialOf, redactSecrets } from './redact'
 
 /** Supplies the Authorization header of each request; `invalidate` is called after a 401. */
 export interface AuthProvider {
@@ -31,6 +32,11 @@ export interface RequestSpec {
   idempotent?: boolean
   /** Response is text (Prometheus metrics) rather than JSON. */
   text?: boolean
+  /**
+   * Secrets in this request besides its Authorization header (a password in a login body): a
+   * failed answer that repeats one has it replaced before anything reads the answer.
+   */
+  secrets?: ReadonlyArray<string | null | undefined>
 }
 
 /** How long after an unreachable answer reads go without retries. */
@@ -151,9 +157,23 @@ export class HttpTransport {
     }
     if (!response.ok) {
       if (response.status === 401) this.auth?.invalidate?.()
-      throw errorFromResponse(response.status, body, what)
+      throw errorFromResponse(response.status, this.withoutSecrets(body, authorization, spec), what)
     }
-    return body
+    // BRAiN's `{error}` with 200 is a failure too: json() turns it into an error message.
+    return errorFromOkBody(body, what) ? this.withoutSecrets(body, authorization, spec) : body
+  }
+
+  /**
+   * A failed answer without the secrets the request carried (its message becomes an error the
+   * renderer and the log see). Only failures: a successful answer's data is never rewritten
+   * (a short password could otherwise alter the tokens of a login answer).
+   */
+  private withoutSecrets(body: unknown, authorization: string | null, spec: RequestSpec): unknown {
+    const secrets = [authorization, authorization ? credentialOf(authorization) : null, ...(spec.secrets ?? [])]
+    if (typeof body === 'string') return redactSecrets(body, secrets)
+    const json = JSON.stringify(body ?? null)
+    const clean = redactSecrets(json, secrets)
+    return clean === json ? body : (JSON.parse(clean) as unknown)
   }
 
   private url(spec: RequestSpec): string {

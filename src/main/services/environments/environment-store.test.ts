@@ -124,6 +124,55 @@ describe('EnvironmentStore', () => {
     await expect(store.importJson('{"foo": 1}')).rejects.toThrow('not a ControlDeck environments export')
   })
 
+  it('gives every profile its own credential id: kept on disk, never exported, never taken from an import or a copy', async () => {
+    const hex = /^[0-9a-f]{32}$/
+    const store = await load()
+    const prod = await store.add({ name: 'Prod', baseUrl: 'https://prod.example', authKind: 'bearer', color: 'red', isProduction: true, readOnly: false })
+    expect(prod.credentialId).toMatch(hex)
+    const copy = await store.duplicate('prod')
+    expect(copy.credentialId).toMatch(hex)
+    expect(copy.credentialId).not.toBe(prod.credentialId)
+    expect((await load()).get('prod').credentialId).toBe(prod.credentialId)
+    expect(store.exportJson()).not.toContain(prod.credentialId)
+    expect(store.exportJson()).not.toContain('credentialId')
+
+    // A team file naming a profile's credential id (or a lost file's) does not get it.
+    const fresh = await EnvironmentStore.load({ dataDir: await mkdtemp(join(tmpdir(), 'cd-envs-import-')), localUrl: null })
+    await fresh.importJson(JSON.stringify([{ id: 'prod', name: 'Prod', baseUrl: 'https://evil.example', authKind: 'bearer', credentialId: prod.credentialId }]))
+    expect(fresh.get('prod').credentialId).toMatch(hex)
+    expect(fresh.get('prod').credentialId).not.toBe(prod.credentialId)
+    await rm(fresh.dataDir, { recursive: true, force: true })
+  })
+
+  it('leaves profiles saved before secrets were bound without an id until bound, and never lets two entries share one', async () => {
+    const path = join(dataDir, ENVIRONMENTS_FILE)
+    const shared = 'ab'.repeat(16)
+    await writeFile(path, JSON.stringify({
+      version: 1,
+      environments: [
+        { id: 'old', name: 'Old', baseUrl: 'https://old.example', authKind: 'bearer' },
+        { id: 'one', name: 'One', baseUrl: 'https://one.example', authKind: 'bearer', credentialId: shared },
+        { id: 'two', name: 'Two', baseUrl: 'https://two.example', authKind: 'bearer', credentialId: shared },
+        { id: 'odd', name: 'Odd', baseUrl: 'https://odd.example', authKind: 'bearer', credentialId: 'prod' }
+      ]
+    }))
+    const store = await load()
+    expect(store.get('old').credentialId).toBe('')
+    expect(store.get('one').credentialId).toBe(shared)
+    expect(store.get('two').credentialId).toMatch(/^[0-9a-f]{32}$/)
+    expect(store.get('two').credentialId).not.toBe(shared)
+    expect(store.get('odd').credentialId).toMatch(/^[0-9a-f]{32}$/)
+    expect(store.legacyProfiles().map((p) => p.id)).toEqual(['old'])
+    // An unrelated save keeps it unbound (the move of its old secret is still to come).
+    await store.setActive('one')
+    expect((await load()).get('old').credentialId).toBe('')
+
+    const bound = await store.bindLegacyProfiles()
+    expect(bound.map((p) => p.id)).toEqual(['old'])
+    expect((await load()).get('old').credentialId).toBe(bound[0]?.credentialId)
+    expect(store.legacyProfiles()).toEqual([])
+  })
+
   it('lists an ad-hoc --url environment as active without saving it', async () => {
     const store = await load({ url: 'http://10.0.0.5:8000', hasToken: true })
     expect(store.activeId).toBe('adhoc')

@@ -10,12 +10,14 @@ import {
   type EnvironmentColor,
   type EnvironmentInput
 } from '../../../shared/console/domains/environments'
+import { CredentialIdSchema, newCredentialId } from '../credentials/binding'
 import {
   AD_HOC_ENVIRONMENT_ID,
   EnvironmentsFileSchema,
   StoredProfileSchema,
   fromStored,
   makeEnvironmentId,
+  toSaved,
   toStored,
   type EnvironmentProfile
 } from './profile'
@@ -64,6 +66,10 @@ export class EnvironmentStore {
 
   private constructor(private readonly options: EnvironmentStoreOptions) {}
 
+  get dataDir(): string {
+    return this.options.dataDir
+  }
+
   get filePath(): string {
     return join(this.options.dataDir, ENVIRONMENTS_FILE)
   }
@@ -99,6 +105,7 @@ export class EnvironmentStore {
     }
     const skipped: string[] = []
     const ids = new Set<string>([LOCAL_ENVIRONMENT_ID, AD_HOC_ENVIRONMENT_ID])
+    const credentialIds = new Set<string>()
     file.data.environments.forEach((entry, index) => {
       const parsed = StoredProfileSchema.safeParse(entry)
       if (!parsed.success) {
@@ -107,7 +114,7 @@ export class EnvironmentStore {
         skipped.push(`entry ${index + 1}: duplicate id "${parsed.data.id}"`)
       } else {
         ids.add(parsed.data.id)
-        this.profiles.push(fromStored(parsed.data))
+        this.profiles.push(fromStored(parsed.data, this.credentialIdOf(entry, credentialIds)))
       }
     })
     this.local = { ...file.data.local }
@@ -117,6 +124,21 @@ export class EnvironmentStore {
       const bak = await this.backup()
       this.warnings.push(`Some saved environments were invalid and were skipped (${skipped.join('; ')}). The original file is kept as ${bak}.`)
     }
+  }
+
+  /**
+   * The credential id a file entry names, if valid and not taken by an earlier entry (a copied
+   * entry must not share its secret). An entry without one was saved before secrets were bound:
+   * it gets '' until its old keychain entry is moved (bindLegacyProfiles). One with a broken or
+   * repeated id gets a fresh one: it has no secret.
+   */
+  private credentialIdOf(entry: unknown, taken: Set<string>): string {
+    const raw = (entry as { credentialId?: unknown }).credentialId
+    if (raw === undefined) return ''
+    const parsed = CredentialIdSchema.safeParse(raw)
+    const id = parsed.success && !taken.has(parsed.data) ? parsed.data : newCredentialId()
+    taken.add(id)
+    return id
   }
 
   private async keepAside(reason: string): Promise<void> {
@@ -150,7 +172,7 @@ export class EnvironmentStore {
       version: 1,
       activeId: this.active === AD_HOC_ENVIRONMENT_ID ? LOCAL_ENVIRONMENT_ID : this.active,
       local: this.local,
-      environments: this.profiles.map(toStored)
+      environments: this.profiles.map(toSaved)
     }
     const tmp = `${this.filePath}.${process.pid}-${++this.writes}.tmp`
     try {
@@ -175,7 +197,8 @@ export class EnvironmentStore {
       color: this.local.color,
       isProduction: false,
       readOnly: this.local.readOnly,
-      builtIn: true
+      builtIn: true,
+      credentialId: ''
     }
     const adHoc: EnvironmentProfile[] = this.options.adHoc
       ? [
@@ -188,7 +211,8 @@ export class EnvironmentStore {
             color: 'purple',
             isProduction: false,
             readOnly: false,
-            builtIn: true
+            builtIn: true,
+            credentialId: ''
           }
         ]
       : []
@@ -234,7 +258,7 @@ export class EnvironmentStore {
     const value = EnvironmentInputSchema.parse(input)
     this.assertNameFree(value.name)
     const id = makeEnvironmentId(value.name, this.takenIds())
-    const profile: EnvironmentProfile = { id, ...value, kind: 'remote', builtIn: false }
+    const profile: EnvironmentProfile = { id, ...value, kind: 'remote', builtIn: false, credentialId: newCredentialId() }
     this.profiles.push(profile)
     await this.save()
     return { ...profile }
@@ -269,7 +293,7 @@ export class EnvironmentStore {
     const source = this.saved(id)
     let name = `${source.name} copy`.slice(0, 80)
     for (let n = 2; this.nameTaken(name); n++) name = `${source.name} copy ${n}`.slice(0, 80)
-    const copy: EnvironmentProfile = { ...source, name, id: makeEnvironmentId(name, this.takenIds()) }
+    const copy: EnvironmentProfile = { ...source, name, id: makeEnvironmentId(name, this.takenIds()), credentialId: newCredentialId() }
     this.profiles.push(copy)
     await this.save()
     return { ...copy }
@@ -282,7 +306,9 @@ export class EnvironmentStore {
 
   /**
    * Adds profiles from exported JSON. An entry whose id or name is already used is skipped; an
-   * invalid entry is reported in `errors`; unknown keys (a secret someone added) are dropped.
+   * invalid entry is reported in `errors`; unknown keys (a secret someone added, a credential id)
+   * are dropped: an imported profile gets a fresh credential id, so it never finds a secret that
+   * was saved for another profile, here or in another data folder.
    */
   async importJson(json: string): Promise<{ added: number; skipped: number; errors: string[] }> {
     let raw: unknown
@@ -310,11 +336,49 @@ export class EnvironmentStore {
         skipped++
         return
       }
-      this.profiles.push(fromStored(parsed.data))
+      this.profiles.push(fromStored(parsed.data, newCredentialId()))
       added++
     })
     if (added > 0) await this.save()
     return { added, skipped, errors }
+  }
+
+  /** Saved profiles from before secrets were bound: no credential id yet (see bindLegacyProfiles). */
+  legacyProfiles(): EnvironmentProfile[] {
+    return this.profiles.filter((p) => p.credentialId === '').map((p) => ({ ...p }))
+  }
+
+  /**
+   * Gives every profile saved before secrets were bound its credential id and saves the file, so
+   * that the ids are known before any secret is written under them. On a failed save nothing
+   * changes (and the caller moves no secret). Returns the profiles that got an id.
+   */
+  async bindLegacyProfiles(): Promise<EnvironmentProfile[]> {
+    const legacy = this.profiles.filter((p) => p.credentialId === '')
+    if (legacy.length === 0) return []
+    for (const profile of legacy) profile.credentialId = newCredentialId()
+    try {
+      await this.save()
+    } catch (error) {
+      for (const profile of legacy) profile.credentialId = ''
+      throw error
+    }
+    return legacy.map((p) => ({ ...p }))
+  }
+
+  /** A saved profile with a credential id, giving it one first if it was saved before secrets were bound. */
+  async withCredentialId(id: string): Promise<EnvironmentProfile> {
+    const profile = this.saved(id)
+    if (profile.credentialId === '') {
+      profile.credentialId = newCredentialId()
+      try {
+        await this.save()
+      } catch (error) {
+        profile.credentialId = ''
+        throw error
+      }
+    }
+    return { ...profile }
   }
 
   private saved(id: string): EnvironmentProfile {

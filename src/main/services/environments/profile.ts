@@ -22,6 +22,12 @@ export interface EnvironmentProfile {
   readOnly: boolean
   /** The local engine and an ad-hoc `--url` environment: not editable, not removable, not exported. */
   builtIn: boolean
+  /**
+   * The keychain account of this profile's secret: random, made in this data folder, never
+   * exported or imported. '' for the built-in environments, which keep no secret, and for a
+   * profile saved before secrets were bound until its old entry is moved (EnvironmentStore).
+   */
+  credentialId: string
 }
 
 /**
@@ -35,6 +41,9 @@ export const StoredProfileSchema = z.object({
   ...EnvironmentInputSchema.shape
 })
 export type StoredProfile = z.infer<typeof StoredProfileSchema>
+
+/** A profile as environments.json holds it: the exported fields and its credential id. */
+export type SavedProfile = StoredProfile & { credentialId?: string }
 
 /** environments.json. Entries are checked one by one so that one bad entry does not cost the others. */
 export const EnvironmentsFileSchema = z.object({
@@ -50,15 +59,21 @@ export type EnvironmentsFile = z.infer<typeof EnvironmentsFileSchema>
 /** Id of the unsaved environment given by `--url` on the command line. */
 export const AD_HOC_ENVIRONMENT_ID = 'adhoc'
 
-/** The profile as saved: the view fields without kind and builtIn. */
+/** The profile as exported: the view fields without kind, builtIn and credential id. */
 export function toStored(profile: EnvironmentProfile): StoredProfile {
   const { id, name, baseUrl, authKind, color, isProduction, readOnly } = profile
   return { id, name, baseUrl, authKind, color, isProduction, readOnly }
 }
 
-/** A saved remote profile as an EnvironmentProfile. */
-export function fromStored(stored: StoredProfile): EnvironmentProfile {
-  return { ...stored, kind: 'remote', builtIn: false }
+/** The profile as environments.json holds it. */
+export function toSaved(profile: EnvironmentProfile): SavedProfile {
+  return profile.credentialId ? { ...toStored(profile), credentialId: profile.credentialId } : toStored(profile)
+}
+
+/** A saved or imported remote profile as an EnvironmentProfile with the given credential id. */
+export function fromStored(stored: StoredProfile, credentialId: string): EnvironmentProfile {
+  const { id, name, baseUrl, authKind, color, isProduction, readOnly } = stored
+  return { id, name, baseUrl, authKind, color, isProduction, readOnly, kind: 'remote', builtIn: false, credentialId }
 }
 
 /** Production shows red everywhere, whatever colour was chosen. */

@@ -3,6 +3,7 @@ import {
   type CredentialInput
 } from '../../../shared/console/domains/environments'
 import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
+import { originOf } from '../credentials/binding'
 import type { StoredSecret } from '../credentials/credential-store'
 import type { SessionManager } from '../session'
 import type { ConsoleSessions } from '../session/console-sessions'
@@ -55,7 +56,7 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
       const profile = await m.environments.update(id, changes)
       // A credential was given for one host: when the profile now points at another origin, the
       // secret is dropped rather than sent to a server the operator never entered it for.
-      if (originOf(before.baseUrl) !== originOf(profile.baseUrl)) await m.credentials.clear(id)
+      if (originOf(before.baseUrl) !== originOf(profile.baseUrl)) await m.credentials.clear(before)
       m.emitEnvironments()
       if (changes.baseUrl !== undefined || changes.authKind !== undefined) await reopenIfActive(m, id)
       return m.view(profile)
@@ -90,15 +91,17 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
             : `"${profile.name}" expects ${expected === 'token' ? 'a bearer token' : 'a BRAiN email and password'}.`
         )
       }
-      const status = await m.credentials.set(environmentId, toSecret(credential))
+      // Profiles saved before secrets were bound get their credential id here.
+      const owner = await m.environments.withCredentialId(environmentId)
+      const status = await m.credentials.set(owner, toSecret(credential))
       m.emitEnvironments()
       await reopenIfActive(m, environmentId)
       return status
     },
     clearCredential: async ({ environmentId }) => {
       const m = await manager()
-      savedEnvironment(m, environmentId)
-      const status = await m.credentials.clear(environmentId)
+      const profile = savedEnvironment(m, environmentId)
+      const status = await m.credentials.clear(profile)
       m.emitEnvironments()
       await reopenIfActive(m, environmentId)
       return status
@@ -113,14 +116,4 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
 /** Handlers of the environments domain (the console service owns and closes the sessions). */
 export function createEnvironmentsHandlers(ctx: ServiceContext): HandlerModule<typeof environmentsMethods> {
   return { handlers: buildEnvironmentsHandlers(ctx.sessions) }
-}
-
-/** The scheme, host and port of a base URL, or the URL itself when it does not parse. */
-function originOf(url: string | null | undefined): string {
-  if (!url) return ''
-  try {
-    return new URL(url).origin
-  } catch {
-    return url
-  }
 }

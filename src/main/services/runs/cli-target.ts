@@ -1,8 +1,8 @@
 import { BackendClient } from '../client/backend-client'
 import { StaticTokenAuth } from '../client/auth'
-import { CredentialStore } from '../credentials/credential-store'
 import { startEngineHost, type EngineHost } from '../engine-host'
 import { EnvironmentStore } from '../environments/environment-store'
+import { openCredentials } from '../environments/open-environments'
 import { authFor } from '../session/auth-for'
 import type { RunEngine } from './run-manager'
 
@@ -55,7 +55,8 @@ export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTa
       close: () => engine.close()
     }
   }
-  const credentials = await CredentialStore.open()
+  // The keychain is opened only here: a command on the local engine never waits for its probe.
+  const credentials = await openCredentials(environments)
   const auth = await authFor(profile, credentials, { localToken: null, adHocToken: null })
   if (auth.missing) {
     auth.close()

@@ -1,6 +1,7 @@
 import { BrainLoginAuth, StaticTokenAuth } from '../client/auth'
 import type { AuthProvider } from '../client/http'
 import type { CredentialStore } from '../credentials/credential-store'
+import { originOf } from '../credentials/binding'
 import type { EnvironmentProfile } from '../environments/profile'
 
 /** An environment's auth: the provider for REST calls and a token for the SSE stream. */
@@ -15,7 +16,8 @@ export interface EnvironmentAuth {
 /**
  * Builds the auth of one environment from its kind and stored secret. The local engine uses the
  * per-launch admin token (memory only); `--url --token` uses the given token; saved environments
- * use the keychain entry (bearer token, or BRAiN login whose rotated refresh token is written back).
+ * use the keychain entry (bearer token, or BRAiN login whose rotated refresh token is written back)
+ * when it was entered for the profile's current origin, and otherwise say they need one.
  */
 export async function authFor(
   profile: EnvironmentProfile,
@@ -30,19 +32,21 @@ export async function authFor(
     return overrides.adHocToken ? { provider: new StaticTokenAuth(overrides.adHocToken), close: () => undefined, missing: null } : none(null)
   }
   if (profile.authKind === 'none') return none(null)
-  const secret = await credentials.get(profile.id)
+  const { secret, savedFor } = await credentials.read(profile)
+  // A secret entered for another server is refused, never sent: the operator enters it again.
+  const refused = savedFor ? ` (the one saved was entered for ${savedFor}, not ${originOf(profile.baseUrl)})` : ''
   if (profile.authKind === 'bearer') {
-    if (secret?.kind !== 'token') return none(`"${profile.name}" needs a bearer token: set one in its settings.`)
+    if (secret?.kind !== 'token') return none(`"${profile.name}" needs a bearer token${refused}: set one in its settings.`)
     return { provider: new StaticTokenAuth(secret.token), close: () => undefined, missing: null }
   }
-  if (secret?.kind !== 'brain_login') return none(`"${profile.name}" needs a BRAiN email and password: set them in its settings.`)
+  if (secret?.kind !== 'brain_login') return none(`"${profile.name}" needs a BRAiN email and password${refused}: set them in its settings.`)
   const login = new BrainLoginAuth({
     baseUrl: profile.baseUrl,
     email: secret.email,
     password: secret.password,
     refreshToken: secret.refreshToken ?? null,
     onRefreshToken: (token) => {
-      credentials.updateRefreshToken(profile.id, token).catch(() => undefined)
+      credentials.updateRefreshToken(profile, token).catch(() => undefined)
     }
   })
   return { provider: login, close: () => login.close(), missing: null }

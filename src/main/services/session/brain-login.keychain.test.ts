@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { createConsoleService } from '../console-service'
-import { KEYCHAIN_SERVICE } from '../credentials/credential-store'
+import { canonicalDataDir, keychainServiceFor } from '../credentials/binding'
 import { loadKeychain } from '../credentials/keychain'
 
 // Inside dbus-run-session with an unlocked gnome-keyring (scripts/keychain-session.mjs).
@@ -12,14 +12,24 @@ describe('BRAiN login credentials through ConsoleApi and the real keychain', () 
   let dir: string
   let brain: FakeBrain
   let envId = ''
+  /** The keychain entry of the profile: this data folder's service, the profile's credential id. */
+  const entry = async () => {
+    const saved = JSON.parse(await readFile(join(dir, 'environments.json'), 'utf8')) as { environments: Array<{ id: string; credentialId: string }> }
+    const account = saved.environments.find((e) => e.id === envId)?.credentialId ?? ''
+    const service = keychainServiceFor(canonicalDataDir(dir))
+    const { keychain } = await loadKeychain({ service, timeoutMs: 3_000 })
+    return { keychain, service, account }
+  }
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cd-brain-login-'))
     brain = await startFakeBrain({ email: 'ops@example.com', password: 'correct horse' })
   })
   afterAll(async () => {
-    const { keychain } = await loadKeychain(3_000, KEYCHAIN_SERVICE)
-    if (envId) await keychain?.deletePassword(KEYCHAIN_SERVICE, envId)
+    if (envId) {
+      const { keychain, service, account } = await entry()
+      await keychain?.deletePassword(service, account)
+    }
     await brain.close()
     await rm(dir, { recursive: true, force: true })
   })
@@ -27,7 +37,7 @@ describe('BRAiN login credentials through ConsoleApi and the real keychain', () 
   it('stores the login in the keychain, never on disk or in a view, logs in, and keeps the rotated refresh token', async () => {
     const service = createConsoleService({ dataDir: dir, transport: 'browser', appVersion: 'test', localEngine: null })
     try {
-      expect(await service.invoke('getKeychainStatus', {})).toEqual({ available: true, message: null })
+      expect(await service.invoke('getKeychainStatus', {})).toEqual({ available: true, reason: null, message: null })
       const view = (await service.invoke('addEnvironment', { name: `Brain ${Date.now()}`, baseUrl: brain.url, authKind: 'brain_login' })) as { id: string }
       envId = view.id
       expect(
@@ -38,10 +48,11 @@ describe('BRAiN login credentials through ConsoleApi and the real keychain', () 
       await expect(service.invoke('getTrace', { entityId: 'm_0123456789ab' })).rejects.toMatchObject({ error: { code: 'not_found' } })
       expect(brain.authCalls.login).toBe(1)
 
-      const { keychain } = await loadKeychain(3_000, KEYCHAIN_SERVICE)
-      const stored = JSON.parse((await keychain?.getPassword(KEYCHAIN_SERVICE, envId)) ?? '{}') as Record<string, unknown>
-      expect(stored).toMatchObject({ kind: 'brain_login', email: 'ops@example.com', password: 'correct horse' })
-      expect(String(stored.refreshToken)).toMatch(/^ref_/)
+      const { keychain, service: keychainService, account } = await entry()
+      const stored = JSON.parse((await keychain?.getPassword(keychainService, account)) ?? '{}') as { origin: string; secret: Record<string, unknown> }
+      expect(stored.origin).toBe(new URL(brain.url).origin)
+      expect(stored.secret).toMatchObject({ kind: 'brain_login', email: 'ops@example.com', password: 'correct horse' })
+      expect(String(stored.secret.refreshToken)).toMatch(/^ref_/)
 
       const onDisk = await readFile(join(dir, 'environments.json'), 'utf8')
       expect(onDisk).not.toContain('correct horse')

@@ -158,7 +158,9 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     const brain: FakeBrain = await startFakeBrain({ staticToken: 'brain-token' })
     try {
       const view = await call<{ id: string }>('addEnvironment', { name: 'Brain staging', baseUrl: brain.url, authKind: 'bearer', color: 'amber' })
-      // No keychain in this test process: the token is kept for the session, and the view says so.
+      // No keychain in this test process: the console says why, the token is kept for the
+      // session, and the view says so.
+      expect(await call('getKeychainStatus')).toMatchObject({ available: false, reason: 'no_service', message: expect.stringContaining('no Secret Service answering') })
       expect(await call('setCredential', { environmentId: view.id, credential: { kind: 'token', token: 'brain-token' } })).toEqual({
         hasCredential: true,
         storage: 'session'

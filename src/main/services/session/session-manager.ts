@@ -8,8 +8,9 @@ import {
 } from '../../../shared/console/domains/environments'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import type { HttpOptions } from '../client/http'
-import { CredentialStore, type CredentialStoreOptions } from '../credentials/credential-store'
-import { EnvironmentStore } from '../environments/environment-store'
+import type { CredentialStore, CredentialStoreOptions } from '../credentials/credential-store'
+import type { EnvironmentStore } from '../environments/environment-store'
+import { openEnvironments } from '../environments/open-environments'
 import { AD_HOC_ENVIRONMENT_ID, effectiveColor, type EnvironmentProfile } from '../environments/profile'
 import { withTimeLimit } from '../time-limit'
 import { authFor } from './auth-for'
@@ -56,14 +57,12 @@ export class SessionManager {
   /** Loads profiles and credentials and opens the active environment's session. */
   static async create(options: SessionManagerOptions): Promise<SessionManager> {
     const adHoc = options.adHocEnvironment
-    const [environments, credentials] = await Promise.all([
-      EnvironmentStore.load({
-        dataDir: options.dataDir,
-        localUrl: options.localEngine?.url ?? null,
-        adHoc: adHoc ? { url: adHoc.url.replace(/\/+$/, ''), hasToken: Boolean(adHoc.token) } : null
-      }),
-      CredentialStore.open(options.credentials)
-    ])
+    const { environments, credentials } = await openEnvironments({
+      dataDir: options.dataDir,
+      localUrl: options.localEngine?.url ?? null,
+      adHoc: adHoc ? { url: adHoc.url.replace(/\/+$/, ''), hasToken: Boolean(adHoc.token) } : null,
+      credentials: options.credentials
+    })
     const manager = new SessionManager(options, environments, credentials)
     await manager.switchTo(environments.activeId, { persist: false })
     return manager
@@ -96,7 +95,7 @@ export class SessionManager {
         ? { hasCredential: this.options.localEngine !== null, storage: this.options.localEngine ? 'session' : 'none' } as const
         : profile.id === AD_HOC_ENVIRONMENT_ID
           ? { hasCredential: Boolean(this.options.adHocEnvironment?.token), storage: this.options.adHocEnvironment?.token ? 'session' : 'none' } as const
-          : this.credentials.status(profile.id)
+          : this.credentials.status(profile)
     return {
       id: profile.id,
       name: profile.name,
@@ -202,7 +201,7 @@ export class SessionManager {
     const profile = this.environments.get(id)
     if (this.environments.activeId === id) await this.switchTo(LOCAL_ENVIRONMENT_ID)
     await this.environments.remove(id)
-    await this.credentials.clear(id)
+    await this.credentials.clear(profile)
     const path = this.cachePath(profile)
     await Promise.all([path, `${path}-wal`, `${path}-shm`].map((p) => rm(p, { force: true })))
     this.emitEnvironments()

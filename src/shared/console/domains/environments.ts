@@ -8,7 +8,10 @@ import type { EventDefinition, MethodDefinition } from '../define'
  * "has credential"), the keychain's availability and the active environment's connection state.
  */
 
-/** Environment ids are short slugs: they name keychain accounts and cache files, so no paths. */
+/**
+ * Environment ids are short slugs: they name cache files, so no paths. They do not name keychain
+ * entries: those are bound to a random per-profile key, the data folder and the server's origin.
+ */
 export const EnvironmentIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a short id of lowercase letters, digits and dashes')
@@ -147,9 +150,20 @@ export const CredentialStatusSchema = z.object({
 })
 export type CredentialStatus = z.infer<typeof CredentialStatusSchema>
 
+/**
+ * Why no OS keychain is used: the keychain library (keytar) is not installed or does not load,
+ * no keychain service answers (on Linux: no Secret Service on the D-Bus session), the keychain is
+ * turned off for this run, or it failed after answering (locked, daemon gone).
+ */
+export const KEYCHAIN_UNAVAILABLE_REASONS = ['library_missing', 'no_service', 'turned_off', 'failed'] as const
+export const KeychainUnavailableReasonSchema = z.enum(KEYCHAIN_UNAVAILABLE_REASONS)
+export type KeychainUnavailableReason = z.infer<typeof KeychainUnavailableReasonSchema>
+
 export const KeychainStatusSchema = z.object({
   available: z.boolean(),
-  /** Why the keychain is not available and what that means (secrets kept for this session only). */
+  /** Null when available. */
+  reason: KeychainUnavailableReasonSchema.nullable(),
+  /** Why the keychain is not available, what to install or start, and what that means meanwhile. */
   message: z.string().nullable()
 })
 export type KeychainStatus = z.infer<typeof KeychainStatusSchema>

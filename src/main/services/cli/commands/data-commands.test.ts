@@ -66,9 +66,13 @@ describe('CLI data commands', () => {
     const json = JSON.parse(listed.out) as { activeId: string; environments: Array<{ id: string; hasCredential: boolean; color: string }> }
     expect(json.activeId).toBe('local')
     expect(json.environments.find((e) => e.id === 'staging')).toMatchObject({ hasCredential: false, color: 'red' })
+    // No Secret Service in this test process: `envs` says why no keychain is used and what to start.
+    expect(JSON.parse(listed.out)).toMatchObject({ keychain: { available: false, reason: 'no_service' } })
 
     expect(await cli(['use', 'staging'])).toMatchObject({ code: 0, out: 'Now using Staging (staging).' })
-    expect((await cli(['envs'])).out).toMatch(/^\* staging\s+Staging .* PROD, read-only, bearer \(no credential\)$/m)
+    const text = (await cli(['envs'])).out
+    expect(text).toMatch(/^\* staging\s+Staging .* PROD, read-only, bearer \(no credential\)$/m)
+    expect(text).toMatch(/^keychain: No OS keychain is available: no Secret Service answering \(.+; start gnome-keyring in a D-Bus session/m)
     const missing = await cli(['use', 'nope'])
     expect(missing).toMatchObject({ code: 2, out: '' })
     expect(missing.err).toBe('controldeck: There is no environment called "nope" (see `controldeck envs`).')

@@ -18,6 +18,8 @@ export interface FakeBrain {
   readonly requests: string[]
   /** Counts of logins and refreshes served. */
   readonly authCalls: { login: number; refresh: number }
+  /** Every access and refresh token issued so far (tests search for them where none may be). */
+  readonly issued: string[]
   /** Seeds an audit row (details non-empty trips the JSON bug on /audit/query). */
   addAudit(event: Record<string, unknown>): void
   /** Makes every request fail with a plain-text 500 until called with false. */
@@ -59,6 +61,7 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
   const audit: Record<string, unknown>[] = []
   const requests: string[] = []
   const authCalls = { login: 0, refresh: 0 }
+  const issued: string[] = []
   let down = false
 
   function send(res: ServerResponse, status: number, body: unknown): void {
@@ -76,6 +79,7 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
     const refresh = `ref_${hex12()}`
     tokens.add(access)
     refreshTokens.add(refresh)
+    issued.push(access, refresh)
     return { access_token: access, refresh_token: refresh, token_type: 'bearer', expires_in: options.expiresIn ?? 3600 }
   }
 
@@ -261,6 +265,7 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
     url,
     requests,
     authCalls,
+    issued,
     addAudit(event) {
       audit.unshift({ ...auditEvent({ audit_id: `aud_${hex12()}`, timestamp: naiveNow(), message: 'started' }), ...event })
     },

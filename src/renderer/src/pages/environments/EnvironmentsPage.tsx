@@ -50,7 +50,7 @@ export function EnvironmentsPage() {
         </p>
       ))}
       {keychain.data && !keychain.data.available && (
-        <p className="notice tone-warn" role="status">
+        <p className="notice tone-warn" role="status" data-testid="keychain-status" data-reason={keychain.data.reason ?? undefined}>
           {keychain.data.message ?? 'No OS keychain answers: credentials are kept for this session only and never written to disk.'}
         </p>
       )}
