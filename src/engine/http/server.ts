@@ -76,18 +76,24 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     let routeName = 'unmatched'
     res.on('finish', () => {
       const durationMs = performance.now() - started
-      deps.hooks?.onRequest?.(routeName, req.method ?? 'GET', res.statusCode, durationMs)
-      deps.log?.({
-        time: new Date().toISOString(),
-        level: res.statusCode >= 500 ? 'error' : 'info',
-        msg: 'request',
-        request_id: requestId,
-        method: req.method,
-        path: (req.url ?? '').split('?')[0],
-        route: routeName,
-        status: res.statusCode,
-        duration_ms: Math.round(durationMs * 100) / 100
-      })
+      // An event listener that throws is an uncaught exception: a failing hook or log sink must
+      // not take the process (and, embedded, the console) down.
+      try {
+        deps.hooks?.onRequest?.(routeName, req.method ?? 'GET', res.statusCode, durationMs)
+        deps.log?.({
+          time: new Date().toISOString(),
+          level: res.statusCode >= 500 ? 'error' : 'info',
+          msg: 'request',
+          request_id: requestId,
+          method: req.method,
+          path: (req.url ?? '').split('?')[0],
+          route: routeName,
+          status: res.statusCode,
+          duration_ms: Math.round(durationMs * 100) / 100
+        })
+      } catch {
+        // Nothing left to tell it to.
+      }
     })
     res.on('close', finishInFlight)
 
@@ -214,19 +220,46 @@ export function send(
   res.end(text)
 }
 
-function sendError(res: ServerResponse, err: unknown, deps: ServerDeps, requestId: string): void {
-  if (isHttpError(err)) {
-    // A body we refused to read must not be parsed as the next request on this connection.
-    const headers = err.status === 413 ? { ...err.headers, Connection: 'close' } : err.headers
-    send(res, err.status, { detail: err.detail }, headers)
-    return
+/**
+ * Answers a failed request. Never throws, whatever `err` is: it runs in the request promise's last
+ * `catch`, where a throw would be an unhandled rejection that ends the process (and, embedded in
+ * `controldeck serve` or Electron, the console). A detail that cannot be serialised becomes a 500,
+ * a response that cannot be written is cut.
+ */
+export function sendError(res: ServerResponse, err: unknown, deps: Pick<ServerDeps, 'log'>, requestId: string): void {
+  try {
+    if (isHttpError(err)) {
+      // A body we refused to read must not be parsed as the next request on this connection.
+      const headers = err.status === 413 ? { ...err.headers, Connection: 'close' } : err.headers
+      send(res, err.status, { detail: err.detail }, headers)
+      return
+    }
+  } catch (sendFailure) {
+    err = sendFailure
   }
-  deps.log?.({
-    time: new Date().toISOString(),
-    level: 'error',
-    msg: 'unhandled error',
-    request_id: requestId,
-    error: err instanceof Error ? (err.stack ?? err.message) : String(err)
-  })
-  send(res, 500, { detail: `Internal server error (request ${requestId})` })
+  try {
+    deps.log?.({
+      time: new Date().toISOString(),
+      level: 'error',
+      msg: 'unhandled error',
+      request_id: requestId,
+      error: describeError(err)
+    })
+  } catch {
+    // A failing log sink must not stop the answer below.
+  }
+  try {
+    send(res, 500, { detail: `Internal server error (request ${requestId})` })
+  } catch {
+    res.destroy()
+  }
+}
+
+/** A stack or message for the log; reading either may itself throw (a hostile getter). */
+function describeError(err: unknown): string {
+  try {
+    return err instanceof Error ? (err.stack ?? err.message) : String(err)
+  } catch {
+    return 'unprintable error'
+  }
 }
