@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { API_PREFIX, hasPermission, ROLE_PERMISSIONS } from '../../shared/neurorail'
+import { recordingAs } from '../audit/recorder'
 import type { TokenRegistry } from '../auth/tokens'
 import type { RateLimiter } from '../auth/rate-limit'
 import { readJsonBody } from './body'
@@ -147,15 +148,11 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
       }
     }
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req)
-    const result = route.handler({
-      req,
-      res,
-      params: match.params,
-      query: url.searchParams,
-      body,
-      principal,
-      requestId
-    })
+    // Audit entries this request writes are recorded for its principal (audit/recorder); the
+    // scope is the handler's synchronous run, which is where engine handlers write.
+    const recorder = { name: principal.name, role: principal.role }
+    const ctx = { req, res, params: match.params, query: url.searchParams, body, principal, requestId }
+    const result = recordingAs(recorder, () => route.handler(ctx))
     // Synchronous handlers wrote into the batch that is current now; async ones (none in the
     // engine so far) are awaited first and then checked against the batch current at their end.
     const value = result instanceof Promise ? await result : result
