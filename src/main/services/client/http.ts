@@ -1,4 +1,6 @@
 import type { z } from 'zod'
+import { parseJsonBounded } from '../../../shared/json-depth'
+import { MAX_RESPONSE_DEPTH } from '../../../shared/neurorail/limits'
 import { BackendError, isBackendError, oneLine } from './backend-error'
 import { errorFromFetchFailure, errorFromOkBody, errorFromResponse } from './map-error'
 
@@ -140,13 +142,15 @@ export class HttpTransport {
     const isJson = /json/i.test(response.headers.get('content-type') ?? '') || /^\s*[[{"]/.test(raw)
     let body: unknown = raw
     if (isJson && !(spec.text && response.ok)) {
-      try {
-        body = raw.length === 0 ? null : JSON.parse(raw)
-      } catch {
-        if (response.ok) {
-          throw new BackendError({ code: 'bad_response', status: response.status, message: `The backend's answer to ${what} is not valid JSON` })
-        }
-        body = raw
+      // Depth-bounded: everything after this (zod, caches, IPC, the renderer) recurses over it.
+      const parsed = raw.length === 0 ? ({ ok: true, value: null } as const) : parseJsonBounded(raw, MAX_RESPONSE_DEPTH)
+      if (parsed.ok) body = parsed.value
+      else if (response.ok) {
+        const why = parsed.reason === 'too_deep' ? `is ${parsed.message} and was refused` : 'is not valid JSON'
+        throw new BackendError({ code: 'bad_response', status: response.status, message: `The backend's answer to ${what} ${why}` })
+      } else {
+        // An error answer is still mapped by its status; an unreadable detail is left out.
+        body = parsed.reason === 'too_deep' ? null : raw
       }
     }
     if (!response.ok) {
