@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { createConsoleService, type ConsoleService, type ServiceLog } from '../../console-service'
 import { APP_VERSION } from '../../context'
 import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
+import { installLastResort } from '../../last-resort'
 import { isLoopbackHost, startBrowserServer, type BrowserServer } from '../../serve/server'
 import { CliError, type CliCommand } from '../args'
 
@@ -55,7 +56,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const engine =
     options.noEngine || options.adHoc || options.localEngine
       ? null
-      : await startEngineHost({ dataDir: options.dataDir })
+      : await startEngineHost({ dataDir: options.dataDir, log: options.log })
   const localEngine = options.localEngine ?? localEngineOf(engine)
   let service: ConsoleService | undefined
   try {
@@ -140,14 +141,17 @@ export const serveCommand: CliCommand = {
           'machine; only the token protects it'
       )
     }
+    const log: ServiceLog = (message, details) =>
+      io.err(`controldeck: ${message}${details instanceof Error ? `: ${details.message}` : ''}`)
+    // The engine and the console share this process: a stray exception must not end both.
+    const removeLastResort = installLastResort(log)
     const handle = await startServe({
       dataDir: global.dataDir,
       host: flags.data.host,
       port: flags.data.port,
       noEngine: options['no-engine'] === true,
       adHoc: global.adHoc,
-      log: (message, details) =>
-        io.err(`controldeck: ${message}${details instanceof Error ? `: ${details.message}` : ''}`)
+      log
     })
     print(
       { url: handle.url, origin: handle.server.origin, engineUrl: handle.engine?.url ?? null },
@@ -155,5 +159,6 @@ export const serveCommand: CliCommand = {
     )
     await untilSignal()
     await handle.close()
+    removeLastResort()
   }
 }
