@@ -97,6 +97,10 @@ describe('hostile request bodies (issue 10 item 1)', () => {
     expect(many.status).toBe(422)
     expect(many.body.detail.length).toBeLessThanOrEqual(21)
     expect(many.body.detail.at(-1).msg).toMatch(/^and \d+ more issues$/)
+    // A message quoting the request (here an id from the path) is cut to a line.
+    const quoted = await t.api('GET', `/identity/mission/${'m'.repeat(5000)}`, undefined, { token: VIEWER })
+    expect(quoted.status).toBe(404)
+    expect(quoted.body.detail.length).toBeLessThanOrEqual(1001)
   })
 
   it('answers 500, not a crash, when a reply cannot be serialised', async () => {

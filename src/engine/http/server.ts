@@ -3,6 +3,7 @@
 // heartbeat and close semantics) without fighting a framework's reply lifecycle.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
+import { truncate } from '../../shared/json-depth'
 import { API_PREFIX, hasPermission, ROLE_PERMISSIONS } from '../../shared/neurorail'
 import { recordingAs } from '../audit/recorder'
 import type { TokenRegistry } from '../auth/tokens'
@@ -36,6 +37,8 @@ export interface ServerDeps {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8'
+/** Longest string `detail` an error answer carries. */
+const MAX_DETAIL_CHARS = 1000
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/
 
 /** The HTTP server plus a way to wait for in-flight (non-streaming) requests during shutdown. */
@@ -228,7 +231,9 @@ export function sendError(res: ServerResponse, err: unknown, deps: Pick<ServerDe
     if (isHttpError(err)) {
       // A body we refused to read must not be parsed as the next request on this connection.
       const headers = err.status === 413 ? { ...err.headers, Connection: 'close' } : err.headers
-      send(res, err.status, { detail: err.detail }, headers)
+      // Messages may quote the request (an id, a path): never more than a line of it.
+      const detail = typeof err.detail === 'string' ? truncate(err.detail, MAX_DETAIL_CHARS) : err.detail
+      send(res, err.status, { detail }, headers)
       return
     }
   } catch (sendFailure) {
