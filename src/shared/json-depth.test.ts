@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeJsonPath, findTooDeep, parseJsonBounded } from './json-depth'
+import { describeJsonPath, findTooDeep, parseJsonBounded, parseJsonCapped, tooDeepMarker } from './json-depth'
 
 function nested(depth: number, key = 'a'): string {
   return `{"${key}":`.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1)
@@ -61,5 +61,30 @@ describe('describeJsonPath', () => {
     expect(describeJsonPath([])).toBe('(root)')
     expect(describeJsonPath(['transitions', 0, 'metadata'])).toBe('transitions[0].metadata')
     expect(describeJsonPath([0, 'a'])).toBe('[0].a')
+  })
+})
+
+describe('parseJsonCapped', () => {
+  it('parses text within the limit unchanged', () => {
+    expect(parseJsonCapped('{"a":[1,{"b":2}]}', 3)).toEqual({ ok: true, value: { a: [1, { b: 2 }] }, cut: 0 })
+  })
+
+  it('replaces each container past the limit by a marker and keeps everything else', () => {
+    const text = `[{"ok":1,"deep":${nested(100_000)}},{"ok":2,"s":"[[[["},[[[]]]]`
+    const result = parseJsonCapped(text, 3)
+    expect(result).toEqual({
+      ok: true,
+      value: [
+        { ok: 1, deep: { a: tooDeepMarker(3) } },
+        { ok: 2, s: '[[[[' },
+        [[tooDeepMarker(3)]]
+      ],
+      cut: 2
+    })
+  })
+
+  it('reports malformed text, also when a too-deep part never closes', () => {
+    expect(parseJsonCapped('[[[[[', 2)).toMatchObject({ ok: false })
+    expect(parseJsonCapped('{"a":', 2)).toMatchObject({ ok: false })
   })
 })

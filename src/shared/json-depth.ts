@@ -114,6 +114,85 @@ export function parseJsonBounded(text: string, maxDepth: number): BoundedJson {
   }
 }
 
+/** Outcome of {@link parseJsonCapped}: the value, and how many too-deep parts were replaced. */
+export type CappedJson = { ok: true; value: unknown; cut: number } | { ok: false; message: string }
+
+/** What replaces a part nested deeper than `maxDepth` in {@link parseJsonCapped}. */
+export function tooDeepMarker(maxDepth: number): string {
+  return `[nested deeper than ${maxDepth} levels; removed]`
+}
+
+/**
+ * Parses `text` as JSON with every container that would open deeper than `maxDepth` replaced by
+ * the string {@link tooDeepMarker}: for answers, where refusing the whole text would hide every
+ * good part (one hostile audit row would empty the page). The cut happens on the text, in one
+ * pass, so the deep part is never built in memory. Never throws.
+ */
+export function parseJsonCapped(text: string, maxDepth: number): CappedJson {
+  const capped = findTooDeep(text, maxDepth) === null ? { text, cut: 0 } : cutTooDeep(text, maxDepth)
+  try {
+    return { ok: true, value: JSON.parse(capped.text) as unknown, cut: capped.cut }
+  } catch (err) {
+    return { ok: false, message: truncate(err instanceof Error ? err.message : String(err), 200) }
+  }
+}
+
+/** `text` with each container opening past `limit` replaced by the marker string. */
+function cutTooDeep(text: string, limit: number): { text: string; cut: number } {
+  const marker = JSON.stringify(tooDeepMarker(limit))
+  const parts: string[] = []
+  let last = 0
+  let cut = 0
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92 /* \ */) i++
+      else if (c === 34 /* " */) inString = false
+    } else if (c === 34) {
+      inString = true
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (depth < limit) {
+        depth++
+        continue
+      }
+      const end = matchingClose(text, i)
+      parts.push(text.slice(last, i), marker)
+      cut++
+      // Unclosed (malformed): drop the rest; the parse that follows reports it.
+      last = end === -1 ? text.length : end + 1
+      if (end === -1) break
+      i = end
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (depth > 0) depth--
+    }
+  }
+  parts.push(text.slice(last))
+  return { text: parts.join(''), cut }
+}
+
+/** Index of the bracket closing the container opened at `start`, or -1 when it never closes. */
+function matchingClose(text: string, start: number): number {
+  let depth = 0
+  let inString = false
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++
+      else if (c === 34) inString = false
+    } else if (c === 34) {
+      inString = true
+    } else if (c === 123 || c === 91) {
+      depth++
+    } else if (c === 125 || c === 93) {
+      depth--
+      if (depth === 0) return i
+    }
+  }
+  return -1
+}
+
 /** `text` cut to `max` characters with an ellipsis. */
 export function truncate(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) + '…' : text

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { parseJsonBounded } from '../../../shared/json-depth'
+import { parseJsonCapped } from '../../../shared/json-depth'
 import { MAX_RESPONSE_DEPTH } from '../../../shared/neurorail/limits'
 import { BackendError, isBackendError, oneLine } from './backend-error'
 import { errorFromFetchFailure, errorFromOkBody, errorFromResponse } from './map-error'
@@ -142,15 +142,15 @@ export class HttpTransport {
     const isJson = /json/i.test(response.headers.get('content-type') ?? '') || /^\s*[[{"]/.test(raw)
     let body: unknown = raw
     if (isJson && !(spec.text && response.ok)) {
-      // Depth-bounded: everything after this (zod, caches, IPC, the renderer) recurses over it.
-      const parsed = raw.length === 0 ? ({ ok: true, value: null } as const) : parseJsonBounded(raw, MAX_RESPONSE_DEPTH)
+      // Depth-capped: everything after this (zod, caches, IPC, the renderer) recurses over it.
+      // Parts nested deeper are replaced by a marker rather than the answer refused, so one
+      // hostile row does not hide a whole page of good ones.
+      const parsed = raw.length === 0 ? ({ ok: true, value: null } as const) : parseJsonCapped(raw, MAX_RESPONSE_DEPTH)
       if (parsed.ok) body = parsed.value
       else if (response.ok) {
-        const why = parsed.reason === 'too_deep' ? `is ${parsed.message} and was refused` : 'is not valid JSON'
-        throw new BackendError({ code: 'bad_response', status: response.status, message: `The backend's answer to ${what} ${why}` })
+        throw new BackendError({ code: 'bad_response', status: response.status, message: `The backend's answer to ${what} is not valid JSON` })
       } else {
-        // An error answer is still mapped by its status; an unreadable detail is left out.
-        body = parsed.reason === 'too_deep' ? null : raw
+        body = raw
       }
     }
     if (!response.ok) {
