@@ -28,8 +28,11 @@ const MAX_KEY_CHARS = 64
  * parse that follows reports it.
  */
 export function findTooDeep(text: string, limit: number): JsonPath | null {
-  const path: JsonPath = []
-  const isArray: boolean[] = []
+  // Per open level: the child position as an array index, or (objects) where its key sits in the
+  // text. Keys are only sliced out when a path is returned, so the common case allocates nothing.
+  const index: number[] = []
+  const keyStart: number[] = []
+  const keyEnd: number[] = []
   let depth = 0
   let inString = false
   let stringStart = 0
@@ -41,8 +44,11 @@ export function findTooDeep(text: string, limit: number): JsonPath | null {
       if (c === 92 /* \ */) i++
       else if (c === 34 /* " */) {
         inString = false
-        if (readingKey) path[depth - 1] = decodeKey(text.slice(stringStart, i + 1))
-        readingKey = false
+        if (readingKey) {
+          keyStart[depth - 1] = stringStart
+          keyEnd[depth - 1] = i + 1
+          readingKey = false
+        }
       }
       continue
     }
@@ -52,20 +58,31 @@ export function findTooDeep(text: string, limit: number): JsonPath | null {
       readingKey = expectKey
       expectKey = false
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (depth >= limit) return path.slice(0, depth)
+      if (depth >= limit) return pathOf(text, depth, index, keyStart, keyEnd)
       depth++
-      isArray[depth - 1] = c === 91
-      path[depth - 1] = c === 91 ? 0 : ''
+      // -1 marks an object level; its key comes from keyStart/keyEnd.
+      index[depth - 1] = c === 91 ? 0 : -1
+      keyStart[depth - 1] = -1
       expectKey = c === 123
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       if (depth > 0) depth--
       expectKey = false
     } else if (c === 44 /* , */ && depth > 0) {
-      if (isArray[depth - 1]) path[depth - 1] = (path[depth - 1] as number) + 1
+      if ((index[depth - 1] as number) >= 0) index[depth - 1] = (index[depth - 1] as number) + 1
       else expectKey = true
     }
   }
   return null
+}
+
+function pathOf(text: string, depth: number, index: number[], keyStart: number[], keyEnd: number[]): JsonPath {
+  const path: JsonPath = []
+  for (let d = 0; d < depth; d++) {
+    const i = index[d] as number
+    if (i >= 0) path.push(i)
+    else path.push((keyStart[d] as number) < 0 ? '' : decodeKey(text.slice(keyStart[d], keyEnd[d])))
+  }
+  return path
 }
 
 function decodeKey(quoted: string): string {
