@@ -3,7 +3,7 @@ import { API_PREFIX } from '../shared/neurorail'
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './auth/rate-limit'
 import { generateToken, TokenRegistry, type EngineRole } from './auth/tokens'
 import { governanceOf } from './governance'
-import { Router } from './http/router'
+import { Router, type Route } from './http/router'
 import { createEngineServer, type LogEntry } from './http/server'
 import { registerAllRoutes } from './routes'
 import { createServices, type EngineServices } from './services'
@@ -76,6 +76,8 @@ export interface RunningEngine {
    */
   close(): Promise<void>
   services: EngineServices
+  /** Every registered route with its permission (tests walk them: RBAC, hostile bodies). */
+  routes: readonly Route[]
 }
 
 /** Starts an engine: opens (and migrates) the store, wires services and routes, and listens. */
@@ -162,6 +164,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       services.hub.closeOwner(token)
     },
     close,
-    services
+    services,
+    routes: router.routes()
   }
 }

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import type {
   AuditEvent,
+  AuditRecorder,
   AuditLogRequest,
   AuditQueryRequest,
   AuditQueryResponse,
@@ -11,6 +12,7 @@ import { jsonText, parseJsonColumn } from '../store/json'
 import type { Store } from '../store/store'
 import { Where } from '../store/where'
 import type { EventLog } from '../stream/event-log'
+import { currentRecorder } from './recorder'
 
 interface AuditRow {
   audit_id: string
@@ -27,11 +29,12 @@ interface AuditRow {
   details: string
   caused_by_agent: string | null
   caused_by_event: string | null
+  recorded_by: string | null
 }
 
 const COLUMNS =
   'audit_id, timestamp, mission_id, plan_id, job_id, attempt_id, resource_uuid, event_type, ' +
-  'event_category, severity, message, details, caused_by_agent, caused_by_event'
+  'event_category, severity, message, details, caused_by_agent, caused_by_event, recorded_by'
 
 function toEvent(r: AuditRow): AuditEvent {
   return {
@@ -49,7 +52,8 @@ function toEvent(r: AuditRow): AuditEvent {
     // Stored as text and parsed once here: the real backend's double-parse 500 cannot happen.
     details: parseJsonColumn<Record<string, unknown>>(r.details, {}),
     caused_by_agent: r.caused_by_agent,
-    caused_by_event: r.caused_by_event
+    caused_by_event: r.caused_by_event,
+    recorded_by: r.recorded_by === null ? null : parseJsonColumn<AuditRecorder | null>(r.recorded_by, null)
   }
 }
 
@@ -69,7 +73,7 @@ export class AuditService {
     private readonly events: EventLog
   ) {
     this.insert = this.store.prepare(
-      `INSERT INTO audit_events (${COLUMNS}, ts_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO audit_events (${COLUMNS}, ts_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
   }
 
@@ -78,7 +82,11 @@ export class AuditService {
     return this.written
   }
 
-  /** Writes one audit event (joins the caller's transaction) and publishes it on `audit`. */
+  /**
+   * Writes one audit event (joins the caller's transaction) and publishes it on `audit`. Its
+   * `recorded_by` is the principal of the request being handled (audit/recorder), whatever the
+   * input says: callers cannot choose it.
+   */
   write(input: AuditLogRequest, nowMs = Date.now()): AuditEvent {
     return this.writePrepared(input, JSON.stringify(input.details), nowMs, isoOf(nowMs))
   }
@@ -89,6 +97,8 @@ export class AuditService {
    * its stream payload and its own event.
    */
   writePrepared(input: AuditLogRequest, detailsJson: string, nowMs: number, timestamp: string): AuditEvent {
+    const recorder = currentRecorder()
+    const recorderJson = recorder === null ? null : JSON.stringify({ name: recorder.name, role: recorder.role })
     return this.store.transaction(() => {
       for (let i = 0; ; i++) {
         const event: AuditEvent = {
@@ -105,7 +115,8 @@ export class AuditService {
           message: input.message,
           details: input.details,
           caused_by_agent: input.caused_by_agent ?? null,
-          caused_by_event: input.caused_by_event ?? null
+          caused_by_event: input.caused_by_event ?? null,
+          recorded_by: recorder === null ? null : { name: recorder.name, role: recorder.role }
         }
         try {
           this.insert.run(
@@ -123,6 +134,7 @@ export class AuditService {
             detailsJson,
             event.caused_by_agent,
             event.caused_by_event,
+            recorderJson,
             nowMs
           )
         } catch (err) {
@@ -138,7 +150,8 @@ export class AuditService {
           `"plan_id":${q(event.plan_id)},"job_id":${q(event.job_id)},"attempt_id":${q(event.attempt_id)},` +
           `"resource_uuid":${q(event.resource_uuid)},"event_type":${q(event.event_type)},` +
           `"event_category":${q(event.event_category)},"severity":${q(event.severity)},"message":${q(event.message)},` +
-          `"details":${detailsJson},"caused_by_agent":${q(event.caused_by_agent)},"caused_by_event":${q(event.caused_by_event)}}`
+          `"details":${detailsJson},"caused_by_agent":${q(event.caused_by_agent)},"caused_by_event":${q(event.caused_by_event)},` +
+          `"recorded_by":${recorderJson ?? 'null'}}`
         this.events.publishPrepared('audit', event.event_type, event as unknown as Record<string, unknown>, eventJson)
         return event
       }

@@ -3,7 +3,9 @@
 // heartbeat and close semantics) without fighting a framework's reply lifecycle.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
+import { truncate } from '../../shared/json-depth'
 import { API_PREFIX, hasPermission, ROLE_PERMISSIONS } from '../../shared/neurorail'
+import { recordingAs } from '../audit/recorder'
 import type { TokenRegistry } from '../auth/tokens'
 import type { RateLimiter } from '../auth/rate-limit'
 import { readJsonBody } from './body'
@@ -35,6 +37,8 @@ export interface ServerDeps {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8'
+/** Longest string `detail` an error answer carries. */
+const MAX_DETAIL_CHARS = 1000
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/
 
 /** The HTTP server plus a way to wait for in-flight (non-streaming) requests during shutdown. */
@@ -76,18 +80,24 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     let routeName = 'unmatched'
     res.on('finish', () => {
       const durationMs = performance.now() - started
-      deps.hooks?.onRequest?.(routeName, req.method ?? 'GET', res.statusCode, durationMs)
-      deps.log?.({
-        time: new Date().toISOString(),
-        level: res.statusCode >= 500 ? 'error' : 'info',
-        msg: 'request',
-        request_id: requestId,
-        method: req.method,
-        path: (req.url ?? '').split('?')[0],
-        route: routeName,
-        status: res.statusCode,
-        duration_ms: Math.round(durationMs * 100) / 100
-      })
+      // An event listener that throws is an uncaught exception: a failing hook or log sink must
+      // not take the process (and, embedded, the console) down.
+      try {
+        deps.hooks?.onRequest?.(routeName, req.method ?? 'GET', res.statusCode, durationMs)
+        deps.log?.({
+          time: new Date().toISOString(),
+          level: res.statusCode >= 500 ? 'error' : 'info',
+          msg: 'request',
+          request_id: requestId,
+          method: req.method,
+          path: (req.url ?? '').split('?')[0],
+          route: routeName,
+          status: res.statusCode,
+          duration_ms: Math.round(durationMs * 100) / 100
+        })
+      } catch {
+        // Nothing left to tell it to.
+      }
     })
     res.on('close', finishInFlight)
 
@@ -141,15 +151,11 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
       }
     }
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req)
-    const result = route.handler({
-      req,
-      res,
-      params: match.params,
-      query: url.searchParams,
-      body,
-      principal,
-      requestId
-    })
+    // Audit entries this request writes are recorded for its principal (audit/recorder); the
+    // scope is the handler's synchronous run, which is where engine handlers write.
+    const recorder = { name: principal.name, role: principal.role }
+    const ctx = { req, res, params: match.params, query: url.searchParams, body, principal, requestId }
+    const result = recordingAs(recorder, () => route.handler(ctx))
     // Synchronous handlers wrote into the batch that is current now; async ones (none in the
     // engine so far) are awaited first and then checked against the batch current at their end.
     const value = result instanceof Promise ? await result : result
@@ -214,19 +220,48 @@ export function send(
   res.end(text)
 }
 
-function sendError(res: ServerResponse, err: unknown, deps: ServerDeps, requestId: string): void {
-  if (isHttpError(err)) {
-    // A body we refused to read must not be parsed as the next request on this connection.
-    const headers = err.status === 413 ? { ...err.headers, Connection: 'close' } : err.headers
-    send(res, err.status, { detail: err.detail }, headers)
-    return
+/**
+ * Answers a failed request. Never throws, whatever `err` is: it runs in the request promise's last
+ * `catch`, where a throw would be an unhandled rejection that ends the process (and, embedded in
+ * `controldeck serve` or Electron, the console). A detail that cannot be serialised becomes a 500,
+ * a response that cannot be written is cut.
+ */
+export function sendError(res: ServerResponse, err: unknown, deps: Pick<ServerDeps, 'log'>, requestId: string): void {
+  try {
+    if (isHttpError(err)) {
+      // A body we refused to read must not be parsed as the next request on this connection.
+      const headers = err.status === 413 ? { ...err.headers, Connection: 'close' } : err.headers
+      // Messages may quote the request (an id, a path): never more than a line of it.
+      const detail = typeof err.detail === 'string' ? truncate(err.detail, MAX_DETAIL_CHARS) : err.detail
+      send(res, err.status, { detail }, headers)
+      return
+    }
+  } catch (sendFailure) {
+    err = sendFailure
   }
-  deps.log?.({
-    time: new Date().toISOString(),
-    level: 'error',
-    msg: 'unhandled error',
-    request_id: requestId,
-    error: err instanceof Error ? (err.stack ?? err.message) : String(err)
-  })
-  send(res, 500, { detail: `Internal server error (request ${requestId})` })
+  try {
+    deps.log?.({
+      time: new Date().toISOString(),
+      level: 'error',
+      msg: 'unhandled error',
+      request_id: requestId,
+      error: describeError(err)
+    })
+  } catch {
+    // A failing log sink must not stop the answer below.
+  }
+  try {
+    send(res, 500, { detail: `Internal server error (request ${requestId})` })
+  } catch {
+    res.destroy()
+  }
+}
+
+/** A stack or message for the log; reading either may itself throw (a hostile getter). */
+function describeError(err: unknown): string {
+  try {
+    return err instanceof Error ? (err.stack ?? err.message) : String(err)
+  } catch {
+    return 'unprintable error'
+  }
 }

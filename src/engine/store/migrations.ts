@@ -160,5 +160,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   // v2: governance (budgets, violations, reflexes, manifests, signals); owned by src/engine/governance.
-  GOVERNANCE_MIGRATION
+  GOVERNANCE_MIGRATION,
+  // v3: who each audit entry was recorded for (JSON `{name, role}` of the request's principal;
+  // NULL for the engine's own entries and for rows written before this version).
+  `
+  ALTER TABLE audit_events ADD COLUMN recorded_by TEXT;
+  `
 ]

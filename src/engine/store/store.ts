@@ -1,4 +1,5 @@
 import Database, { type Statement } from 'better-sqlite3'
+import { bindRecorder } from '../audit/recorder'
 import { Checkpointer } from './checkpointer'
 import { MIGRATIONS } from './migrations'
 
@@ -264,8 +265,9 @@ export class Store {
    * the open batch commits, or now when none is open.
    */
   afterCommit(cb: AfterCommit): void {
-    if (this.depth > 0) this.pending.push(cb)
-    else if (this.batchOpen) this.batchPending.push(cb)
+    // Deferred work writes audit entries for the request that queued it (see audit/recorder).
+    if (this.depth > 0) this.pending.push(bindRecorder(cb))
+    else if (this.batchOpen) this.batchPending.push(bindRecorder(cb))
     else cb()
   }
 

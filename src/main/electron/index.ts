@@ -10,6 +10,7 @@ import {
 } from '../services/console-service'
 import { APP_VERSION, defaultDataDir } from '../services/context'
 import { localEngineOf, startEngineHost, type EngineHost } from '../services/engine-host'
+import { installLastResort } from '../services/last-resort'
 import { registerConsoleIpc } from './ipc'
 import { hardenAllWebContents, hardenSession } from './security'
 import { TrustedSenders } from './trusted-senders'
@@ -17,6 +18,8 @@ import { DEEP_LINK_SCHEME, findDeepLinkArg, parseDeepLink, type AppLocation } fr
 import { createMainWindow } from './window'
 
 const dataDir = defaultDataDir()
+// The engine runs in this process: a stray exception is logged, not a quit of console and engine.
+installLastResort(log)
 app.setName('ControlDeck')
 // Chromium's own files sit beside ours; $CONTROLDECK_DATA_DIR therefore isolates a whole instance
 // (tests run one next to the operator's console that way, single-instance lock included).
@@ -51,7 +54,7 @@ function focusWindow(): void {
 
 async function startServices(): Promise<ConsoleService> {
   try {
-    engine = await startEngineHost({ dataDir })
+    engine = await startEngineHost({ dataDir, log })
   } catch (error) {
     // Most often better-sqlite3 built for Node instead of Electron (`npm run rebuild:electron`).
     // The console still works against remote environments.

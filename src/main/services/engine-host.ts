@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { startEngine } from '../../engine'
+import type { ServiceLog } from './console-service'
 import type { ServiceContext } from './context'
 import { createToken } from './serve/token'
 
@@ -24,6 +25,8 @@ export interface EngineHostOptions {
   readonly dataDir: string
   /** 0 (default) picks a free port. */
   readonly port?: number
+  /** Receives the engine's errors (failed requests, unexpected exceptions); silent without. */
+  readonly log?: ServiceLog
 }
 
 /**
@@ -47,7 +50,8 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     host: '127.0.0.1',
     port: options.port ?? 0,
     adminToken,
-    quiet: true
+    quiet: true,
+    logger: options.log ? engineErrorLogger(options.log) : undefined
   })
   return {
     url: engine.url,
@@ -56,5 +60,17 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     addToken: (token, role, name) => engine.addToken(token, role, name),
     removeToken: (token) => engine.removeToken(token),
     close: () => engine.close()
+  }
+}
+
+/** Passes the engine's error entries on (one JSON entry per request otherwise: too much here). */
+function engineErrorLogger(log: ServiceLog): (entry: object) => void {
+  return (entry) => {
+    const e = entry as Record<string, unknown>
+    if (e.level !== 'error') return
+    const what = e.msg === 'request' ? `${String(e.method)} ${String(e.path)} answered ${String(e.status)}` : String(e.msg)
+    // The first line of the stack in the sentence (hosts may print only that), the rest as details.
+    const cause = typeof e.error === 'string' ? `: ${e.error.split('\n', 1)[0]}` : ''
+    log(`engine: ${what} (request ${String(e.request_id)})${cause}`, e.error)
   }
 }

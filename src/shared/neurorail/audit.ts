@@ -17,6 +17,18 @@ export type AuditSeverity = z.infer<typeof AuditSeveritySchema>
 export const KNOWN_AUDIT_EVENT_TYPES = ['execution_start', 'execution_success', 'execution_failure'] as const
 
 /**
+ * Who an audit entry was recorded for (our engine's extension): the authenticated principal
+ * (token name and role) of the request that made the engine write it. Set by the engine only, never
+ * taken from a request body; null for entries the engine writes on its own (timers) and absent on
+ * the real backend. Unlike `caused_by_agent`, which is the writer's claim, this is who wrote it.
+ */
+export const AuditRecorderSchema = z.object({
+  name: z.string(),
+  role: z.string()
+})
+export type AuditRecorder = z.infer<typeof AuditRecorderSchema>
+
+/**
  * One audit event. Response side: tolerant (plain-string IDs, naive datetimes, `details` → {}),
  * but category and severity are closed enums on the real backend too.
  */
@@ -34,7 +46,8 @@ export const AuditEventSchema = z.object({
   message: z.string(),
   details: JsonObjectSchema,
   caused_by_agent: NullableStringSchema,
-  caused_by_event: NullableStringSchema
+  caused_by_event: NullableStringSchema,
+  recorded_by: AuditRecorderSchema.nullish()
 })
 export type AuditEvent = z.infer<typeof AuditEventSchema>
 
@@ -110,6 +123,8 @@ export const AuditLogRequestSchema = z.object({
   message: z.string().min(1, 'message must not be empty'),
   details: JsonObjectSchema,
   caused_by_agent: NullableStringSchema,
-  caused_by_event: NullableStringSchema
+  caused_by_event: NullableStringSchema,
+  /** Refused when present: the engine records the caller from its token. */
+  recorded_by: z.never({ error: 'recorded_by is set by the engine from the caller\'s token' }).optional()
 })
 export type AuditLogRequest = z.infer<typeof AuditLogRequestSchema>

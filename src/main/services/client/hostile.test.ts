@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tooDeepMarker } from '../../../shared/json-depth'
+import { MAX_RESPONSE_DEPTH } from '../../../shared/neurorail/limits'
 import { auditEvent } from '../testing/fixtures'
 import { listenOnLoopback } from '../testing/loopback'
 import { BackendClient } from './backend-client'
@@ -22,9 +24,18 @@ describe('BackendClient against hostile payloads', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname
       res.setHeader('content-type', 'application/json; charset=utf-8')
       if (path.endsWith('/audit/mission/m_000000000001')) {
-        // 100k levels of nesting inside details, a 5 MB message with markup and control characters.
-        const body = `[${JSON.stringify(audit({ message: `<script>alert(1)</script>\u001b[31m${'y'.repeat(5_000_000)}` })).replace('"details":{}', `"details":{"deep":${deepJson}}`)}]`
-        res.end(body)
+        // A 5 MB message with markup and control characters.
+        res.end(JSON.stringify([audit({ message: `<script>alert(1)</script>\u001b[31m${'y'.repeat(5_000_000)}` })]))
+      } else if (path.endsWith('/audit/mission/m_000000000004')) {
+        // 100k levels of nesting inside details.
+        res.end(`[${JSON.stringify(audit({})).replace('"details":{}', `"details":{"deep":${deepJson}}`)}]`)
+      } else if (path.endsWith('/audit/mission/m_000000000005')) {
+        // 5,000 levels.
+        res.end(`[${'['.repeat(5000)}${']'.repeat(5000)}]`)
+      } else if (path.endsWith('/audit/mission/m_000000000006')) {
+        // 5,000 levels in an error answer.
+        res.statusCode = 500
+        res.end(`{"detail":${'['.repeat(5000)}${']'.repeat(5000)}}`)
       } else if (path.endsWith('/audit/mission/m_000000000002')) {
         res.end('[{"audit_id": "aud_1", "timestamp": ')
       } else if (path.endsWith('/audit/mission/m_000000000003')) {
@@ -50,11 +61,35 @@ describe('BackendClient against hostile payloads', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()))
   })
 
-  it('parses deep nesting and huge strings without crashing; markup stays text', async () => {
+  it('parses huge strings without crashing; markup stays text', async () => {
     const events = await client.getMissionAudit('m_000000000001')
     expect(events).toHaveLength(1)
     expect(events[0]?.message.startsWith('<script>alert(1)</script>')).toBe(true)
     expect(events[0]?.timestamp).toBe('2026-11-23T05:52:19.188Z')
+  })
+
+  it('cuts an answer nested 5,000 or 100,000 deep at the limit with a marker, keeping the rest', async () => {
+    const [deep] = await client.getMissionAudit('m_000000000004')
+    let node = deep?.details.deep as Record<string, unknown>
+    // [] → event → details → deep → d…: the cut sits where the answer reaches the limit.
+    let level = 4
+    while (typeof node.d === 'object' && node.d !== null) {
+      node = node.d as Record<string, unknown>
+      level++
+    }
+    expect(node.d).toBe(tooDeepMarker(MAX_RESPONSE_DEPTH))
+    expect(level).toBe(MAX_RESPONSE_DEPTH)
+    expect(deep?.message).toBe('ok')
+    // Everything downstream serialises what it gets; a cut answer serialises.
+    expect(() => JSON.stringify(deep)).not.toThrow()
+    // A bare 5,000-deep list is no audit list: one sentence, no crash.
+    const arrays = await client.getMissionAudit('m_000000000005').catch((e: unknown) => e)
+    expect(isBackendError(arrays) && arrays.code).toBe('bad_response')
+    expect((arrays as Error).message.length).toBeLessThan(300)
+    // An error answer that deep is still mapped by its status, in one bounded line.
+    const failed = await client.getMissionAudit('m_000000000006').catch((e: unknown) => e)
+    expect(isBackendError(failed) && failed.status).toBe(500)
+    expect((failed as Error).message.length).toBeLessThan(400)
   })
 
   it('refuses truncated JSON and wrong shapes with one sentence', async () => {

@@ -1,4 +1,6 @@
 import type { z } from 'zod'
+import { parseJsonCapped } from '../../../shared/json-depth'
+import { MAX_RESPONSE_DEPTH } from '../../../shared/neurorail/limits'
 import { BackendError, isBackendError, oneLine } from './backend-error'
 import { errorFromFetchFailure, errorFromOkBody, errorFromResponse } from './map-error'
 import { credentialOf, redactSecrets } from './redact'
@@ -146,12 +148,14 @@ export class HttpTransport {
     const isJson = /json/i.test(response.headers.get('content-type') ?? '') || /^\s*[[{"]/.test(raw)
     let body: unknown = raw
     if (isJson && !(spec.text && response.ok)) {
-      try {
-        body = raw.length === 0 ? null : JSON.parse(raw)
-      } catch {
-        if (response.ok) {
-          throw new BackendError({ code: 'bad_response', status: response.status, message: `The backend's answer to ${what} is not valid JSON` })
-        }
+      // Depth-capped: everything after this (zod, caches, IPC, the renderer) recurses over it.
+      // Parts nested deeper are replaced by a marker rather than the answer refused, so one
+      // hostile row does not hide a whole page of good ones.
+      const parsed = raw.length === 0 ? ({ ok: true, value: null } as const) : parseJsonCapped(raw, MAX_RESPONSE_DEPTH)
+      if (parsed.ok) body = parsed.value
+      else if (response.ok) {
+        throw new BackendError({ code: 'bad_response', status: response.status, message: `The backend's answer to ${what} is not valid JSON` })
+      } else {
         body = raw
       }
     }

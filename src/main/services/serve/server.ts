@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ConsoleError } from '../../../shared/console/errors'
+import { parseJsonBounded } from '../../../shared/json-depth'
+import { MAX_REQUEST_DEPTH } from '../../../shared/neurorail/limits'
 import { isAllowedHost } from '../../../shared/net/host'
 import {
   statusForConsoleError,
@@ -105,7 +107,11 @@ function sendError(res: ServerResponse, error: ConsoleError): void {
   sendJson(res, status, { ok: false, error })
 }
 
-/** Reads a JSON body of at most MAX_BODY_BYTES; an empty body is `{}` (methods without input). */
+/**
+ * Reads a JSON body of at most MAX_BODY_BYTES and MAX_REQUEST_DEPTH levels; an empty body is `{}`
+ * (methods without input). Too deep is refused before parsing: the services, the engine client and
+ * the answer's serialisation all recurse over the input.
+ */
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > MAX_BODY_BYTES) {
@@ -122,11 +128,10 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8').trim()
   if (text === '') return {}
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw failure('invalid_input', 'The request body is not valid JSON.')
-  }
+  const parsed = parseJsonBounded(text, MAX_REQUEST_DEPTH)
+  if (parsed.ok) return parsed.value
+  if (parsed.reason === 'malformed') throw failure('invalid_input', 'The request body is not valid JSON.')
+  throw failure('invalid_input', `The request body is ${parsed.message}.`)
 }
 
 /**

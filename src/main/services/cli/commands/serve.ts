@@ -7,6 +7,7 @@ import { createConsoleService, type ConsoleService, type ServiceLog } from '../.
 import { APP_VERSION } from '../../context'
 import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
 import { isLoopbackName } from '../../../../shared/net/host'
+import { installLastResort } from '../../last-resort'
 import { startBrowserServer, type BrowserServer } from '../../serve/server'
 import { CliError, type CliCommand } from '../args'
 
@@ -80,7 +81,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const engine =
     options.noEngine || options.adHoc || options.localEngine
       ? null
-      : await startEngineHost({ dataDir: options.dataDir })
+      : await startEngineHost({ dataDir: options.dataDir, log: options.log })
   const localEngine = options.localEngine ?? localEngineOf(engine)
   let service: ConsoleService | undefined
   try {
@@ -174,14 +175,17 @@ export const serveCommand: CliCommand = {
           'machine over plain http; only its sign-in codes, session cookies and token protect it'
       )
     }
+    const log: ServiceLog = (message, details) =>
+      io.err(`controldeck: ${message}${details instanceof Error ? `: ${details.message}` : ''}`)
+    // The engine and the console share this process: a stray exception must not end both.
+    const removeLastResort = installLastResort(log)
     const handle = await startServe({
       dataDir: global.dataDir,
       host: flags.data.host,
       port: flags.data.port,
       noEngine: options['no-engine'] === true,
       adHoc: global.adHoc,
-      log: (message, details) =>
-        io.err(`controldeck: ${message}${details instanceof Error ? `: ${details.message}` : ''}`)
+      log
     })
     print(
       {
@@ -197,5 +201,6 @@ export const serveCommand: CliCommand = {
     )
     await untilSignal()
     await handle.close()
+    removeLastResort()
   }
 }
