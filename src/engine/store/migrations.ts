@@ -160,5 +160,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   // v2: governance (budgets, violations, reflexes, manifests, signals); owned by src/engine/governance.
-  GOVERNANCE_MIGRATION
+  GOVERNANCE_MIGRATION,
+  // v3: the identity of the event log. `epoch` is drawn when the log is created, so a client can
+  // tell this log from another one whose ids it remembers (a fresh or restored database, another
+  // engine at the same address); `parent_epoch`/`fork_after` remember the history this one forked
+  // from (src/engine/stream/resume.ts).
+  `
+  CREATE TABLE stream_log (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  INSERT INTO stream_log (key, value) VALUES ('epoch', lower(hex(randomblob(8))));
+  `
 ]
