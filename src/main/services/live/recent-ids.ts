@@ -8,6 +8,10 @@ export class RecentIds {
 
   constructor(private readonly capacity: number) {}
 
+  clear(): void {
+    this.ids.clear()
+  }
+
   has(id: string): boolean {
     return this.ids.has(id)
   }

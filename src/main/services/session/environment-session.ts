@@ -130,11 +130,13 @@ export class EnvironmentSession {
     }
     if (this.closed) return
     const client = this.client
+    const resume = this.cache.streamResumePoint()
     this.stream = new LiveEventStream({
       baseUrl: client.apiBaseUrl,
       token,
       hasStream: this.capabilitiesValue.features.includes('stream'),
-      lastEventId: this.cache.lastStreamEventId(),
+      lastEventId: resume?.id ?? null,
+      epoch: resume?.epoch ?? null,
       onEvents: (events) => this.receive(events),
       onState: (state) => this.streamState(state),
       poll: { queryAudit: (request) => client.queryAudit(request) }
