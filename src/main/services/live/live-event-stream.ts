@@ -54,6 +54,8 @@ export interface LiveEventStreamOptions {
    */
   onEvents(events: LiveEvent[]): void
   onState(state: LiveState): void
+  /** The stream's counts of unreadable frames, cut events or resets changed (see stats()). */
+  onDiagnostics?(): void
   /** Polling fallback when there is no stream (or it answers 404). */
   poll?: AuditPollSource
   /** No byte (frame or heartbeat comment) for this long means the connection is dead. Default 45 s (engine heartbeats every 15 s). */
@@ -207,7 +209,10 @@ export class LiveEventStream {
     if (name === STREAM_OPEN_EVENT) {
       const open = StreamOpenSchema.safeParse(safeJson(data))
       if (open.success) {
-        if (open.data.resume === 'reset') this.counters.resets++
+        if (open.data.resume === 'reset') {
+          this.counters.resets++
+          this.options.onDiagnostics?.()
+        }
         this.sequencer.opened(open.data)
         return
       }
@@ -217,11 +222,15 @@ export class LiveEventStream {
     const parsed = parseFrame(data)
     if (!parsed.ok) {
       this.counters.invalid++
+      this.options.onDiagnostics?.()
       return
     }
     this.receivedOnThisConnection = true
     this.failures = 0
-    if (parsed.truncated) this.counters.truncated++
+    if (parsed.truncated) {
+      this.counters.truncated++
+      this.options.onDiagnostics?.()
+    }
     const id = this.sequencer.accept(frameId ?? parsed.event.id)
     if (id === null) {
       this.counters.duplicates++
