@@ -163,8 +163,8 @@ export const MIGRATIONS: readonly string[] = [
   GOVERNANCE_MIGRATION,
   // v3: the identity of the event log. `epoch` is drawn when the log is created, so a client can
   // tell this log from another one whose ids it remembers (a fresh or restored database, another
-  // engine at the same address); `parent_epoch`/`fork_after` remember the history this one forked
-  // from (src/engine/stream/resume.ts).
+  // engine at the same address); `ancestors` remembers the epochs this one forked from and where
+  // (src/engine/stream/resume.ts).
   `
   CREATE TABLE stream_log (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   INSERT INTO stream_log (key, value) VALUES ('epoch', lower(hex(randomblob(8))));

@@ -96,5 +96,20 @@ describe('event log epoch', () => {
     // Beyond the fork point the old epoch's ids meant other events: replay everything.
     const past = await open(t, { 'Last-Event-ID': '4', 'Last-Event-Epoch': epoch })
     expect(past.opens[0]).toMatchObject({ resume: 'reset', after: '0' })
+    // Anyone can claim to be ahead and fork the log again: clients of every earlier epoch keep
+    // their resume point, also after a restart.
+    const second = await open(t, { 'Last-Event-ID': '99', 'Last-Event-Epoch': opened.epoch })
+    const third = StreamOpenSchema.parse(second.opens[0]).epoch
+    expect(third).not.toBe(opened.epoch)
+    const dir = t.dir
+    second.close()
+    await t.engine.close()
+    const again = await startTestEngine({ dir })
+    cleanups.push(() => again.engine.close())
+    expect(await epochOf(again)).toBe(third)
+    const first = await open(again, { 'Last-Event-ID': '3', 'Last-Event-Epoch': epoch })
+    expect(first.opens[0]).toMatchObject({ epoch: third, resume: 'resumed', after: '3' })
+    const middle = await open(again, { 'Last-Event-ID': '4', 'Last-Event-Epoch': opened.epoch })
+    expect(middle.opens[0]).toMatchObject({ epoch: third, resume: 'resumed', after: '4' })
   })
 })

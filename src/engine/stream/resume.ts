@@ -17,10 +17,18 @@ export interface ResumePlan {
 }
 
 const NUMERIC_ID = /^\d{1,15}$/
+/** Earlier epochs remembered (forks are rare; each one costs a bogus or rolled-back client). */
+const MAX_ANCESTORS = 64
+
+/** An epoch this log forked from, and the last id it shares with it. */
+interface Ancestor {
+  epoch: string
+  forkAfter: number
+}
 
 /**
  * The identity of the event log, kept in its database (`stream_log`, migration v3): an epoch drawn
- * when the log was created, plus the epoch it forked from and where. It decides how a client's
+ * when the log was created, plus the epochs it forked from and where. It decides how a client's
  * resume point maps onto this log:
  *
  * - same epoch, id within the log: resume right after it;
@@ -28,7 +36,9 @@ const NUMERIC_ID = /^\d{1,15}$/
  *   the client saw later events. Ids after the fork point will be issued again for other events,
  *   so the log takes a new epoch (remembering the old one and the fork point) and the client
  *   resumes at the fork point, told to forget what it saw after it;
- * - the parent epoch, id at or before the fork point: the shared history, resume after it;
+ * - an earlier epoch of this log, id at or before its fork point: the shared history, resume
+ *   after it. Every earlier epoch is remembered (up to 64), so a client that merely claims to be
+ *   ahead (anyone can send any id) forks the log without costing other clients their resume;
  * - any other epoch, or an id this engine never issues: none of this log can be known to the
  *   client, so it gets the whole log from its start (`reset`);
  * - no epoch (an older client or a plain EventSource): an id within the log resumes after it, an
@@ -38,15 +48,22 @@ const NUMERIC_ID = /^\d{1,15}$/
  */
 export class StreamLogIdentity {
   private epochValue: string
-  private parent: { epoch: string; forkAfter: number } | null = null
+  private ancestors: Ancestor[] = []
 
   constructor(private readonly store: Store) {
     const rows = store.db.prepare('SELECT key, value FROM stream_log').all() as { key: string; value: string }[]
     const meta = new Map(rows.map((r) => [r.key, r.value]))
     this.epochValue = meta.get('epoch') ?? ''
-    const parentEpoch = meta.get('parent_epoch')
-    const forkAfter = Number(meta.get('fork_after'))
-    if (parentEpoch && Number.isSafeInteger(forkAfter)) this.parent = { epoch: parentEpoch, forkAfter }
+    try {
+      const list = JSON.parse(meta.get('ancestors') ?? '[]') as unknown
+      if (Array.isArray(list)) {
+        this.ancestors = list.filter(
+          (a): a is Ancestor => typeof a?.epoch === 'string' && Number.isSafeInteger(a?.forkAfter)
+        )
+      }
+    } catch {
+      // A damaged list only costs clients of old epochs a full replay.
+    }
   }
 
   /** This log's epoch (sent in GET /capabilities and in every stream's opening frame). */
@@ -67,7 +84,7 @@ export class StreamLogIdentity {
     const sameHistory =
       numeric !== null &&
       numeric <= lastId &&
-      (epoch === null || epoch === this.epochValue || (this.parent !== null && epoch === this.parent.epoch && numeric <= this.parent.forkAfter))
+      (epoch === null || epoch === this.epochValue || this.ancestors.some((a) => a.epoch === epoch && numeric <= a.forkAfter))
     if (!sameHistory) {
       const why = epoch !== null && epoch !== this.epochValue ? `epoch ${epoch} is not this log's` : `Last-Event-ID ${lastEventId} is not from this log`
       return this.withGap(this.opening(0, 'reset', end, `${why}; replaying this log from its start`), 0, oldestId)
@@ -94,12 +111,12 @@ export class StreamLogIdentity {
     const upsert = this.store.db.prepare(
       'INSERT INTO stream_log (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'
     )
+    const ancestors = [...this.ancestors, { epoch: this.epochValue, forkAfter: at }].slice(-MAX_ANCESTORS)
     this.store.transaction(() => {
-      upsert.run('parent_epoch', this.epochValue)
-      upsert.run('fork_after', String(at))
+      upsert.run('ancestors', JSON.stringify(ancestors))
       upsert.run('epoch', next)
     })
-    this.parent = { epoch: this.epochValue, forkAfter: at }
+    this.ancestors = ancestors
     this.epochValue = next
   }
 }
