@@ -209,6 +209,9 @@ export class LiveEventStream {
     if (name === STREAM_OPEN_EVENT) {
       const open = StreamOpenSchema.safeParse(safeJson(data))
       if (open.success) {
+        // The backend answered with its stream: this connection works, whatever comes next.
+        this.receivedOnThisConnection = true
+        this.failures = 0
         if (open.data.resume === 'reset') {
           this.counters.resets++
           this.options.onDiagnostics?.()
