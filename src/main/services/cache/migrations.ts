@@ -113,8 +113,9 @@ export const CACHE_MIGRATIONS: readonly string[] = [
   CREATE INDEX entities_type_state_created ON entities (entity_type, state, created_at, entity_id);
   `,
   // v3: stream event ids are unique per event-log epoch only (an engine on a fresh database counts
-  // from 1 again): dedup on (epoch, id), '' for backends that name no epoch. SQLite cannot drop a
-  // UNIQUE constraint in place, so the table is rebuilt (seq, i.e. delivery order, is kept).
+  // from 1 again): dedup on (id, epoch), '' for backends that name no epoch; id first, so the same
+  // index finds an id's rows. SQLite cannot drop a UNIQUE constraint in place, so the table is
+  // rebuilt (seq, i.e. delivery order, is kept).
   `
   CREATE TABLE stream_events_v3 (
     seq INTEGER PRIMARY KEY,
@@ -126,13 +127,12 @@ export const CACHE_MIGRATIONS: readonly string[] = [
     data TEXT NOT NULL,
     resumable INTEGER NOT NULL,
     seen_at INTEGER NOT NULL,
-    UNIQUE (epoch, id)
+    UNIQUE (id, epoch)
   );
   INSERT INTO stream_events_v3 (seq, id, channel, event_type, timestamp, data, resumable, seen_at)
     SELECT seq, id, channel, event_type, timestamp, data, resumable, seen_at FROM stream_events;
   DROP TABLE stream_events;
   ALTER TABLE stream_events_v3 RENAME TO stream_events;
   CREATE INDEX stream_events_channel ON stream_events (channel, seq);
-  CREATE INDEX stream_events_id ON stream_events (id, seq);
   `
 ]

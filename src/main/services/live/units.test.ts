@@ -5,6 +5,7 @@ import { compileFilter, matchesFilter } from './event-filter'
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { jsonDepth, MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame, TOO_DEEP_MARKER } from './frame'
 import { PUSH_QUEUE_MAX, PushBatcher } from './push-batcher'
+import { RecentIds } from './recent-ids'
 import { EventSequencer } from './sequencer'
 import { waitFor } from '../testing/wait'
 
@@ -174,5 +175,17 @@ describe('PushBatcher', () => {
     await new Promise((r) => setTimeout(r, 20))
     b.close()
     expect(pushed[0]?.[0]?.id).toBe('11')
+  })
+})
+
+describe('RecentIds', () => {
+  it('forgets the oldest beyond its capacity, ignores repeats, and clears', () => {
+    const r = new RecentIds(3)
+    for (const id of ['a', 'b', 'a', 'c', 'd']) r.add(id)
+    expect(['a', 'b', 'c', 'd'].map((id) => r.has(id))).toEqual([false, true, true, true])
+    r.clear()
+    expect(r.has('d')).toBe(false)
+    r.add('x')
+    expect(r.has('x')).toBe(true)
   })
 })
