@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PublishQuerySchema } from '../../shared/neurorail'
+import { PublishQuerySchema, STREAM_OPEN_EVENT } from '../../shared/neurorail'
 import { HttpError } from '../http/errors'
 import { queryObject } from '../http/query'
 import { HANDLED, type Router } from '../http/router'
@@ -12,10 +12,15 @@ const SubscribeQuery = z.object({
   event_types: z.array(z.string().max(200)).max(100).default([]),
   entity_ids: z.array(z.string().max(200)).max(1000).default([]),
   lastEventId: z.string().regex(/^\d{1,15}$/, 'lastEventId must be a non-negative integer').optional(),
+  epoch: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'epoch must be 1-64 letters, digits, _ or -').optional(),
   access_token: z.string().optional()
 })
 
-const LastEventIdHeader = z.string().regex(/^\d{1,15}$/, 'Last-Event-ID must be a non-negative integer')
+/** A header value, trimmed; null when absent or blank. */
+function header(c: { req: { headers: Record<string, string | string[] | undefined> } }, name: string): string | null {
+  const value = c.req.headers[name]
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
+}
 
 /** Stream routes (API §3/§6), mounted and authorised here, unlike on the real backend. */
 export function registerStreamRoutes(router: Router, s: EngineServices): void {
@@ -23,19 +28,24 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
 
   router.get('/stream/events', { permission: 'read:audit', queryToken: true, streaming: true }, (c) => {
     const q = parseOr422(SubscribeQuery, queryObject(c.query, ['channels', 'event_types', 'entity_ids']), 'query')
-    // The header (sent by EventSource on reconnect) wins over the query (for first connects).
-    const header = c.req.headers['last-event-id']
-    let lastId: number | null = q.lastEventId !== undefined ? Number(q.lastEventId) : null
-    if (typeof header === 'string' && header.trim() !== '') {
-      const h = LastEventIdHeader.safeParse(header.trim())
-      if (!h.success) {
-        const msg = h.error.issues[0]?.message ?? 'invalid'
-        throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-id'], msg, input: header }])
-      }
-      lastId = Number(h.data)
+    // Headers (sent by EventSource on reconnect) win over the query (for first connects). A
+    // Last-Event-ID header this engine never issues (another backend's id) is not an error: an
+    // EventSource would give up for good on a 4xx; the resume plan treats it as foreign instead.
+    const lastEventId = header(c, 'last-event-id') ?? q.lastEventId ?? null
+    if (lastEventId !== null && lastEventId.length > 200) {
+      throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-id'], msg: 'Last-Event-ID is longer than 200 characters', input: null }])
+    }
+    const epochHeader = header(c, 'last-event-epoch')
+    if (epochHeader !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(epochHeader)) {
+      throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-epoch'], msg: 'Last-Event-Epoch must be 1-64 letters, digits, _ or -', input: null }])
     }
     const filter = buildFilter(q.channels, q.event_types, q.entity_ids)
     if (hub.full()) throw new HttpError(503, 'Too many stream subscribers; retry later', { 'Retry-After': '5' })
+    const plan = events.identity.plan(
+      { lastEventId, epoch: epochHeader ?? q.epoch ?? null },
+      events.lastId(),
+      () => events.oldestId()
+    )
     c.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache',
@@ -44,22 +54,12 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
     })
     c.req.socket.setNoDelay(true)
     c.req.socket.setTimeout(0)
-    if (lastId !== null && lastId > events.lastId()) {
-      // An id from before a database reset (or another engine): resuming "after" it would skip
-      // every event this engine has or will have below it. Start from the end of this log instead.
-      const end = events.lastId()
-      c.res.write(`: reset: Last-Event-ID ${lastId} is ahead of this engine's log; resuming after ${end}\n\n`)
-      lastId = events.lastId()
-    }
-    if (lastId !== null) {
-      // Say so when the log no longer reaches back to the client's id (pruned or cleared), rather
-      // than pretend the resume is complete.
-      const oldest = events.oldestId()
-      if (oldest !== null && oldest > lastId + 1) {
-        c.res.write(`: gap: events ${lastId + 1}..${oldest - 1} are no longer in the log\n\n`)
-      }
-    }
-    hub.subscribe(c.res, filter, lastId, c.principal.token)
+    // The opening frame carries what the comments below say to a human reading the raw stream.
+    const { open } = plan
+    let opening = `event: ${STREAM_OPEN_EVENT}\ndata: ${JSON.stringify(open)}\n\n`
+    if (open.resume === 'reset') opening = `: reset: ${open.message ?? ''}\n\n${opening}`
+    if (open.gap) opening = `: gap: events ${open.gap.from}..${open.gap.to} are no longer in the log\n\n${opening}`
+    hub.subscribe(c.res, filter, plan.after, c.principal.token, opening)
     return HANDLED
   })
 

@@ -16,7 +16,8 @@ export function registerSystemRoutes(router: Router, s: EngineServices): void {
   router.get('/capabilities', { permission: null }, () => ({
     engine: 'controldeck',
     version: ENGINE_VERSION,
-    features: [...s.features]
+    features: [...s.features],
+    stream_epoch: s.events.identity.epoch
   }))
 
   // The real backend's placeholder answers "not_implemented"; ours reports the attempt's state.

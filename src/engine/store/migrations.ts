@@ -165,5 +165,13 @@ export const MIGRATIONS: readonly string[] = [
   // NULL for the engine's own entries and for rows written before this version).
   `
   ALTER TABLE audit_events ADD COLUMN recorded_by TEXT;
+  `,
+  // v4: the identity of the event log. `epoch` is drawn when the log is created, so a client can
+  // tell this log from another one whose ids it remembers (a fresh or restored database, another
+  // engine at the same address); `ancestors` remembers the epochs this one forked from and where
+  // (src/engine/stream/resume.ts).
+  `
+  CREATE TABLE stream_log (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  INSERT INTO stream_log (key, value) VALUES ('epoch', lower(hex(randomblob(8))));
   `
 ]

@@ -3,6 +3,7 @@ import type { Store } from '../store/store'
 import type { LoggedEvent, StreamHub } from './hub'
 import { Sequence } from '../store/sequence'
 import { STREAM_CHANNELS } from './filter'
+import { StreamLogIdentity } from './resume'
 
 /** Default number of events the durable log keeps for resume before pruning the oldest. */
 export const DEFAULT_EVENT_RETENTION = 1_000_000
@@ -15,6 +16,8 @@ export const DEFAULT_EVENT_RETENTION = 1_000_000
  * live fan-out and every resume.
  */
 export class EventLog {
+  /** Which log this is (its epoch) and how a client's resume point maps onto it. */
+  readonly identity: StreamLogIdentity
   private readonly ids: Sequence
   private readonly insert: Statement
   private readonly readAfterStmt: Statement
@@ -34,6 +37,7 @@ export class EventLog {
     private readonly retention = DEFAULT_EVENT_RETENTION
   ) {
     const db = store.db
+    this.identity = new StreamLogIdentity(store)
     // Seeded from sqlite_sequence too, which remembers ids of pruned rows: never reuse one.
     this.ids = new Sequence(db, 'stream_events', 'id')
     this.insert = db.prepare('INSERT INTO stream_events (id, channel, event_type, payload) VALUES (?, ?, ?, ?)')

@@ -126,10 +126,17 @@ export class StreamHub {
   /**
    * Attaches an SSE response (headers already written). With `lastEventId` the subscriber first
    * receives every logged event after it that matches its filter, then joins the live fan-out;
-   * with null it starts live. `owner` is the bearer token that opened it (see `closeOwner`).
-   * Returns a function that detaches it.
+   * with null it starts live. `owner` is the bearer token that opened it (see `closeOwner`);
+   * `opening` is written right after the opening comment, before any event (the `stream_open`
+   * frame). Returns a function that detaches it.
    */
-  subscribe(res: ServerResponse, filter: StreamFilter, lastEventId: number | null, owner: string | null = null): () => void {
+  subscribe(
+    res: ServerResponse,
+    filter: StreamFilter,
+    lastEventId: number | null,
+    owner: string | null = null,
+    opening = ''
+  ): () => void {
     // A live subscriber starts at the end of the log, so that falling behind later never makes it
     // replay history it did not ask for.
     const start = lastEventId ?? this.options.lastId()
@@ -164,7 +171,7 @@ export class StreamHub {
     // The opening comment tells the client the stream is up even if nothing happens for a while;
     // `retry:` asks EventSource to reconnect after 1 s (its default is 3 s) — a local engine that
     // restarts should be back in the console at once.
-    res.write('retry: 1000\n: connected\n\n')
+    res.write(`retry: 1000\n: connected\n\n${opening}`)
     if (!sub.live) this.catchUp(sub)
     return onClose
   }

@@ -12,7 +12,10 @@ export interface SseFrame {
  * arrive, so tests can check the wire format (ids, comments) that EventSource would hide.
  */
 export class SseReader {
+  /** Event frames, in order (the `stream_open` frame is kept apart, in `opens`). */
   readonly frames: SseFrame[] = []
+  /** Data of every `stream_open` frame (one per connection: the log's epoch and the resume plan). */
+  readonly opens: Array<Record<string, any>> = [] // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly comments: string[] = []
   status = 0
   headers: IncomingMessage['headers'] = {}
@@ -70,7 +73,8 @@ export class SseReader {
         else continue
         isFrame = !line.startsWith('retry: ') || isFrame
       }
-      if (isFrame) this.frames.push(frame)
+      if (isFrame && frame.event === 'stream_open') this.opens.push(JSON.parse(frame.data) as Record<string, unknown>)
+      else if (isFrame) this.frames.push(frame)
     }
     this.notify()
   }

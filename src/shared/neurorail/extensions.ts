@@ -23,7 +23,9 @@ import {
 export const CapabilitiesSchema = z.object({
   engine: z.string(),
   version: z.string(),
-  features: z.array(z.string()).default([])
+  features: z.array(z.string()).default([]),
+  /** Identity of the engine's event log (see StreamOpenSchema); absent on engines before it. */
+  stream_epoch: z.string().max(200).optional()
 })
 export type Capabilities = z.infer<typeof CapabilitiesSchema>
 
@@ -38,6 +40,8 @@ export const ENGINE_FEATURES = [
   'metrics',
   'stream',
   'stream_replay',
+  // The stream's log has an epoch (capabilities `stream_epoch`, the `stream_open` frame).
+  'stream_epoch',
   'rbac',
   // Fewer round trips: POST /lifecycle/batch, and `transitions` on mission/job/attempt creates.
   'lifecycle_batch',

@@ -36,6 +36,29 @@ export const StreamEventSchema = z.object({
 export type StreamEvent = z.infer<typeof StreamEventSchema>
 
 /**
+ * Our engine's first frame on every stream (`event: stream_open`, no `id:`, so it never moves a
+ * client's Last-Event-ID): which log this is and where the stream starts in it.
+ * - `epoch`: the log's identity (also in GET /capabilities as `stream_epoch`). Ids are only
+ *   comparable within one epoch: a client resumes with its last id and that id's epoch
+ *   (`Last-Event-Epoch` header or `epoch` query).
+ * - `resume`: `live` (no resume point: new events only), `resumed` (right after the client's id),
+ *   `reset` (the client's id is not from this history: whatever it remembers of ids after `after`
+ *   describes other events and must be forgotten).
+ * - `after`: events with a higher id follow (null: only new ones); `last_id`: the log's end now.
+ * - `gap`: ids the log no longer holds (pruned) between the resume point and its oldest event.
+ */
+export const STREAM_OPEN_EVENT = 'stream_open'
+export const StreamOpenSchema = z.object({
+  epoch: z.string().min(1).max(200),
+  resume: z.enum(['live', 'resumed', 'reset']),
+  after: z.string().max(200).nullable(),
+  last_id: z.string().max(200),
+  gap: z.object({ from: z.string().max(200), to: z.string().max(200) }).nullable().default(null),
+  message: z.string().max(1000).nullable().default(null)
+})
+export type StreamOpen = z.infer<typeof StreamOpenSchema>
+
+/**
  * Event types ControlDeck consumes, by channel (API §6). On the real backend the names are
  * convention only, since nothing emits them. Unknown types must still be shown, never rejected.
  */

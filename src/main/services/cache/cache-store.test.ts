@@ -136,6 +136,40 @@ describe('CacheStore', () => {
     expect(store.lastStreamEventId()).toBe('6')
   })
 
+  it('keeps events of a new event-log epoch whose ids repeat, and resumes with the newest id and its epoch', () => {
+    expect(store.putStreamEvents([1, 2, 3].map((n) => ({ ...makeLiveEvent(n), epoch: 'e1' })))).toBe(3)
+    expect(store.streamResumePoint()).toEqual({ id: '3', epoch: 'e1' })
+    // A fresh database behind the same environment counts from 1 again: new events, all kept.
+    expect(store.putStreamEvents([1, 2].map((n) => ({ ...makeLiveEvent(n + 100), id: String(n), epoch: 'e2' })))).toBe(2)
+    expect(store.putStreamEvents([{ ...makeLiveEvent(102), id: '2', epoch: 'e2' }])).toBe(0)
+    expect(store.streamResumePoint()).toEqual({ id: '2', epoch: 'e2' })
+    // Pages follow delivery order across epochs, by cursor, without confusing the repeated ids.
+    const ids: string[] = []
+    let beforeId: string | undefined
+    for (;;) {
+      const page = store.queryStreamEvents({ limit: 2, beforeId })
+      ids.push(...page.events.map((e) => `${e.epoch}/${e.id}`))
+      if (!page.nextBeforeId) break
+      beforeId = page.nextBeforeId
+    }
+    expect(ids).toEqual(['e2/2', 'e2/1', 'e1/3', 'e1/2', 'e1/1'])
+  })
+
+  it('moves a version-2 cache to epoch-scoped stream ids without losing a row', () => {
+    store.close()
+    const old = join(temp.dir, 'v2.sqlite')
+    const raw = new Database(old)
+    for (const sql of CACHE_MIGRATIONS.slice(0, 2)) raw.exec(sql)
+    raw.pragma('user_version = 2')
+    const insert = raw.prepare('INSERT INTO stream_events (id, channel, event_type, timestamp, data, resumable, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    for (const n of [1, 2, 3]) insert.run(String(n), 'audit', 'x', n, JSON.stringify({ n }), 1, Date.now())
+    raw.close()
+    store = CacheStore.open(old)
+    expect(store.queryStreamEvents().events.map((e) => [e.id, e.epoch, e.data.n])).toEqual([['3', undefined, 3], ['2', undefined, 2], ['1', undefined, 1]])
+    expect(store.streamResumePoint()).toEqual({ id: '3', epoch: null })
+    expect(store.putStreamEvents([{ ...makeLiveEvent(1), epoch: 'e1' }])).toBe(1)
+  })
+
   it('resumes a stream-less backend from the newest polled audit id', () => {
     expect(store.lastStreamEventId()).toBeNull()
     store.putStreamEvents([{ ...makeLiveEvent(1), id: 'local:ab:1' }])

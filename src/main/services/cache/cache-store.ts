@@ -164,6 +164,7 @@ function keysetPage<R, T>(
 
 interface StreamRow {
   seq: number
+  epoch: string
   id: string
   channel: string
   event_type: string
@@ -172,13 +173,23 @@ interface StreamRow {
 }
 
 function rowToEvent(row: StreamRow): LiveEvent {
-  return {
+  const event: LiveEvent = {
     id: row.id,
     channel: row.channel as Channel,
     event_type: row.event_type,
     timestamp: row.timestamp,
     data: JSON.parse(row.data) as Record<string, unknown>
   }
+  if (row.epoch !== '') event.epoch = row.epoch
+  return event
+}
+
+/**
+ * Page cursors of stream events name a row by its delivery position: event ids repeat across
+ * event-log epochs, so an id alone would not say where a page ended.
+ */
+function streamCursor(row: StreamRow): string {
+  return `@${row.seq}`
 }
 
 interface EntityRow {
@@ -385,16 +396,20 @@ export class CacheStore {
     )
   }
 
-  /** Stores stream events now, in one transaction; an id already cached is skipped. Returns how many were new. */
+  /**
+   * Stores stream events now, in one transaction; an event already cached (same epoch and id) is
+   * skipped. Returns how many were new.
+   */
   putStreamEvents(events: readonly LiveEvent[]): number {
     let added = 0
     this.putEach(
       events,
-      `INSERT OR IGNORE INTO stream_events (id, channel, event_type, timestamp, data, resumable, seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO stream_events (epoch, id, channel, event_type, timestamp, data, resumable, seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       (e) => e.data,
       (insert, e, data, seenAt) => {
-        added += insert.run(e.id, e.channel, e.event_type, e.timestamp, data, isClientId(e.id) ? 0 : 1, seenAt).changes
+        const resumable = isClientId(e.id) ? 0 : 1
+        added += insert.run(e.epoch ?? '', e.id, e.channel, e.event_type, e.timestamp, data, resumable, seenAt).changes
       }
     )
     return added
@@ -551,8 +566,13 @@ export class CacheStore {
     return { states, transitions }
   }
 
-  private seqOf(id: string): number | null {
-    const row = this.stmt(`SELECT seq FROM stream_events WHERE id = ?`).get(id) as { seq: number } | undefined
+  /** The row a page cursor (`@<seq>`) or, for older callers, an event id (its newest copy) names. */
+  private seqOf(ref: string): number | null {
+    const cursor = /^@(\d{1,15})$/.exec(ref)
+    if (cursor) return Number(cursor[1])
+    const row = this.stmt(`SELECT seq FROM stream_events WHERE id = ? ORDER BY seq DESC LIMIT 1`).get(ref) as
+      | { seq: number }
+      | undefined
     return row ? row.seq : null
   }
 
@@ -576,7 +596,7 @@ export class CacheStore {
       return {
         events: page.map(rowToEvent),
         nextBeforeId: null,
-        nextAfterId: last ? last.id : (query.afterId ?? null)
+        nextAfterId: last ? streamCursor(last) : (query.afterId ?? null)
       }
     }
     const before = query.beforeId !== undefined ? (this.seqOf(query.beforeId) ?? Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER
@@ -586,7 +606,7 @@ export class CacheStore {
     const more = rows.length > limit
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
-    return { events: page.map(rowToEvent), nextBeforeId: more && last ? last.id : null, nextAfterId: null }
+    return { events: page.map(rowToEvent), nextBeforeId: more && last ? streamCursor(last) : null, nextAfterId: null }
   }
 
   /**
@@ -595,12 +615,17 @@ export class CacheStore {
    * poller pages back to it instead of re-delivering its first page). Null when neither exists.
    */
   lastStreamEventId(): string | null {
+    return this.streamResumePoint()?.id ?? null
+  }
+
+  /** lastStreamEventId with the epoch of the log it belongs to (null: the backend named none). */
+  streamResumePoint(): { id: string; epoch: string | null } | null {
     this.flush()
-    const row = (this.stmt(`SELECT id FROM stream_events WHERE resumable = 1 ORDER BY seq DESC LIMIT 1`).get() ??
-      this.stmt(`SELECT id FROM stream_events WHERE id LIKE 'audit:%' ORDER BY seq DESC LIMIT 1`).get()) as
-      | { id: string }
+    const row = (this.stmt(`SELECT id, epoch FROM stream_events WHERE resumable = 1 ORDER BY seq DESC LIMIT 1`).get() ??
+      this.stmt(`SELECT id, epoch FROM stream_events WHERE id LIKE 'audit:%' ORDER BY seq DESC LIMIT 1`).get()) as
+      | { id: string; epoch: string }
       | undefined
-    return row ? row.id : null
+    return row ? { id: row.id, epoch: row.epoch === '' ? null : row.epoch } : null
   }
 
   // ---- status and retention

@@ -111,5 +111,28 @@ export const CACHE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX entities_type_created ON entities (entity_type, created_at, entity_id);
   CREATE INDEX entities_type_state_created ON entities (entity_type, state, created_at, entity_id);
+  `,
+  // v3: stream event ids are unique per event-log epoch only (an engine on a fresh database counts
+  // from 1 again): dedup on (id, epoch), '' for backends that name no epoch; id first, so the same
+  // index finds an id's rows. SQLite cannot drop a UNIQUE constraint in place, so the table is
+  // rebuilt (seq, i.e. delivery order, is kept).
+  `
+  CREATE TABLE stream_events_v3 (
+    seq INTEGER PRIMARY KEY,
+    epoch TEXT NOT NULL DEFAULT '',
+    id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    timestamp REAL NOT NULL,
+    data TEXT NOT NULL,
+    resumable INTEGER NOT NULL,
+    seen_at INTEGER NOT NULL,
+    UNIQUE (id, epoch)
+  );
+  INSERT INTO stream_events_v3 (seq, id, channel, event_type, timestamp, data, resumable, seen_at)
+    SELECT seq, id, channel, event_type, timestamp, data, resumable, seen_at FROM stream_events;
+  DROP TABLE stream_events;
+  ALTER TABLE stream_events_v3 RENAME TO stream_events;
+  CREATE INDEX stream_events_channel ON stream_events (channel, seq);
   `
 ]

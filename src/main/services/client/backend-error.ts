@@ -28,6 +28,8 @@ export class BackendError extends Error {
   readonly code: BackendErrorCode
   readonly retriable: boolean
   readonly details: unknown
+  /** For `rate_limited`: the wait the backend asked for (its Retry-After) in ms, when it said. */
+  readonly retryAfterMs: number | null
 
   constructor(options: {
     code: BackendErrorCode
@@ -35,6 +37,7 @@ export class BackendError extends Error {
     status?: number | null
     retriable?: boolean
     details?: unknown
+    retryAfterMs?: number | null
   }) {
     super(options.message)
     this.name = 'BackendError'
@@ -42,6 +45,7 @@ export class BackendError extends Error {
     this.status = options.status ?? null
     this.retriable = options.retriable ?? false
     this.details = options.details
+    this.retryAfterMs = options.retryAfterMs ?? null
   }
 
   /** The transport shape (ConsoleError); `backend_unavailable` groups network and timeout failures. */

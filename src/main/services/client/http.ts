@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { parseJsonCapped } from '../../../shared/json-depth'
 import { MAX_RESPONSE_DEPTH } from '../../../shared/neurorail/limits'
 import { BackendError, isBackendError, oneLine } from './backend-error'
+import { retryAfterMs } from '../../../agent/http'
 import { errorFromFetchFailure, errorFromOkBody, errorFromResponse } from './map-error'
 import { credentialOf, redactSecrets } from './redact'
 
@@ -22,6 +23,10 @@ export interface HttpOptions {
   backoffMs?: number
   /** Largest body accepted; a bigger one is refused as bad_response rather than buffered. */
   maxBodyBytes?: number
+  /** Times an idempotent request refused with 429 is sent again after its Retry-After. */
+  rateLimitRetries?: number
+  /** Longest Retry-After waited out; a backend asking for more fails the request at once. */
+  maxRetryAfterMs?: number
 }
 
 export interface RequestSpec {
@@ -48,7 +53,9 @@ const DEFAULTS: Required<HttpOptions> = {
   timeoutMs: 10_000,
   retries: 2,
   backoffMs: 250,
-  maxBodyBytes: 32 * 1024 * 1024
+  maxBodyBytes: 32 * 1024 * 1024,
+  rateLimitRetries: 3,
+  maxRetryAfterMs: 10_000
 }
 
 /**
@@ -93,12 +100,37 @@ export class HttpTransport {
     return typeof result === 'string' ? result : JSON.stringify(result)
   }
 
-  /** Sends with retries; returns the parsed JSON body (or text when `spec.text`) of a 2xx answer. */
+  /**
+   * Sends with retries; returns the parsed JSON body (or text when `spec.text`) of a 2xx answer.
+   * An idempotent request refused with 429 is sent again after the Retry-After the backend asked
+   * for (bounded: `rateLimitRetries` times, each wait at most `maxRetryAfterMs`); a write is not,
+   * since a backend other than ours may have acted on it.
+   */
   async send(spec: RequestSpec): Promise<unknown> {
+    const idempotent = spec.idempotent ?? spec.method === 'GET'
+    for (let limited = 0; ; limited++) {
+      try {
+        return await this.sendWithRetries(spec, idempotent)
+      } catch (error) {
+        const wait = idempotent ? this.rateLimitWait(error, limited) : null
+        if (wait === null) throw error
+        await sleep(wait)
+      }
+    }
+  }
+
+  /** How long to wait before sending a request refused with 429 again; null: give up now. */
+  private rateLimitWait(error: unknown, limited: number): number | null {
+    if (!isBackendError(error) || error.code !== 'rate_limited' || limited >= this.options.rateLimitRetries) return null
+    const wait = error.retryAfterMs ?? backoff(this.options.backoffMs, limited + 1)
+    return wait <= this.options.maxRetryAfterMs ? wait : null
+  }
+
+  private async sendWithRetries(spec: RequestSpec, idempotent: boolean): Promise<unknown> {
     // Retries ride out a blip; against a backend that was just found unreachable they only make
     // every read wait before the cache answers, so they are skipped for a while.
     const recentlyDown = Date.now() - this.unreachableAt < UNREACHABLE_MEMORY_MS
-    const attempts = (spec.idempotent ?? spec.method === 'GET') && !recentlyDown ? this.options.retries + 1 : 1
+    const attempts = idempotent && !recentlyDown ? this.options.retries + 1 : 1
     let lastError: unknown
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(backoff(this.options.backoffMs, attempt))
@@ -109,7 +141,8 @@ export class HttpTransport {
       } catch (error) {
         lastError = error
         if (isBackendError(error) && (error.code === 'network' || error.code === 'timeout')) this.unreachableAt = Date.now()
-        if (!isBackendError(error) || !error.retriable) throw error
+        // A 429 names its own wait (send): blind backoff would only hit the limit again.
+        if (!isBackendError(error) || !error.retriable || error.code === 'rate_limited') throw error
       }
     }
     throw lastError
@@ -161,7 +194,9 @@ export class HttpTransport {
     }
     if (!response.ok) {
       if (response.status === 401) this.auth?.invalidate?.()
-      throw errorFromResponse(response.status, this.withoutSecrets(body, authorization, spec), what)
+      const clean = this.withoutSecrets(body, authorization, spec)
+      if (response.status === 429) throw rateLimited(errorFromResponse(response.status, clean, what), response)
+      throw errorFromResponse(response.status, clean, what)
     }
     // BRAiN's `{error}` with 200 is a failure too: json() turns it into an error message.
     return errorFromOkBody(body, what) ? this.withoutSecrets(body, authorization, spec) : body
@@ -213,6 +248,20 @@ async function readBounded(response: Response, max: number): Promise<string> {
     chunks.push(value)
   }
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** A 429's error with the wait its Retry-After asks for (seconds or an HTTP date), said in words too. */
+function rateLimited(error: BackendError, response: Response): BackendError {
+  const wait = retryAfterMs(response.headers.get('retry-after') ?? undefined)
+  if (wait === null) return error
+  return new BackendError({
+    code: error.code,
+    status: error.status,
+    retriable: error.retriable,
+    details: error.details,
+    retryAfterMs: wait,
+    message: `${error.message} (it asks to retry after ${Math.ceil(wait / 1000)} s)`
+  })
 }
 
 function tooLarge(max: number): BackendError {

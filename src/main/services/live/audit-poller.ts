@@ -2,7 +2,7 @@ import type { LiveEvent } from '../../../shared/console/domains/live'
 import type { AuditEvent, AuditQueryResponse } from '../../../shared/neurorail/audit'
 import { isBackendError, oneLine } from '../client/backend-error'
 import { backoffDelay, type BackoffOptions } from './backoff'
-import { MAX_FRAME_DEPTH, nestsDeeperThan } from './frame'
+import { cutDeeperThan, MAX_FRAME_DEPTH } from './frame'
 import { RecentIds } from './recent-ids'
 
 /** Where the poller reads audit history: BackendClient.queryAudit fits. */
@@ -82,8 +82,8 @@ export class AuditPoller {
   private watermark: { ts: string; ids: Set<string> } | null = null
   private readonly recent = new RecentIds(RECENT_IDS)
   private resumeAfter: string | null
-  /** Audit events skipped because their payload nests too deep (see frame.ts). */
-  skipped = 0
+  /** Audit events kept with their too-deep parts of `details` replaced (see frame.ts). */
+  truncated = 0
 
   constructor(private readonly options: AuditPollerOptions) {
     const resume = options.resumeAfterId
@@ -177,9 +177,9 @@ export class AuditPoller {
     const ordered = [...unique.values()].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0))
     if (ordered.length > 0) {
       this.remember(ordered)
-      const safe = ordered.filter((e) => !nestsDeeperThan(e.details, MAX_FRAME_DEPTH - 2))
-      this.skipped += ordered.length - safe.length
-      if (safe.length > 0) this.options.onEvents(safe.map(auditToLiveEvent))
+      // `details` becomes level 3 of the live event ({data: {details}}).
+      for (const e of ordered) if (cutDeeperThan(e.details, MAX_FRAME_DEPTH - 2) > 0) this.truncated++
+      this.options.onEvents(ordered.map(auditToLiveEvent))
     } else if (this.watermark === null) {
       // Nothing at all yet: an empty watermark so later polls page normally.
       this.watermark = { ts: '', ids: new Set() }

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
+import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { BackendClient } from '../client/backend-client'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { startSseTestServer } from '../testing/sse-test-server'
 import { waitFor } from '../testing/wait'
+import { TOO_DEEP_MARKER } from './frame'
 import { LiveEventStream, type LiveState } from './live-event-stream'
 
 /** Polling fallback against a BRAiN stand-in (no stream router, audit query with its 500 bug). */
@@ -109,7 +111,7 @@ describe('LiveEventStream polling fallback', () => {
     expect(states[states.length - 1]).toMatchObject({ status: 'polling', message: null })
   })
 
-  it('never crashes on hostile polled rows: deep details are skipped, markup and huge text pass', async () => {
+  it('never crashes on hostile polled rows: deep details are cut with a marker, markup and huge text pass', async () => {
     const s = await startSseTestServer({ noStream: true })
     cleanups.push(() => s.close())
     const row = (n: number, details: string, message: string) =>
@@ -134,9 +136,18 @@ describe('LiveEventStream polling fallback', () => {
     })
     cleanups.push(() => stream.close())
     stream.start()
-    await waitFor(() => events.length === 2, 'the two acceptable rows')
-    await new Promise((r) => setTimeout(r, 100))
-    expect(events.map((e) => String(e.data.message).slice(0, 20))).toEqual(['<script>alert(1)</sc', 'x'.repeat(20)])
+    await waitFor(() => events.length === 3, 'all three rows')
+    expect(events.map((e) => String(e.data.message).slice(0, 20))).toEqual(['<script>alert(1)</sc', 'deep', 'x'.repeat(20)])
+    // The deep row is kept: its details down to the console's limit, then the marker.
+    let node = events[1]?.data.details as Record<string, unknown>
+    let level = 3
+    while (typeof node.d === 'object') {
+      node = node.d as Record<string, unknown>
+      level++
+    }
+    expect(node.d).toBe(TOO_DEEP_MARKER)
+    expect(level).toBe(MAX_EVENT_DEPTH)
+    expect(stream.stats().truncated).toBe(1)
     expect(stream.stats().consumerErrors).toBe(0)
   })
 

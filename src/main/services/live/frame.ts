@@ -1,13 +1,17 @@
+import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { StreamEventSchema, type StreamEvent } from '../../../shared/neurorail/stream'
 
 /** Frames whose data is larger than this are skipped (counted): nothing the console shows needs more. */
 export const MAX_FRAME_BYTES = 1024 * 1024
-/** JSON nested deeper than this is skipped before parsing, so hostile payloads cannot blow the stack later (stringify, render). */
-export const MAX_FRAME_DEPTH = 64
+/** JSON nested deeper than this is cut down before anything recurses over it (stringify, IPC, render). */
+export const MAX_FRAME_DEPTH = MAX_EVENT_DEPTH
+
+/** What replaces a part of an event nested deeper than the console reads. */
+export const TOO_DEEP_MARKER = `[nested deeper than ${MAX_EVENT_DEPTH} levels; removed by the console]`
 
 export type FrameResult =
-  | { ok: true; event: StreamEvent }
-  | { ok: false; reason: 'too_large' | 'too_deep' | 'not_json' | 'invalid' }
+  | { ok: true; event: StreamEvent; truncated: boolean }
+  | { ok: false; reason: 'too_large' | 'not_json' | 'invalid' }
 
 /** Deepest `{`/`[` nesting of a JSON text (strings skipped), stopping early past `limit`. */
 export function jsonDepth(text: string, limit: number): number {
@@ -36,20 +40,50 @@ export function jsonDepth(text: string, limit: number): number {
 
 /**
  * Validates the `data:` text of one SSE frame as a StreamEvent. Never throws: garbage (not JSON,
- * wrong shape, unknown channel, oversized, too deep) comes back as a reason for the caller to count.
+ * wrong shape, unknown channel, oversized) comes back as a reason for the caller to count. An
+ * event nested deeper than MAX_EVENT_DEPTH is kept, its too-deep parts replaced by
+ * TOO_DEEP_MARKER (`truncated`): the operator sees that it happened and what it was about.
  */
 export function parseFrame(data: string): FrameResult {
   // Length in UTF-16 units bounds bytes from below; good enough for a coarse size guard.
   if (data.length > MAX_FRAME_BYTES) return { ok: false, reason: 'too_large' }
-  if (jsonDepth(data, MAX_FRAME_DEPTH) > MAX_FRAME_DEPTH) return { ok: false, reason: 'too_deep' }
+  const deep = jsonDepth(data, MAX_FRAME_DEPTH) > MAX_FRAME_DEPTH
   let json: unknown
   try {
+    // V8's JSON.parse does not recurse on the native stack, so a deep text parses; everything
+    // after it (zod, stringify, structured clone, React) would, hence the cut right here.
     json = JSON.parse(data)
   } catch {
     return { ok: false, reason: 'not_json' }
   }
+  const truncated = deep && cutDeeperThan(json, MAX_FRAME_DEPTH) > 0
   const parsed = StreamEventSchema.safeParse(json)
-  return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: 'invalid' }
+  return parsed.success ? { ok: true, event: parsed.data, truncated } : { ok: false, reason: 'invalid' }
+}
+
+/**
+ * Replaces, in place, every object or array of `value` that sits deeper than `limit` levels (the
+ * value itself is level 1) by TOO_DEEP_MARKER. Iterative. Returns how many parts were replaced.
+ */
+export function cutDeeperThan(value: unknown, limit: number): number {
+  let cut = 0
+  const stack: { node: Record<string, unknown> | unknown[]; level: number }[] = []
+  if (value !== null && typeof value === 'object') stack.push({ node: value as Record<string, unknown>, level: 1 })
+  while (stack.length > 0) {
+    const { node, level } = stack.pop() as { node: Record<string, unknown> | unknown[]; level: number }
+    const keys = Array.isArray(node) ? node.keys() : Object.keys(node)
+    for (const key of keys) {
+      const child = (node as Record<string | number, unknown>)[key]
+      if (child === null || typeof child !== 'object') continue
+      if (level + 1 > limit) {
+        ;(node as Record<string | number, unknown>)[key] = TOO_DEEP_MARKER
+        cut++
+      } else {
+        stack.push({ node: child as Record<string, unknown>, level: level + 1 })
+      }
+    }
+  }
+  return cut
 }
 
 /**

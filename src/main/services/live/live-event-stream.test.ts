@@ -3,6 +3,7 @@ import type { LiveEvent } from '../../../shared/console/domains/live'
 import { startFaultProxy, seededRandom, type Fault, type FaultProxy } from '../testing/fault-proxy'
 import { startSseTestServer, type SseTestServer } from '../testing/sse-test-server'
 import { waitFor } from '../testing/wait'
+import { TOO_DEEP_MARKER } from './frame'
 import { LiveEventStream, type LiveEventStreamOptions, type LiveState } from './live-event-stream'
 
 const PREFIX = '/api/neurorail/v1'
@@ -166,10 +167,13 @@ describe('LiveEventStream over SSE', () => {
     s.writeRaw(`id: 999\nevent: deep\ndata: ${'['.repeat(200_000)}\n\n`)
     s.publish('audit', 'after', { ok: true })
     await waitFor(() => events.some((e) => e.event_type === 'after'), 'the event after the hostile ones', 10_000)
-    expect(events.map((e) => e.event_type)).toEqual(['huge', 'xss', 'after'])
+    // The deep event is kept with its deep part cut (see frame.ts); the oversize frame and the
+    // unparseable one are counted.
+    expect(events.map((e) => e.event_type)).toEqual(['huge', 'xss', 'deep', 'after'])
     expect(events[0]?.data.message).toBe(huge)
     expect(events[1]?.data.message).toBe('<script>alert(1)</script><img src=x onerror=alert(2)>')
-    expect(stream.stats().invalid).toBe(3)
+    expect(JSON.stringify(events[2])).toContain(TOO_DEEP_MARKER)
+    expect(stream.stats()).toMatchObject({ invalid: 2, truncated: 1 })
   })
 
   it('goes offline with the time of the last data when the backend disappears, and back live', async () => {

@@ -1,9 +1,10 @@
 import type { LiveEvent, LiveFilter } from '../../../shared/console/domains/live'
+import { STREAM_OPEN_EVENT, StreamOpenSchema } from '../../../shared/neurorail/stream'
 import { AuditPoller, type AuditPollSource, type PollStatus } from './audit-poller'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
 import { compileFilter, matchesFilter, type CompiledFilter } from './event-filter'
 import { parseFrame } from './frame'
-import { EventSequencer } from './sequencer'
+import { EventSequencer, isClientId } from './sequencer'
 import { openSseConnection, type SseConnection } from './sse-connection'
 
 export type LiveStatus = 'connecting' | 'live' | 'polling' | 'offline' | 'auth_failed'
@@ -21,8 +22,12 @@ export interface LiveStreamStats {
   frames: number
   delivered: number
   duplicates: number
-  /** Frames skipped as garbage (not JSON, wrong shape, too large, too deep). */
+  /** Frames skipped as garbage (not JSON, wrong shape, too large). */
   invalid: number
+  /** Events delivered with parts nested deeper than MAX_EVENT_DEPTH replaced by a marker. */
+  truncated: number
+  /** Times the backend said the resume point was not in its log (a new or rolled-back log). */
+  resets: number
   /** Frames skipped because they do not match the filter (a backend ignoring filters). */
   filtered: number
   /** Connections opened (the first included). */
@@ -40,10 +45,17 @@ export interface LiveEventStreamOptions {
   hasStream: boolean
   /** Resume point from the cache (Last-Event-ID, or `audit:<id>` for the poller). */
   lastEventId: string | null
+  /** The epoch of the log `lastEventId` belongs to (sent as Last-Event-Epoch); null when unknown. */
+  epoch?: string | null
   filter?: LiveFilter
-  /** New events, in order, each exactly once (per stream instance and resume point). */
+  /**
+   * New events, in delivery order, each exactly once (per stream instance and resume point). Each
+   * carries `epoch` when the backend names its log: ids are only unique within one epoch.
+   */
   onEvents(events: LiveEvent[]): void
   onState(state: LiveState): void
+  /** The stream's counts of unreadable frames, cut events or resets changed (see stats()). */
+  onDiagnostics?(): void
   /** Polling fallback when there is no stream (or it answers 404). */
   poll?: AuditPollSource
   /** No byte (frame or heartbeat comment) for this long means the connection is dead. Default 45 s (engine heartbeats every 15 s). */
@@ -80,6 +92,8 @@ export class LiveEventStream {
     delivered: 0,
     duplicates: 0,
     invalid: 0,
+    truncated: 0,
+    resets: 0,
     filtered: 0,
     connects: 0,
     heartbeatTimeouts: 0,
@@ -87,7 +101,9 @@ export class LiveEventStream {
   }
 
   constructor(private readonly options: LiveEventStreamOptions) {
-    this.sequencer = new EventSequencer(options.lastEventId)
+    this.sequencer = new EventSequencer(
+      options.lastEventId === null ? null : { id: options.lastEventId, epoch: options.epoch ?? null }
+    )
     this.filter = compileFilter(options.filter)
   }
 
@@ -97,7 +113,12 @@ export class LiveEventStream {
   }
 
   stats(): LiveStreamStats {
-    return { ...this.counters }
+    return { ...this.counters, truncated: this.counters.truncated + (this.poller?.truncated ?? 0) }
+  }
+
+  /** The epoch of the backend's event log, once it named one. */
+  get epoch(): string | null {
+    return this.sequencer.epoch
   }
 
   start(): void {
@@ -147,8 +168,12 @@ export class LiveEventStream {
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`
     // Resume from what was actually delivered, not from what the parser last saw: a frame cut
     // before its blank line was never delivered and must come again.
+    this.sequencer.connecting()
     const lastId = this.sequencer.lastEventId
     if (lastId !== null) headers['Last-Event-ID'] = lastId
+    // Ids mean something only within their log: let the backend tell whether this one is it.
+    const epoch = this.sequencer.epoch
+    if (lastId !== null && epoch !== null) headers['Last-Event-Epoch'] = epoch
     this.armWatchdog()
     this.connection = openSseConnection(this.streamUrl(), headers, {
       onOpen: () => {
@@ -156,7 +181,7 @@ export class LiveEventStream {
         this.setState('live', null)
       },
       onActivity: () => this.armWatchdog(),
-      onFrame: (_name, data) => this.handleFrame(data),
+      onFrame: (name, data, id) => this.handleFrame(name, data, id),
       onFailure: ({ status, message }) => this.handleFailure(status, message)
     })
   }
@@ -179,21 +204,43 @@ export class LiveEventStream {
     this.watchdog = null
   }
 
-  private handleFrame(data: string): void {
+  /** One complete frame; `frameId` is the id of its own `id:` line (the payload's is the fallback). */
+  private handleFrame(name: string, data: string, frameId: string | undefined): void {
+    if (name === STREAM_OPEN_EVENT) {
+      const open = StreamOpenSchema.safeParse(safeJson(data))
+      if (open.success) {
+        // The backend answered with its stream: this connection works, whatever comes next.
+        this.receivedOnThisConnection = true
+        this.failures = 0
+        if (open.data.resume === 'reset') {
+          this.counters.resets++
+          this.options.onDiagnostics?.()
+        }
+        this.sequencer.opened(open.data)
+        return
+      }
+    }
     this.counters.frames++
+    if (frameId !== undefined) this.sequencer.passed(frameId)
     const parsed = parseFrame(data)
     if (!parsed.ok) {
       this.counters.invalid++
+      this.options.onDiagnostics?.()
       return
     }
     this.receivedOnThisConnection = true
     this.failures = 0
-    const id = this.sequencer.accept(parsed.event.id)
+    if (parsed.truncated) {
+      this.counters.truncated++
+      this.options.onDiagnostics?.()
+    }
+    const id = this.sequencer.accept(frameId ?? parsed.event.id)
     if (id === null) {
       this.counters.duplicates++
       return
     }
-    this.enqueue({ ...parsed.event, id })
+    const epoch = this.sequencer.epoch
+    this.enqueue(epoch !== null && !isClientId(id) ? { ...parsed.event, id, epoch } : { ...parsed.event, id })
   }
 
   private handleFailure(status: number | null, message: string): void {
@@ -275,5 +322,13 @@ export class LiveEventStream {
       // nor stop the stream; it is counted for diagnostics.
       this.counters.consumerErrors++
     }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
   }
 }

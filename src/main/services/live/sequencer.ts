@@ -1,57 +1,91 @@
 import { randomBytes } from 'node:crypto'
+import type { StreamOpen } from '../../../shared/neurorail/stream'
 import { RecentIds } from './recent-ids'
 
-/** How many non-numeric ids are remembered for dedup (numeric ids need only a watermark). */
+/** How many ids are remembered for dedup. */
 const RECENT_IDS = 10_000
-const NUMERIC_ID = /^\d{1,15}$/
 
 /** Ids the client invents (see LiveEventSchema): `audit:<audit_id>` and `local:<launch>:<n>`. */
 export function isClientId(id: string): boolean {
   return id.startsWith('audit:') || id.startsWith('local:')
 }
 
+/** Where a stream resumes: the last backend id delivered and the epoch of the log it belongs to. */
+export interface ResumePoint {
+  id: string
+  /** Null when the backend names no epoch (BRAiN, plain SSE servers, older engines). */
+  epoch: string | null
+}
+
 /**
- * Dedup and ordering of stream events across reconnects. Our engine's ids are numeric and
- * monotonic, so a watermark suffices and also guarantees order: anything at or below the highest
- * id delivered is a replay (Last-Event-ID resumes from a durable log) and is dropped. Other string
- * ids are deduped against a bounded set. Frames without any id (the real BRAiN) get a local id
- * unique across launches, since the cache dedups on id.
+ * Resume point and dedup of stream events across reconnects.
+ *
+ * The resume point is the id of the last frame delivered (what EventSource sends as
+ * Last-Event-ID), never the largest id seen: ids are opaque and need not grow, and one bogus large
+ * id must not stand for events that have not happened.
+ *
+ * Dedup only drops an id it can prove it delivered: one it remembers from this log. A backend that
+ * names its log (our engine's `stream_open` frame) lets the memory carry over reconnects while the
+ * epoch stays the same; a new epoch, or a `reset` (the resume point was not in that history), clears
+ * it. Without an epoch nothing proves that the next connection continues the same log, so the
+ * memory only spans one connection. Frames without any id get a local id unique across launches,
+ * since the cache dedups on id.
  */
 export class EventSequencer {
-  private watermark: number | null = null
   private readonly recent = new RecentIds(RECENT_IDS)
   private readonly localPrefix = `local:${randomBytes(4).toString('hex')}:`
   private localCounter = 0
-  private lastResumable: string | null = null
+  private resumeId: string | null = null
+  private epochValue: string | null = null
 
-  constructor(lastEventId: string | null) {
-    if (lastEventId !== null && !isClientId(lastEventId)) this.note(lastEventId)
+  constructor(resume: ResumePoint | null) {
+    if (resume && !isClientId(resume.id)) {
+      this.resumeId = resume.id
+      this.epochValue = resume.epoch
+    }
   }
 
-  /** The id to send as Last-Event-ID: the newest backend-issued id delivered (or given at start). */
+  /** The id to send as Last-Event-ID: the last backend-issued id delivered (or given at start). */
   get lastEventId(): string | null {
-    return this.lastResumable
+    return this.resumeId
   }
 
-  private note(id: string): void {
-    // Ids we made up (polled audit events, id-less frames) are never sent as Last-Event-ID.
-    if (!isClientId(id)) this.lastResumable = id
-    if (NUMERIC_ID.test(id)) this.watermark = Math.max(this.watermark ?? 0, Number(id))
-    else this.recent.add(id)
+  /** The epoch of the log `lastEventId` belongs to (sent as Last-Event-Epoch); null when unknown. */
+  get epoch(): string | null {
+    return this.epochValue
+  }
+
+  /** A new connection opens. */
+  connecting(): void {
+    if (this.epochValue === null) this.recent.clear()
+  }
+
+  /** The backend's opening frame: which log this stream is, and where in it the stream starts. */
+  opened(open: StreamOpen): void {
+    if (open.resume === 'reset' || open.epoch !== this.epochValue) this.recent.clear()
+    if (open.resume === 'reset') this.resumeId = open.after
+    // A resumed id of the log's parent epoch is valid in the new one (the shared history).
+    this.epochValue = open.epoch
+  }
+
+  /**
+   * A complete frame carried `id` on its own `id:` line: per the SSE specification that moves the
+   * resume point, whatever the frame holds (garbage sent again would be garbage again).
+   */
+  passed(id: string): void {
+    if (id !== '' && !isClientId(id)) this.resumeId = id
   }
 
   /**
    * The id under which to deliver an event with backend id `id` (undefined: none sent), or null
-   * when it was already delivered (or is older than what was delivered).
+   * when this log already delivered it.
    */
   accept(id: string | undefined): string | null {
     if (id === undefined || id === '') return `${this.localPrefix}${++this.localCounter}`
-    if (NUMERIC_ID.test(id)) {
-      if (this.watermark !== null && Number(id) <= this.watermark) return null
-    } else if (this.recent.has(id)) {
-      return null
-    }
-    this.note(id)
+    if (this.recent.has(id)) return null
+    this.recent.add(id)
+    // Ids we made up (polled audit events) are never sent as Last-Event-ID.
+    if (!isClientId(id)) this.resumeId = id
     return id
   }
 }

@@ -6,8 +6,11 @@ export interface SseConnectionHandlers {
   onOpen(): void
   /** Bytes arrived (frames, partial frames or `: heartbeat` comments): the connection is alive. */
   onActivity(): void
-  /** One complete frame: its `event:` name (default `message`), its `data:` text, the last `id:` seen. */
-  onFrame(name: string, data: string, lastEventId: string): void
+  /**
+   * One complete frame: its `event:` name (default `message`), its `data:` text, and the id its
+   * own `id:` line set (undefined when it had none, so the previous frame's id is not taken for its).
+   */
+  onFrame(name: string, data: string, id: string | undefined): void
   /**
    * The connection is over and will not be retried by itself: `status` is the HTTP status when the
    * server answered with something other than a stream, null for network failures and ends.
@@ -18,6 +21,14 @@ export interface SseConnectionHandlers {
 export interface SseConnection {
   close(): void
 }
+
+/**
+ * Most characters the parser holds for one unfinished line or frame (~2 MiB; frames above
+ * MAX_FRAME_BYTES are refused anyway). Past it the connection fails and is reopened with backoff,
+ * so a backend that never ends a line cannot make the console buffer without bound (the package's
+ * default is 100M characters).
+ */
+export const SSE_MAX_BUFFER_CHARS = 2 * 1024 * 1024
 
 /**
  * Opens one SSE connection with the `eventsource` package.
@@ -59,7 +70,10 @@ export function openSseConnection(
     }
   }
 
-  const source = new EventSource(url, { fetch: tappedFetch })
+  const source = new EventSource(url, { fetch: tappedFetch, maxBufferSize: SSE_MAX_BUFFER_CHARS })
+  // The package hands each frame the id buffer (the last `id:` of the connection, as the spec's
+  // lastEventId); a frame set an id of its own exactly when that buffer changed since the last one.
+  let previousId = ''
 
   const finish = (failure: { status: number | null; message: string }): void => {
     if (done) return
@@ -72,7 +86,10 @@ export function openSseConnection(
   source.dispatchEvent = (event: Event): boolean => {
     if (done) return true
     if (event instanceof MessageEvent) {
-      handlers.onFrame(event.type, typeof event.data === 'string' ? event.data : '', event.lastEventId)
+      const buffer = typeof event.lastEventId === 'string' ? event.lastEventId : ''
+      const own = buffer !== previousId ? buffer : undefined
+      previousId = buffer
+      handlers.onFrame(event.type, typeof event.data === 'string' ? event.data : '', own)
     } else if (event.type === 'open') {
       handlers.onOpen()
     } else if (event.type === 'error') {

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import { backoffDelay } from './backoff'
 import { compileFilter, matchesFilter } from './event-filter'
-import { jsonDepth, MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame } from './frame'
+import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
+import { jsonDepth, MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame, TOO_DEEP_MARKER } from './frame'
 import { PUSH_QUEUE_MAX, PushBatcher } from './push-batcher'
+import { RecentIds } from './recent-ids'
 import { EventSequencer } from './sequencer'
 import { waitFor } from '../testing/wait'
 
@@ -25,8 +27,19 @@ describe('parseFrame', () => {
     expect(parseFrame('{nope')).toEqual({ ok: false, reason: 'not_json' })
     expect(parseFrame('{"channel":"mars","event_type":"x","timestamp":1,"data":{}}')).toEqual({ ok: false, reason: 'invalid' })
     expect(parseFrame('null')).toEqual({ ok: false, reason: 'invalid' })
-    expect(parseFrame(`{"data":${'['.repeat(MAX_FRAME_DEPTH + 1)}`)).toEqual({ ok: false, reason: 'too_deep' })
+    expect(parseFrame(`{"data":${'['.repeat(MAX_FRAME_DEPTH + 1)}`)).toEqual({ ok: false, reason: 'not_json' })
     expect(parseFrame(`"${'x'.repeat(1024 * 1024 + 1)}"`)).toEqual({ ok: false, reason: 'too_large' })
+  })
+
+  it('keeps an event nested deeper than the limit, its deep part replaced by a marker', () => {
+    const deep = `${'{"d":'.repeat(5000)}1${'}'.repeat(5000)}`
+    const result = parseFrame(`{"id":"9","channel":"audit","event_type":"deep","timestamp":1,"data":{"details":${deep},"ok":true}}`)
+    expect(result).toMatchObject({ ok: true, truncated: true, event: { id: '9', data: { ok: true } } })
+    if (!result.ok) return
+    expect(jsonDepth(JSON.stringify(result.event), 10_000)).toBe(MAX_EVENT_DEPTH)
+    expect(JSON.stringify(result.event)).toContain(TOO_DEEP_MARKER)
+    const atLimit = `{"channel":"audit","event_type":"x","timestamp":1,"data":${'{"d":'.repeat(MAX_EVENT_DEPTH - 1)}1${'}'.repeat(MAX_EVENT_DEPTH - 1)}}`
+    expect(parseFrame(atLimit)).toMatchObject({ ok: true, truncated: false })
   })
 
   it('measures the nesting of parsed values without recursion', () => {
@@ -44,18 +57,48 @@ describe('parseFrame', () => {
 })
 
 describe('EventSequencer', () => {
-  it('drops numeric ids at or below the watermark and keeps Last-Event-ID at the newest', () => {
-    const s = new EventSequencer('5')
-    expect(s.lastEventId).toBe('5')
-    expect(s.accept('5')).toBeNull()
+  it('resumes from the last id delivered, not the largest, and drops only ids this log delivered', () => {
+    const s = new EventSequencer({ id: '5', epoch: 'e1' })
+    expect([s.lastEventId, s.epoch]).toEqual(['5', 'e1'])
+    // The resume point is not a watermark: ids at or below it are events it has not delivered.
+    expect(s.accept('3')).toBe('3')
     expect(s.accept('3')).toBeNull()
+    // One absurd id from a misbehaving backend does not silence what follows.
+    expect(s.accept('999999999999999')).toBe('999999999999999')
     expect(s.accept('6')).toBe('6')
-    expect(s.accept('6')).toBeNull()
     expect(s.lastEventId).toBe('6')
   })
 
+  it('forgets what it delivered when the log changes, and across connections when the log is unnamed', () => {
+    const s = new EventSequencer({ id: '7', epoch: 'e1' })
+    s.opened({ epoch: 'e1', resume: 'resumed', after: '7', last_id: '9', gap: null, message: null })
+    expect(s.accept('8')).toBe('8')
+    s.connecting()
+    s.opened({ epoch: 'e1', resume: 'resumed', after: '8', last_id: '9', gap: null, message: null })
+    // Same log: a replayed 8 is a duplicate.
+    expect(s.accept('8')).toBeNull()
+    // The engine restarted on a fresh database: 8 is a new event there.
+    s.connecting()
+    s.opened({ epoch: 'e2', resume: 'reset', after: '0', last_id: '3', gap: null, message: null })
+    expect([s.lastEventId, s.epoch]).toEqual(['0', 'e2'])
+    expect(s.accept('1')).toBe('1')
+    expect(s.accept('8')).toBe('8')
+    // A rollback within the epoch (reset) forgets as well.
+    s.opened({ epoch: 'e3', resume: 'reset', after: '1', last_id: '1', gap: null, message: null })
+    expect(s.accept('8')).toBe('8')
+
+    // No epoch (a plain SSE server): memory spans one connection only.
+    const plain = new EventSequencer(null)
+    plain.connecting()
+    expect(plain.accept('a')).toBe('a')
+    expect(plain.accept('a')).toBeNull()
+    plain.connecting()
+    expect(plain.accept('a')).toBe('a')
+    expect(plain.epoch).toBeNull()
+  })
+
   it('dedups string ids and invents unique local ids for id-less frames', () => {
-    const s = new EventSequencer('local:x:1')
+    const s = new EventSequencer({ id: 'local:x:1', epoch: null })
     expect(s.lastEventId).toBeNull()
     expect(s.accept('evt-a')).toBe('evt-a')
     expect(s.accept('evt-a')).toBeNull()
@@ -132,5 +175,17 @@ describe('PushBatcher', () => {
     await new Promise((r) => setTimeout(r, 20))
     b.close()
     expect(pushed[0]?.[0]?.id).toBe('11')
+  })
+})
+
+describe('RecentIds', () => {
+  it('forgets the oldest beyond its capacity, ignores repeats, and clears', () => {
+    const r = new RecentIds(3)
+    for (const id of ['a', 'b', 'a', 'c', 'd']) r.add(id)
+    expect(['a', 'b', 'c', 'd'].map((id) => r.has(id))).toEqual([false, true, true, true])
+    r.clear()
+    expect(r.has('d')).toBe(false)
+    r.add('x')
+    expect(r.has('x')).toBe(true)
   })
 })

@@ -1,4 +1,4 @@
-import type { ConnectionState, ConnectionStatus } from '../../../shared/console/domains/environments'
+import type { ConnectionState, ConnectionStatus, StreamHealth } from '../../../shared/console/domains/environments'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import { AuditEventSchema } from '../../../shared/neurorail/audit'
 import { StateTransitionEventSchema } from '../../../shared/neurorail/lifecycle'
@@ -26,6 +26,8 @@ export interface EnvironmentSessionOptions {
   onEvents?(events: LiveEvent[]): void
 }
 
+/** Counts of the stream (StreamHealth) reach the UI at most this often. */
+const DIAGNOSTICS_PUSH_MS = 1_000
 const REPROBE_MIN_MS = 2_000
 const REPROBE_MAX_MS = 30_000
 
@@ -44,6 +46,7 @@ export class EnvironmentSession {
   private lastDataAt: number | null = null
   private capabilitiesValue: BackendCapabilities = { engine: null, version: null, features: [] }
   private reprobeTimer: NodeJS.Timeout | null = null
+  private diagnosticsTimer: NodeJS.Timeout | null = null
   private reprobeDelay = REPROBE_MIN_MS
   private closed = false
   /** A standing remark (missing credential, no offline cache) shown whenever nothing more urgent is. */
@@ -88,8 +91,24 @@ export class EnvironmentSession {
       dataAgeMs: this.lastDataAt === null ? null : Math.max(0, Date.now() - this.lastDataAt),
       message: this.message,
       capabilities: { engine: this.capabilitiesValue.engine, features: [...this.capabilitiesValue.features] },
-      role: this.options.role ?? null
+      role: this.options.role ?? null,
+      ...(this.stream ? { stream: this.streamHealth(this.stream) } : {})
     }
+  }
+
+  private streamHealth(stream: LiveEventStream): StreamHealth {
+    const k = stream.stats()
+    return { epoch: stream.epoch, frames: k.frames, invalid: k.invalid, truncated: k.truncated, duplicates: k.duplicates, resets: k.resets }
+  }
+
+  /** The stream's counts changed: show them within DIAGNOSTICS_PUSH_MS (coalesced). */
+  private diagnosticsChanged(): void {
+    if (this.closed || this.diagnosticsTimer) return
+    this.diagnosticsTimer = setTimeout(() => {
+      this.diagnosticsTimer = null
+      if (!this.closed) this.options.onState?.(this.state)
+    }, DIAGNOSTICS_PUSH_MS)
+    this.diagnosticsTimer.unref()
   }
 
   /**
@@ -130,13 +149,16 @@ export class EnvironmentSession {
     }
     if (this.closed) return
     const client = this.client
+    const resume = this.cache.streamResumePoint()
     this.stream = new LiveEventStream({
       baseUrl: client.apiBaseUrl,
       token,
       hasStream: this.capabilitiesValue.features.includes('stream'),
-      lastEventId: this.cache.lastStreamEventId(),
+      lastEventId: resume?.id ?? null,
+      epoch: resume?.epoch ?? null,
       onEvents: (events) => this.receive(events),
       onState: (state) => this.streamState(state),
+      onDiagnostics: () => this.diagnosticsChanged(),
       poll: { queryAudit: (request) => client.queryAudit(request) }
     })
     this.stream.start()
@@ -199,6 +221,8 @@ export class EnvironmentSession {
     this.closed = true
     if (this.reprobeTimer) clearTimeout(this.reprobeTimer)
     this.reprobeTimer = null
+    if (this.diagnosticsTimer) clearTimeout(this.diagnosticsTimer)
+    this.diagnosticsTimer = null
     this.options.auth.close()
     const stream = this.stream
     this.stream = null

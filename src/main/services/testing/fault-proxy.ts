@@ -5,7 +5,7 @@ import { listenOnLoopback } from './loopback'
  * What the proxy does to one request:
  * - `pass`: forward untouched;
  * - `status`: answer `status` itself (5xx, 401…) without asking upstream;
- * - `cut`: forward `afterBytes` bytes of the response body, then kill the socket (mid-frame);
+ * - `cut`: forward `afterBytes` bytes of the response body, then end the connection (mid-frame);
  * - `stall`: forward `afterBytes` bytes, then go silent (socket open) for `ms`, then kill it;
  * - `garbage`: forward the response, inserting a garbage frame after every `everyFrames` frames
  *   (only at frame boundaries, so real frames stay intact and every real event still arrives).
@@ -87,7 +87,11 @@ export async function startFaultProxy(
             sent += room
             res.write(chunk.subarray(0, room))
             if (fault.kind === 'cut') {
-              kill()
+              // End, not reset: a reset makes the client's kernel discard bytes it has not read
+              // yet, so the partial frame would never reach the client and no cut would fall
+              // mid-frame. FIN delivers every byte sent, then the connection is gone.
+              upRes.destroy()
+              res.socket?.end()
             } else {
               upRes.pause()
               const timer = setTimeout(() => {

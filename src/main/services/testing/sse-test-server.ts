@@ -40,6 +40,8 @@ export interface SseTestServerOptions {
   withIds?: boolean
   /** Answer the stream route with 404 (a BRAiN without the stream router). */
   noStream?: boolean
+  /** Answer `GET /capabilities` with this body (our engine's probe); 404 when absent (BRAiN). */
+  capabilities?: Record<string, unknown>
 }
 
 const PREFIX = '/api/neurorail/v1'
@@ -106,6 +108,10 @@ export async function startSseTestServer(options: SseTestServerOptions = {}): Pr
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     if (req.method === 'GET' && url.pathname === `${PREFIX}/stream/events`) return handleStream(req, res, url)
+    if (req.method === 'GET' && url.pathname === `${PREFIX}/capabilities` && options.capabilities) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(options.capabilities))
+      return
+    }
     if (req.method === 'POST' && url.pathname === `${PREFIX}/audit/query`) {
       let body = ''
       req.on('data', (chunk: Buffer) => (body += chunk.toString()))

@@ -1,5 +1,6 @@
 import { useStore } from '../store'
 import { formatDataAge } from '../lib/format'
+import { streamDetailLine, streamHealthSentence, streamHealthShort } from '../lib/streamHealth'
 import { stateLabel, toneOf } from '../lib/tone'
 import { useNow } from '../lib/useNow'
 
@@ -9,7 +10,14 @@ export function ConnectionBadge() {
   const now = useNow(1000)
   if (!connection) return <span className="badge tone-idle">connecting</span>
   const age = connection.lastDataAt ? now - Date.parse(connection.lastDataAt) : connection.dataAgeMs
-  const title = [connection.message, connection.lastDataAt ? `Newest data: ${formatDataAge(age)}` : 'No data yet']
+  const health = streamHealthSentence(connection.stream)
+  const healthShort = streamHealthShort(connection.stream)
+  const title = [
+    connection.message,
+    connection.lastDataAt ? `Newest data: ${formatDataAge(age)}` : 'No data yet',
+    streamDetailLine(connection.stream),
+    health
+  ]
     .filter(Boolean)
     .join('. ')
   return (
@@ -24,6 +32,11 @@ export function ConnectionBadge() {
         {stateLabel(connection.status)}
         {connection.status !== 'live' && connection.lastDataAt && ` · data ${formatDataAge(age)}`}
       </span>
+      {health && healthShort && (
+        <span className="badge tone-warn" title={health} aria-label={health} data-testid="stream-health-badge">
+          stream: {healthShort}
+        </span>
+      )}
       {connection.role && (
         <span
           className="badge tone-idle"

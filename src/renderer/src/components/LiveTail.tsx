@@ -32,7 +32,7 @@ export const LiveTail = memo(function LiveTail() {
             {shown.map((e) => {
               const id = entityOf(e)
               return (
-                <tr key={e.id}>
+                <tr key={`${e.epoch ?? ''}:${e.id}`}>
                   <td className="muted">{formatTime(e.timestamp * 1000)}</td>
                   <td>{e.channel}</td>
                   <td className="mono">{e.event_type}</td>

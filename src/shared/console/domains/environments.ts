@@ -112,6 +112,25 @@ export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>
  * backend (BRAiN) so the console polls, `offline` = backend unreachable (cache shown),
  * `auth_failed` = the backend refused the credential.
  */
+/**
+ * What the live feed made of the backend's event stream in this session, for the operator's
+ * connection details: nothing it received is dropped without being counted here.
+ * - `invalid`: frames it could not read (not JSON, wrong shape, over 1 MB);
+ * - `truncated`: events shown with a part nested deeper than MAX_EVENT_DEPTH replaced by a marker;
+ * - `duplicates`: replays of events already delivered from the same log, dropped;
+ * - `resets`: times the backend said the resume point was not in its log (a new or restored log);
+ * - `epoch`: the backend's event-log identity, when it names one.
+ */
+export const StreamHealthSchema = z.object({
+  epoch: z.string().max(200).nullable(),
+  frames: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  truncated: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  resets: z.number().int().nonnegative()
+})
+export type StreamHealth = z.infer<typeof StreamHealthSchema>
+
 export const ConnectionStateSchema = z.object({
   environmentId: EnvironmentIdSchema,
   status: ConnectionStatusSchema,
@@ -126,7 +145,9 @@ export const ConnectionStateSchema = z.object({
     engine: z.string().nullable(),
     features: z.array(z.string())
   }),
-  role: z.enum(['viewer', 'operator', 'admin']).nullable()
+  role: z.enum(['viewer', 'operator', 'admin']).nullable(),
+  /** The live feed's counts (absent until the feed opens). */
+  stream: StreamHealthSchema.optional()
 })
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>
 

@@ -7,7 +7,14 @@ import { ChannelSchema, StreamEventSchema } from '../../neurorail/stream'
  * client fills it in when the backend sends none (BRAiN): `audit:<audit_id>` for events recovered
  * by polling, `local:<n>` for id-less SSE frames. Ids are opaque; order is delivery order.
  */
-export const LiveEventSchema = StreamEventSchema.extend({ id: z.string() })
+export const LiveEventSchema = StreamEventSchema.extend({
+  id: z.string(),
+  /**
+   * The backend's event-log epoch the id belongs to, when it names one (our engine): ids repeat
+   * across epochs (a fresh database starts at 1 again), so (epoch, id) is what identifies an event.
+   */
+  epoch: z.string().max(200).optional()
+})
 export type LiveEvent = z.infer<typeof LiveEventSchema>
 
 /** Most filter values one subscription may name (keeps one call from pinning memory). */

@@ -1,0 +1,122 @@
+import type { StreamOpen } from '../../shared/neurorail/stream'
+import type { Store } from '../store/store'
+
+/** What a client presented when it (re)opened the stream. */
+export interface ResumeRequest {
+  /** Its Last-Event-ID (header or query) as sent; null when none. */
+  lastEventId: string | null
+  /** The epoch that id belongs to (`Last-Event-Epoch` header or `epoch` query); null when unknown. */
+  epoch: string | null
+}
+
+/** Where the hub starts a subscriber, and the opening frame that tells the client so. */
+export interface ResumePlan {
+  /** Replay logged events with id > after, then go live; null: live from the end of the log. */
+  after: number | null
+  open: StreamOpen
+}
+
+const NUMERIC_ID = /^\d{1,15}$/
+/** Earlier epochs remembered (forks are rare; each one costs a bogus or rolled-back client). */
+const MAX_ANCESTORS = 64
+
+/** An epoch this log forked from, and the last id it shares with it. */
+interface Ancestor {
+  epoch: string
+  forkAfter: number
+}
+
+/**
+ * The identity of the event log, kept in its database (`stream_log`, migration v3): an epoch drawn
+ * when the log was created, plus the epochs it forked from and where. It decides how a client's
+ * resume point maps onto this log:
+ *
+ * - same epoch, id within the log: resume right after it;
+ * - same epoch, id beyond the log's end: this log was rolled back (restored from a backup) after
+ *   the client saw later events. Ids after the fork point will be issued again for other events,
+ *   so the log takes a new epoch (remembering the old one and the fork point) and the client
+ *   resumes at the fork point, told to forget what it saw after it;
+ * - an earlier epoch of this log, id at or before its fork point: the shared history, resume
+ *   after it. Every earlier epoch is remembered (up to 64), so a client that merely claims to be
+ *   ahead (anyone can send any id) forks the log without costing other clients their resume;
+ * - any other epoch, or an id this engine never issues: none of this log can be known to the
+ *   client, so it gets the whole log from its start (`reset`);
+ * - no epoch (an older client or a plain EventSource): an id within the log resumes after it, an
+ *   id beyond it is treated as foreign.
+ *
+ * A resume point never makes the engine skip events the client cannot have seen.
+ */
+export class StreamLogIdentity {
+  private epochValue: string
+  private ancestors: Ancestor[] = []
+
+  constructor(private readonly store: Store) {
+    const rows = store.db.prepare('SELECT key, value FROM stream_log').all() as { key: string; value: string }[]
+    const meta = new Map(rows.map((r) => [r.key, r.value]))
+    this.epochValue = meta.get('epoch') ?? ''
+    try {
+      const list = JSON.parse(meta.get('ancestors') ?? '[]') as unknown
+      if (Array.isArray(list)) {
+        this.ancestors = list.filter(
+          (a): a is Ancestor => typeof a?.epoch === 'string' && Number.isSafeInteger(a?.forkAfter)
+        )
+      }
+    } catch {
+      // A damaged list only costs clients of old epochs a full replay.
+    }
+  }
+
+  /** This log's epoch (sent in GET /capabilities and in every stream's opening frame). */
+  get epoch(): string {
+    return this.epochValue
+  }
+
+  /** Decides where a subscriber starts; `lastId` is the log's highest id, `oldestId` its lowest. */
+  plan(request: ResumeRequest, lastId: number, oldestId: () => number | null): ResumePlan {
+    const end = String(lastId)
+    const { lastEventId, epoch } = request
+    if (lastEventId === null) return this.opening(null, 'live', end, null)
+    const numeric = NUMERIC_ID.test(lastEventId) ? Number(lastEventId) : null
+    if (epoch === this.epochValue && numeric !== null && numeric > lastId) {
+      this.fork(lastId)
+      return this.opening(lastId, 'reset', end, `Last-Event-ID ${numeric} is beyond this log (${lastId}): it was rolled back; new epoch ${this.epochValue}`)
+    }
+    const sameHistory =
+      numeric !== null &&
+      numeric <= lastId &&
+      (epoch === null || epoch === this.epochValue || this.ancestors.some((a) => a.epoch === epoch && numeric <= a.forkAfter))
+    if (!sameHistory) {
+      const why = epoch !== null && epoch !== this.epochValue ? `epoch ${epoch} is not this log's` : `Last-Event-ID ${lastEventId} is not from this log`
+      return this.withGap(this.opening(0, 'reset', end, `${why}; replaying this log from its start`), 0, oldestId)
+    }
+    return this.withGap(this.opening(numeric, 'resumed', end, null), numeric, oldestId)
+  }
+
+  private opening(after: number | null, resume: StreamOpen['resume'], end: string, message: string | null): ResumePlan {
+    return {
+      after,
+      open: { epoch: this.epochValue, resume, after: after === null ? null : String(after), last_id: end, gap: null, message }
+    }
+  }
+
+  /** Says so when the log no longer reaches back to `after` (pruned or cleared). */
+  private withGap(plan: ResumePlan, after: number, oldestId: () => number | null): ResumePlan {
+    const oldest = oldestId()
+    if (oldest !== null && oldest > after + 1) plan.open.gap = { from: String(after + 1), to: String(oldest - 1) }
+    return plan
+  }
+
+  private fork(at: number): void {
+    const next = (this.store.db.prepare('SELECT lower(hex(randomblob(8))) AS e').get() as { e: string }).e
+    const upsert = this.store.db.prepare(
+      'INSERT INTO stream_log (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'
+    )
+    const ancestors = [...this.ancestors, { epoch: this.epochValue, forkAfter: at }].slice(-MAX_ANCESTORS)
+    this.store.transaction(() => {
+      upsert.run('ancestors', JSON.stringify(ancestors))
+      upsert.run('epoch', next)
+    })
+    this.ancestors = ancestors
+    this.epochValue = next
+  }
+}
