@@ -1,4 +1,4 @@
-import { GOVERNANCE_MIGRATION } from '../governance/migration'
+import { GOVERNANCE_GIVE_UP_MIGRATION, GOVERNANCE_MIGRATION } from '../governance/migration'
 
 /**
  * Versioned schema migrations. Each entry moves the database from version `index` to `index + 1`;
@@ -160,5 +160,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   // v2: governance (budgets, violations, reflexes, manifests, signals); owned by src/engine/governance.
-  GOVERNANCE_MIGRATION
+  GOVERNANCE_MIGRATION,
+  // v3: jobs given up (src/engine/governance/budget/give-up.ts).
+  GOVERNANCE_GIVE_UP_MIGRATION
 ]
