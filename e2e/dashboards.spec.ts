@@ -48,6 +48,9 @@ test.describe('dashboards on the seeded engine', () => {
     // The seed: 1 executing mission, 3 active jobs (running, ready, failed_mechanical), 1 running attempt.
     expect(active('mission', counts.missionsByState)).toBe(1)
     expect(active('job', counts.jobsByState)).toBe(3)
+    // Its failed_mechanical job has retries left (1 of 3 used): awaiting retry, not given up.
+    await expect(page.getByTestId('count-jobs-awaiting-retry-value')).toHaveText('1')
+    await expect(page.getByTestId('count-jobs-given-up-value')).toHaveText('0')
 
     const snap = await engineGet<{ error_rate_1h: number; p95_latency_1h_ms: number }>(engine, '/telemetry/snapshot')
     const pct = `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(snap.error_rate_1h * 100)} %`
