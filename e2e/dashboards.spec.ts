@@ -91,7 +91,7 @@ test.describe('dashboards on the seeded engine', () => {
     await row.click()
     const details = page.getByTestId('trace-details')
     await expect(details).toContainText(retried.job_id)
-    await expect(details.getByTestId('details-history').locator('tbody tr')).toHaveCount(6)
+    await expect(details.getByTestId('details-history').locator('tbody tr:not(.reason)')).toHaveCount(6)
     await expect(details).toContainText('tool_execution')
 
     // Keyboard: Down moves the cursor, Left collapses the mission.

@@ -1,3 +1,4 @@
+import { Fragment } from 'react'
 import type { EntityDetails } from '../../../../shared/console/domains/data'
 import { StateBadge } from '../../components/StateBadge'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
@@ -56,22 +57,29 @@ export function DetailsPanel({ entityId }: { entityId: string }) {
                   <th>From</th>
                   <th>To</th>
                   <th>Action</th>
-                  <th>Reason</th>
                 </tr>
               </thead>
               <tbody>
                 {d.history.map((t) => (
-                  <tr key={t.event_id + t.timestamp}>
-                    <td>{formatTime(t.timestamp)}</td>
-                    <td>{t.from_state ? <StateBadge state={t.from_state} /> : '–'}</td>
-                    <td>
-                      <StateBadge state={t.to_state} />
-                    </td>
-                    <td>{t.transition}</td>
-                    <td>
-                      <ReasonText metadata={t.metadata} />
-                    </td>
-                  </tr>
+                  <Fragment key={t.event_id + t.timestamp}>
+                    <tr>
+                      <td>{formatTime(t.timestamp)}</td>
+                      <td>{t.from_state ? <StateBadge state={t.from_state} /> : '–'}</td>
+                      <td>
+                        <StateBadge state={t.to_state} />
+                      </td>
+                      <td>{t.transition}</td>
+                    </tr>
+                    {hasReason(t.metadata) && (
+                      // Why, on a line of its own: codes and messages are too wide for a column.
+                      <tr className="reason">
+                        <td />
+                        <td colSpan={3} className="muted">
+                          <ReasonText metadata={t.metadata} />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
                 ))}
               </tbody>
             </table>
@@ -136,6 +144,11 @@ export function reasonOf(metadata: Record<string, unknown>): { code: string | nu
   const code = str(metadata.error_code)
   const text = str(metadata.error_message) ?? str(metadata.error) ?? str(metadata.reason)
   return { code, text: text && text.length > 300 ? `${text.slice(0, 300)}…` : text }
+}
+
+function hasReason(metadata: Record<string, unknown>): boolean {
+  const { code, text } = reasonOf(metadata)
+  return code !== null || text !== null
 }
 
 function ReasonText({ metadata }: { metadata: Record<string, unknown> }) {
