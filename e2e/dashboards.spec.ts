@@ -321,7 +321,7 @@ test.describe('dashboards on the seeded engine', () => {
     expect(pageErrors).toEqual([])
   })
 
-  test('pause freezes live tails and resume delivers what arrived meanwhile', async ({ page, consoleUrl, engine }) => {
+  test('pause freezes live tails and resume delivers what arrived meanwhile', async ({ page, consoleUrl, engine, consoleServer }) => {
     await go(page, consoleUrl, '#/overview')
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     const total = page.getByTestId('overview-total-events')
@@ -334,13 +334,34 @@ test.describe('dashboards on the seeded engine', () => {
     const before = Number((await total.textContent())!.replace(/,/g, ''))
     await page.getByTestId('live-toggle').click()
     await expect(page.getByTestId('live-toggle')).toHaveAttribute('aria-pressed', 'true')
+    let ticks = 0
+    let fences = 0
+    const off = consoleServer.service.subscribe((name, payload) => {
+      if (name !== 'onEvents') return
+      const push = payload as { events: Array<{ event_type: string }> }
+      ticks += push.events.filter((e) => e.event_type === 'e2e_tick').length
+      fences += push.events.filter((e) => e.event_type === 'e2e_fence').length
+    })
     publish()
-    await page.waitForTimeout(800)
+    // Fences instead of a sleep. Pushes are paced per subscription (one per 16 ms, in order), so
+    // an event published after the first push of the ticks goes out after every subscription's
+    // ticks; a connection state sent after that one reaches the page after all of them (one
+    // stream, in order). Once the page shows it, the ticks are there and must not be counted.
+    await expect.poll(() => ticks).toBeGreaterThanOrEqual(5)
+    engine.services.store.transaction(() => engine.services.events.publish('metrics', 'e2e_fence', {}))
+    await expect.poll(() => fences).toBeGreaterThanOrEqual(1)
+    off()
+    const state = (await consoleServer.service.invoke('getConnectionState', {})) as Record<string, unknown>
+    consoleServer.service.context.events.emit('onConnectionState', { ...state, message: 'e2e fence after the ticks' } as never)
+    await expect(page.getByTestId('overview-connection')).toContainText('e2e fence after the ticks')
     await expect(total).toHaveText(String(before))
+    consoleServer.service.context.events.emit('onConnectionState', state as never)
     await page.getByTestId('live-toggle').click()
-    await expect(total).toHaveText(String(before + 5))
+    // The five ticks and the fence event.
+    await expect(total).toHaveText(String(before + 6))
     // The live tail shows them, newest first.
-    await expect(page.getByTestId('live-tail').locator('tr').first()).toContainText('e2e_tick')
+    await expect(page.getByTestId('live-tail').locator('tr').first()).toContainText('e2e_fence')
+    await expect(page.getByTestId('live-tail').locator('tr').nth(1)).toContainText('e2e_tick')
   })
 })
 
