@@ -48,6 +48,9 @@ test.describe('dashboards on the seeded engine', () => {
     // The seed: 1 executing mission, 3 active jobs (running, ready, failed_mechanical), 1 running attempt.
     expect(active('mission', counts.missionsByState)).toBe(1)
     expect(active('job', counts.jobsByState)).toBe(3)
+    // Its failed_mechanical job has retries left (1 of 3 used): awaiting retry, not given up.
+    await expect(page.getByTestId('count-jobs-awaiting-retry-value')).toHaveText('1')
+    await expect(page.getByTestId('count-jobs-given-up-value')).toHaveText('0')
 
     const snap = await engineGet<{ error_rate_1h: number; p95_latency_1h_ms: number }>(engine, '/telemetry/snapshot')
     const pct = `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(snap.error_rate_1h * 100)} %`
@@ -88,7 +91,7 @@ test.describe('dashboards on the seeded engine', () => {
     await row.click()
     const details = page.getByTestId('trace-details')
     await expect(details).toContainText(retried.job_id)
-    await expect(details.getByTestId('details-history').locator('tbody tr')).toHaveCount(6)
+    await expect(details.getByTestId('details-history').locator('tbody tr:not(.reason)')).toHaveCount(6)
     await expect(details).toContainText('tool_execution')
 
     // Keyboard: Down moves the cursor, Left collapses the mission.
@@ -318,7 +321,7 @@ test.describe('dashboards on the seeded engine', () => {
     expect(pageErrors).toEqual([])
   })
 
-  test('pause freezes live tails and resume delivers what arrived meanwhile', async ({ page, consoleUrl, engine }) => {
+  test('pause freezes live tails and resume delivers what arrived meanwhile', async ({ page, consoleUrl, engine, consoleServer }) => {
     await go(page, consoleUrl, '#/overview')
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     const total = page.getByTestId('overview-total-events')
@@ -331,13 +334,34 @@ test.describe('dashboards on the seeded engine', () => {
     const before = Number((await total.textContent())!.replace(/,/g, ''))
     await page.getByTestId('live-toggle').click()
     await expect(page.getByTestId('live-toggle')).toHaveAttribute('aria-pressed', 'true')
+    let ticks = 0
+    let fences = 0
+    const off = consoleServer.service.subscribe((name, payload) => {
+      if (name !== 'onEvents') return
+      const push = payload as { events: Array<{ event_type: string }> }
+      ticks += push.events.filter((e) => e.event_type === 'e2e_tick').length
+      fences += push.events.filter((e) => e.event_type === 'e2e_fence').length
+    })
     publish()
-    await page.waitForTimeout(800)
+    // Fences instead of a sleep. Pushes are paced per subscription (one per 16 ms, in order), so
+    // an event published after the first push of the ticks goes out after every subscription's
+    // ticks; a connection state sent after that one reaches the page after all of them (one
+    // stream, in order). Once the page shows it, the ticks are there and must not be counted.
+    await expect.poll(() => ticks).toBeGreaterThanOrEqual(5)
+    engine.services.store.transaction(() => engine.services.events.publish('metrics', 'e2e_fence', {}))
+    await expect.poll(() => fences).toBeGreaterThanOrEqual(1)
+    off()
+    const state = (await consoleServer.service.invoke('getConnectionState', {})) as Record<string, unknown>
+    consoleServer.service.context.events.emit('onConnectionState', { ...state, message: 'e2e fence after the ticks' } as never)
+    await expect(page.getByTestId('overview-connection')).toContainText('e2e fence after the ticks')
     await expect(total).toHaveText(String(before))
+    consoleServer.service.context.events.emit('onConnectionState', state as never)
     await page.getByTestId('live-toggle').click()
-    await expect(total).toHaveText(String(before + 5))
+    // The five ticks and the fence event.
+    await expect(total).toHaveText(String(before + 6))
     // The live tail shows them, newest first.
-    await expect(page.getByTestId('live-tail').locator('tr').first()).toContainText('e2e_tick')
+    await expect(page.getByTestId('live-tail').locator('tr').first()).toContainText('e2e_fence')
+    await expect(page.getByTestId('live-tail').locator('tr').nth(1)).toContainText('e2e_tick')
   })
 })
 

@@ -111,6 +111,43 @@ test.describe('local runs', () => {
     // Overview: the same violation counted once.
     await page.getByTestId('nav-overview').click()
     await expect(page.getByTestId('overview-violations-count')).toHaveText('1')
+
+    // Counts that mean what they say: both agents have exited, so nothing is active. Every job
+    // they left in failed_mechanical is given up (retries spent, or refused by the open circuit),
+    // and no refused attempt waits in `created`.
+    const stats = (await (await engineFetch(engine, 'GET', '/lifecycle/stats')).json()) as {
+      states: { job: Record<string, number>; attempt: Record<string, number> }
+      jobs_given_up: Record<string, number>
+    }
+    const waiting = stats.states.job.failed_mechanical ?? 0
+    expect(waiting).toBeGreaterThan(0)
+    expect(stats.jobs_given_up).toEqual({ failed_mechanical: waiting })
+    expect(stats.states.attempt.created).toBeUndefined()
+    await expect(page.getByTestId('count-jobs-active-value')).toHaveText('0')
+    await expect(page.getByTestId('count-jobs-awaiting-retry-value')).toHaveText('0')
+    await expect(page.getByTestId('count-jobs-given-up-value')).toHaveText(String(waiting))
+    await expect(page.getByTestId('count-attempts-pending-value')).toHaveText('0')
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-overview-counts.png` })
+    await page.getByTestId('nav-lifecycle').click()
+    await expect(page.getByTestId('lifecycle-jobs-given-up')).toHaveText(String(waiting))
+    await expect(page.getByTestId('lifecycle-jobs-awaiting-retry')).toHaveText('0')
+
+    // A job the open circuit refused says so on its trace: the code on its failure and its give-up.
+    const jobs = (await (await engineFetch(engine, 'GET', `/identity/jobs?mission_id=${missionId}&limit=50`)).json()) as {
+      items: Array<{ job_id: string }>
+    }
+    let refusedJob = ''
+    for (const j of jobs.items) {
+      const budget = (await (await engineFetch(engine, 'GET', `/budget/jobs/${j.job_id}`)).json()) as { gave_up: { code: string } | null }
+      if (budget.gave_up?.code === 'NR-E140') refusedJob = j.job_id
+    }
+    expect(refusedJob).toMatch(/^j_/)
+    await page.evaluate((h) => (window.location.hash = h), `#/traces/${refusedJob}`)
+    const details = page.getByTestId('trace-details')
+    await expect(details.getByTestId('details-reason')).toContainText('NR-E140')
+    await expect(details.getByTestId('details-given-up')).toContainText('NR-E140')
+    await expect(details.getByTestId('details-history')).toContainText('Circuit')
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-refused-job-trace.png`, fullPage: true })
     expect(pageErrors).toEqual([])
   })
 

@@ -128,10 +128,18 @@ test.describe('app shell on the seeded engine', () => {
     consoleServer.service.context.events.emit('onDeepLink', { path: `trace/${attempt}` })
     await expect(page).toHaveURL(new RegExp(`#/traces/${attempt}$`))
     await expect(page.getByTestId('trace-chain').getByRole('link').last()).toHaveText(attempt)
-    // A link to something the console cannot show changes nothing.
+    // A link to something the console cannot show changes nothing: a good link sent after it
+    // arrives after it, and by then the page has gone nowhere else.
+    await page.evaluate(() => {
+      const seen: string[] = []
+      ;(window as unknown as { seenHashes: string[] }).seenHashes = seen
+      window.addEventListener('hashchange', () => seen.push(window.location.hash))
+    })
     consoleServer.service.context.events.emit('onDeepLink', { path: 'settings/secret' })
-    await page.waitForTimeout(300)
-    await expect(page).toHaveURL(new RegExp(`#/traces/${attempt}$`))
+    const job = seed.jobs[0].job_id
+    consoleServer.service.context.events.emit('onDeepLink', { path: `trace/${job}` })
+    await expect(page).toHaveURL(new RegExp(`#/traces/${job}$`))
+    expect(await page.evaluate(() => (window as unknown as { seenHashes: string[] }).seenHashes)).toEqual([`#/traces/${job}`])
   })
 })
 

@@ -57,19 +57,25 @@ test.describe('browser-mode transport', () => {
     // Which subscriptions receive a published event (each one is pushed to every page).
     const receivers = async (marker: string): Promise<number> => {
       const ids = new Set<string>()
+      const fenced = new Set<string>()
       const off = consoleServer.service.subscribe((name, payload) => {
-        const push = payload as { subscriptionId: string; events: Array<{ data: unknown }> }
-        if (name === 'onEvents' && push.events.some((e) => JSON.stringify(e.data).includes(marker))) {
-          ids.add(push.subscriptionId)
-        }
+        const push = payload as { subscriptionId: string; events: Array<{ data: { marker?: unknown } }> }
+        if (name !== 'onEvents') return
+        if (push.events.some((e) => e.data.marker === marker)) ids.add(push.subscriptionId)
+        if (push.events.some((e) => e.data.marker === `fence-${marker}`)) fenced.add(push.subscriptionId)
       })
       try {
         engine.services.store.transaction(() =>
           engine.services.events.publish('signals', 'anomaly_detected', { marker })
         )
         await expect.poll(() => ids.size).toBeGreaterThan(0)
-        // Pushes are paced per subscription (16 ms); give every one of them time to go out.
-        await page.waitForTimeout(500)
+        // A fence instead of a sleep: every subscription queued the marker at once, and pushes at
+        // most once per 16 ms in order, so a fence published now is pushed no earlier than every
+        // subscription's marker: once one subscription pushed the fence, all pushed the marker.
+        engine.services.store.transaction(() =>
+          engine.services.events.publish('signals', 'anomaly_detected', { marker: `fence-${marker}` })
+        )
+        await expect.poll(() => fenced.size).toBeGreaterThan(0)
         return ids.size
       } finally {
         off()
@@ -78,8 +84,16 @@ test.describe('browser-mode transport', () => {
     const live = async () => {
       await expect(page.locator('#root > *').first()).toBeVisible()
       await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
-      // The page subscribes right after it connects; wait until its subscription is in place.
-      await page.waitForTimeout(300)
+      // The page subscribes right after it connects: its subscription is in place once a probe
+      // (sent again until then) shows in its live tail, which holds pushed events only.
+      const probe = `probe_${Date.now()}_${Math.random().toString(36).slice(2)}`
+      const tail = page.getByTestId('live-tail')
+      await expect
+        .poll(async () => {
+          engine.services.store.transaction(() => engine.services.events.publish('signals', probe, {}))
+          return (await tail.textContent()) ?? ''
+        }, { timeout: 10_000 })
+        .toContain(probe)
     }
     await openConsole(page, consoleUrl)
     await live()

@@ -79,6 +79,9 @@ export class HttpClient {
       try {
         return await this.send<T>(method, path, body)
       } catch (err) {
+        // close() destroys the sockets of requests still in flight: their "socket hang up" is our
+        // own doing, not the network's, and must read as the cancellation it is.
+        if (this.closing.signal.aborted) throw this.closedError(method, path, true)
         if (!(err instanceof HttpStatusError) || err.status !== 429 || retry >= this.rateLimitRetries) throw err
         const wait = err.retryAfterMs ?? 1000
         if (wait > MAX_RATE_LIMIT_WAIT_MS) throw err
@@ -91,8 +94,8 @@ export class HttpClient {
     }
   }
 
-  private closedError(method: string, path: string): CancelledError {
-    return new CancelledError(`${method} ${path} was not sent: the agent is closed.`)
+  private closedError(method: string, path: string, inFlight = false): CancelledError {
+    return new CancelledError(`${method} ${path} ${inFlight ? 'was cut off' : 'was not sent'}: the agent is closed.`)
   }
 
   private send<T>(method: string, path: string, body?: unknown): Promise<T> {

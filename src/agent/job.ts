@@ -9,6 +9,7 @@ import {
   RetryExhaustedError,
   localGovernanceError
 } from './errors'
+import { retryAfterMs } from './http'
 import { outcomeOf, type AgentSession, type MovesOutcome } from './session'
 import type { BudgetInput, JobFunction, JobOptions, JobOutcome } from './types'
 
@@ -73,7 +74,16 @@ export async function runJob<T>(
     // With `create_job_attempt` the first attempt (create → start) comes in the same request.
     const withAttempt = session.features.has('create_job_attempt')
     const body = withAttempt
-      ? { ...jobBody, attempt: { attempt_number: 1, metadata: {}, transitions: [{ transition: 'create' }, { transition: 'start' }] } }
+      ? {
+          ...jobBody,
+          attempt: {
+            attempt_number: 1,
+            metadata: {},
+            transitions: [{ transition: 'create' }, { transition: 'start' }],
+            // Where the engine can, an attempt whose start is refused is not created at all.
+            ...(session.features.has('atomic_create') ? { atomic: true } : {})
+          }
+        }
       : jobBody
     const made = await session.create<{ job_id: string; attempt?: unknown }>('job', body, (r) => r.job_id, ['create', 'dependencies_met', 'start'])
     jobId = made.record.job_id
@@ -90,9 +100,12 @@ export async function runJob<T>(
   }
 }
 
-/** An attempt the loop holds: its id, and the outcome of its `start` when made with its creation. */
+/**
+ * An attempt the loop holds: its id, and the outcome of its `start` when made with its creation.
+ * `id` is null when the engine refused the start of an atomic create: no attempt exists then.
+ */
 interface HeldAttempt {
-  id: string
+  id: string | null
   start: MovesOutcome | null
 }
 
@@ -109,12 +122,21 @@ async function governedLoop<T>(
 ): Promise<JobOutcome<T>> {
   const { jobId } = ids
   let attemptNumber = 0
+  /** The engine creates an attempt only together with its start (no attempt left in `created`). */
+  const atomic = session.features.has('atomic_create')
   /** Creates the next attempt (`create` transition made); with `start`, starts it in the same round trip where the engine allows. */
   const newAttempt = async (start: boolean): Promise<HeldAttempt> => {
     attemptNumber += 1
     const body = { job_id: jobId, attempt_number: attemptNumber, metadata: {} }
     if (start && session.canCreateWithTransitions) {
-      const made = await session.create<{ attempt_id: string }>('attempt', body, (r) => r.attempt_id, ['create', 'start'])
+      let made: { record: { attempt_id: string }; outcome: MovesOutcome }
+      try {
+        made = await session.create<{ attempt_id: string }>('attempt', atomic ? { ...body, atomic: true } : body, (r) => r.attempt_id, ['create', 'start'])
+      } catch (err) {
+        // An atomic create answers a refused start with the refusal itself: nothing was created.
+        if (atomic && err instanceof GovernanceError) return { id: null, start: { states: [], error: err } }
+        throw err
+      }
       // A failed `create` is a failure of the call, as with separate requests; a failed start is the loop's to handle.
       if (made.outcome.states.length === 0) throw made.outcome.error
       return {
@@ -138,13 +160,15 @@ async function governedLoop<T>(
     jobState = walked.states[walked.states.length - 1] as string
     if (walked.error === null && firstAttempt !== undefined && firstAttempt !== null) {
       attemptNumber = 1
-      pending = Promise.resolve(heldFirstAttempt(firstAttempt))
+      pending = Promise.resolve(heldFirstAttempt(firstAttempt, atomic))
       pending.catch(() => undefined)
     } else if (walked.error !== null) {
       firstStartError = walked.error
-      // As with separate calls, the first attempt exists (created) even when the job may not start yet.
-      pending = newAttempt(false)
-      pending.catch(() => undefined)
+      if (!atomic) {
+        // As with separate calls, the first attempt exists (created) even when the job may not start yet.
+        pending = newAttempt(false)
+        pending.catch(() => undefined)
+      }
     }
   } else {
     // The first attempt's identity does not depend on the job's state: create it while the job
@@ -198,7 +222,7 @@ async function governedLoop<T>(
     const attemptId = attempt.id
     let startError: unknown = null
     if (attempt.start) startError = attempt.start.error
-    else {
+    else if (attemptId !== null) {
       try {
         await session.transition('attempt', attemptId, 'start')
       } catch (err) {
@@ -207,13 +231,19 @@ async function governedLoop<T>(
     }
     if (startError !== null) {
       if (!(startError instanceof GovernanceError)) throw startError
-      // Refused before running: the attempt stays `created` and is reused by the next try.
+      // Refused before running. An atomic create left nothing (the next try creates this number
+      // again); otherwise the attempt stays `created` and is reused by the next try.
       lastError = startError
-      pending = Promise.resolve({ id: attemptId, start: null })
+      if (attemptId === null) {
+        attemptNumber -= 1
+        pending = null
+      } else pending = Promise.resolve({ id: attemptId, start: null })
+      // The job's failure carries the refusal's code (error_code NR-E140, NR-E006, …).
       jobState = await session.settle('job', jobId, 'fail', failureMetadata(startError))
       if (!startError.retriable) break
       continue
     }
+    if (attemptId === null) throw new ControlDeckError('bad_response', 'the engine created no attempt and refused nothing', false)
     pending = null
     started += 1
 
@@ -236,17 +266,23 @@ async function governedLoop<T>(
       case 'cancelled':
         await close('fail', { error_code: 'CANCELLED', error_message: result.error.message }, 'cancel', { reason: result.error.message })
         throw result.error
-      case 'budget':
+      case 'budget': {
         // error_code containing RESOURCE makes the attempt failed_resource (API §4).
-        await close('fail', { ...failureMetadata(result.error), error_code: 'RESOURCE_EXCEEDED' }, 'fail', failureMetadata(result.error))
+        const states = await close('fail', { ...failureMetadata(result.error), error_code: 'RESOURCE_EXCEEDED' }, 'fail', failureMetadata(result.error))
+        await giveUp(session, jobId, states[1] as string, result.error, result.error.code)
         throw result.error
+      }
       case 'error':
         lastError = result.error
         jobState = (await close('fail', failureMetadata(result.error), 'fail', failureMetadata(result.error)))[1] as string
-        if (!result.retriable) throw result.error
+        if (!result.retriable) {
+          await giveUp(session, jobId, jobState, result.error, 'AGENT_ERROR')
+          throw result.error
+        }
         break
     }
   }
+  await giveUp(session, jobId, jobState, lastError, 'NR-E101')
 
   // A refusal (open circuit, cooldown, parallelism, the engine's own E101) says more than a
   // generic "retries exhausted": surface it as its typed error.
@@ -270,11 +306,19 @@ async function governedLoop<T>(
  * The first attempt a job create made (`create_job_attempt`), as the loop holds it. Throws what
  * separate calls would have thrown when it could not be created or could not take `create`.
  */
-function heldFirstAttempt(raw: unknown): HeldAttempt {
-  const a = raw as { attempt_id?: unknown; lifecycle?: { results?: unknown }; error?: { status?: unknown; body?: unknown } }
+function heldFirstAttempt(raw: unknown, atomic: boolean): HeldAttempt {
+  const a = raw as {
+    attempt_id?: unknown
+    lifecycle?: { results?: unknown }
+    error?: { status?: unknown; body?: unknown; headers?: Record<string, string> }
+  }
   if (a.error || typeof a.attempt_id !== 'string') {
     const status = typeof a.error?.status === 'number' ? a.error.status : 0
-    throw errorFromResponse(status, a.error?.body ?? { detail: 'the engine did not create the first attempt' }, 'POST', '/identity/attempt', null)
+    const retryAfter = retryAfterMs(a.error?.headers?.['retry-after'] ?? a.error?.headers?.['Retry-After'])
+    const error = errorFromResponse(status, a.error?.body ?? { detail: 'the engine did not create the first attempt' }, 'POST', '/identity/attempt', retryAfter)
+    // An atomic create whose start was refused: no attempt, and the refusal is the start's outcome.
+    if (atomic && error instanceof GovernanceError) return { id: null, start: { states: [], error } }
+    throw error
   }
   const id = a.attempt_id
   const outcome = outcomeOf(
@@ -286,6 +330,20 @@ function heldFirstAttempt(raw: unknown): HeldAttempt {
   )
   if (outcome.states.length === 0) throw outcome.error
   return { id, start: { states: outcome.states.slice(1), error: outcome.error } }
+}
+
+/**
+ * Tells the engine the SDK stops trying (feature `job_give_up`), so a job left waiting in
+ * failed_mechanical or ready reads as given up, not as awaiting a retry, with the code that ended
+ * it. Best effort: the job's own error is what the caller must see, and the engine marks jobs
+ * whose retries are spent by itself.
+ */
+async function giveUp(session: AgentSession, jobId: string, jobState: string, lastError: unknown, fallbackCode: string): Promise<void> {
+  if (!session.features.has('job_give_up') || (jobState !== 'failed_mechanical' && jobState !== 'ready')) return
+  // A refusal's own code says more than the fallback (a generic "retries used up").
+  const code = lastError instanceof GovernanceError ? lastError.code : fallbackCode
+  const reason = lastError === null ? 'the agent gave up' : errorMessage(lastError).slice(0, 500)
+  await session.http.post(`/budget/jobs/${jobId}/give-up`, { code, reason }).catch(() => undefined)
 }
 
 /** Cancels a job that had not started its next attempt (cancel arrived between tries). */

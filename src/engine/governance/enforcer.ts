@@ -3,6 +3,7 @@ import type { TransitionGuardContext } from '../lifecycle/service'
 import { AttemptTimers, type Overrun } from './budget/attempt-timers'
 import { backoffDelayMs } from './budget/backoff'
 import type { BudgetService } from './budget/budget-service'
+import type { GiveUps } from './budget/give-up'
 import { checkCost, checkParallelism, checkRetry, checkTokens, timeoutViolation, type Violation } from './budget/checks'
 import { isGovernanceError } from './errors'
 import { jobConsumption, jobOfAttempt, readJob, runningAttemptCount, runningAttemptsOfJob, type JobInfo } from './jobs'
@@ -15,7 +16,7 @@ export const GOVERNANCE_ACTOR = 'governance'
 
 const ATTEMPT_FAILED = new Set(['failed_timeout', 'failed_resource', 'failed_error'])
 /** Job states the reflex machine follows (see afterJob). */
-const JOB_FOLLOW_UP = new Set(['running', 'succeeded', 'failed_ethical', 'timeout', 'cancelled'])
+const JOB_FOLLOW_UP = new Set(['running', 'succeeded', 'failed_mechanical', 'failed_ethical', 'timeout', 'cancelled'])
 
 /**
  * Where budgets and reflexes meet the lifecycle. Everything here is server-side, so any client
@@ -34,7 +35,8 @@ export class Enforcer {
     private readonly rt: GovRuntime,
     private readonly budgets: BudgetService,
     private readonly reflex: ReflexService,
-    private readonly signals: SignalService
+    private readonly signals: SignalService,
+    private readonly giveUps: GiveUps
   ) {
     this.timers = new AttemptTimers(rt.clock, (o) => this.onOverrun(o))
   }
@@ -169,7 +171,11 @@ export class Enforcer {
   private afterJob(e: StateTransitionEvent): void {
     switch (e.to_state) {
       case 'running':
+        this.giveUps.clear(e.entity_id)
         this.reflex.ensureRunning(e.entity_id, 'job_started')
+        break
+      case 'failed_mechanical':
+        this.markIfRetriesSpent(e.entity_id)
         break
       case 'succeeded':
         this.reflex.settle(e.entity_id, 'completed', 'job_succeeded')
@@ -182,6 +188,18 @@ export class Enforcer {
         this.reflex.settle(e.entity_id, 'cancelled', 'job_cancelled')
         break
     }
+  }
+
+  /**
+   * A job failed with its retries used up can never run again (a retry would be refused with
+   * NR-E101): mark it given up, whoever drives it, so it stops counting as awaiting retry.
+   */
+  private markIfRetriesSpent(jobId: string): void {
+    const job = readJob(this.rt.s.store, jobId)
+    if (!job) return
+    const b = this.budgets.ensure(job)
+    if (b.retries_used < b.budget.max_retries) return
+    this.giveUps.mark(job, 'failed_mechanical', 'NR-E101', `retry budget used up (${b.retries_used} of ${b.budget.max_retries} retries)`, GOVERNANCE_ACTOR)
   }
 
   /**

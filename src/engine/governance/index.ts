@@ -1,5 +1,6 @@
 import type { EngineServices } from '../services'
 import { BudgetService } from './budget/budget-service'
+import { GiveUps } from './budget/give-up'
 import { systemClock, type Clock } from './clock'
 import { Enforcer } from './enforcer'
 import { ManifestService } from './manifest/manifest-service'
@@ -9,7 +10,7 @@ import { createRuntime, type GovRuntime } from './runtime'
 import { SignalService, type SignalOptions } from './signals/signal-service'
 
 /** Feature names governance lists in GET /capabilities (also in the shared ENGINE_FEATURES). */
-export const GOVERNANCE_FEATURES = ['budgets', 'budget_enforcement', 'reflex', 'governor_manifests', 'shadow_manifest', 'signals'] as const
+export const GOVERNANCE_FEATURES = ['budgets', 'budget_enforcement', 'reflex', 'governor_manifests', 'shadow_manifest', 'signals', 'job_give_up'] as const
 
 /** Options of {@link createGovernance}. */
 export interface GovernanceOptions {
@@ -25,6 +26,7 @@ export interface Governance {
   rt: GovRuntime
   manifests: ManifestService
   budgets: BudgetService
+  giveUps: GiveUps
   reflex: ReflexService
   signals: SignalService
   enforcer: Enforcer
@@ -54,7 +56,11 @@ export function createGovernance(s: EngineServices, options: Partial<GovernanceO
   const budgets = new BudgetService(rt, manifests)
   const reflex = new ReflexService(rt, options.reflex)
   const signals = new SignalService(rt, options.signals)
-  const enforcer = new Enforcer(rt, budgets, reflex, signals)
+  const giveUps = new GiveUps(rt)
+  const enforcer = new Enforcer(rt, budgets, reflex, signals, giveUps)
+  s.lifecycle.extendStats((stats) => {
+    stats.jobs_given_up = giveUps.countsByState()
+  })
 
   s.identity.addJobCreatedHook((job, missionId) => {
     budgets.validateMetadataBudget(job.metadata)
@@ -100,6 +106,7 @@ export function createGovernance(s: EngineServices, options: Partial<GovernanceO
     rt,
     manifests,
     budgets,
+    giveUps,
     reflex,
     signals,
     enforcer,

@@ -116,3 +116,19 @@ export const GOVERNANCE_MIGRATION = `
     hint TEXT NOT NULL
   );
 `
+
+/**
+ * v3: "given up" marks (budget/give-up.ts): a job waiting in ready or failed_mechanical that its
+ * agent, or the engine on spent retries, gave up on. One row per job; removed when it runs again.
+ */
+export const GOVERNANCE_GIVE_UP_MIGRATION = `
+  CREATE TABLE gov_job_give_ups (
+    job_id TEXT PRIMARY KEY,
+    code TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    by_actor TEXT NOT NULL,
+    state TEXT NOT NULL,
+    timestamp TEXT NOT NULL,
+    ts_ms INTEGER NOT NULL
+  );
+`

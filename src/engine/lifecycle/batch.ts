@@ -63,7 +63,9 @@ const FirstAttemptSchema = z.object({
     .object({
       attempt_number: z.number().int('attempt_number must be an integer').min(1, 'attempt_number starts at 1').default(1),
       metadata: TransitionRequestSchema.shape.metadata,
-      transitions: z.array(TransitionRequestSchema.omit({ entity_id: true })).max(MAX_BATCH_TRANSITIONS).optional()
+      transitions: z.array(TransitionRequestSchema.omit({ entity_id: true })).max(MAX_BATCH_TRANSITIONS).optional(),
+      /** See {@link parseAtomic}. */
+      atomic: z.boolean().default(false)
     })
     .optional()
 })
@@ -75,4 +77,17 @@ export type FirstAttempt = NonNullable<z.output<typeof FirstAttemptSchema>['atte
 export function parseFirstAttempt(body: unknown): FirstAttempt | null {
   if (body === null || typeof body !== 'object' || !('attempt' in body)) return null
   return parseOr422(FirstAttemptSchema, body).attempt ?? null
+}
+
+const AtomicSchema = z.object({ atomic: z.boolean().default(false) })
+
+/**
+ * The `atomic` extension field of an attempt create (feature `atomic_create`): with `true`, the
+ * attempt exists only if every one of its `transitions` applied. A refused start (open circuit,
+ * cooldown, parallelism) then leaves nothing behind: no attempt stuck in `created`, which the
+ * attempt machine (created → running only) could never end.
+ */
+export function parseAtomic(body: unknown): boolean {
+  if (body === null || typeof body !== 'object' || !('atomic' in body)) return false
+  return parseOr422(AtomicSchema, body).atomic
 }

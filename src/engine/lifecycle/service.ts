@@ -141,6 +141,7 @@ export class LifecycleService {
   private readonly seq: Sequence
   private readonly guards: TransitionGuard[] = []
   private readonly listeners: TransitionListener[] = []
+  private readonly statsExtensions: Array<(stats: LifecycleStats) => void> = []
   private transitionsCommitted = 0
   // Prepared once: a transition runs these thousands of times a second.
   private readonly selectState: Statement
@@ -415,6 +416,13 @@ export class LifecycleService {
         )
         .all() as Array<{ entity_type: LifecycleEntityType; from_state: string; to_state: string; count: number }>
     ).map((r) => ({ ...r, from_state: r.from_state === '' ? null : r.from_state }))
-    return { states, transitions }
+    const stats: LifecycleStats = { states, transitions }
+    for (const extend of this.statsExtensions) extend(stats)
+    return stats
+  }
+
+  /** Adds fields to GET /lifecycle/stats (governance adds `jobs_given_up`). */
+  extendStats(extend: (stats: LifecycleStats) => void): void {
+    this.statsExtensions.push(extend)
   }
 }

@@ -44,6 +44,15 @@ const ResumeBodySchema = z
   .nullish()
   .transform((v) => v ?? { force: false })
 
+const GiveUpBodySchema = z
+  .object({
+    /** The code that made the agent stop (NR-E101 retries used up, NR-E140, NR-E006, …). */
+    code: z.string().regex(/^[A-Z][A-Z0-9_-]{0,39}$/, 'code must be an error code such as NR-E101').default('NR-E101'),
+    reason: z.string().min(1).max(500).default('the agent gave up')
+  })
+  .nullish()
+  .transform((v) => v ?? { code: 'NR-E101', reason: 'the agent gave up' })
+
 const SlotSchema = z.enum(MANIFEST_SLOTS as [ManifestSlot, ...ManifestSlot[]], { error: 'slot must be active or shadow' })
 
 /** Runs `fn`, turning a governance refusal into its HTTP answer (NR error in `detail`). */
@@ -70,7 +79,7 @@ function actor(c: RequestContext): string {
  */
 export function registerGovernanceRoutes(router: Router, s: EngineServices): void {
   const gov: Governance = createGovernance(s)
-  const { reflex, budgets, manifests, signals } = gov
+  const { reflex, budgets, giveUps, manifests, signals } = gov
 
   // ---- reflex
   router.get('/reflex/circuits', { permission: 'read:reflex' }, () => ({ circuits: reflex.listCircuits() }))
@@ -124,7 +133,15 @@ export function registerGovernanceRoutes(router: Router, s: EngineServices): voi
   })
 
   // ---- budgets
-  router.get('/budget/jobs/:job_id', { permission: 'read:enforcement' }, (c) => budgets.view(c.params.job_id as string))
+  router.get('/budget/jobs/:job_id', { permission: 'read:enforcement' }, (c) => {
+    const id = c.params.job_id as string
+    return { ...budgets.view(id), gave_up: giveUps.read(id) }
+  })
+  // An agent stops trying (feature `job_give_up`): the job no longer counts as awaiting retry.
+  router.post('/budget/jobs/:job_id/give-up', { permission: 'execute:job' }, (c) => {
+    const body = parseOr422(GiveUpBodySchema, c.body)
+    return { gave_up: giveUps.giveUp(c.params.job_id as string, body.code, body.reason, actor(c)) }
+  })
   router.get('/budget/violations', { permission: 'read:enforcement' }, (c) => {
     const q = parseOr422(ViolationQuerySchema, queryObject(c.query), 'query')
     return budgets.list({ ...(q.job_id ? { job_id: q.job_id } : {}), ...(q.violation_type ? { violation_type: q.violation_type } : {}) }, q.cursor, q.limit)

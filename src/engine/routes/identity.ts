@@ -8,11 +8,12 @@ import {
   EntityTypeSchema,
   ListQuerySchema,
   PageQuerySchema,
-  type AttemptRecord,
+  type CreateAttemptRequest,
   type EntityType
 } from '../../shared/neurorail'
 import { queryObject } from '../http/query'
-import { parseCreateTransitions, parseFirstAttempt, type FirstAttempt } from '../lifecycle/batch'
+import { parseAtomic, parseCreateTransitions, parseFirstAttempt, type FirstAttempt } from '../lifecycle/batch'
+import type { TransitionBatchResult, TransitionResult } from '../lifecycle/service'
 import { isHttpError } from '../http/errors'
 import { Reply, type Router } from '../http/router'
 import { parseOr422 } from '../http/validation'
@@ -22,6 +23,13 @@ const READ = { permission: 'read:lifecycle' }
 const WRITE = { permission: 'execute:job' }
 
 const EntityTypeParam = z.object({ entity_type: EntityTypeSchema })
+
+/** Rolls an atomic create back; carries the refused transition's answer. */
+class AtomicRefusal extends Error {
+  constructor(readonly result: TransitionResult) {
+    super('atomic create refused')
+  }
+}
 
 /** Identity routes (API §3) plus the list and children extensions. */
 export function registerIdentityRoutes(router: Router, s: EngineServices): void {
@@ -55,27 +63,55 @@ export function registerIdentityRoutes(router: Router, s: EngineServices): void 
     return new Reply(201, { ...record, ...(walked ? { lifecycle: walked } : {}), attempt: jobOk ? createFirstAttempt(record.job_id, first) : null })
   })
   const createFirstAttempt = (jobId: string, first: FirstAttempt): Record<string, unknown> => {
-    let attempt: AttemptRecord
+    const list = first.transitions
+    const follow = list
+      ? (id: string) =>
+          lifecycle.transitionAll(
+            list.map((t) => ({ entityType: 'attempt', entityId: id, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }))
+          )
+      : null
     try {
-      attempt = identity.createAttempt({ job_id: jobId, attempt_number: first.attempt_number, metadata: first.metadata })
+      const made = createAttempt({ job_id: jobId, attempt_number: first.attempt_number, metadata: first.metadata }, follow, first.atomic)
+      return 'refused' in made ? { error: made.refused } : made.record
     } catch (err) {
       if (!isHttpError(err)) throw err
       return { error: { status: err.status, body: { detail: err.detail } } }
     }
-    const list = first.transitions
-    if (!list) return attempt
-    return {
-      ...attempt,
-      lifecycle: lifecycle.transitionAll(
-        list.map((t) => ({ entityType: 'attempt', entityId: attempt.attempt_id, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }))
-      )
+  }
+  /**
+   * Creates an attempt and applies its `transitions`. With `atomic` (feature `atomic_create`) both
+   * run as one unit that a refused transition rolls back: nothing is left, and the refusal (the
+   * single transition call's status, body and headers) is the answer.
+   */
+  const createAttempt = (
+    req: CreateAttemptRequest,
+    follow: ((id: string) => TransitionBatchResult) | null,
+    atomic: boolean
+  ): { record: Record<string, unknown> } | { refused: TransitionResult } => {
+    const make = (): Record<string, unknown> => {
+      const record = identity.createAttempt(req)
+      if (!follow) return record
+      const walked = follow(record.attempt_id)
+      if (atomic && walked.applied < walked.results.length + walked.skipped) {
+        throw new AtomicRefusal(walked.results[walked.results.length - 1]!)
+      }
+      return { ...record, lifecycle: walked }
+    }
+    if (!atomic || !follow) return { record: make() }
+    try {
+      return { record: s.store.transaction(make) }
+    } catch (err) {
+      if (err instanceof AtomicRefusal) return { refused: err.result }
+      throw err
     }
   }
+  // Extension (feature `atomic_create`): `atomic: true` beside `transitions` (see createAttempt).
   router.post('/identity/attempt', WRITE, (c) => {
     const req = parseOr422(CreateAttemptRequestSchema, c.body)
     const follow = parseCreateTransitions(c.body, lifecycle, 'attempt')
-    const record = identity.createAttempt(req)
-    return new Reply(201, follow ? { ...record, lifecycle: follow(record.attempt_id) } : record)
+    const made = createAttempt(req, follow, parseAtomic(c.body))
+    if ('refused' in made) return new Reply(made.refused.status, made.refused.body, made.refused.headers)
+    return new Reply(201, made.record)
   })
   router.post('/identity/resource', WRITE, (c) =>
     new Reply(201, identity.createResource(parseOr422(CreateResourceRequestSchema, c.body)))

@@ -1,4 +1,4 @@
-import { GOVERNANCE_MIGRATION } from '../governance/migration'
+import { GOVERNANCE_GIVE_UP_MIGRATION, GOVERNANCE_MIGRATION } from '../governance/migration'
 
 /**
  * Versioned schema migrations. Each entry moves the database from version `index` to `index + 1`;
@@ -173,5 +173,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE stream_log (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   INSERT INTO stream_log (key, value) VALUES ('epoch', lower(hex(randomblob(8))));
-  `
+  `,
+  // v5: jobs given up (src/engine/governance/budget/give-up.ts).
+  GOVERNANCE_GIVE_UP_MIGRATION
 ]

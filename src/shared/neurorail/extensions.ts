@@ -47,6 +47,10 @@ export const ENGINE_FEATURES = [
   'lifecycle_batch',
   'create_transitions',
   'create_job_attempt',
+  // `atomic: true` on attempt creates: an attempt exists only once its transitions (its start) applied.
+  'atomic_create',
+  // POST /budget/jobs/{id}/give-up, and `jobs_given_up` in /lifecycle/stats.
+  'job_give_up',
   // Governance (src/engine/governance): budgets enforced server-side, reflexes, manifests, signals.
   'budgets',
   'budget_enforcement',
@@ -177,7 +181,13 @@ export const LifecycleStatsSchema = z.object({
         count: z.number().int().nonnegative()
       })
     )
-    .default([])
+    .default([]),
+  /**
+   * Jobs whose agent gave up on them (retries used up, or it said so), by current state: they sit
+   * in a non-terminal state (failed_mechanical, ready) that nothing will move any more. Absent on
+   * engines without the `job_give_up` feature.
+   */
+  jobs_given_up: z.record(z.string(), z.number().int().nonnegative()).optional()
 })
 export type LifecycleStats = z.infer<typeof LifecycleStatsSchema>
 

@@ -78,7 +78,8 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
         'lifecycle_stats',
         async () => {
           const { value, stale } = await cachedRead(session, 'lifecycle-stats', '', LifecycleStatsSchema, (c) => c.getLifecycleStats())
-          return { ...value, source: 'backend' as const, stale }
+          const { jobs_given_up: givenUp, ...counts } = value
+          return { ...counts, givenUp: givenUp ?? null, source: 'backend' as const, stale }
         },
         // backend_unavailable from cachedRead = away with no stored answer: counting the cache still helps.
         (error) => shouldUseCache(error) || (isConsoleFailure(error) && error.error.code === 'backend_unavailable')
@@ -94,6 +95,7 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
             ? [{ ...t, entity_type: t.entity_type }]
             : []
         ),
+        givenUp: null,
         source: 'cache' as const,
         stale: answer.away && oldestAt ? staleSince(Date.parse(oldestAt)) : null
       }

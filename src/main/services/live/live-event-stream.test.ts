@@ -97,7 +97,11 @@ describe('LiveEventStream over SSE', () => {
     expect(p.applied[0]?.fault.kind).toBe('stall')
     // Heartbeats keep a healthy but quiet connection alive: no further timeouts.
     const timeouts = stream.stats().heartbeatTimeouts
-    await new Promise((r) => setTimeout(r, 700))
+    // Quiet for longer than the 300 ms timeout, counted in heartbeats rather than slept.
+    const connects = stream.stats().connects
+    const sent = s.heartbeatsSent()
+    await waitFor(() => s.heartbeatsSent() >= sent + 8, 'eight more heartbeats', 5000)
+    expect(stream.stats().connects).toBe(connects)
     expect(stream.stats().heartbeatTimeouts).toBe(timeouts)
   })
 

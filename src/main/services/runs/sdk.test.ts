@@ -113,6 +113,8 @@ describe('agent SDK against the embedded engine', () => {
     const jobId = exhausted.details.job_id as string
     expect(await stateOf('job', jobId)).toBe('failed_mechanical')
     expect((await attemptsOf(jobId)).map((a) => a.current_state)).toEqual(['failed_error', 'failed_error'])
+    // Nobody will retry it: given up, not awaiting retry.
+    expect((await api<{ gave_up: unknown }>(`/budget/jobs/${jobId}`)).gave_up).toMatchObject({ code: 'NR-E101', state: 'failed_mechanical' })
   })
 
   it('does not retry a NonRetriableError', async () => {
@@ -212,9 +214,13 @@ describe('agent SDK against the embedded engine', () => {
     expect((refused as CircuitOpenError).code).toBe('NR-E140')
     expect((refused as CircuitOpenError).status).toBe(503)
     expect(ran).toBe(false)
-    // The refused attempt never ran: it stays `created`.
+    // The refused attempt never ran, so it was never created (nothing waits in `created` forever);
+    // the job carries the refusal's code on its failure and is marked given up with it.
     const refusedJob = (refused as CircuitOpenError).details.job_id as string
-    expect((await attemptsOf(refusedJob)).map((a) => a.current_state)).toEqual(['created'])
+    expect(await attemptsOf(refusedJob)).toEqual([])
+    const failures = await api<{ transitions: Array<{ to_state: string; metadata: Record<string, unknown> }> }>(`/lifecycle/job/${refusedJob}/history`)
+    expect(failures.transitions.at(-1)).toMatchObject({ to_state: 'failed_mechanical', metadata: { error_code: 'NR-E140' } })
+    expect((await api<{ gave_up: unknown }>(`/budget/jobs/${refusedJob}`)).gave_up).toMatchObject({ code: 'NR-E140', state: 'failed_mechanical' })
 
     // Another job type calling the same tool meets the tool's breaker.
     const sameTool = await plan
@@ -240,6 +246,8 @@ describe('agent SDK against the embedded engine', () => {
     expect((error as CooldownError).code).toBe('NR-E006')
     expect((error as CooldownError).retriable).toBe(true)
     expect((await attemptsOf(jobId)).length).toBe(1)
+    // Its retries were not used up, but its agent stopped on the cooldown: the mark says why.
+    expect((await api<{ gave_up: unknown }>(`/budget/jobs/${jobId}`)).gave_up).toMatchObject({ code: 'NR-E006', state: 'failed_mechanical' })
   })
 
   it('surfaces an engine refusal as a typed HTTP error (bad token → 401 at connect)', async () => {

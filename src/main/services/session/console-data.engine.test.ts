@@ -5,6 +5,7 @@ import type { ConsoleError } from '../../../shared/console/errors'
 import type { RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
+import { isBackendError } from '../client/backend-error'
 import type { ConsoleService } from '../console-service'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { withoutKeychain } from '../testing/no-keychain'
@@ -122,24 +123,44 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   })
 
   it('survives hostile audit payloads: markup, huge strings, deep nesting', async () => {
-    let deep: Record<string, unknown> = { leaf: true }
-    for (let i = 0; i < 5_000; i++) deep = { d: deep }
-    const huge = 'x'.repeat(2_000_000)
     await seed.logAudit({
       mission_id: ids.mission, plan_id: null, job_id: null, attempt_id: null, resource_uuid: null,
       event_type: 'execution_failure', event_category: 'execution', severity: 'error',
       message: '<script>alert(1)</script>', details: {}, caused_by_agent: null, caused_by_event: null
     })
-    await seed.http.send({
+    const outcome = (send: Promise<unknown>) =>
+      send.then(
+        () => ({ status: 201, code: null }),
+        (error: unknown) => {
+          if (!isBackendError(error)) throw error
+          return { status: error.status, code: error.code }
+        }
+      )
+    const audit = { mission_id: ids.mission, event_type: 'huge', event_category: 'execution', severity: 'info' }
+    // A 2 MB message is stored or refused as too large: either way an answer, not a crash.
+    const huge = await outcome(seed.http.send({ method: 'POST', path: '/audit/log', body: { ...audit, message: 'x'.repeat(2_000_000), details: {} } }))
+    expect([201, 413, 422]).toContain(huge.status)
+    // 5,000 levels of nesting, sent as raw JSON text (no serializer of ours would write it), are
+    // refused with a client error (the body's depth is bounded), and the engine and the console
+    // both keep answering.
+    const deep = `${'{"d":'.repeat(5_000)}{}${'}'.repeat(5_000)}`
+    const refused = await fetch(`${engine.baseUrl}/audit/log`, {
       method: 'POST',
-      path: '/audit/log',
-      body: { mission_id: ids.mission, event_type: 'huge', event_category: 'execution', severity: 'info', message: huge, details: { deep } }
-    }).catch(() => undefined)
+      headers: { authorization: `Bearer ${engine.adminToken}`, 'content-type': 'application/json' },
+      body: `{"mission_id":"${ids.mission}","event_type":"deep","event_category":"execution","severity":"info","message":"deep","details":${deep}}`
+    })
+    const answer = await refused.text()
+    expect(await seed.http.send({ method: 'GET', path: '/capabilities' })).toMatchObject({ engine: 'controldeck' })
     const result = await call<{ events: Array<{ message: string }>; stale: unknown }>('queryAudit', { missionId: ids.mission })
     expect(result.stale).toBeNull()
     expect(result.events.map((e) => e.message)).toContain('<script>alert(1)</script>')
+    expect(result.events.map((e) => e.message)).not.toContain('deep')
     const text = await call<{ events: Array<{ message: string }> }>('queryAudit', { missionId: ids.mission, text: 'script' })
     expect(text.events.length).toBeGreaterThan(0)
+    // Refused as the client's error, in a sentence, not the input echoed back.
+    expect(refused.status, answer.slice(0, 200)).toBeGreaterThanOrEqual(400)
+    expect(refused.status, answer.slice(0, 200)).toBeLessThan(500)
+    expect(answer.length).toBeLessThan(2_000)
   })
 
   it('refuses writes on a read-only environment, in one place, and allows them otherwise', async () => {

@@ -28,6 +28,11 @@ export interface SseTestServer {
   openStreams(): number
   /** Ends every open stream (a clean server-side close). */
   endStreams(): void
+  /**
+   * Heartbeat comments written so far on the newest stream: a clock for "quiet for long enough"
+   * that tests wait on instead of sleeping.
+   */
+  heartbeatsSent(): number
   close(): Promise<void>
 }
 
@@ -59,6 +64,8 @@ export async function startSseTestServer(options: SseTestServerOptions = {}): Pr
   const streams = new Set<{ res: ServerResponse; channels: Set<string> | null; types: Set<string> | null }>()
   const streamRequests: SseTestServer['streamRequests'] = []
   const auditRows: string[] = []
+  let heartbeats = 0
+  let newest: object | null = null
 
   const matches = (s: { channels: Set<string> | null; types: Set<string> | null }, e: Logged): boolean =>
     (!s.channels || s.channels.has(e.channel)) && (!s.types || s.types.has(e.eventType))
@@ -96,7 +103,13 @@ export async function startSseTestServer(options: SseTestServerOptions = {}): Pr
     const backlog = log.filter((e) => e.id > after && matches(stream, e)).map((e) => e.frame)
     if (backlog.length) res.write(backlog.join(''))
     streams.add(stream)
-    const heartbeat = options.heartbeatMs ? setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs) : null
+    newest = stream
+    heartbeats = 0
+    const beat = (): void => {
+      if (newest === stream) heartbeats++
+      res.write(': heartbeat\n\n')
+    }
+    const heartbeat = options.heartbeatMs ? setInterval(beat, options.heartbeatMs) : null
     const done = (): void => {
       if (heartbeat) clearInterval(heartbeat)
       streams.delete(stream)
@@ -134,6 +147,7 @@ export async function startSseTestServer(options: SseTestServerOptions = {}): Pr
     url: origin,
     baseUrl: origin + PREFIX,
     streamRequests,
+    heartbeatsSent: () => heartbeats,
     publish(channel, eventType, data) {
       const id = log.length + 1
       const body = { ...(withIds ? { id: String(id) } : {}), channel, event_type: eventType, timestamp: Date.now() / 1000, data }

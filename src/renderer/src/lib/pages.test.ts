@@ -26,7 +26,21 @@ describe('activePending', () => {
       pending: 2,
       active: 5,
       total: 13,
-      failed: 2
+      failed: 2,
+      awaitingRetry: 1,
+      givenUp: null
+    })
+  })
+  it('does not count given-up jobs as active or awaiting retry', () => {
+    // After the demo agents: nothing runs, seven jobs wait in failed_mechanical, six given up.
+    const jobs = activePending('job', { failed_mechanical: 7, succeeded: 1, timeout: 3 }, { failed_mechanical: 6 })
+    expect(jobs).toMatchObject({ active: 1, awaitingRetry: 1, givenUp: 6, failed: 10, total: 11 })
+    expect(activePending('job', { failed_mechanical: 7 }, {})).toMatchObject({ active: 7, awaitingRetry: 7, givenUp: 0 })
+    // Live counts may run behind the backend's figures: never below zero.
+    expect(activePending('job', { failed_mechanical: 1, ready: 1 }, { failed_mechanical: 3, ready: 1 })).toMatchObject({
+      active: 0,
+      awaitingRetry: 0,
+      givenUp: 2
     })
   })
 })

@@ -176,6 +176,12 @@ export const LifecycleStatsResultSchema = z.object({
       count: z.number().int().nonnegative()
     })
   ),
+  /**
+   * Jobs by current state whose agent gave up on them (retries used up, or it stopped): they wait
+   * in failed_mechanical or ready, yet nothing will move them. Null when the backend cannot tell
+   * (BRAiN, counts from the cache): a failed_mechanical job may then be either.
+   */
+  givenUp: z.record(z.string(), z.number().int().nonnegative()).nullable(),
   source: z.enum(['backend', 'cache']),
   stale: StaleSchema
 })

@@ -5,7 +5,8 @@ import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
 import { formatCount, formatTime } from '../../lib/format'
-import { traceHref } from '../../lib/router'
+import { activePending } from '../../lib/lifecycleCounts'
+import { hrefFor, traceHref } from '../../lib/router'
 import { useStore } from '../../store'
 import { StateDiagram } from './StateDiagram'
 import { useLifecycleData } from './useLifecycleData'
@@ -67,6 +68,7 @@ export function LifecyclePage() {
                   </span>
                 ))}
               </div>
+              {type === 'job' && <JobFailureSplit counts={per} givenUp={stats.data?.givenUp ?? null} />}
               <StateDiagram type={type} counts={per} transitions={edgeCounts.get(type) ?? new Map()} />
             </section>
           )
@@ -110,5 +112,36 @@ export function LifecyclePage() {
         </section>
       </div>
     </main>
+  )
+}
+
+/**
+ * failed_mechanical is the one non-terminal failure: a job there may be retried, or its agent may
+ * have given up on it (retries used up, a refusal it would not wait out). The backend says which.
+ */
+function JobFailureSplit({ counts, givenUp }: { counts: Record<string, number>; givenUp: Record<string, number> | null }) {
+  const split = activePending('job', counts, givenUp)
+  if (split.givenUp === null) {
+    return (
+      <p className="muted" data-testid="lifecycle-job-split">
+        This backend does not say which failed_mechanical jobs will be retried and which were given up.
+      </p>
+    )
+  }
+  return (
+    <p className="row" data-testid="lifecycle-job-split">
+      <span>
+        awaiting retry <strong data-testid="lifecycle-jobs-awaiting-retry">{formatCount(split.awaitingRetry)}</strong>
+      </span>
+      <span>
+        given up{' '}
+        <a href={hrefFor('audit', [], { type: 'job_given_up' })} data-testid="lifecycle-jobs-given-up">
+          {formatCount(split.givenUp)}
+        </a>
+      </span>
+      <span className="muted">
+        (a given-up job stays in its state, failed_mechanical or ready, but nobody will move it again)
+      </span>
+    </p>
   )
 }

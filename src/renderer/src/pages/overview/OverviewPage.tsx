@@ -24,7 +24,7 @@ export function OverviewPage() {
   const now = useNow(1000)
   const states = stats.data?.states
   const missions = activePending('mission', states?.mission)
-  const jobs = activePending('job', states?.job)
+  const jobs = activePending('job', states?.job, stats.data?.givenUp ?? null)
   const attempts = activePending('attempt', states?.attempt)
   const nothing = stats.data && missions.total + jobs.total + attempts.total === 0
   const dataAge = connection?.lastDataAt ? now - Date.parse(connection.lastDataAt) : connection?.dataAgeMs
@@ -79,7 +79,14 @@ export function OverviewPage() {
           <StatCard title="Pending missions" testId="count-missions-pending" value={stats.data ? missions.pending : null}
             href={hrefFor('traces', [], { kind: 'missions', state: 'pending' })} sub={`of ${formatCount(missions.total)} missions`} />
           <StatCard title="Active jobs" testId="count-jobs-active" value={stats.data ? jobs.active : null}
-            href={hrefFor('traces', [], { kind: 'jobs' })} sub={activeStates('job').join(', ')} />
+            href={hrefFor('traces', [], { kind: 'jobs' })}
+            sub={jobs.givenUp === null ? activeStates('job').join(', ') : `${activeStates('job').join(', ')}; not given up`} />
+          <StatCard title="Jobs awaiting retry" testId="count-jobs-awaiting-retry" value={stats.data ? jobs.awaitingRetry : null}
+            href={hrefFor('traces', [], { kind: 'jobs', state: 'failed_mechanical' })}
+            sub={jobs.givenUp === null ? 'failed_mechanical (this backend cannot tell given-up ones apart)' : 'failed_mechanical, retries left'} />
+          <StatCard title="Jobs given up" testId="count-jobs-given-up" value={stats.data ? (jobs.givenUp ?? 'n/a') : null}
+            href={hrefFor('audit', [], { type: 'job_given_up' })}
+            sub={jobs.givenUp === null ? 'this backend does not say' : 'retries used up or refused; nobody will retry'} />
           <StatCard title="Pending jobs" testId="count-jobs-pending" value={stats.data ? jobs.pending : null}
             href={hrefFor('traces', [], { kind: 'jobs', state: 'pending' })} sub={`of ${formatCount(jobs.total)} jobs`} />
           <StatCard title="Running attempts" testId="count-attempts-active" value={stats.data ? attempts.active : null}

@@ -1,3 +1,4 @@
+import { Fragment } from 'react'
 import type { EntityDetails } from '../../../../shared/console/domains/data'
 import { StateBadge } from '../../components/StateBadge'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
@@ -31,7 +32,9 @@ export function DetailsPanel({ entityId }: { entityId: string }) {
           <StaleNotice stale={d.stale} />
           <div className="row" style={{ marginBottom: 8 }}>
             <span>Current state:</span> <StateBadge state={d.state} />
+            <Reason details={d} />
           </div>
+          <GivenUp details={d} />
           {d.notes.map((n) => (
             <p key={n} className="notice tone-warn">
               {n}
@@ -58,14 +61,25 @@ export function DetailsPanel({ entityId }: { entityId: string }) {
               </thead>
               <tbody>
                 {d.history.map((t) => (
-                  <tr key={t.event_id + t.timestamp}>
-                    <td>{formatTime(t.timestamp)}</td>
-                    <td>{t.from_state ? <StateBadge state={t.from_state} /> : '–'}</td>
-                    <td>
-                      <StateBadge state={t.to_state} />
-                    </td>
-                    <td>{t.transition}</td>
-                  </tr>
+                  <Fragment key={t.event_id + t.timestamp}>
+                    <tr>
+                      <td>{formatTime(t.timestamp)}</td>
+                      <td>{t.from_state ? <StateBadge state={t.from_state} /> : '–'}</td>
+                      <td>
+                        <StateBadge state={t.to_state} />
+                      </td>
+                      <td>{t.transition}</td>
+                    </tr>
+                    {hasReason(t.metadata) && (
+                      // Why, on a line of its own: codes and messages are too wide for a column.
+                      <tr className="reason">
+                        <td />
+                        <td colSpan={3} className="muted">
+                          <ReasonText metadata={t.metadata} />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
                 ))}
               </tbody>
             </table>
@@ -121,5 +135,62 @@ function Field({ name, value }: { name: string; value: unknown }) {
       <dt>{name}</dt>
       <dd className={link ? 'mono' : undefined}>{link ? <a href={traceHref(value as string)}>{value as string}</a> : textOf(value)}</dd>
     </>
+  )
+}
+
+/** Why a transition happened, from its metadata: the error code (NR-E140…) and message, or a reason. */
+export function reasonOf(metadata: Record<string, unknown>): { code: string | null; text: string | null } {
+  const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null)
+  const code = str(metadata.error_code)
+  const text = str(metadata.error_message) ?? str(metadata.error) ?? str(metadata.reason)
+  return { code, text: text && text.length > 300 ? `${text.slice(0, 300)}…` : text }
+}
+
+function hasReason(metadata: Record<string, unknown>): boolean {
+  const { code, text } = reasonOf(metadata)
+  return code !== null || text !== null
+}
+
+function ReasonText({ metadata }: { metadata: Record<string, unknown> }) {
+  const { code, text } = reasonOf(metadata)
+  if (!code && !text) return <span className="muted">–</span>
+  // The message usually starts with the code already ("NR-E140: Circuit … is open").
+  const rest = code && text?.startsWith(code) ? text.slice(code.length).replace(/^[:\s]+/, '') : text
+  return (
+    <>
+      {code && <span className="mono">{code}</span>} {rest}
+    </>
+  )
+}
+
+/** The code and message that put the entity in its current state, when its last move said why. */
+function Reason({ details }: { details: EntityDetails }) {
+  const last = details.history.at(-1)
+  if (!last || last.to_state !== details.state) return null
+  const { code, text } = reasonOf(last.metadata)
+  if (!code && !text) return null
+  return (
+    <span data-testid="details-reason">
+      <span className="muted">because</span> <ReasonText metadata={last.metadata} />
+    </span>
+  )
+}
+
+/**
+ * A job its agent gave up on (audit `job_given_up`, newer than its last move): it stays in its
+ * state (failed_mechanical, ready) but nobody will retry it.
+ */
+function GivenUp({ details }: { details: EntityDetails }) {
+  if (details.entityType !== 'job' || (details.state !== 'failed_mechanical' && details.state !== 'ready')) return null
+  const mark = details.audit.find((e) => e.event_type === 'job_given_up')
+  const lastMove = details.history.at(-1)
+  if (!mark || (lastMove && Date.parse(mark.timestamp) < Date.parse(lastMove.timestamp))) return null
+  const code = typeof mark.details.code === 'string' ? mark.details.code : null
+  const reason = typeof mark.details.reason === 'string' ? mark.details.reason : mark.message
+  return (
+    <p className="notice tone-warn" data-testid="details-given-up">
+      Given up{mark.caused_by_agent ? ` by ${mark.caused_by_agent}` : ''}: <ReasonText metadata={{ error_code: code, reason }} />. Nobody
+      will retry this job.
+    </p>
   )
 }
