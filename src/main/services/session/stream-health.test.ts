@@ -28,7 +28,7 @@ describe('stream health in the connection state', () => {
     const states: ConnectionState[] = []
     const events: LiveEvent[] = []
     const session = new EnvironmentSession({
-      profile: { id: 'remote', name: 'Remote', baseUrl: server.url, kind: 'remote', authKind: 'none', color: 'blue', isProduction: false, readOnly: false, builtIn: false },
+      profile: { id: 'remote', name: 'Remote', baseUrl: server.url, kind: 'remote', authKind: 'none', color: 'blue', isProduction: false, readOnly: false, builtIn: false, credentialId: 'c0ffee00c0ffee00c0ffee00c0ffee00' },
       auth: { provider: null, close: () => undefined, missing: null },
       cachePath: join(dir.dir, 'remote.db'),
       live: true,
