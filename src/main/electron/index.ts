@@ -13,7 +13,7 @@ import { localEngineOf, startEngineHost, type EngineHost } from '../services/eng
 import { registerConsoleIpc } from './ipc'
 import { hardenAllWebContents, hardenSession } from './security'
 import { TrustedSenders } from './trusted-senders'
-import { DEEP_LINK_SCHEME, findDeepLinkArg, parseDeepLink, type AppLocation } from './urls'
+import { DEEP_LINK_SCHEME, findDeepLinkArg, parseDeepLink, rendererLocation } from './urls'
 import { createMainWindow } from './window'
 
 const dataDir = defaultDataDir()
@@ -22,15 +22,15 @@ app.setName('ControlDeck')
 // (tests run one next to the operator's console that way, single-instance lock included).
 app.setPath('userData', path.join(dataDir, 'electron'))
 
-const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
-const location: AppLocation = devUrl
-  ? { kind: 'dev', origin: new URL(devUrl).origin }
-  : {
-      kind: 'file',
-      indexUrl: pathToFileURL(
-        fileURLToPath(new URL('../renderer/index.html', import.meta.url))
-      ).href
-    }
+const rendererIndexUrl = pathToFileURL(
+  fileURLToPath(new URL('../renderer/index.html', import.meta.url))
+).href
+const { location, ignored: ignoredDevUrl } = rendererLocation(
+  process.env,
+  app.isPackaged,
+  rendererIndexUrl
+)
+if (ignoredDevUrl) log(ignoredDevUrl)
 
 let service: ConsoleService | null = null
 let engine: EngineHost | null = null
