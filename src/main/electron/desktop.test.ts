@@ -204,4 +204,30 @@ describe('the Electron main process under the stand-in', () => {
     expect(await network.requestPermission('clipboard-sanitized-write', page)).toBe(true)
     expect(await network.requestPermission('clipboard-sanitized-write', 'https://evil.example/')).toBe(false)
   })
+
+  it('trusts ELECTRON_RENDERER_URL only under `npm run dev` (flag set) and only on loopback', async () => {
+    const cases = [
+      { env: { ELECTRON_RENDERER_URL: 'http://localhost:5173' }, dev: false },
+      { env: { ELECTRON_RENDERER_URL: 'https://evil.example', CONTROLDECK_DEV_SERVER: '1' }, dev: false },
+      { env: { ELECTRON_RENDERER_URL: 'http://192.168.1.9:5173', CONTROLDECK_DEV_SERVER: '1' }, dev: false },
+      { env: { ELECTRON_RENDERER_URL: 'http://localhost:5173', CONTROLDECK_DEV_SERVER: '1' }, dev: true }
+    ]
+    for (const { env, dev } of cases) {
+      resetStandIn()
+      vi.resetModules()
+      Object.assign(process.env, env)
+      const window = await launch()
+      const origin = new URL(env.ELECTRON_RENDERER_URL).origin
+      const label = JSON.stringify(env)
+      expect(window.loadedUrls[0].startsWith(origin), label).toBe(dev)
+      const fromThatOrigin = await call(window.webContents, 'getAppInfo', {}, { frameUrl: `${origin}/` })
+      expect(fromThatOrigin.ok, label).toBe(dev)
+      const [csp] = (await network.responseHeaders(`${origin}/`))['Content-Security-Policy']
+      expect(csp.includes(origin.replace(/^http/, 'ws')), label).toBe(dev)
+      if (!dev) expect(csp, label).toBe(RENDERER_CSP)
+      await quit()
+      delete process.env.ELECTRON_RENDERER_URL
+      delete process.env.CONTROLDECK_DEV_SERVER
+    }
+  })
 })

@@ -10,6 +10,7 @@ import {
 } from '../services/console-service'
 import { APP_VERSION, defaultDataDir } from '../services/context'
 import { localEngineOf, startEngineHost, type EngineHost } from '../services/engine-host'
+import { selectSqliteAddon } from '../services/native/sqlite-binding'
 import { registerConsoleIpc } from './ipc'
 import { hardenAllWebContents, hardenSession } from './security'
 import { TrustedSenders } from './trusted-senders'
@@ -49,17 +50,36 @@ function focusWindow(): void {
   mainWindow.focus()
 }
 
+/**
+ * node_modules holds better-sqlite3 built for Node; an unpackaged Electron loads the build that
+ * `npm start` made for its version (a packaged app carries the packager's own). Before any open.
+ */
+function chooseSqliteAddon(): void {
+  try {
+    const message = selectSqliteAddon({
+      electronVersion: process.versions.electron,
+      isPackaged: app.isPackaged,
+      arch: process.arch,
+      platform: process.platform
+    })
+    if (message) log(message)
+  } catch (error) {
+    log('could not look for an Electron build of better-sqlite3', error)
+  }
+}
+
 async function startServices(): Promise<ConsoleService> {
+  chooseSqliteAddon()
   try {
     engine = await startEngineHost({ dataDir })
   } catch (error) {
-    // Most often better-sqlite3 built for Node instead of Electron (`npm run rebuild:electron`).
-    // The console still works against remote environments.
+    // Most often better-sqlite3 built for Node instead of Electron (no build for this Electron
+    // yet: `npm start` makes one). The console still works against remote environments.
     const abi = error instanceof Error && error.message.includes('NODE_MODULE_VERSION')
     log(
       abi
-        ? 'the embedded engine did not start: better-sqlite3 is built for Node, not Electron ' +
-            '(run `npm run rebuild:electron`); continuing without it'
+        ? 'the embedded engine did not start: better-sqlite3 is built for Node, not this Electron ' +
+            '(start the app with `npm start`, which builds one); continuing without it'
         : 'the embedded engine did not start; continuing without it',
       error
     )

@@ -35,7 +35,7 @@ export interface Rectangle {
 
 interface State {
   app: StandInApp
-  windows: StandInBrowserWindow[]
+  windows: BrowserWindow[]
   contents: StandInWebContents[]
   handlers: Map<string, (event: unknown, ...args: unknown[]) => unknown>
   headersListener: ((details: HeadersDetails, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void) | null
@@ -43,8 +43,8 @@ interface State {
   permissionCheck: ((contents: unknown, permission: string, origin: string, details: { requestingUrl?: string }) => boolean) | null
   session: EventEmitter
   applicationMenu: StandInMenu | null
-  notifications: StandInNotification[]
-  trays: StandInTray[]
+  notifications: Notification[]
+  trays: Tray[]
   displays: StandInDisplay[]
   clipboardText: string
   calls: Recorded[]
