@@ -608,6 +608,9 @@ export function clickMenuItem(menu: StandInMenu | null, labels: readonly string[
   const item = findMenuItem(menu, labels)
   if (!item) throw new Error(`no menu item ${labels.join(' > ')}`)
   if (!item.click) throw new Error(`menu item ${labels.join(' > ')} has no click handler`)
+  // Electron flips a checkbox (and checks a radio item) before it calls click.
+  if (item.type === 'checkbox') item.checked = !item.checked
+  if (item.type === 'radio') item.checked = true
   item.click(item, BrowserWindow.getFocusedWindow() ?? undefined, {})
 }
 
