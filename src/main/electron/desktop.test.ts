@@ -1,102 +1,36 @@
 // The real Electron main process (src/main/electron/index.ts) under Node: 'electron' is the
 // stand-in of ./testing/electron-stand-in (a boundary we do not own); the services, the embedded
 // engine, its SQLite files and the console cache are the real ones, on a temp data folder.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CONSOLE_METHODS } from '../../shared/console/api'
-import { methodChannel, type IpcEnvelope } from '../../shared/console/ipc'
+import { methodChannel } from '../../shared/console/ipc'
 import { RENDERER_CSP } from '../services/serve/csp'
 import { makeTempDir } from '../services/testing/temp-dir'
 import { waitFor } from '../services/testing/wait'
 import { withoutKeychain } from '../services/testing/no-keychain'
-import {
-  ipc,
-  network,
-  resetStandIn,
-  standIn,
-  type BrowserWindow,
-  type StandInWebContents
-} from './testing/electron-stand-in'
+import { ipc, network, standIn } from './testing/electron-stand-in'
+import { call, freshApp, isolateEnv, launch, nonEmptyWals, quit, quitIfRunning } from './testing/launch-main'
 
 vi.mock('electron', () => import('./testing/electron-stand-in'))
 
 withoutKeychain()
 
-const ENV_KEYS = [
-  'CONTROLDECK_DATA_DIR',
-  'ELECTRON_RENDERER_URL',
-  'CONTROLDECK_DEV_SERVER',
-  'CONTROLDECK_REGISTER_PROTOCOL'
-] as const
-
 let temp: ReturnType<typeof makeTempDir>
-const savedEnv: Record<string, string | undefined> = {}
-const savedArgv = process.argv
+let restoreEnv: () => void
 
 beforeEach(() => {
   temp = makeTempDir('cd-desktop-')
-  for (const key of ENV_KEYS) savedEnv[key] = process.env[key]
-  for (const key of ENV_KEYS) delete process.env[key]
-  process.env.CONTROLDECK_DATA_DIR = temp.dir
-  resetStandIn()
-  vi.resetModules()
+  restoreEnv = isolateEnv(temp.dir)
+  freshApp()
 })
 
 afterEach(async () => {
-  // A test that failed half-way still shuts its app (and engine) down.
-  const { app } = standIn()
-  if (!app.quitted) {
-    app.quit()
-    await waitFor(() => app.quitted, 'the app to quit after the test', 15_000).catch(() => undefined)
-  }
-  process.argv = savedArgv
-  for (const key of ENV_KEYS) {
-    if (savedEnv[key] === undefined) delete process.env[key]
-    else process.env[key] = savedEnv[key]
-  }
+  await quitIfRunning()
+  restoreEnv()
   temp.remove()
 })
-
-/** Imports the real entry (as Electron would run out/main/index.js) and makes the app ready. */
-async function launch(argv: string[] = []): Promise<BrowserWindow> {
-  process.argv = ['/usr/lib/electron/electron', '/opt/controldeck', ...argv]
-  await import('./index')
-  standIn().app.emitReady()
-  await waitFor(() => standIn().windows.length === 1, 'the main window', 15_000)
-  const window = standIn().windows[0]
-  await waitFor(() => window.isVisible(), 'the window to show', 15_000)
-  return window
-}
-
-async function call(
-  contents: StandInWebContents,
-  method: string,
-  input: unknown = {},
-  from: { frameUrl?: string; topFrame?: boolean } = {}
-): Promise<IpcEnvelope> {
-  return (await ipc.invoke(methodChannel(method), { contents, ...from }, input)) as IpcEnvelope
-}
-
-async function quit(): Promise<void> {
-  const { app } = standIn()
-  app.quit()
-  await waitFor(() => app.quitted, 'the app to quit', 15_000)
-}
-
-/** Every SQLite WAL file under `dir` that still holds frames (a checkpointed, closed file has none). */
-function nonEmptyWals(dir: string): string[] {
-  const out: string[] = []
-  const walk = (folder: string) => {
-    for (const name of readdirSync(folder)) {
-      const full = path.join(folder, name)
-      if (statSync(full).isDirectory()) walk(full)
-      else if (name.endsWith('-wal') && statSync(full).size > 0) out.push(full)
-    }
-  }
-  walk(dir)
-  return out
-}
 
 describe('the Electron main process under the stand-in', () => {
   it('starts the engine, opens a hardened window, serves every method to its top frame only, takes deep links and quits cleanly', async () => {
@@ -213,8 +147,7 @@ describe('the Electron main process under the stand-in', () => {
       { env: { ELECTRON_RENDERER_URL: 'http://localhost:5173', CONTROLDECK_DEV_SERVER: '1' }, dev: true }
     ]
     for (const { env, dev } of cases) {
-      resetStandIn()
-      vi.resetModules()
+      freshApp()
       Object.assign(process.env, env)
       const window = await launch()
       const origin = new URL(env.ELECTRON_RENDERER_URL).origin
