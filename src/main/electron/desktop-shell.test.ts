@@ -9,7 +9,7 @@ import type { NotificationSettings } from '../../shared/console/domains/notifica
 import { CONSOLE_PAGES } from '../../shared/console/pages'
 import { makeTempDir } from '../services/testing/temp-dir'
 import { withoutKeychain } from '../services/testing/no-keychain'
-import { waitFor } from '../services/testing/wait'
+import { eventually, waitFor } from '../services/testing/wait'
 import { menuTemplate, type MenuActions } from './menu'
 import { clickMenuItem, findMenuItem, standIn, type StandInMenuItem } from './testing/electron-stand-in'
 import { deepLinks, freshApp, isolateEnv, launch, quit, quitIfRunning, result } from './testing/launch-main'
@@ -35,10 +35,6 @@ afterEach(async () => {
 
 function menu() {
   return standIn().applicationMenu
-}
-
-function labels(items: StandInMenuItem[] | undefined): Array<string | undefined> {
-  return (items ?? []).map((item) => item.label ?? item.role)
 }
 
 function submenu(labelsPath: string[]): StandInMenuItem[] {
@@ -133,12 +129,12 @@ describe('native notifications', () => {
     // Environment > Notifications for This Environment, turned off: the next failure is silent.
     await waitFor(() => findMenuItem(menu(), ['Environment', 'Notifications for This Environment']) !== null, 'the menu')
     clickMenuItem(menu(), ['Environment', 'Notifications for This Environment'])
-    await waitFor(async () => {
-      const settings = await result<NotificationSettings>(contents, 'getNotificationSettings')
-      return settings.environments.find((e) => e.environmentId === 'local')?.enabled === false
-    }, 'the setting to be saved')
+    await eventually(
+      () => result<NotificationSettings>(contents, 'getNotificationSettings'),
+      (settings) => settings.environments.find((e) => e.environmentId === 'local')?.enabled === false
+    )
     const second = await result<LocalRunView>(contents, 'startLocalRun', { script })
-    await waitFor(async () => {
+    await waitFor(() => {
       const runs = contents.pushedEvents().filter(([name]) => name === 'onRunsChanged')
       const last = runs.at(-1)?.[1] as { runs: LocalRunView[] } | undefined
       return last?.runs.some((r) => r.runId === second.runId && r.status === 'exited') ?? false
