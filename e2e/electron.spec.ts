@@ -78,7 +78,11 @@ test.describe('Electron app', () => {
         const frame = document.createElement('iframe')
         frame.src = window.location.href.split('#')[0]
         document.body.appendChild(frame)
-        await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }))
+        // A frame the policy blocks may never fire load; it then never gets the API either.
+        await Promise.race([
+          new Promise((resolve) => frame.addEventListener('load', resolve, { once: true })),
+          new Promise((resolve) => setTimeout(resolve, 3000))
+        ])
         try {
           return typeof (frame.contentWindow as unknown as { controldeck?: unknown }).controldeck
         } catch {

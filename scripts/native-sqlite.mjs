@@ -23,3 +23,11 @@ export async function prepareNativeModules(version) {
     )
   }
 }
+
+// `npm run rebuild:electron`: the same, by hand, for the Electron version in node_modules (its
+// binary need not be present). node_modules itself is left alone.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { createRequire } = await import('node:module')
+  const version = createRequire(import.meta.url)('electron/package.json').version
+  await prepareNativeModules(version)
+}
