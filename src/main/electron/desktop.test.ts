@@ -163,4 +163,15 @@ describe('the Electron main process under the stand-in', () => {
       delete process.env.CONTROLDECK_DEV_SERVER
     }
   })
+
+  it('hands the link it was launched with to the page once, and quits when its last window closes', async () => {
+    const window = await launch(['controldeck://trace/j_0123456789ab'])
+    expect(await call(window.webContents, 'takeLaunchDeepLink')).toEqual({ ok: true, result: { link: { path: 'trace/j_0123456789ab' } } })
+    expect(await call(window.webContents, 'takeLaunchDeepLink')).toEqual({ ok: true, result: { link: null } })
+
+    // Linux and Windows end the app with its last window; the engine and cache close cleanly.
+    window.close()
+    await waitFor(() => standIn().app.quitted, 'the app to quit with its last window', 15_000)
+    expect(nonEmptyWals(temp.dir)).toEqual([])
+  })
 })
