@@ -105,6 +105,7 @@ describe('the Electron main process under the stand-in', () => {
 
     // Quitting closes the services and the engine; every SQLite file is checkpointed.
     await quit()
+    await expect(fetch(`${appInfo.localEngineUrl}/api/neurorail/v1/capabilities`)).rejects.toThrow()
     expect(nonEmptyWals(temp.dir)).toEqual([])
     expect(readFileSync(path.join(temp.dir, 'engine.db')).subarray(0, 15).toString()).toBe('SQLite format 3')
   })
