@@ -1,7 +1,9 @@
-import Database, { type Statement } from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import type { Statement } from 'better-sqlite3'
 import { bindRecorder } from '../audit/recorder'
 import { Checkpointer } from './checkpointer'
 import { MIGRATIONS } from './migrations'
+import { openSqlite } from './sqlite'
 
 /**
  * Longest a batch opened by after-commit work waits for company before committing alone. Short:
@@ -56,7 +58,7 @@ export class Store {
   checkpointer: Checkpointer | null = null
 
   constructor(path: string, options: { checkpointIntervalMs?: number } = {}) {
-    this.db = new Database(path)
+    this.db = openSqlite(path)
     // WAL lets readers (SSE resume, list routes) run beside the writer; synchronous=NORMAL is
     // safe under WAL (a power cut may lose the last commits, never corrupt the file) and avoids an
     // fsync per commit.

@@ -16,6 +16,7 @@ import { createCacheHandlers } from './handlers/cache'
 import { createDataHandlers } from './handlers/data'
 import { createEnvironmentsHandlers } from './handlers/environments'
 import { createLiveHandlers } from './handlers/live'
+import { createNotificationsHandlers } from './handlers/notifications'
 import { createRunsHandlers } from './handlers/runs'
 import { createConsoleSessions } from './session/console-sessions'
 import { fail, toConsoleFailure } from './session/failures'
@@ -50,6 +51,7 @@ export interface ConsoleService {
 /** A handler module of any domain, as the composition sees it (names line up at run time). */
 export interface AnyHandlerModule {
   readonly handlers: object
+  observe?(name: string, payload: unknown): void
   dispose?(): Promise<void> | void
 }
 
@@ -73,7 +75,8 @@ const HANDLER_FACTORIES = [
   createDataHandlers,
   createLiveHandlers,
   createCacheHandlers,
-  createRunsHandlers
+  createRunsHandlers,
+  createNotificationsHandlers
 ] as const
 
 /**
@@ -167,6 +170,10 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
   const factories: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule> =
     handlerFactories ?? HANDLER_FACTORIES
   const modules = factories.map((factory) => factory(context))
+  for (const module of modules) {
+    const observe = module.observe?.bind(module)
+    if (observe) listeners.add(observe)
+  }
   // Opening the active environment is part of start-up: a renderer's first calls right after load
   // then find it open (and the live and cache methods wait for it if it is still opening).
   if (!handlerFactories) sessions.start()

@@ -56,6 +56,8 @@ export type DomainHandlers<M extends Record<string, MethodDefinition>> = {
  */
 export interface HandlerModule<M extends Record<string, MethodDefinition>> {
   readonly handlers: DomainHandlers<M>
+  /** Sees every event the services push (after validation), e.g. to decide on notifications. */
+  observe?(name: string, payload: unknown): void
   dispose?(): Promise<void> | void
 }
 

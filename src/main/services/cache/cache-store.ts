@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AuditEvent } from '../../../shared/neurorail/audit'
@@ -11,6 +11,7 @@ import {
   type CacheRowCounts
 } from '../../../shared/console/domains/cache'
 import type { LiveEvent } from '../../../shared/console/domains/live'
+import { openSqlite } from '../../../engine/store/sqlite'
 import { Where } from '../../../engine/store/where'
 import { isClientId } from '../live/sequencer'
 import { encodeCursor, pageKey } from './cursor'
@@ -259,7 +260,7 @@ export class CacheStore {
    */
   static open(filePath: string, retention?: CacheRetention, options: CacheStoreOptions = {}): CacheStore {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true })
-    const db = new Database(filePath)
+    const db = openSqlite(filePath)
     try {
       // auto_vacuum only takes effect on an empty file, and switching to WAL already writes the
       // header: set it first, so that retention can hand freed pages back (incremental_vacuum)
