@@ -44,6 +44,7 @@ const config = {
     'package.json',
     // Native build leftovers and sources of the native modules: only their .node files run.
     '!node_modules/better-sqlite3/{deps,src,docs}/**',
+    '!node_modules/better-sqlite3/build/deps/**',
     '!node_modules/*/build/Release/{obj,obj.target,.deps}/**',
     '!node_modules/*/build/Release/*.a',
     '!node_modules/better-sqlite3/build/Release/test_extension.node',
