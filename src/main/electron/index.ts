@@ -13,6 +13,7 @@ import { localEngineOf, startEngineHost, type EngineHost } from '../services/eng
 import { registerConsoleIpc } from './ipc'
 import { hardenAllWebContents, hardenSession } from './security'
 import { TrustedSenders } from './trusted-senders'
+import { startUpdater } from './updater'
 import { DEEP_LINK_SCHEME, findDeepLinkArg, parseDeepLink, type AppLocation } from './urls'
 import { createMainWindow } from './window'
 
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
   await app.whenReady()
   hardenSession(location)
   service = await startServices()
+  startUpdater(service, log)
   const trusted = new TrustedSenders(location)
   disposeIpc = registerConsoleIpc(service, trusted, log)
   await openWindow(trusted)

@@ -11,7 +11,7 @@ const idle: UpdateState = { status: 'idle', lastCheckedAt: null }
 describe('nextUpdateState', () => {
   it('walks a found update from the check to ready', () => {
     const states: UpdateState[] = []
-    let state = idle
+    let state: UpdateState = idle
     for (const event of [
       { type: 'checking' },
       { type: 'available', version: '0.2.0' },
