@@ -42,6 +42,8 @@ const config = {
     'out/preload/**',
     'out/renderer/**',
     'package.json',
+    // The window's icon on Linux and Windows (src/main/electron/window.ts).
+    'resources/icon.png',
     // Native build leftovers and sources of the native modules: only their .node files run.
     '!node_modules/better-sqlite3/{deps,src,docs}/**',
     '!node_modules/better-sqlite3/build/deps/**',
