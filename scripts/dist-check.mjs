@@ -19,9 +19,11 @@ const require = createRequire(import.meta.url)
 
 // Before electron-builder loads: any download attempt must fail loudly instead of happening.
 const closed = 'http://127.0.0.1:9'
-for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ELECTRON_GET_USE_PROXY']) {
-  process.env[name] = name === 'ELECTRON_GET_USE_PROXY' ? '1' : closed
+// HTTP(S)_PROXY for electron-builder's own fetches and app-builder; GLOBAL_AGENT_* for @electron/get.
+for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'GLOBAL_AGENT_HTTP_PROXY', 'GLOBAL_AGENT_HTTPS_PROXY']) {
+  process.env[name] = closed
 }
+process.env.ELECTRON_GET_USE_PROXY = '1'
 delete process.env.NO_PROXY
 delete process.env.no_proxy
 process.env.CSC_IDENTITY_AUTO_DISCOVERY = 'false'
