@@ -16,6 +16,7 @@ import { registerConsoleIpc } from './ipc'
 import { hardenAllWebContents, hardenSession } from './security'
 import { TrustedSenders } from './trusted-senders'
 import { DEEP_LINK_SCHEME, findDeepLinkArg, parseDeepLink, rendererLocation } from './urls'
+import { startUpdater } from './updater'
 import { createMainWindow } from './window'
 import { loadPlacement, trackWindowState } from './window-state'
 
@@ -135,11 +136,15 @@ function showWindow(): void {
 }
 
 /** Help > Check for Updates…: the auto-updater plugs in here; until then it says so. */
+/** Help > Check for Updates: runs a check now and says where it stands (the banner follows). */
 function checkForUpdates(): void {
-  void dialog.showMessageBox({
-    type: 'info',
-    message: 'Updates',
-    detail: `ControlDeck ${APP_VERSION}. This build does not check for updates.`
+  if (!service) return
+  void service.context.updates.check().then((state) => {
+    const detail =
+      state.status === 'disabled'
+        ? state.reason
+        : `ControlDeck ${APP_VERSION}: ${state.status.replace(/_/g, ' ')}.`
+    void dialog.showMessageBox({ type: 'info', message: 'Updates', detail })
   })
 }
 
@@ -171,6 +176,7 @@ async function main(): Promise<void> {
   await app.whenReady()
   hardenSession(location)
   service = await startServices()
+  startUpdater(service, log)
   const senders = new TrustedSenders(location)
   trusted = senders
   disposeIpc = registerConsoleIpc(service, senders, log)

@@ -21,6 +21,7 @@ import { createRunsHandlers } from './handlers/runs'
 import { createConsoleSessions } from './session/console-sessions'
 import { fail, toConsoleFailure } from './session/failures'
 import { refuseWriteWhenReadOnly } from './session/read-only'
+import { createUpdateController } from './updates/update-controller'
 
 /** Receives every event pushed by the services, already validated against its payload schema. */
 export type ConsoleEventListener = (name: ConsoleEventName, payload: unknown) => void
@@ -57,9 +58,9 @@ export interface AnyHandlerModule {
 
 /**
  * What a transport needs to build the services: everything in ServiceContext except what the
- * service builds itself (the event sink and the sessions).
+ * service builds itself (the event sink, the sessions and the update controller).
  */
-export type ConsoleServiceOptions = Omit<ServiceContext, 'events' | 'sessions'> & {
+export type ConsoleServiceOptions = Omit<ServiceContext, 'events' | 'sessions' | 'updates'> & {
   readonly log?: ServiceLog
   /**
    * Replaces the standard handler factories (tests of a transport only). With them the active
@@ -166,7 +167,15 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
     events,
     log
   })
-  const context: ServiceContext = { ...contextFields, events, sessions }
+  const updates = createUpdateController({
+    initialReason:
+      options.transport === 'browser'
+        ? 'Browser mode does not update itself; update the ControlDeck installation that serves it.'
+        : 'Updates are not set up in this launch.',
+    onState: (state) => events.emit('onUpdateState', state),
+    log
+  })
+  const context: ServiceContext = { ...contextFields, events, sessions, updates }
   const factories: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule> =
     handlerFactories ?? HANDLER_FACTORIES
   const modules = factories.map((factory) => factory(context))
