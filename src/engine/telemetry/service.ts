@@ -42,6 +42,39 @@ const PENDING_STATES = { mission: ['pending'], job: ['pending', 'ready', 'failed
 
 const HOUR_MS = 3_600_000
 
+/**
+ * Ids below a mission, plan or job, as SQL over the identity tables' indexes (attempts are
+ * reached through their jobs: attempts has no mission index).
+ */
+const DESCENDANTS = {
+  mission:
+    'SELECT plan_id FROM plans WHERE mission_id = ? UNION ALL SELECT job_id FROM jobs WHERE mission_id = ? ' +
+    'UNION ALL SELECT attempt_id FROM attempts WHERE job_id IN (SELECT job_id FROM jobs WHERE mission_id = ?)',
+  plan:
+    'SELECT job_id FROM jobs WHERE plan_id = ? ' +
+    'UNION ALL SELECT attempt_id FROM attempts WHERE job_id IN (SELECT job_id FROM jobs WHERE plan_id = ?)',
+  job: 'SELECT attempt_id FROM attempts WHERE job_id = ?'
+} as const
+
+function scopeArgs(type: keyof typeof DESCENDANTS, id: string): string[] {
+  return type === 'mission' ? [id, id, id] : type === 'plan' ? [id, id] : [id]
+}
+
+const EMPTY_ROW: Omit<MetricsRow, 'entity_id' | 'entity_type'> = {
+  started_ms: null,
+  completed_ms: null,
+  duration_ms: null,
+  llm_tokens_consumed: 0,
+  cost_credits: 0,
+  cpu_time_ms: 0,
+  memory_peak_mb: 0,
+  attempt_count: 0,
+  retry_count: 0,
+  success: null,
+  error_type: null,
+  error_category: null
+}
+
 /** The error category a failure state implies when the agent gave none. */
 function defaultErrorCategory(state: string): string | null {
   if (state === 'failed_ethical') return 'ethical'
@@ -100,6 +133,15 @@ export class TelemetryService {
     // The row appears with the entity's first transition; later ones that change no metric leave
     // it alone (rows are never deleted, so it is still there), which saves a write per transition.
     if (e.from_state === null || e.to_state === 'running' || ends) this.ensure.run(e.entity_id, e.entity_type)
+    if (e.entity_type === 'mission' && (ACTIVE_STATES.mission as readonly string[]).includes(e.to_state)) {
+      // A mission never enters `running`: it starts when it leaves pending (planning or executing),
+      // so that a finished mission has a duration.
+      this.ensure.run(e.entity_id, e.entity_type)
+      this.store
+        .prepare('UPDATE entity_metrics SET started_ms = COALESCE(started_ms, ?) WHERE entity_id = ?')
+        .run(tsMs, e.entity_id)
+      return
+    }
     if (e.to_state === 'running') {
       // Duration runs from the first start; a retry re-opens the run and counts as a retry.
       this.store
@@ -128,11 +170,57 @@ export class TelemetryService {
     ).run(tsMs, tsMs, success ? 1 : 0, errorType, errorCategory, e.entity_id)
   }
 
-  /** GET /telemetry/metrics/{id}: 404 `"Metrics for X not found"` when nothing was recorded. */
+  /**
+   * GET /telemetry/metrics/{id}: 404 `"Metrics for X not found"` when nothing was recorded. A
+   * mission, plan or job answers with the sums over itself and everything below it (tokens, cost,
+   * CPU, attempts, retries, violations; `includes_descendants`), so its telemetry says what its
+   * work consumed; its times stay its own (a mission runs from its start to its end).
+   */
   metrics(entityId: string): EntityMetrics {
     const row = this.getRow.get(entityId) as MetricsRow | undefined
-    if (!row) throw notFound(`Metrics for ${entityId} not found`)
-    return toMetrics(row)
+    const type = entityTypeOfId(entityId)
+    const scope = type === 'mission' || type === 'plan' || type === 'job' ? DESCENDANTS[type] : null
+    if (!scope) {
+      if (!row) throw notFound(`Metrics for ${entityId} not found`)
+      return toMetrics(row)
+    }
+    const sums = this.store
+      .prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(llm_tokens_consumed), 0) AS t, COALESCE(SUM(cost_credits), 0) AS c,
+           COALESCE(SUM(cpu_time_ms), 0) AS cpu, COALESCE(MAX(memory_peak_mb), 0) AS mem,
+           COALESCE(SUM(attempt_count), 0) AS a, COALESCE(SUM(retry_count), 0) AS r
+         FROM entity_metrics WHERE entity_id = ? OR entity_id IN (${scope})`
+      )
+      .get(entityId, ...scopeArgs(type!, entityId)) as { n: number; t: number; c: number; cpu: number; mem: number; a: number; r: number }
+    if (!row && sums.n === 0) throw notFound(`Metrics for ${entityId} not found`)
+    const base = row ? toMetrics(row) : toMetrics({ ...EMPTY_ROW, entity_id: entityId, entity_type: type! })
+    return {
+      ...base,
+      llm_tokens_consumed: sums.t,
+      cost_credits: sums.c,
+      cpu_time_ms: sums.cpu,
+      memory_peak_mb: sums.mem,
+      attempt_count: sums.a,
+      retry_count: sums.r,
+      violation_count: this.violationCount(type!, entityId),
+      includes_descendants: true
+    }
+  }
+
+  /** Budget violations of a mission, plan or job (0 where governance keeps no ledger). */
+  private violationCount(type: 'mission' | 'plan' | 'job', id: string): number {
+    const sql =
+      type === 'mission'
+        ? 'SELECT COUNT(*) AS n FROM gov_violations WHERE mission_id = ?'
+        : type === 'job'
+          ? 'SELECT COUNT(*) AS n FROM gov_violations WHERE job_id = ?'
+          : 'SELECT COUNT(*) AS n FROM gov_violations WHERE job_id IN (SELECT job_id FROM jobs WHERE plan_id = ?)'
+    try {
+      return (this.store.prepare(sql).get(id) as { n: number }).n
+    } catch {
+      // An engine store without the governance tables (a bare store in tests) has no violations.
+      return 0
+    }
   }
 
   /**
