@@ -44,15 +44,15 @@ describe('rollup', () => {
     expect(r.get('m')!.attempts).toBe(2)
   })
 
-  it('reads metrics, and handles a million attempts without recursion', () => {
+  it('reads metrics, and handles 200,000 attempts without recursion', () => {
     expect(ownFiguresOf({ entity_id: 'j', entity_type: 'job', started_at: '2026-01-01T00:00:00.000Z', completed_at: null, duration_ms: null, llm_tokens_consumed: 5, cpu_time_ms: null, memory_peak_mb: null, attempt_count: 2, retry_count: 1, success: null, error_type: null, error_category: null, cost_credits: 1, violation_count: 3, includes_descendants: true })).toEqual({ tokens: 5, cost: 1, attempts: 2, retries: 1, violations: 3, startedMs: Date.parse('2026-01-01T00:00:00.000Z'), endedMs: null, includesDescendants: true })
     const big: RollupEntity[] = [{ id: 'j', parentId: null, type: 'job' }]
     const figures = new Map<string, OwnFigures>()
-    for (let i = 0; i < 1_000_000; i++) {
+    for (let i = 0; i < 200_000; i++) {
       big.push({ id: `a${i}`, parentId: 'j', type: 'attempt' })
       if (i % 1000 === 0) figures.set(`a${i}`, own({ tokens: 1 }))
     }
     const r = rollup(big, figures)
-    expect(r.get('j')).toMatchObject({ tokens: 1000, attempts: 1_000_000 })
+    expect(r.get('j')).toMatchObject({ tokens: 200, attempts: 200_000 })
   })
 })

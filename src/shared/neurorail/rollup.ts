@@ -137,3 +137,29 @@ function pick(own: OwnFigures): Omit<Rollup, 'durationMs'> {
   const { tokens, cost, attempts, retries, violations, startedMs, endedMs } = own
   return { tokens, cost, attempts, retries, violations, startedMs, endedMs }
 }
+
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+const DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+
+/** A wall-clock duration as "830 ms", "4.2 s", "3.5 min" or "2.1 h" ("running" without an end). */
+export function formatRollupDuration(r: Pick<Rollup, 'durationMs' | 'startedMs'>): string {
+  const ms = r.durationMs
+  if (ms === null) return r.startedMs === null ? 'not started' : 'running'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 120_000) return `${DECIMAL.format(ms / 1000)} s`
+  if (ms < 7_200_000) return `${DECIMAL.format(ms / 60_000)} min`
+  return `${DECIMAL.format(ms / 3_600_000)} h`
+}
+
+/** One line of a roll-up: "1,500 tokens · 0.75 credits · 2 attempts · 1 retry · 0 violations · 4.2 s". */
+export function formatRollup(r: Rollup): string {
+  const n = (v: number, one: string, many: string) => `${INTEGER.format(v)} ${v === 1 ? one : many}`
+  return [
+    n(r.tokens, 'token', 'tokens'),
+    `${DECIMAL.format(r.cost)} credits`,
+    n(r.attempts, 'attempt', 'attempts'),
+    n(r.retries, 'retry', 'retries'),
+    n(r.violations, 'violation', 'violations'),
+    formatRollupDuration(r)
+  ].join(' · ')
+}

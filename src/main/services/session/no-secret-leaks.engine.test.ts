@@ -50,6 +50,7 @@ const INPUTS: Inputs = {
   getKeychainStatus: () => ({}),
   getTrace: (w) => ({ entityId: w.ids.attempt }),
   getChildren: (w) => ({ entityType: 'mission', entityId: w.ids.mission }),
+  getTraceRollups: (w) => ({ entityId: w.ids.mission }),
   getEntityDetails: (w) => ({ entityId: w.ids.job }),
   listMissions: () => ({}),
   listJobs: () => ({}),

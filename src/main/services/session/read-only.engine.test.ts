@@ -30,6 +30,7 @@ const SAMPLE_INPUTS: { [M in ConsoleMethodName]: MethodInput<M> } = {
   getKeychainStatus: {},
   getTrace: { entityId: 'm_0123456789ab' },
   getChildren: { entityType: 'mission', entityId: 'm_0123456789ab' },
+  getTraceRollups: { entityId: 'm_0123456789ab' },
   getEntityDetails: { entityId: 'm_0123456789ab' },
   listMissions: {},
   listJobs: {},
