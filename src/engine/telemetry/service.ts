@@ -178,9 +178,10 @@ export class TelemetryService {
    */
   metrics(entityId: string): EntityMetrics {
     const row = this.getRow.get(entityId) as MetricsRow | undefined
-    const type = entityTypeOfId(entityId)
-    const scope = type === 'mission' || type === 'plan' || type === 'job' ? DESCENDANTS[type] : null
-    if (!scope) {
+    const anyType = entityTypeOfId(entityId)
+    const type = anyType === 'mission' || anyType === 'plan' || anyType === 'job' ? anyType : null
+    const scope = type ? DESCENDANTS[type] : null
+    if (!type || !scope) {
       if (!row) throw notFound(`Metrics for ${entityId} not found`)
       return toMetrics(row)
     }
@@ -191,9 +192,9 @@ export class TelemetryService {
            COALESCE(SUM(attempt_count), 0) AS a, COALESCE(SUM(retry_count), 0) AS r
          FROM entity_metrics WHERE entity_id = ? OR entity_id IN (${scope})`
       )
-      .get(entityId, ...scopeArgs(type!, entityId)) as { n: number; t: number; c: number; cpu: number; mem: number; a: number; r: number }
+      .get(entityId, ...scopeArgs(type, entityId)) as { n: number; t: number; c: number; cpu: number; mem: number; a: number; r: number }
     if (!row && sums.n === 0) throw notFound(`Metrics for ${entityId} not found`)
-    const base = row ? toMetrics(row) : toMetrics({ ...EMPTY_ROW, entity_id: entityId, entity_type: type! })
+    const base = row ? toMetrics(row) : toMetrics({ ...EMPTY_ROW, entity_id: entityId, entity_type: type })
     return {
       ...base,
       llm_tokens_consumed: sums.t,
@@ -202,7 +203,7 @@ export class TelemetryService {
       memory_peak_mb: sums.mem,
       attempt_count: sums.a,
       retry_count: sums.r,
-      violation_count: this.violationCount(type!, entityId),
+      violation_count: this.violationCount(type, entityId),
       includes_descendants: true
     }
   }
