@@ -16,7 +16,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     const tree = page.getByTestId('trace-tree')
     const missionRow = tree.locator(`[data-entity-id="${m1.mission_id}"]`)
     // The seed's two llm_call jobs of this mission reported 1,200 + 800 tokens on their attempts.
-    await expect(missionRow.getByTestId('row-duration')).toContainText('2,000 tok · 0.04 cr')
+    await expect(missionRow.getByTestId('row-duration')).toContainText('2K tok · 0.04 cr')
     await expect(missionRow.getByTestId('row-duration')).toHaveText(/^\d[\d.,]* (ms|s|min|h) · /)
     await expect(page.getByTestId('trace-rollup')).toContainText('2,000 tokens · 0.04 credits · 4 attempts · 1 retry · 0 violations')
     const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)

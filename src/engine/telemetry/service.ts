@@ -43,21 +43,47 @@ const PENDING_STATES = { mission: ['pending'], job: ['pending', 'ready', 'failed
 const HOUR_MS = 3_600_000
 
 /**
- * Ids below a mission, plan or job, as SQL over the identity tables' indexes (attempts are
- * reached through their jobs: attempts has no mission index).
+ * Sums over what lies below a mission, plan or job: `own` over the entity itself and its plans
+ * and jobs (few rows, by id), `attempts` over its attempts' metrics. The attempts are walked from
+ * the jobs through the attempts_job index and joined to their metrics row: an `IN (…)` list of a
+ * million attempt ids would first be built as a temporary table (8× slower, measured).
  */
+const SUM_COLUMNS =
+  'COUNT(*) AS n, COALESCE(SUM(em.llm_tokens_consumed), 0) AS t, COALESCE(SUM(em.cost_credits), 0) AS c, ' +
+  'COALESCE(SUM(em.cpu_time_ms), 0) AS cpu, COALESCE(MAX(em.memory_peak_mb), 0) AS mem, ' +
+  'COALESCE(SUM(em.attempt_count), 0) AS a, COALESCE(SUM(em.retry_count), 0) AS r'
 const DESCENDANTS = {
-  mission:
-    'SELECT plan_id FROM plans WHERE mission_id = ? UNION ALL SELECT job_id FROM jobs WHERE mission_id = ? ' +
-    'UNION ALL SELECT attempt_id FROM attempts WHERE job_id IN (SELECT job_id FROM jobs WHERE mission_id = ?)',
-  plan:
-    'SELECT job_id FROM jobs WHERE plan_id = ? ' +
-    'UNION ALL SELECT attempt_id FROM attempts WHERE job_id IN (SELECT job_id FROM jobs WHERE plan_id = ?)',
-  job: 'SELECT attempt_id FROM attempts WHERE job_id = ?'
+  mission: {
+    own:
+      `SELECT ${SUM_COLUMNS} FROM entity_metrics em WHERE em.entity_id = ? OR em.entity_id IN ` +
+      '(SELECT plan_id FROM plans WHERE mission_id = ? UNION ALL SELECT job_id FROM jobs WHERE mission_id = ?)',
+    attempts:
+      `SELECT ${SUM_COLUMNS} FROM jobs j JOIN attempts a ON a.job_id = j.job_id ` +
+      'JOIN entity_metrics em ON em.entity_id = a.attempt_id WHERE j.mission_id = ?',
+    ownArgs: 3
+  },
+  plan: {
+    own: `SELECT ${SUM_COLUMNS} FROM entity_metrics em WHERE em.entity_id = ? OR em.entity_id IN (SELECT job_id FROM jobs WHERE plan_id = ?)`,
+    attempts:
+      `SELECT ${SUM_COLUMNS} FROM jobs j JOIN attempts a ON a.job_id = j.job_id ` +
+      'JOIN entity_metrics em ON em.entity_id = a.attempt_id WHERE j.plan_id = ?',
+    ownArgs: 2
+  },
+  job: {
+    own: `SELECT ${SUM_COLUMNS} FROM entity_metrics em WHERE em.entity_id = ?`,
+    attempts: `SELECT ${SUM_COLUMNS} FROM attempts a JOIN entity_metrics em ON em.entity_id = a.attempt_id WHERE a.job_id = ?`,
+    ownArgs: 1
+  }
 } as const
 
-function scopeArgs(type: keyof typeof DESCENDANTS, id: string): string[] {
-  return type === 'mission' ? [id, id, id] : type === 'plan' ? [id, id] : [id]
+interface Sums {
+  n: number
+  t: number
+  c: number
+  cpu: number
+  mem: number
+  a: number
+  r: number
 }
 
 const EMPTY_ROW: Omit<MetricsRow, 'entity_id' | 'entity_type'> = {
@@ -180,19 +206,22 @@ export class TelemetryService {
     const row = this.getRow.get(entityId) as MetricsRow | undefined
     const anyType = entityTypeOfId(entityId)
     const type = anyType === 'mission' || anyType === 'plan' || anyType === 'job' ? anyType : null
-    const scope = type ? DESCENDANTS[type] : null
-    if (!type || !scope) {
+    if (!type) {
       if (!row) throw notFound(`Metrics for ${entityId} not found`)
       return toMetrics(row)
     }
-    const sums = this.store
-      .prepare(
-        `SELECT COUNT(*) AS n, COALESCE(SUM(llm_tokens_consumed), 0) AS t, COALESCE(SUM(cost_credits), 0) AS c,
-           COALESCE(SUM(cpu_time_ms), 0) AS cpu, COALESCE(MAX(memory_peak_mb), 0) AS mem,
-           COALESCE(SUM(attempt_count), 0) AS a, COALESCE(SUM(retry_count), 0) AS r
-         FROM entity_metrics WHERE entity_id = ? OR entity_id IN (${scope})`
-      )
-      .get(entityId, ...scopeArgs(type, entityId)) as { n: number; t: number; c: number; cpu: number; mem: number; a: number; r: number }
+    const q = DESCENDANTS[type]
+    const own = this.store.prepare(q.own).get(...Array<string>(q.ownArgs).fill(entityId)) as Sums
+    const below = this.store.prepare(q.attempts).get(entityId) as Sums
+    const sums: Sums = {
+      n: own.n + below.n,
+      t: own.t + below.t,
+      c: own.c + below.c,
+      cpu: own.cpu + below.cpu,
+      mem: Math.max(own.mem, below.mem),
+      a: own.a + below.a,
+      r: own.r + below.r
+    }
     if (!row && sums.n === 0) throw notFound(`Metrics for ${entityId} not found`)
     const base = row ? toMetrics(row) : toMetrics({ ...EMPTY_ROW, entity_id: entityId, entity_type: type })
     return {

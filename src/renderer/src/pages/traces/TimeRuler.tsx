@@ -1,4 +1,5 @@
 import { useRef, type KeyboardEvent, type PointerEvent } from 'react'
+import { useElementWidth } from '../../lib/useElementWidth'
 import { formatOffset, ticksOf, type TimeWindow } from '../../lib/timeAxis'
 import { fraction } from '../../lib/waterfall'
 
@@ -29,7 +30,9 @@ export function TimeRuler({
   onCenter: (fractionOfFull: number) => void
   onReset: () => void
 }) {
-  const ticks = ticksOf(view, full.start, 8)
+  // One label per ~70 px, so labels never run into each other however narrow the column.
+  const { ref, width } = useElementWidth<HTMLDivElement>(300)
+  const ticks = ticksOf(view, full.start, Math.max(2, Math.floor(width / 70)))
   const drag = useRef<{ x: number; width: number } | null>(null)
   const label =
     `Time axis of the trace: ${formatOffset(view.start - full.start)} to ${formatOffset(view.end - full.start)} ` +
@@ -53,6 +56,7 @@ export function TimeRuler({
   return (
     <div className="ruler-wrap">
       <div
+        ref={ref}
         className="ruler"
         role="slider"
         tabIndex={0}

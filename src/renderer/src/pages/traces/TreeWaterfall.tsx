@@ -19,6 +19,7 @@ import { useHistories, type HistoryMap } from './useHistories'
 type History = HistoryMap extends ReadonlyMap<string, infer V> ? V : never
 
 const ROW = 28
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })
 
 function terminalFor(type: string) {
   return (state: string) =>
@@ -411,7 +412,7 @@ const NodeRow = memo(function NodeRow({
         ? 'running'
         : formatRollupDuration({ durationMs: span.end - span.start, startedMs: span.start })
       : ''
-  const figures = rollup ? ` · ${formatCount(rollup.tokens)} tok · ${formatNumber(rollup.cost)} cr` : ''
+  const figures = rollup ? ` · ${COMPACT.format(rollup.tokens)} tok · ${formatNumber(rollup.cost)} cr` : ''
   const rowClass = `vrow trow${isCursor ? ' cursor' : ''}${critical ? ' critical' : ''}${match ? ` match${match === 'current' ? ' current' : ''}` : ''}`
   return (
     <div
@@ -465,9 +466,14 @@ const NodeRow = memo(function NodeRow({
         {critical && <span className="visually-hidden"> (on the critical path)</span>}
       </span>
       <span className="wcell" aria-hidden="true">
-        {segments
-          ? segments.map((s, i) => <Bar key={i} segment={s} scale={scale} />)
-          : !Number.isNaN(created) && <span className="wmark" style={{ left: `${fraction(scale, created) * 100}%` }} />}
+        {segments ? (
+          segments.map((s, i) => <Bar key={i} segment={s} scale={scale} />)
+        ) : rollup && rollup.startedMs !== null ? (
+          // A plan has no states of its own: its bar is the wall clock of the work below it.
+          <Bar segment={{ state: 'span', start: rollup.startedMs, end: rollup.endedMs ?? scale.end, open: rollup.endedMs === null }} scale={scale} />
+        ) : (
+          !Number.isNaN(created) && <span className="wmark" style={{ left: `${fraction(scale, created) * 100}%` }} />
+        )}
       </span>
     </div>
   )

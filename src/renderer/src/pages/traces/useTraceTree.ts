@@ -16,7 +16,12 @@ export const CHILD_PAGE = 500
 export function useTraceTree(entityId: string) {
   const epoch = useDataEpoch()
   const trace = useAsync<TraceResult>(() => api().getTrace({ entityId }), `trace:${entityId}:${epoch}`)
-  const rollups = useAsync<TraceRollupsResult>(() => api().getTraceRollups({ entityId }), `rollups:${entityId}:${epoch}`)
+  // Asked once the tree is in, so that summing a million attempts never delays the first rows.
+  const treeIn = trace.data !== undefined
+  const rollups = useAsync<TraceRollupsResult | null>(
+    () => (treeIn ? api().getTraceRollups({ entityId }) : Promise.resolve(null)),
+    `rollups:${entityId}:${epoch}:${treeIn}`
+  )
   const root = trace.data?.root ?? null
   const [expandedState, setExpandedState] = useState<{ root: TraceNode | null; ids: Set<string> } | null>(null)
   const [loaded, setLoaded] = useState<{ root: TraceNode | null; map: Map<string, LoadedChildren> }>({ root: null, map: new Map() })
