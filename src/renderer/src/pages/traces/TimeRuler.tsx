@@ -30,9 +30,9 @@ export function TimeRuler({
   onCenter: (fractionOfFull: number) => void
   onReset: () => void
 }) {
-  // One label per ~70 px, so labels never run into each other however narrow the column.
+  // One label per ~56 px, so labels never run into each other however narrow the column.
   const { ref, width } = useElementWidth<HTMLDivElement>(300)
-  const ticks = ticksOf(view, full.start, Math.max(2, Math.floor(width / 70)))
+  const ticks = ticksOf(view, full.start, Math.max(2, Math.floor(width / 56)))
   const drag = useRef<{ x: number; width: number } | null>(null)
   const label =
     `Time axis of the trace: ${formatOffset(view.start - full.start)} to ${formatOffset(view.end - full.start)} ` +
