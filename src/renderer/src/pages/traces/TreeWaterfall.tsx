@@ -277,7 +277,7 @@ export function TreeWaterfall({
             : ''}
         </span>
       </div>
-      <div className="trow theader" aria-hidden="false">
+      <div className="trow theader">
         <span className="tcell muted">Entity</span>
         <span className="fcell muted">Duration · tokens · cost</span>
         <TimeRuler full={full} view={scale} spans={spans} onZoom={onZoom} onPan={onPan} onCenter={onCenter} onReset={onReset} />
