@@ -72,11 +72,15 @@ export function TimeRuler({
         onPointerUp={() => (drag.current = null)}
         onPointerCancel={() => (drag.current = null)}
       >
-        {ticks.map((t) => (
-          <span key={t.t} className="tick" style={{ left: `${fraction(view, t.t) * 100}%` }} data-testid="time-tick">
-            {t.label}
-          </span>
-        ))}
+        {ticks.map((t) => {
+          const at = fraction(view, t.t)
+          // Near the right edge the label goes left of its line, so it is never cut off.
+          return (
+            <span key={t.t} className={`tick${at > 0.82 ? ' end' : ''}`} style={{ left: `${at * 100}%` }} data-testid="time-tick">
+              {t.label}
+            </span>
+          )
+        })}
       </div>
       <div
         className="minimap"

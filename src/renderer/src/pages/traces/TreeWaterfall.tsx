@@ -472,7 +472,9 @@ const NodeRow = memo(function NodeRow({
           // A plan has no states of its own: its bar is the wall clock of the work below it.
           <Bar segment={{ state: 'span', start: rollup.startedMs, end: rollup.endedMs ?? scale.end, open: rollup.endedMs === null }} scale={scale} />
         ) : (
-          !Number.isNaN(created) && <span className="wmark" style={{ left: `${fraction(scale, created) * 100}%` }} />
+          !Number.isNaN(created) &&
+          created >= scale.start &&
+          created <= scale.end && <span className="wmark" style={{ left: `${fraction(scale, created) * 100}%` }} />
         )}
       </span>
     </div>
