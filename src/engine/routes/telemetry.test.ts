@@ -39,6 +39,34 @@ describe('telemetry routes', () => {
     }
   })
 
+  it('rolls a mission, plan and job up over their descendants and gives a finished mission a duration', async () => {
+    const t = await startTestEngine()
+    try {
+      const c = await createChain(t)
+      const j2 = await t.api('POST', '/identity/job', { plan_id: c.planId, job_type: 'tool_execution' })
+      const go = (type: string, id: string, transition: string) => t.api('POST', `/lifecycle/${type}/${id}/transition`, { transition, metadata: {} })
+      for (const a of ['create', 'start']) await go('mission', c.missionId, a)
+      await t.api('POST', '/telemetry/report', { entity_id: c.attemptId, llm_tokens: 1000, cost_credits: 0.5 })
+      await t.api('POST', '/telemetry/report', { entity_id: c.jobId, llm_tokens: 200 })
+      await t.api('POST', '/telemetry/report', { entity_id: j2.body.job_id, llm_tokens: 300, cost_credits: 0.25 })
+      for (const a of ['create', 'dependencies_met', 'start', 'fail', 'retry', 'complete']) await go('job', c.jobId, a)
+      for (const a of ['plan_ready', 'execute', 'complete']) await go('mission', c.missionId, a)
+      const metrics = async (id: string) => EntityMetricsSchema.parse((await t.api('GET', `/telemetry/metrics/${id}`)).body)
+      const mission = await metrics(c.missionId)
+      expect(mission).toMatchObject({ llm_tokens_consumed: 1500, cost_credits: 0.75, attempt_count: 1, retry_count: 1, includes_descendants: true, success: true })
+      expect(mission.duration_ms).not.toBeNull()
+      expect(mission.duration_ms).toBe(Date.parse(mission.completed_at!) - Date.parse(mission.started_at!))
+      expect(await metrics(c.planId)).toMatchObject({ llm_tokens_consumed: 1500, cost_credits: 0.75, includes_descendants: true })
+      expect(await metrics(c.jobId)).toMatchObject({ llm_tokens_consumed: 1200, cost_credits: 0.5, attempt_count: 1, retry_count: 1 })
+      // An attempt stays its own.
+      const attempt = await metrics(c.attemptId)
+      expect(attempt.llm_tokens_consumed).toBe(1000)
+      expect(attempt.includes_descendants).toBeUndefined()
+    } finally {
+      await t.stop()
+    }
+  })
+
   it('computes the snapshot live: never a 404, counts and last-hour error rate and latency', async () => {
     const t = await startTestEngine()
     try {

@@ -33,7 +33,14 @@ export const EntityMetricsSchema = z.object({
   error_type: NullableStringSchema,
   error_category: NullableStringSchema,
   /** Extension (our engine): cost credits reported by agents. Absent on the real backend. */
-  cost_credits: NullableNumberSchema.optional()
+  cost_credits: NullableNumberSchema.optional(),
+  /** Extension (our engine): budget violations recorded for the entity and everything below it. */
+  violation_count: z.number().int().nonnegative().optional(),
+  /**
+   * Extension (our engine): the consumption and counts are the sums over the entity and all its
+   * descendants (missions, plans, jobs), so a console must not add the children again.
+   */
+  includes_descendants: z.boolean().optional()
 })
 export type EntityMetrics = z.infer<typeof EntityMetricsSchema>
 

@@ -14,6 +14,7 @@ import { queryAudit } from '../session/audit-service'
 import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
 import { getEntityDetails, listEntities } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
+import { getTraceRollups } from '../session/rollup-service'
 import { getChildren, getTrace } from '../session/trace-service'
 
 type DataHandlers = DomainHandlers<typeof dataMethods>
@@ -43,6 +44,10 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
   const handlers: DataHandlers = {
     getTrace: async ({ entityId }) => getTrace(await active(), entityId),
     getChildren: async (input) => getChildren(await active(), input),
+    getTraceRollups: async ({ entityId }) => {
+      const session = await active()
+      return getTraceRollups(session, await getTrace(session, entityId))
+    },
     getEntityDetails: async ({ entityId }) => getEntityDetails(await active(), entityId),
     listMissions: async (input) => listEntities(await active(), 'mission', input),
     listJobs: async (input) => listEntities(await active(), 'job', input),

@@ -55,6 +55,7 @@ const INPUTS: Inputs = {
   setEnvironmentNotifications: (w) => ({ environmentId: w.envId, enabled: true }),
   getTrace: (w) => ({ entityId: w.ids.attempt }),
   getChildren: (w) => ({ entityType: 'mission', entityId: w.ids.mission }),
+  getTraceRollups: (w) => ({ entityId: w.ids.mission }),
   getEntityDetails: (w) => ({ entityId: w.ids.job }),
   listMissions: () => ({}),
   listJobs: () => ({}),

@@ -35,6 +35,7 @@ const SAMPLE_INPUTS: { [M in ConsoleMethodName]: MethodInput<M> } = {
   setEnvironmentNotifications: { environmentId: 'local', enabled: true },
   getTrace: { entityId: 'm_0123456789ab' },
   getChildren: { entityType: 'mission', entityId: 'm_0123456789ab' },
+  getTraceRollups: { entityId: 'm_0123456789ab' },
   getEntityDetails: { entityId: 'm_0123456789ab' },
   listMissions: {},
   listJobs: {},

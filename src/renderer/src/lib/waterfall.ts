@@ -14,8 +14,17 @@ export interface Segment {
 }
 
 /**
+ * Whether a state ends an entity's bar: a terminal state, or a failure (a job waiting in
+ * failed_mechanical may be retried, but until then its bar ends at the failure rather than
+ * running on to the right edge as if it still ran).
+ */
+export function endsBar(isTerminal: (state: string) => boolean, state: string): boolean {
+  return isTerminal(state) || state.startsWith('failed')
+}
+
+/**
  * Turns an entity's transition history (oldest first) into bar segments. The last segment runs
- * to `now` unless its state is terminal. A job's returns to `running` after `failed_mechanical`
+ * to `now` unless its state ends the bar (terminal or failed, see endsBar). A job's returns to `running` after `failed_mechanical`
  * appear as separate segments, which is how retries show on the bar.
  */
 export function segmentsOf(
@@ -32,7 +41,7 @@ export function segmentsOf(
     if (next) {
       const end = Date.parse(next.timestamp)
       out.push({ state, start, end: Number.isNaN(end) ? start : Math.max(end, start), open: false })
-    } else if (isTerminal(state)) {
+    } else if (endsBar(isTerminal, state)) {
       out.push({ state, start, end: start, open: false })
     } else {
       out.push({ state, start, end: Math.max(now, start), open: true })
@@ -65,6 +74,13 @@ export function scaleOf(points: Iterable<number>, fallbackStart: number, now: nu
   if (!Number.isFinite(start)) start = fallbackStart
   if (!Number.isFinite(end) || end <= start) end = Math.max(start + 1000, now)
   return { start, end }
+}
+
+/** Wall-clock span of a history's bar: first transition to the end of the last segment. */
+export function spanOf(segments: readonly Segment[]): { start: number; end: number; open: boolean } | null {
+  if (segments.length === 0) return null
+  const last = segments[segments.length - 1]
+  return { start: segments[0].start, end: last.end, open: last.open }
 }
 
 /** Fraction (0…1) of `t` on the scale, clamped. */

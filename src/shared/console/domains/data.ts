@@ -195,6 +195,27 @@ export const DecisionListResultSchema = z.object({
 })
 export type DecisionListResult = z.infer<typeof DecisionListResultSchema>
 
+/** Sums over an entity's subtree and its wall-clock span (src/shared/neurorail/rollup.ts). */
+export const RollupSchema = z.object({
+  tokens: z.number(),
+  cost: z.number(),
+  attempts: z.number().int().nonnegative(),
+  retries: z.number().int().nonnegative(),
+  violations: z.number().int().nonnegative(),
+  startedMs: z.number().nullable(),
+  endedMs: z.number().nullable(),
+  durationMs: z.number().nullable()
+})
+
+export const TraceRollupsResultSchema = z.object({
+  /** By entity id: every mission, plan and job of the trace's loaded tree (attempts too on BRAiN). */
+  rollups: z.record(z.string(), RollupSchema),
+  /** True when some figures could not be fetched (too many entities, or errors): sums may be low. */
+  partial: z.boolean(),
+  stale: StaleSchema
+})
+export type TraceRollupsResult = z.infer<typeof TraceRollupsResultSchema>
+
 export const dataMethods = {
   getTrace: defineMethod({
     input: z.object({ entityId: EntityIdSchema }),
@@ -211,6 +232,12 @@ export const dataMethods = {
     }),
     output: z.object({ items: z.array(TraceNodeSchema), nextCursor: z.string().nullable(), stale: StaleSchema }),
     description: 'The next page of children of one entity (nodes without grandchildren loaded).'
+  }),
+  getTraceRollups: defineMethod({
+    input: z.object({ entityId: EntityIdSchema }),
+    output: TraceRollupsResultSchema,
+    description:
+      'Roll-ups of the trace of an entity: per mission, plan and job the sums over its descendants (tokens, cost, attempts, retries, violations) and its wall-clock duration.'
   }),
   getEntityDetails: defineMethod({
     input: z.object({ entityId: EntityIdSchema }),

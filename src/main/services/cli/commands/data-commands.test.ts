@@ -46,6 +46,8 @@ describe('CLI data commands', () => {
     Object.assign(ids, { mission: mission.mission_id, job: job.job_id, attempt: attempt.attempt_id })
     await client.transition('mission', ids.mission, 'create')
     await client.transition('job', ids.job, 'create')
+    await client.reportTelemetry({ entity_id: ids.attempt, llm_tokens: 1000, cost_credits: 0.5 })
+    await client.reportTelemetry({ entity_id: ids.job, llm_tokens: 500 })
     await client.logAudit({
       mission_id: ids.mission, plan_id: null, job_id: ids.job, attempt_id: null, resource_uuid: null,
       event_type: 'execution_start', event_category: 'execution', severity: 'info',
@@ -85,11 +87,17 @@ describe('CLI data commands', () => {
     expect(result.code).toBe(0)
     expect(result.out).toContain(`Trace of attempt ${ids.attempt}`)
     expect(result.out).toMatch(new RegExp(`^  mission\\s+${ids.mission} .* tags team=ops$`, 'm'))
-    expect(result.out).toMatch(new RegExp(`^      job ${ids.job} \\[pending\\] tool_execution$`, 'm'))
+    expect(result.out).toMatch(new RegExp(`^      job ${ids.job} \\[pending\\] tool_execution · 1,500 tokens · 0.5 credits · 1 attempt · 0 retries · 0 violations · not started$`, 'm'))
     expect(result.out).toMatch(new RegExp(`^        attempt ${ids.attempt} #1  <$`, 'm'))
-    expect(result.out).toMatch(new RegExp(`^    plan p_[0-9a-f]{12} sequential$`, 'm'))
-    const json = JSON.parse((await cli(['trace', ids.job, '--json', ...adHoc()])).out) as { root: { entityId: string } }
+    expect(result.out).toMatch(new RegExp(`^    plan p_[0-9a-f]{12} sequential · 1,500 tokens · 0.5 credits · 1 attempt`, 'm'))
+    // The mission's roll-up holds its jobs' consumption (it reported nothing itself).
+    expect(result.out).toMatch(new RegExp(`^  mission ${ids.mission} \\[pending\\] tags team=ops · 1,500 tokens · 0.5 credits · 1 attempt`, 'm'))
+    const json = JSON.parse((await cli(['trace', ids.job, '--json', ...adHoc()])).out) as {
+      root: { entityId: string }
+      rollups: Record<string, { tokens: number; cost: number }>
+    }
     expect(json.root.entityId).toBe(ids.mission)
+    expect(json.rollups[ids.mission]).toMatchObject({ tokens: 1500, cost: 0.5 })
   })
 
   it('trace exits 2 for an unknown id (engine, local engine, and BRAiN answering 500) and 1 for bad input', async () => {

@@ -1,6 +1,8 @@
-import type { Stale, TraceNode, TraceResult } from '../../../../shared/console/domains/data'
+import type { Stale, TraceNode, TraceResult, TraceRollupsResult } from '../../../../shared/console/domains/data'
 import { EntityIdSchema } from '../../../../shared/neurorail/ids'
+import { formatRollup } from '../../../../shared/neurorail/rollup'
 import { oneLine } from '../../client/backend-error'
+import { getTraceRollups } from '../../session/rollup-service'
 import { getTrace } from '../../session/trace-service'
 import { CliError, EXIT, type CliCommand } from '../args'
 import { withCliSession } from './cli-session'
@@ -35,8 +37,11 @@ export function staleLine(stale: Stale): string | null {
   return `(backend not reachable: data from the local cache, ${age} old, fetched ${stale.fetchedAt})`
 }
 
-/** The text form of `controldeck trace`: the upward chain, then the downward tree with states. */
-export function formatTrace(result: TraceResult): string {
+/**
+ * The text form of `controldeck trace`: the upward chain, then the downward tree with states, each
+ * mission, plan and job with its roll-up (sums over its descendants and wall-clock duration).
+ */
+export function formatTrace(result: TraceResult, rollups?: TraceRollupsResult): string {
   const lines = [`Trace of ${result.entityType} ${result.entityId}`]
   for (const level of LEVELS) {
     const record = result.chain[level] as Record<string, unknown> | null
@@ -51,7 +56,9 @@ export function formatTrace(result: TraceResult): string {
       const more = node.nextCursor ? ' (more children not shown)' : ''
       const mark = node.entityId === result.entityId ? '  <' : ''
       const parts = [node.entityType, node.entityId, state, oneLine(describeRecord(node.entityType, node.record as Record<string, unknown>), 60)]
-      lines.push(`${'  '.repeat(depth + 1)}${parts.filter(Boolean).join(' ')}${more}${mark}`)
+      const r = node.entityType !== 'attempt' ? rollups?.rollups[node.entityId] : undefined
+      const sums = r ? ` · ${formatRollup(r)}` : ''
+      lines.push(`${'  '.repeat(depth + 1)}${parts.filter(Boolean).join(' ')}${sums}${more}${mark}`)
       for (const child of node.children) walk(child, depth + 1)
     }
     walk(result.root, 0)
@@ -59,6 +66,7 @@ export function formatTrace(result: TraceResult): string {
       lines.push('  (this backend cannot list children; only entities seen before are shown)')
     }
   }
+  if (rollups?.partial) lines.push('(roll-ups cover only part of this tree: the sums are lower bounds)')
   const stale = staleLine(result.stale)
   if (stale) lines.push(stale)
   return lines.join('\n')
@@ -78,8 +86,11 @@ export const traceCommand: CliCommand = {
     if (!id || positionals.length > 1) throw new CliError('usage: controldeck trace <entity-id> (m_/p_/j_/a_/r_ + 12 hex)')
     const parsed = EntityIdSchema.safeParse(id)
     if (!parsed.success) throw new CliError(`${oneLine(id, 40)}: ${parsed.error.issues[0]?.message ?? 'not an entity id'}`)
-    const result = await withCliSession(global, (session) => getTrace(session, parsed.data))
-    print(result, () => formatTrace(result))
+    const { result, rollups } = await withCliSession(global, async (session) => {
+      const trace = await getTrace(session, parsed.data)
+      return { result: trace, rollups: await getTraceRollups(session, trace) }
+    })
+    print({ ...result, rollups: rollups.rollups, rollupsPartial: rollups.partial }, () => formatTrace(result, rollups))
     return EXIT.ok
   }
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { formatRollup } from '../../../../shared/neurorail/rollup'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { formatCount } from '../../lib/format'
@@ -19,7 +20,8 @@ const CHAIN_LEVELS = [
 
 /** One entity's trace: chain breadcrumb, tree + waterfall, details of the selected node, export. */
 export function TraceView({ entityId }: { entityId: string }) {
-  const { trace, root, expanded, loaded, toggle, setAllExpanded, loadMore, pageError } = useTraceTree(entityId)
+  const { trace, root, expanded, loaded, toggle, setAllExpanded, loadMore, pageError, rollups } = useTraceTree(entityId)
+  const [byCost, setByCost] = useState(false)
   const [selected, setSelected] = useState<{ for: string; id: string } | null>(null)
   const selectedId = selected?.for === entityId ? selected.id : entityId
   // TraceView is keyed by id, so its first render is when this trace was asked for.
@@ -101,6 +103,10 @@ export function TraceView({ entityId }: { entityId: string }) {
               <span className="muted" data-testid="trace-count">
                 {formatCount(countNodes(root, loaded))} entities loaded
               </span>
+              <label className="row" style={{ gap: 4 }}>
+                <input type="checkbox" checked={byCost} onChange={(e) => setByCost(e.target.checked)} data-testid="critical-by-cost" />
+                Critical path by cost
+              </label>
               <span className="spacer" style={{ flex: 1 }} />
               <button type="button" onClick={() => setAllExpanded(true)}>
                 Expand all
@@ -112,7 +118,15 @@ export function TraceView({ entityId }: { entityId: string }) {
                 Export JSON
               </button>
             </div>
+            {rollups.data?.rollups[root.entityId] && (
+              <p className="muted" style={{ margin: '0 0 8px' }} data-testid="trace-rollup">
+                In all ({root.entityType} and everything below it): {formatRollup(rollups.data.rollups[root.entityId])}
+                {rollups.data.partial ? ' (part of the tree only: lower bounds)' : ''}
+              </p>
+            )}
             <TreeWaterfall
+              rollups={rollups.data?.rollups ?? null}
+              pathMode={byCost ? 'cost' : 'time'}
               root={root}
               expanded={expanded}
               loaded={loaded}
@@ -124,8 +138,12 @@ export function TraceView({ entityId }: { entityId: string }) {
             />
             <p className="muted" style={{ fontSize: 12 }}>
               Bars show each entity's states over time (from its transitions), coloured by state;
-              a job's return to running after a failure is a retry. Arrow keys move, Right/Left
-              expand and collapse, Enter selects.
+              a job's return to running after a failure is a retry; a failed bar ends at its
+              failure. Outlined rows are the critical path: {byCost ? 'where the tokens and credits went (the costliest child at each level)' : 'the chain that decided when the mission ended (the last child to finish at each level)'}.
+              Durations and figures of missions, plans and jobs include everything below them.
+              Keys: arrows move, Right/Left expand and collapse, Enter selects; + and − zoom the time
+              axis, Shift+arrows pan, 0 shows all (Ctrl+wheel zooms, Shift+wheel pans, drag the
+              ruler); / searches, n and N step through matches.
             </p>
           </div>
           <DetailsPanel entityId={selectedId} />

@@ -1,16 +1,25 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import type { Rollup } from '../../../../shared/neurorail/rollup'
+import { formatRollupDuration } from '../../../../shared/neurorail/rollup'
 import { isTerminalState } from '../../../../shared/neurorail/state-machines'
 import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
 import { StateBadge } from '../../components/StateBadge'
-import { formatCount } from '../../lib/format'
+import { criticalPath, type PathEntity, type PathMode } from '../../lib/criticalPath'
+import { formatCount, formatNumber } from '../../lib/format'
+import { clampWindow, panWindow, zoomWindow, type TimeWindow } from '../../lib/timeAxis'
 import { stateLabel, toneOf } from '../../lib/tone'
-import { flattenTree, type LoadedChildren, type TraceNode, type TreeRow } from '../../lib/traceTree'
+import { matchesQuery, stepMatch } from '../../lib/traceSearch'
+import { childrenOf, flattenTree, type LoadedChildren, type TraceNode, type TreeRow } from '../../lib/traceTree'
 import { useNow } from '../../lib/useNow'
-import { fraction, retryCount, scaleOf, segmentsOf, type Segment, type TimeScale } from '../../lib/waterfall'
+import { endsBar, fraction, retryCount, scaleOf, segmentsOf, spanOf, type Segment, type TimeScale } from '../../lib/waterfall'
+import { handleTimeKey, TimeRuler } from './TimeRuler'
 import { useHistories, type HistoryMap } from './useHistories'
 
+type History = HistoryMap extends ReadonlyMap<string, infer V> ? V : never
+
 const ROW = 28
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })
 
 function terminalFor(type: string) {
   return (state: string) =>
@@ -38,7 +47,9 @@ export function TreeWaterfall({
   onSelect,
   onToggle,
   onLoadMore,
-  onRendered
+  onRendered,
+  rollups,
+  pathMode
 }: {
   root: TraceNode
   expanded: ReadonlySet<string>
@@ -48,6 +59,10 @@ export function TreeWaterfall({
   onToggle: (id: string, open?: boolean) => void
   onLoadMore: (parent: TraceNode) => void
   onRendered?: (rows: number) => void
+  /** Sums and wall-clock spans of missions, plans and jobs (null until loaded). */
+  rollups: Readonly<Record<string, Rollup>> | null
+  /** Which critical path to highlight: what decided the end time, or where the cost went. */
+  pathMode: PathMode
 }) {
   const rows = useMemo(() => flattenTree(root, expanded, loaded), [root, expanded, loaded])
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -64,7 +79,61 @@ export function TreeWaterfall({
   })
   const histories = useHistories(visibleIds, root.entityId)
   const now = useNow(1000)
-  const scale = useScale(root, histories, now)
+  const full = useScale(root, histories, rollups, now)
+  const [zoom, setZoom] = useState<TimeWindow | null>(null)
+  const scale = useWindow(zoom ? clampWindow(zoom, full) : full)
+  const onZoom = useCallback((factor: number, anchor?: number) => setZoom((z) => zoomWindow(z ? clampWindow(z, full) : full, full, factor, anchor)), [full])
+  const onPan = useCallback((f: number) => setZoom((z) => (z ? panWindow(clampWindow(z, full), full, f) : null)), [full])
+  const onReset = useCallback(() => setZoom(null), [])
+  const onCenter = useCallback(
+    (f: number) =>
+      setZoom((z) => {
+        const w = z ? clampWindow(z, full) : full
+        const span = w.end - w.start
+        const at = full.start + (full.end - full.start) * f
+        return clampWindow({ start: at - span / 2, end: at + span / 2 }, full)
+      }),
+    [full]
+  )
+
+  // The critical path: missions, plans and jobs from the roll-ups; a job's attempts from the
+  // bars on screen (their histories), which is where the operator looks for them.
+  const critical = useMemo(() => {
+    const entities: PathEntity[] = []
+    const stack: Array<{ node: TraceNode; parentId: string | null }> = [{ node: root, parentId: null }]
+    while (stack.length) {
+      const { node, parentId } = stack.pop()!
+      if (node.entityType === 'attempt' || node.entityType === 'resource') continue
+      const r = rollups?.[node.entityId]
+      entities.push({ id: node.entityId, parentId, endMs: r?.endedMs ?? null, started: (r?.startedMs ?? null) !== null, cost: r?.cost ?? 0, tokens: r?.tokens ?? 0 })
+      if (node.entityType !== 'job') for (const c of childrenOf(node, loaded).items) stack.push({ node: c, parentId: node.entityId })
+    }
+    for (const v of items) {
+      const row = rows[v.index]
+      if (row?.kind !== 'node' || row.node.entityType !== 'attempt') continue
+      const h = histories.get(row.node.entityId)
+      const span = h ? spanOf(segmentsOf(h, terminalFor('attempt'), now)) : null
+      if (span) entities.push({ id: row.node.entityId, parentId: row.parentId, endMs: span.open ? null : span.end, started: true, cost: 0, tokens: 0 })
+    }
+    return new Set(criticalPath(entities, pathMode))
+    // items and now change every frame and second; the visible ids and histories stand for them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [root, loaded, rollups, pathMode, histories, visibleIds.join(',')])
+
+  // Search inside the trace: over the rows as loaded, highlighted and stepped through.
+  const [query, setQuery] = useState('')
+  const matches = useMemo(() => {
+    const q = query.trim()
+    if (!q) return []
+    const out: number[] = []
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]
+      if (r.kind === 'node' && matchesQuery(r.node, q, { history: histories.get(r.node.entityId) })) out.push(i)
+    }
+    return out
+  }, [rows, query, histories])
+  const matchSet = useMemo(() => new Set(matches), [matches])
+  const searchRef = useRef<HTMLInputElement>(null)
   // Start on the entity the trace was opened for (a deep-linked job or attempt), not the root.
   const [cursor, setCursor] = useState(() =>
     Math.max(
@@ -102,9 +171,54 @@ export function TreeWaterfall({
 
   const cursorIndex = Math.min(cursor, Math.max(rows.length - 1, 0))
 
+  function goToMatch(back: boolean) {
+    const next = stepMatch(matches, cursorIndex, back)
+    if (next < 0) return
+    const row = rows[next]
+    setCursor(next)
+    virtualizer.scrollToIndex(next, { align: 'center' })
+    if (row?.kind === 'node') onSelect(row.node.entityId)
+  }
+  const matchPosition = matches.indexOf(cursorIndex)
+
+  // Ctrl/Cmd + wheel zooms about the pointer, Shift + wheel pans; a plain wheel scrolls the rows.
+  const zoomRef = useRef({ onZoom, onPan })
+  useEffect(() => {
+    zoomRef.current = { onZoom, onPan }
+  })
+  useEffect(() => {
+    const el = scrollRef.current
+    if (!el) return
+    const onWheel = (e: WheelEvent) => {
+      if (!e.ctrlKey && !e.metaKey && !e.shiftKey) return
+      e.preventDefault()
+      const bar = el.querySelector('.wcell')?.getBoundingClientRect()
+      const anchor = bar && bar.width > 0 ? (e.clientX - bar.left) / bar.width : 0.5
+      const delta = e.deltaY || e.deltaX
+      if (e.shiftKey && !e.ctrlKey && !e.metaKey) zoomRef.current.onPan(delta > 0 ? 0.1 : -0.1)
+      else zoomRef.current.onZoom(delta < 0 ? 1.25 : 0.8, anchor)
+    }
+    el.addEventListener('wheel', onWheel, { passive: false })
+    return () => el.removeEventListener('wheel', onWheel)
+  }, [])
+
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     const row = rows[cursorIndex]
     let next = cursorIndex
+    if (handleTimeKey(e, onZoom, onPan, onReset, true)) {
+      e.preventDefault()
+      return
+    }
+    if ((e.key === 'n' || e.key === 'N') && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault()
+      goToMatch(e.key === 'N')
+      return
+    }
+    if (e.key === '/' && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault()
+      searchRef.current?.focus()
+      return
+    }
     if (e.key === 'ArrowDown') next = Math.min(rows.length - 1, cursorIndex + 1)
     else if (e.key === 'ArrowUp') next = Math.max(0, cursorIndex - 1)
     else if (e.key === 'PageDown') next = Math.min(rows.length - 1, cursorIndex + 20)
@@ -126,7 +240,48 @@ export function TreeWaterfall({
     virtualizer.scrollToIndex(next)
   }
 
+  const spans = useMemo(() => {
+    if (!rollups) return []
+    const out: Array<{ start: number; end: number | null; critical: boolean }> = []
+    for (const [id, r] of Object.entries(rollups)) if (r.startedMs !== null) out.push({ start: r.startedMs, end: r.endedMs, critical: critical.has(id) })
+    return out
+  }, [rollups, critical])
+
   return (
+    <div className="trace-waterfall">
+      <div className="row trace-search" role="search" aria-label="Search inside this trace">
+        <input
+          ref={searchRef}
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          placeholder="Search this trace: id, job type, state, error code, tool, model"
+          aria-label="Search inside this trace (Enter: next match, Shift+Enter: previous)"
+          data-testid="trace-search"
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault()
+              goToMatch(e.shiftKey)
+            } else if (e.key === 'Escape') {
+              e.preventDefault()
+              if (query) setQuery('')
+              else scrollRef.current?.focus()
+            }
+          }}
+        />
+        <span className="muted" aria-live="polite" data-testid="trace-search-status">
+          {query.trim()
+            ? matches.length === 0
+              ? 'No match in the loaded rows'
+              : `${matchPosition >= 0 ? `${formatCount(matchPosition + 1)} of ` : ''}${formatCount(matches.length)} ${matches.length === 1 ? 'match' : 'matches'} (Enter / n next, Shift+Enter / N previous)`
+            : ''}
+        </span>
+      </div>
+      <div className="trow theader">
+        <span className="tcell muted">Entity</span>
+        <span className="fcell muted">Duration · tokens · cost</span>
+        <TimeRuler full={full} view={scale} spans={spans} onZoom={onZoom} onPan={onPan} onCenter={onCenter} onReset={onReset} />
+      </div>
     <div
       ref={scrollRef}
       className="vlist trace-list"
@@ -164,6 +319,9 @@ export function TreeWaterfall({
               history={histories.get(row.node.entityId)}
               scale={scale}
               now={isOpen(histories.get(row.node.entityId)) ? now : 0}
+              rollup={rollups?.[row.node.entityId]}
+              critical={critical.has(row.node.entityId)}
+              match={matchSet.has(v.index) ? (v.index === cursorIndex ? 'current' : 'match') : null}
               onSelect={selectRow}
               onToggle={onToggle}
             />
@@ -171,23 +329,40 @@ export function TreeWaterfall({
         })}
       </div>
     </div>
+    </div>
   )
+}
+
+/** Same numbers, same object: rows are memoised on the window. */
+function useWindow(w: TimeWindow): TimeScale {
+  const { start, end } = w
+  return useMemo(() => ({ start, end }), [start, end])
 }
 
 /** Whether an entity is still in a non-terminal state (its bar grows with the clock). */
 function isOpen(history: readonly { entity_type: LifecycleEntityType; to_state: string }[] | undefined): boolean {
   const last = history?.[history.length - 1]
-  return last !== undefined && !isTerminalState(last.entity_type, last.to_state)
+  return last !== undefined && !endsBar((s) => isTerminalState(last.entity_type, s), last.to_state)
 }
 
-function useScale(root: TraceNode, histories: HistoryMap, now: number): TimeScale {
+/**
+ * The full span of the trace: its creation, every loaded transition and every roll-up's start and
+ * end (so the axis covers the whole mission before the bars below are on screen), up to now while
+ * anything still runs.
+ */
+function useScale(root: TraceNode, histories: HistoryMap, rollups: Readonly<Record<string, Rollup>> | null, now: number): TimeScale {
   const created = Date.parse((root.record as { created_at?: string }).created_at ?? '')
   const points: number[] = Number.isNaN(created) ? [] : [created]
   let open = false
   for (const [, h] of histories) {
     for (const t of h) points.push(Date.parse(t.timestamp))
     const last = h[h.length - 1]
-    if (last && !isTerminalState(last.entity_type, last.to_state)) open = true
+    if (last && !endsBar((s) => isTerminalState(last.entity_type, s), last.to_state)) open = true
+  }
+  for (const r of Object.values(rollups ?? {})) {
+    if (r.startedMs !== null) points.push(r.startedMs)
+    if (r.endedMs !== null) points.push(r.endedMs)
+    else if (r.startedMs !== null) open = true
   }
   if (open) points.push(now)
   const { start, end } = scaleOf(points, Number.isNaN(created) ? now : created, now)
@@ -204,6 +379,9 @@ const NodeRow = memo(function NodeRow({
   history,
   scale,
   now,
+  rollup,
+  critical,
+  match,
   onSelect,
   onToggle
 }: {
@@ -212,9 +390,12 @@ const NodeRow = memo(function NodeRow({
   top: number
   selected: boolean
   isCursor: boolean
-  history: HistoryMap extends ReadonlyMap<string, infer V> ? V | undefined : never
+  history: History | undefined
   scale: TimeScale
   now: number
+  rollup: Rollup | undefined
+  critical: boolean
+  match: 'match' | 'current' | null
   onSelect: (index: number, id: string) => void
   onToggle: (id: string, open?: boolean) => void
 }) {
@@ -222,10 +403,23 @@ const NodeRow = memo(function NodeRow({
   const segments = history ? segmentsOf(history, terminalFor(node.entityType), now) : null
   const retries = history && node.entityType === 'job' ? retryCount(history) : 0
   const created = Date.parse((node.record as { created_at?: string }).created_at ?? '')
+  const span = segments ? spanOf(segments) : null
+  // Missions, plans and jobs: the roll-up's wall clock; attempts: their own bar.
+  const duration = rollup
+    ? formatRollupDuration(rollup)
+    : span
+      ? span.open
+        ? 'running'
+        : formatRollupDuration({ durationMs: span.end - span.start, startedMs: span.start })
+      : ''
+  const figures = rollup ? ` · ${COMPACT.format(rollup.tokens)} tok · ${formatNumber(rollup.cost)} cr` : ''
+  const rowClass = `vrow trow${isCursor ? ' cursor' : ''}${critical ? ' critical' : ''}${match ? ` match${match === 'current' ? ' current' : ''}` : ''}`
   return (
     <div
       id={`trow-${index}`}
-      className={`vrow trow${isCursor ? ' cursor' : ''}`}
+      className={rowClass}
+      data-critical={critical || undefined}
+      data-match={match ?? undefined}
       style={{ top, height: ROW }}
       role="treeitem"
       aria-level={row.depth + 1}
@@ -261,16 +455,35 @@ const NodeRow = memo(function NodeRow({
           <span className="muted" title="More may follow; they load as you scroll"> ({formatCount(row.childLoaded)}+)</span>
         )}
       </span>
+      <span
+        className="fcell"
+        data-testid="row-duration"
+        title={rollup ? `${formatCount(rollup.tokens)} tokens, ${formatNumber(rollup.cost)} credits, ${formatCount(rollup.attempts)} attempts, ${formatCount(rollup.retries)} retries, ${formatCount(rollup.violations)} violations (this and everything below it)` : undefined}
+      >
+        {duration}
+        {figures}
+        {rollup && rollup.violations > 0 && <span className="badge tone-bad"> {rollup.violations} viol.</span>}
+        {critical && <span className="visually-hidden"> (on the critical path)</span>}
+      </span>
       <span className="wcell" aria-hidden="true">
-        {segments
-          ? segments.map((s, i) => <Bar key={i} segment={s} scale={scale} />)
-          : !Number.isNaN(created) && <span className="wmark" style={{ left: `${fraction(scale, created) * 100}%` }} />}
+        {segments ? (
+          segments.map((s, i) => <Bar key={i} segment={s} scale={scale} />)
+        ) : rollup && rollup.startedMs !== null ? (
+          // A plan has no states of its own: its bar is the wall clock of the work below it.
+          <Bar segment={{ state: 'span', start: rollup.startedMs, end: rollup.endedMs ?? scale.end, open: rollup.endedMs === null }} scale={scale} />
+        ) : (
+          !Number.isNaN(created) &&
+          created >= scale.start &&
+          created <= scale.end && <span className="wmark" style={{ left: `${fraction(scale, created) * 100}%` }} />
+        )}
       </span>
     </div>
   )
 })
 
 function Bar({ segment, scale }: { segment: Segment; scale: TimeScale }) {
+  // Outside the zoomed window: nothing to draw (clamping would pile it up at an edge).
+  if (segment.end < scale.start || segment.start > scale.end) return null
   const left = fraction(scale, segment.start) * 100
   const width = Math.max(fraction(scale, segment.end) * 100 - left, 0.4)
   return (

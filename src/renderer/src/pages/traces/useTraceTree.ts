@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
-import type { TraceResult } from '../../../../shared/console/domains/data'
+import type { TraceResult, TraceRollupsResult } from '../../../../shared/console/domains/data'
 import { api, errorMessage } from '../../lib/api'
 import { childrenOf, expandableIds, type LoadedChildren, type TraceNode } from '../../lib/traceTree'
 import { useAsync, useDataEpoch } from '../../lib/useAsync'
@@ -9,11 +9,19 @@ export const CHILD_PAGE = 500
 
 /**
  * The trace of one entity: getTrace, then the tree's expansion state and further child pages
- * (getChildren), loaded on demand as the "more" row scrolls into view.
+ * (getChildren), loaded on demand as the "more" row scrolls into view, and the roll-ups of its
+ * missions, plans and jobs (getTraceRollups, loaded beside the tree so the first rows never wait
+ * for sums). Other views (compare) load traces through this hook too: its answer only grows.
  */
 export function useTraceTree(entityId: string) {
   const epoch = useDataEpoch()
   const trace = useAsync<TraceResult>(() => api().getTrace({ entityId }), `trace:${entityId}:${epoch}`)
+  // Asked once the tree is in, so that summing a million attempts never delays the first rows.
+  const treeIn = trace.data !== undefined
+  const rollups = useAsync<TraceRollupsResult | null>(
+    () => (treeIn ? api().getTraceRollups({ entityId }) : Promise.resolve(null)),
+    `rollups:${entityId}:${epoch}:${treeIn}`
+  )
   const root = trace.data?.root ?? null
   const [expandedState, setExpandedState] = useState<{ root: TraceNode | null; ids: Set<string> } | null>(null)
   const [loaded, setLoaded] = useState<{ root: TraceNode | null; map: Map<string, LoadedChildren> }>({ root: null, map: new Map() })
@@ -71,5 +79,5 @@ export function useTraceTree(entityId: string) {
     [loadedMap, root]
   )
 
-  return { trace, root, expanded, loaded: loadedMap, toggle, setAllExpanded, loadMore, pageError }
+  return { trace, root, expanded, loaded: loadedMap, toggle, setAllExpanded, loadMore, pageError, rollups }
 }

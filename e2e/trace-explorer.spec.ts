@@ -1,0 +1,140 @@
+/// <reference lib="dom" />
+// Issue 14 (items 2–4): the trace explorer's roll-ups, time axis, zoom, terminal bar ends,
+// critical path and search, on the seeded engine. Expected sums come from the seed summary.
+import type { Page } from '@playwright/test'
+import { expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
+
+async function go(page: Page, consoleUrl: string, hash: string): Promise<void> {
+  await openConsole(page, consoleUrl)
+  await page.evaluate((h) => (window.location.hash = h), hash)
+}
+
+test.describe('trace explorer: time, roll-ups, critical path, search', () => {
+  test('roll-ups and durations: a completed mission sums its jobs and has a duration', async ({ page, consoleUrl, seed }) => {
+    const m1 = seed.missions.find((m) => m.state === 'completed')!
+    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    const tree = page.getByTestId('trace-tree')
+    const missionRow = tree.locator(`[data-entity-id="${m1.mission_id}"]`)
+    // The seed's two llm_call jobs of this mission reported 1,200 + 800 tokens on their attempts.
+    await expect(missionRow.getByTestId('row-duration')).toContainText('2K tok · 0.04 cr')
+    await expect(missionRow.getByTestId('row-duration')).toHaveText(/^\d[\d.,]* (ms|s|min|h) · /)
+    await expect(page.getByTestId('trace-rollup')).toContainText('2,000 tokens · 0.04 credits · 4 attempts · 1 retry · 0 violations')
+    const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)
+    for (const j of jobs) await expect(tree.locator(`[data-entity-id="${j.job_id}"]`).getByTestId('row-duration')).toHaveText(/^\d[\d.,]* (ms|s) · /)
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-rollups.png` })
+  })
+
+  test('time axis: labelled ruler with ticks, keyboard zoom and pan, minimap window', async ({ page, consoleUrl, seed }) => {
+    const m1 = seed.missions.find((m) => m.state === 'completed')!
+    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    const axis = page.getByTestId('time-axis')
+    await expect(axis).toHaveAttribute('aria-label', /^Time axis of the trace/)
+    await expect(page.getByTestId('time-tick').first()).toHaveText('0')
+    await expect.poll(() => page.getByTestId('time-tick').count()).toBeGreaterThanOrEqual(2)
+    const windowBox = async () => (await page.getByTestId('minimap-window').boundingBox())!
+    const fullWidth = (await windowBox()).width
+    const before = await axis.getAttribute('aria-valuetext')
+    await axis.focus()
+    await page.keyboard.press('+')
+    await expect(axis).not.toHaveAttribute('aria-valuetext', before!)
+    await expect.poll(async () => (await windowBox()).width).toBeLessThan(fullWidth * 0.6)
+    const zoomed = await axis.getAttribute('aria-valuetext')
+    await page.keyboard.press('ArrowRight')
+    await expect(axis).not.toHaveAttribute('aria-valuetext', zoomed!)
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-zoomed.png` })
+    // From the tree too: 0 shows everything again, - cannot zoom out beyond it.
+    await page.getByTestId('trace-tree').focus()
+    await page.keyboard.press('0')
+    await expect(axis).toHaveAttribute('aria-valuetext', before!)
+    await page.keyboard.press('+')
+    await expect(axis).not.toHaveAttribute('aria-valuetext', before!)
+    await page.keyboard.press('-')
+    await expect(axis).toHaveAttribute('aria-valuetext', before!)
+  })
+
+  test("terminal states: a failed job's bar ends at its failure, a running one reaches now", async ({ page, consoleUrl, seed }) => {
+    const m2 = seed.missions.find((m) => m.state === 'executing')!
+    await go(page, consoleUrl, `#/traces/${m2.mission_id}`)
+    const tree = page.getByTestId('trace-tree')
+    const failed = seed.jobs.find((j) => j.mission_id === m2.mission_id && j.state === 'failed_mechanical')!
+    const running = seed.jobs.find((j) => j.mission_id === m2.mission_id && j.state === 'running')!
+    const failedRow = tree.locator(`[data-entity-id="${failed.job_id}"]`)
+    await expect(failedRow.locator('.wbar')).toHaveCount(6)
+    await expect(failedRow.locator('.wbar.open')).toHaveCount(0)
+    await expect(tree.locator(`[data-entity-id="${running.job_id}"] .wbar.open`)).toHaveCount(1)
+    // The mission still runs, so the axis reaches now: the failed bar stops well short of the edge.
+    await page.waitForTimeout(0)
+    const edge = async (sel: string) => {
+      const bars = await tree.locator(sel).all()
+      const last = (await bars[bars.length - 1].boundingBox())!
+      const cell = (await tree.locator(`[data-entity-id="${failed.job_id}"] .wcell`).boundingBox())!
+      return { end: last.x + last.width, right: cell.x + cell.width }
+    }
+    await expect.poll(async () => { const e = await edge(`[data-entity-id="${running.job_id}"] .wbar`); return e.right - e.end }).toBeLessThan(2)
+    await expect.poll(async () => { const e = await edge(`[data-entity-id="${failed.job_id}"] .wbar`); return e.right - e.end }).toBeGreaterThan(5)
+    await expect(failedRow.getByTestId('row-duration')).not.toContainText('running')
+  })
+
+  test('critical path: the last job to finish, or by cost the costliest job', async ({ page, consoleUrl, seed }) => {
+    const m1 = seed.missions.find((m) => m.state === 'completed')!
+    const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)
+    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    const tree = page.getByTestId('trace-tree')
+    const critical = tree.locator('[data-critical="true"]')
+    // mission → plan → the last job (the 800-token llm_call, finished last) → its attempt.
+    await expect(critical.first()).toHaveAttribute('data-entity-id', m1.mission_id)
+    await expect(tree.locator(`[data-entity-id="${jobs[2].job_id}"]`)).toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${jobs[0].job_id}"]`)).not.toHaveAttribute('data-critical', 'true')
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-critical-time.png` })
+    await page.getByTestId('critical-by-cost').check()
+    // By cost: the first llm_call (1,200 tokens, 0.024 credits) is where the money went.
+    await expect(tree.locator(`[data-entity-id="${jobs[0].job_id}"]`)).toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${jobs[2].job_id}"]`)).not.toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${jobs[1].job_id}"]`)).not.toHaveAttribute('data-critical', 'true')
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-critical-cost.png` })
+  })
+
+  test('search inside a trace: matches highlighted, stepped with Enter, Shift+Enter, n and N', async ({ page, consoleUrl, seed }) => {
+    const m1 = seed.missions.find((m) => m.state === 'completed')!
+    const llmJobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id && j.job_type === 'llm_call')
+    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    const tree = page.getByTestId('trace-tree')
+    await expect(tree).toHaveAttribute('data-rows', /\d+/)
+    // Keyboard only: / from the tree focuses the search.
+    await tree.focus()
+    await page.keyboard.press('/')
+    const search = page.getByTestId('trace-search')
+    await expect(search).toBeFocused()
+    await page.keyboard.type('llm_call')
+    const status = page.getByTestId('trace-search-status')
+    await expect(status).toContainText(`${llmJobs.length} matches`)
+    await expect(tree.locator('[data-match]')).toHaveCount(llmJobs.length)
+    await page.keyboard.press('Enter')
+    await expect(status).toContainText(`1 of ${llmJobs.length}`)
+    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', llmJobs[0].job_id)
+    await expect(page.getByTestId('trace-details')).toContainText(llmJobs[0].job_id)
+    await page.keyboard.press('Enter')
+    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', llmJobs[1].job_id)
+    await page.keyboard.press('Shift+Enter')
+    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', llmJobs[0].job_id)
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('Escape')
+    await expect(tree).toBeFocused()
+    // Escape cleared the query; a state and an id work too, stepped with n / N from the tree.
+    await page.keyboard.press('/')
+    await page.keyboard.type(llmJobs[1].job_id.slice(0, 8))
+    await page.keyboard.press('Escape')
+    await expect(status).toHaveText('')
+    await search.fill('succeeded')
+    await expect(status).toContainText('matches')
+    await tree.focus()
+    await page.keyboard.press('n')
+    await expect(tree.locator('[data-match="current"]')).toHaveCount(1)
+    const first = await tree.locator('[data-match="current"]').getAttribute('data-entity-id')
+    await page.keyboard.press('n')
+    await expect(tree.locator('[data-match="current"]')).not.toHaveAttribute('data-entity-id', first!)
+    await page.keyboard.press('N')
+    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', first!)
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-search.png` })
+  })
+})
