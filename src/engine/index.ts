@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { API_PREFIX } from '../shared/neurorail'
+import { hostPolicy, isAllowedHost, type HostPolicy } from '../shared/net/host'
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './auth/rate-limit'
 import { generateToken, TokenRegistry, type EngineRole } from './auth/tokens'
 import { governanceOf } from './governance'
@@ -25,6 +26,12 @@ export interface EngineOptions {
   host?: string
   /** TCP port; 0 (default) picks a free one. */
   port?: number
+  /**
+   * Host names (`name` any port, `name:port` that one; `*` turns the check off) answered besides
+   * the loopback names and the bound address with the served port; every other Host gets 421,
+   * so a DNS-rebinding page cannot reach the engine. See `src/shared/net/host.ts`.
+   */
+  allowedHosts?: string[]
   /** The admin bearer token; generated when absent (read it back from `adminToken`). */
   adminToken?: string
   /** Further tokens and their roles. */
@@ -80,6 +87,9 @@ export interface RunningEngine {
 
 /** Starts an engine: opens (and migrates) the store, wires services and routes, and listens. */
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+  const host = options.host ?? '127.0.0.1'
+  // Validates the allow-list before anything is opened; the real policy needs the bound port.
+  let hosts: HostPolicy = hostPolicy(host, -1, options.allowedHosts)
   const store = new Store(options.dbPath, { checkpointIntervalMs: options.checkpointIntervalMs })
   const services = createServices(store, {
     heartbeatMs: options.heartbeatMs ?? 15_000,
@@ -106,6 +116,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     rateLimiter,
     log: sink,
     commit: { batch: () => store.currentBatch, committed: (batch) => store.committed(batch) },
+    hostAllowed: (h) => isAllowedHost(h, hosts),
     hooks: {
       onRequest: (route, _method, status, ms) => services.httpMetrics.record(route, status, ms),
       onAuthorization: (allowed) => services.httpMetrics.authorize(allowed)
@@ -115,7 +126,6 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   // the usual 60 s client pools.
   http.server.keepAliveTimeout = 65_000
 
-  const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject)
     http.server.listen(options.port ?? 0, host, () => {
@@ -124,6 +134,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     })
   })
   const port = (http.server.address() as AddressInfo).port
+  hosts = hostPolicy(host, port, options.allowedHosts)
   const urlHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${urlHost}:${port}`
   log({ time: new Date().toISOString(), level: 'info', msg: 'engine listening', url, db: options.dbPath })

@@ -32,6 +32,8 @@ export interface ServerDeps {
    * handler returns) and `committed(batch)` resolves once it is on disk (rejects if it failed).
    */
   commit?: { batch: () => number; committed: (batch: number) => Promise<void> }
+  /** DNS-rebinding guard: false refuses the request (421) before anything else looks at it. */
+  hostAllowed?: (host: string | undefined) => boolean
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -106,6 +108,7 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     requestId: string,
     matched: (route: string, streaming: boolean) => void
   ): Promise<void> {
+    checkHost(req, deps)
     if (!accepting) throw new HttpError(503, 'Engine is shutting down', { Connection: 'close' })
     const url = new URL(req.url ?? '/', 'http://engine')
     if (!url.pathname.startsWith(API_PREFIX + '/') && url.pathname !== API_PREFIX) {
@@ -186,6 +189,16 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     stopAccepting: () => {
       accepting = false
     }
+  }
+}
+
+/** Refuses a Host this server does not answer to (a DNS-rebinding page names its own domain). */
+function checkHost(req: IncomingMessage, deps: ServerDeps): void {
+  if (deps.hostAllowed && !deps.hostAllowed(req.headers.host)) {
+    // The header is not echoed: it is the attacker's text.
+    throw new HttpError(421, 'Misdirected request: this engine does not answer to that Host (see --allow-host)', {
+      Connection: 'close'
+    })
   }
 }
 
