@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { API_PREFIX } from '../shared/neurorail'
 import { hostPolicy, isAllowedHost, type HostPolicy } from '../shared/net/host'
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './auth/rate-limit'
+import { PrincipalRateLimiter, roleRateLimits, type RateLimitOptions } from './auth/rate-limit'
 import { generateToken, TokenRegistry, type EngineRole } from './auth/tokens'
 import { governanceOf } from './governance'
 import { Router } from './http/router'
@@ -36,8 +36,13 @@ export interface EngineOptions {
   adminToken?: string
   /** Further tokens and their roles. */
   tokens?: Array<{ token: string; role: EngineRole; name?: string }>
-  /** Per-token rate limit; `false` turns it off. Default {@link DEFAULT_RATE_LIMIT}. */
+  /**
+   * Per-token rate limit of viewer and operator tokens (agents); `false` turns it off. Default
+   * 2,000/s with a burst of 4,000 (see `roleRateLimits`). Refusals are 429 with Retry-After.
+   */
   rateLimit?: RateLimitOptions | false
+  /** Per-token rate limit of admin tokens; default `false`: the operator's own work is not throttled. */
+  adminRateLimit?: RateLimitOptions | false
   /** SSE comment heartbeat period; default 15000 ms. */
   heartbeatMs?: number
   /** Receives one structured entry per request and per notable event. Default: JSON lines on stdout. */
@@ -108,8 +113,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const log = (entry: LogEntry): void => sink?.(entry)
   const router = new Router()
   registerAllRoutes(router, services)
-  const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit
-  const rateLimiter = rateLimit ? new RateLimiter(rateLimit) : null
+  const limits = roleRateLimits(options.rateLimit, options.adminRateLimit)
+  const rateLimiter = limits.viewer || limits.operator || limits.admin ? new PrincipalRateLimiter(limits) : null
   const http = createEngineServer({
     router,
     tokens,

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto'
 import { API_PREFIX, hasPermission, ROLE_PERMISSIONS } from '../../shared/neurorail'
 import type { TokenRegistry } from '../auth/tokens'
-import type { RateLimiter } from '../auth/rate-limit'
+import type { PrincipalRateLimiter } from '../auth/rate-limit'
 import { readJsonBody } from './body'
 import { HttpError, isHttpError } from './errors'
 import { HANDLED, Reply, type Principal, type Router } from './router'
@@ -23,7 +23,7 @@ export interface ServerHooks {
 export interface ServerDeps {
   router: Router
   tokens: TokenRegistry
-  rateLimiter: RateLimiter | null
+  rateLimiter: PrincipalRateLimiter | null
   /** Structured log sink; null when logging is off (then no entry is even built). */
   log: ((entry: LogEntry) => void) | null
   hooks?: ServerHooks
@@ -138,7 +138,7 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
       }
     }
     if (deps.rateLimiter) {
-      const wait = deps.rateLimiter.take(principal.token)
+      const wait = deps.rateLimiter.take(principal)
       if (wait > 0) {
         throw new HttpError(429, `Rate limit exceeded; retry in ${wait} s`, { 'Retry-After': String(wait) })
       }
