@@ -58,6 +58,13 @@ export interface EngineOptions {
   sseStallTimeoutMs?: number
   /** Most simultaneous SSE subscribers; more get 503 with Retry-After. Default 1000. */
   sseMaxSubscribers?: number
+  /** Most simultaneous SSE streams per viewer or operator token; more get 429. Default 64. */
+  sseMaxStreamsPerToken?: number
+  /**
+   * SSE slots only admin tokens may take, so no other token can starve the console's stream.
+   * Default a tenth of `sseMaxSubscribers`, at most 100.
+   */
+  sseAdminReserve?: number
   /** Stream events kept for `Last-Event-ID` resume; default 1,000,000. */
   eventRetention?: number
   /**
@@ -101,6 +108,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     sseMaxQueueBytes: options.sseMaxQueueBytes ?? 1024 * 1024,
     sseStallTimeoutMs: options.sseStallTimeoutMs ?? 30_000,
     sseMaxSubscribers: options.sseMaxSubscribers,
+    sseMaxStreamsPerToken: options.sseMaxStreamsPerToken,
+    sseAdminReserve: options.sseAdminReserve,
     eventRetention: options.eventRetention ?? DEFAULT_EVENT_RETENTION
   })
   const tokens = new TokenRegistry()

@@ -19,7 +19,7 @@ const LastEventIdHeader = z.string().regex(/^\d{1,15}$/, 'Last-Event-ID must be 
 
 /** Stream routes (API §3/§6), mounted and authorised here, unlike on the real backend. */
 export function registerStreamRoutes(router: Router, s: EngineServices): void {
-  const { hub, events } = s
+  const { hub, events, streams } = s
 
   router.get('/stream/events', { permission: 'read:audit', queryToken: true, streaming: true }, (c) => {
     const q = parseOr422(SubscribeQuery, queryObject(c.query, ['channels', 'event_types', 'entity_ids']), 'query')
@@ -35,7 +35,10 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
       lastId = Number(h.data)
     }
     const filter = buildFilter(q.channels, q.event_types, q.entity_ids)
-    if (hub.full()) throw new HttpError(503, 'Too many stream subscribers; retry later', { 'Retry-After': '5' })
+    const slot = streams.admit(c.principal)
+    if (!slot.ok) throw new HttpError(slot.status, slot.message, { 'Retry-After': String(slot.retryAfterSeconds) })
+    // However the stream ends (client, revocation, stall, shutdown), its slot comes back.
+    c.res.once('close', slot.release)
     c.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache',
