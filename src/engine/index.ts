@@ -103,15 +103,23 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   // Validates the allow-list before anything is opened; the real policy needs the bound port.
   let hosts: HostPolicy = hostPolicy(host, -1, options.allowedHosts)
   const store = new Store(options.dbPath, { checkpointIntervalMs: options.checkpointIntervalMs })
-  const services = createServices(store, {
-    heartbeatMs: options.heartbeatMs ?? 15_000,
-    sseMaxQueueBytes: options.sseMaxQueueBytes ?? 1024 * 1024,
-    sseStallTimeoutMs: options.sseStallTimeoutMs ?? 30_000,
-    sseMaxSubscribers: options.sseMaxSubscribers,
-    sseMaxStreamsPerToken: options.sseMaxStreamsPerToken,
-    sseAdminReserve: options.sseAdminReserve,
-    eventRetention: options.eventRetention ?? DEFAULT_EVENT_RETENTION
-  })
+  let services: EngineServices
+  try {
+    services = createServices(store, {
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      sseMaxQueueBytes: options.sseMaxQueueBytes ?? 1024 * 1024,
+      sseStallTimeoutMs: options.sseStallTimeoutMs ?? 30_000,
+      sseMaxSubscribers: options.sseMaxSubscribers,
+      sseMaxStreamsPerToken: options.sseMaxStreamsPerToken,
+      sseAdminReserve: options.sseAdminReserve,
+      eventRetention: options.eventRetention ?? DEFAULT_EVENT_RETENTION
+    })
+  } catch (err) {
+    // Bad settings (e.g. stream limits): do not leave the file and its checkpointer open.
+    store.close()
+    throw err
+  }
+
   const tokens = new TokenRegistry()
   const adminToken = options.adminToken ?? generateToken()
   tokens.add(adminToken, 'admin', 'admin')

@@ -59,6 +59,13 @@ export interface EngineServices {
 
 /** Wires the services over an open store. */
 export function createServices(store: Store, options: ServiceOptions): EngineServices {
+  // First: it validates its settings, and nothing else has started yet.
+  const maxStreams = options.sseMaxSubscribers ?? 1000
+  const streams = new StreamAdmission({
+    maxStreams,
+    perToken: options.sseMaxStreamsPerToken ?? 64,
+    adminReserve: options.sseAdminReserve ?? Math.min(100, Math.floor(maxStreams / 10))
+  })
   let hub: StreamHub | null = null
   const events = new EventLog(store, () => hub, options.eventRetention)
   hub = new StreamHub({
@@ -67,12 +74,6 @@ export function createServices(store: Store, options: ServiceOptions): EngineSer
     stallTimeoutMs: options.sseStallTimeoutMs,
     readAfter: (after, limit) => events.readAfter(after, limit),
     lastId: () => events.lastId()
-  })
-  const maxStreams = options.sseMaxSubscribers ?? 1000
-  const streams = new StreamAdmission({
-    maxStreams,
-    perToken: options.sseMaxStreamsPerToken ?? 64,
-    adminReserve: options.sseAdminReserve ?? Math.min(100, Math.floor(maxStreams / 10))
   })
   const identity = new IdentityService(store)
   const audit = new AuditService(store, events)
