@@ -102,7 +102,7 @@ describe.skipIf(process.platform !== 'linux')('controldeck-engine launcher', () 
     expect(res.status).toBe(200)
     l.launcher.kill('SIGTERM')
     expect(await l.exit).toBe(0)
-  }, 30_000)
+  }, 60_000)
 
   it('takes the token from --token-file or CONTROLDECK_ENGINE_TOKEN, prints neither, and prints a generated one', async () => {
     const file = path.join(dir, 'token')
@@ -127,7 +127,7 @@ describe.skipIf(process.platform !== 'linux')('controldeck-engine launcher', () 
     expect(generated.output()).toMatch(/admin token: cd_[\w-]{43}/)
     generated.launcher.kill('SIGTERM')
     expect(await generated.exit).toBe(0)
-  }, 30_000)
+  }, 60_000)
 
   it('refuses a bad token file with one clear line and never echoes its content', async () => {
     const cases: Array<[string, RegExp]> = [
@@ -150,7 +150,7 @@ describe.skipIf(process.platform !== 'linux')('controldeck-engine launcher', () 
     const both = launch(['--port', '0', '--db', ':memory:', '--token', TOKEN, '--token-file', path.join(dir, 'token')])
     expect(await both.exit).toBe(1)
     expect(both.output()).toMatch(/not both/)
-  }, 30_000)
+  }, 60_000)
 
   it('stops the engine when the launcher is killed with SIGKILL: the port is free again', async () => {
     const l = launch(['--port', '0', '--db', path.join(dir, 'orphan.db'), '--quiet'])
@@ -161,5 +161,5 @@ describe.skipIf(process.platform !== 'linux')('controldeck-engine launcher', () 
     l.launcher.kill('SIGKILL')
     await expect.poll(() => running(enginePid), { timeout: 10_000 }).toBe(false)
     expect(await portFree(port)).toBe(true)
-  }, 30_000)
+  }, 60_000)
 })
