@@ -15,7 +15,11 @@ const entries = {
   'demos/slow': 'src/agent/demos/slow.ts',
   'demos/greedy': 'src/agent/demos/greedy.ts'
 }
-const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)))
+// `node scripts/build-node.mjs engine` builds only the named entries (tests that spawn a bin).
+const only = process.argv.slice(2)
+const entryPoints = Object.fromEntries(
+  Object.entries(entries).filter(([name, file]) => existsSync(file) && (only.length === 0 || only.includes(name)))
+)
 
 await build({
   entryPoints,

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { normalizeAllowedHost } from '../shared/net/host'
+import { tokenProblem } from './token-source'
 
 /** Parsed and validated command line of `controldeck-engine`. */
 export interface CliOptions {
@@ -7,8 +9,14 @@ export interface CliOptions {
   host: string
   db: string
   token: string | undefined
-  /** Requests per second per token (burst twice that); 0 turns rate limiting off. */
+  /** A file holding the admin token (one line). */
+  tokenFile: string | undefined
+  /** Host names answered besides the loopback names and the bound address (`--allow-host`). */
+  allowHosts: string[]
+  /** Requests per second per viewer/operator token (burst twice that); 0 turns it off. */
   rateLimit: number | undefined
+  /** The same for admin tokens; default off. */
+  adminRateLimit: number | undefined
   seed: boolean
   quiet: boolean
   help: boolean
@@ -21,8 +29,16 @@ export const USAGE = `Usage: controldeck-engine [options]
   --port N        TCP port (default 8765; 0 picks a free one)
   --host ADDR     interface to bind (default 127.0.0.1)
   --db PATH       SQLite file (default ./controldeck-engine.db; ":memory:" for a throwaway engine)
-  --token TOKEN   admin bearer token (default: generated and printed)
-  --rate-limit N  requests per second per token, burst 2N (default 2000; 0 = off)
+  --token-file F  read the admin bearer token from file F (one line); or set
+                  CONTROLDECK_ENGINE_TOKEN. Default: generated and printed
+  --token TOKEN   the admin token on the command line, where other local users can read it
+                  (ps); prefer --token-file
+  --allow-host H  also answer requests for Host H (name: any port; name:port: that one; * turns
+                  the check off), e.g. behind a reverse proxy; repeatable. Other Hosts than the
+                  loopback names and --host with the served port get 421 (DNS rebinding)
+  --rate-limit N  requests per second per viewer or operator token, burst 2N (default 2000;
+                  0 = off); over it: 429 with Retry-After
+  --admin-rate-limit N  the same for admin tokens (default 0 = off)
   --seed          load the demo dataset after start
   --quiet         no request logs
   --version       print the version
@@ -33,6 +49,12 @@ MALLOC_ARENA_MAX=2 (a smaller V8 young generation, fewer glibc malloc arenas), w
 resident size 20-30 MB lower at no measurable throughput cost; CONTROLDECK_ENGINE_UNTUNED=1
 runs it with Node's defaults.`
 
+const RateSchema = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .min(0, 'must be 0 or more')
+  .optional()
+
 const OptionsSchema = z.object({
   port: z.coerce
     .number({ error: 'must be a number' })
@@ -41,17 +63,24 @@ const OptionsSchema = z.object({
     .max(65535, 'must be between 0 and 65535'),
   host: z.string().min(1, 'must not be empty'),
   db: z.string().min(1, 'must not be empty'),
-  token: z.string().min(16, 'must be at least 16 characters').optional(),
-  'rate-limit': z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be an integer')
-    .min(0, 'must be 0 or more')
-    .optional()
+  token: z
+    .string()
+    .superRefine((t, ctx) => {
+      const problem = tokenProblem(t)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    })
+    .optional(),
+  'token-file': z.string().min(1, 'must not be empty').optional(),
+  'allow-host': z.array(
+    z.string().refine((h) => normalizeAllowedHost(h) !== null, 'must be a host name, host:port or *')
+  ),
+  'rate-limit': RateSchema,
+  'admin-rate-limit': RateSchema
 })
 
 /** Parses argv; returns options or a one-line error message. */
 export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { ok: false; error: string } {
-  let values: Record<string, string | boolean | undefined>
+  let values: Record<string, string | boolean | string[] | undefined>
   try {
     values = parseArgs({
       args: argv,
@@ -62,7 +91,10 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
         host: { type: 'string', default: '127.0.0.1' },
         db: { type: 'string', default: './controldeck-engine.db' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true, default: [] },
         'rate-limit': { type: 'string' },
+        'admin-rate-limit': { type: 'string' },
         seed: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -77,7 +109,10 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
     host: values.host,
     db: values.db,
     token: values.token,
-    'rate-limit': values['rate-limit']
+    'token-file': values['token-file'],
+    'allow-host': values['allow-host'],
+    'rate-limit': values['rate-limit'],
+    'admin-rate-limit': values['admin-rate-limit']
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -90,7 +125,10 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
       host: parsed.data.host,
       db: parsed.data.db,
       token: parsed.data.token,
+      tokenFile: parsed.data['token-file'],
+      allowHosts: parsed.data['allow-host'],
       rateLimit: parsed.data['rate-limit'],
+      adminRateLimit: parsed.data['admin-rate-limit'],
       seed: values.seed === true,
       quiet: values.quiet === true,
       help: values.help === true,

@@ -26,6 +26,9 @@ describe('controldeck-engine CLI', () => {
     expect(parseCli(['--port', 'abc'])).toEqual({ ok: false, error: '--port must be a number' })
     expect(parseCli(['--port', '70000'])).toEqual({ ok: false, error: '--port must be between 0 and 65535' })
     expect(parseCli(['--token', 'short'])).toEqual({ ok: false, error: '--token must be at least 16 characters' })
+    expect(parseCli(['--token', 'sixteen chars or more'])).toMatchObject({ ok: false, error: expect.stringMatching(/^--token contains characters/) })
+    expect(parseCli(['--allow-host', 'http://x/'])).toEqual({ ok: false, error: '--allow-host must be a host name, host:port or *' })
+    expect(parseCli(['--allow-host', 'a.example', '--allow-host', 'b.example:443'])).toMatchObject({ ok: true, options: { allowHosts: ['a.example', 'b.example:443'] } })
     expect(parseCli(['--rate-limit=-1'])).toEqual({ ok: false, error: '--rate-limit must be 0 or more' })
     expect(parseCli(['--rate-limit', '0'])).toMatchObject({ ok: true, options: { rateLimit: 0 } })
     const unknown = parseCli(['--bogus'])
@@ -40,12 +43,13 @@ describe('controldeck-engine CLI', () => {
     expect(p.err().trim().split('\n')).toEqual(['controldeck-engine: --port must be a number (see --help)'])
   })
 
-  it('starts, prints the URL and token, seeds, serves, and shuts down on SIGTERM', async () => {
+  it('starts, prints the URL but not a token it was given, seeds, serves, and shuts down on SIGTERM', async () => {
     const token = 'cli-test-token-0123456789'
     const p = run(['--port', '0', '--db', path.join(dir, 'cli.db'), '--token', token, '--quiet', '--seed'])
     await expect.poll(() => p.out(), { timeout: 15_000 }).toMatch(/seeded demo data/)
-    const m = /listening on (http:\/\/127\.0\.0\.1:\d+) admin token: (\S+)/.exec(p.out())
-    expect(m?.[2]).toBe(token)
+    const m = /listening on (http:\/\/127\.0\.0\.1:\d+) \(admin token from --token\)/.exec(p.out())
+    expect(m).not.toBeNull()
+    expect(p.out() + p.err()).not.toContain(token)
     const res = await fetch(`${m![1]}/api/neurorail/v1/identity/missions`, { headers: { Authorization: `Bearer ${token}` } })
     expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(3)
     p.child.kill('SIGTERM')

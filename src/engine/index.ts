@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { API_PREFIX } from '../shared/neurorail'
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './auth/rate-limit'
+import { hostPolicy, isAllowedHost, type HostPolicy } from '../shared/net/host'
+import { PrincipalRateLimiter, roleRateLimits, type RateLimitOptions } from './auth/rate-limit'
 import { generateToken, TokenRegistry, type EngineRole } from './auth/tokens'
 import { governanceOf } from './governance'
 import { Router, type Route } from './http/router'
@@ -25,12 +26,23 @@ export interface EngineOptions {
   host?: string
   /** TCP port; 0 (default) picks a free one. */
   port?: number
+  /**
+   * Host names (`name` any port, `name:port` that one; `*` turns the check off) answered besides
+   * the loopback names and the bound address with the served port; every other Host gets 421,
+   * so a DNS-rebinding page cannot reach the engine. See `src/shared/net/host.ts`.
+   */
+  allowedHosts?: string[]
   /** The admin bearer token; generated when absent (read it back from `adminToken`). */
   adminToken?: string
   /** Further tokens and their roles. */
   tokens?: Array<{ token: string; role: EngineRole; name?: string }>
-  /** Per-token rate limit; `false` turns it off. Default {@link DEFAULT_RATE_LIMIT}. */
+  /**
+   * Per-token rate limit of viewer and operator tokens (agents); `false` turns it off. Default
+   * 2,000/s with a burst of 4,000 (see `roleRateLimits`). Refusals are 429 with Retry-After.
+   */
   rateLimit?: RateLimitOptions | false
+  /** Per-token rate limit of admin tokens; default `false`: the operator's own work is not throttled. */
+  adminRateLimit?: RateLimitOptions | false
   /** SSE comment heartbeat period; default 15000 ms. */
   heartbeatMs?: number
   /** Receives one structured entry per request and per notable event. Default: JSON lines on stdout. */
@@ -46,6 +58,13 @@ export interface EngineOptions {
   sseStallTimeoutMs?: number
   /** Most simultaneous SSE subscribers; more get 503 with Retry-After. Default 1000. */
   sseMaxSubscribers?: number
+  /** Most simultaneous SSE streams per viewer or operator token; more get 429. Default 64. */
+  sseMaxStreamsPerToken?: number
+  /**
+   * SSE slots only admin tokens may take, so no other token can starve the console's stream.
+   * Default a tenth of `sseMaxSubscribers`, at most 100.
+   */
+  sseAdminReserve?: number
   /** Stream events kept for `Last-Event-ID` resume; default 1,000,000. */
   eventRetention?: number
   /**
@@ -82,14 +101,27 @@ export interface RunningEngine {
 
 /** Starts an engine: opens (and migrates) the store, wires services and routes, and listens. */
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+  const host = options.host ?? '127.0.0.1'
+  // Validates the allow-list before anything is opened; the real policy needs the bound port.
+  let hosts: HostPolicy = hostPolicy(host, -1, options.allowedHosts)
   const store = new Store(options.dbPath, { checkpointIntervalMs: options.checkpointIntervalMs })
-  const services = createServices(store, {
-    heartbeatMs: options.heartbeatMs ?? 15_000,
-    sseMaxQueueBytes: options.sseMaxQueueBytes ?? 1024 * 1024,
-    sseStallTimeoutMs: options.sseStallTimeoutMs ?? 30_000,
-    sseMaxSubscribers: options.sseMaxSubscribers,
-    eventRetention: options.eventRetention ?? DEFAULT_EVENT_RETENTION
-  })
+  let services: EngineServices
+  try {
+    services = createServices(store, {
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      sseMaxQueueBytes: options.sseMaxQueueBytes ?? 1024 * 1024,
+      sseStallTimeoutMs: options.sseStallTimeoutMs ?? 30_000,
+      sseMaxSubscribers: options.sseMaxSubscribers,
+      sseMaxStreamsPerToken: options.sseMaxStreamsPerToken,
+      sseAdminReserve: options.sseAdminReserve,
+      eventRetention: options.eventRetention ?? DEFAULT_EVENT_RETENTION
+    })
+  } catch (err) {
+    // Bad settings (e.g. stream limits): do not leave the file and its checkpointer open.
+    store.close()
+    throw err
+  }
+
   const tokens = new TokenRegistry()
   const adminToken = options.adminToken ?? generateToken()
   tokens.add(adminToken, 'admin', 'admin')
@@ -100,14 +132,15 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const log = (entry: LogEntry): void => sink?.(entry)
   const router = new Router()
   registerAllRoutes(router, services)
-  const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit
-  const rateLimiter = rateLimit ? new RateLimiter(rateLimit) : null
+  const limits = roleRateLimits(options.rateLimit, options.adminRateLimit)
+  const rateLimiter = limits.viewer || limits.operator || limits.admin ? new PrincipalRateLimiter(limits) : null
   const http = createEngineServer({
     router,
     tokens,
     rateLimiter,
     log: sink,
     commit: { batch: () => store.currentBatch, committed: (batch) => store.committed(batch) },
+    hostAllowed: (h) => isAllowedHost(h, hosts),
     hooks: {
       onRequest: (route, _method, status, ms) => services.httpMetrics.record(route, status, ms),
       onAuthorization: (allowed) => services.httpMetrics.authorize(allowed)
@@ -117,7 +150,6 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   // the usual 60 s client pools.
   http.server.keepAliveTimeout = 65_000
 
-  const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject)
     http.server.listen(options.port ?? 0, host, () => {
@@ -126,6 +158,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     })
   })
   const port = (http.server.address() as AddressInfo).port
+  hosts = hostPolicy(host, port, options.allowedHosts)
   const urlHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${urlHost}:${port}`
   log({ time: new Date().toISOString(), level: 'info', msg: 'engine listening', url, db: options.dbPath })

@@ -7,6 +7,7 @@ import { HttpMetrics } from './metrics/http-metrics'
 import type { PromText } from './metrics/prometheus'
 import type { Store } from './store/store'
 import { EventLog } from './stream/event-log'
+import { StreamAdmission } from './stream/admission'
 import { StreamHub } from './stream/hub'
 import { TelemetryService } from './telemetry/service'
 
@@ -21,6 +22,10 @@ export interface ServiceOptions {
   eventRetention: number
   /** Most simultaneous SSE subscribers (default 1000). */
   sseMaxSubscribers?: number
+  /** Most simultaneous SSE streams of one viewer or operator token (default 64). */
+  sseMaxStreamsPerToken?: number
+  /** SSE slots only admin tokens may take (default a tenth of the total, at most 100). */
+  sseAdminReserve?: number
 }
 
 /**
@@ -33,6 +38,8 @@ export interface EngineServices {
   /** Durable stream log: `publish(channel, eventType, data)` joins the caller's transaction. */
   events: EventLog
   hub: StreamHub
+  /** Who may open another SSE stream (per-token shares, the admin reserve). */
+  streams: StreamAdmission
   identity: IdentityService
   lifecycle: LifecycleService
   audit: AuditService
@@ -52,13 +59,19 @@ export interface EngineServices {
 
 /** Wires the services over an open store. */
 export function createServices(store: Store, options: ServiceOptions): EngineServices {
+  // First: it validates its settings, and nothing else has started yet.
+  const maxStreams = options.sseMaxSubscribers ?? 1000
+  const streams = new StreamAdmission({
+    maxStreams,
+    perToken: options.sseMaxStreamsPerToken ?? 64,
+    adminReserve: options.sseAdminReserve ?? Math.min(100, Math.floor(maxStreams / 10))
+  })
   let hub: StreamHub | null = null
   const events = new EventLog(store, () => hub, options.eventRetention)
   hub = new StreamHub({
     heartbeatMs: options.heartbeatMs,
     maxQueueBytes: options.sseMaxQueueBytes,
     stallTimeoutMs: options.sseStallTimeoutMs,
-    maxSubscribers: options.sseMaxSubscribers,
     readAfter: (after, limit) => events.readAfter(after, limit),
     lastId: () => events.lastId()
   })
@@ -71,6 +84,7 @@ export function createServices(store: Store, options: ServiceOptions): EngineSer
     store,
     events,
     hub,
+    streams,
     identity,
     lifecycle,
     audit,

@@ -1,3 +1,5 @@
+import type { Principal } from '../http/router'
+
 /** Token-bucket settings: sustained requests per second and burst size, per bearer token. */
 export interface RateLimitOptions {
   perSecond: number
@@ -9,6 +11,44 @@ export interface RateLimitOptions {
  * exists to stop a runaway loop from starving everyone else, not to meter normal use.
  */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 2000, burst: 4000 }
+
+/** A limit per role; `false` leaves that role unthrottled. */
+export type RoleRateLimits = Record<Principal['role'], RateLimitOptions | false>
+
+/**
+ * Viewer and operator tokens (the console's remote viewers, and every local agent run, which gets
+ * an operator token) are limited: one runaway agent must not starve the rest. The admin token is
+ * not: it is the operator's own console and load tests, and whoever holds it can reconfigure the
+ * engine anyway, so throttling it protects nothing and only fails their work with 429s.
+ */
+export function roleRateLimits(
+  others: RateLimitOptions | false = DEFAULT_RATE_LIMIT,
+  admin: RateLimitOptions | false = false
+): RoleRateLimits {
+  return { viewer: others, operator: others, admin }
+}
+
+/** Buckets per bearer token, sized by the token's role (see {@link roleRateLimits}). */
+export class PrincipalRateLimiter {
+  private readonly byRole: Partial<Record<Principal['role'], RateLimiter>> = {}
+
+  constructor(limits: RoleRateLimits) {
+    for (const role of Object.keys(limits) as Array<Principal['role']>) {
+      const l = limits[role]
+      if (l) this.byRole[role] = new RateLimiter(l)
+    }
+  }
+
+  /** 0 when `p` may go on, else whole seconds until it may (its Retry-After). */
+  take(p: Principal, nowMs = Date.now()): number {
+    return this.byRole[p.role]?.take(p.token, nowMs) ?? 0
+  }
+
+  /** Drops the buckets of a revoked token. */
+  forget(token: string): void {
+    for (const l of Object.values(this.byRole)) l.forget(token)
+  }
+}
 
 interface Bucket {
   tokens: number

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ForbiddenDetailSchema, ValidationErrorBodySchema, FastApiErrorBodySchema } from '../../shared/neurorail'
 import { startTestEngine, type TestEngine } from '../testing/harness'
+import { DEFAULT_RATE_LIMIT, roleRateLimits } from '../auth/rate-limit'
 
 describe('HTTP server core', () => {
   let t: TestEngine
@@ -90,27 +91,52 @@ describe('HTTP server core', () => {
 })
 
 describe('rate limiting and logs', () => {
-  it('answers 429 with Retry-After once a token exhausts its bucket, per token', async () => {
+  it('answers 429 with Retry-After once a viewer or operator token exhausts its bucket, per token', async () => {
     const logs: Array<Record<string, unknown>> = []
     const t = await startTestEngine({
       rateLimit: { perSecond: 1, burst: 3 },
-      tokens: [{ token: 'second-token-xyz', role: 'viewer' }],
+      tokens: [
+        { token: 'first-viewer-token', role: 'viewer' },
+        { token: 'second-token-xyz', role: 'viewer' },
+        { token: 'agent-operator-token', role: 'operator' }
+      ],
       logger: (e) => logs.push(e as Record<string, unknown>)
     })
     try {
-      const statuses: number[] = []
-      for (let i = 0; i < 5; i++) statuses.push((await t.api('GET', '/capabilities')).status)
-      expect(statuses.slice(0, 3)).toEqual([200, 200, 200])
-      expect(statuses[4]).toBe(429)
-      const limited = await t.api('GET', '/capabilities')
-      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      for (const token of ['first-viewer-token', 'agent-operator-token']) {
+        const statuses: number[] = []
+        for (let i = 0; i < 5; i++) statuses.push((await t.api('GET', '/capabilities', undefined, { token })).status)
+        expect(statuses.slice(0, 3)).toEqual([200, 200, 200])
+        expect(statuses[4]).toBe(429)
+        const limited = await t.api('GET', '/capabilities', undefined, { token })
+        expect(limited.status).toBe(429)
+        expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      }
       // Another token has its own bucket.
       expect((await t.api('GET', '/capabilities', undefined, { token: 'second-token-xyz' })).status).toBe(200)
       const requestLogs = logs.filter((l) => l.msg === 'request')
-      expect(requestLogs.length).toBeGreaterThanOrEqual(7)
+      expect(requestLogs.length).toBeGreaterThanOrEqual(13)
       expect(requestLogs.some((l) => l.status === 429 && typeof l.request_id === 'string')).toBe(true)
     } finally {
       await t.stop()
     }
+  })
+
+  it('does not throttle the admin token by default, only when told to', async () => {
+    const t = await startTestEngine({ rateLimit: { perSecond: 1, burst: 2 } })
+    const throttled = await startTestEngine({ rateLimit: { perSecond: 1, burst: 2 }, adminRateLimit: { perSecond: 1, burst: 2 } })
+    try {
+      const statuses = await Promise.all(Array.from({ length: 20 }, async () => (await t.api('GET', '/capabilities')).status))
+      expect(new Set(statuses)).toEqual(new Set([200]))
+      const limited = await Promise.all(Array.from({ length: 5 }, async () => (await throttled.api('GET', '/capabilities')).status))
+      expect(limited).toContain(429)
+    } finally {
+      await t.stop()
+      await throttled.stop()
+    }
+  })
+
+  it('ships limits for viewer and operator tokens and none for admin', () => {
+    expect(roleRateLimits()).toEqual({ viewer: DEFAULT_RATE_LIMIT, operator: DEFAULT_RATE_LIMIT, admin: false })
   })
 })

@@ -7,7 +7,7 @@ import { truncate } from '../../shared/json-depth'
 import { API_PREFIX, hasPermission, ROLE_PERMISSIONS } from '../../shared/neurorail'
 import { recordingAs } from '../audit/recorder'
 import type { TokenRegistry } from '../auth/tokens'
-import type { RateLimiter } from '../auth/rate-limit'
+import type { PrincipalRateLimiter } from '../auth/rate-limit'
 import { readJsonBody } from './body'
 import { HttpError, isHttpError } from './errors'
 import { HANDLED, Reply, type Principal, type Router } from './router'
@@ -25,7 +25,7 @@ export interface ServerHooks {
 export interface ServerDeps {
   router: Router
   tokens: TokenRegistry
-  rateLimiter: RateLimiter | null
+  rateLimiter: PrincipalRateLimiter | null
   /** Structured log sink; null when logging is off (then no entry is even built). */
   log: ((entry: LogEntry) => void) | null
   hooks?: ServerHooks
@@ -34,6 +34,8 @@ export interface ServerDeps {
    * handler returns) and `committed(batch)` resolves once it is on disk (rejects if it failed).
    */
   commit?: { batch: () => number; committed: (batch: number) => Promise<void> }
+  /** DNS-rebinding guard: false refuses the request (421) before anything else looks at it. */
+  hostAllowed?: (host: string | undefined) => boolean
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -116,6 +118,7 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     requestId: string,
     matched: (route: string, streaming: boolean) => void
   ): Promise<void> {
+    checkHost(req, deps)
     if (!accepting) throw new HttpError(503, 'Engine is shutting down', { Connection: 'close' })
     const url = new URL(req.url ?? '/', 'http://engine')
     if (!url.pathname.startsWith(API_PREFIX + '/') && url.pathname !== API_PREFIX) {
@@ -145,7 +148,7 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
       }
     }
     if (deps.rateLimiter) {
-      const wait = deps.rateLimiter.take(principal.token)
+      const wait = deps.rateLimiter.take(principal)
       if (wait > 0) {
         throw new HttpError(429, `Rate limit exceeded; retry in ${wait} s`, { 'Retry-After': String(wait) })
       }
@@ -192,6 +195,16 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     stopAccepting: () => {
       accepting = false
     }
+  }
+}
+
+/** Refuses a Host this server does not answer to (a DNS-rebinding page names its own domain). */
+function checkHost(req: IncomingMessage, deps: ServerDeps): void {
+  if (deps.hostAllowed && !deps.hostAllowed(req.headers.host)) {
+    // The header is not echoed: it is the attacker's text.
+    throw new HttpError(421, 'Misdirected request: this engine does not answer to that Host (see --allow-host)', {
+      Connection: 'close'
+    })
   }
 }
 

@@ -24,7 +24,7 @@ function header(c: { req: { headers: Record<string, string | string[] | undefine
 
 /** Stream routes (API §3/§6), mounted and authorised here, unlike on the real backend. */
 export function registerStreamRoutes(router: Router, s: EngineServices): void {
-  const { hub, events } = s
+  const { hub, events, streams } = s
 
   router.get('/stream/events', { permission: 'read:audit', queryToken: true, streaming: true }, (c) => {
     const q = parseOr422(SubscribeQuery, queryObject(c.query, ['channels', 'event_types', 'entity_ids']), 'query')
@@ -40,12 +40,15 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
       throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-epoch'], msg: 'Last-Event-Epoch must be 1-64 letters, digits, _ or -', input: null }])
     }
     const filter = buildFilter(q.channels, q.event_types, q.entity_ids)
-    if (hub.full()) throw new HttpError(503, 'Too many stream subscribers; retry later', { 'Retry-After': '5' })
     const plan = events.identity.plan(
       { lastEventId, epoch: epochHeader ?? q.epoch ?? null },
       events.lastId(),
       () => events.oldestId()
     )
+    const slot = streams.admit(c.principal)
+    if (!slot.ok) throw new HttpError(slot.status, slot.message, { 'Retry-After': String(slot.retryAfterSeconds) })
+    // However the stream ends (client, revocation, stall, shutdown), its slot comes back.
+    c.res.once('close', slot.release)
     c.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache',

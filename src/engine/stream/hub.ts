@@ -28,8 +28,6 @@ export interface StreamHubOptions {
    * (it can reconnect with Last-Event-ID). Default 30 s.
    */
   stallTimeoutMs?: number
-  /** Most simultaneous subscribers (each holds a socket and up to maxQueueBytes); default 1000. */
-  maxSubscribers?: number
   /** Reads up to `limit` logged events with id > `afterId`, oldest first (for resume). */
   readAfter: (afterId: number, limit: number) => LoggedEvent[]
   /** The highest event id handed out so far: where a subscriber without Last-Event-ID starts. */
@@ -318,11 +316,6 @@ export class StreamHub {
   /** True when some subscriber filters by entity, i.e. matching needs events' data objects. */
   filtersByEntity(): boolean {
     return this.entityFiltered > 0
-  }
-
-  /** True when another subscriber would exceed `maxSubscribers`. */
-  full(): boolean {
-    return this.subs.size >= (this.options.maxSubscribers ?? 1000)
   }
 
   /** Live subscriber count per channel (a subscriber to `all` counts in every channel). */

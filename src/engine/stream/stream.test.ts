@@ -189,7 +189,7 @@ describe('slow subscribers and shutdown', () => {
       const stalled = connect({ host: url.hostname, port: Number(url.port) })
       stalled.pause()
       stalled.write(
-        `GET ${url.pathname}/stream/events?channels=metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.engine.adminToken}\r\n\r\n`
+        `GET ${url.pathname}/stream/events?channels=metrics HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${t.engine.adminToken}\r\n\r\n`
       )
       await expect.poll(() => t.engine.services.hub.counters().subscribers, { timeout: 5000 }).toBe(2)
       const blob = 'x'.repeat(4096)

@@ -1,62 +1,43 @@
 import { describe, expect, it } from 'vitest'
-import { isAllowedHost, isLoopbackName, parseHostHeader } from './host'
+import { hostPolicy, isAllowedHost, isLoopbackName, normalizeAllowedHost } from './host'
 
 describe('isAllowedHost', () => {
-  const loopback = { host: '127.0.0.1', port: 4321 }
-
-  it('accepts the loopback names with the served port', () => {
-    for (const host of ['127.0.0.1:4321', 'localhost:4321', 'LOCALHOST:4321', 'localhost.:4321', '[::1]:4321', '127.0.0.2:4321']) {
-      expect(isAllowedHost(host, loopback), host).toBe(true)
+  it('answers a loopback bind to its loopback names with its port only', () => {
+    const p = hostPolicy('127.0.0.1', 8765)
+    // Any loopback spelling is this machine: no page elsewhere can make a browser send one.
+    for (const h of ['127.0.0.1:8765', 'localhost:8765', 'LOCALHOST:8765', '[::1]:8765', '127.0.0.2:8765', 'localhost.:8765']) expect(isAllowedHost(h, p)).toBe(true)
+    for (const h of ['evil.example:8765', 'localhost:80', 'localhost', '127.0.0.1:1', '127.0.0.1.nip.io:8765', 'localhost.attacker.example:8765', '127.0.0.1:8765@evil',
+      '', 'localhost:8765 ', 'a b:8765', 'localhost:99999', 'localhost:8765/x', '[::1]']) {
+      expect(isAllowedHost(h, p)).toBe(false)
     }
+    expect(isAllowedHost(undefined, p)).toBe(false)
   })
 
-  it('refuses rebinding names, other ports and malformed headers', () => {
-    for (const host of [
-      'attacker.example:4321',
-      '127.0.0.1.nip.io:4321',
-      'localhost.attacker.example:4321',
-      '127.0.0.1:4322',
-      '127.0.0.1',
-      '192.168.1.5:4321',
-      '',
-      ' ',
-      '127.0.0.1:4321@evil',
-      '127.0.0.1:99999',
-      'a b:4321',
-      '[::1',
-      undefined
-    ]) {
-      expect(isAllowedHost(host, loopback), String(host)).toBe(false)
-    }
+  it('accepts the bound name, IP literals on a wildcard bind, and the allow-list', () => {
+    expect(isAllowedHost('engine.lan:9000', hostPolicy('engine.lan', 9000))).toBe(true)
+    expect(isAllowedHost('[fd00::5]:9000', hostPolicy('fd00::5', 9000))).toBe(true)
+    const wild = hostPolicy('0.0.0.0', 9000, ['deck.example.com', 'other.example:443'])
+    expect(isAllowedHost('192.168.1.20:9000', wild)).toBe(true)
+    expect(isAllowedHost('[fe80::1]:9000', wild)).toBe(true)
+    expect(isAllowedHost('192.168.1.20:9001', wild)).toBe(false)
+    expect(isAllowedHost('rebind.evil.example:9000', wild)).toBe(false)
+    expect(isAllowedHost('deck.example.com', wild)).toBe(true)
+    expect(isAllowedHost('deck.example.com:8443', wild)).toBe(true)
+    expect(isAllowedHost('other.example:443', wild)).toBe(true)
+    expect(isAllowedHost('other.example:444', wild)).toBe(false)
+    expect(isAllowedHost('anything.at.all:1', hostPolicy('127.0.0.1', 9000, ['*']))).toBe(true)
   })
 
-  it('accepts the name a --host deployment was bound to', () => {
-    const lan = { host: 'deck.lan', port: 8080 }
-    expect(isAllowedHost('deck.lan:8080', lan)).toBe(true)
-    expect(isAllowedHost('DECK.LAN:8080', lan)).toBe(true)
-    expect(isAllowedHost('attacker.example:8080', lan)).toBe(false)
-    expect(isAllowedHost('10.0.0.7:8080', { host: '10.0.0.7', port: 8080 })).toBe(true)
-    expect(isAllowedHost('[fe80::1]:8080', { host: 'fe80::1', port: 8080 })).toBe(true)
-  })
-
-  it('accepts address literals, never names, on a wildcard bind', () => {
-    const any = { host: '0.0.0.0', port: 80 }
-    expect(isAllowedHost('192.168.1.5', any)).toBe(true)
-    expect(isAllowedHost('[2001:db8::5]:80', any)).toBe(true)
-    expect(isAllowedHost('attacker.example', any)).toBe(false)
-    expect(isAllowedHost('192.168.1.5:81', any)).toBe(false)
-  })
-
-  it('parses bracketed IPv6 and ports', () => {
-    expect(parseHostHeader('[::1]:80')).toEqual({ name: '::1', port: 80 })
-    expect(parseHostHeader('Example.COM')).toEqual({ name: 'example.com', port: null })
-    expect(parseHostHeader('x:')).toBeNull()
+  it('rejects allow-list entries that are not host names', () => {
+    expect(normalizeAllowedHost('Deck.Example.com:443')).toBe('deck.example.com:443')
+    expect(normalizeAllowedHost('http://x')).toBeNull()
+    expect(() => hostPolicy('127.0.0.1', 1, ['a b'])).toThrow(RangeError)
   })
 })
 
 describe('isLoopbackName', () => {
   it('knows the names only this machine can reach', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LocalHost', '::1', '[::1]']) expect(isLoopbackName(host), host).toBe(true)
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LocalHost', 'localhost.', '::1', '[::1]']) expect(isLoopbackName(host), host).toBe(true)
     for (const host of ['0.0.0.0', '::', '10.0.0.1', 'localhost.example', '127.0.0.1.nip.io']) expect(isLoopbackName(host), host).toBe(false)
   })
 })

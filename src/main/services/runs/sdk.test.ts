@@ -308,7 +308,9 @@ describe('agent SDK under a tight rate limit', () => {
         if (typeof status === 'number') statuses.push(status)
       }
     })
-    const slowAgent = await connect({ url: limited.url, token: limited.adminToken, handleSignals: false })
+    // Agents run with operator tokens; the admin token is not throttled by default.
+    limited.addToken('sdk-429-operator-token', 'operator', 'agent')
+    const slowAgent = await connect({ url: limited.url, token: 'sdk-429-operator-token', handleSignals: false })
     try {
       const mission = await slowAgent.mission()
       const limitedPlan = await mission.plan()

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { ConsoleError } from '../../../shared/console/errors'
 import { parseJsonBounded } from '../../../shared/json-depth'
 import { MAX_REQUEST_DEPTH } from '../../../shared/neurorail/limits'
-import { isAllowedHost } from '../../../shared/net/host'
+import { hostPolicy, isAllowedHost, type HostPolicy } from '../../../shared/net/host'
 import {
   statusForConsoleError,
   toConsoleError,
@@ -154,6 +154,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const clients = new Set<SseClient>()
   // Known once the socket listens, before any request arrives.
   let port = 0
+  // Set once listening (the port is known only then); until then nothing is answered.
+  let hosts: HostPolicy | null = null
   let origin = ''
   const unsubscribe = options.service.subscribe((name, payload) => {
     for (const client of clients) client.send(name, payload)
@@ -242,7 +244,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     try {
       // A page that rebound its own domain name to this address reaches us under that name: refuse
       // it everything, the static files included.
-      if (!isAllowedHost(req.headers.host, { host, port })) {
+      if (!hosts || !isAllowedHost(req.headers.host, hosts)) {
         const served = origin.slice('http://'.length)
         throw failure('forbidden_host', `This server answers only to ${served}, not to the host requested.`)
       }
@@ -296,6 +298,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     })
   })
   port = (server.address() as AddressInfo).port
+  hosts = hostPolicy(host, port)
   origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
   return {
