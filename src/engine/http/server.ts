@@ -9,7 +9,7 @@ import { recordingAs } from '../audit/recorder'
 import type { TokenRegistry } from '../auth/tokens'
 import type { RateLimiter } from '../auth/rate-limit'
 import { readJsonBody } from './body'
-import { HttpError, isHttpError } from './errors'
+import { asHttpError, HttpError } from './errors'
 import { HANDLED, Reply, type Principal, type Router } from './router'
 
 /** A structured log entry (one JSON object per line). */
@@ -228,12 +228,14 @@ export function send(
  */
 export function sendError(res: ServerResponse, err: unknown, deps: Pick<ServerDeps, 'log'>, requestId: string): void {
   try {
-    if (isHttpError(err)) {
+    // Domain errors are mapped to their status here, from the one table in ./errors.
+    const answer = asHttpError(err)
+    if (answer) {
       // A body we refused to read must not be parsed as the next request on this connection.
-      const headers = err.status === 413 ? { ...err.headers, Connection: 'close' } : err.headers
+      const headers = answer.status === 413 ? { ...answer.headers, Connection: 'close' } : answer.headers
       // Messages may quote the request (an id, a path): never more than a line of it.
-      const detail = typeof err.detail === 'string' ? truncate(err.detail, MAX_DETAIL_CHARS) : err.detail
-      send(res, err.status, { detail }, headers)
+      const detail = typeof answer.detail === 'string' ? truncate(answer.detail, MAX_DETAIL_CHARS) : answer.detail
+      send(res, answer.status, { detail }, headers)
       return
     }
   } catch (sendFailure) {
