@@ -118,10 +118,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   router.addRoutes(coreRoutes(services))
   // Modules: each migrates its own tables, plugs in through `extend`, and brings its routes.
   const ctx = { services, extend: extender(services), clock: options.clock ?? systemClock, log }
-  const modules: Array<EngineModule> = [
-    ...(options.governance === false ? [] : [governanceModule(options.governance ?? {}) as EngineModule]),
-    ...(options.modules ?? [])
-  ]
+  const governanceDef = governanceModule(options.governance || {}) as EngineModule
+  // The shared feature list names built-in modules' features in their place; drop a left-out one's.
+  if (options.governance === false) for (const f of governanceDef.features) services.features.delete(f)
+  const modules: EngineModule[] = [...(options.governance === false ? [] : [governanceDef]), ...(options.modules ?? [])]
   const attached: AttachedModule[] = []
   for (const module of modules) {
     const a = attachModule(module, ctx)
