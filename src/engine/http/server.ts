@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto'
 import { truncate } from '../../shared/json-depth'
 import { API_PREFIX, hasPermission, ROLE_PERMISSIONS } from '../../shared/neurorail'
-import { recordingAs } from '../audit/recorder'
+import { recordingAs } from '../store/recorder'
 import type { TokenRegistry } from '../auth/tokens'
 import type { RateLimiter } from '../auth/rate-limit'
 import { readJsonBody } from './body'

@@ -1,5 +1,5 @@
 import Database, { type Statement } from 'better-sqlite3'
-import { bindRecorder } from '../audit/recorder'
+import { bindRecorder } from './recorder'
 import { Checkpointer } from './checkpointer'
 import { migrateModule, moduleVersion, openLedger } from './migrate'
 import { MIGRATIONS } from './migrations'
