@@ -118,17 +118,26 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   router.addRoutes(coreRoutes(services))
   // Modules: each migrates its own tables, plugs in through `extend`, and brings its routes.
   const ctx = { services, extend: extender(services), clock: options.clock ?? systemClock, log }
-  const governanceDef = governanceModule(options.governance || {}) as EngineModule
+  const governanceDef = governanceModule(options.governance || {})
   // The shared feature list names built-in modules' features in their place; drop a left-out one's.
   if (options.governance === false) for (const f of governanceDef.features) services.features.delete(f)
   const modules: EngineModule[] = [...(options.governance === false ? [] : [governanceDef]), ...(options.modules ?? [])]
   const attached: AttachedModule[] = []
-  for (const module of modules) {
-    const a = attachModule(module, ctx)
-    attached.push(a)
-    router.addRoutes(a.routes)
+  let governance: Governance | null = null
+  try {
+    for (const module of modules) {
+      const a = attachModule(module, ctx)
+      attached.push(a)
+      router.addRoutes(a.routes)
+      if (module === governanceDef) governance = a.handle as Governance
+    }
+  } catch (err) {
+    // A module that cannot start (a schema from a newer engine) stops the engine before it listens.
+    for (const a of attached.reverse()) a.dispose()
+    services.hub.close()
+    store.close()
+    throw err
   }
-  const governance = (attached[modules.findIndex((m) => m.name === 'governance')]?.handle as Governance | undefined) ?? null
   const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit
   const rateLimiter = rateLimit ? new RateLimiter(rateLimit) : null
   const http = createEngineServer({

@@ -193,8 +193,9 @@ export class LifecycleService {
   }
 
   /**
-   * POST /lifecycle/{type}/{id}/transition. 404 for an unknown entity, 400 NR-E301 (object detail)
-   * for an illegal or undefined action, a guard's status for a refusal; else the stored event.
+   * Applies one transition (`POST /lifecycle/{type}/{id}/transition`) and returns the stored
+   * event. Throws `not_found` for an unknown entity, NR-E301 (NR error detail) for an illegal or
+   * undefined action, and a guard's refusal (its code) otherwise.
    */
   transition(
     type: LifecycleEntityType,

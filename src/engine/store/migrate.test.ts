@@ -97,6 +97,18 @@ describe('per-module migration ledger', () => {
     }
   })
 
+  it('an engine whose module cannot migrate does not start', async () => {
+    const newerDir = mkdtempSync(path.join(dir, 'newer-'))
+    const file = path.join(newerDir, 'engine.db')
+    new Store(file).close()
+    const raw = new Database(file)
+    raw.prepare("INSERT INTO schema_modules (module, version) VALUES ('governance', ?)").run(GOVERNANCE_MIGRATIONS.length + 1)
+    raw.close()
+    await expect(startTestEngine({ dir: newerDir })).rejects.toThrow(/module governance .* newer than this engine/)
+    // Nothing of it was touched: the ledger still says what the newer engine wrote.
+    expect(ledgerOf(file).modules).toEqual({ core: MIGRATIONS.length, governance: GOVERNANCE_MIGRATIONS.length + 1 })
+  })
+
   it('an engine without governance leaves its tables alone, and a later one adds them', async () => {
     const bareDir = mkdtempSync(path.join(dir, 'bare-'))
     const bare = await startTestEngine({ dir: bareDir, governance: false })

@@ -6,7 +6,7 @@ export type ViolationType = 'timeout' | 'retries' | 'parallelism' | 'cost' | 'to
 
 /**
  * A budget check's verdict: a violation carries the NR error (code E100–E104, details as in API
- * §8) and its type. `status` is the HTTP status used when the violation refuses a request.
+ * §8) and its type; the edge answers a refusal with the status of its code.
  */
 export interface Violation {
   type: ViolationType
