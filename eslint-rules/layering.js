@@ -119,7 +119,7 @@ export const ENGINE_TIERS = /** @type {const} */ (['store', 'domain', 'module', 
  */
 const ENGINE_TIER_MEMBERS = {
   // The store and what it needs: errors without transport, validation issues, the clock.
-  store: ['store', 'errors', 'issues', 'clock', 'version'],
+  store: ['store', 'errors', 'validation-issues', 'clock', 'version'],
   // Domain services over the store, and the one way modules plug into them.
   domain: ['audit', 'governor', 'identity', 'lifecycle', 'telemetry', 'stream', 'metrics', 'services', 'extensions'],
   // Engine modules' cores (their routes live at the edge).

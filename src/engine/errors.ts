@@ -12,7 +12,7 @@ export type EngineErrorCode =
   | 'unknown_reference'
   /** A request value the engine cannot read (a forged cursor, an unknown entity type). */
   | 'bad_request'
-  /** Input failed validation; `detail` is the list of issues (see `./issues`). */
+  /** Input failed validation; `detail` is the list of issues (see `./validation-issues`). */
   | 'invalid_input'
   /** The request conflicts with the entity's current state. */
   | 'state_conflict'

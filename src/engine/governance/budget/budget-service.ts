@@ -1,6 +1,6 @@
 import { BudgetSchema, ERROR_CODES, type Budget, type NeuroRailErrorCode, type Page } from '../../../shared/neurorail'
 import { DomainError, notFound } from '../../errors'
-import { toValidationIssues } from '../../issues'
+import { toValidationIssues } from '../../validation-issues'
 import { timestampId } from '../../identity/ids'
 import { decodeCursor, encodeCursor } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'

@@ -1,6 +1,6 @@
 import { type Page } from '../../../shared/neurorail'
 import { nrError } from '../../errors'
-import { toValidationIssues } from '../../issues'
+import { toValidationIssues } from '../../validation-issues'
 import { decodeCursor, encodeCursor } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
 import type { GovRuntime } from '../runtime'
