@@ -3,6 +3,10 @@
 //
 //   shared ← engine ← main/services ← main/electron;  preload and renderer import shared only.
 //
+// Inside src/engine, tiers in the same one-way direction (ENGINE_TIERS):
+//
+//   store ← domain services ← modules ← edge (routes, http, auth, composition)
+//
 // The importing file's layer comes from its path; the imported module is classified as one of our
 // src layers (relative specifiers are resolved), 'electron', a Node builtin, or an npm package.
 // Type-only imports count too: a type from main in the renderer still couples the two runtimes.
@@ -69,6 +73,8 @@ const UI_PACKAGES = ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/rea
 /** Test runners that tests in any layer may import; tests run under Node, so builtins too. */
 const TEST_PACKAGES = ['vitest', '@playwright/test', 'playwright-core']
 const TEST_FILE = /\.(test|bench|spec)\.tsx?$/
+/** Test helpers shipped beside engine code. */
+const TEST_SUPPORT = /(^|\/)testing(\.ts|\/)/
 
 const BUILTINS = new Set(builtinModules)
 
@@ -98,6 +104,58 @@ export function layerOfPath(rel) {
   if (rel.startsWith('src/preload/')) return 'preload'
   if (rel.startsWith('src/renderer/')) return 'renderer'
   return null
+}
+
+/** @typedef {'store' | 'domain' | 'module' | 'edge'} EngineTier */
+
+/** Engine tiers, lowest first: a file may import its own tier and those below it. */
+export const ENGINE_TIERS = /** @type {const} */ (['store', 'domain', 'module', 'edge'])
+
+/**
+ * What sits in each tier below the edge, by the first path segment under src/engine (a folder,
+ * or a top-level file without its extension). Everything else is edge: http/, routes/, auth/,
+ * testing/, index.ts, module.ts, the CLI.
+ * @type {Record<Exclude<EngineTier, 'edge'>, string[]>}
+ */
+const ENGINE_TIER_MEMBERS = {
+  // The store and what it needs: errors without transport, validation issues, the clock.
+  store: ['store', 'errors', 'validation-issues', 'clock', 'version'],
+  // Domain services over the store, and the one way modules plug into them.
+  domain: ['audit', 'governor', 'identity', 'lifecycle', 'telemetry', 'stream', 'metrics', 'services', 'extensions'],
+  // Engine modules' cores (their routes live at the edge).
+  module: ['governance']
+}
+
+/**
+ * The engine tier of a repo-relative path or resolved import target (forward slashes), or null
+ * outside src/engine.
+ * @param {string} rel
+ * @returns {EngineTier | null}
+ */
+export function engineTierOfPath(rel) {
+  if (!rel.startsWith('src/engine/')) return null
+  const first = rel.slice('src/engine/'.length).split('/')[0].replace(/\.(ts|tsx|js|mjs)$/, '')
+  for (const tier of /** @type {Array<Exclude<EngineTier, 'edge'>>} */ (['store', 'domain', 'module'])) {
+    if (ENGINE_TIER_MEMBERS[tier].includes(first)) return tier
+  }
+  return 'edge'
+}
+
+/**
+ * Why a file of engine tier `from` may not import `spec` (resolved from `fromFile`), or null.
+ * @param {EngineTier} from
+ * @param {string} spec
+ * @param {string} fromFile
+ * @param {string} cwd
+ * @returns {string | null}
+ */
+export function engineTierViolation(from, spec, fromFile, cwd) {
+  const bare = spec.split('?')[0]
+  if (!bare.startsWith('.')) return null
+  const rel = path.relative(cwd, path.resolve(path.dirname(fromFile), bare)).split(path.sep).join('/')
+  const to = engineTierOfPath(`${rel}/`)
+  if (!to) return null
+  return ENGINE_TIERS.indexOf(to) > ENGINE_TIERS.indexOf(from) ? `the engine's ${to} tier` : null
 }
 
 /** @param {string} spec */
@@ -191,6 +249,9 @@ const layeringRule = {
     const layer = layerOfPath(rel)
     if (!layer) return {}
     const isTest = TEST_FILE.test(rel)
+    // Tests and their helpers (`testing.ts`, `testing/`) exercise the engine whole, through its
+    // HTTP edge, so the tiers bind the engine's own code only.
+    const tier = isTest || TEST_SUPPORT.test(rel) ? null : engineTierOfPath(rel)
 
     /** @param {import('estree').Node} node @param {unknown} value */
     function check(node, value) {
@@ -201,6 +262,20 @@ const layeringRule = {
           node,
           messageId: 'forbidden',
           data: { from: LAYER_FOLDER[layer], what, spec: value, allowed: allowedSummary(layer) }
+        })
+        return
+      }
+      const upward = tier ? engineTierViolation(tier, value, file, cwd) : null
+      if (tier && upward) {
+        context.report({
+          node,
+          messageId: 'forbidden',
+          data: {
+            from: `the engine's ${tier} tier (${rel})`,
+            what: upward,
+            spec: value,
+            allowed: `${ENGINE_TIERS.slice(0, ENGINE_TIERS.indexOf(tier) + 1).join(', ')} (store ← domain ← module ← edge)`
+          }
         })
       }
     }

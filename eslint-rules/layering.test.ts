@@ -49,4 +49,34 @@ describe('local/layering', () => {
   ])('%s: allowed imports pass', async (filePath, code) => {
     expect(await layeringMessages(code, filePath)).toEqual([])
   })
+
+  // Inside the engine: store ← domain services ← modules ← edge (routes, http). Issue 12's proof
+  // that the core knows no HTTP and the store no governance.
+  it.each([
+    ['src/engine/identity/service.ts', "import { HttpError } from '../http/errors'\nexport { HttpError }\n", "the engine's edge tier"],
+    ['src/engine/lifecycle/service.ts', "import type { Router } from '../http/router'\nexport type { Router }\n", "the engine's edge tier"],
+    ['src/engine/telemetry/service.ts', "import { routes } from '../routes'\nexport { routes }\n", "the engine's edge tier"],
+    ['src/engine/store/migrations.ts', "import { GOVERNANCE_MIGRATION } from '../governance/migration'\nexport { GOVERNANCE_MIGRATION }\n", "the engine's module tier"],
+    ['src/engine/store/cursor.ts', "import { HttpError } from '../http/errors'\nexport { HttpError }\n", "the engine's edge tier"],
+    ['src/engine/store/store.ts', "import { AuditService } from '../audit/service'\nexport { AuditService }\n", "the engine's domain tier"],
+    ['src/engine/errors.ts', "import { g } from './governance'\nexport { g }\n", "the engine's module tier"],
+    ['src/engine/services.ts', "import { createGovernance } from './governance'\nexport { createGovernance }\n", "the engine's module tier"],
+    ['src/engine/governance/budget/x.ts', "import { HttpError } from '../../http/errors'\nexport { HttpError }\n", "the engine's edge tier"],
+    ['src/engine/governance/x.ts', "import { parseOr422 } from '../http/validation'\nexport { parseOr422 }\n", "the engine's edge tier"]
+  ])('engine tiers: %s importing %j is refused', async (filePath, code, what) => {
+    const messages = await layeringMessages(code, filePath)
+    expect(messages).toHaveLength(1)
+    expect(messages[0]).toContain(what)
+  })
+
+  it.each([
+    ['src/engine/routes/x.ts', "import { createGovernance } from '../governance'\nimport { HttpError } from '../http/errors'\nimport { Store } from '../store/store'\nexport { createGovernance, HttpError, Store }\n"],
+    ['src/engine/governance/x.ts', "import { LifecycleService } from '../lifecycle/service'\nimport { DomainError } from '../errors'\nimport { Store } from '../store/store'\nexport { LifecycleService, DomainError, Store }\n"],
+    ['src/engine/lifecycle/x.ts', "import { notFound } from '../errors'\nimport { Store } from '../store/store'\nimport { AuditService } from '../audit/service'\nexport { notFound, Store, AuditService }\n"],
+    ['src/engine/store/x.ts', "import { badRequest } from '../errors'\nimport { Sequence } from './sequence'\nexport { badRequest, Sequence }\n"],
+    ['src/engine/index.ts', "import { governanceModule } from './routes/governance'\nexport { governanceModule }\n"],
+    ['src/engine/governance/x.test.ts', "import { startTestEngine } from '../testing/harness'\nexport { startTestEngine }\n"]
+  ])('engine tiers: %s allowed imports pass', async (filePath, code) => {
+    expect(await layeringMessages(code, filePath)).toEqual([])
+  })
 })

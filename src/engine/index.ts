@@ -3,10 +3,14 @@ import { API_PREFIX } from '../shared/neurorail'
 import { hostPolicy, isAllowedHost, type HostPolicy } from '../shared/net/host'
 import { PrincipalRateLimiter, roleRateLimits, type RateLimitOptions } from './auth/rate-limit'
 import { generateToken, TokenRegistry, type EngineRole } from './auth/tokens'
-import { governanceOf } from './governance'
+import { systemClock, type Clock } from './clock'
+import { extender } from './extensions'
+import type { Governance, GovernanceOptions } from './governance'
 import { Router, type Route } from './http/router'
 import { createEngineServer, type LogEntry } from './http/server'
-import { registerAllRoutes } from './routes'
+import { attachModule, type AttachedModule, type EngineModule } from './module'
+import { coreRoutes } from './routes'
+import { governanceModule } from './routes/governance'
 import { createServices, type EngineServices } from './services'
 import { Store } from './store/store'
 import { DEFAULT_EVENT_RETENTION } from './stream/event-log'
@@ -15,7 +19,11 @@ export type { EngineServices } from './services'
 export type { TransitionGuard, TransitionGuardContext, GuardRefusal, TransitionListener } from './lifecycle/service'
 export type { RouteModule } from './routes'
 export { ROUTE_MODULES } from './routes'
+export type { EngineModule, AttachedModule, ModuleContext } from './module'
+export type { RouteDef } from './http/route'
+export type { Governance } from './governance'
 export { HttpError, isHttpError } from './http/errors'
+export { DomainError, isDomainError } from './errors'
 export { ENGINE_VERSION } from './version'
 
 /** Options of {@link startEngine}. */
@@ -72,6 +80,12 @@ export interface EngineOptions {
    * checkpoints to SQLite, inline in commits (saves the worker's memory, costs latency spikes).
    */
   checkpointIntervalMs?: number
+  /** The clock timers and modules run on (tests pass a fake one); default the system clock. */
+  clock?: Clock
+  /** Governance tuning, or `false` for an engine without the governance module. */
+  governance?: Partial<GovernanceOptions> | false
+  /** Further modules, attached after governance in this order (see `./module`). */
+  modules?: readonly EngineModule[]
 }
 
 /** A running engine. */
@@ -97,6 +111,8 @@ export interface RunningEngine {
   services: EngineServices
   /** Every registered route with its permission (tests walk them: RBAC, hostile bodies). */
   routes: readonly Route[]
+  /** The governance module's handle, or null when started with `governance: false`. */
+  governance: Governance | null
 }
 
 /** Starts an engine: opens (and migrates) the store, wires services and routes, and listens. */
@@ -131,7 +147,29 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     options.logger ?? (options.quiet ? null : (entry) => process.stdout.write(JSON.stringify(entry) + '\n'))
   const log = (entry: LogEntry): void => sink?.(entry)
   const router = new Router()
-  registerAllRoutes(router, services)
+  router.addRoutes(coreRoutes(services))
+  // Modules: each migrates its own tables, plugs in through `extend`, and brings its routes.
+  const ctx = { services, extend: extender(services), clock: options.clock ?? systemClock, log }
+  const governanceDef = governanceModule(options.governance || {})
+  // The shared feature list names built-in modules' features in their place; drop a left-out one's.
+  if (options.governance === false) for (const f of governanceDef.features) services.features.delete(f)
+  const modules: EngineModule[] = [...(options.governance === false ? [] : [governanceDef]), ...(options.modules ?? [])]
+  const attached: AttachedModule[] = []
+  let governance: Governance | null = null
+  try {
+    for (const module of modules) {
+      const a = attachModule(module, ctx)
+      attached.push(a)
+      router.addRoutes(a.routes)
+      if (module === governanceDef) governance = a.handle as Governance
+    }
+  } catch (err) {
+    // A module that cannot start (a schema from a newer engine) stops the engine before it listens.
+    for (const a of attached.reverse()) a.dispose()
+    services.hub.close()
+    store.close()
+    throw err
+  }
   const limits = roleRateLimits(options.rateLimit, options.adminRateLimit)
   const rateLimiter = limits.viewer || limits.operator || limits.admin ? new PrincipalRateLimiter(limits) : null
   const http = createEngineServer({
@@ -177,8 +215,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       force.unref()
       await closed
       clearTimeout(force)
-      // Governance timers (attempt deadlines, cooldowns) must not fire into a closed store.
-      governanceOf(services)?.close()
+      // Module timers (attempt deadlines, cooldowns) must not fire into a closed store.
+      for (const a of [...attached].reverse()) a.dispose()
       store.close()
       log({ time: new Date().toISOString(), level: 'info', msg: 'engine stopped', url })
     })()
@@ -198,6 +236,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     },
     close,
     services,
-    routes: router.routes()
+    routes: router.routes(),
+    governance
   }
 }

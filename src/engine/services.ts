@@ -49,11 +49,11 @@ export interface EngineServices {
   /** When the engine started (ms since epoch). */
   startedAt: number
   /**
-   * Feature names listed by `GET /capabilities`. A module that adds routes (budgets, reflexes)
-   * adds its feature name here.
+   * Feature names listed by `GET /capabilities`: the core's, then each attached module's (the
+   * engine adds an `EngineModule`'s `features` when it attaches it).
    */
   features: Set<string>
-  /** Extra `/metrics` families (governance adds its §8 counters here); each appends to `p`. */
+  /** Extra `/metrics` families: each attached module's `metrics` (governance's §8 counters). */
   metricSources: Array<(p: PromText) => void>
 }
 

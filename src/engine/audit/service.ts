@@ -12,7 +12,7 @@ import { jsonText, parseJsonColumn } from '../store/json'
 import type { Store } from '../store/store'
 import { Where } from '../store/where'
 import type { EventLog } from '../stream/event-log'
-import { currentRecorder } from './recorder'
+import { currentRecorder } from '../store/recorder'
 
 interface AuditRow {
   audit_id: string

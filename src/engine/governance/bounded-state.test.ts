@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestEngine, type TestEngine } from '../testing/harness'
-import type { Clock } from './clock'
+import type { Clock } from '../clock'
 import { ReflexService } from './reflex/reflex-service'
 import { createRuntime } from './runtime'
 import { SignalService } from './signals/signal-service'

@@ -5,9 +5,8 @@ import { backoffDelayMs } from './budget/backoff'
 import type { BudgetService } from './budget/budget-service'
 import type { GiveUps } from './budget/give-up'
 import { checkCost, checkParallelism, checkRetry, checkTokens, timeoutViolation, type Violation } from './budget/checks'
-import { isGovernanceError } from './errors'
 import { jobConsumption, jobOfAttempt, readJob, runningAttemptCount, runningAttemptsOfJob, type JobInfo } from './jobs'
-import { toHttpError, type ReflexService } from './reflex/reflex-service'
+import type { ReflexService } from './reflex/reflex-service'
 import type { GovRuntime } from './runtime'
 import type { SignalService } from './signals/signal-service'
 
@@ -61,15 +60,10 @@ export class Enforcer {
 
   // ---- guard (inside the transition's transaction)
 
-  /** The lifecycle guard. Throws an HttpError (with Retry-After when the refusal ends by itself). */
+  /** The lifecycle guard. Throws a GovernanceError (with retryAfterMs when the refusal ends by itself). */
   guard(ctx: TransitionGuardContext): void {
-    try {
-      if (ctx.entityType === 'job') this.guardJob(ctx)
-      else if (ctx.entityType === 'attempt' && ctx.toState === 'running') this.guardAttemptStart(ctx)
-    } catch (err) {
-      if (isGovernanceError(err)) throw toHttpError(err)
-      throw err
-    }
+    if (ctx.entityType === 'job') this.guardJob(ctx)
+    else if (ctx.entityType === 'attempt' && ctx.toState === 'running') this.guardAttemptStart(ctx)
   }
 
   private guardJob(ctx: TransitionGuardContext): void {

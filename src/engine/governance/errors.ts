@@ -1,37 +1,21 @@
 import { makeNeuroRailError, type NeuroRailError, type NeuroRailErrorCode } from '../../shared/neurorail'
+import { DomainError } from '../errors'
 
 /**
- * A governance refusal: one NeuroRail error (API §5) plus the HTTP status it maps to. Services
- * throw it; the routes and lifecycle guard turn it into `{detail: <NeuroRailError>}`. The brand
- * field makes `isGovernanceError` work across bundles where `instanceof` fails.
+ * A governance refusal: a domain error whose detail is one NeuroRail error (API §5). It carries no
+ * transport status: the HTTP edge maps its code (`src/engine/http/errors.ts`). The brand field
+ * makes `isGovernanceError` work across bundles where `instanceof` fails.
  */
-export class GovernanceError extends Error {
+export class GovernanceError extends DomainError {
   readonly isGovernanceError = true
   readonly error: NeuroRailError
-  /** When set, the refusal ends by itself after this long (sent as a `Retry-After` header). */
-  retryAfterMs: number | null = null
 
-  constructor(
-    readonly status: number,
-    code: NeuroRailErrorCode,
-    message?: string,
-    details: Record<string, unknown> = {}
-  ) {
+  constructor(code: NeuroRailErrorCode, message?: string, details: Record<string, unknown> = {}) {
     const error = makeNeuroRailError(code, message, details)
-    super(`${code}: ${error.message}`)
+    super(code, error)
+    this.message = `${code}: ${error.message}`
     this.name = 'GovernanceError'
     this.error = error
-  }
-
-  /** Sets `retryAfterMs` and returns this, for one-expression throws. */
-  retryAfter(ms: number): this {
-    this.retryAfterMs = Math.max(0, ms)
-    return this
-  }
-
-  /** The NR error code (`NR-E…`). */
-  get code(): string {
-    return this.error.code
   }
 }
 

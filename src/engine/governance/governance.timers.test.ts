@@ -4,8 +4,9 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createServices, type EngineServices } from '../services'
 import { Store } from '../store/store'
-import { isHttpError } from '../http/errors'
-import { createGovernance, type Governance } from '.'
+import { extender } from '../extensions'
+import { asHttpError } from '../http/errors'
+import { createGovernance, GOVERNANCE_MIGRATIONS, type Governance } from '.'
 
 /**
  * The wired governance on a real SQLite file, driven in-process with fake timers (Date and
@@ -23,7 +24,8 @@ describe('governance timers (fake clock, real store)', () => {
     vi.setSystemTime(new Date('2026-11-23T08:00:00Z'))
     dir = mkdtempSync(path.join(tmpdir(), 'cd-gov-'))
     s = createServices(new Store(path.join(dir, 'engine.db')), { heartbeatMs: 0, sseMaxQueueBytes: 1 << 20, sseStallTimeoutMs: 10_000, eventRetention: 10_000 })
-    gov = createGovernance(s, { log: () => {} })
+    s.store.migrateModule('governance', GOVERNANCE_MIGRATIONS)
+    gov = createGovernance({ services: s, extend: extender(s), log: () => {} })
   })
   afterEach(() => {
     gov.close()
@@ -58,9 +60,10 @@ describe('governance timers (fake clock, real store)', () => {
       s.lifecycle.transition('attempt', attemptId, 'start', {}, null)
       settle()
       return { ok: true }
-    } catch (err) {
-      if (isHttpError(err)) return { ok: false, status: err.status, code: (err.detail as { code: string }).code }
-      throw err
+    } catch (thrown) {
+      const err = asHttpError(thrown)
+      if (err) return { ok: false, status: err.status, code: (err.detail as { code: string }).code }
+      throw thrown
     }
   }
 

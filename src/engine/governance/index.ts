@@ -1,24 +1,34 @@
+import type { Extend } from '../extensions'
 import type { EngineServices } from '../services'
 import { BudgetService } from './budget/budget-service'
 import { GiveUps } from './budget/give-up'
-import { systemClock, type Clock } from './clock'
+import { systemClock, type Clock } from '../clock'
 import { Enforcer } from './enforcer'
 import { ManifestService } from './manifest/manifest-service'
 import { governanceMetrics } from './metrics'
 import { ReflexService, type ReflexOptions } from './reflex/reflex-service'
 import { createRuntime, type GovRuntime } from './runtime'
 import { SignalService, type SignalOptions } from './signals/signal-service'
+import type { PromText } from '../metrics/prometheus'
+
+export { GOVERNANCE_MIGRATIONS } from './migration'
 
 /** Feature names governance lists in GET /capabilities (also in the shared ENGINE_FEATURES). */
 export const GOVERNANCE_FEATURES = ['budgets', 'budget_enforcement', 'reflex', 'governor_manifests', 'shadow_manifest', 'signals', 'job_give_up'] as const
 
-/** Options of {@link createGovernance}. */
+/** Tuning of {@link createGovernance} (all optional). */
 export interface GovernanceOptions {
-  clock: Clock
   reflex: Partial<ReflexOptions>
   signals: Partial<SignalOptions>
-  /** Where internal failures are logged (default: JSON line on stderr). */
-  log: (entry: object) => void
+}
+
+/** What governance is built over: the engine's services, its one way to plug in, time and log. */
+export interface GovernanceDeps {
+  services: EngineServices
+  extend: Extend
+  clock?: Clock
+  /** Where internal failures are logged (the engine's log sink). */
+  log: (entry: Record<string, unknown>) => void
 }
 
 /** The governance parts of one engine. */
@@ -30,50 +40,45 @@ export interface Governance {
   reflex: ReflexService
   signals: SignalService
   enforcer: Enforcer
-  /** Stops every timer (deadlines, cooldowns). The engine's store may be closed after this. */
+  /** API §8's enforcement and reflex families for /metrics. */
+  metrics: (p: PromText) => void
+  /** Unplugs governance and stops every timer (deadlines, cooldowns). The store may close after. */
   close(): void
 }
 
-const byServices = new WeakMap<EngineServices, Governance>()
-
-/** The governance attached to an engine's services, or null before `createGovernance`. */
-export function governanceOf(services: EngineServices): Governance | null {
-  return byServices.get(services) ?? null
-}
-
 /**
- * Attaches governance to an engine: hooks into job creation (budget validation), every lifecycle
- * transition (guard + follow-up), telemetry reports (cost enforcement) and the governor (manifest
- * policy), restores breakers, cooldowns and attempt deadlines from the store, and lists its
- * features in /capabilities. Idempotent per services object.
+ * Builds governance and plugs it into the engine through its extension points: job creation
+ * (budget validation), every lifecycle transition (guard + follow-up), telemetry reports (cost
+ * enforcement), lifecycle stats and the governor (manifest policy); restores breakers, cooldowns
+ * and attempt deadlines from the store. Its tables must be migrated first (the engine's module
+ * attach does it: GOVERNANCE_MIGRATIONS).
  */
-export function createGovernance(s: EngineServices, options: Partial<GovernanceOptions> = {}): Governance {
-  const existing = byServices.get(s)
-  if (existing) return existing
-  const log = options.log ?? ((entry: object) => process.stderr.write(JSON.stringify(entry) + '\n'))
-  const rt = createRuntime(s, options.clock ?? systemClock, log)
+export function createGovernance(deps: GovernanceDeps, options: Partial<GovernanceOptions> = {}): Governance {
+  const s = deps.services
+  const rt = createRuntime(s, deps.clock ?? systemClock, deps.log)
   const manifests = new ManifestService(rt)
   const budgets = new BudgetService(rt, manifests)
   const reflex = new ReflexService(rt, options.reflex)
   const signals = new SignalService(rt, options.signals)
   const giveUps = new GiveUps(rt)
   const enforcer = new Enforcer(rt, budgets, reflex, signals, giveUps)
-  s.lifecycle.extendStats((stats) => {
-    stats.jobs_given_up = giveUps.countsByState()
-  })
-
-  s.identity.addJobCreatedHook((job, missionId) => {
-    budgets.validateMetadataBudget(job.metadata)
-    budgets.ensure({ job_id: job.job_id, job_type: job.job_type, plan_id: job.plan_id, mission_id: missionId, metadata: job.metadata })
-  })
-  s.lifecycle.addGuard((ctx) => enforcer.guard(ctx))
-  s.lifecycle.onTransition((e, chain) => enforcer.onTransition(e, chain.job_id))
-  s.telemetry.onReport((req) => enforcer.onReport(req))
+  const unplug = [
+    deps.extend('lifecycleStats', (stats) => {
+      stats.jobs_given_up = giveUps.countsByState()
+    }),
+    deps.extend('jobCreated', (job, missionId) => {
+      budgets.validateMetadataBudget(job.metadata)
+      budgets.ensure({ job_id: job.job_id, job_type: job.job_type, plan_id: job.plan_id, mission_id: missionId, metadata: job.metadata })
+    }),
+    deps.extend('transitionGuard', (ctx) => enforcer.guard(ctx)),
+    deps.extend('transitionCommitted', (e, chain) => enforcer.onTransition(e, chain.job_id)),
+    deps.extend('telemetryReported', (req) => enforcer.onReport(req))
+  ]
   budgets.onViolation((_v, scope) => rt.run('violation trigger', () => reflex.recordViolation(scope.job)))
   reflex.cancelJob = (jobId, reason, actor) => {
     s.lifecycle.transition('job', jobId, 'cancel', { reason, cancelled_by: 'reflex' }, actor)
   }
-  s.governor.setPolicy({
+  const policy = deps.extend('governorPolicy', {
     decide(req, decisionId) {
       const ev = manifests.evaluate({ job_type: req.job_type, context: req.context }, 'decide', {
         decision_id: decisionId,
@@ -98,11 +103,10 @@ export function createGovernance(s: EngineServices, options: Partial<GovernanceO
       }
     }
   })
-  for (const f of GOVERNANCE_FEATURES) s.features.add(f)
-  s.metricSources.push(governanceMetrics(s.store, reflex))
+  unplug.push(policy)
   enforcer.rearm()
 
-  const gov: Governance = {
+  return {
     rt,
     manifests,
     budgets,
@@ -110,11 +114,11 @@ export function createGovernance(s: EngineServices, options: Partial<GovernanceO
     reflex,
     signals,
     enforcer,
+    metrics: governanceMetrics(s.store, reflex),
     close() {
+      for (const off of unplug) off()
       enforcer.close()
       reflex.close()
     }
   }
-  byServices.set(s, gov)
-  return gov
 }

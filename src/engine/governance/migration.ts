@@ -1,7 +1,8 @@
 /**
- * Governance tables (budgets, violations, reflexes, manifests, signals), appended to the engine's
- * MIGRATIONS list as one version. Never edit it once shipped: append a new migration instead.
- * Tables are prefixed `gov_` so they never clash with the core engine's.
+ * Governance tables (budgets, violations, reflexes, manifests, signals): governance's migration v1
+ * (module `governance` in the store's per-module ledger). Never edit it once shipped: append a
+ * new migration to GOVERNANCE_MIGRATIONS instead. Tables are prefixed `gov_` so they never clash
+ * with the core engine's.
  */
 export const GOVERNANCE_MIGRATION = `
   -- A job's effective budget (resolved once, when the job is created or first governed) and the
@@ -118,7 +119,7 @@ export const GOVERNANCE_MIGRATION = `
 `
 
 /**
- * v3: "given up" marks (budget/give-up.ts): a job waiting in ready or failed_mechanical that its
+ * Governance v2: "given up" marks (budget/give-up.ts): a job waiting in ready or failed_mechanical that its
  * agent, or the engine on spent retries, gave up on. One row per job; removed when it runs again.
  */
 export const GOVERNANCE_GIVE_UP_MIGRATION = `
@@ -132,3 +133,6 @@ export const GOVERNANCE_GIVE_UP_MIGRATION = `
     ts_ms INTEGER NOT NULL
   );
 `
+
+/** Governance's migrations, in order (entry `i` moves its schema from version `i` to `i + 1`). */
+export const GOVERNANCE_MIGRATIONS: readonly string[] = [GOVERNANCE_MIGRATION, GOVERNANCE_GIVE_UP_MIGRATION]

@@ -1,5 +1,5 @@
 import type { EngineServices } from '../services'
-import type { Clock } from './clock'
+import type { Clock } from '../clock'
 
 /** What every governance part shares: the engine's services, the clock, and two run helpers. */
 export interface GovRuntime {
@@ -22,7 +22,7 @@ export interface GovRuntime {
 }
 
 /** Builds the runtime over the engine's services. */
-export function createRuntime(s: EngineServices, clock: Clock, log: (entry: object) => void): GovRuntime {
+export function createRuntime(s: EngineServices, clock: Clock, log: (entry: Record<string, unknown>) => void): GovRuntime {
   const rt: GovRuntime = {
     s,
     clock,

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Permission } from '../../shared/neurorail'
+import { compileRoute, type RouteDef } from './route'
 
 /** The authenticated caller of a request. */
 export interface Principal {
@@ -39,11 +41,8 @@ export type Handler = (ctx: RequestContext) => unknown
 
 /** Route options. */
 export interface RouteOptions {
-  /**
-   * The RBAC permission (§7) a caller needs; `null` means any authenticated role. Kept a plain
-   * string here so the router does not depend on the permission table.
-   */
-  permission: string | null
+  /** The RBAC permission (§7) a caller needs; `null` means any authenticated role. */
+  permission: Permission | null
   /** Accept the token from `?access_token=` too (EventSource in a browser cannot send headers). */
   queryToken?: boolean
   /** Long-lived response (SSE): not counted as in-flight for graceful shutdown. */
@@ -105,6 +104,14 @@ export class Router {
     const route: Route = { ...options, method, pattern, handler }
     node.routes.set(method, route)
     this.all.push(route)
+  }
+
+  /** Registers routes declared as data (see `./route`): their inputs are validated before the handler. */
+  addRoutes(defs: readonly RouteDef[]): void {
+    for (const def of defs) {
+      const { options, handler } = compileRoute(def)
+      this.add(def.method, def.path, options, handler)
+    }
   }
 
   get(pattern: string, options: RouteOptions, handler: Handler): void {

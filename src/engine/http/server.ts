@@ -5,11 +5,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto'
 import { truncate } from '../../shared/json-depth'
 import { API_PREFIX, hasPermission, ROLE_PERMISSIONS } from '../../shared/neurorail'
-import { recordingAs } from '../audit/recorder'
+import { recordingAs } from '../store/recorder'
 import type { TokenRegistry } from '../auth/tokens'
 import type { PrincipalRateLimiter } from '../auth/rate-limit'
 import { readJsonBody } from './body'
-import { HttpError, isHttpError } from './errors'
+import { asHttpError, HttpError } from './errors'
 import { HANDLED, Reply, type Principal, type Router } from './router'
 
 /** A structured log entry (one JSON object per line). */
@@ -241,12 +241,14 @@ export function send(
  */
 export function sendError(res: ServerResponse, err: unknown, deps: Pick<ServerDeps, 'log'>, requestId: string): void {
   try {
-    if (isHttpError(err)) {
+    // Domain errors are mapped to their status here, from the one table in ./errors.
+    const answer = asHttpError(err)
+    if (answer) {
       // A body we refused to read must not be parsed as the next request on this connection.
-      const headers = err.status === 413 ? { ...err.headers, Connection: 'close' } : err.headers
+      const headers = answer.status === 413 ? { ...answer.headers, Connection: 'close' } : answer.headers
       // Messages may quote the request (an id, a path): never more than a line of it.
-      const detail = typeof err.detail === 'string' ? truncate(err.detail, MAX_DETAIL_CHARS) : err.detail
-      send(res, err.status, { detail }, headers)
+      const detail = typeof answer.detail === 'string' ? truncate(answer.detail, MAX_DETAIL_CHARS) : answer.detail
+      send(res, answer.status, { detail }, headers)
       return
     }
   } catch (sendFailure) {

@@ -20,7 +20,7 @@ import type {
   ResourceRecord,
   TraceResponse
 } from '../../shared/neurorail'
-import { badRequest, notFound } from '../http/errors'
+import { badRequest, notFound, unknownReference } from '../errors'
 import { decodeCursor, encodeCursor } from '../store/cursor'
 import type { Store } from '../store/store'
 import { Where } from '../store/where'
@@ -61,7 +61,7 @@ export type AttemptCreatedHook = (jobId: string, attemptId: string, createdMs: n
 
 /**
  * Called inside the job-creating transaction after the insert (governance validates and stores
- * the job's budget); throwing an HttpError refuses the creation.
+ * the job's budget); throwing a DomainError refuses the creation.
  */
 export type JobCreatedHook = (job: JobRecord, missionId: string) => void
 
@@ -131,7 +131,7 @@ export class IdentityService {
   createMission(req: CreateMissionRequest): MissionRecord {
     return this.store.transaction(() => {
       if (req.parent_mission_id && !this.row('mission', req.parent_mission_id)) {
-        throw badRequest(`Mission ${req.parent_mission_id} not found`)
+        throw unknownReference(`Mission ${req.parent_mission_id} not found`)
       }
       const now = Date.now()
       const createdAt = new Date(now).toISOString()
@@ -148,7 +148,7 @@ export class IdentityService {
   /** POST /identity/plan. 400 `"Mission X not found"` when the mission does not exist. */
   createPlan(req: CreatePlanRequest): PlanRecord {
     return this.store.transaction(() => {
-      if (!this.row('mission', req.mission_id)) throw badRequest(`Mission ${req.mission_id} not found`)
+      if (!this.row('mission', req.mission_id)) throw unknownReference(`Mission ${req.mission_id} not found`)
       const now = Date.now()
       const createdAt = new Date(now).toISOString()
       const stmt = this.store.prepare(
@@ -171,9 +171,9 @@ export class IdentityService {
   createJob(req: CreateJobRequest): JobRecord {
     return this.store.transaction(() => {
       const plan = this.row<PlanRow>('plan', req.plan_id)
-      if (!plan) throw badRequest(`Plan ${req.plan_id} not found`)
+      if (!plan) throw unknownReference(`Plan ${req.plan_id} not found`)
       for (const dep of req.dependencies) {
-        if (!this.row('job', dep)) throw badRequest(`Job ${dep} not found (dependency)`)
+        if (!this.row('job', dep)) throw unknownReference(`Job ${dep} not found (dependency)`)
       }
       const now = Date.now()
       const createdAt = new Date(now).toISOString()
@@ -210,7 +210,7 @@ export class IdentityService {
   createAttempt(req: CreateAttemptRequest): AttemptRecord {
     return this.store.transaction(() => {
       const job = this.row<JobRow>('job', req.job_id)
-      if (!job) throw badRequest(`Job ${req.job_id} not found`)
+      if (!job) throw unknownReference(`Job ${req.job_id} not found`)
       const now = Date.now()
       const createdAt = new Date(now).toISOString()
       const stmt = this.store.prepare(
@@ -235,7 +235,7 @@ export class IdentityService {
   createResource(req: CreateResourceRequest): ResourceRecord {
     return this.store.transaction(() => {
       const attempt = this.row<AttemptRow>('attempt', req.attempt_id)
-      if (!attempt) throw badRequest(`Attempt ${req.attempt_id} not found`)
+      if (!attempt) throw unknownReference(`Attempt ${req.attempt_id} not found`)
       const now = Date.now()
       const createdAt = new Date(now).toISOString()
       const stmt = this.store.prepare(

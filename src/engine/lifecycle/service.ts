@@ -12,7 +12,7 @@ import {
   type StateTransitionEvent
 } from '../../shared/neurorail'
 import type { AuditService } from '../audit/service'
-import { HttpError, isHttpError, notFound } from '../http/errors'
+import { DomainError, notFound } from '../errors'
 import { isoOf, timestampId } from '../identity/ids'
 import { ENTITY_LABEL, type EntityChain, type IdentityService } from '../identity/service'
 import type { Statement } from 'better-sqlite3'
@@ -36,17 +36,16 @@ export interface TransitionGuardContext {
   chain: EntityChain
 }
 
-/** A guard's refusal: a NeuroRail error code, the HTTP status to answer with, and why. */
+/** A guard's refusal: a NeuroRail error code and why (the edge maps the code to a status). */
 export interface GuardRefusal {
   code: string
-  status: number
   message: string
   details?: Record<string, unknown>
 }
 
 /**
  * A transition guard (budgets, reflex cooldowns…). Runs inside the transition's transaction before
- * anything is written; return a refusal (or throw an HttpError) to stop the transition.
+ * anything is written; return a refusal (or throw a DomainError) to stop the transition.
  */
 export type TransitionGuard = (ctx: TransitionGuardContext) => GuardRefusal | null | undefined | void
 
@@ -65,20 +64,12 @@ export interface TransitionItem {
   causedBy: string | null
 }
 
-/**
- * The outcome of one batch item: exactly the response the single
- * `POST /lifecycle/{type}/{id}/transition` would have given (status, JSON body, extra headers
- * such as Retry-After), so a client maps it with the same code it uses for single calls.
- */
-export interface TransitionResult {
-  status: number
-  body: unknown
-  headers?: Record<string, string>
-}
+/** The outcome of one batch item: the stored event, or what the single transition threw. */
+export type TransitionOutcome = { ok: true; event: StateTransitionEvent } | { ok: false; error: unknown }
 
-/** What a batch did: one result per attempted item; items after a failure are skipped. */
-export interface TransitionBatchResult {
-  results: TransitionResult[]
+/** What a batch did: one outcome per attempted item; items after a failure are skipped. */
+export interface TransitionRun {
+  outcomes: TransitionOutcome[]
   applied: number
   skipped: number
 }
@@ -202,8 +193,9 @@ export class LifecycleService {
   }
 
   /**
-   * POST /lifecycle/{type}/{id}/transition. 404 for an unknown entity, 400 NR-E301 (object detail)
-   * for an illegal or undefined action, a guard's status for a refusal; else the stored event.
+   * Applies one transition (`POST /lifecycle/{type}/{id}/transition`) and returns the stored
+   * event. Throws `not_found` for an unknown entity, NR-E301 (NR error detail) for an illegal or
+   * undefined action, and a guard's refusal (its code) otherwise.
    */
   transition(
     type: LifecycleEntityType,
@@ -222,8 +214,8 @@ export class LifecycleService {
           res.reason === 'unknown_action'
             ? `Action '${action}' is not defined for ${type}`
             : `Invalid transition for ${type} ${id}: ${current ?? '(none)'} → ${res.target} (action '${action}')`
-        throw new HttpError(
-          400,
+        throw new DomainError(
+          'NR-E301',
           makeNeuroRailError('NR-E301', message, {
             entity_type: type,
             entity_id: id,
@@ -246,7 +238,7 @@ export class LifecycleService {
           causedBy,
           chain
         })
-        if (refusal) throw new HttpError(refusal.status, refusalError(refusal))
+        if (refusal) throw new DomainError(refusal.code, refusalError(refusal))
       }
       const nowMs = Date.now()
       const seq = this.seq.take()
@@ -334,28 +326,21 @@ export class LifecycleService {
    * Applies transitions in order, each as its own atomic unit exactly as the single route would
    * (guards inside, a refusal rolls back that item alone), and stops at the first failure: the
    * outcome is that of making the calls one after another, minus the round trips. Items before a
-   * failure stay applied. Errors that are not HTTP answers (a broken store) become a 500 result.
+   * failure stay applied. The edge turns each outcome into the single call's answer.
    */
-  transitionAll(items: readonly TransitionItem[]): TransitionBatchResult {
-    const results: TransitionResult[] = []
+  transitionAll(items: readonly TransitionItem[]): TransitionRun {
+    const outcomes: TransitionOutcome[] = []
     for (const item of items) {
       try {
         const event = this.transition(item.entityType, item.entityId, item.action, item.metadata, item.causedBy)
-        results.push({ status: 200, body: event })
-      } catch (err) {
-        if (isHttpError(err)) {
-          const headers = Object.keys(err.headers).length > 0 ? err.headers : undefined
-          results.push({ status: err.status, body: { detail: err.detail }, ...(headers ? { headers } : {}) })
-        } else {
-          process.emitWarning(`batch transition failed: ${(err as Error).stack ?? String(err)}`)
-          // The cause goes to the log above, not to the client: store errors name tables and paths.
-          results.push({ status: 500, body: { detail: 'Internal server error' } })
-        }
+        outcomes.push({ ok: true, event })
+      } catch (error) {
+        outcomes.push({ ok: false, error })
         break
       }
     }
-    const applied = results.length > 0 && results[results.length - 1]!.status !== 200 ? results.length - 1 : results.length
-    return { results, applied, skipped: items.length - results.length }
+    const failed = outcomes.length > 0 && !outcomes[outcomes.length - 1]!.ok
+    return { outcomes, applied: failed ? outcomes.length - 1 : outcomes.length, skipped: items.length - outcomes.length }
   }
 
   private requireEntity(type: LifecycleEntityType, id: string): void {

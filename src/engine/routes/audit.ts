@@ -1,20 +1,40 @@
 import { AuditLogRequestSchema, AuditQueryRequestSchema, AuditStatsQuerySchema } from '../../shared/neurorail'
-import { queryObject } from '../http/query'
-import { Reply, type Router } from '../http/router'
-import { parseOr422 } from '../http/validation'
+import { route, type RouteDef } from '../http/route'
+import { Reply } from '../http/router'
 import type { EngineServices } from '../services'
+import { MissionIdParams, orEmpty } from './params'
 
 /** Audit routes (API §3) plus the `POST /audit/log` extension. */
-export function registerAuditRoutes(router: Router, s: EngineServices): void {
+export function auditRoutes(s: EngineServices): RouteDef[] {
   const { audit } = s
-  const READ = { permission: 'read:audit' }
-  router.post('/audit/query', READ, (c) => audit.query(parseOr422(AuditQueryRequestSchema, c.body ?? {})))
-  router.get('/audit/mission/:mission_id', READ, (c) => audit.byMission(c.params.mission_id as string))
-  router.get('/audit/stats', READ, (c) => {
-    const q = parseOr422(AuditStatsQuerySchema, queryObject(c.query), 'query')
-    return audit.stats(q.start_time, q.end_time)
-  })
-  router.post('/audit/log', { permission: 'execute:job' }, (c) =>
-    new Reply(201, audit.write(parseOr422(AuditLogRequestSchema, c.body)))
-  )
+  return [
+    route({
+      method: 'POST',
+      path: '/audit/query',
+      permission: 'read:audit',
+      body: orEmpty(AuditQueryRequestSchema),
+      handler: ({ body }) => audit.query(body)
+    }),
+    route({
+      method: 'GET',
+      path: '/audit/mission/:mission_id',
+      permission: 'read:audit',
+      params: MissionIdParams,
+      handler: ({ params }) => audit.byMission(params.mission_id)
+    }),
+    route({
+      method: 'GET',
+      path: '/audit/stats',
+      permission: 'read:audit',
+      query: AuditStatsQuerySchema,
+      handler: ({ query }) => audit.stats(query.start_time, query.end_time)
+    }),
+    route({
+      method: 'POST',
+      path: '/audit/log',
+      permission: 'execute:job',
+      body: AuditLogRequestSchema,
+      handler: ({ body }) => new Reply(201, audit.write(body))
+    })
+  ]
 }

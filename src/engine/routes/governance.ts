@@ -1,14 +1,20 @@
 import { z } from 'zod'
 import { AuditSeveritySchema, PageQuerySchema } from '../../shared/neurorail'
-import { isGovernanceError } from '../governance/errors'
-import { createGovernance, type Governance } from '../governance'
+import { notFound } from '../errors'
+import {
+  createGovernance,
+  GOVERNANCE_FEATURES,
+  GOVERNANCE_MIGRATIONS,
+  type Governance,
+  type GovernanceOptions
+} from '../governance'
 import { MANIFEST_SLOTS, type ManifestSlot } from '../governance/manifest/manifest-service'
-import { toHttpError, type ReflexActionType } from '../governance/reflex/reflex-service'
-import { notFound } from '../http/errors'
-import { queryObject } from '../http/query'
-import type { RequestContext, Router } from '../http/router'
-import { parseOr422 } from '../http/validation'
+import type { ReflexActionType } from '../governance/reflex/reflex-service'
+import { route, type RouteDef } from '../http/route'
+import type { RequestContext } from '../http/router'
+import type { EngineModule } from '../module'
 import type { EngineServices } from '../services'
+import { JobIdParams } from './params'
 
 const ViolationQuerySchema = PageQuerySchema.extend({
   job_id: z.string().min(1).optional(),
@@ -53,120 +59,182 @@ const GiveUpBodySchema = z
   .nullish()
   .transform((v) => v ?? { code: 'NR-E101', reason: 'the agent gave up' })
 
-const SlotSchema = z.enum(MANIFEST_SLOTS as [ManifestSlot, ...ManifestSlot[]], { error: 'slot must be active or shadow' })
-
-/** Runs `fn`, turning a governance refusal into its HTTP answer (NR error in `detail`). */
-function answer<T>(fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (isGovernanceError(err)) throw toHttpError(err)
-    throw err
-  }
-}
+const SlotParams = z.object({
+  slot: z.enum(MANIFEST_SLOTS as [ManifestSlot, ...ManifestSlot[]], { error: 'slot must be active or shadow' })
+})
+const CircuitParams = z.object({ circuit_id: z.string() })
 
 function actor(c: RequestContext): string {
   return c.principal.name
 }
 
 /**
- * Governance extension routes (budgets, reflexes, manifests, signals) under /api/neurorail/v1.
- * Registering them also attaches governance to the engine (hooks, guards, timers).
- *
- * Refusal statuses: NR-E006 cooldown 409 (the job's state conflicts with the request; Retry-After
- * set), NR-E102 parallelism 429 (too many at once, retriable), NR-E140 open circuit 503 (the
- * upstream is considered unavailable; Retry-After set), NR-E101/E103/E104 409, NR-E143 409.
+ * The governance module: budgets, reflexes, manifests and signals (core in `src/engine/governance`,
+ * its routes here). `startEngine` attaches it unless told `governance: false`.
  */
-export function registerGovernanceRoutes(router: Router, s: EngineServices): void {
-  const gov: Governance = createGovernance(s)
+export function governanceModule(options: Partial<GovernanceOptions> = {}): EngineModule<Governance> {
+  return {
+    name: 'governance',
+    features: GOVERNANCE_FEATURES,
+    migrations: GOVERNANCE_MIGRATIONS,
+    attach(ctx) {
+      const gov = createGovernance(ctx, options)
+      return { handle: gov, routes: governanceRoutes(ctx.services, gov), metrics: gov.metrics, dispose: () => gov.close() }
+    }
+  }
+}
+
+/**
+ * Governance extension routes (budgets, reflexes, manifests, signals) under /api/neurorail/v1.
+ *
+ * Refusal statuses (mapped from the NR code by the edge, `http/errors.ts`): NR-E006 cooldown 409
+ * (the job's state conflicts with the request; Retry-After set), NR-E102 parallelism 429 (too
+ * many at once, retriable), NR-E140 open circuit 503 (the upstream is considered unavailable;
+ * Retry-After set), NR-E101/E103/E104 409, NR-E143 409.
+ */
+export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[] {
   const { reflex, budgets, giveUps, manifests, signals } = gov
-
-  // ---- reflex
-  router.get('/reflex/circuits', { permission: 'read:reflex' }, () => ({ circuits: reflex.listCircuits() }))
-  router.post('/reflex/circuits/:circuit_id/reset', { permission: 'write:reflex' }, (c) => ({
-    circuit: reflex.resetCircuit(c.params.circuit_id as string, actor(c))
-  }))
-  router.get('/reflex/triggers', { permission: 'read:reflex' }, () => reflex.listTriggers())
-  router.get('/reflex/actions', { permission: 'read:reflex' }, (c) => {
-    const q = parseOr422(PageQuerySchema, queryObject(c.query), 'query')
-    return reflex.listActions(q.cursor, q.limit)
-  })
-  // Held jobs by default (what an operator acts on); ?all=1 pages every recorded job from the store.
-  router.get('/reflex/jobs', { permission: 'read:reflex' }, (c) => {
-    const q = parseOr422(ReflexJobsQuerySchema, queryObject(c.query), 'query')
-    return q.all ? reflex.listAllJobs(q.cursor, q.limit) : { jobs: reflex.listJobs() }
-  })
-  router.get('/reflex/jobs/:job_id', { permission: 'read:reflex' }, (c) => {
-    const job = reflex.jobView(c.params.job_id as string)
-    if (!job) throw notFound(`Reflex job ${c.params.job_id as string} not found`)
-    return job
-  })
-
   const jobView = (jobId: string) => reflex.jobView(jobId)
   const requireJob = (jobId: string): void => {
     if (!s.identity.exists('job', jobId)) throw notFound(`Job ${jobId} not found`)
   }
-  for (const type of ['suspend', 'throttle', 'alert', 'cancel'] as const satisfies readonly ReflexActionType[]) {
-    router.post(`/reflex/jobs/:job_id/${type}`, { permission: 'execute:reflex' }, (c) => {
-      const jobId = c.params.job_id as string
-      requireJob(jobId)
-      const body = parseOr422(ActionBodySchema, c.body)
-      const action = answer(() =>
-        reflex.executeOrThrow({
+  const actions = (['suspend', 'throttle', 'alert', 'cancel'] as const satisfies readonly ReflexActionType[]).map((type) =>
+    route({
+      method: 'POST',
+      path: `/reflex/jobs/:job_id/${type}`,
+      permission: 'execute:reflex',
+      params: JobIdParams,
+      body: ActionBodySchema,
+      handler: ({ params, body, ctx }) => {
+        const jobId = params.job_id
+        requireJob(jobId)
+        const action = reflex.executeOrThrow({
           jobId,
           type,
           reason: body.reason ?? `Operator ${type}`,
-          actor: actor(c),
+          actor: actor(ctx),
           ...(body.cooldown_seconds !== undefined ? { cooldownMs: body.cooldown_seconds * 1000 } : {}),
           ...(body.severity ? { severity: body.severity } : {})
         })
-      )
-      return { job: jobView(jobId), action }
+        return { job: jobView(jobId), action }
+      }
     })
-  }
-  router.post('/reflex/jobs/:job_id/resume', { permission: 'execute:reflex' }, (c) => {
-    const jobId = c.params.job_id as string
-    requireJob(jobId)
-    const body = parseOr422(ResumeBodySchema, c.body)
-    const action = answer(() => reflex.resume(jobId, body.force, actor(c), body.reason ?? 'Operator resume'))
-    return { job: jobView(jobId), action }
-  })
+  )
 
-  // ---- budgets
-  router.get('/budget/jobs/:job_id', { permission: 'read:enforcement' }, (c) => {
-    const id = c.params.job_id as string
-    return { ...budgets.view(id), gave_up: giveUps.read(id) }
-  })
-  // An agent stops trying (feature `job_give_up`): the job no longer counts as awaiting retry.
-  router.post('/budget/jobs/:job_id/give-up', { permission: 'execute:job' }, (c) => {
-    const body = parseOr422(GiveUpBodySchema, c.body)
-    return { gave_up: giveUps.giveUp(c.params.job_id as string, body.code, body.reason, actor(c)) }
-  })
-  router.get('/budget/violations', { permission: 'read:enforcement' }, (c) => {
-    const q = parseOr422(ViolationQuerySchema, queryObject(c.query), 'query')
-    return budgets.list({ ...(q.job_id ? { job_id: q.job_id } : {}), ...(q.violation_type ? { violation_type: q.violation_type } : {}) }, q.cursor, q.limit)
-  })
+  return [
+    // ---- reflex
+    route({ method: 'GET', path: '/reflex/circuits', permission: 'read:reflex', handler: () => ({ circuits: reflex.listCircuits() }) }),
+    route({
+      method: 'POST',
+      path: '/reflex/circuits/:circuit_id/reset',
+      permission: 'write:reflex',
+      params: CircuitParams,
+      handler: ({ params, ctx }) => ({ circuit: reflex.resetCircuit(params.circuit_id, actor(ctx)) })
+    }),
+    route({ method: 'GET', path: '/reflex/triggers', permission: 'read:reflex', handler: () => reflex.listTriggers() }),
+    route({
+      method: 'GET',
+      path: '/reflex/actions',
+      permission: 'read:reflex',
+      query: PageQuerySchema,
+      handler: ({ query }) => reflex.listActions(query.cursor, query.limit)
+    }),
+    // Held jobs by default (what an operator acts on); ?all=1 pages every recorded job from the store.
+    route({
+      method: 'GET',
+      path: '/reflex/jobs',
+      permission: 'read:reflex',
+      query: ReflexJobsQuerySchema,
+      handler: ({ query }) => (query.all ? reflex.listAllJobs(query.cursor, query.limit) : { jobs: reflex.listJobs() })
+    }),
+    route({
+      method: 'GET',
+      path: '/reflex/jobs/:job_id',
+      permission: 'read:reflex',
+      params: JobIdParams,
+      handler: ({ params }) => {
+        const job = reflex.jobView(params.job_id)
+        if (!job) throw notFound(`Reflex job ${params.job_id} not found`)
+        return job
+      }
+    }),
+    ...actions,
+    route({
+      method: 'POST',
+      path: '/reflex/jobs/:job_id/resume',
+      permission: 'execute:reflex',
+      params: JobIdParams,
+      body: ResumeBodySchema,
+      handler: ({ params, body, ctx }) => {
+        const jobId = params.job_id
+        requireJob(jobId)
+        const action = reflex.resume(jobId, body.force, actor(ctx), body.reason ?? 'Operator resume')
+        return { job: jobView(jobId), action }
+      }
+    }),
 
-  // ---- manifests
-  router.get('/governor/manifests', { permission: 'read:governor' }, () => manifests.view())
-  router.add('PUT', '/governor/manifests/:slot', { permission: 'write:governor' }, (c) => {
-    const slot = parseOr422(SlotSchema, c.params.slot, 'path')
-    return manifests.install(slot, c.body, actor(c))
-  })
-  router.delete('/governor/manifests/:slot', { permission: 'write:governor' }, (c) => {
-    const slot = parseOr422(SlotSchema, c.params.slot, 'path')
-    manifests.clear(slot, actor(c))
-    return manifests.view()
-  })
-  router.post('/governor/shadow/promote', { permission: 'write:governor' }, (c) => manifests.promote(actor(c)))
-  router.get('/governor/shadow/disagreements', { permission: 'read:governor' }, (c) => {
-    const q = parseOr422(PageQuerySchema, queryObject(c.query), 'query')
-    return manifests.disagreements(q.cursor, q.limit)
-  })
+    // ---- budgets
+    route({
+      method: 'GET',
+      path: '/budget/jobs/:job_id',
+      permission: 'read:enforcement',
+      params: JobIdParams,
+      handler: ({ params }) => ({ ...budgets.view(params.job_id), gave_up: giveUps.read(params.job_id) })
+    }),
+    // An agent stops trying (feature `job_give_up`): the job no longer counts as awaiting retry.
+    route({
+      method: 'POST',
+      path: '/budget/jobs/:job_id/give-up',
+      permission: 'execute:job',
+      params: JobIdParams,
+      body: GiveUpBodySchema,
+      handler: ({ params, body, ctx }) => ({ gave_up: giveUps.giveUp(params.job_id, body.code, body.reason, actor(ctx)) })
+    }),
+    route({
+      method: 'GET',
+      path: '/budget/violations',
+      permission: 'read:enforcement',
+      query: ViolationQuerySchema,
+      handler: ({ query: q }) =>
+        budgets.list({ ...(q.job_id ? { job_id: q.job_id } : {}), ...(q.violation_type ? { violation_type: q.violation_type } : {}) }, q.cursor, q.limit)
+    }),
 
-  // ---- signals
-  router.get('/signals', { permission: 'read:metrics' }, (c) => {
-    const q = parseOr422(SignalQuerySchema, queryObject(c.query), 'query')
-    return { signals: signals.list(q.limit) }
-  })
+    // ---- manifests
+    route({ method: 'GET', path: '/governor/manifests', permission: 'read:governor', handler: () => manifests.view() }),
+    route({
+      method: 'PUT',
+      path: '/governor/manifests/:slot',
+      permission: 'write:governor',
+      params: SlotParams,
+      // The manifest body is validated by the service (NR-E111 with the issues), not here.
+      handler: ({ params, ctx }) => manifests.install(params.slot, ctx.body, actor(ctx))
+    }),
+    route({
+      method: 'DELETE',
+      path: '/governor/manifests/:slot',
+      permission: 'write:governor',
+      params: SlotParams,
+      handler: ({ params, ctx }) => {
+        manifests.clear(params.slot, actor(ctx))
+        return manifests.view()
+      }
+    }),
+    route({ method: 'POST', path: '/governor/shadow/promote', permission: 'write:governor', handler: ({ ctx }) => manifests.promote(actor(ctx)) }),
+    route({
+      method: 'GET',
+      path: '/governor/shadow/disagreements',
+      permission: 'read:governor',
+      query: PageQuerySchema,
+      handler: ({ query }) => manifests.disagreements(query.cursor, query.limit)
+    }),
+
+    // ---- signals
+    route({
+      method: 'GET',
+      path: '/signals',
+      permission: 'read:metrics',
+      query: SignalQuerySchema,
+      handler: ({ query }) => ({ signals: signals.list(query.limit) })
+    })
+  ]
 }

@@ -1,18 +1,25 @@
 import { DecideRequestSchema, PageQuerySchema } from '../../shared/neurorail'
-import { queryObject } from '../http/query'
-import type { Router } from '../http/router'
-import { parseOr422 } from '../http/validation'
+import { route, type RouteDef } from '../http/route'
 import type { EngineServices } from '../services'
 
 /** Governor routes (API §3) plus the decision list extension. */
-export function registerGovernorRoutes(router: Router, s: EngineServices): void {
+export function governorRoutes(s: EngineServices): RouteDef[] {
   const { governor } = s
-  router.post('/governor/decide', { permission: 'execute:job' }, (c) =>
-    governor.decide(parseOr422(DecideRequestSchema, c.body))
-  )
-  router.get('/governor/info', { permission: 'read:governor' }, () => governor.info())
-  router.get('/governor/decisions', { permission: 'read:governor' }, (c) => {
-    const q = parseOr422(PageQuerySchema, queryObject(c.query), 'query')
-    return governor.list(q.cursor, q.limit)
-  })
+  return [
+    route({
+      method: 'POST',
+      path: '/governor/decide',
+      permission: 'execute:job',
+      body: DecideRequestSchema,
+      handler: ({ body }) => governor.decide(body)
+    }),
+    route({ method: 'GET', path: '/governor/info', permission: 'read:governor', handler: () => governor.info() }),
+    route({
+      method: 'GET',
+      path: '/governor/decisions',
+      permission: 'read:governor',
+      query: PageQuerySchema,
+      handler: ({ query }) => governor.list(query.cursor, query.limit)
+    })
+  ]
 }

@@ -11,18 +11,30 @@ import {
   type CreateAttemptRequest,
   type EntityType
 } from '../../shared/neurorail'
-import { queryObject } from '../http/query'
-import { parseAtomic, parseCreateTransitions, parseFirstAttempt, type FirstAttempt } from '../lifecycle/batch'
-import type { TransitionBatchResult, TransitionResult } from '../lifecycle/service'
-import { isHttpError } from '../http/errors'
-import { Reply, type Router } from '../http/router'
-import { parseOr422 } from '../http/validation'
+import { asHttpError, HttpError } from '../http/errors'
+import {
+  parseAtomic,
+  parseCreateTransitions,
+  parseFirstAttempt,
+  runBatch,
+  type FirstAttempt,
+  type TransitionBatchResult,
+  type TransitionResult
+} from './batch'
+import { route, type RouteDef } from '../http/route'
+import { Reply } from '../http/router'
 import type { EngineServices } from '../services'
+import { IdParams, orEmpty } from './params'
 
-const READ = { permission: 'read:lifecycle' }
-const WRITE = { permission: 'execute:job' }
+/** `/identity/…/:entity_type/:id`: the type is checked by the handler (see entityType). */
+const TypedIdParams = z.object({ entity_type: z.string(), id: z.string() })
 
-const EntityTypeParam = z.object({ entity_type: EntityTypeSchema })
+/** The real backend answers a bad type with 400 (string detail), not 422; keep that. */
+function entityType(raw: string): EntityType {
+  const t = EntityTypeSchema.safeParse(raw)
+  if (!t.success) throw new HttpError(400, `Invalid entity type: ${raw}`)
+  return t.data
+}
 
 /** Rolls an atomic create back; carries the refused transition's answer. */
 class AtomicRefusal extends Error {
@@ -32,49 +44,65 @@ class AtomicRefusal extends Error {
 }
 
 /** Identity routes (API §3) plus the list and children extensions. */
-export function registerIdentityRoutes(router: Router, s: EngineServices): void {
+export function identityRoutes(s: EngineServices): RouteDef[] {
   const { identity } = s
   const { lifecycle } = s
   // Extension (feature `create_transitions`): mission, job and attempt creates accept
   // `transitions: [{transition, metadata?, caused_by?}]`, applied to the new entity right after it
   // is created, as POST /lifecycle/batch would; the 201 body then carries `lifecycle` (its result).
-  router.post('/identity/mission', WRITE, (c) => {
-    const req = parseOr422(CreateMissionRequestSchema, c.body ?? {})
-    const follow = parseCreateTransitions(c.body, lifecycle, 'mission')
-    const record = identity.createMission(req)
-    return new Reply(201, follow ? { ...record, lifecycle: follow(record.mission_id) } : record)
+  const createMission = route({
+    method: 'POST',
+    path: '/identity/mission',
+    permission: 'execute:job',
+    body: orEmpty(CreateMissionRequestSchema),
+    handler: ({ body, ctx }) => {
+      const follow = parseCreateTransitions(ctx.body, lifecycle, 'mission')
+      const record = identity.createMission(body)
+      return new Reply(201, follow ? { ...record, lifecycle: follow(record.mission_id) } : record)
+    }
   })
-  router.post('/identity/plan', WRITE, (c) =>
-    new Reply(201, identity.createPlan(parseOr422(CreatePlanRequestSchema, c.body)))
-  )
+  const createPlan = route({
+    method: 'POST',
+    path: '/identity/plan',
+    permission: 'execute:job',
+    body: CreatePlanRequestSchema,
+    handler: ({ body }) => new Reply(201, identity.createPlan(body))
+  })
   // Extension (feature `create_job_attempt`): `attempt: {attempt_number?, metadata?, transitions?}`
   // creates the job's first attempt in the same request, once the job's own transitions all
   // applied (else `attempt` is null). An attempt the engine refuses to create is reported as
   // `attempt: {error: {status, body}}`, the job staying created: the request never half-fails.
-  router.post('/identity/job', WRITE, (c) => {
-    const req = parseOr422(CreateJobRequestSchema, c.body)
-    const follow = parseCreateTransitions(c.body, lifecycle, 'job')
-    const first = parseFirstAttempt(c.body)
-    const record = identity.createJob(req)
-    const walked = follow ? follow(record.job_id) : null
-    if (!first) return new Reply(201, walked ? { ...record, lifecycle: walked } : record)
-    // The attempt comes only after every job transition applied (as separate calls would stop).
-    const jobOk = walked === null || walked.applied === walked.results.length + walked.skipped
-    return new Reply(201, { ...record, ...(walked ? { lifecycle: walked } : {}), attempt: jobOk ? createFirstAttempt(record.job_id, first) : null })
+  const createJob = route({
+    method: 'POST',
+    path: '/identity/job',
+    permission: 'execute:job',
+    body: CreateJobRequestSchema,
+    handler: ({ body, ctx }) => {
+      const follow = parseCreateTransitions(ctx.body, lifecycle, 'job')
+      const first = parseFirstAttempt(ctx.body)
+      const record = identity.createJob(body)
+      const walked = follow ? follow(record.job_id) : null
+      if (!first) return new Reply(201, walked ? { ...record, lifecycle: walked } : record)
+      // The attempt comes only after every job transition applied (as separate calls would stop).
+      const jobOk = walked === null || walked.applied === walked.results.length + walked.skipped
+      return new Reply(201, { ...record, ...(walked ? { lifecycle: walked } : {}), attempt: jobOk ? createFirstAttempt(record.job_id, first) : null })
+    }
   })
   const createFirstAttempt = (jobId: string, first: FirstAttempt): Record<string, unknown> => {
     const list = first.transitions
     const follow = list
       ? (id: string) =>
-          lifecycle.transitionAll(
+          runBatch(
+            lifecycle,
             list.map((t) => ({ entityType: 'attempt', entityId: id, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }))
           )
       : null
     try {
       const made = createAttempt({ job_id: jobId, attempt_number: first.attempt_number, metadata: first.metadata }, follow, first.atomic)
       return 'refused' in made ? { error: made.refused } : made.record
-    } catch (err) {
-      if (!isHttpError(err)) throw err
+    } catch (thrown) {
+      const err = asHttpError(thrown)
+      if (!err) throw thrown
       return { error: { status: err.status, body: { detail: err.detail } } }
     }
   }
@@ -106,37 +134,68 @@ export function registerIdentityRoutes(router: Router, s: EngineServices): void 
     }
   }
   // Extension (feature `atomic_create`): `atomic: true` beside `transitions` (see createAttempt).
-  router.post('/identity/attempt', WRITE, (c) => {
-    const req = parseOr422(CreateAttemptRequestSchema, c.body)
-    const follow = parseCreateTransitions(c.body, lifecycle, 'attempt')
-    const made = createAttempt(req, follow, parseAtomic(c.body))
-    if ('refused' in made) return new Reply(made.refused.status, made.refused.body, made.refused.headers)
-    return new Reply(201, made.record)
+  const createAttemptRoute = route({
+    method: 'POST',
+    path: '/identity/attempt',
+    permission: 'execute:job',
+    body: CreateAttemptRequestSchema,
+    handler: ({ body, ctx }) => {
+      const follow = parseCreateTransitions(ctx.body, lifecycle, 'attempt')
+      const made = createAttempt(body, follow, parseAtomic(ctx.body))
+      if ('refused' in made) return new Reply(made.refused.status, made.refused.body, made.refused.headers)
+      return new Reply(201, made.record)
+    }
   })
-  router.post('/identity/resource', WRITE, (c) =>
-    new Reply(201, identity.createResource(parseOr422(CreateResourceRequestSchema, c.body)))
+  const createResource = route({
+    method: 'POST',
+    path: '/identity/resource',
+    permission: 'execute:job',
+    body: CreateResourceRequestSchema,
+    handler: ({ body }) => new Reply(201, identity.createResource(body))
+  })
+
+  const gets = (['mission', 'plan', 'job', 'attempt', 'resource'] as const satisfies readonly EntityType[]).map((type) =>
+    route({
+      method: 'GET',
+      path: `/identity/${type}/:id`,
+      permission: 'read:lifecycle',
+      params: IdParams,
+      handler: ({ params }) => identity.require(type, params.id)
+    })
+  )
+  const lists = (['missions', 'jobs', 'attempts'] as const).map((what) =>
+    route({
+      method: 'GET',
+      path: `/identity/${what}`,
+      permission: 'read:lifecycle',
+      query: ListQuerySchema,
+      handler: ({ query }) =>
+        what === 'missions' ? identity.listMissions(query) : what === 'jobs' ? identity.listJobs(query) : identity.listAttempts(query)
+    })
   )
 
-  for (const type of ['mission', 'plan', 'job', 'attempt', 'resource'] as const satisfies readonly EntityType[]) {
-    router.get(`/identity/${type}/:id`, READ, (c) => identity.require(type, c.params.id as string))
-  }
-
-  router.get('/identity/trace/:entity_type/:id', READ, (c) => {
-    // The real backend answers a bad type with 400 (string detail); keep that.
-    const t = EntityTypeParam.safeParse({ entity_type: c.params.entity_type })
-    if (!t.success) return new Reply(400, { detail: `Invalid entity type: ${c.params.entity_type}` })
-    return identity.trace(t.data.entity_type, c.params.id as string)
-  })
-
-  const listQuery = (q: URLSearchParams) => parseOr422(ListQuerySchema, queryObject(q), 'query')
-  router.get('/identity/missions', READ, (c) => identity.listMissions(listQuery(c.query)))
-  router.get('/identity/jobs', READ, (c) => identity.listJobs(listQuery(c.query)))
-  router.get('/identity/attempts', READ, (c) => identity.listAttempts(listQuery(c.query)))
-
-  router.get('/identity/children/:entity_type/:id', READ, (c) => {
-    const t = EntityTypeParam.safeParse({ entity_type: c.params.entity_type })
-    if (!t.success) return new Reply(400, { detail: `Invalid entity type: ${c.params.entity_type}` })
-    const q = parseOr422(PageQuerySchema, queryObject(c.query), 'query')
-    return identity.children(t.data.entity_type, c.params.id as string, q.cursor, q.limit)
-  })
+  return [
+    createMission,
+    createPlan,
+    createJob,
+    createAttemptRoute,
+    createResource,
+    ...gets,
+    route({
+      method: 'GET',
+      path: '/identity/trace/:entity_type/:id',
+      permission: 'read:lifecycle',
+      params: TypedIdParams,
+      handler: ({ params }) => identity.trace(entityType(params.entity_type), params.id)
+    }),
+    ...lists,
+    route({
+      method: 'GET',
+      path: '/identity/children/:entity_type/:id',
+      permission: 'read:lifecycle',
+      params: TypedIdParams,
+      query: PageQuerySchema,
+      handler: ({ params, query }) => identity.children(entityType(params.entity_type), params.id, query.cursor, query.limit)
+    })
+  ]
 }

@@ -1,35 +1,33 @@
-import type { Router } from '../http/router'
+import type { RouteDef } from '../http/route'
 import type { EngineServices } from '../services'
-import { registerAuditRoutes } from './audit'
-import { registerGovernanceRoutes } from './governance'
-import { registerGovernorRoutes } from './governor'
-import { registerIdentityRoutes } from './identity'
-import { registerLifecycleRoutes } from './lifecycle'
-import { registerRbacRoutes } from './rbac'
-import { registerStreamRoutes } from './stream'
-import { registerSystemRoutes } from './system'
-import { registerTelemetryRoutes } from './telemetry'
+import { auditRoutes } from './audit'
+import { governorRoutes } from './governor'
+import { identityRoutes } from './identity'
+import { lifecycleRoutes } from './lifecycle'
+import { rbacRoutes } from './rbac'
+import { streamRoutes } from './stream'
+import { systemRoutes } from './system'
+import { telemetryRoutes } from './telemetry'
 
-/** A route module: registers its routes on the router with the engine's services. */
-export type RouteModule = (router: Router, services: EngineServices) => void
+/** A core route table: the routes of one area, declared as data over the engine's services. */
+export type RouteModule = (services: EngineServices) => RouteDef[]
 
 /**
- * Every route module of the engine. To add an area (budgets, reflexes…), write
- * `routes/<area>.ts` exporting `register<Area>Routes` and add it to this list: one line.
+ * The core's route tables. To add a core area, write `routes/<area>.ts` exporting `<area>Routes`
+ * and add it here: one line. Modules (governance, …) bring their own routes (`EngineModule`).
  */
 export const ROUTE_MODULES: readonly RouteModule[] = [
-  registerSystemRoutes,
-  registerIdentityRoutes,
-  registerLifecycleRoutes,
-  registerAuditRoutes,
-  registerTelemetryRoutes,
-  registerGovernorRoutes,
-  registerStreamRoutes,
-  registerRbacRoutes,
-  registerGovernanceRoutes
+  systemRoutes,
+  identityRoutes,
+  lifecycleRoutes,
+  auditRoutes,
+  telemetryRoutes,
+  governorRoutes,
+  streamRoutes,
+  rbacRoutes
 ]
 
-/** Registers every route module. */
-export function registerAllRoutes(router: Router, services: EngineServices): void {
-  for (const register of ROUTE_MODULES) register(router, services)
+/** Every core route. */
+export function coreRoutes(services: EngineServices): RouteDef[] {
+  return ROUTE_MODULES.flatMap((routes) => routes(services))
 }

@@ -157,7 +157,7 @@ describe('lifecycle routes', () => {
     const offListener = t.engine.services.lifecycle.onTransition((e) => seen.push(`${e.entity_id}:${e.to_state}`))
     const offGuard = t.engine.services.lifecycle.addGuard((ctx) =>
       ctx.entityId === c.jobId && ctx.toState === 'running'
-        ? { code: 'NR-E102', status: 429, message: 'Parallelism budget exceeded', details: { limit: 1 } }
+        ? { code: 'NR-E102', message: 'Parallelism budget exceeded', details: { limit: 1 } }
         : undefined
     )
     try {

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import {
   HistoryQuerySchema,
   LifecycleEntityTypeSchema,
@@ -5,38 +6,58 @@ import {
   type LifecycleEntityType
 } from '../../shared/neurorail'
 import { HttpError } from '../http/errors'
-import { parseBatch } from '../lifecycle/batch'
-import { queryObject } from '../http/query'
-import type { Router } from '../http/router'
-import { parseOr422 } from '../http/validation'
+import { route, type RouteDef } from '../http/route'
 import type { EngineServices } from '../services'
+import { batchItems, runBatch, TransitionBatchRequestSchema } from './batch'
+
+/** `/lifecycle/:entity_type/:id/…`: the type is checked by the handler (see lifecycleType). */
+const EntityParams = z.object({ entity_type: z.string(), id: z.string() })
 
 /** The real backend answers a non-lifecycle type (e.g. plan) with 400 and a string detail. */
-function lifecycleType(raw: string | undefined): LifecycleEntityType {
+function lifecycleType(raw: string): LifecycleEntityType {
   const t = LifecycleEntityTypeSchema.safeParse(raw)
   if (!t.success) throw new HttpError(400, `Invalid entity type: ${raw}. Must be one of mission, job, attempt`)
   return t.data
 }
 
 /** Lifecycle routes (API §3–§4) plus `GET /lifecycle/stats` and `POST /lifecycle/batch`. */
-export function registerLifecycleRoutes(router: Router, s: EngineServices): void {
+export function lifecycleRoutes(s: EngineServices): RouteDef[] {
   const { lifecycle } = s
-  router.post('/lifecycle/:entity_type/:id/transition', { permission: 'execute:job' }, (c) => {
-    const type = lifecycleType(c.params.entity_type)
-    const body = parseOr422(TransitionRequestSchema, c.body)
-    // As on the real backend, the path's id wins over the body's entity_id.
-    return lifecycle.transition(type, c.params.id as string, body.transition, body.metadata, body.caused_by)
-  })
-  // Extension: several transitions in one round trip, applied in order as the single route would
-  // apply them, stopping at the first failure (see LifecycleService.transitionAll).
-  router.post('/lifecycle/batch', { permission: 'execute:job' }, (c) => lifecycle.transitionAll(parseBatch(c.body)))
-  router.get('/lifecycle/:entity_type/:id/state', { permission: 'read:lifecycle' }, (c) =>
-    lifecycle.state(lifecycleType(c.params.entity_type), c.params.id as string)
-  )
-  router.get('/lifecycle/:entity_type/:id/history', { permission: 'read:lifecycle' }, (c) => {
-    const type = lifecycleType(c.params.entity_type)
-    const q = parseOr422(HistoryQuerySchema, queryObject(c.query), 'query')
-    return lifecycle.history(type, c.params.id as string, q.limit)
-  })
-  router.get('/lifecycle/stats', { permission: 'read:lifecycle' }, () => lifecycle.stats())
+  return [
+    route({
+      method: 'POST',
+      path: '/lifecycle/:entity_type/:id/transition',
+      permission: 'execute:job',
+      params: EntityParams,
+      body: TransitionRequestSchema,
+      // As on the real backend, the path's id wins over the body's entity_id.
+      handler: ({ params, body }) =>
+        lifecycle.transition(lifecycleType(params.entity_type), params.id, body.transition, body.metadata, body.caused_by)
+    }),
+    // Extension: several transitions in one round trip, applied in order as the single route would
+    // apply them, stopping at the first failure (see LifecycleService.transitionAll).
+    route({
+      method: 'POST',
+      path: '/lifecycle/batch',
+      permission: 'execute:job',
+      body: TransitionBatchRequestSchema,
+      handler: ({ body }) => runBatch(lifecycle, batchItems(body))
+    }),
+    route({
+      method: 'GET',
+      path: '/lifecycle/:entity_type/:id/state',
+      permission: 'read:lifecycle',
+      params: EntityParams,
+      handler: ({ params }) => lifecycle.state(lifecycleType(params.entity_type), params.id)
+    }),
+    route({
+      method: 'GET',
+      path: '/lifecycle/:entity_type/:id/history',
+      permission: 'read:lifecycle',
+      params: EntityParams,
+      query: HistoryQuerySchema,
+      handler: ({ params, query }) => lifecycle.history(lifecycleType(params.entity_type), params.id, query.limit)
+    }),
+    route({ method: 'GET', path: '/lifecycle/stats', permission: 'read:lifecycle', handler: () => lifecycle.stats() })
+  ]
 }

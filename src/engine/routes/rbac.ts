@@ -9,10 +9,9 @@ import {
   ROLES,
   RoleSchema
 } from '../../shared/neurorail'
-import { notFound } from '../http/errors'
-import { queryObject } from '../http/query'
-import type { Router } from '../http/router'
-import { parseOr422 } from '../http/validation'
+import { notFound } from '../errors'
+import { z } from 'zod'
+import { route, type RouteDef } from '../http/route'
 import type { EngineServices } from '../services'
 
 const PERMISSION_DESCRIPTIONS: Record<string, string> = {
@@ -32,7 +31,7 @@ const PERMISSION_DESCRIPTIONS: Record<string, string> = {
 }
 
 /** RBAC routes (API §3/§7): mounted here, and the guards they describe are enforced on every route. */
-export function registerRbacRoutes(router: Router, s: EngineServices): void {
+export function rbacRoutes(s: EngineServices): RouteDef[] {
   const stats = (): { authorization_count: number; denied_count: number; denial_rate: number } => {
     const m = s.httpMetrics
     return {
@@ -41,42 +40,70 @@ export function registerRbacRoutes(router: Router, s: EngineServices): void {
       denial_rate: m.authorizations > 0 ? m.denials / m.authorizations : 0
     }
   }
-  router.get('/rbac/info', { permission: null }, () => ({
-    name: 'NeuroRail RBAC (ControlDeck engine)',
-    version: '1.0.0',
-    roles: ROLES.map((role) => ({ role, permissions: [...ROLE_PERMISSIONS[role]] })),
-    permissions: [...PERMISSIONS],
-    stats: stats()
-  }))
-  router.get('/rbac/roles', { permission: null }, () => ({
-    roles: [...ROLES].reverse().map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], level: ROLE_LEVEL[role] }))
-  }))
-  router.get('/rbac/permissions', { permission: null }, () => ({
-    permissions: PERMISSIONS.map((p) => ({
-      permission: p,
-      category: permissionCategory(p),
-      description: PERMISSION_DESCRIPTIONS[p] ?? ''
-    }))
-  }))
-  router.get('/rbac/roles/:role/permissions', { permission: null }, (c) => {
-    const r = RoleSchema.safeParse(c.params.role)
-    // The real backend answers 200 {error}; a missing role is a 404 here.
-    if (!r.success) throw notFound(`Role ${c.params.role} not found`)
-    const permissions = [...ROLE_PERMISSIONS[r.data]]
-    return { role: r.data, permissions, permission_count: permissions.length }
-  })
-  router.post('/rbac/check', { permission: null }, (c) => {
-    const q = parseOr422(RbacCheckQuerySchema, queryObject(c.query), 'query')
-    const required = parseOr422(RbacCheckBodySchema, c.body)
-    const granted = ROLE_PERMISSIONS[q.role]
-    const missing = required.filter((p) => !granted.includes(p))
-    const allowed = q.require_all ? missing.length === 0 : missing.length < required.length
-    return {
-      allowed,
-      reason: allowed ? null : `Role '${q.role}' lacks ${missing.join(', ')}`,
-      required_permissions: required,
-      user_permissions: [...granted]
-    }
-  })
-  router.get('/rbac/stats', { permission: 'manage:rbac' }, () => stats())
+  return [
+    route({
+      method: 'GET',
+      path: '/rbac/info',
+      permission: null,
+      handler: () => ({
+        name: 'NeuroRail RBAC (ControlDeck engine)',
+        version: '1.0.0',
+        roles: ROLES.map((role) => ({ role, permissions: [...ROLE_PERMISSIONS[role]] })),
+        permissions: [...PERMISSIONS],
+        stats: stats()
+      })
+    }),
+    route({
+      method: 'GET',
+      path: '/rbac/roles',
+      permission: null,
+      handler: () => ({
+        roles: [...ROLES].reverse().map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], level: ROLE_LEVEL[role] }))
+      })
+    }),
+    route({
+      method: 'GET',
+      path: '/rbac/permissions',
+      permission: null,
+      handler: () => ({
+        permissions: PERMISSIONS.map((p) => ({
+          permission: p,
+          category: permissionCategory(p),
+          description: PERMISSION_DESCRIPTIONS[p] ?? ''
+        }))
+      })
+    }),
+    route({
+      method: 'GET',
+      path: '/rbac/roles/:role/permissions',
+      permission: null,
+      params: z.object({ role: z.string() }),
+      handler: ({ params }) => {
+        const r = RoleSchema.safeParse(params.role)
+        // The real backend answers 200 {error}; a missing role is a 404 here (not a 422).
+        if (!r.success) throw notFound(`Role ${params.role} not found`)
+        const permissions = [...ROLE_PERMISSIONS[r.data]]
+        return { role: r.data, permissions, permission_count: permissions.length }
+      }
+    }),
+    route({
+      method: 'POST',
+      path: '/rbac/check',
+      permission: null,
+      query: RbacCheckQuerySchema,
+      body: RbacCheckBodySchema,
+      handler: ({ query, body: required }) => {
+        const granted = ROLE_PERMISSIONS[query.role]
+        const missing = required.filter((p) => !granted.includes(p))
+        const allowed = query.require_all ? missing.length === 0 : missing.length < required.length
+        return {
+          allowed,
+          reason: allowed ? null : `Role '${query.role}' lacks ${missing.join(', ')}`,
+          required_permissions: required,
+          user_permissions: [...granted]
+        }
+      }
+    }),
+    route({ method: 'GET', path: '/rbac/stats', permission: 'manage:rbac', handler: () => stats() })
+  ]
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import { PublishQuerySchema, STREAM_OPEN_EVENT } from '../../shared/neurorail'
 import { HttpError } from '../http/errors'
-import { queryObject } from '../http/query'
-import { HANDLED, type Router } from '../http/router'
-import { parseOr422 } from '../http/validation'
+import { route, type RouteDef } from '../http/route'
+import { HANDLED } from '../http/router'
 import type { EngineServices } from '../services'
 import { buildFilter } from '../stream/filter'
+import { orEmpty } from './params'
 
 const SubscribeQuery = z.object({
   channels: z.array(z.string().max(64)).max(16).default([]),
@@ -23,69 +23,93 @@ function header(c: { req: { headers: Record<string, string | string[] | undefine
 }
 
 /** Stream routes (API §3/§6), mounted and authorised here, unlike on the real backend. */
-export function registerStreamRoutes(router: Router, s: EngineServices): void {
+export function streamRoutes(s: EngineServices): RouteDef[] {
   const { hub, events, streams } = s
 
-  router.get('/stream/events', { permission: 'read:audit', queryToken: true, streaming: true }, (c) => {
-    const q = parseOr422(SubscribeQuery, queryObject(c.query, ['channels', 'event_types', 'entity_ids']), 'query')
-    // Headers (sent by EventSource on reconnect) win over the query (for first connects). A
-    // Last-Event-ID header this engine never issues (another backend's id) is not an error: an
-    // EventSource would give up for good on a 4xx; the resume plan treats it as foreign instead.
-    const lastEventId = header(c, 'last-event-id') ?? q.lastEventId ?? null
-    if (lastEventId !== null && lastEventId.length > 200) {
-      throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-id'], msg: 'Last-Event-ID is longer than 200 characters', input: null }])
+  const subscribe = route({
+    method: 'GET',
+    path: '/stream/events',
+    permission: 'read:audit',
+    queryToken: true,
+    streaming: true,
+    query: SubscribeQuery,
+    queryLists: ['channels', 'event_types', 'entity_ids'],
+    handler: ({ query: q, ctx: c }) => {
+      // Headers (sent by EventSource on reconnect) win over the query (for first connects). A
+      // Last-Event-ID header this engine never issues (another backend's id) is not an error: an
+      // EventSource would give up for good on a 4xx; the resume plan treats it as foreign instead.
+      const lastEventId = header(c, 'last-event-id') ?? q.lastEventId ?? null
+      if (lastEventId !== null && lastEventId.length > 200) {
+        throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-id'], msg: 'Last-Event-ID is longer than 200 characters', input: null }])
+      }
+      const epochHeader = header(c, 'last-event-epoch')
+      if (epochHeader !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(epochHeader)) {
+        throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-epoch'], msg: 'Last-Event-Epoch must be 1-64 letters, digits, _ or -', input: null }])
+      }
+      const filter = buildFilter(q.channels, q.event_types, q.entity_ids)
+      const plan = events.identity.plan(
+        { lastEventId, epoch: epochHeader ?? q.epoch ?? null },
+        events.lastId(),
+        () => events.oldestId()
+      )
+      const slot = streams.admit(c.principal)
+      if (!slot.ok) throw new HttpError(slot.status, slot.message, { 'Retry-After': String(slot.retryAfterSeconds) })
+      // However the stream ends (client, revocation, stall, shutdown), its slot comes back.
+      c.res.once('close', slot.release)
+      c.res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no'
+      })
+      c.req.socket.setNoDelay(true)
+      c.req.socket.setTimeout(0)
+      // The opening frame carries what the comments below say to a human reading the raw stream.
+      const { open } = plan
+      let opening = `event: ${STREAM_OPEN_EVENT}\ndata: ${JSON.stringify(open)}\n\n`
+      if (open.resume === 'reset') opening = `: reset: ${open.message ?? ''}\n\n${opening}`
+      if (open.gap) opening = `: gap: events ${open.gap.from}..${open.gap.to} are no longer in the log\n\n${opening}`
+      hub.subscribe(c.res, filter, plan.after, c.principal.token, opening)
+      return HANDLED
     }
-    const epochHeader = header(c, 'last-event-epoch')
-    if (epochHeader !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(epochHeader)) {
-      throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-epoch'], msg: 'Last-Event-Epoch must be 1-64 letters, digits, _ or -', input: null }])
-    }
-    const filter = buildFilter(q.channels, q.event_types, q.entity_ids)
-    const plan = events.identity.plan(
-      { lastEventId, epoch: epochHeader ?? q.epoch ?? null },
-      events.lastId(),
-      () => events.oldestId()
-    )
-    const slot = streams.admit(c.principal)
-    if (!slot.ok) throw new HttpError(slot.status, slot.message, { 'Retry-After': String(slot.retryAfterSeconds) })
-    // However the stream ends (client, revocation, stall, shutdown), its slot comes back.
-    c.res.once('close', slot.release)
-    c.res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no'
+  })
+
+  return [
+    subscribe,
+    route({
+      method: 'GET',
+      path: '/stream/stats',
+      permission: 'read:metrics',
+      handler: () => {
+        const k = hub.counters()
+        return {
+          total_events_published: k.published,
+          // Live subscribers (the real backend reports a cumulative count that never goes down).
+          total_subscribers: k.subscribers,
+          subscribers_by_channel: hub.subscribersByChannel(),
+          buffer_sizes: events.sizes()
+        }
+      }
+    }),
+    route({
+      method: 'POST',
+      path: '/stream/publish',
+      permission: 'manage:system',
+      query: PublishQuerySchema,
+      body: orEmpty(z.record(z.string(), z.unknown())),
+      handler: ({ query: q, body: data }) => {
+        events.publish(q.channel, q.event_type, data)
+        return { success: true, channel: q.channel, event_type: q.event_type }
+      }
+    }),
+    route({
+      method: 'DELETE',
+      path: '/stream/buffers',
+      permission: 'manage:system',
+      handler: () => {
+        events.clear()
+        return { success: true, message: 'Event log cleared; event ids keep counting up' }
+      }
     })
-    c.req.socket.setNoDelay(true)
-    c.req.socket.setTimeout(0)
-    // The opening frame carries what the comments below say to a human reading the raw stream.
-    const { open } = plan
-    let opening = `event: ${STREAM_OPEN_EVENT}\ndata: ${JSON.stringify(open)}\n\n`
-    if (open.resume === 'reset') opening = `: reset: ${open.message ?? ''}\n\n${opening}`
-    if (open.gap) opening = `: gap: events ${open.gap.from}..${open.gap.to} are no longer in the log\n\n${opening}`
-    hub.subscribe(c.res, filter, plan.after, c.principal.token, opening)
-    return HANDLED
-  })
-
-  router.get('/stream/stats', { permission: 'read:metrics' }, () => {
-    const k = hub.counters()
-    return {
-      total_events_published: k.published,
-      // Live subscribers (the real backend reports a cumulative count that never goes down).
-      total_subscribers: k.subscribers,
-      subscribers_by_channel: hub.subscribersByChannel(),
-      buffer_sizes: events.sizes()
-    }
-  })
-
-  router.post('/stream/publish', { permission: 'manage:system' }, (c) => {
-    const q = parseOr422(PublishQuerySchema, queryObject(c.query), 'query')
-    const data = parseOr422(z.record(z.string(), z.unknown()), c.body ?? {})
-    events.publish(q.channel, q.event_type, data)
-    return { success: true, channel: q.channel, event_type: q.event_type }
-  })
-
-  router.delete('/stream/buffers', { permission: 'manage:system' }, () => {
-    events.clear()
-    return { success: true, message: 'Event log cleared; event ids keep counting up' }
-  })
+  ]
 }

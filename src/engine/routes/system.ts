@@ -1,6 +1,8 @@
 import { LIFECYCLE_ENTITY_TYPES } from '../../shared/neurorail'
-import { notFound } from '../http/errors'
-import { Reply, type Router } from '../http/router'
+import { notFound } from '../errors'
+import { z } from 'zod'
+import { route, type RouteDef } from '../http/route'
+import { Reply } from '../http/router'
 import { LATENCY_BUCKETS_MS } from '../metrics/http-metrics'
 import { PromText } from '../metrics/prometheus'
 import type { EngineServices } from '../services'
@@ -12,26 +14,40 @@ const DURATION_BUCKETS_MS = [10, 50, 100, 500, 1000, 5000, 10_000, 30_000, 60_00
 const ACTIVE = { mission: ['planning', 'planned', 'executing'], job: ['running'], attempt: ['running'] } as const
 
 /** `GET /capabilities`, `GET /metrics` (Prometheus) and the execution status route. */
-export function registerSystemRoutes(router: Router, s: EngineServices): void {
-  router.get('/capabilities', { permission: null }, () => ({
-    engine: 'controldeck',
-    version: ENGINE_VERSION,
-    features: [...s.features],
-    stream_epoch: s.events.identity.epoch
-  }))
-
-  // The real backend's placeholder answers "not_implemented"; ours reports the attempt's state.
-  router.get('/execution/status/:attempt_id', { permission: 'read:lifecycle' }, (c) => {
-    const id = c.params.attempt_id as string
-    if (!s.identity.exists('attempt', id)) throw notFound(`Attempt ${id} not found`)
-    const state = s.lifecycle.currentState(id)
-    const message = state ? `Attempt is ${state}` : 'Attempt has no lifecycle state yet'
-    return { attempt_id: id, status: state ?? 'unknown', message }
-  })
-
-  router.get('/metrics', { permission: 'read:metrics' }, () =>
-    new Reply(200, renderMetrics(s), {}, 'text/plain; version=0.0.4; charset=utf-8')
-  )
+export function systemRoutes(s: EngineServices): RouteDef[] {
+  return [
+    route({
+      method: 'GET',
+      path: '/capabilities',
+      permission: null,
+      handler: () => ({
+        engine: 'controldeck',
+        version: ENGINE_VERSION,
+        features: [...s.features],
+        stream_epoch: s.events.identity.epoch
+      })
+    }),
+    // The real backend's placeholder answers "not_implemented"; ours reports the attempt's state.
+    route({
+      method: 'GET',
+      path: '/execution/status/:attempt_id',
+      permission: 'read:lifecycle',
+      params: z.object({ attempt_id: z.string() }),
+      handler: ({ params }) => {
+        const id = params.attempt_id
+        if (!s.identity.exists('attempt', id)) throw notFound(`Attempt ${id} not found`)
+        const state = s.lifecycle.currentState(id)
+        const message = state ? `Attempt is ${state}` : 'Attempt has no lifecycle state yet'
+        return { attempt_id: id, status: state ?? 'unknown', message }
+      }
+    }),
+    route({
+      method: 'GET',
+      path: '/metrics',
+      permission: 'read:metrics',
+      handler: () => new Reply(200, renderMetrics(s), {}, 'text/plain; version=0.0.4; charset=utf-8')
+    })
+  ]
 }
 
 /** Renders the §8 metrics that apply to this engine, plus HTTP and stream counters. */

@@ -1,16 +1,26 @@
 import { TelemetryReportRequestSchema } from '../../shared/neurorail'
-import type { Router } from '../http/router'
-import { parseOr422 } from '../http/validation'
+import { route, type RouteDef } from '../http/route'
 import type { EngineServices } from '../services'
+import { EntityIdParams } from './params'
 
 /** Telemetry routes (API §3) plus the `POST /telemetry/report` extension. */
-export function registerTelemetryRoutes(router: Router, s: EngineServices): void {
+export function telemetryRoutes(s: EngineServices): RouteDef[] {
   const { telemetry } = s
-  router.get('/telemetry/metrics/:entity_id', { permission: 'read:metrics' }, (c) =>
-    telemetry.metrics(c.params.entity_id as string)
-  )
-  router.get('/telemetry/snapshot', { permission: 'read:metrics' }, () => telemetry.snapshot())
-  router.post('/telemetry/report', { permission: 'execute:job' }, (c) =>
-    telemetry.report(parseOr422(TelemetryReportRequestSchema, c.body))
-  )
+  return [
+    route({
+      method: 'GET',
+      path: '/telemetry/metrics/:entity_id',
+      permission: 'read:metrics',
+      params: EntityIdParams,
+      handler: ({ params }) => telemetry.metrics(params.entity_id)
+    }),
+    route({ method: 'GET', path: '/telemetry/snapshot', permission: 'read:metrics', handler: () => telemetry.snapshot() }),
+    route({
+      method: 'POST',
+      path: '/telemetry/report',
+      permission: 'execute:job',
+      body: TelemetryReportRequestSchema,
+      handler: ({ body }) => telemetry.report(body)
+    })
+  ]
 }

@@ -1,4 +1,4 @@
-import { HttpError } from '../http/errors'
+import { badRequest } from '../errors'
 
 /**
  * Opaque list cursors: base64url JSON of the sort key of the last item returned. Opaque so that
@@ -17,11 +17,11 @@ export function decodeCursor<K extends Record<string, 'string' | 'number'>>(
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
-    throw new HttpError(400, 'Invalid cursor')
+    throw badRequest('Invalid cursor')
   }
-  if (typeof value !== 'object' || value === null) throw new HttpError(400, 'Invalid cursor')
+  if (typeof value !== 'object' || value === null) throw badRequest('Invalid cursor')
   for (const [field, type] of Object.entries(shape)) {
-    if (typeof (value as Record<string, unknown>)[field] !== type) throw new HttpError(400, 'Invalid cursor')
+    if (typeof (value as Record<string, unknown>)[field] !== type) throw badRequest('Invalid cursor')
   }
   return value as { [P in keyof K]: K[P] extends 'string' ? string : number }
 }

@@ -1,11 +1,10 @@
-import { GOVERNANCE_GIVE_UP_MIGRATION, GOVERNANCE_MIGRATION } from '../governance/migration'
-
 /**
- * Versioned schema migrations. Each entry moves the database from version `index` to `index + 1`;
- * the applied version lives in SQLite's `user_version` pragma, so a file opened by an older engine
- * is upgraded in place and a file from a newer engine is refused rather than misread.
+ * The engine core's schema migrations (module `core` in the per-module ledger, see `./migrate`).
+ * Each entry moves the core schema from version `index` to `index + 1`; modules (governance, …)
+ * own their tables and migrations, kept beside their code.
  *
- * Never edit a shipped migration: append a new one.
+ * Never edit a shipped migration: append a new one. The core versions were v1, v3 and v4 of the
+ * single list the engine kept before modules had their own (see LEGACY_VERSIONS).
  */
 export const MIGRATIONS: readonly string[] = [
   // v1: identity records, current state, transition history, audit, governor, telemetry, event log.
@@ -159,21 +158,17 @@ export const MIGRATIONS: readonly string[] = [
     payload TEXT NOT NULL
   );
   `,
-  // v2: governance (budgets, violations, reflexes, manifests, signals); owned by src/engine/governance.
-  GOVERNANCE_MIGRATION,
-  // v3: who each audit entry was recorded for (JSON `{name, role}` of the request's principal;
+  // v2 (single-list v3): who each audit entry was recorded for (JSON `{name, role}` of the request's principal;
   // NULL for the engine's own entries and for rows written before this version).
   `
   ALTER TABLE audit_events ADD COLUMN recorded_by TEXT;
   `,
-  // v4: the identity of the event log. `epoch` is drawn when the log is created, so a client can
+  // v3 (single-list v4): the identity of the event log. `epoch` is drawn when the log is created, so a client can
   // tell this log from another one whose ids it remembers (a fresh or restored database, another
   // engine at the same address); `ancestors` remembers the epochs this one forked from and where
   // (src/engine/stream/resume.ts).
   `
   CREATE TABLE stream_log (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   INSERT INTO stream_log (key, value) VALUES ('epoch', lower(hex(randomblob(8))));
-  `,
-  // v5: jobs given up (src/engine/governance/budget/give-up.ts).
-  GOVERNANCE_GIVE_UP_MIGRATION
+  `
 ]

@@ -13,6 +13,7 @@ import {
 } from '../../shared/neurorail'
 import { createChain, startTestEngine } from '../testing/harness'
 import { SseReader } from '../testing/sse'
+import { LEDGER_FORMAT } from './migrate'
 import { MIGRATIONS } from './migrations'
 import { Store } from './store'
 
@@ -27,7 +28,7 @@ describe('store', () => {
     expect(store.schemaVersion).toBe(MIGRATIONS.length)
     store.close()
     const raw = new Database(file)
-    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`)
+    raw.pragma(`user_version = ${LEDGER_FORMAT + 1}`)
     raw.close()
     expect(() => new Store(file)).toThrow(/newer than this engine/)
   })

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3'
 import type { Statement } from 'better-sqlite3'
-import { bindRecorder } from '../audit/recorder'
+import { bindRecorder } from './recorder'
 import { Checkpointer } from './checkpointer'
+import { migrateModule, moduleVersion, openLedger } from './migrate'
 import { MIGRATIONS } from './migrations'
 import { openSqlite } from './sqlite'
 
@@ -105,9 +106,17 @@ export class Store {
     return stmt
   }
 
-  /** The schema version this file is at after migrations (== MIGRATIONS.length). */
+  /** The core schema version this file is at after migrations (== MIGRATIONS.length). */
   get schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number
+    return moduleVersion(this.db, 'core')
+  }
+
+  /**
+   * Brings a module's own tables up to date (its migrations, its row in the ledger). The engine
+   * calls it before attaching the module.
+   */
+  migrateModule(module: string, migrations: readonly string[]): void {
+    migrateModule(this.db, module, migrations)
   }
 
   /**
@@ -302,16 +311,6 @@ export class Store {
 }
 
 function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `Database schema version ${current} is newer than this engine understands (${MIGRATIONS.length})`
-    )
-  }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string)
-      db.pragma(`user_version = ${v + 1}`)
-    })()
-  }
+  openLedger(db)
+  migrateModule(db, 'core', MIGRATIONS)
 }

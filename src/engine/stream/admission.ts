@@ -1,4 +1,10 @@
-import type { Principal } from '../http/router'
+import type { Role } from '../../shared/neurorail'
+
+/** Who opens a stream: the part of the request's principal that admission needs. */
+export interface StreamOwner {
+  token: string
+  role: Role
+}
 
 /** Limits on open SSE streams. */
 export interface StreamAdmissionOptions {
@@ -42,7 +48,7 @@ export class StreamAdmission {
    * Takes a slot for `p`, or says why not. The returned `release` gives it back (idempotent):
    * call it when the stream ends, however it ends.
    */
-  admit(p: Principal): { ok: true; release: () => void } | ({ ok: false } & StreamRefusal) {
+  admit(p: StreamOwner): { ok: true; release: () => void } | ({ ok: false } & StreamRefusal) {
     const admin = p.role === 'admin'
     const mine = this.byToken.get(p.token) ?? 0
     if (this.total >= this.options.maxStreams) return refuse(503, 'Too many stream subscribers; retry later')

@@ -7,7 +7,7 @@ import type {
   TelemetrySnapshot
 } from '../../shared/neurorail'
 import { entityTypeOfId, isTerminalState } from '../../shared/neurorail'
-import { notFound } from '../http/errors'
+import { notFound } from '../errors'
 import type { IdentityService } from '../identity/service'
 import type { Store } from '../store/store'
 

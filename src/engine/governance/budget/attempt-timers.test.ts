@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { BudgetSchema } from '../../../shared/neurorail'
-import { systemClock } from '../clock'
+import { systemClock } from '../../clock'
 import { AttemptTimers, type Overrun } from './attempt-timers'
 
 describe('AttemptTimers', () => {

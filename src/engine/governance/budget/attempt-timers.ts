@@ -1,5 +1,5 @@
 import type { Budget } from '../../../shared/neurorail'
-import type { Clock, TimerHandle } from '../clock'
+import type { Clock, TimerHandle } from '../../clock'
 
 /** What the timer hands its callback when an attempt overruns. */
 export interface Overrun {

@@ -1,6 +1,6 @@
 import { BudgetSchema, ERROR_CODES, type Budget, type NeuroRailErrorCode, type Page } from '../../../shared/neurorail'
-import { HttpError, notFound } from '../../http/errors'
-import { toValidationIssues } from '../../http/validation'
+import { DomainError, notFound } from '../../errors'
+import { toValidationIssues } from '../../validation-issues'
 import { timestampId } from '../../identity/ids'
 import { decodeCursor, encodeCursor } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
@@ -112,8 +112,8 @@ export class BudgetService {
     if (metadata.budget === undefined || metadata.budget === null) return null
     const parsed = BudgetOverrideSchema.safeParse(metadata.budget)
     if (parsed.success) return parsed.data
-    throw new HttpError(
-      422,
+    throw new DomainError(
+      'invalid_input',
       toValidationIssues(parsed.error, 'body', metadata.budget).map((i) => ({ ...i, loc: ['body', 'metadata', 'budget', ...i.loc.slice(1)] }))
     )
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BudgetSchema, DEFAULT_BUDGET } from '../../../shared/neurorail'
+import { statusOf } from '../../http/errors'
 import { checkCost, checkParallelism, checkRetry, checkTokens, timeoutViolation } from './checks'
 import { BudgetOverrideSchema, resolveBudget } from './resolve'
 
@@ -9,7 +10,7 @@ describe('budget checks', () => {
     expect(checkParallelism(b, 'j_1', 1, 2)).toBeNull()
     const job = checkParallelism(b, 'j_1', 2, 0)
     expect(job?.error.code).toBe('NR-E102')
-    expect(job?.error.status).toBe(429)
+    expect(statusOf(job!.error.code)).toBe(429)
     expect(job?.error.error.details).toEqual({ limit: 2, current: 2, limit_type: 'job', job_id: 'j_1' })
     expect(checkParallelism(b, 'j_1', 0, 3)?.error.error.details).toMatchObject({ limit_type: 'global', limit: 3 })
   })

@@ -6,7 +6,7 @@ export type ViolationType = 'timeout' | 'retries' | 'parallelism' | 'cost' | 'to
 
 /**
  * A budget check's verdict: a violation carries the NR error (code E100–E104, details as in API
- * §8) and its type. `status` is the HTTP status used when the violation refuses a request.
+ * §8) and its type; the edge answers a refusal with the status of its code.
  */
 export interface Violation {
   type: ViolationType
@@ -37,7 +37,7 @@ function parallelism(limit: number, current: number, limitType: 'job' | 'global'
   const what = limitType === 'job' ? `job ${jobId}` : 'the engine'
   return {
     type: 'parallelism',
-    error: new GovernanceError(429, 'NR-E102', `Parallelism budget exceeded: ${current} attempts already running for ${what} (limit ${limit})`, {
+    error: new GovernanceError('NR-E102', `Parallelism budget exceeded: ${current} attempts already running for ${what} (limit ${limit})`, {
       limit,
       current,
       limit_type: limitType,
@@ -56,7 +56,7 @@ export function checkTokens(budget: Budget, consumed: number, attemptId: string)
   if (limit === null || consumed <= limit) return null
   return {
     type: 'tokens',
-    error: new GovernanceError(409, 'NR-E104', `Token budget exceeded: ${consumed} of ${limit} LLM tokens`, {
+    error: new GovernanceError('NR-E104', `Token budget exceeded: ${consumed} of ${limit} LLM tokens`, {
       limit,
       consumed,
       cost_type: 'llm_tokens',
@@ -72,7 +72,7 @@ export function checkCost(budget: Budget, consumed: number, attemptId: string): 
   if (limit === null || consumed <= limit) return null
   return {
     type: 'cost',
-    error: new GovernanceError(409, 'NR-E103', `Cost budget exceeded: ${consumed} of ${limit} credits`, {
+    error: new GovernanceError('NR-E103', `Cost budget exceeded: ${consumed} of ${limit} credits`, {
       limit,
       consumed,
       cost_type: 'cost_credits',
@@ -94,7 +94,7 @@ export function timeoutViolation(budget: Budget, elapsedMs: number, attemptId: s
       : `Attempt ${attemptId} was stopped by its agent after ${elapsedMs} ms, at its ${budget.timeout_ms} ms timeout`
   return {
     type: 'timeout',
-    error: new GovernanceError(409, 'NR-E100', message, {
+    error: new GovernanceError('NR-E100', message, {
       attempt_id: attemptId,
       timeout_ms: budget.timeout_ms,
       elapsed_ms: elapsedMs,
@@ -129,7 +129,7 @@ export function checkRetry(
   const last = history.at(-1) ?? null
   return {
     type: 'retries',
-    error: new GovernanceError(409, 'NR-E101', `Job ${jobId} has used all ${budget.max_retries} retries`, {
+    error: new GovernanceError('NR-E101', `Job ${jobId} has used all ${budget.max_retries} retries`, {
       job_id: jobId,
       max_retries: budget.max_retries,
       attempts: retriesUsed + 1,

@@ -1,4 +1,4 @@
-import { HttpError, notFound } from '../../http/errors'
+import { DomainError, notFound } from '../../errors'
 import { readJob, type JobInfo } from '../jobs'
 import type { GovRuntime } from '../runtime'
 
@@ -82,7 +82,7 @@ export class GiveUps {
       if (!job) throw notFound(`Job ${jobId} not found`)
       const state = this.rt.s.lifecycle.currentState(jobId)
       if (state === null || !(WAITING_JOB_STATES as readonly string[]).includes(state)) {
-        throw new HttpError(409, `Job ${jobId} is ${state ?? 'not started'}; only a job waiting in ready or failed_mechanical can be given up`)
+        throw new DomainError('state_conflict', `Job ${jobId} is ${state ?? 'not started'}; only a job waiting in ready or failed_mechanical can be given up`)
       }
       return this.mark(job, state, code, reason, by)
     })

@@ -1,6 +1,6 @@
-import { makeNeuroRailError, type Page } from '../../../shared/neurorail'
-import { HttpError } from '../../http/errors'
-import { toValidationIssues } from '../../http/validation'
+import { type Page } from '../../../shared/neurorail'
+import { nrError } from '../../errors'
+import { toValidationIssues } from '../../validation-issues'
 import { decodeCursor, encodeCursor } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
 import type { GovRuntime } from '../runtime'
@@ -109,30 +109,24 @@ export class ManifestService {
   install(slot: ManifestSlot, body: unknown, actor: string | null): InstalledManifest {
     const parsed = ManifestSchema.safeParse(body)
     if (!parsed.success) {
-      throw new HttpError(
-        422,
-        makeNeuroRailError('NR-E111', 'The manifest failed schema validation', {
-          issues: toValidationIssues(parsed.error, 'body', body)
-        })
-      )
+      throw nrError('NR-E111', 'The manifest failed schema validation', {
+        issues: toValidationIssues(parsed.error, 'body', body)
+      })
     }
     const manifest = parsed.data
     const conflicts = findConflicts(manifest)
     if (conflicts.length > 0) {
-      throw new HttpError(409, makeNeuroRailError('NR-E114', 'Manifest rules conflict', { conflicts }))
+      throw nrError('NR-E114', 'Manifest rules conflict', { conflicts })
     }
     const text = JSON.stringify(manifest)
     const same = this.rt.s.store
       .prepare('SELECT body FROM gov_manifests WHERE name = ? AND version = ? AND body IS NOT NULL ORDER BY seq DESC LIMIT 1')
       .get(manifest.name, manifest.version) as { body: string } | undefined
     if (same && same.body !== text) {
-      throw new HttpError(
-        409,
-        makeNeuroRailError('NR-E113', `Manifest ${manifest.name}@${manifest.version} already exists with different content; bump the version`, {
-          name: manifest.name,
-          version: manifest.version
-        })
-      )
+      throw nrError('NR-E113', `Manifest ${manifest.name}@${manifest.version} already exists with different content; bump the version`, {
+        name: manifest.name,
+        version: manifest.version
+      })
     }
     return this.write(slot, manifest, text, actor)
   }
@@ -143,10 +137,10 @@ export class ManifestService {
    */
   promote(actor: string | null): InstalledManifest {
     const shadow = this.current.shadow
-    if (!shadow) throw new HttpError(409, makeNeuroRailError('NR-E134', 'No shadow manifest to promote'))
+    if (!shadow) throw nrError('NR-E134', 'No shadow manifest to promote')
     const active = this.current.active
     if (active && active.manifest.name === shadow.manifest.name && active.manifest.version === shadow.manifest.version) {
-      throw new HttpError(409, makeNeuroRailError('NR-E133', `${active.manifest.name}@${active.manifest.version} is already active`))
+      throw nrError('NR-E133', `${active.manifest.name}@${active.manifest.version} is already active`)
     }
     return this.write('active', shadow.manifest, JSON.stringify(shadow.manifest), actor)
   }

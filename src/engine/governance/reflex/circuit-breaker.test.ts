@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { systemClock } from '../clock'
+import { systemClock } from '../../clock'
+import { statusOf } from '../../http/errors'
 import { isGovernanceError } from '../errors'
 import { CircuitBreaker, type CircuitStateChange } from './circuit-breaker'
 
@@ -50,7 +51,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
     if (refused.ok) throw new Error('unreachable')
     expect(isGovernanceError(refused.error)).toBe(true)
     expect(refused.error.code).toBe('NR-E140')
-    expect(refused.error.status).toBe(503)
+    expect(statusOf(refused.error.code)).toBe(503)
     expect(refused.error.retryAfterMs).toBe(60_000)
 
     vi.advanceTimersByTime(59_999)

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock'
+import type { Clock } from '../../clock'
 import { GovernanceError } from '../errors'
 
 /** The three breaker states of API §8. */
@@ -170,7 +170,6 @@ export class CircuitBreaker {
 
   private refusal(state: CircuitState, retryAfterMs: number): GovernanceError {
     return new GovernanceError(
-      503,
       'NR-E140',
       `Circuit ${this.id} is ${state === 'open' ? 'open' : 'half-open and at its probe limit'}; retry later`,
       { circuit_id: this.id, state, retry_after_ms: retryAfterMs }

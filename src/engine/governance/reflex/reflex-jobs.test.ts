@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { systemClock } from '../clock'
+import { statusOf } from '../../http/errors'
+import { systemClock } from '../../clock'
 import { isGovernanceError } from '../errors'
 import type { ReflexTransition } from './reflex-jobs'
 import { ReflexJobs } from './reflex-jobs'
@@ -10,7 +11,7 @@ function refusal(fn: () => void): { code: string; status: number; retryAfterMs: 
   try {
     fn()
   } catch (err) {
-    if (isGovernanceError(err)) return { code: err.code, status: err.status, retryAfterMs: err.retryAfterMs }
+    if (isGovernanceError(err)) return { code: err.code, status: statusOf(err.code), retryAfterMs: err.retryAfterMs }
     throw err
   }
   throw new Error('expected a refusal')

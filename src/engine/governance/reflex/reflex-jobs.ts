@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock'
+import type { Clock, TimerHandle } from '../../clock'
 import { GovernanceError } from '../errors'
 import { canTransition, COOLDOWN_STATES, REFLEX_JOB_TRANSITIONS, type ReflexJobState } from './job-fsm'
 
@@ -168,7 +168,7 @@ export class ReflexJobs {
     const e = this.held.get(jobId)
     if (!e || !COOLDOWN_STATES.includes(e.current_state)) return
     const left = this.cooldownRemainingMs(jobId)
-    throw new GovernanceError(409, 'NR-E006', `Job ${jobId} is ${e.current_state} by a reflex; cooldown ends in ${Math.ceil(left / 1000)} s`, {
+    throw new GovernanceError('NR-E006', `Job ${jobId} is ${e.current_state} by a reflex; cooldown ends in ${Math.ceil(left / 1000)} s`, {
       job_id: jobId,
       reflex_state: e.current_state,
       cooldown_until: e.cooldown_until,
@@ -188,7 +188,7 @@ export class ReflexJobs {
     const from: ReflexJobState | null = e ? e.current_state : null
     const effectiveFrom: ReflexJobState = from ?? 'pending'
     if (!(from === null && to === 'pending') && !canTransition(effectiveFrom, to)) {
-      throw new GovernanceError(409, 'NR-E143', `Reflex job ${jobId}: ${effectiveFrom} → ${to} is not allowed`, {
+      throw new GovernanceError('NR-E143', `Reflex job ${jobId}: ${effectiveFrom} → ${to} is not allowed`, {
         job_id: jobId,
         current_state: effectiveFrom,
         target_state: to,

@@ -1,8 +1,8 @@
 import { makeNeuroRailError, type AuditSeverity, type Page } from '../../../shared/neurorail'
-import { HttpError, isHttpError, notFound } from '../../http/errors'
+import { isDomainError, notFound, type DomainError } from '../../errors'
 import { decodeCursor, encodeCursor } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
-import { GovernanceError, isGovernanceError } from '../errors'
+import { GovernanceError } from '../errors'
 import type { JobInfo } from '../jobs'
 import type { GovRuntime } from '../runtime'
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitSnapshot, type CircuitStateChange } from './circuit-breaker'
@@ -341,9 +341,9 @@ export class ReflexService {
     return record
   }
 
-  private run(req: ActionRequest): { record: ReflexActionRecord; failure: GovernanceError | HttpError | null } {
+  private run(req: ActionRequest): { record: ReflexActionRecord; failure: DomainError | null } {
     const details: Record<string, unknown> = {}
-    let failure: GovernanceError | HttpError | null = null
+    let failure: DomainError | null = null
     try {
       this.rt.s.store.transaction(() => {
         switch (req.type) {
@@ -365,14 +365,14 @@ export class ReflexService {
         }
       })
     } catch (err) {
-      if (isGovernanceError(err) || isHttpError(err)) {
+      if (isDomainError(err)) {
         failure = err
       } else {
         // An internal failure (the store): logged in full, answered without its text.
         this.rt.report(`reflex action ${req.type}`, err)
-        failure = new GovernanceError(500, 'NR-E142', `Reflex action ${req.type} on ${req.jobId} failed internally`)
+        failure = new GovernanceError('NR-E142', `Reflex action ${req.type} on ${req.jobId} failed internally`)
       }
-      const inner = isGovernanceError(failure) ? failure.error : failure.detail
+      const inner = failure.detail
       details.error = makeNeuroRailError('NR-E142', `Reflex action ${req.type} on ${req.jobId} failed`, { cause: inner as unknown })
     }
     const record = this.rt.s.store.transaction(() =>
@@ -392,7 +392,7 @@ export class ReflexService {
   resume(jobId: string, force: boolean, actor: string, reason: string): ReflexActionRecord {
     const snap = this.jobs.get(jobId)
     if (!snap || !COOLDOWN_STATES.includes(snap.current_state)) {
-      throw new GovernanceError(409, 'NR-E143', `Job ${jobId} is not suspended or throttled`, {
+      throw new GovernanceError('NR-E143', `Job ${jobId} is not suspended or throttled`, {
         job_id: jobId,
         current_state: snap?.current_state ?? null,
         allowed_states: [...COOLDOWN_STATES]
@@ -566,11 +566,4 @@ export class ReflexService {
   close(): void {
     this.jobs.close()
   }
-}
-
-/** Wraps a governance refusal for an HTTP answer (routes that call services directly). */
-export function toHttpError(err: GovernanceError): HttpError {
-  const headers: Record<string, string> = {}
-  if (err.retryAfterMs !== null) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)))
-  return new HttpError(err.status, err.error, headers)
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { systemClock } from '../clock'
+import { systemClock } from '../../clock'
 import { Trigger } from './trigger'
 
 describe('Trigger (API §8 defaults)', () => {

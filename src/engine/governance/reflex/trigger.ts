@@ -1,4 +1,4 @@
-import type { Clock } from '../clock'
+import type { Clock } from '../../clock'
 import { GovernanceError } from '../errors'
 
 /** Trigger tuning; the defaults are API §8's. */
@@ -130,7 +130,7 @@ export class Trigger {
       reason === 'error_rate'
         ? `Trigger ${this.id}: error rate ${(rate * 100).toFixed(0)}% over ${samples} calls in ${this.config.windowMs / 1000} s`
         : `Trigger ${this.id}: ${this.violations} budget violations`
-    return { ...details, error: new GovernanceError(409, 'NR-E141', message, details) }
+    return { ...details, error: new GovernanceError('NR-E141', message, details) }
   }
 
   private prune(now: number): void {

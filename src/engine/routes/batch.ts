@@ -1,7 +1,49 @@
 import { z } from 'zod'
 import { LifecycleEntityTypeSchema, TransitionRequestSchema, type LifecycleEntityType } from '../../shared/neurorail'
+import { asHttpError } from '../http/errors'
 import { parseOr422 } from '../http/validation'
-import type { LifecycleService, TransitionBatchResult, TransitionItem } from './service'
+import type { LifecycleService, TransitionItem, TransitionOutcome, TransitionRun } from '../lifecycle/service'
+
+/**
+ * The answer of one batch item: exactly the response the single
+ * `POST /lifecycle/{type}/{id}/transition` would have given (status, JSON body, extra headers
+ * such as Retry-After), so a client maps it with the same code it uses for single calls.
+ */
+export interface TransitionResult {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+/** What a batch did, as answered: one result per attempted item; items after a failure are skipped. */
+export interface TransitionBatchResult {
+  results: TransitionResult[]
+  applied: number
+  skipped: number
+}
+
+/** The single call's answer for one outcome; errors that are no refusal (a broken store) are a 500. */
+export function transitionResult(outcome: TransitionOutcome): TransitionResult {
+  if (outcome.ok) return { status: 200, body: outcome.event }
+  const err = asHttpError(outcome.error)
+  if (!err) {
+    process.emitWarning(`batch transition failed: ${(outcome.error as Error).stack ?? String(outcome.error)}`)
+    // The cause goes to the log above, not to the client: store errors name tables and paths.
+    return { status: 500, body: { detail: 'Internal server error' } }
+  }
+  const headers = Object.keys(err.headers).length > 0 ? err.headers : undefined
+  return { status: err.status, body: { detail: err.detail }, ...(headers ? { headers } : {}) }
+}
+
+/** A batch run as answered over HTTP. */
+export function batchResult(run: TransitionRun): TransitionBatchResult {
+  return { results: run.outcomes.map(transitionResult), applied: run.applied, skipped: run.skipped }
+}
+
+/** Applies `items` (see LifecycleService.transitionAll) and answers them. */
+export function runBatch(lifecycle: LifecycleService, items: readonly TransitionItem[]): TransitionBatchResult {
+  return batchResult(lifecycle.transitionAll(items))
+}
 
 /** Most transitions one batch (or one create) may carry: a bound on the time one request holds the loop. */
 export const MAX_BATCH_TRANSITIONS = 100
@@ -25,9 +67,9 @@ const CreateTransitionsSchema = z.object({
   transitions: z.array(TransitionRequestSchema.omit({ entity_id: true })).max(MAX_BATCH_TRANSITIONS).optional()
 })
 
-/** Parses a batch body (422 in FastAPI's shape when invalid; nothing is applied then). */
-export function parseBatch(body: unknown): TransitionItem[] {
-  return parseOr422(TransitionBatchRequestSchema, body).transitions.map((t) => ({
+/** The items of a validated batch body (an invalid one is a 422 before anything is applied). */
+export function batchItems(body: z.output<typeof TransitionBatchRequestSchema>): TransitionItem[] {
+  return body.transitions.map((t) => ({
     entityType: t.entity_type,
     entityId: t.entity_id,
     action: t.transition,
@@ -49,7 +91,8 @@ export function parseCreateTransitions(
   const list = parseOr422(CreateTransitionsSchema, body).transitions
   if (!list) return null
   return (id) =>
-    lifecycle.transitionAll(
+    runBatch(
+      lifecycle,
       list.map((t) => ({ entityType: type, entityId: id, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }))
     )
 }
