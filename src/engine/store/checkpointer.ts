@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
+import { sqliteNativeBinding } from './sqlite'
 
 /**
  * The worker's code, as a CommonJS string (`eval: true`) so it works the same under tsx, vitest,
@@ -9,7 +10,9 @@ import { Worker } from 'node:worker_threads'
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.driver)
-const db = new Database(workerData.path)
+const db = workerData.nativeBinding
+  ? new Database(workerData.path, { nativeBinding: workerData.nativeBinding })
+  : new Database(workerData.path)
 db.pragma('busy_timeout = 1000')
 // A checkpoint streams pages from the WAL to the file; it needs no page cache of its own.
 db.pragma('cache_size = 16')
@@ -66,7 +69,8 @@ export class Checkpointer {
   constructor(path: string, intervalMs: number, onFailure: (reason: string) => void) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { path, driver: driverPath(), intervalMs, done: this.done },
+      // The same addon as the main connection (Electron's build inside the app).
+      workerData: { path, driver: driverPath(), nativeBinding: sqliteNativeBinding(), intervalMs, done: this.done },
       // A tiny isolate: the loop allocates almost nothing.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 }
     })

@@ -1,7 +1,11 @@
-import Database, { type Statement } from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import type { Statement } from 'better-sqlite3'
 import { bindRecorder } from '../audit/recorder'
 import { Checkpointer } from './checkpointer'
+import { pragmaNumber } from './database'
 import { MIGRATIONS } from './migrations'
+import { openSqlite } from './sqlite'
+import { StatementCache } from './statements'
 
 /**
  * Longest a batch opened by after-commit work waits for company before committing alone. Short:
@@ -35,7 +39,7 @@ export class Store {
   private depth = 0
   /** Number of the running (or last) top-level unit; see `currentUnit`. */
   private unitNo = 0
-  private readonly statements = new Map<string, Statement>()
+  private readonly statements: StatementCache
   /** After-commit work of the unit currently running. */
   private pending: AfterCommit[] = []
   /** After-commit work of units that finished inside the open batch. */
@@ -56,7 +60,7 @@ export class Store {
   checkpointer: Checkpointer | null = null
 
   constructor(path: string, options: { checkpointIntervalMs?: number } = {}) {
-    this.db = new Database(path)
+    this.db = openSqlite(path)
     // WAL lets readers (SSE resume, list routes) run beside the writer; synchronous=NORMAL is
     // safe under WAL (a power cut may lose the last commits, never corrupt the file) and avoids an
     // fsync per commit.
@@ -66,6 +70,7 @@ export class Store {
     this.db.pragma('busy_timeout = 5000')
     this.db.pragma('temp_store = MEMORY')
     migrate(this.db)
+    this.statements = new StatementCache(this.db)
     this.tx = {
       begin: this.db.prepare('BEGIN'),
       commit: this.db.prepare('COMMIT'),
@@ -91,21 +96,16 @@ export class Store {
   }
 
   /**
-   * A prepared statement for `sql`, cached: preparing costs far more than running, and the hot
-   * paths (transitions, audit writes) reuse a handful of statements thousands of times a second.
+   * A prepared statement for `sql`, cached (see {@link StatementCache}): `Params` are the values
+   * of its `?`, `Row` one result row, so callers read typed rows without casting.
    */
-  prepare(sql: string): Statement {
-    let stmt = this.statements.get(sql)
-    if (!stmt) {
-      stmt = this.db.prepare(sql)
-      this.statements.set(sql, stmt)
-    }
-    return stmt
+  prepare<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Statement<Params, Row> {
+    return this.statements.prepare<Params, Row>(sql)
   }
 
   /** The schema version this file is at after migrations (== MIGRATIONS.length). */
   get schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number
+    return pragmaNumber(this.db, 'user_version')
   }
 
   /**
