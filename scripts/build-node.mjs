@@ -8,6 +8,8 @@ const entries = {
   controldeck: 'src/main/services/cli/main.ts',
   engine: 'src/engine/cli.ts',
   agent: 'src/agent/index.ts',
+  // Run by scripts/start.mjs and dev.mjs before Electron: better-sqlite3 built for Electron.
+  'native-sqlite': 'src/main/services/native/prepare-for-electron.ts',
   // The bundled demo agents that `controldeck run demo:NAME` and the console start.
   'demos/flaky': 'src/agent/demos/flaky.ts',
   'demos/slow': 'src/agent/demos/slow.ts',

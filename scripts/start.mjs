@@ -3,11 +3,14 @@
 // then launches the Electron app; where Electron's binary is missing, cannot be downloaded or has
 // no display to open a window on, it says so in one line and starts browser mode instead.
 // Extra arguments go to `controldeck serve` in browser mode (e.g. `npm start -- --port 8080`).
+// Before Electron starts, better-sqlite3 is built once for its version into a per-user cache
+// (node_modules keeps Node's build for the CLI and the tests; see scripts/native-sqlite.mjs).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { findElectronBinary, hasDisplay } from './electron-binary.mjs'
+import { prepareNativeModules } from './native-sqlite.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 process.chdir(root)
@@ -16,7 +19,8 @@ const OUTPUTS = [
   'out/main/index.js',
   'out/preload/index.cjs',
   'out/renderer/index.html',
-  'out/node/controldeck.js'
+  'out/node/controldeck.js',
+  'out/node/native-sqlite.js'
 ]
 const INPUTS = ['src', 'electron.vite.config.ts', 'package.json', 'scripts/build-node.mjs']
 
@@ -67,6 +71,7 @@ let reason = electron.reason
 if (electron.path && !hasDisplay()) reason = 'no DISPLAY or WAYLAND_DISPLAY to open a window on'
 
 if (!reason) {
+  await prepareNativeModules(electron.version)
   // Chromium will not start as root with its OS-level sandbox; the renderer sandbox still applies.
   const args = process.getuid?.() === 0 ? ['--no-sandbox', '.'] : ['.']
   foreground(electron.path, args)

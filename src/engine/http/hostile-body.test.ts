@@ -57,7 +57,7 @@ describe('hostile request bodies (issue 10 item 1)', () => {
     const routes = t.engine.routes.filter((r) => r.method !== 'GET')
     // Every family that takes a body is in the walk (a route table that lost them would pass trivially).
     const families = new Set(routes.map((r) => r.pattern.split('/')[1]))
-    expect([...families].sort()).toEqual(['audit', 'governor', 'identity', 'lifecycle', 'rbac', 'reflex', 'stream', 'telemetry'])
+    expect([...families].sort()).toEqual(['audit', 'budget', 'governor', 'identity', 'lifecycle', 'rbac', 'reflex', 'stream', 'telemetry'])
     for (const route of routes) {
       for (const token of [VIEWER, t.engine.adminToken]) {
         for (const [shape, raw] of Object.entries(HOSTILE)) {

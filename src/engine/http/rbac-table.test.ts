@@ -83,6 +83,7 @@ const ROUTE_PERMISSIONS: Record<string, Permission | null> = {
   'POST /reflex/jobs/:job_id/cancel': 'execute:reflex',
   'POST /reflex/jobs/:job_id/resume': 'execute:reflex',
   'GET /budget/jobs/:job_id': 'read:enforcement',
+  'POST /budget/jobs/:job_id/give-up': 'execute:job',
   'GET /budget/violations': 'read:enforcement',
   'GET /governor/manifests': 'read:governor',
   'PUT /governor/manifests/:slot': 'write:governor',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { findDeepLinkArg, isAllowedExternalUrl, isAppDownload, isAppUrl, parseDeepLink } from './urls'
+import {
+  findDeepLinkArg,
+  isAllowedExternalUrl,
+  isAppDownload,
+  isAppUrl,
+  parseDeepLink,
+  rendererLocation
+} from './urls'
 
 describe('isAppUrl', () => {
   const file = { kind: 'file', indexUrl: 'file:///opt/cd/out/renderer/index.html' } as const
@@ -66,5 +73,35 @@ describe('parseDeepLink', () => {
   it('finds the link among launch arguments', () => {
     expect(findDeepLinkArg(['/usr/bin/controldeck', '--flag', 'controldeck://trace/j_1'])).toBe('trace/j_1')
     expect(findDeepLinkArg(['/usr/bin/controldeck'])).toBeNull()
+  })
+})
+
+describe('rendererLocation', () => {
+  const index = 'file:///opt/cd/out/renderer/index.html'
+  const dev = { ELECTRON_RENDERER_URL: 'http://localhost:5173', CONTROLDECK_DEV_SERVER: '1' }
+
+  it('uses the dev server only with the flag, unpackaged, on plain http loopback', () => {
+    expect(rendererLocation(dev, false, index).location).toEqual({ kind: 'dev', origin: 'http://localhost:5173' })
+    expect(rendererLocation({ ...dev, ELECTRON_RENDERER_URL: 'http://127.0.0.1:5173/x' }, false, index).location)
+      .toEqual({ kind: 'dev', origin: 'http://127.0.0.1:5173' })
+    expect(rendererLocation({ ...dev, ELECTRON_RENDERER_URL: 'http://[::1]:5173' }, false, index).location.kind).toBe('dev')
+  })
+
+  it('falls back to the built files and says why otherwise', () => {
+    const file = { kind: 'file', indexUrl: index }
+    for (const [env, packaged, why] of [
+      [{}, false, null],
+      [{ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, false, /npm run dev/],
+      [dev, true, /packaged/],
+      [{ ...dev, ELECTRON_RENDERER_URL: 'https://localhost:5173' }, false, /plain http/],
+      [{ ...dev, ELECTRON_RENDERER_URL: 'http://localhost.evil.example:5173' }, false, /loopback/],
+      [{ ...dev, ELECTRON_RENDERER_URL: 'http://user:pw@localhost:5173' }, false, /loopback/],
+      [{ ...dev, ELECTRON_RENDERER_URL: 'not a url' }, false, /not a URL/]
+    ] as const) {
+      const result = rendererLocation(env, packaged, index)
+      expect(result.location).toEqual(file)
+      if (why) expect(result.ignored).toMatch(why)
+      else expect(result.ignored).toBeNull()
+    }
   })
 })

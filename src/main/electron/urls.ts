@@ -9,6 +9,44 @@ export const DEEP_LINK_SCHEME = 'controldeck'
  */
 export type AppLocation = { kind: 'dev'; origin: string } | { kind: 'file'; indexUrl: string }
 
+/**
+ * Where the renderer loads from. `ELECTRON_RENDERER_URL` (set by electron-vite's dev server) is
+ * honoured only in an unpackaged run that also carries `CONTROLDECK_DEV_SERVER=1` (`npm run dev`
+ * sets both) and only for an http URL on a loopback host: the origin named there gets the window,
+ * a widened CSP and IPC trust, so `npm start` or a stray variable must not be able to name one.
+ * Returns the location and, when the variable was set but ignored, why (for one log line).
+ */
+export function rendererLocation(
+  env: Readonly<Record<string, string | undefined>>,
+  isPackaged: boolean,
+  indexUrl: string
+): { location: AppLocation; ignored: string | null } {
+  const file: AppLocation = { kind: 'file', indexUrl }
+  const raw = env.ELECTRON_RENDERER_URL
+  if (!raw) return { location: file, ignored: null }
+  const ignore = (why: string) => ({ location: file, ignored: `ELECTRON_RENDERER_URL ignored: ${why}` })
+  if (isPackaged) return ignore('a packaged app loads only its own files')
+  if (env.CONTROLDECK_DEV_SERVER !== '1') {
+    return ignore('set only by `npm run dev` (CONTROLDECK_DEV_SERVER=1 is missing)')
+  }
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return ignore('not a URL')
+  }
+  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname) || url.username || url.password) {
+    return ignore('the dev server must be plain http on localhost or a loopback address')
+  }
+  return { location: { kind: 'dev', origin: url.origin }, ignored: null }
+}
+
+/** localhost, 127.0.0.0/8 or [::1]: names that never leave this machine. */
+function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true
+  return /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
 /** True when `url` is our own renderer page (any hash or query), nothing else. */
 export function isAppUrl(url: string, location: AppLocation): boolean {
   let parsed: URL

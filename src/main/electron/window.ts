@@ -1,7 +1,9 @@
 import { BrowserWindow } from 'electron'
 import { fileURLToPath } from 'node:url'
+import { WINDOW_SIZE } from '../services/desktop/window-state'
 import type { TrustedSenders } from './trusted-senders'
 import type { AppLocation } from './urls'
+import type { WindowPlacement } from './window-state'
 
 /**
  * Opens the console window: isolated, sandboxed, no Node in the page, the bundled CommonJS preload
@@ -9,13 +11,13 @@ import type { AppLocation } from './urls'
  */
 export async function createMainWindow(
   location: AppLocation,
-  trusted: TrustedSenders
+  trusted: TrustedSenders,
+  placement: WindowPlacement
 ): Promise<BrowserWindow> {
   const window = new BrowserWindow({
-    width: 1360,
-    height: 860,
-    minWidth: 960,
-    minHeight: 600,
+    ...placement.bounds,
+    minWidth: WINDOW_SIZE.minWidth,
+    minHeight: WINDOW_SIZE.minHeight,
     show: false,
     title: 'ControlDeck',
     backgroundColor: '#111418',
@@ -37,11 +39,13 @@ export async function createMainWindow(
     }
   })
   trusted.add(window.webContents)
-  window.once('ready-to-show', () => window.show())
-  if (location.kind === 'dev') {
-    await window.loadURL(location.origin)
-  } else {
-    await window.loadURL(location.indexUrl)
-  }
+  window.once('ready-to-show', () => {
+    if (placement.maximized) window.maximize()
+    if (placement.fullScreen) window.setFullScreen(true)
+    window.show()
+  })
+  // The page shown last time, as a hash route; a launch deep link, if any, follows once it boots.
+  const hash = placement.page ? `#/${placement.page}` : ''
+  await window.loadURL(location.kind === 'dev' ? `${location.origin}/${hash}` : `${location.indexUrl}${hash}`)
   return window
 }

@@ -16,10 +16,12 @@ import { createCacheHandlers } from './handlers/cache'
 import { createDataHandlers } from './handlers/data'
 import { createEnvironmentsHandlers } from './handlers/environments'
 import { createLiveHandlers } from './handlers/live'
+import { createNotificationsHandlers } from './handlers/notifications'
 import { createRunsHandlers } from './handlers/runs'
 import { createConsoleSessions } from './session/console-sessions'
 import { fail, toConsoleFailure } from './session/failures'
 import { refuseWriteWhenReadOnly } from './session/read-only'
+import { createUpdateController } from './updates/update-controller'
 
 /** Receives every event pushed by the services, already validated against its payload schema. */
 export type ConsoleEventListener = (name: ConsoleEventName, payload: unknown) => void
@@ -50,14 +52,15 @@ export interface ConsoleService {
 /** A handler module of any domain, as the composition sees it (names line up at run time). */
 export interface AnyHandlerModule {
   readonly handlers: object
+  observe?(name: string, payload: unknown): void
   dispose?(): Promise<void> | void
 }
 
 /**
  * What a transport needs to build the services: everything in ServiceContext except what the
- * service builds itself (the event sink and the sessions).
+ * service builds itself (the event sink, the sessions and the update controller).
  */
-export type ConsoleServiceOptions = Omit<ServiceContext, 'events' | 'sessions'> & {
+export type ConsoleServiceOptions = Omit<ServiceContext, 'events' | 'sessions' | 'updates'> & {
   readonly log?: ServiceLog
   /**
    * Replaces the standard handler factories (tests of a transport only). With them the active
@@ -73,7 +76,8 @@ const HANDLER_FACTORIES = [
   createDataHandlers,
   createLiveHandlers,
   createCacheHandlers,
-  createRunsHandlers
+  createRunsHandlers,
+  createNotificationsHandlers
 ] as const
 
 /**
@@ -163,10 +167,22 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
     events,
     log
   })
-  const context: ServiceContext = { ...contextFields, events, sessions }
+  const updates = createUpdateController({
+    initialReason:
+      options.transport === 'browser'
+        ? 'Browser mode does not update itself; update the ControlDeck installation that serves it.'
+        : 'Updates are not set up in this launch.',
+    onState: (state) => events.emit('onUpdateState', state),
+    log
+  })
+  const context: ServiceContext = { ...contextFields, events, sessions, updates }
   const factories: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule> =
     handlerFactories ?? HANDLER_FACTORIES
   const modules = factories.map((factory) => factory(context))
+  for (const module of modules) {
+    const observe = module.observe?.bind(module)
+    if (observe) listeners.add(observe)
+  }
   // Opening the active environment is part of start-up: a renderer's first calls right after load
   // then find it open (and the live and cache methods wait for it if it is still opening).
   if (!handlerFactories) sessions.start()

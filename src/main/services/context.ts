@@ -5,6 +5,7 @@ import packageJson from '../../../package.json' with { type: 'json' }
 import type { ConsoleEventSink } from '../../shared/console/api'
 import type { MethodDefinition } from '../../shared/console/define'
 import type { ConsoleSessions } from './session/console-sessions'
+import type { UpdateController } from './updates/update-controller'
 
 /**
  * What every handler factory receives: where the console keeps its files, which transport carries
@@ -23,6 +24,11 @@ export interface ServiceContext {
    * the manager itself; the live and cache handlers read it as their ActiveSessionSource.
    */
   readonly sessions: ConsoleSessions
+  /**
+   * The console's self-update (src/main/services/updates), created disabled by
+   * `createConsoleService`; the Electron main process enables it in a packaged app with a feed.
+   */
+  readonly updates: UpdateController
   /** The embedded engine this launch started, or null (`--no-engine`, or `--url` given). */
   readonly localEngine: {
     readonly url: string
@@ -56,6 +62,8 @@ export type DomainHandlers<M extends Record<string, MethodDefinition>> = {
  */
 export interface HandlerModule<M extends Record<string, MethodDefinition>> {
   readonly handlers: DomainHandlers<M>
+  /** Sees every event the services push (after validation), e.g. to decide on notifications. */
+  observe?(name: string, payload: unknown): void
   dispose?(): Promise<void> | void
 }
 

@@ -3,6 +3,7 @@ import { CommandPalette } from './components/CommandPalette'
 import { ConnectionNotice } from './components/ConnectionNotice'
 import { Sidebar } from './components/Sidebar'
 import { TitleBar } from './components/TitleBar'
+import { UpdateBanner } from './components/UpdateBanner'
 import { ErrorNotice } from './components/Notices'
 import { useRoute, type Route } from './lib/router'
 import { PAGE_INFO } from './lib/pages'
@@ -61,6 +62,7 @@ export function App() {
       <Sidebar current={route.page} />
       <div className="content">
         <ConnectionNotice />
+        <UpdateBanner />
         {bootError ? (
           <main className="page">
             <ErrorNotice message={`The console cannot reach its own service: ${bootError}`} onRetry={() => window.location.reload()} />

@@ -5,6 +5,7 @@ import { cacheEvents, cacheMethods } from './domains/cache'
 import { dataEvents, dataMethods } from './domains/data'
 import { environmentsEvents, environmentsMethods } from './domains/environments'
 import { liveEvents, liveMethods } from './domains/live'
+import { notificationsEvents, notificationsMethods } from './domains/notifications'
 import { runsEvents, runsMethods } from './domains/runs'
 
 /** Every ConsoleApi method, by name. The single source both transports and the main side are generated from. */
@@ -14,7 +15,8 @@ export const CONSOLE_METHODS = {
   ...dataMethods,
   ...liveMethods,
   ...cacheMethods,
-  ...runsMethods
+  ...runsMethods,
+  ...notificationsMethods
 } satisfies Record<string, MethodDefinition>
 
 /** Every pushed event, by name (`onX`). */
@@ -24,7 +26,8 @@ export const CONSOLE_EVENTS = {
   ...dataEvents,
   ...liveEvents,
   ...cacheEvents,
-  ...runsEvents
+  ...runsEvents,
+  ...notificationsEvents
 } satisfies Record<string, EventDefinition>
 
 export type ConsoleMethods = typeof CONSOLE_METHODS

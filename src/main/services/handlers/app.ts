@@ -20,6 +20,15 @@ export function createAppHandlers(ctx: ServiceContext): HandlerModule<typeof app
         const path = launchDeepLink
         launchDeepLink = undefined
         return { link: path ? { path } : null }
+      },
+      async getUpdateState() {
+        return ctx.updates.state()
+      },
+      async checkForUpdates() {
+        return ctx.updates.check()
+      },
+      async installUpdate() {
+        return ctx.updates.install()
       }
     }
   }

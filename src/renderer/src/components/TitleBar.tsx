@@ -3,6 +3,7 @@ import { useStore } from '../store'
 import { ConnectionBadge } from './ConnectionBadge'
 import { EnvironmentSwitcher } from './EnvironmentSwitcher'
 import { LiveToggle } from './LiveToggle'
+import { NotificationToggle } from './NotificationToggle'
 import { ThemeToggle } from './ThemeToggle'
 
 /** Top bar: brand, environment switcher, connection badge, live and theme toggles, palette. */
@@ -16,6 +17,7 @@ export function TitleBar() {
       <ConnectionBadge />
       <span className="spacer" />
       <LiveToggle />
+      <NotificationToggle />
       <button
         type="button"
         aria-label={`Open the command palette (${shortcut})`}

@@ -3,6 +3,7 @@ import { useStore } from '../store'
 import { errorMessage } from './api'
 import { deepLinkToHash } from './deepLink'
 import { startLiveFeed } from './liveFeed'
+import { startBrowserNotifications } from './notifications'
 import { navigate } from './router'
 
 /**
@@ -28,9 +29,25 @@ export function boot(consoleApi: ConsoleApi): () => void {
     })
   )
 
+  let stopped = false
   consoleApi
     .getAppInfo({})
-    .then((info) => useStore.getState().setAppInfo(info))
+    .then((info) => {
+      useStore.getState().setAppInfo(info)
+      // Electron shows notifications natively (main side); browser mode through this page.
+      if (info.transport === 'browser' && !stopped) offs.push(startBrowserNotifications(consoleApi))
+    })
+    .catch(() => undefined)
+  offs.push(() => {
+    stopped = true
+  })
+  // The link the app was launched with (controldeck://trace/…), held by the main side until now.
+  consoleApi
+    .takeLaunchDeepLink({})
+    .then(({ link }) => {
+      const hash = link ? deepLinkToHash(link.path) : null
+      if (hash && !stopped) navigate(hash)
+    })
     .catch(() => undefined)
   consoleApi
     .listEnvironments({})

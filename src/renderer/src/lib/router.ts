@@ -1,18 +1,9 @@
+import { CONSOLE_PAGES, type ConsolePageId } from '../../../shared/console/pages'
 import { useSyncExternalStore } from 'react'
 
-/** The sidebar pages, in sidebar order. */
-export const PAGES = [
-  'overview',
-  'traces',
-  'runs',
-  'reflex',
-  'budget',
-  'lifecycle',
-  'audit',
-  'governor',
-  'environments'
-] as const
-export type PageId = (typeof PAGES)[number]
+/** The sidebar pages, in sidebar order (the one list in src/shared, which the desktop menu uses too). */
+export const PAGES = CONSOLE_PAGES.map((page) => page.id)
+export type PageId = ConsolePageId
 
 /** A parsed hash route: `#/traces/j_0123456789ab?state=running` → page traces, rest [id], query. */
 export interface Route {

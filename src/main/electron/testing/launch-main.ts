@@ -1,0 +1,96 @@
+// Helpers for tests that run the real main entry (../index.ts) under the Electron stand-in. The
+// test file itself must call `vi.mock('electron', () => import('./testing/electron-stand-in'))`.
+import { readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { vi } from 'vitest'
+import { methodChannel, type IpcEnvelope } from '../../../shared/console/ipc'
+import { waitFor } from '../../services/testing/wait'
+import { ipc, resetStandIn, standIn, type BrowserWindow, type StandInWebContents } from './electron-stand-in'
+
+/** A fresh stand-in app and a fresh copy of the entry module, as a new launch of the app. */
+export function freshApp(): void {
+  resetStandIn()
+  vi.resetModules()
+}
+
+/** Imports the real entry (as Electron runs out/main/index.js), makes the app ready, waits for its window. */
+export async function launch(argv: string[] = []): Promise<BrowserWindow> {
+  process.argv = ['/usr/lib/electron/electron', '/opt/controldeck', ...argv]
+  await import('../index')
+  standIn().app.emitReady()
+  await waitFor(() => standIn().windows.length === 1, 'the main window', 15_000)
+  const window = standIn().windows[0]
+  await waitFor(() => window.isVisible(), 'the window to show', 15_000)
+  return window
+}
+
+/** Calls a ConsoleApi method over the app's IPC handler, as the page's preload would. */
+export async function call(
+  contents: StandInWebContents,
+  method: string,
+  input: unknown = {},
+  from: { frameUrl?: string; topFrame?: boolean } = {}
+): Promise<IpcEnvelope> {
+  return (await ipc.invoke(methodChannel(method), { contents, ...from }, input)) as IpcEnvelope
+}
+
+/** Like {@link call}, for a call that must succeed: its result. */
+export async function result<T = Record<string, unknown>>(contents: StandInWebContents, method: string, input: unknown = {}): Promise<T> {
+  const envelope = await call(contents, method, input)
+  if (!envelope.ok) throw new Error(`${method} failed: ${JSON.stringify(envelope.error)}`)
+  return envelope.result as T
+}
+
+/** Quits as the operator would (Cmd-Q, File > Quit) and waits until the app has exited. */
+export async function quit(): Promise<void> {
+  const { app } = standIn()
+  app.quit()
+  await waitFor(() => app.quitted, 'the app to quit', 15_000)
+}
+
+/** Quits a launch a failed test left running (its engine holds a port and files). */
+export async function quitIfRunning(): Promise<void> {
+  const { app } = standIn()
+  if (app.quitted) return
+  app.quit()
+  await waitFor(() => app.quitted, 'the app to quit after the test', 15_000).catch(() => undefined)
+}
+
+/** Deep-link paths pushed to a page, oldest first. */
+export function deepLinks(contents: StandInWebContents): string[] {
+  return contents
+    .pushedEvents()
+    .filter(([name]) => name === 'onDeepLink')
+    .map(([, payload]) => (payload as { path: string }).path)
+}
+
+/** Every SQLite WAL file under `dir` that still holds frames (a checkpointed, closed file has none). */
+export function nonEmptyWals(dir: string): string[] {
+  const out: string[] = []
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const full = path.join(folder, name)
+      if (statSync(full).isDirectory()) walk(full)
+      else if (name.endsWith('-wal') && statSync(full).size > 0) out.push(full)
+    }
+  }
+  walk(dir)
+  return out
+}
+
+const ENV_KEYS = ['CONTROLDECK_DATA_DIR', 'ELECTRON_RENDERER_URL', 'CONTROLDECK_DEV_SERVER', 'CONTROLDECK_REGISTER_PROTOCOL'] as const
+
+/** Clears the variables the entry reads and points the data folder at `dataDir`; returns the undo. */
+export function isolateEnv(dataDir: string): () => void {
+  const saved = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]))
+  const argv = process.argv
+  for (const key of ENV_KEYS) delete process.env[key]
+  process.env.CONTROLDECK_DATA_DIR = dataDir
+  return () => {
+    process.argv = argv
+    for (const key of ENV_KEYS) {
+      if (saved[key] === undefined) delete process.env[key]
+      else process.env[key] = saved[key]
+    }
+  }
+}
