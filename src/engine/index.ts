@@ -5,6 +5,7 @@ import { generateToken, TokenRegistry, type EngineRole } from './auth/tokens'
 import { governanceOf } from './governance'
 import { Router, type Route } from './http/router'
 import { createEngineServer, type LogEntry } from './http/server'
+import { stdoutLogSink } from './log'
 import { registerAllRoutes } from './routes'
 import { createServices, type EngineServices } from './services'
 import { Store } from './store/store'
@@ -33,7 +34,10 @@ export interface EngineOptions {
   rateLimit?: RateLimitOptions | false
   /** SSE comment heartbeat period; default 15000 ms. */
   heartbeatMs?: number
-  /** Receives one structured entry per request and per notable event. Default: JSON lines on stdout. */
+  /**
+   * Receives one structured entry per request and per notable event. Default: JSON lines on stdout
+   * through pino ({@link stdoutLogSink}).
+   */
   logger?: (entry: object) => void
   /** No logging at all (overrides the default logger, not an explicit one). */
   quiet?: boolean
@@ -96,7 +100,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   for (const t of options.tokens ?? []) tokens.add(t.token, t.role, t.name)
 
   const sink: ((entry: LogEntry) => void) | null =
-    options.logger ?? (options.quiet ? null : (entry) => process.stdout.write(JSON.stringify(entry) + '\n'))
+    options.logger ?? (options.quiet ? null : stdoutLogSink())
   const log = (entry: LogEntry): void => sink?.(entry)
   const router = new Router()
   registerAllRoutes(router, services)
