@@ -170,15 +170,15 @@ export class AuditService {
     const clause = where.clause()
     const counted = this.store.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(...where.params)
     const total = (counted as { n: number }).n
-    const rows = this.store.prepare(`SELECT ${COLUMNS} FROM audit_events ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
-      .all(...where.params, q.limit, q.offset) as AuditRow[]
+    const rows = this.store.prepare<unknown[], AuditRow>(`SELECT ${COLUMNS} FROM audit_events ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
+      .all(...where.params, q.limit, q.offset)
     return { events: rows.map(toEvent), total, limit: q.limit, offset: q.offset }
   }
 
   /** GET /audit/mission/{id}: at most 1000 events of the mission, newest first. */
   byMission(missionId: string): AuditEvent[] {
-    const rows = this.store.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE mission_id = ? ORDER BY seq DESC LIMIT 1000`)
-      .all(missionId) as AuditRow[]
+    const rows = this.store.prepare<unknown[], AuditRow>(`SELECT ${COLUMNS} FROM audit_events WHERE mission_id = ? ORDER BY seq DESC LIMIT 1000`)
+      .all(missionId)
     return rows.map(toEvent)
   }
 
@@ -189,11 +189,11 @@ export class AuditService {
     const end = endTime ?? nowIso
     const args = [Date.parse(start), Date.parse(end)]
     const group = (col: string, limit = -1): Record<string, number> => {
-      const rows = this.store.prepare(
+      const rows = this.store.prepare<unknown[], { k: string; n: number }>(
           `SELECT ${col} AS k, COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ? ` +
             `GROUP BY ${col} ORDER BY n DESC, k LIMIT ?`
         )
-        .all(...args, limit) as Array<{ k: string; n: number }>
+        .all(...args, limit)
       return Object.fromEntries(rows.map((r) => [r.k, r.n]))
     }
     const total = (

@@ -404,7 +404,7 @@ export class IdentityService {
       `LEFT JOIN entity_state s ON s.entity_id = t.${key} ` +
       where.clause() +
       ' ORDER BY t.created_ms DESC, t.rowid DESC LIMIT ?'
-    const rows = this.store.prepare(sql).all(...where.params, q.limit + 1) as Array<R & { __state: string | null; __rowid: number }>
+    const rows = this.store.prepare<unknown[], R & { __state: string | null; __rowid: number }>(sql).all(...where.params, q.limit + 1)
     const more = rows.length > q.limit
     const page = more ? rows.slice(0, q.limit) : rows
     const last = page[page.length - 1]
@@ -448,7 +448,7 @@ export class IdentityService {
           `LEFT JOIN entity_state s ON s.entity_id = t.${key} ` +
           `WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
         : `SELECT t.* FROM ${table} t WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
-      const rows = this.store.prepare(sql).all(id, limit + 1, offset) as R[]
+      const rows = this.store.prepare<unknown[], R>(sql).all(id, limit + 1, offset)
       if (rows.length > limit) {
         more = true
         rows.length = limit

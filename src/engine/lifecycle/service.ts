@@ -21,6 +21,7 @@ import { Sequence } from '../store/sequence'
 import type { Store } from '../store/store'
 import type { EventLog } from '../stream/event-log'
 import type { TelemetryService } from '../telemetry/service'
+import { aggregateRow } from '../store/statements'
 
 /** What a guard sees of a transition about to be committed. */
 export interface TransitionGuardContext {
@@ -369,8 +370,8 @@ export class LifecycleService {
   state(type: LifecycleEntityType, id: string): EntityStateResponse {
     this.requireEntity(type, id)
     const row = this.store
-      .prepare('SELECT current_state, updated_at FROM entity_state WHERE entity_id = ?')
-      .get(id) as { current_state: string; updated_at: string } | undefined
+      .prepare<unknown[], { current_state: string; updated_at: string }>('SELECT current_state, updated_at FROM entity_state WHERE entity_id = ?')
+      .get(id)
     if (!row) throw notFound(`No lifecycle state for ${type} ${id}`)
     return {
       entity_type: type,
@@ -390,13 +391,13 @@ export class LifecycleService {
   history(type: LifecycleEntityType, id: string, limit: number): HistoryResponse {
     this.requireEntity(type, id)
     const rows = this.store
-      .prepare(
+      .prepare<unknown[], TransitionRow>(
         'SELECT event_id, entity_type, entity_id, from_state, to_state, transition, timestamp, metadata, ' +
           'caused_by FROM transitions WHERE entity_id = ? ORDER BY seq LIMIT ?'
       )
-      .all(id, limit) as TransitionRow[]
-    const count = this.store.prepare('SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?')
-    const total = (count.get(id) as { n: number }).n
+      .all(id, limit)
+    const count = this.store.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?')
+    const total = aggregateRow(count, id).n
     return { entity_type: type, entity_id: id, transitions: rows.map(toEvent), total_transitions: total }
   }
 
@@ -404,17 +405,17 @@ export class LifecycleService {
   stats(): LifecycleStats {
     const states: LifecycleStats['states'] = { mission: {}, job: {}, attempt: {} }
     for (const r of this.store
-      .prepare('SELECT entity_type, current_state, COUNT(*) AS n FROM entity_state GROUP BY entity_type, current_state')
-      .all() as Array<{ entity_type: LifecycleEntityType; current_state: string; n: number }>) {
+      .prepare<unknown[], { entity_type: LifecycleEntityType; current_state: string; n: number }>('SELECT entity_type, current_state, COUNT(*) AS n FROM entity_state GROUP BY entity_type, current_state')
+      .all()) {
       states[r.entity_type][r.current_state] = r.n
     }
     const transitions = (
       this.store
-        .prepare(
+        .prepare<unknown[], { entity_type: LifecycleEntityType; from_state: string; to_state: string; count: number }>(
           'SELECT entity_type, from_state, to_state, count FROM transition_counts ' +
             'ORDER BY entity_type, from_state, to_state'
         )
-        .all() as Array<{ entity_type: LifecycleEntityType; from_state: string; to_state: string; count: number }>
+        .all()
     ).map((r) => ({ ...r, from_state: r.from_state === '' ? null : r.from_state }))
     const stats: LifecycleStats = { states, transitions }
     for (const extend of this.statsExtensions) extend(stats)

@@ -26,3 +26,14 @@ export class StatementCache {
     return stmt as unknown as Statement<Params, Row>
   }
 }
+
+/**
+ * The row of a query that always answers exactly one (an aggregate: COUNT, SUM, MIN over a table),
+ * typed by its statement.
+ * @throws when there is none: a broken query, never a matter of the data.
+ */
+export function aggregateRow<Params extends unknown[], Row>(stmt: Statement<Params, Row>, ...params: Params): Row {
+  const row = stmt.get(...params)
+  if (row === undefined) throw new Error(`aggregate query answered no row: ${stmt.source}`)
+  return row
+}

@@ -4,6 +4,7 @@ import type { LoggedEvent, StreamHub } from './hub'
 import { Sequence } from '../store/sequence'
 import { STREAM_CHANNELS } from './filter'
 import { StreamLogIdentity } from './resume'
+import { aggregateRow } from '../store/statements'
 
 /** Default number of events the durable log keeps for resume before pruning the oldest. */
 export const DEFAULT_EVENT_RETENTION = 1_000_000
@@ -44,10 +45,10 @@ export class EventLog {
     this.readAfterStmt = db.prepare(
       'SELECT id, channel, event_type, payload FROM stream_events WHERE id > ? ORDER BY id LIMIT ?'
     )
-    for (const row of db.prepare('SELECT channel, COUNT(*) AS n FROM stream_events GROUP BY channel').all() as Array<{
-      channel: string
-      n: number
-    }>) {
+    const counts = db.prepare<[], { channel: string; n: number }>(
+      'SELECT channel, COUNT(*) AS n FROM stream_events GROUP BY channel'
+    )
+    for (const row of counts.all()) {
       this.perChannel.set(row.channel, row.n)
     }
   }
@@ -115,7 +116,7 @@ export class EventLog {
 
   /** Lowest id still in the log (null when it is empty). */
   oldestId(): number | null {
-    const row = this.store.prepare('SELECT MIN(id) AS m FROM stream_events').get() as { m: number | null }
+    const row = aggregateRow(this.store.prepare<[], { m: number | null }>('SELECT MIN(id) AS m FROM stream_events'))
     return row.m
   }
 
@@ -143,8 +144,8 @@ export class EventLog {
     if (cutoff <= 0) return
     this.store.transaction(() => {
       const gone = this.store
-        .prepare('SELECT channel, COUNT(*) AS n FROM stream_events WHERE id <= ? GROUP BY channel')
-        .all(cutoff) as Array<{ channel: string; n: number }>
+        .prepare<unknown[], { channel: string; n: number }>('SELECT channel, COUNT(*) AS n FROM stream_events WHERE id <= ? GROUP BY channel')
+        .all(cutoff)
       this.store.prepare('DELETE FROM stream_events WHERE id <= ?').run(cutoff)
       for (const row of gone) {
         this.perChannel.set(row.channel, Math.max(0, (this.perChannel.get(row.channel) ?? 0) - row.n))

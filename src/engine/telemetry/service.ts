@@ -176,8 +176,8 @@ export class TelemetryService {
           .get(type, ...states) as { n: number }
       ).n
     const resources = this.store
-      .prepare('SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type')
-      .all() as Array<{ k: string; n: number }>
+      .prepare<unknown[], { k: string; n: number }>('SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type')
+      .all()
     const since = nowMs - HOUR_MS
     const agg = this.store.prepare(
         `SELECT COUNT(*) AS done, SUM(success = 0) AS failed, AVG(duration_ms) AS avg, COUNT(duration_ms) AS timed
@@ -187,12 +187,12 @@ export class TelemetryService {
     let p95 = 0
     if (agg.timed > 0) {
       const offset = Math.min(agg.timed - 1, Math.ceil(agg.timed * 0.95) - 1)
-      const row = this.store.prepare(
+      const row = this.store.prepare<unknown[], { d: number }>(
           `SELECT duration_ms AS d FROM entity_metrics
            WHERE entity_type = 'attempt' AND completed_ms >= ? AND duration_ms IS NOT NULL
            ORDER BY duration_ms LIMIT 1 OFFSET ?`
         )
-        .get(since, offset) as { d: number } | undefined
+        .get(since, offset)
       p95 = row?.d ?? 0
     }
     return {
@@ -217,11 +217,11 @@ export class TelemetryService {
     bounds: readonly number[]
   ): Array<{ entity_type: string; buckets: number[]; count: number; sum: number }> {
     const cols = bounds.map((b, i) => `SUM(duration_ms <= ${Number(b)}) AS b${i}`).join(', ')
-    const rows = this.store.prepare(
+    const rows = this.store.prepare<unknown[], Record<string, number | string>>(
         `SELECT entity_type, ${cols}, COUNT(*) AS n, SUM(duration_ms) AS s FROM entity_metrics ` +
           'WHERE duration_ms IS NOT NULL GROUP BY entity_type'
       )
-      .all() as Array<Record<string, number | string>>
+      .all()
     return rows.map((r) => ({
       entity_type: String(r.entity_type),
       buckets: bounds.map((_, i) => Number(r[`b${i}`] ?? 0)),

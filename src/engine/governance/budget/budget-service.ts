@@ -158,7 +158,7 @@ export class BudgetService {
 
   /** The stored budget of a job, or null when none was resolved yet. */
   read(jobId: string): JobBudget | null {
-    const r = this.rt.s.store.prepare('SELECT * FROM gov_job_budgets WHERE job_id = ?').get(jobId) as BudgetRow | undefined
+    const r = this.rt.s.store.prepare<unknown[], BudgetRow>('SELECT * FROM gov_job_budgets WHERE job_id = ?').get(jobId)
     if (!r) return null
     return {
       job_id: r.job_id,
@@ -286,8 +286,8 @@ export class BudgetService {
     const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
     const where = new Where().add('seq < ?', before).equals('job_id', filter.job_id).equals('violation_type', filter.violation_type)
     const rows = this.rt.s.store
-      .prepare(`SELECT * FROM gov_violations ${where.clause()} ORDER BY seq DESC LIMIT ?`)
-      .all(...where.params, limit + 1) as Array<Record<string, unknown> & { seq: number; details: string }>
+      .prepare<unknown[], Record<string, unknown> & { seq: number; details: string }>(`SELECT * FROM gov_violations ${where.clause()} ORDER BY seq DESC LIMIT ?`)
+      .all(...where.params, limit + 1)
     const more = rows.length > limit
     const page = more ? rows.slice(0, limit) : rows
     const last = page.at(-1)

@@ -155,8 +155,8 @@ export class SignalService {
   /** GET /signals: newest first. */
   list(limit: number): Signal[] {
     const rows = this.rt.s.store
-      .prepare('SELECT * FROM gov_signals ORDER BY seq DESC LIMIT ?')
-      .all(limit) as Array<Record<string, unknown> & { seq: number }>
+      .prepare<unknown[], Record<string, unknown> & { seq: number }>('SELECT * FROM gov_signals ORDER BY seq DESC LIMIT ?')
+      .all(limit)
     return rows.map((r) => ({
       id: r.seq,
       signal_type: 'anomaly',
