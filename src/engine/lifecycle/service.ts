@@ -145,7 +145,7 @@ export class LifecycleService {
   private readonly statsExtensions: Array<(stats: LifecycleStats) => void> = []
   private transitionsCommitted = 0
   // Prepared once: a transition runs these thousands of times a second.
-  private readonly selectState: Statement
+  private readonly selectState: Statement<[string], string>
   private readonly insertTransition: Statement
   private readonly upsertState: Statement
   private readonly countTransition: Statement
@@ -159,7 +159,7 @@ export class LifecycleService {
   ) {
     this.seq = new Sequence(store.db, 'transitions', 'seq')
     // Its own statement (not the shared cache): pluck mode is a property of the statement.
-    this.selectState = store.db.prepare('SELECT current_state FROM entity_state WHERE entity_id = ?').pluck()
+    this.selectState = store.db.prepare<[string], string>('SELECT current_state FROM entity_state WHERE entity_id = ?').pluck()
     this.insertTransition = store.prepare(
       'INSERT INTO transitions (seq, event_id, entity_type, entity_id, from_state, to_state, transition, ' +
         'timestamp, ts_ms, metadata, caused_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
@@ -216,7 +216,7 @@ export class LifecycleService {
     return this.store.transaction(() => {
       const chain = this.identity.chain(type, id)
       if (!chain) throw notFound(`${ENTITY_LABEL[type]} ${id} not found`)
-      const current = (this.selectState.get(id) as string | undefined) ?? null
+      const current = this.selectState.get(id) ?? null
       const res = resolveTransition(type, current, action, metadata)
       if (!res.ok) {
         const message =
@@ -384,7 +384,7 @@ export class LifecycleService {
 
   /** The current state of an entity, or null when never transitioned. */
   currentState(id: string): string | null {
-    return (this.selectState.get(id) as string | undefined) ?? null
+    return this.selectState.get(id) ?? null
   }
 
   /** GET /lifecycle/{type}/{id}/history?limit: oldest first, `total_transitions` before the limit. */

@@ -10,6 +10,7 @@ import { entityTypeOfId, isTerminalState } from '../../shared/neurorail'
 import { notFound } from '../http/errors'
 import type { IdentityService } from '../identity/service'
 import type { Store } from '../store/store'
+import { aggregateRow } from '../store/statements'
 
 interface MetricsRow {
   entity_id: string
@@ -79,7 +80,7 @@ function toMetrics(r: MetricsRow): EntityMetrics {
  */
 export class TelemetryService {
   private readonly ensure: Statement
-  private readonly getRow: Statement
+  private readonly getRow: Statement<[string], MetricsRow>
   private readonly reportListeners: Array<(req: TelemetryReportRequest) => void> = []
 
   constructor(
@@ -87,7 +88,7 @@ export class TelemetryService {
     private readonly identity: IdentityService
   ) {
     this.ensure = this.store.prepare('INSERT OR IGNORE INTO entity_metrics (entity_id, entity_type) VALUES (?, ?)')
-    this.getRow = this.store.prepare('SELECT * FROM entity_metrics WHERE entity_id = ?')
+    this.getRow = this.store.prepare<[string], MetricsRow>('SELECT * FROM entity_metrics WHERE entity_id = ?')
     identity.addAttemptCreatedHook((jobId) => {
       this.ensure.run(jobId, 'job')
       this.store.prepare('UPDATE entity_metrics SET attempt_count = attempt_count + 1 WHERE entity_id = ?').run(jobId)
@@ -130,7 +131,7 @@ export class TelemetryService {
 
   /** GET /telemetry/metrics/{id}: 404 `"Metrics for X not found"` when nothing was recorded. */
   metrics(entityId: string): EntityMetrics {
-    const row = this.getRow.get(entityId) as MetricsRow | undefined
+    const row = this.getRow.get(entityId)
     if (!row) throw notFound(`Metrics for ${entityId} not found`)
     return toMetrics(row)
   }
@@ -168,22 +169,25 @@ export class TelemetryService {
    */
   snapshot(nowMs = Date.now()): TelemetrySnapshot {
     const count = (type: string, states: readonly string[]): number =>
-      (
-        this.store.prepare(
-            'SELECT COUNT(*) AS n FROM entity_state WHERE entity_type = ? ' +
-              `AND current_state IN (${states.map(() => '?').join(',')})`
-          )
-          .get(type, ...states) as { n: number }
+      aggregateRow(
+        this.store.prepare<string[], { n: number }>(
+          'SELECT COUNT(*) AS n FROM entity_state WHERE entity_type = ? ' +
+            `AND current_state IN (${states.map(() => '?').join(',')})`
+        ),
+        type,
+        ...states
       ).n
     const resources = this.store
       .prepare<unknown[], { k: string; n: number }>('SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type')
       .all()
     const since = nowMs - HOUR_MS
-    const agg = this.store.prepare(
+    const agg = aggregateRow(
+      this.store.prepare<[number], { done: number; failed: number | null; avg: number | null; timed: number }>(
         `SELECT COUNT(*) AS done, SUM(success = 0) AS failed, AVG(duration_ms) AS avg, COUNT(duration_ms) AS timed
          FROM entity_metrics WHERE entity_type = 'attempt' AND completed_ms >= ?`
-      )
-      .get(since) as { done: number; failed: number | null; avg: number | null; timed: number }
+      ),
+      since
+    )
     let p95 = 0
     if (agg.timed > 0) {
       const offset = Math.min(agg.timed - 1, Math.ceil(agg.timed * 0.95) - 1)

@@ -11,6 +11,7 @@ import type { ManifestService } from '../manifest/manifest-service'
 import type { GovRuntime } from '../runtime'
 import type { RetryHistoryEntry, Violation, ViolationType } from './checks'
 import { BudgetOverrideSchema, resolveBudget, type BudgetOverride, type BudgetSource } from './resolve'
+import { aggregateRow } from '../../store/statements'
 
 /** A job's stored budget row. */
 export interface JobBudget {
@@ -268,7 +269,7 @@ export class BudgetService {
       ...b,
       usage: {
         ...used,
-        attempts: (this.rt.s.store.prepare('SELECT COUNT(*) AS n FROM attempts WHERE job_id = ?').get(jobId) as { n: number }).n,
+        attempts: aggregateRow(this.rt.s.store.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM attempts WHERE job_id = ?'), jobId).n,
         running_attempts: runningAttemptsOfJob(this.rt.s.store, jobId).length,
         retries: b.retries_used,
         fractions: {

@@ -6,6 +6,7 @@ import { parseJsonColumn } from '../../store/json'
 import type { GovRuntime } from '../runtime'
 import { disagreement, evaluateManifest, type EvaluationInput, type ManifestVerdict } from './evaluate'
 import { BUILTIN_MANIFEST, findConflicts, ManifestSchema, type Manifest } from './schema'
+import { aggregateRow } from '../../store/statements'
 
 /** The two manifest slots. */
 export type ManifestSlot = 'active' | 'shadow'
@@ -313,7 +314,7 @@ export class ManifestService {
         .prepare<unknown[], { slot: ManifestSlot; name: string | null; version: string | null; timestamp: string; installed_by: string | null }>('SELECT slot, name, version, timestamp, installed_by FROM gov_manifests ORDER BY seq DESC LIMIT 20')
         .all()
     ).map((r) => ({ slot: r.slot, name: r.name, version: r.version, installed_at: r.timestamp, installed_by: r.installed_by }))
-    const n = (this.rt.s.store.prepare('SELECT COUNT(*) AS n FROM gov_shadow_disagreements').get() as { n: number }).n
+    const n = aggregateRow(this.rt.s.store.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM gov_shadow_disagreements')).n
     const { active, shadow } = this.current
     const rows: ManifestsView['manifests'] = []
     if (active) rows.push({ ...active.manifest, slot: 'active', active: true, shadow: false, rule_count: active.manifest.rules.length, installed_at: active.installed_at })

@@ -103,12 +103,12 @@ export class ReflexService {
       const snap = parseJsonColumn<CircuitSnapshot | null>(r.snapshot, null)
       if (snap) this.attach(new CircuitBreaker(snap.circuit_id, rt.clock, this.options.circuit, snap))
     }
-    const selectJob = store.prepare('SELECT snapshot FROM gov_reflex_jobs WHERE job_id = ?')
+    const selectJob = store.prepare<[string], { snapshot: string }>('SELECT snapshot FROM gov_reflex_jobs WHERE job_id = ?')
     this.jobs = new ReflexJobs(rt.clock, {
       recentKept: this.options.recentJobsKept,
       load: (jobId) => {
         if (!store.db.open) return null
-        const row = selectJob.get(jobId) as { snapshot: string } | undefined
+        const row = selectJob.get(jobId)
         return row ? parseJsonColumn<ReflexJobSnapshot | null>(row.snapshot, null) : null
       }
     })
