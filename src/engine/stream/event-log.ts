@@ -21,7 +21,7 @@ export class EventLog {
   readonly identity: StreamLogIdentity
   private readonly ids: Sequence
   private readonly insert: Statement
-  private readonly readAfterStmt: Statement
+  private readonly readAfterStmt: Statement<[number, number], LoggedEvent>
   private readonly perChannel = new Map<string, number>()
   private sinceLastPrune = 0
   /**
@@ -42,7 +42,7 @@ export class EventLog {
     // Seeded from sqlite_sequence too, which remembers ids of pruned rows: never reuse one.
     this.ids = new Sequence(db, 'stream_events', 'id')
     this.insert = db.prepare('INSERT INTO stream_events (id, channel, event_type, payload) VALUES (?, ?, ?, ?)')
-    this.readAfterStmt = db.prepare(
+    this.readAfterStmt = db.prepare<[number, number], LoggedEvent>(
       'SELECT id, channel, event_type, payload FROM stream_events WHERE id > ? ORDER BY id LIMIT ?'
     )
     const counts = db.prepare<[], { channel: string; n: number }>(
@@ -111,7 +111,7 @@ export class EventLog {
 
   /** Logged events with id > `afterId`, oldest first. */
   readAfter(afterId: number, limit: number): LoggedEvent[] {
-    return this.readAfterStmt.all(afterId, limit) as LoggedEvent[]
+    return this.readAfterStmt.all(afterId, limit)
   }
 
   /** Lowest id still in the log (null when it is empty). */
