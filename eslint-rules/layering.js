@@ -27,7 +27,7 @@ export const MATRIX = {
     layers: ['shared', 'engine'],
     electron: false,
     node: true,
-    packages: ['zod', 'better-sqlite3', 'eventsource'],
+    packages: ['zod', 'better-sqlite3', 'eventsource', 'prom-client', 'pino'],
     outside: true
   },
   agent: {

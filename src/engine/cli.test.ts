@@ -55,4 +55,28 @@ describe('controldeck-engine CLI', () => {
     p.child.kill('SIGTERM')
     expect(await p.exit).toBe(0)
   }, 30_000)
+
+  it('logs each request as one JSON line on stdout: level, ISO time, msg, request_id and the route', async () => {
+    const token = 'cli-log-token-0123456789'
+    const p = run(['--port', '0', '--db', path.join(dir, 'log.db'), '--token', token])
+    await expect.poll(() => p.out(), { timeout: 15_000 }).toMatch(/listening on http/)
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1]
+    await fetch(`${url}/api/neurorail/v1/capabilities`, { headers: { Authorization: `Bearer ${token}` } })
+    const requestLine = (): Record<string, unknown> | undefined =>
+      p
+        .out()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((e) => e.msg === 'request')
+    await expect.poll(requestLine, { timeout: 15_000 }).toBeDefined()
+    const entry = requestLine()
+    expect(entry).toMatchObject({ level: 'info', msg: 'request', method: 'GET', route: 'GET /capabilities', status: 200 })
+    expect(typeof entry?.request_id).toBe('string')
+    expect(new Date(String(entry?.time)).toISOString()).toBe(entry?.time)
+    expect(entry).not.toHaveProperty('pid')
+    p.child.kill('SIGTERM')
+    expect(await p.exit).toBe(0)
+    expect(p.out()).toMatch(/"msg":"engine stopped"/)
+  }, 30_000)
 })

@@ -11,6 +11,7 @@ import { createEngineServer, type LogEntry } from './http/server'
 import { attachModule, type AttachedModule, type EngineModule } from './module'
 import { coreRoutes } from './routes'
 import { governanceModule } from './routes/governance'
+import { stdoutLogSink } from './log'
 import { createServices, type EngineServices } from './services'
 import { Store } from './store/store'
 import { DEFAULT_EVENT_RETENTION } from './stream/event-log'
@@ -53,7 +54,10 @@ export interface EngineOptions {
   adminRateLimit?: RateLimitOptions | false
   /** SSE comment heartbeat period; default 15000 ms. */
   heartbeatMs?: number
-  /** Receives one structured entry per request and per notable event. Default: JSON lines on stdout. */
+  /**
+   * Receives one structured entry per request and per notable event. Default: JSON lines on stdout
+   * through pino ({@link stdoutLogSink}).
+   */
   logger?: (entry: object) => void
   /** No logging at all (overrides the default logger, not an explicit one). */
   quiet?: boolean
@@ -144,7 +148,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   for (const t of options.tokens ?? []) tokens.add(t.token, t.role, t.name)
 
   const sink: ((entry: LogEntry) => void) | null =
-    options.logger ?? (options.quiet ? null : (entry) => process.stdout.write(JSON.stringify(entry) + '\n'))
+    options.logger ?? (options.quiet ? null : stdoutLogSink())
   const log = (entry: LogEntry): void => sink?.(entry)
   const router = new Router()
   router.addRoutes(coreRoutes(services))

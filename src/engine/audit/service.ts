@@ -13,6 +13,7 @@ import type { Store } from '../store/store'
 import { Where } from '../store/where'
 import type { EventLog } from '../stream/event-log'
 import { currentRecorder } from '../store/recorder'
+import { aggregateRow } from '../store/statements'
 
 interface AuditRow {
   audit_id: string
@@ -168,17 +169,19 @@ export class AuditService {
       .equals('severity', q.severity)
       .between('ts_ms', q.start_time, q.end_time)
     const clause = where.clause()
-    const counted = this.store.prepare(`SELECT COUNT(*) AS n FROM audit_events ${clause}`).get(...where.params)
-    const total = (counted as { n: number }).n
-    const rows = this.store.prepare(`SELECT ${COLUMNS} FROM audit_events ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
-      .all(...where.params, q.limit, q.offset) as AuditRow[]
+    const total = aggregateRow(
+      this.store.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM audit_events ${clause}`),
+      ...where.params
+    ).n
+    const rows = this.store.prepare<unknown[], AuditRow>(`SELECT ${COLUMNS} FROM audit_events ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
+      .all(...where.params, q.limit, q.offset)
     return { events: rows.map(toEvent), total, limit: q.limit, offset: q.offset }
   }
 
   /** GET /audit/mission/{id}: at most 1000 events of the mission, newest first. */
   byMission(missionId: string): AuditEvent[] {
-    const rows = this.store.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE mission_id = ? ORDER BY seq DESC LIMIT 1000`)
-      .all(missionId) as AuditRow[]
+    const rows = this.store.prepare<unknown[], AuditRow>(`SELECT ${COLUMNS} FROM audit_events WHERE mission_id = ? ORDER BY seq DESC LIMIT 1000`)
+      .all(missionId)
     return rows.map(toEvent)
   }
 
@@ -188,16 +191,19 @@ export class AuditService {
     const start = startTime ?? EPOCH_START
     const end = endTime ?? nowIso
     const args = [Date.parse(start), Date.parse(end)]
-    const group = (col: string, limit = -1): Record<string, number> => {
-      const rows = this.store.prepare(
+    // Without a limit the query has no LIMIT at all: `LIMIT -1` is SQLite's, not portable SQL.
+    const group = (col: string, limit?: number): Record<string, number> => {
+      const rows = this.store
+        .prepare<number[], { k: string; n: number }>(
           `SELECT ${col} AS k, COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ? ` +
-            `GROUP BY ${col} ORDER BY n DESC, k LIMIT ?`
+            `GROUP BY ${col} ORDER BY n DESC, k${limit === undefined ? '' : ' LIMIT ?'}`
         )
-        .all(...args, limit) as Array<{ k: string; n: number }>
+        .all(...args, ...(limit === undefined ? [] : [limit]))
       return Object.fromEntries(rows.map((r) => [r.k, r.n]))
     }
-    const total = (
-      this.store.prepare('SELECT COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ?').get(...args) as { n: number }
+    const total = aggregateRow(
+      this.store.prepare<number[], { n: number }>('SELECT COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ?'),
+      ...args
     ).n
     return {
       total_events: total,

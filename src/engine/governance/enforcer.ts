@@ -43,13 +43,13 @@ export class Enforcer {
   /** Re-arms deadlines of attempts left running by a previous engine process. */
   rearm(): void {
     const rows = this.rt.s.store
-      .prepare(
+      .prepare<unknown[], { attempt_id: string; job_id: string; started: number | null }>(
         `SELECT s.entity_id AS attempt_id, a.job_id AS job_id,
            (SELECT MAX(t.ts_ms) FROM transitions t WHERE t.entity_id = s.entity_id AND t.to_state = 'running') AS started
          FROM entity_state s JOIN attempts a ON a.attempt_id = s.entity_id
          WHERE s.entity_type = 'attempt' AND s.current_state = 'running'`
       )
-      .all() as Array<{ attempt_id: string; job_id: string; started: number | null }>
+      .all()
     for (const r of rows) {
       const job = readJob(this.rt.s.store, r.job_id)
       if (!job) continue
@@ -212,8 +212,8 @@ export class Enforcer {
       .get(job.job_id, e.entity_id)
     if (seen) return
     const started = store
-      .prepare(`SELECT MAX(ts_ms) AS t FROM transitions WHERE entity_id = ? AND to_state = 'running'`)
-      .get(e.entity_id) as { t: number | null } | undefined
+      .prepare<unknown[], { t: number | null }>(`SELECT MAX(ts_ms) AS t FROM transitions WHERE entity_id = ? AND to_state = 'running'`)
+      .get(e.entity_id)
     const ended = Date.parse(e.timestamp)
     const elapsed = started?.t != null ? Math.max(0, ended - started.t) : 0
     const b = this.budgets.ensure(job)

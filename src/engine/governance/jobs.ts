@@ -1,5 +1,6 @@
 import { parseJsonColumn } from '../store/json'
 import type { Store } from '../store/store'
+import { aggregateRow } from '../store/statements'
 
 /** What governance needs to know about a job. */
 export interface JobInfo {
@@ -13,14 +14,14 @@ export interface JobInfo {
 /** Reads a job's identity record (null when unknown). */
 export function readJob(store: Store, jobId: string): JobInfo | null {
   const row = store
-    .prepare('SELECT job_id, job_type, plan_id, mission_id, metadata FROM jobs WHERE job_id = ?')
-    .get(jobId) as (Omit<JobInfo, 'metadata'> & { metadata: string }) | undefined
+    .prepare<unknown[], Omit<JobInfo, 'metadata'> & { metadata: string }>('SELECT job_id, job_type, plan_id, mission_id, metadata FROM jobs WHERE job_id = ?')
+    .get(jobId)
   return row ? { ...row, metadata: parseJsonColumn<Record<string, unknown>>(row.metadata, {}) } : null
 }
 
 /** The job an attempt belongs to (null when the attempt is unknown). */
 export function jobOfAttempt(store: Store, attemptId: string): string | null {
-  const row = store.prepare('SELECT job_id FROM attempts WHERE attempt_id = ?').get(attemptId) as { job_id: string } | undefined
+  const row = store.prepare<unknown[], { job_id: string }>('SELECT job_id FROM attempts WHERE attempt_id = ?').get(attemptId)
   return row?.job_id ?? null
 }
 
@@ -28,20 +29,20 @@ export function jobOfAttempt(store: Store, attemptId: string): string | null {
 export function runningAttemptsOfJob(store: Store, jobId: string): string[] {
   return (
     store
-      .prepare(
+      .prepare<unknown[], { id: string }>(
         `SELECT a.attempt_id AS id FROM attempts a JOIN entity_state s ON s.entity_id = a.attempt_id
          WHERE a.job_id = ? AND s.current_state = 'running'`
       )
-      .all(jobId) as Array<{ id: string }>
+      .all(jobId)
   ).map((r) => r.id)
 }
 
 /** Attempts running anywhere in the engine. */
 export function runningAttemptCount(store: Store): number {
-  return (
-    store
-      .prepare(`SELECT COUNT(*) AS n FROM entity_state WHERE entity_type = 'attempt' AND current_state = 'running'`)
-      .get() as { n: number }
+  return aggregateRow(
+    store.prepare<[], { n: number }>(
+      `SELECT COUNT(*) AS n FROM entity_state WHERE entity_type = 'attempt' AND current_state = 'running'`
+    )
   ).n
 }
 
@@ -58,11 +59,13 @@ export function jobContext(metadata: Record<string, unknown>): Record<string, un
 
 /** Token and credit consumption of a job: its own reports plus those of all its attempts. */
 export function jobConsumption(store: Store, jobId: string): { llm_tokens: number; cost_credits: number } {
-  const row = store
-    .prepare(
+  const row = aggregateRow(
+    store.prepare<[string, string], { t: number; c: number }>(
       `SELECT COALESCE(SUM(llm_tokens_consumed), 0) AS t, COALESCE(SUM(cost_credits), 0) AS c FROM entity_metrics
        WHERE entity_id = ? OR entity_id IN (SELECT attempt_id FROM attempts WHERE job_id = ?)`
-    )
-    .get(jobId, jobId) as { t: number; c: number }
+    ),
+    jobId,
+    jobId
+  )
   return { llm_tokens: row.t, cost_credits: row.c }
 }

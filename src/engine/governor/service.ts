@@ -131,8 +131,8 @@ export class GovernorService {
   list(cursor: string | undefined, limit: number): Page<Decision> {
     const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
     const rows = this.store
-      .prepare('SELECT seq, body FROM governor_decisions WHERE seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(before, limit + 1) as Array<{ seq: number; body: string }>
+      .prepare<unknown[], { seq: number; body: string }>('SELECT seq, body FROM governor_decisions WHERE seq < ? ORDER BY seq DESC LIMIT ?')
+      .all(before, limit + 1)
     const more = rows.length > limit
     const page = more ? rows.slice(0, limit) : rows
     const last = page[page.length - 1]

@@ -69,10 +69,18 @@ export type JobCreatedHook = (job: JobRecord, missionId: string) => void
  * Identity records (API §2–§3): create with parent checks, get, the upward trace chain, and the
  * engine's list and children extensions. Parents must exist, so every stored chain is complete.
  */
+/** The ancestor ids one `chainOf` statement reads (the columns its table has). */
+interface ChainRow {
+  mission_id: string
+  plan_id?: string | null
+  job_id?: string
+  attempt_id?: string
+}
+
 export class IdentityService {
   private readonly byId: Record<EntityType, Statement>
   /** Just the ancestor ids (no JSON columns), one statement per type: `chain` is on every transition. */
-  private readonly chainOf: Record<EntityType, Statement>
+  private readonly chainOf: Record<EntityType, Statement<[string], ChainRow>>
   private readonly onAttemptCreated: AttemptCreatedHook[] = []
   private readonly onJobCreated: JobCreatedHook[] = []
 
@@ -86,14 +94,14 @@ export class IdentityService {
     }
     // Own statements (store.db.prepare, not the shared cache), as they are only used here.
     this.chainOf = {
-      mission: this.store.db.prepare('SELECT mission_id FROM missions WHERE mission_id = ?'),
-      plan: this.store.db.prepare('SELECT mission_id FROM plans WHERE plan_id = ?'),
-      job: this.store.db.prepare('SELECT mission_id, plan_id FROM jobs WHERE job_id = ?'),
-      attempt: this.store.db.prepare(
+      mission: this.store.db.prepare<[string], ChainRow>('SELECT mission_id FROM missions WHERE mission_id = ?'),
+      plan: this.store.db.prepare<[string], ChainRow>('SELECT mission_id FROM plans WHERE plan_id = ?'),
+      job: this.store.db.prepare<[string], ChainRow>('SELECT mission_id, plan_id FROM jobs WHERE job_id = ?'),
+      attempt: this.store.db.prepare<[string], ChainRow>(
         'SELECT a.mission_id, a.job_id, j.plan_id FROM attempts a LEFT JOIN jobs j ON j.job_id = a.job_id ' +
           'WHERE a.attempt_id = ?'
       ),
-      resource: this.store.db.prepare(
+      resource: this.store.db.prepare<[string], ChainRow>(
         'SELECT r.mission_id, r.job_id, r.attempt_id, j.plan_id FROM resources r LEFT JOIN jobs j ON j.job_id = r.job_id ' +
           'WHERE r.resource_uuid = ?'
       )
@@ -308,9 +316,7 @@ export class IdentityService {
    * every lower table.
    */
   chain(type: EntityType, id: string): EntityChain | null {
-    const r = this.chainOf[type].get(id) as
-      | { mission_id: string; plan_id?: string | null; job_id?: string; attempt_id?: string }
-      | undefined
+    const r = this.chainOf[type].get(id)
     if (!r) return null
     switch (type) {
       case 'mission':
@@ -404,7 +410,7 @@ export class IdentityService {
       `LEFT JOIN entity_state s ON s.entity_id = t.${key} ` +
       where.clause() +
       ' ORDER BY t.created_ms DESC, t.rowid DESC LIMIT ?'
-    const rows = this.store.prepare(sql).all(...where.params, q.limit + 1) as Array<R & { __state: string | null; __rowid: number }>
+    const rows = this.store.prepare<unknown[], R & { __state: string | null; __rowid: number }>(sql).all(...where.params, q.limit + 1)
     const more = rows.length > q.limit
     const page = more ? rows.slice(0, q.limit) : rows
     const last = page[page.length - 1]
@@ -448,7 +454,7 @@ export class IdentityService {
           `LEFT JOIN entity_state s ON s.entity_id = t.${key} ` +
           `WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
         : `SELECT t.* FROM ${table} t WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
-      const rows = this.store.prepare(sql).all(id, limit + 1, offset) as R[]
+      const rows = this.store.prepare<unknown[], R>(sql).all(id, limit + 1, offset)
       if (rows.length > limit) {
         more = true
         rows.length = limit

@@ -21,6 +21,7 @@ import { Sequence } from '../store/sequence'
 import type { Store } from '../store/store'
 import type { EventLog } from '../stream/event-log'
 import type { TelemetryService } from '../telemetry/service'
+import { aggregateRow } from '../store/statements'
 
 /** What a guard sees of a transition about to be committed. */
 export interface TransitionGuardContext {
@@ -135,7 +136,7 @@ export class LifecycleService {
   private readonly statsExtensions: Array<(stats: LifecycleStats) => void> = []
   private transitionsCommitted = 0
   // Prepared once: a transition runs these thousands of times a second.
-  private readonly selectState: Statement
+  private readonly selectState: Statement<[string], string>
   private readonly insertTransition: Statement
   private readonly upsertState: Statement
   private readonly countTransition: Statement
@@ -149,7 +150,7 @@ export class LifecycleService {
   ) {
     this.seq = new Sequence(store.db, 'transitions', 'seq')
     // Its own statement (not the shared cache): pluck mode is a property of the statement.
-    this.selectState = store.db.prepare('SELECT current_state FROM entity_state WHERE entity_id = ?').pluck()
+    this.selectState = store.db.prepare<[string], string>('SELECT current_state FROM entity_state WHERE entity_id = ?').pluck()
     this.insertTransition = store.prepare(
       'INSERT INTO transitions (seq, event_id, entity_type, entity_id, from_state, to_state, transition, ' +
         'timestamp, ts_ms, metadata, caused_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
@@ -207,7 +208,7 @@ export class LifecycleService {
     return this.store.transaction(() => {
       const chain = this.identity.chain(type, id)
       if (!chain) throw notFound(`${ENTITY_LABEL[type]} ${id} not found`)
-      const current = (this.selectState.get(id) as string | undefined) ?? null
+      const current = this.selectState.get(id) ?? null
       const res = resolveTransition(type, current, action, metadata)
       if (!res.ok) {
         const message =
@@ -354,8 +355,8 @@ export class LifecycleService {
   state(type: LifecycleEntityType, id: string): EntityStateResponse {
     this.requireEntity(type, id)
     const row = this.store
-      .prepare('SELECT current_state, updated_at FROM entity_state WHERE entity_id = ?')
-      .get(id) as { current_state: string; updated_at: string } | undefined
+      .prepare<unknown[], { current_state: string; updated_at: string }>('SELECT current_state, updated_at FROM entity_state WHERE entity_id = ?')
+      .get(id)
     if (!row) throw notFound(`No lifecycle state for ${type} ${id}`)
     return {
       entity_type: type,
@@ -368,20 +369,20 @@ export class LifecycleService {
 
   /** The current state of an entity, or null when never transitioned. */
   currentState(id: string): string | null {
-    return (this.selectState.get(id) as string | undefined) ?? null
+    return this.selectState.get(id) ?? null
   }
 
   /** GET /lifecycle/{type}/{id}/history?limit: oldest first, `total_transitions` before the limit. */
   history(type: LifecycleEntityType, id: string, limit: number): HistoryResponse {
     this.requireEntity(type, id)
     const rows = this.store
-      .prepare(
+      .prepare<unknown[], TransitionRow>(
         'SELECT event_id, entity_type, entity_id, from_state, to_state, transition, timestamp, metadata, ' +
           'caused_by FROM transitions WHERE entity_id = ? ORDER BY seq LIMIT ?'
       )
-      .all(id, limit) as TransitionRow[]
-    const count = this.store.prepare('SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?')
-    const total = (count.get(id) as { n: number }).n
+      .all(id, limit)
+    const count = this.store.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?')
+    const total = aggregateRow(count, id).n
     return { entity_type: type, entity_id: id, transitions: rows.map(toEvent), total_transitions: total }
   }
 
@@ -389,17 +390,17 @@ export class LifecycleService {
   stats(): LifecycleStats {
     const states: LifecycleStats['states'] = { mission: {}, job: {}, attempt: {} }
     for (const r of this.store
-      .prepare('SELECT entity_type, current_state, COUNT(*) AS n FROM entity_state GROUP BY entity_type, current_state')
-      .all() as Array<{ entity_type: LifecycleEntityType; current_state: string; n: number }>) {
+      .prepare<unknown[], { entity_type: LifecycleEntityType; current_state: string; n: number }>('SELECT entity_type, current_state, COUNT(*) AS n FROM entity_state GROUP BY entity_type, current_state')
+      .all()) {
       states[r.entity_type][r.current_state] = r.n
     }
     const transitions = (
       this.store
-        .prepare(
+        .prepare<unknown[], { entity_type: LifecycleEntityType; from_state: string; to_state: string; count: number }>(
           'SELECT entity_type, from_state, to_state, count FROM transition_counts ' +
             'ORDER BY entity_type, from_state, to_state'
         )
-        .all() as Array<{ entity_type: LifecycleEntityType; from_state: string; to_state: string; count: number }>
+        .all()
     ).map((r) => ({ ...r, from_state: r.from_state === '' ? null : r.from_state }))
     const stats: LifecycleStats = { states, transitions }
     for (const extend of this.statsExtensions) extend(stats)

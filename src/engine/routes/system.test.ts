@@ -22,8 +22,16 @@ describe('system routes', () => {
       expect(lines).toContain('neurorail_transitions_total{entity_type="attempt",from_state="running",to_state="succeeded"} 1')
       expect(lines).toContain('# TYPE neurorail_active_jobs gauge')
       expect(lines.some((l) => l.startsWith('controldeck_http_requests_total{route="POST /lifecycle/:entity_type/:id/transition",status="200"} 3'))).toBe(true)
-      // Every sample line is "name{labels} number".
-      for (const l of lines.filter((x) => x && !x.startsWith('#'))) expect(l).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+-]+$/)
+      // Every sample line is "name{labels} number" (a metric name as Prometheus defines it: digits
+      // after the first character, as in nodejs_eventloop_lag_p99_seconds).
+      for (const l of lines.filter((x) => x && !x.startsWith('#'))) {
+        expect(l).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? -?[\d.e+-]+$/)
+      }
+      // The process and event-loop metrics operators expect, each family once.
+      expect(lines).toContain('# TYPE process_resident_memory_bytes gauge')
+      expect(lines).toContain('# TYPE nodejs_eventloop_lag_p99_seconds gauge')
+      const families = lines.filter((l) => l.startsWith('# TYPE '))
+      expect(new Set(families).size).toBe(families.length)
 
       const status = await t.api('GET', `/execution/status/${c.attemptId}`)
       expect(status.body).toMatchObject({ attempt_id: c.attemptId, status: 'succeeded' })

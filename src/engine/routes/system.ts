@@ -45,13 +45,16 @@ export function systemRoutes(s: EngineServices): RouteDef[] {
       method: 'GET',
       path: '/metrics',
       permission: 'read:metrics',
-      handler: () => new Reply(200, renderMetrics(s), {}, 'text/plain; version=0.0.4; charset=utf-8')
+      handler: async () => new Reply(200, await renderMetrics(s), {}, 'text/plain; version=0.0.4; charset=utf-8')
     })
   ]
 }
 
-/** Renders the §8 metrics that apply to this engine, plus HTTP and stream counters. */
-export function renderMetrics(s: EngineServices): string {
+/**
+ * Renders the §8 metrics that apply to this engine, plus HTTP and stream counters, and the
+ * process and event-loop metrics prom-client collects (`process_resident_memory_bytes` among them).
+ */
+export async function renderMetrics(s: EngineServices): Promise<string> {
   const p = new PromText()
   const stats = s.lifecycle.stats()
   for (const type of LIFECYCLE_ENTITY_TYPES) {
@@ -113,8 +116,6 @@ export function renderMetrics(s: EngineServices): string {
   for (const r of routes) {
     p.histogram('controldeck_http_request_duration_ms', LATENCY_BUCKETS_MS, r.buckets, r.count, r.sum, { route: r.route })
   }
-  p.family('process_resident_memory_bytes', 'gauge', 'Resident set size')
-  p.sample('process_resident_memory_bytes', process.memoryUsage.rss())
   for (const add of s.metricSources) add(p)
-  return p.toString()
+  return p.render()
 }

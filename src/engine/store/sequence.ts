@@ -10,11 +10,9 @@ export class Sequence {
   private next: number
 
   constructor(db: Database.Database, table: string, column: string) {
-    const max = db.prepare(`SELECT MAX(${column}) AS m FROM ${table}`).get() as { m: number | null }
-    const seq = db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as
-      | { seq: number }
-      | undefined
-    this.next = Math.max(max.m ?? 0, seq?.seq ?? 0) + 1
+    const max = db.prepare<[], { m: number | null }>(`SELECT MAX(${column}) AS m FROM ${table}`).get()
+    const seq = db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table)
+    this.next = Math.max(max?.m ?? 0, seq?.seq ?? 0) + 1
   }
 
   /** Takes the next value. */

@@ -5,6 +5,7 @@ import { Checkpointer } from './checkpointer'
 import { migrateModule, moduleVersion, openLedger } from './migrate'
 import { MIGRATIONS } from './migrations'
 import { openSqlite } from './sqlite'
+import { StatementCache } from './statements'
 
 /**
  * Longest a batch opened by after-commit work waits for company before committing alone. Short:
@@ -38,7 +39,7 @@ export class Store {
   private depth = 0
   /** Number of the running (or last) top-level unit; see `currentUnit`. */
   private unitNo = 0
-  private readonly statements = new Map<string, Statement>()
+  private readonly statements: StatementCache
   /** After-commit work of the unit currently running. */
   private pending: AfterCommit[] = []
   /** After-commit work of units that finished inside the open batch. */
@@ -69,6 +70,7 @@ export class Store {
     this.db.pragma('busy_timeout = 5000')
     this.db.pragma('temp_store = MEMORY')
     migrate(this.db)
+    this.statements = new StatementCache(this.db)
     this.tx = {
       begin: this.db.prepare('BEGIN'),
       commit: this.db.prepare('COMMIT'),
@@ -94,16 +96,11 @@ export class Store {
   }
 
   /**
-   * A prepared statement for `sql`, cached: preparing costs far more than running, and the hot
-   * paths (transitions, audit writes) reuse a handful of statements thousands of times a second.
+   * A prepared statement for `sql`, cached (see {@link StatementCache}): `Params` are the values
+   * of its `?`, `Row` one result row, so callers read typed rows without casting.
    */
-  prepare(sql: string): Statement {
-    let stmt = this.statements.get(sql)
-    if (!stmt) {
-      stmt = this.db.prepare(sql)
-      this.statements.set(sql, stmt)
-    }
-    return stmt
+  prepare<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Statement<Params, Row> {
+    return this.statements.prepare<Params, Row>(sql)
   }
 
   /** The core schema version this file is at after migrations (== MIGRATIONS.length). */

@@ -16,4 +16,15 @@ describe('Where', () => {
     expect(where.clause()).toBe('WHERE seq < ? AND job_id = ? AND ts_ms >= ? AND ts_ms <= ?')
     expect(where.params).toEqual([10, 'j_1', 0, Date.parse('2026-01-01T00:00:00Z')])
   })
+
+  it('adds optional filters only when given, and a keyset bound as one row comparison', () => {
+    const where = new Where()
+      .optional('state = ?', undefined)
+      .optional('state = ?', 'running')
+      .pastKey(['created_at', 'entity_id'], '<', ['2026-01-01T00:00:00Z', 'm_1'])
+      .pastKey(['seq'], '>', null)
+    expect(where.clause()).toBe('WHERE state = ? AND (created_at, entity_id) < (?, ?)')
+    expect(where.params).toEqual(['running', '2026-01-01T00:00:00Z', 'm_1'])
+    expect(() => new Where().pastKey(['a', 'b'], '>', [1])).toThrow(RangeError)
+  })
 })

@@ -4,6 +4,7 @@ import type { LoggedEvent, StreamHub } from './hub'
 import { Sequence } from '../store/sequence'
 import { STREAM_CHANNELS } from './filter'
 import { StreamLogIdentity } from './resume'
+import { aggregateRow } from '../store/statements'
 
 /** Default number of events the durable log keeps for resume before pruning the oldest. */
 export const DEFAULT_EVENT_RETENTION = 1_000_000
@@ -20,7 +21,7 @@ export class EventLog {
   readonly identity: StreamLogIdentity
   private readonly ids: Sequence
   private readonly insert: Statement
-  private readonly readAfterStmt: Statement
+  private readonly readAfterStmt: Statement<[number, number], LoggedEvent>
   private readonly perChannel = new Map<string, number>()
   private sinceLastPrune = 0
   /**
@@ -41,13 +42,13 @@ export class EventLog {
     // Seeded from sqlite_sequence too, which remembers ids of pruned rows: never reuse one.
     this.ids = new Sequence(db, 'stream_events', 'id')
     this.insert = db.prepare('INSERT INTO stream_events (id, channel, event_type, payload) VALUES (?, ?, ?, ?)')
-    this.readAfterStmt = db.prepare(
+    this.readAfterStmt = db.prepare<[number, number], LoggedEvent>(
       'SELECT id, channel, event_type, payload FROM stream_events WHERE id > ? ORDER BY id LIMIT ?'
     )
-    for (const row of db.prepare('SELECT channel, COUNT(*) AS n FROM stream_events GROUP BY channel').all() as Array<{
-      channel: string
-      n: number
-    }>) {
+    const counts = db.prepare<[], { channel: string; n: number }>(
+      'SELECT channel, COUNT(*) AS n FROM stream_events GROUP BY channel'
+    )
+    for (const row of counts.all()) {
       this.perChannel.set(row.channel, row.n)
     }
   }
@@ -110,12 +111,12 @@ export class EventLog {
 
   /** Logged events with id > `afterId`, oldest first. */
   readAfter(afterId: number, limit: number): LoggedEvent[] {
-    return this.readAfterStmt.all(afterId, limit) as LoggedEvent[]
+    return this.readAfterStmt.all(afterId, limit)
   }
 
   /** Lowest id still in the log (null when it is empty). */
   oldestId(): number | null {
-    const row = this.store.prepare('SELECT MIN(id) AS m FROM stream_events').get() as { m: number | null }
+    const row = aggregateRow(this.store.prepare<[], { m: number | null }>('SELECT MIN(id) AS m FROM stream_events'))
     return row.m
   }
 
@@ -143,8 +144,8 @@ export class EventLog {
     if (cutoff <= 0) return
     this.store.transaction(() => {
       const gone = this.store
-        .prepare('SELECT channel, COUNT(*) AS n FROM stream_events WHERE id <= ? GROUP BY channel')
-        .all(cutoff) as Array<{ channel: string; n: number }>
+        .prepare<unknown[], { channel: string; n: number }>('SELECT channel, COUNT(*) AS n FROM stream_events WHERE id <= ? GROUP BY channel')
+        .all(cutoff)
       this.store.prepare('DELETE FROM stream_events WHERE id <= ?').run(cutoff)
       for (const row of gone) {
         this.perChannel.set(row.channel, Math.max(0, (this.perChannel.get(row.channel) ?? 0) - row.n))

@@ -1,5 +1,6 @@
 import type { StreamOpen } from '../../shared/neurorail/stream'
 import type { Store } from '../store/store'
+import { aggregateRow } from '../store/statements'
 
 /** What a client presented when it (re)opened the stream. */
 export interface ResumeRequest {
@@ -51,7 +52,7 @@ export class StreamLogIdentity {
   private ancestors: Ancestor[] = []
 
   constructor(private readonly store: Store) {
-    const rows = store.db.prepare('SELECT key, value FROM stream_log').all() as { key: string; value: string }[]
+    const rows = store.db.prepare<unknown[], { key: string; value: string }>('SELECT key, value FROM stream_log').all()
     const meta = new Map(rows.map((r) => [r.key, r.value]))
     this.epochValue = meta.get('epoch') ?? ''
     try {
@@ -107,7 +108,7 @@ export class StreamLogIdentity {
   }
 
   private fork(at: number): void {
-    const next = (this.store.db.prepare('SELECT lower(hex(randomblob(8))) AS e').get() as { e: string }).e
+    const next = aggregateRow(this.store.prepare<[], { e: string }>('SELECT lower(hex(randomblob(8))) AS e')).e
     const upsert = this.store.db.prepare(
       'INSERT INTO stream_log (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'
     )

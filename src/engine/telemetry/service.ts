@@ -10,6 +10,7 @@ import { entityTypeOfId, isTerminalState } from '../../shared/neurorail'
 import { notFound } from '../errors'
 import type { IdentityService } from '../identity/service'
 import type { Store } from '../store/store'
+import { aggregateRow } from '../store/statements'
 
 interface MetricsRow {
   entity_id: string
@@ -138,7 +139,7 @@ function toMetrics(r: MetricsRow): EntityMetrics {
  */
 export class TelemetryService {
   private readonly ensure: Statement
-  private readonly getRow: Statement
+  private readonly getRow: Statement<[string], MetricsRow>
   private readonly reportListeners: Array<(req: TelemetryReportRequest) => void> = []
 
   constructor(
@@ -146,7 +147,7 @@ export class TelemetryService {
     private readonly identity: IdentityService
   ) {
     this.ensure = this.store.prepare('INSERT OR IGNORE INTO entity_metrics (entity_id, entity_type) VALUES (?, ?)')
-    this.getRow = this.store.prepare('SELECT * FROM entity_metrics WHERE entity_id = ?')
+    this.getRow = this.store.prepare<[string], MetricsRow>('SELECT * FROM entity_metrics WHERE entity_id = ?')
     identity.addAttemptCreatedHook((jobId) => {
       this.ensure.run(jobId, 'job')
       this.store.prepare('UPDATE entity_metrics SET attempt_count = attempt_count + 1 WHERE entity_id = ?').run(jobId)
@@ -286,31 +287,34 @@ export class TelemetryService {
    */
   snapshot(nowMs = Date.now()): TelemetrySnapshot {
     const count = (type: string, states: readonly string[]): number =>
-      (
-        this.store.prepare(
-            'SELECT COUNT(*) AS n FROM entity_state WHERE entity_type = ? ' +
-              `AND current_state IN (${states.map(() => '?').join(',')})`
-          )
-          .get(type, ...states) as { n: number }
+      aggregateRow(
+        this.store.prepare<string[], { n: number }>(
+          'SELECT COUNT(*) AS n FROM entity_state WHERE entity_type = ? ' +
+            `AND current_state IN (${states.map(() => '?').join(',')})`
+        ),
+        type,
+        ...states
       ).n
     const resources = this.store
-      .prepare('SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type')
-      .all() as Array<{ k: string; n: number }>
+      .prepare<unknown[], { k: string; n: number }>('SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type')
+      .all()
     const since = nowMs - HOUR_MS
-    const agg = this.store.prepare(
+    const agg = aggregateRow(
+      this.store.prepare<[number], { done: number; failed: number | null; avg: number | null; timed: number }>(
         `SELECT COUNT(*) AS done, SUM(success = 0) AS failed, AVG(duration_ms) AS avg, COUNT(duration_ms) AS timed
          FROM entity_metrics WHERE entity_type = 'attempt' AND completed_ms >= ?`
-      )
-      .get(since) as { done: number; failed: number | null; avg: number | null; timed: number }
+      ),
+      since
+    )
     let p95 = 0
     if (agg.timed > 0) {
       const offset = Math.min(agg.timed - 1, Math.ceil(agg.timed * 0.95) - 1)
-      const row = this.store.prepare(
+      const row = this.store.prepare<unknown[], { d: number }>(
           `SELECT duration_ms AS d FROM entity_metrics
            WHERE entity_type = 'attempt' AND completed_ms >= ? AND duration_ms IS NOT NULL
            ORDER BY duration_ms LIMIT 1 OFFSET ?`
         )
-        .get(since, offset) as { d: number } | undefined
+        .get(since, offset)
       p95 = row?.d ?? 0
     }
     return {
@@ -335,11 +339,11 @@ export class TelemetryService {
     bounds: readonly number[]
   ): Array<{ entity_type: string; buckets: number[]; count: number; sum: number }> {
     const cols = bounds.map((b, i) => `SUM(duration_ms <= ${Number(b)}) AS b${i}`).join(', ')
-    const rows = this.store.prepare(
+    const rows = this.store.prepare<unknown[], Record<string, number | string>>(
         `SELECT entity_type, ${cols}, COUNT(*) AS n, SUM(duration_ms) AS s FROM entity_metrics ` +
           'WHERE duration_ms IS NOT NULL GROUP BY entity_type'
       )
-      .all() as Array<Record<string, number | string>>
+      .all()
     return rows.map((r) => ({
       entity_type: String(r.entity_type),
       buckets: bounds.map((_, i) => Number(r[`b${i}`] ?? 0)),

@@ -11,6 +11,7 @@ import type { ManifestService } from '../manifest/manifest-service'
 import type { GovRuntime } from '../runtime'
 import type { RetryHistoryEntry, Violation, ViolationType } from './checks'
 import { BudgetOverrideSchema, resolveBudget, type BudgetOverride, type BudgetSource } from './resolve'
+import { aggregateRow } from '../../store/statements'
 
 /** A job's stored budget row. */
 export interface JobBudget {
@@ -158,7 +159,7 @@ export class BudgetService {
 
   /** The stored budget of a job, or null when none was resolved yet. */
   read(jobId: string): JobBudget | null {
-    const r = this.rt.s.store.prepare('SELECT * FROM gov_job_budgets WHERE job_id = ?').get(jobId) as BudgetRow | undefined
+    const r = this.rt.s.store.prepare<unknown[], BudgetRow>('SELECT * FROM gov_job_budgets WHERE job_id = ?').get(jobId)
     if (!r) return null
     return {
       job_id: r.job_id,
@@ -268,7 +269,7 @@ export class BudgetService {
       ...b,
       usage: {
         ...used,
-        attempts: (this.rt.s.store.prepare('SELECT COUNT(*) AS n FROM attempts WHERE job_id = ?').get(jobId) as { n: number }).n,
+        attempts: aggregateRow(this.rt.s.store.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM attempts WHERE job_id = ?'), jobId).n,
         running_attempts: runningAttemptsOfJob(this.rt.s.store, jobId).length,
         retries: b.retries_used,
         fractions: {
@@ -286,8 +287,8 @@ export class BudgetService {
     const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
     const where = new Where().add('seq < ?', before).equals('job_id', filter.job_id).equals('violation_type', filter.violation_type)
     const rows = this.rt.s.store
-      .prepare(`SELECT * FROM gov_violations ${where.clause()} ORDER BY seq DESC LIMIT ?`)
-      .all(...where.params, limit + 1) as Array<Record<string, unknown> & { seq: number; details: string }>
+      .prepare<unknown[], Record<string, unknown> & { seq: number; details: string }>(`SELECT * FROM gov_violations ${where.clause()} ORDER BY seq DESC LIMIT ?`)
+      .all(...where.params, limit + 1)
     const more = rows.length > limit
     const page = more ? rows.slice(0, limit) : rows
     const last = page.at(-1)

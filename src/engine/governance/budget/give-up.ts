@@ -95,20 +95,20 @@ export class GiveUps {
 
   /** The mark of a job, or null. */
   read(jobId: string): GiveUp | null {
-    const r = this.rt.s.store.prepare('SELECT * FROM gov_job_give_ups WHERE job_id = ?').get(jobId) as GiveUpRow | undefined
+    const r = this.rt.s.store.prepare<unknown[], GiveUpRow>('SELECT * FROM gov_job_give_ups WHERE job_id = ?').get(jobId)
     return r ? { job_id: r.job_id, code: r.code, reason: r.reason, by: r.by_actor, state: r.state, timestamp: r.timestamp } : null
   }
 
   /** Given-up jobs by current state, counting only jobs still waiting (`jobs_given_up` of /lifecycle/stats). */
   countsByState(): Record<string, number> {
     const rows = this.rt.s.store
-      .prepare(
+      .prepare<unknown[], { state: string; n: number }>(
         `SELECT s.current_state AS state, COUNT(*) AS n FROM gov_job_give_ups g
          JOIN entity_state s ON s.entity_id = g.job_id
          WHERE s.current_state IN (${WAITING_JOB_STATES.map(() => '?').join(', ')})
          GROUP BY s.current_state`
       )
-      .all(...WAITING_JOB_STATES) as Array<{ state: string; n: number }>
+      .all(...WAITING_JOB_STATES)
     return Object.fromEntries(rows.map((r) => [r.state, r.n]))
   }
 }

@@ -6,6 +6,7 @@ import { parseJsonColumn } from '../../store/json'
 import type { GovRuntime } from '../runtime'
 import { disagreement, evaluateManifest, type EvaluationInput, type ManifestVerdict } from './evaluate'
 import { BUILTIN_MANIFEST, findConflicts, ManifestSchema, type Manifest } from './schema'
+import { aggregateRow } from '../../store/statements'
 
 /** The two manifest slots. */
 export type ManifestSlot = 'active' | 'shadow'
@@ -84,8 +85,8 @@ export class ManifestService {
   constructor(private readonly rt: GovRuntime) {
     for (const slot of MANIFEST_SLOTS) {
       const row = rt.s.store
-        .prepare('SELECT * FROM gov_manifests WHERE slot = ? ORDER BY seq DESC LIMIT 1')
-        .get(slot) as ManifestRow | undefined
+        .prepare<unknown[], ManifestRow>('SELECT * FROM gov_manifests WHERE slot = ? ORDER BY seq DESC LIMIT 1')
+        .get(slot)
       if (row?.body) {
         const parsed = ManifestSchema.safeParse(parseJsonColumn(row.body, null))
         // A row that no longer parses (schema tightened since) is skipped: fall back to built-ins
@@ -120,8 +121,8 @@ export class ManifestService {
     }
     const text = JSON.stringify(manifest)
     const same = this.rt.s.store
-      .prepare('SELECT body FROM gov_manifests WHERE name = ? AND version = ? AND body IS NOT NULL ORDER BY seq DESC LIMIT 1')
-      .get(manifest.name, manifest.version) as { body: string } | undefined
+      .prepare<unknown[], { body: string }>('SELECT body FROM gov_manifests WHERE name = ? AND version = ? AND body IS NOT NULL ORDER BY seq DESC LIMIT 1')
+      .get(manifest.name, manifest.version)
     if (same && same.body !== text) {
       throw nrError('NR-E113', `Manifest ${manifest.name}@${manifest.version} already exists with different content; bump the version`, {
         name: manifest.name,
@@ -278,8 +279,8 @@ export class ManifestService {
   disagreements(cursor: string | undefined, limit: number): Page<ShadowDisagreement> {
     const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
     const rows = this.rt.s.store
-      .prepare('SELECT * FROM gov_shadow_disagreements WHERE seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(before, limit + 1) as Array<Record<string, unknown>>
+      .prepare<unknown[], Record<string, unknown>>('SELECT * FROM gov_shadow_disagreements WHERE seq < ? ORDER BY seq DESC LIMIT ?')
+      .all(before, limit + 1)
     const more = rows.length > limit
     const page = more ? rows.slice(0, limit) : rows
     const last = page.at(-1)
@@ -304,10 +305,10 @@ export class ManifestService {
   view(): ManifestsView {
     const history = (
       this.rt.s.store
-        .prepare('SELECT slot, name, version, timestamp, installed_by FROM gov_manifests ORDER BY seq DESC LIMIT 20')
-        .all() as Array<{ slot: ManifestSlot; name: string | null; version: string | null; timestamp: string; installed_by: string | null }>
+        .prepare<unknown[], { slot: ManifestSlot; name: string | null; version: string | null; timestamp: string; installed_by: string | null }>('SELECT slot, name, version, timestamp, installed_by FROM gov_manifests ORDER BY seq DESC LIMIT 20')
+        .all()
     ).map((r) => ({ slot: r.slot, name: r.name, version: r.version, installed_at: r.timestamp, installed_by: r.installed_by }))
-    const n = (this.rt.s.store.prepare('SELECT COUNT(*) AS n FROM gov_shadow_disagreements').get() as { n: number }).n
+    const n = aggregateRow(this.rt.s.store.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM gov_shadow_disagreements')).n
     const { active, shadow } = this.current
     const rows: ManifestsView['manifests'] = []
     if (active) rows.push({ ...active.manifest, slot: 'active', active: true, shadow: false, rule_count: active.manifest.rules.length, installed_at: active.installed_at })

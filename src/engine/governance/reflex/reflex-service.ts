@@ -99,16 +99,16 @@ export class ReflexService {
   ) {
     this.options = { ...DEFAULT_REFLEX_OPTIONS, ...options }
     const store = rt.s.store
-    for (const r of store.prepare('SELECT snapshot FROM gov_circuits').all() as Array<{ snapshot: string }>) {
+    for (const r of store.prepare<unknown[], { snapshot: string }>('SELECT snapshot FROM gov_circuits').all()) {
       const snap = parseJsonColumn<CircuitSnapshot | null>(r.snapshot, null)
       if (snap) this.attach(new CircuitBreaker(snap.circuit_id, rt.clock, this.options.circuit, snap))
     }
-    const selectJob = store.prepare('SELECT snapshot FROM gov_reflex_jobs WHERE job_id = ?')
+    const selectJob = store.prepare<[string], { snapshot: string }>('SELECT snapshot FROM gov_reflex_jobs WHERE job_id = ?')
     this.jobs = new ReflexJobs(rt.clock, {
       recentKept: this.options.recentJobsKept,
       load: (jobId) => {
         if (!store.db.open) return null
-        const row = selectJob.get(jobId) as { snapshot: string } | undefined
+        const row = selectJob.get(jobId)
         return row ? parseJsonColumn<ReflexJobSnapshot | null>(row.snapshot, null) : null
       }
     })
@@ -116,8 +116,8 @@ export class ReflexService {
     // Only held jobs come back into memory (their cooldowns are enforced and timed); every other
     // record stays in the store until a transition or a read needs it.
     const heldRows = store
-      .prepare(`SELECT snapshot FROM gov_reflex_jobs WHERE json_extract(snapshot, '$.current_state') IN ('suspended', 'throttled')`)
-      .all() as Array<{ snapshot: string }>
+      .prepare<unknown[], { snapshot: string }>(`SELECT snapshot FROM gov_reflex_jobs WHERE json_extract(snapshot, '$.current_state') IN ('suspended', 'throttled')`)
+      .all()
     for (const r of heldRows) {
       const snap = parseJsonColumn<ReflexJobSnapshot | null>(r.snapshot, null)
       if (snap) this.jobs.restore(snap)
@@ -314,7 +314,7 @@ export class ReflexService {
   /** GET /reflex/triggers: live trigger state plus recent activations. */
   listTriggers(): { triggers: TriggerSnapshot[]; activations: Array<Record<string, unknown>> } {
     const activations = (
-      this.rt.s.store.prepare('SELECT * FROM gov_trigger_activations ORDER BY seq DESC LIMIT 50').all() as Array<Record<string, unknown>>
+      this.rt.s.store.prepare<unknown[], Record<string, unknown>>('SELECT * FROM gov_trigger_activations ORDER BY seq DESC LIMIT 50').all()
     ).map(({ ts_ms: _ts, details, seq, ...rest }) => ({ id: seq, ...rest, details: parseJsonColumn(details as string, {}) }))
     return {
       triggers: [...this.triggers.values()].map((t) => t.toJSON()).sort((a, b) => a.trigger_id.localeCompare(b.trigger_id)),
@@ -455,8 +455,8 @@ export class ReflexService {
   listActions(cursor: string | undefined, limit: number): Page<ReflexActionRecord> {
     const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
     const rows = this.rt.s.store
-      .prepare('SELECT * FROM gov_reflex_actions WHERE seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(before, limit + 1) as Array<Record<string, unknown> & { seq: number }>
+      .prepare<unknown[], Record<string, unknown> & { seq: number }>('SELECT * FROM gov_reflex_actions WHERE seq < ? ORDER BY seq DESC LIMIT ?')
+      .all(before, limit + 1)
     const more = rows.length > limit
     const page = more ? rows.slice(0, limit) : rows
     const last = page.at(-1)
@@ -543,8 +543,8 @@ export class ReflexService {
   listAllJobs(cursor: string | undefined, limit: number): Page<ReflexJobListItem> {
     const before = cursor ? decodeCursor(cursor, { r: 'number' }).r : Number.MAX_SAFE_INTEGER
     const rows = this.rt.s.store
-      .prepare('SELECT rowid AS r, job_id, snapshot FROM gov_reflex_jobs WHERE rowid < ? ORDER BY rowid DESC LIMIT ?')
-      .all(before, limit + 1) as Array<{ r: number; job_id: string; snapshot: string }>
+      .prepare<unknown[], { r: number; job_id: string; snapshot: string }>('SELECT rowid AS r, job_id, snapshot FROM gov_reflex_jobs WHERE rowid < ? ORDER BY rowid DESC LIMIT ?')
+      .all(before, limit + 1)
     const more = rows.length > limit
     const page = more ? rows.slice(0, limit) : rows
     const last = page.at(-1)

@@ -109,9 +109,9 @@ export class SignalService {
     if (w.outcomes.length > this.options.errorRateWindow) w.outcomes.shift()
     const rate = w.outcomes.filter(Boolean).length / w.outcomes.length
     this.feed(jobType, attemptId, 'error_rate', rate, w)
-    const row = this.rt.s.store.prepare('SELECT duration_ms FROM entity_metrics WHERE entity_id = ?').get(attemptId) as
-      | { duration_ms: number | null }
-      | undefined
+    const row = this.rt.s.store
+      .prepare<[string], { duration_ms: number | null }>('SELECT duration_ms FROM entity_metrics WHERE entity_id = ?')
+      .get(attemptId)
     if (row?.duration_ms !== null && row?.duration_ms !== undefined) this.feed(jobType, attemptId, 'latency_ms', row.duration_ms, w)
   }
 
@@ -155,8 +155,8 @@ export class SignalService {
   /** GET /signals: newest first. */
   list(limit: number): Signal[] {
     const rows = this.rt.s.store
-      .prepare('SELECT * FROM gov_signals ORDER BY seq DESC LIMIT ?')
-      .all(limit) as Array<Record<string, unknown> & { seq: number }>
+      .prepare<unknown[], Record<string, unknown> & { seq: number }>('SELECT * FROM gov_signals ORDER BY seq DESC LIMIT ?')
+      .all(limit)
     return rows.map((r) => ({
       id: r.seq,
       signal_type: 'anomaly',

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import type { Statement } from 'better-sqlite3'
 import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AuditEvent } from '../../../shared/neurorail/audit'
@@ -11,10 +12,11 @@ import {
   type CacheRowCounts
 } from '../../../shared/console/domains/cache'
 import type { LiveEvent } from '../../../shared/console/domains/live'
-import { openSqlite } from '../../../engine/store/sqlite'
+import { openDatabase, pragmaNumber } from '../../../engine/store/database'
+import { decodeKeyset, keysetPage } from '../../../engine/store/keyset'
+import { StatementCache } from '../../../engine/store/statements'
 import { Where } from '../../../engine/store/where'
 import { isClientId } from '../live/sequencer'
-import { encodeCursor, pageKey } from './cursor'
 import { CACHE_MIGRATIONS } from './migrations'
 import { enforceRetention as runRetention } from './retention'
 import { WriteBehindBuffer } from './stream-write-buffer'
@@ -131,36 +133,15 @@ function ftsQuery(text: string): string | null {
   return words.map((w) => `"${w}"*`).join(' ')
 }
 
-/** The engine's WHERE builder with the cache's own filters: optional ones and keyset paging. */
-class Conditions extends Where {
-  /** Adds `condition` with `value` as its one parameter, unless the filter is not given. */
-  optional(condition: string, value: string | undefined): this {
-    return value === undefined ? this : this.add(condition, value)
-  }
-
-  /**
-   * Keyset paging: only rows past the key of `cursor` (from a previous keysetPage) along
-   * `columns`, `<` for a descending sort, `>` for an ascending one. No cursor: the first page.
-   */
-  pastCursor(columns: string, op: '<' | '>', cursor: string | null | undefined): this {
-    const key = pageKey(cursor, 2)
-    return key ? this.add(`${columns} ${op} (?, ?)`, ...key) : this
-  }
-}
-
 /**
- * One page from rows read with `LIMIT limit + 1`: the first `limit` rows mapped, and a cursor at
- * the key of the last one when the extra row shows there is more.
+ * The key of a page request's cursor: null for the first page (no cursor), else the decoded key.
+ * @throws RangeError 'invalid cursor' for a cursor that is not ours (mapped to invalid_input).
  */
-function keysetPage<R, T>(
-  rows: R[],
-  limit: number,
-  map: (row: R) => T,
-  key: (row: R) => readonly [string, string]
-): { items: T[]; nextCursor: string | null } {
-  const page = rows.slice(0, limit)
-  const last = page[page.length - 1]
-  return { items: page.map(map), nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null }
+function pageKey(cursor: string | null | undefined): (string | number)[] | null {
+  if (!cursor) return null
+  const key = decodeKeyset(cursor, 2)
+  if (!key) throw new RangeError('invalid cursor')
+  return key
 }
 
 interface StreamRow {
@@ -225,7 +206,7 @@ function rowToEntity(row: EntityRow): CachedEntity {
  * cheaper than a worker round trip.
  */
 export class CacheStore {
-  private readonly statements = new Map<string, Database.Statement>()
+  private readonly statements: StatementCache
   private readonly streamBuffer: WriteBehindBuffer<LiveEvent>
   private retention: CacheRetention
   private closed = false
@@ -240,6 +221,7 @@ export class CacheStore {
     private readonly now: () => number,
     options: CacheStoreOptions
   ) {
+    this.statements = new StatementCache(db)
     this.retention = this.loadRetention()
     this.streamBuffer = new WriteBehindBuffer<LiveEvent>(
       (rows) => this.putStreamEvents(rows),
@@ -260,34 +242,23 @@ export class CacheStore {
    */
   static open(filePath: string, retention?: CacheRetention, options: CacheStoreOptions = {}): CacheStore {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true })
-    const db = openSqlite(filePath)
-    try {
+    const db = openDatabase(filePath, {
       // auto_vacuum only takes effect on an empty file, and switching to WAL already writes the
       // header: set it first, so that retention can hand freed pages back (incremental_vacuum)
       // and the size shown to the operator really drops.
-      if ((db.pragma('user_version', { simple: true }) as number) === 0) {
-        db.pragma('auto_vacuum = INCREMENTAL')
-      }
-      db.pragma('journal_mode = WAL')
-      db.pragma('synchronous = NORMAL')
-      db.pragma('foreign_keys = OFF')
-      migrate(db)
-    } catch (error) {
-      db.close()
-      throw error
-    }
+      newFilePragmas: ['auto_vacuum = INCREMENTAL'],
+      pragmas: ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = OFF'],
+      migrations: CACHE_MIGRATIONS,
+      tooNew: (version, known) =>
+        `cache file has schema version ${version}, newer than this console (${known}); clear it or upgrade`
+    })
     const store = new CacheStore(db, filePath, options.now ?? Date.now, options)
     if (retention) store.setRetention(retention)
     return store
   }
 
-  private stmt(sql: string): Database.Statement {
-    let statement = this.statements.get(sql)
-    if (!statement) {
-      statement = this.db.prepare(sql)
-      this.statements.set(sql, statement)
-    }
-    return statement
+  private stmt<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Statement<Params, Row> {
+    return this.statements.prepare<Params, Row>(sql)
   }
 
   // ---- writes
@@ -300,7 +271,7 @@ export class CacheStore {
     rows: readonly R[],
     sql: string,
     payload: (row: R) => unknown,
-    write: (insert: Database.Statement, row: R, json: string, seenAt: number) => void
+    write: (insert: Statement, row: R, json: string, seenAt: number) => void
   ): void {
     if (rows.length === 0) return
     const seenAt = this.now()
@@ -446,17 +417,16 @@ export class CacheStore {
 
   /** The last value stored under kind/key and when (epoch ms), or null. */
   getSnapshot(kind: string, key: string): { value: unknown; fetchedAt: number } | null {
-    const row = this.stmt(`SELECT value, fetched_at FROM snapshots WHERE kind = ? AND key = ?`).get(
-      kind,
-      key
-    ) as { value: string; fetched_at: number } | undefined
+    const row = this.stmt<[string, string], { value: string; fetched_at: number }>(
+      `SELECT value, fetched_at FROM snapshots WHERE kind = ? AND key = ?`
+    ).get(kind, key)
     return row ? { value: JSON.parse(row.value) as unknown, fetchedAt: row.fetched_at } : null
   }
 
   // ---- reads
 
   getRecord(entityId: string): CachedEntity | null {
-    const row = this.stmt(`SELECT * FROM entities WHERE entity_id = ?`).get(entityId) as EntityRow | undefined
+    const row = this.stmt<[string], EntityRow>(`SELECT * FROM entities WHERE entity_id = ?`).get(entityId)
     return row ? rowToEntity(row) : null
   }
 
@@ -466,20 +436,21 @@ export class CacheStore {
     page: { cursor?: string | null; limit?: number } = {}
   ): { items: CachedEntity[]; nextCursor: string | null } {
     const limit = clampLimit(page.limit)
-    const where = new Conditions().add('parent_id = ?', entityId).pastCursor('(created_at, entity_id)', '>', page.cursor)
-    const rows = this.stmt(`SELECT * FROM entities ${where.clause()} ORDER BY created_at, entity_id LIMIT ?`).all(
-      ...where.params,
-      limit + 1
-    ) as EntityRow[]
+    const where = new Where()
+      .add('parent_id = ?', entityId)
+      .pastKey(['created_at', 'entity_id'], '>', pageKey(page.cursor))
+    const rows = this.stmt<unknown[], EntityRow>(
+      `SELECT * FROM entities ${where.clause()} ORDER BY created_at, entity_id LIMIT ?`
+    ).all(...where.params, limit + 1)
     return keysetPage(rows, limit, rowToEntity, (r) => [r.created_at, r.entity_id])
   }
 
   /** Transitions of one entity, oldest first (at most 1000: the backend's own history cap). */
   getHistory(entityType: string, entityId: string): StateTransitionEvent[] {
-    const rows = this.stmt(
+    const rows = this.stmt<[string, string], { json: string }>(
       `SELECT json FROM transitions WHERE entity_id = ? AND entity_type = ?
        ORDER BY timestamp, seq LIMIT ${CACHE_PAGE_MAX}`
-    ).all(entityId, entityType) as { json: string }[]
+    ).all(entityId, entityType)
     return rows.map((r) => JSON.parse(r.json) as StateTransitionEvent)
   }
 
@@ -487,7 +458,7 @@ export class CacheStore {
   queryAudit(query: CacheAuditQuery): { events: AuditEvent[]; nextCursor: string | null } {
     const limit = clampLimit(query.limit)
     const match = query.text ? ftsQuery(query.text) : null
-    const where = new Conditions()
+    const where = new Where()
       .optional('mission_id = ?', query.missionId)
       .optional('job_id = ?', query.jobId)
       .optional('event_type = ?', query.eventType)
@@ -496,10 +467,13 @@ export class CacheStore {
       .optional('timestamp >= ?', query.since)
       .optional('timestamp <= ?', query.until)
       .optional('rowid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)', match ?? undefined)
-      .pastCursor('(timestamp, audit_id)', '<', query.cursor)
+      .pastKey(['timestamp', 'audit_id'], '<', pageKey(query.cursor))
     const sql = `SELECT audit_id, timestamp, json FROM audit ${where.clause()}
       ORDER BY timestamp DESC, audit_id DESC LIMIT ?`
-    const rows = this.stmt(sql).all(...where.params, limit + 1) as { audit_id: string; timestamp: string; json: string }[]
+    const rows = this.stmt<unknown[], { audit_id: string; timestamp: string; json: string }>(sql).all(
+      ...where.params,
+      limit + 1
+    )
     const { items, nextCursor } = keysetPage(
       rows,
       limit,
@@ -520,25 +494,25 @@ export class CacheStore {
     limit?: number
   }): { items: CachedEntity[]; nextCursor: string | null } {
     const limit = clampLimit(query.limit)
-    const where = new Conditions()
+    const where = new Where()
       .add('entity_type = ?', query.entityType)
       .add('record IS NOT NULL')
       .optional('state = ?', query.state)
       .optional('parent_id = ?', query.parentId)
-      .pastCursor('(created_at, entity_id)', '<', query.cursor)
-    const rows = this.stmt(
+      .pastKey(['created_at', 'entity_id'], '<', pageKey(query.cursor))
+    const rows = this.stmt<unknown[], EntityRow>(
       `SELECT * FROM entities ${where.clause()} ORDER BY created_at DESC, entity_id DESC LIMIT ?`
-    ).all(...where.params, limit + 1) as EntityRow[]
+    ).all(...where.params, limit + 1)
     return keysetPage(rows, limit, rowToEntity, (r) => [r.created_at, r.entity_id])
   }
 
   /** One page of cached governor decisions, newest first. */
   listDecisions(page: { cursor?: string | null; limit?: number } = {}): { items: Decision[]; nextCursor: string | null } {
     const limit = clampLimit(page.limit)
-    const where = new Conditions().pastCursor('(timestamp, decision_id)', '<', page.cursor)
-    const rows = this.stmt(
+    const where = new Where().pastKey(['timestamp', 'decision_id'], '<', pageKey(page.cursor))
+    const rows = this.stmt<unknown[], { decision_id: string; timestamp: string; json: string }>(
       `SELECT decision_id, timestamp, json FROM decisions ${where.clause()} ORDER BY timestamp DESC, decision_id DESC LIMIT ?`
-    ).all(...where.params, limit + 1) as { decision_id: string; timestamp: string; json: string }[]
+    ).all(...where.params, limit + 1)
     return keysetPage(
       rows,
       limit,
@@ -553,17 +527,17 @@ export class CacheStore {
     transitions: { entity_type: string; from_state: string | null; to_state: string; count: number }[]
   } {
     const states: Record<string, Record<string, number>> = { mission: {}, job: {}, attempt: {} }
-    const stateRows = this.stmt(
+    const stateRows = this.stmt<[], { entity_type: string; state: string; n: number }>(
       `SELECT entity_type, state, COUNT(*) AS n FROM entities WHERE state IS NOT NULL GROUP BY entity_type, state`
-    ).all() as { entity_type: string; state: string; n: number }[]
+    ).all()
     for (const r of stateRows) (states[r.entity_type] ??= {})[r.state] = r.n
-    const transitions = (
-      this.stmt(
-        `SELECT entity_type, json_extract(json, '$.from_state') AS from_state,
-           json_extract(json, '$.to_state') AS to_state, COUNT(*) AS n
-         FROM transitions GROUP BY 1, 2, 3`
-      ).all() as { entity_type: string; from_state: string | null; to_state: string; n: number }[]
-    ).map((r) => ({ entity_type: r.entity_type, from_state: r.from_state, to_state: r.to_state, count: r.n }))
+    const transitions = this.stmt<[], { entity_type: string; from_state: string | null; to_state: string; n: number }>(
+      `SELECT entity_type, json_extract(json, '$.from_state') AS from_state,
+         json_extract(json, '$.to_state') AS to_state, COUNT(*) AS n
+       FROM transitions GROUP BY 1, 2, 3`
+    )
+      .all()
+      .map((r) => ({ entity_type: r.entity_type, from_state: r.from_state, to_state: r.to_state, count: r.n }))
     return { states, transitions }
   }
 
@@ -571,9 +545,9 @@ export class CacheStore {
   private seqOf(ref: string): number | null {
     const cursor = /^@(\d{1,15})$/.exec(ref)
     if (cursor) return Number(cursor[1])
-    const row = this.stmt(`SELECT seq FROM stream_events WHERE id = ? ORDER BY seq DESC LIMIT 1`).get(ref) as
-      | { seq: number }
-      | undefined
+    const row = this.stmt<[string], { seq: number }>(
+      `SELECT seq FROM stream_events WHERE id = ? ORDER BY seq DESC LIMIT 1`
+    ).get(ref)
     return row ? row.seq : null
   }
 
@@ -589,9 +563,9 @@ export class CacheStore {
     const channelParams = channel ? [channel] : []
     if (query.afterId !== undefined) {
       const after = this.seqOf(query.afterId) ?? 0
-      const rows = this.stmt(
+      const rows = this.stmt<unknown[], StreamRow>(
         `SELECT * FROM stream_events WHERE seq > ? ${channelSql} ORDER BY seq LIMIT ?`
-      ).all(after, ...channelParams, limit + 1) as StreamRow[]
+      ).all(after, ...channelParams, limit + 1)
       const page = rows.slice(0, limit)
       const last = page[page.length - 1]
       return {
@@ -601,9 +575,9 @@ export class CacheStore {
       }
     }
     const before = query.beforeId !== undefined ? (this.seqOf(query.beforeId) ?? Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER
-    const rows = this.stmt(
+    const rows = this.stmt<unknown[], StreamRow>(
       `SELECT * FROM stream_events WHERE seq < ? ${channelSql} ORDER BY seq DESC LIMIT ?`
-    ).all(before, ...channelParams, limit + 1) as StreamRow[]
+    ).all(before, ...channelParams, limit + 1)
     const more = rows.length > limit
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
@@ -622,10 +596,11 @@ export class CacheStore {
   /** lastStreamEventId with the epoch of the log it belongs to (null: the backend named none). */
   streamResumePoint(): { id: string; epoch: string | null } | null {
     this.flush()
-    const row = (this.stmt(`SELECT id, epoch FROM stream_events WHERE resumable = 1 ORDER BY seq DESC LIMIT 1`).get() ??
-      this.stmt(`SELECT id, epoch FROM stream_events WHERE id LIKE 'audit:%' ORDER BY seq DESC LIMIT 1`).get()) as
-      | { id: string; epoch: string }
-      | undefined
+    const newest = (where: string): { id: string; epoch: string } | undefined =>
+      this.stmt<[], { id: string; epoch: string }>(
+        `SELECT id, epoch FROM stream_events WHERE ${where} ORDER BY seq DESC LIMIT 1`
+      ).get()
+    const row = newest('resumable = 1') ?? newest(`id LIKE 'audit:%'`)
     return row ? { id: row.id, epoch: row.epoch === '' ? null : row.epoch } : null
   }
 
@@ -634,13 +609,14 @@ export class CacheStore {
   status(): CacheStoreStatus {
     this.flush()
     const count = (table: string): number =>
-      (this.stmt(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n
-    const oldest = this.stmt(
+      this.stmt<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()?.n ?? 0
+    const oldest = this.stmt<[], { t: number | null }>(
       `SELECT MIN(t) AS t FROM (
          SELECT MIN(seen_at) AS t FROM entities UNION ALL SELECT MIN(seen_at) FROM transitions
          UNION ALL SELECT MIN(seen_at) FROM audit UNION ALL SELECT MIN(seen_at) FROM decisions
          UNION ALL SELECT seen_at FROM (SELECT seen_at FROM stream_events ORDER BY seq LIMIT 1))`
-    ).get() as { t: number | null }
+    ).get()
+    const oldestMs = oldest?.t ?? null
     return {
       path: this.path,
       sizeBytes: this.fileSizeBytes(),
@@ -651,7 +627,7 @@ export class CacheStore {
         events: count('stream_events'),
         decisions: count('decisions')
       },
-      oldestAt: oldest.t === null ? null : new Date(oldest.t).toISOString(),
+      oldestAt: oldestMs === null ? null : new Date(oldestMs).toISOString(),
       retention: { ...this.retention }
     }
   }
@@ -659,8 +635,7 @@ export class CacheStore {
   /** Bytes on disk: the database file plus its WAL. */
   private fileSizeBytes(): number {
     if (this.path === ':memory:') {
-      const pages = this.db.pragma('page_count', { simple: true }) as number
-      return pages * (this.db.pragma('page_size', { simple: true }) as number)
+      return pragmaNumber(this.db, 'page_count') * pragmaNumber(this.db, 'page_size')
     }
     let total = 0
     for (const file of [this.path, `${this.path}-wal`]) {
@@ -686,9 +661,7 @@ export class CacheStore {
   }
 
   private loadRetention(): CacheRetention {
-    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'retention'`).get() as
-      | { value: string }
-      | undefined
+    const row = this.stmt<[], { value: string }>(`SELECT value FROM meta WHERE key = 'retention'`).get()
     if (!row) return { ...DEFAULT_CACHE_RETENTION }
     try {
       const value = JSON.parse(row.value) as Partial<CacheRetention>
@@ -728,21 +701,5 @@ export class CacheStore {
     this.streamBuffer.flush()
     this.closed = true
     this.db.close()
-  }
-}
-
-/** Brings the file's schema to the newest version, one transaction per migration. */
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number
-  if (version > CACHE_MIGRATIONS.length) {
-    throw new Error(
-      `cache file has schema version ${version}, newer than this console (${CACHE_MIGRATIONS.length}); clear it or upgrade`
-    )
-  }
-  for (let v = version; v < CACHE_MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(CACHE_MIGRATIONS[v] as string)
-      db.pragma(`user_version = ${v + 1}`)
-    })()
   }
 }

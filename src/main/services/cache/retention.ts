@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { pragmaNumber } from '../../../engine/store/database'
 import type { CacheRetention } from '../../../shared/console/domains/cache'
 
 const DAY_MS = 86_400_000
@@ -17,10 +18,7 @@ const SIZE_ORDER: readonly { table: string; order: string }[] = [
 
 /** Bytes the live rows occupy (pages in use, not the free list). */
 function usedBytes(db: Database.Database): number {
-  const pageSize = db.pragma('page_size', { simple: true }) as number
-  const pages = db.pragma('page_count', { simple: true }) as number
-  const free = db.pragma('freelist_count', { simple: true }) as number
-  return (pages - free) * pageSize
+  return (pragmaNumber(db, 'page_count') - pragmaNumber(db, 'freelist_count')) * pragmaNumber(db, 'page_size')
 }
 
 /**
@@ -56,10 +54,10 @@ export function enforceRetention(
     const used = usedBytes(db)
     if (used <= maxBytes) break
     const target = SIZE_ORDER.find(
-      ({ table }) => (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${table}) AS e`).get() as { e: number }).e === 1
+      ({ table }) => db.prepare<[], { e: number }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS e`).get()?.e === 1
     )
     if (!target) break
-    const rows = (db.prepare(`SELECT COUNT(*) AS n FROM ${target.table}`).get() as { n: number }).n
+    const rows = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${target.table}`).get()?.n ?? 0
     // Remove the overshoot's share of this table plus 5%, so one or two rounds usually suffice.
     const share = Math.min(1, (used - maxBytes) / used + 0.05)
     const count = Math.max(1, Math.ceil(rows * share))
