@@ -77,7 +77,7 @@ export function registerStreamRoutes(router: Router, s: EngineServices): void {
   router.post('/stream/publish', { permission: 'manage:system' }, (c) => {
     const q = parseOr422(PublishQuerySchema, queryObject(c.query), 'query')
     const data = parseOr422(z.record(z.string(), z.unknown()), c.body ?? {})
-    events.publish(q.channel, q.event_type, data)
+    events.publishExternal(q.channel, q.event_type, data)
     return { success: true, channel: q.channel, event_type: q.event_type }
   })
 

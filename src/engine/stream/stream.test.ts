@@ -180,7 +180,7 @@ describe('slow subscribers and shutdown', () => {
     try {
       // History from before the subscriptions: falling behind must never replay it to them.
       t.engine.services.store.transaction(() => {
-        for (let i = 0; i < 50; i++) t.engine.services.events.publish('metrics', 'old', { i })
+        for (let i = 0; i < 50; i++) t.engine.services.events.publishExternal('metrics', 'old', { i })
       })
       await t.engine.services.store.committed()
       await fast.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, { Authorization: `Bearer ${t.engine.adminToken}` })
@@ -195,7 +195,7 @@ describe('slow subscribers and shutdown', () => {
       const blob = 'x'.repeat(4096)
       const total = 2000
       t.engine.services.store.transaction(() => {
-        for (let i = 0; i < total; i++) t.engine.services.events.publish('metrics', 'bulk', { i, blob })
+        for (let i = 0; i < total; i++) t.engine.services.events.publishExternal('metrics', 'bulk', { i, blob })
       })
       await fast.waitFor(() => fast.frames.length >= total, 20_000, 'all frames on the fast subscriber')
       // The burst (8 MB) overflowed both in-memory queues: both fell back to the durable log.
