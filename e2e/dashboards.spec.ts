@@ -295,18 +295,24 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(signals).toContainText('latency_ms')
     await expect(signals).toContainText('5.25')
 
-    // A trigger activation and its action, each streamed twice (reflex event and audit row), as the engine does.
+    // A trigger activation and its action, each streamed twice (reflex event and audit row whose
+    // details are the event's data), as the engine does.
     const job = seed.jobs[2].job_id
     const trigger = { trigger_id: 'trigger:e2e_job', reason: 'error_rate', error_rate: 0.75, sample_count: 8, budget_violations: 0, activation_count: 1 }
     publish('reflex', 'trigger_activated', { ...trigger, job_id: job, code: 'NR-E141', message: 'Trigger trigger:e2e_job fired' })
-    publish('audit', 'trigger_activated', { audit_id: 'e2e-aud-1', job_id: job, message: 'NR-E141 Trigger trigger:e2e_job fired', details: trigger })
+    publish('audit', 'trigger_activated', {
+      audit_id: 'e2e-aud-1',
+      job_id: job,
+      message: 'NR-E141 Trigger trigger:e2e_job fired',
+      details: { ...trigger, job_id: job, code: 'NR-E141', message: 'Trigger trigger:e2e_job fired' }
+    })
     const action = { action_id: 99_002, job_id: job, action_type: 'alert', reason: 'e2e alert', success: true, trigger_id: 'trigger:e2e_job', actor: 'reflex', details: {} }
     publish('reflex', 'reflex_action_executed', action)
     publish('audit', 'reflex_action_executed', {
       audit_id: 'e2e-aud-2',
       job_id: job,
       message: `Reflex alert on ${job} done: e2e alert`,
-      details: { action_id: 99_002, trigger_id: 'trigger:e2e_job' }
+      details: action
     })
     await page.getByTestId('nav-reflex').click()
     const triggers = page.getByTestId('trigger-list')

@@ -8,7 +8,7 @@ import {
   ViolationTypeSchema
 } from './governance'
 import { DecisionSchema } from './governor'
-import { StreamEventSchema, type Channel, type StreamEvent } from './stream'
+import { StreamEventSchema, type StreamEvent } from './stream'
 
 /**
  * The catalog of every event our engine publishes on its stream: channel, event type and the
@@ -260,16 +260,59 @@ export function readStreamEvent(value: unknown): ReadStreamEventResult {
  * Nothing here reads `message`.
  */
 export function streamFact(event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>): StreamFact | null {
-  let channel: Channel = event.channel
-  let data: unknown = event.data
-  if (channel === 'audit') {
-    const source = AUDITED.get(event.event_type)
-    if (!source) return null
-    channel = source
-    data = event.data.details
-  }
+  const source = factSource(event)
+  const parsed = source?.def.data.safeParse(source.data)
+  return source && parsed?.success ? ({ channel: source.channel, event_type: event.event_type, data: parsed.data } as StreamFact) : null
+}
+
+/** Where an event's fact lives: its own data, or the audit copy's details. */
+function factSource(event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>): { channel: CatalogChannel; def: StreamEventDefinition; data: unknown } | null {
+  const audit = event.channel === 'audit'
+  const channel = audit ? AUDITED.get(event.event_type) : event.channel
+  if (!channel || channel === 'audit' || channel === 'all') return null
   const def = streamEventDefinition(channel, event.event_type)
   if (!def || def === AUDIT_STREAM_EVENT) return null
-  const parsed = def.data.safeParse(data)
-  return parsed.success ? ({ channel, event_type: event.event_type, data: parsed.data } as StreamFact) : null
+  return { channel: channel as CatalogChannel, def, data: audit ? event.data.details : event.data }
+}
+
+/** A fact whose fields are each optional: what any backend's event of a catalogued type may say. */
+export type LooseStreamFact = {
+  [C in CatalogChannel]: {
+    [T in CatalogEventType<C>]: { channel: C; event_type: T; data: Partial<StreamEventData<C, T>> }
+  }[CatalogEventType<C>]
+}[CatalogChannel]
+
+/**
+ * The catalog schema with every field optional and a wrongly typed field read as absent. A
+ * union's members are merged: a field any member has, typed as any member types it.
+ */
+function loosen(schema: z.ZodType): z.ZodType {
+  const members = schema instanceof z.ZodUnion ? (schema.options as z.ZodType[]) : [schema]
+  const fields = new Map<string, z.ZodType[]>()
+  for (const member of members) {
+    if (!(member instanceof z.ZodObject)) return schema
+    for (const [key, field] of Object.entries(member.shape as Record<string, z.ZodType>)) fields.set(key, [...(fields.get(key) ?? []), field])
+  }
+  const shape: Record<string, z.ZodType> = {}
+  for (const [key, types] of fields) {
+    const type = types.length === 1 ? types[0]! : z.union(types as [z.ZodType, z.ZodType])
+    shape[key] = type.optional().catch(undefined)
+  }
+  return z.object(shape)
+}
+const looseSchemas = new Map<StreamEventDefinition, z.ZodType>()
+
+/**
+ * `streamFact` for consumers that also read other backends (the real one names the §6 event
+ * types by convention and sends fewer fields): every catalog field is optional, but a field that
+ * is present has the catalog's type. Null when the event type is not catalogued or a field has
+ * the wrong type.
+ */
+export function looseStreamFact(event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>): LooseStreamFact | null {
+  const source = factSource(event)
+  if (!source) return null
+  let schema = looseSchemas.get(source.def)
+  if (!schema) looseSchemas.set(source.def, (schema = loosen(source.def.data)))
+  const parsed = schema.safeParse(source.data)
+  return parsed.success ? ({ channel: source.channel, event_type: event.event_type, data: parsed.data } as LooseStreamFact) : null
 }
