@@ -1,3 +1,4 @@
+import { REFLEX_ACTION_TYPES, type RecordedReflexAction, type ReflexActionType } from '../../../shared/neurorail/governance'
 import { makeNeuroRailError, type AuditSeverity, type Page } from '../../../shared/neurorail'
 import { HttpError, isHttpError, notFound } from '../../http/errors'
 import { decodeCursor, encodeCursor } from '../../store/cursor'
@@ -18,8 +19,7 @@ import {
 import { Trigger, type TriggerActivation, type TriggerConfig, type TriggerSnapshot } from './trigger'
 
 /** The four reflex actions of API §8. */
-export const REFLEX_ACTIONS = ['suspend', 'throttle', 'alert', 'cancel'] as const
-export type ReflexActionType = (typeof REFLEX_ACTIONS)[number]
+export { REFLEX_ACTION_TYPES as REFLEX_ACTIONS, type ReflexActionType }
 
 /** Reflex tuning (defaults: API §8). */
 export interface ReflexOptions {
@@ -56,7 +56,7 @@ export interface ReflexActionRecord {
   id: number
   timestamp: string
   job_id: string | null
-  action_type: ReflexActionType | 'resume' | 'reset_circuit'
+  action_type: RecordedReflexAction
   reason: string
   success: boolean
   trigger_id: string | null

@@ -1,7 +1,7 @@
 import type { LiveEvent, LiveFilter } from '../../../shared/console/domains/live'
 import { STREAM_OPEN_EVENT, StreamOpenSchema } from '../../../shared/neurorail/stream'
 import { AuditPoller, type AuditPollSource, type PollStatus } from './audit-poller'
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
+import { backoffDelay, UNDER_CAP_JITTER, type BackoffOptions } from '../../../shared/backoff'
 import { compileFilter, matchesFilter, type CompiledFilter } from './event-filter'
 import { parseFrame } from './frame'
 import { EventSequencer, isClientId } from './sequencer'
@@ -65,6 +65,9 @@ export interface LiveEventStreamOptions {
   /** Reconnect backoff. Default 0.5 s doubling to 30 s. */
   backoff?: BackoffOptions
 }
+
+/** Reconnects: 0.5 s doubling to 30 s, never past the ceiling. */
+const RECONNECT_BACKOFF: BackoffOptions = { baseDelayMs: 500, maxDelayMs: 30_000 }
 
 /**
  * The live feed of one environment. With a stream: SSE (see sse-connection.ts), reconnecting with
@@ -256,7 +259,7 @@ export class LiveEventStream {
       return
     }
     if (!this.receivedOnThisConnection) this.failures++
-    const delay = backoffDelay(this.failures, this.options.backoff ?? DEFAULT_BACKOFF)
+    const delay = backoffDelay(Math.min(this.failures, 30), { ...RECONNECT_BACKOFF, ...this.options.backoff, jitter: UNDER_CAP_JITTER })
     const retry = `retrying in ${Math.max(0.1, delay / 1000).toFixed(1)} s`
     if (this.failures <= 1) {
       this.setState('connecting', `Event stream interrupted (${message}); ${retry}`)

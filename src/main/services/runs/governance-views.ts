@@ -11,6 +11,7 @@ import type {
   ViolationView
 } from '../../../shared/console/domains/runs'
 import { BudgetSchema } from '../../../shared/neurorail'
+import { CircuitStateSchema } from '../../../shared/neurorail/governance'
 
 // Maps the engine's governance answers (snake_case, times as epoch seconds like BRAiN's metrics,
 // or ISO strings) onto the console's views. Tolerant on purpose: a field a newer or older engine
@@ -75,10 +76,10 @@ export function rowsOf(body: unknown, keys: readonly string[]): Record<string, u
 export function toCircuitView(raw: unknown): CircuitView {
   const r = asRow(raw)
   const options = record(r.options ?? r.config)
-  const state = text(r.state)
+  const state = CircuitStateSchema.safeParse(r.state)
   return {
     circuitId: text(r.circuit_id) ?? text(r.id) ?? text(r._key) ?? 'unknown',
-    state: state === 'open' || state === 'half_open' ? state : 'closed',
+    state: state.success ? state.data : 'closed',
     failureCount: count(r.failure_count),
     successCount: count(r.success_count),
     totalCalls: count(r.total_calls),
