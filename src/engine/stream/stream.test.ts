@@ -84,6 +84,16 @@ describe('SSE stream', () => {
     for (const r of [both, audit, types, entity]) r.close()
   })
 
+  it('an entity filter matches resource_uuid as the console does', async () => {
+    const entity = await open('entity_ids=res_target')
+    await publish('audit', 'resource_event', { resource_uuid: 'res_target' })
+    await publish('signals', 'fence', { resource_uuid: 'res_other' })
+    await publish('signals', 'fence', { entity_id: 'res_target' })
+    await entity.waitFor(() => entity.frames.some((f) => f.event === 'fence'), 5000, 'fence')
+    expect(entity.payloads().map((p) => p.event_type)).toEqual(['resource_event', 'fence'])
+    entity.close()
+  })
+
   it('resumes from Last-Event-ID (header or query) with exactly the missed events', async () => {
     const r1 = await open('channels=metrics')
     await publish('metrics', 'before', { i: 0 })

@@ -14,6 +14,14 @@ export type CircuitState = z.infer<typeof CircuitStateSchema>
 export const VIOLATION_TYPES = ['timeout', 'retries', 'parallelism', 'cost', 'tokens'] as const
 export const ViolationTypeSchema = z.enum(VIOLATION_TYPES)
 export type ViolationType = z.infer<typeof ViolationTypeSchema>
+/** The violation kind each budget error code stands for. */
+export const VIOLATION_TYPE_BY_CODE: Readonly<Record<string, ViolationType>> = {
+  'NR-E100': 'timeout',
+  'NR-E101': 'retries',
+  'NR-E102': 'parallelism',
+  'NR-E103': 'cost',
+  'NR-E104': 'tokens'
+}
 
 /** Actions a reflex (or an operator) takes on a job. */
 export const REFLEX_ACTION_TYPES = ['suspend', 'throttle', 'alert', 'cancel'] as const

@@ -2,7 +2,7 @@ import type { LiveEvent, LiveFilter } from '../../../shared/console/domains/live
 import { STREAM_OPEN_EVENT, StreamOpenSchema } from '../../../shared/neurorail/stream'
 import { AuditPoller, type AuditPollSource, type PollStatus } from './audit-poller'
 import { backoffDelay, UNDER_CAP_JITTER, type BackoffOptions } from '../../../shared/backoff'
-import { compileFilter, matchesFilter, type CompiledFilter } from './event-filter'
+import { compileStreamFilter, matchesStreamEvent, type StreamFilter } from '../../../shared/neurorail/stream-filter'
 import { parseFrame } from './frame'
 import { EventSequencer, isClientId } from './sequencer'
 import { openSseConnection, type SseConnection } from './sse-connection'
@@ -78,7 +78,7 @@ const RECONNECT_BACKOFF: BackoffOptions = { baseDelayMs: 500, maxDelayMs: 30_000
 export class LiveEventStream {
   private state: LiveState = { status: 'connecting', message: null, lastEventAt: null }
   private readonly sequencer: EventSequencer
-  private readonly filter: CompiledFilter
+  private readonly filter: StreamFilter
   private connection: SseConnection | null = null
   private poller: AuditPoller | null = null
   private watchdog: ReturnType<typeof setTimeout> | null = null
@@ -107,7 +107,7 @@ export class LiveEventStream {
     this.sequencer = new EventSequencer(
       options.lastEventId === null ? null : { id: options.lastEventId, epoch: options.epoch ?? null }
     )
-    this.filter = compileFilter(options.filter)
+    this.filter = compileStreamFilter(options.filter)
   }
 
   /** Current state (also pushed through onState on every change). */
@@ -299,7 +299,7 @@ export class LiveEventStream {
   // ---- delivery
 
   private enqueue(event: LiveEvent): void {
-    if (!matchesFilter(this.filter, event)) {
+    if (!matchesStreamEvent(this.filter, event)) {
       this.counters.filtered++
       return
     }

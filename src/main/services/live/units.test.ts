@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
-import { compileFilter, matchesFilter } from './event-filter'
+import { compileStreamFilter as compileFilter, matchesStreamEvent as matchesFilter } from '../../../shared/neurorail/stream-filter'
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { jsonDepth, MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame, TOO_DEEP_MARKER } from './frame'
 import { PUSH_QUEUE_MAX, PushBatcher } from './push-batcher'

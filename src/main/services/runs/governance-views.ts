@@ -11,7 +11,7 @@ import type {
   ViolationView
 } from '../../../shared/console/domains/runs'
 import { BudgetSchema } from '../../../shared/neurorail'
-import { CircuitStateSchema } from '../../../shared/neurorail/governance'
+import { CircuitStateSchema, VIOLATION_TYPE_BY_CODE } from '../../../shared/neurorail/governance'
 
 // Maps the engine's governance answers (snake_case, times as epoch seconds like BRAiN's metrics,
 // or ISO strings) onto the console's views. Tolerant on purpose: a field a newer or older engine
@@ -136,13 +136,6 @@ export function toReflexActionView(raw: unknown, index: number): ReflexActionVie
   }
 }
 
-const VIOLATION_TYPE_BY_CODE: Record<string, string> = {
-  'NR-E100': 'timeout',
-  'NR-E101': 'retries',
-  'NR-E102': 'parallelism',
-  'NR-E103': 'cost',
-  'NR-E104': 'tokens'
-}
 
 export function toViolationView(raw: unknown, index: number): ViolationView {
   const r = asRow(raw)

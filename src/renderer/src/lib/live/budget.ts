@@ -1,4 +1,5 @@
 import { looseStreamFact } from '../../../../shared/neurorail/events'
+import { VIOLATION_TYPE_BY_CODE } from '../../../../shared/neurorail/governance'
 import { eventMs, keepLast, num, str, type LiveEvent } from './types'
 
 /** Enforcement counters since the console started watching this environment. */
@@ -77,14 +78,6 @@ const ENFORCEMENT_TYPES = new Set([
   'budget_violation'
 ])
 
-const KIND_BY_CODE: Record<string, string> = {
-  'NR-E100': 'timeout',
-  'NR-E101': 'retries',
-  'NR-E102': 'parallelism',
-  'NR-E103': 'cost',
-  'NR-E104': 'tokens'
-}
-
 /** A string or a finite number as text (ids may be row numbers). */
 export function idText(d: Record<string, unknown>, key: string): string | null {
   const v = d[key]
@@ -104,7 +97,7 @@ export function violationOf(e: LiveEvent): ViolationView {
   const top = e.channel === 'audit' ? {} : e.data
   const limits = v.details ?? {}
   const code = v.code ?? null
-  const kind = v.violation_type ?? str(top, 'cost_type') ?? str(top, 'limit_type') ?? str(top, 'budget_type') ?? (code ? KIND_BY_CODE[code] : undefined) ?? 'budget'
+  const kind = v.violation_type ?? str(top, 'cost_type') ?? str(top, 'limit_type') ?? str(top, 'budget_type') ?? (code ? VIOLATION_TYPE_BY_CODE[code] : undefined) ?? 'budget'
   return {
     id: v.violation_id ?? idText(top, 'violation_id') ?? e.id,
     at: eventMs(e),
