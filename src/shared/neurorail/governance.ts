@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { JsonObjectSchema } from './common'
+import { pageSchema } from './extensions'
 
 /**
  * Governance vocabulary shared by the engine, the console and the renderer (API §8). One list per
@@ -37,3 +39,56 @@ export type RecordedReflexAction = z.infer<typeof RecordedReflexActionSchema>
 export const TRIGGER_REASONS = ['error_rate', 'budget_violations'] as const
 export const TriggerReasonSchema = z.enum(TRIGGER_REASONS)
 export type TriggerReason = z.infer<typeof TriggerReasonSchema>
+
+// ---- Governance endpoint shapes (our engine; the real backend has none of these routes).
+
+/** Circuit breaker tuning as a snapshot reports it (API §8 defaults: 5 failures, 60 s, 2, 1). */
+export const CircuitOptionsSchema = z.object({
+  failureThreshold: z.number(),
+  recoveryTimeoutMs: z.number(),
+  successThreshold: z.number(),
+  halfOpenMaxCalls: z.number()
+})
+
+/** One circuit breaker (GET /reflex/circuits rows; POST …/reset's `circuit`). Times: epoch seconds. */
+export const CircuitSnapshotSchema = z.object({
+  circuit_id: z.string(),
+  state: CircuitStateSchema,
+  /** Consecutive failures that count toward opening (closed) or that opened it (open). */
+  failure_count: z.number(),
+  /** Successes counted toward closing (half-open only; 0 otherwise). */
+  success_count: z.number(),
+  half_open_calls: z.number(),
+  total_calls: z.number(),
+  total_failures: z.number(),
+  total_successes: z.number(),
+  open_count: z.number(),
+  last_failure_time: z.number().nullable(),
+  last_state_change_time: z.number(),
+  /** When an open circuit admits its first probe; null unless open. */
+  recovers_at: z.number().nullable(),
+  options: CircuitOptionsSchema
+})
+export type CircuitSnapshot = z.infer<typeof CircuitSnapshotSchema>
+/** GET /reflex/circuits. */
+export const CircuitListSchema = z.object({ circuits: z.array(CircuitSnapshotSchema) })
+/** POST /reflex/circuits/{id}/reset. */
+export const CircuitResetSchema = z.object({ circuit: CircuitSnapshotSchema })
+
+/** One recorded reflex action (GET /reflex/actions rows; the `action` of a job action's answer). */
+export const ReflexActionRecordSchema = z.object({
+  id: z.number().int(),
+  timestamp: z.string(),
+  job_id: z.string().nullable(),
+  action_type: RecordedReflexActionSchema,
+  reason: z.string(),
+  success: z.boolean(),
+  trigger_id: z.string().nullable(),
+  /** `reflex` for trigger-driven actions, else the operator's token name. */
+  actor: z.string(),
+  /** `{cooldown_seconds}` for suspend/throttle, `{severity}` for alert, `{error}` on failure. */
+  details: JsonObjectSchema
+})
+export type ReflexActionRecord = z.infer<typeof ReflexActionRecordSchema>
+/** GET /reflex/actions. */
+export const ReflexActionPageSchema = pageSchema(ReflexActionRecordSchema)
