@@ -92,3 +92,44 @@ export const ReflexActionRecordSchema = z.object({
 export type ReflexActionRecord = z.infer<typeof ReflexActionRecordSchema>
 /** GET /reflex/actions. */
 export const ReflexActionPageSchema = pageSchema(ReflexActionRecordSchema)
+
+/** One reflex trigger (GET /reflex/triggers rows). */
+export const TriggerSnapshotSchema = z.object({
+  trigger_id: z.string(),
+  error_rate: z.number(),
+  recent_event_count: z.number(),
+  budget_violations: z.number(),
+  activation_count: z.number(),
+  /** Epoch seconds of the last activation, or null. */
+  last_activation_time: z.number().nullable(),
+  config: z.object({
+    errorRateThreshold: z.number(),
+    windowMs: z.number(),
+    minSamples: z.number(),
+    budgetViolationThreshold: z.number()
+  })
+})
+export type TriggerSnapshot = z.infer<typeof TriggerSnapshotSchema>
+/** GET /reflex/triggers: the triggers and their newest activations. */
+export const TriggerListSchema = z.object({
+  triggers: z.array(TriggerSnapshotSchema),
+  activations: z.array(z.record(z.string(), z.unknown()))
+})
+
+/** One job the reflex machine knows (GET /reflex/jobs rows). Times: epoch seconds. */
+export const ReflexJobSchema = z.object({
+  job_id: z.string(),
+  current_state: z.string(),
+  /** Until when the job is refused (NR-E006); null when no cooldown is set. */
+  cooldown_until: z.number().nullable(),
+  suspend_count: z.number(),
+  throttle_count: z.number(),
+  transition_count: z.number(),
+  state_since: z.number(),
+  reason: z.string().nullable(),
+  cooldown_active: z.boolean(),
+  cooldown_remaining_ms: z.number()
+})
+export type ReflexJob = z.infer<typeof ReflexJobSchema>
+/** GET /reflex/jobs (held jobs). */
+export const ReflexJobListSchema = z.object({ jobs: z.array(ReflexJobSchema) })

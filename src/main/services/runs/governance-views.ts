@@ -11,7 +11,12 @@ import type {
   ViolationView
 } from '../../../shared/console/domains/runs'
 import { BudgetSchema } from '../../../shared/neurorail'
-import { VIOLATION_TYPE_BY_CODE, type CircuitSnapshot, type ReflexActionRecord } from '../../../shared/neurorail/governance'
+import {
+  VIOLATION_TYPE_BY_CODE,
+  type CircuitSnapshot,
+  type ReflexActionRecord,
+  type TriggerSnapshot
+} from '../../../shared/neurorail/governance'
 
 // Maps the engine's governance answers (snake_case, times as epoch seconds like BRAiN's metrics,
 // or ISO strings) onto the console's views. Tolerant on purpose: a field a newer or older engine
@@ -39,13 +44,6 @@ const count = (v: unknown): number => {
 }
 // Ids may be numbers (row ids); they are shown as text.
 const text = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? String(v) : (str.parse(v) ?? null))
-/** A duration given in seconds (first) or in ms (second) → seconds, or null. */
-function secondsOrMs(seconds: unknown, ms: unknown): number | null {
-  const a = num.parse(seconds)
-  if (a !== null && a !== undefined) return a
-  const b = num.parse(ms)
-  return b !== null && b !== undefined ? b / 1000 : null
-}
 const record = (v: unknown): Record<string, unknown> => obj.parse(v) ?? {}
 const asRow = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {})
 
@@ -84,19 +82,18 @@ export function toCircuitView(c: CircuitSnapshot): CircuitView {
   }
 }
 
-export function toTriggerView(raw: unknown): TriggerView {
-  const r = asRow(raw)
-  const config = record(r.config)
+/** One trigger of GET /reflex/triggers as the console shows it. */
+export function toTriggerView(t: TriggerSnapshot): TriggerView {
   return {
-    triggerId: text(r.trigger_id) ?? text(r.name) ?? text(r._key) ?? 'unknown',
-    errorRate: Math.max(0, num.parse(r.error_rate) ?? 0),
-    errorRateThreshold: num.parse(config.error_rate_threshold ?? config.errorRateThreshold ?? r.error_rate_threshold) ?? null,
-    windowSeconds: secondsOrMs(config.window_seconds ?? r.window_seconds, config.windowMs ?? config.window_ms),
-    minSamples: num.parse(config.min_samples ?? config.minSamples ?? r.min_samples) ?? null,
-    budgetViolations: count(r.budget_violations),
-    activationCount: count(r.activation_count),
-    lastActivationAt: isoTime(r.last_activation_time ?? r.last_activation_at),
-    recentEventCount: count(r.recent_event_count ?? r.sample_count)
+    triggerId: t.trigger_id,
+    errorRate: Math.max(0, t.error_rate),
+    errorRateThreshold: t.config.errorRateThreshold,
+    windowSeconds: t.config.windowMs / 1000,
+    minSamples: t.config.minSamples,
+    budgetViolations: t.budget_violations,
+    activationCount: t.activation_count,
+    lastActivationAt: isoTime(t.last_activation_time),
+    recentEventCount: t.recent_event_count
   }
 }
 

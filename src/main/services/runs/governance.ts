@@ -12,7 +12,13 @@ import {
   type ViolationView
 } from '../../../shared/console/domains/runs'
 import { ConsoleFailure } from '../../../shared/console/errors'
-import { CircuitListSchema, CircuitResetSchema, ReflexActionPageSchema } from '../../../shared/neurorail/governance'
+import {
+  CircuitListSchema,
+  CircuitResetSchema,
+  ReflexActionPageSchema,
+  ReflexJobListSchema,
+  TriggerListSchema
+} from '../../../shared/neurorail/governance'
 import { isBackendError } from '../client/backend-error'
 import type { BackendClient } from '../client/backend-client'
 import {
@@ -51,16 +57,16 @@ export class GovernanceApi {
   async circuits(): Promise<Availability & { circuits: CircuitView[]; triggers: TriggerView[]; jobs: ReflexJobView[] }> {
     const [circuits, triggers, jobs] = await Promise.all([
       this.read('/reflex/circuits', 'reflex circuit breakers', CircuitListSchema),
-      this.read('/reflex/triggers', 'reflex triggers').catch(() => null),
-      this.read('/reflex/jobs', 'reflex jobs').catch(() => null)
+      this.read('/reflex/triggers', 'reflex triggers', TriggerListSchema).catch(() => null),
+      this.read('/reflex/jobs', 'reflex jobs', ReflexJobListSchema).catch(() => null)
     ])
     if (!circuits.ok) return { ...circuits.availability, circuits: [], triggers: [], jobs: [] }
-    const jobViews = (jobs?.ok ? rowsOf(jobs.body, ['jobs']) : []).map((row) => toReflexJobView(row))
+    const jobViews = (jobs?.ok ? jobs.body.jobs : []).map((row) => toReflexJobView(row))
     jobViews.sort((a, b) => (JOB_STATE_ORDER[a.state] ?? 9) - (JOB_STATE_ORDER[b.state] ?? 9))
     return {
       ...AVAILABLE,
       circuits: circuits.body.circuits.map(toCircuitView),
-      triggers: (triggers?.ok ? rowsOf(triggers.body, ['triggers']) : []).map(toTriggerView),
+      triggers: (triggers?.ok ? triggers.body.triggers : []).map(toTriggerView),
       jobs: jobViews
     }
   }
