@@ -269,9 +269,9 @@ export function streamFact(event: Pick<StreamEvent, 'channel' | 'event_type' | '
 function factSource(event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>): { channel: CatalogChannel; def: StreamEventDefinition; data: unknown } | null {
   const audit = event.channel === 'audit'
   const channel = audit ? AUDITED.get(event.event_type) : event.channel
-  if (!channel || channel === 'audit' || channel === 'all') return null
-  const def = streamEventDefinition(channel, event.event_type)
-  if (!def || def === AUDIT_STREAM_EVENT) return null
+  // The audit channel's own entry (any type, data = the row) holds no catalogued fact.
+  const def = channel && channel !== 'audit' ? streamEventDefinition(channel, event.event_type) : null
+  if (!def) return null
   return { channel: channel as CatalogChannel, def, data: audit ? event.data.details : event.data }
 }
 
@@ -304,9 +304,9 @@ const looseSchemas = new Map<StreamEventDefinition, z.ZodType>()
 
 /**
  * `streamFact` for consumers that also read other backends (the real one names the §6 event
- * types by convention and sends fewer fields): every catalog field is optional, but a field that
- * is present has the catalog's type. Null when the event type is not catalogued or a field has
- * the wrong type.
+ * types by convention and sends fewer fields): every catalog field is optional, and a field of
+ * another type than the catalog's reads as absent. Null when the event type is not catalogued
+ * (or its data is not an object).
  */
 export function looseStreamFact(event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>): LooseStreamFact | null {
   const source = factSource(event)
