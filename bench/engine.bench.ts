@@ -61,7 +61,7 @@ async function runChild(): Promise<void> {
         const n = Math.min(m.batch, m.total - done)
         engine.services.store.transaction(() => {
           for (let i = 0; i < n; i++) {
-            engine.services.events.publish('metrics', 'bulk', { seq: done + i, job_id: 'j_000000000000', value: Math.random() })
+            engine.services.events.publishExternal('metrics', 'bulk', { seq: done + i, job_id: 'j_000000000000', value: Math.random() })
           }
         })
         done += n

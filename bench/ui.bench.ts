@@ -152,7 +152,7 @@ try {
         s.store.transaction(() => {
           for (let i = 0; i < n; i++) {
             const [channel, type] = types[(published + i) % types.length]
-            s.events.publish(channel, type, { job_id: job.job_id, llm_tokens: 10, cost: 0.001, success: true, trigger_id: 'bench', seq: published + i })
+            s.events.publishExternal(channel, type, { job_id: job.job_id, llm_tokens: 10, cost: 0.001, success: true, trigger_id: 'bench', seq: published + i })
           }
         })
         published += n

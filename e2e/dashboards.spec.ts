@@ -213,7 +213,7 @@ test.describe('dashboards on the seeded engine', () => {
     const job = seed.jobs[0].job_id
     // Publish enforcement events straight into the engine's stream.
     const publish = (channel: string, type: string, data: Record<string, unknown>) =>
-      engine.services.store.transaction(() => engine.services.events.publish(channel, type, data))
+      engine.services.store.transaction(() => engine.services.events.publishExternal(channel, type, data))
     publish('enforcement', 'timeout_enforced', { job_id: job, grace_period_invoked: true })
     publish('enforcement', 'parallelism_rejected', { job_id: job, limit: 5, current: 5 })
     publish('enforcement', 'budget_violation', { violation_type: 'cost', job_id: job, limit: 1, consumed: 1.5, message: 'cost over budget' })
@@ -277,7 +277,7 @@ test.describe('dashboards on the seeded engine', () => {
     await go(page, consoleUrl, '#/overview')
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     const publish = (channel: string, type: string, data: Record<string, unknown>) =>
-      engine.services.store.transaction(() => engine.services.events.publish(channel, type, data))
+      engine.services.store.transaction(() => engine.services.events.publishExternal(channel, type, data))
     publish('signals', 'anomaly_signal', {
       signal_id: 99_001,
       signal_type: 'anomaly',
@@ -295,18 +295,24 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(signals).toContainText('latency_ms')
     await expect(signals).toContainText('5.25')
 
-    // A trigger activation and its action, each streamed twice (reflex event and audit row), as the engine does.
+    // A trigger activation and its action, each streamed twice (reflex event and audit row whose
+    // details are the event's data), as the engine does.
     const job = seed.jobs[2].job_id
     const trigger = { trigger_id: 'trigger:e2e_job', reason: 'error_rate', error_rate: 0.75, sample_count: 8, budget_violations: 0, activation_count: 1 }
     publish('reflex', 'trigger_activated', { ...trigger, job_id: job, code: 'NR-E141', message: 'Trigger trigger:e2e_job fired' })
-    publish('audit', 'trigger_activated', { audit_id: 'e2e-aud-1', job_id: job, message: 'NR-E141 Trigger trigger:e2e_job fired', details: trigger })
+    publish('audit', 'trigger_activated', {
+      audit_id: 'e2e-aud-1',
+      job_id: job,
+      message: 'NR-E141 Trigger trigger:e2e_job fired',
+      details: { ...trigger, job_id: job, code: 'NR-E141', message: 'Trigger trigger:e2e_job fired' }
+    })
     const action = { action_id: 99_002, job_id: job, action_type: 'alert', reason: 'e2e alert', success: true, trigger_id: 'trigger:e2e_job', actor: 'reflex', details: {} }
     publish('reflex', 'reflex_action_executed', action)
     publish('audit', 'reflex_action_executed', {
       audit_id: 'e2e-aud-2',
       job_id: job,
       message: `Reflex alert on ${job} done: e2e alert`,
-      details: { action_id: 99_002, trigger_id: 'trigger:e2e_job' }
+      details: action
     })
     await page.getByTestId('nav-reflex').click()
     const triggers = page.getByTestId('trigger-list')
@@ -327,7 +333,7 @@ test.describe('dashboards on the seeded engine', () => {
     const total = page.getByTestId('overview-total-events')
     const publish = () =>
       engine.services.store.transaction(() => {
-        for (let i = 0; i < 5; i++) engine.services.events.publish('metrics', 'e2e_tick', { i })
+        for (let i = 0; i < 5; i++) engine.services.events.publishExternal('metrics', 'e2e_tick', { i })
       })
     publish()
     await expect(total).not.toHaveText('0')
@@ -348,7 +354,7 @@ test.describe('dashboards on the seeded engine', () => {
     // ticks; a connection state sent after that one reaches the page after all of them (one
     // stream, in order). Once the page shows it, the ticks are there and must not be counted.
     await expect.poll(() => ticks).toBeGreaterThanOrEqual(5)
-    engine.services.store.transaction(() => engine.services.events.publish('metrics', 'e2e_fence', {}))
+    engine.services.store.transaction(() => engine.services.events.publishExternal('metrics', 'e2e_fence', {}))
     await expect.poll(() => fences).toBeGreaterThanOrEqual(1)
     off()
     const state = (await consoleServer.service.invoke('getConnectionState', {})) as Record<string, unknown>

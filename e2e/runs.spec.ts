@@ -252,7 +252,7 @@ test.describe('local runs: pages after a demo run', () => {
     await expect(slow).toHaveAttribute('data-status', 'exited', { timeout: 30_000 })
     // The demos rarely run long enough to raise an anomaly; one as the engine publishes it.
     engine.services.store.transaction(() =>
-      engine.services.events.publish('signals', 'anomaly_signal', {
+      engine.services.events.publishExternal('signals', 'anomaly_signal', {
         signal_id: 1,
         signal_type: 'anomaly',
         job_type: 'data_processing',

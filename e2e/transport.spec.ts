@@ -66,14 +66,14 @@ test.describe('browser-mode transport', () => {
       })
       try {
         engine.services.store.transaction(() =>
-          engine.services.events.publish('signals', 'anomaly_detected', { marker })
+          engine.services.events.publishExternal('signals', 'anomaly_detected', { marker })
         )
         await expect.poll(() => ids.size).toBeGreaterThan(0)
         // A fence instead of a sleep: every subscription queued the marker at once, and pushes at
         // most once per 16 ms in order, so a fence published now is pushed no earlier than every
         // subscription's marker: once one subscription pushed the fence, all pushed the marker.
         engine.services.store.transaction(() =>
-          engine.services.events.publish('signals', 'anomaly_detected', { marker: `fence-${marker}` })
+          engine.services.events.publishExternal('signals', 'anomaly_detected', { marker: `fence-${marker}` })
         )
         await expect.poll(() => fenced.size).toBeGreaterThan(0)
         return ids.size
@@ -90,7 +90,7 @@ test.describe('browser-mode transport', () => {
       const tail = page.getByTestId('live-tail')
       await expect
         .poll(async () => {
-          engine.services.store.transaction(() => engine.services.events.publish('signals', probe, {}))
+          engine.services.store.transaction(() => engine.services.events.publishExternal('signals', probe, {}))
           return (await tail.textContent()) ?? ''
         }, { timeout: 10_000 })
         .toContain(probe)

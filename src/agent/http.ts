@@ -1,10 +1,11 @@
 import http from 'node:http'
 import https from 'node:https'
+import { API_PREFIX } from '../shared/neurorail/http'
 import { sleep } from './backoff'
 import { CancelledError, errorFromResponse, HttpStatusError, NetworkError } from './errors'
 
 /** The NeuroRail API prefix every route lives under. */
-export const API_PREFIX = '/api/neurorail/v1'
+export { API_PREFIX }
 
 /** Options of the SDK's HTTP client. */
 export interface HttpClientOptions {

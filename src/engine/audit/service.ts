@@ -153,7 +153,7 @@ export class AuditService {
           `"event_category":${q(event.event_category)},"severity":${q(event.severity)},"message":${q(event.message)},` +
           `"details":${detailsJson},"caused_by_agent":${q(event.caused_by_agent)},"caused_by_event":${q(event.caused_by_event)},` +
           `"recorded_by":${recorderJson ?? 'null'}}`
-        this.events.publishPrepared('audit', event.event_type, event as unknown as Record<string, unknown>, eventJson)
+        this.events.publishAudit(event, eventJson)
         return event
       }
     })

@@ -1,7 +1,7 @@
 import type { StateTransitionEvent, TelemetryReportRequest } from '../../shared/neurorail'
 import type { TransitionGuardContext } from '../lifecycle/service'
 import { AttemptTimers, type Overrun } from './budget/attempt-timers'
-import { backoffDelayMs } from './budget/backoff'
+import { backoffDelay } from '../../shared/backoff'
 import type { BudgetService } from './budget/budget-service'
 import type { GiveUps } from './budget/give-up'
 import { checkCost, checkParallelism, checkRetry, checkTokens, timeoutViolation, type Violation } from './budget/checks'
@@ -104,7 +104,7 @@ export class Enforcer {
       this.rt.later(() => retryAttempted(false, { code: 'NR-E101' }))
       this.refuse(exhausted, job, null, 'retry_refused')
     }
-    const backoff = backoffDelayMs(b.retries_used)
+    const backoff = backoffDelay(b.retries_used)
     this.budgets.countRetry(job.job_id, entry, backoff)
     // Advice to the agent: §8's backoff for this retry. The engine does not hold the retry back.
     retryAttempted(true, { backoff_ms: backoff })

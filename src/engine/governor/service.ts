@@ -87,7 +87,7 @@ export class GovernorService {
         },
         nowMs
       )
-      this.events.publish('governor', 'mode_decided', decision as unknown as Record<string, unknown>)
+      this.events.publish('governor', 'mode_decided', decision)
       this.store.afterCommit(() => {
         this.byMode[rule.mode]++
       })

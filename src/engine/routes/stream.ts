@@ -98,7 +98,7 @@ export function streamRoutes(s: EngineServices): RouteDef[] {
       query: PublishQuerySchema,
       body: orEmpty(z.record(z.string(), z.unknown())),
       handler: ({ query: q, body: data }) => {
-        events.publish(q.channel, q.event_type, data)
+        events.publishExternal(q.channel, q.event_type, data)
         return { success: true, channel: q.channel, event_type: q.event_type }
       }
     }),

@@ -22,12 +22,12 @@ describe('event log and rollbacks', () => {
     // A unit that publishes and then fails (a later guard refusing, a failing insert).
     expect(() =>
       store.transaction(() => {
-        events.publish('metrics', 'rolled_back', { n: 1 })
+        events.publishExternal('metrics', 'rolled_back', { n: 1 })
         throw new Error('refused')
       })
     ).toThrow('refused')
     // A unit in the same batch that commits, and one in a later batch.
-    store.transaction(() => events.publish('metrics', 'kept', { n: 2 }))
+    store.transaction(() => events.publishExternal('metrics', 'kept', { n: 2 }))
     await store.committed()
     expect((await t.api('POST', '/stream/publish?channel=metrics&event_type=later', { n: 3 })).status).toBe(200)
     await r.waitFor(() => r.frames.some((f) => f.event === 'later'), 5000, 'the later event')

@@ -2,6 +2,8 @@ import type { Statement } from 'better-sqlite3'
 import type { Store } from '../store/store'
 import type { LoggedEvent, StreamHub } from './hub'
 import { Sequence } from '../store/sequence'
+import type { AuditEvent } from '../../shared/neurorail/audit'
+import type { CatalogChannel, CatalogEventType, StreamEventDataIn } from '../../shared/neurorail/events'
 import { STREAM_CHANNELS } from './filter'
 import { StreamLogIdentity } from './resume'
 import { aggregateRow } from '../store/statements'
@@ -54,15 +56,12 @@ export class EventLog {
   }
 
   /**
-   * Publishes one stream event: `{channel, event_type, timestamp (Unix seconds), data, id}`. Inside
-   * `store.transaction` it joins that transaction; the live fan-out happens after commit.
+   * Publishes one catalogued stream event: `{channel, event_type, timestamp (Unix seconds), data,
+   * id}`. Channel, type and data are checked against the catalog in src/shared at compile time.
+   * Inside `store.transaction` it joins that transaction; the live fan-out happens after commit.
    */
-  publish(channel: string, eventType: string, data: Record<string, unknown>): LoggedEvent {
-    const id = this.ids.take()
-    // One JSON.stringify of the whole envelope gives a flat string; spliced text would be a rope
-    // that costs more memory while the event waits for its commit.
-    const payload = JSON.stringify({ channel, event_type: eventType, timestamp: Date.now() / 1000, data, id: String(id) })
-    return this.log(id, channel, eventType, payload, data)
+  publish<C extends CatalogChannel, T extends CatalogEventType<C>>(channel: C, eventType: T, data: StreamEventDataIn<C, T>): LoggedEvent {
+    return this.publishAny(channel, eventType, data as Record<string, unknown>)
   }
 
   /**
@@ -70,7 +69,37 @@ export class EventLog {
    * `data` (the object still serves entity filters without a parse). Saves walking big payloads
    * twice on the lifecycle hot path.
    */
-  publishPrepared(channel: string, eventType: string, data: Record<string, unknown>, dataJson: string): LoggedEvent {
+  publishPrepared<C extends CatalogChannel, T extends CatalogEventType<C>>(
+    channel: C,
+    eventType: T,
+    data: StreamEventDataIn<C, T>,
+    dataJson: string
+  ): LoggedEvent {
+    return this.publishAnyPrepared(channel, eventType, data as Record<string, unknown>, dataJson)
+  }
+
+  /** Publishes one audit row on the `audit` channel (`eventJson` is its JSON). */
+  publishAudit(event: AuditEvent, eventJson: string): LoggedEvent {
+    return this.publishAnyPrepared('audit', event.event_type, event as unknown as Record<string, unknown>, eventJson)
+  }
+
+  /**
+   * Publishes an event outside the catalog: only for POST /stream/publish, whose clients name
+   * their own channel, type and data (consumers read such events as unknown facts).
+   */
+  publishExternal(channel: string, eventType: string, data: Record<string, unknown>): LoggedEvent {
+    return this.publishAny(channel, eventType, data)
+  }
+
+  private publishAny(channel: string, eventType: string, data: Record<string, unknown>): LoggedEvent {
+    const id = this.ids.take()
+    // One JSON.stringify of the whole envelope gives a flat string; spliced text would be a rope
+    // that costs more memory while the event waits for its commit.
+    const payload = JSON.stringify({ channel, event_type: eventType, timestamp: Date.now() / 1000, data, id: String(id) })
+    return this.log(id, channel, eventType, payload, data)
+  }
+
+  private publishAnyPrepared(channel: string, eventType: string, data: Record<string, unknown>, dataJson: string): LoggedEvent {
     const id = this.ids.take()
     // The same text JSON.stringify({channel, event_type, timestamp, data, id}) gives.
     const payload =

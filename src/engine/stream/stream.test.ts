@@ -84,6 +84,16 @@ describe('SSE stream', () => {
     for (const r of [both, audit, types, entity]) r.close()
   })
 
+  it('an entity filter matches resource_uuid as the console does', async () => {
+    const entity = await open('entity_ids=res_target')
+    await publish('audit', 'resource_event', { resource_uuid: 'res_target' })
+    await publish('signals', 'fence', { resource_uuid: 'res_other' })
+    await publish('signals', 'fence', { entity_id: 'res_target' })
+    await entity.waitFor(() => entity.frames.some((f) => f.event === 'fence'), 5000, 'fence')
+    expect(entity.payloads().map((p) => p.event_type)).toEqual(['resource_event', 'fence'])
+    entity.close()
+  })
+
   it('resumes from Last-Event-ID (header or query) with exactly the missed events', async () => {
     const r1 = await open('channels=metrics')
     await publish('metrics', 'before', { i: 0 })
@@ -180,7 +190,7 @@ describe('slow subscribers and shutdown', () => {
     try {
       // History from before the subscriptions: falling behind must never replay it to them.
       t.engine.services.store.transaction(() => {
-        for (let i = 0; i < 50; i++) t.engine.services.events.publish('metrics', 'old', { i })
+        for (let i = 0; i < 50; i++) t.engine.services.events.publishExternal('metrics', 'old', { i })
       })
       await t.engine.services.store.committed()
       await fast.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, { Authorization: `Bearer ${t.engine.adminToken}` })
@@ -195,7 +205,7 @@ describe('slow subscribers and shutdown', () => {
       const blob = 'x'.repeat(4096)
       const total = 2000
       t.engine.services.store.transaction(() => {
-        for (let i = 0; i < total; i++) t.engine.services.events.publish('metrics', 'bulk', { i, blob })
+        for (let i = 0; i < total; i++) t.engine.services.events.publishExternal('metrics', 'bulk', { i, blob })
       })
       await fast.waitFor(() => fast.frames.length >= total, 20_000, 'all frames on the fast subscriber')
       // The burst (8 MB) overflowed both in-memory queues: both fell back to the durable log.

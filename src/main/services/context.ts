@@ -5,6 +5,7 @@ import packageJson from '../../../package.json' with { type: 'json' }
 import type { ConsoleEventSink } from '../../shared/console/api'
 import type { MethodDefinition } from '../../shared/console/define'
 import type { ConsoleSessions } from './session/console-sessions'
+import type { Role } from '../../shared/neurorail/rbac'
 import type { UpdateController } from './updates/update-controller'
 
 /**
@@ -34,7 +35,7 @@ export interface ServiceContext {
     readonly url: string
     readonly adminToken: string
     /** Registers another bearer token on the engine (in-process); local runs get one each. */
-    readonly addToken?: (token: string, role: 'viewer' | 'operator' | 'admin', name?: string) => void
+    readonly addToken?: (token: string, role: Role, name?: string) => void
     /** Revokes a token given by `addToken` (a local run's, once it has exited). */
     readonly removeToken?: (token: string) => void
   } | null

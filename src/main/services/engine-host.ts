@@ -4,6 +4,7 @@ import { startEngine } from '../../engine'
 import type { ServiceLog } from './console-service'
 import type { ServiceContext } from './context'
 import { createToken } from './serve/token'
+import type { Role } from '../../shared/neurorail/rbac'
 
 /** The embedded engine as the console sees it. */
 export interface EngineHost {
@@ -13,7 +14,7 @@ export interface EngineHost {
   readonly adminToken: string
   readonly dbPath: string
   /** Registers another bearer token with a role (local agent runs get one each). */
-  addToken(token: string, role: 'viewer' | 'operator' | 'admin', name?: string): void
+  addToken(token: string, role: Role, name?: string): void
   /** Revokes a token given by `addToken` (a local run's, once the run has exited). */
   removeToken(token: string): void
   close(): Promise<void>

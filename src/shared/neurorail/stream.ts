@@ -86,44 +86,7 @@ export const DOC_ONLY_EVENT_TYPES = [
   'budget_exceeded'
 ] as const
 
-// ---- Payloads of the consumed event types (§6). Loose: extra keys pass through.
-
-/** lifecycle `state_transition` data. */
-export const StateTransitionStreamDataSchema = z.looseObject({
-  entity_id: z.string(),
-  from_state: z.string().nullish(),
-  to_state: z.string(),
-  cooldown_until: z.number().nullish()
-})
-/** reflex `circuit_state_changed` data. */
-export const CircuitStateChangedDataSchema = z.looseObject({
-  circuit_id: z.string(),
-  to_state: z.enum(['closed', 'open', 'half_open']),
-  failure_count: z.number(),
-  success_count: z.number()
-})
-/** reflex `trigger_activated` data. */
-export const TriggerActivatedDataSchema = z.looseObject({
-  trigger_id: z.string(),
-  reason: z.string().nullish(),
-  error_rate: z.number().nullish()
-})
-/** reflex `reflex_action_executed` data. */
-export const ReflexActionExecutedDataSchema = z.looseObject({
-  job_id: z.string().nullish(),
-  action_type: z.string(),
-  reason: z.string().nullish(),
-  success: z.boolean()
-})
-/** enforcement `timeout_enforced` data. */
-export const TimeoutEnforcedDataSchema = z.looseObject({ grace_period_invoked: z.boolean().nullish() })
-/** enforcement `retry_attempted` data. */
-export const RetryAttemptedDataSchema = z.looseObject({ success: z.boolean().nullish() })
-/** enforcement `cost_tracked` data. */
-export const CostTrackedDataSchema = z.looseObject({
-  llm_tokens: z.number().nullish(),
-  cost: z.number().nullish()
-})
+// Payloads of the engine's event types: the catalog in ./events.
 
 /** Query of GET /stream/events; each filter repeatable. Unknown channels are dropped by BRAiN. */
 export const StreamSubscribeQuerySchema = z.object({

@@ -66,7 +66,7 @@ export interface ViolationScope {
 }
 
 /** Event names of the `enforcement` channel per violation type (API §6), besides `budget_violation`. */
-const SPECIFIC_EVENT: Partial<Record<ViolationType, string>> = {
+const SPECIFIC_EVENT: Partial<Record<ViolationType, 'timeout_enforced' | 'parallelism_rejected'>> = {
   timeout: 'timeout_enforced',
   parallelism: 'parallelism_rejected'
 }
@@ -214,24 +214,7 @@ export class BudgetService {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
       .run(seq, stored.violation_id, stored.timestamp, now, stored.mission_id, stored.job_id, stored.attempt_id, stored.job_type, stored.violation_type, stored.code, stored.severity, stored.message, JSON.stringify(stored.details), actionTaken)
-    s.audit.write(
-      {
-        mission_id: stored.mission_id,
-        plan_id: scope.job.plan_id,
-        job_id: stored.job_id,
-        attempt_id: stored.attempt_id,
-        resource_uuid: null,
-        event_type: 'budget_violation',
-        // Budget breaches are governance; the immune-alert codes (timeouts, cost) are safety.
-        event_category: info?.immuneAlert ? 'safety' : 'governance',
-        severity: err.severity,
-        message: `${err.code} ${err.message}`,
-        details: { violation_id: stored.violation_id, violation_type: v.type, error: err, action_taken: actionTaken },
-        caused_by_agent: 'governance',
-        caused_by_event: stored.violation_id
-      },
-      now
-    )
+    // The audit copy carries the event's data as details: consumers read facts from either copy.
     const data = {
       violation_id: stored.violation_id,
       violation_type: v.type,
@@ -245,6 +228,24 @@ export class BudgetService {
       action_taken: actionTaken,
       details: err.details
     }
+    s.audit.write(
+      {
+        mission_id: stored.mission_id,
+        plan_id: scope.job.plan_id,
+        job_id: stored.job_id,
+        attempt_id: stored.attempt_id,
+        resource_uuid: null,
+        event_type: 'budget_violation',
+        // Budget breaches are governance; the immune-alert codes (timeouts, cost) are safety.
+        event_category: info?.immuneAlert ? 'safety' : 'governance',
+        severity: err.severity,
+        message: `${err.code} ${err.message}`,
+        details: data,
+        caused_by_agent: 'governance',
+        caused_by_event: stored.violation_id
+      },
+      now
+    )
     s.events.publish('enforcement', 'budget_violation', data)
     const specific = SPECIFIC_EVENT[v.type]
     if (specific === 'timeout_enforced') {

@@ -1,8 +1,9 @@
 import type { Budget } from '../../../shared/neurorail'
+import type { ViolationType } from '../../../shared/neurorail/governance'
 import { GovernanceError } from '../errors'
 
 /** The kinds of budget violation, as stored and as `neurorail_budget_violations_total{violation_type}`. */
-export type ViolationType = 'timeout' | 'retries' | 'parallelism' | 'cost' | 'tokens'
+export type { ViolationType }
 
 /**
  * A budget check's verdict: a violation carries the NR error (code E100–E104, details as in API

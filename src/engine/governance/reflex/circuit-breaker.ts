@@ -1,8 +1,9 @@
+import type { CircuitState } from '../../../shared/neurorail/governance'
 import type { Clock } from '../../clock'
 import { GovernanceError } from '../errors'
 
 /** The three breaker states of API §8. */
-export type CircuitState = 'closed' | 'open' | 'half_open'
+export type { CircuitState }
 
 /** Breaker tuning; the defaults are API §8's. */
 export interface CircuitBreakerOptions {

@@ -1,3 +1,4 @@
+import { REFLEX_ACTION_TYPES, type RecordedReflexAction, type ReflexActionType } from '../../../shared/neurorail/governance'
 import { makeNeuroRailError, type AuditSeverity, type Page } from '../../../shared/neurorail'
 import { isDomainError, notFound, type DomainError } from '../../errors'
 import { decodeCursor, encodeCursor } from '../../store/cursor'
@@ -18,8 +19,7 @@ import {
 import { Trigger, type TriggerActivation, type TriggerConfig, type TriggerSnapshot } from './trigger'
 
 /** The four reflex actions of API §8. */
-export const REFLEX_ACTIONS = ['suspend', 'throttle', 'alert', 'cancel'] as const
-export type ReflexActionType = (typeof REFLEX_ACTIONS)[number]
+export { REFLEX_ACTION_TYPES as REFLEX_ACTIONS, type ReflexActionType }
 
 /** Reflex tuning (defaults: API §8). */
 export interface ReflexOptions {
@@ -56,7 +56,7 @@ export interface ReflexActionRecord {
   id: number
   timestamp: string
   job_id: string | null
-  action_type: ReflexActionType | 'resume' | 'reset_circuit'
+  action_type: RecordedReflexAction
   reason: string
   success: boolean
   trigger_id: string | null
@@ -150,7 +150,9 @@ export class ReflexService {
   private onCircuitChange(change: CircuitStateChange): void {
     const s = this.rt.s
     s.store.transaction(() => {
-      s.events.publish('reflex', 'circuit_state_changed', { ...change, timestamp: this.rt.clock.now() / 1000 })
+      // The audit copy carries the same data as details: consumers read facts from either copy.
+      const data = { ...change, timestamp: this.rt.clock.now() / 1000 }
+      s.events.publish('reflex', 'circuit_state_changed', data)
       s.audit.write(
         {
           mission_id: null,
@@ -162,7 +164,7 @@ export class ReflexService {
           event_category: 'safety',
           severity: change.to_state === 'open' ? 'warning' : 'info',
           message: `Circuit ${change.circuit_id}: ${change.from_state} → ${change.to_state} (${change.reason})`,
-          details: { ...change },
+          details: data,
           caused_by_agent: 'reflex',
           caused_by_event: null
         },
@@ -273,7 +275,7 @@ export class ReflexService {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
         )
         .run(new Date(now).toISOString(), now, a.trigger_id, a.reason, a.error_rate, a.budget_violations, jobId, JSON.stringify(a.error.error))
-      s.events.publish('reflex', 'trigger_activated', {
+      const data = {
         trigger_id: a.trigger_id,
         reason: a.reason,
         error_rate: a.error_rate,
@@ -283,7 +285,8 @@ export class ReflexService {
         job_id: jobId,
         code: a.error.code,
         message: a.error.error.message
-      })
+      }
+      s.events.publish('reflex', 'trigger_activated', data)
       s.audit.write(
         {
           mission_id: null,
@@ -295,7 +298,7 @@ export class ReflexService {
           event_category: 'safety',
           severity: a.error.error.severity,
           message: `${a.error.code} ${a.error.error.message}`,
-          details: { ...a.error.error.details },
+          details: data,
           caused_by_agent: 'reflex',
           caused_by_event: null
         },
@@ -419,18 +422,17 @@ export class ReflexService {
       )
       .run(timestamp, now, a.job_id, a.action_type, a.reason, a.success ? 1 : 0, a.trigger_id, a.actor, JSON.stringify(a.details))
     const record: ReflexActionRecord = { id: Number(res.lastInsertRowid), timestamp, ...a }
-    if (publish) {
-      s.events.publish('reflex', 'reflex_action_executed', {
-        action_id: record.id,
-        job_id: a.job_id,
-        action_type: a.action_type,
-        reason: a.reason,
-        success: a.success,
-        trigger_id: a.trigger_id,
-        actor: a.actor,
-        details: a.details
-      })
+    const data = {
+      action_id: record.id,
+      job_id: a.job_id,
+      action_type: a.action_type,
+      reason: a.reason,
+      success: a.success,
+      trigger_id: a.trigger_id,
+      actor: a.actor,
+      details: a.details
     }
+    if (publish) s.events.publish('reflex', 'reflex_action_executed', data)
     s.audit.write(
       {
         mission_id: null,
@@ -442,7 +444,7 @@ export class ReflexService {
         event_category: 'safety',
         severity: !a.success ? 'error' : a.action_type === 'alert' ? ((a.details.severity as AuditSeverity | undefined) ?? 'warning') : 'info',
         message: `Reflex ${a.action_type}${a.job_id ? ` on ${a.job_id}` : ''} ${a.success ? 'done' : 'failed'}: ${a.reason}`,
-        details: { action_id: record.id, ...a.details, trigger_id: a.trigger_id },
+        details: data,
         caused_by_agent: a.actor,
         caused_by_event: null
       },

@@ -1,3 +1,4 @@
+import type { TriggerReason } from '../../../shared/neurorail/governance'
 import type { Clock } from '../../clock'
 import { GovernanceError } from '../errors'
 
@@ -20,7 +21,7 @@ export const DEFAULT_TRIGGER_CONFIG: Readonly<TriggerConfig> = {
 }
 
 /** Why a trigger fired. */
-export type TriggerReason = 'error_rate' | 'budget_violations'
+export type { TriggerReason }
 
 /** One activation: what `trigger_activated` publishes, plus the NR-E141 error describing it. */
 export interface TriggerActivation {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import {
+  API_PREFIX,
   AuditEventSchema,
   AuditQueryResponseSchema,
   AuditStatsSchema,
@@ -57,7 +58,7 @@ import { BackendError, isBackendError } from './backend-error'
 import { HttpTransport, type AuthProvider, type HttpOptions } from './http'
 
 /** Where BRAiN mounts NeuroRail; our engine uses the same prefix. */
-export const API_PREFIX = '/api/neurorail/v1'
+export { API_PREFIX }
 
 /** What a backend can do: our engine lists features; `engine: null` is the BRAiN baseline. */
 export interface BackendCapabilities {

@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../../shared/backoff'
 import type { z } from 'zod'
 import { parseJsonCapped } from '../../../shared/json-depth'
 import { MAX_RESPONSE_DEPTH } from '../../../shared/neurorail/limits'
@@ -271,8 +272,9 @@ function tooLarge(max: number): BackendError {
   })
 }
 
+/** Retry `attempt` (1 = the first) of a read: the shared backoff from `base`, at most 30 s. */
 function backoff(base: number, attempt: number): number {
-  return base * 2 ** (attempt - 1) * (0.5 + Math.random())
+  return backoffDelay(attempt - 1, { baseDelayMs: base, maxDelayMs: 30_000 })
 }
 
 function sleep(ms: number): Promise<void> {

@@ -3,7 +3,7 @@ import { liveMethods, type LiveEvent } from '../../../shared/console/domains/liv
 import { ConsoleFailure } from '../../../shared/console/errors'
 import type { HandlerModule, ServiceContext } from '../context'
 import type { ActiveSession, ActiveSessionSource } from '../live/active-session'
-import { compileFilter, matchesFilter, type CompiledFilter } from '../live/event-filter'
+import { compileStreamFilter, matchesStreamEvent, type StreamFilter } from '../../../shared/neurorail/stream-filter'
 import { PushBatcher } from '../live/push-batcher'
 import { OPEN_WAIT_MS } from '../session/console-sessions'
 
@@ -11,7 +11,7 @@ import { OPEN_WAIT_MS } from '../session/console-sessions'
 export const MAX_SUBSCRIPTIONS = 64
 
 interface Subscription {
-  filter: CompiledFilter
+  filter: StreamFilter
   batcher: PushBatcher
 }
 
@@ -44,7 +44,7 @@ export function createLiveHandlers(
 
   const deliver = (events: LiveEvent[]): void => {
     for (const sub of subscriptions.values()) {
-      const matching = events.filter((event) => matchesFilter(sub.filter, event))
+      const matching = events.filter((event) => matchesStreamEvent(sub.filter, event))
       if (matching.length > 0) sub.batcher.add(matching)
     }
   }
@@ -62,7 +62,7 @@ export function createLiveHandlers(
         }
         const subscriptionId = randomUUID()
         subscriptions.set(subscriptionId, {
-          filter: compileFilter(filter),
+          filter: compileStreamFilter(filter),
           batcher: new PushBatcher((events) => ctx.events.emit('onEvents', { subscriptionId, events }))
         })
         return { subscriptionId }

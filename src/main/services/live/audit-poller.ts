@@ -1,7 +1,7 @@
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import type { AuditEvent, AuditQueryResponse } from '../../../shared/neurorail/audit'
 import { isBackendError, oneLine } from '../client/backend-error'
-import { backoffDelay, type BackoffOptions } from './backoff'
+import { backoffDelay, UNDER_CAP_JITTER, type BackoffOptions } from '../../../shared/backoff'
 import { cutDeeperThan, MAX_FRAME_DEPTH } from './frame'
 import { RecentIds } from './recent-ids'
 
@@ -162,7 +162,10 @@ export class AuditPoller {
         this.stopped = true
         return
       }
-      const delay = backoffDelay(this.failures - 1, this.options.backoff ?? { initialMs: this.options.intervalMs * 2, maxMs: 300_000 })
+      const delay = backoffDelay(Math.min(this.failures - 1, 30), {
+        ...(this.options.backoff ?? { baseDelayMs: this.options.intervalMs * 2, maxDelayMs: 300_000 }),
+        jitter: UNDER_CAP_JITTER
+      })
       this.options.onStatus(status, `${message}; retrying in ${Math.ceil(delay / 1000)} s`)
       this.schedule(delay)
       return

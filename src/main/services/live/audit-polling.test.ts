@@ -32,7 +32,7 @@ describe('LiveEventStream polling fallback', () => {
       lastEventId,
       poll: { queryAudit: (body) => backend.queryAudit(body) },
       pollIntervalMs: 30,
-      backoff: { initialMs: 10, maxMs: 50 },
+      backoff: { baseDelayMs: 10, maxDelayMs: 50 },
       onEvents: (batch) => events.push(...batch),
       onState: (state) => states.push(state)
     })
@@ -154,7 +154,7 @@ describe('LiveEventStream polling fallback', () => {
     const states: LiveState[] = []
     const stream = new LiveEventStream({
       baseUrl: s.baseUrl, token: null, hasStream: true, lastEventId: null,
-      onEvents: () => {}, onState: (x) => states.push(x), backoff: { initialMs: 10, maxMs: 20 }
+      onEvents: () => {}, onState: (x) => states.push(x), backoff: { baseDelayMs: 10, maxDelayMs: 20 }
     })
     cleanups.push(() => stream.close())
     stream.start()

@@ -36,7 +36,7 @@ describe('LiveEventStream against the embedded engine', () => {
       hasStream: true,
       lastEventId,
       heartbeatTimeoutMs: 1000,
-      backoff: { initialMs: 10, maxMs: 60 },
+      backoff: { baseDelayMs: 10, maxDelayMs: 60 },
       onEvents: (batch) => events.push(...batch),
       onState: () => {}
     })

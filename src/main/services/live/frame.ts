@@ -1,5 +1,6 @@
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
-import { StreamEventSchema, type StreamEvent } from '../../../shared/neurorail/stream'
+import { readStreamEvent } from '../../../shared/neurorail/events'
+import type { StreamEvent } from '../../../shared/neurorail/stream'
 
 /** Frames whose data is larger than this are skipped (counted): nothing the console shows needs more. */
 export const MAX_FRAME_BYTES = 1024 * 1024
@@ -57,8 +58,8 @@ export function parseFrame(data: string): FrameResult {
     return { ok: false, reason: 'not_json' }
   }
   const truncated = deep && cutDeeperThan(json, MAX_FRAME_DEPTH) > 0
-  const parsed = StreamEventSchema.safeParse(json)
-  return parsed.success ? { ok: true, event: parsed.data, truncated } : { ok: false, reason: 'invalid' }
+  const read = readStreamEvent(json)
+  return read.ok ? { ok: true, event: read.event, truncated } : { ok: false, reason: 'invalid' }
 }
 
 /**

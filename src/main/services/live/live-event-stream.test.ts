@@ -35,7 +35,7 @@ describe('LiveEventStream over SSE', () => {
       hasStream: true,
       lastEventId: null,
       heartbeatTimeoutMs: 2000,
-      backoff: { initialMs: 10, maxMs: 60 },
+      backoff: { baseDelayMs: 10, maxDelayMs: 60 },
       onEvents: (batch) => events.push(...batch),
       onState: (state) => states.push(state),
       ...extra
@@ -183,7 +183,7 @@ describe('LiveEventStream over SSE', () => {
   it('goes offline with the time of the last data when the backend disappears, and back live', async () => {
     const s = await server()
     const p = await proxy(s, (i) => (i >= 1 && i < 6 ? { kind: 'status', status: 502 } : { kind: 'pass' }))
-    const { events, states } = client(p.url + PREFIX, { backoff: { initialMs: 20, maxMs: 40 } })
+    const { events, states } = client(p.url + PREFIX, { backoff: { baseDelayMs: 20, maxDelayMs: 40 } })
     await waitFor(() => s.openStreams() === 1, 'stream open')
     s.publish('audit', 'a', {})
     await waitFor(() => events.length === 1, 'one event')

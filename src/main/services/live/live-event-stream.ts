@@ -1,8 +1,8 @@
 import type { LiveEvent, LiveFilter } from '../../../shared/console/domains/live'
 import { STREAM_OPEN_EVENT, StreamOpenSchema } from '../../../shared/neurorail/stream'
 import { AuditPoller, type AuditPollSource, type PollStatus } from './audit-poller'
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
-import { compileFilter, matchesFilter, type CompiledFilter } from './event-filter'
+import { backoffDelay, UNDER_CAP_JITTER, type BackoffOptions } from '../../../shared/backoff'
+import { compileStreamFilter, matchesStreamEvent, type StreamFilter } from '../../../shared/neurorail/stream-filter'
 import { parseFrame } from './frame'
 import { EventSequencer, isClientId } from './sequencer'
 import { openSseConnection, type SseConnection } from './sse-connection'
@@ -66,6 +66,9 @@ export interface LiveEventStreamOptions {
   backoff?: BackoffOptions
 }
 
+/** Reconnects: 0.5 s doubling to 30 s, never past the ceiling. */
+const RECONNECT_BACKOFF: BackoffOptions = { baseDelayMs: 500, maxDelayMs: 30_000 }
+
 /**
  * The live feed of one environment. With a stream: SSE (see sse-connection.ts), reconnecting with
  * backoff and `Last-Event-ID` after cuts, errors and heartbeat timeouts, every event delivered
@@ -75,7 +78,7 @@ export interface LiveEventStreamOptions {
 export class LiveEventStream {
   private state: LiveState = { status: 'connecting', message: null, lastEventAt: null }
   private readonly sequencer: EventSequencer
-  private readonly filter: CompiledFilter
+  private readonly filter: StreamFilter
   private connection: SseConnection | null = null
   private poller: AuditPoller | null = null
   private watchdog: ReturnType<typeof setTimeout> | null = null
@@ -104,7 +107,7 @@ export class LiveEventStream {
     this.sequencer = new EventSequencer(
       options.lastEventId === null ? null : { id: options.lastEventId, epoch: options.epoch ?? null }
     )
-    this.filter = compileFilter(options.filter)
+    this.filter = compileStreamFilter(options.filter)
   }
 
   /** Current state (also pushed through onState on every change). */
@@ -256,7 +259,7 @@ export class LiveEventStream {
       return
     }
     if (!this.receivedOnThisConnection) this.failures++
-    const delay = backoffDelay(this.failures, this.options.backoff ?? DEFAULT_BACKOFF)
+    const delay = backoffDelay(Math.min(this.failures, 30), { ...RECONNECT_BACKOFF, ...this.options.backoff, jitter: UNDER_CAP_JITTER })
     const retry = `retrying in ${Math.max(0.1, delay / 1000).toFixed(1)} s`
     if (this.failures <= 1) {
       this.setState('connecting', `Event stream interrupted (${message}); ${retry}`)
@@ -296,7 +299,7 @@ export class LiveEventStream {
   // ---- delivery
 
   private enqueue(event: LiveEvent): void {
-    if (!matchesFilter(this.filter, event)) {
+    if (!matchesStreamEvent(this.filter, event)) {
       this.counters.filtered++
       return
     }

@@ -25,7 +25,7 @@ describe('LiveEventStream against a specification-following SSE server', () => {
       hasStream: true,
       lastEventId: null,
       heartbeatTimeoutMs: 5000,
-      backoff: { initialMs: 5, maxMs: 20 },
+      backoff: { baseDelayMs: 5, maxDelayMs: 20 },
       onEvents: (batch) => events.push(...batch),
       onState: (state) => states.push(state),
       ...extra
@@ -110,7 +110,7 @@ describe('LiveEventStream against a specification-following SSE server', () => {
           server.close(() => resolve())
         })
     )
-    const { states } = client(`${url}/api/neurorail/v1`, { backoff: { initialMs: 60_000, maxMs: 60_000 } })
+    const { states } = client(`${url}/api/neurorail/v1`, { backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000 } })
     await waitFor(() => closedAt !== null, 'the client to give up on the endless line', 20_000)
     expect(states.some((s) => /max buffer size/.test(s.message ?? ''))).toBe(true)
     // What reached the client before it cut: its bound plus what sockets hold in flight.

@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
-import { backoffDelay } from './backoff'
-import { compileFilter, matchesFilter } from './event-filter'
+import { compileStreamFilter as compileFilter, matchesStreamEvent as matchesFilter } from '../../../shared/neurorail/stream-filter'
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { jsonDepth, MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame, TOO_DEEP_MARKER } from './frame'
 import { PUSH_QUEUE_MAX, PushBatcher } from './push-batcher'
@@ -125,15 +124,6 @@ describe('filters', () => {
   })
 })
 
-describe('backoffDelay', () => {
-  it('doubles up to the ceiling with jitter between half and all of it', () => {
-    const o = { initialMs: 100, maxMs: 1000 }
-    expect(backoffDelay(0, o, () => 0)).toBe(50)
-    expect(backoffDelay(0, o, () => 1)).toBe(100)
-    expect(backoffDelay(3, o, () => 1)).toBe(800)
-    expect(backoffDelay(50, o, () => 1)).toBe(1000)
-  })
-})
 
 describe('PushBatcher', () => {
   it('pushes at most once per interval and never more than the byte budget', () => {

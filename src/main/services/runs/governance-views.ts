@@ -11,6 +11,12 @@ import type {
   ViolationView
 } from '../../../shared/console/domains/runs'
 import { BudgetSchema } from '../../../shared/neurorail'
+import {
+  VIOLATION_TYPE_BY_CODE,
+  type CircuitSnapshot,
+  type ReflexActionRecord,
+  type TriggerSnapshot
+} from '../../../shared/neurorail/governance'
 
 // Maps the engine's governance answers (snake_case, times as epoch seconds like BRAiN's metrics,
 // or ISO strings) onto the console's views. Tolerant on purpose: a field a newer or older engine
@@ -38,20 +44,6 @@ const count = (v: unknown): number => {
 }
 // Ids may be numbers (row ids); they are shown as text.
 const text = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? String(v) : (str.parse(v) ?? null))
-/** A duration given in ms (first) or in seconds (second) → ms, or null. */
-function msOrSeconds(ms: unknown, seconds: unknown): number | null {
-  const a = num.parse(ms)
-  if (a !== null && a !== undefined) return a
-  const b = num.parse(seconds)
-  return b !== null && b !== undefined ? b * 1000 : null
-}
-/** A duration given in seconds (first) or in ms (second) → seconds, or null. */
-function secondsOrMs(seconds: unknown, ms: unknown): number | null {
-  const a = num.parse(seconds)
-  if (a !== null && a !== undefined) return a
-  const b = num.parse(ms)
-  return b !== null && b !== undefined ? b / 1000 : null
-}
 const record = (v: unknown): Record<string, unknown> => obj.parse(v) ?? {}
 const asRow = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {})
 
@@ -72,39 +64,36 @@ export function rowsOf(body: unknown, keys: readonly string[]): Record<string, u
   return []
 }
 
-export function toCircuitView(raw: unknown): CircuitView {
-  const r = asRow(raw)
-  const options = record(r.options ?? r.config)
-  const state = text(r.state)
+/** One circuit of GET /reflex/circuits (or a reset's answer) as the console shows it. */
+export function toCircuitView(c: CircuitSnapshot): CircuitView {
   return {
-    circuitId: text(r.circuit_id) ?? text(r.id) ?? text(r._key) ?? 'unknown',
-    state: state === 'open' || state === 'half_open' ? state : 'closed',
-    failureCount: count(r.failure_count),
-    successCount: count(r.success_count),
-    totalCalls: count(r.total_calls),
-    totalFailures: count(r.total_failures),
-    totalSuccesses: count(r.total_successes),
-    openCount: count(r.open_count),
-    failureThreshold: num.parse(options.failureThreshold ?? options.failure_threshold ?? r.failure_threshold) ?? null,
-    recoveryTimeoutMs: msOrSeconds(options.recoveryTimeoutMs ?? r.recovery_timeout_ms, options.recovery_timeout ?? r.recovery_timeout),
-    lastFailureAt: isoTime(r.last_failure_time ?? r.last_failure_at),
-    lastStateChangeAt: isoTime(r.last_state_change_time ?? r.last_state_change_at)
+    circuitId: c.circuit_id,
+    state: c.state,
+    failureCount: c.failure_count,
+    successCount: c.success_count,
+    totalCalls: c.total_calls,
+    totalFailures: c.total_failures,
+    totalSuccesses: c.total_successes,
+    openCount: c.open_count,
+    failureThreshold: c.options.failureThreshold,
+    recoveryTimeoutMs: c.options.recoveryTimeoutMs,
+    lastFailureAt: isoTime(c.last_failure_time),
+    lastStateChangeAt: isoTime(c.last_state_change_time)
   }
 }
 
-export function toTriggerView(raw: unknown): TriggerView {
-  const r = asRow(raw)
-  const config = record(r.config)
+/** One trigger of GET /reflex/triggers as the console shows it. */
+export function toTriggerView(t: TriggerSnapshot): TriggerView {
   return {
-    triggerId: text(r.trigger_id) ?? text(r.name) ?? text(r._key) ?? 'unknown',
-    errorRate: Math.max(0, num.parse(r.error_rate) ?? 0),
-    errorRateThreshold: num.parse(config.error_rate_threshold ?? config.errorRateThreshold ?? r.error_rate_threshold) ?? null,
-    windowSeconds: secondsOrMs(config.window_seconds ?? r.window_seconds, config.windowMs ?? config.window_ms),
-    minSamples: num.parse(config.min_samples ?? config.minSamples ?? r.min_samples) ?? null,
-    budgetViolations: count(r.budget_violations),
-    activationCount: count(r.activation_count),
-    lastActivationAt: isoTime(r.last_activation_time ?? r.last_activation_at),
-    recentEventCount: count(r.recent_event_count ?? r.sample_count)
+    triggerId: t.trigger_id,
+    errorRate: Math.max(0, t.error_rate),
+    errorRateThreshold: t.config.errorRateThreshold,
+    windowSeconds: t.config.windowMs / 1000,
+    minSamples: t.config.minSamples,
+    budgetViolations: t.budget_violations,
+    activationCount: t.activation_count,
+    lastActivationAt: isoTime(t.last_activation_time),
+    recentEventCount: t.recent_event_count
   }
 }
 
@@ -121,26 +110,17 @@ export function toReflexJobView(raw: unknown, now = Date.now()): ReflexJobView {
   }
 }
 
-export function toReflexActionView(raw: unknown, index: number): ReflexActionView {
-  const r = asRow(raw)
-  const at = isoTime(r.at ?? r.timestamp ?? r.executed_at)
+/** One recorded reflex action (GET /reflex/actions) as the console shows it. */
+export function toReflexActionView(a: ReflexActionRecord): ReflexActionView {
   return {
-    actionId: text(r.action_id) ?? text(r.id) ?? `${at ?? 'action'}#${index}`,
-    actionType: text(r.action_type) ?? text(r.type) ?? 'unknown',
-    jobId: text(r.job_id),
-    success: r.success !== false,
-    reason: text(r.reason) ?? '',
-    at,
-    details: { ...record(r.details), ...(text(r.trigger_id) ? { trigger_id: text(r.trigger_id) } : {}), ...(text(r.actor) ? { actor: text(r.actor) } : {}) }
+    actionId: String(a.id),
+    actionType: a.action_type,
+    jobId: a.job_id,
+    success: a.success,
+    reason: a.reason,
+    at: isoTime(a.timestamp),
+    details: { ...a.details, ...(a.trigger_id ? { trigger_id: a.trigger_id } : {}), actor: a.actor }
   }
-}
-
-const VIOLATION_TYPE_BY_CODE: Record<string, string> = {
-  'NR-E100': 'timeout',
-  'NR-E101': 'retries',
-  'NR-E102': 'parallelism',
-  'NR-E103': 'cost',
-  'NR-E104': 'tokens'
 }
 
 export function toViolationView(raw: unknown, index: number): ViolationView {

@@ -12,6 +12,13 @@ import {
   type ViolationView
 } from '../../../shared/console/domains/runs'
 import { ConsoleFailure } from '../../../shared/console/errors'
+import {
+  CircuitListSchema,
+  CircuitResetSchema,
+  ReflexActionPageSchema,
+  ReflexJobListSchema,
+  TriggerListSchema
+} from '../../../shared/neurorail/governance'
 import { isBackendError } from '../client/backend-error'
 import type { BackendClient } from '../client/backend-client'
 import {
@@ -49,30 +56,30 @@ export class GovernanceApi {
 
   async circuits(): Promise<Availability & { circuits: CircuitView[]; triggers: TriggerView[]; jobs: ReflexJobView[] }> {
     const [circuits, triggers, jobs] = await Promise.all([
-      this.read('/reflex/circuits', 'reflex circuit breakers'),
-      this.read('/reflex/triggers', 'reflex triggers').catch(() => null),
-      this.read('/reflex/jobs', 'reflex jobs').catch(() => null)
+      this.read('/reflex/circuits', 'reflex circuit breakers', CircuitListSchema),
+      this.read('/reflex/triggers', 'reflex triggers', TriggerListSchema).catch(() => null),
+      this.read('/reflex/jobs', 'reflex jobs', ReflexJobListSchema).catch(() => null)
     ])
     if (!circuits.ok) return { ...circuits.availability, circuits: [], triggers: [], jobs: [] }
-    const jobViews = (jobs?.ok ? rowsOf(jobs.body, ['jobs']) : []).map((row) => toReflexJobView(row))
+    const jobViews = (jobs?.ok ? jobs.body.jobs : []).map((row) => toReflexJobView(row))
     jobViews.sort((a, b) => (JOB_STATE_ORDER[a.state] ?? 9) - (JOB_STATE_ORDER[b.state] ?? 9))
     return {
       ...AVAILABLE,
-      circuits: rowsOf(circuits.body, ['circuits']).map(toCircuitView),
-      triggers: (triggers?.ok ? rowsOf(triggers.body, ['triggers']) : []).map(toTriggerView),
+      circuits: circuits.body.circuits.map(toCircuitView),
+      triggers: (triggers?.ok ? triggers.body.triggers : []).map(toTriggerView),
       jobs: jobViews
     }
   }
 
   async resetCircuit(circuitId: string): Promise<CircuitView> {
-    const body = await this.write(`/reflex/circuits/${encodeURIComponent(circuitId)}/reset`, {})
-    return toCircuitView((body as { circuit?: unknown })?.circuit ?? body)
+    const body = await this.write(`/reflex/circuits/${encodeURIComponent(circuitId)}/reset`, {}, CircuitResetSchema)
+    return toCircuitView(body.circuit)
   }
 
   async actions(limit: number): Promise<Availability & { actions: ReflexActionView[] }> {
-    const res = await this.read(`/reflex/actions?limit=${limit}`, 'reflex actions')
+    const res = await this.read(`/reflex/actions?limit=${limit}`, 'reflex actions', ReflexActionPageSchema)
     if (!res.ok) return { ...res.availability, actions: [] }
-    return { ...AVAILABLE, actions: newestFirst(rowsOf(res.body, ['actions']).map(toReflexActionView)).slice(0, limit) }
+    return { ...AVAILABLE, actions: newestFirst(res.body.items.map(toReflexActionView)).slice(0, limit) }
   }
 
   async suspendJob(jobId: string, reason?: string): Promise<ReflexJobView> {
@@ -173,16 +180,21 @@ export class GovernanceApi {
     }
   }
 
-  /** GET a route; a missing route or offline environment becomes `{ok: false, availability}`. */
-  private async read(
+  /**
+   * GET a route and parse its answer with `schema` (the shared endpoint shape; routes without one
+   * yet are read as JSON and mapped tolerantly); a missing route or offline environment becomes
+   * `{ok: false, availability}`.
+   */
+  private async read<S extends z.ZodType = typeof Json>(
     path: string,
-    what: string
-  ): Promise<{ ok: true; body: unknown } | { ok: false; availability: Availability }> {
+    what: string,
+    schema?: S
+  ): Promise<{ ok: true; body: z.output<S> } | { ok: false; availability: Availability }> {
     const client = await this.client()
     if (!client) return { ok: false, availability: { available: false, message: 'The active environment is offline.' } }
     try {
-      const body = await client.http.json({ method: 'GET', path, idempotent: true }, Json)
-      return { ok: true, body }
+      const body = await client.http.json({ method: 'GET', path, idempotent: true }, schema ?? Json)
+      return { ok: true, body: body as z.output<S> }
     } catch (error) {
       if (isBackendError(error) && (error.status === 404 || error.status === 405 || error.code === 'not_supported')) {
         return { ok: false, availability: { available: false, message: `This backend has no ${what} endpoint (BRAiN runs them in-process).` } }
@@ -191,11 +203,11 @@ export class GovernanceApi {
     }
   }
 
-  private async write(path: string, body: unknown): Promise<unknown> {
+  private async write<S extends z.ZodType = typeof Json>(path: string, body: unknown, schema?: S): Promise<z.output<S>> {
     const client = await this.client()
     if (!client) throw new ConsoleFailure({ code: 'backend_unavailable', message: 'The active environment is offline.', retriable: true })
     try {
-      return await client.http.json({ method: 'POST', path, body }, Json)
+      return (await client.http.json({ method: 'POST', path, body }, schema ?? Json)) as z.output<S>
     } catch (error) {
       throw asFailure(error)
     }

@@ -11,13 +11,14 @@ import { fail } from '../session/failures'
 import { OutputBuffer } from './output-buffer'
 import { createRunMission, finalizeRunMission } from './run-mission'
 import { resolveScript } from './scripts'
+import type { Role } from '../../../shared/neurorail/rbac'
 
 /** The engine local runs report to, and how to give each run its own token. */
 export interface RunEngine {
   readonly url: string
   readonly adminToken: string
   /** Registers a token on the engine (in-process only). Without it runs share the admin token. */
-  addToken?(token: string, role: 'viewer' | 'operator' | 'admin', name?: string): void
+  addToken?(token: string, role: Role, name?: string): void
   /** Revokes a token given by `addToken`; a run's token is revoked once its process has exited. */
   removeToken?(token: string): void
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { oneOfSchema } from '../../neurorail/common'
 import { defineEvent, defineMethod } from '../define'
 import type { EventDefinition, MethodDefinition } from '../define'
+import { ROLES } from '../../neurorail/rbac'
 
 /**
  * environments domain of ConsoleApi: environment profiles, their credentials (only ever as
@@ -145,7 +146,7 @@ export const ConnectionStateSchema = z.object({
     engine: z.string().nullable(),
     features: z.array(z.string())
   }),
-  role: z.enum(['viewer', 'operator', 'admin']).nullable(),
+  role: z.enum(ROLES).nullable(),
   /** The live feed's counts (absent until the feed opens). */
   stream: StreamHealthSchema.optional()
 })

@@ -1,6 +1,13 @@
 import { z } from 'zod'
 import { defineEvent, defineMethod, type EventDefinition, type MethodDefinition } from '../define'
 import { BudgetSchema } from '../../neurorail/extensions'
+import {
+  CircuitStateSchema,
+  ReflexActionTypeSchema,
+  ViolationTypeSchema,
+  type CircuitState,
+  type ViolationType
+} from '../../neurorail/governance'
 
 /**
  * runs domain of ConsoleApi: the governance views of the active environment (reflex circuits,
@@ -22,8 +29,8 @@ const AvailabilityShape = {
   message: z.string().nullable()
 }
 
-export const CircuitStateSchema = z.enum(['closed', 'open', 'half_open'])
-export type CircuitState = z.infer<typeof CircuitStateSchema>
+/** Governance vocabulary, defined once in src/shared/neurorail/governance. */
+export { CircuitStateSchema, type CircuitState, ReflexActionTypeSchema, ViolationTypeSchema, type ViolationType }
 
 /** One circuit breaker (API §8 metrics). Times are UTC ISO strings. */
 export const CircuitViewSchema = z.object({
@@ -70,8 +77,6 @@ export const ReflexJobViewSchema = z.object({
 })
 export type ReflexJobView = z.infer<typeof ReflexJobViewSchema>
 
-export const ReflexActionTypeSchema = z.enum(['suspend', 'throttle', 'alert', 'cancel'])
-
 /** One executed reflex action, newest first in lists. */
 export const ReflexActionViewSchema = z.object({
   actionId: z.string(),
@@ -101,9 +106,6 @@ export const JobBudgetViewSchema = z.object({
 })
 export type JobBudgetView = z.infer<typeof JobBudgetViewSchema>
 
-/** Violation kinds (API §8): timeout E100, retries E101, parallelism E102, cost E103, tokens E104. */
-export const ViolationTypeSchema = z.enum(['timeout', 'retries', 'parallelism', 'cost', 'tokens'])
-export type ViolationType = z.infer<typeof ViolationTypeSchema>
 
 /** One budget violation, newest first in lists. */
 export const ViolationViewSchema = z.object({

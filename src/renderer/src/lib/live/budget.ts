@@ -1,3 +1,5 @@
+import { looseStreamFact } from '../../../../shared/neurorail/events'
+import { VIOLATION_TYPE_BY_CODE } from '../../../../shared/neurorail/governance'
 import { eventMs, keepLast, num, str, type LiveEvent } from './types'
 
 /** Enforcement counters since the console started watching this environment. */
@@ -76,18 +78,6 @@ const ENFORCEMENT_TYPES = new Set([
   'budget_violation'
 ])
 
-const KIND_BY_CODE: Record<string, string> = {
-  'NR-E100': 'timeout',
-  'NR-E101': 'retries',
-  'NR-E102': 'parallelism',
-  'NR-E103': 'cost',
-  'NR-E104': 'tokens'
-}
-
-function obj(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
-}
-
 /** A string or a finite number as text (ids may be row numbers). */
 export function idText(d: Record<string, unknown>, key: string): string | null {
   const v = d[key]
@@ -95,37 +85,30 @@ export function idText(d: Record<string, unknown>, key: string): string | null {
 }
 
 /**
- * A violation from either copy the engine streams: `budget_violation` on `enforcement` (fields at
- * the top) or the audit row of the same violation on `audit` (fields under `details`, the error
- * under `details.error`). Both carry the violation id, which is what dedupes them.
+ * A violation from either copy the engine streams: `budget_violation` on `enforcement` or the
+ * audit row of the same violation on `audit`, whose details are the same data. Both carry the
+ * violation id, which is what dedupes them. Other backends put limits at the top and name the
+ * kind differently (`cost_type`, `limit_type`, `budget_type`); those fields are read as well.
  */
 export function violationOf(e: LiveEvent): ViolationView {
-  const d = e.data
-  const details = obj(d.details)
-  const error = obj(details.error)
-  const audit = e.channel === 'audit'
-  const code = str(d, 'code') ?? str(error, 'code') ?? (/^NR-E\d+/.exec(str(d, 'message') ?? '')?.[0] ?? null)
-  const limits = audit ? obj(error.details) : details
-  const kind =
-    str(d, 'violation_type') ??
-    str(details, 'violation_type') ??
-    str(d, 'cost_type') ??
-    str(d, 'limit_type') ??
-    str(d, 'budget_type') ??
-    (code ? KIND_BY_CODE[code] : undefined) ??
-    'budget'
-  const rawMessage = (audit ? str(error, 'message') : null) ?? str(d, 'message') ?? str(d, 'reason') ?? ''
+  const fact = looseStreamFact(e)
+  const v = fact?.event_type === 'budget_violation' ? fact.data : {}
+  // The audit row's own fields are the row's, not the violation's: read the top only off the event.
+  const top = e.channel === 'audit' ? {} : e.data
+  const limits = v.details ?? {}
+  const code = v.code ?? null
+  const kind = v.violation_type ?? str(top, 'cost_type') ?? str(top, 'limit_type') ?? str(top, 'budget_type') ?? (code ? VIOLATION_TYPE_BY_CODE[code] : undefined) ?? 'budget'
   return {
-    id: idText(d, 'violation_id') ?? idText(details, 'violation_id') ?? (audit ? idText(d, 'caused_by_event') : null) ?? e.id,
+    id: v.violation_id ?? idText(top, 'violation_id') ?? e.id,
     at: eventMs(e),
     kind,
     code,
-    message: code && rawMessage.startsWith(`${code} `) ? rawMessage.slice(code.length + 1) : rawMessage,
-    missionId: str(d, 'mission_id'),
-    jobId: str(d, 'job_id'),
-    attemptId: str(d, 'attempt_id'),
-    limit: num(d, 'limit') ?? num(limits, 'limit'),
-    consumed: num(d, 'consumed') ?? num(d, 'elapsed_ms') ?? num(d, 'current') ?? num(limits, 'consumed') ?? num(limits, 'elapsed_ms')
+    message: v.message ?? str(top, 'reason') ?? '',
+    missionId: v.mission_id ?? null,
+    jobId: v.job_id ?? str(top, 'job_id'),
+    attemptId: v.attempt_id ?? null,
+    limit: num(top, 'limit') ?? num(limits, 'limit'),
+    consumed: num(top, 'consumed') ?? num(top, 'elapsed_ms') ?? num(top, 'current') ?? num(limits, 'consumed') ?? num(limits, 'elapsed_ms')
   }
 }
 

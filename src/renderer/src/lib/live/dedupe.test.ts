@@ -11,24 +11,26 @@ function ev(channel: LiveEvent['channel'], event_type: string, data: Record<stri
 }
 
 // What the engine streams for one token overrun: the enforcement event and its audit row.
+const violation = {
+  violation_id: 'vio_1',
+  violation_type: 'tokens',
+  code: 'NR-E104',
+  message: 'LLM token budget exceeded',
+  mission_id: 'm_000000000001',
+  job_id: 'j_000000000001',
+  attempt_id: 'a_000000000001',
+  details: { limit: 1000, consumed: 1500 }
+}
 const violationEvents = () => [
-  ev('enforcement', 'budget_violation', {
-    violation_id: 'vio_1',
-    violation_type: 'tokens',
-    code: 'NR-E104',
-    message: 'LLM token budget exceeded',
-    mission_id: 'm_000000000001',
-    job_id: 'j_000000000001',
-    attempt_id: 'a_000000000001',
-    details: { limit: 1000, consumed: 1500 }
-  }),
+  ev('enforcement', 'budget_violation', violation),
+  // The audit row's details are the event's data.
   ev('audit', 'budget_violation', {
     audit_id: 'aud_1',
     job_id: 'j_000000000001',
     attempt_id: 'a_000000000001',
     message: 'NR-E104 LLM token budget exceeded',
     caused_by_event: 'vio_1',
-    details: { violation_id: 'vio_1', violation_type: 'tokens', error: { code: 'NR-E104', message: 'LLM token budget exceeded', details: { limit: 1000 } } }
+    details: violation
   })
 ]
 
@@ -72,32 +74,32 @@ describe('one violation, three copies', () => {
 
 describe('reflex events as the engine sends them', () => {
   const trigger = { trigger_id: 'trigger:tool_call', reason: 'error_rate', error_rate: 0.8, sample_count: 5, budget_violations: 0, activation_count: 1 }
+  // Each audit row's details are its event's data.
+  const circuit = { circuit_id: 'tool:weather-api', from_state: 'closed', to_state: 'open', failure_count: 5, success_count: 0, reason: 'failure_threshold' }
+  const activated = { ...trigger, job_id: 'j_000000000002', code: 'NR-E141', message: 'Trigger …' }
+  const action = {
+    action_id: 7,
+    job_id: 'j_000000000002',
+    action_type: 'suspend',
+    reason: 'NR-E141 Trigger …',
+    success: true,
+    trigger_id: 'trigger:tool_call',
+    actor: 'reflex',
+    details: { cooldown_seconds: 60 }
+  }
   const events = () => [
-    ev('reflex', 'circuit_state_changed', { circuit_id: 'tool:weather-api', from_state: 'closed', to_state: 'open', failure_count: 5, success_count: 0, reason: 'failure_threshold' }),
-    ev('audit', 'circuit_state_changed', {
-      audit_id: 'aud_c',
-      message: 'Circuit tool:weather-api: closed → open (failure_threshold)',
-      details: { circuit_id: 'tool:weather-api', from_state: 'closed', to_state: 'open', failure_count: 5, success_count: 0, reason: 'failure_threshold' }
-    }),
-    ev('reflex', 'trigger_activated', { ...trigger, job_id: 'j_000000000002', code: 'NR-E141', message: 'Trigger …' }),
-    ev('audit', 'trigger_activated', { audit_id: 'aud_t', job_id: 'j_000000000002', message: 'NR-E141 Trigger …', details: { ...trigger } }),
-    ev('reflex', 'reflex_action_executed', {
-      action_id: 7,
-      job_id: 'j_000000000002',
-      action_type: 'suspend',
-      reason: 'NR-E141 Trigger …',
-      success: true,
-      trigger_id: 'trigger:tool_call',
-      actor: 'reflex',
-      details: { cooldown_seconds: 60 }
-    }),
+    ev('reflex', 'circuit_state_changed', circuit),
+    ev('audit', 'circuit_state_changed', { audit_id: 'aud_c', message: 'Circuit tool:weather-api: closed → open (failure_threshold)', details: circuit }),
+    ev('reflex', 'trigger_activated', activated),
+    ev('audit', 'trigger_activated', { audit_id: 'aud_t', job_id: 'j_000000000002', message: 'NR-E141 Trigger …', details: activated }),
+    ev('reflex', 'reflex_action_executed', action),
     ev('audit', 'reflex_action_executed', {
       audit_id: 'aud_a',
       job_id: 'j_000000000002',
       severity: 'info',
       message: 'Reflex suspend on j_000000000002 done: NR-E141 Trigger …',
       caused_by_agent: 'reflex',
-      details: { action_id: 7, cooldown_seconds: 60, trigger_id: 'trigger:tool_call' }
+      details: action
     })
   ]
 
@@ -116,6 +118,15 @@ describe('reflex events as the engine sends them', () => {
     expect(m.triggers[0].triggerId).toBe('trigger:tool_call')
     expect(m.actions[0]).toMatchObject({ actionType: 'suspend', jobId: 'j_000000000002', success: true, reason: 'NR-E141 Trigger …' })
     expect(JSON.stringify(m)).not.toContain('unknown')
+  })
+
+  it('learns nothing from the audit wording', () => {
+    const reworded = events()
+      .filter((e) => e.channel === 'audit')
+      .map((e) => ({ ...e, data: { ...e.data, message: 'Reflex throttle on j_999999999999 failed: reworded' } }))
+    const m = reduceReflex(emptyReflex(), reworded)
+    expect(m.actions[0]).toMatchObject({ actionType: 'suspend', jobId: 'j_000000000002', success: true, reason: 'NR-E141 Trigger …' })
+    expect(m.held['j_000000000002']).toMatchObject({ state: 'suspended' })
   })
 
   it('merges triggers by maximum and actions by id with the backend lists', () => {

@@ -1,7 +1,8 @@
-import { idText } from './budget'
+import { looseStreamFact } from '../../../../shared/neurorail/events'
+import type { CircuitState } from '../../../../shared/neurorail/governance'
 import { eventMs, keepLast, num, str, type LiveEvent } from './types'
 
-export type CircuitState = 'closed' | 'open' | 'half_open'
+export type { CircuitState }
 
 /** One circuit breaker as seen on the stream (API §8 defaults: open → half-open after 60 s). */
 export interface CircuitView {
@@ -75,72 +76,51 @@ export function emptyReflex(): ReflexModel {
   }
 }
 
-function obj(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
-}
-
-/**
- * The engine streams each reflex event twice: on `reflex` with its fields at the top, and its audit
- * row on `audit` with them under `details` (plus job_id and a message). Reads a field from either.
- */
-function field(e: LiveEvent, key: string): unknown {
-  const top = e.data[key]
-  if (top !== undefined && top !== null) return top
-  return obj(e.data.details)[key]
-}
-const fstr = (e: LiveEvent, key: string): string | null => {
-  const v = field(e, key)
-  return typeof v === 'string' && v ? v : null
-}
-const fnum = (e: LiveEvent, key: string): number | null => {
-  const v = field(e, key)
-  return typeof v === 'number' && Number.isFinite(v) ? v : null
-}
-
-/** The trigger activation in a `trigger_activated` event (either copy). */
+/** The trigger activation in a `trigger_activated` event (either copy: the audit row's details are its data). */
 export function triggerOf(e: LiveEvent): TriggerActivation | null {
-  const triggerId = fstr(e, 'trigger_id')
-  if (!triggerId) return null
-  const activationCount = fnum(e, 'activation_count')
+  const fact = looseStreamFact(e)
+  if (fact?.event_type !== 'trigger_activated') return null
+  const d = fact.data
+  if (!d.trigger_id) return null
+  const activationCount = d.activation_count ?? null
   return {
-    id: activationCount !== null ? `${triggerId}#${activationCount}` : e.id,
-    triggerId,
-    reason: fstr(e, 'reason'),
-    errorRate: fnum(e, 'error_rate'),
-    sampleCount: fnum(e, 'sample_count'),
+    id: activationCount !== null ? `${d.trigger_id}#${activationCount}` : e.id,
+    triggerId: d.trigger_id,
+    reason: d.reason ?? null,
+    errorRate: d.error_rate ?? null,
+    sampleCount: d.sample_count ?? null,
     activationCount,
-    jobId: fstr(e, 'job_id'),
+    jobId: d.job_id || null,
     at: eventMs(e)
   }
 }
-
-// The audit copy words an action as "Reflex suspend on j_… done: reason".
-const ACTION_MESSAGE = /^Reflex (\S+)(?: on (\S+))? (done|failed): ([\s\S]*)$/
 
 /** The reflex action in a `reflex_action_executed` event (either copy). */
 export function actionOf(e: LiveEvent): ReflexActionView | null {
-  const d = e.data
-  const details = obj(d.details)
-  const parsed = e.channel === 'audit' ? ACTION_MESSAGE.exec(str(d, 'message') ?? '') : null
-  const actionType = str(d, 'action_type') ?? str(details, 'action_type') ?? parsed?.[1] ?? null
-  if (!actionType) return null
-  const error = obj(details.error)
-  const success = typeof d.success === 'boolean' ? d.success : parsed ? parsed[3] === 'done' : d.severity !== 'error'
+  const fact = looseStreamFact(e)
+  if (fact?.event_type !== 'reflex_action_executed') return null
+  const d = fact.data
+  if (!d.action_type) return null
+  const details = d.details ?? {}
+  const error = details.error
   return {
-    id: idText(d, 'action_id') ?? idText(details, 'action_id') ?? e.id,
-    jobId: str(d, 'job_id') ?? parsed?.[2] ?? null,
-    actionType,
-    reason: str(d, 'reason') ?? parsed?.[4] ?? null,
-    success,
-    triggerId: str(d, 'trigger_id') ?? str(details, 'trigger_id'),
-    actor: str(d, 'actor') ?? str(d, 'caused_by_agent'),
-    error: str(error, 'message') ?? (typeof details.error === 'string' ? details.error : null),
+    id: d.action_id !== undefined ? String(d.action_id) : e.id,
+    jobId: d.job_id ?? null,
+    actionType: d.action_type,
+    reason: d.reason ?? null,
+    // Our engine always says; a copy that does not is taken as done.
+    success: d.success ?? true,
+    triggerId: d.trigger_id ?? null,
+    actor: d.actor ?? null,
+    error: typeof error === 'string' ? error : typeof error === 'object' && error !== null ? str(error as Record<string, unknown>, 'message') : null,
     at: eventMs(e)
   }
 }
 
-function isCircuitState(s: string | null): s is CircuitState {
-  return s === 'closed' || s === 'open' || s === 'half_open'
+/** The cooldown a suspend or throttle action set (its `details.cooldown_seconds`), when it says. */
+function cooldownSecondsOf(e: LiveEvent): number | null {
+  const fact = looseStreamFact(e)
+  return fact?.event_type === 'reflex_action_executed' ? num(fact.data.details ?? {}, 'cooldown_seconds') : null
 }
 
 /** Folds a batch of events into the reflex model; returns the same object when nothing applied. */
@@ -159,25 +139,26 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
     return true
   }
   for (const e of events) {
-    const d = e.data
     if (e.event_type === 'circuit_state_changed') {
-      const id = fstr(e, 'circuit_id')
-      const to = fstr(e, 'to_state')
-      if (!id || !isCircuitState(to)) continue
+      const fact = looseStreamFact(e)
+      if (fact?.event_type !== 'circuit_state_changed') continue
+      const c = fact.data
+      const id = c.circuit_id
+      const to = c.to_state
+      if (!id || !to) continue
       const at = eventMs(e)
       const prev = (circuits ?? model.circuits)[id]
       // A change into the state the circuit is already in is the other copy of the same change
       // (a real change always leaves its current state).
-      if (prev && prev.state === to && fstr(e, 'from_state') !== to) continue
+      if (prev && prev.state === to && c.from_state !== to) continue
       circuits ??= { ...model.circuits }
-      const recovery = (fnum(e, 'recovery_timeout') ?? RECOVERY_TIMEOUT_MS / 1000) * 1000
       circuits[id] = {
         circuitId: id,
         state: to,
-        failureCount: fnum(e, 'failure_count') ?? prev?.failureCount ?? 0,
-        successCount: fnum(e, 'success_count') ?? prev?.successCount ?? 0,
+        failureCount: c.failure_count ?? prev?.failureCount ?? 0,
+        successCount: c.success_count ?? prev?.successCount ?? 0,
         changedAt: at,
-        halfOpenAt: to === 'open' ? at + recovery : null,
+        halfOpenAt: to === 'open' ? at + RECOVERY_TIMEOUT_MS : null,
         changes: (prev?.changes ?? 0) + 1
       }
       totals.circuitChanges++
@@ -196,14 +177,12 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
         held ??= { ...model.held }
         const kind = action.actionType === 'suspend' ? 'suspended' : action.actionType === 'throttle' ? 'throttled' : null
         if (kind) {
-          const details = (d.details ?? {}) as Record<string, unknown>
-          const cooldownS = num(d, 'cooldown_seconds') ?? num(details, 'cooldown_seconds')
-          const until = num(d, 'cooldown_until')
+          const cooldownS = cooldownSecondsOf(e)
           held[action.jobId] = {
             jobId: action.jobId,
             state: kind,
             since: action.at,
-            cooldownUntil: until != null ? until * 1000 : action.at + (cooldownS != null ? cooldownS * 1000 : COOLDOWN_MS[kind])
+            cooldownUntil: action.at + (cooldownS != null ? cooldownS * 1000 : COOLDOWN_MS[kind])
           }
         } else if (action.actionType === 'resume' || action.actionType === 'cancel') {
           delete held[action.jobId]
@@ -211,12 +190,15 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
       }
     } else if (e.event_type === 'state_transition' && e.channel !== 'audit') {
       // Reflex job FSM transitions (suspended/throttled ↔ running) arrive on the lifecycle channel.
-      const id = str(d, 'entity_id') ?? str(d, 'job_id')
-      const to = str(d, 'to_state')
+      const fact = looseStreamFact(e)
+      if (fact?.event_type !== 'state_transition') continue
+      const t: { entity_id?: string; job_id?: string | null; to_state?: string; cooldown_until?: number | null } = fact.data
+      const id = t.entity_id ?? t.job_id
+      const to = t.to_state
       if (!id || !to) continue
       if (to === 'suspended' || to === 'throttled') {
         held ??= { ...model.held }
-        const until = num(d, 'cooldown_until')
+        const until = t.cooldown_until
         const at = eventMs(e)
         held[id] = { jobId: id, state: to, since: at, cooldownUntil: until != null ? until * 1000 : at + COOLDOWN_MS[to] }
       } else if (model.held[id] || held?.[id]) {

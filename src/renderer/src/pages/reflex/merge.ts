@@ -1,4 +1,5 @@
 import type {
+  CircuitState,
   CircuitView as BackendCircuit,
   ReflexActionView as BackendAction,
   ReflexJobView,
@@ -15,7 +16,7 @@ import {
 /** A circuit card's data, from the backend list and/or the live stream (newest wins). */
 export interface CircuitCard {
   circuitId: string
-  state: 'closed' | 'open' | 'half_open'
+  state: CircuitState
   failureCount: number
   successCount: number
   openCount: number | null
