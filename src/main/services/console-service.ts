@@ -15,6 +15,7 @@ import { createAppHandlers } from './handlers/app'
 import { createCacheHandlers } from './handlers/cache'
 import { createDataHandlers } from './handlers/data'
 import { createEnvironmentsHandlers } from './handlers/environments'
+import { createGovernanceHandlers } from './handlers/governance'
 import { createLiveHandlers } from './handlers/live'
 import { createRunsHandlers } from './handlers/runs'
 import { createConsoleSessions } from './session/console-sessions'
@@ -73,6 +74,7 @@ const HANDLER_FACTORIES = [
   createDataHandlers,
   createLiveHandlers,
   createCacheHandlers,
+  createGovernanceHandlers,
   createRunsHandlers
 ] as const
 

@@ -4,6 +4,7 @@ import { appEvents, appMethods } from './domains/app'
 import { cacheEvents, cacheMethods } from './domains/cache'
 import { dataEvents, dataMethods } from './domains/data'
 import { environmentsEvents, environmentsMethods } from './domains/environments'
+import { governanceEvents, governanceMethods } from './domains/governance'
 import { liveEvents, liveMethods } from './domains/live'
 import { runsEvents, runsMethods } from './domains/runs'
 
@@ -14,6 +15,7 @@ export const CONSOLE_METHODS = {
   ...dataMethods,
   ...liveMethods,
   ...cacheMethods,
+  ...governanceMethods,
   ...runsMethods
 } satisfies Record<string, MethodDefinition>
 
@@ -24,6 +26,7 @@ export const CONSOLE_EVENTS = {
   ...dataEvents,
   ...liveEvents,
   ...cacheEvents,
+  ...governanceEvents,
   ...runsEvents
 } satisfies Record<string, EventDefinition>
 

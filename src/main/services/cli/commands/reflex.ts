@@ -1,5 +1,5 @@
 import type { CliCommand } from '../args'
-import { GovernanceApi } from '../../runs/governance'
+import { GovernanceApi } from '../../governance/governance'
 import { withCliTarget } from './cli-session'
 
 type ReflexAnswer = Awaited<ReturnType<GovernanceApi['circuits']>>

@@ -9,7 +9,7 @@ import type {
   SignalView,
   TriggerView,
   ViolationView
-} from '../../../shared/console/domains/runs'
+} from '../../../shared/console/domains/governance'
 import { BudgetSchema } from '../../../shared/neurorail'
 
 // Maps the engine's governance answers (snake_case, times as epoch seconds like BRAiN's metrics,
