@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { ConsoleFailure } from '../../shared/console/errors'
+import { ConsoleFailure, type ConsoleErrorCode } from '../../shared/console/errors'
 import {
   createConsoleService,
   type AnyHandlerModule,
-  type ConsoleServiceOptions
+  type ConsoleServiceOptions,
+  type DomainFactories
 } from './console-service'
 import type { ServiceContext } from './context'
 import { createAppHandlers } from './handlers/app'
@@ -115,7 +116,7 @@ describe('app handlers', () => {
 describe('statusForConsoleError', () => {
   it('gives transport failures their HTTP status and operation failures 200', async () => {
     const { statusForConsoleError } = await import('./console-service')
-    const status = (code: string) => statusForConsoleError({ code, message: '', retriable: false })
+    const status = (code: ConsoleErrorCode) => statusForConsoleError({ code, message: '', retriable: false })
     expect(status('invalid_input')).toBe(400)
     expect(status('unauthorized')).toBe(401)
     expect(status('unknown_method')).toBe(404)
@@ -123,5 +124,14 @@ describe('statusForConsoleError', () => {
     expect(status('internal')).toBe(500)
     expect(status('not_found')).toBe(200)
     expect(status('backend_unavailable')).toBe(200)
+    expect(status('NR-E301')).toBe(200)
+  })
+})
+
+describe('composition', () => {
+  it('does not compile without a handler factory for every domain', () => {
+    // @ts-expect-error: the domains other than app have no factory, so this is not a composition.
+    const partial: DomainFactories = { app: createAppHandlers }
+    expect(Object.keys(partial)).toEqual(['app'])
   })
 })

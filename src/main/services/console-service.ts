@@ -4,13 +4,21 @@ import {
   CONSOLE_METHODS,
   isConsoleEventName,
   isConsoleMethodName,
+  type ConsoleDomainName,
+  type ConsoleDomains,
   type ConsoleEventName,
   type ConsoleEventSink,
   type ConsoleHandlers,
   type Unsubscribe
 } from '../../shared/console/api'
-import { ConsoleFailure, describeInvalidInput, isConsoleFailure, type ConsoleError } from '../../shared/console/errors'
-import type { ServiceContext } from './context'
+import {
+  ConsoleFailure,
+  describeInvalidInput,
+  isConsoleFailure,
+  statusForConsoleErrorCode,
+  type ConsoleError
+} from '../../shared/console/errors'
+import type { HandlerModule, ServiceContext } from './context'
 import { createAppHandlers } from './handlers/app'
 import { createCacheHandlers } from './handlers/cache'
 import { createDataHandlers } from './handlers/data'
@@ -67,46 +75,25 @@ export type ConsoleServiceOptions = Omit<ServiceContext, 'events' | 'sessions'> 
   readonly handlerFactories?: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule>
 }
 
-/** The handler factory of every domain; a new domain adds one line here. */
-const HANDLER_FACTORIES = [
-  createAppHandlers,
-  createEnvironmentsHandlers,
-  createDataHandlers,
-  createLiveHandlers,
-  createCacheHandlers,
-  createGovernanceHandlers,
-  createRunsHandlers
-] as const
+/** One handler factory per domain of the contract: a domain without one does not compile. */
+export type DomainFactories = {
+  readonly [D in ConsoleDomainName]: (ctx: ServiceContext) => HandlerModule<ConsoleDomains[D]['methods']>
+}
 
-/**
- * HTTP status that browser mode answers with for a failure code: transport-level failures get
- * their HTTP status, failures of the operation 200 (the `{ok:false, error}` body says what happened).
- */
+/** The handler factory of every domain, in start-up order (disposed in reverse). */
+const HANDLER_FACTORIES: DomainFactories = {
+  app: createAppHandlers,
+  environments: createEnvironmentsHandlers,
+  data: createDataHandlers,
+  live: createLiveHandlers,
+  cache: createCacheHandlers,
+  governance: createGovernanceHandlers,
+  runs: createRunsHandlers
+}
+
+/** HTTP status that browser mode answers with for a failure (from the one code table). */
 export function statusForConsoleError(error: ConsoleError): number {
-  switch (error.code) {
-    case 'invalid_input':
-      return 400
-    case 'unauthorized':
-      return 401
-    case 'forbidden_origin':
-    case 'forbidden_host':
-      return 403
-    case 'unknown_method':
-      return 404
-    case 'method_not_allowed':
-      return 405
-    case 'payload_too_large':
-      return 413
-    case 'internal':
-      return 500
-    case 'not_implemented':
-      return 501
-    default:
-      // A failure of the operation itself (backend away, not found on the backend, read-only…):
-      // the transport worked, so 200 with `{ok:false, error}`, as JSON-RPC does. It also keeps
-      // browsers from logging every expected failure as a failed resource load.
-      return 200
-  }
+  return statusForConsoleErrorCode(error.code)
 }
 
 /**
@@ -167,7 +154,7 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
   })
   const context: ServiceContext = { ...contextFields, events, sessions }
   const factories: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule> =
-    handlerFactories ?? HANDLER_FACTORIES
+    handlerFactories ?? Object.values(HANDLER_FACTORIES)
   const modules = factories.map((factory) => factory(context))
   // Opening the active environment is part of start-up: a renderer's first calls right after load
   // then find it open (and the live and cache methods wait for it if it is still opening).

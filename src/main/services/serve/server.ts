@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ConsoleError } from '../../../shared/console/errors'
+import type { ConsoleError, ConsoleErrorCode } from '../../../shared/console/errors'
 import { parseJsonBounded } from '../../../shared/json-depth'
 import { MAX_REQUEST_DEPTH } from '../../../shared/neurorail/limits'
 import { isAllowedHost } from '../../../shared/net/host'
@@ -68,7 +68,7 @@ class HttpFailure extends Error {
   }
 }
 
-function failure(code: string, message: string): HttpFailure {
+function failure(code: ConsoleErrorCode, message: string): HttpFailure {
   return new HttpFailure({ code, message, retriable: false })
 }
 
