@@ -26,7 +26,7 @@ import { createEnvironmentsHandlers } from './handlers/environments'
 import { createGovernanceHandlers } from './handlers/governance'
 import { createLiveHandlers } from './handlers/live'
 import { createRunsHandlers } from './handlers/runs'
-import { createConsoleSessions } from './session/console-sessions'
+import { createConsoleSessions, type ConsoleSessionsOptions } from './session/console-sessions'
 import { fail, toConsoleFailure } from './session/failures'
 import { refuseWriteWhenReadOnly } from './session/read-only'
 
@@ -73,6 +73,13 @@ export type ConsoleServiceOptions = Omit<ServiceContext, 'events' | 'sessions'> 
    * environment opens on first use instead of at start-up.
    */
   readonly handlerFactories?: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule>
+  /** How the environment sessions open (the CLI: no live stream, short waits). */
+  readonly sessionOptions?: Pick<ConsoleSessionsOptions, 'live' | 'manager'>
+  /**
+   * False opens the active environment on first use rather than at start-up (a one-shot CLI
+   * command: a failure to open then reaches the caller as the method's failure, not as a log line).
+   */
+  readonly openAtStart?: boolean
 }
 
 /** One handler factory per domain of the contract: a domain without one does not compile. */
@@ -142,10 +149,11 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
     }
   }
 
-  const { log: _log, handlerFactories, ...contextFields } = options
+  const { log: _log, handlerFactories, sessionOptions, openAtStart, ...contextFields } = options
   // One SessionManager per service, made here and passed to every factory, so no handler depends
   // on the order the factories run in.
   const sessions = createConsoleSessions({
+    ...sessionOptions,
     dataDir: options.dataDir,
     localEngine: options.localEngine,
     adHocEnvironment: options.adHocEnvironment,
@@ -158,7 +166,7 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
   const modules = factories.map((factory) => factory(context))
   // Opening the active environment is part of start-up: a renderer's first calls right after load
   // then find it open (and the live and cache methods wait for it if it is still opening).
-  if (!handlerFactories) sessions.start()
+  if (!handlerFactories && openAtStart !== false) sessions.start()
   // Domains are typed one by one in their own files; here they only need to line up by name.
   const handlers: Partial<ConsoleHandlers> = Object.assign(
     {},

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { z } from 'zod'
 import packageJson from '../../../package.json' with { type: 'json' }
 import type { ConsoleEventSink } from '../../shared/console/api'
+import type { Transport } from '../../shared/console/domains/app'
 import type { MethodDefinition } from '../../shared/console/define'
 import type { ConsoleSessions } from './session/console-sessions'
 
@@ -13,7 +14,7 @@ import type { ConsoleSessions } from './session/console-sessions'
 export interface ServiceContext {
   /** Settings, cache and the embedded engine's database live here. */
   readonly dataDir: string
-  readonly transport: 'electron' | 'browser'
+  readonly transport: Transport
   readonly appVersion: string
   /** Pushes a ConsoleApi event to every connected renderer (payload validated on the way). */
   readonly events: ConsoleEventSink

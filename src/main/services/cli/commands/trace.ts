@@ -1,9 +1,8 @@
 import type { Stale, TraceNode, TraceResult } from '../../../../shared/console/domains/data'
 import { EntityIdSchema } from '../../../../shared/neurorail/ids'
 import { oneLine } from '../../client/backend-error'
-import { getTrace } from '../../session/trace-service'
 import { CliError, EXIT, type CliCommand } from '../args'
-import { withCliSession } from './cli-session'
+import { withCliConsole } from './cli-session'
 
 const LEVELS = ['mission', 'plan', 'job', 'attempt', 'resource'] as const
 
@@ -78,7 +77,7 @@ export const traceCommand: CliCommand = {
     if (!id || positionals.length > 1) throw new CliError('usage: controldeck trace <entity-id> (m_/p_/j_/a_/r_ + 12 hex)')
     const parsed = EntityIdSchema.safeParse(id)
     if (!parsed.success) throw new CliError(`${oneLine(id, 40)}: ${parsed.error.issues[0]?.message ?? 'not an entity id'}`)
-    const result = await withCliSession(global, (session) => getTrace(session, parsed.data))
+    const result = await withCliConsole(global, (api) => api.invoke('getTrace', { entityId: parsed.data }))
     print(result, () => formatTrace(result))
     return EXIT.ok
   }
