@@ -19,7 +19,7 @@ export interface ServiceContext {
   /** Pushes a ConsoleApi event to every connected renderer (payload validated on the way). */
   readonly events: ConsoleEventSink
   /**
-   * The one SessionManager of this launch (environments, credentials, the open environment),
+   * The one SessionManager of this launch (environments, credentials, the active environment),
    * created by `createConsoleService` before any handler factory runs. `sessions.manager()` for
    * the manager itself; the live and cache handlers read it as their ActiveSessionSource.
    */

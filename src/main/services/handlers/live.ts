@@ -16,11 +16,11 @@ interface Subscription {
 }
 
 /**
- * The open environment. While none is open yet (a renderer calling right after load, or during a
+ * The active environment. While none is open yet (a renderer calling right after load, or during a
  * switch) it waits for one, at most `OPEN_WAIT_MS`; then it fails with a sentence.
  */
 export async function requireSession(source: ActiveSessionSource): Promise<ActiveSession> {
-  const session = source.current() ?? (await source.whenOpen?.(OPEN_WAIT_MS)) ?? null
+  const session = source.activeNow() ?? (await source.whenOpen?.(OPEN_WAIT_MS)) ?? null
   if (!session) {
     throw new ConsoleFailure({
       code: 'no_environment',

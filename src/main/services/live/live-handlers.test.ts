@@ -44,7 +44,7 @@ describe('live and cache handlers', () => {
     })
     cleanups.push(() => stream.close())
     const source: ActiveSessionSource = {
-      current: () => (options.withSession === false ? null : { environmentId: 'env-1', cache }),
+      activeNow: () => (options.withSession === false ? null : { environmentId: 'env-1', cache }),
       onEvents(listener) {
         listeners.add(listener)
         return () => listeners.delete(listener)

@@ -114,10 +114,10 @@ export function createConsoleSessions(options: ConsoleSessionsOptions): ConsoleS
       const [m, session] = await Promise.all([create(), active()])
       return m.environments.get(session.profile.id)
     },
-    current() {
+    activeNow() {
       if (!manager) return null
       try {
-        return toActive(manager.current())
+        return toActive(manager.activeNow())
       } catch {
         return null // between the close of one session and the open of the next
       }

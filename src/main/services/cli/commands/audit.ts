@@ -22,7 +22,7 @@ export function formatAudit(result: AuditQueryResult): string {
 
 /**
  * `controldeck audit [--mission ID] [--job ID] [--type T] [--category C] [--severity S] [--since T]
- * [--until T] [--text WORDS] [--limit N] [--cursor C]`: the audit log of the current environment.
+ * [--until T] [--text WORDS] [--limit N] [--cursor C]`: the audit log of the active environment.
  */
 export const auditCommand: CliCommand = {
   name: 'audit',

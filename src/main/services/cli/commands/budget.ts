@@ -30,7 +30,7 @@ export function formatBudget(answer: BudgetAnswer): string {
   return lines.join('\n')
 }
 
-/** `controldeck budget [--json]`: budget usage and violations of the current environment. */
+/** `controldeck budget [--json]`: budget usage and violations of the active environment. */
 export const budgetCommand: CliCommand = {
   name: 'budget',
   summary: 'list budget usage of recent jobs and budget violations',

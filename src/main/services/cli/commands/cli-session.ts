@@ -17,7 +17,7 @@ export interface CliConsole {
 }
 
 /**
- * Runs `use` against a console service opened for this command on the current environment
+ * Runs `use` against a console service opened for this command on the active environment
  * (`--url/--token`, else the active saved one; the local engine is started in this process on the
  * console's own database, so the CLI sees what the desktop console sees), then closes it. The
  * commands call methods by name, like the renderer: input validation, the read-only refusal and the
@@ -52,7 +52,7 @@ export async function withCliConsole<T>(global: GlobalOptions, use: (api: CliCon
 }
 
 /**
- * Runs `use` on the backend of the current environment (`--url/--token`, else the active saved
+ * Runs `use` on the backend of the active environment (`--url/--token`, else the active saved
  * one; see resolveCliTarget), then releases it, stopping an engine the command started.
  */
 export async function withCliTarget<T>(global: GlobalOptions, use: (target: CliTarget) => Promise<T>): Promise<T> {

@@ -27,7 +27,7 @@ export function formatReflex(answer: ReflexAnswer): string {
   return lines.join('\n')
 }
 
-/** `controldeck reflex [--json]`: circuit breakers, triggers and suspended jobs of the current environment. */
+/** `controldeck reflex [--json]`: circuit breakers, triggers and suspended jobs of the active environment. */
 export const reflexCommand: CliCommand = {
   name: 'reflex',
   summary: 'list circuit breakers, reflex triggers and suspended jobs',
