@@ -95,6 +95,19 @@ describe('console service', () => {
     s.context.events.emit('onDeepLink', { path: 'trace/m_2' })
     expect(seen).toEqual([['onDeepLink', { path: 'trace/m_1' }]])
   })
+
+  it('passes live events on without parsing them a second time (they were parsed on arrival)', () => {
+    const s = service(createAppHandlers)
+    const seen: unknown[] = []
+    s.subscribe((_name, payload) => seen.push(payload))
+    const payload = {
+      subscriptionId: 's1',
+      events: [{ id: '1', channel: 'audit', event_type: 'x', timestamp: 1, data: {} }]
+    }
+    s.context.events.emit('onEvents', payload as never)
+    // The very object, not a parsed copy.
+    expect(seen[0]).toBe(payload)
+  })
 })
 
 describe('app handlers', () => {

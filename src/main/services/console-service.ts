@@ -18,6 +18,7 @@ import {
   statusForConsoleErrorCode,
   type ConsoleError
 } from '../../shared/console/errors'
+import type { EventDefinition } from '../../shared/console/define'
 import type { HandlerModule, ServiceContext } from './context'
 import { createAppHandlers } from './handlers/app'
 import { createCacheHandlers } from './handlers/cache'
@@ -133,15 +134,20 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
         log(`dropped unknown event ${String(name)}`)
         return
       }
-      const parsed = CONSOLE_EVENTS[name].payload.safeParse(payload)
-      if (!parsed.success) {
-        // A bug on the main side; the renderer would only choke on it.
-        log(`dropped invalid ${name} payload: ${z.prettifyError(parsed.error)}`)
-        return
+      const definition: EventDefinition = CONSOLE_EVENTS[name]
+      let checked: unknown = payload
+      if (definition.validatedAtSource !== true) {
+        const parsed = definition.payload.safeParse(payload)
+        if (!parsed.success) {
+          // A bug on the main side; the renderer would only choke on it.
+          log(`dropped invalid ${name} payload: ${z.prettifyError(parsed.error)}`)
+          return
+        }
+        checked = parsed.data
       }
       for (const listener of listeners) {
         try {
-          listener(name, parsed.data)
+          listener(name, checked)
         } catch (error) {
           log(`event listener for ${name} threw`, error)
         }
