@@ -17,6 +17,7 @@ import {
   sessionCookieName
 } from './browser-session'
 import { SECURITY_HEADERS } from './csp'
+import { EventBatcher } from '../live/event-batcher'
 import { openSseStream, SSE_HEARTBEAT_MS, type SseClient } from './sse'
 import { serveStatic } from './static'
 import { bearerToken, createToken, tokenMatches } from './token'
@@ -155,9 +156,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   // Known once the socket listens, before any request arrives.
   let port = 0
   let origin = ''
-  const unsubscribe = options.service.subscribe((name, payload) => {
-    for (const client of clients) client.send(name, payload)
+  // The transport's one pacing stage: each frame's events leave as one write per client.
+  const batcher = new EventBatcher((batch) => {
+    for (const client of clients) client.sendBatch(batch)
   })
+  const unsubscribe = options.service.subscribe((name, payload) => batcher.add(name, payload))
 
   const loginUrl = (): string => `${origin}/login?code=${sessions.issueCode()}`
   const hasSession = (req: IncomingMessage): boolean =>
@@ -307,6 +310,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     eventStreamCount: () => clients.size,
     async close() {
       unsubscribe()
+      batcher.close()
       for (const client of [...clients]) client.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
