@@ -18,7 +18,13 @@ import {
 } from './browser-session'
 import { SECURITY_HEADERS } from './csp'
 import { EventBatcher } from '../live/event-batcher'
-import { openSseStream, SSE_HEARTBEAT_MS, type SseClient } from './sse'
+import {
+  openSseStream,
+  SSE_BACKLOG_MAX_BYTES,
+  SSE_HEARTBEAT_MS,
+  SSE_WRITE_MAX_BYTES,
+  type SseClient
+} from './sse'
 import { serveStatic } from './static'
 import { bearerToken, createToken, tokenMatches } from './token'
 
@@ -156,10 +162,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   // Known once the socket listens, before any request arrives.
   let port = 0
   let origin = ''
-  // The transport's one pacing stage: each frame's events leave as one write per client.
-  const batcher = new EventBatcher((batch) => {
-    for (const client of clients) client.sendBatch(batch)
-  })
+  // The transport's one pacing stage: each frame's events leave as one write per client. Every
+  // SSE message stays ≤ 64 KB (chunkForPush); one write may carry several, so a stream's
+  // throughput is not capped at 64 KB per frame (EventSource parses them one by one).
+  const batcher = new EventBatcher(
+    (batch) => {
+      for (const client of clients) client.sendBatch(batch)
+    },
+    { maxBytes: SSE_WRITE_MAX_BYTES, maxBacklogBytes: SSE_BACKLOG_MAX_BYTES }
+  )
   const unsubscribe = options.service.subscribe((name, payload) => batcher.add(name, payload))
 
   const loginUrl = (): string => `${origin}/login?code=${sessions.issueCode()}`

@@ -7,6 +7,12 @@ export const SSE_HEARTBEAT_MS = 15_000
 /** A client that stops reading gets cut off (EventSource reconnects) instead of growing memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
+/** Most bytes one paced write carries (several SSE messages of ≤ 64 KB each). */
+export const SSE_WRITE_MAX_BYTES = 1024 * 1024
+
+/** Events waiting for the next write beyond this drop oldest live events first (as a slow reader). */
+export const SSE_BACKLOG_MAX_BYTES = MAX_BUFFERED_BYTES
+
 /** One open `GET /api/events` response. */
 export interface SseClient {
   /** Writes the batch's events as SSE frames (`event: <name>`), all in one write. */
