@@ -24,7 +24,7 @@ function devCspPlugin(): Plugin {
  * - main: src/main/electron/index.ts → out/main/index.js (ESM). It may pull in src/main/services
  *   and src/engine; only native modules stay external because they must be rebuilt per runtime.
  * - preload: src/preload/index.ts → out/preload/index.cjs. A sandboxed preload can only `require`
- *   Electron's renderer modules, so it is CommonJS and fully bundled (zod and the contract inlined).
+ *   Electron's renderer modules, so it is CommonJS and fully bundled (the zod-free contract names inlined).
  * - renderer: src/renderer → out/renderer with base './' so the same files load from file://
  *   (Electron) and from the browser-mode HTTP server.
  */

@@ -80,5 +80,24 @@ export default tseslint.config(
         { paths: [{ name: 'electron', importNames: ['ipcRenderer'], message: 'Use ConsoleApi.' }] }
       ]
     }
+  },
+  {
+    // The preload reads the contract's names only; the schemas would inline all of zod into it.
+    files: ['src/preload/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'The preload validates nothing; keep zod out of its bundle.' }],
+          patterns: [
+            {
+              group: ['**/shared/console/api', '**/shared/console/domains/*', '**/shared/console/errors'],
+              allowTypeImports: true,
+              message: 'Import names from src/shared/console/names (zod-free).'
+            }
+          ]
+        }
+      ]
+    }
   }
 )

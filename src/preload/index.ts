@@ -1,10 +1,11 @@
 // The only bridge between the page and the main process. It exposes ConsoleApi as
 // `window.controldeck`: one function per method and one subscribe function per event, generated
-// from the contract's names. ipcRenderer itself never reaches the page, and the page can only name
-// channels that exist (channel names from src/shared/console/ipc.ts, methods from the contract).
+// from the contract's names (src/shared/console/names.ts, zod-free: the schemas stay out of this
+// bundle). ipcRenderer itself never reaches the page, and the page can only name channels that
+// exist (channel names from src/shared/console/ipc.ts, methods from the contract).
 // Bundled to CommonJS with everything inlined: a sandboxed preload can require only 'electron'.
 import { contextBridge, ipcRenderer } from 'electron'
-import { CONSOLE_EVENTS, CONSOLE_METHODS } from '../shared/console/api'
+import { CONSOLE_EVENT_NAMES, CONSOLE_METHOD_NAMES } from '../shared/console/names'
 import { EVENT_CHANNEL, methodChannel, type IpcEnvelope } from '../shared/console/ipc'
 
 type Listener = (payload: unknown) => void
@@ -32,7 +33,7 @@ ipcRenderer.on(EVENT_CHANNEL, (_event, batch: unknown) => {
 
 const api: Record<string, unknown> = {}
 
-for (const name of Object.keys(CONSOLE_METHODS)) {
+for (const name of CONSOLE_METHOD_NAMES) {
   api[name] = async (input: unknown): Promise<unknown> => {
     const envelope = (await ipcRenderer.invoke(methodChannel(name), input ?? {})) as IpcEnvelope
     if (envelope.ok) return envelope.result
@@ -42,7 +43,7 @@ for (const name of Object.keys(CONSOLE_METHODS)) {
   }
 }
 
-for (const name of Object.keys(CONSOLE_EVENTS)) {
+for (const name of CONSOLE_EVENT_NAMES) {
   api[name] = (listener: Listener): (() => void) => {
     if (typeof listener !== 'function') throw new TypeError(`${name} needs a listener function`)
     let set = listeners.get(name)

@@ -7,7 +7,7 @@ import {
   type IpcEnvelope
 } from '../../shared/console/ipc'
 import { toConsoleError, type ConsoleService, type ServiceLog } from '../services/console-service'
-import { EventBatcher } from '../services/event-batcher'
+import { EventBatcher } from '../services/live/event-batcher'
 import type { TrustedSenders } from './trusted-senders'
 
 /**

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { ConsoleFailure } from '../../shared/console/errors'
+import { ConsoleFailure, type ConsoleErrorCode } from '../../shared/console/errors'
 import {
   createConsoleService,
   type AnyHandlerModule,
-  type ConsoleServiceOptions
+  type ConsoleServiceOptions,
+  type DomainFactories
 } from './console-service'
 import type { ServiceContext } from './context'
 import { createAppHandlers } from './handlers/app'
@@ -94,6 +95,19 @@ describe('console service', () => {
     s.context.events.emit('onDeepLink', { path: 'trace/m_2' })
     expect(seen).toEqual([['onDeepLink', { path: 'trace/m_1' }]])
   })
+
+  it('passes live events on without parsing them a second time (they were parsed on arrival)', () => {
+    const s = service(createAppHandlers)
+    const seen: unknown[] = []
+    s.subscribe((_name, payload) => seen.push(payload))
+    const payload = {
+      subscriptionId: 's1',
+      events: [{ id: '1', channel: 'audit', event_type: 'x', timestamp: 1, data: {} }]
+    }
+    s.context.events.emit('onEvents', payload as never)
+    // The very object, not a parsed copy.
+    expect(seen[0]).toBe(payload)
+  })
 })
 
 describe('app handlers', () => {
@@ -115,7 +129,7 @@ describe('app handlers', () => {
 describe('statusForConsoleError', () => {
   it('gives transport failures their HTTP status and operation failures 200', async () => {
     const { statusForConsoleError } = await import('./console-service')
-    const status = (code: string) => statusForConsoleError({ code, message: '', retriable: false })
+    const status = (code: ConsoleErrorCode) => statusForConsoleError({ code, message: '', retriable: false })
     expect(status('invalid_input')).toBe(400)
     expect(status('unauthorized')).toBe(401)
     expect(status('unknown_method')).toBe(404)
@@ -123,5 +137,14 @@ describe('statusForConsoleError', () => {
     expect(status('internal')).toBe(500)
     expect(status('not_found')).toBe(200)
     expect(status('backend_unavailable')).toBe(200)
+    expect(status('NR-E301')).toBe(200)
+  })
+})
+
+describe('composition', () => {
+  it('does not compile without a handler factory for every domain', () => {
+    // @ts-expect-error: the domains other than app have no factory, so this is not a composition.
+    const partial: DomainFactories = { app: createAppHandlers }
+    expect(Object.keys(partial)).toEqual(['app'])
   })
 })

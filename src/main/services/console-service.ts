@@ -4,21 +4,31 @@ import {
   CONSOLE_METHODS,
   isConsoleEventName,
   isConsoleMethodName,
+  type ConsoleDomainName,
+  type ConsoleDomains,
   type ConsoleEventName,
   type ConsoleEventSink,
   type ConsoleHandlers,
   type Unsubscribe
 } from '../../shared/console/api'
-import { ConsoleFailure, describeInvalidInput, isConsoleFailure, type ConsoleError } from '../../shared/console/errors'
-import type { ServiceContext } from './context'
+import {
+  ConsoleFailure,
+  describeInvalidInput,
+  isConsoleFailure,
+  statusForConsoleErrorCode,
+  type ConsoleError
+} from '../../shared/console/errors'
+import type { EventDefinition } from '../../shared/console/define'
+import type { HandlerModule, ServiceContext } from './context'
 import { createAppHandlers } from './handlers/app'
 import { createCacheHandlers } from './handlers/cache'
 import { createDataHandlers } from './handlers/data'
 import { createEnvironmentsHandlers } from './handlers/environments'
+import { createGovernanceHandlers } from './handlers/governance'
 import { createLiveHandlers } from './handlers/live'
 import { createNotificationsHandlers } from './handlers/notifications'
 import { createRunsHandlers } from './handlers/runs'
-import { createConsoleSessions } from './session/console-sessions'
+import { createConsoleSessions, type ConsoleSessionsOptions } from './session/console-sessions'
 import { fail, toConsoleFailure } from './session/failures'
 import { refuseWriteWhenReadOnly } from './session/read-only'
 import { createUpdateController } from './updates/update-controller'
@@ -67,48 +77,35 @@ export type ConsoleServiceOptions = Omit<ServiceContext, 'events' | 'sessions' |
    * environment opens on first use instead of at start-up.
    */
   readonly handlerFactories?: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule>
+  /** How the environment sessions open (the CLI: no live stream, short waits). */
+  readonly sessionOptions?: Pick<ConsoleSessionsOptions, 'live' | 'manager'>
+  /**
+   * False opens the active environment on first use rather than at start-up (a one-shot CLI
+   * command: a failure to open then reaches the caller as the method's failure, not as a log line).
+   */
+  readonly openAtStart?: boolean
 }
 
-/** The handler factory of every domain; a new domain adds one line here. */
-const HANDLER_FACTORIES = [
-  createAppHandlers,
-  createEnvironmentsHandlers,
-  createDataHandlers,
-  createLiveHandlers,
-  createCacheHandlers,
-  createRunsHandlers,
-  createNotificationsHandlers
-] as const
+/** One handler factory per domain of the contract: a domain without one does not compile. */
+export type DomainFactories = {
+  readonly [D in ConsoleDomainName]: (ctx: ServiceContext) => HandlerModule<ConsoleDomains[D]['methods']>
+}
 
-/**
- * HTTP status that browser mode answers with for a failure code: transport-level failures get
- * their HTTP status, failures of the operation 200 (the `{ok:false, error}` body says what happened).
- */
+/** The handler factory of every domain, in start-up order (disposed in reverse). */
+const HANDLER_FACTORIES: DomainFactories = {
+  app: createAppHandlers,
+  environments: createEnvironmentsHandlers,
+  data: createDataHandlers,
+  live: createLiveHandlers,
+  cache: createCacheHandlers,
+  governance: createGovernanceHandlers,
+  runs: createRunsHandlers,
+  notifications: createNotificationsHandlers
+}
+
+/** HTTP status that browser mode answers with for a failure (from the one code table). */
 export function statusForConsoleError(error: ConsoleError): number {
-  switch (error.code) {
-    case 'invalid_input':
-      return 400
-    case 'unauthorized':
-      return 401
-    case 'forbidden_origin':
-    case 'forbidden_host':
-      return 403
-    case 'unknown_method':
-      return 404
-    case 'method_not_allowed':
-      return 405
-    case 'payload_too_large':
-      return 413
-    case 'internal':
-      return 500
-    case 'not_implemented':
-      return 501
-    default:
-      // A failure of the operation itself (backend away, not found on the backend, read-only…):
-      // the transport worked, so 200 with `{ok:false, error}`, as JSON-RPC does. It also keeps
-      // browsers from logging every expected failure as a failed resource load.
-      return 200
-  }
+  return statusForConsoleErrorCode(error.code)
 }
 
 /**
@@ -141,15 +138,20 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
         log(`dropped unknown event ${String(name)}`)
         return
       }
-      const parsed = CONSOLE_EVENTS[name].payload.safeParse(payload)
-      if (!parsed.success) {
-        // A bug on the main side; the renderer would only choke on it.
-        log(`dropped invalid ${name} payload: ${z.prettifyError(parsed.error)}`)
-        return
+      const definition: EventDefinition = CONSOLE_EVENTS[name]
+      let checked: unknown = payload
+      if (definition.validatedAtSource !== true) {
+        const parsed = definition.payload.safeParse(payload)
+        if (!parsed.success) {
+          // A bug on the main side; the renderer would only choke on it.
+          log(`dropped invalid ${name} payload: ${z.prettifyError(parsed.error)}`)
+          return
+        }
+        checked = parsed.data
       }
       for (const listener of listeners) {
         try {
-          listener(name, parsed.data)
+          listener(name, checked)
         } catch (error) {
           log(`event listener for ${name} threw`, error)
         }
@@ -157,10 +159,11 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
     }
   }
 
-  const { log: _log, handlerFactories, ...contextFields } = options
+  const { log: _log, handlerFactories, sessionOptions, openAtStart, ...contextFields } = options
   // One SessionManager per service, made here and passed to every factory, so no handler depends
   // on the order the factories run in.
   const sessions = createConsoleSessions({
+    ...sessionOptions,
     dataDir: options.dataDir,
     localEngine: options.localEngine,
     adHocEnvironment: options.adHocEnvironment,
@@ -177,7 +180,7 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
   })
   const context: ServiceContext = { ...contextFields, events, sessions, updates }
   const factories: ReadonlyArray<(ctx: ServiceContext) => AnyHandlerModule> =
-    handlerFactories ?? HANDLER_FACTORIES
+    handlerFactories ?? Object.values(HANDLER_FACTORIES)
   const modules = factories.map((factory) => factory(context))
   for (const module of modules) {
     const observe = module.observe?.bind(module)
@@ -185,7 +188,7 @@ export function createConsoleService(options: ConsoleServiceOptions): ConsoleSer
   }
   // Opening the active environment is part of start-up: a renderer's first calls right after load
   // then find it open (and the live and cache methods wait for it if it is still opening).
-  if (!handlerFactories) sessions.start()
+  if (!handlerFactories && openAtStart !== false) sessions.start()
   // Domains are typed one by one in their own files; here they only need to line up by name.
   const handlers: Partial<ConsoleHandlers> = Object.assign(
     {},

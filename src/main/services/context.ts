@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { z } from 'zod'
 import packageJson from '../../../package.json' with { type: 'json' }
 import type { ConsoleEventSink } from '../../shared/console/api'
+import type { Transport } from '../../shared/console/domains/app'
 import type { MethodDefinition } from '../../shared/console/define'
 import type { ConsoleSessions } from './session/console-sessions'
 import type { Role } from '../../shared/neurorail/rbac'
@@ -15,12 +16,12 @@ import type { UpdateController } from './updates/update-controller'
 export interface ServiceContext {
   /** Settings, cache and the embedded engine's database live here. */
   readonly dataDir: string
-  readonly transport: 'electron' | 'browser'
+  readonly transport: Transport
   readonly appVersion: string
   /** Pushes a ConsoleApi event to every connected renderer (payload validated on the way). */
   readonly events: ConsoleEventSink
   /**
-   * The one SessionManager of this launch (environments, credentials, the open environment),
+   * The one SessionManager of this launch (environments, credentials, the active environment),
    * created by `createConsoleService` before any handler factory runs. `sessions.manager()` for
    * the manager itself; the live and cache handlers read it as their ActiveSessionSource.
    */

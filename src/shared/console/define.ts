@@ -22,6 +22,12 @@ export interface MethodDefinition<I extends z.ZodType = z.ZodType, O extends z.Z
 export interface EventDefinition<P extends z.ZodType = z.ZodType> {
   readonly payload: P
   readonly description: string
+  /**
+   * The payload is built only from data validated where it entered the main side (live events:
+   * each SSE frame is parsed once, against the stream schema, before the cache stores it), so the
+   * event sink passes it on without parsing every event a second time on the hot path.
+   */
+  readonly validatedAtSource?: true
 }
 
 /** Declares a method; kept as a function so that the literal types of input/output survive. */

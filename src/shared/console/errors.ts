@@ -1,12 +1,78 @@
 import { z } from 'zod'
 
 /**
+ * Every stable `code` a ConsoleError may carry, with the HTTP status browser mode answers it with.
+ * Transport-level failures (the call itself was refused) get their status; failures of the
+ * operation get 200, as JSON-RPC does: the transport worked and the `{ok:false, error}` body says
+ * what happened (it also keeps browsers from logging every expected failure as a failed load).
+ * One table, so a code nobody declared does not compile anywhere a ConsoleError is built.
+ */
+export const CONSOLE_ERROR_CODES = {
+  // The call was refused before any operation ran.
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden_origin: 403,
+  forbidden_host: 403,
+  forbidden_sender: 403,
+  unknown_method: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  internal: 500,
+  not_implemented: 501,
+  /** The renderer could not reach the main side at all (set by the renderer's transports). */
+  transport_failed: 200,
+  // The operation failed; the transport worked.
+  read_only: 200,
+  no_environment: 200,
+  no_engine: 200,
+  unavailable: 200,
+  too_many_subscriptions: 200,
+  too_many_runs: 200,
+  not_found: 200,
+  conflict: 200,
+  // What the backend answered (BackendError); network and timeout arrive as backend_unavailable.
+  backend_unavailable: 200,
+  invalid_request: 200,
+  forbidden: 200,
+  rate_limited: 200,
+  server_error: 200,
+  backend_bug: 200,
+  backend_error: 200,
+  bad_response: 200,
+  not_supported: 200,
+  /** installUpdate without a downloaded update waiting. */
+  update_not_ready: 200
+} as const satisfies Record<string, number>
+
+/** A NeuroRail error code the backend sent (`NR-E301`), passed through unchanged. */
+export type NeuroRailErrorCode = `NR-E${number}`
+
+/** The one vocabulary of failure codes (see CONSOLE_ERROR_CODES). */
+export type ConsoleErrorCode = keyof typeof CONSOLE_ERROR_CODES | NeuroRailErrorCode
+
+const NEURORAIL_CODE = /^NR-E\d{3}$/
+
+/** Whether `value` is a code of the vocabulary (for codes read from the wire). */
+export function isConsoleErrorCode(value: unknown): value is ConsoleErrorCode {
+  return (
+    typeof value === 'string' &&
+    (Object.prototype.hasOwnProperty.call(CONSOLE_ERROR_CODES, value) || NEURORAIL_CODE.test(value))
+  )
+}
+
+/** HTTP status browser mode answers a failure with (200 for failures of the operation). */
+export function statusForConsoleErrorCode(code: ConsoleErrorCode): number {
+  return Object.prototype.hasOwnProperty.call(CONSOLE_ERROR_CODES, code)
+    ? CONSOLE_ERROR_CODES[code as keyof typeof CONSOLE_ERROR_CODES]
+    : 200
+}
+
+/**
  * The one shape a failure takes when it crosses a transport (IPC or browser mode).
- * `message` is a sentence a person can read; `code` is stable for programs
- * (e.g. `invalid_input`, `not_found`, `backend_unavailable`, `read_only`, or an `NR-E…` code).
+ * `message` is a sentence a person can read; `code` is stable for programs (ConsoleErrorCode).
  */
 export const ConsoleErrorSchema = z.object({
-  code: z.string(),
+  code: z.custom<ConsoleErrorCode>(isConsoleErrorCode, 'unknown error code'),
   message: z.string(),
   status: z.number().int().optional(),
   retriable: z.boolean().default(false),

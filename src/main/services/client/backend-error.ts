@@ -1,4 +1,4 @@
-import type { ConsoleError } from '../../../shared/console/errors'
+import type { ConsoleError, ConsoleErrorCode, NeuroRailErrorCode } from '../../../shared/console/errors'
 
 /**
  * Stable codes of BackendError. `not_found` also covers the real backend's not-found-as-500;
@@ -8,18 +8,21 @@ import type { ConsoleError } from '../../../shared/console/errors'
 export type BackendErrorCode =
   | 'network'
   | 'timeout'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'invalid_request'
-  | 'conflict'
-  | 'server_error'
-  | 'backend_bug'
-  | 'backend_error'
-  | 'bad_response'
-  | 'not_supported'
-  | 'rate_limited'
-  | (string & {})
+  | Extract<
+      ConsoleErrorCode,
+      | 'unauthorized'
+      | 'forbidden'
+      | 'not_found'
+      | 'invalid_request'
+      | 'conflict'
+      | 'server_error'
+      | 'backend_bug'
+      | 'backend_error'
+      | 'bad_response'
+      | 'not_supported'
+      | 'rate_limited'
+      | NeuroRailErrorCode
+    >
 
 /** Everything that can go wrong talking to a backend, as one shape the UI shows as a sentence. */
 export class BackendError extends Error {

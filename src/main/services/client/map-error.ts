@@ -1,3 +1,4 @@
+import type { NeuroRailErrorCode } from '../../../shared/console/errors'
 import { BackendError, oneLine } from './backend-error'
 
 /**
@@ -41,10 +42,10 @@ function htmlTitle(raw: string): string | null {
 }
 
 /** The NR-E code inside a lifecycle 400 detail (`{code: "NR-E301", …}`), if any. */
-function nrCode(detail: unknown): string | null {
+function nrCode(detail: unknown): NeuroRailErrorCode | null {
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return null
   const code = (detail as { code?: unknown }).code
-  return typeof code === 'string' && /^NR-E\d{3}$/.test(code) ? code : null
+  return typeof code === 'string' && /^NR-E\d{3}$/.test(code) ? (code as NeuroRailErrorCode) : null
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import type { ConsoleErrorCode } from '../../../shared/console/errors'
 import {
   EnvironmentChangesSchema,
   EnvironmentInputSchema,
@@ -28,7 +29,7 @@ export const ENVIRONMENTS_FILE = 'environments.json'
 /** Thrown for a request the store refuses (unknown id, editing the built-in one…): the message is a sentence. */
 export class EnvironmentError extends Error {
   constructor(
-    readonly code: 'not_found' | 'invalid_input' | 'conflict',
+    readonly code: Extract<ConsoleErrorCode, 'not_found' | 'invalid_input' | 'conflict'>,
     message: string
   ) {
     super(message)

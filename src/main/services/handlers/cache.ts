@@ -3,7 +3,7 @@ import type { HandlerModule, ServiceContext } from '../context'
 import type { ActiveSession, ActiveSessionSource } from '../live/active-session'
 import { requireSession } from './live'
 
-/** How often the open environment's cache is trimmed to its retention (also once soon after start). */
+/** How often the active environment's cache is trimmed to its retention (also once soon after start). */
 export const RETENTION_INTERVAL_MS = 10 * 60_000
 const FIRST_RETENTION_MS = 30_000
 
@@ -12,7 +12,7 @@ function statusOf(session: ActiveSession): CacheStatus {
 }
 
 /**
- * Handlers of the cache domain: status, retention and clear of the open environment's cache, plus
+ * Handlers of the cache domain: status, retention and clear of the active environment's cache, plus
  * a background timer applying the retention. `source` is `ctx.sessions` unless a test passes its own.
  */
 export function createCacheHandlers(
@@ -21,7 +21,7 @@ export function createCacheHandlers(
 ): HandlerModule<typeof cacheMethods> {
   const trim = (): void => {
     try {
-      source.current()?.cache.enforceRetention()
+      source.activeNow()?.cache.enforceRetention()
     } catch {
       // A cache closed by a switch mid-call, or a busy file: the next round retries.
     }

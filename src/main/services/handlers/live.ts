@@ -4,7 +4,7 @@ import { ConsoleFailure } from '../../../shared/console/errors'
 import type { HandlerModule, ServiceContext } from '../context'
 import type { ActiveSession, ActiveSessionSource } from '../live/active-session'
 import { compileStreamFilter, matchesStreamEvent, type StreamFilter } from '../../../shared/neurorail/stream-filter'
-import { PushBatcher } from '../live/push-batcher'
+import { chunkForPush } from '../live/push-chunks'
 import { OPEN_WAIT_MS } from '../session/console-sessions'
 
 /** Subscriptions one console may hold; a renderer leaking them hits this instead of memory. */
@@ -12,15 +12,14 @@ export const MAX_SUBSCRIPTIONS = 64
 
 interface Subscription {
   filter: StreamFilter
-  batcher: PushBatcher
 }
 
 /**
- * The open environment. While none is open yet (a renderer calling right after load, or during a
+ * The active environment. While none is open yet (a renderer calling right after load, or during a
  * switch) it waits for one, at most `OPEN_WAIT_MS`; then it fails with a sentence.
  */
 export async function requireSession(source: ActiveSessionSource): Promise<ActiveSession> {
-  const session = source.current() ?? (await source.whenOpen?.(OPEN_WAIT_MS)) ?? null
+  const session = source.activeNow() ?? (await source.whenOpen?.(OPEN_WAIT_MS)) ?? null
   if (!session) {
     throw new ConsoleFailure({
       code: 'no_environment',
@@ -33,7 +32,8 @@ export async function requireSession(source: ActiveSessionSource): Promise<Activ
 
 /**
  * Handlers of the live domain: subscriptions with channel/type/entity filters over the open
- * environment's events, pushed as `onEvents` (paced by PushBatcher), and pages of recent events
+ * environment's events, pushed as `onEvents` (sized by chunkForPush; the transport's EventBatcher
+ * paces them), and pages of recent events
  * from the cache. `source` is `ctx.sessions` unless a test passes its own.
  */
 export function createLiveHandlers(
@@ -43,9 +43,11 @@ export function createLiveHandlers(
   const subscriptions = new Map<string, Subscription>()
 
   const deliver = (events: LiveEvent[]): void => {
-    for (const sub of subscriptions.values()) {
+    for (const [id, sub] of subscriptions) {
       const matching = events.filter((event) => matchesStreamEvent(sub.filter, event))
-      if (matching.length > 0) sub.batcher.add(matching)
+      for (const chunk of chunkForPush(matching)) {
+        ctx.events.emit('onEvents', { subscriptionId: id, events: chunk.events })
+      }
     }
   }
   const stopListening = source.onEvents((events) => deliver(events))
@@ -61,18 +63,11 @@ export function createLiveHandlers(
           })
         }
         const subscriptionId = randomUUID()
-        subscriptions.set(subscriptionId, {
-          filter: compileStreamFilter(filter),
-          batcher: new PushBatcher((events) => ctx.events.emit('onEvents', { subscriptionId, events }))
-        })
+        subscriptions.set(subscriptionId, { filter: compileStreamFilter(filter) })
         return { subscriptionId }
       },
       async unsubscribeEvents({ subscriptionId }) {
-        const sub = subscriptions.get(subscriptionId)
-        if (!sub) return { removed: false }
-        sub.batcher.close()
-        subscriptions.delete(subscriptionId)
-        return { removed: true }
+        return { removed: subscriptions.delete(subscriptionId) }
       },
       async getRecentEvents({ channel, limit, beforeId }) {
         const { cache } = await requireSession(source)
@@ -82,7 +77,6 @@ export function createLiveHandlers(
     },
     dispose() {
       stopListening()
-      for (const sub of subscriptions.values()) sub.batcher.close()
       subscriptions.clear()
     }
   }

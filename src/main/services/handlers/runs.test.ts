@@ -6,6 +6,7 @@ import type { LocalRunView } from '../../../shared/console/domains/runs'
 import { createConsoleService, type ConsoleService } from '../console-service'
 import { startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
+import { createGovernanceHandlers } from './governance'
 import { createRunsHandlers } from './runs'
 
 let engine: RunningEngine
@@ -24,7 +25,7 @@ beforeAll(async () => {
     transport: 'browser',
     appVersion: 'test',
     localEngine: { url: engine.url, adminToken: engine.adminToken, addToken: (t, r, n) => engine.addToken(t, r, n) },
-    handlerFactories: [createRunsHandlers]
+    handlerFactories: [createRunsHandlers, createGovernanceHandlers]
   })
   service.subscribe((name, payload) => events.push({ name, payload }))
 })

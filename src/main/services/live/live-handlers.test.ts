@@ -10,6 +10,7 @@ import { startSseTestServer } from '../testing/sse-test-server'
 import { makeTempDir } from '../testing/temp-dir'
 import { waitFor } from '../testing/wait'
 import type { ActiveSessionSource } from './active-session'
+import { EventBatcher } from './event-batcher'
 import { LiveEventStream } from './live-event-stream'
 
 /**
@@ -44,7 +45,7 @@ describe('live and cache handlers', () => {
     })
     cleanups.push(() => stream.close())
     const source: ActiveSessionSource = {
-      current: () => (options.withSession === false ? null : { environmentId: 'env-1', cache }),
+      activeNow: () => (options.withSession === false ? null : { environmentId: 'env-1', cache }),
       onEvents(listener) {
         listeners.add(listener)
         return () => listeners.delete(listener)
@@ -63,12 +64,19 @@ describe('live and cache handlers', () => {
       ]
     })
     cleanups.push(() => service.dispose())
-    const pushes: { at: number; subscriptionId: string; events: LiveEvent[]; bytes: number }[] = []
-    service.subscribe((name, payload) => {
-      if (name !== 'onEvents') return
-      const p = payload as { subscriptionId: string; events: LiveEvent[] }
-      pushes.push({ at: Date.now(), ...p, bytes: JSON.stringify(p).length })
+    // Observed where a transport sends: after its one pacing stage, as IPC and SSE do.
+    const pushes: { at: number; push: number; subscriptionId: string; events: LiveEvent[]; bytes: number }[] = []
+    let pushCount = 0
+    const transport = new EventBatcher((batch) => {
+      const push = ++pushCount
+      const bytes = JSON.stringify(batch).length
+      for (const [name, payload] of batch) {
+        if (name !== 'onEvents') continue
+        pushes.push({ at: Date.now(), push, ...(payload as { subscriptionId: string; events: LiveEvent[] }), bytes })
+      }
     })
+    cleanups.push(() => transport.close())
+    service.subscribe((name, payload) => transport.add(name, payload))
     stream.start()
     await waitFor(() => server.openStreams() === 1, 'stream open')
     return { server, cache, service, pushes }
@@ -97,12 +105,12 @@ describe('live and cache handlers', () => {
     await waitFor(() => mine().reduce((k, p) => k + p.events.length, 0) >= expected.length, 'all lifecycle events', 15_000)
     const received = mine().flatMap((p) => p.events)
     expect(received.map((e) => e.data.n)).toEqual(expected)
-    expect(mine().length).toBeGreaterThan(1)
+    const minePushes = new Set(mine().map((p) => p.push)).size
+    expect(minePushes).toBeGreaterThan(1)
     expect(mine().every((p) => p.bytes <= LIVE_PUSH_MAX_BYTES)).toBe(true)
-    // Paced: n pushes span at least (n-1)·16 ms (the exact gaps are a PushBatcher unit test; here
-    // schema checks between emit and listener blur them by a few ms).
+    // Paced: n pushes span at least (n-1)·16 ms (the exact gaps are an EventBatcher unit test).
     const span = (mine().at(-1) as { at: number }).at - (mine()[0] as { at: number }).at
-    expect(mine().length).toBeLessThanOrEqual(Math.floor(span / 16) + 2)
+    expect(minePushes).toBeLessThanOrEqual(Math.floor(span / 16) + 2)
     const byEntity = pushes.filter((p) => p.subscriptionId === other.subscriptionId).flatMap((p) => p.events)
     expect(byEntity.map((e) => e.data.n)).toEqual(Array.from({ length: total }, (_, i) => i + 1).filter((n) => n % 10 === 7))
 

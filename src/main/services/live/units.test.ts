@@ -1,9 +1,9 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import { compileStreamFilter as compileFilter, matchesStreamEvent as matchesFilter } from '../../../shared/neurorail/stream-filter'
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { jsonDepth, MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame, TOO_DEEP_MARKER } from './frame'
-import { PUSH_QUEUE_MAX, PushBatcher } from './push-batcher'
+import { chunkForPush } from './push-chunks'
 import { RecentIds } from './recent-ids'
 import { EventSequencer } from './sequencer'
 
@@ -125,60 +125,24 @@ describe('filters', () => {
 })
 
 
-describe('PushBatcher', () => {
-  it('pushes at most once per interval and never more than the byte budget', () => {
-    // Virtual time: the interval is asserted as an order of pushes, not as a measured duration.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
-    try {
-      const pushes: { bytes: number; events: LiveEvent[] }[] = []
-      const b = new PushBatcher((events) => pushes.push({ bytes: JSON.stringify(events).length, events }), {
-        intervalMs: 16,
-        maxBytes: 8 * 1024
-      })
-      const all = Array.from({ length: 600 }, (_, i) => event(String(i + 1), { pad: 'p'.repeat(50) }))
-      b.add(all.slice(0, 300))
-      expect(pushes, 'never pushed from inside add()').toHaveLength(0)
-      vi.advanceTimersByTime(0)
-      expect(pushes).toHaveLength(1)
-      b.add(all.slice(300))
-      vi.advanceTimersByTime(15)
-      expect(pushes, 'no second push within the interval').toHaveLength(1)
-      vi.advanceTimersByTime(1)
-      expect(pushes).toHaveLength(2)
-      for (let i = 0; i < 100 && pushes.reduce((k, p) => k + p.events.length, 0) < 600; i++) {
-        const before = pushes.length
-        vi.advanceTimersByTime(15)
-        expect(pushes).toHaveLength(before)
-        vi.advanceTimersByTime(1)
-      }
-      b.close()
-      expect(pushes.flatMap((p) => p.events.map((e) => e.id))).toEqual(all.map((e) => e.id))
-      expect(pushes.every((p) => p.bytes <= 8 * 1024)).toBe(true)
-    } finally {
-      vi.useRealTimers()
-    }
+describe('chunkForPush', () => {
+  it('splits matching events into payloads within the byte budget, in order', () => {
+    const all = Array.from({ length: 600 }, (_, i) => event(String(i + 1), { pad: 'p'.repeat(50) }))
+    const chunks = chunkForPush(all, 8 * 1024)
+    expect(chunks.length).toBeGreaterThan(1)
+    expect(chunks.flatMap((c) => c.events.map((e) => e.id))).toEqual(all.map((e) => e.id))
+    expect(chunks.every((c) => JSON.stringify({ subscriptionId: 'x', events: c.events }).length <= 8 * 1024)).toBe(true)
   })
 
-  it('sends an event that cannot be serialized as an envelope instead of throwing', async () => {
-    const pushed: LiveEvent[][] = []
-    const b = new PushBatcher((events) => pushed.push(events), { intervalMs: 1, maxBytes: 64 * 1024 })
+  it('sends an event that alone exceeds the budget as an envelope with its size', () => {
+    const [chunk] = chunkForPush([event('1', { big: 'q'.repeat(100_000) }), event('2', { ok: true })])
+    expect(chunk?.events.map((e) => e.data)).toEqual([{ _truncated: true, _bytes: expect.any(Number) }, { ok: true }])
+  })
+
+  it('sends an event that cannot be serialized as an envelope instead of throwing', () => {
     const deep = JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`) as Record<string, unknown>
-    b.add([event('1', deep), event('2', { ok: true })])
-    await new Promise((r) => setTimeout(r, 20))
-    b.close()
-    expect(pushed.flat().map((e) => e.data)).toEqual([{ _truncated: true }, { ok: true }])
-  })
-
-  it('drops the oldest beyond its queue bound and counts them', async () => {
-    const pushed: LiveEvent[][] = []
-    const b = new PushBatcher((events) => pushed.push(events), { intervalMs: 1, maxBytes: 64 * 1024 })
-    const many = Array.from({ length: PUSH_QUEUE_MAX + 10 }, (_, i) => event(String(i + 1)))
-    b.add(many)
-    expect(b.dropped).toBe(10)
-    expect(b.pending).toBe(PUSH_QUEUE_MAX)
-    await new Promise((r) => setTimeout(r, 20))
-    b.close()
-    expect(pushed[0]?.[0]?.id).toBe('11')
+    const chunks = chunkForPush([event('1', deep), event('2', { ok: true })], 64 * 1024)
+    expect(chunks.flatMap((c) => c.events.map((e) => e.data))).toEqual([{ _truncated: true }, { ok: true }])
   })
 })
 

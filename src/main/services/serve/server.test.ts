@@ -409,7 +409,7 @@ describe('browser-mode error path', () => {
       handlerFactories: [
         () => ({
           handlers: {
-            getAppInfo: () => Promise.reject(new ConsoleFailure({ code: 'x', message: 'deep', retriable: false, details: deep })),
+            getAppInfo: () => Promise.reject(new ConsoleFailure({ code: 'conflict', message: 'deep', retriable: false, details: deep })),
             takeLaunchDeepLink: async () => ({ link: null })
           }
         })

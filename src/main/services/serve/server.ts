@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ConsoleError } from '../../../shared/console/errors'
+import type { ConsoleError, ConsoleErrorCode } from '../../../shared/console/errors'
 import { parseJsonBounded } from '../../../shared/json-depth'
 import { MAX_REQUEST_DEPTH } from '../../../shared/neurorail/limits'
 import { hostPolicy, isAllowedHost, type HostPolicy } from '../../../shared/net/host'
@@ -17,7 +17,14 @@ import {
   sessionCookieName
 } from './browser-session'
 import { SECURITY_HEADERS } from './csp'
-import { openSseStream, SSE_HEARTBEAT_MS, type SseClient } from './sse'
+import { EventBatcher } from '../live/event-batcher'
+import {
+  openSseStream,
+  SSE_BACKLOG_MAX_BYTES,
+  SSE_HEARTBEAT_MS,
+  SSE_WRITE_MAX_BYTES,
+  type SseClient
+} from './sse'
 import { serveStatic } from './static'
 import { bearerToken, createToken, tokenMatches } from './token'
 
@@ -68,7 +75,7 @@ class HttpFailure extends Error {
   }
 }
 
-function failure(code: string, message: string): HttpFailure {
+function failure(code: ConsoleErrorCode, message: string): HttpFailure {
   return new HttpFailure({ code, message, retriable: false })
 }
 
@@ -157,9 +164,16 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   // Set once listening (the port is known only then); until then nothing is answered.
   let hosts: HostPolicy | null = null
   let origin = ''
-  const unsubscribe = options.service.subscribe((name, payload) => {
-    for (const client of clients) client.send(name, payload)
-  })
+  // The transport's one pacing stage: each frame's events leave as one write per client. Every
+  // SSE message stays ≤ 64 KB (chunkForPush); one write may carry several, so a stream's
+  // throughput is not capped at 64 KB per frame (EventSource parses them one by one).
+  const batcher = new EventBatcher(
+    (batch) => {
+      for (const client of clients) client.sendBatch(batch)
+    },
+    { maxBytes: SSE_WRITE_MAX_BYTES, maxBacklogBytes: SSE_BACKLOG_MAX_BYTES }
+  )
+  const unsubscribe = options.service.subscribe((name, payload) => batcher.add(name, payload))
 
   const loginUrl = (): string => `${origin}/login?code=${sessions.issueCode()}`
   const hasSession = (req: IncomingMessage): boolean =>
@@ -310,6 +324,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     eventStreamCount: () => clients.size,
     async close() {
       unsubscribe()
+      batcher.close()
       for (const client of [...clients]) client.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import type { ConsoleEventName } from '../../../shared/console/api'
+import type { ConsoleEventBatch } from '../../../shared/console/ipc'
 
 /** A comment line every 15 s keeps proxies and idle timers from closing a quiet stream. */
 export const SSE_HEARTBEAT_MS = 15_000
@@ -7,9 +7,16 @@ export const SSE_HEARTBEAT_MS = 15_000
 /** A client that stops reading gets cut off (EventSource reconnects) instead of growing memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
+/** Most bytes one paced write carries (several SSE messages of ≤ 64 KB each). */
+export const SSE_WRITE_MAX_BYTES = 1024 * 1024
+
+/** Events waiting for the next write beyond this drop oldest live events first (as a slow reader). */
+export const SSE_BACKLOG_MAX_BYTES = MAX_BUFFERED_BYTES
+
 /** One open `GET /api/events` response. */
 export interface SseClient {
-  send(name: ConsoleEventName, payload: unknown): void
+  /** Writes the batch's events as SSE frames (`event: <name>`), all in one write. */
+  sendBatch(batch: ConsoleEventBatch): void
   close(): void
 }
 
@@ -40,14 +47,16 @@ export function openSseStream(
   res.on('close', close)
 
   return {
-    send(name, payload) {
-      if (closed) return
+    sendBatch(batch) {
+      if (closed || batch.length === 0) return
       if (res.writableLength > MAX_BUFFERED_BYTES) {
         close()
         return
       }
       // JSON.stringify never emits a raw newline, so one `data:` line always holds the payload.
-      res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)
+      let text = ''
+      for (const [name, payload] of batch) text += `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`
+      res.write(text)
     },
     close
   }

@@ -50,8 +50,8 @@ describe('console sessions at start-up', () => {
   it('opens the active environment as part of start-up', async () => {
     const service = start({ standard: true })
     // Nobody has called a method: the service opened the environment on its own.
-    await waitFor(() => service.context.sessions.current() !== null, 'the local environment open')
-    expect(service.context.sessions.current()?.environmentId).toBe(LOCAL_ENVIRONMENT_ID)
+    await waitFor(() => service.context.sessions.activeNow() !== null, 'the local environment open')
+    expect(service.context.sessions.activeNow()?.environmentId).toBe(LOCAL_ENVIRONMENT_ID)
   })
 
   it('answers live and cache calls made right after creation with data', async () => {
@@ -66,7 +66,7 @@ describe('console sessions at start-up', () => {
 
   it('waits for the first open when the sessions were not started (own handler factories)', async () => {
     const service = start({ standard: false })
-    expect(service.context.sessions.current()).toBeNull()
+    expect(service.context.sessions.activeNow()).toBeNull()
     expect(await service.invoke('getCacheStatus', {})).toMatchObject({ environmentId: LOCAL_ENVIRONMENT_ID })
   })
 
@@ -83,7 +83,7 @@ describe('console sessions at start-up', () => {
     sessions.start()
     await sessions.dispose()
     expect(await sessions.whenOpen(5_000)).toBeNull()
-    expect(sessions.current()).toBeNull()
+    expect(sessions.activeNow()).toBeNull()
     await expect(sessions.manager()).rejects.toMatchObject({ error: { code: 'no_environment' } })
   })
 })

@@ -49,7 +49,9 @@ export interface ConsoleSessionsOptions {
   readonly events: ConsoleEventSink
   /** Where a failed background start is reported (the next call retries and fails visibly). */
   readonly log?: (message: string, details?: unknown) => void
-  /** Replaces SessionManager's own options (tests: credentials off, short waits). */
+  /** False opens no live stream (a one-shot CLI command); true unless said. */
+  readonly live?: boolean
+  /** Replaces SessionManager's own options (tests: credentials off, short waits; the CLI's). */
   readonly manager?: Partial<Pick<SessionManagerOptions, 'credentials' | 'http' | 'connectWaitMs'>>
 }
 
@@ -76,7 +78,7 @@ export function createConsoleSessions(options: ConsoleSessionsOptions): ConsoleS
       dataDir: options.dataDir,
       localEngine: options.localEngine,
       adHocEnvironment: options.adHocEnvironment,
-      live: true,
+      live: options.live ?? true,
       onConnectionState: (state) => options.events.emit('onConnectionState', state),
       onEnvironmentsChanged: (payload) => options.events.emit('onEnvironmentsChanged', payload)
     }).then(async (opened) => {
@@ -112,10 +114,10 @@ export function createConsoleSessions(options: ConsoleSessionsOptions): ConsoleS
       const [m, session] = await Promise.all([create(), active()])
       return m.environments.get(session.profile.id)
     },
-    current() {
+    activeNow() {
       if (!manager) return null
       try {
-        return toActive(manager.current())
+        return toActive(manager.activeNow())
       } catch {
         return null // between the close of one session and the open of the next
       }

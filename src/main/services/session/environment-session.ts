@@ -32,7 +32,7 @@ const REPROBE_MIN_MS = 2_000
 const REPROBE_MAX_MS = 30_000
 
 /**
- * One open environment: its backend client, its own cache file and its live stream. Created on
+ * One open environment session: its backend client, its own cache file and its live stream. Created on
  * switch and closed before the next one opens, so no request, timer, socket or cache row of one
  * environment reaches another.
  */

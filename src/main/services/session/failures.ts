@@ -1,5 +1,5 @@
 import { ZodError } from 'zod'
-import { ConsoleFailure, isConsoleFailure } from '../../../shared/console/errors'
+import { ConsoleFailure, isConsoleFailure, type ConsoleErrorCode } from '../../../shared/console/errors'
 import { isBackendError } from '../client/backend-error'
 import { EnvironmentError } from '../environments/environment-store'
 
@@ -41,6 +41,6 @@ export function withFailures<H extends Record<string, (input: never) => Promise<
 }
 
 /** A ConsoleFailure with a code and a sentence. */
-export function fail(code: string, message: string, status?: number): ConsoleFailure {
+export function fail(code: ConsoleErrorCode, message: string, status?: number): ConsoleFailure {
   return new ConsoleFailure({ code, message, retriable: false, ...(status === undefined ? {} : { status }) })
 }

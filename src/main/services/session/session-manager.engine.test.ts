@@ -32,7 +32,7 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
     await temp?.close()
   })
 
-  it('delivers live events of the open environment only, and nothing of the old one after a switch', async () => {
+  it('delivers live events of the active environment only, and nothing of the old one after a switch', async () => {
     const states: ConnectionState[] = []
     const received: Array<{ env: string; event: LiveEvent }> = []
     const manager = await SessionManager.create({
@@ -51,7 +51,7 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       await until(() => received.some((r) => JSON.stringify(r.event.data).includes(first.mission_id)), 'first mission event')
       expect(received.every((r) => r.env === 'local')).toBe(true)
       // The stream's lifecycle events keep the cache's states current (for offline reads).
-      await until(() => manager.current().cache.getRecord(first.mission_id)?.state === 'pending', 'cached state from the stream')
+      await until(() => manager.activeNow().cache.getRecord(first.mission_id)?.state === 'pending', 'cached state from the stream')
 
       const remote = await manager.environments.add({ name: 'Brain', baseUrl: brain.url, authKind: 'none', color: 'blue', isProduction: false, readOnly: false })
       const switched = await manager.switchTo(remote.id)
@@ -64,7 +64,7 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       await seed.transition('mission', second.mission_id, 'create')
       await new Promise((resolve) => setTimeout(resolve, 600))
       expect(received.slice(mark).some((r) => JSON.stringify(r.event.data).includes(second.mission_id))).toBe(false)
-      expect(manager.current().cache.getRecord(first.mission_id)).toBeNull()
+      expect(manager.activeNow().cache.getRecord(first.mission_id)).toBeNull()
 
       // Back on local: the stream resumes from the cached Last-Event-ID and catches up.
       await manager.switchTo('local')
@@ -92,7 +92,7 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       const state = manager.connectionState()
       expect(state.message).toMatch(/^The offline cache .*local\.db could not be opened \(cache file has schema version 999/)
       expect(state.capabilities.engine).toBe('controldeck')
-      expect(manager.current().cache.path).toBe(':memory:')
+      expect(manager.activeNow().cache.path).toBe(':memory:')
     } finally {
       await manager.dispose()
     }

@@ -14,7 +14,7 @@ describe('SessionManager when the active environment cannot be saved', () => {
     await rm(dataDir, { recursive: true, force: true })
   })
 
-  it('fails the switch but keeps the open environment usable', async () => {
+  it('fails the switch but keeps the active environment usable', async () => {
     const manager = await SessionManager.create({
       dataDir,
       localEngine: null,
@@ -30,7 +30,7 @@ describe('SessionManager when the active environment cannot be saved', () => {
       await expect(manager.switchTo(other.id)).rejects.toThrow()
       // The previous session stays open and the saved choice matches it (it used to be closed,
       // leaving every later call with "SessionManager has no open session").
-      expect(manager.current().profile.id).toBe('local')
+      expect(manager.activeNow().profile.id).toBe('local')
       expect(manager.environments.activeId).toBe('local')
       expect((await manager.active()).profile.id).toBe('local')
       expect((await readdir(dataDir)).filter((f) => f.endsWith('.tmp'))).toEqual([])

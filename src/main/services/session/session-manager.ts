@@ -68,8 +68,11 @@ export class SessionManager {
     return manager
   }
 
-  /** The open session (there always is one after create). */
-  current(): EnvironmentSession {
+  /**
+   * The active environment's session now, even mid-switch (there always is one after create);
+   * `active()` waits for a switch in progress to finish.
+   */
+  activeNow(): EnvironmentSession {
     if (!this.session) throw new Error('SessionManager has no open session')
     return this.session
   }
@@ -77,11 +80,11 @@ export class SessionManager {
   /** The open session once any switch in progress has finished. */
   async active(): Promise<EnvironmentSession> {
     await this.chain.catch(() => undefined)
-    return this.current()
+    return this.activeNow()
   }
 
   connectionState(): ConnectionState {
-    return this.current().state
+    return this.activeNow().state
   }
 
   /** Profile views for the renderer: credential presence only, never a secret. */

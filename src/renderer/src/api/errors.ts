@@ -1,11 +1,16 @@
-import { ConsoleErrorSchema, ConsoleFailure, type ConsoleError } from '../../../shared/console/errors'
+import {
+  ConsoleErrorSchema,
+  ConsoleFailure,
+  type ConsoleError,
+  type ConsoleErrorCode
+} from '../../../shared/console/errors'
 
 /**
  * How every ConsoleApi call rejects in the renderer, on either transport: an Error whose message is
  * the sentence to show, carrying the ConsoleError fields (also as `.error`, like ConsoleFailure).
  */
 export class ConsoleCallError extends ConsoleFailure {
-  readonly code: string
+  readonly code: ConsoleErrorCode
   readonly status: number | undefined
   readonly retriable: boolean
   readonly details: unknown

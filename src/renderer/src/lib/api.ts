@@ -1,4 +1,5 @@
 import type { ConsoleApi } from '../../../shared/console/api'
+import { isConsoleErrorCode, type ConsoleErrorCode } from '../../../shared/console/errors'
 import { getConsoleApi } from '../api'
 
 let instance: ConsoleApi | null = null
@@ -27,11 +28,11 @@ export function errorMessage(error: unknown): string {
 }
 
 /** The stable `code` of a ConsoleError, if the rejection carried one. */
-export function errorCode(error: unknown): string | null {
+export function errorCode(error: unknown): ConsoleErrorCode | null {
   if (typeof error === 'object' && error !== null) {
     const e = error as { code?: unknown; error?: { code?: unknown } }
-    if (e.error && typeof e.error.code === 'string') return e.error.code
-    if (typeof e.code === 'string') return e.code
+    if (e.error && isConsoleErrorCode(e.error.code)) return e.error.code
+    if (isConsoleErrorCode(e.code)) return e.code
   }
   return null
 }

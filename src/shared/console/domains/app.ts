@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { defineEvent, defineMethod, type EventDefinition, type MethodDefinition } from '../define'
 
-/** Which transport carries ConsoleApi in this session. */
-export const TransportSchema = z.enum(['electron', 'browser'])
+/** Which transport carries ConsoleApi in this session (`cli`: a one-shot `controldeck` command). */
+export const TransportSchema = z.enum(['electron', 'browser', 'cli'])
 export type Transport = z.infer<typeof TransportSchema>
 
 /** What the console knows about itself; shown in the About panel and status bar. */

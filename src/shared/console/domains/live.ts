@@ -70,6 +70,7 @@ export const liveEvents = {
   onEvents: defineEvent({
     description:
       'Live events of one subscription, oldest first, at most one push per 16 ms and 64 KB per push.',
-    payload: z.object({ subscriptionId: z.string(), events: z.array(LiveEventSchema) })
+    payload: z.object({ subscriptionId: z.string(), events: z.array(LiveEventSchema) }),
+    validatedAtSource: true
   })
 } satisfies Record<string, EventDefinition>

@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import { AuditQueryInputSchema, type AuditQueryResult } from '../../../../shared/console/domains/data'
 import { oneLine } from '../../client/backend-error'
-import { queryAudit } from '../../session/audit-service'
 import { CliError, EXIT, type CliCommand } from '../args'
-import { withCliSession } from './cli-session'
+import { withCliConsole } from './cli-session'
 import { staleLine } from './trace'
 
 /** The text form of `controldeck audit`: one line per event, newest first. */
@@ -23,7 +22,7 @@ export function formatAudit(result: AuditQueryResult): string {
 
 /**
  * `controldeck audit [--mission ID] [--job ID] [--type T] [--category C] [--severity S] [--since T]
- * [--until T] [--text WORDS] [--limit N] [--cursor C]`: the audit log of the current environment.
+ * [--until T] [--text WORDS] [--limit N] [--cursor C]`: the audit log of the active environment.
  */
 export const auditCommand: CliCommand = {
   name: 'audit',
@@ -61,7 +60,7 @@ export const auditCommand: CliCommand = {
       const flag = { missionId: 'mission', jobId: 'job', eventType: 'type' }[String(issue?.path[0])] ?? String(issue?.path[0] ?? '')
       throw new CliError(`--${flag}: ${issue?.message ?? 'invalid value'}`)
     }
-    const result = await withCliSession(global, (session) => queryAudit(session, input.data))
+    const result = await withCliConsole(global, (api) => api.invoke('queryAudit', input.data))
     print(result, () => formatAudit(result))
     return EXIT.ok
   }

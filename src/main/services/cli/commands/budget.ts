@@ -1,9 +1,9 @@
+import type { MethodOutput } from '../../../../shared/console/api'
 import type { CliCommand } from '../args'
-import { GovernanceApi } from '../../runs/governance'
-import { withCliTarget } from './cli-session'
+import { withCliConsole } from './cli-session'
 
-type BudgetAnswer = Awaited<ReturnType<GovernanceApi['budgetOverview']>> & {
-  violations: Awaited<ReturnType<GovernanceApi['violations']>>['violations']
+type BudgetAnswer = MethodOutput<'getBudgetOverview'> & {
+  violations: MethodOutput<'listViolations'>['violations']
 }
 
 /** The text form of `controldeck budget`. */
@@ -30,17 +30,19 @@ export function formatBudget(answer: BudgetAnswer): string {
   return lines.join('\n')
 }
 
-/** `controldeck budget [--json]`: budget usage and violations of the current environment. */
+/** `controldeck budget [--json]`: budget usage and violations of the active environment. */
 export const budgetCommand: CliCommand = {
   name: 'budget',
   summary: 'list budget usage of recent jobs and budget violations',
   usage: 'budget [--json]',
   async run({ global, print }) {
-    await withCliTarget(global, async (target) => {
-      const api = new GovernanceApi(async () => target.client())
-      const [overview, violations] = await Promise.all([api.budgetOverview({ limit: 20 }), api.violations(50)])
-      const answer: BudgetAnswer = { ...overview, violations: violations.violations }
-      print(answer, () => formatBudget(answer))
+    const answer = await withCliConsole(global, async (api): Promise<BudgetAnswer> => {
+      const [overview, violations] = await Promise.all([
+        api.invoke('getBudgetOverview', { limit: 20 }),
+        api.invoke('listViolations', { limit: 50 })
+      ])
+      return { ...overview, violations: violations.violations }
     })
+    print(answer, () => formatBudget(answer))
   }
 }

@@ -1,8 +1,8 @@
+import type { MethodOutput } from '../../../../shared/console/api'
 import type { CliCommand } from '../args'
-import { GovernanceApi } from '../../runs/governance'
-import { withCliTarget } from './cli-session'
+import { withCliConsole } from './cli-session'
 
-type ReflexAnswer = Awaited<ReturnType<GovernanceApi['circuits']>>
+type ReflexAnswer = MethodOutput<'listCircuits'>
 
 /** The text form of `controldeck reflex`. */
 export function formatReflex(answer: ReflexAnswer): string {
@@ -27,15 +27,13 @@ export function formatReflex(answer: ReflexAnswer): string {
   return lines.join('\n')
 }
 
-/** `controldeck reflex [--json]`: circuit breakers, triggers and suspended jobs of the current environment. */
+/** `controldeck reflex [--json]`: circuit breakers, triggers and suspended jobs of the active environment. */
 export const reflexCommand: CliCommand = {
   name: 'reflex',
   summary: 'list circuit breakers, reflex triggers and suspended jobs',
   usage: 'reflex [--json]',
   async run({ global, print }) {
-    await withCliTarget(global, async (target) => {
-      const answer = await new GovernanceApi(async () => target.client()).circuits()
-      print(answer, () => formatReflex(answer))
-    })
+    const answer = await withCliConsole(global, (api) => api.invoke('listCircuits', {}))
+    print(answer, () => formatReflex(answer))
   }
 }

@@ -30,7 +30,7 @@ export function tailFilter(options: Readonly<Record<string, string | boolean | u
 
 /**
  * `controldeck tail [--channel C,…] [--type T,…] [--entity ID,…] [--json]`: prints live events of
- * the current environment (SSE on our engine, audit polling on BRAiN) until Ctrl-C, which exits 0.
+ * the active environment (SSE on our engine, audit polling on BRAiN) until Ctrl-C, which exits 0.
  */
 export const tailCommand: CliCommand = {
   name: 'tail',

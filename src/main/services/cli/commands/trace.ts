@@ -2,10 +2,8 @@ import type { Stale, TraceNode, TraceResult, TraceRollupsResult } from '../../..
 import { EntityIdSchema } from '../../../../shared/neurorail/ids'
 import { formatRollup } from '../../../../shared/neurorail/rollup'
 import { oneLine } from '../../client/backend-error'
-import { getTraceRollups } from '../../session/rollup-service'
-import { getTrace } from '../../session/trace-service'
 import { CliError, EXIT, type CliCommand } from '../args'
-import { withCliSession } from './cli-session'
+import { withCliConsole } from './cli-session'
 
 const LEVELS = ['mission', 'plan', 'job', 'attempt', 'resource'] as const
 
@@ -86,9 +84,9 @@ export const traceCommand: CliCommand = {
     if (!id || positionals.length > 1) throw new CliError('usage: controldeck trace <entity-id> (m_/p_/j_/a_/r_ + 12 hex)')
     const parsed = EntityIdSchema.safeParse(id)
     if (!parsed.success) throw new CliError(`${oneLine(id, 40)}: ${parsed.error.issues[0]?.message ?? 'not an entity id'}`)
-    const { result, rollups } = await withCliSession(global, async (session) => {
-      const trace = await getTrace(session, parsed.data)
-      return { result: trace, rollups: await getTraceRollups(session, trace) }
+    const { result, rollups } = await withCliConsole(global, async (api) => {
+      const trace = await api.invoke('getTrace', { entityId: parsed.data })
+      return { result: trace, rollups: await api.invoke('getTraceRollups', { entityId: parsed.data }) }
     })
     print({ ...result, rollups: rollups.rollups, rollupsPartial: rollups.partial }, () => formatTrace(result, rollups))
     return EXIT.ok

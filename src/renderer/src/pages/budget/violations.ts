@@ -1,4 +1,4 @@
-import type { ViolationView as BackendViolation } from '../../../../shared/console/domains/runs'
+import type { ViolationView as BackendViolation } from '../../../../shared/console/domains/governance'
 import type { ViolationView as LiveViolation } from '../../lib/live/budget'
 
 /** A violation row: the backend's record, or a live one the backend list does not hold yet. */

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { ManifestView, ShadowDisagreementView } from '../../../../shared/console/domains/runs'
+import type { ManifestView, ShadowDisagreementView } from '../../../../shared/console/domains/governance'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'

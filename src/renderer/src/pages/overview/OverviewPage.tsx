@@ -1,4 +1,4 @@
-import type { SignalView, ViolationView } from '../../../../shared/console/domains/runs'
+import type { SignalView, ViolationView } from '../../../../shared/console/domains/governance'
 import { LiveTail } from '../../components/LiveTail'
 import { Sparkline } from '../../components/Sparkline'
 import { StatCard } from '../../components/StatCard'

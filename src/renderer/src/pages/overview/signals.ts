@@ -1,4 +1,4 @@
-import type { SignalView } from '../../../../shared/console/domains/runs'
+import type { SignalView } from '../../../../shared/console/domains/governance'
 import type { LiveEvent } from '../../lib/live/types'
 
 /** An anomaly signal as the overview lists it. */

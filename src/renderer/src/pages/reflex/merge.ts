@@ -4,7 +4,7 @@ import type {
   ReflexActionView as BackendAction,
   ReflexJobView,
   TriggerView
-} from '../../../../shared/console/domains/runs'
+} from '../../../../shared/console/domains/governance'
 import {
   RECOVERY_TIMEOUT_MS,
   type CircuitView as LiveCircuit,

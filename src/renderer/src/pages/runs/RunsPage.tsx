@@ -54,7 +54,7 @@ export function RunsPage() {
   const setRunsInfo = useStore((s) => s.setRunsInfo)
   const runs = useStore((s) => s.localRuns)
   const engineAvailable = useStore((s) => s.runsEngineAvailable)
-  const activeEnv = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId))
+  const activeEnvironment = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId))
   const localEnv = useStore((s) => s.environments.find((e) => e.kind === 'embedded'))
   const [open, setOpen] = useState<Set<string>>(new Set())
   const [touched, setTouched] = useState(false)
@@ -73,7 +73,7 @@ export function RunsPage() {
     setOpen(next)
   }
 
-  const notLocal = activeEnv !== undefined && activeEnv.kind !== 'embedded'
+  const notLocal = activeEnvironment !== undefined && activeEnvironment.kind !== 'embedded'
   const running = (runs ?? []).filter((r) => r.status === 'starting' || r.status === 'running' || r.status === 'stopping').length
 
   return (
@@ -102,7 +102,7 @@ export function RunsPage() {
         <div className="notice tone-info row" role="status" data-testid="runs-not-local">
           <span style={{ flex: 1 }}>
             Local runs need the Local engine: agents started here report to the embedded engine, while the
-            dashboards show “{activeEnv.name}”. Switch to the Local engine to start runs and watch them live.
+            dashboards show “{activeEnvironment.name}”. Switch to the Local engine to start runs and watch them live.
           </span>
           {localEnv && <SwitchButton id={localEnv.id} name={localEnv.name} />}
         </div>

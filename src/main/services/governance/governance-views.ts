@@ -9,7 +9,7 @@ import type {
   SignalView,
   TriggerView,
   ViolationView
-} from '../../../shared/console/domains/runs'
+} from '../../../shared/console/domains/governance'
 import { BudgetSchema } from '../../../shared/neurorail'
 import {
   VIOLATION_TYPE_BY_CODE,

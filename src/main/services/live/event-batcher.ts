@@ -1,5 +1,5 @@
-import type { ConsoleEventMessage } from '../../shared/console/ipc'
-import { LIVE_PUSH_INTERVAL_MS, LIVE_PUSH_MAX_BYTES } from '../../shared/console/domains/live'
+import { LIVE_PUSH_INTERVAL_MS, LIVE_PUSH_MAX_BYTES } from '../../../shared/console/domains/live'
+import type { ConsoleEventMessage } from '../../../shared/console/ipc'
 
 /** Timers the batcher runs on; tests pass a manual clock so nothing depends on real time. */
 export interface BatchClock {
@@ -20,10 +20,15 @@ export interface EventBatcherOptions {
   /** JSON bytes one push aims to stay under; a single larger event still goes, alone. */
   readonly maxBytes?: number
   /**
-   * Queued bytes beyond which a push may be followed at once by more (each ≤ `maxBytes`) until the
-   * backlog is back under it: memory stays bounded when producers outrun one push per frame.
+   * Queued bytes beyond which the oldest droppable messages are dropped (counted in `dropped`):
+   * memory stays bounded when producers outrun one push per frame, and the pace stays one push.
    */
   readonly maxBacklogBytes?: number
+  /**
+   * Which messages may be dropped under backlog: `onEvents` by default, since the cache keeps
+   * every live event (getRecentEvents); state changes and run output are never dropped.
+   */
+  readonly droppable?: (name: string) => boolean
   readonly clock?: BatchClock
 }
 
@@ -37,10 +42,12 @@ function sizeOf(message: ConsoleEventMessage, maxBytes: number): number {
 }
 
 /**
- * Coalesces ConsoleApi events for a transport that pays per message (Electron IPC): events added
- * within one interval leave together as one ordered batch, at most one push per interval and about
- * `maxBytes` each. The first event after a quiet interval leaves on the next tick, so a lone
- * event (a connection state change) is not delayed by a frame.
+ * The one pacing stage of a transport (Electron IPC, browser-mode SSE): events added within one
+ * interval leave together as one ordered batch, at most one push per interval (one animation
+ * frame) and about `maxBytes` each, so a burst of 50,000 events/s reaches a window as ~60 bounded
+ * pushes per second. The first event after a quiet interval leaves on the next tick, so a lone
+ * event (a connection state change) is not delayed by a frame. Producers only size their
+ * payloads (chunkForPush); nothing before this waits on a timer.
  */
 export class EventBatcher {
   private queue: { message: ConsoleEventMessage; bytes: number }[] = []
@@ -51,7 +58,10 @@ export class EventBatcher {
   private readonly intervalMs: number
   private readonly maxBytes: number
   private readonly maxBacklogBytes: number
+  private readonly droppable: (name: string) => boolean
   private readonly clock: BatchClock
+  /** Messages dropped because the backlog outgrew `maxBacklogBytes`. */
+  dropped = 0
 
   constructor(
     private readonly push: (batch: ConsoleEventMessage[]) => void,
@@ -59,7 +69,8 @@ export class EventBatcher {
   ) {
     this.intervalMs = options.intervalMs ?? LIVE_PUSH_INTERVAL_MS
     this.maxBytes = options.maxBytes ?? LIVE_PUSH_MAX_BYTES
-    this.maxBacklogBytes = options.maxBacklogBytes ?? 16 * this.maxBytes
+    this.maxBacklogBytes = options.maxBacklogBytes ?? 64 * this.maxBytes
+    this.droppable = options.droppable ?? ((name) => name === 'onEvents')
     this.clock = options.clock ?? REAL_CLOCK
   }
 
@@ -75,7 +86,22 @@ export class EventBatcher {
     const bytes = sizeOf(message, this.maxBytes)
     this.queue.push({ message, bytes })
     this.queuedBytes += bytes
+    if (this.queuedBytes > this.maxBacklogBytes) this.dropOldest()
     this.schedule()
+  }
+
+  /** Drops the oldest droppable messages until the backlog is back under its bound. */
+  private dropOldest(): void {
+    const kept: { message: ConsoleEventMessage; bytes: number }[] = []
+    for (const item of this.queue) {
+      if (this.queuedBytes > this.maxBacklogBytes && this.droppable(item.message[0])) {
+        this.queuedBytes -= item.bytes
+        this.dropped++
+      } else {
+        kept.push(item)
+      }
+    }
+    this.queue = kept
   }
 
   private schedule(): void {
@@ -89,9 +115,7 @@ export class EventBatcher {
 
   private flush(): void {
     try {
-      do {
-        this.pushOne()
-      } while (this.queuedBytes > this.maxBacklogBytes)
+      this.pushOne()
     } finally {
       // Even after a push that threw, what is still queued goes out next interval.
       this.lastPushAt = this.clock.now()

@@ -10,7 +10,7 @@ import {
   type SignalView,
   type TriggerView,
   type ViolationView
-} from '../../../shared/console/domains/runs'
+} from '../../../shared/console/domains/governance'
 import { ConsoleFailure } from '../../../shared/console/errors'
 import {
   CircuitListSchema,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ConsoleEventMessage } from '../../shared/console/ipc'
+import type { ConsoleEventMessage } from '../../../shared/console/ipc'
 import { EventBatcher, type BatchClock } from './event-batcher'
 
 /** A clock that only moves when the test says so; timers run in due order. */
@@ -87,17 +87,21 @@ describe('EventBatcher', () => {
     expect(gaps.every((gap) => gap >= 16)).toBe(true)
   })
 
-  it('drains a backlog beyond its bound in one go instead of growing without limit', () => {
+  it('keeps one push per frame under a backlog, dropping the oldest live events and nothing else', () => {
     const { batcher, pushes, advance } = setup({ maxBytes: 1_000, maxBacklogBytes: 3_000 })
+    batcher.add('onConnectionState', { first: true })
     for (let n = 0; n < 100; n++) batcher.add('onEvents', { n, pad: 'x'.repeat(80) })
     advance(0)
-    // The first frame sends chunks of ≤ 1 KB until at most 3 KB are left queued.
-    expect(pushes.length).toBeGreaterThan(1)
-    expect(pushes.every((p) => p.at === 0)).toBe(true)
-    expect(batcher.pending * 100).toBeLessThanOrEqual(3_000)
+    // One push in the first frame; the backlog was cut to its bound, oldest live events first.
+    expect(pushes).toHaveLength(1)
+    expect(batcher.dropped).toBeGreaterThan(0)
     advance(1_000)
-    const order = pushes.flatMap((p) => p.batch.map(([, payload]) => (payload as { n: number }).n))
-    expect(order).toEqual(Array.from({ length: 100 }, (_, n) => n))
+    const names = pushes.flatMap((p) => p.batch.map(([name]) => name))
+    expect(names[0]).toBe('onConnectionState')
+    const order = pushes.flatMap((p) => p.batch.filter(([name]) => name === 'onEvents').map(([, payload]) => (payload as { n: number }).n))
+    expect(order).toEqual(Array.from({ length: 100 }, (_, n) => n).slice(batcher.dropped))
+    const times = pushes.map((p) => p.at)
+    expect(times.slice(1).every((t, i) => t - (times[i] as number) >= 16)).toBe(true)
   })
 
   it('keeps sending what is queued after a push that threw', () => {
