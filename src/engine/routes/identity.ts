@@ -9,8 +9,11 @@ import {
   ListQuerySchema,
   PageQuerySchema,
   type CreateAttemptRequest,
-  type EntityType
+  type EntityType,
+  type Page
 } from '../../shared/neurorail'
+import { emptyRollup } from '../../shared/neurorail/rollup'
+import { pageRollups, type RollupKind } from '../telemetry/rollups'
 import { queryObject } from '../http/query'
 import { parseAtomic, parseCreateTransitions, parseFirstAttempt, type FirstAttempt } from '../lifecycle/batch'
 import type { TransitionBatchResult, TransitionResult } from '../lifecycle/service'
@@ -23,6 +26,19 @@ const READ = { permission: 'read:lifecycle' }
 const WRITE = { permission: 'execute:job' }
 
 const EntityTypeParam = z.object({ entity_type: EntityTypeSchema })
+
+/** Extension `list_rollups`: each item of the page gains `rollup` when the query asked for it. */
+function withRollups<T extends Record<string, unknown>>(
+  s: EngineServices,
+  kind: RollupKind,
+  wanted: boolean,
+  page: Page<T>
+): Page<T> {
+  if (!wanted) return page
+  const key = `${kind}_id`
+  const rollups = pageRollups(s.store, kind, page.items.map((item) => String(item[key])))
+  return { ...page, items: page.items.map((item) => ({ ...item, rollup: rollups.get(String(item[key])) ?? emptyRollup() })) }
+}
 
 /** Rolls an atomic create back; carries the refused transition's answer. */
 class AtomicRefusal extends Error {
@@ -129,9 +145,18 @@ export function registerIdentityRoutes(router: Router, s: EngineServices): void 
   })
 
   const listQuery = (q: URLSearchParams) => parseOr422(ListQuerySchema, queryObject(q), 'query')
-  router.get('/identity/missions', READ, (c) => identity.listMissions(listQuery(c.query)))
-  router.get('/identity/jobs', READ, (c) => identity.listJobs(listQuery(c.query)))
-  router.get('/identity/attempts', READ, (c) => identity.listAttempts(listQuery(c.query)))
+  router.get('/identity/missions', READ, (c) => {
+    const q = listQuery(c.query)
+    return withRollups(s, 'mission', q.rollups, identity.listMissions(q))
+  })
+  router.get('/identity/jobs', READ, (c) => {
+    const q = listQuery(c.query)
+    return withRollups(s, 'job', q.rollups, identity.listJobs(q))
+  })
+  router.get('/identity/attempts', READ, (c) => {
+    const q = listQuery(c.query)
+    return withRollups(s, 'attempt', q.rollups, identity.listAttempts(q))
+  })
 
   router.get('/identity/children/:entity_type/:id', READ, (c) => {
     const t = EntityTypeParam.safeParse({ entity_type: c.params.entity_type })
