@@ -24,6 +24,7 @@ import {
   StateTransitionEventSchema,
   TransitionActionSchema
 } from '../../neurorail/lifecycle'
+import { RollupSchema } from '../../neurorail/rollup'
 import { EntityMetricsSchema, TelemetrySnapshotSchema } from '../../neurorail/telemetry'
 
 /**
@@ -128,8 +129,15 @@ export const ListEntitiesInputSchema = z.object({
 })
 export type ListEntitiesInput = z.infer<typeof ListEntitiesInputSchema>
 
+/**
+ * A list row: the entity plus its roll-up (sums over its descendants and wall-clock span, see
+ * src/shared/neurorail/rollup.ts). Null when neither the backend nor the cache knows its subtree.
+ */
+export const ListedEntitySchema = EntitySummarySchema.extend({ rollup: RollupSchema.nullable() })
+export type ListedEntity = z.infer<typeof ListedEntitySchema>
+
 export const ListEntitiesResultSchema = z.object({
-  items: z.array(EntitySummarySchema),
+  items: z.array(ListedEntitySchema),
   nextCursor: z.string().nullable(),
   /** 'cache' when the backend has no list endpoint (BRAiN) and the items are the ones seen so far. */
   source: z.enum(['backend', 'cache']),
