@@ -30,7 +30,7 @@ function Page({ route }: { route: Route }) {
     case 'budget':
       return <BudgetPage />
     case 'lifecycle':
-      return <LifecyclePage />
+      return <LifecyclePage route={route} />
     case 'audit':
       return <AuditPage route={route} />
     case 'governor':

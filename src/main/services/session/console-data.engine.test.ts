@@ -120,6 +120,11 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     // The mission row carries its subtree's figures (engine extension list_rollups).
     const row = missions.items.find((i) => i.entityId === ids.mission) as unknown as { rollup: Record<string, unknown> }
     expect(row.rollup).toMatchObject({ jobs: 1, attempts: 1, tokens: 1500, cost: 0.75, errors: 0, durationMs: null })
+    // The palette completes ids and job types from what the cache has seen.
+    await call('listJobs', {})
+    const suggested = await call<{ entities: Array<{ entityId: string; hint: string }>; jobTypes: string[] }>('suggest', { text: 'j_' })
+    expect(suggested.entities).toContainEqual(expect.objectContaining({ entityId: ids.job, hint: 'llm_call' }))
+    expect((await call<{ entities: unknown[]; jobTypes: string[] }>('suggest', { text: 'LLM' })).jobTypes).toEqual(['llm_call'])
     const stats = await call<{ states: { mission: Record<string, number> }; source: string }>('getLifecycleStats')
     expect(stats).toMatchObject({ source: 'backend', states: { mission: { planning: 1 } } })
     const info = await call<{ stale: unknown; name: string }>('getGovernorInfo')

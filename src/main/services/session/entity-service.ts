@@ -3,7 +3,8 @@ import type {
   ListedEntity,
   ListEntitiesInput,
   ListEntitiesResult,
-  Stale
+  Stale,
+  SuggestResult
 } from '../../../shared/console/domains/data'
 import {
   EntityMetricsSchema,
@@ -222,4 +223,24 @@ function fetchList(client: BackendClient, kind: ListKind, filter: ListFilter) {
 /** Stale marker from the oldest row of a cache answer (null when the answer is empty). */
 export function staleOf(seenAts: number[]): Stale {
   return seenAts.length === 0 ? null : staleSince(Math.min(...seenAts))
+}
+
+/**
+ * suggest: the palette's completions from the cache. Ids complete from 2 characters on (`j_`);
+ * job types match anywhere in the name.
+ */
+export function suggest(session: EnvironmentSession, text: string, limit: number): SuggestResult {
+  if (!text) return { entities: [], jobTypes: [] }
+  const entities =
+    text.length >= 2 && /^[a-z]_[0-9a-f]*$/.test(text)
+      ? session.cache.entitiesByIdPrefix(text, limit).flatMap((row) => {
+          const type = entityTypeOfId(row.entityId)
+          if (!type) return []
+          const r = row.record ?? {}
+          const hint =
+            typeof r.job_type === 'string' ? r.job_type : typeof r.attempt_number === 'number' ? `attempt #${r.attempt_number}` : ''
+          return [{ entityId: row.entityId, entityType: type, state: row.state, hint }]
+        })
+      : []
+  return { entities, jobTypes: session.cache.jobTypes(text, limit) }
 }

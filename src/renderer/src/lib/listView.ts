@@ -85,6 +85,12 @@ export function jobTypeOf(item: ListedEntity): string {
   return typeof t === 'string' ? t : ''
 }
 
+/** When the row's work started (its roll-up's first start), else when it was created. */
+export function startedOf(item: ListedEntity): string | null {
+  const c = record(item).created_at
+  return item.rollup?.startedAt ?? (typeof c === 'string' ? c : null)
+}
+
 /** A row's value for a sort column: numbers and strings compare; null sorts last either way. */
 export function sortValue(item: ListedEntity, key: SortKey): number | string | null {
   const r = item.rollup
@@ -95,10 +101,8 @@ export function sortValue(item: ListedEntity, key: SortKey): number | string | n
       return item.state
     case 'type':
       return jobTypeOf(item) || null
-    case 'created': {
-      const c = record(item).created_at
-      return typeof c === 'string' ? c : null
-    }
+    case 'created':
+      return startedOf(item)
     case 'duration':
       return r?.durationMs ?? null
     default:

@@ -203,6 +203,23 @@ export const DecisionListResultSchema = z.object({
 })
 export type DecisionListResult = z.infer<typeof DecisionListResultSchema>
 
+/** Completions of what the operator typed (the command palette), from the local cache only. */
+export const SuggestResultSchema = z.object({
+  /** Cached entities whose id starts with the text. */
+  entities: z.array(
+    z.object({
+      entityId: z.string(),
+      entityType: EntityTypeSchema,
+      state: z.string().nullable(),
+      /** A job's type, an attempt's number: what tells the rows apart. */
+      hint: z.string()
+    })
+  ),
+  /** Job types of cached jobs containing the text. */
+  jobTypes: z.array(z.string())
+})
+export type SuggestResult = z.infer<typeof SuggestResultSchema>
+
 export const dataMethods = {
   getTrace: defineMethod({
     input: z.object({ entityId: EntityIdSchema }),
@@ -239,6 +256,14 @@ export const dataMethods = {
     input: ListEntitiesInputSchema,
     output: ListEntitiesResultSchema,
     description: 'Attempts, newest first (from the cache where the backend has no list endpoint).'
+  }),
+  suggest: defineMethod({
+    input: z.object({
+      text: z.string().max(200, 'text is too long'),
+      limit: z.number().int().min(1).max(50).optional()
+    }),
+    output: SuggestResultSchema,
+    description: 'Entity ids and job types from the local cache that complete a typed text (never asks the backend).'
   }),
   queryAudit: defineMethod({
     input: AuditQueryInputSchema,
