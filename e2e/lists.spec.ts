@@ -4,7 +4,8 @@
 // the seeded engine. Expected figures come from the engine's own answers.
 import type { Page } from '@playwright/test'
 import type { RunningEngine } from '../src/engine'
-import { engineFetch, expect, openConsole, test } from './fixtures'
+import path from 'node:path'
+import { engineFetch, expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
 
 interface MissionRow {
   mission_id: string
@@ -109,6 +110,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     await page.getByTestId('palette-input').fill('j_')
     const ids = seed.jobs.map((j) => j.job_id).sort()
     await expect(dialog.getByRole('option').first()).toContainText(`Open trace of job ${ids[0]}`)
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'palette-j_.png') })
     await page.getByTestId('palette-input').fill('tool')
     await expect(dialog.getByRole('option', { name: 'Jobs of type tool_execution' })).toBeVisible()
     await page.getByTestId('palette-input').fill('pause live')
@@ -140,6 +142,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     await expect(page).toHaveURL(/type=attempt&from=running&to=succeeded/)
     await expect(drill.getByRole('heading')).toHaveText('attempts that went running → succeeded')
     await expect(drill.getByTestId('drill-list')).toHaveAttribute('data-count', String(edge.count))
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lifecycle-drill-edge.png'), fullPage: true })
     await drill.getByTestId('drill-list').focus()
     await page.keyboard.press('j')
     await page.keyboard.press('Enter')

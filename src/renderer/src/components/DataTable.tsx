@@ -50,7 +50,10 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const activeIndex = active === null ? -1 : rows.findIndex((r) => rowKey(r) === active)
   const { scrollRef, virtualizer, rows: visible } = useEndlessVirtualizer(rows.length, props.onNearEnd, rowHeight, 20, HEADER)
   const gridId = `grid-${testId ?? props.label.replace(/\W+/g, '-')}`
-  const minWidth = columns.reduce((sum, c) => sum + c.width, 0) + 16
+  // Cells plus the 8 px gaps between them and the row's padding.
+  const minWidth = columns.reduce((sum, c) => sum + c.width, 0) + 8 * columns.length + 8
+  // A short list takes only the room its rows need; a long one scrolls inside `height`.
+  const bodyHeight = `min(${height}, ${rows.length * rowHeight + HEADER + 2}px)`
 
   function move(delta: number) {
     if (rows.length === 0) return
@@ -114,7 +117,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
       data-testid={testId}
       data-count={rows.length}
     >
-      <div ref={scrollRef} className="dtable-scroll" style={{ height }}>
+      <div ref={scrollRef} className="dtable-scroll" style={{ height: bodyHeight }}>
         <div role="rowgroup" className="dtable-head" style={{ minWidth }}>
           <div role="row" aria-rowindex={1} className="dtable-row" style={{ height: HEADER }}>
             {columns.map((c, i) => {

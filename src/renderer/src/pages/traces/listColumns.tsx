@@ -1,7 +1,7 @@
 import type { ListedEntity } from '../../../../shared/console/domains/data'
 import type { Column } from '../../components/DataTable'
 import { StateBadge } from '../../components/StateBadge'
-import { formatCount, formatDuration, formatNumber, formatTime } from '../../lib/format'
+import { formatCount, formatDuration, formatTime } from '../../lib/format'
 import { jobTypeOf, startedOf, type ListKind } from '../../lib/listView'
 import { traceHref } from '../../lib/router'
 
@@ -18,20 +18,29 @@ const id: C = {
     </a>
   )
 }
-const state: C = { id: 'state', header: 'State', width: 150, sortKey: 'state', cell: (r) => <StateBadge state={r.state} /> }
-const started: C = { id: 'started', header: 'Started', width: 150, sortKey: 'created', cell: (r) => <span className="muted">{formatTime(startedOf(r))}</span> }
+const state: C = { id: 'state', header: 'State', width: 140, sortKey: 'state', cell: (r) => <StateBadge state={r.state} /> }
+const started: C = { id: 'started', header: 'Started', width: 120, sortKey: 'created', cell: (r) => <span className="muted">{formatTime(startedOf(r))}</span> }
 
 /** A right-aligned figure of the row's roll-up ("–" when nothing is known about its subtree). */
 function figure(key: 'jobs' | 'attempts' | 'retries' | 'errors' | 'tokens', header: string, width = 80): C {
   return { id: key, header, width, align: 'right', sortKey: key, cell: (r) => formatCount(r.rollup ? r.rollup[key] : null) }
 }
 const duration: C = { id: 'duration', header: 'Duration', width: 90, align: 'right', sortKey: 'duration', cell: (r) => formatDuration(r.rollup?.durationMs) }
-const cost: C = { id: 'cost', header: 'Cost', width: 80, align: 'right', sortKey: 'cost', cell: (r) => formatNumber(r.rollup?.cost) }
+// Credits are often fractions of a cent: four decimals keep 0.006 from reading as 0.01.
+const CREDITS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 })
+const cost: C = {
+  id: 'cost',
+  header: 'Cost',
+  width: 80,
+  align: 'right',
+  sortKey: 'cost',
+  cell: (r) => (r.rollup ? CREDITS.format(r.rollup.cost) : '–')
+}
 const errors: C = {
   ...figure('errors', 'Errors', 70),
   cell: (r) => (r.rollup && r.rollup.errors > 0 ? <span className="badge tone-bad">{formatCount(r.rollup.errors)}</span> : formatCount(r.rollup?.errors))
 }
-const jobType: C = { id: 'type', header: 'Job type', width: 140, sortKey: 'type', cell: (r) => jobTypeOf(r) }
+const jobType: C = { id: 'type', header: 'Job type', width: 130, sortKey: 'type', cell: (r) => jobTypeOf(r) }
 
 function tagsOf(r: ListedEntity): string {
   const tags = (r.record as { tags?: unknown }).tags
