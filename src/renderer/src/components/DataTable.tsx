@@ -33,14 +33,19 @@ export interface DataTableProps<T> {
   pageKeys?: boolean
   testId?: string
   rowClassName?: (row: T) => string | undefined
+  /** Extra `data-*` attributes of a row (ids tests and tools find rows by). */
+  rowData?: (row: T) => Record<`data-${string}`, string>
+  /** A single click opens the row (lists whose rows are links, like the audit log). */
+  openOnClick?: boolean
 }
 
 const HEADER = 32
 
 /**
  * The console's one table: column headers, sorting from the headers (click, or Enter/Space on the
- * header's button; `aria-sort` says which), a selected row moved with J/K or the arrows, Enter to
- * open, Esc to clear, and virtualized rows so a list of any length costs one screen of DOM.
+ * header's button; `aria-sort` says which), a selected row moved with J/K, the arrows, Page Up/Down
+ * and Home/End, Enter to open, Esc to clear, and virtualized rows so a list of any length costs
+ * one screen of DOM.
  * It is an ARIA grid whose focus stays on the grid (`aria-activedescendant`), so live data
  * re-rendering the rows never steals or loses focus.
  */
@@ -67,6 +72,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
     const key = e.key
     if (key === 'j' || key === 'J' || key === 'ArrowDown') move(1)
     else if (key === 'k' || key === 'K' || key === 'ArrowUp') move(-1)
+    else if (key === 'PageDown') move(20)
+    else if (key === 'PageUp') move(-20)
     else if (key === 'Home') move(-rows.length)
     else if (key === 'End') move(rows.length)
     else if (key === 'Enter' && activeIndex >= 0) props.onOpen?.(rows[activeIndex])
@@ -153,8 +160,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
                 aria-selected={v.index === activeIndex}
                 className={`dtable-row vrow ${props.rowClassName?.(row) ?? ''}`}
                 style={{ top: v.start - HEADER, height: rowHeight }}
-                onClick={() => setActive(key)}
+                onClick={() => {
+                  setActive(key)
+                  if (props.openOnClick) props.onOpen?.(row)
+                }}
                 onDoubleClick={() => props.onOpen?.(row)}
+                {...props.rowData?.(row)}
               >
                 {columns.map((c, i) => (
                   <div key={c.id} role="gridcell" className="dtable-cell" style={cellStyle(c, i === columns.length - 1)}>
