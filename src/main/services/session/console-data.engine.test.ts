@@ -217,6 +217,14 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       // Its chain and (cache-built) tree: BRAiN cannot list children, so childCount is unknown.
       const trace = await call<{ root: { entityId: string; childCount: number | null } }>('getTrace', { entityId: m.mission_id })
       expect(trace.root).toMatchObject({ entityId: m.mission_id, childCount: null })
+      // No list_rollups on BRAiN: a mission row's roll-up is computed from what the cache has seen.
+      const p = await onBrain.createPlan({ mission_id: m.mission_id, plan_type: 'sequential', metadata: {} })
+      const j = await onBrain.createJob({ plan_id: p.plan_id, job_type: 'llm_call', dependencies: [], metadata: {} })
+      const a = await onBrain.createAttempt({ job_id: j.job_id, attempt_number: 1, metadata: {} })
+      await call('getTrace', { entityId: a.attempt_id })
+      const rolled = await call<{ source: string; items: Array<{ entityId: string; rollup: Record<string, unknown> | null }> }>('listMissions', {})
+      expect(rolled.source).toBe('cache')
+      expect(rolled.items.find((i) => i.entityId === m.mission_id)?.rollup).toMatchObject({ jobs: 1, attempts: 1, tokens: 0 })
       expect(existsSync(join(temp.dir, 'data', 'cache', `${view.id}.db`))).toBe(true)
       await call('switchEnvironment', { id: 'local' })
       await call('removeEnvironment', { id: view.id })

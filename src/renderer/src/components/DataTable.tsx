@@ -7,6 +7,8 @@ export interface Column<T> {
   header: string
   width: number
   align?: 'left' | 'right'
+  /** Takes the row's spare width (default: the last column does). */
+  grow?: boolean
   /** Set on sortable columns: the key handed to `onSort` (and compared with `sort.key`). */
   sortKey?: string
   cell: (row: T) => ReactNode
@@ -103,9 +105,10 @@ export function DataTable<T>(props: DataTableProps<T>) {
     return () => window.removeEventListener('keydown', onKey)
   }, [pageKeys, gridId])
 
+  const grows = columns.some((c) => c.grow)
   const cellStyle = (c: Column<T>, last: boolean): CSSProperties => ({
     width: c.width,
-    flex: last ? '1 0 auto' : 'none',
+    flex: (grows ? c.grow : last) ? '1 0 auto' : 'none',
     textAlign: c.align ?? 'left',
     justifyContent: c.align === 'right' ? 'flex-end' : undefined
   })

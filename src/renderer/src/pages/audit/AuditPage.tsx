@@ -41,7 +41,7 @@ const AUDIT_COLUMNS: Column<AuditEvent>[] = [
   { id: 'severity', header: 'Severity', width: 84, cell: (e) => <StateBadge state={e.severity} /> },
   { id: 'category', header: 'Category', width: 90, cell: (e) => <span className="muted">{e.event_category}</span> },
   { id: 'type', header: 'Event type', width: 160, cell: (e) => <span className="mono">{e.event_type}</span> },
-  { id: 'message', header: 'Message', width: 320, cell: (e) => <span className="audit-message">{e.message}</span> },
+  { id: 'message', header: 'Message', width: 320, grow: true, cell: (e) => <span className="audit-message">{e.message}</span> },
   {
     id: 'entity',
     header: 'Entity',
