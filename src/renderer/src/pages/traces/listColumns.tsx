@@ -18,11 +18,11 @@ const id: C = {
     </a>
   )
 }
-const state: C = { id: 'state', header: 'State', width: 140, sortKey: 'state', cell: (r) => <StateBadge state={r.state} /> }
+const state: C = { id: 'state', header: 'State', width: 160, sortKey: 'state', cell: (r) => <StateBadge state={r.state} /> }
 const started: C = { id: 'started', header: 'Started', width: 120, sortKey: 'created', cell: (r) => <span className="muted">{formatTime(startedOf(r))}</span> }
 
 /** A right-aligned figure of the row's roll-up ("–" when nothing is known about its subtree). */
-function figure(key: 'jobs' | 'attempts' | 'retries' | 'errors' | 'tokens', header: string, width = 80): C {
+function figure(key: 'jobs' | 'attempts' | 'retries' | 'errors' | 'tokens', header: string, width = 70): C {
   return { id: key, header, width, align: 'right', sortKey: key, cell: (r) => formatCount(r.rollup ? r.rollup[key] : null) }
 }
 const duration: C = { id: 'duration', header: 'Duration', width: 90, align: 'right', sortKey: 'duration', cell: (r) => formatDuration(r.rollup?.durationMs) }
@@ -66,7 +66,7 @@ const attemptOf: C = {
 
 /** The columns of each list: what an operator compares across rows. */
 export function listColumns(kind: ListKind): C[] {
-  if (kind === 'jobs') return [id, state, jobType, started, duration, figure('attempts', 'Attempts'), figure('retries', 'Retries'), errors, figure('tokens', 'Tokens', 90), cost]
-  if (kind === 'attempts') return [id, state, attemptOf, started, duration, errors, figure('tokens', 'Tokens', 90), cost]
-  return [id, state, started, duration, figure('jobs', 'Jobs', 60), figure('attempts', 'Attempts'), figure('retries', 'Retries'), errors, figure('tokens', 'Tokens', 90), cost, tags]
+  if (kind === 'jobs') return [id, state, jobType, started, duration, figure('attempts', 'Attempts'), figure('retries', 'Retries'), errors, figure('tokens', 'Tokens', 80), cost]
+  if (kind === 'attempts') return [id, state, attemptOf, started, duration, errors, figure('tokens', 'Tokens', 80), cost]
+  return [id, state, started, duration, figure('jobs', 'Jobs', 60), figure('attempts', 'Attempts'), figure('retries', 'Retries'), errors, figure('tokens', 'Tokens', 80), cost, tags]
 }
