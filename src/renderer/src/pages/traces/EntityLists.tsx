@@ -15,8 +15,9 @@ import { SavedViews } from './SavedViews'
 const ENTITY: Record<ListKind, 'mission' | 'job' | 'attempt'> = { missions: 'mission', jobs: 'job', attempts: 'attempt' }
 
 /**
- * A sort orders the whole list, so a sorted view keeps loading pages (up to this many rows) rather
- * than ordering only the first page; the page says how many rows the order covers.
+ * A sort orders the whole list and the text filter searches it, so such a view keeps loading pages
+ * (up to this many rows) rather than ordering or searching only the first page; the footer says
+ * how many rows it covers.
  */
 const SORT_LOAD_CAP = 10_000
 
@@ -38,9 +39,10 @@ export function EntityLists({ route }: { route: Route }) {
 
   const { loadMore } = list
   const sorting = view.sort !== null
+  const wantsAll = sorting || view.q !== ''
   useEffect(() => {
-    if (sorting && !list.done && !list.loading && !list.error && list.items.length < SORT_LOAD_CAP) loadMore()
-  }, [sorting, list.done, list.loading, list.error, list.items.length, loadMore])
+    if (wantsAll && !list.done && !list.loading && !list.error && list.items.length < SORT_LOAD_CAP) loadMore()
+  }, [wantsAll, list.done, list.loading, list.error, list.items.length, loadMore])
 
   const rows = useMemo(() => sortRows(filterRows(list.items, view.q), view.sort, view.dir), [list.items, view.q, view.sort, view.dir])
 
@@ -81,15 +83,15 @@ export function EntityLists({ route }: { route: Route }) {
           onSort={(k) => setView(nextSort(view, k as SortKey))}
           onOpen={(r) => navigate(traceHref(r.entityId))}
           onEscape={() => filtered && setView({ state: '', jobType: '', since: '', until: '', q: '' })}
-          onNearEnd={sorting || view.q ? undefined : loadMore}
+          onNearEnd={wantsAll ? undefined : loadMore}
           pageKeys
         />
       )}
       <p className="muted" style={{ fontSize: 12 }} data-testid="list-footer">
         {rows.length} shown
         {view.q ? ` of ${list.items.length} loaded` : ''}
-        {sorting && !list.done ? `; sorted over the first ${list.items.length} (loading more)` : ''}
-        {!sorting && !list.done ? '; more load as you scroll' : ''}. J/K move, Enter opens, Esc clears.
+        {wantsAll && !list.done ? `; covers the first ${list.items.length} (loading more, up to ${SORT_LOAD_CAP.toLocaleString('en-US')})` : ''}
+        {!wantsAll && !list.done ? '; more load as you scroll' : ''}. J/K move, Enter opens, Esc clears.
       </p>
     </section>
   )
