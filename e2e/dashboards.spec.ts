@@ -190,7 +190,7 @@ test.describe('dashboards on the seeded engine', () => {
     await page.keyboard.press('Enter')
     await expect(page.getByTestId('audit-list')).toHaveAttribute('data-count', '1')
     // The row opens its mission's trace.
-    await page.getByTestId('audit-list').locator('[role="row"]').first().click()
+    await page.getByTestId('audit-list').locator('[data-audit-id]').first().click()
     await expect(page).toHaveURL(new RegExp(`#/traces/${seed.missions[0].mission_id}$`))
   })
 

@@ -9,7 +9,8 @@ import {
   ListQuerySchema,
   PageQuerySchema,
   type CreateAttemptRequest,
-  type EntityType
+  type EntityType,
+  type Page
 } from '../../shared/neurorail'
 import { asHttpError, HttpError } from '../http/errors'
 import {
@@ -23,6 +24,8 @@ import {
 } from './batch'
 import { route, type RouteDef } from '../http/route'
 import { Reply } from '../http/router'
+import { emptyRollup } from '../../shared/neurorail/rollup'
+import { pageRollups, type RollupKind } from '../telemetry/rollups'
 import type { EngineServices } from '../services'
 import { IdParams, orEmpty } from './params'
 
@@ -34,6 +37,19 @@ function entityType(raw: string): EntityType {
   const t = EntityTypeSchema.safeParse(raw)
   if (!t.success) throw new HttpError(400, `Invalid entity type: ${raw}`)
   return t.data
+}
+
+/** Extension `list_rollups`: each item of the page gains `rollup` when the query asked for it. */
+function withRollups<T extends Record<string, unknown>>(
+  s: EngineServices,
+  kind: RollupKind,
+  wanted: boolean,
+  page: Page<T>
+): Page<T> {
+  if (!wanted) return page
+  const key = `${kind}_id`
+  const rollups = pageRollups(s.store, kind, page.items.map((item) => String(item[key])))
+  return { ...page, items: page.items.map((item) => ({ ...item, rollup: rollups.get(String(item[key])) ?? emptyRollup() })) }
 }
 
 /** Rolls an atomic create back; carries the refused transition's answer. */
@@ -170,7 +186,11 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
       permission: 'read:lifecycle',
       query: ListQuerySchema,
       handler: ({ query }) =>
-        what === 'missions' ? identity.listMissions(query) : what === 'jobs' ? identity.listJobs(query) : identity.listAttempts(query)
+        what === 'missions'
+          ? withRollups(s, 'mission', query.rollups, identity.listMissions(query))
+          : what === 'jobs'
+            ? withRollups(s, 'job', query.rollups, identity.listJobs(query))
+            : withRollups(s, 'attempt', query.rollups, identity.listAttempts(query))
     })
   )
 

@@ -64,6 +64,15 @@ describe('parseDeepLink', () => {
     expect(parseDeepLink('controldeck:///trace/a%3A1')).toBe('trace/a:1')
   })
 
+  it('keeps a list view query as sent (still encoded), and refuses odd characters in it', () => {
+    expect(parseDeepLink('controldeck://traces?kind=jobs&sort=cost&dir=desc&q=llm%20call')).toBe(
+      'traces?kind=jobs&sort=cost&dir=desc&q=llm%20call'
+    )
+    expect(parseDeepLink('controldeck://traces/?kind=jobs')).toBe('traces?kind=jobs')
+    expect(parseDeepLink('controldeck://traces?q=<b>')).toBeNull()
+    expect(parseDeepLink('controldeck://?kind=jobs')).toBeNull()
+  })
+
   it('refuses other schemes, empty paths and odd characters', () => {
     for (const url of ['https://x/trace/1', 'controldeck://', 'controldeck://trace/<script>', 'controldeck://../x', 'controldeck://%E0%A4%A']) {
       expect(parseDeepLink(url), url).toBeNull()

@@ -89,22 +89,31 @@ export function isAllowedExternalUrl(url: string): boolean {
 
 /**
  * The path of a `controldeck://…` link (`controldeck://trace/m_1` → `trace/m_1`), or null for
- * anything else. Only plain path characters pass: the renderer routes on it.
+ * anything else. Only plain path characters pass: the renderer routes on it. A query
+ * (`controldeck://traces?kind=jobs&sort=cost`, a shared list view) is kept as sent, still
+ * percent-encoded, and limited to the same characters plus `%` and `?`.
  */
 export function parseDeepLink(url: string): string | null {
   const prefix = `${DEEP_LINK_SCHEME}://`
   if (!url.toLowerCase().startsWith(prefix)) return null
-  const rest = url.slice(prefix.length).replace(/^\/+/, '').replace(/\/+$/, '')
-  if (rest === '' || rest.length > 2048) return null
+  if (url.length - prefix.length > 2048) return null
+  const [pathPart, query = null] = splitOnce(url.slice(prefix.length), '?')
+  const rest = pathPart.replace(/^\/+/, '').replace(/\/+$/, '')
+  if (rest === '') return null
   let decoded: string
   try {
     decoded = decodeURIComponent(rest)
   } catch {
     return null
   }
-  return /^[A-Za-z0-9._~:@!$&'()*+,;=/-]+$/.test(decoded) && !decoded.split('/').includes('..')
-    ? decoded
-    : null
+  if (!/^[A-Za-z0-9._~:@!$&'()*+,;=/-]+$/.test(decoded) || decoded.split('/').includes('..')) return null
+  if (query === null || query === '') return decoded
+  return /^[A-Za-z0-9._~:@!$&'()*+,;=/%?-]+$/.test(query) ? `${decoded}?${query}` : null
+}
+
+function splitOnce(s: string, sep: string): [string, string | null] {
+  const i = s.indexOf(sep)
+  return i < 0 ? [s, null] : [s.slice(0, i), s.slice(i + 1)]
 }
 
 /** The first deep link among command-line arguments (Linux and Windows pass it that way). */

@@ -31,7 +31,7 @@ function Page({ route }: { route: Route }) {
     case 'budget':
       return <BudgetPage />
     case 'lifecycle':
-      return <LifecyclePage />
+      return <LifecyclePage route={route} />
     case 'audit':
       return <AuditPage route={route} />
     case 'governor':

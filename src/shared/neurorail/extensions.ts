@@ -16,6 +16,7 @@ import {
   LifecycleStateSchema,
   MissionStateSchema
 } from './lifecycle'
+import { RollupSchema } from './rollup'
 
 // Extensions of our embedded engine (not on the real backend); listed in GET /capabilities.
 
@@ -32,6 +33,8 @@ export type Capabilities = z.infer<typeof CapabilitiesSchema>
 /** Feature names our engine lists in `features`. */
 export const ENGINE_FEATURES = [
   'lists',
+  // `rollups=true` on the three list routes: per-item roll-ups (tokens, cost, counts, duration).
+  'list_rollups',
   'children',
   'audit_log',
   'decisions_list',
@@ -102,27 +105,37 @@ export const ListQuerySchema = PageQuerySchema.extend({
   job_id: JobIdSchema.optional(),
   attempt_id: AttemptIdSchema.optional(),
   since: DateTimeSchema.optional(),
-  until: DateTimeSchema.optional()
+  until: DateTimeSchema.optional(),
+  /** Extension `list_rollups`: `rollups=true` adds each item's `rollup` (src/shared/neurorail/rollup.ts). */
+  rollups: z
+    .enum(['true', 'false'], { error: 'rollups must be true or false' })
+    .optional()
+    .transform((v) => v === 'true')
 })
 export type ListQuery = z.infer<typeof ListQuerySchema>
 
 const nullableState = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? null)
+/** Present on list items only when asked for with `rollups=true` (feature `list_rollups`). */
+const optionalRollup = RollupSchema.optional()
 
 /** A mission row of GET /identity/missions: the record plus its current state (null = never transitioned). */
 export const MissionListItemSchema = MissionRecordSchema.extend({
-  current_state: nullableState(MissionStateSchema)
+  current_state: nullableState(MissionStateSchema),
+  rollup: optionalRollup
 })
 export type MissionListItem = z.infer<typeof MissionListItemSchema>
 
 /** A job row of GET /identity/jobs: the record plus its current state. */
 export const JobListItemSchema = JobRecordSchema.extend({
-  current_state: nullableState(JobStateSchema)
+  current_state: nullableState(JobStateSchema),
+  rollup: optionalRollup
 })
 export type JobListItem = z.infer<typeof JobListItemSchema>
 
 /** An attempt row of GET /identity/attempts: the record plus its current state. */
 export const AttemptListItemSchema = AttemptRecordSchema.extend({
-  current_state: nullableState(AttemptStateSchema)
+  current_state: nullableState(AttemptStateSchema),
+  rollup: optionalRollup
 })
 export type AttemptListItem = z.infer<typeof AttemptListItemSchema>
 

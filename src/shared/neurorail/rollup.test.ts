@@ -1,58 +1,63 @@
 import { describe, expect, it } from 'vitest'
-import { ownFiguresOf, rollup, type OwnFigures, type RollupEntity } from './rollup'
+import { rollUp, type RollupEntity, type RollupMetrics } from './rollup'
 
-const own = (o: Partial<OwnFigures>): OwnFigures => ({ ...ownFiguresOf(null), ...o })
+const tree: RollupEntity[] = [
+  { entityId: 'm_000000000001', entityType: 'mission', parentId: null },
+  { entityId: 'p_000000000001', entityType: 'plan', parentId: 'm_000000000001' },
+  { entityId: 'j_000000000001', entityType: 'job', parentId: 'p_000000000001' },
+  { entityId: 'j_000000000002', entityType: 'job', parentId: 'p_000000000001' },
+  { entityId: 'a_000000000001', entityType: 'attempt', parentId: 'j_000000000001' },
+  { entityId: 'a_000000000002', entityType: 'attempt', parentId: 'j_000000000001' },
+  { entityId: 'a_000000000003', entityType: 'attempt', parentId: 'j_000000000002' }
+]
 
-describe('rollup', () => {
-  const tree: RollupEntity[] = [
-    { id: 'm', parentId: null, type: 'mission' },
-    { id: 'p', parentId: 'm', type: 'plan' },
-    { id: 'j1', parentId: 'p', type: 'job' },
-    { id: 'a1', parentId: 'j1', type: 'attempt' },
-    { id: 'a2', parentId: 'j1', type: 'attempt' },
-    { id: 'j2', parentId: 'p', type: 'job' }
-  ]
+const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
 
-  it('sums tokens, cost, attempts, retries and violations up the tree and spans the wall clock', () => {
-    const figures = new Map([
-      ['m', own({ startedMs: 1000, endedMs: 9000 })],
-      ['j1', own({ tokens: 200, retries: 1, violations: 1, startedMs: 2000, endedMs: 5000 })],
-      ['a1', own({ tokens: 700, cost: 0.5, startedMs: 2000, endedMs: 3000 })],
-      ['a2', own({ tokens: 300, cost: 0.25, startedMs: 3500, endedMs: 5000 })],
-      ['j2', own({ tokens: 300, attempts: 0, startedMs: 4000, endedMs: 9500 })]
+describe('rollUp', () => {
+  it('sums tokens, cost, counts, retries and errors of every descendant', () => {
+    const metrics: RollupMetrics[] = [
+      { entity_id: 'a_000000000001', llm_tokens_consumed: 500, cost_credits: 0.5, success: false, started_at: t(1), completed_at: t(3) },
+      { entity_id: 'a_000000000002', llm_tokens_consumed: 700, cost_credits: 0.25, success: true, started_at: t(4), completed_at: t(9) },
+      { entity_id: 'a_000000000003', llm_tokens_consumed: 300, cost_credits: 1, success: true, started_at: t(2), completed_at: t(5) },
+      { entity_id: 'j_000000000001', retry_count: 1, started_at: t(1), completed_at: t(9), success: true }
+    ]
+    const r = rollUp(tree, metrics, new Map([['a_000000000003', 2]]))
+    const m = r.get('m_000000000001')!
+    expect(m).toMatchObject({ jobs: 2, attempts: 3, retries: 1, tokens: 1500, cost: 1.75, errors: 1, violations: 2 })
+    // The mission has no metrics of its own: its span is the subtree's, all ended.
+    expect(m.startedAt).toBe(t(1))
+    expect(m.endedAt).toBe(t(9))
+    expect(m.durationMs).toBe(8000)
+    expect(r.get('j_000000000001')).toMatchObject({ jobs: 1, attempts: 2, tokens: 1200, retries: 1, durationMs: 8000 })
+    expect(r.get('j_000000000002')).toMatchObject({ jobs: 1, attempts: 1, tokens: 300, violations: 2, durationMs: 3000 })
+    expect(r.get('a_000000000002')).toMatchObject({ attempts: 1, jobs: 0, tokens: 700, durationMs: 5000 })
+  })
+
+  it('has no duration while something in the subtree still runs, and the own end wins', () => {
+    const running = rollUp(tree, [
+      { entity_id: 'a_000000000001', started_at: t(1), completed_at: t(2) },
+      { entity_id: 'a_000000000003', started_at: t(2), completed_at: null }
     ])
-    const r = rollup(tree, figures)
-    expect(r.get('m')).toEqual({ tokens: 1500, cost: 0.75, attempts: 2, retries: 1, violations: 1, startedMs: 1000, endedMs: 9500, durationMs: 8500 })
-    expect(r.get('j1')).toMatchObject({ tokens: 1200, attempts: 2, durationMs: 3000 })
-    expect(r.get('p')).toMatchObject({ tokens: 1500, startedMs: 2000, endedMs: 9500 })
-  })
-
-  it('has no end or duration while something below still runs', () => {
-    const r = rollup(tree, new Map([['m', own({ startedMs: 1, endedMs: 5 })], ['a2', own({ startedMs: 2 })]]))
-    expect(r.get('m')).toMatchObject({ startedMs: 1, endedMs: null, durationMs: null })
-  })
-
-  it('trusts figures that already include descendants (no double counting)', () => {
-    const figures = new Map([
-      ['m', own({ tokens: 1500, attempts: 2, includesDescendants: true })],
-      ['j1', own({ tokens: 1200, includesDescendants: true })],
-      ['a1', own({ tokens: 1000 })]
+    expect(running.get('m_000000000001')).toMatchObject({ startedAt: t(1), endedAt: null, durationMs: null })
+    const ended = rollUp(tree, [
+      { entity_id: 'm_000000000001', started_at: t(0), completed_at: t(4) },
+      { entity_id: 'a_000000000003', started_at: t(2), completed_at: null }
     ])
-    const r = rollup(tree, figures)
-    expect(r.get('m')!.tokens).toBe(1500)
-    expect(r.get('j1')!.tokens).toBe(1200)
-    expect(r.get('m')!.attempts).toBe(2)
+    // A failed mission whose straggler never reported an end still ended when the mission did.
+    expect(ended.get('m_000000000001')).toMatchObject({ startedAt: t(0), endedAt: t(4), durationMs: 4000 })
   })
 
-  it('reads metrics, and handles 200,000 attempts without recursion', () => {
-    expect(ownFiguresOf({ entity_id: 'j', entity_type: 'job', started_at: '2026-01-01T00:00:00.000Z', completed_at: null, duration_ms: null, llm_tokens_consumed: 5, cpu_time_ms: null, memory_peak_mb: null, attempt_count: 2, retry_count: 1, success: null, error_type: null, error_category: null, cost_credits: 1, violation_count: 3, includes_descendants: true })).toEqual({ tokens: 5, cost: 1, attempts: 2, retries: 1, violations: 3, startedMs: Date.parse('2026-01-01T00:00:00.000Z'), endedMs: null, includesDescendants: true })
-    const big: RollupEntity[] = [{ id: 'j', parentId: null, type: 'job' }]
-    const figures = new Map<string, OwnFigures>()
-    for (let i = 0; i < 200_000; i++) {
-      big.push({ id: `a${i}`, parentId: 'j', type: 'attempt' })
-      if (i % 1000 === 0) figures.set(`a${i}`, own({ tokens: 1 }))
-    }
-    const r = rollup(big, figures)
-    expect(r.get('j')).toMatchObject({ tokens: 200, attempts: 200_000 })
+  it('treats missing figures as zero, unknown parents as roots and survives a cycle', () => {
+    const r = rollUp(
+      [
+        { entityId: 'j_00000000000a', entityType: 'job', parentId: 'p_0000000000ff' },
+        { entityId: 'a_00000000000a', entityType: 'attempt', parentId: 'a_00000000000b' },
+        { entityId: 'a_00000000000b', entityType: 'attempt', parentId: 'a_00000000000a' }
+      ],
+      [{ entity_id: 'j_00000000000a' }, { entity_id: 'zzz', llm_tokens_consumed: 5 }]
+    )
+    expect(r.get('j_00000000000a')).toMatchObject({ jobs: 1, tokens: 0, cost: 0, durationMs: null })
+    expect(r.get('a_00000000000a')!.attempts).toBeGreaterThan(0)
+    expect(r.has('zzz')).toBe(false)
   })
 })

@@ -1,165 +1,127 @@
-import type { EntityMetrics } from './telemetry'
+import { z } from 'zod'
 
 /**
- * Roll-ups: what a mission, plan or job cost in all, summed over itself and its descendants, and
- * how long it took on the wall clock. One pure function serves the trace view, the lists and the
- * CLI, whatever backend the figures came from.
+ * Roll-ups: per entity, the sums over itself and every descendant (mission → plans → jobs →
+ * attempts → resources) of what the telemetry records, plus the subtree's wall-clock span.
+ *
+ * One definition for every view: the Traces lists (per mission), the trace view (every node) and
+ * the CLI's `trace`. The engine's `list_rollups` extension computes the same figures in SQL for a
+ * page of missions; its test holds it equal to this function.
  */
+export const RollupSchema = z.object({
+  /** Jobs in the subtree (a job counts itself). */
+  jobs: z.number().int().nonnegative(),
+  /** Attempts in the subtree (an attempt counts itself). */
+  attempts: z.number().int().nonnegative(),
+  /** Retries recorded by the telemetry (`retry_count`) over the subtree. */
+  retries: z.number().int().nonnegative(),
+  tokens: z.number().nonnegative(),
+  cost: z.number().nonnegative(),
+  /** Entities in the subtree whose run ended unsuccessfully (`success === false`). */
+  errors: z.number().int().nonnegative(),
+  /** Budget/governance violations attributed to the subtree (0 when none are known). */
+  violations: z.number().int().nonnegative(),
+  /** Earliest start in the subtree (ISO), null when nothing started. */
+  startedAt: z.string().nullable(),
+  /** The end: the root's own end, or the latest end once everything that started has ended. */
+  endedAt: z.string().nullable(),
+  /** Wall clock from startedAt to endedAt; null while still running or never started. */
+  durationMs: z.number().nonnegative().nullable()
+})
+export type Rollup = z.infer<typeof RollupSchema>
 
-/** One entity's own figures (from its metrics), before anything below it is added. */
-export interface OwnFigures {
-  tokens: number
-  cost: number
-  attempts: number
-  retries: number
-  violations: number
-  /** Epoch ms of the first start, null when it never started. */
-  startedMs: number | null
-  /** Epoch ms of the end of its last run, null while it runs or when it never ended. */
-  endedMs: number | null
-  /**
-   * The figures already include every descendant (our engine rolls up at the source): children
-   * are then not added again, which would count them twice.
-   */
-  includesDescendants: boolean
-}
-
-/** An entity's figures summed over its subtree, plus its wall-clock duration. */
-export interface Rollup {
-  tokens: number
-  cost: number
-  attempts: number
-  retries: number
-  violations: number
-  /** Earliest start in the subtree. */
-  startedMs: number | null
-  /** Latest end in the subtree; null while anything in it still runs. */
-  endedMs: number | null
-  /** endedMs − startedMs; null until both are known. */
-  durationMs: number | null
-}
-
-/** An entity as the roll-up needs it: its id, its parent's id (null at the top) and its type. */
+/** One entity of the tree: its id, type and parent (null for a mission or an unknown parent). */
 export interface RollupEntity {
-  id: string
+  entityId: string
+  entityType: 'mission' | 'plan' | 'job' | 'attempt' | 'resource'
   parentId: string | null
-  type: string
 }
 
-function ms(iso: string | null | undefined): number | null {
-  if (!iso) return null
-  const t = Date.parse(iso)
-  return Number.isNaN(t) ? null : t
+/** The telemetry fields a roll-up reads (a subset of EntityMetrics). */
+export interface RollupMetrics {
+  entity_id: string
+  started_at?: string | null
+  completed_at?: string | null
+  llm_tokens_consumed?: number | null
+  cost_credits?: number | null
+  retry_count?: number | null
+  success?: boolean | null
 }
 
-/** An entity's own figures from its metrics (null metrics: nothing recorded, all zero). */
-export function ownFiguresOf(metrics: EntityMetrics | null | undefined): OwnFigures {
-  if (!metrics) {
-    return { tokens: 0, cost: 0, attempts: 0, retries: 0, violations: 0, startedMs: null, endedMs: null, includesDescendants: false }
-  }
+/** An empty roll-up (an entity with no descendants and no metrics). */
+export function emptyRollup(): Rollup {
   return {
-    tokens: metrics.llm_tokens_consumed,
-    cost: metrics.cost_credits ?? 0,
-    attempts: metrics.attempt_count,
-    retries: metrics.retry_count,
-    violations: metrics.violation_count ?? 0,
-    startedMs: ms(metrics.started_at),
-    endedMs: ms(metrics.completed_at),
-    includesDescendants: metrics.includes_descendants === true
+    jobs: 0,
+    attempts: 0,
+    retries: 0,
+    tokens: 0,
+    cost: 0,
+    errors: 0,
+    violations: 0,
+    startedAt: null,
+    endedAt: null,
+    durationMs: null
   }
+}
+
+interface Acc {
+  r: Rollup
+  /** Something in the subtree started and has not ended. */
+  open: boolean
+  /** Latest end seen in the subtree. */
+  lastEnd: string | null
+  ownEnd: string | null
 }
 
 /**
- * Sums figures up the tree: each entity's roll-up is its own figures plus its children's
- * roll-ups (unless its own already include them), its start the earliest and its end the latest
- * in the subtree (no end while a started entity below has none). An entity without figures counts
- * as zero; a job without an attempt count counts its attempt children. Entities whose parent is
- * not in the list are tops. Iterative and linear, so a million attempts neither recurse nor
- * rescan.
+ * Per-entity roll-ups of a set of entities. Pure; O(entities × depth) (depth ≤ 5). Metrics and
+ * violations for ids not in `entities` are ignored; an entity whose parent is not in the set is a
+ * root of its own subtree. Timestamps are compared as ISO strings (UTC, as DateTimeSchema outputs).
  */
-export function rollup(
+export function rollUp(
   entities: readonly RollupEntity[],
-  figures: ReadonlyMap<string, OwnFigures>
+  metrics: readonly RollupMetrics[],
+  violations: ReadonlyMap<string, number> = new Map()
 ): Map<string, Rollup> {
-  const index = new Map<string, number>()
-  for (let i = 0; i < entities.length; i++) index.set(entities[i].id, i)
-  // Children lists by index, then a post-order by an explicit stack.
-  const firstChild = new Int32Array(entities.length).fill(-1)
-  const nextSibling = new Int32Array(entities.length).fill(-1)
-  const tops: number[] = []
-  for (let i = entities.length - 1; i >= 0; i--) {
-    const p = entities[i].parentId === null ? undefined : index.get(entities[i].parentId!)
-    if (p === undefined || p === i) tops.push(i)
-    else {
-      nextSibling[i] = firstChild[p]
-      firstChild[p] = i
+  const parent = new Map<string, string | null>()
+  const acc = new Map<string, Acc>()
+  for (const e of entities) {
+    parent.set(e.entityId, e.parentId)
+    acc.set(e.entityId, { r: emptyRollup(), open: false, lastEnd: null, ownEnd: null })
+  }
+  const byId = new Map(metrics.map((m) => [m.entity_id, m]))
+  for (const e of entities) {
+    const m = byId.get(e.entityId)
+    const own = acc.get(e.entityId)
+    if (own && m?.completed_at) own.ownEnd = m.completed_at
+    // Walk up adding this entity's own figures to itself and every ancestor (cycle-safe: ≤ 8 hops).
+    let id: string | null = e.entityId
+    for (let hops = 0; id !== null && hops < 8; hops++) {
+      const a = acc.get(id)
+      if (!a) break
+      const r = a.r
+      if (e.entityType === 'job') r.jobs++
+      if (e.entityType === 'attempt') r.attempts++
+      r.violations += violations.get(e.entityId) ?? 0
+      if (m) {
+        r.tokens += m.llm_tokens_consumed ?? 0
+        r.cost += m.cost_credits ?? 0
+        r.retries += m.retry_count ?? 0
+        if (m.success === false) r.errors++
+        if (m.started_at && (r.startedAt === null || m.started_at < r.startedAt)) r.startedAt = m.started_at
+        if (m.started_at && !m.completed_at) a.open = true
+        if (m.completed_at && (a.lastEnd === null || m.completed_at > a.lastEnd)) a.lastEnd = m.completed_at
+      }
+      id = parent.get(id) ?? null
     }
   }
   const out = new Map<string, Rollup>()
-  const stack: Array<[number, boolean]> = tops.reverse().map((i) => [i, false])
-  while (stack.length) {
-    const [i, done] = stack.pop()!
-    if (!done) {
-      stack.push([i, true])
-      for (let c = firstChild[i]; c !== -1; c = nextSibling[c]) stack.push([c, false])
-      continue
-    }
-    const e = entities[i]
-    const own = figures.get(e.id) ?? ownFiguresOf(null)
-    const r: Rollup = { ...pick(own), durationMs: null }
-    let attemptChildren = 0
-    let open = own.startedMs !== null && own.endedMs === null
-    for (let c = firstChild[i]; c !== -1; c = nextSibling[c]) {
-      const child = out.get(entities[c].id)!
-      if (entities[c].type === 'attempt') attemptChildren++
-      if (!own.includesDescendants) {
-        r.tokens += child.tokens
-        r.cost += child.cost
-        r.attempts += child.attempts
-        r.retries += child.retries
-        r.violations += child.violations
-      }
-      if (child.startedMs !== null) {
-        if (r.startedMs === null || child.startedMs < r.startedMs) r.startedMs = child.startedMs
-        if (child.endedMs === null) open = true
-      }
-      if (child.endedMs !== null && (r.endedMs === null || child.endedMs > r.endedMs)) r.endedMs = child.endedMs
-    }
-    if (e.type === 'job' && own.attempts === 0 && !own.includesDescendants) r.attempts += attemptChildren
-    if (open) r.endedMs = null
-    r.durationMs = r.startedMs !== null && r.endedMs !== null ? Math.max(0, r.endedMs - r.startedMs) : null
-    out.set(e.id, r)
+  for (const [id, a] of acc) {
+    const r = a.r
+    r.endedAt = a.ownEnd ?? (a.open ? null : a.lastEnd)
+    r.durationMs =
+      r.startedAt && r.endedAt ? Math.max(0, Date.parse(r.endedAt) - Date.parse(r.startedAt)) : null
+    out.set(id, r)
   }
   return out
-}
-
-function pick(own: OwnFigures): Omit<Rollup, 'durationMs'> {
-  const { tokens, cost, attempts, retries, violations, startedMs, endedMs } = own
-  return { tokens, cost, attempts, retries, violations, startedMs, endedMs }
-}
-
-const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
-const DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
-
-/** A wall-clock duration as "830 ms", "4.2 s", "3.5 min" or "2.1 h" ("running" without an end). */
-export function formatRollupDuration(r: Pick<Rollup, 'durationMs' | 'startedMs'>): string {
-  const ms = r.durationMs
-  if (ms === null) return r.startedMs === null ? 'not started' : 'running'
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  if (ms < 120_000) return `${DECIMAL.format(ms / 1000)} s`
-  if (ms < 7_200_000) return `${DECIMAL.format(ms / 60_000)} min`
-  return `${DECIMAL.format(ms / 3_600_000)} h`
-}
-
-/** One line of a roll-up: "1,500 tokens · 0.75 credits · 2 attempts · 1 retry · 0 violations · 4.2 s". */
-export function formatRollup(r: Rollup): string {
-  const n = (v: number, one: string, many: string) => `${INTEGER.format(v)} ${v === 1 ? one : many}`
-  return [
-    n(r.tokens, 'token', 'tokens'),
-    `${DECIMAL.format(r.cost)} credits`,
-    n(r.attempts, 'attempt', 'attempts'),
-    n(r.retries, 'retry', 'retries'),
-    n(r.violations, 'violation', 'violations'),
-    formatRollupDuration(r)
-  ].join(' · ')
 }

@@ -541,6 +541,27 @@ export class CacheStore {
     return { states, transitions }
   }
 
+  /**
+   * Cached entities whose id starts with `prefix` (the palette's completion), by id. A range on the
+   * primary key, so it costs an index seek whatever the cache holds.
+   */
+  entitiesByIdPrefix(prefix: string, limit: number): CachedEntity[] {
+    const rows = this.stmt(
+      `SELECT * FROM entities WHERE entity_id >= ? AND entity_id < ? ORDER BY entity_id LIMIT ?`
+    ).all(prefix, `${prefix}\uffff`, clampLimit(limit)) as EntityRow[]
+    return rows.map(rowToEntity)
+  }
+
+  /** Distinct job types of cached jobs containing `text` (case-insensitive), by name. */
+  jobTypes(text: string, limit: number): string[] {
+    const rows = this.stmt(
+      `SELECT DISTINCT json_extract(record, '$.job_type') AS t FROM entities
+       WHERE entity_type = 'job' AND record IS NOT NULL AND instr(lower(json_extract(record, '$.job_type')), lower(?)) > 0
+       ORDER BY t LIMIT ?`
+    ).all(text, clampLimit(limit)) as { t: string | null }[]
+    return rows.flatMap((r) => (typeof r.t === 'string' ? [r.t] : []))
+  }
+
   /** The row a page cursor (`@<seq>`) or, for older callers, an event id (its newest copy) names. */
   private seqOf(ref: string): number | null {
     const cursor = /^@(\d{1,15})$/.exec(ref)

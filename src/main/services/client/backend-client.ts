@@ -80,6 +80,8 @@ export interface ListFilter {
   until?: string
   cursor?: string
   limit?: number
+  /** Extension `list_rollups`: ask for each item's roll-up. */
+  rollups?: 'true'
 }
 
 /** Body of POST /audit/log (extension): an audit event without id and timestamp. */

@@ -12,9 +12,9 @@ import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
 import type { EnvironmentSession } from '../session'
 import { queryAudit } from '../session/audit-service'
 import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
-import { getEntityDetails, listEntities } from '../session/entity-service'
+import { getEntityDetails, listEntities, suggest } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
-import { getTraceRollups } from '../session/rollup-service'
+import { getTraceRollups } from '../session/trace-rollup-service'
 import { getChildren, getTrace } from '../session/trace-service'
 
 type DataHandlers = DomainHandlers<typeof dataMethods>
@@ -53,6 +53,7 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
     listJobs: async (input) => listEntities(await active(), 'job', input),
     listAttempts: async (input) => listEntities(await active(), 'attempt', input),
     queryAudit: async (input) => queryAudit(await active(), input),
+    suggest: async ({ text, limit }) => suggest(await active(), text.trim(), limit ?? 8),
 
     getAuditStats: async ({ since, until }) => {
       const range = { start_time: since, end_time: until }

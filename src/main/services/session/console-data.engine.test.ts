@@ -55,6 +55,7 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     await seed.transition('job', ids.job, 'create')
     await seed.transition('attempt', ids.attempt, 'create')
     await seed.transition('attempt', ids.attempt, 'start')
+    await seed.reportTelemetry({ entity_id: ids.attempt, llm_tokens: 1500, cost_credits: 0.75 })
   })
 
   afterAll(async () => {
@@ -116,6 +117,14 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     const missions = await call<{ items: Array<{ entityId: string; state: string }>; source: string }>('listMissions', {})
     expect(missions.source).toBe('backend')
     expect(missions.items).toContainEqual(expect.objectContaining({ entityId: ids.mission, state: 'planning' }))
+    // The mission row carries its subtree's figures (engine extension list_rollups).
+    const row = missions.items.find((i) => i.entityId === ids.mission) as unknown as { rollup: Record<string, unknown> }
+    expect(row.rollup).toMatchObject({ jobs: 1, attempts: 1, tokens: 1500, cost: 0.75, errors: 0, durationMs: null })
+    // The palette completes ids and job types from what the cache has seen.
+    await call('listJobs', {})
+    const suggested = await call<{ entities: Array<{ entityId: string; hint: string }>; jobTypes: string[] }>('suggest', { text: 'j_' })
+    expect(suggested.entities).toContainEqual(expect.objectContaining({ entityId: ids.job, hint: 'llm_call' }))
+    expect((await call<{ entities: unknown[]; jobTypes: string[] }>('suggest', { text: 'LLM' })).jobTypes).toEqual(['llm_call'])
     const stats = await call<{ states: { mission: Record<string, number> }; source: string }>('getLifecycleStats')
     expect(stats).toMatchObject({ source: 'backend', states: { mission: { planning: 1 } } })
     const info = await call<{ stale: unknown; name: string }>('getGovernorInfo')
@@ -208,6 +217,14 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       // Its chain and (cache-built) tree: BRAiN cannot list children, so childCount is unknown.
       const trace = await call<{ root: { entityId: string; childCount: number | null } }>('getTrace', { entityId: m.mission_id })
       expect(trace.root).toMatchObject({ entityId: m.mission_id, childCount: null })
+      // No list_rollups on BRAiN: a mission row's roll-up is computed from what the cache has seen.
+      const p = await onBrain.createPlan({ mission_id: m.mission_id, plan_type: 'sequential', metadata: {} })
+      const j = await onBrain.createJob({ plan_id: p.plan_id, job_type: 'llm_call', dependencies: [], metadata: {} })
+      const a = await onBrain.createAttempt({ job_id: j.job_id, attempt_number: 1, metadata: {} })
+      await call('getTrace', { entityId: a.attempt_id })
+      const rolled = await call<{ source: string; items: Array<{ entityId: string; rollup: Record<string, unknown> | null }> }>('listMissions', {})
+      expect(rolled.source).toBe('cache')
+      expect(rolled.items.find((i) => i.entityId === m.mission_id)?.rollup).toMatchObject({ jobs: 1, attempts: 1, tokens: 0 })
       expect(existsSync(join(temp.dir, 'data', 'cache', `${view.id}.db`))).toBe(true)
       await call('switchEnvironment', { id: 'local' })
       await call('removeEnvironment', { id: view.id })
@@ -242,6 +259,10 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     const audit = await call<{ events: Array<{ message: string }>; note: string }>('queryAudit', { missionId: ids.mission })
     expect(audit.events.map((e) => e.message)).toContain('<script>alert(1)</script>')
     expect(audit.note).toContain('not reachable')
+    // Offline, the list keeps the roll-ups the engine computed (cached in SQLite).
+    const missions = await call<{ source: string; items: Array<{ entityId: string; rollup: { tokens: number } | null }> }>('listMissions', {})
+    expect(missions.source).toBe('cache')
+    expect(missions.items.find((i) => i.entityId === ids.mission)?.rollup?.tokens).toBe(1500)
     const never = await consoleError(call('getEntityMetrics', { entityId: 'j_fedcba987654' }))
     expect(never.code).toBe('backend_unavailable')
     expect(never.message).toMatch(/not reachable.*nothing cached/)

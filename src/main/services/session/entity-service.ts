@@ -1,9 +1,10 @@
 import type {
   EntityDetails,
-  EntitySummary,
+  ListedEntity,
   ListEntitiesInput,
   ListEntitiesResult,
-  Stale
+  Stale,
+  SuggestResult
 } from '../../../shared/console/domains/data'
 import {
   EntityMetricsSchema,
@@ -13,11 +14,13 @@ import {
   type EntityMetrics,
   type StateTransitionEvent
 } from '../../../shared/neurorail'
+import { RollupSchema, type Rollup } from '../../../shared/neurorail/rollup'
 import type { BackendClient, ListFilter } from '../client/backend-client'
 import { isBackendError, oneLine } from '../client/backend-error'
 import { cachedRead, nothingCached, readIfSupported, staleSince, tagCursor, untagCursor } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
 import { fail } from './failures'
+import { cachedRollup, storeRollups } from './rollup-service'
 import { asRecord, asState, cacheRows, currentState, isLifecycleType, summary } from './records'
 
 const BUG_NOTE = 'The backend cannot return this history (known BRAiN bug); showing what ControlDeck has cached.'
@@ -145,7 +148,8 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
       since: input.since,
       until: input.until,
       cursor: untagCursor(input.cursor, 'b'),
-      limit: Math.min(input.limit ?? 50, 500)
+      limit: Math.min(input.limit ?? 50, 500),
+      ...(client.has('list_rollups') ? { rollups: 'true' as const } : {})
     }
     const page = await fetchList(client, kind, filter)
     session.noteData()
@@ -158,10 +162,16 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
         return s ? [{ entityType: kind, entityId: String(r[`${kind}_id`]), state: s, updatedAt: now }] : []
       })
     )
-    const items = records.flatMap((raw) => {
+    const computed: Array<[string, Rollup]> = []
+    const items = records.flatMap((raw): ListedEntity[] => {
       const record = asRecord(raw)
-      return record ? [summary(kind, record, asState(raw.current_state))] : []
+      if (!record) return []
+      const row = summary(kind, record, asState(raw.current_state))
+      const parsed = RollupSchema.safeParse(raw.rollup)
+      if (parsed.success) computed.push([row.entityId, parsed.data])
+      return [{ ...row, rollup: parsed.success ? parsed.data : cachedRollup(session, kind, row.entityId) }]
     })
+    storeRollups(session, computed)
     return { items, nextCursor: tagCursor('b', page.next_cursor), source: 'backend', stale: null }
   })
   if (answer.answered) return answer.value
@@ -174,7 +184,7 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
     limit: input.limit ?? 50
   })
   // Filters the cache has no column for are applied to the page (so a page may come back short).
-  const items: EntitySummary[] = page.items.flatMap((row) => {
+  const items: ListedEntity[] = page.items.flatMap((row) => {
     const record = asRecord(row.record)
     if (!record) return []
     const r = record as Record<string, unknown>
@@ -182,7 +192,7 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
     if (input.since && String(r.created_at) < input.since) return []
     if (input.until && String(r.created_at) > input.until) return []
     if (input.missionId && kind !== 'mission' && missionOf(session, r) !== input.missionId) return []
-    return [summary(kind, record, asState(row.state))]
+    return [{ ...summary(kind, record, asState(row.state)), rollup: cachedRollup(session, kind, row.entityId) }]
   })
   const stale = answer.away ? staleOf(page.items.map((i) => i.seenAt)) : null
   if (items.length === 0 && answer.away && page.items.length === 0 && !input.cursor) {
@@ -213,4 +223,24 @@ function fetchList(client: BackendClient, kind: ListKind, filter: ListFilter) {
 /** Stale marker from the oldest row of a cache answer (null when the answer is empty). */
 export function staleOf(seenAts: number[]): Stale {
   return seenAts.length === 0 ? null : staleSince(Math.min(...seenAts))
+}
+
+/**
+ * suggest: the palette's completions from the cache. Ids complete from 2 characters on (`j_`);
+ * job types match anywhere in the name.
+ */
+export function suggest(session: EnvironmentSession, text: string, limit: number): SuggestResult {
+  if (!text) return { entities: [], jobTypes: [] }
+  const entities =
+    text.length >= 2 && /^[a-z]_[0-9a-f]*$/.test(text)
+      ? session.cache.entitiesByIdPrefix(text, limit).flatMap((row) => {
+          const type = entityTypeOfId(row.entityId)
+          if (!type) return []
+          const r = row.record ?? {}
+          const hint =
+            typeof r.job_type === 'string' ? r.job_type : typeof r.attempt_number === 'number' ? `attempt #${r.attempt_number}` : ''
+          return [{ entityId: row.entityId, entityType: type, state: row.state, hint }]
+        })
+      : []
+  return { entities, jobTypes: session.cache.jobTypes(text, limit) }
 }

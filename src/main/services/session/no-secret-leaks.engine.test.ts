@@ -61,6 +61,7 @@ const INPUTS: Inputs = {
   listJobs: () => ({}),
   listAttempts: () => ({}),
   queryAudit: () => ({}),
+  suggest: () => ({ text: 'j_' }),
   getAuditStats: () => ({}),
   getTelemetrySnapshot: () => ({}),
   getEntityMetrics: (w) => ({ entityId: w.ids.job }),

@@ -41,6 +41,7 @@ const SAMPLE_INPUTS: { [M in ConsoleMethodName]: MethodInput<M> } = {
   listJobs: {},
   listAttempts: {},
   queryAudit: {},
+  suggest: { text: 'j_' },
   getAuditStats: {},
   getTelemetrySnapshot: {},
   getEntityMetrics: { entityId: 'j_0123456789ab' },

@@ -1,64 +1,62 @@
-import type { Stale, TraceNode, TraceResult, TraceRollupsResult } from '../../../shared/console/domains/data'
+import { EntityMetricsSchema, type EntityType } from '../../../shared/neurorail'
 import {
-  EntityMetricsSchema,
-  ownFiguresOf,
-  rollup,
-  type EntityMetrics,
-  type OwnFigures,
-  type RollupEntity
-} from '../../../shared/neurorail'
-import { cachedRead } from './cached-read'
+  rollUp,
+  RollupSchema,
+  type Rollup,
+  type RollupEntity,
+  type RollupMetrics
+} from '../../../shared/neurorail/rollup'
 import type { EnvironmentSession } from './environment-session'
 
-/** Metrics fetched for one roll-up at most (a bigger loaded tree gives `partial`). */
-const MAX_METRICS = 400
-/** Metrics requests in flight at once. */
-const CONCURRENCY = 6
+/** Snapshot kind under which the cache keeps the last roll-up a backend computed for an entity. */
+export const ROLLUP_SNAPSHOT = 'rollup'
 
 /**
- * Roll-ups of a trace's loaded tree: fetches the metrics of every mission, plan and job in it
- * (our engine answers those with sums over their descendants), and of the attempts too when the
- * backend does not roll up (BRAiN), then sums with the shared `rollup`. Missing metrics count as
- * zero; a tree too big to fetch in full says `partial`.
+ * How many cached descendants one fallback roll-up reads at most: beyond it the figures would cost
+ * more than a list row is worth, and the row shows none rather than a partial sum.
  */
-export async function getTraceRollups(session: EnvironmentSession, trace: TraceResult): Promise<TraceRollupsResult> {
-  const entities: RollupEntity[] = []
-  const stack: Array<{ node: TraceNode; parentId: string | null }> = trace.root ? [{ node: trace.root, parentId: null }] : []
-  while (stack.length) {
-    const { node, parentId } = stack.pop()!
-    if (node.entityType === 'resource') continue
-    entities.push({ id: node.entityId, parentId, type: node.entityType })
-    for (const c of node.children) stack.push({ node: c, parentId: node.entityId })
-  }
-  const figures = new Map<string, OwnFigures>()
-  let partial = false
-  let stale: Stale = null
-  const fetchAll = async (ids: string[]) => {
-    if (ids.length > MAX_METRICS - figures.size) {
-      partial = true
-      ids = ids.slice(0, Math.max(0, MAX_METRICS - figures.size))
+const MAX_CACHED_SUBTREE = 5000
+
+const CHILD_TYPES: Partial<Record<EntityType, EntityType[]>> = {
+  mission: ['plan'],
+  plan: ['job'],
+  job: ['attempt'],
+  attempt: ['resource']
+}
+
+/** Keeps roll-ups the backend computed, for offline lists. */
+export function storeRollups(session: EnvironmentSession, rollups: ReadonlyArray<[string, Rollup]>): void {
+  for (const [id, rollup] of rollups) session.cache.putSnapshot(ROLLUP_SNAPSHOT, id, rollup)
+}
+
+/**
+ * The roll-up of one entity without the backend's `list_rollups`: the last one a backend computed
+ * (cached), else the shared `rollUp` over the subtree and metrics the cache has seen. Null when
+ * the cache knows nothing below the entity or the subtree is larger than MAX_CACHED_SUBTREE.
+ */
+export function cachedRollup(session: EnvironmentSession, type: EntityType, id: string): Rollup | null {
+  const stored = session.cache.getSnapshot(ROLLUP_SNAPSHOT, id)
+  const parsed = stored ? RollupSchema.safeParse(stored.value) : null
+  if (parsed?.success) return parsed.data
+  const entities: RollupEntity[] = [{ entityId: id, entityType: type, parentId: null }]
+  for (let i = 0; i < entities.length; i++) {
+    const parent = entities[i]
+    for (const childType of CHILD_TYPES[parent.entityType] ?? []) {
+      let cursor: string | null = null
+      do {
+        const page = session.cache.listEntities({ entityType: childType, parentId: parent.entityId, cursor, limit: 500 })
+        for (const row of page.items) entities.push({ entityId: row.entityId, entityType: childType, parentId: parent.entityId })
+        if (entities.length > MAX_CACHED_SUBTREE) return null
+        cursor = page.nextCursor
+      } while (cursor)
     }
-    let next = 0
-    const worker = async () => {
-      while (next < ids.length) {
-        const id = ids[next++]
-        try {
-          const read = await cachedRead(session, 'metrics', id, EntityMetricsSchema, (c) => c.getEntityMetrics(id))
-          figures.set(id, ownFiguresOf(read.value as EntityMetrics))
-          if (read.stale && (!stale || read.stale.ageMs > stale.ageMs)) stale = read.stale
-        } catch {
-          // No metrics recorded (404) counts as zero; other failures make the sums a lower bound.
-          figures.set(id, ownFiguresOf(null))
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker))
   }
-  await fetchAll(entities.filter((e) => e.type !== 'attempt').map((e) => e.id))
-  const rolledAtSource = entities.some((e) => e.type !== 'attempt' && figures.get(e.id)?.includesDescendants)
-  if (!rolledAtSource) await fetchAll(entities.filter((e) => e.type === 'attempt').map((e) => e.id))
-  const sums = rollup(entities, figures)
-  const rollups: TraceRollupsResult['rollups'] = {}
-  for (const e of entities) if (e.type !== 'attempt' || !rolledAtSource) rollups[e.id] = sums.get(e.id)!
-  return { rollups, partial, stale }
+  const metrics: RollupMetrics[] = []
+  for (const e of entities) {
+    const snap = session.cache.getSnapshot('metrics', e.entityId)
+    const m = snap ? EntityMetricsSchema.safeParse(snap.value) : null
+    if (m?.success) metrics.push(m.data)
+  }
+  if (entities.length === 1 && metrics.length === 0) return null
+  return rollUp(entities, metrics).get(id) ?? null
 }

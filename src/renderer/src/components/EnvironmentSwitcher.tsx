@@ -1,5 +1,5 @@
 import { useStore } from '../store'
-import { api } from '../lib/api'
+import { switchEnvironmentTo } from '../lib/environmentActions'
 import { useBusyAction } from '../lib/useBusyAction'
 
 /** Title-bar select of the active environment; production ones carry a PROD badge. */
@@ -10,12 +10,7 @@ export function EnvironmentSwitcher() {
   const active = environments.find((e) => e.id === activeId)
 
   async function onChange(id: string) {
-    await run(async () => {
-      const connection = await api().switchEnvironment({ id })
-      useStore.getState().setConnection(connection)
-      const list = await api().listEnvironments({})
-      useStore.getState().setEnvironments(list.environments, list.activeId, list.warnings)
-    })
+    await run(() => switchEnvironmentTo(id))
   }
 
   return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deepLinkToHash } from './deepLink'
+import { deepLinkToHash, hashToDeepLink } from './deepLink'
 import { formatAge, formatCount, formatDuration, formatPercent } from './format'
 import { wrapFocusTarget } from './modalFocus'
 import { hrefFor, parseHash } from './router'
@@ -38,6 +38,15 @@ describe('deepLinkToHash', () => {
     expect(deepLinkToHash('controldeck://trace/not-an-id')).toBeNull()
     expect(deepLinkToHash('controldeck://settings')).toBeNull()
     expect(deepLinkToHash('')).toBeNull()
+  })
+
+  it('keeps a shared list view and a page query, and round-trips with hashToDeepLink', () => {
+    const hash = '#/traces?kind=jobs&sort=cost&dir=desc&q=llm+call'
+    expect(hashToDeepLink(hash)).toBe('controldeck://traces?kind=jobs&sort=cost&dir=desc&q=llm+call')
+    expect(deepLinkToHash(hashToDeepLink(hash))).toBe(hash)
+    expect(deepLinkToHash('traces?kind=jobs&q=llm%20call')).toBe('#/traces?kind=jobs&q=llm+call')
+    expect(deepLinkToHash('controldeck://audit?severity=error')).toBe('#/audit?severity=error')
+    expect(deepLinkToHash('controldeck://trace?kind=jobs')).toBeNull()
   })
 })
 

@@ -18,6 +18,25 @@ describe('paletteEntries', () => {
   it('offers an audit search for anything else', () => {
     expect(paletteEntries('timeout at night').at(-1)?.hash).toBe('#/audit?text=timeout+at+night')
   })
+  it('completes ids and job types from the cache, then matching actions', () => {
+    const ran: string[] = []
+    const actions = [
+      { key: 'live', label: 'Pause live updates', run: () => ran.push('pause') },
+      { key: 'env:dev', label: 'Switch environment to Dev', run: () => ran.push('dev') }
+    ]
+    const suggestions = {
+      entities: [{ entityId: 'j_0123456789ab', entityType: 'job' as const, state: 'running', hint: 'llm_call' }],
+      jobTypes: ['llm_call']
+    }
+    const entries = paletteEntries('j_', suggestions, actions)
+    expect(entries[0]).toMatchObject({ label: 'Open trace of job j_0123456789ab (llm_call, running)', hash: '#/traces/j_0123456789ab' })
+    expect(entries[1]).toMatchObject({ label: 'Jobs of type llm_call', hash: '#/traces?kind=jobs&jobType=llm_call' })
+    const pause = paletteEntries('pause live', null, actions)
+    expect(pause.map((e) => e.label)).toEqual(['Pause live updates', 'Search the audit log for “pause live”'])
+    pause[0].run?.()
+    expect(ran).toEqual(['pause'])
+    expect(paletteEntries('switch', null, actions).map((e) => e.key)).toContain('action:env:dev')
+  })
 })
 
 describe('activePending', () => {

@@ -93,18 +93,35 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
  * within `prefetchRows` of the end, so scrolling through a long list never waits on a whole load.
  */
 export function usePagedVirtualizer<T>(list: PagedState<T>, rowHeight: number, prefetchRows: number) {
+  return useEndlessVirtualizer(list.items.length, list.loadMore, rowHeight, prefetchRows)
+}
+
+/**
+ * A virtualizer over `count` rows that calls `onNearEnd` (when given) as the last rendered row
+ * comes within `prefetchRows` of the end: the paged lists' load-more, for any row source.
+ */
+export function useEndlessVirtualizer(
+  count: number,
+  onNearEnd: (() => void) | undefined,
+  rowHeight: number,
+  prefetchRows: number,
+  /** Height above the first row inside the scroll element (a sticky header); rows' `start` includes it. */
+  scrollMargin = 0
+) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
-    count: list.items.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
-    overscan: 10
+    overscan: 10,
+    scrollMargin,
+    // Scrolling a row into view keeps it clear of the sticky header.
+    scrollPaddingStart: scrollMargin
   })
   const rows = virtualizer.getVirtualItems()
   const lastIndex = rows.length ? rows[rows.length - 1].index : -1
-  const { loadMore } = list
   useEffect(() => {
-    if (lastIndex >= list.items.length - prefetchRows) loadMore()
-  }, [lastIndex, list.items.length, loadMore, prefetchRows])
+    if (onNearEnd && lastIndex >= count - prefetchRows) onNearEnd()
+  }, [lastIndex, count, onNearEnd, prefetchRows])
   return { scrollRef, virtualizer, rows }
 }

@@ -24,6 +24,7 @@ import {
   StateTransitionEventSchema,
   TransitionActionSchema
 } from '../../neurorail/lifecycle'
+import { RollupSchema } from '../../neurorail/rollup'
 import { EntityMetricsSchema, TelemetrySnapshotSchema } from '../../neurorail/telemetry'
 
 /**
@@ -128,8 +129,15 @@ export const ListEntitiesInputSchema = z.object({
 })
 export type ListEntitiesInput = z.infer<typeof ListEntitiesInputSchema>
 
+/**
+ * A list row: the entity plus its roll-up (sums over its descendants and wall-clock span, see
+ * src/shared/neurorail/rollup.ts). Null when neither the backend nor the cache knows its subtree.
+ */
+export const ListedEntitySchema = EntitySummarySchema.extend({ rollup: RollupSchema.nullable() })
+export type ListedEntity = z.infer<typeof ListedEntitySchema>
+
 export const ListEntitiesResultSchema = z.object({
-  items: z.array(EntitySummarySchema),
+  items: z.array(ListedEntitySchema),
   nextCursor: z.string().nullable(),
   /** 'cache' when the backend has no list endpoint (BRAiN) and the items are the ones seen so far. */
   source: z.enum(['backend', 'cache']),
@@ -195,8 +203,8 @@ export const DecisionListResultSchema = z.object({
 })
 export type DecisionListResult = z.infer<typeof DecisionListResultSchema>
 
-/** Sums over an entity's subtree and its wall-clock span (src/shared/neurorail/rollup.ts). */
-export const RollupSchema = z.object({
+/** Sums over an entity's subtree and its wall-clock span (src/shared/neurorail/trace-rollup.ts). */
+export const TraceRollupSchema = z.object({
   tokens: z.number(),
   cost: z.number(),
   attempts: z.number().int().nonnegative(),
@@ -209,12 +217,29 @@ export const RollupSchema = z.object({
 
 export const TraceRollupsResultSchema = z.object({
   /** By entity id: every mission, plan and job of the trace's loaded tree (attempts too on BRAiN). */
-  rollups: z.record(z.string(), RollupSchema),
+  rollups: z.record(z.string(), TraceRollupSchema),
   /** True when some figures could not be fetched (too many entities, or errors): sums may be low. */
   partial: z.boolean(),
   stale: StaleSchema
 })
 export type TraceRollupsResult = z.infer<typeof TraceRollupsResultSchema>
+
+/** Completions of what the operator typed (the command palette), from the local cache only. */
+export const SuggestResultSchema = z.object({
+  /** Cached entities whose id starts with the text. */
+  entities: z.array(
+    z.object({
+      entityId: z.string(),
+      entityType: EntityTypeSchema,
+      state: z.string().nullable(),
+      /** A job's type, an attempt's number: what tells the rows apart. */
+      hint: z.string()
+    })
+  ),
+  /** Job types of cached jobs containing the text. */
+  jobTypes: z.array(z.string())
+})
+export type SuggestResult = z.infer<typeof SuggestResultSchema>
 
 export const dataMethods = {
   getTrace: defineMethod({
@@ -258,6 +283,14 @@ export const dataMethods = {
     input: ListEntitiesInputSchema,
     output: ListEntitiesResultSchema,
     description: 'Attempts, newest first (from the cache where the backend has no list endpoint).'
+  }),
+  suggest: defineMethod({
+    input: z.object({
+      text: z.string().max(200, 'text is too long'),
+      limit: z.number().int().min(1).max(50).optional()
+    }),
+    output: SuggestResultSchema,
+    description: 'Entity ids and job types from the local cache that complete a typed text (never asks the backend).'
   }),
   queryAudit: defineMethod({
     input: AuditQueryInputSchema,

@@ -1,6 +1,7 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import type { AuditQueryInput } from '../../../../shared/console/domains/data'
 import { AUDIT_CATEGORIES, AUDIT_SEVERITIES, type AuditEvent } from '../../../../shared/neurorail/audit'
+import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
@@ -8,7 +9,7 @@ import { api } from '../../lib/api'
 import { formatCount, formatTime } from '../../lib/format'
 import { hrefFor, navigate, traceHref, type Route } from '../../lib/router'
 import { useDataEpoch } from '../../lib/useAsync'
-import { usePaged, usePagedVirtualizer } from '../../lib/usePaged'
+import { usePaged } from '../../lib/usePaged'
 
 const ROW = 30
 const FIELDS = ['mission', 'job', 'type', 'category', 'severity', 'since', 'until', 'text'] as const
@@ -35,6 +36,27 @@ function traceIdOf(e: AuditEvent): string | null {
   return e.attempt_id ?? e.job_id ?? e.plan_id ?? e.mission_id ?? e.resource_uuid
 }
 
+const AUDIT_COLUMNS: Column<AuditEvent>[] = [
+  { id: 'time', header: 'Time', width: 150, cell: (e) => <span className="muted">{formatTime(e.timestamp)}</span> },
+  { id: 'severity', header: 'Severity', width: 84, cell: (e) => <StateBadge state={e.severity} /> },
+  { id: 'category', header: 'Category', width: 90, cell: (e) => <span className="muted">{e.event_category}</span> },
+  { id: 'type', header: 'Event type', width: 160, cell: (e) => <span className="mono">{e.event_type}</span> },
+  { id: 'message', header: 'Message', width: 320, grow: true, cell: (e) => <span className="audit-message">{e.message}</span> },
+  {
+    id: 'entity',
+    header: 'Entity',
+    width: 130,
+    cell: (e) => {
+      const id = traceIdOf(e)
+      return id ? (
+        <a className="mono" href={traceHref(id)} tabIndex={-1} onClick={(ev) => ev.stopPropagation()}>
+          {id}
+        </a>
+      ) : null
+    }
+  }
+]
+
 /** Audit log: filters, free-text search over the cache, virtualized rows, severity colours. */
 export function AuditPage({ route }: { route: Route }) {
   const filters = readFilters(route.query)
@@ -46,25 +68,6 @@ export function AuditPage({ route }: { route: Route }) {
     if (!cursor) setTotal({ key, total: r.total, note: r.note })
     return { items: r.events, nextCursor: r.nextCursor, stale: r.stale }
   }, key)
-
-  const { scrollRef, virtualizer, rows: items } = usePagedVirtualizer(list, ROW, 30)
-
-  const [cursor, setCursor] = useState(0)
-  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
-    let next = cursor
-    if (e.key === 'ArrowDown') next = Math.min(list.items.length - 1, cursor + 1)
-    else if (e.key === 'ArrowUp') next = Math.max(0, cursor - 1)
-    else if (e.key === 'PageDown') next = Math.min(list.items.length - 1, cursor + 20)
-    else if (e.key === 'PageUp') next = Math.max(0, cursor - 20)
-    else if (e.key === 'Enter') {
-      const id = list.items[cursor] && traceIdOf(list.items[cursor])
-      if (id) navigate(traceHref(id))
-      return
-    } else return
-    e.preventDefault()
-    setCursor(next)
-    virtualizer.scrollToIndex(next)
-  }
 
   const meta = total.key === key ? total : { total: null, note: null }
   return (
@@ -90,65 +93,23 @@ export function AuditPage({ route }: { route: Route }) {
             : 'Every execution, governance, safety and telemetry event the backend records appears here, newest first.'}
         </EmptyState>
       ) : (
-        <div
-          ref={scrollRef}
-          className="vlist"
-          style={{ height: '65vh' }}
-          role="grid"
-          aria-label="Audit events; Enter opens the trace of the selected row"
-          aria-rowcount={list.items.length}
-          tabIndex={0}
-          onKeyDown={onKeyDown}
-          aria-activedescendant={list.items.length ? `arow-${Math.min(cursor, list.items.length - 1)}` : undefined}
-          data-testid="audit-list"
-          data-count={list.items.length}
-        >
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {items.map((v) => {
-              const e = list.items[v.index]
-              const id = traceIdOf(e)
-              return (
-                <div
-                  key={e.audit_id}
-                  id={`arow-${v.index}`}
-                  role="row"
-                  aria-rowindex={v.index + 1}
-                  aria-selected={v.index === cursor}
-                  className={`vrow audit-row sev-${e.severity}`}
-                  style={{ top: v.start, height: ROW }}
-                  data-audit-id={e.audit_id}
-                  onClick={() => {
-                    setCursor(v.index)
-                    if (id) navigate(traceHref(id))
-                  }}
-                >
-                  <span role="gridcell" className="cell muted" style={{ width: 150, flex: 'none' }}>
-                    {formatTime(e.timestamp)}
-                  </span>
-                  <span role="gridcell" style={{ width: 84, flex: 'none' }}>
-                    <StateBadge state={e.severity} />
-                  </span>
-                  <span role="gridcell" className="cell muted" style={{ width: 90, flex: 'none' }}>
-                    {e.event_category}
-                  </span>
-                  <span role="gridcell" className="cell mono" style={{ width: 160, flex: 'none' }}>
-                    {e.event_type}
-                  </span>
-                  <span role="gridcell" className="cell audit-message" style={{ flex: 1 }}>
-                    {e.message}
-                  </span>
-                  <span role="gridcell" className="cell">
-                    {id && (
-                      <a className="mono" href={traceHref(id)} onClick={(ev) => ev.stopPropagation()}>
-                        {id}
-                      </a>
-                    )}
-                  </span>
-                </div>
-              )
-            })}
-          </div>
-        </div>
+        <DataTable<AuditEvent>
+          label="Audit events; Enter opens the trace of the selected row"
+          testId="audit-list"
+          rows={list.items}
+          rowKey={(e) => e.audit_id}
+          columns={AUDIT_COLUMNS}
+          onOpen={(e) => {
+            const id = traceIdOf(e)
+            if (id) navigate(traceHref(id))
+          }}
+          openOnClick
+          onNearEnd={list.loadMore}
+          rowHeight={ROW}
+          height="65vh"
+          rowClassName={(e) => `audit-row sev-${e.severity}`}
+          rowData={(e) => ({ 'data-audit-id': e.audit_id })}
+        />
       )}
     </main>
   )

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { api, errorMessage } from '../../lib/api'
+import { exportEnvironments } from '../../lib/environmentActions'
 import { refreshEnvironments } from './refresh'
 
 /** Exports the remote profiles as a JSON file (no secrets) and imports such a file. */
@@ -8,15 +9,7 @@ export function ImportExport() {
 
   async function exportAll() {
     try {
-      const { json } = await api().exportEnvironments({})
-      const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }))
-      const a = document.createElement('a')
-      a.href = url
-      a.download = 'controldeck-environments.json'
-      document.body.appendChild(a)
-      a.click()
-      a.remove()
-      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+      await exportEnvironments()
       setMessage({ tone: 'ok', text: 'Exported (no credentials are included).' })
     } catch (e) {
       setMessage({ tone: 'bad', text: errorMessage(e) })

@@ -1,13 +1,48 @@
 import { useState } from 'react'
-import { BUILTIN_GOVERNOR_RULES } from '../../../../shared/neurorail/governor'
+import { BUILTIN_GOVERNOR_RULES, type Decision } from '../../../../shared/neurorail/governor'
+import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, StaleNotice } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
 import { formatTime } from '../../lib/format'
-import { traceHref } from '../../lib/router'
+import { navigate, traceHref } from '../../lib/router'
 import { DecideForm } from './DecideForm'
 import { ManifestsSection, rulesOf, RulesTable, type RuleRow } from './Manifests'
 import { useGovernorData } from './useGovernorData'
+
+const DECISION_COLUMNS: Column<Decision>[] = [
+  { id: 'when', header: 'When', width: 120, cell: (d) => formatTime(d.timestamp) },
+  { id: 'decision', header: 'Decision', width: 150, cell: (d) => <span className="mono">{d.decision_id}</span> },
+  {
+    id: 'mode',
+    header: 'Mode',
+    width: 120,
+    cell: (d) => (
+      <>
+        <StateBadge state={d.mode} label={d.mode} />
+        {d.shadow_mode && <span className="muted">&nbsp;shadow</span>}
+      </>
+    )
+  },
+  { id: 'type', header: 'Job type', width: 120, cell: (d) => d.job_type },
+  { id: 'rules', header: 'Rules', width: 100, cell: (d) => <span className="mono">{d.matched_rules.join(', ')}</span> },
+  {
+    id: 'trace',
+    header: 'Trace',
+    width: 130,
+    cell: (d) => {
+      const id = d.job_id ?? d.mission_id
+      return id ? (
+        <a className="mono" href={traceHref(id)} tabIndex={-1}>
+          {id}
+        </a>
+      ) : (
+        '–'
+      )
+    }
+  },
+  { id: 'reason', header: 'Reason', width: 240, grow: true, cell: (d) => <span title={d.reason}>{d.reason}</span> }
+]
 
 /** Governor: the active and shadow manifests, the decide form, the active rules, recent decisions. */
 export function GovernorPage() {
@@ -56,38 +91,18 @@ export function GovernorPage() {
             Each decision the governor makes (direct or rail, with the rule that matched) is listed here.
           </EmptyState>
         ) : (
-          <table className="data" data-testid="decisions-table" data-count={decisions.data?.items.length ?? 0}>
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Decision</th>
-                <th>Mode</th>
-                <th>Job type</th>
-                <th>Rules</th>
-                <th>Trace</th>
-                <th>Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {decisions.data?.items.map((d) => {
-                const id = d.job_id ?? d.mission_id
-                return (
-                  <tr key={d.decision_id}>
-                    <td>{formatTime(d.timestamp)}</td>
-                    <td className="mono">{d.decision_id}</td>
-                    <td>
-                      <StateBadge state={d.mode} label={d.mode} />
-                      {d.shadow_mode && <span className="muted"> shadow</span>}
-                    </td>
-                    <td>{d.job_type}</td>
-                    <td className="mono">{d.matched_rules.join(', ')}</td>
-                    <td>{id ? <a className="mono" href={traceHref(id)}>{id}</a> : '–'}</td>
-                    <td>{d.reason}</td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
+          <DataTable<Decision>
+            label="Recent decisions"
+            testId="decisions-table"
+            rows={decisions.data?.items ?? []}
+            rowKey={(d) => d.decision_id}
+            columns={DECISION_COLUMNS}
+            onOpen={(d) => {
+              const id = d.job_id ?? d.mission_id
+              if (id) navigate(traceHref(id))
+            }}
+            height="40vh"
+          />
         )}
       </section>
     </main>

@@ -1,18 +1,20 @@
 import { useMemo } from 'react'
-import { LIFECYCLE_ENTITY_TYPES } from '../../../../shared/neurorail/lifecycle'
+import { LIFECYCLE_ENTITY_TYPES, type LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
 import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
 import { formatCount, formatTime } from '../../lib/format'
 import { activePending } from '../../lib/lifecycleCounts'
-import { hrefFor, traceHref } from '../../lib/router'
+import { hrefFor, traceHref, type Route } from '../../lib/router'
 import { useStore } from '../../store'
-import { StateDiagram } from './StateDiagram'
+import { DrillDown } from './DrillDown'
+import { StateDiagram, type Drill } from './StateDiagram'
 import { useLifecycleData } from './useLifecycleData'
 
 /** Lifecycle monitor: live counts per state, the state machines with counts, active jobs, recent transitions. */
-export function LifecyclePage() {
+export function LifecyclePage({ route }: { route: Route }) {
+  const drill = parseDrill(route.query)
   const { stats, running, earlier } = useLifecycleData()
   const counts = useStore((s) => s.lifecycleCounts)
   const recent = useStore((s) => s.transitions)
@@ -69,7 +71,8 @@ export function LifecyclePage() {
                 ))}
               </div>
               {type === 'job' && <JobFailureSplit counts={per} givenUp={stats.data?.givenUp ?? null} />}
-              <StateDiagram type={type} counts={per} transitions={edgeCounts.get(type) ?? new Map()} />
+              <StateDiagram type={type} counts={per} transitions={edgeCounts.get(type) ?? new Map()} selected={drill?.type === type ? drill : null} />
+              {drill?.type === type && <DrillDown key={`${drill.state}|${drill.from}|${drill.to}`} drill={drill} />}
             </section>
           )
         })}
@@ -144,4 +147,17 @@ function JobFailureSplit({ counts, givenUp }: { counts: Record<string, number>; 
       </span>
     </p>
   )
+}
+
+/** The drill-down named by the URL (`?type=job&state=running` or `?type=job&from=running&to=succeeded`). */
+function parseDrill(q: URLSearchParams): Drill | null {
+  const type = q.get('type') as LifecycleEntityType | null
+  if (!type || !(LIFECYCLE_ENTITY_TYPES as readonly string[]).includes(type)) return null
+  const states = STATE_MACHINES[type].states as readonly string[]
+  const state = q.get('state')
+  if (state && states.includes(state)) return { type, state }
+  const from = q.get('from')
+  const to = q.get('to')
+  if (from && to && states.includes(from) && states.includes(to)) return { type, from, to }
+  return null
 }

@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react'
 import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
 import { STATE_MACHINES, type StateMachine } from '../../../../shared/neurorail/state-machines'
 import { formatCount } from '../../lib/format'
+import { hrefFor } from '../../lib/router'
 import { stateLabel, toneOf } from '../../lib/tone'
 import { layoutMachine } from './layout'
 
@@ -10,19 +11,35 @@ const BOX_H = 40
 const COL_W = 180
 const ROW_H = 58
 
+/** What the Lifecycle page drills into: a state's entities, or the entities that took an arrow. */
+export interface Drill {
+  type: LifecycleEntityType
+  state?: string
+  from?: string
+  to?: string
+}
+
+/** The hash of a drill-down (kept in the URL, so it survives reloads and can be shared). */
+export function drillHref(d: Drill): string {
+  return hrefFor('lifecycle', [], { type: d.type, state: d.state, from: d.from, to: d.to })
+}
+
 /**
  * One entity type's state machine as SVG: a box per state with its live count, an arrow per
  * allowed transition with how often it was taken. Counts are also in the boxes' text, so the
- * diagram reads without colour.
+ * diagram reads without colour. Every state and every arrow that was taken is a link (Tab, Enter)
+ * that lists its entities below the diagram.
  */
 export const StateDiagram = memo(function StateDiagram({
   type,
   counts,
-  transitions
+  transitions,
+  selected
 }: {
   type: LifecycleEntityType
   counts: Record<string, number>
   transitions: ReadonlyMap<string, number>
+  selected?: Drill | null
 }) {
   const machine: StateMachine<string> = STATE_MACHINES[type]
   const layout = useMemo(() => layoutMachine(machine), [machine])
@@ -40,8 +57,8 @@ export const StateDiagram = memo(function StateDiagram({
       width={width}
       height={height}
       viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-label={`${type} state machine with counts`}
+      role="group"
+      aria-label={`${type} state machine with counts; each state and each taken transition lists its ${type}s`}
       className="state-diagram"
       data-testid={`diagram-${type}`}
     >
@@ -67,15 +84,33 @@ export const StateDiagram = memo(function StateDiagram({
             : below
               ? `M ${x1} ${y1} L ${x2} ${y2}`
               : `M ${x1} ${y1} C ${x1} ${y1 + 26}, ${x2} ${y2 + 26}, ${x2} ${y2}`
-          return (
-            <g key={`${from}-${to}`} className={n > 0 ? 'edge used' : 'edge'}>
+          const edge = (
+            <g className={n > 0 ? 'edge used' : 'edge'}>
               <path d={path} fill="none" stroke="var(--fg-muted)" strokeWidth={n > 0 ? 1.8 : 0.8} markerEnd={`url(#arrow-${type})`} />
               {n > 0 && (
-                <text x={(x1 + x2) / 2 + (below ? 14 : 0)} y={forward || below ? (y1 + y2) / 2 - 4 : Math.max(y1, y2) + 22} fontSize="11" textAnchor="middle" fill="var(--fg)">
-                  {formatCount(n)}
-                </text>
+                <>
+                  {/* A wide invisible stroke: a thin arrow is hard to hit with a pointer. */}
+                  <path d={path} fill="none" stroke="transparent" strokeWidth={12} />
+                  <text x={(x1 + x2) / 2 + (below ? 14 : 0)} y={forward || below ? (y1 + y2) / 2 - 4 : Math.max(y1, y2) + 22} fontSize="11" textAnchor="middle" fill="var(--fg)">
+                    {formatCount(n)}
+                  </text>
+                </>
               )}
             </g>
+          )
+          if (n === 0) return <g key={`${from}-${to}`}>{edge}</g>
+          const current = selected?.from === from && selected?.to === to
+          return (
+            <a
+              key={`${from}-${to}`}
+              href={drillHref({ type, from, to })}
+              aria-label={`${stateLabel(from)} to ${stateLabel(to)}: ${formatCount(n)} transitions. List the ${type}s that took it`}
+              aria-current={current ? 'true' : undefined}
+              className={current ? 'drill selected' : 'drill'}
+              data-testid={`edge-${type}-${from}-${to}`}
+            >
+              {edge}
+            </a>
           )
         })
       )}
@@ -83,7 +118,15 @@ export const StateDiagram = memo(function StateDiagram({
         created: {formatCount(created)}
       </text>
       {layout.map((p) => (
-        <g key={p.state} className={`node tone-${toneOf(p.state)}`} data-state={p.state} data-count={counts[p.state] ?? 0}>
+        <a
+          key={p.state}
+          href={drillHref({ type, state: p.state })}
+          aria-label={`${stateLabel(p.state)}: ${formatCount(counts[p.state] ?? 0)} ${type}s. List them`}
+          aria-current={selected?.state === p.state ? 'true' : undefined}
+          className={selected?.state === p.state ? 'drill selected' : 'drill'}
+          data-testid={`node-${type}-${p.state}`}
+        >
+        <g className={`node tone-${toneOf(p.state)}`} data-state={p.state} data-count={counts[p.state] ?? 0}>
           <rect x={x(p.col)} y={y(p.row)} width={BOX_W} height={BOX_H} rx="6" fill="var(--bg-elevated)" stroke="currentColor" strokeWidth="1.5" />
           <text x={x(p.col) + BOX_W / 2} y={y(p.row) + 16} textAnchor="middle" fontSize="12" fill="var(--fg)">
             {stateLabel(p.state)}
@@ -92,6 +135,7 @@ export const StateDiagram = memo(function StateDiagram({
             {formatCount(counts[p.state] ?? 0)}
           </text>
         </g>
+        </a>
       ))}
     </svg>
   )

@@ -1,129 +1,134 @@
-import { useState, type FormEvent } from 'react'
-import type { EntitySummary, ListEntitiesInput } from '../../../../shared/console/domains/data'
+import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import type { ListedEntity, ListEntitiesInput } from '../../../../shared/console/domains/data'
 import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
+import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
-import { StateBadge } from '../../components/StateBadge'
 import { api } from '../../lib/api'
-import { formatTime } from '../../lib/format'
+import { filterRows, LIST_KINDS, listViewQuery, nextSort, parseListView, sortRows, type ListKind, type ListView, type SortKey } from '../../lib/listView'
 import { hrefFor, navigate, traceHref, type Route } from '../../lib/router'
 import { useDataEpoch } from '../../lib/useAsync'
-import { usePaged, usePagedVirtualizer } from '../../lib/usePaged'
+import { usePaged } from '../../lib/usePaged'
+import { listColumns } from './listColumns'
+import { SavedViews } from './SavedViews'
 
-const KINDS = { missions: 'mission', jobs: 'job', attempts: 'attempt' } as const
-type Kind = keyof typeof KINDS
-const ROW = 30
+const ENTITY: Record<ListKind, 'mission' | 'job' | 'attempt'> = { missions: 'mission', jobs: 'job', attempts: 'attempt' }
 
-function describe(item: EntitySummary): string {
-  const r = item.record as Record<string, unknown>
-  if (typeof r.job_type === 'string') return r.job_type
-  if (typeof r.attempt_number === 'number') return `attempt #${r.attempt_number} of ${String(r.job_id ?? '')}`
-  if (r.tags && typeof r.tags === 'object')
-    return Object.entries(r.tags as Record<string, string>)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')
-  return ''
-}
+/**
+ * A sort orders the whole list and the text filter searches it, so such a view keeps loading pages
+ * (up to this many rows) rather than ordering or searching only the first page; the footer says
+ * how many rows it covers.
+ */
+const SORT_LOAD_CAP = 10_000
 
-/** Missions, jobs and attempts from the paged list API, with filters kept in the URL. */
+/** Missions, jobs and attempts as sortable, filterable tables; the whole view lives in the URL. */
 export function EntityLists({ route }: { route: Route }) {
-  const q = route.query
-  const kind: Kind = q.get('kind') === 'jobs' ? 'jobs' : q.get('kind') === 'attempts' ? 'attempts' : 'missions'
-  const filters = {
-    state: q.get('state') ?? '',
-    jobType: q.get('jobType') ?? '',
-    since: q.get('since') ?? '',
-    until: q.get('until') ?? ''
-  }
+  const view = parseListView(route.query)
+  const { kind } = view
   const epoch = useDataEpoch()
-  const key = `${kind}|${filters.state}|${filters.jobType}|${filters.since}|${filters.until}|${epoch}`
-  const list = usePaged<EntitySummary>((cursor) => {
+  const key = `${kind}|${view.state}|${view.jobType}|${view.since}|${view.until}|${epoch}`
+  const list = usePaged<ListedEntity>((cursor) => {
     const input: ListEntitiesInput = { limit: 200, cursor }
-    if (filters.state) input.state = filters.state as ListEntitiesInput['state']
-    if (filters.jobType && kind === 'jobs') input.jobType = filters.jobType
-    if (filters.since) input.since = new Date(filters.since).toISOString()
-    if (filters.until) input.until = new Date(filters.until).toISOString()
+    if (view.state) input.state = view.state as ListEntitiesInput['state']
+    if (view.jobType && kind === 'jobs') input.jobType = view.jobType
+    if (view.since) input.since = new Date(view.since).toISOString()
+    if (view.until) input.until = new Date(view.until).toISOString()
     const method = kind === 'jobs' ? api().listJobs : kind === 'attempts' ? api().listAttempts : api().listMissions
     return method(input)
   }, key)
 
-  const { scrollRef, virtualizer, rows: items } = usePagedVirtualizer(list, ROW, 20)
+  const { loadMore } = list
+  const sorting = view.sort !== null
+  const wantsAll = sorting || view.q !== ''
+  useEffect(() => {
+    if (wantsAll && !list.done && !list.loading && !list.error && list.items.length < SORT_LOAD_CAP) loadMore()
+  }, [wantsAll, list.done, list.loading, list.error, list.items.length, loadMore])
 
-  function setFilter(changes: Record<string, string>) {
-    navigate(hrefFor('traces', [], { kind, ...filters, ...changes }))
+  const rows = useMemo(() => sortRows(filterRows(list.items, view.q), view.sort, view.dir), [list.items, view.q, view.sort, view.dir])
+
+  function setView(changes: Partial<ListView>) {
+    navigate(hrefFor('traces', [], listViewQuery({ ...view, ...changes })))
   }
+  const filtered = Boolean(view.state || view.jobType || view.since || view.until || view.q)
 
-  const states = STATE_MACHINES[KINDS[kind]].states as readonly string[]
+  const states = STATE_MACHINES[ENTITY[kind]].states as readonly string[]
   return (
     <section aria-label="Lists">
       <nav className="tabs" aria-label="Entity kind">
-        {(Object.keys(KINDS) as Kind[]).map((k) => (
+        {LIST_KINDS.map((k) => (
           <a key={k} href={hrefFor('traces', [], { kind: k })} aria-current={k === kind ? 'page' : undefined}>
             {k[0].toUpperCase() + k.slice(1)}
           </a>
         ))}
       </nav>
-      <FilterBar key={`${kind}:${filters.jobType}`} kind={kind} states={states} filters={filters} onChange={setFilter} />
+      <FilterBar key={`${kind}:${view.jobType}:${view.q}`} view={view} states={states} onChange={setView} />
+      <SavedViews hash={hrefFor('traces', [], listViewQuery(view))} />
       <StaleNotice stale={list.stale} />
       {list.error && <ErrorNotice message={list.error} onRetry={list.reload} />}
       {list.loading && list.items.length === 0 && !list.error && <Loading what={kind} />}
-      {!list.loading && !list.error && list.items.length === 0 ? (
+      {!list.loading && !list.error && rows.length === 0 ? (
         <EmptyState title={`No ${kind} match`}>
-          {filters.state || filters.jobType || filters.since || filters.until
+          {filtered
             ? 'Nothing matches these filters. Clear them to see everything.'
             : `${kind[0].toUpperCase() + kind.slice(1)} appear here, newest first, once agents report work to this environment.`}
         </EmptyState>
       ) : (
-        <div ref={scrollRef} className="vlist" style={{ height: '60vh' }} role="list" aria-label={kind} data-testid="entity-list" data-count={list.items.length}>
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {items.map((v) => {
-              const item = list.items[v.index]
-              return (
-                <div key={item.entityId} className="vrow" role="listitem" style={{ top: v.start, height: ROW }}>
-                  <a className="cell mono" style={{ width: 130, flex: 'none' }} href={traceHref(item.entityId)}>
-                    {item.entityId}
-                  </a>
-                  <span className="cell" style={{ width: 170, flex: 'none' }}>
-                    <StateBadge state={item.state} />
-                  </span>
-                  <span className="cell muted" style={{ width: 150, flex: 'none' }}>
-                    {formatTime((item.record as { created_at?: string }).created_at)}
-                  </span>
-                  <span className="cell">{describe(item)}</span>
-                </div>
-              )
-            })}
-          </div>
-        </div>
+        <DataTable<ListedEntity>
+          label={`${kind[0].toUpperCase() + kind.slice(1)}`}
+          testId="entity-list"
+          rows={rows}
+          rowKey={(r) => r.entityId}
+          columns={listColumns(kind)}
+          sort={{ key: view.sort, dir: view.dir }}
+          onSort={(k) => setView(nextSort(view, k as SortKey))}
+          onOpen={(r) => navigate(traceHref(r.entityId))}
+          onEscape={() => filtered && setView({ state: '', jobType: '', since: '', until: '', q: '' })}
+          onNearEnd={wantsAll ? undefined : loadMore}
+          pageKeys
+        />
       )}
-      <p className="muted" style={{ fontSize: 12 }}>
-        {list.items.length} shown{list.done ? '' : '; more load as you scroll'}.
+      <p className="muted" style={{ fontSize: 12 }} data-testid="list-footer">
+        {rows.length} shown
+        {view.q ? ` of ${list.items.length} loaded` : ''}
+        {wantsAll && !list.done ? `; covers the first ${list.items.length} (loading more, up to ${SORT_LOAD_CAP.toLocaleString('en-US')})` : ''}
+        {!wantsAll && !list.done ? '; more load as you scroll' : ''}. J/K move, Enter opens, Esc clears.
       </p>
     </section>
   )
 }
 
 function FilterBar({
-  kind,
+  view,
   states,
-  filters,
   onChange
 }: {
-  kind: Kind
+  view: ListView
   states: readonly string[]
-  filters: { state: string; jobType: string; since: string; until: string }
-  onChange: (changes: Record<string, string>) => void
+  onChange: (changes: Partial<ListView>) => void
 }) {
-  const [jobType, setJobType] = useState(filters.jobType)
+  const [jobType, setJobType] = useState(view.jobType)
+  const [q, setQ] = useState(view.q)
   function submit(e: FormEvent) {
     e.preventDefault()
-    onChange({ jobType })
+    onChange({ jobType, q })
   }
   return (
     <form className="filters" onSubmit={submit} aria-label="Filters">
       <label>
+        Find
+        <input
+          type="search"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          onBlur={() => q !== view.q && onChange({ q })}
+          placeholder="id, state, type, tag"
+          maxLength={200}
+          data-testid="filter-text"
+        />
+      </label>
+      <label>
         State
-        <select value={filters.state} onChange={(e) => onChange({ state: e.target.value })} data-testid="filter-state">
+        <select value={view.state} onChange={(e) => onChange({ state: e.target.value })} data-testid="filter-state">
           <option value="">any</option>
           {states.map((s) => (
             <option key={s} value={s}>
@@ -132,21 +137,28 @@ function FilterBar({
           ))}
         </select>
       </label>
-      {kind === 'jobs' && (
+      {view.kind === 'jobs' && (
         <label>
           Job type
-          <input value={jobType} onChange={(e) => setJobType(e.target.value)} onBlur={() => onChange({ jobType })} placeholder="e.g. llm_call" />
+          <input
+            value={jobType}
+            onChange={(e) => setJobType(e.target.value)}
+            onBlur={() => jobType !== view.jobType && onChange({ jobType })}
+            placeholder="e.g. llm_call"
+            maxLength={200}
+          />
         </label>
       )}
       <label>
         Since
-        <input type="datetime-local" value={filters.since} onChange={(e) => onChange({ since: e.target.value })} />
+        <input type="datetime-local" value={view.since} onChange={(e) => onChange({ since: e.target.value })} />
       </label>
       <label>
         Until
-        <input type="datetime-local" value={filters.until} onChange={(e) => onChange({ until: e.target.value })} />
+        <input type="datetime-local" value={view.until} onChange={(e) => onChange({ until: e.target.value })} />
       </label>
-      <button type="button" onClick={() => onChange({ state: '', jobType: '', since: '', until: '' })}>
+      <button type="submit">Apply</button>
+      <button type="button" onClick={() => onChange({ state: '', jobType: '', since: '', until: '', q: '' })}>
         Clear filters
       </button>
     </form>
