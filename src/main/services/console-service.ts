@@ -12,6 +12,7 @@ import {
 import { ConsoleFailure, describeInvalidInput, isConsoleFailure, type ConsoleError } from '../../shared/console/errors'
 import type { ServiceContext } from './context'
 import { createAppHandlers } from './handlers/app'
+import { createBundlesHandlers } from './handlers/bundles'
 import { createCacheHandlers } from './handlers/cache'
 import { createDataHandlers } from './handlers/data'
 import { createEnvironmentsHandlers } from './handlers/environments'
@@ -73,7 +74,8 @@ const HANDLER_FACTORIES = [
   createDataHandlers,
   createLiveHandlers,
   createCacheHandlers,
-  createRunsHandlers
+  createRunsHandlers,
+  createBundlesHandlers
 ] as const
 
 /**

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { EventDefinition, MethodDefinition } from './define'
 import { appEvents, appMethods } from './domains/app'
+import { bundlesEvents, bundlesMethods } from './domains/bundles'
 import { cacheEvents, cacheMethods } from './domains/cache'
 import { dataEvents, dataMethods } from './domains/data'
 import { environmentsEvents, environmentsMethods } from './domains/environments'
@@ -14,7 +15,8 @@ export const CONSOLE_METHODS = {
   ...dataMethods,
   ...liveMethods,
   ...cacheMethods,
-  ...runsMethods
+  ...runsMethods,
+  ...bundlesMethods
 } satisfies Record<string, MethodDefinition>
 
 /** Every pushed event, by name (`onX`). */
@@ -24,7 +26,8 @@ export const CONSOLE_EVENTS = {
   ...dataEvents,
   ...liveEvents,
   ...cacheEvents,
-  ...runsEvents
+  ...runsEvents,
+  ...bundlesEvents
 } satisfies Record<string, EventDefinition>
 
 export type ConsoleMethods = typeof CONSOLE_METHODS
