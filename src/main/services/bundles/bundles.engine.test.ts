@@ -8,7 +8,7 @@ import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
-import { sampleIncidentBundle } from '../testing/sample-bundle'
+import { sampleIncidentBundle } from '../../../shared/console/bundle/sample-bundle'
 import { createLocalConsole, engineFetch, startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { makeTempDir } from '../testing/temp-dir'
 

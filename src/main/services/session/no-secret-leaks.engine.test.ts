@@ -11,7 +11,7 @@ import { withoutKeychain } from '../testing/no-keychain'
 import { startRecordingBackend, type RecordingBackend } from '../testing/recording-backend'
 import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { eventually } from '../testing/wait'
-import { sampleIncidentBundle } from '../testing/sample-bundle'
+import { sampleIncidentBundle } from '../../../shared/console/bundle/sample-bundle'
 
 /** A distinctive secret: nothing else in the console's output can contain it by chance. */
 function secret(label: string): string {

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { IncidentBundleSchema } from '../../../shared/console/bundle/schema'
+import type { IncidentBundleSchema } from './schema'
 
 /**
  * A small valid incident bundle (one mission, one plan, one job, one attempt) for tests that need
