@@ -11,6 +11,7 @@ import {
 import { APP_VERSION, defaultDataDir } from '../services/context'
 import { localEngineOf, startEngineHost, type EngineHost } from '../services/engine-host'
 import { installLastResort } from '../services/last-resort'
+import { createFileDialogs } from './file-dialogs'
 import { registerConsoleIpc } from './ipc'
 import { hardenAllWebContents, hardenSession } from './security'
 import { TrustedSenders } from './trusted-senders'
@@ -73,6 +74,7 @@ async function startServices(): Promise<ConsoleService> {
     appVersion: APP_VERSION,
     localEngine: localEngineOf(engine),
     launchDeepLink: pendingDeepLink ?? undefined,
+    files: createFileDialogs(() => mainWindow),
     log
   })
   pendingDeepLink = null
