@@ -1,0 +1,85 @@
+import type { IncidentBundle } from '../../../../../shared/console/bundle/schema'
+import type { TraceNode } from '../../../../../shared/console/domains/data'
+import type { EntityMetrics } from '../../../../../shared/neurorail/telemetry'
+import { compareEntries, type CompareEntry, type EntityFigures } from '../../../../../shared/neurorail/trace-align'
+import { api } from '../../../lib/api'
+
+/** One side of a comparison: what it is called and its plans and jobs with their figures. */
+export interface CompareSide {
+  /** The mission id, plus where it came from for a bundle. */
+  label: string
+  missionId: string
+  source: 'live' | 'bundle'
+  entries: CompareEntry[]
+  /** The mission's own wall-clock duration, tokens and cost, when known. */
+  mission: EntityFigures
+}
+
+/** Jobs whose metrics are fetched for one side (the rest align without figures). */
+const METRICS_MAX = 200
+const METRICS_CONCURRENCY = 4
+
+/** What the other side of a Compare is: another mission of this environment, or a bundle. */
+export type CompareSource = { kind: 'mission'; missionId: string } | { kind: 'bundle'; bundle: IncidentBundle }
+
+function figuresOf(metrics: EntityMetrics): EntityFigures {
+  return { durationMs: metrics.duration_ms, tokens: metrics.llm_tokens_consumed, cost: metrics.cost_credits ?? null }
+}
+
+function lifecycleIds(root: TraceNode): string[] {
+  const out: string[] = []
+  const stack = [root]
+  while (stack.length > 0 && out.length < METRICS_MAX) {
+    const node = stack.pop()!
+    if (node.entityType === 'mission' || node.entityType === 'job') out.push(node.entityId)
+    if (node.entityType !== 'job') stack.push(...node.children)
+  }
+  return out
+}
+
+const NO_FIGURES: EntityFigures = { durationMs: null, tokens: null, cost: null }
+
+/** A side from a trace tree of the active environment: its job metrics are fetched (bounded). */
+export async function liveSide(root: TraceNode): Promise<CompareSide> {
+  const figures = new Map<string, EntityFigures>()
+  const ids = lifecycleIds(root)
+  let next = 0
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++]!
+      // A job without metrics aligns all the same; its deltas stay unknown.
+      const metrics = await api()
+        .getEntityMetrics({ entityId: id })
+        .catch(() => null)
+      if (metrics) figures.set(id, figuresOf(metrics))
+    }
+  }
+  await Promise.all(Array.from({ length: METRICS_CONCURRENCY }, worker))
+  return {
+    label: root.entityId,
+    missionId: root.entityId,
+    source: 'live',
+    entries: compareEntries(root, figures),
+    mission: figures.get(root.entityId) ?? NO_FIGURES
+  }
+}
+
+/** A side from a bundle: everything it needs is in the file. */
+export function bundleSide(bundle: IncidentBundle): CompareSide {
+  const figures = new Map(bundle.metrics.map((m) => [m.entity_id, figuresOf(m)]))
+  return {
+    label: `${bundle.missionId} (bundle from ${bundle.environment.name})`,
+    missionId: bundle.missionId,
+    source: 'bundle',
+    entries: compareEntries(bundle.trace.root, figures),
+    mission: figures.get(bundle.missionId) ?? NO_FIGURES
+  }
+}
+
+/** Loads the other side of a Compare. */
+export async function loadSide(source: CompareSource): Promise<CompareSide> {
+  if (source.kind === 'bundle') return bundleSide(source.bundle)
+  const trace = await api().getTrace({ entityId: source.missionId })
+  if (!trace.root) throw new Error(`No tree is known for ${source.missionId}.`)
+  return liveSide(trace.root)
+}
