@@ -44,7 +44,7 @@ function Side({ entry }: { entry: CompareEntry | null }) {
 export function CompareView({ root, source, onClose }: { root: TraceNode; source: CompareSource; onClose: () => void }) {
   const [sides, setSides] = useState<{ left: CompareSide; right: CompareSide } | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [active, setActive] = useState(0)
+  const [cursor, setCursor] = useState<{ rows: unknown; index: number } | null>(null)
   const rowRefs = useRef<Array<HTMLTableRowElement | null>>([])
 
   useEffect(() => {
@@ -61,11 +61,10 @@ export function CompareView({ root, source, onClose }: { root: TraceNode; source
   const alignment = useMemo(() => (sides ? alignTraces(sides.left.entries, sides.right.entries) : null), [sides])
 
   // Opens on the first divergence (or the first row), focused, so the keyboard starts there.
+  const active = alignment && cursor?.rows === alignment.rows ? cursor.index : (alignment?.firstDivergence ?? 0)
+  const setActive = (index: number) => setCursor({ rows: alignment?.rows, index })
   useEffect(() => {
-    if (!alignment) return
-    const start = alignment.firstDivergence ?? 0
-    setActive(start)
-    rowRefs.current[start]?.focus()
+    if (alignment) rowRefs.current[alignment.firstDivergence ?? 0]?.focus()
   }, [alignment])
 
   if (error) return <ErrorNotice message={`The comparison could not be loaded: ${error}`} />

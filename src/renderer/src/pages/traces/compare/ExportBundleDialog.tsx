@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
 import type { RedactionOptions } from '../../../../../shared/console/bundle/redact'
 import type { PreparedBundle } from '../../../../../shared/console/domains/bundles'
@@ -7,6 +7,7 @@ import { api, errorMessage } from '../../../lib/api'
 import { saveBundle } from '../../../lib/bundleFiles'
 import { formatCount } from '../../../lib/format'
 import { useModalFocus } from '../../../lib/modalFocus'
+import { useAsync } from '../../../lib/useAsync'
 
 const REASON: Record<string, string> = { secret: 'secret', tag: 'tag', detail: 'detail field' }
 
@@ -25,38 +26,31 @@ export function ExportBundleDialog({ missionId, onClose }: { missionId: string; 
   const [options, setOptions] = useState<RedactionOptions>({ allTags: false, tagKeys: [], detailKeys: [] })
   const [prepared, setPrepared] = useState<PreparedBundle | null>(null)
   const [keys, setKeys] = useState<PreparedBundle['keys'] | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(true)
+  const [saveError, setSaveError] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
   const [saved, setSaved] = useState<string | null>(null)
 
   // The preview is the main side's own redaction run: exactly what the saved file leaves out.
-  useEffect(() => {
-    let live = true
-    setBusy(true)
-    api()
-      .prepareIncidentBundle({ missionId, redaction: options })
-      .then(
-        (next) => {
-          if (!live) return
-          setPrepared(next)
-          setKeys((known) => known ?? next.keys)
-          setError(null)
-        },
-        (e: unknown) => live && setError(errorMessage(e))
-      )
-      .finally(() => live && setBusy(false))
-    return () => {
-      live = false
-    }
-  }, [missionId, options])
+  const answer = useAsync(
+    () => api().prepareIncidentBundle({ missionId, redaction: options }),
+    `bundle:${missionId}:${JSON.stringify(options)}`
+  )
+  // The last answer stays shown while the next one loads, so the choices never vanish under focus.
+  if (answer.data && answer.data !== prepared) {
+    setPrepared(answer.data)
+    if (!keys) setKeys(answer.data.keys)
+  }
+  const busy = saving || answer.loading
+  const error = saveError ?? answer.error
 
   function save() {
     if (!prepared) return
-    setBusy(true)
+    setSaving(true)
+    setSaveError(null)
     saveBundle(prepared)
       .then((where) => where && setSaved(where))
-      .catch((e: unknown) => setError(errorMessage(e)))
-      .finally(() => setBusy(false))
+      .catch((e: unknown) => setSaveError(errorMessage(e)))
+      .finally(() => setSaving(false))
   }
 
   const counts = prepared?.counts
