@@ -71,6 +71,18 @@ describe('alignTraces', () => {
     expect(result.totals).toEqual({ left: { tokens: 500, cost: 0.5 }, right: { tokens: 1500, cost: 1.25 } })
   })
 
+  it('counts the whole figure of work that ran on one side only', () => {
+    const figures = new Map([
+      ['j2', { durationMs: 100, tokens: 300, cost: 0.3 }],
+      ['k2', { durationMs: 50, tokens: 40, cost: null }]
+    ])
+    const left = compareEntries(mission('m1', [job('j2', 'review', 'succeeded')]), figures)
+    const right = compareEntries(mission('m2', [job('k2', 'publish', 'succeeded')]), figures)
+    const rows = alignTraces(left, right).rows
+    expect(rows[1]).toMatchObject({ status: 'left_only', tokensDelta: -300, durationDeltaMs: -100 })
+    expect(rows[2]).toMatchObject({ status: 'right_only', tokensDelta: 40, costDelta: null })
+  })
+
   it('leaves a delta null when one side does not know the figure', () => {
     const left = compareEntries(mission('m1', [job('j1', 'fetch', 'succeeded')]), new Map([['j1', { durationMs: 5, tokens: null, cost: null }]]))
     const right = compareEntries(mission('m2', [job('k1', 'fetch', 'succeeded')]))

@@ -48,7 +48,10 @@ export interface AlignedRow {
   status: AlignStatus
   /** What differs on a matched row (empty for same and one-sided rows). */
   differences: Array<'state' | 'attempts'>
-  /** right − left, where both sides know the figure; null otherwise. */
+  /**
+   * right − left where both sides know the figure; on a one-sided row the figure itself (negative
+   * for work only the left ran); null where it is unknown.
+   */
   durationDeltaMs: number | null
   tokensDelta: number | null
   costDelta: number | null
@@ -149,15 +152,18 @@ function matched(left: CompareEntry, right: CompareEntry): AlignedRow {
 }
 
 function oneSided(side: 'left' | 'right', value: CompareEntry): AlignedRow {
+  // Work that ran on one side only costs (or saves) all of its figures.
+  const sign = side === 'left' ? -1 : 1
+  const signed = (figure: number | null): number | null => (figure === null ? null : sign * figure)
   return {
     key: value.key,
     left: side === 'left' ? value : null,
     right: side === 'right' ? value : null,
     status: side === 'left' ? 'left_only' : 'right_only',
     differences: [],
-    durationDeltaMs: null,
-    tokensDelta: null,
-    costDelta: null
+    durationDeltaMs: signed(value.durationMs),
+    tokensDelta: signed(value.tokens),
+    costDelta: signed(value.cost)
   }
 }
 

@@ -15,6 +15,8 @@ export interface CompareSide {
   mission: EntityFigures
 }
 
+const NO_FIGURES: EntityFigures = { durationMs: null, tokens: null, cost: null }
+
 /** Jobs whose metrics are fetched for one side (the rest align without figures). */
 const METRICS_MAX = 200
 const METRICS_CONCURRENCY = 4
@@ -31,13 +33,40 @@ function lifecycleIds(root: TraceNode): string[] {
   const stack = [root]
   while (stack.length > 0 && out.length < METRICS_MAX) {
     const node = stack.pop()!
-    if (node.entityType === 'mission' || node.entityType === 'job') out.push(node.entityId)
-    if (node.entityType !== 'job') stack.push(...node.children)
+    if (node.entityType === 'mission' || node.entityType === 'job' || node.entityType === 'attempt') out.push(node.entityId)
+    stack.push(...node.children)
   }
   return out
 }
 
-const NO_FIGURES: EntityFigures = { durationMs: null, tokens: null, cost: null }
+const add = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : a + b)
+
+/**
+ * Agents report usage on attempts: a job's tokens and cost are its own where it has any, else
+ * the sum of its attempts' (a job's duration likewise).
+ */
+function rollUpJobs(root: TraceNode, figures: Map<string, EntityFigures>): void {
+  const stack = [root]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    if (node.entityType !== 'job') {
+      stack.push(...node.children)
+      continue
+    }
+    const own = figures.get(node.entityId) ?? NO_FIGURES
+    let sum: EntityFigures = NO_FIGURES
+    for (const child of node.children) {
+      const f = figures.get(child.entityId)
+      if (f) sum = { durationMs: add(sum.durationMs, f.durationMs), tokens: add(sum.tokens, f.tokens), cost: add(sum.cost, f.cost) }
+    }
+    figures.set(node.entityId, {
+      durationMs: own.durationMs ?? sum.durationMs,
+      tokens: own.tokens ? own.tokens : (sum.tokens ?? own.tokens),
+      cost: own.cost ? own.cost : (sum.cost ?? own.cost)
+    })
+  }
+}
+
 
 /** A side from a trace tree of the active environment: its job metrics are fetched (bounded). */
 export async function liveSide(root: TraceNode): Promise<CompareSide> {
@@ -55,6 +84,7 @@ export async function liveSide(root: TraceNode): Promise<CompareSide> {
     }
   }
   await Promise.all(Array.from({ length: METRICS_CONCURRENCY }, worker))
+  rollUpJobs(root, figures)
   return {
     label: root.entityId,
     missionId: root.entityId,
@@ -67,6 +97,7 @@ export async function liveSide(root: TraceNode): Promise<CompareSide> {
 /** A side from a bundle: everything it needs is in the file. */
 export function bundleSide(bundle: IncidentBundle): CompareSide {
   const figures = new Map(bundle.metrics.map((m) => [m.entity_id, figuresOf(m)]))
+  rollUpJobs(bundle.trace.root, figures)
   return {
     label: `${bundle.missionId} (bundle from ${bundle.environment.name})`,
     missionId: bundle.missionId,
