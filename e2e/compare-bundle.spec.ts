@@ -93,6 +93,8 @@ test.describe.serial('compare and incident bundles', () => {
     await expect(view.locator('[data-status="left_only"]').first()).toBeVisible()
     await expect(view.locator('[data-status="right_only"]').first()).toBeVisible()
     await expect(view.locator('.compare-totals')).toContainText('Tokens')
+    // Both missions ended: their wall-clock durations and the difference are known.
+    await expect(view.locator('.compare-totals')).not.toContainText('– → –')
     // Keyboard only: Down moves focus to the next row, Home to the first.
     await page.keyboard.press('Home')
     await expect(view.locator('tbody tr').first()).toBeFocused()
@@ -151,6 +153,8 @@ test.describe.serial('compare and incident bundles', () => {
     // It switches to the bundle and opens its mission.
     await expect(page).toHaveURL(new RegExp(`#/traces/${missions.greedy}$`))
     await expect(page.getByTestId('connection-badge')).toContainText(/offline/i)
+    await expect(page.getByTestId('connection-notice')).toContainText('imported incident bundle')
+    await expect(page.getByTestId('stale-notice')).toHaveCount(0)
     await expect(page.getByTestId('trace-tree')).toBeVisible()
     await expect(page.getByTestId('trace-tree')).toContainText('llm_call')
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'bundle-imported-trace.png'), fullPage: true })

@@ -1,5 +1,7 @@
 import type { IncidentBundle } from '../../../../../shared/console/bundle/schema'
 import type { TraceNode } from '../../../../../shared/console/domains/data'
+import type { StateTransitionEvent } from '../../../../../shared/neurorail/lifecycle'
+import { isTerminalState } from '../../../../../shared/neurorail/state-machines'
 import type { EntityMetrics } from '../../../../../shared/neurorail/telemetry'
 import { compareEntries, type CompareEntry, type EntityFigures } from '../../../../../shared/neurorail/trace-align'
 import { api } from '../../../lib/api'
@@ -68,6 +70,22 @@ function rollUpJobs(root: TraceNode, figures: Map<string, EntityFigures>): void 
 }
 
 
+/**
+ * Wall-clock duration from an entity's transitions: first to last, once it reached a terminal
+ * state (a running mission has none yet). Used where the metrics give none.
+ */
+function durationFromHistory(history: readonly StateTransitionEvent[], entityId: string): number | null {
+  const own = history.filter((t) => t.entity_id === entityId)
+  const first = own[0]
+  const last = own[own.length - 1]
+  if (!first || !last || !isTerminalState(last.entity_type, last.to_state)) return null
+  return Date.parse(last.timestamp) - Date.parse(first.timestamp)
+}
+
+function withMissionDuration(figures: EntityFigures, history: readonly StateTransitionEvent[], id: string): EntityFigures {
+  return figures.durationMs !== null ? figures : { ...figures, durationMs: durationFromHistory(history, id) }
+}
+
 /** A side from a trace tree of the active environment: its job metrics are fetched (bounded). */
 export async function liveSide(root: TraceNode): Promise<CompareSide> {
   const figures = new Map<string, EntityFigures>()
@@ -85,12 +103,16 @@ export async function liveSide(root: TraceNode): Promise<CompareSide> {
   }
   await Promise.all(Array.from({ length: METRICS_CONCURRENCY }, worker))
   rollUpJobs(root, figures)
+  const history = await api()
+    .getEntityDetails({ entityId: root.entityId })
+    .then((d) => d.history)
+    .catch(() => [])
   return {
     label: root.entityId,
     missionId: root.entityId,
     source: 'live',
     entries: compareEntries(root, figures),
-    mission: figures.get(root.entityId) ?? NO_FIGURES
+    mission: withMissionDuration(figures.get(root.entityId) ?? NO_FIGURES, history, root.entityId)
   }
 }
 
@@ -103,7 +125,7 @@ export function bundleSide(bundle: IncidentBundle): CompareSide {
     missionId: bundle.missionId,
     source: 'bundle',
     entries: compareEntries(bundle.trace.root, figures),
-    mission: figures.get(bundle.missionId) ?? NO_FIGURES
+    mission: withMissionDuration(figures.get(bundle.missionId) ?? NO_FIGURES, bundle.history, bundle.missionId)
   }
 }
 
