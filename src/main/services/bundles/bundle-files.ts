@@ -1,7 +1,14 @@
 import type { TraceNode } from '../../../shared/console/domains/data'
 import type { PreparedBundle } from '../../../shared/console/domains/bundles'
 import { redact, redactableKeys, type RedactionOptions } from '../../../shared/console/bundle/redact'
-import { bundleFileName, MAX_BUNDLE_BYTES, type IncidentBundle } from '../../../shared/console/bundle/schema'
+import {
+  bundleFileName,
+  IncidentBundleSchema,
+  MAX_BUNDLE_BYTES,
+  MAX_BUNDLE_DEPTH,
+  type IncidentBundle
+} from '../../../shared/console/bundle/schema'
+import { findTooDeep, parseJsonCapped } from '../../../shared/json-depth'
 import type { EntityType, TraceChain } from '../../../shared/neurorail'
 import { CacheStore } from '../cache/cache-store'
 import type { EnvironmentProfile } from '../environments/profile'
@@ -12,12 +19,25 @@ import { cacheRows } from '../session/records'
 const NO_CHOICES: RedactionOptions = { allTags: false, tagKeys: [], detailKeys: [] }
 
 /**
+ * The bundle with parts nested deeper than MAX_BUNDLE_DEPTH (deep details a backend answered with,
+ * kept by the client up to MAX_RESPONSE_DEPTH) replaced by a marker, so the file can be imported.
+ */
+function capDepth(bundle: IncidentBundle): IncidentBundle {
+  const text = JSON.stringify(bundle)
+  if (findTooDeep(text, MAX_BUNDLE_DEPTH) === null) return bundle
+  const capped = parseJsonCapped(text, MAX_BUNDLE_DEPTH)
+  const parsed = capped.ok ? IncidentBundleSchema.safeParse(capped.value) : null
+  if (!parsed?.success) throw fail('internal', 'The bundle could not be cut down to the nesting a bundle may have.')
+  return parsed.data
+}
+
+/**
  * Applies the redaction the operator chose (secrets always) to a collected bundle and measures it.
  * @throws ConsoleFailure too_large when the bundle, redacted, is over MAX_BUNDLE_BYTES.
  */
 export function prepareBundle(collected: IncidentBundle, options: RedactionOptions): PreparedBundle {
   const keys = redactableKeys(collected)
-  const { value, removed, counts } = redact(collected, options)
+  const { value, removed, counts } = redact(capDepth(collected), options)
   const bundle: IncidentBundle = {
     ...value,
     redaction: {

@@ -2,8 +2,10 @@
 // through the console service with redaction, then imported into another console (its own data
 // folder) as an offline, read-only environment that the data methods read like any other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_BUNDLE_DEPTH, readIncidentBundleText } from '../../../shared/console/bundle/schema'
 import type { PreparedBundle } from '../../../shared/console/domains/bundles'
 import type { ConsoleError } from '../../../shared/console/errors'
+import { findTooDeep, tooDeepMarker } from '../../../shared/json-depth'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import type { ConsoleService } from '../console-service'
@@ -155,6 +157,26 @@ describe('incident bundles: export from a real engine, import as an offline envi
     expect(wrong.message).toContain('version 1')
     const huge = sampleIncidentBundle({ audit: Array.from({ length: 5_001 }, () => ({})) as never })
     expect((await consoleError(importer.invoke('importIncidentBundle', { bundle: huge }))).code).toBe('invalid_input')
+  })
+
+  it('cuts details nested deeper than a bundle may be, so the file still imports', async () => {
+    let deep: Record<string, unknown> = { leaf: 1 }
+    for (let i = 0; i < 59; i++) deep = { n: deep }
+    const logged = await engineFetch(temp.engine, 'POST', '/audit/log', {
+      mission_id: ids.mission,
+      event_type: 'deep_details',
+      event_category: 'execution',
+      severity: 'info',
+      message: 'deep',
+      details: deep
+    })
+    expect(logged.status).toBe(201)
+    const deepBundle = (await exporter.invoke('prepareIncidentBundle', { missionId: ids.mission })) as PreparedBundle
+    const text = JSON.stringify(deepBundle.bundle)
+    expect(findTooDeep(text, MAX_BUNDLE_DEPTH)).toBeNull()
+    expect(text).toContain(tooDeepMarker(MAX_BUNDLE_DEPTH))
+    expect(deepBundle.bytes).toBe(Buffer.byteLength(text))
+    expect(readIncidentBundleText(text).ok).toBe(true)
   })
 
   it('scrubs secrets out of an imported bundle that carries them in its tags', async () => {

@@ -30,7 +30,7 @@ export async function saveBundle(prepared: PreparedBundle): Promise<string | nul
     const { path } = await api().saveIncidentBundle({ bundle: prepared.bundle, fileName: prepared.fileName })
     return path ? `Saved to ${path}.` : null
   }
-  downloadText(prepared.fileName, `${JSON.stringify(prepared.bundle, null, 2)}\n`)
+  downloadText(prepared.fileName, JSON.stringify(prepared.bundle))
   return `Downloaded as ${prepared.fileName}.`
 }
 

@@ -23,12 +23,16 @@ export const INCIDENT_BUNDLE_FORMAT = 'controldeck-incident-bundle'
 export const INCIDENT_BUNDLE_VERSION = 1
 
 /**
- * Largest bundle, as JSON text, in bytes. Browser mode carries it as one request body, whose cap
- * (1 MiB, serve/server.ts) it stays under with room for the envelope.
+ * Largest bundle, as JSON text (written compact), in bytes. Browser mode carries it as one request
+ * body, whose cap (1 MiB, serve/server.ts) it stays under with room for the envelope.
  */
 export const MAX_BUNDLE_BYTES = 1_000_000
-/** Deepest nesting of a bundle's JSON: what a console request body may have. */
-export const MAX_BUNDLE_DEPTH = MAX_REQUEST_DEPTH
+/**
+ * Deepest nesting of a bundle's JSON: one level less than a console request body may have, so that
+ * `{bundle}` crosses browser mode whole. Export cuts deeper parts (details the backend nested
+ * further) to a marker rather than write a file no console could import.
+ */
+export const MAX_BUNDLE_DEPTH = MAX_REQUEST_DEPTH - 1
 /** Most trace nodes (mission, plans, jobs, attempts, resources) in one bundle. */
 export const MAX_BUNDLE_NODES = 5_000
 /** Most rows of each list (audit, history, metrics, decisions, violations, reflex actions). */
