@@ -12,6 +12,7 @@ import { RecentErrors } from '../services/desktop/diagnostics'
 import { WindowStateFile } from '../services/desktop/window-state'
 import { selectSqliteAddon } from '../services/native/sqlite-binding'
 import { startDesktopShell } from './desktop-shell'
+import { createFileDialogs } from './file-dialogs'
 import { registerConsoleIpc } from './ipc'
 import { hardenAllWebContents, hardenSession } from './security'
 import { TrustedSenders } from './trusted-senders'
@@ -107,6 +108,7 @@ async function startServices(): Promise<ConsoleService> {
     appVersion: APP_VERSION,
     localEngine: localEngineOf(engine),
     launchDeepLink: pendingDeepLink ?? undefined,
+    files: createFileDialogs(() => mainWindow),
     log
   })
   pendingDeepLink = null

@@ -21,6 +21,7 @@ import {
 import type { EventDefinition } from '../../shared/console/define'
 import type { HandlerModule, ServiceContext } from './context'
 import { createAppHandlers } from './handlers/app'
+import { createBundlesHandlers } from './handlers/bundles'
 import { createCacheHandlers } from './handlers/cache'
 import { createDataHandlers } from './handlers/data'
 import { createEnvironmentsHandlers } from './handlers/environments'
@@ -100,7 +101,8 @@ const HANDLER_FACTORIES: DomainFactories = {
   cache: createCacheHandlers,
   governance: createGovernanceHandlers,
   runs: createRunsHandlers,
-  notifications: createNotificationsHandlers
+  notifications: createNotificationsHandlers,
+  bundles: createBundlesHandlers
 }
 
 /** HTTP status that browser mode answers with for a failure (from the one code table). */

@@ -47,6 +47,19 @@ export interface ServiceContext {
    * renderer asks for it, because an event sent before the renderer subscribes would be lost.
    */
   readonly launchDeepLink?: string
+  /**
+   * Save and open dialogs of the desktop app (Electron only; browser mode downloads and uploads in
+   * the page instead). Each resolves null when the operator cancels.
+   */
+  readonly files?: FileDialogs
+}
+
+/** Text files chosen by the operator through the desktop app's dialogs. */
+export interface FileDialogs {
+  /** Asks where to save `text` (suggesting `fileName`) and writes it; the path written, or null. */
+  saveText(fileName: string, text: string): Promise<string | null>
+  /** Asks for a JSON file and reads it, refusing one over `maxBytes`; its text, or null. */
+  openText(maxBytes: number): Promise<string | null>
 }
 
 /**

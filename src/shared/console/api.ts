@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { EventDefinition, MethodDefinition } from './define'
 import { appEvents, appMethods } from './domains/app'
+import { bundlesEvents, bundlesMethods } from './domains/bundles'
 import { cacheEvents, cacheMethods } from './domains/cache'
 import { dataEvents, dataMethods } from './domains/data'
 import { environmentsEvents, environmentsMethods } from './domains/environments'
@@ -22,7 +23,8 @@ export const CONSOLE_DOMAINS = {
   cache: { methods: cacheMethods, events: cacheEvents },
   governance: { methods: governanceMethods, events: governanceEvents },
   runs: { methods: runsMethods, events: runsEvents },
-  notifications: { methods: notificationsMethods, events: notificationsEvents }
+  notifications: { methods: notificationsMethods, events: notificationsEvents },
+  bundles: { methods: bundlesMethods, events: bundlesEvents }
 } satisfies Record<string, { methods: Record<string, MethodDefinition>; events: Record<string, EventDefinition> }>
 
 export type ConsoleDomains = typeof CONSOLE_DOMAINS
@@ -37,7 +39,8 @@ export const CONSOLE_METHODS = {
   ...CONSOLE_DOMAINS.cache.methods,
   ...CONSOLE_DOMAINS.governance.methods,
   ...CONSOLE_DOMAINS.runs.methods,
-  ...CONSOLE_DOMAINS.notifications.methods
+  ...CONSOLE_DOMAINS.notifications.methods,
+  ...CONSOLE_DOMAINS.bundles.methods
 } satisfies Record<string, MethodDefinition>
 
 /** Every pushed event, by name (`onX`). */
@@ -49,7 +52,8 @@ export const CONSOLE_EVENTS = {
   ...CONSOLE_DOMAINS.cache.events,
   ...CONSOLE_DOMAINS.governance.events,
   ...CONSOLE_DOMAINS.runs.events,
-  ...CONSOLE_DOMAINS.notifications.events
+  ...CONSOLE_DOMAINS.notifications.events,
+  ...CONSOLE_DOMAINS.bundles.events
 } satisfies Record<string, EventDefinition>
 
 // A domain left out of the spreads above fails here: every domain's names must be in the contract.

@@ -41,7 +41,11 @@ export const CONSOLE_ERROR_CODES = {
   bad_response: 200,
   not_supported: 200,
   /** installUpdate without a downloaded update waiting. */
-  update_not_ready: 200
+  update_not_ready: 200,
+  /** An incident bundle file that is not one, or not one this version reads. */
+  invalid_bundle: 200,
+  /** Input over a size the operation accepts (an incident bundle over 1 MB). */
+  too_large: 200
 } as const satisfies Record<string, number>
 
 /** A NeuroRail error code the backend sent (`NR-E301`), passed through unchanged. */

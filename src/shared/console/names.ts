@@ -19,7 +19,8 @@ export const CONSOLE_METHOD_NAMES = [
   'resetCircuit', 'listReflexActions', 'suspendJob', 'resumeJob', 'getBudgetOverview',
   'listViolations', 'listSignals', 'getGovernorManifests', 'listLocalRuns', 'startLocalRun',
   'stopLocalRun', 'getRunOutput', 'getUpdateState', 'checkForUpdates', 'installUpdate',
-  'getTraceRollups', 'getNotificationSettings', 'setEnvironmentNotifications', 'suggest'
+  'getTraceRollups', 'getNotificationSettings', 'setEnvironmentNotifications', 'suggest',
+  'prepareIncidentBundle', 'saveIncidentBundle', 'openIncidentBundleFile', 'importIncidentBundle'
 ] as const satisfies readonly ConsoleMethodName[]
 
 /** The name of every pushed event (`onX`), in contract order. */

@@ -191,4 +191,34 @@ describe('EnvironmentStore', () => {
     expect((await load()).list().map((p) => p.id)).toEqual(['local', 'a', 'b', 'c'])
     expect((await readdir(dataDir)).filter((f) => f.endsWith('.tmp'))).toEqual([])
   })
+
+  it('keeps imported bundle environments: read-only for good, never exported, never given a credential', async () => {
+    const store = await load()
+    const bundle = await store.addBundle('Prod · m_0123456789ab')
+    const again = await store.addBundle('Prod · m_0123456789ab')
+    expect(bundle).toMatchObject({ kind: 'bundle', readOnly: true, baseUrl: '', authKind: 'none', credentialId: '' })
+    expect(again.name).toBe('Prod · m_0123456789ab (2)')
+    await expect(store.update(bundle.id, { readOnly: false })).rejects.toThrow(/read-only for good/)
+    await expect(store.update(bundle.id, { baseUrl: 'http://127.0.0.1:9' })).rejects.toThrow(/baseUrl/)
+    await expect(store.duplicate(bundle.id)).rejects.toThrow(/cannot be duplicated/)
+    await store.update(bundle.id, { name: 'Incident 42', color: 'green' })
+    expect(JSON.parse(store.exportJson()).environments).toEqual([])
+    expect(store.legacyProfiles()).toEqual([])
+
+    const saved = JSON.parse(await readFile(join(dataDir, ENVIRONMENTS_FILE), 'utf8')) as { environments: unknown[] }
+    expect(saved.environments[0]).toEqual({ kind: 'bundle', id: bundle.id, name: 'Incident 42', color: 'green' })
+    const reloaded = await load()
+    expect(reloaded.get(bundle.id)).toMatchObject({ kind: 'bundle', name: 'Incident 42', readOnly: true })
+    expect(reloaded.warnings).toEqual([])
+  })
+
+  it('skips a bundle entry that does not validate, keeping the others', async () => {
+    await writeFile(
+      join(dataDir, ENVIRONMENTS_FILE),
+      JSON.stringify({ version: 1, environments: [{ kind: 'bundle', id: 'Bad Id!', name: 'x' }, { kind: 'bundle', id: 'ok-1', name: 'Fine' }] })
+    )
+    const store = await load()
+    expect(store.list().map((p) => p.id)).toEqual(['local', 'ok-1'])
+    expect(store.warnings[0]).toContain('entry 1')
+  })
 })

@@ -15,8 +15,10 @@ import { CredentialIdSchema, newCredentialId } from '../credentials/binding'
 import {
   AD_HOC_ENVIRONMENT_ID,
   EnvironmentsFileSchema,
+  StoredBundleProfileSchema,
   StoredProfileSchema,
   fromStored,
+  fromStoredBundle,
   makeEnvironmentId,
   toSaved,
   toStored,
@@ -108,6 +110,16 @@ export class EnvironmentStore {
     const ids = new Set<string>([LOCAL_ENVIRONMENT_ID, AD_HOC_ENVIRONMENT_ID])
     const credentialIds = new Set<string>()
     file.data.environments.forEach((entry, index) => {
+      if ((entry as { kind?: unknown } | null)?.kind === 'bundle') {
+        const bundle = StoredBundleProfileSchema.safeParse(entry)
+        if (!bundle.success) skipped.push(`entry ${index + 1}: ${bundle.error.issues[0]?.path.join('.') || 'entry'} ${bundle.error.issues[0]?.message ?? ''}`.trim())
+        else if (ids.has(bundle.data.id)) skipped.push(`entry ${index + 1}: duplicate id "${bundle.data.id}"`)
+        else {
+          ids.add(bundle.data.id)
+          this.profiles.push(fromStoredBundle(bundle.data))
+        }
+        return
+      }
       const parsed = StoredProfileSchema.safeParse(entry)
       if (!parsed.success) {
         skipped.push(`entry ${index + 1}: ${parsed.error.issues[0]?.path.join('.') || 'entry'} ${parsed.error.issues[0]?.message ?? ''}`.trim())
@@ -265,8 +277,28 @@ export class EnvironmentStore {
     return { ...profile }
   }
 
+  /**
+   * Adds an imported incident bundle's environment (offline, read-only for good) under a name
+   * made unique ("Incident m_… (2)"). Its cache file is filled by the caller.
+   */
+  async addBundle(name: string): Promise<EnvironmentProfile> {
+    const base = name.trim().slice(0, 72) || 'Incident bundle'
+    let unique = base
+    for (let n = 2; this.nameTaken(unique); n++) unique = `${base} (${n})`
+    const profile = fromStoredBundle({ kind: 'bundle', id: makeEnvironmentId(unique, this.takenIds()), name: unique, color: 'purple' })
+    this.profiles.push(profile)
+    await this.save()
+    return { ...profile }
+  }
+
   async update(id: string, changes: EnvironmentChanges): Promise<EnvironmentProfile> {
     const value = EnvironmentChangesSchema.parse(changes)
+    if (this.profiles.find((p) => p.id === id)?.kind === 'bundle') {
+      const other = Object.keys(value).filter((k) => k !== 'color' && k !== 'name')
+      if (other.length > 0 || value.readOnly === false) {
+        throw new EnvironmentError('invalid_input', `An imported incident bundle is offline and read-only for good; only its name and colour can be changed (not ${other.join(', ')}).`)
+      }
+    }
     if (id === LOCAL_ENVIRONMENT_ID) {
       const other = Object.keys(value).filter((k) => k !== 'color' && k !== 'readOnly')
       if (other.length > 0) {
@@ -292,6 +324,7 @@ export class EnvironmentStore {
 
   async duplicate(id: string): Promise<EnvironmentProfile> {
     const source = this.saved(id)
+    if (source.kind === 'bundle') throw new EnvironmentError('invalid_input', 'An imported incident bundle cannot be duplicated; import the file again instead.')
     let name = `${source.name} copy`.slice(0, 80)
     for (let n = 2; this.nameTaken(name); n++) name = `${source.name} copy ${n}`.slice(0, 80)
     const copy: EnvironmentProfile = { ...source, name, id: makeEnvironmentId(name, this.takenIds()), credentialId: newCredentialId() }
@@ -302,7 +335,7 @@ export class EnvironmentStore {
 
   /** The saved remote profiles as JSON (no secrets exist in them to leave out). */
   exportJson(): string {
-    return JSON.stringify({ controldeck: 'environments', version: 1, environments: this.profiles.map(toStored) }, null, 2)
+    return JSON.stringify({ controldeck: 'environments', version: 1, environments: this.profiles.filter((p) => p.kind === 'remote').map(toStored) }, null, 2)
   }
 
   /**
@@ -346,7 +379,7 @@ export class EnvironmentStore {
 
   /** Saved profiles from before secrets were bound: no credential id yet (see bindLegacyProfiles). */
   legacyProfiles(): EnvironmentProfile[] {
-    return this.profiles.filter((p) => p.credentialId === '').map((p) => ({ ...p }))
+    return this.profiles.filter((p) => p.credentialId === '' && p.kind === 'remote').map((p) => ({ ...p }))
   }
 
   /**
@@ -355,7 +388,7 @@ export class EnvironmentStore {
    * changes (and the caller moves no secret). Returns the profiles that got an id.
    */
   async bindLegacyProfiles(): Promise<EnvironmentProfile[]> {
-    const legacy = this.profiles.filter((p) => p.credentialId === '')
+    const legacy = this.profiles.filter((p) => p.credentialId === '' && p.kind === 'remote')
     if (legacy.length === 0) return []
     for (const profile of legacy) profile.credentialId = newCredentialId()
     try {

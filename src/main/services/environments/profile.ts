@@ -42,8 +42,20 @@ export const StoredProfileSchema = z.object({
 })
 export type StoredProfile = z.infer<typeof StoredProfileSchema>
 
-/** A profile as environments.json holds it: the exported fields and its credential id. */
-export type SavedProfile = StoredProfile & { credentialId?: string }
+/**
+ * An imported incident bundle's environment in environments.json: a name and a colour. Its data
+ * is its cache file; it has no backend URL and no credential, and is read-only for good.
+ */
+export const StoredBundleProfileSchema = z.object({
+  kind: z.literal('bundle'),
+  id: StoredProfileSchema.shape.id,
+  name: EnvironmentInputSchema.shape.name,
+  color: EnvironmentColorSchema.default('purple')
+})
+export type StoredBundleProfile = z.infer<typeof StoredBundleProfileSchema>
+
+/** A profile as environments.json holds it: the exported fields and its credential id (or a bundle's). */
+export type SavedProfile = (StoredProfile & { credentialId?: string }) | StoredBundleProfile
 
 /** environments.json. Entries are checked one by one so that one bad entry does not cost the others. */
 export const EnvironmentsFileSchema = z.object({
@@ -67,6 +79,7 @@ export function toStored(profile: EnvironmentProfile): StoredProfile {
 
 /** The profile as environments.json holds it. */
 export function toSaved(profile: EnvironmentProfile): SavedProfile {
+  if (profile.kind === 'bundle') return { kind: 'bundle', id: profile.id, name: profile.name, color: profile.color }
   return profile.credentialId ? { ...toStored(profile), credentialId: profile.credentialId } : toStored(profile)
 }
 
@@ -74,6 +87,22 @@ export function toSaved(profile: EnvironmentProfile): SavedProfile {
 export function fromStored(stored: StoredProfile, credentialId: string): EnvironmentProfile {
   const { id, name, baseUrl, authKind, color, isProduction, readOnly } = stored
   return { id, name, baseUrl, authKind, color, isProduction, readOnly, kind: 'remote', builtIn: false, credentialId }
+}
+
+/** A saved bundle environment as an EnvironmentProfile: offline, read-only, no credential. */
+export function fromStoredBundle(stored: StoredBundleProfile): EnvironmentProfile {
+  return {
+    id: stored.id,
+    name: stored.name,
+    baseUrl: '',
+    kind: 'bundle',
+    authKind: 'none',
+    color: stored.color,
+    isProduction: false,
+    readOnly: true,
+    builtIn: false,
+    credentialId: ''
+  }
 }
 
 /** Production shows red everywhere, whatever colour was chosen. */

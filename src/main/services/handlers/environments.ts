@@ -34,6 +34,9 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
           : 'The ad-hoc environment uses the --token given on the command line.'
       )
     }
+    if (profile.kind === 'bundle') {
+      throw fail('invalid_input', `"${profile.name}" is an imported incident bundle: it has no backend, so it takes no credential.`)
+    }
     return profile
   }
 

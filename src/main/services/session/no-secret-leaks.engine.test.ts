@@ -11,6 +11,7 @@ import { withoutKeychain } from '../testing/no-keychain'
 import { startRecordingBackend, type RecordingBackend } from '../testing/recording-backend'
 import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { eventually } from '../testing/wait'
+import { sampleIncidentBundle } from '../../../shared/console/bundle/sample-bundle'
 
 /** A distinctive secret: nothing else in the console's output can contain it by chance. */
 function secret(label: string): string {
@@ -89,7 +90,11 @@ const INPUTS: Inputs = {
   // A demo agent on the local engine (its output is searched too); elsewhere a script that fails.
   startLocalRun: (w) => ({ script: w.envId === 'local' ? 'demo:flaky' : '/nonexistent/agent.mjs' }),
   stopLocalRun: (w) => ({ runId: w.runId ?? 'none' }),
-  getRunOutput: (w) => ({ runId: w.runId ?? 'none' })
+  getRunOutput: (w) => ({ runId: w.runId ?? 'none' }),
+  prepareIncidentBundle: (w) => ({ missionId: w.ids.mission }),
+  saveIncidentBundle: () => ({ bundle: sampleIncidentBundle(), fileName: 'incident.json' }),
+  openIncidentBundleFile: () => ({}),
+  importIncidentBundle: () => ({ bundle: sampleIncidentBundle(), activate: false })
 }
 
 describe('no secret anywhere it should not be: every method, event, error and log line', () => {

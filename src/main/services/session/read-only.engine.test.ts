@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE_METHODS, type ConsoleMethodName, type MethodInput } from '../../../shared/console/api'
 import type { ConsoleError } from '../../../shared/console/errors'
 import type { ConsoleService } from '../console-service'
+import { sampleIncidentBundle } from '../../../shared/console/bundle/sample-bundle'
 import { startFaultProxy, type FaultProxy } from '../testing/fault-proxy'
 import { withoutKeychain } from '../testing/no-keychain'
 import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
@@ -69,7 +70,12 @@ const SAMPLE_INPUTS: { [M in ConsoleMethodName]: MethodInput<M> } = {
   // A script that does not exist: once allowed, the run manager itself refuses it (no child runs).
   startLocalRun: { script: '/nonexistent/controldeck-read-only-agent.mjs' },
   stopLocalRun: { runId: 'run_000000000000' },
-  getRunOutput: { runId: 'run_000000000000' }
+  getRunOutput: { runId: 'run_000000000000' },
+  prepareIncidentBundle: { missionId: 'm_0123456789ab' },
+  saveIncidentBundle: { bundle: sampleIncidentBundle(), fileName: 'incident.json' },
+  openIncidentBundleFile: {},
+  // Adds a read-only environment of its own: changes this console's settings, not a backend.
+  importIncidentBundle: { bundle: sampleIncidentBundle(), activate: false }
 }
 
 /**

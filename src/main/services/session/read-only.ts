@@ -5,6 +5,8 @@ import { fail } from './failures'
 export interface ActiveEnvironmentInfo {
   name: string
   readOnly: boolean
+  /** An imported incident bundle (`bundle`) is read-only whatever its flag says. */
+  kind?: string
 }
 
 /**
@@ -22,10 +24,13 @@ export async function refuseWriteWhenReadOnly(
 ): Promise<void> {
   if (definition.write !== true) return
   const env = await active()
-  if (!env.readOnly) return
+  if (!env.readOnly && env.kind !== 'bundle') return
   throw fail(
     'read_only',
-    `"${env.name}" is read-only, so ControlDeck refused ${method}: it changes the backend or starts a ` +
-      'process that does. Turn read-only off for this environment to allow it.'
+    env.kind === 'bundle'
+      ? `"${env.name}" is an imported incident bundle, read-only for good, so ControlDeck refused ${method}: ` +
+          'it changes a backend or starts a process that does. Switch to a live environment to do that.'
+      : `"${env.name}" is read-only, so ControlDeck refused ${method}: it changes the backend or starts a ` +
+        'process that does. Turn read-only off for this environment to allow it.'
   )
 }

@@ -94,7 +94,9 @@ export class SessionManager {
 
   view(profile: EnvironmentProfile): EnvironmentView {
     const credential =
-      profile.kind === 'embedded'
+      profile.kind === 'bundle'
+        ? ({ hasCredential: false, storage: 'none' } as const)
+        : profile.kind === 'embedded'
         ? { hasCredential: this.options.localEngine !== null, storage: this.options.localEngine ? 'session' : 'none' } as const
         : profile.id === AD_HOC_ENVIRONMENT_ID
           ? { hasCredential: Boolean(this.options.adHocEnvironment?.token), storage: this.options.adHocEnvironment?.token ? 'session' : 'none' } as const
@@ -168,9 +170,11 @@ export class SessionManager {
       adHocToken: this.options.adHocEnvironment?.token ?? null
     })
     const offlineReason =
-      profile.kind === 'embedded' && !this.options.localEngine
-        ? 'The local engine is not running in this launch (started with --url or without an engine). Showing cached data.'
-        : null
+      profile.kind === 'bundle'
+        ? `"${profile.name}" is an imported incident bundle: offline and read-only, showing what the bundle holds.`
+        : profile.kind === 'embedded' && !this.options.localEngine
+          ? 'The local engine is not running in this launch (started with --url or without an engine). Showing cached data.'
+          : null
     const session: EnvironmentSession = new EnvironmentSession({
       profile,
       auth,

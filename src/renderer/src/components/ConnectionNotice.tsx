@@ -26,7 +26,9 @@ export function ConnectionNotice() {
   const where = env?.baseUrl ? ` at ${env.baseUrl}` : ''
   const sentence = authFailed
     ? `${name}${where} refused the credential.`
-    : `Can't reach ${name}${where}. ${cachedDataSentence(connection.lastDataAt, connection.dataAgeMs, now)}; retrying.`
+    : env?.kind === 'bundle'
+      ? `${name} is an imported incident bundle: offline and read-only, showing what the bundle holds.`
+      : `Can't reach ${name}${where}. ${cachedDataSentence(connection.lastDataAt, connection.dataAgeMs, now)}; retrying.`
   return (
     <div className={`connection-notice notice tone-${authFailed ? 'bad' : 'warn'}`} role="status" data-testid="connection-notice">
       <span>{sentence}</span>{' '}

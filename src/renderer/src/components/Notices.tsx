@@ -1,8 +1,11 @@
 import { formatDataAge, formatTime } from '../lib/format'
+import { useStore } from '../store'
 
 /** The data shown came from the local cache because the backend is away. */
 export function StaleNotice({ stale }: { stale: { ageMs: number; fetchedAt: string } | null | undefined }) {
-  if (!stale) return null
+  // An imported incident bundle never refreshes: the banner above says what it is.
+  const bundle = useStore((s) => s.environments.find((e) => e.id === (s.connection?.environmentId ?? s.activeEnvironmentId))?.kind === 'bundle')
+  if (!stale || bundle) return null
   return (
     <div className="notice tone-warn" role="status" data-testid="stale-notice">
       Offline: showing cached data from {formatTime(stale.fetchedAt)} ({formatDataAge(stale.ageMs)}). It

@@ -21,7 +21,11 @@ export type EnvironmentId = z.infer<typeof EnvironmentIdSchema>
 /** The built-in embedded engine's environment id. It always exists and is the default. */
 export const LOCAL_ENVIRONMENT_ID = 'local'
 
-export const ENVIRONMENT_KINDS = ['embedded', 'remote'] as const
+/**
+ * `bundle`: an imported incident bundle, offline and read-only for good; its data is its cache
+ * (no backend URL, no credential).
+ */
+export const ENVIRONMENT_KINDS = ['embedded', 'remote', 'bundle'] as const
 export const EnvironmentKindSchema = z.enum(ENVIRONMENT_KINDS)
 export type EnvironmentKind = z.infer<typeof EnvironmentKindSchema>
 

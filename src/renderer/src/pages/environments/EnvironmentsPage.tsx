@@ -10,6 +10,7 @@ import { useStore } from '../../store'
 import { CachePanel } from './CachePanel'
 import { CredentialForm } from './CredentialForm'
 import { EnvironmentForm } from './EnvironmentForm'
+import { ImportBundle } from './ImportBundle'
 import { ImportExport } from './ImportExport'
 import { refreshEnvironments } from './refresh'
 
@@ -43,6 +44,7 @@ export function EnvironmentsPage() {
           Add environment
         </button>
         <ImportExport />
+        <ImportBundle />
       </div>
       {warnings.map((w) => (
         <p key={w} className="notice tone-warn">

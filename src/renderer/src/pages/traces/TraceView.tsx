@@ -6,6 +6,10 @@ import { formatCount } from '../../lib/format'
 import { recordTraceOpen } from '../../lib/perfProbe'
 import { traceHref } from '../../lib/router'
 import { countNodes, treeToJson } from '../../lib/traceTree'
+import { CompareDialog } from './compare/CompareDialog'
+import { CompareView } from './compare/CompareView'
+import type { CompareSource } from './compare/compareSides'
+import { ExportBundleDialog } from './compare/ExportBundleDialog'
 import { DetailsPanel } from './DetailsPanel'
 import { TreeWaterfall } from './TreeWaterfall'
 import { useTraceTree } from './useTraceTree'
@@ -27,6 +31,9 @@ export function TraceView({ entityId }: { entityId: string }) {
   // TraceView is keyed by id, so its first render is when this trace was asked for.
   const [openedAt] = useState(() => performance.now())
   const recorded = useRef(false)
+
+  const [dialog, setDialog] = useState<'compare' | 'bundle' | null>(null)
+  const [compare, setCompare] = useState<CompareSource | null>(null)
 
   const selectNode = useCallback((id: string) => setSelected({ for: entityId, id }), [entityId])
 
@@ -70,6 +77,7 @@ export function TraceView({ entityId }: { entityId: string }) {
     return <ErrorNotice message={`The trace of ${entityId} could not be loaded: ${trace.error}`} onRetry={trace.reload} />
   if (!trace.data) return null
   const chain = trace.data.chain as Record<string, Record<string, unknown> | null>
+  const missionId = (chain.mission?.mission_id as string | undefined) ?? null
 
   return (
     <>
@@ -97,6 +105,8 @@ export function TraceView({ entityId }: { entityId: string }) {
           without list endpoints only entities the console has already seen appear here.
         </EmptyState>
       ) : (
+        <>
+        {compare && <CompareView root={root} source={compare} onClose={() => setCompare(null)} />}
         <div className="trace-layout">
           <div>
             <div className="row" style={{ marginBottom: 8 }}>
@@ -117,6 +127,16 @@ export function TraceView({ entityId }: { entityId: string }) {
               <button type="button" onClick={exportJson} data-testid="trace-export">
                 Export JSON
               </button>
+              {missionId && root.entityType === 'mission' && (
+                <button type="button" onClick={() => setDialog('compare')} data-testid="trace-compare">
+                  Compare…
+                </button>
+              )}
+              {missionId && (
+                <button type="button" onClick={() => setDialog('bundle')} data-testid="trace-bundle">
+                  Export incident bundle…
+                </button>
+              )}
             </div>
             {rollups.data?.rollups[root.entityId] && (
               <p className="muted" style={{ margin: '0 0 8px' }} data-testid="trace-rollup">
@@ -124,6 +144,17 @@ export function TraceView({ entityId }: { entityId: string }) {
                 {rollups.data.partial ? ' (part of the tree only: lower bounds)' : ''}
               </p>
             )}
+            {dialog === 'compare' && missionId && (
+              <CompareDialog
+                missionId={missionId}
+                onCancel={() => setDialog(null)}
+                onPick={(source) => {
+                  setDialog(null)
+                  setCompare(source)
+                }}
+              />
+            )}
+            {dialog === 'bundle' && missionId && <ExportBundleDialog missionId={missionId} onClose={() => setDialog(null)} />}
             <TreeWaterfall
               rollups={rollups.data?.rollups ?? null}
               pathMode={byCost ? 'cost' : 'time'}
@@ -148,6 +179,7 @@ export function TraceView({ entityId }: { entityId: string }) {
           </div>
           <DetailsPanel entityId={selectedId} />
         </div>
+        </>
       )}
     </>
   )

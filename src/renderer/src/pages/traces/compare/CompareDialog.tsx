@@ -1,0 +1,103 @@
+import { useRef, useState, type FormEvent } from 'react'
+import { createPortal } from 'react-dom'
+import { entityTypeOfId } from '../../../../../shared/neurorail/ids'
+import { BundleFileInput } from '../../../components/BundleFileInput'
+import { FormError } from '../../../components/Notices'
+import { api } from '../../../lib/api'
+import { formatTime } from '../../../lib/format'
+import { useModalFocus } from '../../../lib/modalFocus'
+import { useAsync, useDataEpoch } from '../../../lib/useAsync'
+import type { CompareSource } from './compareSides'
+
+/** Picks what to compare a mission with: a recent mission, a pasted id, or a bundle file. */
+export function CompareDialog({
+  missionId,
+  onPick,
+  onCancel
+}: {
+  missionId: string
+  onPick: (source: CompareSource) => void
+  onCancel: () => void
+}) {
+  const dialogRef = useRef<HTMLDivElement>(null)
+  const inputRef = useRef<HTMLInputElement>(null)
+  const trapTab = useModalFocus(dialogRef, inputRef)
+  const [pasted, setPasted] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const epoch = useDataEpoch()
+  const recent = useAsync(() => api().listMissions({ limit: 50 }), `compare-missions:${epoch}`)
+  const others = (recent.data?.items ?? []).filter((m) => m.entityId !== missionId)
+
+  function submit(e: FormEvent) {
+    e.preventDefault()
+    const id = pasted.trim().replace(/^controldeck:\/\/trace\//, '')
+    if (entityTypeOfId(id) !== 'mission') {
+      setError('Paste a mission id such as m_0123456789ab.')
+      return
+    }
+    onPick({ kind: 'mission', missionId: id })
+  }
+
+  return createPortal(
+    <div className="backdrop" onMouseDown={onCancel}>
+      <div
+        ref={dialogRef}
+        className="dialog compare-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="compare-dialog-title"
+        data-testid="compare-dialog"
+        onMouseDown={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onCancel()
+          else trapTab(e)
+        }}
+      >
+        <h2 id="compare-dialog-title">Compare {missionId} with…</h2>
+        <form className="row" onSubmit={submit}>
+          <label htmlFor="compare-id">Mission id</label>
+          <input
+            id="compare-id"
+            ref={inputRef}
+            className="mono"
+            value={pasted}
+            onChange={(e) => setPasted(e.target.value)}
+            placeholder="m_…"
+            size={20}
+            data-testid="compare-id"
+          />
+          <button type="submit" className="primary">
+            Compare
+          </button>
+        </form>
+        <FormError error={error} />
+        <h3 className="compare-dialog-sub">Recent missions</h3>
+        {recent.error && <FormError error={recent.error} />}
+        {others.length === 0 && !recent.loading ? (
+          <p className="muted">No other mission is known here yet.</p>
+        ) : (
+          <ul className="compare-pick-list" aria-label="Recent missions" data-testid="compare-recent">
+            {others.map((m) => (
+              <li key={m.entityId}>
+                <button type="button" onClick={() => onPick({ kind: 'mission', missionId: m.entityId })}>
+                  <span className="mono">{m.entityId}</span>
+                  <span className="muted">
+                    {m.state ?? 'no state'} · {formatTime((m.record as { created_at?: string }).created_at)}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <h3 className="compare-dialog-sub">Or an incident bundle</h3>
+        <BundleFileInput label="Bundle file" onBundle={(bundle) => onPick({ kind: 'bundle', bundle })} />
+        <div className="actions">
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>,
+    document.body
+  )
+}
