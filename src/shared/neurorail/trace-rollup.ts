@@ -82,36 +82,42 @@ export function rollup(
   figures: ReadonlyMap<string, OwnFigures>
 ): Map<string, Rollup> {
   const index = new Map<string, number>()
-  for (let i = 0; i < entities.length; i++) index.set(entities[i].id, i)
-  // Children lists by index, then a post-order by an explicit stack.
+  entities.forEach((e, i) => index.set(e.id, i))
+  // Children lists by index, then a post-order by an explicit stack. -1 ends a list (and stands in
+  // for a read past the end, which the loops below never make).
   const firstChild = new Int32Array(entities.length).fill(-1)
   const nextSibling = new Int32Array(entities.length).fill(-1)
   const tops: number[] = []
   for (let i = entities.length - 1; i >= 0; i--) {
-    const p = entities[i].parentId === null ? undefined : index.get(entities[i].parentId!)
+    const parentId = entities[i]?.parentId ?? null
+    const p = parentId === null ? undefined : index.get(parentId)
     if (p === undefined || p === i) tops.push(i)
     else {
-      nextSibling[i] = firstChild[p]
+      nextSibling[i] = firstChild[p] ?? -1
       firstChild[p] = i
     }
   }
   const out = new Map<string, Rollup>()
   const stack: Array<[number, boolean]> = tops.reverse().map((i) => [i, false])
-  while (stack.length) {
-    const [i, done] = stack.pop()!
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [i, done] = top
     if (!done) {
       stack.push([i, true])
-      for (let c = firstChild[i]; c !== -1; c = nextSibling[c]) stack.push([c, false])
+      for (let c = firstChild[i] ?? -1; c !== -1; c = nextSibling[c] ?? -1) stack.push([c, false])
       continue
     }
     const e = entities[i]
+    if (!e) continue
     const own = figures.get(e.id) ?? ownFiguresOf(null)
     const r: Rollup = { ...pick(own), durationMs: null }
     let attemptChildren = 0
     let open = own.startedMs !== null && own.endedMs === null
-    for (let c = firstChild[i]; c !== -1; c = nextSibling[c]) {
-      const child = out.get(entities[c].id)!
-      if (entities[c].type === 'attempt') attemptChildren++
+    for (let c = firstChild[i] ?? -1; c !== -1; c = nextSibling[c] ?? -1) {
+      const childEntity = entities[c]
+      // Post-order: every child was rolled up before its parent.
+      const child = childEntity && out.get(childEntity.id)
+      if (!childEntity || !child) continue
+      if (childEntity.type === 'attempt') attemptChildren++
       if (!own.includesDescendants) {
         r.tokens += child.tokens
         r.cost += child.cost

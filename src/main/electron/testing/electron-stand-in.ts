@@ -708,7 +708,9 @@ export const screen = {
     return state().displays.map((d) => ({ ...d }))
   },
   getPrimaryDisplay(): StandInDisplay {
-    return { ...state().displays[0] }
+    const [primary] = state().displays
+    if (!primary) throw new Error('The stand-in screen has no display (a test removed them all)')
+    return { ...primary }
   }
 }
 

@@ -19,7 +19,8 @@ export async function launch(argv: string[] = []): Promise<BrowserWindow> {
   await import('../index')
   standIn().app.emitReady()
   await waitFor(() => standIn().windows.length === 1, 'the main window', 15_000)
-  const window = standIn().windows[0]
+  const [window] = standIn().windows
+  if (!window) throw new Error('The main window closed right after it opened')
   await waitFor(() => window.isVisible(), 'the window to show', 15_000)
   return window
 }

@@ -137,7 +137,7 @@ function toParseOptions(options: Readonly<Record<string, CommandOption>>) {
  */
 function findCommandIndex(argv: readonly string[]): number {
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
+    const arg = argv[i]!
     if (!arg.startsWith('-')) return i
     const name = arg.replace(/^--?/, '')
     if (!arg.includes('=') && GLOBAL_OPTIONS[name]?.type === 'string') i++

@@ -277,19 +277,20 @@ export class RunManager {
     run.flushTimer = null
     const lines = run.pending
     run.pending = []
-    let i = 0
-    while (i < lines.length) {
-      let j = i
-      while (j + 1 < lines.length && lines[j + 1].stream === lines[i].stream) j++
+    let from = 0
+    lines.forEach((line, i) => {
+      if (lines[i + 1]?.stream === line.stream) return
+      // The stretch ends here: lines[from..i], all on line's stream.
+      const [first = line, ...rest] = lines.slice(from, i + 1)
+      from = i + 1
       this.options.onOutput({
         runId: run.view.runId,
-        stream: lines[i].stream,
-        text: lines.slice(i, j + 1).map((l) => l.text).join('\n'),
-        firstSeq: lines[i].seq,
-        lastSeq: lines[j].seq
+        stream: line.stream,
+        text: [first, ...rest].map((l) => l.text).join('\n'),
+        firstSeq: first.seq,
+        lastSeq: line.seq
       })
-      i = j + 1
-    }
+    })
   }
 
   private fail(run: Run, message: string): void {

@@ -92,8 +92,8 @@ const SPENT_LOGIN =
 
 /** True when a request's Content-Type is JSON (a type no other origin may send without asking). */
 function isJsonRequest(req: IncomingMessage): boolean {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-  return type === 'application/json'
+  const [type = ''] = (req.headers['content-type'] ?? '').split(';')
+  return type.trim().toLowerCase() === 'application/json'
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

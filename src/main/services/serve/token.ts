@@ -22,5 +22,5 @@ export function tokenMatches(presented: string | null | undefined, expected: str
  */
 export function bearerToken(authorization: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
-  return match ? match[1] : null
+  return match?.[1] ?? null
 }

@@ -39,8 +39,8 @@ export function cachedRollup(session: EnvironmentSession, type: EntityType, id: 
   const parsed = stored ? RollupSchema.safeParse(stored.value) : null
   if (parsed?.success) return parsed.data
   const entities: RollupEntity[] = [{ entityId: id, entityType: type, parentId: null }]
-  for (let i = 0; i < entities.length; i++) {
-    const parent = entities[i]
+  // A breadth-first walk: the list grows while it is read.
+  for (const parent of entities) {
     for (const childType of CHILD_TYPES[parent.entityType] ?? []) {
       let cursor: string | null = null
       do {

@@ -40,8 +40,7 @@ export async function getTraceRollups(session: EnvironmentSession, trace: TraceR
     }
     let next = 0
     const worker = async () => {
-      while (next < ids.length) {
-        const id = ids[next++]
+      for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
         try {
           const read = await cachedRead(session, 'metrics', id, EntityMetricsSchema, (c) => c.getEntityMetrics(id))
           figures.set(id, ownFiguresOf(read.value as EntityMetrics))

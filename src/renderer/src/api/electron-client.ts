@@ -12,6 +12,7 @@ export function wrapElectronApi(bridge: ConsoleApi): ConsoleApi {
     const method = raw[name]
     api[name] = async (input: unknown) => {
       try {
+        if (!method) throw new Error(`The preload does not expose ${name}`)
         return await method(input ?? {})
       } catch (error) {
         throw toConsoleCallError(error)

@@ -55,6 +55,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const { rows, columns, rowKey, rowHeight = 30, height = '60vh', testId } = props
   const [active, setActive] = useState<string | null>(null)
   const activeIndex = active === null ? -1 : rows.findIndex((r) => rowKey(r) === active)
+  const activeRow = activeIndex < 0 ? undefined : rows[activeIndex]
   const { scrollRef, virtualizer, rows: visible } = useEndlessVirtualizer(rows.length, props.onNearEnd, rowHeight, 20, HEADER)
   const gridId = `grid-${testId ?? props.label.replace(/\W+/g, '-')}`
   // Cells plus the 8 px gaps between them and the row's padding.
@@ -65,7 +66,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
   function move(delta: number) {
     if (rows.length === 0) return
     const next = activeIndex < 0 ? (delta > 0 ? 0 : rows.length - 1) : Math.max(0, Math.min(rows.length - 1, activeIndex + delta))
-    setActive(rowKey(rows[next]))
+    const row = rows[next]
+    if (row === undefined) return
+    setActive(rowKey(row))
     virtualizer.scrollToIndex(next, { align: 'auto' })
   }
 
@@ -78,7 +81,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
     else if (key === 'PageUp') move(-20)
     else if (key === 'Home') move(-rows.length)
     else if (key === 'End') move(rows.length)
-    else if (key === 'Enter' && activeIndex >= 0) props.onOpen?.(rows[activeIndex])
+    else if (key === 'Enter' && activeRow !== undefined) props.onOpen?.(activeRow)
     else if (key === 'Escape') {
       if (activeIndex >= 0) setActive(null)
       else props.onEscape?.()
@@ -153,6 +156,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth }}>
           {visible.map((v) => {
             const row = rows[v.index]
+            // The virtualizer counts rows.length, but a render may race a shrinking list.
+            if (row === undefined) return null
             const key = rowKey(row)
             return (
               <div

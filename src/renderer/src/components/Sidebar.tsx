@@ -15,7 +15,7 @@ export function Sidebar({ current }: { current: PageId }) {
     else if (e.key === 'End') next = links.length - 1
     if (next >= 0) {
       e.preventDefault()
-      links[next].focus()
+      links[next]?.focus()
     }
   }
   return (

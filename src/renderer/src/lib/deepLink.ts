@@ -7,7 +7,7 @@ import { hrefFor, traceHref, PAGES, type PageId } from './router'
  * link names nothing we can show, so the caller can say so instead of navigating somewhere odd.
  */
 export function deepLinkToHash(link: string): string | null {
-  const [rawPath, rawQuery = ''] = link.trim().split('?', 2)
+  const [rawPath = '', rawQuery = ''] = link.trim().split('?', 2)
   const path = rawPath
     .replace(/^controldeck:\/\//i, '')
     .replace(/^\/+/, '')

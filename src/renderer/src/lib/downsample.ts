@@ -14,8 +14,12 @@ export const MAX_POINTS_PER_PIXEL = 4
  */
 export function lttb<T extends XY>(points: readonly T[], threshold: number): readonly T[] {
   const n = points.length
-  if (threshold >= n || threshold <= 2) return threshold <= 2 && n > 2 ? [points[0], points[n - 1]] : points
-  const out: T[] = [points[0]]
+  const first = points[0]
+  const last = points[n - 1]
+  if (!first || !last || threshold >= n) return points
+  if (threshold <= 2) return n > 2 ? [first, last] : points
+  // Every index below stays in [0, n) by the bucket bounds, so the reads carry `!`.
+  const out: T[] = [first]
   const bucketSize = (n - 2) / (threshold - 2)
   let a = 0
   for (let i = 0; i < threshold - 2; i++) {
@@ -28,25 +32,27 @@ export function lttb<T extends XY>(points: readonly T[], threshold: number): rea
     let avgY = 0
     const nextLen = Math.max(nextEnd - nextStart, 1)
     for (let j = nextStart; j < nextStart + nextLen && j < n; j++) {
-      avgX += points[j].x
-      avgY += points[j].y
+      const p = points[j]!
+      avgX += p.x
+      avgY += p.y
     }
     avgX /= nextLen
     avgY /= nextLen
-    const pa = points[a]
+    const pa = points[a]!
     let maxArea = -1
     let pick = start
     for (let j = start; j < end; j++) {
-      const area = Math.abs((pa.x - avgX) * (points[j].y - pa.y) - (pa.x - points[j].x) * (avgY - pa.y))
+      const pj = points[j]!
+      const area = Math.abs((pa.x - avgX) * (pj.y - pa.y) - (pa.x - pj.x) * (avgY - pa.y))
       if (area > maxArea) {
         maxArea = area
         pick = j
       }
     }
-    out.push(points[pick])
+    out.push(points[pick]!)
     a = pick
   }
-  out.push(points[n - 1])
+  out.push(last)
   return out
 }
 
@@ -64,15 +70,17 @@ export function minMax<T extends XY>(points: readonly T[], threshold: number): r
     const start = Math.floor(b * size)
     const end = Math.min(Math.floor((b + 1) * size), n)
     if (start >= end) continue
+    // start < end <= n: every index below is in range.
     let lo = start
     let hi = start
     for (let j = start + 1; j < end; j++) {
-      if (points[j].y < points[lo].y) lo = j
-      if (points[j].y > points[hi].y) hi = j
+      const y = points[j]!.y
+      if (y < points[lo]!.y) lo = j
+      if (y > points[hi]!.y) hi = j
     }
-    if (lo === hi) out.push(points[lo])
-    else if (lo < hi) out.push(points[lo], points[hi])
-    else out.push(points[hi], points[lo])
+    if (lo === hi) out.push(points[lo]!)
+    else if (lo < hi) out.push(points[lo]!, points[hi]!)
+    else out.push(points[hi]!, points[lo]!)
   }
   return out
 }
@@ -97,9 +105,10 @@ export function binSum<T extends { x: number }>(points: readonly T[], maxPoints:
   const size = Math.ceil(n / Math.max(1, maxPoints))
   const out: T[] = []
   for (let start = 0; start < n; start += size) {
-    const bin = { ...points[start] }
+    // start < n and j < n: both reads are in range.
+    const bin = { ...points[start]! }
     for (let j = start + 1; j < Math.min(start + size, n); j++)
-      for (const k of keys) (bin[k] as number) = (bin[k] as number) + (points[j][k] as number)
+      for (const k of keys) (bin[k] as number) = (bin[k] as number) + (points[j]![k] as number)
     out.push(bin)
   }
   return out

@@ -10,9 +10,9 @@ const FOCUSABLE =
  * is somewhere else. Null when the browser's own move stays inside.
  */
 export function wrapFocusTarget<T>(focusables: readonly T[], active: T | null, backwards: boolean): T | null {
-  if (focusables.length === 0) return null
   const first = focusables[0]
-  const last = focusables[focusables.length - 1]
+  const last = focusables.at(-1)
+  if (first === undefined || last === undefined) return null
   const index = active === null ? -1 : focusables.indexOf(active)
   if (index === -1) return backwards ? last : first
   if (backwards && index === 0) return last

@@ -49,7 +49,7 @@ export function recordFlush(timestampsSec: readonly number[], arrivedAtMs: reado
     for (const a of arrivedAtMs) probe.renders.push(now - a)
     // Keep the sample bounded: every event when few, a stride when the stream is heavy.
     const stride = Math.max(1, Math.floor(timestampsSec.length / 50))
-    for (let i = 0; i < timestampsSec.length; i += stride) probe.latencies.push(now - timestampsSec[i] * 1000)
+    for (let i = 0; i < timestampsSec.length; i += stride) probe.latencies.push(now - timestampsSec[i]! * 1000)
     probe.events += timestampsSec.length
     channel.port1.close()
   }
@@ -61,7 +61,7 @@ export function recordArrival(timestampsSec: readonly number[]): void {
   if (!probe || timestampsSec.length === 0) return
   const now = Date.now()
   const stride = Math.max(1, Math.floor(timestampsSec.length / 20))
-  for (let i = 0; i < timestampsSec.length; i += stride) probe.arrivals.push(now - timestampsSec[i] * 1000)
+  for (let i = 0; i < timestampsSec.length; i += stride) probe.arrivals.push(now - timestampsSec[i]! * 1000)
 }
 
 /** Records a trace open once it has been painted. */

@@ -19,7 +19,7 @@ export interface Route {
  */
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '')
-  const [pathPart, queryPart = ''] = raw.split('?', 2)
+  const [pathPart = '', queryPart = ''] = raw.split('?', 2)
   const segments = pathPart.split('/').filter(Boolean).map(safeDecode)
   const first = segments[0] ?? 'overview'
   const page = (PAGES as readonly string[]).includes(first) ? (first as PageId) : 'overview'

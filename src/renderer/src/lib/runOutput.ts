@@ -44,7 +44,7 @@ export function addHistory(
   return bound(
     {
       lines: state.lines.concat(fresh.map((l) => ({ seq: l.seq, stream: l.stream, text: l.text }))),
-      lastSeq: fresh.length ? fresh[fresh.length - 1].seq : state.lastSeq,
+      lastSeq: fresh.at(-1)?.seq ?? state.lastSeq,
       hidden
     },
     max
@@ -71,13 +71,14 @@ export function addBatch(
   if (state.lastSeq >= 0 && batch.firstSeq > state.lastSeq + 1) return { state, gap: true }
   const texts = batch.text.split('\n')
   const added: OutputLine[] = []
-  for (let i = 0; i < texts.length; i++) {
+  texts.forEach((text, i) => {
     const seq = batch.firstSeq + i
-    if (seq > state.lastSeq && seq <= batch.lastSeq) added.push({ seq, stream: batch.stream, text: texts[i] })
-  }
-  if (added.length === 0) return { state, gap: false }
+    if (seq > state.lastSeq && seq <= batch.lastSeq) added.push({ seq, stream: batch.stream, text })
+  })
+  const lastAdded = added.at(-1)
+  if (!lastAdded) return { state, gap: false }
   return {
-    state: bound({ lines: state.lines.concat(added), lastSeq: added[added.length - 1].seq, hidden: state.hidden }, max),
+    state: bound({ lines: state.lines.concat(added), lastSeq: lastAdded.seq, hidden: state.hidden }, max),
     gap: false
   }
 }

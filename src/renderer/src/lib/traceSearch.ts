@@ -39,11 +39,6 @@ export function matchesQuery(node: TraceNode, query: string, extra?: SearchExtra
 
 /** The next match index after `current` (wrapping), or before it with `back`; -1 with no matches. */
 export function stepMatch(matches: readonly number[], current: number, back: boolean): number {
-  if (matches.length === 0) return -1
-  if (back) {
-    for (let i = matches.length - 1; i >= 0; i--) if (matches[i] < current) return matches[i]
-    return matches[matches.length - 1]
-  }
-  for (const m of matches) if (m > current) return m
-  return matches[0]
+  if (back) return matches.findLast((m) => m < current) ?? matches.at(-1) ?? -1
+  return matches.find((m) => m > current) ?? matches[0] ?? -1
 }

@@ -70,7 +70,7 @@ export function flattenTree(
     })
     if (!isOpen) continue
     if (hasMore) stack.push({ more: { kind: 'more', parent: node, depth: depth + 1, loaded: kids.items.length, total: kids.total } })
-    for (let i = kids.items.length - 1; i >= 0; i--) stack.push({ node: kids.items[i], depth: depth + 1, parentId: node.entityId })
+    for (const child of kids.items.toReversed()) stack.push({ node: child, depth: depth + 1, parentId: node.entityId })
   }
   return rows
 }

@@ -119,7 +119,7 @@ export function useEndlessVirtualizer(
     scrollPaddingStart: scrollMargin
   })
   const rows = virtualizer.getVirtualItems()
-  const lastIndex = rows.length ? rows[rows.length - 1].index : -1
+  const lastIndex = rows.at(-1)?.index ?? -1
   useEffect(() => {
     if (onNearEnd && lastIndex >= count - prefetchRows) onNearEnd()
   }, [lastIndex, count, onNearEnd, prefetchRows])

@@ -33,10 +33,10 @@ export function segmentsOf(
   now: number
 ): Segment[] {
   const out: Segment[] = []
-  for (let i = 0; i < history.length; i++) {
-    const start = Date.parse(history[i].timestamp)
-    if (Number.isNaN(start)) continue
-    const state = history[i].to_state
+  history.forEach((point, i) => {
+    const start = Date.parse(point.timestamp)
+    if (Number.isNaN(start)) return
+    const state = point.to_state
     const next = history[i + 1]
     if (next) {
       const end = Date.parse(next.timestamp)
@@ -46,7 +46,7 @@ export function segmentsOf(
     } else {
       out.push({ state, start, end: Math.max(now, start), open: true })
     }
-  }
+  })
   return out
 }
 
@@ -78,9 +78,10 @@ export function scaleOf(points: Iterable<number>, fallbackStart: number, now: nu
 
 /** Wall-clock span of a history's bar: first transition to the end of the last segment. */
 export function spanOf(segments: readonly Segment[]): { start: number; end: number; open: boolean } | null {
-  if (segments.length === 0) return null
-  const last = segments[segments.length - 1]
-  return { start: segments[0].start, end: last.end, open: last.open }
+  const first = segments[0]
+  const last = segments.at(-1)
+  if (!first || !last) return null
+  return { start: first.start, end: last.end, open: last.open }
 }
 
 /** Fraction (0…1) of `t` on the scale, clamped. */

@@ -22,10 +22,10 @@ export const runCommand: CliCommand = {
   summary: 'run an agent script or a bundled demo (demo:flaky, demo:slow, demo:greedy) and stream its output',
   usage: 'run <script.js|script.mjs|script.ts|demo:NAME>',
   async run({ global, positionals, io }) {
-    if (positionals.length !== 1) {
+    const [arg, ...extra] = positionals
+    if (arg === undefined || extra.length) {
       throw new CliError('run needs one script: a .js/.mjs/.ts file or demo:flaky, demo:slow, demo:greedy')
     }
-    const arg = positionals[0]
     // The contract takes absolute paths; on the command line a relative one means the cwd.
     const script = arg.startsWith('demo:') ? arg : path.resolve(arg)
     return withCliTarget(global, async (target) => {

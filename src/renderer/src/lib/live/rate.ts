@@ -29,7 +29,7 @@ export function addToRate(w: RateWindow, count: number, nowMs: number): RateWind
   const endSec = Math.max(sec, w.endSec)
   // Late arrivals (sec < endSec) count toward their own second if still in the window.
   const idx = size - 1 - (endSec - sec)
-  if (idx >= 0) counts[idx] += count
+  if (idx >= 0) counts[idx] = (counts[idx] ?? 0) + count
   return { endSec, counts }
 }
 

@@ -34,7 +34,7 @@ export function LifecyclePage({ route }: { route: Route }) {
   const shown = counts ?? stats.data?.states ?? null
   const rows = useMemo(() => {
     const liveRows = recent.slice(-40).reverse()
-    const oldestLive = liveRows.length ? liveRows[liveRows.length - 1].at : Infinity
+    const oldestLive = liveRows.at(-1)?.at ?? Infinity
     const fromAudit = (earlier.data?.events ?? []).flatMap((e) => {
       const d = e.details as Record<string, unknown>
       const at = Date.parse(e.timestamp)

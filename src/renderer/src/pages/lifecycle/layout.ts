@@ -14,11 +14,12 @@ export interface StatePos {
 export function layoutMachine<S extends string>(machine: StateMachine<S>): StatePos[] {
   const depth = new Map<S, number>([[machine.initial, 0]])
   const order: S[] = [machine.initial]
-  for (let i = 0; i < order.length; i++) {
-    const s = order[i]
+  // A breadth-first walk: the list grows while it is read.
+  for (const s of order) {
+    const sDepth = depth.get(s) ?? 0
     for (const next of machine.transitions[s] ?? []) {
       if (!depth.has(next)) {
-        depth.set(next, depth.get(s)! + 1)
+        depth.set(next, sDepth + 1)
         order.push(next)
       }
     }

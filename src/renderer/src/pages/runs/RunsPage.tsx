@@ -64,7 +64,7 @@ export function RunsPage() {
   }, [info.data, setRunsInfo])
 
   // Until the operator toggles a pane, the newest run's output is open.
-  const shown = touched ? open : new Set(runs && runs.length ? [runs[0].runId] : [])
+  const shown = touched ? open : new Set(runs?.[0] ? [runs[0].runId] : [])
   function toggle(runId: string, want?: boolean) {
     const next = new Set(shown)
     if (want ?? !next.has(runId)) next.add(runId)

@@ -57,7 +57,7 @@ export function EntityLists({ route }: { route: Route }) {
       <nav className="tabs" aria-label="Entity kind">
         {LIST_KINDS.map((k) => (
           <a key={k} href={hrefFor('traces', [], { kind: k })} aria-current={k === kind ? 'page' : undefined}>
-            {k[0].toUpperCase() + k.slice(1)}
+            {titleOf(k)}
           </a>
         ))}
       </nav>
@@ -70,11 +70,11 @@ export function EntityLists({ route }: { route: Route }) {
         <EmptyState title={`No ${kind} match`}>
           {filtered
             ? 'Nothing matches these filters. Clear them to see everything.'
-            : `${kind[0].toUpperCase() + kind.slice(1)} appear here, newest first, once agents report work to this environment.`}
+            : `${titleOf(kind)} appear here, newest first, once agents report work to this environment.`}
         </EmptyState>
       ) : (
         <DataTable<ListedEntity>
-          label={`${kind[0].toUpperCase() + kind.slice(1)}`}
+          label={titleOf(kind)}
           testId="entity-list"
           rows={rows}
           rowKey={(r) => r.entityId}
@@ -163,4 +163,9 @@ function FilterBar({
       </button>
     </form>
   )
+}
+
+/** A list kind as a title: "jobs" → "Jobs". */
+function titleOf(kind: ListKind): string {
+  return kind.charAt(0).toUpperCase() + kind.slice(1)
 }

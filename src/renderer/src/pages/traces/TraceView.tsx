@@ -47,6 +47,8 @@ export function TraceView({ entityId }: { entityId: string }) {
     [entityId, openedAt]
   )
 
+  const rootRollup = root ? rollups.data?.rollups[root.entityId] : undefined
+
   useEffect(() => {
     const el = document.querySelector<HTMLElement>('[data-testid="trace-tree"]')
     el?.focus({ preventScroll: true })
@@ -138,10 +140,10 @@ export function TraceView({ entityId }: { entityId: string }) {
                 </button>
               )}
             </div>
-            {rollups.data?.rollups[root.entityId] && (
+            {rootRollup && (
               <p className="muted" style={{ margin: '0 0 8px' }} data-testid="trace-rollup">
-                In all ({root.entityType} and everything below it): {formatRollup(rollups.data.rollups[root.entityId])}
-                {rollups.data.partial ? ' (part of the tree only: lower bounds)' : ''}
+                In all ({root.entityType} and everything below it): {formatRollup(rootRollup)}
+                {rollups.data?.partial ? ' (part of the tree only: lower bounds)' : ''}
               </p>
             )}
             {dialog === 'compare' && missionId && (

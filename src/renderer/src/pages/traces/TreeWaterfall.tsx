@@ -126,10 +126,9 @@ export function TreeWaterfall({
     const q = query.trim()
     if (!q) return []
     const out: number[] = []
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]
+    rows.forEach((r, i) => {
       if (r.kind === 'node' && matchesQuery(r.node, q, { history: histories.get(r.node.entityId) })) out.push(i)
-    }
+    })
     return out
   }, [rows, query, histories])
   const matchSet = useMemo(() => new Set(matches), [matches])
