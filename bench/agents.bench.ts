@@ -19,7 +19,7 @@ function cpuMs(u: NodeJS.CpuUsage): number {
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'controldeck-bench-agents-'))
@@ -35,7 +35,7 @@ try {
 
   // CPU time of this process (SDK and engine share it) next to wall time: the machine may be busy
   // with other work, and CPU per job is the figure that compares across runs.
-  const load0 = loadavg()[0]
+  const [load0 = NaN] = loadavg()
   const latencies: number[] = []
   const seqCpu = process.cpuUsage()
   const seqCommits = engine.services.store.currentBatch
@@ -66,7 +66,7 @@ try {
   const concSeconds = (performance.now() - concStart) / 1000
   const concCpuMs = cpuMs(process.cpuUsage(concCpu))
   const concCommitsPerJob = (engine.services.store.currentBatch - concCommits) / CONCURRENT_JOBS
-  const load1 = loadavg()[0]
+  const [load1 = NaN] = loadavg()
   const jobsPerSecond = CONCURRENT_JOBS / concSeconds
   await mission.complete()
 

@@ -165,7 +165,7 @@ async function runParent(): Promise<void> {
   console.log(`engine benchmark (shipped defaults, ${args.role} token) — ${clients} HTTP clients for ${seconds} s, then ${subscribers} SSE subscribers × ${events.toLocaleString('en')} events`)
   // The machine may be shared: print its load and CPU time per operation (engine process, and
   // this load generator) next to every wall-clock figure, so runs compare.
-  const load = (): string => `load ${loadavg()[0].toFixed(2)}/${availableParallelism()} cores`
+  const load = (): string => `load ${(loadavg()[0] ?? NaN).toFixed(2)}/${availableParallelism()} cores`
   child.send({ type: 'rss' } satisfies ParentMessage)
   console.log(`engine RSS at start: ${(await waitFor(child, 'rss')).rssMb.toFixed(1)} MB; ${load()}`)
 

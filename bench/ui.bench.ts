@@ -27,7 +27,7 @@ const TICK_MS = 10
 function pct(values: number[], p: number): number {
   if (values.length === 0) return NaN
   const s = [...values].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
 }
 /** What the renderer's ?perf=1 probe (src/renderer/src/lib/perfProbe.ts) exposes on window. */
 interface PerfWindow {
@@ -151,7 +151,7 @@ try {
         const n = Math.max(0, Math.min(due, perTick * 5))
         s.store.transaction(() => {
           for (let i = 0; i < n; i++) {
-            const [channel, type] = types[(published + i) % types.length]
+            const [channel, type] = types[(published + i) % types.length]!
             s.events.publishExternal(channel, type, { job_id: job.job_id, llm_tokens: 10, cost: 0.001, success: true, trigger_id: 'bench', seq: published + i })
           }
         })

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import { XSS_MESSAGE } from '../src/engine/seed'
 import type { RunningEngine } from '../src/engine'
-import { engineFetch, expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
+import { engineFetch, expect, itemOf, openConsole, SCREENSHOT_DIR, test } from './fixtures'
 
 const TERMINAL = {
   mission: ['completed', 'failed', 'timeout', 'cancelled'],
@@ -108,7 +108,7 @@ test.describe('dashboards on the seeded engine', () => {
     const file = await (await download).path()
     const exported = JSON.parse(await readFile(file, 'utf8')) as { entityId: string; tree: { children: Array<{ children: unknown[] }> } }
     expect(exported.entityId).toBe(m2.mission_id)
-    expect(exported.tree.children[0].children).toHaveLength(jobs.length)
+    expect(exported.tree.children[0]?.children).toHaveLength(jobs.length)
     expect(pageErrors).toEqual([])
   })
 
@@ -119,7 +119,7 @@ test.describe('dashboards on the seeded engine', () => {
     await page.getByTestId('trace-lookup').fill(a.attempt_id)
     await page.getByRole('button', { name: 'Open trace' }).click()
     const chain = page.getByTestId('trace-chain')
-    const plan = seed.plans[seed.missions.findIndex((m) => m.mission_id === job.mission_id)]
+    const plan = itemOf(seed.plans, seed.missions.findIndex((m) => m.mission_id === job.mission_id), 'plan')
     await expect(chain.getByRole('link')).toHaveText([job.mission_id, plan, job.job_id, a.attempt_id])
     await expect(page.getByTestId('trace-details')).toContainText('failed (timeout)')
     // The tree starts from the mission but selects the attempt that was asked for.
@@ -128,7 +128,7 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(attemptRow).toHaveClass(/cursor/)
 
     // A resource id (r_) walks up through all five levels.
-    const r = seed.resources[0]
+    const r = itemOf(seed.resources, 0, 'seeded resource')
     await page.getByTestId('trace-lookup').fill(r)
     await page.getByRole('button', { name: 'Open trace' }).click()
     await expect(chain.getByRole('link')).toHaveCount(5)
@@ -149,7 +149,7 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(page).toHaveURL(/jobType=llm_call/)
     const expected = seed.jobs.filter((j) => j.state === 'succeeded' && j.job_type === 'llm_call').length
     await expect(page.getByTestId('entity-list')).toHaveAttribute('data-count', String(expected))
-    expect(expected).toBeLessThan(seed.counts.jobsByState.succeeded)
+    expect(expected).toBeLessThan(seed.counts.jobsByState.succeeded ?? 0)
   })
 
   test('lifecycle shows the seeded count of every state on the cards and the diagram', async ({ page, consoleUrl, seed }) => {
@@ -191,7 +191,7 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(page.getByTestId('audit-list')).toHaveAttribute('data-count', '1')
     // The row opens its mission's trace.
     await page.getByTestId('audit-list').locator('[data-audit-id]').first().click()
-    await expect(page).toHaveURL(new RegExp(`#/traces/${seed.missions[0].mission_id}$`))
+    await expect(page).toHaveURL(new RegExp(`#/traces/${itemOf(seed.missions, 0, 'seeded mission').mission_id}$`))
   })
 
   test('governor: seeded decisions, active rules, and a decision from the form', async ({ page, consoleUrl, seed }) => {
@@ -210,7 +210,7 @@ test.describe('dashboards on the seeded engine', () => {
     await go(page, consoleUrl, '#/budget')
     await expect(page.getByTestId('budget-tokens-value')).toHaveText(new Intl.NumberFormat('en-US').format(seed.counts.llmTokens))
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
-    const job = seed.jobs[0].job_id
+    const job = itemOf(seed.jobs, 0, 'seeded job').job_id
     // Publish enforcement events straight into the engine's stream.
     const publish = (channel: string, type: string, data: Record<string, unknown>) =>
       engine.services.store.transaction(() => engine.services.events.publishExternal(channel, type, data))
@@ -282,7 +282,7 @@ test.describe('dashboards on the seeded engine', () => {
       signal_id: 99_001,
       signal_type: 'anomaly',
       job_type: 'e2e_job',
-      entity_id: seed.attempts[0].attempt_id,
+      entity_id: itemOf(seed.attempts, 0, 'seeded attempt').attempt_id,
       metric: 'latency_ms',
       detector: 'zscore',
       value: 4200,
@@ -297,7 +297,7 @@ test.describe('dashboards on the seeded engine', () => {
 
     // A trigger activation and its action, each streamed twice (reflex event and audit row whose
     // details are the event's data), as the engine does.
-    const job = seed.jobs[2].job_id
+    const job = itemOf(seed.jobs, 2, 'seeded job').job_id
     const trigger = { trigger_id: 'trigger:e2e_job', reason: 'error_rate', error_rate: 0.75, sample_count: 8, budget_violations: 0, activation_count: 1 }
     publish('reflex', 'trigger_activated', { ...trigger, job_id: job, code: 'NR-E141', message: 'Trigger trigger:e2e_job fired' })
     publish('audit', 'trigger_activated', {

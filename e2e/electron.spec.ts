@@ -76,7 +76,7 @@ test.describe('Electron app', () => {
       // and main refuses sub-frames); the CSP keeps other origins out of frames altogether.
       const framed = await win.evaluate(async () => {
         const frame = document.createElement('iframe')
-        frame.src = window.location.href.split('#')[0]
+        frame.src = window.location.href.split('#')[0] ?? ''
         document.body.appendChild(frame)
         // A frame the policy blocks may never fire load; it then never gets the API either.
         await Promise.race([

@@ -158,4 +158,11 @@ export async function startOwnStack(
   return { engine, consoleServer, close }
 }
 
+/** Item `index` of a list a spec expects filled (the seed's jobs, say), or an error naming it. */
+export function itemOf<T>(list: readonly T[], index: number, what: string): T {
+  const item = list[index]
+  if (item === undefined) throw new Error(`Expected ${what} #${index}; the list holds ${list.length}`)
+  return item
+}
+
 export { engineFetch, expect }

@@ -45,8 +45,8 @@ test('a circuit that opens becomes a Web Notification after the user allows them
   await publishEvent(stack.engine, 'reflex', 'circuit_state_changed', { circuit_id: 'payments', to_state: 'open', failure_count: 5, success_count: 0 })
   await expect.poll(shown).toBe(1)
   const [first] = await page.evaluate(() => (window as unknown as { __notifications: Array<{ title: string; body: string }> }).__notifications)
-  expect(first.title).toBe('Circuit payments opened')
-  expect(first.body).toMatch(/after 5 failures/)
+  expect(first?.title).toBe('Circuit payments opened')
+  expect(first?.body).toMatch(/after 5 failures/)
 
   await page.evaluate(() => {
     const n = (window as unknown as { __lastNotification: Notification }).__lastNotification

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
-import { expect, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
+import { expect, itemOf, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
 
 const PAGES = [
   ['overview', 'Overview'],
@@ -94,7 +94,7 @@ test.describe('app shell on the seeded engine', () => {
     await page.keyboard.press('End')
     await expect(page.getByTestId('nav-environments')).toBeFocused()
 
-    const jobId = seed.jobs[1].job_id
+    const jobId = itemOf(seed.jobs, 1, 'seeded job').job_id
     await page.keyboard.press('Control+k')
     await expect(page.getByRole('dialog', { name: 'Command palette' })).toBeVisible()
     await page.getByTestId('palette-input').fill(jobId)
@@ -123,7 +123,7 @@ test.describe('app shell on the seeded engine', () => {
   test('a controldeck:// deep link pushed by the main side opens the trace', async ({ page, consoleUrl, consoleServer, seed }) => {
     await openConsole(page, consoleUrl)
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
-    const attempt = seed.attempts[0].attempt_id
+    const attempt = itemOf(seed.attempts, 0, 'seeded attempt').attempt_id
     // What the Electron main process does when the OS hands it controldeck://trace/<id>.
     consoleServer.service.context.events.emit('onDeepLink', { path: `trace/${attempt}` })
     await expect(page).toHaveURL(new RegExp(`#/traces/${attempt}$`))
@@ -136,7 +136,7 @@ test.describe('app shell on the seeded engine', () => {
       window.addEventListener('hashchange', () => seen.push(window.location.hash))
     })
     consoleServer.service.context.events.emit('onDeepLink', { path: 'settings/secret' })
-    const job = seed.jobs[0].job_id
+    const job = itemOf(seed.jobs, 0, 'seeded job').job_id
     consoleServer.service.context.events.emit('onDeepLink', { path: `trace/${job}` })
     await expect(page).toHaveURL(new RegExp(`#/traces/${job}$`))
     expect(await page.evaluate(() => (window as unknown as { seenHashes: string[] }).seenHashes)).toEqual([`#/traces/${job}`])

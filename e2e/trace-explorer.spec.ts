@@ -66,7 +66,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     await page.waitForTimeout(0)
     const edge = async (sel: string) => {
       const bars = await tree.locator(sel).all()
-      const last = (await bars[bars.length - 1].boundingBox())!
+      const last = (await bars.at(-1)?.boundingBox())!
       const cell = (await tree.locator(`[data-entity-id="${failed.job_id}"] .wcell`).boundingBox())!
       return { end: last.x + last.width, right: cell.x + cell.width }
     }
@@ -78,25 +78,29 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
   test('critical path: the last job to finish, or by cost the costliest job', async ({ page, consoleUrl, seed }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
     const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)
+    const [first, second, third] = jobs.map((j) => j.job_id)
+    if (!first || !second || !third) throw new Error(`Expected three jobs in ${m1.mission_id}`)
     await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     const critical = tree.locator('[data-critical="true"]')
     // mission → plan → the last job (the 800-token llm_call, finished last) → its attempt.
     await expect(critical.first()).toHaveAttribute('data-entity-id', m1.mission_id)
-    await expect(tree.locator(`[data-entity-id="${jobs[2].job_id}"]`)).toHaveAttribute('data-critical', 'true')
-    await expect(tree.locator(`[data-entity-id="${jobs[0].job_id}"]`)).not.toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${third}"]`)).toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${first}"]`)).not.toHaveAttribute('data-critical', 'true')
     await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-critical-time.png` })
     await page.getByTestId('critical-by-cost').check()
     // By cost: the first llm_call (1,200 tokens, 0.024 credits) is where the money went.
-    await expect(tree.locator(`[data-entity-id="${jobs[0].job_id}"]`)).toHaveAttribute('data-critical', 'true')
-    await expect(tree.locator(`[data-entity-id="${jobs[2].job_id}"]`)).not.toHaveAttribute('data-critical', 'true')
-    await expect(tree.locator(`[data-entity-id="${jobs[1].job_id}"]`)).not.toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${first}"]`)).toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${third}"]`)).not.toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${second}"]`)).not.toHaveAttribute('data-critical', 'true')
     await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-critical-cost.png` })
   })
 
   test('search inside a trace: matches highlighted, stepped with Enter, Shift+Enter, n and N', async ({ page, consoleUrl, seed }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
     const llmJobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id && j.job_type === 'llm_call')
+    const [llm1, llm2] = llmJobs.map((j) => j.job_id)
+    if (!llm1 || !llm2) throw new Error(`Expected two llm_call jobs in ${m1.mission_id}`)
     await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     await expect(tree).toHaveAttribute('data-rows', /\d+/)
@@ -111,18 +115,18 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     await expect(tree.locator('[data-match]')).toHaveCount(llmJobs.length)
     await page.keyboard.press('Enter')
     await expect(status).toContainText(`1 of ${llmJobs.length}`)
-    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', llmJobs[0].job_id)
-    await expect(page.getByTestId('trace-details')).toContainText(llmJobs[0].job_id)
+    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', llm1)
+    await expect(page.getByTestId('trace-details')).toContainText(llm1)
     await page.keyboard.press('Enter')
-    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', llmJobs[1].job_id)
+    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', llm2)
     await page.keyboard.press('Shift+Enter')
-    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', llmJobs[0].job_id)
+    await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', llm1)
     await page.keyboard.press('Escape')
     await page.keyboard.press('Escape')
     await expect(tree).toBeFocused()
     // Escape cleared the query; a state and an id work too, stepped with n / N from the tree.
     await page.keyboard.press('/')
-    await page.keyboard.type(llmJobs[1].job_id.slice(0, 8))
+    await page.keyboard.type(llm2.slice(0, 8))
     await page.keyboard.press('Escape')
     await expect(status).toHaveText('')
     await search.fill('succeeded')

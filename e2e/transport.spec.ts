@@ -21,8 +21,8 @@ test.describe('browser-mode transport', () => {
     expect(storage).not.toContain('controldeck_session')
     const [cookie] = await page.context().cookies()
     expect(cookie).toMatchObject({ name: `controldeck_session_${consoleServer.server.port}`, httpOnly: true, sameSite: 'Strict' })
-    expect(cookie.expires).toBe(-1)
-    expect(cookie.value).not.toContain(code)
+    expect(cookie?.expires).toBe(-1)
+    expect(cookie?.value).not.toContain(code)
 
     // A reload and a same-origin call work from the cookie alone.
     await page.reload()

@@ -7,6 +7,7 @@ const eslint = new ESLint({ cwd: process.cwd() })
 
 async function layeringMessages(code: string, filePath: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath })
+  if (!result) throw new Error(`ESLint returned no result for ${filePath}`)
   return result.messages
     .filter((message) => message.ruleId === 'local/layering' || message.fatal)
     .map((message) => message.message)

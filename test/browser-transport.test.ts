@@ -38,8 +38,9 @@ async function signIn(url: string): Promise<string> {
   const res = await fetch(url, { redirect: 'manual' })
   expect(res.status).toBe(303)
   const cookie = res.headers.get('set-cookie')
-  if (!cookie) throw new Error('no session cookie')
-  return cookie.split(';')[0]
+  const [pair] = cookie?.split(';') ?? []
+  if (!pair) throw new Error('no session cookie')
+  return pair
 }
 
 /**

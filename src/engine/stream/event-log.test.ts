@@ -18,7 +18,7 @@ describe('event log and rollbacks', () => {
 
   it('never announces an event whose unit rolled back, and keeps announcing later ones', async () => {
     const { store, events } = t.engine.services
-    const before = events.sizes().metrics
+    const before = events.sizes().metrics ?? 0
     // A unit that publishes and then fails (a later guard refusing, a failing insert).
     expect(() =>
       store.transaction(() => {

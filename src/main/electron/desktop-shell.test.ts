@@ -50,14 +50,14 @@ describe('the application menu', () => {
     const actions: MenuActions = { goTo: noop, switchEnvironment: noop, addEnvironment: noop, setNotifyActive: noop, openDataFolder: noop, copyDiagnostics: noop, checkForUpdates: noop }
     const mac = menuTemplate({ ...model, platform: 'darwin' }, actions)
     expect(mac.map((m) => m.label ?? m.role)).toEqual(['ControlDeck', 'File', 'Edit', 'View', 'Go', 'Environment', 'windowMenu', 'Help'])
-    const appMenu = mac[0].submenu as StandInMenuItem[]
+    const appMenu = mac[0]?.submenu as StandInMenuItem[]
     expect(appMenu.map((i) => i.role).filter(Boolean)).toEqual(['about', 'services', 'hide', 'hideOthers', 'unhide', 'quit'])
-    expect((mac[1].submenu as StandInMenuItem[]).some((i) => i.role === 'quit')).toBe(false)
+    expect((mac[1]?.submenu as StandInMenuItem[]).some((i) => i.role === 'quit')).toBe(false)
 
     const linux = menuTemplate({ ...model, platform: 'linux' }, actions)
     expect(linux.map((m) => m.label ?? m.role)).toEqual(['File', 'Edit', 'View', 'Go', 'Environment', 'Window', 'Help'])
-    expect((linux[0].submenu as StandInMenuItem[]).some((i) => i.role === 'quit')).toBe(true)
-    expect((linux[6].submenu as StandInMenuItem[]).some((i) => i.role === 'about')).toBe(true)
+    expect((linux[0]?.submenu as StandInMenuItem[]).some((i) => i.role === 'quit')).toBe(true)
+    expect((linux[6]?.submenu as StandInMenuItem[]).some((i) => i.role === 'about')).toBe(true)
     // Developer tools only in development checkouts.
     expect(JSON.stringify(linux)).not.toContain('toggleDevTools')
     expect(JSON.stringify(menuTemplate({ ...model, platform: 'linux', developer: true }, actions))).toContain('toggleDevTools')
@@ -115,6 +115,7 @@ describe('native notifications', () => {
     const run = await result<LocalRunView>(contents, 'startLocalRun', { script })
     await waitFor(() => standIn().notifications.length === 1, 'a notification for the failed run', 15_000)
     const [shown] = standIn().notifications
+    if (!shown) throw new Error('no notification')
     expect(shown.shown).toBe(true)
     expect(shown.options.title).toBe('Local run fail.mjs failed')
     expect(shown.options.body).toMatch(/code 3/)
@@ -148,9 +149,9 @@ describe('tray and window state', () => {
   it('shows the connection in the tray, with Show and Quit', async () => {
     const window = await launch()
     await waitFor(() => /^ControlDeck — Local engine: (live|connecting|connected)/.test(standIn().trays[0]?.toolTip ?? ''), 'the tray tooltip')
-    const trayMenu = standIn().trays[0].contextMenu
-    expect(trayMenu?.items[0].label).toMatch(/^Local engine: /)
-    expect(trayMenu?.items[0].enabled).toBe(false)
+    const trayMenu = standIn().trays[0]?.contextMenu ?? null
+    expect(trayMenu?.items[0]?.label).toMatch(/^Local engine: /)
+    expect(trayMenu?.items[0]?.enabled).toBe(false)
     expect(findMenuItem(trayMenu, ['Quit ControlDeck'])?.role).toBe('quit')
     window.minimize()
     clickMenuItem(trayMenu, ['Show ControlDeck'])

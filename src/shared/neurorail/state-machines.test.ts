@@ -135,7 +135,7 @@ describe('state machine data', () => {
 
   it.each(TYPES)('%s: terminal states are exactly the states without exits', (type) => {
     const machine = STATE_MACHINES[type]
-    const noExits = machine.states.filter((s) => (machine.transitions as Record<string, readonly string[]>)[s].length === 0)
+    const noExits = machine.states.filter((s) => ((machine.transitions as Record<string, readonly string[]>)[s] ?? []).length === 0)
     expect([...noExits].sort()).toEqual([...machine.terminal].sort())
   })
 

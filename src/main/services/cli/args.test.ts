@@ -47,7 +47,7 @@ describe('runCli', () => {
   it('prints JSON with --json', async () => {
     const { out, io } = capture()
     await runCli(commands, ['echo', 'x', '--json'], io)
-    expect(JSON.parse(out[0])).toEqual({ words: ['x'] })
+    expect(JSON.parse(out[0] ?? 'null')).toEqual({ words: ['x'] })
   })
 
   it('takes the data dir from CONTROLDECK_DATA_DIR by default', async () => {
@@ -112,7 +112,7 @@ describe('runCli', () => {
 
     const json = capture()
     await runCli(commands, ['--json', 'fail', 'missing'], json.io)
-    expect(JSON.parse(json.err[0])).toEqual({
+    expect(JSON.parse(json.err[0] ?? 'null')).toEqual({
       ok: false,
       error: { code: 'not_found', message: 'No trace m_1.' }
     })

@@ -46,7 +46,7 @@ describe('NotificationPolicy', () => {
       ['circuit_open', 'Circuit llm opened', 'reflex'],
       ['budget_violation', 'Budget violation: cost limit', 'trace/j_0123456789ab']
     ])
-    expect(out[0].body).toMatch(/after 5 failures/)
+    expect(out[0]?.body).toMatch(/after 5 failures/)
   })
 
   it('tells of production connections that drop or refuse the credential, not of others', () => {
@@ -84,11 +84,11 @@ describe('NotificationPolicy', () => {
     expect(p.fromLiveEvents([open('a'), open('a')], 'dev')).toHaveLength(1)
     const burst = p.fromLiveEvents([open('b'), open('c'), open('d'), open('e')], 'dev')
     expect(burst).toHaveLength(2)
-    expect(burst[0].body).toMatch(/\(1 more held back\)/)
+    expect(burst[0]?.body).toMatch(/\(1 more held back\)/)
     expect(p.suppressedCount).toBe(2)
     advance(60_000)
     const [next] = p.fromLiveEvents([open('a')], 'dev')
-    expect(next.body).toMatch(/\(2 more held back\)/)
+    expect(next?.body).toMatch(/\(2 more held back\)/)
     expect(p.suppressedCount).toBe(0)
   })
 })

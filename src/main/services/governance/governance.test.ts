@@ -62,7 +62,7 @@ describe('GovernanceApi on the embedded engine', () => {
     const job = answer.jobs.find((j) => j.jobId === suspendedJobId)
     expect(job).toMatchObject({ state: 'suspended', cooldownActive: true, suspendCount: 1 })
     // Suspended jobs come first.
-    expect(answer.jobs[0].state).toBe('suspended')
+    expect(answer.jobs[0]?.state).toBe('suspended')
   })
 
   it('lists the suspend action and the token violation', async () => {

@@ -57,7 +57,7 @@ describe('runs handlers', () => {
 
     const kept = (await service.invoke('getRunOutput', { runId: run.runId })) as { lines: Array<{ text: string }>; dropped: number }
     expect(kept.dropped).toBe(0)
-    expect(kept.lines[0].text).toBe(`mission ${run.missionId}`)
+    expect(kept.lines[0]?.text).toBe(`mission ${run.missionId}`)
 
     // The breaker the demo opened shows in the reflex view of the active (local) environment.
     const reflex = (await service.invoke('listCircuits', {})) as { available: boolean; circuits: Array<{ circuitId: string; state: string }> }

@@ -105,7 +105,8 @@ describe('RunManager', () => {
       'partial line without newline'
     ])
     expect(lines.find((l) => l.stream === 'stderr' && l.text === 'token-set=true')).toBeDefined()
-    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => lines[0].seq + i))
+    const firstSeq = lines[0]?.seq ?? 0
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => firstSeq + i))
 
     // Its own operator token, not the admin one.
     expect(tokens.at(-1)?.role).toBe('operator')
@@ -143,11 +144,12 @@ describe('RunManager', () => {
     for (const run of done) {
       expect(run.exitCode, `${run.label} output:\n${outputText(run.runId)}`).toBe(0)
       // The demo adopted the runner's mission and announced it first.
-      expect(manager.output(run.runId).lines[0].text).toBe(`mission ${run.missionId}`)
+      expect(manager.output(run.runId).lines[0]?.text).toBe(`mission ${run.missionId}`)
       // Each demo ends its mission as failed (that is what they demonstrate).
       expect(await missionState(run.missionId!)).toBe('failed')
     }
     const [flaky, slow, greedy] = done
+    if (!flaky || !slow || !greedy) throw new Error(`expected three runs, got ${done.length}`)
     expect(outputText(flaky.runId)).toMatch(/job 1 failed: RetryExhaustedError/)
     expect(outputText(flaky.runId)).toMatch(/failed: CircuitOpenError: NR-E140/)
     expect(outputText(flaky.runId)).toContain('circuit tool:weather-api is open')

@@ -172,6 +172,7 @@ describe('agent SDK against the embedded engine', () => {
     expect(attempts).toBe(1)
     const jobId = (error as BudgetExceededError).details.job_id as string
     const [attempt] = await attemptsOf(jobId)
+    if (!attempt) throw new Error(`job ${jobId} has no attempt`)
     expect(attempt.current_state).toBe('failed_resource')
     const metrics = await api<{ llm_tokens_consumed: number }>(`/telemetry/metrics/${attempt.attempt_id}`)
     expect(metrics.llm_tokens_consumed).toBeGreaterThanOrEqual(60)

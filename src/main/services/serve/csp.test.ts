@@ -16,9 +16,9 @@ const INDEX_HTML = readFileSync(path.resolve('src/renderer/index.html'), 'utf8')
 const HEADER_ONLY = ['frame-ancestors', 'report-uri', 'sandbox']
 
 function metaPolicy(html: string): string {
-  const match = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html)
-  if (!match) throw new Error('index.html has no CSP <meta>')
-  return match[1]
+  const policy = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html)?.[1]
+  if (policy === undefined) throw new Error('index.html has no CSP <meta>')
+  return policy
 }
 
 /** The sources that decide what scripts may run: script-src, else default-src. */

@@ -110,8 +110,9 @@ function openLogin(url: string, headers: Record<string, string> = {}): Promise<R
 function cookieOf(answer: RawAnswer): string {
   const set = answer.headers['set-cookie']
   const first = Array.isArray(set) ? set[0] : set
-  if (!first) throw new Error('no Set-Cookie')
-  return first.split(';')[0]
+  const [pair] = first?.split(';') ?? []
+  if (!pair) throw new Error('no Set-Cookie')
+  return pair
 }
 
 /** A method call authenticated by a session cookie, as the page's own fetch sends it. */

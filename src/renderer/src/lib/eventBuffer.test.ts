@@ -23,7 +23,7 @@ describe('FrameBuffer', () => {
     frames.runFrame()
     expect(batches).toHaveLength(1)
     expect(batches[0]).toHaveLength(1000)
-    expect(batches[0][999]).toBe(999)
+    expect(batches[0]?.[999]).toBe(999)
   })
 
   it('does not schedule a frame when nothing was pushed', () => {

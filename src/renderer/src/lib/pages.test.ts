@@ -11,7 +11,7 @@ describe('paletteEntries', () => {
     expect(first).toMatchObject({ label: 'Open trace of job j_0123456789ab', hash: '#/traces/j_0123456789ab' })
   })
   it('follows controldeck:// links and matches pages by name or purpose', () => {
-    expect(paletteEntries('controldeck://trace/a_00000000000a')[0].hash).toBe('#/traces/a_00000000000a')
+    expect(paletteEntries('controldeck://trace/a_00000000000a')[0]?.hash).toBe('#/traces/a_00000000000a')
     expect(paletteEntries('circuit').map((e) => e.hash)).toContain('#/reflex')
     expect(paletteEntries('')).toHaveLength(9)
   })
@@ -33,7 +33,7 @@ describe('paletteEntries', () => {
     expect(entries[1]).toMatchObject({ label: 'Jobs of type llm_call', hash: '#/traces?kind=jobs&jobType=llm_call' })
     const pause = paletteEntries('pause live', null, actions)
     expect(pause.map((e) => e.label)).toEqual(['Pause live updates', 'Search the audit log for “pause live”'])
-    pause[0].run?.()
+    pause[0]?.run?.()
     expect(ran).toEqual(['pause'])
     expect(paletteEntries('switch', null, actions).map((e) => e.key)).toContain('action:env:dev')
   })
@@ -98,14 +98,14 @@ describe('reflex merge', () => {
       ['c1', 'open'],
       ['c0', 'closed']
     ])
-    expect(cards[0].openCount).toBe(1)
+    expect(cards[0]?.openCount).toBe(1)
   })
   it('keeps the backend when its change is newer and computes half-open from its timeout', () => {
     const open = { ...backend, state: 'open' as const }
     const stale = { c1: { circuitId: 'c1', state: 'closed' as const, failureCount: 0, successCount: 0, changedAt: 0, halfOpenAt: null, changes: 1 } }
     const [card] = mergeCircuits([open], stale)
-    expect(card.state).toBe('open')
-    expect(card.halfOpenAt).toBe(Date.parse('2026-01-01T00:00:30Z'))
+    expect(card?.state).toBe('open')
+    expect(card?.halfOpenAt).toBe(Date.parse('2026-01-01T00:00:30Z'))
   })
   it('lists only suspended and throttled jobs', () => {
     const jobs = [

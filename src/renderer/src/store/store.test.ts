@@ -23,9 +23,9 @@ describe('store ingest', () => {
     expect(s.totalEvents).toBe(3)
     expect(s.recentEvents).toHaveLength(3)
     expect(s.lifecycleCounts?.job).toEqual({ running: 2, succeeded: 1 })
-    expect(s.reflex.circuits.c.state).toBe('open')
+    expect(s.reflex.circuits.c?.state).toBe('open')
     expect(s.budget.totals.tokens).toBe(10)
-    expect(s.transitions[0].to).toBe('succeeded')
+    expect(s.transitions[0]?.to).toBe('succeeded')
   })
 })
 

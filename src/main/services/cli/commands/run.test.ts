@@ -57,7 +57,7 @@ describe('controldeck run', () => {
     const code = await cli(['run', script], io)
     expect(code).toBe(3)
     expect(out[0]).toMatch(/^mission m_[0-9a-f]{12}$/)
-    const missionId = out[0].slice('mission '.length)
+    const missionId = out[0]?.slice('mission '.length)
     expect(out).toContain(`working on ${missionId}`)
     expect(err.join('\n').split('\n')).toContain('a warning')
   })
@@ -67,10 +67,11 @@ describe('controldeck run', () => {
     // The child inherits the CLI's environment (io.env), which paces the demo down for the test.
     expect(await cli(['run', 'demo:greedy', '--json'], io)).toBe(0)
     const events = out.map((line) => JSON.parse(line) as { type: string; missionId?: string; text?: string; exitCode?: number })
-    expect(events[0].type).toBe('run')
-    expect(events[0].missionId).toMatch(/^m_/)
+    const [first] = events
+    expect(first?.type).toBe('run')
+    expect(first?.missionId).toMatch(/^m_/)
     const text = events.filter((e) => e.type === 'output').map((e) => e.text).join('\n')
-    expect(text).toContain(`mission ${events[0].missionId}`)
+    expect(text).toContain(`mission ${first?.missionId}`)
     expect(text).toMatch(/BudgetExceededError/)
     expect(events.at(-1)).toMatchObject({ type: 'exit', exitCode: 0 })
   })

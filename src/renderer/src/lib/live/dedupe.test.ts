@@ -115,7 +115,7 @@ describe('reflex events as the engine sends them', () => {
   it('maps audit-only copies without "unknown"', () => {
     const audits = events().filter((e) => e.channel === 'audit')
     const m = reduceReflex(emptyReflex(), audits)
-    expect(m.triggers[0].triggerId).toBe('trigger:tool_call')
+    expect(m.triggers[0]?.triggerId).toBe('trigger:tool_call')
     expect(m.actions[0]).toMatchObject({ actionType: 'suspend', jobId: 'j_000000000002', success: true, reason: 'NR-E141 Trigger …' })
     expect(JSON.stringify(m)).not.toContain('unknown')
   })

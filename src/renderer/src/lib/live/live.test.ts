@@ -55,7 +55,7 @@ describe('reduceBudget', () => {
     ])
     expect(m.totals).toMatchObject({ timeouts: 1, gracePeriods: 1, retries: 1, tokens: 150, cost: 0.75, parallelismRejected: 1, violations: 1 })
     expect(m.series.map((p) => p.x)).toEqual([100_000, 101_000, 102_000])
-    expect(m.series[1].tokens).toBe(150)
+    expect(m.series[1]?.tokens).toBe(150)
     expect(m.violations[0]).toMatchObject({ kind: 'cost', jobId: 'j_x', limit: 1, consumed: 1.5 })
   })
 })
@@ -65,7 +65,7 @@ describe('lifecycle', () => {
     const ts = transitionsOf([
       ev('lifecycle', 'state_transition', { entity_id: 'j_0123456789ab', from_state: 'ready', to_state: 'running' })
     ])
-    expect(ts[0].entityType).toBe('job')
+    expect(ts[0]?.entityType).toBe('job')
     const counts = applyTransitions({ job: { ready: 2, running: 0 } }, ts)
     expect(counts.job).toEqual({ ready: 1, running: 1 })
   })
