@@ -104,7 +104,8 @@ describe('trace tree paging below the root (embedded engine over HTTP)', () => {
     const { root } = await call<{ root: TraceNode }>('getTrace', { entityId: ids.small })
     // The tree starts at the mission; the small job's attempt was created last, after the first
     // 200 of the cut attempts level, so its count is unknown and its cursor finds it.
-    const small = root.children[0]?.children.find((j) => j.entityId === ids.small)!
+    const small = root.children[0]?.children.find((j) => j.entityId === ids.small)
+    if (!small) throw new Error('the small job is not in the tree')
     expect(small.childCount).toBeNull()
     const rest = await call<{ items: TraceNode[]; nextCursor: string | null }>('getChildren', {
       entityType: 'job',
