@@ -104,7 +104,8 @@ export class SseReader {
   }
 
   /** Parsed data JSON of every frame. */
-  payloads(): Array<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  payloads(): Array<Record<string, any>> {
     return this.frames.map((f) => JSON.parse(f.data) as Record<string, any>) // eslint-disable-line @typescript-eslint/no-explicit-any
   }
 

@@ -74,13 +74,16 @@ export function isUnreachable(error: unknown): boolean {
   return isBackendError(error) && (error.code === 'network' || error.code === 'timeout')
 }
 
+/** Control characters (terminal escapes), zero-width marks and bidi overrides. */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]+/g
+
 /**
  * Makes backend-supplied text safe to show as one line: no control characters (terminal escapes),
  * collapsed whitespace, bounded length. Markup such as `<script>` stays text: renderers never
  * interpret it as HTML.
  */
 export function oneLine(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]+/g, ' ').replace(/\s+/g, ' ').trim()
+  const clean = text.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim()
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
 }
