@@ -281,13 +281,13 @@ export class RunManager {
     lines.forEach((line, i) => {
       if (lines[i + 1]?.stream === line.stream) return
       // The stretch ends here: lines[from..i], all on line's stream.
-      const [first = line, ...rest] = lines.slice(from, i + 1)
+      const stretch = lines.slice(from, i + 1)
       from = i + 1
       this.options.onOutput({
         runId: run.view.runId,
         stream: line.stream,
-        text: [first, ...rest].map((l) => l.text).join('\n'),
-        firstSeq: first.seq,
+        text: stretch.map((l) => l.text).join('\n'),
+        firstSeq: (stretch[0] ?? line).seq,
         lastSeq: line.seq
       })
     })
