@@ -11,6 +11,7 @@ import { isBackendError } from '../client/backend-error'
 import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
 import type { EnvironmentSession } from '../session'
 import { queryAudit } from '../session/audit-service'
+import { listRecentFailures } from '../session/recent-failures'
 import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
 import { getEntityDetails, listEntities, suggest } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
@@ -53,6 +54,7 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
     listJobs: async (input) => listEntities(await active(), 'job', input),
     listAttempts: async (input) => listEntities(await active(), 'attempt', input),
     queryAudit: async (input) => queryAudit(await active(), input),
+    listRecentFailures: async ({ limit }) => listRecentFailures(await active(), limit ?? 8),
     suggest: async ({ text, limit }) => suggest(await active(), text.trim(), limit ?? 8),
 
     getAuditStats: async ({ since, until }) => {

@@ -62,6 +62,7 @@ const INPUTS: Inputs = {
   listJobs: () => ({}),
   listAttempts: () => ({}),
   queryAudit: () => ({}),
+  listRecentFailures: () => ({}),
   suggest: () => ({ text: 'j_' }),
   getAuditStats: () => ({}),
   getTelemetrySnapshot: () => ({}),

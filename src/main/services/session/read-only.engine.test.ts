@@ -42,6 +42,7 @@ const SAMPLE_INPUTS: { [M in ConsoleMethodName]: MethodInput<M> } = {
   listJobs: {},
   listAttempts: {},
   queryAudit: {},
+  listRecentFailures: {},
   suggest: { text: 'j_' },
   getAuditStats: {},
   getTelemetrySnapshot: {},
