@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { AuditEventSchema } from './audit'
 import { isFailureEvent } from './audit-failures'
 
 const event = (event_type: string, severity: 'info' | 'warning' | 'error' | 'critical' | null, details: Record<string, unknown> = {}) => ({
@@ -33,5 +34,15 @@ describe('isFailureEvent (BRAiN levels are nullable: the type decides first)', (
     ['governor_decision', 'info', { code: 'not-an-nr-code' }]
   ] as const)('%s at %s does not', (type, severity, details) => {
     expect(isFailureEvent(event(type, severity, details))).toBe(false)
+  })
+})
+
+describe('AuditEventSchema and BRAiN rows without a level', () => {
+  const row = { audit_id: 'aud_000000000001', timestamp: '2026-11-23T05:52:19.188524', event_type: 'execution_failure', event_category: 'execution', message: 'failed', details: {} }
+
+  it('reads a null or absent severity as null, and still refuses an unknown one', () => {
+    expect(AuditEventSchema.parse({ ...row, severity: null }).severity).toBeNull()
+    expect(AuditEventSchema.parse(row).severity).toBeNull()
+    expect(AuditEventSchema.safeParse({ ...row, severity: 'apocalyptic' }).success).toBe(false)
   })
 })

@@ -12,6 +12,7 @@ import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
 import type { EnvironmentSession } from '../session'
 import { queryAudit } from '../session/audit-service'
 import { listRecentFailures } from '../session/recent-failures'
+import { discoverFromAudit } from '../session/discovery'
 import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
 import { getEntityDetails, listEntities, suggest } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
@@ -93,7 +94,9 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
         (error) => shouldUseCache(error) || (isConsoleFailure(error) && error.error.code === 'backend_unavailable')
       )
       if (answer.answered) return answer.value
-      // No stats route (BRAiN) or no answer: count what the cache has seen.
+      // No stats route (BRAiN): what the audit history shows is counted too (the pass is shared
+      // with the lists and bounded); no answer: count what the cache has seen.
+      if (!answer.away) await discoverFromAudit(session)
       const counts = session.cache.lifecycleCounts()
       const oldestAt = session.cache.status().oldestAt
       return {
