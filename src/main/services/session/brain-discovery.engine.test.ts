@@ -104,4 +104,28 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
     expect(recent.events).toHaveLength(4)
     expect(recent.note).toContain('known BRAiN bug')
   }, 20_000)
+
+  it('reads a long history a bounded number of pages per pass, older pages on later passes', async () => {
+    const long = await startFakeBrain({ staticToken: TOKEN })
+    try {
+      const run = await seedBrainRun(long, TOKEN)
+      for (let i = 0; i < 1197; i++) long.addAudit({ mission_id: run.missionId, event_type: 'agent_note', message: `note ${i}` })
+      const view = await call<{ id: string }>('addEnvironment', { name: 'Long history', baseUrl: long.url, authKind: 'bearer' })
+      await call('setCredential', { environmentId: view.id, credential: { kind: 'token', token: TOKEN } })
+      await call('switchEnvironment', { id: view.id })
+      const first = await call<ListEntitiesResult>('listMissions', {})
+      // 5 pages of 200: the newest 1,000 of 1,201 events, and the mission they name.
+      expect(first.origin).toMatchObject({ kind: 'audit_history', entities: 1, eventsScanned: 1000, complete: false })
+      expect(first.items.map((m) => m.entityId)).toEqual([run.missionId])
+      const later = await eventually(
+        () => call<ListEntitiesResult>('listAttempts', {}),
+        (a) => a.origin.complete,
+        15_000
+      )
+      expect(later.origin).toMatchObject({ eventsScanned: 1201, complete: true })
+      expect(new Set(later.items.map((a) => a.entityId))).toEqual(new Set(run.attemptIds))
+    } finally {
+      await long.close()
+    }
+  }, 30_000)
 })
