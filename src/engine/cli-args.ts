@@ -35,7 +35,7 @@ export const USAGE = `Usage: controldeck-engine [options]
                   (ps); prefer --token-file
   --allow-host H  also answer requests for Host H (name: any port; name:port: that one; * turns
                   the check off), e.g. behind a reverse proxy; repeatable. Other Hosts than the
-                  loopback names and --host with the served port get 421 (DNS rebinding)
+                  loopback names (any port) and --host with the served port get 421 (DNS rebinding)
   --rate-limit N  requests per second per viewer or operator token, burst 2N (default 2000;
                   0 = off); over it: 429 with Retry-After
   --admin-rate-limit N  the same for admin tokens (default 0 = off)
