@@ -14,7 +14,7 @@ import { queryAudit } from '../session/audit-service'
 import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
 import { getEntityDetails, listEntities, suggest } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
-import { getTraceRollups } from '../session/trace-rollup-service'
+import { getTraceRollups } from '../session/rollup-service'
 import { getChildren, getTrace } from '../session/trace-service'
 
 type DataHandlers = DomainHandlers<typeof dataMethods>
