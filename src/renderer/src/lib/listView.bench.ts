@@ -1,10 +1,9 @@
-// The Traces list's sort at scale: 100,000 missions sorted by cost through the list's own
-// filterRows + sortRows (src/renderer/src/lib/listView.ts, as EntityLists runs them on a click of
-// the "Cost" header). Bundled by esbuild into the bench's Chromium page, so the figure is the
-// renderer's; the same module also runs under Node for comparison.
-import type { ListedEntity } from '../src/shared/console/domains/data'
-import { emptyRollup } from '../src/shared/neurorail/rollup'
-import { filterRows, sortRows, type SortDir } from '../src/renderer/src/lib/listView'
+// bench:ui's list sort (not part of the app): 100,000 missions sorted by cost through the list's
+// own filterRows + sortRows, as EntityLists runs them on a click of the "Cost" header. bench/ui.bench.ts
+// bundles this file with esbuild into its Chromium page, so the figure is the renderer's.
+import type { ListedEntity } from '../../../shared/console/domains/data'
+import { emptyRollup } from '../../../shared/neurorail/rollup'
+import { filterRows, sortRows, type SortDir } from './listView'
 
 /** `n` mission rows as listMissions returns them, newest first, costs spread and 1 in 20 unknown. */
 export function missions(n: number): ListedEntity[] {
