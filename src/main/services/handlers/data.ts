@@ -16,7 +16,7 @@ import { discoverFromAudit } from '../session/discovery'
 import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
 import { getEntityDetails, listEntities, suggest } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
-import { getTraceRollups } from '../session/trace-rollup-service'
+import { getTraceRollups } from '../session/rollup-service'
 import { getChildren, getTrace } from '../session/trace-service'
 
 type DataHandlers = DomainHandlers<typeof dataMethods>

@@ -232,21 +232,9 @@ export const DecisionListResultSchema = z.object({
 })
 export type DecisionListResult = z.infer<typeof DecisionListResultSchema>
 
-/** Sums over an entity's subtree and its wall-clock span (src/shared/neurorail/trace-rollup.ts). */
-export const TraceRollupSchema = z.object({
-  tokens: z.number(),
-  cost: z.number(),
-  attempts: z.number().int().nonnegative(),
-  retries: z.number().int().nonnegative(),
-  violations: z.number().int().nonnegative(),
-  startedMs: z.number().nullable(),
-  endedMs: z.number().nullable(),
-  durationMs: z.number().nullable()
-})
-
 export const TraceRollupsResultSchema = z.object({
   /** By entity id: every mission, plan and job of the trace's loaded tree (attempts too on BRAiN). */
-  rollups: z.record(z.string(), TraceRollupSchema),
+  rollups: z.record(z.string(), RollupSchema),
   /** True when some figures could not be fetched (too many entities, or errors): sums may be low. */
   partial: z.boolean(),
   stale: StaleSchema
