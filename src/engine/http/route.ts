@@ -69,7 +69,8 @@ export function compileRoute(def: RouteDef): { options: RouteOptions; handler: H
       permission: def.permission,
       ...(def.queryToken ? { queryToken: true } : {}),
       ...(def.streaming ? { streaming: true } : {}),
-      ...(def.rawBody ? { rawBody: true } : {})
+      ...(def.rawBody ? { rawBody: true } : {}),
+      ...(def.absolute ? { absolute: true } : {})
     },
     handler: (ctx) =>
       def.handler({

@@ -49,6 +49,8 @@ export interface RouteOptions {
   streaming?: boolean
   /** The handler reads the body itself from `req`. */
   rawBody?: boolean
+  /** Served outside the API prefix (see `RouteDef.absolute`). */
+  absolute?: boolean
 }
 
 /** A registered route. */
