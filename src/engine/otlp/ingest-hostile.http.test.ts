@@ -24,7 +24,7 @@ describe('OTLP ingest refuses what it must', () => {
     fetch(t.engine.url + '/v1/traces', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-protobuf', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-      body
+      body: typeof body === 'string' ? body : new Uint8Array(body)
     })
 
   async function stillServing(): Promise<void> {

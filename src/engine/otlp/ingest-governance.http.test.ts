@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startTestEngine, type TestEngine } from '../testing/harness'
+
+const TOKEN = 'otlp-ingest-token-governance-012345'
+
+function toolSpan(n: number, failed: boolean): object {
+  return {
+    traceId: (n + 1).toString(16).padStart(32, '0'),
+    spanId: '1'.repeat(16),
+    name: 'execute_tool get_weather',
+    attributes: [
+      { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
+      { key: 'gen_ai.tool.name', value: { stringValue: 'get_weather' } }
+    ],
+    ...(failed ? { status: { code: 2, message: 'unreachable' } } : {})
+  }
+}
+
+/** Governance after the fact: ingested failures feed the breakers of their job type (= tool). */
+describe('governance of OTLP-ingested runs', () => {
+  let t: TestEngine
+  beforeEach(async () => {
+    t = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }] })
+  })
+  afterEach(async () => {
+    await t.stop()
+  })
+
+  it('counts ingested tool failures per tool, and records (cannot refuse) a call made while open', async () => {
+    const post = (spans: object[]) =>
+      fetch(t.engine.url + '/v1/traces', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] })
+      })
+    let circuit: any = null
+    for (let n = 0; n < 30 && circuit?.state !== 'open'; n++) {
+      expect((await post([toolSpan(n, true)])).status).toBe(200)
+      const circuits = (await t.api('GET', '/reflex/circuits')).body.circuits as any[]
+      circuit = circuits.find((c) => JSON.stringify(c).includes('execute_tool:get_weather')) ?? null
+    }
+    expect(circuit?.state).toBe('open')
+    // The next call already happened: it is recorded, as a job governance would have refused.
+    expect((await post([toolSpan(99, false)])).status).toBe(200)
+    const spans = await t.api('GET', `/otel/traces/${(100).toString(16).padStart(32, '0')}/spans`)
+    const jobId = spans.body.spans[0].entity_id as string
+    const history = (await t.api('GET', `/lifecycle/job/${jobId}/history`)).body
+    const last = (history.transitions ?? history.history ?? history).at(-1)
+    expect(last.to_state).toBe('cancelled')
+    expect(last.metadata.otel_refused_by).toBe('NR-E140')
+  })
+})
