@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- REST answers read field by field */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startTestEngine, type TestEngine } from '../testing/harness'
 
