@@ -134,6 +134,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   // The shared feature list names built-in modules' features in their place; drop a left-out one's.
   if (options.governance === false) for (const f of governanceDef.features) services.features.delete(f)
   const otlpDef = options.otlp === false ? null : otlpIngestModule(options.otlp ?? {})
+  if (options.otlp === false) for (const f of otlpIngestModule().features) services.features.delete(f)
   const modules: EngineModule[] = [
     ...(options.governance === false ? [] : [governanceDef]),
     ...(otlpDef ? [otlpDef] : []),
