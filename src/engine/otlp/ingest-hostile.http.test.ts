@@ -119,6 +119,48 @@ describe('OTLP ingest refuses what it must', () => {
     expect(t.engine.otlpUrl).toBeNull()
   })
 
+  it('maps a span whose parent never comes as an orphan after the pending timeout', async () => {
+    const e = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { pendingTimeoutMs: 1500 } })
+    try {
+      const traceId = 'be'.repeat(16)
+      const child = { traceId, spanId: '3'.repeat(16), parentSpanId: '9'.repeat(16), name: 'chat m', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }] }
+      const res = await fetch(e.engine.url + '/v1/traces', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [child] }] }] })
+      })
+      expect(res.status).toBe(200)
+      // Pending at first: its parent may still come.
+      expect((await e.api('GET', `/otel/traces/${traceId}/spans`)).body.spans[0].entity_id).toBeNull()
+      let jobId: string | null = null
+      for (let i = 0; i < 400 && !jobId; i++) {
+        jobId = (await e.api('GET', `/otel/traces/${traceId}/spans`)).body.spans[0].entity_id
+        if (!jobId) await new Promise((r) => setTimeout(r, 25))
+      }
+      const job = (await e.api('GET', `/identity/job/${jobId}`)).body
+      expect(job.metadata).toMatchObject({ otel_orphan: true, otel_parent_span_id: '9'.repeat(16) })
+      expect((await e.api('GET', `/identity/plan/${job.plan_id}`)).body.plan_type).toBe('otel_trace')
+    } finally {
+      await e.stop()
+    }
+  })
+
+  it('rejects spans over a trace\'s cap as a partial success', async () => {
+    const e = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { maxSpansPerTrace: 2 } })
+    try {
+      const traceId = 'cd'.repeat(16)
+      const spans = [1, 2, 3].map((i) => ({ traceId, spanId: String(i).repeat(16), name: 'GET x' }))
+      const res = await fetch(e.engine.url + '/v1/traces', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] })
+      })
+      expect((await res.json()).partialSuccess).toMatchObject({ rejectedSpans: '1' })
+    } finally {
+      await e.stop()
+    }
+  })
+
   it('answers 429 with Retry-After while too many exports are being read', async () => {
     const limited = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { maxConcurrentExports: 1 } })
     try {
