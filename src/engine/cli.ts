@@ -2,6 +2,7 @@
 import type { RateLimitOptions } from './auth/rate-limit'
 import { parseCli, USAGE } from './cli-args'
 import { startEngine } from './index'
+import { otlpExportModule } from './otlp/export-module'
 import { seedDemoData } from './seed'
 import { ENGINE_VERSION } from './version'
 
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
       port: o.port,
       adminToken: o.token,
       quiet: o.quiet,
-      rateLimit: rateLimitOption(o.rateLimit)
+      rateLimit: rateLimitOption(o.rateLimit),
+      // Trace export to a collector named by the standard OTEL_EXPORTER_OTLP_* variables.
+      modules: [otlpExportModule({ env: process.env })]
     })
   } catch (err) {
     console.error(`controldeck-engine: cannot start: ${(err as Error).message}`)

@@ -1,6 +1,6 @@
 // The Electron main process: app lifecycle, the one window, IPC, deep links. The only layer that
 // imports 'electron'; everything it serves comes from src/main/services.
-import { app, BrowserWindow } from 'electron'
+import { app, BrowserWindow, clipboard } from 'electron'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
@@ -73,6 +73,8 @@ async function startServices(): Promise<ConsoleService> {
     appVersion: APP_VERSION,
     localEngine: localEngineOf(engine),
     launchDeepLink: pendingDeepLink ?? undefined,
+    // Secrets the user copies (the OTLP ingest token) go to the clipboard from here, not the page.
+    writeClipboard: (text) => clipboard.writeText(text),
     log
   })
   pendingDeepLink = null

@@ -31,6 +31,8 @@ export interface ServiceContext {
     readonly addToken?: (token: string, role: 'viewer' | 'operator' | 'admin', name?: string) => void
     /** Revokes a token given by `addToken` (a local run's, once it has exited). */
     readonly removeToken?: (token: string) => void
+    /** The OTLP ingest endpoint and its token (a secret: see `copyOtlpIngestToken`). */
+    readonly otlpIngest?: { readonly url: string; readonly token: string }
   } | null
   /** A backend named on the command line (`--url`/`--token`), used instead of the saved environments. */
   readonly adHocEnvironment?: { readonly url: string; readonly token?: string }
@@ -39,6 +41,12 @@ export interface ServiceContext {
    * renderer asks for it, because an event sent before the renderer subscribes would be lost.
    */
   readonly launchDeepLink?: string
+  /**
+   * Writes text to the system clipboard from the main process (Electron), so that a secret the
+   * user copies never crosses to the renderer. Absent in browser mode: there the page's own
+   * clipboard is the user's, so the secret has to reach the page.
+   */
+  readonly writeClipboard?: (text: string) => void
 }
 
 /**

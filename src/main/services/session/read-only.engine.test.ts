@@ -28,6 +28,8 @@ const SAMPLE_INPUTS: { [M in ConsoleMethodName]: MethodInput<M> } = {
   setCredential: { environmentId: 'no-such-env', credential: { kind: 'token', token: 'sample' } },
   clearCredential: { environmentId: 'no-such-env' },
   getKeychainStatus: {},
+  getOtlpEndpoint: {},
+  copyOtlpIngestToken: {},
   getTrace: { entityId: 'm_0123456789ab' },
   getChildren: { entityType: 'mission', entityId: 'm_0123456789ab' },
   getEntityDetails: { entityId: 'm_0123456789ab' },

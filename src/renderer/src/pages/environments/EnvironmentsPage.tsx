@@ -11,6 +11,7 @@ import { CachePanel } from './CachePanel'
 import { CredentialForm } from './CredentialForm'
 import { EnvironmentForm } from './EnvironmentForm'
 import { ImportExport } from './ImportExport'
+import { OtlpEndpointPanel } from './OtlpEndpointPanel'
 import { refreshEnvironments } from './refresh'
 
 type Editing = { kind: 'add' } | { kind: 'edit'; env: EnvironmentView } | { kind: 'credential'; env: EnvironmentView } | null
@@ -141,6 +142,7 @@ export function EnvironmentsPage() {
           </tbody>
         </table>
       )}
+      <OtlpEndpointPanel />
       <CachePanel />
     </main>
   )
