@@ -27,7 +27,17 @@ export const MATRIX = {
     layers: ['shared', 'engine'],
     electron: false,
     node: true,
-    packages: ['zod', 'better-sqlite3', 'eventsource'],
+    packages: [
+      'zod',
+      'better-sqlite3',
+      'eventsource',
+      // The OTLP export (src/engine/otlp/export*) uses the OpenTelemetry JS SDK's own processor and exporters.
+      '@opentelemetry/api',
+      '@opentelemetry/resources',
+      '@opentelemetry/sdk-trace-base',
+      '@opentelemetry/exporter-trace-otlp-proto',
+      '@opentelemetry/exporter-trace-otlp-http'
+    ],
     outside: true
   },
   agent: {

@@ -6,6 +6,7 @@ import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
 import { api } from '../../lib/api'
 import { formatTime } from '../../lib/format'
+import { genAiLine } from '../../lib/genai'
 import { hrefFor, navigate, traceHref, type Route } from '../../lib/router'
 import { useDataEpoch } from '../../lib/useAsync'
 import { usePaged, usePagedVirtualizer } from '../../lib/usePaged'
@@ -16,7 +17,9 @@ const ROW = 30
 
 function describe(item: EntitySummary): string {
   const r = item.record as Record<string, unknown>
-  if (typeof r.job_type === 'string') return r.job_type
+  // Model, provider, tool and tokens, for native and OTel-ingested runs alike.
+  const genAi = genAiLine(r)
+  if (typeof r.job_type === 'string') return genAi ? `${r.job_type} · ${genAi}` : r.job_type
   if (typeof r.attempt_number === 'number') return `attempt #${r.attempt_number} of ${String(r.job_id ?? '')}`
   if (r.tags && typeof r.tags === 'object')
     return Object.entries(r.tags as Record<string, string>)

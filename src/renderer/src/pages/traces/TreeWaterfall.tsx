@@ -8,6 +8,7 @@ import { stateLabel, toneOf } from '../../lib/tone'
 import { flattenTree, type LoadedChildren, type TraceNode, type TreeRow } from '../../lib/traceTree'
 import { useNow } from '../../lib/useNow'
 import { fraction, retryCount, scaleOf, segmentsOf, type Segment, type TimeScale } from '../../lib/waterfall'
+import { genAiLine } from '../../lib/genai'
 import { useHistories, type HistoryMap } from './useHistories'
 
 const ROW = 28
@@ -20,7 +21,10 @@ function terminalFor(type: string) {
 function labelOf(node: TraceNode): string {
   const r = node.record as Record<string, unknown>
   if (node.entityType === 'attempt' && typeof r.attempt_number === 'number') return `attempt #${r.attempt_number}`
-  if (node.entityType === 'job' && typeof r.job_type === 'string') return `job · ${r.job_type}`
+  if (node.entityType === 'job' && typeof r.job_type === 'string') {
+    const genAi = genAiLine(r)
+    return genAi ? `job · ${r.job_type} · ${genAi}` : `job · ${r.job_type}`
+  }
   if (node.entityType === 'plan' && typeof r.plan_type === 'string') return `plan · ${r.plan_type}`
   if (node.entityType === 'resource' && typeof r.resource_type === 'string') return `resource · ${r.resource_type}`
   return node.entityType
