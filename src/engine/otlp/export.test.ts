@@ -167,3 +167,37 @@ describe('OTLP export configuration', () => {
     }
   })
 })
+
+describe('OTLP export under a stuck collector', () => {
+  it('drops what the full queue cannot hold, counts it, and the engine keeps answering', async () => {
+    // A collector that accepts connections and never answers.
+    const held: Array<import('node:http').ServerResponse> = []
+    const server = createServer((_req, res) => held.push(res))
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`
+    const t = await startTestEngine({
+      modules: [otlpExportModule({ export: { endpoint: url, maxQueueSize: 2, maxExportBatchSize: 1, scheduledDelayMs: 10, exportTimeoutMs: 60_000, pollMs: 50 } })]
+    })
+    try {
+      for (let i = 0; i < 8; i++) {
+        const m = await t.api('POST', '/identity/mission', { tags: {} })
+        const res = await t.api('POST', '/lifecycle/batch', {
+          transitions: ['create', 'cancel'].map((transition) => ({ entity_type: 'mission', entity_id: m.body.mission_id, transition }))
+        })
+        expect(res.body.applied).toBe(2)
+      }
+      let status = (await t.api('GET', '/otlp/export')).body
+      for (let i = 0; i < 250 && status.dropped_spans === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20))
+        status = (await t.api('GET', '/otlp/export')).body
+      }
+      expect(status.dropped_spans).toBeGreaterThan(0)
+      expect(status.queued).toBeLessThanOrEqual(2)
+      expect((await t.api('GET', '/metrics')).text).toMatch(/controldeck_otlp_export_spans_total\{outcome="dropped"\} [1-9]/)
+    } finally {
+      await t.stop()
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+    }
+  })
+})

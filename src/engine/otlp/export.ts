@@ -32,8 +32,10 @@ export interface OtlpExportStatus {
 const MAX_NOTED_ENTITIES = 10_000
 const MAX_NOTES_PER_ENTITY = 64
 const MAX_MISSIONS_CACHED = 10_000
-// Events read from the log per drain; a drain stops early while the queue is near full.
+// Events read from the log per query, and at most per drain: a burst is read over several turns
+// of the event loop, so the export never holds it for long.
 const READ_CHUNK = 500
+const MAX_EVENTS_PER_DRAIN = 2000
 
 type Note = SpanInput['events'][number] & { violation?: string }
 
@@ -42,8 +44,8 @@ type Note = SpanInput['events'][number] & { violation?: string }
  * nothing but wake it), turns every mission, job and attempt that reaches a final state into a
  * span (transitions, governor decisions and budget violations as span events, violations also as
  * attributes), and hands it to the SDK's `BatchSpanProcessor`, whose bounded queue batches the
- * exports. It reads the log only while the queue has room, so a slow collector delays the export
- * rather than the engine; what the queue still turns away is counted.
+ * exports. A slow or absent collector never slows the engine: what the full queue turns away is
+ * dropped and counted (`/metrics`, `GET /otlp/export`), as any OTel SDK does.
  */
 export class OtlpExport {
   private readonly processor: BatchSpanProcessor
@@ -103,23 +105,27 @@ export class OtlpExport {
     this.wakeTimer.unref()
   }
 
-  /** Reads the log up to its end (or until the queue is near full) and queues the spans. */
-  drain(): void {
+  /** Reads up to {@link MAX_EVENTS_PER_DRAIN} new events and queues their spans; wakes again for more. */
+  drain(limit = MAX_EVENTS_PER_DRAIN): void {
     if (this.closed) return
-    for (;;) {
-      if (this.queueSize() + READ_CHUNK > this.config.maxQueueSize && this.queueSize() > 0) return
-      const batch = this.s.events.readAfter(this.cursor, READ_CHUNK)
+    let left = limit
+    while (left > 0) {
+      const asked = Math.min(READ_CHUNK, left)
+      const batch = this.s.events.readAfter(this.cursor, asked)
       for (const ev of batch) {
         this.cursor = ev.id
         this.read(ev.channel, ev.event_type, ev.payload)
       }
-      if (batch.length < READ_CHUNK) return
+      // Fewer than asked: the log's end.
+      if (batch.length < asked) return
+      left -= batch.length
     }
+    this.wake()
   }
 
   /** Reads everything committed and waits until the queue is sent (tests, shutdown). */
   async flush(): Promise<void> {
-    this.drain()
+    this.drain(Number.MAX_SAFE_INTEGER)
     await this.processor.forceFlush()
   }
 
@@ -141,7 +147,7 @@ export class OtlpExport {
   /** Stops reading (before the store closes) and sends what is queued, in the background. */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve()
-    this.drain()
+    this.drain(Number.MAX_SAFE_INTEGER)
     this.closed = true
     if (this.timer) clearInterval(this.timer)
     if (this.wakeTimer) clearTimeout(this.wakeTimer)
