@@ -133,7 +133,7 @@ const ENGINE_TIER_MEMBERS = {
   // Domain services over the store, and the one way modules plug into them.
   domain: ['audit', 'governor', 'identity', 'lifecycle', 'telemetry', 'stream', 'metrics', 'services', 'extensions'],
   // Engine modules' cores (their routes live at the edge).
-  module: ['governance']
+  module: ['governance', 'otlp']
 }
 
 /**
