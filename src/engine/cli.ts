@@ -2,7 +2,7 @@
 import type { RateLimitOptions } from './auth/rate-limit'
 import { parseCli, USAGE } from './cli-args'
 import { startEngine } from './index'
-import { otlpExportModule } from './otlp/export-module'
+import { otlpExportModule } from './routes/otlp-export'
 import { seedDemoData } from './seed'
 import { ENGINE_VERSION } from './version'
 

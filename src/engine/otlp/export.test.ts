@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createChain, startTestEngine, type TestEngine } from '../testing/harness'
-import { otlpExportModule } from './export-module'
+import { otlpExportModule } from '../routes/otlp-export'
 import { parseOtlpHeaders, resolveExportConfig } from './export-config'
 import { spanIdOf, traceIdOf } from './export-spans'
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { startEngine } from '../../engine'
-import { otlpExportModule } from '../../engine/otlp/export-module'
+import { otlpExportModule } from '../../engine/routes/otlp-export'
 import type { ServiceLog } from './console-service'
 import type { ServiceContext } from './context'
 import { loadOrCreateIngestToken } from './otlp-ingest-token'

@@ -1,7 +1,7 @@
 import { route } from '../http/route'
 import type { EngineModule } from '../module'
-import { redactUrl, resolveExportConfig, type OtlpEnv, type OtlpExportOptions } from './export-config'
-import { exportMetrics, OtlpExport, type OtlpExportStatus } from './export'
+import { exportMetrics, OtlpExport, type OtlpExportStatus } from '../otlp/export'
+import { redactUrl, resolveExportConfig, type OtlpEnv, type OtlpExportOptions } from '../otlp/export-config'
 
 /** The handle of the `otlp-export` module: its status, and a flush for tests and shutdown. */
 export interface OtlpExportHandle {
