@@ -226,9 +226,12 @@ export class OtlpExport {
     putAttribute(attrs, 'controldeck.job_type', record.job_type)
     putAttribute(attrs, 'controldeck.attempt_number', record.attempt_number)
     const bag = type === 'mission' ? record.tags : record.metadata
+    // The GenAI attributes first: the attribute cap must not crowd them out.
+    if (bag && typeof bag === 'object') genAiAttributes(type, str(record.job_type) ?? '', bag as Record<string, unknown>, attrs)
     if (bag && typeof bag === 'object') {
       // GenAI attributes an ingested or SDK-reported entity carries keep their own names.
       for (const [k, v] of Object.entries(bag as Record<string, unknown>)) {
+        if (k === 'gen_ai.operation.name' && type !== 'job') continue
         putAttribute(attrs, k.startsWith('gen_ai.') ? k : `controldeck.${type === 'mission' ? 'tag' : 'metadata'}.${k}`, v)
       }
     }
@@ -318,6 +321,28 @@ export class OtlpExport {
     })
     return { getMeter: () => meter } as unknown as MeterProvider
   }
+}
+
+/**
+ * The GenAI semantic-convention attributes of an entity, from what ingest (docs/otel.md) or an
+ * agent recorded in its metadata or tags, so a GenAI-aware backend reads our spans as it reads an
+ * instrumented agent's. Only a job names its operation: its attempts would otherwise be read as
+ * calls of their own.
+ */
+function genAiAttributes(type: LifecycleEntityType, jobType: string, bag: Record<string, unknown>, attrs: Attributes): void {
+  const operation = str(bag.otel_operation) ?? (jobType.startsWith('execute_tool:') ? 'execute_tool' : undefined)
+  if (type === 'job' && operation) putAttribute(attrs, 'gen_ai.operation.name', operation)
+  putAttribute(attrs, 'gen_ai.request.model', bag.request_model ?? bag.model)
+  putAttribute(attrs, 'gen_ai.response.model', bag.model)
+  putAttribute(attrs, 'gen_ai.provider.name', bag.provider)
+  putAttribute(attrs, 'gen_ai.tool.name', bag.tool_name ?? (jobType.startsWith('execute_tool:') ? jobType.slice(13) : undefined))
+  putAttribute(attrs, 'gen_ai.agent.name', bag.agent_name)
+  putAttribute(attrs, 'gen_ai.conversation.id', bag.conversation_id)
+  if (type !== 'mission') {
+    putAttribute(attrs, 'gen_ai.usage.input_tokens', bag.input_tokens)
+    putAttribute(attrs, 'gen_ai.usage.output_tokens', bag.output_tokens)
+  }
+  putAttribute(attrs, 'error.type', bag.error_type)
 }
 
 function str(v: unknown): string | undefined {
