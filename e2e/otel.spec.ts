@@ -83,15 +83,27 @@ test('an OTel-instrumented agent pointed at the local engine shows up in the Tra
   await row.getByRole('link').click()
 
   const tree = page.getByTestId('trace-tree')
-  const chatRow = tree.locator('[data-entity-id]').filter({ hasText: 'gpt-4o-mini' }).first()
+  const chatRow = tree.locator('[data-entity-id^="j_"]').filter({ hasText: 'gpt-4o-mini' })
   await expect(chatRow).toContainText('openai')
-  const toolRow = tree.locator('[data-entity-id]').filter({ hasText: 'web_search' }).first()
-  await expect(toolRow).toContainText(/failed/)
-  // The chat's 200 tokens, on its details.
+  await expect(chatRow).toContainText('120 in / 80 out tokens')
+  const toolRow = tree.locator('[data-entity-id^="j_"]').filter({ hasText: 'web_search' })
+  await expect(toolRow).toContainText('failed')
+  // The chat job's details: model, provider, tokens, and that its governance was after the fact.
   await chatRow.click()
   const details = page.getByTestId('trace-details')
   await expect(details.getByTestId('details-genai')).toContainText('gpt-4o-mini')
+  await expect(details.getByTestId('details-genai')).toContainText('120')
   await expect(details.getByTestId('details-ingested')).toBeVisible()
-  await expect(details).toContainText('200')
+  // Its attempt counted the 200 tokens (120 + 80) in its telemetry.
+  const engine = consoleServer.engine!
+  const chatJobId = await chatRow.getAttribute('data-entity-id')
+  const attempts = (await (await fetch(`${engine.url}/api/neurorail/v1/identity/attempts?job_id=${chatJobId}`, {
+    headers: { Authorization: `Bearer ${engine.adminToken}` }
+  })).json()) as { items: Array<{ attempt_id: string }> }
+  await tree.locator(`[data-entity-id="${attempts.items[0].attempt_id}"]`).click()
+  await expect(details.getByTestId('details-metrics')).toContainText('200')
+  // The failed tool's error.
+  await toolRow.click()
+  await expect(details).toContainText('search timed out')
   expect(pageErrors).toEqual([])
 })

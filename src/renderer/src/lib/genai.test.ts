@@ -10,6 +10,8 @@ describe('genAiOf: GenAI facts of native and OTel-ingested records', () => {
 
   it('reads the tool of an execute_tool job from its type, and a mission from its tags', () => {
     expect(genAiOf({ job_type: 'execute_tool:web_search', metadata: {} }).tool).toBe('web_search')
+    expect(genAiLine({ job_type: 'execute_tool:web_search', metadata: {} })).toBe('')
+    expect(genAiLine({ job_type: 'search', metadata: { tool: 'web_search' } })).toBe('tool web_search')
     const mission = { tags: { otel_trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', 'gen_ai.agent.name': 'researcher' } }
     expect(genAiOf(mission)).toMatchObject({ agent: 'researcher', otelTraceId: '4bf92f3577b34da6a3ce929d0e0e4736', ingested: true })
   })

@@ -58,7 +58,9 @@ export function genAiLine(record: unknown): string {
   const parts: string[] = []
   if (g.model) parts.push(g.model)
   if (g.provider) parts.push(g.provider)
-  if (g.tool) parts.push(`tool ${g.tool}`)
+  // An ingested tool job's type already names it (`execute_tool:web_search`).
+  const jobType = record && typeof record === 'object' ? (record as { job_type?: unknown }).job_type : undefined
+  if (g.tool && jobType !== `execute_tool:${g.tool}`) parts.push(`tool ${g.tool}`)
   if (g.inputTokens !== null || g.outputTokens !== null) parts.push(`${g.inputTokens ?? 0} in / ${g.outputTokens ?? 0} out tokens`)
   return parts.join(' · ')
 }
