@@ -36,7 +36,9 @@ export const MATRIX = {
       '@opentelemetry/resources',
       '@opentelemetry/sdk-trace-base',
       '@opentelemetry/exporter-trace-otlp-proto',
-      '@opentelemetry/exporter-trace-otlp-http'
+      '@opentelemetry/exporter-trace-otlp-http',
+      // The OTLP ingest (src/engine/otlp/ingest-proto.ts) decodes protobuf with the OTel proto definitions.
+      'protobufjs'
     ],
     outside: true
   },
