@@ -73,7 +73,11 @@ describe('OTLP export (otlp-export module)', () => {
   })
 
   it('exports a mission → job → attempt chain with states, decisions and a derived trace id', async () => {
-    const c = await createChain(t)
+    const m = await t.api('POST', '/identity/mission', { tags: {} })
+    const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
+    const j = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: 'llm_call', metadata: { budget: { timeout_ms: 5000, max_retries: 1 } } })
+    const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
+    const c = { missionId: m.body.mission_id as string, jobId: j.body.job_id as string, attemptId: a.body.attempt_id as string }
     const tr = (entity_type: string, entity_id: string, transition: string, metadata?: object) =>
       ({ entity_type, entity_id, transition, ...(metadata ? { metadata } : {}) })
     await t.api('POST', '/governor/decide', { mission_id: c.missionId, job_id: c.jobId, job_type: 'llm_call', context: {} })
@@ -104,6 +108,7 @@ describe('OTLP export (otlp-export module)', () => {
     expect(attempt.status?.message).toBe('tool exploded')
     expect(attr(attempt, 'controldeck.state')).toBe('failed_error')
     expect(attr(job, 'controldeck.job_type')).toBe('llm_call')
+    expect(attr(job, 'controldeck.budget.timeout_ms')).toBe(5000)
     expect(job.events?.some((e) => e.name === 'governor.decision')).toBe(true)
     expect(attempt.events?.map((e) => e.name)).toEqual(['state_transition', 'state_transition', 'state_transition'])
     // The headers from OTEL_EXPORTER_OTLP_HEADERS reach the collector, percent-decoded.
@@ -115,6 +120,23 @@ describe('OTLP export (otlp-export module)', () => {
     expect(metrics.text).toMatch(/controldeck_otlp_export_spans_total\{outcome="dropped"\} 0/)
     const caps = await t.api('GET', '/capabilities')
     expect(caps.body.features).toContain('otlp_export')
+  })
+
+  it('puts a budget violation on its attempt as an event and attributes', async () => {
+    const m = await t.api('POST', '/identity/mission', { tags: {} })
+    const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
+    const j = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: 'greedy', metadata: { budget: { max_llm_tokens: 10 } } })
+    const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
+    const move = (entity_type: string, entity_id: string, transitions: string[]) =>
+      t.api('POST', '/lifecycle/batch', { transitions: transitions.map((transition) => ({ entity_type, entity_id, transition })) })
+    await move('job', j.body.job_id, ['create', 'dependencies_met', 'start'])
+    await move('attempt', a.body.attempt_id, ['create', 'start'])
+    await t.api('POST', '/telemetry/report', { entity_id: a.body.attempt_id, llm_tokens: 50 })
+    await t.api('POST', '/lifecycle/attempt/' + a.body.attempt_id + '/transition', { transition: 'fail', metadata: { error: 'over budget' } })
+    await until(() => receiver.spans.some((s) => s.spanId === spanIdOf(a.body.attempt_id)), 'the attempt span')
+    const span = receiver.spans.find((s) => s.spanId === spanIdOf(a.body.attempt_id))!
+    expect(span.events?.some((e) => e.name === 'budget.violation')).toBe(true)
+    expect(Number(attr(span, 'controldeck.budget.violations'))).toBeGreaterThanOrEqual(1)
   })
 
   it('keeps an ingested mission in the trace it came from', async () => {

@@ -63,6 +63,8 @@ export class OtlpExport {
   private droppedSpans = 0
   private droppedNotes = 0
   private lastError: string | null = null
+  /** Entities that ended in the events being read; their spans are built once the read is done. */
+  private ended: Array<Parameters<OtlpExport['emit']>> = []
 
   constructor(
     private readonly s: EngineServices,
@@ -109,18 +111,26 @@ export class OtlpExport {
   drain(limit = MAX_EVENTS_PER_DRAIN): void {
     if (this.closed) return
     let left = limit
-    while (left > 0) {
-      const asked = Math.min(READ_CHUNK, left)
-      const batch = this.s.events.readAfter(this.cursor, asked)
-      for (const ev of batch) {
-        this.cursor = ev.id
-        this.read(ev.channel, ev.event_type, ev.payload)
+    try {
+      while (left > 0) {
+        const asked = Math.min(READ_CHUNK, left)
+        const batch = this.s.events.readAfter(this.cursor, asked)
+        for (const ev of batch) {
+          this.cursor = ev.id
+          this.read(ev.channel, ev.event_type, ev.payload)
+        }
+        // Fewer than asked: the log's end.
+        if (batch.length < asked) return
+        left -= batch.length
       }
-      // Fewer than asked: the log's end.
-      if (batch.length < asked) return
-      left -= batch.length
+      this.wake()
+    } finally {
+      // A violation a guard records in the same commit as the attempt's end is logged after the
+      // transition: spans are built once everything read so far is noted.
+      const ended = this.ended
+      this.ended = []
+      for (const args of ended) this.emit(...args)
     }
-    this.wake()
   }
 
   /** Reads everything committed and waits until the queue is sent (tests, shutdown). */
@@ -178,7 +188,7 @@ export class OtlpExport {
     putAttribute(attrs, 'controldeck.transition', d.transition)
     this.note(id, { name: 'state_transition', timeMs, attributes: attrs })
     // A job left in failed_mechanical is final unless retried; a retry re-sends the same span id.
-    if (isTerminalState(type, to) || (type === 'job' && to === 'failed_mechanical')) this.emit(type, id, to, timeMs, d)
+    if (isTerminalState(type, to) || (type === 'job' && to === 'failed_mechanical')) this.ended.push([type, id, to, timeMs, d])
   }
 
   private decision(d: Record<string, unknown>): void {
@@ -228,6 +238,11 @@ export class OtlpExport {
     const bag = type === 'mission' ? record.tags : record.metadata
     // The GenAI attributes first: the attribute cap must not crowd them out.
     if (bag && typeof bag === 'object') genAiAttributes(type, str(record.job_type) ?? '', bag as Record<string, unknown>, attrs)
+    // The job's budget (the SDK keeps it in `metadata.budget`), field by field.
+    const budget = type === 'job' && bag && typeof bag === 'object' ? (bag as Record<string, unknown>).budget : undefined
+    if (budget && typeof budget === 'object') {
+      for (const [k, v] of Object.entries(budget as Record<string, unknown>)) putAttribute(attrs, `controldeck.budget.${k}`, v)
+    }
     if (bag && typeof bag === 'object') {
       // GenAI attributes an ingested or SDK-reported entity carries keep their own names.
       for (const [k, v] of Object.entries(bag as Record<string, unknown>)) {
