@@ -83,7 +83,18 @@ export const MATRIX = {
 const UI_PACKAGES = ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/react-virtual']
 
 /** Test runners that tests in any layer may import; tests run under Node, so builtins too. */
-const TEST_PACKAGES = ['vitest', '@playwright/test', 'playwright-core']
+const TEST_PACKAGES = [
+  'vitest',
+  '@playwright/test',
+  'playwright-core',
+  // A real OpenTelemetry-instrumented agent in the OTLP ingest tests.
+  '@opentelemetry/api',
+  '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/resources',
+  '@opentelemetry/semantic-conventions'
+]
 const TEST_FILE = /\.(test|bench|spec)\.tsx?$/
 /** Test helpers shipped beside engine code. */
 const TEST_SUPPORT = /(^|\/)testing(\.ts|\/)/

@@ -11,6 +11,12 @@ export interface CliOptions {
   rateLimit: number | undefined
   seed: boolean
   quiet: boolean
+  /** Second listener for OTLP `POST /v1/traces` (4318 is OTLP's default); off when absent. */
+  otlpPort: number | undefined
+  /** JSON file of model prices for ingested usage ([{provider, model, input, output}]). */
+  otelPrices: string | undefined
+  /** Store GenAI message contents of ingested spans. */
+  otelCaptureContent: boolean
   help: boolean
   version: boolean
 }
@@ -23,6 +29,9 @@ export const USAGE = `Usage: controldeck-engine [options]
   --db PATH       SQLite file (default ./controldeck-engine.db; ":memory:" for a throwaway engine)
   --token TOKEN   admin bearer token (default: generated and printed)
   --rate-limit N  requests per second per token, burst 2N (default 2000; 0 = off)
+  --otlp-port N   also serve OTLP POST /v1/traces on port N (e.g. 4318; default: engine port only)
+  --otel-prices F JSON file of model prices, [{provider, model, input, output}] per 1M tokens
+  --otel-capture-content  store GenAI message contents of ingested spans (default: dropped)
   --seed          load the demo dataset after start
   --quiet         no request logs
   --version       print the version
@@ -46,7 +55,14 @@ const OptionsSchema = z.object({
     .number({ error: 'must be a number' })
     .int('must be an integer')
     .min(0, 'must be 0 or more')
-    .optional()
+    .optional(),
+  'otlp-port': z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .optional(),
+  'otel-prices': z.string().min(1, 'must not be empty').optional()
 })
 
 /** Parses argv; returns options or a one-line error message. */
@@ -63,6 +79,9 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
         db: { type: 'string', default: './controldeck-engine.db' },
         token: { type: 'string' },
         'rate-limit': { type: 'string' },
+        'otlp-port': { type: 'string' },
+        'otel-prices': { type: 'string' },
+        'otel-capture-content': { type: 'boolean', default: false },
         seed: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -77,7 +96,9 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
     host: values.host,
     db: values.db,
     token: values.token,
-    'rate-limit': values['rate-limit']
+    'rate-limit': values['rate-limit'],
+    'otlp-port': values['otlp-port'],
+    'otel-prices': values['otel-prices']
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -92,6 +113,9 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
       token: parsed.data.token,
       rateLimit: parsed.data['rate-limit'],
       seed: values.seed === true,
+      otlpPort: parsed.data['otlp-port'],
+      otelPrices: parsed.data['otel-prices'],
+      otelCaptureContent: values['otel-capture-content'] === true,
       quiet: values.quiet === true,
       help: values.help === true,
       version: values.version === true

@@ -1,7 +1,9 @@
 // Entry point of the `controldeck-engine` bin (bundled to out/node/engine.js).
 import type { RateLimitOptions } from './auth/rate-limit'
 import { parseCli, USAGE } from './cli-args'
+import { readFileSync } from 'node:fs'
 import { startEngine } from './index'
+import { parsePrices } from './otlp/ingest-prices'
 import { otlpExportModule } from './routes/otlp-export'
 import { seedDemoData } from './seed'
 import { ENGINE_VERSION } from './version'
@@ -29,7 +31,9 @@ async function main(): Promise<void> {
   }
   let engine
   try {
+    const prices = o.otelPrices ? parsePrices(JSON.parse(readFileSync(o.otelPrices, 'utf8')) as unknown) : []
     engine = await startEngine({
+      otlp: { port: o.otlpPort ?? null, prices, captureContent: o.otelCaptureContent },
       dbPath: o.db,
       host: o.host,
       port: o.port,
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
   }
   // The one line a person or a script needs: where it is and how to get in.
   console.log(`controldeck-engine listening on ${engine.url} admin token: ${engine.adminToken}`)
+  if (engine.otlpUrl) console.log(`controldeck-engine OTLP traces on ${engine.otlpUrl}`)
   if (o.seed) {
     const summary = await seedDemoData(engine.baseUrl, engine.adminToken)
     console.log(`controldeck-engine seeded demo data: ${summary.missions.length} missions, ${summary.jobs.length} jobs`)

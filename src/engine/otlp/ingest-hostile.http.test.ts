@@ -24,7 +24,7 @@ describe('OTLP ingest refuses what it must', () => {
     fetch(t.engine.url + '/v1/traces', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-protobuf', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-      body
+      body: typeof body === 'string' ? body : new Uint8Array(body)
     })
 
   async function stillServing(): Promise<void> {
@@ -101,6 +101,22 @@ describe('OTLP ingest refuses what it must', () => {
     const spans = await t.api('GET', `/otel/traces/${'ab'.repeat(16)}/spans`)
     expect(spans.body.spans).toHaveLength(1)
     await stillServing()
+  })
+
+  it('serves /v1/traces (only) on the optional second listener', async () => {
+    const two = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { port: 0 } })
+    try {
+      const url = two.engine.otlpUrl as string
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/)
+      expect(url).not.toBe(two.engine.url + '/v1/traces')
+      const headers = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }
+      expect((await fetch(url, { method: 'POST', headers, body: '{}' })).status).toBe(200)
+      expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(401)
+      expect((await fetch(url.replace('/v1/traces', '/api/neurorail/v1/capabilities'), { headers })).status).toBe(404)
+    } finally {
+      await two.stop()
+    }
+    expect(t.engine.otlpUrl).toBeNull()
   })
 
   it('answers 429 with Retry-After while too many exports are being read', async () => {

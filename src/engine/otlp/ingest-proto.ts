@@ -234,3 +234,11 @@ function asList(v: unknown): unknown[] {
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
+
+/**
+ * Encodes an `ExportTraceServiceRequest` given as a plain object in the proto's field names
+ * (ids as Buffers, times as decimal strings): benchmarks and tests build exports with it.
+ */
+export function encodeExportRequest(req: Record<string, unknown>): Buffer {
+  return Buffer.from(RequestType.encode(RequestType.fromObject(req)).finish())
+}

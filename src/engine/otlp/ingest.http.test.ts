@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib'
+/* eslint-disable @typescript-eslint/no-explicit-any -- REST answers read field by field */
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api'
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto'
