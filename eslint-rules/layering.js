@@ -27,8 +27,21 @@ export const MATRIX = {
     layers: ['shared', 'engine'],
     electron: false,
     node: true,
-    // protobufjs: OTLP ingest decodes protobuf with it (src/engine/otlp/ingest-proto.ts).
-    packages: ['zod', 'better-sqlite3', 'eventsource', 'prom-client', 'pino', 'protobufjs'],
+    packages: [
+      'zod',
+      'better-sqlite3',
+      'eventsource',
+      'prom-client',
+      'pino',
+      // The OTLP export (src/engine/otlp/export*) uses the OpenTelemetry JS SDK's own processor and exporters.
+      '@opentelemetry/api',
+      '@opentelemetry/resources',
+      '@opentelemetry/sdk-trace-base',
+      '@opentelemetry/exporter-trace-otlp-proto',
+      '@opentelemetry/exporter-trace-otlp-http',
+      // The OTLP ingest (src/engine/otlp/ingest-proto.ts) decodes protobuf with the OTel proto definitions.
+      'protobufjs'
+    ],
     outside: true
   },
   agent: {

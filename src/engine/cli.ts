@@ -4,6 +4,7 @@ import { parseCli, USAGE } from './cli-args'
 import { readFileSync } from 'node:fs'
 import { startEngine } from './index'
 import { parsePrices } from './otlp/ingest-prices'
+import { otlpExportModule } from './routes/otlp-export'
 import { seedDemoData } from './seed'
 import { ARGV_TOKEN_ENV, chooseAdminToken, TOKEN_ENV } from './token-source'
 import { ENGINE_VERSION } from './version'
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
       allowedHosts: o.allowHosts,
       quiet: o.quiet,
       rateLimit: rateLimitOption(o.rateLimit),
-      adminRateLimit: rateLimitOption(o.adminRateLimit) ?? false
+      adminRateLimit: rateLimitOption(o.adminRateLimit) ?? false,
+      // Trace export to a collector named by the standard OTEL_EXPORTER_OTLP_* variables.
+      modules: [otlpExportModule({ env: process.env })]
     })
   } catch (err) {
     console.error(`controldeck-engine: cannot start: ${(err as Error).message}`)

@@ -20,7 +20,7 @@ export const CONSOLE_METHOD_NAMES = [
   'listViolations', 'listSignals', 'getGovernorManifests', 'listLocalRuns', 'startLocalRun',
   'stopLocalRun', 'getRunOutput', 'getUpdateState', 'checkForUpdates', 'installUpdate',
   'getTraceRollups', 'getNotificationSettings', 'setEnvironmentNotifications', 'suggest',
-  'prepareIncidentBundle', 'saveIncidentBundle', 'openIncidentBundleFile', 'importIncidentBundle'
+  'prepareIncidentBundle', 'saveIncidentBundle', 'openIncidentBundleFile', 'importIncidentBundle', 'getOtlpEndpoint', 'copyOtlpIngestToken'
 ] as const satisfies readonly ConsoleMethodName[]
 
 /** The name of every pushed event (`onX`), in contract order. */

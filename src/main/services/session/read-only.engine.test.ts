@@ -34,6 +34,8 @@ const SAMPLE_INPUTS: { [M in ConsoleMethodName]: MethodInput<M> } = {
   checkForUpdates: {},
   installUpdate: {},
   setEnvironmentNotifications: { environmentId: 'local', enabled: true },
+  getOtlpEndpoint: {},
+  copyOtlpIngestToken: {},
   getTrace: { entityId: 'm_0123456789ab' },
   getChildren: { entityType: 'mission', entityId: 'm_0123456789ab' },
   getTraceRollups: { entityId: 'm_0123456789ab' },

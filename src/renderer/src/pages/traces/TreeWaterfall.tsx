@@ -14,6 +14,7 @@ import { childrenOf, flattenTree, type LoadedChildren, type TraceNode, type Tree
 import { useNow } from '../../lib/useNow'
 import { endsBar, fraction, retryCount, scaleOf, segmentsOf, spanOf, type Segment, type TimeScale } from '../../lib/waterfall'
 import { handleTimeKey, TimeRuler } from './TimeRuler'
+import { genAiLine } from '../../lib/genai'
 import { useHistories, type HistoryMap } from './useHistories'
 
 type History = HistoryMap extends ReadonlyMap<string, infer V> ? V : never
@@ -29,7 +30,10 @@ function terminalFor(type: string) {
 function labelOf(node: TraceNode): string {
   const r = node.record as Record<string, unknown>
   if (node.entityType === 'attempt' && typeof r.attempt_number === 'number') return `attempt #${r.attempt_number}`
-  if (node.entityType === 'job' && typeof r.job_type === 'string') return `job · ${r.job_type}`
+  if (node.entityType === 'job' && typeof r.job_type === 'string') {
+    const genAi = genAiLine(r)
+    return genAi ? `job · ${r.job_type} · ${genAi}` : `job · ${r.job_type}`
+  }
   if (node.entityType === 'plan' && typeof r.plan_type === 'string') return `plan · ${r.plan_type}`
   if (node.entityType === 'resource' && typeof r.resource_type === 'string') return `resource · ${r.resource_type}`
   return node.entityType
