@@ -1,4 +1,4 @@
-import { memo } from 'react'
+import { memo, useRef, useState, type FocusEvent } from 'react'
 import { formatTime } from '../lib/format'
 import { traceHref } from '../lib/router'
 import type { LiveEvent } from '../lib/live/types'
@@ -15,15 +15,28 @@ function entityOf(e: LiveEvent): string | null {
   return null
 }
 
-/** The newest stream events as they arrive (frozen while live updates are paused). */
+/**
+ * The newest stream events as they arrive (frozen while live updates are paused). While focus is
+ * inside the tail it holds still: new events would push the focused row out and unmount it,
+ * dropping keyboard focus to the page; it catches up when focus leaves.
+ */
 export const LiveTail = memo(function LiveTail() {
   // Follows every flush (at most one a frame), so an event is on screen in the frame it arrived.
   const events = useStore((s) => s.recentEvents)
   const paused = useStore((s) => s.paused)
-  const shown = events.slice(-SHOWN).reverse()
+  const [held, setHeld] = useState<readonly LiveEvent[] | null>(null)
+  const latest = useRef(events)
+  latest.current = events
+  const shown = (held ?? events).slice(-SHOWN).reverse()
+  const onFocus = () => setHeld((h) => h ?? latest.current)
+  const onBlur = (e: FocusEvent<HTMLElement>) => {
+    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setHeld(null)
+  }
   return (
-    <section className="card" aria-label="Live event tail" data-testid="live-tail">
-      <h2>Live events{paused ? ' (paused)' : ''}</h2>
+    <section className="card" aria-label="Live event tail" data-testid="live-tail" data-held={held !== null} onFocus={onFocus} onBlur={onBlur}>
+      <h2>
+        Live events{paused ? ' (paused)' : held ? ' (held while focused)' : ''}
+      </h2>
       {shown.length === 0 ? (
         <p className="muted">Nothing has arrived since the console connected. Lifecycle, audit, reflex and enforcement events stream in here.</p>
       ) : (
@@ -36,7 +49,7 @@ export const LiveTail = memo(function LiveTail() {
                   <td className="muted">{formatTime(e.timestamp * 1000)}</td>
                   <td>{e.channel}</td>
                   <td className="mono">{e.event_type}</td>
-                  <td>{id ? <a className="mono" href={traceHref(id)}>{id}</a> : ''}</td>
+                  <td>{id ? <a className="mono" href={traceHref(id)} data-event-key={`${e.epoch ?? ''}:${e.id}`}>{id}</a> : ''}</td>
                 </tr>
               )
             })}
