@@ -12,7 +12,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
 import type { AxeResults } from 'axe-core'
-import { engineFetch, expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
+import { engineFetch, expect, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
 
 const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
@@ -170,9 +170,19 @@ test.describe('focus is visible', () => {
 })
 
 test.describe('focus while live data re-renders', () => {
-  test('a focused link in the live tail keeps focus and its ring while more events arrive than the tail shows', async ({ page, consoleUrl, engine }) => {
+  // An engine of its own: the missions it creates must not change the seeded counts other specs read.
+  let stack: OwnStack
+  test.beforeAll(async () => {
+    stack = await startOwnStack('a11y')
+  })
+  test.afterAll(async () => {
+    await stack?.close()
+  })
+
+  test('a focused link in the live tail keeps focus and its ring while more events arrive than the tail shows', async ({ page }) => {
+    const { engine, consoleServer } = stack
     await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' })
-    await openConsole(page, consoleUrl)
+    await openConsole(page, consoleServer)
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     await go(page, '#/overview')
     const tail = page.getByTestId('live-tail')
