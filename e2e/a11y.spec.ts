@@ -200,11 +200,14 @@ test.describe('focus while live data re-renders', () => {
 
     // More events than the tail's 15 rows: without holding, the focused row would scroll out and
     // its link unmount, dropping focus to <body>.
+    const total = page.getByTestId('overview-total-events')
+    const seen = Number((await total.textContent())?.replace(/\D/g, ''))
     await pushLiveEvents(engine, 8)
+    // Two events a mission (its transition and its audit entry) have reached the page.
+    await expect.poll(async () => Number((await total.textContent())?.replace(/\D/g, '')), { timeout: 10_000 }).toBeGreaterThanOrEqual(seen + 16)
+    expect(await focusState(page, 'data-event-key')).toEqual(before)
     await expect(tail).toHaveAttribute('data-held', 'true')
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'a11y-focus-live-tail.png') })
-    const after = await focusState(page, 'data-event-key')
-    expect(after).toEqual(before)
     // Focus leaves the tail: it catches up with what arrived meanwhile.
     await page.getByTestId('palette-button').focus()
     await expect(tail).toHaveAttribute('data-held', 'false')
