@@ -1,6 +1,7 @@
-import { memo, useRef, useState, type FocusEvent } from 'react'
+import { memo } from 'react'
 import { formatTime } from '../lib/format'
 import { traceHref } from '../lib/router'
+import { useHeldWhileFocused } from '../lib/useHeldWhileFocused'
 import type { LiveEvent } from '../lib/live/types'
 import { useStore } from '../store'
 
@@ -24,16 +25,10 @@ export const LiveTail = memo(function LiveTail() {
   // Follows every flush (at most one a frame), so an event is on screen in the frame it arrived.
   const events = useStore((s) => s.recentEvents)
   const paused = useStore((s) => s.paused)
-  const [held, setHeld] = useState<readonly LiveEvent[] | null>(null)
-  const latest = useRef(events)
-  latest.current = events
-  const shown = (held ?? events).slice(-SHOWN).reverse()
-  const onFocus = () => setHeld((h) => h ?? latest.current)
-  const onBlur = (e: FocusEvent<HTMLElement>) => {
-    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setHeld(null)
-  }
+  const { shown: kept, held, onFocus, onBlur } = useHeldWhileFocused(events)
+  const shown = kept.slice(-SHOWN).reverse()
   return (
-    <section className="card" aria-label="Live event tail" data-testid="live-tail" data-held={held !== null} onFocus={onFocus} onBlur={onBlur}>
+    <section className="card" aria-label="Live event tail" data-testid="live-tail" data-held={held} onFocus={onFocus} onBlur={onBlur}>
       <h2>
         Live events{paused ? ' (paused)' : held ? ' (held while focused)' : ''}
       </h2>
