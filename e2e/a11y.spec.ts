@@ -12,6 +12,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
 import type { AxeResults } from 'axe-core'
+import { seedDemoData, type SeedSummary } from '../src/engine/seed'
 import { engineFetch, expect, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
 
 const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -60,15 +61,31 @@ async function go(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => (window.location.hash = h), hash)
 }
 
+// A seeded engine of this spec's own: the shared one's counts are time-sensitive (its running
+// attempt times out after 30 s), and the live-focus tests below add missions.
+let seeded: OwnStack
+let seed: SeedSummary
+test.beforeAll(async () => {
+  test.setTimeout(60_000)
+  seeded = await startOwnStack('a11y', {
+    prepare: async (engine) => {
+      seed = await seedDemoData(engine.baseUrl, engine.adminToken)
+    }
+  })
+})
+test.afterAll(async () => {
+  await seeded?.close()
+})
+
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`axe-core, ${theme} theme`, () => {
     test.beforeEach(async ({ page }) => {
       await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
     })
 
-    test('every page on seeded data', async ({ page, consoleUrl, seed }) => {
+    test('every page on seeded data', async ({ page }) => {
       test.setTimeout(120_000)
-      await openConsole(page, consoleUrl)
+      await openConsole(page, seeded.consoleServer)
       await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
       const pages: Array<[string, string, () => Promise<void>]> = [
         ['overview', '#/overview', () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview')],
@@ -96,9 +113,9 @@ for (const theme of ['light', 'dark'] as const) {
       expect(failures, `axe violations (${theme})`).toEqual([])
     })
 
-    test('compare view, the compare dialog and the command palette', async ({ page, consoleUrl, seed }) => {
+    test('compare view, the compare dialog and the command palette', async ({ page }) => {
       const [left, right] = seed.missions
-      await openConsole(page, consoleUrl)
+      await openConsole(page, seeded.consoleServer)
       await go(page, `#/traces/${left!.mission_id}`)
       await page.getByTestId('trace-compare').click()
       await expect(page.getByTestId('compare-dialog')).toBeVisible()
@@ -142,9 +159,9 @@ async function focusState(page: Page, attr: string) {
 
 test.describe('focus is visible', () => {
   for (const theme of ['light', 'dark'] as const) {
-    test(`every Tab stop draws a focus ring (${theme})`, async ({ page, consoleUrl, seed }) => {
+    test(`every Tab stop draws a focus ring (${theme})`, async ({ page }) => {
       await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
-      await openConsole(page, consoleUrl)
+      await openConsole(page, seeded.consoleServer)
       const missing: string[] = []
       for (const hash of ['#/overview', '#/traces?kind=missions', `#/traces/${seed.missions[0]!.mission_id}`, '#/reflex', '#/lifecycle', '#/environments']) {
         await go(page, hash)
@@ -170,17 +187,8 @@ test.describe('focus is visible', () => {
 })
 
 test.describe('focus while live data re-renders', () => {
-  // An engine of its own: the missions it creates must not change the seeded counts other specs read.
-  let stack: OwnStack
-  test.beforeAll(async () => {
-    stack = await startOwnStack('a11y')
-  })
-  test.afterAll(async () => {
-    await stack?.close()
-  })
-
   test('a focused link in the live tail keeps focus and its ring while more events arrive than the tail shows', async ({ page }) => {
-    const { engine, consoleServer } = stack
+    const { engine, consoleServer } = seeded
     await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' })
     await openConsole(page, consoleServer)
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
@@ -215,7 +223,7 @@ test.describe('focus while live data re-renders', () => {
   })
 
   test('a focused link among Lifecycle\'s recent transitions keeps focus while more transitions arrive than it lists', async ({ page }) => {
-    const { engine, consoleServer } = stack
+    const { engine, consoleServer } = seeded
     await openConsole(page, consoleServer)
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     await go(page, '#/lifecycle')
