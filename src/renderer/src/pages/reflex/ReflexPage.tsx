@@ -75,7 +75,7 @@ export function ReflexPage() {
                 <dd data-testid="circuit-failures">{formatCount(c.failureCount)}</dd>
                 <dt>successes</dt>
                 <dd>{formatCount(c.successCount)}</dd>
-                {c.openCount !== null && (
+                {c.totalsKnown && (
                   <>
                     <dt>opened</dt>
                     <dd>{formatCount(c.openCount)}×</dd>
