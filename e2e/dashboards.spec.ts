@@ -198,7 +198,7 @@ test.describe('dashboards on the seeded engine', () => {
     await go(page, consoleUrl, '#/governor')
     await expect(page.getByTestId('decisions-table')).toHaveAttribute('data-count', String(seed.counts.decisions))
     for (const id of seed.decisions) await expect(page.getByTestId('decisions-table')).toContainText(id)
-    await expect(page.getByTestId('governor-rules').locator('tbody tr')).toHaveCount(4)
+    await expect(page.getByTestId('governor-rules').locator('.vrow')).toHaveCount(4)
     await page.getByTestId('decide-job-type').fill('llm_call')
     await page.getByTestId('decide-submit').click()
     await expect(page.getByTestId('decide-result')).toContainText('rail')
@@ -261,7 +261,7 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(page.getByTestId('held-jobs')).toHaveCount(0)
     await page.getByRole('button', { name: 'Suspend' }).click()
     await dialog.getByRole('button', { name: 'Suspend' }).click()
-    const held = page.getByTestId('held-jobs').locator('tr', { hasText: job })
+    const held = page.getByTestId('held-jobs').getByRole('row').filter({ hasText: job })
     await expect(held).toContainText('suspended')
     await expect(held).toContainText(/\d+ s|min/)
     // The engine enforces the cooldown: an early resume is refused, and the dialog says why.
@@ -316,11 +316,11 @@ test.describe('dashboards on the seeded engine', () => {
     })
     await page.getByTestId('nav-reflex').click()
     const triggers = page.getByTestId('trigger-list')
-    await expect(triggers.locator('tr', { hasText: 'trigger:e2e_job' })).toHaveCount(1)
-    await expect(triggers.locator('tr', { hasText: 'trigger:e2e_job' })).toContainText('75 %')
+    await expect(triggers.getByRole('row').filter({ hasText: 'trigger:e2e_job' })).toHaveCount(1)
+    await expect(triggers.getByRole('row').filter({ hasText: 'trigger:e2e_job' })).toContainText('75 %')
     const actions = page.getByTestId('reflex-action-list')
-    await expect(actions.locator('tr', { hasText: 'e2e alert' })).toHaveCount(1)
-    await expect(actions.locator('tr', { hasText: 'e2e alert' })).toContainText('trigger:e2e_job')
+    await expect(actions.getByRole('row').filter({ hasText: 'e2e alert' })).toHaveCount(1)
+    await expect(actions.getByRole('row').filter({ hasText: 'e2e alert' })).toContainText('trigger:e2e_job')
     await expect(page.locator('main')).not.toContainText('unknown')
     // The palette button names this platform's shortcut (Chromium here runs on Linux).
     await expect(page.getByTestId('palette-button')).toHaveText('Ctrl+K')
@@ -366,8 +366,8 @@ test.describe('dashboards on the seeded engine', () => {
     // The five ticks and the fence event.
     await expect(total).toHaveText(String(before + 6))
     // The live tail shows them, newest first.
-    await expect(page.getByTestId('live-tail').locator('tr').first()).toContainText('e2e_fence')
-    await expect(page.getByTestId('live-tail').locator('tr').nth(1)).toContainText('e2e_tick')
+    await expect(page.getByTestId('live-tail').locator('.vrow').first()).toContainText('e2e_fence')
+    await expect(page.getByTestId('live-tail').locator('.vrow').nth(1)).toContainText('e2e_tick')
   })
 })
 
@@ -383,7 +383,7 @@ test.describe('environments on the seeded console', () => {
     await page.getByTestId('env-url').fill('http://127.0.0.1:9')
     await page.getByRole('checkbox', { name: 'production' }).check()
     await page.getByTestId('env-save').click()
-    const row = table.locator('tr', { hasText: 'Prod EU' })
+    const row = table.getByRole('row').filter({ hasText: 'Prod EU' })
     await expect(row).toContainText('PROD')
     const id = await row.getAttribute('data-env-id')
 
@@ -432,7 +432,7 @@ test.describe('environments on the seeded console', () => {
     // Read-only local environment: the governor's decide button is disabled and says why.
     await row.getByRole('button', { name: 'Remove' }).click()
     await page.getByRole('alertdialog').getByRole('button', { name: 'Remove' }).click()
-    await expect(table.locator('tr', { hasText: 'Prod EU' })).toHaveCount(0)
+    await expect(table.getByRole('row').filter({ hasText: 'Prod EU' })).toHaveCount(0)
     await table.locator('[data-env-id="local"]').getByRole('button', { name: 'Edit' }).click()
     await page.getByTestId('env-readonly').check()
     await page.getByTestId('env-save').click()

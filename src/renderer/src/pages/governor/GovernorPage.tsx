@@ -78,7 +78,7 @@ export function GovernorPage() {
           <section className="card" aria-label="Active rules" data-testid="governor-rules">
             <h2>Active rules</h2>
             <p className="muted">From {rulesSource}. First match wins.</p>
-            <RulesTable rules={rules} />
+            <RulesTable rules={rules} label="Active rules" />
           </section>
         </div>
       )}
