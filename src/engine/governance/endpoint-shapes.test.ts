@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   CircuitListSchema,
   CircuitResetSchema,
@@ -9,20 +9,14 @@ import {
   type ReflexActionRecord as SharedAction,
   type TriggerSnapshot as SharedTrigger
 } from '../../shared/neurorail/governance'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { eachTestEngine } from '../testing/suite'
 import type { CircuitSnapshot } from './reflex/circuit-breaker'
 import type { ReflexActionRecord } from './reflex/reflex-service'
 import type { TriggerSnapshot } from './reflex/trigger'
 import { lifecycle } from './testing'
 
 describe('governance endpoints answer the shared shapes', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine()
-  })
-  afterEach(async () => {
-    await t.stop()
-  })
+  const t = eachTestEngine()
 
   it("the engine's own types fit the shared shapes (a drift fails tsc)", () => {
     expectTypeOf<CircuitSnapshot>().toExtend<SharedCircuit>()

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   STREAM_EVENTS,
   readStreamEvent,
@@ -8,7 +8,8 @@ import {
   type StreamEventDataIn
 } from '../../shared/neurorail/events'
 import { lifecycle } from '../governance/testing'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { type TestEngine } from '../testing/harness'
+import { eachTestEngine } from '../testing/suite'
 import { SseReader } from '../testing/sse'
 
 type Samples = { [C in CatalogChannel]: { [T in CatalogEventType<C>]: StreamEventDataIn<C, T> } }
@@ -90,13 +91,7 @@ async function readAll(t: TestEngine, until: (events: Array<Record<string, unkno
 }
 
 describe('the stream event catalog', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine()
-  })
-  afterEach(async () => {
-    await t.stop()
-  })
+  const t = eachTestEngine()
 
   it('every catalogued event, published by the engine and read over SSE, parses back to its data', async () => {
     const entries = Object.entries(SAMPLES).flatMap(([channel, types]) =>
