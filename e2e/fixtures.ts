@@ -122,6 +122,19 @@ export async function openConsole(page: Page, target: string | ServeHandle): Pro
   await expect(page.locator('#root > *').first()).toBeVisible()
 }
 
+/** Opens the console and goes to `hash` (a page and its URL state, e.g. `#/traces?kind=jobs`). */
+export async function openAt(page: Page, consoleUrl: string, hash: string): Promise<void> {
+  await openConsole(page, consoleUrl)
+  await page.evaluate((h) => (window.location.hash = h), hash)
+}
+
+/** GET `path` from the engine with its admin token; fails the test unless it answers 2xx. */
+export async function engineGet<T>(engine: RunningEngine, path: string): Promise<T> {
+  const res = await engineFetch(engine, 'GET', path)
+  expect(res.ok).toBe(true)
+  return (await res.json()) as T
+}
+
 /** An engine and a console of a spec's own, for specs that must not disturb the shared seeded ones. */
 export interface OwnStack {
   engine: RunningEngine

@@ -9,7 +9,7 @@ export function hasFileDialogs(): boolean {
   return useStore.getState().appInfo?.transport === 'electron'
 }
 
-/** Offers `text` as a download named `fileName` (browser mode's "save"). */
+/** Offers a JSON `text` as a download named `fileName` (browser mode's "save"; both transports serve the page). */
 export function downloadText(fileName: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
   const a = document.createElement('a')
