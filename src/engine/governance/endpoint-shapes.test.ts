@@ -27,11 +27,7 @@ describe('governance endpoints answer the shared shapes', () => {
   it('circuits, triggers, held jobs, actions and a reset parse with the schemas the console uses', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution')
-    for (let i = 1; i <= 5; i++) {
-      const a = await l.attempt(jobId, i)
-      await l.go('attempt', a, 'start')
-      await l.go('attempt', a, 'fail', { error_code: 'NR-E004' })
-    }
+    await l.failAttempts(jobId, 5, { error_code: 'NR-E004' })
     const circuits = CircuitListSchema.parse((await t.api('GET', '/reflex/circuits')).body)
     expect(circuits.circuits.map((c) => c.state)).toContain('open')
     expect(TriggerListSchema.parse((await t.api('GET', '/reflex/triggers')).body).triggers.length).toBeGreaterThan(0)

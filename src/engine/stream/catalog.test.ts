@@ -117,11 +117,7 @@ describe('the stream event catalog', () => {
   it('the audit copy of a reflex event carries the same fact as the event itself', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution')
-    for (let i = 1; i <= 5; i++) {
-      const a = await l.attempt(jobId, i)
-      await l.go('attempt', a, 'start')
-      await l.go('attempt', a, 'fail', { error_code: 'NR-E004' })
-    }
+    await l.failAttempts(jobId, 5, { error_code: 'NR-E004' })
     const audited = ['circuit_state_changed', 'trigger_activated', 'reflex_action_executed']
     const wire = await readAll(t, (got) => audited.every((type) => got.filter((w) => w.event_type === type).length >= 2))
     for (const type of audited) {
