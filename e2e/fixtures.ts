@@ -144,6 +144,33 @@ export interface OwnStack {
 }
 
 /**
+ * An own stack for the tests of one file or `describe` block: started before the first, closed
+ * after the last. The answer forwards to the running stack (read it inside tests only).
+ */
+export function ownStackForSuite(name: string): OwnStack {
+  let stack: OwnStack | undefined
+  test.beforeAll(async () => {
+    stack = await startOwnStack(name)
+  })
+  test.afterAll(async () => {
+    await stack?.close()
+  })
+  const current = (): OwnStack => {
+    if (!stack) throw new Error(`The ${name} stack is read before its beforeAll ran.`)
+    return stack
+  }
+  return {
+    get engine() {
+      return current().engine
+    },
+    get consoleServer() {
+      return current().consoleServer
+    },
+    close: () => current().close()
+  }
+}
+
+/**
  * Starts an engine and a console in throwaway folders named after `name`. `prepare` runs between
  * the two (seeding, environment knobs), so the console starts on what it leaves behind.
  */
