@@ -6,17 +6,21 @@ import type { EntityMetrics } from './telemetry'
  * CLI, whatever backend the figures came from.
  */
 
-/** One entity's own figures (from its metrics), before anything below it is added. */
-export interface OwnFigures {
+/** Figures of an entity: its own (from its metrics) or summed over its subtree. */
+interface Figures {
   tokens: number
   cost: number
   attempts: number
   retries: number
   violations: number
-  /** Epoch ms of the first start, null when it never started. */
+  /** Epoch ms of the first start (earliest in the subtree), null when nothing ever started. */
   startedMs: number | null
-  /** Epoch ms of the end of its last run, null while it runs or when it never ended. */
+  /** Epoch ms of the end of the last run (latest in the subtree); null while anything runs or never ended. */
   endedMs: number | null
+}
+
+/** One entity's own figures (from its metrics), before anything below it is added. */
+export interface OwnFigures extends Figures {
   /**
    * The figures already include every descendant (our engine rolls up at the source): children
    * are then not added again, which would count them twice.
@@ -25,16 +29,7 @@ export interface OwnFigures {
 }
 
 /** An entity's figures summed over its subtree, plus its wall-clock duration. */
-export interface Rollup {
-  tokens: number
-  cost: number
-  attempts: number
-  retries: number
-  violations: number
-  /** Earliest start in the subtree. */
-  startedMs: number | null
-  /** Latest end in the subtree; null while anything in it still runs. */
-  endedMs: number | null
+export interface Rollup extends Figures {
   /** endedMs − startedMs; null until both are known. */
   durationMs: number | null
 }
