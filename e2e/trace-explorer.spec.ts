@@ -57,15 +57,18 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     await expect(failedRow.locator('.wbar.open')).toHaveCount(0)
     await expect(tree.locator(`[data-entity-id="${running.job_id}"] .wbar.open`)).toHaveCount(1)
     // The mission still runs, so the axis reaches now: the failed bar stops well short of the edge.
-    await page.waitForTimeout(0)
-    const edge = async (sel: string) => {
-      const bars = await tree.locator(sel).all()
-      const last = (await bars[bars.length - 1].boundingBox())!
-      const cell = (await tree.locator(`[data-entity-id="${failed.job_id}"] .wcell`).boundingBox())!
-      return { end: last.x + last.width, right: cell.x + cell.width }
+    // Measure once the running job's own history is drawn (more than the one roll-up span bar) and
+    // the roll-ups are in, so the axis has all its points. Each read is bounded: a bar re-rendered
+    // away between listing and measuring makes the poll try again instead of waiting out the test.
+    await expect.poll(() => tree.locator(`[data-entity-id="${running.job_id}"] .wbar`).count()).toBeGreaterThan(1)
+    await expect(page.getByTestId('trace-rollup')).toBeVisible()
+    const gap = async (sel: string) => {
+      const last = await tree.locator(sel).last().boundingBox({ timeout: 1000 })
+      const cell = await tree.locator(`[data-entity-id="${failed.job_id}"] .wcell`).boundingBox({ timeout: 1000 })
+      return last && cell ? cell.x + cell.width - (last.x + last.width) : NaN
     }
-    await expect.poll(async () => { const e = await edge(`[data-entity-id="${running.job_id}"] .wbar`); return e.right - e.end }).toBeLessThan(2)
-    await expect.poll(async () => { const e = await edge(`[data-entity-id="${failed.job_id}"] .wbar`); return e.right - e.end }).toBeGreaterThan(5)
+    await expect.poll(() => gap(`[data-entity-id="${running.job_id}"] .wbar`)).toBeLessThan(2)
+    await expect.poll(() => gap(`[data-entity-id="${failed.job_id}"] .wbar`)).toBeGreaterThan(5)
     await expect(failedRow.getByTestId('row-duration')).not.toContainText('running')
   })
 

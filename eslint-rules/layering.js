@@ -27,7 +27,21 @@ export const MATRIX = {
     layers: ['shared', 'engine'],
     electron: false,
     node: true,
-    packages: ['zod', 'better-sqlite3', 'eventsource', 'prom-client', 'pino'],
+    packages: [
+      'zod',
+      'better-sqlite3',
+      'eventsource',
+      'prom-client',
+      'pino',
+      // The OTLP export (src/engine/otlp/export*) uses the OpenTelemetry JS SDK's own processor and exporters.
+      '@opentelemetry/api',
+      '@opentelemetry/resources',
+      '@opentelemetry/sdk-trace-base',
+      '@opentelemetry/exporter-trace-otlp-proto',
+      '@opentelemetry/exporter-trace-otlp-http',
+      // The OTLP ingest (src/engine/otlp/ingest-proto.ts) decodes protobuf with the OTel proto definitions.
+      'protobufjs'
+    ],
     outside: true
   },
   agent: {
@@ -71,7 +85,18 @@ export const MATRIX = {
 const UI_PACKAGES = ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/react-virtual']
 
 /** Test runners that tests in any layer may import; tests run under Node, so builtins too. */
-const TEST_PACKAGES = ['vitest', '@playwright/test', 'playwright-core']
+const TEST_PACKAGES = [
+  'vitest',
+  '@playwright/test',
+  'playwright-core',
+  // A real OpenTelemetry-instrumented agent in the OTLP ingest tests.
+  '@opentelemetry/api',
+  '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/resources',
+  '@opentelemetry/semantic-conventions'
+]
 const TEST_FILE = /\.(test|bench|spec)\.tsx?$/
 /** Test helpers shipped beside engine code. */
 const TEST_SUPPORT = /(^|\/)testing(\.ts|\/)/
@@ -123,7 +148,7 @@ const ENGINE_TIER_MEMBERS = {
   // Domain services over the store, and the one way modules plug into them.
   domain: ['audit', 'governor', 'identity', 'lifecycle', 'telemetry', 'stream', 'metrics', 'services', 'extensions'],
   // Engine modules' cores (their routes live at the edge).
-  module: ['governance']
+  module: ['governance', 'otlp']
 }
 
 /**

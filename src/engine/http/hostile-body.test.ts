@@ -51,7 +51,8 @@ describe('hostile request bodies (issue 10 item 1)', () => {
   }
 
   it('answers a 5,000-deep body on every body-taking route with a short 4xx and keeps serving', async () => {
-    const routes = t.engine.routes.filter((r) => r.method !== 'GET')
+    // Absolute routes (OTLP's /v1/traces, which reads protobuf) have their own hostile tests.
+    const routes = t.engine.routes.filter((r) => r.method !== 'GET' && !r.absolute)
     // Every family that takes a body is in the walk (a route table that lost them would pass trivially).
     const families = new Set(routes.map((r) => r.pattern.split('/')[1]))
     expect([...families].sort()).toEqual(['audit', 'budget', 'governor', 'identity', 'lifecycle', 'rbac', 'reflex', 'stream', 'telemetry'])

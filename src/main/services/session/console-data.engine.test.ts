@@ -110,6 +110,12 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     // The mission row carries its subtree's figures (engine extension list_rollups).
     const row = missions.items.find((i) => i.entityId === ids.mission) as unknown as { rollup: Record<string, unknown> }
     expect(row.rollup).toMatchObject({ jobs: 1, attempts: 1, tokens: 1500, cost: 0.75, errors: 0, durationMs: null })
+    // The trace view's roll-up is the same figure by the same function: the engine's mission,
+    // plan and job metrics already include the attempt, and nothing is counted twice.
+    const traced = await call<{ rollups: Record<string, unknown>; partial: boolean }>('getTraceRollups', { entityId: ids.mission })
+    expect(traced.partial).toBe(false)
+    expect(traced.rollups[ids.mission]).toEqual(row.rollup)
+    expect(traced.rollups[ids.job]).toMatchObject({ jobs: 1, attempts: 1, tokens: 1500, cost: 0.75 })
     // The palette completes ids and job types from what the cache has seen.
     await call('listJobs', {})
     const suggested = await call<{ entities: Array<{ entityId: string; hint: string }>; jobTypes: string[] }>('suggest', { text: 'j_' })

@@ -29,13 +29,8 @@ export function formatPercent(ratio: number | null | undefined): string {
   return ratio == null || !Number.isFinite(ratio) ? '–' : `${decimal.format(ratio * 100)} %`
 }
 
-/** Milliseconds as "830 ms" or "4.2 s". */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms == null || !Number.isFinite(ms)) return '–'
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  if (ms < 120_000) return `${decimal.format(ms / 1000)} s`
-  return `${decimal.format(ms / 60_000)} min`
-}
+/** Milliseconds as "830 ms", "4.2 s", "3.5 min" or "2.1 h": one format with the roll-ups. */
+export { formatDuration } from '../../../shared/neurorail/rollup'
 
 // Formatters are built once: toLocaleTimeString builds one per call, which shows at 60 rows a frame.
 const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })

@@ -111,20 +111,41 @@ export function sortValue(item: ListedEntity, key: SortKey): number | string | n
 }
 
 /**
- * Rows sorted by one column (stable: ties keep the list's newest-first order). Each value is read
- * once, so 100,000 rows sort in one pass of the comparator over plain values.
+ * Rows sorted by one column (stable: ties keep the list's newest-first order; null sorts last
+ * either way). Each value is read once; numeric columns (cost, tokens, counts, duration) sort an
+ * index array over a Float64Array with a branch-free comparator, so 100,000 rows sort well within
+ * a frame budget's multiple (bench:ui prints the figure).
  */
 export function sortRows(items: readonly ListedEntity[], sort: SortKey | null, dir: SortDir): ListedEntity[] {
   if (!sort) return items.slice()
-  const keyed = items.map((item, index) => ({ item, index, value: sortValue(item, sort) }))
+  const n = items.length
+  const values = new Array<number | string | null>(n)
+  let numeric = true
+  for (let i = 0; i < n; i++) {
+    const v = sortValue(items[i]!, sort)
+    values[i] = v
+    if (v !== null && typeof v !== 'number') numeric = false
+  }
+  const present: number[] = []
+  const missing: number[] = []
+  for (let i = 0; i < n; i++) (values[i] === null ? missing : present).push(i)
   const sign = dir === 'asc' ? 1 : -1
-  keyed.sort((a, b) => {
-    if (a.value === b.value) return a.index - b.index
-    if (a.value === null) return 1
-    if (b.value === null) return -1
-    return (a.value < b.value ? -1 : 1) * sign
-  })
-  return keyed.map((k) => k.item)
+  if (numeric) {
+    const v = new Float64Array(n)
+    for (const i of present) v[i] = (values[i] as number) * sign
+    present.sort((a, b) => v[a]! - v[b]! || a - b)
+  } else {
+    present.sort((a, b) => {
+      const x = values[a]!
+      const y = values[b]!
+      return x === y ? a - b : (x < y ? -1 : 1) * sign
+    })
+  }
+  const out = new Array<ListedEntity>(n)
+  let k = 0
+  for (const i of present) out[k++] = items[i]!
+  for (const i of missing) out[k++] = items[i]!
+  return out
 }
 
 /** Rows whose id, state, job type or tags contain every word of `q` (case-insensitive). */

@@ -107,7 +107,7 @@ export function AuditPage({ route }: { route: Route }) {
           onNearEnd={list.loadMore}
           rowHeight={ROW}
           height="65vh"
-          rowClassName={(e) => `audit-row sev-${e.severity}`}
+          rowClassName={(e) => `audit-row sev-${e.severity ?? 'none'}`}
           rowData={(e) => ({ 'data-audit-id': e.audit_id })}
         />
       )}

@@ -13,6 +13,7 @@ import { CredentialForm } from './CredentialForm'
 import { EnvironmentForm } from './EnvironmentForm'
 import { ImportBundle } from './ImportBundle'
 import { ImportExport } from './ImportExport'
+import { OtlpEndpointPanel } from './OtlpEndpointPanel'
 import { refreshEnvironments } from './refresh'
 
 type Editing = { kind: 'add' } | { kind: 'edit'; env: EnvironmentView } | { kind: 'credential'; env: EnvironmentView } | null
@@ -166,6 +167,7 @@ export function EnvironmentsPage() {
         />
         </div>
       )}
+      <OtlpEndpointPanel />
       <CachePanel />
     </main>
   )

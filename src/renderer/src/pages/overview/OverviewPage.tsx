@@ -103,8 +103,12 @@ export function OverviewPage() {
         <section className="card" aria-label="Recent failures" data-testid="overview-failures">
           <h2>Recent failures</h2>
           {failures.error && <p className="muted">{failures.error}</p>}
+          {failures.data?.note && <p className="muted">{failures.data.note}</p>}
           {failures.data && failures.data.events.length === 0 && (
-            <p className="muted">No failures yet. Failed executions and entities entering a failure state will be listed here.</p>
+            <p className="muted">
+              No failures among the newest {formatCount(failures.data.window)} events. Failed executions and entities
+              entering a failure state will be listed here.
+            </p>
           )}
           <ul className="plain">
             {failures.data?.events.map((e) => {
@@ -112,7 +116,8 @@ export function OverviewPage() {
               return (
                 <li key={e.audit_id}>
                   <span className="muted">{formatTime(e.timestamp)}</span>{' '}
-                  {id ? <a href={traceHref(id)}>{id}</a> : null} <span>{e.message}</span>
+                  {id ? <a href={traceHref(id)}>{id}</a> : null} <span className="mono">{e.event_type}</span>{' '}
+                  <span>{e.message}</span>
                 </li>
               )
             })}

@@ -30,7 +30,7 @@ export function SavedViews({ hash }: { hash: string }) {
   }
 
   return (
-    <div className="views" aria-label="Views">
+    <div className="views" role="group" aria-label="Views">
       <form className="row" onSubmit={save} aria-label="Save this view">
         <label htmlFor="view-name" className="visually-hidden">
           View name

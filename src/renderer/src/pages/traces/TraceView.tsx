@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { formatRollup } from '../../../../shared/neurorail/trace-rollup'
+import { formatRollup } from '../../../../shared/neurorail/rollup'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { formatCount } from '../../lib/format'
