@@ -2,12 +2,12 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { Modal } from './Modal'
 import { entityTypeOfId } from '../../../shared/neurorail/ids'
 import { useStore } from '../store'
-import { deepLinkToHash } from '../lib/deepLink'
-import { PAGE_INFO } from '../lib/pages'
-import { hrefFor, navigate, PAGES, traceHref } from '../lib/router'
+import { deepLinkToHash } from '../lib/nav/deepLink'
+import { PAGE_INFO } from '../lib/nav/pages'
+import { hrefFor, navigate, PAGES, traceHref } from '../lib/nav/router'
 import type { SuggestResult } from '../../../shared/console/domains/data'
-import { api } from '../lib/api'
-import { exportEnvironments, switchEnvironmentTo } from '../lib/environmentActions'
+import { api } from '../lib/transport/api'
+import { exportEnvironments, switchEnvironmentTo } from '../lib/actions/environmentActions'
 
 /** A palette entry: a place to go (`hash`) or something to do (`run`). */
 export interface Entry {

@@ -1,8 +1,8 @@
 import { memo } from 'react'
 import { DataTable, type Column } from './DataTable'
-import { formatTime } from '../lib/format'
-import { traceHref } from '../lib/router'
-import { useHeldWhileFocused } from '../lib/useHeldWhileFocused'
+import { formatTime } from '../lib/format/format'
+import { traceHref } from '../lib/nav/router'
+import { useHeldWhileFocused } from '../lib/hooks/useHeldWhileFocused'
 import type { LiveEvent } from '../lib/live/types'
 import { useStore } from '../store'
 

@@ -1,6 +1,6 @@
 import { useRef, type KeyboardEvent, type ReactNode, type RefObject } from 'react'
 import { createPortal } from 'react-dom'
-import { useModalFocus } from '../lib/modalFocus'
+import { useModalFocus } from '../lib/hooks/modalFocus'
 
 export interface ModalProps {
   /** `alertdialog` for confirmations, `dialog` otherwise. */

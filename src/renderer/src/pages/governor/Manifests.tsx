@@ -4,8 +4,8 @@ import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
-import { formatCount, formatTime } from '../../lib/format'
-import { traceHref } from '../../lib/router'
+import { formatCount, formatTime } from '../../lib/format/format'
+import { traceHref } from '../../lib/nav/router'
 
 /** One rule of a manifest as the table shows it. */
 export interface RuleRow {

@@ -2,10 +2,10 @@ import { useRef, useState, type FormEvent } from 'react'
 import { entityTypeOfId } from '../../../../../shared/neurorail/ids'
 import { BundleFileInput } from '../../../components/BundleFileInput'
 import { FormError } from '../../../components/Notices'
-import { api } from '../../../lib/api'
-import { formatTime } from '../../../lib/format'
+import { api } from '../../../lib/transport/api'
+import { formatTime } from '../../../lib/format/format'
 import { Modal } from '../../../components/Modal'
-import { useAsync, useDataEpoch } from '../../../lib/useAsync'
+import { useAsync, useDataEpoch } from '../../../lib/hooks/useAsync'
 import type { CompareSource } from './compareSides'
 
 /** Picks what to compare a mission with: a recent mission, a pasted id, or a bundle file. */

@@ -2,11 +2,11 @@ import { useRef, useState } from 'react'
 import type { RedactionOptions } from '../../../../../shared/console/bundle/redact'
 import type { PreparedBundle } from '../../../../../shared/console/domains/bundles'
 import { FormError } from '../../../components/Notices'
-import { api, errorMessage } from '../../../lib/api'
-import { saveBundle } from '../../../lib/bundleFiles'
-import { formatCount } from '../../../lib/format'
+import { api, errorMessage } from '../../../lib/transport/api'
+import { saveBundle } from '../../../lib/actions/bundleFiles'
+import { formatCount } from '../../../lib/format/format'
 import { Modal } from '../../../components/Modal'
-import { useAsync } from '../../../lib/useAsync'
+import { useAsync } from '../../../lib/hooks/useAsync'
 
 const REASON: Record<string, string> = { secret: 'secret', tag: 'tag', detail: 'detail field' }
 

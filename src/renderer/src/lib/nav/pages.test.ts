@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { STATE_MACHINES } from '../../../shared/neurorail/state-machines'
-import { paletteEntries } from '../components/CommandPalette'
-import { layoutMachine } from '../pages/lifecycle/layout'
-import { mergeCircuits, mergeHeld } from '../pages/reflex/merge'
-import { circuitFromChange } from '../../../shared/console/governance-mapper'
-import type { CircuitState } from '../../../shared/neurorail/governance'
-import { activePending } from './lifecycleCounts'
+import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
+import { paletteEntries } from '../../components/CommandPalette'
+import { layoutMachine } from '../../pages/lifecycle/layout'
+import { mergeCircuits, mergeHeld } from '../../pages/reflex/merge'
+import { circuitFromChange } from '../../../../shared/console/governance-mapper'
+import type { CircuitState } from '../../../../shared/neurorail/governance'
+import { activePending } from '../format/lifecycleCounts'
 
 describe('paletteEntries', () => {
   it('puts a pasted id first and links it to its trace', () => {

@@ -1,8 +1,8 @@
-import type { IncidentBundle } from '../../../shared/console/bundle/schema'
-import { MAX_BUNDLE_BYTES, readIncidentBundleText } from '../../../shared/console/bundle/schema'
-import type { PreparedBundle } from '../../../shared/console/domains/bundles'
-import { useStore } from '../store'
-import { api } from './api'
+import type { IncidentBundle } from '../../../../shared/console/bundle/schema'
+import { MAX_BUNDLE_BYTES, readIncidentBundleText } from '../../../../shared/console/bundle/schema'
+import type { PreparedBundle } from '../../../../shared/console/domains/bundles'
+import { useStore } from '../../store'
+import { api } from '../transport/api'
 
 /** Whether this window runs in the desktop app (file dialogs in main) rather than a browser. */
 export function hasFileDialogs(): boolean {

@@ -1,5 +1,5 @@
-import { useStore } from '../store'
-import { api } from './api'
+import { useStore } from '../../store'
+import { api } from '../transport/api'
 import { downloadText } from './bundleFiles'
 
 /** Makes `id` the active environment and refreshes the store (title-bar switcher, palette). */
