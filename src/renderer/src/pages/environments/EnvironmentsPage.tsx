@@ -82,7 +82,7 @@ export function EnvironmentsPage() {
             {
               id: 'name',
               header: 'Name',
-              width: 220,
+              width: 300,
               cell: (env) => (
                 <span>
                   <span className="env-dot" style={{ background: `var(--env-${env.color})` }} aria-hidden="true" /> <strong>{env.name}</strong>

@@ -22,10 +22,10 @@ function countdown(until: number | null, now: number): string {
 }
 
 const TRIGGER_COLUMNS: readonly Column<TriggerRow>[] = [
-  { id: 'trigger', header: 'Trigger', width: 160, cell: (t) => <span className="mono">{t.triggerId}</span> },
-  { id: 'rate', header: 'Error rate', width: 80, cell: (t) => formatPercent(t.errorRate) },
+  { id: 'trigger', header: 'Trigger', width: 210, cell: (t) => <span className="mono">{t.triggerId}</span> },
+  { id: 'rate', header: 'Error rate', width: 70, cell: (t) => formatPercent(t.errorRate) },
   { id: 'count', header: 'Activations', width: 80, align: 'right', cell: (t) => formatCount(t.activationCount) },
-  { id: 'last', header: 'Last', width: 90, cell: (t) => formatTime(t.lastAt) },
+  { id: 'last', header: 'Last', width: 70, cell: (t) => formatTime(t.lastAt) },
   { id: 'why', header: 'Why', width: 120, cell: (t) => (t.reason ? t.reason.replace(/_/g, ' ') : '–') }
 ]
 
@@ -34,7 +34,7 @@ const ACTION_COLUMNS: readonly Column<ActionRow>[] = [
   { id: 'action', header: 'Action', width: 90, cell: (a) => a.actionType },
   { id: 'job', header: 'Job', width: 130, cell: (a) => (a.jobId ? <a className="mono" href={traceHref(a.jobId)}>{a.jobId}</a> : '–') },
   { id: 'result', header: 'Result', width: 80, cell: (a) => <StateBadge state={a.success ? 'succeeded' : 'failed'} label={a.success ? 'done' : 'refused'} /> },
-  { id: 'by', header: 'By', width: 150, cell: (a) => <span className="mono">{a.triggerId ?? a.actor ?? '–'}</span> },
+  { id: 'by', header: 'By', width: 190, cell: (a) => <span className="mono">{a.triggerId ?? a.actor ?? '–'}</span> },
   {
     id: 'reason',
     header: 'Reason',
@@ -156,7 +156,7 @@ export function ReflexPage() {
               rowHeight={36}
               columns={[
                 { id: 'job', header: 'Job', width: 130, cell: (h) => <a className="mono" href={traceHref(h.jobId)}>{h.jobId}</a> },
-                { id: 'state', header: 'State', width: 90, cell: (h) => <StateBadge state={h.state} /> },
+                { id: 'state', header: 'State', width: 120, cell: (h) => <StateBadge state={h.state} /> },
                 { id: 'cooldown', header: 'Cooldown', width: 80, cell: (h) => countdown(h.cooldownUntil, now) },
                 {
                   id: 'resume',
