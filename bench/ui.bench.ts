@@ -33,7 +33,7 @@ function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
 }
-/** What the renderer's ?perf=1 probe (src/renderer/src/lib/perfProbe.ts) exposes on window. */
+/** What the renderer's ?perf=1 probe (src/renderer/src/lib/app/perfProbe.ts) exposes on window. */
 interface PerfWindow {
   __controldeckPerf: {
     latencies: number[]
@@ -100,7 +100,7 @@ function frameLine(label: string, frames: { intervals: number[]; work: number[] 
 
 /** The list sort, bundled into a blank page of the bench's Chromium. */
 async function benchListSort(): Promise<void> {
-  const bundle = await build({ entryPoints: [path.resolve('src/renderer/src/lib/listView.bench.ts')], bundle: true, format: 'iife', globalName: 'ListSort', write: false, logLevel: 'silent' })
+  const bundle = await build({ entryPoints: [path.resolve('src/renderer/src/lib/nav/listView.bench.ts')], bundle: true, format: 'iife', globalName: 'ListSort', write: false, logLevel: 'silent' })
   const page = await browser.newPage()
   await page.addScriptTag({ content: bundle.outputFiles[0]!.text })
   // A string, not a function: tsx would wrap it in a helper the page lacks.

@@ -1,18 +1,12 @@
 /// <reference lib="dom" />
 // Issue 14 (items 2–4): the trace explorer's roll-ups, time axis, zoom, terminal bar ends,
 // critical path and search, on the seeded engine. Expected sums come from the seed summary.
-import type { Page } from '@playwright/test'
-import { expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
-
-async function go(page: Page, consoleUrl: string, hash: string): Promise<void> {
-  await openConsole(page, consoleUrl)
-  await page.evaluate((h) => (window.location.hash = h), hash)
-}
+import { expect, openAt, SCREENSHOT_DIR, test } from './fixtures'
 
 test.describe('trace explorer: time, roll-ups, critical path, search', () => {
   test('roll-ups and durations: a completed mission sums its jobs and has a duration', async ({ page, consoleUrl, seed }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
-    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     const missionRow = tree.locator(`[data-entity-id="${m1.mission_id}"]`)
     // The seed's two llm_call jobs of this mission reported 1,200 + 800 tokens on their attempts.
@@ -26,7 +20,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
 
   test('time axis: labelled ruler with ticks, keyboard zoom and pan, minimap window', async ({ page, consoleUrl, seed }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
-    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const axis = page.getByTestId('time-axis')
     await expect(axis).toHaveAttribute('aria-label', /^Time axis of the trace/)
     await expect(page.getByTestId('time-tick').first()).toHaveText('0')
@@ -54,7 +48,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
 
   test("terminal states: a failed job's bar ends at its failure, a running one reaches now", async ({ page, consoleUrl, seed }) => {
     const m2 = seed.missions.find((m) => m.state === 'executing')!
-    await go(page, consoleUrl, `#/traces/${m2.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m2.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     const failed = seed.jobs.find((j) => j.mission_id === m2.mission_id && j.state === 'failed_mechanical')!
     const running = seed.jobs.find((j) => j.mission_id === m2.mission_id && j.state === 'running')!
@@ -81,7 +75,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
   test('critical path: the last job to finish, or by cost the costliest job', async ({ page, consoleUrl, seed }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
     const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)
-    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     const critical = tree.locator('[data-critical="true"]')
     // mission → plan → the last job (the 800-token llm_call, finished last) → its attempt.
@@ -100,7 +94,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
   test('search inside a trace: matches highlighted, stepped with Enter, Shift+Enter, n and N', async ({ page, consoleUrl, seed }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
     const llmJobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id && j.job_type === 'llm_call')
-    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     await expect(tree).toHaveAttribute('data-rows', /\d+/)
     // Keyboard only: / from the tree focuses the search.

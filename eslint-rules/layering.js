@@ -273,10 +273,11 @@ const layeringRule = {
     const rel = path.relative(cwd, file).split(path.sep).join('/')
     const layer = layerOfPath(rel)
     if (!layer) return {}
-    const isTest = TEST_FILE.test(rel)
-    // Tests and their helpers (`testing.ts`, `testing/`) exercise the engine whole, through its
-    // HTTP edge, so the tiers bind the engine's own code only.
-    const tier = isTest || TEST_SUPPORT.test(rel) ? null : engineTierOfPath(rel)
+    // Test helpers (`testing.ts`, `testing/`) count as tests: they may use the test runner.
+    const isTest = TEST_FILE.test(rel) || TEST_SUPPORT.test(rel)
+    // Tests and their helpers exercise the engine whole, through its HTTP edge, so the tiers bind
+    // the engine's own code only.
+    const tier = isTest ? null : engineTierOfPath(rel)
 
     /** @param {import('estree').Node} node @param {unknown} value */
     function check(node, value) {

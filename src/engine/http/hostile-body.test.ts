@@ -4,6 +4,7 @@ import { MAX_EVENT_DEPTH, MAX_REQUEST_DEPTH } from '../../shared/neurorail/limit
 import { TokenRegistry } from '../auth/tokens'
 import { SseReader } from '../testing/sse'
 import { createChain, startTestEngine, type TestEngine } from '../testing/harness'
+import { suiteEngine } from '../testing/suite'
 import { HttpError } from './errors'
 import { Router } from './router'
 import { createEngineServer } from './server'
@@ -42,11 +43,7 @@ const HOSTILE: Record<string, string> = {
 }
 
 describe('hostile request bodies (issue 10 item 1)', () => {
-  let t: TestEngine
-  beforeAll(async () => {
-    t = await startTestEngine({ tokens: [{ token: VIEWER, role: 'viewer' }] })
-  })
-  afterAll(async () => t.stop())
+  const t = suiteEngine({ tokens: [{ token: VIEWER, role: 'viewer' }] })
 
   const alive = async (): Promise<void> => {
     const res = await t.api('GET', '/capabilities')

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConsoleError } from '../../../shared/console/errors'
+import { consoleError } from '../testing/console-error'
 import type { RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
@@ -11,16 +11,6 @@ import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { withoutKeychain } from '../testing/no-keychain'
 import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { eventually } from '../testing/wait'
-
-/** The ConsoleError a call failed with (the services never throw anything else). */
-async function consoleError(promise: Promise<unknown>): Promise<ConsoleError> {
-  try {
-    await promise
-  } catch (error) {
-    return (error as { error: ConsoleError }).error
-  }
-  throw new Error('expected the call to fail')
-}
 
 /** Polls `read` until `ok` holds, for at most 8 s. */
 function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {

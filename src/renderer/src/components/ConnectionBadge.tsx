@@ -1,8 +1,8 @@
 import { useStore } from '../store'
-import { formatDataAge } from '../lib/format'
-import { streamDetailLine, streamHealthSentence, streamHealthShort } from '../lib/streamHealth'
-import { stateLabel, toneOf } from '../lib/tone'
-import { useNow } from '../lib/useNow'
+import { formatDataAge } from '../lib/format/format'
+import { streamDetailLine, streamHealthSentence, streamHealthShort } from '../lib/transport/streamHealth'
+import { stateLabel, toneOf } from '../lib/format/tone'
+import { useNow } from '../lib/hooks/useNow'
 
 /** Connection state of the active environment with the age of its newest data, and the role. */
 export function ConnectionBadge() {

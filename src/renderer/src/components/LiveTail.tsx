@@ -1,7 +1,8 @@
 import { memo } from 'react'
-import { formatTime } from '../lib/format'
-import { traceHref } from '../lib/router'
-import { useHeldWhileFocused } from '../lib/useHeldWhileFocused'
+import { DataTable, type Column } from './DataTable'
+import { formatTime } from '../lib/format/format'
+import { traceHref } from '../lib/nav/router'
+import { useHeldWhileFocused } from '../lib/hooks/useHeldWhileFocused'
 import type { LiveEvent } from '../lib/live/types'
 import { useStore } from '../store'
 
@@ -15,6 +16,21 @@ function entityOf(e: LiveEvent): string | null {
   }
   return null
 }
+
+const COLUMNS: readonly Column<LiveEvent>[] = [
+  { id: 'at', header: 'When', width: 90, cell: (e) => <span className="muted">{formatTime(e.timestamp * 1000)}</span> },
+  { id: 'channel', header: 'Channel', width: 90, cell: (e) => e.channel },
+  { id: 'type', header: 'Event', width: 200, cell: (e) => <span className="mono">{e.event_type}</span> },
+  {
+    id: 'entity',
+    header: 'Entity',
+    width: 130,
+    cell: (e) => {
+      const id = entityOf(e)
+      return id ? <a className="mono" href={traceHref(id)} data-event-key={`${e.epoch ?? ''}:${e.id}`}>{id}</a> : ''
+    }
+  }
+]
 
 /**
  * The newest stream events as they arrive (frozen while live updates are paused). While focus is
@@ -35,21 +51,7 @@ export const LiveTail = memo(function LiveTail() {
       {shown.length === 0 ? (
         <p className="muted">Nothing has arrived since the console connected. Lifecycle, audit, reflex and enforcement events stream in here.</p>
       ) : (
-        <table className="data">
-          <tbody>
-            {shown.map((e) => {
-              const id = entityOf(e)
-              return (
-                <tr key={`${e.epoch ?? ''}:${e.id}`}>
-                  <td className="muted">{formatTime(e.timestamp * 1000)}</td>
-                  <td>{e.channel}</td>
-                  <td className="mono">{e.event_type}</td>
-                  <td>{id ? <a className="mono" href={traceHref(id)} data-event-key={`${e.epoch ?? ''}:${e.id}`}>{id}</a> : ''}</td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
+        <DataTable<LiveEvent> label="Newest stream events" rows={shown} rowKey={(e) => `${e.epoch ?? ''}:${e.id}`} columns={COLUMNS} height="50vh" />
       )}
     </section>
   )

@@ -1,4 +1,4 @@
-import { formatDataAge, formatTime } from '../lib/format'
+import { formatDataAge, formatTime } from '../lib/format/format'
 import { useStore } from '../store'
 
 /** The data shown came from the local cache because the backend is away. */

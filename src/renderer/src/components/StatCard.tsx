@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { formatCount } from '../lib/format'
+import { formatCount } from '../lib/format/format'
 
 /**
  * A number with a caption; when `href` is given the number links to its dashboard. A named group,

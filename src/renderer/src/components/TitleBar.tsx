@@ -1,4 +1,4 @@
-import { paletteShortcut } from '../lib/platform'
+import { paletteShortcut } from '../lib/app/platform'
 import { useStore } from '../store'
 import { ConnectionBadge } from './ConnectionBadge'
 import { EnvironmentSwitcher } from './EnvironmentSwitcher'

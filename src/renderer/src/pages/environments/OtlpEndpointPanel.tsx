@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { ErrorNotice } from '../../components/Notices'
-import { api, errorMessage } from '../../lib/api'
-import { useAsync } from '../../lib/useAsync'
+import { api, errorMessage } from '../../lib/transport/api'
+import { useAsync } from '../../lib/hooks/useAsync'
 
 /**
  * Where an OpenTelemetry-instrumented agent sends its traces: the local engine's OTLP/HTTP

@@ -1,9 +1,9 @@
 import { memo, useMemo } from 'react'
 import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
 import { STATE_MACHINES, type StateMachine } from '../../../../shared/neurorail/state-machines'
-import { formatCount } from '../../lib/format'
-import { hrefFor } from '../../lib/router'
-import { stateLabel, toneOf } from '../../lib/tone'
+import { formatCount } from '../../lib/format/format'
+import { hrefFor } from '../../lib/nav/router'
+import { stateLabel, toneOf } from '../../lib/format/tone'
 import { layoutMachine } from './layout'
 
 const BOX_W = 132

@@ -1,5 +1,5 @@
-import { api } from '../../lib/api'
-import { useAsync, useDataEpoch } from '../../lib/useAsync'
+import { api } from '../../lib/transport/api'
+import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 
 const RECENT_FAILURES = 8
 

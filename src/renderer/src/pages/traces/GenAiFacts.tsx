@@ -1,4 +1,4 @@
-import { genAiOf } from '../../lib/genai'
+import { genAiOf } from '../../lib/traces/genai'
 
 /**
  * The GenAI side of an entity (model, provider, tool, tokens, the OTel trace it came from), for

@@ -1,10 +1,10 @@
 import type { ListedEntity } from '../../../../shared/console/domains/data'
 import type { Column } from '../../components/DataTable'
 import { StateBadge } from '../../components/StateBadge'
-import { formatCount, formatDuration, formatTime } from '../../lib/format'
-import { genAiLine } from '../../lib/genai'
-import { jobTypeOf, startedOf, type ListKind } from '../../lib/listView'
-import { traceHref } from '../../lib/router'
+import { formatCount, formatDuration, formatTime } from '../../lib/format/format'
+import { genAiLine } from '../../lib/traces/genai'
+import { jobTypeOf, startedOf, type ListKind } from '../../lib/nav/listView'
+import { traceHref } from '../../lib/nav/router'
 
 type C = Column<ListedEntity>
 

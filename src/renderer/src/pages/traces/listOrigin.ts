@@ -1,5 +1,5 @@
 import type { ListOrigin } from '../../../../shared/console/domains/data'
-import { formatCount } from '../../lib/format'
+import { formatCount } from '../../lib/format/format'
 
 /**
  * The sentence above a list saying where its rows come from: the engine's list route, the audit

@@ -1,8 +1,8 @@
 // bench:ui's list sort (not part of the app): 100,000 missions sorted by cost through the list's
 // own filterRows + sortRows, as EntityLists runs them on a click of the "Cost" header. bench/ui.bench.ts
 // bundles this file with esbuild into its Chromium page, so the figure is the renderer's.
-import type { ListedEntity } from '../../../shared/console/domains/data'
-import { emptyRollup } from '../../../shared/neurorail/rollup'
+import type { ListedEntity } from '../../../../shared/console/domains/data'
+import { emptyRollup } from '../../../../shared/neurorail/rollup'
 import { filterRows, sortRows, type SortDir } from './listView'
 
 /** `n` mission rows as listMissions returns them, newest first, costs spread and 1 in 20 unknown. */

@@ -1,6 +1,6 @@
-import type { ConsoleApi } from '../../../shared/console/api'
-import { isConsoleErrorCode, type ConsoleErrorCode } from '../../../shared/console/errors'
-import { getConsoleApi } from '../api'
+import type { ConsoleApi } from '../../../../shared/console/api'
+import { isConsoleErrorCode, type ConsoleErrorCode } from '../../../../shared/console/errors'
+import { getConsoleApi } from '../../api'
 
 let instance: ConsoleApi | null = null
 

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { errorMessage } from './api'
+import { errorMessage } from '../transport/api'
 
 /**
  * The state of a call the user started from a form or button: `busy` while it is on its way and

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { STATE_MACHINES } from '../../../shared/neurorail/state-machines'
-import { paletteEntries } from '../components/CommandPalette'
-import { layoutMachine } from '../pages/lifecycle/layout'
-import { mergeCircuits, mergeHeld } from '../pages/reflex/merge'
-import { activePending } from './lifecycleCounts'
+import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
+import { paletteEntries } from '../../components/CommandPalette'
+import { layoutMachine } from '../../pages/lifecycle/layout'
+import { mergeCircuits, mergeHeld } from '../../pages/reflex/merge'
+import { circuitFromChange } from '../../../../shared/console/governance-mapper'
+import type { CircuitState } from '../../../../shared/neurorail/governance'
+import { activePending } from '../format/lifecycleCounts'
 
 describe('paletteEntries', () => {
   it('puts a pasted id first and links it to its trace', () => {
@@ -88,10 +90,14 @@ describe('reflex merge', () => {
     lastFailureAt: null,
     lastStateChangeAt: '2026-01-01T00:00:00.000Z'
   }
+  const liveCircuit = (id: string, state: CircuitState, failures: number, atMs: number) => ({
+    ...circuitFromChange({ circuit_id: id, to_state: state, failure_count: failures, success_count: 0 }, atMs, null),
+    changes: 1
+  })
   it('lets a newer live change win and sorts open circuits first', () => {
     const live = {
-      c1: { circuitId: 'c1', state: 'open' as const, failureCount: 5, successCount: 0, changedAt: Date.parse('2026-01-01T00:01:00Z'), halfOpenAt: 1, changes: 1 },
-      c0: { circuitId: 'c0', state: 'closed' as const, failureCount: 0, successCount: 0, changedAt: 0, halfOpenAt: null, changes: 1 }
+      c1: liveCircuit('c1', 'open', 5, Date.parse('2026-01-01T00:01:00Z')),
+      c0: liveCircuit('c0', 'closed', 0, 0)
     }
     const cards = mergeCircuits([backend], live)
     expect(cards.map((c) => [c.circuitId, c.state])).toEqual([
@@ -102,7 +108,7 @@ describe('reflex merge', () => {
   })
   it('keeps the backend when its change is newer and computes half-open from its timeout', () => {
     const open = { ...backend, state: 'open' as const }
-    const stale = { c1: { circuitId: 'c1', state: 'closed' as const, failureCount: 0, successCount: 0, changedAt: 0, halfOpenAt: null, changes: 1 } }
+    const stale = { c1: liveCircuit('c1', 'closed', 0, 0) }
     const [card] = mergeCircuits([open], stale)
     expect(card.state).toBe('open')
     expect(card.halfOpenAt).toBe(Date.parse('2026-01-01T00:00:30Z'))

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
-import { useStore } from '../store'
-import { errorMessage } from './api'
+import { useStore } from '../../store'
+import { errorMessage } from '../transport/api'
 
 /** State of one asynchronous load. `loading` is true until the first answer for the current key. */
 export interface AsyncState<T> {

@@ -1,15 +1,15 @@
-import type { IncidentBundle } from '../../../shared/console/bundle/schema'
-import { MAX_BUNDLE_BYTES, readIncidentBundleText } from '../../../shared/console/bundle/schema'
-import type { PreparedBundle } from '../../../shared/console/domains/bundles'
-import { useStore } from '../store'
-import { api } from './api'
+import type { IncidentBundle } from '../../../../shared/console/bundle/schema'
+import { MAX_BUNDLE_BYTES, readIncidentBundleText } from '../../../../shared/console/bundle/schema'
+import type { PreparedBundle } from '../../../../shared/console/domains/bundles'
+import { useStore } from '../../store'
+import { api } from '../transport/api'
 
 /** Whether this window runs in the desktop app (file dialogs in main) rather than a browser. */
 export function hasFileDialogs(): boolean {
   return useStore.getState().appInfo?.transport === 'electron'
 }
 
-/** Offers `text` as a download named `fileName` (browser mode's "save"). */
+/** Offers a JSON `text` as a download named `fileName` (browser mode's "save"; both transports serve the page). */
 export function downloadText(fileName: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
   const a = document.createElement('a')

@@ -1,8 +1,8 @@
-import type { ConsoleApi } from '../../../shared/console/api'
-import { useStore } from '../store'
+import type { ConsoleApi } from '../../../../shared/console/api'
+import { useStore } from '../../store'
 import { FrameBuffer } from './eventBuffer'
-import type { LiveEvent } from './live/types'
-import { perfEnabled, recordArrival, recordFlush } from './perfProbe'
+import type { LiveEvent } from '../live/types'
+import { perfEnabled, recordArrival, recordFlush } from '../app/perfProbe'
 
 /**
  * Wires the live stream into the store: `onEvents` pushes land in a FrameBuffer outside React and

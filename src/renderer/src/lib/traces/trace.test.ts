@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { TraceNode } from '../../../shared/console/domains/data'
+import type { TraceNode } from '../../../../shared/console/domains/data'
 import { countNodes, expandableIds, flattenTree, type LoadedChildren } from './traceTree'
 import { fraction, retryCount, scaleOf, segmentsOf } from './waterfall'
 

@@ -1,10 +1,10 @@
-import type { ConsoleApi } from '../../../shared/console/api'
-import { useStore } from '../store'
-import { errorMessage } from './api'
-import { deepLinkToHash } from './deepLink'
-import { startLiveFeed } from './liveFeed'
+import type { ConsoleApi } from '../../../../shared/console/api'
+import { useStore } from '../../store'
+import { errorMessage } from '../transport/api'
+import { deepLinkToHash } from '../nav/deepLink'
+import { startLiveFeed } from '../transport/liveFeed'
 import { startBrowserNotifications } from './notifications'
-import { navigate } from './router'
+import { navigate } from '../nav/router'
 
 /**
  * Starts the console: loads app info, environments and the connection state into the store,

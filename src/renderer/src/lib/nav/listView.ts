@@ -1,4 +1,4 @@
-import type { ListedEntity } from '../../../shared/console/domains/data'
+import type { ListedEntity } from '../../../../shared/console/domains/data'
 
 /** The three lists of the Traces page. */
 export const LIST_KINDS = ['missions', 'jobs', 'attempts'] as const

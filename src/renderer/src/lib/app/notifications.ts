@@ -1,7 +1,7 @@
-import type { ConsoleApi } from '../../../shared/console/api'
-import type { ConsoleNotification } from '../../../shared/console/domains/notifications'
-import { deepLinkToHash } from './deepLink'
-import { navigate } from './router'
+import type { ConsoleApi } from '../../../../shared/console/api'
+import type { ConsoleNotification } from '../../../../shared/console/domains/notifications'
+import { deepLinkToHash } from '../nav/deepLink'
+import { navigate } from '../nav/router'
 
 /**
  * Browser mode's notifications: the main side decides what deserves one (the same policy as the

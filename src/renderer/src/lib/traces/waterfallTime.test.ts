@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { TraceNode } from '../../../shared/console/domains/data'
+import type { TraceNode } from '../../../../shared/console/domains/data'
 import { criticalPath, type PathEntity } from './criticalPath'
-import { clampWindow, formatOffset, panWindow, ticksOf, zoomWindow } from './timeAxis'
+import { clampWindow, formatOffset, panWindow, ticksOf, zoomWindow } from '../format/timeAxis'
 import { matchesQuery, stepMatch } from './traceSearch'
 import { segmentsOf } from './waterfall'
 

@@ -1,4 +1,4 @@
-import type { StreamHealth } from '../../../shared/console/domains/environments'
+import type { StreamHealth } from '../../../../shared/console/domains/environments'
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
 

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { errorMessage } from './api'
+import { errorMessage } from '../transport/api'
 
 /** One page of a cursor-paged list. */
 export interface Page<T> {

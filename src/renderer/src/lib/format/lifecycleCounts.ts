@@ -1,5 +1,5 @@
-import { STATE_MACHINES } from '../../../shared/neurorail/state-machines'
-import type { LifecycleEntityType } from '../../../shared/neurorail/lifecycle'
+import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
+import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
 
 /** Active and pending totals of one entity type from per-state counts. */
 export interface ActivePending {

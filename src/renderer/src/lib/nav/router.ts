@@ -1,4 +1,4 @@
-import { CONSOLE_PAGES, type ConsolePageId } from '../../../shared/console/pages'
+import { CONSOLE_PAGES, type ConsolePageId } from '../../../../shared/console/pages'
 import { useSyncExternalStore } from 'react'
 
 /** The sidebar pages, in sidebar order (the one list in src/shared, which the desktop menu uses too). */

@@ -1,4 +1,4 @@
-import type { TraceNode } from '../../../shared/console/domains/data'
+import type { TraceNode } from '../../../../shared/console/domains/data'
 
 export type { TraceNode }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { ListedEntity } from '../../../shared/console/domains/data'
-import { emptyRollup } from '../../../shared/neurorail/rollup'
+import type { ListedEntity } from '../../../../shared/console/domains/data'
+import { emptyRollup } from '../../../../shared/neurorail/rollup'
 import { filterRows, listViewQuery, nextSort, parseListView, sortRows } from './listView'
 import { hrefFor, parseHash } from './router'
 import { deleteView, loadViews, MAX_VIEWS, SAVED_VIEWS_KEY, saveView, type ViewStorage } from './savedViews'

@@ -1,4 +1,4 @@
-import type { RunOutputLine, RunStream } from '../../../shared/console/domains/runs'
+import type { RunOutputLine, RunStream } from '../../../../shared/console/domains/runs'
 
 /** One line of a run's output pane. */
 export interface OutputLine {

@@ -30,7 +30,7 @@ export function formatPercent(ratio: number | null | undefined): string {
 }
 
 /** Milliseconds as "830 ms", "4.2 s", "3.5 min" or "2.1 h": one format with the roll-ups. */
-export { formatDuration } from '../../../shared/neurorail/rollup'
+export { formatDuration } from '../../../../shared/neurorail/rollup'
 
 // Formatters are built once: toLocaleTimeString builds one per call, which shows at 60 rows a frame.
 const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })

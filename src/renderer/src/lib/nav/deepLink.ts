@@ -1,4 +1,4 @@
-import { isEntityId } from '../../../shared/neurorail/ids'
+import { isEntityId } from '../../../../shared/neurorail/ids'
 import { hrefFor, traceHref, PAGES, type PageId } from './router'
 
 /**

@@ -1,5 +1,5 @@
-import { hasPermission, type Permission } from '../../../shared/neurorail/rbac'
-import { useStore } from '../store'
+import { hasPermission, type Permission } from '../../../../shared/neurorail/rbac'
+import { useStore } from '../../store'
 
 /** Whether a write action is allowed here, and if not, a sentence saying why (for the tooltip). */
 export interface WriteGate {

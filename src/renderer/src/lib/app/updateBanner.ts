@@ -1,4 +1,4 @@
-import type { UpdateState } from '../../../shared/console/domains/app'
+import type { UpdateState } from '../../../../shared/console/domains/app'
 
 /** What the update banner shows for a state; null: no banner. */
 export interface UpdateBannerView {

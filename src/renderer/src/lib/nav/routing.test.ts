@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { deepLinkToHash, hashToDeepLink } from './deepLink'
-import { formatAge, formatCount, formatDuration, formatPercent } from './format'
-import { wrapFocusTarget } from './modalFocus'
+import { formatAge, formatCount, formatDuration, formatPercent } from '../format/format'
+import { wrapFocusTarget } from '../hooks/modalFocus'
 import { hrefFor, parseHash } from './router'
 
 describe('parseHash', () => {
@@ -70,7 +70,7 @@ describe('format', () => {
 
 describe('paletteShortcut', () => {
   it('reads ⌘K only on macOS', async () => {
-    const { isMacPlatform, paletteShortcut } = await import('./platform')
+    const { isMacPlatform, paletteShortcut } = await import('../app/platform')
     expect(isMacPlatform({ platform: 'MacIntel' })).toBe(true)
     expect(isMacPlatform({ platform: 'Linux x86_64' })).toBe(false)
     expect(isMacPlatform({ userAgentData: { platform: 'Windows' }, platform: '' })).toBe(false)
