@@ -30,6 +30,9 @@ export interface IngestResult {
 
 interface SpanRow {
   trace_id: string
+  agent_name: string | null
+  conversation_id: string | null
+  service_name: string | null
   span_id: string
   parent_span_id: string | null
   name: string
@@ -63,15 +66,27 @@ const MAX_METADATA_ATTR_CHARS = 8192
 export class IngestMapper {
   readonly counters = { received: 0, duplicates: 0, rejected: 0, orphans: 0, mapFailures: 0 }
 
+  /**
+   * Spans stored but not yet mapped (the sum of the traces' `dirty_spans`): the backlog the
+   * receiver bounds with 429. Kept in memory, seeded from the table (a restart resumes it).
+   */
+  backlog: number
+
   constructor(
     private readonly s: EngineServices,
     private readonly clock: Clock,
     private readonly prices: PriceTable,
     private readonly options: MapperOptions,
     private readonly log: (entry: Record<string, unknown>) => void
-  ) {}
+  ) {
+    this.backlog = (s.store.prepare('SELECT COALESCE(SUM(dirty_spans), 0) AS n FROM otlp_traces WHERE dirty_spans > 0').get() as { n: number }).n
+  }
 
-  /** Stores and maps the spans of one export. Synchronous: every write joins the current batch. */
+  /**
+   * Stores the spans of one export in one unit and marks their traces for the mapper; maps
+   * nothing (that is {@link mapBatch}'s job, behind the answer). Synchronous: the writes join the
+   * current batch, which the HTTP layer waits for before it answers.
+   */
   ingest(spans: readonly IngestSpan[]): IngestResult {
     const result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, reasons: [] }
     const byTrace = new Map<string, IngestSpan[]>()
@@ -80,14 +95,37 @@ export class IngestMapper {
       if (list) list.push(sp)
       else byTrace.set(sp.traceId, [sp])
     }
-    for (const [traceId, list] of byTrace) {
-      this.s.store.transaction(() => this.store(traceId, list, result))
-      this.settle(traceId, false)
-    }
+    this.s.store.transaction(() => {
+      for (const [traceId, list] of byTrace) this.store(traceId, list, result)
+    })
+    this.backlog += result.accepted
     this.counters.received += result.accepted
     this.counters.duplicates += result.duplicates
     this.counters.rejected += result.rejected
     return result
+  }
+
+  /**
+   * Maps the oldest marked traces, at most `maxTraces` of them, and unmarks them. Returns the
+   * spans it took off the backlog (0: nothing to do). Every unit joins the store's open batch,
+   * so a call commits once, at the end of the event-loop turn.
+   */
+  mapBatch(maxTraces: number): number {
+    const db = this.s.store
+    const traces = db
+      .prepare('SELECT trace_id, dirty_spans FROM otlp_traces WHERE dirty_spans > 0 ORDER BY first_ms LIMIT ?')
+      .all(maxTraces) as Array<{ trace_id: string; dirty_spans: number }>
+    let spans = 0
+    for (const t of traces) {
+      this.settle(t.trace_id, false)
+      // Unmarked whatever the outcome: a unit that failed is logged and counted, and retried by
+      // the orphan sweep, not in a loop here.
+      db.transaction(() => db.prepare('UPDATE otlp_traces SET dirty_spans = dirty_spans - ? WHERE trace_id = ?').run(t.dirty_spans, t.trace_id))
+      spans += t.dirty_spans
+    }
+    this.backlog = Math.max(0, this.backlog - spans)
+    if (traces.length === 0) this.backlog = 0
+    return spans
   }
 
   private store(traceId: string, list: IngestSpan[], result: IngestResult): void {
@@ -122,7 +160,8 @@ export class IngestMapper {
         count++
       }
     }
-    db.prepare('UPDATE otlp_traces SET span_count = ? WHERE trace_id = ?').run(count, traceId)
+    const added = count - trace.span_count
+    if (added > 0) db.prepare('UPDATE otlp_traces SET span_count = ?, dirty_spans = dirty_spans + ? WHERE trace_id = ?').run(count, added, traceId)
   }
 
   /**
@@ -139,7 +178,7 @@ export class IngestMapper {
       this.unit('mission', () => this.createMission(trace))
       if (!trace.mission_id) return
     }
-    this.unit('mission tags', () => this.updateTags(trace))
+    this.unit('mission tags', () => this.updateTags(trace, rows))
     const bySpan = new Map(rows.map((r) => [r.span_id, r]))
     // Plans before jobs, each in start order, so a job finds its agent's plan in the same pass.
     const todo = rows.filter((r) => r.entity_id === null && r.role !== 'other').sort(byStart)
@@ -200,23 +239,20 @@ export class IngestMapper {
    * Tags from the earliest-starting span that names each (ties by span id): the same tags
    * whatever order the spans came in.
    */
-  private updateTags(trace: TraceRow): void {
-    const db = this.s.store
-    const first = (col: string, where = ''): string | null => {
-      const r = db
-        .prepare(`SELECT ${col} AS v FROM otlp_spans WHERE trace_id = ? AND ${col} IS NOT NULL ${where} ORDER BY start_ms, span_id LIMIT 1`)
-        .get(trace.trace_id) as { v: string } | undefined
-      return r?.v ?? null
-    }
+  private updateTags(trace: TraceRow, rows: readonly SpanRow[]): void {
+    // From the rows settle already read (sorted by start, then span id), not four more queries.
+    const sorted = [...rows].sort(byStart)
+    const first = (col: 'agent_name' | 'conversation_id' | 'service_name', role?: SpanRole): string | null =>
+      sorted.find((r) => r[col] !== null && (role === undefined || r.role === role))?.[col] ?? null
     const tags: Record<string, string> = { otel_trace_id: trace.trace_id, source: 'otlp' }
-    const agent = first('agent_name', "AND role = 'plan'") ?? first('agent_name')
+    const agent = first('agent_name', 'plan') ?? first('agent_name')
     const conversation = first('conversation_id')
     const service = first('service_name')
     if (agent) tags.agent_name = agent
     if (conversation) tags.conversation_id = conversation
     if (service) tags.service_name = service
     const text = JSON.stringify(tags)
-    db.prepare('UPDATE missions SET tags = ? WHERE mission_id = ? AND tags != ?').run(text, trace.mission_id, text)
+    this.s.store.prepare('UPDATE missions SET tags = ? WHERE mission_id = ? AND tags != ?').run(text, trace.mission_id, text)
   }
 
   private planOf(trace: TraceRow, r: SpanRow, bySpan: Map<string, SpanRow>, orphans: boolean): { planId: string; orphan: boolean } | null {

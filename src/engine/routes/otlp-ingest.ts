@@ -49,6 +49,11 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
         if (decoding >= otlp.options.maxConcurrentExports) {
           throw new HttpError(429, 'Too many exports in progress; retry later', { 'Retry-After': '1' })
         }
+        // The mapper is behind by more than the bound: the exporter retries once it has caught up.
+        if (otlp.mapper.backlog >= otlp.options.maxBacklogSpans) {
+          const wait = otlp.loop.rate > 0 ? Math.ceil(otlp.mapper.backlog / otlp.loop.rate) : 1
+          throw new HttpError(429, `${otlp.mapper.backlog} spans are waiting to be mapped; retry later`, { 'Retry-After': String(Math.min(30, Math.max(1, wait))) })
+        }
         decoding++
         let decoded: DecodedExport
         try {
@@ -61,7 +66,9 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
         } finally {
           decoding--
         }
+        // Stored (one unit, committed before the answer); mapped behind the answer.
         const result = otlp.mapper.ingest(decoded.spans)
+        if (result.accepted > 0) otlp.loop.kick()
         const rejected = decoded.rejected + result.rejected
         const message = [...decoded.reasons, ...result.reasons].slice(0, 3).join('; ')
         const answer = encodeResponse(rejected, message, enc)
