@@ -1,10 +1,16 @@
 import type { Store } from '../store/store'
 import type { IngestMapper } from './ingest-mapper'
 
-/** Traces one mapper step settles (64 = one 512-span export of 8-span traces). */
-const TRACES_PER_STEP = 64
-/** Longest a run of steps holds the event loop before yielding to HTTP. */
-const SLICE_MS = 25
+/** Longest a slice of mapping holds the event loop before yielding to I/O, with no export arriving. */
+const SLICE_MS = 20
+/**
+ * The same while an export is being received: its body arrives in chunks, one per event-loop
+ * turn, so every slice in between delays its answer. Accepting comes first; mapping takes the gaps
+ * (and catches up when the backlog bound answers 429).
+ */
+const BUSY_SLICE_MS = 2
+/** An export ended this recently: its answer (after the commit) and the client's next one are near. */
+const BUSY_GRACE_MS = 5
 /** Delay before mapping what a request stored: a few exports arriving together share a run. */
 const START_DELAY_MS = 2
 
@@ -19,12 +25,26 @@ export class MapperLoop {
   private waiters: Array<() => void> = []
   /** Spans mapped per second over the last slices (for Retry-After), 0 before the first. */
   rate = 0
+  private receiving = 0
+  private lastReceived = -Infinity
 
   constructor(
     private readonly mapper: IngestMapper,
     private readonly store: Store,
     private readonly onError: (err: unknown) => void
   ) {}
+
+  /** An export is being received (read, decoded, stored): mapping yields more often meanwhile. */
+  receiveStarted(): void {
+    this.receiving++
+  }
+
+  /** The export is stored (or refused); `stored`: it added spans to map. */
+  receiveEnded(stored: boolean): void {
+    this.receiving--
+    this.lastReceived = performance.now()
+    if (stored) this.kick()
+  }
 
   /** Something was stored: map it soon. */
   kick(): void {
@@ -56,13 +76,15 @@ export class MapperLoop {
     this.scheduled = null
     if (this.closed || !this.store.db.open) return
     const t0 = performance.now()
+    const busy = this.receiving > 0 || t0 - this.lastReceived < BUSY_GRACE_MS
+    const deadline = t0 + (busy ? BUSY_SLICE_MS : SLICE_MS)
     let mapped = 0
     let failed = false
     try {
       for (;;) {
-        const n = this.mapper.mapBatch(TRACES_PER_STEP)
+        const n = this.mapper.mapBatch(deadline)
         mapped += n
-        if (n === 0 || performance.now() - t0 >= SLICE_MS) break
+        if (n === 0 || performance.now() >= deadline) break
       }
     } catch (err) {
       failed = true

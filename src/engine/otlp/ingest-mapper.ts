@@ -106,15 +106,20 @@ export class IngestMapper {
   }
 
   /**
-   * Maps the oldest marked traces, at most `maxTraces` of them, and unmarks them. Returns the
-   * spans it took off the backlog (0: nothing to do). Every unit joins the store's open batch,
-   * so a call commits once, at the end of the event-loop turn.
+   * Maps the oldest marked traces, at least one and then more while `performance.now()` is before
+   * `deadline` (at most 64), and unmarks them. Returns the spans it took off the backlog (0:
+   * nothing to do). Every unit joins the store's open batch, so a call commits once, at the end
+   * of the event-loop turn.
    */
-  mapBatch(maxTraces: number): number {
+  mapBatch(deadline: number): number {
     const db = this.s.store
     const traces = db
-      .prepare('SELECT trace_id, dirty_spans FROM otlp_traces WHERE dirty_spans > 0 ORDER BY first_ms LIMIT ?')
-      .all(maxTraces) as Array<{ trace_id: string; dirty_spans: number }>
+      .prepare('SELECT trace_id, dirty_spans FROM otlp_traces WHERE dirty_spans > 0 ORDER BY first_ms LIMIT 64')
+      .all() as Array<{ trace_id: string; dirty_spans: number }>
+    if (traces.length === 0) {
+      this.backlog = 0
+      return 0
+    }
     let spans = 0
     for (const t of traces) {
       this.settle(t.trace_id, false)
@@ -122,9 +127,9 @@ export class IngestMapper {
       // the orphan sweep, not in a loop here.
       db.transaction(() => db.prepare('UPDATE otlp_traces SET dirty_spans = dirty_spans - ? WHERE trace_id = ?').run(t.dirty_spans, t.trace_id))
       spans += t.dirty_spans
+      if (performance.now() >= deadline) break
     }
     this.backlog = Math.max(0, this.backlog - spans)
-    if (traces.length === 0) this.backlog = 0
     return spans
   }
 
