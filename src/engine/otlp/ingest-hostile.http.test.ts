@@ -224,6 +224,28 @@ describe('OTLP ingest refuses what it must', () => {
     }
   })
 
+  it('maps a trace of hundreds of spans over several slices, each job once', async () => {
+    const traceId = 'ad'.repeat(16)
+    const agent = { traceId, spanId: '1'.repeat(16), name: 'invoke_agent a', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'invoke_agent' } }] }
+    const chats = Array.from({ length: 400 }, (_, i) => ({
+      traceId,
+      spanId: (i + 2).toString(16).padStart(16, '0'),
+      parentSpanId: '1'.repeat(16),
+      name: 'chat m',
+      attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }]
+    }))
+    const res = await post(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [...chats, agent] }] }] }), { 'Content-Type': 'application/json' })
+    expect(res.status).toBe(200)
+    await t.engine.otlp!.drained()
+    const spans = (await t.api('GET', `/otel/traces/${traceId}/spans`)).body
+    expect(spans.spans.filter((s: { entity_id: string | null }) => s.entity_id === null)).toHaveLength(0)
+    const jobIds = new Set(spans.spans.map((s: { entity_id: string }) => s.entity_id).filter((id: string) => id.startsWith('j_')))
+    expect(jobIds.size).toBe(400)
+    expect((await t.api('GET', `/identity/plan/${(await t.api('GET', `/identity/job/${[...jobIds][0]}`)).body.plan_id}`)).body.plan_type).toBe('invoke_agent')
+    expect((await t.api('GET', `/lifecycle/mission/${spans.mission_id}/state`)).body.current_state).toBe('completed')
+    await stillServing()
+  })
+
   it('maps after a restart what was stored but not yet mapped when the engine stopped', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cd-otlp-restart-'))
     try {

@@ -58,10 +58,12 @@ const MAX_METADATA_ATTR_CHARS = 8192
 
 /**
  * Maps GenAI spans onto missions, plans, jobs and attempts (docs/otel.md has the table). Every
- * decision is made from what is stored, never from arrival order: spans are stored first (keyed by
- * trace and span id, so a retry is a no-op), then each touched trace is settled — its mission,
- * then its agent spans (plans), then every job span whose parent chain is complete. A span whose
- * chain is not complete yet stays pending until its parent arrives (or the orphan timeout).
+ * decision is made from what is stored, never from arrival order: the receiver stores spans
+ * ({@link IngestMapper.ingest}: keyed by trace and span id, so a retry is a no-op) and marks their
+ * traces; the mapper loop later settles each marked trace ({@link IngestMapper.mapBatch}) — its
+ * mission, then its agent spans (plans), then every job span whose parent chain is complete. A
+ * span whose chain is not complete yet stays pending until its parent arrives (or the orphan
+ * timeout).
  */
 export class IngestMapper {
   readonly counters = { received: 0, duplicates: 0, rejected: 0, orphans: 0, mapFailures: 0 }
@@ -106,8 +108,8 @@ export class IngestMapper {
   }
 
   /**
-   * Maps the oldest marked traces, at least one and then more while `performance.now()` is before
-   * `deadline` (at most 64), and unmarks them. Returns the spans it took off the backlog (0:
+   * Maps the oldest marked traces, at least one entity and then more while `performance.now()` is
+   * before `deadline` (at most 64 traces), and unmarks the traces it finished. Returns the spans it took off the backlog (0:
    * nothing to do). Every unit joins the store's open batch, so a call commits once, at the end
    * of the event-loop turn.
    */
@@ -122,7 +124,8 @@ export class IngestMapper {
     }
     let spans = 0
     for (const t of traces) {
-      this.settle(t.trace_id, false)
+      // Out of time inside a big trace: it stays marked, and the next call goes on with it.
+      if (!this.settle(t.trace_id, false, deadline)) break
       // Unmarked whatever the outcome: a unit that failed is logged and counted, and retried by
       // the orphan sweep, not in a loop here.
       db.transaction(() => db.prepare('UPDATE otlp_traces SET dirty_spans = dirty_spans - ? WHERE trace_id = ?').run(t.dirty_spans, t.trace_id))
@@ -171,30 +174,38 @@ export class IngestMapper {
 
   /**
    * Brings one trace's entities up to date with its stored spans. `orphans`: map job spans whose
-   * parent never came (after the pending timeout) under the trace's plan.
+   * parent never came (after the pending timeout) under the trace's plan. `deadline`
+   * (`performance.now()` time): stop after the entity that passes it, so a trace of thousands of
+   * spans does not hold the event loop; returns false then (call again: the rest is still to do).
    */
-  settle(traceId: string, orphans: boolean): void {
+  settle(traceId: string, orphans: boolean, deadline = Infinity): boolean {
     const db = this.s.store
     const trace = db.prepare('SELECT * FROM otlp_traces WHERE trace_id = ?').get(traceId) as TraceRow | undefined
-    if (!trace) return
+    if (!trace) return true
     const rows = db.prepare('SELECT * FROM otlp_spans WHERE trace_id = ?').all(traceId) as SpanRow[]
     if (!trace.mission_id) {
-      if (!rows.some((r) => r.role !== 'other')) return
+      if (!rows.some((r) => r.role !== 'other')) return true
       this.unit('mission', () => this.createMission(trace))
-      if (!trace.mission_id) return
+      if (!trace.mission_id) return true
     }
     this.unit('mission tags', () => this.updateTags(trace, rows))
     const bySpan = new Map(rows.map((r) => [r.span_id, r]))
     // Plans before jobs, each in start order, so a job finds its agent's plan in the same pass.
     const todo = rows.filter((r) => r.entity_id === null && r.role !== 'other').sort(byStart)
-    for (const r of todo) if (r.role === 'plan') this.unit('plan', () => this.mapPlan(trace, r))
+    for (const r of todo) {
+      if (r.role !== 'plan') continue
+      // Out of time only after progress: a unit that fails is not retried in a loop.
+      if (this.unit('plan', () => this.mapPlan(trace, r)) && performance.now() >= deadline) return false
+    }
     for (const r of todo) {
       if (r.role !== 'job') continue
       const plan = this.planOf(trace, r, bySpan, orphans)
-      if (plan) this.unit('job', () => this.mapJob(trace, r, plan.planId, plan.orphan))
+      if (!plan) continue
+      if (this.unit('job', () => this.mapJob(trace, r, plan.planId, plan.orphan)) && performance.now() >= deadline && r !== todo.at(-1)) return false
     }
     const root = rows.find((r) => r.parent_span_id === null)
     if (root) this.unit('mission end', () => this.endMission(trace, root))
+    return true
   }
 
   /** Maps pending spans older than the timeout as orphans. Returns how many traces it settled. */
@@ -222,12 +233,14 @@ export class IngestMapper {
   }
 
   /** Runs `fn` as its own unit: a failure rolls back that entity alone and is logged. */
-  private unit(what: string, fn: () => void): void {
+  private unit(what: string, fn: () => void): boolean {
     try {
       this.s.store.transaction(fn)
+      return true
     } catch (err) {
       this.counters.mapFailures++
       this.log({ time: new Date(this.clock.now()).toISOString(), level: 'error', msg: `otlp: mapping ${what} failed`, error: err instanceof Error ? err.message : String(err) })
+      return false
     }
   }
 

@@ -52,7 +52,9 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
         }
         // The mapper is behind by more than the bound: the exporter retries once it has caught up.
         if (otlp.mapper.backlog >= otlp.options.maxBacklogSpans) {
-          const wait = otlp.loop.rate > 0 ? Math.ceil(otlp.mapper.backlog / otlp.loop.rate) : 1
+          // Retry when the mapper should be back under 80 % of the bound (hysteresis: not at once).
+          const excess = otlp.mapper.backlog - 0.8 * otlp.options.maxBacklogSpans
+          const wait = otlp.loop.rate > 0 ? Math.ceil(excess / otlp.loop.rate) : 1
           throw new HttpError(429, `${otlp.mapper.backlog} spans are waiting to be mapped; retry later`, { 'Retry-After': String(Math.min(30, Math.max(1, wait))) })
         }
         decoding++
