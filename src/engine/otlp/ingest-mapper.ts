@@ -299,7 +299,7 @@ export class IngestMapper {
     return p.plan_id
   }
 
-  private metadataOf(trace: TraceRow, r: SpanRow): { md: Record<string, unknown>; span: IngestSpan } {
+  private metadataOf(trace: TraceRow, r: SpanRow): { md: Record<string, unknown>; span: IngestSpan; f: ReturnType<typeof genAiFacts> } {
     const stored = JSON.parse(r.attributes) as { attributes: Record<string, unknown>; resource: Record<string, unknown>; scope: string }
     const span: IngestSpan = {
       traceId: trace.trace_id,
@@ -338,7 +338,7 @@ export class IngestMapper {
       md.error = f.error
       if (f.errorType) md.error_type = f.errorType
     }
-    return { md, span }
+    return { md, span, f }
   }
 
   private mapPlan(trace: TraceRow, r: SpanRow): void {
@@ -349,8 +349,7 @@ export class IngestMapper {
   }
 
   private mapJob(trace: TraceRow, r: SpanRow, planId: string, orphan: boolean): void {
-    const { md, span } = this.metadataOf(trace, r)
-    const f = genAiFacts(span)
+    const { md, span, f } = this.metadataOf(trace, r)
     if (orphan) md.otel_orphan = true
     const tokens = f.inputTokens + f.outputTokens
     if (tokens > 0) {
