@@ -53,6 +53,9 @@ interface TraceRow {
   span_count: number
 }
 
+/** Longest one orphan sweep holds the event loop. */
+const SWEEP_SLICE_MS = 50
+
 /** Longest JSON of a span's attributes kept in an entity's metadata (the full set is in otlp_spans). */
 const MAX_METADATA_ATTR_CHARS = 8192
 
@@ -208,14 +211,16 @@ export class IngestMapper {
     return true
   }
 
-  /** Maps pending spans older than the timeout as orphans. Returns how many traces it settled. */
+  /** Maps pending spans older than the timeout as orphans. Returns how many traces it looked at. */
   sweep(): number {
     const db = this.s.store
     const before = this.clock.now() - this.options.pendingTimeoutMs
     const traces = db
       .prepare(`SELECT DISTINCT trace_id FROM otlp_spans WHERE entity_id IS NULL AND role != 'other' AND received_ms <= ? LIMIT 100`)
       .all(before) as Array<{ trace_id: string }>
-    for (const t of traces) this.settle(t.trace_id, true)
+    // Bounded like the mapper loop's slices: what is left is the next sweep's.
+    const deadline = performance.now() + SWEEP_SLICE_MS
+    for (const t of traces) if (!this.settle(t.trace_id, true, deadline) || performance.now() >= deadline) break
     // Spans of traces that never had a GenAI span: kept a while (a GenAI child may still come), then dropped.
     const old = this.clock.now() - this.options.unmappedRetentionMs
     this.s.store.transaction(() => {
