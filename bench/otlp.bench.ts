@@ -1,7 +1,8 @@
 // OTLP ingest benchmark: `npm run bench:otlp` (optionally `-- --batches 120 --clients 4`).
-// Prints spans/s ingested over HTTP (protobuf exports of 512 spans, GenAI agent traces), p50/p99
-// request latency and the engine's RSS, then checks that everything sent is queryable. The engine
-// runs in a child process (this file with --child) so the load generator does not share its thread.
+// Prints spans/s accepted over HTTP (protobuf exports of 512 spans, GenAI agent traces) and spans/s
+// mapped end to end (until the background mapper has drained), p50/p99 request latency and the
+// engine's RSS, then checks that everything sent is queryable. The engine runs in a child process
+// (this file with --child) so the load generator does not share its thread.
 import { fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -32,6 +33,7 @@ async function runChild(): Promise<void> {
   // A load generator that dies must not leave its engine behind.
   process.on('disconnect', () => process.exit(0))
   process.on('message', (m: { type: string }) => {
+    if (m.type === 'drain') void engine.otlp!.drained().then(() => process.send?.({ type: 'drained', rssMb: process.memoryUsage().rss / 1048576 }))
     if (m.type === 'rss') process.send?.({ type: 'rss', rssMb: process.memoryUsage().rss / 1048576 })
     if (m.type === 'counts') {
       const q = (sql: string) => (engine.services.store.prepare(sql).get() as { n: number }).n
@@ -103,7 +105,7 @@ async function runParent(): Promise<void> {
   const ready = await next<{ url: string; baseUrl: string; token: string }>('ready')
   const payloads = Array.from({ length: batches }, (_, b) => makeBatch(b))
   const agent = new Agent({ keepAlive: true, maxSockets: clients })
-  const post = (body: Buffer): Promise<number> =>
+  const post = (body: Buffer): Promise<{ status: number; retryAfter: number }> =>
     new Promise((resolve, reject) => {
       const req = request(ready.url + '/v1/traces', {
         method: 'POST',
@@ -111,7 +113,7 @@ async function runParent(): Promise<void> {
         headers: { Authorization: `Bearer ${ready.token}`, 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length }
       }, (res) => {
         res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }))
       })
       req.on('error', reject)
       req.end(body)
@@ -119,22 +121,36 @@ async function runParent(): Promise<void> {
   const latencies: number[] = []
   let nextBatch = 0
   let failures = 0
+  let throttled = 0
   const load0 = loadavg()[0]
   const started = performance.now()
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (nextBatch < batches) {
         const p = payloads[nextBatch++]!
-        const t0 = performance.now()
-        const status = await post(p.body)
-        latencies.push(performance.now() - t0)
-        if (status !== 200) failures++
+        // An exporter's behaviour: 429 means wait Retry-After seconds and send the same export again.
+        for (;;) {
+          const t0 = performance.now()
+          const { status, retryAfter } = await post(p.body)
+          latencies.push(performance.now() - t0)
+          if (status === 429) {
+            throttled++
+            await new Promise((r) => setTimeout(r, retryAfter * 1000))
+            continue
+          }
+          if (status !== 200) failures++
+          break
+        }
       }
     })
   )
   const seconds = (performance.now() - started) / 1000
   child.send({ type: 'rss' })
   const rss = await next<{ rssMb: number }>('rss')
+  // Mapping runs behind the answers: the run ends when the mapper has drained.
+  child.send({ type: 'drain' })
+  const drained = await next<{ rssMb: number }>('drained')
+  const mappedSeconds = (performance.now() - started) / 1000
   child.send({ type: 'counts' })
   const counts = await next<{ spans: number; pending: number; jobs: number; missions: number }>('counts')
   // Queryable over REST: the last trace's spans and its mission.
@@ -150,9 +166,10 @@ async function runParent(): Promise<void> {
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1)
   const spans = batches * SPANS_PER_BATCH
   console.log(`OTLP ingest: ${spans} spans in ${batches} protobuf exports of ${SPANS_PER_BATCH}, ${clients} clients`)
-  console.log(`  ${Math.round(spans / seconds)} spans/s (${seconds.toFixed(2)} s), ${failures} non-200 answers`)
+  console.log(`  accepted: ${Math.round(spans / seconds)} spans/s (${seconds.toFixed(2)} s), ${throttled} 429 answers (retried), ${failures} other non-200`)
+  console.log(`  mapped end to end: ${Math.round(spans / mappedSeconds)} spans/s (${mappedSeconds.toFixed(2)} s until the mapper drained)`)
   console.log(`  request latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`)
-  console.log(`  engine RSS ${rss.rssMb.toFixed(0)} MB (engine under tsx)`)
+  console.log(`  engine RSS ${rss.rssMb.toFixed(0)} MB after the exports, ${drained.rssMb.toFixed(0)} MB drained (engine under tsx)`)
   console.log(`  stored spans ${counts.spans}, pending ${counts.pending}, missions ${counts.missions}, jobs ${counts.jobs} (expected ${spans}, 0, ${spans / SPANS_PER_TRACE}, ${(spans / SPANS_PER_TRACE) * 6})`)
   console.log(`  last trace queryable: mission ${view.mission_id}, ${view.spans.length} spans`)
   console.log(`  load average at start ${load0.toFixed(2)}, at end ${loadavg()[0].toFixed(2)} (2 cores, shared)`)

@@ -37,12 +37,14 @@ describe('governance of OTLP-ingested runs', () => {
     let circuit: any = null
     for (let n = 0; n < 30 && circuit?.state !== 'open'; n++) {
       expect((await post([toolSpan(n, true)])).status).toBe(200)
+      await t.engine.otlp!.drained()
       const circuits = (await t.api('GET', '/reflex/circuits')).body.circuits as any[]
       circuit = circuits.find((c) => JSON.stringify(c).includes('execute_tool:get_weather')) ?? null
     }
     expect(circuit?.state).toBe('open')
     // The next call already happened: it is recorded, as a job governance would have refused.
     expect((await post([toolSpan(99, false)])).status).toBe(200)
+    await t.engine.otlp!.drained()
     const spans = await t.api('GET', `/otel/traces/${(100).toString(16).padStart(32, '0')}/spans`)
     const jobId = spans.body.spans[0].entity_id as string
     const history = (await t.api('GET', `/lifecycle/job/${jobId}/history`)).body
@@ -71,6 +73,7 @@ describe('governance of OTLP-ingested runs', () => {
       body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [chat] }] }] })
     })
     expect(res.status).toBe(200)
+    await t.engine.otlp!.drained()
     const spans = (await t.api('GET', `/otel/traces/${traceId}/spans`)).body
     const jobId = spans.spans[0].entity_id as string
     // The violation is recorded after the report commits (a follow-up): wait for it.

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startTestEngine, type TestEngine } from '../testing/harness'
@@ -130,7 +133,8 @@ describe('OTLP ingest refuses what it must', () => {
         body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [child] }] }] })
       })
       expect(res.status).toBe(200)
-      // Pending at first: its parent may still come.
+      // Pending at first (the mapper has seen it): its parent may still come.
+      await e.engine.otlp!.drained()
       expect((await e.api('GET', `/otel/traces/${traceId}/spans`)).body.spans[0].entity_id).toBeNull()
       let jobId: string | null = null
       for (let i = 0; i < 400 && !jobId; i++) {
@@ -183,6 +187,85 @@ describe('OTLP ingest refuses what it must', () => {
       slow.destroy()
     } finally {
       await limited.stop()
+    }
+  })
+
+  it('answers 429 with Retry-After while the unmapped backlog is over its bound, and 200 once drained', async () => {
+    const e = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { maxBacklogSpans: 2 } })
+    try {
+      const otlp = e.engine.otlp!
+      const chat = (n: number) => ({ traceId: n.toString(16).padStart(32, '0'), spanId: '1'.repeat(16), name: 'chat m', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }] })
+      const post = (n: number) =>
+        fetch(e.engine.url + '/v1/traces', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [chat(n)] }] }] })
+        })
+      // Stored straight through the mapper's own entry (the route would also start mapping them):
+      // a backlog of 3 spans, over the bound of 2.
+      const stored = otlp.mapper.ingest([1, 2, 3].map((n) => ({ traceId: chat(n).traceId, spanId: '1'.repeat(16), parentSpanId: null, name: 'chat m', kind: 0, startMs: 0, endMs: 1, attributes: { 'gen_ai.operation.name': 'chat' }, status: { code: 0, message: '' }, resource: {}, scope: 'x' })))
+      expect(stored.accepted).toBe(3)
+      expect(otlp.mapper.backlog).toBe(3)
+      const refused = await post(4)
+      expect(refused.status).toBe(429)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      expect((await e.api('GET', `/otel/traces/${chat(4).traceId}/spans`)).body.spans).toHaveLength(0)
+      await otlp.drained()
+      expect(otlp.mapper.backlog).toBe(0)
+      expect((await post(4)).status).toBe(200)
+      await otlp.drained()
+      for (const n of [1, 2, 3, 4]) {
+        const spans = (await e.api('GET', `/otel/traces/${chat(n).traceId}/spans`)).body
+        expect(spans.mission_id).toMatch(/^m_/)
+        expect(spans.spans[0].entity_id).toMatch(/^j_/)
+      }
+    } finally {
+      await e.stop()
+    }
+  })
+
+  it('maps a trace of hundreds of spans over several slices, each job once', async () => {
+    const traceId = 'ad'.repeat(16)
+    const agent = { traceId, spanId: '1'.repeat(16), name: 'invoke_agent a', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'invoke_agent' } }] }
+    const chats = Array.from({ length: 400 }, (_, i) => ({
+      traceId,
+      spanId: (i + 2).toString(16).padStart(16, '0'),
+      parentSpanId: '1'.repeat(16),
+      name: 'chat m',
+      attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }]
+    }))
+    const res = await post(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [...chats, agent] }] }] }), { 'Content-Type': 'application/json' })
+    expect(res.status).toBe(200)
+    await t.engine.otlp!.drained()
+    const spans = (await t.api('GET', `/otel/traces/${traceId}/spans`)).body
+    expect(spans.spans.filter((s: { entity_id: string | null }) => s.entity_id === null)).toHaveLength(0)
+    const jobIds = new Set(spans.spans.map((s: { entity_id: string }) => s.entity_id).filter((id: string) => id.startsWith('j_')))
+    expect(jobIds.size).toBe(400)
+    expect((await t.api('GET', `/identity/plan/${(await t.api('GET', `/identity/job/${[...jobIds][0]}`)).body.plan_id}`)).body.plan_type).toBe('invoke_agent')
+    expect((await t.api('GET', `/lifecycle/mission/${spans.mission_id}/state`)).body.current_state).toBe('completed')
+    await stillServing()
+  })
+
+  it('maps after a restart what was stored but not yet mapped when the engine stopped', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cd-otlp-restart-'))
+    try {
+      const traceId = 'fe'.repeat(16)
+      const first = await startTestEngine({ dir, tokens: [{ token: TOKEN, role: 'operator' }] })
+      // Stored through the mapper's own entry, which leaves the mapping to the loop: none runs before the stop.
+      first.engine.otlp!.mapper.ingest([{ traceId, spanId: '1'.repeat(16), parentSpanId: null, name: 'chat m', kind: 0, startMs: 0, endMs: 1, attributes: { 'gen_ai.operation.name': 'chat' }, status: { code: 0, message: '' }, resource: {}, scope: 'x' }])
+      await first.engine.services.store.committed()
+      await first.stop()
+      const second = await startTestEngine({ dir, tokens: [{ token: TOKEN, role: 'operator' }] })
+      try {
+        await second.engine.otlp!.drained()
+        const spans = (await second.api('GET', `/otel/traces/${traceId}/spans`)).body
+        expect(spans.mission_id).toMatch(/^m_/)
+        expect(spans.spans[0].entity_id).toMatch(/^j_/)
+      } finally {
+        await second.stop()
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })

@@ -30,6 +30,9 @@ export interface IngestResult {
 
 interface SpanRow {
   trace_id: string
+  agent_name: string | null
+  conversation_id: string | null
+  service_name: string | null
   span_id: string
   parent_span_id: string | null
   name: string
@@ -50,18 +53,29 @@ interface TraceRow {
   span_count: number
 }
 
+/** Longest one orphan sweep holds the event loop. */
+const SWEEP_SLICE_MS = 50
+
 /** Longest JSON of a span's attributes kept in an entity's metadata (the full set is in otlp_spans). */
 const MAX_METADATA_ATTR_CHARS = 8192
 
 /**
  * Maps GenAI spans onto missions, plans, jobs and attempts (docs/otel.md has the table). Every
- * decision is made from what is stored, never from arrival order: spans are stored first (keyed by
- * trace and span id, so a retry is a no-op), then each touched trace is settled — its mission,
- * then its agent spans (plans), then every job span whose parent chain is complete. A span whose
- * chain is not complete yet stays pending until its parent arrives (or the orphan timeout).
+ * decision is made from what is stored, never from arrival order: the receiver stores spans
+ * ({@link IngestMapper.ingest}: keyed by trace and span id, so a retry is a no-op) and marks their
+ * traces; the mapper loop later settles each marked trace ({@link IngestMapper.mapBatch}) — its
+ * mission, then its agent spans (plans), then every job span whose parent chain is complete. A
+ * span whose chain is not complete yet stays pending until its parent arrives (or the orphan
+ * timeout).
  */
 export class IngestMapper {
   readonly counters = { received: 0, duplicates: 0, rejected: 0, orphans: 0, mapFailures: 0 }
+
+  /**
+   * Spans stored but not yet mapped (the sum of the traces' `dirty_spans`): the backlog the
+   * receiver bounds with 429. Kept in memory, seeded from the table (a restart resumes it).
+   */
+  backlog: number
 
   constructor(
     private readonly s: EngineServices,
@@ -69,9 +83,15 @@ export class IngestMapper {
     private readonly prices: PriceTable,
     private readonly options: MapperOptions,
     private readonly log: (entry: Record<string, unknown>) => void
-  ) {}
+  ) {
+    this.backlog = (s.store.prepare('SELECT COALESCE(SUM(dirty_spans), 0) AS n FROM otlp_traces WHERE dirty_spans > 0').get() as { n: number }).n
+  }
 
-  /** Stores and maps the spans of one export. Synchronous: every write joins the current batch. */
+  /**
+   * Stores the spans of one export in one unit and marks their traces for the mapper; maps
+   * nothing (that is {@link mapBatch}'s job, behind the answer). Synchronous: the writes join the
+   * current batch, which the HTTP layer waits for before it answers.
+   */
   ingest(spans: readonly IngestSpan[]): IngestResult {
     const result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, reasons: [] }
     const byTrace = new Map<string, IngestSpan[]>()
@@ -80,14 +100,43 @@ export class IngestMapper {
       if (list) list.push(sp)
       else byTrace.set(sp.traceId, [sp])
     }
-    for (const [traceId, list] of byTrace) {
-      this.s.store.transaction(() => this.store(traceId, list, result))
-      this.settle(traceId, false)
-    }
+    this.s.store.transaction(() => {
+      for (const [traceId, list] of byTrace) this.store(traceId, list, result)
+    })
+    this.backlog += result.accepted
     this.counters.received += result.accepted
     this.counters.duplicates += result.duplicates
     this.counters.rejected += result.rejected
     return result
+  }
+
+  /**
+   * Maps the oldest marked traces, at least one entity and then more while `performance.now()` is
+   * before `deadline` (at most 64 traces), and unmarks the traces it finished. Returns the spans it took off the backlog (0:
+   * nothing to do). Every unit joins the store's open batch, so a call commits once, at the end
+   * of the event-loop turn.
+   */
+  mapBatch(deadline: number): number {
+    const db = this.s.store
+    const traces = db
+      .prepare('SELECT trace_id, dirty_spans FROM otlp_traces WHERE dirty_spans > 0 ORDER BY first_ms LIMIT 64')
+      .all() as Array<{ trace_id: string; dirty_spans: number }>
+    if (traces.length === 0) {
+      this.backlog = 0
+      return 0
+    }
+    let spans = 0
+    for (const t of traces) {
+      // Out of time inside a big trace: it stays marked, and the next call goes on with it.
+      if (!this.settle(t.trace_id, false, deadline)) break
+      // Unmarked whatever the outcome: a unit that failed is logged and counted, and retried by
+      // the orphan sweep, not in a loop here.
+      db.transaction(() => db.prepare('UPDATE otlp_traces SET dirty_spans = dirty_spans - ? WHERE trace_id = ?').run(t.dirty_spans, t.trace_id))
+      spans += t.dirty_spans
+      if (performance.now() >= deadline) break
+    }
+    this.backlog = Math.max(0, this.backlog - spans)
+    return spans
   }
 
   private store(traceId: string, list: IngestSpan[], result: IngestResult): void {
@@ -122,45 +171,56 @@ export class IngestMapper {
         count++
       }
     }
-    db.prepare('UPDATE otlp_traces SET span_count = ? WHERE trace_id = ?').run(count, traceId)
+    const added = count - trace.span_count
+    if (added > 0) db.prepare('UPDATE otlp_traces SET span_count = ?, dirty_spans = dirty_spans + ? WHERE trace_id = ?').run(count, added, traceId)
   }
 
   /**
    * Brings one trace's entities up to date with its stored spans. `orphans`: map job spans whose
-   * parent never came (after the pending timeout) under the trace's plan.
+   * parent never came (after the pending timeout) under the trace's plan. `deadline`
+   * (`performance.now()` time): stop after the entity that passes it, so a trace of thousands of
+   * spans does not hold the event loop; returns false then (call again: the rest is still to do).
    */
-  settle(traceId: string, orphans: boolean): void {
+  settle(traceId: string, orphans: boolean, deadline = Infinity): boolean {
     const db = this.s.store
     const trace = db.prepare('SELECT * FROM otlp_traces WHERE trace_id = ?').get(traceId) as TraceRow | undefined
-    if (!trace) return
+    if (!trace) return true
     const rows = db.prepare('SELECT * FROM otlp_spans WHERE trace_id = ?').all(traceId) as SpanRow[]
     if (!trace.mission_id) {
-      if (!rows.some((r) => r.role !== 'other')) return
+      if (!rows.some((r) => r.role !== 'other')) return true
       this.unit('mission', () => this.createMission(trace))
-      if (!trace.mission_id) return
+      if (!trace.mission_id) return true
     }
-    this.unit('mission tags', () => this.updateTags(trace))
+    this.unit('mission tags', () => this.updateTags(trace, rows))
     const bySpan = new Map(rows.map((r) => [r.span_id, r]))
     // Plans before jobs, each in start order, so a job finds its agent's plan in the same pass.
     const todo = rows.filter((r) => r.entity_id === null && r.role !== 'other').sort(byStart)
-    for (const r of todo) if (r.role === 'plan') this.unit('plan', () => this.mapPlan(trace, r))
+    for (const r of todo) {
+      if (r.role !== 'plan') continue
+      // Out of time only after progress: a unit that fails is not retried in a loop.
+      if (this.unit('plan', () => this.mapPlan(trace, r)) && performance.now() >= deadline) return false
+    }
     for (const r of todo) {
       if (r.role !== 'job') continue
       const plan = this.planOf(trace, r, bySpan, orphans)
-      if (plan) this.unit('job', () => this.mapJob(trace, r, plan.planId, plan.orphan))
+      if (!plan) continue
+      if (this.unit('job', () => this.mapJob(trace, r, plan.planId, plan.orphan)) && performance.now() >= deadline && r !== todo.at(-1)) return false
     }
     const root = rows.find((r) => r.parent_span_id === null)
     if (root) this.unit('mission end', () => this.endMission(trace, root))
+    return true
   }
 
-  /** Maps pending spans older than the timeout as orphans. Returns how many traces it settled. */
+  /** Maps pending spans older than the timeout as orphans. Returns how many traces it looked at. */
   sweep(): number {
     const db = this.s.store
     const before = this.clock.now() - this.options.pendingTimeoutMs
     const traces = db
       .prepare(`SELECT DISTINCT trace_id FROM otlp_spans WHERE entity_id IS NULL AND role != 'other' AND received_ms <= ? LIMIT 100`)
       .all(before) as Array<{ trace_id: string }>
-    for (const t of traces) this.settle(t.trace_id, true)
+    // Bounded like the mapper loop's slices: what is left is the next sweep's.
+    const deadline = performance.now() + SWEEP_SLICE_MS
+    for (const t of traces) if (!this.settle(t.trace_id, true, deadline) || performance.now() >= deadline) break
     // Spans of traces that never had a GenAI span: kept a while (a GenAI child may still come), then dropped.
     const old = this.clock.now() - this.options.unmappedRetentionMs
     this.s.store.transaction(() => {
@@ -178,12 +238,14 @@ export class IngestMapper {
   }
 
   /** Runs `fn` as its own unit: a failure rolls back that entity alone and is logged. */
-  private unit(what: string, fn: () => void): void {
+  private unit(what: string, fn: () => void): boolean {
     try {
       this.s.store.transaction(fn)
+      return true
     } catch (err) {
       this.counters.mapFailures++
       this.log({ time: new Date(this.clock.now()).toISOString(), level: 'error', msg: `otlp: mapping ${what} failed`, error: err instanceof Error ? err.message : String(err) })
+      return false
     }
   }
 
@@ -200,23 +262,20 @@ export class IngestMapper {
    * Tags from the earliest-starting span that names each (ties by span id): the same tags
    * whatever order the spans came in.
    */
-  private updateTags(trace: TraceRow): void {
-    const db = this.s.store
-    const first = (col: string, where = ''): string | null => {
-      const r = db
-        .prepare(`SELECT ${col} AS v FROM otlp_spans WHERE trace_id = ? AND ${col} IS NOT NULL ${where} ORDER BY start_ms, span_id LIMIT 1`)
-        .get(trace.trace_id) as { v: string } | undefined
-      return r?.v ?? null
-    }
+  private updateTags(trace: TraceRow, rows: readonly SpanRow[]): void {
+    // From the rows settle already read (sorted by start, then span id), not four more queries.
+    const sorted = [...rows].sort(byStart)
+    const first = (col: 'agent_name' | 'conversation_id' | 'service_name', role?: SpanRole): string | null =>
+      sorted.find((r) => r[col] !== null && (role === undefined || r.role === role))?.[col] ?? null
     const tags: Record<string, string> = { otel_trace_id: trace.trace_id, source: 'otlp' }
-    const agent = first('agent_name', "AND role = 'plan'") ?? first('agent_name')
+    const agent = first('agent_name', 'plan') ?? first('agent_name')
     const conversation = first('conversation_id')
     const service = first('service_name')
     if (agent) tags.agent_name = agent
     if (conversation) tags.conversation_id = conversation
     if (service) tags.service_name = service
     const text = JSON.stringify(tags)
-    db.prepare('UPDATE missions SET tags = ? WHERE mission_id = ? AND tags != ?').run(text, trace.mission_id, text)
+    this.s.store.prepare('UPDATE missions SET tags = ? WHERE mission_id = ? AND tags != ?').run(text, trace.mission_id, text)
   }
 
   private planOf(trace: TraceRow, r: SpanRow, bySpan: Map<string, SpanRow>, orphans: boolean): { planId: string; orphan: boolean } | null {
@@ -245,7 +304,7 @@ export class IngestMapper {
     return p.plan_id
   }
 
-  private metadataOf(trace: TraceRow, r: SpanRow): { md: Record<string, unknown>; span: IngestSpan } {
+  private metadataOf(trace: TraceRow, r: SpanRow): { md: Record<string, unknown>; span: IngestSpan; f: ReturnType<typeof genAiFacts> } {
     const stored = JSON.parse(r.attributes) as { attributes: Record<string, unknown>; resource: Record<string, unknown>; scope: string }
     const span: IngestSpan = {
       traceId: trace.trace_id,
@@ -284,7 +343,7 @@ export class IngestMapper {
       md.error = f.error
       if (f.errorType) md.error_type = f.errorType
     }
-    return { md, span }
+    return { md, span, f }
   }
 
   private mapPlan(trace: TraceRow, r: SpanRow): void {
@@ -295,8 +354,7 @@ export class IngestMapper {
   }
 
   private mapJob(trace: TraceRow, r: SpanRow, planId: string, orphan: boolean): void {
-    const { md, span } = this.metadataOf(trace, r)
-    const f = genAiFacts(span)
+    const { md, span, f } = this.metadataOf(trace, r)
     if (orphan) md.otel_orphan = true
     const tokens = f.inputTokens + f.outputTokens
     if (tokens > 0) {

@@ -55,6 +55,8 @@ async function exportWith(exporter: SpanExporter, batch: boolean): Promise<strin
 
 /** The entities a trace became, keyed by span id (ids of entities differ between engines). */
 async function entitiesOf(t: TestEngine, traceId: string) {
+  // Mapping runs behind the receiver's answer: wait until it has caught up.
+  await t.engine.otlp!.drained()
   const spans = await t.api('GET', `/otel/traces/${traceId}/spans`)
   expect(spans.status).toBe(200)
   const missionId = spans.body.mission_id as string

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock'
 import type { PromText } from '../metrics/prometheus'
 import type { EngineServices } from '../services'
+import { MapperLoop } from './ingest-loop'
 import { IngestMapper, type MapperOptions } from './ingest-mapper'
 import { DEFAULT_PRICES, PriceTable, type ModelPrice } from './ingest-prices'
 
@@ -15,6 +16,11 @@ export interface OtlpIngestOptions extends MapperOptions {
   prices: readonly ModelPrice[]
   /** Exports decoded at once; more get 429 with Retry-After. Default 8. */
   maxConcurrentExports: number
+  /**
+   * Spans stored but not mapped yet past which an export is refused with 429 + Retry-After (the
+   * exporter retries later) instead of the backlog growing without limit. Default 100,000.
+   */
+  maxBacklogSpans: number
   /** A second listener serving only `POST /v1/traces` (the OTLP default is 4318). Off by default. */
   port: number | null
 }
@@ -27,6 +33,7 @@ export const DEFAULT_OTLP_INGEST: OtlpIngestOptions = {
   unmappedRetentionMs: 10 * 60_000,
   prices: [],
   maxConcurrentExports: 8,
+  maxBacklogSpans: 100_000,
   port: null
 }
 
@@ -34,6 +41,13 @@ export const DEFAULT_OTLP_INGEST: OtlpIngestOptions = {
 export interface OtlpIngest {
   options: OtlpIngestOptions
   mapper: IngestMapper
+  /** Maps what the receiver stored, behind its answers. */
+  loop: MapperLoop
+  /**
+   * Resolves once every span received so far is mapped (or pending its parent) and committed:
+   * what a caller awaits before reading the entities an export became.
+   */
+  drained(): Promise<void>
   prices: PriceTable
   /** The engine's store (the read routes query the module's tables). */
   store: EngineServices['store']
@@ -51,11 +65,17 @@ export function createOtlpIngest(
   const options = { ...DEFAULT_OTLP_INGEST, ...partial }
   const prices = new PriceTable([...DEFAULT_PRICES, ...options.prices])
   const mapper = new IngestMapper(s, clock, prices, options, log)
+  const loop = new MapperLoop(mapper, s.store, (err) =>
+    log({ time: new Date(clock.now()).toISOString(), level: 'error', msg: 'otlp: mapping failed', error: err instanceof Error ? err.message : String(err) })
+  )
+  // A backlog left by the last run (stored, not mapped) is resumed at once.
+  if (mapper.backlog > 0) loop.kick()
   // Orphans and stale non-GenAI traces are swept on a timer, a fraction of the timeout apart.
   const every = Math.max(250, Math.min(5000, Math.floor(options.pendingTimeoutMs / 4)))
   const timer = setInterval(() => {
     if (!s.store.db.open) return
     try {
+      if (mapper.backlog > 0) loop.kick()
       mapper.sweep()
     } catch (err) {
       log({ time: new Date(clock.now()).toISOString(), level: 'error', msg: 'otlp: sweep failed', error: err instanceof Error ? err.message : String(err) })
@@ -65,6 +85,8 @@ export function createOtlpIngest(
   return {
     options,
     mapper,
+    loop,
+    drained: () => loop.drained(),
     prices,
     store: s.store,
     metrics(p) {
@@ -77,9 +99,12 @@ export function createOtlpIngest(
       p.sample('controldeck_otlp_orphans_total', c.orphans)
       p.family('controldeck_otlp_pending_spans', 'gauge', 'GenAI spans waiting for their parent span')
       p.sample('controldeck_otlp_pending_spans', mapper.pendingCount())
+      p.family('controldeck_otlp_backlog_spans', 'gauge', 'Spans stored and not mapped yet (past maxBacklogSpans exports get 429)')
+      p.sample('controldeck_otlp_backlog_spans', mapper.backlog)
     },
     close() {
       clearInterval(timer)
+      loop.close()
     }
   }
 }

@@ -7,6 +7,7 @@ import { Reply } from '../http/router'
 import type { EngineModule } from '../module'
 import { createOtlpIngest, OTLP_INGEST_FEATURES, OTLP_INGEST_MIGRATIONS, type OtlpIngest, type OtlpIngestOptions } from '../otlp/ingest'
 import { BodyError, readOtlpBody } from '../otlp/ingest-body'
+import type { IngestResult } from '../otlp/ingest-mapper'
 import { decodeJson, decodeProtobuf, encodeResponse, UndecodableError, type DecodedExport } from '../otlp/ingest-proto'
 
 /** The OTLP/HTTP trace path (absolute: every OTLP exporter appends it to the endpoint). */
@@ -49,19 +50,33 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
         if (decoding >= otlp.options.maxConcurrentExports) {
           throw new HttpError(429, 'Too many exports in progress; retry later', { 'Retry-After': '1' })
         }
+        // The mapper is behind by more than the bound: the exporter retries once it has caught up.
+        if (otlp.mapper.backlog >= otlp.options.maxBacklogSpans) {
+          // Retry when the mapper should be back under 80 % of the bound (hysteresis: not at once).
+          const excess = otlp.mapper.backlog - 0.8 * otlp.options.maxBacklogSpans
+          const wait = otlp.loop.rate > 0 ? Math.ceil(excess / otlp.loop.rate) : 1
+          throw new HttpError(429, `${otlp.mapper.backlog} spans are waiting to be mapped; retry later`, { 'Retry-After': String(Math.min(30, Math.max(1, wait))) })
+        }
         decoding++
+        otlp.loop.receiveStarted()
         let decoded: DecodedExport
+        let result: IngestResult | null = null
         try {
-          const body = await readOtlpBody(ctx.req)
-          decoded = enc === 'json' ? decodeJsonBody(body) : decodeProtobuf(body)
+          try {
+            const body = await readOtlpBody(ctx.req)
+            decoded = enc === 'json' ? decodeJsonBody(body) : decodeProtobuf(body)
+          } finally {
+            decoding--
+          }
+          // Stored (one unit, committed before the answer); mapped behind the answer.
+          result = otlp.mapper.ingest(decoded.spans)
         } catch (err) {
           if (err instanceof BodyError) throw new HttpError(err.status, err.message)
           if (err instanceof UndecodableError) throw new HttpError(400, err.message)
           throw err
         } finally {
-          decoding--
+          otlp.loop.receiveEnded((result?.accepted ?? 0) > 0)
         }
-        const result = otlp.mapper.ingest(decoded.spans)
         const rejected = decoded.rejected + result.rejected
         const message = [...decoded.reasons, ...result.reasons].slice(0, 3).join('; ')
         const answer = encodeResponse(rejected, message, enc)
