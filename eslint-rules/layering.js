@@ -143,8 +143,9 @@ export const ENGINE_TIERS = /** @type {const} */ (['store', 'domain', 'module', 
  * @type {Record<Exclude<EngineTier, 'edge'>, string[]>}
  */
 const ENGINE_TIER_MEMBERS = {
-  // The store and what it needs: errors without transport, validation issues, the clock.
-  store: ['store', 'errors', 'validation-issues', 'clock', 'version'],
+  // The store and what it needs: errors without transport, validation issues, the clock; the
+  // bounded body reader that both the HTTP edge and the OTLP module use.
+  store: ['store', 'errors', 'validation-issues', 'clock', 'version', 'body-bytes'],
   // Domain services over the store, and the one way modules plug into them.
   domain: ['audit', 'governor', 'identity', 'lifecycle', 'telemetry', 'stream', 'metrics', 'services', 'extensions'],
   // Engine modules' cores (their routes live at the edge).

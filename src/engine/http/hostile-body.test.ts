@@ -3,7 +3,7 @@ import { findTooDeep } from '../../shared/json-depth'
 import { MAX_EVENT_DEPTH, MAX_REQUEST_DEPTH } from '../../shared/neurorail/limits'
 import { TokenRegistry } from '../auth/tokens'
 import { SseReader } from '../testing/sse'
-import { createChain, startTestEngine, type TestEngine } from '../testing/harness'
+import { createChain, startEngineWithChain, type TestEngine } from '../testing/harness'
 import { suiteEngine } from '../testing/suite'
 import { HttpError } from './errors'
 import { Router } from './router'
@@ -134,8 +134,7 @@ describe('nothing the console cannot read gets in (issue 10 item 4)', () => {
   let t: TestEngine
   let chain: Awaited<ReturnType<typeof createChain>>
   beforeAll(async () => {
-    t = await startTestEngine()
-    chain = await createChain(t)
+    ;({ t, chain } = await startEngineWithChain())
   })
   afterAll(async () => t.stop())
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { gunzip } from 'node:zlib'
+import { readBodyBytes } from '../body-bytes'
 
 /** Largest body accepted on the wire. */
 export const MAX_WIRE_BYTES = 4 * 1024 * 1024
@@ -17,31 +18,7 @@ export class BodyError extends Error {
 export async function readOtlpBody(req: IncomingMessage): Promise<Buffer> {
   const enc = String(req.headers['content-encoding'] ?? 'identity').toLowerCase().trim()
   if (enc !== 'identity' && enc !== 'gzip') throw new BodyError(415, `Unsupported Content-Encoding '${enc.slice(0, 40)}' (gzip or none)`)
-  const declared = Number(req.headers['content-length'] ?? NaN)
-  if (Number.isFinite(declared) && declared > MAX_WIRE_BYTES) throw new BodyError(413, `Body too large (limit ${MAX_WIRE_BYTES} bytes)`)
-  const raw = await new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let failed = false
-    req.on('data', (c: Buffer) => {
-      if (failed) return
-      size += c.length
-      if (size > MAX_WIRE_BYTES) {
-        failed = true
-        chunks.length = 0
-        reject(new BodyError(413, `Body too large (limit ${MAX_WIRE_BYTES} bytes)`))
-        return
-      }
-      chunks.push(c)
-    })
-    req.on('error', (err) => {
-      if (!failed) reject(err)
-      failed = true
-    })
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks, size))
-    })
-  })
+  const raw = await readBodyBytes(req, MAX_WIRE_BYTES, () => new BodyError(413, `Body too large (limit ${MAX_WIRE_BYTES} bytes)`))
   if (enc !== 'gzip') return raw
   return new Promise((resolve, reject) => {
     gunzip(raw, { maxOutputLength: MAX_DECODED_BYTES }, (err, out) => {

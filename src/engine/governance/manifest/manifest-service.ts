@@ -1,7 +1,7 @@
 import { type Page } from '../../../shared/neurorail'
 import { nrError } from '../../errors'
 import { toValidationIssues } from '../../validation-issues'
-import { seqBefore, seqPage } from '../../store/cursor'
+import { readSeqPage } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
 import type { GovRuntime } from '../runtime'
 import { disagreement, evaluateManifest, type EvaluationInput, type ManifestVerdict } from './evaluate'
@@ -277,11 +277,7 @@ export class ManifestService {
 
   /** GET /governor/shadow/disagreements: newest first, keyset-paged. */
   disagreements(cursor: string | undefined, limit: number): Page<ShadowDisagreement> {
-    const before = seqBefore(cursor)
-    const rows = this.rt.s.store
-      .prepare<unknown[], Record<string, unknown> & { seq: number }>('SELECT * FROM gov_shadow_disagreements WHERE seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(before, limit + 1)
-    return seqPage(rows, limit, (r) => ({
+    return readSeqPage(this.rt.s.store, 'gov_shadow_disagreements', cursor, limit, (r) => ({
       id: r.seq,
       timestamp: r.timestamp as string,
       source: r.source as 'decide' | 'job',

@@ -1,7 +1,7 @@
 import { REFLEX_ACTION_TYPES, type RecordedReflexAction, type ReflexActionType } from '../../../shared/neurorail/governance'
 import { makeNeuroRailError, type AuditSeverity, type Page } from '../../../shared/neurorail'
 import { isDomainError, notFound, type DomainError } from '../../errors'
-import { decodeCursor, encodeCursor, seqBefore, seqPage } from '../../store/cursor'
+import { decodeCursor, encodeCursor, readSeqPage } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
 import { GovernanceError } from '../errors'
 import type { JobInfo } from '../jobs'
@@ -455,11 +455,7 @@ export class ReflexService {
 
   /** GET /reflex/actions: newest first, keyset-paged. */
   listActions(cursor: string | undefined, limit: number): Page<ReflexActionRecord> {
-    const before = seqBefore(cursor)
-    const rows = this.rt.s.store
-      .prepare<unknown[], Record<string, unknown> & { seq: number }>('SELECT * FROM gov_reflex_actions WHERE seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(before, limit + 1)
-    return seqPage(rows, limit, (r) => ({
+    return readSeqPage(this.rt.s.store, 'gov_reflex_actions', cursor, limit, (r) => ({
       id: r.seq,
       timestamp: r.timestamp as string,
       job_id: (r.job_id as string | null) ?? null,

@@ -28,6 +28,16 @@ export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: (
   )
 }
 
+/** The backend cannot answer this page (`message`, nothing when null); `fallback` says what fills it instead. */
+export function UnavailableNotice({ message, fallback }: { message: string | null | undefined; fallback: string }) {
+  if (!message) return null
+  return (
+    <p className="notice tone-info" role="status">
+      {message} {fallback}
+    </p>
+  )
+}
+
 /** Shown while the first answer is on its way. */
 export function Loading({ what }: { what: string }) {
   return (

@@ -2,7 +2,7 @@ import { lazy, Suspense } from 'react'
 import type { JobBudgetView } from '../../../../shared/console/domains/governance'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice, Loading } from '../../components/Notices'
+import { ErrorNotice, Loading, UnavailableNotice } from '../../components/Notices'
 import { StatCard } from '../../components/StatCard'
 import { formatCount, formatNumber, formatTime } from '../../lib/format/format'
 import { traceHref } from '../../lib/nav/router'
@@ -71,11 +71,7 @@ export function BudgetPage() {
       <div className="page-head">
         <h1 id="page-title">Budget</h1>
       </div>
-      {unavailable && (
-        <p className="notice tone-info" role="status">
-          {unavailable} The cards and charts below fill from the live enforcement stream instead.
-        </p>
-      )}
+      <UnavailableNotice message={unavailable} fallback="The cards and charts below fill from the live enforcement stream instead." />
       {overview.error && <ErrorNotice message={`Budget usage could not be loaded: ${overview.error}`} onRetry={overview.reload} />}
 
       <div className="cards">

@@ -3,7 +3,7 @@ import { isEntityId } from '../../../../shared/neurorail/ids'
 import { ActionButton } from '../../components/ActionButton'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice } from '../../components/Notices'
+import { ErrorNotice, UnavailableNotice } from '../../components/Notices'
 import { StatCard } from '../../components/StatCard'
 import { StateBadge } from '../../components/StateBadge'
 import { api } from '../../lib/transport/api'
@@ -70,11 +70,7 @@ export function ReflexPage() {
       <div className="page-head">
         <h1 id="page-title">Reflex</h1>
       </div>
-      {unavailable && (
-        <p className="notice tone-info" role="status">
-          {unavailable} The cards below fill from the live reflex stream instead.
-        </p>
-      )}
+      <UnavailableNotice message={unavailable} fallback="The cards below fill from the live reflex stream instead." />
       {circuits.error && <ErrorNotice message={`Circuits could not be loaded: ${circuits.error}`} onRetry={circuits.reload} />}
 
       <div className="cards">
