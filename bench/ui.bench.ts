@@ -9,10 +9,13 @@
 //     the million attempts, computed by the engine at the source)
 // Targets (issue 6): p95 frame < 16 ms, event-to-screen p99 < 100 ms, 100k trace open < 500 ms.
 // Targets (issue 14): 1M trace open < 1 s to the first rows, scroll at 60 fps, work per frame p95 < 8 ms.
-// BENCH_ONLY=trace skips the streaming part.
+//   list sort: 100,000 missions sorted by cost through the list's own sort, in the same Chromium
+//     (target < 200 ms; issue 14)
+// BENCH_ONLY=trace skips the streaming part; BENCH_ONLY=list runs the list sort alone.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { build } from 'esbuild'
 import { chromium, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config'
 import { startEngine } from '../src/engine'
@@ -22,6 +25,7 @@ const RATE = Number(process.env.BENCH_EVENTS_PER_SECOND ?? 10_000)
 const STREAM_SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 6)
 const ATTEMPTS = Number(process.env.BENCH_ATTEMPTS ?? 1_000_000)
 const ONLY = process.env.BENCH_ONLY ?? ''
+const LIST_ROWS = Number(process.env.BENCH_LIST_ROWS ?? 100_000)
 const TICK_MS = 10
 
 function pct(values: number[], p: number): number {
@@ -29,7 +33,7 @@ function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
 }
-/** What the renderer's ?perf=1 probe (src/renderer/src/lib/perfProbe.ts) exposes on window. */
+/** What the renderer's ?perf=1 probe (src/renderer/src/lib/app/perfProbe.ts) exposes on window. */
 interface PerfWindow {
   __controldeckPerf: {
     latencies: number[]
@@ -39,6 +43,9 @@ interface PerfWindow {
     events: number
   }
 }
+/** Ends the run early (BENCH_ONLY=list) through the same cleanup. */
+class Skip extends Error {}
+
 const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a')
 
 const dir = mkdtempSync(path.join(tmpdir(), 'controldeck-bench-ui-'))
@@ -91,7 +98,23 @@ function frameLine(label: string, frames: { intervals: number[]; work: number[] 
   )
 }
 
+/** The list sort, bundled into a blank page of the bench's Chromium. */
+async function benchListSort(): Promise<void> {
+  const bundle = await build({ entryPoints: [path.resolve('src/renderer/src/lib/nav/listView.bench.ts')], bundle: true, format: 'iife', globalName: 'ListSort', write: false, logLevel: 'silent' })
+  const page = await browser.newPage()
+  await page.addScriptTag({ content: bundle.outputFiles[0]!.text })
+  // A string, not a function: tsx would wrap it in a helper the page lacks.
+  const r = (await page.evaluate(`ListSort.measureSort(${LIST_ROWS}, 5)`)) as { first: number; median: number; ok: boolean }
+  await page.close()
+  console.log(
+    `sort ${LIST_ROWS.toLocaleString('en-US')} missions by cost (the list's filterRows + sortRows, in Chromium): first ${f(r.first)} ms, ` +
+      `then median ${f(r.median)} ms${r.ok ? '' : ' (WRONG ORDER)'}; target < 200 ms`
+  )
+}
+
 try {
+  await benchListSort()
+  if (ONLY === 'list') throw new Skip()
   // ---- Data: one mission → plan → job with ATTEMPTS attempts, written in-process (fast).
   const s = engine.services
   const t0 = performance.now()
@@ -218,6 +241,8 @@ try {
   console.log(`scroll 4 s through the job (rows loaded: ${rows}):`)
   console.log(frameLine('frames', scrollFrames))
   console.log('targets: p95 frame < 16 ms, event-to-screen p99 < 100 ms, 1M trace open < 1 s, scroll work per frame p95 < 8 ms')
+} catch (error) {
+  if (!(error instanceof Skip)) throw error
 } finally {
   await browser.close()
   await serve.close()

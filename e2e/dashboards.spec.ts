@@ -3,10 +3,8 @@
 // hostile text rendered as text. Expected values come from the seed summary or, where the
 // engine computes them (telemetry), from the engine's own REST answer.
 import { readFile } from 'node:fs/promises'
-import type { Page } from '@playwright/test'
 import { XSS_MESSAGE } from '../src/engine/seed'
-import type { RunningEngine } from '../src/engine'
-import { engineFetch, expect, itemOf, openConsole, SCREENSHOT_DIR, test } from './fixtures'
+import { engineGet, expect, itemOf, openAt, openConsole, SCREENSHOT_DIR, test } from './fixtures'
 
 const TERMINAL = {
   mission: ['completed', 'failed', 'timeout', 'cancelled'],
@@ -22,21 +20,10 @@ function active(type: keyof typeof TERMINAL, byState: Record<string, number>): n
     .reduce((a, [, n]) => a + n, 0)
 }
 
-async function engineGet<T>(engine: RunningEngine, path: string): Promise<T> {
-  const res = await engineFetch(engine, 'GET', path)
-  expect(res.ok).toBe(true)
-  return (await res.json()) as T
-}
-
-async function go(page: Page, consoleUrl: string, hash: string): Promise<void> {
-  await openConsole(page, consoleUrl)
-  await page.evaluate((h) => (window.location.hash = h), hash)
-}
-
 test.describe('dashboards on the seeded engine', () => {
   test('overview shows the seeded counts, error rate and p95, each linking to its dashboard', async ({ page, consoleUrl, seed, engine }) => {
     const { counts } = seed
-    await go(page, consoleUrl, '#/overview')
+    await openAt(page, consoleUrl, '#/overview')
     await expect(page.getByTestId('count-missions-active-value')).toHaveText(String(active('mission', counts.missionsByState)))
     await expect(page.getByTestId('count-missions-pending-value')).toHaveText(String(counts.missionsByState.pending ?? 0))
     await expect(page.getByTestId('count-jobs-active-value')).toHaveText(String(active('job', counts.jobsByState)))
@@ -75,7 +62,7 @@ test.describe('dashboards on the seeded engine', () => {
     const m2 = seed.missions.find((m) => m.state === 'executing')!
     const jobs = seed.jobs.filter((j) => j.mission_id === m2.mission_id)
     const attempts = seed.attempts.filter((a) => jobs.some((j) => j.job_id === a.job_id))
-    await go(page, consoleUrl, `#/traces/${m2.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m2.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     // mission + plan + its jobs + their attempts, all expanded.
     await expect(tree).toHaveAttribute('data-rows', String(2 + jobs.length + attempts.length))
@@ -115,7 +102,7 @@ test.describe('dashboards on the seeded engine', () => {
   test('trace explorer: an attempt id shows its chain up to the mission', async ({ page, consoleUrl, seed }) => {
     const a = seed.attempts.find((x) => x.state === 'failed_timeout')!
     const job = seed.jobs.find((j) => j.job_id === a.job_id)!
-    await go(page, consoleUrl, '#/traces')
+    await openAt(page, consoleUrl, '#/traces')
     await page.getByTestId('trace-lookup').fill(a.attempt_id)
     await page.getByRole('button', { name: 'Open trace' }).click()
     const chain = page.getByTestId('trace-chain')
@@ -136,7 +123,7 @@ test.describe('dashboards on the seeded engine', () => {
   })
 
   test('lists of missions and jobs filter by state from the paged API', async ({ page, consoleUrl, seed }) => {
-    await go(page, consoleUrl, '#/traces?kind=missions')
+    await openAt(page, consoleUrl, '#/traces?kind=missions')
     await expect(page.getByTestId('entity-list')).toHaveAttribute('data-count', String(seed.missions.length))
     await page.getByRole('link', { name: 'Jobs' }).click()
     await page.getByTestId('filter-state').selectOption('succeeded')
@@ -153,7 +140,7 @@ test.describe('dashboards on the seeded engine', () => {
   })
 
   test('lifecycle shows the seeded count of every state on the cards and the diagram', async ({ page, consoleUrl, seed }) => {
-    await go(page, consoleUrl, '#/lifecycle')
+    await openAt(page, consoleUrl, '#/lifecycle')
     const byType = { mission: seed.counts.missionsByState, job: seed.counts.jobsByState, attempt: seed.counts.attemptsByState }
     for (const [type, byState] of Object.entries(byType)) {
       for (const [state, n] of Object.entries(byState)) {
@@ -174,7 +161,7 @@ test.describe('dashboards on the seeded engine', () => {
     })
     const stats = await engineGet<{ total_events: number }>(engine, '/audit/stats')
     expect(stats.total_events).toBeGreaterThanOrEqual(seed.counts.auditEvents)
-    await go(page, consoleUrl, '#/audit')
+    await openAt(page, consoleUrl, '#/audit')
     await expect(page.getByTestId('audit-total')).toHaveText(`${new Intl.NumberFormat('en-US').format(stats.total_events)} events`)
 
     // Filter to safety events: the hostile note is there, as text.
@@ -195,10 +182,10 @@ test.describe('dashboards on the seeded engine', () => {
   })
 
   test('governor: seeded decisions, active rules, and a decision from the form', async ({ page, consoleUrl, seed }) => {
-    await go(page, consoleUrl, '#/governor')
+    await openAt(page, consoleUrl, '#/governor')
     await expect(page.getByTestId('decisions-table')).toHaveAttribute('data-count', String(seed.counts.decisions))
     for (const id of seed.decisions) await expect(page.getByTestId('decisions-table')).toContainText(id)
-    await expect(page.getByTestId('governor-rules').locator('tbody tr')).toHaveCount(4)
+    await expect(page.getByTestId('governor-rules').locator('.vrow')).toHaveCount(4)
     await page.getByTestId('decide-job-type').fill('llm_call')
     await page.getByTestId('decide-submit').click()
     await expect(page.getByTestId('decide-result')).toContainText('rail')
@@ -207,7 +194,7 @@ test.describe('dashboards on the seeded engine', () => {
   })
 
   test('budget: seeded tokens and cost; live enforcement and reflex events appear', async ({ page, consoleUrl, seed, engine, pageErrors }) => {
-    await go(page, consoleUrl, '#/budget')
+    await openAt(page, consoleUrl, '#/budget')
     await expect(page.getByTestId('budget-tokens-value')).toHaveText(new Intl.NumberFormat('en-US').format(seed.counts.llmTokens))
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     const job = itemOf(seed.jobs, 0, 'seeded job').job_id
@@ -239,7 +226,7 @@ test.describe('dashboards on the seeded engine', () => {
 
   test('reflex: an operator suspends a job (confirmed); an early resume is refused with the reason', async ({ page, consoleUrl, seed }) => {
     const job = seed.jobs.find((j) => j.state === 'ready')!.job_id
-    await go(page, consoleUrl, '#/reflex')
+    await openAt(page, consoleUrl, '#/reflex')
     await page.getByLabel('Job id to suspend').fill(job)
     await page.getByRole('button', { name: 'Suspend' }).click()
     const dialog = page.getByRole('alertdialog', { name: `Suspend job ${job}?` })
@@ -261,7 +248,7 @@ test.describe('dashboards on the seeded engine', () => {
     await expect(page.getByTestId('held-jobs')).toHaveCount(0)
     await page.getByRole('button', { name: 'Suspend' }).click()
     await dialog.getByRole('button', { name: 'Suspend' }).click()
-    const held = page.getByTestId('held-jobs').locator('tr', { hasText: job })
+    const held = page.getByTestId('held-jobs').getByRole('row').filter({ hasText: job })
     await expect(held).toContainText('suspended')
     await expect(held).toContainText(/\d+ s|min/)
     // The engine enforces the cooldown: an early resume is refused, and the dialog says why.
@@ -274,7 +261,7 @@ test.describe('dashboards on the seeded engine', () => {
   })
 
   test('overview lists anomaly signals; reflex live rows read the engine fields, once each', async ({ page, consoleUrl, seed, engine, pageErrors }) => {
-    await go(page, consoleUrl, '#/overview')
+    await openAt(page, consoleUrl, '#/overview')
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     const publish = (channel: string, type: string, data: Record<string, unknown>) =>
       engine.services.store.transaction(() => engine.services.events.publishExternal(channel, type, data))
@@ -316,11 +303,11 @@ test.describe('dashboards on the seeded engine', () => {
     })
     await page.getByTestId('nav-reflex').click()
     const triggers = page.getByTestId('trigger-list')
-    await expect(triggers.locator('tr', { hasText: 'trigger:e2e_job' })).toHaveCount(1)
-    await expect(triggers.locator('tr', { hasText: 'trigger:e2e_job' })).toContainText('75 %')
+    await expect(triggers.getByRole('row').filter({ hasText: 'trigger:e2e_job' })).toHaveCount(1)
+    await expect(triggers.getByRole('row').filter({ hasText: 'trigger:e2e_job' })).toContainText('75 %')
     const actions = page.getByTestId('reflex-action-list')
-    await expect(actions.locator('tr', { hasText: 'e2e alert' })).toHaveCount(1)
-    await expect(actions.locator('tr', { hasText: 'e2e alert' })).toContainText('trigger:e2e_job')
+    await expect(actions.getByRole('row').filter({ hasText: 'e2e alert' })).toHaveCount(1)
+    await expect(actions.getByRole('row').filter({ hasText: 'e2e alert' })).toContainText('trigger:e2e_job')
     await expect(page.locator('main')).not.toContainText('unknown')
     // The palette button names this platform's shortcut (Chromium here runs on Linux).
     await expect(page.getByTestId('palette-button')).toHaveText('Ctrl+K')
@@ -328,7 +315,7 @@ test.describe('dashboards on the seeded engine', () => {
   })
 
   test('pause freezes live tails and resume delivers what arrived meanwhile', async ({ page, consoleUrl, engine, consoleServer }) => {
-    await go(page, consoleUrl, '#/overview')
+    await openAt(page, consoleUrl, '#/overview')
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
     const total = page.getByTestId('overview-total-events')
     const publish = () =>
@@ -366,14 +353,14 @@ test.describe('dashboards on the seeded engine', () => {
     // The five ticks and the fence event.
     await expect(total).toHaveText(String(before + 6))
     // The live tail shows them, newest first.
-    await expect(page.getByTestId('live-tail').locator('tr').first()).toContainText('e2e_fence')
-    await expect(page.getByTestId('live-tail').locator('tr').nth(1)).toContainText('e2e_tick')
+    await expect(page.getByTestId('live-tail').locator('.vrow').first()).toContainText('e2e_fence')
+    await expect(page.getByTestId('live-tail').locator('.vrow').nth(1)).toContainText('e2e_tick')
   })
 })
 
 test.describe('environments on the seeded console', () => {
   test('add a production environment: red everywhere; read-only disables writes', async ({ page, consoleUrl }) => {
-    await go(page, consoleUrl, '#/environments')
+    await openAt(page, consoleUrl, '#/environments')
     const table = page.getByTestId('env-table')
     await expect(table.locator('[data-env-id="local"]')).toContainText('built-in')
     // The local engine's token is made at each launch; offering to set it could only fail.
@@ -383,7 +370,7 @@ test.describe('environments on the seeded console', () => {
     await page.getByTestId('env-url').fill('http://127.0.0.1:9')
     await page.getByRole('checkbox', { name: 'production' }).check()
     await page.getByTestId('env-save').click()
-    const row = table.locator('tr', { hasText: 'Prod EU' })
+    const row = table.getByRole('row').filter({ hasText: 'Prod EU' })
     await expect(row).toContainText('PROD')
     const id = await row.getAttribute('data-env-id')
 
@@ -432,7 +419,7 @@ test.describe('environments on the seeded console', () => {
     // Read-only local environment: the governor's decide button is disabled and says why.
     await row.getByRole('button', { name: 'Remove' }).click()
     await page.getByRole('alertdialog').getByRole('button', { name: 'Remove' }).click()
-    await expect(table.locator('tr', { hasText: 'Prod EU' })).toHaveCount(0)
+    await expect(table.getByRole('row').filter({ hasText: 'Prod EU' })).toHaveCount(0)
     await table.locator('[data-env-id="local"]').getByRole('button', { name: 'Edit' }).click()
     await page.getByTestId('env-readonly').check()
     await page.getByTestId('env-save').click()

@@ -122,12 +122,52 @@ export async function openConsole(page: Page, target: string | ServeHandle): Pro
   await expect(page.locator('#root > *').first()).toBeVisible()
 }
 
+/** Opens the console and goes to `hash` (a page and its URL state, e.g. `#/traces?kind=jobs`). */
+export async function openAt(page: Page, consoleUrl: string, hash: string): Promise<void> {
+  await openConsole(page, consoleUrl)
+  await page.evaluate((h) => (window.location.hash = h), hash)
+}
+
+/** GET `path` from the engine with its admin token; fails the test unless it answers 2xx. */
+export async function engineGet<T>(engine: RunningEngine, path: string): Promise<T> {
+  const res = await engineFetch(engine, 'GET', path)
+  expect(res.ok).toBe(true)
+  return (await res.json()) as T
+}
+
 /** An engine and a console of a spec's own, for specs that must not disturb the shared seeded ones. */
 export interface OwnStack {
   engine: RunningEngine
   consoleServer: ServeHandle
   /** Stops the console, then the engine (again, if the test stopped it), and removes their folders. */
   close: () => Promise<void>
+}
+
+/**
+ * An own stack for the tests of one file or `describe` block: started before the first, closed
+ * after the last. The answer forwards to the running stack (read it inside tests only).
+ */
+export function ownStackForSuite(name: string): OwnStack {
+  let stack: OwnStack | undefined
+  test.beforeAll(async () => {
+    stack = await startOwnStack(name)
+  })
+  test.afterAll(async () => {
+    await stack?.close()
+  })
+  const current = (): OwnStack => {
+    if (!stack) throw new Error(`The ${name} stack is read before its beforeAll ran.`)
+    return stack
+  }
+  return {
+    get engine() {
+      return current().engine
+    },
+    get consoleServer() {
+      return current().consoleServer
+    },
+    close: () => current().close()
+  }
 }
 
 /**

@@ -2,31 +2,18 @@
 // Issue 14 items 1 and 8: the Traces lists as tables (headers, roll-up figures, sorting, filters in
 // the URL, saved views, J/K/Enter/Esc), the palette's completion, and the Lifecycle drill-down, on
 // the seeded engine. Expected figures come from the engine's own answers.
-import type { Page } from '@playwright/test'
-import type { RunningEngine } from '../src/engine'
 import path from 'node:path'
-import { engineFetch, expect, itemOf, openConsole, SCREENSHOT_DIR, test } from './fixtures'
+import { engineGet, expect, itemOf, openAt, SCREENSHOT_DIR, test } from './fixtures'
 
 interface MissionRow {
   mission_id: string
   rollup: { tokens: number; cost: number; jobs: number; attempts: number; durationMs: number | null }
 }
 
-async function engineGet<T>(engine: RunningEngine, path: string): Promise<T> {
-  const res = await engineFetch(engine, 'GET', path)
-  expect(res.ok).toBe(true)
-  return (await res.json()) as T
-}
-
-async function go(page: Page, consoleUrl: string, hash: string): Promise<void> {
-  await openConsole(page, consoleUrl)
-  await page.evaluate((h) => (window.location.hash = h), hash)
-}
-
 test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () => {
   test('missions table: headers, roll-up figures, sorting by header click and keyboard', async ({ page, consoleUrl, engine, seed, pageErrors }) => {
     const { items } = await engineGet<{ items: MissionRow[] }>(engine, '/identity/missions?rollups=true&limit=100')
-    await go(page, consoleUrl, '#/traces?kind=missions')
+    await openAt(page, consoleUrl, '#/traces?kind=missions')
     const table = page.getByRole('grid', { name: 'Missions' })
     await expect(table).toHaveAttribute('data-count', String(seed.missions.length))
     for (const name of ['ID', 'State', 'Started', 'Duration', 'Jobs', 'Attempts', 'Retries', 'Errors', 'Tokens', 'Cost', 'Tags']) {
@@ -54,7 +41,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
   })
 
   test('filters live in the URL, a view is saved by name and shared as a controldeck:// link', async ({ page, consoleUrl, seed }) => {
-    await go(page, consoleUrl, '#/traces?kind=jobs')
+    await openAt(page, consoleUrl, '#/traces?kind=jobs')
     const table = page.getByRole('grid', { name: 'Jobs' })
     await expect(table).toHaveAttribute('data-count', String(seed.jobs.length))
     await page.getByTestId('filter-text').fill('llm_call')
@@ -77,7 +64,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
   })
 
   test('J/K move the selection, Enter opens the trace, Esc clears selection then filters', async ({ page, consoleUrl, seed }) => {
-    await go(page, consoleUrl, '#/traces?kind=jobs&state=succeeded')
+    await openAt(page, consoleUrl, '#/traces?kind=jobs&state=succeeded')
     const table = page.getByRole('grid', { name: 'Jobs' })
     await expect(table).toHaveAttribute('data-count', String(seed.counts.jobsByState.succeeded))
     const rows = table.getByRole('row')
@@ -103,7 +90,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
 
   test('the palette completes j_ ids and job types from the cache', async ({ page, consoleUrl, seed }) => {
     // The lists put the seeded jobs in the console's cache.
-    await go(page, consoleUrl, '#/traces?kind=jobs')
+    await openAt(page, consoleUrl, '#/traces?kind=jobs')
     await expect(page.getByRole('grid', { name: 'Jobs' })).toHaveAttribute('data-count', String(seed.jobs.length))
     await page.keyboard.press('Control+k')
     const dialog = page.getByRole('dialog', { name: 'Command palette' })
@@ -121,7 +108,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
   })
 
   test('lifecycle: a state and an arrow list their entities, linked to traces, by keyboard too', async ({ page, consoleUrl, engine, seed }) => {
-    await go(page, consoleUrl, '#/lifecycle')
+    await openAt(page, consoleUrl, '#/lifecycle')
     await page.getByTestId('node-job-succeeded').click()
     await expect(page).toHaveURL(/#\/lifecycle\?type=job&state=succeeded$/)
     const drill = page.getByTestId('lifecycle-drill')

@@ -4,17 +4,9 @@
 // click opens what it is about.
 /// <reference lib="dom" />
 import { publishEvent } from '../src/main/services/testing/temp-engine'
-import { expect, openConsole, startOwnStack, test, type OwnStack } from './fixtures'
+import { expect, openConsole, ownStackForSuite, test } from './fixtures'
 
-let stack: OwnStack
-
-test.beforeAll(async () => {
-  stack = await startOwnStack('notify')
-})
-
-test.afterAll(async () => {
-  await stack?.close()
-})
+const stack = ownStackForSuite('notify')
 
 test('a circuit that opens becomes a Web Notification after the user allows them; its click opens the Reflex page', async ({ page, context }) => {
   const origin = new URL(stack.consoleServer.url).origin

@@ -102,9 +102,9 @@ test.describe('local runs', () => {
     await page.getByTestId('nav-budget').click()
     const violations = page.getByTestId('violations-table')
     await expect(violations).toBeVisible({ timeout: 10_000 })
-    await expect(violations.locator('tr', { hasText: 'NR-E104' }).first()).toBeVisible()
+    await expect(violations.getByRole('row').filter({ hasText: 'NR-E104' }).first()).toBeVisible()
     // One violation, one row and a count of one, however many copies of it arrived.
-    await expect(violations.locator('tbody tr', { hasText: 'NR-E104' })).toHaveCount(1)
+    await expect(violations.locator('.vrow').filter({ hasText: 'NR-E104' })).toHaveCount(1)
     await expect(page.getByTestId('budget-violations-value')).toHaveText('1')
     await expect(page.getByTestId('budget-tokens-value')).toHaveText(/1[,.\u202f]?500/)
 
@@ -217,7 +217,7 @@ test.describe('local runs', () => {
     await expect(page.getByTestId('manifest-shadow-name')).toHaveText('e2e-candidate')
     await expect(page.getByTestId('manifest-shadow-version')).toHaveText('v2.0.0')
     await expect(shadow).toContainText('3 rules')
-    await expect(shadow.getByTestId('manifest-shadow-rules').locator('tbody tr')).toHaveText([/llm_rail/, /prod_rail/, /rest_direct/])
+    await expect(shadow.getByTestId('manifest-shadow-rules').locator('.vrow')).toHaveText([/llm_rail/, /prod_rail/, /rest_direct/])
 
     // A decision the two manifests disagree on: the built-in rule_1 says rail for personal data,
     // the candidate's rest_direct says direct. It shows under the shadow manifest after a reload.
@@ -233,7 +233,7 @@ test.describe('local runs', () => {
     await page.reload()
     const disagreements = page.getByTestId('manifest-shadow').getByTestId('shadow-disagreements')
     await expect(disagreements.getByTestId('shadow-disagreement-count')).toHaveText(String(count))
-    const newest = disagreements.getByTestId('shadow-disagreement-table').locator('tbody tr').first()
+    const newest = disagreements.getByTestId('shadow-disagreement-table').locator('.vrow').first()
     await expect(newest).toContainText('tool_execution')
     await expect(newest).toContainText('mode')
     await expect(newest.getByTestId('disagreement-active')).toContainText('rail')

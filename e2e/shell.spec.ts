@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
-import { expect, itemOf, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
+import { expect, itemOf, openConsole, ownStackForSuite, SCREENSHOT_DIR, test } from './fixtures'
 
 const PAGES = [
   ['overview', 'Overview'],
@@ -144,15 +144,7 @@ test.describe('app shell on the seeded engine', () => {
 })
 
 test.describe('app shell on an empty engine', () => {
-  let stack: OwnStack
-
-  test.beforeAll(async () => {
-    stack = await startOwnStack('empty')
-  })
-
-  test.afterAll(async () => {
-    await stack?.close()
-  })
+  const stack = ownStackForSuite('empty')
 
   test('every page says what will appear there', async ({ page, pageErrors }) => {
     await openConsole(page, stack.consoleServer)

@@ -1,18 +1,12 @@
 /// <reference lib="dom" />
 // Issue 14 (items 2–4): the trace explorer's roll-ups, time axis, zoom, terminal bar ends,
 // critical path and search, on the seeded engine. Expected sums come from the seed summary.
-import type { Page } from '@playwright/test'
-import { expect, openConsole, SCREENSHOT_DIR, test } from './fixtures'
-
-async function go(page: Page, consoleUrl: string, hash: string): Promise<void> {
-  await openConsole(page, consoleUrl)
-  await page.evaluate((h) => (window.location.hash = h), hash)
-}
+import { expect, openAt, SCREENSHOT_DIR, test } from './fixtures'
 
 test.describe('trace explorer: time, roll-ups, critical path, search', () => {
   test('roll-ups and durations: a completed mission sums its jobs and has a duration', async ({ page, consoleUrl, seed }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
-    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     const missionRow = tree.locator(`[data-entity-id="${m1.mission_id}"]`)
     // The seed's two llm_call jobs of this mission reported 1,200 + 800 tokens on their attempts.
@@ -26,7 +20,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
 
   test('time axis: labelled ruler with ticks, keyboard zoom and pan, minimap window', async ({ page, consoleUrl, seed }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
-    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const axis = page.getByTestId('time-axis')
     await expect(axis).toHaveAttribute('aria-label', /^Time axis of the trace/)
     await expect(page.getByTestId('time-tick').first()).toHaveText('0')
@@ -54,7 +48,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
 
   test("terminal states: a failed job's bar ends at its failure, a running one reaches now", async ({ page, consoleUrl, seed }) => {
     const m2 = seed.missions.find((m) => m.state === 'executing')!
-    await go(page, consoleUrl, `#/traces/${m2.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m2.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     const failed = seed.jobs.find((j) => j.mission_id === m2.mission_id && j.state === 'failed_mechanical')!
     const running = seed.jobs.find((j) => j.mission_id === m2.mission_id && j.state === 'running')!
@@ -63,15 +57,18 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     await expect(failedRow.locator('.wbar.open')).toHaveCount(0)
     await expect(tree.locator(`[data-entity-id="${running.job_id}"] .wbar.open`)).toHaveCount(1)
     // The mission still runs, so the axis reaches now: the failed bar stops well short of the edge.
-    await page.waitForTimeout(0)
-    const edge = async (sel: string) => {
-      const bars = await tree.locator(sel).all()
-      const last = (await bars.at(-1)?.boundingBox())!
-      const cell = (await tree.locator(`[data-entity-id="${failed.job_id}"] .wcell`).boundingBox())!
-      return { end: last.x + last.width, right: cell.x + cell.width }
+    // Measure once the running job's own history is drawn (more than the one roll-up span bar) and
+    // the roll-ups are in, so the axis has all its points. Each read is bounded: a bar re-rendered
+    // away between listing and measuring makes the poll try again instead of waiting out the test.
+    await expect.poll(() => tree.locator(`[data-entity-id="${running.job_id}"] .wbar`).count()).toBeGreaterThan(1)
+    await expect(page.getByTestId('trace-rollup')).toBeVisible()
+    const gap = async (sel: string) => {
+      const last = await tree.locator(sel).last().boundingBox({ timeout: 1000 })
+      const cell = await tree.locator(`[data-entity-id="${failed.job_id}"] .wcell`).boundingBox({ timeout: 1000 })
+      return last && cell ? cell.x + cell.width - (last.x + last.width) : NaN
     }
-    await expect.poll(async () => { const e = await edge(`[data-entity-id="${running.job_id}"] .wbar`); return e.right - e.end }).toBeLessThan(2)
-    await expect.poll(async () => { const e = await edge(`[data-entity-id="${failed.job_id}"] .wbar`); return e.right - e.end }).toBeGreaterThan(5)
+    await expect.poll(() => gap(`[data-entity-id="${running.job_id}"] .wbar`)).toBeLessThan(2)
+    await expect.poll(() => gap(`[data-entity-id="${failed.job_id}"] .wbar`)).toBeGreaterThan(5)
     await expect(failedRow.getByTestId('row-duration')).not.toContainText('running')
   })
 
@@ -80,7 +77,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)
     const [first, second, third] = jobs.map((j) => j.job_id)
     if (!first || !second || !third) throw new Error(`Expected three jobs in ${m1.mission_id}`)
-    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     const critical = tree.locator('[data-critical="true"]')
     // mission → plan → the last job (the 800-token llm_call, finished last) → its attempt.
@@ -101,7 +98,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     const llmJobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id && j.job_type === 'llm_call')
     const [llm1, llm2] = llmJobs.map((j) => j.job_id)
     if (!llm1 || !llm2) throw new Error(`Expected two llm_call jobs in ${m1.mission_id}`)
-    await go(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const tree = page.getByTestId('trace-tree')
     await expect(tree).toHaveAttribute('data-rows', /\d+/)
     // Keyboard only: / from the tree focuses the search.

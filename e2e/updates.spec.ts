@@ -2,18 +2,10 @@
 // src/main/electron/updater.ts drives it from electron-updater's events (no Electron here), and the
 // page must show the download, offer "Restart to update" once ready, and restart only on the click.
 import type { UpdateDriver } from '../src/main/services/updates/update-controller'
-import { expect, openConsole, startOwnStack, test, type OwnStack } from './fixtures'
+import { expect, openConsole, ownStackForSuite, test } from './fixtures'
 
 test.describe('self-update banner', () => {
-  let stack: OwnStack
-
-  test.beforeAll(async () => {
-    stack = await startOwnStack('updates')
-  })
-
-  test.afterAll(async () => {
-    await stack?.close()
-  })
+  const stack = ownStackForSuite('updates')
 
   test('stays hidden while updates are off, then follows a found update to "Restart to update"', async ({ page, pageErrors }) => {
     const updates = stack.consoleServer.service.context.updates

@@ -27,7 +27,21 @@ export const MATRIX = {
     layers: ['shared', 'engine'],
     electron: false,
     node: true,
-    packages: ['zod', 'better-sqlite3', 'eventsource', 'prom-client', 'pino'],
+    packages: [
+      'zod',
+      'better-sqlite3',
+      'eventsource',
+      'prom-client',
+      'pino',
+      // The OTLP export (src/engine/otlp/export*) uses the OpenTelemetry JS SDK's own processor and exporters.
+      '@opentelemetry/api',
+      '@opentelemetry/resources',
+      '@opentelemetry/sdk-trace-base',
+      '@opentelemetry/exporter-trace-otlp-proto',
+      '@opentelemetry/exporter-trace-otlp-http',
+      // The OTLP ingest (src/engine/otlp/ingest-proto.ts) decodes protobuf with the OTel proto definitions.
+      'protobufjs'
+    ],
     outside: true
   },
   agent: {
@@ -71,7 +85,18 @@ export const MATRIX = {
 const UI_PACKAGES = ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/react-virtual']
 
 /** Test runners that tests in any layer may import; tests run under Node, so builtins too. */
-const TEST_PACKAGES = ['vitest', '@playwright/test', 'playwright-core']
+const TEST_PACKAGES = [
+  'vitest',
+  '@playwright/test',
+  'playwright-core',
+  // A real OpenTelemetry-instrumented agent in the OTLP ingest tests.
+  '@opentelemetry/api',
+  '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/resources',
+  '@opentelemetry/semantic-conventions'
+]
 const TEST_FILE = /\.(test|bench|spec)\.tsx?$/
 /** Test helpers shipped beside engine code. */
 const TEST_SUPPORT = /(^|\/)testing(\.ts|\/)/
@@ -118,12 +143,13 @@ export const ENGINE_TIERS = /** @type {const} */ (['store', 'domain', 'module', 
  * @type {Record<Exclude<EngineTier, 'edge'>, string[]>}
  */
 const ENGINE_TIER_MEMBERS = {
-  // The store and what it needs: errors without transport, validation issues, the clock.
-  store: ['store', 'errors', 'validation-issues', 'clock', 'version'],
+  // The store and what it needs: errors without transport, validation issues, the clock; the
+  // bounded body reader that both the HTTP edge and the OTLP module use.
+  store: ['store', 'errors', 'validation-issues', 'clock', 'version', 'body-bytes'],
   // Domain services over the store, and the one way modules plug into them.
   domain: ['audit', 'governor', 'identity', 'lifecycle', 'telemetry', 'stream', 'metrics', 'services', 'extensions'],
   // Engine modules' cores (their routes live at the edge).
-  module: ['governance']
+  module: ['governance', 'otlp']
 }
 
 /**
@@ -248,10 +274,11 @@ const layeringRule = {
     const rel = path.relative(cwd, file).split(path.sep).join('/')
     const layer = layerOfPath(rel)
     if (!layer) return {}
-    const isTest = TEST_FILE.test(rel)
-    // Tests and their helpers (`testing.ts`, `testing/`) exercise the engine whole, through its
-    // HTTP edge, so the tiers bind the engine's own code only.
-    const tier = isTest || TEST_SUPPORT.test(rel) ? null : engineTierOfPath(rel)
+    // Test helpers (`testing.ts`, `testing/`) count as tests: they may use the test runner.
+    const isTest = TEST_FILE.test(rel) || TEST_SUPPORT.test(rel)
+    // Tests and their helpers exercise the engine whole, through its HTTP edge, so the tiers bind
+    // the engine's own code only.
+    const tier = isTest ? null : engineTierOfPath(rel)
 
     /** @param {import('estree').Node} node @param {unknown} value */
     function check(node, value) {

@@ -46,6 +46,7 @@ describe('local/layering', () => {
     ['src/main/electron/x.ts', "import { app } from 'electron'\nimport { s } from '../services/s'\nexport { app, s }\n"],
     ['src/preload/x.ts', "import { contextBridge } from 'electron'\nimport { CONSOLE_METHODS } from '../shared/console'\nexport { contextBridge, CONSOLE_METHODS }\n"],
     ['src/shared/x.test.ts', "import { it } from 'vitest'\nexport { it }\n"],
+    ['src/engine/testing/x.ts', "import { beforeAll } from 'vitest'\nexport { beforeAll }\n"],
     ['scripts/x.ts', "import { app } from 'electron'\nimport fs from 'node:fs'\nexport { app, fs }\n"]
   ])('%s: allowed imports pass', async (filePath, code) => {
     expect(await layeringMessages(code, filePath)).toEqual([])

@@ -1,4 +1,5 @@
 import { DEFAULT_BACKOFF } from './backoff'
+import { AgentTracing } from './otel'
 import { CancelledError, ControlDeckError, HttpStatusError } from './errors'
 import { HttpClient } from './http'
 import { Mission } from './mission'
@@ -75,7 +76,8 @@ export class ControlDeckAgent {
       http,
       { ...DEFAULT_BACKOFF, ...options.backoff },
       new Set(features),
-      this.shutdownController.signal
+      this.shutdownController.signal,
+      new AgentTracing(options.otel)
     )
     this.adoptMissionId = options.missionId ?? process.env.CONTROLDECK_MISSION_ID ?? null
     if (options.handleSignals ?? true) {
@@ -111,7 +113,7 @@ export class ControlDeckAgent {
       parent_mission_id: options.parentMissionId ?? null,
       tags: options.tags ?? {}
     })
-    const mission = new Mission(this.session, record.mission_id, 'none')
+    const mission = new Mission(this.session, record.mission_id, 'none', this.session.tracing.mission(record.mission_id, options.tags ?? {}))
     this.missions.add(mission)
     mission.setState(await this.session.transition('mission', record.mission_id, 'create'))
     mission.setState(await this.session.transition('mission', record.mission_id, 'start'))
@@ -127,7 +129,7 @@ export class ControlDeckAgent {
     } catch (err) {
       if (!(err instanceof HttpStatusError && err.status === 404)) throw err
     }
-    const mission = new Mission(this.session, id, state ?? 'none')
+    const mission = new Mission(this.session, id, state ?? 'none', this.session.tracing.mission(id, {}))
     if (state === null) mission.setState(await this.session.transition('mission', id, 'create'))
     if (mission.finished) return null
     if (mission.state === 'pending') mission.setState(await this.session.transition('mission', id, 'start'))

@@ -7,6 +7,7 @@ import {
   isControlDeckError,
   localGovernanceError
 } from './errors'
+import type { HeldSpan } from './otel'
 import type { AgentSession } from './session'
 import type { JobContext, JobFunction, Usage } from './types'
 
@@ -28,7 +29,9 @@ export interface AttemptSetup {
   attempt: number
   budget: Budget
   /** Job-wide usage, shared across attempts and mutated by reportUsage. */
-  usage: { llmTokens: number; costCredits: number }
+  usage: { llmTokens: number; costCredits: number; inputTokens?: number; outputTokens?: number }
+  /** The job's OpenTelemetry span: the function runs with it active. */
+  span?: HeldSpan | null
   /** Cancels the job (caller's signal, agent shutdown). */
   cancel: AbortSignal
 }
@@ -75,7 +78,8 @@ export async function runAttempt<T>(setup: AttemptSetup, fn: JobFunction<T>): Pr
     if (controller.signal.aborted) reject(controller.signal.reason)
     else controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
   })
-  const work = Promise.resolve().then(() => fn(ctx))
+  // With OTel, the agent's own spans inside `fn` (its model client's) nest under the job's span.
+  const work = Promise.resolve().then(() => setup.session.tracing.run(setup.span ?? null, () => fn(ctx)))
   // The function may settle after we gave up on it; its late rejection must not crash the process.
   work.catch(() => undefined)
   aborted.catch(() => undefined)
@@ -111,11 +115,15 @@ function cancelMessage(reason: unknown): string {
 /** Adds usage, reports it to the engine, and aborts the attempt when the job goes over budget. */
 async function reportUsage(setup: AttemptSetup, controller: AbortController, delta: Usage): Promise<void> {
   if (controller.signal.aborted) throw controller.signal.reason
-  const tokens = Math.round(nonNegative(delta.llmTokens, 'llmTokens'))
+  const input = Math.round(nonNegative(delta.inputTokens, 'inputTokens'))
+  const output = Math.round(nonNegative(delta.outputTokens, 'outputTokens'))
+  const tokens = delta.llmTokens === undefined ? input + output : Math.round(nonNegative(delta.llmTokens, 'llmTokens'))
   const credits = nonNegative(delta.costCredits, 'costCredits')
   const { usage, budget, session } = setup
   usage.llmTokens += tokens
   usage.costCredits += credits
+  usage.inputTokens = (usage.inputTokens ?? 0) + input
+  usage.outputTokens = (usage.outputTokens ?? 0) + output
 
   if (session.canReportUsage && (tokens > 0 || credits > 0)) {
     try {

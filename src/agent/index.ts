@@ -25,6 +25,7 @@ export {
   ParallelismError,
   RetryExhaustedError
 } from './errors'
+export type { GenAiInfo, OtelApi, OtelOptions, OtelSpan, OtelTracer } from './otel'
 export type {
   Budget,
   BudgetInput,

@@ -10,6 +10,7 @@ import {
   localGovernanceError
 } from './errors'
 import { retryAfterMs } from './http'
+import type { HeldSpan } from './otel'
 import { outcomeOf, type AgentSession, type MovesOutcome } from './session'
 import type { BudgetInput, JobFunction, JobOptions, JobOutcome } from './types'
 
@@ -19,6 +20,8 @@ const JOB_TERMINAL = new Set(['succeeded', 'failed_ethical', 'timeout', 'cancell
 interface JobIds {
   missionId: string
   planId: string
+  /** The mission's OpenTelemetry span, parent of the job's. */
+  missionSpan?: HeldSpan | null
 }
 
 /** Resolves a budget input with the backend's defaults; bad input is the caller's bug. */
@@ -92,10 +95,18 @@ export async function runJob<T>(
   } else {
     jobId = (await session.http.post<{ job_id: string }>('/identity/job', jobBody)).job_id
   }
+  const span = session.tracing.job(ids.missionSpan ?? null, jobType, options.tool, options.genAi)
+  session.tracing.annotate(span, { 'controldeck.mission_id': ids.missionId, 'controldeck.job_id': jobId })
+  const usage = { llmTokens: 0, costCredits: 0, inputTokens: 0, outputTokens: 0 }
   try {
-    return await governedLoop(session, { ...ids, jobId }, budget, fn, cancel, walked, firstAttempt)
+    const outcome = await governedLoop(session, { ...ids, jobId, span }, budget, fn, cancel, walked, firstAttempt, usage)
+    session.tracing.annotate(span, spanUsage(usage, outcome.attempts))
+    session.tracing.end(span)
+    return outcome
   } catch (err) {
     if (err instanceof ControlDeckError && err.details.job_id === undefined) err.details.job_id = jobId
+    session.tracing.annotate(span, spanUsage(usage, null))
+    session.tracing.end(span, err)
     throw err
   }
 }
@@ -111,14 +122,16 @@ interface HeldAttempt {
 
 async function governedLoop<T>(
   session: AgentSession,
-  ids: JobIds & { jobId: string },
+  ids: JobIds & { jobId: string; span: HeldSpan | null },
   budget: Budget,
   fn: JobFunction<T>,
   cancel: AbortSignal,
   /** The job's create → dependencies_met → start, when already made with its creation. */
   walked: MovesOutcome | null,
   /** The `attempt` the job create answered with (`create_job_attempt`); undefined when not asked. */
-  firstAttempt: unknown
+  firstAttempt: unknown,
+  /** Job-wide usage, shared across attempts (the caller puts it on the job's span). */
+  usage: { llmTokens: number; costCredits: number; inputTokens: number; outputTokens: number }
 ): Promise<JobOutcome<T>> {
   const { jobId } = ids
   let attemptNumber = 0
@@ -179,7 +192,6 @@ async function governedLoop<T>(
     jobState = await session.transition('job', jobId, 'dependencies_met')
   }
 
-  const usage = { llmTokens: 0, costCredits: 0 }
   const maxTries = budget.max_retries + 1
   let lastError: unknown = null
   let started = 0
@@ -247,10 +259,12 @@ async function governedLoop<T>(
     pending = null
     started += 1
 
+    session.tracing.event(ids.span, 'controldeck.attempt.start', { 'controldeck.attempt_id': attemptId, 'controldeck.attempt_number': attemptNumber })
     const result = await runAttempt(
       { session, ...ids, attemptId, attempt: attemptNumber, budget, usage, cancel },
       fn
     )
+    session.tracing.event(ids.span, 'controldeck.attempt.end', { 'controldeck.attempt_id': attemptId, 'controldeck.outcome': result.kind })
     const close = (attemptAction: string, attemptMd: Record<string, unknown>, jobAction: string, jobMd: Record<string, unknown>) =>
       session.settleAll([
         { entity: 'attempt', id: attemptId, action: attemptAction, metadata: attemptMd },
@@ -376,6 +390,17 @@ function failureMetadata(err: unknown): Record<string, unknown> {
 
 function retryMetadata(lastError: unknown): Record<string, unknown> {
   return lastError === null ? {} : { error: errorMessage(lastError).slice(0, 2000), error_type: errorName(lastError) }
+}
+
+/** The job's usage as GenAI span attributes. */
+function spanUsage(usage: { llmTokens: number; costCredits: number; inputTokens: number; outputTokens: number }, attempts: number | null): Record<string, number> {
+  return {
+    ...(usage.inputTokens > 0 ? { 'gen_ai.usage.input_tokens': usage.inputTokens } : {}),
+    ...(usage.outputTokens > 0 ? { 'gen_ai.usage.output_tokens': usage.outputTokens } : {}),
+    ...(usage.llmTokens > 0 ? { 'controldeck.llm_tokens': usage.llmTokens } : {}),
+    ...(usage.costCredits > 0 ? { 'controldeck.cost_credits': usage.costCredits } : {}),
+    ...(attempts !== null ? { 'controldeck.attempts': attempts } : {})
+  }
 }
 
 function usageMetadata(usage: { llmTokens: number; costCredits: number }): Record<string, unknown> {

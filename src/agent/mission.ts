@@ -1,4 +1,5 @@
 import { runJob } from './job'
+import type { HeldSpan } from './otel'
 import type { AgentSession } from './session'
 import type { BudgetInput, JobFunction, JobOptions, JobOutcome } from './types'
 
@@ -16,7 +17,9 @@ export class Mission {
     private readonly session: AgentSession,
     /** The mission id (`m_…`). */
     readonly id: string,
-    private currentState: string
+    private currentState: string,
+    /** Its OpenTelemetry span (null without `connect({ otel })`). */
+    private readonly span: HeldSpan | null = null
   ) {}
 
   /** The mission's lifecycle state as this agent last set or saw it. */
@@ -48,7 +51,7 @@ export class Mission {
     if (this.currentState === 'planned') {
       this.currentState = await this.session.transition('mission', this.id, 'execute')
     }
-    return new Plan(this.session, this.id, record.plan_id)
+    return new Plan(this.session, this.id, record.plan_id, this.span)
   }
 
   /** Marks the mission completed (from executing). */
@@ -70,6 +73,8 @@ export class Mission {
   private async finish(action: string, metadata: Record<string, unknown>): Promise<string> {
     if (this.finished) return this.currentState
     this.currentState = await this.session.settle('mission', this.id, action, metadata)
+    this.session.tracing.annotate(this.span, { 'controldeck.state': this.currentState })
+    this.session.tracing.end(this.span, this.currentState === 'completed' ? undefined : new Error(String(metadata.error_message ?? metadata.reason ?? this.currentState)))
     return this.currentState
   }
 
@@ -87,7 +92,8 @@ export class Plan {
     /** The mission this plan belongs to. */
     readonly missionId: string,
     /** The plan id (`p_…`). */
-    readonly id: string
+    readonly id: string,
+    private readonly missionSpan: HeldSpan | null = null
   ) {}
 
   /**
@@ -117,6 +123,6 @@ export class Plan {
    * the last try was refused, CancelledError, or whatever `fn` threw as a NonRetriableError.
    */
   runJob<T>(jobType: string, budget: BudgetInput | undefined, fn: JobFunction<T>, options?: JobOptions): Promise<JobOutcome<T>> {
-    return this.session.track(runJob(this.session, { missionId: this.missionId, planId: this.id }, jobType, budget, fn, options))
+    return this.session.track(runJob(this.session, { missionId: this.missionId, planId: this.id, missionSpan: this.missionSpan }, jobType, budget, fn, options))
   }
 }

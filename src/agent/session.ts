@@ -1,4 +1,5 @@
 import type { BackoffOptions } from './backoff'
+import { AgentTracing } from './otel'
 import { errorFromResponse, InvalidTransitionError } from './errors'
 import { retryAfterMs, type HttpClient } from './http'
 
@@ -43,7 +44,9 @@ export class AgentSession {
     /** Feature names from GET /capabilities; empty against BRAiN (no such route). */
     readonly features: ReadonlySet<string>,
     /** Aborted once when the agent shuts down. */
-    readonly shutdownSignal: AbortSignal
+    readonly shutdownSignal: AbortSignal,
+    /** The agent's OpenTelemetry spans (no-ops without `connect({ otel })`). */
+    readonly tracing: AgentTracing = new AgentTracing(undefined)
   ) {}
 
   /** Whether the engine reports tokens/cost through `POST /telemetry/report` (our extension). */

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Budget, BudgetSchema } from '../shared/neurorail'
 import type { BackoffOptions } from './backoff'
+import type { GenAiInfo, OtelOptions } from './otel'
 
 /**
  * A job's budget as you write it (API §8; snake_case like the wire). Every field is optional and
@@ -38,6 +39,13 @@ export interface ConnectOptions {
   requestTimeoutMs?: number
   /** Most keep-alive sockets to the engine. Default 64. */
   maxSockets?: number
+  /**
+   * OpenTelemetry: pass your `@opentelemetry/api` module (`import * as api from
+   * '@opentelemetry/api'`) and the SDK emits a span per mission (`invoke_agent`) and per job
+   * (`chat gpt-4o`, `execute_tool search`…) with the GenAI attributes, into your own pipeline.
+   * Without it nothing OpenTelemetry is loaded. See README, "OpenTelemetry".
+   */
+  otel?: OtelOptions
 }
 
 /** Options of {@link ControlDeckAgent.mission}. */
@@ -62,12 +70,19 @@ export interface JobOptions {
   dependencies?: string[]
   /** Cancels the job: its attempt fails and the job ends `cancelled`. */
   signal?: AbortSignal
+  /** The job in GenAI terms, for its OpenTelemetry span (with `connect({ otel })`). */
+  genAi?: GenAiInfo
 }
 
 /** Tokens and credits one call of `reportUsage` adds. */
 export interface Usage {
+  /** Tokens to count against the budget; default `inputTokens + outputTokens`. */
   llmTokens?: number
   costCredits?: number
+  /** Prompt tokens (`gen_ai.usage.input_tokens` on the job's span). */
+  inputTokens?: number
+  /** Completion tokens (`gen_ai.usage.output_tokens`). */
+  outputTokens?: number
 }
 
 /** What a job function receives for one attempt. */

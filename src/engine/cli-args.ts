@@ -19,6 +19,12 @@ export interface CliOptions {
   adminRateLimit: number | undefined
   seed: boolean
   quiet: boolean
+  /** Second listener for OTLP `POST /v1/traces` (4318 is OTLP's default); off when absent. */
+  otlpPort: number | undefined
+  /** JSON file of model prices for ingested usage ([{provider, model, input, output}]). */
+  otelPrices: string | undefined
+  /** Store GenAI message contents of ingested spans. */
+  otelCaptureContent: boolean
   help: boolean
   version: boolean
 }
@@ -35,10 +41,13 @@ export const USAGE = `Usage: controldeck-engine [options]
                   (ps); prefer --token-file
   --allow-host H  also answer requests for Host H (name: any port; name:port: that one; * turns
                   the check off), e.g. behind a reverse proxy; repeatable. Other Hosts than the
-                  loopback names and --host with the served port get 421 (DNS rebinding)
+                  loopback names (any port) and --host with the served port get 421 (DNS rebinding)
   --rate-limit N  requests per second per viewer or operator token, burst 2N (default 2000;
                   0 = off); over it: 429 with Retry-After
   --admin-rate-limit N  the same for admin tokens (default 0 = off)
+  --otlp-port N   also serve OTLP POST /v1/traces on port N (e.g. 4318; default: engine port only)
+  --otel-prices F JSON file of model prices, [{provider, model, input, output}] per 1M tokens
+  --otel-capture-content  store GenAI message contents of ingested spans (default: dropped)
   --seed          load the demo dataset after start
   --quiet         no request logs
   --version       print the version
@@ -75,7 +84,14 @@ const OptionsSchema = z.object({
     z.string().refine((h) => normalizeAllowedHost(h) !== null, 'must be a host name, host:port or *')
   ),
   'rate-limit': RateSchema,
-  'admin-rate-limit': RateSchema
+  'admin-rate-limit': RateSchema,
+  'otlp-port': z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .optional(),
+  'otel-prices': z.string().min(1, 'must not be empty').optional()
 })
 
 /** Parses argv; returns options or a one-line error message. */
@@ -95,6 +111,9 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
         'allow-host': { type: 'string', multiple: true, default: [] },
         'rate-limit': { type: 'string' },
         'admin-rate-limit': { type: 'string' },
+        'otlp-port': { type: 'string' },
+        'otel-prices': { type: 'string' },
+        'otel-capture-content': { type: 'boolean', default: false },
         seed: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -112,7 +131,9 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
     'token-file': values['token-file'],
     'allow-host': values['allow-host'],
     'rate-limit': values['rate-limit'],
-    'admin-rate-limit': values['admin-rate-limit']
+    'admin-rate-limit': values['admin-rate-limit'],
+    'otlp-port': values['otlp-port'],
+    'otel-prices': values['otel-prices']
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -130,6 +151,9 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
       rateLimit: parsed.data['rate-limit'],
       adminRateLimit: parsed.data['admin-rate-limit'],
       seed: values.seed === true,
+      otlpPort: parsed.data['otlp-port'],
+      otelPrices: parsed.data['otel-prices'],
+      otelCaptureContent: values['otel-capture-content'] === true,
       quiet: values.quiet === true,
       help: values.help === true,
       version: values.version === true

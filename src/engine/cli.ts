@@ -1,7 +1,10 @@
 // Entry point of the `controldeck-engine` bin (bundled to out/node/engine.js).
 import type { RateLimitOptions } from './auth/rate-limit'
 import { parseCli, USAGE } from './cli-args'
+import { readFileSync } from 'node:fs'
 import { startEngine } from './index'
+import { parsePrices } from './otlp/ingest-prices'
+import { otlpExportModule } from './routes/otlp-export'
 import { seedDemoData } from './seed'
 import { ARGV_TOKEN_ENV, chooseAdminToken, TOKEN_ENV } from './token-source'
 import { ENGINE_VERSION } from './version'
@@ -63,7 +66,9 @@ async function main(): Promise<void> {
   }
   let engine
   try {
+    const prices = o.otelPrices ? parsePrices(JSON.parse(readFileSync(o.otelPrices, 'utf8')) as unknown) : []
     engine = await startEngine({
+      otlp: { port: o.otlpPort ?? null, prices, captureContent: o.otelCaptureContent },
       dbPath: o.db,
       host: o.host,
       port: o.port,
@@ -71,7 +76,9 @@ async function main(): Promise<void> {
       allowedHosts: o.allowHosts,
       quiet: o.quiet,
       rateLimit: rateLimitOption(o.rateLimit),
-      adminRateLimit: rateLimitOption(o.adminRateLimit) ?? false
+      adminRateLimit: rateLimitOption(o.adminRateLimit) ?? false,
+      // Trace export to a collector named by the standard OTEL_EXPORTER_OTLP_* variables.
+      modules: [otlpExportModule({ env: process.env })]
     })
   } catch (err) {
     console.error(`controldeck-engine: cannot start: ${(err as Error).message}`)
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
   // chose is never printed (logs and terminals are read by more people than the token's owner).
   const access = chosen.token === undefined ? `admin token: ${engine.adminToken}` : `(admin token from ${chosen.source})`
   console.log(`controldeck-engine listening on ${engine.url} ${access}`)
+  if (engine.otlpUrl) console.log(`controldeck-engine OTLP traces on ${engine.otlpUrl}`)
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return

@@ -12,6 +12,8 @@ import { attachModule, type AttachedModule, type EngineModule } from './module'
 import { coreRoutes } from './routes'
 import { governanceModule } from './routes/governance'
 import { stdoutLogSink } from './log'
+import { otlpIngestModule } from './routes/otlp-ingest'
+import type { OtlpIngest, OtlpIngestOptions } from './otlp/ingest'
 import { createServices, type EngineServices } from './services'
 import { Store } from './store/store'
 import { DEFAULT_EVENT_RETENTION } from './stream/event-log'
@@ -23,6 +25,7 @@ export { ROUTE_MODULES } from './routes'
 export type { EngineModule, AttachedModule, ModuleContext } from './module'
 export type { RouteDef } from './http/route'
 export type { Governance } from './governance'
+export type { OtlpIngest, OtlpIngestOptions } from './otlp/ingest'
 export { HttpError, isHttpError } from './http/errors'
 export { DomainError, isDomainError } from './errors'
 export { ENGINE_VERSION } from './version'
@@ -88,7 +91,12 @@ export interface EngineOptions {
   clock?: Clock
   /** Governance tuning, or `false` for an engine without the governance module. */
   governance?: Partial<GovernanceOptions> | false
-  /** Further modules, attached after governance in this order (see `./module`). */
+  /**
+   * OTLP trace ingest (`POST /v1/traces`, docs/otel.md) tuning, or `false` for an engine without
+   * it. `port` opens a second listener (OTLP's default is 4318) serving only that route.
+   */
+  otlp?: Partial<OtlpIngestOptions> | false
+  /** Further modules, attached after governance and OTLP ingest in this order (see `./module`). */
   modules?: readonly EngineModule[]
 }
 
@@ -117,6 +125,10 @@ export interface RunningEngine {
   routes: readonly Route[]
   /** The governance module's handle, or null when started with `governance: false`. */
   governance: Governance | null
+  /** The OTLP ingest module's handle, or null when started with `otlp: false`. */
+  otlp: OtlpIngest | null
+  /** `http://host:port/v1/traces` of the second OTLP listener, when `otlp.port` opened one. */
+  otlpUrl: string | null
 }
 
 /** Starts an engine: opens (and migrates) the store, wires services and routes, and listens. */
@@ -157,15 +169,26 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const governanceDef = governanceModule(options.governance || {})
   // The shared feature list names built-in modules' features in their place; drop a left-out one's.
   if (options.governance === false) for (const f of governanceDef.features) services.features.delete(f)
-  const modules: EngineModule[] = [...(options.governance === false ? [] : [governanceDef]), ...(options.modules ?? [])]
+  const otlpDef = options.otlp === false ? null : otlpIngestModule(options.otlp ?? {})
+  if (options.otlp === false) for (const f of otlpIngestModule().features) services.features.delete(f)
+  const modules: EngineModule[] = [
+    ...(options.governance === false ? [] : [governanceDef]),
+    ...(otlpDef ? [otlpDef] : []),
+    ...(options.modules ?? [])
+  ]
   const attached: AttachedModule[] = []
   let governance: Governance | null = null
+  let otlp: OtlpIngest | null = null
+  // Routes outside the API prefix (OTLP's /v1/traces) have a router of their own.
+  const absoluteRouter = new Router()
   try {
     for (const module of modules) {
       const a = attachModule(module, ctx)
       attached.push(a)
-      router.addRoutes(a.routes)
+      router.addRoutes(a.routes.filter((r) => !r.absolute))
+      absoluteRouter.addAbsoluteRoutes(a.routes.filter((r) => r.absolute))
       if (module === governanceDef) governance = a.handle as Governance
+      if (module === otlpDef) otlp = a.handle as OtlpIngest
     }
   } catch (err) {
     // A module that cannot start (a schema from a newer engine) stops the engine before it listens.
@@ -176,18 +199,20 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   }
   const limits = roleRateLimits(options.rateLimit, options.adminRateLimit)
   const rateLimiter = limits.viewer || limits.operator || limits.admin ? new PrincipalRateLimiter(limits) : null
-  const http = createEngineServer({
-    router,
+  const serverDeps = (main: Router) => ({
+    router: main,
+    absoluteRouter,
     tokens,
     rateLimiter,
     log: sink,
-    commit: { batch: () => store.currentBatch, committed: (batch) => store.committed(batch) },
-    hostAllowed: (h) => isAllowedHost(h, hosts),
+    commit: { batch: () => store.currentBatch, committed: (batch: number) => store.committed(batch) },
+    hostAllowed: (h: string | undefined) => isAllowedHost(h, hosts),
     hooks: {
-      onRequest: (route, _method, status, ms) => services.httpMetrics.record(route, status, ms),
-      onAuthorization: (allowed) => services.httpMetrics.authorize(allowed)
+      onRequest: (route: string, _method: string, status: number, ms: number) => services.httpMetrics.record(route, status, ms),
+      onAuthorization: (allowed: boolean) => services.httpMetrics.authorize(allowed)
     }
   })
+  const http = createEngineServer(serverDeps(router))
   // Keep-alive sockets idle longer than clients expect would be cut mid-reuse; 65 s outlives
   // the usual 60 s client pools.
   http.server.keepAliveTimeout = 65_000
@@ -204,11 +229,36 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const urlHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${urlHost}:${port}`
   log({ time: new Date().toISOString(), level: 'info', msg: 'engine listening', url, db: options.dbPath })
+  // The optional second listener (OTLP's conventional 4318) serves the absolute routes only.
+  let otlpHttp: ReturnType<typeof createEngineServer> | null = null
+  let otlpUrl: string | null = null
+  if (otlp && otlp.options.port !== null) {
+    otlpHttp = createEngineServer(serverDeps(new Router()))
+    const s2 = otlpHttp.server
+    await new Promise<void>((resolve, reject) => {
+      s2.once('error', reject)
+      s2.listen(otlp?.options.port ?? 0, host, () => {
+        s2.off('error', reject)
+        resolve()
+      })
+    }).catch(async (err: unknown) => {
+      await new Promise((r) => http.server.close(r))
+      for (const a of [...attached].reverse()) a.dispose()
+      services.hub.close()
+      store.close()
+      throw err
+    })
+    otlpUrl = `http://${urlHost}:${(s2.address() as AddressInfo).port}/v1/traces`
+    log({ time: new Date().toISOString(), level: 'info', msg: 'otlp listening', url: otlpUrl })
+  }
 
   let closing: Promise<void> | null = null
   const close = (): Promise<void> => {
     closing ??= (async () => {
       http.stopAccepting()
+      otlpHttp?.stopAccepting()
+      const otlpClosed = otlpHttp ? new Promise<void>((resolve) => otlpHttp?.server.close(() => resolve())) : Promise.resolve()
+      otlpHttp?.server.closeIdleConnections()
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()))
       services.hub.close()
       // Writes are synchronous inside a request, so waiting for in-flight requests is waiting for
@@ -218,6 +268,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       const force = setTimeout(() => http.server.closeAllConnections(), 2000)
       force.unref()
       await closed
+      otlpHttp?.server.closeAllConnections()
+      await otlpClosed
       clearTimeout(force)
       // Module timers (attempt deadlines, cooldowns) must not fire into a closed store.
       for (const a of [...attached].reverse()) a.dispose()
@@ -240,7 +292,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     },
     close,
     services,
-    routes: router.routes(),
-    governance
+    routes: [...router.routes(), ...absoluteRouter.routes()],
+    governance,
+    otlp,
+    otlpUrl
   }
 }

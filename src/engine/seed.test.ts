@@ -7,6 +7,7 @@ import {
   LifecycleStatsSchema,
   MissionPageSchema
 } from '../shared/neurorail'
+import type { Clock } from './clock'
 import { seedDemoData, XSS_MESSAGE } from './seed'
 import { startTestEngine } from './testing/harness'
 
@@ -39,6 +40,31 @@ describe('seedDemoData', () => {
       const retried = JobPageSchema.parse((await t.api('GET', '/identity/jobs?state=failed_mechanical')).body)
       const metrics = (await t.api('GET', `/telemetry/metrics/${retried.items[0]!.job_id}`)).body
       expect(metrics).toMatchObject({ retry_count: 1, attempt_count: 2 })
+    } finally {
+      await t.stop()
+    }
+  })
+
+  it('keeps its running job running past the default attempt deadline (the summary stays true)', async () => {
+    // A clock whose timers fire when the test says: one minute passes after seeding.
+    let offset = 0
+    const timers: Array<{ at: number; fn: () => void; done: boolean }> = []
+    const clock: Clock = {
+      now: () => Date.now() + offset,
+      setTimeout(fn, ms) {
+        const timer = { at: Date.now() + offset + ms, fn, done: false }
+        timers.push(timer)
+        return { cancel: () => void (timer.done = true) }
+      }
+    }
+    const t = await startTestEngine({ clock })
+    try {
+      const s = await seedDemoData(t.engine.baseUrl, t.engine.adminToken)
+      offset += 60_000
+      for (const timer of timers.splice(0)) if (!timer.done && timer.at <= clock.now()) timer.fn()
+      const running = s.jobs.filter((j) => j.state === 'running').map((j) => j.job_id)
+      const page = JobPageSchema.parse((await t.api('GET', '/identity/jobs?state=running')).body)
+      expect(page.items.map((j) => j.job_id)).toEqual(running)
     } finally {
       await t.stop()
     }

@@ -95,8 +95,8 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
     await move('mission', missionId, ['create', 'start', 'plan_ready', 'execute'])
     return { missionId, planId: p.plan_id as string }
   }
-  const job = async (missionId: string, planId: string, jobType: string): Promise<string> => {
-    const j = await call('POST', '/identity/job', { plan_id: planId, job_type: jobType, metadata: { seed: true } })
+  const job = async (missionId: string, planId: string, jobType: string, metadata: Json = {}): Promise<string> => {
+    const j = await call('POST', '/identity/job', { plan_id: planId, job_type: jobType, metadata: { seed: true, ...metadata } })
     const jobId = j.job_id as string
     await move('job', jobId, ['create', 'dependencies_met'])
     summary.jobs.push({ job_id: jobId, mission_id: missionId, job_type: jobType, state: 'ready' })
@@ -161,7 +161,10 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
 
   // Mission 2: executing. One job running, one failed_mechanical after a retry, one ready.
   const m2 = await mission('Customer triage')
-  const j4 = await job(m2.missionId, m2.planId, 'llm_call')
+  // The engine enforces attempt deadlines itself (30 s + 5 s grace by default): without a budget of
+  // its own, this "running" job would turn failed_mechanical 35 s after seeding, and every page and
+  // test that reads the summary (or shows the demo) would then disagree with the engine.
+  const j4 = await job(m2.missionId, m2.planId, 'llm_call', { budget: { timeout_ms: 86_400_000 } })
   await move('job', j4, ['start'])
   const a4 = await attempt(j4, 1, null)
   await report(a4, 300, 0.006)

@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { describe, expect, it } from 'vitest'
+import { startTestEngine } from '../testing/harness'
+import { eachTestEngine } from '../testing/suite'
 import { lifecycle, replayUntil } from './testing'
 
 /** Budget enforcement over real HTTP against a real engine on a temp SQLite file. */
 describe('budgets over HTTP', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine()
-  })
-  afterEach(async () => {
-    await t.stop()
-  })
+  const t = eachTestEngine()
 
   it('validates metadata.budget at job creation and stores the resolved budget', async () => {
     const m = await t.api('POST', '/identity/mission', { tags: {} })

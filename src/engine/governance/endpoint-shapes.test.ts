@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   CircuitListSchema,
   CircuitResetSchema,
@@ -9,20 +9,14 @@ import {
   type ReflexActionRecord as SharedAction,
   type TriggerSnapshot as SharedTrigger
 } from '../../shared/neurorail/governance'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { eachTestEngine } from '../testing/suite'
 import type { CircuitSnapshot } from './reflex/circuit-breaker'
 import type { ReflexActionRecord } from './reflex/reflex-service'
 import type { TriggerSnapshot } from './reflex/trigger'
 import { lifecycle } from './testing'
 
 describe('governance endpoints answer the shared shapes', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine()
-  })
-  afterEach(async () => {
-    await t.stop()
-  })
+  const t = eachTestEngine()
 
   it("the engine's own types fit the shared shapes (a drift fails tsc)", () => {
     expectTypeOf<CircuitSnapshot>().toExtend<SharedCircuit>()
@@ -33,11 +27,7 @@ describe('governance endpoints answer the shared shapes', () => {
   it('circuits, triggers, held jobs, actions and a reset parse with the schemas the console uses', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution')
-    for (let i = 1; i <= 5; i++) {
-      const a = await l.attempt(jobId, i)
-      await l.go('attempt', a, 'start')
-      await l.go('attempt', a, 'fail', { error_code: 'NR-E004' })
-    }
+    await l.failAttempts(jobId, 5, { error_code: 'NR-E004' })
     const circuits = CircuitListSchema.parse((await t.api('GET', '/reflex/circuits')).body)
     expect(circuits.circuits.map((c) => c.state)).toContain('open')
     expect(TriggerListSchema.parse((await t.api('GET', '/reflex/triggers')).body).triggers.length).toBeGreaterThan(0)

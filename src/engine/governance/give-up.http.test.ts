@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LifecycleStatsSchema } from '../../shared/neurorail'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { eachTestEngine } from '../testing/suite'
 import { lifecycle } from './testing'
 
 const VIEWER = 'viewer-token-give-up'
@@ -11,14 +11,7 @@ const VIEWER = 'viewer-token-give-up'
  * "awaiting retry".
  */
 describe('refused attempts and given-up jobs', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine()
-    t.engine.addToken(VIEWER, 'viewer')
-  })
-  afterEach(async () => {
-    await t.stop()
-  })
+  const t = eachTestEngine({ tokens: [{ token: VIEWER, role: 'viewer' }] })
 
   const stats = async () => LifecycleStatsSchema.parse((await t.api('GET', '/lifecycle/stats')).body)
   const attemptsOf = async (jobId: string) => (await t.api('GET', `/identity/attempts?job_id=${jobId}`)).body.items as Array<{ current_state: string }>

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DecisionSchema, GovernorInfoSchema } from '../../shared/neurorail'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { startTestEngine } from '../testing/harness'
+import { eachTestEngine } from '../testing/suite'
 import { lifecycle, replayUntil } from './testing'
 
 const VIEWER = 'viewer-token-1'
@@ -17,14 +18,7 @@ const TEAM = {
 
 /** Governor manifests (active + shadow) over real HTTP. */
 describe('governor manifests over HTTP', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine()
-    t.engine.addToken(VIEWER, 'viewer')
-  })
-  afterEach(async () => {
-    await t.stop()
-  })
+  const t = eachTestEngine({ tokens: [{ token: VIEWER, role: 'viewer' }] })
 
   const decide = async (job_type: string, context: Record<string, unknown>) =>
     DecisionSchema.parse((await t.api('POST', '/governor/decide', { job_type, context })).body)

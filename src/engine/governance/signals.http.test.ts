@@ -1,16 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { describe, expect, it } from 'vitest'
+import { eachTestEngine } from '../testing/suite'
 import { lifecycle, replayUntil } from './testing'
 
 /** Anomaly signals over real HTTP: a clean record, then failures, raise an error-rate signal. */
 describe('signals over HTTP', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine()
-  })
-  afterEach(async () => {
-    await t.stop()
-  })
+  const t = eachTestEngine()
 
   it('turns a rise of the error rate into an anomaly signal with a hint', async () => {
     const l = lifecycle(t)

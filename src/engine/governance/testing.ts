@@ -57,11 +57,11 @@ export function lifecycle(t: TestEngine) {
       return a.body.attempt_id as string
     },
     /** Starts and fails `count` new attempts of `jobId`, numbered from 1 (five open its circuit). */
-    async failAttempts(jobId: string, count: number): Promise<void> {
+    async failAttempts(jobId: string, count: number, metadata?: Record<string, unknown>): Promise<void> {
       for (let i = 1; i <= count; i++) {
         const a = await this.attempt(jobId, i)
         await go('attempt', a, 'start')
-        await go('attempt', a, 'fail')
+        await go('attempt', a, 'fail', metadata)
       }
     },
     async state(type: string, id: string): Promise<string> {

@@ -1,7 +1,7 @@
 import type { Decision, DecideRequest, GovernorInfo, GovernorMode, Page } from '../../shared/neurorail'
 import type { AuditService } from '../audit/service'
 import { timestampId } from '../identity/ids'
-import { decodeCursor, encodeCursor } from '../store/cursor'
+import { seqBefore, seqPage } from '../store/cursor'
 import { Sequence } from '../store/sequence'
 import type { Store } from '../store/store'
 import type { EventLog } from '../stream/event-log'
@@ -129,16 +129,9 @@ export class GovernorService {
 
   /** GET /governor/decisions: newest first, keyset-paged. */
   list(cursor: string | undefined, limit: number): Page<Decision> {
-    const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
     const rows = this.store
       .prepare<unknown[], { seq: number; body: string }>('SELECT seq, body FROM governor_decisions WHERE seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(before, limit + 1)
-    const more = rows.length > limit
-    const page = more ? rows.slice(0, limit) : rows
-    const last = page[page.length - 1]
-    return {
-      items: page.map((r) => JSON.parse(r.body) as Decision),
-      next_cursor: more && last ? encodeCursor({ s: last.seq }) : null
-    }
+      .all(seqBefore(cursor), limit + 1)
+    return seqPage(rows, limit, (r) => JSON.parse(r.body) as Decision)
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { parseJsonBounded } from '../../shared/json-depth'
 import { MAX_REQUEST_DEPTH } from '../../shared/neurorail/limits'
+import { readBodyBytes } from '../body-bytes'
 import { HttpError } from './errors'
 
 /** Largest accepted request body; larger ones get 413 before they are buffered. */
@@ -15,41 +16,15 @@ const MAX_LOC_SEGMENTS = 8
  * nested deeper than {@link MAX_REQUEST_DEPTH} → 422 naming where, before anything is parsed (no
  * client could read the events such a body would make, and the stack could not serialise it).
  */
-export function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? NaN)
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(tooLarge(limit))
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let failed = false
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return
-      size += chunk.length
-      if (size > limit) {
-        failed = true
-        chunks.length = 0
-        reject(tooLarge(limit))
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('error', (err) => {
-      if (!failed) reject(err)
-      failed = true
-    })
-    req.on('end', () => {
-      if (failed) return
-      if (size === 0) return resolve(undefined)
-      const parsed = parseJsonBounded(Buffer.concat(chunks, size).toString('utf8'), MAX_REQUEST_DEPTH)
-      if (parsed.ok) return resolve(parsed.value)
-      if (parsed.reason === 'malformed') return reject(new HttpError(400, `Malformed JSON body: ${parsed.message}`))
-      const loc = ['body', ...parsed.path.slice(0, MAX_LOC_SEGMENTS)]
-      if (parsed.path.length > MAX_LOC_SEGMENTS) loc.push('…')
-      reject(new HttpError(422, [{ type: 'value_error', loc, msg: parsed.message }]))
-    })
-  })
+export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const body = await readBodyBytes(req, limit, () => tooLarge(limit))
+  if (body.length === 0) return undefined
+  const parsed = parseJsonBounded(body.toString('utf8'), MAX_REQUEST_DEPTH)
+  if (parsed.ok) return parsed.value
+  if (parsed.reason === 'malformed') throw new HttpError(400, `Malformed JSON body: ${parsed.message}`)
+  const loc = ['body', ...parsed.path.slice(0, MAX_LOC_SEGMENTS)]
+  if (parsed.path.length > MAX_LOC_SEGMENTS) loc.push('…')
+  throw new HttpError(422, [{ type: 'value_error', loc, msg: parsed.message }])
 }
 
 function tooLarge(limit: number): HttpError {

@@ -1,6 +1,7 @@
 // DNS rebinding against the real engine: raw HTTP requests (fetch cannot set Host) carrying the
 // Host a rebinding page would send.
 import { request } from 'node:http'
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestEngine, type TestEngine } from '../testing/harness'
 
@@ -19,6 +20,30 @@ function get(port: number, path: string, host: string | null, token: string): Pr
   })
 }
 
+/** A plain TCP forward from a free loopback port to `target`, as `ssh -L` makes one. */
+async function forwardTo(target: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>()
+  const server = createServer((client) => {
+    const upstream = connect(target, '127.0.0.1')
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('close', () => sockets.delete(s))
+      s.on('error', () => undefined)
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    // Ends the kept-alive connections too, as ssh does when the tunnel goes.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const s of sockets) s.destroy()
+      })
+  }
+}
+
 describe('Host check (DNS rebinding)', () => {
   let t: TestEngine
   beforeAll(async () => {
@@ -33,9 +58,20 @@ describe('Host check (DNS rebinding)', () => {
     }
   })
 
+  it('answers through a port forward (ssh -L, docker -p), where the browser names the forwarded port', async () => {
+    const forward = await forwardTo(t.engine.port)
+    try {
+      for (const host of [`localhost:${forward.port}`, `127.0.0.1:${forward.port}`, 'localhost']) {
+        expect((await get(forward.port, '/api/neurorail/v1/capabilities', host, t.engine.adminToken)).status, host).toBe(200)
+      }
+    } finally {
+      await forward.close()
+    }
+  })
+
   it('refuses a rebinding Host with 421 even with a valid token, on every path, without echoing it', async () => {
     const port = t.engine.port
-    for (const host of [`rebind.evil.example:${port}`, `localhost:${port + 1}`, 'localhost', `127.0.0.1.evil.example:${port}`]) {
+    for (const host of [`rebind.evil.example:${port}`, `127.0.0.1.evil.example:${port}`, `engine.lan:${port}`]) {
       for (const p of ['/api/neurorail/v1/capabilities', '/api/neurorail/v1/stream/events', '/nope']) {
         const res = await get(port, p, host, t.engine.adminToken)
         expect(res.status).toBe(421)

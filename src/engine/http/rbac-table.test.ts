@@ -58,6 +58,9 @@ const ROUTE_PERMISSIONS: Record<string, Permission | null> = {
   'GET /telemetry/metrics/:entity_id': 'read:metrics',
   'GET /telemetry/snapshot': 'read:metrics',
   'POST /telemetry/report': 'execute:job',
+  /** OTLP ingest (docs/otel.md): an export creates missions, jobs and attempts as an agent does. */
+  'POST /v1/traces': 'execute:job',
+  'GET /otel/traces/:trace_id/spans': 'read:lifecycle',
   'POST /governor/decide': 'execute:job',
   'GET /governor/info': 'read:governor',
   'GET /governor/decisions': 'read:governor',
@@ -119,13 +122,13 @@ describe('RBAC by route table (issue 10 item 16)', () => {
   afterAll(async () => t.stop())
 
   /** Status of one call; a stream is cut as soon as its status is known. */
-  async function statusOf(method: string, path: string, authorization: string | null): Promise<{ status: number; body: unknown }> {
+  async function statusOf(method: string, path: string, authorization: string | null, absolute = false): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = {}
     if (authorization !== null) headers.Authorization = authorization
     const hasBody = method !== 'GET' && method !== 'HEAD'
     if (hasBody) headers['Content-Type'] = 'application/json'
     const abort = new AbortController()
-    const res = await fetch(t.engine.baseUrl + path, { method, headers, body: hasBody ? '{}' : undefined, signal: abort.signal })
+    const res = await fetch((absolute ? t.engine.url : t.engine.baseUrl) + path, { method, headers, body: hasBody ? '{}' : undefined, signal: abort.signal })
     if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
       abort.abort()
       return { status: res.status, body: null }
@@ -155,12 +158,13 @@ describe('RBAC by route table (issue 10 item 16)', () => {
       const key = `${route.method} ${route.pattern}`
       const needed = ROUTE_PERMISSIONS[key]
       const path = concrete(route.pattern)
-      const none = await statusOf(route.method, path, null)
+      const abs = route.absolute === true
+      const none = await statusOf(route.method, path, null, abs)
       check(none.status === 401, `${key} without a token: ${none.status}, expected 401`)
-      const bad = await statusOf(route.method, path, 'Bearer not-a-registered-token')
+      const bad = await statusOf(route.method, path, 'Bearer not-a-registered-token', abs)
       check(bad.status === 401, `${key} with a bad token: ${bad.status}, expected 401`)
       for (const role of ['viewer', 'operator', 'admin'] as const) {
-        const res = await statusOf(route.method, path, `Bearer ${TOKENS[role]}`)
+        const res = await statusOf(route.method, path, `Bearer ${TOKENS[role]}`, abs)
         const allowed = needed === null || needed === undefined || SPEC_ROLE_PERMISSIONS[role].includes(needed)
         if (allowed) {
           check(res.status !== 401 && res.status !== 403 && res.status < 500, `${key} as ${role}: ${res.status}, expected it allowed`)

@@ -29,8 +29,15 @@ export interface RouteDef<
   B extends z.ZodType | undefined = z.ZodType | undefined
 > {
   method: RouteMethod
-  /** Relative to the API prefix; `:name` segments are path parameters. */
+  /** Relative to the API prefix (unless `absolute`); `:name` segments are path parameters. */
   path: string
+  /**
+   * Served at `path` itself, outside the API prefix (`POST /v1/traces`, the path every OTLP
+   * exporter appends); such routes are never served under the prefix, nor prefix routes outside it.
+   */
+  absolute?: boolean
+  /** The handler reads the request body itself (`ctx.req`): no JSON parsing first (OTLP protobuf). */
+  rawBody?: boolean
   permission: Permission | null
   params?: P
   query?: Q
@@ -61,7 +68,9 @@ export function compileRoute(def: RouteDef): { options: RouteOptions; handler: H
     options: {
       permission: def.permission,
       ...(def.queryToken ? { queryToken: true } : {}),
-      ...(def.streaming ? { streaming: true } : {})
+      ...(def.streaming ? { streaming: true } : {}),
+      ...(def.rawBody ? { rawBody: true } : {}),
+      ...(def.absolute ? { absolute: true } : {})
     },
     handler: (ctx) =>
       def.handler({

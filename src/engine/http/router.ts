@@ -47,6 +47,10 @@ export interface RouteOptions {
   queryToken?: boolean
   /** Long-lived response (SSE): not counted as in-flight for graceful shutdown. */
   streaming?: boolean
+  /** The handler reads the body itself from `req`. */
+  rawBody?: boolean
+  /** Served outside the API prefix (see `RouteDef.absolute`). */
+  absolute?: boolean
 }
 
 /** A registered route. */
@@ -108,6 +112,16 @@ export class Router {
 
   /** Registers routes declared as data (see `./route`): their inputs are validated before the handler. */
   addRoutes(defs: readonly RouteDef[]): void {
+    for (const def of defs) {
+      // Routes outside the API prefix live in the engine's other router (see `absolute`).
+      if (def.absolute) throw new Error(`Route ${def.path} is absolute: add it with addAbsoluteRoutes`)
+      const { options, handler } = compileRoute(def)
+      this.add(def.method, def.path, options, handler)
+    }
+  }
+
+  /** Registers routes served outside the API prefix (a router of their own, see `startEngine`). */
+  addAbsoluteRoutes(defs: readonly RouteDef[]): void {
     for (const def of defs) {
       const { options, handler } = compileRoute(def)
       this.add(def.method, def.path, options, handler)

@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ForbiddenDetailSchema, ValidationErrorBodySchema, FastApiErrorBodySchema } from '../../shared/neurorail'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { startTestEngine } from '../testing/harness'
+import { suiteEngine } from '../testing/suite'
 import { DEFAULT_RATE_LIMIT, roleRateLimits } from '../auth/rate-limit'
 
 describe('HTTP server core', () => {
-  let t: TestEngine
-  beforeAll(async () => {
-    t = await startTestEngine({ tokens: [{ token: 'viewer-token-123', role: 'viewer' }, { token: 'operator-token-12', role: 'operator' }] })
-  })
-  afterAll(async () => t.stop())
+  const t = suiteEngine({ tokens: [{ token: 'viewer-token-123', role: 'viewer' }, { token: 'operator-token-12', role: 'operator' }] })
 
   it('binds to 127.0.0.1 by default and exposes url/baseUrl', () => {
     expect(t.engine.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)

@@ -24,6 +24,8 @@ export interface ServerHooks {
 /** What the HTTP layer needs from the engine. */
 export interface ServerDeps {
   router: Router
+  /** Routes served at absolute paths outside the API prefix (OTLP's `/v1/traces`); none when absent. */
+  absoluteRouter?: Router
   tokens: TokenRegistry
   rateLimiter: PrincipalRateLimiter | null
   /** Structured log sink; null when logging is off (then no entry is even built). */
@@ -121,12 +123,11 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     checkHost(req, deps)
     if (!accepting) throw new HttpError(503, 'Engine is shutting down', { Connection: 'close' })
     const url = new URL(req.url ?? '/', 'http://engine')
-    if (!url.pathname.startsWith(API_PREFIX + '/') && url.pathname !== API_PREFIX) {
-      throw new HttpError(404, 'Not Found')
-    }
-    const path = url.pathname.slice(API_PREFIX.length) || '/'
+    const underPrefix = url.pathname.startsWith(API_PREFIX + '/') || url.pathname === API_PREFIX
+    if (!underPrefix && !deps.absoluteRouter) throw new HttpError(404, 'Not Found')
+    const path = underPrefix ? url.pathname.slice(API_PREFIX.length) || '/' : url.pathname
     const method = req.method ?? 'GET'
-    const match = deps.router.match(method, path)
+    const match = (underPrefix ? deps.router : (deps.absoluteRouter as Router)).match(method, path)
     if (match.kind === 'not_found') throw new HttpError(404, 'Not Found')
     if (match.kind === 'method_not_allowed') {
       throw new HttpError(405, 'Method Not Allowed', { Allow: match.allowed.join(', ') })
@@ -153,7 +154,7 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
         throw new HttpError(429, `Rate limit exceeded; retry in ${wait} s`, { 'Retry-After': String(wait) })
       }
     }
-    const body = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req)
+    const body = method === 'GET' || method === 'HEAD' || route.rawBody ? undefined : await readJsonBody(req)
     // Audit entries this request writes are recorded for its principal (audit/recorder); the
     // scope is the handler's synchronous run, which is where engine handlers write.
     const recorder = { name: principal.name, role: principal.role }
@@ -224,7 +225,7 @@ export function send(
     res.end()
     return
   }
-  const text = contentType ? String(body) : JSON.stringify(body ?? null)
+  const text = Buffer.isBuffer(body) ? body : contentType ? String(body) : JSON.stringify(body ?? null)
   res.writeHead(status, {
     'Content-Type': contentType ?? JSON_TYPE,
     'Content-Length': Buffer.byteLength(text),

@@ -6,14 +6,13 @@ import {
   AuditStatsSchema,
   MissionAuditResponseSchema
 } from '../../shared/neurorail'
-import { createChain, startTestEngine, type TestEngine } from '../testing/harness'
+import { createChain, startEngineWithChain, type TestEngine } from '../testing/harness'
 
 describe('audit routes', () => {
   let t: TestEngine
   let chain: Awaited<ReturnType<typeof createChain>>
   beforeAll(async () => {
-    t = await startTestEngine()
-    chain = await createChain(t)
+    ;({ t, chain } = await startEngineWithChain())
   })
   afterAll(async () => t.stop())
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AuditQueryResponseSchema,
   CapabilitiesSchema,
@@ -6,15 +6,12 @@ import {
   NeuroRailErrorSchema,
   StateTransitionEventSchema
 } from '../../shared/neurorail'
-import { createChain, startTestEngine, type TestEngine } from '../testing/harness'
+import { createChain } from '../testing/harness'
+import { suiteEngine } from '../testing/suite'
 
 describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () => {
-  let t: TestEngine
-  beforeAll(async () => {
-    // Governance (budgets, guards) is attached by its route module, as in a real engine.
-    t = await startTestEngine()
-  })
-  afterAll(async () => t.stop())
+  // Governance (budgets, guards) is attached by its route module, as in a real engine.
+  const t = suiteEngine()
 
   it('lists both features in /capabilities', async () => {
     const caps = CapabilitiesSchema.parse((await t.api('GET', '/capabilities')).body)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AttemptPageSchema,
   AttemptRecordSchema,
@@ -12,14 +12,11 @@ import {
   ResourceRecordSchema,
   TraceResponseSchema
 } from '../../shared/neurorail'
-import { createChain, startTestEngine, type TestEngine } from '../testing/harness'
+import { createChain, startTestEngine } from '../testing/harness'
+import { suiteEngine } from '../testing/suite'
 
 describe('identity routes', () => {
-  let t: TestEngine
-  beforeAll(async () => {
-    t = await startTestEngine()
-  })
-  afterAll(async () => t.stop())
+  const t = suiteEngine()
 
   it('creates the five levels with §2 ids and §3 shapes, and reads each back', async () => {
     const m = await t.api('POST', '/identity/mission', { tags: { team: 'ops' } })

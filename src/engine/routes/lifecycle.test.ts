@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AuditQueryResponseSchema,
   EntityStateResponseSchema,
@@ -8,14 +8,11 @@ import {
   NeuroRailErrorSchema,
   StateTransitionEventSchema
 } from '../../shared/neurorail'
-import { createChain, startTestEngine, type TestEngine } from '../testing/harness'
+import { createChain, startTestEngine } from '../testing/harness'
+import { suiteEngine } from '../testing/suite'
 
 describe('lifecycle routes', () => {
-  let t: TestEngine
-  beforeAll(async () => {
-    t = await startTestEngine()
-  })
-  afterAll(async () => t.stop())
+  const t = suiteEngine()
 
   const go = (type: string, id: string, transition: string, metadata: Record<string, unknown> = {}) =>
     t.api('POST', `/lifecycle/${type}/${id}/transition`, { entity_id: id, transition, metadata })

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   PERMISSIONS,
   RbacCheckResponseSchema,
@@ -8,14 +8,10 @@ import {
   RbacRolesSchema,
   RbacStatsSchema
 } from '../../shared/neurorail'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { suiteEngine } from '../testing/suite'
 
 describe('rbac routes', () => {
-  let t: TestEngine
-  beforeAll(async () => {
-    t = await startTestEngine({ tokens: [{ token: 'viewer-token-abc', role: 'viewer' }] })
-  })
-  afterAll(async () => t.stop())
+  const t = suiteEngine({ tokens: [{ token: 'viewer-token-abc', role: 'viewer' }] })
 
   it('describes roles and permissions as §7 says', async () => {
     const info = RbacInfoSchema.parse((await t.api('GET', '/rbac/info')).body)

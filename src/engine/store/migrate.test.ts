@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { GOVERNANCE_MIGRATIONS } from '../governance/migration'
+import { OTLP_INGEST_MIGRATIONS } from '../otlp/ingest-migration'
 import { startTestEngine } from '../testing/harness'
 import { LEDGER_FORMAT } from './migrate'
 import { MIGRATIONS } from './migrations'
@@ -56,7 +57,8 @@ describe('per-module migration ledger', () => {
     const epoch = (new Database(file, { readonly: true }).prepare("SELECT value FROM stream_log WHERE key = 'epoch'").get() as { value: string }).value
     expect(before.some((t) => t.name === 'gov_job_give_ups')).toBe(true)
 
-    const t = await startTestEngine({ dir: legacyDir })
+    // OTLP ingest is a module of its own with its own tables; these cases are about core and governance.
+    const t = await startTestEngine({ dir: legacyDir, otlp: false })
     try {
       expect((await t.api('GET', `/identity/mission/${MISSION}`)).body.mission_id).toBe(MISSION)
       const budget = await t.api('GET', `/budget/jobs/${JOB}`)
@@ -74,7 +76,7 @@ describe('per-module migration ledger', () => {
 
   it('builds a fresh file to the same schema a v5 file has', async () => {
     const freshDir = mkdtempSync(path.join(dir, 'fresh-'))
-    const t = await startTestEngine({ dir: freshDir })
+    const t = await startTestEngine({ dir: freshDir, otlp: false })
     await t.stop()
     const legacy = path.join(dir, 'legacy-schema.db')
     writeFileSync(legacy, gunzipSync(readFileSync(FIXTURE)))
@@ -111,14 +113,18 @@ describe('per-module migration ledger', () => {
 
   it('an engine without governance leaves its tables alone, and a later one adds them', async () => {
     const bareDir = mkdtempSync(path.join(dir, 'bare-'))
-    const bare = await startTestEngine({ dir: bareDir, governance: false })
+    const bare = await startTestEngine({ dir: bareDir, governance: false, otlp: false })
     expect((await bare.api('GET', '/capabilities')).body.features).not.toContain('budgets')
     expect((await bare.api('GET', '/budget/violations')).status).toBe(404)
     await bare.stop()
     expect(ledgerOf(path.join(bareDir, 'engine.db')).modules).toEqual({ core: MIGRATIONS.length })
-    const full = await startTestEngine({ dir: bareDir })
+    const full = await startTestEngine({ dir: bareDir, otlp: false })
     expect((await full.api('GET', '/budget/violations')).status).toBe(200)
     await full.stop()
     expect(ledgerOf(path.join(bareDir, 'engine.db')).modules).toEqual({ core: MIGRATIONS.length, governance: GOVERNANCE_MIGRATIONS.length })
+    // The default engine adds the OTLP ingest module's tables the same way, touching nothing else.
+    const withOtlp = await startTestEngine({ dir: bareDir })
+    await withOtlp.stop()
+    expect(ledgerOf(path.join(bareDir, 'engine.db')).modules).toMatchObject({ core: MIGRATIONS.length, governance: GOVERNANCE_MIGRATIONS.length, otlp: OTLP_INGEST_MIGRATIONS.length })
   })
 })

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   STREAM_EVENTS,
   readStreamEvent,
@@ -8,7 +8,8 @@ import {
   type StreamEventDataIn
 } from '../../shared/neurorail/events'
 import { lifecycle } from '../governance/testing'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { type TestEngine } from '../testing/harness'
+import { eachTestEngine } from '../testing/suite'
 import { SseReader } from '../testing/sse'
 
 type Samples = { [C in CatalogChannel]: { [T in CatalogEventType<C>]: StreamEventDataIn<C, T> } }
@@ -90,13 +91,7 @@ async function readAll(t: TestEngine, until: (events: Array<Record<string, unkno
 }
 
 describe('the stream event catalog', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine()
-  })
-  afterEach(async () => {
-    await t.stop()
-  })
+  const t = eachTestEngine()
 
   it('every catalogued event, published by the engine and read over SSE, parses back to its data', async () => {
     const entries = Object.entries(SAMPLES).flatMap(([channel, types]) =>
@@ -122,11 +117,7 @@ describe('the stream event catalog', () => {
   it('the audit copy of a reflex event carries the same fact as the event itself', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution')
-    for (let i = 1; i <= 5; i++) {
-      const a = await l.attempt(jobId, i)
-      await l.go('attempt', a, 'start')
-      await l.go('attempt', a, 'fail', { error_code: 'NR-E004' })
-    }
+    await l.failAttempts(jobId, 5, { error_code: 'NR-E004' })
     const audited = ['circuit_state_changed', 'trigger_activated', 'reflex_action_executed']
     const wire = await readAll(t, (got) => audited.every((type) => got.filter((w) => w.event_type === type).length >= 2))
     for (const type of audited) {

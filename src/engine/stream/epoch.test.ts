@@ -13,8 +13,8 @@ describe('event log epoch', () => {
     for (const c of cleanups.splice(0).reverse()) await c()
   })
 
-  async function engine(dir?: string): Promise<TestEngine> {
-    const t = await startTestEngine({ dir })
+  async function engine(options: Parameters<typeof startTestEngine>[0] = {}): Promise<TestEngine> {
+    const t = await startTestEngine(options)
     cleanups.push(() => t.stop())
     return t
   }
@@ -111,5 +111,36 @@ describe('event log epoch', () => {
     expect(first.opens[0]).toMatchObject({ epoch: third, resume: 'resumed', after: '3' })
     const middle = await open(again, { 'Last-Event-ID': '4', 'Last-Event-Epoch': opened.epoch })
     expect(middle.opens[0]).toMatchObject({ epoch: third, resume: 'resumed', after: '4' })
+  })
+  it('does not fork again for claims against an epoch that has issued nothing yet (a viewer cannot evict the console\'s epoch)', async () => {
+    const VIEWER = 'viewer-token-epoch-probe'
+    const t = await engine({ tokens: [{ token: VIEWER, role: 'viewer', name: 'probe' }] })
+    const epoch = await epochOf(t)
+    for (let n = 1; n <= 3; n++) await publish(t, n)
+    // A viewer claims, over and over, to be ahead of whatever epoch the log has now: more claims
+    // than the log remembers earlier epochs. Before, each one forked the log (a durable write by a
+    // read-only token) and the 65th pushed the console's epoch out, so the console's next
+    // reconnect replayed the whole log and showed every event twice.
+    let current = epoch
+    const seen = new Set<string>()
+    for (let i = 0; i < 70; i++) {
+      const r = new SseReader()
+      await r.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, {
+        Authorization: `Bearer ${VIEWER}`,
+        'Last-Event-ID': '999999999999999',
+        'Last-Event-Epoch': current
+      })
+      await r.waitFor(() => r.opens.length === 1, 5000, 'stream_open frame')
+      const opened = StreamOpenSchema.parse(r.opens[0])
+      expect(opened).toMatchObject({ resume: 'reset', after: '3' })
+      current = opened.epoch
+      seen.add(current)
+      r.close()
+    }
+    // One fork at most: the epoch drawn then has issued no id past its start, so no client can
+    // have seen one, and a claim against it is answered without forking again.
+    expect(seen.size).toBe(1)
+    const consoleStream = await open(t, { 'Last-Event-ID': '3', 'Last-Event-Epoch': epoch })
+    expect(consoleStream.opens[0]).toMatchObject({ epoch: current, resume: 'resumed', after: '3' })
   })
 })

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { describe, expect, it } from 'vitest'
+import { suiteEngine } from '../testing/suite'
 import { SseReader } from '../testing/sse'
 
 /**
@@ -11,13 +11,7 @@ import { SseReader } from '../testing/sse'
  * resume point, strictly increasing, without a duplicate or a gap.
  */
 describe('stream exactly-once while publishers commit', () => {
-  let t: TestEngine
-  beforeAll(async () => {
-    t = await startTestEngine()
-  })
-  afterAll(async () => {
-    await t.stop()
-  })
+  const t = suiteEngine()
 
   it('gives every subscriber that resumes mid-publish each later id once, in order', async () => {
     const { events } = t.engine.services

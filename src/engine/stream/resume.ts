@@ -36,7 +36,8 @@ interface Ancestor {
  * - same epoch, id beyond the log's end: this log was rolled back (restored from a backup) after
  *   the client saw later events. Ids after the fork point will be issued again for other events,
  *   so the log takes a new epoch (remembering the old one and the fork point) and the client
- *   resumes at the fork point, told to forget what it saw after it;
+ *   resumes at the fork point, told to forget what it saw after it. An epoch that was itself
+ *   forked at the log's end and has issued nothing since is not forked again (see plan);
  * - an earlier epoch of this log, id at or before its fork point: the shared history, resume
  *   after it. Every earlier epoch is remembered (up to 64), so a client that merely claims to be
  *   ahead (anyone can send any id) forks the log without costing other clients their resume;
@@ -79,6 +80,12 @@ export class StreamLogIdentity {
     if (lastEventId === null) return this.opening(null, 'live', end, null)
     const numeric = NUMERIC_ID.test(lastEventId) ? Number(lastEventId) : null
     if (epoch === this.epochValue && numeric !== null && numeric > lastId) {
+      // An epoch forked at `lastId` that has issued nothing since has no ids past it for anyone to
+      // have seen: the claim is refuted, not a rollback. Forking again would let any token fork
+      // without end (a durable write per request) and push real clients' epochs off the list.
+      if (this.ancestors.at(-1)?.forkAfter === lastId) {
+        return this.opening(lastId, 'reset', end, `Last-Event-ID ${numeric} is beyond this log (${lastId}), which has issued no id past it in epoch ${this.epochValue}`)
+      }
       this.fork(lastId)
       return this.opening(lastId, 'reset', end, `Last-Event-ID ${numeric} is beyond this log (${lastId}): it was rolled back; new epoch ${this.epochValue}`)
     }

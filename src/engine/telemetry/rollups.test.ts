@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { EntityMetricsSchema, JobPageSchema, MissionPageSchema } from '../../shared/neurorail'
 import { rollUp, type RollupEntity, type RollupMetrics } from '../../shared/neurorail/rollup'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { suiteEngine } from '../testing/suite'
 
 describe('list_rollups: per-item roll-ups on the list routes', () => {
-  let t: TestEngine
-  beforeAll(async () => {
-    t = await startTestEngine()
-  })
-  afterAll(async () => t.stop())
+  const t = suiteEngine()
 
   async function move(type: string, id: string, ...actions: string[]) {
     for (const transition of actions) {

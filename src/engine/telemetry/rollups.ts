@@ -69,7 +69,9 @@ function iso(ms: number | null): string | null {
 /**
  * Roll-ups of one page of list items (extension `list_rollups`): the figures `rollUp` in
  * src/shared/neurorail/rollup.ts defines, computed as two SQL aggregates over the page's subtrees
- * instead of loading every descendant (a mission may hold a million attempts).
+ * instead of loading every descendant (a mission may hold a million attempts). One difference
+ * by design: an ended job below a running plan closes its own stragglers in `rollUp`, while here
+ * any open entity in the subtree keeps an owner without an own end open.
  */
 export function pageRollups(store: Store, kind: RollupKind, ids: readonly string[]): Map<string, Rollup> {
   const out = new Map<string, Rollup>()
@@ -80,7 +82,8 @@ export function pageRollups(store: Store, kind: RollupKind, ids: readonly string
     violations.set(v.owner, v.n)
   }
   for (const r of store.prepare(sql(kind)).all({ ids: json }) as Row[]) {
-    const endMs = r.own_end_ms ?? (r.open > 0 ? null : r.last_end_ms)
+    // As rollUp: the own end (or a later end below it), else the latest end once nothing is open.
+    const endMs = r.own_end_ms !== null ? Math.max(r.own_end_ms, r.last_end_ms ?? r.own_end_ms) : r.open > 0 ? null : r.last_end_ms
     out.set(r.owner, {
       jobs: r.jobs,
       attempts: r.attempts,

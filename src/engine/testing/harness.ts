@@ -66,3 +66,9 @@ export async function createChain(t: TestEngine, jobType = 'llm_call'): Promise<
   const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
   return { missionId: m.body.mission_id, planId: p.body.plan_id, jobId: j.body.job_id, attemptId: a.body.attempt_id }
 }
+
+/** A fresh test engine with one mission → plan → job → attempt chain in it (the common route-test setup). */
+export async function startEngineWithChain(): Promise<{ t: TestEngine; chain: Awaited<ReturnType<typeof createChain>> }> {
+  const t = await startTestEngine()
+  return { t, chain: await createChain(t) }
+}

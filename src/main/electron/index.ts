@@ -1,7 +1,7 @@
 // The Electron main process: app lifecycle, the one window, IPC, deep links, and the desktop shell
 // around them (menu, notifications, tray, window state). The only layer that imports 'electron';
 // everything it serves and decides comes from src/main/services.
-import { app, BrowserWindow, dialog } from 'electron'
+import { app, BrowserWindow, clipboard, dialog } from 'electron'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createConsoleService, logToStderr, type ConsoleService } from '../services/console-service'
@@ -109,6 +109,8 @@ async function startServices(): Promise<ConsoleService> {
     localEngine: localEngineOf(engine),
     launchDeepLink: pendingDeepLink ?? undefined,
     files: createFileDialogs(() => mainWindow),
+    // Secrets the user copies (the OTLP ingest token) go to the clipboard from here, not the page.
+    writeClipboard: (text) => clipboard.writeText(text),
     log
   })
   pendingDeepLink = null

@@ -39,6 +39,8 @@ export interface ServiceContext {
     readonly addToken?: (token: string, role: Role, name?: string) => void
     /** Revokes a token given by `addToken` (a local run's, once it has exited). */
     readonly removeToken?: (token: string) => void
+    /** The OTLP ingest endpoint and its token (a secret: see `copyOtlpIngestToken`). */
+    readonly otlpIngest?: { readonly url: string; readonly token: string }
   } | null
   /** A backend named on the command line (`--url`/`--token`), used instead of the saved environments. */
   readonly adHocEnvironment?: { readonly url: string; readonly token?: string }
@@ -52,6 +54,12 @@ export interface ServiceContext {
    * the page instead). Each resolves null when the operator cancels.
    */
   readonly files?: FileDialogs
+  /**
+   * Writes text to the system clipboard from the main process (Electron), so that a secret the
+   * user copies never crosses to the renderer. Absent in browser mode: there the page's own
+   * clipboard is the user's, so the secret has to reach the page.
+   */
+  readonly writeClipboard?: (text: string) => void
 }
 
 /** Text files chosen by the operator through the desktop app's dialogs. */

@@ -1,10 +1,18 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { startEngine } from '../../engine'
+import { otlpExportModule } from '../../engine/routes/otlp-export'
 import type { ServiceLog } from './console-service'
 import type { ServiceContext } from './context'
+import { loadOrCreateIngestToken } from './otlp-ingest-token'
 import { createToken } from './serve/token'
 import type { Role } from '../../shared/neurorail/rbac'
+
+/**
+ * The role the OTLP ingest token carries. It must create missions, jobs and attempts and move
+ * them (what ingest does); operator is the narrowest built-in role that can.
+ */
+export const INGEST_TOKEN_ROLE = 'operator'
 
 /** The embedded engine as the console sees it. */
 export interface EngineHost {
@@ -13,6 +21,12 @@ export interface EngineHost {
   /** Per-launch admin token; stays on the main side (never sent to the renderer). */
   readonly adminToken: string
   readonly dbPath: string
+  /**
+   * Where an OTel-instrumented agent sends its traces (`<url>/v1/traces`) and the bearer token it
+   * sends (kept in `<dataDir>/otlp-ingest-token`, 0600, the same across launches). Main side only:
+   * the renderer gets the token only through an explicit copy (see `copyOtlpIngestToken`).
+   */
+  readonly otlpIngest: { readonly url: string; readonly token: string }
   /** Registers another bearer token with a role (local agent runs get one each). */
   addToken(token: string, role: Role, name?: string): void
   /** Revokes a token given by `addToken` (a local run's, once the run has exited). */
@@ -35,7 +49,9 @@ export interface EngineHostOptions {
  * database path), or null when none runs.
  */
 export function localEngineOf(host: EngineHost | null): ServiceContext['localEngine'] {
-  return host ? { url: host.url, adminToken: host.adminToken, addToken: host.addToken, removeToken: host.removeToken } : null
+  return host
+    ? { url: host.url, adminToken: host.adminToken, addToken: host.addToken, removeToken: host.removeToken, otlpIngest: host.otlpIngest }
+    : null
 }
 
 /**
@@ -46,18 +62,23 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
   await mkdir(options.dataDir, { recursive: true })
   const dbPath = path.join(options.dataDir, 'engine.db')
   const adminToken = createToken()
+  const ingestToken = await loadOrCreateIngestToken(options.dataDir)
   const engine = await startEngine({
     dbPath,
     host: '127.0.0.1',
     port: options.port ?? 0,
     adminToken,
+    tokens: [{ token: ingestToken, role: INGEST_TOKEN_ROLE, name: 'otlp-ingest' }],
     quiet: true,
-    logger: options.log ? engineErrorLogger(options.log) : undefined
+    logger: options.log ? engineErrorLogger(options.log) : undefined,
+    // The trace export follows the standard OTEL_EXPORTER_OTLP_* variables of this process.
+    modules: [otlpExportModule({ env: process.env })]
   })
   return {
     url: engine.url,
     adminToken,
     dbPath,
+    otlpIngest: { url: `${engine.url}/v1/traces`, token: ingestToken },
     addToken: (token, role, name) => engine.addToken(token, role, name),
     removeToken: (token) => engine.removeToken(token),
     close: () => engine.close()

@@ -12,7 +12,7 @@ export const CONSOLE_METHOD_NAMES = [
   'switchEnvironment', 'addEnvironment', 'updateEnvironment', 'removeEnvironment',
   'duplicateEnvironment', 'exportEnvironments', 'importEnvironments', 'setCredential',
   'clearCredential', 'getKeychainStatus', 'getTrace', 'getChildren', 'getEntityDetails',
-  'listMissions', 'listJobs', 'listAttempts', 'queryAudit', 'getAuditStats',
+  'listMissions', 'listJobs', 'listAttempts', 'queryAudit', 'listRecentFailures', 'getAuditStats',
   'getTelemetrySnapshot', 'getEntityMetrics', 'getLifecycleStats', 'getGovernorInfo',
   'listDecisions', 'governorDecide', 'transitionEntity', 'subscribeEvents', 'unsubscribeEvents',
   'getRecentEvents', 'getCacheStatus', 'setCacheRetention', 'clearCache', 'listCircuits',
@@ -20,7 +20,7 @@ export const CONSOLE_METHOD_NAMES = [
   'listViolations', 'listSignals', 'getGovernorManifests', 'listLocalRuns', 'startLocalRun',
   'stopLocalRun', 'getRunOutput', 'getUpdateState', 'checkForUpdates', 'installUpdate',
   'getTraceRollups', 'getNotificationSettings', 'setEnvironmentNotifications', 'suggest',
-  'prepareIncidentBundle', 'saveIncidentBundle', 'openIncidentBundleFile', 'importIncidentBundle'
+  'prepareIncidentBundle', 'saveIncidentBundle', 'openIncidentBundleFile', 'importIncidentBundle', 'getOtlpEndpoint', 'copyOtlpIngestToken'
 ] as const satisfies readonly ConsoleMethodName[]
 
 /** The name of every pushed event (`onX`), in contract order. */

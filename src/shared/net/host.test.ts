@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { hostPolicy, isAllowedHost, isLoopbackName, normalizeAllowedHost } from './host'
 
 describe('isAllowedHost', () => {
-  it('answers a loopback bind to its loopback names with its port only', () => {
+  it('answers a loopback bind to its loopback names, on any port (port forwards)', () => {
     const p = hostPolicy('127.0.0.1', 8765)
-    // Any loopback spelling is this machine: no page elsewhere can make a browser send one.
-    for (const h of ['127.0.0.1:8765', 'localhost:8765', 'LOCALHOST:8765', '[::1]:8765', '127.0.0.2:8765', 'localhost.:8765']) expect(isAllowedHost(h, p)).toBe(true)
-    for (const h of ['evil.example:8765', 'localhost:80', 'localhost', '127.0.0.1:1', '127.0.0.1.nip.io:8765', 'localhost.attacker.example:8765', '127.0.0.1:8765@evil',
-      '', 'localhost:8765 ', 'a b:8765', 'localhost:99999', 'localhost:8765/x', '[::1]']) {
+    // Any loopback spelling is this machine: no page elsewhere can make a browser send one. A
+    // different port is the server reached through a forward (ssh -L 9000:localhost:8765).
+    for (const h of ['127.0.0.1:8765', 'localhost:8765', 'LOCALHOST:8765', '[::1]:8765', '127.0.0.2:8765', 'localhost.:8765',
+      'localhost:9000', 'localhost', '127.0.0.1:1', '[::1]:9000', '[::1]']) expect(isAllowedHost(h, p)).toBe(true)
+    for (const h of ['evil.example:8765', '127.0.0.1.nip.io:8765', 'localhost.attacker.example:8765', '127.0.0.1:8765@evil',
+      '', 'localhost:8765 ', 'a b:8765', 'localhost:99999', 'localhost:8765/x']) {
       expect(isAllowedHost(h, p)).toBe(false)
     }
     expect(isAllowedHost(undefined, p)).toBe(false)

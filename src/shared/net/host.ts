@@ -2,11 +2,12 @@
 // loopback server with the browser's full trust for that page's origin. What gives it away is the
 // Host header, which names the attacker's domain. A rebinding page can only ever present a DNS
 // name it controls, never an IP literal (an IP-literal origin is the server's own), so a server
-// that answers to its loopback names, its bound address and an explicit allow-list is safe.
+// that answers to its loopback names (on any port: port forwards), its bound address and an
+// explicit allow-list is safe.
 
 /** Which `Host` headers a server answers to (see {@link hostPolicy}). */
 export interface HostPolicy {
-  /** The port being served: a Host naming a loopback name or the bound address must carry it. */
+  /** The port being served: a Host naming the bound address (not a loopback name) must carry it. */
   port: number
   /** Names (lowercase, IPv6 in brackets) accepted with `port` only. */
   served: ReadonlySet<string>
@@ -95,7 +96,11 @@ export function isAllowedHost(host: string | undefined, policy: HostPolicy): boo
   if (host === undefined) return false
   const h = parseHostHeader(host)
   if (!h) return false
-  const served = policy.served.has(h.name) || isLoopbackName(h.name) || (policy.anyIpLiteral && isIpLiteral(h.name))
+  // A loopback name on another port is this server behind a port forward (`ssh -L 9000:…`,
+  // `docker run -p 9000:…`): the browser names the forwarded port. No page elsewhere can make a
+  // browser send a loopback name, whatever the port, so the port is only checked for other names.
+  if (isLoopbackName(h.name)) return true
+  const served = policy.served.has(h.name) || (policy.anyIpLiteral && isIpLiteral(h.name))
   if (h.port === policy.port && served) return true
   return policy.allowed.has(h.name) || policy.allowed.has(`${h.name}:${h.port}`)
 }

@@ -29,8 +29,9 @@ export const AuditRecorderSchema = z.object({
 export type AuditRecorder = z.infer<typeof AuditRecorderSchema>
 
 /**
- * One audit event. Response side: tolerant (plain-string IDs, naive datetimes, `details` → {}),
- * but category and severity are closed enums on the real backend too.
+ * One audit event. Response side: tolerant (plain-string IDs, naive datetimes, `details` → {}).
+ * Category is a closed enum; severity too, but BRAiN rows may carry none (`null`): such an event is
+ * classified by its type instead (see `isFailureEvent`).
  */
 export const AuditEventSchema = z.object({
   audit_id: z.string(),
@@ -42,7 +43,7 @@ export const AuditEventSchema = z.object({
   resource_uuid: NullableStringSchema,
   event_type: z.string(),
   event_category: AuditCategorySchema,
-  severity: AuditSeveritySchema,
+  severity: AuditSeveritySchema.nullish().transform((value) => value ?? null),
   message: z.string(),
   details: JsonObjectSchema,
   caused_by_agent: NullableStringSchema,

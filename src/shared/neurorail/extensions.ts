@@ -60,7 +60,9 @@ export const ENGINE_FEATURES = [
   'reflex',
   'governor_manifests',
   'shadow_manifest',
-  'signals'
+  'signals',
+  // OTLP ingest (src/engine/otlp, docs/otel.md): POST /v1/traces, GenAI spans as missions.
+  'otlp_ingest'
 ] as const
 
 /** A cursor page: `{items, next_cursor}` (null on the last page). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rollUp, type RollupEntity, type RollupMetrics } from './rollup'
+import { formatRollup, rollUp, type RollupEntity, type RollupMetrics } from './rollup'
 
 const tree: RollupEntity[] = [
   { entityId: 'm_000000000001', entityType: 'mission', parentId: null },
@@ -59,5 +59,96 @@ describe('rollUp', () => {
     expect(r.get('j_00000000000a')).toMatchObject({ jobs: 1, tokens: 0, cost: 0, durationMs: null })
     expect(r.get('a_00000000000a')!.attempts).toBeGreaterThan(0)
     expect(r.has('zzz')).toBe(false)
+  })
+
+  // From the trace view's roll-up (merged here): figures from metrics, a million attempts, source sums.
+  const small: RollupEntity[] = [
+    { entityId: 'm', entityType: 'mission', parentId: null },
+    { entityId: 'p', entityType: 'plan', parentId: 'm' },
+    { entityId: 'j1', entityType: 'job', parentId: 'p' },
+    { entityId: 'a1', entityType: 'attempt', parentId: 'j1' },
+    { entityId: 'a2', entityType: 'attempt', parentId: 'j1' },
+    { entityId: 'j2', entityType: 'job', parentId: 'p' }
+  ]
+  const at = (ms: number) => new Date(ms).toISOString()
+  const span = (id: string, start: number | null, end: number | null, o: Partial<RollupMetrics> = {}): RollupMetrics => ({
+    entity_id: id,
+    started_at: start === null ? null : at(start),
+    completed_at: end === null ? null : at(end),
+    ...o
+  })
+
+  it('sums tokens, cost, attempts, retries and violations up the tree and spans the wall clock', () => {
+    const r = rollUp(small, [
+      span('m', 1000, 9000),
+      span('j1', 2000, 5000, { llm_tokens_consumed: 200, retry_count: 1, violation_count: 1 }),
+      span('a1', 2000, 3000, { llm_tokens_consumed: 700, cost_credits: 0.5 }),
+      span('a2', 3500, 5000, { llm_tokens_consumed: 300, cost_credits: 0.25 }),
+      span('j2', 4000, 9500, { llm_tokens_consumed: 300, attempt_count: 0 })
+    ])
+    expect(r.get('m')).toEqual({ jobs: 2, tokens: 1500, cost: 0.75, attempts: 2, retries: 1, errors: 0, violations: 1, startedAt: at(1000), endedAt: at(9500), durationMs: 8500 })
+    expect(r.get('j1')).toMatchObject({ tokens: 1200, attempts: 2, durationMs: 3000 })
+    expect(r.get('p')).toMatchObject({ tokens: 1500, startedAt: at(2000), endedAt: at(9500) })
+    expect(formatRollup(r.get('m')!)).toBe('1,500 tokens · 0.75 credits · 2 attempts · 1 retry · 1 violation · 8.5 s')
+  })
+
+  it('has no end or duration while something below still runs and the entity itself has not ended', () => {
+    const r = rollUp(small, [span('m', 1, null), span('a1', 1, 5), span('a2', 2, null)])
+    expect(r.get('m')).toMatchObject({ startedAt: at(1), endedAt: null, durationMs: null })
+    expect(formatRollup(r.get('m')!)).toMatch(/ · running$/)
+  })
+
+  it('trusts figures that already include descendants (no double counting)', () => {
+    const r = rollUp(small, [
+      { entity_id: 'm', llm_tokens_consumed: 1500, attempt_count: 2, includes_descendants: true },
+      { entity_id: 'j1', llm_tokens_consumed: 1200, includes_descendants: true },
+      { entity_id: 'a1', llm_tokens_consumed: 1000 }
+    ])
+    expect(r.get('m')!.tokens).toBe(1500)
+    expect(r.get('j1')!.tokens).toBe(1200)
+    expect(r.get('m')!.attempts).toBe(2)
+  })
+
+  it('counts an engine-rolled mission once with all its descendants loaded, and mixed trees once per figure', () => {
+    // Our engine: every mission, plan and job answers with its subtree's sums; the attempts answer
+    // their own. Adding the children again would count the 1,500 tokens two or three times.
+    const engine: RollupMetrics[] = [
+      span('m', 1000, 9000, { llm_tokens_consumed: 1500, cost_credits: 0.75, attempt_count: 2, retry_count: 1, violation_count: 1, includes_descendants: true }),
+      { entity_id: 'p', llm_tokens_consumed: 1500, cost_credits: 0.75, attempt_count: 2, retry_count: 1, violation_count: 1, includes_descendants: true },
+      span('j1', 2000, 5000, { llm_tokens_consumed: 1200, cost_credits: 0.75, attempt_count: 2, retry_count: 1, violation_count: 1, includes_descendants: true, success: true }),
+      span('a1', 2000, 3000, { llm_tokens_consumed: 700, cost_credits: 0.5, success: false }),
+      span('a2', 3500, 5000, { llm_tokens_consumed: 300, cost_credits: 0.25, success: true }),
+      span('j2', 4000, 9500, { llm_tokens_consumed: 300, includes_descendants: true })
+    ]
+    const r = rollUp(small, engine)
+    expect(r.get('m')).toEqual({ jobs: 2, tokens: 1500, cost: 0.75, attempts: 2, retries: 1, errors: 1, violations: 1, startedAt: at(1000), endedAt: at(9500), durationMs: 8500 })
+    expect(r.get('p')).toMatchObject({ tokens: 1500, attempts: 2, retries: 1, violations: 1 })
+    expect(r.get('j1')).toMatchObject({ tokens: 1200, cost: 0.75, attempts: 2, errors: 1 })
+    // Mixed (BRAiN mission and plan without source sums over an engine-summed job): the plain
+    // levels add each child's roll-up once, so the attempts below j1 reach the mission only via j1.
+    const mixed = rollUp(small, engine.map((m) => (m.entity_id === 'm' || m.entity_id === 'p' ? { entity_id: m.entity_id } : m)))
+    expect(mixed.get('m')).toMatchObject({ tokens: 1500, cost: 0.75, attempts: 2, retries: 1, violations: 1 })
+    // Attempts not loaded (the trace view pages them): the count comes from the job's metrics.
+    const paged = rollUp(small.filter((e) => e.entityType !== 'attempt'), [
+      { entity_id: 'm', llm_tokens_consumed: 1500, attempt_count: 1_000_000, includes_descendants: true },
+      { entity_id: 'j1', llm_tokens_consumed: 1500, attempt_count: 1_000_000, includes_descendants: true }
+    ])
+    expect(paged.get('m')).toMatchObject({ tokens: 1500, attempts: 1_000_000 })
+    const pagedPlain = rollUp(small.filter((e) => e.entityId !== 'a2'), [{ entity_id: 'j1', attempt_count: 5 }])
+    expect(pagedPlain.get('m')!.attempts).toBe(5)
+  })
+
+  it('reads metrics as they come, and handles 200,000 attempts without recursion', () => {
+    const one = rollUp([{ entityId: 'j', entityType: 'job', parentId: null }], [
+      { entity_id: 'j', started_at: '2026-01-01T00:00:00.000Z', completed_at: null, llm_tokens_consumed: 5, attempt_count: 2, retry_count: 1, success: null, cost_credits: 1, violation_count: 3, includes_descendants: true }
+    ])
+    expect(one.get('j')).toEqual({ jobs: 1, tokens: 5, cost: 1, attempts: 2, retries: 1, errors: 0, violations: 3, startedAt: '2026-01-01T00:00:00.000Z', endedAt: null, durationMs: null })
+    const big: RollupEntity[] = [{ entityId: 'j', entityType: 'job', parentId: null }]
+    const metrics: RollupMetrics[] = []
+    for (let i = 0; i < 200_000; i++) {
+      big.push({ entityId: `a${i}`, entityType: 'attempt', parentId: 'j' })
+      if (i % 1000 === 0) metrics.push({ entity_id: `a${i}`, llm_tokens_consumed: 1 })
+    }
+    expect(rollUp(big, metrics).get('j')).toMatchObject({ tokens: 200, attempts: 200_000 })
   })
 })

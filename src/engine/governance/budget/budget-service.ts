@@ -2,7 +2,7 @@ import { BudgetSchema, ERROR_CODES, type Budget, type NeuroRailErrorCode, type P
 import { DomainError, notFound } from '../../errors'
 import { toValidationIssues } from '../../validation-issues'
 import { timestampId } from '../../identity/ids'
-import { decodeCursor, encodeCursor } from '../../store/cursor'
+import { seqBefore, seqPage } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
 import { Sequence } from '../../store/sequence'
 import { Where } from '../../store/where'
@@ -285,20 +285,13 @@ export class BudgetService {
 
   /** GET /budget/violations: newest first, keyset-paged, optionally for one job or type. */
   list(filter: { job_id?: string; violation_type?: string }, cursor: string | undefined, limit: number): Page<StoredViolation> {
-    const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
-    const where = new Where().add('seq < ?', before).equals('job_id', filter.job_id).equals('violation_type', filter.violation_type)
+    const where = new Where().add('seq < ?', seqBefore(cursor)).equals('job_id', filter.job_id).equals('violation_type', filter.violation_type)
     const rows = this.rt.s.store
       .prepare<unknown[], Record<string, unknown> & { seq: number; details: string }>(`SELECT * FROM gov_violations ${where.clause()} ORDER BY seq DESC LIMIT ?`)
       .all(...where.params, limit + 1)
-    const more = rows.length > limit
-    const page = more ? rows.slice(0, limit) : rows
-    const last = page.at(-1)
-    return {
-      items: page.map((r) => {
-        const { seq: _seq, ts_ms: _ts, details, ...rest } = r
-        return { ...(rest as unknown as Omit<StoredViolation, 'details'>), details: parseJsonColumn(details, {}) }
-      }),
-      next_cursor: more && last ? encodeCursor({ s: last.seq }) : null
-    }
+    return seqPage(rows, limit, (r) => {
+      const { seq: _seq, ts_ms: _ts, details, ...rest } = r
+      return { ...(rest as unknown as Omit<StoredViolation, 'details'>), details: parseJsonColumn(details, {}) }
+    })
   }
 }

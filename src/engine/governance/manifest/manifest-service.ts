@@ -1,7 +1,7 @@
 import { type Page } from '../../../shared/neurorail'
 import { nrError } from '../../errors'
 import { toValidationIssues } from '../../validation-issues'
-import { decodeCursor, encodeCursor } from '../../store/cursor'
+import { readSeqPage } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
 import type { GovRuntime } from '../runtime'
 import { disagreement, evaluateManifest, type EvaluationInput, type ManifestVerdict } from './evaluate'
@@ -277,28 +277,18 @@ export class ManifestService {
 
   /** GET /governor/shadow/disagreements: newest first, keyset-paged. */
   disagreements(cursor: string | undefined, limit: number): Page<ShadowDisagreement> {
-    const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
-    const rows = this.rt.s.store
-      .prepare<unknown[], Record<string, unknown>>('SELECT * FROM gov_shadow_disagreements WHERE seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(before, limit + 1)
-    const more = rows.length > limit
-    const page = more ? rows.slice(0, limit) : rows
-    const last = page.at(-1)
-    return {
-      items: page.map((r) => ({
-        id: r.seq as number,
-        timestamp: r.timestamp as string,
-        source: r.source as 'decide' | 'job',
-        decision_id: (r.decision_id as string | null) ?? null,
-        job_id: (r.job_id as string | null) ?? null,
-        job_type: r.job_type as string,
-        fields: parseJsonColumn(r.fields as string, []),
-        active: parseJsonColumn(r.active as string, {} as ManifestVerdict),
-        shadow: parseJsonColumn(r.shadow as string, {} as ManifestVerdict),
-        context: parseJsonColumn(r.context as string, {})
-      })),
-      next_cursor: more && last ? encodeCursor({ s: last.seq as number }) : null
-    }
+    return readSeqPage(this.rt.s.store, 'gov_shadow_disagreements', cursor, limit, (r) => ({
+      id: r.seq,
+      timestamp: r.timestamp as string,
+      source: r.source as 'decide' | 'job',
+      decision_id: (r.decision_id as string | null) ?? null,
+      job_id: (r.job_id as string | null) ?? null,
+      job_type: r.job_type as string,
+      fields: parseJsonColumn(r.fields as string, []),
+      active: parseJsonColumn(r.active as string, {} as ManifestVerdict),
+      shadow: parseJsonColumn(r.shadow as string, {} as ManifestVerdict),
+      context: parseJsonColumn(r.context as string, {})
+    }))
   }
 
   /** GET /governor/manifests. */

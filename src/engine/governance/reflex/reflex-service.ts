@@ -1,7 +1,7 @@
 import { REFLEX_ACTION_TYPES, type RecordedReflexAction, type ReflexActionType } from '../../../shared/neurorail/governance'
 import { makeNeuroRailError, type AuditSeverity, type Page } from '../../../shared/neurorail'
 import { isDomainError, notFound, type DomainError } from '../../errors'
-import { decodeCursor, encodeCursor } from '../../store/cursor'
+import { decodeCursor, encodeCursor, readSeqPage } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
 import { GovernanceError } from '../errors'
 import type { JobInfo } from '../jobs'
@@ -455,27 +455,17 @@ export class ReflexService {
 
   /** GET /reflex/actions: newest first, keyset-paged. */
   listActions(cursor: string | undefined, limit: number): Page<ReflexActionRecord> {
-    const before = cursor ? decodeCursor(cursor, { s: 'number' }).s : Number.MAX_SAFE_INTEGER
-    const rows = this.rt.s.store
-      .prepare<unknown[], Record<string, unknown> & { seq: number }>('SELECT * FROM gov_reflex_actions WHERE seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(before, limit + 1)
-    const more = rows.length > limit
-    const page = more ? rows.slice(0, limit) : rows
-    const last = page.at(-1)
-    return {
-      items: page.map((r) => ({
-        id: r.seq,
-        timestamp: r.timestamp as string,
-        job_id: (r.job_id as string | null) ?? null,
-        action_type: r.action_type as ReflexActionRecord['action_type'],
-        reason: r.reason as string,
-        success: r.success === 1,
-        trigger_id: (r.trigger_id as string | null) ?? null,
-        actor: r.actor as string,
-        details: parseJsonColumn(r.details as string, {})
-      })),
-      next_cursor: more && last ? encodeCursor({ s: last.seq }) : null
-    }
+    return readSeqPage(this.rt.s.store, 'gov_reflex_actions', cursor, limit, (r) => ({
+      id: r.seq,
+      timestamp: r.timestamp as string,
+      job_id: (r.job_id as string | null) ?? null,
+      action_type: r.action_type as ReflexActionRecord['action_type'],
+      reason: r.reason as string,
+      success: r.success === 1,
+      trigger_id: (r.trigger_id as string | null) ?? null,
+      actor: r.actor as string,
+      details: parseJsonColumn(r.details as string, {})
+    }))
   }
 
   // ---- reflex job machine

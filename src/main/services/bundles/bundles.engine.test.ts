@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_BUNDLE_DEPTH, readIncidentBundleText } from '../../../shared/console/bundle/schema'
 import type { PreparedBundle } from '../../../shared/console/domains/bundles'
-import type { ConsoleError } from '../../../shared/console/errors'
+import { consoleError } from '../testing/console-error'
 import { findTooDeep, tooDeepMarker } from '../../../shared/json-depth'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
@@ -13,15 +13,6 @@ import { withoutKeychain } from '../testing/no-keychain'
 import { sampleIncidentBundle } from '../../../shared/console/bundle/sample-bundle'
 import { createLocalConsole, engineFetch, startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { makeTempDir } from '../testing/temp-dir'
-
-async function consoleError(promise: Promise<unknown>): Promise<ConsoleError> {
-  try {
-    await promise
-  } catch (error) {
-    return (error as { error: ConsoleError }).error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('incident bundles: export from a real engine, import as an offline environment', () => {
   const apiToken = 'sk-live-0123456789abcdefghij'

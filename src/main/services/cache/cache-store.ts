@@ -351,7 +351,8 @@ export class CacheStore {
           e.job_id,
           e.event_type,
           e.event_category,
-          e.severity,
+          // BRAiN rows may have no level; the column predates that ('' keeps it NOT NULL).
+          e.severity ?? '',
           e.message,
           json,
           seenAt
@@ -539,6 +540,14 @@ export class CacheStore {
       .all()
       .map((r) => ({ entity_type: r.entity_type, from_state: r.from_state, to_state: r.to_state, count: r.n }))
     return { states, transitions }
+  }
+
+  /** How many entities of one type the cache has a record of (what a list from the cache can show). */
+  countEntities(entityType: string): number {
+    const row = this.stmt<[string], { n: number }>(
+      `SELECT COUNT(*) AS n FROM entities WHERE entity_type = ? AND record IS NOT NULL`
+    ).get(entityType)
+    return row?.n ?? 0
   }
 
   /**

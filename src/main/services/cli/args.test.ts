@@ -70,6 +70,17 @@ describe('runCli', () => {
     expect(seen?.global.adHoc).toEqual({ url: 'http://127.0.0.1:8000', token: 't' })
   })
 
+  it('takes the --url token from CONTROLDECK_TOKEN, so it need not sit on the command line (ps)', async () => {
+    const { io } = capture()
+    await runCli(commands, ['--url', 'http://127.0.0.1:8000', 'echo'], { ...io, env: { CONTROLDECK_TOKEN: 'from-env' } })
+    expect(seen?.global.adHoc).toEqual({ url: 'http://127.0.0.1:8000', token: 'from-env' })
+    // The flag wins; without --url the variable is not used (the saved environments are).
+    await runCli(commands, ['--url', 'http://127.0.0.1:8000', '--token', 't', 'echo'], { ...io, env: { CONTROLDECK_TOKEN: 'from-env' } })
+    expect(seen?.global.adHoc).toEqual({ url: 'http://127.0.0.1:8000', token: 't' })
+    expect(await runCli(commands, ['echo'], { ...io, env: { CONTROLDECK_TOKEN: 'from-env' } })).toBe(EXIT.ok)
+    expect(seen?.global.adHoc).toBeUndefined()
+  })
+
   it('answers unknown commands and flags with one line and exit code 1', async () => {
     const unknown = capture()
     expect(await runCli(commands, ['nope'], unknown.io)).toBe(EXIT.failure)

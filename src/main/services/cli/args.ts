@@ -74,7 +74,11 @@ const GLOBAL_OPTIONS: Readonly<Record<string, CommandOption>> = {
     valueName: 'URL',
     description: 'use this backend instead of the saved environments'
   },
-  token: { type: 'string', valueName: 'TOKEN', description: 'bearer token for --url' },
+  token: {
+    type: 'string',
+    valueName: 'TOKEN',
+    description: 'bearer token for --url (default: $CONTROLDECK_TOKEN; on the command line other local users can read it)'
+  },
   'data-dir': {
     type: 'string',
     valueName: 'DIR',
@@ -204,7 +208,9 @@ export async function runCli(
     if (typeof values.url === 'string') {
       const url = AdHocUrlSchema.safeParse(values.url)
       if (!url.success) throw new CliError(url.error.issues[0]?.message ?? 'invalid --url')
-      adHoc = { url: url.data, token: typeof values.token === 'string' ? values.token : undefined }
+      // The variable keeps the token off the command line, where every local user can read it.
+      const token = typeof values.token === 'string' ? values.token : io.env.CONTROLDECK_TOKEN || undefined
+      adHoc = { url: url.data, token }
     } else if (values.token !== undefined) {
       throw new CliError('--token needs --url')
     }

@@ -1,22 +1,15 @@
 import { z } from 'zod'
+import { isoTime } from '../../../shared/console/governance-mapper'
 import type {
-  CircuitView,
   JobBudgetView,
   ManifestView,
-  ReflexActionView,
   ReflexJobView,
   ShadowDisagreementView,
   SignalView,
-  TriggerView,
   ViolationView
 } from '../../../shared/console/domains/governance'
 import { BudgetSchema } from '../../../shared/neurorail'
-import {
-  VIOLATION_TYPE_BY_CODE,
-  type CircuitSnapshot,
-  type ReflexActionRecord,
-  type TriggerSnapshot
-} from '../../../shared/neurorail/governance'
+import { VIOLATION_TYPE_BY_CODE } from '../../../shared/neurorail/governance'
 
 // Maps the engine's governance answers (snake_case, times as epoch seconds like BRAiN's metrics,
 // or ISO strings) onto the console's views. Tolerant on purpose: a field a newer or older engine
@@ -25,18 +18,6 @@ import {
 const num = z.number().finite().nullish().catch(null)
 const str = z.string().nullish().catch(null)
 const obj = z.record(z.string(), z.unknown()).nullish().catch(null)
-
-/** A time field: epoch seconds (BRAiN metrics), epoch ms (> 1e12) or an ISO string → ISO, or null. */
-export function isoTime(value: unknown): string | null {
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
-    return new Date(value > 1e12 ? value : value * 1000).toISOString()
-  }
-  if (typeof value === 'string' && value.length > 0) {
-    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
-    return Number.isNaN(ms) ? null : new Date(ms).toISOString()
-  }
-  return null
-}
 
 const count = (v: unknown): number => {
   const n = num.parse(v)
@@ -64,39 +45,6 @@ export function rowsOf(body: unknown, keys: readonly string[]): Record<string, u
   return []
 }
 
-/** One circuit of GET /reflex/circuits (or a reset's answer) as the console shows it. */
-export function toCircuitView(c: CircuitSnapshot): CircuitView {
-  return {
-    circuitId: c.circuit_id,
-    state: c.state,
-    failureCount: c.failure_count,
-    successCount: c.success_count,
-    totalCalls: c.total_calls,
-    totalFailures: c.total_failures,
-    totalSuccesses: c.total_successes,
-    openCount: c.open_count,
-    failureThreshold: c.options.failureThreshold,
-    recoveryTimeoutMs: c.options.recoveryTimeoutMs,
-    lastFailureAt: isoTime(c.last_failure_time),
-    lastStateChangeAt: isoTime(c.last_state_change_time)
-  }
-}
-
-/** One trigger of GET /reflex/triggers as the console shows it. */
-export function toTriggerView(t: TriggerSnapshot): TriggerView {
-  return {
-    triggerId: t.trigger_id,
-    errorRate: Math.max(0, t.error_rate),
-    errorRateThreshold: t.config.errorRateThreshold,
-    windowSeconds: t.config.windowMs / 1000,
-    minSamples: t.config.minSamples,
-    budgetViolations: t.budget_violations,
-    activationCount: t.activation_count,
-    lastActivationAt: isoTime(t.last_activation_time),
-    recentEventCount: t.recent_event_count
-  }
-}
-
 export function toReflexJobView(raw: unknown, now = Date.now()): ReflexJobView {
   const r = asRow(raw)
   const cooldownUntil = isoTime(r.cooldown_until)
@@ -107,19 +55,6 @@ export function toReflexJobView(raw: unknown, now = Date.now()): ReflexJobView {
     cooldownActive: typeof r.cooldown_active === 'boolean' ? r.cooldown_active : cooldownUntil !== null && Date.parse(cooldownUntil) > now,
     suspendCount: count(r.suspend_count),
     throttleCount: count(r.throttle_count)
-  }
-}
-
-/** One recorded reflex action (GET /reflex/actions) as the console shows it. */
-export function toReflexActionView(a: ReflexActionRecord): ReflexActionView {
-  return {
-    actionId: String(a.id),
-    actionType: a.action_type,
-    jobId: a.job_id,
-    success: a.success,
-    reason: a.reason,
-    at: isoTime(a.timestamp),
-    details: { ...a.details, ...(a.trigger_id ? { trigger_id: a.trigger_id } : {}), actor: a.actor }
   }
 }
 

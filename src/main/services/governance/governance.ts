@@ -23,16 +23,14 @@ import { isBackendError } from '../client/backend-error'
 import type { BackendClient } from '../client/backend-client'
 import {
   rowsOf,
-  toCircuitView,
   toJobBudgetView,
   toManifestView,
-  toReflexActionView,
   toReflexJobView,
   toShadowDisagreementView,
   toSignalView,
-  toTriggerView,
   toViolationView
 } from './governance-views'
+import { reflexActionOfRecord, toCircuitView, toTriggerView } from '../../../shared/console/governance-mapper'
 
 /** `available: false` answers: the page shows `message` instead of empty tables. */
 export interface Availability {
@@ -79,7 +77,7 @@ export class GovernanceApi {
   async actions(limit: number): Promise<Availability & { actions: ReflexActionView[] }> {
     const res = await this.read(`/reflex/actions?limit=${limit}`, 'reflex actions', ReflexActionPageSchema)
     if (!res.ok) return { ...res.availability, actions: [] }
-    return { ...AVAILABLE, actions: newestFirst(res.body.items.map(toReflexActionView)).slice(0, limit) }
+    return { ...AVAILABLE, actions: newestFirst(res.body.items.map(reflexActionOfRecord)).slice(0, limit) }
   }
 
   async suspendJob(jobId: string, reason?: string): Promise<ReflexJobView> {

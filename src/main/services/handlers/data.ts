@@ -11,10 +11,12 @@ import { isBackendError } from '../client/backend-error'
 import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
 import type { EnvironmentSession } from '../session'
 import { queryAudit } from '../session/audit-service'
+import { listRecentFailures } from '../session/recent-failures'
+import { discoverFromAudit } from '../session/discovery'
 import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
 import { getEntityDetails, listEntities, suggest } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
-import { getTraceRollups } from '../session/trace-rollup-service'
+import { getTraceRollups } from '../session/rollup-service'
 import { getChildren, getTrace } from '../session/trace-service'
 
 type DataHandlers = DomainHandlers<typeof dataMethods>
@@ -53,6 +55,7 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
     listJobs: async (input) => listEntities(await active(), 'job', input),
     listAttempts: async (input) => listEntities(await active(), 'attempt', input),
     queryAudit: async (input) => queryAudit(await active(), input),
+    listRecentFailures: async ({ limit }) => listRecentFailures(await active(), limit ?? 8),
     suggest: async ({ text, limit }) => suggest(await active(), text.trim(), limit ?? 8),
 
     getAuditStats: async ({ since, until }) => {
@@ -91,7 +94,9 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
         (error) => shouldUseCache(error) || (isConsoleFailure(error) && error.error.code === 'backend_unavailable')
       )
       if (answer.answered) return answer.value
-      // No stats route (BRAiN) or no answer: count what the cache has seen.
+      // No stats route (BRAiN): what the audit history shows is counted too (the pass is shared
+      // with the lists and bounded); no answer: count what the cache has seen.
+      if (!answer.away) await discoverFromAudit(session)
       const counts = session.cache.lifecycleCounts()
       const oldestAt = session.cache.status().oldestAt
       return {

@@ -8,8 +8,10 @@ import type { StoredSecret } from '../credentials/credential-store'
 import type { SessionManager } from '../session'
 import type { ConsoleSessions } from '../session/console-sessions'
 import { fail, withFailures } from '../session/failures'
+import { buildOtlpEndpointHandlers } from './otlp-endpoint'
 
-type EnvironmentsHandlers = DomainHandlers<typeof environmentsMethods>
+// The OTLP endpoint's two methods are in `./otlp-endpoint` (they need the launch, not the sessions).
+type EnvironmentsHandlers = Omit<DomainHandlers<typeof environmentsMethods>, 'getOtlpEndpoint' | 'copyOtlpIngestToken'>
 
 function toSecret(credential: CredentialInput): StoredSecret {
   return credential.kind === 'token'
@@ -118,5 +120,5 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
 
 /** Handlers of the environments domain (the console service owns and closes the sessions). */
 export function createEnvironmentsHandlers(ctx: ServiceContext): HandlerModule<typeof environmentsMethods> {
-  return { handlers: buildEnvironmentsHandlers(ctx.sessions) }
+  return { handlers: { ...buildEnvironmentsHandlers(ctx.sessions), ...withFailures(buildOtlpEndpointHandlers(ctx)) } }
 }

@@ -1,3 +1,4 @@
+import { findTooDeep } from '../../../shared/json-depth'
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { readStreamEvent } from '../../../shared/neurorail/events'
 import type { StreamEvent } from '../../../shared/neurorail/stream'
@@ -14,31 +15,6 @@ export type FrameResult =
   | { ok: true; event: StreamEvent; truncated: boolean }
   | { ok: false; reason: 'too_large' | 'not_json' | 'invalid' }
 
-/** Deepest `{`/`[` nesting of a JSON text (strings skipped), stopping early past `limit`. */
-export function jsonDepth(text: string, limit: number): number {
-  let depth = 0
-  let max = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (inString) {
-      if (c === 92 /* \ */) i++
-      else if (c === 34 /* " */) inString = false
-    } else if (c === 34) {
-      inString = true
-    } else if (c === 123 || c === 91 /* { [ */) {
-      depth++
-      if (depth > max) {
-        max = depth
-        if (max > limit) return max
-      }
-    } else if (c === 125 || c === 93) {
-      depth--
-    }
-  }
-  return max
-}
-
 /**
  * Validates the `data:` text of one SSE frame as a StreamEvent. Never throws: garbage (not JSON,
  * wrong shape, unknown channel, oversized) comes back as a reason for the caller to count. An
@@ -48,7 +24,7 @@ export function jsonDepth(text: string, limit: number): number {
 export function parseFrame(data: string): FrameResult {
   // Length in UTF-16 units bounds bytes from below; good enough for a coarse size guard.
   if (data.length > MAX_FRAME_BYTES) return { ok: false, reason: 'too_large' }
-  const deep = jsonDepth(data, MAX_FRAME_DEPTH) > MAX_FRAME_DEPTH
+  const deep = findTooDeep(data, MAX_FRAME_DEPTH) !== null
   let json: unknown
   try {
     // V8's JSON.parse does not recurse on the native stack, so a deep text parses; everything

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { LiveEvent } from '../../../shared/console/domains/live'
 import { startFaultProxy, seededRandom, type Fault, type FaultProxy } from '../testing/fault-proxy'
 import { startSseTestServer, type SseTestServer } from '../testing/sse-test-server'
+import { recordingLiveClient } from '../testing/live-client'
 import { waitFor } from '../testing/wait'
 import { TOO_DEEP_MARKER } from './frame'
-import { LiveEventStream, type LiveEventStreamOptions, type LiveState } from './live-event-stream'
+import type { LiveEventStreamOptions } from './live-event-stream'
 
 const PREFIX = '/api/neurorail/v1'
 
@@ -26,24 +26,7 @@ describe('LiveEventStream over SSE', () => {
     return p
   }
 
-  function client(baseUrl: string, extra: Partial<LiveEventStreamOptions> = {}) {
-    const events: LiveEvent[] = []
-    const states: LiveState[] = []
-    const stream = new LiveEventStream({
-      baseUrl,
-      token: null,
-      hasStream: true,
-      lastEventId: null,
-      heartbeatTimeoutMs: 2000,
-      backoff: { baseDelayMs: 10, maxDelayMs: 60 },
-      onEvents: (batch) => events.push(...batch),
-      onState: (state) => states.push(state),
-      ...extra
-    })
-    cleanups.push(() => stream.close())
-    stream.start()
-    return { stream, events, states }
-  }
+  const client = (baseUrl: string, extra: Partial<LiveEventStreamOptions> = {}) => recordingLiveClient(baseUrl, cleanups, extra)
 
   it('delivers named events with their ids, sends the bearer token and reports live', async () => {
     const s = await server({ token: 'sekret' })

@@ -1,12 +1,12 @@
 import { createServer, type ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { LiveEvent } from '../../../shared/console/domains/live'
 import { startFaultProxy, seededRandom } from '../testing/fault-proxy'
 import { listenOnLoopback } from '../testing/loopback'
 import { startSpecSseServer } from '../testing/spec-sse-server'
 import { startSseTestServer } from '../testing/sse-test-server'
+import { recordingLiveClient } from '../testing/live-client'
 import { waitFor } from '../testing/wait'
-import { LiveEventStream, type LiveEventStreamOptions, type LiveState } from './live-event-stream'
+import type { LiveEventStreamOptions } from './live-event-stream'
 import { SSE_MAX_BUFFER_CHARS } from './sse-connection'
 
 /** The live client against SSE as the specification has it, not as our engine happens to send it. */
@@ -16,24 +16,8 @@ describe('LiveEventStream against a specification-following SSE server', () => {
     for (const c of cleanups.splice(0).reverse()) await c()
   })
 
-  function client(baseUrl: string, extra: Partial<LiveEventStreamOptions> = {}) {
-    const events: LiveEvent[] = []
-    const states: LiveState[] = []
-    const stream = new LiveEventStream({
-      baseUrl,
-      token: null,
-      hasStream: true,
-      lastEventId: null,
-      heartbeatTimeoutMs: 5000,
-      backoff: { baseDelayMs: 5, maxDelayMs: 20 },
-      onEvents: (batch) => events.push(...batch),
-      onState: (state) => states.push(state),
-      ...extra
-    })
-    cleanups.push(() => stream.close())
-    stream.start()
-    return { stream, events, states }
-  }
+  const client = (baseUrl: string, extra: Partial<LiveEventStreamOptions> = {}) =>
+    recordingLiveClient(baseUrl, cleanups, { heartbeatTimeoutMs: 5000, backoff: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra })
 
   for (const ids of ['numeric', 'opaque'] as const) {
     it(`delivers every event exactly once across 40 mid-frame cuts, resuming by the id: line (${ids} ids)`, async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import { compileStreamFilter as compileFilter, matchesStreamEvent as matchesFilter } from '../../../shared/neurorail/stream-filter'
+import { findTooDeep } from '../../../shared/json-depth'
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
-import { jsonDepth, MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame, TOO_DEEP_MARKER } from './frame'
+import { MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame, TOO_DEEP_MARKER } from './frame'
 import { chunkForPush } from './push-chunks'
 import { RecentIds } from './recent-ids'
 import { EventSequencer } from './sequencer'
@@ -34,7 +35,8 @@ describe('parseFrame', () => {
     const result = parseFrame(`{"id":"9","channel":"audit","event_type":"deep","timestamp":1,"data":{"details":${deep},"ok":true}}`)
     expect(result).toMatchObject({ ok: true, truncated: true, event: { id: '9', data: { ok: true } } })
     if (!result.ok) return
-    expect(jsonDepth(JSON.stringify(result.event), 10_000)).toBe(MAX_EVENT_DEPTH)
+    expect(findTooDeep(JSON.stringify(result.event), MAX_EVENT_DEPTH)).toBeNull()
+    expect(findTooDeep(JSON.stringify(result.event), MAX_EVENT_DEPTH - 1)).not.toBeNull()
     expect(JSON.stringify(result.event)).toContain(TOO_DEEP_MARKER)
     const atLimit = `{"channel":"audit","event_type":"x","timestamp":1,"data":${'{"d":'.repeat(MAX_EVENT_DEPTH - 1)}1${'}'.repeat(MAX_EVENT_DEPTH - 1)}}`
     expect(parseFrame(atLimit)).toMatchObject({ ok: true, truncated: false })
@@ -48,9 +50,10 @@ describe('parseFrame', () => {
   })
 
   it('measures depth outside strings only', () => {
-    expect(jsonDepth('{"a":"[[[[{{{{"}', 10)).toBe(1)
-    expect(jsonDepth('{"a":"\\"[["}', 10)).toBe(1)
-    expect(jsonDepth('[[[]],[[[]]]]', 10)).toBe(4)
+    expect(findTooDeep('{"a":"[[[[{{{{"}', 1)).toBeNull()
+    expect(findTooDeep('{"a":"\\"[["}', 1)).toBeNull()
+    expect(findTooDeep('[[[]],[[[]]]]', 4)).toBeNull()
+    expect(findTooDeep('[[[]],[[[]]]]', 3)).not.toBeNull()
   })
 })
 

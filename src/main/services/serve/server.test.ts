@@ -363,7 +363,7 @@ describe('browser-mode sign-in: a one-time code for an HttpOnly, SameSite=Strict
 
 describe('browser-mode Host check (DNS rebinding)', () => {
   it('refuses every request whose Host is not this server, static files and the token included', async () => {
-    for (const host of [`attacker.example:${server.port}`, `127.0.0.1.nip.io:${server.port}`, `127.0.0.1:${server.port + 1}`]) {
+    for (const host of [`attacker.example:${server.port}`, `127.0.0.1.nip.io:${server.port}`, `deck.lan:${server.port}`]) {
       const page = await raw('/', { headers: { Host: host } })
       expect(page.status, host).toBe(403)
       expect(page.body, host).not.toContain('<title>shell</title>')
@@ -387,8 +387,9 @@ describe('browser-mode Host check (DNS rebinding)', () => {
     expect(answer.body).not.toContain('<title>shell</title>')
   })
 
-  it('answers the loopback names of its own port', async () => {
-    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`]) {
+  it('answers the loopback names of its own port, and of a port forward to it (ssh -L 9000:…)', async () => {
+    // Through a forward the browser names the forwarded port; no other page can send a loopback name.
+    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `localhost:${server.port + 1}`]) {
       const page = await raw('/', { headers: { Host: host } })
       expect(page.status, host).toBe(200)
       expect(page.body).toContain('<title>shell</title>')

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConsoleError } from '../../../shared/console/errors'
+import { consoleError } from '../testing/console-error'
 import type { RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
@@ -11,16 +11,6 @@ import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { withoutKeychain } from '../testing/no-keychain'
 import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { eventually } from '../testing/wait'
-
-/** The ConsoleError a call failed with (the services never throw anything else). */
-async function consoleError(promise: Promise<unknown>): Promise<ConsoleError> {
-  try {
-    await promise
-  } catch (error) {
-    return (error as { error: ConsoleError }).error
-  }
-  throw new Error('expected the call to fail')
-}
 
 /** Polls `read` until `ok` holds, for at most 8 s. */
 function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
@@ -120,6 +110,12 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     // The mission row carries its subtree's figures (engine extension list_rollups).
     const row = missions.items.find((i) => i.entityId === ids.mission) as unknown as { rollup: Record<string, unknown> }
     expect(row.rollup).toMatchObject({ jobs: 1, attempts: 1, tokens: 1500, cost: 0.75, errors: 0, durationMs: null })
+    // The trace view's roll-up is the same figure by the same function: the engine's mission,
+    // plan and job metrics already include the attempt, and nothing is counted twice.
+    const traced = await call<{ rollups: Record<string, unknown>; partial: boolean }>('getTraceRollups', { entityId: ids.mission })
+    expect(traced.partial).toBe(false)
+    expect(traced.rollups[ids.mission]).toEqual(row.rollup)
+    expect(traced.rollups[ids.job]).toMatchObject({ jobs: 1, attempts: 1, tokens: 1500, cost: 0.75 })
     // The palette completes ids and job types from what the cache has seen.
     await call('listJobs', {})
     const suggested = await call<{ entities: Array<{ entityId: string; hint: string }>; jobTypes: string[] }>('suggest', { text: 'j_' })

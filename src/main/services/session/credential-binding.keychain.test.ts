@@ -39,6 +39,16 @@ describe('a saved secret reaches only the server and the data folder it was ente
     ((await service.invoke('listEnvironments', {})) as { environments: View[] }).environments.find((e) => e.id === id)
   const addProd = async (service: ConsoleService, baseUrl: string) =>
     (await service.invoke('addEnvironment', { name: 'Prod', baseUrl, authKind: 'bearer', isProduction: true })) as View
+  /** A data folder `dir` whose "prod" profile (at backend a) has the token saved, service closed again. */
+  const saveProd = async (dir: string) => {
+    const first = launch(dir)
+    try {
+      await addProd(first, a.url)
+      await first.invoke('setCredential', { environmentId: 'prod', credential: { kind: 'token', token } })
+    } finally {
+      await first.dispose()
+    }
+  }
   const teamFile = (baseUrl: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({ controldeck: 'environments', version: 1, environments: [{ id: 'prod', name: 'Prod', baseUrl, authKind: 'bearer', isProduction: true, ...extra }] })
 
@@ -101,13 +111,7 @@ describe('a saved secret reaches only the server and the data folder it was ente
 
   it('after environments.json failed to load and was kept aside, an imported team profile "prod" at another URL gets nothing', async () => {
     const dir = folder('lost')
-    const first = launch(dir)
-    try {
-      await addProd(first, a.url)
-      await first.invoke('setCredential', { environmentId: 'prod', credential: { kind: 'token', token } })
-    } finally {
-      await first.dispose()
-    }
+    await saveProd(dir)
     const saved = JSON.parse(await readFile(join(dir, 'environments.json'), 'utf8')) as { environments: Array<{ credentialId: string }> }
     const credentialId = saved.environments[0]?.credentialId
     expect(credentialId).toMatch(/^[0-9a-f]{32}$/)
@@ -131,13 +135,7 @@ describe('a saved secret reaches only the server and the data folder it was ente
 
   it('a profile moved to another server by editing environments.json is refused its secret, and says so', async () => {
     const dir = folder('edited')
-    const first = launch(dir)
-    try {
-      await addProd(first, a.url)
-      await first.invoke('setCredential', { environmentId: 'prod', credential: { kind: 'token', token } })
-    } finally {
-      await first.dispose()
-    }
+    await saveProd(dir)
     const path = join(dir, 'environments.json')
     await writeFile(path, (await readFile(path, 'utf8')).replace(a.url, b.url))
 

@@ -19,6 +19,7 @@ import type { BackendClient, ListFilter } from '../client/backend-client'
 import { isBackendError, oneLine } from '../client/backend-error'
 import { cachedRead, nothingCached, readIfSupported, staleSince, tagCursor, untagCursor } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
+import { auditOrigin, discoverFromAudit, lastDiscovery } from './discovery'
 import { fail } from './failures'
 import { cachedRollup, storeRollups } from './rollup-service'
 import { asRecord, asState, cacheRows, currentState, isLifecycleType, summary } from './records'
@@ -136,7 +137,9 @@ type ListKind = 'mission' | 'job' | 'attempt'
 
 /**
  * listMissions/listJobs/listAttempts: our engine's list routes (cursor `b:`), or — on a backend
- * without them (BRAiN) or when it is away — the entities the cache has seen (cursor `c:`).
+ * without them (BRAiN) or when it is away — the entities the cache has seen (cursor `c:`). On
+ * BRAiN the first page first discovers entities from the audit history (bounded, incremental; see
+ * discovery.ts); `origin` says which of the three the rows come from.
  */
 export async function listEntities(session: EnvironmentSession, kind: ListKind, input: ListEntitiesInput): Promise<ListEntitiesResult> {
   const answer = await readIfSupported(session, 'lists', async (client): Promise<ListEntitiesResult> => {
@@ -172,9 +175,17 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
       return [{ ...row, rollup: parsed.success ? parsed.data : cachedRollup(session, kind, row.entityId) }]
     })
     storeRollups(session, computed)
-    return { items, nextCursor: tagCursor('b', page.next_cursor), source: 'backend', stale: null }
+    return {
+      items,
+      nextCursor: tagCursor('b', page.next_cursor),
+      source: 'backend',
+      origin: { kind: 'list_route', entities: null, eventsScanned: null, complete: !page.next_cursor, note: null },
+      stale: null
+    }
   })
   if (answer.answered) return answer.value
+  // Without list routes the audit history is where entities show up: read what is new first.
+  const found = !answer.away && !input.cursor ? await discoverFromAudit(session) : null
   const parentFilter = kind === 'attempt' ? input.jobId : undefined
   const page = session.cache.listEntities({
     entityType: kind,
@@ -199,7 +210,10 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
     // Nothing cached and nothing to ask: say why instead of showing an empty list as if it were true.
     throw nothingCached(session, answer.failure)
   }
-  return { items, nextCursor: tagCursor('c', page.nextCursor), source: 'cache', stale }
+  const origin = answer.away
+    ? { kind: 'cache' as const, entities: session.cache.countEntities(kind), eventsScanned: null, complete: false, note: null }
+    : auditOrigin(session, kind, found ?? lastDiscovery(session))
+  return { items, nextCursor: tagCursor('c', page.nextCursor), source: 'cache', origin, stale }
 }
 
 /** The mission above a cached job or attempt, walking cached parents (null when unknown). */

@@ -54,6 +54,8 @@ const INPUTS: Inputs = {
   checkForUpdates: () => ({}),
   installUpdate: () => ({}),
   setEnvironmentNotifications: (w) => ({ environmentId: w.envId, enabled: true }),
+  getOtlpEndpoint: () => ({}),
+  copyOtlpIngestToken: () => ({}),
   getTrace: (w) => ({ entityId: w.ids.attempt }),
   getChildren: (w) => ({ entityType: 'mission', entityId: w.ids.mission }),
   getTraceRollups: (w) => ({ entityId: w.ids.mission }),
@@ -62,6 +64,7 @@ const INPUTS: Inputs = {
   listJobs: () => ({}),
   listAttempts: () => ({}),
   queryAudit: () => ({}),
+  listRecentFailures: () => ({}),
   suggest: () => ({ text: 'j_' }),
   getAuditStats: () => ({}),
   getTelemetrySnapshot: () => ({}),
@@ -103,6 +106,7 @@ describe('no secret anywhere it should not be: every method, event, error and lo
   const echoBearer = secret('echo-bearer')
   const echoPassword = secret('echo-password')
   const password = secret('password')
+  const ingestToken = secret('ingest')
   const wrongPassword = secret('wrong-password')
   const minted: string[] = []
   let local: TempEngine
@@ -159,7 +163,8 @@ describe('no secret anywhere it should not be: every method, event, error and lo
           minted.push(token)
           engine.addToken(token, role, name)
         },
-        removeToken: (token) => engine.removeToken(token)
+        removeToken: (token) => engine.removeToken(token),
+        otlpIngest: { url: `${engine.url}/v1/traces`, token: ingestToken }
       }
     })
     service.subscribe((name, payload) => record(`event ${name}`, payload))
@@ -250,5 +255,12 @@ describe('no secret anywhere it should not be: every method, event, error and lo
 
     const leaks = secrets().flatMap((value) => seen.filter((s) => s.text.includes(value)).map((s) => `${value.split('-')[0]} in ${s.where}: ${s.text.slice(0, 300)}`))
     expect(leaks).toEqual([])
+    // The OTLP ingest token is the one secret a method hands out on purpose: in browser mode (this
+    // walk's transport) `copyOtlpIngestToken`, called explicitly, returns it for the page to put on
+    // the clipboard (the desktop app copies it in main instead). It must appear there and nowhere
+    // else: not in `getOtlpEndpoint`, no other output, event, error or log line.
+    expect(seen.some((s) => s.where === 'copyOtlpIngestToken output' && s.text.includes(ingestToken))).toBe(true)
+    const ingestLeaks = seen.filter((s) => s.where !== 'copyOtlpIngestToken output' && s.text.includes(ingestToken)).map((s) => s.where)
+    expect(ingestLeaks).toEqual([])
   })
 })

@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import type { WriteGate } from '../lib/permissions'
-import { useBusyAction } from '../lib/useBusyAction'
+import type { WriteGate } from '../lib/app/permissions'
+import { useBusyAction } from '../lib/hooks/useBusyAction'
 import { ConfirmDialog } from './ConfirmDialog'
 
 /**

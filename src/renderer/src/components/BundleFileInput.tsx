@@ -1,7 +1,7 @@
 import { useId, useState } from 'react'
 import type { IncidentBundle } from '../../../shared/console/bundle/schema'
-import { errorMessage } from '../lib/api'
-import { hasFileDialogs, openBundleWithDialog, readBundleFile } from '../lib/bundleFiles'
+import { errorMessage } from '../lib/transport/api'
+import { hasFileDialogs, openBundleWithDialog, readBundleFile } from '../lib/actions/bundleFiles'
 import { FormError } from './Notices'
 
 /**

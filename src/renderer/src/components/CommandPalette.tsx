@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import { useModalFocus } from '../lib/modalFocus'
+import { Modal } from './Modal'
 import { entityTypeOfId } from '../../../shared/neurorail/ids'
 import { useStore } from '../store'
-import { deepLinkToHash } from '../lib/deepLink'
-import { PAGE_INFO } from '../lib/pages'
-import { hrefFor, navigate, PAGES, traceHref } from '../lib/router'
+import { deepLinkToHash } from '../lib/nav/deepLink'
+import { PAGE_INFO } from '../lib/nav/pages'
+import { hrefFor, navigate, PAGES, traceHref } from '../lib/nav/router'
 import type { SuggestResult } from '../../../shared/console/domains/data'
-import { api } from '../lib/api'
-import { exportEnvironments, switchEnvironmentTo } from '../lib/environmentActions'
+import { api } from '../lib/transport/api'
+import { exportEnvironments, switchEnvironmentTo } from '../lib/actions/environmentActions'
 
 /** A palette entry: a place to go (`hash`) or something to do (`run`). */
 export interface Entry {
@@ -121,8 +121,6 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   const [query, setQuery] = useState('')
   const [selected, setSelected] = useState(0)
   const input = useRef<HTMLInputElement>(null)
-  const dialog = useRef<HTMLDivElement>(null)
-  const trapTab = useModalFocus(dialog, input)
   const suggestions = useSuggestions(query)
   const actions = usePaletteActions()
   const entries = useMemo(() => paletteEntries(query, suggestions, actions), [query, suggestions, actions])
@@ -136,28 +134,17 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   }
 
   function onKeyDown(e: KeyboardEvent) {
-    if (e.key === 'Escape') onClose()
-    else if (e.key === 'ArrowDown') {
+    if (e.key === 'ArrowDown') {
       e.preventDefault()
       setSelected((index + 1) % Math.max(entries.length, 1))
     } else if (e.key === 'ArrowUp') {
       e.preventDefault()
       setSelected((index - 1 + entries.length) % Math.max(entries.length, 1))
     } else if (e.key === 'Enter') go(entries[index])
-    else trapTab(e)
   }
 
   return (
-    <div className="backdrop" onMouseDown={onClose}>
-      <div
-        ref={dialog}
-        className="dialog palette"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Command palette"
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={onKeyDown}
-      >
+    <Modal className="palette" label="Command palette" initialFocus={input} onClose={onClose} onKeyDown={onKeyDown} portal={false}>
         <input
           ref={input}
           data-testid="palette-input"
@@ -187,7 +174,6 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
             </li>
           ))}
         </ul>
-      </div>
-    </div>
+    </Modal>
   )
 }

@@ -1,6 +1,5 @@
 import { useRef } from 'react'
-import { createPortal } from 'react-dom'
-import { useModalFocus } from '../lib/modalFocus'
+import { Modal } from './Modal'
 import { FormError } from './Notices'
 
 /** Asks before an operator action; Escape or Cancel declines. */
@@ -22,23 +21,8 @@ export function ConfirmDialog({
   onCancel: () => void
 }) {
   const cancelRef = useRef<HTMLButtonElement>(null)
-  const dialogRef = useRef<HTMLDivElement>(null)
-  const trapTab = useModalFocus(dialogRef, cancelRef)
-  // A portal, so the dialog is not styled or clipped by the card that opened it.
-  return createPortal(
-    <div className="backdrop" onMouseDown={onCancel}>
-      <div
-        ref={dialogRef}
-        className="dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-label={title}
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onCancel()
-          else trapTab(e)
-        }}
-      >
+  return (
+    <Modal role="alertdialog" label={title} initialFocus={cancelRef} onClose={onCancel}>
         <h2>{title}</h2>
         <p>{body}</p>
         <FormError error={error} />
@@ -50,8 +34,6 @@ export function ConfirmDialog({
             {confirmLabel}
           </button>
         </div>
-      </div>
-    </div>,
-    document.body
+    </Modal>
   )
 }

@@ -1,8 +1,8 @@
 import { useStore } from '../store'
-import { formatDataAge } from '../lib/format'
-import { streamDetailLine, streamHealthSentence, streamHealthShort } from '../lib/streamHealth'
-import { stateLabel, toneOf } from '../lib/tone'
-import { useNow } from '../lib/useNow'
+import { formatDataAge } from '../lib/format/format'
+import { streamDetailLine, streamHealthSentence, streamHealthShort } from '../lib/transport/streamHealth'
+import { stateLabel, toneOf } from '../lib/format/tone'
+import { useNow } from '../lib/hooks/useNow'
 
 /** Connection state of the active environment with the age of its newest data, and the role. */
 export function ConnectionBadge() {
@@ -27,13 +27,14 @@ export function ConnectionBadge() {
         data-testid="connection-badge"
         data-status={connection.status}
         title={title}
-        aria-label={`Connection: ${stateLabel(connection.status)}. ${title}`}
       >
+        {/* Named by its text (a plain span may not carry an aria-label); the details are its title. */}
+        <span className="visually-hidden">Connection: </span>
         {stateLabel(connection.status)}
         {connection.status !== 'live' && connection.lastDataAt && ` · data ${formatDataAge(age)}`}
       </span>
       {health && healthShort && (
-        <span className="badge tone-warn" title={health} aria-label={health} data-testid="stream-health-badge">
+        <span className="badge tone-warn" title={health} data-testid="stream-health-badge">
           stream: {healthShort}
         </span>
       )}

@@ -1,6 +1,6 @@
-import { formatAge } from '../lib/format'
-import { hrefFor } from '../lib/router'
-import { useNow } from '../lib/useNow'
+import { formatAge } from '../lib/format/format'
+import { hrefFor } from '../lib/nav/router'
+import { useNow } from '../lib/hooks/useNow'
 import { useStore } from '../store'
 
 /** "Showing cached data from 2 min ago" or, with nothing received yet, that there is none. */

@@ -1,5 +1,5 @@
 import { useEffect, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react'
-import { useEndlessVirtualizer } from '../lib/usePaged'
+import { useEndlessVirtualizer } from '../lib/hooks/usePaged'
 
 /** One column: its header, width (px; the last column takes the rest) and how a cell renders. */
 export interface Column<T> {

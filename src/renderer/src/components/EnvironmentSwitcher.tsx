@@ -1,6 +1,6 @@
 import { useStore } from '../store'
-import { switchEnvironmentTo } from '../lib/environmentActions'
-import { useBusyAction } from '../lib/useBusyAction'
+import { switchEnvironmentTo } from '../lib/actions/environmentActions'
+import { useBusyAction } from '../lib/hooks/useBusyAction'
 
 /** Title-bar select of the active environment; production ones carry a PROD badge. */
 export function EnvironmentSwitcher() {

@@ -1,6 +1,8 @@
 import { memo } from 'react'
-import { formatTime } from '../lib/format'
-import { traceHref } from '../lib/router'
+import { DataTable, type Column } from './DataTable'
+import { formatTime } from '../lib/format/format'
+import { traceHref } from '../lib/nav/router'
+import { useHeldWhileFocused } from '../lib/hooks/useHeldWhileFocused'
 import type { LiveEvent } from '../lib/live/types'
 import { useStore } from '../store'
 
@@ -15,33 +17,41 @@ function entityOf(e: LiveEvent): string | null {
   return null
 }
 
-/** The newest stream events as they arrive (frozen while live updates are paused). */
+const COLUMNS: readonly Column<LiveEvent>[] = [
+  { id: 'at', header: 'When', width: 90, cell: (e) => <span className="muted">{formatTime(e.timestamp * 1000)}</span> },
+  { id: 'channel', header: 'Channel', width: 90, cell: (e) => e.channel },
+  { id: 'type', header: 'Event', width: 200, cell: (e) => <span className="mono">{e.event_type}</span> },
+  {
+    id: 'entity',
+    header: 'Entity',
+    width: 130,
+    cell: (e) => {
+      const id = entityOf(e)
+      return id ? <a className="mono" href={traceHref(id)} data-event-key={`${e.epoch ?? ''}:${e.id}`}>{id}</a> : ''
+    }
+  }
+]
+
+/**
+ * The newest stream events as they arrive (frozen while live updates are paused). While focus is
+ * inside the tail it holds still: new events would push the focused row out and unmount it,
+ * dropping keyboard focus to the page; it catches up when focus leaves.
+ */
 export const LiveTail = memo(function LiveTail() {
   // Follows every flush (at most one a frame), so an event is on screen in the frame it arrived.
   const events = useStore((s) => s.recentEvents)
   const paused = useStore((s) => s.paused)
-  const shown = events.slice(-SHOWN).reverse()
+  const { shown: kept, held, onFocus, onBlur } = useHeldWhileFocused(events)
+  const shown = kept.slice(-SHOWN).reverse()
   return (
-    <section className="card" aria-label="Live event tail" data-testid="live-tail">
-      <h2>Live events{paused ? ' (paused)' : ''}</h2>
+    <section className="card" aria-label="Live event tail" data-testid="live-tail" data-held={held} onFocus={onFocus} onBlur={onBlur}>
+      <h2>
+        Live events{paused ? ' (paused)' : held ? ' (held while focused)' : ''}
+      </h2>
       {shown.length === 0 ? (
         <p className="muted">Nothing has arrived since the console connected. Lifecycle, audit, reflex and enforcement events stream in here.</p>
       ) : (
-        <table className="data">
-          <tbody>
-            {shown.map((e) => {
-              const id = entityOf(e)
-              return (
-                <tr key={`${e.epoch ?? ''}:${e.id}`}>
-                  <td className="muted">{formatTime(e.timestamp * 1000)}</td>
-                  <td>{e.channel}</td>
-                  <td className="mono">{e.event_type}</td>
-                  <td>{id ? <a className="mono" href={traceHref(id)}>{id}</a> : ''}</td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
+        <DataTable<LiveEvent> label="Newest stream events" rows={shown} rowKey={(e) => `${e.epoch ?? ''}:${e.id}`} columns={COLUMNS} height="50vh" />
       )}
     </section>
   )

@@ -1,4 +1,4 @@
-import { formatDataAge, formatTime } from '../lib/format'
+import { formatDataAge, formatTime } from '../lib/format/format'
 import { useStore } from '../store'
 
 /** The data shown came from the local cache because the backend is away. */
@@ -25,6 +25,16 @@ export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: (
         </button>
       )}
     </div>
+  )
+}
+
+/** The backend cannot answer this page (`message`, nothing when null); `fallback` says what fills it instead. */
+export function UnavailableNotice({ message, fallback }: { message: string | null | undefined; fallback: string }) {
+  if (!message) return null
+  return (
+    <p className="notice tone-info" role="status">
+      {message} {fallback}
+    </p>
   )
 }
 

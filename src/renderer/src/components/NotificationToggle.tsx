@@ -4,7 +4,7 @@ import {
   disableBrowserNotifications,
   enableBrowserNotifications,
   type BrowserNotificationState
-} from '../lib/notifications'
+} from '../lib/app/notifications'
 import { useStore } from '../store'
 
 const LABEL: Record<BrowserNotificationState, string> = {

@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react'
-import { PAGE_INFO } from '../lib/pages'
-import { isMacPlatform } from '../lib/platform'
-import { hrefFor, PAGES, type PageId } from '../lib/router'
+import { PAGE_INFO } from '../lib/nav/pages'
+import { isMacPlatform } from '../lib/app/platform'
+import { hrefFor, PAGES, type PageId } from '../lib/nav/router'
 
 /** Page navigation. Links are tabbable; Up/Down/Home/End move between them. */
 export function Sidebar({ current }: { current: PageId }) {

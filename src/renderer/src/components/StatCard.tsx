@@ -1,7 +1,11 @@
 import type { ReactNode } from 'react'
-import { formatCount } from '../lib/format'
+import { formatCount } from '../lib/format/format'
 
-/** A number with a caption; when `href` is given the number links to its dashboard. */
+/**
+ * A number with a caption; when `href` is given the number links to its dashboard. A named group,
+ * not a region landmark: a page's figures are not places to navigate to, and a card titled like the
+ * section that details it ("Reflex actions") would give the page two landmarks of one name.
+ */
 export function StatCard({
   title,
   value,
@@ -19,7 +23,7 @@ export function StatCard({
 }) {
   const text = typeof value === 'number' ? formatCount(value) : (value ?? '–')
   return (
-    <section className="card stat" aria-label={title} data-testid={testId}>
+    <div className="card stat" role="group" aria-label={title} data-testid={testId}>
       <h2>{title}</h2>
       {href ? (
         <a className="value" href={href} data-testid={testId ? `${testId}-value` : undefined}>
@@ -32,6 +36,6 @@ export function StatCard({
       )}
       {sub && <div className="sub">{sub}</div>}
       {children}
-    </section>
+    </div>
   )
 }

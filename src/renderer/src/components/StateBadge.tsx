@@ -1,4 +1,4 @@
-import { stateLabel, toneOf } from '../lib/tone'
+import { stateLabel, toneOf } from '../lib/format/tone'
 
 /** A state, severity or status as a coloured pill that also says it in words. */
 export function StateBadge({ state, label }: { state: string | null | undefined; label?: string }) {

@@ -17,7 +17,8 @@ export function ThemeToggle() {
     <button
       type="button"
       data-testid="theme-toggle"
-      aria-label={`Theme: ${pref === 'system' ? 'follow the system' : pref}. Switch to ${NEXT[pref] === 'system' ? 'follow the system' : NEXT[pref]}.`}
+      // Starts with the visible text (WCAG 2.5.3 label in name), then says what a press does.
+      aria-label={`Theme: ${pref}. Switch to ${NEXT[pref] === 'system' ? 'follow the system' : NEXT[pref]}.`}
       onClick={() => setPref(NEXT[pref])}
     >
       Theme: {pref}

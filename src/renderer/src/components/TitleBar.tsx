@@ -1,4 +1,4 @@
-import { paletteShortcut } from '../lib/platform'
+import { paletteShortcut } from '../lib/app/platform'
 import { useStore } from '../store'
 import { ConnectionBadge } from './ConnectionBadge'
 import { EnvironmentSwitcher } from './EnvironmentSwitcher'
@@ -20,7 +20,9 @@ export function TitleBar() {
       <NotificationToggle />
       <button
         type="button"
-        aria-label={`Open the command palette (${shortcut})`}
+        // The name ends with the visible shortcut (WCAG 2.5.3 label in name; not in parentheses, which
+        // speech input ignores).
+        aria-label={`Open the command palette, ${shortcut}`}
         title={`Command palette: jump to a page or an id (${shortcut})`}
         onClick={() => setPaletteOpen(true)}
         data-testid="palette-button"

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { UpdateState } from '../../../shared/console/domains/app'
-import { api, errorMessage } from '../lib/api'
-import { updateBannerView } from '../lib/updateBanner'
+import { api, errorMessage } from '../lib/transport/api'
+import { updateBannerView } from '../lib/app/updateBanner'
 
 /**
  * "Update available / restart to update" under the title bar. Reads the state once, then follows

@@ -31,7 +31,7 @@ describe('store ingest', () => {
 
 describe('live feed', () => {
   it('survives an environment switch (resetLive re-enters the store listener)', async () => {
-    const { startLiveFeed } = await import('../lib/liveFeed')
+    const { startLiveFeed } = await import('../lib/transport/liveFeed')
     const calls: string[] = []
     const fake = {
       onEvents: () => () => undefined,

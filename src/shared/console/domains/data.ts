@@ -136,11 +136,27 @@ export type ListEntitiesInput = z.infer<typeof ListEntitiesInputSchema>
 export const ListedEntitySchema = EntitySummarySchema.extend({ rollup: RollupSchema.nullable() })
 export type ListedEntity = z.infer<typeof ListedEntitySchema>
 
+/**
+ * Where a list's rows come from, for the line the page shows above it: the engine's list route;
+ * the audit history (a backend without list routes, BRAiN: `entities` of this kind found in the
+ * `eventsScanned` events read so far, `complete` once the oldest event was reached, `note` when the
+ * last read failed); or the cache alone (the backend is away).
+ */
+export const ListOriginSchema = z.object({
+  kind: z.enum(['list_route', 'audit_history', 'cache']),
+  entities: z.number().int().nonnegative().nullable(),
+  eventsScanned: z.number().int().nonnegative().nullable(),
+  complete: z.boolean(),
+  note: z.string().nullable()
+})
+export type ListOrigin = z.infer<typeof ListOriginSchema>
+
 export const ListEntitiesResultSchema = z.object({
   items: z.array(ListedEntitySchema),
   nextCursor: z.string().nullable(),
   /** 'cache' when the backend has no list endpoint (BRAiN) and the items are the ones seen so far. */
   source: z.enum(['backend', 'cache']),
+  origin: ListOriginSchema,
   stale: StaleSchema
 })
 export type ListEntitiesResult = z.infer<typeof ListEntitiesResultSchema>
@@ -169,6 +185,19 @@ export const AuditQueryResultSchema = z.object({
   stale: StaleSchema
 })
 export type AuditQueryResult = z.infer<typeof AuditQueryResultSchema>
+
+/**
+ * The newest failures only (start and success events never, whatever their level; a failure
+ * without a level counts by its type), found among errors, criticals, execution failures and the
+ * newest `window` events of any kind.
+ */
+export const RecentFailuresResultSchema = z.object({
+  events: z.array(AuditEventSchema),
+  window: z.number().int().nonnegative(),
+  note: z.string().nullable(),
+  stale: StaleSchema
+})
+export type RecentFailuresResult = z.infer<typeof RecentFailuresResultSchema>
 
 /**
  * Counts per lifecycle state and per observed transition. Our engine's GET /lifecycle/stats; on a
@@ -203,21 +232,9 @@ export const DecisionListResultSchema = z.object({
 })
 export type DecisionListResult = z.infer<typeof DecisionListResultSchema>
 
-/** Sums over an entity's subtree and its wall-clock span (src/shared/neurorail/trace-rollup.ts). */
-export const TraceRollupSchema = z.object({
-  tokens: z.number(),
-  cost: z.number(),
-  attempts: z.number().int().nonnegative(),
-  retries: z.number().int().nonnegative(),
-  violations: z.number().int().nonnegative(),
-  startedMs: z.number().nullable(),
-  endedMs: z.number().nullable(),
-  durationMs: z.number().nullable()
-})
-
 export const TraceRollupsResultSchema = z.object({
   /** By entity id: every mission, plan and job of the trace's loaded tree (attempts too on BRAiN). */
-  rollups: z.record(z.string(), TraceRollupSchema),
+  rollups: z.record(z.string(), RollupSchema),
   /** True when some figures could not be fetched (too many entities, or errors): sums may be low. */
   partial: z.boolean(),
   stale: StaleSchema
@@ -296,6 +313,11 @@ export const dataMethods = {
     input: AuditQueryInputSchema,
     output: AuditQueryResultSchema,
     description: 'Audit events newest first, filtered and paged.'
+  }),
+  listRecentFailures: defineMethod({
+    input: z.object({ limit: z.number().int().min(1).max(50).optional() }),
+    output: RecentFailuresResultSchema,
+    description: 'The newest failures in the audit log (and nothing else), tolerant of levels the backend leaves empty.'
   }),
   getAuditStats: defineMethod({
     input: z.object({ since: DateTimeSchema.optional(), until: DateTimeSchema.optional() }),

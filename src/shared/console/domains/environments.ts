@@ -202,6 +202,27 @@ export const EnvironmentListSchema = z.object({
 })
 export type EnvironmentList = z.infer<typeof EnvironmentListSchema>
 
+/** The local engine's OTLP/HTTP trace endpoint, as an agent's exporter settings need it. */
+export const OtlpEndpointSchema = z.object({
+  /** false when no local engine runs in this launch. */
+  available: z.boolean(),
+  /** e.g. `http://127.0.0.1:41234/v1/traces` (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT). */
+  url: z.string().nullable(),
+  /** Whether an ingest token exists (its value is only given by `copyOtlpIngestToken`). */
+  hasToken: z.boolean(),
+  /** The header an exporter sends it in (OTEL_EXPORTER_OTLP_HEADERS=`Authorization=Bearer%20<token>`). */
+  header: z.string()
+})
+export type OtlpEndpoint = z.infer<typeof OtlpEndpointSchema>
+
+/** What `copyOtlpIngestToken` did: copied in main (desktop), or the token for the page to copy. */
+export const OtlpTokenCopySchema = z.object({
+  copied: z.boolean(),
+  /** Present only in browser mode, where the page holds the user's clipboard. */
+  token: z.string().optional()
+})
+export type OtlpTokenCopy = z.infer<typeof OtlpTokenCopySchema>
+
 const IdInputSchema = z.object({ id: EnvironmentIdSchema })
 
 export const environmentsMethods = {
@@ -264,6 +285,18 @@ export const environmentsMethods = {
     input: z.object({}),
     output: KeychainStatusSchema,
     description: 'Whether an OS keychain answers; if not, secrets are kept for this session only.'
+  }),
+  getOtlpEndpoint: defineMethod({
+    input: z.object({}),
+    output: OtlpEndpointSchema,
+    description: "Where an OTel-instrumented agent sends its traces to the local engine (never the token itself)."
+  }),
+  copyOtlpIngestToken: defineMethod({
+    input: z.object({}),
+    output: OtlpTokenCopySchema,
+    description:
+      "Copies the local engine's OTLP ingest token: in the desktop app to the clipboard from the main process " +
+      '(the token never reaches the page); in browser mode it is returned for the page to copy.'
   })
 } satisfies Record<string, MethodDefinition>
 

@@ -9,7 +9,7 @@ import { staleLine } from './trace'
 export function formatAudit(result: AuditQueryResult): string {
   const lines = result.events.map(
     (e) =>
-      `${e.timestamp}  ${e.severity.padEnd(8)} ${e.event_category.padEnd(10)} ${oneLine(e.event_type, 30).padEnd(22)} ${e.mission_id ?? '-'} ${e.job_id ?? ''}  ${oneLine(e.message, 160)}`
+      `${e.timestamp}  ${(e.severity ?? '-').padEnd(8)} ${e.event_category.padEnd(10)} ${oneLine(e.event_type, 30).padEnd(22)} ${e.mission_id ?? '-'} ${e.job_id ?? ''}  ${oneLine(e.message, 160)}`
   )
   if (lines.length === 0) lines.push('No audit events match.')
   if (result.total !== null) lines.push(`${result.events.length} of ${result.total} events${result.nextCursor ? ` (next page: --cursor ${result.nextCursor})` : ''}`)

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnNode } from '../../testing/spawn-node'
 
 // The real CLI entry under Node (through tsx), as `controldeck serve` runs it.
 const ENTRY = path.resolve('src/main/services/cli/main.ts')
@@ -19,26 +20,19 @@ afterAll(async () => {
 
 describe('controldeck serve', () => {
   it('starts the engine and browser mode, prints a one-time address, keeps the token in a 0600 file, stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [...NODE_ARGS, 'serve', '--data-dir', dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const p = spawnNode([...NODE_ARGS, 'serve', '--data-dir', dataDir])
     try {
       await expect
-        .poll(() => stdout, { timeout: 15_000 })
+        .poll(() => p.stdout, { timeout: 15_000 })
         .toMatch(/ControlDeck browser mode: http:\/\/127\.0\.0\.1:\d+\/login\?code=[A-Za-z0-9_-]+\n/)
-      const url = new URL(/http\S+/.exec(stdout)![0])
+      const url = new URL(/http\S+/.exec(p.stdout)![0])
       // The token is never printed; scripts read it from a file only this user can read.
       const tokenFile = path.join(dataDir, 'serve-token')
-      expect(stdout).toContain(tokenFile)
+      expect(p.stdout).toContain(tokenFile)
       expect((await stat(tokenFile)).mode & 0o777).toBe(0o600)
       const token = (await readFile(tokenFile, 'utf8')).trim()
       expect(token).toMatch(/^[0-9a-f]{64}$/)
-      expect(stdout).not.toContain(token)
+      expect(p.stdout).not.toContain(token)
       // The printed address signs a browser in once.
       expect((await fetch(url, { redirect: 'manual' })).status).toBe(303)
       expect((await fetch(url, { redirect: 'manual' })).status).toBe(401)
@@ -54,10 +48,10 @@ describe('controldeck serve', () => {
       const capabilities = await fetch(`${body.result.localEngineUrl}/api/neurorail/v1/capabilities`)
       expect(capabilities.status).toBe(401)
     } finally {
-      child.kill('SIGTERM')
+      p.child.kill('SIGTERM')
     }
-    expect(await exited).toBe(0)
-    expect(stderr).not.toMatch(/\n\s+at /)
+    expect(await p.exited).toBe(0)
+    expect(p.stderr).not.toMatch(/\n\s+at /)
     expect(existsSync(path.join(dataDir, 'serve-token'))).toBe(false)
   })
 

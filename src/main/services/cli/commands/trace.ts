@@ -1,6 +1,6 @@
 import type { Stale, TraceNode, TraceResult, TraceRollupsResult } from '../../../../shared/console/domains/data'
 import { EntityIdSchema } from '../../../../shared/neurorail/ids'
-import { formatRollup } from '../../../../shared/neurorail/trace-rollup'
+import { formatRollup } from '../../../../shared/neurorail/rollup'
 import { oneLine } from '../../client/backend-error'
 import { CliError, EXIT, type CliCommand } from '../args'
 import { withCliConsole } from './cli-session'

@@ -20,7 +20,10 @@ export interface FakeBrain {
   readonly authCalls: { login: number; refresh: number }
   /** Every access and refresh token issued so far (tests search for them where none may be). */
   readonly issued: string[]
-  /** Seeds an audit row (details non-empty trips the JSON bug on /audit/query). */
+  /**
+   * Seeds an audit row, newest first (details non-empty trips the JSON bug on /audit/query;
+   * `severity: null` is a row without a level).
+   */
   addAudit(event: Record<string, unknown>): void
   /** Makes every request fail with a plain-text 500 until called with false. */
   setDown(down: boolean): void
@@ -198,8 +201,10 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
       }
     }
     if (req.method === 'POST' && p === '/audit/query') {
-      const body = (await readJson(req)) as { mission_id?: string; limit?: number; offset?: number }
-      const rows = audit.filter((a) => !body.mission_id || a.mission_id === body.mission_id)
+      const body = (await readJson(req)) as Record<string, unknown> & { limit?: number; offset?: number }
+      // Exact-match filters, as BRAiN's query has them (no plan or attempt filter).
+      const FILTERS = ['mission_id', 'job_id', 'event_type', 'event_category', 'severity'] as const
+      const rows = audit.filter((a) => FILTERS.every((f) => body[f] === undefined || body[f] === null || a[f] === body[f]))
       if (rows.some((r) => Object.keys((r.details as object) ?? {}).length > 0)) {
         return send(res, 500, { detail: 'Failed to query audit log: the JSON object must be str, bytes or bytearray, not dict' })
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mergeViolations, violationCounts } from '../../pages/budget/violations'
+import { reflexActionFacts } from '../../../../shared/console/governance-mapper'
 import { mergeActions, mergeTriggers } from '../../pages/reflex/merge'
 import { emptyBudget, reduceBudget } from './budget'
 import { emptyReflex, reduceReflex } from './reflex'
@@ -108,7 +109,9 @@ describe('reflex events as the engine sends them', () => {
     expect(m.circuits['tool:weather-api']).toMatchObject({ state: 'open', failureCount: 5, changes: 1 })
     expect(m.totals).toMatchObject({ circuitChanges: 1, triggers: 1, actions: 1, failedActions: 0 })
     expect(m.triggers[0]).toMatchObject({ triggerId: 'trigger:tool_call', reason: 'error_rate', errorRate: 0.8, activationCount: 1 })
-    expect(m.actions[0]).toMatchObject({ id: '7', actionType: 'suspend', success: true, triggerId: 'trigger:tool_call', actor: 'reflex' })
+    const [action] = m.actions
+    expect(action).toMatchObject({ actionId: '7', actionType: 'suspend', success: true })
+    expect(action && reflexActionFacts(action)).toMatchObject({ triggerId: 'trigger:tool_call', actor: 'reflex' })
     expect(m.held['j_000000000002']).toMatchObject({ state: 'suspended' })
   })
 

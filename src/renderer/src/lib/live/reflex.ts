@@ -1,22 +1,12 @@
+import type { CircuitView, ReflexActionView } from '../../../../shared/console/domains/governance'
+import { circuitFromChange, reflexActionFacts, toReflexActionView } from '../../../../shared/console/governance-mapper'
 import { looseStreamFact } from '../../../../shared/neurorail/events'
-import type { CircuitState } from '../../../../shared/neurorail/governance'
-import { eventMs, keepLast, num, str, type LiveEvent } from './types'
+import { eventMs, keepLast, type LiveEvent } from './types'
 
-export type { CircuitState }
+export type { CircuitView, ReflexActionView }
 
-/** One circuit breaker as seen on the stream (API §8 defaults: open → half-open after 60 s). */
-export interface CircuitView {
-  circuitId: string
-  state: CircuitState
-  failureCount: number
-  successCount: number
-  /** When the stream last reported a change (epoch ms). */
-  changedAt: number
-  /** When an open circuit may go half-open (epoch ms), null unless open. */
-  halfOpenAt: number | null
-  /** How many state changes were seen. */
-  changes: number
-}
+/** A circuit as the stream reports it: the console's view plus how many changes were seen. */
+export type LiveCircuit = CircuitView & { changes: number }
 
 export interface TriggerActivation {
   /** Stable key: trigger id and its activation number (both copies of one activation share it). */
@@ -30,20 +20,6 @@ export interface TriggerActivation {
   at: number
 }
 
-export interface ReflexActionView {
-  /** Stable key: the engine's action id when known, else the event id. */
-  id: string
-  jobId: string | null
-  actionType: string
-  reason: string | null
-  success: boolean
-  triggerId: string | null
-  actor: string | null
-  /** Why a refused action failed (details.error), when it says. */
-  error: string | null
-  at: number
-}
-
 /** A job held by a reflex (suspended or throttled) with its cooldown. */
 export interface HeldJob {
   jobId: string
@@ -54,14 +30,13 @@ export interface HeldJob {
 }
 
 export interface ReflexModel {
-  circuits: Record<string, CircuitView>
+  circuits: Record<string, LiveCircuit>
   triggers: TriggerActivation[]
   actions: ReflexActionView[]
   held: Record<string, HeldJob>
   totals: { circuitChanges: number; triggers: number; actions: number; failedActions: number }
 }
 
-export const RECOVERY_TIMEOUT_MS = 60_000
 /** API §8: suspend cools down 60 s, throttle 30 s. */
 export const COOLDOWN_MS = { suspended: 60_000, throttled: 30_000 } as const
 const KEEP = 200
@@ -95,37 +70,18 @@ export function triggerOf(e: LiveEvent): TriggerActivation | null {
   }
 }
 
-/** The reflex action in a `reflex_action_executed` event (either copy). */
+/** The reflex action in a `reflex_action_executed` event (either copy), as the console's view. */
 export function actionOf(e: LiveEvent): ReflexActionView | null {
   const fact = looseStreamFact(e)
   if (fact?.event_type !== 'reflex_action_executed') return null
   const d = fact.data
   if (!d.action_type) return null
-  const details = d.details ?? {}
-  const error = details.error
-  return {
-    id: d.action_id !== undefined ? String(d.action_id) : e.id,
-    jobId: d.job_id ?? null,
-    actionType: d.action_type,
-    reason: d.reason ?? null,
-    // Our engine always says; a copy that does not is taken as done.
-    success: d.success ?? true,
-    triggerId: d.trigger_id ?? null,
-    actor: d.actor ?? null,
-    error: typeof error === 'string' ? error : typeof error === 'object' && error !== null ? str(error as Record<string, unknown>, 'message') : null,
-    at: eventMs(e)
-  }
-}
-
-/** The cooldown a suspend or throttle action set (its `details.cooldown_seconds`), when it says. */
-function cooldownSecondsOf(e: LiveEvent): number | null {
-  const fact = looseStreamFact(e)
-  return fact?.event_type === 'reflex_action_executed' ? num(fact.data.details ?? {}, 'cooldown_seconds') : null
+  return toReflexActionView({ ...d, action_type: d.action_type }, d.action_id !== undefined ? String(d.action_id) : e.id, new Date(eventMs(e)).toISOString())
 }
 
 /** Folds a batch of events into the reflex model; returns the same object when nothing applied. */
 export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): ReflexModel {
-  let circuits: Record<string, CircuitView> | null = null
+  let circuits: Record<string, LiveCircuit> | null = null
   let held: Record<string, HeldJob> | null = null
   const triggers: TriggerActivation[] = []
   const actions: ReflexActionView[] = []
@@ -133,7 +89,7 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
   // Keys of activations and actions already held: the second copy of each is skipped.
   let seen: Set<string> | null = null
   const isNew = (key: string): boolean => {
-    seen ??= new Set([...model.triggers.map((t) => `t:${t.id}`), ...model.actions.map((a) => `a:${a.id}`)])
+    seen ??= new Set([...model.triggers.map((t) => `t:${t.id}`), ...model.actions.map((a) => `a:${a.actionId}`)])
     if (seen.has(key)) return false
     seen.add(key)
     return true
@@ -146,21 +102,12 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
       const id = c.circuit_id
       const to = c.to_state
       if (!id || !to) continue
-      const at = eventMs(e)
       const prev = (circuits ?? model.circuits)[id]
       // A change into the state the circuit is already in is the other copy of the same change
       // (a real change always leaves its current state).
       if (prev && prev.state === to && c.from_state !== to) continue
       circuits ??= { ...model.circuits }
-      circuits[id] = {
-        circuitId: id,
-        state: to,
-        failureCount: c.failure_count ?? prev?.failureCount ?? 0,
-        successCount: c.success_count ?? prev?.successCount ?? 0,
-        changedAt: at,
-        halfOpenAt: to === 'open' ? at + RECOVERY_TIMEOUT_MS : null,
-        changes: (prev?.changes ?? 0) + 1
-      }
+      circuits[id] = { ...circuitFromChange({ ...c, circuit_id: id, to_state: to }, eventMs(e), prev ?? null), changes: (prev?.changes ?? 0) + 1 }
       totals.circuitChanges++
     } else if (e.event_type === 'trigger_activated') {
       const trigger = triggerOf(e)
@@ -169,7 +116,7 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
       totals.triggers++
     } else if (e.event_type === 'reflex_action_executed') {
       const action = actionOf(e)
-      if (!action || !isNew(`a:${action.id}`)) continue
+      if (!action || !isNew(`a:${action.actionId}`)) continue
       actions.push(action)
       totals.actions++
       if (!action.success) totals.failedActions++
@@ -177,12 +124,13 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
         held ??= { ...model.held }
         const kind = action.actionType === 'suspend' ? 'suspended' : action.actionType === 'throttle' ? 'throttled' : null
         if (kind) {
-          const cooldownS = cooldownSecondsOf(e)
+          const cooldownS = reflexActionFacts(action).cooldownSeconds
+          const at = eventMs(e)
           held[action.jobId] = {
             jobId: action.jobId,
             state: kind,
-            since: action.at,
-            cooldownUntil: action.at + (cooldownS != null ? cooldownS * 1000 : COOLDOWN_MS[kind])
+            since: at,
+            cooldownUntil: at + (cooldownS != null ? cooldownS * 1000 : COOLDOWN_MS[kind])
           }
         } else if (action.actionType === 'resume' || action.actionType === 'cancel') {
           delete held[action.jobId]

@@ -5,11 +5,11 @@ import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
-import { api } from '../../lib/api'
-import { formatCount, formatTime } from '../../lib/format'
-import { hrefFor, navigate, traceHref, type Route } from '../../lib/router'
-import { useDataEpoch } from '../../lib/useAsync'
-import { usePaged } from '../../lib/usePaged'
+import { api } from '../../lib/transport/api'
+import { formatCount, formatTime } from '../../lib/format/format'
+import { hrefFor, navigate, traceHref, type Route } from '../../lib/nav/router'
+import { useDataEpoch } from '../../lib/hooks/useAsync'
+import { usePaged } from '../../lib/hooks/usePaged'
 
 const ROW = 30
 const FIELDS = ['mission', 'job', 'type', 'category', 'severity', 'since', 'until', 'text'] as const
@@ -107,7 +107,7 @@ export function AuditPage({ route }: { route: Route }) {
           onNearEnd={list.loadMore}
           rowHeight={ROW}
           height="65vh"
-          rowClassName={(e) => `audit-row sev-${e.severity}`}
+          rowClassName={(e) => `audit-row sev-${e.severity ?? 'none'}`}
           rowData={(e) => ({ 'data-audit-id': e.audit_id })}
         />
       )}

@@ -1,8 +1,8 @@
 import { memo, useMemo } from 'react'
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
-import { binSum, MAX_POINTS_PER_PIXEL } from '../../lib/downsample'
+import { binSum, MAX_POINTS_PER_PIXEL } from '../../lib/format/downsample'
 import type { BudgetPoint } from '../../lib/live/budget'
-import { useElementWidth } from '../../lib/useElementWidth'
+import { useElementWidth } from '../../lib/hooks/useElementWidth'
 
 // Stable props (Recharts performance guide): constant keys, formatters and margins defined once.
 const COUNT_KEYS = ['timeouts', 'retries', 'rejections', 'violations', 'tokens', 'cost'] as const

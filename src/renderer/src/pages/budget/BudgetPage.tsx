@@ -1,16 +1,54 @@
 import { lazy, Suspense } from 'react'
+import type { JobBudgetView } from '../../../../shared/console/domains/governance'
+import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice, Loading } from '../../components/Notices'
+import { ErrorNotice, Loading, UnavailableNotice } from '../../components/Notices'
 import { StatCard } from '../../components/StatCard'
-import { formatCount, formatNumber, formatTime } from '../../lib/format'
-import { traceHref } from '../../lib/router'
-import { useThrottled } from '../../lib/useThrottled'
+import { formatCount, formatNumber, formatTime } from '../../lib/format/format'
+import { traceHref } from '../../lib/nav/router'
+import { useThrottled } from '../../lib/hooks/useThrottled'
 import { useStore } from '../../store'
 import { useBudgetData } from './useBudgetData'
-import { mergeViolations, violationCounts } from './violations'
+import { mergeViolations, violationCounts, type ViolationRow } from './violations'
 
 // Recharts is the heaviest dependency and only this page draws charts: load it with the page.
 const BudgetCharts = lazy(() => import('./BudgetCharts').then((m) => ({ default: m.BudgetCharts })))
+
+/** A used figure and, when the job's budget sets one, its limit. */
+function ofLimit(used: string, limit: string | null) {
+  return (
+    <span>
+      {used}
+      {limit !== null && <span className="muted"> / {limit}</span>}
+    </span>
+  )
+}
+
+const JOB_COLUMNS: readonly Column<JobBudgetView>[] = [
+  { id: 'job', header: 'Job', width: 130, cell: (j) => <a className="mono" href={traceHref(j.jobId)}>{j.jobId}</a> },
+  { id: 'type', header: 'Type', width: 110, cell: (j) => j.jobType ?? '–' },
+  { id: 'tokens', header: 'Tokens', width: 110, align: 'right', cell: (j) => ofLimit(formatCount(j.llmTokens), j.budget?.max_llm_tokens != null ? formatCount(j.budget.max_llm_tokens) : null) },
+  { id: 'cost', header: 'Cost', width: 90, align: 'right', cell: (j) => ofLimit(formatNumber(j.costCredits), j.budget?.max_cost_credits != null ? formatNumber(j.budget.max_cost_credits) : null) },
+  { id: 'attempts', header: 'Attempts', width: 70, align: 'right', cell: (j) => formatCount(j.attempts) },
+  { id: 'retries', header: 'Retries', width: 70, align: 'right', cell: (j) => ofLimit(formatCount(j.retries), j.budget?.max_retries != null ? formatCount(j.budget.max_retries) : null) },
+  { id: 'violations', header: 'Violations', width: 80, align: 'right', grow: true, cell: (j) => formatCount(j.violations) }
+]
+
+const VIOLATION_COLUMNS: readonly Column<ViolationRow>[] = [
+  { id: 'at', header: 'When', width: 90, cell: (r) => formatTime(r.at) },
+  { id: 'kind', header: 'Kind', width: 90, cell: (r) => r.kind },
+  { id: 'code', header: 'Code', width: 80, cell: (r) => <span className="mono">{r.code}</span> },
+  {
+    id: 'trace',
+    header: 'Trace',
+    width: 130,
+    cell: (r) => {
+      const id = r.attemptId ?? r.jobId ?? r.missionId
+      return id ? <a className="mono" href={traceHref(id)}>{id}</a> : '–'
+    }
+  },
+  { id: 'message', header: 'Message', width: 260, cell: (r) => r.message }
+]
 
 /** Budget dashboard: enforcement cards, charts over time, violations with links to their traces. */
 export function BudgetPage() {
@@ -33,11 +71,7 @@ export function BudgetPage() {
       <div className="page-head">
         <h1 id="page-title">Budget</h1>
       </div>
-      {unavailable && (
-        <p className="notice tone-info" role="status">
-          {unavailable} The cards and charts below fill from the live enforcement stream instead.
-        </p>
-      )}
+      <UnavailableNotice message={unavailable} fallback="The cards and charts below fill from the live enforcement stream instead." />
       {overview.error && <ErrorNotice message={`Budget usage could not be loaded: ${overview.error}`} onRetry={overview.reload} />}
 
       <div className="cards">
@@ -69,45 +103,7 @@ export function BudgetPage() {
       {o && o.jobs.length > 0 && (
         <section className="card" aria-label="Budget use of recent jobs" style={{ marginBottom: 16 }}>
           <h2>Recent jobs against their budgets</h2>
-          <table className="data" data-testid="budget-jobs">
-            <thead>
-              <tr>
-                <th>Job</th>
-                <th>Type</th>
-                <th className="num">Tokens</th>
-                <th className="num">Cost</th>
-                <th className="num">Attempts</th>
-                <th className="num">Retries</th>
-                <th className="num">Violations</th>
-              </tr>
-            </thead>
-            <tbody>
-              {o.jobs.map((j) => (
-                <tr key={j.jobId}>
-                  <td>
-                    <a className="mono" href={traceHref(j.jobId)}>
-                      {j.jobId}
-                    </a>
-                  </td>
-                  <td>{j.jobType ?? '–'}</td>
-                  <td className="num">
-                    {formatCount(j.llmTokens)}
-                    {j.budget?.max_llm_tokens != null && <span className="muted"> / {formatCount(j.budget.max_llm_tokens)}</span>}
-                  </td>
-                  <td className="num">
-                    {formatNumber(j.costCredits)}
-                    {j.budget?.max_cost_credits != null && <span className="muted"> / {formatNumber(j.budget.max_cost_credits)}</span>}
-                  </td>
-                  <td className="num">{formatCount(j.attempts)}</td>
-                  <td className="num">
-                    {formatCount(j.retries)}
-                    {j.budget?.max_retries != null && <span className="muted"> / {formatCount(j.budget.max_retries)}</span>}
-                  </td>
-                  <td className="num">{formatCount(j.violations)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable<JobBudgetView> label="Recent jobs against their budgets" testId="budget-jobs" rows={o.jobs} rowKey={(j) => j.jobId} columns={JOB_COLUMNS} height="40vh" />
         </section>
       )}
 
@@ -119,31 +115,15 @@ export function BudgetPage() {
             limits (E102) and cost or token overruns (E103/E104) are listed here with links to their traces.
           </p>
         ) : (
-          <table className="data" data-testid="violations-table">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Kind</th>
-                <th>Code</th>
-                <th>Trace</th>
-                <th>Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.slice(0, 200).map((r) => {
-                const id = r.attemptId ?? r.jobId ?? r.missionId
-                return (
-                  <tr key={r.key} data-violation-id={r.key}>
-                    <td>{formatTime(r.at)}</td>
-                    <td>{r.kind}</td>
-                    <td className="mono">{r.code}</td>
-                    <td>{id ? <a className="mono" href={traceHref(id)}>{id}</a> : '–'}</td>
-                    <td>{r.message}</td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
+          <DataTable<ViolationRow>
+            label="Violations"
+            testId="violations-table"
+            rows={rows.slice(0, 200)}
+            rowKey={(r) => r.key}
+            rowData={(r) => ({ 'data-violation-id': r.key })}
+            columns={VIOLATION_COLUMNS}
+            height="50vh"
+          />
         )}
       </section>
     </main>

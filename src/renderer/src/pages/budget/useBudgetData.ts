@@ -1,5 +1,5 @@
-import { api } from '../../lib/api'
-import { useAsync, useDataEpoch } from '../../lib/useAsync'
+import { api } from '../../lib/transport/api'
+import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 
 /** Budget reads of the backend (usage per job, totals, violations), refreshed every 5 s. */
 export function useBudgetData() {

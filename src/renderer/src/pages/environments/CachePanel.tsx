@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react'
 import { ActionButton } from '../../components/ActionButton'
 import { ErrorNotice } from '../../components/Notices'
-import { api, errorMessage } from '../../lib/api'
-import { formatCount, formatTime } from '../../lib/format'
-import { useAsync, useDataEpoch } from '../../lib/useAsync'
+import { api, errorMessage } from '../../lib/transport/api'
+import { formatCount, formatTime } from '../../lib/format/format'
+import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 
 /** The active environment's local cache: size, rows, retention, clear. */
 export function CachePanel() {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import type { EnvironmentView } from '../../../../shared/console/domains/environments'
 import { FormError } from '../../components/Notices'
-import { api } from '../../lib/api'
+import { api } from '../../lib/transport/api'
 import { useEnvironmentChange } from './refresh'
 
 /**

@@ -7,7 +7,7 @@ import {
   type EnvironmentView
 } from '../../../../shared/console/domains/environments'
 import { FormError } from '../../components/Notices'
-import { api } from '../../lib/api'
+import { api } from '../../lib/transport/api'
 import { useEnvironmentChange } from './refresh'
 
 /** Adds a remote environment, or edits one (`env` given). The built-in one allows colour and read-only only. */

@@ -1,17 +1,19 @@
 import { useState } from 'react'
 import type { EnvironmentView } from '../../../../shared/console/domains/environments'
 import { ActionButton } from '../../components/ActionButton'
+import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
-import { api, errorMessage } from '../../lib/api'
-import { useAsync } from '../../lib/useAsync'
+import { api, errorMessage } from '../../lib/transport/api'
+import { useAsync } from '../../lib/hooks/useAsync'
 import { useStore } from '../../store'
 import { CachePanel } from './CachePanel'
 import { CredentialForm } from './CredentialForm'
 import { EnvironmentForm } from './EnvironmentForm'
 import { ImportBundle } from './ImportBundle'
 import { ImportExport } from './ImportExport'
+import { OtlpEndpointPanel } from './OtlpEndpointPanel'
 import { refreshEnvironments } from './refresh'
 
 type Editing = { kind: 'add' } | { kind: 'edit'; env: EnvironmentView } | { kind: 'credential'; env: EnvironmentView } | null
@@ -67,20 +69,22 @@ export function EnvironmentsPage() {
           here with their sign-in state.
         </EmptyState>
       ) : (
-        <table className="data" data-testid="env-table" style={{ marginBottom: 16 }}>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>URL</th>
-              <th>Flags</th>
-              <th>Credential</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {environments.map((env) => (
-              <tr key={env.id} data-env-id={env.id}>
-                <td>
+        <div style={{ marginBottom: 16 }}>
+        <DataTable<EnvironmentView>
+          label="Environments"
+          testId="env-table"
+          rows={environments}
+          rowKey={(env) => env.id}
+          rowData={(env) => ({ 'data-env-id': env.id })}
+          rowHeight={38}
+          height="50vh"
+          columns={[
+            {
+              id: 'name',
+              header: 'Name',
+              width: 300,
+              cell: (env) => (
+                <span>
                   <span className="env-dot" style={{ background: `var(--env-${env.color})` }} aria-hidden="true" /> <strong>{env.name}</strong>
                   {env.id === activeId && (
                     <>
@@ -88,14 +92,33 @@ export function EnvironmentsPage() {
                       <StateBadge state={connection?.status ?? 'connecting'} label={`active · ${connection?.status ?? 'connecting'}`} />
                     </>
                   )}
-                </td>
-                <td className="mono">{env.baseUrl}</td>
-                <td>
+                </span>
+              )
+            },
+            { id: 'url', header: 'URL', width: 200, cell: (env) => <span className="mono">{env.baseUrl}</span> },
+            {
+              id: 'flags',
+              header: 'Flags',
+              width: 150,
+              cell: (env) => (
+                <span>
                   {env.isProduction && <span className="badge prod">PROD</span>} {env.readOnly && <span className="badge tone-idle">read-only</span>}{' '}
                   {env.builtIn && <span className="badge tone-info">built-in</span>}
-                </td>
-                <td>{env.authKind === 'none' ? 'not needed' : env.hasCredential ? `has credential (${env.credentialStorage})` : 'none set'}</td>
-                <td className="row">
+                </span>
+              )
+            },
+            {
+              id: 'credential',
+              header: 'Credential',
+              width: 170,
+              cell: (env) => (env.authKind === 'none' ? 'not needed' : env.hasCredential ? `has credential (${env.credentialStorage})` : 'none set')
+            },
+            {
+              id: 'actions',
+              header: 'Actions',
+              width: 320,
+              cell: (env) => (
+                <span className="row">
                   {env.id !== activeId && (
                     <button
                       type="button"
@@ -137,12 +160,14 @@ export function EnvironmentsPage() {
                       onDone={() => void refreshEnvironments()}
                     />
                   )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </span>
+              )
+            }
+          ]}
+        />
+        </div>
       )}
+      <OtlpEndpointPanel />
       <CachePanel />
     </main>
   )

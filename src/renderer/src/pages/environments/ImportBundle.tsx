@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import type { IncidentBundle } from '../../../../shared/console/bundle/schema'
 import { BundleFileInput } from '../../components/BundleFileInput'
-import { api, errorMessage } from '../../lib/api'
-import { navigate, traceHref } from '../../lib/router'
+import { api, errorMessage } from '../../lib/transport/api'
+import { navigate, traceHref } from '../../lib/nav/router'
 import { refreshEnvironments } from './refresh'
 
 /**

@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import { api, errorMessage } from '../../lib/api'
-import { exportEnvironments } from '../../lib/environmentActions'
+import { api, errorMessage } from '../../lib/transport/api'
+import { exportEnvironments } from '../../lib/actions/environmentActions'
 import { refreshEnvironments } from './refresh'
 
 /** Exports the remote profiles as a JSON file (no secrets) and imports such a file. */

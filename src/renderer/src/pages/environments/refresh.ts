@@ -1,5 +1,5 @@
-import { api } from '../../lib/api'
-import { useBusyAction } from '../../lib/useBusyAction'
+import { api } from '../../lib/transport/api'
+import { useBusyAction } from '../../lib/hooks/useBusyAction'
 import { useStore } from '../../store'
 
 /** Reloads the environment list into the store (after any change made from this page). */

@@ -2,9 +2,9 @@ import { useState, type FormEvent } from 'react'
 import type { Decision } from '../../../../shared/neurorail/governor'
 import { FormError } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
-import { api } from '../../lib/api'
-import { useBusyAction } from '../../lib/useBusyAction'
-import { useWriteGate } from '../../lib/permissions'
+import { api } from '../../lib/transport/api'
+import { useBusyAction } from '../../lib/hooks/useBusyAction'
+import { useWriteGate } from '../../lib/app/permissions'
 
 /** Asks the governor for a mode decision (direct or rail) for a job type and context. */
 export function DecideForm({ onDecided }: { onDecided: () => void }) {

@@ -4,8 +4,8 @@ import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, StaleNotice } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
-import { formatTime } from '../../lib/format'
-import { navigate, traceHref } from '../../lib/router'
+import { formatTime } from '../../lib/format/format'
+import { navigate, traceHref } from '../../lib/nav/router'
 import { DecideForm } from './DecideForm'
 import { ManifestsSection, rulesOf, RulesTable, type RuleRow } from './Manifests'
 import { useGovernorData } from './useGovernorData'
@@ -78,7 +78,7 @@ export function GovernorPage() {
           <section className="card" aria-label="Active rules" data-testid="governor-rules">
             <h2>Active rules</h2>
             <p className="muted">From {rulesSource}. First match wins.</p>
-            <RulesTable rules={rules} />
+            <RulesTable rules={rules} label="Active rules" />
           </section>
         </div>
       )}

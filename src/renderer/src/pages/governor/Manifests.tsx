@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react'
 import type { ManifestView, ShadowDisagreementView } from '../../../../shared/console/domains/governance'
+import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
-import { formatCount, formatTime } from '../../lib/format'
-import { traceHref } from '../../lib/router'
+import { formatCount, formatTime } from '../../lib/format/format'
+import { traceHref } from '../../lib/nav/router'
 
 /** One rule of a manifest as the table shows it. */
 export interface RuleRow {
@@ -54,27 +55,60 @@ export function rulesOf(raw: Record<string, unknown>): RuleRow[] | null {
   })
 }
 
-export function RulesTable({ rules, testId }: { rules: RuleRow[]; testId?: string }) {
+const RULE_COLUMNS: readonly Column<RuleRow>[] = [
+  { id: 'rule', header: 'Rule', width: 140, cell: (r) => <span className="mono">{r.rule}</span> },
+  { id: 'when', header: 'When', width: 260, grow: true, cell: (r) => <span className="mono">{r.when}</span> },
+  { id: 'mode', header: 'Mode', width: 90, cell: (r) => r.mode && <StateBadge state={r.mode} label={r.mode} /> }
+]
+
+const DISAGREEMENT_COLUMNS: readonly Column<ShadowDisagreementView>[] = [
+  { id: 'at', header: 'When', width: 90, cell: (d) => formatTime(d.at) },
+  {
+    id: 'job',
+    header: 'Job',
+    width: 200,
+    cell: (d) => (
+      <span>
+        {d.jobId ? (
+          <a className="mono" href={traceHref(d.jobId)}>
+            {d.jobId}
+          </a>
+        ) : (
+          <span className="muted">{d.source === 'decide' ? 'decision' : d.source}</span>
+        )}
+        {d.jobType && <span className="muted"> · {d.jobType}</span>}
+      </span>
+    )
+  },
+  { id: 'fields', header: 'Differs in', width: 110, cell: (d) => d.fields.join(', ') || '–' },
+  {
+    id: 'active',
+    header: 'Active',
+    width: 150,
+    cell: (d) => (
+      <span data-testid="disagreement-active">
+        {d.activeMode ? <StateBadge state={d.activeMode} label={d.activeMode} /> : '–'}
+        {d.activeRule && <span className="mono muted"> {d.activeRule}</span>}
+      </span>
+    )
+  },
+  {
+    id: 'shadow',
+    header: 'Shadow',
+    width: 150,
+    cell: (d) => (
+      <span data-testid="disagreement-shadow">
+        {d.shadowMode ? <StateBadge state={d.shadowMode} label={d.shadowMode} /> : '–'}
+        {d.shadowRule && <span className="mono muted"> {d.shadowRule}</span>}
+      </span>
+    )
+  }
+]
+
+export function RulesTable({ rules, testId, label = 'Rules' }: { rules: RuleRow[]; testId?: string; label?: string }) {
   if (rules.length === 0) return <p className="muted">This manifest has no rules; every decision takes its default mode.</p>
   return (
-    <table className="data" data-testid={testId}>
-      <thead>
-        <tr>
-          <th>Rule</th>
-          <th>When</th>
-          <th>Mode</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rules.map((r, i) => (
-          <tr key={`${r.rule}#${i}`}>
-            <td className="mono">{r.rule}</td>
-            <td className="mono">{r.when}</td>
-            <td>{r.mode && <StateBadge state={r.mode} label={r.mode} />}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable<RuleRow> label={label} testId={testId} rows={rules} rowKey={(r) => `${r.rule}|${r.when}|${r.mode}`} columns={RULE_COLUMNS} height="40vh" />
   )
 }
 
@@ -94,43 +128,7 @@ export function ShadowDisagreements({ count, rows }: { count: number; rows: read
               The newest {formatCount(rows.length)} of {formatCount(count)}.
             </p>
           )}
-          <table className="data" data-testid="shadow-disagreement-table">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Job</th>
-                <th>Differs in</th>
-                <th>Active</th>
-                <th>Shadow</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.id}>
-                  <td>{formatTime(d.at)}</td>
-                  <td>
-                    {d.jobId ? (
-                      <a className="mono" href={traceHref(d.jobId)}>
-                        {d.jobId}
-                      </a>
-                    ) : (
-                      <span className="muted">{d.source === 'decide' ? 'decision' : d.source}</span>
-                    )}
-                    {d.jobType && <span className="muted"> · {d.jobType}</span>}
-                  </td>
-                  <td>{d.fields.join(', ') || '–'}</td>
-                  <td data-testid="disagreement-active">
-                    {d.activeMode ? <StateBadge state={d.activeMode} label={d.activeMode} /> : '–'}
-                    {d.activeRule && <span className="mono muted"> {d.activeRule}</span>}
-                  </td>
-                  <td data-testid="disagreement-shadow">
-                    {d.shadowMode ? <StateBadge state={d.shadowMode} label={d.shadowMode} /> : '–'}
-                    {d.shadowRule && <span className="mono muted"> {d.shadowRule}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable<ShadowDisagreementView> label="Shadow disagreements" testId="shadow-disagreement-table" rows={rows} rowKey={(d) => d.id} columns={DISAGREEMENT_COLUMNS} height="40vh" />
         </>
       )}
     </div>
@@ -176,7 +174,7 @@ function ManifestCard({
       {showRules && rules && (
         <div data-testid={role === 'active' ? 'governor-rules' : undefined}>
           {role === 'active' && <p className="muted">First match wins.</p>}
-          <RulesTable rules={rules} testId={`manifest-${role}-rules`} />
+          <RulesTable rules={rules} testId={`manifest-${role}-rules`} label={`Rules of the ${role} manifest`} />
         </div>
       )}
       {children}

@@ -1,5 +1,5 @@
-import { api } from '../../lib/api'
-import { useAsync, useDataEpoch } from '../../lib/useAsync'
+import { api } from '../../lib/transport/api'
+import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 
 /** Governor info, its manifests (rules) and recent decisions. */
 export function useGovernorData(decisionsNonce: number) {

@@ -4,9 +4,10 @@ import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
-import { formatCount, formatTime } from '../../lib/format'
-import { activePending } from '../../lib/lifecycleCounts'
-import { hrefFor, traceHref, type Route } from '../../lib/router'
+import { formatCount, formatTime } from '../../lib/format/format'
+import { activePending } from '../../lib/format/lifecycleCounts'
+import { hrefFor, traceHref, type Route } from '../../lib/nav/router'
+import { useHeldWhileFocused } from '../../lib/hooks/useHeldWhileFocused'
 import { useStore } from '../../store'
 import { DrillDown } from './DrillDown'
 import { StateDiagram, type Drill } from './StateDiagram'
@@ -43,6 +44,8 @@ export function LifecyclePage({ route }: { route: Route }) {
     })
     return [...liveRows, ...fromAudit].slice(0, 40)
   }, [recent, earlier.data])
+  // Focus on a transition's link holds the list, so newer transitions never unmount the focused row.
+  const recentList = useHeldWhileFocused(rows)
 
   return (
     <main className="page" aria-labelledby="page-title">
@@ -93,18 +96,25 @@ export function LifecyclePage({ route }: { route: Route }) {
             ))}
           </ul>
         </section>
-        <section className="card" aria-label="Recent transitions" data-testid="recent-transitions">
-          <h2>Recent transitions</h2>
-          {rows.length === 0 ? (
+        <section
+          className="card"
+          aria-label="Recent transitions"
+          data-testid="recent-transitions"
+          data-held={recentList.held}
+          onFocus={recentList.onFocus}
+          onBlur={recentList.onBlur}
+        >
+          <h2>Recent transitions{recentList.held ? ' (held while focused)' : ''}</h2>
+          {recentList.shown.length === 0 ? (
             <EmptyState title="Waiting for transitions">
               Every state change of a mission, job or attempt appears here the moment the stream reports it.
             </EmptyState>
           ) : (
             <ul className="plain">
-              {rows.map((t) => (
+              {recentList.shown.map((t) => (
                 <li key={t.id}>
                   <span className="muted">{formatTime(t.at)}</span>{' '}
-                  <a className="mono" href={traceHref(t.entityId)}>
+                  <a className="mono" href={traceHref(t.entityId)} data-transition-id={t.id}>
                     {t.entityId}
                   </a>{' '}
                   {t.from ? <StateBadge state={t.from} /> : <span className="muted">new</span>} → <StateBadge state={t.to} />

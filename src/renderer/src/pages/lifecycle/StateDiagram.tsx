@@ -1,9 +1,9 @@
 import { memo, useMemo } from 'react'
 import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
 import { STATE_MACHINES, type StateMachine } from '../../../../shared/neurorail/state-machines'
-import { formatCount } from '../../lib/format'
-import { hrefFor } from '../../lib/router'
-import { stateLabel, toneOf } from '../../lib/tone'
+import { formatCount } from '../../lib/format/format'
+import { hrefFor } from '../../lib/nav/router'
+import { stateLabel, toneOf } from '../../lib/format/tone'
 import { layoutMachine } from './layout'
 
 const BOX_W = 132
@@ -131,6 +131,8 @@ export const StateDiagram = memo(function StateDiagram({
           <text x={x(p.col) + BOX_W / 2} y={y(p.row) + 16} textAnchor="middle" fontSize="12" fill="var(--fg)">
             {stateLabel(p.state)}
           </text>
+          {/* A space between the two texts: the visible label reads "state count", as the name does. */}
+          {' '}
           <text x={x(p.col) + BOX_W / 2} y={y(p.row) + 32} textAnchor="middle" fontSize="13" fontWeight="700" fill="currentColor">
             {formatCount(counts[p.state] ?? 0)}
           </text>

@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
-import { api } from '../../lib/api'
-import { useAsync, useDataEpoch } from '../../lib/useAsync'
+import { api } from '../../lib/transport/api'
+import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 import { useStore } from '../../store'
 
 /**

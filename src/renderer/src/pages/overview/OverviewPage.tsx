@@ -1,19 +1,20 @@
 import type { SignalView, ViolationView } from '../../../../shared/console/domains/governance'
+import { DataTable, type Column } from '../../components/DataTable'
 import { LiveTail } from '../../components/LiveTail'
 import { Sparkline } from '../../components/Sparkline'
 import { StatCard } from '../../components/StatCard'
 import { StateBadge } from '../../components/StateBadge'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, StaleNotice } from '../../components/Notices'
-import { activePending, activeStates } from '../../lib/lifecycleCounts'
-import { formatCount, formatDataAge, formatDuration, formatNumber, formatPercent, formatTime } from '../../lib/format'
-import { hrefFor, traceHref } from '../../lib/router'
+import { activePending, activeStates } from '../../lib/format/lifecycleCounts'
+import { formatCount, formatDataAge, formatDuration, formatNumber, formatPercent, formatTime } from '../../lib/format/format'
+import { hrefFor, traceHref } from '../../lib/nav/router'
 import { recentRate } from '../../lib/live/rate'
-import { useNow } from '../../lib/useNow'
-import { useThrottled } from '../../lib/useThrottled'
+import { useNow } from '../../lib/hooks/useNow'
+import { useThrottled } from '../../lib/hooks/useThrottled'
 import { useStore } from '../../store'
 import { mergeViolations } from '../budget/violations'
-import { mergeSignals } from './signals'
+import { mergeSignals, type SignalRow } from './signals'
 import { useOverviewData } from './useOverviewData'
 
 /** Overview: connection and data age, entity counts, live rate, error rate, p95, recent failures. */
@@ -102,8 +103,12 @@ export function OverviewPage() {
         <section className="card" aria-label="Recent failures" data-testid="overview-failures">
           <h2>Recent failures</h2>
           {failures.error && <p className="muted">{failures.error}</p>}
+          {failures.data?.note && <p className="muted">{failures.data.note}</p>}
           {failures.data && failures.data.events.length === 0 && (
-            <p className="muted">No failures yet. Failed executions and entities entering a failure state will be listed here.</p>
+            <p className="muted">
+              No failures among the newest {formatCount(failures.data.window)} events. Failed executions and entities
+              entering a failure state will be listed here.
+            </p>
           )}
           <ul className="plain">
             {failures.data?.events.map((e) => {
@@ -111,7 +116,8 @@ export function OverviewPage() {
               return (
                 <li key={e.audit_id}>
                   <span className="muted">{formatTime(e.timestamp)}</span>{' '}
-                  {id ? <a href={traceHref(id)}>{id}</a> : null} <span>{e.message}</span>
+                  {id ? <a href={traceHref(id)}>{id}</a> : null} <span className="mono">{e.event_type}</span>{' '}
+                  <span>{e.message}</span>
                 </li>
               )
             })}
@@ -203,6 +209,53 @@ function formatSignalNumber(metric: string | null, v: number | null): string {
   return formatNumber(v)
 }
 
+const SIGNAL_COLUMNS: readonly Column<SignalRow>[] = [
+  { id: 'at', header: 'When', width: 90, cell: (r) => formatTime(r.at) },
+  {
+    id: 'metric',
+    header: 'Metric',
+    width: 150,
+    cell: (r) => (
+      <span>
+        {r.metric ?? '–'}
+        {r.detector && <span className="muted"> ({r.detector})</span>}
+      </span>
+    )
+  },
+  { id: 'type', header: 'Job type', width: 110, cell: (r) => r.jobType ?? '–' },
+  {
+    id: 'value',
+    header: 'Value',
+    width: 150,
+    align: 'right',
+    cell: (r) => (
+      <span>
+        {formatSignalNumber(r.metric, r.value)}
+        {r.baseline !== null && <span className="muted"> vs {formatSignalNumber(r.metric, r.baseline)}</span>}
+      </span>
+    )
+  },
+  { id: 'score', header: 'Score', width: 60, align: 'right', cell: (r) => formatNumber(r.score) },
+  {
+    id: 'hint',
+    header: 'Hint',
+    width: 300,
+    cell: (r) => (
+      <span>
+        {r.hint ?? ''}
+        {r.entityId && (
+          <>
+            {' '}
+            <a className="mono" href={traceHref(r.entityId)}>
+              {r.entityId}
+            </a>
+          </>
+        )}
+      </span>
+    )
+  }
+]
+
 /** Recent anomaly signals (z-score / EWMA detectors over latency and error rate), with hints. */
 function SignalsCard({ backend, unavailable, error }: { backend: readonly SignalView[]; unavailable: string | null; error: string | null }) {
   const live = useStore((s) => s.signalEvents)
@@ -217,46 +270,7 @@ function SignalsCard({ backend, unavailable, error }: { backend: readonly Signal
             'No anomaly so far. When attempt latency or the error rate of a job type rises well above its usual level, the signal appears here with a hint.'}
         </p>
       ) : (
-        <table className="data" data-testid="signals-table">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Metric</th>
-              <th>Job type</th>
-              <th className="num">Value</th>
-              <th className="num">Score</th>
-              <th>Hint</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key}>
-                <td>{formatTime(r.at)}</td>
-                <td>
-                  {r.metric ?? '–'}
-                  {r.detector && <span className="muted"> ({r.detector})</span>}
-                </td>
-                <td>{r.jobType ?? '–'}</td>
-                <td className="num">
-                  {formatSignalNumber(r.metric, r.value)}
-                  {r.baseline !== null && <span className="muted"> vs {formatSignalNumber(r.metric, r.baseline)}</span>}
-                </td>
-                <td className="num">{formatNumber(r.score)}</td>
-                <td>
-                  {r.hint ?? ''}
-                  {r.entityId && (
-                    <>
-                      {' '}
-                      <a className="mono" href={traceHref(r.entityId)}>
-                        {r.entityId}
-                      </a>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable<SignalRow> label="Anomaly signals" testId="signals-table" rows={rows} rowKey={(r) => r.key} columns={SIGNAL_COLUMNS} height="40vh" />
       )}
     </section>
   )

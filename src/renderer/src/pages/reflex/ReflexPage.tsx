@@ -1,17 +1,18 @@
 import { useState, type FormEvent } from 'react'
 import { isEntityId } from '../../../../shared/neurorail/ids'
 import { ActionButton } from '../../components/ActionButton'
+import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice } from '../../components/Notices'
+import { ErrorNotice, UnavailableNotice } from '../../components/Notices'
 import { StatCard } from '../../components/StatCard'
 import { StateBadge } from '../../components/StateBadge'
-import { api } from '../../lib/api'
-import { formatCount, formatPercent, formatTime } from '../../lib/format'
-import { useWriteGate } from '../../lib/permissions'
-import { traceHref } from '../../lib/router'
-import { useNow } from '../../lib/useNow'
+import { api } from '../../lib/transport/api'
+import { formatCount, formatPercent, formatTime } from '../../lib/format/format'
+import { useWriteGate } from '../../lib/app/permissions'
+import { traceHref } from '../../lib/nav/router'
+import { useNow } from '../../lib/hooks/useNow'
 import { useStore } from '../../store'
-import { mergeActions, mergeCircuits, mergeHeld, mergeTriggers } from './merge'
+import { mergeActions, mergeCircuits, mergeHeld, mergeTriggers, type ActionRow, type HeldCard, type TriggerRow } from './merge'
 import { useReflexData } from './useReflexData'
 
 function countdown(until: number | null, now: number): string {
@@ -19,6 +20,33 @@ function countdown(until: number | null, now: number): string {
   const s = Math.ceil((until - now) / 1000)
   return s <= 0 ? 'due now' : s < 120 ? `${s} s` : `${Math.ceil(s / 60)} min`
 }
+
+const TRIGGER_COLUMNS: readonly Column<TriggerRow>[] = [
+  { id: 'trigger', header: 'Trigger', width: 210, cell: (t) => <span className="mono">{t.triggerId}</span> },
+  { id: 'rate', header: 'Error rate', width: 70, cell: (t) => formatPercent(t.errorRate) },
+  { id: 'count', header: 'Activations', width: 80, align: 'right', cell: (t) => formatCount(t.activationCount) },
+  { id: 'last', header: 'Last', width: 70, cell: (t) => formatTime(t.lastAt) },
+  { id: 'why', header: 'Why', width: 120, cell: (t) => (t.reason ? t.reason.replace(/_/g, ' ') : '–') }
+]
+
+const ACTION_COLUMNS: readonly Column<ActionRow>[] = [
+  { id: 'at', header: 'When', width: 90, cell: (a) => formatTime(a.at) },
+  { id: 'action', header: 'Action', width: 90, cell: (a) => a.actionType },
+  { id: 'job', header: 'Job', width: 130, cell: (a) => (a.jobId ? <a className="mono" href={traceHref(a.jobId)}>{a.jobId}</a> : '–') },
+  { id: 'result', header: 'Result', width: 80, cell: (a) => <StateBadge state={a.success ? 'succeeded' : 'failed'} label={a.success ? 'done' : 'refused'} /> },
+  { id: 'by', header: 'By', width: 190, cell: (a) => <span className="mono">{a.triggerId ?? a.actor ?? '–'}</span> },
+  {
+    id: 'reason',
+    header: 'Reason',
+    width: 240,
+    cell: (a) => (
+      <span>
+        {a.reason}
+        {a.error && <span className="muted"> — {a.error}</span>}
+      </span>
+    )
+  }
+]
 
 /** Reflex monitor: circuit cards, triggers, reflex actions, held jobs with cooldowns, operator actions. */
 export function ReflexPage() {
@@ -42,11 +70,7 @@ export function ReflexPage() {
       <div className="page-head">
         <h1 id="page-title">Reflex</h1>
       </div>
-      {unavailable && (
-        <p className="notice tone-info" role="status">
-          {unavailable} The cards below fill from the live reflex stream instead.
-        </p>
-      )}
+      <UnavailableNotice message={unavailable} fallback="The cards below fill from the live reflex stream instead." />
       {circuits.error && <ErrorNotice message={`Circuits could not be loaded: ${circuits.error}`} onRetry={circuits.reload} />}
 
       <div className="cards">
@@ -75,7 +99,7 @@ export function ReflexPage() {
                 <dd data-testid="circuit-failures">{formatCount(c.failureCount)}</dd>
                 <dt>successes</dt>
                 <dd>{formatCount(c.successCount)}</dd>
-                {c.openCount !== null && (
+                {c.totalsKnown && (
                   <>
                     <dt>opened</dt>
                     <dd>{formatCount(c.openCount)}×</dd>
@@ -109,28 +133,7 @@ export function ReflexPage() {
           {triggerRows.length === 0 ? (
             <p className="muted">No trigger has fired. When an error rate or the number of budget violations crosses a trigger's threshold, it is listed here.</p>
           ) : (
-            <table className="data" data-testid="trigger-list">
-              <thead>
-                <tr>
-                  <th>Trigger</th>
-                  <th>Error rate</th>
-                  <th className="num">Activations</th>
-                  <th>Last</th>
-                  <th>Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                {triggerRows.map((t) => (
-                  <tr key={t.triggerId}>
-                    <td className="mono">{t.triggerId}</td>
-                    <td>{formatPercent(t.errorRate)}</td>
-                    <td className="num">{formatCount(t.activationCount)}</td>
-                    <td>{formatTime(t.lastAt)}</td>
-                    <td>{t.reason ? t.reason.replace(/_/g, ' ') : '–'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable<TriggerRow> label="Trigger activations" testId="trigger-list" rows={triggerRows} rowKey={(t) => t.triggerId} columns={TRIGGER_COLUMNS} height="30vh" />
           )}
         </section>
 
@@ -140,41 +143,35 @@ export function ReflexPage() {
           {held.length === 0 ? (
             <p className="muted">No job is held. Jobs a reflex suspends (60 s) or throttles (30 s) appear here with their cooldown.</p>
           ) : (
-            <table className="data" data-testid="held-jobs">
-              <thead>
-                <tr>
-                  <th>Job</th>
-                  <th>State</th>
-                  <th>Cooldown</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {held.map((h) => (
-                  <tr key={h.jobId}>
-                    <td>
-                      <a className="mono" href={traceHref(h.jobId)}>
-                        {h.jobId}
-                      </a>
-                    </td>
-                    <td>
-                      <StateBadge state={h.state} />
-                    </td>
-                    <td>{countdown(h.cooldownUntil, now)}</td>
-                    <td>
-                      <ActionButton
-                        label="Resume"
-                        confirmTitle={`Resume job ${h.jobId}?`}
-                        confirmBody="The job may start attempts again before its cooldown ends."
-                        gate={jobGate}
-                        run={() => api().resumeJob({ jobId: h.jobId })}
-                        onDone={circuits.reload}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable<HeldCard>
+              label="Suspended and throttled jobs"
+              testId="held-jobs"
+              rows={held}
+              rowKey={(h) => h.jobId}
+              height="30vh"
+              rowHeight={36}
+              columns={[
+                { id: 'job', header: 'Job', width: 130, cell: (h) => <a className="mono" href={traceHref(h.jobId)}>{h.jobId}</a> },
+                { id: 'state', header: 'State', width: 120, cell: (h) => <StateBadge state={h.state} /> },
+                { id: 'cooldown', header: 'Cooldown', width: 80, cell: (h) => countdown(h.cooldownUntil, now) },
+                {
+                  id: 'resume',
+                  header: '',
+                  width: 90,
+                  grow: true,
+                  cell: (h) => (
+                    <ActionButton
+                      label="Resume"
+                      confirmTitle={`Resume job ${h.jobId}?`}
+                      confirmBody="The job may start attempts again before its cooldown ends."
+                      gate={jobGate}
+                      run={() => api().resumeJob({ jobId: h.jobId })}
+                      onDone={circuits.reload}
+                    />
+                  )
+                }
+              ]}
+            />
           )}
         </section>
       </div>
@@ -184,35 +181,7 @@ export function ReflexPage() {
         {actionRows.length === 0 ? (
           <p className="muted">No reflex action has run. Suspend, throttle, alert and cancel actions are listed here as they happen.</p>
         ) : (
-          <table className="data" data-testid="reflex-action-list">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Action</th>
-                <th>Job</th>
-                <th>Result</th>
-                <th>By</th>
-                <th>Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {actionRows.slice(0, 100).map((a) => (
-                <tr key={a.key}>
-                  <td>{formatTime(a.at)}</td>
-                  <td>{a.actionType}</td>
-                  <td>{a.jobId ? <a className="mono" href={traceHref(a.jobId)}>{a.jobId}</a> : '–'}</td>
-                  <td>
-                    <StateBadge state={a.success ? 'succeeded' : 'failed'} label={a.success ? 'done' : 'refused'} />
-                  </td>
-                  <td className="mono">{a.triggerId ?? a.actor ?? '–'}</td>
-                  <td>
-                    {a.reason}
-                    {a.error && <span className="muted"> — {a.error}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable<ActionRow> label="Reflex actions" testId="reflex-action-list" rows={actionRows.slice(0, 100)} rowKey={(a) => a.key} columns={ACTION_COLUMNS} height="40vh" />
         )}
       </section>
     </main>

@@ -1,67 +1,30 @@
-import type {
-  CircuitState,
-  CircuitView as BackendCircuit,
-  ReflexActionView as BackendAction,
-  ReflexJobView,
-  TriggerView
-} from '../../../../shared/console/domains/governance'
-import {
-  RECOVERY_TIMEOUT_MS,
-  type CircuitView as LiveCircuit,
-  type HeldJob,
-  type ReflexActionView as LiveAction,
-  type TriggerActivation
-} from '../../lib/live/reflex'
+import type { CircuitView, ReflexActionView, ReflexJobView, TriggerView } from '../../../../shared/console/domains/governance'
+import { circuitHalfOpenAt, isoMs as ms, reflexActionFacts } from '../../../../shared/console/governance-mapper'
+import type { HeldJob, LiveCircuit, TriggerActivation } from '../../lib/live/reflex'
 
-/** A circuit card's data, from the backend list and/or the live stream (newest wins). */
-export interface CircuitCard {
-  circuitId: string
-  state: CircuitState
-  failureCount: number
-  successCount: number
-  openCount: number | null
-  totalCalls: number | null
+/** A circuit card's data: the one circuit view, from the backend list and/or the live stream (newest wins). */
+export type CircuitCard = CircuitView & {
   /** Epoch ms when an open circuit may go half-open; null unless open. */
   halfOpenAt: number | null
   changedAt: number | null
-}
-
-function ms(iso: string | null | undefined): number | null {
-  if (!iso) return null
-  const t = Date.parse(iso)
-  return Number.isNaN(t) ? null : t
+  /** The backend reported its totals (a circuit only the stream has seen has none). */
+  totalsKnown: boolean
 }
 
 /** Merges backend circuits with live ones; a live change newer than the backend's wins. */
-export function mergeCircuits(backend: readonly BackendCircuit[], live: Readonly<Record<string, LiveCircuit>>): CircuitCard[] {
+export function mergeCircuits(backend: readonly CircuitView[], live: Readonly<Record<string, LiveCircuit>>): CircuitCard[] {
   const out = new Map<string, CircuitCard>()
-  for (const c of backend) {
-    const changedAt = ms(c.lastStateChangeAt)
-    const since = changedAt ?? ms(c.lastFailureAt)
-    out.set(c.circuitId, {
-      circuitId: c.circuitId,
-      state: c.state,
-      failureCount: c.failureCount,
-      successCount: c.successCount,
-      openCount: c.openCount,
-      totalCalls: c.totalCalls,
-      halfOpenAt: c.state === 'open' && since !== null ? since + (c.recoveryTimeoutMs ?? RECOVERY_TIMEOUT_MS) : null,
-      changedAt
-    })
-  }
+  const card = (c: CircuitView, totalsKnown: boolean): CircuitCard => ({ ...c, halfOpenAt: circuitHalfOpenAt(c), changedAt: ms(c.lastStateChangeAt), totalsKnown })
+  for (const c of backend) out.set(c.circuitId, card(c, true))
   for (const l of Object.values(live)) {
     const prev = out.get(l.circuitId)
-    if (prev && prev.changedAt !== null && prev.changedAt >= l.changedAt) continue
-    out.set(l.circuitId, {
-      circuitId: l.circuitId,
-      state: l.state,
-      failureCount: l.failureCount,
-      successCount: l.successCount,
-      openCount: prev?.openCount ?? null,
-      totalCalls: prev?.totalCalls ?? null,
-      halfOpenAt: l.halfOpenAt,
-      changedAt: l.changedAt
-    })
+    const changedAt = ms(l.lastStateChangeAt)
+    if (prev && prev.changedAt !== null && changedAt !== null && prev.changedAt >= changedAt) continue
+    // The stream's state and counts over the backend's totals and tuning.
+    const merged: CircuitView = prev
+      ? { ...prev, state: l.state, failureCount: l.failureCount, successCount: l.successCount, lastStateChangeAt: l.lastStateChangeAt }
+      : l
+    out.set(l.circuitId, card(merged, prev?.totalsKnown ?? false))
   }
   // Open first, then half-open, then by id: what needs attention comes first.
   const rank = { open: 0, half_open: 1, closed: 2 }
@@ -137,45 +100,18 @@ export interface ActionRow {
   error: string | null
 }
 
-function detailText(details: Record<string, unknown>, key: string): string | null {
-  const v = details[key]
-  if (typeof v === 'string' && v) return v
-  if (key === 'error' && typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string')
-    return (v as { message: string }).message
-  return null
-}
-
 /**
- * Backend actions plus live ones it does not list yet, deduplicated by the engine's action id,
- * newest first.
+ * Backend actions plus live ones it does not list yet (one view, deduplicated by the engine's
+ * action id), newest first.
  */
-export function mergeActions(backend: readonly BackendAction[], live: readonly LiveAction[]): ActionRow[] {
-  const rows: ActionRow[] = backend.map((a) => ({
-    key: a.actionId,
-    at: ms(a.at),
-    actionType: a.actionType,
-    jobId: a.jobId,
-    success: a.success,
-    reason: a.reason,
-    triggerId: detailText(a.details, 'trigger_id'),
-    actor: detailText(a.details, 'actor'),
-    error: detailText(a.details, 'error')
-  }))
-  const known = new Set(rows.map((r) => r.key))
-  for (const a of live) {
-    if (known.has(a.id)) continue
-    known.add(a.id)
-    rows.push({
-      key: a.id,
-      at: a.at,
-      actionType: a.actionType,
-      jobId: a.jobId,
-      success: a.success,
-      reason: a.reason ?? '',
-      triggerId: a.triggerId,
-      actor: a.actor,
-      error: a.error
-    })
+export function mergeActions(backend: readonly ReflexActionView[], live: readonly ReflexActionView[]): ActionRow[] {
+  const known = new Set<string>()
+  const rows: ActionRow[] = []
+  for (const a of [...backend, ...live]) {
+    if (known.has(a.actionId)) continue
+    known.add(a.actionId)
+    const { triggerId, actor, error } = reflexActionFacts(a)
+    rows.push({ key: a.actionId, at: ms(a.at), actionType: a.actionType, jobId: a.jobId, success: a.success, reason: a.reason, triggerId, actor, error })
   }
   return rows.sort((a, b) => (b.at ?? 0) - (a.at ?? 0))
 }

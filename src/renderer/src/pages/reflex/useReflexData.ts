@@ -1,5 +1,5 @@
-import { api } from '../../lib/api'
-import { useAsync, useDataEpoch } from '../../lib/useAsync'
+import { api } from '../../lib/transport/api'
+import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 
 /** Reflex reads of the backend (circuits, triggers, reflex jobs, actions), refreshed every 5 s. */
 export function useReflexData() {

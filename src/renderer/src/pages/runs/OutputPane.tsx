@@ -1,5 +1,5 @@
 import { memo, useLayoutEffect, useRef, useState } from 'react'
-import { formatCount } from '../../lib/format'
+import { formatCount } from '../../lib/format/format'
 import { useRunOutput } from './useRunOutput'
 
 /** stderr lines are tinted; the console's own notes ("[controldeck] exited with code 0") are muted. */

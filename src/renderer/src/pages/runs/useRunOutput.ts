@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
-import { api, errorMessage } from '../../lib/api'
-import { addBatch, addHistory, emptyOutput, type OutputState } from '../../lib/runOutput'
+import { api, errorMessage } from '../../lib/transport/api'
+import { addBatch, addHistory, emptyOutput, type OutputState } from '../../lib/runs/runOutput'
 
 /**
  * The output of one run: its kept history (getRunOutput), then onRunOutput pushes appended as they

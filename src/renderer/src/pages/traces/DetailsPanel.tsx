@@ -2,10 +2,11 @@ import { Fragment } from 'react'
 import type { EntityDetails } from '../../../../shared/console/domains/data'
 import { StateBadge } from '../../components/StateBadge'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
-import { api } from '../../lib/api'
-import { formatCount, formatDuration, formatNumber, formatTime } from '../../lib/format'
-import { traceHref } from '../../lib/router'
-import { useAsync, useDataEpoch } from '../../lib/useAsync'
+import { api } from '../../lib/transport/api'
+import { formatCount, formatDuration, formatNumber, formatTime } from '../../lib/format/format'
+import { traceHref } from '../../lib/nav/router'
+import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
+import { GenAiFacts } from './GenAiFacts'
 
 /** Renders any JSON-ish value as text (backend strings are never HTML). */
 export function textOf(value: unknown): string {
@@ -40,6 +41,7 @@ export function DetailsPanel({ entityId }: { entityId: string }) {
               {n}
             </p>
           ))}
+          <GenAiFacts record={d.record} />
           <h3>Record</h3>
           <dl>
             {Object.entries(d.record).map(([k, v]) => (

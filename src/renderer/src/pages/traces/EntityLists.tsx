@@ -1,15 +1,16 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
-import type { ListedEntity, ListEntitiesInput } from '../../../../shared/console/domains/data'
+import type { ListedEntity, ListEntitiesInput, ListOrigin } from '../../../../shared/console/domains/data'
 import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
 import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
-import { api } from '../../lib/api'
-import { filterRows, LIST_KINDS, listViewQuery, nextSort, parseListView, sortRows, type ListKind, type ListView, type SortKey } from '../../lib/listView'
-import { hrefFor, navigate, traceHref, type Route } from '../../lib/router'
-import { useDataEpoch } from '../../lib/useAsync'
-import { usePaged } from '../../lib/usePaged'
+import { api } from '../../lib/transport/api'
+import { filterRows, LIST_KINDS, listViewQuery, nextSort, parseListView, sortRows, type ListKind, type ListView, type SortKey } from '../../lib/nav/listView'
+import { hrefFor, navigate, traceHref, type Route } from '../../lib/nav/router'
+import { useDataEpoch } from '../../lib/hooks/useAsync'
+import { usePaged } from '../../lib/hooks/usePaged'
 import { listColumns } from './listColumns'
+import { describeListOrigin } from './listOrigin'
 import { SavedViews } from './SavedViews'
 
 const ENTITY: Record<ListKind, 'mission' | 'job' | 'attempt'> = { missions: 'mission', jobs: 'job', attempts: 'attempt' }
@@ -27,14 +28,18 @@ export function EntityLists({ route }: { route: Route }) {
   const { kind } = view
   const epoch = useDataEpoch()
   const key = `${kind}|${view.state}|${view.jobType}|${view.since}|${view.until}|${epoch}`
-  const list = usePaged<ListedEntity>((cursor) => {
+  // Where the rows come from, as the first page said (later pages come from the same place).
+  const [origin, setOrigin] = useState<{ key: string; origin: ListOrigin } | null>(null)
+  const list = usePaged<ListedEntity>(async (cursor) => {
     const input: ListEntitiesInput = { limit: 200, cursor }
     if (view.state) input.state = view.state as ListEntitiesInput['state']
     if (view.jobType && kind === 'jobs') input.jobType = view.jobType
     if (view.since) input.since = new Date(view.since).toISOString()
     if (view.until) input.until = new Date(view.until).toISOString()
     const method = kind === 'jobs' ? api().listJobs : kind === 'attempts' ? api().listAttempts : api().listMissions
-    return method(input)
+    const page = await method(input)
+    if (!cursor) setOrigin({ key, origin: page.origin })
+    return page
   }, key)
 
   const { loadMore } = list
@@ -63,6 +68,11 @@ export function EntityLists({ route }: { route: Route }) {
       </nav>
       <FilterBar key={`${kind}:${view.jobType}:${view.q}`} view={view} states={states} onChange={setView} />
       <SavedViews hash={hrefFor('traces', [], listViewQuery(view))} />
+      {origin?.key === key && (
+        <p className="muted" data-testid="list-origin" data-origin={origin.origin.kind}>
+          {describeListOrigin(origin.origin, kind)}
+        </p>
+      )}
       <StaleNotice stale={list.stale} />
       {list.error && <ErrorNotice message={list.error} onRetry={list.reload} />}
       {list.loading && list.items.length === 0 && !list.error && <Loading what={kind} />}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import { hashToDeepLink } from '../../lib/deepLink'
-import { deleteView, loadViews, saveView, type SavedView } from '../../lib/savedViews'
+import { hashToDeepLink } from '../../lib/nav/deepLink'
+import { deleteView, loadViews, saveView, type SavedView } from '../../lib/nav/savedViews'
 
 /** Named views of the lists (kept on this machine) and the current view as a shareable link. */
 export function SavedViews({ hash }: { hash: string }) {
@@ -30,7 +30,7 @@ export function SavedViews({ hash }: { hash: string }) {
   }
 
   return (
-    <div className="views" aria-label="Views">
+    <div className="views" role="group" aria-label="Views">
       <form className="row" onSubmit={save} aria-label="Save this view">
         <label htmlFor="view-name" className="visually-hidden">
           View name

@@ -1,7 +1,7 @@
 import { useRef, type KeyboardEvent, type PointerEvent } from 'react'
-import { useElementWidth } from '../../lib/useElementWidth'
-import { formatOffset, ticksOf, type TimeWindow } from '../../lib/timeAxis'
-import { fraction } from '../../lib/waterfall'
+import { useElementWidth } from '../../lib/hooks/useElementWidth'
+import { formatOffset, ticksOf, type TimeWindow } from '../../lib/format/timeAxis'
+import { fraction } from '../../lib/traces/waterfall'
 
 /** Spans the minimap draws at most (one per mission, plan or job roll-up). */
 const MINIMAP_SPANS = 400

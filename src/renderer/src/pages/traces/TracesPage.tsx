@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { entityTypeOfId } from '../../../../shared/neurorail/ids'
-import { navigate, traceHref, type Route } from '../../lib/router'
+import { navigate, traceHref, type Route } from '../../lib/nav/router'
 import { EntityLists } from './EntityLists'
 import { TraceView } from './TraceView'
 

@@ -1,19 +1,20 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import type { Rollup } from '../../../../shared/neurorail/trace-rollup'
-import { formatRollupDuration } from '../../../../shared/neurorail/trace-rollup'
+import type { Rollup } from '../../../../shared/neurorail/rollup'
+import { formatDuration, formatRollupDuration } from '../../../../shared/neurorail/rollup'
 import { isTerminalState } from '../../../../shared/neurorail/state-machines'
 import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
 import { StateBadge } from '../../components/StateBadge'
-import { criticalPath, type PathEntity, type PathMode } from '../../lib/criticalPath'
-import { formatCount, formatNumber } from '../../lib/format'
-import { clampWindow, panWindow, zoomWindow, type TimeWindow } from '../../lib/timeAxis'
-import { stateLabel, toneOf } from '../../lib/tone'
-import { matchesQuery, stepMatch } from '../../lib/traceSearch'
-import { childrenOf, flattenTree, type LoadedChildren, type TraceNode, type TreeRow } from '../../lib/traceTree'
-import { useNow } from '../../lib/useNow'
-import { endsBar, fraction, retryCount, scaleOf, segmentsOf, spanOf, type Segment, type TimeScale } from '../../lib/waterfall'
+import { criticalPath, type PathEntity, type PathMode } from '../../lib/traces/criticalPath'
+import { formatCount, formatNumber } from '../../lib/format/format'
+import { clampWindow, panWindow, zoomWindow, type TimeWindow } from '../../lib/format/timeAxis'
+import { stateLabel, toneOf } from '../../lib/format/tone'
+import { matchesQuery, stepMatch } from '../../lib/traces/traceSearch'
+import { childrenOf, flattenTree, type LoadedChildren, type TraceNode, type TreeRow } from '../../lib/traces/traceTree'
+import { useNow } from '../../lib/hooks/useNow'
+import { endsBar, fraction, retryCount, scaleOf, segmentsOf, spanOf, type Segment, type TimeScale } from '../../lib/traces/waterfall'
 import { handleTimeKey, TimeRuler } from './TimeRuler'
+import { genAiLine } from '../../lib/traces/genai'
 import { useHistories, type HistoryMap } from './useHistories'
 
 type History = HistoryMap extends ReadonlyMap<string, infer V> ? V : never
@@ -29,7 +30,10 @@ function terminalFor(type: string) {
 function labelOf(node: TraceNode): string {
   const r = node.record as Record<string, unknown>
   if (node.entityType === 'attempt' && typeof r.attempt_number === 'number') return `attempt #${r.attempt_number}`
-  if (node.entityType === 'job' && typeof r.job_type === 'string') return `job · ${r.job_type}`
+  if (node.entityType === 'job' && typeof r.job_type === 'string') {
+    const genAi = genAiLine(r)
+    return genAi ? `job · ${r.job_type} · ${genAi}` : `job · ${r.job_type}`
+  }
   if (node.entityType === 'plan' && typeof r.plan_type === 'string') return `plan · ${r.plan_type}`
   if (node.entityType === 'resource' && typeof r.resource_type === 'string') return `resource · ${r.resource_type}`
   return node.entityType
@@ -105,7 +109,7 @@ export function TreeWaterfall({
       const { node, parentId } = stack.pop()!
       if (node.entityType === 'attempt' || node.entityType === 'resource') continue
       const r = rollups?.[node.entityId]
-      entities.push({ id: node.entityId, parentId, endMs: r?.endedMs ?? null, started: (r?.startedMs ?? null) !== null, cost: r?.cost ?? 0, tokens: r?.tokens ?? 0 })
+      entities.push({ id: node.entityId, parentId, endMs: msOf(r?.endedAt), started: (r?.startedAt ?? null) !== null, cost: r?.cost ?? 0, tokens: r?.tokens ?? 0 })
       if (node.entityType !== 'job') for (const c of childrenOf(node, loaded).items) stack.push({ node: c, parentId: node.entityId })
     }
     for (const v of items) {
@@ -242,7 +246,10 @@ export function TreeWaterfall({
   const spans = useMemo(() => {
     if (!rollups) return []
     const out: Array<{ start: number; end: number | null; critical: boolean }> = []
-    for (const [id, r] of Object.entries(rollups)) if (r.startedMs !== null) out.push({ start: r.startedMs, end: r.endedMs, critical: critical.has(id) })
+    for (const [id, r] of Object.entries(rollups)) {
+      const start = msOf(r.startedAt)
+      if (start !== null) out.push({ start, end: msOf(r.endedAt), critical: critical.has(id) })
+    }
     return out
   }, [rollups, critical])
 
@@ -359,14 +366,23 @@ function useScale(root: TraceNode, histories: HistoryMap, rollups: Readonly<Reco
     if (last && !endsBar((s) => isTerminalState(last.entity_type, s), last.to_state)) open = true
   }
   for (const r of Object.values(rollups ?? {})) {
-    if (r.startedMs !== null) points.push(r.startedMs)
-    if (r.endedMs !== null) points.push(r.endedMs)
-    else if (r.startedMs !== null) open = true
+    const start = msOf(r.startedAt)
+    const end = msOf(r.endedAt)
+    if (start !== null) points.push(start)
+    if (end !== null) points.push(end)
+    else if (start !== null) open = true
   }
   if (open) points.push(now)
   const { start, end } = scaleOf(points, Number.isNaN(created) ? now : created, now)
   // Same numbers, same object: rows are memoised on it.
   return useMemo(() => ({ start, end }), [start, end])
+}
+
+/** A roll-up timestamp as epoch ms (null when unknown). */
+function msOf(iso: string | null | undefined): number | null {
+  if (!iso) return null
+  const t = Date.parse(iso)
+  return Number.isNaN(t) ? null : t
 }
 
 const NodeRow = memo(function NodeRow({
@@ -409,7 +425,7 @@ const NodeRow = memo(function NodeRow({
     : span
       ? span.open
         ? 'running'
-        : formatRollupDuration({ durationMs: span.end - span.start, startedMs: span.start })
+        : formatDuration(span.end - span.start)
       : ''
   const figures = rollup ? ` · ${COMPACT.format(rollup.tokens)} tok · ${formatNumber(rollup.cost)} cr` : ''
   const rowClass = `vrow trow${isCursor ? ' cursor' : ''}${critical ? ' critical' : ''}${match ? ` match${match === 'current' ? ' current' : ''}` : ''}`
@@ -467,9 +483,9 @@ const NodeRow = memo(function NodeRow({
       <span className="wcell" aria-hidden="true">
         {segments ? (
           segments.map((s, i) => <Bar key={i} segment={s} scale={scale} />)
-        ) : rollup && rollup.startedMs !== null ? (
+        ) : rollup && rollup.startedAt !== null ? (
           // A plan has no states of its own: its bar is the wall clock of the work below it.
-          <Bar segment={{ state: 'span', start: rollup.startedMs, end: rollup.endedMs ?? scale.end, open: rollup.endedMs === null }} scale={scale} />
+          <Bar segment={{ state: 'span', start: msOf(rollup.startedAt) ?? scale.start, end: msOf(rollup.endedAt) ?? scale.end, open: rollup.endedAt === null }} scale={scale} />
         ) : (
           !Number.isNaN(created) &&
           created >= scale.start &&

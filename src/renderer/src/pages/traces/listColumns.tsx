@@ -1,9 +1,10 @@
 import type { ListedEntity } from '../../../../shared/console/domains/data'
 import type { Column } from '../../components/DataTable'
 import { StateBadge } from '../../components/StateBadge'
-import { formatCount, formatDuration, formatTime } from '../../lib/format'
-import { jobTypeOf, startedOf, type ListKind } from '../../lib/listView'
-import { traceHref } from '../../lib/router'
+import { formatCount, formatDuration, formatTime } from '../../lib/format/format'
+import { genAiLine } from '../../lib/traces/genai'
+import { jobTypeOf, startedOf, type ListKind } from '../../lib/nav/listView'
+import { traceHref } from '../../lib/nav/router'
 
 type C = Column<ListedEntity>
 
@@ -40,7 +41,17 @@ const errors: C = {
   ...figure('errors', 'Errors', 70),
   cell: (r) => (r.rollup && r.rollup.errors > 0 ? <span className="badge tone-bad">{formatCount(r.rollup.errors)}</span> : formatCount(r.rollup?.errors))
 }
-const jobType: C = { id: 'type', header: 'Job type', width: 130, sortKey: 'type', cell: (r) => jobTypeOf(r) }
+// Model, provider, tool and tokens beside the type, for native and OTel-ingested runs alike.
+const jobType: C = {
+  id: 'type',
+  header: 'Job type',
+  width: 130,
+  sortKey: 'type',
+  cell: (r) => {
+    const genAi = genAiLine(r.record)
+    return genAi ? `${jobTypeOf(r)} · ${genAi}` : jobTypeOf(r)
+  }
+}
 
 function tagsOf(r: ListedEntity): string {
   const tags = (r.record as { tags?: unknown }).tags

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import type { StateTransitionEvent } from '../../../../shared/neurorail/lifecycle'
-import { api } from '../../lib/api'
+import { api } from '../../lib/transport/api'
 
 /** Transition histories by entity id, fetched for the rows on screen only. */
 export type HistoryMap = ReadonlyMap<string, readonly StateTransitionEvent[]>

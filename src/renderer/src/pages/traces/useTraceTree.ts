@@ -1,8 +1,8 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
 import type { TraceResult, TraceRollupsResult } from '../../../../shared/console/domains/data'
-import { api, errorMessage } from '../../lib/api'
-import { childrenOf, expandableIds, type LoadedChildren, type TraceNode } from '../../lib/traceTree'
-import { useAsync, useDataEpoch } from '../../lib/useAsync'
+import { api, errorMessage } from '../../lib/transport/api'
+import { childrenOf, expandableIds, type LoadedChildren, type TraceNode } from '../../lib/traces/traceTree'
+import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 
 /** Page size when paging children of a node (the services answer at most 500). */
 export const CHILD_PAGE = 500

@@ -1,12 +1,11 @@
 import { useRef, useState, type FormEvent } from 'react'
-import { createPortal } from 'react-dom'
 import { entityTypeOfId } from '../../../../../shared/neurorail/ids'
 import { BundleFileInput } from '../../../components/BundleFileInput'
 import { FormError } from '../../../components/Notices'
-import { api } from '../../../lib/api'
-import { formatTime } from '../../../lib/format'
-import { useModalFocus } from '../../../lib/modalFocus'
-import { useAsync, useDataEpoch } from '../../../lib/useAsync'
+import { api } from '../../../lib/transport/api'
+import { formatTime } from '../../../lib/format/format'
+import { Modal } from '../../../components/Modal'
+import { useAsync, useDataEpoch } from '../../../lib/hooks/useAsync'
 import type { CompareSource } from './compareSides'
 
 /** Picks what to compare a mission with: a recent mission, a pasted id, or a bundle file. */
@@ -19,9 +18,7 @@ export function CompareDialog({
   onPick: (source: CompareSource) => void
   onCancel: () => void
 }) {
-  const dialogRef = useRef<HTMLDivElement>(null)
   const inputRef = useRef<HTMLInputElement>(null)
-  const trapTab = useModalFocus(dialogRef, inputRef)
   const [pasted, setPasted] = useState('')
   const [error, setError] = useState<string | null>(null)
   const epoch = useDataEpoch()
@@ -38,21 +35,8 @@ export function CompareDialog({
     onPick({ kind: 'mission', missionId: id })
   }
 
-  return createPortal(
-    <div className="backdrop" onMouseDown={onCancel}>
-      <div
-        ref={dialogRef}
-        className="dialog compare-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="compare-dialog-title"
-        data-testid="compare-dialog"
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onCancel()
-          else trapTab(e)
-        }}
-      >
+  return (
+    <Modal className="compare-dialog" labelledBy="compare-dialog-title" testId="compare-dialog" initialFocus={inputRef} onClose={onCancel}>
         <h2 id="compare-dialog-title">Compare {missionId} with…</h2>
         <form className="row" onSubmit={submit}>
           <label htmlFor="compare-id">Mission id</label>
@@ -96,8 +80,6 @@ export function CompareDialog({
             Cancel
           </button>
         </div>
-      </div>
-    </div>,
-    document.body
+    </Modal>
   )
 }

@@ -2,9 +2,9 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { TraceNode } from '../../../../../shared/console/domains/data'
 import { alignTraces, type AlignedRow, type CompareEntry } from '../../../../../shared/neurorail/trace-align'
 import { ErrorNotice, Loading } from '../../../components/Notices'
-import { errorMessage } from '../../../lib/api'
-import { formatDuration, formatNumber } from '../../../lib/format'
-import { traceHref } from '../../../lib/router'
+import { errorMessage } from '../../../lib/transport/api'
+import { formatDuration, formatNumber } from '../../../lib/format/format'
+import { traceHref } from '../../../lib/nav/router'
 import { liveSide, loadSide, type CompareSide, type CompareSource } from './compareSides'
 
 const STATUS_TEXT: Record<AlignedRow['status'], string> = {

@@ -1,13 +1,12 @@
 import { useRef, useState } from 'react'
-import { createPortal } from 'react-dom'
 import type { RedactionOptions } from '../../../../../shared/console/bundle/redact'
 import type { PreparedBundle } from '../../../../../shared/console/domains/bundles'
 import { FormError } from '../../../components/Notices'
-import { api, errorMessage } from '../../../lib/api'
-import { saveBundle } from '../../../lib/bundleFiles'
-import { formatCount } from '../../../lib/format'
-import { useModalFocus } from '../../../lib/modalFocus'
-import { useAsync } from '../../../lib/useAsync'
+import { api, errorMessage } from '../../../lib/transport/api'
+import { saveBundle } from '../../../lib/actions/bundleFiles'
+import { formatCount } from '../../../lib/format/format'
+import { Modal } from '../../../components/Modal'
+import { useAsync } from '../../../lib/hooks/useAsync'
 
 const REASON: Record<string, string> = { secret: 'secret', tag: 'tag', detail: 'detail field' }
 
@@ -20,9 +19,7 @@ function toggled(list: string[], key: string, on: boolean): string[] {
  * preview of everything that will be removed (secrets always are), then saves the file.
  */
 export function ExportBundleDialog({ missionId, onClose }: { missionId: string; onClose: () => void }) {
-  const dialogRef = useRef<HTMLDivElement>(null)
   const firstRef = useRef<HTMLButtonElement>(null)
-  const trapTab = useModalFocus(dialogRef, firstRef)
   const [options, setOptions] = useState<RedactionOptions>({ allTags: false, tagKeys: [], detailKeys: [] })
   const [prepared, setPrepared] = useState<PreparedBundle | null>(null)
   const [keys, setKeys] = useState<PreparedBundle['keys'] | null>(null)
@@ -54,21 +51,8 @@ export function ExportBundleDialog({ missionId, onClose }: { missionId: string; 
   }
 
   const counts = prepared?.counts
-  return createPortal(
-    <div className="backdrop" onMouseDown={onClose}>
-      <div
-        ref={dialogRef}
-        className="dialog bundle-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="bundle-dialog-title"
-        data-testid="bundle-dialog"
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose()
-          else trapTab(e)
-        }}
-      >
+  return (
+    <Modal className="bundle-dialog" labelledBy="bundle-dialog-title" testId="bundle-dialog" initialFocus={firstRef} onClose={onClose}>
         <h2 id="bundle-dialog-title">Export incident bundle of {missionId}</h2>
         <p className="muted">
           One file with the trace, its audit events, transitions, metrics, governor decisions, violations and
@@ -148,8 +132,6 @@ export function ExportBundleDialog({ missionId, onClose }: { missionId: string; 
             Save bundle
           </button>
         </div>
-      </div>
-    </div>,
-    document.body
+    </Modal>
   )
 }

@@ -4,7 +4,7 @@ import type { StateTransitionEvent } from '../../../../../shared/neurorail/lifec
 import { isTerminalState } from '../../../../../shared/neurorail/state-machines'
 import type { EntityMetrics } from '../../../../../shared/neurorail/telemetry'
 import { compareEntries, type CompareEntry, type EntityFigures } from '../../../../../shared/neurorail/trace-align'
-import { api } from '../../../lib/api'
+import { api } from '../../../lib/transport/api'
 
 /** One side of a comparison: what it is called and its plans and jobs with their figures. */
 export interface CompareSide {

@@ -1,0 +1,48 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { startTestEngine, type TestEngine } from './harness'
+
+/**
+ * One real engine for a whole `describe` block: started before its first test, stopped (and its
+ * folder deleted) after its last. The answer forwards to the running engine, so read it inside
+ * tests and hooks, never while the suite is being collected.
+ */
+export function suiteEngine(options: Parameters<typeof startTestEngine>[0] = {}): TestEngine {
+  return hookedEngine(options, beforeAll, afterAll)
+}
+
+/** A fresh real engine for each test of a `describe` block (tests that must not share state). */
+export function eachTestEngine(options: Parameters<typeof startTestEngine>[0] = {}): TestEngine {
+  return hookedEngine(options, beforeEach, afterEach)
+}
+
+function hookedEngine(
+  options: Parameters<typeof startTestEngine>[0],
+  before: (fn: () => Promise<void>) => void,
+  after: (fn: () => Promise<void>) => void
+): TestEngine {
+  let running: TestEngine | undefined
+  before(async () => {
+    running = await startTestEngine(options)
+  })
+  after(async () => {
+    await running?.stop()
+    running = undefined
+  })
+  const current = (): TestEngine => {
+    if (!running) throw new Error('The suite engine is read before its beforeAll ran.')
+    return running
+  }
+  return {
+    get engine() {
+      return current().engine
+    },
+    get dir() {
+      return current().dir
+    },
+    get dbPath() {
+      return current().dbPath
+    },
+    api: (...args) => current().api(...args),
+    stop: () => current().stop()
+  }
+}
