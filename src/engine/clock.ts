@@ -23,9 +23,21 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const t = setTimeout(fn, Math.max(0, ms))
-    // An armed enforcement timer must not stop the engine process from exiting on close.
-    if (typeof t === 'object' && t !== null && 'unref' in t) t.unref()
+    // Node's timers run on a monotonic clock rounded to whole milliseconds, so one can fire a
+    // millisecond before Date.now() reaches its due time; a deadline must never be enforced early
+    // (a 120 ms budget read as "timed out after 119 ms"), so an early wake-up sleeps the rest.
+    const due = Date.now() + Math.max(0, ms)
+    let t: ReturnType<typeof setTimeout>
+    const arm = (wait: number): void => {
+      t = setTimeout(() => {
+        const left = due - Date.now()
+        if (left > 0) arm(left)
+        else fn()
+      }, wait)
+      // An armed enforcement timer must not stop the engine process from exiting on close.
+      if (typeof t === 'object' && t !== null && 'unref' in t) t.unref()
+    }
+    arm(Math.max(0, ms))
     return { cancel: () => clearTimeout(t) }
   }
 }
