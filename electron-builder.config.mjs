@@ -54,7 +54,10 @@ const config = {
   ],
   asar: true,
   // Native modules cannot be loaded from inside an asar archive.
-  asarUnpack: ['node_modules/better-sqlite3/build/Release/*.node', 'node_modules/keytar/build/Release/*.node'],
+  asarUnpack: [
+    'node_modules/better-sqlite3/build/Release/*.node',
+    'node_modules/keytar/build/Release/*.node'
+  ],
   // Rebuilt against the packaged Electron's ABI (needs Electron's headers, fetched by the rebuild).
   npmRebuild: true,
   buildDependenciesFromSource: false,

@@ -88,10 +88,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'zod', message: 'The preload validates nothing; keep zod out of its bundle.' }],
+          paths: [
+            { name: 'zod', message: 'The preload validates nothing; keep zod out of its bundle.' }
+          ],
           patterns: [
             {
-              group: ['**/shared/console/api', '**/shared/console/domains/*', '**/shared/console/errors'],
+              group: [
+                '**/shared/console/api',
+                '**/shared/console/domains/*',
+                '**/shared/console/errors'
+              ],
               allowTypeImports: true,
               message: 'Import names from src/shared/console/names (zod-free).'
             }

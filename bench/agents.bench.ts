@@ -23,8 +23,18 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'controldeck-bench-agents-'))
-const engine = await startEngine({ dbPath: path.join(dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
-const agent = await connect({ url: engine.url, token: engine.adminToken, handleSignals: false, maxSockets: CONCURRENCY })
+const engine = await startEngine({
+  dbPath: path.join(dir, 'engine.db'),
+  port: 0,
+  quiet: true,
+  rateLimit: false
+})
+const agent = await connect({
+  url: engine.url,
+  token: engine.adminToken,
+  handleSignals: false,
+  maxSockets: CONCURRENCY
+})
 try {
   const mission = await agent.mission({ tags: { bench: 'agents' } })
   const plan = await mission.plan('parallel')
@@ -84,13 +94,23 @@ try {
   const breakdownMission = await agent.mission({ tags: { bench: 'breakdown' } })
   const breakdownPlan = await breakdownMission.plan()
   const move = (type: string, id: string, transition: string) =>
-    timed(`transition ${type} ${transition}`, () => http.post(`/lifecycle/${type}/${id}/transition`, { entity_id: id, transition, metadata: {} }))
+    timed(`transition ${type} ${transition}`, () =>
+      http.post(`/lifecycle/${type}/${id}/transition`, { entity_id: id, transition, metadata: {} })
+    )
   for (let i = 0; i < 300; i++) {
     const job = await timed('POST /identity/job', () =>
-      http.post<{ job_id: string }>('/identity/job', { plan_id: breakdownPlan.id, job_type: 'bench_breakdown', metadata: { budget: { timeout_ms: 10_000 } } })
+      http.post<{ job_id: string }>('/identity/job', {
+        plan_id: breakdownPlan.id,
+        job_type: 'bench_breakdown',
+        metadata: { budget: { timeout_ms: 10_000 } }
+      })
     )
     const attempt = await timed('POST /identity/attempt', () =>
-      http.post<{ attempt_id: string }>('/identity/attempt', { job_id: job.job_id, attempt_number: 1, metadata: {} })
+      http.post<{ attempt_id: string }>('/identity/attempt', {
+        job_id: job.job_id,
+        attempt_number: 1,
+        metadata: {}
+      })
     )
     await move('job', job.job_id, 'create')
     await move('job', job.job_id, 'dependencies_met')
@@ -103,14 +123,19 @@ try {
   }
   // The same job as the SDK makes it on this engine: 2 round trips (create_transitions,
   // create_job_attempt, lifecycle_batch).
-  const batched = agent.features.includes('create_job_attempt') && agent.features.includes('lifecycle_batch')
+  const batched =
+    agent.features.includes('create_job_attempt') && agent.features.includes('lifecycle_batch')
   for (let i = 0; batched && i < 300; i++) {
     const job = await timed('POST /identity/job + 3 moves + attempt + 2', () =>
       http.post<{ job_id: string; attempt: { attempt_id: string } }>('/identity/job', {
         plan_id: breakdownPlan.id,
         job_type: 'bench_breakdown',
         metadata: { budget: { timeout_ms: 10_000 } },
-        transitions: [{ transition: 'create' }, { transition: 'dependencies_met' }, { transition: 'start' }],
+        transitions: [
+          { transition: 'create' },
+          { transition: 'dependencies_met' },
+          { transition: 'start' }
+        ],
         attempt: { transitions: [{ transition: 'create' }, { transition: 'start' }] }
       })
     )
@@ -128,24 +153,92 @@ try {
 
   const row = (name: string, value: string, target: string, ok: boolean): string =>
     `${name.padEnd(38)} ${value.padStart(12)}   target ${target.padEnd(10)} ${ok ? 'met' : 'NOT MET'}`
-  console.log(`agents bench — SDK + embedded engine over HTTP, node ${process.version}, ${process.platform}`)
-  console.log('each governed job: create job, create attempt, 7 lifecycle transitions (job pending→ready→running→succeeded, attempt created→running→succeeded)')
+  console.log(
+    `agents bench — SDK + embedded engine over HTTP, node ${process.version}, ${process.platform}`
+  )
+  console.log(
+    'each governed job: create job, create attempt, 7 lifecycle transitions (job pending→ready→running→succeeded, attempt created→running→succeeded)'
+  )
   const f = new Set(agent.features)
-  const trips = f.has('create_transitions') && f.has('lifecycle_batch') ? (f.has('create_job_attempt') ? 2 : 3) : 9
-  console.log(`SDK round trips per job: ${trips}${trips < 9 ? ' (create_transitions, create_job_attempt, lifecycle_batch)' : ''}`)
-  console.log(`load average (1 min) ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${availableParallelism()} cores; CPU time below is this process (SDK + engine)`)
-  console.log(row(`overhead per job, mean (${SEQUENTIAL_JOBS} sequential)`, `${mean.toFixed(3)} ms`, '< 2 ms', mean < 2))
-  console.log(row('overhead per job, p50', `${percentile(latencies, 50).toFixed(3)} ms`, '', true).replace(/target.*$/, ''))
-  console.log(row('overhead per job, p95', `${percentile(latencies, 95).toFixed(3)} ms`, '', true).replace(/target.*$/, ''))
-  console.log(row('overhead per job, p99', `${percentile(latencies, 99).toFixed(3)} ms`, '', true).replace(/target.*$/, ''))
-  console.log(row('CPU per job, sequential', `${(seqCpuMs / SEQUENTIAL_JOBS).toFixed(3)} ms`, '', true).replace(/target.*$/, ''))
-  console.log(row('SQLite commits per job, sequential', seqCommitsPerJob.toFixed(2), '', true).replace(/target.*$/, ''))
-  console.log(row(`throughput (${CONCURRENT_JOBS} jobs, ${CONCURRENCY} in flight)`, `${jobsPerSecond.toFixed(0)} jobs/s`, '≥ 1000/s', jobsPerSecond >= 1000))
-  console.log(row('CPU per job, concurrent', `${(concCpuMs / CONCURRENT_JOBS).toFixed(3)} ms`, '', true).replace(/target.*$/, ''))
-  console.log(row('SQLite commits per job, concurrent', concCommitsPerJob.toFixed(2), '', true).replace(/target.*$/, ''))
+  const trips =
+    f.has('create_transitions') && f.has('lifecycle_batch')
+      ? f.has('create_job_attempt')
+        ? 2
+        : 3
+      : 9
+  console.log(
+    `SDK round trips per job: ${trips}${trips < 9 ? ' (create_transitions, create_job_attempt, lifecycle_batch)' : ''}`
+  )
+  console.log(
+    `load average (1 min) ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${availableParallelism()} cores; CPU time below is this process (SDK + engine)`
+  )
+  console.log(
+    row(
+      `overhead per job, mean (${SEQUENTIAL_JOBS} sequential)`,
+      `${mean.toFixed(3)} ms`,
+      '< 2 ms',
+      mean < 2
+    )
+  )
+  console.log(
+    row('overhead per job, p50', `${percentile(latencies, 50).toFixed(3)} ms`, '', true).replace(
+      /target.*$/,
+      ''
+    )
+  )
+  console.log(
+    row('overhead per job, p95', `${percentile(latencies, 95).toFixed(3)} ms`, '', true).replace(
+      /target.*$/,
+      ''
+    )
+  )
+  console.log(
+    row('overhead per job, p99', `${percentile(latencies, 99).toFixed(3)} ms`, '', true).replace(
+      /target.*$/,
+      ''
+    )
+  )
+  console.log(
+    row(
+      'CPU per job, sequential',
+      `${(seqCpuMs / SEQUENTIAL_JOBS).toFixed(3)} ms`,
+      '',
+      true
+    ).replace(/target.*$/, '')
+  )
+  console.log(
+    row('SQLite commits per job, sequential', seqCommitsPerJob.toFixed(2), '', true).replace(
+      /target.*$/,
+      ''
+    )
+  )
+  console.log(
+    row(
+      `throughput (${CONCURRENT_JOBS} jobs, ${CONCURRENCY} in flight)`,
+      `${jobsPerSecond.toFixed(0)} jobs/s`,
+      '≥ 1000/s',
+      jobsPerSecond >= 1000
+    )
+  )
+  console.log(
+    row(
+      'CPU per job, concurrent',
+      `${(concCpuMs / CONCURRENT_JOBS).toFixed(3)} ms`,
+      '',
+      true
+    ).replace(/target.*$/, '')
+  )
+  console.log(
+    row('SQLite commits per job, concurrent', concCommitsPerJob.toFixed(2), '', true).replace(
+      /target.*$/,
+      ''
+    )
+  )
   console.log('round trips, mean (300 jobs timed call by call):')
   for (const [name, list] of steps) {
-    console.log(`  ${name.padEnd(44)} ${(list.reduce((a, b) => a + b, 0) / list.length).toFixed(3).padStart(8)} ms`)
+    console.log(
+      `  ${name.padEnd(44)} ${(list.reduce((a, b) => a + b, 0) / list.length).toFixed(3).padStart(8)} ms`
+    )
   }
 } finally {
   await agent.close()

@@ -34,7 +34,11 @@ function frame(n: number): string {
     channel,
     event_type: 'state_transition',
     timestamp: 1795413116 + n / 1000,
-    data: { entity_id: `j_${(n % 4096).toString(16).padStart(12, '0')}`, from_state: 'pending', to_state: 'running' }
+    data: {
+      entity_id: `j_${(n % 4096).toString(16).padStart(12, '0')}`,
+      from_state: 'pending',
+      to_state: 'running'
+    }
   }
   return `id: ${n}\nevent: state_transition\ndata: ${JSON.stringify(body)}\n\n`
 }
@@ -98,11 +102,18 @@ async function benchIngest(dir: string): Promise<void> {
   cache.close()
   server.closeAllConnections()
   server.close()
-  console.log(`SSE → cache ingest: ${EVENTS.toLocaleString('en')} events (${(bytes / 1e6).toFixed(1)} MB) in ${ms.toFixed(0)} ms`)
+  console.log(
+    `SSE → cache ingest: ${EVENTS.toLocaleString('en')} events (${(bytes / 1e6).toFixed(1)} MB) in ${ms.toFixed(0)} ms`
+  )
   console.log(
     `  ${Math.round(EVENTS / (ms / 1000)).toLocaleString('en')} events/s wall (target ≥ 50,000), ${Math.round(EVENTS / (cpuMs / 1000)).toLocaleString('en')} events per CPU-second; ${rows.toLocaleString('en')} rows committed, ${stream.stats().invalid} invalid`
   )
-  console.log(`  load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`)
+  console.log(
+    `  load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores`
+  )
 }
 
 function benchPages(dir: string): void {
@@ -151,9 +162,15 @@ function benchPages(dir: string): void {
   }
   // Deterministic "random" positions so runs compare.
   const position = (i: number): string => String(1000 + ((i * 7919 * 104729) % (ROWS - 1000)))
-  measure('1,000-row page at a random position', (i) => cache.queryStreamEvents({ beforeId: position(i), limit: 1000 }).events.length)
-  measure('1,000-row page, one channel', (i) =>
-    cache.queryStreamEvents({ beforeId: position(i), limit: 1000, channel: 'audit' }).events.length
+  measure(
+    '1,000-row page at a random position',
+    (i) => cache.queryStreamEvents({ beforeId: position(i), limit: 1000 }).events.length
+  )
+  measure(
+    '1,000-row page, one channel',
+    (i) =>
+      cache.queryStreamEvents({ beforeId: position(i), limit: 1000, channel: 'audit' }).events
+        .length
   )
   let cursor: string | undefined
   measure('scrolling back page after page', () => {

@@ -22,9 +22,20 @@ import { startEngine } from '../src/engine'
 type ChildMessage =
   | { type: 'ready'; baseUrl: string; token: string }
   | { type: 'published'; count: number; ms: number }
-  | { type: 'rss'; rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number; cpuMs: number; commits: number; demoted: number; spaces: string }
+  | {
+      type: 'rss'
+      rssMb: number
+      heapMb: number
+      heapTotalMb: number
+      externalMb: number
+      cpuMs: number
+      commits: number
+      demoted: number
+      spaces: string
+    }
 
-type ParentMessage = { type: 'publish'; total: number; batch: number } | { type: 'rss' } | { type: 'stop' }
+type ParentMessage =
+  { type: 'publish'; total: number; batch: number } | { type: 'rss' } | { type: 'stop' }
 
 const { values: args } = parseArgs({
   options: {
@@ -44,7 +55,12 @@ else await runParent()
 async function runChild(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cd-engine-bench-'))
   const checkpointIntervalMs = process.env.BENCH_INLINE_CHECKPOINT ? 0 : undefined
-  const engine = await startEngine({ dbPath: path.join(dir, 'bench.db'), quiet: true, heartbeatMs: 15_000, checkpointIntervalMs })
+  const engine = await startEngine({
+    dbPath: path.join(dir, 'bench.db'),
+    quiet: true,
+    heartbeatMs: 15_000,
+    checkpointIntervalMs
+  })
   let token = engine.adminToken
   if (args.role !== 'admin') {
     token = `bench-${args.role}-token-${process.pid}`
@@ -61,7 +77,11 @@ async function runChild(): Promise<void> {
         const n = Math.min(m.batch, m.total - done)
         engine.services.store.transaction(() => {
           for (let i = 0; i < n; i++) {
-            engine.services.events.publishExternal('metrics', 'bulk', { seq: done + i, job_id: 'j_000000000000', value: Math.random() })
+            engine.services.events.publishExternal('metrics', 'bulk', {
+              seq: done + i,
+              job_id: 'j_000000000000',
+              value: Math.random()
+            })
           }
         })
         done += n
@@ -85,7 +105,10 @@ async function runChild(): Promise<void> {
         // Where the JS heap's size is (new space grows under allocation pressure, large objects…).
         spaces: getHeapSpaceStatistics()
           .filter((sp) => sp.space_size >= 1048576)
-          .map((sp) => `${sp.space_name.replace(/_space$/, '')} ${(sp.space_size / 1048576).toFixed(0)}`)
+          .map(
+            (sp) =>
+              `${sp.space_name.replace(/_space$/, '')} ${(sp.space_size / 1048576).toFixed(0)}`
+          )
           .join(', ')
       })
     } else if (m.type === 'stop') {
@@ -98,7 +121,10 @@ async function runChild(): Promise<void> {
   send({ type: 'ready', baseUrl: engine.baseUrl, token })
 }
 
-function waitFor<T extends ChildMessage['type']>(child: ChildProcess, type: T): Promise<Extract<ChildMessage, { type: T }>> {
+function waitFor<T extends ChildMessage['type']>(
+  child: ChildProcess,
+  type: T
+): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve) => {
     const on = (m: ChildMessage): void => {
       if (m.type === type) {
@@ -131,7 +157,8 @@ async function runParent(): Promise<void> {
   })
   // The same Node flags and environment as the `controldeck-engine` launcher, so RSS is what ships.
   const execArgv = [...ENGINE_NODE_FLAGS]
-  if (process.env.BENCH_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`)
+  if (process.env.BENCH_CPU_PROF)
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`)
   const env = { ...process.env, ...ENGINE_ENV }
   const child = fork(bundle, ['--child', '--role', args.role], { execArgv, env, stdio: 'inherit' })
   const ready = await waitFor(child, 'ready')
@@ -139,7 +166,11 @@ async function runParent(): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients + 4 })
   const auth = `Bearer ${ready.token}`
 
-  const call = (method: string, p: string, body?: unknown): Promise<{ status: number; body: string }> =>
+  const call = (
+    method: string,
+    p: string,
+    body?: unknown
+  ): Promise<{ status: number; body: string }> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body)
       const req = request(
@@ -149,7 +180,11 @@ async function runParent(): Promise<void> {
           port: base.port,
           method,
           path: base.pathname + p,
-          headers: { Authorization: auth, 'Content-Type': 'application/json', ...(payload ? { 'Content-Length': Buffer.byteLength(payload) } : {}) }
+          headers: {
+            Authorization: auth,
+            'Content-Type': 'application/json',
+            ...(payload ? { 'Content-Length': Buffer.byteLength(payload) } : {})
+          }
         },
         (res) => {
           let text = ''
@@ -162,12 +197,17 @@ async function runParent(): Promise<void> {
       req.end(payload)
     })
 
-  console.log(`engine benchmark (shipped defaults, ${args.role} token) — ${clients} HTTP clients for ${seconds} s, then ${subscribers} SSE subscribers × ${events.toLocaleString('en')} events`)
+  console.log(
+    `engine benchmark (shipped defaults, ${args.role} token) — ${clients} HTTP clients for ${seconds} s, then ${subscribers} SSE subscribers × ${events.toLocaleString('en')} events`
+  )
   // The machine may be shared: print its load and CPU time per operation (engine process, and
   // this load generator) next to every wall-clock figure, so runs compare.
-  const load = (): string => `load ${(loadavg()[0] ?? NaN).toFixed(2)}/${availableParallelism()} cores`
+  const load = (): string =>
+    `load ${(loadavg()[0] ?? NaN).toFixed(2)}/${availableParallelism()} cores`
   child.send({ type: 'rss' } satisfies ParentMessage)
-  console.log(`engine RSS at start: ${(await waitFor(child, 'rss')).rssMb.toFixed(1)} MB; ${load()}`)
+  console.log(
+    `engine RSS at start: ${(await waitFor(child, 'rss')).rssMb.toFixed(1)} MB; ${load()}`
+  )
 
   // --- Phase 1: lifecycle transitions over HTTP. Each client loops: create a mission (one
   // identity request), then walk it through create → start → plan_ready → execute → complete.
@@ -180,7 +220,11 @@ async function runParent(): Promise<void> {
   const runFor = async (ms: number, record: boolean): Promise<number> => {
     const until = performance.now() + ms
     let count = 0
-    const timed = async (method: string, p: string, body: unknown): Promise<{ status: number; body: string }> => {
+    const timed = async (
+      method: string,
+      p: string,
+      body: unknown
+    ): Promise<{ status: number; body: string }> => {
       const t0 = performance.now()
       const r = await call(method, p, body)
       if (record) {
@@ -197,7 +241,11 @@ async function runParent(): Promise<void> {
           const m = await timed('POST', '/identity/mission', { tags: { bench: 'true' } })
           const id = (JSON.parse(m.body) as { mission_id: string }).mission_id
           for (const transition of MISSION_WALK) {
-            const r = await timed('POST', `/lifecycle/mission/${id}/transition`, { entity_id: id, transition, metadata: { bench: true } })
+            const r = await timed('POST', `/lifecycle/mission/${id}/transition`, {
+              entity_id: id,
+              transition,
+              metadata: { bench: true }
+            })
             if (r.status === 200) count++
           }
         }
@@ -215,13 +263,16 @@ async function runParent(): Promise<void> {
   const elapsed = (performance.now() - started) / 1000
   const parentCpuUs = process.cpuUsage(parentCpu)
   latencies.sort((a, b) => a - b)
-  const pct = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0
+  const pct = (q: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0
   child.send({ type: 'rss' } satisfies ParentMessage)
   const rssAfterHttp = await waitFor(child, 'rss')
   console.log(
     `lifecycle transitions over HTTP: ${(transitions / elapsed).toFixed(0)} /s (${transitions} in ${elapsed.toFixed(1)} s; all requests ${(requests / elapsed).toFixed(0)} /s, ${errors} errors of which ${limited} were 429; ${args.role} token)`
   )
-  console.log(`request latency: p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, max ${pct(1).toFixed(2)} ms`)
+  console.log(
+    `request latency: p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, max ${pct(1).toFixed(2)} ms`
+  )
   console.log(
     `CPU per request: engine ${((1000 * (rssAfterHttp.cpuMs - beforeHttp.cpuMs)) / requests).toFixed(1)} µs, ` +
       `load generator ${((parentCpuUs.user + parentCpuUs.system) / requests).toFixed(1)} µs; ` +
@@ -238,28 +289,35 @@ async function runParent(): Promise<void> {
   const counts = new Array<number>(subscribers).fill(0)
   const sockets: Array<() => void> = []
   await Promise.all(
-    Array.from({ length: subscribers }, (_, i) =>
-      new Promise<void>((resolve, reject) => {
-        const req = request(
-          { host: base.hostname, port: base.port, path: `${base.pathname}/stream/events?channels=metrics`, headers: { Authorization: auth } },
-          (res) => {
-            let tail: Buffer = Buffer.alloc(0)
-            res.on('data', (chunk: Buffer) => {
-              const buf: Buffer = tail.length ? Buffer.concat([tail, chunk]) : chunk
-              let at = 0
-              while ((at = buf.indexOf(marker, at)) >= 0) {
-                counts[i]!++
-                at += marker.length
-              }
-              tail = buf.subarray(Math.max(0, buf.length - marker.length + 1))
-            })
-            resolve()
-          }
-        )
-        req.on('error', reject)
-        req.end()
-        sockets.push(() => req.destroy())
-      })
+    Array.from(
+      { length: subscribers },
+      (_, i) =>
+        new Promise<void>((resolve, reject) => {
+          const req = request(
+            {
+              host: base.hostname,
+              port: base.port,
+              path: `${base.pathname}/stream/events?channels=metrics`,
+              headers: { Authorization: auth }
+            },
+            (res) => {
+              let tail: Buffer = Buffer.alloc(0)
+              res.on('data', (chunk: Buffer) => {
+                const buf: Buffer = tail.length ? Buffer.concat([tail, chunk]) : chunk
+                let at = 0
+                while ((at = buf.indexOf(marker, at)) >= 0) {
+                  counts[i]!++
+                  at += marker.length
+                }
+                tail = buf.subarray(Math.max(0, buf.length - marker.length + 1))
+              })
+              resolve()
+            }
+          )
+          req.on('error', reject)
+          req.end()
+          sockets.push(() => req.destroy())
+        })
     )
   )
   child.send({ type: 'rss' } satisfies ParentMessage)
@@ -277,7 +335,9 @@ async function runParent(): Promise<void> {
   const delivered = counts.reduce((a, b) => a + b, 0)
   child.send({ type: 'rss' } satisfies ParentMessage)
   const rssAfterSse = await waitFor(child, 'rss')
-  console.log(`events published (batches of 1000, persisted): ${(published.count / (published.ms / 1000)).toFixed(0)} /s`)
+  console.log(
+    `events published (batches of 1000, persisted): ${(published.count / (published.ms / 1000)).toFixed(0)} /s`
+  )
   console.log(
     `SSE delivered to ${subscribers} subscribers: ${(delivered / sseSeconds).toFixed(0)} events/s aggregate (${delivered.toLocaleString('en')} of ${target.toLocaleString('en')} in ${sseSeconds.toFixed(1)} s; min per subscriber ${Math.min(...counts).toLocaleString('en')})`
   )

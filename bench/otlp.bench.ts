@@ -29,28 +29,44 @@ else await runParent()
 
 async function runChild(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cd-otlp-bench-'))
-  const engine = await startEngine({ dbPath: path.join(dir, 'bench.db'), quiet: true, rateLimit: false })
+  const engine = await startEngine({
+    dbPath: path.join(dir, 'bench.db'),
+    quiet: true,
+    rateLimit: false
+  })
   // A load generator that dies must not leave its engine behind.
   process.on('disconnect', () => process.exit(0))
   process.on('message', (m: { type: string }) => {
-    if (m.type === 'drain') void engine.otlp!.drained().then(() => process.send?.({ type: 'drained', rssMb: process.memoryUsage().rss / 1048576 }))
-    if (m.type === 'rss') process.send?.({ type: 'rss', rssMb: process.memoryUsage().rss / 1048576 })
+    if (m.type === 'drain')
+      void engine
+        .otlp!.drained()
+        .then(() => process.send?.({ type: 'drained', rssMb: process.memoryUsage().rss / 1048576 }))
+    if (m.type === 'rss')
+      process.send?.({ type: 'rss', rssMb: process.memoryUsage().rss / 1048576 })
     if (m.type === 'counts') {
       const q = (sql: string) => (engine.services.store.prepare(sql).get() as { n: number }).n
       process.send?.({
         type: 'counts',
         spans: q('SELECT COUNT(*) AS n FROM otlp_spans'),
-        pending: q(`SELECT COUNT(*) AS n FROM otlp_spans WHERE entity_id IS NULL AND role != 'other'`),
+        pending: q(
+          `SELECT COUNT(*) AS n FROM otlp_spans WHERE entity_id IS NULL AND role != 'other'`
+        ),
         jobs: q('SELECT COUNT(*) AS n FROM jobs'),
         missions: q('SELECT COUNT(*) AS n FROM missions')
       })
     }
-    if (m.type === 'stop') void engine.close().then(() => {
-      rmSync(dir, { recursive: true, force: true })
-      process.exit(0)
-    })
+    if (m.type === 'stop')
+      void engine.close().then(() => {
+        rmSync(dir, { recursive: true, force: true })
+        process.exit(0)
+      })
   })
-  process.send?.({ type: 'ready', url: engine.url, baseUrl: engine.baseUrl, token: engine.adminToken })
+  process.send?.({
+    type: 'ready',
+    url: engine.url,
+    baseUrl: engine.baseUrl,
+    token: engine.adminToken
+  })
 }
 
 /** One export: 64 agent traces of 8 spans (agent, 4 chats with tokens, 2 tools, 1 HTTP span). */
@@ -63,8 +79,17 @@ function makeBatch(b: number): { body: Buffer; traceIds: string[] } {
     traceIds.push(traceHex)
     const traceId = Buffer.from(traceHex, 'hex')
     const sid = (i: number) => Buffer.from((i + 1).toString(16).padStart(16, '0'), 'hex')
-    const attr = (key: string, v: string | number) => ({ key, value: typeof v === 'string' ? { string_value: v } : { int_value: v } })
-    const span = (i: number, parent: number | null, name: string, attributes: object[], error = false) => ({
+    const attr = (key: string, v: string | number) => ({
+      key,
+      value: typeof v === 'string' ? { string_value: v } : { int_value: v }
+    })
+    const span = (
+      i: number,
+      parent: number | null,
+      name: string,
+      attributes: object[],
+      error = false
+    ) => ({
       trace_id: traceId,
       span_id: sid(i),
       ...(parent === null ? {} : { parent_span_id: sid(parent) }),
@@ -75,16 +100,51 @@ function makeBatch(b: number): { body: Buffer; traceIds: string[] } {
       attributes,
       ...(error ? { status: { code: 2, message: 'tool failed' } } : {})
     })
-    spans.push(span(0, null, 'invoke_agent bench', [attr('gen_ai.operation.name', 'invoke_agent'), attr('gen_ai.agent.name', 'bench-agent')]))
+    spans.push(
+      span(0, null, 'invoke_agent bench', [
+        attr('gen_ai.operation.name', 'invoke_agent'),
+        attr('gen_ai.agent.name', 'bench-agent')
+      ])
+    )
     for (let c = 1; c <= 4; c++) {
-      spans.push(span(c, 0, 'chat gpt-4o', [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.provider.name', 'openai'), attr('gen_ai.request.model', 'gpt-4o'), attr('gen_ai.usage.input_tokens', 120), attr('gen_ai.usage.output_tokens', 80)]))
+      spans.push(
+        span(c, 0, 'chat gpt-4o', [
+          attr('gen_ai.operation.name', 'chat'),
+          attr('gen_ai.provider.name', 'openai'),
+          attr('gen_ai.request.model', 'gpt-4o'),
+          attr('gen_ai.usage.input_tokens', 120),
+          attr('gen_ai.usage.output_tokens', 80)
+        ])
+      )
     }
-    spans.push(span(5, 0, 'execute_tool search', [attr('gen_ai.operation.name', 'execute_tool'), attr('gen_ai.tool.name', 'search')]))
+    spans.push(
+      span(5, 0, 'execute_tool search', [
+        attr('gen_ai.operation.name', 'execute_tool'),
+        attr('gen_ai.tool.name', 'search')
+      ])
+    )
     spans.push(span(6, 0, 'GET example.org', [attr('http.request.method', 'GET')]))
-    spans.push(span(7, 6, 'execute_tool fetch', [attr('gen_ai.operation.name', 'execute_tool'), attr('gen_ai.tool.name', 'fetch'), attr('error.type', 'Timeout')], t % 4 === 0))
+    spans.push(
+      span(
+        7,
+        6,
+        'execute_tool fetch',
+        [
+          attr('gen_ai.operation.name', 'execute_tool'),
+          attr('gen_ai.tool.name', 'fetch'),
+          attr('error.type', 'Timeout')
+        ],
+        t % 4 === 0
+      )
+    )
   }
   const body = encodeExportRequest({
-    resource_spans: [{ resource: { attributes: [{ key: 'service.name', value: { string_value: 'bench' } }] }, scope_spans: [{ scope: { name: 'bench' }, spans }] }]
+    resource_spans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { string_value: 'bench' } }] },
+        scope_spans: [{ scope: { name: 'bench' }, spans }]
+      }
+    ]
   })
   return { body, traceIds }
 }
@@ -93,28 +153,42 @@ async function runParent(): Promise<void> {
   const batches = Number(args.batches)
   const clients = Number(args.clients)
   const child = fork(fileURLToPath(import.meta.url), ['--child'], { execArgv: ['--import', 'tsx'] })
-  const next = <T>(type: string): Promise<T> => new Promise((resolve) => {
-    const on = (m: { type: string }) => {
-      if (m.type === type) {
-        child.off('message', on)
-        resolve(m as T)
+  const next = <T>(type: string): Promise<T> =>
+    new Promise((resolve) => {
+      const on = (m: { type: string }) => {
+        if (m.type === type) {
+          child.off('message', on)
+          resolve(m as T)
+        }
       }
-    }
-    child.on('message', on)
-  })
+      child.on('message', on)
+    })
   const ready = await next<{ url: string; baseUrl: string; token: string }>('ready')
   const payloads = Array.from({ length: batches }, (_, b) => makeBatch(b))
   const agent = new Agent({ keepAlive: true, maxSockets: clients })
   const post = (body: Buffer): Promise<{ status: number; retryAfter: number }> =>
     new Promise((resolve, reject) => {
-      const req = request(ready.url + '/v1/traces', {
-        method: 'POST',
-        agent,
-        headers: { Authorization: `Bearer ${ready.token}`, 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length }
-      }, (res) => {
-        res.resume()
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }))
-      })
+      const req = request(
+        ready.url + '/v1/traces',
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            Authorization: `Bearer ${ready.token}`,
+            'Content-Type': 'application/x-protobuf',
+            'Content-Length': body.length
+          }
+        },
+        (res) => {
+          res.resume()
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              retryAfter: Number(res.headers['retry-after'] ?? 1)
+            })
+          )
+        }
+      )
       req.on('error', reject)
       req.end(body)
     })
@@ -152,27 +226,50 @@ async function runParent(): Promise<void> {
   const drained = await next<{ rssMb: number }>('drained')
   const mappedSeconds = (performance.now() - started) / 1000
   child.send({ type: 'counts' })
-  const counts = await next<{ spans: number; pending: number; jobs: number; missions: number }>('counts')
+  const counts = await next<{ spans: number; pending: number; jobs: number; missions: number }>(
+    'counts'
+  )
   // Queryable over REST: the last trace's spans and its mission.
   const last = payloads[batches - 1]!.traceIds.at(-1)!
-  const view = await new Promise<{ mission_id: string | null; spans: unknown[] }>((resolve, reject) => {
-    request(`${ready.baseUrl}/otel/traces/${last}/spans`, { headers: { Authorization: `Bearer ${ready.token}` } }, (res) => {
-      let text = ''
-      res.on('data', (c) => (text += c))
-      res.on('end', () => resolve(JSON.parse(text)))
-    }).on('error', reject).end()
-  })
+  const view = await new Promise<{ mission_id: string | null; spans: unknown[] }>(
+    (resolve, reject) => {
+      request(
+        `${ready.baseUrl}/otel/traces/${last}/spans`,
+        { headers: { Authorization: `Bearer ${ready.token}` } },
+        (res) => {
+          let text = ''
+          res.on('data', (c) => (text += c))
+          res.on('end', () => resolve(JSON.parse(text)))
+        }
+      )
+        .on('error', reject)
+        .end()
+    }
+  )
   latencies.sort((a, b) => a - b)
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1)
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1)
   const spans = batches * SPANS_PER_BATCH
-  console.log(`OTLP ingest: ${spans} spans in ${batches} protobuf exports of ${SPANS_PER_BATCH}, ${clients} clients`)
-  console.log(`  accepted: ${Math.round(spans / seconds)} spans/s (${seconds.toFixed(2)} s), ${throttled} 429 answers (retried), ${failures} other non-200`)
-  console.log(`  mapped end to end: ${Math.round(spans / mappedSeconds)} spans/s (${mappedSeconds.toFixed(2)} s until the mapper drained)`)
+  console.log(
+    `OTLP ingest: ${spans} spans in ${batches} protobuf exports of ${SPANS_PER_BATCH}, ${clients} clients`
+  )
+  console.log(
+    `  accepted: ${Math.round(spans / seconds)} spans/s (${seconds.toFixed(2)} s), ${throttled} 429 answers (retried), ${failures} other non-200`
+  )
+  console.log(
+    `  mapped end to end: ${Math.round(spans / mappedSeconds)} spans/s (${mappedSeconds.toFixed(2)} s until the mapper drained)`
+  )
   console.log(`  request latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`)
-  console.log(`  engine RSS ${rss.rssMb.toFixed(0)} MB after the exports, ${drained.rssMb.toFixed(0)} MB drained (engine under tsx)`)
-  console.log(`  stored spans ${counts.spans}, pending ${counts.pending}, missions ${counts.missions}, jobs ${counts.jobs} (expected ${spans}, 0, ${spans / SPANS_PER_TRACE}, ${(spans / SPANS_PER_TRACE) * 6})`)
+  console.log(
+    `  engine RSS ${rss.rssMb.toFixed(0)} MB after the exports, ${drained.rssMb.toFixed(0)} MB drained (engine under tsx)`
+  )
+  console.log(
+    `  stored spans ${counts.spans}, pending ${counts.pending}, missions ${counts.missions}, jobs ${counts.jobs} (expected ${spans}, 0, ${spans / SPANS_PER_TRACE}, ${(spans / SPANS_PER_TRACE) * 6})`
+  )
   console.log(`  last trace queryable: mission ${view.mission_id}, ${view.spans.length} spans`)
-  console.log(`  load average at start ${load0.toFixed(2)}, at end ${(loadavg()[0] ?? NaN).toFixed(2)} (2 cores, shared)`)
+  console.log(
+    `  load average at start ${load0.toFixed(2)}, at end ${(loadavg()[0] ?? NaN).toFixed(2)} (2 cores, shared)`
+  )
   child.send({ type: 'stop' })
   agent.destroy()
 }

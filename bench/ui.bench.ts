@@ -49,13 +49,23 @@ class Skip extends Error {}
 const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a')
 
 const dir = mkdtempSync(path.join(tmpdir(), 'controldeck-bench-ui-'))
-const engine = await startEngine({ dbPath: path.join(dir, 'engine.db'), host: '127.0.0.1', port: 0, quiet: true, rateLimit: false })
+const engine = await startEngine({
+  dbPath: path.join(dir, 'engine.db'),
+  host: '127.0.0.1',
+  port: 0,
+  quiet: true,
+  rateLimit: false
+})
 const serve = await startServe({
   dataDir: path.join(dir, 'console'),
   localEngine: { url: engine.url, adminToken: engine.adminToken },
   rendererDir: path.resolve('out/renderer')
 })
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true })
+const browser = await chromium.launch({
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
+  headless: true
+})
 
 /** Collects rAF intervals in the page until stopped; returns them (ms). */
 async function startFrames(page: Page): Promise<void> {
@@ -100,11 +110,22 @@ function frameLine(label: string, frames: { intervals: number[]; work: number[] 
 
 /** The list sort, bundled into a blank page of the bench's Chromium. */
 async function benchListSort(): Promise<void> {
-  const bundle = await build({ entryPoints: [path.resolve('src/renderer/src/lib/nav/listView.bench.ts')], bundle: true, format: 'iife', globalName: 'ListSort', write: false, logLevel: 'silent' })
+  const bundle = await build({
+    entryPoints: [path.resolve('src/renderer/src/lib/nav/listView.bench.ts')],
+    bundle: true,
+    format: 'iife',
+    globalName: 'ListSort',
+    write: false,
+    logLevel: 'silent'
+  })
   const page = await browser.newPage()
   await page.addScriptTag({ content: bundle.outputFiles[0]!.text })
   // A string, not a function: tsx would wrap it in a helper the page lacks.
-  const r = (await page.evaluate(`ListSort.measureSort(${LIST_ROWS}, 5)`)) as { first: number; median: number; ok: boolean }
+  const r = (await page.evaluate(`ListSort.measureSort(${LIST_ROWS}, 5)`)) as {
+    first: number
+    median: number
+    ok: boolean
+  }
   await page.close()
   console.log(
     `sort ${LIST_ROWS.toLocaleString('en-US')} missions by cost (the list's filterRows + sortRows, in Chromium): first ${f(r.first)} ms, ` +
@@ -119,8 +140,17 @@ try {
   const s = engine.services
   const t0 = performance.now()
   const mission = s.identity.createMission({ parent_mission_id: null, tags: { bench: 'ui' } })
-  const plan = s.identity.createPlan({ mission_id: mission.mission_id, plan_type: 'sequential', metadata: {} })
-  const job = s.identity.createJob({ plan_id: plan.plan_id, job_type: 'llm_call', dependencies: [], metadata: {} })
+  const plan = s.identity.createPlan({
+    mission_id: mission.mission_id,
+    plan_type: 'sequential',
+    metadata: {}
+  })
+  const job = s.identity.createJob({
+    plan_id: plan.plan_id,
+    job_type: 'llm_call',
+    dependencies: [],
+    metadata: {}
+  })
   s.lifecycle.transition('mission', mission.mission_id, 'create', {}, 'bench')
   s.lifecycle.transition('job', job.job_id, 'create', {}, 'bench')
   // Bench-only seeding: the attempts go straight into the engine's store (one prepared insert in
@@ -133,18 +163,34 @@ try {
   s.store.transaction(() => {
     for (let i = 1; i <= ATTEMPTS; i++) {
       const ms = base + i
-      insert.run(`a_${i.toString(16).padStart(12, '0')}`, job.job_id, mission.mission_id, i, '{}', new Date(ms).toISOString(), ms)
+      insert.run(
+        `a_${i.toString(16).padStart(12, '0')}`,
+        job.job_id,
+        mission.mission_id,
+        i,
+        '{}',
+        new Date(ms).toISOString(),
+        ms
+      )
     }
-    s.store.prepare('INSERT OR IGNORE INTO entity_metrics (entity_id, entity_type) VALUES (?, ?)').run(job.job_id, 'job')
-    s.store.prepare('UPDATE entity_metrics SET attempt_count = ? WHERE entity_id = ?').run(ATTEMPTS, job.job_id)
+    s.store
+      .prepare('INSERT OR IGNORE INTO entity_metrics (entity_id, entity_type) VALUES (?, ?)')
+      .run(job.job_id, 'job')
+    s.store
+      .prepare('UPDATE entity_metrics SET attempt_count = ? WHERE entity_id = ?')
+      .run(ATTEMPTS, job.job_id)
   })
-  console.log(`setup: ${ATTEMPTS.toLocaleString('en-US')} attempts written in ${f(performance.now() - t0)} ms`)
+  console.log(
+    `setup: ${ATTEMPTS.toLocaleString('en-US')} attempts written in ${f(performance.now() - t0)} ms`
+  )
 
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
   // Sign in with the one-time address (it lands on `/`), then load the page with the probe on.
   await page.goto(serve.url)
   await page.goto(`${serve.server.origin}/?perf=1`)
-  await page.waitForSelector('[data-testid="connection-badge"][data-status="live"]', { timeout: 20_000 })
+  await page.waitForSelector('[data-testid="connection-badge"][data-status="live"]', {
+    timeout: 20_000
+  })
 
   // ---- Streaming.
   for (const view of ONLY === 'trace' ? [] : (['overview', 'budget'] as const)) {
@@ -175,7 +221,14 @@ try {
         s.store.transaction(() => {
           for (let i = 0; i < n; i++) {
             const [channel, type] = types[(published + i) % types.length]!
-            s.events.publishExternal(channel, type, { job_id: job.job_id, llm_tokens: 10, cost: 0.001, success: true, trigger_id: 'bench', seq: published + i })
+            s.events.publishExternal(channel, type, {
+              job_id: job.job_id,
+              llm_tokens: 10,
+              cost: 0.001,
+              success: true,
+              trigger_id: 'bench',
+              seq: published + i
+            })
           }
         })
         published += n
@@ -214,16 +267,28 @@ try {
   for (const id of [mission.mission_id, job.job_id]) {
     await page.evaluate(() => (window.location.hash = '#/overview'))
     await page.waitForTimeout(300)
-    const opens = await page.evaluate(() => (window as unknown as PerfWindow).__controldeckPerf.traceOpens.length)
+    const opens = await page.evaluate(
+      () => (window as unknown as PerfWindow).__controldeckPerf.traceOpens.length
+    )
     const wall0 = Date.now()
     await page.evaluate((x) => (window.location.hash = `#/traces/${x}`), id)
-    await page.waitForFunction((n) => (window as unknown as PerfWindow).__controldeckPerf.traceOpens.length > n, opens, { timeout: 30_000 })
-    const open = await page.evaluate(() => (window as unknown as PerfWindow).__controldeckPerf.traceOpens.at(-1)!)
-    console.log(`trace open ${id} (${ATTEMPTS.toLocaleString('en-US')} attempts below): ${f(open.ms)} ms to the tree on screen (${open.nodes} rows; wall ${Date.now() - wall0} ms)`)
+    await page.waitForFunction(
+      (n) => (window as unknown as PerfWindow).__controldeckPerf.traceOpens.length > n,
+      opens,
+      { timeout: 30_000 }
+    )
+    const open = await page.evaluate(() =>
+      (window as unknown as PerfWindow).__controldeckPerf.traceOpens.at(-1)!
+    )
+    console.log(
+      `trace open ${id} (${ATTEMPTS.toLocaleString('en-US')} attempts below): ${f(open.ms)} ms to the tree on screen (${open.nodes} rows; wall ${Date.now() - wall0} ms)`
+    )
     // The roll-up line appears once the engine has summed the subtree.
     const r0 = Date.now()
     await page.waitForSelector('[data-testid="trace-rollup"]', { timeout: 60_000 })
-    console.log(`  roll-up of ${id} on screen ${Date.now() - wall0} ms after navigation (${Date.now() - r0} ms after the first rows): ${await page.textContent('[data-testid="trace-rollup"]')}`)
+    console.log(
+      `  roll-up of ${id} on screen ${Date.now() - wall0} ms after navigation (${Date.now() - r0} ms after the first rows): ${await page.textContent('[data-testid="trace-rollup"]')}`
+    )
   }
 
   // Scroll through the job's attempts for a few seconds with the mouse wheel (400 px a notch,
@@ -240,7 +305,9 @@ try {
   const rows = await page.getAttribute('[data-testid="trace-tree"]', 'data-rows')
   console.log(`scroll 4 s through the job (rows loaded: ${rows}):`)
   console.log(frameLine('frames', scrollFrames))
-  console.log('targets: p95 frame < 16 ms, event-to-screen p99 < 100 ms, 1M trace open < 1 s, scroll work per frame p95 < 8 ms')
+  console.log(
+    'targets: p95 frame < 16 ms, event-to-screen p99 < 100 ms, 1M trace open < 1 s, scroll work per frame p95 < 8 ms'
+  )
 } catch (error) {
   if (!(error instanceof Skip)) throw error
 } finally {

@@ -16,7 +16,9 @@ import { ARGV_TOKEN_ENV, ENGINE_ENV, ENGINE_NODE_FLAGS, takeTokenFlag } from './
 
 const bundle = fileURLToPath(new URL('../out/node/engine.js', import.meta.url))
 if (!existsSync(bundle)) {
-  console.error('controldeck-engine: not built yet; run `npm run build:node` in the ControlDeck folder first')
+  console.error(
+    'controldeck-engine: not built yet; run `npm run build:node` in the ControlDeck folder first'
+  )
   process.exit(1)
 }
 
@@ -30,7 +32,9 @@ if (process.env.CONTROLDECK_ENGINE_UNTUNED === '1') {
     env[ARGV_TOKEN_ENV] = token
     // Shorter than the original command line, so it replaces it entirely in /proc/<pid>/cmdline.
     process.title = ['controldeck-engine', ...args].join(' ')
-    console.error('controldeck-engine: --token is visible to other local users until it is read; prefer --token-file or CONTROLDECK_ENGINE_TOKEN')
+    console.error(
+      'controldeck-engine: --token is visible to other local users until it is read; prefer --token-file or CONTROLDECK_ENGINE_TOKEN'
+    )
   }
   const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, bundle, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url'
 
 const bundle = fileURLToPath(new URL('../out/node/controldeck.js', import.meta.url))
 if (!existsSync(bundle)) {
-  console.error('controldeck: not built yet; run `npm run build:node` in the ControlDeck folder first')
+  console.error(
+    'controldeck: not built yet; run `npm run build:node` in the ControlDeck folder first'
+  )
   process.exit(1)
 }
 await import(bundle)

@@ -13,7 +13,15 @@ import path from 'node:path'
 import type { Page } from '@playwright/test'
 import type { AxeResults } from 'axe-core'
 import { seedDemoData, type SeedSummary } from '../src/engine/seed'
-import { engineFetch, expect, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
+import {
+  engineFetch,
+  expect,
+  openConsole,
+  SCREENSHOT_DIR,
+  startOwnStack,
+  test,
+  type OwnStack
+} from './fixtures'
 
 const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
@@ -41,13 +49,17 @@ async function axeViolations(page: Page): Promise<string[]> {
   const loaded = await page.evaluate(() => 'axe' in window)
   if (!loaded) await page.evaluate(await AXE_SOURCE)
   const results = await page.evaluate(
-    (options) => (window as unknown as { axe: { run: (c: Document, o: unknown) => Promise<AxeResults> } }).axe.run(document, options),
+    (options) =>
+      (
+        window as unknown as { axe: { run: (c: Document, o: unknown) => Promise<AxeResults> } }
+      ).axe.run(document, options),
     AXE_OPTIONS
   )
   // axe leaves a name on an element whose role may not have one as "needs review"; it is a fault here.
   const reviewed = results.incomplete.filter((r) => r.id === 'aria-prohibited-attr')
   return [...results.violations, ...reviewed].map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`).join(' | ')}`
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`).join(' | ')}`
   )
 }
 
@@ -86,20 +98,70 @@ for (const theme of ['light', 'dark'] as const) {
     test('every page on seeded data', async ({ page }) => {
       test.setTimeout(120_000)
       await openConsole(page, seeded.consoleServer)
-      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+        timeout: 10_000
+      })
       const pages: Array<[string, string, () => Promise<void>]> = [
-        ['overview', '#/overview', () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview')],
-        ['traces-missions', '#/traces?kind=missions', () => expect(page.getByRole('grid', { name: 'Missions' })).toBeVisible()],
-        ['traces-jobs', '#/traces?kind=jobs', () => expect(page.getByRole('grid', { name: 'Jobs' })).toBeVisible()],
-        ['traces-attempts', '#/traces?kind=attempts', () => expect(page.getByRole('grid', { name: 'Attempts' })).toBeVisible()],
-        ['trace', `#/traces/${seed.missions[0]!.mission_id}`, () => expect(page.getByTestId('trace-compare')).toBeVisible()],
-        ['runs', '#/runs', () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Runs')],
-        ['reflex', '#/reflex', () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Reflex')],
-        ['budget', '#/budget', () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Budget')],
-        ['lifecycle', '#/lifecycle', () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Lifecycle')],
-        ['audit', '#/audit', () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit')],
-        ['governor', '#/governor', () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Governor')],
-        ['environments', '#/environments', () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Environments')]
+        [
+          'overview',
+          '#/overview',
+          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview')
+        ],
+        [
+          'traces-missions',
+          '#/traces?kind=missions',
+          () => expect(page.getByRole('grid', { name: 'Missions' })).toBeVisible()
+        ],
+        [
+          'traces-jobs',
+          '#/traces?kind=jobs',
+          () => expect(page.getByRole('grid', { name: 'Jobs' })).toBeVisible()
+        ],
+        [
+          'traces-attempts',
+          '#/traces?kind=attempts',
+          () => expect(page.getByRole('grid', { name: 'Attempts' })).toBeVisible()
+        ],
+        [
+          'trace',
+          `#/traces/${seed.missions[0]!.mission_id}`,
+          () => expect(page.getByTestId('trace-compare')).toBeVisible()
+        ],
+        [
+          'runs',
+          '#/runs',
+          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Runs')
+        ],
+        [
+          'reflex',
+          '#/reflex',
+          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Reflex')
+        ],
+        [
+          'budget',
+          '#/budget',
+          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Budget')
+        ],
+        [
+          'lifecycle',
+          '#/lifecycle',
+          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Lifecycle')
+        ],
+        [
+          'audit',
+          '#/audit',
+          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit')
+        ],
+        [
+          'governor',
+          '#/governor',
+          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Governor')
+        ],
+        [
+          'environments',
+          '#/environments',
+          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Environments')
+        ]
       ]
       const failures: string[] = []
       for (const [name, hash, ready] of pages) {
@@ -136,10 +198,17 @@ for (const theme of ['light', 'dark'] as const) {
 /** Creates `n` missions on the engine and moves each through `create`: lifecycle and audit events stream to the console. */
 async function pushLiveEvents(engine: Parameters<typeof engineFetch>[0], n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    const res = await engineFetch(engine, 'POST', '/identity/mission', { tags: { name: `a11y live ${i}`, source: 'a11y' } })
+    const res = await engineFetch(engine, 'POST', '/identity/mission', {
+      tags: { name: `a11y live ${i}`, source: 'a11y' }
+    })
     expect(res.ok).toBe(true)
     const { mission_id: id } = (await res.json()) as { mission_id: string }
-    const moved = await engineFetch(engine, 'POST', `/lifecycle/mission/${id}/transition`, { entity_id: id, transition: 'create', metadata: {}, caused_by: 'a11y' })
+    const moved = await engineFetch(engine, 'POST', `/lifecycle/mission/${id}/transition`, {
+      entity_id: id,
+      transition: 'create',
+      metadata: {},
+      caused_by: 'a11y'
+    })
     expect(moved.ok).toBe(true)
   }
 }
@@ -163,7 +232,14 @@ test.describe('focus is visible', () => {
       await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
       await openConsole(page, seeded.consoleServer)
       const missing: string[] = []
-      for (const hash of ['#/overview', '#/traces?kind=missions', `#/traces/${seed.missions[0]!.mission_id}`, '#/reflex', '#/lifecycle', '#/environments']) {
+      for (const hash of [
+        '#/overview',
+        '#/traces?kind=missions',
+        `#/traces/${seed.missions[0]!.mission_id}`,
+        '#/reflex',
+        '#/lifecycle',
+        '#/environments'
+      ]) {
         await go(page, hash)
         await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 10_000 })
         await page.locator('body').focus()
@@ -175,8 +251,13 @@ test.describe('focus is visible', () => {
             // is then active without matching :focus, and the browser draws that part's ring.
             if (!el || el === document.body || !el.matches(':focus')) return null
             const s = getComputedStyle(el)
-            const drawn = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'
-            return { drawn, what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : ''} ${(el.getAttribute('aria-label') ?? el.textContent ?? '').slice(0, 40)}` }
+            const drawn =
+              (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) ||
+              s.boxShadow !== 'none'
+            return {
+              drawn,
+              what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : ''} ${(el.getAttribute('aria-label') ?? el.textContent ?? '').slice(0, 40)}`
+            }
           })
           if (ring && !ring.drawn) missing.push(`${hash}: ${ring.what}`)
         }
@@ -187,11 +268,15 @@ test.describe('focus is visible', () => {
 })
 
 test.describe('focus while live data re-renders', () => {
-  test('a focused link in the live tail keeps focus and its ring while more events arrive than the tail shows', async ({ page }) => {
+  test('a focused link in the live tail keeps focus and its ring while more events arrive than the tail shows', async ({
+    page
+  }) => {
     const { engine, consoleServer } = seeded
     await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' })
     await openConsole(page, consoleServer)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+      timeout: 10_000
+    })
     await go(page, '#/overview')
     const tail = page.getByTestId('live-tail')
     await pushLiveEvents(engine, 1)
@@ -212,20 +297,30 @@ test.describe('focus while live data re-renders', () => {
     const seen = Number((await total.textContent())?.replace(/\D/g, ''))
     await pushLiveEvents(engine, 8)
     // Two events a mission (its transition and its audit entry) have reached the page.
-    await expect.poll(async () => Number((await total.textContent())?.replace(/\D/g, '')), { timeout: 10_000 }).toBeGreaterThanOrEqual(seen + 16)
+    await expect
+      .poll(async () => Number((await total.textContent())?.replace(/\D/g, '')), {
+        timeout: 10_000
+      })
+      .toBeGreaterThanOrEqual(seen + 16)
     expect(await focusState(page, 'data-event-key')).toEqual(before)
     await expect(tail).toHaveAttribute('data-held', 'true')
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'a11y-focus-live-tail.png') })
     // Focus leaves the tail: it catches up with what arrived meanwhile.
     await page.getByTestId('palette-button').focus()
     await expect(tail).toHaveAttribute('data-held', 'false')
-    await expect(tail.getByText('a11y live 7').or(tail.locator('a[data-event-key]')).first()).toBeVisible()
+    await expect(
+      tail.getByText('a11y live 7').or(tail.locator('a[data-event-key]')).first()
+    ).toBeVisible()
   })
 
-  test('a focused link among Lifecycle\'s recent transitions keeps focus while more transitions arrive than it lists', async ({ page }) => {
+  test("a focused link among Lifecycle's recent transitions keeps focus while more transitions arrive than it lists", async ({
+    page
+  }) => {
     const { engine, consoleServer } = seeded
     await openConsole(page, consoleServer)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+      timeout: 10_000
+    })
     await go(page, '#/lifecycle')
     const list = page.getByTestId('recent-transitions')
     const pending = page.locator('[data-testid="node-mission-pending"] [data-count]')
@@ -241,9 +336,13 @@ test.describe('focus while live data re-renders', () => {
     const seen = Number(await pending.getAttribute('data-count'))
     // The list shows the newest 40: 41 more would push the focused row out and unmount its link.
     await pushLiveEvents(engine, 41)
-    await expect.poll(async () => Number(await pending.getAttribute('data-count')), { timeout: 15_000 }).toBeGreaterThanOrEqual(seen + 41)
+    await expect
+      .poll(async () => Number(await pending.getAttribute('data-count')), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(seen + 41)
     expect(await focusState(page, 'data-transition-id')).toEqual(before)
     await expect(list).toHaveAttribute('data-held', 'true')
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'a11y-focus-lifecycle-transitions.png') })
+    await page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'a11y-focus-lifecycle-transitions.png')
+    })
   })
 })

@@ -18,11 +18,25 @@ test.describe('A BRAiN backend without list routes', () => {
     brain = await startFakeBrain({ staticToken: TOKEN })
     ok = await seedBrainRun(brain, TOKEN)
     bad = await seedBrainRun(brain, TOKEN, { failed: true, jobType: 'tool_execution' })
-    brain.addAudit({ mission_id: ok.missionId, job_id: ok.jobId, event_type: 'execution_success', severity: 'error', message: 'mislabelled success' })
+    brain.addAudit({
+      mission_id: ok.missionId,
+      job_id: ok.jobId,
+      event_type: 'execution_success',
+      severity: 'error',
+      message: 'mislabelled success'
+    })
     stack = await startOwnStack('brain')
     const service = stack.consoleServer.service
-    const view = (await service.invoke('addEnvironment', { name: 'BRAiN staging', baseUrl: brain.url, authKind: 'bearer', color: 'amber' })) as { id: string }
-    await service.invoke('setCredential', { environmentId: view.id, credential: { kind: 'token', token: TOKEN } })
+    const view = (await service.invoke('addEnvironment', {
+      name: 'BRAiN staging',
+      baseUrl: brain.url,
+      authKind: 'bearer',
+      color: 'amber'
+    })) as { id: string }
+    await service.invoke('setCredential', {
+      environmentId: view.id,
+      credential: { kind: 'token', token: TOKEN }
+    })
     await service.invoke('switchEnvironment', { id: view.id })
   })
 
@@ -31,16 +45,25 @@ test.describe('A BRAiN backend without list routes', () => {
     await brain?.close()
   })
 
-  test('Traces lists fill from the audit history, with the source line', async ({ page, pageErrors }) => {
+  test('Traces lists fill from the audit history, with the source line', async ({
+    page,
+    pageErrors
+  }) => {
     await openConsole(page, stack.consoleServer)
     await page.evaluate(() => (window.location.hash = '#/traces?kind=missions'))
     const origin = page.getByTestId('list-origin')
-    await expect(origin).toHaveText(/^From the audit history \(this backend has no list route\): 2 missions seen in the last 9 events \(the whole history\)\.$/)
+    await expect(origin).toHaveText(
+      /^From the audit history \(this backend has no list route\): 2 missions seen in the last 9 events \(the whole history\)\.$/
+    )
     await expect(origin).toHaveAttribute('data-origin', 'audit_history')
     const table = page.getByRole('grid', { name: 'Missions' })
     await expect(table).toHaveAttribute('data-count', '2')
-    await expect(table.getByRole('row', { name: new RegExp(bad.missionId) })).toContainText('failed')
-    await expect(table.getByRole('row', { name: new RegExp(ok.missionId) })).toContainText('completed')
+    await expect(table.getByRole('row', { name: new RegExp(bad.missionId) })).toContainText(
+      'failed'
+    )
+    await expect(table.getByRole('row', { name: new RegExp(ok.missionId) })).toContainText(
+      'completed'
+    )
 
     await page.evaluate(() => (window.location.hash = '#/traces?kind=attempts'))
     await expect(page.getByRole('grid', { name: 'Attempts' })).toHaveAttribute('data-count', '4')
@@ -49,7 +72,10 @@ test.describe('A BRAiN backend without list routes', () => {
     expect(pageErrors).toEqual([])
   })
 
-  test('Overview recent failures: failures only, the level-less one included', async ({ page, pageErrors }) => {
+  test('Overview recent failures: failures only, the level-less one included', async ({
+    page,
+    pageErrors
+  }) => {
     await openConsole(page, stack.consoleServer)
     await page.evaluate(() => (window.location.hash = '#/overview'))
     const card = page.getByTestId('overview-failures')

@@ -9,7 +9,12 @@ import path from 'node:path'
 import type { ServeHandle } from '../src/main/services/cli/commands/serve'
 import { expect, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
 
-const DEMO_KNOBS = ['CONTROLDECK_DEMO_PACE_MS', 'CONTROLDECK_DEMO_BACKOFF_MS', 'CONTROLDECK_DEMO_BACKOFF_MAX_MS', 'CONTROLDECK_DEMO_CHUNK_MS']
+const DEMO_KNOBS = [
+  'CONTROLDECK_DEMO_PACE_MS',
+  'CONTROLDECK_DEMO_BACKOFF_MS',
+  'CONTROLDECK_DEMO_BACKOFF_MAX_MS',
+  'CONTROLDECK_DEMO_CHUNK_MS'
+]
 let stack: OwnStack
 let consoleServer: ServeHandle
 let dir: string
@@ -36,7 +41,9 @@ async function runDemo(script: string): Promise<string> {
   await expect
     .poll(
       async () => {
-        const { runs } = await callApi<{ runs: Array<{ runId: string; status: string; missionId: string | null }> }>('listLocalRuns', {})
+        const { runs } = await callApi<{
+          runs: Array<{ runId: string; status: string; missionId: string | null }>
+        }>('listLocalRuns', {})
         const run = runs.find((r) => r.runId === runId)
         missionId = run?.missionId ?? null
         return run?.status
@@ -71,7 +78,10 @@ test.afterAll(async () => {
 })
 
 test.describe.serial('compare and incident bundles', () => {
-  test('compares two demo-agent missions side by side, first divergence highlighted, by keyboard', async ({ page, pageErrors }) => {
+  test('compares two demo-agent missions side by side, first divergence highlighted, by keyboard', async ({
+    page,
+    pageErrors
+  }) => {
     await openConsole(page, consoleServer)
     await page.goto(`${new URL(consoleServer.url).origin}/#/traces/${missions.greedy}`)
     await page.getByTestId('trace-compare').focus()
@@ -99,17 +109,29 @@ test.describe.serial('compare and incident bundles', () => {
     await page.keyboard.press('Home')
     await expect(view.locator('tbody tr').first()).toBeFocused()
     await page.keyboard.press('n')
-    await expect(view.locator('tbody tr[tabindex="0"]')).toHaveAttribute('data-status', /changed|left_only|right_only/)
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'compare-two-demo-missions.png'), fullPage: true })
+    await expect(view.locator('tbody tr[tabindex="0"]')).toHaveAttribute(
+      'data-status',
+      /changed|left_only|right_only/
+    )
+    await page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'compare-two-demo-missions.png'),
+      fullPage: true
+    })
     await page.emulateMedia({ colorScheme: 'dark' })
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'compare-two-demo-missions-dark.png'), fullPage: true })
+    await page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'compare-two-demo-missions-dark.png'),
+      fullPage: true
+    })
     await expect(view.locator('tbody tr[tabindex="0"]')).toBeFocused()
     await page.keyboard.press('Escape')
     await expect(view).toHaveCount(0)
     expect(pageErrors).toEqual([])
   })
 
-  test('exports an incident bundle with a preview of what redaction removes', async ({ page, pageErrors }) => {
+  test('exports an incident bundle with a preview of what redaction removes', async ({
+    page,
+    pageErrors
+  }) => {
     await openConsole(page, consoleServer)
     await page.goto(`${new URL(consoleServer.url).origin}/#/traces/${missions.greedy}`)
     await page.getByTestId('trace-bundle').click()
@@ -121,13 +143,22 @@ test.describe.serial('compare and incident bundles', () => {
     await expect(page.getByTestId('bundle-preview')).toContainText('tags.script')
     await expect(page.getByTestId('bundle-preview')).toContainText('demo:greedy')
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'bundle-export-preview.png') })
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bundle-save').click()])
-    expect(download.suggestedFilename()).toMatch(new RegExp(`^incident-${missions.greedy}-.*\\.json$`))
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('bundle-save').click()
+    ])
+    expect(download.suggestedFilename()).toMatch(
+      new RegExp(`^incident-${missions.greedy}-.*\\.json$`)
+    )
     bundlePath = path.join(dir, download.suggestedFilename())
     await download.saveAs(bundlePath)
     await expect(page.getByTestId('bundle-saved')).toContainText('Downloaded')
     const text = await readFile(bundlePath, 'utf8')
-    const bundle = JSON.parse(text) as { environment: { name: string; engine: string }; audit: unknown[]; trace: { root: { record: { tags: Record<string, string> } } } }
+    const bundle = JSON.parse(text) as {
+      environment: { name: string; engine: string }
+      audit: unknown[]
+      trace: { root: { record: { tags: Record<string, string> } } }
+    }
     expect(bundle.environment).toMatchObject({ name: 'Local engine', engine: 'controldeck' })
     expect(bundle.trace.root.record.tags.script).toBe('[redacted]')
     expect(bundle.audit.length).toBeGreaterThan(0)
@@ -145,11 +176,17 @@ test.describe.serial('compare and incident bundles', () => {
     await expect(view).toBeVisible({ timeout: 15_000 })
     await expect(view.locator('h2')).toContainText(`${missions.greedy} (bundle from Local engine)`)
     await expect(view.locator('[data-first-divergence="true"]')).toHaveCount(1)
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'compare-bundle-vs-live.png'), fullPage: true })
+    await page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'compare-bundle-vs-live.png'),
+      fullPage: true
+    })
     expect(pageErrors).toEqual([])
   })
 
-  test('imports the bundle as a read-only offline environment that every page browses', async ({ page, pageErrors }) => {
+  test('imports the bundle as a read-only offline environment that every page browses', async ({
+    page,
+    pageErrors
+  }) => {
     await openConsole(page, consoleServer)
     await page.getByTestId('nav-environments').click()
     await page.getByTestId('bundle-import').getByTestId('bundle-file').setInputFiles(bundlePath)
@@ -160,16 +197,24 @@ test.describe.serial('compare and incident bundles', () => {
     await expect(page.getByTestId('stale-notice')).toHaveCount(0)
     await expect(page.getByTestId('trace-tree')).toBeVisible()
     await expect(page.getByTestId('trace-tree')).toContainText('llm_call')
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'bundle-imported-trace.png'), fullPage: true })
+    await page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'bundle-imported-trace.png'),
+      fullPage: true
+    })
     await page.getByTestId('nav-audit').click()
     await expect(page.locator('main')).toContainText(missions.greedy, { timeout: 10_000 })
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'bundle-imported-audit.png'), fullPage: true })
+    await page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'bundle-imported-audit.png'),
+      fullPage: true
+    })
     await page.getByTestId('nav-traces').click()
     await expect(page.locator('main')).toContainText(missions.greedy)
     // Writes are refused by the console service's read-only policy, whatever the page offers.
-    const refused = await callApi('transitionEntity', { entityType: 'mission', entityId: missions.greedy, transition: 'cancel' }).catch(
-      (e: Error) => e.message
-    )
+    const refused = await callApi('transitionEntity', {
+      entityType: 'mission',
+      entityId: missions.greedy,
+      transition: 'cancel'
+    }).catch((e: Error) => e.message)
     expect(refused).toContain('read_only')
     expect(pageErrors).toEqual([])
   })

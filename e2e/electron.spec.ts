@@ -52,7 +52,11 @@ test.describe('Electron app', () => {
 
       const page = await win.evaluate(async () => {
         const api = (window as unknown as { controldeck?: Record<string, unknown> }).controldeck
-        const info = await (api?.getAppInfo as (input: object) => Promise<{ transport: string; localEngineUrl: string | null }>)({})
+        const info = await (
+          api?.getAppInfo as (
+            input: object
+          ) => Promise<{ transport: string; localEngineUrl: string | null }>
+        )({})
         const bad = await (api?.getAppInfo as (input: unknown) => Promise<unknown>)(42).catch(
           (error: unknown) => error
         )

@@ -38,16 +38,27 @@ export interface TestFixtures {
 
 /** Starts an embedded engine on a fresh database in `dir`, on 127.0.0.1 and a free port. */
 function startEngineIn(dir: string): Promise<RunningEngine> {
-  return startEngine({ dbPath: path.join(dir, 'engine.db'), host: '127.0.0.1', port: 0, quiet: true })
+  return startEngine({
+    dbPath: path.join(dir, 'engine.db'),
+    host: '127.0.0.1',
+    port: 0,
+    quiet: true
+  })
 }
 
 /** Starts browser mode on `dataDir` with `engine` as its local engine; `log` echoes its log to stderr. */
-function startConsoleIn(dataDir: string, engine: RunningEngine, options: { log?: boolean } = {}): Promise<ServeHandle> {
+function startConsoleIn(
+  dataDir: string,
+  engine: RunningEngine,
+  options: { log?: boolean } = {}
+): Promise<ServeHandle> {
   return startServe({
     dataDir,
     localEngine: { url: engine.url, adminToken: engine.adminToken },
     rendererDir: path.resolve('out/renderer'),
-    ...(options.log ? { log: (message, details) => console.error(`[console] ${message}`, details ?? '') } : {})
+    ...(options.log
+      ? { log: (message, details) => console.error(`[console] ${message}`, details ?? '') }
+      : {})
   })
 }
 
@@ -68,7 +79,10 @@ async function useInTempDir<T extends { close(): Promise<void> }>(
 }
 
 function screenshotName(titlePath: string[]): string {
-  return `${titlePath.join(' - ').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 150)}.png`
+  return `${titlePath
+    .join(' - ')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(0, 150)}.png`
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -86,7 +100,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   consoleServer: [
     async ({ engine, seed }, use) => {
       void seed // the console starts on seeded data
-      await useInTempDir('cd-e2e-console-', (dataDir) => startConsoleIn(dataDir, engine, { log: true }), use)
+      await useInTempDir(
+        'cd-e2e-console-',
+        (dataDir) => startConsoleIn(dataDir, engine, { log: true }),
+        use
+      )
     },
     { scope: 'worker' }
   ],
@@ -106,7 +124,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       if (page.url() === 'about:blank' || page.isClosed()) return
       await mkdir(SCREENSHOT_DIR, { recursive: true })
       await page
-        .screenshot({ path: path.join(SCREENSHOT_DIR, screenshotName(testInfo.titlePath.slice(1))) })
+        .screenshot({
+          path: path.join(SCREENSHOT_DIR, screenshotName(testInfo.titlePath.slice(1)))
+        })
         .catch(() => {})
     },
     { auto: true }
@@ -201,7 +221,8 @@ export async function startOwnStack(
 /** Item `index` of a list a spec expects filled (the seed's jobs, say), or an error naming it. */
 export function itemOf<T>(list: readonly T[], index: number, what: string): T {
   const item = list[index]
-  if (item === undefined) throw new Error(`Expected ${what} #${index}; the list holds ${list.length}`)
+  if (item === undefined)
+    throw new Error(`Expected ${what} #${index}; the list holds ${list.length}`)
   return item
 }
 

@@ -7,26 +7,62 @@ import { engineGet, expect, itemOf, openAt, SCREENSHOT_DIR, test } from './fixtu
 
 interface MissionRow {
   mission_id: string
-  rollup: { tokens: number; cost: number; jobs: number; attempts: number; durationMs: number | null }
+  rollup: {
+    tokens: number
+    cost: number
+    jobs: number
+    attempts: number
+    durationMs: number | null
+  }
 }
 
 test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () => {
-  test('missions table: headers, roll-up figures, sorting by header click and keyboard', async ({ page, consoleUrl, engine, seed, pageErrors }) => {
-    const { items } = await engineGet<{ items: MissionRow[] }>(engine, '/identity/missions?rollups=true&limit=100')
+  test('missions table: headers, roll-up figures, sorting by header click and keyboard', async ({
+    page,
+    consoleUrl,
+    engine,
+    seed,
+    pageErrors
+  }) => {
+    const { items } = await engineGet<{ items: MissionRow[] }>(
+      engine,
+      '/identity/missions?rollups=true&limit=100'
+    )
     await openAt(page, consoleUrl, '#/traces?kind=missions')
     const table = page.getByRole('grid', { name: 'Missions' })
     await expect(table).toHaveAttribute('data-count', String(seed.missions.length))
-    for (const name of ['ID', 'State', 'Started', 'Duration', 'Jobs', 'Attempts', 'Retries', 'Errors', 'Tokens', 'Cost', 'Tags']) {
+    for (const name of [
+      'ID',
+      'State',
+      'Started',
+      'Duration',
+      'Jobs',
+      'Attempts',
+      'Retries',
+      'Errors',
+      'Tokens',
+      'Cost',
+      'Tags'
+    ]) {
       await expect(table.getByRole('columnheader', { name, exact: true })).toBeVisible()
     }
     await table.getByRole('button', { name: 'Cost' }).click()
     await expect(page).toHaveURL(/sort=cost&dir=desc/)
-    await expect(table.getByRole('columnheader', { name: 'Cost' })).toHaveAttribute('aria-sort', 'descending')
-    const costliest = itemOf([...items].sort((a, b) => b.rollup.cost - a.rollup.cost), 0, 'listed mission')
+    await expect(table.getByRole('columnheader', { name: 'Cost' })).toHaveAttribute(
+      'aria-sort',
+      'descending'
+    )
+    const costliest = itemOf(
+      [...items].sort((a, b) => b.rollup.cost - a.rollup.cost),
+      0,
+      'listed mission'
+    )
     const firstRow = table.getByRole('row').nth(1)
     await expect(firstRow.getByRole('gridcell').first()).toHaveText(costliest.mission_id)
     // The row shows the engine's roll-up: tokens of all the mission's attempts.
-    await expect(firstRow.getByRole('gridcell').nth(8)).toHaveText(costliest.rollup.tokens.toLocaleString('en-US'))
+    await expect(firstRow.getByRole('gridcell').nth(8)).toHaveText(
+      costliest.rollup.tokens.toLocaleString('en-US')
+    )
     expect(costliest.rollup.tokens).toBeGreaterThan(0)
 
     // Keyboard: Enter on a header's button sorts; again flips the direction.
@@ -35,12 +71,22 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     await expect(page).toHaveURL(/sort=tokens&dir=desc/)
     await page.keyboard.press('Enter')
     await expect(page).toHaveURL(/sort=tokens&dir=asc/)
-    await expect(table.getByRole('columnheader', { name: 'Tokens' })).toHaveAttribute('aria-sort', 'ascending')
-    await expect(table.getByRole('columnheader', { name: 'Cost' })).toHaveAttribute('aria-sort', 'none')
+    await expect(table.getByRole('columnheader', { name: 'Tokens' })).toHaveAttribute(
+      'aria-sort',
+      'ascending'
+    )
+    await expect(table.getByRole('columnheader', { name: 'Cost' })).toHaveAttribute(
+      'aria-sort',
+      'none'
+    )
     expect(pageErrors).toEqual([])
   })
 
-  test('filters live in the URL, a view is saved by name and shared as a controldeck:// link', async ({ page, consoleUrl, seed }) => {
+  test('filters live in the URL, a view is saved by name and shared as a controldeck:// link', async ({
+    page,
+    consoleUrl,
+    seed
+  }) => {
     await openAt(page, consoleUrl, '#/traces?kind=jobs')
     const table = page.getByRole('grid', { name: 'Jobs' })
     await expect(table).toHaveAttribute('data-count', String(seed.jobs.length))
@@ -50,7 +96,9 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     const llm = seed.jobs.filter((j) => j.job_type === 'llm_call').length
     await expect(table).toHaveAttribute('data-count', String(llm))
     await table.getByRole('button', { name: 'Job type' }).click()
-    await expect(page.getByTestId('view-link')).toHaveValue('controldeck://traces?kind=jobs&q=llm_call&sort=type&dir=asc')
+    await expect(page.getByTestId('view-link')).toHaveValue(
+      'controldeck://traces?kind=jobs&q=llm_call&sort=type&dir=asc'
+    )
 
     await page.getByTestId('view-name').fill('LLM jobs')
     await page.getByRole('button', { name: 'Save view' }).click()
@@ -58,12 +106,22 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     // Elsewhere, then back through the saved view (kept across a reload).
     await page.evaluate(() => (window.location.hash = '#/traces?kind=missions'))
     await page.reload()
-    await page.getByRole('navigation', { name: 'Saved views' }).getByRole('link', { name: 'LLM jobs' }).click()
+    await page
+      .getByRole('navigation', { name: 'Saved views' })
+      .getByRole('link', { name: 'LLM jobs' })
+      .click()
     await expect(page).toHaveURL(/#\/traces\?kind=jobs&q=llm_call&sort=type&dir=asc$/)
-    await expect(page.getByRole('grid', { name: 'Jobs' })).toHaveAttribute('data-count', String(llm))
+    await expect(page.getByRole('grid', { name: 'Jobs' })).toHaveAttribute(
+      'data-count',
+      String(llm)
+    )
   })
 
-  test('J/K move the selection, Enter opens the trace, Esc clears selection then filters', async ({ page, consoleUrl, seed }) => {
+  test('J/K move the selection, Enter opens the trace, Esc clears selection then filters', async ({
+    page,
+    consoleUrl,
+    seed
+  }) => {
     await openAt(page, consoleUrl, '#/traces?kind=jobs&state=succeeded')
     const table = page.getByRole('grid', { name: 'Jobs' })
     await expect(table).toHaveAttribute('data-count', String(seed.counts.jobsByState.succeeded))
@@ -88,10 +146,17 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     await expect(page).toHaveURL(new RegExp(`#/traces/${id}$`))
   })
 
-  test('the palette completes j_ ids and job types from the cache', async ({ page, consoleUrl, seed }) => {
+  test('the palette completes j_ ids and job types from the cache', async ({
+    page,
+    consoleUrl,
+    seed
+  }) => {
     // The lists put the seeded jobs in the console's cache.
     await openAt(page, consoleUrl, '#/traces?kind=jobs')
-    await expect(page.getByRole('grid', { name: 'Jobs' })).toHaveAttribute('data-count', String(seed.jobs.length))
+    await expect(page.getByRole('grid', { name: 'Jobs' })).toHaveAttribute(
+      'data-count',
+      String(seed.jobs.length)
+    )
     await page.keyboard.press('Control+k')
     const dialog = page.getByRole('dialog', { name: 'Command palette' })
     await page.getByTestId('palette-input').fill('j_')
@@ -107,7 +172,12 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     await expect(page).toHaveURL(/#\/traces\?kind=jobs&jobType=tool_execution$/)
   })
 
-  test('lifecycle: a state and an arrow list their entities, linked to traces, by keyboard too', async ({ page, consoleUrl, engine, seed }) => {
+  test('lifecycle: a state and an arrow list their entities, linked to traces, by keyboard too', async ({
+    page,
+    consoleUrl,
+    engine,
+    seed
+  }) => {
     await openAt(page, consoleUrl, '#/lifecycle')
     await page.getByTestId('node-job-succeeded').click()
     await expect(page).toHaveURL(/#\/lifecycle\?type=job&state=succeeded$/)
@@ -116,20 +186,32 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     const list = drill.getByTestId('drill-list')
     await expect(list).toHaveAttribute('data-count', String(seed.counts.jobsByState.succeeded))
     const succeeded = seed.jobs.find((j) => j.state === 'succeeded')!
-    await expect(list.getByRole('link', { name: succeeded.job_id })).toHaveAttribute('href', `#/traces/${succeeded.job_id}`)
+    await expect(list.getByRole('link', { name: succeeded.job_id })).toHaveAttribute(
+      'href',
+      `#/traces/${succeeded.job_id}`
+    )
 
     // An arrow, reached with the keyboard: running → succeeded of attempts.
-    const stats = await engineGet<{ transitions: Array<{ entity_type: string; from_state: string | null; to_state: string; count: number }> }>(
-      engine,
-      '/lifecycle/stats'
-    )
-    const edge = stats.transitions.find((t) => t.entity_type === 'attempt' && t.from_state === 'running' && t.to_state === 'succeeded')!
+    const stats = await engineGet<{
+      transitions: Array<{
+        entity_type: string
+        from_state: string | null
+        to_state: string
+        count: number
+      }>
+    }>(engine, '/lifecycle/stats')
+    const edge = stats.transitions.find(
+      (t) => t.entity_type === 'attempt' && t.from_state === 'running' && t.to_state === 'succeeded'
+    )!
     await page.getByTestId('edge-attempt-running-succeeded').focus()
     await page.keyboard.press('Enter')
     await expect(page).toHaveURL(/type=attempt&from=running&to=succeeded/)
     await expect(drill.getByRole('heading')).toHaveText('attempts that went running → succeeded')
     await expect(drill.getByTestId('drill-list')).toHaveAttribute('data-count', String(edge.count))
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lifecycle-drill-edge.png'), fullPage: true })
+    await page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'lifecycle-drill-edge.png'),
+      fullPage: true
+    })
     await drill.getByTestId('drill-list').focus()
     await page.keyboard.press('j')
     await page.keyboard.press('Enter')

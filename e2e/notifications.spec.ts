@@ -8,7 +8,10 @@ import { expect, openConsole, ownStackForSuite, test } from './fixtures'
 
 const stack = ownStackForSuite('notify')
 
-test('a circuit that opens becomes a Web Notification after the user allows them; its click opens the Reflex page', async ({ page, context }) => {
+test('a circuit that opens becomes a Web Notification after the user allows them; its click opens the Reflex page', async ({
+  page,
+  context
+}) => {
   const origin = new URL(stack.consoleServer.url).origin
   await context.grantPermissions(['notifications'], { origin })
   // Watch the page's notifications (the real constructor still runs).
@@ -22,11 +25,20 @@ test('a circuit that opens becomes a Web Notification after the user allows them
         ;(window as unknown as { __lastNotification: Notification }).__lastNotification = this
       }
     }
-    Object.defineProperty(window, 'Notification', { value: Watched, configurable: true, writable: true })
+    Object.defineProperty(window, 'Notification', {
+      value: Watched,
+      configurable: true,
+      writable: true
+    })
     ;(window as unknown as { __notifications: typeof shown }).__notifications = shown
   })
   await openConsole(page, stack.consoleServer.url)
-  const shown = () => page.evaluate(() => (window as unknown as { __notifications: Array<{ title: string; body: string }> }).__notifications.length)
+  const shown = () =>
+    page.evaluate(
+      () =>
+        (window as unknown as { __notifications: Array<{ title: string; body: string }> })
+          .__notifications.length
+    )
 
   const toggle = page.getByTestId('notifications-toggle')
   await expect(toggle).toHaveText('Notifications off')
@@ -34,9 +46,18 @@ test('a circuit that opens becomes a Web Notification after the user allows them
 
   await toggle.click()
   await expect(toggle).toHaveText('Notifications on')
-  await publishEvent(stack.engine, 'reflex', 'circuit_state_changed', { circuit_id: 'payments', to_state: 'open', failure_count: 5, success_count: 0 })
+  await publishEvent(stack.engine, 'reflex', 'circuit_state_changed', {
+    circuit_id: 'payments',
+    to_state: 'open',
+    failure_count: 5,
+    success_count: 0
+  })
   await expect.poll(shown).toBe(1)
-  const [first] = await page.evaluate(() => (window as unknown as { __notifications: Array<{ title: string; body: string }> }).__notifications)
+  const [first] = await page.evaluate(
+    () =>
+      (window as unknown as { __notifications: Array<{ title: string; body: string }> })
+        .__notifications
+  )
   expect(first?.title).toBe('Circuit payments opened')
   expect(first?.body).toMatch(/after 5 failures/)
 

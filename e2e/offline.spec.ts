@@ -26,24 +26,45 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
     await stack?.close()
   })
 
-  test('a real transition appears live on the lifecycle page and moves the counts', async ({ page }) => {
+  test('a real transition appears live on the lifecycle page and moves the counts', async ({
+    page
+  }) => {
     await openConsole(page, serve)
     await page.evaluate(() => (window.location.hash = '#/lifecycle'))
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+      timeout: 10_000
+    })
     const pending = page.getByTestId('count-mission-pending')
-    await expect(pending).toHaveAttribute('data-count', String(seed.counts.missionsByState.pending ?? 0))
+    await expect(pending).toHaveAttribute(
+      'data-count',
+      String(seed.counts.missionsByState.pending ?? 0)
+    )
     const call = async (p: string, body: unknown) => {
       const res = await engineFetch(engine, 'POST', p, body)
       expect(res.ok).toBe(true)
       return (await res.json()) as Record<string, string>
     }
     const m = await call('/identity/mission', { tags: { name: 'live e2e' } })
-    await call(`/lifecycle/mission/${m.mission_id}/transition`, { entity_id: m.mission_id, transition: 'create', metadata: {} })
+    await call(`/lifecycle/mission/${m.mission_id}/transition`, {
+      entity_id: m.mission_id,
+      transition: 'create',
+      metadata: {}
+    })
     // The stats poll every 10 s; within 4 s only the stream can have moved the count.
-    await expect(pending).toHaveAttribute('data-count', String((seed.counts.missionsByState.pending ?? 0) + 1), { timeout: 4000 })
+    await expect(pending).toHaveAttribute(
+      'data-count',
+      String((seed.counts.missionsByState.pending ?? 0) + 1),
+      { timeout: 4000 }
+    )
     // …and the diagram's count of create transitions.
-    await expect(page.getByTestId('diagram-mission')).toContainText(`created: ${seed.missions.length + 1}`, { timeout: 4000 })
-    const item = page.getByTestId('recent-transitions').locator('li', { hasText: m.mission_id }).first()
+    await expect(page.getByTestId('diagram-mission')).toContainText(
+      `created: ${seed.missions.length + 1}`,
+      { timeout: 4000 }
+    )
+    const item = page
+      .getByTestId('recent-transitions')
+      .locator('li', { hasText: m.mission_id })
+      .first()
     await expect(item).toContainText('pending')
   })
 
@@ -51,7 +72,9 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
     test.setTimeout(60_000)
     const m2 = seed.missions.find((m) => m.state === 'executing')!
     await openConsole(page, serve)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+      timeout: 10_000
+    })
     // Visit the pages once while online so the console caches what they show.
     await expect(page.getByTestId('count-jobs-active-value')).toHaveText('3')
     await page.evaluate((id) => (window.location.hash = `#/traces/${id}`), m2.mission_id)
@@ -60,17 +83,25 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
     await expect(page.getByTestId('audit-list')).toBeVisible()
 
     await engine.close()
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', { timeout: 20_000 })
-    await expect(page.getByTestId('connection-badge')).toContainText(/offline · data (just now|\d+ (s|min|h|d) old)/)
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', {
+      timeout: 20_000
+    })
+    await expect(page.getByTestId('connection-badge')).toContainText(
+      /offline · data (just now|\d+ (s|min|h|d) old)/
+    )
     await expect(page.getByTestId('connection-notice')).toBeVisible()
 
     // A fresh load (nothing in the page's memory) still shows the seeded numbers, from the cache.
     await page.reload()
     await page.evaluate(() => (window.location.hash = '#/overview'))
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', { timeout: 10_000 })
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', {
+      timeout: 10_000
+    })
     await expect(page.getByTestId('count-jobs-active-value')).toHaveText('3')
     await expect(page.getByTestId('count-missions-active-value')).toHaveText('1')
-    await expect(page.getByTestId('stale-notice')).toContainText(/Offline: showing cached data from \d\d:\d\d:\d\d \((just now|\d+ (s|min|h|d) old)\)/)
+    await expect(page.getByTestId('stale-notice')).toContainText(
+      /Offline: showing cached data from \d\d:\d\d:\d\d \((just now|\d+ (s|min|h|d) old)\)/
+    )
 
     await page.evaluate((id) => (window.location.hash = `#/traces/${id}`), m2.mission_id)
     await expect(page.getByTestId('trace-tree')).toHaveAttribute('data-rows', '8')

@@ -30,26 +30,46 @@ test.afterAll(async () => {
 async function runInstrumentedAgent(url: string, token: string): Promise<string> {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'e2e-research-agent' }),
-    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url, headers: { Authorization: `Bearer ${token}` } }))]
+    spanProcessors: [
+      new SimpleSpanProcessor(
+        new OTLPTraceExporter({ url, headers: { Authorization: `Bearer ${token}` } })
+      )
+    ]
   })
   const tracer = provider.getTracer('e2e-agent')
   const agent = tracer.startSpan('invoke_agent researcher', {
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'researcher', 'gen_ai.provider.name': 'openai' }
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'researcher',
+      'gen_ai.provider.name': 'openai'
+    }
   })
   const inAgent = trace.setSpan(otelContext.active(), agent)
-  const chat = tracer.startSpan('chat gpt-4o-mini', {
-    attributes: {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.request.model': 'gpt-4o-mini',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.usage.input_tokens': 120,
-      'gen_ai.usage.output_tokens': 80
-    }
-  }, inAgent)
+  const chat = tracer.startSpan(
+    'chat gpt-4o-mini',
+    {
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.usage.input_tokens': 120,
+        'gen_ai.usage.output_tokens': 80
+      }
+    },
+    inAgent
+  )
   chat.end()
-  const tool = tracer.startSpan('execute_tool web_search', {
-    attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_search', 'error.type': 'TimeoutError' }
-  }, inAgent)
+  const tool = tracer.startSpan(
+    'execute_tool web_search',
+    {
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'web_search',
+        'error.type': 'TimeoutError'
+      }
+    },
+    inAgent
+  )
   tool.setStatus({ code: SpanStatusCode.ERROR, message: 'search timed out' })
   tool.end()
   agent.setStatus({ code: SpanStatusCode.ERROR, message: 'tool failed' })
@@ -59,7 +79,11 @@ async function runInstrumentedAgent(url: string, token: string): Promise<string>
   return agent.spanContext().traceId
 }
 
-test('an OTel-instrumented agent pointed at the local engine shows up in the Traces list and trace view', async ({ page, context, pageErrors }) => {
+test('an OTel-instrumented agent pointed at the local engine shows up in the Traces list and trace view', async ({
+  page,
+  context,
+  pageErrors
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   await openConsole(page, consoleServer)
   await page.getByTestId('nav-environments').click()
@@ -97,10 +121,16 @@ test('an OTel-instrumented agent pointed at the local engine shows up in the Tra
   // Its attempt counted the 200 tokens (120 + 80) in its telemetry.
   const engine = consoleServer.engine!
   const chatJobId = await chatRow.getAttribute('data-entity-id')
-  const attempts = (await (await fetch(`${engine.url}/api/neurorail/v1/identity/attempts?job_id=${chatJobId}`, {
-    headers: { Authorization: `Bearer ${engine.adminToken}` }
-  })).json()) as { items: Array<{ attempt_id: string }> }
-  await tree.locator(`[data-entity-id="${itemOf(attempts.items, 0, 'attempt of the chat job').attempt_id}"]`).click()
+  const attempts = (await (
+    await fetch(`${engine.url}/api/neurorail/v1/identity/attempts?job_id=${chatJobId}`, {
+      headers: { Authorization: `Bearer ${engine.adminToken}` }
+    })
+  ).json()) as { items: Array<{ attempt_id: string }> }
+  await tree
+    .locator(
+      `[data-entity-id="${itemOf(attempts.items, 0, 'attempt of the chat job').attempt_id}"]`
+    )
+    .click()
   await expect(details.getByTestId('details-metrics')).toContainText('200')
   // The failed tool's error.
   await toolRow.click()

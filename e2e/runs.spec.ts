@@ -12,9 +12,21 @@ import path from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import type { RunningEngine } from '../src/engine'
 import type { ServeHandle } from '../src/main/services/cli/commands/serve'
-import { engineFetch, expect, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
+import {
+  engineFetch,
+  expect,
+  openConsole,
+  SCREENSHOT_DIR,
+  startOwnStack,
+  test,
+  type OwnStack
+} from './fixtures'
 
-const DEMO_KNOBS = ['CONTROLDECK_DEMO_PACE_MS', 'CONTROLDECK_DEMO_BACKOFF_MS', 'CONTROLDECK_DEMO_BACKOFF_MAX_MS']
+const DEMO_KNOBS = [
+  'CONTROLDECK_DEMO_PACE_MS',
+  'CONTROLDECK_DEMO_BACKOFF_MS',
+  'CONTROLDECK_DEMO_BACKOFF_MAX_MS'
+]
 let stack: OwnStack
 let engine: RunningEngine
 let consoleServer: ServeHandle
@@ -51,11 +63,17 @@ async function startFromPage(page: Page, choice: string, scriptPath?: string): P
   await page.getByTestId('run-start-button').click()
   await expect(list.locator(':scope > li')).toHaveCount(before + 1, { timeout: 10_000 })
   // Running first, then newest: the new run is the first one still running, or the newest overall.
-  return list.locator(':scope > li').filter({ hasText: scriptPath ? path.basename(scriptPath) : choice }).first()
+  return list
+    .locator(':scope > li')
+    .filter({ hasText: scriptPath ? path.basename(scriptPath) : choice })
+    .first()
 }
 
 test.describe('local runs', () => {
-  test('a demo agent started from the Runs page opens a circuit breaker that the Reflex page shows', async ({ page, pageErrors }) => {
+  test('a demo agent started from the Runs page opens a circuit breaker that the Reflex page shows', async ({
+    page,
+    pageErrors
+  }) => {
     await openConsole(page, consoleServer)
     await page.getByTestId('nav-runs').click()
     await expect(page.getByRole('heading', { level: 1, name: 'Runs' })).toBeVisible()
@@ -133,12 +151,16 @@ test.describe('local runs', () => {
     await expect(page.getByTestId('lifecycle-jobs-awaiting-retry')).toHaveText('0')
 
     // A job the open circuit refused says so on its trace: the code on its failure and its give-up.
-    const jobs = (await (await engineFetch(engine, 'GET', `/identity/jobs?mission_id=${missionId}&limit=50`)).json()) as {
+    const jobs = (await (
+      await engineFetch(engine, 'GET', `/identity/jobs?mission_id=${missionId}&limit=50`)
+    ).json()) as {
       items: Array<{ job_id: string }>
     }
     let refusedJob = ''
     for (const j of jobs.items) {
-      const budget = (await (await engineFetch(engine, 'GET', `/budget/jobs/${j.job_id}`)).json()) as { gave_up: { code: string } | null }
+      const budget = (await (
+        await engineFetch(engine, 'GET', `/budget/jobs/${j.job_id}`)
+      ).json()) as { gave_up: { code: string } | null }
       if (budget.gave_up?.code === 'NR-E140') refusedJob = j.job_id
     }
     expect(refusedJob).toMatch(/^j_/)
@@ -151,7 +173,10 @@ test.describe('local runs', () => {
     expect(pageErrors).toEqual([])
   })
 
-  test('a script of our own: stdout and stderr in its pane, stopped from the page after confirming', async ({ page, pageErrors }) => {
+  test('a script of our own: stdout and stderr in its pane, stopped from the page after confirming', async ({
+    page,
+    pageErrors
+  }) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-script-'))
     dirs.push(dir)
     const script = path.join(dir, 'chatty.mjs')
@@ -161,7 +186,7 @@ test.describe('local runs', () => {
         "console.log('hello from <b>chatty</b>')",
         "console.error('a warning on stderr')",
         'let n = 0',
-        "setInterval(() => console.log(`tick ${++n}`), 100)"
+        'setInterval(() => console.log(`tick ${++n}`), 100)'
       ].join('\n')
     )
     await openConsole(page, consoleServer)
@@ -195,7 +220,9 @@ test.describe('local runs', () => {
     expect(pageErrors).toEqual([])
   })
 
-  test('governor: the active and the shadow manifest, each with its name, version and rules', async ({ page }) => {
+  test('governor: the active and the shadow manifest, each with its name, version and rules', async ({
+    page
+  }) => {
     const put = await engineFetch(engine, 'PUT', '/governor/manifests/shadow', {
       name: 'e2e-candidate',
       version: '2.0.0',
@@ -217,7 +244,11 @@ test.describe('local runs', () => {
     await expect(page.getByTestId('manifest-shadow-name')).toHaveText('e2e-candidate')
     await expect(page.getByTestId('manifest-shadow-version')).toHaveText('v2.0.0')
     await expect(shadow).toContainText('3 rules')
-    await expect(shadow.getByTestId('manifest-shadow-rules').locator('.vrow')).toHaveText([/llm_rail/, /prod_rail/, /rest_direct/])
+    await expect(shadow.getByTestId('manifest-shadow-rules').locator('.vrow')).toHaveText([
+      /llm_rail/,
+      /prod_rail/,
+      /rest_direct/
+    ])
 
     // A decision the two manifests disagree on: the built-in rule_1 says rail for personal data,
     // the candidate's rest_direct says direct. It shows under the shadow manifest after a reload.
@@ -226,7 +257,9 @@ test.describe('local runs', () => {
       context: { uses_personal_data: true }
     })
     expect(decided.ok).toBe(true)
-    const { disagreement_count: count } = (await (await engineFetch(engine, 'GET', '/governor/manifests')).json()) as {
+    const { disagreement_count: count } = (await (
+      await engineFetch(engine, 'GET', '/governor/manifests')
+    ).json()) as {
       disagreement_count: number
     }
     expect(count).toBeGreaterThanOrEqual(1)
@@ -244,9 +277,14 @@ test.describe('local runs', () => {
 })
 
 test.describe('local runs: pages after a demo run', () => {
-  test('screenshots of Runs, Governor, Overview, Reflex and Budget', async ({ page, pageErrors }) => {
+  test('screenshots of Runs, Governor, Overview, Reflex and Budget', async ({
+    page,
+    pageErrors
+  }) => {
     await openConsole(page, consoleServer)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+      timeout: 10_000
+    })
     await page.evaluate(() => (window.location.hash = '#/runs'))
     const slow = await startFromPage(page, 'demo:slow')
     await expect(slow).toHaveAttribute('data-status', 'exited', { timeout: 30_000 })
@@ -272,7 +310,9 @@ test.describe('local runs: pages after a demo run', () => {
       await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-after-${p}.png`, fullPage: true })
       if (p === 'budget') {
         // The SDK enforces demo:slow's timeouts itself; the engine records each as NR-E100.
-        await expect(page.getByTestId('budget-timeouts-value')).toHaveText(/^[1-9]\d*$/, { timeout: 10_000 })
+        await expect(page.getByTestId('budget-timeouts-value')).toHaveText(/^[1-9]\d*$/, {
+          timeout: 10_000
+        })
       }
       if (p === 'overview') {
         // The lower half: failures, violations, anomaly signals, live tail.

@@ -37,14 +37,21 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 test.describe('app shell on the seeded engine', () => {
-  test('frame, sidebar, environment switcher and connection badge', async ({ page, consoleUrl, pageErrors }) => {
+  test('frame, sidebar, environment switcher and connection badge', async ({
+    page,
+    consoleUrl,
+    pageErrors
+  }) => {
     await openConsole(page, consoleUrl)
     const nav = page.getByRole('navigation', { name: 'Pages' })
-    for (const [id, label] of PAGES) await expect(nav.getByRole('link', { name: label })).toHaveAttribute('href', `#/${id}`)
+    for (const [id, label] of PAGES)
+      await expect(nav.getByRole('link', { name: label })).toHaveAttribute('href', `#/${id}`)
     await expect(page.getByTestId('nav-overview')).toHaveAttribute('aria-current', 'page')
     // The built-in local engine is active and its connection is live (SSE open).
     await expect(page.getByTestId('env-switcher')).toHaveValue('local')
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+      timeout: 10_000
+    })
     await expect(page.getByTestId('connection-badge')).toHaveText(/live/)
     // The local engine's admin token: the role that decides which operator actions are enabled.
     await expect(page.getByTestId('role-badge')).toHaveText('admin')
@@ -58,7 +65,10 @@ test.describe('app shell on the seeded engine', () => {
     expect(pageErrors).toEqual([])
   })
 
-  test('light and dark themes follow the OS, with a manual override that sticks', async ({ page, consoleUrl }) => {
+  test('light and dark themes follow the OS, with a manual override that sticks', async ({
+    page,
+    consoleUrl
+  }) => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await openConsole(page, consoleUrl)
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor)
@@ -86,7 +96,11 @@ test.describe('app shell on the seeded engine', () => {
     expect(await bg()).toBe('rgb(246, 247, 249)')
   })
 
-  test('keyboard: sidebar arrows, Ctrl+K palette to an id and to a page', async ({ page, consoleUrl, seed }) => {
+  test('keyboard: sidebar arrows, Ctrl+K palette to an id and to a page', async ({
+    page,
+    consoleUrl,
+    seed
+  }) => {
     await openConsole(page, consoleUrl)
     await page.getByTestId('nav-overview').focus()
     await page.keyboard.press('ArrowDown')
@@ -98,7 +112,9 @@ test.describe('app shell on the seeded engine', () => {
     await page.keyboard.press('Control+k')
     await expect(page.getByRole('dialog', { name: 'Command palette' })).toBeVisible()
     await page.getByTestId('palette-input').fill(jobId)
-    await expect(page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').first()).toHaveText(`Open trace of job ${jobId}`)
+    await expect(
+      page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').first()
+    ).toHaveText(`Open trace of job ${jobId}`)
     await page.keyboard.press('Enter')
     await expect(page).toHaveURL(new RegExp(`#/traces/${jobId}$`))
     await expect(page.getByRole('dialog', { name: 'Command palette' })).toHaveCount(0)
@@ -120,9 +136,16 @@ test.describe('app shell on the seeded engine', () => {
     await expect(page.getByTestId('nav-audit')).toBeFocused()
   })
 
-  test('a controldeck:// deep link pushed by the main side opens the trace', async ({ page, consoleUrl, consoleServer, seed }) => {
+  test('a controldeck:// deep link pushed by the main side opens the trace', async ({
+    page,
+    consoleUrl,
+    consoleServer,
+    seed
+  }) => {
     await openConsole(page, consoleUrl)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+      timeout: 10_000
+    })
     const attempt = itemOf(seed.attempts, 0, 'seeded attempt').attempt_id
     // What the Electron main process does when the OS hands it controldeck://trace/<id>.
     consoleServer.service.context.events.emit('onDeepLink', { path: `trace/${attempt}` })
@@ -139,7 +162,9 @@ test.describe('app shell on the seeded engine', () => {
     const job = itemOf(seed.jobs, 0, 'seeded job').job_id
     consoleServer.service.context.events.emit('onDeepLink', { path: `trace/${job}` })
     await expect(page).toHaveURL(new RegExp(`#/traces/${job}$`))
-    expect(await page.evaluate(() => (window as unknown as { seenHashes: string[] }).seenHashes)).toEqual([`#/traces/${job}`])
+    expect(
+      await page.evaluate(() => (window as unknown as { seenHashes: string[] }).seenHashes)
+    ).toEqual([`#/traces/${job}`])
   })
 })
 
@@ -148,9 +173,14 @@ test.describe('app shell on an empty engine', () => {
 
   test('every page says what will appear there', async ({ page, pageErrors }) => {
     await openConsole(page, stack.consoleServer)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+      timeout: 10_000
+    })
     for (const [id, label] of PAGES) {
-      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: label }).click()
+      await page
+        .getByRole('navigation', { name: 'Pages' })
+        .getByRole('link', { name: label })
+        .click()
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(label)
       await expect(page.getByRole('main')).toContainText(EMPTY_STATES[id])
       await shot(page, `empty-${id}`)

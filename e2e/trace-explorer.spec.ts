@@ -4,7 +4,11 @@
 import { expect, openAt, SCREENSHOT_DIR, test } from './fixtures'
 
 test.describe('trace explorer: time, roll-ups, critical path, search', () => {
-  test('roll-ups and durations: a completed mission sums its jobs and has a duration', async ({ page, consoleUrl, seed }) => {
+  test('roll-ups and durations: a completed mission sums its jobs and has a duration', async ({
+    page,
+    consoleUrl,
+    seed
+  }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
     await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const tree = page.getByTestId('trace-tree')
@@ -12,13 +16,22 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     // The seed's two llm_call jobs of this mission reported 1,200 + 800 tokens on their attempts.
     await expect(missionRow.getByTestId('row-duration')).toContainText('2K tok · 0.04 cr')
     await expect(missionRow.getByTestId('row-duration')).toHaveText(/^\d[\d.,]* (ms|s|min|h) · /)
-    await expect(page.getByTestId('trace-rollup')).toContainText('2,000 tokens · 0.04 credits · 4 attempts · 1 retry · 0 violations')
+    await expect(page.getByTestId('trace-rollup')).toContainText(
+      '2,000 tokens · 0.04 credits · 4 attempts · 1 retry · 0 violations'
+    )
     const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)
-    for (const j of jobs) await expect(tree.locator(`[data-entity-id="${j.job_id}"]`).getByTestId('row-duration')).toHaveText(/^\d[\d.,]* (ms|s) · /)
+    for (const j of jobs)
+      await expect(
+        tree.locator(`[data-entity-id="${j.job_id}"]`).getByTestId('row-duration')
+      ).toHaveText(/^\d[\d.,]* (ms|s) · /)
     await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-rollups.png` })
   })
 
-  test('time axis: labelled ruler with ticks, keyboard zoom and pan, minimap window', async ({ page, consoleUrl, seed }) => {
+  test('time axis: labelled ruler with ticks, keyboard zoom and pan, minimap window', async ({
+    page,
+    consoleUrl,
+    seed
+  }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
     await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
     const axis = page.getByTestId('time-axis')
@@ -46,11 +59,17 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     await expect(axis).toHaveAttribute('aria-valuetext', before!)
   })
 
-  test("terminal states: a failed job's bar ends at its failure, a running one reaches now", async ({ page, consoleUrl, seed }) => {
+  test("terminal states: a failed job's bar ends at its failure, a running one reaches now", async ({
+    page,
+    consoleUrl,
+    seed
+  }) => {
     const m2 = seed.missions.find((m) => m.state === 'executing')!
     await openAt(page, consoleUrl, `#/traces/${m2.mission_id}`)
     const tree = page.getByTestId('trace-tree')
-    const failed = seed.jobs.find((j) => j.mission_id === m2.mission_id && j.state === 'failed_mechanical')!
+    const failed = seed.jobs.find(
+      (j) => j.mission_id === m2.mission_id && j.state === 'failed_mechanical'
+    )!
     const running = seed.jobs.find((j) => j.mission_id === m2.mission_id && j.state === 'running')!
     const failedRow = tree.locator(`[data-entity-id="${failed.job_id}"]`)
     await expect(failedRow.locator('.wbar')).toHaveCount(6)
@@ -60,11 +79,15 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     // Measure once the running job's own history is drawn (more than the one roll-up span bar) and
     // the roll-ups are in, so the axis has all its points. Each read is bounded: a bar re-rendered
     // away between listing and measuring makes the poll try again instead of waiting out the test.
-    await expect.poll(() => tree.locator(`[data-entity-id="${running.job_id}"] .wbar`).count()).toBeGreaterThan(1)
+    await expect
+      .poll(() => tree.locator(`[data-entity-id="${running.job_id}"] .wbar`).count())
+      .toBeGreaterThan(1)
     await expect(page.getByTestId('trace-rollup')).toBeVisible()
     const gap = async (sel: string) => {
       const last = await tree.locator(sel).last().boundingBox({ timeout: 1000 })
-      const cell = await tree.locator(`[data-entity-id="${failed.job_id}"] .wcell`).boundingBox({ timeout: 1000 })
+      const cell = await tree
+        .locator(`[data-entity-id="${failed.job_id}"] .wcell`)
+        .boundingBox({ timeout: 1000 })
       return last && cell ? cell.x + cell.width - (last.x + last.width) : NaN
     }
     await expect.poll(() => gap(`[data-entity-id="${running.job_id}"] .wbar`)).toBeLessThan(2)
@@ -72,7 +95,11 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     await expect(failedRow.getByTestId('row-duration')).not.toContainText('running')
   })
 
-  test('critical path: the last job to finish, or by cost the costliest job', async ({ page, consoleUrl, seed }) => {
+  test('critical path: the last job to finish, or by cost the costliest job', async ({
+    page,
+    consoleUrl,
+    seed
+  }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
     const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)
     const [first, second, third] = jobs.map((j) => j.job_id)
@@ -82,20 +109,41 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     const critical = tree.locator('[data-critical="true"]')
     // mission → plan → the last job (the 800-token llm_call, finished last) → its attempt.
     await expect(critical.first()).toHaveAttribute('data-entity-id', m1.mission_id)
-    await expect(tree.locator(`[data-entity-id="${third}"]`)).toHaveAttribute('data-critical', 'true')
-    await expect(tree.locator(`[data-entity-id="${first}"]`)).not.toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${third}"]`)).toHaveAttribute(
+      'data-critical',
+      'true'
+    )
+    await expect(tree.locator(`[data-entity-id="${first}"]`)).not.toHaveAttribute(
+      'data-critical',
+      'true'
+    )
     await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-critical-time.png` })
     await page.getByTestId('critical-by-cost').check()
     // By cost: the first llm_call (1,200 tokens, 0.024 credits) is where the money went.
-    await expect(tree.locator(`[data-entity-id="${first}"]`)).toHaveAttribute('data-critical', 'true')
-    await expect(tree.locator(`[data-entity-id="${third}"]`)).not.toHaveAttribute('data-critical', 'true')
-    await expect(tree.locator(`[data-entity-id="${second}"]`)).not.toHaveAttribute('data-critical', 'true')
+    await expect(tree.locator(`[data-entity-id="${first}"]`)).toHaveAttribute(
+      'data-critical',
+      'true'
+    )
+    await expect(tree.locator(`[data-entity-id="${third}"]`)).not.toHaveAttribute(
+      'data-critical',
+      'true'
+    )
+    await expect(tree.locator(`[data-entity-id="${second}"]`)).not.toHaveAttribute(
+      'data-critical',
+      'true'
+    )
     await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-critical-cost.png` })
   })
 
-  test('search inside a trace: matches highlighted, stepped with Enter, Shift+Enter, n and N', async ({ page, consoleUrl, seed }) => {
+  test('search inside a trace: matches highlighted, stepped with Enter, Shift+Enter, n and N', async ({
+    page,
+    consoleUrl,
+    seed
+  }) => {
     const m1 = seed.missions.find((m) => m.state === 'completed')!
-    const llmJobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id && j.job_type === 'llm_call')
+    const llmJobs = seed.jobs.filter(
+      (j) => j.mission_id === m1.mission_id && j.job_type === 'llm_call'
+    )
     const [llm1, llm2] = llmJobs.map((j) => j.job_id)
     if (!llm1 || !llm2) throw new Error(`Expected two llm_call jobs in ${m1.mission_id}`)
     await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
@@ -133,7 +181,10 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     await expect(tree.locator('[data-match="current"]')).toHaveCount(1)
     const first = await tree.locator('[data-match="current"]').getAttribute('data-entity-id')
     await page.keyboard.press('n')
-    await expect(tree.locator('[data-match="current"]')).not.toHaveAttribute('data-entity-id', first!)
+    await expect(tree.locator('[data-match="current"]')).not.toHaveAttribute(
+      'data-entity-id',
+      first!
+    )
     await page.keyboard.press('N')
     await expect(tree.locator('[data-match="current"]')).toHaveAttribute('data-entity-id', first!)
     await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-search.png` })

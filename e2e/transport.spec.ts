@@ -14,13 +14,21 @@ test.describe('browser-mode transport', () => {
     await openConsole(page, consoleUrl)
     // The address bar, and with it history, ends on the shell: no code, no token.
     expect(page.url()).toBe(`${consoleServer.server.origin}/`)
-    const navigated = await page.evaluate(() => performance.getEntriesByType('navigation').map((e) => e.name))
+    const navigated = await page.evaluate(() =>
+      performance.getEntriesByType('navigation').map((e) => e.name)
+    )
     expect(navigated).toEqual([`${consoleServer.server.origin}/`])
-    const storage = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }) + document.cookie)
+    const storage = await page.evaluate(
+      () => JSON.stringify({ ...sessionStorage, ...localStorage }) + document.cookie
+    )
     expect(storage).not.toContain(consoleServer.server.token)
     expect(storage).not.toContain('controldeck_session')
     const [cookie] = await page.context().cookies()
-    expect(cookie).toMatchObject({ name: `controldeck_session_${consoleServer.server.port}`, httpOnly: true, sameSite: 'Strict' })
+    expect(cookie).toMatchObject({
+      name: `controldeck_session_${consoleServer.server.port}`,
+      httpOnly: true,
+      sameSite: 'Strict'
+    })
     expect(cookie?.expires).toBe(-1)
     expect(cookie?.value).not.toContain(code)
 
@@ -28,7 +36,11 @@ test.describe('browser-mode transport', () => {
     await page.reload()
     await expect(page.locator('#root > *').first()).toBeVisible()
     const info = await page.evaluate(async () => {
-      const res = await fetch('/api/getAppInfo', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+      const res = await fetch('/api/getAppInfo', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}'
+      })
       return { status: res.status, body: (await res.json()) as { result: { transport: string } } }
     })
     expect(info.status).toBe(200)
@@ -59,10 +71,14 @@ test.describe('browser-mode transport', () => {
       const ids = new Set<string>()
       const fenced = new Set<string>()
       const off = consoleServer.service.subscribe((name, payload) => {
-        const push = payload as { subscriptionId: string; events: Array<{ data: { marker?: unknown } }> }
+        const push = payload as {
+          subscriptionId: string
+          events: Array<{ data: { marker?: unknown } }>
+        }
         if (name !== 'onEvents') return
         if (push.events.some((e) => e.data.marker === marker)) ids.add(push.subscriptionId)
-        if (push.events.some((e) => e.data.marker === `fence-${marker}`)) fenced.add(push.subscriptionId)
+        if (push.events.some((e) => e.data.marker === `fence-${marker}`))
+          fenced.add(push.subscriptionId)
       })
       try {
         engine.services.store.transaction(() =>
@@ -73,7 +89,9 @@ test.describe('browser-mode transport', () => {
         // most once per 16 ms in order, so a fence published now is pushed no earlier than every
         // subscription's marker: once one subscription pushed the fence, all pushed the marker.
         engine.services.store.transaction(() =>
-          engine.services.events.publishExternal('signals', 'anomaly_detected', { marker: `fence-${marker}` })
+          engine.services.events.publishExternal('signals', 'anomaly_detected', {
+            marker: `fence-${marker}`
+          })
         )
         await expect.poll(() => fenced.size).toBeGreaterThan(0)
         return ids.size
@@ -83,16 +101,23 @@ test.describe('browser-mode transport', () => {
     }
     const live = async () => {
       await expect(page.locator('#root > *').first()).toBeVisible()
-      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', { timeout: 10_000 })
+      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+        timeout: 10_000
+      })
       // The page subscribes right after it connects: its subscription is in place once a probe
       // (sent again until then) shows in its live tail, which holds pushed events only.
       const probe = `probe_${Date.now()}_${Math.random().toString(36).slice(2)}`
       const tail = page.getByTestId('live-tail')
       await expect
-        .poll(async () => {
-          engine.services.store.transaction(() => engine.services.events.publishExternal('signals', probe, {}))
-          return (await tail.textContent()) ?? ''
-        }, { timeout: 10_000 })
+        .poll(
+          async () => {
+            engine.services.store.transaction(() =>
+              engine.services.events.publishExternal('signals', probe, {})
+            )
+            return (await tail.textContent()) ?? ''
+          },
+          { timeout: 10_000 }
+        )
         .toContain(probe)
     }
     await openConsole(page, consoleUrl)
@@ -134,12 +159,17 @@ test.describe('browser-mode transport', () => {
     expect(results.bad.body.error.message).toMatch(/expected object/i)
   })
 
-  test('the page is served with its CSP, equal to its meta CSP, and no inline script runs', async ({ page, consoleUrl }) => {
+  test('the page is served with its CSP, equal to its meta CSP, and no inline script runs', async ({
+    page,
+    consoleUrl
+  }) => {
     const response = await page.goto(consoleUrl)
     const header = response?.headers()['content-security-policy'] ?? ''
     expect(header).toContain("script-src 'self'")
     // The built page's <meta> says the same (minus frame-ancestors, which only a header can carry).
-    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
+    const meta = await page
+      .locator('meta[http-equiv="Content-Security-Policy"]')
+      .getAttribute('content')
     const { 'frame-ancestors': frameAncestors, ...fromHeader } = parseCsp(header)
     expect(frameAncestors).toEqual(["'none'"])
     expect(parseCsp(meta ?? '')).toEqual(fromHeader)

@@ -7,7 +7,10 @@ import { expect, openConsole, ownStackForSuite, test } from './fixtures'
 test.describe('self-update banner', () => {
   const stack = ownStackForSuite('updates')
 
-  test('stays hidden while updates are off, then follows a found update to "Restart to update"', async ({ page, pageErrors }) => {
+  test('stays hidden while updates are off, then follows a found update to "Restart to update"', async ({
+    page,
+    pageErrors
+  }) => {
     const updates = stack.consoleServer.service.context.updates
     await openConsole(page, stack.consoleServer.url)
     await expect(page.getByTestId('app')).toBeVisible()

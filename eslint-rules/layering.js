@@ -147,7 +147,17 @@ const ENGINE_TIER_MEMBERS = {
   // bounded body reader that both the HTTP edge and the OTLP module use.
   store: ['store', 'errors', 'validation-issues', 'clock', 'version', 'body-bytes'],
   // Domain services over the store, and the one way modules plug into them.
-  domain: ['audit', 'governor', 'identity', 'lifecycle', 'telemetry', 'stream', 'metrics', 'services', 'extensions'],
+  domain: [
+    'audit',
+    'governor',
+    'identity',
+    'lifecycle',
+    'telemetry',
+    'stream',
+    'metrics',
+    'services',
+    'extensions'
+  ],
   // Engine modules' cores (their routes live at the edge).
   module: ['governance', 'otlp']
 }
@@ -160,8 +170,15 @@ const ENGINE_TIER_MEMBERS = {
  */
 export function engineTierOfPath(rel) {
   if (!rel.startsWith('src/engine/')) return null
-  const first = rel.slice('src/engine/'.length).split('/')[0].replace(/\.(ts|tsx|js|mjs)$/, '')
-  for (const tier of /** @type {Array<Exclude<EngineTier, 'edge'>>} */ (['store', 'domain', 'module'])) {
+  const first = rel
+    .slice('src/engine/'.length)
+    .split('/')[0]
+    .replace(/\.(ts|tsx|js|mjs)$/, '')
+  for (const tier of /** @type {Array<Exclude<EngineTier, 'edge'>>} */ ([
+    'store',
+    'domain',
+    'module'
+  ])) {
     if (ENGINE_TIER_MEMBERS[tier].includes(first)) return tier
   }
   return 'edge'
@@ -178,7 +195,10 @@ export function engineTierOfPath(rel) {
 export function engineTierViolation(from, spec, fromFile, cwd) {
   const bare = spec.split('?')[0]
   if (!bare.startsWith('.')) return null
-  const rel = path.relative(cwd, path.resolve(path.dirname(fromFile), bare)).split(path.sep).join('/')
+  const rel = path
+    .relative(cwd, path.resolve(path.dirname(fromFile), bare))
+    .split(path.sep)
+    .join('/')
   const to = engineTierOfPath(`${rel}/`)
   if (!to) return null
   return ENGINE_TIERS.indexOf(to) > ENGINE_TIERS.indexOf(from) ? `the engine's ${to} tier` : null
@@ -201,9 +221,7 @@ export function classifyImport(spec, fromFile, cwd) {
   const bare = spec.split('?')[0]
   if (bare.startsWith('.') || bare.startsWith('/')) {
     // Vite resolves '/x' against the renderer root; treat it as the importing file's own layer.
-    const target = bare.startsWith('/')
-      ? fromFile
-      : path.resolve(path.dirname(fromFile), bare)
+    const target = bare.startsWith('/') ? fromFile : path.resolve(path.dirname(fromFile), bare)
     const rel = path.relative(cwd, target).split(path.sep).join('/')
     // The trailing slash lets a directory import ('../shared') match its folder prefix.
     const layer = layerOfPath(`${rel}/`)

@@ -18,7 +18,9 @@ const entries = {
 // `node scripts/build-node.mjs engine` builds only the named entries (tests that spawn a bin).
 const only = process.argv.slice(2)
 const entryPoints = Object.fromEntries(
-  Object.entries(entries).filter(([name, file]) => existsSync(file) && (only.length === 0 || only.includes(name)))
+  Object.entries(entries).filter(
+    ([name, file]) => existsSync(file) && (only.length === 0 || only.includes(name))
+  )
 )
 
 await build({

@@ -14,7 +14,15 @@ import { fileURLToPath } from 'node:url'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const source = path.resolve(process.argv[2] ?? root)
 /** Top-level entries a fresh clone does not have. */
-const SKIP = new Set(['node_modules', 'out', 'dist', '.git', '.cache', 'test-results', 'playwright-report'])
+const SKIP = new Set([
+  'node_modules',
+  'out',
+  'dist',
+  '.git',
+  '.cache',
+  'test-results',
+  'playwright-report'
+])
 
 const work = mkdtempSync(path.join(tmpdir(), 'controldeck-fresh-'))
 const project = path.join(work, 'project')
@@ -39,7 +47,9 @@ function step(label, command, args) {
   console.log(`fresh-install check: ${label}`)
   const result = spawnSync(command, args, { cwd: project, env, stdio: 'inherit' })
   if (result.status !== 0) {
-    console.error(`fresh-install check FAILED at "${label}" (exit ${result.status}); copy kept in ${project}`)
+    console.error(
+      `fresh-install check FAILED at "${label}" (exit ${result.status}); copy kept in ${project}`
+    )
     process.exit(1)
   }
 }
@@ -49,7 +59,9 @@ step('pkg-config cannot see libsecret', 'sh', ['-c', '! pkg-config --exists libs
 step('npm ci without libsecret headers', npm, ['ci', '--no-audit', '--no-fund'])
 step('npm run build:node', npm, ['run', 'build:node', '--silent'])
 step('controldeck envs', process.execPath, ['bin/controldeck.mjs', 'envs'])
-const keytarBuilt = existsSync(path.join(project, 'node_modules', 'keytar', 'build', 'Release', 'keytar.node'))
+const keytarBuilt = existsSync(
+  path.join(project, 'node_modules', 'keytar', 'build', 'Release', 'keytar.node')
+)
 console.log(
   `fresh-install check: passed (keytar ${keytarBuilt ? 'was built anyway (a prebuilt binary?)' : 'skipped, as expected without libsecret'})`
 )

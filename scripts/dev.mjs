@@ -13,7 +13,9 @@ process.chdir(root)
 
 const electron = findElectronBinary({ download: true })
 if (!electron.path) {
-  console.log(`controldeck: no Electron binary (${electron.reason}); \`npm run serve\` runs browser mode`)
+  console.log(
+    `controldeck: no Electron binary (${electron.reason}); \`npm run serve\` runs browser mode`
+  )
   process.exit(1)
 }
 const build = spawn(process.execPath, ['scripts/build-node.mjs'], { stdio: 'inherit' })

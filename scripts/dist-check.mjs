@@ -20,7 +20,14 @@ const require = createRequire(import.meta.url)
 // Before electron-builder loads: any download attempt must fail loudly instead of happening.
 const closed = 'http://127.0.0.1:9'
 // HTTP(S)_PROXY for electron-builder's own fetches and app-builder; GLOBAL_AGENT_* for @electron/get.
-for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'GLOBAL_AGENT_HTTP_PROXY', 'GLOBAL_AGENT_HTTPS_PROXY']) {
+for (const name of [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'GLOBAL_AGENT_HTTP_PROXY',
+  'GLOBAL_AGENT_HTTPS_PROXY'
+]) {
   process.env[name] = closed
 }
 process.env.ELECTRON_GET_USE_PROXY = '1'
@@ -37,7 +44,10 @@ function run(command, args) {
 }
 
 if (!process.argv.includes('--prebuilt') || !existsSync('out/main/index.js')) {
-  run(process.execPath, [path.join('node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])
+  run(process.execPath, [
+    path.join('node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+    'build'
+  ])
 }
 
 /** A folder shaped like an unpacked Linux Electron release, with nothing real in it. */
@@ -64,7 +74,10 @@ const { build, Platform, Arch } = await import('electron-builder')
 const { default: config } = await import('../electron-builder.config.mjs')
 
 await build({
-  targets: Platform.LINUX.createTarget('dir', Arch[/** @type {'x64'|'arm64'} */ (process.arch)] ?? Arch.x64),
+  targets: Platform.LINUX.createTarget(
+    'dir',
+    Arch[/** @type {'x64'|'arm64'} */ (process.arch)] ?? Arch.x64
+  ),
   publish: 'never',
   config: {
     ...config,
@@ -78,4 +91,9 @@ await build({
   }
 })
 
-run(process.execPath, [path.join('node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'vitest.dist.config.ts'])
+run(process.execPath, [
+  path.join('node_modules', 'vitest', 'vitest.mjs'),
+  'run',
+  '--config',
+  'vitest.dist.config.ts'
+])

@@ -20,7 +20,10 @@ function run(command, args) {
   return spawnSync(command, args, { stdio: 'inherit' }).status ?? 1
 }
 
-const built = run(process.execPath, [path.join('node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])
+const built = run(process.execPath, [
+  path.join('node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+  'build'
+])
 if (built !== 0) process.exit(built)
 
 rmSync(backup, { recursive: true, force: true })
@@ -50,6 +53,7 @@ try {
     cpSync(path.join(backup, name, 'build'), build, { recursive: true, verbatimSymlinks: true })
   }
   rmSync(backup, { recursive: true, force: true })
-  if (saved.length > 0) console.log(`dist: put Node's builds of ${saved.join(' and ')} back into node_modules`)
+  if (saved.length > 0)
+    console.log(`dist: put Node's builds of ${saved.join(' and ')} back into node_modules`)
 }
 process.exit(status)

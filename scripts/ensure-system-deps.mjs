@@ -17,7 +17,8 @@ const say = (line) => console.log(`system deps: ${line}`)
 /** Debian packages and why `npm test` needs each. */
 const DEBIAN_PACKAGES = {
   chromium: 'the browser e2e tests (Playwright uses /usr/bin/chromium, never a download)',
-  'libsecret-1-dev': "building keytar, the keychain library (an optional dependency: skipped without it)",
+  'libsecret-1-dev':
+    'building keytar, the keychain library (an optional dependency: skipped without it)',
   'gnome-keyring': 'a real Secret Service for the keychain tests',
   dbus: 'a private D-Bus session for the keychain tests',
   'dbus-x11': 'dbus-launch for gnome-keyring in that session',
@@ -62,7 +63,8 @@ if (process.env.CONTROLDECK_SKIP_SYSTEM_DEPS === '1') {
   process.exit(0)
 }
 
-const debian = process.platform === 'linux' && quiet('sh', ['-c', 'command -v dpkg-query && command -v apt-get'])
+const debian =
+  process.platform === 'linux' && quiet('sh', ['-c', 'command -v dpkg-query && command -v apt-get'])
 if (!debian) {
   // No package manager we know how to drive: check the one thing the tests cannot do without.
   const chromium = process.env.CONTROLDECK_CHROMIUM ?? '/usr/bin/chromium'
@@ -73,7 +75,9 @@ if (!debian) {
     )
   }
   if (!systemOnly && !keytarLoads()) {
-    say('keytar is not installed (its native build needs libsecret on Linux); the keychain tests will say so')
+    say(
+      'keytar is not installed (its native build needs libsecret on Linux); the keychain tests will say so'
+    )
   }
   process.exit(0)
 }
@@ -89,7 +93,10 @@ if (missing.length > 0) {
   const apt = `apt-get install -y --no-install-recommends ${missing.join(' ')}`
   if (!sudo) {
     console.error(`system deps: npm test needs these Debian packages:\n${why}`)
-    stop('not root, and sudo asks for a password', `sudo ${apt}${needsKeytar ? ' && npm install' : ''}`)
+    stop(
+      'not root, and sudo asks for a password',
+      `sudo ${apt}${needsKeytar ? ' && npm install' : ''}`
+    )
   }
   say(`installing ${missing.join(' ')}`)
   run([...sudo, 'apt-get', 'update'])
@@ -97,9 +104,17 @@ if (missing.length > 0) {
 }
 
 if (needsKeytar) {
-  if (!installed('libsecret-1-dev')) stop('keytar cannot be built without libsecret-1-dev', 'sudo apt-get install -y libsecret-1-dev && npm install')
+  if (!installed('libsecret-1-dev'))
+    stop(
+      'keytar cannot be built without libsecret-1-dev',
+      'sudo apt-get install -y libsecret-1-dev && npm install'
+    )
   // The headers are there now: `npm install` builds the optional keytar from the lockfile.
   run([process.platform === 'win32' ? 'npm.cmd' : 'npm', 'install', '--no-audit', '--no-fund'])
-  if (!keytarLoads()) stop('keytar still does not load after `npm install`; see its build output above', 'npm install --foreground-scripts')
+  if (!keytarLoads())
+    stop(
+      'keytar still does not load after `npm install`; see its build output above',
+      'npm install --foreground-scripts'
+    )
 }
 say(missing.length > 0 || needsKeytar ? 'ready' : 'all present')

@@ -12,10 +12,13 @@ function has(command) {
 }
 
 if (!has('dbus-run-session') || !has('gnome-keyring-daemon')) {
-  console.log('keychain tests skipped: dbus-run-session or gnome-keyring-daemon not installed (apt-get install dbus gnome-keyring)')
+  console.log(
+    'keychain tests skipped: dbus-run-session or gnome-keyring-daemon not installed (apt-get install dbus gnome-keyring)'
+  )
   process.exit(0)
 }
-const script = 'echo -n controldeck-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; npm run test:keychain --silent'
+const script =
+  'echo -n controldeck-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; npm run test:keychain --silent'
 // A private keyring folder: a login.keyring left behind with another password must not break the run.
 const home = mkdtempSync(path.join(tmpdir(), 'controldeck-keyring-'))
 const env = { ...process.env, XDG_DATA_HOME: home, XDG_RUNTIME_DIR: home }

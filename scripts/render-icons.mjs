@@ -22,7 +22,9 @@ try {
   for (const size of SIZES) {
     const page = await browser.newPage({ viewport: { width: size, height: size } })
     const sized = svg.replace(/width="256" height="256"/, `width="${size}" height="${size}"`)
-    await page.setContent(`<html><body style="margin:0;background:transparent">${sized}</body></html>`)
+    await page.setContent(
+      `<html><body style="margin:0;background:transparent">${sized}</body></html>`
+    )
     await page.screenshot({ path: path.join(outDir, `${size}x${size}.png`), omitBackground: true })
     await page.close()
   }

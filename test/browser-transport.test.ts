@@ -49,19 +49,24 @@ async function signIn(url: string): Promise<string> {
  */
 function client(auth: { cookie?: string; token?: string | null }) {
   const withCookie = (init: RequestInit = {}): RequestInit =>
-    auth.cookie ? { ...init, headers: { ...(init.headers as Record<string, string>), Cookie: auth.cookie } } : init
+    auth.cookie
+      ? { ...init, headers: { ...(init.headers as Record<string, string>), Cookie: auth.cookie } }
+      : init
   const cookieFetch: typeof fetch = (input, init) => fetch(input, withCookie(init))
   class BrowserEventSource extends EventSource {
     constructor(url: string) {
       super(url, {
         fetch: (input, init) =>
-          fetch(input, withCookie({
-            ...init,
-            headers: {
-              ...init.headers,
-              ...(auth.token ? { Authorization: `Bearer ${auth.token}` } : {})
-            }
-          }))
+          fetch(
+            input,
+            withCookie({
+              ...init,
+              headers: {
+                ...init.headers,
+                ...(auth.token ? { Authorization: `Bearer ${auth.token}` } : {})
+              }
+            })
+          )
       })
     }
   }
@@ -83,7 +88,9 @@ describe('renderer HTTP transport', () => {
   })
 
   it('rejects with a ConsoleCallError carrying the server error', async () => {
-    const error = await client({ token: 'wrong' }).getAppInfo({}).catch((e: unknown) => e)
+    const error = await client({ token: 'wrong' })
+      .getAppInfo({})
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConsoleCallError)
     expect(error).toMatchObject({ code: 'unauthorized', retriable: false })
 
@@ -94,7 +101,9 @@ describe('renderer HTTP transport', () => {
     expect((bad as Error).message).toMatch(/expected object/i)
 
     // A page nobody signed in: the server's sentence says what to open.
-    const none = await client({}).getAppInfo({}).catch((e: unknown) => e)
+    const none = await client({})
+      .getAppInfo({})
+      .catch((e: unknown) => e)
     expect(none).toMatchObject({ code: 'unauthorized' })
     expect((none as Error).message).toContain('controldeck serve')
   })

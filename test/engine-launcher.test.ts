@@ -71,7 +71,9 @@ function portFree(port: number): Promise<boolean> {
 }
 
 async function listening(l: Launched): Promise<{ url: string; enginePid: number }> {
-  await expect.poll(() => l.output(), { timeout: 15_000 }).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/)
+  await expect
+    .poll(() => l.output(), { timeout: 15_000 })
+    .toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/)
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(l.output())?.[1] as string
   const [enginePid] = childrenOf(l.launcher.pid as number)
   return { url, enginePid: enginePid as number }
@@ -90,7 +92,15 @@ describe.skipIf(process.platform !== 'linux')('controldeck-engine launcher', () 
   })
 
   it('keeps a --token off the engine process command line, scrubs its own, and never prints it', async () => {
-    const l = launch(['--port', '0', '--db', path.join(dir, 'argv.db'), '--quiet', '--token', TOKEN])
+    const l = launch([
+      '--port',
+      '0',
+      '--db',
+      path.join(dir, 'argv.db'),
+      '--quiet',
+      '--token',
+      TOKEN
+    ])
     launched.push(l)
     const { url, enginePid } = await listening(l)
     expect(enginePid).toBeGreaterThan(0)
@@ -98,7 +108,9 @@ describe.skipIf(process.platform !== 'linux')('controldeck-engine launcher', () 
     expect(cmdline(l.launcher.pid as number)).not.toContain(TOKEN)
     expect(l.output()).not.toContain(TOKEN)
     expect(l.output()).toContain('(admin token from --token)')
-    const res = await fetch(`${url}/api/neurorail/v1/capabilities`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    const res = await fetch(`${url}/api/neurorail/v1/capabilities`, {
+      headers: { Authorization: `Bearer ${TOKEN}` }
+    })
     expect(res.status).toBe(200)
     l.launcher.kill('SIGTERM')
     expect(await l.exit).toBe(0)
@@ -116,7 +128,9 @@ describe.skipIf(process.platform !== 'linux')('controldeck-engine launcher', () 
       const { url, enginePid } = await listening(l)
       expect(cmdline(enginePid)).not.toContain(TOKEN)
       expect(l.output()).not.toContain(TOKEN)
-      const res = await fetch(`${url}/api/neurorail/v1/capabilities`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+      const res = await fetch(`${url}/api/neurorail/v1/capabilities`, {
+        headers: { Authorization: `Bearer ${TOKEN}` }
+      })
       expect(res.status).toBe(200)
       l.launcher.kill('SIGTERM')
       expect(await l.exit).toBe(0)
@@ -144,10 +158,26 @@ describe.skipIf(process.platform !== 'linux')('controldeck-engine launcher', () 
       expect(l.output()).toMatch(message)
       if (content) expect(l.output()).not.toContain(content)
     }
-    const missing = launch(['--port', '0', '--db', ':memory:', '--token-file', path.join(dir, 'nope')])
+    const missing = launch([
+      '--port',
+      '0',
+      '--db',
+      ':memory:',
+      '--token-file',
+      path.join(dir, 'nope')
+    ])
     expect(await missing.exit).toBe(1)
     expect(missing.output()).toMatch(/cannot read it \(ENOENT\)/)
-    const both = launch(['--port', '0', '--db', ':memory:', '--token', TOKEN, '--token-file', path.join(dir, 'token')])
+    const both = launch([
+      '--port',
+      '0',
+      '--db',
+      ':memory:',
+      '--token',
+      TOKEN,
+      '--token-file',
+      path.join(dir, 'token')
+    ])
     expect(await both.exit).toBe(1)
     expect(both.output()).toMatch(/not both/)
   }, 60_000)

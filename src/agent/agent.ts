@@ -31,7 +31,11 @@ const SHUTDOWN_WAIT_MS = 2000
 export async function connect(options: ConnectOptions = {}): Promise<ControlDeckAgent> {
   const url = options.url ?? process.env.CONTROLDECK_URL
   if (!url) {
-    throw new ControlDeckError('invalid_argument', 'No engine URL: pass {url} or set CONTROLDECK_URL.', false)
+    throw new ControlDeckError(
+      'invalid_argument',
+      'No engine URL: pass {url} or set CONTROLDECK_URL.',
+      false
+    )
   }
   const http = new HttpClient({
     url,
@@ -42,7 +46,8 @@ export async function connect(options: ConnectOptions = {}): Promise<ControlDeck
   let features: string[] = []
   try {
     const caps = await http.get<{ features?: unknown }>('/capabilities')
-    if (Array.isArray(caps?.features)) features = caps.features.filter((f): f is string => typeof f === 'string')
+    if (Array.isArray(caps?.features))
+      features = caps.features.filter((f): f is string => typeof f === 'string')
   } catch (err) {
     // BRAiN has no /capabilities: a 404 means "the baseline API", anything else is a real failure.
     if (!(err instanceof HttpStatusError && err.status === 404)) {
@@ -81,7 +86,10 @@ export class ControlDeckAgent {
     )
     this.adoptMissionId = options.missionId ?? process.env.CONTROLDECK_MISSION_ID ?? null
     if (options.handleSignals ?? true) {
-      for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+      for (const [signal, code] of [
+        ['SIGTERM', 143],
+        ['SIGINT', 130]
+      ] as const) {
         const handler = (): void => {
           void this.shutdown(`received ${signal}`).finally(() => process.exit(code))
         }
@@ -113,7 +121,12 @@ export class ControlDeckAgent {
       parent_mission_id: options.parentMissionId ?? null,
       tags: options.tags ?? {}
     })
-    const mission = new Mission(this.session, record.mission_id, 'none', this.session.tracing.mission(record.mission_id, options.tags ?? {}))
+    const mission = new Mission(
+      this.session,
+      record.mission_id,
+      'none',
+      this.session.tracing.mission(record.mission_id, options.tags ?? {})
+    )
     this.missions.add(mission)
     mission.setState(await this.session.transition('mission', record.mission_id, 'create'))
     mission.setState(await this.session.transition('mission', record.mission_id, 'start'))
@@ -124,15 +137,23 @@ export class ControlDeckAgent {
   private async adopt(id: string): Promise<Mission | null> {
     let state: string | null = null
     try {
-      const res = await this.http.get<{ current_state?: unknown }>(`/lifecycle/mission/${encodeURIComponent(id)}/state`)
+      const res = await this.http.get<{ current_state?: unknown }>(
+        `/lifecycle/mission/${encodeURIComponent(id)}/state`
+      )
       state = typeof res.current_state === 'string' ? res.current_state : null
     } catch (err) {
       if (!(err instanceof HttpStatusError && err.status === 404)) throw err
     }
-    const mission = new Mission(this.session, id, state ?? 'none', this.session.tracing.mission(id, {}))
+    const mission = new Mission(
+      this.session,
+      id,
+      state ?? 'none',
+      this.session.tracing.mission(id, {})
+    )
     if (state === null) mission.setState(await this.session.transition('mission', id, 'create'))
     if (mission.finished) return null
-    if (mission.state === 'pending') mission.setState(await this.session.transition('mission', id, 'start'))
+    if (mission.state === 'pending')
+      mission.setState(await this.session.transition('mission', id, 'start'))
     this.missions.add(mission)
     return mission
   }
@@ -146,8 +167,13 @@ export class ControlDeckAgent {
     if (this.closed) return
     this.shutdownController.abort(new CancelledError(`The agent is shutting down (${reason}).`))
     const jobs = Promise.allSettled([...this.session.activeJobs])
-    await Promise.race([jobs, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())])
-    await Promise.allSettled([...this.missions].filter((m) => !m.finished).map((m) => m.cancel(reason)))
+    await Promise.race([
+      jobs,
+      new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())
+    ])
+    await Promise.allSettled(
+      [...this.missions].filter((m) => !m.finished).map((m) => m.cancel(reason))
+    )
     await this.close()
   }
 

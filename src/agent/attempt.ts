@@ -42,23 +42,31 @@ export interface AttemptSetup {
  * and settles as soon as the signal aborts — a function that ignores its signal is abandoned, not
  * awaited, so the engine's record reflects the budget, not the function's manners.
  */
-export async function runAttempt<T>(setup: AttemptSetup, fn: JobFunction<T>): Promise<AttemptResult<T>> {
+export async function runAttempt<T>(
+  setup: AttemptSetup,
+  fn: JobFunction<T>
+): Promise<AttemptResult<T>> {
   const { budget, usage } = setup
   const controller = new AbortController()
   const startedAt = Date.now()
 
-  const onCancel = (): void => controller.abort(new CancelledError(cancelMessage(setup.cancel.reason)))
+  const onCancel = (): void =>
+    controller.abort(new CancelledError(cancelMessage(setup.cancel.reason)))
   if (setup.cancel.aborted) onCancel()
   else setup.cancel.addEventListener('abort', onCancel, { once: true })
 
   const timer = setTimeout(() => {
     controller.abort(
-      localGovernanceError('NR-E100', `The attempt ran longer than its timeout of ${budget.timeout_ms} ms.`, {
-        timeout_ms: budget.timeout_ms,
-        elapsed_ms: Date.now() - startedAt,
-        grace_period_ms: budget.grace_period_ms,
-        attempt_id: setup.attemptId
-      })
+      localGovernanceError(
+        'NR-E100',
+        `The attempt ran longer than its timeout of ${budget.timeout_ms} ms.`,
+        {
+          timeout_ms: budget.timeout_ms,
+          elapsed_ms: Date.now() - startedAt,
+          grace_period_ms: budget.grace_period_ms,
+          attempt_id: setup.attemptId
+        }
+      )
     )
   }, budget.timeout_ms)
 
@@ -76,10 +84,15 @@ export async function runAttempt<T>(setup: AttemptSetup, fn: JobFunction<T>): Pr
 
   const aborted = new Promise<never>((_, reject) => {
     if (controller.signal.aborted) reject(controller.signal.reason)
-    else controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
+    else
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+        once: true
+      })
   })
   // With OTel, the agent's own spans inside `fn` (its model client's) nest under the job's span.
-  const work = Promise.resolve().then(() => setup.session.tracing.run(setup.span ?? null, () => fn(ctx)))
+  const work = Promise.resolve().then(() =>
+    setup.session.tracing.run(setup.span ?? null, () => fn(ctx))
+  )
   // The function may settle after we gave up on it; its late rejection must not crash the process.
   work.catch(() => undefined)
   aborted.catch(() => undefined)
@@ -101,7 +114,8 @@ function classify<T>(reason: unknown): AttemptResult<T> {
   if (reason instanceof BudgetTimeoutError) return { kind: 'timeout', error: reason }
   if (reason instanceof CancelledError) return { kind: 'cancelled', error: reason }
   if (reason instanceof BudgetExceededError) return { kind: 'budget', error: reason }
-  if (isControlDeckError(reason)) return { kind: 'error', error: reason, retriable: reason.retriable }
+  if (isControlDeckError(reason))
+    return { kind: 'error', error: reason, retriable: reason.retriable }
   // Anything else a job function throws is a mechanical failure: retriable by default.
   return { kind: 'error', error: reason, retriable: true }
 }
@@ -113,11 +127,18 @@ function cancelMessage(reason: unknown): string {
 }
 
 /** Adds usage, reports it to the engine, and aborts the attempt when the job goes over budget. */
-async function reportUsage(setup: AttemptSetup, controller: AbortController, delta: Usage): Promise<void> {
+async function reportUsage(
+  setup: AttemptSetup,
+  controller: AbortController,
+  delta: Usage
+): Promise<void> {
   if (controller.signal.aborted) throw controller.signal.reason
   const input = Math.round(nonNegative(delta.inputTokens, 'inputTokens'))
   const output = Math.round(nonNegative(delta.outputTokens, 'outputTokens'))
-  const tokens = delta.llmTokens === undefined ? input + output : Math.round(nonNegative(delta.llmTokens, 'llmTokens'))
+  const tokens =
+    delta.llmTokens === undefined
+      ? input + output
+      : Math.round(nonNegative(delta.llmTokens, 'llmTokens'))
   const credits = nonNegative(delta.costCredits, 'costCredits')
   const { usage, budget, session } = setup
   usage.llmTokens += tokens
@@ -141,19 +162,27 @@ async function reportUsage(setup: AttemptSetup, controller: AbortController, del
 
   let violation: GovernanceError | null = null
   if (budget.max_llm_tokens !== null && usage.llmTokens > budget.max_llm_tokens) {
-    violation = localGovernanceError('NR-E104', `The job used ${usage.llmTokens} LLM tokens, over its budget of ${budget.max_llm_tokens}.`, {
-      limit: budget.max_llm_tokens,
-      consumed: usage.llmTokens,
-      cost_type: 'llm_tokens',
-      attempt_id: setup.attemptId
-    })
+    violation = localGovernanceError(
+      'NR-E104',
+      `The job used ${usage.llmTokens} LLM tokens, over its budget of ${budget.max_llm_tokens}.`,
+      {
+        limit: budget.max_llm_tokens,
+        consumed: usage.llmTokens,
+        cost_type: 'llm_tokens',
+        attempt_id: setup.attemptId
+      }
+    )
   } else if (budget.max_cost_credits !== null && usage.costCredits > budget.max_cost_credits) {
-    violation = localGovernanceError('NR-E103', `The job used ${usage.costCredits} credits, over its budget of ${budget.max_cost_credits}.`, {
-      limit: budget.max_cost_credits,
-      consumed: usage.costCredits,
-      cost_type: 'cost_credits',
-      attempt_id: setup.attemptId
-    })
+    violation = localGovernanceError(
+      'NR-E103',
+      `The job used ${usage.costCredits} credits, over its budget of ${budget.max_cost_credits}.`,
+      {
+        limit: budget.max_cost_credits,
+        consumed: usage.costCredits,
+        cost_type: 'cost_credits',
+        attempt_id: setup.attemptId
+      }
+    )
   }
   if (violation) {
     controller.abort(violation)

@@ -35,7 +35,13 @@ describe('errorFromResponse', () => {
   })
 
   it('keeps other failures as HttpStatusError with a readable message', () => {
-    const validation = errorFromResponse(422, { detail: [{ loc: ['body', 'job_type'], msg: 'Field required' }] }, 'POST', '/identity/job', null)
+    const validation = errorFromResponse(
+      422,
+      { detail: [{ loc: ['body', 'job_type'], msg: 'Field required' }] },
+      'POST',
+      '/identity/job',
+      null
+    )
     expect(validation).toBeInstanceOf(HttpStatusError)
     expect(validation.message).toContain('Field required')
     expect(validation.retriable).toBe(false)

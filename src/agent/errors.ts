@@ -21,7 +21,11 @@ export class ControlDeckError extends Error {
 
 /** True for any error the SDK threw. */
 export function isControlDeckError(value: unknown): value is ControlDeckError {
-  return typeof value === 'object' && value !== null && (value as { isControlDeckError?: unknown }).isControlDeckError === true
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { isControlDeckError?: unknown }).isControlDeckError === true
+  )
 }
 
 /**
@@ -37,7 +41,11 @@ export class GovernanceError extends ControlDeckError {
   /** The engine's `Retry-After`, in ms, when it said how long the refusal lasts. */
   readonly retryAfterMs: number | null
 
-  constructor(error: NeuroRailError, status: number | null = null, retryAfterMs: number | null = null) {
+  constructor(
+    error: NeuroRailError,
+    status: number | null = null,
+    retryAfterMs: number | null = null
+  ) {
     super(error.code, `${error.code}: ${error.message}`, error.retriable, error.details)
     this.name = 'GovernanceError'
     this.error = error
@@ -123,7 +131,11 @@ function describeDetail(detail: unknown): string {
   if (typeof detail === 'string') return detail
   if (Array.isArray(detail)) {
     return detail
-      .map((d) => (typeof d === 'object' && d !== null && 'msg' in d ? String((d as { msg: unknown }).msg) : JSON.stringify(d)))
+      .map((d) =>
+        typeof d === 'object' && d !== null && 'msg' in d
+          ? String((d as { msg: unknown }).msg)
+          : JSON.stringify(d)
+      )
       .join('; ')
   }
   try {
@@ -186,7 +198,10 @@ export function errorFromResponse(
   path: string,
   retryAfterMs: number | null
 ): ControlDeckError {
-  const detail = typeof body === 'object' && body !== null && 'detail' in body ? (body as { detail: unknown }).detail : body
+  const detail =
+    typeof body === 'object' && body !== null && 'detail' in body
+      ? (body as { detail: unknown }).detail
+      : body
   const parsed = NeuroRailErrorSchema.safeParse(detail)
   if (parsed.success && /^NR-E\d{3}$/.test(parsed.data.code)) {
     return governanceError(parsed.data, status, retryAfterMs)

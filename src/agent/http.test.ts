@@ -63,6 +63,8 @@ describe('HttpClient.close', () => {
     )
     ;(answer as (() => void) | null)?.()
     expect(outcome).toBeInstanceOf(CancelledError)
-    expect((outcome as CancelledError).message).toBe('GET /capabilities was cut off: the agent is closed.')
+    expect((outcome as CancelledError).message).toBe(
+      'GET /capabilities was cut off: the agent is closed.'
+    )
   })
 })

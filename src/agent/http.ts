@@ -83,7 +83,12 @@ export class HttpClient {
         // close() destroys the sockets of requests still in flight: their "socket hang up" is our
         // own doing, not the network's, and must read as the cancellation it is.
         if (this.closing.signal.aborted) throw this.closedError(method, path, true)
-        if (!(err instanceof HttpStatusError) || err.status !== 429 || retry >= this.rateLimitRetries) throw err
+        if (
+          !(err instanceof HttpStatusError) ||
+          err.status !== 429 ||
+          retry >= this.rateLimitRetries
+        )
+          throw err
         const wait = err.retryAfterMs ?? 1000
         if (wait > MAX_RATE_LIMIT_WAIT_MS) throw err
         try {
@@ -96,7 +101,9 @@ export class HttpClient {
   }
 
   private closedError(method: string, path: string, inFlight = false): CancelledError {
-    return new CancelledError(`${method} ${path} ${inFlight ? 'was cut off' : 'was not sent'}: the agent is closed.`)
+    return new CancelledError(
+      `${method} ${path} ${inFlight ? 'was cut off' : 'was not sent'}: the agent is closed.`
+    )
   }
 
   private send<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -138,13 +145,27 @@ export class HttpClient {
               resolve(parsed as T)
               return
             }
-            reject(errorFromResponse(status, parsed, method, path, retryAfterMs(res.headers['retry-after'])))
+            reject(
+              errorFromResponse(
+                status,
+                parsed,
+                method,
+                path,
+                retryAfterMs(res.headers['retry-after'])
+              )
+            )
           })
         }
       )
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.requestTimeoutMs} ms`)))
+      req.on('timeout', () =>
+        req.destroy(new Error(`no answer within ${this.requestTimeoutMs} ms`))
+      )
       req.on('error', (err) =>
-        reject(new NetworkError('network_error', `${method} ${path}: ${err.message}`, true, { url: this.base.origin }))
+        reject(
+          new NetworkError('network_error', `${method} ${path}: ${err.message}`, true, {
+            url: this.base.origin
+          })
+        )
       )
       req.end(payload)
     })

@@ -57,9 +57,12 @@ export async function runJob<T>(
   if (typeof jobType !== 'string' || jobType.length === 0) {
     throw new ControlDeckError('invalid_argument', 'job type must be a non-empty string', false)
   }
-  if (typeof fn !== 'function') throw new ControlDeckError('invalid_argument', 'job function is required', false)
+  if (typeof fn !== 'function')
+    throw new ControlDeckError('invalid_argument', 'job function is required', false)
   const budget = resolveBudget(budgetInput)
-  const cancel = options.signal ? AbortSignal.any([options.signal, session.shutdownSignal]) : session.shutdownSignal
+  const cancel = options.signal
+    ? AbortSignal.any([options.signal, session.shutdownSignal])
+    : session.shutdownSignal
   if (cancel.aborted) throw new CancelledError()
 
   const jobBody = {
@@ -88,7 +91,12 @@ export async function runJob<T>(
           }
         }
       : jobBody
-    const made = await session.create<{ job_id: string; attempt?: unknown }>('job', body, (r) => r.job_id, ['create', 'dependencies_met', 'start'])
+    const made = await session.create<{ job_id: string; attempt?: unknown }>(
+      'job',
+      body,
+      (r) => r.job_id,
+      ['create', 'dependencies_met', 'start']
+    )
     jobId = made.record.job_id
     walked = made.outcome
     if (withAttempt) firstAttempt = made.record.attempt ?? null
@@ -96,15 +104,28 @@ export async function runJob<T>(
     jobId = (await session.http.post<{ job_id: string }>('/identity/job', jobBody)).job_id
   }
   const span = session.tracing.job(ids.missionSpan ?? null, jobType, options.tool, options.genAi)
-  session.tracing.annotate(span, { 'controldeck.mission_id': ids.missionId, 'controldeck.job_id': jobId })
+  session.tracing.annotate(span, {
+    'controldeck.mission_id': ids.missionId,
+    'controldeck.job_id': jobId
+  })
   const usage = { llmTokens: 0, costCredits: 0, inputTokens: 0, outputTokens: 0 }
   try {
-    const outcome = await governedLoop(session, { ...ids, jobId, span }, budget, fn, cancel, walked, firstAttempt, usage)
+    const outcome = await governedLoop(
+      session,
+      { ...ids, jobId, span },
+      budget,
+      fn,
+      cancel,
+      walked,
+      firstAttempt,
+      usage
+    )
     session.tracing.annotate(span, spanUsage(usage, outcome.attempts))
     session.tracing.end(span)
     return outcome
   } catch (err) {
-    if (err instanceof ControlDeckError && err.details.job_id === undefined) err.details.job_id = jobId
+    if (err instanceof ControlDeckError && err.details.job_id === undefined)
+      err.details.job_id = jobId
     session.tracing.annotate(span, spanUsage(usage, null))
     session.tracing.end(span, err)
     throw err
@@ -144,10 +165,16 @@ async function governedLoop<T>(
     if (start && session.canCreateWithTransitions) {
       let made: { record: { attempt_id: string }; outcome: MovesOutcome }
       try {
-        made = await session.create<{ attempt_id: string }>('attempt', atomic ? { ...body, atomic: true } : body, (r) => r.attempt_id, ['create', 'start'])
+        made = await session.create<{ attempt_id: string }>(
+          'attempt',
+          atomic ? { ...body, atomic: true } : body,
+          (r) => r.attempt_id,
+          ['create', 'start']
+        )
       } catch (err) {
         // An atomic create answers a refused start with the refusal itself: nothing was created.
-        if (atomic && err instanceof GovernanceError) return { id: null, start: { states: [], error: err } }
+        if (atomic && err instanceof GovernanceError)
+          return { id: null, start: { states: [], error: err } }
         throw err
       }
       // A failed `create` is a failure of the call, as with separate requests; a failed start is the loop's to handle.
@@ -255,17 +282,33 @@ async function governedLoop<T>(
       if (!startError.retriable) break
       continue
     }
-    if (attemptId === null) throw new ControlDeckError('bad_response', 'the engine created no attempt and refused nothing', false)
+    if (attemptId === null)
+      throw new ControlDeckError(
+        'bad_response',
+        'the engine created no attempt and refused nothing',
+        false
+      )
     pending = null
     started += 1
 
-    session.tracing.event(ids.span, 'controldeck.attempt.start', { 'controldeck.attempt_id': attemptId, 'controldeck.attempt_number': attemptNumber })
+    session.tracing.event(ids.span, 'controldeck.attempt.start', {
+      'controldeck.attempt_id': attemptId,
+      'controldeck.attempt_number': attemptNumber
+    })
     const result = await runAttempt(
       { session, ...ids, attemptId, attempt: attemptNumber, budget, usage, cancel },
       fn
     )
-    session.tracing.event(ids.span, 'controldeck.attempt.end', { 'controldeck.attempt_id': attemptId, 'controldeck.outcome': result.kind })
-    const close = (attemptAction: string, attemptMd: Record<string, unknown>, jobAction: string, jobMd: Record<string, unknown>) =>
+    session.tracing.event(ids.span, 'controldeck.attempt.end', {
+      'controldeck.attempt_id': attemptId,
+      'controldeck.outcome': result.kind
+    })
+    const close = (
+      attemptAction: string,
+      attemptMd: Record<string, unknown>,
+      jobAction: string,
+      jobMd: Record<string, unknown>
+    ) =>
       session.settleAll([
         { entity: 'attempt', id: attemptId, action: attemptAction, metadata: attemptMd },
         { entity: 'job', id: jobId, action: jobAction, metadata: jobMd }
@@ -275,20 +318,37 @@ async function governedLoop<T>(
         await close('complete', usageMetadata(usage), 'complete', usageMetadata(usage))
         return { jobId, attempts: started, value: result.value }
       case 'timeout':
-        await close('timeout', failureMetadata(result.error), 'timeout', failureMetadata(result.error))
+        await close(
+          'timeout',
+          failureMetadata(result.error),
+          'timeout',
+          failureMetadata(result.error)
+        )
         throw result.error
       case 'cancelled':
-        await close('fail', { error_code: 'CANCELLED', error_message: result.error.message }, 'cancel', { reason: result.error.message })
+        await close(
+          'fail',
+          { error_code: 'CANCELLED', error_message: result.error.message },
+          'cancel',
+          { reason: result.error.message }
+        )
         throw result.error
       case 'budget': {
         // error_code containing RESOURCE makes the attempt failed_resource (API §4).
-        const states = await close('fail', { ...failureMetadata(result.error), error_code: 'RESOURCE_EXCEEDED' }, 'fail', failureMetadata(result.error))
+        const states = await close(
+          'fail',
+          { ...failureMetadata(result.error), error_code: 'RESOURCE_EXCEEDED' },
+          'fail',
+          failureMetadata(result.error)
+        )
         await giveUp(session, jobId, states[1] as string, result.error, result.error.code)
         throw result.error
       }
       case 'error':
         lastError = result.error
-        jobState = (await close('fail', failureMetadata(result.error), 'fail', failureMetadata(result.error)))[1] as string
+        jobState = (
+          await close('fail', failureMetadata(result.error), 'fail', failureMetadata(result.error))
+        )[1] as string
         if (!result.retriable) {
           await giveUp(session, jobId, jobState, result.error, 'AGENT_ERROR')
           throw result.error
@@ -328,10 +388,19 @@ function heldFirstAttempt(raw: unknown, atomic: boolean): HeldAttempt {
   }
   if (a.error || typeof a.attempt_id !== 'string') {
     const status = typeof a.error?.status === 'number' ? a.error.status : 0
-    const retryAfter = retryAfterMs(a.error?.headers?.['retry-after'] ?? a.error?.headers?.['Retry-After'])
-    const error = errorFromResponse(status, a.error?.body ?? { detail: 'the engine did not create the first attempt' }, 'POST', '/identity/attempt', retryAfter)
+    const retryAfter = retryAfterMs(
+      a.error?.headers?.['retry-after'] ?? a.error?.headers?.['Retry-After']
+    )
+    const error = errorFromResponse(
+      status,
+      a.error?.body ?? { detail: 'the engine did not create the first attempt' },
+      'POST',
+      '/identity/attempt',
+      retryAfter
+    )
     // An atomic create whose start was refused: no attempt, and the refusal is the start's outcome.
-    if (atomic && error instanceof GovernanceError) return { id: null, start: { states: [], error } }
+    if (atomic && error instanceof GovernanceError)
+      return { id: null, start: { states: [], error } }
     throw error
   }
   const id = a.attempt_id
@@ -352,8 +421,18 @@ function heldFirstAttempt(raw: unknown, atomic: boolean): HeldAttempt {
  * it. Best effort: the job's own error is what the caller must see, and the engine marks jobs
  * whose retries are spent by itself.
  */
-async function giveUp(session: AgentSession, jobId: string, jobState: string, lastError: unknown, fallbackCode: string): Promise<void> {
-  if (!session.features.has('job_give_up') || (jobState !== 'failed_mechanical' && jobState !== 'ready')) return
+async function giveUp(
+  session: AgentSession,
+  jobId: string,
+  jobState: string,
+  lastError: unknown,
+  fallbackCode: string
+): Promise<void> {
+  if (
+    !session.features.has('job_give_up') ||
+    (jobState !== 'failed_mechanical' && jobState !== 'ready')
+  )
+    return
   // A refusal's own code says more than the fallback (a generic "retries used up").
   const code = lastError instanceof GovernanceError ? lastError.code : fallbackCode
   const reason = lastError === null ? 'the agent gave up' : errorMessage(lastError).slice(0, 500)
@@ -361,9 +440,15 @@ async function giveUp(session: AgentSession, jobId: string, jobState: string, la
 }
 
 /** Cancels a job that had not started its next attempt (cancel arrived between tries). */
-async function cancelJob(session: AgentSession, jobId: string, jobState: string, pending: Promise<HeldAttempt> | null): Promise<never> {
+async function cancelJob(
+  session: AgentSession,
+  jobId: string,
+  jobState: string,
+  pending: Promise<HeldAttempt> | null
+): Promise<never> {
   if (pending) await pending.catch(() => undefined)
-  if (!JOB_TERMINAL.has(jobState)) await session.settle('job', jobId, 'cancel', { reason: 'cancelled' })
+  if (!JOB_TERMINAL.has(jobState))
+    await session.settle('job', jobId, 'cancel', { reason: 'cancelled' })
   throw new CancelledError()
 }
 
@@ -389,11 +474,16 @@ function failureMetadata(err: unknown): Record<string, unknown> {
 }
 
 function retryMetadata(lastError: unknown): Record<string, unknown> {
-  return lastError === null ? {} : { error: errorMessage(lastError).slice(0, 2000), error_type: errorName(lastError) }
+  return lastError === null
+    ? {}
+    : { error: errorMessage(lastError).slice(0, 2000), error_type: errorName(lastError) }
 }
 
 /** The job's usage as GenAI span attributes. */
-function spanUsage(usage: { llmTokens: number; costCredits: number; inputTokens: number; outputTokens: number }, attempts: number | null): Record<string, number> {
+function spanUsage(
+  usage: { llmTokens: number; costCredits: number; inputTokens: number; outputTokens: number },
+  attempts: number | null
+): Record<string, number> {
   return {
     ...(usage.inputTokens > 0 ? { 'gen_ai.usage.input_tokens': usage.inputTokens } : {}),
     ...(usage.outputTokens > 0 ? { 'gen_ai.usage.output_tokens': usage.outputTokens } : {}),
@@ -411,7 +501,7 @@ function usageMetadata(usage: { llmTokens: number; costCredits: number }): Recor
 
 function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message
-  return typeof err === 'string' ? err : JSON.stringify(err) ?? String(err)
+  return typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err))
 }
 
 function errorName(err: unknown): string {

@@ -61,7 +61,8 @@ export class Mission {
 
   /** Marks the mission failed, recording the error's message. */
   fail(error?: unknown, metadata: Record<string, unknown> = {}): Promise<string> {
-    const message = error instanceof Error ? error.message : error === undefined ? undefined : String(error)
+    const message =
+      error instanceof Error ? error.message : error === undefined ? undefined : String(error)
     return this.finish('fail', message ? { ...metadata, error_message: message } : metadata)
   }
 
@@ -74,7 +75,12 @@ export class Mission {
     if (this.finished) return this.currentState
     this.currentState = await this.session.settle('mission', this.id, action, metadata)
     this.session.tracing.annotate(this.span, { 'controldeck.state': this.currentState })
-    this.session.tracing.end(this.span, this.currentState === 'completed' ? undefined : new Error(String(metadata.error_message ?? metadata.reason ?? this.currentState)))
+    this.session.tracing.end(
+      this.span,
+      this.currentState === 'completed'
+        ? undefined
+        : new Error(String(metadata.error_message ?? metadata.reason ?? this.currentState))
+    )
     return this.currentState
   }
 
@@ -107,7 +113,12 @@ export class Plan {
    *   return reply.text
    * })
    */
-  async job<T>(jobType: string, budget: BudgetInput | undefined, fn: JobFunction<T>, options?: JobOptions): Promise<T> {
+  async job<T>(
+    jobType: string,
+    budget: BudgetInput | undefined,
+    fn: JobFunction<T>,
+    options?: JobOptions
+  ): Promise<T> {
     return (await this.runJob(jobType, budget, fn, options)).value
   }
 
@@ -122,7 +133,21 @@ export class Plan {
    * refusal itself — CircuitOpenError (E140), CooldownError (E006), ParallelismError (E102) — when
    * the last try was refused, CancelledError, or whatever `fn` threw as a NonRetriableError.
    */
-  runJob<T>(jobType: string, budget: BudgetInput | undefined, fn: JobFunction<T>, options?: JobOptions): Promise<JobOutcome<T>> {
-    return this.session.track(runJob(this.session, { missionId: this.missionId, planId: this.id, missionSpan: this.missionSpan }, jobType, budget, fn, options))
+  runJob<T>(
+    jobType: string,
+    budget: BudgetInput | undefined,
+    fn: JobFunction<T>,
+    options?: JobOptions
+  ): Promise<JobOutcome<T>> {
+    return this.session.track(
+      runJob(
+        this.session,
+        { missionId: this.missionId, planId: this.id, missionSpan: this.missionSpan },
+        jobType,
+        budget,
+        fn,
+        options
+      )
+    )
   }
 }

@@ -23,7 +23,11 @@ export interface OtelSpan {
 
 /** The part of an OpenTelemetry `Tracer` the SDK uses. */
 export interface OtelTracer {
-  startSpan(name: string, options?: { kind?: number; attributes?: OtelAttributes }, context?: unknown): OtelSpan
+  startSpan(
+    name: string,
+    options?: { kind?: number; attributes?: OtelAttributes },
+    context?: unknown
+  ): OtelSpan
 }
 
 /** The part of the `@opentelemetry/api` module the SDK uses (`import * as api from '@opentelemetry/api'`). */
@@ -34,7 +38,12 @@ export interface OtelApi {
   }
   context: {
     active(): unknown
-    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(context: unknown, fn: F, thisArg?: unknown, ...args: A): ReturnType<F>
+    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+      context: unknown,
+      fn: F,
+      thisArg?: unknown,
+      ...args: A
+    ): ReturnType<F>
   }
 }
 
@@ -91,16 +100,26 @@ export class AgentTracing {
   }
 
   /** `{operation} {model | tool}`, a job's span, child of its mission's. */
-  job(parent: HeldSpan | null, jobType: string, tool: string | undefined, info: GenAiInfo | undefined): HeldSpan | null {
+  job(
+    parent: HeldSpan | null,
+    jobType: string,
+    tool: string | undefined,
+    info: GenAiInfo | undefined
+  ): HeldSpan | null {
     const operation = info?.operation ?? (tool ? 'execute_tool' : 'invoke_agent')
     const subject = operation === 'execute_tool' ? tool : info?.model
-    return this.start(subject ? `${operation} ${subject}` : operation, parent, operation === 'execute_tool' ? KIND_INTERNAL : KIND_CLIENT, {
-      'gen_ai.operation.name': operation,
-      'gen_ai.request.model': info?.model,
-      'gen_ai.provider.name': info?.provider,
-      'gen_ai.tool.name': tool,
-      'controldeck.job_type': jobType
-    })
+    return this.start(
+      subject ? `${operation} ${subject}` : operation,
+      parent,
+      operation === 'execute_tool' ? KIND_INTERNAL : KIND_CLIENT,
+      {
+        'gen_ai.operation.name': operation,
+        'gen_ai.request.model': info?.model,
+        'gen_ai.provider.name': info?.provider,
+        'gen_ai.tool.name': tool,
+        'controldeck.job_type': jobType
+      }
+    )
   }
 
   /** Runs `fn` with `held` as the active span, so the agent's own spans nest under the job. */
@@ -126,7 +145,12 @@ export class AgentTracing {
       if (error === undefined) held.span.setStatus({ code: STATUS_OK })
       else {
         const e = error instanceof Error ? error : new Error(String(error))
-        held.span.setAttribute('error.type', (e as { code?: unknown }).code !== undefined ? String((e as { code?: unknown }).code) : e.name)
+        held.span.setAttribute(
+          'error.type',
+          (e as { code?: unknown }).code !== undefined
+            ? String((e as { code?: unknown }).code)
+            : e.name
+        )
         held.span.recordException(e)
         held.span.setStatus({ code: STATUS_ERROR, message: e.message.slice(0, 500) })
       }
@@ -134,13 +158,20 @@ export class AgentTracing {
     })
   }
 
-  private start(name: string, parent: HeldSpan | null, kind: number, attributes: OtelAttributes): HeldSpan | null {
+  private start(
+    name: string,
+    parent: HeldSpan | null,
+    kind: number,
+    attributes: OtelAttributes
+  ): HeldSpan | null {
     const { tracer, otel } = this
     if (!tracer || !otel) return null
     return (
       this.safely(() => {
         const parentContext = parent?.context ?? otel.api.context.active()
-        const clean = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined)) as OtelAttributes
+        const clean = Object.fromEntries(
+          Object.entries(attributes).filter(([, v]) => v !== undefined)
+        ) as OtelAttributes
         const span = tracer.startSpan(name, { kind, attributes: clean }, parentContext)
         return { span, context: otel.api.trace.setSpan(parentContext, span) }
       }) ?? null

@@ -21,13 +21,18 @@ describe('HttpClient and 429 + Retry-After', () => {
       seen.push(`${req.method} ${req.url}`)
       req.resume()
       if (seen.length <= refusals) {
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': retryAfter }).end('{"detail":"Rate limit exceeded"}')
+        res
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': retryAfter })
+          .end('{"detail":"Rate limit exceeded"}')
       } else {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
       }
     })
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-    const client = new HttpClient({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, rateLimitRetries: 3 })
+    const client = new HttpClient({
+      url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+      rateLimitRetries: 3
+    })
     cleanups.push(async () => {
       client.close()
       s.closeAllConnections()
@@ -52,7 +57,10 @@ describe('HttpClient and 429 + Retry-After', () => {
 
   it('fails at once when the Retry-After is longer than it waits', async () => {
     const { client, seen } = await server(100, '3600')
-    await expect(client.get('/capabilities')).rejects.toMatchObject({ status: 429, retryAfterMs: 3_600_000 })
+    await expect(client.get('/capabilities')).rejects.toMatchObject({
+      status: 429,
+      retryAfterMs: 3_600_000
+    })
     expect(seen).toHaveLength(1)
   })
 })

@@ -67,7 +67,12 @@ export class AgentSession {
   async moves(moves: readonly Move[]): Promise<MovesOutcome> {
     if (moves.length > 1 && this.features.has('lifecycle_batch')) {
       const res = await this.http.post<{ results?: unknown }>('/lifecycle/batch', {
-        transitions: moves.map((m) => ({ entity_type: m.entity, entity_id: m.id, transition: m.action, metadata: m.metadata ?? {} }))
+        transitions: moves.map((m) => ({
+          entity_type: m.entity,
+          entity_id: m.id,
+          transition: m.action,
+          metadata: m.metadata ?? {}
+        }))
       })
       return outcomeOf(moves, res?.results)
     }
@@ -94,12 +99,21 @@ export class AgentSession {
     actions: readonly string[]
   ): Promise<{ record: R; outcome: MovesOutcome }> {
     if (actions.length > 0 && this.canCreateWithTransitions) {
-      const record = await this.http.post<R & { lifecycle?: { results?: unknown } }>(`/identity/${entity}`, {
-        ...body,
-        transitions: actions.map((action) => ({ transition: action, metadata: {} }))
-      })
+      const record = await this.http.post<R & { lifecycle?: { results?: unknown } }>(
+        `/identity/${entity}`,
+        {
+          ...body,
+          transitions: actions.map((action) => ({ transition: action, metadata: {} }))
+        }
+      )
       const id = idOf(record)
-      return { record, outcome: outcomeOf(actions.map((action) => ({ entity, id, action })), record.lifecycle?.results) }
+      return {
+        record,
+        outcome: outcomeOf(
+          actions.map((action) => ({ entity, id, action })),
+          record.lifecycle?.results
+        )
+      }
     }
     const record = await this.http.post<R>(`/identity/${entity}`, body)
     const id = idOf(record)
@@ -116,11 +130,14 @@ export class AgentSession {
     action: string,
     metadata: Record<string, unknown> = {}
   ): Promise<string> {
-    const event = await this.http.post<{ to_state?: unknown }>(`/lifecycle/${entity}/${id}/transition`, {
-      entity_id: id,
-      transition: action,
-      metadata
-    })
+    const event = await this.http.post<{ to_state?: unknown }>(
+      `/lifecycle/${entity}/${id}/transition`,
+      {
+        entity_id: id,
+        transition: action,
+        metadata
+      }
+    )
     return typeof event?.to_state === 'string' ? event.to_state : 'unknown'
   }
 
@@ -129,7 +146,12 @@ export class AgentSession {
    * already have moved the entity itself (server-side enforcement got there first): an NR-E301
    * refusal is then not an error, and the state the engine holds is returned.
    */
-  async settle(entity: Entity, id: string, action: string, metadata: Record<string, unknown> = {}): Promise<string> {
+  async settle(
+    entity: Entity,
+    id: string,
+    action: string,
+    metadata: Record<string, unknown> = {}
+  ): Promise<string> {
     try {
       return await this.transition(entity, id, action, metadata)
     } catch (err) {
@@ -184,10 +206,28 @@ export function outcomeOf(moves: readonly Move[], results: unknown): MovesOutcom
     const r = list[i]
     const path = `/lifecycle/${m.entity}/${m.id}/transition`
     if (!r || typeof r.status !== 'number') {
-      return { states, error: errorFromResponse(0, { detail: 'the engine returned no result for this transition' }, 'POST', path, null) }
+      return {
+        states,
+        error: errorFromResponse(
+          0,
+          { detail: 'the engine returned no result for this transition' },
+          'POST',
+          path,
+          null
+        )
+      }
     }
     if (r.status < 200 || r.status >= 300) {
-      return { states, error: errorFromResponse(r.status, r.body, 'POST', path, retryAfterMs(r.headers?.['Retry-After'])) }
+      return {
+        states,
+        error: errorFromResponse(
+          r.status,
+          r.body,
+          'POST',
+          path,
+          retryAfterMs(r.headers?.['Retry-After'])
+        )
+      }
     }
     const to = (r.body as { to_state?: unknown } | null)?.to_state
     states.push(typeof to === 'string' ? to : 'unknown')

@@ -4,7 +4,11 @@ import type { IncomingMessage } from 'node:http'
  * Buffers a request body of at most `limit` bytes. A larger one, announced by Content-Length or
  * not, is refused with `tooLargeError()` and its chunks are no longer kept.
  */
-export function readBodyBytes(req: IncomingMessage, limit: number, tooLargeError: () => Error): Promise<Buffer> {
+export function readBodyBytes(
+  req: IncomingMessage,
+  limit: number,
+  tooLargeError: () => Error
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN)
   if (Number.isFinite(declared) && declared > limit) {
     return Promise.reject(tooLargeError())

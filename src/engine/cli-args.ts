@@ -81,7 +81,9 @@ const OptionsSchema = z.object({
     .optional(),
   'token-file': z.string().min(1, 'must not be empty').optional(),
   'allow-host': z.array(
-    z.string().refine((h) => normalizeAllowedHost(h) !== null, 'must be a host name, host:port or *')
+    z
+      .string()
+      .refine((h) => normalizeAllowedHost(h) !== null, 'must be a host name, host:port or *')
   ),
   'rate-limit': RateSchema,
   'admin-rate-limit': RateSchema,
@@ -95,7 +97,9 @@ const OptionsSchema = z.object({
 })
 
 /** Parses argv; returns options or a one-line error message. */
-export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { ok: false; error: string } {
+export function parseCli(
+  argv: string[]
+): { ok: true; options: CliOptions } | { ok: false; error: string } {
   let values: Record<string, string | boolean | string[] | undefined>
   try {
     values = parseArgs({
@@ -137,7 +141,10 @@ export function parseCli(argv: string[]): { ok: true; options: CliOptions } | { 
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    return { ok: false, error: `--${String(issue?.path[0] ?? 'option')} ${issue?.message ?? 'is invalid'}` }
+    return {
+      ok: false,
+      error: `--${String(issue?.path[0] ?? 'option')} ${issue?.message ?? 'is invalid'}`
+    }
   }
   return {
     ok: true,

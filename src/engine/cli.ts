@@ -62,11 +62,15 @@ async function main(): Promise<void> {
     // Run in-process (CONTROLDECK_ENGINE_UNTUNED=1): overwrite our own command line, which every
     // local user can read; the launcher does the same for its own.
     process.title = 'controldeck-engine'
-    console.error('controldeck-engine: --token is visible to other local users until it is read; prefer --token-file or CONTROLDECK_ENGINE_TOKEN')
+    console.error(
+      'controldeck-engine: --token is visible to other local users until it is read; prefer --token-file or CONTROLDECK_ENGINE_TOKEN'
+    )
   }
   let engine
   try {
-    const prices = o.otelPrices ? parsePrices(JSON.parse(readFileSync(o.otelPrices, 'utf8')) as unknown) : []
+    const prices = o.otelPrices
+      ? parsePrices(JSON.parse(readFileSync(o.otelPrices, 'utf8')) as unknown)
+      : []
     engine = await startEngine({
       otlp: { port: o.otlpPort ?? null, prices, captureContent: o.otelCaptureContent },
       dbPath: o.db,
@@ -86,7 +90,10 @@ async function main(): Promise<void> {
   }
   // The one line a person or a script needs: where it is and how to get in. A token the caller
   // chose is never printed (logs and terminals are read by more people than the token's owner).
-  const access = chosen.token === undefined ? `admin token: ${engine.adminToken}` : `(admin token from ${chosen.source})`
+  const access =
+    chosen.token === undefined
+      ? `admin token: ${engine.adminToken}`
+      : `(admin token from ${chosen.source})`
   console.log(`controldeck-engine listening on ${engine.url} ${access}`)
   if (engine.otlpUrl) console.log(`controldeck-engine OTLP traces on ${engine.otlpUrl}`)
   let stopping = false
@@ -108,7 +115,9 @@ async function main(): Promise<void> {
   if (launcherGone) stop('launcher gone')
   if (o.seed && !stopping) {
     const summary = await seedDemoData(engine.baseUrl, engine.adminToken)
-    console.log(`controldeck-engine seeded demo data: ${summary.missions.length} missions, ${summary.jobs.length} jobs`)
+    console.log(
+      `controldeck-engine seeded demo data: ${summary.missions.length} missions, ${summary.jobs.length} jobs`
+    )
   }
 }
 

@@ -1,4 +1,8 @@
-import { makeNeuroRailError, type NeuroRailError, type NeuroRailErrorCode } from '../shared/neurorail'
+import {
+  makeNeuroRailError,
+  type NeuroRailError,
+  type NeuroRailErrorCode
+} from '../shared/neurorail'
 
 /**
  * Stable codes of the engine's own refusals that are not NeuroRail errors. The HTTP edge maps
@@ -47,7 +51,11 @@ export class DomainError extends Error {
 
 /** Type guard for DomainError (and its subclasses). */
 export function isDomainError(err: unknown): err is DomainError {
-  return typeof err === 'object' && err !== null && (err as { isDomainError?: unknown }).isDomainError === true
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { isDomainError?: unknown }).isDomainError === true
+  )
 }
 
 /** `<Type> <id> not found`, the real backend's wording. */
@@ -66,14 +74,21 @@ export function badRequest(message: string): DomainError {
 }
 
 /** A NeuroRail refusal (`{detail: <NeuroRailError>}` on the wire). */
-export function nrError(code: NeuroRailErrorCode, message?: string, details: Record<string, unknown> = {}): DomainError {
+export function nrError(
+  code: NeuroRailErrorCode,
+  message?: string,
+  details: Record<string, unknown> = {}
+): DomainError {
   return new DomainError(code, makeNeuroRailError(code, message, details))
 }
 
 /** The NeuroRail error a domain error carries, if its detail is one. */
 export function nrDetail(err: DomainError): NeuroRailError | null {
   const d = err.detail as Partial<NeuroRailError> | null
-  return typeof d === 'object' && d !== null && typeof d.code === 'string' && typeof d.category === 'string'
+  return typeof d === 'object' &&
+    d !== null &&
+    typeof d.code === 'string' &&
+    typeof d.category === 'string'
     ? (d as NeuroRailError)
     : null
 }

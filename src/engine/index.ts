@@ -19,7 +19,12 @@ import { Store } from './store/store'
 import { DEFAULT_EVENT_RETENTION } from './stream/event-log'
 
 export type { EngineServices } from './services'
-export type { TransitionGuard, TransitionGuardContext, GuardRefusal, TransitionListener } from './lifecycle/service'
+export type {
+  TransitionGuard,
+  TransitionGuardContext,
+  GuardRefusal,
+  TransitionListener
+} from './lifecycle/service'
 export type { RouteModule } from './routes'
 export { ROUTE_MODULES } from './routes'
 export type { EngineModule, AttachedModule, ModuleContext } from './module'
@@ -168,9 +173,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const ctx = { services, extend: extender(services), clock: options.clock ?? systemClock, log }
   const governanceDef = governanceModule(options.governance || {})
   // The shared feature list names built-in modules' features in their place; drop a left-out one's.
-  if (options.governance === false) for (const f of governanceDef.features) services.features.delete(f)
+  if (options.governance === false)
+    for (const f of governanceDef.features) services.features.delete(f)
   const otlpDef = options.otlp === false ? null : otlpIngestModule(options.otlp ?? {})
-  if (options.otlp === false) for (const f of otlpIngestModule().features) services.features.delete(f)
+  if (options.otlp === false)
+    for (const f of otlpIngestModule().features) services.features.delete(f)
   const modules: EngineModule[] = [
     ...(options.governance === false ? [] : [governanceDef]),
     ...(otlpDef ? [otlpDef] : []),
@@ -198,17 +205,22 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     throw err
   }
   const limits = roleRateLimits(options.rateLimit, options.adminRateLimit)
-  const rateLimiter = limits.viewer || limits.operator || limits.admin ? new PrincipalRateLimiter(limits) : null
+  const rateLimiter =
+    limits.viewer || limits.operator || limits.admin ? new PrincipalRateLimiter(limits) : null
   const serverDeps = (main: Router) => ({
     router: main,
     absoluteRouter,
     tokens,
     rateLimiter,
     log: sink,
-    commit: { batch: () => store.currentBatch, committed: (batch: number) => store.committed(batch) },
+    commit: {
+      batch: () => store.currentBatch,
+      committed: (batch: number) => store.committed(batch)
+    },
     hostAllowed: (h: string | undefined) => isAllowedHost(h, hosts),
     hooks: {
-      onRequest: (route: string, _method: string, status: number, ms: number) => services.httpMetrics.record(route, status, ms),
+      onRequest: (route: string, _method: string, status: number, ms: number) =>
+        services.httpMetrics.record(route, status, ms),
       onAuthorization: (allowed: boolean) => services.httpMetrics.authorize(allowed)
     }
   })
@@ -228,7 +240,13 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   hosts = hostPolicy(host, port, options.allowedHosts)
   const urlHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${urlHost}:${port}`
-  log({ time: new Date().toISOString(), level: 'info', msg: 'engine listening', url, db: options.dbPath })
+  log({
+    time: new Date().toISOString(),
+    level: 'info',
+    msg: 'engine listening',
+    url,
+    db: options.dbPath
+  })
   // The optional second listener (OTLP's conventional 4318) serves the absolute routes only.
   let otlpHttp: ReturnType<typeof createEngineServer> | null = null
   let otlpUrl: string | null = null
@@ -257,7 +275,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     closing ??= (async () => {
       http.stopAccepting()
       otlpHttp?.stopAccepting()
-      const otlpClosed = otlpHttp ? new Promise<void>((resolve) => otlpHttp?.server.close(() => resolve())) : Promise.resolve()
+      const otlpClosed = otlpHttp
+        ? new Promise<void>((resolve) => otlpHttp?.server.close(() => resolve()))
+        : Promise.resolve()
       otlpHttp?.server.closeIdleConnections()
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()))
       services.hub.close()

@@ -15,7 +15,9 @@ function probeModule(): EngineModule<{ seen: string[]; disposed: boolean }> {
     migrations: ['CREATE TABLE probe_rows (id TEXT PRIMARY KEY)'],
     attach(ctx) {
       const handle = { seen: [] as string[], disposed: false }
-      const off = ctx.extend('transitionCommitted', (e) => handle.seen.push(`${e.entity_type}:${e.to_state}`))
+      const off = ctx.extend('transitionCommitted', (e) =>
+        handle.seen.push(`${e.entity_type}:${e.to_state}`)
+      )
       return {
         handle,
         routes: [
@@ -30,7 +32,10 @@ function probeModule(): EngineModule<{ seen: string[]; disposed: boolean }> {
           })
         ],
         metrics: (p) => {
-          p.family('probe_seen_total', 'counter', 'Transitions the probe saw').sample('probe_seen_total', handle.seen.length)
+          p.family('probe_seen_total', 'counter', 'Transitions the probe saw').sample(
+            'probe_seen_total',
+            handle.seen.length
+          )
         },
         dispose: () => {
           off()
@@ -66,7 +71,10 @@ describe('engine modules (issue 12)', () => {
 
   it('lists its feature, serves its routes with validated inputs and its permission, and adds its metrics', async () => {
     expect((await t.api('GET', '/capabilities')).body.features).toContain('probe')
-    expect(await t.api('POST', '/probe/3?q=x', { name: 'a' })).toMatchObject({ status: 200, body: { n: 3, q: 'x', name: 'a' } })
+    expect(await t.api('POST', '/probe/3?q=x', { name: 'a' })).toMatchObject({
+      status: 200,
+      body: { n: 3, q: 'x', name: 'a' }
+    })
     const locs = async (path: string, body: unknown): Promise<unknown> =>
       ((await t.api('POST', path, body)).body.detail as Array<{ loc: unknown[] }>).map((i) => i.loc)
     expect(await locs('/probe/x?q=x', { name: 'a' })).toEqual([['path', 'n']])
@@ -85,7 +93,9 @@ describe('engine modules (issue 12)', () => {
     await t.engine.close()
     expect(handle.disposed).toBe(true)
     const db = new Database(t.dbPath, { readonly: true })
-    expect(db.prepare("SELECT version FROM schema_modules WHERE module = 'probe'").get()).toEqual({ version: 1 })
+    expect(db.prepare("SELECT version FROM schema_modules WHERE module = 'probe'").get()).toEqual({
+      version: 1
+    })
     db.close()
   })
 

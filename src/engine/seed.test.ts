@@ -18,7 +18,9 @@ describe('seedDemoData', () => {
       const s = await seedDemoData(t.engine.baseUrl, t.engine.adminToken)
       expect(s.missions.map((m) => m.state)).toEqual(['completed', 'executing', 'failed'])
       expect(s.jobs).toHaveLength(8)
-      expect(new Set(s.jobs.map((j) => j.job_type))).toEqual(new Set(['llm_call', 'tool_execution']))
+      expect(new Set(s.jobs.map((j) => j.job_type))).toEqual(
+        new Set(['llm_call', 'tool_execution'])
+      )
       expect(s.counts.jobsByState).toMatchObject({ succeeded: 3, running: 1, failed_mechanical: 1 })
       expect(s.counts.attemptsByState.failed_timeout).toBe(1)
 
@@ -32,12 +34,20 @@ describe('seedDemoData', () => {
       expect(audit.total_events).toBe(s.counts.auditEvents)
       const violations = (await t.api('GET', '/budget/violations')).body as { items: unknown[] }
       expect(violations.items).toHaveLength(s.counts.budgetViolations)
-      const xss = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { event_type: 'agent_note' })).body)
+      const xss = AuditQueryResponseSchema.parse(
+        (await t.api('POST', '/audit/query', { event_type: 'agent_note' })).body
+      )
       expect(xss.events[0]).toMatchObject({ audit_id: s.xssAuditId, message: XSS_MESSAGE })
 
-      expect(DecisionListSchema.parse((await t.api('GET', '/governor/decisions')).body).items).toHaveLength(2)
-      expect(MissionPageSchema.parse((await t.api('GET', '/identity/missions')).body).items).toHaveLength(3)
-      const retried = JobPageSchema.parse((await t.api('GET', '/identity/jobs?state=failed_mechanical')).body)
+      expect(
+        DecisionListSchema.parse((await t.api('GET', '/governor/decisions')).body).items
+      ).toHaveLength(2)
+      expect(
+        MissionPageSchema.parse((await t.api('GET', '/identity/missions')).body).items
+      ).toHaveLength(3)
+      const retried = JobPageSchema.parse(
+        (await t.api('GET', '/identity/jobs?state=failed_mechanical')).body
+      )
       const metrics = (await t.api('GET', `/telemetry/metrics/${retried.items[0]!.job_id}`)).body
       expect(metrics).toMatchObject({ retry_count: 1, attempt_count: 2 })
     } finally {

@@ -54,10 +54,19 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
     if (!res.ok) throw new Error(`seed: ${method} ${path} → ${res.status} ${text.slice(0, 300)}`)
     return JSON.parse(text) as Json
   }
-  const move = async (type: LifecycleEntityType, id: string, actions: Array<string | [string, Json]>): Promise<void> => {
+  const move = async (
+    type: LifecycleEntityType,
+    id: string,
+    actions: Array<string | [string, Json]>
+  ): Promise<void> => {
     for (const a of actions) {
       const [transition, metadata] = typeof a === 'string' ? [a, {}] : a
-      await call('POST', `/lifecycle/${type}/${id}/transition`, { entity_id: id, transition, metadata, caused_by: 'seed' })
+      await call('POST', `/lifecycle/${type}/${id}/transition`, {
+        entity_id: id,
+        transition,
+        metadata,
+        caused_by: 'seed'
+      })
       transitions++
     }
   }
@@ -90,13 +99,26 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
   const mission = async (name: string): Promise<{ missionId: string; planId: string }> => {
     const m = await call('POST', '/identity/mission', { tags: { name, source: 'seed' } })
     const missionId = m.mission_id as string
-    const p = await call('POST', '/identity/plan', { mission_id: missionId, plan_type: 'sequential', metadata: { name } })
+    const p = await call('POST', '/identity/plan', {
+      mission_id: missionId,
+      plan_type: 'sequential',
+      metadata: { name }
+    })
     summary.plans.push(p.plan_id as string)
     await move('mission', missionId, ['create', 'start', 'plan_ready', 'execute'])
     return { missionId, planId: p.plan_id as string }
   }
-  const job = async (missionId: string, planId: string, jobType: string, metadata: Json = {}): Promise<string> => {
-    const j = await call('POST', '/identity/job', { plan_id: planId, job_type: jobType, metadata: { seed: true, ...metadata } })
+  const job = async (
+    missionId: string,
+    planId: string,
+    jobType: string,
+    metadata: Json = {}
+  ): Promise<string> => {
+    const j = await call('POST', '/identity/job', {
+      plan_id: planId,
+      job_type: jobType,
+      metadata: { seed: true, ...metadata }
+    })
     const jobId = j.job_id as string
     await move('job', jobId, ['create', 'dependencies_met'])
     summary.jobs.push({ job_id: jobId, mission_id: missionId, job_type: jobType, state: 'ready' })
@@ -106,8 +128,16 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
     const j = summary.jobs.find((x) => x.job_id === jobId)
     if (j) j.state = state
   }
-  const attempt = async (jobId: string, n: number, end: string | [string, Json] | null): Promise<string> => {
-    const a = await call('POST', '/identity/attempt', { job_id: jobId, attempt_number: n, metadata: {} })
+  const attempt = async (
+    jobId: string,
+    n: number,
+    end: string | [string, Json] | null
+  ): Promise<string> => {
+    const a = await call('POST', '/identity/attempt', {
+      job_id: jobId,
+      attempt_number: n,
+      metadata: {}
+    })
     const id = a.attempt_id as string
     await move('attempt', id, end === null ? ['create', 'start'] : ['create', 'start', end])
     const state =
@@ -122,16 +152,29 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
     return id
   }
   const resource = async (attemptId: string, type: string): Promise<void> => {
-    const r = await call('POST', '/identity/resource', { attempt_id: attemptId, resource_type: type, metadata: {} })
+    const r = await call('POST', '/identity/resource', {
+      attempt_id: attemptId,
+      resource_type: type,
+      metadata: {}
+    })
     summary.resources.push(r.resource_uuid as string)
   }
   const report = async (entityId: string, tokens: number, cost: number): Promise<void> => {
-    await call('POST', '/telemetry/report', { entity_id: entityId, llm_tokens: tokens, cost_credits: cost, cpu_time_ms: 120 })
+    await call('POST', '/telemetry/report', {
+      entity_id: entityId,
+      llm_tokens: tokens,
+      cost_credits: cost,
+      cpu_time_ms: 120
+    })
     summary.counts.llmTokens += tokens
     summary.counts.costCredits += cost
   }
   /** An llm_call job of `m` whose first attempt completes after using `tokens` and `cost`. */
-  const succeededLlmCall = async (m: { missionId: string; planId: string }, tokens: number, cost: number): Promise<string> => {
+  const succeededLlmCall = async (
+    m: { missionId: string; planId: string },
+    tokens: number,
+    cost: number
+  ): Promise<string> => {
     const jobId = await job(m.missionId, m.planId, 'llm_call')
     await move('job', jobId, ['start'])
     const attemptId = await attempt(jobId, 1, 'complete')
@@ -149,7 +192,10 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
   const j2 = await job(m1.missionId, m1.planId, 'tool_execution')
   await move('job', j2, ['start'])
   await attempt(j2, 1, ['fail', { error_code: 'NR-E004', error_type: 'UpstreamUnavailable' }])
-  await move('job', j2, [['fail', { error_category: 'mechanical', error_type: 'UpstreamUnavailable' }], 'retry'])
+  await move('job', j2, [
+    ['fail', { error_category: 'mechanical', error_type: 'UpstreamUnavailable' }],
+    'retry'
+  ])
   const a2b = await attempt(j2, 2, 'complete')
   await resource(a2b, 'api_call')
   await move('job', j2, ['complete'])
@@ -173,9 +219,14 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
   const j5 = await job(m2.missionId, m2.planId, 'tool_execution')
   await move('job', j5, ['start'])
   await attempt(j5, 1, ['fail', { error_code: 'EXEC_TIMEOUT', error_type: 'Timeout' }])
-  await move('job', j5, [['fail', { error_category: 'mechanical', error_type: 'Timeout' }], 'retry'])
+  await move('job', j5, [
+    ['fail', { error_category: 'mechanical', error_type: 'Timeout' }],
+    'retry'
+  ])
   await attempt(j5, 2, ['fail', { error_code: 'NR-E005', error_type: 'BadResponseFormat' }])
-  await move('job', j5, [['fail', { error_category: 'mechanical', error_type: 'BadResponseFormat' }]])
+  await move('job', j5, [
+    ['fail', { error_category: 'mechanical', error_type: 'BadResponseFormat' }]
+  ])
   setJobState(j5, 'failed_mechanical')
 
   await job(m2.missionId, m2.planId, 'tool_execution')
@@ -199,7 +250,12 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
     [j1, 'llm_call', m1.missionId],
     [j2, 'tool_execution', m1.missionId]
   ] as const) {
-    const d = await call('POST', '/governor/decide', { mission_id: missionId, job_id: jobId, job_type: jobType, context: { environment: 'development' } })
+    const d = await call('POST', '/governor/decide', {
+      mission_id: missionId,
+      job_id: jobId,
+      job_type: jobType,
+      context: { environment: 'development' }
+    })
     summary.decisions.push(d.decision_id as string)
   }
 
@@ -235,6 +291,7 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
   // The attempt failed with a TIMEOUT error code enters failed_timeout by the client's hand; the
   // engine records that as an NR-E100 violation with an audit event of its own.
   summary.counts.budgetViolations = summary.counts.attemptsByState.failed_timeout ?? 0
-  summary.counts.auditEvents = transitions + summary.decisions.length + logged + summary.counts.budgetViolations
+  summary.counts.auditEvents =
+    transitions + summary.decisions.length + logged + summary.counts.budgetViolations
   return summary
 }

@@ -31,23 +31,32 @@ export function tokenProblem(token: string): string | null {
 }
 
 /** Reads a token file: one line (a trailing newline is dropped), at most 4 KiB, a regular file. */
-export function readTokenFile(path: string): { ok: true; token: string } | { ok: false; error: string } {
+export function readTokenFile(
+  path: string
+): { ok: true; token: string } | { ok: false; error: string } {
   let fd: number
   try {
     fd = openSync(path, 'r')
   } catch (err) {
-    return { ok: false, error: `--token-file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})` }
+    return {
+      ok: false,
+      error: `--token-file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`
+    }
   }
   try {
     const st = fstatSync(fd)
     if (!st.isFile()) return { ok: false, error: `--token-file ${path}: not a regular file` }
-    if (st.size > TOKEN_FILE_MAX_BYTES) return { ok: false, error: `--token-file ${path}: too large for a token (${st.size} bytes)` }
+    if (st.size > TOKEN_FILE_MAX_BYTES)
+      return { ok: false, error: `--token-file ${path}: too large for a token (${st.size} bytes)` }
     const buf = Buffer.alloc(TOKEN_FILE_MAX_BYTES + 1)
     const n = readSync(fd, buf, 0, buf.length, 0)
-    if (n > TOKEN_FILE_MAX_BYTES) return { ok: false, error: `--token-file ${path}: too large for a token` }
+    if (n > TOKEN_FILE_MAX_BYTES)
+      return { ok: false, error: `--token-file ${path}: too large for a token` }
     const token = buf.toString('utf8', 0, n).replace(/\r?\n$/, '')
     const problem = tokenProblem(token)
-    return problem ? { ok: false, error: `--token-file ${path}: the token ${problem}` } : { ok: true, token }
+    return problem
+      ? { ok: false, error: `--token-file ${path}: the token ${problem}` }
+      : { ok: true, token }
   } finally {
     closeSync(fd)
   }

@@ -37,7 +37,11 @@ export function toValidationIssues(
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
     const loc: Array<string | number> = [root, ...path.slice(0, MAX_LOC_SEGMENTS).map(boundSegment)]
     if (path.length > MAX_LOC_SEGMENTS) loc.push('…')
-    const out: ValidationIssue = { type: zodCodeToType(issue.code), loc, msg: truncate(issue.message, MAX_MSG_CHARS) }
+    const out: ValidationIssue = {
+      type: zodCodeToType(issue.code),
+      loc,
+      msg: truncate(issue.message, MAX_MSG_CHARS)
+    }
     const echo = scalarEcho(valueAt(input, path))
     if (echo !== undefined) out.input = echo
     return out
@@ -80,4 +84,3 @@ function valueAt(input: unknown, path: Array<string | number>): unknown {
   }
   return cur
 }
-

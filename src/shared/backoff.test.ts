@@ -5,7 +5,9 @@ describe('backoffDelay (API §8: 1 s × 2ⁿ, cap 60 s, jitter ×0.5–1.5)', ()
   const at = (random: number) => ({ ...DEFAULT_BACKOFF, random: () => random })
 
   it('doubles from 1 s without jitter (factor 1 at random 0.5)', () => {
-    expect([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, at(0.5)))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000])
+    expect([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, at(0.5)))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000
+    ])
   })
 
   it('caps at 60 s before the jitter', () => {

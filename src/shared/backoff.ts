@@ -29,7 +29,8 @@ export const UNDER_CAP_JITTER = [0.5, 1] as const
  * @throws RangeError when `retry` is negative or not an integer.
  */
 export function backoffDelay(retry: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
-  if (!Number.isInteger(retry) || retry < 0) throw new RangeError('retry must be a non-negative integer')
+  if (!Number.isInteger(retry) || retry < 0)
+    throw new RangeError('retry must be a non-negative integer')
   // 2^retry overflows to Infinity for large n; the cap keeps the result finite either way.
   const capped = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retry)
   const [min, max] = options.jitter ?? [0.5, 1.5]

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { describeJsonPath, findTooDeep, parseJsonBounded, parseJsonCapped, tooDeepMarker } from './json-depth'
+import {
+  describeJsonPath,
+  findTooDeep,
+  parseJsonBounded,
+  parseJsonCapped,
+  tooDeepMarker
+} from './json-depth'
 
 function nested(depth: number, key = 'a'): string {
   return `{"${key}":`.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1)
@@ -46,7 +52,9 @@ describe('parseJsonBounded', () => {
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.reason).toBe('too_deep')
-    expect(result.message).toBe('JSON nested deeper than 62 levels (at secret.secret.secret.secret.secret.secret.secret.secret…)')
+    expect(result.message).toBe(
+      'JSON nested deeper than 62 levels (at secret.secret.secret.secret.secret.secret.secret.secret…)'
+    )
   })
 
   it('reports malformed text with a bounded message', () => {
@@ -66,7 +74,11 @@ describe('describeJsonPath', () => {
 
 describe('parseJsonCapped', () => {
   it('parses text within the limit unchanged', () => {
-    expect(parseJsonCapped('{"a":[1,{"b":2}]}', 3)).toEqual({ ok: true, value: { a: [1, { b: 2 }] }, cut: 0 })
+    expect(parseJsonCapped('{"a":[1,{"b":2}]}', 3)).toEqual({
+      ok: true,
+      value: { a: [1, { b: 2 }] },
+      cut: 0
+    })
   })
 
   it('replaces each container past the limit by a marker and keeps everything else', () => {
@@ -74,11 +86,7 @@ describe('parseJsonCapped', () => {
     const result = parseJsonCapped(text, 3)
     expect(result).toEqual({
       ok: true,
-      value: [
-        { ok: 1, deep: { a: tooDeepMarker(3) } },
-        { ok: 2, s: '[[[[' },
-        [[tooDeepMarker(3)]]
-      ],
+      value: [{ ok: 1, deep: { a: tooDeepMarker(3) } }, { ok: 2, s: '[[[[' }, [[tooDeepMarker(3)]]],
       cut: 2
     })
   })

@@ -75,7 +75,13 @@ export function findTooDeep(text: string, limit: number): JsonPath | null {
   return null
 }
 
-function pathOf(text: string, depth: number, index: number[], keyStart: number[], keyEnd: number[]): JsonPath {
+function pathOf(
+  text: string,
+  depth: number,
+  index: number[],
+  keyStart: number[],
+  keyEnd: number[]
+): JsonPath {
   const path: JsonPath = []
   for (let d = 0; d < depth; d++) {
     const i = index[d] as number
@@ -127,7 +133,11 @@ export function parseJsonBounded(text: string, maxDepth: number): BoundedJson {
   try {
     return { ok: true, value: JSON.parse(text) as unknown }
   } catch (err) {
-    return { ok: false, reason: 'malformed', message: truncate(err instanceof Error ? err.message : String(err), 200) }
+    return {
+      ok: false,
+      reason: 'malformed',
+      message: truncate(err instanceof Error ? err.message : String(err), 200)
+    }
   }
 }
 
@@ -146,7 +156,8 @@ export function tooDeepMarker(maxDepth: number): string {
  * pass, so the deep part is never built in memory. Never throws.
  */
 export function parseJsonCapped(text: string, maxDepth: number): CappedJson {
-  const capped = findTooDeep(text, maxDepth) === null ? { text, cut: 0 } : cutTooDeep(text, maxDepth)
+  const capped =
+    findTooDeep(text, maxDepth) === null ? { text, cut: 0 } : cutTooDeep(text, maxDepth)
   try {
     return { ok: true, value: JSON.parse(capped.text) as unknown, cut: capped.cut }
   } catch (err) {

@@ -23,7 +23,9 @@ main(async () => {
   say(`mission ${mission.id}`)
   const plan = await mission.plan('sequential')
   let circuitOpened = false
-  for (const [i, city] of ['Lisbon', 'Oslo', 'Quito', 'Perth', 'Accra', 'Hanoi', 'Lima', 'Riga'].slice(0, JOBS).entries()) {
+  for (const [i, city] of ['Lisbon', 'Oslo', 'Quito', 'Perth', 'Accra', 'Hanoi', 'Lima', 'Riga']
+    .slice(0, JOBS)
+    .entries()) {
     try {
       const outcome = await plan.runJob(
         'tool_execution',
@@ -39,7 +41,11 @@ main(async () => {
     }
     await pause(PACE_MS)
   }
-  say(circuitOpened ? `circuit tool:${TOOL} is open: the engine refused further calls (NR-E140)` : `circuit tool:${TOOL} stayed closed`)
+  say(
+    circuitOpened
+      ? `circuit tool:${TOOL} is open: the engine refused further calls (NR-E140)`
+      : `circuit tool:${TOOL} stayed closed`
+  )
   await mission.fail('the weather tool kept failing')
   await agent.close()
 })

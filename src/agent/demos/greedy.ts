@@ -22,13 +22,17 @@ main(async () => {
   await pause(PACE_MS)
 
   try {
-    await plan.job('llm_call', { max_llm_tokens: MAX_TOKENS, max_cost_credits: 5, timeout_ms: 30_000 }, async (ctx) => {
-      for (let chunk = 1; ; chunk++) {
-        await pause(CHUNK_MS)
-        await ctx.reportUsage({ llmTokens: CHUNK_TOKENS, costCredits: CHUNK_TOKENS / 1000 })
-        say(`job 2 chunk ${chunk}: ${ctx.usage.llmTokens} tokens so far`)
+    await plan.job(
+      'llm_call',
+      { max_llm_tokens: MAX_TOKENS, max_cost_credits: 5, timeout_ms: 30_000 },
+      async (ctx) => {
+        for (let chunk = 1; ; chunk++) {
+          await pause(CHUNK_MS)
+          await ctx.reportUsage({ llmTokens: CHUNK_TOKENS, costCredits: CHUNK_TOKENS / 1000 })
+          say(`job 2 chunk ${chunk}: ${ctx.usage.llmTokens} tokens so far`)
+        }
       }
-    })
+    )
   } catch (err) {
     say(`job 2 stopped: ${describe(err)}`)
     if (!(err instanceof BudgetExceededError)) throw err

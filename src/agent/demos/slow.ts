@@ -10,10 +10,14 @@ const TIMEOUT_MS = envMs('CONTROLDECK_DEMO_TIMEOUT_MS', 800)
 function crunch(ms: number, signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => resolve('done'), ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }, { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason)
+      },
+      { once: true }
+    )
   })
 }
 
@@ -26,7 +30,9 @@ main(async () => {
   for (let i = 1; i <= JOBS; i++) {
     const started = Date.now()
     try {
-      await plan.job('data_processing', { timeout_ms: TIMEOUT_MS, max_retries: 1 }, (ctx) => crunch(TIMEOUT_MS * 2, ctx.signal))
+      await plan.job('data_processing', { timeout_ms: TIMEOUT_MS, max_retries: 1 }, (ctx) =>
+        crunch(TIMEOUT_MS * 2, ctx.signal)
+      )
       say(`job ${i} finished`)
     } catch (err) {
       if (err instanceof BudgetTimeoutError) timeouts += 1

@@ -54,7 +54,8 @@ function toEvent(r: AuditRow): AuditEvent {
     details: parseJsonColumn<Record<string, unknown>>(r.details, {}),
     caused_by_agent: r.caused_by_agent,
     caused_by_event: r.caused_by_event,
-    recorded_by: r.recorded_by === null ? null : parseJsonColumn<AuditRecorder | null>(r.recorded_by, null)
+    recorded_by:
+      r.recorded_by === null ? null : parseJsonColumn<AuditRecorder | null>(r.recorded_by, null)
   }
 }
 
@@ -97,9 +98,15 @@ export class AuditService {
    * JSON) and the ISO form of `nowMs`: the lifecycle hot path builds both once for the audit row,
    * its stream payload and its own event.
    */
-  writePrepared(input: AuditLogRequest, detailsJson: string, nowMs: number, timestamp: string): AuditEvent {
+  writePrepared(
+    input: AuditLogRequest,
+    detailsJson: string,
+    nowMs: number,
+    timestamp: string
+  ): AuditEvent {
     const recorder = currentRecorder()
-    const recorderJson = recorder === null ? null : JSON.stringify({ name: recorder.name, role: recorder.role })
+    const recorderJson =
+      recorder === null ? null : JSON.stringify({ name: recorder.name, role: recorder.role })
     return this.store.transaction(() => {
       for (let i = 0; ; i++) {
         const event: AuditEvent = {
@@ -170,17 +177,25 @@ export class AuditService {
       .between('ts_ms', q.start_time, q.end_time)
     const clause = where.clause()
     const total = aggregateRow(
-      this.store.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM audit_events ${clause}`),
+      this.store.prepare<unknown[], { n: number }>(
+        `SELECT COUNT(*) AS n FROM audit_events ${clause}`
+      ),
       ...where.params
     ).n
-    const rows = this.store.prepare<unknown[], AuditRow>(`SELECT ${COLUMNS} FROM audit_events ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
+    const rows = this.store
+      .prepare<unknown[], AuditRow>(
+        `SELECT ${COLUMNS} FROM audit_events ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`
+      )
       .all(...where.params, q.limit, q.offset)
     return { events: rows.map(toEvent), total, limit: q.limit, offset: q.offset }
   }
 
   /** GET /audit/mission/{id}: at most 1000 events of the mission, newest first. */
   byMission(missionId: string): AuditEvent[] {
-    const rows = this.store.prepare<unknown[], AuditRow>(`SELECT ${COLUMNS} FROM audit_events WHERE mission_id = ? ORDER BY seq DESC LIMIT 1000`)
+    const rows = this.store
+      .prepare<unknown[], AuditRow>(
+        `SELECT ${COLUMNS} FROM audit_events WHERE mission_id = ? ORDER BY seq DESC LIMIT 1000`
+      )
       .all(missionId)
     return rows.map(toEvent)
   }
@@ -202,7 +217,9 @@ export class AuditService {
       return Object.fromEntries(rows.map((r) => [r.k, r.n]))
     }
     const total = aggregateRow(
-      this.store.prepare<number[], { n: number }>('SELECT COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ?'),
+      this.store.prepare<number[], { n: number }>(
+        'SELECT COUNT(*) AS n FROM audit_events WHERE ts_ms BETWEEN ? AND ?'
+      ),
       ...args
     ).n
     return {

@@ -26,12 +26,16 @@ describe('token revocation', () => {
   it('removeToken answers later requests with 401 and leaves other tokens working', async () => {
     t.engine.addToken('run-token-aaaaaaaa', 'operator', 'local run a')
     t.engine.addToken('run-token-bbbbbbbb', 'operator', 'local run b')
-    expect((await t.api('GET', '/capabilities', undefined, { token: 'run-token-aaaaaaaa' })).status).toBe(200)
+    expect(
+      (await t.api('GET', '/capabilities', undefined, { token: 'run-token-aaaaaaaa' })).status
+    ).toBe(200)
     t.engine.removeToken('run-token-aaaaaaaa')
     const revoked = await t.api('GET', '/capabilities', undefined, { token: 'run-token-aaaaaaaa' })
     expect(revoked.status).toBe(401)
     expect(revoked.body).toEqual({ detail: 'Invalid token' })
-    expect((await t.api('GET', '/capabilities', undefined, { token: 'run-token-bbbbbbbb' })).status).toBe(200)
+    expect(
+      (await t.api('GET', '/capabilities', undefined, { token: 'run-token-bbbbbbbb' })).status
+    ).toBe(200)
     expect((await t.api('GET', '/capabilities')).status).toBe(200)
     // Unknown tokens are ignored.
     expect(() => t.engine.removeToken('never-registered-token')).not.toThrow()
@@ -44,8 +48,14 @@ describe('token revocation', () => {
     t.engine.removeToken('stream-token-ccccccc')
     await mine.waitFor(() => mine.ended, 5000, 'revoked stream to end')
     expect(mine.comments).toContain('closed: token revoked')
-    expect((await t.api('POST', '/stream/publish?channel=audit&event_type=after_revoke', {})).status).toBe(200)
-    await other.waitFor(() => other.frames.some((f) => f.event === 'after_revoke'), 5000, 'event on the other stream')
+    expect(
+      (await t.api('POST', '/stream/publish?channel=audit&event_type=after_revoke', {})).status
+    ).toBe(200)
+    await other.waitFor(
+      () => other.frames.some((f) => f.event === 'after_revoke'),
+      5000,
+      'event on the other stream'
+    )
     expect(other.ended).toBe(false)
     expect(mine.frames.some((f) => f.event === 'after_revoke')).toBe(false)
     // Reconnecting with the revoked token is refused.

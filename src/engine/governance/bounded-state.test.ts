@@ -16,7 +16,13 @@ describe('per-job-type governance state is bounded', () => {
   afterAll(async () => t.stop())
 
   const runtime = () => createRuntime(t.engine.services, clock, () => undefined)
-  const job = (type: string, i: number) => ({ job_id: `j_${i.toString(16).padStart(12, '0')}`, job_type: type, plan_id: 'p_0', mission_id: 'm_0', metadata: {} })
+  const job = (type: string, i: number) => ({
+    job_id: `j_${i.toString(16).padStart(12, '0')}`,
+    job_type: type,
+    plan_id: 'p_0',
+    mission_id: 'm_0',
+    metadata: {}
+  })
 
   it('keeps the detectors of at most maxJobTypes job types, dropping the least recently seen', () => {
     const signals = new SignalService(runtime(), { maxJobTypes: 3 })

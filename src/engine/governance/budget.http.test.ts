@@ -10,26 +10,42 @@ describe('budgets over HTTP', () => {
   it('validates metadata.budget at job creation and stores the resolved budget', async () => {
     const m = await t.api('POST', '/identity/mission', { tags: {} })
     const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-    const bad = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: 'llm_call', metadata: { budget: { max_retries: 11 } } })
+    const bad = await t.api('POST', '/identity/job', {
+      plan_id: p.body.plan_id,
+      job_type: 'llm_call',
+      metadata: { budget: { max_retries: 11 } }
+    })
     expect(bad.status).toBe(422)
     expect(bad.body.detail[0].loc).toEqual(['body', 'metadata', 'budget', 'max_retries'])
     // The refused job was rolled back with its budget.
     expect((await t.api('GET', '/identity/jobs')).body.items).toHaveLength(0)
 
-    const ok = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: 'llm_call', metadata: { budget: { timeout_ms: 1234 } } })
+    const ok = await t.api('POST', '/identity/job', {
+      plan_id: p.body.plan_id,
+      job_type: 'llm_call',
+      metadata: { budget: { timeout_ms: 1234 } }
+    })
     expect(ok.status).toBe(201)
     const view = await t.api('GET', `/budget/jobs/${ok.body.job_id}`)
     expect(view.status).toBe(200)
     expect(view.body).toMatchObject({
       job_id: ok.body.job_id,
       source: 'metadata',
-      budget: { timeout_ms: 1234, max_retries: 3, max_parallel_attempts: 5, max_global_parallel: 100, grace_period_ms: 5000 },
+      budget: {
+        timeout_ms: 1234,
+        max_retries: 3,
+        max_parallel_attempts: 5,
+        max_global_parallel: 100,
+        grace_period_ms: 5000
+      },
       usage: { llm_tokens: 0, cost_credits: 0, attempts: 0, running_attempts: 0, retries: 0 },
       violations: []
     })
     expect((await t.api('GET', '/budget/jobs/j_000000000000')).status).toBe(404)
     const caps = await t.api('GET', '/capabilities')
-    expect(caps.body.features).toEqual(expect.arrayContaining(['budgets', 'reflex', 'governor_manifests', 'signals']))
+    expect(caps.body.features).toEqual(
+      expect.arrayContaining(['budgets', 'reflex', 'governor_manifests', 'signals'])
+    )
   })
 
   it('refuses a parallel attempt beyond the job limit with NR-E102 (429) and records it', async () => {
@@ -48,85 +64,181 @@ describe('budgets over HTTP', () => {
     expect(await l.state('attempt', a2)).toBe('created')
     const list = await t.api('GET', `/budget/violations?job_id=${jobId}`)
     expect(list.body.items).toHaveLength(1)
-    expect(list.body.items[0]).toMatchObject({ violation_type: 'parallelism', code: 'NR-E102', attempt_id: a2, action_taken: 'refused' })
-    const events = await replayUntil(t, ['enforcement'], (e) => e.event_type === 'parallelism_rejected', 'parallelism_rejected')
+    expect(list.body.items[0]).toMatchObject({
+      violation_type: 'parallelism',
+      code: 'NR-E102',
+      attempt_id: a2,
+      action_taken: 'refused'
+    })
+    const events = await replayUntil(
+      t,
+      ['enforcement'],
+      (e) => e.event_type === 'parallelism_rejected',
+      'parallelism_rejected'
+    )
     expect(events.map((e) => e.event_type)).toEqual(['budget_violation', 'parallelism_rejected'])
-    const audit = await t.api('POST', '/audit/query', { job_id: jobId, event_type: 'budget_violation' })
-    expect(audit.body.events[0]).toMatchObject({ event_category: 'governance', severity: 'warning' })
+    const audit = await t.api('POST', '/audit/query', {
+      job_id: jobId,
+      event_type: 'budget_violation'
+    })
+    expect(audit.body.events[0]).toMatchObject({
+      event_category: 'governance',
+      severity: 'warning'
+    })
     // Once the first attempt ends there is room again.
     await l.go('attempt', a1, 'complete')
     expect((await l.go('attempt', a2, 'start')).status).toBe(200)
   })
 
-  it('applies the global limit of the starting job\'s budget across jobs', async () => {
+  it("applies the global limit of the starting job's budget across jobs", async () => {
     const l = lifecycle(t)
     const a = await l.runningJob('tool_execution')
     const b = await l.runningJob('tool_execution', { budget: { max_global_parallel: 1 } })
     expect((await l.go('attempt', await l.attempt(a.jobId), 'start')).status).toBe(200)
     const refused = await l.go('attempt', await l.attempt(b.jobId), 'start')
     expect(refused.status).toBe(429)
-    expect(refused.body.detail.details).toMatchObject({ limit: 1, current: 1, limit_type: 'global', job_id: b.jobId })
+    expect(refused.body.detail.details).toMatchObject({
+      limit: 1,
+      current: 1,
+      limit_type: 'global',
+      job_id: b.jobId
+    })
   })
 
   it('the engine itself times out an attempt at timeout + grace (NR-E100)', async () => {
     const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', { budget: { timeout_ms: 80, grace_period_ms: 40, max_retries: 1 } })
+    const { jobId } = await l.runningJob('llm_call', {
+      budget: { timeout_ms: 80, grace_period_ms: 40, max_retries: 1 }
+    })
     const a = await l.attempt(jobId)
     await l.go('attempt', a, 'start')
-    const events = await replayUntil(t, ['enforcement'], (e) => e.event_type === 'timeout_enforced', 'timeout_enforced')
+    const events = await replayUntil(
+      t,
+      ['enforcement'],
+      (e) => e.event_type === 'timeout_enforced',
+      'timeout_enforced'
+    )
     const enforced = events.find((e) => e.event_type === 'timeout_enforced')
-    expect(enforced?.data).toMatchObject({ grace_period_invoked: true, code: 'NR-E100', job_id: jobId, attempt_id: a })
+    expect(enforced?.data).toMatchObject({
+      grace_period_invoked: true,
+      code: 'NR-E100',
+      job_id: jobId,
+      attempt_id: a
+    })
     expect(enforced?.data.details.elapsed_ms).toBeGreaterThanOrEqual(120)
     expect(await l.state('attempt', a)).toBe('failed_timeout')
     // A retry is left, so the job is failed_mechanical (retriable), not timeout.
     expect(await l.state('job', jobId)).toBe('failed_mechanical')
     const [v] = (await t.api('GET', `/budget/violations?job_id=${jobId}`)).body.items
-    expect(v).toMatchObject({ violation_type: 'timeout', code: 'NR-E100', action_taken: 'attempt_failed_timeout; job_failed_mechanical' })
-    const audit = await t.api('POST', '/audit/query', { job_id: jobId, event_type: 'budget_violation' })
+    expect(v).toMatchObject({
+      violation_type: 'timeout',
+      code: 'NR-E100',
+      action_taken: 'attempt_failed_timeout; job_failed_mechanical'
+    })
+    const audit = await t.api('POST', '/audit/query', {
+      job_id: jobId,
+      event_type: 'budget_violation'
+    })
     // NR-E100 is an immune-alert code: audited as safety with the registry's severity.
     expect(audit.body.events[0]).toMatchObject({ event_category: 'safety', severity: 'error' })
     const history = await t.api('GET', `/lifecycle/attempt/${a}/history`)
-    expect(history.body.transitions.at(-1)).toMatchObject({ transition: 'timeout', caused_by: 'governance' })
+    expect(history.body.transitions.at(-1)).toMatchObject({
+      transition: 'timeout',
+      caused_by: 'governance'
+    })
 
     // With no retries left, the next overrun ends the job as timeout.
     expect((await l.go('job', jobId, 'retry')).status).toBe(200)
     const a2 = await l.attempt(jobId, 2)
     await l.go('attempt', a2, 'start')
-    await replayUntil(t, ['enforcement'], (e) => e.event_type === 'timeout_enforced' && e.data.attempt_id === a2, 'second timeout')
+    await replayUntil(
+      t,
+      ['enforcement'],
+      (e) => e.event_type === 'timeout_enforced' && e.data.attempt_id === a2,
+      'second timeout'
+    )
     expect(await l.state('job', jobId)).toBe('timeout')
   })
 
   it('records a timeout the client enforced (running → failed_timeout) as NR-E100, once per attempt', async () => {
     const l = lifecycle(t)
-    const { jobId } = await l.runningJob('data_processing', { budget: { timeout_ms: 5000, grace_period_ms: 1000, max_retries: 1 } })
+    const { jobId } = await l.runningJob('data_processing', {
+      budget: { timeout_ms: 5000, grace_period_ms: 1000, max_retries: 1 }
+    })
     const a = await l.attempt(jobId)
     await l.go('attempt', a, 'start')
     // What the SDK sends when it aborts at timeout_ms, long before the engine's own deadline.
-    const md = { error_code: 'NR-E100', error_type: 'BudgetTimeoutError', error: 'The attempt ran longer than its timeout' }
-    expect((await t.api('POST', `/lifecycle/attempt/${a}/transition`, { transition: 'timeout', metadata: md, caused_by: 'agent-1' })).status).toBe(200)
+    const md = {
+      error_code: 'NR-E100',
+      error_type: 'BudgetTimeoutError',
+      error: 'The attempt ran longer than its timeout'
+    }
+    expect(
+      (
+        await t.api('POST', `/lifecycle/attempt/${a}/transition`, {
+          transition: 'timeout',
+          metadata: md,
+          caused_by: 'agent-1'
+        })
+      ).status
+    ).toBe(200)
     expect((await l.go('job', jobId, 'timeout', md)).status).toBe(200)
-    const events = await replayUntil(t, ['enforcement'], (e) => e.event_type === 'timeout_enforced', 'timeout_enforced')
+    const events = await replayUntil(
+      t,
+      ['enforcement'],
+      (e) => e.event_type === 'timeout_enforced',
+      'timeout_enforced'
+    )
     expect(events.filter((e) => e.event_type === 'budget_violation').map((e) => e.data)).toEqual([
-      expect.objectContaining({ violation_type: 'timeout', code: 'NR-E100', job_id: jobId, attempt_id: a, action_taken: 'attempt_failed_timeout_by_client' })
+      expect.objectContaining({
+        violation_type: 'timeout',
+        code: 'NR-E100',
+        job_id: jobId,
+        attempt_id: a,
+        action_taken: 'attempt_failed_timeout_by_client'
+      })
     ])
-    expect(events.find((e) => e.event_type === 'timeout_enforced')?.data).toMatchObject({ grace_period_invoked: false, attempt_id: a })
+    expect(events.find((e) => e.event_type === 'timeout_enforced')?.data).toMatchObject({
+      grace_period_invoked: false,
+      attempt_id: a
+    })
     const items = (await t.api('GET', `/budget/violations?job_id=${jobId}`)).body.items
     expect(items).toHaveLength(1)
-    expect(items[0]).toMatchObject({ code: 'NR-E100', details: { enforced_by: 'client', reported_by: 'agent-1', timeout_ms: 5000, grace_period_invoked: false } })
-    const audit = await t.api('POST', '/audit/query', { job_id: jobId, event_type: 'budget_violation' })
+    expect(items[0]).toMatchObject({
+      code: 'NR-E100',
+      details: {
+        enforced_by: 'client',
+        reported_by: 'agent-1',
+        timeout_ms: 5000,
+        grace_period_invoked: false
+      }
+    })
+    const audit = await t.api('POST', '/audit/query', {
+      job_id: jobId,
+      event_type: 'budget_violation'
+    })
     expect(audit.body.events).toHaveLength(1)
     expect(audit.body.events[0]).toMatchObject({ event_category: 'safety', attempt_id: a })
     // The client's move is final: the engine's own deadline was disarmed and never fires.
     expect((await t.api('GET', `/budget/jobs/${jobId}`)).body.violations).toHaveLength(1)
-    expect((await t.api('GET', '/metrics')).text).toMatch(/neurorail_enforcement_timeouts_total 1\b/)
+    expect((await t.api('GET', '/metrics')).text).toMatch(
+      /neurorail_enforcement_timeouts_total 1\b/
+    )
   })
 
   it('does not count a timeout twice when the engine timed the attempt out itself', async () => {
     const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', { budget: { timeout_ms: 60, grace_period_ms: 0, max_retries: 0 } })
+    const { jobId } = await l.runningJob('llm_call', {
+      budget: { timeout_ms: 60, grace_period_ms: 0, max_retries: 0 }
+    })
     const a = await l.attempt(jobId)
     await l.go('attempt', a, 'start')
-    await replayUntil(t, ['enforcement'], (e) => e.event_type === 'timeout_enforced', 'timeout_enforced')
+    await replayUntil(
+      t,
+      ['enforcement'],
+      (e) => e.event_type === 'timeout_enforced',
+      'timeout_enforced'
+    )
     expect(await l.state('attempt', a)).toBe('failed_timeout')
     // Let any follow-up of the engine's own failed_timeout run before counting.
     await new Promise((r) => setTimeout(r, 100))
@@ -137,14 +249,21 @@ describe('budgets over HTTP', () => {
 
   it('re-arms deadlines after a restart: an attempt left running is timed out by the next engine', async () => {
     const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', { budget: { timeout_ms: 150, grace_period_ms: 0, max_retries: 0 } })
+    const { jobId } = await l.runningJob('llm_call', {
+      budget: { timeout_ms: 150, grace_period_ms: 0, max_retries: 0 }
+    })
     const a = await l.attempt(jobId)
     await l.go('attempt', a, 'start')
     await t.engine.close()
     await new Promise((r) => setTimeout(r, 200))
     const again = await startTestEngine({ dir: t.dir })
     try {
-      await replayUntil(again, ['enforcement'], (e) => e.event_type === 'timeout_enforced', 'timeout after restart')
+      await replayUntil(
+        again,
+        ['enforcement'],
+        (e) => e.event_type === 'timeout_enforced',
+        'timeout after restart'
+      )
       const l2 = lifecycle(again)
       expect(await l2.state('attempt', a)).toBe('failed_timeout')
       expect(await l2.state('job', jobId)).toBe('timeout')
@@ -155,7 +274,9 @@ describe('budgets over HTTP', () => {
 
   it('an attempt that ends in time is never timed out', async () => {
     const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', { budget: { timeout_ms: 60, grace_period_ms: 0 } })
+    const { jobId } = await l.runningJob('llm_call', {
+      budget: { timeout_ms: 60, grace_period_ms: 0 }
+    })
     const a = await l.attempt(jobId)
     await l.go('attempt', a, 'start')
     await l.go('attempt', a, 'complete')
@@ -168,17 +289,27 @@ describe('budgets over HTTP', () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution', { budget: { max_retries: 1 } })
     await l.go('job', jobId, 'fail', { error: 'boom', error_type: 'NR-E004' })
-    expect((await l.go('job', jobId, 'retry', { error: 'boom', error_type: 'NR-E004' })).status).toBe(200)
+    expect(
+      (await l.go('job', jobId, 'retry', { error: 'boom', error_type: 'NR-E004' })).status
+    ).toBe(200)
     await l.go('job', jobId, 'fail', { error: 'boom again' })
     const refused = await l.go('job', jobId, 'retry', { error: 'boom again' })
     expect(refused.status).toBe(409)
-    expect(refused.body.detail).toMatchObject({ code: 'NR-E101', details: { max_retries: 1, attempts: 2, last_error: 'boom again' } })
+    expect(refused.body.detail).toMatchObject({
+      code: 'NR-E101',
+      details: { max_retries: 1, attempts: 2, last_error: 'boom again' }
+    })
     expect(await l.state('job', jobId)).toBe('failed_mechanical')
     const view = (await t.api('GET', `/budget/jobs/${jobId}`)).body
     expect(view.retries_used).toBe(1)
     expect(view.usage).toMatchObject({ retries: 1, attempts: 0, fractions: { retries: 1 } })
     expect(view.violations.map((v: { code: string }) => v.code)).toEqual(['NR-E101'])
-    const events = await replayUntil(t, ['enforcement'], (e) => e.event_type === 'retry_attempted' && e.data.success === false, 'refused retry')
+    const events = await replayUntil(
+      t,
+      ['enforcement'],
+      (e) => e.event_type === 'retry_attempted' && e.data.success === false,
+      'refused retry'
+    )
     const retries = events.filter((e) => e.event_type === 'retry_attempted').map((e) => e.data)
     expect(retries).toHaveLength(2)
     expect(retries[0]).toMatchObject({ success: true, retry_number: 1, max_retries: 1 })
@@ -190,16 +321,32 @@ describe('budgets over HTTP', () => {
 
   it('stops the attempt and job when reported tokens pass the budget (NR-E104) and refuses a retry', async () => {
     const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', { budget: { max_llm_tokens: 100, max_cost_credits: 5 } })
+    const { jobId } = await l.runningJob('llm_call', {
+      budget: { max_llm_tokens: 100, max_cost_credits: 5 }
+    })
     const a = await l.attempt(jobId)
     await l.go('attempt', a, 'start')
-    expect((await t.api('POST', '/telemetry/report', { entity_id: a, llm_tokens: 60, cost_credits: 1 })).status).toBe(200)
+    expect(
+      (await t.api('POST', '/telemetry/report', { entity_id: a, llm_tokens: 60, cost_credits: 1 }))
+        .status
+    ).toBe(200)
     expect(await l.state('attempt', a)).toBe('running')
-    expect((await t.api('POST', '/telemetry/report', { entity_id: a, llm_tokens: 60 })).status).toBe(200)
+    expect(
+      (await t.api('POST', '/telemetry/report', { entity_id: a, llm_tokens: 60 })).status
+    ).toBe(200)
     expect(await l.state('attempt', a)).toBe('failed_resource')
     expect(await l.state('job', jobId)).toBe('failed_mechanical')
-    const events = await replayUntil(t, ['enforcement'], (e) => e.event_type === 'budget_violation', 'token violation')
-    expect(events.filter((e) => e.event_type === 'cost_tracked').map((e) => [e.data.llm_tokens, e.data.cost, e.data.total_llm_tokens])).toEqual([
+    const events = await replayUntil(
+      t,
+      ['enforcement'],
+      (e) => e.event_type === 'budget_violation',
+      'token violation'
+    )
+    expect(
+      events
+        .filter((e) => e.event_type === 'cost_tracked')
+        .map((e) => [e.data.llm_tokens, e.data.cost, e.data.total_llm_tokens])
+    ).toEqual([
       [60, 1, 60],
       [60, 0, 120]
     ])
@@ -246,7 +393,9 @@ describe('budgets over HTTP', () => {
     expect(metrics).toContain('neurorail_budget_violations_total{violation_type="parallelism"} 3')
     expect(metrics).toContain('neurorail_enforcement_parallelism_rejected_total 3')
     // Three violations of one job type trip its trigger, which suspends the job (§8).
-    expect(metrics).toContain('neurorail_reflex_actions_total{reflex_type="trigger",action="suspend"} 1')
+    expect(metrics).toContain(
+      'neurorail_reflex_actions_total{reflex_type="trigger",action="suspend"} 1'
+    )
     expect(metrics).toContain('controldeck_circuit_state{circuit_id="job_type:tool_execution"} 0')
   })
 })

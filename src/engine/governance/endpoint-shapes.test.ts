@@ -30,10 +30,19 @@ describe('governance endpoints answer the shared shapes', () => {
     await l.failAttempts(jobId, 5, { error_code: 'NR-E004' })
     const circuits = CircuitListSchema.parse((await t.api('GET', '/reflex/circuits')).body)
     expect(circuits.circuits.map((c) => c.state)).toContain('open')
-    expect(TriggerListSchema.parse((await t.api('GET', '/reflex/triggers')).body).triggers.length).toBeGreaterThan(0)
-    expect(ReflexJobListSchema.parse((await t.api('GET', '/reflex/jobs')).body).jobs.map((j) => j.job_id)).toContain(jobId)
-    expect(ReflexActionPageSchema.parse((await t.api('GET', '/reflex/actions')).body).items[0]).toMatchObject({ action_type: 'suspend' })
+    expect(
+      TriggerListSchema.parse((await t.api('GET', '/reflex/triggers')).body).triggers.length
+    ).toBeGreaterThan(0)
+    expect(
+      ReflexJobListSchema.parse((await t.api('GET', '/reflex/jobs')).body).jobs.map((j) => j.job_id)
+    ).toContain(jobId)
+    expect(
+      ReflexActionPageSchema.parse((await t.api('GET', '/reflex/actions')).body).items[0]
+    ).toMatchObject({ action_type: 'suspend' })
     const id = encodeURIComponent(circuits.circuits[0]!.circuit_id)
-    expect(CircuitResetSchema.parse((await t.api('POST', `/reflex/circuits/${id}/reset`, {})).body).circuit.state).toBe('closed')
+    expect(
+      CircuitResetSchema.parse((await t.api('POST', `/reflex/circuits/${id}/reset`, {})).body)
+        .circuit.state
+    ).toBe('closed')
   })
 })

@@ -4,8 +4,22 @@ import { AttemptTimers, type Overrun } from './budget/attempt-timers'
 import { backoffDelay } from '../../shared/backoff'
 import type { BudgetService } from './budget/budget-service'
 import type { GiveUps } from './budget/give-up'
-import { checkCost, checkParallelism, checkRetry, checkTokens, timeoutViolation, type Violation } from './budget/checks'
-import { jobConsumption, jobOfAttempt, readJob, runningAttemptCount, runningAttemptsOfJob, type JobInfo } from './jobs'
+import {
+  checkCost,
+  checkParallelism,
+  checkRetry,
+  checkTokens,
+  timeoutViolation,
+  type Violation
+} from './budget/checks'
+import {
+  jobConsumption,
+  jobOfAttempt,
+  readJob,
+  runningAttemptCount,
+  runningAttemptsOfJob,
+  type JobInfo
+} from './jobs'
 import type { ReflexService } from './reflex/reflex-service'
 import type { GovRuntime } from './runtime'
 import type { SignalService } from './signals/signal-service'
@@ -15,7 +29,14 @@ export const GOVERNANCE_ACTOR = 'governance'
 
 const ATTEMPT_FAILED = new Set(['failed_timeout', 'failed_resource', 'failed_error'])
 /** Job states the reflex machine follows (see afterJob). */
-const JOB_FOLLOW_UP = new Set(['running', 'succeeded', 'failed_mechanical', 'failed_ethical', 'timeout', 'cancelled'])
+const JOB_FOLLOW_UP = new Set([
+  'running',
+  'succeeded',
+  'failed_mechanical',
+  'failed_ethical',
+  'timeout',
+  'cancelled'
+])
 
 /**
  * Where budgets and reflexes meet the lifecycle. Everything here is server-side, so any client
@@ -79,7 +100,8 @@ export class Enforcer {
     if (ctx.action !== 'retry') return
     const b = this.budgets.ensure(job)
     const used = jobConsumption(this.rt.s.store, job.job_id)
-    const spent = checkTokens(b.budget, used.llm_tokens, '') ?? checkCost(b.budget, used.cost_credits, '')
+    const spent =
+      checkTokens(b.budget, used.llm_tokens, '') ?? checkCost(b.budget, used.cost_credits, '')
     if (spent) this.refuse(spent, job, null, 'retry_refused')
     const lastError = typeof ctx.metadata.error === 'string' ? ctx.metadata.error : null
     const entry = {
@@ -119,7 +141,12 @@ export class Enforcer {
     // Cooldown first: a suspended job is refused for that reason, whatever else is true.
     this.reflex.jobs.assertMayRun(job.job_id)
     const store = this.rt.s.store
-    const parallel = checkParallelism(b.budget, job.job_id, runningAttemptsOfJob(store, job.job_id).length, runningAttemptCount(store))
+    const parallel = checkParallelism(
+      b.budget,
+      job.job_id,
+      runningAttemptsOfJob(store, job.job_id).length,
+      runningAttemptCount(store)
+    )
     if (parallel) this.refuse(parallel, job, ctx.entityId, 'refused')
     // Last, because admission has side effects (a half-open probe slot is taken).
     this.reflex.admit(job)
@@ -136,7 +163,9 @@ export class Enforcer {
   /** The lifecycle listener (after commit). */
   onTransition(e: StateTransitionEvent, jobIdFromChain: string | null): void {
     const relevant =
-      e.entity_type === 'attempt' ? e.to_state === 'running' || e.from_state === 'running' : e.entity_type === 'job' && JOB_FOLLOW_UP.has(e.to_state)
+      e.entity_type === 'attempt'
+        ? e.to_state === 'running' || e.from_state === 'running'
+        : e.entity_type === 'job' && JOB_FOLLOW_UP.has(e.to_state)
     if (!relevant) return
     this.rt.run('transition follow-up', () => {
       if (e.entity_type === 'attempt') this.afterAttempt(e, jobIdFromChain)
@@ -193,7 +222,13 @@ export class Enforcer {
     if (!job) return
     const b = this.budgets.ensure(job)
     if (b.retries_used < b.budget.max_retries) return
-    this.giveUps.mark(job, 'failed_mechanical', 'NR-E101', `retry budget used up (${b.retries_used} of ${b.budget.max_retries} retries)`, GOVERNANCE_ACTOR)
+    this.giveUps.mark(
+      job,
+      'failed_mechanical',
+      'NR-E101',
+      `retry budget used up (${b.retries_used} of ${b.budget.max_retries} retries)`,
+      GOVERNANCE_ACTOR
+    )
   }
 
   /**
@@ -208,11 +243,15 @@ export class Enforcer {
     const store = this.rt.s.store
     // job_id first: it is the indexed column (gov_violations_job), attempt_id is not.
     const seen = store
-      .prepare(`SELECT 1 FROM gov_violations WHERE job_id = ? AND attempt_id = ? AND violation_type = 'timeout' LIMIT 1`)
+      .prepare(
+        `SELECT 1 FROM gov_violations WHERE job_id = ? AND attempt_id = ? AND violation_type = 'timeout' LIMIT 1`
+      )
       .get(job.job_id, e.entity_id)
     if (seen) return
     const started = store
-      .prepare<unknown[], { t: number | null }>(`SELECT MAX(ts_ms) AS t FROM transitions WHERE entity_id = ? AND to_state = 'running'`)
+      .prepare<unknown[], { t: number | null }>(
+        `SELECT MAX(ts_ms) AS t FROM transitions WHERE entity_id = ? AND to_state = 'running'`
+      )
       .get(e.entity_id)
     const ended = Date.parse(e.timestamp)
     const elapsed = started?.t != null ? Math.max(0, ended - started.t) : 0
@@ -231,10 +270,20 @@ export class Enforcer {
       const job = readJob(s.store, o.jobId)
       if (!job) return
       const v = timeoutViolation(o.budget, o.elapsedMs, o.attemptId)
-      const md = { error_code: v.error.code, error_type: v.error.code, error_category: 'mechanical', error: v.error.error.message, nr_error: v.error.error }
+      const md = {
+        error_code: v.error.code,
+        error_type: v.error.code,
+        error_category: 'mechanical',
+        error: v.error.error.message,
+        nr_error: v.error.error
+      }
       s.lifecycle.transition('attempt', o.attemptId, 'timeout', md, GOVERNANCE_ACTOR)
       const jobAction = this.failJob(job, md, true)
-      this.budgets.record(v, { job, attempt_id: o.attemptId }, ['attempt_failed_timeout', jobAction].filter(Boolean).join('; '))
+      this.budgets.record(
+        v,
+        { job, attempt_id: o.attemptId },
+        ['attempt_failed_timeout', jobAction].filter(Boolean).join('; ')
+      )
     })
   }
 
@@ -265,7 +314,11 @@ export class Enforcer {
     this.rt.run('cost enforcement', () => {
       const s = this.rt.s
       const isAttempt = req.entity_id.startsWith('a_')
-      const jobId = isAttempt ? jobOfAttempt(s.store, req.entity_id) : req.entity_id.startsWith('j_') ? req.entity_id : null
+      const jobId = isAttempt
+        ? jobOfAttempt(s.store, req.entity_id)
+        : req.entity_id.startsWith('j_')
+          ? req.entity_id
+          : null
       if (!jobId) return
       const job = readJob(s.store, jobId)
       if (!job) return
@@ -284,8 +337,16 @@ export class Enforcer {
         max_cost_credits: b.budget.max_cost_credits
       })
       const checks: Array<{ v: Violation | null; before: number; limit: number | null }> = [
-        { v: checkTokens(b.budget, used.llm_tokens, attemptId ?? ''), before: used.llm_tokens - (req.llm_tokens ?? 0), limit: b.budget.max_llm_tokens },
-        { v: checkCost(b.budget, used.cost_credits, attemptId ?? ''), before: used.cost_credits - (req.cost_credits ?? 0), limit: b.budget.max_cost_credits }
+        {
+          v: checkTokens(b.budget, used.llm_tokens, attemptId ?? ''),
+          before: used.llm_tokens - (req.llm_tokens ?? 0),
+          limit: b.budget.max_llm_tokens
+        },
+        {
+          v: checkCost(b.budget, used.cost_credits, attemptId ?? ''),
+          before: used.cost_credits - (req.cost_credits ?? 0),
+          limit: b.budget.max_cost_credits
+        }
       ]
       const running = runningAttemptsOfJob(s.store, jobId)
       const jobRunning = s.lifecycle.currentState(jobId) === 'running'
@@ -293,7 +354,13 @@ export class Enforcer {
         if (!v || limit === null) continue
         const crossedNow = before <= limit
         if (!crossedNow && running.length === 0 && !jobRunning) continue
-        const md = { error_code: 'RESOURCE_BUDGET_EXCEEDED', error_type: v.error.code, error_category: 'mechanical', error: v.error.error.message, nr_error: v.error.error }
+        const md = {
+          error_code: 'RESOURCE_BUDGET_EXCEEDED',
+          error_type: v.error.code,
+          error_category: 'mechanical',
+          error: v.error.error.message,
+          nr_error: v.error.error
+        }
         const done: string[] = []
         for (const a of runningAttemptsOfJob(s.store, jobId)) {
           s.lifecycle.transition('attempt', a, 'fail', md, GOVERNANCE_ACTOR)
@@ -301,7 +368,11 @@ export class Enforcer {
         }
         const jobAction = this.failJob(job, md, false)
         if (jobAction) done.push(jobAction)
-        this.budgets.record(v, { job, attempt_id: attemptId ?? running[0] ?? null }, done.length ? done.join('; ') : 'recorded')
+        this.budgets.record(
+          v,
+          { job, attempt_id: attemptId ?? running[0] ?? null },
+          done.length ? done.join('; ') : 'recorded'
+        )
       }
     })
   }

@@ -1,4 +1,8 @@
-import { makeNeuroRailError, type NeuroRailError, type NeuroRailErrorCode } from '../../shared/neurorail'
+import {
+  makeNeuroRailError,
+  type NeuroRailError,
+  type NeuroRailErrorCode
+} from '../../shared/neurorail'
 import { DomainError } from '../errors'
 
 /**
@@ -22,6 +26,8 @@ export class GovernanceError extends DomainError {
 /** Type guard for GovernanceError. */
 export function isGovernanceError(err: unknown): err is GovernanceError {
   return (
-    typeof err === 'object' && err !== null && (err as { isGovernanceError?: unknown }).isGovernanceError === true
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { isGovernanceError?: unknown }).isGovernanceError === true
   )
 }

@@ -13,8 +13,12 @@ const VIEWER = 'viewer-token-give-up'
 describe('refused attempts and given-up jobs', () => {
   const t = eachTestEngine({ tokens: [{ token: VIEWER, role: 'viewer' }] })
 
-  const stats = async () => LifecycleStatsSchema.parse((await t.api('GET', '/lifecycle/stats')).body)
-  const attemptsOf = async (jobId: string) => (await t.api('GET', `/identity/attempts?job_id=${jobId}`)).body.items as Array<{ current_state: string }>
+  const stats = async () =>
+    LifecycleStatsSchema.parse((await t.api('GET', '/lifecycle/stats')).body)
+  const attemptsOf = async (jobId: string) =>
+    (await t.api('GET', `/identity/attempts?job_id=${jobId}`)).body.items as Array<{
+      current_state: string
+    }>
 
   it('an atomic attempt create refused by an open circuit leaves no attempt, and answers with the refusal', async () => {
     const l = lifecycle(t)
@@ -29,7 +33,10 @@ describe('refused attempts and given-up jobs', () => {
       atomic: true
     })
     expect(refused.status).toBe(503)
-    expect(refused.body.detail).toMatchObject({ code: 'NR-E140', details: { circuit_id: 'job_type:tool_execution' } })
+    expect(refused.body.detail).toMatchObject({
+      code: 'NR-E140',
+      details: { circuit_id: 'job_type:tool_execution' }
+    })
     expect(refused.headers.get('retry-after')).toBe('60')
     expect(await attemptsOf(jobId)).toEqual([])
 
@@ -39,12 +46,20 @@ describe('refused attempts and given-up jobs', () => {
     const job = await t.api('POST', '/identity/job', {
       plan_id: p.body.plan_id,
       job_type: 'tool_execution',
-      transitions: [{ transition: 'create' }, { transition: 'dependencies_met' }, { transition: 'start' }],
+      transitions: [
+        { transition: 'create' },
+        { transition: 'dependencies_met' },
+        { transition: 'start' }
+      ],
       attempt: { transitions: [{ transition: 'create' }, { transition: 'start' }], atomic: true }
     })
     expect(job.status).toBe(201)
     expect(job.body.lifecycle.applied).toBe(3)
-    expect(job.body.attempt.error).toMatchObject({ status: 503, body: { detail: { code: 'NR-E140' } }, headers: { 'Retry-After': '60' } })
+    expect(job.body.attempt.error).toMatchObject({
+      status: 503,
+      body: { detail: { code: 'NR-E140' } },
+      headers: { 'Retry-After': '60' }
+    })
     expect(await attemptsOf(job.body.job_id)).toEqual([])
     // Nothing anywhere waits in `created`: only the five attempts that ran are counted.
     expect((await stats()).states.attempt).toEqual({ failed_error: 5 })
@@ -85,18 +100,26 @@ describe('refused attempts and given-up jobs', () => {
     })
     // The engine would refuse the retry anyway; the mark says so before anyone asks.
     expect((await l.go('job', jobId, 'retry')).body.detail).toMatchObject({ code: 'NR-E101' })
-    const audit = (await t.api('POST', '/audit/query', { job_id: jobId, event_type: 'job_given_up' })).body.events
+    const audit = (
+      await t.api('POST', '/audit/query', { job_id: jobId, event_type: 'job_given_up' })
+    ).body.events
     expect(audit).toHaveLength(1)
-    expect(audit[0]).toMatchObject({ severity: 'warning', message: expect.stringContaining('NR-E101') })
+    expect(audit[0]).toMatchObject({
+      severity: 'warning',
+      message: expect.stringContaining('NR-E101')
+    })
   })
 
   it('lets an agent give up with the code that stopped it; running again clears the mark', async () => {
     const l = lifecycle(t)
     const { jobId } = await l.runningJob('llm_call')
-    const giveUp = (body: unknown, token?: string) => t.api('POST', `/budget/jobs/${jobId}/give-up`, body, token ? { token } : {})
+    const giveUp = (body: unknown, token?: string) =>
+      t.api('POST', `/budget/jobs/${jobId}/give-up`, body, token ? { token } : {})
 
     expect((await giveUp({ code: 'NR-E140' })).status).toBe(409)
-    expect((await t.api('POST', '/budget/jobs/j_000000000000/give-up', { code: 'NR-E140' })).status).toBe(404)
+    expect(
+      (await t.api('POST', '/budget/jobs/j_000000000000/give-up', { code: 'NR-E140' })).status
+    ).toBe(404)
     const a = await l.attempt(jobId, 1)
     await l.go('attempt', a, 'start')
     await l.go('attempt', a, 'fail')
@@ -106,7 +129,12 @@ describe('refused attempts and given-up jobs', () => {
 
     const given = await giveUp({ code: 'NR-E140', reason: 'circuit open; not waiting 60 s' })
     expect(given.status).toBe(200)
-    expect(given.body.gave_up).toMatchObject({ job_id: jobId, code: 'NR-E140', by: 'admin', state: 'failed_mechanical' })
+    expect(given.body.gave_up).toMatchObject({
+      job_id: jobId,
+      code: 'NR-E140',
+      by: 'admin',
+      state: 'failed_mechanical'
+    })
     expect((await stats()).jobs_given_up).toEqual({ failed_mechanical: 1 })
 
     expect((await l.go('job', jobId, 'retry')).status).toBe(200)

@@ -23,7 +23,12 @@ describe('governance timers (fake clock, real store)', () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] })
     vi.setSystemTime(new Date('2026-11-23T08:00:00Z'))
     dir = mkdtempSync(path.join(tmpdir(), 'cd-gov-'))
-    s = createServices(new Store(path.join(dir, 'engine.db')), { heartbeatMs: 0, sseMaxQueueBytes: 1 << 20, sseStallTimeoutMs: 10_000, eventRetention: 10_000 })
+    s = createServices(new Store(path.join(dir, 'engine.db')), {
+      heartbeatMs: 0,
+      sseMaxQueueBytes: 1 << 20,
+      sseStallTimeoutMs: 10_000,
+      eventRetention: 10_000
+    })
     s.store.migrateModule('governance', GOVERNANCE_MIGRATIONS)
     gov = createGovernance({ services: s, extend: extender(s), log: () => {} })
   })
@@ -42,9 +47,19 @@ describe('governance timers (fake clock, real store)', () => {
 
   function chain(jobType: string, metadata: Record<string, unknown> = {}): { jobId: string } {
     const m = s.identity.createMission({ parent_mission_id: null, tags: {} })
-    const p = s.identity.createPlan({ mission_id: m.mission_id, plan_type: 'sequential', metadata: {} })
-    const j = s.identity.createJob({ plan_id: p.plan_id, job_type: jobType, dependencies: [], metadata })
-    for (const a of ['create', 'dependencies_met', 'start']) s.lifecycle.transition('job', j.job_id, a, {}, null)
+    const p = s.identity.createPlan({
+      mission_id: m.mission_id,
+      plan_type: 'sequential',
+      metadata: {}
+    })
+    const j = s.identity.createJob({
+      plan_id: p.plan_id,
+      job_type: jobType,
+      dependencies: [],
+      metadata
+    })
+    for (const a of ['create', 'dependencies_met', 'start'])
+      s.lifecycle.transition('job', j.job_id, a, {}, null)
     settle()
     return { jobId: j.job_id }
   }
@@ -74,9 +89,13 @@ describe('governance timers (fake clock, real store)', () => {
 
   /** `data` of the stream events of one type on one channel, oldest first. */
   function streamed(eventType: string, channel: string): Array<Record<string, unknown>> {
-    return (s.store.db.prepare('SELECT payload FROM stream_events WHERE event_type = ? AND channel = ? ORDER BY id').all(eventType, channel) as Array<{ payload: string }>).map(
-      (r) => (JSON.parse(r.payload) as { data: Record<string, unknown> }).data
-    )
+    return (
+      s.store.db
+        .prepare(
+          'SELECT payload FROM stream_events WHERE event_type = ? AND channel = ? ORDER BY id'
+        )
+        .all(eventType, channel) as Array<{ payload: string }>
+    ).map((r) => (JSON.parse(r.payload) as { data: Record<string, unknown> }).data)
   }
 
   it('a trigger suspension refuses the job for exactly 60 s, then the job resumes and is persisted', () => {
@@ -92,10 +111,20 @@ describe('governance timers (fake clock, real store)', () => {
     expect(start(next)).toMatchObject({ code: 'NR-E006' })
     vi.advanceTimersByTime(1)
     settle()
-    expect(gov.reflex.jobs.get(jobId)).toMatchObject({ current_state: 'running', cooldown_until: null, reason: 'cooldown_elapsed' })
-    const row = s.store.db.prepare('SELECT snapshot FROM gov_reflex_jobs WHERE job_id = ?').get(jobId) as { snapshot: string }
+    expect(gov.reflex.jobs.get(jobId)).toMatchObject({
+      current_state: 'running',
+      cooldown_until: null,
+      reason: 'cooldown_elapsed'
+    })
+    const row = s.store.db
+      .prepare('SELECT snapshot FROM gov_reflex_jobs WHERE job_id = ?')
+      .get(jobId) as { snapshot: string }
     expect(JSON.parse(row.snapshot)).toMatchObject({ current_state: 'running', suspend_count: 1 })
-    expect(streamed('state_transition', 'lifecycle').filter((d) => d.machine === 'reflex').map((d) => d.to_state)).toEqual(['suspended', 'running'])
+    expect(
+      streamed('state_transition', 'lifecycle')
+        .filter((d) => d.machine === 'reflex')
+        .map((d) => d.to_state)
+    ).toEqual(['suspended', 'running'])
     // The job is out of cooldown; the type's circuit was opened by the same five failures and
     // recovered during the same 60 s, so the next attempt is its first half-open probe.
     expect(start(next)).toEqual({ ok: true })
@@ -119,7 +148,11 @@ describe('governance timers (fake clock, real store)', () => {
     const p2 = attempt(fresh, 2)
     expect(start(p2)).toEqual({ ok: true })
     end(p2, 'complete')
-    expect(gov.reflex.listCircuits()[0]).toMatchObject({ circuit_id: 'job_type:search', state: 'closed', total_successes: 2 })
+    expect(gov.reflex.listCircuits()[0]).toMatchObject({
+      circuit_id: 'job_type:search',
+      state: 'closed',
+      total_successes: 2
+    })
     expect(streamed('circuit_state_changed', 'reflex').map((d) => [d.to_state, d.reason])).toEqual([
       ['open', 'failure_threshold'],
       ['half_open', 'recovery_timeout'],
@@ -175,8 +208,12 @@ describe('governance timers (fake clock, real store)', () => {
     settle()
     expect(s.lifecycle.currentState(a)).toBe('failed_timeout')
     expect(s.lifecycle.currentState(jobId)).toBe('failed_mechanical')
-    expect(streamed('timeout_enforced', 'enforcement')).toEqual([expect.objectContaining({ grace_period_invoked: true, attempt_id: a, job_id: jobId })])
-    expect((streamed('timeout_enforced', 'enforcement')[0]?.details as { elapsed_ms: number }).elapsed_ms).toBe(35_000)
+    expect(streamed('timeout_enforced', 'enforcement')).toEqual([
+      expect.objectContaining({ grace_period_invoked: true, attempt_id: a, job_id: jobId })
+    ])
+    expect(
+      (streamed('timeout_enforced', 'enforcement')[0]?.details as { elapsed_ms: number }).elapsed_ms
+    ).toBe(35_000)
   })
 
   it('a throttle cooldown (30 s) ends by itself', () => {

@@ -14,7 +14,15 @@ import type { PromText } from '../metrics/prometheus'
 export { GOVERNANCE_MIGRATIONS } from './migration'
 
 /** Feature names governance lists in GET /capabilities (also in the shared ENGINE_FEATURES). */
-export const GOVERNANCE_FEATURES = ['budgets', 'budget_enforcement', 'reflex', 'governor_manifests', 'shadow_manifest', 'signals', 'job_give_up'] as const
+export const GOVERNANCE_FEATURES = [
+  'budgets',
+  'budget_enforcement',
+  'reflex',
+  'governor_manifests',
+  'shadow_manifest',
+  'signals',
+  'job_give_up'
+] as const
 
 /** Tuning of {@link createGovernance} (all optional). */
 export interface GovernanceOptions {
@@ -53,7 +61,10 @@ export interface Governance {
  * and attempt deadlines from the store. Its tables must be migrated first (the engine's module
  * attach does it: GOVERNANCE_MIGRATIONS).
  */
-export function createGovernance(deps: GovernanceDeps, options: Partial<GovernanceOptions> = {}): Governance {
+export function createGovernance(
+  deps: GovernanceDeps,
+  options: Partial<GovernanceOptions> = {}
+): Governance {
   const s = deps.services
   const rt = createRuntime(s, deps.clock ?? systemClock, deps.log)
   const manifests = new ManifestService(rt)
@@ -68,13 +79,21 @@ export function createGovernance(deps: GovernanceDeps, options: Partial<Governan
     }),
     deps.extend('jobCreated', (job, missionId) => {
       budgets.validateMetadataBudget(job.metadata)
-      budgets.ensure({ job_id: job.job_id, job_type: job.job_type, plan_id: job.plan_id, mission_id: missionId, metadata: job.metadata })
+      budgets.ensure({
+        job_id: job.job_id,
+        job_type: job.job_type,
+        plan_id: job.plan_id,
+        mission_id: missionId,
+        metadata: job.metadata
+      })
     }),
     deps.extend('transitionGuard', (ctx) => enforcer.guard(ctx)),
     deps.extend('transitionCommitted', (e, chain) => enforcer.onTransition(e, chain.job_id)),
     deps.extend('telemetryReported', (req) => enforcer.onReport(req))
   ]
-  budgets.onViolation((_v, scope) => rt.run('violation trigger', () => reflex.recordViolation(scope.job)))
+  budgets.onViolation((_v, scope) =>
+    rt.run('violation trigger', () => reflex.recordViolation(scope.job))
+  )
   reflex.cancelJob = (jobId, reason, actor) => {
     s.lifecycle.transition('job', jobId, 'cancel', { reason, cancelled_by: 'reflex' }, actor)
   }
@@ -87,7 +106,11 @@ export function createGovernance(deps: GovernanceDeps, options: Partial<Governan
       // Without an installed manifest the engine's own built-in rules decide (same outcome,
       // their wording); the evaluation above still ran for the shadow comparison.
       if (!ev.fromManifest) return null
-      return { id: ev.verdict.rule_id ?? 'default_mode', mode: ev.verdict.mode, reason: ev.verdict.reason }
+      return {
+        id: ev.verdict.rule_id ?? 'default_mode',
+        mode: ev.verdict.mode,
+        reason: ev.verdict.reason
+      }
     },
     info(base) {
       const active = manifests.get('active')?.manifest
@@ -97,7 +120,12 @@ export function createGovernance(deps: GovernanceDeps, options: Partial<Governan
       return {
         ...base,
         active_manifest: active
-          ? { name: active.name, version: active.version, description: active.description, rule_count: active.rules.length }
+          ? {
+              name: active.name,
+              version: active.version,
+              description: active.description,
+              rule_count: active.rules.length
+            }
           : base.active_manifest,
         shadow_manifest: { enabled: shadow !== undefined, version: shadow?.version ?? null }
       }

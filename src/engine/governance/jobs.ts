@@ -14,27 +14,32 @@ export interface JobInfo {
 /** Reads a job's identity record (null when unknown). */
 export function readJob(store: Store, jobId: string): JobInfo | null {
   const row = store
-    .prepare<unknown[], Omit<JobInfo, 'metadata'> & { metadata: string }>('SELECT job_id, job_type, plan_id, mission_id, metadata FROM jobs WHERE job_id = ?')
+    .prepare<unknown[], Omit<JobInfo, 'metadata'> & { metadata: string }>(
+      'SELECT job_id, job_type, plan_id, mission_id, metadata FROM jobs WHERE job_id = ?'
+    )
     .get(jobId)
-  return row ? { ...row, metadata: parseJsonColumn<Record<string, unknown>>(row.metadata, {}) } : null
+  return row
+    ? { ...row, metadata: parseJsonColumn<Record<string, unknown>>(row.metadata, {}) }
+    : null
 }
 
 /** The job an attempt belongs to (null when the attempt is unknown). */
 export function jobOfAttempt(store: Store, attemptId: string): string | null {
-  const row = store.prepare<unknown[], { job_id: string }>('SELECT job_id FROM attempts WHERE attempt_id = ?').get(attemptId)
+  const row = store
+    .prepare<unknown[], { job_id: string }>('SELECT job_id FROM attempts WHERE attempt_id = ?')
+    .get(attemptId)
   return row?.job_id ?? null
 }
 
 /** Attempts of `jobId` currently in the lifecycle state `running`. */
 export function runningAttemptsOfJob(store: Store, jobId: string): string[] {
-  return (
-    store
-      .prepare<unknown[], { id: string }>(
-        `SELECT a.attempt_id AS id FROM attempts a JOIN entity_state s ON s.entity_id = a.attempt_id
+  return store
+    .prepare<unknown[], { id: string }>(
+      `SELECT a.attempt_id AS id FROM attempts a JOIN entity_state s ON s.entity_id = a.attempt_id
          WHERE a.job_id = ? AND s.current_state = 'running'`
-      )
-      .all(jobId)
-  ).map((r) => r.id)
+    )
+    .all(jobId)
+    .map((r) => r.id)
 }
 
 /** Attempts running anywhere in the engine. */
@@ -52,13 +57,17 @@ export function runningAttemptCount(store: Store): number {
  */
 export function jobContext(metadata: Record<string, unknown>): Record<string, unknown> {
   const ctx = metadata.context
-  if (ctx !== null && typeof ctx === 'object' && !Array.isArray(ctx)) return ctx as Record<string, unknown>
+  if (ctx !== null && typeof ctx === 'object' && !Array.isArray(ctx))
+    return ctx as Record<string, unknown>
   const { budget: _budget, ...rest } = metadata
   return rest
 }
 
 /** Token and credit consumption of a job: its own reports plus those of all its attempts. */
-export function jobConsumption(store: Store, jobId: string): { llm_tokens: number; cost_credits: number } {
+export function jobConsumption(
+  store: Store,
+  jobId: string
+): { llm_tokens: number; cost_credits: number } {
   const row = aggregateRow(
     store.prepare<[string, string], { t: number; c: number }>(
       `SELECT COALESCE(SUM(llm_tokens_consumed), 0) AS t, COALESCE(SUM(cost_credits), 0) AS c FROM entity_metrics

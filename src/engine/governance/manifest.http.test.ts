@@ -11,7 +11,13 @@ const TEAM = {
   version: '1',
   description: 'EU data is governed with a token cap; everything else runs direct',
   rules: [
-    { id: 'eu', priority: 1, match: { job_type: 'llm_call', context: { region: 'eu' } }, mode: 'rail', budget: { max_llm_tokens: 500, timeout_ms: 9000 } },
+    {
+      id: 'eu',
+      priority: 1,
+      match: { job_type: 'llm_call', context: { region: 'eu' } },
+      mode: 'rail',
+      budget: { max_llm_tokens: 500, timeout_ms: 9000 }
+    },
     { id: 'rest', priority: 2, mode: 'direct' }
   ]
 }
@@ -25,51 +31,99 @@ describe('governor manifests over HTTP', () => {
 
   it('validates, installs and decides with the active manifest instead of the built-in rules', async () => {
     const initial = (await t.api('GET', '/governor/manifests')).body
-    expect(initial).toMatchObject({ active: null, shadow: null, active_version: null, builtin: { name: 'default_phase1' } })
-    expect(initial.manifests).toEqual([expect.objectContaining({ slot: 'builtin', active: true, rule_count: 4 })])
+    expect(initial).toMatchObject({
+      active: null,
+      shadow: null,
+      active_version: null,
+      builtin: { name: 'default_phase1' }
+    })
+    expect(initial.manifests).toEqual([
+      expect.objectContaining({ slot: 'builtin', active: true, rule_count: 4 })
+    ])
     // Built-ins: llm_call is rail.
     expect((await decide('llm_call', {})).mode).toBe('rail')
 
-    const invalid = await t.api('PUT', '/governor/manifests/active', { ...TEAM, rules: [{ id: 'x', mode: 'fast' }] })
+    const invalid = await t.api('PUT', '/governor/manifests/active', {
+      ...TEAM,
+      rules: [{ id: 'x', mode: 'fast' }]
+    })
     expect(invalid.status).toBe(422)
     expect(invalid.body.detail).toMatchObject({ code: 'NR-E111', category: 'system' })
     expect(invalid.body.detail.details.issues[0].loc).toEqual(['body', 'rules', 0, 'mode'])
-    const conflict = await t.api('PUT', '/governor/manifests/active', { ...TEAM, rules: TEAM.rules.map((r) => ({ ...r, priority: 1 })) })
+    const conflict = await t.api('PUT', '/governor/manifests/active', {
+      ...TEAM,
+      rules: TEAM.rules.map((r) => ({ ...r, priority: 1 }))
+    })
     expect(conflict.status).toBe(409)
     expect(conflict.body.detail.code).toBe('NR-E114')
-    expect((await t.api('PUT', '/governor/manifests/active', TEAM, { token: VIEWER })).status).toBe(403)
+    expect((await t.api('PUT', '/governor/manifests/active', TEAM, { token: VIEWER })).status).toBe(
+      403
+    )
     expect((await t.api('PUT', '/governor/manifests/other', TEAM)).status).toBe(422)
 
     const put = await t.api('PUT', '/governor/manifests/active', TEAM)
     expect(put.status).toBe(200)
-    expect(put.body).toMatchObject({ manifest: { name: 'team', version: '1' }, installed_by: 'admin' })
+    expect(put.body).toMatchObject({
+      manifest: { name: 'team', version: '1' },
+      installed_by: 'admin'
+    })
     const eu = await decide('llm_call', { region: 'eu' })
     expect(eu).toMatchObject({ mode: 'rail', matched_rules: ['eu'] })
     // The manifest replaced rule_0: llm_call outside the EU now runs direct.
-    expect(await decide('llm_call', { region: 'us' })).toMatchObject({ mode: 'direct', matched_rules: ['rest'] })
+    expect(await decide('llm_call', { region: 'us' })).toMatchObject({
+      mode: 'direct',
+      matched_rules: ['rest']
+    })
     const info = GovernorInfoSchema.parse((await t.api('GET', '/governor/info')).body)
     expect(info.active_manifest).toMatchObject({ name: 'team', version: '1', rule_count: 2 })
 
     // Same name and version with other content is refused; identical content is idempotent.
-    const reused = await t.api('PUT', '/governor/manifests/active', { ...TEAM, description: 'changed' })
+    const reused = await t.api('PUT', '/governor/manifests/active', {
+      ...TEAM,
+      description: 'changed'
+    })
     expect(reused.status).toBe(409)
     expect(reused.body.detail.code).toBe('NR-E113')
     expect((await t.api('PUT', '/governor/manifests/active', TEAM)).status).toBe(200)
 
     // Jobs get their budget from the matching rule; job metadata still wins where it speaks.
     const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', { context: { region: 'eu' }, budget: { timeout_ms: 1000 } })
+    const { jobId } = await l.runningJob('llm_call', {
+      context: { region: 'eu' },
+      budget: { timeout_ms: 1000 }
+    })
     const budget = (await t.api('GET', `/budget/jobs/${jobId}`)).body
-    expect(budget).toMatchObject({ source: 'metadata', rule_id: 'eu', manifest_version: 'team@1', budget: { max_llm_tokens: 500, timeout_ms: 1000 } })
+    expect(budget).toMatchObject({
+      source: 'metadata',
+      rule_id: 'eu',
+      manifest_version: 'team@1',
+      budget: { max_llm_tokens: 500, timeout_ms: 1000 }
+    })
     const plain = await l.runningJob('llm_call', { context: { region: 'eu' } })
-    expect((await t.api('GET', `/budget/jobs/${plain.jobId}`)).body).toMatchObject({ source: 'manifest', budget: { timeout_ms: 9000 } })
+    expect((await t.api('GET', `/budget/jobs/${plain.jobId}`)).body).toMatchObject({
+      source: 'manifest',
+      budget: { timeout_ms: 9000 }
+    })
 
-    const events = await replayUntil(t, ['governor'], (e) => e.event_type === 'manifest_installed', 'manifest_installed')
-    expect(events.find((e) => e.event_type === 'manifest_installed')?.data).toMatchObject({ slot: 'active', name: 'team', version: '1', rule_count: 2 })
+    const events = await replayUntil(
+      t,
+      ['governor'],
+      (e) => e.event_type === 'manifest_installed',
+      'manifest_installed'
+    )
+    expect(events.find((e) => e.event_type === 'manifest_installed')?.data).toMatchObject({
+      slot: 'active',
+      name: 'team',
+      version: '1',
+      rule_count: 2
+    })
 
     // Clearing the slot brings the built-in rules back.
     expect((await t.api('DELETE', '/governor/manifests/active')).status).toBe(200)
-    expect(await decide('llm_call', { region: 'us' })).toMatchObject({ mode: 'rail', matched_rules: ['rule_0'] })
+    expect(await decide('llm_call', { region: 'us' })).toMatchObject({
+      mode: 'rail',
+      matched_rules: ['rule_0']
+    })
   })
 
   it('evaluates the shadow manifest beside the active one and records disagreements', async () => {
@@ -79,7 +133,9 @@ describe('governor manifests over HTTP', () => {
     const view = (await t.api('GET', '/governor/manifests')).body
     expect(view).toMatchObject({ active_version: '1', shadow_version: '2' })
     expect(view.manifests.map((m: { slot: string }) => m.slot)).toEqual(['active', 'shadow'])
-    expect(GovernorInfoSchema.parse((await t.api('GET', '/governor/info')).body).shadow_manifest).toEqual({ enabled: true, version: '2' })
+    expect(
+      GovernorInfoSchema.parse((await t.api('GET', '/governor/info')).body).shadow_manifest
+    ).toEqual({ enabled: true, version: '2' })
 
     const d1 = await decide('tool_execution', {})
     expect(d1.mode).toBe('direct')
@@ -98,11 +154,26 @@ describe('governor manifests over HTTP', () => {
       shadow: { mode: 'rail', rule_id: 'all-rail' }
     })
     // For the EU job both say rail, but only the active rule carries a budget.
-    expect(job).toMatchObject({ source: 'job', job_id: jobId, fields: ['budget'], context: { region: 'eu' } })
+    expect(job).toMatchObject({
+      source: 'job',
+      job_id: jobId,
+      fields: ['budget'],
+      context: { region: 'eu' }
+    })
     expect((await t.api('GET', '/governor/manifests')).body.disagreement_count).toBe(2)
-    const events = await replayUntil(t, ['governor'], (e) => e.event_type === 'shadow_disagreement', 'disagreement event')
-    expect(events.find((e) => e.event_type === 'shadow_disagreement')?.data).toMatchObject({ active_mode: 'direct', shadow_mode: 'rail' })
-    expect((await t.api('GET', '/governor/shadow/disagreements?limit=1')).body.next_cursor).not.toBeNull()
+    const events = await replayUntil(
+      t,
+      ['governor'],
+      (e) => e.event_type === 'shadow_disagreement',
+      'disagreement event'
+    )
+    expect(events.find((e) => e.event_type === 'shadow_disagreement')?.data).toMatchObject({
+      active_mode: 'direct',
+      shadow_mode: 'rail'
+    })
+    expect(
+      (await t.api('GET', '/governor/shadow/disagreements?limit=1')).body.next_cursor
+    ).not.toBeNull()
   })
 
   it('promotes the shadow manifest (NR-E133 when already active, NR-E134 without a shadow)', async () => {
@@ -112,7 +183,10 @@ describe('governor manifests over HTTP', () => {
     await t.api('PUT', '/governor/manifests/shadow', TEAM)
     const promoted = await t.api('POST', '/governor/shadow/promote', {})
     expect(promoted.status).toBe(200)
-    expect((await t.api('GET', '/governor/manifests')).body).toMatchObject({ active_version: '1', shadow_version: '1' })
+    expect((await t.api('GET', '/governor/manifests')).body).toMatchObject({
+      active_version: '1',
+      shadow_version: '1'
+    })
     expect((await t.api('POST', '/governor/shadow/promote', {})).body.detail.code).toBe('NR-E133')
     const history = (await t.api('GET', '/governor/manifests')).body.history
     expect(history.map((h: { slot: string }) => h.slot)).toEqual(['active', 'shadow'])
@@ -124,7 +198,8 @@ describe('governor manifests over HTTP', () => {
     await t.engine.close()
     const again = await startTestEngine({ dir })
     try {
-      const d = (await again.api('POST', '/governor/decide', { job_type: 'llm_call', context: {} })).body
+      const d = (await again.api('POST', '/governor/decide', { job_type: 'llm_call', context: {} }))
+        .body
       expect(d).toMatchObject({ mode: 'direct', matched_rules: ['rest'] })
     } finally {
       await again.engine.close()

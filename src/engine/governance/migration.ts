@@ -135,4 +135,7 @@ export const GOVERNANCE_GIVE_UP_MIGRATION = `
 `
 
 /** Governance's migrations, in order (entry `i` moves its schema from version `i` to `i + 1`). */
-export const GOVERNANCE_MIGRATIONS: readonly string[] = [GOVERNANCE_MIGRATION, GOVERNANCE_GIVE_UP_MIGRATION]
+export const GOVERNANCE_MIGRATIONS: readonly string[] = [
+  GOVERNANCE_MIGRATION,
+  GOVERNANCE_GIVE_UP_MIGRATION
+]

@@ -22,7 +22,11 @@ export interface GovRuntime {
 }
 
 /** Builds the runtime over the engine's services. */
-export function createRuntime(s: EngineServices, clock: Clock, log: (entry: Record<string, unknown>) => void): GovRuntime {
+export function createRuntime(
+  s: EngineServices,
+  clock: Clock,
+  log: (entry: Record<string, unknown>) => void
+): GovRuntime {
   const rt: GovRuntime = {
     s,
     clock,

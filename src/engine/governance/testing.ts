@@ -34,15 +34,26 @@ export async function replayUntil(
 
 /** Lifecycle shortcuts over HTTP for one test engine. */
 export function lifecycle(t: TestEngine) {
-  const go = (type: string, id: string, transition: string, metadata: Record<string, unknown> = {}) =>
-    t.api('POST', `/lifecycle/${type}/${id}/transition`, { transition, metadata })
+  const go = (
+    type: string,
+    id: string,
+    transition: string,
+    metadata: Record<string, unknown> = {}
+  ) => t.api('POST', `/lifecycle/${type}/${id}/transition`, { transition, metadata })
   return {
     go,
     /** Creates mission → plan → job (with `metadata`) and moves the job to running. */
-    async runningJob(jobType: string, metadata: Record<string, unknown> = {}): Promise<{ missionId: string; jobId: string }> {
+    async runningJob(
+      jobType: string,
+      metadata: Record<string, unknown> = {}
+    ): Promise<{ missionId: string; jobId: string }> {
       const m = await t.api('POST', '/identity/mission', { tags: {} })
       const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-      const j = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: jobType, metadata })
+      const j = await t.api('POST', '/identity/job', {
+        plan_id: p.body.plan_id,
+        job_type: jobType,
+        metadata
+      })
       if (j.status !== 201) throw new Error(`job creation failed: ${j.status} ${j.text}`)
       for (const a of ['create', 'dependencies_met', 'start']) {
         const r = await go('job', j.body.job_id, a)
@@ -57,7 +68,11 @@ export function lifecycle(t: TestEngine) {
       return a.body.attempt_id as string
     },
     /** Starts and fails `count` new attempts of `jobId`, numbered from 1 (five open its circuit). */
-    async failAttempts(jobId: string, count: number, metadata?: Record<string, unknown>): Promise<void> {
+    async failAttempts(
+      jobId: string,
+      count: number,
+      metadata?: Record<string, unknown>
+    ): Promise<void> {
       for (let i = 1; i <= count; i++) {
         const a = await this.attempt(jobId, i)
         await go('attempt', a, 'start')

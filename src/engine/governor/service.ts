@@ -1,4 +1,10 @@
-import type { Decision, DecideRequest, GovernorInfo, GovernorMode, Page } from '../../shared/neurorail'
+import type {
+  Decision,
+  DecideRequest,
+  GovernorInfo,
+  GovernorMode,
+  Page
+} from '../../shared/neurorail'
 import type { AuditService } from '../audit/service'
 import { timestampId } from '../identity/ids'
 import { seqBefore, seqPage } from '../store/cursor'
@@ -13,7 +19,10 @@ import { firstMatch, GOVERNOR_RULES } from './rules'
  * `info` adjusts GET /governor/info.
  */
 export interface GovernorPolicy {
-  decide(req: DecideRequest, decisionId: string): { id: string; mode: GovernorMode; reason: string } | null
+  decide(
+    req: DecideRequest,
+    decisionId: string
+  ): { id: string; mode: GovernorMode; reason: string } | null
   info(base: GovernorInfo): GovernorInfo
 }
 
@@ -63,7 +72,9 @@ export class GovernorService {
         shadow_mode: false
       }
       this.store
-        .prepare('INSERT INTO governor_decisions (seq, decision_id, timestamp, ts_ms, body) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO governor_decisions (seq, decision_id, timestamp, ts_ms, body) VALUES (?, ?, ?, ?, ?)'
+        )
         .run(seq, decision.decision_id, decision.timestamp, nowMs, JSON.stringify(decision))
       this.audit.write(
         {
@@ -130,7 +141,9 @@ export class GovernorService {
   /** GET /governor/decisions: newest first, keyset-paged. */
   list(cursor: string | undefined, limit: number): Page<Decision> {
     const rows = this.store
-      .prepare<unknown[], { seq: number; body: string }>('SELECT seq, body FROM governor_decisions WHERE seq < ? ORDER BY seq DESC LIMIT ?')
+      .prepare<unknown[], { seq: number; body: string }>(
+        'SELECT seq, body FROM governor_decisions WHERE seq < ? ORDER BY seq DESC LIMIT ?'
+      )
       .all(seqBefore(cursor), limit + 1)
     return seqPage(rows, limit, (r) => JSON.parse(r.body) as Decision)
   }

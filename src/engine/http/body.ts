@@ -21,7 +21,8 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
   if (body.length === 0) return undefined
   const parsed = parseJsonBounded(body.toString('utf8'), MAX_REQUEST_DEPTH)
   if (parsed.ok) return parsed.value
-  if (parsed.reason === 'malformed') throw new HttpError(400, `Malformed JSON body: ${parsed.message}`)
+  if (parsed.reason === 'malformed')
+    throw new HttpError(400, `Malformed JSON body: ${parsed.message}`)
   const loc = ['body', ...parsed.path.slice(0, MAX_LOC_SEGMENTS)]
   if (parsed.path.length > MAX_LOC_SEGMENTS) loc.push('…')
   throw new HttpError(422, [{ type: 'value_error', loc, msg: parsed.message }])

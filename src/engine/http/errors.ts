@@ -20,15 +20,19 @@ export class HttpError extends Error {
 
 /** Type guard for HttpError. */
 export function isHttpError(err: unknown): err is HttpError {
-  return typeof err === 'object' && err !== null && (err as { isHttpError?: unknown }).isHttpError === true
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { isHttpError?: unknown }).isHttpError === true
+  )
 }
-
 
 /**
  * The one table from a domain error's code to its HTTP status. NR codes not listed are refusals
  * of the request in the entity's current state (409); an unknown code (a guard's own) too.
  */
-export const DOMAIN_STATUS: Readonly<Record<EngineErrorCode, number>> & Readonly<Partial<Record<NeuroRailErrorCode, number>>> = {
+export const DOMAIN_STATUS: Readonly<Record<EngineErrorCode, number>> &
+  Readonly<Partial<Record<NeuroRailErrorCode, number>>> = {
   not_found: 404,
   unknown_reference: 400,
   bad_request: 400,
@@ -54,7 +58,8 @@ export function statusOf(code: string): number {
 /** The HTTP answer of a domain error: its status, `{detail}`, and `Retry-After` when it ends by itself. */
 export function domainToHttp(err: DomainError): HttpError {
   const headers: Record<string, string> = {}
-  if (err.retryAfterMs !== null) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)))
+  if (err.retryAfterMs !== null)
+    headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)))
   return new HttpError(statusOf(err.code), err.detail, headers)
 }
 

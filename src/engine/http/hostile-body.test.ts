@@ -38,7 +38,8 @@ function nestedValue(depth: number): unknown {
 const HOSTILE: Record<string, string> = {
   'root array': '['.repeat(5000) + ']'.repeat(5000),
   'root object': nestedObject(5000, 'a'),
-  'under fields': `{"mission_id":${nestedObject(5000, 'a')},"details":${nestedObject(5000, 'b')},` +
+  'under fields':
+    `{"mission_id":${nestedObject(5000, 'a')},"details":${nestedObject(5000, 'b')},` +
     `"metadata":${nestedObject(5000, 'c')},"transitions":[${nestedObject(5000, 'd')}],"context":${nestedObject(5000, 'e')}}`
 }
 
@@ -55,7 +56,17 @@ describe('hostile request bodies (issue 10 item 1)', () => {
     const routes = t.engine.routes.filter((r) => r.method !== 'GET' && !r.absolute)
     // Every family that takes a body is in the walk (a route table that lost them would pass trivially).
     const families = new Set(routes.map((r) => r.pattern.split('/')[1]))
-    expect([...families].sort()).toEqual(['audit', 'budget', 'governor', 'identity', 'lifecycle', 'rbac', 'reflex', 'stream', 'telemetry'])
+    expect([...families].sort()).toEqual([
+      'audit',
+      'budget',
+      'governor',
+      'identity',
+      'lifecycle',
+      'rbac',
+      'reflex',
+      'stream',
+      'telemetry'
+    ])
     for (const route of routes) {
       for (const token of [VIEWER, t.engine.adminToken]) {
         for (const [shape, raw] of Object.entries(HOSTILE)) {
@@ -72,7 +83,10 @@ describe('hostile request bodies (issue 10 item 1)', () => {
   })
 
   it('names where a body is too deep, without echoing it', async () => {
-    const res = await t.api('POST', '/audit/query', undefined, { token: VIEWER, raw: HOSTILE['under fields'] })
+    const res = await t.api('POST', '/audit/query', undefined, {
+      token: VIEWER,
+      raw: HOSTILE['under fields']
+    })
     expect(res.status).toBe(422)
     expect(res.body.detail).toEqual([
       {
@@ -84,19 +98,33 @@ describe('hostile request bodies (issue 10 item 1)', () => {
   })
 
   it('echoes no structured input in a 422 and bounds the issue list', async () => {
-    const shallow = await t.api('POST', '/audit/query', { mission_id: { nested: { secret: 'x'.repeat(50_000) } } }, { token: VIEWER })
+    const shallow = await t.api(
+      'POST',
+      '/audit/query',
+      { mission_id: { nested: { secret: 'x'.repeat(50_000) } } },
+      { token: VIEWER }
+    )
     expect(shallow.status).toBe(422)
     expect(shallow.body.detail[0]).not.toHaveProperty('input')
     expect(shallow.text).not.toContain('secret')
-    const long = await t.api('POST', '/audit/query', { mission_id: 'y'.repeat(50_000) }, { token: VIEWER })
+    const long = await t.api(
+      'POST',
+      '/audit/query',
+      { mission_id: 'y'.repeat(50_000) },
+      { token: VIEWER }
+    )
     expect(long.status).toBe(422)
     expect(long.body.detail[0].input).toBe('y'.repeat(100) + '…')
-    const many = await t.api('POST', '/lifecycle/batch', { transitions: Array.from({ length: 100 }, () => ({})) })
+    const many = await t.api('POST', '/lifecycle/batch', {
+      transitions: Array.from({ length: 100 }, () => ({}))
+    })
     expect(many.status).toBe(422)
     expect(many.body.detail.length).toBeLessThanOrEqual(21)
     expect(many.body.detail.at(-1).msg).toMatch(/^and \d+ more issues$/)
     // A message quoting the request (here an id from the path) is cut to a line.
-    const quoted = await t.api('GET', `/identity/mission/${'m'.repeat(5000)}`, undefined, { token: VIEWER })
+    const quoted = await t.api('GET', `/identity/mission/${'m'.repeat(5000)}`, undefined, {
+      token: VIEWER
+    })
     expect(quoted.status).toBe(404)
     expect(quoted.body.detail.length).toBeLessThanOrEqual(1001)
   })
@@ -112,15 +140,25 @@ describe('hostile request bodies (issue 10 item 1)', () => {
     const logged: Array<Record<string, unknown>> = []
     const tokens = new TokenRegistry()
     tokens.add('only-token-123456', 'viewer', 'v')
-    const http = createEngineServer({ router, tokens, rateLimiter: null, log: (e) => logged.push(e) })
+    const http = createEngineServer({
+      router,
+      tokens,
+      rateLimiter: null,
+      log: (e) => logged.push(e)
+    })
     await new Promise<void>((resolve) => http.server.listen(0, '127.0.0.1', resolve))
     try {
       const port = (http.server.address() as { port: number }).port
-      const get = (p: string) => fetch(`http://127.0.0.1:${port}/api/neurorail/v1${p}`, { headers: { Authorization: 'Bearer only-token-123456' } })
+      const get = (p: string) =>
+        fetch(`http://127.0.0.1:${port}/api/neurorail/v1${p}`, {
+          headers: { Authorization: 'Bearer only-token-123456' }
+        })
       for (const p of ['/bigint', '/bad-detail']) {
         const res = await get(p)
         expect(res.status).toBe(500)
-        expect(await res.json()).toEqual({ detail: expect.stringMatching(/^Internal server error \(request /) })
+        expect(await res.json()).toEqual({
+          detail: expect.stringMatching(/^Internal server error \(request /)
+        })
       }
       expect(logged.filter((e) => e.msg === 'unhandled error')).toHaveLength(2)
     } finally {
@@ -143,12 +181,22 @@ describe('nothing the console cannot read gets in (issue 10 item 4)', () => {
 
   it('refuses audit details, transition metadata and published data one level too deep (422)', async () => {
     const log = (details: unknown) =>
-      t.api('POST', '/audit/log', { event_type: 'deep', event_category: 'execution', message: 'm', details })
+      t.api('POST', '/audit/log', {
+        event_type: 'deep',
+        event_category: 'execution',
+        message: 'm',
+        details
+      })
     expect((await log(nestedValue(fieldLimit + 1))).status).toBe(422)
     const transition = (metadata: unknown) =>
-      t.api('POST', `/lifecycle/job/${chain.jobId}/transition`, { entity_id: chain.jobId, transition: 'create', metadata })
+      t.api('POST', `/lifecycle/job/${chain.jobId}/transition`, {
+        entity_id: chain.jobId,
+        transition: 'create',
+        metadata
+      })
     expect((await transition(nestedValue(fieldLimit + 1))).status).toBe(422)
-    const publish = (data: unknown) => t.api('POST', '/stream/publish?channel=audit&event_type=deep', data)
+    const publish = (data: unknown) =>
+      t.api('POST', '/stream/publish?channel=audit&event_type=deep', data)
     expect((await publish(nestedValue(MAX_REQUEST_DEPTH + 1))).status).toBe(422)
     const decide = (context: unknown) =>
       t.api('POST', '/governor/decide', { job_id: chain.jobId, job_type: 'llm_call', context })
@@ -156,24 +204,53 @@ describe('nothing the console cannot read gets in (issue 10 item 4)', () => {
   })
 
   it('accepts them at the limit, and every event they make fits what the console reads', async () => {
-    const stream = await new SseReader().open(`${t.engine.baseUrl}/stream/events?channels=all&lastEventId=0`, {
-      Authorization: `Bearer ${t.engine.adminToken}`
-    })
+    const stream = await new SseReader().open(
+      `${t.engine.baseUrl}/stream/events?channels=all&lastEventId=0`,
+      {
+        Authorization: `Bearer ${t.engine.adminToken}`
+      }
+    )
     try {
       const accepted = [
-        await t.api('POST', '/audit/log', { event_type: 'deep', event_category: 'execution', message: 'm', details: nestedValue(fieldLimit) }),
-        await t.api('POST', `/lifecycle/job/${chain.jobId}/transition`, { entity_id: chain.jobId, transition: 'create', metadata: nestedValue(fieldLimit) }),
-        await t.api('POST', '/stream/publish?channel=audit&event_type=deep', nestedValue(MAX_REQUEST_DEPTH)),
-        await t.api('POST', '/governor/decide', { job_id: chain.jobId, job_type: 'llm_call', context: nestedValue(fieldLimit) })
+        await t.api('POST', '/audit/log', {
+          event_type: 'deep',
+          event_category: 'execution',
+          message: 'm',
+          details: nestedValue(fieldLimit)
+        }),
+        await t.api('POST', `/lifecycle/job/${chain.jobId}/transition`, {
+          entity_id: chain.jobId,
+          transition: 'create',
+          metadata: nestedValue(fieldLimit)
+        }),
+        await t.api(
+          'POST',
+          '/stream/publish?channel=audit&event_type=deep',
+          nestedValue(MAX_REQUEST_DEPTH)
+        ),
+        await t.api('POST', '/governor/decide', {
+          job_id: chain.jobId,
+          job_type: 'llm_call',
+          context: nestedValue(fieldLimit)
+        })
       ]
       expect(accepted.map((r) => r.status)).toEqual([201, 200, 200, 200])
-      const last = await t.api('POST', '/audit/log', { event_type: 'end_marker', event_category: 'execution', message: 'end', details: {} })
+      const last = await t.api('POST', '/audit/log', {
+        event_type: 'end_marker',
+        event_category: 'execution',
+        message: 'end',
+        details: {}
+      })
       expect(last.status).toBe(201)
       await stream.waitFor(() => stream.frames.some((f) => f.data.includes('end_marker')))
-      const deepest = Math.max(...stream.frames.map((f) => (findTooDeep(f.data, MAX_EVENT_DEPTH) === null ? 0 : 1)))
+      const deepest = Math.max(
+        ...stream.frames.map((f) => (findTooDeep(f.data, MAX_EVENT_DEPTH) === null ? 0 : 1))
+      )
       expect(deepest, 'a frame nests deeper than the console reads').toBe(0)
       // And at least one frame sits right at the limit: the bound is not needlessly tight.
-      expect(stream.frames.some((f) => findTooDeep(f.data, MAX_EVENT_DEPTH - 1) !== null)).toBe(true)
+      expect(stream.frames.some((f) => findTooDeep(f.data, MAX_EVENT_DEPTH - 1) !== null)).toBe(
+        true
+      )
     } finally {
       stream.close()
     }

@@ -3,7 +3,10 @@
  * comma-separated values are split, so `?channels=audit,lifecycle` works too); other keys keep
  * their last value.
  */
-export function queryObject(params: URLSearchParams, lists: readonly string[] = []): Record<string, unknown> {
+export function queryObject(
+  params: URLSearchParams,
+  lists: readonly string[] = []
+): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const key of new Set(params.keys())) {
     if (lists.includes(key)) {

@@ -9,14 +9,40 @@ import { startTestEngine, type TestEngine } from '../testing/harness'
  * execute:reflex, admin all 13.
  */
 const SPEC_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  viewer: ['read:audit', 'read:metrics', 'read:lifecycle', 'read:reflex', 'read:governor', 'read:enforcement'],
+  viewer: [
+    'read:audit',
+    'read:metrics',
+    'read:lifecycle',
+    'read:reflex',
+    'read:governor',
+    'read:enforcement'
+  ],
   operator: [
-    'read:audit', 'read:metrics', 'read:lifecycle', 'read:reflex', 'read:governor', 'read:enforcement',
-    'write:enforcement', 'write:reflex', 'execute:job', 'execute:reflex'
+    'read:audit',
+    'read:metrics',
+    'read:lifecycle',
+    'read:reflex',
+    'read:governor',
+    'read:enforcement',
+    'write:enforcement',
+    'write:reflex',
+    'execute:job',
+    'execute:reflex'
   ],
   admin: [
-    'read:audit', 'read:metrics', 'read:lifecycle', 'read:reflex', 'read:governor', 'read:enforcement',
-    'write:enforcement', 'write:reflex', 'write:governor', 'execute:job', 'execute:reflex', 'manage:rbac', 'manage:system'
+    'read:audit',
+    'read:metrics',
+    'read:lifecycle',
+    'read:reflex',
+    'read:governor',
+    'read:enforcement',
+    'write:enforcement',
+    'write:reflex',
+    'write:governor',
+    'execute:job',
+    'execute:reflex',
+    'manage:rbac',
+    'manage:system'
   ]
 }
 
@@ -122,29 +148,46 @@ describe('RBAC by route table (issue 10 item 16)', () => {
   afterAll(async () => t.stop())
 
   /** Status of one call; a stream is cut as soon as its status is known. */
-  async function statusOf(method: string, path: string, authorization: string | null, absolute = false): Promise<{ status: number; body: unknown }> {
+  async function statusOf(
+    method: string,
+    path: string,
+    authorization: string | null,
+    absolute = false
+  ): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = {}
     if (authorization !== null) headers.Authorization = authorization
     const hasBody = method !== 'GET' && method !== 'HEAD'
     if (hasBody) headers['Content-Type'] = 'application/json'
     const abort = new AbortController()
-    const res = await fetch((absolute ? t.engine.url : t.engine.baseUrl) + path, { method, headers, body: hasBody ? '{}' : undefined, signal: abort.signal })
+    const res = await fetch((absolute ? t.engine.url : t.engine.baseUrl) + path, {
+      method,
+      headers,
+      body: hasBody ? '{}' : undefined,
+      signal: abort.signal
+    })
     if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
       abort.abort()
       return { status: res.status, body: null }
     }
     const text = await res.text()
-    return { status: res.status, body: (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text }
+    return {
+      status: res.status,
+      body: (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text
+    }
   }
 
-  it('the role table is §7\'s', () => {
+  it("the role table is §7's", () => {
     for (const role of Object.keys(SPEC_ROLE_PERMISSIONS) as Role[]) {
-      expect([...ROLE_PERMISSIONS[role]].sort(), role).toEqual([...SPEC_ROLE_PERMISSIONS[role]].sort())
+      expect([...ROLE_PERMISSIONS[role]].sort(), role).toEqual(
+        [...SPEC_ROLE_PERMISSIONS[role]].sort()
+      )
     }
   })
 
   it('every registered route is in the table, with the permission the table gives it', () => {
-    const registered = Object.fromEntries(t.engine.routes.map((r) => [`${r.method} ${r.pattern}`, r.permission]))
+    const registered = Object.fromEntries(
+      t.engine.routes.map((r) => [`${r.method} ${r.pattern}`, r.permission])
+    )
     expect(Object.keys(registered).sort()).toEqual(Object.keys(ROUTE_PERMISSIONS).sort())
     expect(registered).toEqual(ROUTE_PERMISSIONS)
   })
@@ -165,15 +208,23 @@ describe('RBAC by route table (issue 10 item 16)', () => {
       check(bad.status === 401, `${key} with a bad token: ${bad.status}, expected 401`)
       for (const role of ['viewer', 'operator', 'admin'] as const) {
         const res = await statusOf(route.method, path, `Bearer ${TOKENS[role]}`, abs)
-        const allowed = needed === null || needed === undefined || SPEC_ROLE_PERMISSIONS[role].includes(needed)
+        const allowed =
+          needed === null || needed === undefined || SPEC_ROLE_PERMISSIONS[role].includes(needed)
         if (allowed) {
-          check(res.status !== 401 && res.status !== 403 && res.status < 500, `${key} as ${role}: ${res.status}, expected it allowed`)
+          check(
+            res.status !== 401 && res.status !== 403 && res.status < 500,
+            `${key} as ${role}: ${res.status}, expected it allowed`
+          )
         } else {
           check(res.status === 403, `${key} as ${role}: ${res.status}, expected 403`)
-          const detail = (res.body as { detail?: { required_permissions?: unknown } } | null)?.detail
+          const detail = (res.body as { detail?: { required_permissions?: unknown } } | null)
+            ?.detail
           if (res.status === 403) {
             const named = JSON.stringify(detail?.required_permissions)
-            check(named === JSON.stringify([needed]), `${key} as ${role}: 403 names ${named}, expected ["${needed}"]`)
+            check(
+              named === JSON.stringify([needed]),
+              `${key} as ${role}: 403 names ${named}, expected ["${needed}"]`
+            )
           }
         }
       }

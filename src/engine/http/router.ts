@@ -114,7 +114,8 @@ export class Router {
   addRoutes(defs: readonly RouteDef[]): void {
     for (const def of defs) {
       // Routes outside the API prefix live in the engine's other router (see `absolute`).
-      if (def.absolute) throw new Error(`Route ${def.path} is absolute: add it with addAbsoluteRoutes`)
+      if (def.absolute)
+        throw new Error(`Route ${def.path} is absolute: add it with addAbsoluteRoutes`)
       const { options, handler } = compileRoute(def)
       this.add(def.method, def.path, options, handler)
     }
@@ -150,7 +151,8 @@ export class Router {
     const params: Record<string, string> = {}
     const node = walk(this.root, split(path), 0, params)
     if (!node || node.routes.size === 0) return { kind: 'not_found' }
-    const route = node.routes.get(method) ?? (method === 'HEAD' ? node.routes.get('GET') : undefined)
+    const route =
+      node.routes.get(method) ?? (method === 'HEAD' ? node.routes.get('GET') : undefined)
     if (!route) return { kind: 'method_not_allowed', allowed: [...node.routes.keys()] }
     return { kind: 'found', route, params }
   }

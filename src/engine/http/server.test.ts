@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { ForbiddenDetailSchema, ValidationErrorBodySchema, FastApiErrorBodySchema } from '../../shared/neurorail'
+import {
+  ForbiddenDetailSchema,
+  ValidationErrorBodySchema,
+  FastApiErrorBodySchema
+} from '../../shared/neurorail'
 import { startTestEngine } from '../testing/harness'
 import { suiteEngine } from '../testing/suite'
 import { DEFAULT_RATE_LIMIT, roleRateLimits } from '../auth/rate-limit'
 
 describe('HTTP server core', () => {
-  const t = suiteEngine({ tokens: [{ token: 'viewer-token-123', role: 'viewer' }, { token: 'operator-token-12', role: 'operator' }] })
+  const t = suiteEngine({
+    tokens: [
+      { token: 'viewer-token-123', role: 'viewer' },
+      { token: 'operator-token-12', role: 'operator' }
+    ]
+  })
 
   it('binds to 127.0.0.1 by default and exposes url/baseUrl', () => {
     expect(t.engine.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
@@ -17,7 +26,10 @@ describe('HTTP server core', () => {
     expect(none.status).toBe(401)
     expect(none.body).toEqual({ detail: 'Authentication required' })
     expect(none.headers.get('www-authenticate')).toBe('Bearer')
-    const basic = await t.api('GET', '/capabilities', undefined, { token: null, headers: { Authorization: 'Basic abc' } })
+    const basic = await t.api('GET', '/capabilities', undefined, {
+      token: null,
+      headers: { Authorization: 'Basic abc' }
+    })
     expect(basic.status).toBe(401)
     const bad = await t.api('GET', '/capabilities', undefined, { token: 'not-a-real-token' })
     expect(bad.status).toBe(401)
@@ -25,23 +37,40 @@ describe('HTTP server core', () => {
   })
 
   it('enforces §7 permissions with the 403 shape', async () => {
-    const res = await t.api('POST', '/identity/mission', { tags: {} }, { token: 'viewer-token-123' })
+    const res = await t.api(
+      'POST',
+      '/identity/mission',
+      { tags: {} },
+      { token: 'viewer-token-123' }
+    )
     expect(res.status).toBe(403)
     const detail = ForbiddenDetailSchema.parse(res.body.detail)
     expect(detail.error).toBe('Insufficient permissions')
     expect(detail.required_permissions).toEqual(['execute:job'])
     expect(detail.user_permissions).toHaveLength(6)
     // The same viewer may read, and an operator may write but not publish.
-    expect((await t.api('GET', '/capabilities', undefined, { token: 'viewer-token-123' })).status).toBe(200)
-    expect((await t.api('POST', '/identity/mission', { tags: {} }, { token: 'operator-token-12' })).status).toBe(201)
-    const pub = await t.api('POST', '/stream/publish?channel=audit&event_type=x', {}, { token: 'operator-token-12' })
+    expect(
+      (await t.api('GET', '/capabilities', undefined, { token: 'viewer-token-123' })).status
+    ).toBe(200)
+    expect(
+      (await t.api('POST', '/identity/mission', { tags: {} }, { token: 'operator-token-12' }))
+        .status
+    ).toBe(201)
+    const pub = await t.api(
+      'POST',
+      '/stream/publish?channel=audit&event_type=x',
+      {},
+      { token: 'operator-token-12' }
+    )
     expect(pub.status).toBe(403)
     expect(pub.body.detail.required_permissions).toEqual(['manage:system'])
   })
 
   it('accepts tokens added at run time', async () => {
     t.engine.addToken('late-token-abcdef', 'viewer')
-    expect((await t.api('GET', '/governor/info', undefined, { token: 'late-token-abcdef' })).status).toBe(200)
+    expect(
+      (await t.api('GET', '/governor/info', undefined, { token: 'late-token-abcdef' })).status
+    ).toBe(200)
   })
 
   it('gives 400 {detail} for malformed JSON and 422 in FastAPI list shape for schema errors', async () => {
@@ -66,11 +95,15 @@ describe('HTTP server core', () => {
   })
 
   it('echoes X-Request-ID or generates one', async () => {
-    const given = await t.api('GET', '/capabilities', undefined, { headers: { 'X-Request-ID': 'req-abc.123' } })
+    const given = await t.api('GET', '/capabilities', undefined, {
+      headers: { 'X-Request-ID': 'req-abc.123' }
+    })
     expect(given.headers.get('x-request-id')).toBe('req-abc.123')
     const generated = await t.api('GET', '/capabilities')
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
-    const hostile = await t.api('GET', '/capabilities', undefined, { headers: { 'X-Request-ID': 'a b<script>' } })
+    const hostile = await t.api('GET', '/capabilities', undefined, {
+      headers: { 'X-Request-ID': 'a b<script>' }
+    })
     expect(hostile.headers.get('x-request-id')).not.toBe('a b<script>')
   })
 
@@ -102,7 +135,8 @@ describe('rate limiting and logs', () => {
     try {
       for (const token of ['first-viewer-token', 'agent-operator-token']) {
         const statuses: number[] = []
-        for (let i = 0; i < 5; i++) statuses.push((await t.api('GET', '/capabilities', undefined, { token })).status)
+        for (let i = 0; i < 5; i++)
+          statuses.push((await t.api('GET', '/capabilities', undefined, { token })).status)
         expect(statuses.slice(0, 3)).toEqual([200, 200, 200])
         expect(statuses[4]).toBe(429)
         const limited = await t.api('GET', '/capabilities', undefined, { token })
@@ -110,10 +144,14 @@ describe('rate limiting and logs', () => {
         expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
       }
       // Another token has its own bucket.
-      expect((await t.api('GET', '/capabilities', undefined, { token: 'second-token-xyz' })).status).toBe(200)
+      expect(
+        (await t.api('GET', '/capabilities', undefined, { token: 'second-token-xyz' })).status
+      ).toBe(200)
       const requestLogs = logs.filter((l) => l.msg === 'request')
       expect(requestLogs.length).toBeGreaterThanOrEqual(13)
-      expect(requestLogs.some((l) => l.status === 429 && typeof l.request_id === 'string')).toBe(true)
+      expect(requestLogs.some((l) => l.status === 429 && typeof l.request_id === 'string')).toBe(
+        true
+      )
     } finally {
       await t.stop()
     }
@@ -121,11 +159,18 @@ describe('rate limiting and logs', () => {
 
   it('does not throttle the admin token by default, only when told to', async () => {
     const t = await startTestEngine({ rateLimit: { perSecond: 1, burst: 2 } })
-    const throttled = await startTestEngine({ rateLimit: { perSecond: 1, burst: 2 }, adminRateLimit: { perSecond: 1, burst: 2 } })
+    const throttled = await startTestEngine({
+      rateLimit: { perSecond: 1, burst: 2 },
+      adminRateLimit: { perSecond: 1, burst: 2 }
+    })
     try {
-      const statuses = await Promise.all(Array.from({ length: 20 }, async () => (await t.api('GET', '/capabilities')).status))
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, async () => (await t.api('GET', '/capabilities')).status)
+      )
       expect(new Set(statuses)).toEqual(new Set([200]))
-      const limited = await Promise.all(Array.from({ length: 5 }, async () => (await throttled.api('GET', '/capabilities')).status))
+      const limited = await Promise.all(
+        Array.from({ length: 5 }, async () => (await throttled.api('GET', '/capabilities')).status)
+      )
       expect(limited).toContain(429)
     } finally {
       await t.stop()
@@ -134,6 +179,10 @@ describe('rate limiting and logs', () => {
   })
 
   it('ships limits for viewer and operator tokens and none for admin', () => {
-    expect(roleRateLimits()).toEqual({ viewer: DEFAULT_RATE_LIMIT, operator: DEFAULT_RATE_LIMIT, admin: false })
+    expect(roleRateLimits()).toEqual({
+      viewer: DEFAULT_RATE_LIMIT,
+      operator: DEFAULT_RATE_LIMIT,
+      admin: false
+    })
   })
 })

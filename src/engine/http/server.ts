@@ -151,14 +151,25 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     if (deps.rateLimiter) {
       const wait = deps.rateLimiter.take(principal)
       if (wait > 0) {
-        throw new HttpError(429, `Rate limit exceeded; retry in ${wait} s`, { 'Retry-After': String(wait) })
+        throw new HttpError(429, `Rate limit exceeded; retry in ${wait} s`, {
+          'Retry-After': String(wait)
+        })
       }
     }
-    const body = method === 'GET' || method === 'HEAD' || route.rawBody ? undefined : await readJsonBody(req)
+    const body =
+      method === 'GET' || method === 'HEAD' || route.rawBody ? undefined : await readJsonBody(req)
     // Audit entries this request writes are recorded for its principal (audit/recorder); the
     // scope is the handler's synchronous run, which is where engine handlers write.
     const recorder = { name: principal.name, role: principal.role }
-    const ctx = { req, res, params: match.params, query: url.searchParams, body, principal, requestId }
+    const ctx = {
+      req,
+      res,
+      params: match.params,
+      query: url.searchParams,
+      body,
+      principal,
+      requestId
+    }
     const result = recordingAs(recorder, () => route.handler(ctx))
     // Synchronous handlers wrote into the batch that is current now; async ones (none in the
     // engine so far) are awaited first and then checked against the batch current at their end.
@@ -192,7 +203,9 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
   return {
     server,
     idle: () =>
-      inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+      inFlight === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => idleWaiters.push(resolve)),
     stopAccepting: () => {
       accepting = false
     }
@@ -203,9 +216,13 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
 function checkHost(req: IncomingMessage, deps: ServerDeps): void {
   if (deps.hostAllowed && !deps.hostAllowed(req.headers.host)) {
     // The header is not echoed: it is the attacker's text.
-    throw new HttpError(421, 'Misdirected request: this engine does not answer to that Host (see --allow-host)', {
-      Connection: 'close'
-    })
+    throw new HttpError(
+      421,
+      'Misdirected request: this engine does not answer to that Host (see --allow-host)',
+      {
+        Connection: 'close'
+      }
+    )
   }
 }
 
@@ -225,7 +242,11 @@ export function send(
     res.end()
     return
   }
-  const text = Buffer.isBuffer(body) ? body : contentType ? String(body) : JSON.stringify(body ?? null)
+  const text = Buffer.isBuffer(body)
+    ? body
+    : contentType
+      ? String(body)
+      : JSON.stringify(body ?? null)
   res.writeHead(status, {
     'Content-Type': contentType ?? JSON_TYPE,
     'Content-Length': Buffer.byteLength(text),
@@ -240,15 +261,24 @@ export function send(
  * `controldeck serve` or Electron, the console). A detail that cannot be serialised becomes a 500,
  * a response that cannot be written is cut.
  */
-export function sendError(res: ServerResponse, err: unknown, deps: Pick<ServerDeps, 'log'>, requestId: string): void {
+export function sendError(
+  res: ServerResponse,
+  err: unknown,
+  deps: Pick<ServerDeps, 'log'>,
+  requestId: string
+): void {
   try {
     // Domain errors are mapped to their status here, from the one table in ./errors.
     const answer = asHttpError(err)
     if (answer) {
       // A body we refused to read must not be parsed as the next request on this connection.
-      const headers = answer.status === 413 ? { ...answer.headers, Connection: 'close' } : answer.headers
+      const headers =
+        answer.status === 413 ? { ...answer.headers, Connection: 'close' } : answer.headers
       // Messages may quote the request (an id, a path): never more than a line of it.
-      const detail = typeof answer.detail === 'string' ? truncate(answer.detail, MAX_DETAIL_CHARS) : answer.detail
+      const detail =
+        typeof answer.detail === 'string'
+          ? truncate(answer.detail, MAX_DETAIL_CHARS)
+          : answer.detail
       send(res, answer.status, { detail }, headers)
       return
     }

@@ -94,9 +94,15 @@ export class IdentityService {
     }
     // Own statements (store.db.prepare, not the shared cache), as they are only used here.
     this.chainOf = {
-      mission: this.store.db.prepare<[string], ChainRow>('SELECT mission_id FROM missions WHERE mission_id = ?'),
-      plan: this.store.db.prepare<[string], ChainRow>('SELECT mission_id FROM plans WHERE plan_id = ?'),
-      job: this.store.db.prepare<[string], ChainRow>('SELECT mission_id, plan_id FROM jobs WHERE job_id = ?'),
+      mission: this.store.db.prepare<[string], ChainRow>(
+        'SELECT mission_id FROM missions WHERE mission_id = ?'
+      ),
+      plan: this.store.db.prepare<[string], ChainRow>(
+        'SELECT mission_id FROM plans WHERE plan_id = ?'
+      ),
+      job: this.store.db.prepare<[string], ChainRow>(
+        'SELECT mission_id, plan_id FROM jobs WHERE job_id = ?'
+      ),
       attempt: this.store.db.prepare<[string], ChainRow>(
         'SELECT a.mission_id, a.job_id, j.plan_id FROM attempts a LEFT JOIN jobs j ON j.job_id = a.job_id ' +
           'WHERE a.attempt_id = ?'
@@ -149,14 +155,20 @@ export class IdentityService {
       const id = this.insertWithId('mission', (id) =>
         stmt.run(id, req.parent_mission_id ?? null, JSON.stringify(req.tags), createdAt, now)
       )
-      return { mission_id: id, created_at: createdAt, parent_mission_id: req.parent_mission_id ?? null, tags: req.tags }
+      return {
+        mission_id: id,
+        created_at: createdAt,
+        parent_mission_id: req.parent_mission_id ?? null,
+        tags: req.tags
+      }
     })
   }
 
   /** POST /identity/plan. 400 `"Mission X not found"` when the mission does not exist. */
   createPlan(req: CreatePlanRequest): PlanRecord {
     return this.store.transaction(() => {
-      if (!this.row('mission', req.mission_id)) throw unknownReference(`Mission ${req.mission_id} not found`)
+      if (!this.row('mission', req.mission_id))
+        throw unknownReference(`Mission ${req.mission_id} not found`)
       const now = Date.now()
       const createdAt = new Date(now).toISOString()
       const stmt = this.store.prepare(
@@ -226,7 +238,15 @@ export class IdentityService {
           'VALUES (?, ?, ?, ?, ?, ?, ?)'
       )
       const id = this.insertWithId('attempt', (id) =>
-        stmt.run(id, req.job_id, job.mission_id, req.attempt_number, JSON.stringify(req.metadata), createdAt, now)
+        stmt.run(
+          id,
+          req.job_id,
+          job.mission_id,
+          req.attempt_number,
+          JSON.stringify(req.metadata),
+          createdAt,
+          now
+        )
       )
       for (const hook of this.onAttemptCreated) hook(req.job_id, id, now)
       return {
@@ -320,13 +340,37 @@ export class IdentityService {
     if (!r) return null
     switch (type) {
       case 'mission':
-        return { mission_id: id, plan_id: null, job_id: null, attempt_id: null, resource_uuid: null }
+        return {
+          mission_id: id,
+          plan_id: null,
+          job_id: null,
+          attempt_id: null,
+          resource_uuid: null
+        }
       case 'plan':
-        return { mission_id: r.mission_id, plan_id: id, job_id: null, attempt_id: null, resource_uuid: null }
+        return {
+          mission_id: r.mission_id,
+          plan_id: id,
+          job_id: null,
+          attempt_id: null,
+          resource_uuid: null
+        }
       case 'job':
-        return { mission_id: r.mission_id, plan_id: r.plan_id ?? null, job_id: id, attempt_id: null, resource_uuid: null }
+        return {
+          mission_id: r.mission_id,
+          plan_id: r.plan_id ?? null,
+          job_id: id,
+          attempt_id: null,
+          resource_uuid: null
+        }
       case 'attempt':
-        return { mission_id: r.mission_id, plan_id: r.plan_id ?? null, job_id: r.job_id ?? null, attempt_id: id, resource_uuid: null }
+        return {
+          mission_id: r.mission_id,
+          plan_id: r.plan_id ?? null,
+          job_id: r.job_id ?? null,
+          attempt_id: id,
+          resource_uuid: null
+        }
       case 'resource':
         return {
           mission_id: r.mission_id,
@@ -345,7 +389,8 @@ export class IdentityService {
   trace(type: EntityType, id: string): TraceResponse {
     const c = this.chain(type, id)
     if (!c) throw notFound(`${ENTITY_LABEL[type]} ${id} not found`)
-    const pick = <T>(t: EntityType, v: string | null): T | null => (v ? (this.get(t, v) as T | null) : null)
+    const pick = <T>(t: EntityType, v: string | null): T | null =>
+      v ? (this.get(t, v) as T | null) : null
     const own = this.require(type, id)
     return {
       entity_type: type,
@@ -399,7 +444,9 @@ export class IdentityService {
     equals: Record<string, string | null | undefined>,
     map: (row: R, state: string | null) => Item
   ): Page<Item> {
-    const where = new Where().equals('s.current_state', q.state).between('t.created_ms', q.since, q.until)
+    const where = new Where()
+      .equals('s.current_state', q.state)
+      .between('t.created_ms', q.since, q.until)
     for (const [column, value] of Object.entries(equals)) where.equals(column, value)
     if (q.cursor) {
       const c = decodeCursor(q.cursor, { t: 'number', r: 'number' })
@@ -410,7 +457,9 @@ export class IdentityService {
       `LEFT JOIN entity_state s ON s.entity_id = t.${key} ` +
       where.clause() +
       ' ORDER BY t.created_ms DESC, t.rowid DESC LIMIT ?'
-    const rows = this.store.prepare<unknown[], R & { __state: string | null; __rowid: number }>(sql).all(...where.params, q.limit + 1)
+    const rows = this.store
+      .prepare<unknown[], R & { __state: string | null; __rowid: number }>(sql)
+      .all(...where.params, q.limit + 1)
     const more = rows.length > q.limit
     const page = more ? rows.slice(0, q.limit) : rows
     const last = page[page.length - 1]
@@ -425,11 +474,19 @@ export class IdentityService {
    * can be fetched downward. One offset cursor pages all levels together; `next_cursor` stays set
    * while any level (in practice the largest) has more.
    */
-  children(type: EntityType, id: string, cursor: string | undefined, limit: number): ChildrenResponse {
+  children(
+    type: EntityType,
+    id: string,
+    cursor: string | undefined,
+    limit: number
+  ): ChildrenResponse {
     if (!this.exists(type, id)) throw notFound(`${ENTITY_LABEL[type]} ${id} not found`)
     const offset = cursor ? decodeCursor(cursor, { o: 'number' }).o : 0
     if (!Number.isInteger(offset) || offset < 0) throw badRequest('Invalid cursor')
-    const scope: Record<EntityType, { plans?: string; jobs?: string; attempts?: string; resources?: string }> = {
+    const scope: Record<
+      EntityType,
+      { plans?: string; jobs?: string; attempts?: string; resources?: string }
+    > = {
       mission: {
         plans: 'mission_id = ?',
         jobs: 'mission_id = ?',
@@ -447,7 +504,12 @@ export class IdentityService {
     }
     const s = scope[type]
     let more = false
-    const fetch = <R>(table: string, key: string, where: string | undefined, withState: boolean): R[] => {
+    const fetch = <R>(
+      table: string,
+      key: string,
+      where: string | undefined,
+      withState: boolean
+    ): R[] => {
       if (!where) return []
       const sql = withState
         ? `SELECT t.*, s.current_state AS __state FROM ${table} t ` +
@@ -462,14 +524,24 @@ export class IdentityService {
       return rows
     }
     const plans = fetch<PlanRow>('plans', 'plan_id', s.plans, false).map(planRecord)
-    const jobs = fetch<JobRow & { __state: string | null }>('jobs', 'job_id', s.jobs, true).map((r) => ({
-      ...jobRecord(r),
-      current_state: r.__state as JobListItem['current_state']
-    }))
-    const attempts = fetch<AttemptRow & { __state: string | null }>('attempts', 'attempt_id', s.attempts, true).map(
-      (r) => ({ ...attemptRecord(r), current_state: r.__state as AttemptListItem['current_state'] })
+    const jobs = fetch<JobRow & { __state: string | null }>('jobs', 'job_id', s.jobs, true).map(
+      (r) => ({
+        ...jobRecord(r),
+        current_state: r.__state as JobListItem['current_state']
+      })
     )
-    const resources = fetch<ResourceRow>('resources', 'resource_uuid', s.resources, false).map(resourceRecord)
+    const attempts = fetch<AttemptRow & { __state: string | null }>(
+      'attempts',
+      'attempt_id',
+      s.attempts,
+      true
+    ).map((r) => ({
+      ...attemptRecord(r),
+      current_state: r.__state as AttemptListItem['current_state']
+    }))
+    const resources = fetch<ResourceRow>('resources', 'resource_uuid', s.resources, false).map(
+      resourceRecord
+    )
     return {
       entity_type: type,
       entity_id: id,
@@ -481,4 +553,3 @@ export class IdentityService {
     }
   }
 }
-

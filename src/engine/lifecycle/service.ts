@@ -48,7 +48,9 @@ export interface GuardRefusal {
  * A transition guard (budgets, reflex cooldowns…). Runs inside the transition's transaction before
  * anything is written; return a refusal (or throw a DomainError) to stop the transition.
  */
-export type TransitionGuard = (ctx: TransitionGuardContext) => GuardRefusal | null | undefined | void
+export type TransitionGuard = (
+  ctx: TransitionGuardContext
+) => GuardRefusal | null | undefined | void
 
 /**
  * Called after a transition has committed, with the stored event. With group commit that is at
@@ -66,7 +68,8 @@ export interface TransitionItem {
 }
 
 /** The outcome of one batch item: the stored event, or what the single transition threw. */
-export type TransitionOutcome = { ok: true; event: StateTransitionEvent } | { ok: false; error: unknown }
+export type TransitionOutcome =
+  { ok: true; event: StateTransitionEvent } | { ok: false; error: unknown }
 
 /** What a batch did: one outcome per attempted item; items after a failure are skipped. */
 export interface TransitionRun {
@@ -103,7 +106,8 @@ function toEvent(r: TransitionRow): StateTransitionEvent {
 
 /** Builds the serialized NeuroRail error for a refusal, from the registry when the code is known. */
 export function refusalError(r: GuardRefusal): NeuroRailError {
-  if (errorCodeInfo(r.code)) return makeNeuroRailError(r.code as NeuroRailErrorCode, r.message, r.details ?? {})
+  if (errorCodeInfo(r.code))
+    return makeNeuroRailError(r.code as NeuroRailErrorCode, r.message, r.details ?? {})
   return {
     code: r.code,
     category: 'system',
@@ -150,7 +154,9 @@ export class LifecycleService {
   ) {
     this.seq = new Sequence(store.db, 'transitions', 'seq')
     // Its own statement (not the shared cache): pluck mode is a property of the statement.
-    this.selectState = store.db.prepare<[string], string>('SELECT current_state FROM entity_state WHERE entity_id = ?').pluck()
+    this.selectState = store.db
+      .prepare<[string], string>('SELECT current_state FROM entity_state WHERE entity_id = ?')
+      .pluck()
     this.insertTransition = store.prepare(
       'INSERT INTO transitions (seq, event_id, entity_type, entity_id, from_state, to_state, transition, ' +
         'timestamp, ts_ms, metadata, caused_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
@@ -257,7 +263,19 @@ export class LifecycleService {
       }
       // Serialised once: the row, the audit details and both stream payloads embed this text.
       const metadataJson = JSON.stringify(metadata)
-      this.insertTransition.run(seq, ev.event_id, type, id, current, res.to, action, timestamp, nowMs, metadataJson, causedBy)
+      this.insertTransition.run(
+        seq,
+        ev.event_id,
+        type,
+        id,
+        current,
+        res.to,
+        action,
+        timestamp,
+        nowMs,
+        metadataJson,
+        causedBy
+      )
       this.upsertState.run(id, type, res.to, timestamp, nowMs)
       this.countTransition.run(type, current ?? '', res.to)
       this.telemetry.recordTransition(ev, nowMs)
@@ -333,7 +351,13 @@ export class LifecycleService {
     const outcomes: TransitionOutcome[] = []
     for (const item of items) {
       try {
-        const event = this.transition(item.entityType, item.entityId, item.action, item.metadata, item.causedBy)
+        const event = this.transition(
+          item.entityType,
+          item.entityId,
+          item.action,
+          item.metadata,
+          item.causedBy
+        )
         outcomes.push({ ok: true, event })
       } catch (error) {
         outcomes.push({ ok: false, error })
@@ -341,7 +365,11 @@ export class LifecycleService {
       }
     }
     const failed = outcomes.length > 0 && !outcomes[outcomes.length - 1]!.ok
-    return { outcomes, applied: failed ? outcomes.length - 1 : outcomes.length, skipped: items.length - outcomes.length }
+    return {
+      outcomes,
+      applied: failed ? outcomes.length - 1 : outcomes.length,
+      skipped: items.length - outcomes.length
+    }
   }
 
   private requireEntity(type: LifecycleEntityType, id: string): void {
@@ -355,7 +383,9 @@ export class LifecycleService {
   state(type: LifecycleEntityType, id: string): EntityStateResponse {
     this.requireEntity(type, id)
     const row = this.store
-      .prepare<unknown[], { current_state: string; updated_at: string }>('SELECT current_state, updated_at FROM entity_state WHERE entity_id = ?')
+      .prepare<unknown[], { current_state: string; updated_at: string }>(
+        'SELECT current_state, updated_at FROM entity_state WHERE entity_id = ?'
+      )
       .get(id)
     if (!row) throw notFound(`No lifecycle state for ${type} ${id}`)
     return {
@@ -381,27 +411,38 @@ export class LifecycleService {
           'caused_by FROM transitions WHERE entity_id = ? ORDER BY seq LIMIT ?'
       )
       .all(id, limit)
-    const count = this.store.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?')
+    const count = this.store.prepare<[string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?'
+    )
     const total = aggregateRow(count, id).n
-    return { entity_type: type, entity_id: id, transitions: rows.map(toEvent), total_transitions: total }
+    return {
+      entity_type: type,
+      entity_id: id,
+      transitions: rows.map(toEvent),
+      total_transitions: total
+    }
   }
 
   /** GET /lifecycle/stats: current-state counts per type and transition counts (from running totals). */
   stats(): LifecycleStats {
     const states: LifecycleStats['states'] = { mission: {}, job: {}, attempt: {} }
     for (const r of this.store
-      .prepare<unknown[], { entity_type: LifecycleEntityType; current_state: string; n: number }>('SELECT entity_type, current_state, COUNT(*) AS n FROM entity_state GROUP BY entity_type, current_state')
+      .prepare<unknown[], { entity_type: LifecycleEntityType; current_state: string; n: number }>(
+        'SELECT entity_type, current_state, COUNT(*) AS n FROM entity_state GROUP BY entity_type, current_state'
+      )
       .all()) {
       states[r.entity_type][r.current_state] = r.n
     }
-    const transitions = (
-      this.store
-        .prepare<unknown[], { entity_type: LifecycleEntityType; from_state: string; to_state: string; count: number }>(
-          'SELECT entity_type, from_state, to_state, count FROM transition_counts ' +
-            'ORDER BY entity_type, from_state, to_state'
-        )
-        .all()
-    ).map((r) => ({ ...r, from_state: r.from_state === '' ? null : r.from_state }))
+    const transitions = this.store
+      .prepare<
+        unknown[],
+        { entity_type: LifecycleEntityType; from_state: string; to_state: string; count: number }
+      >(
+        'SELECT entity_type, from_state, to_state, count FROM transition_counts ' +
+          'ORDER BY entity_type, from_state, to_state'
+      )
+      .all()
+      .map((r) => ({ ...r, from_state: r.from_state === '' ? null : r.from_state }))
     const stats: LifecycleStats = { states, transitions }
     for (const extend of this.statsExtensions) extend(stats)
     return stats

@@ -25,7 +25,8 @@ export class HttpMetrics {
     s.count++
     s.sum += durationMs
     for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) {
-      if (durationMs <= (LATENCY_BUCKETS_MS[i] as number)) s.buckets[i] = (s.buckets[i] as number) + 1
+      if (durationMs <= (LATENCY_BUCKETS_MS[i] as number))
+        s.buckets[i] = (s.buckets[i] as number) + 1
     }
   }
 

@@ -54,7 +54,9 @@ export class PromText {
       throw new Error(`sample ${name} outside its family`)
     }
     const v = Number.isFinite(value) ? value : 0
-    family.values.push(name === family.name ? { value: v, labels } : { value: v, labels, metricName: name })
+    family.values.push(
+      name === family.name ? { value: v, labels } : { value: v, labels, metricName: name }
+    )
     return this
   }
 
@@ -67,7 +69,9 @@ export class PromText {
     sum: number,
     labels: Record<string, string> = {}
   ): this {
-    bounds.forEach((b, i) => this.sample(`${name}_bucket`, cumulative[i] ?? 0, { ...labels, le: b }))
+    bounds.forEach((b, i) =>
+      this.sample(`${name}_bucket`, cumulative[i] ?? 0, { ...labels, le: b })
+    )
     this.sample(`${name}_bucket`, count, { ...labels, le: '+Inf' })
     this.sample(`${name}_sum`, sum, labels)
     this.sample(`${name}_count`, count, labels)

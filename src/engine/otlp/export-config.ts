@@ -73,9 +73,12 @@ export function redactUrl(url: string): string {
 }
 
 /** Parses `k=v,k2=v2` (values URL-encoded, as the OTel spec says), or says which entry is bad. */
-export function parseOtlpHeaders(text: string): { ok: true; headers: Record<string, string> } | { ok: false; reason: string } {
+export function parseOtlpHeaders(
+  text: string
+): { ok: true; headers: Record<string, string> } | { ok: false; reason: string } {
   const headers: Record<string, string> = {}
-  if (text.length > MAX_HEADER_BYTES) return { ok: false, reason: `headers longer than ${MAX_HEADER_BYTES} characters` }
+  if (text.length > MAX_HEADER_BYTES)
+    return { ok: false, reason: `headers longer than ${MAX_HEADER_BYTES} characters` }
   const entries = text.split(',').filter((e) => e.trim() !== '')
   if (entries.length > MAX_HEADERS) return { ok: false, reason: `more than ${MAX_HEADERS} headers` }
   for (const [i, entry] of entries.entries()) {
@@ -103,7 +106,9 @@ function checkHeader(key: string, value: string): string | null {
 }
 
 function positiveInt(value: number | undefined, fallback: number, max: number): number {
-  return value !== undefined && Number.isInteger(value) && value > 0 ? Math.min(value, max) : fallback
+  return value !== undefined && Number.isInteger(value) && value > 0
+    ? Math.min(value, max)
+    : fallback
 }
 
 /**
@@ -111,7 +116,10 @@ function positiveInt(value: number | undefined, fallback: number, max: number): 
  * variables. Nothing configured (or `OTEL_SDK_DISABLED=true`, `OTEL_TRACES_EXPORTER=none`) is off;
  * a bad URL, header or protocol is `invalid`: the engine logs the reason and runs without export.
  */
-export function resolveExportConfig(options: OtlpExportOptions = {}, env: OtlpEnv = {}): OtlpExportResolution {
+export function resolveExportConfig(
+  options: OtlpExportOptions = {},
+  env: OtlpEnv = {}
+): OtlpExportResolution {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return { state: 'off' }
   if (env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === 'none') return { state: 'off' }
   let url = options.endpoint?.trim()
@@ -121,7 +129,8 @@ export function resolveExportConfig(options: OtlpExportOptions = {}, env: OtlpEn
     if (!url && base) url = base.replace(/\/+$/, '') + '/v1/traces'
   }
   if (!url) return { state: 'off' }
-  if (url.length > MAX_URL) return { state: 'invalid', reason: `the endpoint is longer than ${MAX_URL} characters` }
+  if (url.length > MAX_URL)
+    return { state: 'invalid', reason: `the endpoint is longer than ${MAX_URL} characters` }
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -129,16 +138,23 @@ export function resolveExportConfig(options: OtlpExportOptions = {}, env: OtlpEn
     return { state: 'invalid', reason: 'the endpoint is not a URL' }
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return { state: 'invalid', reason: `the endpoint must be http: or https:, not ${parsed.protocol}` }
+    return {
+      state: 'invalid',
+      reason: `the endpoint must be http: or https:, not ${parsed.protocol}`
+    }
   }
   const protocol = options.protocol ?? envOf(env, 'PROTOCOL') ?? 'http/protobuf'
   if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
-    return { state: 'invalid', reason: `protocol ${JSON.stringify(protocol.slice(0, 40))} is not supported (http/protobuf or http/json)` }
+    return {
+      state: 'invalid',
+      reason: `protocol ${JSON.stringify(protocol.slice(0, 40))} is not supported (http/protobuf or http/json)`
+    }
   }
   let headers: Record<string, string> = {}
   if (options.headers) {
     const entries = Object.entries(options.headers)
-    if (entries.length > MAX_HEADERS) return { state: 'invalid', reason: `more than ${MAX_HEADERS} headers` }
+    if (entries.length > MAX_HEADERS)
+      return { state: 'invalid', reason: `more than ${MAX_HEADERS} headers` }
     for (const [k, v] of entries) {
       const bad = typeof v === 'string' ? checkHeader(k, v) : 'the value is not a string'
       if (bad) return { state: 'invalid', reason: `header option: ${bad}` }
@@ -160,7 +176,10 @@ export function resolveExportConfig(options: OtlpExportOptions = {}, env: OtlpEn
       headers,
       protocol,
       maxQueueSize,
-      maxExportBatchSize: Math.min(positiveInt(options.maxExportBatchSize, 512, 100_000), maxQueueSize),
+      maxExportBatchSize: Math.min(
+        positiveInt(options.maxExportBatchSize, 512, 100_000),
+        maxQueueSize
+      ),
       scheduledDelayMs: positiveInt(options.scheduledDelayMs, 2000, 600_000),
       exportTimeoutMs: positiveInt(options.exportTimeoutMs, 10_000, 600_000),
       pollMs: positiveInt(options.pollMs, 1000, 600_000),

@@ -18,7 +18,10 @@ beforeAll(async () => {
   a = await startTestEngine({
     modules: [
       otlpExportModule({
-        env: { OTEL_EXPORTER_OTLP_ENDPOINT: b.engine.url, OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20${b.engine.adminToken}` },
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: b.engine.url,
+          OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20${b.engine.adminToken}`
+        },
         export: { scheduledDelayMs: 50, pollMs: 100 }
       })
     ]
@@ -33,17 +36,37 @@ afterAll(async () => {
 async function agentTrace(url: string, token: string): Promise<string> {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'roundtrip-agent' }),
-    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url, headers: { Authorization: `Bearer ${token}` } }))]
+    spanProcessors: [
+      new SimpleSpanProcessor(
+        new OTLPTraceExporter({ url, headers: { Authorization: `Bearer ${token}` } })
+      )
+    ]
   })
   const tracer = provider.getTracer('roundtrip')
-  const root = tracer.startSpan('invoke_agent researcher', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'researcher' } })
+  const root = tracer.startSpan('invoke_agent researcher', {
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'researcher' }
+  })
   const inRoot = trace.setSpan(otelContext.active(), root)
   tracer
-    .startSpan('chat gpt-4o-mini', {
-      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 80 }
-    }, inRoot)
+    .startSpan(
+      'chat gpt-4o-mini',
+      {
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.usage.input_tokens': 120,
+          'gen_ai.usage.output_tokens': 80
+        }
+      },
+      inRoot
+    )
     .end()
-  const tool = tracer.startSpan('execute_tool web_search', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_search' } }, inRoot)
+  const tool = tracer.startSpan(
+    'execute_tool web_search',
+    { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_search' } },
+    inRoot
+  )
   tool.setStatus({ code: SpanStatusCode.ERROR, message: 'search timed out' })
   tool.end()
   root.setStatus({ code: SpanStatusCode.ERROR, message: 'tool failed' })
@@ -61,15 +84,19 @@ async function until<T>(read: () => Promise<T | undefined>, what: string): Promi
   throw new Error(`timed out waiting for ${what}`)
 }
 
-describe('OTLP export to a second engine\'s receiver', () => {
+describe("OTLP export to a second engine's receiver", () => {
   it('B maps what A exports: the same trace, the chat job with model and tokens, the failed tool', async () => {
     const traceId = await agentTrace(`${a.engine.url}/v1/traces`, a.engine.adminToken)
     const onB = await until(async () => {
-      const missions = (await b.api('GET', '/identity/missions?limit=50')).body.items as Array<{ mission_id: string; tags: Record<string, string> }>
+      const missions = (await b.api('GET', '/identity/missions?limit=50')).body.items as Array<{
+        mission_id: string
+        tags: Record<string, string>
+      }>
       return missions.find((m) => m.tags.otel_trace_id === traceId)
     }, 'the mission on B')
     const jobs = await until(async () => {
-      const items = (await b.api('GET', `/identity/jobs?mission_id=${onB.mission_id}&limit=50`)).body.items as Array<{
+      const items = (await b.api('GET', `/identity/jobs?mission_id=${onB.mission_id}&limit=50`))
+        .body.items as Array<{
         job_type: string
         current_state: string
         metadata: Record<string, unknown>
@@ -77,12 +104,22 @@ describe('OTLP export to a second engine\'s receiver', () => {
       return items.length >= 2 ? items : undefined
     }, 'two jobs on B')
     const chat = jobs.find((j) => j.job_type === 'chat')!
-    expect(chat.metadata).toMatchObject({ model: 'gpt-4o-mini', provider: 'openai', input_tokens: 120, output_tokens: 80 })
+    expect(chat.metadata).toMatchObject({
+      model: 'gpt-4o-mini',
+      provider: 'openai',
+      input_tokens: 120,
+      output_tokens: 80
+    })
     const tool = jobs.find((j) => j.job_type === 'execute_tool:web_search')!
     expect(tool.current_state).toBe('failed_mechanical')
     // A's spans carry the GenAI attributes B mapped them by; nothing failed or was dropped.
     const status = (await a.api('GET', '/otlp/export')).body
-    expect(status).toMatchObject({ enabled: true, protocol: 'http/protobuf', failed_spans: 0, dropped_spans: 0 })
+    expect(status).toMatchObject({
+      enabled: true,
+      protocol: 'http/protobuf',
+      failed_spans: 0,
+      dropped_spans: 0
+    })
     expect(status.exported_spans).toBeGreaterThanOrEqual(5)
   })
 })

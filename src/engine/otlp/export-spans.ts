@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto'
-import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext } from '@opentelemetry/api'
+import {
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  type Attributes,
+  type HrTime,
+  type SpanContext
+} from '@opentelemetry/api'
 import type { Resource } from '@opentelemetry/resources'
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base'
 
@@ -15,12 +22,16 @@ const MAX_STRING = 256
 export function traceIdOf(missionId: string, tags: Record<string, string> | undefined): string {
   const tagged = tags?.otel_trace_id?.toLowerCase()
   if (tagged && OTEL_TRACE_ID.test(tagged) && !/^0+$/.test(tagged)) return tagged
-  return nonZero(createHash('sha256').update(`controldeck-trace:${missionId}`).digest('hex').slice(0, 32))
+  return nonZero(
+    createHash('sha256').update(`controldeck-trace:${missionId}`).digest('hex').slice(0, 32)
+  )
 }
 
 /** The span id of an entity (mission, job, attempt), derived from its id for the same reason. */
 export function spanIdOf(entityId: string): string {
-  return nonZero(createHash('sha256').update(`controldeck-span:${entityId}`).digest('hex').slice(0, 16))
+  return nonZero(
+    createHash('sha256').update(`controldeck-span:${entityId}`).digest('hex').slice(0, 16)
+  )
 }
 
 // An all-zero id is invalid in OTLP; a hash that gives one (never in practice) is nudged.
@@ -72,16 +83,31 @@ export interface SpanInput {
 }
 
 /** An ended, sampled span as the SDK's processors and exporters take it. */
-export function toReadableSpan(input: SpanInput, resource: Resource, scope: { name: string; version: string }): ReadableSpan {
-  const context: SpanContext = { traceId: input.traceId, spanId: input.spanId, traceFlags: TraceFlags.SAMPLED }
+export function toReadableSpan(
+  input: SpanInput,
+  resource: Resource,
+  scope: { name: string; version: string }
+): ReadableSpan {
+  const context: SpanContext = {
+    traceId: input.traceId,
+    spanId: input.spanId,
+    traceFlags: TraceFlags.SAMPLED
+  }
   const startTime = hrTime(input.startMs)
   const endTime = hrTime(Math.max(input.endMs, input.startMs))
   const status = SUCCESS.has(input.state)
     ? { code: SpanStatusCode.OK }
     : NEUTRAL.has(input.state)
       ? { code: SpanStatusCode.UNSET }
-      : { code: SpanStatusCode.ERROR, message: (input.errorMessage ?? input.state).slice(0, MAX_STRING) }
-  const events: TimedEvent[] = input.events.map((e) => ({ name: e.name, time: hrTime(e.timeMs), attributes: e.attributes }))
+      : {
+          code: SpanStatusCode.ERROR,
+          message: (input.errorMessage ?? input.state).slice(0, MAX_STRING)
+        }
+  const events: TimedEvent[] = input.events.map((e) => ({
+    name: e.name,
+    time: hrTime(e.timeMs),
+    attributes: e.attributes
+  }))
   return {
     name: input.name,
     kind: SpanKind.INTERNAL,

@@ -14,11 +14,19 @@ interface JsonSpan {
   name: string
   status?: { code?: number; message?: string }
   attributes?: Array<{ key: string; value: Record<string, unknown> }>
-  events?: Array<{ name: string; attributes?: Array<{ key: string; value: Record<string, unknown> }> }>
+  events?: Array<{
+    name: string
+    attributes?: Array<{ key: string; value: Record<string, unknown> }>
+  }>
 }
 
 /** A minimal OTLP/HTTP JSON collector on 127.0.0.1 that keeps what it receives. */
-async function startReceiver(): Promise<{ url: string; spans: JsonSpan[]; headers: Array<Record<string, unknown>>; close(): Promise<void> }> {
+async function startReceiver(): Promise<{
+  url: string
+  spans: JsonSpan[]
+  headers: Array<Record<string, unknown>>
+  close(): Promise<void>
+}> {
   const spans: JsonSpan[] = []
   const headers: Array<Record<string, unknown>> = []
   const server: Server = createServer((req, res) => {
@@ -62,7 +70,10 @@ describe('OTLP export (otlp-export module)', () => {
   beforeAll(async () => {
     receiver = await startReceiver()
     const module = otlpExportModule({
-      env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=s3cr%20t', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      env: {
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=s3cr%20t',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json'
+      },
       export: { endpoint: receiver.url, scheduledDelayMs: 50, pollMs: 100 }
     })
     t = await startTestEngine({ modules: [module] })
@@ -75,12 +86,29 @@ describe('OTLP export (otlp-export module)', () => {
   it('exports a mission → job → attempt chain with states, decisions and a derived trace id', async () => {
     const m = await t.api('POST', '/identity/mission', { tags: {} })
     const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-    const j = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: 'llm_call', metadata: { budget: { timeout_ms: 5000, max_retries: 1 } } })
+    const j = await t.api('POST', '/identity/job', {
+      plan_id: p.body.plan_id,
+      job_type: 'llm_call',
+      metadata: { budget: { timeout_ms: 5000, max_retries: 1 } }
+    })
     const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
-    const c = { missionId: m.body.mission_id as string, jobId: j.body.job_id as string, attemptId: a.body.attempt_id as string }
-    const tr = (entity_type: string, entity_id: string, transition: string, metadata?: object) =>
-      ({ entity_type, entity_id, transition, ...(metadata ? { metadata } : {}) })
-    await t.api('POST', '/governor/decide', { mission_id: c.missionId, job_id: c.jobId, job_type: 'llm_call', context: {} })
+    const c = {
+      missionId: m.body.mission_id as string,
+      jobId: j.body.job_id as string,
+      attemptId: a.body.attempt_id as string
+    }
+    const tr = (entity_type: string, entity_id: string, transition: string, metadata?: object) => ({
+      entity_type,
+      entity_id,
+      transition,
+      ...(metadata ? { metadata } : {})
+    })
+    await t.api('POST', '/governor/decide', {
+      mission_id: c.missionId,
+      job_id: c.jobId,
+      job_type: 'llm_call',
+      context: {}
+    })
     const batch = await t.api('POST', '/lifecycle/batch', {
       transitions: [
         tr('mission', c.missionId, 'create'),
@@ -96,7 +124,10 @@ describe('OTLP export (otlp-export module)', () => {
       ]
     })
     expect(batch.body.applied).toBe(10)
-    await until(() => receiver.spans.filter((s) => s.traceId === traceIdOf(c.missionId, {})).length >= 3, 'three spans')
+    await until(
+      () => receiver.spans.filter((s) => s.traceId === traceIdOf(c.missionId, {})).length >= 3,
+      'three spans'
+    )
     const inTrace = receiver.spans.filter((s) => s.traceId === traceIdOf(c.missionId, {}))
     const mission = inTrace.find((s) => s.spanId === spanIdOf(c.missionId))!
     const job = inTrace.find((s) => s.spanId === spanIdOf(c.jobId))!
@@ -110,7 +141,11 @@ describe('OTLP export (otlp-export module)', () => {
     expect(attr(job, 'controldeck.job_type')).toBe('llm_call')
     expect(attr(job, 'controldeck.budget.timeout_ms')).toBe(5000)
     expect(job.events?.some((e) => e.name === 'governor.decision')).toBe(true)
-    expect(attempt.events?.map((e) => e.name)).toEqual(['state_transition', 'state_transition', 'state_transition'])
+    expect(attempt.events?.map((e) => e.name)).toEqual([
+      'state_transition',
+      'state_transition',
+      'state_transition'
+    ])
     // The headers from OTEL_EXPORTER_OTLP_HEADERS reach the collector, percent-decoded.
     expect(receiver.headers.at(-1)?.['x-api-key']).toBe('s3cr t')
     const status = await t.api('GET', '/otlp/export')
@@ -125,15 +160,27 @@ describe('OTLP export (otlp-export module)', () => {
   it('puts a budget violation on its attempt as an event and attributes', async () => {
     const m = await t.api('POST', '/identity/mission', { tags: {} })
     const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-    const j = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: 'greedy', metadata: { budget: { max_llm_tokens: 10 } } })
+    const j = await t.api('POST', '/identity/job', {
+      plan_id: p.body.plan_id,
+      job_type: 'greedy',
+      metadata: { budget: { max_llm_tokens: 10 } }
+    })
     const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
     const move = (entity_type: string, entity_id: string, transitions: string[]) =>
-      t.api('POST', '/lifecycle/batch', { transitions: transitions.map((transition) => ({ entity_type, entity_id, transition })) })
+      t.api('POST', '/lifecycle/batch', {
+        transitions: transitions.map((transition) => ({ entity_type, entity_id, transition }))
+      })
     await move('job', j.body.job_id, ['create', 'dependencies_met', 'start'])
     await move('attempt', a.body.attempt_id, ['create', 'start'])
     await t.api('POST', '/telemetry/report', { entity_id: a.body.attempt_id, llm_tokens: 50 })
-    await t.api('POST', '/lifecycle/attempt/' + a.body.attempt_id + '/transition', { transition: 'fail', metadata: { error: 'over budget' } })
-    await until(() => receiver.spans.some((s) => s.spanId === spanIdOf(a.body.attempt_id)), 'the attempt span')
+    await t.api('POST', '/lifecycle/attempt/' + a.body.attempt_id + '/transition', {
+      transition: 'fail',
+      metadata: { error: 'over budget' }
+    })
+    await until(
+      () => receiver.spans.some((s) => s.spanId === spanIdOf(a.body.attempt_id)),
+      'the attempt span'
+    )
     const span = receiver.spans.find((s) => s.spanId === spanIdOf(a.body.attempt_id))!
     expect(span.events?.some((e) => e.name === 'budget.violation')).toBe(true)
     expect(Number(attr(span, 'controldeck.budget.violations'))).toBeGreaterThanOrEqual(1)
@@ -143,9 +190,16 @@ describe('OTLP export (otlp-export module)', () => {
     const otel = '4bf92f3577b34da6a3ce929d0e0e4736'
     const m = await t.api('POST', '/identity/mission', { tags: { otel_trace_id: otel } })
     await t.api('POST', '/lifecycle/batch', {
-      transitions: ['create', 'start', 'fail'].map((transition) => ({ entity_type: 'mission', entity_id: m.body.mission_id, transition }))
+      transitions: ['create', 'start', 'fail'].map((transition) => ({
+        entity_type: 'mission',
+        entity_id: m.body.mission_id,
+        transition
+      }))
     })
-    await until(() => receiver.spans.some((s) => s.spanId === spanIdOf(m.body.mission_id)), 'the mission span')
+    await until(
+      () => receiver.spans.some((s) => s.spanId === spanIdOf(m.body.mission_id)),
+      'the mission span'
+    )
     expect(receiver.spans.find((s) => s.spanId === spanIdOf(m.body.mission_id))?.traceId).toBe(otel)
   })
 })
@@ -153,18 +207,45 @@ describe('OTLP export (otlp-export module)', () => {
 describe('OTLP export configuration', () => {
   it('is off unless an endpoint is configured, and honours OTEL_SDK_DISABLED', () => {
     expect(resolveExportConfig({}, {}).state).toBe('off')
-    expect(resolveExportConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).state).toBe('off')
+    expect(
+      resolveExportConfig(
+        {},
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }
+      ).state
+    ).toBe('off')
     const on = resolveExportConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/' })
     expect(on.state === 'on' && on.config.url).toBe('http://c:4318/v1/traces')
-    const specific = resolveExportConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://t/x' })
+    const specific = resolveExportConfig(
+      {},
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://t/x'
+      }
+    )
     expect(specific.state === 'on' && specific.config.url).toBe('https://t/x')
   })
 
   it('refuses a bad URL, protocol or header with a reason that never echoes a header value', () => {
-    expect(resolveExportConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toEqual({ state: 'invalid', reason: 'the endpoint is not a URL' })
-    expect(resolveExportConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://c' }).state).toBe('invalid')
-    expect(resolveExportConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).state).toBe('invalid')
-    const bad = resolveExportConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_HEADERS: 'a=1,api-key=top%0Asecret' })
+    expect(resolveExportConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toEqual({
+      state: 'invalid',
+      reason: 'the endpoint is not a URL'
+    })
+    expect(resolveExportConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://c' }).state).toBe(
+      'invalid'
+    )
+    expect(
+      resolveExportConfig(
+        {},
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }
+      ).state
+    ).toBe('invalid')
+    const bad = resolveExportConfig(
+      {},
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c',
+        OTEL_EXPORTER_OTLP_HEADERS: 'a=1,api-key=top%0Asecret'
+      }
+    )
     expect(bad.state).toBe('invalid')
     expect(JSON.stringify(bad)).not.toContain('secret')
     expect(parseOtlpHeaders('nokey')).toEqual({ ok: false, reason: 'header 1 is not key=value' })
@@ -175,10 +256,20 @@ describe('OTLP export configuration', () => {
     const t = await startTestEngine({
       quiet: false,
       logger: (e) => lines.push(e as Record<string, unknown>),
-      modules: [otlpExportModule({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_HEADERS: '%zz=1' } })]
+      modules: [
+        otlpExportModule({
+          env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_HEADERS: '%zz=1' }
+        })
+      ]
     })
     try {
-      expect(lines.some((l) => l.level === 'error' && String(l.msg).startsWith('OTLP export off: OTEL_EXPORTER_OTLP_HEADERS'))).toBe(true)
+      expect(
+        lines.some(
+          (l) =>
+            l.level === 'error' &&
+            String(l.msg).startsWith('OTLP export off: OTEL_EXPORTER_OTLP_HEADERS')
+        )
+      ).toBe(true)
       const status = await t.api('GET', '/otlp/export')
       expect(status.body).toMatchObject({ enabled: false })
       expect(status.body.reason).toContain('percent-encoding')
@@ -198,13 +289,28 @@ describe('OTLP export under a stuck collector', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`
     const t = await startTestEngine({
-      modules: [otlpExportModule({ export: { endpoint: url, maxQueueSize: 2, maxExportBatchSize: 1, scheduledDelayMs: 10, exportTimeoutMs: 60_000, pollMs: 50 } })]
+      modules: [
+        otlpExportModule({
+          export: {
+            endpoint: url,
+            maxQueueSize: 2,
+            maxExportBatchSize: 1,
+            scheduledDelayMs: 10,
+            exportTimeoutMs: 60_000,
+            pollMs: 50
+          }
+        })
+      ]
     })
     try {
       for (let i = 0; i < 8; i++) {
         const m = await t.api('POST', '/identity/mission', { tags: {} })
         const res = await t.api('POST', '/lifecycle/batch', {
-          transitions: ['create', 'cancel'].map((transition) => ({ entity_type: 'mission', entity_id: m.body.mission_id, transition }))
+          transitions: ['create', 'cancel'].map((transition) => ({
+            entity_type: 'mission',
+            entity_id: m.body.mission_id,
+            transition
+          }))
         })
         expect(res.body.applied).toBe(2)
       }
@@ -215,7 +321,9 @@ describe('OTLP export under a stuck collector', () => {
       }
       expect(status.dropped_spans).toBeGreaterThan(0)
       expect(status.queued).toBeLessThanOrEqual(2)
-      expect((await t.api('GET', '/metrics')).text).toMatch(/controldeck_otlp_export_spans_total\{outcome="dropped"\} [1-9]/)
+      expect((await t.api('GET', '/metrics')).text).toMatch(
+        /controldeck_otlp_export_spans_total\{outcome="dropped"\} [1-9]/
+      )
     } finally {
       await t.stop()
       server.closeAllConnections()

@@ -2,7 +2,11 @@ import { createNoopMeter, type Attributes, type MeterProvider } from '@opentelem
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources'
-import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base'
+import {
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter
+} from '@opentelemetry/sdk-trace-base'
 import { isTerminalState, type LifecycleEntityType } from '../../shared/neurorail'
 import type { PromText } from '../metrics/prometheus'
 import type { EngineServices } from '../services'
@@ -74,9 +78,20 @@ export class OtlpExport {
     const inner =
       exporter ??
       (config.protocol === 'http/json'
-        ? new JsonExporter({ url: config.url, headers: config.headers, timeoutMillis: config.exportTimeoutMs })
-        : new ProtoExporter({ url: config.url, headers: config.headers, timeoutMillis: config.exportTimeoutMs }))
-    this.resource = resourceFromAttributes({ 'service.name': config.serviceName, 'service.version': ENGINE_VERSION })
+        ? new JsonExporter({
+            url: config.url,
+            headers: config.headers,
+            timeoutMillis: config.exportTimeoutMs
+          })
+        : new ProtoExporter({
+            url: config.url,
+            headers: config.headers,
+            timeoutMillis: config.exportTimeoutMs
+          }))
+    this.resource = resourceFromAttributes({
+      'service.name': config.serviceName,
+      'service.version': ENGINE_VERSION
+    })
     // `selfObsMeterProvider` is the SDK processor's own option; the -base shim passes it through
     // but does not declare it, hence a variable rather than a literal.
     const processorConfig = {
@@ -184,28 +199,53 @@ export class OtlpExport {
     const to = str(d.to_state)
     if (!id || !to || (type !== 'mission' && type !== 'job' && type !== 'attempt')) return
     const timeMs = Date.parse(str(d.timestamp) ?? '') || (d.__ts as number)
-    const attrs: Attributes = { 'controldeck.from_state': str(d.from_state) ?? '', 'controldeck.to_state': to }
+    const attrs: Attributes = {
+      'controldeck.from_state': str(d.from_state) ?? '',
+      'controldeck.to_state': to
+    }
     putAttribute(attrs, 'controldeck.transition', d.transition)
     this.note(id, { name: 'state_transition', timeMs, attributes: attrs })
     // A job left in failed_mechanical is final unless retried; a retry re-sends the same span id.
-    if (isTerminalState(type, to) || (type === 'job' && to === 'failed_mechanical')) this.ended.push([type, id, to, timeMs, d])
+    if (isTerminalState(type, to) || (type === 'job' && to === 'failed_mechanical'))
+      this.ended.push([type, id, to, timeMs, d])
   }
 
   private decision(d: Record<string, unknown>): void {
     const on = str(d.job_id) ?? str(d.mission_id)
     if (!on) return
     const attrs: Attributes = {}
-    for (const k of ['decision_id', 'mode', 'reason', 'job_type', 'shadow_mode']) putAttribute(attrs, `governor.${k}`, d[k])
-    if (Array.isArray(d.matched_rules)) attrs['governor.matched_rules'] = d.matched_rules.filter((r) => typeof r === 'string').slice(0, 32)
-    this.note(on, { name: 'governor.decision', timeMs: Date.parse(str(d.timestamp) ?? '') || (d.__ts as number), attributes: attrs })
+    for (const k of ['decision_id', 'mode', 'reason', 'job_type', 'shadow_mode'])
+      putAttribute(attrs, `governor.${k}`, d[k])
+    if (Array.isArray(d.matched_rules))
+      attrs['governor.matched_rules'] = d.matched_rules
+        .filter((r) => typeof r === 'string')
+        .slice(0, 32)
+    this.note(on, {
+      name: 'governor.decision',
+      timeMs: Date.parse(str(d.timestamp) ?? '') || (d.__ts as number),
+      attributes: attrs
+    })
   }
 
   private violation(d: Record<string, unknown>): void {
     const on = str(d.attempt_id) ?? str(d.job_id) ?? str(d.mission_id)
     if (!on) return
     const attrs: Attributes = {}
-    for (const k of ['violation_id', 'violation_type', 'code', 'severity', 'message', 'action_taken']) putAttribute(attrs, `budget.${k}`, d[k])
-    this.note(on, { name: 'budget.violation', timeMs: d.__ts as number, attributes: attrs, violation: str(d.violation_type) ?? 'unknown' })
+    for (const k of [
+      'violation_id',
+      'violation_type',
+      'code',
+      'severity',
+      'message',
+      'action_taken'
+    ])
+      putAttribute(attrs, `budget.${k}`, d[k])
+    this.note(on, {
+      name: 'budget.violation',
+      timeMs: d.__ts as number,
+      attributes: attrs,
+      violation: str(d.violation_type) ?? 'unknown'
+    })
   }
 
   private note(entityId: string, n: Note): void {
@@ -223,13 +263,23 @@ export class OtlpExport {
     else list.push(n)
   }
 
-  private emit(type: LifecycleEntityType, id: string, state: string, endMs: number, d: Record<string, unknown>): void {
+  private emit(
+    type: LifecycleEntityType,
+    id: string,
+    state: string,
+    endMs: number,
+    d: Record<string, unknown>
+  ): void {
     const record = this.s.identity.get(type, id) as Record<string, unknown> | null
     const missionId = str(d.mission_id)
     if (!record || !missionId) return
     const notes = this.notes.get(id) ?? []
     this.notes.delete(id)
-    const attrs: Attributes = { 'controldeck.entity_type': type, 'controldeck.entity_id': id, 'controldeck.state': state }
+    const attrs: Attributes = {
+      'controldeck.entity_type': type,
+      'controldeck.entity_id': id,
+      'controldeck.state': state
+    }
     putAttribute(attrs, 'controldeck.mission_id', missionId)
     putAttribute(attrs, 'controldeck.plan_id', d.plan_id)
     putAttribute(attrs, 'controldeck.job_id', d.job_id)
@@ -237,17 +287,28 @@ export class OtlpExport {
     putAttribute(attrs, 'controldeck.attempt_number', record.attempt_number)
     const bag = type === 'mission' ? record.tags : record.metadata
     // The GenAI attributes first: the attribute cap must not crowd them out.
-    if (bag && typeof bag === 'object') genAiAttributes(type, str(record.job_type) ?? '', bag as Record<string, unknown>, attrs)
+    if (bag && typeof bag === 'object')
+      genAiAttributes(type, str(record.job_type) ?? '', bag as Record<string, unknown>, attrs)
     // The job's budget (the SDK keeps it in `metadata.budget`), field by field.
-    const budget = type === 'job' && bag && typeof bag === 'object' ? (bag as Record<string, unknown>).budget : undefined
+    const budget =
+      type === 'job' && bag && typeof bag === 'object'
+        ? (bag as Record<string, unknown>).budget
+        : undefined
     if (budget && typeof budget === 'object') {
-      for (const [k, v] of Object.entries(budget as Record<string, unknown>)) putAttribute(attrs, `controldeck.budget.${k}`, v)
+      for (const [k, v] of Object.entries(budget as Record<string, unknown>))
+        putAttribute(attrs, `controldeck.budget.${k}`, v)
     }
     if (bag && typeof bag === 'object') {
       // GenAI attributes an ingested or SDK-reported entity carries keep their own names.
       for (const [k, v] of Object.entries(bag as Record<string, unknown>)) {
         if (k === 'gen_ai.operation.name' && type !== 'job') continue
-        putAttribute(attrs, k.startsWith('gen_ai.') ? k : `controldeck.${type === 'mission' ? 'tag' : 'metadata'}.${k}`, v)
+        putAttribute(
+          attrs,
+          k.startsWith('gen_ai.')
+            ? k
+            : `controldeck.${type === 'mission' ? 'tag' : 'metadata'}.${k}`,
+          v
+        )
       }
     }
     try {
@@ -290,7 +351,8 @@ export class OtlpExport {
     if (id) return id
     const m = this.s.identity.get('mission', missionId) as { tags?: Record<string, string> } | null
     id = traceIdOf(missionId, m?.tags)
-    if (this.missions.size >= MAX_MISSIONS_CACHED) this.missions.delete(this.missions.keys().next().value as string)
+    if (this.missions.size >= MAX_MISSIONS_CACHED)
+      this.missions.delete(this.missions.keys().next().value as string)
     this.missions.set(missionId, id)
     return id
   }
@@ -344,13 +406,23 @@ export class OtlpExport {
  * instrumented agent's. Only a job names its operation: its attempts would otherwise be read as
  * calls of their own.
  */
-function genAiAttributes(type: LifecycleEntityType, jobType: string, bag: Record<string, unknown>, attrs: Attributes): void {
-  const operation = str(bag.otel_operation) ?? (jobType.startsWith('execute_tool:') ? 'execute_tool' : undefined)
+function genAiAttributes(
+  type: LifecycleEntityType,
+  jobType: string,
+  bag: Record<string, unknown>,
+  attrs: Attributes
+): void {
+  const operation =
+    str(bag.otel_operation) ?? (jobType.startsWith('execute_tool:') ? 'execute_tool' : undefined)
   if (type === 'job' && operation) putAttribute(attrs, 'gen_ai.operation.name', operation)
   putAttribute(attrs, 'gen_ai.request.model', bag.request_model ?? bag.model)
   putAttribute(attrs, 'gen_ai.response.model', bag.model)
   putAttribute(attrs, 'gen_ai.provider.name', bag.provider)
-  putAttribute(attrs, 'gen_ai.tool.name', bag.tool_name ?? (jobType.startsWith('execute_tool:') ? jobType.slice(13) : undefined))
+  putAttribute(
+    attrs,
+    'gen_ai.tool.name',
+    bag.tool_name ?? (jobType.startsWith('execute_tool:') ? jobType.slice(13) : undefined)
+  )
   putAttribute(attrs, 'gen_ai.agent.name', bag.agent_name)
   putAttribute(attrs, 'gen_ai.conversation.id', bag.conversation_id)
   if (type !== 'mission') {
@@ -368,15 +440,31 @@ function str(v: unknown): string | undefined {
 export function exportMetrics(status: () => OtlpExportStatus): (p: PromText) => void {
   return (p) => {
     const st = status()
-    p.family('controldeck_otlp_export_enabled', 'gauge', 'Whether the OTLP trace export runs (1) or not (0)')
+    p.family(
+      'controldeck_otlp_export_enabled',
+      'gauge',
+      'Whether the OTLP trace export runs (1) or not (0)'
+    )
     p.sample('controldeck_otlp_export_enabled', st.enabled ? 1 : 0)
-    p.family('controldeck_otlp_export_queue_spans', 'gauge', 'Spans waiting in the OTLP export queue')
+    p.family(
+      'controldeck_otlp_export_queue_spans',
+      'gauge',
+      'Spans waiting in the OTLP export queue'
+    )
     p.sample('controldeck_otlp_export_queue_spans', st.queued)
-    p.family('controldeck_otlp_export_spans_total', 'counter', 'Spans handed to the collector, by outcome')
+    p.family(
+      'controldeck_otlp_export_spans_total',
+      'counter',
+      'Spans handed to the collector, by outcome'
+    )
     p.sample('controldeck_otlp_export_spans_total', st.exported_spans, { outcome: 'exported' })
     p.sample('controldeck_otlp_export_spans_total', st.failed_spans, { outcome: 'failed' })
     p.sample('controldeck_otlp_export_spans_total', st.dropped_spans, { outcome: 'dropped' })
-    p.family('controldeck_otlp_export_dropped_notes_total', 'counter', 'Span events dropped before their span ended')
+    p.family(
+      'controldeck_otlp_export_dropped_notes_total',
+      'counter',
+      'Span events dropped before their span ended'
+    )
     p.sample('controldeck_otlp_export_dropped_notes_total', st.dropped_notes)
   }
 }

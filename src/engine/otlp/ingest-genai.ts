@@ -3,7 +3,14 @@ import type { IngestSpan } from './ingest-proto'
 /** GenAI operations that become plans (an agent or workflow run). */
 export const PLAN_OPS = new Set(['invoke_agent', 'create_agent', 'invoke_workflow', 'plan'])
 /** GenAI operations that become a job with one attempt. */
-export const JOB_OPS = new Set(['chat', 'generate_content', 'text_completion', 'embeddings', 'retrieval', 'execute_tool'])
+export const JOB_OPS = new Set([
+  'chat',
+  'generate_content',
+  'text_completion',
+  'embeddings',
+  'retrieval',
+  'execute_tool'
+])
 
 /** What a span becomes: a plan, a job, or nothing of its own (kept on its nearest entity). */
 export type SpanRole = 'plan' | 'job' | 'other'
@@ -12,7 +19,8 @@ export type SpanRole = 'plan' | 'job' | 'other'
  * Attributes that carry message contents (prompts, completions, tool arguments and results):
  * never stored unless the operator turns content capture on.
  */
-const CONTENT_KEY = /^gen_ai\.(input\.messages|output\.messages|system_instructions|tool\.call\.(arguments|result)|prompt|completion|tool\.definitions)(\.|$)/
+const CONTENT_KEY =
+  /^gen_ai\.(input\.messages|output\.messages|system_instructions|tool\.call\.(arguments|result)|prompt|completion|tool\.definitions)(\.|$)/
 
 /** The span's GenAI operation: `gen_ai.operation.name`, else its name's first word if that is one. */
 export function operationOf(span: IngestSpan): string | null {
@@ -75,7 +83,7 @@ export function genAiFacts(span: IngestSpan): GenAiFacts {
     inputTokens: int(a['gen_ai.usage.input_tokens'] ?? a['gen_ai.usage.prompt_tokens']),
     outputTokens: int(a['gen_ai.usage.output_tokens'] ?? a['gen_ai.usage.completion_tokens']),
     failed,
-    error: failed ? (span.status.message || errorType || 'span status ERROR') : null,
+    error: failed ? span.status.message || errorType || 'span status ERROR' : null,
     errorType
   }
 }

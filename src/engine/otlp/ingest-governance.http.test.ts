@@ -54,7 +54,21 @@ describe('governance of OTLP-ingested runs', () => {
   })
 
   it('evaluates budgets on ingested usage: a violation is recorded against the job of the trace', async () => {
-    const manifest = { name: 'caps', version: '1', description: 'chat capped at 150 tokens', rules: [{ id: 'chat-cap', priority: 1, match: { job_type: 'chat' }, mode: 'rail', budget: { max_llm_tokens: 150 } }, { id: 'rest', priority: 2, mode: 'direct' }] }
+    const manifest = {
+      name: 'caps',
+      version: '1',
+      description: 'chat capped at 150 tokens',
+      rules: [
+        {
+          id: 'chat-cap',
+          priority: 1,
+          match: { job_type: 'chat' },
+          mode: 'rail',
+          budget: { max_llm_tokens: 150 }
+        },
+        { id: 'rest', priority: 2, mode: 'direct' }
+      ]
+    }
     expect((await t.api('PUT', '/governor/manifests/active', manifest)).status).toBe(200)
     const traceId = 'cafe'.repeat(8)
     const chat = {
@@ -82,8 +96,14 @@ describe('governance of OTLP-ingested runs', () => {
       items = (await t.api('GET', `/budget/violations?job_id=${jobId}`)).body.items
       if (items.length === 0) await new Promise((r) => setTimeout(r, 20))
     }
-    expect(items[0]).toMatchObject({ job_id: jobId, violation_type: 'tokens', mission_id: spans.mission_id })
+    expect(items[0]).toMatchObject({
+      job_id: jobId,
+      violation_type: 'tokens',
+      mission_id: spans.mission_id
+    })
     // Nothing to stop: the call had already ended, so the job keeps the span's outcome.
-    expect((await t.api('GET', `/lifecycle/job/${jobId}/state`)).body.current_state).toBe('succeeded')
+    expect((await t.api('GET', `/lifecycle/job/${jobId}/state`)).body.current_state).toBe(
+      'succeeded'
+    )
   })
 })

@@ -23,10 +23,18 @@ describe('OTLP ingest refuses what it must', () => {
     await t.stop()
   })
 
-  const post = (body: Buffer | string, headers: Record<string, string> = {}, token: string | null = TOKEN) =>
+  const post = (
+    body: Buffer | string,
+    headers: Record<string, string> = {},
+    token: string | null = TOKEN
+  ) =>
     fetch(t.engine.url + '/v1/traces', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-protobuf', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        'Content-Type': 'application/x-protobuf',
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...headers
+      },
       body: typeof body === 'string' ? body : new Uint8Array(body)
     })
 
@@ -53,8 +61,12 @@ describe('OTLP ingest refuses what it must', () => {
 
   it('answers 400 for garbage protobuf and malformed JSON', async () => {
     expect((await post(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]))).status).toBe(400)
-    expect((await post(Buffer.from('\u00ff\u00fe garbage \u0000\u0001'.repeat(50), 'latin1'))).status).toBe(400)
-    expect((await post('{"resourceSpans": [', { 'Content-Type': 'application/json' })).status).toBe(400)
+    expect(
+      (await post(Buffer.from('\u00ff\u00fe garbage \u0000\u0001'.repeat(50), 'latin1'))).status
+    ).toBe(400)
+    expect((await post('{"resourceSpans": [', { 'Content-Type': 'application/json' })).status).toBe(
+      400
+    )
     expect((await post('[1,2]', { 'Content-Type': 'application/json' })).status).toBe(400)
     await stillServing()
   })
@@ -67,12 +79,17 @@ describe('OTLP ingest refuses what it must', () => {
     for (let i = 0; i < 50_000; i++) {
       const kvPair = 1 + varint(size).length + size // KeyValue.value
       const list = 1 + varint(kvPair).length + kvPair // KeyValueList.values
-      headers.push(Buffer.concat([Buffer.from([0x12]), varint(size)]), Buffer.concat([Buffer.from([0x0a]), varint(kvPair)]), Buffer.concat([Buffer.from([0x32]), varint(list)]))
+      headers.push(
+        Buffer.concat([Buffer.from([0x12]), varint(size)]),
+        Buffer.concat([Buffer.from([0x0a]), varint(kvPair)]),
+        Buffer.concat([Buffer.from([0x32]), varint(list)])
+      )
       size = 1 + varint(list).length + list // AnyValue.kvlist_value
     }
     let inner = Buffer.concat(headers.reverse())
     // … as the value of a span attribute: Request.resource_spans → ScopeSpans.spans → Span.attributes → KeyValue.value.
-    for (const tag of [0x12, 0x4a, 0x12, 0x12, 0x0a]) inner = Buffer.concat([Buffer.from([tag]), varint(inner.length), inner])
+    for (const tag of [0x12, 0x4a, 0x12, 0x12, 0x0a])
+      inner = Buffer.concat([Buffer.from([tag]), varint(inner.length), inner])
     const res = await post(inner)
     expect([400, 413]).toContain(res.status)
     const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)
@@ -93,9 +110,16 @@ describe('OTLP ingest refuses what it must', () => {
   })
 
   it('accepts gzip, and reports bad spans as a partial success', async () => {
-    const good = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'chat m', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }] }
+    const good = {
+      traceId: 'ab'.repeat(16),
+      spanId: 'cd'.repeat(8),
+      name: 'chat m',
+      attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }]
+    }
     const bad = { traceId: 'zz', spanId: '00'.repeat(8), name: 'x' }
-    const body = gzipSync(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [good, bad] }] }] }))
+    const body = gzipSync(
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [good, bad] }] }] })
+    )
     const res = await post(body, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
     expect(res.status).toBe(200)
     const answer = await res.json()
@@ -107,7 +131,10 @@ describe('OTLP ingest refuses what it must', () => {
   })
 
   it('serves /v1/traces (only) on the optional second listener', async () => {
-    const two = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { port: 0 } })
+    const two = await startTestEngine({
+      tokens: [{ token: TOKEN, role: 'operator' }],
+      otlp: { port: 0 }
+    })
     try {
       const url = two.engine.otlpUrl as string
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/)
@@ -115,7 +142,10 @@ describe('OTLP ingest refuses what it must', () => {
       const headers = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }
       expect((await fetch(url, { method: 'POST', headers, body: '{}' })).status).toBe(200)
       expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(401)
-      expect((await fetch(url.replace('/v1/traces', '/api/neurorail/v1/capabilities'), { headers })).status).toBe(404)
+      expect(
+        (await fetch(url.replace('/v1/traces', '/api/neurorail/v1/capabilities'), { headers }))
+          .status
+      ).toBe(404)
     } finally {
       await two.stop()
     }
@@ -123,10 +153,19 @@ describe('OTLP ingest refuses what it must', () => {
   })
 
   it('maps a span whose parent never comes as an orphan after the pending timeout', async () => {
-    const e = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { pendingTimeoutMs: 1500 } })
+    const e = await startTestEngine({
+      tokens: [{ token: TOKEN, role: 'operator' }],
+      otlp: { pendingTimeoutMs: 1500 }
+    })
     try {
       const traceId = 'be'.repeat(16)
-      const child = { traceId, spanId: '3'.repeat(16), parentSpanId: '9'.repeat(16), name: 'chat m', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }] }
+      const child = {
+        traceId,
+        spanId: '3'.repeat(16),
+        parentSpanId: '9'.repeat(16),
+        name: 'chat m',
+        attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }]
+      }
       const res = await fetch(e.engine.url + '/v1/traces', {
         method: 'POST',
         headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
@@ -135,7 +174,9 @@ describe('OTLP ingest refuses what it must', () => {
       expect(res.status).toBe(200)
       // Pending at first (the mapper has seen it): its parent may still come.
       await e.engine.otlp!.drained()
-      expect((await e.api('GET', `/otel/traces/${traceId}/spans`)).body.spans[0].entity_id).toBeNull()
+      expect(
+        (await e.api('GET', `/otel/traces/${traceId}/spans`)).body.spans[0].entity_id
+      ).toBeNull()
       let jobId: string | null = null
       for (let i = 0; i < 400 && !jobId; i++) {
         jobId = (await e.api('GET', `/otel/traces/${traceId}/spans`)).body.spans[0].entity_id
@@ -143,14 +184,19 @@ describe('OTLP ingest refuses what it must', () => {
       }
       const job = (await e.api('GET', `/identity/job/${jobId}`)).body
       expect(job.metadata).toMatchObject({ otel_orphan: true, otel_parent_span_id: '9'.repeat(16) })
-      expect((await e.api('GET', `/identity/plan/${job.plan_id}`)).body.plan_type).toBe('otel_trace')
+      expect((await e.api('GET', `/identity/plan/${job.plan_id}`)).body.plan_type).toBe(
+        'otel_trace'
+      )
     } finally {
       await e.stop()
     }
   })
 
-  it('rejects spans over a trace\'s cap as a partial success', async () => {
-    const e = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { maxSpansPerTrace: 2 } })
+  it("rejects spans over a trace's cap as a partial success", async () => {
+    const e = await startTestEngine({
+      tokens: [{ token: TOKEN, role: 'operator' }],
+      otlp: { maxSpansPerTrace: 2 }
+    })
     try {
       const traceId = 'cd'.repeat(16)
       const spans = [1, 2, 3].map((i) => ({ traceId, spanId: String(i).repeat(16), name: 'GET x' }))
@@ -166,19 +212,30 @@ describe('OTLP ingest refuses what it must', () => {
   })
 
   it('answers 429 with Retry-After while too many exports are being read', async () => {
-    const limited = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { maxConcurrentExports: 1 } })
+    const limited = await startTestEngine({
+      tokens: [{ token: TOKEN, role: 'operator' }],
+      otlp: { maxConcurrentExports: 1 }
+    })
     try {
       // One export whose body never finishes holds the only slot.
       const { request } = await import('node:http')
       const slow = request(limited.engine.url + '/v1/traces', {
         method: 'POST',
-        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/x-protobuf', 'Content-Length': '100' }
+        headers: {
+          Authorization: `Bearer ${TOKEN}`,
+          'Content-Type': 'application/x-protobuf',
+          'Content-Length': '100'
+        }
       })
       slow.on('error', () => {})
       slow.write(Buffer.alloc(10))
       let res: Response | null = null
       for (let i = 0; i < 200; i++) {
-        res = await fetch(limited.engine.url + '/v1/traces', { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/x-protobuf' }, body: Buffer.alloc(0) })
+        res = await fetch(limited.engine.url + '/v1/traces', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/x-protobuf' },
+          body: Buffer.alloc(0)
+        })
         if (res.status === 429) break
         await new Promise((r) => setTimeout(r, 10))
       }
@@ -191,10 +248,18 @@ describe('OTLP ingest refuses what it must', () => {
   })
 
   it('answers 429 with Retry-After while the unmapped backlog is over its bound, and 200 once drained', async () => {
-    const e = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }], otlp: { maxBacklogSpans: 2 } })
+    const e = await startTestEngine({
+      tokens: [{ token: TOKEN, role: 'operator' }],
+      otlp: { maxBacklogSpans: 2 }
+    })
     try {
       const otlp = e.engine.otlp!
-      const chat = (n: number) => ({ traceId: n.toString(16).padStart(32, '0'), spanId: '1'.repeat(16), name: 'chat m', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }] })
+      const chat = (n: number) => ({
+        traceId: n.toString(16).padStart(32, '0'),
+        spanId: '1'.repeat(16),
+        name: 'chat m',
+        attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }]
+      })
       const post = (n: number) =>
         fetch(e.engine.url + '/v1/traces', {
           method: 'POST',
@@ -203,13 +268,29 @@ describe('OTLP ingest refuses what it must', () => {
         })
       // Stored straight through the mapper's own entry (the route would also start mapping them):
       // a backlog of 3 spans, over the bound of 2.
-      const stored = otlp.mapper.ingest([1, 2, 3].map((n) => ({ traceId: chat(n).traceId, spanId: '1'.repeat(16), parentSpanId: null, name: 'chat m', kind: 0, startMs: 0, endMs: 1, attributes: { 'gen_ai.operation.name': 'chat' }, status: { code: 0, message: '' }, resource: {}, scope: 'x' })))
+      const stored = otlp.mapper.ingest(
+        [1, 2, 3].map((n) => ({
+          traceId: chat(n).traceId,
+          spanId: '1'.repeat(16),
+          parentSpanId: null,
+          name: 'chat m',
+          kind: 0,
+          startMs: 0,
+          endMs: 1,
+          attributes: { 'gen_ai.operation.name': 'chat' },
+          status: { code: 0, message: '' },
+          resource: {},
+          scope: 'x'
+        }))
+      )
       expect(stored.accepted).toBe(3)
       expect(otlp.mapper.backlog).toBe(3)
       const refused = await post(4)
       expect(refused.status).toBe(429)
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
-      expect((await e.api('GET', `/otel/traces/${chat(4).traceId}/spans`)).body.spans).toHaveLength(0)
+      expect((await e.api('GET', `/otel/traces/${chat(4).traceId}/spans`)).body.spans).toHaveLength(
+        0
+      )
       await otlp.drained()
       expect(otlp.mapper.backlog).toBe(0)
       expect((await post(4)).status).toBe(200)
@@ -226,7 +307,12 @@ describe('OTLP ingest refuses what it must', () => {
 
   it('maps a trace of hundreds of spans over several slices, each job once', async () => {
     const traceId = 'ad'.repeat(16)
-    const agent = { traceId, spanId: '1'.repeat(16), name: 'invoke_agent a', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'invoke_agent' } }] }
+    const agent = {
+      traceId,
+      spanId: '1'.repeat(16),
+      name: 'invoke_agent a',
+      attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'invoke_agent' } }]
+    }
     const chats = Array.from({ length: 400 }, (_, i) => ({
       traceId,
       spanId: (i + 2).toString(16).padStart(16, '0'),
@@ -234,15 +320,33 @@ describe('OTLP ingest refuses what it must', () => {
       name: 'chat m',
       attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }]
     }))
-    const res = await post(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [...chats, agent] }] }] }), { 'Content-Type': 'application/json' })
+    const res = await post(
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [...chats, agent] }] }] }),
+      { 'Content-Type': 'application/json' }
+    )
     expect(res.status).toBe(200)
     await t.engine.otlp!.drained()
     const spans = (await t.api('GET', `/otel/traces/${traceId}/spans`)).body
-    expect(spans.spans.filter((s: { entity_id: string | null }) => s.entity_id === null)).toHaveLength(0)
-    const jobIds = new Set(spans.spans.map((s: { entity_id: string }) => s.entity_id).filter((id: string) => id.startsWith('j_')))
+    expect(
+      spans.spans.filter((s: { entity_id: string | null }) => s.entity_id === null)
+    ).toHaveLength(0)
+    const jobIds = new Set(
+      spans.spans
+        .map((s: { entity_id: string }) => s.entity_id)
+        .filter((id: string) => id.startsWith('j_'))
+    )
     expect(jobIds.size).toBe(400)
-    expect((await t.api('GET', `/identity/plan/${(await t.api('GET', `/identity/job/${[...jobIds][0]}`)).body.plan_id}`)).body.plan_type).toBe('invoke_agent')
-    expect((await t.api('GET', `/lifecycle/mission/${spans.mission_id}/state`)).body.current_state).toBe('completed')
+    expect(
+      (
+        await t.api(
+          'GET',
+          `/identity/plan/${(await t.api('GET', `/identity/job/${[...jobIds][0]}`)).body.plan_id}`
+        )
+      ).body.plan_type
+    ).toBe('invoke_agent')
+    expect(
+      (await t.api('GET', `/lifecycle/mission/${spans.mission_id}/state`)).body.current_state
+    ).toBe('completed')
     await stillServing()
   })
 
@@ -252,7 +356,21 @@ describe('OTLP ingest refuses what it must', () => {
       const traceId = 'fe'.repeat(16)
       const first = await startTestEngine({ dir, tokens: [{ token: TOKEN, role: 'operator' }] })
       // Stored through the mapper's own entry, which leaves the mapping to the loop: none runs before the stop.
-      first.engine.otlp!.mapper.ingest([{ traceId, spanId: '1'.repeat(16), parentSpanId: null, name: 'chat m', kind: 0, startMs: 0, endMs: 1, attributes: { 'gen_ai.operation.name': 'chat' }, status: { code: 0, message: '' }, resource: {}, scope: 'x' }])
+      first.engine.otlp!.mapper.ingest([
+        {
+          traceId,
+          spanId: '1'.repeat(16),
+          parentSpanId: null,
+          name: 'chat m',
+          kind: 0,
+          startMs: 0,
+          endMs: 1,
+          attributes: { 'gen_ai.operation.name': 'chat' },
+          status: { code: 0, message: '' },
+          resource: {},
+          scope: 'x'
+        }
+      ])
       await first.engine.services.store.committed()
       await first.stop()
       const second = await startTestEngine({ dir, tokens: [{ token: TOKEN, role: 'operator' }] })

@@ -91,7 +91,9 @@ export class MapperLoop {
       this.onError(err)
     }
     const ms = performance.now() - t0
-    if (mapped > 0 && ms > 0) this.rate = this.rate === 0 ? (mapped * 1000) / ms : 0.8 * this.rate + 0.2 * ((mapped * 1000) / ms)
+    if (mapped > 0 && ms > 0)
+      this.rate =
+        this.rate === 0 ? (mapped * 1000) / ms : 0.8 * this.rate + 0.2 * ((mapped * 1000) / ms)
     if (failed && this.mapper.backlog > 0) {
       // The store itself failed (disk full, I/O): retry in a while, not in a hot loop.
       this.scheduled = setTimeout(() => this.run(), 1000)
@@ -103,6 +105,10 @@ export class MapperLoop {
       return
     }
     const waiters = this.waiters.splice(0)
-    if (waiters.length > 0) void this.store.committed().then(() => waiters.forEach((w) => w()), () => waiters.forEach((w) => w()))
+    if (waiters.length > 0)
+      void this.store.committed().then(
+        () => waiters.forEach((w) => w()),
+        () => waiters.forEach((w) => w())
+      )
   }
 }

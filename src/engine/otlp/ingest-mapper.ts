@@ -84,7 +84,11 @@ export class IngestMapper {
     private readonly options: MapperOptions,
     private readonly log: (entry: Record<string, unknown>) => void
   ) {
-    this.backlog = (s.store.prepare('SELECT COALESCE(SUM(dirty_spans), 0) AS n FROM otlp_traces WHERE dirty_spans > 0').get() as { n: number }).n
+    this.backlog = (
+      s.store
+        .prepare('SELECT COALESCE(SUM(dirty_spans), 0) AS n FROM otlp_traces WHERE dirty_spans > 0')
+        .get() as { n: number }
+    ).n
   }
 
   /**
@@ -119,7 +123,9 @@ export class IngestMapper {
   mapBatch(deadline: number): number {
     const db = this.s.store
     const traces = db
-      .prepare('SELECT trace_id, dirty_spans FROM otlp_traces WHERE dirty_spans > 0 ORDER BY first_ms LIMIT 64')
+      .prepare(
+        'SELECT trace_id, dirty_spans FROM otlp_traces WHERE dirty_spans > 0 ORDER BY first_ms LIMIT 64'
+      )
       .all() as Array<{ trace_id: string; dirty_spans: number }>
     if (traces.length === 0) {
       this.backlog = 0
@@ -131,7 +137,11 @@ export class IngestMapper {
       if (!this.settle(t.trace_id, false, deadline)) break
       // Unmarked whatever the outcome: a unit that failed is logged and counted, and retried by
       // the orphan sweep, not in a loop here.
-      db.transaction(() => db.prepare('UPDATE otlp_traces SET dirty_spans = dirty_spans - ? WHERE trace_id = ?').run(t.dirty_spans, t.trace_id))
+      db.transaction(() =>
+        db
+          .prepare('UPDATE otlp_traces SET dirty_spans = dirty_spans - ? WHERE trace_id = ?')
+          .run(t.dirty_spans, t.trace_id)
+      )
       spans += t.dirty_spans
       if (performance.now() >= deadline) break
     }
@@ -142,8 +152,13 @@ export class IngestMapper {
   private store(traceId: string, list: IngestSpan[], result: IngestResult): void {
     const db = this.s.store
     const now = this.clock.now()
-    db.prepare('INSERT OR IGNORE INTO otlp_traces (trace_id, first_ms) VALUES (?, ?)').run(traceId, now)
-    const trace = db.prepare('SELECT span_count FROM otlp_traces WHERE trace_id = ?').get(traceId) as { span_count: number }
+    db.prepare('INSERT OR IGNORE INTO otlp_traces (trace_id, first_ms) VALUES (?, ?)').run(
+      traceId,
+      now
+    )
+    const trace = db
+      .prepare('SELECT span_count FROM otlp_traces WHERE trace_id = ?')
+      .get(traceId) as { span_count: number }
     let count = trace.span_count
     const insert = db.prepare(
       `INSERT OR IGNORE INTO otlp_spans (trace_id, span_id, parent_span_id, name, op, role, start_ms, end_ms,
@@ -153,17 +168,36 @@ export class IngestMapper {
     for (const sp of list) {
       if (count >= this.options.maxSpansPerTrace) {
         result.rejected++
-        if (result.reasons.length < 3) result.reasons.push(`trace ${traceId} is over its cap of ${this.options.maxSpansPerTrace} spans`)
+        if (result.reasons.length < 3)
+          result.reasons.push(
+            `trace ${traceId} is over its cap of ${this.options.maxSpansPerTrace} spans`
+          )
         continue
       }
       const op = operationOf(sp)
       const facts = genAiFacts(sp)
       const attrs = keptAttributes(sp, this.options.captureContent)
-      const service = typeof sp.resource['service.name'] === 'string' ? (sp.resource['service.name'] as string).slice(0, 256) : null
+      const service =
+        typeof sp.resource['service.name'] === 'string'
+          ? (sp.resource['service.name'] as string).slice(0, 256)
+          : null
       const stored = JSON.stringify({ attributes: attrs, resource: sp.resource, scope: sp.scope })
       const r = insert.run(
-        traceId, sp.spanId, sp.parentSpanId, sp.name, op, roleOf(op), sp.startMs, sp.endMs, sp.status.code,
-        sp.status.message, facts.agentName, facts.conversationId, service, stored, now
+        traceId,
+        sp.spanId,
+        sp.parentSpanId,
+        sp.name,
+        op,
+        roleOf(op),
+        sp.startMs,
+        sp.endMs,
+        sp.status.code,
+        sp.status.message,
+        facts.agentName,
+        facts.conversationId,
+        service,
+        stored,
+        now
       )
       if (r.changes === 0) result.duplicates++
       else {
@@ -172,7 +206,10 @@ export class IngestMapper {
       }
     }
     const added = count - trace.span_count
-    if (added > 0) db.prepare('UPDATE otlp_traces SET span_count = ?, dirty_spans = dirty_spans + ? WHERE trace_id = ?').run(count, added, traceId)
+    if (added > 0)
+      db.prepare(
+        'UPDATE otlp_traces SET span_count = ?, dirty_spans = dirty_spans + ? WHERE trace_id = ?'
+      ).run(count, added, traceId)
   }
 
   /**
@@ -183,7 +220,8 @@ export class IngestMapper {
    */
   settle(traceId: string, orphans: boolean, deadline = Infinity): boolean {
     const db = this.s.store
-    const trace = db.prepare('SELECT * FROM otlp_traces WHERE trace_id = ?').get(traceId) as TraceRow | undefined
+    const trace = db.prepare('SELECT * FROM otlp_traces WHERE trace_id = ?').get(traceId) as
+      TraceRow | undefined
     if (!trace) return true
     const rows = db.prepare('SELECT * FROM otlp_spans WHERE trace_id = ?').all(traceId) as SpanRow[]
     if (!trace.mission_id) {
@@ -198,13 +236,19 @@ export class IngestMapper {
     for (const r of todo) {
       if (r.role !== 'plan') continue
       // Out of time only after progress: a unit that fails is not retried in a loop.
-      if (this.unit('plan', () => this.mapPlan(trace, r)) && performance.now() >= deadline) return false
+      if (this.unit('plan', () => this.mapPlan(trace, r)) && performance.now() >= deadline)
+        return false
     }
     for (const r of todo) {
       if (r.role !== 'job') continue
       const plan = this.planOf(trace, r, bySpan, orphans)
       if (!plan) continue
-      if (this.unit('job', () => this.mapJob(trace, r, plan.planId, plan.orphan)) && performance.now() >= deadline && r !== todo.at(-1)) return false
+      if (
+        this.unit('job', () => this.mapJob(trace, r, plan.planId, plan.orphan)) &&
+        performance.now() >= deadline &&
+        r !== todo.at(-1)
+      )
+        return false
     }
     const root = rows.find((r) => r.parent_span_id === null)
     if (root) this.unit('mission end', () => this.endMission(trace, root))
@@ -216,11 +260,14 @@ export class IngestMapper {
     const db = this.s.store
     const before = this.clock.now() - this.options.pendingTimeoutMs
     const traces = db
-      .prepare(`SELECT DISTINCT trace_id FROM otlp_spans WHERE entity_id IS NULL AND role != 'other' AND received_ms <= ? LIMIT 100`)
+      .prepare(
+        `SELECT DISTINCT trace_id FROM otlp_spans WHERE entity_id IS NULL AND role != 'other' AND received_ms <= ? LIMIT 100`
+      )
       .all(before) as Array<{ trace_id: string }>
     // Bounded like the mapper loop's slices: what is left is the next sweep's.
     const deadline = performance.now() + SWEEP_SLICE_MS
-    for (const t of traces) if (!this.settle(t.trace_id, true, deadline) || performance.now() >= deadline) break
+    for (const t of traces)
+      if (!this.settle(t.trace_id, true, deadline) || performance.now() >= deadline) break
     // Spans of traces that never had a GenAI span: kept a while (a GenAI child may still come), then dropped.
     const old = this.clock.now() - this.options.unmappedRetentionMs
     this.s.store.transaction(() => {
@@ -234,7 +281,11 @@ export class IngestMapper {
 
   /** Spans still waiting for a parent. */
   pendingCount(): number {
-    return (this.s.store.prepare(`SELECT COUNT(*) AS n FROM otlp_spans WHERE entity_id IS NULL AND role != 'other'`).get() as { n: number }).n
+    return (
+      this.s.store
+        .prepare(`SELECT COUNT(*) AS n FROM otlp_spans WHERE entity_id IS NULL AND role != 'other'`)
+        .get() as { n: number }
+    ).n
   }
 
   /** Runs `fn` as its own unit: a failure rolls back that entity alone and is logged. */
@@ -244,17 +295,33 @@ export class IngestMapper {
       return true
     } catch (err) {
       this.counters.mapFailures++
-      this.log({ time: new Date(this.clock.now()).toISOString(), level: 'error', msg: `otlp: mapping ${what} failed`, error: err instanceof Error ? err.message : String(err) })
+      this.log({
+        time: new Date(this.clock.now()).toISOString(),
+        level: 'error',
+        msg: `otlp: mapping ${what} failed`,
+        error: err instanceof Error ? err.message : String(err)
+      })
       return false
     }
   }
 
   private createMission(trace: TraceRow): void {
-    const m = this.s.identity.createMission({ parent_mission_id: null, tags: { otel_trace_id: trace.trace_id, source: 'otlp' } })
+    const m = this.s.identity.createMission({
+      parent_mission_id: null,
+      tags: { otel_trace_id: trace.trace_id, source: 'otlp' }
+    })
     for (const action of ['create', 'start', 'plan_ready', 'execute']) {
-      this.s.lifecycle.transition('mission', m.mission_id, action, { otel_trace_id: trace.trace_id }, OTLP_ACTOR)
+      this.s.lifecycle.transition(
+        'mission',
+        m.mission_id,
+        action,
+        { otel_trace_id: trace.trace_id },
+        OTLP_ACTOR
+      )
     }
-    this.s.store.prepare('UPDATE otlp_traces SET mission_id = ? WHERE trace_id = ?').run(m.mission_id, trace.trace_id)
+    this.s.store
+      .prepare('UPDATE otlp_traces SET mission_id = ? WHERE trace_id = ?')
+      .run(m.mission_id, trace.trace_id)
     trace.mission_id = m.mission_id
   }
 
@@ -265,7 +332,10 @@ export class IngestMapper {
   private updateTags(trace: TraceRow, rows: readonly SpanRow[]): void {
     // From the rows settle already read (sorted by start, then span id), not four more queries.
     const sorted = [...rows].sort(byStart)
-    const first = (col: 'agent_name' | 'conversation_id' | 'service_name', role?: SpanRole): string | null =>
+    const first = (
+      col: 'agent_name' | 'conversation_id' | 'service_name',
+      role?: SpanRole
+    ): string | null =>
       sorted.find((r) => r[col] !== null && (role === undefined || r.role === role))?.[col] ?? null
     const tags: Record<string, string> = { otel_trace_id: trace.trace_id, source: 'otlp' }
     const agent = first('agent_name', 'plan') ?? first('agent_name')
@@ -275,10 +345,17 @@ export class IngestMapper {
     if (conversation) tags.conversation_id = conversation
     if (service) tags.service_name = service
     const text = JSON.stringify(tags)
-    this.s.store.prepare('UPDATE missions SET tags = ? WHERE mission_id = ? AND tags != ?').run(text, trace.mission_id, text)
+    this.s.store
+      .prepare('UPDATE missions SET tags = ? WHERE mission_id = ? AND tags != ?')
+      .run(text, trace.mission_id, text)
   }
 
-  private planOf(trace: TraceRow, r: SpanRow, bySpan: Map<string, SpanRow>, orphans: boolean): { planId: string; orphan: boolean } | null {
+  private planOf(
+    trace: TraceRow,
+    r: SpanRow,
+    bySpan: Map<string, SpanRow>,
+    orphans: boolean
+  ): { planId: string; orphan: boolean } | null {
     let parent = r.parent_span_id
     for (let hops = 0; hops < 10_000; hops++) {
       if (parent === null) return { planId: this.defaultPlan(trace), orphan: false }
@@ -298,14 +375,27 @@ export class IngestMapper {
 
   private defaultPlan(trace: TraceRow): string {
     if (trace.default_plan_id) return trace.default_plan_id
-    const p = this.s.identity.createPlan({ mission_id: trace.mission_id as string, plan_type: 'otel_trace', metadata: { otel_trace_id: trace.trace_id } })
-    this.s.store.prepare('UPDATE otlp_traces SET default_plan_id = ? WHERE trace_id = ?').run(p.plan_id, trace.trace_id)
+    const p = this.s.identity.createPlan({
+      mission_id: trace.mission_id as string,
+      plan_type: 'otel_trace',
+      metadata: { otel_trace_id: trace.trace_id }
+    })
+    this.s.store
+      .prepare('UPDATE otlp_traces SET default_plan_id = ? WHERE trace_id = ?')
+      .run(p.plan_id, trace.trace_id)
     trace.default_plan_id = p.plan_id
     return p.plan_id
   }
 
-  private metadataOf(trace: TraceRow, r: SpanRow): { md: Record<string, unknown>; span: IngestSpan; f: ReturnType<typeof genAiFacts> } {
-    const stored = JSON.parse(r.attributes) as { attributes: Record<string, unknown>; resource: Record<string, unknown>; scope: string }
+  private metadataOf(
+    trace: TraceRow,
+    r: SpanRow
+  ): { md: Record<string, unknown>; span: IngestSpan; f: ReturnType<typeof genAiFacts> } {
+    const stored = JSON.parse(r.attributes) as {
+      attributes: Record<string, unknown>
+      resource: Record<string, unknown>
+      scope: string
+    }
     const span: IngestSpan = {
       traceId: trace.trace_id,
       spanId: r.span_id,
@@ -332,7 +422,10 @@ export class IngestMapper {
       otel_end: new Date(r.end_ms).toISOString(),
       otel_duration_ms: Math.max(0, r.end_ms - r.start_ms),
       otel_status: r.status_code === 2 ? 'ERROR' : r.status_code === 1 ? 'OK' : 'UNSET',
-      otel_attributes: attrText.length <= MAX_METADATA_ATTR_CHARS ? stored.attributes : { truncated: true, chars: attrText.length }
+      otel_attributes:
+        attrText.length <= MAX_METADATA_ATTR_CHARS
+          ? stored.attributes
+          : { truncated: true, chars: attrText.length }
     }
     if (f.model) md.model = f.model
     if (f.requestModel) md.request_model = f.requestModel
@@ -348,7 +441,11 @@ export class IngestMapper {
 
   private mapPlan(trace: TraceRow, r: SpanRow): void {
     const { md } = this.metadataOf(trace, r)
-    const p = this.s.identity.createPlan({ mission_id: trace.mission_id as string, plan_type: r.op ?? 'invoke_agent', metadata: md })
+    const p = this.s.identity.createPlan({
+      mission_id: trace.mission_id as string,
+      plan_type: r.op ?? 'invoke_agent',
+      metadata: md
+    })
     this.setEntity(trace.trace_id, r.span_id, p.plan_id)
     r.entity_id = p.plan_id
   }
@@ -360,18 +457,29 @@ export class IngestMapper {
     if (tokens > 0) {
       md.input_tokens = f.inputTokens
       md.output_tokens = f.outputTokens
-      for (const k of ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.reasoning.output_tokens']) {
+      for (const k of [
+        'gen_ai.usage.cache_read.input_tokens',
+        'gen_ai.usage.cache_creation.input_tokens',
+        'gen_ai.usage.reasoning.output_tokens'
+      ]) {
         const v = span.attributes[k]
         if (typeof v === 'number') md[k.replace(/^gen_ai\.usage\./, '').replace(/\./g, '_')] = v
       }
     }
-    const cost = tokens > 0 ? this.prices.cost(f.provider, f.model, f.inputTokens, f.outputTokens) : null
+    const cost =
+      tokens > 0 ? this.prices.cost(f.provider, f.model, f.inputTokens, f.outputTokens) : null
     if (cost) {
       md.cost_known = cost.known
       if (!cost.known) md.cost_note = cost.note
     }
-    const jobType = r.op === 'execute_tool' ? `execute_tool:${f.toolName ?? 'unknown'}` : (r.op ?? 'chat')
-    const job = this.s.identity.createJob({ plan_id: planId, job_type: jobType, dependencies: [], metadata: md })
+    const jobType =
+      r.op === 'execute_tool' ? `execute_tool:${f.toolName ?? 'unknown'}` : (r.op ?? 'chat')
+    const job = this.s.identity.createJob({
+      plan_id: planId,
+      job_type: jobType,
+      dependencies: [],
+      metadata: md
+    })
     this.setEntity(trace.trace_id, r.span_id, job.job_id)
     const lc = this.s.lifecycle
     lc.transition('job', job.job_id, 'create', {}, OTLP_ACTOR)
@@ -381,23 +489,67 @@ export class IngestMapper {
     let usageOn = job.job_id
     const refused = this.tryStart('job', job.job_id)
     if (refused) {
-      lc.transition('job', job.job_id, 'cancel', { reason: `ran while governance would have refused it (${refused})`, otel_refused_by: refused }, OTLP_ACTOR)
+      lc.transition(
+        'job',
+        job.job_id,
+        'cancel',
+        {
+          reason: `ran while governance would have refused it (${refused})`,
+          otel_refused_by: refused
+        },
+        OTLP_ACTOR
+      )
     } else {
-      const attempt = this.s.identity.createAttempt({ job_id: job.job_id, attempt_number: 1, metadata: md })
+      const attempt = this.s.identity.createAttempt({
+        job_id: job.job_id,
+        attempt_number: 1,
+        metadata: md
+      })
       usageOn = attempt.attempt_id
       lc.transition('attempt', attempt.attempt_id, 'create', {}, OTLP_ACTOR)
       const attemptRefused = this.tryStart('attempt', attempt.attempt_id)
       if (attemptRefused) {
-        lc.transition('job', job.job_id, 'cancel', { reason: `ran while governance would have refused it (${attemptRefused})`, otel_refused_by: attemptRefused }, OTLP_ACTOR)
+        lc.transition(
+          'job',
+          job.job_id,
+          'cancel',
+          {
+            reason: `ran while governance would have refused it (${attemptRefused})`,
+            otel_refused_by: attemptRefused
+          },
+          OTLP_ACTOR
+        )
       } else {
-        const failMd = { error: f.error, error_type: f.errorType ?? 'otel_error', error_category: 'mechanical', otel_span_id: r.span_id }
-        lc.transition('attempt', attempt.attempt_id, f.failed ? 'fail' : 'complete', f.failed ? failMd : {}, OTLP_ACTOR)
-        if (lc.currentState(job.job_id) === 'running') lc.transition('job', job.job_id, f.failed ? 'fail' : 'complete', f.failed ? failMd : {}, OTLP_ACTOR)
+        const failMd = {
+          error: f.error,
+          error_type: f.errorType ?? 'otel_error',
+          error_category: 'mechanical',
+          otel_span_id: r.span_id
+        }
+        lc.transition(
+          'attempt',
+          attempt.attempt_id,
+          f.failed ? 'fail' : 'complete',
+          f.failed ? failMd : {},
+          OTLP_ACTOR
+        )
+        if (lc.currentState(job.job_id) === 'running')
+          lc.transition(
+            'job',
+            job.job_id,
+            f.failed ? 'fail' : 'complete',
+            f.failed ? failMd : {},
+            OTLP_ACTOR
+          )
       }
     }
     // Usage last: the entity has already ended, so a budget crossed here is recorded, not enforced.
     if (tokens > 0) {
-      this.s.telemetry.report({ entity_id: usageOn, llm_tokens: tokens, ...(cost?.known ? { cost_credits: cost.cost } : {}) })
+      this.s.telemetry.report({
+        entity_id: usageOn,
+        llm_tokens: tokens,
+        ...(cost?.known ? { cost_credits: cost.cost } : {})
+      })
     }
   }
 
@@ -407,7 +559,8 @@ export class IngestMapper {
       this.s.lifecycle.transition(type, id, 'start', {}, OTLP_ACTOR)
       return null
     } catch (err) {
-      if (isDomainError(err) && err.code.startsWith('NR-E') && err.code !== 'NR-E301') return err.code
+      if (isDomainError(err) && err.code.startsWith('NR-E') && err.code !== 'NR-E301')
+        return err.code
       throw err
     }
   }
@@ -416,12 +569,16 @@ export class IngestMapper {
     const id = trace.mission_id as string
     if (this.s.lifecycle.currentState(id) !== 'executing') return
     const failed = root.status_code === 2
-    const md = failed ? { error: root.status_message || 'root span status ERROR', otel_span_id: root.span_id } : { otel_span_id: root.span_id }
+    const md = failed
+      ? { error: root.status_message || 'root span status ERROR', otel_span_id: root.span_id }
+      : { otel_span_id: root.span_id }
     this.s.lifecycle.transition('mission', id, failed ? 'fail' : 'complete', md, OTLP_ACTOR)
   }
 
   private setEntity(traceId: string, spanId: string, entityId: string): void {
-    this.s.store.prepare('UPDATE otlp_spans SET entity_id = ? WHERE trace_id = ? AND span_id = ?').run(entityId, traceId, spanId)
+    this.s.store
+      .prepare('UPDATE otlp_spans SET entity_id = ? WHERE trace_id = ? AND span_id = ?')
+      .run(entityId, traceId, spanId)
   }
 }
 

@@ -62,13 +62,28 @@ export class PriceTable {
 
 /** Validates a price list read from outside (a JSON file); throws a message naming the bad entry. */
 export function parsePrices(value: unknown): ModelPrice[] {
-  if (!Array.isArray(value)) throw new Error('prices must be a JSON list of {provider, model, input, output}')
+  if (!Array.isArray(value))
+    throw new Error('prices must be a JSON list of {provider, model, input, output}')
   return value.map((p: unknown, i) => {
     const o = p as Record<string, unknown>
     const ok =
-      typeof o === 'object' && o !== null && typeof o.provider === 'string' && typeof o.model === 'string' &&
-      typeof o.input === 'number' && o.input >= 0 && typeof o.output === 'number' && o.output >= 0
-    if (!ok) throw new Error(`prices[${i}] must be {provider: string, model: string, input: number ≥ 0, output: number ≥ 0}`)
-    return { provider: o.provider as string, model: o.model as string, input: o.input as number, output: o.output as number }
+      typeof o === 'object' &&
+      o !== null &&
+      typeof o.provider === 'string' &&
+      typeof o.model === 'string' &&
+      typeof o.input === 'number' &&
+      o.input >= 0 &&
+      typeof o.output === 'number' &&
+      o.output >= 0
+    if (!ok)
+      throw new Error(
+        `prices[${i}] must be {provider: string, model: string, input: number ≥ 0, output: number ≥ 0}`
+      )
+    return {
+      provider: o.provider as string,
+      model: o.model as string,
+      input: o.input as number,
+      output: o.output as number
+    }
   })
 }

@@ -84,17 +84,24 @@ export class UndecodableError extends Error {}
 export function decodeProtobuf(body: Buffer): DecodedExport {
   let msg: Record<string, unknown>
   try {
-    msg = RequestType.toObject(RequestType.decode(body), { longs: String, bytes: Buffer, defaults: false }) as Record<string, unknown>
+    msg = RequestType.toObject(RequestType.decode(body), {
+      longs: String,
+      bytes: Buffer,
+      defaults: false
+    }) as Record<string, unknown>
   } catch (err) {
     // Also a stack overflow on absurdly deep nesting: a RangeError, caught like any other.
-    throw new UndecodableError(`Body is not an OTLP ExportTraceServiceRequest: ${(err as Error).message}`)
+    throw new UndecodableError(
+      `Body is not an OTLP ExportTraceServiceRequest: ${(err as Error).message}`
+    )
   }
   return collect(msg, 'protobuf')
 }
 
 /** Normalises an OTLP/JSON export (already parsed, depth-bounded); throws UndecodableError. */
 export function decodeJson(value: unknown): DecodedExport {
-  if (!isObject(value)) throw new UndecodableError('Body is not an OTLP/JSON ExportTraceServiceRequest object')
+  if (!isObject(value))
+    throw new UndecodableError('Body is not an OTLP/JSON ExportTraceServiceRequest object')
   return collect(value, 'json')
 }
 
@@ -103,7 +110,8 @@ type Encoding = 'protobuf' | 'json'
 function collect(msg: Record<string, unknown>, enc: Encoding): DecodedExport {
   const out: DecodedExport = { spans: [], rejected: 0, reasons: [] }
   const rss = field(msg, 'resource_spans', 'resourceSpans')
-  if (rss !== undefined && !Array.isArray(rss)) throw new UndecodableError('resourceSpans must be a list')
+  if (rss !== undefined && !Array.isArray(rss))
+    throw new UndecodableError('resourceSpans must be a list')
   for (const rs of (rss as unknown[] | undefined) ?? []) {
     if (!isObject(rs)) throw new UndecodableError('a resourceSpans entry is not an object')
     const res = field(rs, 'resource')
@@ -125,11 +133,18 @@ function collect(msg: Record<string, unknown>, enc: Encoding): DecodedExport {
   return out
 }
 
-function toSpan(sp: Record<string, unknown>, resource: Record<string, unknown>, scope: string, enc: Encoding): IngestSpan | string {
+function toSpan(
+  sp: Record<string, unknown>,
+  resource: Record<string, unknown>,
+  scope: string,
+  enc: Encoding
+): IngestSpan | string {
   const traceId = id(field(sp, 'trace_id', 'traceId'), enc)
   const spanId = id(field(sp, 'span_id', 'spanId'), enc)
-  if (!traceId || traceId.length !== 32 || /^0+$/.test(traceId)) return 'invalid trace id (need 16 bytes, not all zero)'
-  if (!spanId || spanId.length !== 16 || /^0+$/.test(spanId)) return 'invalid span id (need 8 bytes, not all zero)'
+  if (!traceId || traceId.length !== 32 || /^0+$/.test(traceId))
+    return 'invalid trace id (need 16 bytes, not all zero)'
+  if (!spanId || spanId.length !== 16 || /^0+$/.test(spanId))
+    return 'invalid span id (need 8 bytes, not all zero)'
   const parent = id(field(sp, 'parent_span_id', 'parentSpanId'), enc)
   if (parent !== null && parent !== '' && parent.length !== 16) return 'invalid parent span id'
   const st = field(sp, 'status')
@@ -145,7 +160,8 @@ function toSpan(sp: Record<string, unknown>, resource: Record<string, unknown>, 
     attributes: a.values,
     status: {
       code: isObject(st) ? statusCode(field(st, 'code')) : 0,
-      message: isObject(st) && typeof st.message === 'string' ? st.message.slice(0, MAX_ATTR_CHARS) : ''
+      message:
+        isObject(st) && typeof st.message === 'string' ? st.message.slice(0, MAX_ATTR_CHARS) : ''
     },
     resource,
     scope
@@ -169,7 +185,8 @@ function nanosToMs(v: unknown): number {
 /** Ids: bytes in protobuf, hex (OTLP/JSON spec) in JSON. Lowercase hex, '' for empty, null if invalid. */
 function id(v: unknown, enc: Encoding): string | null {
   if (v === undefined || v === null) return ''
-  if (enc === 'protobuf') return Buffer.isBuffer(v) || v instanceof Uint8Array ? Buffer.from(v).toString('hex') : null
+  if (enc === 'protobuf')
+    return Buffer.isBuffer(v) || v instanceof Uint8Array ? Buffer.from(v).toString('hex') : null
   if (typeof v !== 'string') return null
   if (v === '') return ''
   return /^[0-9a-fA-F]+$/.test(v) && v.length % 2 === 0 ? v.toLowerCase() : null
@@ -190,7 +207,8 @@ function anyValue(v: unknown, enc: Encoding, depth: number): unknown {
   if (!isObject(v)) return null
   if (depth >= MAX_VALUE_DEPTH) return '[nested too deep]'
   const s = field(v, 'string_value', 'stringValue')
-  if (typeof s === 'string') return s.length > MAX_ATTR_CHARS ? s.slice(0, MAX_ATTR_CHARS) + '…[cut]' : s
+  if (typeof s === 'string')
+    return s.length > MAX_ATTR_CHARS ? s.slice(0, MAX_ATTR_CHARS) + '…[cut]' : s
   const b = field(v, 'bool_value', 'boolValue')
   if (typeof b === 'boolean') return b
   const i = field(v, 'int_value', 'intValue')
@@ -201,24 +219,33 @@ function anyValue(v: unknown, enc: Encoding, depth: number): unknown {
   const d = field(v, 'double_value', 'doubleValue')
   if (d !== undefined) return typeof d === 'number' ? d : Number(d)
   const arr = field(v, 'array_value', 'arrayValue')
-  if (isObject(arr)) return asList(arr.values).slice(0, 64).map((x) => anyValue(x, enc, depth + 1))
+  if (isObject(arr))
+    return asList(arr.values)
+      .slice(0, 64)
+      .map((x) => anyValue(x, enc, depth + 1))
   const kvl = field(v, 'kvlist_value', 'kvlistValue')
   if (isObject(kvl)) {
     const o: Record<string, unknown> = {}
     for (const kv of asList(kvl.values).slice(0, 64)) {
-      if (isObject(kv) && typeof kv.key === 'string') o[kv.key.slice(0, 256)] = anyValue(kv.value, enc, depth + 1)
+      if (isObject(kv) && typeof kv.key === 'string')
+        o[kv.key.slice(0, 256)] = anyValue(kv.value, enc, depth + 1)
     }
     return o
   }
   const by = field(v, 'bytes_value', 'bytesValue')
-  if (by !== undefined) return enc === 'protobuf' && Buffer.isBuffer(by) ? by.toString('base64') : String(by)
+  if (by !== undefined)
+    return enc === 'protobuf' && Buffer.isBuffer(by) ? by.toString('base64') : String(by)
   return null
 }
 
 /** Encodes the OTLP answer in the request's encoding. */
 export function encodeResponse(rejected: number, message: string, enc: Encoding): Buffer | object {
-  const partial = rejected > 0 || message ? { rejected_spans: rejected, error_message: message } : undefined
-  if (enc === 'json') return partial ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: message } } : {}
+  const partial =
+    rejected > 0 || message ? { rejected_spans: rejected, error_message: message } : undefined
+  if (enc === 'json')
+    return partial
+      ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: message } }
+      : {}
   const msg = ResponseType.fromObject(partial ? { partial_success: partial } : {})
   return Buffer.from(ResponseType.encode(msg).finish())
 }

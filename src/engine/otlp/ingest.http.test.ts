@@ -3,7 +3,12 @@ import { ROOT_CONTEXT, SpanStatusCode, trace, type Tracer } from '@opentelemetry
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base'
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type SpanExporter
+} from '@opentelemetry/sdk-trace-base'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startTestEngine, type TestEngine } from '../testing/harness'
 
@@ -12,7 +17,12 @@ const INGEST_TOKEN = 'otlp-ingest-token-0123456789abcdef'
 /** A tiny agent instrumented with the real OpenTelemetry SDK: invoke_agent → chat → failing execute_tool. */
 function runAgent(tracer: Tracer): string {
   const agent = tracer.startSpan('invoke_agent weather-bot', {
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather-bot', 'gen_ai.conversation.id': 'conv-42', 'gen_ai.provider.name': 'openai' }
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'weather-bot',
+      'gen_ai.conversation.id': 'conv-42',
+      'gen_ai.provider.name': 'openai'
+    }
   })
   const ctx = trace.setSpan(ROOT_CONTEXT, agent)
   const chat = tracer.startSpan(
@@ -25,16 +35,27 @@ function runAgent(tracer: Tracer): string {
         'gen_ai.response.model': 'gpt-4o-2024-08-06',
         'gen_ai.usage.input_tokens': 120,
         'gen_ai.usage.output_tokens': 80,
-        'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"secret prompt"}]}]'
+        'gen_ai.input.messages':
+          '[{"role":"user","parts":[{"type":"text","content":"secret prompt"}]}]'
       }
     },
     ctx
   )
   chat.end()
-  const http = tracer.startSpan('GET api.weather.example', { attributes: { 'http.request.method': 'GET' } }, ctx)
+  const http = tracer.startSpan(
+    'GET api.weather.example',
+    { attributes: { 'http.request.method': 'GET' } },
+    ctx
+  )
   const tool = tracer.startSpan(
     'execute_tool get_weather',
-    { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'error.type': 'ToolError' } },
+    {
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'get_weather',
+        'error.type': 'ToolError'
+      }
+    },
     trace.setSpan(ROOT_CONTEXT, http)
   )
   tool.setStatus({ code: SpanStatusCode.ERROR, message: 'weather service unreachable' })
@@ -45,8 +66,13 @@ function runAgent(tracer: Tracer): string {
 }
 
 async function exportWith(exporter: SpanExporter, batch: boolean): Promise<string> {
-  const processor = batch ? new BatchSpanProcessor(exporter, { maxExportBatchSize: 2, scheduledDelayMillis: 10 }) : new SimpleSpanProcessor(exporter)
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'weather-service' }), spanProcessors: [processor] })
+  const processor = batch
+    ? new BatchSpanProcessor(exporter, { maxExportBatchSize: 2, scheduledDelayMillis: 10 })
+    : new SimpleSpanProcessor(exporter)
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'weather-service' }),
+    spanProcessors: [processor]
+  })
   const traceId = runAgent(provider.getTracer('test-agent'))
   await provider.forceFlush()
   await provider.shutdown()
@@ -62,8 +88,10 @@ async function entitiesOf(t: TestEngine, traceId: string) {
   const missionId = spans.body.mission_id as string
   const mission = await t.api('GET', `/identity/mission/${missionId}`)
   const state = await t.api('GET', `/lifecycle/mission/${missionId}/state`)
-  const jobs = (await t.api('GET', `/identity/jobs?mission_id=${missionId}&limit=100`)).body.items as any[]
-  const attempts = (await t.api('GET', `/identity/attempts?mission_id=${missionId}&limit=100`)).body.items as any[]
+  const jobs = (await t.api('GET', `/identity/jobs?mission_id=${missionId}&limit=100`)).body
+    .items as any[]
+  const attempts = (await t.api('GET', `/identity/attempts?mission_id=${missionId}&limit=100`)).body
+    .items as any[]
   let tokens = 0
   const jobView = []
   for (const j of jobs) {
@@ -74,43 +102,96 @@ async function entitiesOf(t: TestEngine, traceId: string) {
     for (const x of a) {
       const m = (await t.api('GET', `/telemetry/metrics/${x.attempt_id}`)).body
       tokens += m.llm_tokens_consumed
-      as.push({ state: (await t.api('GET', `/lifecycle/attempt/${x.attempt_id}/state`)).body.current_state, tokens: m.llm_tokens_consumed, cost: m.cost_credits })
+      as.push({
+        state: (await t.api('GET', `/lifecycle/attempt/${x.attempt_id}/state`)).body.current_state,
+        tokens: m.llm_tokens_consumed,
+        cost: m.cost_credits
+      })
     }
-    jobView.push({ span: job.metadata.otel_span_id, type: job.job_type, state: js, attempts: as, error: job.metadata.error ?? null, model: job.metadata.model ?? null, provider: job.metadata.provider ?? null, cost_known: job.metadata.cost_known ?? null, content: 'gen_ai.input.messages' in (job.metadata.otel_attributes ?? {}) })
+    jobView.push({
+      span: job.metadata.otel_span_id,
+      type: job.job_type,
+      state: js,
+      attempts: as,
+      error: job.metadata.error ?? null,
+      model: job.metadata.model ?? null,
+      provider: job.metadata.provider ?? null,
+      cost_known: job.metadata.cost_known ?? null,
+      content: 'gen_ai.input.messages' in (job.metadata.otel_attributes ?? {})
+    })
   }
   jobView.sort((a, b) => String(a.span).localeCompare(String(b.span)))
-  const others = (spans.body.spans as any[]).filter((s) => s.role === 'other').map((s) => ({ name: s.name, nearest: s.nearest_entity_id ? 'mapped' : null }))
-  return { tags: mission.body.tags, state: state.body.current_state, jobs: jobView, tokens, spanCount: spans.body.span_count, others }
+  const others = (spans.body.spans as any[])
+    .filter((s) => s.role === 'other')
+    .map((s) => ({ name: s.name, nearest: s.nearest_entity_id ? 'mapped' : null }))
+  return {
+    tags: mission.body.tags,
+    state: state.body.current_state,
+    jobs: jobView,
+    tokens,
+    spanCount: spans.body.span_count,
+    others
+  }
 }
 
 describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
   let t: TestEngine
   beforeEach(async () => {
-    t = await startTestEngine({ tokens: [{ token: INGEST_TOKEN, role: 'operator', name: 'otlp-ingest' }] })
+    t = await startTestEngine({
+      tokens: [{ token: INGEST_TOKEN, role: 'operator', name: 'otlp-ingest' }]
+    })
   })
   afterEach(async () => {
     await t.stop()
   })
 
   for (const [name, make] of [
-    ['protobuf', () => new ProtoExporter({ url: t.engine.url + '/v1/traces', headers: { Authorization: `Bearer ${INGEST_TOKEN}` } })],
-    ['json', () => new JsonExporter({ url: t.engine.url + '/v1/traces', headers: { Authorization: `Bearer ${INGEST_TOKEN}` } })]
+    [
+      'protobuf',
+      () =>
+        new ProtoExporter({
+          url: t.engine.url + '/v1/traces',
+          headers: { Authorization: `Bearer ${INGEST_TOKEN}` }
+        })
+    ],
+    [
+      'json',
+      () =>
+        new JsonExporter({
+          url: t.engine.url + '/v1/traces',
+          headers: { Authorization: `Bearer ${INGEST_TOKEN}` }
+        })
+    ]
   ] as const) {
     for (const batch of [false, true]) {
       it(`maps an agent trace exported as ${name} with a ${batch ? 'batch' : 'simple'} processor`, async () => {
         const traceId = await exportWith(make(), batch)
         const e = await entitiesOf(t, traceId)
-        expect(e.tags).toMatchObject({ otel_trace_id: traceId, agent_name: 'weather-bot', conversation_id: 'conv-42', service_name: 'weather-service' })
+        expect(e.tags).toMatchObject({
+          otel_trace_id: traceId,
+          agent_name: 'weather-bot',
+          conversation_id: 'conv-42',
+          service_name: 'weather-service'
+        })
         expect(e.state).toBe('completed')
         expect(e.tokens).toBe(200)
         expect(e.spanCount).toBe(4)
         const chat = e.jobs.find((j) => j.type === 'chat')
-        expect(chat).toMatchObject({ state: 'succeeded', model: 'gpt-4o-2024-08-06', provider: 'openai', cost_known: true, content: false })
+        expect(chat).toMatchObject({
+          state: 'succeeded',
+          model: 'gpt-4o-2024-08-06',
+          provider: 'openai',
+          cost_known: true,
+          content: false
+        })
         expect(chat?.attempts[0]).toMatchObject({ state: 'succeeded', tokens: 200 })
         // 120 × $2.5/M + 80 × $10/M
         expect(chat?.attempts[0]?.cost).toBeCloseTo(0.0011, 10)
         const tool = e.jobs.find((j) => j.type === 'execute_tool:get_weather')
-        expect(tool).toMatchObject({ state: 'failed_mechanical', error: 'weather service unreachable' })
+        expect(tool).toMatchObject({
+          state: 'failed_mechanical',
+          error: 'weather service unreachable'
+        })
         expect(tool?.attempts[0]?.state).toBe('failed_error')
         // The HTTP span is kept, on the agent's plan (its nearest mapped ancestor).
         expect(e.others).toEqual([{ name: 'GET api.weather.example', nearest: 'mapped' }])
@@ -125,7 +206,14 @@ describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
       fetch(engine.engine.url + '/v1/traces', {
         method: 'POST',
         headers: { Authorization: `Bearer ${INGEST_TOKEN}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'weather-service')] }, scopeSpans: [{ scope: { name: 'x' }, spans: list }] }] })
+        body: JSON.stringify({
+          resourceSpans: [
+            {
+              resource: { attributes: [kv('service.name', 'weather-service')] },
+              scopeSpans: [{ scope: { name: 'x' }, spans: list }]
+            }
+          ]
+        })
       }).then(async (r) => ({ status: r.status, body: await r.json() }))
     // Reference: the whole trace in one export, parents first.
     const ref = await startTestEngine({ tokens: [{ token: INGEST_TOKEN, role: 'operator' }] })
@@ -133,7 +221,10 @@ describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
       expect((await post(ref, spans)).status).toBe(200)
       const reference = await entitiesOf(ref, traceId)
       // Here: children before parents, one span per request, then the whole export again.
-      for (const order of [[3, 2, 1, 0], [2, 0, 3, 1]]) {
+      for (const order of [
+        [3, 2, 1, 0],
+        [2, 0, 3, 1]
+      ]) {
         for (const i of order) expect((await post(t, [spans[i]])).status).toBe(200)
       }
       const again = await post(t, spans)
@@ -154,7 +245,14 @@ function kv(key: string, v: string | number): object {
 /** The agent trace of runAgent as OTLP/JSON spans: agent, chat, an HTTP span, and the tool under it. */
 function agentTraceJson(traceId: string): object[] {
   const t0 = BigInt(Date.UTC(2026, 0, 1)) * 1_000_000n
-  const span = (id: string, parent: string, name: string, attrs: object[], start: number, status?: object) => ({
+  const span = (
+    id: string,
+    parent: string,
+    name: string,
+    attrs: object[],
+    start: number,
+    status?: object
+  ) => ({
     traceId,
     spanId: id.repeat(16),
     ...(parent ? { parentSpanId: parent.repeat(16) } : {}),
@@ -166,9 +264,42 @@ function agentTraceJson(traceId: string): object[] {
     ...(status ? { status } : {})
   })
   return [
-    span('1', '', 'invoke_agent weather-bot', [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'weather-bot'), kv('gen_ai.conversation.id', 'conv-42')], 0),
-    span('2', '1', 'chat gpt-4o', [kv('gen_ai.operation.name', 'chat'), kv('gen_ai.provider.name', 'openai'), kv('gen_ai.response.model', 'gpt-4o-2024-08-06'), kv('gen_ai.usage.input_tokens', 120), kv('gen_ai.usage.output_tokens', 80)], 1),
+    span(
+      '1',
+      '',
+      'invoke_agent weather-bot',
+      [
+        kv('gen_ai.operation.name', 'invoke_agent'),
+        kv('gen_ai.agent.name', 'weather-bot'),
+        kv('gen_ai.conversation.id', 'conv-42')
+      ],
+      0
+    ),
+    span(
+      '2',
+      '1',
+      'chat gpt-4o',
+      [
+        kv('gen_ai.operation.name', 'chat'),
+        kv('gen_ai.provider.name', 'openai'),
+        kv('gen_ai.response.model', 'gpt-4o-2024-08-06'),
+        kv('gen_ai.usage.input_tokens', 120),
+        kv('gen_ai.usage.output_tokens', 80)
+      ],
+      1
+    ),
     span('3', '1', 'GET api.weather.example', [kv('http.request.method', 'GET')], 2),
-    span('4', '3', 'execute_tool get_weather', [kv('gen_ai.operation.name', 'execute_tool'), kv('gen_ai.tool.name', 'get_weather'), kv('error.type', 'ToolError')], 3, { code: 2, message: 'weather service unreachable' })
+    span(
+      '4',
+      '3',
+      'execute_tool get_weather',
+      [
+        kv('gen_ai.operation.name', 'execute_tool'),
+        kv('gen_ai.tool.name', 'get_weather'),
+        kv('error.type', 'ToolError')
+      ],
+      3,
+      { code: 2, message: 'weather service unreachable' }
+    )
   ]
 }

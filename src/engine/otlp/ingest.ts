@@ -66,7 +66,12 @@ export function createOtlpIngest(
   const prices = new PriceTable([...DEFAULT_PRICES, ...options.prices])
   const mapper = new IngestMapper(s, clock, prices, options, log)
   const loop = new MapperLoop(mapper, s.store, (err) =>
-    log({ time: new Date(clock.now()).toISOString(), level: 'error', msg: 'otlp: mapping failed', error: err instanceof Error ? err.message : String(err) })
+    log({
+      time: new Date(clock.now()).toISOString(),
+      level: 'error',
+      msg: 'otlp: mapping failed',
+      error: err instanceof Error ? err.message : String(err)
+    })
   )
   // A backlog left by the last run (stored, not mapped) is resumed at once.
   if (mapper.backlog > 0) loop.kick()
@@ -78,7 +83,12 @@ export function createOtlpIngest(
       if (mapper.backlog > 0) loop.kick()
       mapper.sweep()
     } catch (err) {
-      log({ time: new Date(clock.now()).toISOString(), level: 'error', msg: 'otlp: sweep failed', error: err instanceof Error ? err.message : String(err) })
+      log({
+        time: new Date(clock.now()).toISOString(),
+        level: 'error',
+        msg: 'otlp: sweep failed',
+        error: err instanceof Error ? err.message : String(err)
+      })
     }
   }, every)
   timer.unref()
@@ -95,11 +105,23 @@ export function createOtlpIngest(
       p.sample('controldeck_otlp_spans_total', c.received, { outcome: 'accepted' })
       p.sample('controldeck_otlp_spans_total', c.duplicates, { outcome: 'duplicate' })
       p.sample('controldeck_otlp_spans_total', c.rejected, { outcome: 'rejected' })
-      p.family('controldeck_otlp_orphans_total', 'counter', 'Spans mapped without their parent after the pending timeout')
+      p.family(
+        'controldeck_otlp_orphans_total',
+        'counter',
+        'Spans mapped without their parent after the pending timeout'
+      )
       p.sample('controldeck_otlp_orphans_total', c.orphans)
-      p.family('controldeck_otlp_pending_spans', 'gauge', 'GenAI spans waiting for their parent span')
+      p.family(
+        'controldeck_otlp_pending_spans',
+        'gauge',
+        'GenAI spans waiting for their parent span'
+      )
       p.sample('controldeck_otlp_pending_spans', mapper.pendingCount())
-      p.family('controldeck_otlp_backlog_spans', 'gauge', 'Spans stored and not mapped yet (past maxBacklogSpans exports get 429)')
+      p.family(
+        'controldeck_otlp_backlog_spans',
+        'gauge',
+        'Spans stored and not mapped yet (past maxBacklogSpans exports get 429)'
+      )
       p.sample('controldeck_otlp_backlog_spans', mapper.backlog)
     },
     close() {

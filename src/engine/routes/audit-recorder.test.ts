@@ -46,7 +46,9 @@ describe('audit entries record the authenticated principal', () => {
     })
     try {
       // Agent B claims the entry was caused by agent A: the claim stays a claim.
-      const res = await t.api('POST', '/audit/log', entry({ caused_by_agent: 'agent-a' }), { token: AGENT_B })
+      const res = await t.api('POST', '/audit/log', entry({ caused_by_agent: 'agent-a' }), {
+        token: AGENT_B
+      })
       expect(res.status).toBe(201)
       const written = AuditEventSchema.parse(res.body)
       expect(written.caused_by_agent).toBe('agent-a')
@@ -54,27 +56,51 @@ describe('audit entries record the authenticated principal', () => {
       // The same on the stream and in the stored row.
       await stream.waitFor(() => stream.frames.some((f) => f.data.includes(written.audit_id)))
       const frame = stream.frames.find((f) => f.data.includes(written.audit_id))
-      expect(JSON.parse(frame?.data ?? '{}').data.recorded_by).toEqual({ name: 'agent-b', role: 'operator' })
-      const query = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { event_type: 'note' })).body)
-      expect(query.events.find((e) => e.audit_id === written.audit_id)?.recorded_by).toEqual({ name: 'agent-b', role: 'operator' })
+      expect(JSON.parse(frame?.data ?? '{}').data.recorded_by).toEqual({
+        name: 'agent-b',
+        role: 'operator'
+      })
+      const query = AuditQueryResponseSchema.parse(
+        (await t.api('POST', '/audit/query', { event_type: 'note' })).body
+      )
+      expect(query.events.find((e) => e.audit_id === written.audit_id)?.recorded_by).toEqual({
+        name: 'agent-b',
+        role: 'operator'
+      })
     } finally {
       stream.close()
     }
   })
 
   it('refuses a body that tries to set recorded_by (422)', async () => {
-    const res = await t.api('POST', '/audit/log', entry({ recorded_by: { name: 'admin', role: 'admin' } }), { token: AGENT_B })
+    const res = await t.api(
+      'POST',
+      '/audit/log',
+      entry({ recorded_by: { name: 'admin', role: 'admin' } }),
+      { token: AGENT_B }
+    )
     expect(res.status).toBe(422)
     expect(res.body.detail[0].loc).toEqual(['body', 'recorded_by'])
     expect(res.body.detail[0].msg).toBe("recorded_by is set by the engine from the caller's token")
   })
 
   it('records the principal on the entries the engine writes for a request (transitions, decisions)', async () => {
-    const moved = await t.api('POST', `/lifecycle/job/${chain.jobId}/transition`, { transition: 'create' }, { token: AGENT_A })
+    const moved = await t.api(
+      'POST',
+      `/lifecycle/job/${chain.jobId}/transition`,
+      { transition: 'create' },
+      { token: AGENT_A }
+    )
     expect(moved.status).toBe(200)
-    const decided = await t.api('POST', '/governor/decide', { job_id: chain.jobId, job_type: 'llm_call', context: {} })
+    const decided = await t.api('POST', '/governor/decide', {
+      job_id: chain.jobId,
+      job_type: 'llm_call',
+      context: {}
+    })
     expect(decided.status).toBe(200)
-    const events = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { job_id: chain.jobId })).body).events
+    const events = AuditQueryResponseSchema.parse(
+      (await t.api('POST', '/audit/query', { job_id: chain.jobId })).body
+    ).events
     const transition = events.find((e) => e.caused_by_event === moved.body.event_id)
     expect(transition?.recorded_by).toEqual({ name: 'agent-a', role: 'operator' })
     const decision = events.find((e) => e.caused_by_event === decided.body.decision_id)
@@ -82,29 +108,57 @@ describe('audit entries record the authenticated principal', () => {
   })
 
   it('keeps the principal through work set off after the commit, and records none for timers', async () => {
-    const call = (method: string, path: string, body?: unknown) => t.api(method, path, body, { token: AGENT_A })
-    const go = (type: string, id: string, transition: string) => call('POST', `/lifecycle/${type}/${id}/transition`, { transition })
-    const runningAttempt = async (budget: Record<string, number>): Promise<{ jobId: string; attemptId: string }> => {
+    const call = (method: string, path: string, body?: unknown) =>
+      t.api(method, path, body, { token: AGENT_A })
+    const go = (type: string, id: string, transition: string) =>
+      call('POST', `/lifecycle/${type}/${id}/transition`, { transition })
+    const runningAttempt = async (
+      budget: Record<string, number>
+    ): Promise<{ jobId: string; attemptId: string }> => {
       const m = await call('POST', '/identity/mission', { tags: {} })
       const p = await call('POST', '/identity/plan', { mission_id: m.body.mission_id })
-      const j = await call('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: 'llm_call', metadata: { budget } })
-      for (const a of ['create', 'dependencies_met', 'start']) expect((await go('job', j.body.job_id, a)).status).toBe(200)
-      const a = await call('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
-      for (const step of ['create', 'start']) expect((await go('attempt', a.body.attempt_id, step)).status).toBe(200)
+      const j = await call('POST', '/identity/job', {
+        plan_id: p.body.plan_id,
+        job_type: 'llm_call',
+        metadata: { budget }
+      })
+      for (const a of ['create', 'dependencies_met', 'start'])
+        expect((await go('job', j.body.job_id, a)).status).toBe(200)
+      const a = await call('POST', '/identity/attempt', {
+        job_id: j.body.job_id,
+        attempt_number: 1
+      })
+      for (const step of ['create', 'start'])
+        expect((await go('attempt', a.body.attempt_id, step)).status).toBe(200)
       return { jobId: j.body.job_id, attemptId: a.body.attempt_id }
     }
     const violationsOf = async (jobId: string) =>
-      AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { job_id: jobId, event_type: 'budget_violation' })).body).events
+      AuditQueryResponseSchema.parse(
+        (await t.api('POST', '/audit/query', { job_id: jobId, event_type: 'budget_violation' }))
+          .body
+      ).events
 
     // The agent reports its own timeout: governance records NR-E100 after that commit.
     const byClient = await runningAttempt({ timeout_ms: 60_000, max_retries: 1 })
     expect((await go('attempt', byClient.attemptId, 'timeout')).status).toBe(200)
-    await replayUntil(t, ['enforcement'], (e) => e.event_type === 'timeout_enforced' && e.data.attempt_id === byClient.attemptId, 'client timeout')
-    expect((await violationsOf(byClient.jobId)).map((e) => e.recorded_by)).toEqual([{ name: 'agent-a', role: 'operator' }])
+    await replayUntil(
+      t,
+      ['enforcement'],
+      (e) => e.event_type === 'timeout_enforced' && e.data.attempt_id === byClient.attemptId,
+      'client timeout'
+    )
+    expect((await violationsOf(byClient.jobId)).map((e) => e.recorded_by)).toEqual([
+      { name: 'agent-a', role: 'operator' }
+    ])
 
     // The engine's own deadline fires later, from a timer the agent's request armed: no principal.
     const byEngine = await runningAttempt({ timeout_ms: 50, grace_period_ms: 10, max_retries: 1 })
-    await replayUntil(t, ['enforcement'], (e) => e.event_type === 'timeout_enforced' && e.data.attempt_id === byEngine.attemptId, 'engine timeout')
+    await replayUntil(
+      t,
+      ['enforcement'],
+      (e) => e.event_type === 'timeout_enforced' && e.data.attempt_id === byEngine.attemptId,
+      'engine timeout'
+    )
     expect((await violationsOf(byEngine.jobId)).map((e) => e.recorded_by)).toEqual([null])
   })
 
@@ -113,7 +167,9 @@ describe('audit entries record the authenticated principal', () => {
     expect(res.status).toBe(201)
     await t.stop()
     t = await startTestEngine({ dir })
-    const events = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { event_type: 'kept' })).body).events
+    const events = AuditQueryResponseSchema.parse(
+      (await t.api('POST', '/audit/query', { event_type: 'kept' })).body
+    ).events
     expect(events.map((e) => e.recorded_by)).toEqual([{ name: 'agent-a', role: 'operator' }])
   })
 })

@@ -35,9 +35,18 @@ describe('audit routes', () => {
   })
 
   it('validates audit writes (422) and does not allow ids or timestamps to be chosen', async () => {
-    const bad = await t.api('POST', '/audit/log', { event_type: 'x', event_category: 'nope', message: 'm' })
+    const bad = await t.api('POST', '/audit/log', {
+      event_type: 'x',
+      event_category: 'nope',
+      message: 'm'
+    })
     expect(bad.status).toBe(422)
-    const ignored = await t.api('POST', '/audit/log', { audit_id: 'aud_000000000000', event_type: 'x', event_category: 'safety', message: 'm' })
+    const ignored = await t.api('POST', '/audit/log', {
+      audit_id: 'aud_000000000000',
+      event_type: 'x',
+      event_category: 'safety',
+      message: 'm'
+    })
     expect(ignored.status).toBe(201)
     expect(ignored.body.audit_id).not.toBe('aud_000000000000')
   })
@@ -53,21 +62,47 @@ describe('audit routes', () => {
         details: { i }
       })
     }
-    const all = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { mission_id: chain.missionId, event_type: 'execution_failure' })).body)
+    const all = AuditQueryResponseSchema.parse(
+      (
+        await t.api('POST', '/audit/query', {
+          mission_id: chain.missionId,
+          event_type: 'execution_failure'
+        })
+      ).body
+    )
     expect(all.total).toBe(4)
-    expect(all.events.map((e) => e.message)).toEqual(['failure 3', 'failure 2', 'failure 1', 'failure 0'])
-    const errors = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { mission_id: chain.missionId, severity: 'error' })).body)
+    expect(all.events.map((e) => e.message)).toEqual([
+      'failure 3',
+      'failure 2',
+      'failure 1',
+      'failure 0'
+    ])
+    const errors = AuditQueryResponseSchema.parse(
+      (await t.api('POST', '/audit/query', { mission_id: chain.missionId, severity: 'error' })).body
+    )
     expect(errors.events.map((e) => e.details.i)).toEqual([3, 1])
-    const page = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { event_type: 'execution_failure', limit: 2, offset: 2 })).body)
+    const page = AuditQueryResponseSchema.parse(
+      (
+        await t.api('POST', '/audit/query', {
+          event_type: 'execution_failure',
+          limit: 2,
+          offset: 2
+        })
+      ).body
+    )
     expect(page).toMatchObject({ total: 4, limit: 2, offset: 2 })
     expect(page.events.map((e) => e.message)).toEqual(['failure 1', 'failure 0'])
-    const future = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { start_time: '2999-01-01T00:00:00' })).body)
+    const future = AuditQueryResponseSchema.parse(
+      (await t.api('POST', '/audit/query', { start_time: '2999-01-01T00:00:00' })).body
+    )
     expect(future.total).toBe(0)
     expect((await t.api('POST', '/audit/query', { limit: 5000 })).status).toBe(422)
   })
 
   it('lists a mission’s events and computes stats', async () => {
-    const list = MissionAuditResponseSchema.parse((await t.api('GET', `/audit/mission/${chain.missionId}`)).body)
+    const list = MissionAuditResponseSchema.parse(
+      (await t.api('GET', `/audit/mission/${chain.missionId}`)).body
+    )
     expect(list.length).toBe(5)
     expect(list.every((e) => e.mission_id === chain.missionId)).toBe(true)
     const stats = AuditStatsSchema.parse((await t.api('GET', '/audit/stats')).body)
@@ -76,15 +111,23 @@ describe('audit routes', () => {
     expect(stats.events_by_type.execution_failure).toBe(4)
     expect(stats.events_by_severity).toEqual({ info: 2, warning: 2, error: 2 })
     expect(stats.time_range_start).toBe('0001-01-01T00:00:00.000Z')
-    const none = AuditStatsSchema.parse((await t.api('GET', '/audit/stats?start_time=2999-01-01T00:00:00Z')).body)
+    const none = AuditStatsSchema.parse(
+      (await t.api('GET', '/audit/stats?start_time=2999-01-01T00:00:00Z')).body
+    )
     expect(none.total_events).toBe(0)
   })
 
   it('writes an audit event for every transition and every governor decision', async () => {
     const c = await createChain(t)
     await t.api('POST', `/lifecycle/job/${c.jobId}/transition`, { transition: 'create' })
-    await t.api('POST', '/governor/decide', { mission_id: c.missionId, job_id: c.jobId, job_type: 'llm_call' })
-    const res = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { job_id: c.jobId })).body)
+    await t.api('POST', '/governor/decide', {
+      mission_id: c.missionId,
+      job_id: c.jobId,
+      job_type: 'llm_call'
+    })
+    const res = AuditQueryResponseSchema.parse(
+      (await t.api('POST', '/audit/query', { job_id: c.jobId })).body
+    )
     expect(res.events.map((e) => [e.event_type, e.event_category])).toEqual([
       ['governor_decision', 'governance'],
       ['state_transition', 'execution']

@@ -1,4 +1,8 @@
-import { AuditLogRequestSchema, AuditQueryRequestSchema, AuditStatsQuerySchema } from '../../shared/neurorail'
+import {
+  AuditLogRequestSchema,
+  AuditQueryRequestSchema,
+  AuditStatsQuerySchema
+} from '../../shared/neurorail'
 import { route, type RouteDef } from '../http/route'
 import { Reply } from '../http/router'
 import type { EngineServices } from '../services'

@@ -15,7 +15,9 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
 
   it('lists both features in /capabilities', async () => {
     const caps = CapabilitiesSchema.parse((await t.api('GET', '/capabilities')).body)
-    expect(caps.features).toEqual(expect.arrayContaining(['lifecycle_batch', 'create_transitions', 'create_job_attempt']))
+    expect(caps.features).toEqual(
+      expect.arrayContaining(['lifecycle_batch', 'create_transitions', 'create_job_attempt'])
+    )
   })
 
   it('applies a batch in order, with the same history, audit and stream rows as single calls', async () => {
@@ -23,10 +25,20 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
     const res = await t.api('POST', '/lifecycle/batch', {
       transitions: [
         { entity_type: 'job', entity_id: c.jobId, transition: 'create' },
-        { entity_type: 'job', entity_id: c.jobId, transition: 'dependencies_met', metadata: { why: 'batch' } },
+        {
+          entity_type: 'job',
+          entity_id: c.jobId,
+          transition: 'dependencies_met',
+          metadata: { why: 'batch' }
+        },
         { entity_type: 'job', entity_id: c.jobId, transition: 'start' },
         { entity_type: 'attempt', entity_id: c.attemptId, transition: 'create' },
-        { entity_type: 'attempt', entity_id: c.attemptId, transition: 'start', caused_by: 'agent-1' }
+        {
+          entity_type: 'attempt',
+          entity_id: c.attemptId,
+          transition: 'start',
+          caused_by: 'agent-1'
+        }
       ]
     })
     expect(res.status).toBe(200)
@@ -36,14 +48,30 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
       expect(r.status).toBe(200)
       return StateTransitionEventSchema.parse(r.body)
     })
-    expect(events.map((e) => e.to_state)).toEqual(['pending', 'ready', 'running', 'created', 'running'])
+    expect(events.map((e) => e.to_state)).toEqual([
+      'pending',
+      'ready',
+      'running',
+      'created',
+      'running'
+    ])
     expect(events[1]?.metadata).toEqual({ why: 'batch' })
     expect(events[4]?.caused_by).toBe('agent-1')
 
-    const history = HistoryResponseSchema.parse((await t.api('GET', `/lifecycle/job/${c.jobId}/history`)).body)
-    expect(history.transitions.map((e) => e.event_id)).toEqual(events.slice(0, 3).map((e) => e.event_id))
+    const history = HistoryResponseSchema.parse(
+      (await t.api('GET', `/lifecycle/job/${c.jobId}/history`)).body
+    )
+    expect(history.transitions.map((e) => e.event_id)).toEqual(
+      events.slice(0, 3).map((e) => e.event_id)
+    )
     const audit = AuditQueryResponseSchema.parse(
-      (await t.api('POST', '/audit/query', { job_id: c.jobId, event_type: 'state_transition', limit: 50 })).body
+      (
+        await t.api('POST', '/audit/query', {
+          job_id: c.jobId,
+          event_type: 'state_transition',
+          limit: 50
+        })
+      ).body
     )
     // Newest first; the details are the transition's, metadata included.
     expect(audit.events).toHaveLength(5)
@@ -72,12 +100,17 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
     const refused = res.body.results[1] as { status: number; body: { detail: unknown } }
     expect(refused.status).toBe(400)
     expect(NeuroRailErrorSchema.parse(refused.body.detail).code).toBe('NR-E301')
-    expect((await t.api('GET', `/lifecycle/attempt/${c.attemptId}/state`)).body.current_state).toBe('created')
+    expect((await t.api('GET', `/lifecycle/attempt/${c.attemptId}/state`)).body.current_state).toBe(
+      'created'
+    )
 
     const missing = await t.api('POST', '/lifecycle/batch', {
       transitions: [{ entity_type: 'job', entity_id: 'j_000000000000', transition: 'create' }]
     })
-    expect(missing.body.results[0]).toEqual({ status: 404, body: { detail: 'Job j_000000000000 not found' } })
+    expect(missing.body.results[0]).toEqual({
+      status: 404,
+      body: { detail: 'Job j_000000000000 not found' }
+    })
   })
 
   it('answers 422 for an invalid batch and applies nothing', async () => {
@@ -99,12 +132,18 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
     const job = await t.api('POST', '/identity/job', {
       plan_id: c.planId,
       job_type: 'llm_call',
-      transitions: [{ transition: 'create' }, { transition: 'dependencies_met' }, { transition: 'start' }]
+      transitions: [
+        { transition: 'create' },
+        { transition: 'dependencies_met' },
+        { transition: 'start' }
+      ]
     })
     expect(job.status).toBe(201)
     expect(job.body.job_id).toMatch(/^j_/)
     expect(job.body.lifecycle).toMatchObject({ applied: 3, skipped: 0 })
-    expect((await t.api('GET', `/lifecycle/job/${job.body.job_id}/state`)).body.current_state).toBe('running')
+    expect((await t.api('GET', `/lifecycle/job/${job.body.job_id}/state`)).body.current_state).toBe(
+      'running'
+    )
 
     const attempt = await t.api('POST', '/identity/attempt', {
       job_id: job.body.job_id,
@@ -112,20 +151,30 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
       transitions: [{ transition: 'create' }, { transition: 'start' }]
     })
     expect(attempt.status).toBe(201)
-    expect(attempt.body.lifecycle.results.map((r: { body: { to_state: string } }) => r.body.to_state)).toEqual(['created', 'running'])
+    expect(
+      attempt.body.lifecycle.results.map((r: { body: { to_state: string } }) => r.body.to_state)
+    ).toEqual(['created', 'running'])
 
     // Without `transitions` the answer is the plain record, as on the real backend.
     const plain = await t.api('POST', '/identity/job', { plan_id: c.planId, job_type: 'llm_call' })
     expect(plain.body.lifecycle).toBeUndefined()
     // A bad transitions list is refused before anything is created.
-    const bad = await t.api('POST', '/identity/job', { plan_id: c.planId, job_type: 'llm_call', transitions: [{ transition: 'fly' }] })
+    const bad = await t.api('POST', '/identity/job', {
+      plan_id: c.planId,
+      job_type: 'llm_call',
+      transitions: [{ transition: 'fly' }]
+    })
     expect(bad.status).toBe(422)
     expect(bad.body.detail[0].loc).toEqual(['body', 'transitions', 0, 'transition'])
   })
 
   it('creates a job with its first attempt in one request (create_job_attempt)', async () => {
     const c = await createChain(t)
-    const walk = [{ transition: 'create' }, { transition: 'dependencies_met' }, { transition: 'start' }]
+    const walk = [
+      { transition: 'create' },
+      { transition: 'dependencies_met' },
+      { transition: 'start' }
+    ]
     const res = await t.api('POST', '/identity/job', {
       plan_id: c.planId,
       job_type: 'llm_call',
@@ -134,8 +183,15 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
     })
     expect(res.status).toBe(201)
     expect(res.body.lifecycle.applied).toBe(3)
-    expect(res.body.attempt).toMatchObject({ job_id: res.body.job_id, attempt_number: 1, lifecycle: { applied: 2, skipped: 0 } })
-    expect((await t.api('GET', `/lifecycle/attempt/${res.body.attempt.attempt_id}/state`)).body.current_state).toBe('running')
+    expect(res.body.attempt).toMatchObject({
+      job_id: res.body.job_id,
+      attempt_number: 1,
+      lifecycle: { applied: 2, skipped: 0 }
+    })
+    expect(
+      (await t.api('GET', `/lifecycle/attempt/${res.body.attempt.attempt_id}/state`)).body
+        .current_state
+    ).toBe('running')
     const metrics = await t.api('GET', `/telemetry/metrics/${res.body.job_id}`)
     expect(metrics.body.attempt_count).toBe(1)
 
@@ -159,14 +215,28 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
       plan_id: c.planId,
       job_type: 'llm_call',
       metadata: { budget: { max_parallel_attempts: 1 } },
-      transitions: [{ transition: 'create' }, { transition: 'dependencies_met' }, { transition: 'start' }]
+      transitions: [
+        { transition: 'create' },
+        { transition: 'dependencies_met' },
+        { transition: 'start' }
+      ]
     })
-    const a1 = await t.api('POST', '/identity/attempt', { job_id: job.body.job_id, attempt_number: 1, transitions: [{ transition: 'create' }, { transition: 'start' }] })
+    const a1 = await t.api('POST', '/identity/attempt', {
+      job_id: job.body.job_id,
+      attempt_number: 1,
+      transitions: [{ transition: 'create' }, { transition: 'start' }]
+    })
     expect(a1.body.lifecycle.applied).toBe(2)
-    const a2 = await t.api('POST', '/identity/attempt', { job_id: job.body.job_id, attempt_number: 2, transitions: [{ transition: 'create' }, { transition: 'start' }] })
+    const a2 = await t.api('POST', '/identity/attempt', {
+      job_id: job.body.job_id,
+      attempt_number: 2,
+      transitions: [{ transition: 'create' }, { transition: 'start' }]
+    })
     expect(a2.status).toBe(201)
     expect(a2.body.lifecycle.applied).toBe(1)
     expect(a2.body.lifecycle.results[1].status).toBe(429)
-    expect(NeuroRailErrorSchema.parse(a2.body.lifecycle.results[1].body.detail).code).toBe('NR-E102')
+    expect(NeuroRailErrorSchema.parse(a2.body.lifecycle.results[1].body.detail).code).toBe(
+      'NR-E102'
+    )
   })
 })

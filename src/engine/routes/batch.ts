@@ -1,8 +1,17 @@
 import { z } from 'zod'
-import { LifecycleEntityTypeSchema, TransitionRequestSchema, type LifecycleEntityType } from '../../shared/neurorail'
+import {
+  LifecycleEntityTypeSchema,
+  TransitionRequestSchema,
+  type LifecycleEntityType
+} from '../../shared/neurorail'
 import { asHttpError } from '../http/errors'
 import { parseOr422 } from '../http/validation'
-import type { LifecycleService, TransitionItem, TransitionOutcome, TransitionRun } from '../lifecycle/service'
+import type {
+  LifecycleService,
+  TransitionItem,
+  TransitionOutcome,
+  TransitionRun
+} from '../lifecycle/service'
 
 /**
  * The answer of one batch item: exactly the response the single
@@ -27,7 +36,9 @@ export function transitionResult(outcome: TransitionOutcome): TransitionResult {
   if (outcome.ok) return { status: 200, body: outcome.event }
   const err = asHttpError(outcome.error)
   if (!err) {
-    process.emitWarning(`batch transition failed: ${(outcome.error as Error).stack ?? String(outcome.error)}`)
+    process.emitWarning(
+      `batch transition failed: ${(outcome.error as Error).stack ?? String(outcome.error)}`
+    )
     // The cause goes to the log above, not to the client: store errors name tables and paths.
     return { status: 500, body: { detail: 'Internal server error' } }
   }
@@ -41,7 +52,10 @@ export function batchResult(run: TransitionRun): TransitionBatchResult {
 }
 
 /** Applies `items` (see LifecycleService.transitionAll) and answers them. */
-export function runBatch(lifecycle: LifecycleService, items: readonly TransitionItem[]): TransitionBatchResult {
+export function runBatch(
+  lifecycle: LifecycleService,
+  items: readonly TransitionItem[]
+): TransitionBatchResult {
   return batchResult(lifecycle.transitionAll(items))
 }
 
@@ -64,7 +78,10 @@ export const TransitionBatchRequestSchema = z.object({
  * apply to the new entity right after it is created, in the same request.
  */
 const CreateTransitionsSchema = z.object({
-  transitions: z.array(TransitionRequestSchema.omit({ entity_id: true })).max(MAX_BATCH_TRANSITIONS).optional()
+  transitions: z
+    .array(TransitionRequestSchema.omit({ entity_id: true }))
+    .max(MAX_BATCH_TRANSITIONS)
+    .optional()
 })
 
 /** The items of a validated batch body (an invalid one is a 422 before anything is applied). */
@@ -93,7 +110,13 @@ export function parseCreateTransitions(
   return (id) =>
     runBatch(
       lifecycle,
-      list.map((t) => ({ entityType: type, entityId: id, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }))
+      list.map((t) => ({
+        entityType: type,
+        entityId: id,
+        action: t.transition,
+        metadata: t.metadata,
+        causedBy: t.caused_by
+      }))
     )
 }
 
@@ -104,9 +127,16 @@ export function parseCreateTransitions(
 const FirstAttemptSchema = z.object({
   attempt: z
     .object({
-      attempt_number: z.number().int('attempt_number must be an integer').min(1, 'attempt_number starts at 1').default(1),
+      attempt_number: z
+        .number()
+        .int('attempt_number must be an integer')
+        .min(1, 'attempt_number starts at 1')
+        .default(1),
       metadata: TransitionRequestSchema.shape.metadata,
-      transitions: z.array(TransitionRequestSchema.omit({ entity_id: true })).max(MAX_BATCH_TRANSITIONS).optional(),
+      transitions: z
+        .array(TransitionRequestSchema.omit({ entity_id: true }))
+        .max(MAX_BATCH_TRANSITIONS)
+        .optional(),
       /** See {@link parseAtomic}. */
       atomic: z.boolean().default(false)
     })

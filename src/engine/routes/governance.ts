@@ -53,14 +53,19 @@ const ResumeBodySchema = z
 const GiveUpBodySchema = z
   .object({
     /** The code that made the agent stop (NR-E101 retries used up, NR-E140, NR-E006, …). */
-    code: z.string().regex(/^[A-Z][A-Z0-9_-]{0,39}$/, 'code must be an error code such as NR-E101').default('NR-E101'),
+    code: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_-]{0,39}$/, 'code must be an error code such as NR-E101')
+      .default('NR-E101'),
     reason: z.string().min(1).max(500).default('the agent gave up')
   })
   .nullish()
   .transform((v) => v ?? { code: 'NR-E101', reason: 'the agent gave up' })
 
 const SlotParams = z.object({
-  slot: z.enum(MANIFEST_SLOTS as [ManifestSlot, ...ManifestSlot[]], { error: 'slot must be active or shadow' })
+  slot: z.enum(MANIFEST_SLOTS as [ManifestSlot, ...ManifestSlot[]], {
+    error: 'slot must be active or shadow'
+  })
 })
 const CircuitParams = z.object({ circuit_id: z.string() })
 
@@ -72,14 +77,21 @@ function actor(c: RequestContext): string {
  * The governance module: budgets, reflexes, manifests and signals (core in `src/engine/governance`,
  * its routes here). `startEngine` attaches it unless told `governance: false`.
  */
-export function governanceModule(options: Partial<GovernanceOptions> = {}): EngineModule<Governance> {
+export function governanceModule(
+  options: Partial<GovernanceOptions> = {}
+): EngineModule<Governance> {
   return {
     name: 'governance',
     features: GOVERNANCE_FEATURES,
     migrations: GOVERNANCE_MIGRATIONS,
     attach(ctx) {
       const gov = createGovernance(ctx, options)
-      return { handle: gov, routes: governanceRoutes(ctx.services, gov), metrics: gov.metrics, dispose: () => gov.close() }
+      return {
+        handle: gov,
+        routes: governanceRoutes(ctx.services, gov),
+        metrics: gov.metrics,
+        dispose: () => gov.close()
+      }
     }
   }
 }
@@ -98,7 +110,9 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
   const requireJob = (jobId: string): void => {
     if (!s.identity.exists('job', jobId)) throw notFound(`Job ${jobId} not found`)
   }
-  const actions = (['suspend', 'throttle', 'alert', 'cancel'] as const satisfies readonly ReflexActionType[]).map((type) =>
+  const actions = (
+    ['suspend', 'throttle', 'alert', 'cancel'] as const satisfies readonly ReflexActionType[]
+  ).map((type) =>
     route({
       method: 'POST',
       path: `/reflex/jobs/:job_id/${type}`,
@@ -113,7 +127,9 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
           type,
           reason: body.reason ?? `Operator ${type}`,
           actor: actor(ctx),
-          ...(body.cooldown_seconds !== undefined ? { cooldownMs: body.cooldown_seconds * 1000 } : {}),
+          ...(body.cooldown_seconds !== undefined
+            ? { cooldownMs: body.cooldown_seconds * 1000 }
+            : {}),
           ...(body.severity ? { severity: body.severity } : {})
         })
         return { job: jobView(jobId), action }
@@ -123,15 +139,27 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
 
   return [
     // ---- reflex
-    route({ method: 'GET', path: '/reflex/circuits', permission: 'read:reflex', handler: () => ({ circuits: reflex.listCircuits() }) }),
+    route({
+      method: 'GET',
+      path: '/reflex/circuits',
+      permission: 'read:reflex',
+      handler: () => ({ circuits: reflex.listCircuits() })
+    }),
     route({
       method: 'POST',
       path: '/reflex/circuits/:circuit_id/reset',
       permission: 'write:reflex',
       params: CircuitParams,
-      handler: ({ params, ctx }) => ({ circuit: reflex.resetCircuit(params.circuit_id, actor(ctx)) })
+      handler: ({ params, ctx }) => ({
+        circuit: reflex.resetCircuit(params.circuit_id, actor(ctx))
+      })
     }),
-    route({ method: 'GET', path: '/reflex/triggers', permission: 'read:reflex', handler: () => reflex.listTriggers() }),
+    route({
+      method: 'GET',
+      path: '/reflex/triggers',
+      permission: 'read:reflex',
+      handler: () => reflex.listTriggers()
+    }),
     route({
       method: 'GET',
       path: '/reflex/actions',
@@ -145,7 +173,8 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
       path: '/reflex/jobs',
       permission: 'read:reflex',
       query: ReflexJobsQuerySchema,
-      handler: ({ query }) => (query.all ? reflex.listAllJobs(query.cursor, query.limit) : { jobs: reflex.listJobs() })
+      handler: ({ query }) =>
+        query.all ? reflex.listAllJobs(query.cursor, query.limit) : { jobs: reflex.listJobs() }
     }),
     route({
       method: 'GET',
@@ -168,7 +197,12 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
       handler: ({ params, body, ctx }) => {
         const jobId = params.job_id
         requireJob(jobId)
-        const action = reflex.resume(jobId, body.force, actor(ctx), body.reason ?? 'Operator resume')
+        const action = reflex.resume(
+          jobId,
+          body.force,
+          actor(ctx),
+          body.reason ?? 'Operator resume'
+        )
         return { job: jobView(jobId), action }
       }
     }),
@@ -179,7 +213,10 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
       path: '/budget/jobs/:job_id',
       permission: 'read:enforcement',
       params: JobIdParams,
-      handler: ({ params }) => ({ ...budgets.view(params.job_id), gave_up: giveUps.read(params.job_id) })
+      handler: ({ params }) => ({
+        ...budgets.view(params.job_id),
+        gave_up: giveUps.read(params.job_id)
+      })
     }),
     // An agent stops trying (feature `job_give_up`): the job no longer counts as awaiting retry.
     route({
@@ -188,7 +225,9 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
       permission: 'execute:job',
       params: JobIdParams,
       body: GiveUpBodySchema,
-      handler: ({ params, body, ctx }) => ({ gave_up: giveUps.giveUp(params.job_id, body.code, body.reason, actor(ctx)) })
+      handler: ({ params, body, ctx }) => ({
+        gave_up: giveUps.giveUp(params.job_id, body.code, body.reason, actor(ctx))
+      })
     }),
     route({
       method: 'GET',
@@ -196,11 +235,23 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
       permission: 'read:enforcement',
       query: ViolationQuerySchema,
       handler: ({ query: q }) =>
-        budgets.list({ ...(q.job_id ? { job_id: q.job_id } : {}), ...(q.violation_type ? { violation_type: q.violation_type } : {}) }, q.cursor, q.limit)
+        budgets.list(
+          {
+            ...(q.job_id ? { job_id: q.job_id } : {}),
+            ...(q.violation_type ? { violation_type: q.violation_type } : {})
+          },
+          q.cursor,
+          q.limit
+        )
     }),
 
     // ---- manifests
-    route({ method: 'GET', path: '/governor/manifests', permission: 'read:governor', handler: () => manifests.view() }),
+    route({
+      method: 'GET',
+      path: '/governor/manifests',
+      permission: 'read:governor',
+      handler: () => manifests.view()
+    }),
     route({
       method: 'PUT',
       path: '/governor/manifests/:slot',
@@ -219,7 +270,12 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
         return manifests.view()
       }
     }),
-    route({ method: 'POST', path: '/governor/shadow/promote', permission: 'write:governor', handler: ({ ctx }) => manifests.promote(actor(ctx)) }),
+    route({
+      method: 'POST',
+      path: '/governor/shadow/promote',
+      permission: 'write:governor',
+      handler: ({ ctx }) => manifests.promote(actor(ctx))
+    }),
     route({
       method: 'GET',
       path: '/governor/shadow/disagreements',

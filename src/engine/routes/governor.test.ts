@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { BUILTIN_GOVERNOR_RULES, DecisionListSchema, DecisionSchema, GovernorInfoSchema } from '../../shared/neurorail'
+import {
+  BUILTIN_GOVERNOR_RULES,
+  DecisionListSchema,
+  DecisionSchema,
+  GovernorInfoSchema
+} from '../../shared/neurorail'
 import { GOVERNOR_RULES } from '../governor/rules'
 import { startTestEngine } from '../testing/harness'
 
 describe('governor routes', () => {
   it('keeps the engine rules in step with the shared description', () => {
-    expect(GOVERNOR_RULES.map((r) => [r.id, r.mode])).toEqual(BUILTIN_GOVERNOR_RULES.map((r) => [r.rule, r.mode]))
+    expect(GOVERNOR_RULES.map((r) => [r.id, r.mode])).toEqual(
+      BUILTIN_GOVERNOR_RULES.map((r) => [r.rule, r.mode])
+    )
   })
 
   it('decides with the four first-match rules, stores decisions and lists them newest first', async () => {
@@ -29,11 +36,17 @@ describe('governor routes', () => {
       }
       expect(new Set(ids).size).toBe(4)
       expect((await t.api('POST', '/governor/decide', { context: {} })).status).toBe(422)
-      expect((await t.api('POST', '/governor/decide', { job_type: 'x', mission_id: 'bad' })).status).toBe(422)
+      expect(
+        (await t.api('POST', '/governor/decide', { job_type: 'x', mission_id: 'bad' })).status
+      ).toBe(422)
 
-      const first = DecisionListSchema.parse((await t.api('GET', '/governor/decisions?limit=3')).body)
+      const first = DecisionListSchema.parse(
+        (await t.api('GET', '/governor/decisions?limit=3')).body
+      )
       expect(first.items.map((d) => d.decision_id)).toEqual(ids.slice().reverse().slice(0, 3))
-      const rest = DecisionListSchema.parse((await t.api('GET', `/governor/decisions?limit=3&cursor=${first.next_cursor}`)).body)
+      const rest = DecisionListSchema.parse(
+        (await t.api('GET', `/governor/decisions?limit=3&cursor=${first.next_cursor}`)).body
+      )
       expect(rest.items.map((d) => d.decision_id)).toEqual([ids[0]])
       expect(rest.next_cursor).toBeNull()
 

@@ -13,7 +13,12 @@ export function governorRoutes(s: EngineServices): RouteDef[] {
       body: DecideRequestSchema,
       handler: ({ body }) => governor.decide(body)
     }),
-    route({ method: 'GET', path: '/governor/info', permission: 'read:governor', handler: () => governor.info() }),
+    route({
+      method: 'GET',
+      path: '/governor/info',
+      permission: 'read:governor',
+      handler: () => governor.info()
+    }),
     route({
       method: 'GET',
       path: '/governor/decisions',

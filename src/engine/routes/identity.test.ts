@@ -26,14 +26,24 @@ describe('identity routes', () => {
     expect(mission.created_at.endsWith('Z')).toBe(true)
     expect(Object.keys(m.body)).toEqual(['mission_id', 'created_at', 'parent_mission_id', 'tags'])
 
-    const p = await t.api('POST', '/identity/plan', { mission_id: mission.mission_id, plan_type: 'dag', metadata: { a: 1 } })
+    const p = await t.api('POST', '/identity/plan', {
+      mission_id: mission.mission_id,
+      plan_type: 'dag',
+      metadata: { a: 1 }
+    })
     const plan = PlanRecordSchema.parse(p.body)
     expect(plan.plan_type).toBe('dag')
-    const j = await t.api('POST', '/identity/job', { plan_id: plan.plan_id, job_type: 'tool_execution' })
+    const j = await t.api('POST', '/identity/job', {
+      plan_id: plan.plan_id,
+      job_type: 'tool_execution'
+    })
     const job = JobRecordSchema.parse(j.body)
     const a = await t.api('POST', '/identity/attempt', { job_id: job.job_id, attempt_number: 1 })
     const attempt = AttemptRecordSchema.parse(a.body)
-    const r = await t.api('POST', '/identity/resource', { attempt_id: attempt.attempt_id, resource_type: 'llm_token' })
+    const r = await t.api('POST', '/identity/resource', {
+      attempt_id: attempt.attempt_id,
+      resource_type: 'llm_token'
+    })
     const resource = ResourceRecordSchema.parse(r.body)
     expect(isEntityId(resource.resource_uuid, 'resource')).toBe(true)
 
@@ -52,11 +62,27 @@ describe('identity routes', () => {
 
   it('requires parents to exist (400 with the real wording)', async () => {
     const cases: Array<[string, unknown, string]> = [
-      ['/identity/mission', { parent_mission_id: 'm_000000000000' }, 'Mission m_000000000000 not found'],
+      [
+        '/identity/mission',
+        { parent_mission_id: 'm_000000000000' },
+        'Mission m_000000000000 not found'
+      ],
       ['/identity/plan', { mission_id: 'm_000000000000' }, 'Mission m_000000000000 not found'],
-      ['/identity/job', { plan_id: 'p_000000000000', job_type: 'llm_call' }, 'Plan p_000000000000 not found'],
-      ['/identity/attempt', { job_id: 'j_000000000000', attempt_number: 1 }, 'Job j_000000000000 not found'],
-      ['/identity/resource', { attempt_id: 'a_000000000000', resource_type: 'cpu_time' }, 'Attempt a_000000000000 not found']
+      [
+        '/identity/job',
+        { plan_id: 'p_000000000000', job_type: 'llm_call' },
+        'Plan p_000000000000 not found'
+      ],
+      [
+        '/identity/attempt',
+        { job_id: 'j_000000000000', attempt_number: 1 },
+        'Job j_000000000000 not found'
+      ],
+      [
+        '/identity/resource',
+        { attempt_id: 'a_000000000000', resource_type: 'cpu_time' },
+        'Attempt a_000000000000 not found'
+      ]
     ]
     for (const [path, body, detail] of cases) {
       const res = await t.api('POST', path, body)
@@ -77,7 +103,10 @@ describe('identity routes', () => {
 
   it('walks the trace chain upward for every entity type', async () => {
     const c = await createChain(t)
-    const r = await t.api('POST', '/identity/resource', { attempt_id: c.attemptId, resource_type: 'api_call' })
+    const r = await t.api('POST', '/identity/resource', {
+      attempt_id: c.attemptId,
+      resource_type: 'api_call'
+    })
     const expected = {
       mission: c.missionId,
       plan: c.planId,
@@ -93,7 +122,10 @@ describe('identity routes', () => {
       expect(trace.entity_type).toBe(type)
       for (const [k, level] of order.entries()) {
         const rec = trace.trace_chain[level] as Record<string, unknown> | null
-        if (k <= i) expect(rec?.[level === 'resource' ? 'resource_uuid' : `${level}_id`]).toBe(expected[level])
+        if (k <= i)
+          expect(rec?.[level === 'resource' ? 'resource_uuid' : `${level}_id`]).toBe(
+            expected[level]
+          )
         else expect(rec).toBeNull()
       }
     }
@@ -103,14 +135,22 @@ describe('identity routes', () => {
     const fresh = await startTestEngine()
     try {
       const chains = []
-      for (let i = 0; i < 5; i++) chains.push(await createChain(fresh, i % 2 === 0 ? 'llm_call' : 'tool_execution'))
-      await fresh.api('POST', `/lifecycle/mission/${chains[0]!.missionId}/transition`, { transition: 'create' })
-      await fresh.api('POST', `/lifecycle/job/${chains[1]!.jobId}/transition`, { transition: 'create' })
+      for (let i = 0; i < 5; i++)
+        chains.push(await createChain(fresh, i % 2 === 0 ? 'llm_call' : 'tool_execution'))
+      await fresh.api('POST', `/lifecycle/mission/${chains[0]!.missionId}/transition`, {
+        transition: 'create'
+      })
+      await fresh.api('POST', `/lifecycle/job/${chains[1]!.jobId}/transition`, {
+        transition: 'create'
+      })
 
       const seen: string[] = []
       let cursor: string | null = null
       do {
-        const res = await fresh.api('GET', `/identity/missions?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        const res = await fresh.api(
+          'GET',
+          `/identity/missions?limit=2${cursor ? `&cursor=${cursor}` : ''}`
+        )
         expect(res.status).toBe(200)
         const page = MissionPageSchema.parse(res.body)
         expect(page.items.length).toBeLessThanOrEqual(2)
@@ -122,23 +162,37 @@ describe('identity routes', () => {
       // Newest first.
       expect(seen[0]).toBe(chains[4]!.missionId)
 
-      const pending = MissionPageSchema.parse((await fresh.api('GET', '/identity/missions?state=pending')).body)
+      const pending = MissionPageSchema.parse(
+        (await fresh.api('GET', '/identity/missions?state=pending')).body
+      )
       expect(pending.items.map((m) => m.mission_id)).toEqual([chains[0]!.missionId])
       expect(pending.items[0]!.current_state).toBe('pending')
 
-      const llm = JobPageSchema.parse((await fresh.api('GET', '/identity/jobs?job_type=llm_call')).body)
+      const llm = JobPageSchema.parse(
+        (await fresh.api('GET', '/identity/jobs?job_type=llm_call')).body
+      )
       expect(llm.items).toHaveLength(3)
       expect(llm.items.every((j) => j.job_type === 'llm_call')).toBe(true)
-      const pendingJobs = JobPageSchema.parse((await fresh.api('GET', '/identity/jobs?state=pending')).body)
+      const pendingJobs = JobPageSchema.parse(
+        (await fresh.api('GET', '/identity/jobs?state=pending')).body
+      )
       expect(pendingJobs.items.map((j) => j.job_id)).toEqual([chains[1]!.jobId])
 
-      const byJob = AttemptPageSchema.parse((await fresh.api('GET', `/identity/attempts?job_id=${chains[2]!.jobId}`)).body)
+      const byJob = AttemptPageSchema.parse(
+        (await fresh.api('GET', `/identity/attempts?job_id=${chains[2]!.jobId}`)).body
+      )
       expect(byJob.items.map((a) => a.attempt_id)).toEqual([chains[2]!.attemptId])
       expect(byJob.items[0]!.current_state).toBeNull()
 
       const future = new Date(Date.now() + 3_600_000).toISOString()
-      expect(MissionPageSchema.parse((await fresh.api('GET', `/identity/missions?since=${future}`)).body).items).toHaveLength(0)
-      expect(MissionPageSchema.parse((await fresh.api('GET', `/identity/missions?until=${future}`)).body).items).toHaveLength(5)
+      expect(
+        MissionPageSchema.parse((await fresh.api('GET', `/identity/missions?since=${future}`)).body)
+          .items
+      ).toHaveLength(0)
+      expect(
+        MissionPageSchema.parse((await fresh.api('GET', `/identity/missions?until=${future}`)).body)
+          .items
+      ).toHaveLength(5)
 
       expect((await fresh.api('GET', '/identity/missions?limit=0')).status).toBe(422)
       expect((await fresh.api('GET', '/identity/missions?cursor=garbage')).status).toBe(400)
@@ -150,31 +204,55 @@ describe('identity routes', () => {
   it('returns the children of every level so a tree can be fetched downward', async () => {
     const c = await createChain(t)
     const a2 = await t.api('POST', '/identity/attempt', { job_id: c.jobId, attempt_number: 2 })
-    await t.api('POST', '/identity/resource', { attempt_id: c.attemptId, resource_type: 'llm_token' })
-    const mission = ChildrenResponseSchema.parse((await t.api('GET', `/identity/children/mission/${c.missionId}`)).body)
+    await t.api('POST', '/identity/resource', {
+      attempt_id: c.attemptId,
+      resource_type: 'llm_token'
+    })
+    const mission = ChildrenResponseSchema.parse(
+      (await t.api('GET', `/identity/children/mission/${c.missionId}`)).body
+    )
     expect(mission.plans.map((p) => p.plan_id)).toEqual([c.planId])
     expect(mission.jobs.map((j) => j.job_id)).toEqual([c.jobId])
     expect(mission.attempts.map((a) => a.attempt_id)).toEqual([c.attemptId, a2.body.attempt_id])
     expect(mission.resources).toHaveLength(1)
     expect(mission.next_cursor).toBeNull()
 
-    const job = ChildrenResponseSchema.parse((await t.api('GET', `/identity/children/job/${c.jobId}`)).body)
+    const job = ChildrenResponseSchema.parse(
+      (await t.api('GET', `/identity/children/job/${c.jobId}`)).body
+    )
     expect(job.plans).toEqual([])
     expect(job.attempts).toHaveLength(2)
 
-    const paged = ChildrenResponseSchema.parse((await t.api('GET', `/identity/children/job/${c.jobId}?limit=1`)).body)
+    const paged = ChildrenResponseSchema.parse(
+      (await t.api('GET', `/identity/children/job/${c.jobId}?limit=1`)).body
+    )
     expect(paged.attempts).toHaveLength(1)
     expect(paged.next_cursor).not.toBeNull()
-    const rest = ChildrenResponseSchema.parse((await t.api('GET', `/identity/children/job/${c.jobId}?limit=1&cursor=${paged.next_cursor}`)).body)
+    const rest = ChildrenResponseSchema.parse(
+      (await t.api('GET', `/identity/children/job/${c.jobId}?limit=1&cursor=${paged.next_cursor}`))
+        .body
+    )
     expect(rest.attempts.map((a) => a.attempt_id)).toEqual([a2.body.attempt_id])
     expect(rest.next_cursor).toBeNull()
 
-    const plan = ChildrenResponseSchema.parse((await t.api('GET', `/identity/children/plan/${c.planId}`)).body)
-    expect([plan.plans.length, plan.jobs.length, plan.attempts.length, plan.resources.length]).toEqual([0, 1, 2, 1])
-    const attempt = ChildrenResponseSchema.parse((await t.api('GET', `/identity/children/attempt/${c.attemptId}`)).body)
-    expect([attempt.jobs.length, attempt.attempts.length, attempt.resources.length]).toEqual([0, 0, 1])
+    const plan = ChildrenResponseSchema.parse(
+      (await t.api('GET', `/identity/children/plan/${c.planId}`)).body
+    )
+    expect([
+      plan.plans.length,
+      plan.jobs.length,
+      plan.attempts.length,
+      plan.resources.length
+    ]).toEqual([0, 1, 2, 1])
+    const attempt = ChildrenResponseSchema.parse(
+      (await t.api('GET', `/identity/children/attempt/${c.attemptId}`)).body
+    )
+    expect([attempt.jobs.length, attempt.attempts.length, attempt.resources.length]).toEqual([
+      0, 0, 1
+    ])
     const leaf = ChildrenResponseSchema.parse(
-      (await t.api('GET', `/identity/children/resource/${attempt.resources[0]!.resource_uuid}`)).body
+      (await t.api('GET', `/identity/children/resource/${attempt.resources[0]!.resource_uuid}`))
+        .body
     )
     expect([leaf.plans, leaf.jobs, leaf.attempts, leaf.resources]).toEqual([[], [], [], []])
 

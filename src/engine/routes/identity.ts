@@ -48,8 +48,18 @@ function withRollups<T extends Record<string, unknown>>(
 ): Page<T> {
   if (!wanted) return page
   const key = `${kind}_id`
-  const rollups = pageRollups(s.store, kind, page.items.map((item) => String(item[key])))
-  return { ...page, items: page.items.map((item) => ({ ...item, rollup: rollups.get(String(item[key])) ?? emptyRollup() })) }
+  const rollups = pageRollups(
+    s.store,
+    kind,
+    page.items.map((item) => String(item[key]))
+  )
+  return {
+    ...page,
+    items: page.items.map((item) => ({
+      ...item,
+      rollup: rollups.get(String(item[key])) ?? emptyRollup()
+    }))
+  }
 }
 
 /** Rolls an atomic create back; carries the refused transition's answer. */
@@ -101,7 +111,11 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
       if (!first) return new Reply(201, walked ? { ...record, lifecycle: walked } : record)
       // The attempt comes only after every job transition applied (as separate calls would stop).
       const jobOk = walked === null || walked.applied === walked.results.length + walked.skipped
-      return new Reply(201, { ...record, ...(walked ? { lifecycle: walked } : {}), attempt: jobOk ? createFirstAttempt(record.job_id, first) : null })
+      return new Reply(201, {
+        ...record,
+        ...(walked ? { lifecycle: walked } : {}),
+        attempt: jobOk ? createFirstAttempt(record.job_id, first) : null
+      })
     }
   })
   const createFirstAttempt = (jobId: string, first: FirstAttempt): Record<string, unknown> => {
@@ -110,11 +124,21 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
       ? (id: string) =>
           runBatch(
             lifecycle,
-            list.map((t) => ({ entityType: 'attempt', entityId: id, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }))
+            list.map((t) => ({
+              entityType: 'attempt',
+              entityId: id,
+              action: t.transition,
+              metadata: t.metadata,
+              causedBy: t.caused_by
+            }))
           )
       : null
     try {
-      const made = createAttempt({ job_id: jobId, attempt_number: first.attempt_number, metadata: first.metadata }, follow, first.atomic)
+      const made = createAttempt(
+        { job_id: jobId, attempt_number: first.attempt_number, metadata: first.metadata },
+        follow,
+        first.atomic
+      )
       return 'refused' in made ? { error: made.refused } : made.record
     } catch (thrown) {
       const err = asHttpError(thrown)
@@ -158,7 +182,8 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
     handler: ({ body, ctx }) => {
       const follow = parseCreateTransitions(ctx.body, lifecycle, 'attempt')
       const made = createAttempt(body, follow, parseAtomic(ctx.body))
-      if ('refused' in made) return new Reply(made.refused.status, made.refused.body, made.refused.headers)
+      if ('refused' in made)
+        return new Reply(made.refused.status, made.refused.body, made.refused.headers)
       return new Reply(201, made.record)
     }
   })
@@ -170,7 +195,9 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
     handler: ({ body }) => new Reply(201, identity.createResource(body))
   })
 
-  const gets = (['mission', 'plan', 'job', 'attempt', 'resource'] as const satisfies readonly EntityType[]).map((type) =>
+  const gets = (
+    ['mission', 'plan', 'job', 'attempt', 'resource'] as const satisfies readonly EntityType[]
+  ).map((type) =>
     route({
       method: 'GET',
       path: `/identity/${type}/:id`,
@@ -215,7 +242,8 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
       permission: 'read:lifecycle',
       params: TypedIdParams,
       query: PageQuerySchema,
-      handler: ({ params, query }) => identity.children(entityType(params.entity_type), params.id, query.cursor, query.limit)
+      handler: ({ params, query }) =>
+        identity.children(entityType(params.entity_type), params.id, query.cursor, query.limit)
     })
   ]
 }

@@ -14,13 +14,23 @@ import { suiteEngine } from '../testing/suite'
 describe('lifecycle routes', () => {
   const t = suiteEngine()
 
-  const go = (type: string, id: string, transition: string, metadata: Record<string, unknown> = {}) =>
-    t.api('POST', `/lifecycle/${type}/${id}/transition`, { entity_id: id, transition, metadata })
-  const walk = async (type: string, id: string, steps: Array<[string, string] | [string, string, Record<string, unknown>]>) => {
+  const go = (
+    type: string,
+    id: string,
+    transition: string,
+    metadata: Record<string, unknown> = {}
+  ) => t.api('POST', `/lifecycle/${type}/${id}/transition`, { entity_id: id, transition, metadata })
+  const walk = async (
+    type: string,
+    id: string,
+    steps: Array<[string, string] | [string, string, Record<string, unknown>]>
+  ) => {
     for (const [action, expected, md] of steps) {
       const res = await go(type, id, action, md)
       expect(res.status, `${type} ${action}`).toBe(200)
-      expect(StateTransitionEventSchema.parse(res.body).to_state, `${type} ${action}`).toBe(expected)
+      expect(StateTransitionEventSchema.parse(res.body).to_state, `${type} ${action}`).toBe(
+        expected
+      )
     }
   }
 
@@ -34,9 +44,16 @@ describe('lifecycle routes', () => {
       ['complete', 'completed']
     ])
     const m2 = (await createChain(t)).missionId
-    await walk('mission', m2, [['create', 'pending'], ['start', 'planning'], ['fail', 'failed']])
+    await walk('mission', m2, [
+      ['create', 'pending'],
+      ['start', 'planning'],
+      ['fail', 'failed']
+    ])
     const m3 = (await createChain(t)).missionId
-    await walk('mission', m3, [['create', 'pending'], ['cancel', 'cancelled']])
+    await walk('mission', m3, [
+      ['create', 'pending'],
+      ['cancel', 'cancelled']
+    ])
   })
 
   it('runs the job machine with the retry loop and the ethical fail case', async () => {
@@ -50,7 +67,12 @@ describe('lifecycle routes', () => {
       ['fail', 'failed_ethical', { error_category: 'ethical' }]
     ])
     const j2 = (await createChain(t)).jobId
-    await walk('job', j2, [['create', 'pending'], ['dependencies_met', 'ready'], ['start', 'running'], ['timeout', 'timeout']])
+    await walk('job', j2, [
+      ['create', 'pending'],
+      ['dependencies_met', 'ready'],
+      ['start', 'running'],
+      ['timeout', 'timeout']
+    ])
   })
 
   it('maps attempt fail by error_code as the real backend does', async () => {
@@ -63,10 +85,18 @@ describe('lifecycle routes', () => {
     for (const [md, expected] of cases) {
       // Own job type: five failures in a row open that type's circuit breaker (governance).
       const c = await createChain(t, 'fail_mapping')
-      await walk('attempt', c.attemptId, [['create', 'created'], ['start', 'running'], ['fail', expected, md]])
+      await walk('attempt', c.attemptId, [
+        ['create', 'created'],
+        ['start', 'running'],
+        ['fail', expected, md]
+      ])
     }
     const c = await createChain(t)
-    await walk('attempt', c.attemptId, [['create', 'created'], ['start', 'running'], ['timeout', 'failed_timeout']])
+    await walk('attempt', c.attemptId, [
+      ['create', 'created'],
+      ['start', 'running'],
+      ['timeout', 'failed_timeout']
+    ])
   })
 
   it('answers NR-E301 (400, object detail) for illegal and undefined actions', async () => {
@@ -76,9 +106,19 @@ describe('lifecycle routes', () => {
     const err = NeuroRailErrorSchema.parse(first.body.detail)
     expect(err.code).toBe('NR-E301')
     const details = InvalidTransitionDetailsSchema.parse(err.details)
-    expect(details).toMatchObject({ entity_type: 'job', entity_id: c.jobId, current_state: null, target_state: 'running', allowed_states: ['pending'] })
+    expect(details).toMatchObject({
+      entity_type: 'job',
+      entity_id: c.jobId,
+      current_state: null,
+      target_state: 'running',
+      allowed_states: ['pending']
+    })
 
-    await walk('attempt', c.attemptId, [['create', 'created'], ['start', 'running'], ['complete', 'succeeded']])
+    await walk('attempt', c.attemptId, [
+      ['create', 'created'],
+      ['start', 'running'],
+      ['complete', 'succeeded']
+    ])
     const terminal = await go('attempt', c.attemptId, 'fail')
     expect(terminal.status).toBe(400)
     expect(terminal.body.detail.details.allowed_states).toEqual([])
@@ -107,23 +147,40 @@ describe('lifecycle routes', () => {
     const c = await createChain(t)
     expect((await t.api('GET', `/lifecycle/job/${c.jobId}/state`)).status).toBe(404)
     const events = []
-    for (const a of ['create', 'dependencies_met', 'start']) events.push(StateTransitionEventSchema.parse((await go('job', c.jobId, a)).body))
-    const state = EntityStateResponseSchema.parse((await t.api('GET', `/lifecycle/job/${c.jobId}/state`)).body)
+    for (const a of ['create', 'dependencies_met', 'start'])
+      events.push(StateTransitionEventSchema.parse((await go('job', c.jobId, a)).body))
+    const state = EntityStateResponseSchema.parse(
+      (await t.api('GET', `/lifecycle/job/${c.jobId}/state`)).body
+    )
     expect(state.current_state).toBe('running')
     expect(state.updated_at).toBe(events[2]!.timestamp)
-    expect(state.metadata.allowed_transitions).toEqual(['succeeded', 'failed_mechanical', 'failed_ethical', 'timeout', 'cancelled'])
+    expect(state.metadata.allowed_transitions).toEqual([
+      'succeeded',
+      'failed_mechanical',
+      'failed_ethical',
+      'timeout',
+      'cancelled'
+    ])
 
-    const history = HistoryResponseSchema.parse((await t.api('GET', `/lifecycle/job/${c.jobId}/history`)).body)
+    const history = HistoryResponseSchema.parse(
+      (await t.api('GET', `/lifecycle/job/${c.jobId}/history`)).body
+    )
     expect(history.total_transitions).toBe(3)
     expect(history.transitions.map((e) => e.event_id)).toEqual(events.map((e) => e.event_id))
     expect(history.transitions[0]!.from_state).toBeNull()
-    const limited = HistoryResponseSchema.parse((await t.api('GET', `/lifecycle/job/${c.jobId}/history?limit=2`)).body)
+    const limited = HistoryResponseSchema.parse(
+      (await t.api('GET', `/lifecycle/job/${c.jobId}/history?limit=2`)).body
+    )
     expect(limited.transitions).toHaveLength(2)
     expect(limited.total_transitions).toBe(3)
     expect((await t.api('GET', `/lifecycle/job/${c.jobId}/history?limit=0`)).status).toBe(422)
     // Empty history of an existing entity is a 200, not the real backend's 500.
     const fresh = await createChain(t)
-    expect(HistoryResponseSchema.parse((await t.api('GET', `/lifecycle/attempt/${fresh.attemptId}/history`)).body).total_transitions).toBe(0)
+    expect(
+      HistoryResponseSchema.parse(
+        (await t.api('GET', `/lifecycle/attempt/${fresh.attemptId}/history`)).body
+      ).total_transitions
+    ).toBe(0)
   })
 
   it('gives unique evt_ ids even within one second', async () => {
@@ -141,9 +198,16 @@ describe('lifecycle routes', () => {
     const c = await createChain(t)
     const before = t.engine.services.events.lastId()
     const ev = StateTransitionEventSchema.parse((await go('job', c.jobId, 'create')).body)
-    const audit = AuditQueryResponseSchema.parse((await t.api('POST', '/audit/query', { job_id: c.jobId })).body)
+    const audit = AuditQueryResponseSchema.parse(
+      (await t.api('POST', '/audit/query', { job_id: c.jobId })).body
+    )
     expect(audit.events).toHaveLength(1)
-    expect(audit.events[0]).toMatchObject({ event_type: 'state_transition', caused_by_event: ev.event_id, mission_id: c.missionId, plan_id: c.planId })
+    expect(audit.events[0]).toMatchObject({
+      event_type: 'state_transition',
+      caused_by_event: ev.event_id,
+      mission_id: c.missionId,
+      plan_id: c.planId
+    })
     const logged = t.engine.services.events.readAfter(before, 10)
     expect(logged.map((e) => e.channel).sort()).toEqual(['audit', 'lifecycle'])
   })
@@ -151,21 +215,28 @@ describe('lifecycle routes', () => {
   it('lets guards refuse a transition before anything is written, and notifies listeners after commit', async () => {
     const c = await createChain(t)
     const seen: string[] = []
-    const offListener = t.engine.services.lifecycle.onTransition((e) => seen.push(`${e.entity_id}:${e.to_state}`))
+    const offListener = t.engine.services.lifecycle.onTransition((e) =>
+      seen.push(`${e.entity_id}:${e.to_state}`)
+    )
     const offGuard = t.engine.services.lifecycle.addGuard((ctx) =>
       ctx.entityId === c.jobId && ctx.toState === 'running'
         ? { code: 'NR-E102', message: 'Parallelism budget exceeded', details: { limit: 1 } }
         : undefined
     )
     try {
-      await walk('job', c.jobId, [['create', 'pending'], ['dependencies_met', 'ready']])
+      await walk('job', c.jobId, [
+        ['create', 'pending'],
+        ['dependencies_met', 'ready']
+      ])
       const lastEvent = t.engine.services.events.lastId()
       const refused = await go('job', c.jobId, 'start')
       expect(refused.status).toBe(429)
       const err = NeuroRailErrorSchema.parse(refused.body.detail)
       expect(err).toMatchObject({ code: 'NR-E102', retriable: true, details: { limit: 1 } })
       expect(t.engine.services.events.lastId()).toBe(lastEvent)
-      const history = HistoryResponseSchema.parse((await t.api('GET', `/lifecycle/job/${c.jobId}/history`)).body)
+      const history = HistoryResponseSchema.parse(
+        (await t.api('GET', `/lifecycle/job/${c.jobId}/history`)).body
+      )
       expect(history.total_transitions).toBe(2)
       expect(seen).toEqual([`${c.jobId}:pending`, `${c.jobId}:ready`])
     } finally {
@@ -179,11 +250,17 @@ describe('lifecycle routes', () => {
     const fresh = await startTestEngine()
     try {
       const c = await createChain(fresh)
-      for (const a of ['create', 'start']) await fresh.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, { transition: a })
+      for (const a of ['create', 'start'])
+        await fresh.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, { transition: a })
       await fresh.api('POST', `/lifecycle/job/${c.jobId}/transition`, { transition: 'create' })
       const stats = LifecycleStatsSchema.parse((await fresh.api('GET', '/lifecycle/stats')).body)
       expect(stats.states).toEqual({ mission: {}, job: { pending: 1 }, attempt: { running: 1 } })
-      expect(stats.transitions).toContainEqual({ entity_type: 'attempt', from_state: 'created', to_state: 'running', count: 1 })
+      expect(stats.transitions).toContainEqual({
+        entity_type: 'attempt',
+        from_state: 'created',
+        to_state: 'running',
+        count: 1
+      })
       expect(stats.transitions.reduce((n, x) => n + x.count, 0)).toBe(3)
     } finally {
       await fresh.stop()
@@ -200,27 +277,47 @@ describe('concurrency', () => {
       await Promise.all(
         chains.map(async (c) => {
           for (const s of steps) {
-            const res = await t.api('POST', `/lifecycle/job/${c.jobId}/transition`, { transition: s })
+            const res = await t.api('POST', `/lifecycle/job/${c.jobId}/transition`, {
+              transition: s
+            })
             expect(res.status).toBe(200)
           }
         })
       )
       // 50 clients race to create the same mission: exactly one wins.
       const target = chains[0]!.missionId
-      const race = await Promise.all(chains.map(() => t.api('POST', `/lifecycle/mission/${target}/transition`, { transition: 'create' })))
+      const race = await Promise.all(
+        chains.map(() =>
+          t.api('POST', `/lifecycle/mission/${target}/transition`, { transition: 'create' })
+        )
+      )
       expect(race.filter((r) => r.status === 200)).toHaveLength(1)
       expect(race.filter((r) => r.status === 400)).toHaveLength(49)
 
       const ids = new Set<string>()
       for (const c of chains) {
-        const h = HistoryResponseSchema.parse((await t.api('GET', `/lifecycle/job/${c.jobId}/history`)).body)
+        const h = HistoryResponseSchema.parse(
+          (await t.api('GET', `/lifecycle/job/${c.jobId}/history`)).body
+        )
         expect(h.transitions.map((e) => e.transition)).toEqual(steps)
         for (const e of h.transitions) ids.add(e.event_id)
       }
       expect(ids.size).toBe(50 * steps.length)
       const db = t.engine.services.store.db
-      expect((db.prepare("SELECT COUNT(*) AS n FROM transitions WHERE entity_type = 'job'").get() as { n: number }).n).toBe(300)
-      expect((db.prepare("SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?").get(target) as { n: number }).n).toBe(1)
+      expect(
+        (
+          db.prepare("SELECT COUNT(*) AS n FROM transitions WHERE entity_type = 'job'").get() as {
+            n: number
+          }
+        ).n
+      ).toBe(300)
+      expect(
+        (
+          db.prepare('SELECT COUNT(*) AS n FROM transitions WHERE entity_id = ?').get(target) as {
+            n: number
+          }
+        ).n
+      ).toBe(1)
     } finally {
       await t.stop()
     }

@@ -16,7 +16,8 @@ const EntityParams = z.object({ entity_type: z.string(), id: z.string() })
 /** The real backend answers a non-lifecycle type (e.g. plan) with 400 and a string detail. */
 function lifecycleType(raw: string): LifecycleEntityType {
   const t = LifecycleEntityTypeSchema.safeParse(raw)
-  if (!t.success) throw new HttpError(400, `Invalid entity type: ${raw}. Must be one of mission, job, attempt`)
+  if (!t.success)
+    throw new HttpError(400, `Invalid entity type: ${raw}. Must be one of mission, job, attempt`)
   return t.data
 }
 
@@ -32,7 +33,13 @@ export function lifecycleRoutes(s: EngineServices): RouteDef[] {
       body: TransitionRequestSchema,
       // As on the real backend, the path's id wins over the body's entity_id.
       handler: ({ params, body }) =>
-        lifecycle.transition(lifecycleType(params.entity_type), params.id, body.transition, body.metadata, body.caused_by)
+        lifecycle.transition(
+          lifecycleType(params.entity_type),
+          params.id,
+          body.transition,
+          body.metadata,
+          body.caused_by
+        )
     }),
     // Extension: several transitions in one round trip, applied in order as the single route would
     // apply them, stopping at the first failure (see LifecycleService.transitionAll).
@@ -56,8 +63,14 @@ export function lifecycleRoutes(s: EngineServices): RouteDef[] {
       permission: 'read:lifecycle',
       params: EntityParams,
       query: HistoryQuerySchema,
-      handler: ({ params, query }) => lifecycle.history(lifecycleType(params.entity_type), params.id, query.limit)
+      handler: ({ params, query }) =>
+        lifecycle.history(lifecycleType(params.entity_type), params.id, query.limit)
     }),
-    route({ method: 'GET', path: '/lifecycle/stats', permission: 'read:lifecycle', handler: () => lifecycle.stats() })
+    route({
+      method: 'GET',
+      path: '/lifecycle/stats',
+      permission: 'read:lifecycle',
+      handler: () => lifecycle.stats()
+    })
   ]
 }

@@ -1,7 +1,12 @@
 import { route } from '../http/route'
 import type { EngineModule } from '../module'
 import { exportMetrics, OtlpExport, type OtlpExportStatus } from '../otlp/export'
-import { redactUrl, resolveExportConfig, type OtlpEnv, type OtlpExportOptions } from '../otlp/export-config'
+import {
+  redactUrl,
+  resolveExportConfig,
+  type OtlpEnv,
+  type OtlpExportOptions
+} from '../otlp/export-config'
 
 /** The handle of the `otlp-export` module: its status, and a flush for tests and shutdown. */
 export interface OtlpExportHandle {
@@ -23,7 +28,9 @@ export interface OtlpExportModuleOptions {
  * configured; a bad configuration is logged once and leaves it off, never stops the engine. It
  * lists `otlp_export` in `/capabilities` only when on, and serves `GET /otlp/export` either way.
  */
-export function otlpExportModule(options: OtlpExportModuleOptions = {}): EngineModule<OtlpExportHandle> {
+export function otlpExportModule(
+  options: OtlpExportModuleOptions = {}
+): EngineModule<OtlpExportHandle> {
   const resolved = resolveExportConfig(options.export, options.env ?? {})
   return {
     name: 'otlp-export',
@@ -33,7 +40,11 @@ export function otlpExportModule(options: OtlpExportModuleOptions = {}): EngineM
       let exporter: OtlpExport | null = null
       let off = (): void => undefined
       if (resolved.state === 'invalid') {
-        ctx.log({ time: new Date().toISOString(), level: 'error', msg: `OTLP export off: ${resolved.reason}` })
+        ctx.log({
+          time: new Date().toISOString(),
+          level: 'error',
+          msg: `OTLP export off: ${resolved.reason}`
+        })
       } else if (resolved.state === 'on') {
         exporter = new OtlpExport(ctx.services, resolved.config)
         exporter.start()
@@ -62,7 +73,14 @@ export function otlpExportModule(options: OtlpExportModuleOptions = {}): EngineM
         }
       return {
         handle: { status, flush: () => exporter?.flush() ?? Promise.resolve() },
-        routes: [route({ method: 'GET', path: '/otlp/export', permission: 'read:metrics', handler: () => status() })],
+        routes: [
+          route({
+            method: 'GET',
+            path: '/otlp/export',
+            permission: 'read:metrics',
+            handler: () => status()
+          })
+        ],
         metrics: exportMetrics(status),
         dispose: () => {
           off()

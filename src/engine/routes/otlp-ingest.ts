@@ -5,29 +5,50 @@ import { HttpError } from '../http/errors'
 import { route, type RouteDef } from '../http/route'
 import { Reply } from '../http/router'
 import type { EngineModule } from '../module'
-import { createOtlpIngest, OTLP_INGEST_FEATURES, OTLP_INGEST_MIGRATIONS, type OtlpIngest, type OtlpIngestOptions } from '../otlp/ingest'
+import {
+  createOtlpIngest,
+  OTLP_INGEST_FEATURES,
+  OTLP_INGEST_MIGRATIONS,
+  type OtlpIngest,
+  type OtlpIngestOptions
+} from '../otlp/ingest'
 import { BodyError, readOtlpBody } from '../otlp/ingest-body'
 import type { IngestResult } from '../otlp/ingest-mapper'
-import { decodeJson, decodeProtobuf, encodeResponse, UndecodableError, type DecodedExport } from '../otlp/ingest-proto'
+import {
+  decodeJson,
+  decodeProtobuf,
+  encodeResponse,
+  UndecodableError,
+  type DecodedExport
+} from '../otlp/ingest-proto'
 
 /** The OTLP/HTTP trace path (absolute: every OTLP exporter appends it to the endpoint). */
 export const OTLP_TRACES_PATH = '/v1/traces'
 
-const TraceParams = z.object({ trace_id: z.string().regex(/^[0-9a-f]{32}$/, 'trace_id must be 32 lowercase hex digits') })
+const TraceParams = z.object({
+  trace_id: z.string().regex(/^[0-9a-f]{32}$/, 'trace_id must be 32 lowercase hex digits')
+})
 const SpansQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) })
 
 /**
  * The `otlp` engine module: the OTLP/HTTP trace receiver and the GenAI mapping (docs/otel.md).
  * Ingest needs `execute:job`: an export creates missions, jobs and attempts as an agent does.
  */
-export function otlpIngestModule(options: Partial<OtlpIngestOptions> = {}): EngineModule<OtlpIngest> {
+export function otlpIngestModule(
+  options: Partial<OtlpIngestOptions> = {}
+): EngineModule<OtlpIngest> {
   return {
     name: 'otlp',
     features: OTLP_INGEST_FEATURES,
     migrations: OTLP_INGEST_MIGRATIONS,
     attach(ctx) {
       const otlp = createOtlpIngest(ctx.services, ctx.clock, ctx.log, options)
-      return { handle: otlp, routes: otlpIngestRoutes(otlp), metrics: otlp.metrics, dispose: () => otlp.close() }
+      return {
+        handle: otlp,
+        routes: otlpIngestRoutes(otlp),
+        metrics: otlp.metrics,
+        dispose: () => otlp.close()
+      }
     }
   }
 }
@@ -43,19 +64,37 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
       rawBody: true,
       permission: 'execute:job',
       handler: async ({ ctx }) => {
-        const type = String(ctx.req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
-        const enc = type === 'application/json' ? 'json' : type === 'application/x-protobuf' ? 'protobuf' : null
-        if (!enc) throw new HttpError(415, `Unsupported Content-Type '${type.slice(0, 60)}': application/x-protobuf or application/json`)
+        const type = String(ctx.req.headers['content-type'] ?? '')
+          .split(';')[0]!
+          .trim()
+          .toLowerCase()
+        const enc =
+          type === 'application/json'
+            ? 'json'
+            : type === 'application/x-protobuf'
+              ? 'protobuf'
+              : null
+        if (!enc)
+          throw new HttpError(
+            415,
+            `Unsupported Content-Type '${type.slice(0, 60)}': application/x-protobuf or application/json`
+          )
         // Backpressure: bodies being read and decoded hold memory; past the cap the exporter retries.
         if (decoding >= otlp.options.maxConcurrentExports) {
-          throw new HttpError(429, 'Too many exports in progress; retry later', { 'Retry-After': '1' })
+          throw new HttpError(429, 'Too many exports in progress; retry later', {
+            'Retry-After': '1'
+          })
         }
         // The mapper is behind by more than the bound: the exporter retries once it has caught up.
         if (otlp.mapper.backlog >= otlp.options.maxBacklogSpans) {
           // Retry when the mapper should be back under 80 % of the bound (hysteresis: not at once).
           const excess = otlp.mapper.backlog - 0.8 * otlp.options.maxBacklogSpans
           const wait = otlp.loop.rate > 0 ? Math.ceil(excess / otlp.loop.rate) : 1
-          throw new HttpError(429, `${otlp.mapper.backlog} spans are waiting to be mapped; retry later`, { 'Retry-After': String(Math.min(30, Math.max(1, wait))) })
+          throw new HttpError(
+            429,
+            `${otlp.mapper.backlog} spans are waiting to be mapped; retry later`,
+            { 'Retry-After': String(Math.min(30, Math.max(1, wait))) }
+          )
         }
         decoding++
         otlp.loop.receiveStarted()
@@ -80,7 +119,9 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
         const rejected = decoded.rejected + result.rejected
         const message = [...decoded.reasons, ...result.reasons].slice(0, 3).join('; ')
         const answer = encodeResponse(rejected, message, enc)
-        return enc === 'json' ? new Reply(200, answer) : new Reply(200, answer, {}, 'application/x-protobuf')
+        return enc === 'json'
+          ? new Reply(200, answer)
+          : new Reply(200, answer, {}, 'application/x-protobuf')
       }
     }),
     route({
@@ -96,7 +137,10 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
 
 function decodeJsonBody(body: Buffer): DecodedExport {
   const parsed = parseJsonBounded(body.toString('utf8'), MAX_REQUEST_DEPTH)
-  if (!parsed.ok) throw new UndecodableError(parsed.reason === 'malformed' ? `Malformed JSON body: ${parsed.message}` : parsed.message)
+  if (!parsed.ok)
+    throw new UndecodableError(
+      parsed.reason === 'malformed' ? `Malformed JSON body: ${parsed.message}` : parsed.message
+    )
   return decodeJson(parsed.value)
 }
 
@@ -106,15 +150,22 @@ function decodeJsonBody(body: Buffer): DecodedExport {
  */
 function traceSpans(otlp: OtlpIngest, traceId: string, limit: number): unknown {
   const store = otlp.store
-  const trace = store.prepare('SELECT mission_id, span_count FROM otlp_traces WHERE trace_id = ?').get(traceId) as
-    | { mission_id: string | null; span_count: number }
-    | undefined
+  const trace = store
+    .prepare('SELECT mission_id, span_count FROM otlp_traces WHERE trace_id = ?')
+    .get(traceId) as { mission_id: string | null; span_count: number } | undefined
   const rows = store
     .prepare(
       `SELECT span_id, parent_span_id, name, op, role, start_ms, end_ms, status_code, status_message, attributes, entity_id
        FROM otlp_spans WHERE trace_id = ? ORDER BY start_ms, span_id LIMIT ?`
     )
-    .all(traceId, limit) as Array<Record<string, unknown> & { span_id: string; parent_span_id: string | null; entity_id: string | null; attributes: string }>
+    .all(traceId, limit) as Array<
+    Record<string, unknown> & {
+      span_id: string
+      parent_span_id: string | null
+      entity_id: string | null
+      attributes: string
+    }
+  >
   const bySpan = new Map(rows.map((r) => [r.span_id, r]))
   const nearest = (r: (typeof rows)[number]): string | null => {
     let p = r.parent_span_id

@@ -24,7 +24,8 @@ const PERMISSION_DESCRIPTIONS: Record<string, string> = {
   'write:enforcement': 'Change budget enforcement settings',
   'write:reflex': 'Change reflex settings',
   'write:governor': 'Change governor configuration',
-  'execute:job': 'Create identities, transition lifecycles, log audit events, report telemetry, ask the governor',
+  'execute:job':
+    'Create identities, transition lifecycles, log audit events, report telemetry, ask the governor',
   'execute:reflex': 'Trigger reflex actions',
   'manage:rbac': 'Read authorization statistics and manage tokens',
   'manage:system': 'Publish stream events and clear the event log'
@@ -58,7 +59,9 @@ export function rbacRoutes(s: EngineServices): RouteDef[] {
       path: '/rbac/roles',
       permission: null,
       handler: () => ({
-        roles: [...ROLES].reverse().map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], level: ROLE_LEVEL[role] }))
+        roles: [...ROLES]
+          .reverse()
+          .map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], level: ROLE_LEVEL[role] }))
       })
     }),
     route({

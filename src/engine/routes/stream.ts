@@ -11,13 +11,22 @@ const SubscribeQuery = z.object({
   channels: z.array(z.string().max(64)).max(16).default([]),
   event_types: z.array(z.string().max(200)).max(100).default([]),
   entity_ids: z.array(z.string().max(200)).max(1000).default([]),
-  lastEventId: z.string().regex(/^\d{1,15}$/, 'lastEventId must be a non-negative integer').optional(),
-  epoch: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'epoch must be 1-64 letters, digits, _ or -').optional(),
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,15}$/, 'lastEventId must be a non-negative integer')
+    .optional(),
+  epoch: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'epoch must be 1-64 letters, digits, _ or -')
+    .optional(),
   access_token: z.string().optional()
 })
 
 /** A header value, trimmed; null when absent or blank. */
-function header(c: { req: { headers: Record<string, string | string[] | undefined> } }, name: string): string | null {
+function header(
+  c: { req: { headers: Record<string, string | string[] | undefined> } },
+  name: string
+): string | null {
   const value = c.req.headers[name]
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
 }
@@ -40,11 +49,25 @@ export function streamRoutes(s: EngineServices): RouteDef[] {
       // EventSource would give up for good on a 4xx; the resume plan treats it as foreign instead.
       const lastEventId = header(c, 'last-event-id') ?? q.lastEventId ?? null
       if (lastEventId !== null && lastEventId.length > 200) {
-        throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-id'], msg: 'Last-Event-ID is longer than 200 characters', input: null }])
+        throw new HttpError(422, [
+          {
+            type: 'value_error',
+            loc: ['header', 'last-event-id'],
+            msg: 'Last-Event-ID is longer than 200 characters',
+            input: null
+          }
+        ])
       }
       const epochHeader = header(c, 'last-event-epoch')
       if (epochHeader !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(epochHeader)) {
-        throw new HttpError(422, [{ type: 'value_error', loc: ['header', 'last-event-epoch'], msg: 'Last-Event-Epoch must be 1-64 letters, digits, _ or -', input: null }])
+        throw new HttpError(422, [
+          {
+            type: 'value_error',
+            loc: ['header', 'last-event-epoch'],
+            msg: 'Last-Event-Epoch must be 1-64 letters, digits, _ or -',
+            input: null
+          }
+        ])
       }
       const filter = buildFilter(q.channels, q.event_types, q.entity_ids)
       const plan = events.identity.plan(
@@ -53,7 +76,10 @@ export function streamRoutes(s: EngineServices): RouteDef[] {
         () => events.oldestId()
       )
       const slot = streams.admit(c.principal)
-      if (!slot.ok) throw new HttpError(slot.status, slot.message, { 'Retry-After': String(slot.retryAfterSeconds) })
+      if (!slot.ok)
+        throw new HttpError(slot.status, slot.message, {
+          'Retry-After': String(slot.retryAfterSeconds)
+        })
       // However the stream ends (client, revocation, stall, shutdown), its slot comes back.
       c.res.once('close', slot.release)
       c.res.writeHead(200, {
@@ -68,7 +94,8 @@ export function streamRoutes(s: EngineServices): RouteDef[] {
       const { open } = plan
       let opening = `event: ${STREAM_OPEN_EVENT}\ndata: ${JSON.stringify(open)}\n\n`
       if (open.resume === 'reset') opening = `: reset: ${open.message ?? ''}\n\n${opening}`
-      if (open.gap) opening = `: gap: events ${open.gap.from}..${open.gap.to} are no longer in the log\n\n${opening}`
+      if (open.gap)
+        opening = `: gap: events ${open.gap.from}..${open.gap.to} are no longer in the log\n\n${opening}`
       hub.subscribe(c.res, filter, plan.after, c.principal.token, opening)
       return HANDLED
     }

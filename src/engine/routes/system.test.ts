@@ -6,12 +6,15 @@ describe('system routes', () => {
   it('lists capabilities and serves Prometheus metrics', async () => {
     const t = await startTestEngine({ tokens: [{ token: 'viewer-token-xyz', role: 'viewer' }] })
     try {
-      const caps = CapabilitiesSchema.parse((await t.api('GET', '/capabilities', undefined, { token: 'viewer-token-xyz' })).body)
+      const caps = CapabilitiesSchema.parse(
+        (await t.api('GET', '/capabilities', undefined, { token: 'viewer-token-xyz' })).body
+      )
       expect(caps.engine).toBe('controldeck')
       expect(caps.features).toEqual([...ENGINE_FEATURES])
 
       const c = await createChain(t)
-      for (const a of ['create', 'start', 'complete']) await t.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, { transition: a })
+      for (const a of ['create', 'start', 'complete'])
+        await t.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, { transition: a })
       await t.api('POST', '/governor/decide', { job_type: 'llm_call' })
       const m = await t.api('GET', '/metrics')
       expect(m.status).toBe(200)
@@ -19,9 +22,17 @@ describe('system routes', () => {
       const lines = m.text.split('\n')
       expect(lines).toContain('neurorail_attempt_duration_ms_count 1')
       expect(lines).toContain('neurorail_governor_decisions_total{mode="rail"} 1')
-      expect(lines).toContain('neurorail_transitions_total{entity_type="attempt",from_state="running",to_state="succeeded"} 1')
+      expect(lines).toContain(
+        'neurorail_transitions_total{entity_type="attempt",from_state="running",to_state="succeeded"} 1'
+      )
       expect(lines).toContain('# TYPE neurorail_active_jobs gauge')
-      expect(lines.some((l) => l.startsWith('controldeck_http_requests_total{route="POST /lifecycle/:entity_type/:id/transition",status="200"} 3'))).toBe(true)
+      expect(
+        lines.some((l) =>
+          l.startsWith(
+            'controldeck_http_requests_total{route="POST /lifecycle/:entity_type/:id/transition",status="200"} 3'
+          )
+        )
+      ).toBe(true)
       // Every sample line is "name{labels} number" (a metric name as Prometheus defines it: digits
       // after the first character, as in nodejs_eventloop_lag_p99_seconds).
       for (const l of lines.filter((x) => x && !x.startsWith('#'))) {

@@ -11,7 +11,11 @@ import { ENGINE_VERSION } from '../version'
 /** Upper bounds (ms) of the entity duration histograms. */
 const DURATION_BUCKETS_MS = [10, 50, 100, 500, 1000, 5000, 10_000, 30_000, 60_000, 300_000] as const
 
-const ACTIVE = { mission: ['planning', 'planned', 'executing'], job: ['running'], attempt: ['running'] } as const
+const ACTIVE = {
+  mission: ['planning', 'planned', 'executing'],
+  job: ['running'],
+  attempt: ['running']
+} as const
 
 /** `GET /capabilities`, `GET /metrics` (Prometheus) and the execution status route. */
 export function systemRoutes(s: EngineServices): RouteDef[] {
@@ -45,7 +49,8 @@ export function systemRoutes(s: EngineServices): RouteDef[] {
       method: 'GET',
       path: '/metrics',
       permission: 'read:metrics',
-      handler: async () => new Reply(200, await renderMetrics(s), {}, 'text/plain; version=0.0.4; charset=utf-8')
+      handler: async () =>
+        new Reply(200, await renderMetrics(s), {}, 'text/plain; version=0.0.4; charset=utf-8')
     })
   ]
 }
@@ -71,9 +76,17 @@ export async function renderMetrics(s: EngineServices): Promise<string> {
       p.sample('neurorail_entities_by_state', n, { entity_type: type, state })
     }
   }
-  p.family('neurorail_transitions_total', 'counter', 'Lifecycle transitions recorded, by from and to state')
+  p.family(
+    'neurorail_transitions_total',
+    'counter',
+    'Lifecycle transitions recorded, by from and to state'
+  )
   for (const t of stats.transitions) {
-    const labels = { entity_type: t.entity_type, from_state: t.from_state ?? '', to_state: t.to_state }
+    const labels = {
+      entity_type: t.entity_type,
+      from_state: t.from_state ?? '',
+      to_state: t.to_state
+    }
     p.sample('neurorail_transitions_total', t.count, labels)
   }
   const hist = s.telemetry.durationHistograms(DURATION_BUCKETS_MS)
@@ -84,37 +97,53 @@ export async function renderMetrics(s: EngineServices): Promise<string> {
     p.family(name, 'histogram', `Duration of completed ${type}s (first start to end)`)
     p.histogram(name, DURATION_BUCKETS_MS, h.buckets, h.count, h.sum)
   }
-  p.family('neurorail_governor_decisions_total', 'counter', 'Governor decisions since engine start, by mode')
+  p.family(
+    'neurorail_governor_decisions_total',
+    'counter',
+    'Governor decisions since engine start, by mode'
+  )
   for (const [mode, n] of Object.entries(s.governor.decisionsByMode)) {
     p.sample('neurorail_governor_decisions_total', n, { mode })
   }
-  p.family('neurorail_audit_events_written_total', 'counter', 'Audit events written since engine start').sample(
+  p.family(
     'neurorail_audit_events_written_total',
-    s.audit.writtenCount
-  )
+    'counter',
+    'Audit events written since engine start'
+  ).sample('neurorail_audit_events_written_total', s.audit.writtenCount)
   const k = s.hub.counters()
   p.family('controldeck_stream_subscribers', 'gauge', 'Connected SSE subscribers')
   p.sample('controldeck_stream_subscribers', k.subscribers)
-  p.family('controldeck_stream_events_published_total', 'counter', 'Stream events published since start').sample(
+  p.family(
     'controldeck_stream_events_published_total',
-    k.published
-  )
-  p.family('controldeck_stream_events_delivered_total', 'counter', 'Stream frames written to subscribers').sample(
+    'counter',
+    'Stream events published since start'
+  ).sample('controldeck_stream_events_published_total', k.published)
+  p.family(
     'controldeck_stream_events_delivered_total',
-    k.delivered
-  )
-  p.family('controldeck_stream_subscribers_dropped_total', 'counter', 'Subscribers dropped for being too slow').sample(
+    'counter',
+    'Stream frames written to subscribers'
+  ).sample('controldeck_stream_events_delivered_total', k.delivered)
+  p.family(
     'controldeck_stream_subscribers_dropped_total',
-    k.dropped
-  )
+    'counter',
+    'Subscribers dropped for being too slow'
+  ).sample('controldeck_stream_subscribers_dropped_total', k.dropped)
   p.family('controldeck_http_requests_total', 'counter', 'HTTP requests by route and status')
   const routes = s.httpMetrics.snapshot()
   for (const r of routes) {
-    for (const [status, n] of r.byStatus) p.sample('controldeck_http_requests_total', n, { route: r.route, status })
+    for (const [status, n] of r.byStatus)
+      p.sample('controldeck_http_requests_total', n, { route: r.route, status })
   }
   p.family('controldeck_http_request_duration_ms', 'histogram', 'HTTP request latency by route')
   for (const r of routes) {
-    p.histogram('controldeck_http_request_duration_ms', LATENCY_BUCKETS_MS, r.buckets, r.count, r.sum, { route: r.route })
+    p.histogram(
+      'controldeck_http_request_duration_ms',
+      LATENCY_BUCKETS_MS,
+      r.buckets,
+      r.count,
+      r.sum,
+      { route: r.route }
+    )
   }
   for (const add of s.metricSources) add(p)
   return p.render()

@@ -14,7 +14,12 @@ export function telemetryRoutes(s: EngineServices): RouteDef[] {
       params: EntityIdParams,
       handler: ({ params }) => telemetry.metrics(params.entity_id)
     }),
-    route({ method: 'GET', path: '/telemetry/snapshot', permission: 'read:metrics', handler: () => telemetry.snapshot() }),
+    route({
+      method: 'GET',
+      path: '/telemetry/snapshot',
+      permission: 'read:metrics',
+      handler: () => telemetry.snapshot()
+    }),
     route({
       method: 'POST',
       path: '/telemetry/report',

@@ -38,8 +38,7 @@ parentPort.on('message', (m) => {
 `
 
 type WorkerMessage =
-  | { type: 'checkpoint'; pages: number; log: number }
-  | { type: 'error'; message: string }
+  { type: 'checkpoint'; pages: number; log: number } | { type: 'error'; message: string }
 
 function driverPath(): string {
   try {
@@ -70,7 +69,13 @@ export class Checkpointer {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       // The same addon as the main connection (Electron's build inside the app).
-      workerData: { path, driver: driverPath(), nativeBinding: sqliteNativeBinding(), intervalMs, done: this.done },
+      workerData: {
+        path,
+        driver: driverPath(),
+        nativeBinding: sqliteNativeBinding(),
+        intervalMs,
+        done: this.done
+      },
       // A tiny isolate: the loop allocates almost nothing.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 }
     })

@@ -13,7 +13,11 @@ describe('Store.close', () => {
     const file = path.join(dir, 'follow-up.db')
     const store = new Store(file, { checkpointIntervalMs: 0 })
     const insert = (type: string): void => {
-      store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', ?, '{}')").run(type)
+      store.db
+        .prepare(
+          "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', ?, '{}')"
+        )
+        .run(type)
     }
     // A request's write whose after-commit listener writes again (governance bookkeeping does),
     // and that listener's own follow-up once more.
@@ -28,9 +32,11 @@ describe('Store.close', () => {
     })
     store.close()
     const raw = new Database(file, { readonly: true })
-    const types = (raw.prepare('SELECT event_type FROM stream_events ORDER BY id').all() as Array<{ event_type: string }>).map(
-      (r) => r.event_type
-    )
+    const types = (
+      raw.prepare('SELECT event_type FROM stream_events ORDER BY id').all() as Array<{
+        event_type: string
+      }>
+    ).map((r) => r.event_type)
     raw.close()
     expect(types).toEqual(['request', 'follow-up', 'second follow-up'])
   })

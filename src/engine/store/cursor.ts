@@ -22,7 +22,8 @@ export function decodeCursor<K extends Record<string, 'string' | 'number'>>(
   }
   if (typeof value !== 'object' || value === null) throw badRequest('Invalid cursor')
   for (const [field, type] of Object.entries(shape)) {
-    if (typeof (value as Record<string, unknown>)[field] !== type) throw badRequest('Invalid cursor')
+    if (typeof (value as Record<string, unknown>)[field] !== type)
+      throw badRequest('Invalid cursor')
   }
   return value as { [P in keyof K]: K[P] extends 'string' ? string : number }
 }
@@ -36,10 +37,17 @@ export function seqBefore(cursor: string | undefined): number {
  * One newest-first page of rows read with `WHERE seq < ? ORDER BY seq DESC LIMIT limit + 1`: the
  * first `limit` rows mapped, and a cursor at the last one's `seq` when the extra row shows more.
  */
-export function seqPage<R extends { seq: number }, T>(rows: readonly R[], limit: number, map: (row: R) => T): { items: T[]; next_cursor: string | null } {
+export function seqPage<R extends { seq: number }, T>(
+  rows: readonly R[],
+  limit: number,
+  map: (row: R) => T
+): { items: T[]; next_cursor: string | null } {
   const page = rows.slice(0, limit)
   const last = page.at(-1)
-  return { items: page.map(map), next_cursor: rows.length > limit && last ? encodeCursor({ s: last.seq }) : null }
+  return {
+    items: page.map(map),
+    next_cursor: rows.length > limit && last ? encodeCursor({ s: last.seq }) : null
+  }
 }
 
 /** One newest-first page of whole rows of `table` (a table name of ours, never input), via {@link seqPage}. */
@@ -51,7 +59,9 @@ export function readSeqPage<T>(
   map: (row: Record<string, unknown> & { seq: number }) => T
 ): { items: T[]; next_cursor: string | null } {
   const rows = store
-    .prepare<unknown[], Record<string, unknown> & { seq: number }>(`SELECT * FROM ${table} WHERE seq < ? ORDER BY seq DESC LIMIT ?`)
+    .prepare<unknown[], Record<string, unknown> & { seq: number }>(
+      `SELECT * FROM ${table} WHERE seq < ? ORDER BY seq DESC LIMIT ?`
+    )
     .all(seqBefore(cursor), limit + 1)
   return seqPage(rows, limit, map)
 }

@@ -30,22 +30,32 @@ describe('openDatabase', () => {
 
     const v2 = openDatabase(file, { migrations: [V1, V2], pragmas: ['journal_mode = WAL'], tooNew })
     expect(pragmaNumber(v2, 'user_version')).toBe(2)
-    expect(v2.prepare<[], { name: string; note: string | null }>('SELECT name, note FROM t').all()).toEqual([
-      { name: 'kept', note: null }
-    ])
+    expect(
+      v2.prepare<[], { name: string; note: string | null }>('SELECT name, note FROM t').all()
+    ).toEqual([{ name: 'kept', note: null }])
     v2.close()
 
-    expect(() => openDatabase(file, { migrations: [V1], tooNew })).toThrow('file at 2, newer than 1')
+    expect(() => openDatabase(file, { migrations: [V1], tooNew })).toThrow(
+      'file at 2, newer than 1'
+    )
   })
 
   it('runs new-file pragmas only on a file that was never migrated', () => {
     const file = tempFile()
-    const fresh = openDatabase(file, { newFilePragmas: ['auto_vacuum = INCREMENTAL'], migrations: [V1], tooNew })
+    const fresh = openDatabase(file, {
+      newFilePragmas: ['auto_vacuum = INCREMENTAL'],
+      migrations: [V1],
+      tooNew
+    })
     expect(pragmaNumber(fresh, 'auto_vacuum')).toBe(2)
     fresh.close()
     const plain = tempFile()
     openDatabase(plain, { migrations: [V1], tooNew }).close()
-    const again = openDatabase(plain, { newFilePragmas: ['auto_vacuum = INCREMENTAL'], migrations: [V1], tooNew })
+    const again = openDatabase(plain, {
+      newFilePragmas: ['auto_vacuum = INCREMENTAL'],
+      migrations: [V1],
+      tooNew
+    })
     expect(pragmaNumber(again, 'auto_vacuum')).toBe(0)
     again.close()
   })
@@ -72,7 +82,9 @@ describe('StatementCache', () => {
     const insert = cache.prepare<[string]>('INSERT INTO t (name) VALUES (?)')
     expect(cache.prepare('INSERT INTO t (name) VALUES (?)')).toBe(insert)
     insert.run('a')
-    const row = cache.prepare<[number], { id: number; name: string }>('SELECT id, name FROM t WHERE id = ?').get(1)
+    const row = cache
+      .prepare<[number], { id: number; name: string }>('SELECT id, name FROM t WHERE id = ?')
+      .get(1)
     expect(row).toEqual({ id: 1, name: 'a' })
     db.close()
   })
@@ -80,7 +92,10 @@ describe('StatementCache', () => {
 
 describe('keyset cursors', () => {
   it('round-trip a key and refuse cursors that are not ours', () => {
-    expect(decodeKeyset(encodeKeyset(['2026-01-01T00:00:00Z', 'a_1']), 2)).toEqual(['2026-01-01T00:00:00Z', 'a_1'])
+    expect(decodeKeyset(encodeKeyset(['2026-01-01T00:00:00Z', 'a_1']), 2)).toEqual([
+      '2026-01-01T00:00:00Z',
+      'a_1'
+    ])
     expect(decodeKeyset(encodeKeyset([1, 'x']), 3)).toBeNull()
     expect(decodeKeyset(packCursor({ k: 1 }), 1)).toBeNull()
     expect(decodeKeyset(packCursor([null, 1]), 2)).toBeNull()
@@ -90,9 +105,21 @@ describe('keyset cursors', () => {
 
   it('page with one extra row: a cursor only when there is more', () => {
     const rows = [{ k: 3 }, { k: 2 }, { k: 1 }]
-    const more = keysetPage(rows, 2, (r) => r.k, (r) => [r.k])
+    const more = keysetPage(
+      rows,
+      2,
+      (r) => r.k,
+      (r) => [r.k]
+    )
     expect(more.items).toEqual([3, 2])
     expect(decodeKeyset(more.nextCursor ?? '', 1)).toEqual([2])
-    expect(keysetPage(rows, 3, (r) => r.k, (r) => [r.k]).nextCursor).toBeNull()
+    expect(
+      keysetPage(
+        rows,
+        3,
+        (r) => r.k,
+        (r) => [r.k]
+      ).nextCursor
+    ).toBeNull()
   })
 })

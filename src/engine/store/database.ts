@@ -25,7 +25,8 @@ export interface OpenDatabaseOptions {
 export function openDatabase(path: string, options: OpenDatabaseOptions): Database.Database {
   const db = openSqlite(path)
   try {
-    if (pragmaNumber(db, 'user_version') === 0) for (const p of options.newFilePragmas ?? []) db.pragma(p)
+    if (pragmaNumber(db, 'user_version') === 0)
+      for (const p of options.newFilePragmas ?? []) db.pragma(p)
     for (const p of options.pragmas ?? []) db.pragma(p)
     migrate(db, options.migrations, options.tooNew)
   } catch (error) {

@@ -22,10 +22,14 @@ interface EngineProcess {
 }
 
 async function startEngineProcess(dbPath: string): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--db', dbPath, '--quiet'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CONTROLDECK_ENGINE_TOKEN: TOKEN }
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, '--port', '0', '--db', dbPath, '--quiet'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CONTROLDECK_ENGINE_TOKEN: TOKEN }
+    }
+  )
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   let out = ''
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
@@ -51,7 +55,10 @@ interface Outcome {
 async function write(baseUrl: string, kind: Outcome['kind'], message: string): Promise<Outcome> {
   const [route, body] =
     kind === 'audit'
-      ? ['/audit/log', { event_type: 'durability', event_category: 'execution', message, details: {} }]
+      ? [
+          '/audit/log',
+          { event_type: 'durability', event_category: 'execution', message, details: {} }
+        ]
       : ['/identity/mission', { tags: { probe: message } }]
   try {
     const res = await fetch(baseUrl + route, {
@@ -87,7 +94,11 @@ describe('durability by crash (engine process, SIGKILL, real SQLite file)', () =
     await Promise.all(
       Array.from({ length: CLIENTS }, async (_, c) => {
         for (let i = 0; !killed; i++) {
-          const o = await write(engine.baseUrl, c % 2 === 0 ? 'audit' : 'mission', `crash-${c}-${i}`)
+          const o = await write(
+            engine.baseUrl,
+            c % 2 === 0 ? 'audit' : 'mission',
+            `crash-${c}-${i}`
+          )
           if (o.status === 201) acked.push(o)
           // The kill lands while the other clients' requests are in flight.
           if (acked.length >= target && !killed) killed = kill9(engine)
@@ -127,7 +138,9 @@ describe('durability by crash (engine process, SIGKILL, real SQLite file)', () =
           for (let i = 0; i < 30; i++) {
             const marker = c === 0 && i % 5 === 0
             const kind = marker || c % 2 === 0 ? 'audit' : 'mission'
-            outcomes.push(await write(engine.baseUrl, kind, `${marker ? 'FAIL-COMMIT' : 'ok'}-${c}-${i}`))
+            outcomes.push(
+              await write(engine.baseUrl, kind, `${marker ? 'FAIL-COMMIT' : 'ok'}-${c}-${i}`)
+            )
           }
         })
       )
@@ -148,7 +161,9 @@ describe('durability by crash (engine process, SIGKILL, real SQLite file)', () =
       // that its client was told failed, are both wrong.
       const wrong = outcomes.filter((o) => (o.status >= 200 && o.status < 300) !== present(db, o))
       expect(wrong).toEqual([])
-      expect(db.prepare(`SELECT count(*) AS n FROM audit_events WHERE message LIKE 'FAIL-COMMIT%'`).get()).toEqual({ n: 0 })
+      expect(
+        db.prepare(`SELECT count(*) AS n FROM audit_events WHERE message LIKE 'FAIL-COMMIT%'`).get()
+      ).toEqual({ n: 0 })
     } finally {
       db.close()
     }

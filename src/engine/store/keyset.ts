@@ -52,5 +52,8 @@ export function keysetPage<R, T>(
 ): { items: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit)
   const last = page[page.length - 1]
-  return { items: page.map(map), nextCursor: rows.length > limit && last ? encodeKeyset(key(last)) : null }
+  return {
+    items: page.map(map),
+    nextCursor: rows.length > limit && last ? encodeKeyset(key(last)) : null
+  }
 }

@@ -25,7 +25,9 @@ function schemaOf(file: string): Array<{ name: string; sql: string | null }> {
   const db = new Database(file, { readonly: true })
   try {
     return db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name <> 'schema_modules' ORDER BY name")
+      .prepare(
+        "SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name <> 'schema_modules' ORDER BY name"
+      )
       .all() as Array<{ name: string; sql: string | null }>
   } finally {
     db.close()
@@ -35,7 +37,10 @@ function schemaOf(file: string): Array<{ name: string; sql: string | null }> {
 function ledgerOf(file: string): { userVersion: number; modules: Record<string, number> } {
   const db = new Database(file, { readonly: true })
   try {
-    const rows = db.prepare('SELECT module, version FROM schema_modules').all() as Array<{ module: string; version: number }>
+    const rows = db.prepare('SELECT module, version FROM schema_modules').all() as Array<{
+      module: string
+      version: number
+    }>
     return {
       userVersion: db.pragma('user_version', { simple: true }) as number,
       modules: Object.fromEntries(rows.map((r) => [r.module, r.version]))
@@ -54,7 +59,11 @@ describe('per-module migration ledger', () => {
     const file = path.join(legacyDir, 'engine.db')
     writeFileSync(file, gunzipSync(readFileSync(FIXTURE)))
     const before = schemaOf(file)
-    const epoch = (new Database(file, { readonly: true }).prepare("SELECT value FROM stream_log WHERE key = 'epoch'").get() as { value: string }).value
+    const epoch = (
+      new Database(file, { readonly: true })
+        .prepare("SELECT value FROM stream_log WHERE key = 'epoch'")
+        .get() as { value: string }
+    ).value
     expect(before.some((t) => t.name === 'gov_job_give_ups')).toBe(true)
 
     // OTLP ingest is a module of its own with its own tables; these cases are about core and governance.
@@ -69,7 +78,10 @@ describe('per-module migration ledger', () => {
     } finally {
       await t.stop()
     }
-    expect(ledgerOf(file)).toEqual({ userVersion: LEDGER_FORMAT, modules: { core: MIGRATIONS.length, governance: GOVERNANCE_MIGRATIONS.length } })
+    expect(ledgerOf(file)).toEqual({
+      userVersion: LEDGER_FORMAT,
+      modules: { core: MIGRATIONS.length, governance: GOVERNANCE_MIGRATIONS.length }
+    })
     // Not one table or index was added, dropped or altered.
     expect(schemaOf(file)).toEqual(before)
   })
@@ -82,18 +94,24 @@ describe('per-module migration ledger', () => {
     writeFileSync(legacy, gunzipSync(readFileSync(FIXTURE)))
     const normalise = (rows: Array<{ name: string; sql: string | null }>) =>
       rows.map((r) => ({ name: r.name, sql: r.sql?.replace(/\s+/g, ' ') ?? null }))
-    expect(normalise(schemaOf(path.join(freshDir, 'engine.db')))).toEqual(normalise(schemaOf(legacy)))
+    expect(normalise(schemaOf(path.join(freshDir, 'engine.db')))).toEqual(
+      normalise(schemaOf(legacy))
+    )
   })
 
   it('refuses a file whose module schema is newer than this engine knows', () => {
     const file = path.join(dir, 'newer-module.db')
     new Store(file).close()
     const raw = new Database(file)
-    raw.prepare("INSERT INTO schema_modules (module, version) VALUES ('governance', ?)").run(GOVERNANCE_MIGRATIONS.length + 1)
+    raw
+      .prepare("INSERT INTO schema_modules (module, version) VALUES ('governance', ?)")
+      .run(GOVERNANCE_MIGRATIONS.length + 1)
     raw.close()
     const store = new Store(file)
     try {
-      expect(() => store.migrateModule('governance', GOVERNANCE_MIGRATIONS)).toThrow(/module governance .* newer than this engine/)
+      expect(() => store.migrateModule('governance', GOVERNANCE_MIGRATIONS)).toThrow(
+        /module governance .* newer than this engine/
+      )
     } finally {
       store.close()
     }
@@ -104,11 +122,18 @@ describe('per-module migration ledger', () => {
     const file = path.join(newerDir, 'engine.db')
     new Store(file).close()
     const raw = new Database(file)
-    raw.prepare("INSERT INTO schema_modules (module, version) VALUES ('governance', ?)").run(GOVERNANCE_MIGRATIONS.length + 1)
+    raw
+      .prepare("INSERT INTO schema_modules (module, version) VALUES ('governance', ?)")
+      .run(GOVERNANCE_MIGRATIONS.length + 1)
     raw.close()
-    await expect(startTestEngine({ dir: newerDir })).rejects.toThrow(/module governance .* newer than this engine/)
+    await expect(startTestEngine({ dir: newerDir })).rejects.toThrow(
+      /module governance .* newer than this engine/
+    )
     // Nothing of it was touched: the ledger still says what the newer engine wrote.
-    expect(ledgerOf(file).modules).toEqual({ core: MIGRATIONS.length, governance: GOVERNANCE_MIGRATIONS.length + 1 })
+    expect(ledgerOf(file).modules).toEqual({
+      core: MIGRATIONS.length,
+      governance: GOVERNANCE_MIGRATIONS.length + 1
+    })
   })
 
   it('an engine without governance leaves its tables alone, and a later one adds them', async () => {
@@ -121,10 +146,17 @@ describe('per-module migration ledger', () => {
     const full = await startTestEngine({ dir: bareDir, otlp: false })
     expect((await full.api('GET', '/budget/violations')).status).toBe(200)
     await full.stop()
-    expect(ledgerOf(path.join(bareDir, 'engine.db')).modules).toEqual({ core: MIGRATIONS.length, governance: GOVERNANCE_MIGRATIONS.length })
+    expect(ledgerOf(path.join(bareDir, 'engine.db')).modules).toEqual({
+      core: MIGRATIONS.length,
+      governance: GOVERNANCE_MIGRATIONS.length
+    })
     // The default engine adds the OTLP ingest module's tables the same way, touching nothing else.
     const withOtlp = await startTestEngine({ dir: bareDir })
     await withOtlp.stop()
-    expect(ledgerOf(path.join(bareDir, 'engine.db')).modules).toMatchObject({ core: MIGRATIONS.length, governance: GOVERNANCE_MIGRATIONS.length, otlp: OTLP_INGEST_MIGRATIONS.length })
+    expect(ledgerOf(path.join(bareDir, 'engine.db')).modules).toMatchObject({
+      core: MIGRATIONS.length,
+      governance: GOVERNANCE_MIGRATIONS.length,
+      otlp: OTLP_INGEST_MIGRATIONS.length
+    })
   })
 })

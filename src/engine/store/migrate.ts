@@ -27,20 +27,24 @@ export const LEGACY_VERSIONS: Readonly<Record<number, Readonly<Record<string, nu
 export function openLedger(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > LEDGER_FORMAT) {
-    throw new Error(`Database schema version ${current} is newer than this engine understands (${LEDGER_FORMAT})`)
+    throw new Error(
+      `Database schema version ${current} is newer than this engine understands (${LEDGER_FORMAT})`
+    )
   }
   if (current === LEDGER_FORMAT) return
   db.transaction(() => {
     db.exec('CREATE TABLE schema_modules (module TEXT PRIMARY KEY, version INTEGER NOT NULL)')
     const adopt = db.prepare('INSERT INTO schema_modules (module, version) VALUES (?, ?)')
-    for (const [module, version] of Object.entries(LEGACY_VERSIONS[current] ?? {})) adopt.run(module, version)
+    for (const [module, version] of Object.entries(LEGACY_VERSIONS[current] ?? {}))
+      adopt.run(module, version)
     db.pragma(`user_version = ${LEDGER_FORMAT}`)
   })()
 }
 
 /** The schema version `module` is at (0: none of its migrations ran). */
 export function moduleVersion(db: Database.Database, module: string): number {
-  const row = db.prepare('SELECT version FROM schema_modules WHERE module = ?').get(module) as { version: number } | undefined
+  const row = db.prepare('SELECT version FROM schema_modules WHERE module = ?').get(module) as
+    { version: number } | undefined
   return row?.version ?? 0
 }
 
@@ -49,7 +53,11 @@ export function moduleVersion(db: Database.Database, module: string): number {
  * `i + 1`), each step in its own transaction with its ledger row. A module whose recorded version
  * is beyond its list was written by a newer engine: refused.
  */
-export function migrateModule(db: Database.Database, module: string, migrations: readonly string[]): void {
+export function migrateModule(
+  db: Database.Database,
+  module: string,
+  migrations: readonly string[]
+): void {
   const current = moduleVersion(db, module)
   if (current > migrations.length) {
     throw new Error(

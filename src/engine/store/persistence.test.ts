@@ -36,20 +36,33 @@ describe('store', () => {
   it('rolls back only the failing unit of a group commit and runs after-commit work only on commit', async () => {
     const store = new Store(':memory:')
     const ran: string[] = []
-    const count = (): number => (store.db.prepare('SELECT COUNT(*) AS n FROM stream_events').get() as { n: number }).n
+    const count = (): number =>
+      (store.db.prepare('SELECT COUNT(*) AS n FROM stream_events').get() as { n: number }).n
     store.transaction(() => {
-      store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'kept-1', '{}')").run()
+      store.db
+        .prepare(
+          "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'kept-1', '{}')"
+        )
+        .run()
       store.afterCommit(() => ran.push('kept-1'))
     })
     expect(() =>
       store.transaction(() => {
-        store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'x', '{}')").run()
+        store.db
+          .prepare(
+            "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'x', '{}')"
+          )
+          .run()
         store.afterCommit(() => ran.push('rolled back'))
         throw new Error('boom')
       })
     ).toThrow('boom')
     store.transaction(() => {
-      store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'kept-2', '{}')").run()
+      store.db
+        .prepare(
+          "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'kept-2', '{}')"
+        )
+        .run()
       store.afterCommit(() => ran.push('kept-2'))
     })
     // Same event-loop turn: one open batch, visible in-process, nothing announced yet.
@@ -69,7 +82,9 @@ describe('store', () => {
       // Deferred foreign keys are checked at COMMIT: the one way to make a COMMIT itself fail.
       store.db.pragma('defer_foreign_keys = ON')
       store.db
-        .prepare("INSERT INTO plans (plan_id, mission_id, plan_type, metadata, created_at, created_ms) VALUES ('p_1', 'm_missing', 's', '{}', '', 0)")
+        .prepare(
+          "INSERT INTO plans (plan_id, mission_id, plan_type, metadata, created_at, created_ms) VALUES ('p_1', 'm_missing', 's', '{}', '', 0)"
+        )
         .run()
       store.afterCommit(() => ran.push('announced'))
     })
@@ -80,7 +95,11 @@ describe('store', () => {
     expect(ran).toEqual([])
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM plans').get()).toEqual({ n: 0 })
     store.transaction(() => {
-      store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'ok', '{}')").run()
+      store.db
+        .prepare(
+          "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'ok', '{}')"
+        )
+        .run()
     })
     await store.committed()
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM stream_events').get()).toEqual({ n: 1 })
@@ -91,7 +110,9 @@ describe('store', () => {
     const store = new Store(path.join(dir, 'checkpoint.db'), { checkpointIntervalMs: 20 })
     expect(store.checkpointer).not.toBeNull()
     expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
-    const insert = store.db.prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'x', ?)")
+    const insert = store.db.prepare(
+      "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'x', ?)"
+    )
     store.transaction(() => {
       for (let i = 0; i < 2000; i++) insert.run('y'.repeat(500))
     })
@@ -104,29 +125,46 @@ describe('store', () => {
     const engineDir = mkdtempSync(path.join(dir, 'restart-'))
     const first = await startTestEngine({ dir: engineDir })
     const c = await createChain(first)
-    for (const a of ['create', 'start']) await first.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, { transition: a })
+    for (const a of ['create', 'start'])
+      await first.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, { transition: a })
     await first.api('POST', '/telemetry/report', { entity_id: c.attemptId, llm_tokens: 42 })
     await first.api('POST', '/governor/decide', { job_type: 'llm_call', mission_id: c.missionId })
     const lastEvent = first.engine.services.events.lastId()
-    const history1 = HistoryResponseSchema.parse((await first.api('GET', `/lifecycle/attempt/${c.attemptId}/history`)).body)
+    const history1 = HistoryResponseSchema.parse(
+      (await first.api('GET', `/lifecycle/attempt/${c.attemptId}/history`)).body
+    )
     await first.stop()
 
     const second = await startTestEngine({ dir: engineDir })
     try {
       MissionRecordSchema.parse((await second.api('GET', `/identity/mission/${c.missionId}`)).body)
-      const trace = TraceResponseSchema.parse((await second.api('GET', `/identity/trace/attempt/${c.attemptId}`)).body)
+      const trace = TraceResponseSchema.parse(
+        (await second.api('GET', `/identity/trace/attempt/${c.attemptId}`)).body
+      )
       expect(trace.trace_chain.job?.job_id).toBe(c.jobId)
-      const history2 = HistoryResponseSchema.parse((await second.api('GET', `/lifecycle/attempt/${c.attemptId}/history`)).body)
+      const history2 = HistoryResponseSchema.parse(
+        (await second.api('GET', `/lifecycle/attempt/${c.attemptId}/history`)).body
+      )
       expect(history2).toEqual(history1)
-      expect((await second.api('GET', `/lifecycle/attempt/${c.attemptId}/state`)).body.current_state).toBe('running')
-      const metrics = EntityMetricsSchema.parse((await second.api('GET', `/telemetry/metrics/${c.attemptId}`)).body)
+      expect(
+        (await second.api('GET', `/lifecycle/attempt/${c.attemptId}/state`)).body.current_state
+      ).toBe('running')
+      const metrics = EntityMetricsSchema.parse(
+        (await second.api('GET', `/telemetry/metrics/${c.attemptId}`)).body
+      )
       expect(metrics.llm_tokens_consumed).toBe(42)
-      const audit = AuditQueryResponseSchema.parse((await second.api('POST', '/audit/query', { mission_id: c.missionId })).body)
+      const audit = AuditQueryResponseSchema.parse(
+        (await second.api('POST', '/audit/query', { mission_id: c.missionId })).body
+      )
       expect(audit.total).toBe(3)
-      expect(DecisionListSchema.parse((await second.api('GET', '/governor/decisions')).body).items).toHaveLength(1)
+      expect(
+        DecisionListSchema.parse((await second.api('GET', '/governor/decisions')).body).items
+      ).toHaveLength(1)
 
       // The transition keeps going from the stored state, with a fresh unique id.
-      const next = await second.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, { transition: 'complete' })
+      const next = await second.api('POST', `/lifecycle/attempt/${c.attemptId}/transition`, {
+        transition: 'complete'
+      })
       expect(next.status).toBe(200)
       expect(history1.transitions.map((e) => e.event_id)).not.toContain(next.body.event_id)
 
@@ -168,8 +206,12 @@ describe('store', () => {
     const second = await startTestEngine({ dir: engineDir })
     try {
       for (const [i, c] of chains.entries()) {
-        const h = HistoryResponseSchema.parse((await second.api('GET', `/lifecycle/job/${c.jobId}/history`)).body)
-        expect(h.total_transitions, `job ${i} answered ${statuses[i]}`).toBe(statuses[i] === 200 ? 1 : 0)
+        const h = HistoryResponseSchema.parse(
+          (await second.api('GET', `/lifecycle/job/${c.jobId}/history`)).body
+        )
+        expect(h.total_transitions, `job ${i} answered ${statuses[i]}`).toBe(
+          statuses[i] === 200 ? 1 : 0
+        )
       }
     } finally {
       await second.stop()

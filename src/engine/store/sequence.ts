@@ -10,8 +10,12 @@ export class Sequence {
   private next: number
 
   constructor(db: Database.Database, table: string, column: string) {
-    const max = db.prepare<[], { m: number | null }>(`SELECT MAX(${column}) AS m FROM ${table}`).get()
-    const seq = db.prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table)
+    const max = db
+      .prepare<[], { m: number | null }>(`SELECT MAX(${column}) AS m FROM ${table}`)
+      .get()
+    const seq = db
+      .prepare<[string], { seq: number }>('SELECT seq FROM sqlite_sequence WHERE name = ?')
+      .get(table)
     this.next = Math.max(max?.m ?? 0, seq?.seq ?? 0) + 1
   }
 

@@ -16,7 +16,9 @@ export class StatementCache {
    * The cached statement for `sql`. `Params` are the values of its `?` (a tuple, or `unknown[]`
    * for a built WHERE), `Row` one result row as the SELECT names its columns.
    */
-  prepare<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Statement<Params, Row> {
+  prepare<Params extends unknown[] = unknown[], Row = unknown>(
+    sql: string
+  ): Statement<Params, Row> {
     let stmt = this.statements.get(sql)
     if (!stmt) {
       stmt = this.db.prepare(sql)
@@ -32,7 +34,10 @@ export class StatementCache {
  * typed by its statement.
  * @throws when there is none: a broken query, never a matter of the data.
  */
-export function aggregateRow<Params extends unknown[], Row>(stmt: Statement<Params, Row>, ...params: Params): Row {
+export function aggregateRow<Params extends unknown[], Row>(
+  stmt: Statement<Params, Row>,
+  ...params: Params
+): Row {
   const row = stmt.get(...params)
   if (row === undefined) throw new Error(`aggregate query answered no row: ${stmt.source}`)
   return row

@@ -54,7 +54,10 @@ export class Store {
   private batchNo = 0
   private readonly failedBatches = new Map<number, unknown>()
   private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = []
-  private readonly tx: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Statement>
+  private readonly tx: Record<
+    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo',
+    Statement
+  >
 
   /** The background checkpointer, or null (in-memory database, or it failed and SQLite's own took over). */
   checkpointer: Checkpointer | null = null
@@ -85,7 +88,9 @@ export class Store {
         this.checkpointer = new Checkpointer(path, interval, (reason) => {
           this.checkpointer = null
           if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000')
-          process.emitWarning(`background WAL checkpoints stopped (${reason}); SQLite checkpoints inline again`)
+          process.emitWarning(
+            `background WAL checkpoints stopped (${reason}); SQLite checkpoints inline again`
+          )
         })
         this.db.pragma('wal_autocheckpoint = 0')
       } catch {
@@ -99,7 +104,9 @@ export class Store {
    * A prepared statement for `sql`, cached (see {@link StatementCache}): `Params` are the values
    * of its `?`, `Row` one result row, so callers read typed rows without casting.
    */
-  prepare<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Statement<Params, Row> {
+  prepare<Params extends unknown[] = unknown[], Row = unknown>(
+    sql: string
+  ): Statement<Params, Row> {
     return this.statements.prepare<Params, Row>(sql)
   }
 
@@ -125,7 +132,8 @@ export class Store {
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) return fn()
     if (!this.batchOpen) {
-      if (this.db.inTransaction) throw new Error('Store.transaction called inside a raw better-sqlite3 transaction')
+      if (this.db.inTransaction)
+        throw new Error('Store.transaction called inside a raw better-sqlite3 transaction')
       this.openBatch()
     } else if (this.batchLazy && !this.inAfterCommit) {
       this.commitAtEndOfTurn()
@@ -208,7 +216,9 @@ export class Store {
           cb()
         } catch (err) {
           // The data is committed; one failing listener must not keep the others from running.
-          process.emitWarning(`after-commit callback failed: ${(err as Error).stack ?? String(err)}`)
+          process.emitWarning(
+            `after-commit callback failed: ${(err as Error).stack ?? String(err)}`
+          )
         }
       }
     } finally {
@@ -229,7 +239,8 @@ export class Store {
     this.closeBatchState()
     this.failedBatches.set(this.batchNo, err)
     // Only the last few matter: a request asks about its batch within the same turn.
-    for (const no of this.failedBatches.keys()) if (no < this.batchNo - 16) this.failedBatches.delete(no)
+    for (const no of this.failedBatches.keys())
+      if (no < this.batchNo - 16) this.failedBatches.delete(no)
     this.batchPending = []
     const waiters = this.waiters
     this.waiters = []
@@ -291,7 +302,9 @@ export class Store {
     // keep writing in reaction to each other's writes.
     for (let i = 0; i < 32 && this.batchOpen; i++) this.commitBatch()
     if (this.batchOpen) {
-      process.emitWarning('Store.close: after-commit work kept writing; its last batch was rolled back')
+      process.emitWarning(
+        'Store.close: after-commit work kept writing; its last batch was rolled back'
+      )
       this.tx.rollback.run()
       this.failBatch(new Error('store closed'))
     }

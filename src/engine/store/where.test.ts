@@ -3,7 +3,10 @@ import { Where } from './where'
 
 describe('Where', () => {
   it('is empty without conditions', () => {
-    const where = new Where().equals('job_id', undefined).equals('job_id', '').between('ts_ms', null, undefined)
+    const where = new Where()
+      .equals('job_id', undefined)
+      .equals('job_id', '')
+      .between('ts_ms', null, undefined)
     expect(where.clause()).toBe('')
     expect(where.params).toEqual([])
   })

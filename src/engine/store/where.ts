@@ -28,7 +28,8 @@ export class Where {
    */
   pastKey(columns: readonly string[], op: '<' | '>', key: KeysetKey | null): this {
     if (!key) return this
-    if (key.length !== columns.length) throw new RangeError('keyset key and columns differ in length')
+    if (key.length !== columns.length)
+      throw new RangeError('keyset key and columns differ in length')
     return this.add(`(${columns.join(', ')}) ${op} (${columns.map(() => '?').join(', ')})`, ...key)
   }
 
@@ -38,7 +39,11 @@ export class Where {
   }
 
   /** Adds `column >= since` and `column <= until` (ISO times, compared as epoch ms) for each bound set. */
-  between(column: string, since: string | null | undefined, until: string | null | undefined): this {
+  between(
+    column: string,
+    since: string | null | undefined,
+    until: string | null | undefined
+  ): this {
     if (since) this.add(`${column} >= ?`, Date.parse(since))
     if (until) this.add(`${column} <= ?`, Date.parse(until))
     return this

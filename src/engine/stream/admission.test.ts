@@ -29,7 +29,12 @@ describe('SSE admission per token', () => {
       const admin = await openAs(`${url}?channels=audit`, t.engine.adminToken)
       readers.push(admin)
       expect(admin.status).toBe(200)
-      const logged = await t.api('POST', '/audit/log', { event_type: 'probe', event_category: 'execution', message: 'seen', details: {} })
+      const logged = await t.api('POST', '/audit/log', {
+        event_type: 'probe',
+        event_category: 'execution',
+        message: 'seen',
+        details: {}
+      })
       expect(logged.status).toBe(201)
       await admin.waitFor(() => admin.frames.length === 1, 5000, 'the audit event')
 
@@ -76,6 +81,8 @@ describe('SSE admission per token', () => {
   })
 
   it('refuses settings that leave no room', () => {
-    return expect(startTestEngine({ sseMaxSubscribers: 5, sseAdminReserve: 5 })).rejects.toThrow(RangeError)
+    return expect(startTestEngine({ sseMaxSubscribers: 5, sseAdminReserve: 5 })).rejects.toThrow(
+      RangeError
+    )
   })
 })

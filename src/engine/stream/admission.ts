@@ -17,7 +17,11 @@ export interface StreamAdmissionOptions {
 }
 
 /** 1,000 streams; 64 per non-admin token; the last 100 for admin tokens. */
-export const DEFAULT_STREAM_ADMISSION: StreamAdmissionOptions = { maxStreams: 1000, perToken: 64, adminReserve: 100 }
+export const DEFAULT_STREAM_ADMISSION: StreamAdmissionOptions = {
+  maxStreams: 1000,
+  perToken: 64,
+  adminReserve: 100
+}
 
 /** Why a stream was refused: 429 for one token's share, 503 for the engine's. */
 export interface StreamRefusal {
@@ -40,7 +44,9 @@ export class StreamAdmission {
   constructor(private readonly options: StreamAdmissionOptions = DEFAULT_STREAM_ADMISSION) {
     const { maxStreams, perToken, adminReserve } = options
     if (!(maxStreams >= 1 && perToken >= 1 && adminReserve >= 0 && adminReserve < maxStreams)) {
-      throw new RangeError('stream admission needs maxStreams >= 1, perToken >= 1, 0 <= adminReserve < maxStreams')
+      throw new RangeError(
+        'stream admission needs maxStreams >= 1, perToken >= 1, 0 <= adminReserve < maxStreams'
+      )
     }
   }
 
@@ -51,10 +57,14 @@ export class StreamAdmission {
   admit(p: StreamOwner): { ok: true; release: () => void } | ({ ok: false } & StreamRefusal) {
     const admin = p.role === 'admin'
     const mine = this.byToken.get(p.token) ?? 0
-    if (this.total >= this.options.maxStreams) return refuse(503, 'Too many stream subscribers; retry later')
+    if (this.total >= this.options.maxStreams)
+      return refuse(503, 'Too many stream subscribers; retry later')
     if (!admin) {
       if (mine >= this.options.perToken) {
-        return refuse(429, `This token already has ${mine} open streams (at most ${this.options.perToken}); close one first`)
+        return refuse(
+          429,
+          `This token already has ${mine} open streams (at most ${this.options.perToken}); close one first`
+        )
       }
       if (this.nonAdmin >= this.options.maxStreams - this.options.adminReserve) {
         return refuse(503, 'Too many stream subscribers; retry later')

@@ -19,10 +19,17 @@ describe('event log epoch', () => {
     return t
   }
 
-  async function open(t: TestEngine, headers: Record<string, string> = {}, query = 'channels=metrics'): Promise<SseReader> {
+  async function open(
+    t: TestEngine,
+    headers: Record<string, string> = {},
+    query = 'channels=metrics'
+  ): Promise<SseReader> {
     const r = new SseReader()
     cleanups.push(() => r.close())
-    await r.open(`${t.engine.baseUrl}/stream/events?${query}`, { Authorization: `Bearer ${t.engine.adminToken}`, ...headers })
+    await r.open(`${t.engine.baseUrl}/stream/events?${query}`, {
+      Authorization: `Bearer ${t.engine.adminToken}`,
+      ...headers
+    })
     expect(r.status).toBe(200)
     await r.waitFor(() => r.opens.length === 1, 5000, 'stream_open frame')
     return r
@@ -33,7 +40,8 @@ describe('event log epoch', () => {
     expect(caps.features).toContain('stream_epoch')
     return caps.stream_epoch as string
   }
-  const publish = (t: TestEngine, n: number) => t.api('POST', '/stream/publish?channel=metrics&event_type=tick', { n })
+  const publish = (t: TestEngine, n: number) =>
+    t.api('POST', '/stream/publish?channel=metrics&event_type=tick', { n })
 
   it('keeps its epoch across a restart on the same file and draws a new one for a new file', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cd-epoch-'))
@@ -73,7 +81,13 @@ describe('event log epoch', () => {
     const nonNumeric = await open(t, { 'Last-Event-ID': 'evt-7f3a' })
     expect(nonNumeric.opens[0]).toMatchObject({ resume: 'reset', after: '0' })
     await nonNumeric.waitFor(() => nonNumeric.frames.length === 4, 5000, 'the whole log')
-    expect((await t.api('GET', '/stream/events', undefined, { headers: { 'Last-Event-Epoch': 'bad epoch!' } })).status).toBe(422)
+    expect(
+      (
+        await t.api('GET', '/stream/events', undefined, {
+          headers: { 'Last-Event-Epoch': 'bad epoch!' }
+        })
+      ).status
+    ).toBe(422)
   })
 
   it('takes a new epoch when a client proves the log was rolled back, and keeps the shared history resumable', async () => {
@@ -112,7 +126,7 @@ describe('event log epoch', () => {
     const middle = await open(again, { 'Last-Event-ID': '4', 'Last-Event-Epoch': opened.epoch })
     expect(middle.opens[0]).toMatchObject({ epoch: third, resume: 'resumed', after: '4' })
   })
-  it('does not fork again for claims against an epoch that has issued nothing yet (a viewer cannot evict the console\'s epoch)', async () => {
+  it("does not fork again for claims against an epoch that has issued nothing yet (a viewer cannot evict the console's epoch)", async () => {
     const VIEWER = 'viewer-token-epoch-probe'
     const t = await engine({ tokens: [{ token: VIEWER, role: 'viewer', name: 'probe' }] })
     const epoch = await epochOf(t)

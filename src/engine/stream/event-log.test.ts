@@ -8,7 +8,9 @@ describe('event log and rollbacks', () => {
   beforeAll(async () => {
     t = await startTestEngine()
     r = new SseReader()
-    await r.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, { Authorization: `Bearer ${t.engine.adminToken}` })
+    await r.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, {
+      Authorization: `Bearer ${t.engine.adminToken}`
+    })
     await r.waitFor(() => r.comments.includes('connected'), 5000, 'connected comment')
   })
   afterAll(async () => {
@@ -29,7 +31,9 @@ describe('event log and rollbacks', () => {
     // A unit in the same batch that commits, and one in a later batch.
     store.transaction(() => events.publishExternal('metrics', 'kept', { n: 2 }))
     await store.committed()
-    expect((await t.api('POST', '/stream/publish?channel=metrics&event_type=later', { n: 3 })).status).toBe(200)
+    expect(
+      (await t.api('POST', '/stream/publish?channel=metrics&event_type=later', { n: 3 })).status
+    ).toBe(200)
     await r.waitFor(() => r.frames.some((f) => f.event === 'later'), 5000, 'the later event')
     expect(r.frames.map((f) => f.event)).toEqual(['kept', 'later'])
     // The rolled-back event is neither in the log nor counted.
@@ -46,10 +50,15 @@ describe('event log and rollbacks', () => {
     })
     try {
       const res = await t.api('POST', '/lifecycle/batch', {
-        transitions: [{ entity_type: 'mission', entity_id: m.body.mission_id, transition: 'create' }]
+        transitions: [
+          { entity_type: 'mission', entity_id: m.body.mission_id, transition: 'create' }
+        ]
       })
       expect(res.status).toBe(200)
-      expect(res.body.results[0]).toEqual({ status: 500, body: { detail: 'Internal server error' } })
+      expect(res.body.results[0]).toEqual({
+        status: 500,
+        body: { detail: 'Internal server error' }
+      })
       expect(res.text).not.toContain('secret')
     } finally {
       remove()

@@ -3,7 +3,11 @@ import type { Store } from '../store/store'
 import type { LoggedEvent, StreamHub } from './hub'
 import { Sequence } from '../store/sequence'
 import type { AuditEvent } from '../../shared/neurorail/audit'
-import type { CatalogChannel, CatalogEventType, StreamEventDataIn } from '../../shared/neurorail/events'
+import type {
+  CatalogChannel,
+  CatalogEventType,
+  StreamEventDataIn
+} from '../../shared/neurorail/events'
 import { STREAM_CHANNELS } from './filter'
 import { StreamLogIdentity } from './resume'
 import { aggregateRow } from '../store/statements'
@@ -43,7 +47,9 @@ export class EventLog {
     this.identity = new StreamLogIdentity(store)
     // Seeded from sqlite_sequence too, which remembers ids of pruned rows: never reuse one.
     this.ids = new Sequence(db, 'stream_events', 'id')
-    this.insert = db.prepare('INSERT INTO stream_events (id, channel, event_type, payload) VALUES (?, ?, ?, ?)')
+    this.insert = db.prepare(
+      'INSERT INTO stream_events (id, channel, event_type, payload) VALUES (?, ?, ?, ?)'
+    )
     this.readAfterStmt = db.prepare<[number, number], LoggedEvent>(
       'SELECT id, channel, event_type, payload FROM stream_events WHERE id > ? ORDER BY id LIMIT ?'
     )
@@ -60,7 +66,11 @@ export class EventLog {
    * id}`. Channel, type and data are checked against the catalog in src/shared at compile time.
    * Inside `store.transaction` it joins that transaction; the live fan-out happens after commit.
    */
-  publish<C extends CatalogChannel, T extends CatalogEventType<C>>(channel: C, eventType: T, data: StreamEventDataIn<C, T>): LoggedEvent {
+  publish<C extends CatalogChannel, T extends CatalogEventType<C>>(
+    channel: C,
+    eventType: T,
+    data: StreamEventDataIn<C, T>
+  ): LoggedEvent {
     return this.publishAny(channel, eventType, data as Record<string, unknown>)
   }
 
@@ -80,7 +90,12 @@ export class EventLog {
 
   /** Publishes one audit row on the `audit` channel (`eventJson` is its JSON). */
   publishAudit(event: AuditEvent, eventJson: string): LoggedEvent {
-    return this.publishAnyPrepared('audit', event.event_type, event as unknown as Record<string, unknown>, eventJson)
+    return this.publishAnyPrepared(
+      'audit',
+      event.event_type,
+      event as unknown as Record<string, unknown>,
+      eventJson
+    )
   }
 
   /**
@@ -91,15 +106,30 @@ export class EventLog {
     return this.publishAny(channel, eventType, data)
   }
 
-  private publishAny(channel: string, eventType: string, data: Record<string, unknown>): LoggedEvent {
+  private publishAny(
+    channel: string,
+    eventType: string,
+    data: Record<string, unknown>
+  ): LoggedEvent {
     const id = this.ids.take()
     // One JSON.stringify of the whole envelope gives a flat string; spliced text would be a rope
     // that costs more memory while the event waits for its commit.
-    const payload = JSON.stringify({ channel, event_type: eventType, timestamp: Date.now() / 1000, data, id: String(id) })
+    const payload = JSON.stringify({
+      channel,
+      event_type: eventType,
+      timestamp: Date.now() / 1000,
+      data,
+      id: String(id)
+    })
     return this.log(id, channel, eventType, payload, data)
   }
 
-  private publishAnyPrepared(channel: string, eventType: string, data: Record<string, unknown>, dataJson: string): LoggedEvent {
+  private publishAnyPrepared(
+    channel: string,
+    eventType: string,
+    data: Record<string, unknown>,
+    dataJson: string
+  ): LoggedEvent {
     const id = this.ids.take()
     // The same text JSON.stringify({channel, event_type, timestamp, data, id}) gives.
     const payload =
@@ -108,12 +138,20 @@ export class EventLog {
     return this.log(id, channel, eventType, payload, data)
   }
 
-  private log(id: number, channel: string, eventType: string, payload: string, data: Record<string, unknown>): LoggedEvent {
+  private log(
+    id: number,
+    channel: string,
+    eventType: string,
+    payload: string,
+    data: Record<string, unknown>
+  ): LoggedEvent {
     // The data object is kept for the fan-out only when a subscriber filters by entity (the hub
     // parses the payload on demand otherwise): events wait for their commit, and bursts of them
     // surviving young-generation GCs is what makes V8 grow its heap.
     const keepData = this.hub()?.filtersByEntity() ?? false
-    const event: LoggedEvent = keepData ? { id, channel, event_type: eventType, payload, data } : { id, channel, event_type: eventType, payload }
+    const event: LoggedEvent = keepData
+      ? { id, channel, event_type: eventType, payload, data }
+      : { id, channel, event_type: eventType, payload }
     this.store.transaction(() => {
       this.insert.run(id, channel, eventType, payload)
       // One after-commit callback per unit, however many events it publishes.
@@ -134,7 +172,8 @@ export class EventLog {
 
   private flushBroadcast(events: LoggedEvent[]): void {
     // Counted here, after commit: a rolled-back event is not in the log.
-    for (const e of events) this.perChannel.set(e.channel, (this.perChannel.get(e.channel) ?? 0) + 1)
+    for (const e of events)
+      this.perChannel.set(e.channel, (this.perChannel.get(e.channel) ?? 0) + 1)
     this.hub()?.broadcast(events)
   }
 
@@ -145,7 +184,9 @@ export class EventLog {
 
   /** Lowest id still in the log (null when it is empty). */
   oldestId(): number | null {
-    const row = aggregateRow(this.store.prepare<[], { m: number | null }>('SELECT MIN(id) AS m FROM stream_events'))
+    const row = aggregateRow(
+      this.store.prepare<[], { m: number | null }>('SELECT MIN(id) AS m FROM stream_events')
+    )
     return row.m
   }
 
@@ -173,11 +214,16 @@ export class EventLog {
     if (cutoff <= 0) return
     this.store.transaction(() => {
       const gone = this.store
-        .prepare<unknown[], { channel: string; n: number }>('SELECT channel, COUNT(*) AS n FROM stream_events WHERE id <= ? GROUP BY channel')
+        .prepare<unknown[], { channel: string; n: number }>(
+          'SELECT channel, COUNT(*) AS n FROM stream_events WHERE id <= ? GROUP BY channel'
+        )
         .all(cutoff)
       this.store.prepare('DELETE FROM stream_events WHERE id <= ?').run(cutoff)
       for (const row of gone) {
-        this.perChannel.set(row.channel, Math.max(0, (this.perChannel.get(row.channel) ?? 0) - row.n))
+        this.perChannel.set(
+          row.channel,
+          Math.max(0, (this.perChannel.get(row.channel) ?? 0) - row.n)
+        )
       }
     })
   }

@@ -25,9 +25,11 @@ describe('stream exactly-once while publishers commit', () => {
         expect(res.status).toBe(200)
       }
     }
-    const all = Promise.all(Array.from({ length: publishers }, (_, p) => publish(p))).finally(() => {
-      publishing = false
-    })
+    const all = Promise.all(Array.from({ length: publishers }, (_, p) => publish(p))).finally(
+      () => {
+        publishing = false
+      }
+    )
     // Resume from the newest id handed out (maybe not committed yet), over and over, while the
     // publishers run: requests arriving in the same turn as a publish hit the window.
     while (publishing) {
@@ -49,7 +51,10 @@ describe('stream exactly-once while publishers commit', () => {
         const ids = (): number[] => r.frames.map((f) => Number(f.id))
         await r.waitFor(() => ids().length >= end - after, 10_000, `ids ${after + 1}..${end}`)
         // Duplicates or gaps would show here: the list must be exactly the range.
-        expect({ after, ids: ids() }).toEqual({ after, ids: Array.from({ length: end - after }, (_, k) => after + 1 + k) })
+        expect({ after, ids: ids() }).toEqual({
+          after,
+          ids: Array.from({ length: end - after }, (_, k) => after + 1 + k)
+        })
       }
     } finally {
       for (const { r } of readers) r.close()

@@ -1,5 +1,9 @@
 import { CHANNELS, type Channel } from '../../shared/neurorail/stream'
-import { compileStreamFilter, matchesStreamFilter, type StreamFilter } from '../../shared/neurorail/stream-filter'
+import {
+  compileStreamFilter,
+  matchesStreamFilter,
+  type StreamFilter
+} from '../../shared/neurorail/stream-filter'
 
 /** A concrete stream channel (not `all`). */
 export type StreamChannel = Exclude<Channel, 'all'>
@@ -17,7 +21,13 @@ export { matchesStreamFilter as matchesFilter }
  * `all` is among them (or none is left) the channel restriction goes away entirely, which is what
  * removes the real backend's duplicates when `all` is named beside a specific channel.
  */
-export function buildFilter(channels: string[], eventTypes: string[], entityIds: string[]): StreamFilter {
-  const known = channels.filter((c) => c === 'all' || (STREAM_CHANNELS as readonly string[]).includes(c))
+export function buildFilter(
+  channels: string[],
+  eventTypes: string[],
+  entityIds: string[]
+): StreamFilter {
+  const known = channels.filter(
+    (c) => c === 'all' || (STREAM_CHANNELS as readonly string[]).includes(c)
+  )
   return compileStreamFilter({ channels: known, eventTypes, entityIds })
 }

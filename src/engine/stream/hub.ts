@@ -78,7 +78,10 @@ function dataOf(e: LoggedEvent): Record<string, unknown> {
   if (!e.data) {
     try {
       const parsed = JSON.parse(e.payload) as { data?: unknown }
-      e.data = (parsed.data && typeof parsed.data === 'object' ? parsed.data : {}) as Record<string, unknown>
+      e.data = (parsed.data && typeof parsed.data === 'object' ? parsed.data : {}) as Record<
+        string,
+        unknown
+      >
     } catch {
       e.data = {}
     }
@@ -115,8 +118,11 @@ export class StreamHub {
 
   constructor(private readonly options: StreamHubOptions) {
     this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000
-    if (options.heartbeatMs > 0) this.timers.push(setInterval(() => this.beat(), options.heartbeatMs))
-    this.timers.push(setInterval(() => this.watchdog(), Math.max(50, Math.min(5000, this.stallTimeoutMs / 4))))
+    if (options.heartbeatMs > 0)
+      this.timers.push(setInterval(() => this.beat(), options.heartbeatMs))
+    this.timers.push(
+      setInterval(() => this.watchdog(), Math.max(50, Math.min(5000, this.stallTimeoutMs / 4)))
+    )
     // Neither timer may keep a process alive on its own.
     for (const timer of this.timers) timer.unref()
   }
@@ -284,7 +290,8 @@ export class StreamHub {
   private watchdog(): void {
     const now = Date.now()
     for (const sub of this.subs.values()) {
-      if (sub.blocked && now - sub.blockedSince > this.stallTimeoutMs) this.drop(sub, now - sub.blockedSince)
+      if (sub.blocked && now - sub.blockedSince > this.stallTimeoutMs)
+        this.drop(sub, now - sub.blockedSince)
     }
   }
 

@@ -53,7 +53,9 @@ export class StreamLogIdentity {
   private ancestors: Ancestor[] = []
 
   constructor(private readonly store: Store) {
-    const rows = store.db.prepare<unknown[], { key: string; value: string }>('SELECT key, value FROM stream_log').all()
+    const rows = store.db
+      .prepare<unknown[], { key: string; value: string }>('SELECT key, value FROM stream_log')
+      .all()
     const meta = new Map(rows.map((r) => [r.key, r.value]))
     this.epochValue = meta.get('epoch') ?? ''
     try {
@@ -84,42 +86,78 @@ export class StreamLogIdentity {
       // have seen: the claim is refuted, not a rollback. Forking again would let any token fork
       // without end (a durable write per request) and push real clients' epochs off the list.
       if (this.ancestors.at(-1)?.forkAfter === lastId) {
-        return this.opening(lastId, 'reset', end, `Last-Event-ID ${numeric} is beyond this log (${lastId}), which has issued no id past it in epoch ${this.epochValue}`)
+        return this.opening(
+          lastId,
+          'reset',
+          end,
+          `Last-Event-ID ${numeric} is beyond this log (${lastId}), which has issued no id past it in epoch ${this.epochValue}`
+        )
       }
       this.fork(lastId)
-      return this.opening(lastId, 'reset', end, `Last-Event-ID ${numeric} is beyond this log (${lastId}): it was rolled back; new epoch ${this.epochValue}`)
+      return this.opening(
+        lastId,
+        'reset',
+        end,
+        `Last-Event-ID ${numeric} is beyond this log (${lastId}): it was rolled back; new epoch ${this.epochValue}`
+      )
     }
     const sameHistory =
       numeric !== null &&
       numeric <= lastId &&
-      (epoch === null || epoch === this.epochValue || this.ancestors.some((a) => a.epoch === epoch && numeric <= a.forkAfter))
+      (epoch === null ||
+        epoch === this.epochValue ||
+        this.ancestors.some((a) => a.epoch === epoch && numeric <= a.forkAfter))
     if (!sameHistory) {
-      const why = epoch !== null && epoch !== this.epochValue ? `epoch ${epoch} is not this log's` : `Last-Event-ID ${lastEventId} is not from this log`
-      return this.withGap(this.opening(0, 'reset', end, `${why}; replaying this log from its start`), 0, oldestId)
+      const why =
+        epoch !== null && epoch !== this.epochValue
+          ? `epoch ${epoch} is not this log's`
+          : `Last-Event-ID ${lastEventId} is not from this log`
+      return this.withGap(
+        this.opening(0, 'reset', end, `${why}; replaying this log from its start`),
+        0,
+        oldestId
+      )
     }
     return this.withGap(this.opening(numeric, 'resumed', end, null), numeric, oldestId)
   }
 
-  private opening(after: number | null, resume: StreamOpen['resume'], end: string, message: string | null): ResumePlan {
+  private opening(
+    after: number | null,
+    resume: StreamOpen['resume'],
+    end: string,
+    message: string | null
+  ): ResumePlan {
     return {
       after,
-      open: { epoch: this.epochValue, resume, after: after === null ? null : String(after), last_id: end, gap: null, message }
+      open: {
+        epoch: this.epochValue,
+        resume,
+        after: after === null ? null : String(after),
+        last_id: end,
+        gap: null,
+        message
+      }
     }
   }
 
   /** Says so when the log no longer reaches back to `after` (pruned or cleared). */
   private withGap(plan: ResumePlan, after: number, oldestId: () => number | null): ResumePlan {
     const oldest = oldestId()
-    if (oldest !== null && oldest > after + 1) plan.open.gap = { from: String(after + 1), to: String(oldest - 1) }
+    if (oldest !== null && oldest > after + 1)
+      plan.open.gap = { from: String(after + 1), to: String(oldest - 1) }
     return plan
   }
 
   private fork(at: number): void {
-    const next = aggregateRow(this.store.prepare<[], { e: string }>('SELECT lower(hex(randomblob(8))) AS e')).e
+    const next = aggregateRow(
+      this.store.prepare<[], { e: string }>('SELECT lower(hex(randomblob(8))) AS e')
+    ).e
     const upsert = this.store.db.prepare(
       'INSERT INTO stream_log (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'
     )
-    const ancestors = [...this.ancestors, { epoch: this.epochValue, forkAfter: at }].slice(-MAX_ANCESTORS)
+    const ancestors = [...this.ancestors, { epoch: this.epochValue, forkAfter: at }].slice(
+      -MAX_ANCESTORS
+    )
     this.store.transaction(() => {
       upsert.run('ancestors', JSON.stringify(ancestors))
       upsert.run('epoch', next)

@@ -1,18 +1,31 @@
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PublishResponseSchema, StreamEventSchema, StreamStatsSchema, ValidationErrorBodySchema } from '../../shared/neurorail'
+import {
+  PublishResponseSchema,
+  StreamEventSchema,
+  StreamStatsSchema,
+  ValidationErrorBodySchema
+} from '../../shared/neurorail'
 import { createChain, startTestEngine, type TestEngine } from '../testing/harness'
 import { SseReader } from '../testing/sse'
 
 describe('SSE stream', () => {
   let t: TestEngine
   const readers: SseReader[] = []
-  const open = async (query = '', headers: Record<string, string> = {}, token: string | null = null): Promise<SseReader> => {
+  const open = async (
+    query = '',
+    headers: Record<string, string> = {},
+    token: string | null = null
+  ): Promise<SseReader> => {
     const r = new SseReader()
     readers.push(r)
     const sep = query ? '&' : ''
-    const auth: Record<string, string> = token === null ? { Authorization: `Bearer ${t.engine.adminToken}` } : {}
-    await r.open(`${t.engine.baseUrl}/stream/events?${query}${token ? `${sep}access_token=${token}` : ''}`, { ...auth, ...headers })
+    const auth: Record<string, string> =
+      token === null ? { Authorization: `Bearer ${t.engine.adminToken}` } : {}
+    await r.open(
+      `${t.engine.baseUrl}/stream/events?${query}${token ? `${sep}access_token=${token}` : ''}`,
+      { ...auth, ...headers }
+    )
     await r.waitFor(() => r.comments.includes('connected'), 5000, 'connected comment')
     return r
   }
@@ -33,7 +46,8 @@ describe('SSE stream', () => {
     expect(r.headers['content-type']).toBe('text/event-stream; charset=utf-8')
     expect(r.headers['cache-control']).toBe('no-cache')
     expect(r.headers['x-accel-buffering']).toBe('no')
-    for (let i = 0; i < 3; i++) expect((await publish('metrics', 'tick', { n: i })).status).toBe(200)
+    for (let i = 0; i < 3; i++)
+      expect((await publish('metrics', 'tick', { n: i })).status).toBe(200)
     await r.waitFor(() => r.frames.length >= 3, 5000, '3 frames')
     const ids = r.frames.map((f) => Number(f.id))
     expect(ids[1]).toBeGreaterThan(ids[0]!)
@@ -43,7 +57,13 @@ describe('SSE stream', () => {
       const ev = StreamEventSchema.parse(JSON.parse(f.data))
       expect(ev.id).toBe(f.id)
       expect(ev.channel).toBe('metrics')
-      expect(Object.keys(JSON.parse(f.data))).toEqual(['channel', 'event_type', 'timestamp', 'data', 'id'])
+      expect(Object.keys(JSON.parse(f.data))).toEqual([
+        'channel',
+        'event_type',
+        'timestamp',
+        'data',
+        'id'
+      ])
     }
     expect(r.payloads().map((p) => p.data.n)).toEqual([0, 1, 2])
     r.close()
@@ -57,7 +77,12 @@ describe('SSE stream', () => {
     const p = r.payloads()[0]!
     expect(p.channel).toBe('lifecycle')
     expect(p.event_type).toBe('state_transition')
-    expect(p.data).toMatchObject({ entity_id: c.jobId, from_state: null, to_state: 'pending', mission_id: c.missionId })
+    expect(p.data).toMatchObject({
+      entity_id: c.jobId,
+      from_state: null,
+      to_state: 'pending',
+      mission_id: c.missionId
+    })
     r.close()
   })
 
@@ -110,8 +135,20 @@ describe('SSE stream', () => {
     await r2.waitFor(() => r2.frames.length >= 5, 5000, '5 replayed frames')
     await publish('metrics', 'live', { i: 99 })
     await r2.waitFor(() => r2.frames.length >= 6, 5000, 'live frame after replay')
-    expect(r2.frames.map((f) => f.event)).toEqual(['missed', 'missed', 'missed', 'missed', 'missed', 'live'])
-    expect(r2.payloads().slice(0, 5).map((p) => p.data.i)).toEqual([0, 1, 2, 3, 4])
+    expect(r2.frames.map((f) => f.event)).toEqual([
+      'missed',
+      'missed',
+      'missed',
+      'missed',
+      'missed',
+      'live'
+    ])
+    expect(
+      r2
+        .payloads()
+        .slice(0, 5)
+        .map((p) => p.data.i)
+    ).toEqual([0, 1, 2, 3, 4])
     const ids = r2.frames.map((f) => Number(f.id))
     expect(ids.every((id) => id > Number(lastSeen))).toBe(true)
     expect(new Set(ids).size).toBe(ids.length)
@@ -128,10 +165,19 @@ describe('SSE stream', () => {
     expect(ahead.comments.some((c) => c.startsWith('reset:'))).toBe(true)
     expect(ahead.opens[0]).toMatchObject({ resume: 'reset', after: '0' })
     await publish('metrics', 'after_reset', {})
-    await ahead.waitFor(() => ahead.frames.some((f) => f.event === 'after_reset'), 5000, 'frame after reset')
+    await ahead.waitFor(
+      () => ahead.frames.some((f) => f.event === 'after_reset'),
+      5000,
+      'frame after reset'
+    )
     const replayed = ahead.frames.map((f) => f.event)
     expect(replayed[0]).toBe('tick')
-    expect(replayed.slice(-9)).toEqual(['before', 'before', ...r2.frames.map((f) => f.event), 'after_reset'])
+    expect(replayed.slice(-9)).toEqual([
+      'before',
+      'before',
+      ...r2.frames.map((f) => f.event),
+      'after_reset'
+    ])
     ahead.close()
 
     const bad = await t.api('GET', '/stream/events?lastEventId=abc')
@@ -152,7 +198,12 @@ describe('SSE stream', () => {
     const denied = await t.api('GET', '/stream/events', undefined, { token: null })
     expect(denied.status).toBe(401)
     // The query token is only honoured on the stream route.
-    const elsewhere = await t.api('GET', `/capabilities?access_token=${t.engine.adminToken}`, undefined, { token: null })
+    const elsewhere = await t.api(
+      'GET',
+      `/capabilities?access_token=${t.engine.adminToken}`,
+      undefined,
+      { token: null }
+    )
     expect(elsewhere.status).toBe(401)
   })
 
@@ -162,16 +213,35 @@ describe('SSE stream', () => {
     expect(stats.total_subscribers).toBeGreaterThanOrEqual(1)
     expect(stats.subscribers_by_channel.reflex).toBeGreaterThanOrEqual(1)
     expect(stats.total_events_published).toBeGreaterThan(0)
-    expect(Object.keys(stats.buffer_sizes).sort()).toEqual(['audit', 'enforcement', 'governor', 'lifecycle', 'metrics', 'reflex', 'signals'])
-    const ok = await publish('reflex', 'circuit_state_changed', { circuit_id: 'c1', to_state: 'open', failure_count: 5, success_count: 0 })
-    expect(PublishResponseSchema.parse(ok.body)).toEqual({ success: true, channel: 'reflex', event_type: 'circuit_state_changed' })
+    expect(Object.keys(stats.buffer_sizes).sort()).toEqual([
+      'audit',
+      'enforcement',
+      'governor',
+      'lifecycle',
+      'metrics',
+      'reflex',
+      'signals'
+    ])
+    const ok = await publish('reflex', 'circuit_state_changed', {
+      circuit_id: 'c1',
+      to_state: 'open',
+      failure_count: 5,
+      success_count: 0
+    })
+    expect(PublishResponseSchema.parse(ok.body)).toEqual({
+      success: true,
+      channel: 'reflex',
+      event_type: 'circuit_state_changed'
+    })
     const bad = await publish('nope', 'x', {})
     expect(bad.status).toBe(422)
     const notObject = await t.api('POST', '/stream/publish?channel=audit&event_type=x', [1, 2])
     expect(notObject.status).toBe(422)
     const cleared = await t.api('DELETE', '/stream/buffers')
     expect(cleared.body.success).toBe(true)
-    expect(StreamStatsSchema.parse((await t.api('GET', '/stream/stats')).body).buffer_sizes.reflex).toBe(0)
+    expect(
+      StreamStatsSchema.parse((await t.api('GET', '/stream/stats')).body).buffer_sizes.reflex
+    ).toBe(0)
     r.close()
     // A resume from before the cleared range says so, then delivers what the log still has.
     await publish('reflex', 'after_clear', {})
@@ -185,15 +255,22 @@ describe('SSE stream', () => {
 
 describe('slow subscribers and shutdown', () => {
   it('bounds a subscriber that stops reading and drops it, while a reading one gets everything', async () => {
-    const t = await startTestEngine({ sseMaxQueueBytes: 256 * 1024, sseStallTimeoutMs: 500, heartbeatMs: 0 })
+    const t = await startTestEngine({
+      sseMaxQueueBytes: 256 * 1024,
+      sseStallTimeoutMs: 500,
+      heartbeatMs: 0
+    })
     const fast = new SseReader()
     try {
       // History from before the subscriptions: falling behind must never replay it to them.
       t.engine.services.store.transaction(() => {
-        for (let i = 0; i < 50; i++) t.engine.services.events.publishExternal('metrics', 'old', { i })
+        for (let i = 0; i < 50; i++)
+          t.engine.services.events.publishExternal('metrics', 'old', { i })
       })
       await t.engine.services.store.committed()
-      await fast.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, { Authorization: `Bearer ${t.engine.adminToken}` })
+      await fast.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, {
+        Authorization: `Bearer ${t.engine.adminToken}`
+      })
       // A raw socket that sends the request and then never reads a byte.
       const url = new URL(t.engine.baseUrl)
       const stalled = connect({ host: url.hostname, port: Number(url.port) })
@@ -201,22 +278,33 @@ describe('slow subscribers and shutdown', () => {
       stalled.write(
         `GET ${url.pathname}/stream/events?channels=metrics HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${t.engine.adminToken}\r\n\r\n`
       )
-      await expect.poll(() => t.engine.services.hub.counters().subscribers, { timeout: 5000 }).toBe(2)
+      await expect
+        .poll(() => t.engine.services.hub.counters().subscribers, { timeout: 5000 })
+        .toBe(2)
       const blob = 'x'.repeat(4096)
       const total = 2000
       t.engine.services.store.transaction(() => {
-        for (let i = 0; i < total; i++) t.engine.services.events.publishExternal('metrics', 'bulk', { i, blob })
+        for (let i = 0; i < total; i++)
+          t.engine.services.events.publishExternal('metrics', 'bulk', { i, blob })
       })
-      await fast.waitFor(() => fast.frames.length >= total, 20_000, 'all frames on the fast subscriber')
+      await fast.waitFor(
+        () => fast.frames.length >= total,
+        20_000,
+        'all frames on the fast subscriber'
+      )
       // The burst (8 MB) overflowed both in-memory queues: both fell back to the durable log.
       expect(t.engine.services.hub.counters().demoted).toBeGreaterThanOrEqual(2)
       await expect.poll(() => t.engine.services.hub.counters().dropped, { timeout: 10_000 }).toBe(1)
       let text = ''
       stalled.on('data', (d: Buffer) => (text += d.toString()))
       stalled.resume()
-      await expect.poll(() => text.includes(': dropped: subscriber stopped reading'), { timeout: 5000 }).toBe(true)
+      await expect
+        .poll(() => text.includes(': dropped: subscriber stopped reading'), { timeout: 5000 })
+        .toBe(true)
       expect(fast.frames.every((f) => f.event === 'bulk')).toBe(true)
-      expect(fast.payloads().map((p) => p.data.i)).toEqual(Array.from({ length: total }, (_, i) => i))
+      expect(fast.payloads().map((p) => p.data.i)).toEqual(
+        Array.from({ length: total }, (_, i) => i)
+      )
       expect(t.engine.services.hub.counters().subscribers).toBe(1)
       stalled.destroy()
     } finally {
@@ -229,7 +317,9 @@ describe('slow subscribers and shutdown', () => {
     const t = await startTestEngine({ sseMaxSubscribers: 1 })
     const r = new SseReader()
     try {
-      await r.open(`${t.engine.baseUrl}/stream/events`, { Authorization: `Bearer ${t.engine.adminToken}` })
+      await r.open(`${t.engine.baseUrl}/stream/events`, {
+        Authorization: `Bearer ${t.engine.adminToken}`
+      })
       const second = await t.api('GET', '/stream/events')
       expect(second.status).toBe(503)
       expect(second.headers.get('retry-after')).toBe('5')
@@ -242,7 +332,9 @@ describe('slow subscribers and shutdown', () => {
   it('ends open streams with a closing comment on graceful shutdown', async () => {
     const t = await startTestEngine()
     const r = new SseReader()
-    await r.open(`${t.engine.baseUrl}/stream/events`, { Authorization: `Bearer ${t.engine.adminToken}` })
+    await r.open(`${t.engine.baseUrl}/stream/events`, {
+      Authorization: `Bearer ${t.engine.adminToken}`
+    })
     await r.waitFor(() => r.comments.includes('connected'))
     await t.stop()
     await r.waitFor(() => r.ended, 5000, 'stream end')
@@ -255,15 +347,23 @@ describe('EventSource client', () => {
     const { EventSource } = await import('eventsource')
     const t = await startTestEngine()
     const received: Array<{ id: string; n: number }> = []
-    const es = new EventSource(`${t.engine.baseUrl}/stream/events?channels=metrics&access_token=${t.engine.adminToken}`)
+    const es = new EventSource(
+      `${t.engine.baseUrl}/stream/events?channels=metrics&access_token=${t.engine.adminToken}`
+    )
     try {
-      es.addEventListener('tick', (ev) => received.push({ id: ev.lastEventId, n: (JSON.parse(ev.data) as { data: { n: number } }).data.n }))
+      es.addEventListener('tick', (ev) =>
+        received.push({
+          id: ev.lastEventId,
+          n: (JSON.parse(ev.data) as { data: { n: number } }).data.n
+        })
+      )
       await new Promise<void>((resolve, reject) => {
         es.onopen = () => resolve()
         es.onerror = (e) => reject(new Error(`EventSource error: ${e.message ?? ''}`))
       })
       es.onerror = null
-      const publish = (n: number) => t.api('POST', '/stream/publish?channel=metrics&event_type=tick', { n })
+      const publish = (n: number) =>
+        t.api('POST', '/stream/publish?channel=metrics&event_type=tick', { n })
       await publish(0)
       await publish(1)
       await expect.poll(() => received.length, { timeout: 5000 }).toBe(2)

@@ -26,9 +26,11 @@ const SUBTREE: Record<RollupKind, string> = {
 
 /** Violations of a subtree: the violation table names the mission, job and attempt it hit. */
 const VIOLATIONS: Record<RollupKind, string> = {
-  mission: 'SELECT mission_id AS owner, COUNT(*) AS n FROM gov_violations WHERE mission_id IN (SELECT value FROM json_each(@ids)) GROUP BY mission_id',
+  mission:
+    'SELECT mission_id AS owner, COUNT(*) AS n FROM gov_violations WHERE mission_id IN (SELECT value FROM json_each(@ids)) GROUP BY mission_id',
   job: 'SELECT job_id AS owner, COUNT(*) AS n FROM gov_violations WHERE job_id IN (SELECT value FROM json_each(@ids)) GROUP BY job_id',
-  attempt: 'SELECT attempt_id AS owner, COUNT(*) AS n FROM gov_violations WHERE attempt_id IN (SELECT value FROM json_each(@ids)) GROUP BY attempt_id'
+  attempt:
+    'SELECT attempt_id AS owner, COUNT(*) AS n FROM gov_violations WHERE attempt_id IN (SELECT value FROM json_each(@ids)) GROUP BY attempt_id'
 }
 
 interface Row {
@@ -73,17 +75,29 @@ function iso(ms: number | null): string | null {
  * by design: an ended job below a running plan closes its own stragglers in `rollUp`, while here
  * any open entity in the subtree keeps an owner without an own end open.
  */
-export function pageRollups(store: Store, kind: RollupKind, ids: readonly string[]): Map<string, Rollup> {
+export function pageRollups(
+  store: Store,
+  kind: RollupKind,
+  ids: readonly string[]
+): Map<string, Rollup> {
   const out = new Map<string, Rollup>()
   if (ids.length === 0) return out
   const json = JSON.stringify(ids)
   const violations = new Map<string, number>()
-  for (const v of store.prepare(VIOLATIONS[kind]).all({ ids: json }) as Array<{ owner: string; n: number }>) {
+  for (const v of store.prepare(VIOLATIONS[kind]).all({ ids: json }) as Array<{
+    owner: string
+    n: number
+  }>) {
     violations.set(v.owner, v.n)
   }
   for (const r of store.prepare(sql(kind)).all({ ids: json }) as Row[]) {
     // As rollUp: the own end (or a later end below it), else the latest end once nothing is open.
-    const endMs = r.own_end_ms !== null ? Math.max(r.own_end_ms, r.last_end_ms ?? r.own_end_ms) : r.open > 0 ? null : r.last_end_ms
+    const endMs =
+      r.own_end_ms !== null
+        ? Math.max(r.own_end_ms, r.last_end_ms ?? r.own_end_ms)
+        : r.open > 0
+          ? null
+          : r.last_end_ms
     out.set(r.owner, {
       jobs: r.jobs,
       attempts: r.attempts,

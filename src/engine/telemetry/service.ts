@@ -39,7 +39,10 @@ const ACTIVE_STATES = {
   job: ['running'],
   attempt: ['running']
 } as const
-const PENDING_STATES = { mission: ['pending'], job: ['pending', 'ready', 'failed_mechanical'] } as const
+const PENDING_STATES = {
+  mission: ['pending'],
+  job: ['pending', 'ready', 'failed_mechanical']
+} as const
 
 const HOUR_MS = 3_600_000
 
@@ -146,39 +149,57 @@ export class TelemetryService {
     private readonly store: Store,
     private readonly identity: IdentityService
   ) {
-    this.ensure = this.store.prepare('INSERT OR IGNORE INTO entity_metrics (entity_id, entity_type) VALUES (?, ?)')
-    this.getRow = this.store.prepare<[string], MetricsRow>('SELECT * FROM entity_metrics WHERE entity_id = ?')
+    this.ensure = this.store.prepare(
+      'INSERT OR IGNORE INTO entity_metrics (entity_id, entity_type) VALUES (?, ?)'
+    )
+    this.getRow = this.store.prepare<[string], MetricsRow>(
+      'SELECT * FROM entity_metrics WHERE entity_id = ?'
+    )
     identity.addAttemptCreatedHook((jobId) => {
       this.ensure.run(jobId, 'job')
-      this.store.prepare('UPDATE entity_metrics SET attempt_count = attempt_count + 1 WHERE entity_id = ?').run(jobId)
+      this.store
+        .prepare('UPDATE entity_metrics SET attempt_count = attempt_count + 1 WHERE entity_id = ?')
+        .run(jobId)
     })
   }
 
   /** Updates the entity's metrics for a committed-to-be transition (called inside its transaction). */
   recordTransition(e: StateTransitionEvent, tsMs: number): void {
-    const ends = e.to_state !== 'running' && (isTerminalState(e.entity_type, e.to_state) || RUN_END_STATES.has(e.to_state))
+    const ends =
+      e.to_state !== 'running' &&
+      (isTerminalState(e.entity_type, e.to_state) || RUN_END_STATES.has(e.to_state))
     // The row appears with the entity's first transition; later ones that change no metric leave
     // it alone (rows are never deleted, so it is still there), which saves a write per transition.
-    if (e.from_state === null || e.to_state === 'running' || ends) this.ensure.run(e.entity_id, e.entity_type)
-    if (e.entity_type === 'mission' && (ACTIVE_STATES.mission as readonly string[]).includes(e.to_state)) {
+    if (e.from_state === null || e.to_state === 'running' || ends)
+      this.ensure.run(e.entity_id, e.entity_type)
+    if (
+      e.entity_type === 'mission' &&
+      (ACTIVE_STATES.mission as readonly string[]).includes(e.to_state)
+    ) {
       // A mission never enters `running`: it starts when it leaves pending (planning or executing),
       // so that a finished mission has a duration.
       this.ensure.run(e.entity_id, e.entity_type)
       this.store
-        .prepare('UPDATE entity_metrics SET started_ms = COALESCE(started_ms, ?) WHERE entity_id = ?')
+        .prepare(
+          'UPDATE entity_metrics SET started_ms = COALESCE(started_ms, ?) WHERE entity_id = ?'
+        )
         .run(tsMs, e.entity_id)
       return
     }
     if (e.to_state === 'running') {
       // Duration runs from the first start; a retry re-opens the run and counts as a retry.
       this.store
-        .prepare('UPDATE entity_metrics SET started_ms = COALESCE(started_ms, ?) WHERE entity_id = ?')
+        .prepare(
+          'UPDATE entity_metrics SET started_ms = COALESCE(started_ms, ?) WHERE entity_id = ?'
+        )
         .run(tsMs, e.entity_id)
       if (e.transition === 'retry') {
-        this.store.prepare(
-          'UPDATE entity_metrics SET retry_count = retry_count + 1, completed_ms = NULL, duration_ms = NULL, ' +
-            'success = NULL WHERE entity_id = ?'
-        ).run(e.entity_id)
+        this.store
+          .prepare(
+            'UPDATE entity_metrics SET retry_count = retry_count + 1, completed_ms = NULL, duration_ms = NULL, ' +
+              'success = NULL WHERE entity_id = ?'
+          )
+          .run(e.entity_id)
       }
       return
     }
@@ -190,11 +211,13 @@ export class TelemetryService {
     const errorCategory = success
       ? null
       : (str(md.error_category) ?? defaultErrorCategory(e.to_state))
-    this.store.prepare(
-      `UPDATE entity_metrics SET completed_ms = ?,
+    this.store
+      .prepare(
+        `UPDATE entity_metrics SET completed_ms = ?,
          duration_ms = CASE WHEN started_ms IS NULL THEN NULL ELSE ? - started_ms END,
          success = ?, error_type = ?, error_category = ? WHERE entity_id = ?`
-    ).run(tsMs, tsMs, success ? 1 : 0, errorType, errorCategory, e.entity_id)
+      )
+      .run(tsMs, tsMs, success ? 1 : 0, errorType, errorCategory, e.entity_id)
   }
 
   /**
@@ -224,7 +247,9 @@ export class TelemetryService {
       r: own.r + below.r
     }
     if (!row && sums.n === 0) throw notFound(`Metrics for ${entityId} not found`)
-    const base = row ? toMetrics(row) : toMetrics({ ...EMPTY_ROW, entity_id: entityId, entity_type: type })
+    const base = row
+      ? toMetrics(row)
+      : toMetrics({ ...EMPTY_ROW, entity_id: entityId, entity_type: type })
     return {
       ...base,
       llm_tokens_consumed: sums.t,
@@ -260,14 +285,22 @@ export class TelemetryService {
    */
   report(req: TelemetryReportRequest): EntityMetrics {
     const type = entityTypeOfId(req.entity_id) as EntityType
-    if (!this.identity.exists(type, req.entity_id)) throw notFound(`Entity ${req.entity_id} not found`)
+    if (!this.identity.exists(type, req.entity_id))
+      throw notFound(`Entity ${req.entity_id} not found`)
     return this.store.transaction(() => {
       this.ensure.run(req.entity_id, type)
-      this.store.prepare(
+      this.store
+        .prepare(
           `UPDATE entity_metrics SET llm_tokens_consumed = llm_tokens_consumed + ?, cost_credits = cost_credits + ?,
              cpu_time_ms = cpu_time_ms + ?, memory_peak_mb = MAX(memory_peak_mb, ?) WHERE entity_id = ?`
         )
-        .run(req.llm_tokens ?? 0, req.cost_credits ?? 0, req.cpu_time_ms ?? 0, req.memory_peak_mb ?? 0, req.entity_id)
+        .run(
+          req.llm_tokens ?? 0,
+          req.cost_credits ?? 0,
+          req.cpu_time_ms ?? 0,
+          req.memory_peak_mb ?? 0,
+          req.entity_id
+        )
       const metrics = this.metrics(req.entity_id)
       this.store.afterCommit(() => {
         for (const l of this.reportListeners) l(req)
@@ -296,11 +329,16 @@ export class TelemetryService {
         ...states
       ).n
     const resources = this.store
-      .prepare<unknown[], { k: string; n: number }>('SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type')
+      .prepare<unknown[], { k: string; n: number }>(
+        'SELECT resource_type AS k, COUNT(*) AS n FROM resources GROUP BY resource_type'
+      )
       .all()
     const since = nowMs - HOUR_MS
     const agg = aggregateRow(
-      this.store.prepare<[number], { done: number; failed: number | null; avg: number | null; timed: number }>(
+      this.store.prepare<
+        [number],
+        { done: number; failed: number | null; avg: number | null; timed: number }
+      >(
         `SELECT COUNT(*) AS done, SUM(success = 0) AS failed, AVG(duration_ms) AS avg, COUNT(duration_ms) AS timed
          FROM entity_metrics WHERE entity_type = 'attempt' AND completed_ms >= ?`
       ),
@@ -309,7 +347,8 @@ export class TelemetryService {
     let p95 = 0
     if (agg.timed > 0) {
       const offset = Math.min(agg.timed - 1, Math.ceil(agg.timed * 0.95) - 1)
-      const row = this.store.prepare<unknown[], { d: number }>(
+      const row = this.store
+        .prepare<unknown[], { d: number }>(
           `SELECT duration_ms AS d FROM entity_metrics
            WHERE entity_type = 'attempt' AND completed_ms >= ? AND duration_ms IS NOT NULL
            ORDER BY duration_ms LIMIT 1 OFFSET ?`
@@ -339,7 +378,8 @@ export class TelemetryService {
     bounds: readonly number[]
   ): Array<{ entity_type: string; buckets: number[]; count: number; sum: number }> {
     const cols = bounds.map((b, i) => `SUM(duration_ms <= ${Number(b)}) AS b${i}`).join(', ')
-    const rows = this.store.prepare<unknown[], Record<string, number | string>>(
+    const rows = this.store
+      .prepare<unknown[], Record<string, number | string>>(
         `SELECT entity_type, ${cols}, COUNT(*) AS n, SUM(duration_ms) AS s FROM entity_metrics ` +
           'WHERE duration_ms IS NOT NULL GROUP BY entity_type'
       )

@@ -18,7 +18,12 @@ export interface TestEngine {
   dir: string
   dbPath: string
   /** Calls `baseUrl + path` with the admin token (or `token`; `null` sends none). */
-  api(method: string, path: string, body?: unknown, options?: { token?: string | null; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse>
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { token?: string | null; headers?: Record<string, string>; raw?: string }
+  ): Promise<ApiResponse>
   /** Stops the engine and deletes the temp folder. */
   stop(): Promise<void>
 }
@@ -27,7 +32,9 @@ export interface TestEngine {
  * Starts a real engine on 127.0.0.1:0 with a fresh SQLite file in os.tmpdir(). Pass `dir` to
  * reuse an existing folder (restart tests).
  */
-export async function startTestEngine(options: Partial<EngineOptions> & { dir?: string } = {}): Promise<TestEngine> {
+export async function startTestEngine(
+  options: Partial<EngineOptions> & { dir?: string } = {}
+): Promise<TestEngine> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'cd-engine-'))
   const dbPath = path.join(dir, 'engine.db')
   const engine = await startEngine({ dbPath, quiet: true, rateLimit: false, ...options })
@@ -43,7 +50,8 @@ export async function startTestEngine(options: Partial<EngineOptions> & { dir?: 
     const res = await fetch(engine.baseUrl + p, { method, headers, body: payload })
     const text = await res.text()
     let parsed: unknown = text
-    if ((res.headers.get('content-type') ?? '').includes('application/json')) parsed = JSON.parse(text)
+    if ((res.headers.get('content-type') ?? '').includes('application/json'))
+      parsed = JSON.parse(text)
     return { status: res.status, headers: res.headers, body: parsed, text }
   }
   return {
@@ -59,16 +67,27 @@ export async function startTestEngine(options: Partial<EngineOptions> & { dir?: 
 }
 
 /** Creates mission → plan → job → attempt and returns their ids. */
-export async function createChain(t: TestEngine, jobType = 'llm_call'): Promise<{ missionId: string; planId: string; jobId: string; attemptId: string }> {
+export async function createChain(
+  t: TestEngine,
+  jobType = 'llm_call'
+): Promise<{ missionId: string; planId: string; jobId: string; attemptId: string }> {
   const m = await t.api('POST', '/identity/mission', { tags: {} })
   const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
   const j = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: jobType })
   const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
-  return { missionId: m.body.mission_id, planId: p.body.plan_id, jobId: j.body.job_id, attemptId: a.body.attempt_id }
+  return {
+    missionId: m.body.mission_id,
+    planId: p.body.plan_id,
+    jobId: j.body.job_id,
+    attemptId: a.body.attempt_id
+  }
 }
 
 /** A fresh test engine with one mission → plan → job → attempt chain in it (the common route-test setup). */
-export async function startEngineWithChain(): Promise<{ t: TestEngine; chain: Awaited<ReturnType<typeof createChain>> }> {
+export async function startEngineWithChain(): Promise<{
+  t: TestEngine
+  chain: Awaited<ReturnType<typeof createChain>>
+}> {
   const t = await startTestEngine()
   return { t, chain: await createChain(t) }
 }

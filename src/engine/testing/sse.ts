@@ -73,7 +73,8 @@ export class SseReader {
         else continue
         isFrame = !line.startsWith('retry: ') || isFrame
       }
-      if (isFrame && frame.event === 'stream_open') this.opens.push(JSON.parse(frame.data) as Record<string, unknown>)
+      if (isFrame && frame.event === 'stream_open')
+        this.opens.push(JSON.parse(frame.data) as Record<string, unknown>)
       else if (isFrame) this.frames.push(frame)
     }
     this.notify()
@@ -89,7 +90,10 @@ export class SseReader {
   waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
     if (predicate()) return Promise.resolve()
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`SSE: timed out waiting for ${what}; frames=${this.frames.length}`)), timeoutMs)
+      const timer = setTimeout(
+        () => reject(new Error(`SSE: timed out waiting for ${what}; frames=${this.frames.length}`)),
+        timeoutMs
+      )
       const check = (): void => {
         if (predicate()) {
           clearTimeout(timer)

@@ -11,8 +11,21 @@ import { makeTempDir } from '../services/testing/temp-dir'
 import { withoutKeychain } from '../services/testing/no-keychain'
 import { eventually, waitFor } from '../services/testing/wait'
 import { menuTemplate, type MenuActions } from './menu'
-import { clickMenuItem, findMenuItem, standIn, type StandInMenuItem } from './testing/electron-stand-in'
-import { deepLinks, freshApp, isolateEnv, launch, quit, quitIfRunning, result } from './testing/launch-main'
+import {
+  clickMenuItem,
+  findMenuItem,
+  standIn,
+  type StandInMenuItem
+} from './testing/electron-stand-in'
+import {
+  deepLinks,
+  freshApp,
+  isolateEnv,
+  launch,
+  quit,
+  quitIfRunning,
+  result
+} from './testing/launch-main'
 
 vi.mock('electron', () => import('./testing/electron-stand-in'))
 
@@ -45,28 +58,72 @@ function submenu(labelsPath: string[]): StandInMenuItem[] {
 
 describe('the application menu', () => {
   it('follows the platform: the macOS app menu first, Quit under File elsewhere', () => {
-    const model = { appName: 'ControlDeck', version: '1.2.3', environments: [], activeId: null, notifyActive: true, developer: false }
+    const model = {
+      appName: 'ControlDeck',
+      version: '1.2.3',
+      environments: [],
+      activeId: null,
+      notifyActive: true,
+      developer: false
+    }
     const noop = () => undefined
-    const actions: MenuActions = { goTo: noop, switchEnvironment: noop, addEnvironment: noop, setNotifyActive: noop, openDataFolder: noop, copyDiagnostics: noop, checkForUpdates: noop }
+    const actions: MenuActions = {
+      goTo: noop,
+      switchEnvironment: noop,
+      addEnvironment: noop,
+      setNotifyActive: noop,
+      openDataFolder: noop,
+      copyDiagnostics: noop,
+      checkForUpdates: noop
+    }
     const mac = menuTemplate({ ...model, platform: 'darwin' }, actions)
-    expect(mac.map((m) => m.label ?? m.role)).toEqual(['ControlDeck', 'File', 'Edit', 'View', 'Go', 'Environment', 'windowMenu', 'Help'])
+    expect(mac.map((m) => m.label ?? m.role)).toEqual([
+      'ControlDeck',
+      'File',
+      'Edit',
+      'View',
+      'Go',
+      'Environment',
+      'windowMenu',
+      'Help'
+    ])
     const appMenu = mac[0]?.submenu as StandInMenuItem[]
-    expect(appMenu.map((i) => i.role).filter(Boolean)).toEqual(['about', 'services', 'hide', 'hideOthers', 'unhide', 'quit'])
+    expect(appMenu.map((i) => i.role).filter(Boolean)).toEqual([
+      'about',
+      'services',
+      'hide',
+      'hideOthers',
+      'unhide',
+      'quit'
+    ])
     expect((mac[1]?.submenu as StandInMenuItem[]).some((i) => i.role === 'quit')).toBe(false)
 
     const linux = menuTemplate({ ...model, platform: 'linux' }, actions)
-    expect(linux.map((m) => m.label ?? m.role)).toEqual(['File', 'Edit', 'View', 'Go', 'Environment', 'Window', 'Help'])
+    expect(linux.map((m) => m.label ?? m.role)).toEqual([
+      'File',
+      'Edit',
+      'View',
+      'Go',
+      'Environment',
+      'Window',
+      'Help'
+    ])
     expect((linux[0]?.submenu as StandInMenuItem[]).some((i) => i.role === 'quit')).toBe(true)
     expect((linux[6]?.submenu as StandInMenuItem[]).some((i) => i.role === 'about')).toBe(true)
     // Developer tools only in development checkouts.
     expect(JSON.stringify(linux)).not.toContain('toggleDevTools')
-    expect(JSON.stringify(menuTemplate({ ...model, platform: 'linux', developer: true }, actions))).toContain('toggleDevTools')
+    expect(
+      JSON.stringify(menuTemplate({ ...model, platform: 'linux', developer: true }, actions))
+    ).toContain('toggleDevTools')
   })
 
   it('goes to every page by its shortcut, switches and adds environments, and copies diagnostics without secrets', async () => {
     const window = await launch()
     const contents = window.webContents
-    await waitFor(() => findMenuItem(menu(), ['Environment', 'Local engine']) !== null, 'the environments in the menu')
+    await waitFor(
+      () => findMenuItem(menu(), ['Environment', 'Local engine']) !== null,
+      'the environments in the menu'
+    )
 
     const go = submenu(['Go'])
     expect(go.map((i) => i.label)).toEqual(CONSOLE_PAGES.map((p) => p.label))
@@ -74,26 +131,54 @@ describe('the application menu', () => {
     clickMenuItem(menu(), ['Go', 'Audit'])
     await waitFor(() => deepLinks(contents).includes('audit'), 'Go > Audit to reach the page')
     clickMenuItem(menu(), ['Environment', 'Add Environment…'])
-    await waitFor(() => deepLinks(contents).includes('environments'), 'Add Environment to open the environments page')
+    await waitFor(
+      () => deepLinks(contents).includes('environments'),
+      'Add Environment to open the environments page'
+    )
 
     // A production environment added in the page appears in the menu; choosing it switches.
-    const prod = await result<EnvironmentView>(contents, 'addEnvironment', { name: 'Prod EU', baseUrl: 'http://127.0.0.1:9', authKind: 'bearer', isProduction: true })
+    const prod = await result<EnvironmentView>(contents, 'addEnvironment', {
+      name: 'Prod EU',
+      baseUrl: 'http://127.0.0.1:9',
+      authKind: 'bearer',
+      isProduction: true
+    })
     const secret = 'tok-SECRET-0123456789abcdef'
-    await result(contents, 'setCredential', { environmentId: prod.id, credential: { kind: 'token', token: secret } })
-    await waitFor(() => findMenuItem(menu(), ['Environment', 'Prod EU (production)']) !== null, 'the new environment in the menu')
+    await result(contents, 'setCredential', {
+      environmentId: prod.id,
+      credential: { kind: 'token', token: secret }
+    })
+    await waitFor(
+      () => findMenuItem(menu(), ['Environment', 'Prod EU (production)']) !== null,
+      'the new environment in the menu'
+    )
     clickMenuItem(menu(), ['Environment', 'Prod EU (production)'])
-    await waitFor(() => findMenuItem(menu(), ['Environment', 'Prod EU (production)'])?.checked === true, 'the switch to show in the menu')
-    expect((await result<ConnectionState>(contents, 'getConnectionState')).environmentId).toBe(prod.id)
+    await waitFor(
+      () => findMenuItem(menu(), ['Environment', 'Prod EU (production)'])?.checked === true,
+      'the switch to show in the menu'
+    )
+    expect((await result<ConnectionState>(contents, 'getConnectionState')).environmentId).toBe(
+      prod.id
+    )
     // The tray says which environment is active and how it is connected.
-    await waitFor(() => /Prod EU: /.test(standIn().trays[0]?.toolTip ?? ''), 'the tray to follow the switch')
+    await waitFor(
+      () => /Prod EU: /.test(standIn().trays[0]?.toolTip ?? ''),
+      'the tray to follow the switch'
+    )
 
     // Help: version, data folder, diagnostics, updates.
     expect(findMenuItem(menu(), ['Help', 'ControlDeck 0.1.0'])?.enabled).toBe(false)
     clickMenuItem(menu(), ['Help', 'Open Data Folder'])
-    expect(standIn().calls).toContainEqual({ what: 'shell.openPath', args: [path.join(temp.dir, 'data')] })
+    expect(standIn().calls).toContainEqual({
+      what: 'shell.openPath',
+      args: [path.join(temp.dir, 'data')]
+    })
     expect(findMenuItem(menu(), ['Help', 'Check for Updates…'])?.click).toBeTypeOf('function')
     clickMenuItem(menu(), ['Help', 'Copy Diagnostics'])
-    await waitFor(() => standIn().clipboardText.includes('diagnostics'), 'the diagnostics on the clipboard')
+    await waitFor(
+      () => standIn().clipboardText.includes('diagnostics'),
+      'the diagnostics on the clipboard'
+    )
     const text = standIn().clipboardText
     expect(text).toMatch(/ControlDeck 0\.1\.0 diagnostics/)
     expect(text).toMatch(/Environments: 2/)
@@ -113,7 +198,11 @@ describe('native notifications', () => {
     writeFileSync(script, 'process.exit(3)\n')
 
     const run = await result<LocalRunView>(contents, 'startLocalRun', { script })
-    await waitFor(() => standIn().notifications.length === 1, 'a notification for the failed run', 15_000)
+    await waitFor(
+      () => standIn().notifications.length === 1,
+      'a notification for the failed run',
+      15_000
+    )
     const [shown] = standIn().notifications
     if (!shown) throw new Error('no notification')
     expect(shown.shown).toBe(true)
@@ -128,11 +217,15 @@ describe('native notifications', () => {
     await waitFor(() => deepLinks(contents).includes(expected), 'the click to open the run')
 
     // Environment > Notifications for This Environment, turned off: the next failure is silent.
-    await waitFor(() => findMenuItem(menu(), ['Environment', 'Notifications for This Environment']) !== null, 'the menu')
+    await waitFor(
+      () => findMenuItem(menu(), ['Environment', 'Notifications for This Environment']) !== null,
+      'the menu'
+    )
     clickMenuItem(menu(), ['Environment', 'Notifications for This Environment'])
     await eventually(
       () => result<NotificationSettings>(contents, 'getNotificationSettings'),
-      (settings) => settings.environments.find((e) => e.environmentId === 'local')?.enabled === false
+      (settings) =>
+        settings.environments.find((e) => e.environmentId === 'local')?.enabled === false
     )
     const second = await result<LocalRunView>(contents, 'startLocalRun', { script })
     await waitFor(() => {
@@ -141,14 +234,22 @@ describe('native notifications', () => {
       return last?.runs.some((r) => r.runId === second.runId && r.status === 'exited') ?? false
     }, 'the second run to end')
     expect(standIn().notifications).toHaveLength(1)
-    expect(JSON.parse(readFileSync(path.join(temp.dir, 'data', 'notifications.json'), 'utf8'))).toEqual({ version: 1, disabled: ['local'] })
+    expect(
+      JSON.parse(readFileSync(path.join(temp.dir, 'data', 'notifications.json'), 'utf8'))
+    ).toEqual({ version: 1, disabled: ['local'] })
   })
 })
 
 describe('tray and window state', () => {
   it('shows the connection in the tray, with Show and Quit', async () => {
     const window = await launch()
-    await waitFor(() => /^ControlDeck — Local engine: (live|connecting|connected)/.test(standIn().trays[0]?.toolTip ?? ''), 'the tray tooltip')
+    await waitFor(
+      () =>
+        /^ControlDeck — Local engine: (live|connecting|connected)/.test(
+          standIn().trays[0]?.toolTip ?? ''
+        ),
+      'the tray tooltip'
+    )
     const trayMenu = standIn().trays[0]?.contextMenu ?? null
     expect(trayMenu?.items[0]?.label).toMatch(/^Local engine: /)
     expect(trayMenu?.items[0]?.enabled).toBe(false)
@@ -160,7 +261,10 @@ describe('tray and window state', () => {
 
   it('reopens where it was, as it was, on the last page and environment; never off-screen', async () => {
     const first = await launch()
-    const prod = await result<EnvironmentView>(first.webContents, 'addEnvironment', { name: 'Staging', baseUrl: 'http://127.0.0.1:9' })
+    const prod = await result<EnvironmentView>(first.webContents, 'addEnvironment', {
+      name: 'Staging',
+      baseUrl: 'http://127.0.0.1:9'
+    })
     await result(first.webContents, 'switchEnvironment', { id: prod.id })
     first.setBounds({ x: 2100, y: 120, width: 1200, height: 800 })
     first.maximize()
@@ -170,20 +274,37 @@ describe('tray and window state', () => {
     // Two displays; the window was on the second one.
     freshApp()
     standIn().setDisplays([
-      { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1050 }, scaleFactor: 1 },
-      { id: 2, bounds: { x: 1920, y: 0, width: 2560, height: 1440 }, workArea: { x: 1920, y: 0, width: 2560, height: 1400 }, scaleFactor: 1 }
+      {
+        id: 1,
+        bounds: { x: 0, y: 0, width: 1920, height: 1080 },
+        workArea: { x: 0, y: 0, width: 1920, height: 1050 },
+        scaleFactor: 1
+      },
+      {
+        id: 2,
+        bounds: { x: 1920, y: 0, width: 2560, height: 1440 },
+        workArea: { x: 1920, y: 0, width: 2560, height: 1400 },
+        scaleFactor: 1
+      }
     ])
     const second = await launch()
     expect(second.options).toMatchObject({ x: 2100, y: 120, width: 1200, height: 800 })
     expect(second.isMaximized()).toBe(true)
     expect(second.loadedUrls[0]).toMatch(/index\.html#\/audit$/)
-    expect((await result<ConnectionState>(second.webContents, 'getConnectionState')).environmentId).toBe(prod.id)
+    expect(
+      (await result<ConnectionState>(second.webContents, 'getConnectionState')).environmentId
+    ).toBe(prod.id)
     await quit()
 
     // The second display is gone: the window comes back on the one that is left.
     freshApp()
     const third = await launch()
-    const { x, y, width, height } = third.options as { x: number; y: number; width: number; height: number }
+    const { x, y, width, height } = third.options as {
+      x: number
+      y: number
+      width: number
+      height: number
+    }
     expect(x).toBeGreaterThanOrEqual(0)
     expect(y).toBeGreaterThanOrEqual(0)
     expect(x + width).toBeLessThanOrEqual(1920)

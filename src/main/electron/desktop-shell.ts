@@ -2,7 +2,10 @@ import { clipboard, Menu, nativeImage, Notification, shell, Tray } from 'electro
 import { arch, release } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { ConnectionState, EnvironmentList } from '../../shared/console/domains/environments'
-import type { ConsoleNotification, NotificationSettings } from '../../shared/console/domains/notifications'
+import type {
+  ConsoleNotification,
+  NotificationSettings
+} from '../../shared/console/domains/notifications'
 import type { CacheStatus } from '../../shared/console/domains/cache'
 import type { ConsoleService, ServiceLog } from '../services/console-service'
 import { diagnosticsText, type RecentErrors } from '../services/desktop/diagnostics'
@@ -58,7 +61,8 @@ export function startDesktopShell(o: DesktopShellOptions): () => void {
     }
   }
 
-  const activeName = () => list?.environments.find((env) => env.id === list?.activeId)?.name ?? 'no environment'
+  const activeName = () =>
+    list?.environments.find((env) => env.id === list?.activeId)?.name ?? 'no environment'
 
   function render(): void {
     if (disposed) return
@@ -69,7 +73,8 @@ export function startDesktopShell(o: DesktopShellOptions): () => void {
       version: o.appVersion,
       environments: list?.environments ?? [],
       activeId,
-      notifyActive: settings?.environments.find((e) => e.environmentId === activeId)?.enabled ?? true,
+      notifyActive:
+        settings?.environments.find((e) => e.environmentId === activeId)?.enabled ?? true,
       developer: o.developer
     }
     installAppMenu(model, {
@@ -84,7 +89,10 @@ export function startDesktopShell(o: DesktopShellOptions): () => void {
       },
       setNotifyActive: (enabled) => {
         if (!activeId) return
-        void invoke<NotificationSettings>('setEnvironmentNotifications', { environmentId: activeId, enabled }).then((next) => {
+        void invoke<NotificationSettings>('setEnvironmentNotifications', {
+          environmentId: activeId,
+          enabled
+        }).then((next) => {
           if (next) settings = next
           render()
         })
@@ -98,7 +106,10 @@ export function startDesktopShell(o: DesktopShellOptions): () => void {
 
   function renderTray(): void {
     if (!tray) return
-    const status = connection && connection.environmentId === list?.activeId ? STATUS_LABEL[connection.status] : 'not connected'
+    const status =
+      connection && connection.environmentId === list?.activeId
+        ? STATUS_LABEL[connection.status]
+        : 'not connected'
     tray.setToolTip(`ControlDeck — ${activeName()}: ${status}`)
     tray.setContextMenu(
       Menu.buildFromTemplate([
@@ -122,7 +133,12 @@ export function startDesktopShell(o: DesktopShellOptions): () => void {
         dataDir: o.service.context.dataDir,
         environmentCount: list?.environments.length ?? null,
         activeEnvironment: connection
-          ? { kind: list?.environments.find((e) => e.id === connection?.environmentId)?.kind ?? 'unknown', status: connection.status }
+          ? {
+              kind:
+                list?.environments.find((e) => e.id === connection?.environmentId)?.kind ??
+                'unknown',
+              status: connection.status
+            }
           : null,
         cacheBytes: cache?.sizeBytes ?? null,
         engineRunning: o.engineRunning,
@@ -167,7 +183,9 @@ export function startDesktopShell(o: DesktopShellOptions): () => void {
   })
 
   try {
-    const icon = nativeImage.createFromPath(fileURLToPath(new URL('../../resources/icon.png', import.meta.url)))
+    const icon = nativeImage.createFromPath(
+      fileURLToPath(new URL('../../resources/icon.png', import.meta.url))
+    )
     tray = new Tray(icon.resize({ width: 16, height: 16 }))
     tray.on('click', () => o.showWindow())
   } catch (error) {

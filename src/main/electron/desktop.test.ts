@@ -11,7 +11,15 @@ import { makeTempDir } from '../services/testing/temp-dir'
 import { waitFor } from '../services/testing/wait'
 import { withoutKeychain } from '../services/testing/no-keychain'
 import { ipc, network, standIn } from './testing/electron-stand-in'
-import { call, freshApp, isolateEnv, launch, nonEmptyWals, quit, quitIfRunning } from './testing/launch-main'
+import {
+  call,
+  freshApp,
+  isolateEnv,
+  launch,
+  nonEmptyWals,
+  quit,
+  quitIfRunning
+} from './testing/launch-main'
 
 vi.mock('electron', () => import('./testing/electron-stand-in'))
 
@@ -41,7 +49,9 @@ describe('the Electron main process under the stand-in', () => {
     expect(existsSync(path.join(temp.dir, 'engine.db'))).toBe(true)
     const info = await call(contents, 'getAppInfo')
     expect(info.ok).toBe(true)
-    const appInfo = (info as { result: { transport: string; localEngineUrl: string | null; dataDir: string } }).result
+    const appInfo = (
+      info as { result: { transport: string; localEngineUrl: string | null; dataDir: string } }
+    ).result
     expect(appInfo.transport).toBe('electron')
     expect(appInfo.localEngineUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(appInfo.dataDir).toBe(temp.dir)
@@ -65,7 +75,10 @@ describe('the Electron main process under the stand-in', () => {
     expect(contents.navigate('https://evil.example/').prevented).toBe(true)
     expect(contents.openWindow('https://docs.example/')).toBe('deny')
     expect(contents.openWindow('file:///etc/passwd')).toBe('deny')
-    expect(standIn().calls).toContainEqual({ what: 'shell.openExternal', args: ['https://docs.example/'] })
+    expect(standIn().calls).toContainEqual({
+      what: 'shell.openExternal',
+      args: ['https://docs.example/']
+    })
     expect(standIn().calls.filter((c) => c.what === 'shell.openExternal')).toHaveLength(1)
     expect(network.download('https://evil.example/x.exe', contents)).toBe(true)
 
@@ -78,28 +91,52 @@ describe('the Electron main process under the stand-in', () => {
     expect(envs.ok).toBe(true)
     const fromIframe = await call(contents, 'listEnvironments', {}, { topFrame: false })
     expect(fromIframe).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } })
-    const fromOtherOrigin = await call(contents, 'listEnvironments', {}, { frameUrl: 'https://evil.example/' })
+    const fromOtherOrigin = await call(
+      contents,
+      'listEnvironments',
+      {},
+      { frameUrl: 'https://evil.example/' }
+    )
     expect(fromOtherOrigin).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } })
     const { StandInWebContents: Contents } = await import('./testing/electron-stand-in')
     const stranger = new Contents()
     stranger.mainFrame.url = contents.getURL()
-    expect(await call(stranger, 'listEnvironments')).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } })
+    expect(await call(stranger, 'listEnvironments')).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' }
+    })
     // Input is validated before a service sees it.
-    expect(await call(contents, 'getAppInfo', 42)).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    expect(await call(contents, 'getAppInfo', 42)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' }
+    })
 
     // A second instance with a deep link brings the window forward and delivers the link.
     window.minimize()
-    standIn().app.emitSecondInstance(['/usr/lib/electron/electron', '/opt/controldeck', 'controldeck://trace/m_0123456789ab'])
+    standIn().app.emitSecondInstance([
+      '/usr/lib/electron/electron',
+      '/opt/controldeck',
+      'controldeck://trace/m_0123456789ab'
+    ])
     expect(window.isMinimized()).toBe(false)
     expect(window.isFocused()).toBe(true)
     await waitFor(
-      () => contents.pushedEvents().some(([name, p]) => name === 'onDeepLink' && (p as { path: string }).path === 'trace/m_0123456789ab'),
+      () =>
+        contents
+          .pushedEvents()
+          .some(
+            ([name, p]) =>
+              name === 'onDeepLink' && (p as { path: string }).path === 'trace/m_0123456789ab'
+          ),
       'the deep link to reach the page'
     )
     // macOS delivers links as open-url.
     expect(standIn().app.emitOpenUrl('controldeck://audit')).toBe(true)
     await waitFor(
-      () => contents.pushedEvents().some(([name, p]) => name === 'onDeepLink' && (p as { path: string }).path === 'audit'),
+      () =>
+        contents
+          .pushedEvents()
+          .some(([name, p]) => name === 'onDeepLink' && (p as { path: string }).path === 'audit'),
       'the open-url link to reach the page'
     )
 
@@ -107,12 +144,16 @@ describe('the Electron main process under the stand-in', () => {
     await quit()
     await expect(fetch(`${appInfo.localEngineUrl}/api/neurorail/v1/capabilities`)).rejects.toThrow()
     expect(nonEmptyWals(temp.dir)).toEqual([])
-    expect(readFileSync(path.join(temp.dir, 'engine.db')).subarray(0, 15).toString()).toBe('SQLite format 3')
+    expect(readFileSync(path.join(temp.dir, 'engine.db')).subarray(0, 15).toString()).toBe(
+      'SQLite format 3'
+    )
   })
 
   it('sends the page CSP as a header, strict, and grants no permission but clipboard writes to our page', async () => {
     const window = await launch()
-    const headers = await network.responseHeaders(window.webContents.getURL(), { 'Content-Type': ['text/html'] })
+    const headers = await network.responseHeaders(window.webContents.getURL(), {
+      'Content-Type': ['text/html']
+    })
     const csp = headers['Content-Security-Policy']
     expect(csp).toEqual([RENDERER_CSP])
     const [policy = ''] = csp ?? []
@@ -123,30 +164,61 @@ describe('the Electron main process under the stand-in', () => {
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
     expect(meta).toBeDefined()
     const directives = (policy: string) =>
-      policy.split(';').map((d) => d.trim()).filter(Boolean).sort()
-    expect(directives(policy).filter((d) => !d.startsWith('frame-ancestors'))).toEqual(directives(meta!))
+      policy
+        .split(';')
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .sort()
+    expect(directives(policy).filter((d) => !d.startsWith('frame-ancestors'))).toEqual(
+      directives(meta!)
+    )
     expect(directives(policy)).toContain("frame-ancestors 'none'")
     // Strict: nothing inline, nothing evaluated, no wildcard hosts beyond the loopback engine.
-    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|\bdata:.*script|\*\.|https?:\/\/(?!127\.0\.0\.1:\*)/)
+    expect(policy).not.toMatch(
+      /unsafe-inline|unsafe-eval|\bdata:.*script|\*\.|https?:\/\/(?!127\.0\.0\.1:\*)/
+    )
     expect(policy).toMatch(/default-src 'self'/)
     expect(policy).toMatch(/object-src 'none'/)
     expect(headers['X-Content-Type-Options']).toEqual(['nosniff'])
 
     const page = window.webContents.getURL()
-    for (const permission of ['notifications', 'media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'pointerLock', 'midi', 'hid', 'serial', 'usb']) {
+    for (const permission of [
+      'notifications',
+      'media',
+      'geolocation',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen',
+      'pointerLock',
+      'midi',
+      'hid',
+      'serial',
+      'usb'
+    ]) {
       expect(await network.requestPermission(permission, page), permission).toBe(false)
       expect(network.checkPermission(permission, page), permission).toBe(false)
     }
     expect(await network.requestPermission('clipboard-sanitized-write', page)).toBe(true)
-    expect(await network.requestPermission('clipboard-sanitized-write', 'https://evil.example/')).toBe(false)
+    expect(
+      await network.requestPermission('clipboard-sanitized-write', 'https://evil.example/')
+    ).toBe(false)
   })
 
   it('trusts ELECTRON_RENDERER_URL only under `npm run dev` (flag set) and only on loopback', async () => {
     const cases = [
       { env: { ELECTRON_RENDERER_URL: 'http://localhost:5173' }, dev: false },
-      { env: { ELECTRON_RENDERER_URL: 'https://evil.example', CONTROLDECK_DEV_SERVER: '1' }, dev: false },
-      { env: { ELECTRON_RENDERER_URL: 'http://192.168.1.9:5173', CONTROLDECK_DEV_SERVER: '1' }, dev: false },
-      { env: { ELECTRON_RENDERER_URL: 'http://localhost:5173', CONTROLDECK_DEV_SERVER: '1' }, dev: true }
+      {
+        env: { ELECTRON_RENDERER_URL: 'https://evil.example', CONTROLDECK_DEV_SERVER: '1' },
+        dev: false
+      },
+      {
+        env: { ELECTRON_RENDERER_URL: 'http://192.168.1.9:5173', CONTROLDECK_DEV_SERVER: '1' },
+        dev: false
+      },
+      {
+        env: { ELECTRON_RENDERER_URL: 'http://localhost:5173', CONTROLDECK_DEV_SERVER: '1' },
+        dev: true
+      }
     ]
     for (const { env, dev } of cases) {
       freshApp()
@@ -155,9 +227,15 @@ describe('the Electron main process under the stand-in', () => {
       const origin = new URL(env.ELECTRON_RENDERER_URL).origin
       const label = JSON.stringify(env)
       expect(window.loadedUrls[0]?.startsWith(origin), label).toBe(dev)
-      const fromThatOrigin = await call(window.webContents, 'getAppInfo', {}, { frameUrl: `${origin}/` })
+      const fromThatOrigin = await call(
+        window.webContents,
+        'getAppInfo',
+        {},
+        { frameUrl: `${origin}/` }
+      )
       expect(fromThatOrigin.ok, label).toBe(dev)
-      const [csp = ''] = (await network.responseHeaders(`${origin}/`))['Content-Security-Policy'] ?? []
+      const [csp = ''] =
+        (await network.responseHeaders(`${origin}/`))['Content-Security-Policy'] ?? []
       expect(csp.includes(origin.replace(/^http/, 'ws')), label).toBe(dev)
       if (!dev) expect(csp, label).toBe(RENDERER_CSP)
       await quit()
@@ -168,8 +246,14 @@ describe('the Electron main process under the stand-in', () => {
 
   it('hands the link it was launched with to the page once, and quits when its last window closes', async () => {
     const window = await launch(['controldeck://trace/j_0123456789ab'])
-    expect(await call(window.webContents, 'takeLaunchDeepLink')).toEqual({ ok: true, result: { link: { path: 'trace/j_0123456789ab' } } })
-    expect(await call(window.webContents, 'takeLaunchDeepLink')).toEqual({ ok: true, result: { link: null } })
+    expect(await call(window.webContents, 'takeLaunchDeepLink')).toEqual({
+      ok: true,
+      result: { link: { path: 'trace/j_0123456789ab' } }
+    })
+    expect(await call(window.webContents, 'takeLaunchDeepLink')).toEqual({
+      ok: true,
+      result: { link: null }
+    })
 
     // Linux and Windows end the app with its last window; the engine and cache close cleanly.
     window.close()

@@ -6,7 +6,11 @@ export interface MenuModel {
   readonly platform: NodeJS.Platform
   readonly appName: string
   readonly version: string
-  readonly environments: ReadonlyArray<{ readonly id: string; readonly name: string; readonly isProduction: boolean }>
+  readonly environments: ReadonlyArray<{
+    readonly id: string
+    readonly name: string
+    readonly isProduction: boolean
+  }>
   readonly activeId: string | null
   /** Whether the active environment notifies (Environment > Notifications). */
   readonly notifyActive: boolean
@@ -53,7 +57,11 @@ export function menuTemplate(model: MenuModel, actions: MenuActions): MenuItemCo
   template.push({
     label: 'File',
     submenu: [
-      { label: 'Add Environment…', accelerator: 'CmdOrCtrl+Shift+N', click: () => actions.addEnvironment() },
+      {
+        label: 'Add Environment…',
+        accelerator: 'CmdOrCtrl+Shift+N',
+        click: () => actions.addEnvironment()
+      },
       { type: 'separator' },
       mac ? { role: 'close' } : { role: 'quit' }
     ]
@@ -74,7 +82,11 @@ export function menuTemplate(model: MenuModel, actions: MenuActions): MenuItemCo
     label: 'View',
     submenu: [
       ...(model.developer
-        ? ([{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as MenuItemConstructorOptions[])
+        ? ([
+            { role: 'reload' },
+            { role: 'toggleDevTools' },
+            { type: 'separator' }
+          ] as MenuItemConstructorOptions[])
         : []),
       { role: 'resetZoom' },
       { role: 'zoomIn' },
@@ -94,14 +106,12 @@ export function menuTemplate(model: MenuModel, actions: MenuActions): MenuItemCo
   template.push({
     label: 'Environment',
     submenu: [
-      ...model.environments.map(
-        (env): MenuItemConstructorOptions => ({
-          label: env.isProduction ? `${env.name} (production)` : env.name,
-          type: 'radio',
-          checked: env.id === model.activeId,
-          click: () => actions.switchEnvironment(env.id)
-        })
-      ),
+      ...model.environments.map((env): MenuItemConstructorOptions => ({
+        label: env.isProduction ? `${env.name} (production)` : env.name,
+        type: 'radio',
+        checked: env.id === model.activeId,
+        click: () => actions.switchEnvironment(env.id)
+      })),
       { type: 'separator' },
       { label: 'Add Environment…', click: () => actions.addEnvironment() },
       { label: 'Manage Environments', click: () => actions.goTo('environments') },

@@ -7,7 +7,8 @@ import { TrustedSenders } from './trusted-senders'
 // binary is needed, and nothing of ours is faked.
 function fakeContents(id: number, url: string) {
   const contents = Object.assign(new EventEmitter(), { id, mainFrame: { url, parent: null } })
-  return contents as unknown as WebContents & EventEmitter & { mainFrame: { url: string; parent: null } }
+  return contents as unknown as WebContents &
+    EventEmitter & { mainFrame: { url: string; parent: null } }
 }
 
 function invokeEvent(
@@ -30,13 +31,15 @@ describe('TrustedSenders', () => {
 
   it('refuses unknown windows, sub-frames, foreign pages and destroyed windows', () => {
     const stranger = fakeContents(2, APP)
-    expect(trusted.refusal(invokeEvent(stranger, stranger.mainFrame))).toMatch(/not a ControlDeck window/)
+    expect(trusted.refusal(invokeEvent(stranger, stranger.mainFrame))).toMatch(
+      /not a ControlDeck window/
+    )
 
     const contents = fakeContents(3, APP)
     trusted.add(contents)
-    expect(trusted.refusal(invokeEvent(contents, { url: APP, parent: contents.mainFrame }))).toMatch(
-      /not the main frame/
-    )
+    expect(
+      trusted.refusal(invokeEvent(contents, { url: APP, parent: contents.mainFrame }))
+    ).toMatch(/not the main frame/)
     expect(trusted.refusal(invokeEvent(contents, null))).toMatch(/frame is gone/)
 
     contents.mainFrame.url = 'https://evil.example/'
@@ -46,6 +49,8 @@ describe('TrustedSenders', () => {
     expect(trusted.has(3)).toBe(true)
     contents.emit('destroyed')
     expect(trusted.has(3)).toBe(false)
-    expect(trusted.refusal(invokeEvent(contents, contents.mainFrame))).toMatch(/not a ControlDeck window/)
+    expect(trusted.refusal(invokeEvent(contents, contents.mainFrame))).toMatch(
+      /not a ControlDeck window/
+    )
   })
 })

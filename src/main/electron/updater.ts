@@ -53,12 +53,18 @@ export function startUpdater(service: ConsoleService, log: ServiceLog): () => vo
     error: (message?: unknown) => log(`updater: ${String(message)}`)
   }
   updater.on('checking-for-update', () => updates.dispatch({ type: 'checking' }))
-  updater.on('update-available', (info) => updates.dispatch({ type: 'available', version: info.version }))
+  updater.on('update-available', (info) =>
+    updates.dispatch({ type: 'available', version: info.version })
+  )
   updater.on('update-not-available', () =>
     updates.dispatch({ type: 'not-available', at: new Date().toISOString() })
   )
-  updater.on('download-progress', (progress) => updates.dispatch({ type: 'progress', percent: progress.percent }))
-  updater.on('update-downloaded', (info) => updates.dispatch({ type: 'downloaded', version: info.version }))
+  updater.on('download-progress', (progress) =>
+    updates.dispatch({ type: 'progress', percent: progress.percent })
+  )
+  updater.on('update-downloaded', (info) =>
+    updates.dispatch({ type: 'downloaded', version: info.version })
+  )
   updater.on('error', (error) => updates.dispatch({ type: 'error', message: error.message }))
 
   updates.enable({

@@ -34,15 +34,21 @@ describe('isAppDownload', () => {
   const page = 'file:///opt/cd/out/renderer/index.html#/environments'
 
   it('lets our page save the blobs it built (exports)', () => {
-    expect(isAppDownload('blob:file:///2f1c0a4e-0000-4000-8000-000000000000', page, file)).toBe(true)
-    expect(isAppDownload('blob:http://localhost:5173/2f1c0a4e', 'http://localhost:5173/#/traces', dev)).toBe(true)
+    expect(isAppDownload('blob:file:///2f1c0a4e-0000-4000-8000-000000000000', page, file)).toBe(
+      true
+    )
+    expect(
+      isAppDownload('blob:http://localhost:5173/2f1c0a4e', 'http://localhost:5173/#/traces', dev)
+    ).toBe(true)
   })
 
   it('refuses other downloads, other origins and pages that are not ours', () => {
     expect(isAppDownload('https://example.com/payload.exe', page, file)).toBe(false)
     expect(isAppDownload('file:///etc/passwd', page, file)).toBe(false)
     expect(isAppDownload('blob:https://example.com/2f1c0a4e', page, file)).toBe(false)
-    expect(isAppDownload('blob:http://localhost:5174/2f1c0a4e', 'http://localhost:5173/', dev)).toBe(false)
+    expect(
+      isAppDownload('blob:http://localhost:5174/2f1c0a4e', 'http://localhost:5173/', dev)
+    ).toBe(false)
     expect(isAppDownload('blob:file:///2f1c0a4e', 'https://example.com/', file)).toBe(false)
     expect(isAppDownload('blob:nonsense', page, file)).toBe(false)
   })
@@ -51,7 +57,14 @@ describe('isAppDownload', () => {
 describe('isAllowedExternalUrl', () => {
   it('lets only plain https through', () => {
     expect(isAllowedExternalUrl('https://github.com/x')).toBe(true)
-    for (const url of ['http://x.org', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://h/s', 'https://u:p@x.org', '']) {
+    for (const url of [
+      'http://x.org',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://h/s',
+      'https://u:p@x.org',
+      ''
+    ]) {
       expect(isAllowedExternalUrl(url), url).toBe(false)
     }
   })
@@ -74,13 +87,21 @@ describe('parseDeepLink', () => {
   })
 
   it('refuses other schemes, empty paths and odd characters', () => {
-    for (const url of ['https://x/trace/1', 'controldeck://', 'controldeck://trace/<script>', 'controldeck://../x', 'controldeck://%E0%A4%A']) {
+    for (const url of [
+      'https://x/trace/1',
+      'controldeck://',
+      'controldeck://trace/<script>',
+      'controldeck://../x',
+      'controldeck://%E0%A4%A'
+    ]) {
       expect(parseDeepLink(url), url).toBeNull()
     }
   })
 
   it('finds the link among launch arguments', () => {
-    expect(findDeepLinkArg(['/usr/bin/controldeck', '--flag', 'controldeck://trace/j_1'])).toBe('trace/j_1')
+    expect(findDeepLinkArg(['/usr/bin/controldeck', '--flag', 'controldeck://trace/j_1'])).toBe(
+      'trace/j_1'
+    )
     expect(findDeepLinkArg(['/usr/bin/controldeck'])).toBeNull()
   })
 })
@@ -90,10 +111,18 @@ describe('rendererLocation', () => {
   const dev = { ELECTRON_RENDERER_URL: 'http://localhost:5173', CONTROLDECK_DEV_SERVER: '1' }
 
   it('uses the dev server only with the flag, unpackaged, on plain http loopback', () => {
-    expect(rendererLocation(dev, false, index).location).toEqual({ kind: 'dev', origin: 'http://localhost:5173' })
-    expect(rendererLocation({ ...dev, ELECTRON_RENDERER_URL: 'http://127.0.0.1:5173/x' }, false, index).location)
-      .toEqual({ kind: 'dev', origin: 'http://127.0.0.1:5173' })
-    expect(rendererLocation({ ...dev, ELECTRON_RENDERER_URL: 'http://[::1]:5173' }, false, index).location.kind).toBe('dev')
+    expect(rendererLocation(dev, false, index).location).toEqual({
+      kind: 'dev',
+      origin: 'http://localhost:5173'
+    })
+    expect(
+      rendererLocation({ ...dev, ELECTRON_RENDERER_URL: 'http://127.0.0.1:5173/x' }, false, index)
+        .location
+    ).toEqual({ kind: 'dev', origin: 'http://127.0.0.1:5173' })
+    expect(
+      rendererLocation({ ...dev, ELECTRON_RENDERER_URL: 'http://[::1]:5173' }, false, index)
+        .location.kind
+    ).toBe('dev')
   })
 
   it('falls back to the built files and says why otherwise', () => {

@@ -24,7 +24,10 @@ export function rendererLocation(
   const file: AppLocation = { kind: 'file', indexUrl }
   const raw = env.ELECTRON_RENDERER_URL
   if (!raw) return { location: file, ignored: null }
-  const ignore = (why: string) => ({ location: file, ignored: `ELECTRON_RENDERER_URL ignored: ${why}` })
+  const ignore = (why: string) => ({
+    location: file,
+    ignored: `ELECTRON_RENDERER_URL ignored: ${why}`
+  })
   if (isPackaged) return ignore('a packaged app loads only its own files')
   if (env.CONTROLDECK_DEV_SERVER !== '1') {
     return ignore('set only by `npm run dev` (CONTROLDECK_DEV_SERVER=1 is missing)')
@@ -106,7 +109,8 @@ export function parseDeepLink(url: string): string | null {
   } catch {
     return null
   }
-  if (!/^[A-Za-z0-9._~:@!$&'()*+,;=/-]+$/.test(decoded) || decoded.split('/').includes('..')) return null
+  if (!/^[A-Za-z0-9._~:@!$&'()*+,;=/-]+$/.test(decoded) || decoded.split('/').includes('..'))
+    return null
   if (query === null || query === '') return decoded
   return /^[A-Za-z0-9._~:@!$&'()*+,;=/%?-]+$/.test(query) ? `${decoded}?${query}` : null
 }

@@ -34,7 +34,11 @@ export function loadPlacement(file: WindowStateFile, log: ServiceLog): WindowPla
  * Remembers the window's normal bounds, maximized and full-screen state and the page it shows,
  * and writes them when the window closes (and once more from `flush`, at quit).
  */
-export function trackWindowState(window: BrowserWindow, file: WindowStateFile, log: ServiceLog): { flush(): void } {
+export function trackWindowState(
+  window: BrowserWindow,
+  file: WindowStateFile,
+  log: ServiceLog
+): { flush(): void } {
   let state: WindowState = file.load().state
   const capture = () => {
     if (window.isDestroyed()) return

@@ -46,6 +46,8 @@ export async function createMainWindow(
   })
   // The page shown last time, as a hash route; a launch deep link, if any, follows once it boots.
   const hash = placement.page ? `#/${placement.page}` : ''
-  await window.loadURL(location.kind === 'dev' ? `${location.origin}/${hash}` : `${location.indexUrl}${hash}`)
+  await window.loadURL(
+    location.kind === 'dev' ? `${location.origin}/${hash}` : `${location.indexUrl}${hash}`
+  )
   return window
 }

@@ -39,7 +39,11 @@ async function failureOf(promise: Promise<unknown>) {
 describe('console service', () => {
   it('runs a handler and never leaks the engine token', async () => {
     const result = await service(createAppHandlers).invoke('getAppInfo', {})
-    expect(result).toMatchObject({ version: '1.2.3', transport: 'electron', localEngineUrl: 'http://127.0.0.1:1' })
+    expect(result).toMatchObject({
+      version: '1.2.3',
+      transport: 'electron',
+      localEngineUrl: 'http://127.0.0.1:1'
+    })
     expect(JSON.stringify(result)).not.toContain('secret-admin-token')
   })
 
@@ -64,18 +68,35 @@ describe('console service', () => {
   })
 
   it('passes ConsoleFailures through and hides unexpected errors', async () => {
-    const expected = new ConsoleFailure({ code: 'not_found', message: 'No such trace.', retriable: false })
-    expect(await failureOf(service(appInfoFactory(async () => { throw expected })).invoke('getAppInfo', {})))
-      .toEqual(expected.error)
+    const expected = new ConsoleFailure({
+      code: 'not_found',
+      message: 'No such trace.',
+      retriable: false
+    })
+    expect(
+      await failureOf(
+        service(
+          appInfoFactory(async () => {
+            throw expected
+          })
+        ).invoke('getAppInfo', {})
+      )
+    ).toEqual(expected.error)
 
     const logged: unknown[] = []
     const hidden = await failureOf(
-      service(appInfoFactory(async () => { throw new Error('db at /secret/path broke') }), logged)
-        .invoke('getAppInfo', {})
+      service(
+        appInfoFactory(async () => {
+          throw new Error('db at /secret/path broke')
+        }),
+        logged
+      ).invoke('getAppInfo', {})
     )
     expect(hidden.code).toBe('internal')
     expect(hidden.message).not.toContain('/secret/path')
-    expect(logged.some((item) => item instanceof Error && item.message.includes('/secret/path'))).toBe(true)
+    expect(
+      logged.some((item) => item instanceof Error && item.message.includes('/secret/path'))
+    ).toBe(true)
   })
 
   it('refuses a result its output schema rejects', async () => {
@@ -129,7 +150,8 @@ describe('app handlers', () => {
 describe('statusForConsoleError', () => {
   it('gives transport failures their HTTP status and operation failures 200', async () => {
     const { statusForConsoleError } = await import('./console-service')
-    const status = (code: ConsoleErrorCode) => statusForConsoleError({ code, message: '', retriable: false })
+    const status = (code: ConsoleErrorCode) =>
+      statusForConsoleError({ code, message: '', retriable: false })
     expect(status('invalid_input')).toBe(400)
     expect(status('unauthorized')).toBe(401)
     expect(status('unknown_method')).toBe(404)

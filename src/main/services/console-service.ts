@@ -89,7 +89,9 @@ export type ConsoleServiceOptions = Omit<ServiceContext, 'events' | 'sessions' |
 
 /** One handler factory per domain of the contract: a domain without one does not compile. */
 export type DomainFactories = {
-  readonly [D in ConsoleDomainName]: (ctx: ServiceContext) => HandlerModule<ConsoleDomains[D]['methods']>
+  readonly [D in ConsoleDomainName]: (
+    ctx: ServiceContext
+  ) => HandlerModule<ConsoleDomains[D]['methods']>
 }
 
 /** The handler factory of every domain, in start-up order (disposed in reverse). */

@@ -104,6 +104,7 @@ export function defaultDataDir(
 ): string {
   if (env.CONTROLDECK_DATA_DIR) return path.resolve(env.CONTROLDECK_DATA_DIR)
   if (platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'ControlDeck')
-  if (platform === 'darwin') return path.join(homedir(), 'Library', 'Application Support', 'ControlDeck')
+  if (platform === 'darwin')
+    return path.join(homedir(), 'Library', 'Application Support', 'ControlDeck')
   return path.join(env.XDG_CONFIG_HOME || path.join(homedir(), '.config'), 'ControlDeck')
 }

@@ -50,7 +50,13 @@ export interface EngineHostOptions {
  */
 export function localEngineOf(host: EngineHost | null): ServiceContext['localEngine'] {
   return host
-    ? { url: host.url, adminToken: host.adminToken, addToken: host.addToken, removeToken: host.removeToken, otlpIngest: host.otlpIngest }
+    ? {
+        url: host.url,
+        adminToken: host.adminToken,
+        addToken: host.addToken,
+        removeToken: host.removeToken,
+        otlpIngest: host.otlpIngest
+      }
     : null
 }
 
@@ -90,7 +96,10 @@ function engineErrorLogger(log: ServiceLog): (entry: object) => void {
   return (entry) => {
     const e = entry as Record<string, unknown>
     if (e.level !== 'error') return
-    const what = e.msg === 'request' ? `${String(e.method)} ${String(e.path)} answered ${String(e.status)}` : String(e.msg)
+    const what =
+      e.msg === 'request'
+        ? `${String(e.method)} ${String(e.path)} answered ${String(e.status)}`
+        : String(e.msg)
     // The first line of the stack in the sentence (hosts may print only that), the rest as details.
     const cause = typeof e.error === 'string' ? `: ${e.error.split('\n', 1)[0]}` : ''
     log(`engine: ${what} (request ${String(e.request_id)})${cause}`, e.error)

@@ -27,13 +27,22 @@ describe('controldeck serve last-resort handler', () => {
     const p = spawnNode([...NODE_ARGS, 'serve', '--json', '--data-dir', dataDir])
     try {
       await expect.poll(() => p.stdout, { timeout: 15_000 }).toMatch(/"engineUrl":"http:[^"]+"/)
-      const printed = JSON.parse(p.stdout.trim().split('\n').at(-1) as string) as { origin: string; engineUrl: string }
+      const printed = JSON.parse(p.stdout.trim().split('\n').at(-1) as string) as {
+        origin: string
+        engineUrl: string
+      }
       p.child.kill('SIGUSR2')
-      await expect.poll(() => p.stderr, { timeout: 10_000 }).toContain('controldeck: unhandled rejection (kept running): nobody handles this')
-      await expect.poll(() => p.stderr, { timeout: 10_000 }).toContain('controldeck: unexpected error (kept running): boom from a timer')
+      await expect
+        .poll(() => p.stderr, { timeout: 10_000 })
+        .toContain('controldeck: unhandled rejection (kept running): nobody handles this')
+      await expect
+        .poll(() => p.stderr, { timeout: 10_000 })
+        .toContain('controldeck: unexpected error (kept running): boom from a timer')
       // Both servers of the process still answer (401: alive, and still asking for a token).
       expect((await fetch(`${printed.engineUrl}/api/neurorail/v1/capabilities`)).status).toBe(401)
-      expect((await fetch(`${printed.origin}/api/getAppInfo`, { method: 'POST', body: '{}' })).status).toBe(401)
+      expect(
+        (await fetch(`${printed.origin}/api/getAppInfo`, { method: 'POST', body: '{}' })).status
+      ).toBe(401)
     } finally {
       p.child.kill('SIGTERM')
     }

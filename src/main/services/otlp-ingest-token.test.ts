@@ -14,7 +14,9 @@ describe('the OTLP ingest token of the local engine', () => {
     const token = first.otlpIngest.token
     expect(first.otlpIngest.url).toBe(`${first.url}/v1/traces`)
     // The engine accepts it as a bearer token.
-    const res = await fetch(`${first.url}/api/neurorail/v1/identity/missions`, { headers: { Authorization: `Bearer ${token}` } })
+    const res = await fetch(`${first.url}/api/neurorail/v1/identity/missions`, {
+      headers: { Authorization: `Bearer ${token}` }
+    })
     expect(res.status).toBe(200)
     await first.close()
     const file = path.join(dir, INGEST_TOKEN_FILE)

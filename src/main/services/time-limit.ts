@@ -3,7 +3,11 @@
  * settled within `ms`. The timer is cleared either way, so a finished race never keeps a process
  * (CLI, tests) alive; `promise` itself is not cancelled.
  */
-export async function withTimeLimit<T, F>(promise: PromiseLike<T>, ms: number, onTimeout: () => F): Promise<T | F> {
+export async function withTimeLimit<T, F>(
+  promise: PromiseLike<T>,
+  ms: number,
+  onTimeout: () => F
+): Promise<T | F> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const timedOut = new Promise<F>((resolve, reject) => {
     timer = setTimeout(() => {

@@ -44,8 +44,12 @@ function Page({ route }: { route: Route }) {
 /** The app frame: title bar, sidebar, the routed page and the command palette. */
 export function App() {
   const route = useRoute()
-  const production = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId)?.isProduction ?? false)
-  const envColor = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId)?.color ?? 'grey')
+  const production = useStore(
+    (s) => s.environments.find((e) => e.id === s.activeEnvironmentId)?.isProduction ?? false
+  )
+  const envColor = useStore(
+    (s) => s.environments.find((e) => e.id === s.activeEnvironmentId)?.color ?? 'grey'
+  )
   const bootError = useStore((s) => s.bootError)
 
   useEffect(() => {
@@ -65,7 +69,10 @@ export function App() {
         <UpdateBanner />
         {bootError ? (
           <main className="page">
-            <ErrorNotice message={`The console cannot reach its own service: ${bootError}`} onRetry={() => window.location.reload()} />
+            <ErrorNotice
+              message={`The console cannot reach its own service: ${bootError}`}
+              onRetry={() => window.location.reload()}
+            />
           </main>
         ) : (
           <Page route={route} />

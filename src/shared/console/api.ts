@@ -25,7 +25,10 @@ export const CONSOLE_DOMAINS = {
   runs: { methods: runsMethods, events: runsEvents },
   notifications: { methods: notificationsMethods, events: notificationsEvents },
   bundles: { methods: bundlesMethods, events: bundlesEvents }
-} satisfies Record<string, { methods: Record<string, MethodDefinition>; events: Record<string, EventDefinition> }>
+} satisfies Record<
+  string,
+  { methods: Record<string, MethodDefinition>; events: Record<string, EventDefinition> }
+>
 
 export type ConsoleDomains = typeof CONSOLE_DOMAINS
 export type ConsoleDomainName = keyof ConsoleDomains
@@ -60,7 +63,9 @@ export const CONSOLE_EVENTS = {
 type DomainNames<K extends 'methods' | 'events'> = {
   [D in ConsoleDomainName]: keyof ConsoleDomains[D][K]
 }[ConsoleDomainName]
-type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : { missing: Exclude<All, Listed> }
+type Covers<All, Listed> = [Exclude<All, Listed>] extends [never]
+  ? true
+  : { missing: Exclude<All, Listed> }
 const methodsCovered: Covers<DomainNames<'methods'>, keyof typeof CONSOLE_METHODS> = true
 const eventsCovered: Covers<DomainNames<'events'>, keyof typeof CONSOLE_EVENTS> = true
 void methodsCovered

@@ -4,7 +4,10 @@ import type { z } from 'zod'
  * One ConsoleApi method: a single JSON input validated by `input` before any service runs,
  * resolving to `output`.
  */
-export interface MethodDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface MethodDefinition<
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType = z.ZodType
+> {
   readonly input: I
   readonly output: O
   readonly description: string
@@ -38,6 +41,8 @@ export function defineMethod<I extends z.ZodType, O extends z.ZodType>(
 }
 
 /** Declares a pushed event. Event names must start with `on` (the transports rely on it). */
-export function defineEvent<P extends z.ZodType>(definition: EventDefinition<P>): EventDefinition<P> {
+export function defineEvent<P extends z.ZodType>(
+  definition: EventDefinition<P>
+): EventDefinition<P> {
   return definition
 }

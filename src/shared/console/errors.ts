@@ -95,14 +95,20 @@ export class ConsoleFailure extends Error {
 
 /** Brand check that works across bundles where instanceof does not. */
 export function isConsoleFailure(value: unknown): value is ConsoleFailure {
-  return typeof value === 'object' && value !== null && (value as { isConsoleFailure?: unknown }).isConsoleFailure === true
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { isConsoleFailure?: unknown }).isConsoleFailure === true
+  )
 }
 
 /**
  * The schema's messages as one sentence a person can read ("Base URL must be …; name: Too long"):
  * each issue's message, prefixed with its field path when the message does not already start there.
  */
-export function describeInvalidInput(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+export function describeInvalidInput(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>
+): string {
   const parts = issues.map((issue) => {
     const field = issue.path.map(String).join('.')
     return field && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { circuitFromChange, circuitHalfOpenAt, reflexActionFacts, reflexActionOfRecord, toCircuitView, toReflexActionView } from './governance-mapper'
+import {
+  circuitFromChange,
+  circuitHalfOpenAt,
+  reflexActionFacts,
+  reflexActionOfRecord,
+  toCircuitView,
+  toReflexActionView
+} from './governance-mapper'
 
 describe('governance mapper', () => {
   it('maps a REST action row and its stream event to the same view', () => {
@@ -16,9 +23,18 @@ describe('governance mapper', () => {
     }
     const { id, timestamp, ...event } = record
     const fromRest = reflexActionOfRecord(record)
-    const fromStream = toReflexActionView({ ...event, action_id: id } as typeof event, String(id), new Date(Date.parse(timestamp)).toISOString())
+    const fromStream = toReflexActionView(
+      { ...event, action_id: id } as typeof event,
+      String(id),
+      new Date(Date.parse(timestamp)).toISOString()
+    )
     expect(fromStream).toEqual(fromRest)
-    expect(reflexActionFacts(fromRest)).toEqual({ triggerId: 'trigger:tool_call', actor: 'reflex', error: null, cooldownSeconds: 60 })
+    expect(reflexActionFacts(fromRest)).toEqual({
+      triggerId: 'trigger:tool_call',
+      actor: 'reflex',
+      error: null,
+      cooldownSeconds: 60
+    })
   })
 
   it('folds a streamed change over a REST circuit and derives its half-open time', () => {
@@ -35,11 +51,26 @@ describe('governance mapper', () => {
       last_failure_time: 100,
       last_state_change_time: 50,
       recovers_at: null,
-      options: { failureThreshold: 5, recoveryTimeoutMs: 30_000, successThreshold: 2, halfOpenMaxCalls: 1 }
+      options: {
+        failureThreshold: 5,
+        recoveryTimeoutMs: 30_000,
+        successThreshold: 2,
+        halfOpenMaxCalls: 1
+      }
     })
     expect(circuitHalfOpenAt(rest)).toBeNull()
-    const open = circuitFromChange({ circuit_id: 'llm', to_state: 'open', failure_count: 5 }, 200_000, rest)
-    expect(open).toMatchObject({ state: 'open', failureCount: 5, totalCalls: 10, openCount: 1, recoveryTimeoutMs: 30_000 })
+    const open = circuitFromChange(
+      { circuit_id: 'llm', to_state: 'open', failure_count: 5 },
+      200_000,
+      rest
+    )
+    expect(open).toMatchObject({
+      state: 'open',
+      failureCount: 5,
+      totalCalls: 10,
+      openCount: 1,
+      recoveryTimeoutMs: 30_000
+    })
     expect(circuitHalfOpenAt(open)).toBe(230_000)
   })
 })

@@ -1,4 +1,9 @@
-import type { CircuitSnapshot, CircuitState, ReflexActionRecord, TriggerSnapshot } from '../neurorail/governance'
+import type {
+  CircuitSnapshot,
+  CircuitState,
+  ReflexActionRecord,
+  TriggerSnapshot
+} from '../neurorail/governance'
 import type { CircuitView, ReflexActionView, TriggerView } from './domains/governance'
 
 // The one mapper from governance facts to the console's views. The main side feeds it the
@@ -58,7 +63,11 @@ export interface CircuitChangeFact {
  * A circuit after a streamed change at `atMs`: the change's state and counts over what was known
  * before (`prev`); totals the stream does not carry stay as they were (0 for a new circuit).
  */
-export function circuitFromChange(change: CircuitChangeFact, atMs: number, prev: CircuitView | null): CircuitView {
+export function circuitFromChange(
+  change: CircuitChangeFact,
+  atMs: number,
+  prev: CircuitView | null
+): CircuitView {
   const at = new Date(atMs).toISOString()
   return {
     circuitId: change.circuit_id,
@@ -100,10 +109,16 @@ export function toTriggerView(t: TriggerSnapshot): TriggerView {
 
 /** What a recorded reflex action says: a GET /reflex/actions row or a `reflex_action_executed` event. */
 export type ReflexActionFact = Pick<ReflexActionRecord, 'action_type'> &
-  Partial<Pick<ReflexActionRecord, 'job_id' | 'reason' | 'success' | 'trigger_id' | 'actor' | 'details'>>
+  Partial<
+    Pick<ReflexActionRecord, 'job_id' | 'reason' | 'success' | 'trigger_id' | 'actor' | 'details'>
+  >
 
 /** One reflex action, under the engine's action id, at an ISO time. */
-export function toReflexActionView(a: ReflexActionFact, actionId: string, at: string | null): ReflexActionView {
+export function toReflexActionView(
+  a: ReflexActionFact,
+  actionId: string,
+  at: string | null
+): ReflexActionView {
   const details: Record<string, unknown> = { ...a.details }
   if (a.trigger_id) details.trigger_id = a.trigger_id
   if (a.actor !== undefined) details.actor = a.actor
@@ -125,7 +140,12 @@ export function reflexActionOfRecord(a: ReflexActionRecord): ReflexActionView {
 }
 
 /** Facts an action keeps in its details: which trigger, who, and why a refused one failed. */
-export function reflexActionFacts(a: ReflexActionView): { triggerId: string | null; actor: string | null; error: string | null; cooldownSeconds: number | null } {
+export function reflexActionFacts(a: ReflexActionView): {
+  triggerId: string | null
+  actor: string | null
+  error: string | null
+  cooldownSeconds: number | null
+} {
   const d = a.details
   const text = (v: unknown): string | null => (typeof v === 'string' && v ? v : null)
   const error = d.error
@@ -133,7 +153,11 @@ export function reflexActionFacts(a: ReflexActionView): { triggerId: string | nu
   return {
     triggerId: text(d.trigger_id),
     actor: text(d.actor),
-    error: text(error) ?? (typeof error === 'object' && error !== null ? text((error as { message?: unknown }).message) : null),
+    error:
+      text(error) ??
+      (typeof error === 'object' && error !== null
+        ? text((error as { message?: unknown }).message)
+        : null),
     cooldownSeconds: typeof cooldown === 'number' && Number.isFinite(cooldown) ? cooldown : null
   }
 }

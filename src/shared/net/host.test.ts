@@ -6,10 +6,31 @@ describe('isAllowedHost', () => {
     const p = hostPolicy('127.0.0.1', 8765)
     // Any loopback spelling is this machine: no page elsewhere can make a browser send one. A
     // different port is the server reached through a forward (ssh -L 9000:localhost:8765).
-    for (const h of ['127.0.0.1:8765', 'localhost:8765', 'LOCALHOST:8765', '[::1]:8765', '127.0.0.2:8765', 'localhost.:8765',
-      'localhost:9000', 'localhost', '127.0.0.1:1', '[::1]:9000', '[::1]']) expect(isAllowedHost(h, p)).toBe(true)
-    for (const h of ['evil.example:8765', '127.0.0.1.nip.io:8765', 'localhost.attacker.example:8765', '127.0.0.1:8765@evil',
-      '', 'localhost:8765 ', 'a b:8765', 'localhost:99999', 'localhost:8765/x']) {
+    for (const h of [
+      '127.0.0.1:8765',
+      'localhost:8765',
+      'LOCALHOST:8765',
+      '[::1]:8765',
+      '127.0.0.2:8765',
+      'localhost.:8765',
+      'localhost:9000',
+      'localhost',
+      '127.0.0.1:1',
+      '[::1]:9000',
+      '[::1]'
+    ])
+      expect(isAllowedHost(h, p)).toBe(true)
+    for (const h of [
+      'evil.example:8765',
+      '127.0.0.1.nip.io:8765',
+      'localhost.attacker.example:8765',
+      '127.0.0.1:8765@evil',
+      '',
+      'localhost:8765 ',
+      'a b:8765',
+      'localhost:99999',
+      'localhost:8765/x'
+    ]) {
       expect(isAllowedHost(h, p)).toBe(false)
     }
     expect(isAllowedHost(undefined, p)).toBe(false)
@@ -39,7 +60,17 @@ describe('isAllowedHost', () => {
 
 describe('isLoopbackName', () => {
   it('knows the names only this machine can reach', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LocalHost', 'localhost.', '::1', '[::1]']) expect(isLoopbackName(host), host).toBe(true)
-    for (const host of ['0.0.0.0', '::', '10.0.0.1', 'localhost.example', '127.0.0.1.nip.io']) expect(isLoopbackName(host), host).toBe(false)
+    for (const host of [
+      '127.0.0.1',
+      '127.1.2.3',
+      'localhost',
+      'LocalHost',
+      'localhost.',
+      '::1',
+      '[::1]'
+    ])
+      expect(isLoopbackName(host), host).toBe(true)
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', 'localhost.example', '127.0.0.1.nip.io'])
+      expect(isLoopbackName(host), host).toBe(false)
   })
 })

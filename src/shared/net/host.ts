@@ -22,14 +22,17 @@ export interface HostPolicy {
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
 const WILDCARD_BINDS = new Set(['0.0.0.0', '::', '[::]', ''])
 /** Hostname (RFC 1123 labels), IPv4 literal or bracketed IPv6 literal, optional port. */
-const HOST_PATTERN = /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9](?:[a-z0-9-]{0,62}))*)\.?(?::(\d{1,5}))?$/
+const HOST_PATTERN =
+  /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9](?:[a-z0-9-]{0,62}))*)\.?(?::(\d{1,5}))?$/
 const IPV4_PATTERN = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
 
 /**
  * A Host header split into lowercase name and port (80 when absent, `explicitPort` false), or
  * null when malformed.
  */
-export function parseHostHeader(value: string): { name: string; port: number; explicitPort: boolean } | null {
+export function parseHostHeader(
+  value: string
+): { name: string; port: number; explicitPort: boolean } | null {
   if (value.length > 300) return null
   const m = HOST_PATTERN.exec(value.toLowerCase())
   if (!m) return null
@@ -43,8 +46,13 @@ export function parseHostHeader(value: string): { name: string; port: number; ex
  * and `::1` (with or without brackets, any case, with or without a trailing dot).
  */
 export function isLoopbackName(host: string): boolean {
-  const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
-  return name === 'localhost' || name === '::1' || (IPV4_PATTERN.test(name) && name.startsWith('127.'))
+  const name = host
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+  return (
+    name === 'localhost' || name === '::1' || (IPV4_PATTERN.test(name) && name.startsWith('127.'))
+  )
 }
 
 function isIpLiteral(name: string): boolean {
@@ -73,7 +81,11 @@ export function normalizeAllowedHost(entry: string): string | null {
  * with that port; every IP literal when bound to all interfaces; plus `allowed` entries
  * (normalised with {@link normalizeAllowedHost}; invalid ones throw a RangeError).
  */
-export function hostPolicy(bind: string, port: number, allowed: readonly string[] = []): HostPolicy {
+export function hostPolicy(
+  bind: string,
+  port: number,
+  allowed: readonly string[] = []
+): HostPolicy {
   const served = new Set(LOOPBACK_NAMES)
   const wildcard = WILDCARD_BINDS.has(bind.trim())
   if (!wildcard) served.add(hostName(bind))

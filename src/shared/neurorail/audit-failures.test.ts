@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { AuditEventSchema } from './audit'
 import { isFailureEvent } from './audit-failures'
 
-const event = (event_type: string, severity: 'info' | 'warning' | 'error' | 'critical' | null, details: Record<string, unknown> = {}) => ({
+const event = (
+  event_type: string,
+  severity: 'info' | 'warning' | 'error' | 'critical' | null,
+  details: Record<string, unknown> = {}
+) => ({
   event_type,
   severity,
   details
@@ -38,7 +42,14 @@ describe('isFailureEvent (BRAiN levels are nullable: the type decides first)', (
 })
 
 describe('AuditEventSchema and BRAiN rows without a level', () => {
-  const row = { audit_id: 'aud_000000000001', timestamp: '2026-11-23T05:52:19.188524', event_type: 'execution_failure', event_category: 'execution', message: 'failed', details: {} }
+  const row = {
+    audit_id: 'aud_000000000001',
+    timestamp: '2026-11-23T05:52:19.188524',
+    event_type: 'execution_failure',
+    event_category: 'execution',
+    message: 'failed',
+    details: {}
+  }
 
   it('reads a null or absent severity as null, and still refuses an unknown one', () => {
     expect(AuditEventSchema.parse({ ...row, severity: null }).severity).toBeNull()

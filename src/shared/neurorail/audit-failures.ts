@@ -18,7 +18,9 @@ const ERROR_CODE = /^NR-E\d{3}$/
  * code in `details` always counts, a transition counts when it enters a failure state; otherwise an
  * `error` or `critical` severity counts. Warnings and info alone do not.
  */
-export function isFailureEvent(event: Pick<AuditEvent, 'event_type' | 'severity' | 'details'>): boolean {
+export function isFailureEvent(
+  event: Pick<AuditEvent, 'event_type' | 'severity' | 'details'>
+): boolean {
   const type = event.event_type.toLowerCase()
   if (NEVER_FAILURE.test(type)) return false
   if (FAILURE_TYPE.test(type)) return true

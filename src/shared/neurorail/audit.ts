@@ -1,7 +1,13 @@
 import { z } from 'zod'
 import { CountMapSchema, JsonObjectSchema, NullableStringSchema, oneOfSchema } from './common'
 import { DateTimeSchema } from './datetime'
-import { AttemptIdSchema, JobIdSchema, MissionIdSchema, PlanIdSchema, ResourceIdSchema } from './ids'
+import {
+  AttemptIdSchema,
+  JobIdSchema,
+  MissionIdSchema,
+  PlanIdSchema,
+  ResourceIdSchema
+} from './ids'
 
 /** Audit event categories (closed on the real backend). */
 export const AUDIT_CATEGORIES = ['execution', 'governance', 'safety', 'telemetry'] as const
@@ -14,7 +20,11 @@ export const AuditSeveritySchema = oneOfSchema('severity', AUDIT_SEVERITIES)
 export type AuditSeverity = z.infer<typeof AuditSeveritySchema>
 
 /** Event types the real backend's only emitter (ExecutionService) writes. */
-export const KNOWN_AUDIT_EVENT_TYPES = ['execution_start', 'execution_success', 'execution_failure'] as const
+export const KNOWN_AUDIT_EVENT_TYPES = [
+  'execution_start',
+  'execution_success',
+  'execution_failure'
+] as const
 
 /**
  * Who an audit entry was recorded for (our engine's extension): the authenticated principal
@@ -126,6 +136,8 @@ export const AuditLogRequestSchema = z.object({
   caused_by_agent: NullableStringSchema,
   caused_by_event: NullableStringSchema,
   /** Refused when present: the engine records the caller from its token. */
-  recorded_by: z.never({ error: 'recorded_by is set by the engine from the caller\'s token' }).optional()
+  recorded_by: z
+    .never({ error: "recorded_by is set by the engine from the caller's token" })
+    .optional()
 })
 export type AuditLogRequest = z.infer<typeof AuditLogRequestSchema>

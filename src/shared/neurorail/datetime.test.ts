@@ -26,7 +26,9 @@ describe('DateTimeSchema', () => {
   })
 
   it('accepts a Date object', () => {
-    expect(DateTimeSchema.parse(new Date(Date.UTC(2026, 10, 23, 5, 52, 19, 188)))).toBe('2026-11-23T05:52:19.188Z')
+    expect(DateTimeSchema.parse(new Date(Date.UTC(2026, 10, 23, 5, 52, 19, 188)))).toBe(
+      '2026-11-23T05:52:19.188Z'
+    )
   })
 
   const rejected = [
@@ -54,9 +56,11 @@ describe('DateTimeSchema', () => {
   })
 
   it('normalised strings sort chronologically as plain strings', () => {
-    const values = ['2026-11-23T07:00:00+02:00', '2026-11-23T05:30:00', '2026-11-23T04:59:59.999Z'].map((v) =>
-      DateTimeSchema.parse(v)
-    )
+    const values = [
+      '2026-11-23T07:00:00+02:00',
+      '2026-11-23T05:30:00',
+      '2026-11-23T04:59:59.999Z'
+    ].map((v) => DateTimeSchema.parse(v))
     expect([...values].sort()).toEqual([values[2], values[0], values[1]])
   })
 })

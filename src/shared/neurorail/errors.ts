@@ -47,82 +47,327 @@ function entry(
  */
 export const ERROR_CODES = {
   // Execution (mechanical)
-  'NR-E001': entry('NR-E001', 'EXEC_TIMEOUT', 'mechanical', false, 'warning', false,
-    'Execution exceeded its timeout budget.'),
-  'NR-E002': entry('NR-E002', 'EXEC_OVERBUDGET', 'mechanical', false, 'warning', false,
-    'Execution exceeded its resource budget (tokens, memory or CPU).'),
-  'NR-E003': entry('NR-E003', 'RETRY_EXHAUSTED', 'mechanical', false, 'error', false,
-    'All retry attempts for a mechanical failure were used up.'),
-  'NR-E004': entry('NR-E004', 'UPSTREAM_UNAVAILABLE', 'mechanical', true, 'warning', false,
-    'An upstream service (LLM, tool or API) was unavailable.'),
-  'NR-E005': entry('NR-E005', 'BAD_RESPONSE_FORMAT', 'mechanical', true, 'warning', false,
-    'An upstream service returned a malformed or unexpected response.'),
-  'NR-E006': entry('NR-E006', 'POLICY_REFLEX_COOLDOWN', 'mechanical', true, 'info', false,
-    'The job is blocked until its reflex cooldown ends.'),
-  'NR-E007': entry('NR-E007', 'ORPHAN_KILLED', 'mechanical', false, 'error', false,
-    'The job was killed because its parent context is missing.'),
+  'NR-E001': entry(
+    'NR-E001',
+    'EXEC_TIMEOUT',
+    'mechanical',
+    false,
+    'warning',
+    false,
+    'Execution exceeded its timeout budget.'
+  ),
+  'NR-E002': entry(
+    'NR-E002',
+    'EXEC_OVERBUDGET',
+    'mechanical',
+    false,
+    'warning',
+    false,
+    'Execution exceeded its resource budget (tokens, memory or CPU).'
+  ),
+  'NR-E003': entry(
+    'NR-E003',
+    'RETRY_EXHAUSTED',
+    'mechanical',
+    false,
+    'error',
+    false,
+    'All retry attempts for a mechanical failure were used up.'
+  ),
+  'NR-E004': entry(
+    'NR-E004',
+    'UPSTREAM_UNAVAILABLE',
+    'mechanical',
+    true,
+    'warning',
+    false,
+    'An upstream service (LLM, tool or API) was unavailable.'
+  ),
+  'NR-E005': entry(
+    'NR-E005',
+    'BAD_RESPONSE_FORMAT',
+    'mechanical',
+    true,
+    'warning',
+    false,
+    'An upstream service returned a malformed or unexpected response.'
+  ),
+  'NR-E006': entry(
+    'NR-E006',
+    'POLICY_REFLEX_COOLDOWN',
+    'mechanical',
+    true,
+    'info',
+    false,
+    'The job is blocked until its reflex cooldown ends.'
+  ),
+  'NR-E007': entry(
+    'NR-E007',
+    'ORPHAN_KILLED',
+    'mechanical',
+    false,
+    'error',
+    false,
+    'The job was killed because its parent context is missing.'
+  ),
   // Budget / enforcement
-  'NR-E100': entry('NR-E100', 'BUDGET_TIMEOUT_EXCEEDED', 'mechanical', false, 'error', true,
-    'Execution exceeded the hard timeout of its budget.'),
-  'NR-E101': entry('NR-E101', 'BUDGET_RETRY_EXHAUSTED', 'mechanical', false, 'error', true,
-    'The retry budget is exhausted (maximum retries reached).'),
-  'NR-E102': entry('NR-E102', 'BUDGET_PARALLELISM_EXCEEDED', 'mechanical', true, 'warning', false,
-    'Too many concurrent executions for the parallelism budget; retry when capacity frees up.'),
-  'NR-E103': entry('NR-E103', 'BUDGET_COST_EXCEEDED', 'mechanical', false, 'error', true,
-    'The cost budget (tokens or credits) is exceeded.'),
-  'NR-E104': entry('NR-E104', 'BUDGET_TOKEN_EXCEEDED', 'mechanical', false, 'warning', false,
-    'The LLM token budget is exceeded.'),
+  'NR-E100': entry(
+    'NR-E100',
+    'BUDGET_TIMEOUT_EXCEEDED',
+    'mechanical',
+    false,
+    'error',
+    true,
+    'Execution exceeded the hard timeout of its budget.'
+  ),
+  'NR-E101': entry(
+    'NR-E101',
+    'BUDGET_RETRY_EXHAUSTED',
+    'mechanical',
+    false,
+    'error',
+    true,
+    'The retry budget is exhausted (maximum retries reached).'
+  ),
+  'NR-E102': entry(
+    'NR-E102',
+    'BUDGET_PARALLELISM_EXCEEDED',
+    'mechanical',
+    true,
+    'warning',
+    false,
+    'Too many concurrent executions for the parallelism budget; retry when capacity frees up.'
+  ),
+  'NR-E103': entry(
+    'NR-E103',
+    'BUDGET_COST_EXCEEDED',
+    'mechanical',
+    false,
+    'error',
+    true,
+    'The cost budget (tokens or credits) is exceeded.'
+  ),
+  'NR-E104': entry(
+    'NR-E104',
+    'BUDGET_TOKEN_EXCEEDED',
+    'mechanical',
+    false,
+    'warning',
+    false,
+    'The LLM token budget is exceeded.'
+  ),
   // Manifest / governance
-  'NR-E110': entry('NR-E110', 'MANIFEST_NOT_FOUND', 'system', false, 'error', true,
-    'The requested governance manifest version was not found.'),
-  'NR-E111': entry('NR-E111', 'MANIFEST_INVALID_SCHEMA', 'system', false, 'error', true,
-    'The governance manifest failed schema validation.'),
-  'NR-E112': entry('NR-E112', 'MANIFEST_HASH_MISMATCH', 'system', false, 'critical', true,
-    'The governance manifest failed hash-chain validation.'),
-  'NR-E113': entry('NR-E113', 'MANIFEST_DUPLICATE_VERSION', 'system', false, 'warning', false,
-    'A governance manifest with this version already exists.'),
-  'NR-E114': entry('NR-E114', 'MANIFEST_RULE_CONFLICT', 'system', false, 'error', false,
-    'Two manifest rules conflict (duplicate priorities).'),
+  'NR-E110': entry(
+    'NR-E110',
+    'MANIFEST_NOT_FOUND',
+    'system',
+    false,
+    'error',
+    true,
+    'The requested governance manifest version was not found.'
+  ),
+  'NR-E111': entry(
+    'NR-E111',
+    'MANIFEST_INVALID_SCHEMA',
+    'system',
+    false,
+    'error',
+    true,
+    'The governance manifest failed schema validation.'
+  ),
+  'NR-E112': entry(
+    'NR-E112',
+    'MANIFEST_HASH_MISMATCH',
+    'system',
+    false,
+    'critical',
+    true,
+    'The governance manifest failed hash-chain validation.'
+  ),
+  'NR-E113': entry(
+    'NR-E113',
+    'MANIFEST_DUPLICATE_VERSION',
+    'system',
+    false,
+    'warning',
+    false,
+    'A governance manifest with this version already exists.'
+  ),
+  'NR-E114': entry(
+    'NR-E114',
+    'MANIFEST_RULE_CONFLICT',
+    'system',
+    false,
+    'error',
+    false,
+    'Two manifest rules conflict (duplicate priorities).'
+  ),
   // Decision / resolution
-  'NR-E120': entry('NR-E120', 'DECISION_NO_RULE_MATCH', 'mechanical', false, 'warning', false,
-    'No manifest rule matched the job context.'),
-  'NR-E121': entry('NR-E121', 'DECISION_BUDGET_RESOLUTION_FAILED', 'system', false, 'error', true,
-    'The budget could not be resolved from the manifest rules.'),
-  'NR-E122': entry('NR-E122', 'DECISION_INVALID_CONTEXT', 'mechanical', false, 'warning', false,
-    'The job context given for a decision is invalid.'),
-  'NR-E123': entry('NR-E123', 'DECISION_PERSISTENCE_FAILED', 'system', true, 'error', true,
-    'The decision could not be saved to the database.'),
+  'NR-E120': entry(
+    'NR-E120',
+    'DECISION_NO_RULE_MATCH',
+    'mechanical',
+    false,
+    'warning',
+    false,
+    'No manifest rule matched the job context.'
+  ),
+  'NR-E121': entry(
+    'NR-E121',
+    'DECISION_BUDGET_RESOLUTION_FAILED',
+    'system',
+    false,
+    'error',
+    true,
+    'The budget could not be resolved from the manifest rules.'
+  ),
+  'NR-E122': entry(
+    'NR-E122',
+    'DECISION_INVALID_CONTEXT',
+    'mechanical',
+    false,
+    'warning',
+    false,
+    'The job context given for a decision is invalid.'
+  ),
+  'NR-E123': entry(
+    'NR-E123',
+    'DECISION_PERSISTENCE_FAILED',
+    'system',
+    true,
+    'error',
+    true,
+    'The decision could not be saved to the database.'
+  ),
   // Shadowing / activation
-  'NR-E130': entry('NR-E130', 'SHADOW_EVALUATION_FAILED', 'system', true, 'warning', false,
-    'Evaluating the shadow manifest failed.'),
-  'NR-E131': entry('NR-E131', 'SHADOW_REPORT_INCOMPLETE', 'system', false, 'warning', false,
-    'The shadow report has too little evaluation data.'),
-  'NR-E132': entry('NR-E132', 'ACTIVATION_GATE_BLOCKED', 'system', false, 'warning', true,
-    'Manifest activation was blocked by its gate (explosion rate too high).'),
-  'NR-E133': entry('NR-E133', 'ACTIVATION_ALREADY_ACTIVE', 'system', false, 'info', false,
-    'The manifest is already active.'),
-  'NR-E134': entry('NR-E134', 'SHADOW_MODE_REQUIRED', 'system', false, 'warning', false,
-    'The operation requires the manifest to be in shadow mode.'),
+  'NR-E130': entry(
+    'NR-E130',
+    'SHADOW_EVALUATION_FAILED',
+    'system',
+    true,
+    'warning',
+    false,
+    'Evaluating the shadow manifest failed.'
+  ),
+  'NR-E131': entry(
+    'NR-E131',
+    'SHADOW_REPORT_INCOMPLETE',
+    'system',
+    false,
+    'warning',
+    false,
+    'The shadow report has too little evaluation data.'
+  ),
+  'NR-E132': entry(
+    'NR-E132',
+    'ACTIVATION_GATE_BLOCKED',
+    'system',
+    false,
+    'warning',
+    true,
+    'Manifest activation was blocked by its gate (explosion rate too high).'
+  ),
+  'NR-E133': entry(
+    'NR-E133',
+    'ACTIVATION_ALREADY_ACTIVE',
+    'system',
+    false,
+    'info',
+    false,
+    'The manifest is already active.'
+  ),
+  'NR-E134': entry(
+    'NR-E134',
+    'SHADOW_MODE_REQUIRED',
+    'system',
+    false,
+    'warning',
+    false,
+    'The operation requires the manifest to be in shadow mode.'
+  ),
   // Reflex
-  'NR-E140': entry('NR-E140', 'REFLEX_CIRCUIT_OPEN', 'mechanical', true, 'warning', true,
-    'The circuit breaker is open; retry after its recovery timeout.'),
-  'NR-E141': entry('NR-E141', 'REFLEX_TRIGGER_ACTIVATED', 'mechanical', false, 'warning', true,
-    'A reflex trigger fired (error-rate or budget-violation threshold reached).'),
-  'NR-E142': entry('NR-E142', 'REFLEX_ACTION_FAILED', 'system', true, 'error', true,
-    'A reflex action (suspend, throttle, alert, cancel) failed to execute.'),
-  'NR-E143': entry('NR-E143', 'REFLEX_LIFECYCLE_INVALID', 'system', false, 'error', false,
-    'The reflex job state machine refused the requested transition.'),
+  'NR-E140': entry(
+    'NR-E140',
+    'REFLEX_CIRCUIT_OPEN',
+    'mechanical',
+    true,
+    'warning',
+    true,
+    'The circuit breaker is open; retry after its recovery timeout.'
+  ),
+  'NR-E141': entry(
+    'NR-E141',
+    'REFLEX_TRIGGER_ACTIVATED',
+    'mechanical',
+    false,
+    'warning',
+    true,
+    'A reflex trigger fired (error-rate or budget-violation threshold reached).'
+  ),
+  'NR-E142': entry(
+    'NR-E142',
+    'REFLEX_ACTION_FAILED',
+    'system',
+    true,
+    'error',
+    true,
+    'A reflex action (suspend, throttle, alert, cancel) failed to execute.'
+  ),
+  'NR-E143': entry(
+    'NR-E143',
+    'REFLEX_LIFECYCLE_INVALID',
+    'system',
+    false,
+    'error',
+    false,
+    'The reflex job state machine refused the requested transition.'
+  ),
   // System
-  'NR-E300': entry('NR-E300', 'CIRCUIT_BREAKER_OPEN', 'system', true, 'warning', false,
-    'The circuit breaker for an upstream service is open.'),
-  'NR-E301': entry('NR-E301', 'INVALID_STATE_TRANSITION', 'system', false, 'error', false,
-    'The lifecycle state machine does not allow this transition.'),
-  'NR-E302': entry('NR-E302', 'AUDIT_LOG_FAILURE', 'system', false, 'critical', false,
-    'Writing to the audit log failed.'),
-  'NR-E303': entry('NR-E303', 'TELEMETRY_FAILURE', 'system', false, 'warning', false,
-    'Recording telemetry failed.'),
-  'NR-E304': entry('NR-E304', 'MISSING_TRACE_CONTEXT', 'system', false, 'error', false,
-    'Required trace context (mission, plan, job or attempt ID) is missing.')
+  'NR-E300': entry(
+    'NR-E300',
+    'CIRCUIT_BREAKER_OPEN',
+    'system',
+    true,
+    'warning',
+    false,
+    'The circuit breaker for an upstream service is open.'
+  ),
+  'NR-E301': entry(
+    'NR-E301',
+    'INVALID_STATE_TRANSITION',
+    'system',
+    false,
+    'error',
+    false,
+    'The lifecycle state machine does not allow this transition.'
+  ),
+  'NR-E302': entry(
+    'NR-E302',
+    'AUDIT_LOG_FAILURE',
+    'system',
+    false,
+    'critical',
+    false,
+    'Writing to the audit log failed.'
+  ),
+  'NR-E303': entry(
+    'NR-E303',
+    'TELEMETRY_FAILURE',
+    'system',
+    false,
+    'warning',
+    false,
+    'Recording telemetry failed.'
+  ),
+  'NR-E304': entry(
+    'NR-E304',
+    'MISSING_TRACE_CONTEXT',
+    'system',
+    false,
+    'error',
+    false,
+    'Required trace context (mission, plan, job or attempt ID) is missing.'
+  )
 } as const satisfies Record<string, ErrorCodeInfo>
 
 /** A registered code, `NR-E001` … `NR-E304`. */
@@ -163,7 +408,10 @@ export type NeuroRailError = z.infer<typeof NeuroRailErrorSchema>
 export const InvalidTransitionDetailsSchema = z.looseObject({
   entity_type: z.string(),
   entity_id: z.string(),
-  current_state: z.string().nullish().transform((v) => v ?? null),
+  current_state: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   target_state: z.string(),
   allowed_states: z.array(z.string()).default([])
 })

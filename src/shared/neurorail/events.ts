@@ -25,7 +25,9 @@ export interface StreamEventDefinition<D extends z.ZodType = z.ZodType> {
 }
 
 /** Declares one stream event; a function so that the data schema's type survives. */
-export function defineStreamEvent<D extends z.ZodType>(definition: StreamEventDefinition<D>): StreamEventDefinition<D> {
+export function defineStreamEvent<D extends z.ZodType>(
+  definition: StreamEventDefinition<D>
+): StreamEventDefinition<D> {
   return definition
 }
 
@@ -64,7 +66,10 @@ export const ReflexJobTransitionDataSchema = z.object({
   reason: z.string(),
   timestamp: UnixSeconds
 })
-export const StateTransitionDataSchema = z.union([ReflexJobTransitionDataSchema, LifecycleTransitionDataSchema])
+export const StateTransitionDataSchema = z.union([
+  ReflexJobTransitionDataSchema,
+  LifecycleTransitionDataSchema
+])
 
 export const CircuitStateChangedDataSchema = z.object({
   circuit_id: Id,
@@ -136,10 +141,15 @@ export const BudgetViolationDataSchema = z.object({
   /** The error's details: limit, consumed, elapsed_ms… by violation type. */
   details: JsonObjectSchema
 })
-export const TimeoutEnforcedDataSchema = BudgetViolationDataSchema.extend({ grace_period_invoked: z.boolean() })
+export const TimeoutEnforcedDataSchema = BudgetViolationDataSchema.extend({
+  grace_period_invoked: z.boolean()
+})
 
 export const ManifestSlotSchema = z.enum(['active', 'shadow'])
-export const ManifestClearedDataSchema = z.object({ slot: ManifestSlotSchema, timestamp: z.string() })
+export const ManifestClearedDataSchema = z.object({
+  slot: ManifestSlotSchema,
+  timestamp: z.string()
+})
 export const ManifestInstalledDataSchema = z.object({
   slot: ManifestSlotSchema,
   name: z.string(),
@@ -177,28 +187,74 @@ export const AnomalySignalDataSchema = z.object({
 /** Every event the engine publishes, by channel and event type. The audit channel is below. */
 export const STREAM_EVENTS = {
   lifecycle: {
-    state_transition: defineStreamEvent({ data: StateTransitionDataSchema, description: 'A lifecycle or reflex-job transition.' })
+    state_transition: defineStreamEvent({
+      data: StateTransitionDataSchema,
+      description: 'A lifecycle or reflex-job transition.'
+    })
   },
   reflex: {
-    circuit_state_changed: defineStreamEvent({ data: CircuitStateChangedDataSchema, description: 'A circuit breaker changed state.', audited: true }),
-    trigger_activated: defineStreamEvent({ data: TriggerActivatedDataSchema, description: 'A reflex trigger fired (NR-E141).', audited: true }),
-    reflex_action_executed: defineStreamEvent({ data: ReflexActionExecutedDataSchema, description: 'A reflex or operator action ran.', audited: true })
+    circuit_state_changed: defineStreamEvent({
+      data: CircuitStateChangedDataSchema,
+      description: 'A circuit breaker changed state.',
+      audited: true
+    }),
+    trigger_activated: defineStreamEvent({
+      data: TriggerActivatedDataSchema,
+      description: 'A reflex trigger fired (NR-E141).',
+      audited: true
+    }),
+    reflex_action_executed: defineStreamEvent({
+      data: ReflexActionExecutedDataSchema,
+      description: 'A reflex or operator action ran.',
+      audited: true
+    })
   },
   enforcement: {
-    retry_attempted: defineStreamEvent({ data: RetryAttemptedDataSchema, description: 'A job retry, let through or refused.' }),
-    cost_tracked: defineStreamEvent({ data: CostTrackedDataSchema, description: 'Token and cost use of one report.' }),
-    budget_violation: defineStreamEvent({ data: BudgetViolationDataSchema, description: 'A budget limit was broken.', audited: true }),
-    timeout_enforced: defineStreamEvent({ data: TimeoutEnforcedDataSchema, description: 'The timeout violation, again, for §6 consumers.' }),
-    parallelism_rejected: defineStreamEvent({ data: BudgetViolationDataSchema, description: 'The parallelism violation, again, for §6 consumers.' })
+    retry_attempted: defineStreamEvent({
+      data: RetryAttemptedDataSchema,
+      description: 'A job retry, let through or refused.'
+    }),
+    cost_tracked: defineStreamEvent({
+      data: CostTrackedDataSchema,
+      description: 'Token and cost use of one report.'
+    }),
+    budget_violation: defineStreamEvent({
+      data: BudgetViolationDataSchema,
+      description: 'A budget limit was broken.',
+      audited: true
+    }),
+    timeout_enforced: defineStreamEvent({
+      data: TimeoutEnforcedDataSchema,
+      description: 'The timeout violation, again, for §6 consumers.'
+    }),
+    parallelism_rejected: defineStreamEvent({
+      data: BudgetViolationDataSchema,
+      description: 'The parallelism violation, again, for §6 consumers.'
+    })
   },
   governor: {
-    mode_decided: defineStreamEvent({ data: DecisionSchema, description: 'The governor chose direct or rail.' }),
-    manifest_installed: defineStreamEvent({ data: ManifestInstalledDataSchema, description: 'A governor manifest was installed.' }),
-    manifest_cleared: defineStreamEvent({ data: ManifestClearedDataSchema, description: 'A governor manifest slot was emptied.' }),
-    shadow_disagreement: defineStreamEvent({ data: ShadowDisagreementDataSchema, description: 'The shadow manifest decided otherwise.' })
+    mode_decided: defineStreamEvent({
+      data: DecisionSchema,
+      description: 'The governor chose direct or rail.'
+    }),
+    manifest_installed: defineStreamEvent({
+      data: ManifestInstalledDataSchema,
+      description: 'A governor manifest was installed.'
+    }),
+    manifest_cleared: defineStreamEvent({
+      data: ManifestClearedDataSchema,
+      description: 'A governor manifest slot was emptied.'
+    }),
+    shadow_disagreement: defineStreamEvent({
+      data: ShadowDisagreementDataSchema,
+      description: 'The shadow manifest decided otherwise.'
+    })
   },
   signals: {
-    anomaly_signal: defineStreamEvent({ data: AnomalySignalDataSchema, description: 'An agent metric left its baseline.' })
+    anomaly_signal: defineStreamEvent({
+      data: AnomalySignalDataSchema,
+      description: 'An agent metric left its baseline.'
+    })
   }
 } as const
 
@@ -207,28 +263,43 @@ export const STREAM_EVENTS = {
  * through POST /audit/log): `data` is the audit event. Rows of `audited` catalog events hold
  * that event's data as `details`.
  */
-export const AUDIT_STREAM_EVENT = defineStreamEvent({ data: AuditEventSchema, description: 'One audit row, as written.' })
+export const AUDIT_STREAM_EVENT = defineStreamEvent({
+  data: AuditEventSchema,
+  description: 'One audit row, as written.'
+})
 
 type Catalog = typeof STREAM_EVENTS
 /** A channel with catalogued event types (audit excluded). */
 export type CatalogChannel = keyof Catalog
 /** The event types of one channel. */
 export type CatalogEventType<C extends CatalogChannel> = keyof Catalog[C] & string
-type DataSchemaOf<C extends CatalogChannel, T extends CatalogEventType<C>> = Catalog[C][T] extends StreamEventDefinition<infer D> ? D : never
+type DataSchemaOf<C extends CatalogChannel, T extends CatalogEventType<C>> =
+  Catalog[C][T] extends StreamEventDefinition<infer D> ? D : never
 /** What a publisher hands over for one event (schema input). */
-export type StreamEventDataIn<C extends CatalogChannel, T extends CatalogEventType<C>> = z.input<DataSchemaOf<C, T>>
+export type StreamEventDataIn<C extends CatalogChannel, T extends CatalogEventType<C>> = z.input<
+  DataSchemaOf<C, T>
+>
 /** What a consumer reads for one event (schema output). */
-export type StreamEventData<C extends CatalogChannel, T extends CatalogEventType<C>> = z.output<DataSchemaOf<C, T>>
+export type StreamEventData<C extends CatalogChannel, T extends CatalogEventType<C>> = z.output<
+  DataSchemaOf<C, T>
+>
 
 /** A catalogued event's typed fact: narrow on `event_type` (unique across channels). */
 export type StreamFact = {
-  [C in CatalogChannel]: { [T in CatalogEventType<C>]: { channel: C; event_type: T; data: StreamEventData<C, T> } }[CatalogEventType<C>]
+  [C in CatalogChannel]: {
+    [T in CatalogEventType<C>]: { channel: C; event_type: T; data: StreamEventData<C, T> }
+  }[CatalogEventType<C>]
 }[CatalogChannel]
 
 /** The catalog entry of one channel and event type, or null when the catalog does not list it. */
-export function streamEventDefinition(channel: string, eventType: string): StreamEventDefinition | null {
+export function streamEventDefinition(
+  channel: string,
+  eventType: string
+): StreamEventDefinition | null {
   if (channel === 'audit') return AUDIT_STREAM_EVENT
-  const byType = (STREAM_EVENTS as Record<string, Record<string, StreamEventDefinition> | undefined>)[channel]
+  const byType = (
+    STREAM_EVENTS as Record<string, Record<string, StreamEventDefinition> | undefined>
+  )[channel]
   return (byType && Object.hasOwn(byType, eventType) ? byType[eventType] : undefined) ?? null
 }
 
@@ -250,7 +321,9 @@ export type ReadStreamEventResult = { ok: true; event: StreamEvent } | { ok: fal
  */
 export function readStreamEvent(value: unknown): ReadStreamEventResult {
   const parsed = StreamEventSchema.safeParse(value)
-  return parsed.success ? { ok: true, event: parsed.data } : { ok: false, error: parsed.error.issues[0]?.message ?? 'invalid event' }
+  return parsed.success
+    ? { ok: true, event: parsed.data }
+    : { ok: false, error: parsed.error.issues[0]?.message ?? 'invalid event' }
 }
 
 /**
@@ -259,18 +332,25 @@ export function readStreamEvent(value: unknown): ReadStreamEventResult {
  * does not list or whose data does not match it (another backend's wording, a client's publish).
  * Nothing here reads `message`.
  */
-export function streamFact(event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>): StreamFact | null {
+export function streamFact(
+  event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>
+): StreamFact | null {
   const source = factSource(event)
   const parsed = source?.def.data.safeParse(source.data)
-  return source && parsed?.success ? ({ channel: source.channel, event_type: event.event_type, data: parsed.data } as StreamFact) : null
+  return source && parsed?.success
+    ? ({ channel: source.channel, event_type: event.event_type, data: parsed.data } as StreamFact)
+    : null
 }
 
 /** Where an event's fact lives: its own data, or the audit copy's details. */
-function factSource(event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>): { channel: CatalogChannel; def: StreamEventDefinition; data: unknown } | null {
+function factSource(
+  event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>
+): { channel: CatalogChannel; def: StreamEventDefinition; data: unknown } | null {
   const audit = event.channel === 'audit'
   const channel = audit ? AUDITED.get(event.event_type) : event.channel
   // The audit channel's own entry (any type, data = the row) holds no catalogued fact.
-  const def = channel && channel !== 'audit' ? streamEventDefinition(channel, event.event_type) : null
+  const def =
+    channel && channel !== 'audit' ? streamEventDefinition(channel, event.event_type) : null
   if (!def) return null
   return { channel: channel as CatalogChannel, def, data: audit ? event.data.details : event.data }
 }
@@ -291,7 +371,8 @@ function loosen(schema: z.ZodType): z.ZodType {
   const fields = new Map<string, z.ZodType[]>()
   for (const member of members) {
     if (!(member instanceof z.ZodObject)) return schema
-    for (const [key, field] of Object.entries(member.shape as Record<string, z.ZodType>)) fields.set(key, [...(fields.get(key) ?? []), field])
+    for (const [key, field] of Object.entries(member.shape as Record<string, z.ZodType>))
+      fields.set(key, [...(fields.get(key) ?? []), field])
   }
   const shape: Record<string, z.ZodType> = {}
   for (const [key, types] of fields) {
@@ -308,11 +389,19 @@ const looseSchemas = new Map<StreamEventDefinition, z.ZodType>()
  * another type than the catalog's reads as absent. Null when the event type is not catalogued
  * (or its data is not an object).
  */
-export function looseStreamFact(event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>): LooseStreamFact | null {
+export function looseStreamFact(
+  event: Pick<StreamEvent, 'channel' | 'event_type' | 'data'>
+): LooseStreamFact | null {
   const source = factSource(event)
   if (!source) return null
   let schema = looseSchemas.get(source.def)
   if (!schema) looseSchemas.set(source.def, (schema = loosen(source.def.data)))
   const parsed = schema.safeParse(source.data)
-  return parsed.success ? ({ channel: source.channel, event_type: event.event_type, data: parsed.data } as LooseStreamFact) : null
+  return parsed.success
+    ? ({
+        channel: source.channel,
+        event_type: event.event_type,
+        data: parsed.data
+      } as LooseStreamFact)
+    : null
 }

@@ -15,22 +15,33 @@ const T = '2026-11-23T05:52:19.188Z'
 describe('engine extensions', () => {
   it('capabilities', () => {
     expect(
-      CapabilitiesSchema.parse({ engine: 'controldeck', version: '0.1.0', features: ['lists', 'stream'] })
+      CapabilitiesSchema.parse({
+        engine: 'controldeck',
+        version: '0.1.0',
+        features: ['lists', 'stream']
+      })
     ).toEqual({ engine: 'controldeck', version: '0.1.0', features: ['lists', 'stream'] })
   })
 
   it('pageSchema wraps any item schema', () => {
     const page = pageSchema(z.number())
-    expect(page.parse({ items: [1, 2], next_cursor: 'abc' })).toEqual({ items: [1, 2], next_cursor: 'abc' })
+    expect(page.parse({ items: [1, 2], next_cursor: 'abc' })).toEqual({
+      items: [1, 2],
+      next_cursor: 'abc'
+    })
     expect(page.parse({ items: [] }).next_cursor).toBeNull()
     expect(page.safeParse({ items: ['x'], next_cursor: null }).success).toBe(false)
   })
 
   it('list items carry current_state, null when never transitioned', () => {
     const base = { mission_id: 'm_0123456789ab', created_at: T, parent_mission_id: null, tags: {} }
-    expect(MissionListItemSchema.parse({ ...base, current_state: 'executing' }).current_state).toBe('executing')
+    expect(MissionListItemSchema.parse({ ...base, current_state: 'executing' }).current_state).toBe(
+      'executing'
+    )
     expect(MissionListItemSchema.parse(base).current_state).toBeNull()
-    expect(MissionListItemSchema.safeParse({ ...base, current_state: 'succeeded' }).success).toBe(false)
+    expect(MissionListItemSchema.safeParse({ ...base, current_state: 'succeeded' }).success).toBe(
+      false
+    )
     const jobs = JobPageSchema.parse({
       items: [
         {
@@ -52,7 +63,15 @@ describe('engine extensions', () => {
     const parsed = ChildrenResponseSchema.parse({
       entity_type: 'mission',
       entity_id: 'm_0123456789ab',
-      plans: [{ plan_id: 'p_0123456789ab', mission_id: 'm_0123456789ab', created_at: T, plan_type: 'dag', metadata: {} }],
+      plans: [
+        {
+          plan_id: 'p_0123456789ab',
+          mission_id: 'm_0123456789ab',
+          created_at: T,
+          plan_type: 'dag',
+          metadata: {}
+        }
+      ],
       jobs: [],
       attempts: [],
       resources: []

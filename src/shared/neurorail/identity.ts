@@ -15,7 +15,12 @@ import {
 /** Known plan types. The backend takes free text; these are the ones it names. */
 export const PLAN_TYPES = ['sequential', 'parallel', 'dag', 'conditional'] as const
 /** Job types the backend names; free text on the wire. */
-export const KNOWN_JOB_TYPES = ['llm_call', 'tool_execution', 'policy_check', 'manual_confirm'] as const
+export const KNOWN_JOB_TYPES = [
+  'llm_call',
+  'tool_execution',
+  'policy_check',
+  'manual_confirm'
+] as const
 /** Resource types the backend names; free text on the wire. */
 export const KNOWN_RESOURCE_TYPES = ['llm_token', 'cpu_time', 'memory_mb', 'api_call'] as const
 
@@ -46,7 +51,10 @@ export type CreateJobRequest = z.infer<typeof CreateJobRequestSchema>
 /** POST /identity/attempt (`attempt_number` is required and counts from 1). */
 export const CreateAttemptRequestSchema = z.object({
   job_id: JobIdSchema,
-  attempt_number: z.number().int('attempt_number must be an integer').min(1, 'attempt_number starts at 1'),
+  attempt_number: z
+    .number()
+    .int('attempt_number must be an integer')
+    .min(1, 'attempt_number starts at 1'),
   metadata: JsonObjectSchema
 })
 export type CreateAttemptRequest = z.infer<typeof CreateAttemptRequestSchema>

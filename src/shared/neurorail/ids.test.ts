@@ -22,13 +22,18 @@ describe('entity IDs', () => {
     expect(id.startsWith(ENTITY_ID_PREFIX[type])).toBe(true)
   })
 
-  it.each(['m_0123456789AB', 'm_0123456789a', 'm_0123456789abc', 'x_0123456789ab', 'mission', '', 'aud_0123456789ab'])(
-    '%j is not an entity ID',
-    (id) => {
-      expect(entityTypeOfId(id)).toBeNull()
-      expect(isEntityId(id)).toBe(false)
-    }
-  )
+  it.each([
+    'm_0123456789AB',
+    'm_0123456789a',
+    'm_0123456789abc',
+    'x_0123456789ab',
+    'mission',
+    '',
+    'aud_0123456789ab'
+  ])('%j is not an entity ID', (id) => {
+    expect(entityTypeOfId(id)).toBeNull()
+    expect(isEntityId(id)).toBe(false)
+  })
 
   it('isEntityId checks the type when given and rejects non-strings', () => {
     expect(isEntityId('j_0123456789ab', 'mission')).toBe(false)
@@ -38,7 +43,10 @@ describe('entity IDs', () => {
   it('schemas give messages that name the expected format', () => {
     const r = MissionIdSchema.safeParse('j_0123456789ab')
     expect(r.success).toBe(false)
-    if (!r.success) expect(r.error.issues[0]?.message).toBe('must be a mission ID: m_ followed by 12 lowercase hex characters')
+    if (!r.success)
+      expect(r.error.issues[0]?.message).toBe(
+        'must be a mission ID: m_ followed by 12 lowercase hex characters'
+      )
     expect(EntityIdSchema.safeParse('r_0123456789ab').success).toBe(true)
   })
 

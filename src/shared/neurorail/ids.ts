@@ -53,7 +53,10 @@ export function isEntityId(id: unknown, type?: EntityType): id is string {
 /** Any identity ID (m_/p_/j_/a_/r_ + 12 lowercase hex). Used for request validation. */
 export const EntityIdSchema = z
   .string()
-  .regex(ENTITY_ID_PATTERN, 'must be an entity ID: m_/p_/j_/a_/r_ followed by 12 lowercase hex characters')
+  .regex(
+    ENTITY_ID_PATTERN,
+    'must be an entity ID: m_/p_/j_/a_/r_ followed by 12 lowercase hex characters'
+  )
 
 /** Schema for the ID of one entity type, with a message that names the expected format. */
 export function entityIdSchema(type: EntityType) {
@@ -85,7 +88,10 @@ export const TIMESTAMP_ID_PATTERN = /^(evt|dec|shad|snap)_\d{14}/
 
 /** Makes an identity ID from 12 hex chars of randomness (caller supplies it: shared has no crypto). */
 export function makeEntityId(type: EntityType, hex12: string): string {
-  const hex = hex12.toLowerCase().replace(/[^0-9a-f]/g, '').slice(0, 12)
+  const hex = hex12
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, '')
+    .slice(0, 12)
   if (hex.length !== 12) throw new Error('makeEntityId needs 12 hex characters')
   return `${ENTITY_ID_PREFIX[type]}${hex}`
 }

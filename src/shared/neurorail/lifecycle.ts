@@ -50,7 +50,11 @@ export const AttemptStateSchema = z.enum(ATTEMPT_STATES)
 export type AttemptState = z.infer<typeof AttemptStateSchema>
 
 /** Any lifecycle state of any entity. */
-export const LifecycleStateSchema = z.union([MissionStateSchema, JobStateSchema, AttemptStateSchema])
+export const LifecycleStateSchema = z.union([
+  MissionStateSchema,
+  JobStateSchema,
+  AttemptStateSchema
+])
 export type LifecycleState = z.infer<typeof LifecycleStateSchema>
 
 /** State type per lifecycle entity. */

@@ -7,7 +7,10 @@ export const RoleSchema = oneOfSchema('role', ROLES)
 export type Role = z.infer<typeof RoleSchema>
 
 /** Role level as the real backend reports it in GET /rbac/roles. */
-export const ROLE_LEVEL = { viewer: 1, operator: 2, admin: 3 } as const satisfies Record<Role, number>
+export const ROLE_LEVEL = { viewer: 1, operator: 2, admin: 3 } as const satisfies Record<
+  Role,
+  number
+>
 
 /** The 13 permissions of API §7 (the code's set, not the docs' different one). */
 export const PERMISSIONS = [
@@ -64,7 +67,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
 /** One-line descriptions, for GET /rbac/roles and /rbac/permissions answers of our engine. */
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
   viewer: 'Read-only access to audit, metrics, lifecycle, reflex, governor and enforcement data.',
-  operator: 'Viewer access plus writing enforcement and reflex settings and executing jobs and reflexes.',
+  operator:
+    'Viewer access plus writing enforcement and reflex settings and executing jobs and reflexes.',
   admin: 'Full access, including governor configuration, RBAC and system management.'
 }
 
@@ -132,7 +136,10 @@ export type RbacCheckBody = z.infer<typeof RbacCheckBodySchema>
 export const RbacCheckResponseSchema = z.union([
   z.object({
     allowed: z.boolean(),
-    reason: z.string().nullish().transform((v) => v ?? null),
+    reason: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
     required_permissions: z.array(z.string()),
     user_permissions: z.array(z.string())
   }),
@@ -164,7 +171,10 @@ export type RbacInfo = z.infer<typeof RbacInfoSchema>
  */
 export const ForbiddenDetailSchema = z.object({
   error: z.string(),
-  reason: z.string().nullish().transform((v) => v ?? null),
+  reason: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   required_permissions: z.array(z.string()).default([]),
   user_permissions: z.array(z.string()).default([])
 })

@@ -73,13 +73,17 @@ describe('error-code registry (§5)', () => {
     expect(ERROR_CODES['NR-E102'].retriable).toBe(true) // parallelism is the retriable budget error
     expect(ERROR_CODES['NR-E140']).toMatchObject({ category: 'mechanical', retriable: true })
     expect(ERROR_CODES['NR-E302'].severity).toBe('critical')
-    for (const code of range(300, 304)) expect(ERROR_CODES[code as keyof typeof ERROR_CODES].category).toBe('system')
+    for (const code of range(300, 304))
+      expect(ERROR_CODES[code as keyof typeof ERROR_CODES].category).toBe('system')
     // No ethical codes are defined (NR-E200–299 reserved).
     expect(ERROR_CODE_LIST.filter((c) => ERROR_CODES[c].category === 'ethical')).toEqual([])
   })
 
   it('makeNeuroRailError serialises from the registry and round-trips the schema', () => {
-    const err = makeNeuroRailError('NR-E301', 'Invalid transition', { entity_type: 'job', target_state: 'running' })
+    const err = makeNeuroRailError('NR-E301', 'Invalid transition', {
+      entity_type: 'job',
+      target_state: 'running'
+    })
     expect(err).toEqual({
       code: 'NR-E301',
       category: 'system',
@@ -97,8 +101,13 @@ describe('error-code registry (§5)', () => {
     expect(isNeuroRailErrorCode('NR-E999')).toBe(false)
     expect(errorCodeInfo('NR-E999')).toBeNull()
     expect(
-      NeuroRailErrorSchema.safeParse({ code: 'NR-E999', category: 'system', retriable: false, severity: 'error', message: 'x' })
-        .success
+      NeuroRailErrorSchema.safeParse({
+        code: 'NR-E999',
+        category: 'system',
+        retriable: false,
+        severity: 'error',
+        message: 'x'
+      }).success
     ).toBe(true)
   })
 })
@@ -106,14 +115,27 @@ describe('error-code registry (§5)', () => {
 describe('RBAC (§7)', () => {
   it('viewer has the 6 read permissions', () => {
     expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual(
-      ['read:audit', 'read:metrics', 'read:lifecycle', 'read:reflex', 'read:governor', 'read:enforcement'].sort()
+      [
+        'read:audit',
+        'read:metrics',
+        'read:lifecycle',
+        'read:reflex',
+        'read:governor',
+        'read:enforcement'
+      ].sort()
     )
   })
 
   it('operator has viewer + 4 = 10', () => {
     expect(ROLE_PERMISSIONS.operator).toHaveLength(10)
     expect([...ROLE_PERMISSIONS.operator].sort()).toEqual(
-      [...ROLE_PERMISSIONS.viewer, 'write:enforcement', 'write:reflex', 'execute:job', 'execute:reflex'].sort()
+      [
+        ...ROLE_PERMISSIONS.viewer,
+        'write:enforcement',
+        'write:reflex',
+        'execute:job',
+        'execute:reflex'
+      ].sort()
     )
   })
 
@@ -151,7 +173,13 @@ describe('stream channels and event types (§6)', () => {
     expect(STREAM_EVENT_TYPES).toEqual({
       lifecycle: ['state_transition'],
       reflex: ['circuit_state_changed', 'trigger_activated', 'reflex_action_executed'],
-      enforcement: ['timeout_enforced', 'retry_attempted', 'parallelism_rejected', 'cost_tracked', 'budget_violation']
+      enforcement: [
+        'timeout_enforced',
+        'retry_attempted',
+        'parallelism_rejected',
+        'cost_tracked',
+        'budget_violation'
+      ]
     })
   })
 })

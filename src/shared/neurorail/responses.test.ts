@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { AuditEventSchema, AuditQueryResponseSchema, AuditStatsSchema, MissionAuditResponseSchema } from './audit'
+import {
+  AuditEventSchema,
+  AuditQueryResponseSchema,
+  AuditStatsSchema,
+  MissionAuditResponseSchema
+} from './audit'
 import { DecisionSchema, GovernorInfoSchema } from './governor'
 import {
   AttemptRecordSchema,
@@ -9,7 +14,11 @@ import {
   ResourceRecordSchema,
   TraceResponseSchema
 } from './identity'
-import { EntityStateResponseSchema, HistoryResponseSchema, StateTransitionEventSchema } from './lifecycle'
+import {
+  EntityStateResponseSchema,
+  HistoryResponseSchema,
+  StateTransitionEventSchema
+} from './lifecycle'
 import {
   ForbiddenDetailSchema,
   RbacCheckResponseSchema,
@@ -19,7 +28,12 @@ import {
   RbacRolesSchema,
   RbacStatsSchema
 } from './rbac'
-import { ClearBuffersResponseSchema, PublishResponseSchema, StreamEventSchema, StreamStatsSchema } from './stream'
+import {
+  ClearBuffersResponseSchema,
+  PublishResponseSchema,
+  StreamEventSchema,
+  StreamStatsSchema
+} from './stream'
 import { EntityMetricsSchema, TelemetrySnapshotSchema } from './telemetry'
 import { InvalidTransitionDetailsSchema, NeuroRailErrorSchema } from './errors'
 import { FastApiErrorBodySchema, ValidationErrorBodySchema, describeErrorBody } from './http'
@@ -28,8 +42,19 @@ import { FastApiErrorBodySchema, ValidationErrorBodySchema, describeErrorBody } 
 const T = '2026-11-23T05:52:19.188524'
 const TZ = '2026-11-23T05:52:19.188Z'
 
-const mission = { mission_id: 'm_0123456789ab', created_at: T, parent_mission_id: null, tags: { team: 'ops' } }
-const plan = { plan_id: 'p_0123456789ab', mission_id: 'm_0123456789ab', created_at: T, plan_type: 'sequential', metadata: {} }
+const mission = {
+  mission_id: 'm_0123456789ab',
+  created_at: T,
+  parent_mission_id: null,
+  tags: { team: 'ops' }
+}
+const plan = {
+  plan_id: 'p_0123456789ab',
+  mission_id: 'm_0123456789ab',
+  created_at: T,
+  plan_type: 'sequential',
+  metadata: {}
+}
 const job = {
   job_id: 'j_0123456789ab',
   plan_id: 'p_0123456789ab',
@@ -38,7 +63,13 @@ const job = {
   dependencies: [],
   metadata: { model: 'x' }
 }
-const attempt = { attempt_id: 'a_0123456789ab', job_id: 'j_0123456789ab', attempt_number: 1, created_at: T, metadata: {} }
+const attempt = {
+  attempt_id: 'a_0123456789ab',
+  job_id: 'j_0123456789ab',
+  attempt_number: 1,
+  created_at: T,
+  metadata: {}
+}
 const resource = {
   resource_uuid: 'r_0123456789ab',
   attempt_id: 'a_0123456789ab',
@@ -84,17 +115,23 @@ describe('identity responses', () => {
   })
 
   it('missing or null metadata/tags become {}', () => {
-    expect(MissionRecordSchema.parse({ mission_id: 'm_0123456789ab', created_at: T }).tags).toEqual({})
+    expect(MissionRecordSchema.parse({ mission_id: 'm_0123456789ab', created_at: T }).tags).toEqual(
+      {}
+    )
     expect(MissionRecordSchema.parse({ ...mission, tags: null }).tags).toEqual({})
     expect(PlanRecordSchema.parse({ ...plan, metadata: null }).metadata).toEqual({})
-    expect(JobRecordSchema.parse({ ...job, metadata: undefined, dependencies: null })).toMatchObject({
+    expect(
+      JobRecordSchema.parse({ ...job, metadata: undefined, dependencies: null })
+    ).toMatchObject({
       metadata: {},
       dependencies: []
     })
   })
 
   it('unknown extra keys do not break parsing', () => {
-    expect(MissionRecordSchema.safeParse({ ...mission, current_state: 'pending', extra: 1 }).success).toBe(true)
+    expect(
+      MissionRecordSchema.safeParse({ ...mission, current_state: 'pending', extra: 1 }).success
+    ).toBe(true)
   })
 
   it('trace response: chain wrapped in trace_chain, lower levels null', () => {
@@ -117,14 +154,24 @@ describe('identity responses', () => {
       trace_chain: { mission },
       created_at: T
     })
-    expect(parsed.trace_chain).toMatchObject({ plan: null, job: null, attempt: null, resource: null })
+    expect(parsed.trace_chain).toMatchObject({
+      plan: null,
+      job: null,
+      attempt: null,
+      resource: null
+    })
   })
 })
 
 describe('lifecycle responses', () => {
   it('transition event, including the first one with from_state null', () => {
     expect(StateTransitionEventSchema.parse(transition).timestamp).toBe(TZ)
-    const first = StateTransitionEventSchema.parse({ ...transition, from_state: null, to_state: 'pending', transition: 'create' })
+    const first = StateTransitionEventSchema.parse({
+      ...transition,
+      from_state: null,
+      to_state: 'pending',
+      transition: 'create'
+    })
     expect(first.from_state).toBeNull()
   })
 
@@ -143,7 +190,10 @@ describe('lifecycle responses', () => {
     const parsed = HistoryResponseSchema.parse({
       entity_type: 'job',
       entity_id: 'j_0123456789ab',
-      transitions: [{ ...transition, from_state: null, to_state: 'pending', transition: 'create' }, transition],
+      transitions: [
+        { ...transition, from_state: null, to_state: 'pending', transition: 'create' },
+        transition
+      ],
       total_transitions: 2
     })
     expect(parsed.transitions).toHaveLength(2)
@@ -176,7 +226,12 @@ describe('lifecycle responses', () => {
 describe('audit responses', () => {
   it('audit event and query response', () => {
     expect(AuditEventSchema.parse(auditEvent).timestamp).toBe(TZ)
-    const parsed = AuditQueryResponseSchema.parse({ events: [auditEvent], total: 1, limit: 100, offset: 0 })
+    const parsed = AuditQueryResponseSchema.parse({
+      events: [auditEvent],
+      total: 1,
+      limit: 100,
+      offset: 0
+    })
     expect(parsed.events[0]?.details).toEqual({ error_code: 'NR-E005' })
     expect(MissionAuditResponseSchema.parse([auditEvent])).toHaveLength(1)
   })
@@ -256,7 +311,12 @@ describe('telemetry and governor responses', () => {
       version: '0.1.0 (Phase 1 Stub)',
       phase: 'Phase 1',
       enforcement_enabled: false,
-      active_manifest: { name: 'default_phase1', version: '1.0', description: 'Default rules', rule_count: 4 },
+      active_manifest: {
+        name: 'default_phase1',
+        version: '1.0',
+        description: 'Default rules',
+        rule_count: 4
+      },
       shadow_manifest: { enabled: false, version: null }
     })
     expect(parsed.active_manifest?.rule_count).toBe(4)
@@ -275,7 +335,15 @@ describe('stream and RBAC responses', () => {
   })
 
   it('stream stats, publish and clear responses', () => {
-    const channels = { audit: 0, lifecycle: 1, metrics: 0, reflex: 0, governor: 0, enforcement: 0, all: 1 }
+    const channels = {
+      audit: 0,
+      lifecycle: 1,
+      metrics: 0,
+      reflex: 0,
+      governor: 0,
+      enforcement: 0,
+      all: 1
+    }
     expect(
       StreamStatsSchema.parse({
         total_events_published: 5,
@@ -284,9 +352,15 @@ describe('stream and RBAC responses', () => {
         buffer_sizes: channels
       }).total_subscribers
     ).toBe(2)
-    expect(PublishResponseSchema.parse({ success: true, channel: 'audit', event_type: 'x' })).toMatchObject({ success: true })
-    expect(PublishResponseSchema.parse({ error: 'Invalid channel: x' })).toEqual({ error: 'Invalid channel: x' })
-    expect(ClearBuffersResponseSchema.parse({ success: true, message: 'All buffers cleared' }).success).toBe(true)
+    expect(
+      PublishResponseSchema.parse({ success: true, channel: 'audit', event_type: 'x' })
+    ).toMatchObject({ success: true })
+    expect(PublishResponseSchema.parse({ error: 'Invalid channel: x' })).toEqual({
+      error: 'Invalid channel: x'
+    })
+    expect(
+      ClearBuffersResponseSchema.parse({ success: true, message: 'All buffers cleared' }).success
+    ).toBe(true)
   })
 
   it('rbac routes', () => {
@@ -299,15 +373,27 @@ describe('stream and RBAC responses', () => {
         stats: { authorization_count: 1, denied_count: 0, denial_rate: 0 }
       }).stats?.authorization_count
     ).toBe(1)
-    expect(RbacRolesSchema.parse({ roles: [{ role: 'admin', description: 'Full access', level: 3 }] }).roles[0]?.level).toBe(3)
     expect(
-      RbacPermissionsSchema.parse({ permissions: [{ permission: 'read:audit', category: 'read', description: 'Read audit' }] })
-        .permissions
+      RbacRolesSchema.parse({ roles: [{ role: 'admin', description: 'Full access', level: 3 }] })
+        .roles[0]?.level
+    ).toBe(3)
+    expect(
+      RbacPermissionsSchema.parse({
+        permissions: [{ permission: 'read:audit', category: 'read', description: 'Read audit' }]
+      }).permissions
     ).toHaveLength(1)
-    expect(RbacRolePermissionsSchema.parse({ role: 'viewer', permissions: ['read:audit'], permission_count: 1 })).toMatchObject({
+    expect(
+      RbacRolePermissionsSchema.parse({
+        role: 'viewer',
+        permissions: ['read:audit'],
+        permission_count: 1
+      })
+    ).toMatchObject({
       permission_count: 1
     })
-    expect(RbacRolePermissionsSchema.parse({ error: 'Invalid role: x' })).toEqual({ error: 'Invalid role: x' })
+    expect(RbacRolePermissionsSchema.parse({ error: 'Invalid role: x' })).toEqual({
+      error: 'Invalid role: x'
+    })
     expect(
       RbacCheckResponseSchema.parse({
         allowed: false,
@@ -316,7 +402,10 @@ describe('stream and RBAC responses', () => {
         user_permissions: ['read:audit']
       })
     ).toMatchObject({ allowed: false })
-    expect(RbacStatsSchema.parse({ authorization_count: 10, denied_count: 1, denial_rate: 0.1 }).denial_rate).toBe(0.1)
+    expect(
+      RbacStatsSchema.parse({ authorization_count: 10, denied_count: 1, denial_rate: 0.1 })
+        .denial_rate
+    ).toBe(0.1)
   })
 
   it('403 detail', () => {
@@ -336,22 +425,41 @@ describe('stream and RBAC responses', () => {
 
 describe('FastAPI error bodies', () => {
   it('string detail', () => {
-    expect(describeErrorBody({ detail: 'Job j_0123456789ab not found' })).toBe('Job j_0123456789ab not found')
+    expect(describeErrorBody({ detail: 'Job j_0123456789ab not found' })).toBe(
+      'Job j_0123456789ab not found'
+    )
   })
 
   it('422 with pydantic v2 items', () => {
     const body = {
       detail: [
-        { type: 'missing', loc: ['body', 'job_type'], msg: 'Field required', input: { plan_id: 'p_0123456789ab' } },
-        { type: 'less_than_equal', loc: ['body', 'limit'], msg: 'Input should be less than or equal to 1000', input: 5000, ctx: { le: 1000 } }
+        {
+          type: 'missing',
+          loc: ['body', 'job_type'],
+          msg: 'Field required',
+          input: { plan_id: 'p_0123456789ab' }
+        },
+        {
+          type: 'less_than_equal',
+          loc: ['body', 'limit'],
+          msg: 'Input should be less than or equal to 1000',
+          input: 5000,
+          ctx: { le: 1000 }
+        }
       ]
     }
     expect(ValidationErrorBodySchema.parse(body).detail[1]?.ctx).toEqual({ le: 1000 })
-    expect(describeErrorBody(body)).toBe('body.job_type: Field required; body.limit: Input should be less than or equal to 1000')
+    expect(describeErrorBody(body)).toBe(
+      'body.job_type: Field required; body.limit: Input should be less than or equal to 1000'
+    )
   })
 
   it('422 with pydantic v1 items', () => {
-    const body = { detail: [{ loc: ['body', 'attempt_number'], msg: 'field required', type: 'value_error.missing' }] }
+    const body = {
+      detail: [
+        { loc: ['body', 'attempt_number'], msg: 'field required', type: 'value_error.missing' }
+      ]
+    }
     const parsed = ValidationErrorBodySchema.parse(body)
     expect(parsed.detail[0]?.input).toBeUndefined()
     expect(describeErrorBody(body)).toBe('body.attempt_number: field required')

@@ -184,7 +184,10 @@ export function rollUp(
         }
         if (span.end !== null && (lastEnd === null || span.end > lastEnd)) lastEnd = span.end
       }
-      r.attempts = e.entityType === 'attempt' ? 1 + attemptsBelow : Math.max(m?.attempt_count ?? 0, attemptsBelow)
+      r.attempts =
+        e.entityType === 'attempt'
+          ? 1 + attemptsBelow
+          : Math.max(m?.attempt_count ?? 0, attemptsBelow)
       const end = ownEnd !== null ? Math.max(ownEnd, lastEnd ?? ownEnd) : open ? null : lastEnd
       spans[i] = { start, end }
       r.startedAt = start === null ? null : new Date(start).toISOString()
@@ -228,7 +231,8 @@ export function formatRollupDuration(r: Pick<Rollup, 'durationMs' | 'startedAt'>
 
 /** One line of a roll-up: "1,500 tokens · 0.75 credits · 2 attempts · 1 retry · 0 violations · 4.2 s". */
 export function formatRollup(r: Rollup): string {
-  const count = (v: number, one: string, many: string) => `${INTEGER.format(v)} ${v === 1 ? one : many}`
+  const count = (v: number, one: string, many: string) =>
+    `${INTEGER.format(v)} ${v === 1 ? one : many}`
   return [
     count(r.tokens, 'token', 'tokens'),
     `${DECIMAL.format(r.cost)} credits`,

@@ -135,17 +135,22 @@ describe('state machine data', () => {
 
   it.each(TYPES)('%s: terminal states are exactly the states without exits', (type) => {
     const machine = STATE_MACHINES[type]
-    const noExits = machine.states.filter((s) => ((machine.transitions as Record<string, readonly string[]>)[s] ?? []).length === 0)
+    const noExits = machine.states.filter(
+      (s) => ((machine.transitions as Record<string, readonly string[]>)[s] ?? []).length === 0
+    )
     expect([...noExits].sort()).toEqual([...machine.terminal].sort())
   })
 
-  it.each(TYPES)('%s: every transition target and action target is a state of the machine', (type) => {
-    const states = STATE_MACHINES[type].states as readonly string[]
-    for (const targets of Object.values(STATE_MACHINES[type].transitions) as string[][]) {
-      for (const t of targets) expect(states).toContain(t)
+  it.each(TYPES)(
+    '%s: every transition target and action target is a state of the machine',
+    (type) => {
+      const states = STATE_MACHINES[type].states as readonly string[]
+      for (const targets of Object.values(STATE_MACHINES[type].transitions) as string[][]) {
+        for (const t of targets) expect(states).toContain(t)
+      }
+      for (const t of Object.values(ACTION_TARGETS[type]) as string[]) expect(states).toContain(t)
     }
-    for (const t of Object.values(ACTION_TARGETS[type]) as string[]) expect(states).toContain(t)
-  })
+  )
 
   it('plans have no state machine', () => {
     expect(Object.keys(STATE_MACHINES).sort()).toEqual(['attempt', 'job', 'mission'])
@@ -164,12 +169,15 @@ describe('transition rows (§4)', () => {
     // Every listed exit is reachable through some action (with metadata where fail needs it).
     for (const target of to) {
       const reachable = TRANSITION_ACTIONS.some((action) =>
-        [{}, { error_category: 'ethical' }, { error_code: 'X_TIMEOUT' }, { error_code: 'X_RESOURCE' }].some(
-          (metadata) => {
-            const r = resolveTransition(type, from, action, metadata)
-            return r.ok && r.to === target
-          }
-        )
+        [
+          {},
+          { error_category: 'ethical' },
+          { error_code: 'X_TIMEOUT' },
+          { error_code: 'X_RESOURCE' }
+        ].some((metadata) => {
+          const r = resolveTransition(type, from, action, metadata)
+          return r.ok && r.to === target
+        })
       )
       expect(reachable, `${type} ${from} → ${target} reachable by an action`).toBe(true)
     }
@@ -191,7 +199,11 @@ describe('transition rows (§4)', () => {
       to: EXPECTED_INITIAL[type]
     })
     const start = resolveTransition(type, null, 'start')
-    expect(start).toMatchObject({ ok: false, reason: 'not_allowed', allowed: [EXPECTED_INITIAL[type]] })
+    expect(start).toMatchObject({
+      ok: false,
+      reason: 'not_allowed',
+      allowed: [EXPECTED_INITIAL[type]]
+    })
   })
 
   it.each(TYPES)('%s: `create` is refused once the entity has a state', (type) => {
@@ -199,12 +211,17 @@ describe('transition rows (§4)', () => {
     expect(r).toMatchObject({ ok: false, reason: 'not_allowed', target: EXPECTED_INITIAL[type] })
   })
 
-  const terminalRows = TYPES.flatMap((type) => EXPECTED_TERMINAL[type].map((state) => ({ type, state })))
+  const terminalRows = TYPES.flatMap((type) =>
+    EXPECTED_TERMINAL[type].map((state) => ({ type, state }))
+  )
   it.each(terminalRows)('$type: terminal $state has no exits for any action', ({ type, state }) => {
     expect(allowedTransitions(type, state)).toEqual([])
     expect(isTerminalState(type, state)).toBe(true)
     for (const action of TRANSITION_ACTIONS) {
-      const r = resolveTransition(type, state, action, { error_category: 'ethical', error_code: 'TIMEOUT' })
+      const r = resolveTransition(type, state, action, {
+        error_category: 'ethical',
+        error_code: 'TIMEOUT'
+      })
       expect(r.ok).toBe(false)
       if (!r.ok) expect(r.allowed).toEqual([])
     }
@@ -229,15 +246,18 @@ describe('transition rows (§4)', () => {
     { type: 'attempt', from: 'created', action: 'timeout', target: 'failed_timeout' },
     { type: 'attempt', from: 'running', action: 'start', target: 'running' }
   ] as const
-  it.each(disallowed)('$type: $from --$action--> $target is not_allowed', ({ type, from, action, target }) => {
-    expect(resolveTransition(type, from, action)).toEqual({
-      ok: false,
-      reason: 'not_allowed',
-      from,
-      target,
-      allowed: EXPECTED_TRANSITIONS[type][from]
-    })
-  })
+  it.each(disallowed)(
+    '$type: $from --$action--> $target is not_allowed',
+    ({ type, from, action, target }) => {
+      expect(resolveTransition(type, from, action)).toEqual({
+        ok: false,
+        reason: 'not_allowed',
+        from,
+        target,
+        allowed: EXPECTED_TRANSITIONS[type][from]
+      })
+    }
+  )
 
   it('a state foreign to the entity allows nothing', () => {
     expect(allowedTransitions('attempt', 'ready')).toEqual([])
@@ -251,7 +271,11 @@ describe('transition rows (§4)', () => {
 
 describe('action mapping (§4), every action × entity cell', () => {
   const cells = TYPES.flatMap((type) =>
-    TRANSITION_ACTIONS.map((action) => ({ type, action, expected: EXPECTED_ACTIONS[type][action] ?? null }))
+    TRANSITION_ACTIONS.map((action) => ({
+      type,
+      action,
+      expected: EXPECTED_ACTIONS[type][action] ?? null
+    }))
   )
   it('covers all 30 cells', () => expect(cells).toHaveLength(30))
 
@@ -278,7 +302,10 @@ describe('action mapping (§4), every action × entity cell', () => {
   it('unknown action names are unknown_action for every entity', () => {
     for (const type of TYPES) {
       for (const action of ['explode', '', 'CREATE', 'resume', 'suspend']) {
-        expect(resolveTransition(type, 'running', action)).toMatchObject({ ok: false, reason: 'unknown_action' })
+        expect(resolveTransition(type, 'running', action)).toMatchObject({
+          ok: false,
+          reason: 'unknown_action'
+        })
       }
     }
   })
@@ -295,11 +322,17 @@ describe('fail special cases', () => {
     { metadata: undefined, to: 'failed_mechanical' }
   ] as const
   it.each(jobCases)('job fail with $metadata → $to', ({ metadata, to }) => {
-    expect(resolveTransition('job', 'running', 'fail', metadata)).toEqual({ ok: true, from: 'running', to })
+    expect(resolveTransition('job', 'running', 'fail', metadata)).toEqual({
+      ok: true,
+      from: 'running',
+      to
+    })
   })
 
   it('job fail ethical from a state that cannot reach failed_ethical is not_allowed', () => {
-    expect(resolveTransition('job', 'failed_mechanical', 'fail', { error_category: 'ethical' })).toMatchObject({
+    expect(
+      resolveTransition('job', 'failed_mechanical', 'fail', { error_category: 'ethical' })
+    ).toMatchObject({
       ok: false,
       reason: 'not_allowed',
       target: 'failed_ethical',
@@ -321,7 +354,11 @@ describe('fail special cases', () => {
     { metadata: {}, to: 'failed_error' }
   ] as const
   it.each(attemptCases)('attempt fail with $metadata → $to', ({ metadata, to }) => {
-    expect(resolveTransition('attempt', 'running', 'fail', metadata)).toEqual({ ok: true, from: 'running', to })
+    expect(resolveTransition('attempt', 'running', 'fail', metadata)).toEqual({
+      ok: true,
+      from: 'running',
+      to
+    })
   })
 
   it('mission fail ignores metadata', () => {
@@ -335,7 +372,9 @@ describe('fail special cases', () => {
   })
 
   it('attempt timeout action always gives failed_timeout', () => {
-    expect(resolveTransition('attempt', 'running', 'timeout', { error_code: 'RESOURCE' })).toMatchObject({
+    expect(
+      resolveTransition('attempt', 'running', 'timeout', { error_code: 'RESOURCE' })
+    ).toMatchObject({
       ok: true,
       to: 'failed_timeout'
     })

@@ -67,7 +67,9 @@ const ATTEMPT_MACHINE: StateMachine<AttemptState> = {
 }
 
 /** The three lifecycle state machines, keyed by entity type. Plans have none. */
-export const STATE_MACHINES: { readonly [T in LifecycleEntityType]: StateMachine<LifecycleStateOf[T]> } = {
+export const STATE_MACHINES: {
+  readonly [T in LifecycleEntityType]: StateMachine<LifecycleStateOf[T]>
+} = {
   mission: MISSION_MACHINE,
   job: JOB_MACHINE,
   attempt: ATTEMPT_MACHINE
@@ -79,7 +81,9 @@ export const STATE_MACHINES: { readonly [T in LifecycleEntityType]: StateMachine
  * metadata-dependent special cases are in FAIL_SPECIAL_CASES and applied by actionTarget().
  */
 export const ACTION_TARGETS: {
-  readonly [T in LifecycleEntityType]: Readonly<Partial<Record<TransitionAction, LifecycleStateOf[T]>>>
+  readonly [T in LifecycleEntityType]: Readonly<
+    Partial<Record<TransitionAction, LifecycleStateOf[T]>>
+  >
 } = {
   mission: {
     create: 'pending',
@@ -148,7 +152,9 @@ export function actionTarget<T extends LifecycleEntityType>(
       type in FAIL_SPECIAL_CASES ? FAIL_SPECIAL_CASES[type as keyof typeof FAIL_SPECIAL_CASES] : []
     const special = cases.find((c) => {
       const value = metadata[c.field]
-      return 'equals' in c ? value === c.equals : typeof value === 'string' && value.includes(c.contains)
+      return 'equals' in c
+        ? value === c.equals
+        : typeof value === 'string' && value.includes(c.contains)
     })
     if (special) return special.to as LifecycleStateOf[T]
   }
@@ -156,7 +162,10 @@ export function actionTarget<T extends LifecycleEntityType>(
 }
 
 /** True when `state` is a state of this entity's machine. */
-export function isStateOf<T extends LifecycleEntityType>(type: T, state: string): state is LifecycleStateOf[T] {
+export function isStateOf<T extends LifecycleEntityType>(
+  type: T,
+  state: string
+): state is LifecycleStateOf[T] {
   return (STATE_MACHINES[type].states as readonly string[]).includes(state)
 }
 

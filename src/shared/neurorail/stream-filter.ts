@@ -10,7 +10,14 @@ export interface StreamFilter {
 }
 
 /** Data fields an entity filter looks at: the real backend's four, `entity_id` and resources. */
-export const ENTITY_FILTER_FIELDS = ['entity_id', 'mission_id', 'plan_id', 'job_id', 'attempt_id', 'resource_uuid'] as const
+export const ENTITY_FILTER_FIELDS = [
+  'entity_id',
+  'mission_id',
+  'plan_id',
+  'job_id',
+  'attempt_id',
+  'resource_uuid'
+] as const
 
 /** The lists a subscriber names (the console's LiveFilter has this shape). */
 export interface StreamFilterLists {

@@ -19,7 +19,15 @@ export const ChannelSchema = oneOfSchema('channel', CHANNELS)
 export type Channel = z.infer<typeof ChannelSchema>
 
 /** The seven channels the real backend knows (no `signals`). */
-export const BRAIN_CHANNELS = ['audit', 'lifecycle', 'metrics', 'reflex', 'governor', 'enforcement', 'all'] as const
+export const BRAIN_CHANNELS = [
+  'audit',
+  'lifecycle',
+  'metrics',
+  'reflex',
+  'governor',
+  'enforcement',
+  'all'
+] as const
 
 /**
  * The JSON of one SSE frame's `data:` line: `{channel, event_type, timestamp, data}`.
@@ -53,7 +61,10 @@ export const StreamOpenSchema = z.object({
   resume: z.enum(['live', 'resumed', 'reset']),
   after: z.string().max(200).nullable(),
   last_id: z.string().max(200),
-  gap: z.object({ from: z.string().max(200), to: z.string().max(200) }).nullable().default(null),
+  gap: z
+    .object({ from: z.string().max(200), to: z.string().max(200) })
+    .nullable()
+    .default(null),
   message: z.string().max(1000).nullable().default(null)
 })
 export type StreamOpen = z.infer<typeof StreamOpenSchema>

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { ALIGN_LCS_MAX_CELLS, alignTraces, compareEntries, type AlignNode, type CompareEntry } from './trace-align'
+import {
+  ALIGN_LCS_MAX_CELLS,
+  alignTraces,
+  compareEntries,
+  type AlignNode,
+  type CompareEntry
+} from './trace-align'
 
 let clock = 0
 function at(): string {
@@ -15,7 +21,13 @@ function job(id: string, type: string, state: string, attempts = 1): AlignNode {
     state: 'succeeded',
     children: []
   }))
-  return { entityType: 'job', entityId: id, record: { created_at: at(), job_type: type }, state, children }
+  return {
+    entityType: 'job',
+    entityId: id,
+    record: { created_at: at(), job_type: type },
+    state,
+    children
+  }
 }
 
 function mission(id: string, jobs: AlignNode[]): AlignNode {
@@ -24,14 +36,26 @@ function mission(id: string, jobs: AlignNode[]): AlignNode {
     entityId: id,
     record: { created_at: at() },
     state: 'completed',
-    children: [{ entityType: 'plan', entityId: `${id}-p`, record: { created_at: at(), plan_type: 'sequential' }, state: null, children: jobs }]
+    children: [
+      {
+        entityType: 'plan',
+        entityId: `${id}-p`,
+        record: { created_at: at(), plan_type: 'sequential' },
+        state: null,
+        children: jobs
+      }
+    ]
   }
 }
 
 describe('alignTraces', () => {
   it('matches two alike missions row by row with no divergence', () => {
-    const left = compareEntries(mission('m1', [job('j1', 'fetch', 'succeeded'), job('j2', 'summarize', 'succeeded')]))
-    const right = compareEntries(mission('m2', [job('k1', 'fetch', 'succeeded'), job('k2', 'summarize', 'succeeded')]))
+    const left = compareEntries(
+      mission('m1', [job('j1', 'fetch', 'succeeded'), job('j2', 'summarize', 'succeeded')])
+    )
+    const right = compareEntries(
+      mission('m2', [job('k1', 'fetch', 'succeeded'), job('k2', 'summarize', 'succeeded')])
+    )
     const result = alignTraces(left, right)
     expect(result.rows.map((r) => r.status)).toEqual(['same', 'same', 'same'])
     expect(result.firstDivergence).toBeNull()
@@ -39,8 +63,20 @@ describe('alignTraces', () => {
   })
 
   it('shows work that ran in one mission only and marks the first divergence', () => {
-    const left = compareEntries(mission('m1', [job('j1', 'fetch', 'succeeded'), job('j2', 'review', 'succeeded'), job('j3', 'summarize', 'succeeded')]))
-    const right = compareEntries(mission('m2', [job('k1', 'fetch', 'succeeded'), job('k3', 'summarize', 'succeeded'), job('k4', 'publish', 'succeeded')]))
+    const left = compareEntries(
+      mission('m1', [
+        job('j1', 'fetch', 'succeeded'),
+        job('j2', 'review', 'succeeded'),
+        job('j3', 'summarize', 'succeeded')
+      ])
+    )
+    const right = compareEntries(
+      mission('m2', [
+        job('k1', 'fetch', 'succeeded'),
+        job('k3', 'summarize', 'succeeded'),
+        job('k4', 'publish', 'succeeded')
+      ])
+    )
     const result = alignTraces(left, right)
     expect(result.rows.map((r) => [r.key, r.status])).toEqual([
       ['plan:sequential', 'same'],
@@ -59,7 +95,10 @@ describe('alignTraces', () => {
       ['k1', { durationMs: 4000, tokens: 1500, cost: 1.25 }]
     ])
     const left = compareEntries(mission('m1', [job('j1', 'fetch', 'succeeded', 1)]), figures)
-    const right = compareEntries(mission('m2', [job('k1', 'fetch', 'failed_mechanical', 3)]), figures)
+    const right = compareEntries(
+      mission('m2', [job('k1', 'fetch', 'failed_mechanical', 3)]),
+      figures
+    )
     const result = alignTraces(left, right)
     const row = result.rows[1]!
     expect(row.status).toBe('changed')
@@ -68,7 +107,10 @@ describe('alignTraces', () => {
     expect(row.tokensDelta).toBe(1000)
     expect(row.costDelta).toBeCloseTo(0.75)
     expect(result.firstDivergence).toBe(1)
-    expect(result.totals).toEqual({ left: { tokens: 500, cost: 0.5 }, right: { tokens: 1500, cost: 1.25 } })
+    expect(result.totals).toEqual({
+      left: { tokens: 500, cost: 0.5 },
+      right: { tokens: 1500, cost: 1.25 }
+    })
   })
 
   it('counts the whole figure of work that ran on one side only', () => {
@@ -84,7 +126,10 @@ describe('alignTraces', () => {
   })
 
   it('leaves a delta null when one side does not know the figure', () => {
-    const left = compareEntries(mission('m1', [job('j1', 'fetch', 'succeeded')]), new Map([['j1', { durationMs: 5, tokens: null, cost: null }]]))
+    const left = compareEntries(
+      mission('m1', [job('j1', 'fetch', 'succeeded')]),
+      new Map([['j1', { durationMs: 5, tokens: null, cost: null }]])
+    )
     const right = compareEntries(mission('m2', [job('k1', 'fetch', 'succeeded')]))
     const row = alignTraces(left, right).rows[1]!
     expect(row.durationDeltaMs).toBeNull()

@@ -95,11 +95,20 @@ function typeOf(node: AlignNode): string {
   return typeof value === 'string' && value !== '' ? value : node.entityType
 }
 
-function entry(node: AlignNode, kind: 'plan' | 'job', figures: ReadonlyMap<string, EntityFigures> | undefined): CompareEntry {
+function entry(
+  node: AlignNode,
+  kind: 'plan' | 'job',
+  figures: ReadonlyMap<string, EntityFigures> | undefined
+): CompareEntry {
   const type = typeOf(node)
   const known = figures?.get(node.entityId)
   const attempts =
-    kind === 'job' ? Math.max(node.childCount ?? 0, node.children.filter((c) => c.entityType === 'attempt').length) : 0
+    kind === 'job'
+      ? Math.max(
+          node.childCount ?? 0,
+          node.children.filter((c) => c.entityType === 'attempt').length
+        )
+      : 0
   return {
     id: node.entityId,
     kind,
@@ -117,7 +126,10 @@ function entry(node: AlignNode, kind: 'plan' | 'job', figures: ReadonlyMap<strin
  * A mission's plans and jobs in the order they were created (each plan followed by its jobs).
  * A tree rooted below a mission (a plan or a job) yields what is below that root.
  */
-export function compareEntries(root: AlignNode, figures?: ReadonlyMap<string, EntityFigures>): CompareEntry[] {
+export function compareEntries(
+  root: AlignNode,
+  figures?: ReadonlyMap<string, EntityFigures>
+): CompareEntry[] {
   const out: CompareEntry[] = []
   const visit = (node: AlignNode): void => {
     if (node.entityType === 'plan') out.push(entry(node, 'plan', figures))
@@ -244,14 +256,21 @@ export function alignTraces(left: CompareEntry[], right: CompareEntry[]): Alignm
     counts[row.status]++
     if (firstDivergence === null && row.status !== 'same') firstDivergence = index
   })
-  const jobsOnly = (entries: CompareEntry[]): CompareEntry[] => entries.filter((e) => e.kind === 'job')
+  const jobsOnly = (entries: CompareEntry[]): CompareEntry[] =>
+    entries.filter((e) => e.kind === 'job')
   return {
     rows,
     firstDivergence,
     counts,
     totals: {
-      left: { tokens: sum(jobsOnly(left), (e) => e.tokens), cost: sum(jobsOnly(left), (e) => e.cost) },
-      right: { tokens: sum(jobsOnly(right), (e) => e.tokens), cost: sum(jobsOnly(right), (e) => e.cost) }
+      left: {
+        tokens: sum(jobsOnly(left), (e) => e.tokens),
+        cost: sum(jobsOnly(left), (e) => e.cost)
+      },
+      right: {
+        tokens: sum(jobsOnly(right), (e) => e.tokens),
+        cost: sum(jobsOnly(right), (e) => e.cost)
+      }
     },
     approximate
   }

@@ -27,7 +27,12 @@ export class AttemptTimers {
    * Arms the deadline for an attempt that started at `startedAt` (epoch ms; earlier than now when
    * re-arming after a restart, in which case an already-passed deadline fires at once).
    */
-  arm(attemptId: string, jobId: string, budget: Budget, startedAt: number = this.clock.now()): void {
+  arm(
+    attemptId: string,
+    jobId: string,
+    budget: Budget,
+    startedAt: number = this.clock.now()
+  ): void {
     this.disarm(attemptId)
     const deadline = startedAt + budget.timeout_ms + budget.grace_period_ms
     const handle = this.clock.setTimeout(() => {

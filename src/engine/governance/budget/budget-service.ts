@@ -1,4 +1,10 @@
-import { BudgetSchema, ERROR_CODES, type Budget, type NeuroRailErrorCode, type Page } from '../../../shared/neurorail'
+import {
+  BudgetSchema,
+  ERROR_CODES,
+  type Budget,
+  type NeuroRailErrorCode,
+  type Page
+} from '../../../shared/neurorail'
 import { DomainError, notFound } from '../../errors'
 import { toValidationIssues } from '../../validation-issues'
 import { timestampId } from '../../identity/ids'
@@ -10,7 +16,12 @@ import { jobConsumption, jobContext, readJob, runningAttemptsOfJob, type JobInfo
 import type { ManifestService } from '../manifest/manifest-service'
 import type { GovRuntime } from '../runtime'
 import type { RetryHistoryEntry, Violation, ViolationType } from './checks'
-import { BudgetOverrideSchema, resolveBudget, type BudgetOverride, type BudgetSource } from './resolve'
+import {
+  BudgetOverrideSchema,
+  resolveBudget,
+  type BudgetOverride,
+  type BudgetSource
+} from './resolve'
 import { aggregateRow } from '../../store/statements'
 
 /** A job's stored budget row. */
@@ -66,10 +77,11 @@ export interface ViolationScope {
 }
 
 /** Event names of the `enforcement` channel per violation type (API §6), besides `budget_violation`. */
-const SPECIFIC_EVENT: Partial<Record<ViolationType, 'timeout_enforced' | 'parallelism_rejected'>> = {
-  timeout: 'timeout_enforced',
-  parallelism: 'parallelism_rejected'
-}
+const SPECIFIC_EVENT: Partial<Record<ViolationType, 'timeout_enforced' | 'parallelism_rejected'>> =
+  {
+    timeout: 'timeout_enforced',
+    parallelism: 'parallelism_rejected'
+  }
 
 interface BudgetRow {
   job_id: string
@@ -91,7 +103,8 @@ interface BudgetRow {
  */
 export class BudgetService {
   private readonly seq: Sequence
-  private readonly violationListeners: Array<(v: StoredViolation, scope: ViolationScope) => void> = []
+  private readonly violationListeners: Array<(v: StoredViolation, scope: ViolationScope) => void> =
+    []
 
   constructor(
     private readonly rt: GovRuntime,
@@ -115,7 +128,10 @@ export class BudgetService {
     if (parsed.success) return parsed.data
     throw new DomainError(
       'invalid_input',
-      toValidationIssues(parsed.error, 'body', metadata.budget).map((i) => ({ ...i, loc: ['body', 'metadata', 'budget', ...i.loc.slice(1)] }))
+      toValidationIssues(parsed.error, 'body', metadata.budget).map((i) => ({
+        ...i,
+        loc: ['body', 'metadata', 'budget', ...i.loc.slice(1)]
+      }))
     )
   }
 
@@ -131,7 +147,11 @@ export class BudgetService {
     } catch {
       override = null
     }
-    const evaluation = this.manifests.evaluate({ job_type: job.job_type, context: jobContext(job.metadata) }, 'job', { job_id: job.job_id })
+    const evaluation = this.manifests.evaluate(
+      { job_type: job.job_type, context: jobContext(job.metadata) },
+      'job',
+      { job_id: job.job_id }
+    )
     const v = evaluation.verdict
     const resolved = resolveBudget(
       override,
@@ -153,13 +173,23 @@ export class BudgetService {
         `INSERT INTO gov_job_budgets (job_id, job_type, budget, source, rule_id, manifest_version, created_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?)`
       )
-      .run(row.job_id, row.job_type, JSON.stringify(row.budget), row.source, row.rule_id, row.manifest_version, this.rt.clock.now())
+      .run(
+        row.job_id,
+        row.job_type,
+        JSON.stringify(row.budget),
+        row.source,
+        row.rule_id,
+        row.manifest_version,
+        this.rt.clock.now()
+      )
     return row
   }
 
   /** The stored budget of a job, or null when none was resolved yet. */
   read(jobId: string): JobBudget | null {
-    const r = this.rt.s.store.prepare<unknown[], BudgetRow>('SELECT * FROM gov_job_budgets WHERE job_id = ?').get(jobId)
+    const r = this.rt.s.store
+      .prepare<unknown[], BudgetRow>('SELECT * FROM gov_job_budgets WHERE job_id = ?')
+      .get(jobId)
     if (!r) return null
     return {
       job_id: r.job_id,
@@ -213,7 +243,22 @@ export class BudgetService {
         `INSERT INTO gov_violations (seq, violation_id, timestamp, ts_ms, mission_id, job_id, attempt_id, job_type, violation_type, code, severity, message, details, action_taken)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
-      .run(seq, stored.violation_id, stored.timestamp, now, stored.mission_id, stored.job_id, stored.attempt_id, stored.job_type, stored.violation_type, stored.code, stored.severity, stored.message, JSON.stringify(stored.details), actionTaken)
+      .run(
+        seq,
+        stored.violation_id,
+        stored.timestamp,
+        now,
+        stored.mission_id,
+        stored.job_id,
+        stored.attempt_id,
+        stored.job_type,
+        stored.violation_type,
+        stored.code,
+        stored.severity,
+        stored.message,
+        JSON.stringify(stored.details),
+        actionTaken
+      )
     // The audit copy carries the event's data as details: consumers read facts from either copy.
     const data = {
       violation_id: stored.violation_id,
@@ -249,7 +294,10 @@ export class BudgetService {
     s.events.publish('enforcement', 'budget_violation', data)
     const specific = SPECIFIC_EVENT[v.type]
     if (specific === 'timeout_enforced') {
-      s.events.publish('enforcement', specific, { ...data, grace_period_invoked: err.details.grace_period_invoked === true })
+      s.events.publish('enforcement', specific, {
+        ...data,
+        grace_period_invoked: err.details.grace_period_invoked === true
+      })
     } else if (specific) {
       s.events.publish('enforcement', specific, data)
     }
@@ -265,12 +313,18 @@ export class BudgetService {
     if (!job) throw notFound(`Job ${jobId} not found`)
     const b = this.rt.s.store.transaction(() => this.ensure(job))
     const used = jobConsumption(this.rt.s.store, jobId)
-    const frac = (used: number, limit: number | null): number | null => (limit === null || limit === 0 ? null : used / limit)
+    const frac = (used: number, limit: number | null): number | null =>
+      limit === null || limit === 0 ? null : used / limit
     return {
       ...b,
       usage: {
         ...used,
-        attempts: aggregateRow(this.rt.s.store.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM attempts WHERE job_id = ?'), jobId).n,
+        attempts: aggregateRow(
+          this.rt.s.store.prepare<[string], { n: number }>(
+            'SELECT COUNT(*) AS n FROM attempts WHERE job_id = ?'
+          ),
+          jobId
+        ).n,
         running_attempts: runningAttemptsOfJob(this.rt.s.store, jobId).length,
         retries: b.retries_used,
         fractions: {
@@ -284,14 +338,26 @@ export class BudgetService {
   }
 
   /** GET /budget/violations: newest first, keyset-paged, optionally for one job or type. */
-  list(filter: { job_id?: string; violation_type?: string }, cursor: string | undefined, limit: number): Page<StoredViolation> {
-    const where = new Where().add('seq < ?', seqBefore(cursor)).equals('job_id', filter.job_id).equals('violation_type', filter.violation_type)
+  list(
+    filter: { job_id?: string; violation_type?: string },
+    cursor: string | undefined,
+    limit: number
+  ): Page<StoredViolation> {
+    const where = new Where()
+      .add('seq < ?', seqBefore(cursor))
+      .equals('job_id', filter.job_id)
+      .equals('violation_type', filter.violation_type)
     const rows = this.rt.s.store
-      .prepare<unknown[], Record<string, unknown> & { seq: number; details: string }>(`SELECT * FROM gov_violations ${where.clause()} ORDER BY seq DESC LIMIT ?`)
+      .prepare<unknown[], Record<string, unknown> & { seq: number; details: string }>(
+        `SELECT * FROM gov_violations ${where.clause()} ORDER BY seq DESC LIMIT ?`
+      )
       .all(...where.params, limit + 1)
     return seqPage(rows, limit, (r) => {
       const { seq: _seq, ts_ms: _ts, details, ...rest } = r
-      return { ...(rest as unknown as Omit<StoredViolation, 'details'>), details: parseJsonColumn(details, {}) }
+      return {
+        ...(rest as unknown as Omit<StoredViolation, 'details'>),
+        details: parseJsonColumn(details, {})
+      }
     })
   }
 }

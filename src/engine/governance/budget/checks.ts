@@ -34,16 +34,25 @@ export function checkParallelism(
   return null
 }
 
-function parallelism(limit: number, current: number, limitType: 'job' | 'global', jobId: string): Violation {
+function parallelism(
+  limit: number,
+  current: number,
+  limitType: 'job' | 'global',
+  jobId: string
+): Violation {
   const what = limitType === 'job' ? `job ${jobId}` : 'the engine'
   return {
     type: 'parallelism',
-    error: new GovernanceError('NR-E102', `Parallelism budget exceeded: ${current} attempts already running for ${what} (limit ${limit})`, {
-      limit,
-      current,
-      limit_type: limitType,
-      job_id: jobId
-    })
+    error: new GovernanceError(
+      'NR-E102',
+      `Parallelism budget exceeded: ${current} attempts already running for ${what} (limit ${limit})`,
+      {
+        limit,
+        current,
+        limit_type: limitType,
+        job_id: jobId
+      }
+    )
   }
 }
 
@@ -57,13 +66,17 @@ export function checkTokens(budget: Budget, consumed: number, attemptId: string)
   if (limit === null || consumed <= limit) return null
   return {
     type: 'tokens',
-    error: new GovernanceError('NR-E104', `Token budget exceeded: ${consumed} of ${limit} LLM tokens`, {
-      limit,
-      consumed,
-      cost_type: 'llm_tokens',
-      attempt_id: attemptId,
-      tokens_used: consumed
-    })
+    error: new GovernanceError(
+      'NR-E104',
+      `Token budget exceeded: ${consumed} of ${limit} LLM tokens`,
+      {
+        limit,
+        consumed,
+        cost_type: 'llm_tokens',
+        attempt_id: attemptId,
+        tokens_used: consumed
+      }
+    )
   }
 }
 
@@ -88,7 +101,12 @@ export function checkCost(budget: Budget, consumed: number, attemptId: string): 
  * `'client'` when the agent stopped the attempt itself at `timeout_ms` (the SDK does, before the
  * engine's timer), so no grace period was given.
  */
-export function timeoutViolation(budget: Budget, elapsedMs: number, attemptId: string, enforcedBy: 'engine' | 'client' = 'engine'): Violation {
+export function timeoutViolation(
+  budget: Budget,
+  elapsedMs: number,
+  attemptId: string,
+  enforcedBy: 'engine' | 'client' = 'engine'
+): Violation {
   const message =
     enforcedBy === 'engine'
       ? `Attempt ${attemptId} ran ${elapsedMs} ms, over its ${budget.timeout_ms} ms timeout and ${budget.grace_period_ms} ms grace period`
@@ -130,13 +148,17 @@ export function checkRetry(
   const last = history.at(-1) ?? null
   return {
     type: 'retries',
-    error: new GovernanceError('NR-E101', `Job ${jobId} has used all ${budget.max_retries} retries`, {
-      job_id: jobId,
-      max_retries: budget.max_retries,
-      attempts: retriesUsed + 1,
-      retry_history: history,
-      last_error: last?.error ?? null,
-      last_error_type: last?.error_type ?? null
-    })
+    error: new GovernanceError(
+      'NR-E101',
+      `Job ${jobId} has used all ${budget.max_retries} retries`,
+      {
+        job_id: jobId,
+        max_retries: budget.max_retries,
+        attempts: retriesUsed + 1,
+        retry_history: history,
+        last_error: last?.error ?? null,
+        last_error_type: last?.error_type ?? null
+      }
+    )
   }
 }

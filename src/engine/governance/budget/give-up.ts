@@ -43,7 +43,14 @@ export class GiveUps {
   /** Marks a job given up (joins the caller's transaction); a later mark replaces an earlier one. */
   mark(job: JobInfo, state: string, code: string, reason: string, by: string): GiveUp {
     const now = this.rt.clock.now()
-    const mark: GiveUp = { job_id: job.job_id, code, reason, by, state, timestamp: new Date(now).toISOString() }
+    const mark: GiveUp = {
+      job_id: job.job_id,
+      code,
+      reason,
+      by,
+      state,
+      timestamp: new Date(now).toISOString()
+    }
     const s = this.rt.s
     s.store
       .prepare(
@@ -82,7 +89,10 @@ export class GiveUps {
       if (!job) throw notFound(`Job ${jobId} not found`)
       const state = this.rt.s.lifecycle.currentState(jobId)
       if (state === null || !(WAITING_JOB_STATES as readonly string[]).includes(state)) {
-        throw new DomainError('state_conflict', `Job ${jobId} is ${state ?? 'not started'}; only a job waiting in ready or failed_mechanical can be given up`)
+        throw new DomainError(
+          'state_conflict',
+          `Job ${jobId} is ${state ?? 'not started'}; only a job waiting in ready or failed_mechanical can be given up`
+        )
       }
       return this.mark(job, state, code, reason, by)
     })
@@ -95,8 +105,19 @@ export class GiveUps {
 
   /** The mark of a job, or null. */
   read(jobId: string): GiveUp | null {
-    const r = this.rt.s.store.prepare<unknown[], GiveUpRow>('SELECT * FROM gov_job_give_ups WHERE job_id = ?').get(jobId)
-    return r ? { job_id: r.job_id, code: r.code, reason: r.reason, by: r.by_actor, state: r.state, timestamp: r.timestamp } : null
+    const r = this.rt.s.store
+      .prepare<unknown[], GiveUpRow>('SELECT * FROM gov_job_give_ups WHERE job_id = ?')
+      .get(jobId)
+    return r
+      ? {
+          job_id: r.job_id,
+          code: r.code,
+          reason: r.reason,
+          by: r.by_actor,
+          state: r.state,
+          timestamp: r.timestamp
+        }
+      : null
   }
 
   /** Given-up jobs by current state, counting only jobs still waiting (`jobs_given_up` of /lifecycle/stats). */

@@ -19,7 +19,8 @@ export const BudgetOverrideSchema = z
     }
     const parsed = BudgetSchema.safeParse(raw)
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
     }
   })
   .transform((raw) => raw as Partial<Budget>)
@@ -53,5 +54,9 @@ export function resolveBudget(
       : manifest && Object.keys(manifest.budget).length > 0
         ? 'manifest'
         : 'default'
-  return { budget, source, rule_id: manifest && Object.keys(manifest.budget).length > 0 ? manifest.rule_id : null }
+  return {
+    budget,
+    source,
+    rule_id: manifest && Object.keys(manifest.budget).length > 0 ? manifest.rule_id : null
+  }
 }

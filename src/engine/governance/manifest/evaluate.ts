@@ -56,7 +56,11 @@ export function evaluateManifest(m: Manifest, input: EvaluationInput): ManifestV
 /** True when `rule` matches: job type (one or any of a list) and every context condition. */
 export function ruleMatches(rule: ManifestRule, input: EvaluationInput): boolean {
   const jt = rule.match.job_type
-  if (jt !== undefined && !(Array.isArray(jt) ? jt.includes(input.job_type) : jt === input.job_type)) return false
+  if (
+    jt !== undefined &&
+    !(Array.isArray(jt) ? jt.includes(input.job_type) : jt === input.job_type)
+  )
+    return false
   for (const [path, cond] of Object.entries(rule.match.context)) {
     if (!conditionHolds(cond, lookup(input.context, path))) return false
   }
@@ -71,7 +75,8 @@ function lookup(ctx: Record<string, unknown>, path: string): unknown {
   if (Object.prototype.hasOwnProperty.call(ctx, path)) return ctx[path]
   let cur: unknown = ctx
   for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, part)) return MISSING
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, part))
+      return MISSING
     cur = (cur as Record<string, unknown>)[part]
   }
   return cur
@@ -94,7 +99,10 @@ function conditionHolds(cond: Condition, value: unknown): boolean {
 }
 
 /** Where an active and a shadow verdict differ: mode, budget, or both (empty = agreement). */
-export function disagreement(active: ManifestVerdict, shadow: ManifestVerdict): Array<'mode' | 'budget'> {
+export function disagreement(
+  active: ManifestVerdict,
+  shadow: ManifestVerdict
+): Array<'mode' | 'budget'> {
   const out: Array<'mode' | 'budget'> = []
   if (active.mode !== shadow.mode) out.push('mode')
   if (canonical(active.budget) !== canonical(shadow.budget)) out.push('budget')
@@ -102,5 +110,9 @@ export function disagreement(active: ManifestVerdict, shadow: ManifestVerdict): 
 }
 
 function canonical(o: Record<string, unknown>): string {
-  return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]))
+  return JSON.stringify(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]])
+  )
 }

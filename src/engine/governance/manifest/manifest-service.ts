@@ -4,7 +4,12 @@ import { toValidationIssues } from '../../validation-issues'
 import { readSeqPage } from '../../store/cursor'
 import { parseJsonColumn } from '../../store/json'
 import type { GovRuntime } from '../runtime'
-import { disagreement, evaluateManifest, type EvaluationInput, type ManifestVerdict } from './evaluate'
+import {
+  disagreement,
+  evaluateManifest,
+  type EvaluationInput,
+  type ManifestVerdict
+} from './evaluate'
 import { BUILTIN_MANIFEST, findConflicts, ManifestSchema, type Manifest } from './schema'
 import { aggregateRow } from '../../store/statements'
 
@@ -27,7 +32,13 @@ export interface ManifestsView {
   /** The four built-in rules as a manifest (what decides while `active` is null). */
   builtin: Manifest
   /** Recent installs and clears, newest first. */
-  history: Array<{ slot: ManifestSlot; name: string | null; version: string | null; installed_at: string; installed_by: string | null }>
+  history: Array<{
+    slot: ManifestSlot
+    name: string | null
+    version: string | null
+    installed_at: string
+    installed_by: string | null
+  }>
   disagreement_count: number
   active_version: string | null
   shadow_version: string | null
@@ -35,7 +46,15 @@ export interface ManifestsView {
    * Flat rows for list views: the installed manifests, plus the built-in rules while no active
    * manifest replaces them, each flagged `active`/`shadow`.
    */
-  manifests: Array<Manifest & { slot: ManifestSlot | 'builtin'; active: boolean; shadow: boolean; rule_count: number; installed_at: string | null }>
+  manifests: Array<
+    Manifest & {
+      slot: ManifestSlot | 'builtin'
+      active: boolean
+      shadow: boolean
+      rule_count: number
+      installed_at: string | null
+    }
+  >
 }
 
 /** One recorded active/shadow disagreement. */
@@ -85,13 +104,20 @@ export class ManifestService {
   constructor(private readonly rt: GovRuntime) {
     for (const slot of MANIFEST_SLOTS) {
       const row = rt.s.store
-        .prepare<unknown[], ManifestRow>('SELECT * FROM gov_manifests WHERE slot = ? ORDER BY seq DESC LIMIT 1')
+        .prepare<unknown[], ManifestRow>(
+          'SELECT * FROM gov_manifests WHERE slot = ? ORDER BY seq DESC LIMIT 1'
+        )
         .get(slot)
       if (row?.body) {
         const parsed = ManifestSchema.safeParse(parseJsonColumn(row.body, null))
         // A row that no longer parses (schema tightened since) is skipped: fall back to built-ins
         // rather than refuse to start.
-        if (parsed.success) this.current[slot] = { manifest: parsed.data, installed_at: row.timestamp, installed_by: row.installed_by }
+        if (parsed.success)
+          this.current[slot] = {
+            manifest: parsed.data,
+            installed_at: row.timestamp,
+            installed_by: row.installed_by
+          }
       }
     }
   }
@@ -121,13 +147,19 @@ export class ManifestService {
     }
     const text = JSON.stringify(manifest)
     const same = this.rt.s.store
-      .prepare<unknown[], { body: string }>('SELECT body FROM gov_manifests WHERE name = ? AND version = ? AND body IS NOT NULL ORDER BY seq DESC LIMIT 1')
+      .prepare<unknown[], { body: string }>(
+        'SELECT body FROM gov_manifests WHERE name = ? AND version = ? AND body IS NOT NULL ORDER BY seq DESC LIMIT 1'
+      )
       .get(manifest.name, manifest.version)
     if (same && same.body !== text) {
-      throw nrError('NR-E113', `Manifest ${manifest.name}@${manifest.version} already exists with different content; bump the version`, {
-        name: manifest.name,
-        version: manifest.version
-      })
+      throw nrError(
+        'NR-E113',
+        `Manifest ${manifest.name}@${manifest.version} already exists with different content; bump the version`,
+        {
+          name: manifest.name,
+          version: manifest.version
+        }
+      )
     }
     return this.write(slot, manifest, text, actor)
   }
@@ -140,8 +172,15 @@ export class ManifestService {
     const shadow = this.current.shadow
     if (!shadow) throw nrError('NR-E134', 'No shadow manifest to promote')
     const active = this.current.active
-    if (active && active.manifest.name === shadow.manifest.name && active.manifest.version === shadow.manifest.version) {
-      throw nrError('NR-E133', `${active.manifest.name}@${active.manifest.version} is already active`)
+    if (
+      active &&
+      active.manifest.name === shadow.manifest.name &&
+      active.manifest.version === shadow.manifest.version
+    ) {
+      throw nrError(
+        'NR-E133',
+        `${active.manifest.name}@${active.manifest.version} is already active`
+      )
     }
     return this.write('active', shadow.manifest, JSON.stringify(shadow.manifest), actor)
   }
@@ -152,7 +191,9 @@ export class ManifestService {
     const ts = new Date(now).toISOString()
     this.rt.s.store.transaction(() => {
       this.rt.s.store
-        .prepare('INSERT INTO gov_manifests (slot, name, version, body, timestamp, ts_ms, installed_by) VALUES (?, NULL, NULL, NULL, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO gov_manifests (slot, name, version, body, timestamp, ts_ms, installed_by) VALUES (?, NULL, NULL, NULL, ?, ?, ?)'
+        )
         .run(slot, ts, now, actor)
       this.audit(`Cleared the ${slot} manifest`, { slot }, actor)
       this.rt.s.events.publish('governor', 'manifest_cleared', { slot, timestamp: ts })
@@ -162,12 +203,23 @@ export class ManifestService {
     })
   }
 
-  private write(slot: ManifestSlot, manifest: Manifest, text: string, actor: string | null): InstalledManifest {
+  private write(
+    slot: ManifestSlot,
+    manifest: Manifest,
+    text: string,
+    actor: string | null
+  ): InstalledManifest {
     const now = this.rt.clock.now()
-    const installed: InstalledManifest = { manifest, installed_at: new Date(now).toISOString(), installed_by: actor }
+    const installed: InstalledManifest = {
+      manifest,
+      installed_at: new Date(now).toISOString(),
+      installed_by: actor
+    }
     this.rt.s.store.transaction(() => {
       this.rt.s.store
-        .prepare('INSERT INTO gov_manifests (slot, name, version, body, timestamp, ts_ms, installed_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO gov_manifests (slot, name, version, body, timestamp, ts_ms, installed_by) VALUES (?, ?, ?, ?, ?, ?, ?)'
+        )
         .run(slot, manifest.name, manifest.version, text, installed.installed_at, now, actor)
       this.audit(
         `Installed manifest ${manifest.name}@${manifest.version} as ${slot}`,
@@ -213,7 +265,11 @@ export class ManifestService {
    * stores a disagreement row when they differ. Joins the caller's transaction. A shadow that
    * throws is recorded as NR-E130 in the audit log and never affects the real verdict.
    */
-  evaluate(input: EvaluationInput, source: 'decide' | 'job', ids: { decision_id?: string; job_id?: string }): Evaluation {
+  evaluate(
+    input: EvaluationInput,
+    source: 'decide' | 'job',
+    ids: { decision_id?: string; job_id?: string }
+  ): Evaluation {
     const active = this.current.active
     const verdict = evaluateManifest(active?.manifest ?? BUILTIN_MANIFEST, input)
     const shadowManifest = this.current.shadow?.manifest
@@ -260,7 +316,18 @@ export class ManifestService {
         `INSERT INTO gov_shadow_disagreements (timestamp, ts_ms, source, decision_id, job_id, job_type, fields, active, shadow, context)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
-      .run(ts, now, source, ids.decision_id ?? null, ids.job_id ?? null, input.job_type, JSON.stringify(fields), JSON.stringify(active), JSON.stringify(shadow), JSON.stringify(input.context))
+      .run(
+        ts,
+        now,
+        source,
+        ids.decision_id ?? null,
+        ids.job_id ?? null,
+        input.job_type,
+        JSON.stringify(fields),
+        JSON.stringify(active),
+        JSON.stringify(shadow),
+        JSON.stringify(input.context)
+      )
     this.rt.s.events.publish('governor', 'shadow_disagreement', {
       id: Number(res.lastInsertRowid),
       source,
@@ -293,17 +360,61 @@ export class ManifestService {
 
   /** GET /governor/manifests. */
   view(): ManifestsView {
-    const history = (
-      this.rt.s.store
-        .prepare<unknown[], { slot: ManifestSlot; name: string | null; version: string | null; timestamp: string; installed_by: string | null }>('SELECT slot, name, version, timestamp, installed_by FROM gov_manifests ORDER BY seq DESC LIMIT 20')
-        .all()
-    ).map((r) => ({ slot: r.slot, name: r.name, version: r.version, installed_at: r.timestamp, installed_by: r.installed_by }))
-    const n = aggregateRow(this.rt.s.store.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM gov_shadow_disagreements')).n
+    const history = this.rt.s.store
+      .prepare<
+        unknown[],
+        {
+          slot: ManifestSlot
+          name: string | null
+          version: string | null
+          timestamp: string
+          installed_by: string | null
+        }
+      >(
+        'SELECT slot, name, version, timestamp, installed_by FROM gov_manifests ORDER BY seq DESC LIMIT 20'
+      )
+      .all()
+      .map((r) => ({
+        slot: r.slot,
+        name: r.name,
+        version: r.version,
+        installed_at: r.timestamp,
+        installed_by: r.installed_by
+      }))
+    const n = aggregateRow(
+      this.rt.s.store.prepare<[], { n: number }>(
+        'SELECT COUNT(*) AS n FROM gov_shadow_disagreements'
+      )
+    ).n
     const { active, shadow } = this.current
     const rows: ManifestsView['manifests'] = []
-    if (active) rows.push({ ...active.manifest, slot: 'active', active: true, shadow: false, rule_count: active.manifest.rules.length, installed_at: active.installed_at })
-    else rows.push({ ...BUILTIN_MANIFEST, slot: 'builtin', active: true, shadow: false, rule_count: BUILTIN_MANIFEST.rules.length, installed_at: null })
-    if (shadow) rows.push({ ...shadow.manifest, slot: 'shadow', active: false, shadow: true, rule_count: shadow.manifest.rules.length, installed_at: shadow.installed_at })
+    if (active)
+      rows.push({
+        ...active.manifest,
+        slot: 'active',
+        active: true,
+        shadow: false,
+        rule_count: active.manifest.rules.length,
+        installed_at: active.installed_at
+      })
+    else
+      rows.push({
+        ...BUILTIN_MANIFEST,
+        slot: 'builtin',
+        active: true,
+        shadow: false,
+        rule_count: BUILTIN_MANIFEST.rules.length,
+        installed_at: null
+      })
+    if (shadow)
+      rows.push({
+        ...shadow.manifest,
+        slot: 'shadow',
+        active: false,
+        shadow: true,
+        rule_count: shadow.manifest.rules.length,
+        installed_at: shadow.installed_at
+      })
     return {
       active,
       shadow,

@@ -12,24 +12,44 @@ const manifest = ManifestSchema.parse({
       id: 'eu-pii',
       priority: 1,
       mode: 'rail',
-      match: { job_type: ['llm_call', 'tool_execution'], context: { 'user.region': { in: ['eu', 'uk'] }, pii: true } },
+      match: {
+        job_type: ['llm_call', 'tool_execution'],
+        context: { 'user.region': { in: ['eu', 'uk'] }, pii: true }
+      },
       budget: { max_llm_tokens: 1000, timeout_ms: 5000 }
     },
-    { id: 'big', priority: 2, mode: 'rail', match: { context: { cost: { gte: 10 }, flag: { exists: false } } } }
+    {
+      id: 'big',
+      priority: 2,
+      mode: 'rail',
+      match: { context: { cost: { gte: 10 }, flag: { exists: false } } }
+    }
   ]
 })
 
 describe('manifest evaluation', () => {
   it('orders by priority, then list order; first match wins', () => {
-    const v = evaluateManifest(manifest, { job_type: 'llm_call', context: { user: { region: 'eu' }, pii: true } })
+    const v = evaluateManifest(manifest, {
+      job_type: 'llm_call',
+      context: { user: { region: 'eu' }, pii: true }
+    })
     expect(v).toMatchObject({ mode: 'rail', rule_id: 'eu-pii', budget: { max_llm_tokens: 1000 } })
-    expect(evaluateManifest(manifest, { job_type: 'llm_call', context: { user: { region: 'us' }, pii: true } }).rule_id).toBe('late')
+    expect(
+      evaluateManifest(manifest, {
+        job_type: 'llm_call',
+        context: { user: { region: 'us' }, pii: true }
+      }).rule_id
+    ).toBe('late')
   })
 
   it('supports numeric bounds and presence', () => {
     expect(evaluateManifest(manifest, { job_type: 'x', context: { cost: 10 } }).rule_id).toBe('big')
-    expect(evaluateManifest(manifest, { job_type: 'x', context: { cost: 10, flag: 1 } }).rule_id).toBeNull()
-    expect(evaluateManifest(manifest, { job_type: 'x', context: { cost: '10' } }).rule_id).toBeNull()
+    expect(
+      evaluateManifest(manifest, { job_type: 'x', context: { cost: 10, flag: 1 } }).rule_id
+    ).toBeNull()
+    expect(
+      evaluateManifest(manifest, { job_type: 'x', context: { cost: '10' } }).rule_id
+    ).toBeNull()
   })
 
   it('falls back to default_mode with an NR-E120 reason', () => {
@@ -51,7 +71,10 @@ describe('manifest evaluation', () => {
   })
 
   it('reports disagreements on mode and budget', () => {
-    const a = evaluateManifest(manifest, { job_type: 'llm_call', context: { user: { region: 'eu' }, pii: true } })
+    const a = evaluateManifest(manifest, {
+      job_type: 'llm_call',
+      context: { user: { region: 'eu' }, pii: true }
+    })
     const b = evaluateManifest(BUILTIN_MANIFEST, { job_type: 'llm_call', context: {} })
     expect(disagreement(a, b)).toEqual(['budget'])
     expect(disagreement(a, a)).toEqual([])
@@ -62,8 +85,15 @@ describe('manifest evaluation', () => {
 
 describe('manifest validation', () => {
   it('rejects unknown fields, bad budgets and empty condition objects', () => {
-    expect(ManifestSchema.safeParse({ name: 'a', version: '1', rules: [], extra: 1 }).success).toBe(false)
-    const rule = (r: object) => ManifestSchema.safeParse({ name: 'a', version: '1', rules: [{ id: 'r', mode: 'rail', ...r }] })
+    expect(ManifestSchema.safeParse({ name: 'a', version: '1', rules: [], extra: 1 }).success).toBe(
+      false
+    )
+    const rule = (r: object) =>
+      ManifestSchema.safeParse({
+        name: 'a',
+        version: '1',
+        rules: [{ id: 'r', mode: 'rail', ...r }]
+      })
     expect(rule({ budget: { max_retries: 99 } }).success).toBe(false)
     expect(rule({ match: { context: { a: {} } } }).success).toBe(false)
     expect(rule({ mode: 'fast' }).success).toBe(false)

@@ -74,13 +74,15 @@ export function findConflicts(m: Manifest): ManifestConflict[] {
   const out: ManifestConflict[] = []
   const byId = new Map<string, number>()
   for (const r of m.rules) byId.set(r.id, (byId.get(r.id) ?? 0) + 1)
-  for (const [id, n] of byId) if (n > 1) out.push({ kind: 'duplicate_rule_id', value: id, rules: [id] })
+  for (const [id, n] of byId)
+    if (n > 1) out.push({ kind: 'duplicate_rule_id', value: id, rules: [id] })
   const byPriority = new Map<number, string[]>()
   for (const r of m.rules) {
     if (r.priority === undefined) continue
     byPriority.set(r.priority, [...(byPriority.get(r.priority) ?? []), r.id])
   }
-  for (const [p, ids] of byPriority) if (ids.length > 1) out.push({ kind: 'duplicate_priority', value: p, rules: ids })
+  for (const [p, ids] of byPriority)
+    if (ids.length > 1) out.push({ kind: 'duplicate_priority', value: p, rules: ids })
   return out
 }
 
@@ -91,7 +93,8 @@ export function findConflicts(m: Manifest): ManifestConflict[] {
 export const BUILTIN_MANIFEST: Manifest = ManifestSchema.parse({
   name: 'default_phase1',
   version: '1.0',
-  description: 'Built-in first-match rules of the BRAiN governor (used while no manifest is installed)',
+  description:
+    'Built-in first-match rules of the BRAiN governor (used while no manifest is installed)',
   default_mode: 'direct',
   rules: [
     { id: 'rule_0', match: { job_type: 'llm_call' }, mode: 'rail' },

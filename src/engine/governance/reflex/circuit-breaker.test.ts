@@ -161,6 +161,8 @@ describe('CircuitBreaker (API §8 defaults)', () => {
 
   it('rejects nonsensical options', () => {
     expect(() => new CircuitBreaker('c', systemClock, { failureThreshold: 0 })).toThrow(RangeError)
-    expect(() => new CircuitBreaker('c', systemClock, { recoveryTimeoutMs: -1 })).toThrow(RangeError)
+    expect(() => new CircuitBreaker('c', systemClock, { recoveryTimeoutMs: -1 })).toThrow(
+      RangeError
+    )
   })
 })

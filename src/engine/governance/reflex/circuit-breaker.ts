@@ -214,7 +214,10 @@ export class CircuitBreaker {
       case 'closed':
         this.inner.failures++
         if (this.inner.failures >= this.options.failureThreshold) {
-          this.transition({ value: 'open', lastFailureAt: now, failures: this.inner.failures }, 'failure_threshold')
+          this.transition(
+            { value: 'open', lastFailureAt: now, failures: this.inner.failures },
+            'failure_threshold'
+          )
         }
         break
       case 'half_open':
@@ -266,7 +269,8 @@ export class CircuitBreaker {
       open_count: this.openCount,
       last_failure_time: this.lastFailureAt === null ? null : this.lastFailureAt / 1000,
       last_state_change_time: this.lastStateChangeAt / 1000,
-      recovers_at: i.value === 'open' ? (i.lastFailureAt + this.options.recoveryTimeoutMs) / 1000 : null,
+      recovers_at:
+        i.value === 'open' ? (i.lastFailureAt + this.options.recoveryTimeoutMs) / 1000 : null,
       options: { ...this.options }
     } satisfies CircuitSnapshot
   }

@@ -11,7 +11,8 @@ function refusal(fn: () => void): { code: string; status: number; retryAfterMs: 
   try {
     fn()
   } catch (err) {
-    if (isGovernanceError(err)) return { code: err.code, status: statusOf(err.code), retryAfterMs: err.retryAfterMs }
+    if (isGovernanceError(err))
+      return { code: err.code, status: statusOf(err.code), retryAfterMs: err.retryAfterMs }
     throw err
   }
   throw new Error('expected a refusal')
@@ -36,12 +37,20 @@ describe('ReflexJobs (reflex FSM + cooldowns)', () => {
     jobs.transition('j_1', 'running', 'job_started')
     jobs.transition('j_1', 'suspended', 'trigger')
     expect(jobs.get('j_1')?.cooldown_until).toBe((T0 + 60_000) / 1000)
-    expect(refusal(() => jobs.assertMayRun('j_1'))).toEqual({ code: 'NR-E006', status: 409, retryAfterMs: 60_000 })
+    expect(refusal(() => jobs.assertMayRun('j_1'))).toEqual({
+      code: 'NR-E006',
+      status: 409,
+      retryAfterMs: 60_000
+    })
     vi.advanceTimersByTime(59_999)
     expect(refusal(() => jobs.assertMayRun('j_1')).retryAfterMs).toBe(1)
     vi.advanceTimersByTime(1)
     expect(() => jobs.assertMayRun('j_1')).not.toThrow()
-    expect(jobs.get('j_1')).toMatchObject({ current_state: 'running', cooldown_until: null, suspend_count: 1 })
+    expect(jobs.get('j_1')).toMatchObject({
+      current_state: 'running',
+      cooldown_until: null,
+      suspend_count: 1
+    })
     expect(seen.map((t) => [t.from_state, t.to_state, t.reason])).toEqual([
       [null, 'running', 'job_started'],
       ['running', 'suspended', 'trigger'],
@@ -109,7 +118,10 @@ describe('ReflexJobs (reflex FSM + cooldowns)', () => {
 
   it('keeps held jobs and a bounded LRU of the others in memory, reading dropped ones back', () => {
     const stored = new Map<string, ReturnType<ReflexJobs['get']>>()
-    const bounded = new ReflexJobs(systemClock, { recentKept: 3, load: (id) => stored.get(id) ?? null })
+    const bounded = new ReflexJobs(systemClock, {
+      recentKept: 3,
+      load: (id) => stored.get(id) ?? null
+    })
     bounded.onTransition((t) => stored.set(t.job_id, bounded.get(t.job_id)))
     bounded.transition('j_held', 'running', 'x')
     bounded.transition('j_held', 'suspended', 'x')

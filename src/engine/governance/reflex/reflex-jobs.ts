@@ -1,6 +1,11 @@
 import type { Clock, TimerHandle } from '../../clock'
 import { GovernanceError } from '../errors'
-import { canTransition, COOLDOWN_STATES, REFLEX_JOB_TRANSITIONS, type ReflexJobState } from './job-fsm'
+import {
+  canTransition,
+  COOLDOWN_STATES,
+  REFLEX_JOB_TRANSITIONS,
+  type ReflexJobState
+} from './job-fsm'
 
 /** Default cooldowns of API §8's actions. */
 export const SUSPEND_COOLDOWN_MS = 60_000
@@ -168,13 +173,17 @@ export class ReflexJobs {
     const e = this.held.get(jobId)
     if (!e || !COOLDOWN_STATES.includes(e.current_state)) return
     const left = this.cooldownRemainingMs(jobId)
-    throw new GovernanceError('NR-E006', `Job ${jobId} is ${e.current_state} by a reflex; cooldown ends in ${Math.ceil(left / 1000)} s`, {
-      job_id: jobId,
-      reflex_state: e.current_state,
-      cooldown_until: e.cooldown_until,
-      cooldown_remaining_ms: left,
-      reason: e.reason
-    }).retryAfter(left)
+    throw new GovernanceError(
+      'NR-E006',
+      `Job ${jobId} is ${e.current_state} by a reflex; cooldown ends in ${Math.ceil(left / 1000)} s`,
+      {
+        job_id: jobId,
+        reflex_state: e.current_state,
+        cooldown_until: e.cooldown_until,
+        cooldown_remaining_ms: left,
+        reason: e.reason
+      }
+    ).retryAfter(left)
   }
 
   /**
@@ -182,18 +191,27 @@ export class ReflexJobs {
    * is pending → running). Cooldown states take `cooldownMs`.
    * @throws GovernanceError NR-E143 (409) when the reflex machine forbids the move.
    */
-  transition(jobId: string, to: ReflexJobState, reason: string, cooldownMs?: number): ReflexTransition {
+  transition(
+    jobId: string,
+    to: ReflexJobState,
+    reason: string,
+    cooldownMs?: number
+  ): ReflexTransition {
     const now = this.clock.now()
     let e = this.entry(jobId)
     const from: ReflexJobState | null = e ? e.current_state : null
     const effectiveFrom: ReflexJobState = from ?? 'pending'
     if (!(from === null && to === 'pending') && !canTransition(effectiveFrom, to)) {
-      throw new GovernanceError('NR-E143', `Reflex job ${jobId}: ${effectiveFrom} → ${to} is not allowed`, {
-        job_id: jobId,
-        current_state: effectiveFrom,
-        target_state: to,
-        allowed_states: [...REFLEX_JOB_TRANSITIONS[effectiveFrom]]
-      })
+      throw new GovernanceError(
+        'NR-E143',
+        `Reflex job ${jobId}: ${effectiveFrom} → ${to} is not allowed`,
+        {
+          job_id: jobId,
+          current_state: effectiveFrom,
+          target_state: to,
+          allowed_states: [...REFLEX_JOB_TRANSITIONS[effectiveFrom]]
+        }
+      )
     }
     if (!e) {
       e = {
@@ -224,13 +242,24 @@ export class ReflexJobs {
       e.cooldown_until = null
     }
     this.place(e)
-    const t: ReflexTransition = { job_id: jobId, from_state: from, to_state: to, cooldown_until: e.cooldown_until, reason }
+    const t: ReflexTransition = {
+      job_id: jobId,
+      from_state: from,
+      to_state: to,
+      cooldown_until: e.cooldown_until,
+      reason
+    }
     for (const l of this.listeners) l(t)
     return t
   }
 
   /** Moves `jobId` to `to` only when that is allowed; returns null instead of throwing. */
-  tryTransition(jobId: string, to: ReflexJobState, reason: string, cooldownMs?: number): ReflexTransition | null {
+  tryTransition(
+    jobId: string,
+    to: ReflexJobState,
+    reason: string,
+    cooldownMs?: number
+  ): ReflexTransition | null {
     const e = this.entry(jobId)
     const from = e ? e.current_state : 'pending'
     if (e && from === to) return null
@@ -241,7 +270,8 @@ export class ReflexJobs {
   private arm(e: Entry, ms: number): void {
     e.timer = this.clock.setTimeout(() => {
       e.timer = null
-      if (COOLDOWN_STATES.includes(e.current_state)) this.transition(e.job_id, 'running', 'cooldown_elapsed')
+      if (COOLDOWN_STATES.includes(e.current_state))
+        this.transition(e.job_id, 'running', 'cooldown_elapsed')
     }, ms)
   }
 

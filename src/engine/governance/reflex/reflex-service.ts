@@ -1,4 +1,8 @@
-import { REFLEX_ACTION_TYPES, type RecordedReflexAction, type ReflexActionType } from '../../../shared/neurorail/governance'
+import {
+  REFLEX_ACTION_TYPES,
+  type RecordedReflexAction,
+  type ReflexActionType
+} from '../../../shared/neurorail/governance'
 import { makeNeuroRailError, type AuditSeverity, type Page } from '../../../shared/neurorail'
 import { isDomainError, notFound, type DomainError } from '../../errors'
 import { decodeCursor, encodeCursor, readSeqPage } from '../../store/cursor'
@@ -6,7 +10,12 @@ import { parseJsonColumn } from '../../store/json'
 import { GovernanceError } from '../errors'
 import type { JobInfo } from '../jobs'
 import type { GovRuntime } from '../runtime'
-import { CircuitBreaker, type CircuitBreakerOptions, type CircuitSnapshot, type CircuitStateChange } from './circuit-breaker'
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitSnapshot,
+  type CircuitStateChange
+} from './circuit-breaker'
 import { COOLDOWN_STATES, isTerminalReflexState, type ReflexJobState } from './job-fsm'
 import {
   RECENT_REFLEX_JOBS_KEPT,
@@ -16,7 +25,12 @@ import {
   type ReflexJobSnapshot,
   type ReflexTransition
 } from './reflex-jobs'
-import { Trigger, type TriggerActivation, type TriggerConfig, type TriggerSnapshot } from './trigger'
+import {
+  Trigger,
+  type TriggerActivation,
+  type TriggerConfig,
+  type TriggerSnapshot
+} from './trigger'
 
 /** The four reflex actions of API §8. */
 export { REFLEX_ACTION_TYPES as REFLEX_ACTIONS, type ReflexActionType }
@@ -49,7 +63,10 @@ export const DEFAULT_REFLEX_OPTIONS: ReflexOptions = {
 }
 
 /** A reflex job record as GET /reflex/jobs lists it: the snapshot plus its live cooldown. */
-export type ReflexJobListItem = ReflexJobSnapshot & { cooldown_active: boolean; cooldown_remaining_ms: number }
+export type ReflexJobListItem = ReflexJobSnapshot & {
+  cooldown_active: boolean
+  cooldown_remaining_ms: number
+}
 
 /** One executed (or failed) action, as stored and listed by GET /reflex/actions. */
 export interface ReflexActionRecord {
@@ -99,11 +116,16 @@ export class ReflexService {
   ) {
     this.options = { ...DEFAULT_REFLEX_OPTIONS, ...options }
     const store = rt.s.store
-    for (const r of store.prepare<unknown[], { snapshot: string }>('SELECT snapshot FROM gov_circuits').all()) {
+    for (const r of store
+      .prepare<unknown[], { snapshot: string }>('SELECT snapshot FROM gov_circuits')
+      .all()) {
       const snap = parseJsonColumn<CircuitSnapshot | null>(r.snapshot, null)
-      if (snap) this.attach(new CircuitBreaker(snap.circuit_id, rt.clock, this.options.circuit, snap))
+      if (snap)
+        this.attach(new CircuitBreaker(snap.circuit_id, rt.clock, this.options.circuit, snap))
     }
-    const selectJob = store.prepare<[string], { snapshot: string }>('SELECT snapshot FROM gov_reflex_jobs WHERE job_id = ?')
+    const selectJob = store.prepare<[string], { snapshot: string }>(
+      'SELECT snapshot FROM gov_reflex_jobs WHERE job_id = ?'
+    )
     this.jobs = new ReflexJobs(rt.clock, {
       recentKept: this.options.recentJobsKept,
       load: (jobId) => {
@@ -116,7 +138,9 @@ export class ReflexService {
     // Only held jobs come back into memory (their cooldowns are enforced and timed); every other
     // record stays in the store until a transition or a read needs it.
     const heldRows = store
-      .prepare<unknown[], { snapshot: string }>(`SELECT snapshot FROM gov_reflex_jobs WHERE json_extract(snapshot, '$.current_state') IN ('suspended', 'throttled')`)
+      .prepare<unknown[], { snapshot: string }>(
+        `SELECT snapshot FROM gov_reflex_jobs WHERE json_extract(snapshot, '$.current_state') IN ('suspended', 'throttled')`
+      )
       .all()
     for (const r of heldRows) {
       const snap = parseJsonColumn<ReflexJobSnapshot | null>(r.snapshot, null)
@@ -129,7 +153,8 @@ export class ReflexService {
   /** Circuit ids governing a job: its job type, and its tool when `metadata.tool` names one. */
   circuitIdsFor(job: JobInfo): string[] {
     const ids = [`job_type:${job.job_type}`]
-    if (typeof job.metadata.tool === 'string' && job.metadata.tool.length > 0) ids.push(`tool:${job.metadata.tool}`)
+    if (typeof job.metadata.tool === 'string' && job.metadata.tool.length > 0)
+      ids.push(`tool:${job.metadata.tool}`)
     return ids
   }
 
@@ -227,14 +252,27 @@ export class ReflexService {
     this.rt.s.store.transaction(() => {
       c.reset()
       this.persistCircuit(c)
-      this.storeAction({ job_id: null, action_type: 'reset_circuit', reason: `Operator reset circuit ${id}`, success: true, trigger_id: null, actor, details: { circuit_id: id } }, true)
+      this.storeAction(
+        {
+          job_id: null,
+          action_type: 'reset_circuit',
+          reason: `Operator reset circuit ${id}`,
+          success: true,
+          trigger_id: null,
+          actor,
+          details: { circuit_id: id }
+        },
+        true
+      )
     })
     return c.toJSON()
   }
 
   /** GET /reflex/circuits. */
   listCircuits(): CircuitSnapshot[] {
-    return [...this.circuits.values()].map((c) => c.toJSON()).sort((a, b) => a.circuit_id.localeCompare(b.circuit_id))
+    return [...this.circuits.values()]
+      .map((c) => c.toJSON())
+      .sort((a, b) => a.circuit_id.localeCompare(b.circuit_id))
   }
 
   // ---- triggers
@@ -274,7 +312,16 @@ export class ReflexService {
           `INSERT INTO gov_trigger_activations (timestamp, ts_ms, trigger_id, reason, error_rate, budget_violations, job_id, details)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
         )
-        .run(new Date(now).toISOString(), now, a.trigger_id, a.reason, a.error_rate, a.budget_violations, jobId, JSON.stringify(a.error.error))
+        .run(
+          new Date(now).toISOString(),
+          now,
+          a.trigger_id,
+          a.reason,
+          a.error_rate,
+          a.budget_violations,
+          jobId,
+          JSON.stringify(a.error.error)
+        )
       const data = {
         trigger_id: a.trigger_id,
         reason: a.reason,
@@ -316,11 +363,20 @@ export class ReflexService {
 
   /** GET /reflex/triggers: live trigger state plus recent activations. */
   listTriggers(): { triggers: TriggerSnapshot[]; activations: Array<Record<string, unknown>> } {
-    const activations = (
-      this.rt.s.store.prepare<unknown[], Record<string, unknown>>('SELECT * FROM gov_trigger_activations ORDER BY seq DESC LIMIT 50').all()
-    ).map(({ ts_ms: _ts, details, seq, ...rest }) => ({ id: seq, ...rest, details: parseJsonColumn(details as string, {}) }))
+    const activations = this.rt.s.store
+      .prepare<unknown[], Record<string, unknown>>(
+        'SELECT * FROM gov_trigger_activations ORDER BY seq DESC LIMIT 50'
+      )
+      .all()
+      .map(({ ts_ms: _ts, details, seq, ...rest }) => ({
+        id: seq,
+        ...rest,
+        details: parseJsonColumn(details as string, {})
+      }))
     return {
-      triggers: [...this.triggers.values()].map((t) => t.toJSON()).sort((a, b) => a.trigger_id.localeCompare(b.trigger_id)),
+      triggers: [...this.triggers.values()]
+        .map((t) => t.toJSON())
+        .sort((a, b) => a.trigger_id.localeCompare(b.trigger_id)),
       activations
     }
   }
@@ -352,10 +408,19 @@ export class ReflexService {
         switch (req.type) {
           case 'suspend':
           case 'throttle': {
-            const ms = req.cooldownMs ?? (req.type === 'suspend' ? this.options.suspendCooldownMs : this.options.throttleCooldownMs)
+            const ms =
+              req.cooldownMs ??
+              (req.type === 'suspend'
+                ? this.options.suspendCooldownMs
+                : this.options.throttleCooldownMs)
             details.cooldown_seconds = ms / 1000
             this.ensureRunning(req.jobId, 'reflex_tracking')
-            this.jobs.transition(req.jobId, req.type === 'suspend' ? 'suspended' : 'throttled', req.reason, ms)
+            this.jobs.transition(
+              req.jobId,
+              req.type === 'suspend' ? 'suspended' : 'throttled',
+              req.reason,
+              ms
+            )
             break
           }
           case 'alert':
@@ -373,14 +438,29 @@ export class ReflexService {
       } else {
         // An internal failure (the store): logged in full, answered without its text.
         this.rt.report(`reflex action ${req.type}`, err)
-        failure = new GovernanceError('NR-E142', `Reflex action ${req.type} on ${req.jobId} failed internally`)
+        failure = new GovernanceError(
+          'NR-E142',
+          `Reflex action ${req.type} on ${req.jobId} failed internally`
+        )
       }
       const inner = failure.detail
-      details.error = makeNeuroRailError('NR-E142', `Reflex action ${req.type} on ${req.jobId} failed`, { cause: inner as unknown })
+      details.error = makeNeuroRailError(
+        'NR-E142',
+        `Reflex action ${req.type} on ${req.jobId} failed`,
+        { cause: inner as unknown }
+      )
     }
     const record = this.rt.s.store.transaction(() =>
       this.storeAction(
-        { job_id: req.jobId, action_type: req.type, reason: req.reason, success: failure === null, trigger_id: req.triggerId ?? null, actor: req.actor, details },
+        {
+          job_id: req.jobId,
+          action_type: req.type,
+          reason: req.reason,
+          success: failure === null,
+          trigger_id: req.triggerId ?? null,
+          actor: req.actor,
+          details
+        },
         true
       )
     )
@@ -405,13 +485,24 @@ export class ReflexService {
     return this.rt.s.store.transaction(() => {
       this.jobs.transition(jobId, 'running', reason)
       return this.storeAction(
-        { job_id: jobId, action_type: 'resume', reason, success: true, trigger_id: null, actor, details: { forced: force && snap.cooldown_until !== null } },
+        {
+          job_id: jobId,
+          action_type: 'resume',
+          reason,
+          success: true,
+          trigger_id: null,
+          actor,
+          details: { forced: force && snap.cooldown_until !== null }
+        },
         true
       )
     })
   }
 
-  private storeAction(a: Omit<ReflexActionRecord, 'id' | 'timestamp'>, publish: boolean): ReflexActionRecord {
+  private storeAction(
+    a: Omit<ReflexActionRecord, 'id' | 'timestamp'>,
+    publish: boolean
+  ): ReflexActionRecord {
     const s = this.rt.s
     const now = this.rt.clock.now()
     const timestamp = new Date(now).toISOString()
@@ -420,7 +511,17 @@ export class ReflexService {
         `INSERT INTO gov_reflex_actions (timestamp, ts_ms, job_id, action_type, reason, success, trigger_id, actor, details)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
-      .run(timestamp, now, a.job_id, a.action_type, a.reason, a.success ? 1 : 0, a.trigger_id, a.actor, JSON.stringify(a.details))
+      .run(
+        timestamp,
+        now,
+        a.job_id,
+        a.action_type,
+        a.reason,
+        a.success ? 1 : 0,
+        a.trigger_id,
+        a.actor,
+        JSON.stringify(a.details)
+      )
     const record: ReflexActionRecord = { id: Number(res.lastInsertRowid), timestamp, ...a }
     const data = {
       action_id: record.id,
@@ -442,7 +543,11 @@ export class ReflexService {
         resource_uuid: null,
         event_type: 'reflex_action_executed',
         event_category: 'safety',
-        severity: !a.success ? 'error' : a.action_type === 'alert' ? ((a.details.severity as AuditSeverity | undefined) ?? 'warning') : 'info',
+        severity: !a.success
+          ? 'error'
+          : a.action_type === 'alert'
+            ? ((a.details.severity as AuditSeverity | undefined) ?? 'warning')
+            : 'info',
         message: `Reflex ${a.action_type}${a.job_id ? ` on ${a.job_id}` : ''} ${a.success ? 'done' : 'failed'}: ${a.reason}`,
         details: data,
         caused_by_agent: a.actor,
@@ -481,11 +586,16 @@ export class ReflexService {
    * state the machine only allows running or cancelled, so completion goes through running first:
    * the lifecycle is the truth about whether the job finished.
    */
-  settle(jobId: string, to: Extract<ReflexJobState, 'completed' | 'failed' | 'cancelled'>, reason: string): void {
+  settle(
+    jobId: string,
+    to: Extract<ReflexJobState, 'completed' | 'failed' | 'cancelled'>,
+    reason: string
+  ): void {
     const snap = this.jobs.get(jobId)
     if (snap && isTerminalReflexState(snap.current_state)) return
     if (!snap) this.jobs.transition(jobId, 'running', reason)
-    else if (to !== 'cancelled' && COOLDOWN_STATES.includes(snap.current_state)) this.jobs.transition(jobId, 'running', reason)
+    else if (to !== 'cancelled' && COOLDOWN_STATES.includes(snap.current_state))
+      this.jobs.transition(jobId, 'running', reason)
     this.jobs.transition(jobId, to, reason)
   }
 
@@ -502,7 +612,11 @@ export class ReflexService {
         .run(t.job_id, JSON.stringify(snap), this.rt.clock.now())
       // Only cooldown moves go on the lifecycle channel: the others (pending → running →
       // completed) mirror lifecycle transitions that the engine has already published.
-      if (!COOLDOWN_STATES.includes(t.to_state) && !(t.from_state !== null && COOLDOWN_STATES.includes(t.from_state))) return
+      if (
+        !COOLDOWN_STATES.includes(t.to_state) &&
+        !(t.from_state !== null && COOLDOWN_STATES.includes(t.from_state))
+      )
+        return
       s.events.publish('lifecycle', 'state_transition', {
         machine: 'reflex',
         entity_type: 'job',
@@ -535,14 +649,17 @@ export class ReflexService {
   listAllJobs(cursor: string | undefined, limit: number): Page<ReflexJobListItem> {
     const before = cursor ? decodeCursor(cursor, { r: 'number' }).r : Number.MAX_SAFE_INTEGER
     const rows = this.rt.s.store
-      .prepare<unknown[], { r: number; job_id: string; snapshot: string }>('SELECT rowid AS r, job_id, snapshot FROM gov_reflex_jobs WHERE rowid < ? ORDER BY rowid DESC LIMIT ?')
+      .prepare<unknown[], { r: number; job_id: string; snapshot: string }>(
+        'SELECT rowid AS r, job_id, snapshot FROM gov_reflex_jobs WHERE rowid < ? ORDER BY rowid DESC LIMIT ?'
+      )
       .all(before, limit + 1)
     const more = rows.length > limit
     const page = more ? rows.slice(0, limit) : rows
     const last = page.at(-1)
     const items: ReflexJobListItem[] = []
     for (const row of page) {
-      const snap = this.jobs.peek(row.job_id) ?? parseJsonColumn<ReflexJobSnapshot | null>(row.snapshot, null)
+      const snap =
+        this.jobs.peek(row.job_id) ?? parseJsonColumn<ReflexJobSnapshot | null>(row.snapshot, null)
       if (snap) items.push(this.view(snap))
     }
     return { items, next_cursor: more && last ? encodeCursor({ r: last.r }) : null }

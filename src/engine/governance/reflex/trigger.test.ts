@@ -73,7 +73,10 @@ describe('Trigger (API §8 defaults)', () => {
     const inWindow = all.filter((o) => o.at > cutoff)
     const snap = t.toJSON()
     expect(snap.recent_event_count).toBe(inWindow.length)
-    expect(snap.error_rate).toBeCloseTo(inWindow.filter((o) => o.failed).length / inWindow.length, 12)
+    expect(snap.error_rate).toBeCloseTo(
+      inWindow.filter((o) => o.failed).length / inWindow.length,
+      12
+    )
   })
 
   it('rejects nonsensical config', () => {

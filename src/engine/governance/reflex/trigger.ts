@@ -116,7 +116,12 @@ export class Trigger {
     return null
   }
 
-  private activate(reason: TriggerReason, rate: number, samples: number, now: number): TriggerActivation {
+  private activate(
+    reason: TriggerReason,
+    rate: number,
+    samples: number,
+    now: number
+  ): TriggerActivation {
     this.activations++
     this.lastActivationAt = now
     const details = {

@@ -39,13 +39,26 @@ export interface ZScoreOptions extends ScoreLimits {
  * Scores `value` against `baseline` with σ = √`variance` raised to the floors of `limits`. While
  * not `warm` (too few samples) the score is 0 and nothing is anomalous.
  */
-function detect(value: number, baseline: number, variance: number, samples: number, warm: boolean, limits: ScoreLimits): Detection {
+function detect(
+  value: number,
+  baseline: number,
+  variance: number,
+  samples: number,
+  warm: boolean,
+  limits: ScoreLimits
+): Detection {
   const std = Math.max(Math.sqrt(variance), limits.minStd, limits.minRelStd * Math.abs(baseline))
   const score = warm ? (value - baseline) / std : 0
   return { score, anomalous: warm && Math.abs(score) >= limits.threshold, baseline, samples }
 }
 
-export const DEFAULT_ZSCORE: Readonly<ZScoreOptions> = { window: 50, minSamples: 10, threshold: 3, minStd: 1, minRelStd: 0 }
+export const DEFAULT_ZSCORE: Readonly<ZScoreOptions> = {
+  window: 50,
+  minSamples: 10,
+  threshold: 3,
+  minStd: 1,
+  minRelStd: 0
+}
 
 /**
  * Z-score over a sliding window: score = (x − mean) / σ of the previous `window` values. Good at
@@ -85,7 +98,13 @@ export interface EwmaOptions extends ScoreLimits {
   warmup: number
 }
 
-export const DEFAULT_EWMA: Readonly<EwmaOptions> = { alpha: 0.2, threshold: 3, warmup: 10, minStd: 1, minRelStd: 0 }
+export const DEFAULT_EWMA: Readonly<EwmaOptions> = {
+  alpha: 0.2,
+  threshold: 3,
+  warmup: 10,
+  minStd: 1,
+  minRelStd: 0
+}
 
 /**
  * Exponentially weighted mean and variance: score = (x − ewma) / ewm-σ. Unlike the z-score it
@@ -112,7 +131,14 @@ export class EwmaDetector implements Detector {
       this.n = 1
       return { score: 0, anomalous: false, baseline: value, samples }
     }
-    const detection = detect(value, this.mean, this.variance, samples, samples >= this.o.warmup, this.o)
+    const detection = detect(
+      value,
+      this.mean,
+      this.variance,
+      samples,
+      samples >= this.o.warmup,
+      this.o
+    )
     // West's incremental EWM variance: updated after scoring, so a spike is judged against the past.
     const diff = value - this.mean
     const incr = this.o.alpha * diff

@@ -34,7 +34,11 @@ export interface SignalOptions {
   maxJobTypes: number
 }
 
-export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = { errorRateWindow: 20, quietMs: 60_000, maxJobTypes: 1000 }
+export const DEFAULT_SIGNAL_OPTIONS: SignalOptions = {
+  errorRateWindow: 20,
+  quietMs: 60_000,
+  maxJobTypes: 1000
+}
 
 interface Watch {
   detectors: Record<SignalMetric, Detector[]>
@@ -75,7 +79,10 @@ export class SignalService {
         detectors: {
           // σ floors: latency 50 ms or 10 % of the mean (millisecond jitter of fast calls is not
           // an incident); error rate 0.05, i.e. a 15-point rise is 3σ on a clean record.
-          latency_ms: [new ZScoreDetector({ minStd: 50, minRelStd: 0.1 }), new EwmaDetector({ minStd: 50, minRelStd: 0.1 })],
+          latency_ms: [
+            new ZScoreDetector({ minStd: 50, minRelStd: 0.1 }),
+            new EwmaDetector({ minStd: 50, minRelStd: 0.1 })
+          ],
           error_rate: [new ZScoreDetector({ minStd: 0.05 }), new EwmaDetector({ minStd: 0.05 })]
         },
         outcomes: []
@@ -93,7 +100,8 @@ export class SignalService {
       const oldest = this.watches.keys().next().value
       if (oldest === undefined) break
       this.watches.delete(oldest)
-      for (const key of this.quietUntil.keys()) if (key.startsWith(`${oldest}|`)) this.quietUntil.delete(key)
+      for (const key of this.quietUntil.keys())
+        if (key.startsWith(`${oldest}|`)) this.quietUntil.delete(key)
     }
     // Quiet periods that are over mean nothing; sweep them once the map grows past the watches'.
     if (this.quietUntil.size > max * 4) {
@@ -110,12 +118,21 @@ export class SignalService {
     const rate = w.outcomes.filter(Boolean).length / w.outcomes.length
     this.feed(jobType, attemptId, 'error_rate', rate, w)
     const row = this.rt.s.store
-      .prepare<[string], { duration_ms: number | null }>('SELECT duration_ms FROM entity_metrics WHERE entity_id = ?')
+      .prepare<[string], { duration_ms: number | null }>(
+        'SELECT duration_ms FROM entity_metrics WHERE entity_id = ?'
+      )
       .get(attemptId)
-    if (row?.duration_ms !== null && row?.duration_ms !== undefined) this.feed(jobType, attemptId, 'latency_ms', row.duration_ms, w)
+    if (row?.duration_ms !== null && row?.duration_ms !== undefined)
+      this.feed(jobType, attemptId, 'latency_ms', row.duration_ms, w)
   }
 
-  private feed(jobType: string, attemptId: string, metric: SignalMetric, value: number, w: Watch): void {
+  private feed(
+    jobType: string,
+    attemptId: string,
+    metric: SignalMetric,
+    value: number,
+    w: Watch
+  ): void {
     for (const d of w.detectors[metric]) {
       const r = d.observe(value)
       // Only rises matter: faster attempts or fewer errors are not incidents.
@@ -128,7 +145,15 @@ export class SignalService {
     }
   }
 
-  private emit(jobType: string, attemptId: string, metric: SignalMetric, detector: Detector['kind'], value: number, r: Detection, now: number): void {
+  private emit(
+    jobType: string,
+    attemptId: string,
+    metric: SignalMetric,
+    detector: Detector['kind'],
+    value: number,
+    r: Detection,
+    now: number
+  ): void {
     const hint = hintFor(jobType, metric, detector, value, r)
     const timestamp = new Date(now).toISOString()
     const res = this.rt.s.store
@@ -155,7 +180,9 @@ export class SignalService {
   /** GET /signals: newest first. */
   list(limit: number): Signal[] {
     const rows = this.rt.s.store
-      .prepare<unknown[], Record<string, unknown> & { seq: number }>('SELECT * FROM gov_signals ORDER BY seq DESC LIMIT ?')
+      .prepare<unknown[], Record<string, unknown> & { seq: number }>(
+        'SELECT * FROM gov_signals ORDER BY seq DESC LIMIT ?'
+      )
       .all(limit)
     return rows.map((r) => ({
       id: r.seq,
@@ -174,7 +201,13 @@ export class SignalService {
 }
 
 /** A sentence for people: the metric, how far it moved, and the likely next step. */
-export function hintFor(jobType: string, metric: SignalMetric, detector: Detector['kind'], value: number, r: Detection): string {
+export function hintFor(
+  jobType: string,
+  metric: SignalMetric,
+  detector: Detector['kind'],
+  value: number,
+  r: Detection
+): string {
   const how = `${r.score.toFixed(1)}σ above its ${detector === 'ewma' ? 'moving average' : 'recent mean'}`
   if (metric === 'latency_ms') {
     return `${jobType} attempts slowed to ${Math.round(value)} ms (${how} of ${Math.round(r.baseline)} ms); check the upstream service or raise timeout_ms before timeouts start.`

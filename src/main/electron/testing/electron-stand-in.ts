@@ -38,9 +38,28 @@ interface State {
   windows: BrowserWindow[]
   contents: StandInWebContents[]
   handlers: Map<string, (event: unknown, ...args: unknown[]) => unknown>
-  headersListener: ((details: HeadersDetails, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void) | null
-  permissionRequest: ((contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl: string }) => void) | null
-  permissionCheck: ((contents: unknown, permission: string, origin: string, details: { requestingUrl?: string }) => boolean) | null
+  headersListener:
+    | ((
+        details: HeadersDetails,
+        callback: (response: { responseHeaders?: Record<string, string[]> }) => void
+      ) => void)
+    | null
+  permissionRequest:
+    | ((
+        contents: unknown,
+        permission: string,
+        callback: (granted: boolean) => void,
+        details: { requestingUrl: string }
+      ) => void)
+    | null
+  permissionCheck:
+    | ((
+        contents: unknown,
+        permission: string,
+        origin: string,
+        details: { requestingUrl?: string }
+      ) => boolean)
+    | null
   session: EventEmitter
   applicationMenu: StandInMenu | null
   notifications: Notification[]
@@ -212,7 +231,11 @@ export class StandInWebContents extends EventEmitter {
   readonly id: number
   readonly mainFrame: StandInFrame = { url: '', parent: null }
   readonly sent: Array<{ channel: string; args: unknown[] }> = []
-  windowOpenHandler: ((details: { url: string; frameName: string; features: string; disposition: string }) => { action: string }) | null = null
+  windowOpenHandler:
+    | ((details: { url: string; frameName: string; features: string; disposition: string }) => {
+        action: string
+      })
+    | null = null
   private destroyed = false
 
   constructor() {
@@ -277,7 +300,12 @@ export class StandInWebContents extends EventEmitter {
   }
   /** The page calls `window.open(url)`; returns the app's answer (or 'deny' when no handler). */
   openWindow(url: string): string {
-    const answer = this.windowOpenHandler?.({ url, frameName: '', features: '', disposition: 'new-window' })
+    const answer = this.windowOpenHandler?.({
+      url,
+      frameName: '',
+      features: '',
+      disposition: 'new-window'
+    })
     return answer?.action ?? 'allow'
   }
   /** Every ConsoleApi event pushed to this page, as [name, payload] pairs, oldest first. */
@@ -517,7 +545,10 @@ export const session = { defaultSession: new StandInSession() }
 /** Drivers of the session's handlers, as Chromium would call them. */
 export const network = {
   /** The headers a response for `url` leaves the network stack with, after the app's listener. */
-  async responseHeaders(url: string, headers: Record<string, string[]> = {}): Promise<Record<string, string[]>> {
+  async responseHeaders(
+    url: string,
+    headers: Record<string, string[]> = {}
+  ): Promise<Record<string, string[]>> {
     const listener = state().headersListener
     if (!listener) return headers
     return new Promise((resolve) =>
@@ -592,7 +623,10 @@ function itemsOf(submenu: StandInMenuItem['submenu']): StandInMenuItem[] {
 }
 
 /** Finds a menu item by its labels from the top (`['Go', 'Audit']`), or null. */
-export function findMenuItem(menu: StandInMenu | null, labels: readonly string[]): StandInMenuItem | null {
+export function findMenuItem(
+  menu: StandInMenu | null,
+  labels: readonly string[]
+): StandInMenuItem | null {
   let items = menu ? menu.items : []
   let found: StandInMenuItem | null = null
   for (const label of labels) {
@@ -738,7 +772,9 @@ export const shell = {
 }
 
 export const dialog = {
-  async showMessageBox(...args: unknown[]): Promise<{ response: number; checkboxChecked: boolean }> {
+  async showMessageBox(
+    ...args: unknown[]
+  ): Promise<{ response: number; checkboxChecked: boolean }> {
     record('dialog.showMessageBox', ...args)
     return { response: 0, checkboxChecked: false }
   },

@@ -5,7 +5,13 @@ import path from 'node:path'
 import { vi } from 'vitest'
 import { methodChannel, type IpcEnvelope } from '../../../shared/console/ipc'
 import { waitFor } from '../../services/testing/wait'
-import { ipc, resetStandIn, standIn, type BrowserWindow, type StandInWebContents } from './electron-stand-in'
+import {
+  ipc,
+  resetStandIn,
+  standIn,
+  type BrowserWindow,
+  type StandInWebContents
+} from './electron-stand-in'
 
 /** A fresh stand-in app and a fresh copy of the entry module, as a new launch of the app. */
 export function freshApp(): void {
@@ -36,7 +42,11 @@ export async function call(
 }
 
 /** Like {@link call}, for a call that must succeed: its result. */
-export async function result<T = Record<string, unknown>>(contents: StandInWebContents, method: string, input: unknown = {}): Promise<T> {
+export async function result<T = Record<string, unknown>>(
+  contents: StandInWebContents,
+  method: string,
+  input: unknown = {}
+): Promise<T> {
   const envelope = await call(contents, method, input)
   if (!envelope.ok) throw new Error(`${method} failed: ${JSON.stringify(envelope.error)}`)
   return envelope.result as T
@@ -79,7 +89,12 @@ export function nonEmptyWals(dir: string): string[] {
   return out
 }
 
-const ENV_KEYS = ['CONTROLDECK_DATA_DIR', 'ELECTRON_RENDERER_URL', 'CONTROLDECK_DEV_SERVER', 'CONTROLDECK_REGISTER_PROTOCOL'] as const
+const ENV_KEYS = [
+  'CONTROLDECK_DATA_DIR',
+  'ELECTRON_RENDERER_URL',
+  'CONTROLDECK_DEV_SERVER',
+  'CONTROLDECK_REGISTER_PROTOCOL'
+] as const
 
 /** Clears the variables the entry reads and points the data folder at `dataDir`; returns the undo. */
 export function isolateEnv(dataDir: string): () => void {

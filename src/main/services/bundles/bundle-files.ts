@@ -1,6 +1,10 @@
 import type { TraceNode } from '../../../shared/console/domains/data'
 import type { PreparedBundle } from '../../../shared/console/domains/bundles'
-import { redact, redactableKeys, type RedactionOptions } from '../../../shared/console/bundle/redact'
+import {
+  redact,
+  redactableKeys,
+  type RedactionOptions
+} from '../../../shared/console/bundle/redact'
 import {
   bundleFileName,
   IncidentBundleSchema,
@@ -27,7 +31,8 @@ function capDepth(bundle: IncidentBundle): IncidentBundle {
   if (findTooDeep(text, MAX_BUNDLE_DEPTH) === null) return bundle
   const capped = parseJsonCapped(text, MAX_BUNDLE_DEPTH)
   const parsed = capped.ok ? IncidentBundleSchema.safeParse(capped.value) : null
-  if (!parsed?.success) throw fail('internal', 'The bundle could not be cut down to the nesting a bundle may have.')
+  if (!parsed?.success)
+    throw fail('internal', 'The bundle could not be cut down to the nesting a bundle may have.')
   return parsed.data
 }
 
@@ -35,7 +40,10 @@ function capDepth(bundle: IncidentBundle): IncidentBundle {
  * Applies the redaction the operator chose (secrets always) to a collected bundle and measures it.
  * @throws ConsoleFailure too_large when the bundle, redacted, is over MAX_BUNDLE_BYTES.
  */
-export function prepareBundle(collected: IncidentBundle, options: RedactionOptions): PreparedBundle {
+export function prepareBundle(
+  collected: IncidentBundle,
+  options: RedactionOptions
+): PreparedBundle {
   const keys = redactableKeys(collected)
   const { value, removed, counts } = redact(capDepth(collected), options)
   const bundle: IncidentBundle = {
@@ -74,9 +82,18 @@ export function fillCacheFromBundle(cache: CacheStore, bundle: IncidentBundle): 
   const walk = (node: TraceNode, above: TraceChain): void => {
     const level = CHAIN_LEVEL[node.entityType]
     const chain: TraceChain = level ? { ...above, [level]: node.record } : above
-    cache.putRecords(cacheRows(node.entityType as EntityType, [node.record as Record<string, unknown>]))
+    cache.putRecords(
+      cacheRows(node.entityType as EntityType, [node.record as Record<string, unknown>])
+    )
     if (node.state) {
-      cache.putStates([{ entityType: node.entityType, entityId: node.entityId, state: node.state, updatedAt: bundle.createdAt }])
+      cache.putStates([
+        {
+          entityType: node.entityType,
+          entityId: node.entityId,
+          state: node.state,
+          updatedAt: bundle.createdAt
+        }
+      ])
     }
     cache.putSnapshot('trace', node.entityId, {
       entity_type: node.entityType,
@@ -100,7 +117,10 @@ export function fillCacheFromBundle(cache: CacheStore, bundle: IncidentBundle): 
  * file filled from the bundle (secrets scrubbed again: the file came from outside). A bundle that
  * cannot be written leaves no profile behind.
  */
-export async function installBundle(manager: SessionManager, received: IncidentBundle): Promise<EnvironmentProfile> {
+export async function installBundle(
+  manager: SessionManager,
+  received: IncidentBundle
+): Promise<EnvironmentProfile> {
   const { value: bundle } = redact(received, NO_CHOICES)
   const name = `${bundle.environment.name.slice(0, 40)} · ${bundle.missionId}`
   const profile = await manager.environments.addBundle(name)
@@ -115,7 +135,10 @@ export async function installBundle(manager: SessionManager, received: IncidentB
     }
   } catch (error) {
     await manager.remove(profile.id).catch(() => undefined)
-    throw fail('internal', `The bundle could not be written to its cache (${error instanceof Error ? error.message : String(error)}).`)
+    throw fail(
+      'internal',
+      `The bundle could not be written to its cache (${error instanceof Error ? error.message : String(error)}).`
+    )
   }
   return profile
 }

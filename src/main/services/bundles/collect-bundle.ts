@@ -6,7 +6,12 @@ import {
   MAX_BUNDLE_ROWS,
   type IncidentBundle
 } from '../../../shared/console/bundle/schema'
-import type { AuditEvent, Decision, EntityMetrics, StateTransitionEvent } from '../../../shared/neurorail'
+import type {
+  AuditEvent,
+  Decision,
+  EntityMetrics,
+  StateTransitionEvent
+} from '../../../shared/neurorail'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import { buildDataHandlers } from '../handlers/data'
 import { queryAudit } from '../session/audit-service'
@@ -35,10 +40,17 @@ function nodesOf(root: TraceNode): TraceNode[] {
 
 /** The tree cut to the nodes kept (a trace over MAX_BUNDLE_NODES keeps its first ones, depth first). */
 function prune(node: TraceNode, keep: ReadonlySet<string>): TraceNode {
-  return { ...node, children: node.children.filter((c) => keep.has(c.entityId)).map((c) => prune(c, keep)) }
+  return {
+    ...node,
+    children: node.children.filter((c) => keep.has(c.entityId)).map((c) => prune(c, keep))
+  }
 }
 
-async function eachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<void>
+): Promise<void> {
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < items.length) await run(items[next++]!)
@@ -49,7 +61,8 @@ async function eachLimited<T>(items: readonly T[], limit: number, run: (item: T)
 /** Whether a stream event's data names any of `ids` (reflex payloads carry job or mission ids). */
 function mentions(event: LiveEvent, ids: ReadonlySet<string>): boolean {
   const text = JSON.stringify(event.data)
-  for (const match of text.matchAll(/"([mpjar]_[0-9a-f]{12})"/g)) if (ids.has(match[1]!)) return true
+  for (const match of text.matchAll(/"([mpjar]_[0-9a-f]{12})"/g))
+    if (ids.has(match[1]!)) return true
   return false
 }
 
@@ -66,13 +79,20 @@ export async function collectIncidentBundle(
 ): Promise<IncidentBundle> {
   const data = buildDataHandlers(() => Promise.resolve(session))
   const trace = await getTrace(session, missionId)
-  if (!trace.root) throw fail('not_found', `Nothing is known about ${missionId} on "${session.profile.name}".`, 404)
+  if (!trace.root)
+    throw fail(
+      'not_found',
+      `Nothing is known about ${missionId} on "${session.profile.name}".`,
+      404
+    )
   const nodes = nodesOf(trace.root)
   const root = prune(trace.root, new Set(nodes.map((n) => n.entityId)))
 
   const history: StateTransitionEvent[] = []
   const metrics: EntityMetrics[] = []
-  const lifecycle = nodes.filter((n) => n.entityType === 'mission' || n.entityType === 'job' || n.entityType === 'attempt')
+  const lifecycle = nodes.filter(
+    (n) => n.entityType === 'mission' || n.entityType === 'job' || n.entityType === 'attempt'
+  )
   await eachLimited(lifecycle, DETAIL_CONCURRENCY, async (node) => {
     // One entity that cannot be read must not cost the bundle: it goes without that entity's rows.
     const details = await getEntityDetails(session, node.entityId).catch(() => null)
@@ -83,7 +103,11 @@ export async function collectIncidentBundle(
   history.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0))
 
   const audit: AuditEvent[] = []
-  for (let cursor: string | undefined, page = 0; page < 10 && audit.length < MAX_BUNDLE_ROWS; page++) {
+  for (
+    let cursor: string | undefined, page = 0;
+    page < 10 && audit.length < MAX_BUNDLE_ROWS;
+    page++
+  ) {
     const answer = await queryAudit(session, { missionId, cursor, limit: 500 })
     audit.push(...answer.events)
     if (!answer.nextCursor) break
@@ -98,7 +122,11 @@ export async function collectIncidentBundle(
       .then((page) => DecisionListResultSchema.parse(page))
       .catch(() => null)
     if (!answer) break
-    decisions.push(...answer.items.filter((d) => (d.mission_id && ids.has(d.mission_id)) || (d.job_id && ids.has(d.job_id))))
+    decisions.push(
+      ...answer.items.filter(
+        (d) => (d.mission_id && ids.has(d.mission_id)) || (d.job_id && ids.has(d.job_id))
+      )
+    )
     if (!answer.nextCursor) break
     cursor = answer.nextCursor
   }
@@ -106,7 +134,7 @@ export async function collectIncidentBundle(
   const reflexActions: LiveEvent[] = []
   for (const channel of ['reflex', 'enforcement'] as const) {
     let beforeId: string | undefined
-    for (let scanned = 0; scanned < REFLEX_SCAN; ) {
+    for (let scanned = 0; scanned < REFLEX_SCAN;) {
       const page = session.cache.queryStreamEvents({ channel, beforeId, limit: 1000 })
       scanned += page.events.length
       reflexActions.push(...page.events.filter((e) => mentions(e, ids)))

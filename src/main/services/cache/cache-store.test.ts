@@ -23,7 +23,12 @@ describe('CacheStore', () => {
 
   it('stores records and states, keeps the newer state, and pages children by cursor', () => {
     store.putRecords([
-      { entityType: 'mission', entityId: 'm_000000000001', record: { mission_id: 'm_000000000001', created_at: '2026-01-01T00:00:00.000Z' }, parentId: null }
+      {
+        entityType: 'mission',
+        entityId: 'm_000000000001',
+        record: { mission_id: 'm_000000000001', created_at: '2026-01-01T00:00:00.000Z' },
+        parentId: null
+      }
     ])
     const plans = Array.from({ length: 25 }, (_, i) => ({
       entityType: 'plan',
@@ -32,8 +37,22 @@ describe('CacheStore', () => {
       parentId: 'm_000000000001'
     }))
     store.putRecords(plans)
-    store.putStates([{ entityType: 'mission', entityId: 'm_000000000001', state: 'running', updatedAt: '2026-01-02T00:00:00.000Z' }])
-    store.putStates([{ entityType: 'mission', entityId: 'm_000000000001', state: 'pending', updatedAt: '2026-01-01T00:00:00.000Z' }])
+    store.putStates([
+      {
+        entityType: 'mission',
+        entityId: 'm_000000000001',
+        state: 'running',
+        updatedAt: '2026-01-02T00:00:00.000Z'
+      }
+    ])
+    store.putStates([
+      {
+        entityType: 'mission',
+        entityId: 'm_000000000001',
+        state: 'pending',
+        updatedAt: '2026-01-01T00:00:00.000Z'
+      }
+    ])
     const mission = store.getRecord('m_000000000001')
     expect(mission?.state).toBe('running')
     expect(mission?.record?.mission_id).toBe('m_000000000001')
@@ -54,7 +73,12 @@ describe('CacheStore', () => {
   })
 
   it('records transitions once and moves the entity state forward', () => {
-    const t = (id: string, from: 'pending' | 'running' | null, to: 'running' | 'succeeded', ts: string) => ({
+    const t = (
+      id: string,
+      from: 'pending' | 'running' | null,
+      to: 'running' | 'succeeded',
+      ts: string
+    ) => ({
       event_id: id,
       entity_type: 'job' as const,
       entity_id: 'j_000000000001',
@@ -70,7 +94,10 @@ describe('CacheStore', () => {
       t('evt_1', 'pending', 'running', '2026-01-01T00:00:01.000Z'),
       t('evt_2', 'running', 'succeeded', '2026-01-01T00:00:02.000Z')
     ])
-    expect(store.getHistory('job', 'j_000000000001').map((e) => e.event_id)).toEqual(['evt_1', 'evt_2'])
+    expect(store.getHistory('job', 'j_000000000001').map((e) => e.event_id)).toEqual([
+      'evt_1',
+      'evt_2'
+    ])
     expect(store.getRecord('j_000000000001')?.state).toBe('succeeded')
     expect(store.status().rows.transitions).toBe(2)
   })
@@ -93,9 +120,17 @@ describe('CacheStore', () => {
     expect(all[0]).toBe(makeAuditEvent(299).audit_id) // newest first
     expect(new Set(all).size).toBe(300)
 
-    const errors = store.queryAudit({ severity: 'error', missionId: makeAuditEvent(0).mission_id ?? '', limit: 1000 })
-    const expected = Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 7 === 0 && i % 3 === 0)
-    expect(errors.events.map((e) => e.details.n).sort((a, b) => Number(a) - Number(b))).toEqual(expected)
+    const errors = store.queryAudit({
+      severity: 'error',
+      missionId: makeAuditEvent(0).mission_id ?? '',
+      limit: 1000
+    })
+    const expected = Array.from({ length: 300 }, (_, i) => i).filter(
+      (i) => i % 7 === 0 && i % 3 === 0
+    )
+    expect(errors.events.map((e) => e.details.n).sort((a, b) => Number(a) - Number(b))).toEqual(
+      expected
+    )
 
     const text = store.queryAudit({ text: 'finished worker-3', limit: 1000 })
     // Every query word must start some word of the message ("3" also matches "31").
@@ -103,16 +138,26 @@ describe('CacheStore', () => {
       const words = message.match(/[\p{L}\p{N}_]+/gu) ?? []
       return ['finished', 'worker', '3'].every((q) => words.some((w) => w.startsWith(q)))
     }
-    const expectedText = Array.from({ length: 300 }, (_, i) => makeAuditEvent(i)).filter((e) => matches(e.message))
+    const expectedText = Array.from({ length: 300 }, (_, i) => makeAuditEvent(i)).filter((e) =>
+      matches(e.message)
+    )
     expect(expectedText.length).toBeGreaterThan(75)
-    expect(text.events.map((e) => e.audit_id).sort()).toEqual(expectedText.map((e) => e.audit_id).sort())
+    expect(text.events.map((e) => e.audit_id).sort()).toEqual(
+      expectedText.map((e) => e.audit_id).sort()
+    )
 
     const hostile = store.queryAudit({ text: '"NEAR( *) AND OR', limit: 10 })
     expect(hostile.events).toHaveLength(0)
 
-    const window = store.queryAudit({ since: makeAuditEvent(10).timestamp, until: makeAuditEvent(19).timestamp, limit: 5000 })
+    const window = store.queryAudit({
+      since: makeAuditEvent(10).timestamp,
+      until: makeAuditEvent(19).timestamp,
+      limit: 5000
+    })
     expect(window.events).toHaveLength(10)
-    expect(store.queryAudit({ limit: 5000 }).events).toHaveLength(CACHE_PAGE_MAX > 300 ? 300 : CACHE_PAGE_MAX)
+    expect(store.queryAudit({ limit: 5000 }).events).toHaveLength(
+      CACHE_PAGE_MAX > 300 ? 300 : CACHE_PAGE_MAX
+    )
   })
 
   it('dedups stream events by id and pages them back and forth in delivery order', () => {
@@ -129,18 +174,30 @@ describe('CacheStore', () => {
     expect(oldest.events.map((e) => e.id)).toEqual(['1'])
     expect(oldest.nextBeforeId).toBeNull()
 
-    expect(store.queryStreamEvents({ afterId: '2', limit: 2 }).events.map((e) => e.id)).toEqual(['3', '4'])
-    expect(store.queryStreamEvents({ channel: 'audit' }).events.map((e) => e.id)).toEqual(['6', '5'])
+    expect(store.queryStreamEvents({ afterId: '2', limit: 2 }).events.map((e) => e.id)).toEqual([
+      '3',
+      '4'
+    ])
+    expect(store.queryStreamEvents({ channel: 'audit' }).events.map((e) => e.id)).toEqual([
+      '6',
+      '5'
+    ])
     expect(store.queryStreamEvents({ limit: 1 }).events[0]?.data).toEqual(makeLiveEvent(7).data)
     // Client-made ids are not resumable.
     expect(store.lastStreamEventId()).toBe('6')
   })
 
   it('keeps events of a new event-log epoch whose ids repeat, and resumes with the newest id and its epoch', () => {
-    expect(store.putStreamEvents([1, 2, 3].map((n) => ({ ...makeLiveEvent(n), epoch: 'e1' })))).toBe(3)
+    expect(
+      store.putStreamEvents([1, 2, 3].map((n) => ({ ...makeLiveEvent(n), epoch: 'e1' })))
+    ).toBe(3)
     expect(store.streamResumePoint()).toEqual({ id: '3', epoch: 'e1' })
     // A fresh database behind the same environment counts from 1 again: new events, all kept.
-    expect(store.putStreamEvents([1, 2].map((n) => ({ ...makeLiveEvent(n + 100), id: String(n), epoch: 'e2' })))).toBe(2)
+    expect(
+      store.putStreamEvents(
+        [1, 2].map((n) => ({ ...makeLiveEvent(n + 100), id: String(n), epoch: 'e2' }))
+      )
+    ).toBe(2)
     expect(store.putStreamEvents([{ ...makeLiveEvent(102), id: '2', epoch: 'e2' }])).toBe(0)
     expect(store.streamResumePoint()).toEqual({ id: '2', epoch: 'e2' })
     // Pages follow delivery order across epochs, by cursor, without confusing the repeated ids.
@@ -161,11 +218,18 @@ describe('CacheStore', () => {
     const raw = new Database(old)
     for (const sql of CACHE_MIGRATIONS.slice(0, 2)) raw.exec(sql)
     raw.pragma('user_version = 2')
-    const insert = raw.prepare('INSERT INTO stream_events (id, channel, event_type, timestamp, data, resumable, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    for (const n of [1, 2, 3]) insert.run(String(n), 'audit', 'x', n, JSON.stringify({ n }), 1, Date.now())
+    const insert = raw.prepare(
+      'INSERT INTO stream_events (id, channel, event_type, timestamp, data, resumable, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
+    )
+    for (const n of [1, 2, 3])
+      insert.run(String(n), 'audit', 'x', n, JSON.stringify({ n }), 1, Date.now())
     raw.close()
     store = CacheStore.open(old)
-    expect(store.queryStreamEvents().events.map((e) => [e.id, e.epoch, e.data.n])).toEqual([['3', undefined, 3], ['2', undefined, 2], ['1', undefined, 1]])
+    expect(store.queryStreamEvents().events.map((e) => [e.id, e.epoch, e.data.n])).toEqual([
+      ['3', undefined, 3],
+      ['2', undefined, 2],
+      ['1', undefined, 1]
+    ])
     expect(store.streamResumePoint()).toEqual({ id: '3', epoch: null })
     expect(store.putStreamEvents([{ ...makeLiveEvent(1), epoch: 'e1' }])).toBe(1)
   })
@@ -174,7 +238,9 @@ describe('CacheStore', () => {
     expect(store.lastStreamEventId()).toBeNull()
     store.putStreamEvents([{ ...makeLiveEvent(1), id: 'local:ab:1' }])
     expect(store.lastStreamEventId()).toBeNull()
-    store.putStreamEvents([1, 2].map((n) => ({ ...makeLiveEvent(n, 'audit'), id: `audit:aud_${n}` })))
+    store.putStreamEvents(
+      [1, 2].map((n) => ({ ...makeLiveEvent(n, 'audit'), id: `audit:aud_${n}` }))
+    )
     store.putStreamEvents([{ ...makeLiveEvent(3), id: 'local:ab:2' }])
     expect(store.lastStreamEventId()).toBe('audit:aud_2')
     store.putStreamEvents([makeLiveEvent(40)])
@@ -213,7 +279,10 @@ describe('CacheStore', () => {
     const big = 'x'.repeat(2000)
     for (let batch = 0; batch < 12; batch++) {
       store.putStreamEvents(
-        Array.from({ length: 1000 }, (_, i) => ({ ...makeLiveEvent(batch * 1000 + i), data: { big } }))
+        Array.from({ length: 1000 }, (_, i) => ({
+          ...makeLiveEvent(batch * 1000 + i),
+          data: { big }
+        }))
       )
     }
     const before = store.status()
@@ -230,8 +299,17 @@ describe('CacheStore', () => {
 
   it('skips rows whose payload cannot be serialized instead of failing the batch', () => {
     // JSON.parse builds 100,000 levels happily; JSON.stringify overflows the stack on them.
-    const deep = JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`) as Record<string, unknown>
-    expect(store.putStreamEvents([makeLiveEvent(1), { ...makeLiveEvent(2), data: deep }, makeLiveEvent(3)])).toBe(2)
+    const deep = JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`) as Record<
+      string,
+      unknown
+    >
+    expect(
+      store.putStreamEvents([
+        makeLiveEvent(1),
+        { ...makeLiveEvent(2), data: deep },
+        makeLiveEvent(3)
+      ])
+    ).toBe(2)
     store.putAuditEvents([makeAuditEvent(1, { details: deep }), makeAuditEvent(2)])
     store.appendStreamEvents([{ ...makeLiveEvent(4), data: deep }, makeLiveEvent(5)])
     expect(store.queryStreamEvents().events.map((e) => e.id)).toEqual(['5', '3', '1'])
@@ -263,7 +341,13 @@ describe('CacheStore', () => {
     store.putAuditEvents([makeAuditEvent(1)])
     store.putStreamEvents([makeLiveEvent(1)])
     store.clear()
-    expect(store.status().rows).toEqual({ entities: 0, transitions: 0, audit: 0, events: 0, decisions: 0 })
+    expect(store.status().rows).toEqual({
+      entities: 0,
+      transitions: 0,
+      audit: 0,
+      events: 0,
+      decisions: 0
+    })
     expect(store.queryAudit({ text: 'job' }).events).toHaveLength(0)
     store.putAuditEvents([makeAuditEvent(1)])
     expect(store.queryAudit({ text: 'job' }).events).toHaveLength(1)

@@ -240,7 +240,11 @@ export class CacheStore {
    * given here is stored; otherwise the stored one (or the default) applies.
    * @throws when the file was written by a newer console (schema version above ours).
    */
-  static open(filePath: string, retention?: CacheRetention, options: CacheStoreOptions = {}): CacheStore {
+  static open(
+    filePath: string,
+    retention?: CacheRetention,
+    options: CacheStoreOptions = {}
+  ): CacheStore {
     if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true })
     const db = openDatabase(filePath, {
       // auto_vacuum only takes effect on an empty file, and switching to WAL already writes the
@@ -257,7 +261,9 @@ export class CacheStore {
     return store
   }
 
-  private stmt<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Statement<Params, Row> {
+  private stmt<Params extends unknown[] = unknown[], Row = unknown>(
+    sql: string
+  ): Statement<Params, Row> {
     return this.statements.prepare<Params, Row>(sql)
   }
 
@@ -330,7 +336,12 @@ export class CacheStore {
       (insert, e, json, seenAt) => {
         insert.run(e.event_id, e.entity_type, e.entity_id, e.timestamp, json, seenAt)
         this.upsertState(
-          { entityType: e.entity_type, entityId: e.entity_id, state: e.to_state, updatedAt: e.timestamp },
+          {
+            entityType: e.entity_type,
+            entityId: e.entity_id,
+            state: e.to_state,
+            updatedAt: e.timestamp
+          },
           seenAt
         )
       }
@@ -382,7 +393,16 @@ export class CacheStore {
       (e) => e.data,
       (insert, e, data, seenAt) => {
         const resumable = isClientId(e.id) ? 0 : 1
-        added += insert.run(e.epoch ?? '', e.id, e.channel, e.event_type, e.timestamp, data, resumable, seenAt).changes
+        added += insert.run(
+          e.epoch ?? '',
+          e.id,
+          e.channel,
+          e.event_type,
+          e.timestamp,
+          data,
+          resumable,
+          seenAt
+        ).changes
       }
     )
     return added
@@ -408,12 +428,9 @@ export class CacheStore {
       this.skipped++
       return
     }
-    this.stmt(`INSERT OR REPLACE INTO snapshots (kind, key, value, fetched_at) VALUES (?, ?, ?, ?)`).run(
-      kind,
-      key,
-      json,
-      this.now()
-    )
+    this.stmt(
+      `INSERT OR REPLACE INTO snapshots (kind, key, value, fetched_at) VALUES (?, ?, ?, ?)`
+    ).run(kind, key, json, this.now())
   }
 
   /** The last value stored under kind/key and when (epoch ms), or null. */
@@ -427,7 +444,9 @@ export class CacheStore {
   // ---- reads
 
   getRecord(entityId: string): CachedEntity | null {
-    const row = this.stmt<[string], EntityRow>(`SELECT * FROM entities WHERE entity_id = ?`).get(entityId)
+    const row = this.stmt<[string], EntityRow>(`SELECT * FROM entities WHERE entity_id = ?`).get(
+      entityId
+    )
     return row ? rowToEntity(row) : null
   }
 
@@ -467,14 +486,16 @@ export class CacheStore {
       .optional('severity = ?', query.severity)
       .optional('timestamp >= ?', query.since)
       .optional('timestamp <= ?', query.until)
-      .optional('rowid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)', match ?? undefined)
+      .optional(
+        'rowid IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)',
+        match ?? undefined
+      )
       .pastKey(['timestamp', 'audit_id'], '<', pageKey(query.cursor))
     const sql = `SELECT audit_id, timestamp, json FROM audit ${where.clause()}
       ORDER BY timestamp DESC, audit_id DESC LIMIT ?`
-    const rows = this.stmt<unknown[], { audit_id: string; timestamp: string; json: string }>(sql).all(
-      ...where.params,
-      limit + 1
-    )
+    const rows = this.stmt<unknown[], { audit_id: string; timestamp: string; json: string }>(
+      sql
+    ).all(...where.params, limit + 1)
     const { items, nextCursor } = keysetPage(
       rows,
       limit,
@@ -508,7 +529,10 @@ export class CacheStore {
   }
 
   /** One page of cached governor decisions, newest first. */
-  listDecisions(page: { cursor?: string | null; limit?: number } = {}): { items: Decision[]; nextCursor: string | null } {
+  listDecisions(page: { cursor?: string | null; limit?: number } = {}): {
+    items: Decision[]
+    nextCursor: string | null
+  } {
     const limit = clampLimit(page.limit)
     const where = new Where().pastKey(['timestamp', 'decision_id'], '<', pageKey(page.cursor))
     const rows = this.stmt<unknown[], { decision_id: string; timestamp: string; json: string }>(
@@ -525,20 +549,33 @@ export class CacheStore {
   /** Counts of cached entities per type and current state, and of cached transitions per edge. */
   lifecycleCounts(): {
     states: Record<string, Record<string, number>>
-    transitions: { entity_type: string; from_state: string | null; to_state: string; count: number }[]
+    transitions: {
+      entity_type: string
+      from_state: string | null
+      to_state: string
+      count: number
+    }[]
   } {
     const states: Record<string, Record<string, number>> = { mission: {}, job: {}, attempt: {} }
     const stateRows = this.stmt<[], { entity_type: string; state: string; n: number }>(
       `SELECT entity_type, state, COUNT(*) AS n FROM entities WHERE state IS NOT NULL GROUP BY entity_type, state`
     ).all()
     for (const r of stateRows) (states[r.entity_type] ??= {})[r.state] = r.n
-    const transitions = this.stmt<[], { entity_type: string; from_state: string | null; to_state: string; n: number }>(
+    const transitions = this.stmt<
+      [],
+      { entity_type: string; from_state: string | null; to_state: string; n: number }
+    >(
       `SELECT entity_type, json_extract(json, '$.from_state') AS from_state,
          json_extract(json, '$.to_state') AS to_state, COUNT(*) AS n
        FROM transitions GROUP BY 1, 2, 3`
     )
       .all()
-      .map((r) => ({ entity_type: r.entity_type, from_state: r.from_state, to_state: r.to_state, count: r.n }))
+      .map((r) => ({
+        entity_type: r.entity_type,
+        from_state: r.from_state,
+        to_state: r.to_state,
+        count: r.n
+      }))
     return { states, transitions }
   }
 
@@ -604,14 +641,21 @@ export class CacheStore {
         nextAfterId: last ? streamCursor(last) : (query.afterId ?? null)
       }
     }
-    const before = query.beforeId !== undefined ? (this.seqOf(query.beforeId) ?? Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER
+    const before =
+      query.beforeId !== undefined
+        ? (this.seqOf(query.beforeId) ?? Number.MAX_SAFE_INTEGER)
+        : Number.MAX_SAFE_INTEGER
     const rows = this.stmt<unknown[], StreamRow>(
       `SELECT * FROM stream_events WHERE seq < ? ${channelSql} ORDER BY seq DESC LIMIT ?`
     ).all(before, ...channelParams, limit + 1)
     const more = rows.length > limit
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
-    return { events: page.map(rowToEvent), nextBeforeId: more && last ? streamCursor(last) : null, nextAfterId: null }
+    return {
+      events: page.map(rowToEvent),
+      nextBeforeId: more && last ? streamCursor(last) : null,
+      nextAfterId: null
+    }
   }
 
   /**
@@ -691,7 +735,9 @@ export class CacheStore {
   }
 
   private loadRetention(): CacheRetention {
-    const row = this.stmt<[], { value: string }>(`SELECT value FROM meta WHERE key = 'retention'`).get()
+    const row = this.stmt<[], { value: string }>(
+      `SELECT value FROM meta WHERE key = 'retention'`
+    ).get()
     if (!row) return { ...DEFAULT_CACHE_RETENTION }
     try {
       const value = JSON.parse(row.value) as Partial<CacheRetention>
@@ -718,7 +764,14 @@ export class CacheStore {
     this.flush()
     this.db.transaction(() => {
       // audit rows leave the FTS index through the delete trigger.
-      for (const table of ['entities', 'transitions', 'audit', 'decisions', 'stream_events', 'snapshots']) {
+      for (const table of [
+        'entities',
+        'transitions',
+        'audit',
+        'decisions',
+        'stream_events',
+        'snapshots'
+      ]) {
         this.db.exec(`DELETE FROM ${table}`)
       }
     })()

@@ -18,7 +18,10 @@ const SIZE_ORDER: readonly { table: string; order: string }[] = [
 
 /** Bytes the live rows occupy (pages in use, not the free list). */
 function usedBytes(db: Database.Database): number {
-  return (pragmaNumber(db, 'page_count') - pragmaNumber(db, 'freelist_count')) * pragmaNumber(db, 'page_size')
+  return (
+    (pragmaNumber(db, 'page_count') - pragmaNumber(db, 'freelist_count')) *
+    pragmaNumber(db, 'page_size')
+  )
 }
 
 /**
@@ -54,10 +57,12 @@ export function enforceRetention(
     const used = usedBytes(db)
     if (used <= maxBytes) break
     const target = SIZE_ORDER.find(
-      ({ table }) => db.prepare<[], { e: number }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS e`).get()?.e === 1
+      ({ table }) =>
+        db.prepare<[], { e: number }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS e`).get()?.e === 1
     )
     if (!target) break
-    const rows = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${target.table}`).get()?.n ?? 0
+    const rows =
+      db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${target.table}`).get()?.n ?? 0
     // Remove the overshoot's share of this table plus 5%, so one or two rounds usually suffice.
     const share = Math.min(1, (used - maxBytes) / used + 0.05)
     const count = Math.max(1, Math.ceil(rows * share))

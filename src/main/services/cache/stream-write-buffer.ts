@@ -10,7 +10,10 @@ export class WriteBehindBuffer<T> {
 
   constructor(
     private readonly write: (rows: T[]) => void,
-    private readonly options: { maxRows: number; maxDelayMs: number } = { maxRows: 1000, maxDelayMs: 50 },
+    private readonly options: { maxRows: number; maxDelayMs: number } = {
+      maxRows: 1000,
+      maxDelayMs: 50
+    },
     /** Receives failures of timer-driven flushes (explicit flush() calls throw to their caller). */
     private readonly onError: (error: unknown) => void = () => {}
   ) {}

@@ -5,7 +5,11 @@ import { CliError, EXIT, runCli, type CliCommand, type CommandContext } from './
 function capture() {
   const out: string[] = []
   const err: string[] = []
-  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: {} } }
+  return {
+    out,
+    err,
+    io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: {} }
+  }
 }
 
 let seen: CommandContext | undefined
@@ -17,7 +21,9 @@ const commands: CliCommand[] = [
     options: { loud: { type: 'boolean', description: 'upper-case' } },
     async run(context) {
       seen = context
-      context.print({ words: context.positionals }, (v) => (v as { words: string[] }).words.join(' '))
+      context.print({ words: context.positionals }, (v) =>
+        (v as { words: string[] }).words.join(' ')
+      )
     }
   },
   {
@@ -72,12 +78,20 @@ describe('runCli', () => {
 
   it('takes the --url token from CONTROLDECK_TOKEN, so it need not sit on the command line (ps)', async () => {
     const { io } = capture()
-    await runCli(commands, ['--url', 'http://127.0.0.1:8000', 'echo'], { ...io, env: { CONTROLDECK_TOKEN: 'from-env' } })
+    await runCli(commands, ['--url', 'http://127.0.0.1:8000', 'echo'], {
+      ...io,
+      env: { CONTROLDECK_TOKEN: 'from-env' }
+    })
     expect(seen?.global.adHoc).toEqual({ url: 'http://127.0.0.1:8000', token: 'from-env' })
     // The flag wins; without --url the variable is not used (the saved environments are).
-    await runCli(commands, ['--url', 'http://127.0.0.1:8000', '--token', 't', 'echo'], { ...io, env: { CONTROLDECK_TOKEN: 'from-env' } })
+    await runCli(commands, ['--url', 'http://127.0.0.1:8000', '--token', 't', 'echo'], {
+      ...io,
+      env: { CONTROLDECK_TOKEN: 'from-env' }
+    })
     expect(seen?.global.adHoc).toEqual({ url: 'http://127.0.0.1:8000', token: 't' })
-    expect(await runCli(commands, ['echo'], { ...io, env: { CONTROLDECK_TOKEN: 'from-env' } })).toBe(EXIT.ok)
+    expect(
+      await runCli(commands, ['echo'], { ...io, env: { CONTROLDECK_TOKEN: 'from-env' } })
+    ).toBe(EXIT.ok)
     expect(seen?.global.adHoc).toBeUndefined()
   })
 

@@ -77,12 +77,14 @@ const GLOBAL_OPTIONS: Readonly<Record<string, CommandOption>> = {
   token: {
     type: 'string',
     valueName: 'TOKEN',
-    description: 'bearer token for --url (default: $CONTROLDECK_TOKEN; on the command line other local users can read it)'
+    description:
+      'bearer token for --url (default: $CONTROLDECK_TOKEN; on the command line other local users can read it)'
   },
   'data-dir': {
     type: 'string',
     valueName: 'DIR',
-    description: 'settings and cache folder (default: $CONTROLDECK_DATA_DIR or ~/.config/ControlDeck)'
+    description:
+      'settings and cache folder (default: $CONTROLDECK_DATA_DIR or ~/.config/ControlDeck)'
   },
   help: { type: 'boolean', short: 'h', description: 'show help' }
 }
@@ -209,7 +211,8 @@ export async function runCli(
       const url = AdHocUrlSchema.safeParse(values.url)
       if (!url.success) throw new CliError(url.error.issues[0]?.message ?? 'invalid --url')
       // The variable keeps the token off the command line, where every local user can read it.
-      const token = typeof values.token === 'string' ? values.token : io.env.CONTROLDECK_TOKEN || undefined
+      const token =
+        typeof values.token === 'string' ? values.token : io.env.CONTROLDECK_TOKEN || undefined
       adHoc = { url: url.data, token }
     } else if (values.token !== undefined) {
       throw new CliError('--token needs --url')

@@ -11,7 +11,17 @@ import { traceCommand } from './commands/trace'
 import { auditCommand } from './commands/audit'
 
 /** The command table. A new command is one module under ./commands and one line here. */
-export const COMMANDS: readonly CliCommand[] = [serveCommand, runCommand, reflexCommand, budgetCommand, tailCommand, envsCommand, useCommand, traceCommand, auditCommand]
+export const COMMANDS: readonly CliCommand[] = [
+  serveCommand,
+  runCommand,
+  reflexCommand,
+  budgetCommand,
+  tailCommand,
+  envsCommand,
+  useCommand,
+  traceCommand,
+  auditCommand
+]
 
 process.exitCode = await runCli(COMMANDS, process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),

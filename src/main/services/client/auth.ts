@@ -54,7 +54,11 @@ export class BrainLoginAuth implements AuthProvider {
   }
 
   async authorization(): Promise<string> {
-    if (this.closed) throw new BackendError({ code: 'unauthorized', message: 'This environment session is closed' })
+    if (this.closed)
+      throw new BackendError({
+        code: 'unauthorized',
+        message: 'This environment session is closed'
+      })
     const token = this.accessToken ?? (await this.obtain())
     return `Bearer ${token}`
   }
@@ -83,17 +87,31 @@ export class BrainLoginAuth implements AuthProvider {
   private async loginOrRefresh(): Promise<string> {
     if (this.refreshToken) {
       try {
-        return this.accept(await this.post('/api/auth/refresh', { refresh_token: this.refreshToken }, [this.refreshToken]))
+        return this.accept(
+          await this.post('/api/auth/refresh', { refresh_token: this.refreshToken }, [
+            this.refreshToken
+          ])
+        )
       } catch (error) {
         // Expired or revoked refresh token, or a BRAiN without the route: log in with the password.
-        if (isBackendError(error) && (error.code === 'network' || error.code === 'timeout')) throw error
+        if (isBackendError(error) && (error.code === 'network' || error.code === 'timeout'))
+          throw error
         this.refreshToken = null
       }
     }
     try {
-      return this.accept(await this.post('/api/auth/login', { email: this.options.email, password: this.options.password }, [this.options.password]))
+      return this.accept(
+        await this.post(
+          '/api/auth/login',
+          { email: this.options.email, password: this.options.password },
+          [this.options.password]
+        )
+      )
     } catch (error) {
-      if (isBackendError(error) && (error.status === 401 || error.status === 400 || error.status === 403)) {
+      if (
+        isBackendError(error) &&
+        (error.status === 401 || error.status === 400 || error.status === 403)
+      ) {
         throw new BackendError({
           code: 'unauthorized',
           status: error.status,

@@ -68,7 +68,11 @@ export interface BackendCapabilities {
 }
 
 /** The BRAiN baseline: no /capabilities, no lists, no children, no SSE (its stream router is unmounted). */
-export const BASELINE_CAPABILITIES: BackendCapabilities = { engine: null, version: null, features: [] }
+export const BASELINE_CAPABILITIES: BackendCapabilities = {
+  engine: null,
+  version: null,
+  features: []
+}
 
 /** Filters of the engine's list routes (extension). */
 export interface ListFilter {
@@ -130,10 +134,20 @@ export class BackendClient {
   async capabilities(refresh = false): Promise<BackendCapabilities> {
     if (this.capabilitiesValue && !refresh) return this.capabilitiesValue
     try {
-      const caps: Capabilities = await this.http.json({ method: 'GET', path: '/capabilities' }, CapabilitiesSchema)
-      this.capabilitiesValue = { engine: caps.engine, version: caps.version, features: [...caps.features] }
+      const caps: Capabilities = await this.http.json(
+        { method: 'GET', path: '/capabilities' },
+        CapabilitiesSchema
+      )
+      this.capabilitiesValue = {
+        engine: caps.engine,
+        version: caps.version,
+        features: [...caps.features]
+      }
     } catch (error) {
-      if (isBackendError(error) && (error.status === 404 || error.status === 405 || error.code === 'not_found')) {
+      if (
+        isBackendError(error) &&
+        (error.status === 404 || error.status === 405 || error.code === 'not_found')
+      ) {
         this.capabilitiesValue = BASELINE_CAPABILITIES
       } else {
         throw error
@@ -160,23 +174,41 @@ export class BackendClient {
   // ---- identity (Bearer required on BRAiN)
 
   createMission(body: Partial<CreateMissionRequest> = {}) {
-    return this.http.json({ method: 'POST', path: '/identity/mission', body }, IDENTITY_RECORD_SCHEMAS.mission)
+    return this.http.json(
+      { method: 'POST', path: '/identity/mission', body },
+      IDENTITY_RECORD_SCHEMAS.mission
+    )
   }
   createPlan(body: CreatePlanRequest) {
-    return this.http.json({ method: 'POST', path: '/identity/plan', body }, IDENTITY_RECORD_SCHEMAS.plan)
+    return this.http.json(
+      { method: 'POST', path: '/identity/plan', body },
+      IDENTITY_RECORD_SCHEMAS.plan
+    )
   }
   createJob(body: CreateJobRequest) {
-    return this.http.json({ method: 'POST', path: '/identity/job', body }, IDENTITY_RECORD_SCHEMAS.job)
+    return this.http.json(
+      { method: 'POST', path: '/identity/job', body },
+      IDENTITY_RECORD_SCHEMAS.job
+    )
   }
   createAttempt(body: CreateAttemptRequest) {
-    return this.http.json({ method: 'POST', path: '/identity/attempt', body }, IDENTITY_RECORD_SCHEMAS.attempt)
+    return this.http.json(
+      { method: 'POST', path: '/identity/attempt', body },
+      IDENTITY_RECORD_SCHEMAS.attempt
+    )
   }
   createResource(body: CreateResourceRequest) {
-    return this.http.json({ method: 'POST', path: '/identity/resource', body }, IDENTITY_RECORD_SCHEMAS.resource)
+    return this.http.json(
+      { method: 'POST', path: '/identity/resource', body },
+      IDENTITY_RECORD_SCHEMAS.resource
+    )
   }
 
   /** GET /identity/{type}/{id}. */
-  getRecord<T extends EntityType>(type: T, id: string): Promise<z.output<(typeof IDENTITY_RECORD_SCHEMAS)[T]>> {
+  getRecord<T extends EntityType>(
+    type: T,
+    id: string
+  ): Promise<z.output<(typeof IDENTITY_RECORD_SCHEMAS)[T]>> {
     return this.http.json(
       { method: 'GET', path: `/identity/${RecordPaths[type]}/${encodeURIComponent(id)}` },
       IDENTITY_RECORD_SCHEMAS[type]
@@ -243,7 +275,11 @@ export class BackendClient {
   /** GET …/history (oldest first). On BRAiN this fails with backend_bug once rows carry metadata. */
   getHistory(type: LifecycleEntityType, id: string, limit = 100): Promise<HistoryResponse> {
     return this.http.json(
-      { method: 'GET', path: `/lifecycle/${type}/${encodeURIComponent(id)}/history`, query: { limit } },
+      {
+        method: 'GET',
+        path: `/lifecycle/${type}/${encodeURIComponent(id)}/history`,
+        query: { limit }
+      },
       HistoryResponseSchema
     )
   }
@@ -262,7 +298,10 @@ export class BackendClient {
     limit?: number
     offset?: number
   }): Promise<AuditQueryResponse> {
-    return this.http.json({ method: 'POST', path: '/audit/query', body, idempotent: true }, AuditQueryResponseSchema)
+    return this.http.json(
+      { method: 'POST', path: '/audit/query', body, idempotent: true },
+      AuditQueryResponseSchema
+    )
   }
 
   getMissionAudit(missionId: string): Promise<AuditEvent[]> {
@@ -331,26 +370,42 @@ export class BackendClient {
   /** GET /governor/decisions (extension). */
   async listDecisions(page: { cursor?: string; limit?: number } = {}) {
     await this.requireFeature('decisions_list', 'list governor decisions')
-    return this.http.json({ method: 'GET', path: '/governor/decisions', query: page }, DecisionListSchema)
+    return this.http.json(
+      { method: 'GET', path: '/governor/decisions', query: page },
+      DecisionListSchema
+    )
   }
 
   // ---- lists, children, stats (extensions)
 
   async listMissions(filter: ListFilter = {}) {
     await this.requireFeature('lists', 'list missions')
-    return this.http.json({ method: 'GET', path: '/identity/missions', query: { ...filter } }, MissionPageSchema)
+    return this.http.json(
+      { method: 'GET', path: '/identity/missions', query: { ...filter } },
+      MissionPageSchema
+    )
   }
   async listJobs(filter: ListFilter = {}) {
     await this.requireFeature('lists', 'list jobs')
-    return this.http.json({ method: 'GET', path: '/identity/jobs', query: { ...filter } }, JobPageSchema)
+    return this.http.json(
+      { method: 'GET', path: '/identity/jobs', query: { ...filter } },
+      JobPageSchema
+    )
   }
   async listAttempts(filter: ListFilter = {}) {
     await this.requireFeature('lists', 'list attempts')
-    return this.http.json({ method: 'GET', path: '/identity/attempts', query: { ...filter } }, AttemptPageSchema)
+    return this.http.json(
+      { method: 'GET', path: '/identity/attempts', query: { ...filter } },
+      AttemptPageSchema
+    )
   }
 
   /** GET /identity/children/{type}/{id} (extension): direct and indirect children by level. */
-  async getChildren(type: EntityType, id: string, page: { cursor?: string; limit?: number } = {}): Promise<ChildrenResponse> {
+  async getChildren(
+    type: EntityType,
+    id: string,
+    page: { cursor?: string; limit?: number } = {}
+  ): Promise<ChildrenResponse> {
     await this.requireFeature('children', 'list children')
     return this.http.json(
       { method: 'GET', path: `/identity/children/${type}/${encodeURIComponent(id)}`, query: page },
@@ -378,7 +433,12 @@ export class BackendClient {
   /** POST /stream/publish; a bad channel is BRAiN's 200 `{error}`, raised as backend_error. */
   publish(channel: string, eventType: string, data: Record<string, unknown>) {
     return this.http.json(
-      { method: 'POST', path: '/stream/publish', query: { channel, event_type: eventType }, body: data },
+      {
+        method: 'POST',
+        path: '/stream/publish',
+        query: { channel, event_type: eventType },
+        body: data
+      },
       PublishResponseSchema
     )
   }

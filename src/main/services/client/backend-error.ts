@@ -1,4 +1,8 @@
-import type { ConsoleError, ConsoleErrorCode, NeuroRailErrorCode } from '../../../shared/console/errors'
+import type {
+  ConsoleError,
+  ConsoleErrorCode,
+  NeuroRailErrorCode
+} from '../../../shared/console/errors'
 
 /**
  * Stable codes of BackendError. `not_found` also covers the real backend's not-found-as-500;
@@ -53,7 +57,8 @@ export class BackendError extends Error {
 
   /** The transport shape (ConsoleError); `backend_unavailable` groups network and timeout failures. */
   toConsoleError(): ConsoleError {
-    const code = this.code === 'network' || this.code === 'timeout' ? 'backend_unavailable' : this.code
+    const code =
+      this.code === 'network' || this.code === 'timeout' ? 'backend_unavailable' : this.code
     return {
       code,
       message: this.message,
@@ -66,7 +71,11 @@ export class BackendError extends Error {
 
 /** Brand check that works across bundles where instanceof does not. */
 export function isBackendError(value: unknown): value is BackendError {
-  return typeof value === 'object' && value !== null && (value as { isBackendError?: unknown }).isBackendError === true
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { isBackendError?: unknown }).isBackendError === true
+  )
 }
 
 /** True for failures where the backend could not be reached at all (serve the cache instead). */

@@ -46,8 +46,17 @@ describe('BackendClient against a BRAiN-like backend with its quirks', () => {
 
   it('walks the upward chain of a known entity', async () => {
     const mission = await client.createMission()
-    const plan = await client.createPlan({ mission_id: mission.mission_id, plan_type: 'sequential', metadata: {} })
-    const job = await client.createJob({ plan_id: plan.plan_id, job_type: 'llm_call', dependencies: [], metadata: {} })
+    const plan = await client.createPlan({
+      mission_id: mission.mission_id,
+      plan_type: 'sequential',
+      metadata: {}
+    })
+    const job = await client.createJob({
+      plan_id: plan.plan_id,
+      job_type: 'llm_call',
+      dependencies: [],
+      metadata: {}
+    })
     const trace = await client.getTrace('job', job.job_id)
     expect(trace.trace_chain.mission?.mission_id).toBe(mission.mission_id)
     expect(trace.trace_chain.plan?.plan_id).toBe(plan.plan_id)
@@ -79,13 +88,18 @@ describe('BackendClient against a BRAiN-like backend with its quirks', () => {
     const error = await failure(client.getRbacRolePermissions('wizard'))
     expect(error.code).toBe('backend_error')
     expect(error.message).toContain('Invalid role: wizard')
-    expect(await client.getRbacRolePermissions('viewer')).toMatchObject({ role: 'viewer', permission_count: 1 })
+    expect(await client.getRbacRolePermissions('viewer')).toMatchObject({
+      role: 'viewer',
+      permission_count: 1
+    })
   })
 
   it('refuses extensions without sending a request', async () => {
     const before = brain.requests.length
     expect((await failure(client.listMissions())).code).toBe('not_supported')
-    expect((await failure(client.getChildren('mission', 'm_0123456789ab'))).code).toBe('not_supported')
+    expect((await failure(client.getChildren('mission', 'm_0123456789ab'))).code).toBe(
+      'not_supported'
+    )
     expect(brain.requests.length).toBe(before)
   })
 
@@ -107,7 +121,9 @@ describe('BackendClient against a BRAiN-like backend with its quirks', () => {
       const before = brain.requests.length
       const error = await failure(client.getGovernorInfo())
       expect(error.code).toBe('server_error')
-      expect(error.message).toBe('The backend failed on GET /governor/info (HTTP 500): Internal Server Error')
+      expect(error.message).toBe(
+        'The backend failed on GET /governor/info (HTTP 500): Internal Server Error'
+      )
       expect(brain.requests.length - before).toBe(1)
     } finally {
       brain.setDown(false)
@@ -123,7 +139,9 @@ describe('BackendClient against a BRAiN-like backend with its quirks', () => {
     const error = await failure(away.getGovernorInfo())
     expect(error.code).toBe('network')
     expect(error.retriable).toBe(true)
-    expect(error.message).toMatch(/^The backend at http:\/\/127\.0\.0\.1:\d+ is not reachable \(ECONNREFUSED\)$/)
+    expect(error.message).toMatch(
+      /^The backend at http:\/\/127\.0\.0\.1:\d+ is not reachable \(ECONNREFUSED\)$/
+    )
     expect(error.toConsoleError().code).toBe('backend_unavailable')
   })
 })
@@ -134,7 +152,10 @@ describe('trace on a BRAiN whose 500 does not say 404', () => {
     try {
       const client = new BackendClient(brain.url, new StaticTokenAuth('t'))
       const unknown = await failure(client.getTrace('mission', 'm_0123456789ab'))
-      expect(unknown).toMatchObject({ code: 'not_found', message: 'Mission m_0123456789ab not found' })
+      expect(unknown).toMatchObject({
+        code: 'not_found',
+        message: 'Mission m_0123456789ab not found'
+      })
       const mission = await client.createMission()
       const known = await failure(client.getTrace('mission', mission.mission_id))
       expect(known.code).toBe('server_error')
@@ -174,11 +195,17 @@ describe('BRAiN login', () => {
 
   it('says the login was refused when the password is wrong', async () => {
     const brain = await startFakeBrain()
-    const auth = new BrainLoginAuth({ baseUrl: brain.url, email: 'ops@example.com', password: 'nope' })
+    const auth = new BrainLoginAuth({
+      baseUrl: brain.url,
+      email: 'ops@example.com',
+      password: 'nope'
+    })
     try {
       const error = await failure(new BackendClient(brain.url, auth).createMission())
       expect(error.code).toBe('unauthorized')
-      expect(error.message).toBe('BRAiN refused the login: check the email and password of this environment')
+      expect(error.message).toBe(
+        'BRAiN refused the login: check the email and password of this environment'
+      )
     } finally {
       auth.close()
       await brain.close()

@@ -14,7 +14,12 @@ describe('BackendClient against hostile payloads', () => {
 
   // Overrides may break the schema on purpose (that is the point of this backend).
   const audit = (overrides: Record<string, unknown>) => ({
-    ...auditEvent({ audit_id: 'aud_0123456789ab', timestamp: '2026-11-23T05:52:19.188524', mission_id: 'm_0123456789ab', message: 'ok' }),
+    ...auditEvent({
+      audit_id: 'aud_0123456789ab',
+      timestamp: '2026-11-23T05:52:19.188524',
+      mission_id: 'm_0123456789ab',
+      message: 'ok'
+    }),
     ...overrides
   })
 
@@ -25,10 +30,16 @@ describe('BackendClient against hostile payloads', () => {
       res.setHeader('content-type', 'application/json; charset=utf-8')
       if (path.endsWith('/audit/mission/m_000000000001')) {
         // A 5 MB message with markup and control characters.
-        res.end(JSON.stringify([audit({ message: `<script>alert(1)</script>\u001b[31m${'y'.repeat(5_000_000)}` })]))
+        res.end(
+          JSON.stringify([
+            audit({ message: `<script>alert(1)</script>\u001b[31m${'y'.repeat(5_000_000)}` })
+          ])
+        )
       } else if (path.endsWith('/audit/mission/m_000000000004')) {
         // 100k levels of nesting inside details.
-        res.end(`[${JSON.stringify(audit({})).replace('"details":{}', `"details":{"deep":${deepJson}}`)}]`)
+        res.end(
+          `[${JSON.stringify(audit({})).replace('"details":{}', `"details":{"deep":${deepJson}}`)}]`
+        )
       } else if (path.endsWith('/audit/mission/m_000000000005')) {
         // 5,000 levels.
         res.end(`[${'['.repeat(5000)}${']'.repeat(5000)}]`)
@@ -43,18 +54,25 @@ describe('BackendClient against hostile payloads', () => {
       } else if (path.endsWith('/audit/stats')) {
         res.statusCode = 502
         res.setHeader('content-type', 'text/html')
-        res.end('<html><head><title>502 Bad Gateway</title></head><body><script>x()</script><center>nginx</center></body></html>')
+        res.end(
+          '<html><head><title>502 Bad Gateway</title></head><body><script>x()</script><center>nginx</center></body></html>'
+        )
       } else if (path.includes('/execution/status/')) {
         // Never answers: the client's timeout must end the call.
         return
       } else if (path.endsWith('/governor/info')) {
         res.statusCode = 500
-        res.end(JSON.stringify({ detail: `<img src=x onerror=alert(1)>\u0007${'z'.repeat(100_000)}` }))
+        res.end(
+          JSON.stringify({ detail: `<img src=x onerror=alert(1)>\u0007${'z'.repeat(100_000)}` })
+        )
       } else {
         res.end(JSON.stringify({ detail: 'x'.repeat(50 * 1024 * 1024) }))
       }
     })
-    client = new BackendClient(await listenOnLoopback(server), null, { retries: 0, maxBodyBytes: 16 * 1024 * 1024 })
+    client = new BackendClient(await listenOnLoopback(server), null, {
+      retries: 0,
+      maxBodyBytes: 16 * 1024 * 1024
+    })
   })
   afterAll(async () => {
     server.closeAllConnections()
@@ -95,10 +113,14 @@ describe('BackendClient against hostile payloads', () => {
   it('refuses truncated JSON and wrong shapes with one sentence', async () => {
     const truncated = await client.getMissionAudit('m_000000000002').catch((e: unknown) => e)
     expect(isBackendError(truncated) && truncated.code).toBe('bad_response')
-    expect((truncated as Error).message).toBe("The backend's answer to GET /audit/mission/m_000000000002 is not valid JSON")
+    expect((truncated as Error).message).toBe(
+      "The backend's answer to GET /audit/mission/m_000000000002 is not valid JSON"
+    )
     const shape = await client.getMissionAudit('m_000000000003').catch((e: unknown) => e)
     expect(isBackendError(shape) && shape.code).toBe('bad_response')
-    expect((shape as Error).message).toMatch(/^The backend's answer to GET \/audit\/mission\/m_000000000003 did not have the expected shape \(0\.severity: /)
+    expect((shape as Error).message).toMatch(
+      /^The backend's answer to GET \/audit\/mission\/m_000000000003 did not have the expected shape \(0\.severity: /
+    )
   })
 
   it('keeps error sentences to one bounded line without control characters', async () => {
@@ -120,12 +142,16 @@ describe('BackendClient against hostile payloads', () => {
     const slow = new BackendClient(client.baseUrl, null, { retries: 0, timeoutMs: 200 })
     const error = await slow.getExecutionStatus('a_0123456789ab').catch((e: unknown) => e)
     expect(isBackendError(error) && error.code).toBe('timeout')
-    expect((error as Error).message).toMatch(/^The backend at http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.2 s$/)
+    expect((error as Error).message).toMatch(
+      /^The backend at http:\/\/127\.0\.0\.1:\d+ did not answer within 0\.2 s$/
+    )
   })
 
   it('refuses a body over the size limit instead of buffering it', async () => {
     const error = await client.getTelemetrySnapshot().catch((e: unknown) => e)
     expect(isBackendError(error) && error.code).toBe('bad_response')
-    expect((error as Error).message).toBe("The backend's answer is larger than 16 MB and was refused")
+    expect((error as Error).message).toBe(
+      "The backend's answer is larger than 16 MB and was refused"
+    )
   })
 })

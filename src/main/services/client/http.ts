@@ -122,7 +122,12 @@ export class HttpTransport {
 
   /** How long to wait before sending a request refused with 429 again; null: give up now. */
   private rateLimitWait(error: unknown, limited: number): number | null {
-    if (!isBackendError(error) || error.code !== 'rate_limited' || limited >= this.options.rateLimitRetries) return null
+    if (
+      !isBackendError(error) ||
+      error.code !== 'rate_limited' ||
+      limited >= this.options.rateLimitRetries
+    )
+      return null
     const wait = error.retryAfterMs ?? backoff(this.options.backoffMs, limited + 1)
     return wait <= this.options.maxRetryAfterMs ? wait : null
   }
@@ -141,7 +146,8 @@ export class HttpTransport {
         return body
       } catch (error) {
         lastError = error
-        if (isBackendError(error) && (error.code === 'network' || error.code === 'timeout')) this.unreachableAt = Date.now()
+        if (isBackendError(error) && (error.code === 'network' || error.code === 'timeout'))
+          this.unreachableAt = Date.now()
         // A 429 names its own wait (send): blind backoff would only hit the limit again.
         if (!isBackendError(error) || !error.retriable || error.code === 'rate_limited') throw error
       }
@@ -152,7 +158,9 @@ export class HttpTransport {
   private async once(spec: RequestSpec): Promise<unknown> {
     const url = this.url(spec)
     const what = `${spec.method} ${spec.path}`
-    const headers: Record<string, string> = { accept: spec.text ? 'text/plain, */*' : 'application/json' }
+    const headers: Record<string, string> = {
+      accept: spec.text ? 'text/plain, */*' : 'application/json'
+    }
     const authorization = this.auth ? await this.auth.authorization() : null
     if (authorization) headers.authorization = authorization
     let payload: string | undefined
@@ -185,10 +193,17 @@ export class HttpTransport {
       // Depth-capped: everything after this (zod, caches, IPC, the renderer) recurses over it.
       // Parts nested deeper are replaced by a marker rather than the answer refused, so one
       // hostile row does not hide a whole page of good ones.
-      const parsed = raw.length === 0 ? ({ ok: true, value: null } as const) : parseJsonCapped(raw, MAX_RESPONSE_DEPTH)
+      const parsed =
+        raw.length === 0
+          ? ({ ok: true, value: null } as const)
+          : parseJsonCapped(raw, MAX_RESPONSE_DEPTH)
       if (parsed.ok) body = parsed.value
       else if (response.ok) {
-        throw new BackendError({ code: 'bad_response', status: response.status, message: `The backend's answer to ${what} is not valid JSON` })
+        throw new BackendError({
+          code: 'bad_response',
+          status: response.status,
+          message: `The backend's answer to ${what} is not valid JSON`
+        })
       } else {
         body = raw
       }
@@ -196,7 +211,8 @@ export class HttpTransport {
     if (!response.ok) {
       if (response.status === 401) this.auth?.invalidate?.()
       const clean = this.withoutSecrets(body, authorization, spec)
-      if (response.status === 429) throw rateLimited(errorFromResponse(response.status, clean, what), response)
+      if (response.status === 429)
+        throw rateLimited(errorFromResponse(response.status, clean, what), response)
       throw errorFromResponse(response.status, clean, what)
     }
     // BRAiN's `{error}` with 200 is a failure too: json() turns it into an error message.
@@ -209,7 +225,11 @@ export class HttpTransport {
    * (a short password could otherwise alter the tokens of a login answer).
    */
   private withoutSecrets(body: unknown, authorization: string | null, spec: RequestSpec): unknown {
-    const secrets = [authorization, authorization ? credentialOf(authorization) : null, ...(spec.secrets ?? [])]
+    const secrets = [
+      authorization,
+      authorization ? credentialOf(authorization) : null,
+      ...(spec.secrets ?? [])
+    ]
     if (typeof body === 'string') return redactSecrets(body, secrets)
     const json = JSON.stringify(body ?? null)
     const clean = redactSecrets(json, secrets)

@@ -24,7 +24,11 @@ export function detailText(detail: unknown): string | null {
     return parts.join('; ')
   }
   if (typeof detail === 'object' && detail !== null) {
-    const { message, error, reason } = detail as { message?: unknown; error?: unknown; reason?: unknown }
+    const { message, error, reason } = detail as {
+      message?: unknown
+      error?: unknown
+      reason?: unknown
+    }
     if (typeof message === 'string') return message
     if (typeof error === 'string') return typeof reason === 'string' ? `${error}: ${reason}` : error
   }
@@ -53,7 +57,10 @@ function nrCode(detail: unknown): NeuroRailErrorCode | null {
  * sentence. `what` names the call for the sentence ("GET /identity/job/j_…").
  */
 export function errorFromResponse(status: number, body: unknown, what: string): BackendError {
-  const detail = typeof body === 'object' && body !== null && 'detail' in body ? (body as { detail: unknown }).detail : undefined
+  const detail =
+    typeof body === 'object' && body !== null && 'detail' in body
+      ? (body as { detail: unknown }).detail
+      : undefined
   const fromBody = typeof body === 'string' ? htmlTitle(body) : detailText(body)
   const text = oneLine(detailText(detail) ?? fromBody ?? '')
   const suffix = text ? `: ${text}` : ''
@@ -67,7 +74,11 @@ export function errorFromResponse(status: number, body: unknown, what: string): 
     })
   }
   if (status === 500 && SWALLOWED_NOT_FOUND.test(text)) {
-    return new BackendError({ code: 'not_found', status: 404, message: text.replace(/^.*?\b404\b[:\s]*/, '') || 'Not found' })
+    return new BackendError({
+      code: 'not_found',
+      status: 404,
+      message: text.replace(/^.*?\b404\b[:\s]*/, '') || 'Not found'
+    })
   }
   const code = nrCode(detail)
   if (code) {
@@ -75,7 +86,11 @@ export function errorFromResponse(status: number, body: unknown, what: string): 
   }
   switch (status) {
     case 400:
-      return new BackendError({ code: 'invalid_request', status, message: `The backend refused ${what}${suffix}` })
+      return new BackendError({
+        code: 'invalid_request',
+        status,
+        message: `The backend refused ${what}${suffix}`
+      })
     case 401:
       return new BackendError({
         code: 'unauthorized',
@@ -83,19 +98,39 @@ export function errorFromResponse(status: number, body: unknown, what: string): 
         message: `The backend needs a valid credential for this environment${suffix}`
       })
     case 403:
-      return new BackendError({ code: 'forbidden', status, message: `This credential may not do that${suffix}`, details: detail })
+      return new BackendError({
+        code: 'forbidden',
+        status,
+        message: `This credential may not do that${suffix}`,
+        details: detail
+      })
     case 404:
       return new BackendError({ code: 'not_found', status, message: text || `Not found: ${what}` })
     case 409:
       return new BackendError({ code: 'conflict', status, message: text || `Conflict on ${what}` })
     case 422:
-      return new BackendError({ code: 'invalid_request', status, message: `The backend rejected the input of ${what}${suffix}`, details: detail })
+      return new BackendError({
+        code: 'invalid_request',
+        status,
+        message: `The backend rejected the input of ${what}${suffix}`,
+        details: detail
+      })
     case 429:
-      return new BackendError({ code: 'rate_limited', status, retriable: true, message: `The backend is rate limiting requests${suffix}` })
+      return new BackendError({
+        code: 'rate_limited',
+        status,
+        retriable: true,
+        message: `The backend is rate limiting requests${suffix}`
+      })
     case 502:
     case 503:
     case 504:
-      return new BackendError({ code: 'network', status, retriable: true, message: `The backend is unavailable (HTTP ${status})${suffix}` })
+      return new BackendError({
+        code: 'network',
+        status,
+        retriable: true,
+        message: `The backend is unavailable (HTTP ${status})${suffix}`
+      })
     default:
       return new BackendError({
         code: status >= 500 ? 'server_error' : 'invalid_request',
@@ -115,11 +150,19 @@ export function errorFromOkBody(body: unknown, what: string): BackendError | nul
   if (typeof error !== 'string') return null
   const keys = Object.keys(body)
   if (keys.some((k) => k !== 'error' && k !== 'detail' && k !== 'success')) return null
-  return new BackendError({ code: 'backend_error', status: 200, message: `The backend refused ${what}: ${oneLine(error)}` })
+  return new BackendError({
+    code: 'backend_error',
+    status: 200,
+    message: `The backend refused ${what}: ${oneLine(error)}`
+  })
 }
 
 /** Maps a fetch() rejection (refused, DNS, reset, abort by timeout) to a BackendError. */
-export function errorFromFetchFailure(error: unknown, url: string, timeoutMs: number): BackendError {
+export function errorFromFetchFailure(
+  error: unknown,
+  url: string,
+  timeoutMs: number
+): BackendError {
   const name = (error as { name?: unknown })?.name
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new BackendError({
@@ -129,7 +172,12 @@ export function errorFromFetchFailure(error: unknown, url: string, timeoutMs: nu
     })
   }
   const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause
-  const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : String(error)
+  const why =
+    typeof cause?.code === 'string'
+      ? cause.code
+      : typeof cause?.message === 'string'
+        ? cause.message
+        : String(error)
   return new BackendError({
     code: 'network',
     retriable: true,

@@ -18,7 +18,10 @@ describe('HttpTransport and 429 + Retry-After', () => {
       seen.push(`${req.method} ${req.url}`)
       req.resume()
       if (seen.length <= refusals) {
-        res.writeHead(429, { 'content-type': 'application/json', ...(retryAfter === null ? {} : { 'retry-after': retryAfter }) })
+        res.writeHead(429, {
+          'content-type': 'application/json',
+          ...(retryAfter === null ? {} : { 'retry-after': retryAfter })
+        })
         res.end('{"detail":"Rate limit exceeded"}')
         return
       }
@@ -29,25 +32,32 @@ describe('HttpTransport and 429 + Retry-After', () => {
     return { url, seen }
   }
 
-  const transport = (url: string, options: HttpOptions = {}) => new HttpTransport(url, null, { backoffMs: 1, ...options })
+  const transport = (url: string, options: HttpOptions = {}) =>
+    new HttpTransport(url, null, { backoffMs: 1, ...options })
   const Ok = z.object({ ok: z.literal(true) })
 
   it('sends a read again after the Retry-After it was given, and succeeds', async () => {
     // Three refusals: more than the network retries (2) would ride out.
     const s = await server(3, '0')
-    await expect(transport(s.url).json({ method: 'GET', path: '/x' }, Ok)).resolves.toEqual({ ok: true })
+    await expect(transport(s.url).json({ method: 'GET', path: '/x' }, Ok)).resolves.toEqual({
+      ok: true
+    })
     expect(s.seen).toEqual(['GET /x', 'GET /x', 'GET /x', 'GET /x'])
   })
 
   it('honours 429 without a Retry-After too (its own backoff), for idempotent POSTs (queries) as well', async () => {
     const s = await server(1, null)
-    await expect(transport(s.url).json({ method: 'POST', path: '/q', body: {}, idempotent: true }, Ok)).resolves.toEqual({ ok: true })
+    await expect(
+      transport(s.url).json({ method: 'POST', path: '/q', body: {}, idempotent: true }, Ok)
+    ).resolves.toEqual({ ok: true })
     expect(s.seen).toHaveLength(2)
   })
 
   it('gives up after a bounded number of retries with a rate_limited error that says when to retry', async () => {
     const s = await server(100, '0')
-    const error = await transport(s.url, { rateLimitRetries: 3 }).json({ method: 'GET', path: '/x' }, Ok).catch((e: unknown) => e)
+    const error = await transport(s.url, { rateLimitRetries: 3 })
+      .json({ method: 'GET', path: '/x' }, Ok)
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'rate_limited', status: 429, retryAfterMs: 0 })
     expect(String((error as Error).message)).toMatch(/rate limiting.*retry after 0 s/)
     expect(s.seen).toHaveLength(4)
@@ -55,17 +65,23 @@ describe('HttpTransport and 429 + Retry-After', () => {
 
   it('does not wait out a Retry-After longer than its cap: the request fails at once', async () => {
     const s = await server(100, '1')
-    const error = await transport(s.url, { maxRetryAfterMs: 500 }).json({ method: 'GET', path: '/x' }, Ok).catch((e: unknown) => e)
+    const error = await transport(s.url, { maxRetryAfterMs: 500 })
+      .json({ method: 'GET', path: '/x' }, Ok)
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 1000 })
     expect(s.seen).toHaveLength(1)
     const date = await server(100, new Date(Date.now() + 3_600_000).toUTCString())
-    await expect(transport(date.url).json({ method: 'GET', path: '/x' }, Ok)).rejects.toMatchObject({ code: 'rate_limited' })
+    await expect(transport(date.url).json({ method: 'GET', path: '/x' }, Ok)).rejects.toMatchObject(
+      { code: 'rate_limited' }
+    )
     expect(date.seen).toHaveLength(1)
   })
 
   it('never sends a write again: a backend other than ours may have acted on it', async () => {
     const s = await server(1, '0')
-    await expect(transport(s.url).json({ method: 'POST', path: '/w', body: {} }, Ok)).rejects.toMatchObject({ code: 'rate_limited' })
+    await expect(
+      transport(s.url).json({ method: 'POST', path: '/w', body: {} }, Ok)
+    ).rejects.toMatchObject({ code: 'rate_limited' })
     expect(s.seen).toEqual(['POST /w'])
   })
 })

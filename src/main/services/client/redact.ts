@@ -8,13 +8,19 @@ export const REDACTED = '[redacted]'
  * Only whole occurrences count (no letter or digit right before or after), so that a short
  * secret does not cut words out of the rest of the message.
  */
-export function redactSecrets(text: string, secrets: ReadonlyArray<string | null | undefined>): string {
+export function redactSecrets(
+  text: string,
+  secrets: ReadonlyArray<string | null | undefined>
+): string {
   let result = text
   for (const secret of secrets) {
     if (!secret) continue
     for (const spelling of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
       const escaped = spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-      result = result.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), REDACTED)
+      result = result.replace(
+        new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'),
+        REDACTED
+      )
     }
   }
   return result

@@ -7,7 +7,13 @@ import {
   keychainServiceFor,
   originOf
 } from './binding'
-import { errorText, loadKeychain, type Keychain, type KeychainProblem, type KeytarLoader } from './keychain'
+import {
+  errorText,
+  loadKeychain,
+  type Keychain,
+  type KeychainProblem,
+  type KeytarLoader
+} from './keychain'
 
 /**
  * What is kept per environment. For BRAiN login the refresh token is kept too, so a restart does
@@ -44,7 +50,8 @@ export interface CredentialOwner {
  * A read secret, or why there is none. `savedFor` is the origin a secret was entered for when it
  * is refused because the profile now points elsewhere (the operator must enter it again).
  */
-export type CredentialRead = { secret: StoredSecret; savedFor: null } | { secret: null; savedFor: string | null }
+export type CredentialRead =
+  { secret: StoredSecret; savedFor: null } | { secret: null; savedFor: string | null }
 
 export interface CredentialStoreOptions {
   /** 'off' keeps every secret in memory (e.g. a headless host that should never touch a keychain). */
@@ -77,15 +84,26 @@ export class CredentialStore {
   ) {}
 
   /** Loads keytar and probes the keychain once. Never throws: an absent keychain means session-only. */
-  static async open(dataDir: string, options: CredentialStoreOptions = {}): Promise<CredentialStore> {
+  static async open(
+    dataDir: string,
+    options: CredentialStoreOptions = {}
+  ): Promise<CredentialStore> {
     const dir = canonicalDataDir(dataDir)
     const service = keychainServiceFor(dir)
     if (options.keychain === 'off') {
-      return new CredentialStore(dir, service, null, { reason: 'turned_off', detail: 'the keychain is turned off for this run' })
+      return new CredentialStore(dir, service, null, {
+        reason: 'turned_off',
+        detail: 'the keychain is turned off for this run'
+      })
     }
-    const loaded = await loadKeychain({ service, timeoutMs: options.probeTimeoutMs ?? 3_000, load: options.loadKeytar })
+    const loaded = await loadKeychain({
+      service,
+      timeoutMs: options.probeTimeoutMs ?? 3_000,
+      load: options.loadKeytar
+    })
     const store = new CredentialStore(dir, service, loaded.keychain, loaded.problem)
-    for (const entry of loaded.entries) store.inKeychain.set(entry.account, store.boundOrigin(entry.password))
+    for (const entry of loaded.entries)
+      store.inKeychain.set(entry.account, store.boundOrigin(entry.password))
     return store
   }
 
@@ -103,8 +121,12 @@ export class CredentialStore {
   status(owner: CredentialOwner): CredentialStatus {
     const origin = originOf(owner.baseUrl)
     const inMemory = this.session.get(owner.credentialId)
-    if (inMemory) return inMemory.origin === origin ? { hasCredential: true, storage: 'session' } : { hasCredential: false, storage: 'none' }
-    if (origin !== '' && this.inKeychain.get(owner.credentialId) === origin) return { hasCredential: true, storage: 'keychain' }
+    if (inMemory)
+      return inMemory.origin === origin
+        ? { hasCredential: true, storage: 'session' }
+        : { hasCredential: false, storage: 'none' }
+    if (origin !== '' && this.inKeychain.get(owner.credentialId) === origin)
+      return { hasCredential: true, storage: 'keychain' }
     return { hasCredential: false, storage: 'none' }
   }
 
@@ -140,7 +162,10 @@ export class CredentialStore {
     const origin = originOf(owner.baseUrl)
     if (account === null) return { secret: null, savedFor: null }
     const inMemory = this.session.get(account)
-    if (inMemory) return inMemory.origin === origin ? { secret: inMemory.secret, savedFor: null } : { secret: null, savedFor: inMemory.origin }
+    if (inMemory)
+      return inMemory.origin === origin
+        ? { secret: inMemory.secret, savedFor: null }
+        : { secret: null, savedFor: inMemory.origin }
     if (!this.keychain) return { secret: null, savedFor: null }
     let raw: string | null
     try {
@@ -234,7 +259,10 @@ export class CredentialStore {
   private markFailed(error: unknown): void {
     // A keychain that stops answering (locked, daemon gone) is treated as absent from now on.
     this.keychain = null
-    this.problem = { reason: 'failed', detail: `the keychain stopped answering (${errorText(error)})` }
+    this.problem = {
+      reason: 'failed',
+      detail: `the keychain stopped answering (${errorText(error)})`
+    }
   }
 }
 

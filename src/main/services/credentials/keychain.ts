@@ -62,7 +62,10 @@ export async function loadKeychain(options: LoadKeychainOptions): Promise<Loaded
   try {
     const mod = (await (options.load ?? loadKeytar)()) as Partial<Keychain> & { default?: Keychain }
     const candidate = (mod.default ?? mod) as Partial<Keychain>
-    if (typeof candidate.findCredentials !== 'function' || typeof candidate.getPassword !== 'function') {
+    if (
+      typeof candidate.findCredentials !== 'function' ||
+      typeof candidate.getPassword !== 'function'
+    ) {
       throw new Error('the module loaded is not keytar (it has no findCredentials/getPassword)')
     }
     keychain = candidate as Keychain
@@ -70,9 +73,13 @@ export async function loadKeychain(options: LoadKeychainOptions): Promise<Loaded
     return { keychain: null, problem: libraryProblem(error, platform), entries: [] }
   }
   try {
-    const entries = await withTimeLimit(keychain.findCredentials(options.service), options.timeoutMs, () => {
-      throw new Error(`no answer within ${options.timeoutMs} ms`)
-    })
+    const entries = await withTimeLimit(
+      keychain.findCredentials(options.service),
+      options.timeoutMs,
+      () => {
+        throw new Error(`no answer within ${options.timeoutMs} ms`)
+      }
+    )
     return { keychain, problem: null, entries }
   } catch (error) {
     return { keychain: null, problem: serviceProblem(error, platform), entries: [] }
@@ -83,7 +90,10 @@ export async function loadKeychain(options: LoadKeychainOptions): Promise<Loaded
  * keytar itself missing (npm skipped the optional dependency because it could not be built) vs.
  * keytar present but its native part not loading (not built, or libsecret missing at run time).
  */
-export function libraryProblem(error: unknown, platform: NodeJS.Platform = process.platform): KeychainProblem {
+export function libraryProblem(
+  error: unknown,
+  platform: NodeJS.Platform = process.platform
+): KeychainProblem {
   const message = errorText(error)
   const code = (error as NodeJS.ErrnoException | null)?.code
   const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
@@ -108,7 +118,10 @@ export function libraryProblem(error: unknown, platform: NodeJS.Platform = proce
 }
 
 /** keytar loaded, but nothing answered the probe: on Linux, no Secret Service on the session bus. */
-export function serviceProblem(error: unknown, platform: NodeJS.Platform = process.platform): KeychainProblem {
+export function serviceProblem(
+  error: unknown,
+  platform: NodeJS.Platform = process.platform
+): KeychainProblem {
   const message = errorText(error)
   return {
     reason: 'no_service',

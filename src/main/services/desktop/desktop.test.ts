@@ -7,7 +7,19 @@ import { NotificationPolicy } from './notification-policy'
 import { pageOfUrl, placeWindow } from './window-state'
 
 function env(id: string, isProduction: boolean): EnvironmentView {
-  return { id, name: id.toUpperCase(), baseUrl: 'http://x', kind: 'remote', authKind: 'bearer', color: 'blue', isProduction, readOnly: false, hasCredential: true, credentialStorage: 'keychain', builtIn: false }
+  return {
+    id,
+    name: id.toUpperCase(),
+    baseUrl: 'http://x',
+    kind: 'remote',
+    authKind: 'bearer',
+    color: 'blue',
+    isProduction,
+    readOnly: false,
+    hasCredential: true,
+    credentialStorage: 'keychain',
+    builtIn: false
+  }
 }
 
 function live(event_type: string, data: Record<string, unknown>, id = 'e1'): LiveEvent {
@@ -15,11 +27,33 @@ function live(event_type: string, data: Record<string, unknown>, id = 'e1'): Liv
 }
 
 function state(environmentId: string, status: ConnectionState['status']): ConnectionState {
-  return { environmentId, status, since: '2026-01-01T00:00:00Z', lastDataAt: null, dataAgeMs: null, message: null, capabilities: { engine: null, features: [] }, role: null }
+  return {
+    environmentId,
+    status,
+    since: '2026-01-01T00:00:00Z',
+    lastDataAt: null,
+    dataAgeMs: null,
+    message: null,
+    capabilities: { engine: null, features: [] },
+    role: null
+  }
 }
 
 function run(runId: string, status: LocalRunView['status'], exitCode: number | null): LocalRunView {
-  return { runId, script: 'demo:flaky', label: 'flaky', status, pid: 1, missionId: null, startedAt: 'x', endedAt: null, exitCode, signal: null, outputLines: 0, error: null }
+  return {
+    runId,
+    script: 'demo:flaky',
+    label: 'flaky',
+    status,
+    pid: 1,
+    missionId: null,
+    startedAt: 'x',
+    endedAt: null,
+    exitCode,
+    signal: null,
+    outputLines: 0,
+    error: null
+  }
 }
 
 function policy(off: string[] = []) {
@@ -36,12 +70,20 @@ function policy(off: string[] = []) {
 describe('NotificationPolicy', () => {
   it('notifies for an opening circuit and a budget violation, linking to what they are about', () => {
     const { p } = policy()
-    const out = p.fromLiveEvents([
-      live('circuit_state_changed', { circuit_id: 'llm', to_state: 'open', failure_count: 5 }),
-      live('circuit_state_changed', { circuit_id: 'llm', to_state: 'closed', failure_count: 0 }),
-      live('budget_violation', { violation_type: 'cost_limit', code: 'NR-E004', message: 'over', job_id: 'j_0123456789ab' }),
-      live('state_transition', { entity_id: 'j_0123456789ab', to_state: 'failed' })
-    ], 'dev')
+    const out = p.fromLiveEvents(
+      [
+        live('circuit_state_changed', { circuit_id: 'llm', to_state: 'open', failure_count: 5 }),
+        live('circuit_state_changed', { circuit_id: 'llm', to_state: 'closed', failure_count: 0 }),
+        live('budget_violation', {
+          violation_type: 'cost_limit',
+          code: 'NR-E004',
+          message: 'over',
+          job_id: 'j_0123456789ab'
+        }),
+        live('state_transition', { entity_id: 'j_0123456789ab', to_state: 'failed' })
+      ],
+      'dev'
+    )
     expect(out.map((n) => [n.kind, n.title, n.path])).toEqual([
       ['circuit_open', 'Circuit llm opened', 'reflex'],
       ['budget_violation', 'Budget violation: cost limit', 'trace/j_0123456789ab']
@@ -53,9 +95,13 @@ describe('NotificationPolicy', () => {
     const { p } = policy()
     expect(p.fromConsoleEvent('onConnectionState', state('prod', 'connecting'))).toEqual([])
     expect(p.fromConsoleEvent('onConnectionState', state('prod', 'live'))).toEqual([])
-    expect(p.fromConsoleEvent('onConnectionState', state('prod', 'offline'))).toMatchObject([{ kind: 'connection_lost', title: 'Lost the connection to PROD', path: 'overview' }])
+    expect(p.fromConsoleEvent('onConnectionState', state('prod', 'offline'))).toMatchObject([
+      { kind: 'connection_lost', title: 'Lost the connection to PROD', path: 'overview' }
+    ])
     expect(p.fromConsoleEvent('onConnectionState', state('prod', 'offline'))).toEqual([])
-    expect(p.fromConsoleEvent('onConnectionState', state('prod', 'auth_failed'))).toMatchObject([{ kind: 'credential_refused' }])
+    expect(p.fromConsoleEvent('onConnectionState', state('prod', 'auth_failed'))).toMatchObject([
+      { kind: 'credential_refused' }
+    ])
     expect(p.fromConsoleEvent('onConnectionState', state('dev', 'live'))).toEqual([])
     expect(p.fromConsoleEvent('onConnectionState', state('dev', 'offline'))).toEqual([])
     // Offline at start (never was connected) is not a drop.
@@ -65,22 +111,43 @@ describe('NotificationPolicy', () => {
 
   it('tells of a local run that fails once, not of one that succeeds', () => {
     const { p } = policy()
-    expect(p.fromConsoleEvent('onRunsChanged', { runs: [run('r1', 'running', null), run('r2', 'running', null)] })).toEqual([])
-    const out = p.fromConsoleEvent('onRunsChanged', { runs: [run('r1', 'exited', 2), run('r2', 'exited', 0)] })
-    expect(out).toMatchObject([{ kind: 'run_failed', environmentId: 'local', title: 'Local run flaky failed', path: 'runs' }])
+    expect(
+      p.fromConsoleEvent('onRunsChanged', {
+        runs: [run('r1', 'running', null), run('r2', 'running', null)]
+      })
+    ).toEqual([])
+    const out = p.fromConsoleEvent('onRunsChanged', {
+      runs: [run('r1', 'exited', 2), run('r2', 'exited', 0)]
+    })
+    expect(out).toMatchObject([
+      { kind: 'run_failed', environmentId: 'local', title: 'Local run flaky failed', path: 'runs' }
+    ])
     expect(p.fromConsoleEvent('onRunsChanged', { runs: [run('r1', 'exited', 2)] })).toEqual([])
-    expect(p.fromConsoleEvent('onRunsChanged', { runs: [run('r3', 'failed', null)] })).toHaveLength(1)
+    expect(p.fromConsoleEvent('onRunsChanged', { runs: [run('r3', 'failed', null)] })).toHaveLength(
+      1
+    )
   })
 
   it('is silent for environments turned off', () => {
     const { p } = policy(['dev'])
-    expect(p.fromLiveEvents([live('circuit_state_changed', { circuit_id: 'a', to_state: 'open' })], 'dev')).toEqual([])
-    expect(p.fromLiveEvents([live('circuit_state_changed', { circuit_id: 'a', to_state: 'open' })], 'prod')).toHaveLength(1)
+    expect(
+      p.fromLiveEvents(
+        [live('circuit_state_changed', { circuit_id: 'a', to_state: 'open' })],
+        'dev'
+      )
+    ).toEqual([])
+    expect(
+      p.fromLiveEvents(
+        [live('circuit_state_changed', { circuit_id: 'a', to_state: 'open' })],
+        'prod'
+      )
+    ).toHaveLength(1)
   })
 
   it('rate-limits per subject and overall, and says how many it held back', () => {
     const { p, advance } = policy()
-    const open = (circuit: string) => live('circuit_state_changed', { circuit_id: circuit, to_state: 'open' })
+    const open = (circuit: string) =>
+      live('circuit_state_changed', { circuit_id: circuit, to_state: 'open' })
     expect(p.fromLiveEvents([open('a'), open('a')], 'dev')).toHaveLength(1)
     const burst = p.fromLiveEvents([open('b'), open('c'), open('d'), open('e')], 'dev')
     expect(burst).toHaveLength(2)
@@ -100,7 +167,15 @@ describe('diagnostics', () => {
       `GET http://user:pw@host/x Authorization: Bearer abc.def-123 token=t0k&x=1 {"password":"hunter22"} ${known} eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig refresh_token: r3fr35h`,
       [known]
     )
-    for (const secret of ['pw@', 'abc.def-123', 't0k', 'hunter22', known, 'eyJzdWIiOiIxIn0', 'r3fr35h']) {
+    for (const secret of [
+      'pw@',
+      'abc.def-123',
+      't0k',
+      'hunter22',
+      known,
+      'eyJzdWIiOiIxIn0',
+      'r3fr35h'
+    ]) {
       expect(text).not.toContain(secret)
     }
     expect(text).toContain('http://[redacted]@host/x')
@@ -140,10 +215,25 @@ describe('window placement', () => {
   const two = [...one, { x: 1920, y: 0, width: 2560, height: 1400 }]
 
   it('keeps a saved place that is on a display, shrunk to fit it', () => {
-    expect(placeWindow({ x: 2100, y: 120, width: 1200, height: 800 }, two)).toEqual({ x: 2100, y: 120, width: 1200, height: 800 })
-    expect(placeWindow({ x: 100, y: 100, width: 3000, height: 2000 }, one)).toEqual({ x: 0, y: 0, width: 1920, height: 1050 })
+    expect(placeWindow({ x: 2100, y: 120, width: 1200, height: 800 }, two)).toEqual({
+      x: 2100,
+      y: 120,
+      width: 1200,
+      height: 800
+    })
+    expect(placeWindow({ x: 100, y: 100, width: 3000, height: 2000 }, one)).toEqual({
+      x: 0,
+      y: 0,
+      width: 1920,
+      height: 1050
+    })
     // Hanging off the right edge with its title bar still grabbable: pulled inside.
-    expect(placeWindow({ x: 1700, y: 100, width: 1000, height: 700 }, one)).toEqual({ x: 920, y: 100, width: 1000, height: 700 })
+    expect(placeWindow({ x: 1700, y: 100, width: 1000, height: 700 }, one)).toEqual({
+      x: 920,
+      y: 100,
+      width: 1000,
+      height: 700
+    })
   })
 
   it('centres the default size on the first display when the saved place is gone or hidden', () => {

@@ -32,7 +32,8 @@ export class RecentErrors {
 
   /** Records one log line (message and, when given, the error's first line). */
   add(message: string, details?: unknown, at: Date = new Date()): void {
-    const detail = details instanceof Error ? details.message : typeof details === 'string' ? details : ''
+    const detail =
+      details instanceof Error ? details.message : typeof details === 'string' ? details : ''
     const line = `${at.toISOString()} ${message}${detail ? `: ${detail.split('\n')[0]}` : ''}`
     this.lines.push(redactSecrets(line, this.known()).slice(0, 500))
     if (this.lines.length > this.max) this.lines.shift()
@@ -65,7 +66,10 @@ function mb(bytes: number): string {
 }
 
 /** The diagnostics text, redacted once more as a whole. */
-export function diagnosticsText(input: DiagnosticsInput, knownSecrets: readonly string[] = []): string {
+export function diagnosticsText(
+  input: DiagnosticsInput,
+  knownSecrets: readonly string[] = []
+): string {
   const v = input.versions
   const lines = [
     `ControlDeck ${input.appVersion} diagnostics (${input.now.toISOString()})`,

@@ -9,15 +9,23 @@ const MAX_BYTES = 256 * 1024
  * Reads a small JSON settings file: the parsed value, or `fallback` with a sentence saying why
  * (missing files are not worth a sentence). Never throws: a damaged file must not stop the app.
  */
-export function readJsonFile<T>(file: string, schema: z.ZodType<T>, fallback: T): { value: T; problem: string | null } {
+export function readJsonFile<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  fallback: T
+): { value: T; problem: string | null } {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    return { value: fallback, problem: missing ? null : `${file} could not be read; defaults apply` }
+    return {
+      value: fallback,
+      problem: missing ? null : `${file} could not be read; defaults apply`
+    }
   }
-  if (text.length > MAX_BYTES) return { value: fallback, problem: `${file} is too large; defaults apply` }
+  if (text.length > MAX_BYTES)
+    return { value: fallback, problem: `${file} is too large; defaults apply` }
   try {
     const parsed = schema.safeParse(JSON.parse(text))
     if (parsed.success) return { value: parsed.data, problem: null }

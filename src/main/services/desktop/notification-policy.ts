@@ -12,7 +12,11 @@ export interface NotificationLimits {
 }
 
 /** A minute per subject, five a minute in all: a storm becomes one line with a count. */
-export const DEFAULT_NOTIFICATION_LIMITS: NotificationLimits = { perSubjectMs: 60_000, burst: 5, windowMs: 60_000 }
+export const DEFAULT_NOTIFICATION_LIMITS: NotificationLimits = {
+  perSubjectMs: 60_000,
+  burst: 5,
+  windowMs: 60_000
+}
 
 /** What the policy needs to know about environments, read when it decides. */
 export interface NotificationContext {
@@ -70,7 +74,8 @@ export class NotificationPolicy {
       const data = (event.data ?? {}) as Record<string, unknown>
       if (event.event_type === 'circuit_state_changed' && data.to_state === 'open') {
         const circuit = str(data.circuit_id) ?? 'a circuit'
-        const failures = typeof data.failure_count === 'number' ? ` after ${data.failure_count} failures` : ''
+        const failures =
+          typeof data.failure_count === 'number' ? ` after ${data.failure_count} failures` : ''
         this.push(out, {
           kind: 'circuit_open',
           environmentId,
@@ -87,7 +92,9 @@ export class NotificationPolicy {
           environmentId,
           subject: `budget:${type}:${job ?? str(data.violation_id) ?? event.id}`,
           title: `Budget violation: ${type.replace(/_/g, ' ')}`,
-          body: [str(data.code), str(data.message), job ? `job ${job}` : null].filter(Boolean).join(' · '),
+          body: [str(data.code), str(data.message), job ? `job ${job}` : null]
+            .filter(Boolean)
+            .join(' · '),
           path: traceOr('budget', data.job_id, data.mission_id)
         })
       }
@@ -99,7 +106,8 @@ export class NotificationPolicy {
   fromConsoleEvent(name: string, payload: unknown): ConsoleNotification[] {
     const out: ConsoleNotification[] = []
     if (name === 'onConnectionState') this.connectionChanged(payload as ConnectionState, out)
-    else if (name === 'onRunsChanged') this.runsChanged((payload as { runs: LocalRunView[] }).runs, out)
+    else if (name === 'onRunsChanged')
+      this.runsChanged((payload as { runs: LocalRunView[] }).runs, out)
     return out
   }
 
@@ -134,7 +142,9 @@ export class NotificationPolicy {
     for (const run of runs) {
       const before = this.runStatus.get(run.runId)
       this.runStatus.set(run.runId, run.status)
-      const failed = run.status === 'failed' || (run.status === 'exited' && run.exitCode !== null && run.exitCode !== 0)
+      const failed =
+        run.status === 'failed' ||
+        (run.status === 'exited' && run.exitCode !== null && run.exitCode !== 0)
       const wasDone = before === 'failed' || before === 'exited'
       if (!failed || wasDone) continue
       this.push(out, {
@@ -143,7 +153,11 @@ export class NotificationPolicy {
         environmentId: 'local',
         subject: `run:${run.runId}`,
         title: `Local run ${run.label} failed`,
-        body: run.error ?? (run.exitCode !== null ? `It exited with code ${run.exitCode}.` : `It ended by ${run.signal ?? 'a signal'}.`),
+        body:
+          run.error ??
+          (run.exitCode !== null
+            ? `It exited with code ${run.exitCode}.`
+            : `It ended by ${run.signal ?? 'a signal'}.`),
         path: run.missionId && isEntityId(run.missionId) ? `trace/${run.missionId}` : 'runs'
       })
     }
@@ -162,13 +176,17 @@ export class NotificationPolicy {
     const tag = `${n.environmentId}:${n.subject}`.slice(0, 300)
     const last = this.lastBySubject.get(tag)
     this.sentAt = this.sentAt.filter((t) => now - t < this.limits.windowMs)
-    if ((last !== undefined && now - last < this.limits.perSubjectMs) || this.sentAt.length >= this.limits.burst) {
+    if (
+      (last !== undefined && now - last < this.limits.perSubjectMs) ||
+      this.sentAt.length >= this.limits.burst
+    ) {
       this.suppressed++
       return
     }
     this.lastBySubject.set(tag, now)
     if (this.lastBySubject.size > 2000) {
-      for (const [key, at] of this.lastBySubject) if (now - at >= this.limits.perSubjectMs) this.lastBySubject.delete(key)
+      for (const [key, at] of this.lastBySubject)
+        if (now - at >= this.limits.perSubjectMs) this.lastBySubject.delete(key)
     }
     this.sentAt.push(now)
     const more = this.suppressed > 0 ? ` (${this.suppressed} more held back)` : ''

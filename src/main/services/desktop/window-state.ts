@@ -22,7 +22,13 @@ export const WindowStateSchema = z.object({
 })
 export type WindowState = z.infer<typeof WindowStateSchema>
 
-export const DEFAULT_WINDOW_STATE: WindowState = { version: 1, bounds: null, maximized: false, fullScreen: false, lastPage: null }
+export const DEFAULT_WINDOW_STATE: WindowState = {
+  version: 1,
+  bounds: null,
+  maximized: false,
+  fullScreen: false,
+  lastPage: null
+}
 
 /** The window's default and smallest size (as the window is created with). */
 export const WINDOW_SIZE = { width: 1360, height: 860, minWidth: 960, minHeight: 600 }
@@ -33,7 +39,12 @@ const GRAB = { width: 120, height: 40 }
 function overlap(a: Rect, b: Rect): Rect {
   const x = Math.max(a.x, b.x)
   const y = Math.max(a.y, b.y)
-  return { x, y, width: Math.min(a.x + a.width, b.x + b.width) - x, height: Math.min(a.y + a.height, b.y + b.height) - y }
+  return {
+    x,
+    y,
+    width: Math.min(a.x + a.width, b.x + b.width) - x,
+    height: Math.min(a.y + a.height, b.y + b.height) - y
+  }
 }
 
 /**
@@ -42,7 +53,12 @@ function overlap(a: Rect, b: Rect): Rect {
  * it off-screen), shrunk to fit that display; else the default size centred on the first display.
  */
 export function placeWindow(saved: Rect | null, workAreas: readonly Rect[]): Rect {
-  const primary = workAreas[0] ?? { x: 0, y: 0, width: WINDOW_SIZE.width, height: WINDOW_SIZE.height }
+  const primary = workAreas[0] ?? {
+    x: 0,
+    y: 0,
+    width: WINDOW_SIZE.width,
+    height: WINDOW_SIZE.height
+  }
   if (saved) {
     const titleBar = { x: saved.x, y: saved.y, width: saved.width, height: GRAB.height }
     const home = workAreas.find((area) => {
@@ -50,8 +66,14 @@ export function placeWindow(saved: Rect | null, workAreas: readonly Rect[]): Rec
       return o.width >= GRAB.width && o.height >= GRAB.height
     })
     if (home) {
-      const width = Math.max(Math.min(saved.width, home.width), Math.min(WINDOW_SIZE.minWidth, home.width))
-      const height = Math.max(Math.min(saved.height, home.height), Math.min(WINDOW_SIZE.minHeight, home.height))
+      const width = Math.max(
+        Math.min(saved.width, home.width),
+        Math.min(WINDOW_SIZE.minWidth, home.width)
+      )
+      const height = Math.max(
+        Math.min(saved.height, home.height),
+        Math.min(WINDOW_SIZE.minHeight, home.height)
+      )
       // Pulled inside the display where it would stick out.
       const x = Math.min(Math.max(saved.x, home.x), home.x + home.width - width)
       const y = Math.min(Math.max(saved.y, home.y), home.y + home.height - height)

@@ -19,7 +19,9 @@ describe('EnvironmentStore', () => {
 
   it('always has the local engine, active by default, with no file yet', async () => {
     const store = await load()
-    expect(store.list().map((p) => [p.id, p.kind, p.builtIn])).toEqual([['local', 'embedded', true]])
+    expect(store.list().map((p) => [p.id, p.kind, p.builtIn])).toEqual([
+      ['local', 'embedded', true]
+    ])
     expect(store.activeId).toBe('local')
     expect(store.warnings).toEqual([])
   })
@@ -34,18 +36,37 @@ describe('EnvironmentStore', () => {
       isProduction: false,
       readOnly: false
     })
-    expect(staging).toMatchObject({ id: 'staging', baseUrl: 'https://brain.staging.example.com', kind: 'remote' })
+    expect(staging).toMatchObject({
+      id: 'staging',
+      baseUrl: 'https://brain.staging.example.com',
+      kind: 'remote'
+    })
     const copy = await store.duplicate('staging')
-    expect(copy).toMatchObject({ id: 'staging-copy', name: 'Staging copy', authKind: 'brain_login' })
+    expect(copy).toMatchObject({
+      id: 'staging-copy',
+      name: 'Staging copy',
+      authKind: 'brain_login'
+    })
     await store.update('staging-copy', { name: 'Prod', isProduction: true, readOnly: true })
     await store.setActive('staging-copy')
-    await expect(store.add({ name: 'prod', baseUrl: 'http://x.example', authKind: 'none', color: 'blue', isProduction: false, readOnly: false })).rejects.toThrow(
-      'An environment called "prod" already exists.'
-    )
+    await expect(
+      store.add({
+        name: 'prod',
+        baseUrl: 'http://x.example',
+        authKind: 'none',
+        color: 'blue',
+        isProduction: false,
+        readOnly: false
+      })
+    ).rejects.toThrow('An environment called "prod" already exists.')
 
     const again = await load()
     expect(again.activeId).toBe('staging-copy')
-    expect(again.get('staging-copy')).toMatchObject({ name: 'Prod', isProduction: true, readOnly: true })
+    expect(again.get('staging-copy')).toMatchObject({
+      name: 'Prod',
+      isProduction: true,
+      readOnly: true
+    })
     await again.remove('staging-copy')
     expect(again.activeId).toBe('local')
     expect((await load()).list().map((p) => p.id)).toEqual(['local', 'staging'])
@@ -54,8 +75,14 @@ describe('EnvironmentStore', () => {
   it('lets the local engine change only its colour and read-only flag', async () => {
     const store = await load()
     await store.update('local', { readOnly: true, color: 'green' })
-    expect((await load()).get('local')).toMatchObject({ readOnly: true, color: 'green', builtIn: true })
-    await expect(store.update('local', { baseUrl: 'http://elsewhere.example' })).rejects.toThrow('cannot be changed')
+    expect((await load()).get('local')).toMatchObject({
+      readOnly: true,
+      color: 'green',
+      builtIn: true
+    })
+    await expect(store.update('local', { baseUrl: 'http://elsewhere.example' })).rejects.toThrow(
+      'cannot be changed'
+    )
     await expect(store.remove('local')).rejects.toThrow('Built-in environments cannot be removed')
   })
 
@@ -101,12 +128,29 @@ describe('EnvironmentStore', () => {
 
   it('exports without secrets and imports, skipping clashes and reporting bad entries', async () => {
     const store = await load()
-    await store.add({ name: 'Dev', baseUrl: 'http://dev.example', authKind: 'bearer', color: 'blue', isProduction: false, readOnly: false })
+    await store.add({
+      name: 'Dev',
+      baseUrl: 'http://dev.example',
+      authKind: 'bearer',
+      color: 'blue',
+      isProduction: false,
+      readOnly: false
+    })
     const json = store.exportJson()
     expect(JSON.parse(json)).toEqual({
       controldeck: 'environments',
       version: 1,
-      environments: [{ id: 'dev', name: 'Dev', baseUrl: 'http://dev.example', authKind: 'bearer', color: 'blue', isProduction: false, readOnly: false }]
+      environments: [
+        {
+          id: 'dev',
+          name: 'Dev',
+          baseUrl: 'http://dev.example',
+          authKind: 'bearer',
+          color: 'blue',
+          isProduction: false,
+          readOnly: false
+        }
+      ]
     })
 
     const other = JSON.stringify([
@@ -121,13 +165,22 @@ describe('EnvironmentStore', () => {
     expect(result.errors[0]).toMatch(/^Entry 3: id /)
     expect(await readFile(join(dataDir, ENVIRONMENTS_FILE), 'utf8')).not.toContain('hunter2')
     await expect(store.importJson('not json')).rejects.toThrow('not valid JSON')
-    await expect(store.importJson('{"foo": 1}')).rejects.toThrow('not a ControlDeck environments export')
+    await expect(store.importJson('{"foo": 1}')).rejects.toThrow(
+      'not a ControlDeck environments export'
+    )
   })
 
   it('gives every profile its own credential id: kept on disk, never exported, never taken from an import or a copy', async () => {
     const hex = /^[0-9a-f]{32}$/
     const store = await load()
-    const prod = await store.add({ name: 'Prod', baseUrl: 'https://prod.example', authKind: 'bearer', color: 'red', isProduction: true, readOnly: false })
+    const prod = await store.add({
+      name: 'Prod',
+      baseUrl: 'https://prod.example',
+      authKind: 'bearer',
+      color: 'red',
+      isProduction: true,
+      readOnly: false
+    })
     expect(prod.credentialId).toMatch(hex)
     const copy = await store.duplicate('prod')
     expect(copy.credentialId).toMatch(hex)
@@ -137,8 +190,21 @@ describe('EnvironmentStore', () => {
     expect(store.exportJson()).not.toContain('credentialId')
 
     // A team file naming a profile's credential id (or a lost file's) does not get it.
-    const fresh = await EnvironmentStore.load({ dataDir: await mkdtemp(join(tmpdir(), 'cd-envs-import-')), localUrl: null })
-    await fresh.importJson(JSON.stringify([{ id: 'prod', name: 'Prod', baseUrl: 'https://evil.example', authKind: 'bearer', credentialId: prod.credentialId }]))
+    const fresh = await EnvironmentStore.load({
+      dataDir: await mkdtemp(join(tmpdir(), 'cd-envs-import-')),
+      localUrl: null
+    })
+    await fresh.importJson(
+      JSON.stringify([
+        {
+          id: 'prod',
+          name: 'Prod',
+          baseUrl: 'https://evil.example',
+          authKind: 'bearer',
+          credentialId: prod.credentialId
+        }
+      ])
+    )
     expect(fresh.get('prod').credentialId).toMatch(hex)
     expect(fresh.get('prod').credentialId).not.toBe(prod.credentialId)
     await rm(fresh.dataDir, { recursive: true, force: true })
@@ -147,15 +213,36 @@ describe('EnvironmentStore', () => {
   it('leaves profiles saved before secrets were bound without an id until bound, and never lets two entries share one', async () => {
     const path = join(dataDir, ENVIRONMENTS_FILE)
     const shared = 'ab'.repeat(16)
-    await writeFile(path, JSON.stringify({
-      version: 1,
-      environments: [
-        { id: 'old', name: 'Old', baseUrl: 'https://old.example', authKind: 'bearer' },
-        { id: 'one', name: 'One', baseUrl: 'https://one.example', authKind: 'bearer', credentialId: shared },
-        { id: 'two', name: 'Two', baseUrl: 'https://two.example', authKind: 'bearer', credentialId: shared },
-        { id: 'odd', name: 'Odd', baseUrl: 'https://odd.example', authKind: 'bearer', credentialId: 'prod' }
-      ]
-    }))
+    await writeFile(
+      path,
+      JSON.stringify({
+        version: 1,
+        environments: [
+          { id: 'old', name: 'Old', baseUrl: 'https://old.example', authKind: 'bearer' },
+          {
+            id: 'one',
+            name: 'One',
+            baseUrl: 'https://one.example',
+            authKind: 'bearer',
+            credentialId: shared
+          },
+          {
+            id: 'two',
+            name: 'Two',
+            baseUrl: 'https://two.example',
+            authKind: 'bearer',
+            credentialId: shared
+          },
+          {
+            id: 'odd',
+            name: 'Odd',
+            baseUrl: 'https://odd.example',
+            authKind: 'bearer',
+            credentialId: 'prod'
+          }
+        ]
+      })
+    )
     const store = await load()
     expect(store.get('old').credentialId).toBe('')
     expect(store.get('one').credentialId).toBe(shared)
@@ -177,17 +264,36 @@ describe('EnvironmentStore', () => {
     const store = await load({ url: 'http://10.0.0.5:8000', hasToken: true })
     expect(store.activeId).toBe('adhoc')
     expect(store.get('adhoc')).toMatchObject({ authKind: 'bearer', builtIn: true, kind: 'remote' })
-    await store.add({ name: 'Dev', baseUrl: 'http://dev.example', authKind: 'none', color: 'blue', isProduction: false, readOnly: false })
+    await store.add({
+      name: 'Dev',
+      baseUrl: 'http://dev.example',
+      authKind: 'none',
+      color: 'blue',
+      isProduction: false,
+      readOnly: false
+    })
     expect(await readFile(join(dataDir, ENVIRONMENTS_FILE), 'utf8')).not.toContain('10.0.0.5')
     expect(store.resolve('dev').id).toBe('dev')
     expect(() => store.resolve('nope')).toThrow('There is no environment called "nope"')
   })
   it('keeps every change when writes overlap (one file, no leftover temp files)', async () => {
     const store = await load()
-    const input = (name: string) => ({ name, baseUrl: `http://${name}.example`, authKind: 'none' as const, color: 'blue' as const, isProduction: false, readOnly: false })
+    const input = (name: string) => ({
+      name,
+      baseUrl: `http://${name}.example`,
+      authKind: 'none' as const,
+      color: 'blue' as const,
+      isProduction: false,
+      readOnly: false
+    })
     // The renderer may fire several calls at once (an import while the operator switches); each
     // write used to share one temp file, so the second rename failed with ENOENT.
-    await Promise.all([store.add(input('a')), store.add(input('b')), store.add(input('c')), store.setActive('local')])
+    await Promise.all([
+      store.add(input('a')),
+      store.add(input('b')),
+      store.add(input('c')),
+      store.setActive('local')
+    ])
     expect((await load()).list().map((p) => p.id)).toEqual(['local', 'a', 'b', 'c'])
     expect((await readdir(dataDir)).filter((f) => f.endsWith('.tmp'))).toEqual([])
   })
@@ -196,26 +302,51 @@ describe('EnvironmentStore', () => {
     const store = await load()
     const bundle = await store.addBundle('Prod · m_0123456789ab')
     const again = await store.addBundle('Prod · m_0123456789ab')
-    expect(bundle).toMatchObject({ kind: 'bundle', readOnly: true, baseUrl: '', authKind: 'none', credentialId: '' })
+    expect(bundle).toMatchObject({
+      kind: 'bundle',
+      readOnly: true,
+      baseUrl: '',
+      authKind: 'none',
+      credentialId: ''
+    })
     expect(again.name).toBe('Prod · m_0123456789ab (2)')
     await expect(store.update(bundle.id, { readOnly: false })).rejects.toThrow(/read-only for good/)
-    await expect(store.update(bundle.id, { baseUrl: 'http://127.0.0.1:9' })).rejects.toThrow(/baseUrl/)
+    await expect(store.update(bundle.id, { baseUrl: 'http://127.0.0.1:9' })).rejects.toThrow(
+      /baseUrl/
+    )
     await expect(store.duplicate(bundle.id)).rejects.toThrow(/cannot be duplicated/)
     await store.update(bundle.id, { name: 'Incident 42', color: 'green' })
     expect(JSON.parse(store.exportJson()).environments).toEqual([])
     expect(store.legacyProfiles()).toEqual([])
 
-    const saved = JSON.parse(await readFile(join(dataDir, ENVIRONMENTS_FILE), 'utf8')) as { environments: unknown[] }
-    expect(saved.environments[0]).toEqual({ kind: 'bundle', id: bundle.id, name: 'Incident 42', color: 'green' })
+    const saved = JSON.parse(await readFile(join(dataDir, ENVIRONMENTS_FILE), 'utf8')) as {
+      environments: unknown[]
+    }
+    expect(saved.environments[0]).toEqual({
+      kind: 'bundle',
+      id: bundle.id,
+      name: 'Incident 42',
+      color: 'green'
+    })
     const reloaded = await load()
-    expect(reloaded.get(bundle.id)).toMatchObject({ kind: 'bundle', name: 'Incident 42', readOnly: true })
+    expect(reloaded.get(bundle.id)).toMatchObject({
+      kind: 'bundle',
+      name: 'Incident 42',
+      readOnly: true
+    })
     expect(reloaded.warnings).toEqual([])
   })
 
   it('skips a bundle entry that does not validate, keeping the others', async () => {
     await writeFile(
       join(dataDir, ENVIRONMENTS_FILE),
-      JSON.stringify({ version: 1, environments: [{ kind: 'bundle', id: 'Bad Id!', name: 'x' }, { kind: 'bundle', id: 'ok-1', name: 'Fine' }] })
+      JSON.stringify({
+        version: 1,
+        environments: [
+          { kind: 'bundle', id: 'Bad Id!', name: 'x' },
+          { kind: 'bundle', id: 'ok-1', name: 'Fine' }
+        ]
+      })
     )
     const store = await load()
     expect(store.list().map((p) => p.id)).toEqual(['local', 'ok-1'])

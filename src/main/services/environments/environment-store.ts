@@ -49,7 +49,11 @@ export interface EnvironmentStoreOptions {
 
 /** The export/import file: remote profiles only, never a secret. */
 const ExportFileSchema = z.union([
-  z.object({ controldeck: z.literal('environments'), version: z.literal(1), environments: z.array(z.unknown()) }),
+  z.object({
+    controldeck: z.literal('environments'),
+    version: z.literal(1),
+    environments: z.array(z.unknown())
+  }),
   z.array(z.unknown())
 ])
 
@@ -91,7 +95,9 @@ export class EnvironmentStore {
       text = await readFile(this.filePath, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-      this.warnings.push(`The environments file ${this.filePath} could not be read (${(error as Error).message}); only the local engine is available.`)
+      this.warnings.push(
+        `The environments file ${this.filePath} could not be read (${(error as Error).message}); only the local engine is available.`
+      )
       return
     }
     let raw: unknown
@@ -103,7 +109,9 @@ export class EnvironmentStore {
     }
     const file = EnvironmentsFileSchema.safeParse(raw)
     if (!file.success) {
-      await this.keepAside(`it does not have the expected shape (${z.prettifyError(file.error).split('\n').slice(0, 2).join(' ')})`)
+      await this.keepAside(
+        `it does not have the expected shape (${z.prettifyError(file.error).split('\n').slice(0, 2).join(' ')})`
+      )
       return
     }
     const skipped: string[] = []
@@ -112,8 +120,12 @@ export class EnvironmentStore {
     file.data.environments.forEach((entry, index) => {
       if ((entry as { kind?: unknown } | null)?.kind === 'bundle') {
         const bundle = StoredBundleProfileSchema.safeParse(entry)
-        if (!bundle.success) skipped.push(`entry ${index + 1}: ${bundle.error.issues[0]?.path.join('.') || 'entry'} ${bundle.error.issues[0]?.message ?? ''}`.trim())
-        else if (ids.has(bundle.data.id)) skipped.push(`entry ${index + 1}: duplicate id "${bundle.data.id}"`)
+        if (!bundle.success)
+          skipped.push(
+            `entry ${index + 1}: ${bundle.error.issues[0]?.path.join('.') || 'entry'} ${bundle.error.issues[0]?.message ?? ''}`.trim()
+          )
+        else if (ids.has(bundle.data.id))
+          skipped.push(`entry ${index + 1}: duplicate id "${bundle.data.id}"`)
         else {
           ids.add(bundle.data.id)
           this.profiles.push(fromStoredBundle(bundle.data))
@@ -122,7 +134,9 @@ export class EnvironmentStore {
       }
       const parsed = StoredProfileSchema.safeParse(entry)
       if (!parsed.success) {
-        skipped.push(`entry ${index + 1}: ${parsed.error.issues[0]?.path.join('.') || 'entry'} ${parsed.error.issues[0]?.message ?? ''}`.trim())
+        skipped.push(
+          `entry ${index + 1}: ${parsed.error.issues[0]?.path.join('.') || 'entry'} ${parsed.error.issues[0]?.message ?? ''}`.trim()
+        )
       } else if (ids.has(parsed.data.id)) {
         skipped.push(`entry ${index + 1}: duplicate id "${parsed.data.id}"`)
       } else {
@@ -135,7 +149,9 @@ export class EnvironmentStore {
     if (skipped.length > 0) {
       // Keep the original so the skipped entries can be repaired by hand; the good ones stay usable.
       const bak = await this.backup()
-      this.warnings.push(`Some saved environments were invalid and were skipped (${skipped.join('; ')}). The original file is kept as ${bak}.`)
+      this.warnings.push(
+        `Some saved environments were invalid and were skipped (${skipped.join('; ')}). The original file is kept as ${bak}.`
+      )
     }
   }
 
@@ -156,13 +172,16 @@ export class EnvironmentStore {
 
   private async keepAside(reason: string): Promise<void> {
     const bak = await this.backup(true)
-    this.warnings.push(`The environments file could not be used because ${reason}. It was kept aside as ${bak}; only the local engine is available until it is repaired.`)
+    this.warnings.push(
+      `The environments file could not be used because ${reason}. It was kept aside as ${bak}; only the local engine is available until it is repaired.`
+    )
   }
 
   /** Copies (or moves) the file to `.bak`, never over an earlier backup. */
   private async backup(move = false): Promise<string> {
     let target = `${this.filePath}.bak`
-    if (existsSync(target)) target = `${this.filePath}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
+    if (existsSync(target))
+      target = `${this.filePath}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
     if (move) await rename(this.filePath, target)
     else await writeFile(target, await readFile(this.filePath), { mode: 0o600 })
     return target
@@ -239,7 +258,8 @@ export class EnvironmentStore {
   /** The environment with this id. @throws EnvironmentError not_found */
   get(id: string): EnvironmentProfile {
     const found = this.list().find((p) => p.id === id)
-    if (!found) throw new EnvironmentError('not_found', `There is no environment with the id "${id}".`)
+    if (!found)
+      throw new EnvironmentError('not_found', `There is no environment with the id "${id}".`)
     return found
   }
 
@@ -247,8 +267,13 @@ export class EnvironmentStore {
   resolve(idOrName: string): EnvironmentProfile {
     const all = this.list()
     const found =
-      all.find((p) => p.id === idOrName) ?? all.find((p) => p.name.toLowerCase() === idOrName.trim().toLowerCase())
-    if (!found) throw new EnvironmentError('not_found', `There is no environment called "${idOrName}" (see \`controldeck envs\`).`)
+      all.find((p) => p.id === idOrName) ??
+      all.find((p) => p.name.toLowerCase() === idOrName.trim().toLowerCase())
+    if (!found)
+      throw new EnvironmentError(
+        'not_found',
+        `There is no environment called "${idOrName}" (see \`controldeck envs\`).`
+      )
     return found
   }
 
@@ -271,7 +296,13 @@ export class EnvironmentStore {
     const value = EnvironmentInputSchema.parse(input)
     this.assertNameFree(value.name)
     const id = makeEnvironmentId(value.name, this.takenIds())
-    const profile: EnvironmentProfile = { id, ...value, kind: 'remote', builtIn: false, credentialId: newCredentialId() }
+    const profile: EnvironmentProfile = {
+      id,
+      ...value,
+      kind: 'remote',
+      builtIn: false,
+      credentialId: newCredentialId()
+    }
     this.profiles.push(profile)
     await this.save()
     return { ...profile }
@@ -285,7 +316,12 @@ export class EnvironmentStore {
     const base = name.trim().slice(0, 72) || 'Incident bundle'
     let unique = base
     for (let n = 2; this.nameTaken(unique); n++) unique = `${base} (${n})`
-    const profile = fromStoredBundle({ kind: 'bundle', id: makeEnvironmentId(unique, this.takenIds()), name: unique, color: 'purple' })
+    const profile = fromStoredBundle({
+      kind: 'bundle',
+      id: makeEnvironmentId(unique, this.takenIds()),
+      name: unique,
+      color: 'purple'
+    })
     this.profiles.push(profile)
     await this.save()
     return { ...profile }
@@ -296,20 +332,30 @@ export class EnvironmentStore {
     if (this.profiles.find((p) => p.id === id)?.kind === 'bundle') {
       const other = Object.keys(value).filter((k) => k !== 'color' && k !== 'name')
       if (other.length > 0 || value.readOnly === false) {
-        throw new EnvironmentError('invalid_input', `An imported incident bundle is offline and read-only for good; only its name and colour can be changed (not ${other.join(', ')}).`)
+        throw new EnvironmentError(
+          'invalid_input',
+          `An imported incident bundle is offline and read-only for good; only its name and colour can be changed (not ${other.join(', ')}).`
+        )
       }
     }
     if (id === LOCAL_ENVIRONMENT_ID) {
       const other = Object.keys(value).filter((k) => k !== 'color' && k !== 'readOnly')
       if (other.length > 0) {
-        throw new EnvironmentError('invalid_input', `The local engine's ${other.join(', ')} cannot be changed; only its colour and read-only flag.`)
+        throw new EnvironmentError(
+          'invalid_input',
+          `The local engine's ${other.join(', ')} cannot be changed; only its colour and read-only flag.`
+        )
       }
-      this.local = { color: value.color ?? this.local.color, readOnly: value.readOnly ?? this.local.readOnly }
+      this.local = {
+        color: value.color ?? this.local.color,
+        readOnly: value.readOnly ?? this.local.readOnly
+      }
       await this.save()
       return this.get(id)
     }
     const profile = this.saved(id)
-    if (value.name !== undefined && value.name.toLowerCase() !== profile.name.toLowerCase()) this.assertNameFree(value.name)
+    if (value.name !== undefined && value.name.toLowerCase() !== profile.name.toLowerCase())
+      this.assertNameFree(value.name)
     Object.assign(profile, value)
     await this.save()
     return { ...profile }
@@ -324,10 +370,19 @@ export class EnvironmentStore {
 
   async duplicate(id: string): Promise<EnvironmentProfile> {
     const source = this.saved(id)
-    if (source.kind === 'bundle') throw new EnvironmentError('invalid_input', 'An imported incident bundle cannot be duplicated; import the file again instead.')
+    if (source.kind === 'bundle')
+      throw new EnvironmentError(
+        'invalid_input',
+        'An imported incident bundle cannot be duplicated; import the file again instead.'
+      )
     let name = `${source.name} copy`.slice(0, 80)
     for (let n = 2; this.nameTaken(name); n++) name = `${source.name} copy ${n}`.slice(0, 80)
-    const copy: EnvironmentProfile = { ...source, name, id: makeEnvironmentId(name, this.takenIds()), credentialId: newCredentialId() }
+    const copy: EnvironmentProfile = {
+      ...source,
+      name,
+      id: makeEnvironmentId(name, this.takenIds()),
+      credentialId: newCredentialId()
+    }
     this.profiles.push(copy)
     await this.save()
     return { ...copy }
@@ -335,7 +390,15 @@ export class EnvironmentStore {
 
   /** The saved remote profiles as JSON (no secrets exist in them to leave out). */
   exportJson(): string {
-    return JSON.stringify({ controldeck: 'environments', version: 1, environments: this.profiles.filter((p) => p.kind === 'remote').map(toStored) }, null, 2)
+    return JSON.stringify(
+      {
+        controldeck: 'environments',
+        version: 1,
+        environments: this.profiles.filter((p) => p.kind === 'remote').map(toStored)
+      },
+      null,
+      2
+    )
   }
 
   /**
@@ -349,11 +412,17 @@ export class EnvironmentStore {
     try {
       raw = JSON.parse(json)
     } catch (error) {
-      throw new EnvironmentError('invalid_input', `The file is not valid JSON (${(error as Error).message}).`)
+      throw new EnvironmentError(
+        'invalid_input',
+        `The file is not valid JSON (${(error as Error).message}).`
+      )
     }
     const file = ExportFileSchema.safeParse(raw)
     if (!file.success) {
-      throw new EnvironmentError('invalid_input', 'The file is not a ControlDeck environments export.')
+      throw new EnvironmentError(
+        'invalid_input',
+        'The file is not a ControlDeck environments export.'
+      )
     }
     const entries = Array.isArray(file.data) ? file.data : file.data.environments
     const errors: string[] = []
@@ -363,7 +432,9 @@ export class EnvironmentStore {
       const parsed = StoredProfileSchema.safeParse(entry)
       if (!parsed.success) {
         const issue = parsed.error.issues[0]
-        errors.push(`Entry ${index + 1}: ${issue?.path.join('.') || 'entry'} ${issue?.message ?? 'is invalid'}`)
+        errors.push(
+          `Entry ${index + 1}: ${issue?.path.join('.') || 'entry'} ${issue?.message ?? 'is invalid'}`
+        )
         return
       }
       if (this.takenIds().has(parsed.data.id) || this.nameTaken(parsed.data.name)) {
@@ -379,7 +450,9 @@ export class EnvironmentStore {
 
   /** Saved profiles from before secrets were bound: no credential id yet (see bindLegacyProfiles). */
   legacyProfiles(): EnvironmentProfile[] {
-    return this.profiles.filter((p) => p.credentialId === '' && p.kind === 'remote').map((p) => ({ ...p }))
+    return this.profiles
+      .filter((p) => p.credentialId === '' && p.kind === 'remote')
+      .map((p) => ({ ...p }))
   }
 
   /**
@@ -419,7 +492,10 @@ export class EnvironmentStore {
     const profile = this.profiles.find((p) => p.id === id)
     if (profile) return profile
     if (id === LOCAL_ENVIRONMENT_ID || id === AD_HOC_ENVIRONMENT_ID) {
-      throw new EnvironmentError('invalid_input', 'Built-in environments cannot be removed, duplicated or renamed.')
+      throw new EnvironmentError(
+        'invalid_input',
+        'Built-in environments cannot be removed, duplicated or renamed.'
+      )
     }
     throw new EnvironmentError('not_found', `There is no environment with the id "${id}".`)
   }
@@ -433,6 +509,7 @@ export class EnvironmentStore {
   }
 
   private assertNameFree(name: string): void {
-    if (this.nameTaken(name)) throw new EnvironmentError('conflict', `An environment called "${name}" already exists.`)
+    if (this.nameTaken(name))
+      throw new EnvironmentError('conflict', `An environment called "${name}" already exists.`)
   }
 }

@@ -26,7 +26,10 @@ export async function openEnvironments(
 }
 
 /** The credentials of a loaded data folder, with the migration above done. */
-export async function openCredentials(environments: EnvironmentStore, options?: CredentialStoreOptions): Promise<CredentialStore> {
+export async function openCredentials(
+  environments: EnvironmentStore,
+  options?: CredentialStoreOptions
+): Promise<CredentialStore> {
   const credentials = await CredentialStore.open(environments.dataDir, options)
   if (credentials.keychainStatus().available && environments.legacyProfiles().length > 0) {
     let bound: Awaited<ReturnType<EnvironmentStore['bindLegacyProfiles']>> = []

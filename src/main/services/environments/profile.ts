@@ -35,9 +35,12 @@ export interface EnvironmentProfile {
  * plus its id. Unknown keys — e.g. a stray secret — are dropped.
  */
 export const StoredProfileSchema = z.object({
-  id: EnvironmentIdSchema.refine((id) => id !== LOCAL_ENVIRONMENT_ID && id !== AD_HOC_ENVIRONMENT_ID, {
-    message: `"${LOCAL_ENVIRONMENT_ID}" and "adhoc" are reserved ids`
-  }),
+  id: EnvironmentIdSchema.refine(
+    (id) => id !== LOCAL_ENVIRONMENT_ID && id !== AD_HOC_ENVIRONMENT_ID,
+    {
+      message: `"${LOCAL_ENVIRONMENT_ID}" and "adhoc" are reserved ids`
+    }
+  ),
   ...EnvironmentInputSchema.shape
 })
 export type StoredProfile = z.infer<typeof StoredProfileSchema>
@@ -79,14 +82,28 @@ export function toStored(profile: EnvironmentProfile): StoredProfile {
 
 /** The profile as environments.json holds it. */
 export function toSaved(profile: EnvironmentProfile): SavedProfile {
-  if (profile.kind === 'bundle') return { kind: 'bundle', id: profile.id, name: profile.name, color: profile.color }
-  return profile.credentialId ? { ...toStored(profile), credentialId: profile.credentialId } : toStored(profile)
+  if (profile.kind === 'bundle')
+    return { kind: 'bundle', id: profile.id, name: profile.name, color: profile.color }
+  return profile.credentialId
+    ? { ...toStored(profile), credentialId: profile.credentialId }
+    : toStored(profile)
 }
 
 /** A saved or imported remote profile as an EnvironmentProfile with the given credential id. */
 export function fromStored(stored: StoredProfile, credentialId: string): EnvironmentProfile {
   const { id, name, baseUrl, authKind, color, isProduction, readOnly } = stored
-  return { id, name, baseUrl, authKind, color, isProduction, readOnly, kind: 'remote', builtIn: false, credentialId }
+  return {
+    id,
+    name,
+    baseUrl,
+    authKind,
+    color,
+    isProduction,
+    readOnly,
+    kind: 'remote',
+    builtIn: false,
+    credentialId
+  }
 }
 
 /** A saved bundle environment as an EnvironmentProfile: offline, read-only, no credential. */
@@ -120,7 +137,8 @@ export function makeEnvironmentId(name: string, taken: ReadonlySet<string>): str
       .replace(/^-+|-+$/g, '')
       .slice(0, 40)
       .replace(/-+$/, '') || 'env'
-  const base = slug === LOCAL_ENVIRONMENT_ID || slug === AD_HOC_ENVIRONMENT_ID ? `${slug}-env` : slug
+  const base =
+    slug === LOCAL_ENVIRONMENT_ID || slug === AD_HOC_ENVIRONMENT_ID ? `${slug}-env` : slug
   if (!taken.has(base)) return base
   for (let n = 2; ; n++) {
     const candidate = `${base}-${n}`

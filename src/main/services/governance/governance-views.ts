@@ -24,9 +24,11 @@ const count = (v: unknown): number => {
   return n === null || n === undefined || n < 0 ? 0 : Math.round(n)
 }
 // Ids may be numbers (row ids); they are shown as text.
-const text = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? String(v) : (str.parse(v) ?? null))
+const text = (v: unknown): string | null =>
+  typeof v === 'number' && Number.isFinite(v) ? String(v) : (str.parse(v) ?? null)
 const record = (v: unknown): Record<string, unknown> => obj.parse(v) ?? {}
-const asRow = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {})
+const asRow = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
 
 /**
  * The rows of a list answer: a bare array, or the first array found under one of `keys`
@@ -39,7 +41,10 @@ export function rowsOf(body: unknown, keys: readonly string[]): Record<string, u
     const value = o[key]
     if (Array.isArray(value)) return value.map(asRow)
     if (typeof value === 'object' && value !== null) {
-      return Object.entries(value as Record<string, unknown>).map(([id, row]) => ({ _key: id, ...asRow(row) }))
+      return Object.entries(value as Record<string, unknown>).map(([id, row]) => ({
+        _key: id,
+        ...asRow(row)
+      }))
     }
   }
   return []
@@ -52,7 +57,10 @@ export function toReflexJobView(raw: unknown, now = Date.now()): ReflexJobView {
     jobId: text(r.job_id) ?? text(r._key) ?? 'unknown',
     state: text(r.current_state) ?? text(r.state) ?? 'unknown',
     cooldownUntil,
-    cooldownActive: typeof r.cooldown_active === 'boolean' ? r.cooldown_active : cooldownUntil !== null && Date.parse(cooldownUntil) > now,
+    cooldownActive:
+      typeof r.cooldown_active === 'boolean'
+        ? r.cooldown_active
+        : cooldownUntil !== null && Date.parse(cooldownUntil) > now,
     suspendCount: count(r.suspend_count),
     throttleCount: count(r.throttle_count)
   }
@@ -88,7 +96,10 @@ export function toSignalView(raw: unknown, index: number): SignalView {
     signalType: text(r.signal_type) ?? text(r.type) ?? text(r.event_type) ?? 'unknown',
     entityId: text(r.entity_id) ?? text(r.job_id) ?? text(r.mission_id),
     at,
-    data: { ...record(r.data), ...Object.fromEntries(Object.entries(r).filter(([k]) => !['data', '_key'].includes(k))) }
+    data: {
+      ...record(r.data),
+      ...Object.fromEntries(Object.entries(r).filter(([k]) => !['data', '_key'].includes(k)))
+    }
   }
 }
 
@@ -101,15 +112,18 @@ export function toManifestView(
 ): ManifestView {
   const r = asRow(raw)
   const version = text(r.version) ?? '?'
-  if (activeVersion === null && builtinVersion !== null && version === builtinVersion) activeVersion = version
+  if (activeVersion === null && builtinVersion !== null && version === builtinVersion)
+    activeVersion = version
   const rules = Array.isArray(r.rules) ? r.rules.length : count(r.rule_count)
   return {
     name: text(r.name) ?? 'manifest',
     version,
     description: text(r.description),
     ruleCount: rules,
-    active: typeof r.active === 'boolean' ? r.active : r.status === 'active' || version === activeVersion,
-    shadow: typeof r.shadow === 'boolean' ? r.shadow : r.status === 'shadow' || version === shadowVersion,
+    active:
+      typeof r.active === 'boolean' ? r.active : r.status === 'active' || version === activeVersion,
+    shadow:
+      typeof r.shadow === 'boolean' ? r.shadow : r.status === 'shadow' || version === shadowVersion,
     raw: r
   }
 }
@@ -123,7 +137,9 @@ export function toShadowDisagreementView(raw: unknown, index: number): ShadowDis
   const active = record(r.active)
   const shadow = record(r.shadow)
   const at = isoTime(r.at ?? r.timestamp)
-  const fields = Array.isArray(r.fields) ? r.fields.filter((f): f is string => typeof f === 'string') : []
+  const fields = Array.isArray(r.fields)
+    ? r.fields.filter((f): f is string => typeof f === 'string')
+    : []
   return {
     id: text(r.id) ?? text(r.disagreement_id) ?? `${at ?? 'disagreement'}#${index}`,
     at,
@@ -140,7 +156,12 @@ export function toShadowDisagreementView(raw: unknown, index: number): ShadowDis
 }
 
 /** Budget usage of one job from GET /budget/jobs/{id} (usage under `usage` or at the top). */
-export function toJobBudgetView(jobId: string, raw: unknown, jobType: string | null, attempts: number | null = null): JobBudgetView {
+export function toJobBudgetView(
+  jobId: string,
+  raw: unknown,
+  jobType: string | null,
+  attempts: number | null = null
+): JobBudgetView {
   const r = asRow(raw)
   const usage = { ...r, ...record(r.usage) }
   const budget = BudgetSchema.safeParse(r.budget)
@@ -148,12 +169,17 @@ export function toJobBudgetView(jobId: string, raw: unknown, jobType: string | n
     jobId: text(r.job_id) ?? jobId,
     jobType: text(r.job_type) ?? jobType,
     budget: budget.success ? budget.data : null,
-    llmTokens: Math.max(0, num.parse(usage.llm_tokens ?? usage.llm_tokens_consumed ?? usage.tokens) ?? 0),
+    llmTokens: Math.max(
+      0,
+      num.parse(usage.llm_tokens ?? usage.llm_tokens_consumed ?? usage.tokens) ?? 0
+    ),
     costCredits: Math.max(0, num.parse(usage.cost_credits ?? usage.credits) ?? 0),
     attempts: count(usage.attempts ?? usage.attempt_count ?? attempts),
     retries: count(usage.retries ?? usage.retries_used ?? usage.retry_count ?? r.retries_used),
     activeAttempts: count(usage.active_attempts ?? usage.running_attempts),
     elapsedMs: num.parse(usage.elapsed_ms ?? usage.duration_ms) ?? null,
-    violations: Array.isArray(r.violations) ? r.violations.length : count(r.violations ?? r.violation_count)
+    violations: Array.isArray(r.violations)
+      ? r.violations.length
+      : count(r.violations ?? r.violation_count)
   }
 }

@@ -21,17 +21,29 @@ let suspendedJobId = ''
 beforeAll(async () => {
   tmp = await startTempEngine('controldeck-governance-', { rateLimit: false })
   engine = tmp.engine
-  agent = await connect({ url: engine.url, token: engine.adminToken, handleSignals: false, backoff: { baseDelayMs: 1, maxDelayMs: 5 } })
+  agent = await connect({
+    url: engine.url,
+    token: engine.adminToken,
+    handleSignals: false,
+    backoff: { baseDelayMs: 1, maxDelayMs: 5 }
+  })
   plan = await (await agent.mission({ tags: { test: 'governance-views' } })).plan()
-  api = new GovernanceApi(async () => new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken)))
+  api = new GovernanceApi(
+    async () => new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
+  )
 
   // Five failures in a row open the breakers of the job type and of the tool, and fire the trigger.
   for (let i = 0; i < 5; i++) {
     await plan
-      .runJob('g_tool', { max_retries: 0 }, (ctx) => {
-        suspendedJobId = ctx.jobId
-        throw new Error('tool down')
-      }, { tool: 'views-tool' })
+      .runJob(
+        'g_tool',
+        { max_retries: 0 },
+        (ctx) => {
+          suspendedJobId = ctx.jobId
+          throw new Error('tool down')
+        },
+        { tool: 'views-tool' }
+      )
       .catch(() => undefined)
   }
   // One job over its token budget.
@@ -53,7 +65,13 @@ describe('GovernanceApi on the embedded engine', () => {
     const answer = await api.circuits()
     expect(answer.available).toBe(true)
     const tool = answer.circuits.find((c) => c.circuitId === 'tool:views-tool')
-    expect(tool).toMatchObject({ state: 'open', failureCount: 5, openCount: 1, failureThreshold: 5, recoveryTimeoutMs: 60_000 })
+    expect(tool).toMatchObject({
+      state: 'open',
+      failureCount: 5,
+      openCount: 1,
+      failureThreshold: 5,
+      recoveryTimeoutMs: 60_000
+    })
     expect(tool?.lastFailureAt).toMatch(/^\d{4}-\d\d-\d\dT/)
     const trigger = answer.triggers.find((t) => t.triggerId === 'trigger:g_tool')
     expect(trigger?.activationCount).toBe(1)
@@ -67,7 +85,10 @@ describe('GovernanceApi on the embedded engine', () => {
 
   it('lists the suspend action and the token violation', async () => {
     const actions = await api.actions(50)
-    expect(actions.actions.find((a) => a.jobId === suspendedJobId)).toMatchObject({ actionType: 'suspend', success: true })
+    expect(actions.actions.find((a) => a.jobId === suspendedJobId)).toMatchObject({
+      actionType: 'suspend',
+      success: true
+    })
     const violations = await api.violations(50)
     const tokens = violations.violations.find((v) => v.jobId === greedyJobId)
     expect(tokens).toMatchObject({ violationType: 'tokens', code: 'NR-E104' })
@@ -79,7 +100,13 @@ describe('GovernanceApi on the embedded engine', () => {
     const overview = await api.budgetOverview({ limit: 20 })
     expect(overview.available).toBe(true)
     const greedy = overview.jobs.find((j) => j.jobId === greedyJobId)
-    expect(greedy).toMatchObject({ jobType: 'g_llm', llmTokens: 150, costCredits: 0.5, attempts: 1, violations: 1 })
+    expect(greedy).toMatchObject({
+      jobType: 'g_llm',
+      llmTokens: 150,
+      costCredits: 0.5,
+      attempts: 1,
+      violations: 1
+    })
     expect(greedy?.budget?.max_llm_tokens).toBe(100)
     expect(overview.totals.llmTokens).toBeGreaterThanOrEqual(150)
     expect(overview.violationsByType.tokens).toBe(1)
@@ -89,7 +116,10 @@ describe('GovernanceApi on the embedded engine', () => {
 
   it('shows the built-in governor rules as the active manifest', async () => {
     const manifests = await api.manifests()
-    expect(manifests.manifests.find((m) => m.active)).toMatchObject({ name: 'default_phase1', ruleCount: 4 })
+    expect(manifests.manifests.find((m) => m.active)).toMatchObject({
+      name: 'default_phase1',
+      ruleCount: 4
+    })
   })
 
   it('passes shadow disagreements through: the count and the newest, with fields and both modes', async () => {
@@ -101,7 +131,10 @@ describe('GovernanceApi on the embedded engine', () => {
     expect(put.ok).toBe(true)
     try {
       // Built-in rule_0 makes llm_call rail; the shadow says direct.
-      const decided = await engineFetch(engine, 'POST', '/governor/decide', { job_type: 'llm_call', context: {} })
+      const decided = await engineFetch(engine, 'POST', '/governor/decide', {
+        job_type: 'llm_call',
+        context: {}
+      })
       const decision = (await decided.json()) as { decision_id: string }
       const answer = await api.manifests()
       expect(answer.disagreementCount).toBeGreaterThanOrEqual(1)
@@ -150,7 +183,9 @@ describe('GovernanceApi on a BRAiN-shaped backend', () => {
   })
 
   it('answers available: false with a sentence instead of failing', async () => {
-    const brainApi = new GovernanceApi(async () => new BackendClient(brain.url, new StaticTokenAuth('static-brain-token')))
+    const brainApi = new GovernanceApi(
+      async () => new BackendClient(brain.url, new StaticTokenAuth('static-brain-token'))
+    )
     const circuits = await brainApi.circuits()
     expect(circuits).toMatchObject({ available: false, circuits: [], triggers: [], jobs: [] })
     expect(circuits.message).toMatch(/no reflex circuit breakers endpoint/)
@@ -161,6 +196,10 @@ describe('GovernanceApi on a BRAiN-shaped backend', () => {
 
   it('says so when the environment is offline', async () => {
     const offline = new GovernanceApi(async () => null)
-    expect(await offline.actions(5)).toEqual({ available: false, message: 'The active environment is offline.', actions: [] })
+    expect(await offline.actions(5)).toEqual({
+      available: false,
+      message: 'The active environment is offline.',
+      actions: []
+    })
   })
 })

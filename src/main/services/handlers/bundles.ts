@@ -12,13 +12,20 @@ export function createBundlesHandlers(ctx: ServiceContext): HandlerModule<typeof
   const { sessions } = ctx
   const dialogs = () => {
     if (!ctx.files) {
-      throw fail('not_supported', 'This console has no file dialogs (browser mode): the page saves and opens the file itself.')
+      throw fail(
+        'not_supported',
+        'This console has no file dialogs (browser mode): the page saves and opens the file itself.'
+      )
     }
     return ctx.files
   }
   const handlers: BundlesHandlers = {
     prepareIncidentBundle: async ({ missionId, redaction }) => {
-      const collected = await collectIncidentBundle(await sessions.active(), missionId, ctx.appVersion)
+      const collected = await collectIncidentBundle(
+        await sessions.active(),
+        missionId,
+        ctx.appVersion
+      )
       return prepareBundle(collected, redaction)
     },
     saveIncidentBundle: async ({ bundle, fileName }) => {

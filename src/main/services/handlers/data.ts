@@ -13,7 +13,14 @@ import type { EnvironmentSession } from '../session'
 import { queryAudit } from '../session/audit-service'
 import { listRecentFailures } from '../session/recent-failures'
 import { discoverFromAudit } from '../session/discovery'
-import { cachedRead, readIfSupported, shouldUseCache, staleSince, tagCursor, untagCursor } from '../session/cached-read'
+import {
+  cachedRead,
+  readIfSupported,
+  shouldUseCache,
+  staleSince,
+  tagCursor,
+  untagCursor
+} from '../session/cached-read'
 import { getEntityDetails, listEntities, suggest } from '../session/entity-service'
 import { fail, withFailures } from '../session/failures'
 import { getTraceRollups } from '../session/rollup-service'
@@ -23,7 +30,8 @@ type DataHandlers = DomainHandlers<typeof dataMethods>
 
 /** The client of the active session, or a sentence saying why there is none. */
 function clientOf(session: EnvironmentSession) {
-  if (!session.client) throw fail('backend_unavailable', session.state.message ?? 'This environment has no backend.')
+  if (!session.client)
+    throw fail('backend_unavailable', session.state.message ?? 'This environment has no backend.')
   return session.client
 }
 
@@ -60,22 +68,34 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
 
     getAuditStats: async ({ since, until }) => {
       const range = { start_time: since, end_time: until }
-      const { value, stale } = await cachedRead(await active(), 'audit-stats', JSON.stringify(range), AuditStatsSchema, (c) =>
-        c.getAuditStats(range)
+      const { value, stale } = await cachedRead(
+        await active(),
+        'audit-stats',
+        JSON.stringify(range),
+        AuditStatsSchema,
+        (c) => c.getAuditStats(range)
       )
       return { ...value, stale }
     },
 
     getTelemetrySnapshot: async () => {
-      const { value, stale } = await cachedRead(await active(), 'telemetry-snapshot', '', TelemetrySnapshotSchema, (c) =>
-        c.getTelemetrySnapshot()
+      const { value, stale } = await cachedRead(
+        await active(),
+        'telemetry-snapshot',
+        '',
+        TelemetrySnapshotSchema,
+        (c) => c.getTelemetrySnapshot()
       ).catch(notFoundAs<never>('This backend has no telemetry snapshot (BRAiN never writes one).'))
       return { ...value, stale }
     },
 
     getEntityMetrics: async ({ entityId }) => {
-      const { value, stale } = await cachedRead(await active(), 'metrics', entityId, EntityMetricsSchema, (c) =>
-        c.getEntityMetrics(entityId)
+      const { value, stale } = await cachedRead(
+        await active(),
+        'metrics',
+        entityId,
+        EntityMetricsSchema,
+        (c) => c.getEntityMetrics(entityId)
       ).catch(notFoundAs<never>(`No metrics are recorded for ${entityId}.`))
       return { ...value, stale }
     },
@@ -86,12 +106,20 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
         session,
         'lifecycle_stats',
         async () => {
-          const { value, stale } = await cachedRead(session, 'lifecycle-stats', '', LifecycleStatsSchema, (c) => c.getLifecycleStats())
+          const { value, stale } = await cachedRead(
+            session,
+            'lifecycle-stats',
+            '',
+            LifecycleStatsSchema,
+            (c) => c.getLifecycleStats()
+          )
           const { jobs_given_up: givenUp, ...counts } = value
           return { ...counts, givenUp: givenUp ?? null, source: 'backend' as const, stale }
         },
         // backend_unavailable from cachedRead = away with no stored answer: counting the cache still helps.
-        (error) => shouldUseCache(error) || (isConsoleFailure(error) && error.error.code === 'backend_unavailable')
+        (error) =>
+          shouldUseCache(error) ||
+          (isConsoleFailure(error) && error.error.code === 'backend_unavailable')
       )
       if (answer.answered) return answer.value
       // No stats route (BRAiN): what the audit history shows is counted too (the pass is shared
@@ -113,21 +141,38 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
     },
 
     getGovernorInfo: async () => {
-      const { value, stale } = await cachedRead(await active(), 'governor-info', '', GovernorInfoSchema, (c) => c.getGovernorInfo())
+      const { value, stale } = await cachedRead(
+        await active(),
+        'governor-info',
+        '',
+        GovernorInfoSchema,
+        (c) => c.getGovernorInfo()
+      )
       return { ...value, stale }
     },
 
     listDecisions: async ({ cursor, limit }) => {
       const session = await active()
       const answer = await readIfSupported(session, 'decisions_list', async (client) => {
-        const page = await client.listDecisions({ cursor: untagCursor(cursor, 'b'), limit: limit ?? 50 })
+        const page = await client.listDecisions({
+          cursor: untagCursor(cursor, 'b'),
+          limit: limit ?? 50
+        })
         session.cache.putDecisions(page.items)
         session.cache.putSnapshot('decisions', 'last-answer', {})
         session.noteData()
-        return { items: page.items, nextCursor: tagCursor('b', page.next_cursor), source: 'backend' as const, stale: null }
+        return {
+          items: page.items,
+          nextCursor: tagCursor('b', page.next_cursor),
+          source: 'backend' as const,
+          stale: null
+        }
       })
       if (answer.answered) return answer.value
-      const page = session.cache.listDecisions({ cursor: untagCursor(cursor, 'c'), limit: limit ?? 50 })
+      const page = session.cache.listDecisions({
+        cursor: untagCursor(cursor, 'c'),
+        limit: limit ?? 50
+      })
       return {
         items: page.items,
         nextCursor: tagCursor('c', page.nextCursor),
@@ -145,7 +190,12 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
 
     transitionEntity: async ({ entityType, entityId, transition, metadata }) => {
       const session = await active()
-      const event = await clientOf(session).transition(entityType, entityId, transition, metadata ?? {})
+      const event = await clientOf(session).transition(
+        entityType,
+        entityId,
+        transition,
+        metadata ?? {}
+      )
       session.cache.putTransitions([event])
       return event
     }

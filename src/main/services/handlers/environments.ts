@@ -11,7 +11,10 @@ import { fail, withFailures } from '../session/failures'
 import { buildOtlpEndpointHandlers } from './otlp-endpoint'
 
 // The OTLP endpoint's two methods are in `./otlp-endpoint` (they need the launch, not the sessions).
-type EnvironmentsHandlers = Omit<DomainHandlers<typeof environmentsMethods>, 'getOtlpEndpoint' | 'copyOtlpIngestToken'>
+type EnvironmentsHandlers = Omit<
+  DomainHandlers<typeof environmentsMethods>,
+  'getOtlpEndpoint' | 'copyOtlpIngestToken'
+>
 
 function toSecret(credential: CredentialInput): StoredSecret {
   return credential.kind === 'token'
@@ -37,7 +40,10 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
       )
     }
     if (profile.kind === 'bundle') {
-      throw fail('invalid_input', `"${profile.name}" is an imported incident bundle: it has no backend, so it takes no credential.`)
+      throw fail(
+        'invalid_input',
+        `"${profile.name}" is an imported incident bundle: it has no backend, so it takes no credential.`
+      )
     }
     return profile
   }
@@ -45,7 +51,11 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
   const handlers: EnvironmentsHandlers = {
     listEnvironments: async () => {
       const m = await manager()
-      return { environments: m.views(), activeId: m.environments.activeId, warnings: [...m.environments.warnings] }
+      return {
+        environments: m.views(),
+        activeId: m.environments.activeId,
+        warnings: [...m.environments.warnings]
+      }
     },
     getConnectionState: async () => (await sessions.active()).state,
     switchEnvironment: async ({ id }) => (await manager()).switchTo(id),
@@ -63,7 +73,8 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
       // secret is dropped rather than sent to a server the operator never entered it for.
       if (originOf(before.baseUrl) !== originOf(profile.baseUrl)) await m.credentials.clear(before)
       m.emitEnvironments()
-      if (changes.baseUrl !== undefined || changes.authKind !== undefined) await reopenIfActive(m, id)
+      if (changes.baseUrl !== undefined || changes.authKind !== undefined)
+        await reopenIfActive(m, id)
       return m.view(profile)
     },
     removeEnvironment: async ({ id }) => {
@@ -87,7 +98,12 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
     setCredential: async ({ environmentId, credential }) => {
       const m = await manager()
       const profile = savedEnvironment(m, environmentId)
-      const expected = profile.authKind === 'brain_login' ? 'brain_login' : profile.authKind === 'bearer' ? 'token' : null
+      const expected =
+        profile.authKind === 'brain_login'
+          ? 'brain_login'
+          : profile.authKind === 'bearer'
+            ? 'token'
+            : null
       if (expected !== credential.kind) {
         throw fail(
           'invalid_input',
@@ -119,6 +135,13 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
 }
 
 /** Handlers of the environments domain (the console service owns and closes the sessions). */
-export function createEnvironmentsHandlers(ctx: ServiceContext): HandlerModule<typeof environmentsMethods> {
-  return { handlers: { ...buildEnvironmentsHandlers(ctx.sessions), ...withFailures(buildOtlpEndpointHandlers(ctx)) } }
+export function createEnvironmentsHandlers(
+  ctx: ServiceContext
+): HandlerModule<typeof environmentsMethods> {
+  return {
+    handlers: {
+      ...buildEnvironmentsHandlers(ctx.sessions),
+      ...withFailures(buildOtlpEndpointHandlers(ctx))
+    }
+  }
 }

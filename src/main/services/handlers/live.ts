@@ -3,7 +3,11 @@ import { liveMethods, type LiveEvent } from '../../../shared/console/domains/liv
 import { ConsoleFailure } from '../../../shared/console/errors'
 import type { HandlerModule, ServiceContext } from '../context'
 import type { ActiveSession, ActiveSessionSource } from '../live/active-session'
-import { compileStreamFilter, matchesStreamEvent, type StreamFilter } from '../../../shared/neurorail/stream-filter'
+import {
+  compileStreamFilter,
+  matchesStreamEvent,
+  type StreamFilter
+} from '../../../shared/neurorail/stream-filter'
 import { chunkForPush } from '../live/push-chunks'
 import { OPEN_WAIT_MS } from '../session/console-sessions'
 

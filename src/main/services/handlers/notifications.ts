@@ -1,7 +1,10 @@
 import path from 'node:path'
 import { z } from 'zod'
 import type { EnvironmentView } from '../../../shared/console/domains/environments'
-import type { notificationsMethods, NotificationSettings } from '../../../shared/console/domains/notifications'
+import type {
+  notificationsMethods,
+  NotificationSettings
+} from '../../../shared/console/domains/notifications'
 import type { HandlerModule, ServiceContext } from '../context'
 import { readJsonFile, writeJsonFile } from '../desktop/json-file'
 import { NotificationPolicy, type NotificationLimits } from '../desktop/notification-policy'
@@ -28,7 +31,9 @@ export function createNotificationsHandlers(
   options: NotificationsOptions = {}
 ): HandlerModule<typeof notificationsMethods> {
   const file = path.join(ctx.dataDir, 'notifications.json')
-  const disabled = new Set(readJsonFile(file, SettingsFileSchema, { version: 1, disabled: [] }).value.disabled)
+  const disabled = new Set(
+    readJsonFile(file, SettingsFileSchema, { version: 1, disabled: [] }).value.disabled
+  )
   let environments: EnvironmentView[] = []
 
   const policy = new NotificationPolicy(
@@ -56,11 +61,17 @@ export function createNotificationsHandlers(
   async function settings(): Promise<NotificationSettings> {
     const list = await refreshEnvironments()
     return {
-      environments: list.map((env) => ({ environmentId: env.id, name: env.name, enabled: !disabled.has(env.id) }))
+      environments: list.map((env) => ({
+        environmentId: env.id,
+        name: env.name,
+        enabled: !disabled.has(env.id)
+      }))
     }
   }
 
-  const offEvents = ctx.sessions.onEvents((events, environmentId) => emitAll(policy.fromLiveEvents(events, environmentId)))
+  const offEvents = ctx.sessions.onEvents((events, environmentId) =>
+    emitAll(policy.fromLiveEvents(events, environmentId))
+  )
 
   return {
     handlers: {

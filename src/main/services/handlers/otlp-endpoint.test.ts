@@ -8,13 +8,21 @@ describe('the OTLP endpoint methods', () => {
   it('describes the endpoint without ever giving the token', async () => {
     const h = buildOtlpEndpointHandlers({ localEngine })
     const out = await h.getOtlpEndpoint({})
-    expect(out).toEqual({ available: true, url: ingest.url, hasToken: true, header: 'Authorization: Bearer <token>' })
+    expect(out).toEqual({
+      available: true,
+      url: ingest.url,
+      hasToken: true,
+      header: 'Authorization: Bearer <token>'
+    })
     expect(JSON.stringify(out)).not.toContain(ingest.token)
   })
 
   it('desktop: copies the token to the clipboard in main, and the answer holds no token', async () => {
     const clipboard: string[] = []
-    const h = buildOtlpEndpointHandlers({ localEngine, writeClipboard: (text) => clipboard.push(text) })
+    const h = buildOtlpEndpointHandlers({
+      localEngine,
+      writeClipboard: (text) => clipboard.push(text)
+    })
     const out = await h.copyOtlpIngestToken({})
     expect(out).toEqual({ copied: true })
     expect(clipboard).toEqual([ingest.token])
@@ -27,7 +35,11 @@ describe('the OTLP endpoint methods', () => {
 
   it('without a local engine there is no endpoint, and copying says why', async () => {
     const h = buildOtlpEndpointHandlers({ localEngine: null })
-    expect(await h.getOtlpEndpoint({})).toMatchObject({ available: false, url: null, hasToken: false })
+    expect(await h.getOtlpEndpoint({})).toMatchObject({
+      available: false,
+      url: null,
+      hasToken: false
+    })
     await expect(h.copyOtlpIngestToken({})).rejects.toMatchObject({ error: { code: 'not_found' } })
   })
 })

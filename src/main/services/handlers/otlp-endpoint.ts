@@ -2,7 +2,10 @@ import type { environmentsMethods } from '../../../shared/console/domains/enviro
 import type { DomainHandlers, ServiceContext } from '../context'
 import { fail } from '../session/failures'
 
-type OtlpEndpointHandlers = Pick<DomainHandlers<typeof environmentsMethods>, 'getOtlpEndpoint' | 'copyOtlpIngestToken'>
+type OtlpEndpointHandlers = Pick<
+  DomainHandlers<typeof environmentsMethods>,
+  'getOtlpEndpoint' | 'copyOtlpIngestToken'
+>
 
 /**
  * The local engine's OTLP endpoint for the Environments page. The ingest token is a secret: the
@@ -11,7 +14,9 @@ type OtlpEndpointHandlers = Pick<DomainHandlers<typeof environmentsMethods>, 'ge
  * (it may be reached through a tunnel), so there, and only on that explicit call, the token is
  * returned to the page.
  */
-export function buildOtlpEndpointHandlers(ctx: Pick<ServiceContext, 'localEngine' | 'writeClipboard'>): OtlpEndpointHandlers {
+export function buildOtlpEndpointHandlers(
+  ctx: Pick<ServiceContext, 'localEngine' | 'writeClipboard'>
+): OtlpEndpointHandlers {
   const ingest = ctx.localEngine?.otlpIngest ?? null
   return {
     getOtlpEndpoint: async () => ({
@@ -21,7 +26,11 @@ export function buildOtlpEndpointHandlers(ctx: Pick<ServiceContext, 'localEngine
       header: 'Authorization: Bearer <token>'
     }),
     copyOtlpIngestToken: async () => {
-      if (!ingest) throw fail('not_found', 'No local engine runs in this launch, so there is no ingest token to copy.')
+      if (!ingest)
+        throw fail(
+          'not_found',
+          'No local engine runs in this launch, so there is no ingest token to copy.'
+        )
       if (ctx.writeClipboard) {
         ctx.writeClipboard(ingest.token)
         return { copied: true }

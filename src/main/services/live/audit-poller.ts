@@ -51,15 +51,25 @@ function classify(error: unknown): { status: PollStatus; message: string } {
   const status = isBackendError(error)
     ? error.status
     : typeof (error as { status?: unknown })?.status === 'number'
-      ? ((error as { status: number }).status)
+      ? (error as { status: number }).status
       : null
   const code = isBackendError(error) ? error.code : null
   const text = oneLine(error instanceof Error ? error.message : String(error), 200)
   if (code === 'unauthorized' || code === 'forbidden' || status === 401 || status === 403) {
-    return { status: 'auth_failed', message: `The backend refused the credential for its audit history (${text})` }
+    return {
+      status: 'auth_failed',
+      message: `The backend refused the credential for its audit history (${text})`
+    }
   }
-  if (code === 'backend_bug' || (status !== null && status >= 500) || /JSON object must be str/i.test(text)) {
-    return { status: 'polling', message: `The backend cannot return its audit history right now (${text})` }
+  if (
+    code === 'backend_bug' ||
+    (status !== null && status >= 500) ||
+    /JSON object must be str/i.test(text)
+  ) {
+    return {
+      status: 'polling',
+      message: `The backend cannot return its audit history right now (${text})`
+    }
   }
   if (code === 'network' || code === 'timeout' || status === null) {
     return { status: 'offline', message: `Cannot reach the backend (${text})` }
@@ -115,7 +125,10 @@ export class AuditPoller {
   private known(event: AuditEvent): boolean {
     if (this.recent.has(event.audit_id)) return true
     const w = this.watermark
-    return w !== null && (event.timestamp < w.ts || (event.timestamp === w.ts && w.ids.has(event.audit_id)))
+    return (
+      w !== null &&
+      (event.timestamp < w.ts || (event.timestamp === w.ts && w.ids.has(event.audit_id)))
+    )
   }
 
   private remember(events: AuditEvent[]): void {
@@ -150,7 +163,12 @@ export class AuditPoller {
           }
           fresh.push(event)
         }
-        if (reachedKnown || response.events.length < pageSize || offset + pageSize >= response.total) break
+        if (
+          reachedKnown ||
+          response.events.length < pageSize ||
+          offset + pageSize >= response.total
+        )
+          break
         offset += pageSize
       }
     } catch (error) {
@@ -163,7 +181,10 @@ export class AuditPoller {
         return
       }
       const delay = backoffDelay(Math.min(this.failures - 1, 30), {
-        ...(this.options.backoff ?? { baseDelayMs: this.options.intervalMs * 2, maxDelayMs: 300_000 }),
+        ...(this.options.backoff ?? {
+          baseDelayMs: this.options.intervalMs * 2,
+          maxDelayMs: 300_000
+        }),
         jitter: UNDER_CAP_JITTER
       })
       this.options.onStatus(status, `${message}; retrying in ${Math.ceil(delay / 1000)} s`)
@@ -176,12 +197,16 @@ export class AuditPoller {
     // Newest first on the wire; deliver oldest first. Offset paging can repeat a row when new
     // events arrive between pages, hence the dedup by id.
     const unique = new Map<string, AuditEvent>()
-    for (const event of fresh.reverse()) if (!unique.has(event.audit_id)) unique.set(event.audit_id, event)
-    const ordered = [...unique.values()].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0))
+    for (const event of fresh.reverse())
+      if (!unique.has(event.audit_id)) unique.set(event.audit_id, event)
+    const ordered = [...unique.values()].sort((a, b) =>
+      a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0
+    )
     if (ordered.length > 0) {
       this.remember(ordered)
       // `details` becomes level 3 of the live event ({data: {details}}).
-      for (const e of ordered) if (cutDeeperThan(e.details, MAX_FRAME_DEPTH - 2) > 0) this.truncated++
+      for (const e of ordered)
+        if (cutDeeperThan(e.details, MAX_FRAME_DEPTH - 2) > 0) this.truncated++
       this.options.onEvents(ordered.map(auditToLiveEvent))
     } else if (this.watermark === null) {
       // Nothing at all yet: an empty watermark so later polls page normally.

@@ -55,7 +55,11 @@ describe('LiveEventStream polling fallback', () => {
     await new Promise((r) => setTimeout(r, 120))
     expect(events).toHaveLength(254)
     expect(events.map((e) => e.data.message)).toEqual([
-      'one', 'two', 'three', 'four', ...Array.from({ length: 250 }, (_, i) => `bulk ${i}`)
+      'one',
+      'two',
+      'three',
+      'four',
+      ...Array.from({ length: 250 }, (_, i) => `bulk ${i}`)
     ])
     expect(events.every((e) => e.channel === 'audit' && e.id.startsWith('audit:aud_'))).toBe(true)
     expect(new Set(events.map((e) => e.id)).size).toBe(254)
@@ -89,11 +93,17 @@ describe('LiveEventStream polling fallback', () => {
     const b = await brain()
     b.addAudit({ message: 'has details', details: { x: 1 } })
     const { states, events } = client(b.url, false)
-    await waitFor(() => states.some((s) => s.status === 'polling' && s.message !== null), 'a polling message')
+    await waitFor(
+      () => states.some((s) => s.status === 'polling' && s.message !== null),
+      'a polling message'
+    )
     const message = states.find((s) => s.message !== null)?.message ?? ''
     expect(message).toMatch(/cannot return its audit history/)
     // It keeps trying (the backoff's figures are backoff.ts's unit test) and delivers nothing.
-    await waitFor(() => b.requests.filter((r) => r.includes('/audit/query')).length >= 3, 'three more tries')
+    await waitFor(
+      () => b.requests.filter((r) => r.includes('/audit/query')).length >= 3,
+      'three more tries'
+    )
     expect(events).toHaveLength(0)
   })
 
@@ -122,7 +132,9 @@ describe('LiveEventStream polling fallback', () => {
       token: null,
       hasStream: false,
       lastEventId: null,
-      poll: { queryAudit: (body) => new BackendClient(s.url, null, { retries: 0 }).queryAudit(body) },
+      poll: {
+        queryAudit: (body) => new BackendClient(s.url, null, { retries: 0 }).queryAudit(body)
+      },
       pollIntervalMs: 30,
       // Every consumer serializes what it gets (cache, IPC): prove nothing unserializable arrives.
       onEvents: (batch) => {
@@ -134,7 +146,11 @@ describe('LiveEventStream polling fallback', () => {
     cleanups.push(() => stream.close())
     stream.start()
     await waitFor(() => events.length === 3, 'all three rows')
-    expect(events.map((e) => String(e.data.message).slice(0, 20))).toEqual(['<script>alert(1)</sc', 'deep', 'x'.repeat(20)])
+    expect(events.map((e) => String(e.data.message).slice(0, 20))).toEqual([
+      '<script>alert(1)</sc',
+      'deep',
+      'x'.repeat(20)
+    ])
     // The deep row is kept: its details down to the console's limit, then the marker.
     let node = events[1]?.data.details as Record<string, unknown>
     let level = 3
@@ -153,8 +169,13 @@ describe('LiveEventStream polling fallback', () => {
     cleanups.push(() => s.close())
     const states: LiveState[] = []
     const stream = new LiveEventStream({
-      baseUrl: s.baseUrl, token: null, hasStream: true, lastEventId: null,
-      onEvents: () => {}, onState: (x) => states.push(x), backoff: { baseDelayMs: 10, maxDelayMs: 20 }
+      baseUrl: s.baseUrl,
+      token: null,
+      hasStream: true,
+      lastEventId: null,
+      onEvents: () => {},
+      onState: (x) => states.push(x),
+      backoff: { baseDelayMs: 10, maxDelayMs: 20 }
     })
     cleanups.push(() => stream.close())
     stream.start()

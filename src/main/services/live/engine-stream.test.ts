@@ -18,12 +18,23 @@ describe('LiveEventStream against the embedded engine', () => {
   async function engine(): Promise<RunningEngine> {
     const temp = makeTempDir()
     cleanups.push(() => temp.remove())
-    const e = await startEngine({ dbPath: join(temp.dir, 'engine.sqlite'), port: 0, quiet: true, rateLimit: false, heartbeatMs: 100 })
+    const e = await startEngine({
+      dbPath: join(temp.dir, 'engine.sqlite'),
+      port: 0,
+      quiet: true,
+      rateLimit: false,
+      heartbeatMs: 100
+    })
     cleanups.push(() => e.close())
     return e
   }
 
-  async function publish(e: RunningEngine, channel: string, type: string, data: Record<string, unknown>): Promise<void> {
+  async function publish(
+    e: RunningEngine,
+    channel: string,
+    type: string,
+    data: Record<string, unknown>
+  ): Promise<void> {
     const res = await publishEvent(e, channel, type, data)
     expect(res.status).toBe(200)
   }
@@ -49,7 +60,8 @@ describe('LiveEventStream against the embedded engine', () => {
     const e = await engine()
     const first = client(e.baseUrl, e.adminToken)
     await waitFor(() => first.stream.currentState.status === 'live', 'live')
-    for (let n = 1; n <= 5; n++) await publish(e, 'lifecycle', 'state_transition', { entity_id: 'j_000000000001', n })
+    for (let n = 1; n <= 5; n++)
+      await publish(e, 'lifecycle', 'state_transition', { entity_id: 'j_000000000001', n })
     await waitFor(() => first.events.length === 5, 'five events')
     const resumeFrom = first.events[2]?.id ?? null
     await first.stream.close()
@@ -63,16 +75,20 @@ describe('LiveEventStream against the embedded engine', () => {
     const e = await engine()
     const random = seededRandom(99)
     const proxy = await startFaultProxy(e.url, (i, path) =>
-      path.includes('/stream/events') && i < 60 ? { kind: 'cut', afterBytes: 1 + Math.floor(random() * 1200) } : { kind: 'pass' }
+      path.includes('/stream/events') && i < 60
+        ? { kind: 'cut', afterBytes: 1 + Math.floor(random() * 1200) }
+        : { kind: 'pass' }
     )
     cleanups.push(() => proxy.close())
     // Resume from 0: the first connections are cut before the engine has registered them, and
     // without a Last-Event-ID the engine sends only what is published after the subscription.
     const { events } = client(`${proxy.url}/api/neurorail/v1`, e.adminToken, '0')
     const total = 300
-    for (let n = 1; n <= total; n++) await publish(e, n % 3 ? 'audit' : 'metrics', 'tick', { n, pad: 'y'.repeat(n % 61) })
+    for (let n = 1; n <= total; n++)
+      await publish(e, n % 3 ? 'audit' : 'metrics', 'tick', { n, pad: 'y'.repeat(n % 61) })
     await waitFor(
-      () => events.length >= total && proxy.applied.filter((a) => a.fault.kind === 'cut').length >= 50,
+      () =>
+        events.length >= total && proxy.applied.filter((a) => a.fault.kind === 'cut').length >= 50,
       'all events through 50 cuts',
       30_000
     )

@@ -22,7 +22,9 @@ function manualClock() {
   function advance(ms: number): void {
     const end = now + ms
     for (;;) {
-      const due = [...timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0]
+      const due = [...timers.entries()]
+        .filter(([, t]) => t.at <= end)
+        .sort((a, b) => a[1].at - b[1].at)[0]
       if (!due) break
       timers.delete(due[0])
       now = Math.max(now, due[1].at)
@@ -79,7 +81,9 @@ describe('EventBatcher', () => {
     for (const { batch } of pushes) {
       expect(batch.length === 1 || JSON.stringify(batch).length <= 1_000).toBe(true)
     }
-    expect(pushes.some((p) => p.batch.length === 1 && (p.batch[0]?.[1] as { n: number }).n === 30)).toBe(true)
+    expect(
+      pushes.some((p) => p.batch.length === 1 && (p.batch[0]?.[1] as { n: number }).n === 30)
+    ).toBe(true)
     const order = pushes.flatMap((p) => p.batch.map(([, payload]) => (payload as { n: number }).n))
     expect(order).toEqual(Array.from({ length: 32 }, (_, n) => n))
     // One push per interval even while a backlog drains.
@@ -98,7 +102,11 @@ describe('EventBatcher', () => {
     advance(1_000)
     const names = pushes.flatMap((p) => p.batch.map(([name]) => name))
     expect(names[0]).toBe('onConnectionState')
-    const order = pushes.flatMap((p) => p.batch.filter(([name]) => name === 'onEvents').map(([, payload]) => (payload as { n: number }).n))
+    const order = pushes.flatMap((p) =>
+      p.batch
+        .filter(([name]) => name === 'onEvents')
+        .map(([, payload]) => (payload as { n: number }).n)
+    )
     expect(order).toEqual(Array.from({ length: 100 }, (_, n) => n).slice(batcher.dropped))
     const times = pushes.map((p) => p.at)
     expect(times.slice(1).every((t, i) => t - (times[i] as number) >= 16)).toBe(true)

@@ -45,9 +45,13 @@ export function parseFrame(data: string): FrameResult {
 export function cutDeeperThan(value: unknown, limit: number): number {
   let cut = 0
   const stack: { node: Record<string, unknown> | unknown[]; level: number }[] = []
-  if (value !== null && typeof value === 'object') stack.push({ node: value as Record<string, unknown>, level: 1 })
+  if (value !== null && typeof value === 'object')
+    stack.push({ node: value as Record<string, unknown>, level: 1 })
   while (stack.length > 0) {
-    const { node, level } = stack.pop() as { node: Record<string, unknown> | unknown[]; level: number }
+    const { node, level } = stack.pop() as {
+      node: Record<string, unknown> | unknown[]
+      level: number
+    }
     const keys = Array.isArray(node) ? node.keys() : Object.keys(node)
     for (const key of keys) {
       const child = (node as Record<string | number, unknown>)[key]
@@ -77,7 +81,8 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
     if (item.depth + 1 > limit) return true
     // Bounded work: a value this large is refused as well.
     if (++visited > 200_000) return true
-    for (const child of Object.values(item.value as object)) stack.push({ value: child, depth: item.depth + 1 })
+    for (const child of Object.values(item.value as object))
+      stack.push({ value: child, depth: item.depth + 1 })
   }
   return false
 }

@@ -14,26 +14,37 @@ describe('LiveEventStream over SSE', () => {
     for (const c of cleanups.splice(0).reverse()) await c()
   })
 
-  async function server(options: Parameters<typeof startSseTestServer>[0] = {}): Promise<SseTestServer> {
+  async function server(
+    options: Parameters<typeof startSseTestServer>[0] = {}
+  ): Promise<SseTestServer> {
     const s = await startSseTestServer(options)
     cleanups.push(() => s.close())
     return s
   }
 
-  async function proxy(target: SseTestServer, plan: (i: number, path: string) => Fault): Promise<FaultProxy> {
+  async function proxy(
+    target: SseTestServer,
+    plan: (i: number, path: string) => Fault
+  ): Promise<FaultProxy> {
     const p = await startFaultProxy(target.url, plan)
     cleanups.push(() => p.close())
     return p
   }
 
-  const client = (baseUrl: string, extra: Partial<LiveEventStreamOptions> = {}) => recordingLiveClient(baseUrl, cleanups, extra)
+  const client = (baseUrl: string, extra: Partial<LiveEventStreamOptions> = {}) =>
+    recordingLiveClient(baseUrl, cleanups, extra)
 
   it('delivers named events with their ids, sends the bearer token and reports live', async () => {
     const s = await server({ token: 'sekret' })
     const { events, states, stream } = client(s.baseUrl, { token: 'sekret' })
     await waitFor(() => s.openStreams() === 1, 'stream open')
     s.publish('lifecycle', 'state_transition', { entity_id: 'j_000000000001', to_state: 'running' })
-    s.publish('reflex', 'circuit_state_changed', { circuit_id: 'c1', to_state: 'open', failure_count: 3, success_count: 0 })
+    s.publish('reflex', 'circuit_state_changed', {
+      circuit_id: 'c1',
+      to_state: 'open',
+      failure_count: 3,
+      success_count: 0
+    })
     await waitFor(() => events.length === 2, 'two events')
     expect(events.map((e) => [e.id, e.channel, e.event_type])).toEqual([
       ['1', 'lifecycle', 'state_transition'],
@@ -71,7 +82,9 @@ describe('LiveEventStream over SSE', () => {
 
   it('detects a stalled connection by heartbeat timeout and reconnects', async () => {
     const s = await server({ heartbeatMs: 50 })
-    const p = await proxy(s, (i) => (i === 0 ? { kind: 'stall', afterBytes: 40, ms: 10_000 } : { kind: 'pass' }))
+    const p = await proxy(s, (i) =>
+      i === 0 ? { kind: 'stall', afterBytes: 40, ms: 10_000 } : { kind: 'pass' }
+    )
     const { events, stream } = client(p.url + PREFIX, { heartbeatTimeoutMs: 300 })
     await waitFor(() => s.openStreams() >= 1, 'first stream')
     s.publish('metrics', 'tick', { n: 1 })
@@ -100,7 +113,11 @@ describe('LiveEventStream over SSE', () => {
       s.publish(n % 2 ? 'lifecycle' : 'audit', 'evt', { n, pad: 'x'.repeat(n % 97) })
       if (n % 10 === 0) await new Promise((r) => setTimeout(r, 3))
     }
-    await waitFor(() => events.length >= total && p.applied.length > 50, 'all events through 50 cuts', 20_000)
+    await waitFor(
+      () => events.length >= total && p.applied.length > 50,
+      'all events through 50 cuts',
+      20_000
+    )
     await new Promise((r) => setTimeout(r, 50))
     expect(p.applied.filter((a) => a.fault.kind === 'cut')).toHaveLength(50)
     expect(events.map((e) => Number(e.id))).toEqual(Array.from({ length: total }, (_, i) => i + 1))
@@ -131,7 +148,11 @@ describe('LiveEventStream over SSE', () => {
     const ender = setInterval(() => s.endStreams(), 300)
     cleanups.push(async () => clearInterval(ender))
     await publisher
-    await waitFor(() => events.length >= total && p.applied.length > 30, 'all events through mixed faults', 30_000)
+    await waitFor(
+      () => events.length >= total && p.applied.length > 30,
+      'all events through mixed faults',
+      30_000
+    )
     clearInterval(ender)
     expect(events.map((e) => Number(e.id))).toEqual(Array.from({ length: total }, (_, i) => i + 1))
     const kinds = new Set(p.applied.slice(0, 30).map((a) => a.fault.kind))
@@ -149,11 +170,17 @@ describe('LiveEventStream over SSE', () => {
     s.publish('audit', 'xss', { message: '<script>alert(1)</script><img src=x onerror=alert(2)>' })
     // 5000 levels: too deep even for the test server's JSON.stringify, so written raw.
     const deep = `${'{"d":'.repeat(5000)}1${'}'.repeat(5000)}`
-    s.writeRaw(`event: deep\ndata: {"channel":"audit","event_type":"deep","timestamp":1,"data":${deep}}\n\n`)
+    s.writeRaw(
+      `event: deep\ndata: {"channel":"audit","event_type":"deep","timestamp":1,"data":${deep}}\n\n`
+    )
     s.publish('audit', 'oversize', { message: 'B'.repeat(1_200_000) })
     s.writeRaw(`id: 999\nevent: deep\ndata: ${'['.repeat(200_000)}\n\n`)
     s.publish('audit', 'after', { ok: true })
-    await waitFor(() => events.some((e) => e.event_type === 'after'), 'the event after the hostile ones', 10_000)
+    await waitFor(
+      () => events.some((e) => e.event_type === 'after'),
+      'the event after the hostile ones',
+      10_000
+    )
     // The deep event is kept with its deep part cut (see frame.ts); the oversize frame and the
     // unparseable one are counted.
     expect(events.map((e) => e.event_type)).toEqual(['huge', 'xss', 'deep', 'after'])
@@ -165,8 +192,12 @@ describe('LiveEventStream over SSE', () => {
 
   it('goes offline with the time of the last data when the backend disappears, and back live', async () => {
     const s = await server()
-    const p = await proxy(s, (i) => (i >= 1 && i < 6 ? { kind: 'status', status: 502 } : { kind: 'pass' }))
-    const { events, states } = client(p.url + PREFIX, { backoff: { baseDelayMs: 20, maxDelayMs: 40 } })
+    const p = await proxy(s, (i) =>
+      i >= 1 && i < 6 ? { kind: 'status', status: 502 } : { kind: 'pass' }
+    )
+    const { events, states } = client(p.url + PREFIX, {
+      backoff: { baseDelayMs: 20, maxDelayMs: 40 }
+    })
     await waitFor(() => s.openStreams() === 1, 'stream open')
     s.publish('audit', 'a', {})
     await waitFor(() => events.length === 1, 'one event')
@@ -185,7 +216,11 @@ describe('LiveEventStream over SSE', () => {
     const s = await server({ withIds: false })
     const { events } = client(s.baseUrl)
     await waitFor(() => s.openStreams() === 1, 'stream open')
-    for (let i = 0; i < 3; i++) s.publish('lifecycle', 'state_transition', { entity_id: 'j_000000000001', to_state: 'running' })
+    for (let i = 0; i < 3; i++)
+      s.publish('lifecycle', 'state_transition', {
+        entity_id: 'j_000000000001',
+        to_state: 'running'
+      })
     await waitFor(() => events.length === 3, 'three events')
     expect(events.every((e) => e.id.startsWith('local:'))).toBe(true)
     expect(new Set(events.map((e) => e.id)).size).toBe(3)
@@ -193,7 +228,9 @@ describe('LiveEventStream over SSE', () => {
 
   it('applies the filter on the server query and again locally', async () => {
     const s = await server()
-    const { events } = client(s.baseUrl, { filter: { channels: ['lifecycle'], entityIds: ['j_000000000002'] } })
+    const { events } = client(s.baseUrl, {
+      filter: { channels: ['lifecycle'], entityIds: ['j_000000000002'] }
+    })
     await waitFor(() => s.openStreams() === 1, 'stream open')
     s.publish('lifecycle', 'state_transition', { entity_id: 'j_000000000001' })
     s.publish('audit', 'x', { job_id: 'j_000000000002' })

@@ -2,7 +2,11 @@ import type { LiveEvent, LiveFilter } from '../../../shared/console/domains/live
 import { STREAM_OPEN_EVENT, StreamOpenSchema } from '../../../shared/neurorail/stream'
 import { AuditPoller, type AuditPollSource, type PollStatus } from './audit-poller'
 import { backoffDelay, UNDER_CAP_JITTER, type BackoffOptions } from '../../../shared/backoff'
-import { compileStreamFilter, matchesStreamEvent, type StreamFilter } from '../../../shared/neurorail/stream-filter'
+import {
+  compileStreamFilter,
+  matchesStreamEvent,
+  type StreamFilter
+} from '../../../shared/neurorail/stream-filter'
 import { parseFrame } from './frame'
 import { EventSequencer, isClientId } from './sequencer'
 import { openSseConnection, type SseConnection } from './sse-connection'
@@ -105,7 +109,9 @@ export class LiveEventStream {
 
   constructor(private readonly options: LiveEventStreamOptions) {
     this.sequencer = new EventSequencer(
-      options.lastEventId === null ? null : { id: options.lastEventId, epoch: options.epoch ?? null }
+      options.lastEventId === null
+        ? null
+        : { id: options.lastEventId, epoch: options.epoch ?? null }
     )
     this.filter = compileStreamFilter(options.filter)
   }
@@ -243,7 +249,9 @@ export class LiveEventStream {
       return
     }
     const epoch = this.sequencer.epoch
-    this.enqueue(epoch !== null && !isClientId(id) ? { ...parsed.event, id, epoch } : { ...parsed.event, id })
+    this.enqueue(
+      epoch !== null && !isClientId(id) ? { ...parsed.event, id, epoch } : { ...parsed.event, id }
+    )
   }
 
   private handleFailure(status: number | null, message: string): void {
@@ -251,7 +259,10 @@ export class LiveEventStream {
     this.stopWatchdog()
     this.connection = null
     if (status === 401 || status === 403) {
-      this.setState('auth_failed', `The backend refused the credential for its event stream (HTTP ${status})`)
+      this.setState(
+        'auth_failed',
+        `The backend refused the credential for its event stream (HTTP ${status})`
+      )
       return
     }
     if ((status === 404 || status === 405) && this.options.poll) {
@@ -259,7 +270,11 @@ export class LiveEventStream {
       return
     }
     if (!this.receivedOnThisConnection) this.failures++
-    const delay = backoffDelay(Math.min(this.failures, 30), { ...RECONNECT_BACKOFF, ...this.options.backoff, jitter: UNDER_CAP_JITTER })
+    const delay = backoffDelay(Math.min(this.failures, 30), {
+      ...RECONNECT_BACKOFF,
+      ...this.options.backoff,
+      jitter: UNDER_CAP_JITTER
+    })
     const retry = `retrying in ${Math.max(0.1, delay / 1000).toFixed(1)} s`
     if (this.failures <= 1) {
       this.setState('connecting', `Event stream interrupted (${message}); ${retry}`)

@@ -65,14 +65,25 @@ describe('live and cache handlers', () => {
     })
     cleanups.push(() => service.dispose())
     // Observed where a transport sends: after its one pacing stage, as IPC and SSE do.
-    const pushes: { at: number; push: number; subscriptionId: string; events: LiveEvent[]; bytes: number }[] = []
+    const pushes: {
+      at: number
+      push: number
+      subscriptionId: string
+      events: LiveEvent[]
+      bytes: number
+    }[] = []
     let pushCount = 0
     const transport = new EventBatcher((batch) => {
       const push = ++pushCount
       const bytes = JSON.stringify(batch).length
       for (const [name, payload] of batch) {
         if (name !== 'onEvents') continue
-        pushes.push({ at: Date.now(), push, ...(payload as { subscriptionId: string; events: LiveEvent[] }), bytes })
+        pushes.push({
+          at: Date.now(),
+          push,
+          ...(payload as { subscriptionId: string; events: LiveEvent[] }),
+          bytes
+        })
       }
     })
     cleanups.push(() => transport.close())
@@ -88,10 +99,16 @@ describe('live and cache handlers', () => {
 
   it('pushes filtered events in order, at most one push per 16 ms and 64 KB each', async () => {
     const { server, service, pushes } = await setup()
-    const { subscriptionId } = await invoke<{ subscriptionId: string }>(service, 'subscribeEvents', {
-      channels: ['lifecycle']
+    const { subscriptionId } = await invoke<{ subscriptionId: string }>(
+      service,
+      'subscribeEvents',
+      {
+        channels: ['lifecycle']
+      }
+    )
+    const other = await invoke<{ subscriptionId: string }>(service, 'subscribeEvents', {
+      entityIds: ['j_000000000007']
     })
-    const other = await invoke<{ subscriptionId: string }>(service, 'subscribeEvents', { entityIds: ['j_000000000007'] })
     const total = 3000
     for (let n = 1; n <= total; n++) {
       server.publish(n % 3 === 0 ? 'audit' : 'lifecycle', 'state_transition', {
@@ -102,7 +119,11 @@ describe('live and cache handlers', () => {
     }
     const expected = Array.from({ length: total }, (_, i) => i + 1).filter((n) => n % 3 !== 0)
     const mine = () => pushes.filter((p) => p.subscriptionId === subscriptionId)
-    await waitFor(() => mine().reduce((k, p) => k + p.events.length, 0) >= expected.length, 'all lifecycle events', 15_000)
+    await waitFor(
+      () => mine().reduce((k, p) => k + p.events.length, 0) >= expected.length,
+      'all lifecycle events',
+      15_000
+    )
     const received = mine().flatMap((p) => p.events)
     expect(received.map((e) => e.data.n)).toEqual(expected)
     const minePushes = new Set(mine().map((p) => p.push)).size
@@ -111,11 +132,19 @@ describe('live and cache handlers', () => {
     // Paced: n pushes span at least (n-1)·16 ms (the exact gaps are an EventBatcher unit test).
     const span = (mine().at(-1) as { at: number }).at - (mine()[0] as { at: number }).at
     expect(minePushes).toBeLessThanOrEqual(Math.floor(span / 16) + 2)
-    const byEntity = pushes.filter((p) => p.subscriptionId === other.subscriptionId).flatMap((p) => p.events)
-    expect(byEntity.map((e) => e.data.n)).toEqual(Array.from({ length: total }, (_, i) => i + 1).filter((n) => n % 10 === 7))
+    const byEntity = pushes
+      .filter((p) => p.subscriptionId === other.subscriptionId)
+      .flatMap((p) => p.events)
+    expect(byEntity.map((e) => e.data.n)).toEqual(
+      Array.from({ length: total }, (_, i) => i + 1).filter((n) => n % 10 === 7)
+    )
 
-    expect(await invoke(service, 'unsubscribeEvents', { subscriptionId })).toEqual({ removed: true })
-    expect(await invoke(service, 'unsubscribeEvents', { subscriptionId })).toEqual({ removed: false })
+    expect(await invoke(service, 'unsubscribeEvents', { subscriptionId })).toEqual({
+      removed: true
+    })
+    expect(await invoke(service, 'unsubscribeEvents', { subscriptionId })).toEqual({
+      removed: false
+    })
     const before = mine().length
     server.publish('lifecycle', 'state_transition', { n: 'late' })
     await new Promise((r) => setTimeout(r, 100))
@@ -139,45 +168,61 @@ describe('live and cache handlers', () => {
     const seen: unknown[] = []
     let beforeId: string | undefined
     for (;;) {
-      const page = await invoke<{ events: LiveEvent[]; nextBeforeId: string | null }>(service, 'getRecentEvents', {
-        channel: 'metrics',
-        limit: 5,
-        ...(beforeId ? { beforeId } : {})
-      })
+      const page = await invoke<{ events: LiveEvent[]; nextBeforeId: string | null }>(
+        service,
+        'getRecentEvents',
+        {
+          channel: 'metrics',
+          limit: 5,
+          ...(beforeId ? { beforeId } : {})
+        }
+      )
       expect(page.events.length).toBeLessThanOrEqual(5)
       seen.push(...page.events.map((e) => e.data.n))
       if (!page.nextBeforeId) break
       beforeId = page.nextBeforeId
     }
     expect(seen).toEqual([25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1])
-    await expect(service.invoke('getRecentEvents', { limit: 5000 })).rejects.toMatchObject({ error: { code: 'invalid_input' } })
+    await expect(service.invoke('getRecentEvents', { limit: 5000 })).rejects.toMatchObject({
+      error: { code: 'invalid_input' }
+    })
   })
 
   it('reports cache status, applies retention and clears', async () => {
     const { server, service, cache } = await setup()
     for (let n = 1; n <= 10; n++) server.publish('audit', 'tick', { n })
     await waitFor(() => cache.queryStreamEvents().events.length === 10, 'cached')
-    const status = await invoke<{ environmentId: string; rows: { events: number }; sizeBytes: number; retention: unknown }>(
-      service,
-      'getCacheStatus',
-      {}
-    )
+    const status = await invoke<{
+      environmentId: string
+      rows: { events: number }
+      sizeBytes: number
+      retention: unknown
+    }>(service, 'getCacheStatus', {})
     expect(status.environmentId).toBe('env-1')
     expect(status.rows.events).toBe(10)
     expect(status.sizeBytes).toBeGreaterThan(0)
-    const updated = await invoke<{ retention: unknown }>(service, 'setCacheRetention', { days: 3, maxMb: 64 })
+    const updated = await invoke<{ retention: unknown }>(service, 'setCacheRetention', {
+      days: 3,
+      maxMb: 64
+    })
     expect(updated.retention).toEqual({ days: 3, maxMb: 64 })
     expect(cache.getRetention()).toEqual({ days: 3, maxMb: 64 })
-    await expect(service.invoke('setCacheRetention', { days: 0, maxMb: 64 })).rejects.toMatchObject({
-      error: { code: 'invalid_input' }
-    })
+    await expect(service.invoke('setCacheRetention', { days: 0, maxMb: 64 })).rejects.toMatchObject(
+      {
+        error: { code: 'invalid_input' }
+      }
+    )
     const cleared = await invoke<{ rows: { events: number } }>(service, 'clearCache', {})
     expect(cleared.rows.events).toBe(0)
   })
 
   it('answers with a sentence when no environment is open', async () => {
     const { service } = await setup({ withSession: false })
-    await expect(service.invoke('getCacheStatus', {})).rejects.toMatchObject({ error: { code: 'no_environment' } })
-    await expect(service.invoke('getRecentEvents', {})).rejects.toMatchObject({ error: { code: 'no_environment' } })
+    await expect(service.invoke('getCacheStatus', {})).rejects.toMatchObject({
+      error: { code: 'no_environment' }
+    })
+    await expect(service.invoke('getRecentEvents', {})).rejects.toMatchObject({
+      error: { code: 'no_environment' }
+    })
   })
 })

@@ -24,12 +24,21 @@ describe('live feed across an engine whose event log starts over', () => {
 
   async function engineAt(port: number, label: string): Promise<RunningEngine> {
     const dir = makeTempDir(`cd-restart-${label}-`)
-    const engine = await startEngine({ dbPath: join(dir.dir, 'engine.db'), port, adminToken: token, quiet: true, rateLimit: false })
+    const engine = await startEngine({
+      dbPath: join(dir.dir, 'engine.db'),
+      port,
+      adminToken: token,
+      quiet: true,
+      rateLimit: false
+    })
     cleanups.push(() => dir.remove())
     return engine
   }
 
-  function console_(engine: RunningEngine, dataParent: string): { service: ConsoleService; pushed: LiveEvent[] } {
+  function console_(
+    engine: RunningEngine,
+    dataParent: string
+  ): { service: ConsoleService; pushed: LiveEvent[] } {
     const service = createLocalConsole(engine, dataParent, { log: () => {} })
     const pushed: LiveEvent[] = []
     service.subscribe((name, payload) => {
@@ -39,16 +48,23 @@ describe('live feed across an engine whose event log starts over', () => {
   }
 
   async function live(service: ConsoleService): Promise<void> {
-    await eventually(() => service.invoke('getConnectionState', {}) as Promise<{ status: string }>, (s) => s.status === 'live', 15_000)
+    await eventually(
+      () => service.invoke('getConnectionState', {}) as Promise<{ status: string }>,
+      (s) => s.status === 'live',
+      15_000
+    )
     await service.invoke('subscribeEvents', {})
   }
 
   const publish = async (engine: RunningEngine, tag: string, n: number): Promise<void> => {
     // The first call after a restart may go out on a pooled keep-alive socket of the old engine.
-    const res = await publishEvent(engine, 'metrics', 'tick', { tag, n }).catch(() => publishEvent(engine, 'metrics', 'tick', { tag, n }))
+    const res = await publishEvent(engine, 'metrics', 'tick', { tag, n }).catch(() =>
+      publishEvent(engine, 'metrics', 'tick', { tag, n })
+    )
     expect(res.status).toBe(200)
   }
-  const tags = (events: LiveEvent[], tag: string): number[] => events.filter((e) => e.data.tag === tag).map((e) => Number(e.data.n))
+  const tags = (events: LiveEvent[], tag: string): number[] =>
+    events.filter((e) => e.data.tag === tag).map((e) => Number(e.data.n))
   const cachedTags = (dataParent: string, tag: string): number[] => {
     const cache = CacheStore.open(join(dataParent, 'data', 'cache', 'local.db'))
     try {
@@ -79,9 +95,17 @@ describe('live feed across an engine whose event log starts over', () => {
     await engine.close()
     engine = await engineAt(port, 'b')
     for (let n = 1; n <= 5; n++) await publish(engine, 'fresh', n)
-    await waitFor(() => tags(c.pushed, 'fresh').length >= 5, 'the new log\'s events in the live feed', 15_000)
+    await waitFor(
+      () => tags(c.pushed, 'fresh').length >= 5,
+      "the new log's events in the live feed",
+      15_000
+    )
     for (let n = 6; n <= 10; n++) await publish(engine, 'fresh', n)
-    await waitFor(() => tags(c.pushed, 'fresh').length >= 10, 'later events in the live feed', 15_000)
+    await waitFor(
+      () => tags(c.pushed, 'fresh').length >= 10,
+      'later events in the live feed',
+      15_000
+    )
     expect(tags(c.pushed, 'fresh')).toEqual(range(10))
     await c.service.dispose()
     expect(cachedTags(data.dir, 'fresh')).toEqual(range(10))
@@ -97,7 +121,7 @@ describe('live feed across an engine whose event log starts over', () => {
     c = console_(engine, data.dir)
     await live(c.service)
     for (let n = 4; n <= 6; n++) await publish(engine, 'third', n)
-    await waitFor(() => tags(c.pushed, 'third').includes(6), 'the third log\'s events', 15_000)
+    await waitFor(() => tags(c.pushed, 'third').includes(6), "the third log's events", 15_000)
     const third = tags(c.pushed, 'third')
     expect(third).toEqual(range(6).slice(6 - third.length))
     await c.service.dispose()

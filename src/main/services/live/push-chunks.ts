@@ -16,7 +16,10 @@ export interface PushChunk {
  * `{_truncated, _bytes}` (`{_truncated}` when it cannot be serialized at all); the full event stays
  * in the cache (getRecentEvents).
  */
-export function chunkForPush(events: readonly LiveEvent[], maxBytes = LIVE_PUSH_MAX_BYTES): PushChunk[] {
+export function chunkForPush(
+  events: readonly LiveEvent[],
+  maxBytes = LIVE_PUSH_MAX_BYTES
+): PushChunk[] {
   const chunks: PushChunk[] = []
   let current: LiveEvent[] = []
   let bytes = 0
@@ -24,7 +27,10 @@ export function chunkForPush(events: readonly LiveEvent[], maxBytes = LIVE_PUSH_
     let item = event
     let size = sizeOf(event)
     if (size > maxBytes - ENVELOPE_BYTES) {
-      item = { ...event, data: Number.isFinite(size) ? { _truncated: true, _bytes: size } : { _truncated: true } }
+      item = {
+        ...event,
+        data: Number.isFinite(size) ? { _truncated: true, _bytes: size } : { _truncated: true }
+      }
       size = sizeOf(item)
     }
     if (current.length > 0 && bytes + size + 1 > maxBytes - ENVELOPE_BYTES) {

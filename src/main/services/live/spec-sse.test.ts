@@ -17,7 +17,11 @@ describe('LiveEventStream against a specification-following SSE server', () => {
   })
 
   const client = (baseUrl: string, extra: Partial<LiveEventStreamOptions> = {}) =>
-    recordingLiveClient(baseUrl, cleanups, { heartbeatTimeoutMs: 5000, backoff: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra })
+    recordingLiveClient(baseUrl, cleanups, {
+      heartbeatTimeoutMs: 5000,
+      backoff: { baseDelayMs: 5, maxDelayMs: 20 },
+      ...extra
+    })
 
   for (const ids of ['numeric', 'opaque'] as const) {
     it(`delivers every event exactly once across 40 mid-frame cuts, resuming by the id: line (${ids} ids)`, async () => {
@@ -35,7 +39,11 @@ describe('LiveEventStream against a specification-following SSE server', () => {
         sent.push(server.publish({ n, pad: 'p'.repeat(n % 53) }))
         if (n % 10 === 0) await new Promise((r) => setTimeout(r, 2))
       }
-      await waitFor(() => events.length >= total && proxy.applied.length > 40, 'every event through 40 cuts', 20_000)
+      await waitFor(
+        () => events.length >= total && proxy.applied.length > 40,
+        'every event through 40 cuts',
+        20_000
+      )
       // Anything extra would be a duplicate: give it the chance to show up.
       await waitFor(() => server.openStreams() === 1, 'the last connection')
       expect(events.map((e) => e.data.n)).toEqual(Array.from({ length: total }, (_, i) => i + 1))
@@ -53,7 +61,9 @@ describe('LiveEventStream against a specification-following SSE server', () => {
     cleanups.push(() => s.close())
     const { events } = client(s.baseUrl, { lastEventId: '1', epoch: null })
     await waitFor(() => s.openStreams() === 1, 'stream open')
-    s.writeRaw('id: 999999999999999\nevent: x\ndata: {"channel":"audit","event_type":"bogus","timestamp":1,"data":{}}\n\n')
+    s.writeRaw(
+      'id: 999999999999999\nevent: x\ndata: {"channel":"audit","event_type":"bogus","timestamp":1,"data":{}}\n\n'
+    )
     for (let n = 0; n < 3; n++) s.publish('audit', 'real', { n })
     await waitFor(() => events.length === 4, 'the bogus event and the three after it')
     expect(events.map((e) => e.id)).toEqual(['999999999999999', '1', '2', '3'])
@@ -94,7 +104,9 @@ describe('LiveEventStream against a specification-following SSE server', () => {
           server.close(() => resolve())
         })
     )
-    const { states } = client(`${url}/api/neurorail/v1`, { backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000 } })
+    const { states } = client(`${url}/api/neurorail/v1`, {
+      backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000 }
+    })
     await waitFor(() => closedAt !== null, 'the client to give up on the endless line', 20_000)
     expect(states.some((s) => /max buffer size/.test(s.message ?? ''))).toBe(true)
     // What reached the client before it cut: its bound plus what sockets hold in flight.

@@ -33,12 +33,21 @@ describe('tail', () => {
       signal: controller.signal
     })
     await waitFor(() => server.openStreams() === 1, 'stream open')
-    server.publish('lifecycle', 'state_transition', { entity_id: 'j_000000000001', to_state: 'running' })
-    server.publish('lifecycle', 'state_transition', { entity_id: 'j_000000000001', to_state: 'succeeded' })
+    server.publish('lifecycle', 'state_transition', {
+      entity_id: 'j_000000000001',
+      to_state: 'running'
+    })
+    server.publish('lifecycle', 'state_transition', {
+      entity_id: 'j_000000000001',
+      to_state: 'succeeded'
+    })
     await waitFor(() => out.length === 2, 'two lines')
     controller.abort()
     expect(await finished).toBe(0)
-    expect(out.map((line) => LiveEventSchema.parse(JSON.parse(line)).data.to_state)).toEqual(['running', 'succeeded'])
+    expect(out.map((line) => LiveEventSchema.parse(JSON.parse(line)).data.to_state)).toEqual([
+      'running',
+      'succeeded'
+    ])
     expect(err).toContain('[live]')
     await waitFor(() => server.openStreams() === 0, 'the stream to close')
   })
@@ -65,7 +74,10 @@ describe('tail', () => {
       channel: 'audit',
       event_type: 'execution_failure',
       timestamp: 1795413116.697,
-      data: { message: 'boom\n\u001b[2J\u001b]0;pwned\u0007<script>x</script>', job_id: 'j_000000000001' }
+      data: {
+        message: 'boom\n\u001b[2J\u001b]0;pwned\u0007<script>x</script>',
+        job_id: 'j_000000000001'
+      }
     })
     expect([...line].some((c) => c.charCodeAt(0) < 0x20)).toBe(false)
     expect(line).toContain('<script>x</script>')
@@ -74,7 +86,9 @@ describe('tail', () => {
   })
 
   it('parses the filter flags and refuses unknown channels', () => {
-    expect(tailFilter({ channel: 'lifecycle, audit', type: 'state_transition', entity: 'j_1,j_2' })).toEqual({
+    expect(
+      tailFilter({ channel: 'lifecycle, audit', type: 'state_transition', entity: 'j_1,j_2' })
+    ).toEqual({
       channels: ['lifecycle', 'audit'],
       eventTypes: ['state_transition'],
       entityIds: ['j_1', 'j_2']
@@ -86,12 +100,33 @@ describe('tail', () => {
   it('runs as `controldeck tail --json` against the engine and exits 0 on Ctrl-C', async () => {
     const temp = makeTempDir()
     cleanups.push(() => temp.remove())
-    const engine = await startEngine({ dbPath: join(temp.dir, 'engine.sqlite'), port: 0, quiet: true, rateLimit: false })
+    const engine = await startEngine({
+      dbPath: join(temp.dir, 'engine.sqlite'),
+      port: 0,
+      quiet: true,
+      rateLimit: false
+    })
     cleanups.push(() => engine.close())
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/main/services/cli/main.ts', 'tail', '--url', engine.url, '--token', engine.adminToken, '--json', '--channel', 'reflex'],
-      { cwd: process.cwd(), env: { ...process.env, CONTROLDECK_DATA_DIR: temp.dir }, stdio: ['ignore', 'pipe', 'pipe'] }
+      [
+        '--import',
+        'tsx',
+        'src/main/services/cli/main.ts',
+        'tail',
+        '--url',
+        engine.url,
+        '--token',
+        engine.adminToken,
+        '--json',
+        '--channel',
+        'reflex'
+      ],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, CONTROLDECK_DATA_DIR: temp.dir },
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
     )
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL')
@@ -100,17 +135,32 @@ describe('tail', () => {
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    await waitFor(() => stderr.includes('[live]'), `tail to go live (stderr: ${stderr})`, 60_000, 50)
+    await waitFor(
+      () => stderr.includes('[live]'),
+      `tail to go live (stderr: ${stderr})`,
+      60_000,
+      50
+    )
     const publish = (channel: string, n: number) =>
-      publishEvent(engine, channel, 'circuit_state_changed', { circuit_id: `c${n}`, to_state: 'open', failure_count: n, success_count: 0 })
+      publishEvent(engine, channel, 'circuit_state_changed', {
+        circuit_id: `c${n}`,
+        to_state: 'open',
+        failure_count: n,
+        success_count: 0
+      })
     await publish('reflex', 1)
     await publish('audit', 2)
     await publish('reflex', 3)
     await waitFor(() => stdout.trim().split('\n').length >= 2, 'two lines on stdout', 10_000, 20)
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code))
+    )
     child.kill('SIGINT')
     expect(await exited).toBe(0)
-    const lines = stdout.trim().split('\n').map((l) => LiveEventSchema.parse(JSON.parse(l)))
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => LiveEventSchema.parse(JSON.parse(l)))
     expect(lines.map((e) => e.data.circuit_id)).toEqual(['c1', 'c3'])
   }, 90_000)
 })

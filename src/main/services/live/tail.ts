@@ -4,7 +4,19 @@ import type { AuditPollSource } from './audit-poller'
 import { LiveEventStream, type LiveState } from './live-event-stream'
 
 /** Data fields worth showing on a tail line, in this order. */
-const SUMMARY_FIELDS = ['entity_id', 'mission_id', 'job_id', 'attempt_id', 'from_state', 'to_state', 'circuit_id', 'action_type', 'severity', 'message', 'reason'] as const
+const SUMMARY_FIELDS = [
+  'entity_id',
+  'mission_id',
+  'job_id',
+  'attempt_id',
+  'from_state',
+  'to_state',
+  'circuit_id',
+  'action_type',
+  'severity',
+  'message',
+  'reason'
+] as const
 
 /**
  * One human line per event: time, channel, type, id, then the telling fields. Backend text goes
@@ -21,7 +33,10 @@ export function formatTailLine(event: LiveEvent): string {
       parts.push(`${field}=${oneLine(String(value), 120)}`)
     }
   }
-  return oneLine(`${clock} ${event.channel.padEnd(11)} ${event.event_type.padEnd(24)} ${event.id}  ${parts.join(' ')}`, 400)
+  return oneLine(
+    `${clock} ${event.channel.padEnd(11)} ${event.event_type.padEnd(24)} ${event.id}  ${parts.join(' ')}`,
+    400
+  )
 }
 
 export interface TailOptions {
@@ -60,7 +75,8 @@ export async function runTail(options: TailOptions): Promise<number> {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     pollIntervalMs: options.pollIntervalMs,
     onEvents(events) {
-      for (const event of events) options.out(options.json ? JSON.stringify(event) : formatTailLine(event))
+      for (const event of events)
+        options.out(options.json ? JSON.stringify(event) : formatTailLine(event))
     },
     onState(state: LiveState) {
       options.err(`[${state.status}]${state.message ? ` ${oneLine(state.message)}` : ''}`)

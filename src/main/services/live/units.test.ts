@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { LiveEvent } from '../../../shared/console/domains/live'
-import { compileStreamFilter as compileFilter, matchesStreamEvent as matchesFilter } from '../../../shared/neurorail/stream-filter'
+import {
+  compileStreamFilter as compileFilter,
+  matchesStreamEvent as matchesFilter
+} from '../../../shared/neurorail/stream-filter'
 import { findTooDeep } from '../../../shared/json-depth'
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { MAX_FRAME_DEPTH, nestsDeeperThan, parseFrame, TOO_DEEP_MARKER } from './frame'
@@ -18,22 +21,41 @@ const event = (id: string, data: Record<string, unknown> = {}): LiveEvent => ({
 
 describe('parseFrame', () => {
   it('accepts a stream event and sorts garbage by reason', () => {
-    expect(parseFrame('{"id":"1","channel":"audit","event_type":"x","timestamp":1.5,"data":{"a":1}}')).toMatchObject({
+    expect(
+      parseFrame('{"id":"1","channel":"audit","event_type":"x","timestamp":1.5,"data":{"a":1}}')
+    ).toMatchObject({
       ok: true,
       event: { id: '1', channel: 'audit', data: { a: 1 } }
     })
-    expect(parseFrame('{"channel":"audit","event_type":"x","timestamp":1,"data":null}')).toMatchObject({ ok: true, event: { data: {} } })
+    expect(
+      parseFrame('{"channel":"audit","event_type":"x","timestamp":1,"data":null}')
+    ).toMatchObject({ ok: true, event: { data: {} } })
     expect(parseFrame('{nope')).toEqual({ ok: false, reason: 'not_json' })
-    expect(parseFrame('{"channel":"mars","event_type":"x","timestamp":1,"data":{}}')).toEqual({ ok: false, reason: 'invalid' })
+    expect(parseFrame('{"channel":"mars","event_type":"x","timestamp":1,"data":{}}')).toEqual({
+      ok: false,
+      reason: 'invalid'
+    })
     expect(parseFrame('null')).toEqual({ ok: false, reason: 'invalid' })
-    expect(parseFrame(`{"data":${'['.repeat(MAX_FRAME_DEPTH + 1)}`)).toEqual({ ok: false, reason: 'not_json' })
-    expect(parseFrame(`"${'x'.repeat(1024 * 1024 + 1)}"`)).toEqual({ ok: false, reason: 'too_large' })
+    expect(parseFrame(`{"data":${'['.repeat(MAX_FRAME_DEPTH + 1)}`)).toEqual({
+      ok: false,
+      reason: 'not_json'
+    })
+    expect(parseFrame(`"${'x'.repeat(1024 * 1024 + 1)}"`)).toEqual({
+      ok: false,
+      reason: 'too_large'
+    })
   })
 
   it('keeps an event nested deeper than the limit, its deep part replaced by a marker', () => {
     const deep = `${'{"d":'.repeat(5000)}1${'}'.repeat(5000)}`
-    const result = parseFrame(`{"id":"9","channel":"audit","event_type":"deep","timestamp":1,"data":{"details":${deep},"ok":true}}`)
-    expect(result).toMatchObject({ ok: true, truncated: true, event: { id: '9', data: { ok: true } } })
+    const result = parseFrame(
+      `{"id":"9","channel":"audit","event_type":"deep","timestamp":1,"data":{"details":${deep},"ok":true}}`
+    )
+    expect(result).toMatchObject({
+      ok: true,
+      truncated: true,
+      event: { id: '9', data: { ok: true } }
+    })
     if (!result.ok) return
     expect(findTooDeep(JSON.stringify(result.event), MAX_EVENT_DEPTH)).toBeNull()
     expect(findTooDeep(JSON.stringify(result.event), MAX_EVENT_DEPTH - 1)).not.toBeNull()
@@ -121,12 +143,16 @@ describe('filters', () => {
     expect(matchesFilter(compileFilter({ channels: ['all'] }), e)).toBe(true)
     expect(matchesFilter(compileFilter({ channels: [] }), e)).toBe(true)
     expect(matchesFilter(compileFilter({ channels: ['audit'] }), e)).toBe(false)
-    expect(matchesFilter(compileFilter({ eventTypes: ['state_transition'], entityIds: ['j_1'] }), e)).toBe(true)
+    expect(
+      matchesFilter(compileFilter({ eventTypes: ['state_transition'], entityIds: ['j_1'] }), e)
+    ).toBe(true)
     expect(matchesFilter(compileFilter({ entityIds: ['j_2'] }), e)).toBe(false)
-    expect(matchesFilter(compileFilter({ entityIds: ['1'] }), event('1', { job_id: 1 })), 'non-string ids never match').toBe(false)
+    expect(
+      matchesFilter(compileFilter({ entityIds: ['1'] }), event('1', { job_id: 1 })),
+      'non-string ids never match'
+    ).toBe(false)
   })
 })
-
 
 describe('chunkForPush', () => {
   it('splits matching events into payloads within the byte budget, in order', () => {
@@ -134,18 +160,34 @@ describe('chunkForPush', () => {
     const chunks = chunkForPush(all, 8 * 1024)
     expect(chunks.length).toBeGreaterThan(1)
     expect(chunks.flatMap((c) => c.events.map((e) => e.id))).toEqual(all.map((e) => e.id))
-    expect(chunks.every((c) => JSON.stringify({ subscriptionId: 'x', events: c.events }).length <= 8 * 1024)).toBe(true)
+    expect(
+      chunks.every(
+        (c) => JSON.stringify({ subscriptionId: 'x', events: c.events }).length <= 8 * 1024
+      )
+    ).toBe(true)
   })
 
   it('sends an event that alone exceeds the budget as an envelope with its size', () => {
-    const [chunk] = chunkForPush([event('1', { big: 'q'.repeat(100_000) }), event('2', { ok: true })])
-    expect(chunk?.events.map((e) => e.data)).toEqual([{ _truncated: true, _bytes: expect.any(Number) }, { ok: true }])
+    const [chunk] = chunkForPush([
+      event('1', { big: 'q'.repeat(100_000) }),
+      event('2', { ok: true })
+    ])
+    expect(chunk?.events.map((e) => e.data)).toEqual([
+      { _truncated: true, _bytes: expect.any(Number) },
+      { ok: true }
+    ])
   })
 
   it('sends an event that cannot be serialized as an envelope instead of throwing', () => {
-    const deep = JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`) as Record<string, unknown>
+    const deep = JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`) as Record<
+      string,
+      unknown
+    >
     const chunks = chunkForPush([event('1', deep), event('2', { ok: true })], 64 * 1024)
-    expect(chunks.flatMap((c) => c.events.map((e) => e.data))).toEqual([{ _truncated: true }, { ok: true }])
+    expect(chunks.flatMap((c) => c.events.map((e) => e.data))).toEqual([
+      { _truncated: true },
+      { ok: true }
+    ])
   })
 })
 

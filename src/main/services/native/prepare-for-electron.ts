@@ -1,6 +1,10 @@
 // Bundled to out/node/native-sqlite.js for scripts/start.mjs and scripts/dev.mjs, which run it
 // before they launch Electron from a source checkout.
-import { prepareSqliteBinding, type PrepareResult, type RebuildStep } from './prepare-sqlite-binding'
+import {
+  prepareSqliteBinding,
+  type PrepareResult,
+  type RebuildStep
+} from './prepare-sqlite-binding'
 import { installedSqliteModule, nativeCacheRoot } from './sqlite-binding'
 
 /** Options of {@link prepareElectronSqlite}. */
@@ -29,7 +33,12 @@ export async function prepareElectronSqlite(
   let result: PrepareResult
   try {
     const { moduleDir, moduleVersion } = installedSqliteModule()
-    const target = { electronVersion, arch, platform: options.platform ?? process.platform, moduleVersion }
+    const target = {
+      electronVersion,
+      arch,
+      platform: options.platform ?? process.platform,
+      moduleVersion
+    }
     result = await prepareSqliteBinding({
       cacheRoot,
       target,

@@ -1,4 +1,13 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import path from 'node:path'
 import {
   BINDING_FILE,
@@ -14,7 +23,11 @@ import {
  * module) for Electron `electronVersion` on `arch`. The default is @electron/rebuild, which takes a
  * prebuilt binary for that Electron when one can be downloaded and compiles otherwise.
  */
-export type RebuildStep = (options: { buildPath: string; electronVersion: string; arch: string }) => Promise<void>
+export type RebuildStep = (options: {
+  buildPath: string
+  electronVersion: string
+  arch: string
+}) => Promise<void>
 
 /** What {@link prepareSqliteBinding} did. */
 export type PrepareResult =
@@ -34,13 +47,22 @@ export interface PrepareOptions {
 /** @electron/rebuild on the copy, better-sqlite3 only. */
 export const electronRebuild: RebuildStep = async ({ buildPath, electronVersion, arch }) => {
   const { rebuild } = await import('@electron/rebuild')
-  await rebuild({ buildPath, electronVersion, arch, onlyModules: ['better-sqlite3'], force: true, mode: 'sequential' })
+  await rebuild({
+    buildPath,
+    electronVersion,
+    arch,
+    onlyModules: ['better-sqlite3'],
+    force: true,
+    mode: 'sequential'
+  })
 }
 
 /** The first line of an error, bounded, for a one-line message. */
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)
-  return (text.split('\n').find((line) => line.trim() !== '') ?? 'unknown error').trim().slice(0, 200)
+  return (text.split('\n').find((line) => line.trim() !== '') ?? 'unknown error')
+    .trim()
+    .slice(0, 200)
 }
 
 /**
@@ -71,7 +93,12 @@ export async function prepareSqliteBinding(options: PrepareOptions): Promise<Pre
     })
     writeFileSync(
       path.join(scratch, 'package.json'),
-      JSON.stringify({ name: 'controldeck-native', version: '0.0.0', private: true, dependencies: { 'better-sqlite3': options.target.moduleVersion } })
+      JSON.stringify({
+        name: 'controldeck-native',
+        version: '0.0.0',
+        private: true,
+        dependencies: { 'better-sqlite3': options.target.moduleVersion }
+      })
     )
     await (options.rebuild ?? electronRebuild)({
       buildPath: scratch,
@@ -79,11 +106,15 @@ export async function prepareSqliteBinding(options: PrepareOptions): Promise<Pre
       arch: options.target.arch
     })
     const built = path.join(copy, 'build', 'Release', BINDING_FILE)
-    if (!existsSync(built)) throw new Error(`the rebuild finished without producing ${BINDING_FILE}`)
+    if (!existsSync(built))
+      throw new Error(`the rebuild finished without producing ${BINDING_FILE}`)
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
     copyFileSync(built, path.join(dir, BINDING_FILE))
-    const manifest: BindingManifest = { ...options.target, builtAt: (options.now?.() ?? new Date()).toISOString() }
+    const manifest: BindingManifest = {
+      ...options.target,
+      builtAt: (options.now?.() ?? new Date()).toISOString()
+    }
     const tmp = path.join(dir, `${MANIFEST_FILE}.tmp`)
     writeFileSync(tmp, JSON.stringify(manifest, null, 2))
     renameSync(tmp, path.join(dir, MANIFEST_FILE))

@@ -43,15 +43,21 @@ export function nativeCacheRoot(
   platform: NodeJS.Platform = process.platform,
   home: string = homedir()
 ): string {
-  if (platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'controldeck', 'native')
+  if (platform === 'win32' && env.LOCALAPPDATA)
+    return path.join(env.LOCALAPPDATA, 'controldeck', 'native')
   if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'controldeck', 'native')
   return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'controldeck', 'native')
 }
 
 /** `<cacheRoot>/<electronVersion>-<arch>`; the version is checked so it cannot name another folder. */
-export function bindingDir(cacheRoot: string, target: Pick<BindingTarget, 'electronVersion' | 'arch'>): string {
+export function bindingDir(
+  cacheRoot: string,
+  target: Pick<BindingTarget, 'electronVersion' | 'arch'>
+): string {
   if (!/^\d+\.\d+\.\d+[\w.-]*$/.test(target.electronVersion) || !/^[a-z0-9_]+$/.test(target.arch)) {
-    throw new Error(`not an Electron version and architecture: ${target.electronVersion} ${target.arch}`)
+    throw new Error(
+      `not an Electron version and architecture: ${target.electronVersion} ${target.arch}`
+    )
   }
   return path.join(cacheRoot, `${target.electronVersion}-${target.arch}`)
 }
@@ -70,7 +76,9 @@ export function findSqliteBinding(
   const file = path.join(dir, BINDING_FILE)
   const manifestFile = path.join(dir, MANIFEST_FILE)
   if (!existsSync(file) || !existsSync(manifestFile)) {
-    return { reason: `no better-sqlite3 build for Electron ${target.electronVersion} (${target.arch}) in ${dir}` }
+    return {
+      reason: `no better-sqlite3 build for Electron ${target.electronVersion} (${target.arch}) in ${dir}`
+    }
   }
   let manifest: BindingManifest
   try {
@@ -82,7 +90,9 @@ export function findSqliteBinding(
     (key) => manifest[key] !== target[key]
   )
   if (changed) {
-    return { reason: `the cached build is for ${changed} ${manifest[changed]}, not ${target[changed]}` }
+    return {
+      reason: `the cached build is for ${changed} ${manifest[changed]}, not ${target[changed]}`
+    }
   }
   return { path: file }
 }
@@ -132,7 +142,10 @@ export function chooseSqliteBinding(
  * Chooses the addon for this process (see {@link chooseSqliteBinding}) and makes every later
  * SQLite open use it. Returns the one line to log when an unpackaged Electron has none.
  */
-export function selectSqliteAddon(runtime: RuntimeInfo, cacheRoot: string = nativeCacheRoot()): string | null {
+export function selectSqliteAddon(
+  runtime: RuntimeInfo,
+  cacheRoot: string = nativeCacheRoot()
+): string | null {
   const chosen = chooseSqliteBinding(runtime, cacheRoot, installedSqliteModule().moduleVersion)
   useSqliteNativeBinding(chosen.path)
   return chosen.message

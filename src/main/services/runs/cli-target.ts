@@ -38,9 +38,19 @@ export interface CliTargetOptions {
  */
 export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTarget> {
   if (options.adHoc) {
-    return remoteTarget(options.adHoc.url, false, options.adHoc.url, options.adHoc.token ?? '', async () => undefined)
+    return remoteTarget(
+      options.adHoc.url,
+      false,
+      options.adHoc.url,
+      options.adHoc.token ?? '',
+      async () => undefined
+    )
   }
-  const environments = await EnvironmentStore.load({ dataDir: options.dataDir, localUrl: null, adHoc: null })
+  const environments = await EnvironmentStore.load({
+    dataDir: options.dataDir,
+    localUrl: null,
+    adHoc: null
+  })
   const profile = environments.get(environments.activeId)
   if (profile.kind === 'embedded') {
     const engine = await startEngineHost({ dataDir: options.dataDir })
@@ -50,7 +60,12 @@ export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTa
       url: engine.url,
       token: engine.adminToken,
       engine,
-      runEngine: () => ({ url: engine.url, adminToken: engine.adminToken, addToken: engine.addToken, removeToken: engine.removeToken }),
+      runEngine: () => ({
+        url: engine.url,
+        adminToken: engine.adminToken,
+        addToken: engine.addToken,
+        removeToken: engine.removeToken
+      }),
       client: () => new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken)),
       close: () => engine.close()
     }
@@ -64,10 +79,18 @@ export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTa
   }
   const header = (await auth.provider?.authorization()) ?? null
   const token = header?.replace(/^Bearer\s+/i, '') ?? ''
-  return remoteTarget(profile.name, profile.readOnly, profile.baseUrl, token, async () => auth.close())
+  return remoteTarget(profile.name, profile.readOnly, profile.baseUrl, token, async () =>
+    auth.close()
+  )
 }
 
-function remoteTarget(label: string, readOnly: boolean, url: string, token: string, close: () => Promise<void>): CliTarget {
+function remoteTarget(
+  label: string,
+  readOnly: boolean,
+  url: string,
+  token: string,
+  close: () => Promise<void>
+): CliTarget {
   return {
     label,
     readOnly,

@@ -7,7 +7,12 @@ import { CircuitOpenError, connect, type ControlDeckAgent } from '../../../agent
 import type { LifecycleStatsResult } from '../../../shared/console/domains/data'
 import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
-import { createLocalConsole, engineFetch, startTempEngine, type TempEngine } from '../testing/temp-engine'
+import {
+  createLocalConsole,
+  engineFetch,
+  startTempEngine,
+  type TempEngine
+} from '../testing/temp-engine'
 
 let tmp: TempEngine
 let service: ConsoleService
@@ -24,22 +29,38 @@ beforeAll(async () => {
   withoutKeychain()
   tmp = await startTempEngine('controldeck-counts-', { rateLimit: false })
   service = createLocalConsole(tmp.engine, tmp.dir)
-  agent = await connect({ url: tmp.engine.url, token: tmp.engine.adminToken, handleSignals: false, backoff: { baseDelayMs: 1, maxDelayMs: 5 } })
+  agent = await connect({
+    url: tmp.engine.url,
+    token: tmp.engine.adminToken,
+    handleSignals: false,
+    backoff: { baseDelayMs: 1, maxDelayMs: 5 }
+  })
   const plan = await (await agent.mission({ tags: { test: 'counts' } })).plan()
   // Five jobs fail once each with no retry allowed: given up (retries used up), and the circuit
   // of their tool opens.
   for (let i = 0; i < 5; i++) {
-    await plan.runJob('c_tool', { max_retries: 0 }, () => Promise.reject(new Error('tool down')), { tool: 'counts-tool' }).catch(() => undefined)
+    await plan
+      .runJob('c_tool', { max_retries: 0 }, () => Promise.reject(new Error('tool down')), {
+        tool: 'counts-tool'
+      })
+      .catch(() => undefined)
   }
   // The sixth is refused by the open circuit before anything runs.
-  const refused = await plan.runJob('c_tool', { max_retries: 1 }, () => 'never', { tool: 'counts-tool' }).catch((e: unknown) => e)
+  const refused = await plan
+    .runJob('c_tool', { max_retries: 1 }, () => 'never', { tool: 'counts-tool' })
+    .catch((e: unknown) => e)
   expect(refused).toBeInstanceOf(CircuitOpenError)
   refusedJobId = (refused as CircuitOpenError).details.job_id as string
   // One job failed once with retries left, its agent still deciding: awaiting retry.
   const m = await post('/identity/mission', { tags: {} })
   const p = await post('/identity/plan', { mission_id: m.mission_id })
-  const j = await post('/identity/job', { plan_id: p.plan_id, job_type: 'c_other', metadata: { budget: { max_retries: 2 } } })
-  for (const t of ['create', 'dependencies_met', 'start', 'fail']) await post(`/lifecycle/job/${j.job_id as string}/transition`, { transition: t })
+  const j = await post('/identity/job', {
+    plan_id: p.plan_id,
+    job_type: 'c_other',
+    metadata: { budget: { max_retries: 2 } }
+  })
+  for (const t of ['create', 'dependencies_met', 'start', 'fail'])
+    await post(`/lifecycle/job/${j.job_id as string}/transition`, { transition: t })
 })
 
 afterAll(async () => {
@@ -65,7 +86,12 @@ describe('lifecycle counts after agents gave up', () => {
       audit: Array<{ event_type: string; details: Record<string, unknown> }>
     }
     expect(details.state).toBe('failed_mechanical')
-    expect(details.history.at(-1)).toMatchObject({ to_state: 'failed_mechanical', metadata: { error_code: 'NR-E140' } })
-    expect(details.audit.find((e) => e.event_type === 'job_given_up')?.details).toMatchObject({ code: 'NR-E140' })
+    expect(details.history.at(-1)).toMatchObject({
+      to_state: 'failed_mechanical',
+      metadata: { error_code: 'NR-E140' }
+    })
+    expect(details.audit.find((e) => e.event_type === 'job_given_up')?.details).toMatchObject({
+      code: 'NR-E140'
+    })
   })
 })

@@ -5,7 +5,9 @@ describe('OutputBuffer', () => {
   it('splits chunks into lines per stream, keeping partial lines until they end', () => {
     const buffer = new OutputBuffer(10)
     expect(buffer.write('stdout', 'hel')).toEqual([])
-    expect(buffer.write('stderr', 'oops\r\nhalf')).toMatchObject([{ stream: 'stderr', text: 'oops', seq: 0 }])
+    expect(buffer.write('stderr', 'oops\r\nhalf')).toMatchObject([
+      { stream: 'stderr', text: 'oops', seq: 0 }
+    ])
     expect(buffer.write('stdout', 'lo\nworld\n')).toMatchObject([
       { stream: 'stdout', text: 'hello', seq: 1 },
       { stream: 'stdout', text: 'world', seq: 2 }

@@ -53,7 +53,10 @@ export class OutputBuffer {
 
   /** Kept lines, oldest first; only those with seq > afterSeq when given. */
   read(afterSeq = -1): RunOutputLine[] {
-    const ordered = this.lines.length < this.capacity ? this.lines : [...this.lines.slice(this.start), ...this.lines.slice(0, this.start)]
+    const ordered =
+      this.lines.length < this.capacity
+        ? this.lines
+        : [...this.lines.slice(this.start), ...this.lines.slice(0, this.start)]
     return afterSeq < 0 ? [...ordered] : ordered.filter((line) => line.seq > afterSeq)
   }
 

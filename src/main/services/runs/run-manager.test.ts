@@ -29,7 +29,9 @@ let manager: RunManager
 
 /** GET /capabilities with `token`: 200 while the token is valid, 401 once revoked. */
 async function statusWith(token: string): Promise<number> {
-  const res = await fetch(`${engine.baseUrl}/capabilities`, { headers: { Authorization: `Bearer ${token}` } })
+  const res = await fetch(`${engine.baseUrl}/capabilities`, {
+    headers: { Authorization: `Bearer ${token}` }
+  })
   await res.arrayBuffer()
   return res.status
 }
@@ -137,9 +139,13 @@ describe('RunManager', () => {
   })
 
   it('runs the three demos at once, each against its own mission', async () => {
-    const runs = await Promise.all(['demo:flaky', 'demo:slow', 'demo:greedy'].map((s) => manager.start(s)))
+    const runs = await Promise.all(
+      ['demo:flaky', 'demo:slow', 'demo:greedy'].map((s) => manager.start(s))
+    )
     expect(new Set(runs.map((r) => r.missionId)).size).toBe(3)
-    expect(manager.list().filter((r) => r.status === 'running' || r.status === 'starting').length).toBeGreaterThanOrEqual(1)
+    expect(
+      manager.list().filter((r) => r.status === 'running' || r.status === 'starting').length
+    ).toBeGreaterThanOrEqual(1)
     const done = await Promise.all(runs.map((r) => manager.waitForExit(r.runId)))
     for (const run of done) {
       expect(run.exitCode, `${run.label} output:\n${outputText(run.runId)}`).toBe(0)
@@ -168,14 +174,26 @@ describe('RunManager', () => {
     })
     try {
       const run = await slowManager.start('demo:slow')
-      const text = (): string => slowManager.output(run.runId).lines.map((l) => l.text).join('\n')
+      const text = (): string =>
+        slowManager
+          .output(run.runId)
+          .lines.map((l) => l.text)
+          .join('\n')
       await waitFor(() => text().includes('mission '), 'the demo to start', 15_000)
       // Stop it once its first job runs an attempt (a 20 s one, so it is mid-flight).
       const jobsOfRun = async (): Promise<Array<{ current_state: string }>> => {
-        const res = await engineFetch(engine, 'GET', `/identity/jobs?mission_id=${run.missionId}&limit=10`)
+        const res = await engineFetch(
+          engine,
+          'GET',
+          `/identity/jobs?mission_id=${run.missionId}&limit=10`
+        )
         return ((await res.json()) as { items: Array<{ current_state: string }> }).items
       }
-      for (let i = 0; i < 300 && !(await jobsOfRun()).some((j) => j.current_state === 'running'); i++) {
+      for (
+        let i = 0;
+        i < 300 && !(await jobsOfRun()).some((j) => j.current_state === 'running');
+        i++
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       expect((await jobsOfRun()).map((j) => j.current_state)).toEqual(['running'])
@@ -208,7 +226,12 @@ describe('RunManager', () => {
   })
 
   it('refuses bad scripts before spawning anything', async () => {
-    for (const bad of ['relative/path.js', '/etc/passwd', path.join(tmp.dir, 'missing.mjs'), 'demo:nope']) {
+    for (const bad of [
+      'relative/path.js',
+      '/etc/passwd',
+      path.join(tmp.dir, 'missing.mjs'),
+      'demo:nope'
+    ]) {
       const error = await manager.start(bad).catch((err: unknown) => err)
       expect(isConsoleFailure(error), String(bad)).toBe(true)
     }
@@ -243,7 +266,11 @@ describe('RunManager tokens', () => {
   it('never revokes the admin token that runs share when the engine cannot issue tokens', async () => {
     const removed: string[] = []
     const shared = new RunManager({
-      engine: () => ({ url: engine.url, adminToken: engine.adminToken, removeToken: (t) => removed.push(t) }),
+      engine: () => ({
+        url: engine.url,
+        adminToken: engine.adminToken,
+        removeToken: (t) => removed.push(t)
+      }),
       onOutput: () => undefined,
       onChanged: () => undefined,
       flushMs: 10

@@ -88,8 +88,12 @@ export class RunManager {
 
   /** Runs, running ones first, then newest first. */
   list(): LocalRunView[] {
-    const views = [...this.runs.values()].map((run) => ({ ...run.view, outputLines: run.output.total }))
-    const live = (v: LocalRunView): number => (v.status === 'exited' || v.status === 'failed' ? 1 : 0)
+    const views = [...this.runs.values()].map((run) => ({
+      ...run.view,
+      outputLines: run.output.total
+    }))
+    const live = (v: LocalRunView): number =>
+      v.status === 'exited' || v.status === 'failed' ? 1 : 0
     return views.sort((a, b) => live(a) - live(b) || b.startedAt.localeCompare(a.startedAt))
   }
 
@@ -119,11 +123,19 @@ export class RunManager {
     if (this.disposed) throw fail('unavailable', 'The console is shutting down.')
     const engine = this.options.engine()
     if (!engine) {
-      throw fail('no_engine', 'No embedded engine is running, so local agents have nothing to report to.')
+      throw fail(
+        'no_engine',
+        'No embedded engine is running, so local agents have nothing to report to.'
+      )
     }
-    const active = [...this.runs.values()].filter((r) => r.view.status === 'starting' || r.view.status === 'running')
+    const active = [...this.runs.values()].filter(
+      (r) => r.view.status === 'starting' || r.view.status === 'running'
+    )
     if (active.length >= this.maxConcurrent) {
-      throw fail('too_many_runs', `At most ${this.maxConcurrent} local runs may go at once; stop one first.`)
+      throw fail(
+        'too_many_runs',
+        `At most ${this.maxConcurrent} local runs may go at once; stop one first.`
+      )
     }
     const command = await resolveScript(scriptInput)
     const runId = `run_${randomBytes(6).toString('hex')}`
@@ -167,14 +179,22 @@ export class RunManager {
     this.changed()
 
     try {
-      run.view.missionId = await createRunMission(target, { source: 'controldeck-run', run_id: runId, script: command.label })
+      run.view.missionId = await createRunMission(target, {
+        source: 'controldeck-run',
+        run_id: runId,
+        script: command.label
+      })
     } catch (err) {
       this.fail(run, `Could not create the run's mission on the engine: ${(err as Error).message}`)
       resolveExited()
       return this.get(runId)
     }
     if (run.stopRequested) {
-      await finalizeRunMission(target, run.view.missionId, { code: null, signal: null, stopped: true })
+      await finalizeRunMission(target, run.view.missionId, {
+        code: null,
+        signal: null,
+        stopped: true
+      })
       this.fail(run, 'Stopped before it started.')
       resolveExited()
       return this.get(runId)
@@ -210,7 +230,11 @@ export class RunManager {
       // spawn failures (ENOENT, EACCES) arrive here instead of 'exit'.
       if (run.view.status === 'starting') {
         this.fail(run, `Could not start node: ${err.message}`)
-        void finalizeRunMission(target, run.view.missionId!, { code: null, signal: null, stopped: true }).finally(resolveExited)
+        void finalizeRunMission(target, run.view.missionId!, {
+          code: null,
+          signal: null,
+          stopped: true
+        }).finally(resolveExited)
       }
     })
     child.once('close', (code, signal) => {
@@ -224,7 +248,12 @@ export class RunManager {
     const run = this.find(runId)
     run.stopRequested = true
     const child = run.child
-    if (child && child.exitCode === null && child.signalCode === null && run.view.status !== 'exited') {
+    if (
+      child &&
+      child.exitCode === null &&
+      child.signalCode === null &&
+      run.view.status !== 'exited'
+    ) {
       run.view.status = 'stopping'
       child.kill('SIGTERM')
       run.killTimer = setTimeout(() => {
@@ -239,12 +268,19 @@ export class RunManager {
   /** Stops every run and waits for them (used when the console quits). */
   async dispose(): Promise<void> {
     this.disposed = true
-    const live = [...this.runs.values()].filter((r) => r.view.status === 'starting' || r.view.status === 'running' || r.view.status === 'stopping')
+    const live = [...this.runs.values()].filter(
+      (r) =>
+        r.view.status === 'starting' || r.view.status === 'running' || r.view.status === 'stopping'
+    )
     await Promise.all(live.map((r) => this.stop(r.view.runId)))
     await Promise.all(live.map((r) => r.exited))
   }
 
-  private async onExit(run: Run, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+  private async onExit(
+    run: Run,
+    code: number | null,
+    signal: NodeJS.Signals | null
+  ): Promise<void> {
     if (run.killTimer) clearTimeout(run.killTimer)
     for (const line of run.output.end()) run.pending.push(line)
     run.view.exitCode = code
@@ -252,13 +288,21 @@ export class RunManager {
     run.view.endedAt = new Date().toISOString()
     run.view.status = 'exited'
     if (!run.stopRequested && code !== 0) {
-      run.view.error = signal ? `The agent was killed by ${signal}.` : `The agent exited with code ${code}.`
+      run.view.error = signal
+        ? `The agent was killed by ${signal}.`
+        : `The agent exited with code ${code}.`
     }
-    run.pending.push(run.output.note('stderr', `[controldeck] ${describeExit(code, signal, run.stopRequested)}`))
+    run.pending.push(
+      run.output.note('stderr', `[controldeck] ${describeExit(code, signal, run.stopRequested)}`)
+    )
     this.flush(run)
     this.changed()
     if (run.view.missionId) {
-      await finalizeRunMission(run.target, run.view.missionId, { code, signal, stopped: run.stopRequested })
+      await finalizeRunMission(run.target, run.view.missionId, {
+        code,
+        signal,
+        stopped: run.stopRequested
+      })
     }
   }
 
@@ -308,7 +352,8 @@ export class RunManager {
     const finished = [...this.runs.values()]
       .filter((r) => r.view.status === 'exited' || r.view.status === 'failed')
       .sort((a, b) => a.view.startedAt.localeCompare(b.view.startedAt))
-    for (const run of finished.slice(0, this.runs.size - LOCAL_RUNS_KEPT)) this.runs.delete(run.view.runId)
+    for (const run of finished.slice(0, this.runs.size - LOCAL_RUNS_KEPT))
+      this.runs.delete(run.view.runId)
   }
 
   private changed(): void {

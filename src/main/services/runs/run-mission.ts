@@ -13,7 +13,10 @@ export async function createRunMission(
 ): Promise<string> {
   const http = new HttpClient({ url: target.url, token: target.token, requestTimeoutMs: 10_000 })
   try {
-    const record = await http.post<{ mission_id: string }>('/identity/mission', { parent_mission_id: null, tags })
+    const record = await http.post<{ mission_id: string }>('/identity/mission', {
+      parent_mission_id: null,
+      tags
+    })
     await http.post(`/lifecycle/mission/${record.mission_id}/transition`, {
       entity_id: record.mission_id,
       transition: 'create',
@@ -41,13 +44,25 @@ export async function finalizeRunMission(
       .get<{ current_state?: unknown }>(`/lifecycle/mission/${missionId}/state`)
       .then((s) => (typeof s.current_state === 'string' ? s.current_state : null))
     if (state === null || TERMINAL.has(state)) return state
-    const action =
-      exit.stopped ? 'cancel' : state !== 'executing' ? 'cancel' : exit.code === 0 ? 'complete' : 'fail'
-    const event = await http.post<{ to_state?: unknown }>(`/lifecycle/mission/${missionId}/transition`, {
-      entity_id: missionId,
-      transition: action,
-      metadata: { reason: exit.stopped ? 'run stopped' : `agent exited (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'})` }
-    })
+    const action = exit.stopped
+      ? 'cancel'
+      : state !== 'executing'
+        ? 'cancel'
+        : exit.code === 0
+          ? 'complete'
+          : 'fail'
+    const event = await http.post<{ to_state?: unknown }>(
+      `/lifecycle/mission/${missionId}/transition`,
+      {
+        entity_id: missionId,
+        transition: action,
+        metadata: {
+          reason: exit.stopped
+            ? 'run stopped'
+            : `agent exited (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'})`
+        }
+      }
+    )
     return typeof event.to_state === 'string' ? event.to_state : null
   } catch {
     return null

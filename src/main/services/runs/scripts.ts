@@ -16,12 +16,14 @@ export const DEMOS: readonly DemoInfo[] = [
   {
     script: 'demo:flaky',
     title: 'Flaky tool caller',
-    description: 'Calls a tool that keeps failing until the engine opens its circuit breaker (NR-E140).'
+    description:
+      'Calls a tool that keeps failing until the engine opens its circuit breaker (NR-E140).'
   },
   {
     script: 'demo:slow',
     title: 'Slow worker',
-    description: 'Runs jobs that take longer than their timeout budget; each ends in timeout (NR-E100).'
+    description:
+      'Runs jobs that take longer than their timeout budget; each ends in timeout (NR-E100).'
   },
   {
     script: 'demo:greedy',
@@ -62,7 +64,11 @@ export function findDemoFile(script: DemoScript, moduleUrl: string = import.meta
     dir = path.dirname(dir)
   }
   const found = candidates.find((file) => existsSync(file))
-  if (!found) throw fail('invalid_input', `The demo ${script} is not installed (looked in ${candidates.slice(0, 3).join(', ')}).`)
+  if (!found)
+    throw fail(
+      'invalid_input',
+      `The demo ${script} is not installed (looked in ${candidates.slice(0, 3).join(', ')}).`
+    )
   return found
 }
 
@@ -117,7 +123,8 @@ register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}))`
  */
 export async function resolveScript(input: unknown): Promise<ScriptCommand> {
   const parsed = LocalRunScriptSchema.safeParse(input)
-  if (!parsed.success) throw fail('invalid_input', parsed.error.issues[0]?.message ?? 'invalid script')
+  if (!parsed.success)
+    throw fail('invalid_input', parsed.error.issues[0]?.message ?? 'invalid script')
   const script = parsed.data
   let file: string
   let label: string

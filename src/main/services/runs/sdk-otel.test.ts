@@ -1,7 +1,11 @@
 // The agent SDK's OpenTelemetry spans, through the real OpenTelemetry JS SDK (an in-memory
 // exporter standing for the team's pipeline), against the embedded engine on 127.0.0.1.
 import * as api from '@opentelemetry/api'
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor
+} from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, NonRetriableError, type ControlDeckAgent } from '../../../agent'
 import { startTempEngine, type TempEngine } from '../testing/temp-engine'
@@ -34,14 +38,24 @@ describe('agent SDK with OpenTelemetry', () => {
     try {
       const mission = await agent.mission({ tags: { agent: 'researcher' } })
       const plan = await mission.plan()
-      await plan.job('llm_call', {}, async (ctx) => {
-        await ctx.reportUsage({ inputTokens: 120, outputTokens: 80 })
-        return 'ok'
-      }, { genAi: { operation: 'chat', model: 'gpt-4o-mini', provider: 'openai' } })
+      await plan.job(
+        'llm_call',
+        {},
+        async (ctx) => {
+          await ctx.reportUsage({ inputTokens: 120, outputTokens: 80 })
+          return 'ok'
+        },
+        { genAi: { operation: 'chat', model: 'gpt-4o-mini', provider: 'openai' } }
+      )
       await expect(
-        plan.job('tool_call', { max_retries: 0 }, () => {
-          throw new NonRetriableError('search is down')
-        }, { tool: 'web_search' })
+        plan.job(
+          'tool_call',
+          { max_retries: 0 },
+          () => {
+            throw new NonRetriableError('search is down')
+          },
+          { tool: 'web_search' }
+        )
       ).rejects.toThrow('search is down')
       await mission.fail(new Error('tool failed'))
     } finally {
@@ -51,7 +65,10 @@ describe('agent SDK with OpenTelemetry', () => {
     const root = spans.find((s) => s.name === 'invoke_agent researcher')!
     const chat = spans.find((s) => s.name === 'chat gpt-4o-mini')!
     const tool = spans.find((s) => s.name === 'execute_tool web_search')!
-    expect(root.attributes).toMatchObject({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'researcher' })
+    expect(root.attributes).toMatchObject({
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'researcher'
+    })
     expect(chat.attributes).toMatchObject({
       'gen_ai.operation.name': 'chat',
       'gen_ai.request.model': 'gpt-4o-mini',
@@ -60,7 +77,10 @@ describe('agent SDK with OpenTelemetry', () => {
       'gen_ai.usage.output_tokens': 80,
       'controldeck.llm_tokens': 200
     })
-    expect(tool.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_search' })
+    expect(tool.attributes).toMatchObject({
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'web_search'
+    })
     expect(tool.status.code).toBe(api.SpanStatusCode.ERROR)
     expect(tool.status.message).toContain('search is down')
     expect(tool.attributes['error.type']).toBeDefined()
@@ -69,11 +89,16 @@ describe('agent SDK with OpenTelemetry', () => {
       expect(child.spanContext().traceId).toBe(root.spanContext().traceId)
       expect(child.parentSpanContext?.spanId).toBe(root.spanContext().spanId)
     }
-    expect(chat.events.map((e) => e.name)).toEqual(['controldeck.attempt.start', 'controldeck.attempt.end'])
+    expect(chat.events.map((e) => e.name)).toEqual([
+      'controldeck.attempt.start',
+      'controldeck.attempt.end'
+    ])
     // The engine counted the same 200 tokens.
-    const jobs = (await (await fetch(`${tmp.engine.baseUrl}/identity/jobs?job_type=llm_call`, {
-      headers: { Authorization: `Bearer ${tmp.engine.adminToken}` }
-    })).json()) as { items: Array<{ job_id: string }> }
+    const jobs = (await (
+      await fetch(`${tmp.engine.baseUrl}/identity/jobs?job_type=llm_call`, {
+        headers: { Authorization: `Bearer ${tmp.engine.adminToken}` }
+      })
+    ).json()) as { items: Array<{ job_id: string }> }
     expect(jobs.items.length).toBe(1)
   })
 
@@ -82,10 +107,12 @@ describe('agent SDK with OpenTelemetry', () => {
     const agent = await agentWith(false)
     try {
       const plan = await (await agent.mission()).plan()
-      expect(await plan.job('llm_call', {}, async (ctx) => {
-        await ctx.reportUsage({ llmTokens: 5 })
-        return 42
-      })).toBe(42)
+      expect(
+        await plan.job('llm_call', {}, async (ctx) => {
+          await ctx.reportUsage({ llmTokens: 5 })
+          return 42
+        })
+      ).toBe(42)
     } finally {
       await agent.close()
     }

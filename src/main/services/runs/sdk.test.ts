@@ -34,15 +34,19 @@ async function stateOf(type: 'mission' | 'job' | 'attempt', id: string): Promise
   return (await api<{ current_state: string }>(`/lifecycle/${type}/${id}/state`)).current_state
 }
 
-async function attemptsOf(jobId: string): Promise<Array<{ attempt_id: string; attempt_number: number; current_state: string }>> {
-  const page = await api<{ items: Array<{ attempt_id: string; attempt_number: number; current_state: string }> }>(
-    `/identity/attempts?job_id=${jobId}&limit=50`
-  )
+async function attemptsOf(
+  jobId: string
+): Promise<Array<{ attempt_id: string; attempt_number: number; current_state: string }>> {
+  const page = await api<{
+    items: Array<{ attempt_id: string; attempt_number: number; current_state: string }>
+  }>(`/identity/attempts?job_id=${jobId}&limit=50`)
   return page.items.sort((a, b) => a.attempt_number - b.attempt_number)
 }
 
 async function jobHistory(jobId: string): Promise<string[]> {
-  const history = await api<{ transitions: Array<{ to_state: string }> }>(`/lifecycle/job/${jobId}/history`)
+  const history = await api<{ transitions: Array<{ to_state: string }> }>(
+    `/lifecycle/job/${jobId}/history`
+  )
   return history.transitions.map((t) => t.to_state)
 }
 
@@ -73,13 +77,19 @@ describe('agent SDK against the embedded engine', () => {
   })
 
   it('runs a job to success through every lifecycle state', async () => {
-    const outcome = await plan.runJob('t_success', { timeout_ms: 5000 }, (ctx) => `hello from attempt ${ctx.attempt}`)
+    const outcome = await plan.runJob(
+      't_success',
+      { timeout_ms: 5000 },
+      (ctx) => `hello from attempt ${ctx.attempt}`
+    )
     expect(outcome.value).toBe('hello from attempt 1')
     expect(outcome.attempts).toBe(1)
     expect(await jobHistory(outcome.jobId)).toEqual(['pending', 'ready', 'running', 'succeeded'])
     const attempts = await attemptsOf(outcome.jobId)
     expect(attempts.map((a) => a.current_state)).toEqual(['succeeded'])
-    const job = await api<{ metadata: { budget: { timeout_ms: number; max_retries: number } } }>(`/identity/job/${outcome.jobId}`)
+    const job = await api<{ metadata: { budget: { timeout_ms: number; max_retries: number } } }>(
+      `/identity/job/${outcome.jobId}`
+    )
     expect(job.metadata.budget.timeout_ms).toBe(5000)
     expect(job.metadata.budget.max_retries).toBe(3)
   })
@@ -94,9 +104,20 @@ describe('agent SDK against the embedded engine', () => {
     expect(outcome.value).toBe('third time lucky')
     expect(outcome.attempts).toBe(3)
     const attempts = await attemptsOf(outcome.jobId)
-    expect(attempts.map((a) => a.current_state)).toEqual(['failed_error', 'failed_error', 'succeeded'])
+    expect(attempts.map((a) => a.current_state)).toEqual([
+      'failed_error',
+      'failed_error',
+      'succeeded'
+    ])
     expect(await jobHistory(outcome.jobId)).toEqual([
-      'pending', 'ready', 'running', 'failed_mechanical', 'running', 'failed_mechanical', 'running', 'succeeded'
+      'pending',
+      'ready',
+      'running',
+      'failed_mechanical',
+      'running',
+      'failed_mechanical',
+      'running',
+      'succeeded'
     ])
   })
 
@@ -112,9 +133,15 @@ describe('agent SDK against the embedded engine', () => {
     expect((exhausted.cause as Error).message).toBe('always broken')
     const jobId = exhausted.details.job_id as string
     expect(await stateOf('job', jobId)).toBe('failed_mechanical')
-    expect((await attemptsOf(jobId)).map((a) => a.current_state)).toEqual(['failed_error', 'failed_error'])
+    expect((await attemptsOf(jobId)).map((a) => a.current_state)).toEqual([
+      'failed_error',
+      'failed_error'
+    ])
     // Nobody will retry it: given up, not awaiting retry.
-    expect((await api<{ gave_up: unknown }>(`/budget/jobs/${jobId}`)).gave_up).toMatchObject({ code: 'NR-E101', state: 'failed_mechanical' })
+    expect((await api<{ gave_up: unknown }>(`/budget/jobs/${jobId}`)).gave_up).toMatchObject({
+      code: 'NR-E101',
+      state: 'failed_mechanical'
+    })
   })
 
   it('does not retry a NonRetriableError', async () => {
@@ -132,13 +159,16 @@ describe('agent SDK against the embedded engine', () => {
   it('aborts the signal at timeout_ms and ends the job in timeout', async () => {
     let sawAbort = false
     const error = await plan
-      .job('t_timeout', { timeout_ms: 150, max_retries: 2 }, (ctx) =>
-        new Promise((_, reject) => {
-          ctx.signal.addEventListener('abort', () => {
-            sawAbort = true
-            reject(new Error('aborted by signal'))
+      .job(
+        't_timeout',
+        { timeout_ms: 150, max_retries: 2 },
+        (ctx) =>
+          new Promise((_, reject) => {
+            ctx.signal.addEventListener('abort', () => {
+              sawAbort = true
+              reject(new Error('aborted by signal'))
+            })
           })
-        })
       )
       .catch((err: unknown) => err)
     expect(error).toBeInstanceOf(BudgetTimeoutError)
@@ -174,7 +204,9 @@ describe('agent SDK against the embedded engine', () => {
     const [attempt] = await attemptsOf(jobId)
     if (!attempt) throw new Error(`job ${jobId} has no attempt`)
     expect(attempt.current_state).toBe('failed_resource')
-    const metrics = await api<{ llm_tokens_consumed: number }>(`/telemetry/metrics/${attempt.attempt_id}`)
+    const metrics = await api<{ llm_tokens_consumed: number }>(
+      `/telemetry/metrics/${attempt.attempt_id}`
+    )
     expect(metrics.llm_tokens_consumed).toBeGreaterThanOrEqual(60)
   })
 
@@ -204,7 +236,9 @@ describe('agent SDK against the embedded engine', () => {
       throw new Error('tool down')
     }
     for (let i = 0; i < 5; i++) {
-      const err = await plan.job('t_breaker', { max_retries: 0 }, fail, { tool: 'sdk-test-tool' }).catch((e: unknown) => e)
+      const err = await plan
+        .job('t_breaker', { max_retries: 0 }, fail, { tool: 'sdk-test-tool' })
+        .catch((e: unknown) => e)
       expect(err).toBeInstanceOf(RetryExhaustedError)
     }
     let ran = false
@@ -219,9 +253,17 @@ describe('agent SDK against the embedded engine', () => {
     // the job carries the refusal's code on its failure and is marked given up with it.
     const refusedJob = (refused as CircuitOpenError).details.job_id as string
     expect(await attemptsOf(refusedJob)).toEqual([])
-    const failures = await api<{ transitions: Array<{ to_state: string; metadata: Record<string, unknown> }> }>(`/lifecycle/job/${refusedJob}/history`)
-    expect(failures.transitions.at(-1)).toMatchObject({ to_state: 'failed_mechanical', metadata: { error_code: 'NR-E140' } })
-    expect((await api<{ gave_up: unknown }>(`/budget/jobs/${refusedJob}`)).gave_up).toMatchObject({ code: 'NR-E140', state: 'failed_mechanical' })
+    const failures = await api<{
+      transitions: Array<{ to_state: string; metadata: Record<string, unknown> }>
+    }>(`/lifecycle/job/${refusedJob}/history`)
+    expect(failures.transitions.at(-1)).toMatchObject({
+      to_state: 'failed_mechanical',
+      metadata: { error_code: 'NR-E140' }
+    })
+    expect((await api<{ gave_up: unknown }>(`/budget/jobs/${refusedJob}`)).gave_up).toMatchObject({
+      code: 'NR-E140',
+      state: 'failed_mechanical'
+    })
 
     // Another job type calling the same tool meets the tool's breaker.
     const sameTool = await plan
@@ -238,7 +280,9 @@ describe('agent SDK against the embedded engine', () => {
       .job('t_suspend', { max_retries: 2 }, async (ctx) => {
         jobId = ctx.jobId
         // Suspend the job from outside while its first attempt fails, before it may retry.
-        const res = await engineFetch(engine, 'POST', `/reflex/jobs/${ctx.jobId}/suspend`, { reason: 'test' })
+        const res = await engineFetch(engine, 'POST', `/reflex/jobs/${ctx.jobId}/suspend`, {
+          reason: 'test'
+        })
         expect(res.status).toBeLessThan(300)
         throw new Error('first attempt fails')
       })
@@ -248,13 +292,18 @@ describe('agent SDK against the embedded engine', () => {
     expect((error as CooldownError).retriable).toBe(true)
     expect((await attemptsOf(jobId)).length).toBe(1)
     // Its retries were not used up, but its agent stopped on the cooldown: the mark says why.
-    expect((await api<{ gave_up: unknown }>(`/budget/jobs/${jobId}`)).gave_up).toMatchObject({ code: 'NR-E006', state: 'failed_mechanical' })
+    expect((await api<{ gave_up: unknown }>(`/budget/jobs/${jobId}`)).gave_up).toMatchObject({
+      code: 'NR-E006',
+      state: 'failed_mechanical'
+    })
   })
 
   it('surfaces an engine refusal as a typed HTTP error (bad token → 401 at connect)', async () => {
-    const error = await connect({ url: engine.url, token: 'not-a-valid-token', handleSignals: false }).catch(
-      (err: unknown) => err
-    )
+    const error = await connect({
+      url: engine.url,
+      token: 'not-a-valid-token',
+      handleSignals: false
+    }).catch((err: unknown) => err)
     expect(error).toBeInstanceOf(HttpStatusError)
     expect((error as HttpStatusError).status).toBe(401)
     expect((error as HttpStatusError).retriable).toBe(false)
@@ -279,7 +328,11 @@ describe('agent SDK against a BRAiN-shaped backend (no capabilities, no telemetr
   })
 
   it('runs a governed job on the routes BRAiN has', async () => {
-    const brainAgent = await connect({ url: brain.url, token: 'brain-static-token', handleSignals: false })
+    const brainAgent = await connect({
+      url: brain.url,
+      token: 'brain-static-token',
+      handleSignals: false
+    })
     try {
       expect(brainAgent.isControlDeckEngine).toBe(false)
       const mission = await brainAgent.mission()
@@ -292,7 +345,9 @@ describe('agent SDK against a BRAiN-shaped backend (no capabilities, no telemetr
       expect(await mission.complete()).toBe('completed')
       // Usage stays client-side: BRAiN has no report route, so none was sent.
       expect(brain.requests.some((r) => r.includes('/telemetry/report'))).toBe(false)
-      expect(brain.requests.filter((r) => r.includes(`/lifecycle/job/${outcome.jobId}/transition`))).toHaveLength(4)
+      expect(
+        brain.requests.filter((r) => r.includes(`/lifecycle/job/${outcome.jobId}/transition`))
+      ).toHaveLength(4)
     } finally {
       await brainAgent.close()
     }
@@ -311,7 +366,11 @@ describe('agent SDK under a tight rate limit', () => {
     })
     // Agents run with operator tokens; the admin token is not throttled by default.
     limited.addToken('sdk-429-operator-token', 'operator', 'agent')
-    const slowAgent = await connect({ url: limited.url, token: 'sdk-429-operator-token', handleSignals: false })
+    const slowAgent = await connect({
+      url: limited.url,
+      token: 'sdk-429-operator-token',
+      handleSignals: false
+    })
     try {
       const mission = await slowAgent.mission()
       const limitedPlan = await mission.plan()

@@ -64,7 +64,8 @@ export function createBrowserSessions(options: BrowserSessionsOptions = {}): Bro
       return sessionId
     },
     isSession(sessionId) {
-      if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 200) return false
+      if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 200)
+        return false
       return sessions.has(digest(sessionId))
     }
   }

@@ -34,7 +34,13 @@ let served: string
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cd-csp-'))
   await writeFile(path.join(dir, 'index.html'), INDEX_HTML)
-  service = createConsoleService({ dataDir: dir, transport: 'browser', appVersion: 'test', localEngine: null, log: () => {} })
+  service = createConsoleService({
+    dataDir: dir,
+    transport: 'browser',
+    appVersion: 'test',
+    localEngine: null,
+    log: () => {}
+  })
   server = await startBrowserServer({ service, rendererDir: dir })
   const res = await fetch(`${server.origin}/`)
   expect(res.status).toBe(200)
@@ -51,7 +57,9 @@ describe('renderer CSP in browser mode', () => {
   it('serves the same policy as the page meta, plus only header-only directives', () => {
     const header = parseCsp(served)
     const meta = parseCsp(metaPolicy(INDEX_HTML))
-    const headerWithoutHeaderOnly = Object.fromEntries(Object.entries(header).filter(([name]) => !HEADER_ONLY.includes(name)))
+    const headerWithoutHeaderOnly = Object.fromEntries(
+      Object.entries(header).filter(([name]) => !HEADER_ONLY.includes(name))
+    )
     expect(meta).toEqual(headerWithoutHeaderOnly)
     for (const name of HEADER_ONLY) expect(meta[name], name).toBeUndefined()
   })
@@ -61,12 +69,25 @@ describe('renderer CSP in browser mode', () => {
     expect(header['default-src']).toEqual(["'self'"])
     expect(scriptSources(header)).toEqual(["'self'"])
     for (const [name, sources] of Object.entries(header)) {
-      for (const weak of ["'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "'wasm-unsafe-eval'", '*', 'http:', 'https:', 'data:', 'blob:']) {
+      for (const weak of [
+        "'unsafe-inline'",
+        "'unsafe-eval'",
+        "'unsafe-hashes'",
+        "'wasm-unsafe-eval'",
+        '*',
+        'http:',
+        'https:',
+        'data:',
+        'blob:'
+      ]) {
         // Images may be data: URLs (icons); nothing else may widen past our own origin.
         if (name === 'img-src' && weak === 'data:') continue
         expect(sources, `${name} ${weak}`).not.toContain(weak)
       }
-      expect(sources.some((s) => s.includes('*')), name).toBe(false)
+      expect(
+        sources.some((s) => s.includes('*')),
+        name
+      ).toBe(false)
     }
     expect(header['object-src']).toEqual(["'none'"])
     expect(header['base-uri']).toEqual(["'none'"])

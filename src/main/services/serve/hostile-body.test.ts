@@ -51,7 +51,11 @@ describe('browser-mode server and hostile bodies', () => {
           ok: false,
           error: {
             code: 'invalid_input',
-            message: expect.stringMatching(new RegExp(`^The request body is JSON nested deeper than ${MAX_REQUEST_DEPTH} levels \\(at `)),
+            message: expect.stringMatching(
+              new RegExp(
+                `^The request body is JSON nested deeper than ${MAX_REQUEST_DEPTH} levels \\(at `
+              )
+            ),
             retriable: false
           }
         })

@@ -29,7 +29,13 @@ beforeAll(async () => {
     localEngine: null,
     log: (message) => logged.push(message)
   })
-  server = await startBrowserServer({ service, rendererDir, port: 0, heartbeatMs: 200, now: () => clock })
+  server = await startBrowserServer({
+    service,
+    rendererDir,
+    port: 0,
+    heartbeatMs: 200,
+    now: () => clock
+  })
 })
 
 afterAll(async () => {
@@ -72,7 +78,12 @@ interface RawAnswer {
  */
 function raw(
   rawPath: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; setHost?: boolean } = {}
+  options: {
+    method?: string
+    headers?: Record<string, string>
+    body?: string
+    setHost?: boolean
+  } = {}
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -116,10 +127,19 @@ function cookieOf(answer: RawAnswer): string {
 }
 
 /** A method call authenticated by a session cookie, as the page's own fetch sends it. */
-function callWithCookie(cookie: string, headers: Record<string, string> = {}, method = 'getAppInfo') {
+function callWithCookie(
+  cookie: string,
+  headers: Record<string, string> = {},
+  method = 'getAppInfo'
+) {
   return raw(`/api/${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: cookie, 'Sec-Fetch-Site': 'same-origin', ...headers },
+    headers: {
+      'Content-Type': 'application/json',
+      Cookie: cookie,
+      'Sec-Fetch-Site': 'same-origin',
+      ...headers
+    },
     body: '{}'
   })
 }
@@ -300,7 +320,12 @@ describe('browser-mode sign-in: a one-time code for an HttpOnly, SameSite=Strict
     clock -= 60_001
     expect((await openLogin(late)).status).toBe(401)
 
-    for (const bad of ['/login', '/login?code=', `/login?code=${server.token}`, '/login?code=x%00y']) {
+    for (const bad of [
+      '/login',
+      '/login?code=',
+      `/login?code=${server.token}`,
+      '/login?code=x%00y'
+    ]) {
       const answer = await rawGet(bad)
       expect(answer.status, bad).toBe(401)
       expect(answer.headers['set-cookie'], bad).toBeUndefined()
@@ -317,13 +342,19 @@ describe('browser-mode sign-in: a one-time code for an HttpOnly, SameSite=Strict
     expect((await callWithCookie(forged)).status).toBe(401)
     // Another port's cookie of the same name pattern is another server's.
     const [, value] = cookie.split('=')
-    expect((await callWithCookie(`controldeck_session_${server.port + 1}=${value}`)).status).toBe(401)
+    expect((await callWithCookie(`controldeck_session_${server.port + 1}=${value}`)).status).toBe(
+      401
+    )
   })
 
   it('holds cookie-carried calls against cross-site forgery', async () => {
     const cookie = cookieOf(await openLogin(server.loginUrl()))
     // A form post or a no-cors fetch can only send simple content types.
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x'
+    ]) {
       const answer = await callWithCookie(cookie, { 'Content-Type': type })
       expect(answer.status, type).toBe(403)
       expect(JSON.parse(answer.body).error.code).toBe('forbidden_origin')
@@ -345,16 +376,21 @@ describe('browser-mode sign-in: a one-time code for an HttpOnly, SameSite=Strict
     const reader = res.body!.getReader()
     const decoder = new TextDecoder()
     let text = ''
-    while (!text.includes(': connected')) text += decoder.decode((await reader.read()).value, { stream: true })
+    while (!text.includes(': connected'))
+      text += decoder.decode((await reader.read()).value, { stream: true })
     service.context.events.emit('onDeepLink', { path: 'trace/m_cookie' })
-    while (!text.includes('trace/m_cookie')) text += decoder.decode((await reader.read()).value, { stream: true })
+    while (!text.includes('trace/m_cookie'))
+      text += decoder.decode((await reader.read()).value, { stream: true })
     controller.abort()
   })
 
   it('gives a caller with the token a new sign-in address, and nobody else', async () => {
     const denied = await raw('/login-link', { method: 'POST' })
     expect(denied.status).toBe(401)
-    const answer = await raw('/login-link', { method: 'POST', headers: { Authorization: `Bearer ${server.token}` } })
+    const answer = await raw('/login-link', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}` }
+    })
     expect(answer.status).toBe(200)
     const { url } = (JSON.parse(answer.body) as { result: { url: string } }).result
     expect((await openLogin(url)).status).toBe(303)
@@ -363,14 +399,22 @@ describe('browser-mode sign-in: a one-time code for an HttpOnly, SameSite=Strict
 
 describe('browser-mode Host check (DNS rebinding)', () => {
   it('refuses every request whose Host is not this server, static files and the token included', async () => {
-    for (const host of [`attacker.example:${server.port}`, `127.0.0.1.nip.io:${server.port}`, `deck.lan:${server.port}`]) {
+    for (const host of [
+      `attacker.example:${server.port}`,
+      `127.0.0.1.nip.io:${server.port}`,
+      `deck.lan:${server.port}`
+    ]) {
       const page = await raw('/', { headers: { Host: host } })
       expect(page.status, host).toBe(403)
       expect(page.body, host).not.toContain('<title>shell</title>')
       expect(JSON.parse(page.body).error.code).toBe('forbidden_host')
       const api = await raw('/api/getAppInfo', {
         method: 'POST',
-        headers: { Host: host, Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+        headers: {
+          Host: host,
+          Authorization: `Bearer ${server.token}`,
+          'Content-Type': 'application/json'
+        },
         body: '{}'
       })
       expect(api.status, host).toBe(403)
@@ -389,7 +433,11 @@ describe('browser-mode Host check (DNS rebinding)', () => {
 
   it('answers the loopback names of its own port, and of a port forward to it (ssh -L 9000:…)', async () => {
     // Through a forward the browser names the forwarded port; no other page can send a loopback name.
-    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `localhost:${server.port + 1}`]) {
+    for (const host of [
+      `127.0.0.1:${server.port}`,
+      `localhost:${server.port}`,
+      `localhost:${server.port + 1}`
+    ]) {
       const page = await raw('/', { headers: { Host: host } })
       expect(page.status, host).toBe(200)
       expect(page.body).toContain('<title>shell</title>')
@@ -411,13 +459,24 @@ describe('browser-mode error path', () => {
       handlerFactories: [
         () => ({
           handlers: {
-            getAppInfo: () => Promise.reject(new ConsoleFailure({ code: 'conflict', message: 'deep', retriable: false, details: deep })),
+            getAppInfo: () =>
+              Promise.reject(
+                new ConsoleFailure({
+                  code: 'conflict',
+                  message: 'deep',
+                  retriable: false,
+                  details: deep
+                })
+              ),
             takeLaunchDeepLink: async () => ({ link: null })
           }
         })
       ]
     })
-    const own = await startBrowserServer({ service: failing, rendererDir: path.join(dir, 'renderer') })
+    const own = await startBrowserServer({
+      service: failing,
+      rendererDir: path.join(dir, 'renderer')
+    })
     try {
       const post = (method: string) =>
         fetch(`${own.origin}/api/${method}`, {

@@ -137,7 +137,8 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (text === '') return {}
   const parsed = parseJsonBounded(text, MAX_REQUEST_DEPTH)
   if (parsed.ok) return parsed.value
-  if (parsed.reason === 'malformed') throw failure('invalid_input', 'The request body is not valid JSON.')
+  if (parsed.reason === 'malformed')
+    throw failure('invalid_input', 'The request body is not valid JSON.')
   throw failure('invalid_input', `The request body is ${parsed.message}.`)
 }
 
@@ -200,20 +201,27 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (via !== 'cookie') return
     const site = req.headers['sec-fetch-site']
     if (site !== undefined && site !== 'same-origin') {
-      throw failure('forbidden_origin', 'Only ControlDeck\'s own page may use its session.')
+      throw failure('forbidden_origin', "Only ControlDeck's own page may use its session.")
     }
     if (req.method === 'POST' && !isJsonRequest(req)) {
-      throw failure('forbidden_origin', 'Method calls must be sent as Content-Type: application/json.')
+      throw failure(
+        'forbidden_origin',
+        'Method calls must be sent as Content-Type: application/json.'
+      )
     }
   }
 
   /** `GET /login?code=…`: a valid code becomes a session cookie, then the shell without the code. */
   function handleLogin(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    if (req.method !== 'GET') throw failure('method_not_allowed', 'Open the sign-in address with GET.')
+    if (req.method !== 'GET')
+      throw failure('method_not_allowed', 'Open the sign-in address with GET.')
     const sessionId = sessions.redeem(url.searchParams.get('code'))
     // Opening a spent address again in a browser that is already signed in is not an error.
     if (sessionId === null && !hasSession(req)) {
-      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+      res.writeHead(401, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store'
+      })
       res.end(SPENT_LOGIN)
       return
     }
@@ -225,7 +233,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   /** `POST /login-link`: a new one-time sign-in address for a signed-in caller (script, second browser). */
   function handleLoginLink(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'POST') throw failure('method_not_allowed', 'Ask for a sign-in address with POST.')
+    if (req.method !== 'POST')
+      throw failure('method_not_allowed', 'Ask for a sign-in address with POST.')
     refuseForeign(req, authenticate(req))
     sendJson(res, 200, { ok: true, result: { url: loginUrl() } })
   }
@@ -260,7 +269,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       // it everything, the static files included.
       if (!hosts || !isAllowedHost(req.headers.host, hosts)) {
         const served = origin.slice('http://'.length)
-        throw failure('forbidden_host', `This server answers only to ${served}, not to the host requested.`)
+        throw failure(
+          'forbidden_host',
+          `This server answers only to ${served}, not to the host requested.`
+        )
       }
       // Only the path is used; a request target that is not a path is answered as not found.
       url = new URL(req.url?.startsWith('/') ? req.url : '/\0', 'http://127.0.0.1')

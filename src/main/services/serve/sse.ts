@@ -55,7 +55,8 @@ export function openSseStream(
       }
       // JSON.stringify never emits a raw newline, so one `data:` line always holds the payload.
       let text = ''
-      for (const [name, payload] of batch) text += `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`
+      for (const [name, payload] of batch)
+        text += `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`
       res.write(text)
     },
     close

@@ -22,7 +22,10 @@ function matchesText(event: AuditEvent, text: string | undefined): boolean {
  * cache; when the backend is away or hits BRAiN's audit bug (500 "the JSON object must be str…",
  * never retried), the cache answers (cursor `c:…`) with a note saying why.
  */
-export async function queryAudit(session: EnvironmentSession, input: AuditQueryInput): Promise<AuditQueryResult> {
+export async function queryAudit(
+  session: EnvironmentSession,
+  input: AuditQueryInput
+): Promise<AuditQueryResult> {
   const limit = input.limit ?? DEFAULT_LIMIT
   let note: string | null = null
   let failure: unknown = null
@@ -50,14 +53,17 @@ export async function queryAudit(session: EnvironmentSession, input: AuditQueryI
         nextCursor: tagCursor('b', answer.events.length > 0 && next < answer.total ? next : null),
         // With a local text filter the backend's total no longer counts what is shown.
         total: input.text ? null : answer.total,
-        note: input.text ? 'Text search is applied to each page locally (the backend has none).' : null,
+        note: input.text
+          ? 'Text search is applied to each page locally (the backend has none).'
+          : null,
         stale: null
       }
     } catch (error) {
       if (!shouldUseCache(error)) throw error
       failure = error
       if (isBackendError(error) && error.code === 'backend_bug') {
-        note = 'The backend cannot return this history (known BRAiN bug); showing the audit events ControlDeck has cached.'
+        note =
+          'The backend cannot return this history (known BRAiN bug); showing the audit events ControlDeck has cached.'
       }
     }
   }
@@ -82,7 +88,8 @@ export async function queryAudit(session: EnvironmentSession, input: AuditQueryI
     events: page.events,
     nextCursor: tagCursor('c', page.nextCursor),
     total: null,
-    note: note ?? (backendAway ? 'The backend is not reachable; showing cached audit events.' : null),
+    note:
+      note ?? (backendAway ? 'The backend is not reachable; showing cached audit events.' : null),
     stale: backendAway || note ? staleSince(last?.fetchedAt ?? Date.now()) : null
   }
 }

@@ -24,22 +24,44 @@ export async function authFor(
   credentials: CredentialStore,
   overrides: { localToken: string | null; adHocToken: string | null }
 ): Promise<EnvironmentAuth> {
-  const none = (missing: string | null): EnvironmentAuth => ({ provider: null, close: () => undefined, missing })
+  const none = (missing: string | null): EnvironmentAuth => ({
+    provider: null,
+    close: () => undefined,
+    missing
+  })
   if (profile.kind === 'embedded') {
-    return overrides.localToken ? { provider: new StaticTokenAuth(overrides.localToken), close: () => undefined, missing: null } : none(null)
+    return overrides.localToken
+      ? {
+          provider: new StaticTokenAuth(overrides.localToken),
+          close: () => undefined,
+          missing: null
+        }
+      : none(null)
   }
   if (profile.builtIn) {
-    return overrides.adHocToken ? { provider: new StaticTokenAuth(overrides.adHocToken), close: () => undefined, missing: null } : none(null)
+    return overrides.adHocToken
+      ? {
+          provider: new StaticTokenAuth(overrides.adHocToken),
+          close: () => undefined,
+          missing: null
+        }
+      : none(null)
   }
   if (profile.authKind === 'none') return none(null)
   const { secret, savedFor } = await credentials.read(profile)
   // A secret entered for another server is refused, never sent: the operator enters it again.
-  const refused = savedFor ? ` (the one saved was entered for ${savedFor}, not ${originOf(profile.baseUrl)})` : ''
+  const refused = savedFor
+    ? ` (the one saved was entered for ${savedFor}, not ${originOf(profile.baseUrl)})`
+    : ''
   if (profile.authKind === 'bearer') {
-    if (secret?.kind !== 'token') return none(`"${profile.name}" needs a bearer token${refused}: set one in its settings.`)
+    if (secret?.kind !== 'token')
+      return none(`"${profile.name}" needs a bearer token${refused}: set one in its settings.`)
     return { provider: new StaticTokenAuth(secret.token), close: () => undefined, missing: null }
   }
-  if (secret?.kind !== 'brain_login') return none(`"${profile.name}" needs a BRAiN email and password${refused}: set them in its settings.`)
+  if (secret?.kind !== 'brain_login')
+    return none(
+      `"${profile.name}" needs a BRAiN email and password${refused}: set them in its settings.`
+    )
   const login = new BrainLoginAuth({
     baseUrl: profile.baseUrl,
     email: secret.email,

@@ -16,7 +16,8 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
   let ok: SeededBrainRun
   let bad: SeededBrainRun
   let third: SeededBrainRun
-  const call = <T>(method: string, input: unknown = {}) => service.invoke(method, input) as Promise<T>
+  const call = <T>(method: string, input: unknown = {}) =>
+    service.invoke(method, input) as Promise<T>
   const traces = () => brain.requests.filter((r) => r.includes('/identity/trace/')).length
 
   beforeAll(async () => {
@@ -27,10 +28,29 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
     ok = await seedBrainRun(brain, TOKEN)
     bad = await seedBrainRun(brain, TOKEN, { failed: true, jobType: 'tool_execution' })
     // Noise the failures list must leave out: a success mislabelled as an error, a level-less start.
-    brain.addAudit({ mission_id: ok.missionId, job_id: ok.jobId, event_type: 'execution_success', severity: 'error', message: 'mislabelled success' })
-    brain.addAudit({ mission_id: ok.missionId, job_id: ok.jobId, event_type: 'execution_start', severity: null, message: 'level-less start' })
-    const view = await call<{ id: string }>('addEnvironment', { name: 'Brain', baseUrl: brain.url, authKind: 'bearer' })
-    await call('setCredential', { environmentId: view.id, credential: { kind: 'token', token: TOKEN } })
+    brain.addAudit({
+      mission_id: ok.missionId,
+      job_id: ok.jobId,
+      event_type: 'execution_success',
+      severity: 'error',
+      message: 'mislabelled success'
+    })
+    brain.addAudit({
+      mission_id: ok.missionId,
+      job_id: ok.jobId,
+      event_type: 'execution_start',
+      severity: null,
+      message: 'level-less start'
+    })
+    const view = await call<{ id: string }>('addEnvironment', {
+      name: 'Brain',
+      baseUrl: brain.url,
+      authKind: 'bearer'
+    })
+    await call('setCredential', {
+      environmentId: view.id,
+      credential: { kind: 'token', token: TOKEN }
+    })
     await call('switchEnvironment', { id: view.id })
   })
 
@@ -43,16 +63,32 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
   it('fills the lists from the audit history and says so', async () => {
     const missions = await call<ListEntitiesResult>('listMissions', {})
     expect(missions.source).toBe('cache')
-    expect(missions.origin).toMatchObject({ kind: 'audit_history', entities: 2, eventsScanned: 10, complete: true, note: null })
+    expect(missions.origin).toMatchObject({
+      kind: 'audit_history',
+      entities: 2,
+      eventsScanned: 10,
+      complete: true,
+      note: null
+    })
     expect(missions.items.map((m) => [m.entityId, m.state]).sort()).toEqual(
-      [[ok.missionId, 'completed'], [bad.missionId, 'failed']].sort()
+      [
+        [ok.missionId, 'completed'],
+        [bad.missionId, 'failed']
+      ].sort()
     )
     // One trace chain per unknown leaf brought every level above it: plans are cached too.
     const jobs = await call<ListEntitiesResult>('listJobs', {})
-    expect(jobs.items.map((j) => [j.entityId, j.state]).sort()).toEqual([[ok.jobId, 'succeeded'], [bad.jobId, 'failed_mechanical']].sort())
+    expect(jobs.items.map((j) => [j.entityId, j.state]).sort()).toEqual(
+      [
+        [ok.jobId, 'succeeded'],
+        [bad.jobId, 'failed_mechanical']
+      ].sort()
+    )
     expect(jobs.origin).toMatchObject({ kind: 'audit_history', entities: 2 })
     const attempts = await call<ListEntitiesResult>('listAttempts', {})
-    expect(new Set(attempts.items.map((a) => a.entityId))).toEqual(new Set([...ok.attemptIds, ...bad.attemptIds]))
+    expect(new Set(attempts.items.map((a) => a.entityId))).toEqual(
+      new Set([...ok.attemptIds, ...bad.attemptIds])
+    )
     expect(attempts.items.find((a) => a.entityId === ok.attemptIds[1])?.state).toBe('succeeded')
     expect(attempts.items.find((a) => a.entityId === ok.attemptIds[0])?.state).toBe('failed_error')
     const filtered = await call<ListEntitiesResult>('listJobs', { jobType: 'tool_execution' })
@@ -68,7 +104,12 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
       (m) => m.items.some((i) => i.entityId === third.missionId),
       15_000
     )
-    expect(missions.origin).toMatchObject({ kind: 'audit_history', entities: 3, eventsScanned: 14, complete: true })
+    expect(missions.origin).toMatchObject({
+      kind: 'audit_history',
+      entities: 3,
+      eventsScanned: 14,
+      complete: true
+    })
     // Only the new run's two attempts needed their chains; the first runs' were cached.
     expect(traces() - tracesBefore).toBe(2)
   }, 20_000)
@@ -90,7 +131,11 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
 
   it('keeps listing from the cache with a sentence when BRAiN cannot return its audit history', async () => {
     // ExecutionService writes details; BRAiN's query then fails with its JSON bug.
-    brain.addAudit({ mission_id: ok.missionId, event_type: 'execution_start', details: { worker: 'w1' } })
+    brain.addAudit({
+      mission_id: ok.missionId,
+      event_type: 'execution_start',
+      details: { worker: 'w1' }
+    })
     const missions = await eventually(
       () => call<ListEntitiesResult>('listMissions', {}),
       (m) => m.origin.note !== null,
@@ -109,13 +154,26 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
     const long = await startFakeBrain({ staticToken: TOKEN })
     try {
       const run = await seedBrainRun(long, TOKEN)
-      for (let i = 0; i < 1197; i++) long.addAudit({ mission_id: run.missionId, event_type: 'agent_note', message: `note ${i}` })
-      const view = await call<{ id: string }>('addEnvironment', { name: 'Long history', baseUrl: long.url, authKind: 'bearer' })
-      await call('setCredential', { environmentId: view.id, credential: { kind: 'token', token: TOKEN } })
+      for (let i = 0; i < 1197; i++)
+        long.addAudit({ mission_id: run.missionId, event_type: 'agent_note', message: `note ${i}` })
+      const view = await call<{ id: string }>('addEnvironment', {
+        name: 'Long history',
+        baseUrl: long.url,
+        authKind: 'bearer'
+      })
+      await call('setCredential', {
+        environmentId: view.id,
+        credential: { kind: 'token', token: TOKEN }
+      })
       await call('switchEnvironment', { id: view.id })
       const first = await call<ListEntitiesResult>('listMissions', {})
       // 5 pages of 200: the newest 1,000 of 1,201 events, and the mission they name.
-      expect(first.origin).toMatchObject({ kind: 'audit_history', entities: 1, eventsScanned: 1000, complete: false })
+      expect(first.origin).toMatchObject({
+        kind: 'audit_history',
+        entities: 1,
+        eventsScanned: 1000,
+        complete: false
+      })
       expect(first.items.map((m) => m.entityId)).toEqual([run.missionId])
       const later = await eventually(
         () => call<ListEntitiesResult>('listAttempts', {}),

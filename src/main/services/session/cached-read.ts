@@ -7,7 +7,10 @@ import { fail } from './failures'
 
 /** Stale marker for data stored at `fetchedAt` (epoch ms). */
 export function staleSince(fetchedAt: number): NonNullable<Stale> {
-  return { ageMs: Math.max(0, Date.now() - fetchedAt), fetchedAt: new Date(fetchedAt).toISOString() }
+  return {
+    ageMs: Math.max(0, Date.now() - fetchedAt),
+    fetchedAt: new Date(fetchedAt).toISOString()
+  }
 }
 
 /** Whose page a cursor continues: `b:` the backend's, `c:` the cache's (both reach the renderer). */
@@ -19,7 +22,10 @@ export function untagCursor(cursor: string | undefined, source: CursorSource): s
 }
 
 /** A next-page cursor tagged with its source; null when there is no next page. */
-export function tagCursor(source: CursorSource, next: string | number | null | undefined): string | null {
+export function tagCursor(
+  source: CursorSource,
+  next: string | number | null | undefined
+): string | null {
   return next === null || next === undefined || next === '' ? null : `${source}:${next}`
 }
 
@@ -30,7 +36,10 @@ export function shouldUseCache(error: unknown): boolean {
 
 /** The sentence for a read that neither the backend nor the cache could answer. */
 export function nothingCached(session: EnvironmentSession, error: unknown): Error {
-  const why = error instanceof Error ? error.message : session.state.message ?? 'the backend is not reachable'
+  const why =
+    error instanceof Error
+      ? error.message
+      : (session.state.message ?? 'the backend is not reachable')
   return fail('backend_unavailable', `${why}. ControlDeck has nothing cached for this yet.`)
 }
 
@@ -40,7 +49,8 @@ export function nothingCached(session: EnvironmentSession, error: unknown): Erro
  * BRAiN's known read bug): the cache's answer is then stale, and `failure` says why (null without a
  * client). It is false when the backend simply lacks the route (BRAiN): the cache is all there is.
  */
-export type SupportedRead<T> = { answered: true; value: T } | { answered: false; away: boolean; failure: unknown }
+export type SupportedRead<T> =
+  { answered: true; value: T } | { answered: false; away: boolean; failure: unknown }
 
 /**
  * Asks the backend through `read` when its capabilities list `feature`. Failures for which
@@ -93,6 +103,7 @@ export async function cachedRead<S extends z.ZodType>(
   const snapshot = session.cache.getSnapshot(kind, key)
   // The cache file is outside input too: a snapshot that no longer parses counts as none.
   const parsed = snapshot ? schema.safeParse(snapshot.value) : null
-  if (snapshot && parsed?.success) return { value: parsed.data, stale: staleSince(snapshot.fetchedAt) }
+  if (snapshot && parsed?.success)
+    return { value: parsed.data, stale: staleSince(snapshot.fetchedAt) }
   throw nothingCached(session, failure)
 }

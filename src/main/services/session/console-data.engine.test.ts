@@ -22,10 +22,16 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   let engine: RunningEngine
   let service: ConsoleService
   let seed: BackendClient
-  const ids: Record<'mission' | 'plan' | 'job' | 'attempt', string> = { mission: '', plan: '', job: '', attempt: '' }
+  const ids: Record<'mission' | 'plan' | 'job' | 'attempt', string> = {
+    mission: '',
+    plan: '',
+    job: '',
+    attempt: ''
+  }
   const events: Array<[string, unknown]> = []
 
-  const call = <T = Record<string, unknown>>(method: string, input: unknown = {}) => service.invoke(method, input) as Promise<T>
+  const call = <T = Record<string, unknown>>(method: string, input: unknown = {}) =>
+    service.invoke(method, input) as Promise<T>
 
   beforeAll(async () => {
     // Deterministic credential storage: secrets stay in memory for the session.
@@ -36,10 +42,28 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     service.subscribe((name, payload) => events.push([name, payload]))
     seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
     const mission = await seed.createMission({ tags: { team: 'ops' } })
-    const plan = await seed.createPlan({ mission_id: mission.mission_id, plan_type: 'sequential', metadata: {} })
-    const job = await seed.createJob({ plan_id: plan.plan_id, job_type: 'llm_call', dependencies: [], metadata: {} })
-    const attempt = await seed.createAttempt({ job_id: job.job_id, attempt_number: 1, metadata: {} })
-    Object.assign(ids, { mission: mission.mission_id, plan: plan.plan_id, job: job.job_id, attempt: attempt.attempt_id })
+    const plan = await seed.createPlan({
+      mission_id: mission.mission_id,
+      plan_type: 'sequential',
+      metadata: {}
+    })
+    const job = await seed.createJob({
+      plan_id: plan.plan_id,
+      job_type: 'llm_call',
+      dependencies: [],
+      metadata: {}
+    })
+    const attempt = await seed.createAttempt({
+      job_id: job.job_id,
+      attempt_number: 1,
+      metadata: {}
+    })
+    Object.assign(ids, {
+      mission: mission.mission_id,
+      plan: plan.plan_id,
+      job: job.job_id,
+      attempt: attempt.attempt_id
+    })
     await seed.transition('mission', ids.mission, 'create')
     await seed.transition('mission', ids.mission, 'start')
     await seed.transition('job', ids.job, 'create')
@@ -54,22 +78,47 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   })
 
   it('lists the local engine as the active default and goes live over SSE', async () => {
-    const list = await call<{ environments: Array<{ id: string; kind: string; hasCredential: boolean }>; activeId: string }>('listEnvironments')
+    const list = await call<{
+      environments: Array<{ id: string; kind: string; hasCredential: boolean }>
+      activeId: string
+    }>('listEnvironments')
     expect(list.activeId).toBe('local')
-    expect(list.environments[0]).toMatchObject({ id: 'local', kind: 'embedded', hasCredential: true, credentialStorage: 'session' })
-    const state = await waitFor(() => call<{ status: string; capabilities: { engine: string | null; features: string[] } }>('getConnectionState'), (s) => s.status === 'live')
+    expect(list.environments[0]).toMatchObject({
+      id: 'local',
+      kind: 'embedded',
+      hasCredential: true,
+      credentialStorage: 'session'
+    })
+    const state = await waitFor(
+      () =>
+        call<{ status: string; capabilities: { engine: string | null; features: string[] } }>(
+          'getConnectionState'
+        ),
+      (s) => s.status === 'live'
+    )
     expect(state.capabilities.engine).toBe('controldeck')
     expect(state.capabilities.features).toContain('children')
-    expect(events.some(([name, p]) => name === 'onConnectionState' && (p as { status: string }).status === 'live')).toBe(true)
+    expect(
+      events.some(
+        ([name, p]) => name === 'onConnectionState' && (p as { status: string }).status === 'live'
+      )
+    ).toBe(true)
   })
 
   it('feeds the live domain (subscribeEvents → onEvents) from the open session', async () => {
-    const { subscriptionId } = await call<{ subscriptionId: string }>('subscribeEvents', { channels: ['lifecycle'] })
+    const { subscriptionId } = await call<{ subscriptionId: string }>('subscribeEvents', {
+      channels: ['lifecycle']
+    })
     const mission = await seed.createMission()
     await seed.transition('mission', mission.mission_id, 'create')
     await waitFor(
       async () => events.filter(([name]) => name === 'onEvents'),
-      (pushes) => pushes.some(([, p]) => (p as { subscriptionId: string }).subscriptionId === subscriptionId && JSON.stringify(p).includes(mission.mission_id))
+      (pushes) =>
+        pushes.some(
+          ([, p]) =>
+            (p as { subscriptionId: string }).subscriptionId === subscriptionId &&
+            JSON.stringify(p).includes(mission.mission_id)
+        )
     )
     await call('unsubscribeEvents', { subscriptionId })
   })
@@ -77,7 +126,19 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   it('traces the upward chain and the downward tree with states', async () => {
     const trace = await call<{
       chain: Record<string, Record<string, unknown> | null>
-      root: { entityId: string; state: string; childCount: number; children: Array<{ entityId: string; children: Array<{ entityId: string; state: string; children: Array<{ entityId: string; state: string }> }> }> }
+      root: {
+        entityId: string
+        state: string
+        childCount: number
+        children: Array<{
+          entityId: string
+          children: Array<{
+            entityId: string
+            state: string
+            children: Array<{ entityId: string; state: string }>
+          }>
+        }>
+      }
       stale: unknown
     }>('getTrace', { entityId: ids.attempt })
     expect(trace.chain.mission?.mission_id).toBe(ids.mission)
@@ -91,37 +152,79 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
 
   it('reports an unknown id as not_found', async () => {
     const error = await consoleError(call('getTrace', { entityId: 'j_0123456789ab' }))
-    expect(error).toMatchObject({ code: 'not_found', message: 'No job with the id j_0123456789ab exists on "Local engine".' })
-    expect((await consoleError(call('getEntityDetails', { entityId: 'm_0123456789ab' }))).code).toBe('not_found')
+    expect(error).toMatchObject({
+      code: 'not_found',
+      message: 'No job with the id j_0123456789ab exists on "Local engine".'
+    })
+    expect(
+      (await consoleError(call('getEntityDetails', { entityId: 'm_0123456789ab' }))).code
+    ).toBe('not_found')
   })
 
   it('gives entity details, lists and stats from the backend', async () => {
-    const details = await call<{ state: string; history: Array<{ to_state: string }>; notes: string[] }>('getEntityDetails', { entityId: ids.attempt })
+    const details = await call<{
+      state: string
+      history: Array<{ to_state: string }>
+      notes: string[]
+    }>('getEntityDetails', { entityId: ids.attempt })
     expect(details.state).toBe('running')
     expect(details.history.map((h) => h.to_state)).toEqual(['created', 'running'])
     expect(details.notes).toEqual([])
     // An attempt's own audit rows come from its job's trail (the query has no attempt filter).
-    const audit = (details as unknown as { audit: Array<{ attempt_id: string | null; message: string }> }).audit
+    const audit = (
+      details as unknown as { audit: Array<{ attempt_id: string | null; message: string }> }
+    ).audit
     expect(audit.length).toBeGreaterThan(0)
     expect(audit.every((e) => e.attempt_id === ids.attempt)).toBe(true)
-    const missions = await call<{ items: Array<{ entityId: string; state: string }>; source: string }>('listMissions', {})
+    const missions = await call<{
+      items: Array<{ entityId: string; state: string }>
+      source: string
+    }>('listMissions', {})
     expect(missions.source).toBe('backend')
-    expect(missions.items).toContainEqual(expect.objectContaining({ entityId: ids.mission, state: 'planning' }))
+    expect(missions.items).toContainEqual(
+      expect.objectContaining({ entityId: ids.mission, state: 'planning' })
+    )
     // The mission row carries its subtree's figures (engine extension list_rollups).
-    const row = missions.items.find((i) => i.entityId === ids.mission) as unknown as { rollup: Record<string, unknown> }
-    expect(row.rollup).toMatchObject({ jobs: 1, attempts: 1, tokens: 1500, cost: 0.75, errors: 0, durationMs: null })
+    const row = missions.items.find((i) => i.entityId === ids.mission) as unknown as {
+      rollup: Record<string, unknown>
+    }
+    expect(row.rollup).toMatchObject({
+      jobs: 1,
+      attempts: 1,
+      tokens: 1500,
+      cost: 0.75,
+      errors: 0,
+      durationMs: null
+    })
     // The trace view's roll-up is the same figure by the same function: the engine's mission,
     // plan and job metrics already include the attempt, and nothing is counted twice.
-    const traced = await call<{ rollups: Record<string, unknown>; partial: boolean }>('getTraceRollups', { entityId: ids.mission })
+    const traced = await call<{ rollups: Record<string, unknown>; partial: boolean }>(
+      'getTraceRollups',
+      { entityId: ids.mission }
+    )
     expect(traced.partial).toBe(false)
     expect(traced.rollups[ids.mission]).toEqual(row.rollup)
-    expect(traced.rollups[ids.job]).toMatchObject({ jobs: 1, attempts: 1, tokens: 1500, cost: 0.75 })
+    expect(traced.rollups[ids.job]).toMatchObject({
+      jobs: 1,
+      attempts: 1,
+      tokens: 1500,
+      cost: 0.75
+    })
     // The palette completes ids and job types from what the cache has seen.
     await call('listJobs', {})
-    const suggested = await call<{ entities: Array<{ entityId: string; hint: string }>; jobTypes: string[] }>('suggest', { text: 'j_' })
-    expect(suggested.entities).toContainEqual(expect.objectContaining({ entityId: ids.job, hint: 'llm_call' }))
-    expect((await call<{ entities: unknown[]; jobTypes: string[] }>('suggest', { text: 'LLM' })).jobTypes).toEqual(['llm_call'])
-    const stats = await call<{ states: { mission: Record<string, number> }; source: string }>('getLifecycleStats')
+    const suggested = await call<{
+      entities: Array<{ entityId: string; hint: string }>
+      jobTypes: string[]
+    }>('suggest', { text: 'j_' })
+    expect(suggested.entities).toContainEqual(
+      expect.objectContaining({ entityId: ids.job, hint: 'llm_call' })
+    )
+    expect(
+      (await call<{ entities: unknown[]; jobTypes: string[] }>('suggest', { text: 'LLM' })).jobTypes
+    ).toEqual(['llm_call'])
+    const stats = await call<{ states: { mission: Record<string, number> }; source: string }>(
+      'getLifecycleStats'
+    )
     expect(stats).toMatchObject({ source: 'backend', states: { mission: { planning: 1 } } })
     const info = await call<{ stale: unknown; name: string }>('getGovernorInfo')
     expect(info.stale).toBeNull()
@@ -129,9 +232,18 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
 
   it('survives hostile audit payloads: markup, huge strings, deep nesting', async () => {
     await seed.logAudit({
-      mission_id: ids.mission, plan_id: null, job_id: null, attempt_id: null, resource_uuid: null,
-      event_type: 'execution_failure', event_category: 'execution', severity: 'error',
-      message: '<script>alert(1)</script>', details: {}, caused_by_agent: null, caused_by_event: null
+      mission_id: ids.mission,
+      plan_id: null,
+      job_id: null,
+      attempt_id: null,
+      resource_uuid: null,
+      event_type: 'execution_failure',
+      event_category: 'execution',
+      severity: 'error',
+      message: '<script>alert(1)</script>',
+      details: {},
+      caused_by_agent: null,
+      caused_by_event: null
     })
     const outcome = (send: Promise<unknown>) =>
       send.then(
@@ -141,9 +253,20 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
           return { status: error.status, code: error.code }
         }
       )
-    const audit = { mission_id: ids.mission, event_type: 'huge', event_category: 'execution', severity: 'info' }
+    const audit = {
+      mission_id: ids.mission,
+      event_type: 'huge',
+      event_category: 'execution',
+      severity: 'info'
+    }
     // A 2 MB message is stored or refused as too large: either way an answer, not a crash.
-    const huge = await outcome(seed.http.send({ method: 'POST', path: '/audit/log', body: { ...audit, message: 'x'.repeat(2_000_000), details: {} } }))
+    const huge = await outcome(
+      seed.http.send({
+        method: 'POST',
+        path: '/audit/log',
+        body: { ...audit, message: 'x'.repeat(2_000_000), details: {} }
+      })
+    )
     expect([201, 413, 422]).toContain(huge.status)
     // 5,000 levels of nesting, sent as raw JSON text (no serializer of ours would write it), are
     // refused with a client error (the body's depth is bounded), and the engine and the console
@@ -155,12 +278,20 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       body: `{"mission_id":"${ids.mission}","event_type":"deep","event_category":"execution","severity":"info","message":"deep","details":${deep}}`
     })
     const answer = await refused.text()
-    expect(await seed.http.send({ method: 'GET', path: '/capabilities' })).toMatchObject({ engine: 'controldeck' })
-    const result = await call<{ events: Array<{ message: string }>; stale: unknown }>('queryAudit', { missionId: ids.mission })
+    expect(await seed.http.send({ method: 'GET', path: '/capabilities' })).toMatchObject({
+      engine: 'controldeck'
+    })
+    const result = await call<{ events: Array<{ message: string }>; stale: unknown }>(
+      'queryAudit',
+      { missionId: ids.mission }
+    )
     expect(result.stale).toBeNull()
     expect(result.events.map((e) => e.message)).toContain('<script>alert(1)</script>')
     expect(result.events.map((e) => e.message)).not.toContain('deep')
-    const text = await call<{ events: Array<{ message: string }> }>('queryAudit', { missionId: ids.mission, text: 'script' })
+    const text = await call<{ events: Array<{ message: string }> }>('queryAudit', {
+      missionId: ids.mission,
+      text: 'script'
+    })
     expect(text.events.length).toBeGreaterThan(0)
     // Refused as the client's error, in a sentence, not the input echoed back.
     expect(refused.status, answer.slice(0, 200)).toBeGreaterThanOrEqual(400)
@@ -170,11 +301,23 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
 
   it('refuses writes on a read-only environment, in one place, and allows them otherwise', async () => {
     await call('updateEnvironment', { id: 'local', changes: { readOnly: true } })
-    const refused = await consoleError(call('transitionEntity', { entityType: 'job', entityId: ids.job, transition: 'dependencies_met' }))
+    const refused = await consoleError(
+      call('transitionEntity', {
+        entityType: 'job',
+        entityId: ids.job,
+        transition: 'dependencies_met'
+      })
+    )
     expect(refused.code).toBe('read_only')
-    expect((await consoleError(call('governorDecide', { job_type: 'llm_call' }))).code).toBe('read_only')
+    expect((await consoleError(call('governorDecide', { job_type: 'llm_call' }))).code).toBe(
+      'read_only'
+    )
     await call('updateEnvironment', { id: 'local', changes: { readOnly: false } })
-    const event = await call<{ to_state: string }>('transitionEntity', { entityType: 'job', entityId: ids.job, transition: 'dependencies_met' })
+    const event = await call<{ to_state: string }>('transitionEntity', {
+      entityType: 'job',
+      entityId: ids.job,
+      transition: 'dependencies_met'
+    })
     expect(event.to_state).toBe('ready')
     const decision = await call<{ mode: string }>('governorDecide', { job_type: 'llm_call' })
     expect(decision.mode).toBe('rail')
@@ -183,22 +326,47 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   it('switches to a BRAiN-like environment with nothing leaking, and back', async () => {
     const brain: FakeBrain = await startFakeBrain({ staticToken: 'brain-token' })
     try {
-      const view = await call<{ id: string }>('addEnvironment', { name: 'Brain staging', baseUrl: brain.url, authKind: 'bearer', color: 'amber' })
+      const view = await call<{ id: string }>('addEnvironment', {
+        name: 'Brain staging',
+        baseUrl: brain.url,
+        authKind: 'bearer',
+        color: 'amber'
+      })
       // No keychain in this test process: the console says why, the token is kept for the
       // session, and the view says so.
-      expect(await call('getKeychainStatus')).toMatchObject({ available: false, reason: 'no_service', message: expect.stringContaining('no Secret Service answering') })
-      expect(await call('setCredential', { environmentId: view.id, credential: { kind: 'token', token: 'brain-token' } })).toEqual({
+      expect(await call('getKeychainStatus')).toMatchObject({
+        available: false,
+        reason: 'no_service',
+        message: expect.stringContaining('no Secret Service answering')
+      })
+      expect(
+        await call('setCredential', {
+          environmentId: view.id,
+          credential: { kind: 'token', token: 'brain-token' }
+        })
+      ).toEqual({
         hasCredential: true,
         storage: 'session'
       })
-      const listed = await call<{ environments: Array<Record<string, unknown>> }>('listEnvironments')
+      const listed = await call<{ environments: Array<Record<string, unknown>> }>(
+        'listEnvironments'
+      )
       expect(JSON.stringify(listed)).not.toContain('brain-token')
-      const state = await call<{ environmentId: string; status: string; capabilities: { engine: string | null } }>('switchEnvironment', { id: view.id })
+      const state = await call<{
+        environmentId: string
+        status: string
+        capabilities: { engine: string | null }
+      }>('switchEnvironment', { id: view.id })
       expect(state.environmentId).toBe(view.id)
       expect(state.capabilities.engine).toBeNull()
-      await waitFor(() => call<{ status: string }>('getConnectionState'), (s) => s.status === 'polling')
+      await waitFor(
+        () => call<{ status: string }>('getConnectionState'),
+        (s) => s.status === 'polling'
+      )
       // The local engine's entities are not visible here: other backend, other cache file.
-      expect((await consoleError(call('getTrace', { entityId: ids.attempt }))).code).toBe('not_found')
+      expect((await consoleError(call('getTrace', { entityId: ids.attempt }))).code).toBe(
+        'not_found'
+      )
       const missions = await call<{ items: unknown[]; source: string }>('listMissions', {})
       expect(missions).toMatchObject({ source: 'cache', items: [] })
       // BRAiN's history bug: the details still load, with a sentence instead of a crash or a retry loop.
@@ -206,21 +374,47 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       const m = await onBrain.createMission()
       await onBrain.transition('mission', m.mission_id, 'create', { reason: 'test' })
       const before = brain.requests.filter((r) => r.endsWith('/history')).length
-      const details = await call<{ state: string; history: unknown[]; notes: string[]; stale: unknown }>('getEntityDetails', { entityId: m.mission_id })
+      const details = await call<{
+        state: string
+        history: unknown[]
+        notes: string[]
+        stale: unknown
+      }>('getEntityDetails', { entityId: m.mission_id })
       expect(details).toMatchObject({ state: 'pending', history: [], stale: null })
-      expect(details.notes).toContain('The backend cannot return this history (known BRAiN bug); showing what ControlDeck has cached.')
+      expect(details.notes).toContain(
+        'The backend cannot return this history (known BRAiN bug); showing what ControlDeck has cached.'
+      )
       expect(brain.requests.filter((r) => r.endsWith('/history')).length - before).toBe(1)
       // Its chain and (cache-built) tree: BRAiN cannot list children, so childCount is unknown.
-      const trace = await call<{ root: { entityId: string; childCount: number | null } }>('getTrace', { entityId: m.mission_id })
+      const trace = await call<{ root: { entityId: string; childCount: number | null } }>(
+        'getTrace',
+        { entityId: m.mission_id }
+      )
       expect(trace.root).toMatchObject({ entityId: m.mission_id, childCount: null })
       // No list_rollups on BRAiN: a mission row's roll-up is computed from what the cache has seen.
-      const p = await onBrain.createPlan({ mission_id: m.mission_id, plan_type: 'sequential', metadata: {} })
-      const j = await onBrain.createJob({ plan_id: p.plan_id, job_type: 'llm_call', dependencies: [], metadata: {} })
+      const p = await onBrain.createPlan({
+        mission_id: m.mission_id,
+        plan_type: 'sequential',
+        metadata: {}
+      })
+      const j = await onBrain.createJob({
+        plan_id: p.plan_id,
+        job_type: 'llm_call',
+        dependencies: [],
+        metadata: {}
+      })
       const a = await onBrain.createAttempt({ job_id: j.job_id, attempt_number: 1, metadata: {} })
       await call('getTrace', { entityId: a.attempt_id })
-      const rolled = await call<{ source: string; items: Array<{ entityId: string; rollup: Record<string, unknown> | null }> }>('listMissions', {})
+      const rolled = await call<{
+        source: string
+        items: Array<{ entityId: string; rollup: Record<string, unknown> | null }>
+      }>('listMissions', {})
       expect(rolled.source).toBe('cache')
-      expect(rolled.items.find((i) => i.entityId === m.mission_id)?.rollup).toMatchObject({ jobs: 1, attempts: 1, tokens: 0 })
+      expect(rolled.items.find((i) => i.entityId === m.mission_id)?.rollup).toMatchObject({
+        jobs: 1,
+        attempts: 1,
+        tokens: 0
+      })
       expect(existsSync(join(temp.dir, 'data', 'cache', `${view.id}.db`))).toBe(true)
       await call('switchEnvironment', { id: 'local' })
       await call('removeEnvironment', { id: view.id })
@@ -231,14 +425,30 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   })
 
   it('drops a saved credential when the base URL moves to another host, keeps it for a path change', async () => {
-    const view = await call<{ id: string }>('addEnvironment', { name: 'Moving', baseUrl: 'https://brain.example.com', authKind: 'bearer' })
-    await call('setCredential', { environmentId: view.id, credential: { kind: 'token', token: 'moving-token' } })
+    const view = await call<{ id: string }>('addEnvironment', {
+      name: 'Moving',
+      baseUrl: 'https://brain.example.com',
+      authKind: 'bearer'
+    })
+    await call('setCredential', {
+      environmentId: view.id,
+      credential: { kind: 'token', token: 'moving-token' }
+    })
     const credentialOf = async () =>
-      (await call<{ environments: Array<{ id: string; hasCredential: boolean }> }>('listEnvironments')).environments.find((e) => e.id === view.id)
-        ?.hasCredential
-    await call('updateEnvironment', { id: view.id, changes: { baseUrl: 'https://brain.example.com/v2' } })
+      (
+        await call<{ environments: Array<{ id: string; hasCredential: boolean }> }>(
+          'listEnvironments'
+        )
+      ).environments.find((e) => e.id === view.id)?.hasCredential
+    await call('updateEnvironment', {
+      id: view.id,
+      changes: { baseUrl: 'https://brain.example.com/v2' }
+    })
     expect(await credentialOf()).toBe(true)
-    await call('updateEnvironment', { id: view.id, changes: { baseUrl: 'https://elsewhere.example.net' } })
+    await call('updateEnvironment', {
+      id: view.id,
+      changes: { baseUrl: 'https://elsewhere.example.net' }
+    })
     expect(await credentialOf()).toBe(false)
     await call('removeEnvironment', { id: view.id })
   })
@@ -246,17 +456,27 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   it('serves the cache with its age when the backend goes away', async () => {
     await call('getTrace', { entityId: ids.attempt })
     await engine.close()
-    const trace = await call<{ chain: Record<string, unknown>; stale: { ageMs: number; fetchedAt: string } | null }>('getTrace', { entityId: ids.attempt })
+    const trace = await call<{
+      chain: Record<string, unknown>
+      stale: { ageMs: number; fetchedAt: string } | null
+    }>('getTrace', { entityId: ids.attempt })
     expect(trace.stale).not.toBeNull()
     expect(trace.stale?.ageMs).toBeGreaterThanOrEqual(0)
-    const details = await call<{ state: string; stale: unknown }>('getEntityDetails', { entityId: ids.attempt })
+    const details = await call<{ state: string; stale: unknown }>('getEntityDetails', {
+      entityId: ids.attempt
+    })
     expect(details.state).toBe('running')
     expect(details.stale).not.toBeNull()
-    const audit = await call<{ events: Array<{ message: string }>; note: string }>('queryAudit', { missionId: ids.mission })
+    const audit = await call<{ events: Array<{ message: string }>; note: string }>('queryAudit', {
+      missionId: ids.mission
+    })
     expect(audit.events.map((e) => e.message)).toContain('<script>alert(1)</script>')
     expect(audit.note).toContain('not reachable')
     // Offline, the list keeps the roll-ups the engine computed (cached in SQLite).
-    const missions = await call<{ source: string; items: Array<{ entityId: string; rollup: { tokens: number } | null }> }>('listMissions', {})
+    const missions = await call<{
+      source: string
+      items: Array<{ entityId: string; rollup: { tokens: number } | null }>
+    }>('listMissions', {})
     expect(missions.source).toBe('cache')
     expect(missions.items.find((i) => i.entityId === ids.mission)?.rollup?.tokens).toBe(1500)
     const never = await consoleError(call('getEntityMetrics', { entityId: 'j_fedcba987654' }))

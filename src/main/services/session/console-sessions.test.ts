@@ -67,7 +67,9 @@ describe('console sessions at start-up', () => {
   it('waits for the first open when the sessions were not started (own handler factories)', async () => {
     const service = start({ standard: false })
     expect(service.context.sessions.activeNow()).toBeNull()
-    expect(await service.invoke('getCacheStatus', {})).toMatchObject({ environmentId: LOCAL_ENVIRONMENT_ID })
+    expect(await service.invoke('getCacheStatus', {})).toMatchObject({
+      environmentId: LOCAL_ENVIRONMENT_ID
+    })
   })
 
   it('stops handing out sessions once disposed', async () => {

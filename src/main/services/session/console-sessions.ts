@@ -57,7 +57,10 @@ export interface ConsoleSessionsOptions {
 
 type EventsListener = (events: LiveEvent[], environmentId: string) => void
 
-function toActive(session: { readonly profile: { readonly id: string }; readonly cache: ActiveSession['cache'] }): ActiveSession {
+function toActive(session: {
+  readonly profile: { readonly id: string }
+  readonly cache: ActiveSession['cache']
+}): ActiveSession {
   return { environmentId: session.profile.id, cache: session.cache }
 }
 
@@ -108,7 +111,9 @@ export function createConsoleSessions(options: ConsoleSessionsOptions): ConsoleS
     manager: create,
     active,
     start() {
-      create().catch((error: unknown) => options.log?.('the active environment did not open at start-up', error))
+      create().catch((error: unknown) =>
+        options.log?.('the active environment did not open at start-up', error)
+      )
     },
     async activeProfile() {
       const [m, session] = await Promise.all([create(), active()])

@@ -3,7 +3,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createConsoleService, type ConsoleService } from '../console-service'
-import { LEGACY_KEYCHAIN_SERVICE, canonicalDataDir, keychainServiceFor } from '../credentials/binding'
+import {
+  LEGACY_KEYCHAIN_SERVICE,
+  canonicalDataDir,
+  keychainServiceFor
+} from '../credentials/binding'
 import { loadKeychain, type Keychain } from '../credentials/keychain'
 import { startRecordingBackend, type RecordingBackend } from '../testing/recording-backend'
 import { makeTempDir } from '../testing/temp-dir'
@@ -28,7 +32,14 @@ describe('a saved secret reaches only the server and the data folder it was ente
     folders.push(dir)
     return dir
   }
-  const launch = (dir: string) => createConsoleService({ dataDir: dir, transport: 'browser', appVersion: 'test', localEngine: null, log: () => undefined })
+  const launch = (dir: string) =>
+    createConsoleService({
+      dataDir: dir,
+      transport: 'browser',
+      appVersion: 'test',
+      localEngine: null,
+      log: () => undefined
+    })
   /** Makes `id` active and asks its backend for something that needs the credential. */
   const use = async (service: ConsoleService, id: string) => {
     const state = (await service.invoke('switchEnvironment', { id })) as { message: string | null }
@@ -36,25 +47,42 @@ describe('a saved secret reaches only the server and the data folder it was ente
     return state
   }
   const view = async (service: ConsoleService, id: string) =>
-    ((await service.invoke('listEnvironments', {})) as { environments: View[] }).environments.find((e) => e.id === id)
+    ((await service.invoke('listEnvironments', {})) as { environments: View[] }).environments.find(
+      (e) => e.id === id
+    )
   const addProd = async (service: ConsoleService, baseUrl: string) =>
-    (await service.invoke('addEnvironment', { name: 'Prod', baseUrl, authKind: 'bearer', isProduction: true })) as View
+    (await service.invoke('addEnvironment', {
+      name: 'Prod',
+      baseUrl,
+      authKind: 'bearer',
+      isProduction: true
+    })) as View
   /** A data folder `dir` whose "prod" profile (at backend a) has the token saved, service closed again. */
   const saveProd = async (dir: string) => {
     const first = launch(dir)
     try {
       await addProd(first, a.url)
-      await first.invoke('setCredential', { environmentId: 'prod', credential: { kind: 'token', token } })
+      await first.invoke('setCredential', {
+        environmentId: 'prod',
+        credential: { kind: 'token', token }
+      })
     } finally {
       await first.dispose()
     }
   }
   const teamFile = (baseUrl: string, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ controldeck: 'environments', version: 1, environments: [{ id: 'prod', name: 'Prod', baseUrl, authKind: 'bearer', isProduction: true, ...extra }] })
+    JSON.stringify({
+      controldeck: 'environments',
+      version: 1,
+      environments: [
+        { id: 'prod', name: 'Prod', baseUrl, authKind: 'bearer', isProduction: true, ...extra }
+      ]
+    })
 
   beforeAll(async () => {
     const loaded = await loadKeychain({ service: LEGACY_KEYCHAIN_SERVICE, timeoutMs: 3_000 })
-    if (!loaded.keychain) throw new Error(`no keychain in this test session: ${loaded.problem?.detail}`)
+    if (!loaded.keychain)
+      throw new Error(`no keychain in this test session: ${loaded.problem?.detail}`)
     keychain = loaded.keychain
     ;[a, b] = await Promise.all([startRecordingBackend(), startRecordingBackend()])
   })
@@ -65,7 +93,8 @@ describe('a saved secret reaches only the server and the data folder it was ente
   afterAll(async () => {
     for (const dir of folders) {
       const service = keychainServiceFor(canonicalDataDir(dir))
-      for (const entry of await keychain.findCredentials(service)) await keychain.deletePassword(service, entry.account)
+      for (const entry of await keychain.findCredentials(service))
+        await keychain.deletePassword(service, entry.account)
     }
     await keychain.deletePassword(LEGACY_KEYCHAIN_SERVICE, 'prod')
     await Promise.all([a?.close(), b?.close()])
@@ -76,7 +105,10 @@ describe('a saved secret reaches only the server and the data folder it was ente
     const one = launch(folder('one'))
     try {
       expect((await addProd(one, a.url)).id).toBe('prod')
-      await one.invoke('setCredential', { environmentId: 'prod', credential: { kind: 'token', token } })
+      await one.invoke('setCredential', {
+        environmentId: 'prod',
+        credential: { kind: 'token', token }
+      })
       await use(one, 'prod')
       // The control: where it was entered for, the token is sent.
       expect(a.requests.some((r) => r.authorization === `Bearer ${token}`)).toBe(true)
@@ -112,18 +144,25 @@ describe('a saved secret reaches only the server and the data folder it was ente
   it('after environments.json failed to load and was kept aside, an imported team profile "prod" at another URL gets nothing', async () => {
     const dir = folder('lost')
     await saveProd(dir)
-    const saved = JSON.parse(await readFile(join(dir, 'environments.json'), 'utf8')) as { environments: Array<{ credentialId: string }> }
+    const saved = JSON.parse(await readFile(join(dir, 'environments.json'), 'utf8')) as {
+      environments: Array<{ credentialId: string }>
+    }
     const credentialId = saved.environments[0]?.credentialId
     expect(credentialId).toMatch(/^[0-9a-f]{32}$/)
     await writeFile(join(dir, 'environments.json'), '{"version": 1, "environments": [')
 
     const next = launch(dir)
     try {
-      const list = (await next.invoke('listEnvironments', {})) as { environments: View[]; warnings: string[] }
+      const list = (await next.invoke('listEnvironments', {})) as {
+        environments: View[]
+        warnings: string[]
+      }
       expect(list.environments.map((e) => e.id)).toEqual(['local'])
       expect(list.warnings[0]).toContain('kept aside')
       // Even a file that names the lost profile's credential id does not get its secret.
-      expect(await next.invoke('importEnvironments', { json: teamFile(b.url, { credentialId }) })).toMatchObject({ added: 1 })
+      expect(
+        await next.invoke('importEnvironments', { json: teamFile(b.url, { credentialId }) })
+      ).toMatchObject({ added: 1 })
       const state = await use(next, 'prod')
       expect(b.received(token)).toBe(false)
       expect(state.message).toContain('needs a bearer token')
@@ -143,7 +182,9 @@ describe('a saved secret reaches only the server and the data folder it was ente
     try {
       const state = await use(next, 'prod')
       expect(b.received(token)).toBe(false)
-      expect(state.message).toBe(`"Prod" needs a bearer token (the one saved was entered for ${a.url}, not ${b.url}): set one in its settings.`)
+      expect(state.message).toBe(
+        `"Prod" needs a bearer token (the one saved was entered for ${a.url}, not ${b.url}): set one in its settings.`
+      )
       expect(await view(next, 'prod')).toMatchObject({ hasCredential: false })
     } finally {
       await next.dispose()
@@ -151,7 +192,11 @@ describe('a saved secret reaches only the server and the data folder it was ente
   })
 
   it('an entry of an earlier version (account = "prod") is never adopted by an import or a new profile, and moves once to a profile saved by that version', async () => {
-    await keychain.setPassword(LEGACY_KEYCHAIN_SERVICE, 'prod', JSON.stringify({ kind: 'token', token }))
+    await keychain.setPassword(
+      LEGACY_KEYCHAIN_SERVICE,
+      'prod',
+      JSON.stringify({ kind: 'token', token })
+    )
 
     const imported = launch(folder('fresh-import'))
     try {
@@ -176,19 +221,30 @@ describe('a saved secret reaches only the server and the data folder it was ente
 
     // A data folder whose environments.json the earlier version wrote (no credential ids).
     const preBinding = (baseUrl: string) =>
-      JSON.stringify({ version: 1, activeId: 'prod', environments: [{ id: 'prod', name: 'Prod', baseUrl, authKind: 'bearer', isProduction: true }] })
+      JSON.stringify({
+        version: 1,
+        activeId: 'prod',
+        environments: [
+          { id: 'prod', name: 'Prod', baseUrl, authKind: 'bearer', isProduction: true }
+        ]
+      })
     const upgradedDir = folder('upgraded')
     await mkdirAndWrite(join(upgradedDir, 'environments.json'), preBinding(a.url))
     const upgraded = launch(upgradedDir)
     try {
-      expect(await view(upgraded, 'prod')).toMatchObject({ hasCredential: true, credentialStorage: 'keychain' })
+      expect(await view(upgraded, 'prod')).toMatchObject({
+        hasCredential: true,
+        credentialStorage: 'keychain'
+      })
       await use(upgraded, 'prod')
       expect(a.requests.some((r) => r.authorization === `Bearer ${token}`)).toBe(true)
     } finally {
       await upgraded.dispose()
     }
     expect(await keychain.getPassword(LEGACY_KEYCHAIN_SERVICE, 'prod')).toBeNull()
-    expect(await readFile(join(upgradedDir, 'environments.json'), 'utf8')).toMatch(/"credentialId": "[0-9a-f]{32}"/)
+    expect(await readFile(join(upgradedDir, 'environments.json'), 'utf8')).toMatch(
+      /"credentialId": "[0-9a-f]{32}"/
+    )
 
     // Moved once: a second folder of that version pointing elsewhere finds nothing.
     const secondDir = folder('upgraded-too')

@@ -1,5 +1,10 @@
 import type { ListOrigin } from '../../../shared/console/domains/data'
-import { entityTypeOfId, type AuditEvent, type EntityType, type LifecycleEntityType } from '../../../shared/neurorail'
+import {
+  entityTypeOfId,
+  type AuditEvent,
+  type EntityType,
+  type LifecycleEntityType
+} from '../../../shared/neurorail'
 import { isBackendError, isUnreachable, oneLine } from '../client/backend-error'
 import type { EnvironmentSession } from './environment-session'
 import { asState, cacheRows, isLifecycleType } from './records'
@@ -33,7 +38,13 @@ interface DiscoveryMark {
   eventsScanned: number
 }
 
-const EMPTY_MARK: DiscoveryMark = { newest: null, backfill: 0, complete: false, pending: [], eventsScanned: 0 }
+const EMPTY_MARK: DiscoveryMark = {
+  newest: null,
+  backfill: 0,
+  complete: false,
+  pending: [],
+  eventsScanned: 0
+}
 
 /** The outcome of the last pass: what the list line says about where its rows come from. */
 export interface AuditDiscovery {
@@ -42,7 +53,10 @@ export interface AuditDiscovery {
   note: string | null
 }
 
-const passes = new WeakMap<EnvironmentSession, { running: Promise<AuditDiscovery> | null; at: number; last: AuditDiscovery | null }>()
+const passes = new WeakMap<
+  EnvironmentSession,
+  { running: Promise<AuditDiscovery> | null; at: number; last: AuditDiscovery | null }
+>()
 
 /**
  * Discovers missions, plans, jobs and attempts from the audit history, for backends without list
@@ -75,7 +89,11 @@ export function lastDiscovery(session: EnvironmentSession): AuditDiscovery {
 }
 
 /** The list's origin line for a list discovered from the audit history. */
-export function auditOrigin(session: EnvironmentSession, type: EntityType, found: AuditDiscovery): ListOrigin {
+export function auditOrigin(
+  session: EnvironmentSession,
+  type: EntityType,
+  found: AuditDiscovery
+): ListOrigin {
   return {
     kind: 'audit_history',
     entities: session.cache.countEntities(type),
@@ -86,19 +104,32 @@ export function auditOrigin(session: EnvironmentSession, type: EntityType, found
 }
 
 function readMark(session: EnvironmentSession): DiscoveryMark {
-  const value = session.cache.getSnapshot('discovery', 'audit')?.value as Partial<DiscoveryMark> | undefined
+  const value = session.cache.getSnapshot('discovery', 'audit')?.value as
+    Partial<DiscoveryMark> | undefined
   // The cache file is outside input: anything that does not look right starts over.
   if (!value || typeof value !== 'object') return { ...EMPTY_MARK }
   const newest = value.newest
   return {
     newest:
       newest && typeof newest.ts === 'string' && Array.isArray(newest.ids)
-        ? { ts: newest.ts, ids: newest.ids.filter((i): i is string => typeof i === 'string').slice(0, PAGE) }
+        ? {
+            ts: newest.ts,
+            ids: newest.ids.filter((i): i is string => typeof i === 'string').slice(0, PAGE)
+          }
         : null,
-    backfill: Number.isSafeInteger(value.backfill) && (value.backfill as number) >= 0 ? (value.backfill as number) : 0,
+    backfill:
+      Number.isSafeInteger(value.backfill) && (value.backfill as number) >= 0
+        ? (value.backfill as number)
+        : 0,
     complete: value.complete === true,
-    pending: Array.isArray(value.pending) ? value.pending.filter((i): i is string => typeof i === 'string' && entityTypeOfId(i) !== null).slice(-PENDING_MAX) : [],
-    eventsScanned: Number.isSafeInteger(value.eventsScanned) ? Math.max(0, value.eventsScanned as number) : 0
+    pending: Array.isArray(value.pending)
+      ? value.pending
+          .filter((i): i is string => typeof i === 'string' && entityTypeOfId(i) !== null)
+          .slice(-PENDING_MAX)
+      : [],
+    eventsScanned: Number.isSafeInteger(value.eventsScanned)
+      ? Math.max(0, value.eventsScanned as number)
+      : 0
   }
 }
 
@@ -110,7 +141,11 @@ function isKnown(mark: DiscoveryMark, e: AuditEvent): boolean {
 async function runPass(session: EnvironmentSession): Promise<AuditDiscovery> {
   const client = session.client
   const mark = readMark(session)
-  const summary = (note: string | null): AuditDiscovery => ({ eventsScanned: mark.eventsScanned, complete: mark.complete, note })
+  const summary = (note: string | null): AuditDiscovery => ({
+    eventsScanned: mark.eventsScanned,
+    complete: mark.complete,
+    note
+  })
   if (!client) return summary('The backend is not reachable; listing what ControlDeck has cached.')
 
   const read: AuditEvent[] = []
@@ -150,7 +185,14 @@ async function runPass(session: EnvironmentSession): Promise<AuditDiscovery> {
       if (page.length < PAGE) mark.complete = true
     }
     const top = newest ?? (mark.newest === null ? read[0] : undefined)
-    if (top) mark.newest = { ts: top.timestamp, ids: read.filter((e) => e.timestamp === top.timestamp).map((e) => e.audit_id).slice(0, PAGE) }
+    if (top)
+      mark.newest = {
+        ts: top.timestamp,
+        ids: read
+          .filter((e) => e.timestamp === top.timestamp)
+          .map((e) => e.audit_id)
+          .slice(0, PAGE)
+      }
   } catch (error) {
     note = auditNote(error)
   }
@@ -161,7 +203,9 @@ async function runPass(session: EnvironmentSession): Promise<AuditDiscovery> {
   const pending = new Set(mark.pending)
   const touched = new Set<string>()
   for (const e of read) {
-    const ids = [e.mission_id, e.plan_id, e.job_id, e.attempt_id].filter((i): i is string => typeof i === 'string' && entityTypeOfId(i) !== null)
+    const ids = [e.mission_id, e.plan_id, e.job_id, e.attempt_id].filter(
+      (i): i is string => typeof i === 'string' && entityTypeOfId(i) !== null
+    )
     for (const id of ids) touched.add(id)
     const deepest = ids[ids.length - 1]
     if (deepest && !hasRecord(session, deepest)) pending.add(deepest)
@@ -172,7 +216,10 @@ async function runPass(session: EnvironmentSession): Promise<AuditDiscovery> {
     if (recordFailure !== null) return
     try {
       const chain = (await client.getTrace(entityTypeOfId(id) as EntityType, id)).trace_chain
-      for (const [type, record] of Object.entries(chain) as [EntityType, Record<string, unknown> | null][]) {
+      for (const [type, record] of Object.entries(chain) as [
+        EntityType,
+        Record<string, unknown> | null
+      ][]) {
         if (record) session.cache.putRecords(cacheRows(type, [record]))
       }
       pending.delete(id)
@@ -181,18 +228,22 @@ async function runPass(session: EnvironmentSession): Promise<AuditDiscovery> {
       else recordFailure = error
     }
   })
-  if (recordFailure !== null && note === null) note = `Some records could not be read: ${describe(recordFailure)}`
+  if (recordFailure !== null && note === null)
+    note = `Some records could not be read: ${describe(recordFailure)}`
   mark.pending = [...pending].slice(-PENDING_MAX)
 
   // 4. Current states of the entities the new events touched (their state is what changed).
-  const states = [...touched].filter((id) => isLifecycleType(entityTypeOfId(id) as EntityType)).slice(0, STATES_PER_PASS)
+  const states = [...touched]
+    .filter((id) => isLifecycleType(entityTypeOfId(id) as EntityType))
+    .slice(0, STATES_PER_PASS)
   const now = new Date().toISOString()
   await eachLimited(states, async (id) => {
     const type = entityTypeOfId(id) as LifecycleEntityType
     try {
       const answer = await client.getState(type, id)
       const state = asState(answer?.current_state)
-      if (state) session.cache.putStates([{ entityType: type, entityId: id, state, updatedAt: now }])
+      if (state)
+        session.cache.putStates([{ entityType: type, entityId: id, state, updatedAt: now }])
     } catch {
       // A state that cannot be read leaves the cached one; the record is listed all the same.
     }
@@ -211,7 +262,8 @@ function auditNote(error: unknown): string {
   if (isBackendError(error) && error.code === 'backend_bug') {
     return 'The backend cannot return its audit history (known BRAiN bug); listing what ControlDeck has cached.'
   }
-  if (isUnreachable(error)) return 'The backend is not reachable; listing what ControlDeck has cached.'
+  if (isUnreachable(error))
+    return 'The backend is not reachable; listing what ControlDeck has cached.'
   return `The audit history could not be read: ${describe(error)}`
 }
 
@@ -220,7 +272,10 @@ function describe(error: unknown): string {
 }
 
 /** Runs `work` over `items`, at most PARALLEL at a time. */
-async function eachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+async function eachLimited<T>(
+  items: readonly T[],
+  work: (item: T) => Promise<void>
+): Promise<void> {
   let next = 0
   const worker = async () => {
     while (next < items.length) await work(items[next++] as T)

@@ -17,25 +17,42 @@ import {
 import { RollupSchema, type Rollup } from '../../../shared/neurorail/rollup'
 import type { BackendClient, ListFilter } from '../client/backend-client'
 import { isBackendError, oneLine } from '../client/backend-error'
-import { cachedRead, nothingCached, readIfSupported, staleSince, tagCursor, untagCursor } from './cached-read'
+import {
+  cachedRead,
+  nothingCached,
+  readIfSupported,
+  staleSince,
+  tagCursor,
+  untagCursor
+} from './cached-read'
 import type { EnvironmentSession } from './environment-session'
 import { auditOrigin, discoverFromAudit, lastDiscovery } from './discovery'
 import { fail } from './failures'
 import { cachedRollup, storeRollups } from './rollup-service'
 import { asRecord, asState, cacheRows, currentState, isLifecycleType, summary } from './records'
 
-const BUG_NOTE = 'The backend cannot return this history (known BRAiN bug); showing what ControlDeck has cached.'
+const BUG_NOTE =
+  'The backend cannot return this history (known BRAiN bug); showing what ControlDeck has cached.'
 
 /** getEntityDetails: record, state, history, metrics and audit of one entity; parts that fail say why in `notes`. */
-export async function getEntityDetails(session: EnvironmentSession, entityId: string): Promise<EntityDetails> {
+export async function getEntityDetails(
+  session: EnvironmentSession,
+  entityId: string
+): Promise<EntityDetails> {
   const type = entityTypeOfId(entityId)
   if (!type) throw fail('invalid_input', `${entityId} is not an entity id.`)
   let read
   try {
-    read = await cachedRead(session, 'record', entityId, IDENTITY_RECORD_SCHEMAS[type], (client) => client.getRecord(type, entityId))
+    read = await cachedRead(session, 'record', entityId, IDENTITY_RECORD_SCHEMAS[type], (client) =>
+      client.getRecord(type, entityId)
+    )
   } catch (error) {
     if (isBackendError(error) && error.code === 'not_found') {
-      throw fail('not_found', `No ${type} with the id ${entityId} exists on "${session.profile.name}".`, 404)
+      throw fail(
+        'not_found',
+        `No ${type} with the id ${entityId} exists on "${session.profile.name}".`,
+        404
+      )
     }
     const row = session.cache.getRecord(entityId)
     const record = row ? asRecord(row.record) : null
@@ -66,10 +83,16 @@ export async function getEntityDetails(session: EnvironmentSession, entityId: st
   let metrics: EntityMetrics | null = null
   try {
     if (online) {
-      metrics = (await cachedRead(session, 'metrics', entityId, EntityMetricsSchema, (client) => client.getEntityMetrics(entityId))).value
+      metrics = (
+        await cachedRead(session, 'metrics', entityId, EntityMetricsSchema, (client) =>
+          client.getEntityMetrics(entityId)
+        )
+      ).value
     } else {
       // The record already came from the cache: do not wait for the backend a second time.
-      const snapshot = EntityMetricsSchema.safeParse(session.cache.getSnapshot('metrics', entityId)?.value)
+      const snapshot = EntityMetricsSchema.safeParse(
+        session.cache.getSnapshot('metrics', entityId)?.value
+      )
       metrics = snapshot.success ? snapshot.data : null
     }
   } catch (error) {
@@ -88,16 +111,30 @@ export async function getEntityDetails(session: EnvironmentSession, entityId: st
     audit = own(session.cache.queryAudit({ ...scope.cache, limit: 500 }).events)
     if (online && session.client) {
       try {
-        const answer = await session.client.queryAudit({ ...scope.backend, limit: scope.exact ? 100 : 500, offset: 0 })
+        const answer = await session.client.queryAudit({
+          ...scope.backend,
+          limit: scope.exact ? 100 : 500,
+          offset: 0
+        })
         session.cache.putAuditEvents(answer.events)
         audit = own(answer.events)
       } catch (error) {
-        if (isBackendError(error) && error.code === 'backend_bug') notes.push(BUG_NOTE.replace('history', 'audit trail'))
+        if (isBackendError(error) && error.code === 'backend_bug')
+          notes.push(BUG_NOTE.replace('history', 'audit trail'))
         else notes.push(`The audit trail could not be loaded: ${describe(error)}`)
       }
     }
   }
-  return { entityType: type, record: read.value, state, history, metrics, audit, notes, stale: read.stale }
+  return {
+    entityType: type,
+    record: read.value,
+    state,
+    history,
+    metrics,
+    audit,
+    notes,
+    stale: read.stale
+  }
 }
 
 /** Which audit rows belong to an entity and how to query them (null: resources have none). */
@@ -105,20 +142,44 @@ function auditScope(
   type: string,
   id: string,
   record: Record<string, unknown>
-): { backend: { mission_id?: string; job_id?: string }; cache: { missionId?: string; jobId?: string }; keep: (e: AuditEvent) => boolean; exact: boolean } | null {
+): {
+  backend: { mission_id?: string; job_id?: string }
+  cache: { missionId?: string; jobId?: string }
+  keep: (e: AuditEvent) => boolean
+  exact: boolean
+} | null {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
   switch (type) {
     case 'mission':
-      return { backend: { mission_id: id }, cache: { missionId: id }, keep: () => true, exact: true }
+      return {
+        backend: { mission_id: id },
+        cache: { missionId: id },
+        keep: () => true,
+        exact: true
+      }
     case 'job':
       return { backend: { job_id: id }, cache: { jobId: id }, keep: () => true, exact: true }
     case 'plan': {
       const mission = str(record.mission_id)
-      return mission ? { backend: { mission_id: mission }, cache: { missionId: mission }, keep: (e) => e.plan_id === id, exact: false } : null
+      return mission
+        ? {
+            backend: { mission_id: mission },
+            cache: { missionId: mission },
+            keep: (e) => e.plan_id === id,
+            exact: false
+          }
+        : null
     }
     case 'attempt': {
       const job = str(record.job_id)
-      return job ? { backend: { job_id: job }, cache: { jobId: job }, keep: (e) => e.attempt_id === id, exact: false } : null
+      return job
+        ? {
+            backend: { job_id: job },
+            cache: { jobId: job },
+            keep: (e) => e.attempt_id === id,
+            exact: false
+          }
+        : null
     }
     default:
       return null
@@ -141,48 +202,69 @@ type ListKind = 'mission' | 'job' | 'attempt'
  * BRAiN the first page first discovers entities from the audit history (bounded, incremental; see
  * discovery.ts); `origin` says which of the three the rows come from.
  */
-export async function listEntities(session: EnvironmentSession, kind: ListKind, input: ListEntitiesInput): Promise<ListEntitiesResult> {
-  const answer = await readIfSupported(session, 'lists', async (client): Promise<ListEntitiesResult> => {
-    const filter: ListFilter = {
-      state: input.state,
-      job_type: input.jobType,
-      mission_id: input.missionId,
-      job_id: input.jobId,
-      since: input.since,
-      until: input.until,
-      cursor: untagCursor(input.cursor, 'b'),
-      limit: Math.min(input.limit ?? 50, 500),
-      ...(client.has('list_rollups') ? { rollups: 'true' as const } : {})
-    }
-    const page = await fetchList(client, kind, filter)
-    session.noteData()
-    const records = page.items as Record<string, unknown>[]
-    session.cache.putRecords(cacheRows(kind, records))
-    const now = new Date().toISOString()
-    session.cache.putStates(
-      records.flatMap((r) => {
-        const s = asState(r.current_state)
-        return s ? [{ entityType: kind, entityId: String(r[`${kind}_id`]), state: s, updatedAt: now }] : []
+export async function listEntities(
+  session: EnvironmentSession,
+  kind: ListKind,
+  input: ListEntitiesInput
+): Promise<ListEntitiesResult> {
+  const answer = await readIfSupported(
+    session,
+    'lists',
+    async (client): Promise<ListEntitiesResult> => {
+      const filter: ListFilter = {
+        state: input.state,
+        job_type: input.jobType,
+        mission_id: input.missionId,
+        job_id: input.jobId,
+        since: input.since,
+        until: input.until,
+        cursor: untagCursor(input.cursor, 'b'),
+        limit: Math.min(input.limit ?? 50, 500),
+        ...(client.has('list_rollups') ? { rollups: 'true' as const } : {})
+      }
+      const page = await fetchList(client, kind, filter)
+      session.noteData()
+      const records = page.items as Record<string, unknown>[]
+      session.cache.putRecords(cacheRows(kind, records))
+      const now = new Date().toISOString()
+      session.cache.putStates(
+        records.flatMap((r) => {
+          const s = asState(r.current_state)
+          return s
+            ? [{ entityType: kind, entityId: String(r[`${kind}_id`]), state: s, updatedAt: now }]
+            : []
+        })
+      )
+      const computed: Array<[string, Rollup]> = []
+      const items = records.flatMap((raw): ListedEntity[] => {
+        const record = asRecord(raw)
+        if (!record) return []
+        const row = summary(kind, record, asState(raw.current_state))
+        const parsed = RollupSchema.safeParse(raw.rollup)
+        if (parsed.success) computed.push([row.entityId, parsed.data])
+        return [
+          {
+            ...row,
+            rollup: parsed.success ? parsed.data : cachedRollup(session, kind, row.entityId)
+          }
+        ]
       })
-    )
-    const computed: Array<[string, Rollup]> = []
-    const items = records.flatMap((raw): ListedEntity[] => {
-      const record = asRecord(raw)
-      if (!record) return []
-      const row = summary(kind, record, asState(raw.current_state))
-      const parsed = RollupSchema.safeParse(raw.rollup)
-      if (parsed.success) computed.push([row.entityId, parsed.data])
-      return [{ ...row, rollup: parsed.success ? parsed.data : cachedRollup(session, kind, row.entityId) }]
-    })
-    storeRollups(session, computed)
-    return {
-      items,
-      nextCursor: tagCursor('b', page.next_cursor),
-      source: 'backend',
-      origin: { kind: 'list_route', entities: null, eventsScanned: null, complete: !page.next_cursor, note: null },
-      stale: null
+      storeRollups(session, computed)
+      return {
+        items,
+        nextCursor: tagCursor('b', page.next_cursor),
+        source: 'backend',
+        origin: {
+          kind: 'list_route',
+          entities: null,
+          eventsScanned: null,
+          complete: !page.next_cursor,
+          note: null
+        },
+        stale: null
+      }
     }
-  })
+  )
   if (answer.answered) return answer.value
   // Without list routes the audit history is where entities show up: read what is new first.
   const found = !answer.away && !input.cursor ? await discoverFromAudit(session) : null
@@ -202,8 +284,14 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
     if (input.jobType && r.job_type !== input.jobType) return []
     if (input.since && String(r.created_at) < input.since) return []
     if (input.until && String(r.created_at) > input.until) return []
-    if (input.missionId && kind !== 'mission' && missionOf(session, r) !== input.missionId) return []
-    return [{ ...summary(kind, record, asState(row.state)), rollup: cachedRollup(session, kind, row.entityId) }]
+    if (input.missionId && kind !== 'mission' && missionOf(session, r) !== input.missionId)
+      return []
+    return [
+      {
+        ...summary(kind, record, asState(row.state)),
+        rollup: cachedRollup(session, kind, row.entityId)
+      }
+    ]
   })
   const stale = answer.away ? staleOf(page.items.map((i) => i.seenAt)) : null
   if (items.length === 0 && answer.away && page.items.length === 0 && !input.cursor) {
@@ -211,7 +299,13 @@ export async function listEntities(session: EnvironmentSession, kind: ListKind, 
     throw nothingCached(session, answer.failure)
   }
   const origin = answer.away
-    ? { kind: 'cache' as const, entities: session.cache.countEntities(kind), eventsScanned: null, complete: false, note: null }
+    ? {
+        kind: 'cache' as const,
+        entities: session.cache.countEntities(kind),
+        eventsScanned: null,
+        complete: false,
+        note: null
+      }
     : auditOrigin(session, kind, found ?? lastDiscovery(session))
   return { items, nextCursor: tagCursor('c', page.nextCursor), source: 'cache', origin, stale }
 }
@@ -252,7 +346,11 @@ export function suggest(session: EnvironmentSession, text: string, limit: number
           if (!type) return []
           const r = row.record ?? {}
           const hint =
-            typeof r.job_type === 'string' ? r.job_type : typeof r.attempt_number === 'number' ? `attempt #${r.attempt_number}` : ''
+            typeof r.job_type === 'string'
+              ? r.job_type
+              : typeof r.attempt_number === 'number'
+                ? `attempt #${r.attempt_number}`
+                : ''
           return [{ entityId: row.entityId, entityType: type, state: row.state, hint }]
         })
       : []

@@ -1,4 +1,8 @@
-import type { ConnectionState, ConnectionStatus, StreamHealth } from '../../../shared/console/domains/environments'
+import type {
+  ConnectionState,
+  ConnectionStatus,
+  StreamHealth
+} from '../../../shared/console/domains/environments'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import { AuditEventSchema } from '../../../shared/neurorail/audit'
 import { StateTransitionEventSchema } from '../../../shared/neurorail/lifecycle'
@@ -54,7 +58,10 @@ export class EnvironmentSession {
 
   constructor(private readonly options: EnvironmentSessionOptions) {
     const { profile } = options
-    this.client = profile.baseUrl && !options.offlineReason ? new BackendClient(profile.baseUrl, options.auth.provider, options.http) : null
+    this.client =
+      profile.baseUrl && !options.offlineReason
+        ? new BackendClient(profile.baseUrl, options.auth.provider, options.http)
+        : null
     let cacheProblem: string | null = null
     try {
       this.cache = CacheStore.open(options.cachePath)
@@ -90,7 +97,10 @@ export class EnvironmentSession {
       lastDataAt: this.lastDataAt === null ? null : new Date(this.lastDataAt).toISOString(),
       dataAgeMs: this.lastDataAt === null ? null : Math.max(0, Date.now() - this.lastDataAt),
       message: this.message,
-      capabilities: { engine: this.capabilitiesValue.engine, features: [...this.capabilitiesValue.features] },
+      capabilities: {
+        engine: this.capabilitiesValue.engine,
+        features: [...this.capabilitiesValue.features]
+      },
       role: this.options.role ?? null,
       ...(this.stream ? { stream: this.streamHealth(this.stream) } : {})
     }
@@ -98,7 +108,14 @@ export class EnvironmentSession {
 
   private streamHealth(stream: LiveEventStream): StreamHealth {
     const k = stream.stats()
-    return { epoch: stream.epoch, frames: k.frames, invalid: k.invalid, truncated: k.truncated, duplicates: k.duplicates, resets: k.resets }
+    return {
+      epoch: stream.epoch,
+      frames: k.frames,
+      invalid: k.invalid,
+      truncated: k.truncated,
+      duplicates: k.duplicates,
+      resets: k.resets
+    }
   }
 
   /** The stream's counts changed: show them within DIAGNOSTICS_PUSH_MS (coalesced). */
@@ -133,7 +150,11 @@ export class EnvironmentSession {
       return this.state
     }
     if (this.options.live) await this.openStream()
-    else this.setStatus(this.capabilitiesValue.features.includes('stream') ? 'live' : 'polling', this.notice)
+    else
+      this.setStatus(
+        this.capabilitiesValue.features.includes('stream') ? 'live' : 'polling',
+        this.notice
+      )
     return this.state
   }
 
@@ -187,7 +208,8 @@ export class EnvironmentSession {
 
   private streamState(state: LiveState): void {
     if (this.closed) return
-    if (state.lastEventAt !== null) this.lastDataAt = Math.max(this.lastDataAt ?? 0, state.lastEventAt)
+    if (state.lastEventAt !== null)
+      this.lastDataAt = Math.max(this.lastDataAt ?? 0, state.lastEventAt)
     this.setStatus(state.status, state.message ?? this.notice)
   }
 

@@ -1,5 +1,9 @@
 import { ZodError } from 'zod'
-import { ConsoleFailure, isConsoleFailure, type ConsoleErrorCode } from '../../../shared/console/errors'
+import {
+  ConsoleFailure,
+  isConsoleFailure,
+  type ConsoleErrorCode
+} from '../../../shared/console/errors'
 import { isBackendError } from '../client/backend-error'
 import { EnvironmentError } from '../environments/environment-store'
 
@@ -17,16 +21,26 @@ export function toConsoleFailure(error: unknown): unknown {
   if (error instanceof ZodError) {
     const issue = error.issues[0]
     const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''
-    return new ConsoleFailure({ code: 'invalid_input', message: `${where}${issue?.message ?? 'invalid input'}`, retriable: false })
+    return new ConsoleFailure({
+      code: 'invalid_input',
+      message: `${where}${issue?.message ?? 'invalid input'}`,
+      retriable: false
+    })
   }
   if (error instanceof RangeError && /cursor/i.test(error.message)) {
-    return new ConsoleFailure({ code: 'invalid_input', message: 'The page cursor is not valid (start from the first page).', retriable: false })
+    return new ConsoleFailure({
+      code: 'invalid_input',
+      message: 'The page cursor is not valid (start from the first page).',
+      retriable: false
+    })
   }
   return error
 }
 
 /** Wraps every handler so that expected failures leave as ConsoleFailure. */
-export function withFailures<H extends Record<string, (input: never) => Promise<unknown>>>(handlers: H): H {
+export function withFailures<H extends Record<string, (input: never) => Promise<unknown>>>(
+  handlers: H
+): H {
   const wrapped: Record<string, (input: never) => Promise<unknown>> = {}
   for (const [name, handler] of Object.entries(handlers)) {
     wrapped[name] = async (input: never) => {
@@ -42,5 +56,10 @@ export function withFailures<H extends Record<string, (input: never) => Promise<
 
 /** A ConsoleFailure with a code and a sentence. */
 export function fail(code: ConsoleErrorCode, message: string, status?: number): ConsoleFailure {
-  return new ConsoleFailure({ code, message, retriable: false, ...(status === undefined ? {} : { status }) })
+  return new ConsoleFailure({
+    code,
+    message,
+    retriable: false,
+    ...(status === undefined ? {} : { status })
+  })
 }

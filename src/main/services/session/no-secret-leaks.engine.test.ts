@@ -40,13 +40,31 @@ const INPUTS: Inputs = {
   listEnvironments: () => ({}),
   getConnectionState: () => ({}),
   switchEnvironment: (w) => ({ id: w.envId }),
-  addEnvironment: () => ({ name: `Walk ${randomBytes(3).toString('hex')}`, baseUrl: 'http://127.0.0.1:9', authKind: 'bearer' }),
-  updateEnvironment: async (w) => ({ id: await w.scratch(), changes: { color: 'green', baseUrl: 'http://127.0.0.1:10' } }),
+  addEnvironment: () => ({
+    name: `Walk ${randomBytes(3).toString('hex')}`,
+    baseUrl: 'http://127.0.0.1:9',
+    authKind: 'bearer'
+  }),
+  updateEnvironment: async (w) => ({
+    id: await w.scratch(),
+    changes: { color: 'green', baseUrl: 'http://127.0.0.1:10' }
+  }),
   removeEnvironment: async (w) => ({ id: await w.scratch() }),
   duplicateEnvironment: (w) => ({ id: w.envId }),
   exportEnvironments: () => ({}),
-  importEnvironments: () => ({ json: JSON.stringify([{ id: `imp-${randomBytes(3).toString('hex')}`, name: `Imported ${randomBytes(3).toString('hex')}`, baseUrl: 'http://127.0.0.1:11' }]) }),
-  setCredential: async (w) => ({ environmentId: await w.scratch(), credential: { kind: 'token', token: 'scratch-token' } }),
+  importEnvironments: () => ({
+    json: JSON.stringify([
+      {
+        id: `imp-${randomBytes(3).toString('hex')}`,
+        name: `Imported ${randomBytes(3).toString('hex')}`,
+        baseUrl: 'http://127.0.0.1:11'
+      }
+    ])
+  }),
+  setCredential: async (w) => ({
+    environmentId: await w.scratch(),
+    credential: { kind: 'token', token: 'scratch-token' }
+  }),
   clearCredential: async (w) => ({ environmentId: await w.scratch() }),
   getKeychainStatus: () => ({}),
   getNotificationSettings: () => ({}),
@@ -73,7 +91,11 @@ const INPUTS: Inputs = {
   getGovernorInfo: () => ({}),
   listDecisions: () => ({}),
   governorDecide: (w) => ({ job_type: 'llm_call', mission_id: w.ids.mission }),
-  transitionEntity: (w) => ({ entityType: 'job', entityId: w.ids.job, transition: 'dependencies_met' }),
+  transitionEntity: (w) => ({
+    entityType: 'job',
+    entityId: w.ids.job,
+    transition: 'dependencies_met'
+  }),
   subscribeEvents: () => ({}),
   unsubscribeEvents: (w) => ({ subscriptionId: w.subscriptionId ?? 'none' }),
   getRecentEvents: () => ({}),
@@ -117,10 +139,19 @@ describe('no secret anywhere it should not be: every method, event, error and lo
   /** Everything the renderer or a log could see, as text, with where it came from. */
   const seen: Array<{ where: string; text: string }> = []
   const covered = new Set<string>()
-  const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) }
+  const writes = {
+    out: process.stdout.write.bind(process.stdout),
+    err: process.stderr.write.bind(process.stderr)
+  }
 
   const record = (where: string, value: unknown) =>
-    seen.push({ where, text: typeof value === 'string' ? value : `${JSON.stringify(value)} ${inspect(value, { depth: 20 })}` })
+    seen.push({
+      where,
+      text:
+        typeof value === 'string'
+          ? value
+          : `${JSON.stringify(value)} ${inspect(value, { depth: 20 })}`
+    })
   const call = async (method: string, input: unknown): Promise<unknown> => {
     try {
       const output = await service.invoke(method, input)
@@ -133,7 +164,17 @@ describe('no secret anywhere it should not be: every method, event, error and lo
       return null
     }
   }
-  const secrets = (): string[] => [local.engine.adminToken, bearer, wrongBearer, echoBearer, echoPassword, password, wrongPassword, ...brain.issued, ...minted]
+  const secrets = (): string[] => [
+    local.engine.adminToken,
+    bearer,
+    wrongBearer,
+    echoBearer,
+    echoPassword,
+    password,
+    wrongPassword,
+    ...brain.issued,
+    ...minted
+  ]
 
   beforeAll(async () => {
     withoutKeychain()
@@ -149,13 +190,17 @@ describe('no secret anywhere it should not be: every method, event, error and lo
 
     ;[local, remote, brain, echo] = await Promise.all([
       startTempEngine('cd-leaks-local-', { rateLimit: false }),
-      startTempEngine('cd-leaks-remote-', { rateLimit: false, tokens: [{ token: bearer, role: 'admin', name: 'console' }] }),
+      startTempEngine('cd-leaks-remote-', {
+        rateLimit: false,
+        tokens: [{ token: bearer, role: 'admin', name: 'console' }]
+      }),
       startFakeBrain({ email: 'ops@example.com', password }),
       startRecordingBackend({ echoAuthorization: true })
     ])
     const engine: RunningEngine = local.engine
     service = createLocalConsole(engine, local.dir, {
-      log: (message, details) => record('service log', `${message} ${inspect(details, { depth: 20 })}`),
+      log: (message, details) =>
+        record('service log', `${message} ${inspect(details, { depth: 20 })}`),
       localEngine: {
         url: engine.url,
         adminToken: engine.adminToken,
@@ -183,9 +228,22 @@ describe('no secret anywhere it should not be: every method, event, error and lo
     for (const engine of [local.engine, remote.engine]) {
       const client = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
       const mission = await client.createMission({ tags: { team: 'ops' } })
-      const plan = await client.createPlan({ mission_id: mission.mission_id, plan_type: 'sequential', metadata: {} })
-      const job = await client.createJob({ plan_id: plan.plan_id, job_type: 'llm_call', dependencies: [], metadata: {} })
-      const attempt = await client.createAttempt({ job_id: job.job_id, attempt_number: 1, metadata: {} })
+      const plan = await client.createPlan({
+        mission_id: mission.mission_id,
+        plan_type: 'sequential',
+        metadata: {}
+      })
+      const job = await client.createJob({
+        plan_id: plan.plan_id,
+        job_type: 'llm_call',
+        dependencies: [],
+        metadata: {}
+      })
+      const attempt = await client.createAttempt({
+        job_id: job.job_id,
+        attempt_number: 1,
+        metadata: {}
+      })
       await client.transition('mission', mission.mission_id, 'create')
       await client.transition('job', job.job_id, 'create')
       seeded.push({ mission: mission.mission_id, job: job.job_id, attempt: attempt.attempt_id })
@@ -199,33 +257,79 @@ describe('no secret anywhere it should not be: every method, event, error and lo
     const wrongBrainId = await add('Wrong password', brain.url, 'brain_login')
     const echoId = await add('Echoing backend', echo.url, 'bearer')
     const echoBrainId = await add('Echoing login', echo.url, 'brain_login')
-    await call('setCredential', { environmentId: remoteId, credential: { kind: 'token', token: bearer } })
-    await call('setCredential', { environmentId: wrongId, credential: { kind: 'token', token: wrongBearer } })
-    await call('setCredential', { environmentId: brainId, credential: { kind: 'brain_login', email: 'ops@example.com', password } })
-    await call('setCredential', { environmentId: wrongBrainId, credential: { kind: 'brain_login', email: 'ops@example.com', password: wrongPassword } })
-    await call('setCredential', { environmentId: echoId, credential: { kind: 'token', token: echoBearer } })
-    await call('setCredential', { environmentId: echoBrainId, credential: { kind: 'brain_login', email: 'ops@example.com', password: echoPassword } })
+    await call('setCredential', {
+      environmentId: remoteId,
+      credential: { kind: 'token', token: bearer }
+    })
+    await call('setCredential', {
+      environmentId: wrongId,
+      credential: { kind: 'token', token: wrongBearer }
+    })
+    await call('setCredential', {
+      environmentId: brainId,
+      credential: { kind: 'brain_login', email: 'ops@example.com', password }
+    })
+    await call('setCredential', {
+      environmentId: wrongBrainId,
+      credential: { kind: 'brain_login', email: 'ops@example.com', password: wrongPassword }
+    })
+    await call('setCredential', {
+      environmentId: echoId,
+      credential: { kind: 'token', token: echoBearer }
+    })
+    await call('setCredential', {
+      environmentId: echoBrainId,
+      credential: { kind: 'brain_login', email: 'ops@example.com', password: echoPassword }
+    })
 
     // Secrets where they do not belong in an input: the errors must not repeat them.
-    await call('setCredential', { environmentId: brainId, credential: { kind: 'token', token: bearer } })
-    await call('setCredential', { environmentId: remoteId, credential: { kind: 'token', token: `${bearer}${'x'.repeat(16_384)}` } })
-    await call('setCredential', { environmentId: 'local', credential: { kind: 'token', token: bearer } })
-    await call('addEnvironment', { name: 'In the URL', baseUrl: `http://ops:${password}@127.0.0.1:1`, authKind: 'bearer' })
+    await call('setCredential', {
+      environmentId: brainId,
+      credential: { kind: 'token', token: bearer }
+    })
+    await call('setCredential', {
+      environmentId: remoteId,
+      credential: { kind: 'token', token: `${bearer}${'x'.repeat(16_384)}` }
+    })
+    await call('setCredential', {
+      environmentId: 'local',
+      credential: { kind: 'token', token: bearer }
+    })
+    await call('addEnvironment', {
+      name: 'In the URL',
+      baseUrl: `http://ops:${password}@127.0.0.1:1`,
+      authKind: 'bearer'
+    })
 
     // Brain twice: the second visit logs in with the kept refresh token instead of the password.
-    const order = ['local', remoteId, brainId, wrongId, wrongBrainId, echoId, echoBrainId, 'local', brainId]
+    const order = [
+      'local',
+      remoteId,
+      brainId,
+      wrongId,
+      wrongBrainId,
+      echoId,
+      echoBrainId,
+      'local',
+      brainId
+    ]
     for (const envId of order) {
       await call('switchEnvironment', { id: envId })
       const walk: Walk = {
         envId,
         ids: envId === remoteId ? seeded[1]! : seeded[0]!,
-        scratch: () => add(`Scratch ${randomBytes(3).toString('hex')}`, 'http://127.0.0.1:12', 'bearer'),
+        scratch: () =>
+          add(`Scratch ${randomBytes(3).toString('hex')}`, 'http://127.0.0.1:12', 'bearer'),
         subscriptionId: null,
         runId: null
       }
       for (const method of Object.keys(CONSOLE_METHODS) as ConsoleMethodName[]) {
-        const output = (await call(method, await INPUTS[method](walk))) as { subscriptionId?: string; runId?: string } | null
-        if (method === 'subscribeEvents' && output?.subscriptionId) walk.subscriptionId = output.subscriptionId
+        const output = (await call(method, await INPUTS[method](walk))) as {
+          subscriptionId?: string
+          runId?: string
+        } | null
+        if (method === 'subscribeEvents' && output?.subscriptionId)
+          walk.subscriptionId = output.subscriptionId
         if (method === 'startLocalRun' && output?.runId) walk.runId = output.runId
         if (output !== null) covered.add(method)
         // And each with an input that is not an object at all, made of a secret.
@@ -236,7 +340,10 @@ describe('no secret anywhere it should not be: every method, event, error and lo
     // The demo agent ran on the local engine with a token of its own: wait for its end, and
     // collect what it printed (events were recorded as they came).
     const runs = await eventually(
-      async () => (await service.invoke('listLocalRuns', {})) as { runs: Array<{ runId: string; status: string }> },
+      async () =>
+        (await service.invoke('listLocalRuns', {})) as {
+          runs: Array<{ runId: string; status: string }>
+        },
       (list) => list.runs.every((r) => r.status === 'exited' || r.status === 'failed'),
       30_000
     )
@@ -251,16 +358,28 @@ describe('no secret anywhere it should not be: every method, event, error and lo
     expect(echo.requests.some((r) => r.method === 'POST' && r.url === '/api/auth/login')).toBe(true)
     expect(covered.size).toBeGreaterThan(40)
     expect(seen.some((s) => s.where === 'event onRunOutput')).toBe(true)
-    expect(seen.some((s) => s.where.startsWith('event onConnectionState') && s.text.includes('auth_failed'))).toBe(true)
+    expect(
+      seen.some(
+        (s) => s.where.startsWith('event onConnectionState') && s.text.includes('auth_failed')
+      )
+    ).toBe(true)
 
-    const leaks = secrets().flatMap((value) => seen.filter((s) => s.text.includes(value)).map((s) => `${value.split('-')[0]} in ${s.where}: ${s.text.slice(0, 300)}`))
+    const leaks = secrets().flatMap((value) =>
+      seen
+        .filter((s) => s.text.includes(value))
+        .map((s) => `${value.split('-')[0]} in ${s.where}: ${s.text.slice(0, 300)}`)
+    )
     expect(leaks).toEqual([])
     // The OTLP ingest token is the one secret a method hands out on purpose: in browser mode (this
     // walk's transport) `copyOtlpIngestToken`, called explicitly, returns it for the page to put on
     // the clipboard (the desktop app copies it in main instead). It must appear there and nowhere
     // else: not in `getOtlpEndpoint`, no other output, event, error or log line.
-    expect(seen.some((s) => s.where === 'copyOtlpIngestToken output' && s.text.includes(ingestToken))).toBe(true)
-    const ingestLeaks = seen.filter((s) => s.where !== 'copyOtlpIngestToken output' && s.text.includes(ingestToken)).map((s) => s.where)
+    expect(
+      seen.some((s) => s.where === 'copyOtlpIngestToken output' && s.text.includes(ingestToken))
+    ).toBe(true)
+    const ingestLeaks = seen
+      .filter((s) => s.where !== 'copyOtlpIngestToken output' && s.text.includes(ingestToken))
+      .map((s) => s.where)
     expect(ingestLeaks).toEqual([])
   })
 })

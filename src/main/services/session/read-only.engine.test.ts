@@ -2,7 +2,11 @@
 // embedded engine on 127.0.0.1 behind a recording proxy (so any request the services send shows),
 // and the active environment marked read-only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CONSOLE_METHODS, type ConsoleMethodName, type MethodInput } from '../../../shared/console/api'
+import {
+  CONSOLE_METHODS,
+  type ConsoleMethodName,
+  type MethodInput
+} from '../../../shared/console/api'
 import type { ConsoleError } from '../../../shared/console/errors'
 import type { ConsoleService } from '../console-service'
 import { sampleIncidentBundle } from '../../../shared/console/bundle/sample-bundle'
@@ -53,7 +57,11 @@ const SAMPLE_INPUTS: { [M in ConsoleMethodName]: MethodInput<M> } = {
   getGovernorInfo: {},
   listDecisions: {},
   governorDecide: { job_type: 'llm_call' },
-  transitionEntity: { entityType: 'job', entityId: 'j_0123456789ab', transition: 'dependencies_met' },
+  transitionEntity: {
+    entityType: 'job',
+    entityId: 'j_0123456789ab',
+    transition: 'dependencies_met'
+  },
   subscribeEvents: {},
   unsubscribeEvents: { subscriptionId: 'no-such-subscription' },
   getRecentEvents: {},
@@ -85,12 +93,22 @@ const SAMPLE_INPUTS: { [M in ConsoleMethodName]: MethodInput<M> } = {
  * The methods that change a backend or start a process that does. Pinned here so that marking or
  * unmarking one is a deliberate, reviewed change.
  */
-const WRITE_METHODS = ['governorDecide', 'transitionEntity', 'resetCircuit', 'suspendJob', 'resumeJob', 'startLocalRun']
+const WRITE_METHODS = [
+  'governorDecide',
+  'transitionEntity',
+  'resetCircuit',
+  'suspendJob',
+  'resumeJob',
+  'startLocalRun'
+]
 
 const METHOD_NAMES = Object.keys(CONSOLE_METHODS) as ConsoleMethodName[]
 
 /** How a call ended: its ConsoleError, or null when it succeeded. */
-async function outcome(service: ConsoleService, method: ConsoleMethodName): Promise<ConsoleError | null> {
+async function outcome(
+  service: ConsoleService,
+  method: ConsoleMethodName
+): Promise<ConsoleError | null> {
   try {
     await service.invoke(method, SAMPLE_INPUTS[method])
     return null
@@ -151,7 +169,9 @@ describe('read-only environments, enforced by the console service for every meth
     }
     expect(refused.sort()).toEqual([...WRITE_METHODS].sort())
     // The walk left the environment as read-only as it found it.
-    const list = (await service.invoke('listEnvironments', {})) as { environments: Array<{ id: string; readOnly: boolean }> }
+    const list = (await service.invoke('listEnvironments', {})) as {
+      environments: Array<{ id: string; readOnly: boolean }>
+    }
     expect(list.environments.find((e) => e.id === 'local')?.readOnly).toBe(true)
   })
 

@@ -31,6 +31,6 @@ export async function refuseWriteWhenReadOnly(
       ? `"${env.name}" is an imported incident bundle, read-only for good, so ControlDeck refused ${method}: ` +
           'it changes a backend or starts a process that does. Switch to a live environment to do that.'
       : `"${env.name}" is read-only, so ControlDeck refused ${method}: it changes the backend or starts a ` +
-        'process that does. Turn read-only off for this environment to allow it.'
+          'process that does. Turn read-only off for this environment to allow it.'
   )
 }

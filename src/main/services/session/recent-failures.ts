@@ -15,7 +15,10 @@ export const RECENT_WINDOW = 200
  * queryAudit, so the cache answers when the backend cannot); every answer is then kept only when
  * isFailureEvent says it is one (start and success events never are, whatever their level).
  */
-export async function listRecentFailures(session: EnvironmentSession, limit: number): Promise<RecentFailuresResult> {
+export async function listRecentFailures(
+  session: EnvironmentSession,
+  limit: number
+): Promise<RecentFailuresResult> {
   const queries: AuditQueryInput[] = [
     { severity: 'error', limit },
     { severity: 'critical', limit },
@@ -27,9 +30,16 @@ export async function listRecentFailures(session: EnvironmentSession, limit: num
   const failed = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected')
   if (ok.length === 0 && failed) throw failed.reason
   const byId = new Map<string, AuditEvent>()
-  for (const answer of ok) for (const e of answer.events) if (isFailureEvent(e)) byId.set(e.audit_id, e)
+  for (const answer of ok)
+    for (const e of answer.events) if (isFailureEvent(e)) byId.set(e.audit_id, e)
   const events = [...byId.values()]
-    .sort((a, b) => (a.timestamp === b.timestamp ? b.audit_id.localeCompare(a.audit_id) : a.timestamp < b.timestamp ? 1 : -1))
+    .sort((a, b) =>
+      a.timestamp === b.timestamp
+        ? b.audit_id.localeCompare(a.audit_id)
+        : a.timestamp < b.timestamp
+          ? 1
+          : -1
+    )
     .slice(0, limit)
   return {
     events,

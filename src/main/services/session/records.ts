@@ -1,4 +1,9 @@
-import { AnyRecordSchema, type AnyRecord, type EntitySummary, type TraceNode } from '../../../shared/console/domains/data'
+import {
+  AnyRecordSchema,
+  type AnyRecord,
+  type EntitySummary,
+  type TraceNode
+} from '../../../shared/console/domains/data'
 import {
   ENTITY_ID_FIELD,
   LIFECYCLE_ENTITY_TYPES,
@@ -43,8 +48,16 @@ export function parentId(type: EntityType, record: Record<string, unknown>): str
 }
 
 /** Cache rows for records just read from the backend. */
-export function cacheRows(type: EntityType, records: readonly Record<string, unknown>[]): CacheRecordRow[] {
-  return records.map((record) => ({ entityType: type, entityId: recordId(type, record), record, parentId: parentId(type, record) }))
+export function cacheRows(
+  type: EntityType,
+  records: readonly Record<string, unknown>[]
+): CacheRecordRow[] {
+  return records.map((record) => ({
+    entityType: type,
+    entityId: recordId(type, record),
+    record,
+    parentId: parentId(type, record)
+  }))
 }
 
 /** A state string from a backend or the cache, or null when it is not a known lifecycle state. */
@@ -59,8 +72,17 @@ export function asRecord(value: unknown): AnyRecord | null {
   return parsed.success ? parsed.data : null
 }
 
-export function summary(type: EntityType, record: AnyRecord, state: LifecycleState | null): EntitySummary {
-  return { entityType: type, entityId: recordId(type, record as Record<string, unknown>), record, state }
+export function summary(
+  type: EntityType,
+  record: AnyRecord,
+  state: LifecycleState | null
+): EntitySummary {
+  return {
+    entityType: type,
+    entityId: recordId(type, record as Record<string, unknown>),
+    record,
+    state
+  }
 }
 
 export function leaf(type: EntityType, record: AnyRecord, state: LifecycleState | null): TraceNode {
@@ -82,7 +104,14 @@ export async function currentState(
     try {
       const state = await session.client.getState(type, id)
       if (state) {
-        session.cache.putStates([{ entityType: type, entityId: id, state: state.current_state, updatedAt: state.updated_at }])
+        session.cache.putStates([
+          {
+            entityType: type,
+            entityId: id,
+            state: state.current_state,
+            updatedAt: state.updated_at
+          }
+        ])
       }
       return state?.current_state ?? null
     } catch {

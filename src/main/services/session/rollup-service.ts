@@ -1,4 +1,9 @@
-import type { Stale, TraceNode, TraceResult, TraceRollupsResult } from '../../../shared/console/domains/data'
+import type {
+  Stale,
+  TraceNode,
+  TraceResult,
+  TraceRollupsResult
+} from '../../../shared/console/domains/data'
 import { EntityMetricsSchema, type EntityType } from '../../../shared/neurorail'
 import {
   rollUp,
@@ -33,7 +38,10 @@ const CHILD_TYPES: Partial<Record<EntityType, EntityType[]>> = {
 }
 
 /** Keeps roll-ups the backend computed, for offline lists. */
-export function storeRollups(session: EnvironmentSession, rollups: ReadonlyArray<[string, Rollup]>): void {
+export function storeRollups(
+  session: EnvironmentSession,
+  rollups: ReadonlyArray<[string, Rollup]>
+): void {
   for (const [id, rollup] of rollups) session.cache.putSnapshot(ROLLUP_SNAPSHOT, id, rollup)
 }
 
@@ -42,7 +50,11 @@ export function storeRollups(session: EnvironmentSession, rollups: ReadonlyArray
  * (cached), else the shared `rollUp` over the subtree and metrics the cache has seen. Null when
  * the cache knows nothing below the entity or the subtree is larger than MAX_CACHED_SUBTREE.
  */
-export function cachedRollup(session: EnvironmentSession, type: EntityType, id: string): Rollup | null {
+export function cachedRollup(
+  session: EnvironmentSession,
+  type: EntityType,
+  id: string
+): Rollup | null {
   const stored = session.cache.getSnapshot(ROLLUP_SNAPSHOT, id)
   const parsed = stored ? RollupSchema.safeParse(stored.value) : null
   if (parsed?.success) return parsed.data
@@ -52,8 +64,18 @@ export function cachedRollup(session: EnvironmentSession, type: EntityType, id: 
     for (const childType of CHILD_TYPES[parent.entityType] ?? []) {
       let cursor: string | null = null
       do {
-        const page = session.cache.listEntities({ entityType: childType, parentId: parent.entityId, cursor, limit: 500 })
-        for (const row of page.items) entities.push({ entityId: row.entityId, entityType: childType, parentId: parent.entityId })
+        const page = session.cache.listEntities({
+          entityType: childType,
+          parentId: parent.entityId,
+          cursor,
+          limit: 500
+        })
+        for (const row of page.items)
+          entities.push({
+            entityId: row.entityId,
+            entityType: childType,
+            parentId: parent.entityId
+          })
         if (entities.length > MAX_CACHED_SUBTREE) return null
         cursor = page.nextCursor
       } while (cursor)
@@ -81,9 +103,14 @@ const CONCURRENCY = 6
  * counts each figure once in either case. Missing metrics count as zero; a tree too big to fetch
  * in full says `partial`.
  */
-export async function getTraceRollups(session: EnvironmentSession, trace: TraceResult): Promise<TraceRollupsResult> {
+export async function getTraceRollups(
+  session: EnvironmentSession,
+  trace: TraceResult
+): Promise<TraceRollupsResult> {
   const entities: RollupEntity[] = []
-  const stack: Array<{ node: TraceNode; parentId: string | null }> = trace.root ? [{ node: trace.root, parentId: null }] : []
+  const stack: Array<{ node: TraceNode; parentId: string | null }> = trace.root
+    ? [{ node: trace.root, parentId: null }]
+    : []
   while (stack.length) {
     const { node, parentId } = stack.pop()!
     if (node.entityType === 'resource') continue
@@ -104,7 +131,9 @@ export async function getTraceRollups(session: EnvironmentSession, trace: TraceR
     const worker = async () => {
       for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
         try {
-          const read = await cachedRead(session, 'metrics', id, EntityMetricsSchema, (c) => c.getEntityMetrics(id))
+          const read = await cachedRead(session, 'metrics', id, EntityMetricsSchema, (c) =>
+            c.getEntityMetrics(id)
+          )
           metrics.set(id, read.value as RollupMetrics)
           if (read.stale && (!stale || read.stale.ageMs > stale.ageMs)) stale = read.stale
         } catch {
@@ -115,10 +144,14 @@ export async function getTraceRollups(session: EnvironmentSession, trace: TraceR
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker))
   }
   await fetchAll(entities.filter((e) => e.entityType !== 'attempt').map((e) => e.entityId))
-  const rolledAtSource = entities.some((e) => e.entityType !== 'attempt' && metrics.get(e.entityId)?.includes_descendants)
-  if (!rolledAtSource) await fetchAll(entities.filter((e) => e.entityType === 'attempt').map((e) => e.entityId))
+  const rolledAtSource = entities.some(
+    (e) => e.entityType !== 'attempt' && metrics.get(e.entityId)?.includes_descendants
+  )
+  if (!rolledAtSource)
+    await fetchAll(entities.filter((e) => e.entityType === 'attempt').map((e) => e.entityId))
   const sums = rollUp(entities, metrics.values())
   const rollups: TraceRollupsResult['rollups'] = {}
-  for (const e of entities) if (e.entityType !== 'attempt' || !rolledAtSource) rollups[e.entityId] = sums.get(e.entityId)!
+  for (const e of entities)
+    if (e.entityType !== 'attempt' || !rolledAtSource) rollups[e.entityId] = sums.get(e.entityId)!
   return { rollups, partial, stale }
 }

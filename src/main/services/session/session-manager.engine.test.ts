@@ -43,17 +43,32 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       onConnectionState: (state) => states.push(state)
     })
     try {
-      manager.onEvents((events, session) => received.push(...events.map((event) => ({ env: session.profile.id, event }))))
+      manager.onEvents((events, session) =>
+        received.push(...events.map((event) => ({ env: session.profile.id, event })))
+      )
       await until(() => manager.connectionState().status === 'live', 'local live')
 
       const first = await seed.createMission()
       await seed.transition('mission', first.mission_id, 'create')
-      await until(() => received.some((r) => JSON.stringify(r.event.data).includes(first.mission_id)), 'first mission event')
+      await until(
+        () => received.some((r) => JSON.stringify(r.event.data).includes(first.mission_id)),
+        'first mission event'
+      )
       expect(received.every((r) => r.env === 'local')).toBe(true)
       // The stream's lifecycle events keep the cache's states current (for offline reads).
-      await until(() => manager.activeNow().cache.getRecord(first.mission_id)?.state === 'pending', 'cached state from the stream')
+      await until(
+        () => manager.activeNow().cache.getRecord(first.mission_id)?.state === 'pending',
+        'cached state from the stream'
+      )
 
-      const remote = await manager.environments.add({ name: 'Brain', baseUrl: brain.url, authKind: 'none', color: 'blue', isProduction: false, readOnly: false })
+      const remote = await manager.environments.add({
+        name: 'Brain',
+        baseUrl: brain.url,
+        authKind: 'none',
+        color: 'blue',
+        isProduction: false,
+        readOnly: false
+      })
       const switched = await manager.switchTo(remote.id)
       expect(switched.environmentId).toBe(remote.id)
       await until(() => manager.connectionState().status === 'polling', 'brain polling')
@@ -63,14 +78,26 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       const second = await seed.createMission()
       await seed.transition('mission', second.mission_id, 'create')
       await new Promise((resolve) => setTimeout(resolve, 600))
-      expect(received.slice(mark).some((r) => JSON.stringify(r.event.data).includes(second.mission_id))).toBe(false)
+      expect(
+        received.slice(mark).some((r) => JSON.stringify(r.event.data).includes(second.mission_id))
+      ).toBe(false)
       expect(manager.activeNow().cache.getRecord(first.mission_id)).toBeNull()
 
       // Back on local: the stream resumes from the cached Last-Event-ID and catches up.
       await manager.switchTo('local')
-      await until(() => received.slice(mark).some((r) => JSON.stringify(r.event.data).includes(second.mission_id)), 'catch-up after switching back')
-      expect(states.map((s) => s.environmentId)).toEqual(expect.arrayContaining(['local', remote.id]))
-      expect((await readdir(join(temp.dir, 'data', 'cache'))).filter((f) => f.endsWith('.db')).sort()).toEqual(['brain.db', 'local.db'])
+      await until(
+        () =>
+          received
+            .slice(mark)
+            .some((r) => JSON.stringify(r.event.data).includes(second.mission_id)),
+        'catch-up after switching back'
+      )
+      expect(states.map((s) => s.environmentId)).toEqual(
+        expect.arrayContaining(['local', remote.id])
+      )
+      expect(
+        (await readdir(join(temp.dir, 'data', 'cache'))).filter((f) => f.endsWith('.db')).sort()
+      ).toEqual(['brain.db', 'local.db'])
     } finally {
       await manager.dispose()
     }
@@ -90,7 +117,9 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
     })
     try {
       const state = manager.connectionState()
-      expect(state.message).toMatch(/^The offline cache .*local\.db could not be opened \(cache file has schema version 999/)
+      expect(state.message).toMatch(
+        /^The offline cache .*local\.db could not be opened \(cache file has schema version 999/
+      )
       expect(state.capabilities.engine).toBe('controldeck')
       expect(manager.activeNow().cache.path).toBe(':memory:')
     } finally {
@@ -99,7 +128,12 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
   })
 
   it('shows the local engine offline with a sentence when this launch runs none', async () => {
-    const manager = await SessionManager.create({ dataDir: join(temp.dir, 'data-none'), localEngine: null, live: true, credentials: { keychain: 'off' } })
+    const manager = await SessionManager.create({
+      dataDir: join(temp.dir, 'data-none'),
+      localEngine: null,
+      live: true,
+      credentials: { keychain: 'off' }
+    })
     try {
       const state = manager.connectionState()
       expect(state).toMatchObject({ environmentId: 'local', status: 'offline' })
@@ -123,7 +157,10 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       expect(manager.environments.activeId).toBe('adhoc')
       const state = manager.connectionState()
       expect(state.capabilities.engine).toBe('controldeck')
-      expect(manager.views().find((v) => v.id === 'adhoc')).toMatchObject({ hasCredential: true, credentialStorage: 'session' })
+      expect(manager.views().find((v) => v.id === 'adhoc')).toMatchObject({
+        hasCredential: true,
+        credentialStorage: 'session'
+      })
       expect((await readdir(join(data, 'cache')))[0]).toMatch(/^adhoc-[0-9a-f]{12}\.db$/)
       expect(existsSync(join(data, 'environments.json'))).toBe(false)
     } finally {

@@ -23,7 +23,14 @@ describe('SessionManager when the active environment cannot be saved', () => {
       connectWaitMs: 50
     })
     try {
-      const other = await manager.environments.add({ name: 'Other', baseUrl: 'http://127.0.0.1:9', authKind: 'none', color: 'blue', isProduction: false, readOnly: false })
+      const other = await manager.environments.add({
+        name: 'Other',
+        baseUrl: 'http://127.0.0.1:9',
+        authKind: 'none',
+        color: 'blue',
+        isProduction: false,
+        readOnly: false
+      })
       // Something in the way of the file (as good as a full disk or a read-only folder, even for root).
       await rm(join(dataDir, ENVIRONMENTS_FILE))
       await mkdir(join(dataDir, ENVIRONMENTS_FILE))

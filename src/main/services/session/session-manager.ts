@@ -11,7 +11,11 @@ import type { HttpOptions } from '../client/http'
 import type { CredentialStore, CredentialStoreOptions } from '../credentials/credential-store'
 import type { EnvironmentStore } from '../environments/environment-store'
 import { openEnvironments } from '../environments/open-environments'
-import { AD_HOC_ENVIRONMENT_ID, effectiveColor, type EnvironmentProfile } from '../environments/profile'
+import {
+  AD_HOC_ENVIRONMENT_ID,
+  effectiveColor,
+  type EnvironmentProfile
+} from '../environments/profile'
 import { withTimeLimit } from '../time-limit'
 import { authFor } from './auth-for'
 import { EnvironmentSession } from './environment-session'
@@ -97,10 +101,16 @@ export class SessionManager {
       profile.kind === 'bundle'
         ? ({ hasCredential: false, storage: 'none' } as const)
         : profile.kind === 'embedded'
-        ? { hasCredential: this.options.localEngine !== null, storage: this.options.localEngine ? 'session' : 'none' } as const
-        : profile.id === AD_HOC_ENVIRONMENT_ID
-          ? { hasCredential: Boolean(this.options.adHocEnvironment?.token), storage: this.options.adHocEnvironment?.token ? 'session' : 'none' } as const
-          : this.credentials.status(profile)
+          ? ({
+              hasCredential: this.options.localEngine !== null,
+              storage: this.options.localEngine ? 'session' : 'none'
+            } as const)
+          : profile.id === AD_HOC_ENVIRONMENT_ID
+            ? ({
+                hasCredential: Boolean(this.options.adHocEnvironment?.token),
+                storage: this.options.adHocEnvironment?.token ? 'session' : 'none'
+              } as const)
+            : this.credentials.status(profile)
     return {
       id: profile.id,
       name: profile.name,
@@ -138,7 +148,8 @@ export class SessionManager {
       const profile = this.environments.get(id)
       // Saved before the old session closes: a choice that cannot be written (full disk, read-only
       // folder) fails the switch with the old environment still open, instead of leaving none.
-      if (options.persist !== false && id !== AD_HOC_ENVIRONMENT_ID) await this.environments.setActive(id)
+      if (options.persist !== false && id !== AD_HOC_ENVIRONMENT_ID)
+        await this.environments.setActive(id)
       const old = this.session
       this.session = null
       await old?.close()
@@ -155,7 +166,11 @@ export class SessionManager {
     // a probe still in flight a no-op. Callers wait for the probe only briefly: a slow or
     // unreachable backend must not hold the UI (the outcome arrives as onConnectionState).
     const session = await next
-    await withTimeLimit(session.connect(), this.options.connectWaitMs ?? CONNECT_WAIT_MS, () => undefined)
+    await withTimeLimit(
+      session.connect(),
+      this.options.connectWaitMs ?? CONNECT_WAIT_MS,
+      () => undefined
+    )
     return session.state
   }
 
@@ -215,7 +230,10 @@ export class SessionManager {
   }
 
   emitEnvironments(): void {
-    this.options.onEnvironmentsChanged?.({ environments: this.views(), activeId: this.environments.activeId })
+    this.options.onEnvironmentsChanged?.({
+      environments: this.views(),
+      activeId: this.environments.activeId
+    })
   }
 
   private emitState(state: ConnectionState): void {

@@ -23,15 +23,40 @@ describe('trace tree paging below the root (embedded engine over HTTP)', () => {
   beforeAll(async () => {
     withoutKeychain()
     dir = await mkdtemp(join(tmpdir(), 'cd-trace-'))
-    engine = await startEngine({ dbPath: join(dir, 'engine.db'), port: 0, quiet: true, rateLimit: false })
+    engine = await startEngine({
+      dbPath: join(dir, 'engine.db'),
+      port: 0,
+      quiet: true,
+      rateLimit: false
+    })
     service = createLocalConsole(engine, dir)
     const seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
     const mission = await seed.createMission({})
-    const plan = await seed.createPlan({ mission_id: mission.mission_id, plan_type: 'sequential', metadata: {} })
-    const big = await seed.createJob({ plan_id: plan.plan_id, job_type: 'tool_call', dependencies: [], metadata: {} })
-    const small = await seed.createJob({ plan_id: plan.plan_id, job_type: 'llm_call', dependencies: [], metadata: {} })
-    Object.assign(ids, { mission: mission.mission_id, plan: plan.plan_id, big: big.job_id, small: small.job_id })
-    for (let i = 1; i <= BIG; i++) await seed.createAttempt({ job_id: big.job_id, attempt_number: i, metadata: {} })
+    const plan = await seed.createPlan({
+      mission_id: mission.mission_id,
+      plan_type: 'sequential',
+      metadata: {}
+    })
+    const big = await seed.createJob({
+      plan_id: plan.plan_id,
+      job_type: 'tool_call',
+      dependencies: [],
+      metadata: {}
+    })
+    const small = await seed.createJob({
+      plan_id: plan.plan_id,
+      job_type: 'llm_call',
+      dependencies: [],
+      metadata: {}
+    })
+    Object.assign(ids, {
+      mission: mission.mission_id,
+      plan: plan.plan_id,
+      big: big.job_id,
+      small: small.job_id
+    })
+    for (let i = 1; i <= BIG; i++)
+      await seed.createAttempt({ job_id: big.job_id, attempt_number: i, metadata: {} })
     await seed.createAttempt({ job_id: small.job_id, attempt_number: 1, metadata: {} })
   }, 60_000)
 
@@ -95,7 +120,9 @@ describe('trace tree paging below the root (embedded engine over HTTP)', () => {
     })
     expect(beyond).toMatchObject({ items: [], nextCursor: null })
     // A malformed skip cursor is refused with a sentence, not guessed at.
-    await expect(call('getChildren', { entityType: 'job', entityId: ids.big, cursor: 'k:-3', limit: 10 })).rejects.toMatchObject({
+    await expect(
+      call('getChildren', { entityType: 'job', entityId: ids.big, cursor: 'k:-3', limit: 10 })
+    ).rejects.toMatchObject({
       error: { code: 'invalid_input' }
     })
   })

@@ -11,7 +11,16 @@ import { PAGE_LIMIT_MAX } from '../../../shared/neurorail/extensions'
 import { cachedRead, shouldUseCache, staleSince, tagCursor, untagCursor } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
 import { fail } from './failures'
-import { asRecord, asState, cacheRows, CHILD_TYPE, currentState, leaf, parentId, recordId } from './records'
+import {
+  asRecord,
+  asState,
+  cacheRows,
+  CHILD_TYPE,
+  currentState,
+  leaf,
+  parentId,
+  recordId
+} from './records'
 
 /** Nodes of the downward tree fetched in one go (first page per level). */
 const TREE_PAGE = 200
@@ -41,18 +50,28 @@ function listOf(response: ChildrenResponse, type: EntityType): Record<string, un
  * then the downward tree from the top-most entity — from our engine's children route where it
  * exists, else from what the cache has seen — each node with its current state.
  */
-export async function getTrace(session: EnvironmentSession, entityId: string): Promise<TraceResult> {
+export async function getTrace(
+  session: EnvironmentSession,
+  entityId: string
+): Promise<TraceResult> {
   const type = entityTypeOfId(entityId)
-  if (!type) throw fail('invalid_input', `${entityId} is not an entity id (m_/p_/j_/a_/r_ + 12 hex).`)
+  if (!type)
+    throw fail('invalid_input', `${entityId} is not an entity id (m_/p_/j_/a_/r_ + 12 hex).`)
   let chain: TraceChain
   let stale: Stale = null
   try {
-    const read = await cachedRead(session, 'trace', entityId, TraceResponseSchema, (client) => client.getTrace(type, entityId))
+    const read = await cachedRead(session, 'trace', entityId, TraceResponseSchema, (client) =>
+      client.getTrace(type, entityId)
+    )
     chain = read.value.trace_chain
     stale = read.stale
   } catch (error) {
     if (isBackendError(error) && error.code === 'not_found') {
-      throw fail('not_found', `No ${type} with the id ${entityId} exists on "${session.profile.name}".`, 404)
+      throw fail(
+        'not_found',
+        `No ${type} with the id ${entityId} exists on "${session.profile.name}".`,
+        404
+      )
     }
     // Only an absent backend (or BRAiN's read bug) may be answered from the cache: a refused
     // credential must surface as such, not as "backend not reachable" with cached data.
@@ -67,12 +86,18 @@ export async function getTrace(session: EnvironmentSession, entityId: string): P
     if (record) session.cache.putRecords(cacheRows(level, [record as Record<string, unknown>]))
   }
   const rootType = CHAIN_ORDER.find((level) => chain[level] !== null) ?? null
-  const root = rootType ? await buildTree(session, rootType, chain[rootType] as Record<string, unknown>, stale === null) : null
+  const root = rootType
+    ? await buildTree(session, rootType, chain[rootType] as Record<string, unknown>, stale === null)
+    : null
   return { entityId, entityType: type, chain, root, stale }
 }
 
 /** The chain rebuilt from cached records by walking parent ids; null when the entity was never seen. */
-function chainFromCache(session: EnvironmentSession, type: EntityType, id: string): { chain: TraceChain; stale: Stale } | null {
+function chainFromCache(
+  session: EnvironmentSession,
+  type: EntityType,
+  id: string
+): { chain: TraceChain; stale: Stale } | null {
   const chain: TraceChain = { mission: null, plan: null, job: null, attempt: null, resource: null }
   let current: { type: EntityType; id: string } | null = { type, id }
   let oldest = Infinity
@@ -135,7 +160,8 @@ function skipCursor(loaded: number): string {
 function skipOf(cursor: string | undefined): number | undefined {
   if (!cursor?.startsWith(SKIP)) return undefined
   const n = Number(cursor.slice(SKIP.length))
-  if (!Number.isInteger(n) || n < 0 || n > 100_000) throw fail('invalid_input', 'The children cursor is not valid; reload the trace.')
+  if (!Number.isInteger(n) || n < 0 || n > 100_000)
+    throw fail('invalid_input', 'The children cursor is not valid; reload the trace.')
   return n
 }
 
@@ -145,7 +171,12 @@ function skipOf(cursor: string | undefined): number | undefined {
  * or no next cursor at all) tells every node above it its exact child count. Below a level that
  * was cut, a node's count is unknown (null) and it carries its own cursor to page on.
  */
-function treeFromChildren(session: EnvironmentSession, root: TraceNode, response: ChildrenResponse, limit: number): TraceNode {
+function treeFromChildren(
+  session: EnvironmentSession,
+  root: TraceNode,
+  response: ChildrenResponse,
+  limit: number
+): TraceNode {
   const byParent = new Map<string, TraceNode[]>()
   /** Whether each level (by entity type) came back complete. */
   const complete = new Map<EntityType, boolean>()
@@ -155,7 +186,16 @@ function treeFromChildren(session: EnvironmentSession, root: TraceNode, response
     session.cache.putRecords(cacheRows(type, records))
     const states = records.flatMap((r) => {
       const s = asState(r.current_state)
-      return s ? [{ entityType: type as string, entityId: recordId(type as EntityType, r), state: s, updatedAt: new Date().toISOString() }] : []
+      return s
+        ? [
+            {
+              entityType: type as string,
+              entityId: recordId(type as EntityType, r),
+              state: s,
+              updatedAt: new Date().toISOString()
+            }
+          ]
+        : []
     })
     session.cache.putStates(states)
     for (const raw of records) {
@@ -182,7 +222,8 @@ function treeFromChildren(session: EnvironmentSession, root: TraceNode, response
       node.nextCursor = null
     } else {
       node.childCount = null
-      node.nextCursor = node === root ? tagCursor('b', response.next_cursor) : skipCursor(node.children.length)
+      node.nextCursor =
+        node === root ? tagCursor('b', response.next_cursor) : skipCursor(node.children.length)
     }
     for (const child of node.children) stack.push(child)
   }
@@ -190,7 +231,12 @@ function treeFromChildren(session: EnvironmentSession, root: TraceNode, response
 }
 
 /** Fills a node's subtree from cached children, breadth bounded by `budget`. */
-function fillFromCache(session: EnvironmentSession, node: TraceNode, budget: { left: number }, canList: boolean): void {
+function fillFromCache(
+  session: EnvironmentSession,
+  node: TraceNode,
+  budget: { left: number },
+  canList: boolean
+): void {
   if (budget.left <= 0 || CHILD_TYPE[node.entityType] === null) return
   const page = session.cache.getChildren(node.entityId, { limit: Math.min(100, budget.left) })
   for (const row of page.items) {
@@ -226,7 +272,10 @@ export async function getChildren(
         let drop = skip ?? 0
         while (drop >= PAGE_LIMIT_MAX) {
           // Too far in for one page: reads that only move the cursor past the skipped children.
-          const page = await client.getChildren(input.entityType, input.entityId, { cursor, limit: PAGE_LIMIT_MAX })
+          const page = await client.getChildren(input.entityType, input.entityId, {
+            cursor,
+            limit: PAGE_LIMIT_MAX
+          })
           if (page.next_cursor === null) return { items: [], nextCursor: null, stale: null }
           cursor = page.next_cursor
           drop -= PAGE_LIMIT_MAX
@@ -247,20 +296,30 @@ export async function getChildren(
       }
     } catch (error) {
       if (isBackendError(error) && error.code === 'not_found') {
-        throw fail('not_found', `No ${input.entityType} with the id ${input.entityId} exists on "${session.profile.name}".`, 404)
+        throw fail(
+          'not_found',
+          `No ${input.entityType} with the id ${input.entityId} exists on "${session.profile.name}".`,
+          404
+        )
       }
       if (!shouldUseCache(error)) throw error
       failure = error
     }
   }
   // A skip cursor continues a backend tree from the cache: skip as many cached children.
-  const cached = session.cache.getChildren(input.entityId, { cursor: untagCursor(input.cursor, 'c'), limit: (skip ?? 0) + limit })
+  const cached = session.cache.getChildren(input.entityId, {
+    cursor: untagCursor(input.cursor, 'c'),
+    limit: (skip ?? 0) + limit
+  })
   const page = skip ? { items: cached.items.slice(skip), nextCursor: cached.nextCursor } : cached
   const items = page.items.flatMap((row) => {
     const record = asRecord(row.record)
-    return record && row.entityType === childType ? [leaf(childType, record, asState(row.state))] : []
+    return record && row.entityType === childType
+      ? [leaf(childType, record, asState(row.state))]
+      : []
   })
   const oldest = page.items.reduce((min, row) => Math.min(min, row.seenAt), Infinity)
-  const stale = failure !== null || !client ? (Number.isFinite(oldest) ? staleSince(oldest) : null) : null
+  const stale =
+    failure !== null || !client ? (Number.isFinite(oldest) ? staleSince(oldest) : null) : null
   return { items, nextCursor: tagCursor('c', page.nextCursor), stale }
 }

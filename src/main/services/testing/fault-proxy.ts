@@ -1,4 +1,9 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse
+} from 'node:http'
 import { listenOnLoopback } from './loopback'
 
 /**
@@ -55,7 +60,9 @@ export async function startFaultProxy(
     const fault = plan(applied.length, path)
     applied.push({ method: req.method ?? 'GET', path, fault })
     if (fault.kind === 'status') {
-      res.writeHead(fault.status, { 'content-type': 'application/json' }).end(fault.body ?? '{"detail":"injected fault"}')
+      res
+        .writeHead(fault.status, { 'content-type': 'application/json' })
+        .end(fault.body ?? '{"detail":"injected fault"}')
       return
     }
     const proxied = httpRequest(

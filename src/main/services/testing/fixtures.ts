@@ -12,7 +12,9 @@ export function hex12(n: number): string {
  * An audit event as the backend sends it: execution_start, info, every link and cause null, empty
  * message and details, unless `fields` say otherwise.
  */
-export function auditEvent(fields: Pick<AuditEvent, 'audit_id' | 'timestamp'> & Partial<AuditEvent>): AuditEvent {
+export function auditEvent(
+  fields: Pick<AuditEvent, 'audit_id' | 'timestamp'> & Partial<AuditEvent>
+): AuditEvent {
   const { audit_id, timestamp, ...rest } = fields
   return {
     audit_id,

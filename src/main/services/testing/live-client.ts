@@ -1,5 +1,9 @@
 import type { LiveEvent } from '../../../shared/console/domains/live'
-import { LiveEventStream, type LiveEventStreamOptions, type LiveState } from '../live/live-event-stream'
+import {
+  LiveEventStream,
+  type LiveEventStreamOptions,
+  type LiveState
+} from '../live/live-event-stream'
 
 /** A started live client and what it has delivered so far. */
 export interface RecordingLiveClient {

@@ -32,7 +32,9 @@ export interface RecordingBackendOptions {
   echoAuthorization?: boolean
 }
 
-export async function startRecordingBackend(options: RecordingBackendOptions = {}): Promise<RecordingBackend> {
+export async function startRecordingBackend(
+  options: RecordingBackendOptions = {}
+): Promise<RecordingBackend> {
   const requests: RecordedRequest[] = []
   const server = createServer((req, res) => {
     const authorization = req.headers.authorization ?? null
@@ -43,7 +45,11 @@ export async function startRecordingBackend(options: RecordingBackendOptions = {
       if (options.echoAuthorization) {
         const body = Buffer.concat(chunks).toString('utf8').slice(0, 2_000)
         res.writeHead(req.method === 'GET' ? 401 : 500, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ detail: `Invalid credentials: ${authorization ?? '(none)'} with ${body || '(no body)'} is not accepted here` }))
+        res.end(
+          JSON.stringify({
+            detail: `Invalid credentials: ${authorization ?? '(none)'} with ${body || '(no body)'} is not accepted here`
+          })
+        )
         return
       }
       res.writeHead(404, { 'content-type': 'application/json' })
@@ -54,7 +60,8 @@ export async function startRecordingBackend(options: RecordingBackendOptions = {
   return {
     url,
     requests,
-    received: (text) => requests.some((r) => r.url.includes(text) || (r.authorization ?? '').includes(text)),
+    received: (text) =>
+      requests.some((r) => r.url.includes(text) || (r.authorization ?? '').includes(text)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

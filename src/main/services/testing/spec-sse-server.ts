@@ -53,11 +53,19 @@ export async function startSpecSseServer(options: SpecSseServerOptions): Promise
 
   const frameOf = (id: string, n: number, data: Record<string, unknown>): string => {
     const nl = LINE_ENDS[n % LINE_ENDS.length] as string
-    const json = JSON.stringify({ channel: 'audit', event_type: 'spec_event', timestamp: Date.now() / 1000, data })
+    const json = JSON.stringify({
+      channel: 'audit',
+      event_type: 'spec_event',
+      timestamp: Date.now() / 1000,
+      data
+    })
     // Split the JSON over two data lines at a comma between members: joined with LF it is the
     // same JSON (LF is whitespace there).
     const cut = json.indexOf(',"event_type"')
-    const lines = n % 2 === 0 ? [`data: ${json.slice(0, cut + 1)}`, `data:${json.slice(cut + 1)}`] : [`data:${json}`]
+    const lines =
+      n % 2 === 0
+        ? [`data: ${json.slice(0, cut + 1)}`, `data:${json.slice(cut + 1)}`]
+        : [`data:${json}`]
     const head = n % 3 === 0 ? [`: event ${n}`, 'event: spec_event'] : ['event:spec_event']
     return [...head, ...lines, `id: ${id}`, ''].join(nl) + nl
   }

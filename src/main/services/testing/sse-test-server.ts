@@ -58,21 +58,30 @@ interface Logged {
   frame: string
 }
 
-export async function startSseTestServer(options: SseTestServerOptions = {}): Promise<SseTestServer> {
+export async function startSseTestServer(
+  options: SseTestServerOptions = {}
+): Promise<SseTestServer> {
   const withIds = options.withIds ?? true
   const log: Logged[] = []
-  const streams = new Set<{ res: ServerResponse; channels: Set<string> | null; types: Set<string> | null }>()
+  const streams = new Set<{
+    res: ServerResponse
+    channels: Set<string> | null
+    types: Set<string> | null
+  }>()
   const streamRequests: SseTestServer['streamRequests'] = []
   const auditRows: string[] = []
   let heartbeats = 0
   let newest: object | null = null
 
-  const matches = (s: { channels: Set<string> | null; types: Set<string> | null }, e: Logged): boolean =>
-    (!s.channels || s.channels.has(e.channel)) && (!s.types || s.types.has(e.eventType))
+  const matches = (
+    s: { channels: Set<string> | null; types: Set<string> | null },
+    e: Logged
+  ): boolean => (!s.channels || s.channels.has(e.channel)) && (!s.types || s.types.has(e.eventType))
 
   const handleStream = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     const headerId = req.headers['last-event-id']
-    const lastEventId = (typeof headerId === 'string' ? headerId : null) ?? url.searchParams.get('lastEventId')
+    const lastEventId =
+      (typeof headerId === 'string' ? headerId : null) ?? url.searchParams.get('lastEventId')
     const authorization = req.headers.authorization ?? null
     streamRequests.push({ lastEventId, authorization })
     if (options.noStream) {
@@ -80,7 +89,9 @@ export async function startSseTestServer(options: SseTestServerOptions = {}): Pr
       return
     }
     if (options.token) {
-      const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7) : url.searchParams.get('access_token')
+      const bearer = authorization?.startsWith('Bearer ')
+        ? authorization.slice(7)
+        : url.searchParams.get('access_token')
       if (bearer !== options.token) {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"detail":"Invalid token"}')
         return
@@ -120,9 +131,12 @@ export async function startSseTestServer(options: SseTestServerOptions = {}): Pr
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (req.method === 'GET' && url.pathname === `${PREFIX}/stream/events`) return handleStream(req, res, url)
+    if (req.method === 'GET' && url.pathname === `${PREFIX}/stream/events`)
+      return handleStream(req, res, url)
     if (req.method === 'GET' && url.pathname === `${PREFIX}/capabilities` && options.capabilities) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(options.capabilities))
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(options.capabilities))
       return
     }
     if (req.method === 'POST' && url.pathname === `${PREFIX}/audit/query`) {
@@ -135,7 +149,9 @@ export async function startSseTestServer(options: SseTestServerOptions = {}): Pr
         const page = auditRows.slice(offset, offset + limit)
         res
           .writeHead(200, { 'content-type': 'application/json' })
-          .end(`{"events":[${page.join(',')}],"total":${auditRows.length},"limit":${limit},"offset":${offset}}`)
+          .end(
+            `{"events":[${page.join(',')}],"total":${auditRows.length},"limit":${limit},"offset":${offset}}`
+          )
       })
       return
     }
@@ -150,7 +166,13 @@ export async function startSseTestServer(options: SseTestServerOptions = {}): Pr
     heartbeatsSent: () => heartbeats,
     publish(channel, eventType, data) {
       const id = log.length + 1
-      const body = { ...(withIds ? { id: String(id) } : {}), channel, event_type: eventType, timestamp: Date.now() / 1000, data }
+      const body = {
+        ...(withIds ? { id: String(id) } : {}),
+        channel,
+        event_type: eventType,
+        timestamp: Date.now() / 1000,
+        data
+      }
       const frame = `${withIds ? `id: ${id}\n` : ''}event: ${eventType}\ndata: ${JSON.stringify(body)}\n\n`
       const entry = { id, channel, eventType, frame }
       log.push(entry)

@@ -1,6 +1,10 @@
 import { join } from 'node:path'
 import { startEngine, type EngineOptions, type RunningEngine } from '../../../engine'
-import { createConsoleService, type ConsoleService, type ConsoleServiceOptions } from '../console-service'
+import {
+  createConsoleService,
+  type ConsoleService,
+  type ConsoleServiceOptions
+} from '../console-service'
 import { makeTempDir } from './temp-dir'
 
 /** An embedded engine for a test, with its database in a folder of its own. */
@@ -16,10 +20,18 @@ export interface TempEngine {
  * Starts the real engine, quiet, on a free port of 127.0.0.1, on a new SQLite file in a fresh
  * temp folder named after `prefix`. `options` add to or override those defaults.
  */
-export async function startTempEngine(prefix: string, options: Partial<EngineOptions> = {}): Promise<TempEngine> {
+export async function startTempEngine(
+  prefix: string,
+  options: Partial<EngineOptions> = {}
+): Promise<TempEngine> {
   const temp = makeTempDir(prefix)
   try {
-    const engine = await startEngine({ dbPath: join(temp.dir, 'engine.db'), port: 0, quiet: true, ...options })
+    const engine = await startEngine({
+      dbPath: join(temp.dir, 'engine.db'),
+      port: 0,
+      quiet: true,
+      ...options
+    })
     return {
       engine,
       dir: temp.dir,
@@ -53,7 +65,12 @@ export function createLocalConsole(
 }
 
 /** Calls `engine`'s API as its admin; `body`, when given, is sent as JSON. */
-export function engineFetch(engine: RunningEngine, method: string, route: string, body?: unknown): Promise<Response> {
+export function engineFetch(
+  engine: RunningEngine,
+  method: string,
+  route: string,
+  body?: unknown
+): Promise<Response> {
   return fetch(engine.baseUrl + route, {
     method,
     headers: {
@@ -65,6 +82,16 @@ export function engineFetch(engine: RunningEngine, method: string, route: string
 }
 
 /** Publishes one event on `engine`'s stream, as the engine's own services would. */
-export function publishEvent(engine: RunningEngine, channel: string, eventType: string, data: Record<string, unknown>): Promise<Response> {
-  return engineFetch(engine, 'POST', `/stream/publish?channel=${channel}&event_type=${eventType}`, data)
+export function publishEvent(
+  engine: RunningEngine,
+  channel: string,
+  eventType: string,
+  data: Record<string, unknown>
+): Promise<Response> {
+  return engineFetch(
+    engine,
+    'POST',
+    `/stream/publish?channel=${channel}&event_type=${eventType}`,
+    data
+  )
 }

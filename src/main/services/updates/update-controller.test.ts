@@ -29,7 +29,13 @@ class FeedDriver implements UpdateDriver {
 }
 
 function start(transport: 'electron' | 'browser'): void {
-  service = createConsoleService({ dataDir, transport, appVersion: '0.1.0', localEngine: null, log: () => {} })
+  service = createConsoleService({
+    dataDir,
+    transport,
+    appVersion: '0.1.0',
+    localEngine: null,
+    log: () => {}
+  })
   pushed = []
   service.subscribe((name, payload) => {
     if (name === 'onUpdateState') pushed.push(payload as UpdateState)
@@ -76,9 +82,18 @@ describe('updates through ConsoleApi', () => {
     expect(await failureCode(service.invoke('installUpdate', {}))).toBe('update_not_ready')
     service.context.updates.dispatch({ type: 'downloaded', version: '0.2.0' })
 
-    expect(pushed.map((state) => state.status)).toEqual(['idle', 'checking', 'available', 'downloading', 'ready'])
+    expect(pushed.map((state) => state.status)).toEqual([
+      'idle',
+      'checking',
+      'available',
+      'downloading',
+      'ready'
+    ])
     expect(driver.installs).toBe(0)
-    expect(await service.invoke('getUpdateState', {})).toEqual({ status: 'ready', version: '0.2.0' })
+    expect(await service.invoke('getUpdateState', {})).toEqual({
+      status: 'ready',
+      version: '0.2.0'
+    })
     expect(await service.invoke('installUpdate', {})).toEqual({ restarting: true })
     expect(driver.installs).toBe(1)
   })

@@ -76,7 +76,11 @@ export function createUpdateController(options: UpdateControllerOptions): Update
     },
     install() {
       if (state.status !== 'ready' || !driver) {
-        throw fail('update_not_ready', 'No downloaded update is waiting; there is nothing to restart into.', 409)
+        throw fail(
+          'update_not_ready',
+          'No downloaded update is waiting; there is nothing to restart into.',
+          409
+        )
       }
       options.log(`restarting into ControlDeck ${state.version} at the operator's request`)
       driver.quitAndInstall()

@@ -28,7 +28,10 @@ describe('resolveUpdateFeed', () => {
       dataDir,
       bundledConfig: null
     })
-    expect(feed).toMatchObject({ kind: 'none', reason: expect.stringContaining('development build') })
+    expect(feed).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('development build')
+    })
   })
 
   it('takes CONTROLDECK_UPDATE_URL first, then update.json, then the feed built into the package', () => {
@@ -60,9 +63,15 @@ describe('resolveUpdateFeed', () => {
 
   it('can be turned off by the environment variable or the file', () => {
     writeConfig('{"url":"https://file.example.com/feed"}')
-    expect(packaged({ CONTROLDECK_UPDATE_URL: 'off' })).toMatchObject({ kind: 'none', reason: expect.stringContaining('turned off') })
+    expect(packaged({ CONTROLDECK_UPDATE_URL: 'off' })).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('turned off')
+    })
     writeConfig('{"enabled":false,"url":"https://file.example.com/feed"}')
-    expect(packaged()).toMatchObject({ kind: 'none', reason: expect.stringContaining('turned off') })
+    expect(packaged()).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('turned off')
+    })
   })
 
   it('turns updates off with a reason naming the bad setting, never throwing', () => {
@@ -70,7 +79,14 @@ describe('resolveUpdateFeed', () => {
       kind: 'none',
       reason: expect.stringContaining('https')
     })
-    for (const bad of ['{not json', '[]', '{"url": 42}', '{"url":"ftp://x"}', '{"feed":"https://x"}', 'x'.repeat(70_000)]) {
+    for (const bad of [
+      '{not json',
+      '[]',
+      '{"url": 42}',
+      '{"url":"ftp://x"}',
+      '{"feed":"https://x"}',
+      'x'.repeat(70_000)
+    ]) {
       writeConfig(bad)
       const feed = packaged()
       expect(feed.kind, bad.slice(0, 20)).toBe('none')
@@ -81,7 +97,10 @@ describe('resolveUpdateFeed', () => {
 
 describe('checkFeedUrl', () => {
   it('accepts https anywhere and http on loopback only, without credentials', () => {
-    expect(checkFeedUrl('https://updates.example.com/cd/')).toEqual({ ok: true, url: 'https://updates.example.com/cd/' })
+    expect(checkFeedUrl('https://updates.example.com/cd/')).toEqual({
+      ok: true,
+      url: 'https://updates.example.com/cd/'
+    })
     expect(checkFeedUrl('http://127.0.0.1:8080/feed').ok).toBe(true)
     expect(checkFeedUrl('http://localhost/feed').ok).toBe(true)
     expect(checkFeedUrl('http://updates.example.com').ok).toBe(false)

@@ -38,9 +38,12 @@ export interface UpdateFeedInput {
 const OFF = new Set(['off', '0', 'false', 'no', 'none'])
 
 /** HTTPS anywhere; plain HTTP only on the loopback interface (a local test feed). */
-export function checkFeedUrl(raw: string): { ok: true; url: string } | { ok: false; problem: string } {
+export function checkFeedUrl(
+  raw: string
+): { ok: true; url: string } | { ok: false; problem: string } {
   const text = raw.trim()
-  if (text.length === 0 || text.length > MAX_URL) return { ok: false, problem: `must be a URL of 1 to ${MAX_URL} characters` }
+  if (text.length === 0 || text.length > MAX_URL)
+    return { ok: false, problem: `must be a URL of 1 to ${MAX_URL} characters` }
   let url: URL
   try {
     url = new URL(text)
@@ -51,7 +54,8 @@ export function checkFeedUrl(raw: string): { ok: true; url: string } | { ok: fal
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     return { ok: false, problem: 'must use https (http only for 127.0.0.1 or localhost)' }
   }
-  if (url.username || url.password) return { ok: false, problem: 'must not carry a user name or password' }
+  if (url.username || url.password)
+    return { ok: false, problem: 'must not carry a user name or password' }
   return { ok: true, url: url.href }
 }
 
@@ -62,29 +66,42 @@ export function checkFeedUrl(raw: string): { ok: true; url: string } | { ok: fal
  */
 export function resolveUpdateFeed(input: UpdateFeedInput): UpdateFeed {
   if (!input.packaged) {
-    return { kind: 'none', reason: 'Updates are off in a development build; an installed ControlDeck updates itself.' }
+    return {
+      kind: 'none',
+      reason: 'Updates are off in a development build; an installed ControlDeck updates itself.'
+    }
   }
   const fromEnv = input.env[UPDATE_URL_ENV]
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
-    if (OFF.has(fromEnv.trim().toLowerCase())) return { kind: 'none', reason: `Updates are turned off by ${UPDATE_URL_ENV}.` }
+    if (OFF.has(fromEnv.trim().toLowerCase()))
+      return { kind: 'none', reason: `Updates are turned off by ${UPDATE_URL_ENV}.` }
     const checked = checkFeedUrl(fromEnv)
-    if (!checked.ok) return { kind: 'none', reason: `Updates are off: ${UPDATE_URL_ENV} ${checked.problem}.` }
+    if (!checked.ok)
+      return { kind: 'none', reason: `Updates are off: ${UPDATE_URL_ENV} ${checked.problem}.` }
     return { kind: 'url', url: checked.url, source: UPDATE_URL_ENV }
   }
 
   const file = path.join(input.dataDir, UPDATE_CONFIG_FILE)
   if (existsSync(file)) {
-    const problem = (text: string): UpdateFeed => ({ kind: 'none', reason: `Updates are off: ${file} ${text}.` })
+    const problem = (text: string): UpdateFeed => ({
+      kind: 'none',
+      reason: `Updates are off: ${file} ${text}.`
+    })
     let raw: unknown
     try {
-      if (statSync(file).size > MAX_CONFIG_BYTES) return problem(`is larger than ${MAX_CONFIG_BYTES / 1024} KB`)
+      if (statSync(file).size > MAX_CONFIG_BYTES)
+        return problem(`is larger than ${MAX_CONFIG_BYTES / 1024} KB`)
       raw = JSON.parse(readFileSync(file, 'utf8'))
     } catch (error) {
       return problem(`could not be read as JSON (${(error as Error).message})`)
     }
     const parsed = UpdateConfigSchema.safeParse(raw)
-    if (!parsed.success) return problem(`is not {"url": "https://…"} or {"enabled": false} (${parsed.error.issues[0]?.message})`)
-    if (parsed.data.enabled === false) return { kind: 'none', reason: `Updates are turned off in ${file}.` }
+    if (!parsed.success)
+      return problem(
+        `is not {"url": "https://…"} or {"enabled": false} (${parsed.error.issues[0]?.message})`
+      )
+    if (parsed.data.enabled === false)
+      return { kind: 'none', reason: `Updates are turned off in ${file}.` }
     if (parsed.data.url !== undefined) {
       const checked = checkFeedUrl(parsed.data.url)
       if (!checked.ok) return problem(`has a url that ${checked.problem}`)
@@ -92,7 +109,8 @@ export function resolveUpdateFeed(input: UpdateFeedInput): UpdateFeed {
     }
   }
 
-  if (input.bundledConfig && existsSync(input.bundledConfig)) return { kind: 'bundled', file: input.bundledConfig }
+  if (input.bundledConfig && existsSync(input.bundledConfig))
+    return { kind: 'bundled', file: input.bundledConfig }
   return {
     kind: 'none',
     reason: `No update feed is configured: set ${UPDATE_URL_ENV} or write {"url": "https://…"} to ${file}.`

@@ -36,7 +36,9 @@ export function nextUpdateState(state: UpdateState, event: UpdaterEvent): Update
       // A periodic check while a download runs must not hide its progress.
       return state.status === 'downloading' ? state : { status: 'checking' }
     case 'available':
-      return state.status === 'downloading' ? state : { status: 'available', version: bounded(event.version, MAX_VERSION) }
+      return state.status === 'downloading'
+        ? state
+        : { status: 'available', version: bounded(event.version, MAX_VERSION) }
     case 'not-available':
       return state.status === 'downloading' ? state : { status: 'idle', lastCheckedAt: event.at }
     case 'progress': {

@@ -8,7 +8,13 @@ import { FormError } from './Notices'
  * Picks an incident bundle file: the desktop app's open dialog, or a file input in a browser.
  * The file is size-, depth- and schema-checked before `onBundle` sees it.
  */
-export function BundleFileInput({ label, onBundle }: { label: string; onBundle: (bundle: IncidentBundle) => void }) {
+export function BundleFileInput({
+  label,
+  onBundle
+}: {
+  label: string
+  onBundle: (bundle: IncidentBundle) => void
+}) {
   const id = useId()
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -25,7 +31,12 @@ export function BundleFileInput({ label, onBundle }: { label: string; onBundle: 
   return (
     <div className="bundle-file">
       {hasFileDialogs() ? (
-        <button type="button" disabled={busy} onClick={() => take(openBundleWithDialog())} data-testid="bundle-open">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => take(openBundleWithDialog())}
+          data-testid="bundle-open"
+        >
           {label}
         </button>
       ) : (

@@ -28,7 +28,11 @@ export interface PaletteAction {
  * Builds the palette's entries for a query: an id or deep link first, then cached ids and job
  * types completing it, matching pages, matching actions, and last an audit search.
  */
-export function paletteEntries(query: string, suggestions: SuggestResult | null = null, actions: readonly PaletteAction[] = []): Entry[] {
+export function paletteEntries(
+  query: string,
+  suggestions: SuggestResult | null = null,
+  actions: readonly PaletteAction[] = []
+): Entry[] {
   const q = query.trim()
   const out: Entry[] = []
   const type = entityTypeOfId(q)
@@ -38,22 +42,44 @@ export function paletteEntries(query: string, suggestions: SuggestResult | null 
   for (const e of suggestions?.entities ?? []) {
     if (e.entityId === q) continue
     const about = [e.hint, e.state].filter(Boolean).join(', ')
-    out.push({ key: `id:${e.entityId}`, label: `Open trace of ${e.entityType} ${e.entityId}${about ? ` (${about})` : ''}`, hash: traceHref(e.entityId) })
+    out.push({
+      key: `id:${e.entityId}`,
+      label: `Open trace of ${e.entityType} ${e.entityId}${about ? ` (${about})` : ''}`,
+      hash: traceHref(e.entityId)
+    })
   }
   for (const t of suggestions?.jobTypes ?? []) {
-    out.push({ key: `jobtype:${t}`, label: `Jobs of type ${t}`, hash: hrefFor('traces', [], { kind: 'jobs', jobType: t }) })
+    out.push({
+      key: `jobtype:${t}`,
+      label: `Jobs of type ${t}`,
+      hash: hrefFor('traces', [], { kind: 'jobs', jobType: t })
+    })
   }
   const lower = q.toLowerCase()
   for (const page of PAGES) {
     const info = PAGE_INFO[page]
-    if (!lower || info.label.toLowerCase().includes(lower) || info.purpose.toLowerCase().includes(lower))
-      out.push({ key: `page:${page}`, label: `${info.label} — ${info.purpose}`, hash: hrefFor(page) })
+    if (
+      !lower ||
+      info.label.toLowerCase().includes(lower) ||
+      info.purpose.toLowerCase().includes(lower)
+    )
+      out.push({
+        key: `page:${page}`,
+        label: `${info.label} — ${info.purpose}`,
+        hash: hrefFor(page)
+      })
   }
   const words = lower.split(/\s+/).filter(Boolean)
   for (const a of actions) {
-    if (words.length > 0 && words.every((w) => a.label.toLowerCase().includes(w))) out.push({ key: `action:${a.key}`, label: a.label, run: a.run })
+    if (words.length > 0 && words.every((w) => a.label.toLowerCase().includes(w)))
+      out.push({ key: `action:${a.key}`, label: a.label, run: a.run })
   }
-  if (q && !type && !link) out.push({ key: 'audit', label: `Search the audit log for “${q}”`, hash: hrefFor('audit', [], { text: q }) })
+  if (q && !type && !link)
+    out.push({
+      key: 'audit',
+      label: `Search the audit log for “${q}”`,
+      hash: hrefFor('audit', [], { text: q })
+    })
   return out
 }
 
@@ -65,13 +91,21 @@ function usePaletteActions(): PaletteAction[] {
   return useMemo(() => {
     const out: PaletteAction[] = environments
       .filter((e) => e.id !== activeId)
-      .map((e) => ({ key: `env:${e.id}`, label: `Switch environment to ${e.name}`, run: () => switchEnvironmentTo(e.id) }))
+      .map((e) => ({
+        key: `env:${e.id}`,
+        label: `Switch environment to ${e.name}`,
+        run: () => switchEnvironmentTo(e.id)
+      }))
     out.push({
       key: 'live',
       label: paused ? 'Resume live updates' : 'Pause live updates',
       run: () => useStore.getState().setPaused(!paused)
     })
-    out.push({ key: 'export-envs', label: 'Export environments (JSON, no credentials)', run: () => exportEnvironments() })
+    out.push({
+      key: 'export-envs',
+      label: 'Export environments (JSON, no credentials)',
+      run: () => exportEnvironments()
+    })
     return out
   }, [environments, activeId, paused])
 }
@@ -123,7 +157,10 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   const input = useRef<HTMLInputElement>(null)
   const suggestions = useSuggestions(query)
   const actions = usePaletteActions()
-  const entries = useMemo(() => paletteEntries(query, suggestions, actions), [query, suggestions, actions])
+  const entries = useMemo(
+    () => paletteEntries(query, suggestions, actions),
+    [query, suggestions, actions]
+  )
   const index = Math.min(selected, Math.max(0, entries.length - 1))
 
   function go(entry: Entry | undefined) {
@@ -144,36 +181,43 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <Modal className="palette" label="Command palette" initialFocus={input} onClose={onClose} onKeyDown={onKeyDown} portal={false}>
-        <input
-          ref={input}
-          data-testid="palette-input"
-          aria-label="Page name, entity id (m_, p_, j_, a_, r_) or controldeck:// link"
-          placeholder="Go to a page, or paste an id such as j_0123456789ab"
-          value={query}
-          onChange={(e) => {
-            setQuery(e.target.value)
-            setSelected(0)
-          }}
-          role="combobox"
-          aria-expanded="true"
-          aria-controls="palette-list"
-          aria-activedescendant={entries[index] ? `palette-${index}` : undefined}
-        />
-        <ul id="palette-list" role="listbox">
-          {entries.map((entry, i) => (
-            <li
-              key={entry.key}
-              id={`palette-${i}`}
-              role="option"
-              aria-selected={i === index}
-              onMouseEnter={() => setSelected(i)}
-              onClick={() => go(entry)}
-            >
-              {entry.label}
-            </li>
-          ))}
-        </ul>
+    <Modal
+      className="palette"
+      label="Command palette"
+      initialFocus={input}
+      onClose={onClose}
+      onKeyDown={onKeyDown}
+      portal={false}
+    >
+      <input
+        ref={input}
+        data-testid="palette-input"
+        aria-label="Page name, entity id (m_, p_, j_, a_, r_) or controldeck:// link"
+        placeholder="Go to a page, or paste an id such as j_0123456789ab"
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value)
+          setSelected(0)
+        }}
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="palette-list"
+        aria-activedescendant={entries[index] ? `palette-${index}` : undefined}
+      />
+      <ul id="palette-list" role="listbox">
+        {entries.map((entry, i) => (
+          <li
+            key={entry.key}
+            id={`palette-${i}`}
+            role="option"
+            aria-selected={i === index}
+            onMouseEnter={() => setSelected(i)}
+            onClick={() => go(entry)}
+          >
+            {entry.label}
+          </li>
+        ))}
+      </ul>
     </Modal>
   )
 }

@@ -23,17 +23,17 @@ export function ConfirmDialog({
   const cancelRef = useRef<HTMLButtonElement>(null)
   return (
     <Modal role="alertdialog" label={title} initialFocus={cancelRef} onClose={onCancel}>
-        <h2>{title}</h2>
-        <p>{body}</p>
-        <FormError error={error} />
-        <div className="actions">
-          <button type="button" ref={cancelRef} onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={busy} onClick={onConfirm}>
-            {confirmLabel}
-          </button>
-        </div>
+      <h2>{title}</h2>
+      <p>{body}</p>
+      <FormError error={error} />
+      <div className="actions">
+        <button type="button" ref={cancelRef} onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" className="primary" disabled={busy} onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+      </div>
     </Modal>
   )
 }

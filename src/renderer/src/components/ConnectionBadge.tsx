@@ -1,6 +1,10 @@
 import { useStore } from '../store'
 import { formatDataAge } from '../lib/format/format'
-import { streamDetailLine, streamHealthSentence, streamHealthShort } from '../lib/transport/streamHealth'
+import {
+  streamDetailLine,
+  streamHealthSentence,
+  streamHealthShort
+} from '../lib/transport/streamHealth'
 import { stateLabel, toneOf } from '../lib/format/tone'
 import { useNow } from '../lib/hooks/useNow'
 

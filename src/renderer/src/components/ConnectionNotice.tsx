@@ -4,7 +4,11 @@ import { useNow } from '../lib/hooks/useNow'
 import { useStore } from '../store'
 
 /** "Showing cached data from 2 min ago" or, with nothing received yet, that there is none. */
-export function cachedDataSentence(lastDataAt: string | null, dataAgeMs: number | null, now: number): string {
+export function cachedDataSentence(
+  lastDataAt: string | null,
+  dataAgeMs: number | null,
+  now: number
+): string {
   const age = lastDataAt ? now - Date.parse(lastDataAt) : dataAgeMs
   if (age == null || !Number.isFinite(age)) return 'No cached data yet'
   const words = formatAge(age)
@@ -18,9 +22,12 @@ export function cachedDataSentence(lastDataAt: string | null, dataAgeMs: number 
  */
 export function ConnectionNotice() {
   const connection = useStore((s) => s.connection)
-  const env = useStore((s) => s.environments.find((e) => e.id === (s.connection?.environmentId ?? s.activeEnvironmentId)))
+  const env = useStore((s) =>
+    s.environments.find((e) => e.id === (s.connection?.environmentId ?? s.activeEnvironmentId))
+  )
   const now = useNow(5000)
-  if (!connection || (connection.status !== 'offline' && connection.status !== 'auth_failed')) return null
+  if (!connection || (connection.status !== 'offline' && connection.status !== 'auth_failed'))
+    return null
   const authFailed = connection.status === 'auth_failed'
   const name = env?.name ?? 'the backend'
   const where = env?.baseUrl ? ` at ${env.baseUrl}` : ''
@@ -30,9 +37,15 @@ export function ConnectionNotice() {
       ? `${name} is an imported incident bundle: offline and read-only, showing what the bundle holds.`
       : `Can't reach ${name}${where}. ${cachedDataSentence(connection.lastDataAt, connection.dataAgeMs, now)}; retrying.`
   return (
-    <div className={`connection-notice notice tone-${authFailed ? 'bad' : 'warn'}`} role="status" data-testid="connection-notice">
+    <div
+      className={`connection-notice notice tone-${authFailed ? 'bad' : 'warn'}`}
+      role="status"
+      data-testid="connection-notice"
+    >
       <span>{sentence}</span>{' '}
-      {authFailed && <a href={hrefFor('environments')}>Set the credential on the Environments page.</a>}
+      {authFailed && (
+        <a href={hrefFor('environments')}>Set the credential on the Environments page.</a>
+      )}
       {connection.message && (
         <details>
           <summary>Details</summary>

@@ -56,7 +56,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const [active, setActive] = useState<string | null>(null)
   const activeIndex = active === null ? -1 : rows.findIndex((r) => rowKey(r) === active)
   const activeRow = activeIndex < 0 ? undefined : rows[activeIndex]
-  const { scrollRef, virtualizer, rows: visible } = useEndlessVirtualizer(rows.length, props.onNearEnd, rowHeight, 20, HEADER)
+  const {
+    scrollRef,
+    virtualizer,
+    rows: visible
+  } = useEndlessVirtualizer(rows.length, props.onNearEnd, rowHeight, 20, HEADER)
   const gridId = `grid-${testId ?? props.label.replace(/\W+/g, '-')}`
   // Cells plus the 8 px gaps between them and the row's padding.
   const minWidth = columns.reduce((sum, c) => sum + c.width, 0) + 8 * columns.length + 8
@@ -65,7 +69,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
 
   function move(delta: number) {
     if (rows.length === 0) return
-    const next = activeIndex < 0 ? (delta > 0 ? 0 : rows.length - 1) : Math.max(0, Math.min(rows.length - 1, activeIndex + delta))
+    const next =
+      activeIndex < 0
+        ? delta > 0
+          ? 0
+          : rows.length - 1
+        : Math.max(0, Math.min(rows.length - 1, activeIndex + delta))
     const row = rows[next]
     if (row === undefined) return
     setActive(rowKey(row))
@@ -73,7 +82,13 @@ export function DataTable<T>(props: DataTableProps<T>) {
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
-    if (e.ctrlKey || e.metaKey || e.altKey || (e.target as HTMLElement).closest('button, a, input, select')) return
+    if (
+      e.ctrlKey ||
+      e.metaKey ||
+      e.altKey ||
+      (e.target as HTMLElement).closest('button, a, input, select')
+    )
+      return
     const key = e.key
     if (key === 'j' || key === 'J' || key === 'ArrowDown') move(1)
     else if (key === 'k' || key === 'K' || key === 'ArrowUp') move(-1)
@@ -97,7 +112,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return
       if (e.key !== 'j' && e.key !== 'k' && e.key !== 'J' && e.key !== 'K') return
       const target = e.target as HTMLElement | null
-      if (target?.closest('input, textarea, select, [contenteditable="true"], [role="dialog"], [role="grid"]')) return
+      if (
+        target?.closest(
+          'input, textarea, select, [contenteditable="true"], [role="dialog"], [role="grid"]'
+        )
+      )
+        return
       const grid = document.getElementById(gridId)
       if (!grid) return
       e.preventDefault()
@@ -135,11 +155,28 @@ export function DataTable<T>(props: DataTableProps<T>) {
           <div role="row" aria-rowindex={1} className="dtable-row" style={{ height: HEADER }}>
             {columns.map((c, i) => {
               const sorted = c.sortKey !== undefined && props.sort?.key === c.sortKey
-              const ariaSort = c.sortKey === undefined ? undefined : sorted ? (props.sort?.dir === 'asc' ? 'ascending' : 'descending') : 'none'
+              const ariaSort =
+                c.sortKey === undefined
+                  ? undefined
+                  : sorted
+                    ? props.sort?.dir === 'asc'
+                      ? 'ascending'
+                      : 'descending'
+                    : 'none'
               return (
-                <div key={c.id} role="columnheader" aria-sort={ariaSort} className="dtable-cell" style={cellStyle(c, i === columns.length - 1)}>
+                <div
+                  key={c.id}
+                  role="columnheader"
+                  aria-sort={ariaSort}
+                  className="dtable-cell"
+                  style={cellStyle(c, i === columns.length - 1)}
+                >
                   {c.sortKey !== undefined && props.onSort ? (
-                    <button type="button" className="dtable-sort" onClick={() => props.onSort?.(c.sortKey as string)}>
+                    <button
+                      type="button"
+                      className="dtable-sort"
+                      onClick={() => props.onSort?.(c.sortKey as string)}
+                    >
                       {c.header}
                       <span aria-hidden="true" className="dtable-arrow">
                         {sorted ? (props.sort?.dir === 'asc' ? '▲' : '▼') : ''}
@@ -153,7 +190,10 @@ export function DataTable<T>(props: DataTableProps<T>) {
             })}
           </div>
         </div>
-        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth }}>
+        <div
+          role="rowgroup"
+          style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth }}
+        >
           {visible.map((v) => {
             const row = rows[v.index]
             // The virtualizer counts rows.length, but a render may race a shrinking list.
@@ -176,7 +216,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
                 {...props.rowData?.(row)}
               >
                 {columns.map((c, i) => (
-                  <div key={c.id} role="gridcell" className="dtable-cell" style={cellStyle(c, i === columns.length - 1)}>
+                  <div
+                    key={c.id}
+                    role="gridcell"
+                    className="dtable-cell"
+                    style={cellStyle(c, i === columns.length - 1)}
+                  >
                     {c.cell(row)}
                   </div>
                 ))}

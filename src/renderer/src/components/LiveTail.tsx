@@ -18,16 +18,32 @@ function entityOf(e: LiveEvent): string | null {
 }
 
 const COLUMNS: readonly Column<LiveEvent>[] = [
-  { id: 'at', header: 'When', width: 90, cell: (e) => <span className="muted">{formatTime(e.timestamp * 1000)}</span> },
+  {
+    id: 'at',
+    header: 'When',
+    width: 90,
+    cell: (e) => <span className="muted">{formatTime(e.timestamp * 1000)}</span>
+  },
   { id: 'channel', header: 'Channel', width: 90, cell: (e) => e.channel },
-  { id: 'type', header: 'Event', width: 200, cell: (e) => <span className="mono">{e.event_type}</span> },
+  {
+    id: 'type',
+    header: 'Event',
+    width: 200,
+    cell: (e) => <span className="mono">{e.event_type}</span>
+  },
   {
     id: 'entity',
     header: 'Entity',
     width: 130,
     cell: (e) => {
       const id = entityOf(e)
-      return id ? <a className="mono" href={traceHref(id)} data-event-key={`${e.epoch ?? ''}:${e.id}`}>{id}</a> : ''
+      return id ? (
+        <a className="mono" href={traceHref(id)} data-event-key={`${e.epoch ?? ''}:${e.id}`}>
+          {id}
+        </a>
+      ) : (
+        ''
+      )
     }
   }
 ]
@@ -44,14 +60,28 @@ export const LiveTail = memo(function LiveTail() {
   const { shown: kept, held, onFocus, onBlur } = useHeldWhileFocused(events)
   const shown = kept.slice(-SHOWN).reverse()
   return (
-    <section className="card" aria-label="Live event tail" data-testid="live-tail" data-held={held} onFocus={onFocus} onBlur={onBlur}>
-      <h2>
-        Live events{paused ? ' (paused)' : held ? ' (held while focused)' : ''}
-      </h2>
+    <section
+      className="card"
+      aria-label="Live event tail"
+      data-testid="live-tail"
+      data-held={held}
+      onFocus={onFocus}
+      onBlur={onBlur}
+    >
+      <h2>Live events{paused ? ' (paused)' : held ? ' (held while focused)' : ''}</h2>
       {shown.length === 0 ? (
-        <p className="muted">Nothing has arrived since the console connected. Lifecycle, audit, reflex and enforcement events stream in here.</p>
+        <p className="muted">
+          Nothing has arrived since the console connected. Lifecycle, audit, reflex and enforcement
+          events stream in here.
+        </p>
       ) : (
-        <DataTable<LiveEvent> label="Newest stream events" rows={shown} rowKey={(e) => `${e.epoch ?? ''}:${e.id}`} columns={COLUMNS} height="50vh" />
+        <DataTable<LiveEvent>
+          label="Newest stream events"
+          rows={shown}
+          rowKey={(e) => `${e.epoch ?? ''}:${e.id}`}
+          columns={COLUMNS}
+          height="50vh"
+        />
       )}
     </section>
   )

@@ -2,14 +2,22 @@ import { formatDataAge, formatTime } from '../lib/format/format'
 import { useStore } from '../store'
 
 /** The data shown came from the local cache because the backend is away. */
-export function StaleNotice({ stale }: { stale: { ageMs: number; fetchedAt: string } | null | undefined }) {
+export function StaleNotice({
+  stale
+}: {
+  stale: { ageMs: number; fetchedAt: string } | null | undefined
+}) {
   // An imported incident bundle never refreshes: the banner above says what it is.
-  const bundle = useStore((s) => s.environments.find((e) => e.id === (s.connection?.environmentId ?? s.activeEnvironmentId))?.kind === 'bundle')
+  const bundle = useStore(
+    (s) =>
+      s.environments.find((e) => e.id === (s.connection?.environmentId ?? s.activeEnvironmentId))
+        ?.kind === 'bundle'
+  )
   if (!stale || bundle) return null
   return (
     <div className="notice tone-warn" role="status" data-testid="stale-notice">
-      Offline: showing cached data from {formatTime(stale.fetchedAt)} ({formatDataAge(stale.ageMs)}). It
-      will refresh when the backend is reachable again.
+      Offline: showing cached data from {formatTime(stale.fetchedAt)} ({formatDataAge(stale.ageMs)}
+      ). It will refresh when the backend is reachable again.
     </div>
   )
 }
@@ -29,7 +37,13 @@ export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: (
 }
 
 /** The backend cannot answer this page (`message`, nothing when null); `fallback` says what fills it instead. */
-export function UnavailableNotice({ message, fallback }: { message: string | null | undefined; fallback: string }) {
+export function UnavailableNotice({
+  message,
+  fallback
+}: {
+  message: string | null | undefined
+  fallback: string
+}) {
   if (!message) return null
   return (
     <p className="notice tone-info" role="status">

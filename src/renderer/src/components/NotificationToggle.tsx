@@ -30,7 +30,13 @@ export function NotificationToggle() {
     setState(state === 'off' ? await enableBrowserNotifications() : disableBrowserNotifications())
   }
   return (
-    <button type="button" onClick={() => void toggle()} title={TITLE[state]} aria-pressed={state === 'on'} data-testid="notifications-toggle">
+    <button
+      type="button"
+      onClick={() => void toggle()}
+      title={TITLE[state]}
+      aria-pressed={state === 'on'}
+      data-testid="notifications-toggle"
+    >
       {LABEL[state]}
     </button>
   )

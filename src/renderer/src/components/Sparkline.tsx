@@ -20,7 +20,11 @@ export const Sparkline = memo(function Sparkline({
   const step = finite.length > 1 ? (width - 2) / (finite.length - 1) : width
   // Points stay inside the viewBox (1 px in from each side) and the box clips anything else, so
   // the line can never draw over the next card.
-  const points = finite.map((v, i) => `${(1 + i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`).join(' ')
+  const points = finite
+    .map(
+      (v, i) => `${(1 + i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`
+    )
+    .join(' ')
   return (
     <div className="sparkline-box" style={{ height }}>
       <svg
@@ -32,7 +36,13 @@ export const Sparkline = memo(function Sparkline({
         aria-label={label}
         className="sparkline"
       >
-        <polyline points={points} fill="none" stroke="var(--chart-1)" strokeWidth="1.5" vectorEffect="non-scaling-stroke" />
+        <polyline
+          points={points}
+          fill="none"
+          stroke="var(--chart-1)"
+          strokeWidth="1.5"
+          vectorEffect="non-scaling-stroke"
+        />
       </svg>
     </div>
   )

@@ -51,18 +51,31 @@ export function UpdateBanner() {
   }
 
   return (
-    <div className={`update-banner notice tone-${view.tone} row`} role="status" data-testid="update-banner">
+    <div
+      className={`update-banner notice tone-${view.tone} row`}
+      role="status"
+      data-testid="update-banner"
+    >
       <span style={{ flex: 1 }}>
         {view.sentence}
         {failure && <span className="technical"> {failure}</span>}
       </span>
       {view.action && (
-        <button type="button" className={view.action === 'restart' ? 'primary' : undefined} disabled={busy} onClick={() => void act()}>
+        <button
+          type="button"
+          className={view.action === 'restart' ? 'primary' : undefined}
+          disabled={busy}
+          onClick={() => void act()}
+        >
           {view.action === 'restart' ? (busy ? 'Restarting…' : 'Restart to update') : 'Check again'}
         </button>
       )}
       {view.dismissible && (
-        <button type="button" onClick={() => setDismissed(key)} aria-label="Dismiss the update notice">
+        <button
+          type="button"
+          onClick={() => setDismissed(key)}
+          aria-label="Dismiss the update notice"
+        >
           Dismiss
         </button>
       )}

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { useStore } from './index'
 import type { LiveEvent } from '../lib/live/types'
 
-function ev(i: number, channel: LiveEvent['channel'], event_type: string, data: Record<string, unknown>): LiveEvent {
+function ev(
+  i: number,
+  channel: LiveEvent['channel'],
+  event_type: string,
+  data: Record<string, unknown>
+): LiveEvent {
   return { id: `e${i}`, channel, event_type, timestamp: 1_800_000_000 + i / 1000, data }
 }
 
@@ -12,11 +17,23 @@ describe('store ingest', () => {
     useStore.getState().setLifecycleCounts({ job: { running: 3, succeeded: 0 } })
     let updates = 0
     const off = useStore.subscribe(() => updates++)
-    useStore.getState().ingest([
-      ev(1, 'lifecycle', 'state_transition', { entity_id: 'j_0123456789ab', from_state: 'running', to_state: 'succeeded' }),
-      ev(2, 'reflex', 'circuit_state_changed', { circuit_id: 'c', to_state: 'open', failure_count: 5, success_count: 0 }),
-      ev(3, 'enforcement', 'cost_tracked', { llm_tokens: 10, cost: 1 })
-    ], 1_800_000_001_000)
+    useStore.getState().ingest(
+      [
+        ev(1, 'lifecycle', 'state_transition', {
+          entity_id: 'j_0123456789ab',
+          from_state: 'running',
+          to_state: 'succeeded'
+        }),
+        ev(2, 'reflex', 'circuit_state_changed', {
+          circuit_id: 'c',
+          to_state: 'open',
+          failure_count: 5,
+          success_count: 0
+        }),
+        ev(3, 'enforcement', 'cost_tracked', { llm_tokens: 10, cost: 1 })
+      ],
+      1_800_000_001_000
+    )
     off()
     const s = useStore.getState()
     expect(updates).toBe(1)
@@ -41,10 +58,20 @@ describe('live feed', () => {
       },
       unsubscribeEvents: async () => ({ removed: true })
     } as unknown as Parameters<typeof startLiveFeed>[0]
-    const base = { status: 'live' as const, since: '', lastDataAt: null, dataAgeMs: null, message: null, capabilities: { engine: null, features: [] }, role: null }
+    const base = {
+      status: 'live' as const,
+      since: '',
+      lastDataAt: null,
+      dataAgeMs: null,
+      message: null,
+      capabilities: { engine: null, features: [] },
+      role: null
+    }
     useStore.getState().setConnection({ ...base, environmentId: 'local' })
     const stop = startLiveFeed(fake)
-    useStore.getState().ingest([{ id: 'x', channel: 'metrics', event_type: 't', timestamp: 1, data: {} }])
+    useStore
+      .getState()
+      .ingest([{ id: 'x', channel: 'metrics', event_type: 't', timestamp: 1, data: {} }])
     useStore.getState().setConnection({ ...base, environmentId: 'prod' })
     expect(useStore.getState().totalEvents).toBe(0)
     await new Promise((r) => setTimeout(r, 0))

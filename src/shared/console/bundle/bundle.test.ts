@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { sampleIncidentBundle } from './sample-bundle'
 import { redact, redactableKeys, REMOVED_SECRET, REMOVED_VALUE } from './redact'
-import { MAX_BUNDLE_BYTES, MAX_BUNDLE_DEPTH, MAX_BUNDLE_NODES, parseIncidentBundle, readIncidentBundleText } from './schema'
+import {
+  MAX_BUNDLE_BYTES,
+  MAX_BUNDLE_DEPTH,
+  MAX_BUNDLE_NODES,
+  parseIncidentBundle,
+  readIncidentBundleText
+} from './schema'
 
 const NONE = { allTags: false, tagKeys: [], detailKeys: [] }
 
@@ -12,9 +18,15 @@ describe('incident bundle schema: an imported file is hostile input', () => {
   })
 
   it('refuses another format or version with a sentence naming it', () => {
-    expect(parseIncidentBundle({ hello: 1 })).toEqual({ ok: false, message: 'This file is not a ControlDeck incident bundle.' })
+    expect(parseIncidentBundle({ hello: 1 })).toEqual({
+      ok: false,
+      message: 'This file is not a ControlDeck incident bundle.'
+    })
     const newer = parseIncidentBundle({ ...sampleIncidentBundle(), version: 2 })
-    expect(newer).toEqual({ ok: false, message: 'This incident bundle has version 2; this ControlDeck reads version 1 only.' })
+    expect(newer).toEqual({
+      ok: false,
+      message: 'This incident bundle has version 2; this ControlDeck reads version 1 only.'
+    })
   })
 
   it('refuses a file over the size cap before parsing it', () => {
@@ -34,14 +46,20 @@ describe('incident bundle schema: an imported file is hostile input', () => {
   })
 
   it('refuses too many rows and too many trace nodes', () => {
-    const rows = parseIncidentBundle(sampleIncidentBundle({ reflexActions: Array.from({ length: 5_001 }, () => ({})) as never }))
+    const rows = parseIncidentBundle(
+      sampleIncidentBundle({ reflexActions: Array.from({ length: 5_001 }, () => ({})) as never })
+    )
     expect(rows.ok).toBe(false)
     const bundle = sampleIncidentBundle()
     const root = bundle.trace.root as unknown as { children: unknown[] }
     const leaf = (n: number) => ({
       entityType: 'plan',
       entityId: `p_${n.toString(16).padStart(12, '0')}`,
-      record: { plan_id: `p_${n.toString(16).padStart(12, '0')}`, mission_id: 'm_00000000000a', created_at: '2026-01-01T00:00:00Z' },
+      record: {
+        plan_id: `p_${n.toString(16).padStart(12, '0')}`,
+        mission_id: 'm_00000000000a',
+        created_at: '2026-01-01T00:00:00Z'
+      },
       state: null,
       children: [],
       childCount: 0,
@@ -64,7 +82,11 @@ describe('redaction', () => {
   it('always removes secrets: secret-named keys and secret-looking text, never counts', () => {
     const input = {
       tags: { api_token: 'abc', password: 'p4ss', team: 'ops' },
-      details: { authorization: 'Bearer abcdefghijk123', note: 'sent Authorization: Bearer abcdefghijk123', llm_tokens: 1500 },
+      details: {
+        authorization: 'Bearer abcdefghijk123',
+        note: 'sent Authorization: Bearer abcdefghijk123',
+        llm_tokens: 1500
+      },
       message: 'jwt eyJhbGciOi.eyJzdWIiOiIx.sig and url https://bob:hunter2@example.com/x'
     }
     const { value, removed, counts } = redact(input, NONE)
@@ -77,8 +99,15 @@ describe('redaction', () => {
   })
 
   it('removes the chosen tags and detail keys and previews what goes', () => {
-    const input = { record: { tags: { customer: 'acme', team: 'ops' } }, audit: [{ details: { prompt: 'hello', tool: 'x' }, metadata: { prompt: 'again' } }] }
-    const { value, removed } = redact(input, { allTags: false, tagKeys: ['customer'], detailKeys: ['prompt'] })
+    const input = {
+      record: { tags: { customer: 'acme', team: 'ops' } },
+      audit: [{ details: { prompt: 'hello', tool: 'x' }, metadata: { prompt: 'again' } }]
+    }
+    const { value, removed } = redact(input, {
+      allTags: false,
+      tagKeys: ['customer'],
+      detailKeys: ['prompt']
+    })
     expect(value.record.tags).toEqual({ customer: REMOVED_VALUE, team: 'ops' })
     expect(value.audit[0]!.details).toEqual({ prompt: REMOVED_VALUE, tool: 'x' })
     expect(removed).toEqual([
@@ -86,16 +115,25 @@ describe('redaction', () => {
       { path: 'audit[0].details.prompt', reason: 'detail', preview: 'hello' },
       { path: 'audit[0].metadata.prompt', reason: 'detail', preview: 'again' }
     ])
-    expect(redact(input, { ...NONE, allTags: true }).value.record.tags).toEqual({ customer: REMOVED_VALUE, team: REMOVED_VALUE })
+    expect(redact(input, { ...NONE, allTags: true }).value.record.tags).toEqual({
+      customer: REMOVED_VALUE,
+      team: REMOVED_VALUE
+    })
   })
 
   it('does not touch a key named like a detail key outside details', () => {
-    const { value } = redact({ prompt: 'top', details: { prompt: 'inner' } }, { ...NONE, detailKeys: ['prompt'] })
+    const { value } = redact(
+      { prompt: 'top', details: { prompt: 'inner' } },
+      { ...NONE, detailKeys: ['prompt'] }
+    )
     expect(value).toEqual({ prompt: 'top', details: { prompt: REMOVED_VALUE } })
   })
 
   it('offers the tag and detail keys present, secrets left out', () => {
-    const keys = redactableKeys({ tags: { b: '1', a: '2', token: 'x' }, details: { prompt: 1, nested: { deep: 2 } } })
+    const keys = redactableKeys({
+      tags: { b: '1', a: '2', token: 'x' },
+      details: { prompt: 1, nested: { deep: 2 } }
+    })
     expect(keys).toEqual({ tagKeys: ['a', 'b'], detailKeys: ['deep', 'nested', 'prompt'] })
   })
 })

@@ -43,7 +43,8 @@ export interface RedactionResult<T> {
  * Keys whose string (or structured) value is a secret. Counts are kept: `llm_tokens: 1500` is a
  * number and stays, `token: "abc"` goes.
  */
-const SECRET_KEY = /pass(word|wd|phrase)?$|secret|token|authori[sz]ation|api[-_]?key|cookie|credential|bearer|private[-_]?key|session[-_]?id|^auth$/i
+const SECRET_KEY =
+  /pass(word|wd|phrase)?$|secret|token|authori[sz]ation|api[-_]?key|cookie|credential|bearer|private[-_]?key|session[-_]?id|^auth$/i
 
 /** Secret-looking text inside any string: bearer headers, JWTs, well-known key prefixes. */
 const SECRET_TEXT = [
@@ -59,7 +60,7 @@ const SECRET_TEXT = [
 const DETAIL_CONTAINERS = new Set(['details', 'metadata', 'evidence', 'data'])
 
 function sketch(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
   return text.length > 40 ? `${text.slice(0, 39)}…` : text
 }
 
@@ -96,17 +97,27 @@ export function redact<T>(value: T, options: RedactionOptions): RedactionResult<
   const note = (path: string, reason: RemovedField['reason'], original: unknown): void => {
     counts[reason]++
     if (removed.length < MAX_PREVIEW_ROWS) {
-      removed.push({ path: path.slice(0, 400), reason, preview: reason === 'secret' ? '(hidden)' : sketch(original) })
+      removed.push({
+        path: path.slice(0, 400),
+        reason,
+        preview: reason === 'secret' ? '(hidden)' : sketch(original)
+      })
     }
   }
 
-  const walk = (node: unknown, path: string, parentKey: string | null, inDetails: boolean): unknown => {
+  const walk = (
+    node: unknown,
+    path: string,
+    parentKey: string | null,
+    inDetails: boolean
+  ): unknown => {
     if (typeof node === 'string') {
       const scrubbed = scrubText(node)
       if (scrubbed.hit) note(path, 'secret', null)
       return scrubbed.text
     }
-    if (Array.isArray(node)) return node.map((item, index) => walk(item, join(path, index), parentKey, inDetails))
+    if (Array.isArray(node))
+      return node.map((item, index) => walk(item, join(path, index), parentKey, inDetails))
     if (node === null || typeof node !== 'object') return node
     const out: Record<string, unknown> = {}
     for (const [key, child] of Object.entries(node)) {

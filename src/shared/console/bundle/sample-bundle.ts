@@ -5,13 +5,45 @@ import type { IncidentBundleSchema } from './schema'
  * A small valid incident bundle (one mission, one plan, one job, one attempt) for tests that need
  * one as input. `extra` replaces top-level fields.
  */
-export function sampleIncidentBundle(extra: Partial<z.input<typeof IncidentBundleSchema>> = {}): z.input<typeof IncidentBundleSchema> {
+export function sampleIncidentBundle(
+  extra: Partial<z.input<typeof IncidentBundleSchema>> = {}
+): z.input<typeof IncidentBundleSchema> {
   const at = '2026-01-01T00:00:00.000Z'
-  const mission = { mission_id: 'm_00000000000a', created_at: at, parent_mission_id: null, tags: { team: 'search' } }
-  const plan = { plan_id: 'p_00000000000a', mission_id: mission.mission_id, created_at: at, plan_type: 'sequential', metadata: {} }
-  const job = { job_id: 'j_00000000000a', plan_id: plan.plan_id, created_at: at, job_type: 'llm_call', dependencies: [], metadata: {} }
-  const attempt = { attempt_id: 'a_00000000000a', job_id: job.job_id, attempt_number: 1, created_at: at, metadata: {} }
-  const node = (entityType: string, entityId: string, record: object, state: string | null, children: unknown[]) => ({
+  const mission = {
+    mission_id: 'm_00000000000a',
+    created_at: at,
+    parent_mission_id: null,
+    tags: { team: 'search' }
+  }
+  const plan = {
+    plan_id: 'p_00000000000a',
+    mission_id: mission.mission_id,
+    created_at: at,
+    plan_type: 'sequential',
+    metadata: {}
+  }
+  const job = {
+    job_id: 'j_00000000000a',
+    plan_id: plan.plan_id,
+    created_at: at,
+    job_type: 'llm_call',
+    dependencies: [],
+    metadata: {}
+  }
+  const attempt = {
+    attempt_id: 'a_00000000000a',
+    job_id: job.job_id,
+    attempt_number: 1,
+    created_at: at,
+    metadata: {}
+  }
+  const node = (
+    entityType: string,
+    entityId: string,
+    record: object,
+    state: string | null,
+    children: unknown[]
+  ) => ({
     entityType,
     entityId,
     record,
@@ -31,7 +63,9 @@ export function sampleIncidentBundle(extra: Partial<z.input<typeof IncidentBundl
       chain: { mission, plan: null, job: null, attempt: null, resource: null },
       root: node('mission', mission.mission_id, mission, 'completed', [
         node('plan', plan.plan_id, plan, null, [
-          node('job', job.job_id, job, 'succeeded', [node('attempt', attempt.attempt_id, attempt, 'succeeded', [])])
+          node('job', job.job_id, job, 'succeeded', [
+            node('attempt', attempt.attempt_id, attempt, 'succeeded', [])
+          ])
         ])
       ]) as never
     },

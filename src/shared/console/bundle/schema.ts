@@ -122,7 +122,8 @@ export function parseIncidentBundle(value: unknown): BundleRead {
     return { ok: false, message: 'This file is not a ControlDeck incident bundle.' }
   }
   if (head.data.version !== INCIDENT_BUNDLE_VERSION) {
-    const named = typeof head.data.version === 'number' ? `version ${head.data.version}` : 'an unknown version'
+    const named =
+      typeof head.data.version === 'number' ? `version ${head.data.version}` : 'an unknown version'
     return {
       ok: false,
       message: `This incident bundle has ${named}; this ControlDeck reads version ${INCIDENT_BUNDLE_VERSION} only.`
@@ -132,7 +133,10 @@ export function parseIncidentBundle(value: unknown): BundleRead {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue?.path.length ? ` (at ${issue.path.slice(0, 8).join('.')})` : ''
-    return { ok: false, message: `This incident bundle is damaged: ${issue?.message ?? 'it does not validate'}${where}.` }
+    return {
+      ok: false,
+      message: `This incident bundle is damaged: ${issue?.message ?? 'it does not validate'}${where}.`
+    }
   }
   return { ok: true, bundle: parsed.data }
 }
@@ -141,10 +145,14 @@ export function parseIncidentBundle(value: unknown): BundleRead {
 export function readIncidentBundleText(text: string): BundleRead {
   // UTF-16 length bounds the UTF-8 size from below; a text over the cap in either is refused.
   if (text.length > MAX_BUNDLE_BYTES || new TextEncoder().encode(text).length > MAX_BUNDLE_BYTES) {
-    return { ok: false, message: `This file is larger than an incident bundle may be (${MAX_BUNDLE_BYTES} bytes).` }
+    return {
+      ok: false,
+      message: `This file is larger than an incident bundle may be (${MAX_BUNDLE_BYTES} bytes).`
+    }
   }
   const json = parseJsonBounded(text, MAX_BUNDLE_DEPTH)
-  if (!json.ok) return { ok: false, message: `This file is not a readable incident bundle: ${json.message}.` }
+  if (!json.ok)
+    return { ok: false, message: `This file is not a readable incident bundle: ${json.message}.` }
   return parseIncidentBundle(json.value)
 }
 

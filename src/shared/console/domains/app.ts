@@ -65,19 +65,22 @@ export const appMethods = {
     output: z.object({ link: DeepLinkSchema.nullable() })
   }),
   getUpdateState: defineMethod({
-    description: 'Where the self-update of the installed app stands (disabled with a reason outside an installed app).',
+    description:
+      'Where the self-update of the installed app stands (disabled with a reason outside an installed app).',
     input: z.object({}),
     output: UpdateStateSchema
   }),
   checkForUpdates: defineMethod({
-    description: 'Asks the update feed for a newer version now (also done at start and every few hours); resolves with the state once the check has started.',
+    description:
+      'Asks the update feed for a newer version now (also done at start and every few hours); resolves with the state once the check has started.',
     input: z.object({}),
     output: UpdateStateSchema
   }),
   installUpdate: defineMethod({
     // Not `write`: it changes no backend, so a read-only environment does not forbid it. It is
     // still only ever called from the operator's own click: the app never restarts by itself.
-    description: 'Restarts into the downloaded update (only when the state is ready); the operator\'s explicit action, never automatic.',
+    description:
+      "Restarts into the downloaded update (only when the state is ready); the operator's explicit action, never automatic.",
     input: z.object({}),
     output: z.object({ restarting: z.boolean() })
   })
@@ -89,7 +92,8 @@ export const appEvents = {
     payload: DeepLinkSchema
   }),
   onUpdateState: defineEvent({
-    description: 'The self-update state changed (a check started, a version was found, downloaded, failed).',
+    description:
+      'The self-update state changed (a check started, a version was found, downloaded, failed).',
     payload: UpdateStateSchema
   })
 } satisfies Record<string, EventDefinition>

@@ -27,10 +27,13 @@ export type PreparedBundle = z.infer<typeof PreparedBundleSchema>
 
 export const bundlesMethods = {
   prepareIncidentBundle: defineMethod({
-    input: z.object({ missionId: MissionIdSchema, redaction: RedactionOptionsSchema.default({ allTags: false, tagKeys: [], detailKeys: [] }) }),
+    input: z.object({
+      missionId: MissionIdSchema,
+      redaction: RedactionOptionsSchema.default({ allTags: false, tagKeys: [], detailKeys: [] })
+    }),
     output: PreparedBundleSchema,
     description:
-      "An incident bundle of one mission of the active environment (trace, audit, transitions, metrics, decisions, violations, reflex actions), redacted, with the preview of what was removed."
+      'An incident bundle of one mission of the active environment (trace, audit, transitions, metrics, decisions, violations, reflex actions), redacted, with the preview of what was removed.'
   }),
   saveIncidentBundle: defineMethod({
     input: z.object({ bundle: IncidentBundleSchema, fileName: z.string().min(1).max(200) }),

@@ -4,7 +4,11 @@ import { defineMethod, type EventDefinition, type MethodDefinition } from '../de
 /** Bounds of the local cache: rows older than `days` go, then the oldest until under `maxMb`. */
 export const CacheRetentionSchema = z.object({
   days: z.number().int().min(1, 'days must be at least 1').max(3650, 'days must be at most 3650'),
-  maxMb: z.number().int().min(16, 'maxMb must be at least 16').max(100_000, 'maxMb must be at most 100000')
+  maxMb: z
+    .number()
+    .int()
+    .min(16, 'maxMb must be at least 16')
+    .max(100_000, 'maxMb must be at most 100000')
 })
 export type CacheRetention = z.infer<typeof CacheRetentionSchema>
 
@@ -36,12 +40,13 @@ export type CacheStatus = z.infer<typeof CacheStatusSchema>
 /** cache domain of ConsoleApi: the per-environment local SQLite cache. */
 export const cacheMethods = {
   getCacheStatus: defineMethod({
-    description: 'Size, row counts and retention of the active environment\'s local cache.',
+    description: "Size, row counts and retention of the active environment's local cache.",
     input: z.object({}),
     output: CacheStatusSchema
   }),
   setCacheRetention: defineMethod({
-    description: 'Sets the retention (days and MB) of the active environment\'s cache and applies it at once.',
+    description:
+      "Sets the retention (days and MB) of the active environment's cache and applies it at once.",
     input: CacheRetentionSchema,
     output: CacheStatusSchema
   }),

@@ -272,7 +272,11 @@ export const dataMethods = {
       cursor: CursorSchema,
       limit: LimitSchema
     }),
-    output: z.object({ items: z.array(TraceNodeSchema), nextCursor: z.string().nullable(), stale: StaleSchema }),
+    output: z.object({
+      items: z.array(TraceNodeSchema),
+      nextCursor: z.string().nullable(),
+      stale: StaleSchema
+    }),
     description: 'The next page of children of one entity (nodes without grandchildren loaded).'
   }),
   getTraceRollups: defineMethod({
@@ -307,7 +311,8 @@ export const dataMethods = {
       limit: z.number().int().min(1).max(50).optional()
     }),
     output: SuggestResultSchema,
-    description: 'Entity ids and job types from the local cache that complete a typed text (never asks the backend).'
+    description:
+      'Entity ids and job types from the local cache that complete a typed text (never asks the backend).'
   }),
   queryAudit: defineMethod({
     input: AuditQueryInputSchema,
@@ -317,7 +322,8 @@ export const dataMethods = {
   listRecentFailures: defineMethod({
     input: z.object({ limit: z.number().int().min(1).max(50).optional() }),
     output: RecentFailuresResultSchema,
-    description: 'The newest failures in the audit log (and nothing else), tolerant of levels the backend leaves empty.'
+    description:
+      'The newest failures in the audit log (and nothing else), tolerant of levels the backend leaves empty.'
   }),
   getAuditStats: defineMethod({
     input: z.object({ since: DateTimeSchema.optional(), until: DateTimeSchema.optional() }),
@@ -327,7 +333,8 @@ export const dataMethods = {
   getTelemetrySnapshot: defineMethod({
     input: z.object({}),
     output: TelemetrySnapshotSchema.extend({ stale: StaleSchema }),
-    description: 'System-wide telemetry snapshot (fails with not_available on BRAiN, which never writes one).'
+    description:
+      'System-wide telemetry snapshot (fails with not_available on BRAiN, which never writes one).'
   }),
   getEntityMetrics: defineMethod({
     input: z.object({ entityId: EntityIdSchema }),
@@ -347,7 +354,8 @@ export const dataMethods = {
   listDecisions: defineMethod({
     input: z.object({ cursor: CursorSchema, limit: LimitSchema }),
     output: DecisionListResultSchema,
-    description: 'Governor decisions, newest first (from the cache where the backend cannot list them).'
+    description:
+      'Governor decisions, newest first (from the cache where the backend cannot list them).'
   }),
   governorDecide: defineMethod({
     input: DecideRequestSchema,
@@ -363,7 +371,8 @@ export const dataMethods = {
       metadata: z.record(z.string(), z.unknown()).optional()
     }),
     output: StateTransitionEventSchema,
-    description: 'Applies a lifecycle action (create, start, complete, fail, cancel, …) to an entity.',
+    description:
+      'Applies a lifecycle action (create, start, complete, fail, cancel, …) to an entity.',
     write: true
   })
 } satisfies Record<string, MethodDefinition>

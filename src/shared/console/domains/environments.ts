@@ -67,7 +67,11 @@ export const BaseUrlSchema = z
 
 /** What the user types to add an environment (always a remote one: the embedded one is built in). */
 export const EnvironmentInputSchema = z.object({
-  name: z.string().trim().min(1, 'name must not be empty').max(80, 'name must be at most 80 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name must not be empty')
+    .max(80, 'name must be at most 80 characters'),
   baseUrl: BaseUrlSchema,
   authKind: AuthKindSchema.default('none'),
   color: EnvironmentColorSchema.default('blue'),
@@ -108,7 +112,13 @@ export const EnvironmentViewSchema = z.object({
 })
 export type EnvironmentView = z.infer<typeof EnvironmentViewSchema>
 
-export const CONNECTION_STATUSES = ['connecting', 'live', 'polling', 'offline', 'auth_failed'] as const
+export const CONNECTION_STATUSES = [
+  'connecting',
+  'live',
+  'polling',
+  'offline',
+  'auth_failed'
+] as const
 export const ConnectionStatusSchema = z.enum(CONNECTION_STATUSES)
 export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>
 
@@ -181,7 +191,12 @@ export type CredentialStatus = z.infer<typeof CredentialStatusSchema>
  * no keychain service answers (on Linux: no Secret Service on the D-Bus session), the keychain is
  * turned off for this run, or it failed after answering (locked, daemon gone).
  */
-export const KEYCHAIN_UNAVAILABLE_REASONS = ['library_missing', 'no_service', 'turned_off', 'failed'] as const
+export const KEYCHAIN_UNAVAILABLE_REASONS = [
+  'library_missing',
+  'no_service',
+  'turned_off',
+  'failed'
+] as const
 export const KeychainUnavailableReasonSchema = z.enum(KEYCHAIN_UNAVAILABLE_REASONS)
 export type KeychainUnavailableReason = z.infer<typeof KeychainUnavailableReasonSchema>
 
@@ -229,7 +244,8 @@ export const environmentsMethods = {
   listEnvironments: defineMethod({
     input: z.object({}),
     output: EnvironmentListSchema,
-    description: 'All environment profiles (the built-in local engine first), the active one, and load warnings.'
+    description:
+      'All environment profiles (the built-in local engine first), the active one, and load warnings.'
   }),
   getConnectionState: defineMethod({
     input: z.object({}),
@@ -239,7 +255,8 @@ export const environmentsMethods = {
   switchEnvironment: defineMethod({
     input: IdInputSchema,
     output: ConnectionStateSchema,
-    description: "Makes an environment active: closes the old one's client, cache and stream, opens the new one's."
+    description:
+      "Makes an environment active: closes the old one's client, cache and stream, opens the new one's."
   }),
   addEnvironment: defineMethod({
     input: EnvironmentInputSchema,
@@ -249,12 +266,14 @@ export const environmentsMethods = {
   updateEnvironment: defineMethod({
     input: z.object({ id: EnvironmentIdSchema, changes: EnvironmentChangesSchema }),
     output: EnvironmentViewSchema,
-    description: 'Changes fields of a profile. The built-in local engine accepts only color and readOnly.'
+    description:
+      'Changes fields of a profile. The built-in local engine accepts only color and readOnly.'
   }),
   removeEnvironment: defineMethod({
     input: IdInputSchema,
     output: z.object({ removedId: EnvironmentIdSchema, activeId: EnvironmentIdSchema }),
-    description: 'Removes a profile and its keychain entry and cache; the active one falls back to local.'
+    description:
+      'Removes a profile and its keychain entry and cache; the active one falls back to local.'
   }),
   duplicateEnvironment: defineMethod({
     input: IdInputSchema,
@@ -268,8 +287,13 @@ export const environmentsMethods = {
   }),
   importEnvironments: defineMethod({
     input: z.object({ json: z.string().max(5_000_000, 'the file is too large (5 MB max)') }),
-    output: z.object({ added: z.number().int(), skipped: z.number().int(), errors: z.array(z.string()) }),
-    description: 'Adds profiles from exported JSON; entries that clash with an existing id or name are skipped.'
+    output: z.object({
+      added: z.number().int(),
+      skipped: z.number().int(),
+      errors: z.array(z.string())
+    }),
+    description:
+      'Adds profiles from exported JSON; entries that clash with an existing id or name are skipped.'
   }),
   setCredential: defineMethod({
     input: z.object({ environmentId: EnvironmentIdSchema, credential: CredentialInputSchema }),
@@ -289,7 +313,8 @@ export const environmentsMethods = {
   getOtlpEndpoint: defineMethod({
     input: z.object({}),
     output: OtlpEndpointSchema,
-    description: "Where an OTel-instrumented agent sends its traces to the local engine (never the token itself)."
+    description:
+      'Where an OTel-instrumented agent sends its traces to the local engine (never the token itself).'
   }),
   copyOtlpIngestToken: defineMethod({
     input: z.object({}),
@@ -303,10 +328,14 @@ export const environmentsMethods = {
 export const environmentsEvents = {
   onConnectionState: defineEvent({
     payload: ConnectionStateSchema,
-    description: "The active environment's connection state changed (or another environment became active)."
+    description:
+      "The active environment's connection state changed (or another environment became active)."
   }),
   onEnvironmentsChanged: defineEvent({
-    payload: z.object({ environments: z.array(EnvironmentViewSchema), activeId: EnvironmentIdSchema }),
+    payload: z.object({
+      environments: z.array(EnvironmentViewSchema),
+      activeId: EnvironmentIdSchema
+    }),
     description: 'A profile was added, changed, removed, or its credential set or cleared.'
   })
 } satisfies Record<string, EventDefinition>

@@ -30,7 +30,13 @@ const AvailabilityShape = {
 }
 
 /** Governance vocabulary, defined once in src/shared/neurorail/governance. */
-export { CircuitStateSchema, type CircuitState, ReflexActionTypeSchema, ViolationTypeSchema, type ViolationType }
+export {
+  CircuitStateSchema,
+  type CircuitState,
+  ReflexActionTypeSchema,
+  ViolationTypeSchema,
+  type ViolationType
+}
 
 /** One circuit breaker (API §8 metrics). Times are UTC ISO strings. */
 export const CircuitViewSchema = z.object({
@@ -105,7 +111,6 @@ export const JobBudgetViewSchema = z.object({
   violations: z.number().int().nonnegative()
 })
 export type JobBudgetView = z.infer<typeof JobBudgetViewSchema>
-
 
 /** One budget violation, newest first in lists. */
 export const ViolationViewSchema = z.object({
@@ -197,7 +202,8 @@ export const governanceMethods = {
     output: z.object({ ...AvailabilityShape, actions: z.array(ReflexActionViewSchema) })
   }),
   suspendJob: defineMethod({
-    description: 'Suspends a job through the reflex system (its next attempts are refused with NR-E006 until resumed or the cooldown ends).',
+    description:
+      'Suspends a job through the reflex system (its next attempts are refused with NR-E006 until resumed or the cooldown ends).',
     input: z.object({ jobId: JobIdInput, reason: z.string().max(500).optional() }),
     output: ReflexJobViewSchema,
     write: true
@@ -205,7 +211,11 @@ export const governanceMethods = {
   resumeJob: defineMethod({
     description:
       'Resumes a suspended or throttled job. Refused while its cooldown runs unless `force` (the operator overrides the reflex).',
-    input: z.object({ jobId: JobIdInput, force: z.boolean().default(false), reason: z.string().max(500).optional() }),
+    input: z.object({
+      jobId: JobIdInput,
+      force: z.boolean().default(false),
+      reason: z.string().max(500).optional()
+    }),
     output: ReflexJobViewSchema,
     write: true
   }),

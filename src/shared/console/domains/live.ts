@@ -59,7 +59,12 @@ export const liveMethods = {
       'One page of stream events from the local cache, newest first; pass nextBeforeId back as beforeId for the next older page.',
     input: z.object({
       channel: ChannelSchema.optional(),
-      limit: z.number().int().min(1).max(RECENT_EVENTS_LIMIT_MAX).default(RECENT_EVENTS_LIMIT_DEFAULT),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(RECENT_EVENTS_LIMIT_MAX)
+        .default(RECENT_EVENTS_LIMIT_DEFAULT),
       beforeId: z.string().min(1).max(200).optional()
     }),
     output: z.object({ events: z.array(LiveEventSchema), nextBeforeId: z.string().nullable() })

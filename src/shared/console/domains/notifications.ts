@@ -41,7 +41,8 @@ export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>
 /** notifications domain of ConsoleApi. */
 export const notificationsMethods = {
   getNotificationSettings: defineMethod({
-    description: 'Which environments notify the operator (circuit opens, budget violations, failed runs, lost production connections).',
+    description:
+      'Which environments notify the operator (circuit opens, budget violations, failed runs, lost production connections).',
     input: z.object({}),
     output: NotificationSettingsSchema
   }),
@@ -56,7 +57,8 @@ export const notificationsMethods = {
 
 export const notificationsEvents = {
   onNotification: defineEvent({
-    description: 'Something needs the operator: shown as a native or Web notification, rate-limited.',
+    description:
+      'Something needs the operator: shown as a native or Web notification, rate-limited.',
     payload: ConsoleNotificationSchema
   })
 } satisfies Record<string, EventDefinition>

@@ -22,7 +22,10 @@ export const LocalRunScriptSchema = z.union([
   z
     .string()
     .max(4096)
-    .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'script must be an absolute path or demo:flaky, demo:slow, demo:greedy')
+    .refine(
+      (p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p),
+      'script must be an absolute path or demo:flaky, demo:slow, demo:greedy'
+    )
     .refine((p) => /\.(js|mjs|ts)$/.test(p), 'script must end in .js, .mjs or .ts')
     .refine((p) => !p.includes('\0'), 'script must not contain NUL')
 ])
@@ -82,7 +85,8 @@ const RunIdInput = z.string().min(1).max(100)
 
 export const runsMethods = {
   listLocalRuns: defineMethod({
-    description: 'Local agent runs of this console (running first, then newest) and the bundled demos.',
+    description:
+      'Local agent runs of this console (running first, then newest) and the bundled demos.',
     input: z.object({}),
     output: z.object({
       runs: z.array(LocalRunViewSchema),
@@ -100,7 +104,8 @@ export const runsMethods = {
     write: true
   }),
   stopLocalRun: defineMethod({
-    description: 'Stops a local run: SIGTERM, then SIGKILL after 3 s. Finished runs are not an error.',
+    description:
+      'Stops a local run: SIGTERM, then SIGKILL after 3 s. Finished runs are not an error.',
     input: z.object({ runId: RunIdInput }),
     output: LocalRunViewSchema
   }),

@@ -18,14 +18,18 @@ export function formatBudget(answer: BudgetAnswer): string {
     'Jobs'
   ]
   for (const j of answer.jobs) {
-    const tokens = j.budget?.max_llm_tokens ? `${j.llmTokens}/${j.budget.max_llm_tokens}` : String(j.llmTokens)
+    const tokens = j.budget?.max_llm_tokens
+      ? `${j.llmTokens}/${j.budget.max_llm_tokens}`
+      : String(j.llmTokens)
     lines.push(
       `  ${j.jobId.padEnd(16)} ${(j.jobType ?? '').padEnd(16)} tokens ${tokens.padEnd(11)} credits ${j.costCredits.toFixed(2).padEnd(7)} attempts ${j.attempts}  violations ${j.violations}`
     )
   }
   lines.push(`Recent violations (${answer.violations.length})`)
   for (const v of answer.violations) {
-    lines.push(`  ${v.at ?? ''}  ${v.code.padEnd(8)} ${v.violationType.padEnd(11)} ${v.jobId ?? ''}  ${v.message}`)
+    lines.push(
+      `  ${v.at ?? ''}  ${v.code.padEnd(8)} ${v.violationType.padEnd(11)} ${v.jobId ?? ''}  ${v.message}`
+    )
   }
   return lines.join('\n')
 }

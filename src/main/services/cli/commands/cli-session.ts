@@ -23,18 +23,24 @@ export interface CliConsole {
  * commands call methods by name, like the renderer: input validation, the read-only refusal and the
  * error vocabulary are the app's own. No live stream is opened.
  */
-export async function withCliConsole<T>(global: GlobalOptions, use: (api: CliConsole) => Promise<T>): Promise<T> {
+export async function withCliConsole<T>(
+  global: GlobalOptions,
+  use: (api: CliConsole) => Promise<T>
+): Promise<T> {
   let engine: EngineHost | null = null
   if (!global.adHoc) {
     const environments = await EnvironmentStore.load({ dataDir: global.dataDir, localUrl: null })
-    if (environments.activeId === 'local') engine = await startEngineHost({ dataDir: global.dataDir })
+    if (environments.activeId === 'local')
+      engine = await startEngineHost({ dataDir: global.dataDir })
   }
   const service = createConsoleService({
     dataDir: global.dataDir,
     transport: 'cli',
     appVersion: APP_VERSION,
     localEngine: localEngineOf(engine),
-    adHocEnvironment: global.adHoc ? { url: global.adHoc.url, token: global.adHoc.token } : undefined,
+    adHocEnvironment: global.adHoc
+      ? { url: global.adHoc.url, token: global.adHoc.token }
+      : undefined,
     log: logToStderr,
     openAtStart: false,
     // A CLI run must fail fast rather than wait for the app's patient defaults.
@@ -43,7 +49,8 @@ export async function withCliConsole<T>(global: GlobalOptions, use: (api: CliCon
   try {
     return await use({
       // The service parsed the result with the method's output schema.
-      invoke: async (method, input) => (await service.invoke(method, input)) as MethodOutput<typeof method>
+      invoke: async (method, input) =>
+        (await service.invoke(method, input)) as MethodOutput<typeof method>
     })
   } finally {
     await service.dispose()
@@ -55,7 +62,10 @@ export async function withCliConsole<T>(global: GlobalOptions, use: (api: CliCon
  * Runs `use` on the backend of the active environment (`--url/--token`, else the active saved
  * one; see resolveCliTarget), then releases it, stopping an engine the command started.
  */
-export async function withCliTarget<T>(global: GlobalOptions, use: (target: CliTarget) => Promise<T>): Promise<T> {
+export async function withCliTarget<T>(
+  global: GlobalOptions,
+  use: (target: CliTarget) => Promise<T>
+): Promise<T> {
   const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
   try {
     return await use(target)

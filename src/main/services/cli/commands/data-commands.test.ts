@@ -36,22 +36,53 @@ describe('CLI data commands', () => {
   beforeAll(async () => {
     withoutKeychain()
     dir = await mkdtemp(join(tmpdir(), 'cd-cli-'))
-    engine = await startEngine({ dbPath: join(dir, 'remote-engine.db'), port: 0, quiet: true, rateLimit: false })
+    engine = await startEngine({
+      dbPath: join(dir, 'remote-engine.db'),
+      port: 0,
+      quiet: true,
+      rateLimit: false
+    })
     brain = await startFakeBrain({ staticToken: 'brain-token' })
     const client = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
     const mission = await client.createMission({ tags: { team: 'ops' } })
-    const plan = await client.createPlan({ mission_id: mission.mission_id, plan_type: 'sequential', metadata: {} })
-    const job = await client.createJob({ plan_id: plan.plan_id, job_type: 'tool_execution', dependencies: [], metadata: {} })
-    const attempt = await client.createAttempt({ job_id: job.job_id, attempt_number: 1, metadata: {} })
-    Object.assign(ids, { mission: mission.mission_id, job: job.job_id, attempt: attempt.attempt_id })
+    const plan = await client.createPlan({
+      mission_id: mission.mission_id,
+      plan_type: 'sequential',
+      metadata: {}
+    })
+    const job = await client.createJob({
+      plan_id: plan.plan_id,
+      job_type: 'tool_execution',
+      dependencies: [],
+      metadata: {}
+    })
+    const attempt = await client.createAttempt({
+      job_id: job.job_id,
+      attempt_number: 1,
+      metadata: {}
+    })
+    Object.assign(ids, {
+      mission: mission.mission_id,
+      job: job.job_id,
+      attempt: attempt.attempt_id
+    })
     await client.transition('mission', ids.mission, 'create')
     await client.transition('job', ids.job, 'create')
     await client.reportTelemetry({ entity_id: ids.attempt, llm_tokens: 1000, cost_credits: 0.5 })
     await client.reportTelemetry({ entity_id: ids.job, llm_tokens: 500 })
     await client.logAudit({
-      mission_id: ids.mission, plan_id: null, job_id: ids.job, attempt_id: null, resource_uuid: null,
-      event_type: 'execution_start', event_category: 'execution', severity: 'info',
-      message: 'started \u001b[31mred\u001b[0m <b>bold</b>', details: { step: 1 }, caused_by_agent: null, caused_by_event: null
+      mission_id: ids.mission,
+      plan_id: null,
+      job_id: ids.job,
+      attempt_id: null,
+      resource_uuid: null,
+      event_type: 'execution_start',
+      event_category: 'execution',
+      severity: 'info',
+      message: 'started \u001b[31mred\u001b[0m <b>bold</b>',
+      details: { step: 1 },
+      caused_by_agent: null,
+      caused_by_event: null
     })
   })
   afterAll(async () => {
@@ -62,22 +93,44 @@ describe('CLI data commands', () => {
 
   it('envs lists the local engine as active; use switches by name; unknown names exit 2', async () => {
     const store = await EnvironmentStore.load({ dataDir: dir, localUrl: null })
-    await store.add({ name: 'Staging', baseUrl: brain.url, authKind: 'bearer', color: 'amber', isProduction: true, readOnly: true })
+    await store.add({
+      name: 'Staging',
+      baseUrl: brain.url,
+      authKind: 'bearer',
+      color: 'amber',
+      isProduction: true,
+      readOnly: true
+    })
     const listed = await cli(['envs', '--json'])
     expect(listed.code).toBe(0)
-    const json = JSON.parse(listed.out) as { activeId: string; environments: Array<{ id: string; hasCredential: boolean; color: string }> }
+    const json = JSON.parse(listed.out) as {
+      activeId: string
+      environments: Array<{ id: string; hasCredential: boolean; color: string }>
+    }
     expect(json.activeId).toBe('local')
-    expect(json.environments.find((e) => e.id === 'staging')).toMatchObject({ hasCredential: false, color: 'red' })
+    expect(json.environments.find((e) => e.id === 'staging')).toMatchObject({
+      hasCredential: false,
+      color: 'red'
+    })
     // No Secret Service in this test process: `envs` says why no keychain is used and what to start.
-    expect(JSON.parse(listed.out)).toMatchObject({ keychain: { available: false, reason: 'no_service' } })
+    expect(JSON.parse(listed.out)).toMatchObject({
+      keychain: { available: false, reason: 'no_service' }
+    })
 
-    expect(await cli(['use', 'staging'])).toMatchObject({ code: 0, out: 'Now using Staging (staging).' })
+    expect(await cli(['use', 'staging'])).toMatchObject({
+      code: 0,
+      out: 'Now using Staging (staging).'
+    })
     const text = (await cli(['envs'])).out
     expect(text).toMatch(/^\* staging\s+Staging .* PROD, read-only, bearer \(no credential\)$/m)
-    expect(text).toMatch(/^keychain: No OS keychain is available: no Secret Service answering \(.+; start gnome-keyring in a D-Bus session/m)
+    expect(text).toMatch(
+      /^keychain: No OS keychain is available: no Secret Service answering \(.+; start gnome-keyring in a D-Bus session/m
+    )
     const missing = await cli(['use', 'nope'])
     expect(missing).toMatchObject({ code: 2, out: '' })
-    expect(missing.err).toBe('controldeck: There is no environment called "nope" (see `controldeck envs`).')
+    expect(missing.err).toBe(
+      'controldeck: There is no environment called "nope" (see `controldeck envs`).'
+    )
     expect((await cli(['use', 'local'])).code).toBe(0)
   })
 
@@ -87,11 +140,26 @@ describe('CLI data commands', () => {
     expect(result.code).toBe(0)
     expect(result.out).toContain(`Trace of attempt ${ids.attempt}`)
     expect(result.out).toMatch(new RegExp(`^  mission\\s+${ids.mission} .* tags team=ops$`, 'm'))
-    expect(result.out).toMatch(new RegExp(`^      job ${ids.job} \\[pending\\] tool_execution · 1,500 tokens · 0.5 credits · 1 attempt · 0 retries · 0 violations · not started$`, 'm'))
+    expect(result.out).toMatch(
+      new RegExp(
+        `^      job ${ids.job} \\[pending\\] tool_execution · 1,500 tokens · 0.5 credits · 1 attempt · 0 retries · 0 violations · not started$`,
+        'm'
+      )
+    )
     expect(result.out).toMatch(new RegExp(`^        attempt ${ids.attempt} #1  <$`, 'm'))
-    expect(result.out).toMatch(new RegExp(`^    plan p_[0-9a-f]{12} sequential · 1,500 tokens · 0.5 credits · 1 attempt`, 'm'))
+    expect(result.out).toMatch(
+      new RegExp(
+        `^    plan p_[0-9a-f]{12} sequential · 1,500 tokens · 0.5 credits · 1 attempt`,
+        'm'
+      )
+    )
     // The mission's roll-up holds its jobs' consumption (it reported nothing itself).
-    expect(result.out).toMatch(new RegExp(`^  mission ${ids.mission} \\[pending\\] tags team=ops · 1,500 tokens · 0.5 credits · 1 attempt`, 'm'))
+    expect(result.out).toMatch(
+      new RegExp(
+        `^  mission ${ids.mission} \\[pending\\] tags team=ops · 1,500 tokens · 0.5 credits · 1 attempt`,
+        'm'
+      )
+    )
     const json = JSON.parse((await cli(['trace', ids.job, '--json', ...adHoc()])).out) as {
       root: { entityId: string }
       rollups: Record<string, { tokens: number; cost: number }>
@@ -103,12 +171,21 @@ describe('CLI data commands', () => {
   it('trace exits 2 for an unknown id (engine, local engine, and BRAiN answering 500) and 1 for bad input', async () => {
     const unknown = await cli(['trace', 'j_0123456789ab', ...adHoc()])
     expect(unknown).toMatchObject({ code: 2, out: '' })
-    expect(unknown.err).toMatch(/^controldeck: No job with the id j_0123456789ab exists on "Ad-hoc \(http:\/\/127\.0\.0\.1:\d+\)"\.$/)
+    expect(unknown.err).toMatch(
+      /^controldeck: No job with the id j_0123456789ab exists on "Ad-hoc \(http:\/\/127\.0\.0\.1:\d+\)"\.$/
+    )
 
     // The local engine, started by the command itself on the data dir's engine.db.
     expect((await cli(['trace', 'm_0123456789ab'])).code).toBe(2)
 
-    const onBrain = await cli(['trace', 'a_0123456789ab', '--url', brain.url, '--token', 'brain-token'])
+    const onBrain = await cli([
+      'trace',
+      'a_0123456789ab',
+      '--url',
+      brain.url,
+      '--token',
+      'brain-token'
+    ])
     expect(onBrain.code).toBe(2)
     expect(onBrain.err).toContain('No attempt with the id a_0123456789ab exists')
 
@@ -124,7 +201,9 @@ describe('CLI data commands', () => {
     const result = await cli(['trace', ids.attempt, '--url', url])
     expect(result.code).toBe(1)
     expect(result.err.split('\n')).toHaveLength(1)
-    expect(result.err).toMatch(/^controldeck: The backend at http:\/\/127\.0\.0\.1:\d+ is not reachable \(ECONNREFUSED\)\. ControlDeck has nothing cached for this yet\.$/)
+    expect(result.err).toMatch(
+      /^controldeck: The backend at http:\/\/127\.0\.0\.1:\d+ is not reachable \(ECONNREFUSED\)\. ControlDeck has nothing cached for this yet\.$/
+    )
   })
 
   it('audit filters by mission and job, strips terminal escapes, and validates flags', async () => {
@@ -134,12 +213,17 @@ describe('CLI data commands', () => {
     expect(text.out).not.toContain('\u001b')
     // The engine audits each transition too: mission create, job create, and the logged event.
     expect(text.out).toMatch(/^3 of 3 events$/m)
-    const json = JSON.parse((await cli(['audit', '--job', ids.job, '--json', ...adHoc()])).out) as { events: Array<{ job_id: string }>; total: number }
+    const json = JSON.parse((await cli(['audit', '--job', ids.job, '--json', ...adHoc()])).out) as {
+      events: Array<{ job_id: string }>
+      total: number
+    }
     expect(json.total).toBe(2)
     expect(json.events.map((e) => e.job_id)).toEqual([ids.job, ids.job])
     const bad = await cli(['audit', '--severity', 'apocalyptic', ...adHoc()])
     expect(bad.code).toBe(1)
-    expect(bad.err).toMatch(/^controldeck: --severity: severity must be one of info, warning, error, critical$/)
+    expect(bad.err).toMatch(
+      /^controldeck: --severity: severity must be one of info, warning, error, critical$/
+    )
   })
 
   it('audit on BRAiN with its JSON-object bug says so instead of failing', async () => {

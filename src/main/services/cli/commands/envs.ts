@@ -24,13 +24,20 @@ interface EnvRow {
  */
 export function formatEnvs(rows: EnvRow[], warnings: string[], keychain?: KeychainStatus): string {
   const lines = rows.map((r) => {
-    const flags = [r.isProduction ? 'PROD' : '', r.readOnly ? 'read-only' : '', r.authKind !== 'none' && r.kind !== 'embedded' ? `${r.authKind}${r.hasCredential ? '' : ' (no credential)'}` : '']
+    const flags = [
+      r.isProduction ? 'PROD' : '',
+      r.readOnly ? 'read-only' : '',
+      r.authKind !== 'none' && r.kind !== 'embedded'
+        ? `${r.authKind}${r.hasCredential ? '' : ' (no credential)'}`
+        : ''
+    ]
       .filter(Boolean)
       .join(', ')
     const url = r.baseUrl || (r.kind === 'embedded' ? '(started per command)' : '')
     return `${r.active ? '*' : ' '} ${r.id.padEnd(20)} ${oneLine(r.name, 40).padEnd(28)} ${url.padEnd(36)} ${flags}`.trimEnd()
   })
-  const noKeychain = keychain && !keychain.available && keychain.message ? [`keychain: ${keychain.message}`] : []
+  const noKeychain =
+    keychain && !keychain.available && keychain.message ? [`keychain: ${keychain.message}`] : []
   return [...lines, ...noKeychain, ...warnings.map((w) => `warning: ${w}`)].join('\n')
 }
 
@@ -40,11 +47,23 @@ export const envsCommand: CliCommand = {
   summary: 'list environments (* = active); never shows secrets',
   usage: 'envs [--json]',
   async run({ global, positionals, print }) {
-    if (positionals.length > 0) throw new CliError(`envs takes no arguments (got "${positionals[0]}")`)
-    const adHoc = global.adHoc ? { url: global.adHoc.url, hasToken: Boolean(global.adHoc.token) } : null
-    const { environments, credentials } = await openEnvironments({ dataDir: global.dataDir, localUrl: null, adHoc })
+    if (positionals.length > 0)
+      throw new CliError(`envs takes no arguments (got "${positionals[0]}")`)
+    const adHoc = global.adHoc
+      ? { url: global.adHoc.url, hasToken: Boolean(global.adHoc.token) }
+      : null
+    const { environments, credentials } = await openEnvironments({
+      dataDir: global.dataDir,
+      localUrl: null,
+      adHoc
+    })
     const rows: EnvRow[] = environments.list().map((p) => {
-      const status = p.builtIn ? { hasCredential: p.kind === 'embedded' || Boolean(global.adHoc?.token), storage: 'session' } : credentials.status(p)
+      const status = p.builtIn
+        ? {
+            hasCredential: p.kind === 'embedded' || Boolean(global.adHoc?.token),
+            storage: 'session'
+          }
+        : credentials.status(p)
       return {
         id: p.id,
         name: p.name,
@@ -60,8 +79,14 @@ export const envsCommand: CliCommand = {
       }
     })
     const keychain = credentials.keychainStatus()
-    print({ environments: rows, activeId: environments.activeId, keychain, warnings: environments.warnings }, () =>
-      formatEnvs(rows, environments.warnings, keychain)
+    print(
+      {
+        environments: rows,
+        activeId: environments.activeId,
+        keychain,
+        warnings: environments.warnings
+      },
+      () => formatEnvs(rows, environments.warnings, keychain)
     )
     return EXIT.ok
   }

@@ -22,7 +22,9 @@ export function formatReflex(answer: ReflexAnswer): string {
   const held = answer.jobs.filter((j) => j.state === 'suspended' || j.state === 'throttled')
   lines.push(`Suspended or throttled jobs (${held.length})`)
   for (const j of held) {
-    lines.push(`  ${j.jobId.padEnd(16)} ${j.state.padEnd(10)} ${j.cooldownUntil ? `cooldown until ${j.cooldownUntil}` : 'until resumed'}`)
+    lines.push(
+      `  ${j.jobId.padEnd(16)} ${j.state.padEnd(10)} ${j.cooldownUntil ? `cooldown until ${j.cooldownUntil}` : 'until resumed'}`
+    )
   }
   return lines.join('\n')
 }

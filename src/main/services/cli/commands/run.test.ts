@@ -37,7 +37,11 @@ function capture(): { io: CliIo; out: string[]; err: string[] } {
 }
 
 function cli(args: string[], io: CliIo): Promise<number> {
-  return runCli(COMMANDS, [...args, '--url', engine.url, '--token', engine.adminToken, '--data-dir', tmp.dir], io)
+  return runCli(
+    COMMANDS,
+    [...args, '--url', engine.url, '--token', engine.adminToken, '--data-dir', tmp.dir],
+    io
+  )
 }
 
 beforeAll(async () => {
@@ -52,7 +56,10 @@ afterAll(async () => {
 describe('controldeck run', () => {
   it('prints the mission id first, streams the agent output and exits with its code', async () => {
     const script = path.join(tmp.dir, 'agent.mjs')
-    writeFileSync(script, "console.log('working on ' + process.env.CONTROLDECK_MISSION_ID)\nconsole.error('a warning')\nprocess.exit(3)\n")
+    writeFileSync(
+      script,
+      "console.log('working on ' + process.env.CONTROLDECK_MISSION_ID)\nconsole.error('a warning')\nprocess.exit(3)\n"
+    )
     const { io, out, err } = capture()
     const code = await cli(['run', script], io)
     expect(code).toBe(3)
@@ -66,11 +73,17 @@ describe('controldeck run', () => {
     const { io, out } = capture()
     // The child inherits the CLI's environment (io.env), which paces the demo down for the test.
     expect(await cli(['run', 'demo:greedy', '--json'], io)).toBe(0)
-    const events = out.map((line) => JSON.parse(line) as { type: string; missionId?: string; text?: string; exitCode?: number })
+    const events = out.map(
+      (line) =>
+        JSON.parse(line) as { type: string; missionId?: string; text?: string; exitCode?: number }
+    )
     const [first] = events
     expect(first?.type).toBe('run')
     expect(first?.missionId).toMatch(/^m_/)
-    const text = events.filter((e) => e.type === 'output').map((e) => e.text).join('\n')
+    const text = events
+      .filter((e) => e.type === 'output')
+      .map((e) => e.text)
+      .join('\n')
     expect(text).toContain(`mission ${first?.missionId}`)
     expect(text).toMatch(/BudgetExceededError/)
     expect(events.at(-1)).toMatchObject({ type: 'exit', exitCode: 0 })
@@ -102,7 +115,14 @@ describe('controldeck run on a read-only environment', () => {
     const data = makeTempDir('controldeck-cli-read-only-')
     try {
       const store = await EnvironmentStore.load({ dataDir: data.dir, localUrl: null })
-      const profile = await store.add({ name: 'Watched', baseUrl: engine.url, authKind: 'none', color: 'blue', isProduction: false, readOnly: true })
+      const profile = await store.add({
+        name: 'Watched',
+        baseUrl: engine.url,
+        authKind: 'none',
+        color: 'blue',
+        isProduction: false,
+        readOnly: true
+      })
       await store.setActive(profile.id)
       const script = path.join(data.dir, 'agent.mjs')
       writeFileSync(script, "console.log('ran')\n")
@@ -123,7 +143,10 @@ describe('controldeck reflex and budget', () => {
 
     const reflexJson = capture()
     expect(await cli(['reflex', '--json'], reflexJson.io)).toBe(0)
-    const reflex = JSON.parse(reflexJson.out.join('')) as { available: boolean; circuits: Array<{ circuitId: string; state: string }> }
+    const reflex = JSON.parse(reflexJson.out.join('')) as {
+      available: boolean
+      circuits: Array<{ circuitId: string; state: string }>
+    }
     expect(reflex.available).toBe(true)
     expect(reflex.circuits.find((c) => c.circuitId === 'tool:weather-api')?.state).toBe('open')
 
@@ -134,7 +157,10 @@ describe('controldeck reflex and budget', () => {
 
     const budgetJson = capture()
     expect(await cli(['budget', '--json'], budgetJson.io)).toBe(0)
-    const budget = JSON.parse(budgetJson.out.join('')) as { available: boolean; violationsByType: Record<string, number> }
+    const budget = JSON.parse(budgetJson.out.join('')) as {
+      available: boolean
+      violationsByType: Record<string, number>
+    }
     expect(budget.available).toBe(true)
     // The greedy run of the test above went over its token budget.
     expect(budget.violationsByType.tokens).toBeGreaterThanOrEqual(1)

@@ -19,12 +19,15 @@ function signalExitCode(signal: string): number {
  */
 export const runCommand: CliCommand = {
   name: 'run',
-  summary: 'run an agent script or a bundled demo (demo:flaky, demo:slow, demo:greedy) and stream its output',
+  summary:
+    'run an agent script or a bundled demo (demo:flaky, demo:slow, demo:greedy) and stream its output',
   usage: 'run <script.js|script.mjs|script.ts|demo:NAME>',
   async run({ global, positionals, io }) {
     const [arg, ...extra] = positionals
     if (arg === undefined || extra.length) {
-      throw new CliError('run needs one script: a .js/.mjs/.ts file or demo:flaky, demo:slow, demo:greedy')
+      throw new CliError(
+        'run needs one script: a .js/.mjs/.ts file or demo:flaky, demo:slow, demo:greedy'
+      )
     }
     // The contract takes absolute paths; on the command line a relative one means the cwd.
     const script = arg.startsWith('demo:') ? arg : path.resolve(arg)
@@ -37,7 +40,8 @@ export const runCommand: CliCommand = {
       let announced = false
       const held: RunOutputBatch[] = []
       const print = (batch: RunOutputBatch): void => {
-        if (global.json) io.out(JSON.stringify({ type: 'output', stream: batch.stream, text: batch.text }))
+        if (global.json)
+          io.out(JSON.stringify({ type: 'output', stream: batch.stream, text: batch.text }))
         else if (batch.stream === 'stdout') io.out(batch.text)
         else io.err(batch.text)
       }
@@ -48,7 +52,9 @@ export const runCommand: CliCommand = {
         onChanged: () => undefined,
         flushMs: 20,
         // The agent inherits the CLI's environment (demo pacing knobs included).
-        env: Object.fromEntries(Object.entries(io.env).filter((e): e is [string, string] => typeof e[1] === 'string'))
+        env: Object.fromEntries(
+          Object.entries(io.env).filter((e): e is [string, string] => typeof e[1] === 'string')
+        )
       })
       let runId: string | null = null
       const stop = (): void => {
@@ -58,7 +64,14 @@ export const runCommand: CliCommand = {
         const run = await manager.start(script)
         runId = run.runId
         if (global.json) {
-          io.out(JSON.stringify({ type: 'run', runId: run.runId, missionId: run.missionId, environment: target.label }))
+          io.out(
+            JSON.stringify({
+              type: 'run',
+              runId: run.runId,
+              missionId: run.missionId,
+              environment: target.label
+            })
+          )
         } else {
           io.out(`mission ${run.missionId ?? '(none)'}`)
         }
@@ -67,9 +80,21 @@ export const runCommand: CliCommand = {
         process.on('SIGINT', stop)
         process.on('SIGTERM', stop)
         const done = await manager.waitForExit(run.runId)
-        const exitCode = done.status === 'failed' ? 1 : done.signal ? signalExitCode(done.signal) : (done.exitCode ?? 1)
+        const exitCode =
+          done.status === 'failed'
+            ? 1
+            : done.signal
+              ? signalExitCode(done.signal)
+              : (done.exitCode ?? 1)
         if (global.json) {
-          io.out(JSON.stringify({ type: 'exit', exitCode: done.exitCode, signal: done.signal, error: done.error }))
+          io.out(
+            JSON.stringify({
+              type: 'exit',
+              exitCode: done.exitCode,
+              signal: done.signal,
+              error: done.error
+            })
+          )
         }
         if (done.status === 'failed') throw new CliError(done.error ?? 'the agent could not start')
         return exitCode

@@ -24,7 +24,9 @@ describe('controldeck serve', () => {
     try {
       await expect
         .poll(() => p.stdout, { timeout: 15_000 })
-        .toMatch(/ControlDeck browser mode: http:\/\/127\.0\.0\.1:\d+\/login\?code=[A-Za-z0-9_-]+\n/)
+        .toMatch(
+          /ControlDeck browser mode: http:\/\/127\.0\.0\.1:\d+\/login\?code=[A-Za-z0-9_-]+\n/
+        )
       const url = new URL(/http\S+/.exec(p.stdout)![0])
       // The token is never printed; scripts read it from a file only this user can read.
       const tokenFile = path.join(dataDir, 'serve-token')
@@ -45,7 +47,9 @@ describe('controldeck serve', () => {
       expect(body.result.transport).toBe('browser')
       // The engine it started answers on loopback and, without its per-launch token, refuses.
       expect(body.result.localEngineUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      const capabilities = await fetch(`${body.result.localEngineUrl}/api/neurorail/v1/capabilities`)
+      const capabilities = await fetch(
+        `${body.result.localEngineUrl}/api/neurorail/v1/capabilities`
+      )
       expect(capabilities.status).toBe(401)
     } finally {
       p.child.kill('SIGTERM')

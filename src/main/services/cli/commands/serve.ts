@@ -155,7 +155,8 @@ function untilSignal(): Promise<void> {
 /** `controldeck serve`: the console in any browser, on this machine only. */
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'start browser mode: the console on a loopback HTTP server, opened by a one-time address',
+  summary:
+    'start browser mode: the console on a loopback HTTP server, opened by a one-time address',
   usage: 'serve [--port N] [--host H] [--no-engine]',
   options: {
     port: {

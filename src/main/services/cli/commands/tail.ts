@@ -6,20 +6,33 @@ import { withCliTarget } from './cli-session'
 
 /** Splits a comma-separated flag value into trimmed, non-empty words. */
 function list(value: string | boolean | undefined): string[] {
-  return typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : []
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : []
 }
 
 /** Builds the filter from `--channel/--type/--entity`; unknown channels are a usage error. */
-export function tailFilter(options: Readonly<Record<string, string | boolean | undefined>>): LiveFilter {
+export function tailFilter(
+  options: Readonly<Record<string, string | boolean | undefined>>
+): LiveFilter {
   const channels = list(options.channel).map((c) => {
     const parsed = ChannelSchema.safeParse(c)
-    if (!parsed.success) throw new CliError(`--channel: ${parsed.error.issues[0]?.message ?? 'unknown channel'}`)
+    if (!parsed.success)
+      throw new CliError(`--channel: ${parsed.error.issues[0]?.message ?? 'unknown channel'}`)
     return parsed.data
   })
   const eventTypes = list(options.type)
   const entityIds = list(options.entity)
-  for (const [flag, values] of [['channel', channels], ['type', eventTypes], ['entity', entityIds]] as const) {
-    if (values.length > LIVE_FILTER_MAX) throw new CliError(`--${flag}: at most ${LIVE_FILTER_MAX} values`)
+  for (const [flag, values] of [
+    ['channel', channels],
+    ['type', eventTypes],
+    ['entity', entityIds]
+  ] as const) {
+    if (values.length > LIVE_FILTER_MAX)
+      throw new CliError(`--${flag}: at most ${LIVE_FILTER_MAX} values`)
   }
   return {
     ...(channels.length ? { channels } : {}),
@@ -37,9 +50,18 @@ export const tailCommand: CliCommand = {
   summary: 'print live events as they arrive (Ctrl-C to stop)',
   usage: 'tail [--channel C,…] [--type T,…] [--entity ID,…] [--json]',
   options: {
-    channel: { type: 'string', valueName: 'C,…', description: 'only these channels (audit, lifecycle, metrics, reflex, governor, enforcement, signals)' },
+    channel: {
+      type: 'string',
+      valueName: 'C,…',
+      description:
+        'only these channels (audit, lifecycle, metrics, reflex, governor, enforcement, signals)'
+    },
     type: { type: 'string', valueName: 'T,…', description: 'only these event types' },
-    entity: { type: 'string', valueName: 'ID,…', description: 'only events about these mission/plan/job/attempt ids' }
+    entity: {
+      type: 'string',
+      valueName: 'ID,…',
+      description: 'only events about these mission/plan/job/attempt ids'
+    }
   },
   async run({ global, options, io }) {
     const filter = tailFilter(options)

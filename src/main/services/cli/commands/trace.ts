@@ -1,4 +1,9 @@
-import type { Stale, TraceNode, TraceResult, TraceRollupsResult } from '../../../../shared/console/domains/data'
+import type {
+  Stale,
+  TraceNode,
+  TraceResult,
+  TraceRollupsResult
+} from '../../../../shared/console/domains/data'
 import { EntityIdSchema } from '../../../../shared/neurorail/ids'
 import { formatRollup } from '../../../../shared/neurorail/rollup'
 import { oneLine } from '../../client/backend-error'
@@ -11,7 +16,9 @@ const LEVELS = ['mission', 'plan', 'job', 'attempt', 'resource'] as const
 function describeRecord(type: string, record: Record<string, unknown>): string {
   switch (type) {
     case 'mission': {
-      const tags = Object.entries((record.tags as Record<string, string>) ?? {}).map(([k, v]) => `${k}=${v}`)
+      const tags = Object.entries((record.tags as Record<string, string>) ?? {}).map(
+        ([k, v]) => `${k}=${v}`
+      )
       return tags.length ? `tags ${tags.join(' ')}` : ''
     }
     case 'plan':
@@ -31,7 +38,8 @@ function describeRecord(type: string, record: Record<string, unknown>): string {
 export function staleLine(stale: Stale): string | null {
   if (!stale) return null
   const s = Math.round(stale.ageMs / 1000)
-  const age = s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`
+  const age =
+    s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`
   return `(backend not reachable: data from the local cache, ${age} old, fetched ${stale.fetchedAt})`
 }
 
@@ -45,7 +53,9 @@ export function formatTrace(result: TraceResult, rollups?: TraceRollupsResult): 
     const record = result.chain[level] as Record<string, unknown> | null
     if (!record) continue
     const id = String(record[level === 'resource' ? 'resource_uuid' : `${level}_id`])
-    lines.push(`  ${level.padEnd(9)} ${id.padEnd(16)} ${String(record.created_at ?? '').padEnd(26)} ${oneLine(describeRecord(level, record), 80)}`)
+    lines.push(
+      `  ${level.padEnd(9)} ${id.padEnd(16)} ${String(record.created_at ?? '').padEnd(26)} ${oneLine(describeRecord(level, record), 80)}`
+    )
   }
   if (result.root) {
     lines.push('Tree')
@@ -53,7 +63,12 @@ export function formatTrace(result: TraceResult, rollups?: TraceRollupsResult): 
       const state = node.state ? `[${node.state}]` : ''
       const more = node.nextCursor ? ' (more children not shown)' : ''
       const mark = node.entityId === result.entityId ? '  <' : ''
-      const parts = [node.entityType, node.entityId, state, oneLine(describeRecord(node.entityType, node.record as Record<string, unknown>), 60)]
+      const parts = [
+        node.entityType,
+        node.entityId,
+        state,
+        oneLine(describeRecord(node.entityType, node.record as Record<string, unknown>), 60)
+      ]
       const r = node.entityType !== 'attempt' ? rollups?.rollups[node.entityId] : undefined
       const sums = r ? ` · ${formatRollup(r)}` : ''
       lines.push(`${'  '.repeat(depth + 1)}${parts.filter(Boolean).join(' ')}${sums}${more}${mark}`)
@@ -64,7 +79,8 @@ export function formatTrace(result: TraceResult, rollups?: TraceRollupsResult): 
       lines.push('  (this backend cannot list children; only entities seen before are shown)')
     }
   }
-  if (rollups?.partial) lines.push('(roll-ups cover only part of this tree: the sums are lower bounds)')
+  if (rollups?.partial)
+    lines.push('(roll-ups cover only part of this tree: the sums are lower bounds)')
   const stale = staleLine(result.stale)
   if (stale) lines.push(stale)
   return lines.join('\n')
@@ -81,14 +97,23 @@ export const traceCommand: CliCommand = {
   usage: 'trace <entity-id> [--json]',
   async run({ global, positionals, print }) {
     const id = positionals[0]
-    if (!id || positionals.length > 1) throw new CliError('usage: controldeck trace <entity-id> (m_/p_/j_/a_/r_ + 12 hex)')
+    if (!id || positionals.length > 1)
+      throw new CliError('usage: controldeck trace <entity-id> (m_/p_/j_/a_/r_ + 12 hex)')
     const parsed = EntityIdSchema.safeParse(id)
-    if (!parsed.success) throw new CliError(`${oneLine(id, 40)}: ${parsed.error.issues[0]?.message ?? 'not an entity id'}`)
+    if (!parsed.success)
+      throw new CliError(
+        `${oneLine(id, 40)}: ${parsed.error.issues[0]?.message ?? 'not an entity id'}`
+      )
     const { result, rollups } = await withCliConsole(global, async (api) => {
       const trace = await api.invoke('getTrace', { entityId: parsed.data })
-      return { result: trace, rollups: await api.invoke('getTraceRollups', { entityId: parsed.data }) }
+      return {
+        result: trace,
+        rollups: await api.invoke('getTraceRollups', { entityId: parsed.data })
+      }
     })
-    print({ ...result, rollups: rollups.rollups, rollupsPartial: rollups.partial }, () => formatTrace(result, rollups))
+    print({ ...result, rollups: rollups.rollups, rollupsPartial: rollups.partial }, () =>
+      formatTrace(result, rollups)
+    )
     return EXIT.ok
   }
 }

@@ -43,10 +43,18 @@ export interface FakeBrainOptions {
 }
 
 const PREFIX = '/api/neurorail/v1'
-const PARENT_FIELD: Record<string, string | undefined> = { plan: 'mission_id', job: 'plan_id', attempt: 'job_id', resource: 'attempt_id' }
+const PARENT_FIELD: Record<string, string | undefined> = {
+  plan: 'mission_id',
+  job: 'plan_id',
+  attempt: 'job_id',
+  resource: 'attempt_id'
+}
 
 function naiveNow(): string {
-  return new Date().toISOString().replace('Z', '').replace(/\.(\d{3})$/, '.$1123')
+  return new Date()
+    .toISOString()
+    .replace('Z', '')
+    .replace(/\.(\d{3})$/, '.$1123')
 }
 
 function hex12(): string {
@@ -83,7 +91,12 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
     tokens.add(access)
     refreshTokens.add(refresh)
     issued.push(access, refresh)
-    return { access_token: access, refresh_token: refresh, token_type: 'bearer', expires_in: options.expiresIn ?? 3600 }
+    return {
+      access_token: access,
+      refresh_token: refresh,
+      token_type: 'bearer',
+      expires_in: options.expiresIn ?? 3600
+    }
   }
 
   async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -94,8 +107,23 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
   }
 
   const ACTIONS: Record<string, Record<string, string>> = {
-    mission: { create: 'pending', start: 'planning', plan_ready: 'planned', execute: 'executing', complete: 'completed', fail: 'failed', cancel: 'cancelled' },
-    job: { create: 'pending', dependencies_met: 'ready', start: 'running', complete: 'succeeded', fail: 'failed_mechanical', cancel: 'cancelled' },
+    mission: {
+      create: 'pending',
+      start: 'planning',
+      plan_ready: 'planned',
+      execute: 'executing',
+      complete: 'completed',
+      fail: 'failed',
+      cancel: 'cancelled'
+    },
+    job: {
+      create: 'pending',
+      dependencies_met: 'ready',
+      start: 'running',
+      complete: 'succeeded',
+      fail: 'failed_mechanical',
+      cancel: 'cancelled'
+    },
     attempt: { create: 'created', start: 'running', complete: 'succeeded', fail: 'failed_error' }
   }
 
@@ -111,13 +139,15 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
     if (req.method === 'POST' && path === '/api/auth/login') {
       authCalls.login++
       const body = (await readJson(req)) as { email?: string; password?: string }
-      if (body.email !== email || body.password !== password) return send(res, 401, { detail: 'Invalid credentials' })
+      if (body.email !== email || body.password !== password)
+        return send(res, 401, { detail: 'Invalid credentials' })
       return send(res, 200, issue())
     }
     if (req.method === 'POST' && path === '/api/auth/refresh') {
       authCalls.refresh++
       const body = (await readJson(req)) as { refresh_token?: string }
-      if (!body.refresh_token || !refreshTokens.delete(body.refresh_token)) return send(res, 401, { detail: 'Invalid refresh token' })
+      if (!body.refresh_token || !refreshTokens.delete(body.refresh_token))
+        return send(res, 401, { detail: 'Invalid refresh token' })
       return send(res, 200, issue())
     }
     if (!path.startsWith(PREFIX)) return send(res, 404, { detail: 'Not Found' })
@@ -137,25 +167,48 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
       const idField = `${type}_id`
       const parentField = PARENT_FIELD[type]
       if (parentField && !records.has(String(body[parentField]))) {
-        return send(res, 400, { detail: `${parentField.replace('_id', '')} ${String(body[parentField])} not found` })
+        return send(res, 400, {
+          detail: `${parentField.replace('_id', '')} ${String(body[parentField])} not found`
+        })
       }
       const record: Record<string, unknown> = { [idField]: id, created_at: naiveNow(), ...body }
-      if (type === 'mission') Object.assign(record, { parent_mission_id: body.parent_mission_id ?? null, tags: body.tags ?? {} })
+      if (type === 'mission')
+        Object.assign(record, {
+          parent_mission_id: body.parent_mission_id ?? null,
+          tags: body.tags ?? {}
+        })
       records.set(id, { ...record, __type: type })
       return send(res, 201, record)
     }
-    if (req.method === 'GET' && (m = /^\/identity\/(mission|plan|job|attempt|resource)\/([^/]+)$/.exec(p))) {
+    if (
+      req.method === 'GET' &&
+      (m = /^\/identity\/(mission|plan|job|attempt|resource)\/([^/]+)$/.exec(p))
+    ) {
       const rec = records.get(m[2] as string)
-      if (!rec || rec.__type !== m[1]) return send(res, 404, { detail: `${cap(m[1] as string)} ${m[2]} not found` })
+      if (!rec || rec.__type !== m[1])
+        return send(res, 404, { detail: `${cap(m[1] as string)} ${m[2]} not found` })
       return send(res, 200, strip(rec))
     }
     if (req.method === 'GET' && (m = /^\/identity\/trace\/([^/]+)\/([^/]+)$/.exec(p))) {
       const [, type, id] = m as unknown as [string, string, string]
-      if (!['mission', 'plan', 'job', 'attempt', 'resource'].includes(type)) return send(res, 400, { detail: `Invalid entity type: ${type}` })
+      if (!['mission', 'plan', 'job', 'attempt', 'resource'].includes(type))
+        return send(res, 400, { detail: `Invalid entity type: ${type}` })
       const rec = records.get(id)
-      if (options.opaqueTrace500) return send(res, 500, { detail: 'Failed to get trace chain: Error 111 connecting to redis:6379' })
-      if (!rec) return send(res, 500, { detail: `Failed to get trace chain: 404: ${cap(type)} ${id} not found` })
-      const chain: Record<string, unknown> = { mission: null, plan: null, job: null, attempt: null, resource: null }
+      if (options.opaqueTrace500)
+        return send(res, 500, {
+          detail: 'Failed to get trace chain: Error 111 connecting to redis:6379'
+        })
+      if (!rec)
+        return send(res, 500, {
+          detail: `Failed to get trace chain: 404: ${cap(type)} ${id} not found`
+        })
+      const chain: Record<string, unknown> = {
+        mission: null,
+        plan: null,
+        job: null,
+        attempt: null,
+        resource: null
+      }
       let cur: Record<string, unknown> | undefined = rec
       while (cur) {
         chain[cur.__type as string] = strip(cur)
@@ -163,15 +216,27 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
         const parent: unknown = parentField ? cur[parentField] : undefined
         cur = typeof parent === 'string' ? records.get(parent) : undefined
       }
-      return send(res, 200, { entity_type: type, entity_id: id, trace_chain: chain, created_at: naiveNow() })
+      return send(res, 200, {
+        entity_type: type,
+        entity_id: id,
+        trace_chain: chain,
+        created_at: naiveNow()
+      })
     }
     if ((m = /^\/lifecycle\/([^/]+)\/([^/]+)\/(transition|state|history)$/.exec(p))) {
       const [, type, id, op] = m as unknown as [string, string, string, string]
-      if (!['mission', 'job', 'attempt'].includes(type)) return send(res, 400, { detail: `Invalid entity type: ${type}` })
+      if (!['mission', 'job', 'attempt'].includes(type))
+        return send(res, 400, { detail: `Invalid entity type: ${type}` })
       if (op === 'transition' && req.method === 'POST') {
-        const body = (await readJson(req)) as { transition?: string; metadata?: Record<string, unknown> }
+        const body = (await readJson(req)) as {
+          transition?: string
+          metadata?: Record<string, unknown>
+        }
         const to = ACTIONS[type]?.[body.transition ?? '']
-        if (!to) return send(res, 500, { detail: `Failed to transition ${type}: Unknown transition ${body.transition}` })
+        if (!to)
+          return send(res, 500, {
+            detail: `Failed to transition ${type}: Unknown transition ${body.transition}`
+          })
         const event = {
           event_id: `evt_${naiveNow().replace(/\D/g, '').slice(0, 14)}`,
           entity_type: type,
@@ -190,27 +255,54 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
       if (op === 'state') {
         const state = states.get(id)
         if (!state) return send(res, 404, { detail: `No state found for ${type} ${id}` })
-        return send(res, 200, { entity_type: type, entity_id: id, current_state: state, updated_at: naiveNow(), metadata: { allowed_transitions: [] } })
+        return send(res, 200, {
+          entity_type: type,
+          entity_id: id,
+          current_state: state,
+          updated_at: naiveNow(),
+          metadata: { allowed_transitions: [] }
+        })
       }
       if (op === 'history') {
         const rows = history.get(id) ?? []
         if (rows.some((r) => Object.keys(r.metadata as object).length > 0)) {
-          return send(res, 500, { detail: 'Failed to get history: the JSON object must be str, bytes or bytearray, not dict' })
+          return send(res, 500, {
+            detail:
+              'Failed to get history: the JSON object must be str, bytes or bytearray, not dict'
+          })
         }
-        return send(res, 200, { entity_type: type, entity_id: id, transitions: rows, total_transitions: rows.length })
+        return send(res, 200, {
+          entity_type: type,
+          entity_id: id,
+          transitions: rows,
+          total_transitions: rows.length
+        })
       }
     }
     if (req.method === 'POST' && p === '/audit/query') {
-      const body = (await readJson(req)) as Record<string, unknown> & { limit?: number; offset?: number }
+      const body = (await readJson(req)) as Record<string, unknown> & {
+        limit?: number
+        offset?: number
+      }
       // Exact-match filters, as BRAiN's query has them (no plan or attempt filter).
       const FILTERS = ['mission_id', 'job_id', 'event_type', 'event_category', 'severity'] as const
-      const rows = audit.filter((a) => FILTERS.every((f) => body[f] === undefined || body[f] === null || a[f] === body[f]))
+      const rows = audit.filter((a) =>
+        FILTERS.every((f) => body[f] === undefined || body[f] === null || a[f] === body[f])
+      )
       if (rows.some((r) => Object.keys((r.details as object) ?? {}).length > 0)) {
-        return send(res, 500, { detail: 'Failed to query audit log: the JSON object must be str, bytes or bytearray, not dict' })
+        return send(res, 500, {
+          detail:
+            'Failed to query audit log: the JSON object must be str, bytes or bytearray, not dict'
+        })
       }
       const limit = body.limit ?? 100
       const offset = body.offset ?? 0
-      return send(res, 200, { events: rows.slice(offset, offset + limit), total: rows.length, limit, offset })
+      return send(res, 200, {
+        events: rows.slice(offset, offset + limit),
+        total: rows.length,
+        limit,
+        offset
+      })
     }
     if (req.method === 'GET' && p === '/audit/stats') {
       return send(res, 200, {
@@ -222,15 +314,22 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
         time_range_end: naiveNow()
       })
     }
-    if (req.method === 'GET' && p === '/telemetry/snapshot') return send(res, 404, { detail: 'Snapshot not available' })
-    if (req.method === 'GET' && (m = /^\/telemetry\/metrics\/([^/]+)$/.exec(p))) return send(res, 404, { detail: `Metrics for ${m[1]} not found` })
+    if (req.method === 'GET' && p === '/telemetry/snapshot')
+      return send(res, 404, { detail: 'Snapshot not available' })
+    if (req.method === 'GET' && (m = /^\/telemetry\/metrics\/([^/]+)$/.exec(p)))
+      return send(res, 404, { detail: `Metrics for ${m[1]} not found` })
     if (req.method === 'GET' && p === '/governor/info') {
       return send(res, 200, {
         name: 'NeuroRail Governor',
         version: '0.1.0 (Phase 1 Stub)',
         phase: 1,
         enforcement_enabled: false,
-        active_manifest: { name: 'default_phase1', version: '1.0', description: 'Phase 1 default', rule_count: 4 },
+        active_manifest: {
+          name: 'default_phase1',
+          version: '1.0',
+          description: 'Phase 1 default',
+          rule_count: 4
+        },
         shadow_manifest: { enabled: false, version: null }
       })
     }
@@ -250,7 +349,11 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
         shadow_mode: false
       })
     }
-    if (options.rbac && req.method === 'GET' && (m = /^\/rbac\/roles\/([^/]+)\/permissions$/.exec(p))) {
+    if (
+      options.rbac &&
+      req.method === 'GET' &&
+      (m = /^\/rbac\/roles\/([^/]+)\/permissions$/.exec(p))
+    ) {
       if (m[1] !== 'viewer') return send(res, 200, { error: `Invalid role: ${m[1]}` })
       return send(res, 200, { role: 'viewer', permissions: ['read:audit'], permission_count: 1 })
     }
@@ -272,7 +375,10 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
     authCalls,
     issued,
     addAudit(event) {
-      audit.unshift({ ...auditEvent({ audit_id: `aud_${hex12()}`, timestamp: naiveNow(), message: 'started' }), ...event })
+      audit.unshift({
+        ...auditEvent({ audit_id: `aud_${hex12()}`, timestamp: naiveNow(), message: 'started' }),
+        ...event
+      })
     },
     setDown(value) {
       down = value

@@ -27,7 +27,10 @@ export function downloadText(fileName: string, text: string): void {
  */
 export async function saveBundle(prepared: PreparedBundle): Promise<string | null> {
   if (hasFileDialogs()) {
-    const { path } = await api().saveIncidentBundle({ bundle: prepared.bundle, fileName: prepared.fileName })
+    const { path } = await api().saveIncidentBundle({
+      bundle: prepared.bundle,
+      fileName: prepared.fileName
+    })
     return path ? `Saved to ${path}.` : null
   }
   downloadText(prepared.fileName, JSON.stringify(prepared.bundle))
@@ -41,7 +44,9 @@ export async function saveBundle(prepared: PreparedBundle): Promise<string | nul
  */
 export async function readBundleFile(file: File): Promise<IncidentBundle> {
   if (file.size > MAX_BUNDLE_BYTES) {
-    throw new Error(`${file.name} is larger than an incident bundle may be (${MAX_BUNDLE_BYTES} bytes).`)
+    throw new Error(
+      `${file.name} is larger than an incident bundle may be (${MAX_BUNDLE_BYTES} bytes).`
+    )
   }
   const read = readIncidentBundleText(await file.text())
   if (!read.ok) throw new Error(read.message)

@@ -63,13 +63,16 @@ export function boot(consoleApi: ConsoleApi): () => void {
   let pollTimer: ReturnType<typeof setTimeout> | undefined
   const poll = () => {
     const live = useStore.getState().connection?.status === 'live'
-    pollTimer = setTimeout(() => {
-      consoleApi
-        .getConnectionState({})
-        .then((c) => useStore.getState().setConnection(c))
-        .catch(() => undefined)
-        .finally(poll)
-    }, live ? 15_000 : 2_000)
+    pollTimer = setTimeout(
+      () => {
+        consoleApi
+          .getConnectionState({})
+          .then((c) => useStore.getState().setConnection(c))
+          .catch(() => undefined)
+          .finally(poll)
+      },
+      live ? 15_000 : 2_000
+    )
   }
   poll()
   offs.push(() => clearTimeout(pollTimer))

@@ -29,7 +29,10 @@ function enabled(): boolean {
   }
 }
 
-const probe: PerfProbe | null = typeof window !== 'undefined' && enabled() ? { latencies: [], arrivals: [], renders: [], traceOpens: [], events: 0 } : null
+const probe: PerfProbe | null =
+  typeof window !== 'undefined' && enabled()
+    ? { latencies: [], arrivals: [], renders: [], traceOpens: [], events: 0 }
+    : null
 if (probe) window.__controldeckPerf = probe
 
 /** Whether measurements are on. */
@@ -41,7 +44,10 @@ export function perfEnabled(): boolean {
  * Called inside the rAF flush with the batch's event timestamps (Unix seconds). A message posted
  * from a rAF callback is handled after that frame is painted, which is when the events are on screen.
  */
-export function recordFlush(timestampsSec: readonly number[], arrivedAtMs: readonly number[] = []): void {
+export function recordFlush(
+  timestampsSec: readonly number[],
+  arrivedAtMs: readonly number[] = []
+): void {
   if (!probe || timestampsSec.length === 0) return
   const channel = new MessageChannel()
   channel.port1.onmessage = () => {
@@ -49,7 +55,8 @@ export function recordFlush(timestampsSec: readonly number[], arrivedAtMs: reado
     for (const a of arrivedAtMs) probe.renders.push(now - a)
     // Keep the sample bounded: every event when few, a stride when the stream is heavy.
     const stride = Math.max(1, Math.floor(timestampsSec.length / 50))
-    for (let i = 0; i < timestampsSec.length; i += stride) probe.latencies.push(now - timestampsSec[i]! * 1000)
+    for (let i = 0; i < timestampsSec.length; i += stride)
+      probe.latencies.push(now - timestampsSec[i]! * 1000)
     probe.events += timestampsSec.length
     channel.port1.close()
   }
@@ -61,7 +68,8 @@ export function recordArrival(timestampsSec: readonly number[]): void {
   if (!probe || timestampsSec.length === 0) return
   const now = Date.now()
   const stride = Math.max(1, Math.floor(timestampsSec.length / 20))
-  for (let i = 0; i < timestampsSec.length; i += stride) probe.arrivals.push(now - timestampsSec[i]! * 1000)
+  for (let i = 0; i < timestampsSec.length; i += stride)
+    probe.arrivals.push(now - timestampsSec[i]! * 1000)
 }
 
 /** Records a trace open once it has been painted. */

@@ -10,8 +10,12 @@ describe('updateBannerView', () => {
   })
 
   it('tells the operator about a download and offers the restart only once it is ready', () => {
-    expect(updateBannerView({ status: 'available', version: '0.2.0' })).toMatchObject({ action: null })
-    expect(updateBannerView({ status: 'downloading', version: '0.2.0', percent: 41.7 })).toMatchObject({
+    expect(updateBannerView({ status: 'available', version: '0.2.0' })).toMatchObject({
+      action: null
+    })
+    expect(
+      updateBannerView({ status: 'downloading', version: '0.2.0', percent: 41.7 })
+    ).toMatchObject({
       sentence: 'Downloading ControlDeck 0.2.0: 41%.',
       action: null
     })

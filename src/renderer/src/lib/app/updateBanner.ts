@@ -39,7 +39,12 @@ export function updateBannerView(state: UpdateState | null): UpdateBannerView | 
         dismissible: true
       }
     case 'error':
-      return { tone: 'warn', sentence: `The update check failed: ${state.message}`, action: 'check', dismissible: true }
+      return {
+        tone: 'warn',
+        sentence: `The update check failed: ${state.message}`,
+        action: 'check',
+        dismissible: true
+      }
     default:
       return null
   }

@@ -25,7 +25,10 @@ describe('lttb', () => {
   })
 
   it('stays in x order', () => {
-    const out = lttb(series(5000, (i) => (i * 7919) % 101), 300)
+    const out = lttb(
+      series(5000, (i) => (i * 7919) % 101),
+      300
+    )
     out.reduce((prev, p) => {
       expect(p.x).toBeGreaterThan(prev.x)
       return p

@@ -99,7 +99,11 @@ export function downsampleForWidth<T extends XY>(
  * Sums additive per-second counts into at most `maxPoints` equal-width bins (by index), keeping
  * each bin's first x. Totals are preserved, which matters for counts (LTTB would drop events).
  */
-export function binSum<T extends { x: number }>(points: readonly T[], maxPoints: number, keys: ReadonlyArray<keyof T & string>): readonly T[] {
+export function binSum<T extends { x: number }>(
+  points: readonly T[],
+  maxPoints: number,
+  keys: ReadonlyArray<keyof T & string>
+): readonly T[] {
   const n = points.length
   if (n <= maxPoints) return points
   const size = Math.ceil(n / Math.max(1, maxPoints))

@@ -33,7 +33,12 @@ export function formatPercent(ratio: number | null | undefined): string {
 export { formatDuration } from '../../../../shared/neurorail/rollup'
 
 // Formatters are built once: toLocaleTimeString builds one per call, which shows at 60 rows a frame.
-const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+const TIME = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false
+})
 const DAY = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' })
 
 /** ISO timestamp as local "HH:MM:SS" (with the local date, YYYY-MM-DD, when not today). */

@@ -52,5 +52,7 @@ export function activePending(
 /** Non-initial, non-terminal states of an entity type (what "active" means), for captions and links. */
 export function activeStates(type: LifecycleEntityType): string[] {
   const m = STATE_MACHINES[type]
-  return (m.states as readonly string[]).filter((s) => s !== m.initial && !(m.terminal as readonly string[]).includes(s))
+  return (m.states as readonly string[]).filter(
+    (s) => s !== m.initial && !(m.terminal as readonly string[]).includes(s)
+  )
 }

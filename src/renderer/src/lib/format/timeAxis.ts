@@ -17,8 +17,9 @@ export interface Tick {
 }
 
 const STEPS_MS = [
-  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000,
-  600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000,
+  300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000,
+  86_400_000
 ]
 
 /** The smallest shown span: zooming stops at a few milliseconds across the whole width. */
@@ -48,10 +49,13 @@ export function formatOffset(ms: number): string {
 export function ticksOf(window: TimeWindow, origin: number, maxTicks: number): Tick[] {
   const span = window.end - window.start
   if (!(span > 0) || maxTicks < 1) return []
-  const step = STEPS_MS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / 86_400_000) * 86_400_000
+  const step =
+    STEPS_MS.find((s) => span / s <= maxTicks) ??
+    Math.ceil(span / maxTicks / 86_400_000) * 86_400_000
   const first = origin + Math.ceil((window.start - origin) / step) * step
   const out: Tick[] = []
-  for (let t = first; t <= window.end && out.length <= maxTicks; t += step) out.push({ t, label: formatOffset(t - origin) })
+  for (let t = first; t <= window.end && out.length <= maxTicks; t += step)
+    out.push({ t, label: formatOffset(t - origin) })
   return out
 }
 
@@ -68,7 +72,12 @@ export function clampWindow(w: TimeWindow, full: TimeWindow): TimeWindow {
  * Zooms by `factor` (> 1 zooms in) keeping the instant at `anchor` (0…1 across the window) under
  * the pointer, as a mouse wheel zoom does; the keyboard zooms about the middle (0.5).
  */
-export function zoomWindow(w: TimeWindow, full: TimeWindow, factor: number, anchor = 0.5): TimeWindow {
+export function zoomWindow(
+  w: TimeWindow,
+  full: TimeWindow,
+  factor: number,
+  anchor = 0.5
+): TimeWindow {
   const span = w.end - w.start
   const at = w.start + span * Math.min(1, Math.max(0, anchor))
   const next = span / factor

@@ -9,7 +9,11 @@ const FOCUSABLE =
  * first after the last, the last before the first (Shift+Tab), and the first (or last) when focus
  * is somewhere else. Null when the browser's own move stays inside.
  */
-export function wrapFocusTarget<T>(focusables: readonly T[], active: T | null, backwards: boolean): T | null {
+export function wrapFocusTarget<T>(
+  focusables: readonly T[],
+  active: T | null,
+  backwards: boolean
+): T | null {
   const first = focusables[0]
   const last = focusables.at(-1)
   if (first === undefined || last === undefined) return null

@@ -16,12 +16,22 @@ export interface AsyncState<T> {
  * Runs `load` whenever `key` changes (and every `refreshMs` if given), keeping the last good data
  * of the same key while a refresh runs or fails. Answers for an old key are dropped.
  */
-export function useAsync<T>(load: () => Promise<T>, key: string, refreshMs?: number): AsyncState<T> {
+export function useAsync<T>(
+  load: () => Promise<T>,
+  key: string,
+  refreshMs?: number
+): AsyncState<T> {
   const loadRef = useRef(load)
   useEffect(() => {
     loadRef.current = load
   })
-  const [state, setState] = useState<{ key: string; data: T | undefined; error: string | null; done: boolean; at: number }>({
+  const [state, setState] = useState<{
+    key: string
+    data: T | undefined
+    error: string | null
+    done: boolean
+    at: number
+  }>({
     key: '',
     data: undefined,
     error: null,

@@ -24,7 +24,10 @@ export interface PagedState<T> {
  * Loads the first page whenever `key` (the filters) changes and further pages on `loadMore`
  * (called as the end of a virtualized list comes into view). Answers for an old key are dropped.
  */
-export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, key: string): PagedState<T> {
+export function usePaged<T>(
+  fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+  key: string
+): PagedState<T> {
   const fetchRef = useRef(fetchPage)
   useEffect(() => {
     fetchRef.current = fetchPage
@@ -61,7 +64,13 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
       (e: unknown) => {
         busy.current = false
         if (keyRef.current !== forKey) return
-        setState((prev) => ({ ...prev, key: forKey, items: prev.key === forKey ? prev.items : [], error: errorMessage(e), started: true }))
+        setState((prev) => ({
+          ...prev,
+          key: forKey,
+          items: prev.key === forKey ? prev.items : [],
+          error: errorMessage(e),
+          started: true
+        }))
       }
     )
   }, [])
@@ -92,7 +101,11 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
  * A virtualizer over a paged list that asks for the next page as the last rendered row comes
  * within `prefetchRows` of the end, so scrolling through a long list never waits on a whole load.
  */
-export function usePagedVirtualizer<T>(list: PagedState<T>, rowHeight: number, prefetchRows: number) {
+export function usePagedVirtualizer<T>(
+  list: PagedState<T>,
+  rowHeight: number,
+  prefetchRows: number
+) {
   return useEndlessVirtualizer(list.items.length, list.loadMore, rowHeight, prefetchRows)
 }
 

@@ -81,7 +81,11 @@ const ENFORCEMENT_TYPES = new Set([
 /** A string or a finite number as text (ids may be row numbers). */
 export function idText(d: Record<string, unknown>, key: string): string | null {
   const v = d[key]
-  return typeof v === 'string' && v ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null
+  return typeof v === 'string' && v
+    ? v
+    : typeof v === 'number' && Number.isFinite(v)
+      ? String(v)
+      : null
 }
 
 /**
@@ -97,7 +101,13 @@ export function violationOf(e: LiveEvent): ViolationView {
   const top = e.channel === 'audit' ? {} : e.data
   const limits = v.details ?? {}
   const code = v.code ?? null
-  const kind = v.violation_type ?? str(top, 'cost_type') ?? str(top, 'limit_type') ?? str(top, 'budget_type') ?? (code ? VIOLATION_TYPE_BY_CODE[code] : undefined) ?? 'budget'
+  const kind =
+    v.violation_type ??
+    str(top, 'cost_type') ??
+    str(top, 'limit_type') ??
+    str(top, 'budget_type') ??
+    (code ? VIOLATION_TYPE_BY_CODE[code] : undefined) ??
+    'budget'
   return {
     id: v.violation_id ?? idText(top, 'violation_id') ?? e.id,
     at: eventMs(e),
@@ -108,7 +118,12 @@ export function violationOf(e: LiveEvent): ViolationView {
     jobId: v.job_id ?? str(top, 'job_id'),
     attemptId: v.attempt_id ?? null,
     limit: num(top, 'limit') ?? num(limits, 'limit'),
-    consumed: num(top, 'consumed') ?? num(top, 'elapsed_ms') ?? num(top, 'current') ?? num(limits, 'consumed') ?? num(limits, 'elapsed_ms')
+    consumed:
+      num(top, 'consumed') ??
+      num(top, 'elapsed_ms') ??
+      num(top, 'current') ??
+      num(limits, 'consumed') ??
+      num(limits, 'elapsed_ms')
   }
 }
 
@@ -179,6 +194,8 @@ export function reduceBudget(model: BudgetModel, events: readonly LiveEvent[]): 
   return {
     totals,
     series: series.length > SERIES_SECONDS ? series.slice(series.length - SERIES_SECONDS) : series,
-    violations: violations.length ? keepLast(model.violations, violations, KEEP_VIOLATIONS) : model.violations
+    violations: violations.length
+      ? keepLast(model.violations, violations, KEEP_VIOLATIONS)
+      : model.violations
   }
 }

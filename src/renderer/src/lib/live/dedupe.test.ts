@@ -7,7 +7,12 @@ import { emptyReflex, reduceReflex } from './reflex'
 import type { LiveEvent } from './types'
 
 let n = 0
-function ev(channel: LiveEvent['channel'], event_type: string, data: Record<string, unknown>, tsSec = 1_800_000_000): LiveEvent {
+function ev(
+  channel: LiveEvent['channel'],
+  event_type: string,
+  data: Record<string, unknown>,
+  tsSec = 1_800_000_000
+): LiveEvent {
   return { id: `e${++n}`, channel, event_type, timestamp: tsSec, data }
 }
 
@@ -40,14 +45,25 @@ describe('one violation, three copies', () => {
     const m = reduceBudget(emptyBudget(), violationEvents())
     expect(m.totals.violations).toBe(1)
     expect(m.violations).toHaveLength(1)
-    expect(m.violations[0]).toMatchObject({ id: 'vio_1', kind: 'tokens', code: 'NR-E104', limit: 1000, consumed: 1500 })
+    expect(m.violations[0]).toMatchObject({
+      id: 'vio_1',
+      kind: 'tokens',
+      code: 'NR-E104',
+      limit: 1000,
+      consumed: 1500
+    })
     // A later batch repeating it changes nothing.
     expect(reduceBudget(m, violationEvents().slice(1)).totals.violations).toBe(1)
   })
 
   it('maps an audit-only copy without printing unknowns', () => {
     const m = reduceBudget(emptyBudget(), violationEvents().slice(1))
-    expect(m.violations[0]).toMatchObject({ id: 'vio_1', kind: 'tokens', code: 'NR-E104', message: 'LLM token budget exceeded' })
+    expect(m.violations[0]).toMatchObject({
+      id: 'vio_1',
+      kind: 'tokens',
+      code: 'NR-E104',
+      message: 'LLM token budget exceeded'
+    })
   })
 
   it('merges with the backend row by violation id and counts from the merged set', () => {
@@ -67,16 +83,36 @@ describe('one violation, three copies', () => {
     ]
     const rows = mergeViolations(backend, live)
     expect(rows).toHaveLength(1)
-    expect(violationCounts({ total: 1, byType: { tokens: 1 } }, rows)).toEqual({ total: 1, byType: { tokens: 1 } })
+    expect(violationCounts({ total: 1, byType: { tokens: 1 } }, rows)).toEqual({
+      total: 1,
+      byType: { tokens: 1 }
+    })
     // Before the backend lists it, the live row counts.
-    expect(violationCounts({ total: 0, byType: {} }, mergeViolations([], live))).toEqual({ total: 1, byType: { tokens: 1 } })
+    expect(violationCounts({ total: 0, byType: {} }, mergeViolations([], live))).toEqual({
+      total: 1,
+      byType: { tokens: 1 }
+    })
   })
 })
 
 describe('reflex events as the engine sends them', () => {
-  const trigger = { trigger_id: 'trigger:tool_call', reason: 'error_rate', error_rate: 0.8, sample_count: 5, budget_violations: 0, activation_count: 1 }
+  const trigger = {
+    trigger_id: 'trigger:tool_call',
+    reason: 'error_rate',
+    error_rate: 0.8,
+    sample_count: 5,
+    budget_violations: 0,
+    activation_count: 1
+  }
   // Each audit row's details are its event's data.
-  const circuit = { circuit_id: 'tool:weather-api', from_state: 'closed', to_state: 'open', failure_count: 5, success_count: 0, reason: 'failure_threshold' }
+  const circuit = {
+    circuit_id: 'tool:weather-api',
+    from_state: 'closed',
+    to_state: 'open',
+    failure_count: 5,
+    success_count: 0,
+    reason: 'failure_threshold'
+  }
   const activated = { ...trigger, job_id: 'j_000000000002', code: 'NR-E141', message: 'Trigger …' }
   const action = {
     action_id: 7,
@@ -90,9 +126,18 @@ describe('reflex events as the engine sends them', () => {
   }
   const events = () => [
     ev('reflex', 'circuit_state_changed', circuit),
-    ev('audit', 'circuit_state_changed', { audit_id: 'aud_c', message: 'Circuit tool:weather-api: closed → open (failure_threshold)', details: circuit }),
+    ev('audit', 'circuit_state_changed', {
+      audit_id: 'aud_c',
+      message: 'Circuit tool:weather-api: closed → open (failure_threshold)',
+      details: circuit
+    }),
     ev('reflex', 'trigger_activated', activated),
-    ev('audit', 'trigger_activated', { audit_id: 'aud_t', job_id: 'j_000000000002', message: 'NR-E141 Trigger …', details: activated }),
+    ev('audit', 'trigger_activated', {
+      audit_id: 'aud_t',
+      job_id: 'j_000000000002',
+      message: 'NR-E141 Trigger …',
+      details: activated
+    }),
     ev('reflex', 'reflex_action_executed', action),
     ev('audit', 'reflex_action_executed', {
       audit_id: 'aud_a',
@@ -106,12 +151,24 @@ describe('reflex events as the engine sends them', () => {
 
   it('reads the real fields and keeps one copy of each', () => {
     const m = reduceReflex(emptyReflex(), events())
-    expect(m.circuits['tool:weather-api']).toMatchObject({ state: 'open', failureCount: 5, changes: 1 })
+    expect(m.circuits['tool:weather-api']).toMatchObject({
+      state: 'open',
+      failureCount: 5,
+      changes: 1
+    })
     expect(m.totals).toMatchObject({ circuitChanges: 1, triggers: 1, actions: 1, failedActions: 0 })
-    expect(m.triggers[0]).toMatchObject({ triggerId: 'trigger:tool_call', reason: 'error_rate', errorRate: 0.8, activationCount: 1 })
+    expect(m.triggers[0]).toMatchObject({
+      triggerId: 'trigger:tool_call',
+      reason: 'error_rate',
+      errorRate: 0.8,
+      activationCount: 1
+    })
     const [action] = m.actions
     expect(action).toMatchObject({ actionId: '7', actionType: 'suspend', success: true })
-    expect(action && reflexActionFacts(action)).toMatchObject({ triggerId: 'trigger:tool_call', actor: 'reflex' })
+    expect(action && reflexActionFacts(action)).toMatchObject({
+      triggerId: 'trigger:tool_call',
+      actor: 'reflex'
+    })
     expect(m.held['j_000000000002']).toMatchObject({ state: 'suspended' })
   })
 
@@ -119,16 +176,29 @@ describe('reflex events as the engine sends them', () => {
     const audits = events().filter((e) => e.channel === 'audit')
     const m = reduceReflex(emptyReflex(), audits)
     expect(m.triggers[0]?.triggerId).toBe('trigger:tool_call')
-    expect(m.actions[0]).toMatchObject({ actionType: 'suspend', jobId: 'j_000000000002', success: true, reason: 'NR-E141 Trigger …' })
+    expect(m.actions[0]).toMatchObject({
+      actionType: 'suspend',
+      jobId: 'j_000000000002',
+      success: true,
+      reason: 'NR-E141 Trigger …'
+    })
     expect(JSON.stringify(m)).not.toContain('unknown')
   })
 
   it('learns nothing from the audit wording', () => {
     const reworded = events()
       .filter((e) => e.channel === 'audit')
-      .map((e) => ({ ...e, data: { ...e.data, message: 'Reflex throttle on j_999999999999 failed: reworded' } }))
+      .map((e) => ({
+        ...e,
+        data: { ...e.data, message: 'Reflex throttle on j_999999999999 failed: reworded' }
+      }))
     const m = reduceReflex(emptyReflex(), reworded)
-    expect(m.actions[0]).toMatchObject({ actionType: 'suspend', jobId: 'j_000000000002', success: true, reason: 'NR-E141 Trigger …' })
+    expect(m.actions[0]).toMatchObject({
+      actionType: 'suspend',
+      jobId: 'j_000000000002',
+      success: true,
+      reason: 'NR-E141 Trigger …'
+    })
     expect(m.held['j_000000000002']).toMatchObject({ state: 'suspended' })
   })
 
@@ -146,7 +216,15 @@ describe('reflex events as the engine sends them', () => {
       recentEventCount: 5
     }
     expect(mergeTriggers([backendTrigger], m.triggers).map((t) => t.activationCount)).toEqual([1])
-    const backendAction = { actionId: '7', actionType: 'suspend', jobId: 'j_000000000002', success: true, reason: 'x', at: '2027-01-15T08:00:00.000Z', details: {} }
+    const backendAction = {
+      actionId: '7',
+      actionType: 'suspend',
+      jobId: 'j_000000000002',
+      success: true,
+      reason: 'x',
+      at: '2027-01-15T08:00:00.000Z',
+      details: {}
+    }
     expect(mergeActions([backendAction], m.actions)).toHaveLength(1)
   })
 })

@@ -37,7 +37,10 @@ export function transitionsOf(events: readonly LiveEvent[]): TransitionView[] {
 }
 
 /** Appends transitions to a bounded recent list (newest last). */
-export function appendTransitions(list: readonly TransitionView[], added: readonly TransitionView[]): TransitionView[] {
+export function appendTransitions(
+  list: readonly TransitionView[],
+  added: readonly TransitionView[]
+): TransitionView[] {
   return added.length ? keepLast(list, added, KEEP) : (list as TransitionView[])
 }
 
@@ -45,7 +48,10 @@ export function appendTransitions(list: readonly TransitionView[], added: readon
  * Applies live transitions to counts loaded from getLifecycleStats: one off the old state, one on
  * the new. A count never drops below zero (the stream may carry entities the snapshot missed).
  */
-export function applyTransitions(counts: StateCounts, added: readonly TransitionView[]): StateCounts {
+export function applyTransitions(
+  counts: StateCounts,
+  added: readonly TransitionView[]
+): StateCounts {
   if (added.length === 0) return counts
   const next: StateCounts = {}
   for (const [type, states] of Object.entries(counts)) next[type] = { ...states }

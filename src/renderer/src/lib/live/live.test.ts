@@ -7,20 +7,35 @@ import { emptyReflex, reduceReflex } from './reflex'
 import type { LiveEvent } from './types'
 
 let n = 0
-function ev(channel: LiveEvent['channel'], event_type: string, data: Record<string, unknown>, tsSec = 1_800_000_000): LiveEvent {
+function ev(
+  channel: LiveEvent['channel'],
+  event_type: string,
+  data: Record<string, unknown>,
+  tsSec = 1_800_000_000
+): LiveEvent {
   return { id: `e${++n}`, channel, event_type, timestamp: tsSec, data }
 }
 
 describe('reduceReflex', () => {
   it('tracks circuit state, counts and time to half-open', () => {
     const m = reduceReflex(emptyReflex(), [
-      ev('reflex', 'circuit_state_changed', { circuit_id: 'llm', to_state: 'open', failure_count: 5, success_count: 0 }, 100)
+      ev(
+        'reflex',
+        'circuit_state_changed',
+        { circuit_id: 'llm', to_state: 'open', failure_count: 5, success_count: 0 },
+        100
+      )
     ])
     const llm = m.circuits.llm
     expect(llm).toMatchObject({ state: 'open', failureCount: 5 })
     expect(llm && circuitHalfOpenAt(llm)).toBe(160_000)
     const m2 = reduceReflex(m, [
-      ev('reflex', 'circuit_state_changed', { circuit_id: 'llm', to_state: 'half_open', failure_count: 5, success_count: 1 }, 161)
+      ev(
+        'reflex',
+        'circuit_state_changed',
+        { circuit_id: 'llm', to_state: 'half_open', failure_count: 5, success_count: 1 },
+        161
+      )
     ])
     const llm2 = m2.circuits.llm
     expect(llm2).toMatchObject({ state: 'half_open', successCount: 1, changes: 2 })
@@ -30,14 +45,35 @@ describe('reduceReflex', () => {
 
   it('holds suspended jobs with their cooldown and releases them on resume', () => {
     const m = reduceReflex(emptyReflex(), [
-      ev('reflex', 'reflex_action_executed', { job_id: 'j_1', action_type: 'suspend', success: true }, 10),
-      ev('reflex', 'reflex_action_executed', { job_id: 'j_2', action_type: 'throttle', success: true }, 10),
-      ev('reflex', 'trigger_activated', { trigger_id: 't1', reason: 'error rate', error_rate: 0.6 }, 10)
+      ev(
+        'reflex',
+        'reflex_action_executed',
+        { job_id: 'j_1', action_type: 'suspend', success: true },
+        10
+      ),
+      ev(
+        'reflex',
+        'reflex_action_executed',
+        { job_id: 'j_2', action_type: 'throttle', success: true },
+        10
+      ),
+      ev(
+        'reflex',
+        'trigger_activated',
+        { trigger_id: 't1', reason: 'error rate', error_rate: 0.6 },
+        10
+      )
     ])
     expect(m.held.j_1).toMatchObject({ state: 'suspended', cooldownUntil: 70_000 })
     expect(m.held.j_2).toMatchObject({ state: 'throttled', cooldownUntil: 40_000 })
     expect(m.triggers[0]).toMatchObject({ triggerId: 't1', errorRate: 0.6 })
-    const m2 = reduceReflex(m, [ev('reflex', 'reflex_action_executed', { job_id: 'j_1', action_type: 'resume', success: true })])
+    const m2 = reduceReflex(m, [
+      ev('reflex', 'reflex_action_executed', {
+        job_id: 'j_1',
+        action_type: 'resume',
+        success: true
+      })
+    ])
     expect(m2.held.j_1).toBeUndefined()
     expect(m2.totals.actions).toBe(3)
   })
@@ -56,9 +92,22 @@ describe('reduceBudget', () => {
       ev('enforcement', 'cost_tracked', { llm_tokens: 120, cost: 0.5 }, 101.2),
       ev('enforcement', 'cost_tracked', { llm_tokens: 30, cost: 0.25 }, 101.9),
       ev('enforcement', 'parallelism_rejected', { limit: 5, current: 5 }, 102),
-      ev('enforcement', 'budget_violation', { violation_type: 'cost', job_id: 'j_x', limit: 1, consumed: 1.5 }, 102)
+      ev(
+        'enforcement',
+        'budget_violation',
+        { violation_type: 'cost', job_id: 'j_x', limit: 1, consumed: 1.5 },
+        102
+      )
     ])
-    expect(m.totals).toMatchObject({ timeouts: 1, gracePeriods: 1, retries: 1, tokens: 150, cost: 0.75, parallelismRejected: 1, violations: 1 })
+    expect(m.totals).toMatchObject({
+      timeouts: 1,
+      gracePeriods: 1,
+      retries: 1,
+      tokens: 150,
+      cost: 0.75,
+      parallelismRejected: 1,
+      violations: 1
+    })
     expect(m.series.map((p) => p.x)).toEqual([100_000, 101_000, 102_000])
     expect(m.series[1]?.tokens).toBe(150)
     expect(m.violations[0]).toMatchObject({ kind: 'cost', jobId: 'j_x', limit: 1, consumed: 1.5 })
@@ -68,7 +117,11 @@ describe('reduceBudget', () => {
 describe('lifecycle', () => {
   it('moves counts from the old state to the new one', () => {
     const ts = transitionsOf([
-      ev('lifecycle', 'state_transition', { entity_id: 'j_0123456789ab', from_state: 'ready', to_state: 'running' })
+      ev('lifecycle', 'state_transition', {
+        entity_id: 'j_0123456789ab',
+        from_state: 'ready',
+        to_state: 'running'
+      })
     ])
     expect(ts[0]?.entityType).toBe('job')
     const counts = applyTransitions({ job: { ready: 2, running: 0 } }, ts)

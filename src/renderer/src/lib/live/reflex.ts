@@ -1,5 +1,9 @@
 import type { CircuitView, ReflexActionView } from '../../../../shared/console/domains/governance'
-import { circuitFromChange, reflexActionFacts, toReflexActionView } from '../../../../shared/console/governance-mapper'
+import {
+  circuitFromChange,
+  reflexActionFacts,
+  toReflexActionView
+} from '../../../../shared/console/governance-mapper'
 import { looseStreamFact } from '../../../../shared/neurorail/events'
 import { eventMs, keepLast, type LiveEvent } from './types'
 
@@ -76,7 +80,11 @@ export function actionOf(e: LiveEvent): ReflexActionView | null {
   if (fact?.event_type !== 'reflex_action_executed') return null
   const d = fact.data
   if (!d.action_type) return null
-  return toReflexActionView({ ...d, action_type: d.action_type }, d.action_id !== undefined ? String(d.action_id) : e.id, new Date(eventMs(e)).toISOString())
+  return toReflexActionView(
+    { ...d, action_type: d.action_type },
+    d.action_id !== undefined ? String(d.action_id) : e.id,
+    new Date(eventMs(e)).toISOString()
+  )
 }
 
 /** Folds a batch of events into the reflex model; returns the same object when nothing applied. */
@@ -89,7 +97,10 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
   // Keys of activations and actions already held: the second copy of each is skipped.
   let seen: Set<string> | null = null
   const isNew = (key: string): boolean => {
-    seen ??= new Set([...model.triggers.map((t) => `t:${t.id}`), ...model.actions.map((a) => `a:${a.actionId}`)])
+    seen ??= new Set([
+      ...model.triggers.map((t) => `t:${t.id}`),
+      ...model.actions.map((a) => `a:${a.actionId}`)
+    ])
     if (seen.has(key)) return false
     seen.add(key)
     return true
@@ -107,7 +118,10 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
       // (a real change always leaves its current state).
       if (prev && prev.state === to && c.from_state !== to) continue
       circuits ??= { ...model.circuits }
-      circuits[id] = { ...circuitFromChange({ ...c, circuit_id: id, to_state: to }, eventMs(e), prev ?? null), changes: (prev?.changes ?? 0) + 1 }
+      circuits[id] = {
+        ...circuitFromChange({ ...c, circuit_id: id, to_state: to }, eventMs(e), prev ?? null),
+        changes: (prev?.changes ?? 0) + 1
+      }
       totals.circuitChanges++
     } else if (e.event_type === 'trigger_activated') {
       const trigger = triggerOf(e)
@@ -122,7 +136,12 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
       if (!action.success) totals.failedActions++
       if (action.success && action.jobId) {
         held ??= { ...model.held }
-        const kind = action.actionType === 'suspend' ? 'suspended' : action.actionType === 'throttle' ? 'throttled' : null
+        const kind =
+          action.actionType === 'suspend'
+            ? 'suspended'
+            : action.actionType === 'throttle'
+              ? 'throttled'
+              : null
         if (kind) {
           const cooldownS = reflexActionFacts(action).cooldownSeconds
           const at = eventMs(e)
@@ -140,7 +159,12 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
       // Reflex job FSM transitions (suspended/throttled ↔ running) arrive on the lifecycle channel.
       const fact = looseStreamFact(e)
       if (fact?.event_type !== 'state_transition') continue
-      const t: { entity_id?: string; job_id?: string | null; to_state?: string; cooldown_until?: number | null } = fact.data
+      const t: {
+        entity_id?: string
+        job_id?: string | null
+        to_state?: string
+        cooldown_until?: number | null
+      } = fact.data
       const id = t.entity_id ?? t.job_id
       const to = t.to_state
       if (!id || !to) continue
@@ -148,7 +172,12 @@ export function reduceReflex(model: ReflexModel, events: readonly LiveEvent[]): 
         held ??= { ...model.held }
         const until = t.cooldown_until
         const at = eventMs(e)
-        held[id] = { jobId: id, state: to, since: at, cooldownUntil: until != null ? until * 1000 : at + COOLDOWN_MS[to] }
+        held[id] = {
+          jobId: id,
+          state: to,
+          since: at,
+          cooldownUntil: until != null ? until * 1000 : at + COOLDOWN_MS[to]
+        }
       } else if (model.held[id] || held?.[id]) {
         held ??= { ...model.held }
         delete held[id]

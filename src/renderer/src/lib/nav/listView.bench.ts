@@ -8,7 +8,7 @@ import { filterRows, sortRows, type SortDir } from './listView'
 /** `n` mission rows as listMissions returns them, newest first, costs spread and 1 in 20 unknown. */
 export function missions(n: number): ListedEntity[] {
   let seed = 42
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31
   const base = Date.UTC(2026, 0, 1)
   const rows: ListedEntity[] = []
   for (let i = 0; i < n; i++) {
@@ -19,15 +19,33 @@ export function missions(n: number): ListedEntity[] {
       entityType: 'mission',
       entityId: id,
       state: i % 7 === 0 ? 'failed' : 'completed',
-      record: { mission_id: id, parent_mission_id: null, tags: { team: i % 3 === 0 ? 'ops' : 'research' }, created_at: created },
-      rollup: i % 20 === 0 ? null : { ...emptyRollup(), jobs: 3, attempts: 4, tokens: Math.round(cost * 20_000), cost, startedAt: created }
+      record: {
+        mission_id: id,
+        parent_mission_id: null,
+        tags: { team: i % 3 === 0 ? 'ops' : 'research' },
+        created_at: created
+      },
+      rollup:
+        i % 20 === 0
+          ? null
+          : {
+              ...emptyRollup(),
+              jobs: 3,
+              attempts: 4,
+              tokens: Math.round(cost * 20_000),
+              cost,
+              startedAt: created
+            }
     } as ListedEntity)
   }
   return rows
 }
 
 /** Times the list's sort by cost: the first run (cold) and the median of `runs` alternating runs. */
-export function measureSort(n: number, runs: number): { first: number; median: number; ok: boolean } {
+export function measureSort(
+  n: number,
+  runs: number
+): { first: number; median: number; ok: boolean } {
   const rows = missions(n)
   const times: number[] = []
   let ok = true

@@ -3,14 +3,34 @@ import type { ListedEntity } from '../../../../shared/console/domains/data'
 import { emptyRollup } from '../../../../shared/neurorail/rollup'
 import { filterRows, listViewQuery, nextSort, parseListView, sortRows } from './listView'
 import { hrefFor, parseHash } from './router'
-import { deleteView, loadViews, MAX_VIEWS, SAVED_VIEWS_KEY, saveView, type ViewStorage } from './savedViews'
+import {
+  deleteView,
+  loadViews,
+  MAX_VIEWS,
+  SAVED_VIEWS_KEY,
+  saveView,
+  type ViewStorage
+} from './savedViews'
 
-function job(id: string, jobType: string, cost: number | null, created: string, state = 'running'): ListedEntity {
+function job(
+  id: string,
+  jobType: string,
+  cost: number | null,
+  created: string,
+  state = 'running'
+): ListedEntity {
   return {
     entityType: 'job',
     entityId: id,
     state: state as ListedEntity['state'],
-    record: { job_id: id, plan_id: 'p_000000000001', job_type: jobType, dependencies: [], metadata: {}, created_at: created },
+    record: {
+      job_id: id,
+      plan_id: 'p_000000000001',
+      job_type: jobType,
+      dependencies: [],
+      metadata: {},
+      created_at: created
+    },
     rollup: cost === null ? null : { ...emptyRollup(), cost, tokens: cost * 1000 }
   } as ListedEntity
 }
@@ -24,18 +44,36 @@ const rows = [
 
 describe('list view URL state', () => {
   it('round-trips through the hash query and drops what is unknown', () => {
-    const view = parseListView(new URLSearchParams('kind=jobs&state=running&q=llm&sort=cost&dir=asc&jobType=llm_call'))
-    expect(view).toEqual({ kind: 'jobs', state: 'running', jobType: 'llm_call', since: '', until: '', q: 'llm', sort: 'cost', dir: 'asc' })
+    const view = parseListView(
+      new URLSearchParams('kind=jobs&state=running&q=llm&sort=cost&dir=asc&jobType=llm_call')
+    )
+    expect(view).toEqual({
+      kind: 'jobs',
+      state: 'running',
+      jobType: 'llm_call',
+      since: '',
+      until: '',
+      q: 'llm',
+      sort: 'cost',
+      dir: 'asc'
+    })
     const again = parseHash(hrefFor('traces', [], listViewQuery(view)))
     expect(parseListView(again.query)).toEqual(view)
-    expect(parseListView(new URLSearchParams('kind=bogus&sort=__proto__&dir=up'))).toMatchObject({ kind: 'missions', sort: null, dir: 'desc' })
+    expect(parseListView(new URLSearchParams('kind=bogus&sort=__proto__&dir=up'))).toMatchObject({
+      kind: 'missions',
+      sort: null,
+      dir: 'desc'
+    })
     expect(parseListView(new URLSearchParams(`q=${'x'.repeat(5000)}`)).q).toHaveLength(200)
   })
 
   it('sorts a new column biggest first and flips the same column', () => {
     const view = parseListView(new URLSearchParams('kind=jobs'))
     expect(nextSort(view, 'cost')).toEqual({ sort: 'cost', dir: 'desc' })
-    expect(nextSort({ ...view, sort: 'cost', dir: 'desc' }, 'cost')).toEqual({ sort: 'cost', dir: 'asc' })
+    expect(nextSort({ ...view, sort: 'cost', dir: 'desc' }, 'cost')).toEqual({
+      sort: 'cost',
+      dir: 'asc'
+    })
     expect(nextSort(view, 'id')).toEqual({ sort: 'id', dir: 'asc' })
   })
 })
@@ -72,7 +110,9 @@ describe('saved views', () => {
       { name: 'All', hash: '#/traces' },
       { name: 'Costly jobs', hash: '#/traces?kind=jobs&sort=cost&dir=asc' }
     ])
-    expect(deleteView('All', s)).toEqual([{ name: 'Costly jobs', hash: '#/traces?kind=jobs&sort=cost&dir=asc' }])
+    expect(deleteView('All', s)).toEqual([
+      { name: 'Costly jobs', hash: '#/traces?kind=jobs&sort=cost&dir=asc' }
+    ])
   })
 
   it('refuses bad input with a sentence and survives a tampered store', () => {
@@ -82,7 +122,14 @@ describe('saved views', () => {
     expect(saveView('Audit', '#/audit', s)).toMatch(/Traces/)
     s.data.set(SAVED_VIEWS_KEY, '{not json')
     expect(loadViews(s)).toEqual([])
-    s.data.set(SAVED_VIEWS_KEY, JSON.stringify([{ name: 'ok', hash: '#/traces' }, { name: 1 }, { name: 'evil', hash: 'javascript:1' }]))
+    s.data.set(
+      SAVED_VIEWS_KEY,
+      JSON.stringify([
+        { name: 'ok', hash: '#/traces' },
+        { name: 1 },
+        { name: 'evil', hash: 'javascript:1' }
+      ])
+    )
     expect(loadViews(s)).toEqual([{ name: 'ok', hash: '#/traces' }])
     for (let i = 0; i < MAX_VIEWS; i++) saveView(`v${i}`, '#/traces', s)
     expect(saveView('one more', '#/traces', s)).toMatch(/At most 50/)

@@ -42,7 +42,9 @@ const MAX_TEXT = 200
 
 /** Reads a view from a route's query; anything unknown or malformed falls back to the default. */
 export function parseListView(query: URLSearchParams): ListView {
-  const kind = (LIST_KINDS as readonly string[]).includes(query.get('kind') ?? '') ? (query.get('kind') as ListKind) : 'missions'
+  const kind = (LIST_KINDS as readonly string[]).includes(query.get('kind') ?? '')
+    ? (query.get('kind') as ListKind)
+    : 'missions'
   const sortRaw = query.get('sort') ?? ''
   const sort = (SORT_KEYS as readonly string[]).includes(sortRaw) ? (sortRaw as SortKey) : null
   const text = (k: string) => (query.get(k) ?? '').slice(0, MAX_TEXT)
@@ -61,7 +63,8 @@ export function parseListView(query: URLSearchParams): ListView {
 /** The query of a view: only what differs from the default, so links stay short. */
 export function listViewQuery(view: ListView): Record<string, string> {
   const out: Record<string, string> = { kind: view.kind }
-  for (const k of ['state', 'jobType', 'since', 'until', 'q'] as const) if (view[k]) out[k] = view[k]
+  for (const k of ['state', 'jobType', 'since', 'until', 'q'] as const)
+    if (view[k]) out[k] = view[k]
   if (view.sort) {
     out.sort = view.sort
     out.dir = view.dir
@@ -71,7 +74,8 @@ export function listViewQuery(view: ListView): Record<string, string> {
 
 /** Header click: a new column sorts descending (biggest first), the same column flips. */
 export function nextSort(view: ListView, key: SortKey): Pick<ListView, 'sort' | 'dir'> {
-  if (view.sort !== key) return { sort: key, dir: key === 'id' || key === 'state' || key === 'type' ? 'asc' : 'desc' }
+  if (view.sort !== key)
+    return { sort: key, dir: key === 'id' || key === 'state' || key === 'type' ? 'asc' : 'desc' }
   return { sort: key, dir: view.dir === 'desc' ? 'asc' : 'desc' }
 }
 
@@ -116,7 +120,11 @@ export function sortValue(item: ListedEntity, key: SortKey): number | string | n
  * index array over a Float64Array with a branch-free comparator, so 100,000 rows sort well within
  * a frame budget's multiple (bench:ui prints the figure).
  */
-export function sortRows(items: readonly ListedEntity[], sort: SortKey | null, dir: SortDir): ListedEntity[] {
+export function sortRows(
+  items: readonly ListedEntity[],
+  sort: SortKey | null,
+  dir: SortDir
+): ListedEntity[] {
   if (!sort) return items.slice()
   const n = items.length
   const values = new Array<number | string | null>(n)
@@ -158,7 +166,11 @@ export function filterRows(items: readonly ListedEntity[], q: string): ListedEnt
       item.entityId,
       item.state ?? '',
       jobTypeOf(item),
-      tags && typeof tags === 'object' ? Object.entries(tags).map(([k, v]) => `${k}=${String(v)}`).join(' ') : ''
+      tags && typeof tags === 'object'
+        ? Object.entries(tags)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(' ')
+        : ''
     ]
       .join(' ')
       .toLowerCase()

@@ -10,10 +10,15 @@ import { activePending } from '../format/lifecycleCounts'
 describe('paletteEntries', () => {
   it('puts a pasted id first and links it to its trace', () => {
     const [first] = paletteEntries(' j_0123456789ab ')
-    expect(first).toMatchObject({ label: 'Open trace of job j_0123456789ab', hash: '#/traces/j_0123456789ab' })
+    expect(first).toMatchObject({
+      label: 'Open trace of job j_0123456789ab',
+      hash: '#/traces/j_0123456789ab'
+    })
   })
   it('follows controldeck:// links and matches pages by name or purpose', () => {
-    expect(paletteEntries('controldeck://trace/a_00000000000a')[0]?.hash).toBe('#/traces/a_00000000000a')
+    expect(paletteEntries('controldeck://trace/a_00000000000a')[0]?.hash).toBe(
+      '#/traces/a_00000000000a'
+    )
     expect(paletteEntries('circuit').map((e) => e.hash)).toContain('#/reflex')
     expect(paletteEntries('')).toHaveLength(9)
   })
@@ -27,14 +32,30 @@ describe('paletteEntries', () => {
       { key: 'env:dev', label: 'Switch environment to Dev', run: () => ran.push('dev') }
     ]
     const suggestions = {
-      entities: [{ entityId: 'j_0123456789ab', entityType: 'job' as const, state: 'running', hint: 'llm_call' }],
+      entities: [
+        {
+          entityId: 'j_0123456789ab',
+          entityType: 'job' as const,
+          state: 'running',
+          hint: 'llm_call'
+        }
+      ],
       jobTypes: ['llm_call']
     }
     const entries = paletteEntries('j_', suggestions, actions)
-    expect(entries[0]).toMatchObject({ label: 'Open trace of job j_0123456789ab (llm_call, running)', hash: '#/traces/j_0123456789ab' })
-    expect(entries[1]).toMatchObject({ label: 'Jobs of type llm_call', hash: '#/traces?kind=jobs&jobType=llm_call' })
+    expect(entries[0]).toMatchObject({
+      label: 'Open trace of job j_0123456789ab (llm_call, running)',
+      hash: '#/traces/j_0123456789ab'
+    })
+    expect(entries[1]).toMatchObject({
+      label: 'Jobs of type llm_call',
+      hash: '#/traces?kind=jobs&jobType=llm_call'
+    })
     const pause = paletteEntries('pause live', null, actions)
-    expect(pause.map((e) => e.label)).toEqual(['Pause live updates', 'Search the audit log for “pause live”'])
+    expect(pause.map((e) => e.label)).toEqual([
+      'Pause live updates',
+      'Search the audit log for “pause live”'
+    ])
     pause[0]?.run?.()
     expect(ran).toEqual(['pause'])
     expect(paletteEntries('switch', null, actions).map((e) => e.key)).toContain('action:env:dev')
@@ -43,7 +64,16 @@ describe('paletteEntries', () => {
 
 describe('activePending', () => {
   it('splits counts by the state machine', () => {
-    expect(activePending('job', { pending: 2, ready: 1, running: 3, failed_mechanical: 1, succeeded: 5, timeout: 1 })).toEqual({
+    expect(
+      activePending('job', {
+        pending: 2,
+        ready: 1,
+        running: 3,
+        failed_mechanical: 1,
+        succeeded: 5,
+        timeout: 1
+      })
+    ).toEqual({
       pending: 2,
       active: 5,
       total: 13,
@@ -54,11 +84,21 @@ describe('activePending', () => {
   })
   it('does not count given-up jobs as active or awaiting retry', () => {
     // After the demo agents: nothing runs, seven jobs wait in failed_mechanical, six given up.
-    const jobs = activePending('job', { failed_mechanical: 7, succeeded: 1, timeout: 3 }, { failed_mechanical: 6 })
+    const jobs = activePending(
+      'job',
+      { failed_mechanical: 7, succeeded: 1, timeout: 3 },
+      { failed_mechanical: 6 }
+    )
     expect(jobs).toMatchObject({ active: 1, awaitingRetry: 1, givenUp: 6, failed: 10, total: 11 })
-    expect(activePending('job', { failed_mechanical: 7 }, {})).toMatchObject({ active: 7, awaitingRetry: 7, givenUp: 0 })
+    expect(activePending('job', { failed_mechanical: 7 }, {})).toMatchObject({
+      active: 7,
+      awaitingRetry: 7,
+      givenUp: 0
+    })
     // Live counts may run behind the backend's figures: never below zero.
-    expect(activePending('job', { failed_mechanical: 1, ready: 1 }, { failed_mechanical: 3, ready: 1 })).toMatchObject({
+    expect(
+      activePending('job', { failed_mechanical: 1, ready: 1 }, { failed_mechanical: 3, ready: 1 })
+    ).toMatchObject({
       active: 0,
       awaitingRetry: 0,
       givenUp: 2
@@ -91,7 +131,11 @@ describe('reflex merge', () => {
     lastStateChangeAt: '2026-01-01T00:00:00.000Z'
   }
   const liveCircuit = (id: string, state: CircuitState, failures: number, atMs: number) => ({
-    ...circuitFromChange({ circuit_id: id, to_state: state, failure_count: failures, success_count: 0 }, atMs, null),
+    ...circuitFromChange(
+      { circuit_id: id, to_state: state, failure_count: failures, success_count: 0 },
+      atMs,
+      null
+    ),
     changes: 1
   })
   it('lets a newer live change win and sorts open circuits first', () => {
@@ -115,8 +159,22 @@ describe('reflex merge', () => {
   })
   it('lists only suspended and throttled jobs', () => {
     const jobs = [
-      { jobId: 'j_a', state: 'suspended', cooldownUntil: null, cooldownActive: false, suspendCount: 1, throttleCount: 0 },
-      { jobId: 'j_b', state: 'running', cooldownUntil: null, cooldownActive: false, suspendCount: 0, throttleCount: 0 }
+      {
+        jobId: 'j_a',
+        state: 'suspended',
+        cooldownUntil: null,
+        cooldownActive: false,
+        suspendCount: 1,
+        throttleCount: 0
+      },
+      {
+        jobId: 'j_b',
+        state: 'running',
+        cooldownUntil: null,
+        cooldownActive: false,
+        suspendCount: 0,
+        throttleCount: 0
+      }
     ]
     expect(mergeHeld(jobs, {}).map((h) => h.jobId)).toEqual(['j_a'])
   })

@@ -23,11 +23,19 @@ export function parseHash(hash: string): Route {
   const segments = pathPart.split('/').filter(Boolean).map(safeDecode)
   const first = segments[0] ?? 'overview'
   const page = (PAGES as readonly string[]).includes(first) ? (first as PageId) : 'overview'
-  return { page, rest: page === first ? segments.slice(1) : [], query: new URLSearchParams(queryPart) }
+  return {
+    page,
+    rest: page === first ? segments.slice(1) : [],
+    query: new URLSearchParams(queryPart)
+  }
 }
 
 /** Builds a hash path for a page with optional segments and query. */
-export function hrefFor(page: PageId, rest: string[] = [], query?: Record<string, string | undefined>): string {
+export function hrefFor(
+  page: PageId,
+  rest: string[] = [],
+  query?: Record<string, string | undefined>
+): string {
   const path = ['', page, ...rest.map(encodeURIComponent)].join('/')
   const params = new URLSearchParams()
   for (const [k, v] of Object.entries(query ?? {})) if (v) params.set(k, v)

@@ -42,7 +42,9 @@ describe('deepLinkToHash', () => {
 
   it('keeps a shared list view and a page query, and round-trips with hashToDeepLink', () => {
     const hash = '#/traces?kind=jobs&sort=cost&dir=desc&q=llm+call'
-    expect(hashToDeepLink(hash)).toBe('controldeck://traces?kind=jobs&sort=cost&dir=desc&q=llm+call')
+    expect(hashToDeepLink(hash)).toBe(
+      'controldeck://traces?kind=jobs&sort=cost&dir=desc&q=llm+call'
+    )
     expect(deepLinkToHash(hashToDeepLink(hash))).toBe(hash)
     expect(deepLinkToHash('traces?kind=jobs&q=llm%20call')).toBe('#/traces?kind=jobs&q=llm+call')
     expect(deepLinkToHash('controldeck://audit?severity=error')).toBe('#/audit?severity=error')

@@ -60,7 +60,10 @@ export function saveView(
 }
 
 /** Deletes a view by name; returns the new list. */
-export function deleteView(name: string, storage: ViewStorage | undefined = globalThis.localStorage): SavedView[] {
+export function deleteView(
+  name: string,
+  storage: ViewStorage | undefined = globalThis.localStorage
+): SavedView[] {
   const next = loadViews(storage).filter((v) => v.name !== name)
   storage?.setItem(SAVED_VIEWS_KEY, JSON.stringify(next))
   return next

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { addBatch, addHistory, emptyOutput } from './runOutput'
 
-const line = (seq: number, text = `l${seq}`) => ({ seq, stream: 'stdout' as const, text, at: '2026-01-01T00:00:00Z' })
+const line = (seq: number, text = `l${seq}`) => ({
+  seq,
+  stream: 'stdout' as const,
+  text,
+  at: '2026-01-01T00:00:00Z'
+})
 
 describe('run output merge', () => {
   it('drops the overlap between history and pushes by seq', () => {
@@ -22,7 +27,11 @@ describe('run output merge', () => {
   })
 
   it('accepts a first push before any history and keeps the newest lines within the bound', () => {
-    let s = addBatch(emptyOutput(), { stream: 'stdout', text: 'a\nb\nc', firstSeq: 10, lastSeq: 12 }, 2).state
+    let s = addBatch(
+      emptyOutput(),
+      { stream: 'stdout', text: 'a\nb\nc', firstSeq: 10, lastSeq: 12 },
+      2
+    ).state
     expect(s.lines.map((l) => l.text)).toEqual(['b', 'c'])
     expect(s.hidden).toBe(1)
     s = addHistory(s, { lines: [line(11), line(12), line(13)], dropped: 11 }, 2)

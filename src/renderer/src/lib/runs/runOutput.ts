@@ -78,7 +78,10 @@ export function addBatch(
   const lastAdded = added.at(-1)
   if (!lastAdded) return { state, gap: false }
   return {
-    state: bound({ lines: state.lines.concat(added), lastSeq: lastAdded.seq, hidden: state.hidden }, max),
+    state: bound(
+      { lines: state.lines.concat(added), lastSeq: lastAdded.seq, hidden: state.hidden },
+      max
+    ),
     gap: false
   }
 }

@@ -37,7 +37,7 @@ export function criticalPath(entities: readonly PathEntity[], mode: PathMode): s
   }
   const path: string[] = []
   const seen = new Set<string>()
-  for (let at = top; at && !seen.has(at.id); ) {
+  for (let at = top; at && !seen.has(at.id);) {
     seen.add(at.id)
     path.push(at.id)
     let best: PathEntity | undefined

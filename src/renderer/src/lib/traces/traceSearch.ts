@@ -5,7 +5,17 @@ export interface SearchExtra {
   history?: ReadonlyArray<{ to_state: string; metadata?: Record<string, unknown> }>
 }
 
-const FIELDS = ['job_type', 'plan_type', 'resource_type', 'error_code', 'error_type', 'tool', 'tool_name', 'model', 'model_name']
+const FIELDS = [
+  'job_type',
+  'plan_type',
+  'resource_type',
+  'error_code',
+  'error_type',
+  'tool',
+  'tool_name',
+  'model',
+  'model_name'
+]
 
 /** The strings a node is found by: id, type, state, job/plan type, and error codes, tools and models. */
 export function searchTextOf(node: TraceNode, extra: SearchExtra = {}): string[] {

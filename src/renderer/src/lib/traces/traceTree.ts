@@ -27,9 +27,18 @@ export type TreeRow =
   | { kind: 'more'; parent: TraceNode; depth: number; loaded: number; total: number | null }
 
 /** Children as loaded: what `getChildren` added, or the node's own first page. */
-export function childrenOf(node: TraceNode, loaded: ReadonlyMap<string, LoadedChildren>): LoadedChildren {
+export function childrenOf(
+  node: TraceNode,
+  loaded: ReadonlyMap<string, LoadedChildren>
+): LoadedChildren {
   // Every node carries its own child count (null when the backend cannot tell) and its own cursor.
-  return loaded.get(node.entityId) ?? { items: node.children, nextCursor: node.nextCursor, total: node.childCount }
+  return (
+    loaded.get(node.entityId) ?? {
+      items: node.children,
+      nextCursor: node.nextCursor,
+      total: node.childCount
+    }
+  )
 }
 
 /**
@@ -54,7 +63,8 @@ export function flattenTree(
     }
     const { node, depth, parentId } = frame
     const kids = childrenOf(node, loaded)
-    const hasMore = kids.nextCursor !== null || (kids.total !== null && kids.total > kids.items.length)
+    const hasMore =
+      kids.nextCursor !== null || (kids.total !== null && kids.total > kids.items.length)
     const expandable = kids.items.length > 0 || hasMore || (kids.total ?? 0) > 0
     const isOpen = expandable && expanded.has(node.entityId)
     rows.push({
@@ -69,8 +79,18 @@ export function flattenTree(
       moreChildren: hasMore
     })
     if (!isOpen) continue
-    if (hasMore) stack.push({ more: { kind: 'more', parent: node, depth: depth + 1, loaded: kids.items.length, total: kids.total } })
-    for (const child of kids.items.toReversed()) stack.push({ node: child, depth: depth + 1, parentId: node.entityId })
+    if (hasMore)
+      stack.push({
+        more: {
+          kind: 'more',
+          parent: node,
+          depth: depth + 1,
+          loaded: kids.items.length,
+          total: kids.total
+        }
+      })
+    for (const child of kids.items.toReversed())
+      stack.push({ node: child, depth: depth + 1, parentId: node.entityId })
   }
   return rows
 }
@@ -101,7 +121,10 @@ export function treeToJson(node: TraceNode, loaded: ReadonlyMap<string, LoadedCh
 }
 
 /** Counts nodes in the loaded tree. */
-export function countNodes(root: TraceNode | null, loaded: ReadonlyMap<string, LoadedChildren>): number {
+export function countNodes(
+  root: TraceNode | null,
+  loaded: ReadonlyMap<string, LoadedChildren>
+): number {
   let n = 0
   const stack = root ? [root] : []
   while (stack.length) {

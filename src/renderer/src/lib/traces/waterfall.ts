@@ -77,7 +77,9 @@ export function scaleOf(points: Iterable<number>, fallbackStart: number, now: nu
 }
 
 /** Wall-clock span of a history's bar: first transition to the end of the last segment. */
-export function spanOf(segments: readonly Segment[]): { start: number; end: number; open: boolean } | null {
+export function spanOf(
+  segments: readonly Segment[]
+): { start: number; end: number; open: boolean } | null {
   const first = segments[0]
   const last = segments.at(-1)
   if (!first || !last) return null

@@ -43,11 +43,13 @@ export function startLiveFeed(consoleApi: ConsoleApi): () => void {
     const mine = ++generation
     const previous = subscriptionId
     subscriptionId = null
-    if (previous) await consoleApi.unsubscribeEvents({ subscriptionId: previous }).catch(() => undefined)
+    if (previous)
+      await consoleApi.unsubscribeEvents({ subscriptionId: previous }).catch(() => undefined)
     if (stopped || mine !== generation) return
     try {
       const { subscriptionId: id } = await consoleApi.subscribeEvents({})
-      if (stopped || mine !== generation) void consoleApi.unsubscribeEvents({ subscriptionId: id }).catch(() => undefined)
+      if (stopped || mine !== generation)
+        void consoleApi.unsubscribeEvents({ subscriptionId: id }).catch(() => undefined)
       else subscriptionId = id
     } catch {
       // No stream on this backend right now; the connection badge says why. Retried on the next
@@ -61,7 +63,8 @@ export function startLiveFeed(consoleApi: ConsoleApi): () => void {
       else buffer.resume()
     }
     const env = state.connection?.environmentId ?? null
-    const becameLive = state.connection?.status !== prev.connection?.status && state.connection?.status === 'live'
+    const becameLive =
+      state.connection?.status !== prev.connection?.status && state.connection?.status === 'live'
     if (env !== environmentId) {
       // Record the new environment before resetting: resetLive's `set` calls this listener again.
       const switched = environmentId !== null

@@ -8,7 +8,9 @@ describe('stream health in the connection details', () => {
     expect(streamHealthSentence(clean)).toBeNull()
     expect(streamHealthShort(clean)).toBeNull()
     expect(streamHealthSentence(undefined)).toBeNull()
-    expect(streamDetailLine(clean)).toBe('Stream: 40 frames received, 0 replays dropped, event log ab12')
+    expect(streamDetailLine(clean)).toBe(
+      'Stream: 40 frames received, 0 replays dropped, event log ab12'
+    )
   })
 
   it('names every count the operator must not miss', () => {

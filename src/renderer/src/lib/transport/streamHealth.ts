@@ -9,12 +9,17 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
 export function streamHealthSentence(stream: StreamHealth | undefined): string | null {
   if (!stream) return null
   const parts: string[] = []
-  if (stream.invalid > 0) parts.push(`${plural(stream.invalid, 'unreadable frame', 'unreadable frames')} skipped`)
+  if (stream.invalid > 0)
+    parts.push(`${plural(stream.invalid, 'unreadable frame', 'unreadable frames')} skipped`)
   if (stream.truncated > 0) {
-    parts.push(`${plural(stream.truncated, 'event', 'events')} shown with a part nested too deep replaced by a marker`)
+    parts.push(
+      `${plural(stream.truncated, 'event', 'events')} shown with a part nested too deep replaced by a marker`
+    )
   }
   if (stream.resets > 0) {
-    parts.push(`the backend's event log started over ${plural(stream.resets, 'time', 'times')} (resumed from its start)`)
+    parts.push(
+      `the backend's event log started over ${plural(stream.resets, 'time', 'times')} (resumed from its start)`
+    )
   }
   return parts.length > 0 ? `Event stream: ${parts.join('; ')}.` : null
 }

@@ -1,6 +1,10 @@
 import { useState, type FormEvent } from 'react'
 import type { AuditQueryInput } from '../../../../shared/console/domains/data'
-import { AUDIT_CATEGORIES, AUDIT_SEVERITIES, type AuditEvent } from '../../../../shared/neurorail/audit'
+import {
+  AUDIT_CATEGORIES,
+  AUDIT_SEVERITIES,
+  type AuditEvent
+} from '../../../../shared/neurorail/audit'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
@@ -37,11 +41,32 @@ function traceIdOf(e: AuditEvent): string | null {
 }
 
 const AUDIT_COLUMNS: Column<AuditEvent>[] = [
-  { id: 'time', header: 'Time', width: 150, cell: (e) => <span className="muted">{formatTime(e.timestamp)}</span> },
+  {
+    id: 'time',
+    header: 'Time',
+    width: 150,
+    cell: (e) => <span className="muted">{formatTime(e.timestamp)}</span>
+  },
   { id: 'severity', header: 'Severity', width: 84, cell: (e) => <StateBadge state={e.severity} /> },
-  { id: 'category', header: 'Category', width: 90, cell: (e) => <span className="muted">{e.event_category}</span> },
-  { id: 'type', header: 'Event type', width: 160, cell: (e) => <span className="mono">{e.event_type}</span> },
-  { id: 'message', header: 'Message', width: 320, grow: true, cell: (e) => <span className="audit-message">{e.message}</span> },
+  {
+    id: 'category',
+    header: 'Category',
+    width: 90,
+    cell: (e) => <span className="muted">{e.event_category}</span>
+  },
+  {
+    id: 'type',
+    header: 'Event type',
+    width: 160,
+    cell: (e) => <span className="mono">{e.event_type}</span>
+  },
+  {
+    id: 'message',
+    header: 'Message',
+    width: 320,
+    grow: true,
+    cell: (e) => <span className="audit-message">{e.message}</span>
+  },
   {
     id: 'entity',
     header: 'Entity',
@@ -49,7 +74,12 @@ const AUDIT_COLUMNS: Column<AuditEvent>[] = [
     cell: (e) => {
       const id = traceIdOf(e)
       return id ? (
-        <a className="mono" href={traceHref(id)} tabIndex={-1} onClick={(ev) => ev.stopPropagation()}>
+        <a
+          className="mono"
+          href={traceHref(id)}
+          tabIndex={-1}
+          onClick={(ev) => ev.stopPropagation()}
+        >
           {id}
         </a>
       ) : null
@@ -62,7 +92,11 @@ export function AuditPage({ route }: { route: Route }) {
   const filters = readFilters(route.query)
   const epoch = useDataEpoch()
   const key = `${FIELDS.map((f) => filters[f]).join('|')}|${epoch}`
-  const [total, setTotal] = useState<{ key: string; total: number | null; note: string | null }>({ key: '', total: null, note: null })
+  const [total, setTotal] = useState<{ key: string; total: number | null; note: string | null }>({
+    key: '',
+    total: null,
+    note: null
+  })
   const list = usePaged<AuditEvent>(async (cursor) => {
     const r = await api().queryAudit(toInput(filters, cursor))
     if (!cursor) setTotal({ key, total: r.total, note: r.note })
@@ -75,7 +109,9 @@ export function AuditPage({ route }: { route: Route }) {
       <div className="page-head">
         <h1 id="page-title">Audit</h1>
         <span className="muted" data-testid="audit-total">
-          {meta.total !== null ? `${formatCount(meta.total)} events` : `${formatCount(list.items.length)} loaded`}
+          {meta.total !== null
+            ? `${formatCount(meta.total)} events`
+            : `${formatCount(list.items.length)} loaded`}
         </span>
         <button type="button" onClick={list.reload}>
           Refresh
@@ -139,7 +175,11 @@ function AuditFilters({ filters }: { filters: Filters }) {
   const choice = (name: 'category' | 'severity', label: string, options: readonly string[]) => (
     <label>
       {label}
-      <select value={draft[name]} onChange={(e) => apply({ ...draft, [name]: e.target.value })} data-testid={`audit-filter-${name}`}>
+      <select
+        value={draft[name]}
+        onChange={(e) => apply({ ...draft, [name]: e.target.value })}
+        data-testid={`audit-filter-${name}`}
+      >
         <option value="">any</option>
         {options.map((o) => (
           <option key={o}>{o}</option>
@@ -157,16 +197,27 @@ function AuditFilters({ filters }: { filters: Filters }) {
       {choice('severity', 'Severity', AUDIT_SEVERITIES)}
       <label>
         Since
-        <input type="datetime-local" value={draft.since} onChange={(e) => setDraft({ ...draft, since: e.target.value })} />
+        <input
+          type="datetime-local"
+          value={draft.since}
+          onChange={(e) => setDraft({ ...draft, since: e.target.value })}
+        />
       </label>
       <label>
         Until
-        <input type="datetime-local" value={draft.until} onChange={(e) => setDraft({ ...draft, until: e.target.value })} />
+        <input
+          type="datetime-local"
+          value={draft.until}
+          onChange={(e) => setDraft({ ...draft, until: e.target.value })}
+        />
       </label>
       <button type="submit" className="primary">
         Apply
       </button>
-      <button type="button" onClick={() => apply(Object.fromEntries(FIELDS.map((f) => [f, ''])) as Filters)}>
+      <button
+        type="button"
+        onClick={() => apply(Object.fromEntries(FIELDS.map((f) => [f, ''])) as Filters)}
+      >
         Clear
       </button>
     </form>

@@ -25,13 +25,65 @@ function ofLimit(used: string, limit: string | null) {
 }
 
 const JOB_COLUMNS: readonly Column<JobBudgetView>[] = [
-  { id: 'job', header: 'Job', width: 130, cell: (j) => <a className="mono" href={traceHref(j.jobId)}>{j.jobId}</a> },
+  {
+    id: 'job',
+    header: 'Job',
+    width: 130,
+    cell: (j) => (
+      <a className="mono" href={traceHref(j.jobId)}>
+        {j.jobId}
+      </a>
+    )
+  },
   { id: 'type', header: 'Type', width: 110, cell: (j) => j.jobType ?? '–' },
-  { id: 'tokens', header: 'Tokens', width: 110, align: 'right', cell: (j) => ofLimit(formatCount(j.llmTokens), j.budget?.max_llm_tokens != null ? formatCount(j.budget.max_llm_tokens) : null) },
-  { id: 'cost', header: 'Cost', width: 90, align: 'right', cell: (j) => ofLimit(formatNumber(j.costCredits), j.budget?.max_cost_credits != null ? formatNumber(j.budget.max_cost_credits) : null) },
-  { id: 'attempts', header: 'Attempts', width: 70, align: 'right', cell: (j) => formatCount(j.attempts) },
-  { id: 'retries', header: 'Retries', width: 70, align: 'right', cell: (j) => ofLimit(formatCount(j.retries), j.budget?.max_retries != null ? formatCount(j.budget.max_retries) : null) },
-  { id: 'violations', header: 'Violations', width: 80, align: 'right', grow: true, cell: (j) => formatCount(j.violations) }
+  {
+    id: 'tokens',
+    header: 'Tokens',
+    width: 110,
+    align: 'right',
+    cell: (j) =>
+      ofLimit(
+        formatCount(j.llmTokens),
+        j.budget?.max_llm_tokens != null ? formatCount(j.budget.max_llm_tokens) : null
+      )
+  },
+  {
+    id: 'cost',
+    header: 'Cost',
+    width: 90,
+    align: 'right',
+    cell: (j) =>
+      ofLimit(
+        formatNumber(j.costCredits),
+        j.budget?.max_cost_credits != null ? formatNumber(j.budget.max_cost_credits) : null
+      )
+  },
+  {
+    id: 'attempts',
+    header: 'Attempts',
+    width: 70,
+    align: 'right',
+    cell: (j) => formatCount(j.attempts)
+  },
+  {
+    id: 'retries',
+    header: 'Retries',
+    width: 70,
+    align: 'right',
+    cell: (j) =>
+      ofLimit(
+        formatCount(j.retries),
+        j.budget?.max_retries != null ? formatCount(j.budget.max_retries) : null
+      )
+  },
+  {
+    id: 'violations',
+    header: 'Violations',
+    width: 80,
+    align: 'right',
+    grow: true,
+    cell: (j) => formatCount(j.violations)
+  }
 ]
 
 const VIOLATION_COLUMNS: readonly Column<ViolationRow>[] = [
@@ -44,7 +96,13 @@ const VIOLATION_COLUMNS: readonly Column<ViolationRow>[] = [
     width: 130,
     cell: (r) => {
       const id = r.attemptId ?? r.jobId ?? r.missionId
-      return id ? <a className="mono" href={traceHref(id)}>{id}</a> : '–'
+      return id ? (
+        <a className="mono" href={traceHref(id)}>
+          {id}
+        </a>
+      ) : (
+        '–'
+      )
     }
   },
   { id: 'message', header: 'Message', width: 260, cell: (r) => r.message }
@@ -62,7 +120,10 @@ export function BudgetPage() {
   const unavailable = overview.data && !overview.data.available ? overview.data.message : null
 
   // One row per violation id: the backend's record and both live copies of it collapse.
-  const rows = mergeViolations(violations.data?.available ? violations.data.violations : [], live.violations)
+  const rows = mergeViolations(
+    violations.data?.available ? violations.data.violations : [],
+    live.violations
+  )
   const counts = violationCounts(o ? { total: o.totals.violations, byType } : null, rows)
   const retriesBackend = o ? o.jobs.reduce((a, j) => a + j.retries, 0) : null
 
@@ -71,28 +132,64 @@ export function BudgetPage() {
       <div className="page-head">
         <h1 id="page-title">Budget</h1>
       </div>
-      <UnavailableNotice message={unavailable} fallback="The cards and charts below fill from the live enforcement stream instead." />
-      {overview.error && <ErrorNotice message={`Budget usage could not be loaded: ${overview.error}`} onRetry={overview.reload} />}
+      <UnavailableNotice
+        message={unavailable}
+        fallback="The cards and charts below fill from the live enforcement stream instead."
+      />
+      {overview.error && (
+        <ErrorNotice
+          message={`Budget usage could not be loaded: ${overview.error}`}
+          onRetry={overview.reload}
+        />
+      )}
 
       <div className="cards">
-        <StatCard title="Timeouts" testId="budget-timeouts" value={o ? (counts.byType.timeout ?? 0) : live.totals.timeouts}
-          sub={`${o ? 'timeout violations recorded; ' : ''}${formatCount(live.totals.timeouts)} live, ${formatCount(live.totals.gracePeriods)} with grace period`} />
-        <StatCard title="Retries" testId="budget-retries" value={retriesBackend ?? live.totals.retries}
-          sub={`${retriesBackend !== null ? 'in recent jobs; ' : ''}${formatCount(live.totals.retries)} live`} />
-        <StatCard title="Parallelism rejections" testId="budget-rejections" value={o ? (counts.byType.parallelism ?? 0) : live.totals.parallelismRejected}
-          sub={`${formatCount(live.totals.parallelismRejected)} live`} />
-        <StatCard title="LLM tokens" testId="budget-tokens" value={o ? o.totals.llmTokens : live.totals.tokens}
-          sub={`${o ? 'recent jobs; ' : ''}${formatCount(live.totals.tokens)} live`} />
-        <StatCard title="Cost (credits)" testId="budget-cost" value={formatNumber(o ? o.totals.costCredits : live.totals.cost)}
-          sub={`${o ? 'recent jobs; ' : ''}${formatNumber(live.totals.cost)} live`} />
-        <StatCard title="Violations" testId="budget-violations" value={counts.total}
-          sub={Object.entries(counts.byType).map(([k, v]) => `${k} ${v}`).join(', ') || 'none recorded'} />
+        <StatCard
+          title="Timeouts"
+          testId="budget-timeouts"
+          value={o ? (counts.byType.timeout ?? 0) : live.totals.timeouts}
+          sub={`${o ? 'timeout violations recorded; ' : ''}${formatCount(live.totals.timeouts)} live, ${formatCount(live.totals.gracePeriods)} with grace period`}
+        />
+        <StatCard
+          title="Retries"
+          testId="budget-retries"
+          value={retriesBackend ?? live.totals.retries}
+          sub={`${retriesBackend !== null ? 'in recent jobs; ' : ''}${formatCount(live.totals.retries)} live`}
+        />
+        <StatCard
+          title="Parallelism rejections"
+          testId="budget-rejections"
+          value={o ? (counts.byType.parallelism ?? 0) : live.totals.parallelismRejected}
+          sub={`${formatCount(live.totals.parallelismRejected)} live`}
+        />
+        <StatCard
+          title="LLM tokens"
+          testId="budget-tokens"
+          value={o ? o.totals.llmTokens : live.totals.tokens}
+          sub={`${o ? 'recent jobs; ' : ''}${formatCount(live.totals.tokens)} live`}
+        />
+        <StatCard
+          title="Cost (credits)"
+          testId="budget-cost"
+          value={formatNumber(o ? o.totals.costCredits : live.totals.cost)}
+          sub={`${o ? 'recent jobs; ' : ''}${formatNumber(live.totals.cost)} live`}
+        />
+        <StatCard
+          title="Violations"
+          testId="budget-violations"
+          value={counts.total}
+          sub={
+            Object.entries(counts.byType)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ') || 'none recorded'
+          }
+        />
       </div>
 
       {series.length === 0 ? (
         <EmptyState title="No enforcement activity yet">
-          Charts of timeouts, retries, parallelism rejections, tokens and cost per second appear here as
-          the enforcement stream reports them. The totals above include earlier activity.
+          Charts of timeouts, retries, parallelism rejections, tokens and cost per second appear
+          here as the enforcement stream reports them. The totals above include earlier activity.
         </EmptyState>
       ) : (
         <Suspense fallback={<Loading what="charts" />}>
@@ -101,9 +198,20 @@ export function BudgetPage() {
       )}
 
       {o && o.jobs.length > 0 && (
-        <section className="card" aria-label="Budget use of recent jobs" style={{ marginBottom: 16 }}>
+        <section
+          className="card"
+          aria-label="Budget use of recent jobs"
+          style={{ marginBottom: 16 }}
+        >
           <h2>Recent jobs against their budgets</h2>
-          <DataTable<JobBudgetView> label="Recent jobs against their budgets" testId="budget-jobs" rows={o.jobs} rowKey={(j) => j.jobId} columns={JOB_COLUMNS} height="40vh" />
+          <DataTable<JobBudgetView>
+            label="Recent jobs against their budgets"
+            testId="budget-jobs"
+            rows={o.jobs}
+            rowKey={(j) => j.jobId}
+            columns={JOB_COLUMNS}
+            height="40vh"
+          />
         </section>
       )}
 
@@ -112,7 +220,8 @@ export function BudgetPage() {
         {rows.length === 0 ? (
           <p className="muted">
             No budget violation recorded. Timeouts (NR-E100), exhausted retries (E101), parallelism
-            limits (E102) and cost or token overruns (E103/E104) are listed here with links to their traces.
+            limits (E102) and cost or token overruns (E103/E104) are listed here with links to their
+            traces.
           </p>
         ) : (
           <DataTable<ViolationRow>

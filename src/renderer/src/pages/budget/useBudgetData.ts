@@ -5,6 +5,10 @@ import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 export function useBudgetData() {
   const epoch = useDataEpoch()
   const overview = useAsync(() => api().getBudgetOverview({ limit: 20 }), `budget:${epoch}`, 5000)
-  const violations = useAsync(() => api().listViolations({ limit: 200 }), `violations:${epoch}`, 5000)
+  const violations = useAsync(
+    () => api().listViolations({ limit: 200 }),
+    `violations:${epoch}`,
+    5000
+  )
   return { overview, violations }
 }

@@ -23,7 +23,10 @@ function ms(at: string | number | null): number {
  * Backend rows plus live violations, one row per violation id (the engine records a violation and
  * streams it, twice: on enforcement and as its audit row), newest first.
  */
-export function mergeViolations(backend: readonly BackendViolation[], live: readonly LiveViolation[]): ViolationRow[] {
+export function mergeViolations(
+  backend: readonly BackendViolation[],
+  live: readonly LiveViolation[]
+): ViolationRow[] {
   const rows: ViolationRow[] = backend.map((v) => ({
     key: v.violationId,
     at: v.at,
@@ -39,7 +42,17 @@ export function mergeViolations(backend: readonly BackendViolation[], live: read
   for (const v of live) {
     if (known.has(v.id)) continue
     known.add(v.id)
-    rows.push({ key: v.id, at: v.at, kind: v.kind, code: v.code ?? '', message: v.message, missionId: v.missionId, jobId: v.jobId, attemptId: v.attemptId, live: true })
+    rows.push({
+      key: v.id,
+      at: v.at,
+      kind: v.kind,
+      code: v.code ?? '',
+      message: v.message,
+      missionId: v.missionId,
+      jobId: v.jobId,
+      attemptId: v.attemptId,
+      live: true
+    })
   }
   return rows.sort((a, b) => ms(b.at) - ms(a.at))
 }

@@ -34,7 +34,12 @@ export function CachePanel() {
               {s.path}
             </dd>
           </dl>
-          <RetentionForm key={`${s.retention.days}:${s.retention.maxMb}`} days={s.retention.days} maxMb={s.retention.maxMb} onSaved={status.reload} />
+          <RetentionForm
+            key={`${s.retention.days}:${s.retention.maxMb}`}
+            days={s.retention.days}
+            maxMb={s.retention.maxMb}
+            onSaved={status.reload}
+          />
           <ActionButton
             label="Clear cache"
             danger
@@ -50,7 +55,15 @@ export function CachePanel() {
   )
 }
 
-function RetentionForm({ days, maxMb, onSaved }: { days: number; maxMb: number; onSaved: () => void }) {
+function RetentionForm({
+  days,
+  maxMb,
+  onSaved
+}: {
+  days: number
+  maxMb: number
+  onSaved: () => void
+}) {
   const [d, setD] = useState(String(days))
   const [mb, setMb] = useState(String(maxMb))
   const [error, setError] = useState<string | null>(null)
@@ -72,7 +85,13 @@ function RetentionForm({ days, maxMb, onSaved }: { days: number; maxMb: number; 
       </label>
       <label>
         Max MB
-        <input type="number" min={16} max={100000} value={mb} onChange={(e) => setMb(e.target.value)} />
+        <input
+          type="number"
+          min={16}
+          max={100000}
+          value={mb}
+          onChange={(e) => setMb(e.target.value)}
+        />
       </label>
       <button type="submit">Save retention</button>
       {error && (

@@ -22,7 +22,10 @@ export function CredentialForm({ env, onClose }: { env: EnvironmentView; onClose
 
   function submit(e: FormEvent) {
     e.preventDefault()
-    const credential = env.authKind === 'brain_login' ? { kind: 'brain_login' as const, email, password } : { kind: 'token' as const, token }
+    const credential =
+      env.authKind === 'brain_login'
+        ? { kind: 'brain_login' as const, email, password }
+        : { kind: 'token' as const, token }
     // The secret leaves the page's fields at once: it must not sit in the DOM (React mirrors a
     // controlled input's value into its attribute) while the call is on its way.
     setToken('')
@@ -31,27 +34,53 @@ export function CredentialForm({ env, onClose }: { env: EnvironmentView; onClose
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-label={`Credential of ${env.name}`} autoComplete="off">
+    <form
+      className="card"
+      onSubmit={submit}
+      aria-label={`Credential of ${env.name}`}
+      autoComplete="off"
+    >
       <h2>Credential of {env.name}</h2>
       <p className="muted">
-        {env.hasCredential ? `A credential is set (${env.credentialStorage === 'keychain' ? 'in the OS keychain' : 'for this session only'}).` : 'No credential is set.'}
+        {env.hasCredential
+          ? `A credential is set (${env.credentialStorage === 'keychain' ? 'in the OS keychain' : 'for this session only'}).`
+          : 'No credential is set.'}
       </p>
       <div className="filters">
         {env.authKind === 'brain_login' ? (
           <>
             <label>
               Email
-              <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="off" />
+              <input
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                required
+                autoComplete="off"
+              />
             </label>
             <label>
               Password
-              <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="new-password" />
+              <input
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+                autoComplete="new-password"
+              />
             </label>
           </>
         ) : (
           <label>
             Bearer token
-            <input type="password" value={token} onChange={(e) => setToken(e.target.value)} required autoComplete="new-password" size={32} />
+            <input
+              type="password"
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              required
+              autoComplete="new-password"
+              size={32}
+            />
           </label>
         )}
       </div>
@@ -61,7 +90,12 @@ export function CredentialForm({ env, onClose }: { env: EnvironmentView; onClose
           Save credential
         </button>
         {env.hasCredential && (
-          <button type="button" className="danger" disabled={busy} onClick={() => void run(() => api().clearCredential({ environmentId: env.id }))}>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => void run(() => api().clearCredential({ environmentId: env.id }))}
+          >
             Clear credential
           </button>
         )}

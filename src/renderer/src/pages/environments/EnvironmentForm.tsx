@@ -25,7 +25,9 @@ export function EnvironmentForm({ env, onClose }: { env?: EnvironmentView; onClo
     e.preventDefault()
     await change(async () => {
       if (env) {
-        const changes = builtIn ? { color, readOnly } : { name, baseUrl, authKind, color, isProduction, readOnly }
+        const changes = builtIn
+          ? { color, readOnly }
+          : { name, baseUrl, authKind, color, isProduction, readOnly }
         await api().updateEnvironment({ id: env.id, changes })
       } else {
         await api().addEnvironment({ name, baseUrl, authKind, color, isProduction, readOnly })
@@ -34,23 +36,49 @@ export function EnvironmentForm({ env, onClose }: { env?: EnvironmentView; onClo
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-label={env ? `Edit ${env.name}` : 'Add an environment'} data-testid="env-form">
+    <form
+      className="card"
+      onSubmit={submit}
+      aria-label={env ? `Edit ${env.name}` : 'Add an environment'}
+      data-testid="env-form"
+    >
       <h2>{env ? `Edit ${env.name}` : 'Add an environment'}</h2>
       <div className="filters">
         <label>
           Name
-          <input value={name} onChange={(e) => setName(e.target.value)} required disabled={builtIn} data-testid="env-name" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            disabled={builtIn}
+            data-testid="env-name"
+          />
         </label>
         <label>
           Base URL
-          <input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required disabled={builtIn} size={32} data-testid="env-url" />
+          <input
+            value={baseUrl}
+            onChange={(e) => setBaseUrl(e.target.value)}
+            required
+            disabled={builtIn}
+            size={32}
+            data-testid="env-url"
+          />
         </label>
         <label>
           Sign-in
-          <select value={authKind} onChange={(e) => setAuthKind(e.target.value as AuthKind)} disabled={builtIn}>
+          <select
+            value={authKind}
+            onChange={(e) => setAuthKind(e.target.value as AuthKind)}
+            disabled={builtIn}
+          >
             {AUTH_KINDS.map((k) => (
               <option key={k} value={k}>
-                {k === 'none' ? 'none' : k === 'bearer' ? 'bearer token' : 'BRAiN login (email + password)'}
+                {k === 'none'
+                  ? 'none'
+                  : k === 'bearer'
+                    ? 'bearer token'
+                    : 'BRAiN login (email + password)'}
               </option>
             ))}
           </select>
@@ -64,10 +92,22 @@ export function EnvironmentForm({ env, onClose }: { env?: EnvironmentView; onClo
           </select>
         </label>
         <label className="row" style={{ flexDirection: 'row' }}>
-          <input type="checkbox" checked={isProduction} onChange={(e) => setIsProduction(e.target.checked)} disabled={builtIn} /> production
+          <input
+            type="checkbox"
+            checked={isProduction}
+            onChange={(e) => setIsProduction(e.target.checked)}
+            disabled={builtIn}
+          />{' '}
+          production
         </label>
         <label className="row" style={{ flexDirection: 'row' }}>
-          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} data-testid="env-readonly" /> read-only
+          <input
+            type="checkbox"
+            checked={readOnly}
+            onChange={(e) => setReadOnly(e.target.checked)}
+            data-testid="env-readonly"
+          />{' '}
+          read-only
         </label>
       </div>
       <FormError error={error} />

@@ -35,12 +35,17 @@ export function ImportExport() {
       </button>
       <label className="row">
         <span>Import JSON</span>
-        <input type="file" accept="application/json,.json" onChange={(e) => {
+        <input
+          type="file"
+          accept="application/json,.json"
+          onChange={(e) => {
             const file = e.target.files?.[0]
             // Cleared so that choosing the same file again (after fixing it) fires change again.
             e.target.value = ''
             void importFile(file)
-          }} aria-label="Import environments from a JSON file" />
+          }}
+          aria-label="Import environments from a JSON file"
+        />
       </label>
       {message && (
         <span className={`badge tone-${message.tone}`} role="status">

@@ -34,15 +34,24 @@ export function OtlpEndpointPanel() {
     })
 
   return (
-    <section className="card" aria-label="OpenTelemetry ingest" data-testid="otlp-panel" style={{ marginBottom: 16 }}>
+    <section
+      className="card"
+      aria-label="OpenTelemetry ingest"
+      data-testid="otlp-panel"
+      style={{ marginBottom: 16 }}
+    >
       <h2>OpenTelemetry ingest</h2>
       {endpoint.error && <ErrorNotice message={endpoint.error} onRetry={endpoint.reload} />}
-      {e && !e.available && <p className="muted">No local engine runs in this launch, so there is no OTLP endpoint to send traces to.</p>}
+      {e && !e.available && (
+        <p className="muted">
+          No local engine runs in this launch, so there is no OTLP endpoint to send traces to.
+        </p>
+      )}
       {e?.available && e.url && (
         <>
           <p>
-            Point any OpenTelemetry-instrumented agent (GenAI semantic conventions) at the local engine: its runs show up
-            beside native ones, with model, provider, tools and tokens.
+            Point any OpenTelemetry-instrumented agent (GenAI semantic conventions) at the local
+            engine: its runs show up beside native ones, with model, provider, tools and tokens.
           </p>
           <dl className="kv">
             <dt>endpoint</dt>
@@ -55,7 +64,12 @@ export function OtlpEndpointPanel() {
             <dt>token</dt>
             <dd>
               <span className="mono">••••••••</span>{' '}
-              <button type="button" onClick={() => void copyToken()} data-testid="otlp-copy-token" disabled={!e.hasToken}>
+              <button
+                type="button"
+                onClick={() => void copyToken()}
+                data-testid="otlp-copy-token"
+                disabled={!e.hasToken}
+              >
                 Copy token
               </button>
             </dd>
@@ -68,13 +82,15 @@ export function OtlpEndpointPanel() {
           </dl>
           {copied && (
             <p role="status" className="notice tone-info">
-              {copied === 'token' ? 'Ingest token copied. It stays the same across restarts.' : 'Endpoint copied.'}
+              {copied === 'token'
+                ? 'Ingest token copied. It stays the same across restarts.'
+                : 'Endpoint copied.'}
             </p>
           )}
           <p className="notice tone-warn" data-testid="otlp-after-the-fact">
-            Governance of these runs is after the fact: a span arrives once its step has happened, so budgets and
-            circuit breakers record violations and failures but cannot stop them. Only an agent that asks first, through
-            the ControlDeck SDK, can be refused.
+            Governance of these runs is after the fact: a span arrives once its step has happened,
+            so budgets and circuit breakers record violations and failures but cannot stop them.
+            Only an agent that asks first, through the ControlDeck SDK, can be refused.
           </p>
         </>
       )}

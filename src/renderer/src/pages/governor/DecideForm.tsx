@@ -24,7 +24,9 @@ export function DecideForm({ onDecided }: { onDecided: () => void }) {
     try {
       parsed = context.trim() ? JSON.parse(context) : {}
     } catch {
-      setError('The context is not valid JSON. Write an object such as {"environment": "production"}.')
+      setError(
+        'The context is not valid JSON. Write an object such as {"environment": "production"}.'
+      )
       return
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -45,31 +47,64 @@ export function DecideForm({ onDecided }: { onDecided: () => void }) {
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-label="Ask the governor" data-testid="decide-form">
+    <form
+      className="card"
+      onSubmit={submit}
+      aria-label="Ask the governor"
+      data-testid="decide-form"
+    >
       <h2>Decide</h2>
       <div className="filters">
         <label>
           Job type
-          <input value={jobType} onChange={(e) => setJobType(e.target.value)} required data-testid="decide-job-type" />
+          <input
+            value={jobType}
+            onChange={(e) => setJobType(e.target.value)}
+            required
+            data-testid="decide-job-type"
+          />
         </label>
         <label>
           Mission (optional)
-          <input className="mono" value={missionId} onChange={(e) => setMissionId(e.target.value)} placeholder="m_…" />
+          <input
+            className="mono"
+            value={missionId}
+            onChange={(e) => setMissionId(e.target.value)}
+            placeholder="m_…"
+          />
         </label>
         <label>
           Job (optional)
-          <input className="mono" value={jobId} onChange={(e) => setJobId(e.target.value)} placeholder="j_…" />
+          <input
+            className="mono"
+            value={jobId}
+            onChange={(e) => setJobId(e.target.value)}
+            placeholder="j_…"
+          />
         </label>
         <label className="row" style={{ flexDirection: 'row' }}>
-          <input type="checkbox" checked={shadow} onChange={(e) => setShadow(e.target.checked)} /> shadow-evaluate
+          <input type="checkbox" checked={shadow} onChange={(e) => setShadow(e.target.checked)} />{' '}
+          shadow-evaluate
         </label>
       </div>
       <label className="filters" style={{ flexDirection: 'column', alignItems: 'stretch' }}>
         <span className="muted">Context (JSON object)</span>
-        <textarea rows={4} className="mono" value={context} onChange={(e) => setContext(e.target.value)} aria-label="Context as JSON" />
+        <textarea
+          rows={4}
+          className="mono"
+          value={context}
+          onChange={(e) => setContext(e.target.value)}
+          aria-label="Context as JSON"
+        />
       </label>
       <div className="row">
-        <button type="submit" className="primary" disabled={busy || !gate.allowed} title={gate.reason ?? undefined} data-testid="decide-submit">
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || !gate.allowed}
+          title={gate.reason ?? undefined}
+          data-testid="decide-submit"
+        >
           Decide
         </button>
         {gate.reason && <span className="muted">{gate.reason}</span>}
@@ -78,7 +113,9 @@ export function DecideForm({ onDecided }: { onDecided: () => void }) {
       {result && (
         <p role="status" data-testid="decide-result">
           Mode <StateBadge state={result.mode} label={result.mode} /> — {result.reason}
-          {result.matched_rules.length > 0 && <span className="muted"> (matched {result.matched_rules.join(', ')})</span>}
+          {result.matched_rules.length > 0 && (
+            <span className="muted"> (matched {result.matched_rules.join(', ')})</span>
+          )}
         </p>
       )}
     </form>

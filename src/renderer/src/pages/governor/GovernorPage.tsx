@@ -12,7 +12,12 @@ import { useGovernorData } from './useGovernorData'
 
 const DECISION_COLUMNS: Column<Decision>[] = [
   { id: 'when', header: 'When', width: 120, cell: (d) => formatTime(d.timestamp) },
-  { id: 'decision', header: 'Decision', width: 150, cell: (d) => <span className="mono">{d.decision_id}</span> },
+  {
+    id: 'decision',
+    header: 'Decision',
+    width: 150,
+    cell: (d) => <span className="mono">{d.decision_id}</span>
+  },
   {
     id: 'mode',
     header: 'Mode',
@@ -25,7 +30,12 @@ const DECISION_COLUMNS: Column<Decision>[] = [
     )
   },
   { id: 'type', header: 'Job type', width: 120, cell: (d) => d.job_type },
-  { id: 'rules', header: 'Rules', width: 100, cell: (d) => <span className="mono">{d.matched_rules.join(', ')}</span> },
+  {
+    id: 'rules',
+    header: 'Rules',
+    width: 100,
+    cell: (d) => <span className="mono">{d.matched_rules.join(', ')}</span>
+  },
   {
     id: 'trace',
     header: 'Trace',
@@ -41,18 +51,30 @@ const DECISION_COLUMNS: Column<Decision>[] = [
       )
     }
   },
-  { id: 'reason', header: 'Reason', width: 240, grow: true, cell: (d) => <span title={d.reason}>{d.reason}</span> }
+  {
+    id: 'reason',
+    header: 'Reason',
+    width: 240,
+    grow: true,
+    cell: (d) => <span title={d.reason}>{d.reason}</span>
+  }
 ]
 
 /** Governor: the active and shadow manifests, the decide form, the active rules, recent decisions. */
 export function GovernorPage() {
   const [nonce, setNonce] = useState(0)
   const { info, manifests, decisions } = useGovernorData(nonce)
-  const active = manifests.data?.available ? manifests.data.manifests.find((m) => m.active) : undefined
+  const active = manifests.data?.available
+    ? manifests.data.manifests.find((m) => m.active)
+    : undefined
   // The active manifest's card lists its rules; without one, the built-in rules are shown here.
   const activeRules = active ? rulesOf(active.raw) : null
-  const rules: RuleRow[] = activeRules ?? BUILTIN_GOVERNOR_RULES.map((r) => ({ ...r, priority: '' }))
-  const rulesSource = active && rulesOf(active.raw) ? `manifest ${active.name} ${active.version}` : 'built-in rules (the backend did not send its manifest)'
+  const rules: RuleRow[] =
+    activeRules ?? BUILTIN_GOVERNOR_RULES.map((r) => ({ ...r, priority: '' }))
+  const rulesSource =
+    active && rulesOf(active.raw)
+      ? `manifest ${active.name} ${active.version}`
+      : 'built-in rules (the backend did not send its manifest)'
 
   return (
     <main className="page" aria-labelledby="page-title">
@@ -60,14 +82,26 @@ export function GovernorPage() {
         <h1 id="page-title">Governor</h1>
         {info.data && (
           <span className="muted" data-testid="governor-info">
-            {info.data.name} {info.data.version} · phase {info.data.phase} · enforcement {info.data.enforcement_enabled ? 'on' : 'off'}
-            {info.data.active_manifest && ` · ${info.data.active_manifest.name} (${info.data.active_manifest.rule_count} rules)`}
+            {info.data.name} {info.data.version} · phase {info.data.phase} · enforcement{' '}
+            {info.data.enforcement_enabled ? 'on' : 'off'}
+            {info.data.active_manifest &&
+              ` · ${info.data.active_manifest.name} (${info.data.active_manifest.rule_count} rules)`}
           </span>
         )}
       </div>
       <StaleNotice stale={info.data?.stale} />
-      {info.error && <ErrorNotice message={`Governor info could not be loaded: ${info.error}`} onRetry={info.reload} />}
-      <ManifestsSection manifests={manifests.data} loading={manifests.loading} error={manifests.error} onRetry={manifests.reload} />
+      {info.error && (
+        <ErrorNotice
+          message={`Governor info could not be loaded: ${info.error}`}
+          onRetry={info.reload}
+        />
+      )}
+      <ManifestsSection
+        manifests={manifests.data}
+        loading={manifests.loading}
+        error={manifests.error}
+        onRetry={manifests.reload}
+      />
       {activeRules ? (
         <div style={{ marginBottom: 16 }}>
           <DecideForm onDecided={() => setNonce((n) => n + 1)} />
@@ -85,10 +119,15 @@ export function GovernorPage() {
       <section className="card" aria-label="Recent decisions">
         <h2>Recent decisions</h2>
         {decisions.error && <ErrorNotice message={decisions.error} onRetry={decisions.reload} />}
-        {decisions.data?.source === 'cache' && <p className="muted">This backend cannot list decisions; these are the ones the console has seen.</p>}
+        {decisions.data?.source === 'cache' && (
+          <p className="muted">
+            This backend cannot list decisions; these are the ones the console has seen.
+          </p>
+        )}
         {decisions.data && decisions.data.items.length === 0 ? (
           <EmptyState title="No decisions yet">
-            Each decision the governor makes (direct or rail, with the rule that matched) is listed here.
+            Each decision the governor makes (direct or rail, with the rule that matched) is listed
+            here.
           </EmptyState>
         ) : (
           <DataTable<Decision>

@@ -1,5 +1,8 @@
 import type { ReactNode } from 'react'
-import type { ManifestView, ShadowDisagreementView } from '../../../../shared/console/domains/governance'
+import type {
+  ManifestView,
+  ShadowDisagreementView
+} from '../../../../shared/console/domains/governance'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading } from '../../components/Notices'
@@ -16,10 +19,24 @@ export interface RuleRow {
 }
 
 function conditionText(path: string, c: unknown): string {
-  if (c === null || typeof c !== 'object' || Array.isArray(c)) return `${path} = ${JSON.stringify(c)}`
-  const ops: Record<string, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'in', not_in: 'not in' }
+  if (c === null || typeof c !== 'object' || Array.isArray(c))
+    return `${path} = ${JSON.stringify(c)}`
+  const ops: Record<string, string> = {
+    eq: '=',
+    ne: '≠',
+    gt: '>',
+    gte: '≥',
+    lt: '<',
+    lte: '≤',
+    in: 'in',
+    not_in: 'not in'
+  }
   return Object.entries(c as Record<string, unknown>)
-    .map(([op, v]) => (op === 'exists' ? `${path} ${v ? 'exists' : 'is absent'}` : `${path} ${ops[op] ?? op} ${JSON.stringify(v)}`))
+    .map(([op, v]) =>
+      op === 'exists'
+        ? `${path} ${v ? 'exists' : 'is absent'}`
+        : `${path} ${ops[op] ?? op} ${JSON.stringify(v)}`
+    )
     .join(' and ')
 }
 
@@ -34,7 +51,8 @@ export function matchText(when: unknown): string {
   if (typeof jobType === 'string') parts.push(`job_type = ${JSON.stringify(jobType)}`)
   else if (Array.isArray(jobType)) parts.push(`job_type in ${JSON.stringify(jobType)}`)
   if (context && typeof context === 'object') {
-    for (const [path, c] of Object.entries(context as Record<string, unknown>)) parts.push(conditionText(`context.${path}`, c))
+    for (const [path, c] of Object.entries(context as Record<string, unknown>))
+      parts.push(conditionText(`context.${path}`, c))
   }
   return parts.length ? parts.join(' and ') : 'always'
 }
@@ -57,8 +75,19 @@ export function rulesOf(raw: Record<string, unknown>): RuleRow[] | null {
 
 const RULE_COLUMNS: readonly Column<RuleRow>[] = [
   { id: 'rule', header: 'Rule', width: 140, cell: (r) => <span className="mono">{r.rule}</span> },
-  { id: 'when', header: 'When', width: 260, grow: true, cell: (r) => <span className="mono">{r.when}</span> },
-  { id: 'mode', header: 'Mode', width: 90, cell: (r) => r.mode && <StateBadge state={r.mode} label={r.mode} /> }
+  {
+    id: 'when',
+    header: 'When',
+    width: 260,
+    grow: true,
+    cell: (r) => <span className="mono">{r.when}</span>
+  },
+  {
+    id: 'mode',
+    header: 'Mode',
+    width: 90,
+    cell: (r) => r.mode && <StateBadge state={r.mode} label={r.mode} />
+  }
 ]
 
 const DISAGREEMENT_COLUMNS: readonly Column<ShadowDisagreementView>[] = [
@@ -105,22 +134,48 @@ const DISAGREEMENT_COLUMNS: readonly Column<ShadowDisagreementView>[] = [
   }
 ]
 
-export function RulesTable({ rules, testId, label = 'Rules' }: { rules: RuleRow[]; testId?: string; label?: string }) {
-  if (rules.length === 0) return <p className="muted">This manifest has no rules; every decision takes its default mode.</p>
+export function RulesTable({
+  rules,
+  testId,
+  label = 'Rules'
+}: {
+  rules: RuleRow[]
+  testId?: string
+  label?: string
+}) {
+  if (rules.length === 0)
+    return (
+      <p className="muted">This manifest has no rules; every decision takes its default mode.</p>
+    )
   return (
-    <DataTable<RuleRow> label={label} testId={testId} rows={rules} rowKey={(r) => `${r.rule}|${r.when}|${r.mode}`} columns={RULE_COLUMNS} height="40vh" />
+    <DataTable<RuleRow>
+      label={label}
+      testId={testId}
+      rows={rules}
+      rowKey={(r) => `${r.rule}|${r.when}|${r.mode}`}
+      columns={RULE_COLUMNS}
+      height="40vh"
+    />
   )
 }
 
 /** Shadow disagreements: how many in all, and the newest with what differed and both verdicts. */
-export function ShadowDisagreements({ count, rows }: { count: number; rows: readonly ShadowDisagreementView[] }) {
+export function ShadowDisagreements({
+  count,
+  rows
+}: {
+  count: number
+  rows: readonly ShadowDisagreementView[]
+}) {
   return (
     <div data-testid="shadow-disagreements" data-count={count} style={{ marginTop: 12 }}>
       <h3>
         Disagreements <span data-testid="shadow-disagreement-count">{formatCount(count)}</span>
       </h3>
       {rows.length === 0 ? (
-        <p className="muted">The shadow manifest has agreed with the active one on every decision and job so far.</p>
+        <p className="muted">
+          The shadow manifest has agreed with the active one on every decision and job so far.
+        </p>
       ) : (
         <>
           {count > rows.length && (
@@ -128,7 +183,14 @@ export function ShadowDisagreements({ count, rows }: { count: number; rows: read
               The newest {formatCount(rows.length)} of {formatCount(count)}.
             </p>
           )}
-          <DataTable<ShadowDisagreementView> label="Shadow disagreements" testId="shadow-disagreement-table" rows={rows} rowKey={(d) => d.id} columns={DISAGREEMENT_COLUMNS} height="40vh" />
+          <DataTable<ShadowDisagreementView>
+            label="Shadow disagreements"
+            testId="shadow-disagreement-table"
+            rows={rows}
+            rowKey={(d) => d.id}
+            columns={DISAGREEMENT_COLUMNS}
+            height="40vh"
+          />
         </>
       )}
     </div>
@@ -155,7 +217,11 @@ function ManifestCard({
   const builtin = manifest.raw.slot === 'builtin'
   const at = installedAt(manifest)
   return (
-    <section className="card manifest-card" aria-label={`${role === 'active' ? 'Active' : 'Shadow'} manifest`} data-testid={`manifest-${role}`}>
+    <section
+      className="card manifest-card"
+      aria-label={`${role === 'active' ? 'Active' : 'Shadow'} manifest`}
+      data-testid={`manifest-${role}`}
+    >
       <h2>{role === 'active' ? 'Active manifest' : 'Shadow manifest'}</h2>
       <h3>
         <span data-testid={`manifest-${role}-name`}>{manifest.name}</span>{' '}
@@ -165,16 +231,26 @@ function ManifestCard({
       </h3>
       <p className="muted manifest-meta">
         {formatCount(manifest.ruleCount)} rule{manifest.ruleCount === 1 ? '' : 's'}
-        {builtin ? ' · built in (no manifest installed)' : at ? ` · installed ${formatTime(at)}` : ''}
+        {builtin
+          ? ' · built in (no manifest installed)'
+          : at
+            ? ` · installed ${formatTime(at)}`
+            : ''}
         {manifest.description ? ` · ${manifest.description}` : ''}
       </p>
       {role === 'shadow' && (
-        <p className="muted">Evaluated beside the active manifest on every decision; it decides nothing until promoted.</p>
+        <p className="muted">
+          Evaluated beside the active manifest on every decision; it decides nothing until promoted.
+        </p>
       )}
       {showRules && rules && (
         <div data-testid={role === 'active' ? 'governor-rules' : undefined}>
           {role === 'active' && <p className="muted">First match wins.</p>}
-          <RulesTable rules={rules} testId={`manifest-${role}-rules`} label={`Rules of the ${role} manifest`} />
+          <RulesTable
+            rules={rules}
+            testId={`manifest-${role}-rules`}
+            label={`Rules of the ${role} manifest`}
+          />
         </div>
       )}
       {children}
@@ -202,7 +278,10 @@ export function ManifestsSection({
   error: string | null
   onRetry: () => void
 }) {
-  if (error) return <ErrorNotice message={`Governor manifests could not be loaded: ${error}`} onRetry={onRetry} />
+  if (error)
+    return (
+      <ErrorNotice message={`Governor manifests could not be loaded: ${error}`} onRetry={onRetry} />
+    )
   if (loading && !manifests) return <Loading what="governor manifests" />
   if (!manifests) return null
   if (!manifests.available)
@@ -213,29 +292,39 @@ export function ManifestsSection({
     )
   const active = manifests.manifests.find((m) => m.active)
   const shadow = manifests.manifests.find((m) => m.shadow && !m.active)
-  const earlier = manifests.manifests.filter((m) => !m.active && !m.shadow && m.raw.slot !== 'builtin')
+  const earlier = manifests.manifests.filter(
+    (m) => !m.active && !m.shadow && m.raw.slot !== 'builtin'
+  )
   return (
     <>
       <div className="grid-2" data-testid="governor-manifests">
         {active ? (
           <ManifestCard manifest={active} role="active" showRules />
         ) : (
-          <EmptyState title="No active manifest">The governor decides with its built-in rules.</EmptyState>
+          <EmptyState title="No active manifest">
+            The governor decides with its built-in rules.
+          </EmptyState>
         )}
         {shadow ? (
           <ManifestCard manifest={shadow} role="shadow" showRules>
-            <ShadowDisagreements count={manifests.disagreementCount} rows={manifests.disagreements} />
+            <ShadowDisagreements
+              count={manifests.disagreementCount}
+              rows={manifests.disagreements}
+            />
           </ManifestCard>
         ) : (
           <section className="card" aria-label="Shadow manifest" data-testid="manifest-shadow-none">
             <h2>Shadow manifest</h2>
             <p className="muted">
-              None installed. A shadow manifest is evaluated beside the active one without deciding anything,
-              so a new rule set can be compared before it is promoted.
+              None installed. A shadow manifest is evaluated beside the active one without deciding
+              anything, so a new rule set can be compared before it is promoted.
             </p>
             {/* Disagreements recorded under an earlier shadow stay worth reading after it is cleared. */}
             {manifests.disagreementCount > 0 && (
-              <ShadowDisagreements count={manifests.disagreementCount} rows={manifests.disagreements} />
+              <ShadowDisagreements
+                count={manifests.disagreementCount}
+                rows={manifests.disagreements}
+              />
             )}
           </section>
         )}
@@ -246,7 +335,8 @@ export function ManifestsSection({
           <ul className="plain">
             {earlier.map((m) => (
               <li key={`${m.name}@${m.version}`}>
-                {m.name} <span className="mono muted">v{m.version}</span> · {formatCount(m.ruleCount)} rules
+                {m.name} <span className="mono muted">v{m.version}</span> ·{' '}
+                {formatCount(m.ruleCount)} rules
               </li>
             ))}
           </ul>

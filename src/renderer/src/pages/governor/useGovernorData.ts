@@ -6,6 +6,10 @@ export function useGovernorData(decisionsNonce: number) {
   const epoch = useDataEpoch()
   const info = useAsync(() => api().getGovernorInfo({}), `ginfo:${epoch}`)
   const manifests = useAsync(() => api().getGovernorManifests({}), `gman:${epoch}`)
-  const decisions = useAsync(() => api().listDecisions({ limit: 100 }), `gdec:${epoch}:${decisionsNonce}`, 10_000)
+  const decisions = useAsync(
+    () => api().listDecisions({ limit: 100 }),
+    `gdec:${epoch}:${decisionsNonce}`,
+    10_000
+  )
   return { info, manifests, decisions }
 }

@@ -14,7 +14,11 @@ import { usePaged } from '../../lib/hooks/usePaged'
 import { listColumns } from '../traces/listColumns'
 import type { Drill } from './StateDiagram'
 
-const LIST: Record<LifecycleEntityType, 'missions' | 'jobs' | 'attempts'> = { mission: 'missions', job: 'jobs', attempt: 'attempts' }
+const LIST: Record<LifecycleEntityType, 'missions' | 'jobs' | 'attempts'> = {
+  mission: 'missions',
+  job: 'jobs',
+  attempt: 'attempts'
+}
 
 /** The entities behind a clicked state or arrow of the Lifecycle diagrams, linked to their traces. */
 export function DrillDown({ drill }: { drill: Drill }) {
@@ -30,21 +34,48 @@ export function DrillDown({ drill }: { drill: Drill }) {
           Close
         </button>
       </div>
-      {drill.state ? <StateList drill={drill} state={drill.state} onClose={close} /> : <TransitionList drill={drill} onClose={close} />}
+      {drill.state ? (
+        <StateList drill={drill} state={drill.state} onClose={close} />
+      ) : (
+        <TransitionList drill={drill} onClose={close} />
+      )}
     </section>
   )
 }
 
-function StateList({ drill, state, onClose }: { drill: Drill; state: string; onClose: () => void }) {
+function StateList({
+  drill,
+  state,
+  onClose
+}: {
+  drill: Drill
+  state: string
+  onClose: () => void
+}) {
   const epoch = useDataEpoch()
   const kind = LIST[drill.type]
   const list = usePaged<ListedEntity>((cursor) => {
-    const input: ListEntitiesInput = { state: state as ListEntitiesInput['state'], cursor, limit: 200 }
-    const method = kind === 'jobs' ? api().listJobs : kind === 'attempts' ? api().listAttempts : api().listMissions
+    const input: ListEntitiesInput = {
+      state: state as ListEntitiesInput['state'],
+      cursor,
+      limit: 200
+    }
+    const method =
+      kind === 'jobs'
+        ? api().listJobs
+        : kind === 'attempts'
+          ? api().listAttempts
+          : api().listMissions
     return method(input)
   }, `${drill.type}|${state}|${epoch}`)
   return (
-    <Paged error={list.error} loading={list.loading && list.items.length === 0} reload={list.reload} empty={!list.loading && list.items.length === 0} what={`${drill.type}s in this state`}>
+    <Paged
+      error={list.error}
+      loading={list.loading && list.items.length === 0}
+      reload={list.reload}
+      empty={!list.loading && list.items.length === 0}
+      what={`${drill.type}s in this state`}
+    >
       <DataTable<ListedEntity>
         label={`${drill.type}s in ${state}`}
         testId="drill-list"
@@ -77,15 +108,36 @@ function transitionRow(e: AuditEvent, drill: Drill): TransitionRow | null {
   const d = e.details as Record<string, unknown>
   if (d.entity_type !== drill.type || typeof d.entity_id !== 'string') return null
   if ((d.from_state ?? null) !== (drill.from ?? null) || d.to_state !== drill.to) return null
-  return { auditId: e.audit_id, entityId: d.entity_id, from: drill.from ?? null, to: drill.to ?? '', action: String(d.transition ?? ''), at: e.timestamp }
+  return {
+    auditId: e.audit_id,
+    entityId: d.entity_id,
+    from: drill.from ?? null,
+    to: drill.to ?? '',
+    action: String(d.transition ?? ''),
+    at: e.timestamp
+  }
 }
 
 const TRANSITION_COLUMNS: Column<TransitionRow>[] = [
-  { id: 'id', header: 'ID', width: 130, cell: (r) => <a className="mono" href={traceHref(r.entityId)} tabIndex={-1}>{r.entityId}</a> },
+  {
+    id: 'id',
+    header: 'ID',
+    width: 130,
+    cell: (r) => (
+      <a className="mono" href={traceHref(r.entityId)} tabIndex={-1}>
+        {r.entityId}
+      </a>
+    )
+  },
   { id: 'from', header: 'From', width: 150, cell: (r) => <StateBadge state={r.from} /> },
   { id: 'to', header: 'To', width: 150, cell: (r) => <StateBadge state={r.to} /> },
   { id: 'action', header: 'Action', width: 100, cell: (r) => r.action },
-  { id: 'at', header: 'When', width: 160, cell: (r) => <span className="muted">{formatTime(r.at)}</span> }
+  {
+    id: 'at',
+    header: 'When',
+    width: 160,
+    cell: (r) => <span className="muted">{formatTime(r.at)}</span>
+  }
 ]
 
 /**
@@ -95,7 +147,12 @@ const TRANSITION_COLUMNS: Column<TransitionRow>[] = [
 function TransitionList({ drill, onClose }: { drill: Drill; onClose: () => void }) {
   const epoch = useDataEpoch()
   const list = usePaged<TransitionRow>(async (cursor) => {
-    const page = await api().queryAudit({ eventType: 'state_transition', text: `${drill.from ?? '(none)'} → ${drill.to}`, cursor, limit: 500 })
+    const page = await api().queryAudit({
+      eventType: 'state_transition',
+      text: `${drill.from ?? '(none)'} → ${drill.to}`,
+      cursor,
+      limit: 500
+    })
     return {
       items: page.events.flatMap((e) => transitionRow(e, drill) ?? []),
       nextCursor: page.nextCursor,
@@ -103,7 +160,13 @@ function TransitionList({ drill, onClose }: { drill: Drill; onClose: () => void 
     }
   }, `${drill.type}|${drill.from}|${drill.to}|${epoch}`)
   return (
-    <Paged error={list.error} loading={list.loading && list.items.length === 0} reload={list.reload} empty={!list.loading && list.done && list.items.length === 0} what="transitions">
+    <Paged
+      error={list.error}
+      loading={list.loading && list.items.length === 0}
+      reload={list.reload}
+      empty={!list.loading && list.done && list.items.length === 0}
+      what="transitions"
+    >
       <DataTable<TransitionRow>
         label={`${drill.type}s that took ${drill.from} to ${drill.to}`}
         testId="drill-list"
@@ -119,7 +182,14 @@ function TransitionList({ drill, onClose }: { drill: Drill; onClose: () => void 
   )
 }
 
-function Paged(props: { error: string | null; loading: boolean; empty: boolean; reload: () => void; what: string; children: ReactNode }) {
+function Paged(props: {
+  error: string | null
+  loading: boolean
+  empty: boolean
+  reload: () => void
+  what: string
+  children: ReactNode
+}) {
   if (props.error) return <ErrorNotice message={props.error} onRetry={props.reload} />
   if (props.loading) return <Loading what={props.what} />
   if (props.empty) return <p className="muted">None recorded.</p>

@@ -1,5 +1,8 @@
 import { useMemo } from 'react'
-import { LIFECYCLE_ENTITY_TYPES, type LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
+import {
+  LIFECYCLE_ENTITY_TYPES,
+  type LifecycleEntityType
+} from '../../../../shared/neurorail/lifecycle'
 import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
@@ -28,7 +31,8 @@ export function LifecyclePage({ route }: { route: Route }) {
       per.set(key, (per.get(key) ?? 0) + n)
       m.set(type, per)
     }
-    for (const t of stats.data?.transitions ?? []) add(t.entity_type, `${t.from_state ?? ''}:${t.to_state}`, t.count)
+    for (const t of stats.data?.transitions ?? [])
+      add(t.entity_type, `${t.from_state ?? ''}:${t.to_state}`, t.count)
     for (const t of recent) if (t.at > statsAt) add(t.entityType, `${t.from ?? ''}:${t.to}`, 1)
     return m
   }, [stats.data, statsAt, recent])
@@ -39,8 +43,18 @@ export function LifecyclePage({ route }: { route: Route }) {
     const fromAudit = (earlier.data?.events ?? []).flatMap((e) => {
       const d = e.details as Record<string, unknown>
       const at = Date.parse(e.timestamp)
-      if (typeof d.entity_id !== 'string' || typeof d.to_state !== 'string' || !(at < oldestLive)) return []
-      return [{ id: e.audit_id, entityId: d.entity_id, entityType: String(d.entity_type ?? ''), from: typeof d.from_state === 'string' ? d.from_state : null, to: d.to_state, at }]
+      if (typeof d.entity_id !== 'string' || typeof d.to_state !== 'string' || !(at < oldestLive))
+        return []
+      return [
+        {
+          id: e.audit_id,
+          entityId: d.entity_id,
+          entityType: String(d.entity_type ?? ''),
+          from: typeof d.from_state === 'string' ? d.from_state : null,
+          to: d.to_state,
+          at
+        }
+      ]
     })
     return [...liveRows, ...fromAudit].slice(0, 40)
   }, [recent, earlier.data])
@@ -51,10 +65,17 @@ export function LifecyclePage({ route }: { route: Route }) {
     <main className="page" aria-labelledby="page-title">
       <div className="page-head">
         <h1 id="page-title">Lifecycle</h1>
-        {stats.data?.source === 'cache' && <span className="badge tone-info">counted from the local cache</span>}
+        {stats.data?.source === 'cache' && (
+          <span className="badge tone-info">counted from the local cache</span>
+        )}
       </div>
       <StaleNotice stale={stats.data?.stale} />
-      {stats.error && <ErrorNotice message={`Counts could not be loaded: ${stats.error}`} onRetry={stats.reload} />}
+      {stats.error && (
+        <ErrorNotice
+          message={`Counts could not be loaded: ${stats.error}`}
+          onRetry={stats.reload}
+        />
+      )}
       {!shown && stats.loading && <Loading what="lifecycle counts" />}
 
       {shown &&
@@ -62,20 +83,40 @@ export function LifecyclePage({ route }: { route: Route }) {
           const per = shown[type] ?? {}
           const total = Object.values(per).reduce((a, b) => a + b, 0)
           return (
-            <section key={type} className="card" style={{ marginBottom: 16, overflowX: 'auto' }} aria-label={`${type} states`} data-testid={`lifecycle-${type}`}>
+            <section
+              key={type}
+              className="card"
+              style={{ marginBottom: 16, overflowX: 'auto' }}
+              aria-label={`${type} states`}
+              data-testid={`lifecycle-${type}`}
+            >
               <h2>
                 {type}s · {formatCount(total)}
               </h2>
               <div className="row" style={{ marginBottom: 8 }}>
                 {(STATE_MACHINES[type].states as readonly string[]).map((s) => (
-                  <span key={s} className="row" data-testid={`count-${type}-${s}`} data-count={per[s] ?? 0}>
+                  <span
+                    key={s}
+                    className="row"
+                    data-testid={`count-${type}-${s}`}
+                    data-count={per[s] ?? 0}
+                  >
                     <StateBadge state={s} /> <strong>{formatCount(per[s] ?? 0)}</strong>
                   </span>
                 ))}
               </div>
-              {type === 'job' && <JobFailureSplit counts={per} givenUp={stats.data?.givenUp ?? null} />}
-              <StateDiagram type={type} counts={per} transitions={edgeCounts.get(type) ?? new Map()} selected={drill?.type === type ? drill : null} />
-              {drill?.type === type && <DrillDown key={`${drill.state}|${drill.from}|${drill.to}`} drill={drill} />}
+              {type === 'job' && (
+                <JobFailureSplit counts={per} givenUp={stats.data?.givenUp ?? null} />
+              )}
+              <StateDiagram
+                type={type}
+                counts={per}
+                transitions={edgeCounts.get(type) ?? new Map()}
+                selected={drill?.type === type ? drill : null}
+              />
+              {drill?.type === type && (
+                <DrillDown key={`${drill.state}|${drill.from}|${drill.to}`} drill={drill} />
+              )}
             </section>
           )
         })}
@@ -84,14 +125,19 @@ export function LifecyclePage({ route }: { route: Route }) {
         <section className="card" aria-label="Active jobs" data-testid="active-jobs">
           <h2>Running jobs</h2>
           {running.error && <p className="muted">{running.error}</p>}
-          {running.data && running.data.items.length === 0 && <p className="muted">No job is running. Jobs appear here while they execute.</p>}
+          {running.data && running.data.items.length === 0 && (
+            <p className="muted">No job is running. Jobs appear here while they execute.</p>
+          )}
           <ul className="plain">
             {running.data?.items.map((j) => (
               <li key={j.entityId}>
                 <a className="mono" href={traceHref(j.entityId)}>
                   {j.entityId}
                 </a>{' '}
-                <StateBadge state={j.state} /> <span className="muted">{String((j.record as { job_type?: string }).job_type ?? '')}</span>
+                <StateBadge state={j.state} />{' '}
+                <span className="muted">
+                  {String((j.record as { job_type?: string }).job_type ?? '')}
+                </span>
               </li>
             ))}
           </ul>
@@ -107,7 +153,8 @@ export function LifecyclePage({ route }: { route: Route }) {
           <h2>Recent transitions{recentList.held ? ' (held while focused)' : ''}</h2>
           {recentList.shown.length === 0 ? (
             <EmptyState title="Waiting for transitions">
-              Every state change of a mission, job or attempt appears here the moment the stream reports it.
+              Every state change of a mission, job or attempt appears here the moment the stream
+              reports it.
             </EmptyState>
           ) : (
             <ul className="plain">
@@ -117,7 +164,8 @@ export function LifecyclePage({ route }: { route: Route }) {
                   <a className="mono" href={traceHref(t.entityId)} data-transition-id={t.id}>
                     {t.entityId}
                   </a>{' '}
-                  {t.from ? <StateBadge state={t.from} /> : <span className="muted">new</span>} → <StateBadge state={t.to} />
+                  {t.from ? <StateBadge state={t.from} /> : <span className="muted">new</span>} →{' '}
+                  <StateBadge state={t.to} />
                 </li>
               ))}
             </ul>
@@ -132,28 +180,42 @@ export function LifecyclePage({ route }: { route: Route }) {
  * failed_mechanical is the one non-terminal failure: a job there may be retried, or its agent may
  * have given up on it (retries used up, a refusal it would not wait out). The backend says which.
  */
-function JobFailureSplit({ counts, givenUp }: { counts: Record<string, number>; givenUp: Record<string, number> | null }) {
+function JobFailureSplit({
+  counts,
+  givenUp
+}: {
+  counts: Record<string, number>
+  givenUp: Record<string, number> | null
+}) {
   const split = activePending('job', counts, givenUp)
   if (split.givenUp === null) {
     return (
       <p className="muted" data-testid="lifecycle-job-split">
-        This backend does not say which failed_mechanical jobs will be retried and which were given up.
+        This backend does not say which failed_mechanical jobs will be retried and which were given
+        up.
       </p>
     )
   }
   return (
     <p className="row" data-testid="lifecycle-job-split">
       <span>
-        awaiting retry <strong data-testid="lifecycle-jobs-awaiting-retry">{formatCount(split.awaitingRetry)}</strong>
+        awaiting retry{' '}
+        <strong data-testid="lifecycle-jobs-awaiting-retry">
+          {formatCount(split.awaitingRetry)}
+        </strong>
       </span>
       <span>
         given up{' '}
-        <a href={hrefFor('audit', [], { type: 'job_given_up' })} data-testid="lifecycle-jobs-given-up">
+        <a
+          href={hrefFor('audit', [], { type: 'job_given_up' })}
+          data-testid="lifecycle-jobs-given-up"
+        >
           {formatCount(split.givenUp)}
         </a>
       </span>
       <span className="muted">
-        (a given-up job stays in its state, failed_mechanical or ready, but nobody will move it again)
+        (a given-up job stays in its state, failed_mechanical or ready, but nobody will move it
+        again)
       </span>
     </p>
   )

@@ -63,7 +63,15 @@ export const StateDiagram = memo(function StateDiagram({
       data-testid={`diagram-${type}`}
     >
       <defs>
-        <marker id={`arrow-${type}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+        <marker
+          id={`arrow-${type}`}
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="6"
+          markerHeight="6"
+          orient="auto-start-reverse"
+        >
           <path d="M 0 0 L 10 5 L 0 10 z" fill="var(--fg-muted)" />
         </marker>
       </defs>
@@ -86,12 +94,24 @@ export const StateDiagram = memo(function StateDiagram({
               : `M ${x1} ${y1} C ${x1} ${y1 + 26}, ${x2} ${y2 + 26}, ${x2} ${y2}`
           const edge = (
             <g className={n > 0 ? 'edge used' : 'edge'}>
-              <path d={path} fill="none" stroke="var(--fg-muted)" strokeWidth={n > 0 ? 1.8 : 0.8} markerEnd={`url(#arrow-${type})`} />
+              <path
+                d={path}
+                fill="none"
+                stroke="var(--fg-muted)"
+                strokeWidth={n > 0 ? 1.8 : 0.8}
+                markerEnd={`url(#arrow-${type})`}
+              />
               {n > 0 && (
                 <>
                   {/* A wide invisible stroke: a thin arrow is hard to hit with a pointer. */}
                   <path d={path} fill="none" stroke="transparent" strokeWidth={12} />
-                  <text x={(x1 + x2) / 2 + (below ? 14 : 0)} y={forward || below ? (y1 + y2) / 2 - 4 : Math.max(y1, y2) + 22} fontSize="11" textAnchor="middle" fill="var(--fg)">
+                  <text
+                    x={(x1 + x2) / 2 + (below ? 14 : 0)}
+                    y={forward || below ? (y1 + y2) / 2 - 4 : Math.max(y1, y2) + 22}
+                    fontSize="11"
+                    textAnchor="middle"
+                    fill="var(--fg)"
+                  >
                     {formatCount(n)}
                   </text>
                 </>
@@ -126,17 +146,42 @@ export const StateDiagram = memo(function StateDiagram({
           className={selected?.state === p.state ? 'drill selected' : 'drill'}
           data-testid={`node-${type}-${p.state}`}
         >
-        <g className={`node tone-${toneOf(p.state)}`} data-state={p.state} data-count={counts[p.state] ?? 0}>
-          <rect x={x(p.col)} y={y(p.row)} width={BOX_W} height={BOX_H} rx="6" fill="var(--bg-elevated)" stroke="currentColor" strokeWidth="1.5" />
-          <text x={x(p.col) + BOX_W / 2} y={y(p.row) + 16} textAnchor="middle" fontSize="12" fill="var(--fg)">
-            {stateLabel(p.state)}
-          </text>
-          {/* A space between the two texts: the visible label reads "state count", as the name does. */}
-          {' '}
-          <text x={x(p.col) + BOX_W / 2} y={y(p.row) + 32} textAnchor="middle" fontSize="13" fontWeight="700" fill="currentColor">
-            {formatCount(counts[p.state] ?? 0)}
-          </text>
-        </g>
+          <g
+            className={`node tone-${toneOf(p.state)}`}
+            data-state={p.state}
+            data-count={counts[p.state] ?? 0}
+          >
+            <rect
+              x={x(p.col)}
+              y={y(p.row)}
+              width={BOX_W}
+              height={BOX_H}
+              rx="6"
+              fill="var(--bg-elevated)"
+              stroke="currentColor"
+              strokeWidth="1.5"
+            />
+            <text
+              x={x(p.col) + BOX_W / 2}
+              y={y(p.row) + 16}
+              textAnchor="middle"
+              fontSize="12"
+              fill="var(--fg)"
+            >
+              {stateLabel(p.state)}
+            </text>
+            {/* A space between the two texts: the visible label reads "state count", as the name does. */}{' '}
+            <text
+              x={x(p.col) + BOX_W / 2}
+              y={y(p.row) + 32}
+              textAnchor="middle"
+              fontSize="13"
+              fontWeight="700"
+              fill="currentColor"
+            >
+              {formatCount(counts[p.state] ?? 0)}
+            </text>
+          </g>
         </a>
       ))}
     </svg>

@@ -10,9 +10,17 @@ import { useStore } from '../../store'
 export function useLifecycleData() {
   const epoch = useDataEpoch()
   const stats = useAsync(() => api().getLifecycleStats({}), `lstats:${epoch}`, 10_000)
-  const running = useAsync(() => api().listJobs({ state: 'running', limit: 50 }), `running:${epoch}`, 5000)
+  const running = useAsync(
+    () => api().listJobs({ state: 'running', limit: 50 }),
+    `running:${epoch}`,
+    5000
+  )
   // Transitions recorded before the console started listening, from the audit log.
-  const earlier = useAsync(() => api().queryAudit({ eventType: 'state_transition', limit: 40 }), `ltrans:${epoch}`, 10_000)
+  const earlier = useAsync(
+    () => api().queryAudit({ eventType: 'state_transition', limit: 40 }),
+    `ltrans:${epoch}`,
+    10_000
+  )
   const setCounts = useStore((s) => s.setLifecycleCounts)
   useEffect(() => {
     if (stats.data) setCounts(stats.data.states)

@@ -7,7 +7,14 @@ import { StateBadge } from '../../components/StateBadge'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, StaleNotice } from '../../components/Notices'
 import { activePending, activeStates } from '../../lib/format/lifecycleCounts'
-import { formatCount, formatDataAge, formatDuration, formatNumber, formatPercent, formatTime } from '../../lib/format/format'
+import {
+  formatCount,
+  formatDataAge,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatTime
+} from '../../lib/format/format'
 import { hrefFor, traceHref } from '../../lib/nav/router'
 import { recentRate } from '../../lib/live/rate'
 import { useNow } from '../../lib/hooks/useNow'
@@ -28,7 +35,9 @@ export function OverviewPage() {
   const jobs = activePending('job', states?.job, stats.data?.givenUp ?? null)
   const attempts = activePending('attempt', states?.attempt)
   const nothing = stats.data && missions.total + jobs.total + attempts.total === 0
-  const dataAge = connection?.lastDataAt ? now - Date.parse(connection.lastDataAt) : connection?.dataAgeMs
+  const dataAge = connection?.lastDataAt
+    ? now - Date.parse(connection.lastDataAt)
+    : connection?.dataAgeMs
 
   return (
     <main className="page" aria-labelledby="page-title">
@@ -36,7 +45,12 @@ export function OverviewPage() {
         <h1 id="page-title">Overview</h1>
       </div>
       <StaleNotice stale={stats.data?.stale} />
-      {stats.error && <ErrorNotice message={`Counts could not be loaded: ${stats.error}`} onRetry={stats.reload} />}
+      {stats.error && (
+        <ErrorNotice
+          message={`Counts could not be loaded: ${stats.error}`}
+          onRetry={stats.reload}
+        />
+      )}
 
       <div className="cards">
         <section className="card" aria-label="Environment" data-testid="overview-connection">
@@ -47,7 +61,9 @@ export function OverviewPage() {
           </div>
           <div className="row" style={{ marginTop: 6 }}>
             <StateBadge state={connection?.status ?? 'connecting'} />
-            <span className="muted">newest data: {connection?.lastDataAt ? formatDataAge(dataAge) : 'none received yet'}</span>
+            <span className="muted">
+              newest data: {connection?.lastDataAt ? formatDataAge(dataAge) : 'none received yet'}
+            </span>
           </div>
           {connection?.message && <p className="muted">{connection.message}</p>}
         </section>
@@ -55,16 +71,36 @@ export function OverviewPage() {
         <StatCard
           title="Error rate (1 h)"
           testId="overview-error-rate"
-          value={telemetry.data ? formatPercent(telemetry.data.error_rate_1h) : telemetry.error ? 'n/a' : '…'}
+          value={
+            telemetry.data
+              ? formatPercent(telemetry.data.error_rate_1h)
+              : telemetry.error
+                ? 'n/a'
+                : '…'
+          }
           href={hrefFor('audit', [], { severity: 'error' })}
-          sub={telemetry.error ? 'This backend offers no telemetry snapshot.' : 'failed share of finished attempts'}
+          sub={
+            telemetry.error
+              ? 'This backend offers no telemetry snapshot.'
+              : 'failed share of finished attempts'
+          }
         />
         <StatCard
           title="p95 latency (1 h)"
           testId="overview-p95"
-          value={telemetry.data ? formatDuration(telemetry.data.p95_latency_1h_ms) : telemetry.error ? 'n/a' : '…'}
+          value={
+            telemetry.data
+              ? formatDuration(telemetry.data.p95_latency_1h_ms)
+              : telemetry.error
+                ? 'n/a'
+                : '…'
+          }
           href={hrefFor('budget')}
-          sub={telemetry.data ? `average ${formatDuration(telemetry.data.avg_latency_1h_ms)}` : undefined}
+          sub={
+            telemetry.data
+              ? `average ${formatDuration(telemetry.data.avg_latency_1h_ms)}`
+              : undefined
+          }
         />
       </div>
 
@@ -75,27 +111,81 @@ export function OverviewPage() {
         </EmptyState>
       ) : (
         <div className="cards counts" data-testid="overview-counts">
-          <StatCard title="Active missions" testId="count-missions-active" value={stats.data ? missions.active : null}
-            href={hrefFor('traces', [], { kind: 'missions' })} sub={activeStates('mission').join(', ')} />
-          <StatCard title="Pending missions" testId="count-missions-pending" value={stats.data ? missions.pending : null}
-            href={hrefFor('traces', [], { kind: 'missions', state: 'pending' })} sub={`of ${formatCount(missions.total)} missions`} />
-          <StatCard title="Active jobs" testId="count-jobs-active" value={stats.data ? jobs.active : null}
+          <StatCard
+            title="Active missions"
+            testId="count-missions-active"
+            value={stats.data ? missions.active : null}
+            href={hrefFor('traces', [], { kind: 'missions' })}
+            sub={activeStates('mission').join(', ')}
+          />
+          <StatCard
+            title="Pending missions"
+            testId="count-missions-pending"
+            value={stats.data ? missions.pending : null}
+            href={hrefFor('traces', [], { kind: 'missions', state: 'pending' })}
+            sub={`of ${formatCount(missions.total)} missions`}
+          />
+          <StatCard
+            title="Active jobs"
+            testId="count-jobs-active"
+            value={stats.data ? jobs.active : null}
             href={hrefFor('traces', [], { kind: 'jobs' })}
-            sub={jobs.givenUp === null ? activeStates('job').join(', ') : `${activeStates('job').join(', ')}; not given up`} />
-          <StatCard title="Jobs awaiting retry" testId="count-jobs-awaiting-retry" value={stats.data ? jobs.awaitingRetry : null}
+            sub={
+              jobs.givenUp === null
+                ? activeStates('job').join(', ')
+                : `${activeStates('job').join(', ')}; not given up`
+            }
+          />
+          <StatCard
+            title="Jobs awaiting retry"
+            testId="count-jobs-awaiting-retry"
+            value={stats.data ? jobs.awaitingRetry : null}
             href={hrefFor('traces', [], { kind: 'jobs', state: 'failed_mechanical' })}
-            sub={jobs.givenUp === null ? 'failed_mechanical (this backend cannot tell given-up ones apart)' : 'failed_mechanical, retries left'} />
-          <StatCard title="Jobs given up" testId="count-jobs-given-up" value={stats.data ? (jobs.givenUp ?? 'n/a') : null}
+            sub={
+              jobs.givenUp === null
+                ? 'failed_mechanical (this backend cannot tell given-up ones apart)'
+                : 'failed_mechanical, retries left'
+            }
+          />
+          <StatCard
+            title="Jobs given up"
+            testId="count-jobs-given-up"
+            value={stats.data ? (jobs.givenUp ?? 'n/a') : null}
             href={hrefFor('audit', [], { type: 'job_given_up' })}
-            sub={jobs.givenUp === null ? 'this backend does not say' : 'retries used up or refused; nobody will retry'} />
-          <StatCard title="Pending jobs" testId="count-jobs-pending" value={stats.data ? jobs.pending : null}
-            href={hrefFor('traces', [], { kind: 'jobs', state: 'pending' })} sub={`of ${formatCount(jobs.total)} jobs`} />
-          <StatCard title="Running attempts" testId="count-attempts-active" value={stats.data ? attempts.active : null}
-            href={hrefFor('traces', [], { kind: 'attempts', state: 'running' })} sub={`of ${formatCount(attempts.total)} attempts`} />
-          <StatCard title="Pending attempts" testId="count-attempts-pending" value={stats.data ? attempts.pending : null}
-            href={hrefFor('traces', [], { kind: 'attempts', state: 'created' })} sub="created, not started" />
-          <StatCard title="Failed attempts" testId="count-attempts-failed" value={stats.data ? attempts.failed : null}
-            href={hrefFor('lifecycle')} sub="failed or timed out" />
+            sub={
+              jobs.givenUp === null
+                ? 'this backend does not say'
+                : 'retries used up or refused; nobody will retry'
+            }
+          />
+          <StatCard
+            title="Pending jobs"
+            testId="count-jobs-pending"
+            value={stats.data ? jobs.pending : null}
+            href={hrefFor('traces', [], { kind: 'jobs', state: 'pending' })}
+            sub={`of ${formatCount(jobs.total)} jobs`}
+          />
+          <StatCard
+            title="Running attempts"
+            testId="count-attempts-active"
+            value={stats.data ? attempts.active : null}
+            href={hrefFor('traces', [], { kind: 'attempts', state: 'running' })}
+            sub={`of ${formatCount(attempts.total)} attempts`}
+          />
+          <StatCard
+            title="Pending attempts"
+            testId="count-attempts-pending"
+            value={stats.data ? attempts.pending : null}
+            href={hrefFor('traces', [], { kind: 'attempts', state: 'created' })}
+            sub="created, not started"
+          />
+          <StatCard
+            title="Failed attempts"
+            testId="count-attempts-failed"
+            value={stats.data ? attempts.failed : null}
+            href={hrefFor('lifecycle')}
+            sub="failed or timed out"
+          />
         </div>
       )}
 
@@ -106,8 +196,8 @@ export function OverviewPage() {
           {failures.data?.note && <p className="muted">{failures.data.note}</p>}
           {failures.data && failures.data.events.length === 0 && (
             <p className="muted">
-              No failures among the newest {formatCount(failures.data.window)} events. Failed executions and entities
-              entering a failure state will be listed here.
+              No failures among the newest {formatCount(failures.data.window)} events. Failed
+              executions and entities entering a failure state will be listed here.
             </p>
           )}
           <ul className="plain">
@@ -116,8 +206,8 @@ export function OverviewPage() {
               return (
                 <li key={e.audit_id}>
                   <span className="muted">{formatTime(e.timestamp)}</span>{' '}
-                  {id ? <a href={traceHref(id)}>{id}</a> : null} <span className="mono">{e.event_type}</span>{' '}
-                  <span>{e.message}</span>
+                  {id ? <a href={traceHref(id)}>{id}</a> : null}{' '}
+                  <span className="mono">{e.event_type}</span> <span>{e.message}</span>
                 </li>
               )
             })}
@@ -154,7 +244,10 @@ function LiveRateCard() {
       <a className="value" href={hrefFor('audit')}>
         {eps < 10 ? eps.toFixed(1) : formatCount(eps)}
       </a>
-      <Sparkline values={rate.counts} label={`Events per second over the last ${rate.counts.length} seconds`} />
+      <Sparkline
+        values={rate.counts}
+        label={`Events per second over the last ${rate.counts.length} seconds`}
+      />
       <div className="sub">
         <span data-testid="overview-total-events">{formatCount(total)}</span> events this session
         {paused && ' · paused'}
@@ -176,13 +269,20 @@ function ViolationsCard({ backend }: { backend: readonly ViolationView[] }) {
     <section className="card" aria-label="Budget violations" data-testid="overview-violations">
       <h2>
         Budget violations{' '}
-        <a href={hrefFor('budget')} data-testid="overview-violations-count" title="All of them are on the Budget page">
+        <a
+          href={hrefFor('budget')}
+          data-testid="overview-violations-count"
+          title="All of them are on the Budget page"
+        >
           {formatCount(rows.length)}
           {capped ? '+' : ''}
         </a>
       </h2>
       {recent.length === 0 ? (
-        <p className="muted">None recorded. Timeouts, exhausted retries, parallelism limits and cost or token overruns will show here.</p>
+        <p className="muted">
+          None recorded. Timeouts, exhausted retries, parallelism limits and cost or token overruns
+          will show here.
+        </p>
       ) : (
         <ul className="plain">
           {recent.map((v) => {
@@ -190,7 +290,8 @@ function ViolationsCard({ backend }: { backend: readonly ViolationView[] }) {
             return (
               <li key={v.key}>
                 <span className="muted">{formatTime(v.at)}</span> <strong>{v.kind}</strong>{' '}
-                {v.code && <span className="mono">{v.code}</span>} {id && <a href={traceHref(id)}>{id}</a>} {v.message}
+                {v.code && <span className="mono">{v.code}</span>}{' '}
+                {id && <a href={traceHref(id)}>{id}</a>} {v.message}
               </li>
             )
           })}
@@ -231,7 +332,9 @@ const SIGNAL_COLUMNS: readonly Column<SignalRow>[] = [
     cell: (r) => (
       <span>
         {formatSignalNumber(r.metric, r.value)}
-        {r.baseline !== null && <span className="muted"> vs {formatSignalNumber(r.metric, r.baseline)}</span>}
+        {r.baseline !== null && (
+          <span className="muted"> vs {formatSignalNumber(r.metric, r.baseline)}</span>
+        )}
       </span>
     )
   },
@@ -257,11 +360,24 @@ const SIGNAL_COLUMNS: readonly Column<SignalRow>[] = [
 ]
 
 /** Recent anomaly signals (z-score / EWMA detectors over latency and error rate), with hints. */
-function SignalsCard({ backend, unavailable, error }: { backend: readonly SignalView[]; unavailable: string | null; error: string | null }) {
+function SignalsCard({
+  backend,
+  unavailable,
+  error
+}: {
+  backend: readonly SignalView[]
+  unavailable: string | null
+  error: string | null
+}) {
   const live = useStore((s) => s.signalEvents)
   const rows = mergeSignals(backend, live).slice(0, SIGNALS_SHOWN)
   return (
-    <section className="card" aria-label="Anomaly signals" data-testid="overview-signals" style={{ marginBottom: 16 }}>
+    <section
+      className="card"
+      aria-label="Anomaly signals"
+      data-testid="overview-signals"
+      style={{ marginBottom: 16 }}
+    >
       <h2>Anomaly signals</h2>
       {error && <p className="muted">Signals could not be loaded: {error}</p>}
       {rows.length === 0 ? (
@@ -270,7 +386,14 @@ function SignalsCard({ backend, unavailable, error }: { backend: readonly Signal
             'No anomaly so far. When attempt latency or the error rate of a job type rises well above its usual level, the signal appears here with a hint.'}
         </p>
       ) : (
-        <DataTable<SignalRow> label="Anomaly signals" testId="signals-table" rows={rows} rowKey={(r) => r.key} columns={SIGNAL_COLUMNS} height="40vh" />
+        <DataTable<SignalRow>
+          label="Anomaly signals"
+          testId="signals-table"
+          rows={rows}
+          rowKey={(r) => r.key}
+          columns={SIGNAL_COLUMNS}
+          height="40vh"
+        />
       )}
     </section>
   )

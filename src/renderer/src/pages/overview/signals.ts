@@ -44,8 +44,13 @@ function fromData(key: string, at: number | null, d: Record<string, unknown>): S
  * Signals from listSignals plus live `anomaly_signal` events it does not hold yet (same engine
  * signal id), newest first.
  */
-export function mergeSignals(backend: readonly SignalView[], live: readonly LiveEvent[]): SignalRow[] {
-  const rows = backend.map((v) => fromData(v.signalId, v.at ? Date.parse(v.at) || null : null, v.data))
+export function mergeSignals(
+  backend: readonly SignalView[],
+  live: readonly LiveEvent[]
+): SignalRow[] {
+  const rows = backend.map((v) =>
+    fromData(v.signalId, v.at ? Date.parse(v.at) || null : null, v.data)
+  )
   const known = new Set(rows.map((r) => r.key))
   for (const e of live) {
     const key = id(e.data.signal_id) ?? e.id

@@ -12,7 +12,15 @@ import { useWriteGate } from '../../lib/app/permissions'
 import { traceHref } from '../../lib/nav/router'
 import { useNow } from '../../lib/hooks/useNow'
 import { useStore } from '../../store'
-import { mergeActions, mergeCircuits, mergeHeld, mergeTriggers, type ActionRow, type HeldCard, type TriggerRow } from './merge'
+import {
+  mergeActions,
+  mergeCircuits,
+  mergeHeld,
+  mergeTriggers,
+  type ActionRow,
+  type HeldCard,
+  type TriggerRow
+} from './merge'
 import { useReflexData } from './useReflexData'
 
 function countdown(until: number | null, now: number): string {
@@ -22,19 +30,62 @@ function countdown(until: number | null, now: number): string {
 }
 
 const TRIGGER_COLUMNS: readonly Column<TriggerRow>[] = [
-  { id: 'trigger', header: 'Trigger', width: 210, cell: (t) => <span className="mono">{t.triggerId}</span> },
+  {
+    id: 'trigger',
+    header: 'Trigger',
+    width: 210,
+    cell: (t) => <span className="mono">{t.triggerId}</span>
+  },
   { id: 'rate', header: 'Error rate', width: 70, cell: (t) => formatPercent(t.errorRate) },
-  { id: 'count', header: 'Activations', width: 80, align: 'right', cell: (t) => formatCount(t.activationCount) },
+  {
+    id: 'count',
+    header: 'Activations',
+    width: 80,
+    align: 'right',
+    cell: (t) => formatCount(t.activationCount)
+  },
   { id: 'last', header: 'Last', width: 70, cell: (t) => formatTime(t.lastAt) },
-  { id: 'why', header: 'Why', width: 120, cell: (t) => (t.reason ? t.reason.replace(/_/g, ' ') : '–') }
+  {
+    id: 'why',
+    header: 'Why',
+    width: 120,
+    cell: (t) => (t.reason ? t.reason.replace(/_/g, ' ') : '–')
+  }
 ]
 
 const ACTION_COLUMNS: readonly Column<ActionRow>[] = [
   { id: 'at', header: 'When', width: 90, cell: (a) => formatTime(a.at) },
   { id: 'action', header: 'Action', width: 90, cell: (a) => a.actionType },
-  { id: 'job', header: 'Job', width: 130, cell: (a) => (a.jobId ? <a className="mono" href={traceHref(a.jobId)}>{a.jobId}</a> : '–') },
-  { id: 'result', header: 'Result', width: 80, cell: (a) => <StateBadge state={a.success ? 'succeeded' : 'failed'} label={a.success ? 'done' : 'refused'} /> },
-  { id: 'by', header: 'By', width: 190, cell: (a) => <span className="mono">{a.triggerId ?? a.actor ?? '–'}</span> },
+  {
+    id: 'job',
+    header: 'Job',
+    width: 130,
+    cell: (a) =>
+      a.jobId ? (
+        <a className="mono" href={traceHref(a.jobId)}>
+          {a.jobId}
+        </a>
+      ) : (
+        '–'
+      )
+  },
+  {
+    id: 'result',
+    header: 'Result',
+    width: 80,
+    cell: (a) => (
+      <StateBadge
+        state={a.success ? 'succeeded' : 'failed'}
+        label={a.success ? 'done' : 'refused'}
+      />
+    )
+  },
+  {
+    id: 'by',
+    header: 'By',
+    width: 190,
+    cell: (a) => <span className="mono">{a.triggerId ?? a.actor ?? '–'}</span>
+  },
   {
     id: 'reason',
     header: 'Reason',
@@ -70,26 +121,59 @@ export function ReflexPage() {
       <div className="page-head">
         <h1 id="page-title">Reflex</h1>
       </div>
-      <UnavailableNotice message={unavailable} fallback="The cards below fill from the live reflex stream instead." />
-      {circuits.error && <ErrorNotice message={`Circuits could not be loaded: ${circuits.error}`} onRetry={circuits.reload} />}
+      <UnavailableNotice
+        message={unavailable}
+        fallback="The cards below fill from the live reflex stream instead."
+      />
+      {circuits.error && (
+        <ErrorNotice
+          message={`Circuits could not be loaded: ${circuits.error}`}
+          onRetry={circuits.reload}
+        />
+      )}
 
       <div className="cards">
-        <StatCard title="Circuits" testId="reflex-circuits" value={cards.length} sub={`${cards.filter((c) => c.state === 'open').length} open`} />
-        <StatCard title="Trigger activations" testId="reflex-triggers" value={triggerRows.reduce((a, t) => a + t.activationCount, 0)} sub={`${formatCount(triggerRows.length)} trigger${triggerRows.length === 1 ? '' : 's'}`} />
-        <StatCard title="Reflex actions" testId="reflex-actions" value={actionRows.length} sub={`${formatCount(failedActions)} failed${backendActions.length >= 100 ? ' among the newest' : ''}`} />
-        <StatCard title="Held jobs" testId="reflex-held" value={held.length} sub="suspended or throttled" />
+        <StatCard
+          title="Circuits"
+          testId="reflex-circuits"
+          value={cards.length}
+          sub={`${cards.filter((c) => c.state === 'open').length} open`}
+        />
+        <StatCard
+          title="Trigger activations"
+          testId="reflex-triggers"
+          value={triggerRows.reduce((a, t) => a + t.activationCount, 0)}
+          sub={`${formatCount(triggerRows.length)} trigger${triggerRows.length === 1 ? '' : 's'}`}
+        />
+        <StatCard
+          title="Reflex actions"
+          testId="reflex-actions"
+          value={actionRows.length}
+          sub={`${formatCount(failedActions)} failed${backendActions.length >= 100 ? ' among the newest' : ''}`}
+        />
+        <StatCard
+          title="Held jobs"
+          testId="reflex-held"
+          value={held.length}
+          sub="suspended or throttled"
+        />
       </div>
 
       <h2>Circuit breakers</h2>
       {cards.length === 0 ? (
         <EmptyState title="No circuit breakers yet">
-          Each circuit breaker appears here with its state (closed, open, half-open), its failure and
-          success counts and, when open, the time until it may try again.
+          Each circuit breaker appears here with its state (closed, open, half-open), its failure
+          and success counts and, when open, the time until it may try again.
         </EmptyState>
       ) : (
         <div className="cards" data-testid="circuit-cards">
           {cards.map((c) => (
-            <section key={c.circuitId} className="card" aria-label={`Circuit ${c.circuitId}`} data-testid={`circuit-${c.circuitId}`}>
+            <section
+              key={c.circuitId}
+              className="card"
+              aria-label={`Circuit ${c.circuitId}`}
+              data-testid={`circuit-${c.circuitId}`}
+            >
               <h3 className="mono" style={{ textTransform: 'none' }}>
                 {c.circuitId}
               </h3>
@@ -131,9 +215,19 @@ export function ReflexPage() {
         <section className="card" aria-label="Trigger activations">
           <h2>Trigger activations</h2>
           {triggerRows.length === 0 ? (
-            <p className="muted">No trigger has fired. When an error rate or the number of budget violations crosses a trigger's threshold, it is listed here.</p>
+            <p className="muted">
+              No trigger has fired. When an error rate or the number of budget violations crosses a
+              trigger's threshold, it is listed here.
+            </p>
           ) : (
-            <DataTable<TriggerRow> label="Trigger activations" testId="trigger-list" rows={triggerRows} rowKey={(t) => t.triggerId} columns={TRIGGER_COLUMNS} height="30vh" />
+            <DataTable<TriggerRow>
+              label="Trigger activations"
+              testId="trigger-list"
+              rows={triggerRows}
+              rowKey={(t) => t.triggerId}
+              columns={TRIGGER_COLUMNS}
+              height="30vh"
+            />
           )}
         </section>
 
@@ -141,7 +235,10 @@ export function ReflexPage() {
           <h2>Suspended and throttled jobs</h2>
           <SuspendForm gate={jobGate} onDone={circuits.reload} />
           {held.length === 0 ? (
-            <p className="muted">No job is held. Jobs a reflex suspends (60 s) or throttles (30 s) appear here with their cooldown.</p>
+            <p className="muted">
+              No job is held. Jobs a reflex suspends (60 s) or throttles (30 s) appear here with
+              their cooldown.
+            </p>
           ) : (
             <DataTable<HeldCard>
               label="Suspended and throttled jobs"
@@ -151,9 +248,28 @@ export function ReflexPage() {
               height="30vh"
               rowHeight={36}
               columns={[
-                { id: 'job', header: 'Job', width: 130, cell: (h) => <a className="mono" href={traceHref(h.jobId)}>{h.jobId}</a> },
-                { id: 'state', header: 'State', width: 120, cell: (h) => <StateBadge state={h.state} /> },
-                { id: 'cooldown', header: 'Cooldown', width: 80, cell: (h) => countdown(h.cooldownUntil, now) },
+                {
+                  id: 'job',
+                  header: 'Job',
+                  width: 130,
+                  cell: (h) => (
+                    <a className="mono" href={traceHref(h.jobId)}>
+                      {h.jobId}
+                    </a>
+                  )
+                },
+                {
+                  id: 'state',
+                  header: 'State',
+                  width: 120,
+                  cell: (h) => <StateBadge state={h.state} />
+                },
+                {
+                  id: 'cooldown',
+                  header: 'Cooldown',
+                  width: 80,
+                  cell: (h) => countdown(h.cooldownUntil, now)
+                },
                 {
                   id: 'resume',
                   header: '',
@@ -179,30 +295,64 @@ export function ReflexPage() {
       <section className="card" aria-label="Reflex actions">
         <h2>Reflex actions</h2>
         {actionRows.length === 0 ? (
-          <p className="muted">No reflex action has run. Suspend, throttle, alert and cancel actions are listed here as they happen.</p>
+          <p className="muted">
+            No reflex action has run. Suspend, throttle, alert and cancel actions are listed here as
+            they happen.
+          </p>
         ) : (
-          <DataTable<ActionRow> label="Reflex actions" testId="reflex-action-list" rows={actionRows.slice(0, 100)} rowKey={(a) => a.key} columns={ACTION_COLUMNS} height="40vh" />
+          <DataTable<ActionRow>
+            label="Reflex actions"
+            testId="reflex-action-list"
+            rows={actionRows.slice(0, 100)}
+            rowKey={(a) => a.key}
+            columns={ACTION_COLUMNS}
+            height="40vh"
+          />
         )}
       </section>
     </main>
   )
 }
 
-function SuspendForm({ gate, onDone }: { gate: ReturnType<typeof useWriteGate>; onDone: () => void }) {
+function SuspendForm({
+  gate,
+  onDone
+}: {
+  gate: ReturnType<typeof useWriteGate>
+  onDone: () => void
+}) {
   const [jobId, setJobId] = useState('')
   const valid = isEntityId(jobId.trim(), 'job')
   return (
-    <form className="row" style={{ marginBottom: 8 }} onSubmit={(e: FormEvent) => e.preventDefault()} aria-label="Suspend a job">
+    <form
+      className="row"
+      style={{ marginBottom: 8 }}
+      onSubmit={(e: FormEvent) => e.preventDefault()}
+      aria-label="Suspend a job"
+    >
       <label htmlFor="suspend-job" className="visually-hidden">
         Job id to suspend
       </label>
-      <input id="suspend-job" className="mono" placeholder="j_… to suspend" value={jobId} onChange={(e) => setJobId(e.target.value)} />
+      <input
+        id="suspend-job"
+        className="mono"
+        placeholder="j_… to suspend"
+        value={jobId}
+        onChange={(e) => setJobId(e.target.value)}
+      />
       <ActionButton
         label="Suspend"
         confirmTitle={`Suspend job ${jobId.trim()}?`}
         confirmBody="Its next attempts are refused until it is resumed or its cooldown ends."
-        gate={valid ? gate : { allowed: false, reason: 'Enter a job id (j_ and 12 hex characters).' }}
-        run={() => api().suspendJob({ jobId: jobId.trim(), reason: 'suspended by an operator in ControlDeck' })}
+        gate={
+          valid ? gate : { allowed: false, reason: 'Enter a job id (j_ and 12 hex characters).' }
+        }
+        run={() =>
+          api().suspendJob({
+            jobId: jobId.trim(),
+            reason: 'suspended by an operator in ControlDeck'
+          })
+        }
         onDone={() => {
           setJobId('')
           onDone()

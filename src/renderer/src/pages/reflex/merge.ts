@@ -1,5 +1,14 @@
-import type { CircuitView, ReflexActionView, ReflexJobView, TriggerView } from '../../../../shared/console/domains/governance'
-import { circuitHalfOpenAt, isoMs as ms, reflexActionFacts } from '../../../../shared/console/governance-mapper'
+import type {
+  CircuitView,
+  ReflexActionView,
+  ReflexJobView,
+  TriggerView
+} from '../../../../shared/console/domains/governance'
+import {
+  circuitHalfOpenAt,
+  isoMs as ms,
+  reflexActionFacts
+} from '../../../../shared/console/governance-mapper'
 import type { HeldJob, LiveCircuit, TriggerActivation } from '../../lib/live/reflex'
 
 /** A circuit card's data: the one circuit view, from the backend list and/or the live stream (newest wins). */
@@ -12,23 +21,40 @@ export type CircuitCard = CircuitView & {
 }
 
 /** Merges backend circuits with live ones; a live change newer than the backend's wins. */
-export function mergeCircuits(backend: readonly CircuitView[], live: Readonly<Record<string, LiveCircuit>>): CircuitCard[] {
+export function mergeCircuits(
+  backend: readonly CircuitView[],
+  live: Readonly<Record<string, LiveCircuit>>
+): CircuitCard[] {
   const out = new Map<string, CircuitCard>()
-  const card = (c: CircuitView, totalsKnown: boolean): CircuitCard => ({ ...c, halfOpenAt: circuitHalfOpenAt(c), changedAt: ms(c.lastStateChangeAt), totalsKnown })
+  const card = (c: CircuitView, totalsKnown: boolean): CircuitCard => ({
+    ...c,
+    halfOpenAt: circuitHalfOpenAt(c),
+    changedAt: ms(c.lastStateChangeAt),
+    totalsKnown
+  })
   for (const c of backend) out.set(c.circuitId, card(c, true))
   for (const l of Object.values(live)) {
     const prev = out.get(l.circuitId)
     const changedAt = ms(l.lastStateChangeAt)
-    if (prev && prev.changedAt !== null && changedAt !== null && prev.changedAt >= changedAt) continue
+    if (prev && prev.changedAt !== null && changedAt !== null && prev.changedAt >= changedAt)
+      continue
     // The stream's state and counts over the backend's totals and tuning.
     const merged: CircuitView = prev
-      ? { ...prev, state: l.state, failureCount: l.failureCount, successCount: l.successCount, lastStateChangeAt: l.lastStateChangeAt }
+      ? {
+          ...prev,
+          state: l.state,
+          failureCount: l.failureCount,
+          successCount: l.successCount,
+          lastStateChangeAt: l.lastStateChangeAt
+        }
       : l
     out.set(l.circuitId, card(merged, prev?.totalsKnown ?? false))
   }
   // Open first, then half-open, then by id: what needs attention comes first.
   const rank = { open: 0, half_open: 1, closed: 2 }
-  return [...out.values()].sort((a, b) => rank[a.state] - rank[b.state] || a.circuitId.localeCompare(b.circuitId))
+  return [...out.values()].sort(
+    (a, b) => rank[a.state] - rank[b.state] || a.circuitId.localeCompare(b.circuitId)
+  )
 }
 
 /** A held (suspended/throttled) job for the cooldown list. */
@@ -39,11 +65,16 @@ export interface HeldCard {
 }
 
 /** Suspended and throttled jobs from the backend and the live stream. */
-export function mergeHeld(backend: readonly ReflexJobView[], live: Readonly<Record<string, HeldJob>>): HeldCard[] {
+export function mergeHeld(
+  backend: readonly ReflexJobView[],
+  live: Readonly<Record<string, HeldJob>>
+): HeldCard[] {
   const out = new Map<string, HeldCard>()
   for (const j of backend)
-    if (j.state === 'suspended' || j.state === 'throttled') out.set(j.jobId, { jobId: j.jobId, state: j.state, cooldownUntil: ms(j.cooldownUntil) })
-  for (const h of Object.values(live)) out.set(h.jobId, { jobId: h.jobId, state: h.state, cooldownUntil: h.cooldownUntil })
+    if (j.state === 'suspended' || j.state === 'throttled')
+      out.set(j.jobId, { jobId: j.jobId, state: j.state, cooldownUntil: ms(j.cooldownUntil) })
+  for (const h of Object.values(live))
+    out.set(h.jobId, { jobId: h.jobId, state: h.state, cooldownUntil: h.cooldownUntil })
   return [...out.values()].sort((a, b) => a.jobId.localeCompare(b.jobId))
 }
 
@@ -61,7 +92,10 @@ export interface TriggerRow {
  * Triggers by id. The backend's activation count already includes activations the stream also
  * delivered, so counts merge by maximum, never by sum.
  */
-export function mergeTriggers(backend: readonly TriggerView[], live: readonly TriggerActivation[]): TriggerRow[] {
+export function mergeTriggers(
+  backend: readonly TriggerView[],
+  live: readonly TriggerActivation[]
+): TriggerRow[] {
   const out = new Map<string, TriggerRow>()
   for (const t of backend)
     out.set(t.triggerId, {
@@ -79,12 +113,18 @@ export function mergeTriggers(backend: readonly TriggerView[], live: readonly Tr
     out.set(a.triggerId, {
       triggerId: a.triggerId,
       errorRate: newer ? (a.errorRate ?? prev?.errorRate ?? null) : (prev?.errorRate ?? null),
-      activationCount: Math.max(prev?.activationCount ?? 0, a.activationCount ?? 0, liveCount.get(a.triggerId) ?? 0),
+      activationCount: Math.max(
+        prev?.activationCount ?? 0,
+        a.activationCount ?? 0,
+        liveCount.get(a.triggerId) ?? 0
+      ),
       lastAt: Math.max(prev?.lastAt ?? 0, a.at) || null,
       reason: newer ? a.reason : (prev?.reason ?? null)
     })
   }
-  return [...out.values()].sort((a, b) => (b.lastAt ?? 0) - (a.lastAt ?? 0) || a.triggerId.localeCompare(b.triggerId))
+  return [...out.values()].sort(
+    (a, b) => (b.lastAt ?? 0) - (a.lastAt ?? 0) || a.triggerId.localeCompare(b.triggerId)
+  )
 }
 
 /** A reflex action row, from the backend list or the live stream. */
@@ -104,14 +144,27 @@ export interface ActionRow {
  * Backend actions plus live ones it does not list yet (one view, deduplicated by the engine's
  * action id), newest first.
  */
-export function mergeActions(backend: readonly ReflexActionView[], live: readonly ReflexActionView[]): ActionRow[] {
+export function mergeActions(
+  backend: readonly ReflexActionView[],
+  live: readonly ReflexActionView[]
+): ActionRow[] {
   const known = new Set<string>()
   const rows: ActionRow[] = []
   for (const a of [...backend, ...live]) {
     if (known.has(a.actionId)) continue
     known.add(a.actionId)
     const { triggerId, actor, error } = reflexActionFacts(a)
-    rows.push({ key: a.actionId, at: ms(a.at), actionType: a.actionType, jobId: a.jobId, success: a.success, reason: a.reason, triggerId, actor, error })
+    rows.push({
+      key: a.actionId,
+      at: ms(a.at),
+      actionType: a.actionType,
+      jobId: a.jobId,
+      success: a.success,
+      reason: a.reason,
+      triggerId,
+      actor,
+      error
+    })
   }
   return rows.sort((a, b) => (b.at ?? 0) - (a.at ?? 0))
 }

@@ -15,7 +15,13 @@ const STICK_PX = 24
  * A run's stdout and stderr as plain text (stderr tinted), following new lines while scrolled to
  * the end; scrolling up pauses the following until the end is reached again.
  */
-export const OutputPane = memo(function OutputPane({ runId, label }: { runId: string; label: string }) {
+export const OutputPane = memo(function OutputPane({
+  runId,
+  label
+}: {
+  runId: string
+  label: string
+}) {
   const { output, error } = useRunOutput(runId)
   const box = useRef<HTMLDivElement>(null)
   const [follow, setFollow] = useState(true)
@@ -34,7 +40,11 @@ export const OutputPane = memo(function OutputPane({ runId, label }: { runId: st
 
   return (
     <div className="run-output-wrap">
-      {error && <p className="notice tone-bad" role="alert">The output could not be loaded: {error}</p>}
+      {error && (
+        <p className="notice tone-bad" role="alert">
+          The output could not be loaded: {error}
+        </p>
+      )}
       <div
         ref={box}
         className="run-output mono"
@@ -52,7 +62,9 @@ export const OutputPane = memo(function OutputPane({ runId, label }: { runId: st
           </div>
         )}
         {output.lines.length === 0 && output.hidden === 0 ? (
-          <div className="muted">No output yet. Lines the agent prints to stdout and stderr appear here.</div>
+          <div className="muted">
+            No output yet. Lines the agent prints to stdout and stderr appear here.
+          </div>
         ) : (
           output.lines.map((l) => (
             <div key={l.seq} className={lineClass(l.stream, l.text)}>

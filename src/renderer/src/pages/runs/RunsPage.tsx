@@ -19,7 +19,8 @@ const ALLOW = { allowed: true, reason: null }
 export function scriptPathProblem(path: string): string | null {
   const p = path.trim()
   if (!p) return 'Enter the absolute path of a .js, .mjs or .ts file.'
-  if (!(p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p))) return 'The path must be absolute (start with / or a drive letter).'
+  if (!(p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)))
+    return 'The path must be absolute (start with / or a drive letter).'
   if (!/\.(js|mjs|ts)$/.test(p)) return 'The script must end in .js, .mjs or .ts.'
   return null
 }
@@ -54,7 +55,9 @@ export function RunsPage() {
   const setRunsInfo = useStore((s) => s.setRunsInfo)
   const runs = useStore((s) => s.localRuns)
   const engineAvailable = useStore((s) => s.runsEngineAvailable)
-  const activeEnvironment = useStore((s) => s.environments.find((e) => e.id === s.activeEnvironmentId))
+  const activeEnvironment = useStore((s) =>
+    s.environments.find((e) => e.id === s.activeEnvironmentId)
+  )
   const localEnv = useStore((s) => s.environments.find((e) => e.kind === 'embedded'))
   const [open, setOpen] = useState<Set<string>>(new Set())
   const [touched, setTouched] = useState(false)
@@ -74,7 +77,9 @@ export function RunsPage() {
   }
 
   const notLocal = activeEnvironment !== undefined && activeEnvironment.kind !== 'embedded'
-  const running = (runs ?? []).filter((r) => r.status === 'starting' || r.status === 'running' || r.status === 'stopping').length
+  const running = (runs ?? []).filter(
+    (r) => r.status === 'starting' || r.status === 'running' || r.status === 'stopping'
+  ).length
 
   return (
     <main className="page" aria-labelledby="page-title">
@@ -87,41 +92,57 @@ export function RunsPage() {
         )}
       </div>
       <p className="muted">
-        Run a local agent: a bundled demo or your own script starts as a child process of this console,
-        wired to the embedded engine with a token of its own. Its trace, lifecycle, reflex and budget
-        activity fill the dashboards as it runs.
+        Run a local agent: a bundled demo or your own script starts as a child process of this
+        console, wired to the embedded engine with a token of its own. Its trace, lifecycle, reflex
+        and budget activity fill the dashboards as it runs.
       </p>
-      {info.error && <ErrorNotice message={`Local runs could not be listed: ${info.error}`} onRetry={info.reload} />}
+      {info.error && (
+        <ErrorNotice
+          message={`Local runs could not be listed: ${info.error}`}
+          onRetry={info.reload}
+        />
+      )}
       {engineAvailable === false && (
         <p className="notice tone-warn" role="status" data-testid="runs-no-engine">
-          This console was started without its embedded engine, so local agents have nothing to report to.
-          Start ControlDeck with the Local engine to run agents here.
+          This console was started without its embedded engine, so local agents have nothing to
+          report to. Start ControlDeck with the Local engine to run agents here.
         </p>
       )}
       {engineAvailable !== false && notLocal && (
         <div className="notice tone-info row" role="status" data-testid="runs-not-local">
           <span style={{ flex: 1 }}>
-            Local runs need the Local engine: agents started here report to the embedded engine, while the
-            dashboards show “{activeEnvironment.name}”. Switch to the Local engine to start runs and watch them live.
+            Local runs need the Local engine: agents started here report to the embedded engine,
+            while the dashboards show “{activeEnvironment.name}”. Switch to the Local engine to
+            start runs and watch them live.
           </span>
           {localEnv && <SwitchButton id={localEnv.id} name={localEnv.name} />}
         </div>
       )}
 
-      <StartForm disabled={engineAvailable === false || notLocal} onStarted={(runId) => toggle(runId, true)} />
+      <StartForm
+        disabled={engineAvailable === false || notLocal}
+        onStarted={(runId) => toggle(runId, true)}
+      />
 
       <h2>Runs</h2>
       {runs === null ? (
-        info.error ? null : <Loading what="local runs" />
+        info.error ? null : (
+          <Loading what="local runs" />
+        )
       ) : runs.length === 0 ? (
         <EmptyState title="No local runs yet">
-          Start a demo or a script above. Each run is listed here with its status, process id, exit code and
-          output, and a link to its mission's trace.
+          Start a demo or a script above. Each run is listed here with its status, process id, exit
+          code and output, and a link to its mission's trace.
         </EmptyState>
       ) : (
         <ul className="plain run-list" data-testid="run-list">
           {runs.map((run) => (
-            <RunItem key={run.runId} run={run} open={shown.has(run.runId)} onToggle={() => toggle(run.runId)} />
+            <RunItem
+              key={run.runId}
+              run={run}
+              open={shown.has(run.runId)}
+              onToggle={() => toggle(run.runId)}
+            />
           ))}
         </ul>
       )}
@@ -149,25 +170,40 @@ function SwitchButton({ id, name }: { id: string; name: string }) {
   )
 }
 
-function StartForm({ disabled, onStarted }: { disabled: boolean; onStarted: (runId: string) => void }) {
+function StartForm({
+  disabled,
+  onStarted
+}: {
+  disabled: boolean
+  onStarted: (runId: string) => void
+}) {
   const demos = useStore((s) => s.demos)
   const [choice, setChoice] = useState<string>(DEMO_SCRIPTS[0])
   const [path, setPath] = useState('')
   const { busy, error, run: start } = useBusyAction()
   const problem = choice === SCRIPT_CHOICE ? scriptPathProblem(path) : null
-  const list = demos.length ? demos : DEMO_SCRIPTS.map((script) => ({ script, title: script, description: '' }))
+  const list = demos.length
+    ? demos
+    : DEMO_SCRIPTS.map((script) => ({ script, title: script, description: '' }))
 
   async function submit(e: FormEvent) {
     e.preventDefault()
     if (disabled || problem) return
     await start(async () => {
-      const run = await api().startLocalRun({ script: choice === SCRIPT_CHOICE ? path.trim() : choice })
+      const run = await api().startLocalRun({
+        script: choice === SCRIPT_CHOICE ? path.trim() : choice
+      })
       onStarted(run.runId)
     })
   }
 
   return (
-    <form className="card run-start" onSubmit={(e) => void submit(e)} aria-labelledby="run-start-title" data-testid="run-start">
+    <form
+      className="card run-start"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="run-start-title"
+      data-testid="run-start"
+    >
       <h2 id="run-start-title">Run a local agent</h2>
       <fieldset className="run-choices">
         <legend className="visually-hidden">What to run</legend>
@@ -199,7 +235,8 @@ function StartForm({ disabled, onStarted }: { disabled: boolean; onStarted: (run
           <span>
             <strong>A script on this machine</strong>
             <span className="run-choice-desc">
-              Node runs it (.ts through tsx); it can <span className="mono">import {'{ connect }'} from 'controldeck/agent'</span>.
+              Node runs it (.ts through tsx); it can{' '}
+              <span className="mono">import {'{ connect }'} from 'controldeck/agent'</span>.
             </span>
           </span>
         </label>
@@ -217,29 +254,58 @@ function StartForm({ disabled, onStarted }: { disabled: boolean; onStarted: (run
             data-testid="run-path"
           />
           <span id="run-path-help" className="muted">
-            {path !== '' && problem ? problem : 'A .js, .mjs or .ts file on the machine this console runs on.'}
+            {path !== '' && problem
+              ? problem
+              : 'A .js, .mjs or .ts file on the machine this console runs on.'}
           </span>
         </label>
       )}
       <div className="row">
-        <button type="submit" className="primary" disabled={disabled || busy || problem !== null} data-testid="run-start-button">
+        <button
+          type="submit"
+          className="primary"
+          disabled={disabled || busy || problem !== null}
+          data-testid="run-start-button"
+        >
           {busy ? 'Starting…' : 'Start'}
         </button>
-        {disabled && <span className="muted">Starting is off until the Local engine is active.</span>}
+        {disabled && (
+          <span className="muted">Starting is off until the Local engine is active.</span>
+        )}
       </div>
       <FormError error={error} />
     </form>
   )
 }
 
-function RunItem({ run, open, onToggle }: { run: LocalRunView; open: boolean; onToggle: () => void }) {
+function RunItem({
+  run,
+  open,
+  onToggle
+}: {
+  run: LocalRunView
+  open: boolean
+  onToggle: () => void
+}) {
   const live = run.status === 'starting' || run.status === 'running'
   const paneId = `run-pane-${run.runId}`
   return (
-    <li className="card run-item" data-testid={`run-${run.runId}`} data-status={run.status} aria-label={`Run ${run.label}`}>
+    <li
+      className="card run-item"
+      data-testid={`run-${run.runId}`}
+      data-status={run.status}
+      aria-label={`Run ${run.label}`}
+    >
       <div className="run-head">
         <strong className="mono">{run.label}</strong>
-        <StateBadge state={runTone(run)} label={run.status === 'exited' && run.error === null && run.exitCode !== 0 ? 'stopped' : run.status} />
+        <StateBadge
+          state={runTone(run)}
+          label={
+            run.status === 'exited' && run.error === null && run.exitCode !== 0
+              ? 'stopped'
+              : run.status
+          }
+        />
         <dl className="run-facts">
           <dt>pid</dt>
           <dd className="mono">{run.pid ?? '–'}</dd>
@@ -258,7 +324,13 @@ function RunItem({ run, open, onToggle }: { run: LocalRunView; open: boolean; on
         ) : (
           <span className="muted">no mission yet</span>
         )}
-        <button type="button" aria-expanded={open} aria-controls={paneId} onClick={onToggle} data-testid="run-toggle-output">
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls={paneId}
+          onClick={onToggle}
+          data-testid="run-toggle-output"
+        >
           {open ? 'Hide output' : 'Show output'}
         </button>
         {(live || run.status === 'stopping') && (
@@ -266,7 +338,11 @@ function RunItem({ run, open, onToggle }: { run: LocalRunView; open: boolean; on
             label={run.status === 'stopping' ? 'Stopping…' : 'Stop'}
             confirmTitle={`Stop ${run.label}?`}
             confirmBody={`The agent (pid ${run.pid ?? 'not yet known'}) gets SIGTERM, then SIGKILL after 3 s if it is still running. Its open attempts are failed and its mission is cancelled.`}
-            gate={run.status === 'stopping' ? { allowed: false, reason: 'The run is already stopping.' } : ALLOW}
+            gate={
+              run.status === 'stopping'
+                ? { allowed: false, reason: 'The run is already stopping.' }
+                : ALLOW
+            }
             run={() => api().stopLocalRun({ runId: run.runId })}
             danger
             testId="run-stop"

@@ -19,10 +19,17 @@ export function textOf(value: unknown): string {
 /** The selected node: record, current state, transition history, telemetry and audit events. */
 export function DetailsPanel({ entityId }: { entityId: string }) {
   const epoch = useDataEpoch()
-  const details = useAsync<EntityDetails>(() => api().getEntityDetails({ entityId }), `details:${entityId}:${epoch}`)
+  const details = useAsync<EntityDetails>(
+    () => api().getEntityDetails({ entityId }),
+    `details:${entityId}:${epoch}`
+  )
   const d = details.data
   return (
-    <section className="card details" aria-label={`Details of ${entityId}`} data-testid="trace-details">
+    <section
+      className="card details"
+      aria-label={`Details of ${entityId}`}
+      data-testid="trace-details"
+    >
       <h2>
         {d?.entityType ?? 'entity'} <span className="mono">{entityId}</span>
       </h2>
@@ -103,7 +110,8 @@ export function DetailsPanel({ entityId }: { entityId: string }) {
                 <>
                   <dt>error</dt>
                   <dd>
-                    {d.metrics.error_type} {d.metrics.error_category && `(${d.metrics.error_category})`}
+                    {d.metrics.error_type}{' '}
+                    {d.metrics.error_category && `(${d.metrics.error_category})`}
                   </dd>
                 </>
               )}
@@ -118,7 +126,8 @@ export function DetailsPanel({ entityId }: { entityId: string }) {
             <ul className="plain" data-testid="details-audit">
               {d.audit.map((e) => (
                 <li key={e.audit_id}>
-                  <StateBadge state={e.severity} /> <span className="muted">{formatTime(e.timestamp)}</span>{' '}
+                  <StateBadge state={e.severity} />{' '}
+                  <span className="muted">{formatTime(e.timestamp)}</span>{' '}
                   <strong>{e.event_type}</strong> {e.message}
                 </li>
               ))}
@@ -135,13 +144,18 @@ function Field({ name, value }: { name: string; value: unknown }) {
   return (
     <>
       <dt>{name}</dt>
-      <dd className={link ? 'mono' : undefined}>{link ? <a href={traceHref(value as string)}>{value as string}</a> : textOf(value)}</dd>
+      <dd className={link ? 'mono' : undefined}>
+        {link ? <a href={traceHref(value as string)}>{value as string}</a> : textOf(value)}
+      </dd>
     </>
   )
 }
 
 /** Why a transition happened, from its metadata: the error code (NR-E140…) and message, or a reason. */
-export function reasonOf(metadata: Record<string, unknown>): { code: string | null; text: string | null } {
+export function reasonOf(metadata: Record<string, unknown>): {
+  code: string | null
+  text: string | null
+} {
   const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null)
   const code = str(metadata.error_code)
   const text = str(metadata.error_message) ?? str(metadata.error) ?? str(metadata.reason)
@@ -157,7 +171,8 @@ function ReasonText({ metadata }: { metadata: Record<string, unknown> }) {
   const { code, text } = reasonOf(metadata)
   if (!code && !text) return <span className="muted">–</span>
   // The message usually starts with the code already ("NR-E140: Circuit … is open").
-  const rest = code && text?.startsWith(code) ? text.slice(code.length).replace(/^[:\s]+/, '') : text
+  const rest =
+    code && text?.startsWith(code) ? text.slice(code.length).replace(/^[:\s]+/, '') : text
   return (
     <>
       {code && <span className="mono">{code}</span>} {rest}
@@ -183,16 +198,21 @@ function Reason({ details }: { details: EntityDetails }) {
  * state (failed_mechanical, ready) but nobody will retry it.
  */
 function GivenUp({ details }: { details: EntityDetails }) {
-  if (details.entityType !== 'job' || (details.state !== 'failed_mechanical' && details.state !== 'ready')) return null
+  if (
+    details.entityType !== 'job' ||
+    (details.state !== 'failed_mechanical' && details.state !== 'ready')
+  )
+    return null
   const mark = details.audit.find((e) => e.event_type === 'job_given_up')
   const lastMove = details.history.at(-1)
-  if (!mark || (lastMove && Date.parse(mark.timestamp) < Date.parse(lastMove.timestamp))) return null
+  if (!mark || (lastMove && Date.parse(mark.timestamp) < Date.parse(lastMove.timestamp)))
+    return null
   const code = typeof mark.details.code === 'string' ? mark.details.code : null
   const reason = typeof mark.details.reason === 'string' ? mark.details.reason : mark.message
   return (
     <p className="notice tone-warn" data-testid="details-given-up">
-      Given up{mark.caused_by_agent ? ` by ${mark.caused_by_agent}` : ''}: <ReasonText metadata={{ error_code: code, reason }} />. Nobody
-      will retry this job.
+      Given up{mark.caused_by_agent ? ` by ${mark.caused_by_agent}` : ''}:{' '}
+      <ReasonText metadata={{ error_code: code, reason }} />. Nobody will retry this job.
     </p>
   )
 }

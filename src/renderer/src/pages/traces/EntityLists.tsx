@@ -1,11 +1,25 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
-import type { ListedEntity, ListEntitiesInput, ListOrigin } from '../../../../shared/console/domains/data'
+import type {
+  ListedEntity,
+  ListEntitiesInput,
+  ListOrigin
+} from '../../../../shared/console/domains/data'
 import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
 import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { api } from '../../lib/transport/api'
-import { filterRows, LIST_KINDS, listViewQuery, nextSort, parseListView, sortRows, type ListKind, type ListView, type SortKey } from '../../lib/nav/listView'
+import {
+  filterRows,
+  LIST_KINDS,
+  listViewQuery,
+  nextSort,
+  parseListView,
+  sortRows,
+  type ListKind,
+  type ListView,
+  type SortKey
+} from '../../lib/nav/listView'
 import { hrefFor, navigate, traceHref, type Route } from '../../lib/nav/router'
 import { useDataEpoch } from '../../lib/hooks/useAsync'
 import { usePaged } from '../../lib/hooks/usePaged'
@@ -13,7 +27,11 @@ import { listColumns } from './listColumns'
 import { describeListOrigin } from './listOrigin'
 import { SavedViews } from './SavedViews'
 
-const ENTITY: Record<ListKind, 'mission' | 'job' | 'attempt'> = { missions: 'mission', jobs: 'job', attempts: 'attempt' }
+const ENTITY: Record<ListKind, 'mission' | 'job' | 'attempt'> = {
+  missions: 'mission',
+  jobs: 'job',
+  attempts: 'attempt'
+}
 
 /**
  * A sort orders the whole list and the text filter searches it, so such a view keeps loading pages
@@ -36,7 +54,12 @@ export function EntityLists({ route }: { route: Route }) {
     if (view.jobType && kind === 'jobs') input.jobType = view.jobType
     if (view.since) input.since = new Date(view.since).toISOString()
     if (view.until) input.until = new Date(view.until).toISOString()
-    const method = kind === 'jobs' ? api().listJobs : kind === 'attempts' ? api().listAttempts : api().listMissions
+    const method =
+      kind === 'jobs'
+        ? api().listJobs
+        : kind === 'attempts'
+          ? api().listAttempts
+          : api().listMissions
     const page = await method(input)
     if (!cursor) setOrigin({ key, origin: page.origin })
     return page
@@ -46,10 +69,14 @@ export function EntityLists({ route }: { route: Route }) {
   const sorting = view.sort !== null
   const wantsAll = sorting || view.q !== ''
   useEffect(() => {
-    if (wantsAll && !list.done && !list.loading && !list.error && list.items.length < SORT_LOAD_CAP) loadMore()
+    if (wantsAll && !list.done && !list.loading && !list.error && list.items.length < SORT_LOAD_CAP)
+      loadMore()
   }, [wantsAll, list.done, list.loading, list.error, list.items.length, loadMore])
 
-  const rows = useMemo(() => sortRows(filterRows(list.items, view.q), view.sort, view.dir), [list.items, view.q, view.sort, view.dir])
+  const rows = useMemo(
+    () => sortRows(filterRows(list.items, view.q), view.sort, view.dir),
+    [list.items, view.q, view.sort, view.dir]
+  )
 
   function setView(changes: Partial<ListView>) {
     navigate(hrefFor('traces', [], listViewQuery({ ...view, ...changes })))
@@ -61,12 +88,21 @@ export function EntityLists({ route }: { route: Route }) {
     <section aria-label="Lists">
       <nav className="tabs" aria-label="Entity kind">
         {LIST_KINDS.map((k) => (
-          <a key={k} href={hrefFor('traces', [], { kind: k })} aria-current={k === kind ? 'page' : undefined}>
+          <a
+            key={k}
+            href={hrefFor('traces', [], { kind: k })}
+            aria-current={k === kind ? 'page' : undefined}
+          >
             {titleOf(k)}
           </a>
         ))}
       </nav>
-      <FilterBar key={`${kind}:${view.jobType}:${view.q}`} view={view} states={states} onChange={setView} />
+      <FilterBar
+        key={`${kind}:${view.jobType}:${view.q}`}
+        view={view}
+        states={states}
+        onChange={setView}
+      />
       <SavedViews hash={hrefFor('traces', [], listViewQuery(view))} />
       {origin?.key === key && (
         <p className="muted" data-testid="list-origin" data-origin={origin.origin.kind}>
@@ -92,7 +128,9 @@ export function EntityLists({ route }: { route: Route }) {
           sort={{ key: view.sort, dir: view.dir }}
           onSort={(k) => setView(nextSort(view, k as SortKey))}
           onOpen={(r) => navigate(traceHref(r.entityId))}
-          onEscape={() => filtered && setView({ state: '', jobType: '', since: '', until: '', q: '' })}
+          onEscape={() =>
+            filtered && setView({ state: '', jobType: '', since: '', until: '', q: '' })
+          }
           onNearEnd={wantsAll ? undefined : loadMore}
           pageKeys
         />
@@ -100,8 +138,11 @@ export function EntityLists({ route }: { route: Route }) {
       <p className="muted" style={{ fontSize: 12 }} data-testid="list-footer">
         {rows.length} shown
         {view.q ? ` of ${list.items.length} loaded` : ''}
-        {wantsAll && !list.done ? `; covers the first ${list.items.length} (loading more, up to ${SORT_LOAD_CAP.toLocaleString('en-US')})` : ''}
-        {!wantsAll && !list.done ? '; more load as you scroll' : ''}. J/K move, Enter opens, Esc clears.
+        {wantsAll && !list.done
+          ? `; covers the first ${list.items.length} (loading more, up to ${SORT_LOAD_CAP.toLocaleString('en-US')})`
+          : ''}
+        {!wantsAll && !list.done ? '; more load as you scroll' : ''}. J/K move, Enter opens, Esc
+        clears.
       </p>
     </section>
   )
@@ -138,7 +179,11 @@ function FilterBar({
       </label>
       <label>
         State
-        <select value={view.state} onChange={(e) => onChange({ state: e.target.value })} data-testid="filter-state">
+        <select
+          value={view.state}
+          onChange={(e) => onChange({ state: e.target.value })}
+          data-testid="filter-state"
+        >
           <option value="">any</option>
           {states.map((s) => (
             <option key={s} value={s}>
@@ -161,14 +206,25 @@ function FilterBar({
       )}
       <label>
         Since
-        <input type="datetime-local" value={view.since} onChange={(e) => onChange({ since: e.target.value })} />
+        <input
+          type="datetime-local"
+          value={view.since}
+          onChange={(e) => onChange({ since: e.target.value })}
+        />
       </label>
       <label>
         Until
-        <input type="datetime-local" value={view.until} onChange={(e) => onChange({ until: e.target.value })} />
+        <input
+          type="datetime-local"
+          value={view.until}
+          onChange={(e) => onChange({ until: e.target.value })}
+        />
       </label>
       <button type="submit">Apply</button>
-      <button type="button" onClick={() => onChange({ state: '', jobType: '', since: '', until: '', q: '' })}>
+      <button
+        type="button"
+        onClick={() => onChange({ state: '', jobType: '', since: '', until: '', q: '' })}
+      >
         Clear filters
       </button>
     </form>

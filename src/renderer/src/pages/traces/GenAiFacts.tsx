@@ -29,8 +29,8 @@ export function GenAiFacts({ record }: { record: unknown }) {
       </dl>
       {g.ingested && (
         <p className="muted" data-testid="details-ingested">
-          Ingested from OpenTelemetry: budgets and breakers recorded this run after the fact; only an agent that asks first
-          through the ControlDeck SDK can be refused.
+          Ingested from OpenTelemetry: budgets and breakers recorded this run after the fact; only
+          an agent that asks first through the ControlDeck SDK can be refused.
         </p>
       )}
     </>

@@ -35,7 +35,14 @@ export function SavedViews({ hash }: { hash: string }) {
         <label htmlFor="view-name" className="visually-hidden">
           View name
         </label>
-        <input id="view-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Name this view" maxLength={80} data-testid="view-name" />
+        <input
+          id="view-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Name this view"
+          maxLength={80}
+          data-testid="view-name"
+        />
         <button type="submit">Save view</button>
       </form>
       {views.length > 0 && (
@@ -45,7 +52,12 @@ export function SavedViews({ hash }: { hash: string }) {
               <a href={v.hash} aria-current={v.hash === hash ? 'page' : undefined}>
                 {v.name}
               </a>
-              <button type="button" className="link" aria-label={`Delete view ${v.name}`} onClick={() => setViews(deleteView(v.name))}>
+              <button
+                type="button"
+                className="link"
+                aria-label={`Delete view ${v.name}`}
+                onClick={() => setViews(deleteView(v.name))}
+              >
                 ×
               </button>
             </span>
@@ -55,7 +67,15 @@ export function SavedViews({ hash }: { hash: string }) {
       <label htmlFor="view-link" className="visually-hidden">
         Link to this view
       </label>
-      <input id="view-link" readOnly value={link} size={36} className="mono" data-testid="view-link" onFocus={(e) => e.target.select()} />
+      <input
+        id="view-link"
+        readOnly
+        value={link}
+        size={36}
+        className="mono"
+        data-testid="view-link"
+        onFocus={(e) => e.target.select()}
+      />
       <button type="button" onClick={() => void copy()}>
         Copy link
       </button>

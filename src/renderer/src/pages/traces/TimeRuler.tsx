@@ -76,7 +76,12 @@ export function TimeRuler({
           const at = fraction(view, t.t)
           // Near the right edge the label goes left of its line, so it is never cut off.
           return (
-            <span key={t.t} className={`tick${at > 0.82 ? ' end' : ''}`} style={{ left: `${at * 100}%` }} data-testid="time-tick">
+            <span
+              key={t.t}
+              className={`tick${at > 0.82 ? ' end' : ''}`}
+              style={{ left: `${at * 100}%` }}
+              data-testid="time-tick"
+            >
               {t.label}
             </span>
           )
@@ -94,9 +99,19 @@ export function TimeRuler({
         {spans.slice(0, MINIMAP_SPANS).map((s, i) => {
           const left = fraction(full, s.start) * 100
           const width = Math.max(fraction(full, s.end ?? full.end) * 100 - left, 0.3)
-          return <span key={i} className={`mspan${s.critical ? ' critical' : ''}`} style={{ left: `${left}%`, width: `${width}%`, top: `${(i % 4) * 25}%` }} />
+          return (
+            <span
+              key={i}
+              className={`mspan${s.critical ? ' critical' : ''}`}
+              style={{ left: `${left}%`, width: `${width}%`, top: `${(i % 4) * 25}%` }}
+            />
+          )
         })}
-        <span className="mwindow" style={{ left: `${winLeft}%`, width: `${winWidth}%` }} data-testid="minimap-window" />
+        <span
+          className="mwindow"
+          style={{ left: `${winLeft}%`, width: `${winWidth}%` }}
+          data-testid="minimap-window"
+        />
       </div>
     </div>
   )
@@ -118,7 +133,8 @@ export function handleTimeKey(
   if (e.key === '+' || e.key === '=') onZoom(2)
   else if (e.key === '-' || e.key === '_') onZoom(0.5)
   else if (e.key === '0') onReset()
-  else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && e.shiftKey === needShiftToPan) onPan(e.key === 'ArrowLeft' ? -0.25 : 0.25)
+  else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && e.shiftKey === needShiftToPan)
+    onPan(e.key === 'ArrowLeft' ? -0.25 : 0.25)
   else return false
   return true
 }

@@ -24,7 +24,8 @@ const CHAIN_LEVELS = [
 
 /** One entity's trace: chain breadcrumb, tree + waterfall, details of the selected node, export. */
 export function TraceView({ entityId }: { entityId: string }) {
-  const { trace, root, expanded, loaded, toggle, setAllExpanded, loadMore, pageError, rollups } = useTraceTree(entityId)
+  const { trace, root, expanded, loaded, toggle, setAllExpanded, loadMore, pageError, rollups } =
+    useTraceTree(entityId)
   const [byCost, setByCost] = useState(false)
   const [selected, setSelected] = useState<{ for: string; id: string } | null>(null)
   const selectedId = selected?.for === entityId ? selected.id : entityId
@@ -64,7 +65,9 @@ export function TraceView({ entityId }: { entityId: string }) {
       tree: root ? treeToJson(root, loaded) : null,
       stale: trace.data.stale
     }
-    const url = URL.createObjectURL(new Blob([JSON.stringify(payload, null, 2)], { type: 'application/json' }))
+    const url = URL.createObjectURL(
+      new Blob([JSON.stringify(payload, null, 2)], { type: 'application/json' })
+    )
     const a = document.createElement('a')
     a.href = url
     a.download = `trace-${trace.data.entityId}.json`
@@ -76,7 +79,12 @@ export function TraceView({ entityId }: { entityId: string }) {
 
   if (trace.loading && !trace.data) return <Loading what={`the trace of ${entityId}`} />
   if (trace.error && !trace.data)
-    return <ErrorNotice message={`The trace of ${entityId} could not be loaded: ${trace.error}`} onRetry={trace.reload} />
+    return (
+      <ErrorNotice
+        message={`The trace of ${entityId} could not be loaded: ${trace.error}`}
+        onRetry={trace.reload}
+      />
+    )
   if (!trace.data) return null
   const chain = trace.data.chain as Record<string, Record<string, unknown> | null>
   const missionId = (chain.mission?.mission_id as string | undefined) ?? null
@@ -93,7 +101,11 @@ export function TraceView({ entityId }: { entityId: string }) {
             <span key={level} className="row">
               {i > 0 && <span aria-hidden="true">→</span>}
               <span className="muted">{level}</span>
-              <a className="mono" href={traceHref(id)} aria-current={id === entityId ? 'page' : undefined}>
+              <a
+                className="mono"
+                href={traceHref(id)}
+                aria-current={id === entityId ? 'page' : undefined}
+              >
                 {id}
               </a>
             </span>
@@ -108,79 +120,97 @@ export function TraceView({ entityId }: { entityId: string }) {
         </EmptyState>
       ) : (
         <>
-        {compare && <CompareView root={root} source={compare} onClose={() => setCompare(null)} />}
-        <div className="trace-layout">
-          <div>
-            <div className="row" style={{ marginBottom: 8 }}>
-              <span className="muted" data-testid="trace-count">
-                {formatCount(countNodes(root, loaded))} entities loaded
-              </span>
-              <label className="row" style={{ gap: 4 }}>
-                <input type="checkbox" checked={byCost} onChange={(e) => setByCost(e.target.checked)} data-testid="critical-by-cost" />
-                Critical path by cost
-              </label>
-              <span className="spacer" style={{ flex: 1 }} />
-              <button type="button" onClick={() => setAllExpanded(true)}>
-                Expand all
-              </button>
-              <button type="button" onClick={() => setAllExpanded(false)}>
-                Collapse all
-              </button>
-              <button type="button" onClick={exportJson} data-testid="trace-export">
-                Export JSON
-              </button>
-              {missionId && root.entityType === 'mission' && (
-                <button type="button" onClick={() => setDialog('compare')} data-testid="trace-compare">
-                  Compare…
+          {compare && <CompareView root={root} source={compare} onClose={() => setCompare(null)} />}
+          <div className="trace-layout">
+            <div>
+              <div className="row" style={{ marginBottom: 8 }}>
+                <span className="muted" data-testid="trace-count">
+                  {formatCount(countNodes(root, loaded))} entities loaded
+                </span>
+                <label className="row" style={{ gap: 4 }}>
+                  <input
+                    type="checkbox"
+                    checked={byCost}
+                    onChange={(e) => setByCost(e.target.checked)}
+                    data-testid="critical-by-cost"
+                  />
+                  Critical path by cost
+                </label>
+                <span className="spacer" style={{ flex: 1 }} />
+                <button type="button" onClick={() => setAllExpanded(true)}>
+                  Expand all
                 </button>
-              )}
-              {missionId && (
-                <button type="button" onClick={() => setDialog('bundle')} data-testid="trace-bundle">
-                  Export incident bundle…
+                <button type="button" onClick={() => setAllExpanded(false)}>
+                  Collapse all
                 </button>
+                <button type="button" onClick={exportJson} data-testid="trace-export">
+                  Export JSON
+                </button>
+                {missionId && root.entityType === 'mission' && (
+                  <button
+                    type="button"
+                    onClick={() => setDialog('compare')}
+                    data-testid="trace-compare"
+                  >
+                    Compare…
+                  </button>
+                )}
+                {missionId && (
+                  <button
+                    type="button"
+                    onClick={() => setDialog('bundle')}
+                    data-testid="trace-bundle"
+                  >
+                    Export incident bundle…
+                  </button>
+                )}
+              </div>
+              {rootRollup && (
+                <p className="muted" style={{ margin: '0 0 8px' }} data-testid="trace-rollup">
+                  In all ({root.entityType} and everything below it): {formatRollup(rootRollup)}
+                  {rollups.data?.partial ? ' (part of the tree only: lower bounds)' : ''}
+                </p>
               )}
-            </div>
-            {rootRollup && (
-              <p className="muted" style={{ margin: '0 0 8px' }} data-testid="trace-rollup">
-                In all ({root.entityType} and everything below it): {formatRollup(rootRollup)}
-                {rollups.data?.partial ? ' (part of the tree only: lower bounds)' : ''}
-              </p>
-            )}
-            {dialog === 'compare' && missionId && (
-              <CompareDialog
-                missionId={missionId}
-                onCancel={() => setDialog(null)}
-                onPick={(source) => {
-                  setDialog(null)
-                  setCompare(source)
-                }}
+              {dialog === 'compare' && missionId && (
+                <CompareDialog
+                  missionId={missionId}
+                  onCancel={() => setDialog(null)}
+                  onPick={(source) => {
+                    setDialog(null)
+                    setCompare(source)
+                  }}
+                />
+              )}
+              {dialog === 'bundle' && missionId && (
+                <ExportBundleDialog missionId={missionId} onClose={() => setDialog(null)} />
+              )}
+              <TreeWaterfall
+                rollups={rollups.data?.rollups ?? null}
+                pathMode={byCost ? 'cost' : 'time'}
+                root={root}
+                expanded={expanded}
+                loaded={loaded}
+                selectedId={selectedId}
+                onSelect={selectNode}
+                onToggle={toggle}
+                onLoadMore={loadMore}
+                onRendered={onRendered}
               />
-            )}
-            {dialog === 'bundle' && missionId && <ExportBundleDialog missionId={missionId} onClose={() => setDialog(null)} />}
-            <TreeWaterfall
-              rollups={rollups.data?.rollups ?? null}
-              pathMode={byCost ? 'cost' : 'time'}
-              root={root}
-              expanded={expanded}
-              loaded={loaded}
-              selectedId={selectedId}
-              onSelect={selectNode}
-              onToggle={toggle}
-              onLoadMore={loadMore}
-              onRendered={onRendered}
-            />
-            <p className="muted" style={{ fontSize: 12 }}>
-              Bars show each entity's states over time (from its transitions), coloured by state;
-              a job's return to running after a failure is a retry; a failed bar ends at its
-              failure. Outlined rows are the critical path: {byCost ? 'where the tokens and credits went (the costliest child at each level)' : 'the chain that decided when the mission ended (the last child to finish at each level)'}.
-              Durations and figures of missions, plans and jobs include everything below them.
-              Keys: arrows move, Right/Left expand and collapse, Enter selects; + and − zoom the time
-              axis, Shift+arrows pan, 0 shows all (Ctrl+wheel zooms, Shift+wheel pans, drag the
-              ruler); / searches, n and N step through matches.
-            </p>
+              <p className="muted" style={{ fontSize: 12 }}>
+                Bars show each entity's states over time (from its transitions), coloured by state;
+                a job's return to running after a failure is a retry; a failed bar ends at its
+                failure. Outlined rows are the critical path:{' '}
+                {byCost
+                  ? 'where the tokens and credits went (the costliest child at each level)'
+                  : 'the chain that decided when the mission ended (the last child to finish at each level)'}
+                . Durations and figures of missions, plans and jobs include everything below them.
+                Keys: arrows move, Right/Left expand and collapse, Enter selects; + and − zoom the
+                time axis, Shift+arrows pan, 0 shows all (Ctrl+wheel zooms, Shift+wheel pans, drag
+                the ruler); / searches, n and N step through matches.
+              </p>
+            </div>
+            <DetailsPanel entityId={selectedId} />
           </div>
-          <DetailsPanel entityId={selectedId} />
-        </div>
         </>
       )}
     </>

@@ -19,7 +19,8 @@ export function TracesPage({ route }: { route: Route }) {
           <TraceView key={id} entityId={id} />
         ) : (
           <p className="notice tone-warn" role="alert">
-            “{id}” is not an entity id. Ids start with m_, p_, j_, a_ or r_ followed by 12 hex characters.
+            “{id}” is not an entity id. Ids start with m_, p_, j_, a_ or r_ followed by 12 hex
+            characters.
           </p>
         )
       ) : (

@@ -10,9 +10,24 @@ import { formatCount, formatNumber } from '../../lib/format/format'
 import { clampWindow, panWindow, zoomWindow, type TimeWindow } from '../../lib/format/timeAxis'
 import { stateLabel, toneOf } from '../../lib/format/tone'
 import { matchesQuery, stepMatch } from '../../lib/traces/traceSearch'
-import { childrenOf, flattenTree, type LoadedChildren, type TraceNode, type TreeRow } from '../../lib/traces/traceTree'
+import {
+  childrenOf,
+  flattenTree,
+  type LoadedChildren,
+  type TraceNode,
+  type TreeRow
+} from '../../lib/traces/traceTree'
 import { useNow } from '../../lib/hooks/useNow'
-import { endsBar, fraction, retryCount, scaleOf, segmentsOf, spanOf, type Segment, type TimeScale } from '../../lib/traces/waterfall'
+import {
+  endsBar,
+  fraction,
+  retryCount,
+  scaleOf,
+  segmentsOf,
+  spanOf,
+  type Segment,
+  type TimeScale
+} from '../../lib/traces/waterfall'
 import { handleTimeKey, TimeRuler } from './TimeRuler'
 import { genAiLine } from '../../lib/traces/genai'
 import { useHistories, type HistoryMap } from './useHistories'
@@ -24,18 +39,22 @@ const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
 
 function terminalFor(type: string) {
   return (state: string) =>
-    type === 'mission' || type === 'job' || type === 'attempt' ? isTerminalState(type as LifecycleEntityType, state) : true
+    type === 'mission' || type === 'job' || type === 'attempt'
+      ? isTerminalState(type as LifecycleEntityType, state)
+      : true
 }
 
 function labelOf(node: TraceNode): string {
   const r = node.record as Record<string, unknown>
-  if (node.entityType === 'attempt' && typeof r.attempt_number === 'number') return `attempt #${r.attempt_number}`
+  if (node.entityType === 'attempt' && typeof r.attempt_number === 'number')
+    return `attempt #${r.attempt_number}`
   if (node.entityType === 'job' && typeof r.job_type === 'string') {
     const genAi = genAiLine(r)
     return genAi ? `job · ${r.job_type} · ${genAi}` : `job · ${r.job_type}`
   }
   if (node.entityType === 'plan' && typeof r.plan_type === 'string') return `plan · ${r.plan_type}`
-  if (node.entityType === 'resource' && typeof r.resource_type === 'string') return `resource · ${r.resource_type}`
+  if (node.entityType === 'resource' && typeof r.resource_type === 'string')
+    return `resource · ${r.resource_type}`
   return node.entityType
 }
 
@@ -86,8 +105,15 @@ export function TreeWaterfall({
   const full = useScale(root, histories, rollups, now)
   const [zoom, setZoom] = useState<TimeWindow | null>(null)
   const scale = useWindow(zoom ? clampWindow(zoom, full) : full)
-  const onZoom = useCallback((factor: number, anchor?: number) => setZoom((z) => zoomWindow(z ? clampWindow(z, full) : full, full, factor, anchor)), [full])
-  const onPan = useCallback((f: number) => setZoom((z) => (z ? panWindow(clampWindow(z, full), full, f) : null)), [full])
+  const onZoom = useCallback(
+    (factor: number, anchor?: number) =>
+      setZoom((z) => zoomWindow(z ? clampWindow(z, full) : full, full, factor, anchor)),
+    [full]
+  )
+  const onPan = useCallback(
+    (f: number) => setZoom((z) => (z ? panWindow(clampWindow(z, full), full, f) : null)),
+    [full]
+  )
   const onReset = useCallback(() => setZoom(null), [])
   const onCenter = useCallback(
     (f: number) =>
@@ -104,20 +130,39 @@ export function TreeWaterfall({
   // bars on screen (their histories), which is where the operator looks for them.
   const critical = useMemo(() => {
     const entities: PathEntity[] = []
-    const stack: Array<{ node: TraceNode; parentId: string | null }> = [{ node: root, parentId: null }]
+    const stack: Array<{ node: TraceNode; parentId: string | null }> = [
+      { node: root, parentId: null }
+    ]
     while (stack.length) {
       const { node, parentId } = stack.pop()!
       if (node.entityType === 'attempt' || node.entityType === 'resource') continue
       const r = rollups?.[node.entityId]
-      entities.push({ id: node.entityId, parentId, endMs: msOf(r?.endedAt), started: (r?.startedAt ?? null) !== null, cost: r?.cost ?? 0, tokens: r?.tokens ?? 0 })
-      if (node.entityType !== 'job') for (const c of childrenOf(node, loaded).items) stack.push({ node: c, parentId: node.entityId })
+      entities.push({
+        id: node.entityId,
+        parentId,
+        endMs: msOf(r?.endedAt),
+        started: (r?.startedAt ?? null) !== null,
+        cost: r?.cost ?? 0,
+        tokens: r?.tokens ?? 0
+      })
+      if (node.entityType !== 'job')
+        for (const c of childrenOf(node, loaded).items)
+          stack.push({ node: c, parentId: node.entityId })
     }
     for (const v of items) {
       const row = rows[v.index]
       if (row?.kind !== 'node' || row.node.entityType !== 'attempt') continue
       const h = histories.get(row.node.entityId)
       const span = h ? spanOf(segmentsOf(h, terminalFor('attempt'), now)) : null
-      if (span) entities.push({ id: row.node.entityId, parentId: row.parentId, endMs: span.open ? null : span.end, started: true, cost: 0, tokens: 0 })
+      if (span)
+        entities.push({
+          id: row.node.entityId,
+          parentId: row.parentId,
+          endMs: span.open ? null : span.end,
+          started: true,
+          cost: 0,
+          tokens: 0
+        })
     }
     return new Set(criticalPath(entities, pathMode))
     // items and now change every frame and second; the visible ids and histories stand for them.
@@ -131,7 +176,8 @@ export function TreeWaterfall({
     if (!q) return []
     const out: number[] = []
     rows.forEach((r, i) => {
-      if (r.kind === 'node' && matchesQuery(r.node, q, { history: histories.get(r.node.entityId) })) out.push(i)
+      if (r.kind === 'node' && matchesQuery(r.node, q, { history: histories.get(r.node.entityId) }))
+        out.push(i)
     })
     return out
   }, [rows, query, histories])
@@ -146,7 +192,8 @@ export function TreeWaterfall({
   )
   const initialCursor = useRef(cursor)
   useEffect(() => {
-    if (initialCursor.current > 0) virtualizer.scrollToIndex(initialCursor.current, { align: 'center' })
+    if (initialCursor.current > 0)
+      virtualizer.scrollToIndex(initialCursor.current, { align: 'center' })
     // Once, on mount.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
@@ -160,7 +207,9 @@ export function TreeWaterfall({
   )
 
   // A "more" row on screen asks for the next page of its parent's children.
-  const moreVisible = items.map((v) => rows[v.index]).filter((r): r is Extract<TreeRow, { kind: 'more' }> => r?.kind === 'more')
+  const moreVisible = items
+    .map((v) => rows[v.index])
+    .filter((r): r is Extract<TreeRow, { kind: 'more' }> => r?.kind === 'more')
   const moreKey = moreVisible.map((r) => `${r.parent.entityId}:${r.loaded}`).join(',')
   useEffect(() => {
     for (const r of moreVisible) onLoadMore(r.parent)
@@ -286,55 +335,71 @@ export function TreeWaterfall({
       <div className="trow theader">
         <span className="tcell muted">Entity</span>
         <span className="fcell muted">Duration · tokens · cost</span>
-        <TimeRuler full={full} view={scale} spans={spans} onZoom={onZoom} onPan={onPan} onCenter={onCenter} onReset={onReset} />
+        <TimeRuler
+          full={full}
+          view={scale}
+          spans={spans}
+          onZoom={onZoom}
+          onPan={onPan}
+          onCenter={onCenter}
+          onReset={onReset}
+        />
       </div>
-    <div
-      ref={scrollRef}
-      className="vlist trace-list"
-      role="tree"
-      aria-label="Trace tree and timeline"
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-      aria-activedescendant={rows[cursorIndex] ? `trow-${cursorIndex}` : undefined}
-      data-testid="trace-tree"
-      data-rows={rows.length}
-    >
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {items.map((v) => {
-          const row = rows[v.index]
-          if (!row) return null
-          const style = { top: v.start, height: ROW }
-          if (row.kind === 'more') {
+      <div
+        ref={scrollRef}
+        className="vlist trace-list"
+        role="tree"
+        aria-label="Trace tree and timeline"
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-activedescendant={rows[cursorIndex] ? `trow-${cursorIndex}` : undefined}
+        data-testid="trace-tree"
+        data-rows={rows.length}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((v) => {
+            const row = rows[v.index]
+            if (!row) return null
+            const style = { top: v.start, height: ROW }
+            if (row.kind === 'more') {
+              return (
+                <div
+                  key={`more:${row.parent.entityId}`}
+                  id={`trow-${v.index}`}
+                  className={`vrow trow more${v.index === cursorIndex ? ' cursor' : ''}`}
+                  style={style}
+                  role="treeitem"
+                >
+                  <span style={{ paddingLeft: row.depth * 16 }} className="muted">
+                    Loading more… {formatCount(row.loaded)}
+                    {row.total !== null ? ` of ${formatCount(row.total)}` : ''} shown
+                  </span>
+                </div>
+              )
+            }
             return (
-              <div key={`more:${row.parent.entityId}`} id={`trow-${v.index}`} className={`vrow trow more${v.index === cursorIndex ? ' cursor' : ''}`} style={style} role="treeitem">
-                <span style={{ paddingLeft: row.depth * 16 }} className="muted">
-                  Loading more… {formatCount(row.loaded)}
-                  {row.total !== null ? ` of ${formatCount(row.total)}` : ''} shown
-                </span>
-              </div>
+              <NodeRow
+                key={row.node.entityId}
+                index={v.index}
+                row={row}
+                top={v.start}
+                selected={row.node.entityId === selectedId}
+                isCursor={v.index === cursorIndex}
+                history={histories.get(row.node.entityId)}
+                scale={scale}
+                now={isOpen(histories.get(row.node.entityId)) ? now : 0}
+                rollup={rollups?.[row.node.entityId]}
+                critical={critical.has(row.node.entityId)}
+                match={
+                  matchSet.has(v.index) ? (v.index === cursorIndex ? 'current' : 'match') : null
+                }
+                onSelect={selectRow}
+                onToggle={onToggle}
+              />
             )
-          }
-          return (
-            <NodeRow
-              key={row.node.entityId}
-              index={v.index}
-              row={row}
-              top={v.start}
-              selected={row.node.entityId === selectedId}
-              isCursor={v.index === cursorIndex}
-              history={histories.get(row.node.entityId)}
-              scale={scale}
-              now={isOpen(histories.get(row.node.entityId)) ? now : 0}
-              rollup={rollups?.[row.node.entityId]}
-              critical={critical.has(row.node.entityId)}
-              match={matchSet.has(v.index) ? (v.index === cursorIndex ? 'current' : 'match') : null}
-              onSelect={selectRow}
-              onToggle={onToggle}
-            />
-          )
-        })}
+          })}
+        </div>
       </div>
-    </div>
     </div>
   )
 }
@@ -346,7 +411,9 @@ function useWindow(w: TimeWindow): TimeScale {
 }
 
 /** Whether an entity is still in a non-terminal state (its bar grows with the clock). */
-function isOpen(history: readonly { entity_type: LifecycleEntityType; to_state: string }[] | undefined): boolean {
+function isOpen(
+  history: readonly { entity_type: LifecycleEntityType; to_state: string }[] | undefined
+): boolean {
   const last = history?.[history.length - 1]
   return last !== undefined && !endsBar((s) => isTerminalState(last.entity_type, s), last.to_state)
 }
@@ -356,7 +423,12 @@ function isOpen(history: readonly { entity_type: LifecycleEntityType; to_state: 
  * end (so the axis covers the whole mission before the bars below are on screen), up to now while
  * anything still runs.
  */
-function useScale(root: TraceNode, histories: HistoryMap, rollups: Readonly<Record<string, Rollup>> | null, now: number): TimeScale {
+function useScale(
+  root: TraceNode,
+  histories: HistoryMap,
+  rollups: Readonly<Record<string, Rollup>> | null,
+  now: number
+): TimeScale {
   const created = Date.parse((root.record as { created_at?: string }).created_at ?? '')
   const points: number[] = Number.isNaN(created) ? [] : [created]
   let open = false
@@ -427,7 +499,9 @@ const NodeRow = memo(function NodeRow({
         ? 'running'
         : formatDuration(span.end - span.start)
       : ''
-  const figures = rollup ? ` · ${COMPACT.format(rollup.tokens)} tok · ${formatNumber(rollup.cost)} cr` : ''
+  const figures = rollup
+    ? ` · ${COMPACT.format(rollup.tokens)} tok · ${formatNumber(rollup.cost)} cr`
+    : ''
   const rowClass = `vrow trow${isCursor ? ' cursor' : ''}${critical ? ' critical' : ''}${match ? ` match${match === 'current' ? ' current' : ''}` : ''}`
   return (
     <div
@@ -460,24 +534,38 @@ const NodeRow = memo(function NodeRow({
         ) : (
           <span className="twisty" />
         )}
-        <span className="mono">{node.entityId}</span> {node.state && <StateBadge state={node.state} />}{' '}
-        {retries > 0 && <span className="badge tone-warn">{retries} {retries === 1 ? 'retry' : 'retries'}</span>}{' '}
+        <span className="mono">{node.entityId}</span>{' '}
+        {node.state && <StateBadge state={node.state} />}{' '}
+        {retries > 0 && (
+          <span className="badge tone-warn">
+            {retries} {retries === 1 ? 'retry' : 'retries'}
+          </span>
+        )}{' '}
         <span className="muted">{labelOf(node)}</span>
         {row.expandable && row.childTotal !== null && row.childTotal > 0 && (
           <span className="muted"> ({formatCount(row.childTotal)})</span>
         )}
         {row.expandable && row.childTotal === null && row.childLoaded > 0 && (
-          <span className="muted" title="More may follow; they load as you scroll"> ({formatCount(row.childLoaded)}+)</span>
+          <span className="muted" title="More may follow; they load as you scroll">
+            {' '}
+            ({formatCount(row.childLoaded)}+)
+          </span>
         )}
       </span>
       <span
         className="fcell"
         data-testid="row-duration"
-        title={rollup ? `${formatCount(rollup.tokens)} tokens, ${formatNumber(rollup.cost)} credits, ${formatCount(rollup.attempts)} attempts, ${formatCount(rollup.retries)} retries, ${formatCount(rollup.violations)} violations (this and everything below it)` : undefined}
+        title={
+          rollup
+            ? `${formatCount(rollup.tokens)} tokens, ${formatNumber(rollup.cost)} credits, ${formatCount(rollup.attempts)} attempts, ${formatCount(rollup.retries)} retries, ${formatCount(rollup.violations)} violations (this and everything below it)`
+            : undefined
+        }
       >
         {duration}
         {figures}
-        {rollup && rollup.violations > 0 && <span className="badge tone-bad"> {rollup.violations} viol.</span>}
+        {rollup && rollup.violations > 0 && (
+          <span className="badge tone-bad"> {rollup.violations} viol.</span>
+        )}
         {critical && <span className="visually-hidden"> (on the critical path)</span>}
       </span>
       <span className="wcell" aria-hidden="true">
@@ -485,11 +573,21 @@ const NodeRow = memo(function NodeRow({
           segments.map((s, i) => <Bar key={i} segment={s} scale={scale} />)
         ) : rollup && rollup.startedAt !== null ? (
           // A plan has no states of its own: its bar is the wall clock of the work below it.
-          <Bar segment={{ state: 'span', start: msOf(rollup.startedAt) ?? scale.start, end: msOf(rollup.endedAt) ?? scale.end, open: rollup.endedAt === null }} scale={scale} />
+          <Bar
+            segment={{
+              state: 'span',
+              start: msOf(rollup.startedAt) ?? scale.start,
+              end: msOf(rollup.endedAt) ?? scale.end,
+              open: rollup.endedAt === null
+            }}
+            scale={scale}
+          />
         ) : (
           !Number.isNaN(created) &&
           created >= scale.start &&
-          created <= scale.end && <span className="wmark" style={{ left: `${fraction(scale, created) * 100}%` }} />
+          created <= scale.end && (
+            <span className="wmark" style={{ left: `${fraction(scale, created) * 100}%` }} />
+          )
         )}
       </span>
     </div>

@@ -19,14 +19,44 @@ const id: C = {
     </a>
   )
 }
-const state: C = { id: 'state', header: 'State', width: 160, sortKey: 'state', cell: (r) => <StateBadge state={r.state} /> }
-const started: C = { id: 'started', header: 'Started', width: 120, sortKey: 'created', cell: (r) => <span className="muted">{formatTime(startedOf(r))}</span> }
+const state: C = {
+  id: 'state',
+  header: 'State',
+  width: 160,
+  sortKey: 'state',
+  cell: (r) => <StateBadge state={r.state} />
+}
+const started: C = {
+  id: 'started',
+  header: 'Started',
+  width: 120,
+  sortKey: 'created',
+  cell: (r) => <span className="muted">{formatTime(startedOf(r))}</span>
+}
 
 /** A right-aligned figure of the row's roll-up ("–" when nothing is known about its subtree). */
-function figure(key: 'jobs' | 'attempts' | 'retries' | 'errors' | 'tokens', header: string, width = 70): C {
-  return { id: key, header, width, align: 'right', sortKey: key, cell: (r) => formatCount(r.rollup ? r.rollup[key] : null) }
+function figure(
+  key: 'jobs' | 'attempts' | 'retries' | 'errors' | 'tokens',
+  header: string,
+  width = 70
+): C {
+  return {
+    id: key,
+    header,
+    width,
+    align: 'right',
+    sortKey: key,
+    cell: (r) => formatCount(r.rollup ? r.rollup[key] : null)
+  }
 }
-const duration: C = { id: 'duration', header: 'Duration', width: 90, align: 'right', sortKey: 'duration', cell: (r) => formatDuration(r.rollup?.durationMs) }
+const duration: C = {
+  id: 'duration',
+  header: 'Duration',
+  width: 90,
+  align: 'right',
+  sortKey: 'duration',
+  cell: (r) => formatDuration(r.rollup?.durationMs)
+}
 // Credits are often fractions of a cent: four decimals keep 0.006 from reading as 0.01.
 const CREDITS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 })
 const cost: C = {
@@ -39,7 +69,12 @@ const cost: C = {
 }
 const errors: C = {
   ...figure('errors', 'Errors', 70),
-  cell: (r) => (r.rollup && r.rollup.errors > 0 ? <span className="badge tone-bad">{formatCount(r.rollup.errors)}</span> : formatCount(r.rollup?.errors))
+  cell: (r) =>
+    r.rollup && r.rollup.errors > 0 ? (
+      <span className="badge tone-bad">{formatCount(r.rollup.errors)}</span>
+    ) : (
+      formatCount(r.rollup?.errors)
+    )
 }
 // Model, provider, tool and tokens beside the type, for native and OTel-ingested runs alike.
 const jobType: C = {
@@ -55,9 +90,18 @@ const jobType: C = {
 
 function tagsOf(r: ListedEntity): string {
   const tags = (r.record as { tags?: unknown }).tags
-  return tags && typeof tags === 'object' ? Object.entries(tags).map(([k, v]) => `${k}=${String(v)}`).join(' ') : ''
+  return tags && typeof tags === 'object'
+    ? Object.entries(tags)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ')
+    : ''
 }
-const tags: C = { id: 'tags', header: 'Tags', width: 160, cell: (r) => <span className="muted">{tagsOf(r)}</span> }
+const tags: C = {
+  id: 'tags',
+  header: 'Tags',
+  width: 160,
+  cell: (r) => <span className="muted">{tagsOf(r)}</span>
+}
 const attemptOf: C = {
   id: 'of',
   header: 'Attempt',
@@ -77,7 +121,32 @@ const attemptOf: C = {
 
 /** The columns of each list: what an operator compares across rows. */
 export function listColumns(kind: ListKind): C[] {
-  if (kind === 'jobs') return [id, state, jobType, started, duration, figure('attempts', 'Attempts'), figure('retries', 'Retries'), errors, figure('tokens', 'Tokens', 80), cost]
-  if (kind === 'attempts') return [id, state, attemptOf, started, duration, errors, figure('tokens', 'Tokens', 80), cost]
-  return [id, state, started, duration, figure('jobs', 'Jobs', 60), figure('attempts', 'Attempts'), figure('retries', 'Retries'), errors, figure('tokens', 'Tokens', 80), cost, tags]
+  if (kind === 'jobs')
+    return [
+      id,
+      state,
+      jobType,
+      started,
+      duration,
+      figure('attempts', 'Attempts'),
+      figure('retries', 'Retries'),
+      errors,
+      figure('tokens', 'Tokens', 80),
+      cost
+    ]
+  if (kind === 'attempts')
+    return [id, state, attemptOf, started, duration, errors, figure('tokens', 'Tokens', 80), cost]
+  return [
+    id,
+    state,
+    started,
+    duration,
+    figure('jobs', 'Jobs', 60),
+    figure('attempts', 'Attempts'),
+    figure('retries', 'Retries'),
+    errors,
+    figure('tokens', 'Tokens', 80),
+    cost,
+    tags
+  ]
 }

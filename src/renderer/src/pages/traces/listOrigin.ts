@@ -13,7 +13,9 @@ export function describeListOrigin(origin: ListOrigin, kind: string): string {
     return `From ControlDeck's cache: the backend is not reachable, so these are the ${count} seen before.`
   }
   const events = `${formatCount(origin.eventsScanned ?? 0)} event${origin.eventsScanned === 1 ? '' : 's'}`
-  const reach = origin.complete ? 'the whole history' : 'older events are read a page at a time as the list is reopened'
+  const reach = origin.complete
+    ? 'the whole history'
+    : 'older events are read a page at a time as the list is reopened'
   const line = `From the audit history (this backend has no list route): ${count} seen in the last ${events} (${reach}).`
   return origin.note ? `${line} ${origin.note}` : line
 }

@@ -13,7 +13,10 @@ const CONCURRENCY = 4
  * 100,000 attempts costs only the rows the operator actually stops on.
  */
 export function useHistories(visibleIds: readonly string[], resetKey: string): HistoryMap {
-  const [state, setState] = useState<{ key: string; map: Map<string, readonly StateTransitionEvent[]> }>({
+  const [state, setState] = useState<{
+    key: string
+    map: Map<string, readonly StateTransitionEvent[]>
+  }>({
     key: resetKey,
     map: new Map()
   })

@@ -1,7 +1,12 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
 import type { TraceResult, TraceRollupsResult } from '../../../../shared/console/domains/data'
 import { api, errorMessage } from '../../lib/transport/api'
-import { childrenOf, expandableIds, type LoadedChildren, type TraceNode } from '../../lib/traces/traceTree'
+import {
+  childrenOf,
+  expandableIds,
+  type LoadedChildren,
+  type TraceNode
+} from '../../lib/traces/traceTree'
 import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 
 /** Page size when paging children of a node (the services answer at most 500). */
@@ -15,7 +20,10 @@ export const CHILD_PAGE = 500
  */
 export function useTraceTree(entityId: string) {
   const epoch = useDataEpoch()
-  const trace = useAsync<TraceResult>(() => api().getTrace({ entityId }), `trace:${entityId}:${epoch}`)
+  const trace = useAsync<TraceResult>(
+    () => api().getTrace({ entityId }),
+    `trace:${entityId}:${epoch}`
+  )
   // Asked once the tree is in, so that summing a million attempts never delays the first rows.
   const treeIn = trace.data !== undefined
   const rollups = useAsync<TraceRollupsResult | null>(
@@ -23,15 +31,25 @@ export function useTraceTree(entityId: string) {
     `rollups:${entityId}:${epoch}:${treeIn}`
   )
   const root = trace.data?.root ?? null
-  const [expandedState, setExpandedState] = useState<{ root: TraceNode | null; ids: Set<string> } | null>(null)
-  const [loaded, setLoaded] = useState<{ root: TraceNode | null; map: Map<string, LoadedChildren> }>({ root: null, map: new Map() })
+  const [expandedState, setExpandedState] = useState<{
+    root: TraceNode | null
+    ids: Set<string>
+  } | null>(null)
+  const [loaded, setLoaded] = useState<{
+    root: TraceNode | null
+    map: Map<string, LoadedChildren>
+  }>({ root: null, map: new Map() })
   const [pageError, setPageError] = useState<string | null>(null)
   const inFlight = useRef(new Set<string>())
 
   // Everything in the first answer starts expanded; the state resets when a new tree arrives.
   const defaultExpanded = useMemo(() => new Set(expandableIds(root)), [root])
-  const expanded = expandedState && expandedState.root === root ? expandedState.ids : defaultExpanded
-  const loadedMap = useMemo(() => (loaded.root === root ? loaded.map : new Map<string, LoadedChildren>()), [loaded, root])
+  const expanded =
+    expandedState && expandedState.root === root ? expandedState.ids : defaultExpanded
+  const loadedMap = useMemo(
+    () => (loaded.root === root ? loaded.map : new Map<string, LoadedChildren>()),
+    [loaded, root]
+  )
 
   const toggle = useCallback(
     (id: string, open?: boolean) => {
@@ -45,7 +63,11 @@ export function useTraceTree(entityId: string) {
   )
 
   const setAllExpanded = useCallback(
-    (open: boolean) => setExpandedState({ root, ids: open ? new Set(defaultExpanded) : new Set(root ? [root.entityId] : []) }),
+    (open: boolean) =>
+      setExpandedState({
+        root,
+        ids: open ? new Set(defaultExpanded) : new Set(root ? [root.entityId] : [])
+      }),
     [defaultExpanded, root]
   )
 
@@ -56,7 +78,12 @@ export function useTraceTree(entityId: string) {
       inFlight.current.add(parent.entityId)
       const cursor = current.nextCursor
       api()
-        .getChildren({ entityType: parent.entityType, entityId: parent.entityId, cursor, limit: CHILD_PAGE })
+        .getChildren({
+          entityType: parent.entityType,
+          entityId: parent.entityId,
+          cursor,
+          limit: CHILD_PAGE
+        })
         .then(
           (page) => {
             setLoaded((prev) => {
@@ -68,7 +95,11 @@ export function useTraceTree(entityId: string) {
               // An empty page ends the paging, so a cursor that leads nowhere cannot loop; once the
               // last page is in, the count is known.
               const nextCursor = page.items.length === 0 ? null : page.nextCursor
-              map.set(parent.entityId, { items, nextCursor, total: nextCursor === null ? items.length : before.total })
+              map.set(parent.entityId, {
+                items,
+                nextCursor,
+                total: nextCursor === null ? items.length : before.total
+              })
               return { root, map }
             })
           },
@@ -79,5 +110,15 @@ export function useTraceTree(entityId: string) {
     [loadedMap, root]
   )
 
-  return { trace, root, expanded, loaded: loadedMap, toggle, setAllExpanded, loadMore, pageError, rollups }
+  return {
+    trace,
+    root,
+    expanded,
+    loaded: loadedMap,
+    toggle,
+    setAllExpanded,
+    loadMore,
+    pageError,
+    rollups
+  }
 }

@@ -10,10 +10,17 @@ export interface EnvironmentsSlice {
   setEnvironments: (environments: EnvironmentView[], activeId: string, warnings?: string[]) => void
 }
 
-export const createEnvironmentsSlice: StateCreator<StoreState, [], [], EnvironmentsSlice> = (set, get) => ({
+export const createEnvironmentsSlice: StateCreator<StoreState, [], [], EnvironmentsSlice> = (
+  set,
+  get
+) => ({
   environments: [],
   activeEnvironmentId: null,
   environmentWarnings: [],
   setEnvironments: (environments, activeEnvironmentId, warnings) =>
-    set({ environments, activeEnvironmentId, environmentWarnings: warnings ?? get().environmentWarnings })
+    set({
+      environments,
+      activeEnvironmentId,
+      environmentWarnings: warnings ?? get().environmentWarnings
+    })
 })

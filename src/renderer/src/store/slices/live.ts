@@ -46,7 +46,9 @@ export const createLiveSlice: StateCreator<StoreState, [], [], LiveSlice> = (set
     const signals = events.filter((e) => e.event_type === 'anomaly_signal' && e.channel !== 'audit')
     set({
       recentEvents: keepLast(s.recentEvents, events, RECENT_EVENTS_MAX),
-      signalEvents: signals.length ? keepLast(s.signalEvents, signals, RECENT_SIGNALS_MAX) : s.signalEvents,
+      signalEvents: signals.length
+        ? keepLast(s.signalEvents, signals, RECENT_SIGNALS_MAX)
+        : s.signalEvents,
       totalEvents: s.totalEvents + events.length,
       rate: addToRate(s.rate, events.length, nowMs),
       lastEventAt: nowMs,

@@ -19,5 +19,6 @@ export const createRunsSlice: StateCreator<StoreState, [], [], RunsSlice> = (set
   demos: [],
   runsEngineAvailable: null,
   setLocalRuns: (localRuns) => set({ localRuns }),
-  setRunsInfo: ({ runs, demos, engineAvailable }) => set({ localRuns: runs, demos, runsEngineAvailable: engineAvailable })
+  setRunsInfo: ({ runs, demos, engineAvailable }) =>
+    set({ localRuns: runs, demos, runsEngineAvailable: engineAvailable })
 })

@@ -36,50 +36,63 @@ export function CompareDialog({
   }
 
   return (
-    <Modal className="compare-dialog" labelledBy="compare-dialog-title" testId="compare-dialog" initialFocus={inputRef} onClose={onCancel}>
-        <h2 id="compare-dialog-title">Compare {missionId} with…</h2>
-        <form className="row" onSubmit={submit}>
-          <label htmlFor="compare-id">Mission id</label>
-          <input
-            id="compare-id"
-            ref={inputRef}
-            className="mono"
-            value={pasted}
-            onChange={(e) => setPasted(e.target.value)}
-            placeholder="m_…"
-            size={20}
-            data-testid="compare-id"
-          />
-          <button type="submit" className="primary">
-            Compare
-          </button>
-        </form>
-        <FormError error={error} />
-        <h3 className="compare-dialog-sub">Recent missions</h3>
-        {recent.error && <FormError error={recent.error} />}
-        {others.length === 0 && !recent.loading ? (
-          <p className="muted">No other mission is known here yet.</p>
-        ) : (
-          <ul className="compare-pick-list" aria-label="Recent missions" data-testid="compare-recent">
-            {others.map((m) => (
-              <li key={m.entityId}>
-                <button type="button" onClick={() => onPick({ kind: 'mission', missionId: m.entityId })}>
-                  <span className="mono">{m.entityId}</span>
-                  <span className="muted">
-                    {m.state ?? 'no state'} · {formatTime((m.record as { created_at?: string }).created_at)}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        <h3 className="compare-dialog-sub">Or an incident bundle</h3>
-        <BundleFileInput label="Bundle file" onBundle={(bundle) => onPick({ kind: 'bundle', bundle })} />
-        <div className="actions">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+    <Modal
+      className="compare-dialog"
+      labelledBy="compare-dialog-title"
+      testId="compare-dialog"
+      initialFocus={inputRef}
+      onClose={onCancel}
+    >
+      <h2 id="compare-dialog-title">Compare {missionId} with…</h2>
+      <form className="row" onSubmit={submit}>
+        <label htmlFor="compare-id">Mission id</label>
+        <input
+          id="compare-id"
+          ref={inputRef}
+          className="mono"
+          value={pasted}
+          onChange={(e) => setPasted(e.target.value)}
+          placeholder="m_…"
+          size={20}
+          data-testid="compare-id"
+        />
+        <button type="submit" className="primary">
+          Compare
+        </button>
+      </form>
+      <FormError error={error} />
+      <h3 className="compare-dialog-sub">Recent missions</h3>
+      {recent.error && <FormError error={recent.error} />}
+      {others.length === 0 && !recent.loading ? (
+        <p className="muted">No other mission is known here yet.</p>
+      ) : (
+        <ul className="compare-pick-list" aria-label="Recent missions" data-testid="compare-recent">
+          {others.map((m) => (
+            <li key={m.entityId}>
+              <button
+                type="button"
+                onClick={() => onPick({ kind: 'mission', missionId: m.entityId })}
+              >
+                <span className="mono">{m.entityId}</span>
+                <span className="muted">
+                  {m.state ?? 'no state'} ·{' '}
+                  {formatTime((m.record as { created_at?: string }).created_at)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3 className="compare-dialog-sub">Or an incident bundle</h3>
+      <BundleFileInput
+        label="Bundle file"
+        onBundle={(bundle) => onPick({ kind: 'bundle', bundle })}
+      />
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
     </Modal>
   )
 }

@@ -1,6 +1,10 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { TraceNode } from '../../../../../shared/console/domains/data'
-import { alignTraces, type AlignedRow, type CompareEntry } from '../../../../../shared/neurorail/trace-align'
+import {
+  alignTraces,
+  type AlignedRow,
+  type CompareEntry
+} from '../../../../../shared/neurorail/trace-align'
 import { ErrorNotice, Loading } from '../../../components/Notices'
 import { errorMessage } from '../../../lib/transport/api'
 import { formatDuration, formatNumber } from '../../../lib/format/format'
@@ -41,7 +45,15 @@ function Side({ entry }: { entry: CompareEntry | null }) {
  * and the first divergence highlighted. Keyboard: Up/Down move between rows, N/P jump to the
  * next/previous divergence, Home/End, Enter opens the row's trace, Escape closes.
  */
-export function CompareView({ root, source, onClose }: { root: TraceNode; source: CompareSource; onClose: () => void }) {
+export function CompareView({
+  root,
+  source,
+  onClose
+}: {
+  root: TraceNode
+  source: CompareSource
+  onClose: () => void
+}) {
   const [sides, setSides] = useState<{ left: CompareSide; right: CompareSide } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [cursor, setCursor] = useState<{ rows: unknown; index: number } | null>(null)
@@ -58,10 +70,14 @@ export function CompareView({ root, source, onClose }: { root: TraceNode; source
     }
   }, [root, source])
 
-  const alignment = useMemo(() => (sides ? alignTraces(sides.left.entries, sides.right.entries) : null), [sides])
+  const alignment = useMemo(
+    () => (sides ? alignTraces(sides.left.entries, sides.right.entries) : null),
+    [sides]
+  )
 
   // Opens on the first divergence (or the first row), focused, so the keyboard starts there.
-  const active = alignment && cursor?.rows === alignment.rows ? cursor.index : (alignment?.firstDivergence ?? 0)
+  const active =
+    alignment && cursor?.rows === alignment.rows ? cursor.index : (alignment?.firstDivergence ?? 0)
   const setActive = (index: number) => setCursor({ rows: alignment?.rows, index })
   useEffect(() => {
     if (alignment) rowRefs.current[alignment.firstDivergence ?? 0]?.focus()
@@ -110,10 +126,15 @@ export function CompareView({ root, source, onClose }: { root: TraceNode; source
     <section className="compare card" aria-labelledby="compare-title" data-testid="compare-view">
       <div className="row">
         <h2 id="compare-title">
-          Compare <span className="mono">{left.label}</span> with <span className="mono">{right.label}</span>
+          Compare <span className="mono">{left.label}</span> with{' '}
+          <span className="mono">{right.label}</span>
         </h2>
         <span style={{ flex: 1 }} />
-        <button type="button" onClick={() => alignment.firstDivergence !== null && move(alignment.firstDivergence)} disabled={alignment.firstDivergence === null}>
+        <button
+          type="button"
+          onClick={() => alignment.firstDivergence !== null && move(alignment.firstDivergence)}
+          disabled={alignment.firstDivergence === null}
+        >
           First divergence
         </button>
         <button type="button" onClick={onClose} data-testid="compare-close">
@@ -124,7 +145,8 @@ export function CompareView({ root, source, onClose }: { root: TraceNode; source
         {alignment.firstDivergence === null
           ? 'The two missions ran the same plans and jobs with the same outcomes.'
           : `First divergence at row ${alignment.firstDivergence + 1}. `}
-        {c.same} same, {c.changed} differing, {c.left_only} only in {left.missionId}, {c.right_only} only in {right.missionId}
+        {c.same} same, {c.changed} differing, {c.left_only} only in {left.missionId}, {c.right_only}{' '}
+        only in {right.missionId}
         {alignment.approximate && ' (large traces: rows paired by occurrence)'}.
       </p>
       <dl className="compare-totals">
@@ -138,21 +160,28 @@ export function CompareView({ root, source, onClose }: { root: TraceNode; source
         <div>
           <dt>Tokens</dt>
           <dd>
-            {formatNumber(totals.left.tokens)} → {formatNumber(totals.right.tokens)} ({signed(delta(totals.left.tokens, totals.right.tokens), formatNumber)})
+            {formatNumber(totals.left.tokens)} → {formatNumber(totals.right.tokens)} (
+            {signed(delta(totals.left.tokens, totals.right.tokens), formatNumber)})
           </dd>
         </div>
         <div>
           <dt>Cost</dt>
           <dd>
-            {totals.left.cost === null ? '–' : cost(totals.left.cost)} → {totals.right.cost === null ? '–' : cost(totals.right.cost)} (
+            {totals.left.cost === null ? '–' : cost(totals.left.cost)} →{' '}
+            {totals.right.cost === null ? '–' : cost(totals.right.cost)} (
             {signed(delta(totals.left.cost, totals.right.cost), cost)})
           </dd>
         </div>
       </dl>
       <p className="muted" style={{ fontSize: 12 }}>
-        Up/Down move, N and P jump to the next and previous divergence, Enter opens the row's trace, Escape closes.
+        Up/Down move, N and P jump to the next and previous divergence, Enter opens the row's trace,
+        Escape closes.
       </p>
-      <table className="compare-table" aria-label="Plans and jobs of both missions, aligned" onKeyDown={onKeyDown}>
+      <table
+        className="compare-table"
+        aria-label="Plans and jobs of both missions, aligned"
+        onKeyDown={onKeyDown}
+      >
         <thead>
           <tr>
             <th scope="col">#</th>
@@ -197,7 +226,9 @@ export function CompareView({ root, source, onClose }: { root: TraceNode; source
                 <td>{signed(row.costDelta, cost)}</td>
                 <td>
                   {first && <strong className="badge tone-warn">First divergence</strong>}{' '}
-                  {row.status === 'changed' ? `differs: ${row.differences.join(', ')}` : STATUS_TEXT[row.status]}
+                  {row.status === 'changed'
+                    ? `differs: ${row.differences.join(', ')}`
+                    : STATUS_TEXT[row.status]}
                 </td>
               </tr>
             )

@@ -3,7 +3,11 @@ import type { TraceNode } from '../../../../../shared/console/domains/data'
 import type { StateTransitionEvent } from '../../../../../shared/neurorail/lifecycle'
 import { isTerminalState } from '../../../../../shared/neurorail/state-machines'
 import type { EntityMetrics } from '../../../../../shared/neurorail/telemetry'
-import { compareEntries, type CompareEntry, type EntityFigures } from '../../../../../shared/neurorail/trace-align'
+import {
+  compareEntries,
+  type CompareEntry,
+  type EntityFigures
+} from '../../../../../shared/neurorail/trace-align'
 import { api } from '../../../lib/transport/api'
 
 /** One side of a comparison: what it is called and its plans and jobs with their figures. */
@@ -24,10 +28,15 @@ const METRICS_MAX = 200
 const METRICS_CONCURRENCY = 4
 
 /** What the other side of a Compare is: another mission of this environment, or a bundle. */
-export type CompareSource = { kind: 'mission'; missionId: string } | { kind: 'bundle'; bundle: IncidentBundle }
+export type CompareSource =
+  { kind: 'mission'; missionId: string } | { kind: 'bundle'; bundle: IncidentBundle }
 
 function figuresOf(metrics: EntityMetrics): EntityFigures {
-  return { durationMs: metrics.duration_ms, tokens: metrics.llm_tokens_consumed, cost: metrics.cost_credits ?? null }
+  return {
+    durationMs: metrics.duration_ms,
+    tokens: metrics.llm_tokens_consumed,
+    cost: metrics.cost_credits ?? null
+  }
 }
 
 function lifecycleIds(root: TraceNode): string[] {
@@ -35,13 +44,15 @@ function lifecycleIds(root: TraceNode): string[] {
   const stack = [root]
   while (stack.length > 0 && out.length < METRICS_MAX) {
     const node = stack.pop()!
-    if (node.entityType === 'mission' || node.entityType === 'job' || node.entityType === 'attempt') out.push(node.entityId)
+    if (node.entityType === 'mission' || node.entityType === 'job' || node.entityType === 'attempt')
+      out.push(node.entityId)
     stack.push(...node.children)
   }
   return out
 }
 
-const add = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : a + b)
+const add = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : a + b
 
 /**
  * Agents report usage on attempts: a job's tokens and cost are its own where it has any, else
@@ -59,7 +70,12 @@ function rollUpJobs(root: TraceNode, figures: Map<string, EntityFigures>): void 
     let sum: EntityFigures = NO_FIGURES
     for (const child of node.children) {
       const f = figures.get(child.entityId)
-      if (f) sum = { durationMs: add(sum.durationMs, f.durationMs), tokens: add(sum.tokens, f.tokens), cost: add(sum.cost, f.cost) }
+      if (f)
+        sum = {
+          durationMs: add(sum.durationMs, f.durationMs),
+          tokens: add(sum.tokens, f.tokens),
+          cost: add(sum.cost, f.cost)
+        }
     }
     figures.set(node.entityId, {
       durationMs: own.durationMs ?? sum.durationMs,
@@ -69,12 +85,14 @@ function rollUpJobs(root: TraceNode, figures: Map<string, EntityFigures>): void 
   }
 }
 
-
 /**
  * Wall-clock duration from an entity's transitions: first to last, once it reached a terminal
  * state (a running mission has none yet). Used where the metrics give none.
  */
-function durationFromHistory(history: readonly StateTransitionEvent[], entityId: string): number | null {
+function durationFromHistory(
+  history: readonly StateTransitionEvent[],
+  entityId: string
+): number | null {
   const own = history.filter((t) => t.entity_id === entityId)
   const first = own[0]
   const last = own[own.length - 1]
@@ -82,8 +100,14 @@ function durationFromHistory(history: readonly StateTransitionEvent[], entityId:
   return Date.parse(last.timestamp) - Date.parse(first.timestamp)
 }
 
-function withMissionDuration(figures: EntityFigures, history: readonly StateTransitionEvent[], id: string): EntityFigures {
-  return figures.durationMs !== null ? figures : { ...figures, durationMs: durationFromHistory(history, id) }
+function withMissionDuration(
+  figures: EntityFigures,
+  history: readonly StateTransitionEvent[],
+  id: string
+): EntityFigures {
+  return figures.durationMs !== null
+    ? figures
+    : { ...figures, durationMs: durationFromHistory(history, id) }
 }
 
 /** A side from a trace tree of the active environment: its job metrics are fetched (bounded). */
@@ -125,7 +149,11 @@ export function bundleSide(bundle: IncidentBundle): CompareSide {
     missionId: bundle.missionId,
     source: 'bundle',
     entries: compareEntries(bundle.trace.root, figures),
-    mission: withMissionDuration(figures.get(bundle.missionId) ?? NO_FIGURES, bundle.history, bundle.missionId)
+    mission: withMissionDuration(
+      figures.get(bundle.missionId) ?? NO_FIGURES,
+      bundle.history,
+      bundle.missionId
+    )
   }
 }
 
