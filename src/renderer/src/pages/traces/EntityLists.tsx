@@ -20,7 +20,7 @@ import {
   type ListView,
   type SortKey
 } from '../../lib/nav/listView'
-import { hrefFor, navigate, traceHref, type Route } from '../../lib/nav/router'
+import { hrefFor, navigate, parseHash, traceHref, type Route } from '../../lib/nav/router'
 import { useDataEpoch } from '../../lib/hooks/useAsync'
 import { usePaged } from '../../lib/hooks/usePaged'
 import { listColumns } from './listColumns'
@@ -78,8 +78,13 @@ export function EntityLists({ route }: { route: Route }) {
     [list.items, view.q, view.sort, view.dir]
   )
 
+  // Changes build on the view the address holds now, not on the last render's: two quick ones (a
+  // double Enter on a header flips the direction twice) would otherwise both start from the same view.
+  function currentView(): ListView {
+    return parseListView(parseHash(window.location.hash).query)
+  }
   function setView(changes: Partial<ListView>) {
-    navigate(hrefFor('traces', [], listViewQuery({ ...view, ...changes })))
+    navigate(hrefFor('traces', [], listViewQuery({ ...currentView(), ...changes })))
   }
   const filtered = Boolean(view.state || view.jobType || view.since || view.until || view.q)
 
@@ -126,7 +131,7 @@ export function EntityLists({ route }: { route: Route }) {
           rowKey={(r) => r.entityId}
           columns={listColumns(kind)}
           sort={{ key: view.sort, dir: view.dir }}
-          onSort={(k) => setView(nextSort(view, k as SortKey))}
+          onSort={(k) => setView(nextSort(currentView(), k as SortKey))}
           onOpen={(r) => navigate(traceHref(r.entityId))}
           onEscape={() =>
             filtered && setView({ state: '', jobType: '', since: '', until: '', q: '' })
