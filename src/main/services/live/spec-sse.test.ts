@@ -75,6 +75,30 @@ describe('LiveEventStream against a specification-following SSE server', () => {
     expect(events[4]?.id).toBe('4')
   })
 
+  it('drops a UTF-8 byte order mark before the first field and reads CR-only lines and comments', async () => {
+    const frame = (id: number): string =>
+      `data: {"channel":"audit","event_type":"bom","timestamp":1,"data":{"n":${id}}}\r: comment\rid: ${id}\revent: x\r\r`
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      // The BOM is the stream's first bytes, right before a field the parser must not misread.
+      res.write(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(frame(1) + frame(2))]))
+    })
+    const url = await listenOnLoopback(server)
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections()
+          server.close(() => resolve())
+        })
+    )
+    const { events } = client(`${url}/api/neurorail/v1`)
+    await waitFor(() => events.length >= 2, 'both events')
+    expect(events.slice(0, 2).map((e) => [e.id, e.data.n])).toEqual([
+      ['1', 1],
+      ['2', 2]
+    ])
+  })
+
   it('does not buffer without bound when the backend never ends a line', async () => {
     let written = 0
     let closedAt: number | null = null
