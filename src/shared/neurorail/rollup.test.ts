@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatRollup, rollUp, type RollupEntity, type RollupMetrics } from './rollup'
+import { formatCost, formatRollup, rollUp, type RollupEntity, type RollupMetrics } from './rollup'
 
 const tree: RollupEntity[] = [
   { entityId: 'm_000000000001', entityType: 'mission', parentId: null },
@@ -168,6 +168,14 @@ describe('rollUp', () => {
     expect(formatRollup(r.get('m')!)).toBe(
       '1,500 tokens · 0.75 credits · 2 attempts · 1 retry · 1 violation · 8.5 s'
     )
+  })
+
+  it('never shows a non-zero cost as 0 credits (an ingested model call often costs under 0.005)', () => {
+    const r = rollUp(small, [span('a1', 1, 5, { llm_tokens_consumed: 165, cost_credits: 0.00075 })])
+    expect(formatRollup(r.get('m')!)).toMatch(/^165 tokens · 0\.00075 credits · /)
+    expect(formatCost(0)).toBe('0')
+    expect(formatCost(0.75)).toBe('0.75')
+    expect(formatCost(1234.567)).toBe('1,234.57')
   })
 
   it('has no end or duration while something below still runs and the entity itself has not ended', () => {

@@ -213,6 +213,15 @@ export function rollUp(
 
 const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 const DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+const SMALL = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 })
+
+/**
+ * Credits with up to two decimals; a non-zero amount under 0.01 keeps two significant digits
+ * instead, so a cheap model call (often under 0.005) never reads as free ("0.00075", not "0").
+ */
+export function formatCost(credits: number): string {
+  return credits !== 0 && Math.abs(credits) < 0.01 ? SMALL.format(credits) : DECIMAL.format(credits)
+}
 
 /** Milliseconds as "830 ms", "4.2 s", "3.5 min" or "2.1 h" ("–" when unknown). */
 export function formatDuration(ms: number | null | undefined): string {
@@ -235,7 +244,7 @@ export function formatRollup(r: Rollup): string {
     `${INTEGER.format(v)} ${v === 1 ? one : many}`
   return [
     count(r.tokens, 'token', 'tokens'),
-    `${DECIMAL.format(r.cost)} credits`,
+    `${formatCost(r.cost)} credits`,
     count(r.attempts, 'attempt', 'attempts'),
     count(r.retries, 'retry', 'retries'),
     count(r.violations, 'violation', 'violations'),

@@ -1,4 +1,5 @@
 import type { MethodOutput } from '../../../../shared/console/api'
+import { formatCost } from '../../../../shared/neurorail/rollup'
 import type { CliCommand } from '../args'
 import { withCliConsole } from './cli-session'
 
@@ -13,7 +14,7 @@ export function formatBudget(answer: BudgetAnswer): string {
     .map(([type, n]) => `${type} ${n}`)
     .join(', ')
   const lines = [
-    `Usage of the last ${answer.jobs.length} jobs: ${answer.totals.llmTokens} tokens, ${answer.totals.costCredits.toFixed(2)} credits`,
+    `Usage of the last ${answer.jobs.length} jobs: ${answer.totals.llmTokens} tokens, ${formatCost(answer.totals.costCredits)} credits`,
     `Violations: ${answer.totals.violations}${byType ? ` (${byType})` : ''}`,
     'Jobs'
   ]
@@ -22,7 +23,7 @@ export function formatBudget(answer: BudgetAnswer): string {
       ? `${j.llmTokens}/${j.budget.max_llm_tokens}`
       : String(j.llmTokens)
     lines.push(
-      `  ${j.jobId.padEnd(16)} ${(j.jobType ?? '').padEnd(16)} tokens ${tokens.padEnd(11)} credits ${j.costCredits.toFixed(2).padEnd(7)} attempts ${j.attempts}  violations ${j.violations}`
+      `  ${j.jobId.padEnd(16)} ${(j.jobType ?? '').padEnd(16)} tokens ${tokens.padEnd(11)} credits ${formatCost(j.costCredits).padEnd(7)} attempts ${j.attempts}  violations ${j.violations}`
     )
   }
   lines.push(`Recent violations (${answer.violations.length})`)
