@@ -1,3 +1,4 @@
+import { formatCost } from '../../../../shared/neurorail/rollup'
 /** Human wording of an age in milliseconds: "just now", "42 s", "3 min", "5 h", "2 d". */
 export function formatAge(ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(ms)) return 'unknown'
@@ -22,6 +23,11 @@ export function formatCount(n: number | null | undefined): string {
 /** Number with up to two decimals. */
 export function formatNumber(n: number | null | undefined): string {
   return n == null || !Number.isFinite(n) ? '–' : decimal.format(n)
+}
+
+/** Credits, never "0" for a non-zero amount (an ingested model call often costs under 0.005). */
+export function formatCredits(n: number | null | undefined): string {
+  return n == null || !Number.isFinite(n) ? '–' : formatCost(n)
 }
 
 /** A ratio as a percentage ("12.5 %"). */

@@ -4,7 +4,7 @@ import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, UnavailableNotice } from '../../components/Notices'
 import { StatCard } from '../../components/StatCard'
-import { formatCount, formatNumber, formatTime } from '../../lib/format/format'
+import { formatCount, formatCredits, formatNumber, formatTime } from '../../lib/format/format'
 import { traceHref } from '../../lib/nav/router'
 import { useThrottled } from '../../lib/hooks/useThrottled'
 import { useStore } from '../../store'
@@ -54,7 +54,7 @@ const JOB_COLUMNS: readonly Column<JobBudgetView>[] = [
     align: 'right',
     cell: (j) =>
       ofLimit(
-        formatNumber(j.costCredits),
+        formatCredits(j.costCredits),
         j.budget?.max_cost_credits != null ? formatNumber(j.budget.max_cost_credits) : null
       )
   },
@@ -171,8 +171,8 @@ export function BudgetPage() {
         <StatCard
           title="Cost (credits)"
           testId="budget-cost"
-          value={formatNumber(o ? o.totals.costCredits : live.totals.cost)}
-          sub={`${o ? 'recent jobs; ' : ''}${formatNumber(live.totals.cost)} live`}
+          value={formatCredits(o ? o.totals.costCredits : live.totals.cost)}
+          sub={`${o ? 'recent jobs; ' : ''}${formatCredits(live.totals.cost)} live`}
         />
         <StatCard
           title="Violations"

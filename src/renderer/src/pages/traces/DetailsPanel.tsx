@@ -3,7 +3,7 @@ import type { EntityDetails } from '../../../../shared/console/domains/data'
 import { StateBadge } from '../../components/StateBadge'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { api } from '../../lib/transport/api'
-import { formatCount, formatDuration, formatNumber, formatTime } from '../../lib/format/format'
+import { formatCount, formatCredits, formatDuration, formatTime } from '../../lib/format/format'
 import { traceHref } from '../../lib/nav/router'
 import { useAsync, useDataEpoch } from '../../lib/hooks/useAsync'
 import { GenAiFacts } from './GenAiFacts'
@@ -101,7 +101,7 @@ export function DetailsPanel({ entityId }: { entityId: string }) {
               <dt>LLM tokens</dt>
               <dd>{formatCount(d.metrics.llm_tokens_consumed)}</dd>
               <dt>cost</dt>
-              <dd>{formatNumber(d.metrics.cost_credits ?? null)}</dd>
+              <dd>{formatCredits(d.metrics.cost_credits ?? null)}</dd>
               <dt>attempts / retries</dt>
               <dd>
                 {formatCount(d.metrics.attempt_count)} / {formatCount(d.metrics.retry_count)}

@@ -6,7 +6,7 @@ import { isTerminalState } from '../../../../shared/neurorail/state-machines'
 import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle'
 import { StateBadge } from '../../components/StateBadge'
 import { criticalPath, type PathEntity, type PathMode } from '../../lib/traces/criticalPath'
-import { formatCount, formatNumber } from '../../lib/format/format'
+import { formatCount, formatCredits } from '../../lib/format/format'
 import { clampWindow, panWindow, zoomWindow, type TimeWindow } from '../../lib/format/timeAxis'
 import { stateLabel, toneOf } from '../../lib/format/tone'
 import { matchesQuery, stepMatch } from '../../lib/traces/traceSearch'
@@ -500,7 +500,7 @@ const NodeRow = memo(function NodeRow({
         : formatDuration(span.end - span.start)
       : ''
   const figures = rollup
-    ? ` · ${COMPACT.format(rollup.tokens)} tok · ${formatNumber(rollup.cost)} cr`
+    ? ` · ${COMPACT.format(rollup.tokens)} tok · ${formatCredits(rollup.cost)} cr`
     : ''
   const rowClass = `vrow trow${isCursor ? ' cursor' : ''}${critical ? ' critical' : ''}${match ? ` match${match === 'current' ? ' current' : ''}` : ''}`
   return (
@@ -557,7 +557,7 @@ const NodeRow = memo(function NodeRow({
         data-testid="row-duration"
         title={
           rollup
-            ? `${formatCount(rollup.tokens)} tokens, ${formatNumber(rollup.cost)} credits, ${formatCount(rollup.attempts)} attempts, ${formatCount(rollup.retries)} retries, ${formatCount(rollup.violations)} violations (this and everything below it)`
+            ? `${formatCount(rollup.tokens)} tokens, ${formatCredits(rollup.cost)} credits, ${formatCount(rollup.attempts)} attempts, ${formatCount(rollup.retries)} retries, ${formatCount(rollup.violations)} violations (this and everything below it)`
             : undefined
         }
       >
