@@ -42,7 +42,6 @@ interface SpanRow {
   end_ms: number
   status_code: number
   status_message: string
-  attributes: string
   entity_id: string | null
 }
 
@@ -223,7 +222,15 @@ export class IngestMapper {
     const trace = db.prepare('SELECT * FROM otlp_traces WHERE trace_id = ?').get(traceId) as
       TraceRow | undefined
     if (!trace) return true
-    const rows = db.prepare('SELECT * FROM otlp_spans WHERE trace_id = ?').all(traceId) as SpanRow[]
+    // Every column but the attributes (the bulk of a row): a big trace is settled over many
+    // slices and read again in each; a span's attributes are read when it is mapped.
+    const rows = db
+      .prepare(
+        `SELECT trace_id, agent_name, conversation_id, service_name, span_id, parent_span_id, name, op, role,
+           start_ms, end_ms, status_code, status_message, entity_id
+         FROM otlp_spans WHERE trace_id = ?`
+      )
+      .all(traceId) as SpanRow[]
     if (!trace.mission_id) {
       if (!rows.some((r) => r.role !== 'other')) return true
       this.unit('mission', () => this.createMission(trace))
@@ -385,7 +392,10 @@ export class IngestMapper {
     trace: TraceRow,
     r: SpanRow
   ): { md: Record<string, unknown>; span: IngestSpan; f: ReturnType<typeof genAiFacts> } {
-    const stored = JSON.parse(r.attributes) as {
+    const { attributes } = this.s.store
+      .prepare('SELECT attributes FROM otlp_spans WHERE trace_id = ? AND span_id = ?')
+      .get(trace.trace_id, r.span_id) as { attributes: string }
+    const stored = JSON.parse(attributes) as {
       attributes: Record<string, unknown>
       resource: Record<string, unknown>
       scope: string
