@@ -180,6 +180,17 @@ export class OtlpExport {
   }
 
   private read(channel: string, eventType: string, payload: string): void {
+    // Picked by channel and type before any parse: most of the log (audit rows, telemetry, …)
+    // makes no span, and its payloads are the big ones.
+    const handle =
+      channel === 'lifecycle' && eventType === 'state_transition'
+        ? this.transition
+        : channel === 'governor' && eventType === 'mode_decided'
+          ? this.decision
+          : channel === 'enforcement' && eventType === 'budget_violation'
+            ? this.violation
+            : null
+    if (!handle) return
     let data: Record<string, unknown>
     try {
       const frame = JSON.parse(payload) as { data?: Record<string, unknown>; timestamp?: number }
@@ -188,9 +199,7 @@ export class OtlpExport {
     } catch {
       return
     }
-    if (channel === 'lifecycle' && eventType === 'state_transition') this.transition(data)
-    else if (channel === 'governor' && eventType === 'mode_decided') this.decision(data)
-    else if (channel === 'enforcement' && eventType === 'budget_violation') this.violation(data)
+    handle.call(this, data)
   }
 
   private transition(d: Record<string, unknown>): void {

@@ -192,6 +192,57 @@ describe('OTLP ingest refuses what it must', () => {
     }
   })
 
+  it('settles spans whose parents form a cycle: orphans after the timeout, others under the mission', async () => {
+    const e = await startTestEngine({
+      tokens: [{ token: TOKEN, role: 'operator' }],
+      otlp: { pendingTimeoutMs: 1500 }
+    })
+    try {
+      const traceId = 'cc'.repeat(16)
+      const chat = { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }
+      const span = (id: string, parent: string | null, attributes: unknown[] = []) => ({
+        traceId,
+        spanId: id.repeat(16),
+        ...(parent ? { parentSpanId: parent.repeat(16) } : {}),
+        name: 's' + id,
+        attributes
+      })
+      const spans = [
+        span('1', null, [chat]),
+        // Two job spans, each the other's parent; two plain spans, likewise.
+        span('2', '3', [chat]),
+        span('3', '2', [chat]),
+        span('4', '5'),
+        span('5', '4')
+      ]
+      const res = await fetch(e.engine.url + '/v1/traces', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] })
+      })
+      expect(res.status).toBe(200)
+      const read = async () =>
+        (await e.api('GET', `/otel/traces/${traceId}/spans`)).body as {
+          mission_id: string
+          spans: Array<{ span_id: string; entity_id: string | null; nearest_entity_id: string }>
+        }
+      let body = await read()
+      const mapped = (id: string) => body.spans.find((x) => x.span_id === id.repeat(16))!
+      for (let i = 0; i < 400 && !(mapped('2').entity_id && mapped('3').entity_id); i++) {
+        await new Promise((r) => setTimeout(r, 25))
+        body = await read()
+      }
+      for (const id of ['2', '3']) {
+        const job = (await e.api('GET', `/identity/job/${mapped(id).entity_id}`)).body
+        expect(job.metadata).toMatchObject({ otel_orphan: true })
+      }
+      expect(mapped('4').nearest_entity_id).toBe(body.mission_id)
+      expect(mapped('5').nearest_entity_id).toBe(body.mission_id)
+    } finally {
+      await e.stop()
+    }
+  })
+
   it("rejects spans over a trace's cap as a partial success", async () => {
     const e = await startTestEngine({
       tokens: [{ token: TOKEN, role: 'operator' }],

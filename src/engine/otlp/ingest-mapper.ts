@@ -42,7 +42,6 @@ interface SpanRow {
   end_ms: number
   status_code: number
   status_message: string
-  attributes: string
   entity_id: string | null
 }
 
@@ -223,7 +222,15 @@ export class IngestMapper {
     const trace = db.prepare('SELECT * FROM otlp_traces WHERE trace_id = ?').get(traceId) as
       TraceRow | undefined
     if (!trace) return true
-    const rows = db.prepare('SELECT * FROM otlp_spans WHERE trace_id = ?').all(traceId) as SpanRow[]
+    // Every column but the attributes (the bulk of a row): a big trace is settled over many
+    // slices and read again in each; a span's attributes are read when it is mapped.
+    const rows = db
+      .prepare(
+        `SELECT trace_id, agent_name, conversation_id, service_name, span_id, parent_span_id, name, op, role,
+           start_ms, end_ms, status_code, status_message, entity_id
+         FROM otlp_spans WHERE trace_id = ?`
+      )
+      .all(traceId) as SpanRow[]
     if (!trace.mission_id) {
       if (!rows.some((r) => r.role !== 'other')) return true
       this.unit('mission', () => this.createMission(trace))
@@ -231,6 +238,7 @@ export class IngestMapper {
     }
     this.unit('mission tags', () => this.updateTags(trace, rows))
     const bySpan = new Map(rows.map((r) => [r.span_id, r]))
+    const chains: ChainMemo = new Map()
     // Plans before jobs, each in start order, so a job finds its agent's plan in the same pass.
     const todo = rows.filter((r) => r.entity_id === null && r.role !== 'other').sort(byStart)
     for (const r of todo) {
@@ -241,7 +249,7 @@ export class IngestMapper {
     }
     for (const r of todo) {
       if (r.role !== 'job') continue
-      const plan = this.planOf(trace, r, bySpan, orphans)
+      const plan = this.planOf(trace, r, bySpan, chains, orphans)
       if (!plan) continue
       if (
         this.unit('job', () => this.mapJob(trace, r, plan.planId, plan.orphan)) &&
@@ -354,19 +362,12 @@ export class IngestMapper {
     trace: TraceRow,
     r: SpanRow,
     bySpan: Map<string, SpanRow>,
+    chains: ChainMemo,
     orphans: boolean
   ): { planId: string; orphan: boolean } | null {
-    let parent = r.parent_span_id
-    for (let hops = 0; hops < 10_000; hops++) {
-      if (parent === null) return { planId: this.defaultPlan(trace), orphan: false }
-      const p = bySpan.get(parent)
-      if (!p) break
-      if (p.role === 'plan') {
-        if (p.entity_id) return { planId: p.entity_id, orphan: false }
-        break
-      }
-      parent = p.parent_span_id
-    }
+    const end = chainEnd(r.parent_span_id, bySpan, chains)
+    if (end === 'root') return { planId: this.defaultPlan(trace), orphan: false }
+    if (end !== 'wait') return { planId: end.planId, orphan: false }
     // The chain is not complete (or its agent's plan failed to map): wait, unless timed out.
     if (!orphans) return null
     this.counters.orphans++
@@ -391,7 +392,10 @@ export class IngestMapper {
     trace: TraceRow,
     r: SpanRow
   ): { md: Record<string, unknown>; span: IngestSpan; f: ReturnType<typeof genAiFacts> } {
-    const stored = JSON.parse(r.attributes) as {
+    const { attributes } = this.s.store
+      .prepare('SELECT attributes FROM otlp_spans WHERE trace_id = ? AND span_id = ?')
+      .get(trace.trace_id, r.span_id) as { attributes: string }
+    const stored = JSON.parse(attributes) as {
       attributes: Record<string, unknown>
       resource: Record<string, unknown>
       scope: string
@@ -580,6 +584,42 @@ export class IngestMapper {
       .prepare('UPDATE otlp_spans SET entity_id = ? WHERE trace_id = ? AND span_id = ?')
       .run(entityId, traceId, spanId)
   }
+}
+
+/** Where a parent chain ends: the trace's root, a mapped plan, or nowhere yet (`wait`). */
+type ChainEnd = 'root' | 'wait' | { planId: string }
+/** The end of the chain above each non-plan span, by its span id: one settle's job spans share it. */
+type ChainMemo = Map<string, ChainEnd>
+
+/**
+ * Where the chain from `parent` up ends. Memoised: a deep chain of job spans is walked once per
+ * settle, not once per span on it (10,000 spans in one chain were 50 million steps).
+ */
+function chainEnd(parent: string | null, bySpan: Map<string, SpanRow>, memo: ChainMemo): ChainEnd {
+  const path = new Set<string>()
+  let end: ChainEnd = 'wait'
+  for (let p = parent; ;) {
+    if (p === null) {
+      end = 'root'
+      break
+    }
+    const known = memo.get(p)
+    if (known) {
+      end = known
+      break
+    }
+    const up = bySpan.get(p)
+    // A missing parent, or a cycle of parents: not complete.
+    if (!up || path.has(p)) break
+    if (up.role === 'plan') {
+      if (up.entity_id) end = { planId: up.entity_id }
+      break
+    }
+    path.add(p)
+    p = up.parent_span_id
+  }
+  for (const id of path) memo.set(id, end)
+  return end
 }
 
 function byStart(a: SpanRow, b: SpanRow): number {

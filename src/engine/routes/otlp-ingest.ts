@@ -167,15 +167,35 @@ function traceSpans(otlp: OtlpIngest, traceId: string, limit: number): unknown {
     }
   >
   const bySpan = new Map(rows.map((r) => [r.span_id, r]))
+  // The answer of each span without an entity, kept: a deep chain is walked once, not once per
+  // span below it (10,000 spans in one chain were 50 million steps).
+  const memo = new Map<string, string | null>()
   const nearest = (r: (typeof rows)[number]): string | null => {
-    let p = r.parent_span_id
-    for (let i = 0; p && i < 10_000; i++) {
+    const path = [r.span_id]
+    const onPath = new Set(path)
+    let found: string | null = trace?.mission_id ?? null
+    for (let p = r.parent_span_id; p;) {
+      if (memo.has(p)) {
+        found = memo.get(p) ?? null
+        break
+      }
       const up = bySpan.get(p)
-      if (!up) return null
-      if (up.entity_id) return up.entity_id
+      if (!up) {
+        found = null
+        break
+      }
+      if (up.entity_id) {
+        found = up.entity_id
+        break
+      }
+      // A cycle of parents reaches no root: the trace's mission, as for a root.
+      if (onPath.has(p)) break
+      path.push(p)
+      onPath.add(p)
       p = up.parent_span_id
     }
-    return trace?.mission_id ?? null
+    for (const id of path) memo.set(id, found)
+    return found
   }
   return {
     trace_id: traceId,
