@@ -1,5 +1,7 @@
 // Pure URL policy of the Electron window (no 'electron' import, so it is unit-tested under Node).
 
+import { isLoopbackName } from '../../shared/net/host'
+
 /** The scheme of links that open ControlDeck (`controldeck://trace/<id>`). */
 export const DEEP_LINK_SCHEME = 'controldeck'
 
@@ -38,16 +40,10 @@ export function rendererLocation(
   } catch {
     return ignore('not a URL')
   }
-  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname) || url.username || url.password) {
+  if (url.protocol !== 'http:' || !isLoopbackName(url.hostname) || url.username || url.password) {
     return ignore('the dev server must be plain http on localhost or a loopback address')
   }
   return { location: { kind: 'dev', origin: url.origin }, ignored: null }
-}
-
-/** localhost, 127.0.0.0/8 or [::1]: names that never leave this machine. */
-function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true
-  return /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
 /** True when `url` is our own renderer page (any hash or query), nothing else. */

@@ -21,6 +21,29 @@ describe('CacheStore', () => {
     temp.remove()
   })
 
+  it('lists the ids of children of one type under one parent, at most as many as asked', () => {
+    const plans = Array.from({ length: 5 }, (_, i) => ({
+      entityType: 'plan',
+      entityId: `p_${String(i).padStart(12, '0')}`,
+      record: { plan_id: i, created_at: '2026-01-01T00:00:00.000Z' },
+      parentId: 'm_000000000001'
+    }))
+    store.putRecords([
+      ...plans,
+      {
+        entityType: 'job',
+        entityId: 'j_000000000001',
+        record: { job_id: 'j_000000000001', created_at: '2026-01-01T00:00:00.000Z' },
+        parentId: 'm_000000000001'
+      }
+    ])
+    expect(store.childIds('plan', 'm_000000000001', 100).sort()).toEqual(
+      plans.map((p) => p.entityId)
+    )
+    expect(store.childIds('plan', 'm_000000000001', 3)).toHaveLength(3)
+    expect(store.childIds('plan', 'm_000000000002', 100)).toEqual([])
+  })
+
   it('stores records and states, keeps the newer state, and pages children by cursor', () => {
     store.putRecords([
       {

@@ -528,6 +528,19 @@ export class CacheStore {
     return keysetPage(rows, limit, rowToEntity, (r) => [r.created_at, r.entity_id])
   }
 
+  /**
+   * Ids of at most `limit` cached entities of one type under one parent (records known), in no
+   * particular order: for walks over a subtree that need neither the records nor an order.
+   */
+  childIds(entityType: string, parentId: string, limit: number): string[] {
+    return this.stmt<[string, string, number], { entity_id: string }>(
+      `SELECT entity_id FROM entities
+        WHERE parent_id = ? AND entity_type = ? AND record IS NOT NULL LIMIT ?`
+    )
+      .all(parentId, entityType, Math.max(0, limit))
+      .map((row) => row.entity_id)
+  }
+
   /** One page of cached governor decisions, newest first. */
   listDecisions(page: { cursor?: string | null; limit?: number } = {}): {
     items: Decision[]

@@ -8,11 +8,15 @@ import type {
 import type { HandlerModule, ServiceContext } from '../context'
 import { readJsonFile, writeJsonFile } from '../desktop/json-file'
 import { NotificationPolicy, type NotificationLimits } from '../desktop/notification-policy'
+import { fail } from '../session/failures'
+
+/** Most environments whose notifications may be off: the file holds no more. */
+export const MAX_DISABLED_ENVIRONMENTS = 1000
 
 /** `<dataDir>/notifications.json`: environments whose notifications are off. */
 const SettingsFileSchema = z.object({
   version: z.literal(1),
-  disabled: z.array(z.string().max(64)).max(1000)
+  disabled: z.array(z.string().max(64)).max(MAX_DISABLED_ENVIRONMENTS)
 })
 
 /** Options for tests (limits, clock). */
@@ -77,6 +81,12 @@ export function createNotificationsHandlers(
     handlers: {
       getNotificationSettings: settings,
       async setEnvironmentNotifications({ environmentId, enabled }) {
+        // Past the file's bound the next start would refuse the whole file and forget every switch.
+        if (!enabled && !disabled.has(environmentId) && disabled.size >= MAX_DISABLED_ENVIRONMENTS)
+          throw fail(
+            'invalid_input',
+            `Notifications are already off for ${MAX_DISABLED_ENVIRONMENTS} environments, the most ControlDeck keeps: turn some back on first.`
+          )
         if (enabled) disabled.delete(environmentId)
         else disabled.add(environmentId)
         writeJsonFile(file, { version: 1, disabled: [...disabled].sort() })

@@ -66,23 +66,3 @@ export function cutDeeperThan(value: unknown, limit: number): number {
   }
   return cut
 }
-
-/**
- * True when a parsed value nests deeper than `limit` (iterative, stops early). For payloads that
- * arrive already parsed (polled audit details): JSON.stringify, IPC and the renderer all recurse,
- * so such values are dropped at the door like too-deep frames.
- */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }]
-  let visited = 0
-  while (stack.length > 0) {
-    const item = stack.pop() as { value: unknown; depth: number }
-    if (item.value === null || typeof item.value !== 'object') continue
-    if (item.depth + 1 > limit) return true
-    // Bounded work: a value this large is refused as well.
-    if (++visited > 200_000) return true
-    for (const child of Object.values(item.value as object))
-      stack.push({ value: child, depth: item.depth + 1 })
-  }
-  return false
-}

@@ -23,6 +23,7 @@ import {
   SSE_BACKLOG_MAX_BYTES,
   SSE_HEARTBEAT_MS,
   SSE_WRITE_MAX_BYTES,
+  sseFrames,
   type SseClient
 } from './sse'
 import { serveStatic } from './static'
@@ -170,7 +171,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   // throughput is not capped at 64 KB per frame (EventSource parses them one by one).
   const batcher = new EventBatcher(
     (batch) => {
-      for (const client of clients) client.sendBatch(batch)
+      if (clients.size === 0) return
+      const frames = sseFrames(batch)
+      for (const client of clients) client.send(frames)
     },
     { maxBytes: SSE_WRITE_MAX_BYTES, maxBacklogBytes: SSE_BACKLOG_MAX_BYTES }
   )

@@ -15,9 +15,20 @@ export const SSE_BACKLOG_MAX_BYTES = MAX_BUFFERED_BYTES
 
 /** One open `GET /api/events` response. */
 export interface SseClient {
-  /** Writes the batch's events as SSE frames (`event: <name>`), all in one write. */
-  sendBatch(batch: ConsoleEventBatch): void
+  /** Writes SSE frames made by {@link sseFrames}, all in one write. */
+  send(frames: string): void
   close(): void
+}
+
+/**
+ * A batch's events as SSE frames (`event: <name>`), made once per batch whatever the number of
+ * open streams. JSON.stringify never emits a raw newline, so one `data:` line holds each payload.
+ */
+export function sseFrames(batch: ConsoleEventBatch): string {
+  let text = ''
+  for (const [name, payload] of batch)
+    text += `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`
+  return text
 }
 
 /** Starts an SSE response: headers, a first comment so the client sees it open, and heartbeats. */
@@ -47,17 +58,13 @@ export function openSseStream(
   res.on('close', close)
 
   return {
-    sendBatch(batch) {
-      if (closed || batch.length === 0) return
+    send(frames) {
+      if (closed || frames === '') return
       if (res.writableLength > MAX_BUFFERED_BYTES) {
         close()
         return
       }
-      // JSON.stringify never emits a raw newline, so one `data:` line always holds the payload.
-      let text = ''
-      for (const [name, payload] of batch)
-        text += `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`
-      res.write(text)
+      res.write(frames)
     },
     close
   }

@@ -59,26 +59,14 @@ export function cachedRollup(
   const parsed = stored ? RollupSchema.safeParse(stored.value) : null
   if (parsed?.success) return parsed.data
   const entities: RollupEntity[] = [{ entityId: id, entityType: type, parentId: null }]
-  // A breadth-first walk: the list grows while it is read.
+  // A breadth-first walk over ids only (records are not parsed: a list page walks one subtree per
+  // row): the list grows while it is read, and one id past the bound says the subtree is too big.
   for (const parent of entities) {
     for (const childType of CHILD_TYPES[parent.entityType] ?? []) {
-      let cursor: string | null = null
-      do {
-        const page = session.cache.listEntities({
-          entityType: childType,
-          parentId: parent.entityId,
-          cursor,
-          limit: 500
-        })
-        for (const row of page.items)
-          entities.push({
-            entityId: row.entityId,
-            entityType: childType,
-            parentId: parent.entityId
-          })
-        if (entities.length > MAX_CACHED_SUBTREE) return null
-        cursor = page.nextCursor
-      } while (cursor)
+      const room = MAX_CACHED_SUBTREE + 1 - entities.length
+      for (const entityId of session.cache.childIds(childType, parent.entityId, room))
+        entities.push({ entityId, entityType: childType, parentId: parent.entityId })
+      if (entities.length > MAX_CACHED_SUBTREE) return null
     }
   }
   const metrics: RollupMetrics[] = []

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { isLoopbackName } from '../../../shared/net/host'
 
 /** The file in the data folder that configures updates (beside environments.json). */
 export const UPDATE_CONFIG_FILE = 'update.json'
@@ -50,8 +51,7 @@ export function checkFeedUrl(
   } catch {
     return { ok: false, problem: `${JSON.stringify(text.slice(0, 80))} is not a URL` }
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackName(url.hostname))) {
     return { ok: false, problem: 'must use https (http only for 127.0.0.1 or localhost)' }
   }
   if (url.username || url.password)
