@@ -429,25 +429,41 @@ function useScale(
   rollups: Readonly<Record<string, Rollup>> | null,
   now: number
 ): TimeScale {
+  // The roll-ups cover every mission, plan and job of a large trace: walked once per roll-up
+  // load, not on every clock tick and scroll frame.
+  const extent = useMemo(() => rollupExtent(rollups), [rollups])
   const created = Date.parse((root.record as { created_at?: string }).created_at ?? '')
   const points: number[] = Number.isNaN(created) ? [] : [created]
-  let open = false
+  if (extent.min !== null && extent.max !== null) points.push(extent.min, extent.max)
+  let open = extent.open
   for (const [, h] of histories) {
     for (const t of h) points.push(Date.parse(t.timestamp))
-    const last = h[h.length - 1]
-    if (last && !endsBar((s) => isTerminalState(last.entity_type, s), last.to_state)) open = true
+    if (isOpen(h)) open = true
   }
+  if (open) points.push(now)
+  return useWindow(scaleOf(points, Number.isNaN(created) ? now : created, now))
+}
+
+/** The earliest and latest roll-up times, and whether any roll-up is still running. */
+function rollupExtent(rollups: Readonly<Record<string, Rollup>> | null): {
+  min: number | null
+  max: number | null
+  open: boolean
+} {
+  let min: number | null = null
+  let max: number | null = null
+  let open = false
   for (const r of Object.values(rollups ?? {})) {
     const start = msOf(r.startedAt)
     const end = msOf(r.endedAt)
-    if (start !== null) points.push(start)
-    if (end !== null) points.push(end)
-    else if (start !== null) open = true
+    for (const t of [start, end]) {
+      if (t === null) continue
+      if (min === null || t < min) min = t
+      if (max === null || t > max) max = t
+    }
+    if (end === null && start !== null) open = true
   }
-  if (open) points.push(now)
-  const { start, end } = scaleOf(points, Number.isNaN(created) ? now : created, now)
-  // Same numbers, same object: rows are memoised on it.
-  return useMemo(() => ({ start, end }), [start, end])
+  return { min, max, open }
 }
 
 /** A roll-up timestamp as epoch ms (null when unknown). */
