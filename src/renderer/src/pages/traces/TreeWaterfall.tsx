@@ -429,41 +429,52 @@ function useScale(
   rollups: Readonly<Record<string, Rollup>> | null,
   now: number
 ): TimeScale {
-  // The roll-ups cover every mission, plan and job of a large trace: walked once per roll-up
-  // load, not on every clock tick and scroll frame.
-  const extent = useMemo(() => rollupExtent(rollups), [rollups])
+  // Both walk every loaded entity of a large trace: once per roll-up load and per batch of
+  // histories, not on every clock tick and scroll frame.
+  const fromRollups = useMemo(() => rollupExtent(rollups), [rollups])
+  const fromHistories = useMemo(() => historyExtent(histories), [histories])
   const created = Date.parse((root.record as { created_at?: string }).created_at ?? '')
   const points: number[] = Number.isNaN(created) ? [] : [created]
-  if (extent.min !== null && extent.max !== null) points.push(extent.min, extent.max)
-  let open = extent.open
-  for (const [, h] of histories) {
-    for (const t of h) points.push(Date.parse(t.timestamp))
-    if (isOpen(h)) open = true
-  }
-  if (open) points.push(now)
+  for (const e of [fromRollups, fromHistories])
+    if (e.min !== null && e.max !== null) points.push(e.min, e.max)
+  if (fromRollups.open || fromHistories.open) points.push(now)
   return useWindow(scaleOf(points, Number.isNaN(created) ? now : created, now))
 }
 
-/** The earliest and latest roll-up times, and whether any roll-up is still running. */
-function rollupExtent(rollups: Readonly<Record<string, Rollup>> | null): {
+/** Earliest and latest of some times, and whether anything is still running. */
+interface Extent {
   min: number | null
   max: number | null
   open: boolean
-} {
-  let min: number | null = null
-  let max: number | null = null
-  let open = false
+}
+
+function widen(e: Extent, t: number | null): void {
+  if (t === null || !Number.isFinite(t)) return
+  if (e.min === null || t < e.min) e.min = t
+  if (e.max === null || t > e.max) e.max = t
+}
+
+/** The loaded transitions' times, and whether any entity is still in a non-terminal state. */
+function historyExtent(histories: HistoryMap): Extent {
+  const e: Extent = { min: null, max: null, open: false }
+  for (const [, h] of histories) {
+    for (const t of h) widen(e, Date.parse(t.timestamp))
+    if (isOpen(h)) e.open = true
+  }
+  return e
+}
+
+/** The roll-ups' starts and ends, and whether any roll-up is still running. */
+function rollupExtent(rollups: Readonly<Record<string, Rollup>> | null): Extent {
+  const e: Extent = { min: null, max: null, open: false }
   for (const r of Object.values(rollups ?? {})) {
     const start = msOf(r.startedAt)
     const end = msOf(r.endedAt)
-    for (const t of [start, end]) {
-      if (t === null) continue
-      if (min === null || t < min) min = t
-      if (max === null || t > max) max = t
-    }
-    if (end === null && start !== null) open = true
+    widen(e, start)
+    widen(e, end)
+    if (end === null && start !== null) e.open = true
   }
-  return { min, max, open }
+  return e
 }
 
 /** A roll-up timestamp as epoch ms (null when unknown). */
