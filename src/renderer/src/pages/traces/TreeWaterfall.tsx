@@ -9,7 +9,7 @@ import { criticalPath, type PathEntity, type PathMode } from '../../lib/traces/c
 import { formatCount, formatNumber } from '../../lib/format/format'
 import { clampWindow, panWindow, zoomWindow, type TimeWindow } from '../../lib/format/timeAxis'
 import { stateLabel, toneOf } from '../../lib/format/tone'
-import { matchesQuery, stepMatch } from '../../lib/traces/traceSearch'
+import { matchesQuery, matchIndex, stepMatch } from '../../lib/traces/traceSearch'
 import {
   childrenOf,
   flattenTree,
@@ -231,7 +231,7 @@ export function TreeWaterfall({
     virtualizer.scrollToIndex(next, { align: 'center' })
     if (row?.kind === 'node') onSelect(row.node.entityId)
   }
-  const matchPosition = matches.indexOf(cursorIndex)
+  const matchPosition = matchIndex(matches, cursorIndex)
 
   // Ctrl/Cmd + wheel zooms about the pointer, Shift + wheel pans; a plain wheel scrolls the rows.
   const zoomRef = useRef({ onZoom, onPan })
