@@ -65,6 +65,9 @@ describe('list view URL state', () => {
       dir: 'desc'
     })
     expect(parseListView(new URLSearchParams(`q=${'x'.repeat(5000)}`)).q).toHaveLength(200)
+    expect(
+      parseListView(new URLSearchParams('since=garbage&until=2026-01-02T03:04'))
+    ).toMatchObject({ since: '', until: '2026-01-02T03:04' })
   })
 
   it('sorts a new column biggest first and flips the same column', () => {

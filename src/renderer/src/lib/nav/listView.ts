@@ -48,12 +48,17 @@ export function parseListView(query: URLSearchParams): ListView {
   const sortRaw = query.get('sort') ?? ''
   const sort = (SORT_KEYS as readonly string[]).includes(sortRaw) ? (sortRaw as SortKey) : null
   const text = (k: string) => (query.get(k) ?? '').slice(0, MAX_TEXT)
+  // A bound the page cannot turn into a time is dropped here, not thrown at the list request.
+  const time = (k: string) => {
+    const v = text(k)
+    return Number.isNaN(new Date(v).getTime()) ? '' : v
+  }
   return {
     kind,
     state: text('state'),
     jobType: text('jobType'),
-    since: text('since'),
-    until: text('until'),
+    since: time('since'),
+    until: time('until'),
     q: text('q'),
     sort,
     dir: query.get('dir') === 'asc' ? 'asc' : 'desc'

@@ -52,3 +52,20 @@ export function stepMatch(matches: readonly number[], current: number, back: boo
   if (back) return matches.findLast((m) => m < current) ?? matches.at(-1) ?? -1
   return matches.find((m) => m > current) ?? matches[0] ?? -1
 }
+
+/**
+ * Where `current` is among the (ascending) matches, or -1: a binary search, since a common word
+ * matches every row of a million-attempt trace and this runs on every render.
+ */
+export function matchIndex(matches: readonly number[], current: number): number {
+  let lo = 0
+  let hi = matches.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const m = matches[mid]!
+    if (m === current) return mid
+    if (m < current) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -1
+}

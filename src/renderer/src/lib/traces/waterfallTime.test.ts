@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { TraceNode } from '../../../../shared/console/domains/data'
 import { criticalPath, type PathEntity } from './criticalPath'
 import { clampWindow, formatOffset, panWindow, ticksOf, zoomWindow } from '../format/timeAxis'
-import { matchesQuery, stepMatch } from './traceSearch'
+import { matchesQuery, matchIndex, stepMatch } from './traceSearch'
 import { segmentsOf } from './waterfall'
 
 describe('time axis', () => {
@@ -138,5 +138,7 @@ describe('search inside a trace', () => {
     expect(stepMatch([2, 5, 9], 5, true)).toBe(2)
     expect(stepMatch([2, 5, 9], 2, true)).toBe(9)
     expect(stepMatch([], 0, false)).toBe(-1)
+    expect([2, 5, 9, 0].map((c) => matchIndex([2, 5, 9], c))).toEqual([0, 1, 2, -1])
+    expect(matchIndex([], 0)).toBe(-1)
   })
 })

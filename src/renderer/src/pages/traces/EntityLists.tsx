@@ -8,6 +8,7 @@ import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
 import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
+import { formatCount } from '../../lib/format/format'
 import { api } from '../../lib/transport/api'
 import {
   filterRows,
@@ -141,10 +142,10 @@ export function EntityLists({ route }: { route: Route }) {
         />
       )}
       <p className="muted" style={{ fontSize: 12 }} data-testid="list-footer">
-        {rows.length} shown
-        {view.q ? ` of ${list.items.length} loaded` : ''}
+        {formatCount(rows.length)} shown
+        {view.q ? ` of ${formatCount(list.items.length)} loaded` : ''}
         {wantsAll && !list.done
-          ? `; covers the first ${list.items.length} (loading more, up to ${SORT_LOAD_CAP.toLocaleString('en-US')})`
+          ? `; covers the first ${formatCount(list.items.length)} (loading more, up to ${formatCount(SORT_LOAD_CAP)})`
           : ''}
         {!wantsAll && !list.done ? '; more load as you scroll' : ''}. J/K move, Enter opens, Esc
         clears.

@@ -3,6 +3,7 @@ import { formatRollup } from '../../../../shared/neurorail/rollup'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { formatCount } from '../../lib/format/format'
+import { downloadText } from '../../lib/actions/bundleFiles'
 import { recordTraceOpen } from '../../lib/app/perfProbe'
 import { traceHref } from '../../lib/nav/router'
 import { countNodes, treeToJson } from '../../lib/traces/traceTree'
@@ -65,16 +66,7 @@ export function TraceView({ entityId }: { entityId: string }) {
       tree: root ? treeToJson(root, loaded) : null,
       stale: trace.data.stale
     }
-    const url = URL.createObjectURL(
-      new Blob([JSON.stringify(payload, null, 2)], { type: 'application/json' })
-    )
-    const a = document.createElement('a')
-    a.href = url
-    a.download = `trace-${trace.data.entityId}.json`
-    document.body.appendChild(a)
-    a.click()
-    a.remove()
-    setTimeout(() => URL.revokeObjectURL(url), 10_000)
+    downloadText(`trace-${trace.data.entityId}.json`, JSON.stringify(payload, null, 2))
   }
 
   if (trace.loading && !trace.data) return <Loading what={`the trace of ${entityId}`} />

@@ -9,7 +9,7 @@ import { criticalPath, type PathEntity, type PathMode } from '../../lib/traces/c
 import { formatCount, formatCredits } from '../../lib/format/format'
 import { clampWindow, panWindow, zoomWindow, type TimeWindow } from '../../lib/format/timeAxis'
 import { stateLabel, toneOf } from '../../lib/format/tone'
-import { matchesQuery, stepMatch } from '../../lib/traces/traceSearch'
+import { matchesQuery, matchIndex, stepMatch } from '../../lib/traces/traceSearch'
 import {
   childrenOf,
   flattenTree,
@@ -231,7 +231,7 @@ export function TreeWaterfall({
     virtualizer.scrollToIndex(next, { align: 'center' })
     if (row?.kind === 'node') onSelect(row.node.entityId)
   }
-  const matchPosition = matches.indexOf(cursorIndex)
+  const matchPosition = matchIndex(matches, cursorIndex)
 
   // Ctrl/Cmd + wheel zooms about the pointer, Shift + wheel pans; a plain wheel scrolls the rows.
   const zoomRef = useRef({ onZoom, onPan })
@@ -429,25 +429,52 @@ function useScale(
   rollups: Readonly<Record<string, Rollup>> | null,
   now: number
 ): TimeScale {
+  // Both walk every loaded entity of a large trace: once per roll-up load and per batch of
+  // histories, not on every clock tick and scroll frame.
+  const fromRollups = useMemo(() => rollupExtent(rollups), [rollups])
+  const fromHistories = useMemo(() => historyExtent(histories), [histories])
   const created = Date.parse((root.record as { created_at?: string }).created_at ?? '')
   const points: number[] = Number.isNaN(created) ? [] : [created]
-  let open = false
+  for (const e of [fromRollups, fromHistories])
+    if (e.min !== null && e.max !== null) points.push(e.min, e.max)
+  if (fromRollups.open || fromHistories.open) points.push(now)
+  return useWindow(scaleOf(points, Number.isNaN(created) ? now : created, now))
+}
+
+/** Earliest and latest of some times, and whether anything is still running. */
+interface Extent {
+  min: number | null
+  max: number | null
+  open: boolean
+}
+
+function widen(e: Extent, t: number | null): void {
+  if (t === null || !Number.isFinite(t)) return
+  if (e.min === null || t < e.min) e.min = t
+  if (e.max === null || t > e.max) e.max = t
+}
+
+/** The loaded transitions' times, and whether any entity is still in a non-terminal state. */
+function historyExtent(histories: HistoryMap): Extent {
+  const e: Extent = { min: null, max: null, open: false }
   for (const [, h] of histories) {
-    for (const t of h) points.push(Date.parse(t.timestamp))
-    const last = h[h.length - 1]
-    if (last && !endsBar((s) => isTerminalState(last.entity_type, s), last.to_state)) open = true
+    for (const t of h) widen(e, Date.parse(t.timestamp))
+    if (isOpen(h)) e.open = true
   }
+  return e
+}
+
+/** The roll-ups' starts and ends, and whether any roll-up is still running. */
+function rollupExtent(rollups: Readonly<Record<string, Rollup>> | null): Extent {
+  const e: Extent = { min: null, max: null, open: false }
   for (const r of Object.values(rollups ?? {})) {
     const start = msOf(r.startedAt)
     const end = msOf(r.endedAt)
-    if (start !== null) points.push(start)
-    if (end !== null) points.push(end)
-    else if (start !== null) open = true
+    widen(e, start)
+    widen(e, end)
+    if (end === null && start !== null) e.open = true
   }
-  if (open) points.push(now)
-  const { start, end } = scaleOf(points, Number.isNaN(created) ? now : created, now)
-  // Same numbers, same object: rows are memoised on it.
-  return useMemo(() => ({ start, end }), [start, end])
+  return e
 }
 
 /** A roll-up timestamp as epoch ms (null when unknown). */

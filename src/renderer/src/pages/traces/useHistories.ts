@@ -6,6 +6,8 @@ import { api } from '../../lib/transport/api'
 export type HistoryMap = ReadonlyMap<string, readonly StateTransitionEvent[]>
 
 const CONCURRENCY = 4
+/** One empty map, so a reset does not hand the memos below a new object every render. */
+const EMPTY: HistoryMap = new Map()
 
 /**
  * Loads the transition history of each visible lifecycle entity (mission, job, attempt) once,
@@ -25,11 +27,22 @@ export function useHistories(visibleIds: readonly string[], resetKey: string): H
   const active = useRef(0)
   const queue = useRef<string[]>([])
   const idsKey = visibleIds.join(',')
+  // Answers arriving together (four at a time, while scrolling) are applied once per frame: one
+  // copy of the map and one render of the tree for all of them, not one per answer.
+  const arrived = useRef<Array<[string, readonly StateTransitionEvent[]]>>([])
+  const frame = useRef<number | null>(null)
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current)
+    },
+    []
+  )
 
   useEffect(() => {
     if (requested.current.key !== resetKey) {
       requested.current = { key: resetKey, ids: new Set() }
       queue.current = []
+      arrived.current = []
     }
     visibleRef.current = new Set(visibleIds)
     for (const id of visibleIds) {
@@ -38,6 +51,21 @@ export function useHistories(visibleIds: readonly string[], resetKey: string): H
       queue.current.push(id)
     }
     const key = resetKey
+    const flush = () => {
+      frame.current = null
+      const batch = arrived.current
+      arrived.current = []
+      // Everything in the batch is of the current trace (a reset empties it), whichever effect
+      // run asked for this frame.
+      const current = requested.current.key
+      if (batch.length === 0) return
+      setState((prev) => {
+        if (requested.current.key !== current) return prev
+        const map = new Map(prev.key === current ? prev.map : [])
+        for (const [id, history] of batch) map.set(id, history)
+        return { key: current, map }
+      })
+    }
     const pump = () => {
       while (active.current < CONCURRENCY && queue.current.length) {
         const id = queue.current.shift()!
@@ -50,13 +78,11 @@ export function useHistories(visibleIds: readonly string[], resetKey: string): H
         api()
           .getEntityDetails({ entityId: id })
           .then(
-            (d) =>
-              setState((prev) => {
-                if (requested.current.key !== key) return prev
-                const map = new Map(prev.key === key ? prev.map : [])
-                map.set(id, d.history)
-                return { key, map }
-              }),
+            (d) => {
+              if (requested.current.key !== key) return
+              arrived.current.push([id, d.history])
+              frame.current ??= requestAnimationFrame(flush)
+            },
             () => undefined
           )
           .finally(() => {
@@ -70,5 +96,5 @@ export function useHistories(visibleIds: readonly string[], resetKey: string): H
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [idsKey, resetKey])
 
-  return state.key === resetKey ? state.map : new Map()
+  return state.key === resetKey ? state.map : EMPTY
 }

@@ -6,6 +6,7 @@ import {
   type CompareEntry
 } from '../../../../../shared/neurorail/trace-align'
 import { ErrorNotice, Loading } from '../../../components/Notices'
+import { StateBadge } from '../../../components/StateBadge'
 import { errorMessage } from '../../../lib/transport/api'
 import { formatDuration, formatNumber } from '../../../lib/format/format'
 import { traceHref } from '../../../lib/nav/router'
@@ -24,8 +25,6 @@ function signed(value: number | null, format: (n: number) => string): string {
   return `${value > 0 ? '+' : '−'}${format(Math.abs(value))}`
 }
 
-const cost = (n: number) => formatNumber(Math.round(n * 1000) / 1000)
-
 function Side({ entry }: { entry: CompareEntry | null }) {
   if (!entry) return <span className="muted">did not run</span>
   return (
@@ -33,7 +32,7 @@ function Side({ entry }: { entry: CompareEntry | null }) {
       <a className="mono" href={traceHref(entry.id)}>
         {entry.id}
       </a>{' '}
-      <span className="badge">{entry.state ?? '–'}</span>
+      <StateBadge state={entry.state} label={entry.state ? undefined : '–'} />
       {entry.kind === 'job' && <span className="muted"> {entry.attempts} att.</span>}
     </span>
   )
@@ -167,9 +166,8 @@ export function CompareView({
         <div>
           <dt>Cost</dt>
           <dd>
-            {totals.left.cost === null ? '–' : cost(totals.left.cost)} →{' '}
-            {totals.right.cost === null ? '–' : cost(totals.right.cost)} (
-            {signed(delta(totals.left.cost, totals.right.cost), cost)})
+            {formatNumber(totals.left.cost)} → {formatNumber(totals.right.cost)} (
+            {signed(delta(totals.left.cost, totals.right.cost), formatNumber)})
           </dd>
         </div>
       </dl>
@@ -223,7 +221,7 @@ export function CompareView({
                 </td>
                 <td>{signed(row.durationDeltaMs, formatDuration)}</td>
                 <td>{signed(row.tokensDelta, formatNumber)}</td>
-                <td>{signed(row.costDelta, cost)}</td>
+                <td>{signed(row.costDelta, formatNumber)}</td>
                 <td>
                   {first && <strong className="badge tone-warn">First divergence</strong>}{' '}
                   {row.status === 'changed'
