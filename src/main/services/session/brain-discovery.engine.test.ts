@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListEntitiesResult, RecentFailuresResult } from '../../../shared/console/domains/data'
-import { seedBrainRun, type SeededBrainRun } from '../client/testing/brain-seed'
+import {
+  seedBrainFailures,
+  seedBrainRun,
+  type SeededBrainRun
+} from '../client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
 import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { openTokenEnvironment } from '../testing/token-environment'
 import { eventually } from '../testing/wait'
 
 const TOKEN = 'brain-token'
@@ -25,16 +30,8 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
     temp = await startTempEngine('cd-brain-discovery-', { rateLimit: false })
     service = createLocalConsole(temp.engine, temp.dir)
     brain = await startFakeBrain({ staticToken: TOKEN })
-    ok = await seedBrainRun(brain, TOKEN)
-    bad = await seedBrainRun(brain, TOKEN, { failed: true, jobType: 'tool_execution' })
-    // Noise the failures list must leave out: a success mislabelled as an error, a level-less start.
-    brain.addAudit({
-      mission_id: ok.missionId,
-      job_id: ok.jobId,
-      event_type: 'execution_success',
-      severity: 'error',
-      message: 'mislabelled success'
-    })
+    ;({ ok, bad } = await seedBrainFailures(brain, TOKEN))
+    // More noise the failures list must leave out: a level-less start.
     brain.addAudit({
       mission_id: ok.missionId,
       job_id: ok.jobId,
@@ -42,16 +39,7 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
       severity: null,
       message: 'level-less start'
     })
-    const view = await call<{ id: string }>('addEnvironment', {
-      name: 'Brain',
-      baseUrl: brain.url,
-      authKind: 'bearer'
-    })
-    await call('setCredential', {
-      environmentId: view.id,
-      credential: { kind: 'token', token: TOKEN }
-    })
-    await call('switchEnvironment', { id: view.id })
+    await openTokenEnvironment(service, { name: 'Brain', baseUrl: brain.url }, TOKEN)
   })
 
   afterAll(async () => {
@@ -156,16 +144,7 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
       const run = await seedBrainRun(long, TOKEN)
       for (let i = 0; i < 1197; i++)
         long.addAudit({ mission_id: run.missionId, event_type: 'agent_note', message: `note ${i}` })
-      const view = await call<{ id: string }>('addEnvironment', {
-        name: 'Long history',
-        baseUrl: long.url,
-        authKind: 'bearer'
-      })
-      await call('setCredential', {
-        environmentId: view.id,
-        credential: { kind: 'token', token: TOKEN }
-      })
-      await call('switchEnvironment', { id: view.id })
+      await openTokenEnvironment(service, { name: 'Long history', baseUrl: long.url }, TOKEN)
       const first = await call<ListEntitiesResult>('listMissions', {})
       // 5 pages of 200: the newest 1,000 of 1,201 events, and the mission they name.
       expect(first.origin).toMatchObject({

@@ -7,7 +7,9 @@ import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import { isBackendError } from '../client/backend-error'
 import type { ConsoleService } from '../console-service'
+import { seedChain, seedJob, type SeededChain } from '../client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
+import { auditLogEntry } from '../testing/fixtures'
 import { withoutKeychain } from '../testing/no-keychain'
 import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { eventually } from '../testing/wait'
@@ -22,12 +24,7 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   let engine: RunningEngine
   let service: ConsoleService
   let seed: BackendClient
-  const ids: Record<'mission' | 'plan' | 'job' | 'attempt', string> = {
-    mission: '',
-    plan: '',
-    job: '',
-    attempt: ''
-  }
+  let ids: SeededChain
   const events: Array<[string, unknown]> = []
 
   const call = <T = Record<string, unknown>>(method: string, input: unknown = {}) =>
@@ -41,34 +38,10 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     service = createLocalConsole(engine, temp.dir)
     service.subscribe((name, payload) => events.push([name, payload]))
     seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
-    const mission = await seed.createMission({ tags: { team: 'ops' } })
-    const plan = await seed.createPlan({
-      mission_id: mission.mission_id,
-      plan_type: 'sequential',
-      metadata: {}
+    ids = await seedChain(seed, {
+      tags: { team: 'ops' },
+      transitions: { mission: ['create', 'start'], job: ['create'], attempt: ['create', 'start'] }
     })
-    const job = await seed.createJob({
-      plan_id: plan.plan_id,
-      job_type: 'llm_call',
-      dependencies: [],
-      metadata: {}
-    })
-    const attempt = await seed.createAttempt({
-      job_id: job.job_id,
-      attempt_number: 1,
-      metadata: {}
-    })
-    Object.assign(ids, {
-      mission: mission.mission_id,
-      plan: plan.plan_id,
-      job: job.job_id,
-      attempt: attempt.attempt_id
-    })
-    await seed.transition('mission', ids.mission, 'create')
-    await seed.transition('mission', ids.mission, 'start')
-    await seed.transition('job', ids.job, 'create')
-    await seed.transition('attempt', ids.attempt, 'create')
-    await seed.transition('attempt', ids.attempt, 'start')
     await seed.reportTelemetry({ entity_id: ids.attempt, llm_tokens: 1500, cost_credits: 0.75 })
   })
 
@@ -231,20 +204,14 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   })
 
   it('survives hostile audit payloads: markup, huge strings, deep nesting', async () => {
-    await seed.logAudit({
-      mission_id: ids.mission,
-      plan_id: null,
-      job_id: null,
-      attempt_id: null,
-      resource_uuid: null,
-      event_type: 'execution_failure',
-      event_category: 'execution',
-      severity: 'error',
-      message: '<script>alert(1)</script>',
-      details: {},
-      caused_by_agent: null,
-      caused_by_event: null
-    })
+    await seed.logAudit(
+      auditLogEntry({
+        mission_id: ids.mission,
+        event_type: 'execution_failure',
+        severity: 'error',
+        message: '<script>alert(1)</script>'
+      })
+    )
     const outcome = (send: Promise<unknown>) =>
       send.then(
         () => ({ status: 201, code: null }),
@@ -397,14 +364,8 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
         plan_type: 'sequential',
         metadata: {}
       })
-      const j = await onBrain.createJob({
-        plan_id: p.plan_id,
-        job_type: 'llm_call',
-        dependencies: [],
-        metadata: {}
-      })
-      const a = await onBrain.createAttempt({ job_id: j.job_id, attempt_number: 1, metadata: {} })
-      await call('getTrace', { entityId: a.attempt_id })
+      const { attempt } = await seedJob(onBrain, p.plan_id)
+      await call('getTrace', { entityId: attempt })
       const rolled = await call<{
         source: string
         items: Array<{ entityId: string; rollup: Record<string, unknown> | null }>

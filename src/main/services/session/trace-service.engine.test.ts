@@ -1,69 +1,35 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TraceNode } from '../../../shared/console/domains/data'
-import { startEngine, type RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
+import { seedChain, seedJob } from '../client/testing/brain-seed'
 import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
-import { createLocalConsole } from '../testing/temp-engine'
+import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
 
 // The trace tree below the root: every node carries its own child count (when the engine's answer
 // tells it) and its own cursor, so a job with more attempts than one tree page can be paged.
 describe('trace tree paging below the root (embedded engine over HTTP)', () => {
-  let dir: string
-  let engine: RunningEngine
+  let temp: TempEngine
   let service: ConsoleService
   const BIG = 230
-  const ids = { mission: '', plan: '', big: '', small: '' }
+  let ids: { mission: string; plan: string; big: string; small: string }
   const call = <T>(method: string, input: unknown) => service.invoke(method, input) as Promise<T>
 
   beforeAll(async () => {
     withoutKeychain()
-    dir = await mkdtemp(join(tmpdir(), 'cd-trace-'))
-    engine = await startEngine({
-      dbPath: join(dir, 'engine.db'),
-      port: 0,
-      quiet: true,
-      rateLimit: false
-    })
-    service = createLocalConsole(engine, dir)
-    const seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
-    const mission = await seed.createMission({})
-    const plan = await seed.createPlan({
-      mission_id: mission.mission_id,
-      plan_type: 'sequential',
-      metadata: {}
-    })
-    const big = await seed.createJob({
-      plan_id: plan.plan_id,
-      job_type: 'tool_call',
-      dependencies: [],
-      metadata: {}
-    })
-    const small = await seed.createJob({
-      plan_id: plan.plan_id,
-      job_type: 'llm_call',
-      dependencies: [],
-      metadata: {}
-    })
-    Object.assign(ids, {
-      mission: mission.mission_id,
-      plan: plan.plan_id,
-      big: big.job_id,
-      small: small.job_id
-    })
-    for (let i = 1; i <= BIG; i++)
-      await seed.createAttempt({ job_id: big.job_id, attempt_number: i, metadata: {} })
-    await seed.createAttempt({ job_id: small.job_id, attempt_number: 1, metadata: {} })
+    temp = await startTempEngine('cd-trace-', { rateLimit: false })
+    service = createLocalConsole(temp.engine, temp.dir)
+    const seed = new BackendClient(temp.engine.url, new StaticTokenAuth(temp.engine.adminToken))
+    const chain = await seedChain(seed, { jobType: 'tool_call', attempts: BIG })
+    // Created last, after every attempt of the big job.
+    const small = await seedJob(seed, chain.plan)
+    ids = { mission: chain.mission, plan: chain.plan, big: chain.job, small: small.job }
   }, 60_000)
 
   afterAll(async () => {
     await service?.dispose()
-    await engine?.close()
-    await rm(dir, { recursive: true, force: true })
+    await temp?.close()
   })
 
   it('gives complete levels their exact counts and a cut level null counts with per-node cursors', async () => {
