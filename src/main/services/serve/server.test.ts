@@ -1,12 +1,12 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConsoleFailure } from '../../../shared/console/errors'
 import { createConsoleService, type ConsoleService } from '../console-service'
+import { startTempBrowserServer, type TempBrowserServer } from '../testing/browser-server'
 import { startBrowserServer, type BrowserServer } from './server'
 
+let temp: TempBrowserServer
 let dir: string
 let service: ConsoleService
 let server: BrowserServer
@@ -15,33 +15,22 @@ const logged: string[] = []
 let clock = Date.now()
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cd-serve-'))
-  const rendererDir = path.join(dir, 'renderer')
-  await mkdir(path.join(rendererDir, 'assets'), { recursive: true })
-  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>shell</title>')
-  await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
-  // A file beside the served folder that traversal attempts aim at.
-  await writeFile(path.join(dir, 'secret.txt'), 'top secret')
-  service = createConsoleService({
-    dataDir: dir,
-    transport: 'browser',
-    appVersion: '9.9.9-test',
-    localEngine: null,
-    log: (message) => logged.push(message)
+  temp = await startTempBrowserServer('cd-serve-', {
+    files: {
+      'renderer/index.html': '<!doctype html><title>shell</title>',
+      'renderer/assets/app.js': 'console.log(1)',
+      // A file beside the served folder that traversal attempts aim at.
+      'secret.txt': 'top secret'
+    },
+    rendererDir: 'renderer',
+    console: { appVersion: '9.9.9-test', log: (message) => logged.push(message) },
+    server: { port: 0, heartbeatMs: 200, now: () => clock }
   })
-  server = await startBrowserServer({
-    service,
-    rendererDir,
-    port: 0,
-    heartbeatMs: 200,
-    now: () => clock
-  })
+  ;({ dir, service, server } = temp)
 })
 
 afterAll(async () => {
-  await server.close()
-  await service.dispose()
-  await rm(dir, { recursive: true, force: true })
+  await temp?.close()
 })
 
 function call(method: string, body: string, token: string | null = server.token, headers = {}) {
