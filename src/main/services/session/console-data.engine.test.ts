@@ -7,7 +7,7 @@ import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import { isBackendError } from '../client/backend-error'
 import type { ConsoleService } from '../console-service'
-import { seedChain, seedJob, type SeededChain } from '../client/testing/brain-seed'
+import { seedChain, type SeededChain } from '../client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { auditLogEntry } from '../testing/fixtures'
 import { withoutKeychain } from '../testing/no-keychain'
@@ -338,15 +338,15 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       expect(missions).toMatchObject({ source: 'cache', items: [] })
       // BRAiN's history bug: the details still load, with a sentence instead of a crash or a retry loop.
       const onBrain = new BackendClient(brain.url, new StaticTokenAuth('brain-token'))
-      const m = await onBrain.createMission()
-      await onBrain.transition('mission', m.mission_id, 'create', { reason: 'test' })
+      const m = await seedChain(onBrain)
+      await onBrain.transition('mission', m.mission, 'create', { reason: 'test' })
       const before = brain.requests.filter((r) => r.endsWith('/history')).length
       const details = await call<{
         state: string
         history: unknown[]
         notes: string[]
         stale: unknown
-      }>('getEntityDetails', { entityId: m.mission_id })
+      }>('getEntityDetails', { entityId: m.mission })
       expect(details).toMatchObject({ state: 'pending', history: [], stale: null })
       expect(details.notes).toContain(
         'The backend cannot return this history (known BRAiN bug); showing what ControlDeck has cached.'
@@ -355,23 +355,17 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       // Its chain and (cache-built) tree: BRAiN cannot list children, so childCount is unknown.
       const trace = await call<{ root: { entityId: string; childCount: number | null } }>(
         'getTrace',
-        { entityId: m.mission_id }
+        { entityId: m.mission }
       )
-      expect(trace.root).toMatchObject({ entityId: m.mission_id, childCount: null })
+      expect(trace.root).toMatchObject({ entityId: m.mission, childCount: null })
       // No list_rollups on BRAiN: a mission row's roll-up is computed from what the cache has seen.
-      const p = await onBrain.createPlan({
-        mission_id: m.mission_id,
-        plan_type: 'sequential',
-        metadata: {}
-      })
-      const { attempt } = await seedJob(onBrain, p.plan_id)
-      await call('getTrace', { entityId: attempt })
+      await call('getTrace', { entityId: m.attempt })
       const rolled = await call<{
         source: string
         items: Array<{ entityId: string; rollup: Record<string, unknown> | null }>
       }>('listMissions', {})
       expect(rolled.source).toBe('cache')
-      expect(rolled.items.find((i) => i.entityId === m.mission_id)?.rollup).toMatchObject({
+      expect(rolled.items.find((i) => i.entityId === m.mission)?.rollup).toMatchObject({
         jobs: 1,
         attempts: 1,
         tokens: 0
