@@ -50,7 +50,9 @@ function notFoundAs<T>(message: string): (error: unknown) => T {
 }
 
 /** A read's value with its age beside it, the shape the data methods answer in. */
-async function withStale<T extends object>(read: Promise<{ value: T; stale: Stale }>): Promise<T & { stale: Stale }> {
+async function withStale<T extends object>(
+  read: Promise<{ value: T; stale: Stale }>
+): Promise<T & { stale: Stale }> {
   const { value, stale } = await read
   return { ...value, stale }
 }
@@ -85,7 +87,9 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
       withStale(
         cachedRead(await active(), 'telemetry-snapshot', '', TelemetrySnapshotSchema, (c) =>
           c.getTelemetrySnapshot()
-        ).catch(notFoundAs<never>('This backend has no telemetry snapshot (BRAiN never writes one).'))
+        ).catch(
+          notFoundAs<never>('This backend has no telemetry snapshot (BRAiN never writes one).')
+        )
       ),
 
     getEntityMetrics: async ({ entityId }) =>
@@ -137,7 +141,9 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
 
     getGovernorInfo: async () =>
       withStale(
-        cachedRead(await active(), 'governor-info', '', GovernorInfoSchema, (c) => c.getGovernorInfo())
+        cachedRead(await active(), 'governor-info', '', GovernorInfoSchema, (c) =>
+          c.getGovernorInfo()
+        )
       ),
 
     listDecisions: async ({ cursor, limit }) => {

@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListEntitiesResult, RecentFailuresResult } from '../../../shared/console/domains/data'
-import {
-  seedBrainFailures,
-  seedBrainRun,
-  type SeededBrainRun
-} from '../client/testing/brain-seed'
+import { seedBrainFailures, seedBrainRun, type SeededBrainRun } from '../client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'

@@ -245,7 +245,11 @@ describe('no secret anywhere it should not be: every method, event, error and lo
     const echoId = await add('Echoing backend', echo.url, 'bearer')
     const echoBrainId = await add('Echoing login', echo.url, 'brain_login')
     const token = (value: string) => ({ kind: 'token', token: value })
-    const login = (value: string) => ({ kind: 'brain_login', email: 'ops@example.com', password: value })
+    const login = (value: string) => ({
+      kind: 'brain_login',
+      email: 'ops@example.com',
+      password: value
+    })
     const credentials: Array<[string, unknown]> = [
       [remoteId, token(bearer)],
       [wrongId, token(wrongBearer)],

@@ -69,7 +69,8 @@ export async function seedChain(client: BackendClient, seed: ChainSeed = {}): Pr
     ...(await seedJob(client, plan.plan_id, seed))
   }
   for (const type of ['mission', 'job', 'attempt'] as const)
-    for (const action of seed.transitions?.[type] ?? []) await client.transition(type, chain[type], action)
+    for (const action of seed.transitions?.[type] ?? [])
+      await client.transition(type, chain[type], action)
   return chain
 }
 
@@ -98,7 +99,11 @@ const FAILED_FIRST: AttemptOutcome = {
 }
 const FAILED: AttemptOutcome = {
   action: 'fail',
-  audit: { event_type: 'execution_failure', severity: 'error', message: 'Execution failed: bad response' }
+  audit: {
+    event_type: 'execution_failure',
+    severity: 'error',
+    message: 'Execution failed: bad response'
+  }
 }
 const SUCCEEDED: AttemptOutcome = {
   action: 'complete',

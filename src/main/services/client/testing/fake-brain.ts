@@ -206,8 +206,7 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
     if ((m = /^\/lifecycle\/([^/]+)\/([^/]+)\/(transition|state|history)$/.exec(p))) {
       const [, type, id, op] = m as unknown as [string, string, string, string]
       const lifecycleType = LifecycleEntityTypeSchema.safeParse(type)
-      if (!lifecycleType.success)
-        return send(res, 400, { detail: `Invalid entity type: ${type}` })
+      if (!lifecycleType.success) return send(res, 400, { detail: `Invalid entity type: ${type}` })
       if (op === 'transition' && req.method === 'POST') {
         const body = (await readJson(req)) as {
           transition?: string
