@@ -2,7 +2,8 @@ import { request } from 'node:http'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConsoleFailure } from '../../../shared/console/errors'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import type { ConsoleService } from '../console-service'
+import { createTestConsole } from '../testing/test-console'
 import { startTempBrowserServer, type TempBrowserServer } from '../testing/browser-server'
 import { startBrowserServer, type BrowserServer } from './server'
 
@@ -438,12 +439,7 @@ describe('browser-mode error path', () => {
   it('answers a failure whose details cannot be encoded with a 500 internal and keeps serving', async () => {
     let deep: Record<string, unknown> = { leaf: true }
     for (let i = 0; i < 200_000; i++) deep = { d: deep }
-    const failing = createConsoleService({
-      dataDir: dir,
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: null,
-      log: () => {},
+    const failing = createTestConsole(dir, {
       // A handler that fails with details no JSON.stringify survives (as a hostile backend's might).
       handlerFactories: [
         () => ({

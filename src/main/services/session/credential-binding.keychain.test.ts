@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import type { ConsoleService } from '../console-service'
+import { createTestConsole } from '../testing/test-console'
 import {
   LEGACY_KEYCHAIN_SERVICE,
   canonicalDataDir,
@@ -34,13 +35,7 @@ describe('a saved secret reaches only the server and the data folder it was ente
   }
   /** Runs `use` on a console of data folder `dir` (no local engine), then disposes of it. */
   const withConsole = async (dir: string, use: (service: ConsoleService) => Promise<void>) => {
-    const service = createConsoleService({
-      dataDir: dir,
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: null,
-      log: () => undefined
-    })
+    const service = createTestConsole(dir)
     try {
       await use(service)
     } finally {

@@ -1,12 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import {
-  createConsoleService,
-  type ConsoleService,
-  type ConsoleServiceOptions
-} from '../console-service'
+import type { ConsoleService, ConsoleServiceOptions } from '../console-service'
 import { startBrowserServer, type BrowserServer, type BrowserServerOptions } from '../serve/server'
 import { makeTempDir } from './temp-dir'
+import { createTestConsole } from './test-console'
 
 /** Browser mode for a test: a console without a local engine behind its loopback server. */
 export interface TempBrowserServer {
@@ -43,14 +40,7 @@ export async function startTempBrowserServer(
     await mkdir(dirname(join(temp.dir, path)), { recursive: true })
     await writeFile(join(temp.dir, path), text)
   }
-  const service = createConsoleService({
-    dataDir: temp.dir,
-    transport: 'browser',
-    appVersion: 'test',
-    localEngine: null,
-    log: () => {},
-    ...options.console
-  })
+  const service = createTestConsole(temp.dir, options.console)
   try {
     const server = await startBrowserServer({
       service,
