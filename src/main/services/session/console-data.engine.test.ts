@@ -263,24 +263,15 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   })
 
   it('refuses writes on a read-only environment, in one place, and allows them otherwise', async () => {
+    const advance = { entityType: 'job', entityId: ids.job, transition: 'dependencies_met' }
     await local.call('updateEnvironment', { id: 'local', changes: { readOnly: true } })
-    const refused = await consoleError(
-      local.call('transitionEntity', {
-        entityType: 'job',
-        entityId: ids.job,
-        transition: 'dependencies_met'
-      })
-    )
+    const refused = await consoleError(local.call('transitionEntity', advance))
     expect(refused.code).toBe('read_only')
     expect((await consoleError(local.call('governorDecide', { job_type: 'llm_call' }))).code).toBe(
       'read_only'
     )
     await local.call('updateEnvironment', { id: 'local', changes: { readOnly: false } })
-    const event = await local.call<{ to_state: string }>('transitionEntity', {
-      entityType: 'job',
-      entityId: ids.job,
-      transition: 'dependencies_met'
-    })
+    const event = await local.call<{ to_state: string }>('transitionEntity', advance)
     expect(event.to_state).toBe('ready')
     const decision = await local.call<{ mode: string }>('governorDecide', { job_type: 'llm_call' })
     expect(decision.mode).toBe('rail')
