@@ -3,34 +3,24 @@
 // small cookie jar for the browser's. Lives outside src/ because it deliberately spans the
 // renderer and main/services layers.
 import { EventSource } from 'eventsource'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createConsoleService, type ConsoleService } from '../src/main/services/console-service'
-import { startBrowserServer, type BrowserServer } from '../src/main/services/serve/server'
+import type { BrowserServer } from '../src/main/services/serve/server'
+import {
+  startTempBrowserServer,
+  type TempBrowserServer
+} from '../src/main/services/testing/browser-server'
 import { ConsoleCallError, createHttpConsoleApi } from '../src/renderer/src/api'
 
-let dir: string
-let service: ConsoleService
+let temp: TempBrowserServer
 let server: BrowserServer
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cd-transport-'))
-  service = createConsoleService({
-    dataDir: dir,
-    transport: 'browser',
-    appVersion: '0.0.1',
-    localEngine: null,
-    log: () => {}
-  })
-  server = await startBrowserServer({ service, rendererDir: dir })
+  temp = await startTempBrowserServer('cd-transport-', { console: { appVersion: '0.0.1' } })
+  server = temp.server
 })
 
 afterAll(async () => {
-  await server.close()
-  await service.dispose()
-  await rm(dir, { recursive: true, force: true })
+  await temp?.close()
 })
 
 /** What a browser does with the printed address: follows it once and keeps the cookie it gets. */
@@ -121,10 +111,10 @@ describe('renderer HTTP transport', () => {
     })
     // The stream must be open before events are sent: wait for the server to count the client.
     await expect.poll(() => server.eventStreamCount()).toBe(1)
-    service.context.events.emit('onDeepLink', { path: 'trace/m_1' })
+    temp.service.context.events.emit('onDeepLink', { path: 'trace/m_1' })
     await expect.poll(() => first.length).toBe(1)
     stopFirst()
-    service.context.events.emit('onDeepLink', { path: 'trace/m_2' })
+    temp.service.context.events.emit('onDeepLink', { path: 'trace/m_2' })
     await arrived
     expect(first).toEqual([{ path: 'trace/m_1' }])
     expect(second).toEqual([{ path: 'trace/m_1' }, { path: 'trace/m_2' }])

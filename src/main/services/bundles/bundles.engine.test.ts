@@ -8,6 +8,7 @@ import { consoleError } from '../testing/console-error'
 import { findTooDeep, tooDeepMarker } from '../../../shared/json-depth'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
+import { seedChain, type SeededChain } from '../client/testing/brain-seed'
 import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
 import { sampleIncidentBundle } from '../../../shared/console/bundle/sample-bundle'
@@ -26,7 +27,7 @@ describe('incident bundles: export from a real engine, import as an offline envi
   let exporter: ConsoleService
   let importer: ConsoleService
   const other = makeTempDir('cd-bundle-import-')
-  const ids = { mission: '', job: '', attempt: '' }
+  let ids: SeededChain
 
   beforeAll(async () => {
     withoutKeychain()
@@ -34,35 +35,11 @@ describe('incident bundles: export from a real engine, import as an offline envi
     const engine = temp.engine
     exporter = createLocalConsole(engine, temp.dir)
     const seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
-    const mission = await seed.createMission({
-      tags: { team: 'ops', customer: 'acme', api_token: apiToken }
+    ids = await seedChain(seed, {
+      tags: { team: 'ops', customer: 'acme', api_token: apiToken },
+      metadata: { prompt: 'summarize the incident' },
+      transitions: { mission: ['create', 'start'], job: ['create'], attempt: ['create', 'start'] }
     })
-    const plan = await seed.createPlan({
-      mission_id: mission.mission_id,
-      plan_type: 'sequential',
-      metadata: {}
-    })
-    const job = await seed.createJob({
-      plan_id: plan.plan_id,
-      job_type: 'llm_call',
-      dependencies: [],
-      metadata: { prompt: 'summarize the incident' }
-    })
-    const attempt = await seed.createAttempt({
-      job_id: job.job_id,
-      attempt_number: 1,
-      metadata: {}
-    })
-    Object.assign(ids, {
-      mission: mission.mission_id,
-      job: job.job_id,
-      attempt: attempt.attempt_id
-    })
-    await seed.transition('mission', ids.mission, 'create')
-    await seed.transition('mission', ids.mission, 'start')
-    await seed.transition('job', ids.job, 'create')
-    await seed.transition('attempt', ids.attempt, 'create')
-    await seed.transition('attempt', ids.attempt, 'start')
     const logged = await engineFetch(engine, 'POST', '/audit/log', {
       mission_id: ids.mission,
       job_id: ids.job,

@@ -91,13 +91,8 @@ export interface ListFilter {
 /** Body of POST /audit/log (extension): an audit event without id and timestamp. */
 export type AuditLogInput = Omit<AuditEvent, 'audit_id' | 'timestamp'>
 
-const RecordPaths: Record<EntityType, string> = {
-  mission: 'mission',
-  plan: 'plan',
-  job: 'job',
-  attempt: 'attempt',
-  resource: 'resource'
-}
+/** The record of an identity entity type, as its schema parses it. */
+type IdentityRecord<T extends EntityType> = z.output<(typeof IDENTITY_RECORD_SCHEMAS)[T]>
 
 /**
  * Typed calls for every route of neurorail-api.md §3 and our engine's extensions, each response
@@ -174,45 +169,35 @@ export class BackendClient {
   // ---- identity (Bearer required on BRAiN)
 
   createMission(body: Partial<CreateMissionRequest> = {}) {
-    return this.http.json(
-      { method: 'POST', path: '/identity/mission', body },
-      IDENTITY_RECORD_SCHEMAS.mission
-    )
+    return this.create('mission', body)
   }
   createPlan(body: CreatePlanRequest) {
-    return this.http.json(
-      { method: 'POST', path: '/identity/plan', body },
-      IDENTITY_RECORD_SCHEMAS.plan
-    )
+    return this.create('plan', body)
   }
   createJob(body: CreateJobRequest) {
-    return this.http.json(
-      { method: 'POST', path: '/identity/job', body },
-      IDENTITY_RECORD_SCHEMAS.job
-    )
+    return this.create('job', body)
   }
   createAttempt(body: CreateAttemptRequest) {
-    return this.http.json(
-      { method: 'POST', path: '/identity/attempt', body },
-      IDENTITY_RECORD_SCHEMAS.attempt
-    )
+    return this.create('attempt', body)
   }
   createResource(body: CreateResourceRequest) {
+    return this.create('resource', body)
+  }
+
+  /** POST /identity/{type}: one new record, as the backend stored it. */
+  private create<T extends EntityType>(type: T, body: object): Promise<IdentityRecord<T>> {
     return this.http.json(
-      { method: 'POST', path: '/identity/resource', body },
-      IDENTITY_RECORD_SCHEMAS.resource
-    )
+      { method: 'POST', path: `/identity/${type}`, body },
+      IDENTITY_RECORD_SCHEMAS[type]
+    ) as Promise<IdentityRecord<T>>
   }
 
   /** GET /identity/{type}/{id}. */
-  getRecord<T extends EntityType>(
-    type: T,
-    id: string
-  ): Promise<z.output<(typeof IDENTITY_RECORD_SCHEMAS)[T]>> {
+  getRecord<T extends EntityType>(type: T, id: string): Promise<IdentityRecord<T>> {
     return this.http.json(
-      { method: 'GET', path: `/identity/${RecordPaths[type]}/${encodeURIComponent(id)}` },
+      { method: 'GET', path: `/identity/${type}/${encodeURIComponent(id)}` },
       IDENTITY_RECORD_SCHEMAS[type]
-    ) as Promise<z.output<(typeof IDENTITY_RECORD_SCHEMAS)[T]>>
+    ) as Promise<IdentityRecord<T>>
   }
 
   /**
@@ -378,25 +363,26 @@ export class BackendClient {
 
   // ---- lists, children, stats (extensions)
 
-  async listMissions(filter: ListFilter = {}) {
-    await this.requireFeature('lists', 'list missions')
-    return this.http.json(
-      { method: 'GET', path: '/identity/missions', query: { ...filter } },
-      MissionPageSchema
-    )
+  listMissions(filter: ListFilter = {}) {
+    return this.list('missions', MissionPageSchema, filter)
   }
-  async listJobs(filter: ListFilter = {}) {
-    await this.requireFeature('lists', 'list jobs')
-    return this.http.json(
-      { method: 'GET', path: '/identity/jobs', query: { ...filter } },
-      JobPageSchema
-    )
+  listJobs(filter: ListFilter = {}) {
+    return this.list('jobs', JobPageSchema, filter)
   }
-  async listAttempts(filter: ListFilter = {}) {
-    await this.requireFeature('lists', 'list attempts')
+  listAttempts(filter: ListFilter = {}) {
+    return this.list('attempts', AttemptPageSchema, filter)
+  }
+
+  /** GET /identity/{missions|jobs|attempts} (extension `lists`): one page of one level. */
+  private async list<S extends z.ZodType>(
+    level: 'missions' | 'jobs' | 'attempts',
+    schema: S,
+    filter: ListFilter
+  ): Promise<z.output<S>> {
+    await this.requireFeature('lists', `list ${level}`)
     return this.http.json(
-      { method: 'GET', path: '/identity/attempts', query: { ...filter } },
-      AttemptPageSchema
+      { method: 'GET', path: `/identity/${level}`, query: { ...filter } },
+      schema
     )
   }
 

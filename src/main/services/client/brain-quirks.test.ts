@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BrainLoginAuth, StaticTokenAuth } from './auth'
 import { BackendClient, BASELINE_CAPABILITIES } from './backend-client'
 import { isBackendError, type BackendError } from './backend-error'
+import { seedChain } from './testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from './testing/fake-brain'
 
 async function failure(promise: Promise<unknown>): Promise<BackendError> {
@@ -45,22 +46,11 @@ describe('BackendClient against a BRAiN-like backend with its quirks', () => {
   })
 
   it('walks the upward chain of a known entity', async () => {
-    const mission = await client.createMission()
-    const plan = await client.createPlan({
-      mission_id: mission.mission_id,
-      plan_type: 'sequential',
-      metadata: {}
-    })
-    const job = await client.createJob({
-      plan_id: plan.plan_id,
-      job_type: 'llm_call',
-      dependencies: [],
-      metadata: {}
-    })
-    const trace = await client.getTrace('job', job.job_id)
-    expect(trace.trace_chain.mission?.mission_id).toBe(mission.mission_id)
-    expect(trace.trace_chain.plan?.plan_id).toBe(plan.plan_id)
-    expect(trace.trace_chain.job?.job_id).toBe(job.job_id)
+    const ids = await seedChain(client)
+    const trace = await client.getTrace('job', ids.job)
+    expect(trace.trace_chain.mission?.mission_id).toBe(ids.mission)
+    expect(trace.trace_chain.plan?.plan_id).toBe(ids.plan)
+    expect(trace.trace_chain.job?.job_id).toBe(ids.job)
     expect(trace.trace_chain.attempt).toBeNull()
   })
 

@@ -3,12 +3,23 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { EnvironmentInput } from '../../../shared/console/domains/environments'
 import { ENVIRONMENTS_FILE, EnvironmentStore } from './environment-store'
 
 describe('EnvironmentStore', () => {
   let dataDir: string
   const load = (adHoc?: { url: string; hasToken: boolean }) =>
     EnvironmentStore.load({ dataDir, localUrl: 'http://127.0.0.1:4100', adHoc })
+  /** What the add form sends for `name`: no auth, blue, not production, writable, unless `fields` say. */
+  const input = (name: string, fields: Partial<EnvironmentInput> = {}): EnvironmentInput => ({
+    name,
+    baseUrl: `http://${name}.example`,
+    authKind: 'none',
+    color: 'blue',
+    isProduction: false,
+    readOnly: false,
+    ...fields
+  })
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'cd-envs-'))
@@ -28,14 +39,13 @@ describe('EnvironmentStore', () => {
 
   it('adds, edits, duplicates, switches and removes, and persists across loads', async () => {
     const store = await load()
-    const staging = await store.add({
-      name: 'Staging',
-      baseUrl: 'https://brain.staging.example.com/',
-      authKind: 'brain_login',
-      color: 'amber',
-      isProduction: false,
-      readOnly: false
-    })
+    const staging = await store.add(
+      input('Staging', {
+        baseUrl: 'https://brain.staging.example.com/',
+        authKind: 'brain_login',
+        color: 'amber'
+      })
+    )
     expect(staging).toMatchObject({
       id: 'staging',
       baseUrl: 'https://brain.staging.example.com',
@@ -49,16 +59,9 @@ describe('EnvironmentStore', () => {
     })
     await store.update('staging-copy', { name: 'Prod', isProduction: true, readOnly: true })
     await store.setActive('staging-copy')
-    await expect(
-      store.add({
-        name: 'prod',
-        baseUrl: 'http://x.example',
-        authKind: 'none',
-        color: 'blue',
-        isProduction: false,
-        readOnly: false
-      })
-    ).rejects.toThrow('An environment called "prod" already exists.')
+    await expect(store.add(input('prod', { baseUrl: 'http://x.example' }))).rejects.toThrow(
+      'An environment called "prod" already exists.'
+    )
 
     const again = await load()
     expect(again.activeId).toBe('staging-copy')
@@ -128,14 +131,7 @@ describe('EnvironmentStore', () => {
 
   it('exports without secrets and imports, skipping clashes and reporting bad entries', async () => {
     const store = await load()
-    await store.add({
-      name: 'Dev',
-      baseUrl: 'http://dev.example',
-      authKind: 'bearer',
-      color: 'blue',
-      isProduction: false,
-      readOnly: false
-    })
+    await store.add(input('Dev', { baseUrl: 'http://dev.example', authKind: 'bearer' }))
     const json = store.exportJson()
     expect(JSON.parse(json)).toEqual({
       controldeck: 'environments',
@@ -173,14 +169,14 @@ describe('EnvironmentStore', () => {
   it('gives every profile its own credential id: kept on disk, never exported, never taken from an import or a copy', async () => {
     const hex = /^[0-9a-f]{32}$/
     const store = await load()
-    const prod = await store.add({
-      name: 'Prod',
-      baseUrl: 'https://prod.example',
-      authKind: 'bearer',
-      color: 'red',
-      isProduction: true,
-      readOnly: false
-    })
+    const prod = await store.add(
+      input('Prod', {
+        baseUrl: 'https://prod.example',
+        authKind: 'bearer',
+        color: 'red',
+        isProduction: true
+      })
+    )
     expect(prod.credentialId).toMatch(hex)
     const copy = await store.duplicate('prod')
     expect(copy.credentialId).toMatch(hex)
@@ -264,28 +260,13 @@ describe('EnvironmentStore', () => {
     const store = await load({ url: 'http://10.0.0.5:8000', hasToken: true })
     expect(store.activeId).toBe('adhoc')
     expect(store.get('adhoc')).toMatchObject({ authKind: 'bearer', builtIn: true, kind: 'remote' })
-    await store.add({
-      name: 'Dev',
-      baseUrl: 'http://dev.example',
-      authKind: 'none',
-      color: 'blue',
-      isProduction: false,
-      readOnly: false
-    })
+    await store.add(input('Dev', { baseUrl: 'http://dev.example' }))
     expect(await readFile(join(dataDir, ENVIRONMENTS_FILE), 'utf8')).not.toContain('10.0.0.5')
     expect(store.resolve('dev').id).toBe('dev')
     expect(() => store.resolve('nope')).toThrow('There is no environment called "nope"')
   })
   it('keeps every change when writes overlap (one file, no leftover temp files)', async () => {
     const store = await load()
-    const input = (name: string) => ({
-      name,
-      baseUrl: `http://${name}.example`,
-      authKind: 'none' as const,
-      color: 'blue' as const,
-      isProduction: false,
-      readOnly: false
-    })
     // The renderer may fire several calls at once (an import while the operator switches); each
     // write used to share one temp file, so the second rename failed with ENOENT.
     await Promise.all([

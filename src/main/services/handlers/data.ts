@@ -1,4 +1,4 @@
-import { dataMethods } from '../../../shared/console/domains/data'
+import { dataMethods, type Stale } from '../../../shared/console/domains/data'
 import {
   AuditStatsSchema,
   GovernorInfoSchema,
@@ -49,6 +49,14 @@ function notFoundAs<T>(message: string): (error: unknown) => T {
   }
 }
 
+/** A read's value with its age beside it, the shape the data methods answer in. */
+async function withStale<T extends object>(
+  read: Promise<{ value: T; stale: Stale }>
+): Promise<T & { stale: Stale }> {
+  const { value, stale } = await read
+  return { ...value, stale }
+}
+
 /** Builds the data handlers on the session of `manager` (pure function of the active session). */
 export function buildDataHandlers(active: () => Promise<EnvironmentSession>): DataHandlers {
   const handlers: DataHandlers = {
@@ -68,37 +76,28 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
 
     getAuditStats: async ({ since, until }) => {
       const range = { start_time: since, end_time: until }
-      const { value, stale } = await cachedRead(
-        await active(),
-        'audit-stats',
-        JSON.stringify(range),
-        AuditStatsSchema,
-        (c) => c.getAuditStats(range)
+      return withStale(
+        cachedRead(await active(), 'audit-stats', JSON.stringify(range), AuditStatsSchema, (c) =>
+          c.getAuditStats(range)
+        )
       )
-      return { ...value, stale }
     },
 
-    getTelemetrySnapshot: async () => {
-      const { value, stale } = await cachedRead(
-        await active(),
-        'telemetry-snapshot',
-        '',
-        TelemetrySnapshotSchema,
-        (c) => c.getTelemetrySnapshot()
-      ).catch(notFoundAs<never>('This backend has no telemetry snapshot (BRAiN never writes one).'))
-      return { ...value, stale }
-    },
+    getTelemetrySnapshot: async () =>
+      withStale(
+        cachedRead(await active(), 'telemetry-snapshot', '', TelemetrySnapshotSchema, (c) =>
+          c.getTelemetrySnapshot()
+        ).catch(
+          notFoundAs<never>('This backend has no telemetry snapshot (BRAiN never writes one).')
+        )
+      ),
 
-    getEntityMetrics: async ({ entityId }) => {
-      const { value, stale } = await cachedRead(
-        await active(),
-        'metrics',
-        entityId,
-        EntityMetricsSchema,
-        (c) => c.getEntityMetrics(entityId)
-      ).catch(notFoundAs<never>(`No metrics are recorded for ${entityId}.`))
-      return { ...value, stale }
-    },
+    getEntityMetrics: async ({ entityId }) =>
+      withStale(
+        cachedRead(await active(), 'metrics', entityId, EntityMetricsSchema, (c) =>
+          c.getEntityMetrics(entityId)
+        ).catch(notFoundAs<never>(`No metrics are recorded for ${entityId}.`))
+      ),
 
     getLifecycleStats: async () => {
       const session = await active()
@@ -140,16 +139,12 @@ export function buildDataHandlers(active: () => Promise<EnvironmentSession>): Da
       }
     },
 
-    getGovernorInfo: async () => {
-      const { value, stale } = await cachedRead(
-        await active(),
-        'governor-info',
-        '',
-        GovernorInfoSchema,
-        (c) => c.getGovernorInfo()
-      )
-      return { ...value, stale }
-    },
+    getGovernorInfo: async () =>
+      withStale(
+        cachedRead(await active(), 'governor-info', '', GovernorInfoSchema, (c) =>
+          c.getGovernorInfo()
+        )
+      ),
 
     listDecisions: async ({ cursor, limit }) => {
       const session = await active()

@@ -1,5 +1,6 @@
 import {
   environmentsMethods,
+  type AuthKind,
   type CredentialInput
 } from '../../../shared/console/domains/environments'
 import type { DomainHandlers, HandlerModule, ServiceContext } from '../context'
@@ -15,6 +16,13 @@ type EnvironmentsHandlers = Omit<
   DomainHandlers<typeof environmentsMethods>,
   'getOtlpEndpoint' | 'copyOtlpIngestToken'
 >
+
+/** The credential each auth kind takes, and how to name it to the operator (none: no credential). */
+const CREDENTIAL_OF: Record<AuthKind, { kind: CredentialInput['kind']; what: string } | null> = {
+  none: null,
+  bearer: { kind: 'token', what: 'a bearer token' },
+  brain_login: { kind: 'brain_login', what: 'a BRAiN email and password' }
+}
 
 function toSecret(credential: CredentialInput): StoredSecret {
   return credential.kind === 'token'
@@ -98,18 +106,13 @@ export function buildEnvironmentsHandlers(sessions: ConsoleSessions): Environmen
     setCredential: async ({ environmentId, credential }) => {
       const m = await manager()
       const profile = savedEnvironment(m, environmentId)
-      const expected =
-        profile.authKind === 'brain_login'
-          ? 'brain_login'
-          : profile.authKind === 'bearer'
-            ? 'token'
-            : null
-      if (expected !== credential.kind) {
+      const expected = CREDENTIAL_OF[profile.authKind]
+      if (expected?.kind !== credential.kind) {
         throw fail(
           'invalid_input',
           expected === null
             ? `"${profile.name}" uses no authentication; change its auth kind first.`
-            : `"${profile.name}" expects ${expected === 'token' ? 'a bearer token' : 'a BRAiN email and password'}.`
+            : `"${profile.name}" expects ${expected.what}.`
         )
       }
       // Profiles saved before secrets were bound get their credential id here.

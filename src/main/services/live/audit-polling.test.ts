@@ -3,10 +3,10 @@ import type { LiveEvent } from '../../../shared/console/domains/live'
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { BackendClient } from '../client/backend-client'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
+import { recordingLiveClient } from '../testing/live-client'
 import { startSseTestServer } from '../testing/sse-test-server'
 import { waitFor } from '../testing/wait'
 import { TOO_DEEP_MARKER } from './frame'
-import { LiveEventStream, type LiveState } from './live-event-stream'
 
 /** Polling fallback against a BRAiN stand-in (no stream router, audit query with its 500 bug). */
 describe('LiveEventStream polling fallback', () => {
@@ -22,23 +22,14 @@ describe('LiveEventStream polling fallback', () => {
   }
 
   function client(baseUrl: string, hasStream: boolean, lastEventId: string | null = null) {
-    const events: LiveEvent[] = []
-    const states: LiveState[] = []
     const backend = new BackendClient(baseUrl, null, { retries: 0 })
-    const stream = new LiveEventStream({
-      baseUrl: backend.apiBaseUrl,
-      token: null,
+    return recordingLiveClient(backend.apiBaseUrl, cleanups, {
       hasStream,
       lastEventId,
       poll: { queryAudit: (body) => backend.queryAudit(body) },
       pollIntervalMs: 30,
-      backoff: { baseDelayMs: 10, maxDelayMs: 50 },
-      onEvents: (batch) => events.push(...batch),
-      onState: (state) => states.push(state)
+      backoff: { baseDelayMs: 10, maxDelayMs: 50 }
     })
-    cleanups.push(() => stream.close())
-    stream.start()
-    return { stream, events, states }
   }
 
   it('polls the audit history and delivers new events oldest first, each once', async () => {
@@ -127,11 +118,8 @@ describe('LiveEventStream polling fallback', () => {
     s.addAuditJson(row(2, `${'{"d":'.repeat(100_000)}1${'}'.repeat(100_000)}`, 'deep'))
     s.addAuditJson(row(3, '{}', 'x'.repeat(300_000)))
     const events: LiveEvent[] = []
-    const stream = new LiveEventStream({
-      baseUrl: s.baseUrl,
-      token: null,
+    const { stream } = recordingLiveClient(s.baseUrl, cleanups, {
       hasStream: false,
-      lastEventId: null,
       poll: {
         queryAudit: (body) => new BackendClient(s.url, null, { retries: 0 }).queryAudit(body)
       },
@@ -140,11 +128,8 @@ describe('LiveEventStream polling fallback', () => {
       onEvents: (batch) => {
         JSON.stringify(batch)
         events.push(...batch)
-      },
-      onState: () => {}
+      }
     })
-    cleanups.push(() => stream.close())
-    stream.start()
     await waitFor(() => events.length === 3, 'all three rows')
     expect(events.map((e) => String(e.data.message).slice(0, 20))).toEqual([
       '<script>alert(1)</sc',
@@ -167,18 +152,9 @@ describe('LiveEventStream polling fallback', () => {
   it('says offline when there is neither a stream nor a poll source', async () => {
     const s = await startSseTestServer({ noStream: true })
     cleanups.push(() => s.close())
-    const states: LiveState[] = []
-    const stream = new LiveEventStream({
-      baseUrl: s.baseUrl,
-      token: null,
-      hasStream: true,
-      lastEventId: null,
-      onEvents: () => {},
-      onState: (x) => states.push(x),
+    const { states } = recordingLiveClient(s.baseUrl, cleanups, {
       backoff: { baseDelayMs: 10, maxDelayMs: 20 }
     })
-    cleanups.push(() => stream.close())
-    stream.start()
     await waitFor(() => states.some((x) => x.status === 'offline'), 'offline')
   })
 })

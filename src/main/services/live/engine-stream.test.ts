@@ -1,12 +1,9 @@
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { LiveEvent } from '../../../shared/console/domains/live'
-import { startEngine, type RunningEngine } from '../../../engine'
+import type { RunningEngine } from '../../../engine'
 import { startFaultProxy, seededRandom } from '../testing/fault-proxy'
-import { makeTempDir } from '../testing/temp-dir'
-import { publishEvent } from '../testing/temp-engine'
+import { publishEvent, startTempEngine } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
-import { LiveEventStream } from './live-event-stream'
+import { recordingLiveClient } from '../testing/live-client'
 
 /** The live client against the real embedded engine over real HTTP, directly and through faults. */
 describe('LiveEventStream against the embedded engine', () => {
@@ -16,17 +13,9 @@ describe('LiveEventStream against the embedded engine', () => {
   })
 
   async function engine(): Promise<RunningEngine> {
-    const temp = makeTempDir()
-    cleanups.push(() => temp.remove())
-    const e = await startEngine({
-      dbPath: join(temp.dir, 'engine.sqlite'),
-      port: 0,
-      quiet: true,
-      rateLimit: false,
-      heartbeatMs: 100
-    })
-    cleanups.push(() => e.close())
-    return e
+    const temp = await startTempEngine('cd-live-', { rateLimit: false, heartbeatMs: 100 })
+    cleanups.push(() => temp.close())
+    return temp.engine
   }
 
   async function publish(
@@ -39,22 +28,8 @@ describe('LiveEventStream against the embedded engine', () => {
     expect(res.status).toBe(200)
   }
 
-  function client(baseUrl: string, token: string, lastEventId: string | null = null) {
-    const events: LiveEvent[] = []
-    const stream = new LiveEventStream({
-      baseUrl,
-      token,
-      hasStream: true,
-      lastEventId,
-      heartbeatTimeoutMs: 1000,
-      backoff: { baseDelayMs: 10, maxDelayMs: 60 },
-      onEvents: (batch) => events.push(...batch),
-      onState: () => {}
-    })
-    cleanups.push(() => stream.close())
-    stream.start()
-    return { stream, events }
-  }
+  const client = (baseUrl: string, token: string, lastEventId: string | null = null) =>
+    recordingLiveClient(baseUrl, cleanups, { token, lastEventId, heartbeatTimeoutMs: 1000 })
 
   it('receives published events live and resumes from a stored id', async () => {
     const e = await engine()

@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LIVE_PUSH_MAX_BYTES, type LiveEvent } from '../../../shared/console/domains/live'
 import { CacheStore } from '../cache/cache-store'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import type { ConsoleService } from '../console-service'
+import { createTestConsole } from '../testing/test-console'
 import type { HandlerModule } from '../context'
 import { createCacheHandlers } from '../handlers/cache'
 import { createLiveHandlers } from '../handlers/live'
@@ -51,12 +52,7 @@ describe('live and cache handlers', () => {
         return () => listeners.delete(listener)
       }
     }
-    const service = createConsoleService({
-      dataDir: temp.dir,
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: null,
-      log: () => {},
+    const service = createTestConsole(temp.dir, {
       // The factory list is typed loosely (modules line up by name at run time).
       handlerFactories: [
         (ctx) => createLiveHandlers(ctx, source) as unknown as HandlerModule<never>,

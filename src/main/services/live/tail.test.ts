@@ -1,12 +1,9 @@
 import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LiveEventSchema } from '../../../shared/console/domains/live'
-import { startEngine } from '../../../engine'
 import { tailFilter } from '../cli/commands/tail'
 import { startSseTestServer } from '../testing/sse-test-server'
-import { makeTempDir } from '../testing/temp-dir'
-import { publishEvent } from '../testing/temp-engine'
+import { publishEvent, startTempEngine } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
 import { formatTailLine, runTail } from './tail'
 
@@ -98,15 +95,9 @@ describe('tail', () => {
   })
 
   it('runs as `controldeck tail --json` against the engine and exits 0 on Ctrl-C', async () => {
-    const temp = makeTempDir()
-    cleanups.push(() => temp.remove())
-    const engine = await startEngine({
-      dbPath: join(temp.dir, 'engine.sqlite'),
-      port: 0,
-      quiet: true,
-      rateLimit: false
-    })
-    cleanups.push(() => engine.close())
+    const temp = await startTempEngine('cd-tail-', { rateLimit: false })
+    cleanups.push(() => temp.close())
+    const engine = temp.engine
     const child = spawn(
       process.execPath,
       [

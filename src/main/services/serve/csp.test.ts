@@ -1,13 +1,10 @@
 // The CSP browser mode serves, read off a real response of the real server, against the page's
 // own <meta> policy (src/renderer/index.html): equal, and strict. Weakening either one fails here.
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import { startTempBrowserServer, type TempBrowserServer } from '../testing/browser-server'
 import { parseCsp } from './csp'
-import { startBrowserServer, type BrowserServer } from './server'
 
 /** The page every transport loads, as written (the build copies its <meta> unchanged). */
 const INDEX_HTML = readFileSync(path.resolve('src/renderer/index.html'), 'utf8')
@@ -26,31 +23,18 @@ function scriptSources(policy: Record<string, string[]>): string[] {
   return policy['script-src'] ?? policy['default-src'] ?? []
 }
 
-let dir: string
-let service: ConsoleService
-let server: BrowserServer
+let temp: TempBrowserServer
 let served: string
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cd-csp-'))
-  await writeFile(path.join(dir, 'index.html'), INDEX_HTML)
-  service = createConsoleService({
-    dataDir: dir,
-    transport: 'browser',
-    appVersion: 'test',
-    localEngine: null,
-    log: () => {}
-  })
-  server = await startBrowserServer({ service, rendererDir: dir })
-  const res = await fetch(`${server.origin}/`)
+  temp = await startTempBrowserServer('cd-csp-', { files: { 'index.html': INDEX_HTML } })
+  const res = await fetch(`${temp.server.origin}/`)
   expect(res.status).toBe(200)
   served = res.headers.get('content-security-policy') ?? ''
 })
 
 afterAll(async () => {
-  await server.close()
-  await service.dispose()
-  await rm(dir, { recursive: true, force: true })
+  await temp?.close()
 })
 
 describe('renderer CSP in browser mode', () => {
@@ -98,7 +82,7 @@ describe('renderer CSP in browser mode', () => {
   })
 
   it('sends the headers that keep the page unframed and unsniffed', async () => {
-    const res = await fetch(`${server.origin}/`)
+    const res = await fetch(`${temp.server.origin}/`)
     expect(res.headers.get('x-frame-options')).toBe('DENY')
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     expect(res.headers.get('referrer-policy')).toBe('no-referrer')

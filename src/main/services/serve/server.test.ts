@@ -1,12 +1,13 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConsoleFailure } from '../../../shared/console/errors'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import type { ConsoleService } from '../console-service'
+import { createTestConsole } from '../testing/test-console'
+import { startTempBrowserServer, type TempBrowserServer } from '../testing/browser-server'
 import { startBrowserServer, type BrowserServer } from './server'
 
+let temp: TempBrowserServer
 let dir: string
 let service: ConsoleService
 let server: BrowserServer
@@ -15,33 +16,22 @@ const logged: string[] = []
 let clock = Date.now()
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cd-serve-'))
-  const rendererDir = path.join(dir, 'renderer')
-  await mkdir(path.join(rendererDir, 'assets'), { recursive: true })
-  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>shell</title>')
-  await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
-  // A file beside the served folder that traversal attempts aim at.
-  await writeFile(path.join(dir, 'secret.txt'), 'top secret')
-  service = createConsoleService({
-    dataDir: dir,
-    transport: 'browser',
-    appVersion: '9.9.9-test',
-    localEngine: null,
-    log: (message) => logged.push(message)
+  temp = await startTempBrowserServer('cd-serve-', {
+    files: {
+      'renderer/index.html': '<!doctype html><title>shell</title>',
+      'renderer/assets/app.js': 'console.log(1)',
+      // A file beside the served folder that traversal attempts aim at.
+      'secret.txt': 'top secret'
+    },
+    rendererDir: 'renderer',
+    console: { appVersion: '9.9.9-test', log: (message) => logged.push(message) },
+    server: { port: 0, heartbeatMs: 200, now: () => clock }
   })
-  server = await startBrowserServer({
-    service,
-    rendererDir,
-    port: 0,
-    heartbeatMs: 200,
-    now: () => clock
-  })
+  ;({ dir, service, server } = temp)
 })
 
 afterAll(async () => {
-  await server.close()
-  await service.dispose()
-  await rm(dir, { recursive: true, force: true })
+  await temp?.close()
 })
 
 function call(method: string, body: string, token: string | null = server.token, headers = {}) {
@@ -449,12 +439,7 @@ describe('browser-mode error path', () => {
   it('answers a failure whose details cannot be encoded with a 500 internal and keeps serving', async () => {
     let deep: Record<string, unknown> = { leaf: true }
     for (let i = 0; i < 200_000; i++) deep = { d: deep }
-    const failing = createConsoleService({
-      dataDir: dir,
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: null,
-      log: () => {},
+    const failing = createTestConsole(dir, {
       // A handler that fails with details no JSON.stringify survives (as a hostile backend's might).
       handlerFactories: [
         () => ({

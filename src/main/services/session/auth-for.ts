@@ -29,23 +29,15 @@ export async function authFor(
     close: () => undefined,
     missing
   })
-  if (profile.kind === 'embedded') {
-    return overrides.localToken
-      ? {
-          provider: new StaticTokenAuth(overrides.localToken),
-          close: () => undefined,
-          missing: null
-        }
-      : none(null)
-  }
-  if (profile.builtIn) {
-    return overrides.adHocToken
-      ? {
-          provider: new StaticTokenAuth(overrides.adHocToken),
-          close: () => undefined,
-          missing: null
-        }
-      : none(null)
+  const bearer = (token: string): EnvironmentAuth => ({
+    provider: new StaticTokenAuth(token),
+    close: () => undefined,
+    missing: null
+  })
+  // Built-in environments (the local engine, an ad-hoc --url) never read the keychain.
+  if (profile.kind === 'embedded' || profile.builtIn) {
+    const token = profile.kind === 'embedded' ? overrides.localToken : overrides.adHocToken
+    return token ? bearer(token) : none(null)
   }
   if (profile.authKind === 'none') return none(null)
   const { secret, savedFor } = await credentials.read(profile)
@@ -56,7 +48,7 @@ export async function authFor(
   if (profile.authKind === 'bearer') {
     if (secret?.kind !== 'token')
       return none(`"${profile.name}" needs a bearer token${refused}: set one in its settings.`)
-    return { provider: new StaticTokenAuth(secret.token), close: () => undefined, missing: null }
+    return bearer(secret.token)
   }
   if (secret?.kind !== 'brain_login')
     return none(

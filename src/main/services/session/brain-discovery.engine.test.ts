@@ -1,40 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListEntitiesResult, RecentFailuresResult } from '../../../shared/console/domains/data'
-import { seedBrainRun, type SeededBrainRun } from '../client/testing/brain-seed'
+import { seedBrainFailures, seedBrainRun, type SeededBrainRun } from '../client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
-import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
-import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { startLocalConsole, type LocalConsole } from '../testing/temp-engine'
+import { openTokenEnvironment } from '../testing/token-environment'
 import { eventually } from '../testing/wait'
 
 const TOKEN = 'brain-token'
 
 describe('lists and recent failures on a BRAiN without list routes (fake BRAiN on 127.0.0.1)', () => {
-  let temp: TempEngine
-  let service: ConsoleService
+  let local: LocalConsole
   let brain: FakeBrain
   let ok: SeededBrainRun
   let bad: SeededBrainRun
   let third: SeededBrainRun
-  const call = <T>(method: string, input: unknown = {}) =>
-    service.invoke(method, input) as Promise<T>
   const traces = () => brain.requests.filter((r) => r.includes('/identity/trace/')).length
 
   beforeAll(async () => {
     withoutKeychain()
-    temp = await startTempEngine('cd-brain-discovery-', { rateLimit: false })
-    service = createLocalConsole(temp.engine, temp.dir)
+    local = await startLocalConsole('cd-brain-discovery-', { engine: { rateLimit: false } })
     brain = await startFakeBrain({ staticToken: TOKEN })
-    ok = await seedBrainRun(brain, TOKEN)
-    bad = await seedBrainRun(brain, TOKEN, { failed: true, jobType: 'tool_execution' })
-    // Noise the failures list must leave out: a success mislabelled as an error, a level-less start.
-    brain.addAudit({
-      mission_id: ok.missionId,
-      job_id: ok.jobId,
-      event_type: 'execution_success',
-      severity: 'error',
-      message: 'mislabelled success'
-    })
+    ;({ ok, bad } = await seedBrainFailures(brain, TOKEN))
+    // More noise the failures list must leave out: a level-less start.
     brain.addAudit({
       mission_id: ok.missionId,
       job_id: ok.jobId,
@@ -42,26 +30,16 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
       severity: null,
       message: 'level-less start'
     })
-    const view = await call<{ id: string }>('addEnvironment', {
-      name: 'Brain',
-      baseUrl: brain.url,
-      authKind: 'bearer'
-    })
-    await call('setCredential', {
-      environmentId: view.id,
-      credential: { kind: 'token', token: TOKEN }
-    })
-    await call('switchEnvironment', { id: view.id })
+    await openTokenEnvironment(local.service, { name: 'Brain', baseUrl: brain.url }, TOKEN)
   })
 
   afterAll(async () => {
-    await service?.dispose()
+    await local?.close()
     await brain?.close()
-    await temp?.close()
   })
 
   it('fills the lists from the audit history and says so', async () => {
-    const missions = await call<ListEntitiesResult>('listMissions', {})
+    const missions = await local.call<ListEntitiesResult>('listMissions', {})
     expect(missions.source).toBe('cache')
     expect(missions.origin).toMatchObject({
       kind: 'audit_history',
@@ -77,7 +55,7 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
       ].sort()
     )
     // One trace chain per unknown leaf brought every level above it: plans are cached too.
-    const jobs = await call<ListEntitiesResult>('listJobs', {})
+    const jobs = await local.call<ListEntitiesResult>('listJobs', {})
     expect(jobs.items.map((j) => [j.entityId, j.state]).sort()).toEqual(
       [
         [ok.jobId, 'succeeded'],
@@ -85,13 +63,13 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
       ].sort()
     )
     expect(jobs.origin).toMatchObject({ kind: 'audit_history', entities: 2 })
-    const attempts = await call<ListEntitiesResult>('listAttempts', {})
+    const attempts = await local.call<ListEntitiesResult>('listAttempts', {})
     expect(new Set(attempts.items.map((a) => a.entityId))).toEqual(
       new Set([...ok.attemptIds, ...bad.attemptIds])
     )
     expect(attempts.items.find((a) => a.entityId === ok.attemptIds[1])?.state).toBe('succeeded')
     expect(attempts.items.find((a) => a.entityId === ok.attemptIds[0])?.state).toBe('failed_error')
-    const filtered = await call<ListEntitiesResult>('listJobs', { jobType: 'tool_execution' })
+    const filtered = await local.call<ListEntitiesResult>('listJobs', { jobType: 'tool_execution' })
     expect(filtered.items.map((j) => j.entityId)).toEqual([bad.jobId])
   })
 
@@ -100,7 +78,7 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
     third = await seedBrainRun(brain, TOKEN, { jobType: 'policy_check' })
     // Passes are at most one per few seconds: wait on the list, not on a clock.
     const missions = await eventually(
-      () => call<ListEntitiesResult>('listMissions', {}),
+      () => local.call<ListEntitiesResult>('listMissions', {}),
       (m) => m.items.some((i) => i.entityId === third.missionId),
       15_000
     )
@@ -115,7 +93,7 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
   }, 20_000)
 
   it('shows only failures as recent failures, level-less ones included', async () => {
-    const recent = await call<RecentFailuresResult>('listRecentFailures', { limit: 8 })
+    const recent = await local.call<RecentFailuresResult>('listRecentFailures', { limit: 8 })
     const summary = recent.events.map((e) => [e.attempt_id, e.event_type, e.severity])
     expect(summary.sort()).toEqual(
       [
@@ -137,7 +115,7 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
       details: { worker: 'w1' }
     })
     const missions = await eventually(
-      () => call<ListEntitiesResult>('listMissions', {}),
+      () => local.call<ListEntitiesResult>('listMissions', {}),
       (m) => m.origin.note !== null,
       15_000
     )
@@ -145,7 +123,7 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
     expect(missions.items).toHaveLength(3)
     expect(missions.origin).toMatchObject({ kind: 'audit_history', entities: 3, eventsScanned: 14 })
     // Recent failures answer from the cache, with the same sentence's reason.
-    const recent = await call<RecentFailuresResult>('listRecentFailures', {})
+    const recent = await local.call<RecentFailuresResult>('listRecentFailures', {})
     expect(recent.events).toHaveLength(4)
     expect(recent.note).toContain('known BRAiN bug')
   }, 20_000)
@@ -156,17 +134,8 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
       const run = await seedBrainRun(long, TOKEN)
       for (let i = 0; i < 1197; i++)
         long.addAudit({ mission_id: run.missionId, event_type: 'agent_note', message: `note ${i}` })
-      const view = await call<{ id: string }>('addEnvironment', {
-        name: 'Long history',
-        baseUrl: long.url,
-        authKind: 'bearer'
-      })
-      await call('setCredential', {
-        environmentId: view.id,
-        credential: { kind: 'token', token: TOKEN }
-      })
-      await call('switchEnvironment', { id: view.id })
-      const first = await call<ListEntitiesResult>('listMissions', {})
+      await openTokenEnvironment(local.service, { name: 'Long history', baseUrl: long.url }, TOKEN)
+      const first = await local.call<ListEntitiesResult>('listMissions', {})
       // 5 pages of 200: the newest 1,000 of 1,201 events, and the mission they name.
       expect(first.origin).toMatchObject({
         kind: 'audit_history',
@@ -176,7 +145,7 @@ describe('lists and recent failures on a BRAiN without list routes (fake BRAiN o
       })
       expect(first.items.map((m) => m.entityId)).toEqual([run.missionId])
       const later = await eventually(
-        () => call<ListEntitiesResult>('listAttempts', {}),
+        () => local.call<ListEntitiesResult>('listAttempts', {}),
         (a) => a.origin.complete,
         15_000
       )

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
-import { createConsoleService } from '../console-service'
+import { createTestConsole } from '../testing/test-console'
 import { canonicalDataDir, keychainServiceFor } from '../credentials/binding'
 import { loadKeychain } from '../credentials/keychain'
 
@@ -37,12 +37,7 @@ describe('BRAiN login credentials through ConsoleApi and the real keychain', () 
   })
 
   it('stores the login in the keychain, never on disk or in a view, logs in, and keeps the rotated refresh token', async () => {
-    const service = createConsoleService({
-      dataDir: dir,
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: null
-    })
+    const service = createTestConsole(dir)
     try {
       expect(await service.invoke('getKeychainStatus', {})).toEqual({
         available: true,
@@ -93,12 +88,7 @@ describe('BRAiN login credentials through ConsoleApi and the real keychain', () 
     }
 
     // Next launch: the refresh token is used instead of the password.
-    const next = createConsoleService({
-      dataDir: dir,
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: null
-    })
+    const next = createTestConsole(dir)
     try {
       await expect(next.invoke('getTrace', { entityId: 'm_0123456789ab' })).rejects.toMatchObject({
         error: { code: 'not_found' }

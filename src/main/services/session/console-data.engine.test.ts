@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consoleError } from '../testing/console-error'
-import type { RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
 import { isBackendError } from '../client/backend-error'
-import type { ConsoleService } from '../console-service'
+import { seedChain, type SeededChain } from '../client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
+import { auditLogEntry } from '../testing/fixtures'
 import { withoutKeychain } from '../testing/no-keychain'
-import { createLocalConsole, startTempEngine, type TempEngine } from '../testing/temp-engine'
+import { startLocalConsole, type LocalConsole } from '../testing/temp-engine'
 import { eventually } from '../testing/wait'
 
 /** Polls `read` until `ok` holds, for at most 8 s. */
@@ -18,67 +18,32 @@ function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<
 }
 
 describe('environments + data ConsoleApi on the embedded engine over HTTP', () => {
-  let temp: TempEngine
-  let engine: RunningEngine
-  let service: ConsoleService
-  let seed: BackendClient
-  const ids: Record<'mission' | 'plan' | 'job' | 'attempt', string> = {
-    mission: '',
-    plan: '',
-    job: '',
-    attempt: ''
-  }
+  let local: LocalConsole
+  let ids: SeededChain
   const events: Array<[string, unknown]> = []
-
-  const call = <T = Record<string, unknown>>(method: string, input: unknown = {}) =>
-    service.invoke(method, input) as Promise<T>
 
   beforeAll(async () => {
     // Deterministic credential storage: secrets stay in memory for the session.
     withoutKeychain()
-    temp = await startTempEngine('cd-session-', { rateLimit: false })
-    engine = temp.engine
-    service = createLocalConsole(engine, temp.dir)
-    service.subscribe((name, payload) => events.push([name, payload]))
-    seed = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
-    const mission = await seed.createMission({ tags: { team: 'ops' } })
-    const plan = await seed.createPlan({
-      mission_id: mission.mission_id,
-      plan_type: 'sequential',
-      metadata: {}
+    local = await startLocalConsole('cd-session-', { engine: { rateLimit: false } })
+    local.service.subscribe((name, payload) => events.push([name, payload]))
+    ids = await seedChain(local.admin, {
+      tags: { team: 'ops' },
+      transitions: { mission: ['create', 'start'], job: ['create'], attempt: ['create', 'start'] }
     })
-    const job = await seed.createJob({
-      plan_id: plan.plan_id,
-      job_type: 'llm_call',
-      dependencies: [],
-      metadata: {}
+    await local.admin.reportTelemetry({
+      entity_id: ids.attempt,
+      llm_tokens: 1500,
+      cost_credits: 0.75
     })
-    const attempt = await seed.createAttempt({
-      job_id: job.job_id,
-      attempt_number: 1,
-      metadata: {}
-    })
-    Object.assign(ids, {
-      mission: mission.mission_id,
-      plan: plan.plan_id,
-      job: job.job_id,
-      attempt: attempt.attempt_id
-    })
-    await seed.transition('mission', ids.mission, 'create')
-    await seed.transition('mission', ids.mission, 'start')
-    await seed.transition('job', ids.job, 'create')
-    await seed.transition('attempt', ids.attempt, 'create')
-    await seed.transition('attempt', ids.attempt, 'start')
-    await seed.reportTelemetry({ entity_id: ids.attempt, llm_tokens: 1500, cost_credits: 0.75 })
   })
 
   afterAll(async () => {
-    await service?.dispose()
-    await temp?.close()
+    await local?.close()
   })
 
   it('lists the local engine as the active default and goes live over SSE', async () => {
-    const list = await call<{
+    const list = await local.call<{
       environments: Array<{ id: string; kind: string; hasCredential: boolean }>
       activeId: string
     }>('listEnvironments')
@@ -91,7 +56,7 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     })
     const state = await waitFor(
       () =>
-        call<{ status: string; capabilities: { engine: string | null; features: string[] } }>(
+        local.call<{ status: string; capabilities: { engine: string | null; features: string[] } }>(
           'getConnectionState'
         ),
       (s) => s.status === 'live'
@@ -106,11 +71,11 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   })
 
   it('feeds the live domain (subscribeEvents → onEvents) from the open session', async () => {
-    const { subscriptionId } = await call<{ subscriptionId: string }>('subscribeEvents', {
+    const { subscriptionId } = await local.call<{ subscriptionId: string }>('subscribeEvents', {
       channels: ['lifecycle']
     })
-    const mission = await seed.createMission()
-    await seed.transition('mission', mission.mission_id, 'create')
+    const mission = await local.admin.createMission()
+    await local.admin.transition('mission', mission.mission_id, 'create')
     await waitFor(
       async () => events.filter(([name]) => name === 'onEvents'),
       (pushes) =>
@@ -120,11 +85,11 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
             JSON.stringify(p).includes(mission.mission_id)
         )
     )
-    await call('unsubscribeEvents', { subscriptionId })
+    await local.call('unsubscribeEvents', { subscriptionId })
   })
 
   it('traces the upward chain and the downward tree with states', async () => {
-    const trace = await call<{
+    const trace = await local.call<{
       chain: Record<string, Record<string, unknown> | null>
       root: {
         entityId: string
@@ -151,18 +116,18 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   })
 
   it('reports an unknown id as not_found', async () => {
-    const error = await consoleError(call('getTrace', { entityId: 'j_0123456789ab' }))
+    const error = await consoleError(local.call('getTrace', { entityId: 'j_0123456789ab' }))
     expect(error).toMatchObject({
       code: 'not_found',
       message: 'No job with the id j_0123456789ab exists on "Local engine".'
     })
     expect(
-      (await consoleError(call('getEntityDetails', { entityId: 'm_0123456789ab' }))).code
+      (await consoleError(local.call('getEntityDetails', { entityId: 'm_0123456789ab' }))).code
     ).toBe('not_found')
   })
 
   it('gives entity details, lists and stats from the backend', async () => {
-    const details = await call<{
+    const details = await local.call<{
       state: string
       history: Array<{ to_state: string }>
       notes: string[]
@@ -176,7 +141,7 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     ).audit
     expect(audit.length).toBeGreaterThan(0)
     expect(audit.every((e) => e.attempt_id === ids.attempt)).toBe(true)
-    const missions = await call<{
+    const missions = await local.call<{
       items: Array<{ entityId: string; state: string }>
       source: string
     }>('listMissions', {})
@@ -198,7 +163,7 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     })
     // The trace view's roll-up is the same figure by the same function: the engine's mission,
     // plan and job metrics already include the attempt, and nothing is counted twice.
-    const traced = await call<{ rollups: Record<string, unknown>; partial: boolean }>(
+    const traced = await local.call<{ rollups: Record<string, unknown>; partial: boolean }>(
       'getTraceRollups',
       { entityId: ids.mission }
     )
@@ -211,8 +176,8 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       cost: 0.75
     })
     // The palette completes ids and job types from what the cache has seen.
-    await call('listJobs', {})
-    const suggested = await call<{
+    await local.call('listJobs', {})
+    const suggested = await local.call<{
       entities: Array<{ entityId: string; hint: string }>
       jobTypes: string[]
     }>('suggest', { text: 'j_' })
@@ -220,31 +185,26 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       expect.objectContaining({ entityId: ids.job, hint: 'llm_call' })
     )
     expect(
-      (await call<{ entities: unknown[]; jobTypes: string[] }>('suggest', { text: 'LLM' })).jobTypes
+      (await local.call<{ entities: unknown[]; jobTypes: string[] }>('suggest', { text: 'LLM' }))
+        .jobTypes
     ).toEqual(['llm_call'])
-    const stats = await call<{ states: { mission: Record<string, number> }; source: string }>(
+    const stats = await local.call<{ states: { mission: Record<string, number> }; source: string }>(
       'getLifecycleStats'
     )
     expect(stats).toMatchObject({ source: 'backend', states: { mission: { planning: 1 } } })
-    const info = await call<{ stale: unknown; name: string }>('getGovernorInfo')
+    const info = await local.call<{ stale: unknown; name: string }>('getGovernorInfo')
     expect(info.stale).toBeNull()
   })
 
   it('survives hostile audit payloads: markup, huge strings, deep nesting', async () => {
-    await seed.logAudit({
-      mission_id: ids.mission,
-      plan_id: null,
-      job_id: null,
-      attempt_id: null,
-      resource_uuid: null,
-      event_type: 'execution_failure',
-      event_category: 'execution',
-      severity: 'error',
-      message: '<script>alert(1)</script>',
-      details: {},
-      caused_by_agent: null,
-      caused_by_event: null
-    })
+    await local.admin.logAudit(
+      auditLogEntry({
+        mission_id: ids.mission,
+        event_type: 'execution_failure',
+        severity: 'error',
+        message: '<script>alert(1)</script>'
+      })
+    )
     const outcome = (send: Promise<unknown>) =>
       send.then(
         () => ({ status: 201, code: null }),
@@ -261,7 +221,7 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     }
     // A 2 MB message is stored or refused as too large: either way an answer, not a crash.
     const huge = await outcome(
-      seed.http.send({
+      local.admin.http.send({
         method: 'POST',
         path: '/audit/log',
         body: { ...audit, message: 'x'.repeat(2_000_000), details: {} }
@@ -272,23 +232,26 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
     // refused with a client error (the body's depth is bounded), and the engine and the console
     // both keep answering.
     const deep = `${'{"d":'.repeat(5_000)}{}${'}'.repeat(5_000)}`
-    const refused = await fetch(`${engine.baseUrl}/audit/log`, {
+    const refused = await fetch(`${local.engine.baseUrl}/audit/log`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${engine.adminToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${local.engine.adminToken}`,
+        'content-type': 'application/json'
+      },
       body: `{"mission_id":"${ids.mission}","event_type":"deep","event_category":"execution","severity":"info","message":"deep","details":${deep}}`
     })
     const answer = await refused.text()
-    expect(await seed.http.send({ method: 'GET', path: '/capabilities' })).toMatchObject({
+    expect(await local.admin.http.send({ method: 'GET', path: '/capabilities' })).toMatchObject({
       engine: 'controldeck'
     })
-    const result = await call<{ events: Array<{ message: string }>; stale: unknown }>(
+    const result = await local.call<{ events: Array<{ message: string }>; stale: unknown }>(
       'queryAudit',
       { missionId: ids.mission }
     )
     expect(result.stale).toBeNull()
     expect(result.events.map((e) => e.message)).toContain('<script>alert(1)</script>')
     expect(result.events.map((e) => e.message)).not.toContain('deep')
-    const text = await call<{ events: Array<{ message: string }> }>('queryAudit', {
+    const text = await local.call<{ events: Array<{ message: string }> }>('queryAudit', {
       missionId: ids.mission,
       text: 'script'
     })
@@ -300,33 +263,24 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
   })
 
   it('refuses writes on a read-only environment, in one place, and allows them otherwise', async () => {
-    await call('updateEnvironment', { id: 'local', changes: { readOnly: true } })
-    const refused = await consoleError(
-      call('transitionEntity', {
-        entityType: 'job',
-        entityId: ids.job,
-        transition: 'dependencies_met'
-      })
-    )
+    const advance = { entityType: 'job', entityId: ids.job, transition: 'dependencies_met' }
+    await local.call('updateEnvironment', { id: 'local', changes: { readOnly: true } })
+    const refused = await consoleError(local.call('transitionEntity', advance))
     expect(refused.code).toBe('read_only')
-    expect((await consoleError(call('governorDecide', { job_type: 'llm_call' }))).code).toBe(
+    expect((await consoleError(local.call('governorDecide', { job_type: 'llm_call' }))).code).toBe(
       'read_only'
     )
-    await call('updateEnvironment', { id: 'local', changes: { readOnly: false } })
-    const event = await call<{ to_state: string }>('transitionEntity', {
-      entityType: 'job',
-      entityId: ids.job,
-      transition: 'dependencies_met'
-    })
+    await local.call('updateEnvironment', { id: 'local', changes: { readOnly: false } })
+    const event = await local.call<{ to_state: string }>('transitionEntity', advance)
     expect(event.to_state).toBe('ready')
-    const decision = await call<{ mode: string }>('governorDecide', { job_type: 'llm_call' })
+    const decision = await local.call<{ mode: string }>('governorDecide', { job_type: 'llm_call' })
     expect(decision.mode).toBe('rail')
   })
 
   it('switches to a BRAiN-like environment with nothing leaking, and back', async () => {
     const brain: FakeBrain = await startFakeBrain({ staticToken: 'brain-token' })
     try {
-      const view = await call<{ id: string }>('addEnvironment', {
+      const view = await local.call<{ id: string }>('addEnvironment', {
         name: 'Brain staging',
         baseUrl: brain.url,
         authKind: 'bearer',
@@ -334,13 +288,13 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       })
       // No keychain in this test process: the console says why, the token is kept for the
       // session, and the view says so.
-      expect(await call('getKeychainStatus')).toMatchObject({
+      expect(await local.call('getKeychainStatus')).toMatchObject({
         available: false,
         reason: 'no_service',
         message: expect.stringContaining('no Secret Service answering')
       })
       expect(
-        await call('setCredential', {
+        await local.call('setCredential', {
           environmentId: view.id,
           credential: { kind: 'token', token: 'brain-token' }
         })
@@ -348,11 +302,11 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
         hasCredential: true,
         storage: 'session'
       })
-      const listed = await call<{ environments: Array<Record<string, unknown>> }>(
+      const listed = await local.call<{ environments: Array<Record<string, unknown>> }>(
         'listEnvironments'
       )
       expect(JSON.stringify(listed)).not.toContain('brain-token')
-      const state = await call<{
+      const state = await local.call<{
         environmentId: string
         status: string
         capabilities: { engine: string | null }
@@ -360,126 +314,117 @@ describe('environments + data ConsoleApi on the embedded engine over HTTP', () =
       expect(state.environmentId).toBe(view.id)
       expect(state.capabilities.engine).toBeNull()
       await waitFor(
-        () => call<{ status: string }>('getConnectionState'),
+        () => local.call<{ status: string }>('getConnectionState'),
         (s) => s.status === 'polling'
       )
       // The local engine's entities are not visible here: other backend, other cache file.
-      expect((await consoleError(call('getTrace', { entityId: ids.attempt }))).code).toBe(
+      expect((await consoleError(local.call('getTrace', { entityId: ids.attempt }))).code).toBe(
         'not_found'
       )
-      const missions = await call<{ items: unknown[]; source: string }>('listMissions', {})
+      const missions = await local.call<{ items: unknown[]; source: string }>('listMissions', {})
       expect(missions).toMatchObject({ source: 'cache', items: [] })
       // BRAiN's history bug: the details still load, with a sentence instead of a crash or a retry loop.
       const onBrain = new BackendClient(brain.url, new StaticTokenAuth('brain-token'))
-      const m = await onBrain.createMission()
-      await onBrain.transition('mission', m.mission_id, 'create', { reason: 'test' })
+      const m = await seedChain(onBrain)
+      await onBrain.transition('mission', m.mission, 'create', { reason: 'test' })
       const before = brain.requests.filter((r) => r.endsWith('/history')).length
-      const details = await call<{
+      const details = await local.call<{
         state: string
         history: unknown[]
         notes: string[]
         stale: unknown
-      }>('getEntityDetails', { entityId: m.mission_id })
+      }>('getEntityDetails', { entityId: m.mission })
       expect(details).toMatchObject({ state: 'pending', history: [], stale: null })
       expect(details.notes).toContain(
         'The backend cannot return this history (known BRAiN bug); showing what ControlDeck has cached.'
       )
       expect(brain.requests.filter((r) => r.endsWith('/history')).length - before).toBe(1)
       // Its chain and (cache-built) tree: BRAiN cannot list children, so childCount is unknown.
-      const trace = await call<{ root: { entityId: string; childCount: number | null } }>(
+      const trace = await local.call<{ root: { entityId: string; childCount: number | null } }>(
         'getTrace',
-        { entityId: m.mission_id }
+        { entityId: m.mission }
       )
-      expect(trace.root).toMatchObject({ entityId: m.mission_id, childCount: null })
+      expect(trace.root).toMatchObject({ entityId: m.mission, childCount: null })
       // No list_rollups on BRAiN: a mission row's roll-up is computed from what the cache has seen.
-      const p = await onBrain.createPlan({
-        mission_id: m.mission_id,
-        plan_type: 'sequential',
-        metadata: {}
-      })
-      const j = await onBrain.createJob({
-        plan_id: p.plan_id,
-        job_type: 'llm_call',
-        dependencies: [],
-        metadata: {}
-      })
-      const a = await onBrain.createAttempt({ job_id: j.job_id, attempt_number: 1, metadata: {} })
-      await call('getTrace', { entityId: a.attempt_id })
-      const rolled = await call<{
+      await local.call('getTrace', { entityId: m.attempt })
+      const rolled = await local.call<{
         source: string
         items: Array<{ entityId: string; rollup: Record<string, unknown> | null }>
       }>('listMissions', {})
       expect(rolled.source).toBe('cache')
-      expect(rolled.items.find((i) => i.entityId === m.mission_id)?.rollup).toMatchObject({
+      expect(rolled.items.find((i) => i.entityId === m.mission)?.rollup).toMatchObject({
         jobs: 1,
         attempts: 1,
         tokens: 0
       })
-      expect(existsSync(join(temp.dir, 'data', 'cache', `${view.id}.db`))).toBe(true)
-      await call('switchEnvironment', { id: 'local' })
-      await call('removeEnvironment', { id: view.id })
-      expect(existsSync(join(temp.dir, 'data', 'cache', `${view.id}.db`))).toBe(false)
+      expect(existsSync(join(local.dir, 'data', 'cache', `${view.id}.db`))).toBe(true)
+      await local.call('switchEnvironment', { id: 'local' })
+      await local.call('removeEnvironment', { id: view.id })
+      expect(existsSync(join(local.dir, 'data', 'cache', `${view.id}.db`))).toBe(false)
     } finally {
       await brain.close()
     }
   })
 
   it('drops a saved credential when the base URL moves to another host, keeps it for a path change', async () => {
-    const view = await call<{ id: string }>('addEnvironment', {
+    const view = await local.call<{ id: string }>('addEnvironment', {
       name: 'Moving',
       baseUrl: 'https://brain.example.com',
       authKind: 'bearer'
     })
-    await call('setCredential', {
+    await local.call('setCredential', {
       environmentId: view.id,
       credential: { kind: 'token', token: 'moving-token' }
     })
     const credentialOf = async () =>
       (
-        await call<{ environments: Array<{ id: string; hasCredential: boolean }> }>(
+        await local.call<{ environments: Array<{ id: string; hasCredential: boolean }> }>(
           'listEnvironments'
         )
       ).environments.find((e) => e.id === view.id)?.hasCredential
-    await call('updateEnvironment', {
+    await local.call('updateEnvironment', {
       id: view.id,
       changes: { baseUrl: 'https://brain.example.com/v2' }
     })
     expect(await credentialOf()).toBe(true)
-    await call('updateEnvironment', {
+    await local.call('updateEnvironment', {
       id: view.id,
       changes: { baseUrl: 'https://elsewhere.example.net' }
     })
     expect(await credentialOf()).toBe(false)
-    await call('removeEnvironment', { id: view.id })
+    await local.call('removeEnvironment', { id: view.id })
   })
 
   it('serves the cache with its age when the backend goes away', async () => {
-    await call('getTrace', { entityId: ids.attempt })
-    await engine.close()
-    const trace = await call<{
+    await local.call('getTrace', { entityId: ids.attempt })
+    await local.engine.close()
+    const trace = await local.call<{
       chain: Record<string, unknown>
       stale: { ageMs: number; fetchedAt: string } | null
     }>('getTrace', { entityId: ids.attempt })
     expect(trace.stale).not.toBeNull()
     expect(trace.stale?.ageMs).toBeGreaterThanOrEqual(0)
-    const details = await call<{ state: string; stale: unknown }>('getEntityDetails', {
+    const details = await local.call<{ state: string; stale: unknown }>('getEntityDetails', {
       entityId: ids.attempt
     })
     expect(details.state).toBe('running')
     expect(details.stale).not.toBeNull()
-    const audit = await call<{ events: Array<{ message: string }>; note: string }>('queryAudit', {
-      missionId: ids.mission
-    })
+    const audit = await local.call<{ events: Array<{ message: string }>; note: string }>(
+      'queryAudit',
+      {
+        missionId: ids.mission
+      }
+    )
     expect(audit.events.map((e) => e.message)).toContain('<script>alert(1)</script>')
     expect(audit.note).toContain('not reachable')
     // Offline, the list keeps the roll-ups the engine computed (cached in SQLite).
-    const missions = await call<{
+    const missions = await local.call<{
       source: string
       items: Array<{ entityId: string; rollup: { tokens: number } | null }>
     }>('listMissions', {})
     expect(missions.source).toBe('cache')
     expect(missions.items.find((i) => i.entityId === ids.mission)?.rollup?.tokens).toBe(1500)
-    const never = await consoleError(call('getEntityMetrics', { entityId: 'j_fedcba987654' }))
+    const never = await consoleError(local.call('getEntityMetrics', { entityId: 'j_fedcba987654' }))
     expect(never.code).toBe('backend_unavailable')
     expect(never.message).toMatch(/not reachable.*nothing cached/)
   })

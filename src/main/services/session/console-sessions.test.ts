@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { LOCAL_ENVIRONMENT_ID } from '../../../shared/console/domains/environments'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import type { ConsoleService } from '../console-service'
+import { createTestConsole } from '../testing/test-console'
 import type { HandlerModule } from '../context'
 import { createCacheHandlers } from '../handlers/cache'
 import { createLiveHandlers } from '../handlers/live'
@@ -28,12 +29,7 @@ describe('console sessions at start-up', () => {
   function start(options: { standard: boolean }): ConsoleService {
     const temp = makeTempDir('cd-sessions-')
     cleanups.push(() => temp.remove())
-    const service = createConsoleService({
-      dataDir: join(temp.dir, 'data'),
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: null,
-      log: () => {},
+    const service = createTestConsole(join(temp.dir, 'data'), {
       ...(options.standard
         ? {}
         : {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createConsoleService, type ConsoleService } from '../console-service'
+import type { ConsoleService } from '../console-service'
+import { createTestConsole } from '../testing/test-console'
 import {
   LEGACY_KEYCHAIN_SERVICE,
   canonicalDataDir,
@@ -32,14 +33,15 @@ describe('a saved secret reaches only the server and the data folder it was ente
     folders.push(dir)
     return dir
   }
-  const launch = (dir: string) =>
-    createConsoleService({
-      dataDir: dir,
-      transport: 'browser',
-      appVersion: 'test',
-      localEngine: null,
-      log: () => undefined
-    })
+  /** Runs `use` on a console of data folder `dir` (no local engine), then disposes of it. */
+  const withConsole = async (dir: string, use: (service: ConsoleService) => Promise<void>) => {
+    const service = createTestConsole(dir)
+    try {
+      await use(service)
+    } finally {
+      await service.dispose()
+    }
+  }
   /** Makes `id` active and asks its backend for something that needs the credential. */
   const use = async (service: ConsoleService, id: string) => {
     const state = (await service.invoke('switchEnvironment', { id })) as { message: string | null }
@@ -58,18 +60,14 @@ describe('a saved secret reaches only the server and the data folder it was ente
       isProduction: true
     })) as View
   /** A data folder `dir` whose "prod" profile (at backend a) has the token saved, service closed again. */
-  const saveProd = async (dir: string) => {
-    const first = launch(dir)
-    try {
+  const saveProd = (dir: string) =>
+    withConsole(dir, async (first) => {
       await addProd(first, a.url)
       await first.invoke('setCredential', {
         environmentId: 'prod',
         credential: { kind: 'token', token }
       })
-    } finally {
-      await first.dispose()
-    }
-  }
+    })
   const teamFile = (baseUrl: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({
       controldeck: 'environments',
@@ -102,8 +100,7 @@ describe('a saved secret reaches only the server and the data folder it was ente
   })
 
   it('another data folder with a profile of the same name gets nothing, at another URL or at the same one', async () => {
-    const one = launch(folder('one'))
-    try {
+    await withConsole(folder('one'), async (one) => {
       expect((await addProd(one, a.url)).id).toBe('prod')
       await one.invoke('setCredential', {
         environmentId: 'prod',
@@ -112,33 +109,25 @@ describe('a saved secret reaches only the server and the data folder it was ente
       await use(one, 'prod')
       // The control: where it was entered for, the token is sent.
       expect(a.requests.some((r) => r.authorization === `Bearer ${token}`)).toBe(true)
-    } finally {
-      await one.dispose()
-    }
+    })
 
-    const two = launch(folder('two'))
-    try {
+    await withConsole(folder('two'), async (two) => {
       expect((await addProd(two, b.url)).id).toBe('prod')
       const state = await use(two, 'prod')
       expect(b.requests.length).toBeGreaterThan(0)
       expect(b.received(token)).toBe(false)
       expect(state.message).toMatch(/^"Prod" needs a bearer token: set one in its settings\.$/)
       expect(await view(two, 'prod')).toMatchObject({ hasCredential: false })
-    } finally {
-      await two.dispose()
-    }
+    })
 
     a.requests.length = 0
-    const three = launch(folder('three'))
-    try {
+    await withConsole(folder('three'), async (three) => {
       await addProd(three, a.url)
       await use(three, 'prod')
       expect(a.requests.length).toBeGreaterThan(0)
       expect(a.received(token)).toBe(false)
       expect(await view(three, 'prod')).toMatchObject({ hasCredential: false })
-    } finally {
-      await three.dispose()
-    }
+    })
   })
 
   it('after environments.json failed to load and was kept aside, an imported team profile "prod" at another URL gets nothing', async () => {
@@ -151,8 +140,7 @@ describe('a saved secret reaches only the server and the data folder it was ente
     expect(credentialId).toMatch(/^[0-9a-f]{32}$/)
     await writeFile(join(dir, 'environments.json'), '{"version": 1, "environments": [')
 
-    const next = launch(dir)
-    try {
+    await withConsole(dir, async (next) => {
       const list = (await next.invoke('listEnvironments', {})) as {
         environments: View[]
         warnings: string[]
@@ -167,9 +155,7 @@ describe('a saved secret reaches only the server and the data folder it was ente
       expect(b.received(token)).toBe(false)
       expect(state.message).toContain('needs a bearer token')
       expect(await view(next, 'prod')).toMatchObject({ hasCredential: false })
-    } finally {
-      await next.dispose()
-    }
+    })
   })
 
   it('a profile moved to another server by editing environments.json is refused its secret, and says so', async () => {
@@ -178,17 +164,14 @@ describe('a saved secret reaches only the server and the data folder it was ente
     const path = join(dir, 'environments.json')
     await writeFile(path, (await readFile(path, 'utf8')).replace(a.url, b.url))
 
-    const next = launch(dir)
-    try {
+    await withConsole(dir, async (next) => {
       const state = await use(next, 'prod')
       expect(b.received(token)).toBe(false)
       expect(state.message).toBe(
         `"Prod" needs a bearer token (the one saved was entered for ${a.url}, not ${b.url}): set one in its settings.`
       )
       expect(await view(next, 'prod')).toMatchObject({ hasCredential: false })
-    } finally {
-      await next.dispose()
-    }
+    })
   })
 
   it('an entry of an earlier version (account = "prod") is never adopted by an import or a new profile, and moves once to a profile saved by that version', async () => {
@@ -198,24 +181,18 @@ describe('a saved secret reaches only the server and the data folder it was ente
       JSON.stringify({ kind: 'token', token })
     )
 
-    const imported = launch(folder('fresh-import'))
-    try {
+    await withConsole(folder('fresh-import'), async (imported) => {
       await imported.invoke('importEnvironments', { json: teamFile(b.url) })
       await use(imported, 'prod')
       expect(b.requests.length).toBeGreaterThan(0)
       expect(b.received(token)).toBe(false)
-    } finally {
-      await imported.dispose()
-    }
-    const added = launch(folder('fresh-add'))
-    try {
+    })
+    await withConsole(folder('fresh-add'), async (added) => {
       await addProd(added, b.url)
       await use(added, 'prod')
       expect(b.received(token)).toBe(false)
       expect(await view(added, 'prod')).toMatchObject({ hasCredential: false })
-    } finally {
-      await added.dispose()
-    }
+    })
     expect(b.received(token)).toBe(false)
     expect(await keychain.getPassword(LEGACY_KEYCHAIN_SERVICE, 'prod')).not.toBeNull()
 
@@ -230,17 +207,14 @@ describe('a saved secret reaches only the server and the data folder it was ente
       })
     const upgradedDir = folder('upgraded')
     await mkdirAndWrite(join(upgradedDir, 'environments.json'), preBinding(a.url))
-    const upgraded = launch(upgradedDir)
-    try {
+    await withConsole(upgradedDir, async (upgraded) => {
       expect(await view(upgraded, 'prod')).toMatchObject({
         hasCredential: true,
         credentialStorage: 'keychain'
       })
       await use(upgraded, 'prod')
       expect(a.requests.some((r) => r.authorization === `Bearer ${token}`)).toBe(true)
-    } finally {
-      await upgraded.dispose()
-    }
+    })
     expect(await keychain.getPassword(LEGACY_KEYCHAIN_SERVICE, 'prod')).toBeNull()
     expect(await readFile(join(upgradedDir, 'environments.json'), 'utf8')).toMatch(
       /"credentialId": "[0-9a-f]{32}"/
@@ -249,14 +223,11 @@ describe('a saved secret reaches only the server and the data folder it was ente
     // Moved once: a second folder of that version pointing elsewhere finds nothing.
     const secondDir = folder('upgraded-too')
     await mkdirAndWrite(join(secondDir, 'environments.json'), preBinding(b.url))
-    const second = launch(secondDir)
-    try {
+    await withConsole(secondDir, async (second) => {
       await use(second, 'prod')
       expect(b.received(token)).toBe(false)
       expect(await view(second, 'prod')).toMatchObject({ hasCredential: false })
-    } finally {
-      await second.dispose()
-    }
+    })
   })
 })
 

@@ -27,7 +27,7 @@ import {
 } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
 import { auditOrigin, discoverFromAudit, lastDiscovery } from './discovery'
-import { fail } from './failures'
+import { entityTypeOrFail, unknownEntity } from './failures'
 import { cachedRollup, storeRollups } from './rollup-service'
 import { asRecord, asState, cacheRows, currentState, isLifecycleType, summary } from './records'
 
@@ -39,21 +39,15 @@ export async function getEntityDetails(
   session: EnvironmentSession,
   entityId: string
 ): Promise<EntityDetails> {
-  const type = entityTypeOfId(entityId)
-  if (!type) throw fail('invalid_input', `${entityId} is not an entity id.`)
+  const type = entityTypeOrFail(entityId)
   let read
   try {
     read = await cachedRead(session, 'record', entityId, IDENTITY_RECORD_SCHEMAS[type], (client) =>
       client.getRecord(type, entityId)
     )
   } catch (error) {
-    if (isBackendError(error) && error.code === 'not_found') {
-      throw fail(
-        'not_found',
-        `No ${type} with the id ${entityId} exists on "${session.profile.name}".`,
-        404
-      )
-    }
+    if (isBackendError(error) && error.code === 'not_found')
+      throw unknownEntity(type, entityId, session.profile.name)
     const row = session.cache.getRecord(entityId)
     const record = row ? asRecord(row.record) : null
     if (!row || !record) throw error
@@ -148,39 +142,22 @@ function auditScope(
   keep: (e: AuditEvent) => boolean
   exact: boolean
 } | null {
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  // Missions and jobs query their own trail; plans and attempts their parent's, keeping their rows.
+  const by = (level: 'mission' | 'job', trail: unknown, keep: (e: AuditEvent) => boolean) => {
+    if (typeof trail !== 'string') return null
+    return level === 'mission'
+      ? { backend: { mission_id: trail }, cache: { missionId: trail }, keep, exact: trail === id }
+      : { backend: { job_id: trail }, cache: { jobId: trail }, keep, exact: trail === id }
+  }
   switch (type) {
     case 'mission':
-      return {
-        backend: { mission_id: id },
-        cache: { missionId: id },
-        keep: () => true,
-        exact: true
-      }
+      return by('mission', id, () => true)
     case 'job':
-      return { backend: { job_id: id }, cache: { jobId: id }, keep: () => true, exact: true }
-    case 'plan': {
-      const mission = str(record.mission_id)
-      return mission
-        ? {
-            backend: { mission_id: mission },
-            cache: { missionId: mission },
-            keep: (e) => e.plan_id === id,
-            exact: false
-          }
-        : null
-    }
-    case 'attempt': {
-      const job = str(record.job_id)
-      return job
-        ? {
-            backend: { job_id: job },
-            cache: { jobId: job },
-            keep: (e) => e.attempt_id === id,
-            exact: false
-          }
-        : null
-    }
+      return by('job', id, () => true)
+    case 'plan':
+      return by('mission', record.mission_id, (e) => e.plan_id === id)
+    case 'attempt':
+      return by('job', record.job_id, (e) => e.attempt_id === id)
     default:
       return null
   }

@@ -4,6 +4,7 @@ import {
   isConsoleFailure,
   type ConsoleErrorCode
 } from '../../../shared/console/errors'
+import { entityTypeOfId, type EntityType } from '../../../shared/neurorail'
 import { isBackendError } from '../client/backend-error'
 import { EnvironmentError } from '../environments/environment-store'
 
@@ -62,4 +63,17 @@ export function fail(code: ConsoleErrorCode, message: string, status?: number): 
     retriable: false,
     ...(status === undefined ? {} : { status })
   })
+}
+
+/** The entity type an id names, or invalid_input saying what an id looks like. */
+export function entityTypeOrFail(entityId: string): EntityType {
+  const type = entityTypeOfId(entityId)
+  if (!type)
+    throw fail('invalid_input', `${entityId} is not an entity id (m_/p_/j_/a_/r_ + 12 hex).`)
+  return type
+}
+
+/** not_found for an entity id the backend of `environment` does not know. */
+export function unknownEntity(type: EntityType, id: string, environment: string): ConsoleFailure {
+  return fail('not_found', `No ${type} with the id ${id} exists on "${environment}".`, 404)
 }

@@ -5,6 +5,7 @@ import { CONSOLE_METHODS, type ConsoleMethodName } from '../../../shared/console
 import type { RunningEngine } from '../../../engine'
 import { StaticTokenAuth } from '../client/auth'
 import { BackendClient } from '../client/backend-client'
+import { seedChain } from '../client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import type { ConsoleService } from '../console-service'
 import { withoutKeychain } from '../testing/no-keychain'
@@ -227,26 +228,12 @@ describe('no secret anywhere it should not be: every method, event, error and lo
     const seeded: Walk['ids'][] = []
     for (const engine of [local.engine, remote.engine]) {
       const client = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
-      const mission = await client.createMission({ tags: { team: 'ops' } })
-      const plan = await client.createPlan({
-        mission_id: mission.mission_id,
-        plan_type: 'sequential',
-        metadata: {}
-      })
-      const job = await client.createJob({
-        plan_id: plan.plan_id,
-        job_type: 'llm_call',
-        dependencies: [],
-        metadata: {}
-      })
-      const attempt = await client.createAttempt({
-        job_id: job.job_id,
-        attempt_number: 1,
-        metadata: {}
-      })
-      await client.transition('mission', mission.mission_id, 'create')
-      await client.transition('job', job.job_id, 'create')
-      seeded.push({ mission: mission.mission_id, job: job.job_id, attempt: attempt.attempt_id })
+      seeded.push(
+        await seedChain(client, {
+          tags: { team: 'ops' },
+          transitions: { mission: ['create'], job: ['create'] }
+        })
+      )
     }
 
     const add = async (name: string, baseUrl: string, authKind: string) =>
@@ -257,44 +244,26 @@ describe('no secret anywhere it should not be: every method, event, error and lo
     const wrongBrainId = await add('Wrong password', brain.url, 'brain_login')
     const echoId = await add('Echoing backend', echo.url, 'bearer')
     const echoBrainId = await add('Echoing login', echo.url, 'brain_login')
-    await call('setCredential', {
-      environmentId: remoteId,
-      credential: { kind: 'token', token: bearer }
+    const token = (value: string) => ({ kind: 'token', token: value })
+    const login = (value: string) => ({
+      kind: 'brain_login',
+      email: 'ops@example.com',
+      password: value
     })
-    await call('setCredential', {
-      environmentId: wrongId,
-      credential: { kind: 'token', token: wrongBearer }
-    })
-    await call('setCredential', {
-      environmentId: brainId,
-      credential: { kind: 'brain_login', email: 'ops@example.com', password }
-    })
-    await call('setCredential', {
-      environmentId: wrongBrainId,
-      credential: { kind: 'brain_login', email: 'ops@example.com', password: wrongPassword }
-    })
-    await call('setCredential', {
-      environmentId: echoId,
-      credential: { kind: 'token', token: echoBearer }
-    })
-    await call('setCredential', {
-      environmentId: echoBrainId,
-      credential: { kind: 'brain_login', email: 'ops@example.com', password: echoPassword }
-    })
-
-    // Secrets where they do not belong in an input: the errors must not repeat them.
-    await call('setCredential', {
-      environmentId: brainId,
-      credential: { kind: 'token', token: bearer }
-    })
-    await call('setCredential', {
-      environmentId: remoteId,
-      credential: { kind: 'token', token: `${bearer}${'x'.repeat(16_384)}` }
-    })
-    await call('setCredential', {
-      environmentId: 'local',
-      credential: { kind: 'token', token: bearer }
-    })
+    const credentials: Array<[string, unknown]> = [
+      [remoteId, token(bearer)],
+      [wrongId, token(wrongBearer)],
+      [brainId, login(password)],
+      [wrongBrainId, login(wrongPassword)],
+      [echoId, token(echoBearer)],
+      [echoBrainId, login(echoPassword)],
+      // Secrets where they do not belong in an input: the errors must not repeat them.
+      [brainId, token(bearer)],
+      [remoteId, token(`${bearer}${'x'.repeat(16_384)}`)],
+      ['local', token(bearer)]
+    ]
+    for (const [environmentId, credential] of credentials)
+      await call('setCredential', { environmentId, credential })
     await call('addEnvironment', {
       name: 'In the URL',
       baseUrl: `http://ops:${password}@127.0.0.1:1`,

@@ -11,9 +11,32 @@ import { BackendClient } from '../client/backend-client'
 import { startFakeBrain, type FakeBrain } from '../client/testing/fake-brain'
 import { startTempEngine, type TempEngine } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
-import { SessionManager } from './session-manager'
+import { SessionManager, type SessionManagerOptions } from './session-manager'
 
 const until = (check: () => boolean, what: string): Promise<void> => waitFor(check, what, 8_000, 25)
+
+/**
+ * Runs `use` on a SessionManager of `dataDir` (no keychain, no local engine, no live stream unless
+ * `options` say), then disposes of it whatever happened.
+ */
+async function withManager(
+  dataDir: string,
+  options: Partial<SessionManagerOptions>,
+  use: (manager: SessionManager) => Promise<void>
+): Promise<void> {
+  const manager = await SessionManager.create({
+    dataDir,
+    localEngine: null,
+    live: false,
+    credentials: { keychain: 'off' },
+    ...options
+  })
+  try {
+    await use(manager)
+  } finally {
+    await manager.dispose()
+  }
+}
 
 describe('SessionManager switching between the embedded engine and a BRAiN-like backend', () => {
   let temp: TempEngine
@@ -35,14 +58,12 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
   it('delivers live events of the active environment only, and nothing of the old one after a switch', async () => {
     const states: ConnectionState[] = []
     const received: Array<{ env: string; event: LiveEvent }> = []
-    const manager = await SessionManager.create({
-      dataDir: join(temp.dir, 'data'),
+    const options: Partial<SessionManagerOptions> = {
       localEngine: { url: engine.url, adminToken: engine.adminToken },
       live: true,
-      credentials: { keychain: 'off' },
       onConnectionState: (state) => states.push(state)
-    })
-    try {
+    }
+    await withManager(join(temp.dir, 'data'), options, async (manager) => {
       manager.onEvents((events, session) =>
         received.push(...events.map((event) => ({ env: session.profile.id, event })))
       )
@@ -98,9 +119,7 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       expect(
         (await readdir(join(temp.dir, 'data', 'cache'))).filter((f) => f.endsWith('.db')).sort()
       ).toEqual(['brain.db', 'local.db'])
-    } finally {
-      await manager.dispose()
-    }
+    })
   })
 
   it('keeps working without an offline cache when the cache file cannot be opened, and says so', async () => {
@@ -109,51 +128,30 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
     const db = new Database(join(data, 'cache', 'local.db'))
     db.pragma('user_version = 999')
     db.close()
-    const manager = await SessionManager.create({
-      dataDir: data,
-      localEngine: { url: engine.url, adminToken: engine.adminToken },
-      live: false,
-      credentials: { keychain: 'off' }
-    })
-    try {
+    const local = { url: engine.url, adminToken: engine.adminToken }
+    await withManager(data, { localEngine: local }, async (manager) => {
       const state = manager.connectionState()
       expect(state.message).toMatch(
         /^The offline cache .*local\.db could not be opened \(cache file has schema version 999/
       )
       expect(state.capabilities.engine).toBe('controldeck')
       expect(manager.activeNow().cache.path).toBe(':memory:')
-    } finally {
-      await manager.dispose()
-    }
+    })
   })
 
   it('shows the local engine offline with a sentence when this launch runs none', async () => {
-    const manager = await SessionManager.create({
-      dataDir: join(temp.dir, 'data-none'),
-      localEngine: null,
-      live: true,
-      credentials: { keychain: 'off' }
-    })
-    try {
+    await withManager(join(temp.dir, 'data-none'), { live: true }, async (manager) => {
       const state = manager.connectionState()
       expect(state).toMatchObject({ environmentId: 'local', status: 'offline' })
       expect(state.message).toContain('The local engine is not running in this launch')
       expect(manager.views()[0]).toMatchObject({ id: 'local', baseUrl: '', hasCredential: false })
-    } finally {
-      await manager.dispose()
-    }
+    })
   })
 
   it('runs an ad-hoc --url environment unsaved, with its own cache file per URL', async () => {
     const data = join(temp.dir, 'data-adhoc')
-    const manager = await SessionManager.create({
-      dataDir: data,
-      localEngine: null,
-      adHocEnvironment: { url: engine.url, token: engine.adminToken },
-      live: false,
-      credentials: { keychain: 'off' }
-    })
-    try {
+    const adHocEnvironment = { url: engine.url, token: engine.adminToken }
+    await withManager(data, { adHocEnvironment }, async (manager) => {
       expect(manager.environments.activeId).toBe('adhoc')
       const state = manager.connectionState()
       expect(state.capabilities.engine).toBe('controldeck')
@@ -163,25 +161,15 @@ describe('SessionManager switching between the embedded engine and a BRAiN-like 
       })
       expect((await readdir(join(data, 'cache')))[0]).toMatch(/^adhoc-[0-9a-f]{12}\.db$/)
       expect(existsSync(join(data, 'environments.json'))).toBe(false)
-    } finally {
-      await manager.dispose()
-    }
+    })
   })
 
   it('says auth_failed with a sentence when the credential is refused', async () => {
-    const manager = await SessionManager.create({
-      dataDir: join(temp.dir, 'data-badtoken'),
-      localEngine: null,
-      adHocEnvironment: { url: engine.url, token: 'wrong-token' },
-      live: false,
-      credentials: { keychain: 'off' }
-    })
-    try {
+    const adHocEnvironment = { url: engine.url, token: 'wrong-token' }
+    await withManager(join(temp.dir, 'data-badtoken'), { adHocEnvironment }, async (manager) => {
       const state = manager.connectionState()
       expect(state.status).toBe('auth_failed')
       expect(state.message).toMatch(/^The backend needs a valid credential for this environment/)
-    } finally {
-      await manager.dispose()
-    }
+    })
   })
 })

@@ -1,6 +1,5 @@
 import type { Stale, TraceNode, TraceResult } from '../../../shared/console/domains/data'
 import {
-  entityTypeOfId,
   TraceResponseSchema,
   type ChildrenResponse,
   type EntityType,
@@ -10,7 +9,7 @@ import { isBackendError } from '../client/backend-error'
 import { PAGE_LIMIT_MAX } from '../../../shared/neurorail/extensions'
 import { cachedRead, shouldUseCache, staleSince, tagCursor, untagCursor } from './cached-read'
 import type { EnvironmentSession } from './environment-session'
-import { fail } from './failures'
+import { entityTypeOrFail, fail, unknownEntity } from './failures'
 import {
   asRecord,
   asState,
@@ -54,9 +53,7 @@ export async function getTrace(
   session: EnvironmentSession,
   entityId: string
 ): Promise<TraceResult> {
-  const type = entityTypeOfId(entityId)
-  if (!type)
-    throw fail('invalid_input', `${entityId} is not an entity id (m_/p_/j_/a_/r_ + 12 hex).`)
+  const type = entityTypeOrFail(entityId)
   let chain: TraceChain
   let stale: Stale = null
   try {
@@ -66,13 +63,8 @@ export async function getTrace(
     chain = read.value.trace_chain
     stale = read.stale
   } catch (error) {
-    if (isBackendError(error) && error.code === 'not_found') {
-      throw fail(
-        'not_found',
-        `No ${type} with the id ${entityId} exists on "${session.profile.name}".`,
-        404
-      )
-    }
+    if (isBackendError(error) && error.code === 'not_found')
+      throw unknownEntity(type, entityId, session.profile.name)
     // Only an absent backend (or BRAiN's read bug) may be answered from the cache: a refused
     // credential must surface as such, not as "backend not reachable" with cached data.
     if (!shouldUseCache(error)) throw error
@@ -295,13 +287,8 @@ export async function getChildren(
         return { items, nextCursor: tagCursor('b', response.next_cursor), stale: null }
       }
     } catch (error) {
-      if (isBackendError(error) && error.code === 'not_found') {
-        throw fail(
-          'not_found',
-          `No ${input.entityType} with the id ${input.entityId} exists on "${session.profile.name}".`,
-          404
-        )
-      }
+      if (isBackendError(error) && error.code === 'not_found')
+        throw unknownEntity(input.entityType, input.entityId, session.profile.name)
       if (!shouldUseCache(error)) throw error
       failure = error
     }

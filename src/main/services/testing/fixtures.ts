@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../../../shared/neurorail/audit'
 import type { LiveEvent } from '../../../shared/console/domains/live'
+import type { AuditLogInput } from '../client/backend-client'
 
 const BASE_MS = Date.parse('2026-11-23T00:00:00.000Z')
 
@@ -9,16 +10,11 @@ export function hex12(n: number): string {
 }
 
 /**
- * An audit event as the backend sends it: execution_start, info, every link and cause null, empty
- * message and details, unless `fields` say otherwise.
+ * An audit row as a client logs it (POST /audit/log): execution_start, info, every link and cause
+ * null, empty message and details, unless `fields` say otherwise.
  */
-export function auditEvent(
-  fields: Pick<AuditEvent, 'audit_id' | 'timestamp'> & Partial<AuditEvent>
-): AuditEvent {
-  const { audit_id, timestamp, ...rest } = fields
+export function auditLogEntry(fields: Partial<AuditLogInput> = {}): AuditLogInput {
   return {
-    audit_id,
-    timestamp,
     mission_id: null,
     plan_id: null,
     job_id: null,
@@ -31,8 +27,16 @@ export function auditEvent(
     details: {},
     caused_by_agent: null,
     caused_by_event: null,
-    ...rest
+    ...fields
   }
+}
+
+/** An audit event as the backend sends it: the row of auditLogEntry with its id and time. */
+export function auditEvent(
+  fields: Pick<AuditEvent, 'audit_id' | 'timestamp'> & Partial<AuditEvent>
+): AuditEvent {
+  const { audit_id, timestamp, ...rest } = fields
+  return { audit_id, timestamp, ...auditLogEntry(rest) }
 }
 
 /** Audit event number n (timestamps one second apart from a fixed base). */

@@ -5,6 +5,8 @@ import {
   type ConsoleService,
   type ConsoleServiceOptions
 } from '../console-service'
+import { StaticTokenAuth } from '../client/auth'
+import { BackendClient } from '../client/backend-client'
 import { makeTempDir } from './temp-dir'
 
 /** An embedded engine for a test, with its database in a folder of its own. */
@@ -62,6 +64,38 @@ export function createLocalConsole(
     localEngine: { url: engine.url, adminToken: engine.adminToken },
     ...options
   })
+}
+
+/** The embedded engine with a console on it as its local environment, for one test file. */
+export interface LocalConsole extends TempEngine {
+  readonly service: ConsoleService
+  /** The engine's API as its admin (to seed what the console then reads). */
+  readonly admin: BackendClient
+  /** Invokes a console method (input `{}` unless given), its answer typed as the test expects. */
+  call<T = Record<string, unknown>>(method: string, input?: unknown): Promise<T>
+}
+
+/**
+ * startTempEngine, then createLocalConsole on it: the setup of the console's engine tests.
+ * `close` disposes of the console, then stops the engine and removes its folder.
+ */
+export async function startLocalConsole(
+  prefix: string,
+  options: { engine?: Partial<EngineOptions>; console?: Partial<ConsoleServiceOptions> } = {}
+): Promise<LocalConsole> {
+  const temp = await startTempEngine(prefix, options.engine)
+  const service = createLocalConsole(temp.engine, temp.dir, options.console)
+  return {
+    engine: temp.engine,
+    dir: temp.dir,
+    service,
+    admin: new BackendClient(temp.engine.url, new StaticTokenAuth(temp.engine.adminToken)),
+    call: <T>(method: string, input: unknown = {}) => service.invoke(method, input) as Promise<T>,
+    close: async () => {
+      await service.dispose()
+      await temp.close()
+    }
+  }
 }
 
 /** Calls `engine`'s API as its admin; `body`, when given, is sent as JSON. */

@@ -7,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEngine, type RunningEngine } from '../../../../engine'
 import { StaticTokenAuth } from '../../client/auth'
 import { BackendClient } from '../../client/backend-client'
+import { seedChain, type SeededChain } from '../../client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../../client/testing/fake-brain'
 import { EnvironmentStore } from '../../environments/environment-store'
+import { auditLogEntry } from '../../testing/fixtures'
 import { withoutKeychain } from '../../testing/no-keychain'
 import { runCli, type CliIo } from '../args'
 import { auditCommand } from './audit'
@@ -22,7 +24,7 @@ describe('CLI data commands', () => {
   let dir: string
   let engine: RunningEngine
   let brain: FakeBrain
-  const ids = { mission: '', job: '', attempt: '' }
+  let ids: SeededChain
 
   async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
     const out: string[] = []
@@ -44,46 +46,21 @@ describe('CLI data commands', () => {
     })
     brain = await startFakeBrain({ staticToken: 'brain-token' })
     const client = new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken))
-    const mission = await client.createMission({ tags: { team: 'ops' } })
-    const plan = await client.createPlan({
-      mission_id: mission.mission_id,
-      plan_type: 'sequential',
-      metadata: {}
+    ids = await seedChain(client, {
+      tags: { team: 'ops' },
+      jobType: 'tool_execution',
+      transitions: { mission: ['create'], job: ['create'] }
     })
-    const job = await client.createJob({
-      plan_id: plan.plan_id,
-      job_type: 'tool_execution',
-      dependencies: [],
-      metadata: {}
-    })
-    const attempt = await client.createAttempt({
-      job_id: job.job_id,
-      attempt_number: 1,
-      metadata: {}
-    })
-    Object.assign(ids, {
-      mission: mission.mission_id,
-      job: job.job_id,
-      attempt: attempt.attempt_id
-    })
-    await client.transition('mission', ids.mission, 'create')
-    await client.transition('job', ids.job, 'create')
     await client.reportTelemetry({ entity_id: ids.attempt, llm_tokens: 1000, cost_credits: 0.5 })
     await client.reportTelemetry({ entity_id: ids.job, llm_tokens: 500 })
-    await client.logAudit({
-      mission_id: ids.mission,
-      plan_id: null,
-      job_id: ids.job,
-      attempt_id: null,
-      resource_uuid: null,
-      event_type: 'execution_start',
-      event_category: 'execution',
-      severity: 'info',
-      message: 'started \u001b[31mred\u001b[0m <b>bold</b>',
-      details: { step: 1 },
-      caused_by_agent: null,
-      caused_by_event: null
-    })
+    await client.logAudit(
+      auditLogEntry({
+        mission_id: ids.mission,
+        job_id: ids.job,
+        message: 'started \u001b[31mred\u001b[0m <b>bold</b>',
+        details: { step: 1 }
+      })
+    )
   })
   afterAll(async () => {
     await brain?.close()

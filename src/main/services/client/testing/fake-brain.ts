@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { actionTarget, LifecycleEntityTypeSchema } from '../../../../shared/neurorail'
 import { auditEvent } from '../../testing/fixtures'
 import { listenOnLoopback } from '../../testing/loopback'
 
@@ -106,27 +107,6 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
     return text ? JSON.parse(text) : {}
   }
 
-  const ACTIONS: Record<string, Record<string, string>> = {
-    mission: {
-      create: 'pending',
-      start: 'planning',
-      plan_ready: 'planned',
-      execute: 'executing',
-      complete: 'completed',
-      fail: 'failed',
-      cancel: 'cancelled'
-    },
-    job: {
-      create: 'pending',
-      dependencies_met: 'ready',
-      start: 'running',
-      complete: 'succeeded',
-      fail: 'failed_mechanical',
-      cancel: 'cancelled'
-    },
-    attempt: { create: 'created', start: 'running', complete: 'succeeded', fail: 'failed_error' }
-  }
-
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x')
     const path = url.pathname
@@ -225,14 +205,14 @@ export async function startFakeBrain(options: FakeBrainOptions = {}): Promise<Fa
     }
     if ((m = /^\/lifecycle\/([^/]+)\/([^/]+)\/(transition|state|history)$/.exec(p))) {
       const [, type, id, op] = m as unknown as [string, string, string, string]
-      if (!['mission', 'job', 'attempt'].includes(type))
-        return send(res, 400, { detail: `Invalid entity type: ${type}` })
+      const lifecycleType = LifecycleEntityTypeSchema.safeParse(type)
+      if (!lifecycleType.success) return send(res, 400, { detail: `Invalid entity type: ${type}` })
       if (op === 'transition' && req.method === 'POST') {
         const body = (await readJson(req)) as {
           transition?: string
           metadata?: Record<string, unknown>
         }
-        const to = ACTIONS[type]?.[body.transition ?? '']
+        const to = actionTarget(lifecycleType.data, body.transition ?? '', body.metadata)
         if (!to)
           return send(res, 500, {
             detail: `Failed to transition ${type}: Unknown transition ${body.transition}`
