@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, vi } from 'vitest'
 import type { TestEngine } from '../testing/harness'
 import { SseReader } from '../testing/sse'
 
@@ -83,4 +84,15 @@ export function lifecycle(t: TestEngine) {
       return (await t.api('GET', `/lifecycle/${type}/${id}/state`)).body.current_state as string
     }
   }
+}
+
+/** Fake timers and `Date` for every test of the block, the clock starting at `iso` each time. */
+export function fakeTimersFrom(iso: string): void {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(new Date(iso))
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startEngine, type EngineOptions, type RunningEngine } from '../index'
+import type { EngineServices } from '../services'
 
 /** A response as tests look at it. */
 export interface ApiResponse {
@@ -81,6 +82,30 @@ export async function createChain(
     jobId: j.body.job_id,
     attemptId: a.body.attempt_id
   }
+}
+
+/**
+ * Creates mission → plan → job in-process, through the identity service (no HTTP, no
+ * transitions): tests on fake timers and benchmarks that seed an engine they hold.
+ */
+export function createJobDirect(
+  s: EngineServices,
+  jobType: string,
+  options: { tags?: Record<string, string>; metadata?: Record<string, unknown> } = {}
+): { missionId: string; planId: string; jobId: string } {
+  const m = s.identity.createMission({ parent_mission_id: null, tags: options.tags ?? {} })
+  const p = s.identity.createPlan({
+    mission_id: m.mission_id,
+    plan_type: 'sequential',
+    metadata: {}
+  })
+  const j = s.identity.createJob({
+    plan_id: p.plan_id,
+    job_type: jobType,
+    dependencies: [],
+    metadata: options.metadata ?? {}
+  })
+  return { missionId: m.mission_id, planId: p.plan_id, jobId: j.job_id }
 }
 
 /** A fresh test engine with one mission → plan → job → attempt chain in it (the common route-test setup). */

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { startTestEngine, type TestEngine } from './harness'
 
@@ -8,6 +11,16 @@ import { startTestEngine, type TestEngine } from './harness'
  */
 export function suiteEngine(options: Parameters<typeof startTestEngine>[0] = {}): TestEngine {
   return hookedEngine(options, beforeAll, afterAll)
+}
+
+/**
+ * A fresh folder in os.tmpdir() for a whole `describe` block (SQLite files, engine folders),
+ * deleted after its last test.
+ */
+export function suiteTempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
 }
 
 /** A fresh real engine for each test of a `describe` block (tests that must not share state). */

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { systemClock } from '../../clock'
 import { statusOf } from '../../http/errors'
 import { isGovernanceError } from '../errors'
+import { fakeTimersFrom } from '../testing'
 import { CircuitBreaker, type CircuitStateChange } from './circuit-breaker'
 
 function failN(b: CircuitBreaker, n: number): void {
@@ -11,14 +12,21 @@ function failN(b: CircuitBreaker, n: number): void {
   }
 }
 
+/** A breaker with §8's defaults, opened by five failures. */
+function openBreaker(): CircuitBreaker {
+  const b = new CircuitBreaker('c', systemClock)
+  failN(b, 5)
+  return b
+}
+
+/** Lets `ms` pass, then asks the breaker to admit a call. */
+function admittedAfter(b: CircuitBreaker, ms: number): boolean {
+  vi.advanceTimersByTime(ms)
+  return b.tryAcquire().ok
+}
+
 describe('CircuitBreaker (API §8 defaults)', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-    vi.setSystemTime(new Date('2026-11-23T08:00:00Z'))
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
+  fakeTimersFrom('2026-11-23T08:00:00Z')
 
   it('opens after 5 consecutive failures and a success resets the count', () => {
     const b = new CircuitBreaker('job_type:llm_call', systemClock)
@@ -44,8 +52,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('refuses calls with NR-E140 while open and goes half-open lazily after 60 s', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
+    const b = openBreaker()
     const refused = b.tryAcquire()
     expect(refused.ok).toBe(false)
     if (refused.ok) throw new Error('unreachable')
@@ -54,8 +61,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
     expect(statusOf(refused.error.code)).toBe(503)
     expect(refused.error.retryAfterMs).toBe(60_000)
 
-    vi.advanceTimersByTime(59_999)
-    expect(b.tryAcquire().ok).toBe(false)
+    expect(admittedAfter(b, 59_999)).toBe(false)
     // Time alone does not change the state: the transition happens on the next call.
     vi.advanceTimersByTime(1)
     expect(b.state).toBe('open')
@@ -64,8 +70,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('admits at most 3 probe calls in half-open', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
+    const b = openBreaker()
     vi.advanceTimersByTime(60_000)
     expect([b.tryAcquire().ok, b.tryAcquire().ok, b.tryAcquire().ok, b.tryAcquire().ok]).toEqual([
       true,
@@ -76,8 +81,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('an abandoned half-open admission frees its probe slot', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
+    const b = openBreaker()
     vi.advanceTimersByTime(60_000)
     b.tryAcquire()
     b.tryAcquire()
@@ -109,8 +113,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('reopens on any half-open failure and times recovery from that failure', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
+    const b = openBreaker()
     vi.advanceTimersByTime(60_000)
     b.tryAcquire()
     b.recordSuccess()
@@ -118,26 +121,20 @@ describe('CircuitBreaker (API §8 defaults)', () => {
     b.recordFailure()
     expect(b.state).toBe('open')
     expect(b.toJSON().open_count).toBe(2)
-    vi.advanceTimersByTime(59_000)
-    expect(b.tryAcquire().ok).toBe(false)
-    vi.advanceTimersByTime(1_000)
-    expect(b.tryAcquire().ok).toBe(true)
+    expect(admittedAfter(b, 59_000)).toBe(false)
+    expect(admittedAfter(b, 1_000)).toBe(true)
   })
 
   it('late failures while open push recovery back', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
+    const b = openBreaker()
     vi.advanceTimersByTime(30_000)
     b.recordFailure()
-    vi.advanceTimersByTime(30_000)
-    expect(b.tryAcquire().ok).toBe(false)
-    vi.advanceTimersByTime(30_000)
-    expect(b.tryAcquire().ok).toBe(true)
+    expect(admittedAfter(b, 30_000)).toBe(false)
+    expect(admittedAfter(b, 30_000)).toBe(true)
   })
 
   it('reset closes an open circuit at once', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
+    const b = openBreaker()
     b.reset()
     expect(b.state).toBe('closed')
     expect(b.tryAcquire().ok).toBe(true)
