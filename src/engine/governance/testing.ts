@@ -33,6 +33,16 @@ export async function replayUntil(
   }
 }
 
+/** Replays `channel` until an event of `eventType` has arrived, and returns the first one. */
+export async function firstEvent(
+  t: TestEngine,
+  channel: string,
+  eventType: string
+): Promise<StreamPayload | undefined> {
+  const events = await replayUntil(t, [channel], (e) => e.event_type === eventType, eventType)
+  return events.find((e) => e.event_type === eventType)
+}
+
 /** Lifecycle shortcuts over HTTP for one test engine. */
 export function lifecycle(t: TestEngine) {
   const go = (
@@ -67,6 +77,16 @@ export function lifecycle(t: TestEngine) {
       const a = await t.api('POST', '/identity/attempt', { job_id: jobId, attempt_number: n })
       await go('attempt', a.body.attempt_id, 'create')
       return a.body.attempt_id as string
+    },
+    /** A running job of `jobType` whose `metadata.budget` is `budget`, and its first attempt, started. */
+    async startedAttempt(
+      jobType: string,
+      budget: Record<string, unknown>
+    ): Promise<{ jobId: string; attemptId: string }> {
+      const { jobId } = await this.runningJob(jobType, { budget })
+      const attemptId = await this.attempt(jobId)
+      await go('attempt', attemptId, 'start')
+      return { jobId, attemptId }
     },
     /** Starts and fails `count` new attempts of `jobId`, numbered from 1 (five open its circuit). */
     async failAttempts(

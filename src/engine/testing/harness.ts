@@ -107,12 +107,3 @@ export function createJobDirect(
   })
   return { missionId: m.mission_id, planId: p.plan_id, jobId: j.job_id }
 }
-
-/** A fresh test engine with one mission → plan → job → attempt chain in it (the common route-test setup). */
-export async function startEngineWithChain(): Promise<{
-  t: TestEngine
-  chain: Awaited<ReturnType<typeof createChain>>
-}> {
-  const t = await startTestEngine()
-  return { t, chain: await createChain(t) }
-}

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
-import { startTestEngine, type TestEngine } from './harness'
+import { createChain, startTestEngine, type TestEngine } from './harness'
 
 /**
  * One real engine for a whole `describe` block: started before its first test, stopped (and its
@@ -57,5 +57,37 @@ function hookedEngine(
     },
     api: (...args) => current().api(...args),
     stop: () => current().stop()
+  }
+}
+
+/** The ids of one mission → plan → job → attempt chain (`createChain`). */
+export type Chain = Awaited<ReturnType<typeof createChain>>
+
+/**
+ * One mission → plan → job → attempt chain in a suite's engine, created before the block's first
+ * test (after the engine started). Like `suiteEngine`, read its ids inside tests and hooks.
+ */
+export function suiteChain(t: TestEngine): Chain {
+  let chain: Chain | undefined
+  beforeAll(async () => {
+    chain = await createChain(t)
+  })
+  const ids = (): Chain => {
+    if (!chain) throw new Error('The suite chain is read before its beforeAll ran.')
+    return chain
+  }
+  return {
+    get missionId() {
+      return ids().missionId
+    },
+    get planId() {
+      return ids().planId
+    },
+    get jobId() {
+      return ids().jobId
+    },
+    get attemptId() {
+      return ids().attemptId
+    }
   }
 }
