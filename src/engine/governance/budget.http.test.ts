@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { startTestEngine } from '../testing/harness'
+import { createPlanIn, startTestEngine } from '../testing/harness'
 import { eachTestEngine } from '../testing/suite'
 import { firstEvent, lifecycle, replayUntil, type StreamPayload } from './testing'
 
 /** Budget enforcement over real HTTP against a real engine on a temp SQLite file. */
 describe('budgets over HTTP', () => {
   const t = eachTestEngine()
+  const l = lifecycle(t)
 
   /** The enforcement events up to the first of `eventType` that matches `which`. */
   const enforcementUntil = (
@@ -15,10 +16,9 @@ describe('budgets over HTTP', () => {
   ) => replayUntil(t, ['enforcement'], (e) => e.event_type === eventType && which(e), what)
 
   it('validates metadata.budget at job creation and stores the resolved budget', async () => {
-    const m = await t.api('POST', '/identity/mission', { tags: {} })
-    const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
+    const { planId } = await createPlanIn(t)
     const bad = await t.api('POST', '/identity/job', {
-      plan_id: p.body.plan_id,
+      plan_id: planId,
       job_type: 'llm_call',
       metadata: { budget: { max_retries: 11 } }
     })
@@ -28,7 +28,7 @@ describe('budgets over HTTP', () => {
     expect((await t.api('GET', '/identity/jobs')).body.items).toHaveLength(0)
 
     const ok = await t.api('POST', '/identity/job', {
-      plan_id: p.body.plan_id,
+      plan_id: planId,
       job_type: 'llm_call',
       metadata: { budget: { timeout_ms: 1234 } }
     })
@@ -56,7 +56,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('refuses a parallel attempt beyond the job limit with NR-E102 (429) and records it', async () => {
-    const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution', { budget: { max_parallel_attempts: 1 } })
     const a1 = await l.attempt(jobId, 1)
     const a2 = await l.attempt(jobId, 2)
@@ -93,7 +92,6 @@ describe('budgets over HTTP', () => {
   })
 
   it("applies the global limit of the starting job's budget across jobs", async () => {
-    const l = lifecycle(t)
     const a = await l.runningJob('tool_execution')
     const b = await l.runningJob('tool_execution', { budget: { max_global_parallel: 1 } })
     expect((await l.go('attempt', await l.attempt(a.jobId), 'start')).status).toBe(200)
@@ -108,7 +106,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('the engine itself times out an attempt at timeout + grace (NR-E100)', async () => {
-    const l = lifecycle(t)
     const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
       timeout_ms: 80,
       grace_period_ms: 40,
@@ -152,7 +149,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('records a timeout the client enforced (running → failed_timeout) as NR-E100, once per attempt', async () => {
-    const l = lifecycle(t)
     const { jobId, attemptId: a } = await l.startedAttempt('data_processing', {
       timeout_ms: 5000,
       grace_period_ms: 1000,
@@ -213,7 +209,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('does not count a timeout twice when the engine timed the attempt out itself', async () => {
-    const l = lifecycle(t)
     const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
       timeout_ms: 60,
       grace_period_ms: 0,
@@ -229,7 +224,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('re-arms deadlines after a restart: an attempt left running is timed out by the next engine', async () => {
-    const l = lifecycle(t)
     const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
       timeout_ms: 150,
       grace_period_ms: 0,
@@ -254,7 +248,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('an attempt that ends in time is never timed out', async () => {
-    const l = lifecycle(t)
     const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
       timeout_ms: 60,
       grace_period_ms: 0
@@ -266,7 +259,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('refuses the retry beyond max_retries with NR-E101 and publishes retry_attempted', async () => {
-    const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution', { budget: { max_retries: 1 } })
     await l.go('job', jobId, 'fail', { error: 'boom', error_type: 'NR-E004' })
     expect(
@@ -299,7 +291,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('stops the attempt and job when reported tokens pass the budget (NR-E104) and refuses a retry', async () => {
-    const l = lifecycle(t)
     const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
       max_llm_tokens: 100,
       max_cost_credits: 5
@@ -338,7 +329,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('credits beyond max_cost_credits → NR-E103 on a job-level report', async () => {
-    const l = lifecycle(t)
     const { jobId, attemptId: a } = await l.startedAttempt('llm_call', { max_cost_credits: 2 })
     await t.api('POST', '/telemetry/report', { entity_id: jobId, cost_credits: 2.5 })
     expect(await l.state('attempt', a)).toBe('failed_resource')
@@ -348,7 +338,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('pages violations with a cursor', async () => {
-    const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution', { budget: { max_parallel_attempts: 1 } })
     const first = await l.attempt(jobId)
     await l.go('attempt', first, 'start')

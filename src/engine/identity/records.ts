@@ -99,3 +99,13 @@ export function toRecord<T extends EntityType>(type: T, row: IdentityRow<T>): Re
   }
   return record as RecordOf<T>
 }
+
+/** The §3 record of a just-created entity from `values` (its request, id and `created_at`). */
+export function newRecord<T extends EntityType>(
+  type: T,
+  values: Record<string, unknown>
+): RecordOf<T> {
+  const record: Record<string, unknown> = {}
+  for (const field of FIELDS[type]) record[field] = values[field]
+  return record as RecordOf<T>
+}

@@ -27,6 +27,7 @@ import { Where } from '../store/where'
 import { isUniqueViolation, newEntityId } from './ids'
 import {
   IDENTITY_TABLES,
+  newRecord,
   toRecord,
   type AttemptRow,
   type IdentityRow,
@@ -168,7 +169,12 @@ export class IdentityService {
         parent_mission_id: parent,
         tags: JSON.stringify(req.tags)
       })
-      return { mission_id: id, created_at: createdAt, parent_mission_id: parent, tags: req.tags }
+      return newRecord('mission', {
+        ...req,
+        parent_mission_id: parent,
+        mission_id: id,
+        created_at: createdAt
+      })
     })
   }
 
@@ -182,13 +188,7 @@ export class IdentityService {
         plan_type: req.plan_type,
         metadata: JSON.stringify(req.metadata)
       })
-      return {
-        plan_id: id,
-        mission_id: req.mission_id,
-        created_at: createdAt,
-        plan_type: req.plan_type,
-        metadata: req.metadata
-      }
+      return newRecord('plan', { ...req, plan_id: id, created_at: createdAt })
     })
   }
 
@@ -207,14 +207,7 @@ export class IdentityService {
         dependencies: JSON.stringify(req.dependencies),
         metadata: JSON.stringify(req.metadata)
       })
-      const record: JobRecord = {
-        job_id: id,
-        plan_id: req.plan_id,
-        created_at: createdAt,
-        job_type: req.job_type,
-        dependencies: req.dependencies,
-        metadata: req.metadata
-      }
+      const record = newRecord('job', { ...req, job_id: id, created_at: createdAt })
       for (const hook of this.onJobCreated) hook(record, plan.mission_id)
       return record
     })
@@ -232,13 +225,7 @@ export class IdentityService {
         metadata: JSON.stringify(req.metadata)
       })
       for (const hook of this.onAttemptCreated) hook(req.job_id, id, now)
-      return {
-        attempt_id: id,
-        job_id: req.job_id,
-        attempt_number: req.attempt_number,
-        created_at: createdAt,
-        metadata: req.metadata
-      }
+      return newRecord('attempt', { ...req, attempt_id: id, created_at: createdAt })
     })
   }
 
@@ -254,13 +241,7 @@ export class IdentityService {
         resource_type: req.resource_type,
         metadata: JSON.stringify(req.metadata)
       })
-      return {
-        resource_uuid: id,
-        attempt_id: req.attempt_id,
-        resource_type: req.resource_type,
-        created_at: createdAt,
-        metadata: req.metadata
-      }
+      return newRecord('resource', { ...req, resource_uuid: id, created_at: createdAt })
     })
   }
 

@@ -14,7 +14,7 @@ import { route, type RouteDef } from '../http/route'
 import type { RequestContext } from '../http/router'
 import type { EngineModule } from '../module'
 import type { EngineServices } from '../services'
-import { JobIdParams, pageRoute } from './params'
+import { JobIdParams } from './params'
 
 const ViolationQuerySchema = PageQuerySchema.extend({
   job_id: z.string().min(1).optional(),
@@ -171,9 +171,13 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
       permission: 'read:reflex',
       handler: () => reflex.listTriggers()
     }),
-    pageRoute('/reflex/actions', 'read:reflex', (cursor, limit) =>
-      reflex.listActions(cursor, limit)
-    ),
+    route({
+      method: 'GET',
+      path: '/reflex/actions',
+      permission: 'read:reflex',
+      query: PageQuerySchema,
+      handler: ({ query }) => reflex.listActions(query.cursor, query.limit)
+    }),
     // Held jobs by default (what an operator acts on); ?all=1 pages every recorded job from the store.
     route({
       method: 'GET',
@@ -268,9 +272,13 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
       permission: 'write:governor',
       handler: ({ ctx }) => manifests.promote(actor(ctx))
     }),
-    pageRoute('/governor/shadow/disagreements', 'read:governor', (cursor, limit) =>
-      manifests.disagreements(cursor, limit)
-    ),
+    route({
+      method: 'GET',
+      path: '/governor/shadow/disagreements',
+      permission: 'read:governor',
+      query: PageQuerySchema,
+      handler: ({ query }) => manifests.disagreements(query.cursor, query.limit)
+    }),
 
     // ---- signals
     route({

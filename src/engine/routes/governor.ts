@@ -1,7 +1,6 @@
-import { DecideRequestSchema } from '../../shared/neurorail'
+import { DecideRequestSchema, PageQuerySchema } from '../../shared/neurorail'
 import { route, type RouteDef } from '../http/route'
 import type { EngineServices } from '../services'
-import { pageRoute } from './params'
 
 /** Governor routes (API §3) plus the decision list extension. */
 export function governorRoutes(s: EngineServices): RouteDef[] {
@@ -20,8 +19,12 @@ export function governorRoutes(s: EngineServices): RouteDef[] {
       permission: 'read:governor',
       handler: () => governor.info()
     }),
-    pageRoute('/governor/decisions', 'read:governor', (cursor, limit) =>
-      governor.list(cursor, limit)
-    )
+    route({
+      method: 'GET',
+      path: '/governor/decisions',
+      permission: 'read:governor',
+      query: PageQuerySchema,
+      handler: ({ query }) => governor.list(query.cursor, query.limit)
+    })
   ]
 }

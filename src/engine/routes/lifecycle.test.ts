@@ -46,33 +46,41 @@ describe('lifecycle routes', () => {
     ['start', 'running']
   ]
 
-  it('runs the mission machine of §4', async () => {
+  // Paths through §4's mission and job machines, each walked by a fresh entity.
+  it.each<[string, 'mission' | 'job', Step[]]>([
+    [
+      'mission to completed',
+      'mission',
+      [
+        ...MISSION_PLANNING,
+        ['plan_ready', 'planned'],
+        ['execute', 'executing'],
+        ['complete', 'completed']
+      ]
+    ],
+    ['mission to failed', 'mission', [...MISSION_PLANNING, ['fail', 'failed']]],
+    [
+      'mission to cancelled',
+      'mission',
+      [
+        ['create', 'pending'],
+        ['cancel', 'cancelled']
+      ]
+    ],
+    [
+      'job through the retry loop to the ethical fail case',
+      'job',
+      [
+        ...JOB_RUNNING,
+        ['fail', 'failed_mechanical'],
+        ['retry', 'running'],
+        ['fail', 'failed_ethical', { error_category: 'ethical' }]
+      ]
+    ],
+    ['job to timeout', 'job', [...JOB_RUNNING, ['timeout', 'timeout']]]
+  ])('runs the machine of §4: %s', async (_, type, steps) => {
     const c = await createChain(t)
-    await walk('mission', c.missionId, [
-      ...MISSION_PLANNING,
-      ['plan_ready', 'planned'],
-      ['execute', 'executing'],
-      ['complete', 'completed']
-    ])
-    const m2 = (await createChain(t)).missionId
-    await walk('mission', m2, [...MISSION_PLANNING, ['fail', 'failed']])
-    const m3 = (await createChain(t)).missionId
-    await walk('mission', m3, [
-      ['create', 'pending'],
-      ['cancel', 'cancelled']
-    ])
-  })
-
-  it('runs the job machine with the retry loop and the ethical fail case', async () => {
-    const c = await createChain(t)
-    await walk('job', c.jobId, [
-      ...JOB_RUNNING,
-      ['fail', 'failed_mechanical'],
-      ['retry', 'running'],
-      ['fail', 'failed_ethical', { error_category: 'ethical' }]
-    ])
-    const j2 = (await createChain(t)).jobId
-    await walk('job', j2, [...JOB_RUNNING, ['timeout', 'timeout']])
+    await walk(type, type === 'mission' ? c.missionId : c.jobId, steps)
   })
 
   it('maps attempt fail by error_code as the real backend does', async () => {

@@ -1,8 +1,4 @@
 import { z } from 'zod'
-import { PageQuerySchema, type Permission } from '../../shared/neurorail'
-import { route, type RouteDef } from '../http/route'
-
-// Inputs and route kinds that several route files share.
 
 /**
  * Path parameter schemas shared by route files. Path segments are already URI-decoded strings;
@@ -16,19 +12,4 @@ export const EntityIdParams = z.object({ entity_id: z.string() })
 /** A body schema that reads a missing body as `{}` (routes whose every field is optional). */
 export function orEmpty<S extends z.ZodType>(schema: S): z.ZodType<z.output<S>> {
   return z.preprocess((v) => v ?? {}, schema) as unknown as z.ZodType<z.output<S>>
-}
-
-/** `GET path?cursor=&limit=`: one cursor page of `list` (the engine's paged list extensions). */
-export function pageRoute(
-  path: string,
-  permission: Permission,
-  list: (cursor: string | undefined, limit: number) => unknown
-): RouteDef {
-  return route({
-    method: 'GET',
-    path,
-    permission,
-    query: PageQuerySchema,
-    handler: ({ query }) => list(query.cursor, query.limit)
-  })
 }

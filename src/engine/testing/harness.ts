@@ -67,21 +67,22 @@ export async function startTestEngine(
   }
 }
 
+/** Creates mission → plan over HTTP and returns their ids (a plan to put jobs in). */
+export async function createPlanIn(t: TestEngine): Promise<{ missionId: string; planId: string }> {
+  const m = await t.api('POST', '/identity/mission', { tags: {} })
+  const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
+  return { missionId: m.body.mission_id, planId: p.body.plan_id }
+}
+
 /** Creates mission → plan → job → attempt and returns their ids. */
 export async function createChain(
   t: TestEngine,
   jobType = 'llm_call'
 ): Promise<{ missionId: string; planId: string; jobId: string; attemptId: string }> {
-  const m = await t.api('POST', '/identity/mission', { tags: {} })
-  const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-  const j = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: jobType })
+  const { missionId, planId } = await createPlanIn(t)
+  const j = await t.api('POST', '/identity/job', { plan_id: planId, job_type: jobType })
   const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
-  return {
-    missionId: m.body.mission_id,
-    planId: p.body.plan_id,
-    jobId: j.body.job_id,
-    attemptId: a.body.attempt_id
-  }
+  return { missionId, planId, jobId: j.body.job_id, attemptId: a.body.attempt_id }
 }
 
 /**

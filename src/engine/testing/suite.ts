@@ -45,19 +45,25 @@ function hookedEngine(
     if (!running) throw new Error('The suite engine is read before its beforeAll ran.')
     return running
   }
-  return {
-    get engine() {
-      return current().engine
-    },
-    get dir() {
-      return current().dir
-    },
-    get dbPath() {
-      return current().dbPath
-    },
-    api: (...args) => current().api(...args),
+  return Object.assign(readThrough(current, ['engine', 'dir', 'dbPath']), {
+    api: (...args: Parameters<TestEngine['api']>) => current().api(...args),
     stop: () => current().stop()
+  })
+}
+
+/**
+ * A stand-in for a value a hook makes later: each of `keys` reads `current()[key]` when it is
+ * read (inside tests and hooks), so the stand-in can be handed out while the suite is collected.
+ */
+function readThrough<T extends object, K extends keyof T>(
+  current: () => T,
+  keys: readonly K[]
+): Pick<T, K> {
+  const view = {} as Pick<T, K>
+  for (const key of keys) {
+    Object.defineProperty(view, key, { enumerable: true, get: () => current()[key] })
   }
+  return view
 }
 
 /** The ids of one mission → plan → job → attempt chain (`createChain`). */
@@ -76,18 +82,5 @@ export function suiteChain(t: TestEngine): Chain {
     if (!chain) throw new Error('The suite chain is read before its beforeAll ran.')
     return chain
   }
-  return {
-    get missionId() {
-      return ids().missionId
-    },
-    get planId() {
-      return ids().planId
-    },
-    get jobId() {
-      return ids().jobId
-    },
-    get attemptId() {
-      return ids().attemptId
-    }
-  }
+  return readThrough(ids, ['missionId', 'planId', 'jobId', 'attemptId'])
 }

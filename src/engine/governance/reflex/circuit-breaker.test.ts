@@ -19,6 +19,20 @@ function openBreaker(): CircuitBreaker {
   return b
 }
 
+/** A breaker opened by five failures whose 60 s recovery has passed: the next call probes. */
+function recoveredBreaker(): CircuitBreaker {
+  const b = openBreaker()
+  vi.advanceTimersByTime(60_000)
+  return b
+}
+
+/** One admitted call that ends in `outcome`. */
+function call(b: CircuitBreaker, outcome: 'success' | 'failure'): void {
+  b.tryAcquire()
+  if (outcome === 'success') b.recordSuccess()
+  else b.recordFailure()
+}
+
 /** Lets `ms` pass, then asks the breaker to admit a call. */
 function admittedAfter(b: CircuitBreaker, ms: number): boolean {
   vi.advanceTimersByTime(ms)
@@ -33,8 +47,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
     const changes: CircuitStateChange[] = []
     b.onStateChange((c) => changes.push(c))
     failN(b, 4)
-    b.tryAcquire()
-    b.recordSuccess()
+    call(b, 'success')
     failN(b, 4)
     expect(b.state).toBe('closed')
     failN(b, 1)
@@ -70,8 +83,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('admits at most 3 probe calls in half-open', () => {
-    const b = openBreaker()
-    vi.advanceTimersByTime(60_000)
+    const b = recoveredBreaker()
     expect([b.tryAcquire().ok, b.tryAcquire().ok, b.tryAcquire().ok, b.tryAcquire().ok]).toEqual([
       true,
       true,
@@ -81,8 +93,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('an abandoned half-open admission frees its probe slot', () => {
-    const b = openBreaker()
-    vi.advanceTimersByTime(60_000)
+    const b = recoveredBreaker()
     b.tryAcquire()
     b.tryAcquire()
     b.tryAcquire()
@@ -98,11 +109,9 @@ describe('CircuitBreaker (API §8 defaults)', () => {
     b.onStateChange((c) => changes.push(c))
     failN(b, 5)
     vi.advanceTimersByTime(60_000)
-    b.tryAcquire()
-    b.recordSuccess()
+    call(b, 'success')
     expect(b.state).toBe('half_open')
-    b.tryAcquire()
-    b.recordSuccess()
+    call(b, 'success')
     expect(b.state).toBe('closed')
     expect(changes.map((c) => [c.to_state, c.reason, c.success_count])).toEqual([
       ['open', 'failure_threshold', 0],
@@ -113,12 +122,9 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('reopens on any half-open failure and times recovery from that failure', () => {
-    const b = openBreaker()
-    vi.advanceTimersByTime(60_000)
-    b.tryAcquire()
-    b.recordSuccess()
-    b.tryAcquire()
-    b.recordFailure()
+    const b = recoveredBreaker()
+    call(b, 'success')
+    call(b, 'failure')
     expect(b.state).toBe('open')
     expect(b.toJSON().open_count).toBe(2)
     expect(admittedAfter(b, 59_000)).toBe(false)
