@@ -62,8 +62,20 @@ function parallelism(
  * told apart. Details keep §8's E103 shape for both, so readers of either code find the same fields.
  */
 const CONSUMPTION = {
-  tokens: { code: 'NR-E104', what: 'Token', unit: 'LLM tokens', costType: 'llm_tokens' },
-  cost: { code: 'NR-E103', what: 'Cost', unit: 'credits', costType: 'cost_credits' }
+  tokens: {
+    code: 'NR-E104',
+    what: 'Token',
+    unit: 'LLM tokens',
+    costType: 'llm_tokens',
+    used: 'tokens_used'
+  },
+  cost: {
+    code: 'NR-E103',
+    what: 'Cost',
+    unit: 'credits',
+    costType: 'cost_credits',
+    used: 'credits_used'
+  }
 } as const
 
 function checkConsumption(
@@ -84,7 +96,7 @@ function checkConsumption(
         consumed,
         cost_type: c.costType,
         attempt_id: attemptId,
-        [type === 'tokens' ? 'tokens_used' : 'credits_used']: consumed
+        [c.used]: consumed
       }
     )
   }
