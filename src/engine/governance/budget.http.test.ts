@@ -248,7 +248,7 @@ describe('budgets over HTTP', () => {
   })
 
   it('an attempt that ends in time is never timed out', async () => {
-    const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
+    const { attemptId: a } = await l.startedAttempt('llm_call', {
       timeout_ms: 60,
       grace_period_ms: 0
     })

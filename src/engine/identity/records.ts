@@ -83,7 +83,7 @@ export const IDENTITY_TABLES = {
 /** The record fields of each type, in §3 order, read once from the schemas. */
 const FIELDS = Object.fromEntries(
   ENTITY_TYPES.map((type) => [type, Object.keys(IDENTITY_TABLES[type].schema.shape)])
-) as Record<EntityType, readonly string[]>
+) as unknown as Record<EntityType, readonly string[]>
 
 /**
  * A row as its §3 record: exactly the record's fields in §3 order, JSON columns parsed; the

@@ -10,7 +10,7 @@ import {
 } from '../governance'
 import { MANIFEST_SLOTS, type ManifestSlot } from '../governance/manifest/manifest-service'
 import type { ReflexActionRecord, ReflexActionType } from '../governance/reflex/reflex-service'
-import { route, type RouteDef } from '../http/route'
+import { route, type RouteDef, type RouteInput } from '../http/route'
 import type { RequestContext } from '../http/router'
 import type { EngineModule } from '../module'
 import type { EngineServices } from '../services'
@@ -117,7 +117,11 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
   const jobAction = <B extends z.ZodType>(
     name: string,
     body: B,
-    act: (jobId: string, body: z.output<B>, by: string) => ReflexActionRecord
+    act: (
+      jobId: string,
+      body: RouteInput<undefined, undefined, B>['body'],
+      by: string
+    ) => ReflexActionRecord
   ): RouteDef =>
     route({
       method: 'POST',

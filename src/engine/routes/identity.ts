@@ -22,8 +22,8 @@ import {
   type TransitionBatchResult,
   type TransitionResult
 } from './batch'
-import { route, type RouteDef } from '../http/route'
-import { Reply, type RequestContext } from '../http/router'
+import { route, type RouteDef, type RouteInput } from '../http/route'
+import { Reply } from '../http/router'
 import { emptyRollup } from '../../shared/neurorail/rollup'
 import { pageRollups, type RollupKind } from '../telemetry/rollups'
 import type { EngineServices } from '../services'
@@ -76,7 +76,7 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
   const create = <B extends z.ZodType>(
     type: EntityType,
     body: B,
-    handler: (input: { body: z.output<B>; ctx: RequestContext }) => Reply
+    handler: (input: RouteInput<undefined, undefined, B>) => Reply
   ): RouteDef =>
     route({ method: 'POST', path: `/identity/${type}`, permission: 'execute:job', body, handler })
   // Extension (feature `create_transitions`): mission, job and attempt creates accept
