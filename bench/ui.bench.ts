@@ -19,6 +19,7 @@ import { build } from 'esbuild'
 import { chromium, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config'
 import { startEngine } from '../src/engine'
+import { createJobDirect } from '../src/engine/testing/harness'
 import { startServe } from '../src/main/services/cli/commands/serve'
 
 const RATE = Number(process.env.BENCH_EVENTS_PER_SECOND ?? 10_000)
@@ -139,20 +140,9 @@ try {
   // ---- Data: one mission → plan → job with ATTEMPTS attempts, written in-process (fast).
   const s = engine.services
   const t0 = performance.now()
-  const mission = s.identity.createMission({ parent_mission_id: null, tags: { bench: 'ui' } })
-  const plan = s.identity.createPlan({
-    mission_id: mission.mission_id,
-    plan_type: 'sequential',
-    metadata: {}
-  })
-  const job = s.identity.createJob({
-    plan_id: plan.plan_id,
-    job_type: 'llm_call',
-    dependencies: [],
-    metadata: {}
-  })
-  s.lifecycle.transition('mission', mission.mission_id, 'create', {}, 'bench')
-  s.lifecycle.transition('job', job.job_id, 'create', {}, 'bench')
+  const { missionId, jobId } = createJobDirect(s, 'llm_call', { tags: { bench: 'ui' } })
+  s.lifecycle.transition('mission', missionId, 'create', {}, 'bench')
+  s.lifecycle.transition('job', jobId, 'create', {}, 'bench')
   // Bench-only seeding: the attempts go straight into the engine's store (one prepared insert in
   // one transaction, sequential ids and times) — the identity service's per-attempt checks would
   // take minutes for a million. The job's attempt count is set as the attempt hook would.
@@ -165,8 +155,8 @@ try {
       const ms = base + i
       insert.run(
         `a_${i.toString(16).padStart(12, '0')}`,
-        job.job_id,
-        mission.mission_id,
+        jobId,
+        missionId,
         i,
         '{}',
         new Date(ms).toISOString(),
@@ -175,10 +165,10 @@ try {
     }
     s.store
       .prepare('INSERT OR IGNORE INTO entity_metrics (entity_id, entity_type) VALUES (?, ?)')
-      .run(job.job_id, 'job')
+      .run(jobId, 'job')
     s.store
       .prepare('UPDATE entity_metrics SET attempt_count = ? WHERE entity_id = ?')
-      .run(ATTEMPTS, job.job_id)
+      .run(ATTEMPTS, jobId)
   })
   console.log(
     `setup: ${ATTEMPTS.toLocaleString('en-US')} attempts written in ${f(performance.now() - t0)} ms`
@@ -222,7 +212,7 @@ try {
           for (let i = 0; i < n; i++) {
             const [channel, type] = types[(published + i) % types.length]!
             s.events.publishExternal(channel, type, {
-              job_id: job.job_id,
+              job_id: jobId,
               llm_tokens: 10,
               cost: 0.001,
               success: true,
@@ -264,7 +254,7 @@ try {
   }
 
   // ---- 100k-attempt trace: open (mission and job) and scroll.
-  for (const id of [mission.mission_id, job.job_id]) {
+  for (const id of [missionId, jobId]) {
     await page.evaluate(() => (window.location.hash = '#/overview'))
     await page.waitForTimeout(300)
     const opens = await page.evaluate(

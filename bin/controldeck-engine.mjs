@@ -10,17 +10,10 @@
 // anything, the child gets an IPC channel whose closing tells it the launcher is gone (see
 // exitWithLauncher in src/engine/cli.ts), so it never outlives us holding the port and database.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { builtBundle } from './bundle.mjs'
 import { ARGV_TOKEN_ENV, ENGINE_ENV, ENGINE_NODE_FLAGS, takeTokenFlag } from './engine-runtime.mjs'
 
-const bundle = fileURLToPath(new URL('../out/node/engine.js', import.meta.url))
-if (!existsSync(bundle)) {
-  console.error(
-    'controldeck-engine: not built yet; run `npm run build:node` in the ControlDeck folder first'
-  )
-  process.exit(1)
-}
+const bundle = builtBundle('controldeck-engine', 'engine.js')
 
 if (process.env.CONTROLDECK_ENGINE_UNTUNED === '1') {
   await import(bundle)

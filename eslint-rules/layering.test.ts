@@ -13,47 +13,43 @@ async function layeringMessages(code: string, filePath: string): Promise<string[
     .map((message) => message.message)
 }
 
+/** The one refusal a file at `filePath` holding `code` gets, naming `what`. */
+async function expectRefused(filePath: string, code: string, what: string): Promise<void> {
+  const messages = await layeringMessages(code, filePath)
+  expect(messages).toHaveLength(1)
+  expect(messages[0]).toContain(what)
+}
+
+async function expectAllowed(filePath: string, code: string): Promise<void> {
+  expect(await layeringMessages(code, filePath)).toEqual([])
+}
+
+/** A module importing one name from each specifier and re-exporting them (so none is unused). */
+function importing(names: Record<string, string>): string {
+  const lines = Object.entries(names).map(([from, name]) => `import { ${name} } from '${from}'\n`)
+  return `${lines.join('')}export { ${Object.values(names).join(', ')} }\n`
+}
+
+const EDGE = "the engine's edge tier"
+const MODULE = "the engine's module tier"
+
 describe('local/layering', () => {
   it.each([
     ['src/renderer/src/x.ts', "import 'electron'\n", "'electron'"],
     ['src/shared/console/x.ts', "import 'electron'\n", "'electron'"],
-    [
-      'src/renderer/src/x.ts',
-      "import { x } from '../../engine/y'\nexport { x }\n",
-      'the engine layer'
-    ],
+    ['src/renderer/src/x.ts', importing({ '../../engine/y': 'x' }), 'the engine layer'],
     ['src/renderer/src/x.ts', "export { x } from '../../main/services/y'\n", 'the services layer'],
-    [
-      'src/shared/x.ts',
-      "import { readFileSync } from 'node:fs'\nexport { readFileSync }\n",
-      'Node builtins'
-    ],
+    ['src/shared/x.ts', importing({ 'node:fs': 'readFileSync' }), 'Node builtins'],
     ['src/shared/x.ts', "import fs from 'fs'\nexport { fs }\n", 'Node builtins'],
-    ['src/shared/x.ts', "import { a } from '../engine/a'\nexport { a }\n", 'the engine layer'],
-    ['src/engine/x.ts', "import { app } from 'electron'\nexport { app }\n", "'electron'"],
-    [
-      'src/engine/x.ts',
-      "import { b } from '../main/services/b'\nexport { b }\n",
-      'the services layer'
-    ],
-    ['src/main/services/x.ts', "import { app } from 'electron'\nexport { app }\n", "'electron'"],
-    [
-      'src/main/services/x.ts',
-      "import { create } from 'zustand'\nexport { create }\n",
-      "'zustand'"
-    ],
-    [
-      'src/main/electron/x.ts',
-      "import { c } from '../../renderer/src/c'\nexport { c }\n",
-      'the renderer layer'
-    ],
-    [
-      'src/preload/x.ts',
-      "import { d } from '../main/services/d'\nexport { d }\n",
-      'the services layer'
-    ],
+    ['src/shared/x.ts', importing({ '../engine/a': 'a' }), 'the engine layer'],
+    ['src/engine/x.ts', importing({ electron: 'app' }), "'electron'"],
+    ['src/engine/x.ts', importing({ '../main/services/b': 'b' }), 'the services layer'],
+    ['src/main/services/x.ts', importing({ electron: 'app' }), "'electron'"],
+    ['src/main/services/x.ts', importing({ zustand: 'create' }), "'zustand'"],
+    ['src/main/electron/x.ts', importing({ '../../renderer/src/c': 'c' }), 'the renderer layer'],
+    ['src/preload/x.ts', importing({ '../main/services/d': 'd' }), 'the services layer'],
     ['src/preload/x.ts', "import path from 'node:path'\nexport { path }\n", 'Node builtins'],
-    ['src/agent/x.ts', "import { e } from '../engine/e'\nexport { e }\n", 'the engine layer'],
+    ['src/agent/x.ts', importing({ '../engine/e': 'e' }), 'the engine layer'],
     [
       'src/renderer/src/x.ts',
       "export async function f() { return import('node:fs') }\n",
@@ -64,21 +60,14 @@ describe('local/layering', () => {
       "import type { T } from '../../main/services/t'\nexport type { T }\n",
       'the services layer'
     ]
-  ])('%s: %j is refused', async (filePath, code, what) => {
-    const messages = await layeringMessages(code, filePath)
-    expect(messages).toHaveLength(1)
-    expect(messages[0]).toContain(what)
-  })
+  ])('%s: %j is refused', expectRefused)
 
   it.each([
     [
       'src/renderer/src/x.ts',
       "import { z } from 'zod'\nimport { useState } from 'react'\nimport type { ConsoleApi } from '../../shared/console'\nexport { z, useState }\nexport type { ConsoleApi }\n"
     ],
-    [
-      'src/shared/console/x.ts',
-      "import { z } from 'zod'\nimport { y } from '../neurorail/y'\nexport { z, y }\n"
-    ],
+    ['src/shared/console/x.ts', importing({ zod: 'z', '../neurorail/y': 'y' })],
     [
       'src/engine/x.ts',
       "import Database from 'better-sqlite3'\nimport { createServer } from 'node:http'\nimport { s } from '../shared/s'\nexport { Database, createServer, s }\n"
@@ -87,109 +76,73 @@ describe('local/layering', () => {
       'src/main/services/x.ts',
       "import { startEngine } from '../../engine'\nimport { s } from '../../shared/s'\nimport keytar from 'keytar'\nexport { startEngine, s, keytar }\n"
     ],
-    [
-      'src/main/electron/x.ts',
-      "import { app } from 'electron'\nimport { s } from '../services/s'\nexport { app, s }\n"
-    ],
+    ['src/main/electron/x.ts', importing({ electron: 'app', '../services/s': 's' })],
     [
       'src/preload/x.ts',
-      "import { contextBridge } from 'electron'\nimport { CONSOLE_METHODS } from '../shared/console'\nexport { contextBridge, CONSOLE_METHODS }\n"
+      importing({ electron: 'contextBridge', '../shared/console': 'CONSOLE_METHODS' })
     ],
-    ['src/shared/x.test.ts', "import { it } from 'vitest'\nexport { it }\n"],
-    ['src/engine/testing/x.ts', "import { beforeAll } from 'vitest'\nexport { beforeAll }\n"],
+    ['src/shared/x.test.ts', importing({ vitest: 'it' })],
+    ['src/engine/testing/x.ts', importing({ vitest: 'beforeAll' })],
     [
       'scripts/x.ts',
       "import { app } from 'electron'\nimport fs from 'node:fs'\nexport { app, fs }\n"
     ]
-  ])('%s: allowed imports pass', async (filePath, code) => {
-    expect(await layeringMessages(code, filePath)).toEqual([])
-  })
+  ])('%s: allowed imports pass', expectAllowed)
 
   // Inside the engine: store ← domain services ← modules ← edge (routes, http). Issue 12's proof
   // that the core knows no HTTP and the store no governance.
   it.each([
-    [
-      'src/engine/identity/service.ts',
-      "import { HttpError } from '../http/errors'\nexport { HttpError }\n",
-      "the engine's edge tier"
-    ],
+    ['src/engine/identity/service.ts', importing({ '../http/errors': 'HttpError' }), EDGE],
     [
       'src/engine/lifecycle/service.ts',
       "import type { Router } from '../http/router'\nexport type { Router }\n",
-      "the engine's edge tier"
+      EDGE
     ],
-    [
-      'src/engine/telemetry/service.ts',
-      "import { routes } from '../routes'\nexport { routes }\n",
-      "the engine's edge tier"
-    ],
+    ['src/engine/telemetry/service.ts', importing({ '../routes': 'routes' }), EDGE],
     [
       'src/engine/store/migrations.ts',
-      "import { GOVERNANCE_MIGRATION } from '../governance/migration'\nexport { GOVERNANCE_MIGRATION }\n",
-      "the engine's module tier"
+      importing({ '../governance/migration': 'GOVERNANCE_MIGRATION' }),
+      MODULE
     ],
-    [
-      'src/engine/store/cursor.ts',
-      "import { HttpError } from '../http/errors'\nexport { HttpError }\n",
-      "the engine's edge tier"
-    ],
+    ['src/engine/store/cursor.ts', importing({ '../http/errors': 'HttpError' }), EDGE],
     [
       'src/engine/store/store.ts',
-      "import { AuditService } from '../audit/service'\nexport { AuditService }\n",
+      importing({ '../audit/service': 'AuditService' }),
       "the engine's domain tier"
     ],
-    [
-      'src/engine/errors.ts',
-      "import { g } from './governance'\nexport { g }\n",
-      "the engine's module tier"
-    ],
-    [
-      'src/engine/services.ts',
-      "import { createGovernance } from './governance'\nexport { createGovernance }\n",
-      "the engine's module tier"
-    ],
-    [
-      'src/engine/governance/budget/x.ts',
-      "import { HttpError } from '../../http/errors'\nexport { HttpError }\n",
-      "the engine's edge tier"
-    ],
-    [
-      'src/engine/governance/x.ts',
-      "import { parseOr422 } from '../http/validation'\nexport { parseOr422 }\n",
-      "the engine's edge tier"
-    ]
-  ])('engine tiers: %s importing %j is refused', async (filePath, code, what) => {
-    const messages = await layeringMessages(code, filePath)
-    expect(messages).toHaveLength(1)
-    expect(messages[0]).toContain(what)
-  })
+    ['src/engine/errors.ts', importing({ './governance': 'g' }), MODULE],
+    ['src/engine/services.ts', importing({ './governance': 'createGovernance' }), MODULE],
+    ['src/engine/governance/budget/x.ts', importing({ '../../http/errors': 'HttpError' }), EDGE],
+    ['src/engine/governance/x.ts', importing({ '../http/validation': 'parseOr422' }), EDGE]
+  ])('engine tiers: %s importing %j is refused', expectRefused)
 
   it.each([
     [
       'src/engine/routes/x.ts',
-      "import { createGovernance } from '../governance'\nimport { HttpError } from '../http/errors'\nimport { Store } from '../store/store'\nexport { createGovernance, HttpError, Store }\n"
+      importing({
+        '../governance': 'createGovernance',
+        '../http/errors': 'HttpError',
+        '../store/store': 'Store'
+      })
     ],
     [
       'src/engine/governance/x.ts',
-      "import { LifecycleService } from '../lifecycle/service'\nimport { DomainError } from '../errors'\nimport { Store } from '../store/store'\nexport { LifecycleService, DomainError, Store }\n"
+      importing({
+        '../lifecycle/service': 'LifecycleService',
+        '../errors': 'DomainError',
+        '../store/store': 'Store'
+      })
     ],
     [
       'src/engine/lifecycle/x.ts',
-      "import { notFound } from '../errors'\nimport { Store } from '../store/store'\nimport { AuditService } from '../audit/service'\nexport { notFound, Store, AuditService }\n"
+      importing({
+        '../errors': 'notFound',
+        '../store/store': 'Store',
+        '../audit/service': 'AuditService'
+      })
     ],
-    [
-      'src/engine/store/x.ts',
-      "import { badRequest } from '../errors'\nimport { Sequence } from './sequence'\nexport { badRequest, Sequence }\n"
-    ],
-    [
-      'src/engine/index.ts',
-      "import { governanceModule } from './routes/governance'\nexport { governanceModule }\n"
-    ],
-    [
-      'src/engine/governance/x.test.ts',
-      "import { startTestEngine } from '../testing/harness'\nexport { startTestEngine }\n"
-    ]
-  ])('engine tiers: %s allowed imports pass', async (filePath, code) => {
-    expect(await layeringMessages(code, filePath)).toEqual([])
-  })
+    ['src/engine/store/x.ts', importing({ '../errors': 'badRequest', './sequence': 'Sequence' })],
+    ['src/engine/index.ts', importing({ './routes/governance': 'governanceModule' })],
+    ['src/engine/governance/x.test.ts', importing({ '../testing/harness': 'startTestEngine' })]
+  ])('engine tiers: %s allowed imports pass', expectAllowed)
 })

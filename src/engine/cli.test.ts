@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseCli } from './cli-args'
+import { suiteTempDir } from './testing/suite'
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
 
@@ -26,8 +25,7 @@ function run(args: string[]): {
 }
 
 describe('controldeck-engine CLI', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cd-engine-cli-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('cd-engine-cli-')
 
   it('validates flags with one clear line', () => {
     expect(parseCli(['--port', 'abc'])).toEqual({ ok: false, error: '--port must be a number' })

@@ -49,13 +49,17 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * True when `value` is an object whose `brand` field is `true`: the engine's error guards, which
+ * must work across bundles where `instanceof` fails (two copies of a class).
+ */
+export function hasBrand(value: unknown, brand: string): boolean {
+  return typeof value === 'object' && value !== null && Reflect.get(value, brand) === true
+}
+
 /** Type guard for DomainError (and its subclasses). */
 export function isDomainError(err: unknown): err is DomainError {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    (err as { isDomainError?: unknown }).isDomainError === true
-  )
+  return hasBrand(err, 'isDomainError')
 }
 
 /** `<Type> <id> not found`, the real backend's wording. */

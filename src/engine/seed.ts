@@ -169,6 +169,24 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
     summary.counts.llmTokens += tokens
     summary.counts.costCredits += cost
   }
+  /**
+   * Attempt `n` of `jobId` fails with `errorCode`, the job fails for it in `category` (the same
+   * `errorType` on both), then takes the `after` transitions (e.g. `retry`).
+   */
+  const failedAttempt = async (
+    jobId: string,
+    n: number,
+    category: 'mechanical' | 'ethical',
+    errorCode: string,
+    errorType: string,
+    ...after: string[]
+  ): Promise<void> => {
+    await attempt(jobId, n, ['fail', { error_code: errorCode, error_type: errorType }])
+    await move('job', jobId, [
+      ['fail', { error_category: category, error_type: errorType }],
+      ...after
+    ])
+  }
   /** An llm_call job of `m` whose first attempt completes after using `tokens` and `cost`. */
   const succeededLlmCall = async (
     m: { missionId: string; planId: string },
@@ -191,11 +209,7 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
 
   const j2 = await job(m1.missionId, m1.planId, 'tool_execution')
   await move('job', j2, ['start'])
-  await attempt(j2, 1, ['fail', { error_code: 'NR-E004', error_type: 'UpstreamUnavailable' }])
-  await move('job', j2, [
-    ['fail', { error_category: 'mechanical', error_type: 'UpstreamUnavailable' }],
-    'retry'
-  ])
+  await failedAttempt(j2, 1, 'mechanical', 'NR-E004', 'UpstreamUnavailable', 'retry')
   const a2b = await attempt(j2, 2, 'complete')
   await resource(a2b, 'api_call')
   await move('job', j2, ['complete'])
@@ -218,15 +232,8 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
 
   const j5 = await job(m2.missionId, m2.planId, 'tool_execution')
   await move('job', j5, ['start'])
-  await attempt(j5, 1, ['fail', { error_code: 'EXEC_TIMEOUT', error_type: 'Timeout' }])
-  await move('job', j5, [
-    ['fail', { error_category: 'mechanical', error_type: 'Timeout' }],
-    'retry'
-  ])
-  await attempt(j5, 2, ['fail', { error_code: 'NR-E005', error_type: 'BadResponseFormat' }])
-  await move('job', j5, [
-    ['fail', { error_category: 'mechanical', error_type: 'BadResponseFormat' }]
-  ])
+  await failedAttempt(j5, 1, 'mechanical', 'EXEC_TIMEOUT', 'Timeout', 'retry')
+  await failedAttempt(j5, 2, 'mechanical', 'NR-E005', 'BadResponseFormat')
   setJobState(j5, 'failed_mechanical')
 
   await job(m2.missionId, m2.planId, 'tool_execution')
@@ -236,8 +243,7 @@ export async function seedDemoData(baseUrl: string, token: string): Promise<Seed
   const m3 = await mission('Data export')
   const j7 = await job(m3.missionId, m3.planId, 'llm_call')
   await move('job', j7, ['start'])
-  await attempt(j7, 1, ['fail', { error_code: 'POLICY_VIOLATION', error_type: 'PolicyViolation' }])
-  await move('job', j7, [['fail', { error_category: 'ethical', error_type: 'PolicyViolation' }]])
+  await failedAttempt(j7, 1, 'ethical', 'POLICY_VIOLATION', 'PolicyViolation')
   setJobState(j7, 'failed_ethical')
   const j8 = await job(m3.missionId, m3.planId, 'tool_execution')
   await move('job', j8, ['cancel'])

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import { startTestEngine } from '../testing/harness'
+import { createPlanIn, startTestEngine } from '../testing/harness'
 import { eachTestEngine } from '../testing/suite'
-import { lifecycle, replayUntil } from './testing'
+import { firstEvent, lifecycle, replayUntil, type StreamPayload } from './testing'
 
 /** Budget enforcement over real HTTP against a real engine on a temp SQLite file. */
 describe('budgets over HTTP', () => {
   const t = eachTestEngine()
+  const l = lifecycle(t)
+
+  /** The enforcement events up to the first of `eventType` that matches `which`. */
+  const enforcementUntil = (
+    eventType: string,
+    which: (e: StreamPayload) => boolean = () => true,
+    what = eventType
+  ) => replayUntil(t, ['enforcement'], (e) => e.event_type === eventType && which(e), what)
 
   it('validates metadata.budget at job creation and stores the resolved budget', async () => {
-    const m = await t.api('POST', '/identity/mission', { tags: {} })
-    const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
+    const { planId } = await createPlanIn(t)
     const bad = await t.api('POST', '/identity/job', {
-      plan_id: p.body.plan_id,
+      plan_id: planId,
       job_type: 'llm_call',
       metadata: { budget: { max_retries: 11 } }
     })
@@ -21,7 +28,7 @@ describe('budgets over HTTP', () => {
     expect((await t.api('GET', '/identity/jobs')).body.items).toHaveLength(0)
 
     const ok = await t.api('POST', '/identity/job', {
-      plan_id: p.body.plan_id,
+      plan_id: planId,
       job_type: 'llm_call',
       metadata: { budget: { timeout_ms: 1234 } }
     })
@@ -49,7 +56,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('refuses a parallel attempt beyond the job limit with NR-E102 (429) and records it', async () => {
-    const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution', { budget: { max_parallel_attempts: 1 } })
     const a1 = await l.attempt(jobId, 1)
     const a2 = await l.attempt(jobId, 2)
@@ -70,12 +76,7 @@ describe('budgets over HTTP', () => {
       attempt_id: a2,
       action_taken: 'refused'
     })
-    const events = await replayUntil(
-      t,
-      ['enforcement'],
-      (e) => e.event_type === 'parallelism_rejected',
-      'parallelism_rejected'
-    )
+    const events = await enforcementUntil('parallelism_rejected')
     expect(events.map((e) => e.event_type)).toEqual(['budget_violation', 'parallelism_rejected'])
     const audit = await t.api('POST', '/audit/query', {
       job_id: jobId,
@@ -91,7 +92,6 @@ describe('budgets over HTTP', () => {
   })
 
   it("applies the global limit of the starting job's budget across jobs", async () => {
-    const l = lifecycle(t)
     const a = await l.runningJob('tool_execution')
     const b = await l.runningJob('tool_execution', { budget: { max_global_parallel: 1 } })
     expect((await l.go('attempt', await l.attempt(a.jobId), 'start')).status).toBe(200)
@@ -106,19 +106,12 @@ describe('budgets over HTTP', () => {
   })
 
   it('the engine itself times out an attempt at timeout + grace (NR-E100)', async () => {
-    const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', {
-      budget: { timeout_ms: 80, grace_period_ms: 40, max_retries: 1 }
+    const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
+      timeout_ms: 80,
+      grace_period_ms: 40,
+      max_retries: 1
     })
-    const a = await l.attempt(jobId)
-    await l.go('attempt', a, 'start')
-    const events = await replayUntil(
-      t,
-      ['enforcement'],
-      (e) => e.event_type === 'timeout_enforced',
-      'timeout_enforced'
-    )
-    const enforced = events.find((e) => e.event_type === 'timeout_enforced')
+    const enforced = await firstEvent(t, 'enforcement', 'timeout_enforced')
     expect(enforced?.data).toMatchObject({
       grace_period_invoked: true,
       code: 'NR-E100',
@@ -151,22 +144,16 @@ describe('budgets over HTTP', () => {
     expect((await l.go('job', jobId, 'retry')).status).toBe(200)
     const a2 = await l.attempt(jobId, 2)
     await l.go('attempt', a2, 'start')
-    await replayUntil(
-      t,
-      ['enforcement'],
-      (e) => e.event_type === 'timeout_enforced' && e.data.attempt_id === a2,
-      'second timeout'
-    )
+    await enforcementUntil('timeout_enforced', (e) => e.data.attempt_id === a2, 'second timeout')
     expect(await l.state('job', jobId)).toBe('timeout')
   })
 
   it('records a timeout the client enforced (running → failed_timeout) as NR-E100, once per attempt', async () => {
-    const l = lifecycle(t)
-    const { jobId } = await l.runningJob('data_processing', {
-      budget: { timeout_ms: 5000, grace_period_ms: 1000, max_retries: 1 }
+    const { jobId, attemptId: a } = await l.startedAttempt('data_processing', {
+      timeout_ms: 5000,
+      grace_period_ms: 1000,
+      max_retries: 1
     })
-    const a = await l.attempt(jobId)
-    await l.go('attempt', a, 'start')
     // What the SDK sends when it aborts at timeout_ms, long before the engine's own deadline.
     const md = {
       error_code: 'NR-E100',
@@ -183,12 +170,7 @@ describe('budgets over HTTP', () => {
       ).status
     ).toBe(200)
     expect((await l.go('job', jobId, 'timeout', md)).status).toBe(200)
-    const events = await replayUntil(
-      t,
-      ['enforcement'],
-      (e) => e.event_type === 'timeout_enforced',
-      'timeout_enforced'
-    )
+    const events = await enforcementUntil('timeout_enforced')
     expect(events.filter((e) => e.event_type === 'budget_violation').map((e) => e.data)).toEqual([
       expect.objectContaining({
         violation_type: 'timeout',
@@ -227,18 +209,12 @@ describe('budgets over HTTP', () => {
   })
 
   it('does not count a timeout twice when the engine timed the attempt out itself', async () => {
-    const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', {
-      budget: { timeout_ms: 60, grace_period_ms: 0, max_retries: 0 }
+    const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
+      timeout_ms: 60,
+      grace_period_ms: 0,
+      max_retries: 0
     })
-    const a = await l.attempt(jobId)
-    await l.go('attempt', a, 'start')
-    await replayUntil(
-      t,
-      ['enforcement'],
-      (e) => e.event_type === 'timeout_enforced',
-      'timeout_enforced'
-    )
+    await enforcementUntil('timeout_enforced')
     expect(await l.state('attempt', a)).toBe('failed_timeout')
     // Let any follow-up of the engine's own failed_timeout run before counting.
     await new Promise((r) => setTimeout(r, 100))
@@ -248,12 +224,11 @@ describe('budgets over HTTP', () => {
   })
 
   it('re-arms deadlines after a restart: an attempt left running is timed out by the next engine', async () => {
-    const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', {
-      budget: { timeout_ms: 150, grace_period_ms: 0, max_retries: 0 }
+    const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
+      timeout_ms: 150,
+      grace_period_ms: 0,
+      max_retries: 0
     })
-    const a = await l.attempt(jobId)
-    await l.go('attempt', a, 'start')
     await t.engine.close()
     await new Promise((r) => setTimeout(r, 200))
     const again = await startTestEngine({ dir: t.dir })
@@ -273,12 +248,10 @@ describe('budgets over HTTP', () => {
   })
 
   it('an attempt that ends in time is never timed out', async () => {
-    const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', {
-      budget: { timeout_ms: 60, grace_period_ms: 0 }
+    const { attemptId: a } = await l.startedAttempt('llm_call', {
+      timeout_ms: 60,
+      grace_period_ms: 0
     })
-    const a = await l.attempt(jobId)
-    await l.go('attempt', a, 'start')
     await l.go('attempt', a, 'complete')
     await new Promise((r) => setTimeout(r, 120))
     expect(await l.state('attempt', a)).toBe('succeeded')
@@ -286,7 +259,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('refuses the retry beyond max_retries with NR-E101 and publishes retry_attempted', async () => {
-    const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution', { budget: { max_retries: 1 } })
     await l.go('job', jobId, 'fail', { error: 'boom', error_type: 'NR-E004' })
     expect(
@@ -304,10 +276,9 @@ describe('budgets over HTTP', () => {
     expect(view.retries_used).toBe(1)
     expect(view.usage).toMatchObject({ retries: 1, attempts: 0, fractions: { retries: 1 } })
     expect(view.violations.map((v: { code: string }) => v.code)).toEqual(['NR-E101'])
-    const events = await replayUntil(
-      t,
-      ['enforcement'],
-      (e) => e.event_type === 'retry_attempted' && e.data.success === false,
+    const events = await enforcementUntil(
+      'retry_attempted',
+      (e) => e.data.success === false,
       'refused retry'
     )
     const retries = events.filter((e) => e.event_type === 'retry_attempted').map((e) => e.data)
@@ -320,12 +291,10 @@ describe('budgets over HTTP', () => {
   })
 
   it('stops the attempt and job when reported tokens pass the budget (NR-E104) and refuses a retry', async () => {
-    const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', {
-      budget: { max_llm_tokens: 100, max_cost_credits: 5 }
+    const { jobId, attemptId: a } = await l.startedAttempt('llm_call', {
+      max_llm_tokens: 100,
+      max_cost_credits: 5
     })
-    const a = await l.attempt(jobId)
-    await l.go('attempt', a, 'start')
     expect(
       (await t.api('POST', '/telemetry/report', { entity_id: a, llm_tokens: 60, cost_credits: 1 }))
         .status
@@ -336,12 +305,7 @@ describe('budgets over HTTP', () => {
     ).toBe(200)
     expect(await l.state('attempt', a)).toBe('failed_resource')
     expect(await l.state('job', jobId)).toBe('failed_mechanical')
-    const events = await replayUntil(
-      t,
-      ['enforcement'],
-      (e) => e.event_type === 'budget_violation',
-      'token violation'
-    )
+    const events = await enforcementUntil('budget_violation')
     expect(
       events
         .filter((e) => e.event_type === 'cost_tracked')
@@ -365,10 +329,7 @@ describe('budgets over HTTP', () => {
   })
 
   it('credits beyond max_cost_credits → NR-E103 on a job-level report', async () => {
-    const l = lifecycle(t)
-    const { jobId } = await l.runningJob('llm_call', { budget: { max_cost_credits: 2 } })
-    const a = await l.attempt(jobId)
-    await l.go('attempt', a, 'start')
+    const { jobId, attemptId: a } = await l.startedAttempt('llm_call', { max_cost_credits: 2 })
     await t.api('POST', '/telemetry/report', { entity_id: jobId, cost_credits: 2.5 })
     expect(await l.state('attempt', a)).toBe('failed_resource')
     const [v] = (await t.api('GET', '/budget/violations?violation_type=cost')).body.items
@@ -377,7 +338,6 @@ describe('budgets over HTTP', () => {
   })
 
   it('pages violations with a cursor', async () => {
-    const l = lifecycle(t)
     const { jobId } = await l.runningJob('tool_execution', { budget: { max_parallel_attempts: 1 } })
     const first = await l.attempt(jobId)
     await l.go('attempt', first, 'start')

@@ -1,4 +1,8 @@
-import type { StateTransitionEvent, TelemetryReportRequest } from '../../shared/neurorail'
+import {
+  JobStateSchema,
+  type StateTransitionEvent,
+  type TelemetryReportRequest
+} from '../../shared/neurorail'
 import type { TransitionGuardContext } from '../lifecycle/service'
 import { AttemptTimers, type Overrun } from './budget/attempt-timers'
 import { backoffDelay } from '../../shared/backoff'
@@ -28,15 +32,8 @@ import type { SignalService } from './signals/signal-service'
 export const GOVERNANCE_ACTOR = 'governance'
 
 const ATTEMPT_FAILED = new Set(['failed_timeout', 'failed_resource', 'failed_error'])
-/** Job states the reflex machine follows (see afterJob). */
-const JOB_FOLLOW_UP = new Set([
-  'running',
-  'succeeded',
-  'failed_mechanical',
-  'failed_ethical',
-  'timeout',
-  'cancelled'
-])
+/** Job states the reflex machine follows (see afterJob): every one from the start on. */
+const JOB_FOLLOW_UP = new Set<string>(JobStateSchema.exclude(['pending', 'ready']).options)
 
 /**
  * Where budgets and reflexes meet the lifecycle. Everything here is server-side, so any client

@@ -3,7 +3,7 @@ import {
   type NeuroRailError,
   type NeuroRailErrorCode
 } from '../../shared/neurorail'
-import { DomainError } from '../errors'
+import { DomainError, hasBrand } from '../errors'
 
 /**
  * A governance refusal: a domain error whose detail is one NeuroRail error (API §5). It carries no
@@ -25,9 +25,5 @@ export class GovernanceError extends DomainError {
 
 /** Type guard for GovernanceError. */
 export function isGovernanceError(err: unknown): err is GovernanceError {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    (err as { isGovernanceError?: unknown }).isGovernanceError === true
-  )
+  return hasBrand(err, 'isGovernanceError')
 }

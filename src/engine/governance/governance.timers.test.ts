@@ -6,6 +6,7 @@ import { createServices, type EngineServices } from '../services'
 import { Store } from '../store/store'
 import { extender } from '../extensions'
 import { asHttpError } from '../http/errors'
+import { createJobDirect } from '../testing/harness'
 import { createGovernance, GOVERNANCE_MIGRATIONS, type Governance } from '.'
 
 /**
@@ -45,23 +46,13 @@ describe('governance timers (fake clock, real store)', () => {
     for (let i = 0; i < 10; i++) s.store.commitBatch()
   }
 
+  /** A running job of `jobType`. */
   function chain(jobType: string, metadata: Record<string, unknown> = {}): { jobId: string } {
-    const m = s.identity.createMission({ parent_mission_id: null, tags: {} })
-    const p = s.identity.createPlan({
-      mission_id: m.mission_id,
-      plan_type: 'sequential',
-      metadata: {}
-    })
-    const j = s.identity.createJob({
-      plan_id: p.plan_id,
-      job_type: jobType,
-      dependencies: [],
-      metadata
-    })
+    const { jobId } = createJobDirect(s, jobType, { metadata })
     for (const a of ['create', 'dependencies_met', 'start'])
-      s.lifecycle.transition('job', j.job_id, a, {}, null)
+      s.lifecycle.transition('job', jobId, a, {}, null)
     settle()
-    return { jobId: j.job_id }
+    return { jobId }
   }
 
   function attempt(jobId: string, n: number): string {
@@ -85,6 +76,13 @@ describe('governance timers (fake clock, real store)', () => {
   function end(attemptId: string, action: 'complete' | 'fail'): void {
     s.lifecycle.transition('attempt', attemptId, action, {}, null)
     settle()
+  }
+
+  /** Starts and fails a first attempt of `jobId`. */
+  function failFirstAttempt(jobId: string): void {
+    const a = attempt(jobId, 1)
+    start(a)
+    end(a, 'fail')
   }
 
   /** `data` of the stream events of one type on one channel, oldest first. */
@@ -134,11 +132,7 @@ describe('governance timers (fake clock, real store)', () => {
   it('an open circuit recovers through half-open to closed on two successes', () => {
     const jobs = Array.from({ length: 6 }, () => chain('search').jobId)
     // Five failures spread over five jobs, so no single job is the one the trigger suspends next.
-    for (let i = 0; i < 5; i++) {
-      const a = attempt(jobs[i] as string, 1)
-      start(a)
-      end(a, 'fail')
-    }
+    for (const jobId of jobs.slice(0, 5)) failFirstAttempt(jobId)
     const fresh = jobs[5] as string
     const p1 = attempt(fresh, 1)
     expect(start(p1)).toEqual({ ok: false, status: 503, code: 'NR-E140' })
@@ -162,11 +156,7 @@ describe('governance timers (fake clock, real store)', () => {
 
   it('a failing probe reopens the circuit for another 60 s', () => {
     const jobs = Array.from({ length: 6 }, () => chain('search').jobId)
-    for (let i = 0; i < 5; i++) {
-      const a = attempt(jobs[i] as string, 1)
-      start(a)
-      end(a, 'fail')
-    }
+    for (const jobId of jobs.slice(0, 5)) failFirstAttempt(jobId)
     vi.advanceTimersByTime(60_000)
     const probe = attempt(jobs[5] as string, 1)
     expect(start(probe)).toEqual({ ok: true })
@@ -181,10 +171,7 @@ describe('governance timers (fake clock, real store)', () => {
 
   it('a tool circuit spans job types', () => {
     for (let i = 0; i < 5; i++) {
-      const { jobId } = chain(i % 2 === 0 ? 'search' : 'scrape', { tool: 'web' })
-      const a = attempt(jobId, 1)
-      start(a)
-      end(a, 'fail')
+      failFirstAttempt(chain(i % 2 === 0 ? 'search' : 'scrape', { tool: 'web' }).jobId)
     }
     const { jobId } = chain('summarise', { tool: 'web' })
     expect(start(attempt(jobId, 1))).toEqual({ ok: false, status: 503, code: 'NR-E140' })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DecisionSchema, GovernorInfoSchema } from '../../shared/neurorail'
 import { startTestEngine } from '../testing/harness'
 import { eachTestEngine } from '../testing/suite'
-import { lifecycle, replayUntil } from './testing'
+import { firstEvent, lifecycle } from './testing'
 
 const VIEWER = 'viewer-token-1'
 
@@ -105,13 +105,7 @@ describe('governor manifests over HTTP', () => {
       budget: { timeout_ms: 9000 }
     })
 
-    const events = await replayUntil(
-      t,
-      ['governor'],
-      (e) => e.event_type === 'manifest_installed',
-      'manifest_installed'
-    )
-    expect(events.find((e) => e.event_type === 'manifest_installed')?.data).toMatchObject({
+    expect((await firstEvent(t, 'governor', 'manifest_installed'))?.data).toMatchObject({
       slot: 'active',
       name: 'team',
       version: '1',
@@ -161,13 +155,7 @@ describe('governor manifests over HTTP', () => {
       context: { region: 'eu' }
     })
     expect((await t.api('GET', '/governor/manifests')).body.disagreement_count).toBe(2)
-    const events = await replayUntil(
-      t,
-      ['governor'],
-      (e) => e.event_type === 'shadow_disagreement',
-      'disagreement event'
-    )
-    expect(events.find((e) => e.event_type === 'shadow_disagreement')?.data).toMatchObject({
+    expect((await firstEvent(t, 'governor', 'shadow_disagreement'))?.data).toMatchObject({
       active_mode: 'direct',
       shadow_mode: 'rail'
     })

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, vi } from 'vitest'
 import type { TestEngine } from '../testing/harness'
 import { SseReader } from '../testing/sse'
 
@@ -30,6 +31,16 @@ export async function replayUntil(
   } finally {
     sse.close()
   }
+}
+
+/** Replays `channel` until an event of `eventType` has arrived, and returns the first one. */
+export async function firstEvent(
+  t: TestEngine,
+  channel: string,
+  eventType: string
+): Promise<StreamPayload | undefined> {
+  const events = await replayUntil(t, [channel], (e) => e.event_type === eventType, eventType)
+  return events.find((e) => e.event_type === eventType)
 }
 
 /** Lifecycle shortcuts over HTTP for one test engine. */
@@ -67,6 +78,16 @@ export function lifecycle(t: TestEngine) {
       await go('attempt', a.body.attempt_id, 'create')
       return a.body.attempt_id as string
     },
+    /** A running job of `jobType` whose `metadata.budget` is `budget`, and its first attempt, started. */
+    async startedAttempt(
+      jobType: string,
+      budget: Record<string, unknown>
+    ): Promise<{ jobId: string; attemptId: string }> {
+      const { jobId } = await this.runningJob(jobType, { budget })
+      const attemptId = await this.attempt(jobId)
+      await go('attempt', attemptId, 'start')
+      return { jobId, attemptId }
+    },
     /** Starts and fails `count` new attempts of `jobId`, numbered from 1 (five open its circuit). */
     async failAttempts(
       jobId: string,
@@ -83,4 +104,15 @@ export function lifecycle(t: TestEngine) {
       return (await t.api('GET', `/lifecycle/${type}/${id}/state`)).body.current_state as string
     }
   }
+}
+
+/** Fake timers and `Date` for every test of the block, the clock starting at `iso` each time. */
+export function fakeTimersFrom(iso: string): void {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(new Date(iso))
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
 }

@@ -1,5 +1,5 @@
 import type { NeuroRailErrorCode } from '../../shared/neurorail'
-import { isDomainError, type DomainError, type EngineErrorCode } from '../errors'
+import { hasBrand, isDomainError, type DomainError, type EngineErrorCode } from '../errors'
 
 /**
  * An error that maps to one HTTP response in FastAPI's shape: `{detail}` where detail is a string,
@@ -20,11 +20,7 @@ export class HttpError extends Error {
 
 /** Type guard for HttpError. */
 export function isHttpError(err: unknown): err is HttpError {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    (err as { isHttpError?: unknown }).isHttpError === true
-  )
+  return hasBrand(err, 'isHttpError')
 }
 
 /**

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { findTooDeep } from '../../shared/json-depth'
 import { MAX_EVENT_DEPTH, MAX_REQUEST_DEPTH } from '../../shared/neurorail/limits'
 import { TokenRegistry } from '../auth/tokens'
 import { SseReader } from '../testing/sse'
-import { createChain, startEngineWithChain, type TestEngine } from '../testing/harness'
-import { suiteEngine } from '../testing/suite'
+import { suiteChain, suiteEngine } from '../testing/suite'
 import { HttpError } from './errors'
 import { Router } from './router'
 import { createEngineServer } from './server'
@@ -169,37 +168,33 @@ describe('hostile request bodies (issue 10 item 1)', () => {
 })
 
 describe('nothing the console cannot read gets in (issue 10 item 4)', () => {
-  let t: TestEngine
-  let chain: Awaited<ReturnType<typeof createChain>>
-  beforeAll(async () => {
-    ;({ t, chain } = await startEngineWithChain())
-  })
-  afterAll(async () => t.stop())
+  const t = suiteEngine()
+  const chain = suiteChain(t)
 
   // The deepest value each body may carry in its field: the body object is one level above it.
   const fieldLimit = MAX_REQUEST_DEPTH - 1
+  const log = (details: unknown, eventType = 'deep', message = 'm') =>
+    t.api('POST', '/audit/log', {
+      event_type: eventType,
+      event_category: 'execution',
+      message,
+      details
+    })
+  const transition = (metadata: unknown) =>
+    t.api('POST', `/lifecycle/job/${chain.jobId}/transition`, {
+      entity_id: chain.jobId,
+      transition: 'create',
+      metadata
+    })
+  const publish = (data: unknown) =>
+    t.api('POST', '/stream/publish?channel=audit&event_type=deep', data)
+  const decide = (context: unknown) =>
+    t.api('POST', '/governor/decide', { job_id: chain.jobId, job_type: 'llm_call', context })
 
   it('refuses audit details, transition metadata and published data one level too deep (422)', async () => {
-    const log = (details: unknown) =>
-      t.api('POST', '/audit/log', {
-        event_type: 'deep',
-        event_category: 'execution',
-        message: 'm',
-        details
-      })
     expect((await log(nestedValue(fieldLimit + 1))).status).toBe(422)
-    const transition = (metadata: unknown) =>
-      t.api('POST', `/lifecycle/job/${chain.jobId}/transition`, {
-        entity_id: chain.jobId,
-        transition: 'create',
-        metadata
-      })
     expect((await transition(nestedValue(fieldLimit + 1))).status).toBe(422)
-    const publish = (data: unknown) =>
-      t.api('POST', '/stream/publish?channel=audit&event_type=deep', data)
     expect((await publish(nestedValue(MAX_REQUEST_DEPTH + 1))).status).toBe(422)
-    const decide = (context: unknown) =>
-      t.api('POST', '/governor/decide', { job_id: chain.jobId, job_type: 'llm_call', context })
     expect((await decide(nestedValue(fieldLimit + 1))).status).toBe(422)
   })
 
@@ -212,35 +207,13 @@ describe('nothing the console cannot read gets in (issue 10 item 4)', () => {
     )
     try {
       const accepted = [
-        await t.api('POST', '/audit/log', {
-          event_type: 'deep',
-          event_category: 'execution',
-          message: 'm',
-          details: nestedValue(fieldLimit)
-        }),
-        await t.api('POST', `/lifecycle/job/${chain.jobId}/transition`, {
-          entity_id: chain.jobId,
-          transition: 'create',
-          metadata: nestedValue(fieldLimit)
-        }),
-        await t.api(
-          'POST',
-          '/stream/publish?channel=audit&event_type=deep',
-          nestedValue(MAX_REQUEST_DEPTH)
-        ),
-        await t.api('POST', '/governor/decide', {
-          job_id: chain.jobId,
-          job_type: 'llm_call',
-          context: nestedValue(fieldLimit)
-        })
+        await log(nestedValue(fieldLimit)),
+        await transition(nestedValue(fieldLimit)),
+        await publish(nestedValue(MAX_REQUEST_DEPTH)),
+        await decide(nestedValue(fieldLimit))
       ]
       expect(accepted.map((r) => r.status)).toEqual([201, 200, 200, 200])
-      const last = await t.api('POST', '/audit/log', {
-        event_type: 'end_marker',
-        event_category: 'execution',
-        message: 'end',
-        details: {}
-      })
+      const last = await log({}, 'end_marker', 'end')
       expect(last.status).toBe(201)
       await stream.waitFor(() => stream.frames.some((f) => f.data.includes('end_marker')))
       const deepest = Math.max(

@@ -3,47 +3,24 @@ import { ROLE_PERMISSIONS, type Permission, type Role } from '../../shared/neuro
 import { startTestEngine, type TestEngine } from '../testing/harness'
 
 /**
- * The permission table of neurorail-api.md §7, written out here rather than read from the code:
- * a test that derived its expectations from the routes would follow a route whose permission was
- * weakened. Roles: viewer the 6 read:*, operator + write:enforcement, write:reflex, execute:job,
- * execute:reflex, admin all 13.
+ * The permission table of neurorail-api.md §7, written out here in the spec's words rather than
+ * read from the code: a test that derived its expectations from the routes would follow a route
+ * whose permission was weakened. "viewer has the 6 read:* permissions (read:audit|metrics|
+ * lifecycle|reflex|governor|enforcement); operator has the viewer set plus write:enforcement,
+ * write:reflex, execute:job, execute:reflex (10); admin has all 13, adding write:governor,
+ * manage:rbac, manage:system."
  */
+const SPEC_VIEWER = (
+  ['audit', 'metrics', 'lifecycle', 'reflex', 'governor', 'enforcement'] as const
+).map((what): Permission => `read:${what}`)
+const SPEC_OPERATOR: readonly Permission[] = [
+  ...SPEC_VIEWER,
+  ...(['write:enforcement', 'write:reflex', 'execute:job', 'execute:reflex'] as const)
+]
 const SPEC_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  viewer: [
-    'read:audit',
-    'read:metrics',
-    'read:lifecycle',
-    'read:reflex',
-    'read:governor',
-    'read:enforcement'
-  ],
-  operator: [
-    'read:audit',
-    'read:metrics',
-    'read:lifecycle',
-    'read:reflex',
-    'read:governor',
-    'read:enforcement',
-    'write:enforcement',
-    'write:reflex',
-    'execute:job',
-    'execute:reflex'
-  ],
-  admin: [
-    'read:audit',
-    'read:metrics',
-    'read:lifecycle',
-    'read:reflex',
-    'read:governor',
-    'read:enforcement',
-    'write:enforcement',
-    'write:reflex',
-    'write:governor',
-    'execute:job',
-    'execute:reflex',
-    'manage:rbac',
-    'manage:system'
-  ]
+  viewer: SPEC_VIEWER,
+  operator: SPEC_OPERATOR,
+  admin: [...SPEC_OPERATOR, 'write:governor', 'manage:rbac', 'manage:system']
 }
 
 /**

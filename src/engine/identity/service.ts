@@ -26,16 +26,14 @@ import type { Store } from '../store/store'
 import { Where } from '../store/where'
 import { isUniqueViolation, newEntityId } from './ids'
 import {
-  attemptRecord,
-  jobRecord,
-  missionRecord,
-  planRecord,
-  resourceRecord,
+  IDENTITY_TABLES,
+  newRecord,
+  toRecord,
   type AttemptRow,
+  type IdentityRow,
   type JobRow,
-  type MissionRow,
   type PlanRow,
-  type ResourceRow
+  type RecordOf
 } from './records'
 
 /** Display name per entity type, as the real backend words its 404s ("Job j_… not found"). */
@@ -85,12 +83,16 @@ export class IdentityService {
   private readonly onJobCreated: JobCreatedHook[] = []
 
   constructor(private readonly store: Store) {
+    const byId = (type: EntityType): Statement => {
+      const { table, key } = IDENTITY_TABLES[type]
+      return this.store.prepare(`SELECT * FROM ${table} WHERE ${key} = ?`)
+    }
     this.byId = {
-      mission: this.store.prepare('SELECT * FROM missions WHERE mission_id = ?'),
-      plan: this.store.prepare('SELECT * FROM plans WHERE plan_id = ?'),
-      job: this.store.prepare('SELECT * FROM jobs WHERE job_id = ?'),
-      attempt: this.store.prepare('SELECT * FROM attempts WHERE attempt_id = ?'),
-      resource: this.store.prepare('SELECT * FROM resources WHERE resource_uuid = ?')
+      mission: byId('mission'),
+      plan: byId('plan'),
+      job: byId('job'),
+      attempt: byId('attempt'),
+      resource: byId('resource')
     }
     // Own statements (store.db.prepare, not the shared cache), as they are only used here.
     this.chainOf = {
@@ -128,13 +130,28 @@ export class IdentityService {
     return this.byId[type].get(id) as T | undefined
   }
 
-  /** Inserts with a fresh id, retrying on the (astronomically rare) 48-bit collision. */
-  private insertWithId(type: EntityType, insert: (id: string) => void): string {
+  /**
+   * Inserts one row of `type`: a fresh id (retrying on the astronomically rare 48-bit collision),
+   * `columns` (the other columns, JSON ones as text) and the creation time.
+   */
+  private insert(
+    type: EntityType,
+    columns: Record<string, string | number | null>
+  ): { id: string; createdAt: string; now: number } {
+    const { table, key } = IDENTITY_TABLES[type]
+    const names = Object.keys(columns)
+    const stmt = this.store.prepare(
+      `INSERT INTO ${table} (${key}, ${names.join(', ')}, created_at, created_ms) ` +
+        `VALUES (?, ${names.map(() => '?, ').join('')}?, ?)`
+    )
+    const values = Object.values(columns)
+    const now = Date.now()
+    const createdAt = new Date(now).toISOString()
     for (let i = 0; ; i++) {
       const id = newEntityId(type)
       try {
-        insert(id)
-        return id
+        stmt.run(id, ...values, createdAt, now)
+        return { id, createdAt, now }
       } catch (err) {
         if (!isUniqueViolation(err) || i >= 4) throw err
       }
@@ -147,20 +164,17 @@ export class IdentityService {
       if (req.parent_mission_id && !this.row('mission', req.parent_mission_id)) {
         throw unknownReference(`Mission ${req.parent_mission_id} not found`)
       }
-      const now = Date.now()
-      const createdAt = new Date(now).toISOString()
-      const stmt = this.store.prepare(
-        'INSERT INTO missions (mission_id, parent_mission_id, tags, created_at, created_ms) VALUES (?, ?, ?, ?, ?)'
-      )
-      const id = this.insertWithId('mission', (id) =>
-        stmt.run(id, req.parent_mission_id ?? null, JSON.stringify(req.tags), createdAt, now)
-      )
-      return {
+      const parent = req.parent_mission_id ?? null
+      const { id, createdAt } = this.insert('mission', {
+        parent_mission_id: parent,
+        tags: JSON.stringify(req.tags)
+      })
+      return newRecord('mission', {
+        ...req,
+        parent_mission_id: parent,
         mission_id: id,
-        created_at: createdAt,
-        parent_mission_id: req.parent_mission_id ?? null,
-        tags: req.tags
-      }
+        created_at: createdAt
+      })
     })
   }
 
@@ -169,21 +183,12 @@ export class IdentityService {
     return this.store.transaction(() => {
       if (!this.row('mission', req.mission_id))
         throw unknownReference(`Mission ${req.mission_id} not found`)
-      const now = Date.now()
-      const createdAt = new Date(now).toISOString()
-      const stmt = this.store.prepare(
-        'INSERT INTO plans (plan_id, mission_id, plan_type, metadata, created_at, created_ms) VALUES (?, ?, ?, ?, ?, ?)'
-      )
-      const id = this.insertWithId('plan', (id) =>
-        stmt.run(id, req.mission_id, req.plan_type, JSON.stringify(req.metadata), createdAt, now)
-      )
-      return {
-        plan_id: id,
+      const { id, createdAt } = this.insert('plan', {
         mission_id: req.mission_id,
-        created_at: createdAt,
         plan_type: req.plan_type,
-        metadata: req.metadata
-      }
+        metadata: JSON.stringify(req.metadata)
+      })
+      return newRecord('plan', { ...req, plan_id: id, created_at: createdAt })
     })
   }
 
@@ -195,32 +200,14 @@ export class IdentityService {
       for (const dep of req.dependencies) {
         if (!this.row('job', dep)) throw unknownReference(`Job ${dep} not found (dependency)`)
       }
-      const now = Date.now()
-      const createdAt = new Date(now).toISOString()
-      const stmt = this.store.prepare(
-        'INSERT INTO jobs (job_id, plan_id, mission_id, job_type, dependencies, metadata, created_at, created_ms) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
-      )
-      const id = this.insertWithId('job', (id) =>
-        stmt.run(
-          id,
-          req.plan_id,
-          plan.mission_id,
-          req.job_type,
-          JSON.stringify(req.dependencies),
-          JSON.stringify(req.metadata),
-          createdAt,
-          now
-        )
-      )
-      const record: JobRecord = {
-        job_id: id,
+      const { id, createdAt } = this.insert('job', {
         plan_id: req.plan_id,
-        created_at: createdAt,
+        mission_id: plan.mission_id,
         job_type: req.job_type,
-        dependencies: req.dependencies,
-        metadata: req.metadata
-      }
+        dependencies: JSON.stringify(req.dependencies),
+        metadata: JSON.stringify(req.metadata)
+      })
+      const record = newRecord('job', { ...req, job_id: id, created_at: createdAt })
       for (const hook of this.onJobCreated) hook(record, plan.mission_id)
       return record
     })
@@ -231,31 +218,14 @@ export class IdentityService {
     return this.store.transaction(() => {
       const job = this.row<JobRow>('job', req.job_id)
       if (!job) throw unknownReference(`Job ${req.job_id} not found`)
-      const now = Date.now()
-      const createdAt = new Date(now).toISOString()
-      const stmt = this.store.prepare(
-        'INSERT INTO attempts (attempt_id, job_id, mission_id, attempt_number, metadata, created_at, created_ms) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?)'
-      )
-      const id = this.insertWithId('attempt', (id) =>
-        stmt.run(
-          id,
-          req.job_id,
-          job.mission_id,
-          req.attempt_number,
-          JSON.stringify(req.metadata),
-          createdAt,
-          now
-        )
-      )
-      for (const hook of this.onAttemptCreated) hook(req.job_id, id, now)
-      return {
-        attempt_id: id,
+      const { id, createdAt, now } = this.insert('attempt', {
         job_id: req.job_id,
+        mission_id: job.mission_id,
         attempt_number: req.attempt_number,
-        created_at: createdAt,
-        metadata: req.metadata
-      }
+        metadata: JSON.stringify(req.metadata)
+      })
+      for (const hook of this.onAttemptCreated) hook(req.job_id, id, now)
+      return newRecord('attempt', { ...req, attempt_id: id, created_at: createdAt })
     })
   }
 
@@ -264,58 +234,21 @@ export class IdentityService {
     return this.store.transaction(() => {
       const attempt = this.row<AttemptRow>('attempt', req.attempt_id)
       if (!attempt) throw unknownReference(`Attempt ${req.attempt_id} not found`)
-      const now = Date.now()
-      const createdAt = new Date(now).toISOString()
-      const stmt = this.store.prepare(
-        'INSERT INTO resources (resource_uuid, attempt_id, job_id, mission_id, resource_type, metadata, created_at, ' +
-          'created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
-      )
-      const id = this.insertWithId('resource', (id) =>
-        stmt.run(
-          id,
-          req.attempt_id,
-          attempt.job_id,
-          attempt.mission_id,
-          req.resource_type,
-          JSON.stringify(req.metadata),
-          createdAt,
-          now
-        )
-      )
-      return {
-        resource_uuid: id,
+      const { id, createdAt } = this.insert('resource', {
         attempt_id: req.attempt_id,
+        job_id: attempt.job_id,
+        mission_id: attempt.mission_id,
         resource_type: req.resource_type,
-        created_at: createdAt,
-        metadata: req.metadata
-      }
+        metadata: JSON.stringify(req.metadata)
+      })
+      return newRecord('resource', { ...req, resource_uuid: id, created_at: createdAt })
     })
   }
 
   /** The record of one entity, or null. */
   get(type: EntityType, id: string): IdentityRecord | null {
-    switch (type) {
-      case 'mission': {
-        const r = this.row<MissionRow>(type, id)
-        return r ? missionRecord(r) : null
-      }
-      case 'plan': {
-        const r = this.row<PlanRow>(type, id)
-        return r ? planRecord(r) : null
-      }
-      case 'job': {
-        const r = this.row<JobRow>(type, id)
-        return r ? jobRecord(r) : null
-      }
-      case 'attempt': {
-        const r = this.row<AttemptRow>(type, id)
-        return r ? attemptRecord(r) : null
-      }
-      case 'resource': {
-        const r = this.row<ResourceRow>(type, id)
-        return r ? resourceRecord(r) : null
-      }
-    }
+    const r = this.row<IdentityRow<typeof type>>(type, id)
+    return r ? toRecord(type, r) : null
   }
 
   /** The record of one entity, or a 404 in the real backend's wording. */
@@ -338,48 +271,16 @@ export class IdentityService {
   chain(type: EntityType, id: string): EntityChain | null {
     const r = this.chainOf[type].get(id)
     if (!r) return null
-    switch (type) {
-      case 'mission':
-        return {
-          mission_id: id,
-          plan_id: null,
-          job_id: null,
-          attempt_id: null,
-          resource_uuid: null
-        }
-      case 'plan':
-        return {
-          mission_id: r.mission_id,
-          plan_id: id,
-          job_id: null,
-          attempt_id: null,
-          resource_uuid: null
-        }
-      case 'job':
-        return {
-          mission_id: r.mission_id,
-          plan_id: r.plan_id ?? null,
-          job_id: id,
-          attempt_id: null,
-          resource_uuid: null
-        }
-      case 'attempt':
-        return {
-          mission_id: r.mission_id,
-          plan_id: r.plan_id ?? null,
-          job_id: r.job_id ?? null,
-          attempt_id: id,
-          resource_uuid: null
-        }
-      case 'resource':
-        return {
-          mission_id: r.mission_id,
-          plan_id: r.plan_id ?? null,
-          job_id: r.job_id ?? null,
-          attempt_id: r.attempt_id ?? null,
-          resource_uuid: id
-        }
+    // Levels below the entity are null; its own level is `id` (the mission's row reads it too).
+    const chain: EntityChain = {
+      mission_id: r.mission_id,
+      plan_id: r.plan_id ?? null,
+      job_id: r.job_id ?? null,
+      attempt_id: r.attempt_id ?? null,
+      resource_uuid: null
     }
+    chain[IDENTITY_TABLES[type].key] = id
+    return chain
   }
 
   /**
@@ -408,28 +309,19 @@ export class IdentityService {
 
   /** GET /identity/missions: newest first, filtered by state and creation time, cursor-paged. */
   listMissions(q: ListQuery): Page<MissionListItem> {
-    return this.list<MissionRow, MissionListItem>(q, 'missions', 'mission_id', {}, (r, s) => ({
-      ...missionRecord(r),
-      current_state: s as MissionListItem['current_state']
-    }))
+    return this.list(q, 'mission', {}) as Page<MissionListItem>
   }
 
   /** GET /identity/jobs: filters state, job_type, mission_id, time range. */
   listJobs(q: ListQuery): Page<JobListItem> {
     const filters = { 't.job_type': q.job_type, 't.mission_id': q.mission_id }
-    return this.list<JobRow, JobListItem>(q, 'jobs', 'job_id', filters, (r, s) => ({
-      ...jobRecord(r),
-      current_state: s as JobListItem['current_state']
-    }))
+    return this.list(q, 'job', filters) as Page<JobListItem>
   }
 
   /** GET /identity/attempts: filters state, job_id, mission_id, time range. */
   listAttempts(q: ListQuery): Page<AttemptListItem> {
     const filters = { 't.job_id': q.job_id, 't.mission_id': q.mission_id }
-    return this.list<AttemptRow, AttemptListItem>(q, 'attempts', 'attempt_id', filters, (r, s) => ({
-      ...attemptRecord(r),
-      current_state: s as AttemptListItem['current_state']
-    }))
+    return this.list(q, 'attempt', filters) as Page<AttemptListItem>
   }
 
   /**
@@ -437,13 +329,12 @@ export class IdentityService {
    * stable under concurrent inserts, and each page costs an index range scan however deep.
    * `equals` holds the table's own filters (column → value; unset values filter nothing).
    */
-  private list<R extends { created_ms: number }, Item>(
+  private list<T extends EntityType>(
     q: ListQuery,
-    table: string,
-    key: string,
-    equals: Record<string, string | null | undefined>,
-    map: (row: R, state: string | null) => Item
-  ): Page<Item> {
+    type: T,
+    equals: Record<string, string | null | undefined>
+  ): Page<RecordOf<T> & { current_state: string | null }> {
+    const { table, key } = IDENTITY_TABLES[type]
     const where = new Where()
       .equals('s.current_state', q.state)
       .between('t.created_ms', q.since, q.until)
@@ -458,13 +349,13 @@ export class IdentityService {
       where.clause() +
       ' ORDER BY t.created_ms DESC, t.rowid DESC LIMIT ?'
     const rows = this.store
-      .prepare<unknown[], R & { __state: string | null; __rowid: number }>(sql)
+      .prepare<unknown[], IdentityRow<T> & { __state: string | null; __rowid: number }>(sql)
       .all(...where.params, q.limit + 1)
     const more = rows.length > q.limit
     const page = more ? rows.slice(0, q.limit) : rows
     const last = page[page.length - 1]
     return {
-      items: page.map((r) => map(r, r.__state)),
+      items: page.map((r) => ({ ...toRecord(type, r), current_state: r.__state })),
       next_cursor: more && last ? encodeCursor({ t: last.created_ms, r: last.__rowid }) : null
     }
   }
@@ -504,44 +395,37 @@ export class IdentityService {
     }
     const s = scope[type]
     let more = false
-    const fetch = <R>(
-      table: string,
-      key: string,
+    const fetch = <T extends EntityType>(
+      level: T,
       where: string | undefined,
       withState: boolean
-    ): R[] => {
+    ): Array<IdentityRow<T> & { __state?: string | null }> => {
       if (!where) return []
+      const { table, key } = IDENTITY_TABLES[level]
       const sql = withState
         ? `SELECT t.*, s.current_state AS __state FROM ${table} t ` +
           `LEFT JOIN entity_state s ON s.entity_id = t.${key} ` +
           `WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
         : `SELECT t.* FROM ${table} t WHERE t.${where} ORDER BY t.created_ms, t.rowid LIMIT ? OFFSET ?`
-      const rows = this.store.prepare<unknown[], R>(sql).all(id, limit + 1, offset)
+      const rows = this.store
+        .prepare<unknown[], IdentityRow<T> & { __state?: string | null }>(sql)
+        .all(id, limit + 1, offset)
       if (rows.length > limit) {
         more = true
         rows.length = limit
       }
       return rows
     }
-    const plans = fetch<PlanRow>('plans', 'plan_id', s.plans, false).map(planRecord)
-    const jobs = fetch<JobRow & { __state: string | null }>('jobs', 'job_id', s.jobs, true).map(
-      (r) => ({
-        ...jobRecord(r),
-        current_state: r.__state as JobListItem['current_state']
-      })
-    )
-    const attempts = fetch<AttemptRow & { __state: string | null }>(
-      'attempts',
-      'attempt_id',
-      s.attempts,
-      true
-    ).map((r) => ({
-      ...attemptRecord(r),
+    const plans = fetch('plan', s.plans, false).map((r) => toRecord('plan', r))
+    const jobs = fetch('job', s.jobs, true).map((r) => ({
+      ...toRecord('job', r),
+      current_state: r.__state as JobListItem['current_state']
+    }))
+    const attempts = fetch('attempt', s.attempts, true).map((r) => ({
+      ...toRecord('attempt', r),
       current_state: r.__state as AttemptListItem['current_state']
     }))
-    const resources = fetch<ResourceRow>('resources', 'resource_uuid', s.resources, false).map(
-      resourceRecord
-    )
+    const resources = fetch('resource', s.resources, false).map((r) => toRecord('resource', r))
     return {
       entity_type: type,
       entity_id: id,

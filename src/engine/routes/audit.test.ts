@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AUDIT_ID_PATTERN,
   AuditEventSchema,
@@ -6,15 +6,12 @@ import {
   AuditStatsSchema,
   MissionAuditResponseSchema
 } from '../../shared/neurorail'
-import { createChain, startEngineWithChain, type TestEngine } from '../testing/harness'
+import { createChain } from '../testing/harness'
+import { suiteChain, suiteEngine } from '../testing/suite'
 
 describe('audit routes', () => {
-  let t: TestEngine
-  let chain: Awaited<ReturnType<typeof createChain>>
-  beforeAll(async () => {
-    ;({ t, chain } = await startEngineWithChain())
-  })
-  afterAll(async () => t.stop())
+  const t = suiteEngine()
+  const chain = suiteChain(t)
 
   it('logs an event (extension) with an aud_ id and a Z timestamp, details round-tripped', async () => {
     const res = await t.api('POST', '/audit/log', {

@@ -13,6 +13,22 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
   // Governance (budgets, guards) is attached by its route module, as in a real engine.
   const t = suiteEngine()
 
+  const batch = (transitions: unknown[]) => t.api('POST', '/lifecycle/batch', { transitions })
+  /** One batch item; `extra` adds metadata or caused_by. */
+  const item = (
+    type: string,
+    id: string,
+    transition: string,
+    extra: Record<string, unknown> = {}
+  ) => ({
+    entity_type: type,
+    entity_id: id,
+    transition,
+    ...extra
+  })
+  /** The `transitions` of a create: actions only. */
+  const steps = (...actions: string[]) => actions.map((transition) => ({ transition }))
+
   it('lists both features in /capabilities', async () => {
     const caps = CapabilitiesSchema.parse((await t.api('GET', '/capabilities')).body)
     expect(caps.features).toEqual(
@@ -22,25 +38,13 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
 
   it('applies a batch in order, with the same history, audit and stream rows as single calls', async () => {
     const c = await createChain(t)
-    const res = await t.api('POST', '/lifecycle/batch', {
-      transitions: [
-        { entity_type: 'job', entity_id: c.jobId, transition: 'create' },
-        {
-          entity_type: 'job',
-          entity_id: c.jobId,
-          transition: 'dependencies_met',
-          metadata: { why: 'batch' }
-        },
-        { entity_type: 'job', entity_id: c.jobId, transition: 'start' },
-        { entity_type: 'attempt', entity_id: c.attemptId, transition: 'create' },
-        {
-          entity_type: 'attempt',
-          entity_id: c.attemptId,
-          transition: 'start',
-          caused_by: 'agent-1'
-        }
-      ]
-    })
+    const res = await batch([
+      item('job', c.jobId, 'create'),
+      item('job', c.jobId, 'dependencies_met', { metadata: { why: 'batch' } }),
+      item('job', c.jobId, 'start'),
+      item('attempt', c.attemptId, 'create'),
+      item('attempt', c.attemptId, 'start', { caused_by: 'agent-1' })
+    ])
     expect(res.status).toBe(200)
     expect(res.body.applied).toBe(5)
     expect(res.body.skipped).toBe(0)
@@ -87,13 +91,11 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
 
   it('stops at the first refusal: earlier items stay applied, the refusal is the single call’s answer, the rest is skipped', async () => {
     const c = await createChain(t)
-    const res = await t.api('POST', '/lifecycle/batch', {
-      transitions: [
-        { entity_type: 'attempt', entity_id: c.attemptId, transition: 'create' },
-        { entity_type: 'attempt', entity_id: c.attemptId, transition: 'complete' },
-        { entity_type: 'attempt', entity_id: c.attemptId, transition: 'start' }
-      ]
-    })
+    const res = await batch([
+      item('attempt', c.attemptId, 'create'),
+      item('attempt', c.attemptId, 'complete'),
+      item('attempt', c.attemptId, 'start')
+    ])
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ applied: 1, skipped: 1 })
     expect(res.body.results).toHaveLength(2)
@@ -104,9 +106,7 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
       'created'
     )
 
-    const missing = await t.api('POST', '/lifecycle/batch', {
-      transitions: [{ entity_type: 'job', entity_id: 'j_000000000000', transition: 'create' }]
-    })
+    const missing = await batch([item('job', 'j_000000000000', 'create')])
     expect(missing.body.results[0]).toEqual({
       status: 404,
       body: { detail: 'Job j_000000000000 not found' }
@@ -115,16 +115,11 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
 
   it('answers 422 for an invalid batch and applies nothing', async () => {
     const c = await createChain(t)
-    const res = await t.api('POST', '/lifecycle/batch', {
-      transitions: [
-        { entity_type: 'job', entity_id: c.jobId, transition: 'create' },
-        { entity_type: 'plan', entity_id: c.planId, transition: 'create' }
-      ]
-    })
+    const res = await batch([item('job', c.jobId, 'create'), item('plan', c.planId, 'create')])
     expect(res.status).toBe(422)
     expect(res.body.detail[0].loc).toEqual(['body', 'transitions', 1, 'entity_type'])
     expect((await t.api('GET', `/lifecycle/job/${c.jobId}/state`)).status).toBe(404)
-    expect((await t.api('POST', '/lifecycle/batch', { transitions: [] })).status).toBe(422)
+    expect((await batch([])).status).toBe(422)
   })
 
   it('creates a job and an attempt with their first transitions in one request each', async () => {
@@ -132,11 +127,7 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
     const job = await t.api('POST', '/identity/job', {
       plan_id: c.planId,
       job_type: 'llm_call',
-      transitions: [
-        { transition: 'create' },
-        { transition: 'dependencies_met' },
-        { transition: 'start' }
-      ]
+      transitions: steps('create', 'dependencies_met', 'start')
     })
     expect(job.status).toBe(201)
     expect(job.body.job_id).toMatch(/^j_/)
@@ -148,7 +139,7 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
     const attempt = await t.api('POST', '/identity/attempt', {
       job_id: job.body.job_id,
       attempt_number: 1,
-      transitions: [{ transition: 'create' }, { transition: 'start' }]
+      transitions: steps('create', 'start')
     })
     expect(attempt.status).toBe(201)
     expect(
@@ -162,7 +153,7 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
     const bad = await t.api('POST', '/identity/job', {
       plan_id: c.planId,
       job_type: 'llm_call',
-      transitions: [{ transition: 'fly' }]
+      transitions: steps('fly')
     })
     expect(bad.status).toBe(422)
     expect(bad.body.detail[0].loc).toEqual(['body', 'transitions', 0, 'transition'])
@@ -170,16 +161,12 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
 
   it('creates a job with its first attempt in one request (create_job_attempt)', async () => {
     const c = await createChain(t)
-    const walk = [
-      { transition: 'create' },
-      { transition: 'dependencies_met' },
-      { transition: 'start' }
-    ]
+    const walk = steps('create', 'dependencies_met', 'start')
     const res = await t.api('POST', '/identity/job', {
       plan_id: c.planId,
       job_type: 'llm_call',
       transitions: walk,
-      attempt: { transitions: [{ transition: 'create' }, { transition: 'start' }] }
+      attempt: { transitions: steps('create', 'start') }
     })
     expect(res.status).toBe(201)
     expect(res.body.lifecycle.applied).toBe(3)
@@ -199,8 +186,8 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
     const stopped = await t.api('POST', '/identity/job', {
       plan_id: c.planId,
       job_type: 'llm_call',
-      transitions: [{ transition: 'create' }, { transition: 'start' }],
-      attempt: { transitions: [{ transition: 'create' }] }
+      transitions: steps('create', 'start'),
+      attempt: { transitions: steps('create') }
     })
     expect(stopped.status).toBe(201)
     expect(stopped.body.lifecycle).toMatchObject({ applied: 1, skipped: 0 })
@@ -215,22 +202,18 @@ describe('lifecycle batch extensions (lifecycle_batch, create_transitions)', () 
       plan_id: c.planId,
       job_type: 'llm_call',
       metadata: { budget: { max_parallel_attempts: 1 } },
-      transitions: [
-        { transition: 'create' },
-        { transition: 'dependencies_met' },
-        { transition: 'start' }
-      ]
+      transitions: steps('create', 'dependencies_met', 'start')
     })
     const a1 = await t.api('POST', '/identity/attempt', {
       job_id: job.body.job_id,
       attempt_number: 1,
-      transitions: [{ transition: 'create' }, { transition: 'start' }]
+      transitions: steps('create', 'start')
     })
     expect(a1.body.lifecycle.applied).toBe(2)
     const a2 = await t.api('POST', '/identity/attempt', {
       job_id: job.body.job_id,
       attempt_number: 2,
-      transitions: [{ transition: 'create' }, { transition: 'start' }]
+      transitions: steps('create', 'start')
     })
     expect(a2.status).toBe(201)
     expect(a2.body.lifecycle.applied).toBe(1)

@@ -9,8 +9,8 @@ import {
   type GovernanceOptions
 } from '../governance'
 import { MANIFEST_SLOTS, type ManifestSlot } from '../governance/manifest/manifest-service'
-import type { ReflexActionType } from '../governance/reflex/reflex-service'
-import { route, type RouteDef } from '../http/route'
+import type { ReflexActionRecord, ReflexActionType } from '../governance/reflex/reflex-service'
+import { route, type RouteDef, type RouteInput } from '../http/route'
 import type { RequestContext } from '../http/router'
 import type { EngineModule } from '../module'
 import type { EngineServices } from '../services'
@@ -110,31 +110,46 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
   const requireJob = (jobId: string): void => {
     if (!s.identity.exists('job', jobId)) throw notFound(`Job ${jobId} not found`)
   }
+  /**
+   * An operator action on a reflex job (`POST /reflex/jobs/:job_id/<name>`): the job must exist,
+   * and the answer is the job as the action left it, with the action's record.
+   */
+  const jobAction = <B extends z.ZodType>(
+    name: string,
+    body: B,
+    act: (
+      jobId: string,
+      body: RouteInput<undefined, undefined, B>['body'],
+      by: string
+    ) => ReflexActionRecord
+  ): RouteDef =>
+    route({
+      method: 'POST',
+      path: `/reflex/jobs/:job_id/${name}`,
+      permission: 'execute:reflex',
+      params: JobIdParams,
+      body,
+      handler: ({ params, body, ctx }) => {
+        requireJob(params.job_id)
+        const action = act(params.job_id, body, actor(ctx))
+        return { job: jobView(params.job_id), action }
+      }
+    })
   const actions = (
     ['suspend', 'throttle', 'alert', 'cancel'] as const satisfies readonly ReflexActionType[]
   ).map((type) =>
-    route({
-      method: 'POST',
-      path: `/reflex/jobs/:job_id/${type}`,
-      permission: 'execute:reflex',
-      params: JobIdParams,
-      body: ActionBodySchema,
-      handler: ({ params, body, ctx }) => {
-        const jobId = params.job_id
-        requireJob(jobId)
-        const action = reflex.executeOrThrow({
-          jobId,
-          type,
-          reason: body.reason ?? `Operator ${type}`,
-          actor: actor(ctx),
-          ...(body.cooldown_seconds !== undefined
-            ? { cooldownMs: body.cooldown_seconds * 1000 }
-            : {}),
-          ...(body.severity ? { severity: body.severity } : {})
-        })
-        return { job: jobView(jobId), action }
-      }
-    })
+    jobAction(type, ActionBodySchema, (jobId, body, by) =>
+      reflex.executeOrThrow({
+        jobId,
+        type,
+        reason: body.reason ?? `Operator ${type}`,
+        actor: by,
+        ...(body.cooldown_seconds !== undefined
+          ? { cooldownMs: body.cooldown_seconds * 1000 }
+          : {}),
+        ...(body.severity ? { severity: body.severity } : {})
+      })
+    )
   )
 
   return [
@@ -188,24 +203,9 @@ export function governanceRoutes(s: EngineServices, gov: Governance): RouteDef[]
       }
     }),
     ...actions,
-    route({
-      method: 'POST',
-      path: '/reflex/jobs/:job_id/resume',
-      permission: 'execute:reflex',
-      params: JobIdParams,
-      body: ResumeBodySchema,
-      handler: ({ params, body, ctx }) => {
-        const jobId = params.job_id
-        requireJob(jobId)
-        const action = reflex.resume(
-          jobId,
-          body.force,
-          actor(ctx),
-          body.reason ?? 'Operator resume'
-        )
-        return { job: jobView(jobId), action }
-      }
-    }),
+    jobAction('resume', ResumeBodySchema, (jobId, body, by) =>
+      reflex.resume(jobId, body.force, by, body.reason ?? 'Operator resume')
+    ),
 
     // ---- budgets
     route({

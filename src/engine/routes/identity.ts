@@ -22,7 +22,7 @@ import {
   type TransitionBatchResult,
   type TransitionResult
 } from './batch'
-import { route, type RouteDef } from '../http/route'
+import { route, type RouteDef, type RouteInput } from '../http/route'
 import { Reply } from '../http/router'
 import { emptyRollup } from '../../shared/neurorail/rollup'
 import { pageRollups, type RollupKind } from '../telemetry/rollups'
@@ -71,52 +71,44 @@ class AtomicRefusal extends Error {
 
 /** Identity routes (API §3) plus the list and children extensions. */
 export function identityRoutes(s: EngineServices): RouteDef[] {
-  const { identity } = s
-  const { lifecycle } = s
+  const { identity, lifecycle } = s
+  /** `POST /identity/<type>` (execute:job): the handler creates the entity and builds the answer. */
+  const create = <B extends z.ZodType>(
+    type: EntityType,
+    body: B,
+    handler: (input: RouteInput<undefined, undefined, B>) => Reply
+  ): RouteDef =>
+    route({ method: 'POST', path: `/identity/${type}`, permission: 'execute:job', body, handler })
   // Extension (feature `create_transitions`): mission, job and attempt creates accept
   // `transitions: [{transition, metadata?, caused_by?}]`, applied to the new entity right after it
   // is created, as POST /lifecycle/batch would; the 201 body then carries `lifecycle` (its result).
-  const createMission = route({
-    method: 'POST',
-    path: '/identity/mission',
-    permission: 'execute:job',
-    body: orEmpty(CreateMissionRequestSchema),
-    handler: ({ body, ctx }) => {
-      const follow = parseCreateTransitions(ctx.body, lifecycle, 'mission')
-      const record = identity.createMission(body)
-      return new Reply(201, follow ? { ...record, lifecycle: follow(record.mission_id) } : record)
-    }
+  const createMission = create('mission', orEmpty(CreateMissionRequestSchema), ({ body, ctx }) => {
+    const follow = parseCreateTransitions(ctx.body, lifecycle, 'mission')
+    const record = identity.createMission(body)
+    return new Reply(201, follow ? { ...record, lifecycle: follow(record.mission_id) } : record)
   })
-  const createPlan = route({
-    method: 'POST',
-    path: '/identity/plan',
-    permission: 'execute:job',
-    body: CreatePlanRequestSchema,
-    handler: ({ body }) => new Reply(201, identity.createPlan(body))
-  })
+  const createPlan = create(
+    'plan',
+    CreatePlanRequestSchema,
+    ({ body }) => new Reply(201, identity.createPlan(body))
+  )
   // Extension (feature `create_job_attempt`): `attempt: {attempt_number?, metadata?, transitions?}`
   // creates the job's first attempt in the same request, once the job's own transitions all
   // applied (else `attempt` is null). An attempt the engine refuses to create is reported as
   // `attempt: {error: {status, body}}`, the job staying created: the request never half-fails.
-  const createJob = route({
-    method: 'POST',
-    path: '/identity/job',
-    permission: 'execute:job',
-    body: CreateJobRequestSchema,
-    handler: ({ body, ctx }) => {
-      const follow = parseCreateTransitions(ctx.body, lifecycle, 'job')
-      const first = parseFirstAttempt(ctx.body)
-      const record = identity.createJob(body)
-      const walked = follow ? follow(record.job_id) : null
-      if (!first) return new Reply(201, walked ? { ...record, lifecycle: walked } : record)
-      // The attempt comes only after every job transition applied (as separate calls would stop).
-      const jobOk = walked === null || walked.applied === walked.results.length + walked.skipped
-      return new Reply(201, {
-        ...record,
-        ...(walked ? { lifecycle: walked } : {}),
-        attempt: jobOk ? createFirstAttempt(record.job_id, first) : null
-      })
-    }
+  const createJob = create('job', CreateJobRequestSchema, ({ body, ctx }) => {
+    const follow = parseCreateTransitions(ctx.body, lifecycle, 'job')
+    const first = parseFirstAttempt(ctx.body)
+    const record = identity.createJob(body)
+    const walked = follow ? follow(record.job_id) : null
+    if (!first) return new Reply(201, walked ? { ...record, lifecycle: walked } : record)
+    // The attempt comes only after every job transition applied (as separate calls would stop).
+    const jobOk = walked === null || walked.applied === walked.results.length + walked.skipped
+    return new Reply(201, {
+      ...record,
+      ...(walked ? { lifecycle: walked } : {}),
+      attempt: jobOk ? createFirstAttempt(record.job_id, first) : null
+    })
   })
   const createFirstAttempt = (jobId: string, first: FirstAttempt): Record<string, unknown> => {
     const list = first.transitions
@@ -174,26 +166,18 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
     }
   }
   // Extension (feature `atomic_create`): `atomic: true` beside `transitions` (see createAttempt).
-  const createAttemptRoute = route({
-    method: 'POST',
-    path: '/identity/attempt',
-    permission: 'execute:job',
-    body: CreateAttemptRequestSchema,
-    handler: ({ body, ctx }) => {
-      const follow = parseCreateTransitions(ctx.body, lifecycle, 'attempt')
-      const made = createAttempt(body, follow, parseAtomic(ctx.body))
-      if ('refused' in made)
-        return new Reply(made.refused.status, made.refused.body, made.refused.headers)
-      return new Reply(201, made.record)
-    }
+  const createAttemptRoute = create('attempt', CreateAttemptRequestSchema, ({ body, ctx }) => {
+    const follow = parseCreateTransitions(ctx.body, lifecycle, 'attempt')
+    const made = createAttempt(body, follow, parseAtomic(ctx.body))
+    if ('refused' in made)
+      return new Reply(made.refused.status, made.refused.body, made.refused.headers)
+    return new Reply(201, made.record)
   })
-  const createResource = route({
-    method: 'POST',
-    path: '/identity/resource',
-    permission: 'execute:job',
-    body: CreateResourceRequestSchema,
-    handler: ({ body }) => new Reply(201, identity.createResource(body))
-  })
+  const createResource = create(
+    'resource',
+    CreateResourceRequestSchema,
+    ({ body }) => new Reply(201, identity.createResource(body))
+  )
 
   const gets = (
     ['mission', 'plan', 'job', 'attempt', 'resource'] as const satisfies readonly EntityType[]

@@ -20,11 +20,8 @@ describe('lifecycle routes', () => {
     transition: string,
     metadata: Record<string, unknown> = {}
   ) => t.api('POST', `/lifecycle/${type}/${id}/transition`, { entity_id: id, transition, metadata })
-  const walk = async (
-    type: string,
-    id: string,
-    steps: Array<[string, string] | [string, string, Record<string, unknown>]>
-  ) => {
+  type Step = [string, string] | [string, string, Record<string, unknown>]
+  const walk = async (type: string, id: string, steps: Step[]) => {
     for (const [action, expected, md] of steps) {
       const res = await go(type, id, action, md)
       expect(res.status, `${type} ${action}`).toBe(200)
@@ -34,45 +31,56 @@ describe('lifecycle routes', () => {
     }
   }
 
-  it('runs the mission machine of §4', async () => {
-    const c = await createChain(t)
-    await walk('mission', c.missionId, [
-      ['create', 'pending'],
-      ['start', 'planning'],
-      ['plan_ready', 'planned'],
-      ['execute', 'executing'],
-      ['complete', 'completed']
-    ])
-    const m2 = (await createChain(t)).missionId
-    await walk('mission', m2, [
-      ['create', 'pending'],
-      ['start', 'planning'],
-      ['fail', 'failed']
-    ])
-    const m3 = (await createChain(t)).missionId
-    await walk('mission', m3, [
-      ['create', 'pending'],
-      ['cancel', 'cancelled']
-    ])
-  })
+  // The openings of §4's machines, each the expected state after the action.
+  const MISSION_PLANNING: Step[] = [
+    ['create', 'pending'],
+    ['start', 'planning']
+  ]
+  const JOB_READY: Step[] = [
+    ['create', 'pending'],
+    ['dependencies_met', 'ready']
+  ]
+  const JOB_RUNNING: Step[] = [...JOB_READY, ['start', 'running']]
+  const ATTEMPT_RUNNING: Step[] = [
+    ['create', 'created'],
+    ['start', 'running']
+  ]
 
-  it('runs the job machine with the retry loop and the ethical fail case', async () => {
+  // Paths through §4's mission and job machines, each walked by a fresh entity.
+  it.each<[string, 'mission' | 'job', Step[]]>([
+    [
+      'mission to completed',
+      'mission',
+      [
+        ...MISSION_PLANNING,
+        ['plan_ready', 'planned'],
+        ['execute', 'executing'],
+        ['complete', 'completed']
+      ]
+    ],
+    ['mission to failed', 'mission', [...MISSION_PLANNING, ['fail', 'failed']]],
+    [
+      'mission to cancelled',
+      'mission',
+      [
+        ['create', 'pending'],
+        ['cancel', 'cancelled']
+      ]
+    ],
+    [
+      'job through the retry loop to the ethical fail case',
+      'job',
+      [
+        ...JOB_RUNNING,
+        ['fail', 'failed_mechanical'],
+        ['retry', 'running'],
+        ['fail', 'failed_ethical', { error_category: 'ethical' }]
+      ]
+    ],
+    ['job to timeout', 'job', [...JOB_RUNNING, ['timeout', 'timeout']]]
+  ])('runs the machine of §4: %s', async (_, type, steps) => {
     const c = await createChain(t)
-    await walk('job', c.jobId, [
-      ['create', 'pending'],
-      ['dependencies_met', 'ready'],
-      ['start', 'running'],
-      ['fail', 'failed_mechanical'],
-      ['retry', 'running'],
-      ['fail', 'failed_ethical', { error_category: 'ethical' }]
-    ])
-    const j2 = (await createChain(t)).jobId
-    await walk('job', j2, [
-      ['create', 'pending'],
-      ['dependencies_met', 'ready'],
-      ['start', 'running'],
-      ['timeout', 'timeout']
-    ])
+    await walk(type, type === 'mission' ? c.missionId : c.jobId, steps)
   })
 
   it('maps attempt fail by error_code as the real backend does', async () => {
@@ -85,18 +93,10 @@ describe('lifecycle routes', () => {
     for (const [md, expected] of cases) {
       // Own job type: five failures in a row open that type's circuit breaker (governance).
       const c = await createChain(t, 'fail_mapping')
-      await walk('attempt', c.attemptId, [
-        ['create', 'created'],
-        ['start', 'running'],
-        ['fail', expected, md]
-      ])
+      await walk('attempt', c.attemptId, [...ATTEMPT_RUNNING, ['fail', expected, md]])
     }
     const c = await createChain(t)
-    await walk('attempt', c.attemptId, [
-      ['create', 'created'],
-      ['start', 'running'],
-      ['timeout', 'failed_timeout']
-    ])
+    await walk('attempt', c.attemptId, [...ATTEMPT_RUNNING, ['timeout', 'failed_timeout']])
   })
 
   it('answers NR-E301 (400, object detail) for illegal and undefined actions', async () => {
@@ -114,11 +114,7 @@ describe('lifecycle routes', () => {
       allowed_states: ['pending']
     })
 
-    await walk('attempt', c.attemptId, [
-      ['create', 'created'],
-      ['start', 'running'],
-      ['complete', 'succeeded']
-    ])
+    await walk('attempt', c.attemptId, [...ATTEMPT_RUNNING, ['complete', 'succeeded']])
     const terminal = await go('attempt', c.attemptId, 'fail')
     expect(terminal.status).toBe(400)
     expect(terminal.body.detail.details.allowed_states).toEqual([])
@@ -224,10 +220,7 @@ describe('lifecycle routes', () => {
         : undefined
     )
     try {
-      await walk('job', c.jobId, [
-        ['create', 'pending'],
-        ['dependencies_met', 'ready']
-      ])
+      await walk('job', c.jobId, JOB_READY)
       const lastEvent = t.engine.services.events.lastId()
       const refused = await go('job', c.jobId, 'start')
       expect(refused.status).toBe(429)

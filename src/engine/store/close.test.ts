@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Store } from './store'
+import { suiteTempDir } from '../testing/suite'
 
 describe('Store.close', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cd-engine-close-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('cd-engine-close-')
 
   it('also commits the follow-up writes that after-commit work of the last batch makes', () => {
     const file = path.join(dir, 'follow-up.db')

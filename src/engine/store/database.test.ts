@@ -41,21 +41,18 @@ describe('openDatabase', () => {
   })
 
   it('runs new-file pragmas only on a file that was never migrated', () => {
-    const file = tempFile()
-    const fresh = openDatabase(file, {
-      newFilePragmas: ['auto_vacuum = INCREMENTAL'],
-      migrations: [V1],
-      tooNew
-    })
+    const withNewFilePragma = (file: string) =>
+      openDatabase(file, {
+        newFilePragmas: ['auto_vacuum = INCREMENTAL'],
+        migrations: [V1],
+        tooNew
+      })
+    const fresh = withNewFilePragma(tempFile())
     expect(pragmaNumber(fresh, 'auto_vacuum')).toBe(2)
     fresh.close()
     const plain = tempFile()
     openDatabase(plain, { migrations: [V1], tooNew }).close()
-    const again = openDatabase(plain, {
-      newFilePragmas: ['auto_vacuum = INCREMENTAL'],
-      migrations: [V1],
-      tooNew
-    })
+    const again = withNewFilePragma(plain)
     expect(pragmaNumber(again, 'auto_vacuum')).toBe(0)
     again.close()
   })

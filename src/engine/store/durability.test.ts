@@ -4,12 +4,11 @@
 // disk (drop the `committed()` await in src/engine/http/server.ts to see it).
 import Database from 'better-sqlite3'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Store } from './store'
+import { suiteTempDir } from '../testing/suite'
 
 const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url))
 const TOKEN = 'durability-admin-token-0123456789'
@@ -82,8 +81,7 @@ function present(db: Database.Database, o: Outcome): boolean {
 }
 
 describe('durability by crash (engine process, SIGKILL, real SQLite file)', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cd-durability-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('cd-durability-')
 
   it('finds every acknowledged write after SIGKILL, with writes still in flight at the kill', async () => {
     const dbPath = path.join(dir, 'crash.db')

@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { GOVERNANCE_MIGRATIONS } from '../governance/migration'
 import { OTLP_INGEST_MIGRATIONS } from '../otlp/ingest-migration'
 import { startTestEngine } from '../testing/harness'
 import { LEDGER_FORMAT } from './migrate'
 import { MIGRATIONS } from './migrations'
 import { Store } from './store'
+import { suiteTempDir } from '../testing/suite'
 
 /**
  * `fixtures/engine-v5.db.gz`: a database written by the engine before modules owned their
@@ -50,9 +50,18 @@ function ledgerOf(file: string): { userVersion: number; modules: Record<string, 
   }
 }
 
+/** A fresh store file whose ledger says a newer engine migrated governance one step further. */
+function writeNewerGovernance(file: string): void {
+  new Store(file).close()
+  const raw = new Database(file)
+  raw
+    .prepare("INSERT INTO schema_modules (module, version) VALUES ('governance', ?)")
+    .run(GOVERNANCE_MIGRATIONS.length + 1)
+  raw.close()
+}
+
 describe('per-module migration ledger', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cd-engine-migrate-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('cd-engine-migrate-')
 
   it('adopts a single-list v5 database without running anything again, and serves its data', async () => {
     const legacyDir = mkdtempSync(path.join(dir, 'legacy-'))
@@ -101,12 +110,7 @@ describe('per-module migration ledger', () => {
 
   it('refuses a file whose module schema is newer than this engine knows', () => {
     const file = path.join(dir, 'newer-module.db')
-    new Store(file).close()
-    const raw = new Database(file)
-    raw
-      .prepare("INSERT INTO schema_modules (module, version) VALUES ('governance', ?)")
-      .run(GOVERNANCE_MIGRATIONS.length + 1)
-    raw.close()
+    writeNewerGovernance(file)
     const store = new Store(file)
     try {
       expect(() => store.migrateModule('governance', GOVERNANCE_MIGRATIONS)).toThrow(
@@ -120,12 +124,7 @@ describe('per-module migration ledger', () => {
   it('an engine whose module cannot migrate does not start', async () => {
     const newerDir = mkdtempSync(path.join(dir, 'newer-'))
     const file = path.join(newerDir, 'engine.db')
-    new Store(file).close()
-    const raw = new Database(file)
-    raw
-      .prepare("INSERT INTO schema_modules (module, version) VALUES ('governance', ?)")
-      .run(GOVERNANCE_MIGRATIONS.length + 1)
-    raw.close()
+    writeNewerGovernance(file)
     await expect(startTestEngine({ dir: newerDir })).rejects.toThrow(
       /module governance .* newer than this engine/
     )

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AuditQueryResponseSchema,
   DecisionListSchema,
@@ -16,10 +15,17 @@ import { SseReader } from '../testing/sse'
 import { LEDGER_FORMAT } from './migrate'
 import { MIGRATIONS } from './migrations'
 import { Store } from './store'
+import { suiteTempDir } from '../testing/suite'
+
+/** One bare `audit` row of `eventType` in the stream log (inside the caller's transaction). */
+function insertEvent(store: Store, eventType: string): void {
+  store.db
+    .prepare("INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', ?, '{}')")
+    .run(eventType)
+}
 
 describe('store', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cd-engine-persist-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = suiteTempDir('cd-engine-persist-')
 
   it('opens in WAL mode at the latest schema version and refuses a newer file', async () => {
     const file = path.join(dir, 'schema.db')
@@ -39,30 +45,18 @@ describe('store', () => {
     const count = (): number =>
       (store.db.prepare('SELECT COUNT(*) AS n FROM stream_events').get() as { n: number }).n
     store.transaction(() => {
-      store.db
-        .prepare(
-          "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'kept-1', '{}')"
-        )
-        .run()
+      insertEvent(store, 'kept-1')
       store.afterCommit(() => ran.push('kept-1'))
     })
     expect(() =>
       store.transaction(() => {
-        store.db
-          .prepare(
-            "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'x', '{}')"
-          )
-          .run()
+        insertEvent(store, 'x')
         store.afterCommit(() => ran.push('rolled back'))
         throw new Error('boom')
       })
     ).toThrow('boom')
     store.transaction(() => {
-      store.db
-        .prepare(
-          "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'kept-2', '{}')"
-        )
-        .run()
+      insertEvent(store, 'kept-2')
       store.afterCommit(() => ran.push('kept-2'))
     })
     // Same event-loop turn: one open batch, visible in-process, nothing announced yet.
@@ -95,11 +89,7 @@ describe('store', () => {
     expect(ran).toEqual([])
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM plans').get()).toEqual({ n: 0 })
     store.transaction(() => {
-      store.db
-        .prepare(
-          "INSERT INTO stream_events (channel, event_type, payload) VALUES ('audit', 'ok', '{}')"
-        )
-        .run()
+      insertEvent(store, 'ok')
     })
     await store.committed()
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM stream_events').get()).toEqual({ n: 1 })

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startEngine, type EngineOptions, type RunningEngine } from '../index'
+import type { EngineServices } from '../services'
 
 /** A response as tests look at it. */
 export interface ApiResponse {
@@ -66,28 +67,44 @@ export async function startTestEngine(
   }
 }
 
+/** Creates mission → plan over HTTP and returns their ids (a plan to put jobs in). */
+export async function createPlanIn(t: TestEngine): Promise<{ missionId: string; planId: string }> {
+  const m = await t.api('POST', '/identity/mission', { tags: {} })
+  const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
+  return { missionId: m.body.mission_id, planId: p.body.plan_id }
+}
+
 /** Creates mission → plan → job → attempt and returns their ids. */
 export async function createChain(
   t: TestEngine,
   jobType = 'llm_call'
 ): Promise<{ missionId: string; planId: string; jobId: string; attemptId: string }> {
-  const m = await t.api('POST', '/identity/mission', { tags: {} })
-  const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-  const j = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: jobType })
+  const { missionId, planId } = await createPlanIn(t)
+  const j = await t.api('POST', '/identity/job', { plan_id: planId, job_type: jobType })
   const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
-  return {
-    missionId: m.body.mission_id,
-    planId: p.body.plan_id,
-    jobId: j.body.job_id,
-    attemptId: a.body.attempt_id
-  }
+  return { missionId, planId, jobId: j.body.job_id, attemptId: a.body.attempt_id }
 }
 
-/** A fresh test engine with one mission → plan → job → attempt chain in it (the common route-test setup). */
-export async function startEngineWithChain(): Promise<{
-  t: TestEngine
-  chain: Awaited<ReturnType<typeof createChain>>
-}> {
-  const t = await startTestEngine()
-  return { t, chain: await createChain(t) }
+/**
+ * Creates mission → plan → job in-process, through the identity service (no HTTP, no
+ * transitions): tests on fake timers and benchmarks that seed an engine they hold.
+ */
+export function createJobDirect(
+  s: EngineServices,
+  jobType: string,
+  options: { tags?: Record<string, string>; metadata?: Record<string, unknown> } = {}
+): { missionId: string; planId: string; jobId: string } {
+  const m = s.identity.createMission({ parent_mission_id: null, tags: options.tags ?? {} })
+  const p = s.identity.createPlan({
+    mission_id: m.mission_id,
+    plan_type: 'sequential',
+    metadata: {}
+  })
+  const j = s.identity.createJob({
+    plan_id: p.plan_id,
+    job_type: jobType,
+    dependencies: [],
+    metadata: options.metadata ?? {}
+  })
+  return { missionId: m.mission_id, planId: p.plan_id, jobId: j.job_id }
 }

@@ -57,43 +57,59 @@ function parallelism(
 }
 
 /**
- * Token budget (NR-E104 BUDGET_TOKEN_EXCEEDED). BRAiN raises E103 for tokens too and leaves E104
- * unused; we use the registry's own meaning so the two limits can be told apart. Details keep
- * §8's E103 shape so readers of either code find the same fields.
+ * The two consumption budgets. Tokens are NR-E104 BUDGET_TOKEN_EXCEEDED: BRAiN raises E103 for
+ * tokens too and leaves E104 unused; we use the registry's own meaning so the two limits can be
+ * told apart. Details keep §8's E103 shape for both, so readers of either code find the same fields.
  */
-export function checkTokens(budget: Budget, consumed: number, attemptId: string): Violation | null {
-  const limit = budget.max_llm_tokens
+const CONSUMPTION = {
+  tokens: {
+    code: 'NR-E104',
+    what: 'Token',
+    unit: 'LLM tokens',
+    costType: 'llm_tokens',
+    used: 'tokens_used'
+  },
+  cost: {
+    code: 'NR-E103',
+    what: 'Cost',
+    unit: 'credits',
+    costType: 'cost_credits',
+    used: 'credits_used'
+  }
+} as const
+
+function checkConsumption(
+  type: keyof typeof CONSUMPTION,
+  limit: number | null,
+  consumed: number,
+  attemptId: string
+): Violation | null {
   if (limit === null || consumed <= limit) return null
+  const c = CONSUMPTION[type]
   return {
-    type: 'tokens',
+    type,
     error: new GovernanceError(
-      'NR-E104',
-      `Token budget exceeded: ${consumed} of ${limit} LLM tokens`,
+      c.code,
+      `${c.what} budget exceeded: ${consumed} of ${limit} ${c.unit}`,
       {
         limit,
         consumed,
-        cost_type: 'llm_tokens',
+        cost_type: c.costType,
         attempt_id: attemptId,
-        tokens_used: consumed
+        [c.used]: consumed
       }
     )
   }
 }
 
+/** Token budget (NR-E104, see CONSUMPTION). */
+export function checkTokens(budget: Budget, consumed: number, attemptId: string): Violation | null {
+  return checkConsumption('tokens', budget.max_llm_tokens, consumed, attemptId)
+}
+
 /** Cost budget (NR-E103). */
 export function checkCost(budget: Budget, consumed: number, attemptId: string): Violation | null {
-  const limit = budget.max_cost_credits
-  if (limit === null || consumed <= limit) return null
-  return {
-    type: 'cost',
-    error: new GovernanceError('NR-E103', `Cost budget exceeded: ${consumed} of ${limit} credits`, {
-      limit,
-      consumed,
-      cost_type: 'cost_credits',
-      attempt_id: attemptId,
-      credits_used: consumed
-    })
-  }
+  return checkConsumption('cost', budget.max_cost_credits, consumed, attemptId)
 }
 
 /**

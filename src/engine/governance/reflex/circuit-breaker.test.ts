@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { systemClock } from '../../clock'
 import { statusOf } from '../../http/errors'
 import { isGovernanceError } from '../errors'
+import { fakeTimersFrom } from '../testing'
 import { CircuitBreaker, type CircuitStateChange } from './circuit-breaker'
 
 function failN(b: CircuitBreaker, n: number): void {
@@ -11,22 +12,42 @@ function failN(b: CircuitBreaker, n: number): void {
   }
 }
 
+/** A breaker with §8's defaults, opened by five failures. */
+function openBreaker(): CircuitBreaker {
+  const b = new CircuitBreaker('c', systemClock)
+  failN(b, 5)
+  return b
+}
+
+/** A breaker opened by five failures whose 60 s recovery has passed: the next call probes. */
+function recoveredBreaker(): CircuitBreaker {
+  const b = openBreaker()
+  vi.advanceTimersByTime(60_000)
+  return b
+}
+
+/** One admitted call that ends in `outcome`. */
+function call(b: CircuitBreaker, outcome: 'success' | 'failure'): void {
+  b.tryAcquire()
+  if (outcome === 'success') b.recordSuccess()
+  else b.recordFailure()
+}
+
+/** Lets `ms` pass, then asks the breaker to admit a call. */
+function admittedAfter(b: CircuitBreaker, ms: number): boolean {
+  vi.advanceTimersByTime(ms)
+  return b.tryAcquire().ok
+}
+
 describe('CircuitBreaker (API §8 defaults)', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-    vi.setSystemTime(new Date('2026-11-23T08:00:00Z'))
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
+  fakeTimersFrom('2026-11-23T08:00:00Z')
 
   it('opens after 5 consecutive failures and a success resets the count', () => {
     const b = new CircuitBreaker('job_type:llm_call', systemClock)
     const changes: CircuitStateChange[] = []
     b.onStateChange((c) => changes.push(c))
     failN(b, 4)
-    b.tryAcquire()
-    b.recordSuccess()
+    call(b, 'success')
     failN(b, 4)
     expect(b.state).toBe('closed')
     failN(b, 1)
@@ -44,8 +65,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('refuses calls with NR-E140 while open and goes half-open lazily after 60 s', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
+    const b = openBreaker()
     const refused = b.tryAcquire()
     expect(refused.ok).toBe(false)
     if (refused.ok) throw new Error('unreachable')
@@ -54,8 +74,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
     expect(statusOf(refused.error.code)).toBe(503)
     expect(refused.error.retryAfterMs).toBe(60_000)
 
-    vi.advanceTimersByTime(59_999)
-    expect(b.tryAcquire().ok).toBe(false)
+    expect(admittedAfter(b, 59_999)).toBe(false)
     // Time alone does not change the state: the transition happens on the next call.
     vi.advanceTimersByTime(1)
     expect(b.state).toBe('open')
@@ -64,9 +83,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('admits at most 3 probe calls in half-open', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
-    vi.advanceTimersByTime(60_000)
+    const b = recoveredBreaker()
     expect([b.tryAcquire().ok, b.tryAcquire().ok, b.tryAcquire().ok, b.tryAcquire().ok]).toEqual([
       true,
       true,
@@ -76,9 +93,7 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('an abandoned half-open admission frees its probe slot', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
-    vi.advanceTimersByTime(60_000)
+    const b = recoveredBreaker()
     b.tryAcquire()
     b.tryAcquire()
     b.tryAcquire()
@@ -94,11 +109,9 @@ describe('CircuitBreaker (API §8 defaults)', () => {
     b.onStateChange((c) => changes.push(c))
     failN(b, 5)
     vi.advanceTimersByTime(60_000)
-    b.tryAcquire()
-    b.recordSuccess()
+    call(b, 'success')
     expect(b.state).toBe('half_open')
-    b.tryAcquire()
-    b.recordSuccess()
+    call(b, 'success')
     expect(b.state).toBe('closed')
     expect(changes.map((c) => [c.to_state, c.reason, c.success_count])).toEqual([
       ['open', 'failure_threshold', 0],
@@ -109,35 +122,25 @@ describe('CircuitBreaker (API §8 defaults)', () => {
   })
 
   it('reopens on any half-open failure and times recovery from that failure', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
-    vi.advanceTimersByTime(60_000)
-    b.tryAcquire()
-    b.recordSuccess()
-    b.tryAcquire()
-    b.recordFailure()
+    const b = recoveredBreaker()
+    call(b, 'success')
+    call(b, 'failure')
     expect(b.state).toBe('open')
     expect(b.toJSON().open_count).toBe(2)
-    vi.advanceTimersByTime(59_000)
-    expect(b.tryAcquire().ok).toBe(false)
-    vi.advanceTimersByTime(1_000)
-    expect(b.tryAcquire().ok).toBe(true)
+    expect(admittedAfter(b, 59_000)).toBe(false)
+    expect(admittedAfter(b, 1_000)).toBe(true)
   })
 
   it('late failures while open push recovery back', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
+    const b = openBreaker()
     vi.advanceTimersByTime(30_000)
     b.recordFailure()
-    vi.advanceTimersByTime(30_000)
-    expect(b.tryAcquire().ok).toBe(false)
-    vi.advanceTimersByTime(30_000)
-    expect(b.tryAcquire().ok).toBe(true)
+    expect(admittedAfter(b, 30_000)).toBe(false)
+    expect(admittedAfter(b, 30_000)).toBe(true)
   })
 
   it('reset closes an open circuit at once', () => {
-    const b = new CircuitBreaker('c', systemClock)
-    failN(b, 5)
+    const b = openBreaker()
     b.reset()
     expect(b.state).toBe('closed')
     expect(b.tryAcquire().ok).toBe(true)

@@ -2,10 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { statusOf } from '../../http/errors'
 import { systemClock } from '../../clock'
 import { isGovernanceError } from '../errors'
+import { fakeTimersFrom } from '../testing'
+import type { ReflexJobState } from './job-fsm'
 import type { ReflexTransition } from './reflex-jobs'
 import { ReflexJobs } from './reflex-jobs'
 
-const T0 = Date.parse('2026-11-23T08:00:00Z')
+const START = '2026-11-23T08:00:00Z'
+const T0 = Date.parse(START)
 
 function refusal(fn: () => void): { code: string; status: number; retryAfterMs: number | null } {
   try {
@@ -21,17 +24,23 @@ function refusal(fn: () => void): { code: string; status: number; retryAfterMs: 
 describe('ReflexJobs (reflex FSM + cooldowns)', () => {
   let jobs: ReflexJobs
   let seen: ReflexTransition[]
+  fakeTimersFrom(START)
   beforeEach(() => {
-    vi.useFakeTimers()
-    vi.setSystemTime(T0)
     jobs = new ReflexJobs(systemClock)
     seen = []
     jobs.onTransition((t) => seen.push(t))
   })
-  afterEach(() => {
-    jobs.close()
-    vi.useRealTimers()
-  })
+  afterEach(() => jobs.close())
+
+  /** Moves j_1 through `states` in order. */
+  const walk = (...states: ReflexJobState[]): void => {
+    for (const state of states) jobs.transition('j_1', state, 'x')
+  }
+  /** Lets `ms` pass, then reads j_1's state. */
+  const stateAfter = (ms: number): string | undefined => {
+    vi.advanceTimersByTime(ms)
+    return jobs.get('j_1')?.current_state
+  }
 
   it('a suspended job is refused with NR-E006 for 60 s, then resumes by itself', () => {
     jobs.transition('j_1', 'running', 'job_started')
@@ -59,23 +68,17 @@ describe('ReflexJobs (reflex FSM + cooldowns)', () => {
   })
 
   it('a throttled job cools down for 30 s', () => {
-    jobs.transition('j_1', 'running', 'x')
-    jobs.transition('j_1', 'throttled', 'x')
-    vi.advanceTimersByTime(29_999)
-    expect(jobs.get('j_1')?.current_state).toBe('throttled')
-    vi.advanceTimersByTime(1)
-    expect(jobs.get('j_1')?.current_state).toBe('running')
+    walk('running', 'throttled')
+    expect(stateAfter(29_999)).toBe('throttled')
+    expect(stateAfter(1)).toBe('running')
   })
 
   it('throttled → suspended replaces the cooldown with the longer one', () => {
-    jobs.transition('j_1', 'running', 'x')
-    jobs.transition('j_1', 'throttled', 'x')
+    walk('running', 'throttled')
     vi.advanceTimersByTime(20_000)
-    jobs.transition('j_1', 'suspended', 'x')
-    vi.advanceTimersByTime(30_000)
-    expect(jobs.get('j_1')?.current_state).toBe('suspended')
-    vi.advanceTimersByTime(30_000)
-    expect(jobs.get('j_1')?.current_state).toBe('running')
+    walk('suspended')
+    expect(stateAfter(30_000)).toBe('suspended')
+    expect(stateAfter(30_000)).toBe('running')
   })
 
   it('an explicit resume cancels the pending cooldown timer', () => {
@@ -87,8 +90,7 @@ describe('ReflexJobs (reflex FSM + cooldowns)', () => {
   })
 
   it('refuses moves the reflex machine forbids with NR-E143', () => {
-    jobs.transition('j_1', 'running', 'x')
-    jobs.transition('j_1', 'completed', 'x')
+    walk('running', 'completed')
     expect(refusal(() => jobs.transition('j_1', 'running', 'x')).code).toBe('NR-E143')
     // suspended is not reachable from pending.
     expect(refusal(() => jobs.transition('j_2', 'suspended', 'x')).code).toBe('NR-E143')
@@ -102,8 +104,7 @@ describe('ReflexJobs (reflex FSM + cooldowns)', () => {
   })
 
   it('restores persisted cooldowns and resumes when they end', () => {
-    jobs.transition('j_1', 'running', 'x')
-    jobs.transition('j_1', 'suspended', 'x')
+    walk('running', 'suspended')
     const snap = jobs.get('j_1')
     jobs.close()
     vi.advanceTimersByTime(40_000)

@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { systemClock } from '../../clock'
+import { fakeTimersFrom } from '../testing'
 import { Trigger } from './trigger'
 
 describe('Trigger (API §8 defaults)', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-    vi.setSystemTime(new Date('2026-11-23T08:00:00Z'))
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
+  fakeTimersFrom('2026-11-23T08:00:00Z')
 
   it('needs min_samples before the error rate counts', () => {
     const t = new Trigger('trigger:llm_call', systemClock)
