@@ -265,8 +265,8 @@ test.describe('dashboards on the seeded engine', () => {
     consoleUrl,
     seed
   }) => {
-    await openAt(page, consoleUrl, '#/governor')
     const decisions = page.getByTestId('decisions-table')
+    await openAt(page, consoleUrl, '#/governor')
     await expectCount(decisions, seed.counts.decisions)
     for (const id of seed.decisions) await expect(decisions).toContainText(id)
     await expect(page.getByTestId('governor-rules').locator('.vrow')).toHaveCount(4)
