@@ -201,7 +201,8 @@ export async function openLive(
 
 /**
  * Expects a list, table, counter or diagram node to hold `n` items: the console writes what it
- * shows into the element's `data-count`.
+ * shows into the element's `data-count`. An `undefined` count (a state the seed never reached)
+ * fails, as it should.
  */
 export async function expectCount(
   locator: Locator,
@@ -213,7 +214,7 @@ export async function expectCount(
 
 /**
  * Publishes an event straight into the engine's stream, in process and in a transaction of its
- * store, as the engine's own services do (for events no API call can make it publish).
+ * store, as the engine's `/stream/publish` route does once a request passed its checks.
  */
 export function publishInEngine(
   engine: RunningEngine,
@@ -311,10 +312,7 @@ export function seededStackForSuite(name: string): SeededStack {
  * Starts an engine and a console in throwaway folders named after `name`; `options` prepare what
  * the console starts on.
  */
-export async function startOwnStack(
-  name: string,
-  options: OwnStackOptions = {}
-): Promise<OwnStack> {
+async function startOwnStack(name: string, options: OwnStackOptions = {}): Promise<OwnStack> {
   const engineDir = await mkdtemp(path.join(tmpdir(), `cd-e2e-${name}-engine-`))
   const dataDir = await mkdtemp(path.join(tmpdir(), `cd-e2e-${name}-console-`))
   const env = options.env ?? {}
