@@ -10,17 +10,18 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import type { AxeResults } from 'axe-core'
-import { seedDemoData, type SeedSummary } from '../src/engine/seed'
 import {
   engineFetch,
   expect,
+  goTo,
+  openAt,
   openConsole,
+  openLive,
   SCREENSHOT_DIR,
-  startOwnStack,
-  test,
-  type OwnStack
+  seededStackForSuite,
+  test
 } from './fixtures'
 
 const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -69,25 +70,9 @@ async function expectAccessible(page: Page, theme: Theme, name: string): Promise
   expect(await axeViolations(page), `axe on ${name} (${theme})`).toEqual([])
 }
 
-async function go(page: Page, hash: string): Promise<void> {
-  await page.evaluate((h) => (window.location.hash = h), hash)
-}
-
 // A seeded engine of this spec's own: the shared one's counts are time-sensitive (its running
 // attempt times out after 30 s), and the live-focus tests below add missions.
-let seeded: OwnStack
-let seed: SeedSummary
-test.beforeAll(async () => {
-  test.setTimeout(60_000)
-  seeded = await startOwnStack('a11y', {
-    prepare: async (engine) => {
-      seed = await seedDemoData(engine.baseUrl, engine.adminToken)
-    }
-  })
-})
-test.afterAll(async () => {
-  await seeded?.close()
-})
+const seeded = seededStackForSuite('a11y')
 
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`axe-core, ${theme} theme`, () => {
@@ -97,75 +82,36 @@ for (const theme of ['light', 'dark'] as const) {
 
     test('every page on seeded data', async ({ page }) => {
       test.setTimeout(120_000)
-      await openConsole(page, seeded.consoleServer)
-      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-        timeout: 10_000
-      })
-      const pages: Array<[string, string, () => Promise<void>]> = [
-        [
-          'overview',
-          '#/overview',
-          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview')
-        ],
-        [
-          'traces-missions',
-          '#/traces?kind=missions',
-          () => expect(page.getByRole('grid', { name: 'Missions' })).toBeVisible()
-        ],
-        [
-          'traces-jobs',
-          '#/traces?kind=jobs',
-          () => expect(page.getByRole('grid', { name: 'Jobs' })).toBeVisible()
-        ],
-        [
-          'traces-attempts',
-          '#/traces?kind=attempts',
-          () => expect(page.getByRole('grid', { name: 'Attempts' })).toBeVisible()
-        ],
+      await openLive(page, seeded.consoleServer)
+      // Each page, and what shows that it has rendered.
+      type Step = [name: string, hash: string, ready: () => Promise<void>]
+      const headed = (heading: string): Step => {
+        const name = heading.toLowerCase()
+        const h1 = page.getByRole('heading', { level: 1 })
+        return [name, `#/${name}`, () => expect(h1).toHaveText(heading)]
+      }
+      const list = (grid: string): Step => {
+        const kind = grid.toLowerCase()
+        const table = page.getByRole('grid', { name: grid })
+        return [`traces-${kind}`, `#/traces?kind=${kind}`, () => expect(table).toBeVisible()]
+      }
+      const pages: Step[] = [
+        headed('Overview'),
+        list('Missions'),
+        list('Jobs'),
+        list('Attempts'),
         [
           'trace',
-          `#/traces/${seed.missions[0]!.mission_id}`,
+          `#/traces/${seeded.seed.missions[0]!.mission_id}`,
           () => expect(page.getByTestId('trace-compare')).toBeVisible()
         ],
-        [
-          'runs',
-          '#/runs',
-          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Runs')
-        ],
-        [
-          'reflex',
-          '#/reflex',
-          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Reflex')
-        ],
-        [
-          'budget',
-          '#/budget',
-          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Budget')
-        ],
-        [
-          'lifecycle',
-          '#/lifecycle',
-          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Lifecycle')
-        ],
-        [
-          'audit',
-          '#/audit',
-          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit')
-        ],
-        [
-          'governor',
-          '#/governor',
-          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Governor')
-        ],
-        [
-          'environments',
-          '#/environments',
-          () => expect(page.getByRole('heading', { level: 1 })).toHaveText('Environments')
-        ]
+        ...['Runs', 'Reflex', 'Budget', 'Lifecycle', 'Audit', 'Governor', 'Environments'].map(
+          headed
+        )
       ]
       const failures: string[] = []
       for (const [name, hash, ready] of pages) {
-        await go(page, hash)
+        await goTo(page, hash)
         await ready()
         // Let the page's first data arrive (its loading placeholders are not what an operator reads).
         await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 10_000 })
@@ -176,9 +122,8 @@ for (const theme of ['light', 'dark'] as const) {
     })
 
     test('compare view, the compare dialog and the command palette', async ({ page }) => {
-      const [left, right] = seed.missions
-      await openConsole(page, seeded.consoleServer)
-      await go(page, `#/traces/${left!.mission_id}`)
+      const [left, right] = seeded.seed.missions
+      await openAt(page, seeded.consoleServer, `#/traces/${left!.mission_id}`)
       await page.getByTestId('trace-compare').click()
       await expect(page.getByTestId('compare-dialog')).toBeVisible()
       await expectAccessible(page, theme, 'compare-dialog')
@@ -226,6 +171,25 @@ async function focusState(page: Page, attr: string) {
   }, attr)
 }
 
+/**
+ * Makes `list` show a link by a live event, gives its first link keyboard focus (Tab from the
+ * element before it, so :focus-visible applies as for an operator) and returns the focus state.
+ */
+async function focusFirstLink(
+  page: Page,
+  engine: Parameters<typeof engineFetch>[0],
+  list: Locator,
+  attr: string
+): Promise<Awaited<ReturnType<typeof focusState>>> {
+  await pushLiveEvents(engine, 1)
+  const link = list.locator(`a[${attr}]`).first()
+  await expect(link).toBeVisible({ timeout: 10_000 })
+  await link.focus()
+  await page.keyboard.press('Shift+Tab')
+  await page.keyboard.press('Tab')
+  return focusState(page, attr)
+}
+
 test.describe('focus is visible', () => {
   for (const theme of ['light', 'dark'] as const) {
     test(`every Tab stop draws a focus ring (${theme})`, async ({ page }) => {
@@ -235,12 +199,12 @@ test.describe('focus is visible', () => {
       for (const hash of [
         '#/overview',
         '#/traces?kind=missions',
-        `#/traces/${seed.missions[0]!.mission_id}`,
+        `#/traces/${seeded.seed.missions[0]!.mission_id}`,
         '#/reflex',
         '#/lifecycle',
         '#/environments'
       ]) {
-        await go(page, hash)
+        await goTo(page, hash)
         await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 10_000 })
         await page.locator('body').focus()
         for (let i = 0; i < 40; i++) {
@@ -273,20 +237,9 @@ test.describe('focus while live data re-renders', () => {
   }) => {
     const { engine, consoleServer } = seeded
     await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' })
-    await openConsole(page, consoleServer)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
-    await go(page, '#/overview')
+    await openLive(page, consoleServer, '#/overview')
     const tail = page.getByTestId('live-tail')
-    await pushLiveEvents(engine, 1)
-    const link = tail.locator('a[data-event-key]').first()
-    await expect(link).toBeVisible({ timeout: 10_000 })
-    // Keyboard focus (Tab from the element before it), so :focus-visible applies as for an operator.
-    await link.focus()
-    await page.keyboard.press('Shift+Tab')
-    await page.keyboard.press('Tab')
-    const before = await focusState(page, 'data-event-key')
+    const before = await focusFirstLink(page, engine, tail, 'data-event-key')
     expect(before.key).not.toBeNull()
     expect(before.visible).toBe(true)
     expect(before.outline).not.toMatch(/^none|0px$/)
@@ -317,20 +270,10 @@ test.describe('focus while live data re-renders', () => {
     page
   }) => {
     const { engine, consoleServer } = seeded
-    await openConsole(page, consoleServer)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
-    await go(page, '#/lifecycle')
+    await openLive(page, consoleServer, '#/lifecycle')
     const list = page.getByTestId('recent-transitions')
     const pending = page.locator('[data-testid="node-mission-pending"] [data-count]')
-    await pushLiveEvents(engine, 1)
-    const link = list.locator('a[data-transition-id]').first()
-    await expect(link).toBeVisible({ timeout: 10_000 })
-    await link.focus()
-    await page.keyboard.press('Shift+Tab')
-    await page.keyboard.press('Tab')
-    const before = await focusState(page, 'data-transition-id')
+    const before = await focusFirstLink(page, engine, list, 'data-transition-id')
     expect(before).toMatchObject({ visible: true })
     expect(before.key).not.toBeNull()
     const seen = Number(await pending.getAttribute('data-count'))

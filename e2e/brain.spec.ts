@@ -4,12 +4,12 @@
 // failures list failures only — a level-less execution_failure included, successes and starts never.
 import { seedBrainRun, type SeededBrainRun } from '../src/main/services/client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../src/main/services/client/testing/fake-brain'
-import { expect, openConsole, startOwnStack, test, type OwnStack } from './fixtures'
+import { expect, expectCount, goTo, openAt, openList, ownStackForSuite, test } from './fixtures'
 
 const TOKEN = 'brain-e2e-token'
 
 test.describe('A BRAiN backend without list routes', () => {
-  let stack: OwnStack
+  const stack = ownStackForSuite('brain')
   let brain: FakeBrain
   let ok: SeededBrainRun
   let bad: SeededBrainRun
@@ -25,7 +25,6 @@ test.describe('A BRAiN backend without list routes', () => {
       severity: 'error',
       message: 'mislabelled success'
     })
-    stack = await startOwnStack('brain')
     const service = stack.consoleServer.service
     const view = (await service.invoke('addEnvironment', {
       name: 'BRAiN staging',
@@ -41,7 +40,6 @@ test.describe('A BRAiN backend without list routes', () => {
   })
 
   test.afterAll(async () => {
-    await stack?.close()
     await brain?.close()
   })
 
@@ -49,15 +47,13 @@ test.describe('A BRAiN backend without list routes', () => {
     page,
     pageErrors
   }) => {
-    await openConsole(page, stack.consoleServer)
-    await page.evaluate(() => (window.location.hash = '#/traces?kind=missions'))
+    const table = await openList(page, stack.consoleServer, 'Missions')
     const origin = page.getByTestId('list-origin')
     await expect(origin).toHaveText(
       /^From the audit history \(this backend has no list route\): 2 missions seen in the last 9 events \(the whole history\)\.$/
     )
     await expect(origin).toHaveAttribute('data-origin', 'audit_history')
-    const table = page.getByRole('grid', { name: 'Missions' })
-    await expect(table).toHaveAttribute('data-count', '2')
+    await expectCount(table, 2)
     await expect(table.getByRole('row', { name: new RegExp(bad.missionId) })).toContainText(
       'failed'
     )
@@ -65,8 +61,8 @@ test.describe('A BRAiN backend without list routes', () => {
       'completed'
     )
 
-    await page.evaluate(() => (window.location.hash = '#/traces?kind=attempts'))
-    await expect(page.getByRole('grid', { name: 'Attempts' })).toHaveAttribute('data-count', '4')
+    await goTo(page, '#/traces?kind=attempts')
+    await expectCount(page.getByRole('grid', { name: 'Attempts' }), 4)
     await expect(origin).toContainText('4 attempts seen in the last 9 events')
     await page.screenshot({ path: 'e2e/screenshots/brain-attempts-from-audit.png' })
     expect(pageErrors).toEqual([])
@@ -76,8 +72,7 @@ test.describe('A BRAiN backend without list routes', () => {
     page,
     pageErrors
   }) => {
-    await openConsole(page, stack.consoleServer)
-    await page.evaluate(() => (window.location.hash = '#/overview'))
+    await openAt(page, stack.consoleServer, '#/overview')
     const card = page.getByTestId('overview-failures')
     const rows = card.getByRole('listitem')
     await expect(rows).toHaveCount(3)

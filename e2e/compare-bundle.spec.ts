@@ -6,23 +6,24 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { ServeHandle } from '../src/main/services/cli/commands/serve'
-import { expect, openConsole, SCREENSHOT_DIR, startOwnStack, test, type OwnStack } from './fixtures'
+import type { Page } from '@playwright/test'
+import { expect, FAST_DEMO_ENV, openAt, ownStackForSuite, SCREENSHOT_DIR, test } from './fixtures'
 
-const DEMO_KNOBS = [
-  'CONTROLDECK_DEMO_PACE_MS',
-  'CONTROLDECK_DEMO_BACKOFF_MS',
-  'CONTROLDECK_DEMO_BACKOFF_MAX_MS',
-  'CONTROLDECK_DEMO_CHUNK_MS'
-]
-let stack: OwnStack
-let consoleServer: ServeHandle
+const stack = ownStackForSuite('compare', {
+  env: { ...FAST_DEMO_ENV, CONTROLDECK_DEMO_CHUNK_MS: '5' }
+})
 let dir: string
 const missions = { greedy: '', flaky: '' }
 let bundlePath = ''
 
+/** Screenshots the whole page under `name`. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true })
+}
+
 /** Calls a ConsoleApi method as a script does: bearer token from the serve-token file. */
 async function callApi<T>(method: string, input: unknown): Promise<T> {
+  const { consoleServer } = stack
   const token = (await readFile(consoleServer.tokenFile, 'utf8')).trim()
   const response = await fetch(new URL(`/api/${method}`, consoleServer.url), {
     method: 'POST',
@@ -58,22 +59,11 @@ async function runDemo(script: string): Promise<string> {
 test.beforeAll(async () => {
   test.setTimeout(90_000)
   dir = await mkdtemp(path.join(tmpdir(), 'cd-e2e-bundle-files-'))
-  stack = await startOwnStack('compare', {
-    prepare: () => {
-      process.env.CONTROLDECK_DEMO_PACE_MS = '0'
-      process.env.CONTROLDECK_DEMO_BACKOFF_MS = '1'
-      process.env.CONTROLDECK_DEMO_BACKOFF_MAX_MS = '5'
-      process.env.CONTROLDECK_DEMO_CHUNK_MS = '5'
-    }
-  })
-  consoleServer = stack.consoleServer
   missions.greedy = await runDemo('demo:greedy')
   missions.flaky = await runDemo('demo:flaky')
 })
 
 test.afterAll(async () => {
-  for (const key of DEMO_KNOBS) delete process.env[key]
-  await stack?.close()
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -82,8 +72,7 @@ test.describe.serial('compare and incident bundles', () => {
     page,
     pageErrors
   }) => {
-    await openConsole(page, consoleServer)
-    await page.goto(`${new URL(consoleServer.url).origin}/#/traces/${missions.greedy}`)
+    await openAt(page, stack.consoleServer, `#/traces/${missions.greedy}`)
     await page.getByTestId('trace-compare').focus()
     await page.keyboard.press('Enter')
     const dialog = page.getByTestId('compare-dialog')
@@ -113,15 +102,9 @@ test.describe.serial('compare and incident bundles', () => {
       'data-status',
       /changed|left_only|right_only/
     )
-    await page.screenshot({
-      path: path.join(SCREENSHOT_DIR, 'compare-two-demo-missions.png'),
-      fullPage: true
-    })
+    await screenshot(page, 'compare-two-demo-missions')
     await page.emulateMedia({ colorScheme: 'dark' })
-    await page.screenshot({
-      path: path.join(SCREENSHOT_DIR, 'compare-two-demo-missions-dark.png'),
-      fullPage: true
-    })
+    await screenshot(page, 'compare-two-demo-missions-dark')
     await expect(view.locator('tbody tr[tabindex="0"]')).toBeFocused()
     await page.keyboard.press('Escape')
     await expect(view).toHaveCount(0)
@@ -132,8 +115,7 @@ test.describe.serial('compare and incident bundles', () => {
     page,
     pageErrors
   }) => {
-    await openConsole(page, consoleServer)
-    await page.goto(`${new URL(consoleServer.url).origin}/#/traces/${missions.greedy}`)
+    await openAt(page, stack.consoleServer, `#/traces/${missions.greedy}`)
     await page.getByTestId('trace-bundle').click()
     const dialog = page.getByTestId('bundle-dialog')
     await expect(dialog).toBeVisible()
@@ -163,23 +145,19 @@ test.describe.serial('compare and incident bundles', () => {
     expect(bundle.trace.root.record.tags.script).toBe('[redacted]')
     expect(bundle.audit.length).toBeGreaterThan(0)
     expect(text).not.toContain(stack.engine.adminToken)
-    expect(text).not.toContain((await readFile(consoleServer.tokenFile, 'utf8')).trim())
+    expect(text).not.toContain((await readFile(stack.consoleServer.tokenFile, 'utf8')).trim())
     expect(pageErrors).toEqual([])
   })
 
   test('compares the bundle against a live trace', async ({ page, pageErrors }) => {
-    await openConsole(page, consoleServer)
-    await page.goto(`${new URL(consoleServer.url).origin}/#/traces/${missions.flaky}`)
+    await openAt(page, stack.consoleServer, `#/traces/${missions.flaky}`)
     await page.getByTestId('trace-compare').click()
     await page.getByTestId('compare-dialog').getByTestId('bundle-file').setInputFiles(bundlePath)
     const view = page.getByTestId('compare-view')
     await expect(view).toBeVisible({ timeout: 15_000 })
     await expect(view.locator('h2')).toContainText(`${missions.greedy} (bundle from Local engine)`)
     await expect(view.locator('[data-first-divergence="true"]')).toHaveCount(1)
-    await page.screenshot({
-      path: path.join(SCREENSHOT_DIR, 'compare-bundle-vs-live.png'),
-      fullPage: true
-    })
+    await screenshot(page, 'compare-bundle-vs-live')
     expect(pageErrors).toEqual([])
   })
 
@@ -187,8 +165,7 @@ test.describe.serial('compare and incident bundles', () => {
     page,
     pageErrors
   }) => {
-    await openConsole(page, consoleServer)
-    await page.getByTestId('nav-environments').click()
+    await openAt(page, stack.consoleServer, '#/environments')
     await page.getByTestId('bundle-import').getByTestId('bundle-file').setInputFiles(bundlePath)
     // It switches to the bundle and opens its mission.
     await expect(page).toHaveURL(new RegExp(`#/traces/${missions.greedy}$`))
@@ -197,16 +174,10 @@ test.describe.serial('compare and incident bundles', () => {
     await expect(page.getByTestId('stale-notice')).toHaveCount(0)
     await expect(page.getByTestId('trace-tree')).toBeVisible()
     await expect(page.getByTestId('trace-tree')).toContainText('llm_call')
-    await page.screenshot({
-      path: path.join(SCREENSHOT_DIR, 'bundle-imported-trace.png'),
-      fullPage: true
-    })
+    await screenshot(page, 'bundle-imported-trace')
     await page.getByTestId('nav-audit').click()
     await expect(page.locator('main')).toContainText(missions.greedy, { timeout: 10_000 })
-    await page.screenshot({
-      path: path.join(SCREENSHOT_DIR, 'bundle-imported-audit.png'),
-      fullPage: true
-    })
+    await screenshot(page, 'bundle-imported-audit')
     await page.getByTestId('nav-traces').click()
     await expect(page.locator('main')).toContainText(missions.greedy)
     // Writes are refused by the console service's read-only policy, whatever the page offers.

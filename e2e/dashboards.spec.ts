@@ -4,7 +4,20 @@
 // engine computes them (telemetry), from the engine's own REST answer.
 import { readFile } from 'node:fs/promises'
 import { XSS_MESSAGE } from '../src/engine/seed'
-import { engineGet, expect, itemOf, openAt, openConsole, SCREENSHOT_DIR, test } from './fixtures'
+import {
+  engineGet,
+  expect,
+  expectCount,
+  goTo,
+  itemOf,
+  missionIn,
+  openAt,
+  openLive,
+  openTrace,
+  publishInEngine,
+  SCREENSHOT_DIR,
+  test
+} from './fixtures'
 
 const TERMINAL = {
   mission: ['completed', 'failed', 'timeout', 'cancelled'],
@@ -73,10 +86,7 @@ test.describe('dashboards on the seeded engine', () => {
     // Numbers link to their dashboards.
     await page.getByTestId('count-jobs-active-value').click()
     await expect(page).toHaveURL(/#\/traces\?kind=jobs$/)
-    await expect(page.getByTestId('entity-list')).toHaveAttribute(
-      'data-count',
-      String(seed.jobs.length)
-    )
+    await expectCount(page.getByTestId('entity-list'), seed.jobs.length)
   })
 
   test('trace explorer: deep-linked mission tree, waterfall, retries, details and JSON export', async ({
@@ -85,15 +95,13 @@ test.describe('dashboards on the seeded engine', () => {
     seed,
     pageErrors
   }) => {
-    const m2 = seed.missions.find((m) => m.state === 'executing')!
-    const jobs = seed.jobs.filter((j) => j.mission_id === m2.mission_id)
-    const attempts = seed.attempts.filter((a) => jobs.some((j) => j.job_id === a.job_id))
-    await openAt(page, consoleUrl, `#/traces/${m2.mission_id}`)
-    const tree = page.getByTestId('trace-tree')
+    const m2 = missionIn(seed, 'executing')
+    const attempts = seed.attempts.filter((a) => m2.jobs.some((j) => j.job_id === a.job_id))
+    const tree = await openTrace(page, consoleUrl, m2.mission_id)
     // mission + plan + its jobs + their attempts, all expanded.
-    await expect(tree).toHaveAttribute('data-rows', String(2 + jobs.length + attempts.length))
-    expect(2 + jobs.length + attempts.length).toBe(8)
-    const retried = jobs.find((j) => j.state === 'failed_mechanical')!
+    await expect(tree).toHaveAttribute('data-rows', String(2 + m2.jobs.length + attempts.length))
+    expect(2 + m2.jobs.length + attempts.length).toBe(8)
+    const retried = m2.jobs.find((j) => j.state === 'failed_mechanical')!
     const row = tree.locator(`[data-entity-id="${retried.job_id}"]`)
     await expect(row).toContainText('failed (mechanical)')
     // Its waterfall bar shows the retry: running, failed, running again, failed.
@@ -126,7 +134,7 @@ test.describe('dashboards on the seeded engine', () => {
       tree: { children: Array<{ children: unknown[] }> }
     }
     expect(exported.entityId).toBe(m2.mission_id)
-    expect(exported.tree.children[0]?.children).toHaveLength(jobs.length)
+    expect(exported.tree.children[0]?.children).toHaveLength(m2.jobs.length)
     expect(pageErrors).toEqual([])
   })
 
@@ -172,17 +180,11 @@ test.describe('dashboards on the seeded engine', () => {
     seed
   }) => {
     await openAt(page, consoleUrl, '#/traces?kind=missions')
-    await expect(page.getByTestId('entity-list')).toHaveAttribute(
-      'data-count',
-      String(seed.missions.length)
-    )
+    await expectCount(page.getByTestId('entity-list'), seed.missions.length)
     await page.getByRole('link', { name: 'Jobs' }).click()
     await page.getByTestId('filter-state').selectOption('succeeded')
     await expect(page).toHaveURL(/state=succeeded/)
-    await expect(page.getByTestId('entity-list')).toHaveAttribute(
-      'data-count',
-      String(seed.counts.jobsByState.succeeded)
-    )
+    await expectCount(page.getByTestId('entity-list'), seed.counts.jobsByState.succeeded)
     await expect(page.getByTestId('entity-list').locator('[data-state]')).toHaveText(
       Array(seed.counts.jobsByState.succeeded).fill('succeeded')
     )
@@ -193,7 +195,7 @@ test.describe('dashboards on the seeded engine', () => {
     const expected = seed.jobs.filter(
       (j) => j.state === 'succeeded' && j.job_type === 'llm_call'
     ).length
-    await expect(page.getByTestId('entity-list')).toHaveAttribute('data-count', String(expected))
+    await expectCount(page.getByTestId('entity-list'), expected)
     expect(expected).toBeLessThan(seed.counts.jobsByState.succeeded ?? 0)
   })
 
@@ -210,13 +212,8 @@ test.describe('dashboards on the seeded engine', () => {
     }
     for (const [type, byState] of Object.entries(byType)) {
       for (const [state, n] of Object.entries(byState)) {
-        await expect(page.getByTestId(`count-${type}-${state}`)).toHaveAttribute(
-          'data-count',
-          String(n)
-        )
-        await expect(
-          page.getByTestId(`diagram-${type}`).locator(`[data-state="${state}"]`)
-        ).toHaveAttribute('data-count', String(n))
+        await expectCount(page.getByTestId(`count-${type}-${state}`), n)
+        await expectCount(page.getByTestId(`diagram-${type}`).locator(`[data-state="${state}"]`), n)
       }
     }
     // Running jobs list holds the one running job.
@@ -255,7 +252,7 @@ test.describe('dashboards on the seeded engine', () => {
     await page.getByTestId('audit-filter-category').selectOption('')
     await page.getByTestId('audit-filter-text').fill('Quarterly report delivered')
     await page.keyboard.press('Enter')
-    await expect(page.getByTestId('audit-list')).toHaveAttribute('data-count', '1')
+    await expectCount(page.getByTestId('audit-list'), 1)
     // The row opens its mission's trace.
     await page.getByTestId('audit-list').locator('[data-audit-id]').first().click()
     await expect(page).toHaveURL(
@@ -268,22 +265,16 @@ test.describe('dashboards on the seeded engine', () => {
     consoleUrl,
     seed
   }) => {
+    const decisions = page.getByTestId('decisions-table')
     await openAt(page, consoleUrl, '#/governor')
-    await expect(page.getByTestId('decisions-table')).toHaveAttribute(
-      'data-count',
-      String(seed.counts.decisions)
-    )
-    for (const id of seed.decisions)
-      await expect(page.getByTestId('decisions-table')).toContainText(id)
+    await expectCount(decisions, seed.counts.decisions)
+    for (const id of seed.decisions) await expect(decisions).toContainText(id)
     await expect(page.getByTestId('governor-rules').locator('.vrow')).toHaveCount(4)
     await page.getByTestId('decide-job-type').fill('llm_call')
     await page.getByTestId('decide-submit').click()
     await expect(page.getByTestId('decide-result')).toContainText('rail')
     await expect(page.getByTestId('decide-result')).toContainText('rule_0')
-    await expect(page.getByTestId('decisions-table')).toHaveAttribute(
-      'data-count',
-      String(seed.counts.decisions + 1)
-    )
+    await expectCount(decisions, seed.counts.decisions + 1)
   })
 
   test('budget: seeded tokens and cost; live enforcement and reflex events appear', async ({
@@ -293,19 +284,14 @@ test.describe('dashboards on the seeded engine', () => {
     engine,
     pageErrors
   }) => {
-    await openAt(page, consoleUrl, '#/budget')
+    await openLive(page, consoleUrl, '#/budget')
     await expect(page.getByTestId('budget-tokens-value')).toHaveText(
       new Intl.NumberFormat('en-US').format(seed.counts.llmTokens)
     )
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
     const job = itemOf(seed.jobs, 0, 'seeded job').job_id
     // Publish enforcement events straight into the engine's stream.
     const publish = (channel: string, type: string, data: Record<string, unknown>) =>
-      engine.services.store.transaction(() =>
-        engine.services.events.publishExternal(channel, type, data)
-      )
+      publishInEngine(engine, channel, type, data)
     publish('enforcement', 'timeout_enforced', { job_id: job, grace_period_invoked: true })
     publish('enforcement', 'parallelism_rejected', { job_id: job, limit: 5, current: 5 })
     publish('enforcement', 'budget_violation', {
@@ -395,14 +381,9 @@ test.describe('dashboards on the seeded engine', () => {
     engine,
     pageErrors
   }) => {
-    await openAt(page, consoleUrl, '#/overview')
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
+    await openLive(page, consoleUrl, '#/overview')
     const publish = (channel: string, type: string, data: Record<string, unknown>) =>
-      engine.services.store.transaction(() =>
-        engine.services.events.publishExternal(channel, type, data)
-      )
+      publishInEngine(engine, channel, type, data)
     publish('signals', 'anomaly_signal', {
       signal_id: 99_001,
       signal_type: 'anomaly',
@@ -488,10 +469,7 @@ test.describe('dashboards on the seeded engine', () => {
     engine,
     consoleServer
   }) => {
-    await openAt(page, consoleUrl, '#/overview')
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
+    await openLive(page, consoleUrl, '#/overview')
     const total = page.getByTestId('overview-total-events')
     const publish = () =>
       engine.services.store.transaction(() => {
@@ -517,9 +495,7 @@ test.describe('dashboards on the seeded engine', () => {
     // ticks; a connection state sent after that one reaches the page after all of them (one
     // stream, in order). Once the page shows it, the ticks are there and must not be counted.
     await expect.poll(() => ticks).toBeGreaterThanOrEqual(5)
-    engine.services.store.transaction(() =>
-      engine.services.events.publishExternal('metrics', 'e2e_fence', {})
-    )
+    publishInEngine(engine, 'metrics', 'e2e_fence')
     await expect.poll(() => fences).toBeGreaterThanOrEqual(1)
     off()
     const state = (await consoleServer.service.invoke('getConnectionState', {})) as Record<
@@ -637,11 +613,8 @@ test.describe('environments on the seeded console', () => {
   })
 
   test('screenshots of every page on the seeded engine', async ({ page, consoleUrl, seed }) => {
-    const m2 = seed.missions.find((m) => m.state === 'executing')!
-    await openConsole(page, consoleUrl)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
+    const m2 = missionIn(seed, 'executing')
+    await openLive(page, consoleUrl)
     const pages = [
       'overview',
       `traces/${m2.mission_id}`,
@@ -654,7 +627,7 @@ test.describe('environments on the seeded console', () => {
       'environments'
     ]
     for (const p of pages) {
-      await page.evaluate((h) => (window.location.hash = h), `#/${p}`)
+      await goTo(page, `#/${p}`)
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
       await page.waitForTimeout(400)
       await page.screenshot({

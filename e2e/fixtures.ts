@@ -1,7 +1,7 @@
 // Shared Playwright fixtures: a real embedded engine (seeded with the demo dataset) and browser mode
 // in front of it, both on 127.0.0.1 with throwaway data folders; every test's page is
 // screenshotted into e2e/screenshots/ (git-ignored) for review.
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -142,10 +142,89 @@ export async function openConsole(page: Page, target: string | ServeHandle): Pro
   await expect(page.locator('#root > *').first()).toBeVisible()
 }
 
-/** Opens the console and goes to `hash` (a page and its URL state, e.g. `#/traces?kind=jobs`). */
-export async function openAt(page: Page, consoleUrl: string, hash: string): Promise<void> {
-  await openConsole(page, consoleUrl)
+/** Goes to `hash` (a page and its URL state, e.g. `#/traces?kind=jobs`) in the open console. */
+export async function goTo(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => (window.location.hash = h), hash)
+}
+
+/** Opens the console and goes to `hash`. */
+export async function openAt(
+  page: Page,
+  target: string | ServeHandle,
+  hash: string
+): Promise<void> {
+  await openConsole(page, target)
+  await goTo(page, hash)
+}
+
+/** Opens the console on the trace of `entityId` and returns the trace's tree. */
+export async function openTrace(
+  page: Page,
+  target: string | ServeHandle,
+  entityId: string
+): Promise<Locator> {
+  await openAt(page, target, `#/traces/${entityId}`)
+  return page.getByTestId('trace-tree')
+}
+
+/** A Traces list, by the name of its grid. */
+export type TracesList = 'Missions' | 'Jobs' | 'Attempts'
+
+/** Opens the Traces list `grid`, narrowed by `query` (`state=succeeded`) if given; its grid. */
+export async function openList(
+  page: Page,
+  target: string | ServeHandle,
+  grid: TracesList,
+  query?: string
+): Promise<Locator> {
+  await openAt(page, target, `#/traces?kind=${grid.toLowerCase()}${query ? `&${query}` : ''}`)
+  return page.getByRole('grid', { name: grid })
+}
+
+/** Waits until the console's connection to the active environment is live (its stream open). */
+export async function expectLive(page: Page): Promise<void> {
+  await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
+    timeout: 10_000
+  })
+}
+
+/** Opens the console, waits until it is live, then goes to `hash` if one is given. */
+export async function openLive(
+  page: Page,
+  target: string | ServeHandle,
+  hash?: string
+): Promise<void> {
+  await openConsole(page, target)
+  await expectLive(page)
+  if (hash) await goTo(page, hash)
+}
+
+/**
+ * Expects a list, table, counter or diagram node to hold `n` items: the console writes what it
+ * shows into the element's `data-count`. An `undefined` count (a state the seed never reached)
+ * fails, as it should.
+ */
+export async function expectCount(
+  locator: Locator,
+  n: number | undefined,
+  options: { timeout?: number } = {}
+): Promise<void> {
+  await expect(locator).toHaveAttribute('data-count', String(n), options)
+}
+
+/**
+ * Publishes an event straight into the engine's stream, in process and in a transaction of its
+ * store, as the engine's `/stream/publish` route does once a request passed its checks.
+ */
+export function publishInEngine(
+  engine: RunningEngine,
+  channel: string,
+  type: string,
+  data: Record<string, unknown> = {}
+): void {
+  engine.services.store.transaction(() =>
+    engine.services.events.publishExternal(channel, type, data)
+  )
 }
 
 /** GET `path` from the engine with its admin token; fails the test unless it answers 2xx. */
@@ -163,59 +242,112 @@ export interface OwnStack {
   close: () => Promise<void>
 }
 
-/**
- * An own stack for the tests of one file or `describe` block: started before the first, closed
- * after the last. The answer forwards to the running stack (read it inside tests only).
- */
-export function ownStackForSuite(name: string): OwnStack {
-  let stack: OwnStack | undefined
-  test.beforeAll(async () => {
-    stack = await startOwnStack(name)
-  })
-  test.afterAll(async () => {
-    await stack?.close()
-  })
-  const current = (): OwnStack => {
-    if (!stack) throw new Error(`The ${name} stack is read before its beforeAll ran.`)
-    return stack
-  }
-  return {
-    get engine() {
-      return current().engine
-    },
-    get consoleServer() {
-      return current().consoleServer
-    },
-    close: () => current().close()
-  }
+/** An own stack on the demo dataset, with what the seed created. */
+export interface SeededStack extends OwnStack {
+  seed: SeedSummary
+}
+
+/** How {@link startOwnStack} prepares a stack. */
+export interface OwnStackOptions {
+  /** Runs between engine and console (seeding, say), so the console starts on what it leaves. */
+  prepare?: (engine: RunningEngine) => Promise<void> | void
+  /** Environment knobs set before the console starts, restored when the stack closes. */
+  env?: Record<string, string>
+  /** Echo the console's log to stderr. */
+  log?: boolean
 }
 
 /**
- * Starts an engine and a console in throwaway folders named after `name`. `prepare` runs between
- * the two (seeding, environment knobs), so the console starts on what it leaves behind.
+ * Demo agents run at human pace by default; these knobs make one finish in a second or two (the
+ * console's local runs inherit its environment).
  */
-export async function startOwnStack(
-  name: string,
-  options: { prepare?: (engine: RunningEngine) => Promise<void> | void; log?: boolean } = {}
-): Promise<OwnStack> {
+export const FAST_DEMO_ENV: Readonly<Record<string, string>> = {
+  CONTROLDECK_DEMO_PACE_MS: '0',
+  CONTROLDECK_DEMO_BACKOFF_MS: '1',
+  CONTROLDECK_DEMO_BACKOFF_MAX_MS: '5'
+}
+
+/**
+ * Something started before the first test of the current file or `describe` block and closed
+ * after its last. The answer forwards to it: read it inside tests and hooks only.
+ */
+function forSuite<T extends { close(): Promise<void> }>(what: string, start: () => Promise<T>): T {
+  let running: T | undefined
+  test.beforeAll(async () => {
+    // An engine, a console and maybe a seed on two shared cores: more than a test's usual time.
+    test.setTimeout(60_000)
+    running = await start()
+  })
+  test.afterAll(async () => {
+    await running?.close()
+  })
+  return new Proxy({} as T, {
+    get(_, key) {
+      if (!running) throw new Error(`${what} is read before its beforeAll ran.`)
+      return running[key as keyof T]
+    }
+  })
+}
+
+/** An own stack for the tests of one file or `describe` block (see {@link startOwnStack}). */
+export function ownStackForSuite(name: string, options: OwnStackOptions = {}): OwnStack {
+  return forSuite(`The ${name} stack`, () => startOwnStack(name, options))
+}
+
+/** An own stack on the demo dataset for the tests of one file or `describe` block. */
+export function seededStackForSuite(name: string): SeededStack {
+  return forSuite(`The ${name} stack`, async () => {
+    let seed: SeedSummary | undefined
+    const stack = await startOwnStack(name, {
+      prepare: async (engine) => {
+        seed = await seedDemoData(engine.baseUrl, engine.adminToken)
+      }
+    })
+    if (!seed) throw new Error(`The ${name} stack started without its seed`)
+    return { ...stack, seed }
+  })
+}
+
+/**
+ * Starts an engine and a console in throwaway folders named after `name`; `options` prepare what
+ * the console starts on.
+ */
+async function startOwnStack(name: string, options: OwnStackOptions = {}): Promise<OwnStack> {
   const engineDir = await mkdtemp(path.join(tmpdir(), `cd-e2e-${name}-engine-`))
   const dataDir = await mkdtemp(path.join(tmpdir(), `cd-e2e-${name}-console-`))
+  const env = options.env ?? {}
+  const savedEnv = Object.entries(env).map(([key]) => [key, process.env[key]] as const)
   let engine: RunningEngine | undefined
   let consoleServer: ServeHandle | undefined
   const close = async (): Promise<void> => {
     await consoleServer?.close()
     await engine?.close()
+    for (const [key, value] of savedEnv) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
     for (const dir of [engineDir, dataDir]) await rm(dir, { recursive: true, force: true })
   }
   try {
     engine = await startEngineIn(engineDir)
     await options.prepare?.(engine)
+    Object.assign(process.env, env)
     consoleServer = await startConsoleIn(dataDir, engine, { log: options.log })
   } catch (error) {
     await close()
     throw error
   }
   return { engine, consoleServer, close }
+}
+
+/** A seeded mission with its jobs, in the seed's order. */
+export type SeededMission = SeedSummary['missions'][number] & { jobs: SeedSummary['jobs'] }
+
+/** The seeded mission in `state` (the demo dataset has one completed and one executing), or an error. */
+export function missionIn(seed: SeedSummary, state: string): SeededMission {
+  const mission = seed.missions.find((m) => m.state === state)
+  if (!mission) throw new Error(`Expected a seeded mission in state ${state}`)
+  return { ...mission, jobs: seed.jobs.filter((j) => j.mission_id === mission.mission_id) }
 }
 
 /** Item `index` of a list a spec expects filled (the seed's jobs, say), or an error naming it. */

@@ -3,7 +3,17 @@
 // the URL, saved views, J/K/Enter/Esc), the palette's completion, and the Lifecycle drill-down, on
 // the seeded engine. Expected figures come from the engine's own answers.
 import path from 'node:path'
-import { engineGet, expect, itemOf, openAt, SCREENSHOT_DIR, test } from './fixtures'
+import {
+  engineGet,
+  expect,
+  expectCount,
+  goTo,
+  itemOf,
+  openAt,
+  openList,
+  SCREENSHOT_DIR,
+  test
+} from './fixtures'
 
 interface MissionRow {
   mission_id: string
@@ -28,9 +38,8 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
       engine,
       '/identity/missions?rollups=true&limit=100'
     )
-    await openAt(page, consoleUrl, '#/traces?kind=missions')
-    const table = page.getByRole('grid', { name: 'Missions' })
-    await expect(table).toHaveAttribute('data-count', String(seed.missions.length))
+    const table = await openList(page, consoleUrl, 'Missions')
+    await expectCount(table, seed.missions.length)
     for (const name of [
       'ID',
       'State',
@@ -87,14 +96,13 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     consoleUrl,
     seed
   }) => {
-    await openAt(page, consoleUrl, '#/traces?kind=jobs')
-    const table = page.getByRole('grid', { name: 'Jobs' })
-    await expect(table).toHaveAttribute('data-count', String(seed.jobs.length))
+    const table = await openList(page, consoleUrl, 'Jobs')
+    await expectCount(table, seed.jobs.length)
     await page.getByTestId('filter-text').fill('llm_call')
     await page.getByTestId('filter-text').press('Enter')
     await expect(page).toHaveURL(/kind=jobs&q=llm_call/)
     const llm = seed.jobs.filter((j) => j.job_type === 'llm_call').length
-    await expect(table).toHaveAttribute('data-count', String(llm))
+    await expectCount(table, llm)
     await table.getByRole('button', { name: 'Job type' }).click()
     await expect(page.getByTestId('view-link')).toHaveValue(
       'controldeck://traces?kind=jobs&q=llm_call&sort=type&dir=asc'
@@ -104,17 +112,14 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     await page.getByRole('button', { name: 'Save view' }).click()
     await expect(page.getByRole('status')).toHaveText('Saved “LLM jobs”.')
     // Elsewhere, then back through the saved view (kept across a reload).
-    await page.evaluate(() => (window.location.hash = '#/traces?kind=missions'))
+    await goTo(page, '#/traces?kind=missions')
     await page.reload()
     await page
       .getByRole('navigation', { name: 'Saved views' })
       .getByRole('link', { name: 'LLM jobs' })
       .click()
     await expect(page).toHaveURL(/#\/traces\?kind=jobs&q=llm_call&sort=type&dir=asc$/)
-    await expect(page.getByRole('grid', { name: 'Jobs' })).toHaveAttribute(
-      'data-count',
-      String(llm)
-    )
+    await expectCount(page.getByRole('grid', { name: 'Jobs' }), llm)
   })
 
   test('J/K move the selection, Enter opens the trace, Esc clears selection then filters', async ({
@@ -122,9 +127,8 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     consoleUrl,
     seed
   }) => {
-    await openAt(page, consoleUrl, '#/traces?kind=jobs&state=succeeded')
-    const table = page.getByRole('grid', { name: 'Jobs' })
-    await expect(table).toHaveAttribute('data-count', String(seed.counts.jobsByState.succeeded))
+    const table = await openList(page, consoleUrl, 'Jobs', 'state=succeeded')
+    await expectCount(table, seed.counts.jobsByState.succeeded)
     const rows = table.getByRole('row')
     await page.keyboard.press('j')
     await expect(table).toBeFocused()
@@ -137,7 +141,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     await expect(table.locator('[aria-selected="true"]')).toHaveCount(0)
     await page.keyboard.press('Escape')
     await expect(page).toHaveURL(/#\/traces\?kind=jobs$/)
-    await expect(table).toHaveAttribute('data-count', String(seed.jobs.length))
+    await expectCount(table, seed.jobs.length)
 
     await table.focus()
     await page.keyboard.press('j')
@@ -153,10 +157,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
   }) => {
     // The lists put the seeded jobs in the console's cache.
     await openAt(page, consoleUrl, '#/traces?kind=jobs')
-    await expect(page.getByRole('grid', { name: 'Jobs' })).toHaveAttribute(
-      'data-count',
-      String(seed.jobs.length)
-    )
+    await expectCount(page.getByRole('grid', { name: 'Jobs' }), seed.jobs.length)
     await page.keyboard.press('Control+k')
     const dialog = page.getByRole('dialog', { name: 'Command palette' })
     await page.getByTestId('palette-input').fill('j_')
@@ -184,7 +185,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     const drill = page.getByTestId('lifecycle-drill')
     await expect(drill.getByRole('heading')).toHaveText('jobs in succeeded')
     const list = drill.getByTestId('drill-list')
-    await expect(list).toHaveAttribute('data-count', String(seed.counts.jobsByState.succeeded))
+    await expectCount(list, seed.counts.jobsByState.succeeded)
     const succeeded = seed.jobs.find((j) => j.state === 'succeeded')!
     await expect(list.getByRole('link', { name: succeeded.job_id })).toHaveAttribute(
       'href',
@@ -207,7 +208,7 @@ test.describe('Traces lists and Lifecycle drill-down on the seeded engine', () =
     await page.keyboard.press('Enter')
     await expect(page).toHaveURL(/type=attempt&from=running&to=succeeded/)
     await expect(drill.getByRole('heading')).toHaveText('attempts that went running → succeeded')
-    await expect(drill.getByTestId('drill-list')).toHaveAttribute('data-count', String(edge.count))
+    await expectCount(drill.getByTestId('drill-list'), edge.count)
     await page.screenshot({
       path: path.join(SCREENSHOT_DIR, 'lifecycle-drill-edge.png'),
       fullPage: true

@@ -1,46 +1,29 @@
 /// <reference lib="dom" />
 // Issue 6.8/6.9: when the backend goes away the dashboards keep showing what the console cached,
 // say that they are offline and how old the data is. Uses its own engine, because it stops it.
-import type { RunningEngine } from '../src/engine'
-import { seedDemoData, type SeedSummary } from '../src/engine/seed'
-import type { ServeHandle } from '../src/main/services/cli/commands/serve'
-import { engineFetch, expect, openConsole, startOwnStack, test, type OwnStack } from './fixtures'
+import {
+  engineFetch,
+  expect,
+  expectCount,
+  goTo,
+  missionIn,
+  openLive,
+  seededStackForSuite,
+  test
+} from './fixtures'
 
 test.describe('a private seeded engine: live transitions, then offline', () => {
-  let stack: OwnStack
-  let engine: RunningEngine
-  let serve: ServeHandle
-  let seed: SeedSummary
-
-  test.beforeAll(async () => {
-    stack = await startOwnStack('offline', {
-      prepare: async (e) => {
-        seed = await seedDemoData(e.baseUrl, e.adminToken)
-      }
-    })
-    engine = stack.engine
-    serve = stack.consoleServer
-  })
-
-  test.afterAll(async () => {
-    await stack?.close()
-  })
+  const stack = seededStackForSuite('offline')
 
   test('a real transition appears live on the lifecycle page and moves the counts', async ({
     page
   }) => {
-    await openConsole(page, serve)
-    await page.evaluate(() => (window.location.hash = '#/lifecycle'))
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
+    const { seed } = stack
+    await openLive(page, stack.consoleServer, '#/lifecycle')
     const pending = page.getByTestId('count-mission-pending')
-    await expect(pending).toHaveAttribute(
-      'data-count',
-      String(seed.counts.missionsByState.pending ?? 0)
-    )
+    await expectCount(pending, seed.counts.missionsByState.pending ?? 0)
     const call = async (p: string, body: unknown) => {
-      const res = await engineFetch(engine, 'POST', p, body)
+      const res = await engineFetch(stack.engine, 'POST', p, body)
       expect(res.ok).toBe(true)
       return (await res.json()) as Record<string, string>
     }
@@ -51,11 +34,7 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
       metadata: {}
     })
     // The stats poll every 10 s; within 4 s only the stream can have moved the count.
-    await expect(pending).toHaveAttribute(
-      'data-count',
-      String((seed.counts.missionsByState.pending ?? 0) + 1),
-      { timeout: 4000 }
-    )
+    await expectCount(pending, (seed.counts.missionsByState.pending ?? 0) + 1, { timeout: 4000 })
     // …and the diagram's count of create transitions.
     await expect(page.getByTestId('diagram-mission')).toContainText(
       `created: ${seed.missions.length + 1}`,
@@ -70,19 +49,16 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
 
   test('the backend goes away: cached data stays on screen with its age', async ({ page }) => {
     test.setTimeout(60_000)
-    const m2 = seed.missions.find((m) => m.state === 'executing')!
-    await openConsole(page, serve)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
+    const m2 = missionIn(stack.seed, 'executing')
+    await openLive(page, stack.consoleServer)
     // Visit the pages once while online so the console caches what they show.
     await expect(page.getByTestId('count-jobs-active-value')).toHaveText('3')
-    await page.evaluate((id) => (window.location.hash = `#/traces/${id}`), m2.mission_id)
+    await goTo(page, `#/traces/${m2.mission_id}`)
     await expect(page.getByTestId('trace-tree')).toHaveAttribute('data-rows', '8')
-    await page.evaluate(() => (window.location.hash = '#/audit'))
+    await goTo(page, '#/audit')
     await expect(page.getByTestId('audit-list')).toBeVisible()
 
-    await engine.close()
+    await stack.engine.close()
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', {
       timeout: 20_000
     })
@@ -93,7 +69,7 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
 
     // A fresh load (nothing in the page's memory) still shows the seeded numbers, from the cache.
     await page.reload()
-    await page.evaluate(() => (window.location.hash = '#/overview'))
+    await goTo(page, '#/overview')
     await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'offline', {
       timeout: 10_000
     })
@@ -103,7 +79,7 @@ test.describe('a private seeded engine: live transitions, then offline', () => {
       /Offline: showing cached data from \d\d:\d\d:\d\d \((just now|\d+ (s|min|h|d) old)\)/
     )
 
-    await page.evaluate((id) => (window.location.hash = `#/traces/${id}`), m2.mission_id)
+    await goTo(page, `#/traces/${m2.mission_id}`)
     await expect(page.getByTestId('trace-tree')).toHaveAttribute('data-rows', '8')
     await expect(page.getByTestId('stale-notice').first()).toBeVisible()
     await expect(page.getByTestId('connection-notice')).toContainText(/reach/i)

@@ -11,7 +11,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { startServe, type ServeHandle } from '../src/main/services/cli/commands/serve'
-import { expect, itemOf, openConsole, test } from './fixtures'
+import { expect, goTo, itemOf, openConsole, test } from './fixtures'
 
 let consoleServer: ServeHandle
 let dataDir: string
@@ -100,7 +100,7 @@ test('an OTel-instrumented agent pointed at the local engine shows up in the Tra
 
   const traceId = await runInstrumentedAgent(url, token)
 
-  await page.evaluate(() => (window.location.hash = '#/traces?kind=missions'))
+  await goTo(page, '#/traces?kind=missions')
   const list = page.getByRole('grid', { name: 'Missions' })
   const row = list.getByRole('row').filter({ hasText: traceId })
   await expect(row).toHaveCount(1, { timeout: 15_000 })

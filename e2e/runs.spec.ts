@@ -10,45 +10,24 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import type { RunningEngine } from '../src/engine'
-import type { ServeHandle } from '../src/main/services/cli/commands/serve'
 import {
   engineFetch,
   expect,
+  FAST_DEMO_ENV,
+  goTo,
+  openAt,
   openConsole,
+  openLive,
+  ownStackForSuite,
+  publishInEngine,
   SCREENSHOT_DIR,
-  startOwnStack,
-  test,
-  type OwnStack
+  test
 } from './fixtures'
 
-const DEMO_KNOBS = [
-  'CONTROLDECK_DEMO_PACE_MS',
-  'CONTROLDECK_DEMO_BACKOFF_MS',
-  'CONTROLDECK_DEMO_BACKOFF_MAX_MS'
-]
-let stack: OwnStack
-let engine: RunningEngine
-let consoleServer: ServeHandle
+const stack = ownStackForSuite('runs', { log: true, env: FAST_DEMO_ENV })
 const dirs: string[] = []
 
-test.beforeAll(async () => {
-  stack = await startOwnStack('runs', {
-    log: true,
-    prepare: () => {
-      // The demo runs at human pace by default; these knobs make it finish in a second or two.
-      process.env.CONTROLDECK_DEMO_PACE_MS = '0'
-      process.env.CONTROLDECK_DEMO_BACKOFF_MS = '1'
-      process.env.CONTROLDECK_DEMO_BACKOFF_MAX_MS = '5'
-    }
-  })
-  engine = stack.engine
-  consoleServer = stack.consoleServer
-})
-
 test.afterAll(async () => {
-  for (const key of DEMO_KNOBS) delete process.env[key]
-  await stack?.close()
   for (const dir of dirs) await rm(dir, { recursive: true, force: true })
 })
 
@@ -74,7 +53,7 @@ test.describe('local runs', () => {
     page,
     pageErrors
   }) => {
-    await openConsole(page, consoleServer)
+    await openConsole(page, stack.consoleServer)
     await page.getByTestId('nav-runs').click()
     await expect(page.getByRole('heading', { level: 1, name: 'Runs' })).toBeVisible()
     await expect(page.getByText('No local runs yet')).toBeVisible()
@@ -133,7 +112,7 @@ test.describe('local runs', () => {
     // Counts that mean what they say: both agents have exited, so nothing is active. Every job
     // they left in failed_mechanical is given up (retries spent, or refused by the open circuit),
     // and no refused attempt waits in `created`.
-    const stats = (await (await engineFetch(engine, 'GET', '/lifecycle/stats')).json()) as {
+    const stats = (await (await engineFetch(stack.engine, 'GET', '/lifecycle/stats')).json()) as {
       states: { job: Record<string, number>; attempt: Record<string, number> }
       jobs_given_up: Record<string, number>
     }
@@ -152,19 +131,19 @@ test.describe('local runs', () => {
 
     // A job the open circuit refused says so on its trace: the code on its failure and its give-up.
     const jobs = (await (
-      await engineFetch(engine, 'GET', `/identity/jobs?mission_id=${missionId}&limit=50`)
+      await engineFetch(stack.engine, 'GET', `/identity/jobs?mission_id=${missionId}&limit=50`)
     ).json()) as {
       items: Array<{ job_id: string }>
     }
     let refusedJob = ''
     for (const j of jobs.items) {
       const budget = (await (
-        await engineFetch(engine, 'GET', `/budget/jobs/${j.job_id}`)
+        await engineFetch(stack.engine, 'GET', `/budget/jobs/${j.job_id}`)
       ).json()) as { gave_up: { code: string } | null }
       if (budget.gave_up?.code === 'NR-E140') refusedJob = j.job_id
     }
     expect(refusedJob).toMatch(/^j_/)
-    await page.evaluate((h) => (window.location.hash = h), `#/traces/${refusedJob}`)
+    await goTo(page, `#/traces/${refusedJob}`)
     const details = page.getByTestId('trace-details')
     await expect(details.getByTestId('details-reason')).toContainText('NR-E140')
     await expect(details.getByTestId('details-given-up')).toContainText('NR-E140')
@@ -189,8 +168,7 @@ test.describe('local runs', () => {
         'setInterval(() => console.log(`tick ${++n}`), 100)'
       ].join('\n')
     )
-    await openConsole(page, consoleServer)
-    await page.evaluate(() => (window.location.hash = '#/runs'))
+    await openAt(page, stack.consoleServer, '#/runs')
     // A relative path is refused before anything starts.
     await page.getByTestId('run-choice-script').check()
     await page.getByTestId('run-path').fill('agents/chatty.mjs')
@@ -223,7 +201,7 @@ test.describe('local runs', () => {
   test('governor: the active and the shadow manifest, each with its name, version and rules', async ({
     page
   }) => {
-    const put = await engineFetch(engine, 'PUT', '/governor/manifests/shadow', {
+    const put = await engineFetch(stack.engine, 'PUT', '/governor/manifests/shadow', {
       name: 'e2e-candidate',
       version: '2.0.0',
       description: 'stricter rules under test',
@@ -234,8 +212,7 @@ test.describe('local runs', () => {
       ]
     })
     expect(put.ok).toBe(true)
-    await openConsole(page, consoleServer)
-    await page.evaluate(() => (window.location.hash = '#/governor'))
+    await openAt(page, stack.consoleServer, '#/governor')
     const active = page.getByTestId('manifest-active')
     await expect(active).toBeVisible()
     await expect(page.getByTestId('manifest-active-version')).toHaveText(/^v.+/)
@@ -252,13 +229,13 @@ test.describe('local runs', () => {
 
     // A decision the two manifests disagree on: the built-in rule_1 says rail for personal data,
     // the candidate's rest_direct says direct. It shows under the shadow manifest after a reload.
-    const decided = await engineFetch(engine, 'POST', '/governor/decide', {
+    const decided = await engineFetch(stack.engine, 'POST', '/governor/decide', {
       job_type: 'tool_execution',
       context: { uses_personal_data: true }
     })
     expect(decided.ok).toBe(true)
     const { disagreement_count: count } = (await (
-      await engineFetch(engine, 'GET', '/governor/manifests')
+      await engineFetch(stack.engine, 'GET', '/governor/manifests')
     ).json()) as {
       disagreement_count: number
     }
@@ -281,30 +258,24 @@ test.describe('local runs: pages after a demo run', () => {
     page,
     pageErrors
   }) => {
-    await openConsole(page, consoleServer)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
-    await page.evaluate(() => (window.location.hash = '#/runs'))
+    await openLive(page, stack.consoleServer, '#/runs')
     const slow = await startFromPage(page, 'demo:slow')
     await expect(slow).toHaveAttribute('data-status', 'exited', { timeout: 30_000 })
     // The demos rarely run long enough to raise an anomaly; one as the engine publishes it.
-    engine.services.store.transaction(() =>
-      engine.services.events.publishExternal('signals', 'anomaly_signal', {
-        signal_id: 1,
-        signal_type: 'anomaly',
-        job_type: 'data_processing',
-        entity_id: null,
-        metric: 'latency_ms',
-        detector: 'ewma',
-        value: 812,
-        score: 4.1,
-        baseline: 120,
-        hint: 'data_processing attempts run much longer than usual; check the slow worker'
-      })
-    )
+    publishInEngine(stack.engine, 'signals', 'anomaly_signal', {
+      signal_id: 1,
+      signal_type: 'anomaly',
+      job_type: 'data_processing',
+      entity_id: null,
+      metric: 'latency_ms',
+      detector: 'ewma',
+      value: 812,
+      score: 4.1,
+      baseline: 120,
+      hint: 'data_processing attempts run much longer than usual; check the slow worker'
+    })
     for (const p of ['runs', 'governor', 'overview', 'reflex', 'budget']) {
-      await page.evaluate((h) => (window.location.hash = h), `#/${p}`)
+      await goTo(page, `#/${p}`)
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
       await page.waitForTimeout(600)
       await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-after-${p}.png`, fullPage: true })

@@ -4,7 +4,16 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
-import { expect, itemOf, openConsole, ownStackForSuite, SCREENSHOT_DIR, test } from './fixtures'
+import {
+  expect,
+  expectLive,
+  itemOf,
+  openConsole,
+  openLive,
+  ownStackForSuite,
+  SCREENSHOT_DIR,
+  test
+} from './fixtures'
 
 const PAGES = [
   ['overview', 'Overview'],
@@ -49,9 +58,7 @@ test.describe('app shell on the seeded engine', () => {
     await expect(page.getByTestId('nav-overview')).toHaveAttribute('aria-current', 'page')
     // The built-in local engine is active and its connection is live (SSE open).
     await expect(page.getByTestId('env-switcher')).toHaveValue('local')
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
+    await expectLive(page)
     await expect(page.getByTestId('connection-badge')).toHaveText(/live/)
     // The local engine's admin token: the role that decides which operator actions are enabled.
     await expect(page.getByTestId('role-badge')).toHaveText('admin')
@@ -142,10 +149,7 @@ test.describe('app shell on the seeded engine', () => {
     consoleServer,
     seed
   }) => {
-    await openConsole(page, consoleUrl)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
+    await openLive(page, consoleUrl)
     const attempt = itemOf(seed.attempts, 0, 'seeded attempt').attempt_id
     // What the Electron main process does when the OS hands it controldeck://trace/<id>.
     consoleServer.service.context.events.emit('onDeepLink', { path: `trace/${attempt}` })
@@ -172,10 +176,7 @@ test.describe('app shell on an empty engine', () => {
   const stack = ownStackForSuite('empty')
 
   test('every page says what will appear there', async ({ page, pageErrors }) => {
-    await openConsole(page, stack.consoleServer)
-    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-      timeout: 10_000
-    })
+    await openLive(page, stack.consoleServer)
     for (const [id, label] of PAGES) {
       await page
         .getByRole('navigation', { name: 'Pages' })

@@ -1,7 +1,19 @@
 /// <reference lib="dom" />
 // Issue 14 (items 2–4): the trace explorer's roll-ups, time axis, zoom, terminal bar ends,
 // critical path and search, on the seeded engine. Expected sums come from the seed summary.
-import { expect, openAt, SCREENSHOT_DIR, test } from './fixtures'
+import type { Locator } from '@playwright/test'
+import { expect, missionIn, openTrace, SCREENSHOT_DIR, test } from './fixtures'
+
+/** Expects the rows of `on` and none of `off` on the tree's marked critical path. */
+async function expectCritical(tree: Locator, on: string[], off: string[]): Promise<void> {
+  for (const id of on)
+    await expect(tree.locator(`[data-entity-id="${id}"]`)).toHaveAttribute('data-critical', 'true')
+  for (const id of off)
+    await expect(tree.locator(`[data-entity-id="${id}"]`)).not.toHaveAttribute(
+      'data-critical',
+      'true'
+    )
+}
 
 test.describe('trace explorer: time, roll-ups, critical path, search', () => {
   test('roll-ups and durations: a completed mission sums its jobs and has a duration', async ({
@@ -9,9 +21,8 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     consoleUrl,
     seed
   }) => {
-    const m1 = seed.missions.find((m) => m.state === 'completed')!
-    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
-    const tree = page.getByTestId('trace-tree')
+    const m1 = missionIn(seed, 'completed')
+    const tree = await openTrace(page, consoleUrl, m1.mission_id)
     const missionRow = tree.locator(`[data-entity-id="${m1.mission_id}"]`)
     // The seed's two llm_call jobs of this mission reported 1,200 + 800 tokens on their attempts.
     await expect(missionRow.getByTestId('row-duration')).toContainText('2K tok · 0.04 cr')
@@ -19,8 +30,7 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     await expect(page.getByTestId('trace-rollup')).toContainText(
       '2,000 tokens · 0.04 credits · 4 attempts · 1 retry · 0 violations'
     )
-    const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)
-    for (const j of jobs)
+    for (const j of m1.jobs)
       await expect(
         tree.locator(`[data-entity-id="${j.job_id}"]`).getByTestId('row-duration')
       ).toHaveText(/^\d[\d.,]* (ms|s) · /)
@@ -32,8 +42,8 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     consoleUrl,
     seed
   }) => {
-    const m1 = seed.missions.find((m) => m.state === 'completed')!
-    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
+    const m1 = missionIn(seed, 'completed')
+    await openTrace(page, consoleUrl, m1.mission_id)
     const axis = page.getByTestId('time-axis')
     await expect(axis).toHaveAttribute('aria-label', /^Time axis of the trace/)
     await expect(page.getByTestId('time-tick').first()).toHaveText('0')
@@ -64,13 +74,10 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     consoleUrl,
     seed
   }) => {
-    const m2 = seed.missions.find((m) => m.state === 'executing')!
-    await openAt(page, consoleUrl, `#/traces/${m2.mission_id}`)
-    const tree = page.getByTestId('trace-tree')
-    const failed = seed.jobs.find(
-      (j) => j.mission_id === m2.mission_id && j.state === 'failed_mechanical'
-    )!
-    const running = seed.jobs.find((j) => j.mission_id === m2.mission_id && j.state === 'running')!
+    const m2 = missionIn(seed, 'executing')
+    const failed = m2.jobs.find((j) => j.state === 'failed_mechanical')!
+    const running = m2.jobs.find((j) => j.state === 'running')!
+    const tree = await openTrace(page, consoleUrl, m2.mission_id)
     const failedRow = tree.locator(`[data-entity-id="${failed.job_id}"]`)
     await expect(failedRow.locator('.wbar')).toHaveCount(6)
     await expect(failedRow.locator('.wbar.open')).toHaveCount(0)
@@ -100,38 +107,18 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     consoleUrl,
     seed
   }) => {
-    const m1 = seed.missions.find((m) => m.state === 'completed')!
-    const jobs = seed.jobs.filter((j) => j.mission_id === m1.mission_id)
-    const [first, second, third] = jobs.map((j) => j.job_id)
+    const m1 = missionIn(seed, 'completed')
+    const [first, second, third] = m1.jobs.map((j) => j.job_id)
     if (!first || !second || !third) throw new Error(`Expected three jobs in ${m1.mission_id}`)
-    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
-    const tree = page.getByTestId('trace-tree')
+    const tree = await openTrace(page, consoleUrl, m1.mission_id)
     const critical = tree.locator('[data-critical="true"]')
     // mission → plan → the last job (the 800-token llm_call, finished last) → its attempt.
     await expect(critical.first()).toHaveAttribute('data-entity-id', m1.mission_id)
-    await expect(tree.locator(`[data-entity-id="${third}"]`)).toHaveAttribute(
-      'data-critical',
-      'true'
-    )
-    await expect(tree.locator(`[data-entity-id="${first}"]`)).not.toHaveAttribute(
-      'data-critical',
-      'true'
-    )
+    await expectCritical(tree, [third], [first])
     await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-critical-time.png` })
     await page.getByTestId('critical-by-cost').check()
     // By cost: the first llm_call (1,200 tokens, 0.024 credits) is where the money went.
-    await expect(tree.locator(`[data-entity-id="${first}"]`)).toHaveAttribute(
-      'data-critical',
-      'true'
-    )
-    await expect(tree.locator(`[data-entity-id="${third}"]`)).not.toHaveAttribute(
-      'data-critical',
-      'true'
-    )
-    await expect(tree.locator(`[data-entity-id="${second}"]`)).not.toHaveAttribute(
-      'data-critical',
-      'true'
-    )
+    await expectCritical(tree, [first], [third, second])
     await page.screenshot({ path: `${SCREENSHOT_DIR}/trace-critical-cost.png` })
   })
 
@@ -140,14 +127,11 @@ test.describe('trace explorer: time, roll-ups, critical path, search', () => {
     consoleUrl,
     seed
   }) => {
-    const m1 = seed.missions.find((m) => m.state === 'completed')!
-    const llmJobs = seed.jobs.filter(
-      (j) => j.mission_id === m1.mission_id && j.job_type === 'llm_call'
-    )
+    const m1 = missionIn(seed, 'completed')
+    const llmJobs = m1.jobs.filter((j) => j.job_type === 'llm_call')
     const [llm1, llm2] = llmJobs.map((j) => j.job_id)
     if (!llm1 || !llm2) throw new Error(`Expected two llm_call jobs in ${m1.mission_id}`)
-    await openAt(page, consoleUrl, `#/traces/${m1.mission_id}`)
-    const tree = page.getByTestId('trace-tree')
+    const tree = await openTrace(page, consoleUrl, m1.mission_id)
     await expect(tree).toHaveAttribute('data-rows', /\d+/)
     // Keyboard only: / from the tree focuses the search.
     await tree.focus()

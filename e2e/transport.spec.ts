@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { parseCsp } from '../src/main/services/serve/csp'
-import { expect, openConsole, test } from './fixtures'
+import { expect, expectLive, openConsole, publishInEngine, test } from './fixtures'
 
 test.describe('browser-mode transport', () => {
   test('a one-time address signs the browser in with an HttpOnly cookie; history keeps no secret', async ({
@@ -81,18 +81,12 @@ test.describe('browser-mode transport', () => {
           fenced.add(push.subscriptionId)
       })
       try {
-        engine.services.store.transaction(() =>
-          engine.services.events.publishExternal('signals', 'anomaly_detected', { marker })
-        )
+        publishInEngine(engine, 'signals', 'anomaly_detected', { marker })
         await expect.poll(() => ids.size).toBeGreaterThan(0)
         // A fence instead of a sleep: every subscription queued the marker at once, and pushes at
         // most once per 16 ms in order, so a fence published now is pushed no earlier than every
         // subscription's marker: once one subscription pushed the fence, all pushed the marker.
-        engine.services.store.transaction(() =>
-          engine.services.events.publishExternal('signals', 'anomaly_detected', {
-            marker: `fence-${marker}`
-          })
-        )
+        publishInEngine(engine, 'signals', 'anomaly_detected', { marker: `fence-${marker}` })
         await expect.poll(() => fenced.size).toBeGreaterThan(0)
         return ids.size
       } finally {
@@ -101,9 +95,7 @@ test.describe('browser-mode transport', () => {
     }
     const live = async () => {
       await expect(page.locator('#root > *').first()).toBeVisible()
-      await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-status', 'live', {
-        timeout: 10_000
-      })
+      await expectLive(page)
       // The page subscribes right after it connects: its subscription is in place once a probe
       // (sent again until then) shows in its live tail, which holds pushed events only.
       const probe = `probe_${Date.now()}_${Math.random().toString(36).slice(2)}`
@@ -111,9 +103,7 @@ test.describe('browser-mode transport', () => {
       await expect
         .poll(
           async () => {
-            engine.services.store.transaction(() =>
-              engine.services.events.publishExternal('signals', probe, {})
-            )
+            publishInEngine(engine, 'signals', probe)
             return (await tail.textContent()) ?? ''
           },
           { timeout: 10_000 }

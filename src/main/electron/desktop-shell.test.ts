@@ -2,13 +2,11 @@
 // notifications, tray, window state. Real services, engine, local runs and files on a temp folder.
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ConnectionState, EnvironmentView } from '../../shared/console/domains/environments'
 import type { LocalRunView } from '../../shared/console/domains/runs'
 import type { NotificationSettings } from '../../shared/console/domains/notifications'
 import { CONSOLE_PAGES } from '../../shared/console/pages'
-import { makeTempDir } from '../services/testing/temp-dir'
-import { withoutKeychain } from '../services/testing/no-keychain'
 import { eventually, waitFor } from '../services/testing/wait'
 import { menuTemplate, type MenuActions } from './menu'
 import {
@@ -19,32 +17,16 @@ import {
 } from './testing/electron-stand-in'
 import {
   deepLinks,
+  eachTestInFreshApp,
   freshApp,
-  isolateEnv,
   launch,
   quit,
-  quitIfRunning,
   result
 } from './testing/launch-main'
 
 vi.mock('electron', () => import('./testing/electron-stand-in'))
 
-withoutKeychain()
-
-let temp: ReturnType<typeof makeTempDir>
-let restoreEnv: () => void
-
-beforeEach(() => {
-  temp = makeTempDir('cd-shell-')
-  restoreEnv = isolateEnv(path.join(temp.dir, 'data'))
-  freshApp()
-})
-
-afterEach(async () => {
-  await quitIfRunning()
-  restoreEnv()
-  temp.remove()
-})
+const temp = eachTestInFreshApp('cd-shell-', (dir) => path.join(dir, 'data'))
 
 function menu() {
   return standIn().applicationMenu
@@ -76,17 +58,14 @@ describe('the application menu', () => {
       copyDiagnostics: noop,
       checkForUpdates: noop
     }
+    // The top-level menus, in order.
+    const topLevel = {
+      darwin: ['ControlDeck', 'File', 'Edit', 'View', 'Go', 'Environment', 'windowMenu', 'Help'],
+      linux: ['File', 'Edit', 'View', 'Go', 'Environment', 'Window', 'Help']
+    }
+    const labels = (menus: ReturnType<typeof menuTemplate>) => menus.map((m) => m.label ?? m.role)
     const mac = menuTemplate({ ...model, platform: 'darwin' }, actions)
-    expect(mac.map((m) => m.label ?? m.role)).toEqual([
-      'ControlDeck',
-      'File',
-      'Edit',
-      'View',
-      'Go',
-      'Environment',
-      'windowMenu',
-      'Help'
-    ])
+    expect(labels(mac)).toEqual(topLevel.darwin)
     const appMenu = mac[0]?.submenu as StandInMenuItem[]
     expect(appMenu.map((i) => i.role).filter(Boolean)).toEqual([
       'about',
@@ -99,15 +78,7 @@ describe('the application menu', () => {
     expect((mac[1]?.submenu as StandInMenuItem[]).some((i) => i.role === 'quit')).toBe(false)
 
     const linux = menuTemplate({ ...model, platform: 'linux' }, actions)
-    expect(linux.map((m) => m.label ?? m.role)).toEqual([
-      'File',
-      'Edit',
-      'View',
-      'Go',
-      'Environment',
-      'Window',
-      'Help'
-    ])
+    expect(labels(linux)).toEqual(topLevel.linux)
     expect((linux[0]?.submenu as StandInMenuItem[]).some((i) => i.role === 'quit')).toBe(true)
     expect((linux[6]?.submenu as StandInMenuItem[]).some((i) => i.role === 'about')).toBe(true)
     // Developer tools only in development checkouts.

@@ -3,42 +3,24 @@
 // engine, its SQLite files and the console cache are the real ones, on a temp data folder.
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { CONSOLE_METHODS } from '../../shared/console/api'
 import { methodChannel } from '../../shared/console/ipc'
 import { RENDERER_CSP } from '../services/serve/csp'
-import { makeTempDir } from '../services/testing/temp-dir'
 import { waitFor } from '../services/testing/wait'
-import { withoutKeychain } from '../services/testing/no-keychain'
 import { ipc, network, standIn } from './testing/electron-stand-in'
 import {
   call,
+  eachTestInFreshApp,
   freshApp,
-  isolateEnv,
   launch,
   nonEmptyWals,
-  quit,
-  quitIfRunning
+  quit
 } from './testing/launch-main'
 
 vi.mock('electron', () => import('./testing/electron-stand-in'))
 
-withoutKeychain()
-
-let temp: ReturnType<typeof makeTempDir>
-let restoreEnv: () => void
-
-beforeEach(() => {
-  temp = makeTempDir('cd-desktop-')
-  restoreEnv = isolateEnv(temp.dir)
-  freshApp()
-})
-
-afterEach(async () => {
-  await quitIfRunning()
-  restoreEnv()
-  temp.remove()
-})
+const temp = eachTestInFreshApp('cd-desktop-')
 
 describe('the Electron main process under the stand-in', () => {
   it('starts the engine, opens a hardened window, serves every method to its top frame only, takes deep links and quits cleanly', async () => {
@@ -56,18 +38,20 @@ describe('the Electron main process under the stand-in', () => {
     expect(appInfo.localEngineUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(appInfo.dataDir).toBe(temp.dir)
 
-    // Hardened window options.
+    // Hardened window options: isolation, sandbox and web security on; Node, webviews and
+    // insecure content off.
     const prefs = window.options.webPreferences as Record<string, unknown>
-    expect(prefs).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false
-    })
+    const on = ['contextIsolation', 'sandbox', 'webSecurity']
+    const off = [
+      'nodeIntegration',
+      'nodeIntegrationInWorker',
+      'nodeIntegrationInSubFrames',
+      'webviewTag',
+      'allowRunningInsecureContent'
+    ]
+    expect(prefs).toMatchObject(
+      Object.fromEntries([...on.map((key) => [key, true]), ...off.map((key) => [key, false])])
+    )
     expect(String(prefs.preload)).toMatch(/preload[/\\]index\.cjs$/)
     expect(window.loadedUrls[0]).toMatch(/^file:\/\/.*\/renderer\/index\.html/)
 

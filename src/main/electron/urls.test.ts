@@ -13,18 +13,22 @@ describe('isAppUrl', () => {
   const dev = { kind: 'dev', origin: 'http://localhost:5173' } as const
 
   it('accepts our page with any hash or query', () => {
-    expect(isAppUrl('file:///opt/cd/out/renderer/index.html', file)).toBe(true)
-    expect(isAppUrl('file:///opt/cd/out/renderer/index.html#/audit?x=1', file)).toBe(true)
+    for (const url of [file.indexUrl, `${file.indexUrl}#/audit?x=1`])
+      expect(isAppUrl(url, file), url).toBe(true)
     expect(isAppUrl('http://localhost:5173/#/runs', dev)).toBe(true)
   })
 
   it('refuses other files, origins and garbage', () => {
-    expect(isAppUrl('file:///etc/passwd', file)).toBe(false)
-    expect(isAppUrl('file:///opt/cd/out/renderer/other.html', file)).toBe(false)
-    expect(isAppUrl('https://example.com/', file)).toBe(false)
-    expect(isAppUrl('http://localhost:5174/', dev)).toBe(false)
-    expect(isAppUrl('http://127.0.0.1:5173/', dev)).toBe(false)
-    expect(isAppUrl('not a url', dev)).toBe(false)
+    const refused = {
+      file: [
+        'file:///etc/passwd',
+        'file:///opt/cd/out/renderer/other.html',
+        'https://example.com/'
+      ],
+      dev: ['http://localhost:5174/', 'http://127.0.0.1:5173/', 'not a url']
+    }
+    for (const url of refused.file) expect(isAppUrl(url, file), url).toBe(false)
+    for (const url of refused.dev) expect(isAppUrl(url, dev), url).toBe(false)
   })
 })
 
@@ -43,14 +47,16 @@ describe('isAppDownload', () => {
   })
 
   it('refuses other downloads, other origins and pages that are not ours', () => {
-    expect(isAppDownload('https://example.com/payload.exe', page, file)).toBe(false)
-    expect(isAppDownload('file:///etc/passwd', page, file)).toBe(false)
-    expect(isAppDownload('blob:https://example.com/2f1c0a4e', page, file)).toBe(false)
-    expect(
-      isAppDownload('blob:http://localhost:5174/2f1c0a4e', 'http://localhost:5173/', dev)
-    ).toBe(false)
-    expect(isAppDownload('blob:file:///2f1c0a4e', 'https://example.com/', file)).toBe(false)
-    expect(isAppDownload('blob:nonsense', page, file)).toBe(false)
+    // [download, the page it comes from, where our page is]
+    for (const [url, from, location] of [
+      ['https://example.com/payload.exe', page, file],
+      ['file:///etc/passwd', page, file],
+      ['blob:https://example.com/2f1c0a4e', page, file],
+      ['blob:http://localhost:5174/2f1c0a4e', 'http://localhost:5173/', dev],
+      ['blob:file:///2f1c0a4e', 'https://example.com/', file],
+      ['blob:nonsense', page, file]
+    ] as const)
+      expect(isAppDownload(url, from, location), `${url} from ${from}`).toBe(false)
   })
 })
 

@@ -2,8 +2,10 @@
 // test file itself must call `vi.mock('electron', () => import('./testing/electron-stand-in'))`.
 import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { vi } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
 import { methodChannel, type IpcEnvelope } from '../../../shared/console/ipc'
+import { withoutKeychain } from '../../services/testing/no-keychain'
+import { makeTempDir } from '../../services/testing/temp-dir'
 import { waitFor } from '../../services/testing/wait'
 import {
   ipc,
@@ -107,6 +109,37 @@ export function isolateEnv(dataDir: string): () => void {
     for (const key of ENV_KEYS) {
       if (saved[key] === undefined) delete process.env[key]
       else process.env[key] = saved[key]
+    }
+  }
+}
+
+/**
+ * What every test of the real entry needs, registered once per file: no OS keychain, and for each
+ * test a fresh temp folder and app with the entry's environment isolated (its data folder is
+ * `dataDir` of the temp folder), then a quit of whatever the test left running and a clean-up.
+ * The answer names the running test's temp folder.
+ */
+export function eachTestInFreshApp(
+  prefix: string,
+  dataDir: (tempDir: string) => string = (tempDir) => tempDir
+): { readonly dir: string } {
+  withoutKeychain()
+  let temp: ReturnType<typeof makeTempDir> | undefined
+  let restoreEnv: (() => void) | undefined
+  beforeEach(() => {
+    temp = makeTempDir(prefix)
+    restoreEnv = isolateEnv(dataDir(temp.dir))
+    freshApp()
+  })
+  afterEach(async () => {
+    await quitIfRunning()
+    restoreEnv?.()
+    temp?.remove()
+  })
+  return {
+    get dir() {
+      if (!temp) throw new Error('The temp folder is read outside a test')
+      return temp.dir
     }
   }
 }
