@@ -2,7 +2,10 @@
 // Issue 14 item 7: on a real-BRAiN-like backend (the fake BRAiN: no list routes, nullable audit
 // levels) the Traces lists fill from the audit history and say so, and the Overview's recent
 // failures list failures only — a level-less execution_failure included, successes and starts never.
-import { seedBrainRun, type SeededBrainRun } from '../src/main/services/client/testing/brain-seed'
+import {
+  seedBrainFailures,
+  type SeededBrainRun
+} from '../src/main/services/client/testing/brain-seed'
 import { startFakeBrain, type FakeBrain } from '../src/main/services/client/testing/fake-brain'
 import { expect, expectCount, goTo, openAt, openList, ownStackForSuite, test } from './fixtures'
 
@@ -16,15 +19,7 @@ test.describe('A BRAiN backend without list routes', () => {
 
   test.beforeAll(async () => {
     brain = await startFakeBrain({ staticToken: TOKEN })
-    ok = await seedBrainRun(brain, TOKEN)
-    bad = await seedBrainRun(brain, TOKEN, { failed: true, jobType: 'tool_execution' })
-    brain.addAudit({
-      mission_id: ok.missionId,
-      job_id: ok.jobId,
-      event_type: 'execution_success',
-      severity: 'error',
-      message: 'mislabelled success'
-    })
+    ;({ ok, bad } = await seedBrainFailures(brain, TOKEN))
     const service = stack.consoleServer.service
     const view = (await service.invoke('addEnvironment', {
       name: 'BRAiN staging',
