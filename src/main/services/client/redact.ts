@@ -19,15 +19,17 @@ function literal(text: string): string {
  * `"key":"value"`) and URL userinfo. Each replacement keeps a JSON text valid: a value is taken
  * only inside a string (a JSON key's value only when it is a string: `"secret": 5` stays, since
  * `[redacted]` is no JSON value), and never ends on a backslash that escaped the next character.
+ * Each is linear in the text (a backend's 100 KB error answer passes through them): a JWT or a URL
+ * scheme is tried only where a run of its characters starts, never at every letter of a long run.
  */
 const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
+  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
   [
     /((?:access_|refresh_|admin[_-]?)?token|password|passwd|secret|api[_-]?key|authorization)(\s*[:=]\s*["']?|["']\s*[:=]\s*["'])[^\s"'&,;}\\]+/gi,
     `$1$2${REDACTED}`
   ],
-  [/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, `$1${REDACTED}@`]
+  [/(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/g, `$1${REDACTED}@`]
 ]
 
 /**
