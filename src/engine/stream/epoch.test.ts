@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CapabilitiesSchema, StreamOpenSchema } from '../../shared/neurorail'
+import { CapabilitiesSchema, StreamOpenSchema, type StreamOpen } from '../../shared/neurorail'
 import { startTestEngine, type TestEngine } from '../testing/harness'
 import { SseReader } from '../testing/sse'
 import { buildFilter } from './filter'
@@ -45,6 +45,24 @@ describe('event log epoch', () => {
   }
   const publish = (t: TestEngine, n: number) =>
     t.api('POST', '/stream/publish?channel=metrics&event_type=tick', { n })
+  const VIEWER = 'viewer-token-epoch-probe'
+  /** An engine with a viewer token and three events, and its epoch. */
+  const withViewer = async (): Promise<{ t: TestEngine; epoch: string }> => {
+    const t = await engine({ tokens: [{ token: VIEWER, role: 'viewer', name: 'probe' }] })
+    const epoch = await epochOf(t)
+    for (let n = 1; n <= 3; n++) await publish(t, n)
+    return { t, epoch }
+  }
+  /** The viewer claims to have seen an absurd id of `epoch`; what its stream opens with. */
+  const claimBeyond = async (t: TestEngine, epoch: string): Promise<StreamOpen> => {
+    const r = await open(t, {
+      Authorization: `Bearer ${VIEWER}`,
+      'Last-Event-ID': '999999999999999',
+      'Last-Event-Epoch': epoch
+    })
+    r.close()
+    return StreamOpenSchema.parse(r.opens[0])
+  }
 
   it('keeps its epoch across a restart on the same file and draws a new one for a new file', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cd-epoch-'))
@@ -137,10 +155,7 @@ describe('event log epoch', () => {
   })
 
   it("does not fork again for claims against an epoch that has issued nothing yet (a viewer cannot evict the console's epoch)", async () => {
-    const VIEWER = 'viewer-token-epoch-probe'
-    const t = await engine({ tokens: [{ token: VIEWER, role: 'viewer', name: 'probe' }] })
-    const epoch = await epochOf(t)
-    for (let n = 1; n <= 3; n++) await publish(t, n)
+    const { t, epoch } = await withViewer()
     // A viewer claims, over and over, to be ahead of whatever epoch the log has now: more claims
     // than the log remembers earlier epochs. Before, each one forked the log (a durable write by a
     // read-only token) and the 65th pushed the console's epoch out, so the console's next
@@ -148,18 +163,10 @@ describe('event log epoch', () => {
     let current = epoch
     const seen = new Set<string>()
     for (let i = 0; i < 70; i++) {
-      const r = new SseReader()
-      await r.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, {
-        Authorization: `Bearer ${VIEWER}`,
-        'Last-Event-ID': '999999999999999',
-        'Last-Event-Epoch': current
-      })
-      await r.waitFor(() => r.opens.length === 1, 5000, 'stream_open frame')
-      const opened = StreamOpenSchema.parse(r.opens[0])
+      const opened = await claimBeyond(t, current)
       expect(opened).toMatchObject({ resume: 'reset', after: '3' })
       current = opened.epoch
       seen.add(current)
-      r.close()
     }
     // One fork at most: the epoch drawn then has issued no id past its start, so no client can
     // have seen one, and a claim against it is answered without forking again.
@@ -169,30 +176,16 @@ describe('event log epoch', () => {
   })
 
   it('is forked at most once per start of the engine, however many events come between claims', async () => {
-    const VIEWER = 'viewer-token-busy-probe'
-    const t = await engine({ tokens: [{ token: VIEWER, role: 'viewer', name: 'probe' }] })
-    const epoch = await epochOf(t)
-    for (let n = 1; n <= 3; n++) await publish(t, n)
+    const { t, epoch } = await withViewer()
     // A busy engine: a new event before every claim. Before, each claim found an epoch that had
     // issued ids since its fork, and forked it again: one fork per new event.
-    let current = epoch
     const seen = new Set<string>()
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0, current = epoch; i < 8; i++) {
       await publish(t, 10 + i)
-      const r = await open(
-        t,
-        {
-          Authorization: `Bearer ${VIEWER}`,
-          'Last-Event-ID': '999999999999999',
-          'Last-Event-Epoch': current
-        },
-        'channels=reflex'
-      )
-      const opened = StreamOpenSchema.parse(r.opens[0])
+      const opened = await claimBeyond(t, current)
       expect(opened).toMatchObject({ resume: 'reset', after: String(4 + i) })
       current = opened.epoch
       seen.add(current)
-      r.close()
     }
     expect(seen.size).toBe(1)
     expect(seen.has(epoch)).toBe(false)
