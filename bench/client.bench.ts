@@ -4,8 +4,11 @@
 //      write-behind buffer; the clock stops when the last row is committed.
 //   2. ms per 1,000-row page out of a cache holding 1,000,000 stream events (random positions,
 //      newest-first pages as getRecentEvents reads them, with and without a channel filter).
+//   3. the transport's EventBatcher flooded faster than it pushes: N live-event messages added
+//      within one frame, far past its backlog bound, so nearly every add drops the oldest one.
 // Targets (issue 5): ≥ 50,000 events/s ingested; page p99 < 10 ms. Prints figures only.
-// Options: --events N (default 200000), --rows N (default 1000000), --samples N (default 300).
+// Options: --events N (default 200000), --rows N (default 1000000), --samples N (default 300),
+// --flood N (default 200000).
 import { createServer } from 'node:http'
 import os from 'node:os'
 import type { AddressInfo } from 'node:net'
@@ -13,6 +16,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { LiveEvent } from '../src/shared/console/domains/live'
 import { CacheStore } from '../src/main/services/cache/cache-store'
+import { EventBatcher } from '../src/main/services/live/event-batcher'
 import { LiveEventStream } from '../src/main/services/live/live-event-stream'
 import { makeTempDir } from '../src/main/services/testing/temp-dir'
 
@@ -25,6 +29,7 @@ function arg(name: string, fallback: number): number {
 const EVENTS = arg('events', 200_000)
 const ROWS = arg('rows', 1_000_000)
 const SAMPLES = arg('samples', 300)
+const FLOOD = arg('flood', 200_000)
 const CHANNELS = ['lifecycle', 'audit', 'metrics', 'reflex', 'enforcement'] as const
 
 function frame(n: number): string {
@@ -181,11 +186,42 @@ function benchPages(dir: string): void {
   cache.close()
 }
 
+/**
+ * Adds FLOOD one-event `onEvents` messages (~250 bytes each) within one frame, with the shipped
+ * bounds (64 KB pushes, 4 MB backlog: ~16,000 messages queued), then lets one push go.
+ */
+function benchBatcherFlood(): void {
+  let pushed = 0
+  const batcher = new EventBatcher((batch) => (pushed += batch.length))
+  const payload = (n: number) => ({
+    events: [
+      {
+        id: String(n),
+        channel: 'lifecycle',
+        event_type: 'state_transition',
+        timestamp: 1795413116 + n / 1000,
+        data: { entity_id: `j_${(n % 4096).toString(16).padStart(12, '0')}`, to_state: 'running' }
+      }
+    ]
+  })
+  const start = performance.now()
+  const cpuStart = process.cpuUsage()
+  for (let n = 0; n < FLOOD; n++) batcher.add('onEvents', payload(n))
+  const ms = performance.now() - start
+  const cpu = process.cpuUsage(cpuStart)
+  const cpuMs = (cpu.user + cpu.system) / 1000
+  console.log(
+    `EventBatcher flood: ${FLOOD.toLocaleString('en')} messages added in one frame in ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (${((ms * 1000) / FLOOD).toFixed(2)} µs per add); ${batcher.dropped.toLocaleString('en')} dropped, ${batcher.pending.toLocaleString('en')} queued, ${pushed} pushed so far`
+  )
+  batcher.close()
+}
+
 const temp = makeTempDir('controldeck-bench-')
 try {
   console.log(`bench:client (node ${process.version}, ${process.platform}/${process.arch})`)
   await benchIngest(temp.dir)
   benchPages(temp.dir)
+  benchBatcherFlood()
 } finally {
   temp.remove()
 }

@@ -2,7 +2,7 @@
 // user (`ps`, /proc/<pid>/cmdline), a process's environment and a 0600 file only by its owner, so
 // `--token-file` and CONTROLDECK_ENGINE_TOKEN are the ways to hand over a chosen token; `--token`
 // stays for compatibility, and the launcher moves it off its child's command line.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
 
 /** The environment variable a chosen admin token can be passed in. */
 export const TOKEN_ENV = 'CONTROLDECK_ENGINE_TOKEN'
@@ -30,33 +30,57 @@ export function tokenProblem(token: string): string | null {
   return null
 }
 
-/** Reads a token file: one line (a trailing newline is dropped), at most 4 KiB, a regular file. */
+/**
+ * How a token file is opened: never blocking (a FIFO without a writer, a terminal or a tape would
+ * otherwise block open() for good) and never becoming our controlling terminal. The path is
+ * stat'ed first, so a device is not even opened (opening some has effects); this flag covers one
+ * swapped in between, and fstat refuses it. Regular files ignore O_NONBLOCK.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0)
+
+/** What a path is, in words, when it is not a regular file. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory'
+  if (st.isFIFO()) return 'a FIFO'
+  if (st.isCharacterDevice()) return 'a character device'
+  if (st.isBlockDevice()) return 'a block device'
+  if (st.isSocket()) return 'a socket'
+  return 'not a file'
+}
+
+/**
+ * Reads a token file: one line (a trailing newline is dropped), at most 4 KiB, a regular file.
+ * Anything else (a FIFO, a device, a directory, a socket) is refused without reading it, with an
+ * error naming the path; nothing here can block.
+ */
 export function readTokenFile(
   path: string
 ): { ok: true; token: string } | { ok: false; error: string } {
+  const refuse = (why: string): { ok: false; error: string } => ({
+    ok: false,
+    error: `--token-file ${path}: ${why}`
+  })
+  const notRegular = (st: Stats) =>
+    refuse(`not a regular file (${kindOf(st)}); give a file holding the token`)
   let fd: number
   try {
-    fd = openSync(path, 'r')
+    const st = statSync(path)
+    if (!st.isFile()) return notRegular(st)
+    fd = openSync(path, OPEN_FLAGS)
   } catch (err) {
-    return {
-      ok: false,
-      error: `--token-file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`
-    }
+    return refuse(`cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
   }
   try {
     const st = fstatSync(fd)
-    if (!st.isFile()) return { ok: false, error: `--token-file ${path}: not a regular file` }
+    if (!st.isFile()) return notRegular(st)
     if (st.size > TOKEN_FILE_MAX_BYTES)
-      return { ok: false, error: `--token-file ${path}: too large for a token (${st.size} bytes)` }
+      return refuse(`too large for a token (${st.size} bytes, at most ${TOKEN_FILE_MAX_BYTES})`)
     const buf = Buffer.alloc(TOKEN_FILE_MAX_BYTES + 1)
     const n = readSync(fd, buf, 0, buf.length, 0)
-    if (n > TOKEN_FILE_MAX_BYTES)
-      return { ok: false, error: `--token-file ${path}: too large for a token` }
+    if (n > TOKEN_FILE_MAX_BYTES) return refuse('too large for a token')
     const token = buf.toString('utf8', 0, n).replace(/\r?\n$/, '')
     const problem = tokenProblem(token)
-    return problem
-      ? { ok: false, error: `--token-file ${path}: the token ${problem}` }
-      : { ok: true, token }
+    return problem ? refuse(`the token ${problem}`) : { ok: true, token }
   } finally {
     closeSync(fd)
   }

@@ -21,13 +21,23 @@ export const DEFAULT_EVENT_RETENTION = 1_000_000
  * hub only after commit. Ids come from an in-memory counter seeded from the table: knowing the id
  * before the insert lets the payload carry it, so the JSON is built exactly once for the log, the
  * live fan-out and every resume.
+ *
+ * Ids are therefore handed out before their events commit (the group commit runs at the end of
+ * the event-loop turn), and a unit that rolls back leaves a gap. Everything that reads the log
+ * from outside sees only the committed part: `lastId()` is the highest committed id and
+ * `readAfter` stops there. Otherwise a stream opened in the turn of a write would start past
+ * events still in flight (never sending them: their ids are below its start), a resume could
+ * send an event before it is on disk (or one whose unit then fails), and a resume check would
+ * measure a client's id against ids nobody can have received.
  */
 export class EventLog {
   /** Which log this is (its epoch) and how a client's resume point maps onto it. */
   readonly identity: StreamLogIdentity
   private readonly ids: Sequence
+  /** Highest id whose event has committed (see the class comment); ids above it are in flight. */
+  private committedEnd: number
   private readonly insert: Statement
-  private readonly readAfterStmt: Statement<[number, number], LoggedEvent>
+  private readonly readAfterStmt: Statement<[number, number, number], LoggedEvent>
   private readonly perChannel = new Map<string, number>()
   private sinceLastPrune = 0
   /**
@@ -44,14 +54,18 @@ export class EventLog {
     private readonly retention = DEFAULT_EVENT_RETENTION
   ) {
     const db = store.db
-    this.identity = new StreamLogIdentity(store)
+    // A fork ends the open streams: their next events belong to the new epoch (see resume.ts).
+    this.identity = new StreamLogIdentity(store, () =>
+      this.hub()?.endAll('the event log took a new epoch; reconnect to resume in it')
+    )
     // Seeded from sqlite_sequence too, which remembers ids of pruned rows: never reuse one.
     this.ids = new Sequence(db, 'stream_events', 'id')
     this.insert = db.prepare(
       'INSERT INTO stream_events (id, channel, event_type, payload) VALUES (?, ?, ?, ?)'
     )
-    this.readAfterStmt = db.prepare<[number, number], LoggedEvent>(
-      'SELECT id, channel, event_type, payload FROM stream_events WHERE id > ? ORDER BY id LIMIT ?'
+    this.committedEnd = this.ids.last()
+    this.readAfterStmt = db.prepare<[number, number, number], LoggedEvent>(
+      'SELECT id, channel, event_type, payload FROM stream_events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?'
     )
     const counts = db.prepare<[], { channel: string; n: number }>(
       'SELECT channel, COUNT(*) AS n FROM stream_events GROUP BY channel'
@@ -174,12 +188,15 @@ export class EventLog {
     // Counted here, after commit: a rolled-back event is not in the log.
     for (const e of events)
       this.perChannel.set(e.channel, (this.perChannel.get(e.channel) ?? 0) + 1)
+    // Units commit in id order (one batch at a time), so the committed end only moves up.
+    const last = events.at(-1)
+    if (last) this.committedEnd = Math.max(this.committedEnd, last.id)
     this.hub()?.broadcast(events)
   }
 
-  /** Logged events with id > `afterId`, oldest first. */
+  /** Committed events with id > `afterId`, oldest first (none still waiting for their commit). */
   readAfter(afterId: number, limit: number): LoggedEvent[] {
-    return this.readAfterStmt.all(afterId, limit)
+    return this.readAfterStmt.all(afterId, this.committedEnd, limit)
   }
 
   /** Lowest id still in the log (null when it is empty). */
@@ -197,9 +214,12 @@ export class EventLog {
     return out
   }
 
-  /** Highest id handed out so far (0 when none). */
+  /**
+   * Highest id of a committed event (0 when none): the end of the log as any reader may know it.
+   * Ids of events still waiting for their commit are above it.
+   */
   lastId(): number {
-    return this.ids.last()
+    return this.committedEnd
   }
 
   /** Deletes every logged event (DELETE /stream/buffers). Ids keep counting up. */

@@ -30,8 +30,9 @@ describe('stream exactly-once while publishers commit', () => {
         publishing = false
       }
     )
-    // Resume from the newest id handed out (maybe not committed yet), over and over, while the
-    // publishers run: requests arriving in the same turn as a publish hit the window.
+    // Resume from the newest committed id, over and over, while the publishers run: requests
+    // arriving in the same turn as a publish meet events still in flight (ids handed out, the
+    // batch not committed), which must come live, after the replay, exactly once.
     while (publishing) {
       const after = events.lastId()
       const r = new SseReader()

@@ -365,12 +365,27 @@ export class StreamHub {
     for (const sub of [...this.subs.values()]) {
       if (sub.owner !== owner) continue
       n++
-      this.remove(sub)
-      sub.res.end(`: closed: ${reason}\n\n`)
-      // A stalled socket would never finish end(): cut it shortly after.
-      setTimeout(() => sub.res.destroy(), 1000).unref()
+      this.end(sub, reason)
     }
     return n
+  }
+
+  /**
+   * Ends every open stream after what it has queued (the event log took a new epoch): each
+   * client reconnects with the last id it received and resumes.
+   */
+  endAll(reason: string): void {
+    for (const sub of [...this.subs.values()]) {
+      this.flush(sub)
+      this.end(sub, reason)
+    }
+  }
+
+  private end(sub: Subscriber, reason: string): void {
+    this.remove(sub)
+    sub.res.end(`: closed: ${reason}\n\n`)
+    // A stalled socket would never finish end(): cut it shortly after.
+    setTimeout(() => sub.res.destroy(), 1000).unref()
   }
 
   /** Ends every stream with a closing comment (graceful shutdown) and stops the heartbeat. */

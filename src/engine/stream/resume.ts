@@ -36,8 +36,17 @@ interface Ancestor {
  * - same epoch, id beyond the log's end: this log was rolled back (restored from a backup) after
  *   the client saw later events. Ids after the fork point will be issued again for other events,
  *   so the log takes a new epoch (remembering the old one and the fork point) and the client
- *   resumes at the fork point, told to forget what it saw after it. An epoch that was itself
- *   forked at the log's end and has issued nothing since is not forked again (see plan);
+ *   resumes at the fork point, told to forget what it saw after it. The streams open at that
+ *   moment are ended (`onFork`): their next events belong to the new epoch, so they reconnect and
+ *   resume in it, inside the shared history, instead of labelling them with the old one (which
+ *   would cost them a full replay at their next reconnect);
+ * - which ids can prove a rollback: the end compared against is the committed end (event-log.ts),
+ *   the most any client can have received. A log can only be rolled back while no engine has it
+ *   open, so only the epoch this engine found when it opened the log can have lost ids; an epoch
+ *   drawn by this engine has issued everything a client can have seen of it, and a claim beyond
+ *   it is refuted without a fork. So a token, a viewer's included, forks a log at most once per
+ *   start of the engine, not once per new event; an epoch forked at the log's end that has issued
+ *   nothing since is not forked again either (see plan);
  * - an earlier epoch of this log, id at or before its fork point: the shared history, resume
  *   after it. Every earlier epoch is remembered (up to 64), so a client that merely claims to be
  *   ahead (anyone can send any id) forks the log without costing other clients their resume;
@@ -50,14 +59,21 @@ interface Ancestor {
  */
 export class StreamLogIdentity {
   private epochValue: string
+  /** The epoch the log had when this engine opened it: the only one a rollback can have hit. */
+  private readonly openedEpoch: string
   private ancestors: Ancestor[] = []
 
-  constructor(private readonly store: Store) {
+  /** `onFork` runs after the log took a new epoch (the event log ends the open streams). */
+  constructor(
+    private readonly store: Store,
+    private readonly onFork: () => void = () => {}
+  ) {
     const rows = store.db
       .prepare<unknown[], { key: string; value: string }>('SELECT key, value FROM stream_log')
       .all()
     const meta = new Map(rows.map((r) => [r.key, r.value]))
     this.epochValue = meta.get('epoch') ?? ''
+    this.openedEpoch = this.epochValue
     try {
       const list = JSON.parse(meta.get('ancestors') ?? '[]') as unknown
       if (Array.isArray(list)) {
@@ -75,22 +91,32 @@ export class StreamLogIdentity {
     return this.epochValue
   }
 
-  /** Decides where a subscriber starts; `lastId` is the log's highest id, `oldestId` its lowest. */
+  /**
+   * Decides where a subscriber starts; `lastId` is the log's highest committed id, `oldestId` its
+   * lowest.
+   */
   plan(request: ResumeRequest, lastId: number, oldestId: () => number | null): ResumePlan {
     const end = String(lastId)
     const { lastEventId, epoch } = request
     if (lastEventId === null) return this.opening(null, 'live', end, null)
     const numeric = NUMERIC_ID.test(lastEventId) ? Number(lastEventId) : null
     if (epoch === this.epochValue && numeric !== null && numeric > lastId) {
-      // An epoch forked at `lastId` that has issued nothing since has no ids past it for anyone to
-      // have seen: the claim is refuted, not a rollback. Forking again would let any token fork
-      // without end (a durable write per request) and push real clients' epochs off the list.
-      if (this.ancestors.at(-1)?.forkAfter === lastId) {
+      // Claims that cannot be a rollback are refuted, not forked: forking on them would let any
+      // token fork without end (a durable write per request, every open stream ended) and push
+      // real clients' epochs off the list. An epoch drawn by this engine has issued every id of
+      // it a client can have seen; an epoch forked at `lastId` has issued nothing past it.
+      const refuted =
+        this.epochValue !== this.openedEpoch
+          ? 'epoch began in this run of the engine, which has issued every id of it'
+          : this.ancestors.at(-1)?.forkAfter === lastId
+            ? 'epoch has issued no id past it'
+            : null
+      if (refuted !== null) {
         return this.opening(
           lastId,
           'reset',
           end,
-          `Last-Event-ID ${numeric} is beyond this log (${lastId}), which has issued no id past it in epoch ${this.epochValue}`
+          `Last-Event-ID ${numeric} is beyond this log (${lastId}), and its ${refuted} (epoch ${this.epochValue})`
         )
       }
       this.fork(lastId)
@@ -164,5 +190,6 @@ export class StreamLogIdentity {
     })
     this.ancestors = ancestors
     this.epochValue = next
+    this.onFork()
   }
 }

@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { startEngine } from '../../engine'
 import { otlpExportModule } from '../../engine/routes/otlp-export'
 import type { ServiceLog } from './console-service'
 import type { ServiceContext } from './context'
 import { loadOrCreateIngestToken } from './otlp-ingest-token'
+import { ensurePrivateDir, ensurePrivateFile } from './private-dir'
 import { createToken } from './serve/token'
 import type { Role } from '../../shared/neurorail/rbac'
 
@@ -65,8 +65,10 @@ export function localEngineOf(host: EngineHost | null): ServiceContext['localEng
  * admin token per launch so that nothing else on the machine can drive it.
  */
 export async function startEngineHost(options: EngineHostOptions): Promise<EngineHost> {
-  await mkdir(options.dataDir, { recursive: true })
+  const notice = ensurePrivateDir(options.dataDir)
+  if (notice) options.log?.(notice)
   const dbPath = path.join(options.dataDir, 'engine.db')
+  ensurePrivateFile(dbPath)
   const adminToken = createToken()
   const ingestToken = await loadOrCreateIngestToken(options.dataDir)
   const engine = await startEngine({

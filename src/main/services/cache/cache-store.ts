@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { Statement } from 'better-sqlite3'
-import { mkdirSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AuditEvent } from '../../../shared/neurorail/audit'
 import type { Decision } from '../../../shared/neurorail/governor'
@@ -17,6 +17,7 @@ import { decodeKeyset, keysetPage } from '../../../engine/store/keyset'
 import { StatementCache } from '../../../engine/store/statements'
 import { Where } from '../../../engine/store/where'
 import { isClientId } from '../live/sequencer'
+import { ensurePrivateDir, ensurePrivateFile } from '../private-dir'
 import { CACHE_MIGRATIONS } from './migrations'
 import { enforceRetention as runRetention } from './retention'
 import { WriteBehindBuffer } from './stream-write-buffer'
@@ -245,7 +246,10 @@ export class CacheStore {
     retention?: CacheRetention,
     options: CacheStoreOptions = {}
   ): CacheStore {
-    if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true })
+    if (filePath !== ':memory:') {
+      ensurePrivateDir(dirname(filePath))
+      ensurePrivateFile(filePath)
+    }
     const db = openDatabase(filePath, {
       // auto_vacuum only takes effect on an empty file, and switching to WAL already writes the
       // header: set it first, so that retention can hand freed pages back (incremental_vacuum)

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { ConnectionState, EnvironmentView } from '../../../shared/console/domains/environments'
 import type { LiveEvent } from '../../../shared/console/domains/live'
 import type { LocalRunView } from '../../../shared/console/domains/runs'
-import { diagnosticsText, RecentErrors, redactSecrets } from './diagnostics'
+import { redactSecrets } from '../client/redact'
+import { diagnosticsText, RecentErrors } from './diagnostics'
 import { NotificationPolicy } from './notification-policy'
 import { pageOfUrl, placeWindow } from './window-state'
 
@@ -179,6 +180,14 @@ describe('diagnostics', () => {
       expect(text).not.toContain(secret)
     }
     expect(text).toContain('http://[redacted]@host/x')
+  })
+
+  it('redacts a short known secret as a word, and a known one as it reads inside JSON', () => {
+    const errors = new RecentErrors(5, () => ['pw1', 'launch"secret-42'])
+    errors.add('login refused', new Error('{"detail":"pw1 is wrong","echo":"launch\\"secret-42"}'))
+    expect(errors.list()[0]).toMatch(
+      /login refused: \{"detail":"\[redacted\] is wrong","echo":"\[redacted\]"\}$/
+    )
   })
 
   it('keeps the last errors, redacted and bounded, and writes versions, counts and sizes', () => {

@@ -2,24 +2,10 @@
  * "Copy diagnostics": what a bug report needs (versions, platform, environment count, cache size,
  * recent errors) and nothing secret. Errors pass through {@link redactSecrets} when recorded and
  * again when written out, with the secrets this launch knows (the engine's admin token) removed
- * verbatim besides the patterns.
+ * verbatim besides the patterns. The redaction is the client's (one set of rules for every text the
+ * console passes on).
  */
-
-/** Replaces anything that looks like a credential: bearer tokens, token/password/secret fields, JWTs, URL userinfo. */
-export function redactSecrets(text: string, known: readonly string[] = []): string {
-  let out = text
-  for (const secret of known) {
-    if (secret.length >= 8) out = out.split(secret).join('[redacted]')
-  }
-  return out
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
-    .replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted-jwt]')
-    .replace(
-      /((?:access_|refresh_|admin[_-]?)?token|password|passwd|secret|api[_-]?key|authorization)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
-      '$1$2[redacted]'
-    )
-    .replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1[redacted]@')
-}
+import { redactSecrets } from '../client/redact'
 
 /** The last errors the main side logged, redacted and bounded (for diagnostics only). */
 export class RecentErrors {

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { z } from 'zod'
+import { ensurePrivateDir } from '../private-dir'
 
 /** Settings files are tiny; anything larger is not ours. */
 const MAX_BYTES = 256 * 1024
@@ -37,7 +38,7 @@ export function readJsonFile<T>(
 
 /** Writes `value` as JSON through a temp file and a rename (a crash leaves the old or the new file). */
 export function writeJsonFile(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true })
+  ensurePrivateDir(path.dirname(file))
   const tmp = `${file}.${process.pid}.tmp`
   try {
     writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 })

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { ConsoleErrorCode } from '../../../shared/console/errors'
@@ -12,6 +12,7 @@ import {
   type EnvironmentInput
 } from '../../../shared/console/domains/environments'
 import { CredentialIdSchema, newCredentialId } from '../credentials/binding'
+import { ensurePrivateDir } from '../private-dir'
 import {
   AD_HOC_ENVIRONMENT_ID,
   EnvironmentsFileSchema,
@@ -199,7 +200,7 @@ export class EnvironmentStore {
   }
 
   private async write(): Promise<void> {
-    await mkdir(this.options.dataDir, { recursive: true })
+    ensurePrivateDir(this.options.dataDir)
     const file = {
       version: 1,
       activeId: this.active === AD_HOC_ENVIRONMENT_ID ? LOCAL_ENVIRONMENT_ID : this.active,

@@ -112,6 +112,51 @@ describe('EventBatcher', () => {
     expect(times.slice(1).every((t, i) => t - (times[i] as number) >= 16)).toBe(true)
   })
 
+  it('drops the oldest live events of a flood one by one, asking once per message (no rescans)', () => {
+    const { clock, advance } = manualClock()
+    const pushes: ConsoleEventMessage[][] = []
+    let asked = 0
+    const state: ConsoleEventMessage = ['onConnectionState', { status: 'live' }]
+    const event = (n: number): ConsoleEventMessage => ['onEvents', { n }]
+    const bytes = (m: ConsoleEventMessage) => JSON.stringify(m).length + 1
+    // Room for the state change and exactly 9 events (n has 4 digits: all events are one size).
+    const batcher = new EventBatcher((batch) => pushes.push(batch), {
+      intervalMs: 16,
+      maxBytes: 100_000,
+      maxBacklogBytes: bytes(state) + 9 * bytes(event(1000)),
+      droppable: (name) => {
+        asked++
+        return name === 'onEvents'
+      },
+      clock
+    })
+    batcher.add(...state)
+    for (let n = 1000; n < 6000; n++) batcher.add(...event(n))
+    expect(batcher.dropped).toBe(4991)
+    expect(batcher.pending).toBe(10)
+    // Before: every add past the bound asked about every queued message again (~50,000 times).
+    expect(asked).toBe(5001)
+    advance(0)
+    expect(pushes).toEqual([[state, ...Array.from({ length: 9 }, (_, i) => event(5991 + i))]])
+    // After a push, a second flood interleaved with state changes: those are never dropped and
+    // keep their place among the events that remain.
+    for (let n = 6000; n < 9000; n++) {
+      batcher.add(...event(n))
+      if (n % 1000 === 0) batcher.add('onConnectionState', { n })
+    }
+    advance(16)
+    // Three state changes (34 bytes each) leave room for 6 events (24 bytes) under the bound.
+    expect(pushes[1]).toEqual([
+      ['onConnectionState', { n: 6000 }],
+      ['onConnectionState', { n: 7000 }],
+      ['onConnectionState', { n: 8000 }],
+      ...Array.from({ length: 6 }, (_, i) => event(8994 + i))
+    ])
+    expect(batcher.dropped).toBe(4991 + 2994)
+    expect(asked).toBe(5001 + 3003)
+    expect(batcher.pending).toBe(0)
+  })
+
   it('keeps sending what is queued after a push that threw', () => {
     const { clock, advance } = manualClock()
     const sent: ConsoleEventMessage[][] = []

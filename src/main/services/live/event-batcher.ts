@@ -41,6 +41,44 @@ function sizeOf(message: ConsoleEventMessage, maxBytes: number): number {
   }
 }
 
+/** One queued message; `message` null once pushed or dropped (the entry is skipped when reached). */
+interface Queued {
+  message: ConsoleEventMessage | null
+  readonly bytes: number
+  readonly droppable: boolean
+}
+
+/**
+ * A first-in-first-out list with O(1) amortised `shift`: a head index instead of Array.shift
+ * (which moves every element), compacted once the consumed part outgrows the rest.
+ */
+class Fifo<T> {
+  private items: T[] = []
+  private head = 0
+
+  push(item: T): void {
+    this.items.push(item)
+  }
+
+  peek(): T | undefined {
+    return this.items[this.head]
+  }
+
+  shift(): T | undefined {
+    const item = this.items[this.head]
+    if (item === undefined) return undefined
+    this.head++
+    if (this.head === this.items.length) {
+      this.items = []
+      this.head = 0
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    return item
+  }
+}
+
 /**
  * The one pacing stage of a transport (Electron IPC, browser-mode SSE): events added within one
  * interval leave together as one ordered batch, at most one push per interval (one animation
@@ -50,7 +88,11 @@ function sizeOf(message: ConsoleEventMessage, maxBytes: number): number {
  * payloads (chunkForPush); nothing before this waits on a timer.
  */
 export class EventBatcher {
-  private queue: { message: ConsoleEventMessage; bytes: number }[] = []
+  /** Every message not yet pushed, in order (a dropped one stays as an empty entry until reached). */
+  private queue = new Fifo<Queued>()
+  /** The droppable ones among them, oldest first: dropping never scans the whole queue. */
+  private droppables = new Fifo<Queued>()
+  private queued = 0
   private queuedBytes = 0
   private timer: unknown = null
   private lastPushAt = Number.NEGATIVE_INFINITY
@@ -76,36 +118,52 @@ export class EventBatcher {
 
   /** Events waiting for the next push. */
   get pending(): number {
-    return this.queue.length
+    return this.queued
   }
 
   /** Queues one event; it leaves with the next push, after every event added before it. */
   add(name: string, payload: unknown): void {
     if (this.closed) return
     const message: ConsoleEventMessage = [name, payload]
-    const bytes = sizeOf(message, this.maxBytes)
-    this.queue.push({ message, bytes })
-    this.queuedBytes += bytes
+    const item: Queued = {
+      message,
+      bytes: sizeOf(message, this.maxBytes),
+      droppable: this.droppable(name)
+    }
+    this.queue.push(item)
+    if (item.droppable) this.droppables.push(item)
+    this.queued++
+    this.queuedBytes += item.bytes
     if (this.queuedBytes > this.maxBacklogBytes) this.dropOldest()
     this.schedule()
   }
 
-  /** Drops the oldest droppable messages until the backlog is back under its bound. */
+  /**
+   * Drops the oldest droppable messages until the backlog is back under its bound. `droppables`
+   * holds exactly the droppable messages still queued, oldest first, so each drop is O(1): a flood
+   * no longer rescans the backlog on every add. A dropped message leaves an empty entry in the
+   * queue (its payload released at once), skipped by the next push.
+   */
   private dropOldest(): void {
-    const kept: { message: ConsoleEventMessage; bytes: number }[] = []
-    for (const item of this.queue) {
-      if (this.queuedBytes > this.maxBacklogBytes && this.droppable(item.message[0])) {
-        this.queuedBytes -= item.bytes
-        this.dropped++
-      } else {
-        kept.push(item)
-      }
+    while (this.queuedBytes > this.maxBacklogBytes) {
+      const item = this.droppables.shift()
+      if (!item) return
+      this.take(item)
+      this.dropped++
     }
-    this.queue = kept
+  }
+
+  /** Takes a queued message out (pushed or dropped): its payload, bytes and count. */
+  private take(item: Queued): ConsoleEventMessage | null {
+    const message = item.message
+    item.message = null
+    this.queued--
+    this.queuedBytes -= item.bytes
+    return message
   }
 
   private schedule(): void {
-    if (this.timer !== null || this.closed || this.queue.length === 0) return
+    if (this.timer !== null || this.closed || this.queued === 0) return
     const wait = Math.max(0, this.lastPushAt + this.intervalMs - this.clock.now())
     this.timer = this.clock.setTimeout(() => {
       this.timer = null
@@ -125,16 +183,21 @@ export class EventBatcher {
 
   /** Sends the oldest events that fit in one push (at least one). */
   private pushOne(): void {
-    let count = 0
+    const batch: ConsoleEventMessage[] = []
     let bytes = 2 // the batch's brackets
-    for (const item of this.queue) {
-      if (count > 0 && bytes + item.bytes > this.maxBytes) break
+    for (let item = this.queue.peek(); item; item = this.queue.peek()) {
+      if (item.message === null) {
+        this.queue.shift() // dropped
+        continue
+      }
+      if (batch.length > 0 && bytes + item.bytes > this.maxBytes) break
+      this.queue.shift()
+      // Every older droppable message is gone already: this one heads `droppables`.
+      if (item.droppable) this.droppables.shift()
       bytes += item.bytes
-      count++
+      batch.push(this.take(item) as ConsoleEventMessage)
     }
-    const batch = this.queue.splice(0, count)
-    for (const item of batch) this.queuedBytes -= item.bytes
-    if (batch.length > 0) this.push(batch.map((item) => item.message))
+    if (batch.length > 0) this.push(batch)
   }
 
   /** Drops what is queued and stops; later events are ignored. */
@@ -142,7 +205,9 @@ export class EventBatcher {
     this.closed = true
     if (this.timer !== null) this.clock.clearTimeout(this.timer)
     this.timer = null
-    this.queue = []
+    this.queue = new Fifo()
+    this.droppables = new Fifo()
+    this.queued = 0
     this.queuedBytes = 0
   }
 }

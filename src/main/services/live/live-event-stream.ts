@@ -10,6 +10,7 @@ import {
 import { parseFrame } from './frame'
 import { EventSequencer, isClientId } from './sequencer'
 import { openSseConnection, type SseConnection } from './sse-connection'
+import { reconnectDelay } from './sse-retry'
 
 export type LiveStatus = 'connecting' | 'live' | 'polling' | 'offline' | 'auth_failed'
 
@@ -66,7 +67,10 @@ export interface LiveEventStreamOptions {
   heartbeatTimeoutMs?: number
   /** Audit polling interval. Default 5 s. */
   pollIntervalMs?: number
-  /** Reconnect backoff. Default 0.5 s doubling to 30 s. */
+  /**
+   * Reconnect backoff. Default 0.5 s doubling to 30 s. A server's `retry:` lengthens the wait up
+   * to the cap, never past it (see reconnectDelay).
+   */
   backoff?: BackoffOptions
 }
 
@@ -89,6 +93,8 @@ export class LiveEventStream {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null
   /** Consecutive connection attempts that ended before any frame arrived. */
   private failures = 0
+  /** The reconnection time the server last set with `retry:` (ms), kept across connections. */
+  private serverRetryMs: number | null = null
   private receivedOnThisConnection = false
   private pending: LiveEvent[] = []
   private flushQueued = false
@@ -191,6 +197,7 @@ export class LiveEventStream {
       },
       onActivity: () => this.armWatchdog(),
       onFrame: (name, data, id) => this.handleFrame(name, data, id),
+      onRetry: (ms) => (this.serverRetryMs = ms),
       onFailure: ({ status, message }) => this.handleFailure(status, message)
     })
   }
@@ -270,11 +277,9 @@ export class LiveEventStream {
       return
     }
     if (!this.receivedOnThisConnection) this.failures++
-    const delay = backoffDelay(Math.min(this.failures, 30), {
-      ...RECONNECT_BACKOFF,
-      ...this.options.backoff,
-      jitter: UNDER_CAP_JITTER
-    })
+    const policy = { ...RECONNECT_BACKOFF, ...this.options.backoff, jitter: UNDER_CAP_JITTER }
+    const backoff = backoffDelay(Math.min(this.failures, 30), policy)
+    const delay = reconnectDelay(backoff, this.serverRetryMs, policy.maxDelayMs)
     const retry = `retrying in ${Math.max(0.1, delay / 1000).toFixed(1)} s`
     if (this.failures <= 1) {
       this.setState('connecting', `Event stream interrupted (${message}); ${retry}`)

@@ -136,4 +136,31 @@ describe('LiveEventStream against a specification-following SSE server', () => {
     // What reached the client before it cut: its bound plus what sockets hold in flight.
     expect(closedAt).toBeLessThan(SSE_MAX_BUFFER_CHARS + 16 * 1024 * 1024)
   })
+
+  // The spec (§9.2.3, §9.2.6): `retry:` with ASCII digits only sets the reconnection time, which
+  // holds for later connections; the client waits at least that long, within its backoff's cap
+  // (a minute here). The delay shows in the state's message ("retrying in … s"): the plan is
+  // asserted, not a clock.
+  it.each([
+    ['honoured (the backoff here is 5 ms)', 'retry: 45000\n\n', 'retrying in 45.0 s'],
+    [
+      'CRLF, no space after the colon, after a comment',
+      ': hi\r\nretry:12000\r\n\r\n',
+      'retrying in 12.0 s'
+    ],
+    ['bounded: days become the cap', 'retry: 999999999999\r\r', 'retrying in 60.0 s'],
+    ['never below the backoff: 0 is no hot loop', 'retry: 0\n\n', 'retrying in 0.1 s'],
+    ['ignored unless digits only', 'retry: 3s\nretry\nretry: 7 \n\n', 'retrying in 0.1 s']
+  ])('waits the reconnection time a server sets with retry: %s', async (_, preamble, plan) => {
+    const server = await startSpecSseServer({ ids: 'numeric', preamble })
+    cleanups.push(() => server.close())
+    server.publish({ n: 1 })
+    const { events, states } = client(server.baseUrl, {
+      backoff: { baseDelayMs: 5, maxDelayMs: 60_000 }
+    })
+    await waitFor(() => events.length === 1, 'the first event')
+    server.endStreams()
+    await waitFor(() => states.some((s) => /retrying in/.test(s.message ?? '')), 'a reconnect plan')
+    expect(states.find((s) => /retrying in/.test(s.message ?? ''))?.message).toContain(plan)
+  })
 })

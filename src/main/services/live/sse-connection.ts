@@ -1,4 +1,5 @@
 import { EventSource, type FetchLike, type FetchLikeResponse } from 'eventsource'
+import { SseRetryScanner } from './sse-retry'
 
 /** What one SSE connection reports to its owner. */
 export interface SseConnectionHandlers {
@@ -11,6 +12,11 @@ export interface SseConnectionHandlers {
    * own `id:` line set (undefined when it had none, so the previous frame's id is not taken for its).
    */
   onFrame(name: string, data: string, id: string | undefined): void
+  /**
+   * The server set its reconnection time with a `retry:` field (ms, as sent: the owner bounds it,
+   * see reconnectDelay). Like the specification's, it holds for later connections too.
+   */
+  onRetry(ms: number): void
   /**
    * The connection is over and will not be retried by itself: `status` is the HTTP status when the
    * server answered with something other than a stream, null for network failures and ends.
@@ -40,7 +46,8 @@ export const SSE_MAX_BUFFER_CHARS = 2 * 1024 * 1024
  * — no listener per name, nothing missed. Its own reconnect loop (fixed 3 s) is not used: the
  * owner closes on the first error and reconnects with backoff, resuming from the id it actually
  * delivered. The response body is tapped so that comments (heartbeats), which the package
- * swallows, still count as activity for the heartbeat timeout.
+ * swallows, still count as activity for the heartbeat timeout, and so that the server's `retry:`
+ * field, which the package keeps to itself, reaches the owner's reconnect delay.
  */
 export function openSseConnection(
   url: string,
@@ -55,9 +62,16 @@ export function openSseConnection(
     lastStatus = response.status
     const body = response.body
     if (!body) return response as FetchLikeResponse
+    const retry = new SseRetryScanner((ms) => {
+      if (!done) handlers.onRetry(ms)
+    })
     const tap = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
-        if (!done) handlers.onActivity()
+        if (!done) {
+          handlers.onActivity()
+          // Only a stream's fields: an error page's text is not read as `retry:` lines.
+          if (response.status === 200) retry.feed(chunk)
+        }
         controller.enqueue(chunk)
       }
     })

@@ -24,11 +24,18 @@ export interface SpecSseServer {
   /** Appends an event and writes it to every open stream; returns its id. */
   publish(data: Record<string, unknown>): string
   openStreams(): number
+  /** Ends every open stream cleanly (the client sees the stream end and reconnects). */
+  endStreams(): void
   close(): Promise<void>
 }
 
 export interface SpecSseServerOptions {
   ids: 'numeric' | 'opaque'
+  /**
+   * What every stream starts with, raw (default `retry: 100` and a blank line): tests set the
+   * reconnection time, hostile values and line ends here.
+   */
+  preamble?: string
 }
 
 interface Entry {
@@ -75,7 +82,7 @@ export async function startSpecSseServer(options: SpecSseServerOptions): Promise
     const lastEventId = typeof header === 'string' ? header : null
     lastEventIds.push(lastEventId)
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
-    res.write('retry: 100\n\n')
+    res.write(options.preamble ?? 'retry: 100\n\n')
     const known = lastEventId === null ? -1 : log.findIndex((e) => e.id === lastEventId)
     const backlog = log.slice(known + 1)
     if (backlog.length > 0) res.write(backlog.map((e) => e.frame).join(''))
@@ -95,6 +102,9 @@ export async function startSpecSseServer(options: SpecSseServerOptions): Promise
       return id
     },
     openStreams: () => streams.size,
+    endStreams() {
+      for (const res of streams) res.end()
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of streams) res.destroy()

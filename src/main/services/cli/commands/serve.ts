@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
@@ -8,6 +8,7 @@ import { APP_VERSION } from '../../context'
 import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
 import { isLoopbackName } from '../../../../shared/net/host'
 import { installLastResort } from '../../last-resort'
+import { ensurePrivateDir } from '../../private-dir'
 import { startBrowserServer, type BrowserServer } from '../../serve/server'
 import { CliError, type CliCommand } from '../args'
 
@@ -77,7 +78,8 @@ async function removeTokenFile(file: string, token: string): Promise<void> {
  * in reverse order; a failure half-way closes what already runs.
  */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
-  await mkdir(options.dataDir, { recursive: true })
+  const notice = ensurePrivateDir(options.dataDir)
+  if (notice) options.log?.(notice)
   const engine =
     options.noEngine || options.adHoc || options.localEngine
       ? null
