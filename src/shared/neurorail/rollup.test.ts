@@ -146,6 +146,19 @@ describe('rollUp', () => {
     completed_at: end === null ? null : at(end),
     ...o
   })
+  /** The mission's roll-up of the small tree with the figures of the next test. */
+  const smallMission = {
+    jobs: 2,
+    tokens: 1500,
+    cost: 0.75,
+    attempts: 2,
+    retries: 1,
+    errors: 0,
+    violations: 1,
+    startedAt: at(1000),
+    endedAt: at(9500),
+    durationMs: 8500
+  }
 
   it('sums tokens, cost, attempts, retries and violations up the tree and spans the wall clock', () => {
     const r = rollUp(small, [
@@ -155,18 +168,7 @@ describe('rollUp', () => {
       span('a2', 3500, 5000, { llm_tokens_consumed: 300, cost_credits: 0.25 }),
       span('j2', 4000, 9500, { llm_tokens_consumed: 300, attempt_count: 0 })
     ])
-    expect(r.get('m')).toEqual({
-      jobs: 2,
-      tokens: 1500,
-      cost: 0.75,
-      attempts: 2,
-      retries: 1,
-      errors: 0,
-      violations: 1,
-      startedAt: at(1000),
-      endedAt: at(9500),
-      durationMs: 8500
-    })
+    expect(r.get('m')).toEqual(smallMission)
     expect(r.get('j1')).toMatchObject({ tokens: 1200, attempts: 2, durationMs: 3000 })
     expect(r.get('p')).toMatchObject({ tokens: 1500, startedAt: at(2000), endedAt: at(9500) })
     expect(formatRollup(r.get('m')!)).toBe(
@@ -203,11 +205,11 @@ describe('rollUp', () => {
     // Our engine: every mission, plan and job answers with its subtree's sums; the attempts answer
     // their own. Adding the children again would count the 1,500 tokens two or three times.
     const subtree = {
-      llm_tokens_consumed: 1500,
-      cost_credits: 0.75,
-      attempt_count: 2,
-      retry_count: 1,
-      violation_count: 1,
+      llm_tokens_consumed: smallMission.tokens,
+      cost_credits: smallMission.cost,
+      attempt_count: smallMission.attempts,
+      retry_count: smallMission.retries,
+      violation_count: smallMission.violations,
       includes_descendants: true
     }
     const engine: RollupMetrics[] = [
@@ -219,18 +221,8 @@ describe('rollUp', () => {
       span('j2', 4000, 9500, { llm_tokens_consumed: 300, includes_descendants: true })
     ]
     const r = rollUp(small, engine)
-    expect(r.get('m')).toEqual({
-      jobs: 2,
-      tokens: 1500,
-      cost: 0.75,
-      attempts: 2,
-      retries: 1,
-      errors: 1,
-      violations: 1,
-      startedAt: at(1000),
-      endedAt: at(9500),
-      durationMs: 8500
-    })
+    // The same roll-up as summed from the leaves, plus a1's failure (`success: false`).
+    expect(r.get('m')).toEqual({ ...smallMission, errors: 1 })
     expect(r.get('p')).toMatchObject({ tokens: 1500, attempts: 2, retries: 1, violations: 1 })
     expect(r.get('j1')).toMatchObject({ tokens: 1200, cost: 0.75, attempts: 2, errors: 1 })
     // Mixed (BRAiN mission and plan without source sums over an engine-summed job): the plain
