@@ -1,3 +1,4 @@
+import { hasBrand } from '../shared/brand'
 import { ERROR_CODES, NeuroRailErrorSchema, type NeuroRailError } from '../shared/neurorail'
 
 /**
@@ -21,11 +22,7 @@ export class ControlDeckError extends Error {
 
 /** True for any error the SDK threw. */
 export function isControlDeckError(value: unknown): value is ControlDeckError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { isControlDeckError?: unknown }).isControlDeckError === true
-  )
+  return hasBrand(value, 'isControlDeckError')
 }
 
 /**

@@ -11,9 +11,9 @@ import { notificationsEvents, notificationsMethods } from './domains/notificatio
 import { runsEvents, runsMethods } from './domains/runs'
 
 /**
- * Every domain of the contract with its methods and events. A new domain adds one line here; the
- * compiler then asks for it in CONSOLE_METHODS/CONSOLE_EVENTS below and for its handler factory in
- * the console service (src/main/services/console-service.ts).
+ * Every domain of the contract with its methods and events. A new domain adds one line here; its
+ * methods and events join CONSOLE_METHODS/CONSOLE_EVENTS below, and the compiler asks for its
+ * handler factory in the console service (src/main/services/console-service.ts).
  */
 export const CONSOLE_DOMAINS = {
   app: { methods: appMethods, events: appEvents },
@@ -33,43 +33,38 @@ export const CONSOLE_DOMAINS = {
 export type ConsoleDomains = typeof CONSOLE_DOMAINS
 export type ConsoleDomainName = keyof ConsoleDomains
 
-/** Every ConsoleApi method, by name. The single source both transports and the main side are generated from. */
-export const CONSOLE_METHODS = {
-  ...CONSOLE_DOMAINS.app.methods,
-  ...CONSOLE_DOMAINS.environments.methods,
-  ...CONSOLE_DOMAINS.data.methods,
-  ...CONSOLE_DOMAINS.live.methods,
-  ...CONSOLE_DOMAINS.cache.methods,
-  ...CONSOLE_DOMAINS.governance.methods,
-  ...CONSOLE_DOMAINS.runs.methods,
-  ...CONSOLE_DOMAINS.notifications.methods,
-  ...CONSOLE_DOMAINS.bundles.methods
-} satisfies Record<string, MethodDefinition>
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (
+  i: infer I
+) => void
+  ? I
+  : never
+/** One table of every domain's methods or events: each domain's entries, by name. */
+type Merged<K extends 'methods' | 'events'> = UnionToIntersection<
+  ConsoleDomains[ConsoleDomainName][K]
+>
+
+// Merged from CONSOLE_DOMAINS itself, so no domain can be left out; a name declared by two domains
+// would silently shadow the other, so it stops the console at start instead.
+function mergeDomains<K extends 'methods' | 'events'>(part: K): Merged<K> {
+  const merged: Record<string, unknown> = {}
+  for (const [domain, tables] of Object.entries(CONSOLE_DOMAINS)) {
+    for (const [name, definition] of Object.entries(tables[part])) {
+      if (Object.prototype.hasOwnProperty.call(merged, name))
+        throw new Error(`ConsoleApi: ${name} is declared twice (${domain})`)
+      merged[name] = definition
+    }
+  }
+  return merged as Merged<K>
+}
+
+/**
+ * Every ConsoleApi method, by name, in domain order. The single source both transports and the
+ * main side are generated from.
+ */
+export const CONSOLE_METHODS = mergeDomains('methods')
 
 /** Every pushed event, by name (`onX`). */
-export const CONSOLE_EVENTS = {
-  ...CONSOLE_DOMAINS.app.events,
-  ...CONSOLE_DOMAINS.environments.events,
-  ...CONSOLE_DOMAINS.data.events,
-  ...CONSOLE_DOMAINS.live.events,
-  ...CONSOLE_DOMAINS.cache.events,
-  ...CONSOLE_DOMAINS.governance.events,
-  ...CONSOLE_DOMAINS.runs.events,
-  ...CONSOLE_DOMAINS.notifications.events,
-  ...CONSOLE_DOMAINS.bundles.events
-} satisfies Record<string, EventDefinition>
-
-// A domain left out of the spreads above fails here: every domain's names must be in the contract.
-type DomainNames<K extends 'methods' | 'events'> = {
-  [D in ConsoleDomainName]: keyof ConsoleDomains[D][K]
-}[ConsoleDomainName]
-type Covers<All, Listed> = [Exclude<All, Listed>] extends [never]
-  ? true
-  : { missing: Exclude<All, Listed> }
-const methodsCovered: Covers<DomainNames<'methods'>, keyof typeof CONSOLE_METHODS> = true
-const eventsCovered: Covers<DomainNames<'events'>, keyof typeof CONSOLE_EVENTS> = true
-void methodsCovered
-void eventsCovered
+export const CONSOLE_EVENTS = mergeDomains('events')
 
 export type ConsoleMethods = typeof CONSOLE_METHODS
 export type ConsoleEvents = typeof CONSOLE_EVENTS

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 
 /**
  * One ConsoleApi method: a single JSON input validated by `input` before any service runs,
@@ -33,11 +33,21 @@ export interface EventDefinition<P extends z.ZodType = z.ZodType> {
   readonly validatedAtSource?: true
 }
 
+/** The input of a method that takes none: `{}` (unknown keys are dropped, as for every input). */
+export const NoInputSchema = z.object({})
+
+/** A method as declared: `input` may be left out when the method takes none (NoInputSchema). */
+export type MethodDeclaration<I extends z.ZodType, O extends z.ZodType> = Omit<
+  MethodDefinition<I, O>,
+  'input'
+> & { readonly input?: I }
+
 /** Declares a method; kept as a function so that the literal types of input/output survive. */
-export function defineMethod<I extends z.ZodType, O extends z.ZodType>(
-  definition: MethodDefinition<I, O>
+export function defineMethod<O extends z.ZodType, I extends z.ZodType = typeof NoInputSchema>(
+  declaration: MethodDeclaration<I, O>
 ): MethodDefinition<I, O> {
-  return definition
+  // Without `input`, I is its default (typeof NoInputSchema), so the cast states what holds.
+  return { ...declaration, input: declaration.input ?? (NoInputSchema as z.ZodType as I) }
 }
 
 /** Declares a pushed event. Event names must start with `on` (the transports rely on it). */

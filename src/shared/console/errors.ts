@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { hasBrand } from '../brand'
 
 /**
  * Every stable `code` a ConsoleError may carry, with the HTTP status browser mode answers it with.
@@ -95,11 +96,7 @@ export class ConsoleFailure extends Error {
 
 /** Brand check that works across bundles where instanceof does not. */
 export function isConsoleFailure(value: unknown): value is ConsoleFailure {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { isConsoleFailure?: unknown }).isConsoleFailure === true
-  )
+  return hasBrand(value, 'isConsoleFailure')
 }
 
 /**

@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { CountMapSchema, JsonObjectSchema, NullableStringSchema, oneOfSchema } from './common'
+import {
+  CountMapSchema,
+  JsonObjectSchema,
+  NullableStringSchema,
+  oneOfSchema,
+  orNull
+} from './common'
 import { DateTimeSchema } from './datetime'
 import {
   AttemptIdSchema,
@@ -53,7 +59,7 @@ export const AuditEventSchema = z.object({
   resource_uuid: NullableStringSchema,
   event_type: z.string(),
   event_category: AuditCategorySchema,
-  severity: AuditSeveritySchema.nullish().transform((value) => value ?? null),
+  severity: orNull(AuditSeveritySchema),
   message: z.string(),
   details: JsonObjectSchema,
   caused_by_agent: NullableStringSchema,
@@ -123,11 +129,11 @@ export type AuditStats = z.infer<typeof AuditStatsSchema>
  * the engine assigns. Strict where we control things: IDs by format, enums closed.
  */
 export const AuditLogRequestSchema = z.object({
-  mission_id: MissionIdSchema.nullish().transform((v) => v ?? null),
-  plan_id: PlanIdSchema.nullish().transform((v) => v ?? null),
-  job_id: JobIdSchema.nullish().transform((v) => v ?? null),
-  attempt_id: AttemptIdSchema.nullish().transform((v) => v ?? null),
-  resource_uuid: ResourceIdSchema.nullish().transform((v) => v ?? null),
+  mission_id: orNull(MissionIdSchema),
+  plan_id: orNull(PlanIdSchema),
+  job_id: orNull(JobIdSchema),
+  attempt_id: orNull(AttemptIdSchema),
+  resource_uuid: orNull(ResourceIdSchema),
   event_type: z.string().min(1, 'event_type must not be empty').max(100),
   event_category: AuditCategorySchema,
   severity: AuditSeveritySchema.default('info'),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { JsonObjectSchema } from './common'
+import { JsonObjectSchema, NullableStringSchema } from './common'
 
 /** Error categories of the registry. */
 export const ERROR_CATEGORIES = ['mechanical', 'ethical', 'system'] as const
@@ -408,10 +408,7 @@ export type NeuroRailError = z.infer<typeof NeuroRailErrorSchema>
 export const InvalidTransitionDetailsSchema = z.looseObject({
   entity_type: z.string(),
   entity_id: z.string(),
-  current_state: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? null),
+  current_state: NullableStringSchema,
   target_state: z.string(),
   allowed_states: z.array(z.string()).default([])
 })

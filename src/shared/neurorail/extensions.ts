@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { NullableStringSchema, orElse, orNull } from './common'
 import { DateTimeSchema } from './datetime'
 import { DecisionSchema } from './governor'
 import {
@@ -69,10 +70,7 @@ export const ENGINE_FEATURES = [
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
-    next_cursor: z
-      .string()
-      .nullish()
-      .transform((v) => v ?? null)
+    next_cursor: NullableStringSchema
   })
 }
 /** A page of `T` items. */
@@ -116,27 +114,26 @@ export const ListQuerySchema = PageQuerySchema.extend({
 })
 export type ListQuery = z.infer<typeof ListQuerySchema>
 
-const nullableState = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? null)
 /** Present on list items only when asked for with `rollups=true` (feature `list_rollups`). */
 const optionalRollup = RollupSchema.optional()
 
 /** A mission row of GET /identity/missions: the record plus its current state (null = never transitioned). */
 export const MissionListItemSchema = MissionRecordSchema.extend({
-  current_state: nullableState(MissionStateSchema),
+  current_state: orNull(MissionStateSchema),
   rollup: optionalRollup
 })
 export type MissionListItem = z.infer<typeof MissionListItemSchema>
 
 /** A job row of GET /identity/jobs: the record plus its current state. */
 export const JobListItemSchema = JobRecordSchema.extend({
-  current_state: nullableState(JobStateSchema),
+  current_state: orNull(JobStateSchema),
   rollup: optionalRollup
 })
 export type JobListItem = z.infer<typeof JobListItemSchema>
 
 /** An attempt row of GET /identity/attempts: the record plus its current state. */
 export const AttemptListItemSchema = AttemptRecordSchema.extend({
-  current_state: nullableState(AttemptStateSchema),
+  current_state: orNull(AttemptStateSchema),
   rollup: optionalRollup
 })
 export type AttemptListItem = z.infer<typeof AttemptListItemSchema>
@@ -149,11 +146,7 @@ export type JobPage = z.infer<typeof JobPageSchema>
 export const AttemptPageSchema = pageSchema(AttemptListItemSchema)
 export type AttemptPage = z.infer<typeof AttemptPageSchema>
 
-const arrayOrEmpty = <T extends z.ZodType>(s: T) =>
-  z
-    .array(s)
-    .nullish()
-    .transform((v) => v ?? [])
+const arrayOrEmpty = <T extends z.ZodType>(s: T) => orElse(z.array(s), () => [])
 
 /**
  * GET /identity/children/{entity_type}/{id}: direct and indirect children by level (irrelevant
@@ -166,10 +159,7 @@ export const ChildrenResponseSchema = z.object({
   jobs: arrayOrEmpty(JobListItemSchema),
   attempts: arrayOrEmpty(AttemptListItemSchema),
   resources: arrayOrEmpty(ResourceRecordSchema),
-  next_cursor: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? null)
+  next_cursor: NullableStringSchema
 })
 export type ChildrenResponse = z.infer<typeof ChildrenResponseSchema>
 
@@ -188,10 +178,7 @@ export const LifecycleStatsSchema = z.object({
     .array(
       z.object({
         entity_type: LifecycleEntityTypeSchema,
-        from_state: z
-          .string()
-          .nullish()
-          .transform((v) => v ?? null),
+        from_state: NullableStringSchema,
         to_state: z.string(),
         count: z.number().int().nonnegative()
       })
@@ -220,17 +207,8 @@ export const BudgetSchema = z.object({
     .default(3),
   max_parallel_attempts: z.number().int().positive().default(5),
   max_global_parallel: z.number().int().positive().default(100),
-  max_llm_tokens: z
-    .number()
-    .int()
-    .positive()
-    .nullish()
-    .transform((v) => v ?? null),
-  max_cost_credits: z
-    .number()
-    .positive()
-    .nullish()
-    .transform((v) => v ?? null),
+  max_llm_tokens: orNull(z.number().int().positive()),
+  max_cost_credits: orNull(z.number().positive()),
   grace_period_ms: z.number().int().nonnegative().default(5_000)
 })
 export type Budget = z.infer<typeof BudgetSchema>

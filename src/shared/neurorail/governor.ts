@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { JsonObjectSchema, NullableStringSchema } from './common'
+import { JsonObjectSchema, NullableStringSchema, orElse, orNull } from './common'
 import { DateTimeSchema } from './datetime'
 import { JobIdSchema, MissionIdSchema } from './ids'
 
@@ -10,8 +10,8 @@ export type GovernorMode = z.infer<typeof GovernorModeSchema>
 
 /** POST /governor/decide body. */
 export const DecideRequestSchema = z.object({
-  mission_id: MissionIdSchema.nullish().transform((v) => v ?? null),
-  job_id: JobIdSchema.nullish().transform((v) => v ?? null),
+  mission_id: orNull(MissionIdSchema),
+  job_id: orNull(JobIdSchema),
   job_type: z.string().min(1, 'job_type must not be empty'),
   context: JsonObjectSchema,
   shadow_evaluate: z.boolean().default(false)
@@ -28,10 +28,7 @@ export const DecisionSchema = z.object({
   job_id: NullableStringSchema,
   job_type: z.string(),
   /** e.g. ["rule_0"] */
-  matched_rules: z
-    .array(z.string())
-    .nullish()
-    .transform((v) => v ?? []),
+  matched_rules: orElse(z.array(z.string()), () => []),
   /** The context the decision was made on. */
   evidence: JsonObjectSchema,
   shadow_mode: z.boolean().default(false)
@@ -47,20 +44,18 @@ export const GovernorManifestInfoSchema = z.object({
 })
 export type GovernorManifestInfo = z.infer<typeof GovernorManifestInfoSchema>
 
+/** Shadow-manifest summary inside GET /governor/info. */
+const ShadowManifestInfoSchema = z.object({ enabled: z.boolean(), version: NullableStringSchema })
+
 /** GET /governor/info. */
 export const GovernorInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
   phase: z.union([z.string(), z.number()]).transform(String),
   enforcement_enabled: z.boolean(),
-  active_manifest: GovernorManifestInfoSchema.nullish().transform((v) => v ?? null),
-  shadow_manifest: z
-    .object({
-      enabled: z.boolean(),
-      version: NullableStringSchema
-    })
-    .nullish()
-    .transform((v) => v ?? { enabled: false, version: null })
+  active_manifest: orNull(GovernorManifestInfoSchema),
+  /** Absent or null on backends without a shadow manifest: off. */
+  shadow_manifest: orElse(ShadowManifestInfoSchema, () => ({ enabled: false, version: null }))
 })
 export type GovernorInfo = z.infer<typeof GovernorInfoSchema>
 

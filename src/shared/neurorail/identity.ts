@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { JsonObjectSchema, NullableStringSchema, StringMapSchema } from './common'
+import { JsonObjectSchema, NullableStringSchema, StringMapSchema, orElse, orNull } from './common'
 import { DateTimeSchema } from './datetime'
 import {
   AttemptIdSchema,
@@ -26,7 +26,7 @@ export const KNOWN_RESOURCE_TYPES = ['llm_token', 'cpu_time', 'memory_mb', 'api_
 
 /** POST /identity/mission */
 export const CreateMissionRequestSchema = z.object({
-  parent_mission_id: MissionIdSchema.nullish().transform((v) => v ?? null),
+  parent_mission_id: orNull(MissionIdSchema),
   tags: StringMapSchema
 })
 export type CreateMissionRequest = z.infer<typeof CreateMissionRequestSchema>
@@ -95,10 +95,7 @@ export const JobRecordSchema = z.object({
   plan_id: z.string(),
   created_at: DateTimeSchema,
   job_type: z.string(),
-  dependencies: z
-    .array(z.string())
-    .nullish()
-    .transform((v) => v ?? []),
+  dependencies: orElse(z.array(z.string()), () => []),
   metadata: JsonObjectSchema
 })
 export type JobRecord = z.infer<typeof JobRecordSchema>
@@ -149,11 +146,11 @@ export type IdentityRecord = MissionRecord | PlanRecord | JobRecord | AttemptRec
  * requested entity — and any level the backend could not find — are null.
  */
 export const TraceChainSchema = z.object({
-  mission: MissionRecordSchema.nullish().transform((v) => v ?? null),
-  plan: PlanRecordSchema.nullish().transform((v) => v ?? null),
-  job: JobRecordSchema.nullish().transform((v) => v ?? null),
-  attempt: AttemptRecordSchema.nullish().transform((v) => v ?? null),
-  resource: ResourceRecordSchema.nullish().transform((v) => v ?? null)
+  mission: orNull(MissionRecordSchema),
+  plan: orNull(PlanRecordSchema),
+  job: orNull(JobRecordSchema),
+  attempt: orNull(AttemptRecordSchema),
+  resource: orNull(ResourceRecordSchema)
 })
 export type TraceChain = z.infer<typeof TraceChainSchema>
 

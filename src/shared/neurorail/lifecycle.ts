@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { JsonObjectSchema, NullableStringSchema, oneOfSchema } from './common'
+import { JsonObjectSchema, NullableStringSchema, oneOfSchema, orElse, orNull } from './common'
 import { DateTimeSchema } from './datetime'
 
 /** Entities with a lifecycle state machine (API §4). Plans have none. */
@@ -98,7 +98,7 @@ export const StateTransitionEventSchema = z.object({
   entity_type: LifecycleEntityTypeSchema,
   entity_id: z.string(),
   /** null for the first (`create`) transition. */
-  from_state: LifecycleStateSchema.nullish().transform((v) => v ?? null),
+  from_state: orNull(LifecycleStateSchema),
   to_state: LifecycleStateSchema,
   transition: TransitionActionSchema,
   timestamp: DateTimeSchema,
@@ -113,15 +113,10 @@ export const EntityStateResponseSchema = z.object({
   entity_id: z.string(),
   current_state: LifecycleStateSchema,
   updated_at: DateTimeSchema,
-  metadata: z
-    .looseObject({
-      allowed_transitions: z
-        .array(LifecycleStateSchema)
-        .nullish()
-        .transform((v) => v ?? [])
-    })
-    .nullish()
-    .transform((v) => v ?? { allowed_transitions: [] })
+  metadata: orElse(
+    z.looseObject({ allowed_transitions: orElse(z.array(LifecycleStateSchema), () => []) }),
+    () => ({ allowed_transitions: [] })
+  )
 })
 export type EntityStateResponse = z.infer<typeof EntityStateResponseSchema>
 

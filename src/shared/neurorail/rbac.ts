@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { oneOfSchema } from './common'
+import { NullableStringSchema, oneOfSchema, orNull } from './common'
 
 /** Roles, lowest to highest privilege (levels 1, 2, 3). */
 export const ROLES = ['viewer', 'operator', 'admin'] as const
@@ -136,10 +136,7 @@ export type RbacCheckBody = z.infer<typeof RbacCheckBodySchema>
 export const RbacCheckResponseSchema = z.union([
   z.object({
     allowed: z.boolean(),
-    reason: z
-      .string()
-      .nullish()
-      .transform((v) => v ?? null),
+    reason: NullableStringSchema,
     required_permissions: z.array(z.string()),
     user_permissions: z.array(z.string())
   }),
@@ -161,7 +158,7 @@ export const RbacInfoSchema = z.object({
   version: z.string(),
   roles: z.array(z.object({ role: z.string(), permissions: z.array(z.string()) })),
   permissions: z.array(z.string()),
-  stats: RbacStatsSchema.nullish().transform((v) => v ?? null)
+  stats: orNull(RbacStatsSchema)
 })
 export type RbacInfo = z.infer<typeof RbacInfoSchema>
 
@@ -171,10 +168,7 @@ export type RbacInfo = z.infer<typeof RbacInfoSchema>
  */
 export const ForbiddenDetailSchema = z.object({
   error: z.string(),
-  reason: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? null),
+  reason: NullableStringSchema,
   required_permissions: z.array(z.string()).default([]),
   user_permissions: z.array(z.string()).default([])
 })

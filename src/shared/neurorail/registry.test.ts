@@ -113,30 +113,19 @@ describe('error-code registry (§5)', () => {
 })
 
 describe('RBAC (§7)', () => {
+  // §7's own words: viewer has `read:audit|metrics|lifecycle|reflex|governor|enforcement`.
+  const VIEWER = 'audit|metrics|lifecycle|reflex|governor|enforcement'
+    .split('|')
+    .map((s) => `read:${s}`)
+
   it('viewer has the 6 read permissions', () => {
-    expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual(
-      [
-        'read:audit',
-        'read:metrics',
-        'read:lifecycle',
-        'read:reflex',
-        'read:governor',
-        'read:enforcement'
-      ].sort()
-    )
+    expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual([...VIEWER].sort())
   })
 
   it('operator has viewer + 4 = 10', () => {
     expect(ROLE_PERMISSIONS.operator).toHaveLength(10)
-    expect([...ROLE_PERMISSIONS.operator].sort()).toEqual(
-      [
-        ...ROLE_PERMISSIONS.viewer,
-        'write:enforcement',
-        'write:reflex',
-        'execute:job',
-        'execute:reflex'
-      ].sort()
-    )
+    const added = ['write:enforcement', 'write:reflex', 'execute:job', 'execute:reflex']
+    expect([...ROLE_PERMISSIONS.operator].sort()).toEqual([...VIEWER, ...added].sort())
   })
 
   it('admin has all 13, adding write:governor, manage:rbac, manage:system', () => {
@@ -166,20 +155,21 @@ describe('RBAC (§7)', () => {
 
 describe('stream channels and event types (§6)', () => {
   it('channels are BRAiN’s seven plus signals', () => {
+    // §6: "Channels: `audit, lifecycle, metrics, reflex, governor, enforcement, all`".
+    const brain = 'audit, lifecycle, metrics, reflex, governor, enforcement, all'.split(', ')
+    expect([...BRAIN_CHANNELS].sort()).toEqual(brain.sort())
     expect([...CHANNELS].sort()).toEqual([...BRAIN_CHANNELS, 'signals'].sort())
   })
 
   it('lists the event types ControlDeck consumes, by channel', () => {
+    // §6: "ControlDeck consumes: lifecycle `state_transition` …; reflex …; enforcement …".
+    const words = (text: string) => text.split(' ')
     expect(STREAM_EVENT_TYPES).toEqual({
-      lifecycle: ['state_transition'],
-      reflex: ['circuit_state_changed', 'trigger_activated', 'reflex_action_executed'],
-      enforcement: [
-        'timeout_enforced',
-        'retry_attempted',
-        'parallelism_rejected',
-        'cost_tracked',
-        'budget_violation'
-      ]
+      lifecycle: words('state_transition'),
+      reflex: words('circuit_state_changed trigger_activated reflex_action_executed'),
+      enforcement: words(
+        'timeout_enforced retry_attempted parallelism_rejected cost_tracked budget_violation'
+      )
     })
   })
 })

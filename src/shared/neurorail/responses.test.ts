@@ -37,46 +37,15 @@ import {
 import { EntityMetricsSchema, TelemetrySnapshotSchema } from './telemetry'
 import { InvalidTransitionDetailsSchema, NeuroRailErrorSchema } from './errors'
 import { FastApiErrorBodySchema, ValidationErrorBodySchema, describeErrorBody } from './http'
+import { sampleRecordChain } from './sample-records'
 
 // Bodies shaped like the real backend's (API §3–§7): naive datetimes, nulls, microseconds.
 const T = '2026-11-23T05:52:19.188524'
 const TZ = '2026-11-23T05:52:19.188Z'
 
-const mission = {
-  mission_id: 'm_0123456789ab',
-  created_at: T,
-  parent_mission_id: null,
-  tags: { team: 'ops' }
-}
-const plan = {
-  plan_id: 'p_0123456789ab',
-  mission_id: 'm_0123456789ab',
-  created_at: T,
-  plan_type: 'sequential',
-  metadata: {}
-}
-const job = {
-  job_id: 'j_0123456789ab',
-  plan_id: 'p_0123456789ab',
-  created_at: T,
-  job_type: 'llm_call',
-  dependencies: [],
-  metadata: { model: 'x' }
-}
-const attempt = {
-  attempt_id: 'a_0123456789ab',
-  job_id: 'j_0123456789ab',
-  attempt_number: 1,
-  created_at: T,
-  metadata: {}
-}
-const resource = {
-  resource_uuid: 'r_0123456789ab',
-  attempt_id: 'a_0123456789ab',
-  resource_type: 'llm_token',
-  created_at: T,
-  metadata: {}
-}
+const { mission, plan, job, attempt, resource } = sampleRecordChain(T, '0123456789ab', {
+  team: 'ops'
+})
 const transition = {
   event_id: 'evt_20261123055219',
   entity_type: 'job',

@@ -1,15 +1,26 @@
 import { describe, expect, it } from 'vitest'
 import { formatCost, formatRollup, rollUp, type RollupEntity, type RollupMetrics } from './rollup'
 
-const tree: RollupEntity[] = [
-  { entityId: 'm_000000000001', entityType: 'mission', parentId: null },
-  { entityId: 'p_000000000001', entityType: 'plan', parentId: 'm_000000000001' },
-  { entityId: 'j_000000000001', entityType: 'job', parentId: 'p_000000000001' },
-  { entityId: 'j_000000000002', entityType: 'job', parentId: 'p_000000000001' },
-  { entityId: 'a_000000000001', entityType: 'attempt', parentId: 'j_000000000001' },
-  { entityId: 'a_000000000002', entityType: 'attempt', parentId: 'j_000000000001' },
-  { entityId: 'a_000000000003', entityType: 'attempt', parentId: 'j_000000000002' }
-]
+const TYPE_BY_PREFIX = { m: 'mission', p: 'plan', j: 'job', a: 'attempt' } as const
+
+/** Entities written as `id` (a root) or `id<parent`; the type is the id's first letter. */
+function treeOf(...lines: string[]): RollupEntity[] {
+  return lines.map((line) => {
+    const [entityId = '', parentId = null] = line.split('<')
+    const entityType = TYPE_BY_PREFIX[entityId.charAt(0) as keyof typeof TYPE_BY_PREFIX]
+    return { entityId, entityType, parentId }
+  })
+}
+
+const tree = treeOf(
+  'm_000000000001',
+  'p_000000000001<m_000000000001',
+  'j_000000000001<p_000000000001',
+  'j_000000000002<p_000000000001',
+  'a_000000000001<j_000000000001',
+  'a_000000000002<j_000000000001',
+  'a_000000000003<j_000000000002'
+)
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
 
@@ -109,11 +120,11 @@ describe('rollUp', () => {
 
   it('treats missing figures as zero, unknown parents as roots and survives a cycle', () => {
     const r = rollUp(
-      [
-        { entityId: 'j_00000000000a', entityType: 'job', parentId: 'p_0000000000ff' },
-        { entityId: 'a_00000000000a', entityType: 'attempt', parentId: 'a_00000000000b' },
-        { entityId: 'a_00000000000b', entityType: 'attempt', parentId: 'a_00000000000a' }
-      ],
+      treeOf(
+        'j_00000000000a<p_0000000000ff',
+        'a_00000000000a<a_00000000000b',
+        'a_00000000000b<a_00000000000a'
+      ),
       [{ entity_id: 'j_00000000000a' }, { entity_id: 'zzz', llm_tokens_consumed: 5 }]
     )
     expect(r.get('j_00000000000a')).toMatchObject({ jobs: 1, tokens: 0, cost: 0, durationMs: null })
@@ -122,14 +133,7 @@ describe('rollUp', () => {
   })
 
   // From the trace view's roll-up (merged here): figures from metrics, a million attempts, source sums.
-  const small: RollupEntity[] = [
-    { entityId: 'm', entityType: 'mission', parentId: null },
-    { entityId: 'p', entityType: 'plan', parentId: 'm' },
-    { entityId: 'j1', entityType: 'job', parentId: 'p' },
-    { entityId: 'a1', entityType: 'attempt', parentId: 'j1' },
-    { entityId: 'a2', entityType: 'attempt', parentId: 'j1' },
-    { entityId: 'j2', entityType: 'job', parentId: 'p' }
-  ]
+  const small = treeOf('m', 'p<m', 'j1<p', 'a1<j1', 'a2<j1', 'j2<p')
   const at = (ms: number) => new Date(ms).toISOString()
   const span = (
     id: string,
@@ -142,6 +146,19 @@ describe('rollUp', () => {
     completed_at: end === null ? null : at(end),
     ...o
   })
+  /** The mission's roll-up of the small tree with the figures of the next test. */
+  const smallMission = {
+    jobs: 2,
+    tokens: 1500,
+    cost: 0.75,
+    attempts: 2,
+    retries: 1,
+    errors: 0,
+    violations: 1,
+    startedAt: at(1000),
+    endedAt: at(9500),
+    durationMs: 8500
+  }
 
   it('sums tokens, cost, attempts, retries and violations up the tree and spans the wall clock', () => {
     const r = rollUp(small, [
@@ -151,18 +168,7 @@ describe('rollUp', () => {
       span('a2', 3500, 5000, { llm_tokens_consumed: 300, cost_credits: 0.25 }),
       span('j2', 4000, 9500, { llm_tokens_consumed: 300, attempt_count: 0 })
     ])
-    expect(r.get('m')).toEqual({
-      jobs: 2,
-      tokens: 1500,
-      cost: 0.75,
-      attempts: 2,
-      retries: 1,
-      errors: 0,
-      violations: 1,
-      startedAt: at(1000),
-      endedAt: at(9500),
-      durationMs: 8500
-    })
+    expect(r.get('m')).toEqual(smallMission)
     expect(r.get('j1')).toMatchObject({ tokens: 1200, attempts: 2, durationMs: 3000 })
     expect(r.get('p')).toMatchObject({ tokens: 1500, startedAt: at(2000), endedAt: at(9500) })
     expect(formatRollup(r.get('m')!)).toBe(
@@ -198,50 +204,25 @@ describe('rollUp', () => {
   it('counts an engine-rolled mission once with all its descendants loaded, and mixed trees once per figure', () => {
     // Our engine: every mission, plan and job answers with its subtree's sums; the attempts answer
     // their own. Adding the children again would count the 1,500 tokens two or three times.
+    const subtree = {
+      llm_tokens_consumed: smallMission.tokens,
+      cost_credits: smallMission.cost,
+      attempt_count: smallMission.attempts,
+      retry_count: smallMission.retries,
+      violation_count: smallMission.violations,
+      includes_descendants: true
+    }
     const engine: RollupMetrics[] = [
-      span('m', 1000, 9000, {
-        llm_tokens_consumed: 1500,
-        cost_credits: 0.75,
-        attempt_count: 2,
-        retry_count: 1,
-        violation_count: 1,
-        includes_descendants: true
-      }),
-      {
-        entity_id: 'p',
-        llm_tokens_consumed: 1500,
-        cost_credits: 0.75,
-        attempt_count: 2,
-        retry_count: 1,
-        violation_count: 1,
-        includes_descendants: true
-      },
-      span('j1', 2000, 5000, {
-        llm_tokens_consumed: 1200,
-        cost_credits: 0.75,
-        attempt_count: 2,
-        retry_count: 1,
-        violation_count: 1,
-        includes_descendants: true,
-        success: true
-      }),
+      span('m', 1000, 9000, subtree),
+      { entity_id: 'p', ...subtree },
+      span('j1', 2000, 5000, { ...subtree, llm_tokens_consumed: 1200, success: true }),
       span('a1', 2000, 3000, { llm_tokens_consumed: 700, cost_credits: 0.5, success: false }),
       span('a2', 3500, 5000, { llm_tokens_consumed: 300, cost_credits: 0.25, success: true }),
       span('j2', 4000, 9500, { llm_tokens_consumed: 300, includes_descendants: true })
     ]
     const r = rollUp(small, engine)
-    expect(r.get('m')).toEqual({
-      jobs: 2,
-      tokens: 1500,
-      cost: 0.75,
-      attempts: 2,
-      retries: 1,
-      errors: 1,
-      violations: 1,
-      startedAt: at(1000),
-      endedAt: at(9500),
-      durationMs: 8500
-    })
+    // The same roll-up as summed from the leaves, plus a1's failure (`success: false`).
+    expect(r.get('m')).toEqual({ ...smallMission, errors: 1 })
     expect(r.get('p')).toMatchObject({ tokens: 1500, attempts: 2, retries: 1, violations: 1 })
     expect(r.get('j1')).toMatchObject({ tokens: 1200, cost: 0.75, attempts: 2, errors: 1 })
     // Mixed (BRAiN mission and plan without source sums over an engine-summed job): the plain
@@ -262,20 +243,12 @@ describe('rollUp', () => {
     // Attempts not loaded (the trace view pages them): the count comes from the job's metrics.
     const paged = rollUp(
       small.filter((e) => e.entityType !== 'attempt'),
-      [
-        {
-          entity_id: 'm',
-          llm_tokens_consumed: 1500,
-          attempt_count: 1_000_000,
-          includes_descendants: true
-        },
-        {
-          entity_id: 'j1',
-          llm_tokens_consumed: 1500,
-          attempt_count: 1_000_000,
-          includes_descendants: true
-        }
-      ]
+      ['m', 'j1'].map((id) => ({
+        entity_id: id,
+        llm_tokens_consumed: 1500,
+        attempt_count: 1_000_000,
+        includes_descendants: true
+      }))
     )
     expect(paged.get('m')).toMatchObject({ tokens: 1500, attempts: 1_000_000 })
     const pagedPlain = rollUp(
@@ -286,23 +259,20 @@ describe('rollUp', () => {
   })
 
   it('reads metrics as they come, and handles 200,000 attempts without recursion', () => {
-    const one = rollUp(
-      [{ entityId: 'j', entityType: 'job', parentId: null }],
-      [
-        {
-          entity_id: 'j',
-          started_at: '2026-01-01T00:00:00.000Z',
-          completed_at: null,
-          llm_tokens_consumed: 5,
-          attempt_count: 2,
-          retry_count: 1,
-          success: null,
-          cost_credits: 1,
-          violation_count: 3,
-          includes_descendants: true
-        }
-      ]
-    )
+    const one = rollUp(treeOf('j'), [
+      {
+        entity_id: 'j',
+        started_at: '2026-01-01T00:00:00.000Z',
+        completed_at: null,
+        llm_tokens_consumed: 5,
+        attempt_count: 2,
+        retry_count: 1,
+        success: null,
+        cost_credits: 1,
+        violation_count: 3,
+        includes_descendants: true
+      }
+    ])
     expect(one.get('j')).toEqual({
       jobs: 1,
       tokens: 5,
@@ -315,7 +285,7 @@ describe('rollUp', () => {
       endedAt: null,
       durationMs: null
     })
-    const big: RollupEntity[] = [{ entityId: 'j', entityType: 'job', parentId: null }]
+    const big = treeOf('j')
     const metrics: RollupMetrics[] = []
     for (let i = 0; i < 200_000; i++) {
       big.push({ entityId: `a${i}`, entityType: 'attempt', parentId: 'j' })

@@ -10,127 +10,92 @@ import {
   resolveTransition
 } from './state-machines'
 
-// The expected tables are written out again from API §4 rather than read from STATE_MACHINES, so a
+// The expected tables are API §4's own text, parsed here rather than read from STATE_MACHINES, so a
 // typo in the data is caught here instead of being confirmed by itself.
 
-const EXPECTED_TRANSITIONS: Record<LifecycleEntityType, Record<string, string[]>> = {
-  mission: {
-    pending: ['planning', 'cancelled'],
-    planning: ['planned', 'failed', 'cancelled'],
-    planned: ['executing', 'cancelled'],
-    executing: ['completed', 'failed', 'timeout', 'cancelled'],
-    completed: [],
-    failed: [],
-    timeout: [],
-    cancelled: []
-  },
-  job: {
-    pending: ['ready', 'cancelled'],
-    ready: ['running', 'cancelled'],
-    running: ['succeeded', 'failed_mechanical', 'failed_ethical', 'timeout', 'cancelled'],
-    failed_mechanical: ['running', 'cancelled'],
-    succeeded: [],
-    failed_ethical: [],
-    timeout: [],
-    cancelled: []
-  },
-  attempt: {
-    created: ['running'],
-    running: ['succeeded', 'failed_timeout', 'failed_resource', 'failed_error'],
-    succeeded: [],
-    failed_timeout: [],
-    failed_resource: [],
-    failed_error: []
-  }
+/** §4 state table, row for row: `∅→initial; state→next, next; …; terminal: …`. */
+const SPEC_MACHINES: Record<LifecycleEntityType, string> = {
+  mission:
+    '∅→pending; pending→planning, cancelled; planning→planned, failed, cancelled; ' +
+    'planned→executing, cancelled; executing→completed, failed, timeout, cancelled; ' +
+    'terminal: completed, failed, timeout, cancelled',
+  job:
+    '∅→pending; pending→ready, cancelled; ready→running, cancelled; ' +
+    'running→succeeded, failed_mechanical, failed_ethical, timeout, cancelled; ' +
+    'failed_mechanical→running, cancelled; ' +
+    'terminal: succeeded, failed_ethical, timeout, cancelled',
+  attempt:
+    '∅→created; created→running; ' +
+    'running→succeeded, failed_timeout, failed_resource, failed_error; ' +
+    'terminal: succeeded, failed_timeout, failed_resource, failed_error'
 }
 
-const EXPECTED_INITIAL = { mission: 'pending', job: 'pending', attempt: 'created' } as const
-const EXPECTED_TERMINAL: Record<LifecycleEntityType, string[]> = {
-  mission: ['completed', 'failed', 'timeout', 'cancelled'],
-  job: ['succeeded', 'failed_ethical', 'timeout', 'cancelled'],
-  attempt: ['succeeded', 'failed_timeout', 'failed_resource', 'failed_error']
-}
-const ALL_STATES = { mission: MISSION_STATES, job: JOB_STATES, attempt: ATTEMPT_STATES }
+/** A row of the §4 action table; null = the real backend's 500 (unknown or wrong-entity action). */
+type ActionRow = readonly [action: string, mission: Target, job: Target, attempt: Target]
+type Target = string | null
+
+/** §4 action table, row for row (`fail` without metadata). */
+const SPEC_ACTIONS: readonly ActionRow[] = [
+  ['create', 'pending', 'pending', 'created'],
+  ['start', 'planning', 'running', 'running'],
+  ['plan_ready', 'planned', null, null],
+  ['execute', 'executing', null, null],
+  ['dependencies_met', null, 'ready', null],
+  ['complete', 'completed', 'succeeded', 'succeeded'],
+  ['fail', 'failed', 'failed_mechanical', 'failed_error'],
+  ['timeout', 'timeout', 'timeout', 'failed_timeout'],
+  ['cancel', 'cancelled', 'cancelled', null],
+  ['retry', null, 'running', null]
+]
+
 const TYPES: LifecycleEntityType[] = ['mission', 'job', 'attempt']
+const ALL_STATES = { mission: MISSION_STATES, job: JOB_STATES, attempt: ATTEMPT_STATES }
 
-/** Action table of §4; null = the real backend's 500 (unknown/wrong-entity action). */
-const EXPECTED_ACTIONS: Record<LifecycleEntityType, Record<string, string | null>> = {
-  mission: {
-    create: 'pending',
-    start: 'planning',
-    plan_ready: 'planned',
-    execute: 'executing',
-    dependencies_met: null,
-    complete: 'completed',
-    fail: 'failed',
-    timeout: 'timeout',
-    cancel: 'cancelled',
-    retry: null
-  },
-  job: {
-    create: 'pending',
-    start: 'running',
-    plan_ready: null,
-    execute: null,
-    dependencies_met: 'ready',
-    complete: 'succeeded',
-    fail: 'failed_mechanical',
-    timeout: 'timeout',
-    cancel: 'cancelled',
-    retry: 'running'
-  },
-  attempt: {
-    create: 'created',
-    start: 'running',
-    plan_ready: null,
-    execute: null,
-    dependencies_met: null,
-    complete: 'succeeded',
-    fail: 'failed_error',
-    timeout: 'failed_timeout',
-    cancel: null,
-    retry: null
+function parseSpecMachine(row: string) {
+  const list = (text: string) => text.split(',').map((s) => s.trim())
+  let initial = ''
+  let terminal: string[] = []
+  const transitions: Record<string, string[]> = {}
+  for (const part of row.split(';').map((p) => p.trim())) {
+    const [from = '', to = ''] = part.split('→')
+    if (part.startsWith('terminal:')) terminal = list(part.slice('terminal:'.length))
+    else if (from === '∅') initial = to
+    else transitions[from] = list(to)
   }
+  for (const state of terminal) transitions[state] = []
+  return { initial, terminal, transitions }
 }
 
-/** A state from which each mapped action is allowed (null = no state yet). */
-const SOURCE_FOR_ACTION: Record<LifecycleEntityType, Record<string, string | null>> = {
-  mission: {
-    create: null,
-    start: 'pending',
-    plan_ready: 'planning',
-    execute: 'planned',
-    complete: 'executing',
-    fail: 'executing',
-    timeout: 'executing',
-    cancel: 'pending'
-  },
-  job: {
-    create: null,
-    start: 'ready',
-    dependencies_met: 'pending',
-    complete: 'running',
-    fail: 'running',
-    timeout: 'running',
-    cancel: 'ready',
-    retry: 'failed_mechanical'
-  },
-  attempt: {
-    create: null,
-    start: 'created',
-    complete: 'running',
-    fail: 'running',
-    timeout: 'running'
-  }
+type SpecMachine = ReturnType<typeof parseSpecMachine>
+const SPEC = Object.fromEntries(
+  TYPES.map((type) => [type, parseSpecMachine(SPEC_MACHINES[type])])
+) as Record<LifecycleEntityType, SpecMachine>
+
+/** Target of `action` for `type` in the §4 action table (null = 500). */
+function expectedAction(type: LifecycleEntityType, action: string): string | null {
+  const row = SPEC_ACTIONS.find(([name]) => name === action)
+  return row ? (row[TYPES.indexOf(type) + 1] ?? null) : null
 }
 
 describe('state machine data', () => {
+  it('reads §4 into tables that cover every state and action', () => {
+    expect(SPEC.mission.transitions.executing).toEqual([
+      'completed',
+      'failed',
+      'timeout',
+      'cancelled'
+    ])
+    expect(SPEC.attempt.transitions.failed_error).toEqual([])
+    expect(TYPES.map((type) => SPEC[type].initial)).toEqual(['pending', 'pending', 'created'])
+    expect(SPEC_ACTIONS.map(([action]) => action)).toEqual([...TRANSITION_ACTIONS])
+  })
+
   it.each(TYPES)('%s has the states, initial state and terminal states of §4', (type) => {
     const machine = STATE_MACHINES[type]
-    expect([...machine.states].sort()).toEqual(Object.keys(EXPECTED_TRANSITIONS[type]).sort())
+    expect([...machine.states].sort()).toEqual(Object.keys(SPEC[type].transitions).sort())
     expect([...machine.states].sort()).toEqual([...ALL_STATES[type]].sort())
-    expect(machine.initial).toBe(EXPECTED_INITIAL[type])
-    expect([...machine.terminal].sort()).toEqual([...EXPECTED_TERMINAL[type]].sort())
+    expect(machine.initial).toBe(SPEC[type].initial)
+    expect([...machine.terminal].sort()).toEqual([...SPEC[type].terminal].sort())
   })
 
   it.each(TYPES)('%s: terminal states are exactly the states without exits', (type) => {
@@ -160,7 +125,7 @@ describe('state machine data', () => {
 
 describe('transition rows (§4)', () => {
   const rows = TYPES.flatMap((type) =>
-    Object.entries(EXPECTED_TRANSITIONS[type]).map(([from, to]) => ({ type, from, to }))
+    Object.entries(SPEC[type].transitions).map(([from, to]) => ({ type, from, to }))
   )
 
   it.each(rows)('$type: $from → [$to]', ({ type, from, to }) => {
@@ -192,27 +157,27 @@ describe('transition rows (§4)', () => {
   })
 
   it.each(TYPES)('%s: from no state only `create` is allowed, to the initial state', (type) => {
-    expect(allowedTransitions(type, null)).toEqual([EXPECTED_INITIAL[type]])
+    expect(allowedTransitions(type, null)).toEqual([SPEC[type].initial])
     expect(resolveTransition(type, null, 'create')).toEqual({
       ok: true,
       from: null,
-      to: EXPECTED_INITIAL[type]
+      to: SPEC[type].initial
     })
     const start = resolveTransition(type, null, 'start')
     expect(start).toMatchObject({
       ok: false,
       reason: 'not_allowed',
-      allowed: [EXPECTED_INITIAL[type]]
+      allowed: [SPEC[type].initial]
     })
   })
 
   it.each(TYPES)('%s: `create` is refused once the entity has a state', (type) => {
-    const r = resolveTransition(type, EXPECTED_INITIAL[type], 'create')
-    expect(r).toMatchObject({ ok: false, reason: 'not_allowed', target: EXPECTED_INITIAL[type] })
+    const r = resolveTransition(type, SPEC[type].initial, 'create')
+    expect(r).toMatchObject({ ok: false, reason: 'not_allowed', target: SPEC[type].initial })
   })
 
   const terminalRows = TYPES.flatMap((type) =>
-    EXPECTED_TERMINAL[type].map((state) => ({ type, state }))
+    SPEC[type].terminal.map((state) => ({ type, state }))
   )
   it.each(terminalRows)('$type: terminal $state has no exits for any action', ({ type, state }) => {
     expect(allowedTransitions(type, state)).toEqual([])
@@ -254,7 +219,7 @@ describe('transition rows (§4)', () => {
         reason: 'not_allowed',
         from,
         target,
-        allowed: EXPECTED_TRANSITIONS[type][from]
+        allowed: SPEC[type].transitions[from]
       })
     }
   )
@@ -274,7 +239,7 @@ describe('action mapping (§4), every action × entity cell', () => {
     TRANSITION_ACTIONS.map((action) => ({
       type,
       action,
-      expected: EXPECTED_ACTIONS[type][action] ?? null
+      expected: expectedAction(type, action)
     }))
   )
   it('covers all 30 cells', () => expect(cells).toHaveLength(30))
@@ -294,8 +259,16 @@ describe('action mapping (§4), every action × entity cell', () => {
         })
       }
     } else {
-      const from = SOURCE_FOR_ACTION[type][action] ?? null
-      expect(resolveTransition(type, from, action)).toEqual({ ok: true, from, to: expected })
+      // Allowed from every state whose §4 exits include the target (`create`: from no state).
+      const transitions = SPEC[type].transitions
+      const sources =
+        action === 'create'
+          ? [null]
+          : Object.keys(transitions).filter((s) => transitions[s]?.includes(expected))
+      expect(sources.length).toBeGreaterThan(0)
+      for (const from of sources) {
+        expect(resolveTransition(type, from, action)).toEqual({ ok: true, from, to: expected })
+      }
     }
   })
 
@@ -312,21 +285,34 @@ describe('action mapping (§4), every action × entity cell', () => {
 })
 
 describe('fail special cases', () => {
-  const jobCases = [
-    { metadata: { error_category: 'ethical' }, to: 'failed_ethical' },
-    { metadata: { error_category: 'mechanical' }, to: 'failed_mechanical' },
-    { metadata: { error_category: 'system' }, to: 'failed_mechanical' },
-    { metadata: { error_category: 'Ethical' }, to: 'failed_mechanical' },
-    { metadata: { error_code: 'EXEC_TIMEOUT' }, to: 'failed_mechanical' },
-    { metadata: {}, to: 'failed_mechanical' },
-    { metadata: undefined, to: 'failed_mechanical' }
+  // [entity, metadata, target]; fail from `running` (mission: from `executing`).
+  const failCases = [
+    ['job', { error_category: 'ethical' }, 'failed_ethical'],
+    ['job', { error_category: 'mechanical' }, 'failed_mechanical'],
+    ['job', { error_category: 'system' }, 'failed_mechanical'],
+    ['job', { error_category: 'Ethical' }, 'failed_mechanical'],
+    ['job', { error_code: 'EXEC_TIMEOUT' }, 'failed_mechanical'],
+    ['job', {}, 'failed_mechanical'],
+    ['job', undefined, 'failed_mechanical'],
+    ['attempt', { error_code: 'EXEC_TIMEOUT' }, 'failed_timeout'],
+    ['attempt', { error_code: 'TIMEOUT' }, 'failed_timeout'],
+    ['attempt', { error_code: 'RESOURCE_EXHAUSTED' }, 'failed_resource'],
+    ['attempt', { error_code: 'OUT_OF_RESOURCE' }, 'failed_resource'],
+    ['attempt', { error_code: 'RESOURCE_TIMEOUT' }, 'failed_timeout'],
+    ['attempt', { error_code: 'NR-E001' }, 'failed_error'],
+    ['attempt', { error_code: 'NR-E100' }, 'failed_error'],
+    ['attempt', { error_code: 'timeout' }, 'failed_error'],
+    ['attempt', { error_code: 42 }, 'failed_error'],
+    ['attempt', { error_category: 'ethical' }, 'failed_error'],
+    ['attempt', {}, 'failed_error'],
+    // Mission fail ignores metadata.
+    ['mission', { error_category: 'ethical' }, 'failed'],
+    ['mission', { error_code: 'EXEC_TIMEOUT' }, 'failed'],
+    ['mission', {}, 'failed']
   ] as const
-  it.each(jobCases)('job fail with $metadata → $to', ({ metadata, to }) => {
-    expect(resolveTransition('job', 'running', 'fail', metadata)).toEqual({
-      ok: true,
-      from: 'running',
-      to
-    })
+  it.each(failCases)('%s fail with %o → %s', (type, metadata, to) => {
+    const from = type === 'mission' ? 'executing' : 'running'
+    expect(resolveTransition(type, from, 'fail', metadata)).toEqual({ ok: true, from, to })
   })
 
   it('job fail ethical from a state that cannot reach failed_ethical is not_allowed', () => {
@@ -338,37 +324,6 @@ describe('fail special cases', () => {
       target: 'failed_ethical',
       allowed: ['running', 'cancelled']
     })
-  })
-
-  const attemptCases = [
-    { metadata: { error_code: 'EXEC_TIMEOUT' }, to: 'failed_timeout' },
-    { metadata: { error_code: 'TIMEOUT' }, to: 'failed_timeout' },
-    { metadata: { error_code: 'RESOURCE_EXHAUSTED' }, to: 'failed_resource' },
-    { metadata: { error_code: 'OUT_OF_RESOURCE' }, to: 'failed_resource' },
-    { metadata: { error_code: 'RESOURCE_TIMEOUT' }, to: 'failed_timeout' },
-    { metadata: { error_code: 'NR-E001' }, to: 'failed_error' },
-    { metadata: { error_code: 'NR-E100' }, to: 'failed_error' },
-    { metadata: { error_code: 'timeout' }, to: 'failed_error' },
-    { metadata: { error_code: 42 }, to: 'failed_error' },
-    { metadata: { error_category: 'ethical' }, to: 'failed_error' },
-    { metadata: {}, to: 'failed_error' }
-  ] as const
-  it.each(attemptCases)('attempt fail with $metadata → $to', ({ metadata, to }) => {
-    expect(resolveTransition('attempt', 'running', 'fail', metadata)).toEqual({
-      ok: true,
-      from: 'running',
-      to
-    })
-  })
-
-  it('mission fail ignores metadata', () => {
-    for (const metadata of [{ error_category: 'ethical' }, { error_code: 'EXEC_TIMEOUT' }, {}]) {
-      expect(resolveTransition('mission', 'executing', 'fail', metadata)).toEqual({
-        ok: true,
-        from: 'executing',
-        to: 'failed'
-      })
-    }
   })
 
   it('attempt timeout action always gives failed_timeout', () => {

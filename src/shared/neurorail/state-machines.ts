@@ -19,52 +19,61 @@ export interface StateMachine<S extends string> {
   readonly terminal: readonly S[]
 }
 
-const MISSION_MACHINE: StateMachine<MissionState> = {
+/**
+ * A machine from its exits. Every state not in `terminal` lists its next states and a terminal one
+ * cannot (the compiler holds both), so "terminal states have no exits" is stated once.
+ */
+function defineMachine<S extends string, T extends S>(spec: {
+  initial: S
+  states: readonly S[]
+  exits: Readonly<Record<Exclude<S, T>, readonly S[]>>
+  terminal: readonly T[]
+}): StateMachine<S> {
+  // Widened for lookup by any state: terminal states are absent from it and get [].
+  const exits = spec.exits as Readonly<Partial<Record<S, readonly S[]>>>
+  const transitions = Object.fromEntries(spec.states.map((state) => [state, exits[state] ?? []]))
+  return {
+    initial: spec.initial,
+    states: spec.states,
+    transitions: transitions as Record<S, readonly S[]>,
+    terminal: spec.terminal
+  }
+}
+
+const MISSION_MACHINE: StateMachine<MissionState> = defineMachine({
   initial: 'pending',
   states: MISSION_STATES,
-  transitions: {
+  exits: {
     pending: ['planning', 'cancelled'],
     planning: ['planned', 'failed', 'cancelled'],
     planned: ['executing', 'cancelled'],
-    executing: ['completed', 'failed', 'timeout', 'cancelled'],
-    completed: [],
-    failed: [],
-    timeout: [],
-    cancelled: []
+    executing: ['completed', 'failed', 'timeout', 'cancelled']
   },
   terminal: ['completed', 'failed', 'timeout', 'cancelled']
-}
+})
 
-const JOB_MACHINE: StateMachine<JobState> = {
+const JOB_MACHINE: StateMachine<JobState> = defineMachine({
   initial: 'pending',
   states: JOB_STATES,
-  transitions: {
+  exits: {
     pending: ['ready', 'cancelled'],
     ready: ['running', 'cancelled'],
     running: ['succeeded', 'failed_mechanical', 'failed_ethical', 'timeout', 'cancelled'],
     // failed_mechanical is the one non-terminal failure: it can be retried.
-    failed_mechanical: ['running', 'cancelled'],
-    succeeded: [],
-    failed_ethical: [],
-    timeout: [],
-    cancelled: []
+    failed_mechanical: ['running', 'cancelled']
   },
   terminal: ['succeeded', 'failed_ethical', 'timeout', 'cancelled']
-}
+})
 
-const ATTEMPT_MACHINE: StateMachine<AttemptState> = {
+const ATTEMPT_MACHINE: StateMachine<AttemptState> = defineMachine({
   initial: 'created',
   states: ATTEMPT_STATES,
-  transitions: {
+  exits: {
     created: ['running'],
-    running: ['succeeded', 'failed_timeout', 'failed_resource', 'failed_error'],
-    succeeded: [],
-    failed_timeout: [],
-    failed_resource: [],
-    failed_error: []
+    running: ['succeeded', 'failed_timeout', 'failed_resource', 'failed_error']
   },
   terminal: ['succeeded', 'failed_timeout', 'failed_resource', 'failed_error']
-}
+})
 
 /** The three lifecycle state machines, keyed by entity type. Plans have none. */
 export const STATE_MACHINES: {

@@ -1,33 +1,26 @@
 import { z } from 'zod'
 import { CountMapSchema, JsonObjectSchema, oneOfSchema } from './common'
 
+/** The channels of API §6 that carry events (`all` subscribes to every one). */
+const BRAIN_EVENT_CHANNELS = [
+  'audit',
+  'lifecycle',
+  'metrics',
+  'reflex',
+  'governor',
+  'enforcement'
+] as const
+
+/** The seven channels the real backend knows (no `signals`). */
+export const BRAIN_CHANNELS = [...BRAIN_EVENT_CHANNELS, 'all'] as const
+
 /**
  * SSE channels of API §6 plus our extension channel `signals` (agent signals from the embedded
  * engine). `all` subscribes to everything.
  */
-export const CHANNELS = [
-  'audit',
-  'lifecycle',
-  'metrics',
-  'reflex',
-  'governor',
-  'enforcement',
-  'signals',
-  'all'
-] as const
+export const CHANNELS = [...BRAIN_EVENT_CHANNELS, 'signals', 'all'] as const
 export const ChannelSchema = oneOfSchema('channel', CHANNELS)
 export type Channel = z.infer<typeof ChannelSchema>
-
-/** The seven channels the real backend knows (no `signals`). */
-export const BRAIN_CHANNELS = [
-  'audit',
-  'lifecycle',
-  'metrics',
-  'reflex',
-  'governor',
-  'enforcement',
-  'all'
-] as const
 
 /**
  * The JSON of one SSE frame's `data:` line: `{channel, event_type, timestamp, data}`.

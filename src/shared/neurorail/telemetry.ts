@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { CountMapSchema, NullableNumberSchema, NullableStringSchema } from './common'
+import {
+  CountMapSchema,
+  NullableNumberSchema,
+  NullableStringSchema,
+  orElse,
+  orNull
+} from './common'
 import { DateTimeSchema } from './datetime'
 import { EntityIdSchema } from './ids'
 
@@ -7,29 +13,15 @@ import { EntityIdSchema } from './ids'
 export const EntityMetricsSchema = z.object({
   entity_id: z.string(),
   entity_type: z.string(),
-  started_at: DateTimeSchema.nullish().transform((v) => v ?? null),
-  completed_at: DateTimeSchema.nullish().transform((v) => v ?? null),
+  started_at: orNull(DateTimeSchema),
+  completed_at: orNull(DateTimeSchema),
   duration_ms: NullableNumberSchema,
-  llm_tokens_consumed: z
-    .number()
-    .nullish()
-    .transform((v) => v ?? 0),
+  llm_tokens_consumed: orElse(z.number(), () => 0),
   cpu_time_ms: NullableNumberSchema,
   memory_peak_mb: NullableNumberSchema,
-  attempt_count: z
-    .number()
-    .int()
-    .nullish()
-    .transform((v) => v ?? 0),
-  retry_count: z
-    .number()
-    .int()
-    .nullish()
-    .transform((v) => v ?? 0),
-  success: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? null),
+  attempt_count: orElse(z.number().int(), () => 0),
+  retry_count: orElse(z.number().int(), () => 0),
+  success: orNull(z.boolean()),
   error_type: NullableStringSchema,
   error_category: NullableStringSchema,
   /** Extension (our engine): cost credits reported by agents. Absent on the real backend. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { sampleRecordChain } from '../../neurorail/sample-records'
 import type { IncidentBundleSchema } from './schema'
 
 /**
@@ -9,34 +10,7 @@ export function sampleIncidentBundle(
   extra: Partial<z.input<typeof IncidentBundleSchema>> = {}
 ): z.input<typeof IncidentBundleSchema> {
   const at = '2026-01-01T00:00:00.000Z'
-  const mission = {
-    mission_id: 'm_00000000000a',
-    created_at: at,
-    parent_mission_id: null,
-    tags: { team: 'search' }
-  }
-  const plan = {
-    plan_id: 'p_00000000000a',
-    mission_id: mission.mission_id,
-    created_at: at,
-    plan_type: 'sequential',
-    metadata: {}
-  }
-  const job = {
-    job_id: 'j_00000000000a',
-    plan_id: plan.plan_id,
-    created_at: at,
-    job_type: 'llm_call',
-    dependencies: [],
-    metadata: {}
-  }
-  const attempt = {
-    attempt_id: 'a_00000000000a',
-    job_id: job.job_id,
-    attempt_number: 1,
-    created_at: at,
-    metadata: {}
-  }
+  const { mission, plan, job, attempt } = sampleRecordChain(at, '00000000000a', { team: 'search' })
   const node = (
     entityType: string,
     entityId: string,

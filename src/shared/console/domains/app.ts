@@ -55,25 +55,21 @@ export type UpdateState = z.infer<typeof UpdateStateSchema>
 export const appMethods = {
   getAppInfo: defineMethod({
     description: 'Name, version, transport and data folder of this console.',
-    input: z.object({}),
     output: AppInfoSchema
   }),
   takeLaunchDeepLink: defineMethod({
     description:
       'The controldeck:// link that launched the console, once (null afterwards or when there was none). Later links arrive as onDeepLink.',
-    input: z.object({}),
     output: z.object({ link: DeepLinkSchema.nullable() })
   }),
   getUpdateState: defineMethod({
     description:
       'Where the self-update of the installed app stands (disabled with a reason outside an installed app).',
-    input: z.object({}),
     output: UpdateStateSchema
   }),
   checkForUpdates: defineMethod({
     description:
       'Asks the update feed for a newer version now (also done at start and every few hours); resolves with the state once the check has started.',
-    input: z.object({}),
     output: UpdateStateSchema
   }),
   installUpdate: defineMethod({
@@ -81,7 +77,6 @@ export const appMethods = {
     // still only ever called from the operator's own click: the app never restarts by itself.
     description:
       "Restarts into the downloaded update (only when the state is ready); the operator's explicit action, never automatic.",
-    input: z.object({}),
     output: z.object({ restarting: z.boolean() })
   })
 } satisfies Record<string, MethodDefinition>

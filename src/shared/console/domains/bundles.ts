@@ -42,7 +42,6 @@ export const bundlesMethods = {
       'Saves a bundle through a save dialog (Electron; null when cancelled). Browser mode answers not_supported: the page downloads it.'
   }),
   openIncidentBundleFile: defineMethod({
-    input: z.object({}),
     output: z.object({ bundle: IncidentBundleSchema.nullable() }),
     description:
       'Reads a bundle file chosen in an open dialog (Electron; null when cancelled), bounded and validated. Browser mode answers not_supported: the page uploads it.'

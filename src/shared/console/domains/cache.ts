@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CountSchema, countsSchema } from '../counts'
 import { defineMethod, type EventDefinition, type MethodDefinition } from '../define'
 
 /** Bounds of the local cache: rows older than `days` go, then the oldest until under `maxMb`. */
@@ -16,20 +17,20 @@ export type CacheRetention = z.infer<typeof CacheRetentionSchema>
 export const DEFAULT_CACHE_RETENTION: CacheRetention = { days: 30, maxMb: 1024 }
 
 /** Row counts per kind of cached data. */
-export const CacheRowCountsSchema = z.object({
-  entities: z.number().int().nonnegative(),
-  transitions: z.number().int().nonnegative(),
-  audit: z.number().int().nonnegative(),
-  events: z.number().int().nonnegative(),
-  decisions: z.number().int().nonnegative()
-})
+export const CacheRowCountsSchema = countsSchema([
+  'entities',
+  'transitions',
+  'audit',
+  'events',
+  'decisions'
+])
 export type CacheRowCounts = z.infer<typeof CacheRowCountsSchema>
 
 /** What the cache of the active environment holds and how big it is. */
 export const CacheStatusSchema = z.object({
   environmentId: z.string(),
   path: z.string(),
-  sizeBytes: z.number().int().nonnegative(),
+  sizeBytes: CountSchema,
   rows: CacheRowCountsSchema,
   /** Time the oldest cached row was seen (UTC ISO), null when empty. */
   oldestAt: z.string().nullable(),
@@ -41,7 +42,6 @@ export type CacheStatus = z.infer<typeof CacheStatusSchema>
 export const cacheMethods = {
   getCacheStatus: defineMethod({
     description: "Size, row counts and retention of the active environment's local cache.",
-    input: z.object({}),
     output: CacheStatusSchema
   }),
   setCacheRetention: defineMethod({
@@ -52,7 +52,6 @@ export const cacheMethods = {
   }),
   clearCache: defineMethod({
     description: 'Deletes everything cached for the active environment (the backend is untouched).',
-    input: z.object({}),
     output: CacheStatusSchema
   })
 } satisfies Record<string, MethodDefinition>

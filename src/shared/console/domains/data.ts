@@ -331,7 +331,6 @@ export const dataMethods = {
     description: 'Audit event counts by category, severity and type.'
   }),
   getTelemetrySnapshot: defineMethod({
-    input: z.object({}),
     output: TelemetrySnapshotSchema.extend({ stale: StaleSchema }),
     description:
       'System-wide telemetry snapshot (fails with not_available on BRAiN, which never writes one).'
@@ -342,12 +341,10 @@ export const dataMethods = {
     description: 'Execution metrics of one entity.'
   }),
   getLifecycleStats: defineMethod({
-    input: z.object({}),
     output: LifecycleStatsResultSchema,
     description: 'Entity counts per state and transition counts.'
   }),
   getGovernorInfo: defineMethod({
-    input: z.object({}),
     output: GovernorInfoSchema.extend({ stale: StaleSchema }),
     description: "The governor's name, version and active manifest."
   }),

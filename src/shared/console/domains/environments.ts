@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { oneOfSchema } from '../../neurorail/common'
+import { countsSchema } from '../counts'
 import { defineEvent, defineMethod } from '../define'
 import type { EventDefinition, MethodDefinition } from '../define'
 import { ROLES } from '../../neurorail/rbac'
@@ -112,6 +113,11 @@ export const EnvironmentViewSchema = z.object({
 })
 export type EnvironmentView = z.infer<typeof EnvironmentViewSchema>
 
+/**
+ * The active environment's connection: `live` = SSE stream open, `polling` = no stream on this
+ * backend (BRAiN) so the console polls, `offline` = backend unreachable (cache shown),
+ * `auth_failed` = the backend refused the credential.
+ */
 export const CONNECTION_STATUSES = [
   'connecting',
   'live',
@@ -123,11 +129,6 @@ export const ConnectionStatusSchema = z.enum(CONNECTION_STATUSES)
 export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>
 
 /**
- * The active environment's connection: `live` = SSE stream open, `polling` = no stream on this
- * backend (BRAiN) so the console polls, `offline` = backend unreachable (cache shown),
- * `auth_failed` = the backend refused the credential.
- */
-/**
  * What the live feed made of the backend's event stream in this session, for the operator's
  * connection details: nothing it received is dropped without being counted here.
  * - `invalid`: frames it could not read (not JSON, wrong shape, over 1 MB);
@@ -138,11 +139,7 @@ export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>
  */
 export const StreamHealthSchema = z.object({
   epoch: z.string().max(200).nullable(),
-  frames: z.number().int().nonnegative(),
-  invalid: z.number().int().nonnegative(),
-  truncated: z.number().int().nonnegative(),
-  duplicates: z.number().int().nonnegative(),
-  resets: z.number().int().nonnegative()
+  ...countsSchema(['frames', 'invalid', 'truncated', 'duplicates', 'resets']).shape
 })
 export type StreamHealth = z.infer<typeof StreamHealthSchema>
 
@@ -242,13 +239,11 @@ const IdInputSchema = z.object({ id: EnvironmentIdSchema })
 
 export const environmentsMethods = {
   listEnvironments: defineMethod({
-    input: z.object({}),
     output: EnvironmentListSchema,
     description:
       'All environment profiles (the built-in local engine first), the active one, and load warnings.'
   }),
   getConnectionState: defineMethod({
-    input: z.object({}),
     output: ConnectionStateSchema,
     description: "The active environment's connection state."
   }),
@@ -281,7 +276,6 @@ export const environmentsMethods = {
     description: 'Copies a profile under a new id and name ("… copy"), without its credential.'
   }),
   exportEnvironments: defineMethod({
-    input: z.object({}),
     output: z.object({ json: z.string() }),
     description: 'All remote profiles as JSON, without any secret.'
   }),
@@ -306,18 +300,15 @@ export const environmentsMethods = {
     description: "Forgets an environment's secret, in the keychain and in memory."
   }),
   getKeychainStatus: defineMethod({
-    input: z.object({}),
     output: KeychainStatusSchema,
     description: 'Whether an OS keychain answers; if not, secrets are kept for this session only.'
   }),
   getOtlpEndpoint: defineMethod({
-    input: z.object({}),
     output: OtlpEndpointSchema,
     description:
       'Where an OTel-instrumented agent sends its traces to the local engine (never the token itself).'
   }),
   copyOtlpIngestToken: defineMethod({
-    input: z.object({}),
     output: OtlpTokenCopySchema,
     description:
       "Copies the local engine's OTLP ingest token: in the desktop app to the clipboard from the main process " +

@@ -182,7 +182,6 @@ export const governanceMethods = {
   listCircuits: defineMethod({
     description:
       'Circuit breakers, reflex triggers and held reflex jobs (suspended or throttled, suspended first) of the active environment.',
-    input: z.object({}),
     output: z.object({
       ...AvailabilityShape,
       circuits: z.array(CircuitViewSchema),
@@ -250,7 +249,6 @@ export const governanceMethods = {
   getGovernorManifests: defineMethod({
     description:
       'Governor manifests: the active one, a shadow one if any, and earlier versions; with the count of shadow disagreements and the newest of them.',
-    input: z.object({}),
     output: z.object({
       ...AvailabilityShape,
       manifests: z.array(ManifestViewSchema),

@@ -43,7 +43,6 @@ export const notificationsMethods = {
   getNotificationSettings: defineMethod({
     description:
       'Which environments notify the operator (circuit opens, budget violations, failed runs, lost production connections).',
-    input: z.object({}),
     output: NotificationSettingsSchema
   }),
   setEnvironmentNotifications: defineMethod({

@@ -87,7 +87,6 @@ export const runsMethods = {
   listLocalRuns: defineMethod({
     description:
       'Local agent runs of this console (running first, then newest) and the bundled demos.',
-    input: z.object({}),
     output: z.object({
       runs: z.array(LocalRunViewSchema),
       demos: z.array(DemoInfoSchema),
