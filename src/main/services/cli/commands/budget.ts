@@ -1,7 +1,6 @@
 import type { MethodOutput } from '../../../../shared/console/api'
 import { formatCost } from '../../../../shared/neurorail/rollup'
-import type { CliCommand } from '../args'
-import { withCliConsole } from './cli-session'
+import { consoleCommand, noArguments } from './console-command'
 
 type BudgetAnswer = MethodOutput<'getBudgetOverview'> & {
   violations: MethodOutput<'listViolations'>['violations']
@@ -36,18 +35,17 @@ export function formatBudget(answer: BudgetAnswer): string {
 }
 
 /** `controldeck budget [--json]`: budget usage and violations of the active environment. */
-export const budgetCommand: CliCommand = {
+export const budgetCommand = consoleCommand({
   name: 'budget',
   summary: 'list budget usage of recent jobs and budget violations',
   usage: 'budget [--json]',
-  async run({ global, print }) {
-    const answer = await withCliConsole(global, async (api): Promise<BudgetAnswer> => {
-      const [overview, violations] = await Promise.all([
-        api.invoke('getBudgetOverview', { limit: 20 }),
-        api.invoke('listViolations', { limit: 50 })
-      ])
-      return { ...overview, violations: violations.violations }
-    })
-    print(answer, () => formatBudget(answer))
-  }
-}
+  parse: noArguments('budget'),
+  ask: async (api): Promise<BudgetAnswer> => {
+    const [overview, violations] = await Promise.all([
+      api.invoke('getBudgetOverview', { limit: 20 }),
+      api.invoke('listViolations', { limit: 50 })
+    ])
+    return { ...overview, violations: violations.violations }
+  },
+  text: formatBudget
+})

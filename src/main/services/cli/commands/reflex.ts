@@ -1,6 +1,5 @@
 import type { MethodOutput } from '../../../../shared/console/api'
-import type { CliCommand } from '../args'
-import { withCliConsole } from './cli-session'
+import { consoleCommand, noArguments } from './console-command'
 
 type ReflexAnswer = MethodOutput<'listCircuits'>
 
@@ -30,12 +29,11 @@ export function formatReflex(answer: ReflexAnswer): string {
 }
 
 /** `controldeck reflex [--json]`: circuit breakers, triggers and suspended jobs of the active environment. */
-export const reflexCommand: CliCommand = {
+export const reflexCommand = consoleCommand({
   name: 'reflex',
   summary: 'list circuit breakers, reflex triggers and suspended jobs',
   usage: 'reflex [--json]',
-  async run({ global, print }) {
-    const answer = await withCliConsole(global, (api) => api.invoke('listCircuits', {}))
-    print(answer, () => formatReflex(answer))
-  }
-}
+  parse: noArguments('reflex'),
+  ask: (api) => api.invoke('listCircuits', {}),
+  text: formatReflex
+})
