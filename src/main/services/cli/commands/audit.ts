@@ -7,7 +7,7 @@ import {
 import { oneLine } from '../../client/backend-error'
 import { CliError, type CommandContext } from '../args'
 import { consoleCommand, noArguments } from './console-command'
-import { staleLine } from './trace'
+import { staleLine } from './text'
 
 /** The text form of `controldeck audit`: one line per event, newest first. */
 export function formatAudit(result: AuditQueryResult): string {
@@ -43,11 +43,9 @@ const AUDIT_FLAGS: ReadonlyArray<
   ['cursor', 'cursor', 'C', 'continue from a previous page']
 ]
 
-const noPositionals = noArguments('audit', '; use the flags')
-
 /** queryAudit's input from the flags; a bad value is a usage error naming its flag. */
 function auditInput(context: CommandContext): AuditQueryInput {
-  noPositionals(context)
+  noArguments('audit', '; use the flags')(context)
   const raw: Record<string, unknown> = {}
   for (const [flag, field] of AUDIT_FLAGS) {
     const value = context.options[flag]

@@ -1,5 +1,4 @@
 import type {
-  Stale,
   TraceNode,
   TraceResult,
   TraceRollupsResult
@@ -9,6 +8,7 @@ import { formatRollup } from '../../../../shared/neurorail/rollup'
 import { oneLine } from '../../client/backend-error'
 import { CliError } from '../args'
 import { consoleCommand } from './console-command'
+import { staleLine } from './text'
 
 const LEVELS = ['mission', 'plan', 'job', 'attempt', 'resource'] as const
 
@@ -32,15 +32,6 @@ function describeRecord(type: string, record: Record<string, unknown>): string {
     default:
       return ''
   }
-}
-
-/** "data from the cache, 3 min old" for stale answers. */
-export function staleLine(stale: Stale): string | null {
-  if (!stale) return null
-  const s = Math.round(stale.ageMs / 1000)
-  const age =
-    s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`
-  return `(backend not reachable: data from the local cache, ${age} old, fetched ${stale.fetchedAt})`
 }
 
 /**
