@@ -16,6 +16,12 @@ import type { GlobalOptions } from '../args'
 
 /** HTTP settings of a one-shot command: fail fast rather than wait like the app. */
 const CLI_HTTP = { timeoutMs: 8_000, retries: 1, backoffMs: 200 }
+/**
+ * A command that reads only settings never uses the backend, yet opening the active environment
+ * probes it; a probe is not cancelled when its session closes, so a backend that hangs would hold
+ * the process until the probe's timeout. Here the probe gets a short leash and no retry.
+ */
+const SETTINGS_HTTP = { timeoutMs: 1_000, retries: 0, backoffMs: 0 }
 const CLI_CONNECT_WAIT_MS = 20_000
 
 /** A one-shot command's ConsoleApi: the same dispatch as the app's (validation, policy, errors). */
@@ -90,7 +96,7 @@ export async function withCliConsole<T>(
       sessionOptions: {
         live: needs === 'live',
         manager: {
-          http: CLI_HTTP,
+          http: needs === 'settings' ? SETTINGS_HTTP : CLI_HTTP,
           connectWaitMs: needs === 'settings' ? 0 : CLI_CONNECT_WAIT_MS
         }
       }
