@@ -25,13 +25,57 @@ export interface CommandOption {
   readonly short?: string
   /** Shown in help as `--name VALUE`. */
   readonly valueName?: string
+  /** May be given more than once (the value is then a list). */
+  readonly multiple?: boolean
 }
 
-/** Where a command writes; tests pass their own. */
+/** A parsed flag: a string, a boolean, or the strings of a flag given more than once. */
+export type OptionValue = string | boolean | readonly string[] | undefined
+
+/** Where a command writes, and what ends one that runs until stopped; tests pass their own. */
 export interface CliIo {
   out(text: string): void
   err(text: string): void
   readonly env: NodeJS.ProcessEnv
+  /**
+   * A signal that aborts when the command is asked to stop (tail, run, serve). The default is
+   * {@link processStopSignal}: Ctrl-C or SIGTERM. Tests pass one they abort themselves.
+   */
+  stopSignal?(): AbortSignal
+}
+
+let processStop: AbortSignal | null = null
+
+/**
+ * Aborts at the first SIGINT or SIGTERM, then lets a second one end the process as usual (a stop
+ * that hangs can still be cut short). The handlers are installed at the first call, so only a
+ * command that asks for the signal catches Ctrl-C; one process has one such signal.
+ */
+export function processStopSignal(): AbortSignal {
+  if (processStop) return processStop
+  const controller = new AbortController()
+  const stop = (): void => {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    controller.abort()
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  processStop = controller.signal
+  return processStop
+}
+
+/** The signal that ends a long-running command (see CliIo.stopSignal). */
+export function stopSignalOf(io: CliIo): AbortSignal {
+  return io.stopSignal ? io.stopSignal() : processStopSignal()
+}
+
+/** Resolves once `signal` has aborted. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve()
+    else signal.addEventListener('abort', () => resolve(), { once: true })
+  })
 }
 
 /** What a command's `run` receives. */
@@ -39,7 +83,7 @@ export interface CommandContext {
   readonly global: GlobalOptions
   /** Positional arguments after the command name (sub-command words included). */
   readonly positionals: readonly string[]
-  readonly options: Readonly<Record<string, string | boolean | undefined>>
+  readonly options: Readonly<Record<string, OptionValue>>
   readonly io: CliIo
   /** Prints a result: JSON with `--json`, else the text `human` returns (or JSON when none). */
   print(value: unknown, human?: (value: unknown) => string): void
@@ -132,7 +176,11 @@ function toParseOptions(options: Readonly<Record<string, CommandOption>>) {
   return Object.fromEntries(
     Object.entries(options).map(([name, option]) => [
       name,
-      option.short ? { type: option.type, short: option.short } : { type: option.type }
+      {
+        type: option.type,
+        ...(option.short ? { short: option.short } : {}),
+        ...(option.multiple ? { multiple: true } : {})
+      }
     ])
   )
 }
@@ -201,7 +249,7 @@ export async function runCli(
     } catch (error) {
       throw new CliError(`${(error as Error).message}; run controldeck --help`)
     }
-    const values = parsed.values as Record<string, string | boolean | undefined>
+    const values = parsed.values as Record<string, OptionValue>
     if (values.help || !command) {
       io.out(command ? commandHelp(command) : generalHelp(commands))
       return command || values.help ? EXIT.ok : EXIT.failure

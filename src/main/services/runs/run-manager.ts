@@ -265,7 +265,7 @@ export class RunManager {
     return this.get(runId)
   }
 
-  /** Stops every run and waits for them (used when the console quits). */
+  /** Stops every run and waits for them and their missions to close (the console quits). */
   async dispose(): Promise<void> {
     this.disposed = true
     const live = [...this.runs.values()].filter(
@@ -273,7 +273,8 @@ export class RunManager {
         r.view.status === 'starting' || r.view.status === 'running' || r.view.status === 'stopping'
     )
     await Promise.all(live.map((r) => this.stop(r.view.runId)))
-    await Promise.all(live.map((r) => r.exited))
+    // Every run, also one that has just exited: its mission may still be closing on the engine.
+    await Promise.all([...this.runs.values()].map((r) => r.exited))
   }
 
   private async onExit(

@@ -41,6 +41,11 @@ export interface BrowserServerOptions {
   readonly host?: string
   /** 0 picks a free port. */
   readonly port?: number
+  /**
+   * Host names answered besides the loopback names and the bound address (`--allow-host`: `name`
+   * with any port, `name:port` with that one, `*` turns the check off); see hostPolicy.
+   */
+  readonly allowedHosts?: readonly string[]
   /** Fixed token (tests); a random one per launch otherwise. */
   readonly token?: string
   readonly heartbeatMs?: number
@@ -157,6 +162,8 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const host = options.host ?? '127.0.0.1'
+  // A bad allow-list entry throws here, before anything listens.
+  hostPolicy(host, 0, options.allowedHosts)
   const token = options.token ?? createToken()
   const log = options.log ?? ((message, details) => console.error(message, details ?? ''))
   const sessions = createBrowserSessions({ codeTtlMs: options.loginCodeTtlMs, now: options.now })
@@ -327,7 +334,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     })
   })
   port = (server.address() as AddressInfo).port
-  hosts = hostPolicy(host, port)
+  hosts = hostPolicy(host, port, options.allowedHosts)
   origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
   return {

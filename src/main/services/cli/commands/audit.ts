@@ -1,12 +1,13 @@
 import { z } from 'zod'
 import {
   AuditQueryInputSchema,
+  type AuditQueryInput,
   type AuditQueryResult
 } from '../../../../shared/console/domains/data'
 import { oneLine } from '../../client/backend-error'
-import { CliError, EXIT, type CliCommand } from '../args'
-import { withCliConsole } from './cli-session'
-import { staleLine } from './trace'
+import { CliError, type CommandContext } from '../args'
+import { consoleCommand, noArguments } from './console-command'
+import { staleLine } from './text'
 
 /** The text form of `controldeck audit`: one line per event, newest first. */
 export function formatAudit(result: AuditQueryResult): string {
@@ -26,66 +27,54 @@ export function formatAudit(result: AuditQueryResult): string {
   return lines.join('\n')
 }
 
+/** The flags of `audit`, in help order: each fills one field of queryAudit's input. */
+const AUDIT_FLAGS: ReadonlyArray<
+  readonly [flag: string, field: keyof AuditQueryInput, valueName: string, description: string]
+> = [
+  ['mission', 'missionId', 'ID', 'only events of this mission'],
+  ['job', 'jobId', 'ID', 'only events of this job'],
+  ['type', 'eventType', 'T', 'only this event type'],
+  ['category', 'category', 'C', 'execution, governance, safety or telemetry'],
+  ['severity', 'severity', 'S', 'info, warning, error or critical'],
+  ['since', 'since', 'ISO', 'events at or after this time'],
+  ['until', 'until', 'ISO', 'events at or before this time'],
+  ['text', 'text', 'WORDS', 'words that must appear in the message'],
+  ['limit', 'limit', 'N', 'events per page (1–1000, default 100)'],
+  ['cursor', 'cursor', 'C', 'continue from a previous page']
+]
+
+/** queryAudit's input from the flags; a bad value is a usage error naming its flag. */
+function auditInput(context: CommandContext): AuditQueryInput {
+  noArguments('audit', '; use the flags')(context)
+  const raw: Record<string, unknown> = {}
+  for (const [flag, field] of AUDIT_FLAGS) {
+    const value = context.options[flag]
+    if (typeof value === 'string') raw[field] = value
+  }
+  if (raw.limit !== undefined) raw.limit = z.coerce.number().catch(Number.NaN).parse(raw.limit)
+  const input = AuditQueryInputSchema.safeParse(raw)
+  if (input.success) return input.data
+  const issue = input.error.issues[0]
+  const field = String(issue?.path[0] ?? '')
+  const flag = AUDIT_FLAGS.find((row) => row[1] === field)?.[0] ?? field
+  throw new CliError(`--${flag}: ${issue?.message ?? 'invalid value'}`)
+}
+
 /**
  * `controldeck audit [--mission ID] [--job ID] [--type T] [--category C] [--severity S] [--since T]
  * [--until T] [--text WORDS] [--limit N] [--cursor C]`: the audit log of the active environment.
  */
-export const auditCommand: CliCommand = {
+export const auditCommand = consoleCommand({
   name: 'audit',
   summary: 'query the audit log (newest first)',
-  usage:
-    'audit [--mission ID] [--job ID] [--type T] [--category C] [--severity S] [--since ISO] [--until ISO] [--text WORDS] [--limit N] [--cursor C] [--json]',
-  options: {
-    mission: { type: 'string', valueName: 'ID', description: 'only events of this mission' },
-    job: { type: 'string', valueName: 'ID', description: 'only events of this job' },
-    type: { type: 'string', valueName: 'T', description: 'only this event type' },
-    category: {
-      type: 'string',
-      valueName: 'C',
-      description: 'execution, governance, safety or telemetry'
-    },
-    severity: { type: 'string', valueName: 'S', description: 'info, warning, error or critical' },
-    since: { type: 'string', valueName: 'ISO', description: 'events at or after this time' },
-    until: { type: 'string', valueName: 'ISO', description: 'events at or before this time' },
-    text: {
-      type: 'string',
-      valueName: 'WORDS',
-      description: 'words that must appear in the message'
-    },
-    limit: { type: 'string', valueName: 'N', description: 'events per page (1–1000, default 100)' },
-    cursor: { type: 'string', valueName: 'C', description: 'continue from a previous page' }
-  },
-  async run({ global, positionals, options, print }) {
-    if (positionals.length > 0)
-      throw new CliError(
-        `audit takes no arguments (got "${oneLine(positionals[0] ?? '', 40)}"); use the flags`
-      )
-    const str = (name: string) =>
-      typeof options[name] === 'string' ? (options[name] as string) : undefined
-    const input = AuditQueryInputSchema.safeParse({
-      missionId: str('mission'),
-      jobId: str('job'),
-      eventType: str('type'),
-      category: str('category'),
-      severity: str('severity'),
-      since: str('since'),
-      until: str('until'),
-      text: str('text'),
-      cursor: str('cursor'),
-      limit:
-        str('limit') === undefined
-          ? undefined
-          : z.coerce.number().catch(Number.NaN).parse(str('limit'))
-    })
-    if (!input.success) {
-      const issue = input.error.issues[0]
-      const flag =
-        { missionId: 'mission', jobId: 'job', eventType: 'type' }[String(issue?.path[0])] ??
-        String(issue?.path[0] ?? '')
-      throw new CliError(`--${flag}: ${issue?.message ?? 'invalid value'}`)
-    }
-    const result = await withCliConsole(global, (api) => api.invoke('queryAudit', input.data))
-    print(result, () => formatAudit(result))
-    return EXIT.ok
-  }
-}
+  usage: `audit ${AUDIT_FLAGS.map(([flag, , value]) => `[--${flag} ${value}]`).join(' ')} [--json]`,
+  options: Object.fromEntries(
+    AUDIT_FLAGS.map(([flag, , valueName, description]) => [
+      flag,
+      { type: 'string', valueName, description } as const
+    ])
+  ),
+  parse: auditInput,
+  ask: (api, input) => api.invoke('queryAudit', input),
+  text: formatAudit
+})

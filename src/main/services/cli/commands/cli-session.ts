@@ -1,19 +1,70 @@
-import type { ConsoleMethodName, MethodInput, MethodOutput } from '../../../../shared/console/api'
-import { APP_VERSION } from '../../context'
+import type {
+  ConsoleEventName,
+  ConsoleMethodName,
+  EventPayload,
+  MethodInput,
+  MethodOutput,
+  Unsubscribe
+} from '../../../../shared/console/api'
+import { LOCAL_ENVIRONMENT_ID } from '../../../../shared/console/domains/environments'
+import { APP_VERSION, type ServiceContext } from '../../context'
 import { createConsoleService, logToStderr } from '../../console-service'
-import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
+import { localEngineOf, startEngineHost } from '../../engine-host'
 import { EnvironmentStore } from '../../environments/environment-store'
-import { resolveCliTarget, type CliTarget } from '../../runs/cli-target'
+import { resolveCliTarget } from '../../runs/cli-target'
 import type { GlobalOptions } from '../args'
 
 /** HTTP settings of a one-shot command: fail fast rather than wait like the app. */
 const CLI_HTTP = { timeoutMs: 8_000, retries: 1, backoffMs: 200 }
+/**
+ * A command that reads only settings never uses the backend, yet opening the active environment
+ * probes it; a probe is not cancelled when its session closes, so a backend that hangs would hold
+ * the process until the probe's timeout. Here the probe gets a short leash and no retry.
+ */
+const SETTINGS_HTTP = { timeoutMs: 1_000, retries: 0, backoffMs: 0 }
 const CLI_CONNECT_WAIT_MS = 20_000
 
 /** A one-shot command's ConsoleApi: the same dispatch as the app's (validation, policy, errors). */
 export interface CliConsole {
   /** Runs one method through ConsoleService.invoke; failures leave as ConsoleFailure. */
   invoke<M extends ConsoleMethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
+  /** Receives one pushed event (as a renderer's `onX`) until the returned function is called. */
+  on<E extends ConsoleEventName>(name: E, listener: (payload: EventPayload<E>) => void): Unsubscribe
+}
+
+/**
+ * What a command needs of the active environment:
+ * - `data` (the default): it reads the backend; the local engine is started when it is active;
+ * - `settings`: only this console's own settings (environments, keychain): no engine is started
+ *   and nothing waits for the backend to answer;
+ * - `live`: as `data`, with the live stream open (pushed events, as in the app);
+ * - `runs`: as `data`, and local agent runs report to the active environment's backend, whichever
+ *   it is (the app runs them on its embedded engine; the CLI on the environment it works against).
+ */
+export type CliNeeds = 'data' | 'settings' | 'live' | 'runs'
+
+/** The engine local runs report to, and what the command must close afterwards. */
+interface CliEngine {
+  readonly localEngine: ServiceContext['localEngine']
+  close(): Promise<void>
+}
+
+/** Starts (or finds) the engine a command needs; see CliNeeds. */
+async function openCliEngine(global: GlobalOptions, needs: CliNeeds): Promise<CliEngine> {
+  const none: CliEngine = { localEngine: null, close: async () => undefined }
+  if (needs === 'runs') {
+    // The active environment's backend with its credential; the local engine is started here.
+    const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
+    return {
+      localEngine: target.engine ? localEngineOf(target.engine) : target.runEngine(),
+      close: () => target.close()
+    }
+  }
+  if (needs === 'settings' || global.adHoc) return none
+  const environments = await EnvironmentStore.load({ dataDir: global.dataDir, localUrl: null })
+  if (environments.activeId !== LOCAL_ENVIRONMENT_ID) return none
+  const engine = await startEngineHost({ dataDir: global.dataDir })
+  return { localEngine: localEngineOf(engine), close: () => engine.close() }
 }
 
 /**
@@ -21,55 +72,50 @@ export interface CliConsole {
  * (`--url/--token`, else the active saved one; the local engine is started in this process on the
  * console's own database, so the CLI sees what the desktop console sees), then closes it. The
  * commands call methods by name, like the renderer: input validation, the read-only refusal and the
- * error vocabulary are the app's own. No live stream is opened.
+ * error vocabulary are the app's own. The live stream is open only when `needs` is `live`.
  */
 export async function withCliConsole<T>(
   global: GlobalOptions,
-  use: (api: CliConsole) => Promise<T>
+  use: (api: CliConsole) => Promise<T>,
+  needs: CliNeeds = 'data'
 ): Promise<T> {
-  let engine: EngineHost | null = null
-  if (!global.adHoc) {
-    const environments = await EnvironmentStore.load({ dataDir: global.dataDir, localUrl: null })
-    if (environments.activeId === 'local')
-      engine = await startEngineHost({ dataDir: global.dataDir })
-  }
-  const service = createConsoleService({
-    dataDir: global.dataDir,
-    transport: 'cli',
-    appVersion: APP_VERSION,
-    localEngine: localEngineOf(engine),
-    adHocEnvironment: global.adHoc
-      ? { url: global.adHoc.url, token: global.adHoc.token }
-      : undefined,
-    log: logToStderr,
-    openAtStart: false,
-    // A CLI run must fail fast rather than wait for the app's patient defaults.
-    sessionOptions: { live: false, manager: { http: CLI_HTTP, connectWaitMs: CLI_CONNECT_WAIT_MS } }
-  })
+  const engine = await openCliEngine(global, needs)
   try {
-    return await use({
-      // The service parsed the result with the method's output schema.
-      invoke: async (method, input) =>
-        (await service.invoke(method, input)) as MethodOutput<typeof method>
+    const service = createConsoleService({
+      dataDir: global.dataDir,
+      transport: 'cli',
+      appVersion: APP_VERSION,
+      localEngine: engine.localEngine,
+      adHocEnvironment: global.adHoc
+        ? { url: global.adHoc.url, token: global.adHoc.token }
+        : undefined,
+      log: logToStderr,
+      openAtStart: false,
+      // A CLI command must fail fast rather than wait for the app's patient defaults; one that
+      // only reads settings does not wait for the backend's first answer at all.
+      sessionOptions: {
+        live: needs === 'live',
+        manager: {
+          http: needs === 'settings' ? SETTINGS_HTTP : CLI_HTTP,
+          connectWaitMs: needs === 'settings' ? 0 : CLI_CONNECT_WAIT_MS
+        }
+      }
     })
+    try {
+      return await use({
+        // The service parsed the result with the method's output schema.
+        invoke: async (method, input) =>
+          (await service.invoke(method, input)) as MethodOutput<typeof method>,
+        on: (name, listener) =>
+          service.subscribe((event, payload) => {
+            // The event sink validated the payload against its schema (or its source did).
+            if (event === name) listener(payload as EventPayload<typeof name>)
+          })
+      })
+    } finally {
+      await service.dispose()
+    }
   } finally {
-    await service.dispose()
-    await engine?.close()
-  }
-}
-
-/**
- * Runs `use` on the backend of the active environment (`--url/--token`, else the active saved
- * one; see resolveCliTarget), then releases it, stopping an engine the command started.
- */
-export async function withCliTarget<T>(
-  global: GlobalOptions,
-  use: (target: CliTarget) => Promise<T>
-): Promise<T> {
-  const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
-  try {
-    return await use(target)
-  } finally {
-    await target.close()
+    await engine.close()
   }
 }

@@ -1,22 +1,13 @@
-import type { KeychainStatus } from '../../../../shared/console/domains/environments'
-import { openEnvironments } from '../../environments/open-environments'
-import { effectiveColor } from '../../environments/profile'
+import type {
+  EnvironmentList,
+  EnvironmentView,
+  KeychainStatus
+} from '../../../../shared/console/domains/environments'
 import { oneLine } from '../../client/backend-error'
-import { CliError, EXIT, type CliCommand } from '../args'
+import { consoleCommand, noArguments } from './console-command'
 
-interface EnvRow {
-  id: string
-  name: string
-  kind: string
-  baseUrl: string
-  authKind: string
-  color: string
-  isProduction: boolean
-  readOnly: boolean
-  hasCredential: boolean
-  credentialStorage: string
-  active: boolean
-}
+/** One environment as `envs` shows it: the console's view, and whether it is the active one. */
+type EnvRow = Omit<EnvironmentView, 'builtIn'> & { active: boolean }
 
 /**
  * The text form of `controldeck envs`: one line per environment, `*` marks the active one, then
@@ -41,53 +32,50 @@ export function formatEnvs(rows: EnvRow[], warnings: string[], keychain?: Keycha
   return [...lines, ...noKeychain, ...warnings.map((w) => `warning: ${w}`)].join('\n')
 }
 
+/** What `envs` asks the console: the environment list and the keychain's state. */
+interface EnvsAnswer {
+  list: EnvironmentList
+  keychain: KeychainStatus
+}
+
+/** One row of `envs --json`: the console's view of an environment, and whether it is active. */
+function toRow(view: EnvironmentView, activeId: string): EnvRow {
+  return {
+    id: view.id,
+    name: view.name,
+    kind: view.kind,
+    baseUrl: view.baseUrl,
+    authKind: view.authKind,
+    color: view.color,
+    isProduction: view.isProduction,
+    readOnly: view.readOnly,
+    hasCredential: view.hasCredential,
+    credentialStorage: view.credentialStorage,
+    active: view.id === activeId
+  }
+}
+
 /** `controldeck envs`: the saved environments, the built-in local engine, and which one is active. */
-export const envsCommand: CliCommand = {
+export const envsCommand = consoleCommand({
   name: 'envs',
   summary: 'list environments (* = active); never shows secrets',
   usage: 'envs [--json]',
-  async run({ global, positionals, print }) {
-    if (positionals.length > 0)
-      throw new CliError(`envs takes no arguments (got "${positionals[0]}")`)
-    const adHoc = global.adHoc
-      ? { url: global.adHoc.url, hasToken: Boolean(global.adHoc.token) }
-      : null
-    const { environments, credentials } = await openEnvironments({
-      dataDir: global.dataDir,
-      localUrl: null,
-      adHoc
-    })
-    const rows: EnvRow[] = environments.list().map((p) => {
-      const status = p.builtIn
-        ? {
-            hasCredential: p.kind === 'embedded' || Boolean(global.adHoc?.token),
-            storage: 'session'
-          }
-        : credentials.status(p)
-      return {
-        id: p.id,
-        name: p.name,
-        kind: p.kind,
-        baseUrl: p.baseUrl,
-        authKind: p.authKind,
-        color: effectiveColor(p),
-        isProduction: p.isProduction,
-        readOnly: p.readOnly,
-        hasCredential: status.hasCredential,
-        credentialStorage: status.storage,
-        active: p.id === environments.activeId
-      }
-    })
-    const keychain = credentials.keychainStatus()
-    print(
-      {
-        environments: rows,
-        activeId: environments.activeId,
-        keychain,
-        warnings: environments.warnings
-      },
-      () => formatEnvs(rows, environments.warnings, keychain)
-    )
-    return EXIT.ok
-  }
-}
+  needs: 'settings',
+  parse: noArguments('envs'),
+  ask: async (api): Promise<EnvsAnswer> => ({
+    list: await api.invoke('listEnvironments', {}),
+    keychain: await api.invoke('getKeychainStatus', {})
+  }),
+  text: ({ list, keychain }) =>
+    formatEnvs(
+      list.environments.map((view) => toRow(view, list.activeId)),
+      list.warnings,
+      keychain
+    ),
+  json: ({ list, keychain }) => ({
+    environments: list.environments.map((view) => toRow(view, list.activeId)),
+    activeId: list.activeId,
+    keychain,
+    warnings: list.warnings
+  })
+})

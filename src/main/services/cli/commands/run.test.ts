@@ -1,22 +1,33 @@
-// `controldeck run|reflex|budget` through the real argument parser, against the real engine given
-// as an ad-hoc environment (--url/--token), with real child processes.
+// `controldeck run|reflex|budget` through the real argument parser and the console's dispatch
+// (startLocalRun, onRunOutput, onRunsChanged), against the real engine given as an ad-hoc
+// environment (--url/--token), with real child processes.
 import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningEngine } from '../../../../engine'
+import { startEngineHost } from '../../engine-host'
 import { EnvironmentStore } from '../../environments/environment-store'
 import { makeTempDir } from '../../testing/temp-dir'
-import { startTempEngine, type TempEngine } from '../../testing/temp-engine'
+import { withoutKeychain } from '../../testing/no-keychain'
+import { engineFetch, startTempEngine, type TempEngine } from '../../testing/temp-engine'
+import { waitFor } from '../../testing/wait'
 import { runCli, type CliIo } from '../args'
 import { budgetCommand } from './budget'
 import { reflexCommand } from './reflex'
 import { runCommand } from './run'
 
 const COMMANDS = [runCommand, reflexCommand, budgetCommand]
+/** The demos' pacing, lowered for the test; the agents inherit the console's environment. */
+const DEMO_PACING = {
+  CONTROLDECK_DEMO_PACE_MS: '0',
+  CONTROLDECK_DEMO_BACKOFF_MS: '1',
+  CONTROLDECK_DEMO_BACKOFF_MAX_MS: '5',
+  CONTROLDECK_DEMO_CHUNK_MS: '5'
+}
 let engine: RunningEngine
 let tmp: TempEngine
 
-function capture(): { io: CliIo; out: string[]; err: string[] } {
+function capture(stop = new AbortController()): { io: CliIo; out: string[]; err: string[] } {
   const out: string[] = []
   const err: string[] = []
   return {
@@ -25,15 +36,16 @@ function capture(): { io: CliIo; out: string[]; err: string[] } {
     io: {
       out: (text) => out.push(text),
       err: (text) => err.push(text),
-      env: {
-        ...process.env,
-        CONTROLDECK_DEMO_PACE_MS: '0',
-        CONTROLDECK_DEMO_BACKOFF_MS: '1',
-        CONTROLDECK_DEMO_BACKOFF_MAX_MS: '5',
-        CONTROLDECK_DEMO_CHUNK_MS: '5'
-      }
+      env: { ...process.env },
+      stopSignal: () => stop.signal
     }
   }
+}
+
+/** Missions on the test engine (each run creates one before its agent starts). */
+async function missionCount(): Promise<number> {
+  const res = await engineFetch(engine, 'GET', '/identity/missions?limit=500')
+  return ((await res.json()) as { items: unknown[] }).items.length
 }
 
 function cli(args: string[], io: CliIo): Promise<number> {
@@ -45,12 +57,16 @@ function cli(args: string[], io: CliIo): Promise<number> {
 }
 
 beforeAll(async () => {
+  // vitest runs each test file in a process of its own, so this stays local.
+  Object.assign(process.env, DEMO_PACING)
+  withoutKeychain()
   tmp = await startTempEngine('controldeck-cli-runs-')
   engine = tmp.engine
 })
 
 afterAll(async () => {
   await tmp?.close()
+  for (const name of Object.keys(DEMO_PACING)) delete process.env[name]
 })
 
 describe('controldeck run', () => {
@@ -71,7 +87,7 @@ describe('controldeck run', () => {
 
   it('runs a bundled demo from a relative name and reports JSON lines with --json', async () => {
     const { io, out } = capture()
-    // The child inherits the CLI's environment (io.env), which paces the demo down for the test.
+    // The child inherits the console's environment, which paces the demo down for the test.
     expect(await cli(['run', 'demo:greedy', '--json'], io)).toBe(0)
     const events = out.map(
       (line) =>
@@ -102,6 +118,39 @@ describe('controldeck run', () => {
     expect(existsSync(path.join(dataDir, 'engine.db'))).toBe(true)
   })
 
+  it('closes the mission of an agent that left it open before the command returns', async () => {
+    const dataDir = path.join(tmp.dir, 'closing-console')
+    const script = path.join(tmp.dir, 'quiet-agent.mjs')
+    writeFileSync(script, "console.log('done')\n")
+    const { io, out } = capture()
+    expect(await runCli(COMMANDS, ['run', script, '--data-dir', dataDir], io)).toBe(0)
+    const missionId = out[0]?.slice('mission '.length) ?? ''
+    // The command's own engine has stopped; the mission is read from its database afterwards.
+    const local = await startEngineHost({ dataDir })
+    try {
+      const res = await fetch(
+        `${local.url}/api/neurorail/v1/lifecycle/mission/${missionId}/state`,
+        {
+          headers: { authorization: `Bearer ${local.adminToken}` }
+        }
+      )
+      expect(((await res.json()) as { current_state: string }).current_state).toBe('cancelled')
+    } finally {
+      await local.close()
+    }
+  })
+
+  it('stops the agent at Ctrl-C and exits as a process ended by SIGTERM', async () => {
+    const script = path.join(tmp.dir, 'endless-agent.mjs')
+    writeFileSync(script, "console.log('ready')\nsetInterval(() => {}, 1000)\n")
+    const stop = new AbortController()
+    const { io, out } = capture(stop)
+    const code = cli(['run', script], io)
+    await waitFor(() => out.includes('ready'), 'the agent to start')
+    stop.abort()
+    expect(await code).toBe(128 + 15)
+  })
+
   it('refuses a missing script with one line and exit code 1', async () => {
     const { io, err } = capture()
     const code = await cli(['run', path.join(tmp.dir, 'nope.js')], io)
@@ -111,7 +160,7 @@ describe('controldeck run', () => {
 })
 
 describe('controldeck run on a read-only environment', () => {
-  it('refuses to start the agent, in the sentence the console uses', async () => {
+  it("is refused by the console's read-only check before anything starts: its code, its sentence, exit 1", async () => {
     const data = makeTempDir('controldeck-cli-read-only-')
     try {
       const store = await EnvironmentStore.load({ dataDir: data.dir, localUrl: null })
@@ -126,11 +175,27 @@ describe('controldeck run on a read-only environment', () => {
       await store.setActive(profile.id)
       const script = path.join(data.dir, 'agent.mjs')
       writeFileSync(script, "console.log('ran')\n")
-      const { io, out, err } = capture()
-      const code = await runCli(COMMANDS, ['run', script, '--data-dir', data.dir], io)
-      expect(code).toBe(1)
-      expect(out).toEqual([])
-      expect(err.join('\n')).toContain('"Watched" is read-only, so ControlDeck refused run')
+      const missionsBefore = await missionCount()
+
+      const text = capture()
+      expect(await runCli(COMMANDS, ['run', script, '--data-dir', data.dir], text.io)).toBe(1)
+      expect(text.out).toEqual([])
+      expect(text.err).toEqual([
+        'controldeck: "Watched" is read-only, so ControlDeck refused startLocalRun: it changes the ' +
+          'backend or starts a process that does. Turn read-only off for this environment to allow it.'
+      ])
+
+      const json = capture()
+      expect(
+        await runCli(COMMANDS, ['run', 'demo:flaky', '--json', '--data-dir', data.dir], json.io)
+      ).toBe(1)
+      expect(json.out).toEqual([])
+      expect(JSON.parse(json.err.join(''))).toMatchObject({
+        ok: false,
+        error: { code: 'read_only', message: expect.stringContaining('"Watched" is read-only') }
+      })
+      // No agent ran: the engine got no mission for it.
+      expect(await missionCount()).toBe(missionsBefore)
     } finally {
       data.remove()
     }

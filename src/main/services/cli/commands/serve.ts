@@ -6,17 +6,20 @@ import { z } from 'zod'
 import { createConsoleService, type ConsoleService, type ServiceLog } from '../../console-service'
 import { APP_VERSION } from '../../context'
 import { localEngineOf, startEngineHost, type EngineHost } from '../../engine-host'
-import { isLoopbackName } from '../../../../shared/net/host'
+import { isLoopbackName, normalizeAllowedHost } from '../../../../shared/net/host'
+import { oneLine } from '../../client/backend-error'
 import { installLastResort } from '../../last-resort'
 import { ensurePrivateDir } from '../../private-dir'
 import { startBrowserServer, type BrowserServer } from '../../serve/server'
-import { CliError, type CliCommand } from '../args'
+import { CliError, stopSignalOf, untilAborted, type CliCommand } from '../args'
 
 /** Options of {@link startServe}. */
 export interface ServeOptions {
   readonly dataDir: string
   readonly host?: string
   readonly port?: number
+  /** Host names answered besides loopback and the bound address (see BrowserServerOptions). */
+  readonly allowedHosts?: readonly string[]
   /** Skip the embedded engine (the console then only talks to saved or ad-hoc environments). */
   readonly noEngine?: boolean
   readonly adHoc?: { readonly url: string; readonly token?: string }
@@ -100,6 +103,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       rendererDir: options.rendererDir ?? findRendererDir(),
       host: options.host,
       port: options.port,
+      allowedHosts: options.allowedHosts,
       token: options.token,
       log: options.log
     })
@@ -138,28 +142,28 @@ const ServeFlagsSchema = z.object({
     .min(0, '--port must be between 0 and 65535')
     .max(65535, '--port must be between 0 and 65535')
     .default(0),
-  host: z.string().min(1, '--host must not be empty').default('127.0.0.1')
+  host: z.string().min(1, '--host must not be empty').default('127.0.0.1'),
+  // The one host policy's own check (src/shared/net/host.ts), as the engine's --allow-host.
+  'allow-host': z
+    .array(
+      z.string().superRefine((entry, ctx) => {
+        if (normalizeAllowedHost(entry) === null)
+          ctx.addIssue({
+            code: 'custom',
+            message: `--allow-host: "${oneLine(entry, 80)}" is not a host name, host:port or *`
+          })
+      })
+    )
+    .max(100, '--allow-host: at most 100 names')
+    .default([])
 })
 
-/** Resolves when the process is asked to stop (Ctrl-C or a service manager). */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
-}
-
-/** `controldeck serve`: the console in any browser, on this machine only. */
+/** `controldeck serve`: the console in any browser (on this machine unless --host says otherwise). */
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary:
     'start browser mode: the console on a loopback HTTP server, opened by a one-time address',
-  usage: 'serve [--port N] [--host H] [--no-engine]',
+  usage: 'serve [--port N] [--host H] [--allow-host NAME[:PORT]]… [--no-engine]',
   options: {
     port: {
       type: 'string',
@@ -167,15 +171,32 @@ export const serveCommand: CliCommand = {
       description: 'port to listen on (default: a free one)'
     },
     host: { type: 'string', valueName: 'H', description: 'interface to bind (default 127.0.0.1)' },
+    'allow-host': {
+      type: 'string',
+      multiple: true,
+      valueName: 'NAME[:PORT]',
+      description:
+        "also answer requests for this host name (repeatable; NAME: any port; '*' turns the check off)"
+    },
     'no-engine': { type: 'boolean', description: 'do not start the embedded engine' }
   },
   async run({ global, options, io, print }) {
-    const flags = ServeFlagsSchema.safeParse({ port: options.port, host: options.host })
+    const flags = ServeFlagsSchema.safeParse({
+      port: options.port,
+      host: options.host,
+      'allow-host': options['allow-host']
+    })
     if (!flags.success) throw new CliError(flags.error.issues[0]?.message ?? 'invalid flags')
     if (!isLoopbackName(flags.data.host)) {
       io.err(
         `controldeck: warning: binding to ${flags.data.host} exposes the console beyond this ` +
           'machine over plain http; only its sign-in codes, session cookies and token protect it'
+      )
+    }
+    if (flags.data['allow-host'].some((entry) => entry.trim() === '*')) {
+      io.err(
+        "controldeck: warning: --allow-host '*' turns the Host check off: a web page whose name " +
+          'is re-pointed at this machine (DNS rebinding) can then reach the console'
       )
     }
     const log: ServiceLog = (message, details) =>
@@ -186,6 +207,7 @@ export const serveCommand: CliCommand = {
       dataDir: global.dataDir,
       host: flags.data.host,
       port: flags.data.port,
+      allowedHosts: flags.data['allow-host'],
       noEngine: options['no-engine'] === true,
       adHoc: global.adHoc,
       log
@@ -202,7 +224,7 @@ export const serveCommand: CliCommand = {
         'The address signs one browser in, once, within a minute. Scripts send the token in ' +
         `${handle.tokenFile} as \`Authorization: Bearer\`.`
     )
-    await untilSignal()
+    await untilAborted(stopSignalOf(io))
     await handle.close()
     removeLastResort()
   }

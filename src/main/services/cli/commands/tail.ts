@@ -1,11 +1,20 @@
 import { ChannelSchema } from '../../../../shared/neurorail/stream'
+import type { ConnectionState } from '../../../../shared/console/domains/environments'
 import { LIVE_FILTER_MAX, type LiveFilter } from '../../../../shared/console/domains/live'
-import { runTail } from '../../live/tail'
-import { CliError, EXIT, type CliCommand } from '../args'
-import { withCliTarget } from './cli-session'
+import { oneLine } from '../../client/backend-error'
+import { formatTailLine } from '../../live/tail'
+import {
+  CliError,
+  EXIT,
+  stopSignalOf,
+  type CliCommand,
+  type CliIo,
+  type OptionValue
+} from '../args'
+import { withCliConsole, type CliConsole } from './cli-session'
 
 /** Splits a comma-separated flag value into trimmed, non-empty words. */
-function list(value: string | boolean | undefined): string[] {
+function list(value: OptionValue): string[] {
   return typeof value === 'string'
     ? value
         .split(',')
@@ -15,9 +24,7 @@ function list(value: string | boolean | undefined): string[] {
 }
 
 /** Builds the filter from `--channel/--type/--entity`; unknown channels are a usage error. */
-export function tailFilter(
-  options: Readonly<Record<string, string | boolean | undefined>>
-): LiveFilter {
+export function tailFilter(options: Readonly<Record<string, OptionValue>>): LiveFilter {
   const channels = list(options.channel).map((c) => {
     const parsed = ChannelSchema.safeParse(c)
     if (!parsed.success)
@@ -43,7 +50,12 @@ export function tailFilter(
 
 /**
  * `controldeck tail [--channel C,…] [--type T,…] [--entity ID,…] [--json]`: prints live events of
- * the active environment (SSE on our engine, audit polling on BRAiN) until Ctrl-C, which exits 0.
+ * the active environment until Ctrl-C (exit 0), through the console's own live path: the
+ * environment's stream (SSE on our engine, audit polling on BRAiN), a subscription
+ * (`subscribeEvents`) and the pushed `onEvents`, as the app's live feed receives them. Like the app,
+ * it first receives what this console has not seen yet since it last watched the environment.
+ * Connection changes go to stderr, so stdout holds events only. An environment that cannot be
+ * reached at the start, or that refuses the credential, exits 1.
  */
 export const tailCommand: CliCommand = {
   name: 'tail',
@@ -65,30 +77,44 @@ export const tailCommand: CliCommand = {
   },
   async run({ global, options, io }) {
     const filter = tailFilter(options)
-    return withCliTarget(global, async (target) => {
-      const controller = new AbortController()
-      const stop = (): void => controller.abort()
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-      try {
-        const client = target.client()
-        const capabilities = await client.capabilities()
-        const code = await runTail({
-          baseUrl: client.apiBaseUrl,
-          token: target.token || null,
-          hasStream: capabilities.features.includes('stream'),
-          poll: client,
-          filter,
-          json: global.json,
-          out: io.out,
-          err: io.err,
-          signal: controller.signal
-        })
-        return code === 0 ? EXIT.ok : EXIT.failure
-      } finally {
-        process.off('SIGINT', stop)
-        process.off('SIGTERM', stop)
-      }
-    })
+    const stop = stopSignalOf(io)
+    return withCliConsole(global, (api) => follow(api, filter, global.json, io, stop), 'live')
   }
+}
+
+/** Prints the subscription's events until `stop` aborts (exit 0) or the credential is refused. */
+async function follow(
+  api: CliConsole,
+  filter: LiveFilter,
+  json: boolean,
+  io: CliIo,
+  stop: AbortSignal
+): Promise<number> {
+  const { subscriptionId } = await api.invoke('subscribeEvents', filter)
+  api.on('onEvents', (payload) => {
+    if (payload.subscriptionId !== subscriptionId) return
+    for (const event of payload.events) io.out(json ? JSON.stringify(event) : formatTailLine(event))
+  })
+  // Asking for the state opens the environment and its stream, and waits for the first probe.
+  const first = await api.invoke('getConnectionState', {})
+  if (first.status === 'offline' || first.status === 'auth_failed')
+    throw new CliError(first.message ?? `"${first.environmentId}" cannot be reached`)
+  let shown = ''
+  // Resolves with the backend's refusal of the credential, or null once stopped.
+  const refused = await new Promise<string | null>((resolve) => {
+    const show = (state: ConnectionState): void => {
+      const line = `[${state.status}]${state.message ? ` ${oneLine(state.message)}` : ''}`
+      // The stream's counts refresh the state every second; only a new status or sentence shows.
+      if (line !== shown) io.err(line)
+      shown = line
+      if (state.status === 'auth_failed')
+        resolve(state.message ?? 'The backend refused the credential.')
+    }
+    show(first)
+    api.on('onConnectionState', show)
+    if (stop.aborted) resolve(null)
+    else stop.addEventListener('abort', () => resolve(null), { once: true })
+  })
+  if (refused !== null) throw new CliError(refused)
+  return EXIT.ok
 }

@@ -1,5 +1,4 @@
 import type {
-  Stale,
   TraceNode,
   TraceResult,
   TraceRollupsResult
@@ -7,8 +6,9 @@ import type {
 import { EntityIdSchema } from '../../../../shared/neurorail/ids'
 import { formatRollup } from '../../../../shared/neurorail/rollup'
 import { oneLine } from '../../client/backend-error'
-import { CliError, EXIT, type CliCommand } from '../args'
-import { withCliConsole } from './cli-session'
+import { CliError } from '../args'
+import { consoleCommand } from './console-command'
+import { staleLine } from './text'
 
 const LEVELS = ['mission', 'plan', 'job', 'attempt', 'resource'] as const
 
@@ -32,15 +32,6 @@ function describeRecord(type: string, record: Record<string, unknown>): string {
     default:
       return ''
   }
-}
-
-/** "data from the cache, 3 min old" for stale answers. */
-export function staleLine(stale: Stale): string | null {
-  if (!stale) return null
-  const s = Math.round(stale.ageMs / 1000)
-  const age =
-    s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`
-  return `(backend not reachable: data from the local cache, ${age} old, fetched ${stale.fetchedAt})`
 }
 
 /**
@@ -91,11 +82,11 @@ export function formatTrace(result: TraceResult, rollups?: TraceRollupsResult): 
  * backend can list children), each entity with its current state. An unknown id exits 2 even on
  * a backend that answers it with 500.
  */
-export const traceCommand: CliCommand = {
+export const traceCommand = consoleCommand({
   name: 'trace',
   summary: 'show the trace chain and tree of an entity with current states',
   usage: 'trace <entity-id> [--json]',
-  async run({ global, positionals, print }) {
+  parse({ positionals }) {
     const id = positionals[0]
     if (!id || positionals.length > 1)
       throw new CliError('usage: controldeck trace <entity-id> (m_/p_/j_/a_/r_ + 12 hex)')
@@ -104,16 +95,16 @@ export const traceCommand: CliCommand = {
       throw new CliError(
         `${oneLine(id, 40)}: ${parsed.error.issues[0]?.message ?? 'not an entity id'}`
       )
-    const { result, rollups } = await withCliConsole(global, async (api) => {
-      const trace = await api.invoke('getTrace', { entityId: parsed.data })
-      return {
-        result: trace,
-        rollups: await api.invoke('getTraceRollups', { entityId: parsed.data })
-      }
-    })
-    print({ ...result, rollups: rollups.rollups, rollupsPartial: rollups.partial }, () =>
-      formatTrace(result, rollups)
-    )
-    return EXIT.ok
-  }
-}
+    return { entityId: parsed.data }
+  },
+  ask: async (api, input) => ({
+    result: await api.invoke('getTrace', input),
+    rollups: await api.invoke('getTraceRollups', input)
+  }),
+  text: ({ result, rollups }) => formatTrace(result, rollups),
+  json: ({ result, rollups }) => ({
+    ...result,
+    rollups: rollups.rollups,
+    rollupsPartial: rollups.partial
+  })
+})
