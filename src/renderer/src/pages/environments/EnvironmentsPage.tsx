@@ -4,6 +4,7 @@ import { ActionButton } from '../../components/ActionButton'
 import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/Notices'
+import { Page } from '../../components/Page'
 import { StateBadge } from '../../components/StateBadge'
 import { api, errorMessage } from '../../lib/transport/api'
 import { useAsync } from '../../lib/hooks/useAsync'
@@ -43,20 +44,23 @@ export function EnvironmentsPage() {
   }
 
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Environments</h1>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => setEditing({ kind: 'add' })}
-          data-testid="env-add"
-        >
-          Add environment
-        </button>
-        <ImportExport />
-        <ImportBundle />
-      </div>
+    <Page
+      title="Environments"
+      head={
+        <>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => setEditing({ kind: 'add' })}
+            data-testid="env-add"
+          >
+            Add environment
+          </button>
+          <ImportExport />
+          <ImportBundle />
+        </>
+      }
+    >
       {warnings.map((w) => (
         <p key={w} className="notice tone-warn">
           {w}
@@ -212,6 +216,6 @@ export function EnvironmentsPage() {
       )}
       <OtlpEndpointPanel />
       <CachePanel />
-    </main>
+    </Page>
   )
 }

@@ -7,9 +7,9 @@ import type {
 import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
 import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
+import { SelectField, TextField } from '../../components/Field'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { formatCount } from '../../lib/format/format'
-import { api } from '../../lib/transport/api'
 import {
   filterRows,
   LIST_KINDS,
@@ -25,6 +25,7 @@ import { hrefFor, navigate, parseHash, traceHref, type Route } from '../../lib/n
 import { useDataEpoch } from '../../lib/hooks/useAsync'
 import { usePaged } from '../../lib/hooks/usePaged'
 import { listColumns } from './listColumns'
+import { listEntities } from './listEntities'
 import { describeListOrigin } from './listOrigin'
 import { SavedViews } from './SavedViews'
 
@@ -55,13 +56,7 @@ export function EntityLists({ route }: { route: Route }) {
     if (view.jobType && kind === 'jobs') input.jobType = view.jobType
     if (view.since) input.since = new Date(view.since).toISOString()
     if (view.until) input.until = new Date(view.until).toISOString()
-    const method =
-      kind === 'jobs'
-        ? api().listJobs
-        : kind === 'attempts'
-          ? api().listAttempts
-          : api().listMissions
-    const page = await method(input)
+    const page = await listEntities(kind, input)
     if (!cursor) setOrigin({ key, origin: page.origin })
     return page
   }, key)
@@ -171,61 +166,46 @@ function FilterBar({
   }
   return (
     <form className="filters" onSubmit={submit} aria-label="Filters">
-      <label>
-        Find
-        <input
-          type="search"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          onBlur={() => q !== view.q && onChange({ q })}
-          placeholder="id, state, type, tag"
-          maxLength={200}
-          data-testid="filter-text"
-        />
-      </label>
-      <label>
-        State
-        <select
-          value={view.state}
-          onChange={(e) => onChange({ state: e.target.value })}
-          data-testid="filter-state"
-        >
-          <option value="">any</option>
-          {states.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TextField
+        label="Find"
+        type="search"
+        value={q}
+        onChange={setQ}
+        onBlur={() => q !== view.q && onChange({ q })}
+        placeholder="id, state, type, tag"
+        maxLength={200}
+        data-testid="filter-text"
+      />
+      <SelectField
+        label="State"
+        value={view.state}
+        options={states}
+        any
+        onChange={(state) => onChange({ state })}
+        data-testid="filter-state"
+      />
       {view.kind === 'jobs' && (
-        <label>
-          Job type
-          <input
-            value={jobType}
-            onChange={(e) => setJobType(e.target.value)}
-            onBlur={() => jobType !== view.jobType && onChange({ jobType })}
-            placeholder="e.g. llm_call"
-            maxLength={200}
-          />
-        </label>
+        <TextField
+          label="Job type"
+          value={jobType}
+          onChange={setJobType}
+          onBlur={() => jobType !== view.jobType && onChange({ jobType })}
+          placeholder="e.g. llm_call"
+          maxLength={200}
+        />
       )}
-      <label>
-        Since
-        <input
-          type="datetime-local"
-          value={view.since}
-          onChange={(e) => onChange({ since: e.target.value })}
-        />
-      </label>
-      <label>
-        Until
-        <input
-          type="datetime-local"
-          value={view.until}
-          onChange={(e) => onChange({ until: e.target.value })}
-        />
-      </label>
+      <TextField
+        label="Since"
+        type="datetime-local"
+        value={view.since}
+        onChange={(since) => onChange({ since })}
+      />
+      <TextField
+        label="Until"
+        type="datetime-local"
+        value={view.until}
+        onChange={(until) => onChange({ until })}
+      />
       <button type="submit">Apply</button>
       <button
         type="button"
