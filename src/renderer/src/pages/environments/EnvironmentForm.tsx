@@ -50,42 +50,31 @@ export function EnvironmentForm({ env, onClose }: { env?: EnvironmentView; onClo
     >
       <h2>{env ? `Edit ${env.name}` : 'Add an environment'}</h2>
       <div className="filters">
-        <TextField
-          label="Name"
-          value={name}
-          onChange={setName}
-          required
-          disabled={builtIn}
-          data-testid="env-name"
-        />
-        <TextField
-          label="Base URL"
-          value={baseUrl}
-          onChange={setBaseUrl}
-          required
-          disabled={builtIn}
-          size={32}
-          data-testid="env-url"
-        />
-        <SelectField
-          label="Sign-in"
-          value={authKind}
-          options={AUTH_KINDS}
-          optionLabel={(k) => AUTH_KIND_LABELS[k]}
-          onChange={setAuthKind}
-          disabled={builtIn}
-        />
+        {/* What the built-in environment does not let an operator change, disabled at once. */}
+        <fieldset className="field-group" disabled={builtIn}>
+          <TextField label="Name" value={name} onChange={setName} required data-testid="env-name" />
+          <TextField
+            label="Base URL"
+            value={baseUrl}
+            onChange={setBaseUrl}
+            required
+            size={32}
+            data-testid="env-url"
+          />
+          <SelectField
+            label="Sign-in"
+            value={authKind}
+            options={AUTH_KINDS}
+            optionLabel={(k) => AUTH_KIND_LABELS[k]}
+            onChange={setAuthKind}
+          />
+          <CheckField label="production" checked={isProduction} onChange={setIsProduction} />
+        </fieldset>
         <SelectField
           label="Colour"
           value={color}
           options={ENVIRONMENT_COLORS}
           onChange={setColor}
-        />
-        <CheckField
-          label="production"
-          checked={isProduction}
-          onChange={setIsProduction}
-          disabled={builtIn}
         />
         <CheckField
           label="read-only"

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useState, type ComponentProps, type FormEvent } from 'react'
 import type {
   ListedEntity,
   ListEntitiesInput,
@@ -158,22 +158,14 @@ function FilterBar({
   states: readonly string[]
   onChange: (changes: Partial<ListView>) => void
 }) {
-  const [jobType, setJobType] = useState(view.jobType)
-  const [q, setQ] = useState(view.q)
-  function submit(e: FormEvent) {
-    e.preventDefault()
-    onChange({ jobType, q })
-  }
   return (
-    <form className="filters" onSubmit={submit} aria-label="Filters">
-      <TextField
+    <form className="filters" onSubmit={(e: FormEvent) => e.preventDefault()} aria-label="Filters">
+      <DraftFilter
         label="Find"
         type="search"
-        value={q}
-        onChange={setQ}
-        onBlur={() => q !== view.q && onChange({ q })}
+        value={view.q}
+        onApply={(q) => onChange({ q })}
         placeholder="id, state, type, tag"
-        maxLength={200}
         data-testid="filter-text"
       />
       <SelectField
@@ -185,13 +177,11 @@ function FilterBar({
         data-testid="filter-state"
       />
       {view.kind === 'jobs' && (
-        <TextField
+        <DraftFilter
           label="Job type"
-          value={jobType}
-          onChange={setJobType}
-          onBlur={() => jobType !== view.jobType && onChange({ jobType })}
+          value={view.jobType}
+          onApply={(jobType) => onChange({ jobType })}
           placeholder="e.g. llm_call"
-          maxLength={200}
         />
       )}
       <TextField
@@ -214,6 +204,38 @@ function FilterBar({
         Clear filters
       </button>
     </form>
+  )
+}
+
+/**
+ * A text filter typed as a draft and applied on Enter or when focus leaves it (the Apply button
+ * takes focus, so it applies too), not on every key: each change reloads the list.
+ */
+function DraftFilter({
+  value,
+  onApply,
+  ...field
+}: Omit<ComponentProps<typeof TextField>, 'value' | 'onChange'> & {
+  value: string
+  onApply: (value: string) => void
+}) {
+  const [draft, setDraft] = useState(value)
+  const apply = () => {
+    if (draft !== value) onApply(draft)
+  }
+  return (
+    <TextField
+      {...field}
+      value={draft}
+      onChange={setDraft}
+      onBlur={apply}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter') return
+        e.preventDefault()
+        apply()
+      }}
+      maxLength={200}
+    />
   )
 }
 

@@ -10,18 +10,31 @@ const JOB = 'j_00000000000a'
 const FIRST = 'a_00000000000a'
 const SECOND = 'a_00000000000b'
 
-/** Metrics as an agent reports them: on attempts, seconds after midnight of the sample's day. */
-function metrics(id: string, type: string, from: number, to: number, extra: object = {}) {
+/** Metrics of one entity: from and to in seconds after midnight of the sample's day. */
+function metrics(
+  id: string,
+  [from, to]: [number, number],
+  [tokens, cost]: [number, number],
+  extra: object = {}
+) {
   const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
   return {
     entity_id: id,
-    entity_type: type,
+    entity_type: id.startsWith('a_') ? 'attempt' : 'job',
     started_at: at(from),
     completed_at: at(to),
     duration_ms: (to - from) * 1000,
+    llm_tokens_consumed: tokens,
+    cost_credits: cost,
     ...extra
   }
 }
+
+/** As agents report usage: on the attempts (0–2 s, failed, and 1–3 s). */
+const ATTEMPTS = [
+  metrics(FIRST, [0, 2], [120, 0.5], { success: false }),
+  metrics(SECOND, [1, 3], [80, 0.25])
+]
 
 /** The sample bundle with a second attempt under its job, and the given metrics. */
 function bundle(rows: object[]) {
@@ -38,16 +51,7 @@ function bundle(rows: object[]) {
 }
 
 describe('a bundle side of Compare', () => {
-  const side = bundleSide(
-    bundle([
-      metrics(FIRST, 'attempt', 0, 2, {
-        llm_tokens_consumed: 120,
-        cost_credits: 0.5,
-        success: false
-      }),
-      metrics(SECOND, 'attempt', 1, 3, { llm_tokens_consumed: 80, cost_credits: 0.25 })
-    ])
-  )
+  const side = bundleSide(bundle(ATTEMPTS))
   const entry = (id: string) => side.entries.find((e) => e.id === id)
 
   it("sums a job's attempts and takes its wall clock, not the sum of their durations", () => {
@@ -66,15 +70,7 @@ describe('a bundle side of Compare', () => {
 
   it('counts a job that sums its own subtree (our engine) once, not again with its attempts', () => {
     const engine = bundleSide(
-      bundle([
-        metrics(JOB, 'job', 0, 3, {
-          llm_tokens_consumed: 200,
-          cost_credits: 0.75,
-          includes_descendants: true
-        }),
-        metrics(FIRST, 'attempt', 0, 2, { llm_tokens_consumed: 120, cost_credits: 0.5 }),
-        metrics(SECOND, 'attempt', 1, 3, { llm_tokens_consumed: 80, cost_credits: 0.25 })
-      ])
+      bundle([metrics(JOB, [0, 3], [200, 0.75], { includes_descendants: true }), ...ATTEMPTS])
     )
     expect(engine.entries.find((e) => e.id === JOB)).toMatchObject({ tokens: 200, cost: 0.75 })
     expect(engine.mission).toMatchObject({ tokens: 200, cost: 0.75 })
