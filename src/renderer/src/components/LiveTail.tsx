@@ -1,4 +1,5 @@
 import { memo } from 'react'
+import { Mono } from './Mono'
 import { Card } from './Card'
 import { DataTable, type Column } from './DataTable'
 import { TraceLink } from './TraceLink'
@@ -26,12 +27,7 @@ const COLUMNS: readonly Column<LiveEvent>[] = [
     cell: (e) => <span className="muted">{formatTime(e.timestamp * 1000)}</span>
   },
   { id: 'channel', header: 'Channel', width: 90, cell: (e) => e.channel },
-  {
-    id: 'type',
-    header: 'Event',
-    width: 200,
-    cell: (e) => <span className="mono">{e.event_type}</span>
-  },
+  { id: 'type', header: 'Event', width: 200, cell: (e) => <Mono>{e.event_type}</Mono> },
   {
     id: 'entity',
     header: 'Entity',

@@ -5,6 +5,7 @@ import {
   AUDIT_SEVERITIES,
   type AuditEvent
 } from '../../../../shared/neurorail/audit'
+import { Mono } from '../../components/Mono'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { SelectField, TextField } from '../../components/Field'
@@ -57,12 +58,7 @@ const AUDIT_COLUMNS: Column<AuditEvent>[] = [
     width: 90,
     cell: (e) => <span className="muted">{e.event_category}</span>
   },
-  {
-    id: 'type',
-    header: 'Event type',
-    width: 160,
-    cell: (e) => <span className="mono">{e.event_type}</span>
-  },
+  { id: 'type', header: 'Event type', width: 160, cell: (e) => <Mono>{e.event_type}</Mono> },
   {
     id: 'message',
     header: 'Message',

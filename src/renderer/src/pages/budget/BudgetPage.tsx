@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react'
 import type { JobBudgetView } from '../../../../shared/console/domains/governance'
+import { Mono, Noted } from '../../components/Mono'
 import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
@@ -18,12 +19,7 @@ const BudgetCharts = lazy(() => import('./BudgetCharts').then((m) => ({ default:
 
 /** A used figure and, when the job's budget sets one, its limit. */
 function ofLimit(used: string, limit: string | null) {
-  return (
-    <span>
-      {used}
-      {limit !== null && <span className="muted"> / {limit}</span>}
-    </span>
-  )
+  return <Noted note={limit !== null && `/ ${limit}`}>{used}</Noted>
 }
 
 const JOB_COLUMNS: readonly Column<JobBudgetView>[] = [
@@ -87,7 +83,7 @@ const JOB_COLUMNS: readonly Column<JobBudgetView>[] = [
 const VIOLATION_COLUMNS: readonly Column<ViolationRow>[] = [
   { id: 'at', header: 'When', width: 90, cell: (r) => formatTime(r.at) },
   { id: 'kind', header: 'Kind', width: 90, cell: (r) => r.kind },
-  { id: 'code', header: 'Code', width: 80, cell: (r) => <span className="mono">{r.code}</span> },
+  { id: 'code', header: 'Code', width: 80, cell: (r) => <Mono>{r.code}</Mono> },
   {
     id: 'trace',
     header: 'Trace',

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { EnvironmentView } from '../../../../shared/console/domains/environments'
+import { Mono } from '../../components/Mono'
 import { ActionButton } from '../../components/ActionButton'
 import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
@@ -126,12 +127,7 @@ export function EnvironmentsPage() {
                   </span>
                 )
               },
-              {
-                id: 'url',
-                header: 'URL',
-                width: 200,
-                cell: (env) => <span className="mono">{env.baseUrl}</span>
-              },
+              { id: 'url', header: 'URL', width: 200, cell: (env) => <Mono>{env.baseUrl}</Mono> },
               {
                 id: 'flags',
                 header: 'Flags',

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { BUILTIN_GOVERNOR_RULES, type Decision } from '../../../../shared/neurorail/governor'
+import { Mono } from '../../components/Mono'
 import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
@@ -15,12 +16,7 @@ import { useGovernorData } from './useGovernorData'
 
 const DECISION_COLUMNS: Column<Decision>[] = [
   { id: 'when', header: 'When', width: 120, cell: (d) => formatTime(d.timestamp) },
-  {
-    id: 'decision',
-    header: 'Decision',
-    width: 150,
-    cell: (d) => <span className="mono">{d.decision_id}</span>
-  },
+  { id: 'decision', header: 'Decision', width: 150, cell: (d) => <Mono>{d.decision_id}</Mono> },
   {
     id: 'mode',
     header: 'Mode',
@@ -37,7 +33,7 @@ const DECISION_COLUMNS: Column<Decision>[] = [
     id: 'rules',
     header: 'Rules',
     width: 100,
-    cell: (d) => <span className="mono">{d.matched_rules.join(', ')}</span>
+    cell: (d) => <Mono>{d.matched_rules.join(', ')}</Mono>
   },
   {
     id: 'trace',

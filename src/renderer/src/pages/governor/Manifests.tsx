@@ -3,6 +3,7 @@ import type {
   ManifestView,
   ShadowDisagreementView
 } from '../../../../shared/console/domains/governance'
+import { Mono, Noted } from '../../components/Mono'
 import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
@@ -75,14 +76,8 @@ export function rulesOf(raw: Record<string, unknown>): RuleRow[] | null {
 }
 
 const RULE_COLUMNS: readonly Column<RuleRow>[] = [
-  { id: 'rule', header: 'Rule', width: 140, cell: (r) => <span className="mono">{r.rule}</span> },
-  {
-    id: 'when',
-    header: 'When',
-    width: 260,
-    grow: true,
-    cell: (r) => <span className="mono">{r.when}</span>
-  },
+  { id: 'rule', header: 'Rule', width: 140, cell: (r) => <Mono>{r.rule}</Mono> },
+  { id: 'when', header: 'When', width: 260, grow: true, cell: (r) => <Mono>{r.when}</Mono> },
   {
     id: 'mode',
     header: 'Mode',
@@ -98,13 +93,12 @@ const DISAGREEMENT_COLUMNS: readonly Column<ShadowDisagreementView>[] = [
     header: 'Job',
     width: 200,
     cell: (d) => (
-      <span>
+      <Noted note={d.jobType && `· ${d.jobType}`}>
         <TraceLink
           id={d.jobId}
           fallback={<span className="muted">{d.source === 'decide' ? 'decision' : d.source}</span>}
         />
-        {d.jobType && <span className="muted"> · {d.jobType}</span>}
-      </span>
+      </Noted>
     )
   },
   { id: 'fields', header: 'Differs in', width: 110, cell: (d) => d.fields.join(', ') || '–' },

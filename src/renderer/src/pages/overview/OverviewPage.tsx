@@ -2,6 +2,7 @@ import type { SignalView, ViolationView } from '../../../../shared/console/domai
 import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
 import { LiveTail } from '../../components/LiveTail'
+import { Noted } from '../../components/Mono'
 import { Page } from '../../components/Page'
 import { Sparkline } from '../../components/Sparkline'
 import { StatCard } from '../../components/StatCard'
@@ -318,12 +319,7 @@ const SIGNAL_COLUMNS: readonly Column<SignalRow>[] = [
     id: 'metric',
     header: 'Metric',
     width: 150,
-    cell: (r) => (
-      <span>
-        {r.metric ?? '–'}
-        {r.detector && <span className="muted"> ({r.detector})</span>}
-      </span>
-    )
+    cell: (r) => <Noted note={r.detector && `(${r.detector})`}>{r.metric ?? '–'}</Noted>
   },
   { id: 'type', header: 'Job type', width: 110, cell: (r) => r.jobType ?? '–' },
   {
@@ -332,12 +328,9 @@ const SIGNAL_COLUMNS: readonly Column<SignalRow>[] = [
     width: 150,
     align: 'right',
     cell: (r) => (
-      <span>
+      <Noted note={r.baseline !== null && `vs ${formatSignalNumber(r.metric, r.baseline)}`}>
         {formatSignalNumber(r.metric, r.value)}
-        {r.baseline !== null && (
-          <span className="muted"> vs {formatSignalNumber(r.metric, r.baseline)}</span>
-        )}
-      </span>
+      </Noted>
     )
   },
   { id: 'score', header: 'Score', width: 60, align: 'right', cell: (r) => formatNumber(r.score) },

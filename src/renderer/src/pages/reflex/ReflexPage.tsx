@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { isEntityId } from '../../../../shared/neurorail/ids'
+import { Mono, Noted } from '../../components/Mono'
 import { ActionButton } from '../../components/ActionButton'
 import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
@@ -33,12 +34,7 @@ function countdown(until: number | null, now: number): string {
 }
 
 const TRIGGER_COLUMNS: readonly Column<TriggerRow>[] = [
-  {
-    id: 'trigger',
-    header: 'Trigger',
-    width: 210,
-    cell: (t) => <span className="mono">{t.triggerId}</span>
-  },
+  { id: 'trigger', header: 'Trigger', width: 210, cell: (t) => <Mono>{t.triggerId}</Mono> },
   { id: 'rate', header: 'Error rate', width: 70, cell: (t) => formatPercent(t.errorRate) },
   {
     id: 'count',
@@ -76,22 +72,12 @@ const ACTION_COLUMNS: readonly Column<ActionRow>[] = [
       />
     )
   },
-  {
-    id: 'by',
-    header: 'By',
-    width: 190,
-    cell: (a) => <span className="mono">{a.triggerId ?? a.actor ?? '–'}</span>
-  },
+  { id: 'by', header: 'By', width: 190, cell: (a) => <Mono>{a.triggerId ?? a.actor ?? '–'}</Mono> },
   {
     id: 'reason',
     header: 'Reason',
     width: 240,
-    cell: (a) => (
-      <span>
-        {a.reason}
-        {a.error && <span className="muted"> — {a.error}</span>}
-      </span>
-    )
+    cell: (a) => <Noted note={a.error && `— ${a.error}`}>{a.reason}</Noted>
   }
 ]
 
