@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { createElement, useEffect, type ReactElement } from 'react'
 import { CommandPalette } from './components/CommandPalette'
 import { ConnectionNotice } from './components/ConnectionNotice'
 import { Sidebar } from './components/Sidebar'
@@ -18,27 +18,17 @@ import { ReflexPage } from './pages/reflex/ReflexPage'
 import { RunsPage } from './pages/runs/RunsPage'
 import { TracesPage } from './pages/traces/TracesPage'
 
-function Page({ route }: { route: Route }) {
-  switch (route.page) {
-    case 'overview':
-      return <OverviewPage />
-    case 'traces':
-      return <TracesPage route={route} />
-    case 'runs':
-      return <RunsPage />
-    case 'reflex':
-      return <ReflexPage />
-    case 'budget':
-      return <BudgetPage />
-    case 'lifecycle':
-      return <LifecyclePage route={route} />
-    case 'audit':
-      return <AuditPage route={route} />
-    case 'governor':
-      return <GovernorPage />
-    case 'environments':
-      return <EnvironmentsPage />
-  }
+/** The component of each page; those that read the address take the route. */
+const PAGES: Record<Route['page'], (props: { route: Route }) => ReactElement> = {
+  overview: OverviewPage,
+  traces: TracesPage,
+  runs: RunsPage,
+  reflex: ReflexPage,
+  budget: BudgetPage,
+  lifecycle: LifecyclePage,
+  audit: AuditPage,
+  governor: GovernorPage,
+  environments: EnvironmentsPage
 }
 
 /** The app frame: title bar, sidebar, the routed page and the command palette. */
@@ -75,7 +65,7 @@ export function App() {
             />
           </main>
         ) : (
-          <Page route={route} />
+          createElement(PAGES[route.page], { route })
         )}
       </div>
       <CommandPalette />

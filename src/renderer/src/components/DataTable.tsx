@@ -39,6 +39,8 @@ export interface DataTableProps<T> {
   rowData?: (row: T) => Record<`data-${string}`, string>
   /** A single click opens the row (lists whose rows are links, like the audit log). */
   openOnClick?: boolean
+  /** Shown instead of the table while there are no rows: what will be listed here. */
+  empty?: ReactNode
 }
 
 const HEADER = 32
@@ -127,6 +129,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   }, [pageKeys, gridId])
+
+  if (rows.length === 0 && props.empty !== undefined) return <p className="muted">{props.empty}</p>
 
   const grows = columns.some((c) => c.grow)
   const cellStyle = (c: Column<T>, last: boolean): CSSProperties => ({

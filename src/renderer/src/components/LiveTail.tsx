@@ -1,7 +1,9 @@
 import { memo } from 'react'
+import { Mono } from './Mono'
+import { Card } from './Card'
 import { DataTable, type Column } from './DataTable'
+import { TraceLink } from './TraceLink'
 import { formatTime } from '../lib/format/format'
-import { traceHref } from '../lib/nav/router'
 import { useHeldWhileFocused } from '../lib/hooks/useHeldWhileFocused'
 import type { LiveEvent } from '../lib/live/types'
 import { useStore } from '../store'
@@ -25,26 +27,14 @@ const COLUMNS: readonly Column<LiveEvent>[] = [
     cell: (e) => <span className="muted">{formatTime(e.timestamp * 1000)}</span>
   },
   { id: 'channel', header: 'Channel', width: 90, cell: (e) => e.channel },
-  {
-    id: 'type',
-    header: 'Event',
-    width: 200,
-    cell: (e) => <span className="mono">{e.event_type}</span>
-  },
+  { id: 'type', header: 'Event', width: 200, cell: (e) => <Mono>{e.event_type}</Mono> },
   {
     id: 'entity',
     header: 'Entity',
     width: 130,
-    cell: (e) => {
-      const id = entityOf(e)
-      return id ? (
-        <a className="mono" href={traceHref(id)} data-event-key={`${e.epoch ?? ''}:${e.id}`}>
-          {id}
-        </a>
-      ) : (
-        ''
-      )
-    }
+    cell: (e) => (
+      <TraceLink id={entityOf(e)} fallback="" data-event-key={`${e.epoch ?? ''}:${e.id}`} />
+    )
   }
 ]
 
@@ -60,29 +50,27 @@ export const LiveTail = memo(function LiveTail() {
   const { shown: kept, held, onFocus, onBlur } = useHeldWhileFocused(events)
   const shown = kept.slice(-SHOWN).reverse()
   return (
-    <section
-      className="card"
-      aria-label="Live event tail"
-      data-testid="live-tail"
+    <Card
+      label="Live event tail"
+      title={`Live events${paused ? ' (paused)' : held ? ' (held while focused)' : ''}`}
+      testId="live-tail"
       data-held={held}
       onFocus={onFocus}
       onBlur={onBlur}
     >
-      <h2>Live events{paused ? ' (paused)' : held ? ' (held while focused)' : ''}</h2>
-      {shown.length === 0 ? (
-        <p className="muted">
-          Nothing has arrived since the console connected. Lifecycle, audit, reflex and enforcement
-          events stream in here.
-        </p>
-      ) : (
-        <DataTable<LiveEvent>
-          label="Newest stream events"
-          rows={shown}
-          rowKey={(e) => `${e.epoch ?? ''}:${e.id}`}
-          columns={COLUMNS}
-          height="50vh"
-        />
-      )}
-    </section>
+      <DataTable<LiveEvent>
+        label="Newest stream events"
+        rows={shown}
+        rowKey={(e) => `${e.epoch ?? ''}:${e.id}`}
+        columns={COLUMNS}
+        height="50vh"
+        empty={
+          <>
+            Nothing has arrived since the console connected. Lifecycle, audit, reflex and
+            enforcement events stream in here.
+          </>
+        }
+      />
+    </Card>
   )
 })

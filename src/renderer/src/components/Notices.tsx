@@ -36,6 +36,20 @@ export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: (
   )
 }
 
+/** A load that failed ("<what> could not be loaded: <why>"), with a retry; nothing while it has not. */
+export function LoadError({
+  what,
+  load
+}: {
+  what: string
+  load: { error: string | null; reload: () => void }
+}) {
+  if (!load.error) return null
+  return (
+    <ErrorNotice message={`${what} could not be loaded: ${load.error}`} onRetry={load.reload} />
+  )
+}
+
 /** The backend cannot answer this page (`message`, nothing when null); `fallback` says what fills it instead. */
 export function UnavailableNotice({
   message,

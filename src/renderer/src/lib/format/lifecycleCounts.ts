@@ -30,23 +30,18 @@ export function activePending(
 ): ActivePending {
   const machine = STATE_MACHINES[type]
   const terminal = new Set<string>(machine.terminal)
-  let pending = 0
-  let active = 0
-  let total = 0
-  let failed = 0
-  let given = 0
-  let awaitingRetry = 0
+  const sum = { pending: 0, active: 0, total: 0, failed: 0, awaitingRetry: 0, givenUp: 0 }
   for (const [state, n] of Object.entries(counts ?? {})) {
-    total += n
+    sum.total += n
     // Live counts may run ahead of the backend's given-up figures: never more than are there.
     const gone = terminal.has(state) ? 0 : Math.min(n, givenUp?.[state] ?? 0)
-    given += gone
-    if (state === machine.initial) pending += n - gone
-    else if (!terminal.has(state)) active += n - gone
-    if (state === 'failed_mechanical') awaitingRetry += n - gone
-    if (state.startsWith('failed') || state === 'timeout') failed += n
+    sum.givenUp += gone
+    if (state === machine.initial) sum.pending += n - gone
+    else if (!terminal.has(state)) sum.active += n - gone
+    if (state === 'failed_mechanical') sum.awaitingRetry += n - gone
+    if (state.startsWith('failed') || state === 'timeout') sum.failed += n
   }
-  return { pending, active, total, failed, awaitingRetry, givenUp: givenUp === null ? null : given }
+  return { ...sum, givenUp: givenUp === null ? null : sum.givenUp }
 }
 
 /** Non-initial, non-terminal states of an entity type (what "active" means), for captions and links. */

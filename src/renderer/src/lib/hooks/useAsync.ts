@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useStore } from '../../store'
 import { errorMessage } from '../transport/api'
+import { useLatest } from './useLatest'
 
 /** State of one asynchronous load. `loading` is true until the first answer for the current key. */
 export interface AsyncState<T> {
@@ -21,10 +22,7 @@ export function useAsync<T>(
   key: string,
   refreshMs?: number
 ): AsyncState<T> {
-  const loadRef = useRef(load)
-  useEffect(() => {
-    loadRef.current = load
-  })
+  const loadRef = useLatest(load)
   const [state, setState] = useState<{
     key: string
     data: T | undefined
@@ -65,7 +63,7 @@ export function useAsync<T>(
       alive = false
       if (timer) clearInterval(timer)
     }
-  }, [key, nonce, refreshMs])
+  }, [key, nonce, refreshMs, loadRef])
 
   const current = state.key === key
   return {

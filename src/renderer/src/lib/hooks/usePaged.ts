@@ -1,6 +1,7 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { errorMessage } from '../transport/api'
+import { useLatest } from './useLatest'
 
 /** One page of a cursor-paged list. */
 export interface Page<T> {
@@ -28,10 +29,7 @@ export function usePaged<T>(
   fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
   key: string
 ): PagedState<T> {
-  const fetchRef = useRef(fetchPage)
-  useEffect(() => {
-    fetchRef.current = fetchPage
-  })
+  const fetchRef = useLatest(fetchPage)
   const [state, setState] = useState<{
     key: string
     items: T[]
@@ -45,35 +43,38 @@ export function usePaged<T>(
   const busy = useRef(false)
   const keyRef = useRef(key)
 
-  const run = useCallback((forKey: string, cursor: string | undefined, reset: boolean) => {
-    busy.current = true
-    fetchRef.current(cursor).then(
-      (page) => {
-        busy.current = false
-        if (keyRef.current !== forKey) return
-        setState((prev) => ({
-          key: forKey,
-          items: reset || prev.key !== forKey ? page.items : prev.items.concat(page.items),
-          cursor: page.nextCursor,
-          done: page.nextCursor === null,
-          error: null,
-          stale: page.stale ?? null,
-          started: true
-        }))
-      },
-      (e: unknown) => {
-        busy.current = false
-        if (keyRef.current !== forKey) return
-        setState((prev) => ({
-          ...prev,
-          key: forKey,
-          items: prev.key === forKey ? prev.items : [],
-          error: errorMessage(e),
-          started: true
-        }))
-      }
-    )
-  }, [])
+  const run = useCallback(
+    (forKey: string, cursor: string | undefined, reset: boolean) => {
+      busy.current = true
+      fetchRef.current(cursor).then(
+        (page) => {
+          busy.current = false
+          if (keyRef.current !== forKey) return
+          setState((prev) => ({
+            key: forKey,
+            items: reset || prev.key !== forKey ? page.items : prev.items.concat(page.items),
+            cursor: page.nextCursor,
+            done: page.nextCursor === null,
+            error: null,
+            stale: page.stale ?? null,
+            started: true
+          }))
+        },
+        (e: unknown) => {
+          busy.current = false
+          if (keyRef.current !== forKey) return
+          setState((prev) => ({
+            ...prev,
+            key: forKey,
+            items: prev.key === forKey ? prev.items : [],
+            error: errorMessage(e),
+            started: true
+          }))
+        }
+      )
+    },
+    [fetchRef]
+  )
 
   useEffect(() => {
     keyRef.current = key
@@ -98,18 +99,6 @@ export function usePaged<T>(
 }
 
 /**
- * A virtualizer over a paged list that asks for the next page as the last rendered row comes
- * within `prefetchRows` of the end, so scrolling through a long list never waits on a whole load.
- */
-export function usePagedVirtualizer<T>(
-  list: PagedState<T>,
-  rowHeight: number,
-  prefetchRows: number
-) {
-  return useEndlessVirtualizer(list.items.length, list.loadMore, rowHeight, prefetchRows)
-}
-
-/**
  * A virtualizer over `count` rows that calls `onNearEnd` (when given) as the last rendered row
  * comes within `prefetchRows` of the end: the paged lists' load-more, for any row source.
  */
@@ -119,7 +108,9 @@ export function useEndlessVirtualizer(
   rowHeight: number,
   prefetchRows: number,
   /** Height above the first row inside the scroll element (a sticky header); rows' `start` includes it. */
-  scrollMargin = 0
+  scrollMargin = 0,
+  /** A row kept rendered wherever the list is scrolled (the one holding focus), or -1. */
+  pinned = -1
 ) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
@@ -129,7 +120,8 @@ export function useEndlessVirtualizer(
     overscan: 10,
     scrollMargin,
     // Scrolling a row into view keeps it clear of the sticky header.
-    scrollPaddingStart: scrollMargin
+    scrollPaddingStart: scrollMargin,
+    rangeExtractor: useCallback((range: Range) => withPinned(range, pinned), [pinned])
   })
   const rows = virtualizer.getVirtualItems()
   const lastIndex = rows.at(-1)?.index ?? -1
@@ -137,4 +129,14 @@ export function useEndlessVirtualizer(
     if (onNearEnd && lastIndex >= count - prefetchRows) onNearEnd()
   }, [lastIndex, count, onNearEnd, prefetchRows])
   return { scrollRef, virtualizer, rows }
+}
+
+/**
+ * The rows a virtualizer renders for `range`, plus `pinned` (when it is a row) wherever it is: a
+ * focused row scrolled out of view stays in the document, so focus is never dropped to the page.
+ */
+export function withPinned(range: Range, pinned: number): number[] {
+  const indexes = defaultRangeExtractor(range)
+  if (pinned < 0 || pinned >= range.count || indexes.includes(pinned)) return indexes
+  return pinned < (indexes[0] ?? 0) ? [pinned, ...indexes] : [...indexes, pinned]
 }

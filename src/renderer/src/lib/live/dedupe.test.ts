@@ -4,17 +4,7 @@ import { reflexActionFacts } from '../../../../shared/console/governance-mapper'
 import { mergeActions, mergeTriggers } from '../../pages/reflex/merge'
 import { emptyBudget, reduceBudget } from './budget'
 import { emptyReflex, reduceReflex } from './reflex'
-import type { LiveEvent } from './types'
-
-let n = 0
-function ev(
-  channel: LiveEvent['channel'],
-  event_type: string,
-  data: Record<string, unknown>,
-  tsSec = 1_800_000_000
-): LiveEvent {
-  return { id: `e${++n}`, channel, event_type, timestamp: tsSec, data }
-}
+import { liveEvent as ev } from './testing'
 
 // What the engine streams for one token overrun: the enforcement event and its audit row.
 const violation = {

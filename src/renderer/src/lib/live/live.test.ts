@@ -4,39 +4,22 @@ import { emptyBudget, reduceBudget } from './budget'
 import { applyTransitions, transitionsOf } from './lifecycle'
 import { addToRate, emptyRate, recentRate } from './rate'
 import { emptyReflex, reduceReflex } from './reflex'
-import type { LiveEvent } from './types'
-
-let n = 0
-function ev(
-  channel: LiveEvent['channel'],
-  event_type: string,
-  data: Record<string, unknown>,
-  tsSec = 1_800_000_000
-): LiveEvent {
-  return { id: `e${++n}`, channel, event_type, timestamp: tsSec, data }
-}
+import { liveEvent as ev } from './testing'
 
 describe('reduceReflex', () => {
   it('tracks circuit state, counts and time to half-open', () => {
-    const m = reduceReflex(emptyReflex(), [
+    const change = (to_state: string, success_count: number, tsSec: number) =>
       ev(
         'reflex',
         'circuit_state_changed',
-        { circuit_id: 'llm', to_state: 'open', failure_count: 5, success_count: 0 },
-        100
+        { circuit_id: 'llm', to_state, failure_count: 5, success_count },
+        tsSec
       )
-    ])
+    const m = reduceReflex(emptyReflex(), [change('open', 0, 100)])
     const llm = m.circuits.llm
     expect(llm).toMatchObject({ state: 'open', failureCount: 5 })
     expect(llm && circuitHalfOpenAt(llm)).toBe(160_000)
-    const m2 = reduceReflex(m, [
-      ev(
-        'reflex',
-        'circuit_state_changed',
-        { circuit_id: 'llm', to_state: 'half_open', failure_count: 5, success_count: 1 },
-        161
-      )
-    ])
+    const m2 = reduceReflex(m, [change('half_open', 1, 161)])
     const llm2 = m2.circuits.llm
     expect(llm2).toMatchObject({ state: 'half_open', successCount: 1, changes: 2 })
     expect(llm2 && circuitHalfOpenAt(llm2)).toBeNull()

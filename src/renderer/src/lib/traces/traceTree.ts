@@ -1,4 +1,5 @@
 import type { TraceNode } from '../../../../shared/console/domains/data'
+import type { RollupEntity } from '../../../../shared/neurorail/rollup'
 
 export type { TraceNode }
 
@@ -133,4 +134,22 @@ export function countNodes(
     for (const c of childrenOf(node, loaded).items) stack.push(c)
   }
   return n
+}
+
+/**
+ * The entities of a tree as `rollUp` reads them (id, type, parent), resources left out as the
+ * console's trace roll-ups leave them out: they carry no figures of their own.
+ */
+export function rollupEntities(root: TraceNode): RollupEntity[] {
+  const out: RollupEntity[] = []
+  const stack: Array<{ node: TraceNode; parentId: string | null }> = [
+    { node: root, parentId: null }
+  ]
+  while (stack.length) {
+    const { node, parentId } = stack.pop()!
+    if (node.entityType === 'resource') continue
+    out.push({ entityId: node.entityId, entityType: node.entityType, parentId })
+    for (const c of node.children) stack.push({ node: c, parentId: node.entityId })
+  }
+  return out
 }

@@ -5,10 +5,14 @@ import {
   AUDIT_SEVERITIES,
   type AuditEvent
 } from '../../../../shared/neurorail/audit'
+import { Mono } from '../../components/Mono'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
+import { SelectField, TextField } from '../../components/Field'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
+import { Page } from '../../components/Page'
 import { StateBadge } from '../../components/StateBadge'
+import { TraceLink } from '../../components/TraceLink'
 import { api } from '../../lib/transport/api'
 import { formatCount, formatTime } from '../../lib/format/format'
 import { hrefFor, navigate, traceHref, type Route } from '../../lib/nav/router'
@@ -54,12 +58,7 @@ const AUDIT_COLUMNS: Column<AuditEvent>[] = [
     width: 90,
     cell: (e) => <span className="muted">{e.event_category}</span>
   },
-  {
-    id: 'type',
-    header: 'Event type',
-    width: 160,
-    cell: (e) => <span className="mono">{e.event_type}</span>
-  },
+  { id: 'type', header: 'Event type', width: 160, cell: (e) => <Mono>{e.event_type}</Mono> },
   {
     id: 'message',
     header: 'Message',
@@ -71,19 +70,14 @@ const AUDIT_COLUMNS: Column<AuditEvent>[] = [
     id: 'entity',
     header: 'Entity',
     width: 130,
-    cell: (e) => {
-      const id = traceIdOf(e)
-      return id ? (
-        <a
-          className="mono"
-          href={traceHref(id)}
-          tabIndex={-1}
-          onClick={(ev) => ev.stopPropagation()}
-        >
-          {id}
-        </a>
-      ) : null
-    }
+    cell: (e) => (
+      <TraceLink
+        id={traceIdOf(e)}
+        fallback={null}
+        tabIndex={-1}
+        onClick={(ev) => ev.stopPropagation()}
+      />
+    )
   }
 ]
 
@@ -105,18 +99,21 @@ export function AuditPage({ route }: { route: Route }) {
 
   const meta = total.key === key ? total : { total: null, note: null }
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Audit</h1>
-        <span className="muted" data-testid="audit-total">
-          {meta.total !== null
-            ? `${formatCount(meta.total)} events`
-            : `${formatCount(list.items.length)} loaded`}
-        </span>
-        <button type="button" onClick={list.reload}>
-          Refresh
-        </button>
-      </div>
+    <Page
+      title="Audit"
+      head={
+        <>
+          <span className="muted" data-testid="audit-total">
+            {meta.total !== null
+              ? `${formatCount(meta.total)} events`
+              : `${formatCount(list.items.length)} loaded`}
+          </span>
+          <button type="button" onClick={list.reload}>
+            Refresh
+          </button>
+        </>
+      }
+    >
       <AuditFilters key={key} filters={filters} />
       <StaleNotice stale={list.stale} />
       {meta.note && <p className="notice tone-warn">{meta.note}</p>}
@@ -147,7 +144,7 @@ export function AuditPage({ route }: { route: Route }) {
           rowData={(e) => ({ 'data-audit-id': e.audit_id })}
         />
       )}
-    </main>
+    </Page>
   )
 }
 
@@ -160,32 +157,26 @@ function AuditFilters({ filters }: { filters: Filters }) {
     e.preventDefault()
     apply(draft)
   }
+  const set = (name: keyof Filters) => (value: string) => setDraft({ ...draft, [name]: value })
   const text = (name: keyof Filters, label: string, placeholder: string) => (
-    <label>
-      {label}
-      <input
-        value={draft[name]}
-        placeholder={placeholder}
-        onChange={(e) => setDraft({ ...draft, [name]: e.target.value })}
-        data-testid={`audit-filter-${name}`}
-      />
-    </label>
+    <TextField
+      label={label}
+      value={draft[name]}
+      placeholder={placeholder}
+      onChange={set(name)}
+      data-testid={`audit-filter-${name}`}
+    />
   )
   // A choice applies at once (no submit), unlike the text fields.
   const choice = (name: 'category' | 'severity', label: string, options: readonly string[]) => (
-    <label>
-      {label}
-      <select
-        value={draft[name]}
-        onChange={(e) => apply({ ...draft, [name]: e.target.value })}
-        data-testid={`audit-filter-${name}`}
-      >
-        <option value="">any</option>
-        {options.map((o) => (
-          <option key={o}>{o}</option>
-        ))}
-      </select>
-    </label>
+    <SelectField
+      label={label}
+      value={draft[name]}
+      options={options}
+      any
+      onChange={(value) => apply({ ...draft, [name]: value })}
+      data-testid={`audit-filter-${name}`}
+    />
   )
   return (
     <form className="filters" onSubmit={submit} aria-label="Audit filters">
@@ -195,22 +186,8 @@ function AuditFilters({ filters }: { filters: Filters }) {
       {text('type', 'Event type', 'e.g. execution_failure')}
       {choice('category', 'Category', AUDIT_CATEGORIES)}
       {choice('severity', 'Severity', AUDIT_SEVERITIES)}
-      <label>
-        Since
-        <input
-          type="datetime-local"
-          value={draft.since}
-          onChange={(e) => setDraft({ ...draft, since: e.target.value })}
-        />
-      </label>
-      <label>
-        Until
-        <input
-          type="datetime-local"
-          value={draft.until}
-          onChange={(e) => setDraft({ ...draft, until: e.target.value })}
-        />
-      </label>
+      <TextField label="Since" type="datetime-local" value={draft.since} onChange={set('since')} />
+      <TextField label="Until" type="datetime-local" value={draft.until} onChange={set('until')} />
       <button type="submit" className="primary">
         Apply
       </button>

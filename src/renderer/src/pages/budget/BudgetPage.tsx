@@ -1,11 +1,14 @@
 import { lazy, Suspense } from 'react'
 import type { JobBudgetView } from '../../../../shared/console/domains/governance'
+import { Mono, Noted } from '../../components/Mono'
+import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice, Loading, UnavailableNotice } from '../../components/Notices'
+import { LoadError, Loading, UnavailableNotice } from '../../components/Notices'
+import { Page } from '../../components/Page'
 import { StatCard } from '../../components/StatCard'
+import { TraceLink } from '../../components/TraceLink'
 import { formatCount, formatCredits, formatNumber, formatTime } from '../../lib/format/format'
-import { traceHref } from '../../lib/nav/router'
 import { useThrottled } from '../../lib/hooks/useThrottled'
 import { useStore } from '../../store'
 import { useBudgetData } from './useBudgetData'
@@ -16,12 +19,7 @@ const BudgetCharts = lazy(() => import('./BudgetCharts').then((m) => ({ default:
 
 /** A used figure and, when the job's budget sets one, its limit. */
 function ofLimit(used: string, limit: string | null) {
-  return (
-    <span>
-      {used}
-      {limit !== null && <span className="muted"> / {limit}</span>}
-    </span>
-  )
+  return <Noted note={limit !== null && `/ ${limit}`}>{used}</Noted>
 }
 
 const JOB_COLUMNS: readonly Column<JobBudgetView>[] = [
@@ -29,11 +27,7 @@ const JOB_COLUMNS: readonly Column<JobBudgetView>[] = [
     id: 'job',
     header: 'Job',
     width: 130,
-    cell: (j) => (
-      <a className="mono" href={traceHref(j.jobId)}>
-        {j.jobId}
-      </a>
-    )
+    cell: (j) => <TraceLink id={j.jobId} />
   },
   { id: 'type', header: 'Type', width: 110, cell: (j) => j.jobType ?? '–' },
   {
@@ -89,21 +83,12 @@ const JOB_COLUMNS: readonly Column<JobBudgetView>[] = [
 const VIOLATION_COLUMNS: readonly Column<ViolationRow>[] = [
   { id: 'at', header: 'When', width: 90, cell: (r) => formatTime(r.at) },
   { id: 'kind', header: 'Kind', width: 90, cell: (r) => r.kind },
-  { id: 'code', header: 'Code', width: 80, cell: (r) => <span className="mono">{r.code}</span> },
+  { id: 'code', header: 'Code', width: 80, cell: (r) => <Mono>{r.code}</Mono> },
   {
     id: 'trace',
     header: 'Trace',
     width: 130,
-    cell: (r) => {
-      const id = r.attemptId ?? r.jobId ?? r.missionId
-      return id ? (
-        <a className="mono" href={traceHref(id)}>
-          {id}
-        </a>
-      ) : (
-        '–'
-      )
-    }
+    cell: (r) => <TraceLink id={r.attemptId ?? r.jobId ?? r.missionId} />
   },
   { id: 'message', header: 'Message', width: 260, cell: (r) => r.message }
 ]
@@ -128,20 +113,12 @@ export function BudgetPage() {
   const retriesBackend = o ? o.jobs.reduce((a, j) => a + j.retries, 0) : null
 
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Budget</h1>
-      </div>
+    <Page title="Budget">
       <UnavailableNotice
         message={unavailable}
         fallback="The cards and charts below fill from the live enforcement stream instead."
       />
-      {overview.error && (
-        <ErrorNotice
-          message={`Budget usage could not be loaded: ${overview.error}`}
-          onRetry={overview.reload}
-        />
-      )}
+      <LoadError what="Budget usage" load={overview} />
 
       <div className="cards">
         <StatCard
@@ -198,12 +175,11 @@ export function BudgetPage() {
       )}
 
       {o && o.jobs.length > 0 && (
-        <section
-          className="card"
-          aria-label="Budget use of recent jobs"
+        <Card
+          label="Budget use of recent jobs"
+          title="Recent jobs against their budgets"
           style={{ marginBottom: 16 }}
         >
-          <h2>Recent jobs against their budgets</h2>
           <DataTable<JobBudgetView>
             label="Recent jobs against their budgets"
             testId="budget-jobs"
@@ -212,29 +188,27 @@ export function BudgetPage() {
             columns={JOB_COLUMNS}
             height="40vh"
           />
-        </section>
+        </Card>
       )}
 
-      <section className="card" aria-label="Budget violations">
-        <h2>Violations</h2>
-        {rows.length === 0 ? (
-          <p className="muted">
-            No budget violation recorded. Timeouts (NR-E100), exhausted retries (E101), parallelism
-            limits (E102) and cost or token overruns (E103/E104) are listed here with links to their
-            traces.
-          </p>
-        ) : (
-          <DataTable<ViolationRow>
-            label="Violations"
-            testId="violations-table"
-            rows={rows.slice(0, 200)}
-            rowKey={(r) => r.key}
-            rowData={(r) => ({ 'data-violation-id': r.key })}
-            columns={VIOLATION_COLUMNS}
-            height="50vh"
-          />
-        )}
-      </section>
-    </main>
+      <Card label="Budget violations" title="Violations">
+        <DataTable<ViolationRow>
+          label="Violations"
+          testId="violations-table"
+          rows={rows.slice(0, 200)}
+          rowKey={(r) => r.key}
+          rowData={(r) => ({ 'data-violation-id': r.key })}
+          columns={VIOLATION_COLUMNS}
+          height="50vh"
+          empty={
+            <>
+              No budget violation recorded. Timeouts (NR-E100), exhausted retries (E101),
+              parallelism limits (E102) and cost or token overruns (E103/E104) are listed here with
+              links to their traces.
+            </>
+          }
+        />
+      </Card>
+    </Page>
   )
 }

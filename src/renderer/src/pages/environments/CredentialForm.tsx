@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import type { EnvironmentView } from '../../../../shared/console/domains/environments'
-import { FormError } from '../../components/Notices'
+import { FormActions, TextField } from '../../components/Field'
 import { api } from '../../lib/transport/api'
 import { useEnvironmentChange } from './refresh'
 
@@ -49,43 +49,36 @@ export function CredentialForm({ env, onClose }: { env: EnvironmentView; onClose
       <div className="filters">
         {env.authKind === 'brain_login' ? (
           <>
-            <label>
-              Email
-              <input
-                type="email"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-                required
-                autoComplete="off"
-              />
-            </label>
-            <label>
-              Password
-              <input
-                type="password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                required
-                autoComplete="new-password"
-              />
-            </label>
-          </>
-        ) : (
-          <label>
-            Bearer token
-            <input
+            <TextField
+              label="Email"
+              type="email"
+              value={email}
+              onChange={setEmail}
+              required
+              autoComplete="off"
+            />
+            <TextField
+              label="Password"
               type="password"
-              value={token}
-              onChange={(e) => setToken(e.target.value)}
+              value={password}
+              onChange={setPassword}
               required
               autoComplete="new-password"
-              size={32}
             />
-          </label>
+          </>
+        ) : (
+          <TextField
+            label="Bearer token"
+            type="password"
+            value={token}
+            onChange={setToken}
+            required
+            autoComplete="new-password"
+            size={32}
+          />
         )}
       </div>
-      <FormError error={error} />
-      <div className="row">
+      <FormActions error={error} onCancel={onClose}>
         <button type="submit" className="primary" disabled={busy || env.authKind === 'none'}>
           Save credential
         </button>
@@ -99,10 +92,7 @@ export function CredentialForm({ env, onClose }: { env: EnvironmentView; onClose
             Clear credential
           </button>
         )}
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
+      </FormActions>
     </form>
   )
 }

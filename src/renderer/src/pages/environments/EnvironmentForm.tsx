@@ -6,9 +6,15 @@ import {
   type EnvironmentColor,
   type EnvironmentView
 } from '../../../../shared/console/domains/environments'
-import { FormError } from '../../components/Notices'
+import { CheckField, FormActions, SelectField, TextField } from '../../components/Field'
 import { api } from '../../lib/transport/api'
 import { useEnvironmentChange } from './refresh'
+
+const AUTH_KIND_LABELS: Record<AuthKind, string> = {
+  none: 'none',
+  bearer: 'bearer token',
+  brain_login: 'BRAiN login (email + password)'
+}
 
 /** Adds a remote environment, or edits one (`env` given). The built-in one allows colour and read-only only. */
 export function EnvironmentForm({ env, onClose }: { env?: EnvironmentView; onClose: () => void }) {
@@ -44,81 +50,44 @@ export function EnvironmentForm({ env, onClose }: { env?: EnvironmentView; onClo
     >
       <h2>{env ? `Edit ${env.name}` : 'Add an environment'}</h2>
       <div className="filters">
-        <label>
-          Name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            disabled={builtIn}
-            data-testid="env-name"
-          />
-        </label>
-        <label>
-          Base URL
-          <input
+        {/* What the built-in environment does not let an operator change, disabled at once. */}
+        <fieldset className="field-group" disabled={builtIn}>
+          <TextField label="Name" value={name} onChange={setName} required data-testid="env-name" />
+          <TextField
+            label="Base URL"
             value={baseUrl}
-            onChange={(e) => setBaseUrl(e.target.value)}
+            onChange={setBaseUrl}
             required
-            disabled={builtIn}
             size={32}
             data-testid="env-url"
           />
-        </label>
-        <label>
-          Sign-in
-          <select
+          <SelectField
+            label="Sign-in"
             value={authKind}
-            onChange={(e) => setAuthKind(e.target.value as AuthKind)}
-            disabled={builtIn}
-          >
-            {AUTH_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k === 'none'
-                  ? 'none'
-                  : k === 'bearer'
-                    ? 'bearer token'
-                    : 'BRAiN login (email + password)'}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Colour
-          <select value={color} onChange={(e) => setColor(e.target.value as EnvironmentColor)}>
-            {ENVIRONMENT_COLORS.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
-        <label className="row" style={{ flexDirection: 'row' }}>
-          <input
-            type="checkbox"
-            checked={isProduction}
-            onChange={(e) => setIsProduction(e.target.checked)}
-            disabled={builtIn}
-          />{' '}
-          production
-        </label>
-        <label className="row" style={{ flexDirection: 'row' }}>
-          <input
-            type="checkbox"
-            checked={readOnly}
-            onChange={(e) => setReadOnly(e.target.checked)}
-            data-testid="env-readonly"
-          />{' '}
-          read-only
-        </label>
+            options={AUTH_KINDS}
+            optionLabel={(k) => AUTH_KIND_LABELS[k]}
+            onChange={setAuthKind}
+          />
+          <CheckField label="production" checked={isProduction} onChange={setIsProduction} />
+        </fieldset>
+        <SelectField
+          label="Colour"
+          value={color}
+          options={ENVIRONMENT_COLORS}
+          onChange={setColor}
+        />
+        <CheckField
+          label="read-only"
+          checked={readOnly}
+          onChange={setReadOnly}
+          data-testid="env-readonly"
+        />
       </div>
-      <FormError error={error} />
-      <div className="row">
+      <FormActions error={error} onCancel={onClose}>
         <button type="submit" className="primary" disabled={busy} data-testid="env-save">
           {env ? 'Save' : 'Add'}
         </button>
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
+      </FormActions>
     </form>
   )
 }

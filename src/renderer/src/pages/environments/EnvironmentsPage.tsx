@@ -1,9 +1,11 @@
 import { useState } from 'react'
 import type { EnvironmentView } from '../../../../shared/console/domains/environments'
+import { Mono } from '../../components/Mono'
 import { ActionButton } from '../../components/ActionButton'
 import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/Notices'
+import { Page } from '../../components/Page'
 import { StateBadge } from '../../components/StateBadge'
 import { api, errorMessage } from '../../lib/transport/api'
 import { useAsync } from '../../lib/hooks/useAsync'
@@ -43,20 +45,23 @@ export function EnvironmentsPage() {
   }
 
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Environments</h1>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => setEditing({ kind: 'add' })}
-          data-testid="env-add"
-        >
-          Add environment
-        </button>
-        <ImportExport />
-        <ImportBundle />
-      </div>
+    <Page
+      title="Environments"
+      head={
+        <>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => setEditing({ kind: 'add' })}
+            data-testid="env-add"
+          >
+            Add environment
+          </button>
+          <ImportExport />
+          <ImportBundle />
+        </>
+      }
+    >
       {warnings.map((w) => (
         <p key={w} className="notice tone-warn">
           {w}
@@ -122,12 +127,7 @@ export function EnvironmentsPage() {
                   </span>
                 )
               },
-              {
-                id: 'url',
-                header: 'URL',
-                width: 200,
-                cell: (env) => <span className="mono">{env.baseUrl}</span>
-              },
+              { id: 'url', header: 'URL', width: 200, cell: (env) => <Mono>{env.baseUrl}</Mono> },
               {
                 id: 'flags',
                 header: 'Flags',
@@ -212,6 +212,6 @@ export function EnvironmentsPage() {
       )}
       <OtlpEndpointPanel />
       <CachePanel />
-    </main>
+    </Page>
   )
 }

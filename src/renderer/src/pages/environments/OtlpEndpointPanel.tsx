@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { Card } from '../../components/Card'
 import { ErrorNotice } from '../../components/Notices'
 import { api, errorMessage } from '../../lib/transport/api'
 import { useAsync } from '../../lib/hooks/useAsync'
@@ -34,13 +35,7 @@ export function OtlpEndpointPanel() {
     })
 
   return (
-    <section
-      className="card"
-      aria-label="OpenTelemetry ingest"
-      data-testid="otlp-panel"
-      style={{ marginBottom: 16 }}
-    >
-      <h2>OpenTelemetry ingest</h2>
+    <Card label="OpenTelemetry ingest" testId="otlp-panel" style={{ marginBottom: 16 }}>
       {endpoint.error && <ErrorNotice message={endpoint.error} onRetry={endpoint.reload} />}
       {e && !e.available && (
         <p className="muted">
@@ -95,6 +90,6 @@ export function OtlpEndpointPanel() {
         </>
       )}
       {error && <ErrorNotice message={error} />}
-    </section>
+    </Card>
   )
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import type { Decision } from '../../../../shared/neurorail/governor'
+import { CheckField, TextField } from '../../components/Field'
 import { FormError } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
 import { api } from '../../lib/transport/api'
@@ -55,37 +56,28 @@ export function DecideForm({ onDecided }: { onDecided: () => void }) {
     >
       <h2>Decide</h2>
       <div className="filters">
-        <label>
-          Job type
-          <input
-            value={jobType}
-            onChange={(e) => setJobType(e.target.value)}
-            required
-            data-testid="decide-job-type"
-          />
-        </label>
-        <label>
-          Mission (optional)
-          <input
-            className="mono"
-            value={missionId}
-            onChange={(e) => setMissionId(e.target.value)}
-            placeholder="m_…"
-          />
-        </label>
-        <label>
-          Job (optional)
-          <input
-            className="mono"
-            value={jobId}
-            onChange={(e) => setJobId(e.target.value)}
-            placeholder="j_…"
-          />
-        </label>
-        <label className="row" style={{ flexDirection: 'row' }}>
-          <input type="checkbox" checked={shadow} onChange={(e) => setShadow(e.target.checked)} />{' '}
-          shadow-evaluate
-        </label>
+        <TextField
+          label="Job type"
+          value={jobType}
+          onChange={setJobType}
+          required
+          data-testid="decide-job-type"
+        />
+        <TextField
+          label="Mission (optional)"
+          className="mono"
+          value={missionId}
+          onChange={setMissionId}
+          placeholder="m_…"
+        />
+        <TextField
+          label="Job (optional)"
+          className="mono"
+          value={jobId}
+          onChange={setJobId}
+          placeholder="j_…"
+        />
+        <CheckField label="shadow-evaluate" checked={shadow} onChange={setShadow} />
       </div>
       <label className="filters" style={{ flexDirection: 'column', alignItems: 'stretch' }}>
         <span className="muted">Context (JSON object)</span>

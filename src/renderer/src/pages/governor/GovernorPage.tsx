@@ -1,9 +1,13 @@
 import { useState } from 'react'
 import { BUILTIN_GOVERNOR_RULES, type Decision } from '../../../../shared/neurorail/governor'
+import { Mono } from '../../components/Mono'
+import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice, StaleNotice } from '../../components/Notices'
+import { ErrorNotice, LoadError, StaleNotice } from '../../components/Notices'
+import { Page } from '../../components/Page'
 import { StateBadge } from '../../components/StateBadge'
+import { TraceLink } from '../../components/TraceLink'
 import { formatTime } from '../../lib/format/format'
 import { navigate, traceHref } from '../../lib/nav/router'
 import { DecideForm } from './DecideForm'
@@ -12,12 +16,7 @@ import { useGovernorData } from './useGovernorData'
 
 const DECISION_COLUMNS: Column<Decision>[] = [
   { id: 'when', header: 'When', width: 120, cell: (d) => formatTime(d.timestamp) },
-  {
-    id: 'decision',
-    header: 'Decision',
-    width: 150,
-    cell: (d) => <span className="mono">{d.decision_id}</span>
-  },
+  { id: 'decision', header: 'Decision', width: 150, cell: (d) => <Mono>{d.decision_id}</Mono> },
   {
     id: 'mode',
     header: 'Mode',
@@ -34,22 +33,13 @@ const DECISION_COLUMNS: Column<Decision>[] = [
     id: 'rules',
     header: 'Rules',
     width: 100,
-    cell: (d) => <span className="mono">{d.matched_rules.join(', ')}</span>
+    cell: (d) => <Mono>{d.matched_rules.join(', ')}</Mono>
   },
   {
     id: 'trace',
     header: 'Trace',
     width: 130,
-    cell: (d) => {
-      const id = d.job_id ?? d.mission_id
-      return id ? (
-        <a className="mono" href={traceHref(id)} tabIndex={-1}>
-          {id}
-        </a>
-      ) : (
-        '–'
-      )
-    }
+    cell: (d) => <TraceLink id={d.job_id ?? d.mission_id} tabIndex={-1} />
   },
   {
     id: 'reason',
@@ -77,25 +67,21 @@ export function GovernorPage() {
       : 'built-in rules (the backend did not send its manifest)'
 
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Governor</h1>
-        {info.data && (
+    <Page
+      title="Governor"
+      head={
+        info.data && (
           <span className="muted" data-testid="governor-info">
             {info.data.name} {info.data.version} · phase {info.data.phase} · enforcement{' '}
             {info.data.enforcement_enabled ? 'on' : 'off'}
             {info.data.active_manifest &&
               ` · ${info.data.active_manifest.name} (${info.data.active_manifest.rule_count} rules)`}
           </span>
-        )}
-      </div>
+        )
+      }
+    >
       <StaleNotice stale={info.data?.stale} />
-      {info.error && (
-        <ErrorNotice
-          message={`Governor info could not be loaded: ${info.error}`}
-          onRetry={info.reload}
-        />
-      )}
+      <LoadError what="Governor info" load={info} />
       <ManifestsSection
         manifests={manifests.data}
         loading={manifests.loading}
@@ -109,15 +95,13 @@ export function GovernorPage() {
       ) : (
         <div className="grid-2">
           <DecideForm onDecided={() => setNonce((n) => n + 1)} />
-          <section className="card" aria-label="Active rules" data-testid="governor-rules">
-            <h2>Active rules</h2>
+          <Card label="Active rules" testId="governor-rules">
             <p className="muted">From {rulesSource}. First match wins.</p>
             <RulesTable rules={rules} label="Active rules" />
-          </section>
+          </Card>
         </div>
       )}
-      <section className="card" aria-label="Recent decisions">
-        <h2>Recent decisions</h2>
+      <Card label="Recent decisions">
         {decisions.error && <ErrorNotice message={decisions.error} onRetry={decisions.reload} />}
         {decisions.data?.source === 'cache' && (
           <p className="muted">
@@ -143,7 +127,7 @@ export function GovernorPage() {
             height="40vh"
           />
         )}
-      </section>
-    </main>
+      </Card>
+    </Page>
   )
 }

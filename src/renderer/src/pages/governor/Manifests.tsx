@@ -3,12 +3,14 @@ import type {
   ManifestView,
   ShadowDisagreementView
 } from '../../../../shared/console/domains/governance'
+import { Mono, Noted } from '../../components/Mono'
+import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, Loading } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
+import { TraceLink } from '../../components/TraceLink'
 import { formatCount, formatTime } from '../../lib/format/format'
-import { traceHref } from '../../lib/nav/router'
 
 /** One rule of a manifest as the table shows it. */
 export interface RuleRow {
@@ -74,14 +76,8 @@ export function rulesOf(raw: Record<string, unknown>): RuleRow[] | null {
 }
 
 const RULE_COLUMNS: readonly Column<RuleRow>[] = [
-  { id: 'rule', header: 'Rule', width: 140, cell: (r) => <span className="mono">{r.rule}</span> },
-  {
-    id: 'when',
-    header: 'When',
-    width: 260,
-    grow: true,
-    cell: (r) => <span className="mono">{r.when}</span>
-  },
+  { id: 'rule', header: 'Rule', width: 140, cell: (r) => <Mono>{r.rule}</Mono> },
+  { id: 'when', header: 'When', width: 260, grow: true, cell: (r) => <Mono>{r.when}</Mono> },
   {
     id: 'mode',
     header: 'Mode',
@@ -97,42 +93,39 @@ const DISAGREEMENT_COLUMNS: readonly Column<ShadowDisagreementView>[] = [
     header: 'Job',
     width: 200,
     cell: (d) => (
-      <span>
-        {d.jobId ? (
-          <a className="mono" href={traceHref(d.jobId)}>
-            {d.jobId}
-          </a>
-        ) : (
-          <span className="muted">{d.source === 'decide' ? 'decision' : d.source}</span>
-        )}
-        {d.jobType && <span className="muted"> · {d.jobType}</span>}
-      </span>
+      <Noted note={d.jobType && `· ${d.jobType}`}>
+        <TraceLink
+          id={d.jobId}
+          fallback={<span className="muted">{d.source === 'decide' ? 'decision' : d.source}</span>}
+        />
+      </Noted>
     )
   },
   { id: 'fields', header: 'Differs in', width: 110, cell: (d) => d.fields.join(', ') || '–' },
-  {
-    id: 'active',
-    header: 'Active',
-    width: 150,
-    cell: (d) => (
-      <span data-testid="disagreement-active">
-        {d.activeMode ? <StateBadge state={d.activeMode} label={d.activeMode} /> : '–'}
-        {d.activeRule && <span className="mono muted"> {d.activeRule}</span>}
-      </span>
-    )
-  },
-  {
-    id: 'shadow',
-    header: 'Shadow',
-    width: 150,
-    cell: (d) => (
-      <span data-testid="disagreement-shadow">
-        {d.shadowMode ? <StateBadge state={d.shadowMode} label={d.shadowMode} /> : '–'}
-        {d.shadowRule && <span className="mono muted"> {d.shadowRule}</span>}
-      </span>
-    )
-  }
+  verdictColumn('active', (d) => [d.activeMode, d.activeRule]),
+  verdictColumn('shadow', (d) => [d.shadowMode, d.shadowRule])
 ]
+
+/** One manifest's verdict on a disagreement: its mode and the rule that decided it. */
+function verdictColumn(
+  role: 'active' | 'shadow',
+  verdict: (d: ShadowDisagreementView) => [mode: string | null, rule: string | null]
+): Column<ShadowDisagreementView> {
+  return {
+    id: role,
+    header: role === 'active' ? 'Active' : 'Shadow',
+    width: 150,
+    cell: (d) => {
+      const [mode, rule] = verdict(d)
+      return (
+        <span data-testid={`disagreement-${role}`}>
+          {mode ? <StateBadge state={mode} label={mode} /> : '–'}
+          {rule && <span className="mono muted"> {rule}</span>}
+        </span>
+      )
+    }
+  }
+}
 
 export function RulesTable({
   rules,
@@ -143,10 +136,6 @@ export function RulesTable({
   testId?: string
   label?: string
 }) {
-  if (rules.length === 0)
-    return (
-      <p className="muted">This manifest has no rules; every decision takes its default mode.</p>
-    )
   return (
     <DataTable<RuleRow>
       label={label}
@@ -155,6 +144,7 @@ export function RulesTable({
       rowKey={(r) => `${r.rule}|${r.when}|${r.mode}`}
       columns={RULE_COLUMNS}
       height="40vh"
+      empty="This manifest has no rules; every decision takes its default mode."
     />
   )
 }
@@ -217,12 +207,11 @@ function ManifestCard({
   const builtin = manifest.raw.slot === 'builtin'
   const at = installedAt(manifest)
   return (
-    <section
-      className="card manifest-card"
-      aria-label={`${role === 'active' ? 'Active' : 'Shadow'} manifest`}
-      data-testid={`manifest-${role}`}
+    <Card
+      className="manifest-card"
+      label={`${role === 'active' ? 'Active' : 'Shadow'} manifest`}
+      testId={`manifest-${role}`}
     >
-      <h2>{role === 'active' ? 'Active manifest' : 'Shadow manifest'}</h2>
       <h3>
         <span data-testid={`manifest-${role}-name`}>{manifest.name}</span>{' '}
         <span className="mono muted" data-testid={`manifest-${role}-version`}>
@@ -254,7 +243,7 @@ function ManifestCard({
         </div>
       )}
       {children}
-    </section>
+    </Card>
   )
 }
 
@@ -313,8 +302,7 @@ export function ManifestsSection({
             />
           </ManifestCard>
         ) : (
-          <section className="card" aria-label="Shadow manifest" data-testid="manifest-shadow-none">
-            <h2>Shadow manifest</h2>
+          <Card label="Shadow manifest" testId="manifest-shadow-none">
             <p className="muted">
               None installed. A shadow manifest is evaluated beside the active one without deciding
               anything, so a new rule set can be compared before it is promoted.
@@ -326,7 +314,7 @@ export function ManifestsSection({
                 rows={manifests.disagreements}
               />
             )}
-          </section>
+          </Card>
         )}
       </div>
       {earlier.length > 0 && (

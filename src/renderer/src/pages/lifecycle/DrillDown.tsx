@@ -5,6 +5,7 @@ import type { LifecycleEntityType } from '../../../../shared/neurorail/lifecycle
 import { DataTable, type Column } from '../../components/DataTable'
 import { ErrorNotice, Loading } from '../../components/Notices'
 import { StateBadge } from '../../components/StateBadge'
+import { TraceLink } from '../../components/TraceLink'
 import { api } from '../../lib/transport/api'
 import { formatTime } from '../../lib/format/format'
 import { hrefFor, navigate, traceHref } from '../../lib/nav/router'
@@ -12,6 +13,7 @@ import { stateLabel } from '../../lib/format/tone'
 import { useDataEpoch } from '../../lib/hooks/useAsync'
 import { usePaged } from '../../lib/hooks/usePaged'
 import { listColumns } from '../traces/listColumns'
+import { listEntities } from '../traces/listEntities'
 import type { Drill } from './StateDiagram'
 
 const LIST: Record<LifecycleEntityType, 'missions' | 'jobs' | 'attempts'> = {
@@ -54,20 +56,11 @@ function StateList({
 }) {
   const epoch = useDataEpoch()
   const kind = LIST[drill.type]
-  const list = usePaged<ListedEntity>((cursor) => {
-    const input: ListEntitiesInput = {
-      state: state as ListEntitiesInput['state'],
-      cursor,
-      limit: 200
-    }
-    const method =
-      kind === 'jobs'
-        ? api().listJobs
-        : kind === 'attempts'
-          ? api().listAttempts
-          : api().listMissions
-    return method(input)
-  }, `${drill.type}|${state}|${epoch}`)
+  const list = usePaged<ListedEntity>(
+    (cursor) =>
+      listEntities(kind, { state: state as ListEntitiesInput['state'], cursor, limit: 200 }),
+    `${drill.type}|${state}|${epoch}`
+  )
   return (
     <Paged
       error={list.error}
@@ -123,11 +116,7 @@ const TRANSITION_COLUMNS: Column<TransitionRow>[] = [
     id: 'id',
     header: 'ID',
     width: 130,
-    cell: (r) => (
-      <a className="mono" href={traceHref(r.entityId)} tabIndex={-1}>
-        {r.entityId}
-      </a>
-    )
+    cell: (r) => <TraceLink id={r.entityId} tabIndex={-1} />
   },
   { id: 'from', header: 'From', width: 150, cell: (r) => <StateBadge state={r.from} /> },
   { id: 'to', header: 'To', width: 150, cell: (r) => <StateBadge state={r.to} /> },

@@ -4,12 +4,15 @@ import {
   type LifecycleEntityType
 } from '../../../../shared/neurorail/lifecycle'
 import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
+import { Card } from '../../components/Card'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
+import { LoadError, Loading, StaleNotice } from '../../components/Notices'
+import { Page } from '../../components/Page'
 import { StateBadge } from '../../components/StateBadge'
+import { TraceLink } from '../../components/TraceLink'
 import { formatCount, formatTime } from '../../lib/format/format'
 import { activePending } from '../../lib/format/lifecycleCounts'
-import { hrefFor, traceHref, type Route } from '../../lib/nav/router'
+import { hrefFor, type Route } from '../../lib/nav/router'
 import { useHeldWhileFocused } from '../../lib/hooks/useHeldWhileFocused'
 import { useStore } from '../../store'
 import { DrillDown } from './DrillDown'
@@ -62,20 +65,16 @@ export function LifecyclePage({ route }: { route: Route }) {
   const recentList = useHeldWhileFocused(rows)
 
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Lifecycle</h1>
-        {stats.data?.source === 'cache' && (
+    <Page
+      title="Lifecycle"
+      head={
+        stats.data?.source === 'cache' && (
           <span className="badge tone-info">counted from the local cache</span>
-        )}
-      </div>
+        )
+      }
+    >
       <StaleNotice stale={stats.data?.stale} />
-      {stats.error && (
-        <ErrorNotice
-          message={`Counts could not be loaded: ${stats.error}`}
-          onRetry={stats.reload}
-        />
-      )}
+      <LoadError what="Counts" load={stats} />
       {!shown && stats.loading && <Loading what="lifecycle counts" />}
 
       {shown &&
@@ -83,16 +82,13 @@ export function LifecyclePage({ route }: { route: Route }) {
           const per = shown[type] ?? {}
           const total = Object.values(per).reduce((a, b) => a + b, 0)
           return (
-            <section
+            <Card
               key={type}
-              className="card"
               style={{ marginBottom: 16, overflowX: 'auto' }}
-              aria-label={`${type} states`}
-              data-testid={`lifecycle-${type}`}
+              label={`${type} states`}
+              title={`${type}s · ${formatCount(total)}`}
+              testId={`lifecycle-${type}`}
             >
-              <h2>
-                {type}s · {formatCount(total)}
-              </h2>
               <div className="row" style={{ marginBottom: 8 }}>
                 {(STATE_MACHINES[type].states as readonly string[]).map((s) => (
                   <span
@@ -117,13 +113,12 @@ export function LifecyclePage({ route }: { route: Route }) {
               {drill?.type === type && (
                 <DrillDown key={`${drill.state}|${drill.from}|${drill.to}`} drill={drill} />
               )}
-            </section>
+            </Card>
           )
         })}
 
       <div className="grid-2">
-        <section className="card" aria-label="Active jobs" data-testid="active-jobs">
-          <h2>Running jobs</h2>
+        <Card label="Active jobs" title="Running jobs" testId="active-jobs">
           {running.error && <p className="muted">{running.error}</p>}
           {running.data && running.data.items.length === 0 && (
             <p className="muted">No job is running. Jobs appear here while they execute.</p>
@@ -131,26 +126,22 @@ export function LifecyclePage({ route }: { route: Route }) {
           <ul className="plain">
             {running.data?.items.map((j) => (
               <li key={j.entityId}>
-                <a className="mono" href={traceHref(j.entityId)}>
-                  {j.entityId}
-                </a>{' '}
-                <StateBadge state={j.state} />{' '}
+                <TraceLink id={j.entityId} /> <StateBadge state={j.state} />{' '}
                 <span className="muted">
                   {String((j.record as { job_type?: string }).job_type ?? '')}
                 </span>
               </li>
             ))}
           </ul>
-        </section>
-        <section
-          className="card"
-          aria-label="Recent transitions"
-          data-testid="recent-transitions"
+        </Card>
+        <Card
+          label="Recent transitions"
+          title={`Recent transitions${recentList.held ? ' (held while focused)' : ''}`}
+          testId="recent-transitions"
           data-held={recentList.held}
           onFocus={recentList.onFocus}
           onBlur={recentList.onBlur}
         >
-          <h2>Recent transitions{recentList.held ? ' (held while focused)' : ''}</h2>
           {recentList.shown.length === 0 ? (
             <EmptyState title="Waiting for transitions">
               Every state change of a mission, job or attempt appears here the moment the stream
@@ -161,18 +152,16 @@ export function LifecyclePage({ route }: { route: Route }) {
               {recentList.shown.map((t) => (
                 <li key={t.id}>
                   <span className="muted">{formatTime(t.at)}</span>{' '}
-                  <a className="mono" href={traceHref(t.entityId)} data-transition-id={t.id}>
-                    {t.entityId}
-                  </a>{' '}
+                  <TraceLink id={t.entityId} data-transition-id={t.id} />{' '}
                   {t.from ? <StateBadge state={t.from} /> : <span className="muted">new</span>} →{' '}
                   <StateBadge state={t.to} />
                 </li>
               ))}
             </ul>
           )}
-        </section>
+        </Card>
       </div>
-    </main>
+    </Page>
   )
 }
 

@@ -137,53 +137,47 @@ export const StateDiagram = memo(function StateDiagram({
       <text x={x(0)} y={14} fontSize="11" fill="var(--fg-muted)">
         created: {formatCount(created)}
       </text>
-      {layout.map((p) => (
-        <a
-          key={p.state}
-          href={drillHref({ type, state: p.state })}
-          aria-label={`${stateLabel(p.state)}: ${formatCount(counts[p.state] ?? 0)} ${type}s. List them`}
-          aria-current={selected?.state === p.state ? 'true' : undefined}
-          className={selected?.state === p.state ? 'drill selected' : 'drill'}
-          data-testid={`node-${type}-${p.state}`}
-        >
-          <g
-            className={`node tone-${toneOf(p.state)}`}
-            data-state={p.state}
-            data-count={counts[p.state] ?? 0}
+      {layout.map((p) => {
+        const count = counts[p.state] ?? 0
+        // Both lines of a box are centred in it.
+        const centre = { x: x(p.col) + BOX_W / 2, textAnchor: 'middle' } as const
+        return (
+          <a
+            key={p.state}
+            href={drillHref({ type, state: p.state })}
+            aria-label={`${stateLabel(p.state)}: ${formatCount(count)} ${type}s. List them`}
+            aria-current={selected?.state === p.state ? 'true' : undefined}
+            className={selected?.state === p.state ? 'drill selected' : 'drill'}
+            data-testid={`node-${type}-${p.state}`}
           >
-            <rect
-              x={x(p.col)}
-              y={y(p.row)}
-              width={BOX_W}
-              height={BOX_H}
-              rx="6"
-              fill="var(--bg-elevated)"
-              stroke="currentColor"
-              strokeWidth="1.5"
-            />
-            <text
-              x={x(p.col) + BOX_W / 2}
-              y={y(p.row) + 16}
-              textAnchor="middle"
-              fontSize="12"
-              fill="var(--fg)"
-            >
-              {stateLabel(p.state)}
-            </text>
-            {/* A space between the two texts: the visible label reads "state count", as the name does. */}{' '}
-            <text
-              x={x(p.col) + BOX_W / 2}
-              y={y(p.row) + 32}
-              textAnchor="middle"
-              fontSize="13"
-              fontWeight="700"
-              fill="currentColor"
-            >
-              {formatCount(counts[p.state] ?? 0)}
-            </text>
-          </g>
-        </a>
-      ))}
+            <g className={`node tone-${toneOf(p.state)}`} data-state={p.state} data-count={count}>
+              <rect
+                x={x(p.col)}
+                y={y(p.row)}
+                width={BOX_W}
+                height={BOX_H}
+                rx="6"
+                fill="var(--bg-elevated)"
+                stroke="currentColor"
+                strokeWidth="1.5"
+              />
+              <text {...centre} y={y(p.row) + 16} fontSize="12" fill="var(--fg)">
+                {stateLabel(p.state)}
+              </text>
+              {/* A space between the two texts: the visible label reads "state count", as the name does. */}{' '}
+              <text
+                {...centre}
+                y={y(p.row) + 32}
+                fontSize="13"
+                fontWeight="700"
+                fill="currentColor"
+              >
+                {formatCount(count)}
+              </text>
+            </g>
+          </a>
+        )
+      })}
     </svg>
   )
 })

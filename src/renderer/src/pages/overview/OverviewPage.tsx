@@ -1,11 +1,15 @@
 import type { SignalView, ViolationView } from '../../../../shared/console/domains/governance'
+import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
 import { LiveTail } from '../../components/LiveTail'
+import { Noted } from '../../components/Mono'
+import { Page } from '../../components/Page'
 import { Sparkline } from '../../components/Sparkline'
 import { StatCard } from '../../components/StatCard'
 import { StateBadge } from '../../components/StateBadge'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice, StaleNotice } from '../../components/Notices'
+import { LoadError, StaleNotice } from '../../components/Notices'
+import { TraceLink } from '../../components/TraceLink'
 import { activePending, activeStates } from '../../lib/format/lifecycleCounts'
 import {
   formatCount,
@@ -15,7 +19,7 @@ import {
   formatPercent,
   formatTime
 } from '../../lib/format/format'
-import { hrefFor, traceHref } from '../../lib/nav/router'
+import { hrefFor } from '../../lib/nav/router'
 import { recentRate } from '../../lib/live/rate'
 import { useNow } from '../../lib/hooks/useNow'
 import { useThrottled } from '../../lib/hooks/useThrottled'
@@ -40,21 +44,12 @@ export function OverviewPage() {
     : connection?.dataAgeMs
 
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Overview</h1>
-      </div>
+    <Page title="Overview">
       <StaleNotice stale={stats.data?.stale} />
-      {stats.error && (
-        <ErrorNotice
-          message={`Counts could not be loaded: ${stats.error}`}
-          onRetry={stats.reload}
-        />
-      )}
+      <LoadError what="Counts" load={stats} />
 
       <div className="cards">
-        <section className="card" aria-label="Environment" data-testid="overview-connection">
-          <h2>Environment</h2>
+        <Card label="Environment" testId="overview-connection">
           <div className="row">
             <strong>{env?.name ?? connection?.environmentId ?? '…'}</strong>
             {env?.isProduction && <span className="badge prod">PROD</span>}
@@ -66,7 +61,7 @@ export function OverviewPage() {
             </span>
           </div>
           {connection?.message && <p className="muted">{connection.message}</p>}
-        </section>
+        </Card>
         <LiveRateCard />
         <StatCard
           title="Error rate (1 h)"
@@ -190,8 +185,7 @@ export function OverviewPage() {
       )}
 
       <div className="grid-2">
-        <section className="card" aria-label="Recent failures" data-testid="overview-failures">
-          <h2>Recent failures</h2>
+        <Card label="Recent failures" testId="overview-failures">
           {failures.error && <p className="muted">{failures.error}</p>}
           {failures.data?.note && <p className="muted">{failures.data.note}</p>}
           {failures.data && failures.data.events.length === 0 && (
@@ -206,7 +200,7 @@ export function OverviewPage() {
               return (
                 <li key={e.audit_id}>
                   <span className="muted">{formatTime(e.timestamp)}</span>{' '}
-                  {id ? <a href={traceHref(id)}>{id}</a> : null}{' '}
+                  <TraceLink id={id} mono={false} fallback={null} />{' '}
                   <span className="mono">{e.event_type}</span> <span>{e.message}</span>
                 </li>
               )
@@ -215,7 +209,7 @@ export function OverviewPage() {
           {failures.data && failures.data.events.length > 0 && (
             <a href={hrefFor('audit', [], { severity: 'error' })}>All errors in the audit log</a>
           )}
-        </section>
+        </Card>
         <ViolationsCard backend={violations.data?.available ? violations.data.violations : []} />
       </div>
       <SignalsCard
@@ -224,7 +218,7 @@ export function OverviewPage() {
         error={signals.error}
       />
       <LiveTail />
-    </main>
+    </Page>
   )
 }
 
@@ -239,8 +233,12 @@ function LiveRateCard() {
   const now = useNow(1000)
   const eps = recentRate(rate, now, 5)
   return (
-    <section className="card stat" aria-label="Live events per second" data-testid="overview-eps">
-      <h2>Live events / s</h2>
+    <Card
+      className="stat"
+      label="Live events per second"
+      title="Live events / s"
+      testId="overview-eps"
+    >
       <a className="value" href={hrefFor('audit')}>
         {eps < 10 ? eps.toFixed(1) : formatCount(eps)}
       </a>
@@ -252,7 +250,7 @@ function LiveRateCard() {
         <span data-testid="overview-total-events">{formatCount(total)}</span> events this session
         {paused && ' · paused'}
       </div>
-    </section>
+    </Card>
   )
 }
 
@@ -266,18 +264,23 @@ function ViolationsCard({ backend }: { backend: readonly ViolationView[] }) {
   // The backend list is capped; past the cap the count says "at least".
   const capped = backend.length >= 100
   return (
-    <section className="card" aria-label="Budget violations" data-testid="overview-violations">
-      <h2>
-        Budget violations{' '}
-        <a
-          href={hrefFor('budget')}
-          data-testid="overview-violations-count"
-          title="All of them are on the Budget page"
-        >
-          {formatCount(rows.length)}
-          {capped ? '+' : ''}
-        </a>
-      </h2>
+    <Card
+      label="Budget violations"
+      testId="overview-violations"
+      title={
+        <>
+          Budget violations{' '}
+          <a
+            href={hrefFor('budget')}
+            data-testid="overview-violations-count"
+            title="All of them are on the Budget page"
+          >
+            {formatCount(rows.length)}
+            {capped ? '+' : ''}
+          </a>
+        </>
+      }
+    >
       {recent.length === 0 ? (
         <p className="muted">
           None recorded. Timeouts, exhausted retries, parallelism limits and cost or token overruns
@@ -291,13 +294,13 @@ function ViolationsCard({ backend }: { backend: readonly ViolationView[] }) {
               <li key={v.key}>
                 <span className="muted">{formatTime(v.at)}</span> <strong>{v.kind}</strong>{' '}
                 {v.code && <span className="mono">{v.code}</span>}{' '}
-                {id && <a href={traceHref(id)}>{id}</a>} {v.message}
+                <TraceLink id={id} mono={false} fallback={null} /> {v.message}
               </li>
             )
           })}
         </ul>
       )}
-    </section>
+    </Card>
   )
 }
 
@@ -316,12 +319,7 @@ const SIGNAL_COLUMNS: readonly Column<SignalRow>[] = [
     id: 'metric',
     header: 'Metric',
     width: 150,
-    cell: (r) => (
-      <span>
-        {r.metric ?? '–'}
-        {r.detector && <span className="muted"> ({r.detector})</span>}
-      </span>
-    )
+    cell: (r) => <Noted note={r.detector && `(${r.detector})`}>{r.metric ?? '–'}</Noted>
   },
   { id: 'type', header: 'Job type', width: 110, cell: (r) => r.jobType ?? '–' },
   {
@@ -330,12 +328,9 @@ const SIGNAL_COLUMNS: readonly Column<SignalRow>[] = [
     width: 150,
     align: 'right',
     cell: (r) => (
-      <span>
+      <Noted note={r.baseline !== null && `vs ${formatSignalNumber(r.metric, r.baseline)}`}>
         {formatSignalNumber(r.metric, r.value)}
-        {r.baseline !== null && (
-          <span className="muted"> vs {formatSignalNumber(r.metric, r.baseline)}</span>
-        )}
-      </span>
+      </Noted>
     )
   },
   { id: 'score', header: 'Score', width: 60, align: 'right', cell: (r) => formatNumber(r.score) },
@@ -349,9 +344,7 @@ const SIGNAL_COLUMNS: readonly Column<SignalRow>[] = [
         {r.entityId && (
           <>
             {' '}
-            <a className="mono" href={traceHref(r.entityId)}>
-              {r.entityId}
-            </a>
+            <TraceLink id={r.entityId} />
           </>
         )}
       </span>
@@ -372,29 +365,20 @@ function SignalsCard({
   const live = useStore((s) => s.signalEvents)
   const rows = mergeSignals(backend, live).slice(0, SIGNALS_SHOWN)
   return (
-    <section
-      className="card"
-      aria-label="Anomaly signals"
-      data-testid="overview-signals"
-      style={{ marginBottom: 16 }}
-    >
-      <h2>Anomaly signals</h2>
+    <Card label="Anomaly signals" testId="overview-signals" style={{ marginBottom: 16 }}>
       {error && <p className="muted">Signals could not be loaded: {error}</p>}
-      {rows.length === 0 ? (
-        <p className="muted">
-          {unavailable ??
-            'No anomaly so far. When attempt latency or the error rate of a job type rises well above its usual level, the signal appears here with a hint.'}
-        </p>
-      ) : (
-        <DataTable<SignalRow>
-          label="Anomaly signals"
-          testId="signals-table"
-          rows={rows}
-          rowKey={(r) => r.key}
-          columns={SIGNAL_COLUMNS}
-          height="40vh"
-        />
-      )}
-    </section>
+      <DataTable<SignalRow>
+        label="Anomaly signals"
+        testId="signals-table"
+        rows={rows}
+        rowKey={(r) => r.key}
+        columns={SIGNAL_COLUMNS}
+        height="40vh"
+        empty={
+          unavailable ??
+          'No anomaly so far. When attempt latency or the error rate of a job type rises well above its usual level, the signal appears here with a hint.'
+        }
+      />
+    </Card>
   )
 }

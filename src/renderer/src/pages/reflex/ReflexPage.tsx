@@ -1,15 +1,19 @@
 import { useState, type FormEvent } from 'react'
 import { isEntityId } from '../../../../shared/neurorail/ids'
+import { Mono, Noted } from '../../components/Mono'
 import { ActionButton } from '../../components/ActionButton'
+import { Card } from '../../components/Card'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
-import { ErrorNotice, UnavailableNotice } from '../../components/Notices'
+import { TextField } from '../../components/Field'
+import { LoadError, UnavailableNotice } from '../../components/Notices'
+import { Page } from '../../components/Page'
 import { StatCard } from '../../components/StatCard'
 import { StateBadge } from '../../components/StateBadge'
+import { TraceLink } from '../../components/TraceLink'
 import { api } from '../../lib/transport/api'
 import { formatCount, formatPercent, formatTime } from '../../lib/format/format'
 import { useWriteGate } from '../../lib/app/permissions'
-import { traceHref } from '../../lib/nav/router'
 import { useNow } from '../../lib/hooks/useNow'
 import { useStore } from '../../store'
 import {
@@ -30,12 +34,7 @@ function countdown(until: number | null, now: number): string {
 }
 
 const TRIGGER_COLUMNS: readonly Column<TriggerRow>[] = [
-  {
-    id: 'trigger',
-    header: 'Trigger',
-    width: 210,
-    cell: (t) => <span className="mono">{t.triggerId}</span>
-  },
+  { id: 'trigger', header: 'Trigger', width: 210, cell: (t) => <Mono>{t.triggerId}</Mono> },
   { id: 'rate', header: 'Error rate', width: 70, cell: (t) => formatPercent(t.errorRate) },
   {
     id: 'count',
@@ -60,14 +59,7 @@ const ACTION_COLUMNS: readonly Column<ActionRow>[] = [
     id: 'job',
     header: 'Job',
     width: 130,
-    cell: (a) =>
-      a.jobId ? (
-        <a className="mono" href={traceHref(a.jobId)}>
-          {a.jobId}
-        </a>
-      ) : (
-        '–'
-      )
+    cell: (a) => <TraceLink id={a.jobId} />
   },
   {
     id: 'result',
@@ -80,22 +72,12 @@ const ACTION_COLUMNS: readonly Column<ActionRow>[] = [
       />
     )
   },
-  {
-    id: 'by',
-    header: 'By',
-    width: 190,
-    cell: (a) => <span className="mono">{a.triggerId ?? a.actor ?? '–'}</span>
-  },
+  { id: 'by', header: 'By', width: 190, cell: (a) => <Mono>{a.triggerId ?? a.actor ?? '–'}</Mono> },
   {
     id: 'reason',
     header: 'Reason',
     width: 240,
-    cell: (a) => (
-      <span>
-        {a.reason}
-        {a.error && <span className="muted"> — {a.error}</span>}
-      </span>
-    )
+    cell: (a) => <Noted note={a.error && `— ${a.error}`}>{a.reason}</Noted>
   }
 ]
 
@@ -117,20 +99,12 @@ export function ReflexPage() {
   const unavailable = backend && !backend.available ? backend.message : null
 
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Reflex</h1>
-      </div>
+    <Page title="Reflex">
       <UnavailableNotice
         message={unavailable}
         fallback="The cards below fill from the live reflex stream instead."
       />
-      {circuits.error && (
-        <ErrorNotice
-          message={`Circuits could not be loaded: ${circuits.error}`}
-          onRetry={circuits.reload}
-        />
-      )}
+      <LoadError what="Circuits" load={circuits} />
 
       <div className="cards">
         <StatCard
@@ -212,106 +186,95 @@ export function ReflexPage() {
       )}
 
       <div className="grid-2">
-        <section className="card" aria-label="Trigger activations">
-          <h2>Trigger activations</h2>
-          {triggerRows.length === 0 ? (
-            <p className="muted">
-              No trigger has fired. When an error rate or the number of budget violations crosses a
-              trigger's threshold, it is listed here.
-            </p>
-          ) : (
-            <DataTable<TriggerRow>
-              label="Trigger activations"
-              testId="trigger-list"
-              rows={triggerRows}
-              rowKey={(t) => t.triggerId}
-              columns={TRIGGER_COLUMNS}
-              height="30vh"
-            />
-          )}
-        </section>
+        <Card label="Trigger activations">
+          <DataTable<TriggerRow>
+            label="Trigger activations"
+            testId="trigger-list"
+            rows={triggerRows}
+            rowKey={(t) => t.triggerId}
+            columns={TRIGGER_COLUMNS}
+            height="30vh"
+            empty={
+              <>
+                No trigger has fired. When an error rate or the number of budget violations crosses
+                a trigger's threshold, it is listed here.
+              </>
+            }
+          />
+        </Card>
 
-        <section className="card" aria-label="Held jobs">
-          <h2>Suspended and throttled jobs</h2>
+        <Card label="Held jobs" title="Suspended and throttled jobs">
           <SuspendForm gate={jobGate} onDone={circuits.reload} />
-          {held.length === 0 ? (
-            <p className="muted">
-              No job is held. Jobs a reflex suspends (60 s) or throttles (30 s) appear here with
-              their cooldown.
-            </p>
-          ) : (
-            <DataTable<HeldCard>
-              label="Suspended and throttled jobs"
-              testId="held-jobs"
-              rows={held}
-              rowKey={(h) => h.jobId}
-              height="30vh"
-              rowHeight={36}
-              columns={[
-                {
-                  id: 'job',
-                  header: 'Job',
-                  width: 130,
-                  cell: (h) => (
-                    <a className="mono" href={traceHref(h.jobId)}>
-                      {h.jobId}
-                    </a>
-                  )
-                },
-                {
-                  id: 'state',
-                  header: 'State',
-                  width: 120,
-                  cell: (h) => <StateBadge state={h.state} />
-                },
-                {
-                  id: 'cooldown',
-                  header: 'Cooldown',
-                  width: 80,
-                  cell: (h) => countdown(h.cooldownUntil, now)
-                },
-                {
-                  id: 'resume',
-                  header: '',
-                  width: 90,
-                  grow: true,
-                  cell: (h) => (
-                    <ActionButton
-                      label="Resume"
-                      confirmTitle={`Resume job ${h.jobId}?`}
-                      confirmBody="The job may start attempts again before its cooldown ends."
-                      gate={jobGate}
-                      run={() => api().resumeJob({ jobId: h.jobId })}
-                      onDone={circuits.reload}
-                    />
-                  )
-                }
-              ]}
-            />
-          )}
-        </section>
+          <DataTable<HeldCard>
+            label="Suspended and throttled jobs"
+            testId="held-jobs"
+            rows={held}
+            rowKey={(h) => h.jobId}
+            height="30vh"
+            rowHeight={36}
+            empty={
+              <>
+                No job is held. Jobs a reflex suspends (60 s) or throttles (30 s) appear here with
+                their cooldown.
+              </>
+            }
+            columns={heldColumns(now, jobGate, circuits.reload)}
+          />
+        </Card>
       </div>
 
-      <section className="card" aria-label="Reflex actions">
-        <h2>Reflex actions</h2>
-        {actionRows.length === 0 ? (
-          <p className="muted">
-            No reflex action has run. Suspend, throttle, alert and cancel actions are listed here as
-            they happen.
-          </p>
-        ) : (
-          <DataTable<ActionRow>
-            label="Reflex actions"
-            testId="reflex-action-list"
-            rows={actionRows.slice(0, 100)}
-            rowKey={(a) => a.key}
-            columns={ACTION_COLUMNS}
-            height="40vh"
-          />
-        )}
-      </section>
-    </main>
+      <Card label="Reflex actions">
+        <DataTable<ActionRow>
+          label="Reflex actions"
+          testId="reflex-action-list"
+          rows={actionRows.slice(0, 100)}
+          rowKey={(a) => a.key}
+          columns={ACTION_COLUMNS}
+          height="40vh"
+          empty={
+            <>
+              No reflex action has run. Suspend, throttle, alert and cancel actions are listed here
+              as they happen.
+            </>
+          }
+        />
+      </Card>
+    </Page>
   )
+}
+
+/** Held jobs: their state, the cooldown left (against `now`) and a Resume action. */
+function heldColumns(
+  now: number,
+  gate: ReturnType<typeof useWriteGate>,
+  onDone: () => void
+): Column<HeldCard>[] {
+  return [
+    { id: 'job', header: 'Job', width: 130, cell: (h) => <TraceLink id={h.jobId} /> },
+    { id: 'state', header: 'State', width: 120, cell: (h) => <StateBadge state={h.state} /> },
+    {
+      id: 'cooldown',
+      header: 'Cooldown',
+      width: 80,
+      cell: (h) => countdown(h.cooldownUntil, now)
+    },
+    {
+      id: 'resume',
+      header: '',
+      width: 90,
+      grow: true,
+      cell: (h) => (
+        <ActionButton
+          label="Resume"
+          confirmTitle={`Resume job ${h.jobId}?`}
+          confirmBody="The job may start attempts again before its cooldown ends."
+          gate={gate}
+          run={() => api().resumeJob({ jobId: h.jobId })}
+          onDone={onDone}
+        />
+      )
+    }
+  ]
 }
 
 function SuspendForm({
@@ -330,15 +293,14 @@ function SuspendForm({
       onSubmit={(e: FormEvent) => e.preventDefault()}
       aria-label="Suspend a job"
     >
-      <label htmlFor="suspend-job" className="visually-hidden">
-        Job id to suspend
-      </label>
-      <input
+      <TextField
         id="suspend-job"
+        label="Job id to suspend"
+        hideLabel
         className="mono"
         placeholder="j_… to suspend"
         value={jobId}
-        onChange={(e) => setJobId(e.target.value)}
+        onChange={setJobId}
       />
       <ActionButton
         label="Suspend"

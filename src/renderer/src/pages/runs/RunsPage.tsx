@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { DEMO_SCRIPTS, type LocalRunView } from '../../../../shared/console/domains/runs'
+import { Page } from '../../components/Page'
 import { ActionButton } from '../../components/ActionButton'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice, FormError, Loading } from '../../components/Notices'
@@ -82,15 +83,16 @@ export function RunsPage() {
   ).length
 
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Runs</h1>
-        {runs && (
+    <Page
+      title="Runs"
+      head={
+        runs && (
           <span className="muted" data-testid="runs-summary">
             {formatCount(running)} running · {formatCount(runs.length)} in this session
           </span>
-        )}
-      </div>
+        )
+      }
+    >
       <p className="muted">
         Run a local agent: a bundled demo or your own script starts as a child process of this
         console, wired to the embedded engine with a token of its own. Its trace, lifecycle, reflex
@@ -146,7 +148,7 @@ export function RunsPage() {
           ))}
         </ul>
       )}
-    </main>
+    </Page>
   )
 }
 

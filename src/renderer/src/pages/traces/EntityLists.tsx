@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useState, type ComponentProps, type FormEvent } from 'react'
 import type {
   ListedEntity,
   ListEntitiesInput,
@@ -7,9 +7,9 @@ import type {
 import { STATE_MACHINES } from '../../../../shared/neurorail/state-machines'
 import { DataTable } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
+import { SelectField, TextField } from '../../components/Field'
 import { ErrorNotice, Loading, StaleNotice } from '../../components/Notices'
 import { formatCount } from '../../lib/format/format'
-import { api } from '../../lib/transport/api'
 import {
   filterRows,
   LIST_KINDS,
@@ -25,6 +25,7 @@ import { hrefFor, navigate, parseHash, traceHref, type Route } from '../../lib/n
 import { useDataEpoch } from '../../lib/hooks/useAsync'
 import { usePaged } from '../../lib/hooks/usePaged'
 import { listColumns } from './listColumns'
+import { listEntities } from './listEntities'
 import { describeListOrigin } from './listOrigin'
 import { SavedViews } from './SavedViews'
 
@@ -55,13 +56,7 @@ export function EntityLists({ route }: { route: Route }) {
     if (view.jobType && kind === 'jobs') input.jobType = view.jobType
     if (view.since) input.since = new Date(view.since).toISOString()
     if (view.until) input.until = new Date(view.until).toISOString()
-    const method =
-      kind === 'jobs'
-        ? api().listJobs
-        : kind === 'attempts'
-          ? api().listAttempts
-          : api().listMissions
-    const page = await method(input)
+    const page = await listEntities(kind, input)
     if (!cursor) setOrigin({ key, origin: page.origin })
     return page
   }, key)
@@ -163,69 +158,44 @@ function FilterBar({
   states: readonly string[]
   onChange: (changes: Partial<ListView>) => void
 }) {
-  const [jobType, setJobType] = useState(view.jobType)
-  const [q, setQ] = useState(view.q)
-  function submit(e: FormEvent) {
-    e.preventDefault()
-    onChange({ jobType, q })
-  }
   return (
-    <form className="filters" onSubmit={submit} aria-label="Filters">
-      <label>
-        Find
-        <input
-          type="search"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          onBlur={() => q !== view.q && onChange({ q })}
-          placeholder="id, state, type, tag"
-          maxLength={200}
-          data-testid="filter-text"
-        />
-      </label>
-      <label>
-        State
-        <select
-          value={view.state}
-          onChange={(e) => onChange({ state: e.target.value })}
-          data-testid="filter-state"
-        >
-          <option value="">any</option>
-          {states.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
+    <form className="filters" onSubmit={(e: FormEvent) => e.preventDefault()} aria-label="Filters">
+      <DraftFilter
+        label="Find"
+        type="search"
+        value={view.q}
+        onApply={(q) => onChange({ q })}
+        placeholder="id, state, type, tag"
+        data-testid="filter-text"
+      />
+      <SelectField
+        label="State"
+        value={view.state}
+        options={states}
+        any
+        onChange={(state) => onChange({ state })}
+        data-testid="filter-state"
+      />
       {view.kind === 'jobs' && (
-        <label>
-          Job type
-          <input
-            value={jobType}
-            onChange={(e) => setJobType(e.target.value)}
-            onBlur={() => jobType !== view.jobType && onChange({ jobType })}
-            placeholder="e.g. llm_call"
-            maxLength={200}
-          />
-        </label>
+        <DraftFilter
+          label="Job type"
+          value={view.jobType}
+          onApply={(jobType) => onChange({ jobType })}
+          placeholder="e.g. llm_call"
+        />
       )}
-      <label>
-        Since
-        <input
-          type="datetime-local"
-          value={view.since}
-          onChange={(e) => onChange({ since: e.target.value })}
-        />
-      </label>
-      <label>
-        Until
-        <input
-          type="datetime-local"
-          value={view.until}
-          onChange={(e) => onChange({ until: e.target.value })}
-        />
-      </label>
+      <TextField
+        label="Since"
+        type="datetime-local"
+        value={view.since}
+        onChange={(since) => onChange({ since })}
+      />
+      <TextField
+        label="Until"
+        type="datetime-local"
+        value={view.until}
+        onChange={(until) => onChange({ until })}
+      />
       <button type="submit">Apply</button>
       <button
         type="button"
@@ -234,6 +204,38 @@ function FilterBar({
         Clear filters
       </button>
     </form>
+  )
+}
+
+/**
+ * A text filter typed as a draft and applied on Enter or when focus leaves it (the Apply button
+ * takes focus, so it applies too), not on every key: each change reloads the list.
+ */
+function DraftFilter({
+  value,
+  onApply,
+  ...field
+}: Omit<ComponentProps<typeof TextField>, 'value' | 'onChange'> & {
+  value: string
+  onApply: (value: string) => void
+}) {
+  const [draft, setDraft] = useState(value)
+  const apply = () => {
+    if (draft !== value) onApply(draft)
+  }
+  return (
+    <TextField
+      {...field}
+      value={draft}
+      onChange={setDraft}
+      onBlur={apply}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter') return
+        e.preventDefault()
+        apply()
+      }}
+      maxLength={200}
+    />
   )
 }
 

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react'
+import { TextField } from '../../components/Field'
 import { hashToDeepLink } from '../../lib/nav/deepLink'
 import { deleteView, loadViews, saveView, type SavedView } from '../../lib/nav/savedViews'
 
@@ -32,13 +33,12 @@ export function SavedViews({ hash }: { hash: string }) {
   return (
     <div className="views" role="group" aria-label="Views">
       <form className="row" onSubmit={save} aria-label="Save this view">
-        <label htmlFor="view-name" className="visually-hidden">
-          View name
-        </label>
-        <input
+        <TextField
           id="view-name"
+          label="View name"
+          hideLabel
           value={name}
-          onChange={(e) => setName(e.target.value)}
+          onChange={setName}
           placeholder="Name this view"
           maxLength={80}
           data-testid="view-name"

@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { entityTypeOfId } from '../../../../shared/neurorail/ids'
+import { TextField } from '../../components/Field'
+import { Page } from '../../components/Page'
 import { navigate, traceHref, type Route } from '../../lib/nav/router'
 import { EntityLists } from './EntityLists'
 import { TraceView } from './TraceView'
@@ -8,12 +10,15 @@ import { TraceView } from './TraceView'
 export function TracesPage({ route }: { route: Route }) {
   const id = route.rest[0] ?? ''
   return (
-    <main className="page" aria-labelledby="page-title">
-      <div className="page-head">
-        <h1 id="page-title">Traces</h1>
-        <Lookup key={id} initial={id} />
-        {id && <a href="#/traces">Back to lists</a>}
-      </div>
+    <Page
+      title="Traces"
+      head={
+        <>
+          <Lookup key={id} initial={id} />
+          {id && <a href="#/traces">Back to lists</a>}
+        </>
+      }
+    >
       {id ? (
         entityTypeOfId(id) ? (
           <TraceView key={id} entityId={id} />
@@ -26,7 +31,7 @@ export function TracesPage({ route }: { route: Route }) {
       ) : (
         <EntityLists route={route} />
       )}
-    </main>
+    </Page>
   )
 }
 
@@ -45,14 +50,13 @@ function Lookup({ initial }: { initial: string }) {
   }
   return (
     <form className="row" onSubmit={submit} role="search" aria-label="Look up an id">
-      <label htmlFor="trace-lookup" className="visually-hidden">
-        Entity id
-      </label>
-      <input
+      <TextField
         id="trace-lookup"
+        label="Entity id"
+        hideLabel
         data-testid="trace-lookup"
         value={value}
-        onChange={(e) => setValue(e.target.value)}
+        onChange={setValue}
         placeholder="m_… p_… j_… a_… r_…"
         size={24}
         className="mono"

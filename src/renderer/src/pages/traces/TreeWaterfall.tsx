@@ -30,6 +30,7 @@ import {
 } from '../../lib/traces/waterfall'
 import { handleTimeKey, TimeRuler } from './TimeRuler'
 import { genAiLine } from '../../lib/traces/genai'
+import { useLatest } from '../../lib/hooks/useLatest'
 import { useHistories, type HistoryMap } from './useHistories'
 
 type History = HistoryMap extends ReadonlyMap<string, infer V> ? V : never
@@ -234,10 +235,7 @@ export function TreeWaterfall({
   const matchPosition = matchIndex(matches, cursorIndex)
 
   // Ctrl/Cmd + wheel zooms about the pointer, Shift + wheel pans; a plain wheel scrolls the rows.
-  const zoomRef = useRef({ onZoom, onPan })
-  useEffect(() => {
-    zoomRef.current = { onZoom, onPan }
-  })
+  const zoomRef = useLatest({ onZoom, onPan })
   useEffect(() => {
     const el = scrollRef.current
     if (!el) return
@@ -252,7 +250,7 @@ export function TreeWaterfall({
     }
     el.addEventListener('wheel', onWheel, { passive: false })
     return () => el.removeEventListener('wheel', onWheel)
-  }, [])
+  }, [zoomRef])
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     const row = rows[cursorIndex]

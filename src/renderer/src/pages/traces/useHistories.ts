@@ -1,28 +1,38 @@
 import { useEffect, useRef, useState } from 'react'
 import type { StateTransitionEvent } from '../../../../shared/neurorail/lifecycle'
+import { addBounded } from '../../lib/traces/historyCache'
 import { api } from '../../lib/transport/api'
 
 /** Transition histories by entity id, fetched for the rows on screen only. */
 export type HistoryMap = ReadonlyMap<string, readonly StateTransitionEvent[]>
 
 const CONCURRENCY = 4
+/**
+ * Histories kept for one trace. Scrolling through a million attempts would otherwise keep every
+ * history it ever showed; past this many the least recently seen are dropped (and fetched again
+ * should their rows come back). Far more than a screen holds, so rows on screen never flicker.
+ */
+export const MAX_HISTORIES = 2_000
 /** One empty map, so a reset does not hand the memos below a new object every render. */
 const EMPTY: HistoryMap = new Map()
 
 /**
  * Loads the transition history of each visible lifecycle entity (mission, job, attempt) once,
- * a few at a time. Ids that scrolled away before their turn are skipped, so flinging through
- * 100,000 attempts costs only the rows the operator actually stops on.
+ * a few at a time, and keeps at most MAX_HISTORIES of them. Ids that scrolled away before their
+ * turn are skipped, so flinging through 100,000 attempts costs only the rows the operator actually
+ * stops on; everything is forgotten when the trace changes (`resetKey`).
  */
 export function useHistories(visibleIds: readonly string[], resetKey: string): HistoryMap {
-  const [state, setState] = useState<{
-    key: string
-    map: Map<string, readonly StateTransitionEvent[]>
-  }>({
+  // The map lives in a ref (read by the next batch) and in state (what renders).
+  const stored = useRef<{ key: string; map: HistoryMap }>({ key: resetKey, map: EMPTY })
+  const [shown, setShown] = useState<{ key: string; map: HistoryMap }>({
     key: resetKey,
-    map: new Map()
+    map: EMPTY
   })
+  // Ids queued, in flight, stored, or failed while on screen: never asked for twice.
   const requested = useRef<{ key: string; ids: Set<string> }>({ key: resetKey, ids: new Set() })
+  // Failures are not retried while their row stays on screen, and forgotten once it leaves.
+  const failed = useRef(new Set<string>())
   const visibleRef = useRef<Set<string>>(new Set())
   const active = useRef(0)
   const queue = useRef<string[]>([])
@@ -41,13 +51,25 @@ export function useHistories(visibleIds: readonly string[], resetKey: string): H
   useEffect(() => {
     if (requested.current.key !== resetKey) {
       requested.current = { key: resetKey, ids: new Set() }
+      stored.current = { key: resetKey, map: EMPTY }
+      failed.current = new Set()
       queue.current = []
       arrived.current = []
     }
-    visibleRef.current = new Set(visibleIds)
+    const visible = new Set(visibleIds)
+    visibleRef.current = visible
+    const ids = requested.current.ids
+    // Scrolled away: forget queued ids and failures, so they are fetched if they come back.
+    const gone = (id: string) => !visible.has(id)
+    for (const id of queue.current.filter(gone)) ids.delete(id)
+    queue.current = queue.current.filter((id) => !gone(id))
+    for (const id of [...failed.current].filter(gone)) {
+      failed.current.delete(id)
+      ids.delete(id)
+    }
     for (const id of visibleIds) {
-      if (requested.current.ids.has(id) || !/^[mja]_/.test(id)) continue
-      requested.current.ids.add(id)
+      if (ids.has(id) || !/^[mja]_/.test(id)) continue
+      ids.add(id)
       queue.current.push(id)
     }
     const key = resetKey
@@ -57,20 +79,21 @@ export function useHistories(visibleIds: readonly string[], resetKey: string): H
       arrived.current = []
       // Everything in the batch is of the current trace (a reset empties it), whichever effect
       // run asked for this frame.
-      const current = requested.current.key
       if (batch.length === 0) return
-      setState((prev) => {
-        if (requested.current.key !== current) return prev
-        const map = new Map(prev.key === current ? prev.map : [])
-        for (const [id, history] of batch) map.set(id, history)
-        return { key: current, map }
-      })
+      const { map, dropped } = addBounded(
+        stored.current.map,
+        batch,
+        visibleRef.current,
+        MAX_HISTORIES
+      )
+      for (const id of dropped) requested.current.ids.delete(id)
+      stored.current = { key: stored.current.key, map }
+      setShown(stored.current)
     }
     const pump = () => {
       while (active.current < CONCURRENCY && queue.current.length) {
         const id = queue.current.shift()!
         if (!visibleRef.current.has(id)) {
-          // Scrolled away: forget it so it is fetched if it comes back.
           requested.current.ids.delete(id)
           continue
         }
@@ -83,7 +106,9 @@ export function useHistories(visibleIds: readonly string[], resetKey: string): H
               arrived.current.push([id, d.history])
               frame.current ??= requestAnimationFrame(flush)
             },
-            () => undefined
+            () => {
+              if (requested.current.key === key) failed.current.add(id)
+            }
           )
           .finally(() => {
             active.current--
@@ -96,5 +121,5 @@ export function useHistories(visibleIds: readonly string[], resetKey: string): H
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [idsKey, resetKey])
 
-  return state.key === resetKey ? state.map : EMPTY
+  return shown.key === resetKey ? shown.map : EMPTY
 }

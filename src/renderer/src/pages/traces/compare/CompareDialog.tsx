@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react'
 import { entityTypeOfId } from '../../../../../shared/neurorail/ids'
 import { BundleFileInput } from '../../../components/BundleFileInput'
+import { TextField } from '../../../components/Field'
 import { FormError } from '../../../components/Notices'
 import { api } from '../../../lib/transport/api'
 import { formatTime } from '../../../lib/format/format'
@@ -45,13 +46,13 @@ export function CompareDialog({
     >
       <h2 id="compare-dialog-title">Compare {missionId} with…</h2>
       <form className="row" onSubmit={submit}>
-        <label htmlFor="compare-id">Mission id</label>
-        <input
+        <TextField
           id="compare-id"
+          label="Mission id"
           ref={inputRef}
           className="mono"
           value={pasted}
-          onChange={(e) => setPasted(e.target.value)}
+          onChange={setPasted}
           placeholder="m_…"
           size={20}
           data-testid="compare-id"

@@ -1,13 +1,12 @@
 import type { IncidentBundle } from '../../../../../shared/console/bundle/schema'
 import type { TraceNode } from '../../../../../shared/console/domains/data'
-import type { StateTransitionEvent } from '../../../../../shared/neurorail/lifecycle'
-import { isTerminalState } from '../../../../../shared/neurorail/state-machines'
-import type { EntityMetrics } from '../../../../../shared/neurorail/telemetry'
+import { rollUp, type Rollup } from '../../../../../shared/neurorail/rollup'
 import {
   compareEntries,
   type CompareEntry,
   type EntityFigures
 } from '../../../../../shared/neurorail/trace-align'
+import { rollupEntities } from '../../../lib/traces/traceTree'
 import { api } from '../../../lib/transport/api'
 
 /** One side of a comparison: what it is called and its plans and jobs with their figures. */
@@ -17,144 +16,62 @@ export interface CompareSide {
   missionId: string
   source: 'live' | 'bundle'
   entries: CompareEntry[]
-  /** The mission's own wall-clock duration, tokens and cost, when known. */
+  /** The mission's roll-up: its wall-clock duration and the tokens and cost of everything in it. */
   mission: EntityFigures
 }
 
 const NO_FIGURES: EntityFigures = { durationMs: null, tokens: null, cost: null }
 
-/** Jobs whose metrics are fetched for one side (the rest align without figures). */
-const METRICS_MAX = 200
-const METRICS_CONCURRENCY = 4
-
 /** What the other side of a Compare is: another mission of this environment, or a bundle. */
 export type CompareSource =
   { kind: 'mission'; missionId: string } | { kind: 'bundle'; bundle: IncidentBundle }
 
-function figuresOf(metrics: EntityMetrics): EntityFigures {
-  return {
-    durationMs: metrics.duration_ms,
-    tokens: metrics.llm_tokens_consumed,
-    cost: metrics.cost_credits ?? null
-  }
-}
-
-function lifecycleIds(root: TraceNode): string[] {
-  const out: string[] = []
-  const stack = [root]
-  while (stack.length > 0 && out.length < METRICS_MAX) {
-    const node = stack.pop()!
-    if (node.entityType === 'mission' || node.entityType === 'job' || node.entityType === 'attempt')
-      out.push(node.entityId)
-    stack.push(...node.children)
-  }
+/**
+ * Figures of every mission, plan and job from their roll-ups (the shared `rollUp`, as the trace
+ * view and the lists show them): sums over everything below, and wall-clock durations.
+ */
+function figuresOf(rollups: Iterable<readonly [string, Rollup]>): Map<string, EntityFigures> {
+  const out = new Map<string, EntityFigures>()
+  for (const [id, r] of rollups)
+    out.set(id, { durationMs: r.durationMs, tokens: r.tokens, cost: r.cost })
   return out
 }
 
-const add = (a: number | null, b: number | null): number | null =>
-  a === null ? b : b === null ? a : a + b
-
-/**
- * Agents report usage on attempts: a job's tokens and cost are its own where it has any, else
- * the sum of its attempts' (a job's duration likewise).
- */
-function rollUpJobs(root: TraceNode, figures: Map<string, EntityFigures>): void {
-  const stack = [root]
-  while (stack.length > 0) {
-    const node = stack.pop()!
-    if (node.entityType !== 'job') {
-      stack.push(...node.children)
-      continue
-    }
-    const own = figures.get(node.entityId) ?? NO_FIGURES
-    let sum: EntityFigures = NO_FIGURES
-    for (const child of node.children) {
-      const f = figures.get(child.entityId)
-      if (f)
-        sum = {
-          durationMs: add(sum.durationMs, f.durationMs),
-          tokens: add(sum.tokens, f.tokens),
-          cost: add(sum.cost, f.cost)
-        }
-    }
-    figures.set(node.entityId, {
-      durationMs: own.durationMs ?? sum.durationMs,
-      tokens: own.tokens ? own.tokens : (sum.tokens ?? own.tokens),
-      cost: own.cost ? own.cost : (sum.cost ?? own.cost)
-    })
-  }
-}
-
-/**
- * Wall-clock duration from an entity's transitions: first to last, once it reached a terminal
- * state (a running mission has none yet). Used where the metrics give none.
- */
-function durationFromHistory(
-  history: readonly StateTransitionEvent[],
-  entityId: string
-): number | null {
-  const own = history.filter((t) => t.entity_id === entityId)
-  const first = own[0]
-  const last = own[own.length - 1]
-  if (!first || !last || !isTerminalState(last.entity_type, last.to_state)) return null
-  return Date.parse(last.timestamp) - Date.parse(first.timestamp)
-}
-
-function withMissionDuration(
-  figures: EntityFigures,
-  history: readonly StateTransitionEvent[],
-  id: string
-): EntityFigures {
-  return figures.durationMs !== null
-    ? figures
-    : { ...figures, durationMs: durationFromHistory(history, id) }
-}
-
-/** A side from a trace tree of the active environment: its job metrics are fetched (bounded). */
-export async function liveSide(root: TraceNode): Promise<CompareSide> {
-  const figures = new Map<string, EntityFigures>()
-  const ids = lifecycleIds(root)
-  let next = 0
-  const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!
-      // A job without metrics aligns all the same; its deltas stay unknown.
-      const metrics = await api()
-        .getEntityMetrics({ entityId: id })
-        .catch(() => null)
-      if (metrics) figures.set(id, figuresOf(metrics))
-    }
-  }
-  await Promise.all(Array.from({ length: METRICS_CONCURRENCY }, worker))
-  rollUpJobs(root, figures)
-  const history = await api()
-    .getEntityDetails({ entityId: root.entityId })
-    .then((d) => d.history)
-    .catch(() => [])
+function side(
+  root: TraceNode,
+  rollups: Iterable<readonly [string, Rollup]>,
+  source: CompareSide['source'],
+  label: string
+): CompareSide {
+  const figures = figuresOf(rollups)
   return {
-    label: root.entityId,
+    label,
     missionId: root.entityId,
-    source: 'live',
+    source,
     entries: compareEntries(root, figures),
-    mission: withMissionDuration(figures.get(root.entityId) ?? NO_FIGURES, history, root.entityId)
+    mission: figures.get(root.entityId) ?? NO_FIGURES
   }
 }
 
-/** A side from a bundle: everything it needs is in the file. */
+/** A side from a trace tree of the active environment, with the roll-ups the console sums for it. */
+export async function liveSide(root: TraceNode): Promise<CompareSide> {
+  // Without roll-ups the plans and jobs align all the same; their deltas stay unknown.
+  const rollups = await api()
+    .getTraceRollups({ entityId: root.entityId })
+    .then((r) => Object.entries(r.rollups))
+    .catch(() => [])
+  return side(root, rollups, 'live', root.entityId)
+}
+
+/** A side from a bundle: everything it needs is in the file, summed here by the same `rollUp`. */
 export function bundleSide(bundle: IncidentBundle): CompareSide {
-  const figures = new Map(bundle.metrics.map((m) => [m.entity_id, figuresOf(m)]))
-  rollUpJobs(bundle.trace.root, figures)
-  return {
-    label: `${bundle.missionId} (bundle from ${bundle.environment.name})`,
-    missionId: bundle.missionId,
-    source: 'bundle',
-    entries: compareEntries(bundle.trace.root, figures),
-    mission: withMissionDuration(
-      figures.get(bundle.missionId) ?? NO_FIGURES,
-      bundle.history,
-      bundle.missionId
-    )
-  }
+  const root = bundle.trace.root
+  return side(
+    root,
+    rollUp(rollupEntities(root), bundle.metrics),
+    'bundle',
+    `${bundle.missionId} (bundle from ${bundle.environment.name})`
+  )
 }
 
 /** Loads the other side of a Compare. */
