@@ -13,16 +13,8 @@ import type { PromText } from '../metrics/prometheus'
 
 export { GOVERNANCE_MIGRATIONS } from './migration'
 
-/** Feature names governance lists in GET /capabilities (also in the shared ENGINE_FEATURES). */
-export const GOVERNANCE_FEATURES = [
-  'budgets',
-  'budget_enforcement',
-  'reflex',
-  'governor_manifests',
-  'shadow_manifest',
-  'signals',
-  'job_give_up'
-] as const
+/** Feature names governance lists in GET /capabilities (part of the shared ENGINE_FEATURES). */
+export { GOVERNANCE_FEATURES } from '../../shared/neurorail'
 
 /** Tuning of {@link createGovernance} (all optional). */
 export interface GovernanceOptions {

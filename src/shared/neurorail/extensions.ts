@@ -31,6 +31,21 @@ export const CapabilitiesSchema = z.object({
 })
 export type Capabilities = z.infer<typeof CapabilitiesSchema>
 
+/**
+ * Feature names the governance module (src/engine/governance) lists: budgets enforced server-side,
+ * reflexes, manifests, signals, and `job_give_up` (POST /budget/jobs/{id}/give-up, `jobs_given_up`
+ * in /lifecycle/stats).
+ */
+export const GOVERNANCE_FEATURES = [
+  'job_give_up',
+  'budgets',
+  'budget_enforcement',
+  'reflex',
+  'governor_manifests',
+  'shadow_manifest',
+  'signals'
+] as const
+
 /** Feature names our engine lists in `features`. */
 export const ENGINE_FEATURES = [
   'lists',
@@ -53,15 +68,7 @@ export const ENGINE_FEATURES = [
   'create_job_attempt',
   // `atomic: true` on attempt creates: an attempt exists only once its transitions (its start) applied.
   'atomic_create',
-  // POST /budget/jobs/{id}/give-up, and `jobs_given_up` in /lifecycle/stats.
-  'job_give_up',
-  // Governance (src/engine/governance): budgets enforced server-side, reflexes, manifests, signals.
-  'budgets',
-  'budget_enforcement',
-  'reflex',
-  'governor_manifests',
-  'shadow_manifest',
-  'signals',
+  ...GOVERNANCE_FEATURES,
   // OTLP ingest (src/engine/otlp, docs/otel.md): POST /v1/traces, GenAI spans as missions.
   'otlp_ingest'
 ] as const
