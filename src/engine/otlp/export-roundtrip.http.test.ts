@@ -4,11 +4,10 @@
 // the failing tool.
 import { context as otelContext, SpanStatusCode, trace } from '@opentelemetry/api'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
-import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { otlpExportModule } from '../routes/otlp-export'
 import { startTestEngine, type TestEngine } from '../testing/harness'
+import { sdkProvider } from './testing'
 
 let a: TestEngine
 let b: TestEngine
@@ -34,14 +33,10 @@ afterAll(async () => {
 
 /** invoke_agent → chat (120 in, 80 out) → a failing execute_tool, exported to `url` by the real SDK. */
 async function agentTrace(url: string, token: string): Promise<string> {
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'roundtrip-agent' }),
-    spanProcessors: [
-      new SimpleSpanProcessor(
-        new OTLPTraceExporter({ url, headers: { Authorization: `Bearer ${token}` } })
-      )
-    ]
-  })
+  const provider = sdkProvider(
+    'roundtrip-agent',
+    new OTLPTraceExporter({ url, headers: { Authorization: `Bearer ${token}` } })
+  )
   const tracer = provider.getTracer('roundtrip')
   const root = tracer.startSpan('invoke_agent researcher', {
     attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'researcher' }

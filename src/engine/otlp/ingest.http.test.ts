@@ -2,15 +2,11 @@
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api'
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto'
-import { resourceFromAttributes } from '@opentelemetry/resources'
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter
-} from '@opentelemetry/sdk-trace-base'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
+import { describe, expect, it } from 'vitest'
 import { startTestEngine, type TestEngine } from '../testing/harness'
+import { eachTestEngine } from '../testing/suite'
+import { jsonExport, kv, postTraces, sdkProvider } from './testing'
 
 const INGEST_TOKEN = 'otlp-ingest-token-0123456789abcdef'
 
@@ -66,13 +62,7 @@ function runAgent(tracer: Tracer): string {
 }
 
 async function exportWith(exporter: SpanExporter, batch: boolean): Promise<string> {
-  const processor = batch
-    ? new BatchSpanProcessor(exporter, { maxExportBatchSize: 2, scheduledDelayMillis: 10 })
-    : new SimpleSpanProcessor(exporter)
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'weather-service' }),
-    spanProcessors: [processor]
-  })
+  const provider = sdkProvider('weather-service', exporter, batch)
   const traceId = runAgent(provider.getTracer('test-agent'))
   await provider.forceFlush()
   await provider.shutdown()
@@ -135,14 +125,8 @@ async function entitiesOf(t: TestEngine, traceId: string) {
 }
 
 describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine({
-      tokens: [{ token: INGEST_TOKEN, role: 'operator', name: 'otlp-ingest' }]
-    })
-  })
-  afterEach(async () => {
-    await t.stop()
+  const t = eachTestEngine({
+    tokens: [{ token: INGEST_TOKEN, role: 'operator', name: 'otlp-ingest' }]
   })
 
   for (const [name, make] of [
@@ -202,18 +186,10 @@ describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
   it('converges whatever the order, and a retried export duplicates nothing', async () => {
     const traceId = 'aa'.repeat(16)
     const spans = agentTraceJson(traceId)
-    const post = (engine: TestEngine, list: unknown[]) =>
-      fetch(engine.engine.url + '/v1/traces', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${INGEST_TOKEN}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          resourceSpans: [
-            {
-              resource: { attributes: [kv('service.name', 'weather-service')] },
-              scopeSpans: [{ scope: { name: 'x' }, spans: list }]
-            }
-          ]
-        })
+    const post = (engine: TestEngine, list: object[]) =>
+      postTraces(engine, jsonExport(list, [kv('service.name', 'weather-service')]), {
+        token: INGEST_TOKEN,
+        headers: { 'Content-Type': 'application/json' }
       }).then(async (r) => ({ status: r.status, body: await r.json() }))
     // Reference: the whole trace in one export, parents first.
     const ref = await startTestEngine({ tokens: [{ token: INGEST_TOKEN, role: 'operator' }] })
@@ -225,7 +201,7 @@ describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
         [3, 2, 1, 0],
         [2, 0, 3, 1]
       ]) {
-        for (const i of order) expect((await post(t, [spans[i]])).status).toBe(200)
+        for (const i of order) expect((await post(t, [spans[i]!])).status).toBe(200)
       }
       const again = await post(t, spans)
       expect(again).toEqual({ status: 200, body: {} })
@@ -237,10 +213,6 @@ describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
     }
   })
 })
-
-function kv(key: string, v: string | number): object {
-  return { key, value: typeof v === 'string' ? { stringValue: v } : { intValue: String(v) } }
-}
 
 /** The agent trace of runAgent as OTLP/JSON spans: agent, chat, an HTTP span, and the tool under it. */
 function agentTraceJson(traceId: string): object[] {
