@@ -70,13 +70,13 @@ const PAGE = 32
  * The next page of a trace's spans of one role to map, in start order after a keyset position
  * (`otlp_spans_todo`: mapped spans and spans waiting for another are not in it).
  */
-const READY_SQL = `SELECT ${SPAN_COLUMNS} FROM otlp_spans
+const READY_SQL = `SELECT ${SPAN_COLUMNS} FROM otlp_spans INDEXED BY otlp_spans_todo
   WHERE trace_id = ? AND role = ? AND entity_id IS NULL AND role != 'other' AND waiting_for IS NULL
     AND (start_ms, span_id) > (?, ?)
   ORDER BY start_ms, span_id LIMIT ${PAGE}`
 
 /** The job spans of a trace waiting for another span (`otlp_spans_waiting`). */
-const WAITING_SQL = `SELECT ${SPAN_COLUMNS} FROM otlp_spans
+const WAITING_SQL = `SELECT ${SPAN_COLUMNS} FROM otlp_spans INDEXED BY otlp_spans_waiting
   WHERE trace_id = ? AND waiting_for IS NOT NULL AND entity_id IS NULL AND role = 'job'
   ORDER BY start_ms, span_id`
 
@@ -271,7 +271,9 @@ export class IngestMapper {
   /** Job spans waiting for `spanId` (it arrived, or was mapped) are looked at again. */
   private release(traceId: string, spanId: string): void {
     this.releasedSpans += this.s.store
-      .prepare('UPDATE otlp_spans SET waiting_for = NULL WHERE trace_id = ? AND waiting_for = ?')
+      .prepare(
+        'UPDATE otlp_spans INDEXED BY otlp_spans_waiting SET waiting_for = NULL WHERE trace_id = ? AND waiting_for = ?'
+      )
       .run(traceId, spanId).changes
   }
 
@@ -309,7 +311,8 @@ export class IngestMapper {
       // No span is mapped or waiting before the mission exists: any GenAI span is in the index.
       const genAi = db
         .prepare(
-          `SELECT 1 FROM otlp_spans WHERE trace_id = ? AND entity_id IS NULL AND role != 'other' AND waiting_for IS NULL LIMIT 1`
+          `SELECT 1 FROM otlp_spans INDEXED BY otlp_spans_todo
+           WHERE trace_id = ? AND entity_id IS NULL AND role != 'other' AND waiting_for IS NULL LIMIT 1`
         )
         .get(traceId)
       if (!genAi) return true
@@ -345,7 +348,8 @@ export class IngestMapper {
     }
     const root = db
       .prepare(
-        `SELECT ${SPAN_COLUMNS} FROM otlp_spans WHERE trace_id = ? AND parent_span_id IS NULL ORDER BY span_id LIMIT 1`
+        `SELECT ${SPAN_COLUMNS} FROM otlp_spans INDEXED BY otlp_spans_root
+           WHERE trace_id = ? AND parent_span_id IS NULL ORDER BY span_id LIMIT 1`
       )
       .get(traceId) as SpanRow | undefined
     if (root) this.unit('mission end', () => this.endMission(trace, root))

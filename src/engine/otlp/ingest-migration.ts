@@ -44,7 +44,9 @@ export const OTLP_INGEST_MIGRATIONS: readonly string[] = [
   // cleared when that span arrives or is mapped: until then it is not looked at again.
   // `otlp_spans_todo` holds exactly the spans to look at, in the order they are mapped;
   // `otlp_spans_root` the root spans. `tag_sources`: per mission tag, the earliest-starting span
-  // naming it ([start_ms, span_id, value]), kept up to date as spans are stored.
+  // naming it ([start_ms, span_id, value]), kept up to date as spans are stored. The mapper names
+  // these indexes in its queries (INDEXED BY): without statistics SQLite would walk the trace's
+  // primary-key range instead, once per span.
   `ALTER TABLE otlp_spans ADD COLUMN waiting_for TEXT;
   CREATE INDEX otlp_spans_todo ON otlp_spans (trace_id, role, start_ms, span_id)
     WHERE entity_id IS NULL AND role != 'other' AND waiting_for IS NULL;
