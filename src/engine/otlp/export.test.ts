@@ -20,23 +20,6 @@ interface JsonSpan {
   }>
 }
 
-/** mission → plan → job (`jobType`, with `metadata`) → attempt over the API; their ids. */
-async function chainWith(
-  t: TestEngine,
-  jobType: string,
-  metadata: Record<string, unknown>
-): Promise<{ missionId: string; jobId: string; attemptId: string }> {
-  const m = await t.api('POST', '/identity/mission', { tags: {} })
-  const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-  const j = await t.api('POST', '/identity/job', {
-    plan_id: p.body.plan_id,
-    job_type: jobType,
-    metadata
-  })
-  const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
-  return { missionId: m.body.mission_id, jobId: j.body.job_id, attemptId: a.body.attempt_id }
-}
-
 /** A minimal OTLP/HTTP JSON collector on 127.0.0.1 that keeps what it receives. */
 async function startReceiver(): Promise<{
   url: string
@@ -101,7 +84,7 @@ describe('OTLP export (otlp-export module)', () => {
   })
 
   it('exports a mission → job → attempt chain with states, decisions and a derived trace id', async () => {
-    const c = await chainWith(t, 'llm_call', { budget: { timeout_ms: 5000, max_retries: 1 } })
+    const c = await createChain(t, 'llm_call', { budget: { timeout_ms: 5000, max_retries: 1 } })
     const tr = (entity_type: string, entity_id: string, transition: string, metadata?: object) => ({
       entity_type,
       entity_id,
@@ -163,7 +146,7 @@ describe('OTLP export (otlp-export module)', () => {
   })
 
   it('puts a budget violation on its attempt as an event and attributes', async () => {
-    const c = await chainWith(t, 'greedy', { budget: { max_llm_tokens: 10 } })
+    const c = await createChain(t, 'greedy', { budget: { max_llm_tokens: 10 } })
     const move = (entity_type: string, entity_id: string, transitions: string[]) =>
       t.api('POST', '/lifecycle/batch', {
         transitions: transitions.map((transition) => ({ entity_type, entity_id, transition }))

@@ -1,4 +1,5 @@
 // Helpers of the OTLP ingest tests: exports as an exporter sends them, over real HTTP.
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import {
   BasicTracerProvider,
@@ -40,6 +41,72 @@ export function sdkProvider(
         : new SimpleSpanProcessor(exporter)
     ]
   })
+}
+
+/**
+ * A tiny agent instrumented with the real OpenTelemetry SDK: invoke_agent weather-bot → chat
+ * gpt-4o (120 in, 80 out) and an HTTP span → a failing execute_tool get_weather under it.
+ */
+export function runAgent(tracer: Tracer): string {
+  const agent = tracer.startSpan('invoke_agent weather-bot', {
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'weather-bot',
+      'gen_ai.conversation.id': 'conv-42',
+      'gen_ai.provider.name': 'openai'
+    }
+  })
+  const ctx = trace.setSpan(ROOT_CONTEXT, agent)
+  const chat = tracer.startSpan(
+    'chat gpt-4o',
+    {
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.response.model': 'gpt-4o-2024-08-06',
+        'gen_ai.usage.input_tokens': 120,
+        'gen_ai.usage.output_tokens': 80,
+        'gen_ai.input.messages':
+          '[{"role":"user","parts":[{"type":"text","content":"secret prompt"}]}]'
+      }
+    },
+    ctx
+  )
+  chat.end()
+  const http = tracer.startSpan(
+    'GET api.weather.example',
+    { attributes: { 'http.request.method': 'GET' } },
+    ctx
+  )
+  const tool = tracer.startSpan(
+    'execute_tool get_weather',
+    {
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'get_weather',
+        'error.type': 'ToolError'
+      }
+    },
+    trace.setSpan(ROOT_CONTEXT, http)
+  )
+  tool.setStatus({ code: SpanStatusCode.ERROR, message: 'weather service unreachable' })
+  tool.end()
+  http.end()
+  agent.end()
+  return agent.spanContext().traceId
+}
+
+/**
+ * Runs {@link runAgent} under service `weather-service` with the real SDK, exporting with
+ * `exporter` span by span or in batches; resolves with the trace id once everything is sent.
+ */
+export async function exportAgentTrace(exporter: SpanExporter, batch: boolean): Promise<string> {
+  const provider = sdkProvider('weather-service', exporter, batch)
+  const traceId = runAgent(provider.getTracer('test-agent'))
+  await provider.forceFlush()
+  await provider.shutdown()
+  return traceId
 }
 
 /** An OTLP/JSON attribute (`intValue` as the decimal string the spec writes). */

@@ -66,14 +66,19 @@ export async function startTestEngine(
   }
 }
 
-/** Creates mission → plan → job → attempt and returns their ids. */
+/** Creates mission → plan → job (with `metadata`, if given) → attempt and returns their ids. */
 export async function createChain(
   t: TestEngine,
-  jobType = 'llm_call'
+  jobType = 'llm_call',
+  metadata?: Record<string, unknown>
 ): Promise<{ missionId: string; planId: string; jobId: string; attemptId: string }> {
   const m = await t.api('POST', '/identity/mission', { tags: {} })
   const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-  const j = await t.api('POST', '/identity/job', { plan_id: p.body.plan_id, job_type: jobType })
+  const j = await t.api('POST', '/identity/job', {
+    plan_id: p.body.plan_id,
+    job_type: jobType,
+    ...(metadata ? { metadata } : {})
+  })
   const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
   return {
     missionId: m.body.mission_id,
