@@ -1,23 +1,31 @@
-// OTLP ingest benchmark: `npm run bench:otlp` (optionally `-- --batches 120 --clients 4`).
-// Prints spans/s accepted over HTTP (protobuf exports of 512 spans, GenAI agent traces) and spans/s
-// mapped end to end (until the background mapper has drained), p50/p99 request latency and the
-// engine's RSS, then checks that everything sent is queryable. The engine runs in a child process
-// (this file with --child) so the load generator does not share its thread.
+// OTLP ingest benchmark: `npm run bench:otlp` (optionally `-- --batches 120 --clients 4
+// --big-trace 5000`). First sends the hostile exports of the receiver's tests (each small on the
+// wire, huge once decoded) and prints how each was answered, how long the engine's event loop was
+// held and its heap and peak RSS. Then prints spans/s accepted over HTTP (protobuf exports of 512
+// spans, GenAI agent traces) and spans/s mapped end to end (until the background mapper has
+// drained), p50/p99 request latency and the engine's RSS, and checks that everything sent is
+// queryable. Last, one trace of --big-trace spans (an agent and its chats, children first in
+// exports of 512) and how long it takes to settle. The engine runs in a child process (this file
+// with --child) so the load generator does not share its thread.
 import { fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { gzipSync } from 'node:zlib'
 import { startEngine } from '../src/engine'
 import { encodeExportRequest } from '../src/engine/otlp/ingest-proto'
+import { HOSTILE_EXPORTS } from '../src/engine/otlp/testing'
 
 const { values: args } = parseArgs({
   options: {
     child: { type: 'boolean', default: false },
     batches: { type: 'string', default: '120' },
-    clients: { type: 'string', default: '4' }
+    clients: { type: 'string', default: '4' },
+    'big-trace': { type: 'string', default: '5000' }
   }
 })
 
@@ -36,7 +44,20 @@ async function runChild(): Promise<void> {
   })
   // A load generator that dies must not leave its engine behind.
   process.on('disconnect', () => process.exit(0))
+  // The longest the event loop was held since the last probe (10 ms resolution).
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
   process.on('message', (m: { type: string }) => {
+    if (m.type === 'probe') {
+      const mb = (bytes: number) => bytes / 1048576
+      process.send?.({
+        type: 'probe',
+        heldMs: loop.max / 1e6,
+        heapMb: mb(process.memoryUsage().heapUsed),
+        peakRssMb: process.resourceUsage().maxRSS / 1024
+      })
+      loop.reset()
+    }
     if (m.type === 'drain')
       void engine
         .otlp!.drained()
@@ -166,7 +187,10 @@ async function runParent(): Promise<void> {
   const ready = await next<{ url: string; baseUrl: string; token: string }>('ready')
   const payloads = Array.from({ length: batches }, (_, b) => makeBatch(b))
   const agent = new Agent({ keepAlive: true, maxSockets: clients })
-  const post = (body: Buffer): Promise<{ status: number; retryAfter: number }> =>
+  const post = (
+    body: Buffer,
+    headers: Record<string, string> = {}
+  ): Promise<{ status: number; retryAfter: number }> =>
     new Promise((resolve, reject) => {
       const req = request(
         ready.url + '/v1/traces',
@@ -176,7 +200,8 @@ async function runParent(): Promise<void> {
           headers: {
             Authorization: `Bearer ${ready.token}`,
             'Content-Type': 'application/x-protobuf',
-            'Content-Length': body.length
+            'Content-Length': body.length,
+            ...headers
           }
         },
         (res) => {
@@ -192,6 +217,31 @@ async function runParent(): Promise<void> {
       req.on('error', reject)
       req.end(body)
     })
+  type Probe = { heldMs: number; heapMb: number; peakRssMb: number }
+  const probe = (): Promise<Probe> => {
+    child.send({ type: 'probe' })
+    return next<Probe>('probe')
+  }
+  // Hostile exports first, on a fresh engine: its peak RSS is theirs.
+  const start = await probe()
+  console.log(
+    `OTLP hostile exports (engine heap ${start.heapMb.toFixed(0)} MB, peak RSS ${start.peakRssMb.toFixed(0)} MB before)`
+  )
+  for (const h of HOSTILE_EXPORTS) {
+    const raw = h.body()
+    const body = h.gzip ? gzipSync(raw) : Buffer.from(raw)
+    await probe()
+    const t0 = performance.now()
+    const { status } = await post(body, {
+      ...(h.json ? { 'Content-Type': 'application/json' } : {}),
+      ...(h.gzip ? { 'Content-Encoding': 'gzip' } : {})
+    })
+    const ms = performance.now() - t0
+    const after = await probe()
+    console.log(
+      `  ${h.what}: ${status} in ${ms.toFixed(0)} ms (${(body.length / 1024).toFixed(1)} KB sent, ${(raw.length / 1048576).toFixed(1)} MB decoded); event loop held ≤ ${after.heldMs.toFixed(0)} ms, heap ${after.heapMb.toFixed(0)} MB, peak RSS ${after.peakRssMb.toFixed(0)} MB`
+    )
+  }
   const latencies: number[] = []
   let nextBatch = 0
   let failures = 0
@@ -270,6 +320,49 @@ async function runParent(): Promise<void> {
   console.log(
     `  load average at start ${load0.toFixed(2)}, at end ${(loadavg()[0] ?? NaN).toFixed(2)} (2 cores, shared)`
   )
+  await bigTrace(Number(args['big-trace']), post, () => {
+    child.send({ type: 'drain' })
+    return next<{ rssMb: number }>('drained')
+  })
   child.send({ type: 'stop' })
   agent.destroy()
+}
+
+/**
+ * One trace of `n` spans: an agent and its chats, sent children first (a child ends, and is
+ * exported, before its parent) in exports of 512, the agent last; prints how long until the
+ * mapper has settled it. Settling reads only what it maps, so this grows with n, not n².
+ */
+async function bigTrace(
+  n: number,
+  post: (body: Buffer) => Promise<{ status: number }>,
+  drain: () => Promise<unknown>
+): Promise<void> {
+  const traceId = Buffer.from('b1'.repeat(16), 'hex')
+  const now = BigInt(Date.now()) * 1_000_000n
+  const sid = (i: number) => Buffer.from((i + 1).toString(16).padStart(16, '0'), 'hex')
+  const op = (name: string) => ({ key: 'gen_ai.operation.name', value: { string_value: name } })
+  const spans = Array.from({ length: n }, (_, i) => ({
+    trace_id: traceId,
+    span_id: sid(i),
+    ...(i === 0 ? {} : { parent_span_id: sid(0) }),
+    name: i === 0 ? 'invoke_agent big' : 'chat gpt-4o',
+    kind: 1,
+    start_time_unix_nano: String(now + BigInt(i) * 1000n),
+    end_time_unix_nano: String(now + BigInt(2 * n - i) * 1000n),
+    attributes: [op(i === 0 ? 'invoke_agent' : 'chat')]
+  })).reverse()
+  const started = performance.now()
+  for (let i = 0; i < spans.length; i += SPANS_PER_BATCH) {
+    const body = encodeExportRequest({
+      resource_spans: [{ scope_spans: [{ spans: spans.slice(i, i + SPANS_PER_BATCH) }] }]
+    })
+    const { status } = await post(body)
+    if (status !== 200) console.log(`  big trace: export answered ${status}`)
+  }
+  await drain()
+  const seconds = (performance.now() - started) / 1000
+  console.log(
+    `OTLP one trace of ${n} spans (children first, exports of ${SPANS_PER_BATCH}): settled in ${seconds.toFixed(2)} s, ${Math.round(n / seconds)} spans/s`
+  )
 }

@@ -79,13 +79,16 @@ export interface HeldSpan {
 
 /**
  * The agent's spans. Every method is a no-op without `otel`, and an exception from the agent's
- * tracer never fails a governed run (telemetry must not change the outcome).
+ * OpenTelemetry (its provider, tracer, spans or context manager) never fails a governed run:
+ * telemetry must not change the outcome. A provider that cannot give a tracer means no spans.
  */
 export class AgentTracing {
   private readonly tracer: OtelTracer | null
 
   constructor(private readonly otel: OtelOptions | undefined) {
-    this.tracer = otel ? (otel.tracer ?? otel.api.trace.getTracer('controldeck-agent')) : null
+    this.tracer = otel
+      ? (otel.tracer ?? this.safely(() => otel.api.trace.getTracer('controldeck-agent')) ?? null)
+      : null
   }
 
   /** `invoke_agent {name}`, the root span of a mission. */
@@ -122,10 +125,28 @@ export class AgentTracing {
     )
   }
 
-  /** Runs `fn` with `held` as the active span, so the agent's own spans nest under the job. */
+  /**
+   * Runs `fn` with `held` as the active span, so the agent's own spans nest under the job. `fn`
+   * runs exactly once and its outcome is returned or thrown as is; a context manager that fails
+   * around it only costs the nesting.
+   */
   run<T>(held: HeldSpan | null, fn: () => T): T {
     if (!held || !this.otel) return fn()
-    return this.otel.api.context.with(held.context, fn)
+    const ran: { outcome?: { value: T } | { error: unknown } } = {}
+    try {
+      this.otel.api.context.with(held.context, () => {
+        try {
+          ran.outcome = { value: fn() }
+        } catch (error) {
+          ran.outcome = { error }
+        }
+      })
+    } catch {
+      // The agent's context manager failed, before or after `fn`: telemetry only.
+    }
+    if (!ran.outcome) return fn()
+    if ('error' in ran.outcome) throw ran.outcome.error
+    return ran.outcome.value
   }
 
   /** Adds attributes (ids, usage) to a held span. */

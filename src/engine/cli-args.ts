@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { normalizeAllowedHost } from '../shared/net/host'
+import { loadPrices, type ModelPrice } from './otlp/ingest-prices'
 import { tokenProblem } from './token-source'
 
 /** Parsed and validated command line of `controldeck-engine`. */
@@ -23,6 +24,8 @@ export interface CliOptions {
   otlpPort: number | undefined
   /** JSON file of model prices for ingested usage ([{provider, model, input, output}]). */
   otelPrices: string | undefined
+  /** The prices read from `otelPrices` (bounded and validated while parsing); [] without. */
+  prices: ModelPrice[]
   /** Store GenAI message contents of ingested spans. */
   otelCaptureContent: boolean
   help: boolean
@@ -93,7 +96,19 @@ const OptionsSchema = z.object({
     .min(0, 'must be between 0 and 65535')
     .max(65535, 'must be between 0 and 65535')
     .optional(),
-  'otel-prices': z.string().min(1, 'must not be empty').optional()
+  'otel-prices': z
+    .string()
+    .min(1, 'must not be empty')
+    .transform((file, ctx) => {
+      // Read here, so a bad file is one clear line naming it, before anything starts.
+      try {
+        return { file, prices: loadPrices(file) }
+      } catch (err) {
+        ctx.addIssue((err as Error).message)
+        return z.NEVER
+      }
+    })
+    .optional()
 })
 
 /** Parses argv; returns options or a one-line error message. */
@@ -159,7 +174,8 @@ export function parseCli(
       adminRateLimit: parsed.data['admin-rate-limit'],
       seed: values.seed === true,
       otlpPort: parsed.data['otlp-port'],
-      otelPrices: parsed.data['otel-prices'],
+      otelPrices: parsed.data['otel-prices']?.file,
+      prices: parsed.data['otel-prices']?.prices ?? [],
       otelCaptureContent: values['otel-capture-content'] === true,
       quiet: values.quiet === true,
       help: values.help === true,

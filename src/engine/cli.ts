@@ -1,9 +1,7 @@
 // Entry point of the `controldeck-engine` bin (bundled to out/node/engine.js).
 import type { RateLimitOptions } from './auth/rate-limit'
 import { parseCli, USAGE } from './cli-args'
-import { readFileSync } from 'node:fs'
 import { startEngine } from './index'
-import { parsePrices } from './otlp/ingest-prices'
 import { otlpExportModule } from './routes/otlp-export'
 import { seedDemoData } from './seed'
 import { ARGV_TOKEN_ENV, chooseAdminToken, TOKEN_ENV } from './token-source'
@@ -68,11 +66,8 @@ async function main(): Promise<void> {
   }
   let engine
   try {
-    const prices = o.otelPrices
-      ? parsePrices(JSON.parse(readFileSync(o.otelPrices, 'utf8')) as unknown)
-      : []
     engine = await startEngine({
-      otlp: { port: o.otlpPort ?? null, prices, captureContent: o.otelCaptureContent },
+      otlp: { port: o.otlpPort ?? null, prices: o.prices, captureContent: o.otelCaptureContent },
       dbPath: o.db,
       host: o.host,
       port: o.port,

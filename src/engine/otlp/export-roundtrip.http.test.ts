@@ -2,13 +2,11 @@
 // exports its governed chain (OTLP/protobuf, the SDK's exporter) to engine B's /v1/traces, which
 // maps it like any instrumented agent's: same trace id, a chat job with its model and tokens, and
 // the failing tool.
-import { context as otelContext, SpanStatusCode, trace } from '@opentelemetry/api'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
-import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { otlpExportModule } from '../routes/otlp-export'
 import { startTestEngine, type TestEngine } from '../testing/harness'
+import { exportAgentTrace } from './testing'
 
 let a: TestEngine
 let b: TestEngine
@@ -32,49 +30,6 @@ afterAll(async () => {
   await b?.stop()
 })
 
-/** invoke_agent → chat (120 in, 80 out) → a failing execute_tool, exported to `url` by the real SDK. */
-async function agentTrace(url: string, token: string): Promise<string> {
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'roundtrip-agent' }),
-    spanProcessors: [
-      new SimpleSpanProcessor(
-        new OTLPTraceExporter({ url, headers: { Authorization: `Bearer ${token}` } })
-      )
-    ]
-  })
-  const tracer = provider.getTracer('roundtrip')
-  const root = tracer.startSpan('invoke_agent researcher', {
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'researcher' }
-  })
-  const inRoot = trace.setSpan(otelContext.active(), root)
-  tracer
-    .startSpan(
-      'chat gpt-4o-mini',
-      {
-        attributes: {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.request.model': 'gpt-4o-mini',
-          'gen_ai.provider.name': 'openai',
-          'gen_ai.usage.input_tokens': 120,
-          'gen_ai.usage.output_tokens': 80
-        }
-      },
-      inRoot
-    )
-    .end()
-  const tool = tracer.startSpan(
-    'execute_tool web_search',
-    { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_search' } },
-    inRoot
-  )
-  tool.setStatus({ code: SpanStatusCode.ERROR, message: 'search timed out' })
-  tool.end()
-  root.setStatus({ code: SpanStatusCode.ERROR, message: 'tool failed' })
-  root.end()
-  await provider.shutdown()
-  return root.spanContext().traceId
-}
-
 async function until<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
   for (let i = 0; i < 300; i++) {
     const v = await read()
@@ -86,7 +41,13 @@ async function until<T>(read: () => Promise<T | undefined>, what: string): Promi
 
 describe("OTLP export to a second engine's receiver", () => {
   it('B maps what A exports: the same trace, the chat job with model and tokens, the failed tool', async () => {
-    const traceId = await agentTrace(`${a.engine.url}/v1/traces`, a.engine.adminToken)
+    const traceId = await exportAgentTrace(
+      new OTLPTraceExporter({
+        url: `${a.engine.url}/v1/traces`,
+        headers: { Authorization: `Bearer ${a.engine.adminToken}` }
+      }),
+      false
+    )
     const onB = await until(async () => {
       const missions = (await b.api('GET', '/identity/missions?limit=50')).body.items as Array<{
         mission_id: string
@@ -105,12 +66,12 @@ describe("OTLP export to a second engine's receiver", () => {
     }, 'two jobs on B')
     const chat = jobs.find((j) => j.job_type === 'chat')!
     expect(chat.metadata).toMatchObject({
-      model: 'gpt-4o-mini',
+      model: 'gpt-4o-2024-08-06',
       provider: 'openai',
       input_tokens: 120,
       output_tokens: 80
     })
-    const tool = jobs.find((j) => j.job_type === 'execute_tool:web_search')!
+    const tool = jobs.find((j) => j.job_type === 'execute_tool:get_weather')!
     expect(tool.current_state).toBe('failed_mechanical')
     // A's spans carry the GenAI attributes B mapped them by; nothing failed or was dropped.
     const status = (await a.api('GET', '/otlp/export')).body

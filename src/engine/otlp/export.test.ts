@@ -84,19 +84,7 @@ describe('OTLP export (otlp-export module)', () => {
   })
 
   it('exports a mission → job → attempt chain with states, decisions and a derived trace id', async () => {
-    const m = await t.api('POST', '/identity/mission', { tags: {} })
-    const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-    const j = await t.api('POST', '/identity/job', {
-      plan_id: p.body.plan_id,
-      job_type: 'llm_call',
-      metadata: { budget: { timeout_ms: 5000, max_retries: 1 } }
-    })
-    const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
-    const c = {
-      missionId: m.body.mission_id as string,
-      jobId: j.body.job_id as string,
-      attemptId: a.body.attempt_id as string
-    }
+    const c = await createChain(t, 'llm_call', { budget: { timeout_ms: 5000, max_retries: 1 } })
     const tr = (entity_type: string, entity_id: string, transition: string, metadata?: object) => ({
       entity_type,
       entity_id,
@@ -158,30 +146,23 @@ describe('OTLP export (otlp-export module)', () => {
   })
 
   it('puts a budget violation on its attempt as an event and attributes', async () => {
-    const m = await t.api('POST', '/identity/mission', { tags: {} })
-    const p = await t.api('POST', '/identity/plan', { mission_id: m.body.mission_id })
-    const j = await t.api('POST', '/identity/job', {
-      plan_id: p.body.plan_id,
-      job_type: 'greedy',
-      metadata: { budget: { max_llm_tokens: 10 } }
-    })
-    const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
+    const c = await createChain(t, 'greedy', { budget: { max_llm_tokens: 10 } })
     const move = (entity_type: string, entity_id: string, transitions: string[]) =>
       t.api('POST', '/lifecycle/batch', {
         transitions: transitions.map((transition) => ({ entity_type, entity_id, transition }))
       })
-    await move('job', j.body.job_id, ['create', 'dependencies_met', 'start'])
-    await move('attempt', a.body.attempt_id, ['create', 'start'])
-    await t.api('POST', '/telemetry/report', { entity_id: a.body.attempt_id, llm_tokens: 50 })
-    await t.api('POST', '/lifecycle/attempt/' + a.body.attempt_id + '/transition', {
+    await move('job', c.jobId, ['create', 'dependencies_met', 'start'])
+    await move('attempt', c.attemptId, ['create', 'start'])
+    await t.api('POST', '/telemetry/report', { entity_id: c.attemptId, llm_tokens: 50 })
+    await t.api('POST', '/lifecycle/attempt/' + c.attemptId + '/transition', {
       transition: 'fail',
       metadata: { error: 'over budget' }
     })
     await until(
-      () => receiver.spans.some((s) => s.spanId === spanIdOf(a.body.attempt_id)),
+      () => receiver.spans.some((s) => s.spanId === spanIdOf(c.attemptId)),
       'the attempt span'
     )
-    const span = receiver.spans.find((s) => s.spanId === spanIdOf(a.body.attempt_id))!
+    const span = receiver.spans.find((s) => s.spanId === spanIdOf(c.attemptId))!
     expect(span.events?.some((e) => e.name === 'budget.violation')).toBe(true)
     expect(Number(attr(span, 'controldeck.budget.violations'))).toBeGreaterThanOrEqual(1)
   })

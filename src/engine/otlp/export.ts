@@ -13,6 +13,7 @@ import type { EngineServices } from '../services'
 import { ENGINE_VERSION } from '../version'
 import { redactUrl, type OtlpExportConfig } from './export-config'
 import { putAttribute, spanIdOf, toReadableSpan, traceIdOf, type SpanInput } from './export-spans'
+import { writeMetrics } from './metrics-table'
 
 /** What `GET /otlp/export` and `/metrics` say about the export. */
 export interface OtlpExportStatus {
@@ -449,31 +450,31 @@ function str(v: unknown): string | undefined {
 export function exportMetrics(status: () => OtlpExportStatus): (p: PromText) => void {
   return (p) => {
     const st = status()
-    p.family(
-      'controldeck_otlp_export_enabled',
-      'gauge',
-      'Whether the OTLP trace export runs (1) or not (0)'
-    )
-    p.sample('controldeck_otlp_export_enabled', st.enabled ? 1 : 0)
-    p.family(
-      'controldeck_otlp_export_queue_spans',
-      'gauge',
-      'Spans waiting in the OTLP export queue'
-    )
-    p.sample('controldeck_otlp_export_queue_spans', st.queued)
-    p.family(
-      'controldeck_otlp_export_spans_total',
-      'counter',
-      'Spans handed to the collector, by outcome'
-    )
-    p.sample('controldeck_otlp_export_spans_total', st.exported_spans, { outcome: 'exported' })
-    p.sample('controldeck_otlp_export_spans_total', st.failed_spans, { outcome: 'failed' })
-    p.sample('controldeck_otlp_export_spans_total', st.dropped_spans, { outcome: 'dropped' })
-    p.family(
-      'controldeck_otlp_export_dropped_notes_total',
-      'counter',
-      'Span events dropped before their span ended'
-    )
-    p.sample('controldeck_otlp_export_dropped_notes_total', st.dropped_notes)
+    writeMetrics(p, [
+      [
+        'controldeck_otlp_export_enabled',
+        'gauge',
+        'Whether the OTLP trace export runs (1) or not (0)',
+        st.enabled ? 1 : 0
+      ],
+      [
+        'controldeck_otlp_export_queue_spans',
+        'gauge',
+        'Spans waiting in the OTLP export queue',
+        st.queued
+      ],
+      [
+        'controldeck_otlp_export_spans_total',
+        'counter',
+        'Spans handed to the collector, by outcome',
+        { exported: st.exported_spans, failed: st.failed_spans, dropped: st.dropped_spans }
+      ],
+      [
+        'controldeck_otlp_export_dropped_notes_total',
+        'counter',
+        'Span events dropped before their span ended',
+        st.dropped_notes
+      ]
+    ])
   }
 }

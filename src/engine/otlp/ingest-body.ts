@@ -1,13 +1,11 @@
 import type { IncomingMessage } from 'node:http'
 import { gunzip } from 'node:zlib'
+import { OTLP_EXPORT_LIMITS } from '../../shared/neurorail/limits'
 import { readBodyBytes } from '../body-bytes'
 
-/** Largest body accepted on the wire. */
-export const MAX_WIRE_BYTES = 4 * 1024 * 1024
-/** Largest body after decompression: a gzip bomb stops here (413), it never fills memory. */
-export const MAX_DECODED_BYTES = 16 * 1024 * 1024
+const { wireBytes, decodedBytes } = OTLP_EXPORT_LIMITS
 
-/** A body refused for its size or encoding, with the status the route answers. */
+/** A body refused for its size, encoding or content, with the status the route answers. */
 export class BodyError extends Error {
   constructor(
     readonly status: 400 | 413 | 415,
@@ -17,7 +15,10 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads the raw body (bounded) and undoes `Content-Encoding: gzip` (bounded). */
+/**
+ * Reads the raw body (bounded) and undoes `Content-Encoding: gzip` (bounded: a gzip bomb stops
+ * at the limit with a 413, it never fills memory).
+ */
 export async function readOtlpBody(req: IncomingMessage): Promise<Buffer> {
   const enc = String(req.headers['content-encoding'] ?? 'identity')
     .toLowerCase()
@@ -26,17 +27,15 @@ export async function readOtlpBody(req: IncomingMessage): Promise<Buffer> {
     throw new BodyError(415, `Unsupported Content-Encoding '${enc.slice(0, 40)}' (gzip or none)`)
   const raw = await readBodyBytes(
     req,
-    MAX_WIRE_BYTES,
-    () => new BodyError(413, `Body too large (limit ${MAX_WIRE_BYTES} bytes)`)
+    wireBytes,
+    () => new BodyError(413, `Body too large (limit ${wireBytes} bytes)`)
   )
   if (enc !== 'gzip') return raw
   return new Promise((resolve, reject) => {
-    gunzip(raw, { maxOutputLength: MAX_DECODED_BYTES }, (err, out) => {
+    gunzip(raw, { maxOutputLength: decodedBytes }, (err, out) => {
       if (!err) return resolve(out)
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        reject(
-          new BodyError(413, `Body too large once decompressed (limit ${MAX_DECODED_BYTES} bytes)`)
-        )
+        reject(new BodyError(413, `Body too large once decompressed (limit ${decodedBytes} bytes)`))
       } else reject(new BodyError(400, `Body is not valid gzip: ${err.message}`))
     })
   })

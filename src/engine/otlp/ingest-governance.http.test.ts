@@ -1,39 +1,28 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- REST answers read field by field */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startTestEngine, type TestEngine } from '../testing/harness'
+import { describe, expect, it } from 'vitest'
+import { eachTestEngine } from '../testing/suite'
+import { jsonSpan, kv, opAttr, postJsonSpans } from './testing'
 
 const TOKEN = 'otlp-ingest-token-governance-012345'
 
 function toolSpan(n: number, failed: boolean): object {
-  return {
-    traceId: (n + 1).toString(16).padStart(32, '0'),
-    spanId: '1'.repeat(16),
-    name: 'execute_tool get_weather',
-    attributes: [
-      { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
-      { key: 'gen_ai.tool.name', value: { stringValue: 'get_weather' } }
-    ],
-    ...(failed ? { status: { code: 2, message: 'unreachable' } } : {})
-  }
+  return jsonSpan(
+    (n + 1).toString(16).padStart(32, '0'),
+    '1'.repeat(16),
+    'execute_tool get_weather',
+    {
+      attributes: [opAttr('execute_tool'), kv('gen_ai.tool.name', 'get_weather')],
+      ...(failed ? { status: { code: 2, message: 'unreachable' } } : {})
+    }
+  )
 }
 
 /** Governance after the fact: ingested failures feed the breakers of their job type (= tool). */
 describe('governance of OTLP-ingested runs', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }] })
-  })
-  afterEach(async () => {
-    await t.stop()
-  })
+  const t = eachTestEngine({ tokens: [{ token: TOKEN, role: 'operator' }] })
+  const post = (spans: object[]) => postJsonSpans(t, TOKEN, spans)
 
   it('counts ingested tool failures per tool, and records (cannot refuse) a call made while open', async () => {
-    const post = (spans: object[]) =>
-      fetch(t.engine.url + '/v1/traces', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] })
-      })
     let circuit: any = null
     for (let n = 0; n < 30 && circuit?.state !== 'open'; n++) {
       expect((await post([toolSpan(n, true)])).status).toBe(200)
@@ -71,22 +60,14 @@ describe('governance of OTLP-ingested runs', () => {
     }
     expect((await t.api('PUT', '/governor/manifests/active', manifest)).status).toBe(200)
     const traceId = 'cafe'.repeat(8)
-    const chat = {
-      traceId,
-      spanId: '2'.repeat(16),
-      name: 'chat gpt-4o',
+    const chat = jsonSpan(traceId, '2'.repeat(16), 'chat gpt-4o', {
       attributes: [
-        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
-        { key: 'gen_ai.usage.input_tokens', value: { intValue: '120' } },
-        { key: 'gen_ai.usage.output_tokens', value: { intValue: '80' } }
+        opAttr('chat'),
+        kv('gen_ai.usage.input_tokens', 120),
+        kv('gen_ai.usage.output_tokens', 80)
       ]
-    }
-    const res = await fetch(t.engine.url + '/v1/traces', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [chat] }] }] })
     })
-    expect(res.status).toBe(200)
+    expect((await post([chat])).status).toBe(200)
     await t.engine.otlp!.drained()
     const spans = (await t.api('GET', `/otel/traces/${traceId}/spans`)).body
     const jobId = spans.spans[0].entity_id as string

@@ -50,7 +50,38 @@ interface TraceRow {
   mission_id: string | null
   default_plan_id: string | null
   span_count: number
+  /** JSON {@link TagSources}; null on a trace stored before the column existed. */
+  tag_sources: string | null
 }
+
+/** A mission tag's source: the earliest-starting span naming it, `[start_ms, span_id, value]`. */
+type TagSource = [number, string, string]
+/** The source of each mission tag (`agentPlan`: the earliest agent span naming an agent). */
+type TagSources = Partial<Record<'agentPlan' | 'agent' | 'conversation' | 'service', TagSource>>
+
+/** Every column of a span but its attributes (the bulk of a row, read when it is mapped). */
+const SPAN_COLUMNS = `trace_id, agent_name, conversation_id, service_name, span_id, parent_span_id,
+  name, op, role, start_ms, end_ms, status_code, status_message, entity_id`
+
+/** Spans read per query while settling: about what one slice maps. */
+const PAGE = 32
+
+/**
+ * The next page of a trace's spans of one role to map, in start order after a keyset position
+ * (`otlp_spans_todo`: mapped spans and spans waiting for another are not in it).
+ */
+const READY_SQL = `SELECT ${SPAN_COLUMNS} FROM otlp_spans INDEXED BY otlp_spans_todo
+  WHERE trace_id = ? AND role = ? AND entity_id IS NULL AND role != 'other' AND waiting_for IS NULL
+    AND (start_ms, span_id) > (?, ?)
+  ORDER BY start_ms, span_id LIMIT ${PAGE}`
+
+/** The job spans of a trace waiting for another span (`otlp_spans_waiting`). */
+const WAITING_SQL = `SELECT ${SPAN_COLUMNS} FROM otlp_spans INDEXED BY otlp_spans_waiting
+  WHERE trace_id = ? AND waiting_for IS NOT NULL AND entity_id IS NULL AND role = 'job'
+  ORDER BY start_ms, span_id`
+
+/** Traces whose resolved chain ends are remembered between settles (the most recent ones). */
+const REMEMBERED_TRACES = 16
 
 /** Longest one orphan sweep holds the event loop. */
 const SWEEP_SLICE_MS = 50
@@ -69,6 +100,12 @@ const MAX_METADATA_ATTR_CHARS = 8192
  */
 export class IngestMapper {
   readonly counters = { received: 0, duplicates: 0, rejected: 0, orphans: 0, mapFailures: 0 }
+
+  /** Job spans released from waiting so far (a settle goes on while it releases some). */
+  private releasedSpans = 0
+
+  /** Per trace (the most recent few), span id → where its chain ends, for ends that are final. */
+  private readonly resolvedChains = new Map<string, Map<string, ResolvedEnd>>()
 
   /**
    * Spans stored but not yet mapped (the sum of the traces' `dirty_spans`): the backlog the
@@ -151,13 +188,16 @@ export class IngestMapper {
   private store(traceId: string, list: IngestSpan[], result: IngestResult): void {
     const db = this.s.store
     const now = this.clock.now()
-    db.prepare('INSERT OR IGNORE INTO otlp_traces (trace_id, first_ms) VALUES (?, ?)').run(
-      traceId,
-      now
-    )
+    db.prepare(
+      `INSERT OR IGNORE INTO otlp_traces (trace_id, first_ms, tag_sources) VALUES (?, ?, '{}')`
+    ).run(traceId, now)
     const trace = db
-      .prepare('SELECT span_count FROM otlp_traces WHERE trace_id = ?')
-      .get(traceId) as { span_count: number }
+      .prepare('SELECT span_count, tag_sources FROM otlp_traces WHERE trace_id = ?')
+      .get(traceId) as { span_count: number; tag_sources: string | null }
+    // A trace from before tag_sources existed gets them from all its spans when next settled.
+    const sources =
+      trace.tag_sources === null ? null : (JSON.parse(trace.tag_sources) as TagSources)
+    let tagsChanged = false
     let count = trace.span_count
     const insert = db.prepare(
       `INSERT OR IGNORE INTO otlp_spans (trace_id, span_id, parent_span_id, name, op, role, start_ms, end_ms,
@@ -202,6 +242,18 @@ export class IngestMapper {
       else {
         result.accepted++
         count++
+        this.release(traceId, sp.spanId)
+        const tagged =
+          sources !== null &&
+          offerTags(sources, {
+            agent_name: facts.agentName,
+            conversation_id: facts.conversationId,
+            service_name: service,
+            role: roleOf(op),
+            start_ms: sp.startMs,
+            span_id: sp.spanId
+          })
+        tagsChanged ||= tagged
       }
     }
     const added = count - trace.span_count
@@ -209,6 +261,33 @@ export class IngestMapper {
       db.prepare(
         'UPDATE otlp_traces SET span_count = ?, dirty_spans = dirty_spans + ? WHERE trace_id = ?'
       ).run(count, added, traceId)
+    if (tagsChanged)
+      db.prepare('UPDATE otlp_traces SET tag_sources = ? WHERE trace_id = ?').run(
+        JSON.stringify(sources),
+        traceId
+      )
+  }
+
+  /** Job spans waiting for `spanId` (it arrived, or was mapped) are looked at again. */
+  private release(traceId: string, spanId: string): void {
+    this.releasedSpans += this.s.store
+      .prepare(
+        'UPDATE otlp_spans INDEXED BY otlp_spans_waiting SET waiting_for = NULL WHERE trace_id = ? AND waiting_for = ?'
+      )
+      .run(traceId, spanId).changes
+  }
+
+  /**
+   * Sets job span `r` aside until the span it waits for arrives or is mapped: its parent when
+   * that is a job span not mapped yet (whose end is its own), else the span its chain misses. So
+   * a long chain arriving children first is looked at once per span, not once per export.
+   */
+  private waitFor(traceId: string, r: SpanRow, missing: string, chains: Chains): void {
+    const parent = r.parent_span_id === null ? undefined : chains.lookup(r.parent_span_id)
+    const on = parent?.role === 'job' && parent.entity_id === null ? parent.span_id : missing
+    this.s.store
+      .prepare('UPDATE otlp_spans SET waiting_for = ? WHERE trace_id = ? AND span_id = ?')
+      .run(on, traceId, r.span_id)
   }
 
   /**
@@ -216,51 +295,105 @@ export class IngestMapper {
    * parent never came (after the pending timeout) under the trace's plan. `deadline`
    * (`performance.now()` time): stop after the entity that passes it, so a trace of thousands of
    * spans does not hold the event loop; returns false then (call again: the rest is still to do).
+   *
+   * Reads only what it maps: the spans still to look at come page by page from an index that
+   * mapped spans leave, and a job span that must wait for another leaves it too (`waiting_for`)
+   * until that span arrives or is mapped. So the work over a trace's life is O(n log n) in its
+   * spans, whatever the number of slices and exports (it was O(n) per slice: a 5,000-span trace
+   * was read in full thousands of times).
    */
   settle(traceId: string, orphans: boolean, deadline = Infinity): boolean {
     const db = this.s.store
     const trace = db.prepare('SELECT * FROM otlp_traces WHERE trace_id = ?').get(traceId) as
       TraceRow | undefined
     if (!trace) return true
-    // Every column but the attributes (the bulk of a row): a big trace is settled over many
-    // slices and read again in each; a span's attributes are read when it is mapped.
-    const rows = db
-      .prepare(
-        `SELECT trace_id, agent_name, conversation_id, service_name, span_id, parent_span_id, name, op, role,
-           start_ms, end_ms, status_code, status_message, entity_id
-         FROM otlp_spans WHERE trace_id = ?`
-      )
-      .all(traceId) as SpanRow[]
     if (!trace.mission_id) {
-      if (!rows.some((r) => r.role !== 'other')) return true
+      // No span is mapped or waiting before the mission exists: any GenAI span is in the index.
+      const genAi = db
+        .prepare(
+          `SELECT 1 FROM otlp_spans INDEXED BY otlp_spans_todo
+           WHERE trace_id = ? AND entity_id IS NULL AND role != 'other' AND waiting_for IS NULL LIMIT 1`
+        )
+        .get(traceId)
+      if (!genAi) return true
       this.unit('mission', () => this.createMission(trace))
       if (!trace.mission_id) return true
     }
-    this.unit('mission tags', () => this.updateTags(trace, rows))
-    const bySpan = new Map(rows.map((r) => [r.span_id, r]))
-    const chains: ChainMemo = new Map()
+    this.unit('mission tags', () => this.updateTags(trace))
     // Plans before jobs, each in start order, so a job finds its agent's plan in the same pass.
-    const todo = rows.filter((r) => r.entity_id === null && r.role !== 'other').sort(byStart)
-    for (const r of todo) {
-      if (r.role !== 'plan') continue
+    for (const r of this.ready(traceId, 'plan')) {
       // Out of time only after progress: a unit that fails is not retried in a loop.
       if (this.unit('plan', () => this.mapPlan(trace, r)) && performance.now() >= deadline)
         return false
     }
-    for (const r of todo) {
-      if (r.role !== 'job') continue
-      const plan = this.planOf(trace, r, bySpan, chains, orphans)
-      if (!plan) continue
-      if (
-        this.unit('job', () => this.mapJob(trace, r, plan.planId, plan.orphan)) &&
-        performance.now() >= deadline &&
-        r !== todo.at(-1)
-      )
-        return false
+    const chains = this.chainsOf(traceId)
+    // A job mapped here releases the job spans waiting for it: they are looked at in this settle.
+    for (let seen = -1; seen !== this.releasedSpans;) {
+      seen = this.releasedSpans
+      const jobs = orphans
+        ? [...this.ready(traceId, 'job'), ...(db.prepare(WAITING_SQL).all(traceId) as SpanRow[])]
+        : this.ready(traceId, 'job')
+      for (const r of jobs) {
+        const plan = this.planOf(trace, r, chains, orphans)
+        if ('waitFor' in plan) {
+          this.unit('wait', () => this.waitFor(trace.trace_id, r, plan.waitFor, chains))
+          continue
+        }
+        if (
+          this.unit('job', () => this.mapJob(trace, r, plan.planId, plan.orphan)) &&
+          performance.now() >= deadline
+        )
+          return false
+      }
     }
-    const root = rows.find((r) => r.parent_span_id === null)
+    const root = db
+      .prepare(
+        `SELECT ${SPAN_COLUMNS} FROM otlp_spans INDEXED BY otlp_spans_root
+           WHERE trace_id = ? AND parent_span_id IS NULL ORDER BY span_id LIMIT 1`
+      )
+      .get(traceId) as SpanRow | undefined
     if (root) this.unit('mission end', () => this.endMission(trace, root))
     return true
+  }
+
+  /**
+   * The trace's spans of `role` to look at, in start order, a page at a time. Keyset paging: a
+   * span that stays in the index (its unit failed) is not read again in the same pass.
+   */
+  private *ready(traceId: string, role: 'plan' | 'job'): Generator<SpanRow> {
+    const page = this.s.store.prepare(READY_SQL)
+    let after: [number, string] = [Number.MIN_SAFE_INTEGER, '']
+    for (;;) {
+      const rows = page.all(traceId, role, after[0], after[1]) as SpanRow[]
+      yield* rows
+      const last = rows.at(-1)
+      if (!last || rows.length < PAGE) return
+      after = [last.start_ms, last.span_id]
+    }
+  }
+
+  /**
+   * How chains are walked in one settle of `traceId`: span by span from the store, with the ends
+   * that cannot change any more (a root, a mapped agent) remembered across settles, so a deep
+   * chain mapped over many slices is walked once.
+   */
+  private chainsOf(traceId: string): Chains {
+    let resolved = this.resolvedChains.get(traceId)
+    if (resolved) this.resolvedChains.delete(traceId)
+    else resolved = new Map()
+    this.resolvedChains.set(traceId, resolved)
+    for (const old of this.resolvedChains.keys()) {
+      if (this.resolvedChains.size <= REMEMBERED_TRACES) break
+      this.resolvedChains.delete(old)
+    }
+    const lookup = this.s.store.prepare(
+      'SELECT span_id, parent_span_id, role, entity_id FROM otlp_spans WHERE trace_id = ? AND span_id = ?'
+    )
+    return {
+      lookup: (spanId) => lookup.get(traceId, spanId) as ChainRow | undefined,
+      resolved,
+      waits: new Map()
+    }
   }
 
   /** Maps pending spans older than the timeout as orphans. Returns how many traces it looked at. */
@@ -303,6 +436,8 @@ export class IngestMapper {
       return true
     } catch (err) {
       this.counters.mapFailures++
+      // What was remembered may name an entity the failure rolled back.
+      this.resolvedChains.clear()
       this.log({
         time: new Date(this.clock.now()).toISOString(),
         level: 'error',
@@ -335,41 +470,51 @@ export class IngestMapper {
 
   /**
    * Tags from the earliest-starting span that names each (ties by span id): the same tags
-   * whatever order the spans came in.
+   * whatever order the spans came in. Kept by the receiver as spans are stored (`tag_sources`);
+   * a trace stored before that column existed is read in full once.
    */
-  private updateTags(trace: TraceRow, rows: readonly SpanRow[]): void {
-    // From the rows settle already read (sorted by start, then span id), not four more queries.
-    const sorted = [...rows].sort(byStart)
-    const first = (
-      col: 'agent_name' | 'conversation_id' | 'service_name',
-      role?: SpanRole
-    ): string | null =>
-      sorted.find((r) => r[col] !== null && (role === undefined || r.role === role))?.[col] ?? null
+  private updateTags(trace: TraceRow): void {
+    const db = this.s.store
+    let sources: TagSources
+    if (trace.tag_sources !== null) sources = JSON.parse(trace.tag_sources) as TagSources
+    else {
+      sources = {}
+      const rows = db
+        .prepare(
+          'SELECT agent_name, conversation_id, service_name, role, start_ms, span_id FROM otlp_spans WHERE trace_id = ?'
+        )
+        .all(trace.trace_id) as TagRow[]
+      for (const r of rows) offerTags(sources, r)
+      trace.tag_sources = JSON.stringify(sources)
+      db.prepare('UPDATE otlp_traces SET tag_sources = ? WHERE trace_id = ?').run(
+        trace.tag_sources,
+        trace.trace_id
+      )
+    }
     const tags: Record<string, string> = { otel_trace_id: trace.trace_id, source: 'otlp' }
-    const agent = first('agent_name', 'plan') ?? first('agent_name')
-    const conversation = first('conversation_id')
-    const service = first('service_name')
+    const agent = (sources.agentPlan ?? sources.agent)?.[2]
     if (agent) tags.agent_name = agent
-    if (conversation) tags.conversation_id = conversation
-    if (service) tags.service_name = service
+    if (sources.conversation) tags.conversation_id = sources.conversation[2]
+    if (sources.service) tags.service_name = sources.service[2]
     const text = JSON.stringify(tags)
-    this.s.store
-      .prepare('UPDATE missions SET tags = ? WHERE mission_id = ? AND tags != ?')
-      .run(text, trace.mission_id, text)
+    db.prepare('UPDATE missions SET tags = ? WHERE mission_id = ? AND tags != ?').run(
+      text,
+      trace.mission_id,
+      text
+    )
   }
 
   private planOf(
     trace: TraceRow,
     r: SpanRow,
-    bySpan: Map<string, SpanRow>,
-    chains: ChainMemo,
+    chains: Chains,
     orphans: boolean
-  ): { planId: string; orphan: boolean } | null {
-    const end = chainEnd(r.parent_span_id, bySpan, chains)
+  ): { planId: string; orphan: boolean } | { waitFor: string } {
+    const end = chainEnd(r.parent_span_id, chains)
     if (end === 'root') return { planId: this.defaultPlan(trace), orphan: false }
-    if (end !== 'wait') return { planId: end.planId, orphan: false }
+    if ('planId' in end) return { planId: end.planId, orphan: false }
     // The chain is not complete (or its agent's plan failed to map): wait, unless timed out.
-    if (!orphans) return null
+    if (!orphans) return end
     this.counters.orphans++
     return { planId: this.defaultPlan(trace), orphan: true }
   }
@@ -492,18 +637,16 @@ export class IngestMapper {
     // The refusal is recorded on the job, which cannot then run; the span's outcome is in its metadata.
     let usageOn = job.job_id
     const refused = this.tryStart('job', job.job_id)
-    if (refused) {
+    const cancel = (code: string) =>
       lc.transition(
         'job',
         job.job_id,
         'cancel',
-        {
-          reason: `ran while governance would have refused it (${refused})`,
-          otel_refused_by: refused
-        },
+        { reason: `ran while governance would have refused it (${code})`, otel_refused_by: code },
         OTLP_ACTOR
       )
-    } else {
+    if (refused) cancel(refused)
+    else {
       const attempt = this.s.identity.createAttempt({
         job_id: job.job_id,
         attempt_number: 1,
@@ -512,39 +655,24 @@ export class IngestMapper {
       usageOn = attempt.attempt_id
       lc.transition('attempt', attempt.attempt_id, 'create', {}, OTLP_ACTOR)
       const attemptRefused = this.tryStart('attempt', attempt.attempt_id)
-      if (attemptRefused) {
-        lc.transition(
-          'job',
-          job.job_id,
-          'cancel',
-          {
-            reason: `ran while governance would have refused it (${attemptRefused})`,
-            otel_refused_by: attemptRefused
-          },
-          OTLP_ACTOR
-        )
-      } else {
+      if (attemptRefused) cancel(attemptRefused)
+      else {
         const failMd = {
           error: f.error,
           error_type: f.errorType ?? 'otel_error',
           error_category: 'mechanical',
           otel_span_id: r.span_id
         }
-        lc.transition(
-          'attempt',
-          attempt.attempt_id,
-          f.failed ? 'fail' : 'complete',
-          f.failed ? failMd : {},
-          OTLP_ACTOR
-        )
-        if (lc.currentState(job.job_id) === 'running')
+        const end = (type: 'job' | 'attempt', id: string) =>
           lc.transition(
-            'job',
-            job.job_id,
+            type,
+            id,
             f.failed ? 'fail' : 'complete',
             f.failed ? failMd : {},
             OTLP_ACTOR
           )
+        end('attempt', attempt.attempt_id)
+        if (lc.currentState(job.job_id) === 'running') end('job', job.job_id)
       }
     }
     // Usage last: the entity has already ended, so a budget crossed here is recorded, not enforced.
@@ -581,47 +709,104 @@ export class IngestMapper {
 
   private setEntity(traceId: string, spanId: string, entityId: string): void {
     this.s.store
-      .prepare('UPDATE otlp_spans SET entity_id = ? WHERE trace_id = ? AND span_id = ?')
+      .prepare(
+        'UPDATE otlp_spans SET entity_id = ?, waiting_for = NULL WHERE trace_id = ? AND span_id = ?'
+      )
       .run(entityId, traceId, spanId)
+    this.release(traceId, spanId)
   }
 }
 
-/** Where a parent chain ends: the trace's root, a mapped plan, or nowhere yet (`wait`). */
-type ChainEnd = 'root' | 'wait' | { planId: string }
-/** The end of the chain above each non-plan span, by its span id: one settle's job spans share it. */
-type ChainMemo = Map<string, ChainEnd>
+/** Where a parent chain ends: the trace's root, a mapped plan, or the span it waits for. */
+type ChainEnd = 'root' | { planId: string } | { waitFor: string }
+/** A chain end that cannot change any more. */
+type ResolvedEnd = 'root' | { planId: string }
+
+/** A span as a chain walk reads it. */
+interface ChainRow {
+  span_id: string
+  parent_span_id: string | null
+  role: SpanRole
+  entity_id: string | null
+}
+
+/** What walks a trace's parent chains: a span lookup and the ends known so far, by span id. */
+interface Chains {
+  lookup: (spanId: string) => ChainRow | undefined
+  /** Final ends, remembered across settles of the trace. */
+  resolved: Map<string, ResolvedEnd>
+  /** Ends that wait for a span, valid for this settle only (the span may come). */
+  waits: Map<string, ChainEnd>
+}
 
 /**
- * Where the chain from `parent` up ends. Memoised: a deep chain of job spans is walked once per
- * settle, not once per span on it (10,000 spans in one chain were 50 million steps).
+ * Where the chain from `parent` up ends. Memoised: a deep chain of job spans is walked once, not
+ * once per span on it (10,000 spans in one chain were 50 million steps). A chain waits for the
+ * first span it misses, for an agent span not mapped yet, or (a cycle of parents, which never
+ * completes) for the span where it closes.
  */
-function chainEnd(parent: string | null, bySpan: Map<string, SpanRow>, memo: ChainMemo): ChainEnd {
-  const path = new Set<string>()
-  let end: ChainEnd = 'wait'
+function chainEnd(parent: string | null, chains: Chains): ChainEnd {
+  const path: string[] = []
+  const onPath = new Set<string>()
+  let end: ChainEnd
   for (let p = parent; ;) {
     if (p === null) {
       end = 'root'
       break
     }
-    const known = memo.get(p)
+    const known = chains.resolved.get(p) ?? chains.waits.get(p)
     if (known) {
       end = known
       break
     }
-    const up = bySpan.get(p)
-    // A missing parent, or a cycle of parents: not complete.
-    if (!up || path.has(p)) break
-    if (up.role === 'plan') {
-      if (up.entity_id) end = { planId: up.entity_id }
+    const up = chains.lookup(p)
+    if (!up || onPath.has(p)) {
+      end = { waitFor: p }
       break
     }
-    path.add(p)
+    if (up.role === 'plan') {
+      end = up.entity_id ? { planId: up.entity_id } : { waitFor: p }
+      break
+    }
+    path.push(p)
+    onPath.add(p)
     p = up.parent_span_id
   }
-  for (const id of path) memo.set(id, end)
+  const final = end === 'root' || 'planId' in end
+  for (const id of path) {
+    if (final) chains.resolved.set(id, end as ResolvedEnd)
+    else chains.waits.set(id, end)
+  }
   return end
 }
 
-function byStart(a: SpanRow, b: SpanRow): number {
-  return a.start_ms - b.start_ms || (a.span_id < b.span_id ? -1 : a.span_id > b.span_id ? 1 : 0)
+/** The columns mission tags are chosen from. */
+interface TagRow {
+  agent_name: string | null
+  conversation_id: string | null
+  service_name: string | null
+  role: SpanRole
+  start_ms: number
+  span_id: string
+}
+
+/** Makes `r` the source of each tag it names and starts before the current one; true if any. */
+function offerTags(sources: TagSources, r: TagRow): boolean {
+  const offer = (tag: keyof TagSources, value: string | null): boolean => {
+    const cur = sources[tag]
+    if (
+      value === null ||
+      (cur && (cur[0] < r.start_ms || (cur[0] === r.start_ms && cur[1] <= r.span_id)))
+    )
+      return false
+    sources[tag] = [r.start_ms, r.span_id, value]
+    return true
+  }
+  const changes = [
+    offer('agentPlan', r.role === 'plan' ? r.agent_name : null),
+    offer('agent', r.agent_name),
+    offer('conversation', r.conversation_id),
+    offer('service', r.service_name)
+  ]
+  return changes.includes(true)
 }

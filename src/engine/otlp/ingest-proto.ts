@@ -1,9 +1,13 @@
 import protobuf from 'protobufjs'
+import { parseJsonBounded } from '../../shared/json-depth'
+import { MAX_REQUEST_DEPTH } from '../../shared/neurorail/limits'
+import { boundJsonExport, boundProtobufExport } from './ingest-bounds'
 
 /**
  * The OTLP trace messages, as published in open-telemetry/opentelemetry-proto (v1.x:
  * common/v1/common.proto, resource/v1/resource.proto, trace/v1/trace.proto,
- * collector/trace/v1/trace_service.proto), trimmed of comments. Field numbers and types are the
+ * collector/trace/v1/trace_service.proto) and the `google.rpc.Status` of error answers (without
+ * its `details`), trimmed of comments. Field numbers and types are the
  * spec's; protobufjs decodes and encodes with them (no hand-written wire code here).
  */
 const OTLP_TRACE_PROTO = `
@@ -39,11 +43,15 @@ message Status { string message = 2; int32 code = 3; }
 message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
 message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
 message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
+message RpcStatus { int32 code = 1; string message = 2; }
 `
 
 const root = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: true }).root
 const RequestType = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest')
+/** The `ExportTraceServiceRequest` message type (what {@link boundProtobufExport} walks). */
+export const EXPORT_REQUEST_TYPE = RequestType
 const ResponseType = root.lookupType('opentelemetry.proto.ExportTraceServiceResponse')
+const StatusType = root.lookupType('opentelemetry.proto.RpcStatus')
 
 /** Status codes of OTLP's `Status.code`. */
 export const STATUS_ERROR = 2
@@ -80,8 +88,21 @@ export interface DecodedExport {
 /** Thrown for a body that does not decode (the route answers 400). */
 export class UndecodableError extends Error {}
 
-/** Decodes an `ExportTraceServiceRequest` in protobuf; throws UndecodableError. */
+/** The two encodings of OTLP/HTTP. */
+export type Encoding = 'protobuf' | 'json'
+
+/**
+ * Decodes an export body in its encoding, after measuring it against OTLP_EXPORT_LIMITS: a body
+ * past a limit is refused (BodyError, 413 or 400) before it is built in memory. Throws
+ * UndecodableError for a body that does not decode.
+ */
+export function decodeExport(body: Buffer, enc: Encoding): DecodedExport {
+  return enc === 'json' ? decodeJsonBody(body) : decodeProtobuf(body)
+}
+
+/** Decodes an `ExportTraceServiceRequest` in protobuf, bounded first (see {@link decodeExport}). */
 export function decodeProtobuf(body: Buffer): DecodedExport {
+  boundProtobufExport(body, RequestType)
   let msg: Record<string, unknown>
   try {
     msg = RequestType.toObject(RequestType.decode(body), {
@@ -98,14 +119,23 @@ export function decodeProtobuf(body: Buffer): DecodedExport {
   return collect(msg, 'protobuf')
 }
 
+/** Parses an OTLP/JSON body, bounded in values and depth before JSON.parse runs. */
+function decodeJsonBody(body: Buffer): DecodedExport {
+  boundJsonExport(body)
+  const parsed = parseJsonBounded(body.toString('utf8'), MAX_REQUEST_DEPTH)
+  if (!parsed.ok)
+    throw new UndecodableError(
+      parsed.reason === 'malformed' ? `Malformed JSON body: ${parsed.message}` : parsed.message
+    )
+  return decodeJson(parsed.value)
+}
+
 /** Normalises an OTLP/JSON export (already parsed, depth-bounded); throws UndecodableError. */
 export function decodeJson(value: unknown): DecodedExport {
   if (!isObject(value))
     throw new UndecodableError('Body is not an OTLP/JSON ExportTraceServiceRequest object')
   return collect(value, 'json')
 }
-
-type Encoding = 'protobuf' | 'json'
 
 function collect(msg: Record<string, unknown>, enc: Encoding): DecodedExport {
   const out: DecodedExport = { spans: [], rejected: 0, reasons: [] }
@@ -248,6 +278,19 @@ export function encodeResponse(rejected: number, message: string, enc: Encoding)
       : {}
   const msg = ResponseType.fromObject(partial ? { partial_success: partial } : {})
   return Buffer.from(ResponseType.encode(msg).finish())
+}
+
+/** `google.rpc.Status` codes of the refusals the receiver answers with a body of its own. */
+const RPC_CODE: Readonly<Record<number, number>> = { 400: 3, 413: 8, 415: 3 }
+
+/**
+ * An OTLP/HTTP error answer's body: a `google.rpc.Status` with the message, in the request's
+ * encoding (what an OTLP exporter or Collector reads and logs).
+ */
+export function encodeStatus(status: number, message: string, enc: Encoding): Buffer | object {
+  const code = RPC_CODE[status] ?? 2
+  if (enc === 'json') return { code, message }
+  return Buffer.from(StatusType.encode(StatusType.fromObject({ code, message })).finish())
 }
 
 function field(o: Record<string, unknown>, snake: string, camel?: string): unknown {

@@ -1,83 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- REST answers read field by field */
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api'
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto'
-import { resourceFromAttributes } from '@opentelemetry/resources'
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter
-} from '@opentelemetry/sdk-trace-base'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startTestEngine, type TestEngine } from '../testing/harness'
+import { eachTestEngine } from '../testing/suite'
+import { exportAgentTrace, jsonExport, kv, postTraces } from './testing'
 
 const INGEST_TOKEN = 'otlp-ingest-token-0123456789abcdef'
-
-/** A tiny agent instrumented with the real OpenTelemetry SDK: invoke_agent → chat → failing execute_tool. */
-function runAgent(tracer: Tracer): string {
-  const agent = tracer.startSpan('invoke_agent weather-bot', {
-    attributes: {
-      'gen_ai.operation.name': 'invoke_agent',
-      'gen_ai.agent.name': 'weather-bot',
-      'gen_ai.conversation.id': 'conv-42',
-      'gen_ai.provider.name': 'openai'
-    }
-  })
-  const ctx = trace.setSpan(ROOT_CONTEXT, agent)
-  const chat = tracer.startSpan(
-    'chat gpt-4o',
-    {
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': 'openai',
-        'gen_ai.request.model': 'gpt-4o',
-        'gen_ai.response.model': 'gpt-4o-2024-08-06',
-        'gen_ai.usage.input_tokens': 120,
-        'gen_ai.usage.output_tokens': 80,
-        'gen_ai.input.messages':
-          '[{"role":"user","parts":[{"type":"text","content":"secret prompt"}]}]'
-      }
-    },
-    ctx
-  )
-  chat.end()
-  const http = tracer.startSpan(
-    'GET api.weather.example',
-    { attributes: { 'http.request.method': 'GET' } },
-    ctx
-  )
-  const tool = tracer.startSpan(
-    'execute_tool get_weather',
-    {
-      attributes: {
-        'gen_ai.operation.name': 'execute_tool',
-        'gen_ai.tool.name': 'get_weather',
-        'error.type': 'ToolError'
-      }
-    },
-    trace.setSpan(ROOT_CONTEXT, http)
-  )
-  tool.setStatus({ code: SpanStatusCode.ERROR, message: 'weather service unreachable' })
-  tool.end()
-  http.end()
-  agent.end()
-  return agent.spanContext().traceId
-}
-
-async function exportWith(exporter: SpanExporter, batch: boolean): Promise<string> {
-  const processor = batch
-    ? new BatchSpanProcessor(exporter, { maxExportBatchSize: 2, scheduledDelayMillis: 10 })
-    : new SimpleSpanProcessor(exporter)
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'weather-service' }),
-    spanProcessors: [processor]
-  })
-  const traceId = runAgent(provider.getTracer('test-agent'))
-  await provider.forceFlush()
-  await provider.shutdown()
-  return traceId
-}
 
 /** The entities a trace became, keyed by span id (ids of entities differ between engines). */
 async function entitiesOf(t: TestEngine, traceId: string) {
@@ -135,14 +64,8 @@ async function entitiesOf(t: TestEngine, traceId: string) {
 }
 
 describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
-  let t: TestEngine
-  beforeEach(async () => {
-    t = await startTestEngine({
-      tokens: [{ token: INGEST_TOKEN, role: 'operator', name: 'otlp-ingest' }]
-    })
-  })
-  afterEach(async () => {
-    await t.stop()
+  const t = eachTestEngine({
+    tokens: [{ token: INGEST_TOKEN, role: 'operator', name: 'otlp-ingest' }]
   })
 
   for (const [name, make] of [
@@ -165,7 +88,7 @@ describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
   ] as const) {
     for (const batch of [false, true]) {
       it(`maps an agent trace exported as ${name} with a ${batch ? 'batch' : 'simple'} processor`, async () => {
-        const traceId = await exportWith(make(), batch)
+        const traceId = await exportAgentTrace(make(), batch)
         const e = await entitiesOf(t, traceId)
         expect(e.tags).toMatchObject({
           otel_trace_id: traceId,
@@ -202,18 +125,10 @@ describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
   it('converges whatever the order, and a retried export duplicates nothing', async () => {
     const traceId = 'aa'.repeat(16)
     const spans = agentTraceJson(traceId)
-    const post = (engine: TestEngine, list: unknown[]) =>
-      fetch(engine.engine.url + '/v1/traces', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${INGEST_TOKEN}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          resourceSpans: [
-            {
-              resource: { attributes: [kv('service.name', 'weather-service')] },
-              scopeSpans: [{ scope: { name: 'x' }, spans: list }]
-            }
-          ]
-        })
+    const post = (engine: TestEngine, list: object[]) =>
+      postTraces(engine, jsonExport(list, [kv('service.name', 'weather-service')]), {
+        token: INGEST_TOKEN,
+        headers: { 'Content-Type': 'application/json' }
       }).then(async (r) => ({ status: r.status, body: await r.json() }))
     // Reference: the whole trace in one export, parents first.
     const ref = await startTestEngine({ tokens: [{ token: INGEST_TOKEN, role: 'operator' }] })
@@ -225,7 +140,7 @@ describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
         [3, 2, 1, 0],
         [2, 0, 3, 1]
       ]) {
-        for (const i of order) expect((await post(t, [spans[i]])).status).toBe(200)
+        for (const i of order) expect((await post(t, [spans[i]!])).status).toBe(200)
       }
       const again = await post(t, spans)
       expect(again).toEqual({ status: 200, body: {} })
@@ -237,10 +152,6 @@ describe('OTLP ingest over HTTP from the real OpenTelemetry SDK', () => {
     }
   })
 })
-
-function kv(key: string, v: string | number): object {
-  return { key, value: typeof v === 'string' ? { stringValue: v } : { intValue: String(v) } }
-}
 
 /** The agent trace of runAgent as OTLP/JSON spans: agent, chat, an HTTP span, and the tool under it. */
 function agentTraceJson(traceId: string): object[] {

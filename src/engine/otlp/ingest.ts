@@ -4,6 +4,7 @@ import type { EngineServices } from '../services'
 import { MapperLoop } from './ingest-loop'
 import { IngestMapper, type MapperOptions } from './ingest-mapper'
 import { DEFAULT_PRICES, PriceTable, type ModelPrice } from './ingest-prices'
+import { writeMetrics } from './metrics-table'
 
 export { OTLP_INGEST_MIGRATIONS } from './ingest-migration'
 
@@ -101,28 +102,32 @@ export function createOtlpIngest(
     store: s.store,
     metrics(p) {
       const c = mapper.counters
-      p.family('controldeck_otlp_spans_total', 'counter', 'OTLP spans received, by outcome')
-      p.sample('controldeck_otlp_spans_total', c.received, { outcome: 'accepted' })
-      p.sample('controldeck_otlp_spans_total', c.duplicates, { outcome: 'duplicate' })
-      p.sample('controldeck_otlp_spans_total', c.rejected, { outcome: 'rejected' })
-      p.family(
-        'controldeck_otlp_orphans_total',
-        'counter',
-        'Spans mapped without their parent after the pending timeout'
-      )
-      p.sample('controldeck_otlp_orphans_total', c.orphans)
-      p.family(
-        'controldeck_otlp_pending_spans',
-        'gauge',
-        'GenAI spans waiting for their parent span'
-      )
-      p.sample('controldeck_otlp_pending_spans', mapper.pendingCount())
-      p.family(
-        'controldeck_otlp_backlog_spans',
-        'gauge',
-        'Spans stored and not mapped yet (past maxBacklogSpans exports get 429)'
-      )
-      p.sample('controldeck_otlp_backlog_spans', mapper.backlog)
+      writeMetrics(p, [
+        [
+          'controldeck_otlp_spans_total',
+          'counter',
+          'OTLP spans received, by outcome',
+          { accepted: c.received, duplicate: c.duplicates, rejected: c.rejected }
+        ],
+        [
+          'controldeck_otlp_orphans_total',
+          'counter',
+          'Spans mapped without their parent after the pending timeout',
+          c.orphans
+        ],
+        [
+          'controldeck_otlp_pending_spans',
+          'gauge',
+          'GenAI spans waiting for their parent span',
+          mapper.pendingCount()
+        ],
+        [
+          'controldeck_otlp_backlog_spans',
+          'gauge',
+          'Spans stored and not mapped yet (past maxBacklogSpans exports get 429)',
+          mapper.backlog
+        ]
+      ])
     },
     close() {
       clearInterval(timer)

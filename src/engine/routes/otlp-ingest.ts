@@ -1,6 +1,4 @@
 import { z } from 'zod'
-import { parseJsonBounded } from '../../shared/json-depth'
-import { MAX_REQUEST_DEPTH } from '../../shared/neurorail/limits'
 import { HttpError } from '../http/errors'
 import { route, type RouteDef } from '../http/route'
 import { Reply } from '../http/router'
@@ -15,11 +13,12 @@ import {
 import { BodyError, readOtlpBody } from '../otlp/ingest-body'
 import type { IngestResult } from '../otlp/ingest-mapper'
 import {
-  decodeJson,
-  decodeProtobuf,
+  decodeExport,
   encodeResponse,
+  encodeStatus,
   UndecodableError,
-  type DecodedExport
+  type DecodedExport,
+  type Encoding
 } from '../otlp/ingest-proto'
 
 /** The OTLP/HTTP trace path (absolute: every OTLP exporter appends it to the endpoint). */
@@ -103,15 +102,16 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
         try {
           try {
             const body = await readOtlpBody(ctx.req)
-            decoded = enc === 'json' ? decodeJsonBody(body) : decodeProtobuf(body)
+            decoded = decodeExport(body, enc)
           } finally {
             decoding--
           }
           // Stored (one unit, committed before the answer); mapped behind the answer.
           result = otlp.mapper.ingest(decoded.spans)
         } catch (err) {
-          if (err instanceof BodyError) throw new HttpError(err.status, err.message)
-          if (err instanceof UndecodableError) throw new HttpError(400, err.message)
+          // The OTLP/HTTP answer to a refused body: its status and a google.rpc.Status saying why.
+          if (err instanceof BodyError) return refusal(err.status, err.message, enc)
+          if (err instanceof UndecodableError) return refusal(400, err.message, enc)
           throw err
         } finally {
           otlp.loop.receiveEnded((result?.accepted ?? 0) > 0)
@@ -135,13 +135,13 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
   ]
 }
 
-function decodeJsonBody(body: Buffer): DecodedExport {
-  const parsed = parseJsonBounded(body.toString('utf8'), MAX_REQUEST_DEPTH)
-  if (!parsed.ok)
-    throw new UndecodableError(
-      parsed.reason === 'malformed' ? `Malformed JSON body: ${parsed.message}` : parsed.message
-    )
-  return decodeJson(parsed.value)
+function refusal(status: number, message: string, enc: Encoding): Reply {
+  // As sendError does: a body refused unread must not be parsed as the connection's next request.
+  const headers: Record<string, string> = status === 413 ? { Connection: 'close' } : {}
+  const body = encodeStatus(status, message, enc)
+  return enc === 'json'
+    ? new Reply(status, body, headers)
+    : new Reply(status, body, headers, 'application/x-protobuf')
 }
 
 /**

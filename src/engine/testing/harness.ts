@@ -74,13 +74,18 @@ export async function createPlanIn(t: TestEngine): Promise<{ missionId: string; 
   return { missionId: m.body.mission_id, planId: p.body.plan_id }
 }
 
-/** Creates mission → plan → job → attempt and returns their ids. */
+/** Creates mission → plan → job (with `metadata`, if given) → attempt and returns their ids. */
 export async function createChain(
   t: TestEngine,
-  jobType = 'llm_call'
+  jobType = 'llm_call',
+  metadata?: Record<string, unknown>
 ): Promise<{ missionId: string; planId: string; jobId: string; attemptId: string }> {
   const { missionId, planId } = await createPlanIn(t)
-  const j = await t.api('POST', '/identity/job', { plan_id: planId, job_type: jobType })
+  const j = await t.api('POST', '/identity/job', {
+    plan_id: planId,
+    job_type: jobType,
+    ...(metadata ? { metadata } : {})
+  })
   const a = await t.api('POST', '/identity/attempt', { job_id: j.body.job_id, attempt_number: 1 })
   return { missionId, planId, jobId: j.body.job_id, attemptId: a.body.attempt_id }
 }

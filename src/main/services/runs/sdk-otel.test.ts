@@ -118,4 +118,27 @@ describe('agent SDK with OpenTelemetry', () => {
     }
     expect(exporter.getFinishedSpans()).toEqual([])
   })
+
+  it('never fails a job because OpenTelemetry is broken (no tracer, no context manager)', async () => {
+    const fail = (what: string) => () => {
+      throw new Error(`${what} is broken`)
+    }
+    // What an absent or broken provider looks like to the SDK: every call throws.
+    const broken = {
+      trace: { getTracer: fail('getTracer'), setSpan: fail('setSpan') },
+      context: { active: fail('active'), with: fail('with') }
+    }
+    const agent = await connect({
+      url: tmp.engine.url,
+      token: tmp.engine.adminToken,
+      handleSignals: false,
+      otel: { api: broken }
+    })
+    try {
+      const plan = await (await agent.mission({ tags: { agent: 'untraced' } })).plan()
+      expect(await plan.job('llm_call', {}, async () => 'done')).toBe('done')
+    } finally {
+      await agent.close()
+    }
+  })
 })
