@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CacheStore } from './cache/cache-store'
@@ -63,8 +63,35 @@ describe.skipIf(process.platform === 'win32')('the data folder is private', () =
     writeFileSync(join(shared, 'engine.db'), '')
     chmodSync(shared, 0o750)
     expect(ensurePrivateDir(shared)).toMatch(
-      /^data folder .+ is open to other users \(mode 750\) and holds files the console did not write, so it was left as it is; .* run chmod 700 on it/
+      /^data folder .+ is open to other users \(mode 750\) and is not only the console's, so it was left as it is; .* run chmod 700 on it/
     )
     expect(modeOf(shared)).toBe(0o750)
+  })
+
+  it('tightens a cache folder of old databases, never an empty folder it did not make, nor one behind a link', () => {
+    const dataDir = join(temp(), 'ControlDeck')
+    const cacheDir = join(dataDir, 'cache')
+    mkdirSync(cacheDir, { recursive: true })
+    writeFileSync(join(cacheDir, 'staging.db'), '')
+    writeFileSync(join(cacheDir, 'staging.db-wal'), '')
+    chmodSync(cacheDir, 0o755)
+    const cache = CacheStore.open(join(cacheDir, 'prod.db'))
+    cache.close()
+    expect(modeOf(cacheDir)).toBe(0o700)
+
+    const empty = join(temp(), 'Public')
+    mkdirSync(empty)
+    chmodSync(empty, 0o755)
+    expect(ensurePrivateDir(empty)).toMatch(/is not only the console's, so it was left as it is/)
+    expect(modeOf(empty)).toBe(0o755)
+
+    const target = join(temp(), 'shared')
+    mkdirSync(target)
+    writeFileSync(join(target, 'environments.json.1.tmp'), '')
+    chmodSync(target, 0o755)
+    const link = join(temp(), 'data-link')
+    symlinkSync(target, link)
+    expect(ensurePrivateDir(link)).toMatch(/is not only the console's/)
+    expect(modeOf(target)).toBe(0o755)
   })
 })

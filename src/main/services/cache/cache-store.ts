@@ -97,6 +97,9 @@ export interface CacheStoreStatus {
   retention: CacheRetention
 }
 
+/** What a cache folder holds: one database (and its WAL files) per environment. */
+const CACHE_DIR_ENTRY = /^[\w.-]+\.db(?:-wal|-shm|-journal)?$/
+
 export interface CacheStoreOptions {
   /** Clock for seen_at and retention (tests move time). */
   now?: () => number
@@ -247,7 +250,9 @@ export class CacheStore {
     options: CacheStoreOptions = {}
   ): CacheStore {
     if (filePath !== ':memory:') {
-      ensurePrivateDir(dirname(filePath))
+      // Its folder's notice, if any, is not passed on: the cache folder lies inside the data
+      // folder, whose own check (engine host, settings) says whether others can reach it.
+      ensurePrivateDir(dirname(filePath), CACHE_DIR_ENTRY)
       ensurePrivateFile(filePath)
     }
     const db = openDatabase(filePath, {
