@@ -5,7 +5,7 @@ import { MAX_RESPONSE_DEPTH } from '../../../shared/neurorail/limits'
 import { BackendError, isBackendError, oneLine } from './backend-error'
 import { retryAfterMs } from '../../../agent/http'
 import { errorFromFetchFailure, errorFromOkBody, errorFromResponse } from './map-error'
-import { credentialOf, redactSecrets } from './redact'
+import { credentialOf, redactSecrets, redactValue } from './redact'
 
 /** Supplies the Authorization header of each request; `invalidate` is called after a 401. */
 export interface AuthProvider {
@@ -230,10 +230,7 @@ export class HttpTransport {
       authorization ? credentialOf(authorization) : null,
       ...(spec.secrets ?? [])
     ]
-    if (typeof body === 'string') return redactSecrets(body, secrets)
-    const json = JSON.stringify(body ?? null)
-    const clean = redactSecrets(json, secrets)
-    return clean === json ? body : (JSON.parse(clean) as unknown)
+    return typeof body === 'string' ? redactSecrets(body, secrets) : redactValue(body, secrets)
   }
 
   private url(spec: RequestSpec): string {

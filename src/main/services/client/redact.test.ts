@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { credentialOf, redactSecrets } from './redact'
+import { credentialOf, redactSecrets, redactValue } from './redact'
 
 describe('redactSecrets', () => {
   it('replaces whole occurrences, as sent and as escaped inside JSON', () => {
@@ -27,19 +27,40 @@ describe('redactSecrets', () => {
     )
   })
 
-  it('removes credentials it was not told about, and keeps a JSON text parseable', () => {
-    const body = JSON.stringify({
+  it('removes credentials it was not told about, from a parsed answer, keeping its shape', () => {
+    const body = {
       detail:
         'refused Authorization: Bearer other-token-0123 (eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln); password=ab"cd; see https://u:p4ss@host/x',
       access_token: 'at-9876',
+      client_secret: 'correct horse battery staple',
       secret: 5
-    })
-    expect(JSON.parse(redactSecrets(body))).toEqual({
+    }
+    expect(redactValue(body)).toEqual({
       detail:
-        'refused Authorization: [redacted] [redacted] ([redacted-jwt]); password=[redacted]"cd; see https://[redacted]@host/x',
+        'refused Authorization: [redacted] [redacted] ([redacted-jwt]); password=[redacted]; see https://[redacted]@host/x',
       access_token: '[redacted]',
+      client_secret: '[redacted]',
       secret: 5
     })
+  })
+
+  it('takes a quoted value whole and keeps its quotes; leaves prose and neighbouring fields alone', () => {
+    expect(redactSecrets('{"password":"correct horse battery staple"}')).toBe(
+      '{"password":"[redacted]"}'
+    )
+    expect(redactSecrets("login with password='a b\\'c' failed")).toBe(
+      "login with password='[redacted]' failed"
+    )
+    expect(redactSecrets('password=hunter2,backup and private_key: k-1')).toBe(
+      'password=[redacted],backup and private_key: [redacted]'
+    )
+    expect(redactSecrets('Basic setup failed; bearer of bad news')).toBe(
+      'Basic setup failed; bearer of bad news'
+    )
+    // The URL in one string must not reach the `@` of the next field (it made JSON.parse throw).
+    const answer = { detail: ['upstream refused: http://localhost'], contact: 'ops@example.com' }
+    expect(redactValue(answer)).toEqual(answer)
+    expect(redactSecrets(JSON.stringify(answer))).toBe(JSON.stringify(answer))
   })
 
   it('removes a long known secret inside words, and the JSON spelling of one ending in a backslash', () => {
