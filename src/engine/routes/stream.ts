@@ -70,11 +70,6 @@ export function streamRoutes(s: EngineServices): RouteDef[] {
         ])
       }
       const filter = buildFilter(q.channels, q.event_types, q.entity_ids)
-      const plan = events.identity.plan(
-        { lastEventId, epoch: epochHeader ?? q.epoch ?? null },
-        events.lastId(),
-        () => events.oldestId()
-      )
       const slot = streams.admit(c.principal)
       if (!slot.ok)
         throw new HttpError(slot.status, slot.message, {
@@ -82,6 +77,13 @@ export function streamRoutes(s: EngineServices): RouteDef[] {
         })
       // However the stream ends (client, revocation, stall, shutdown), its slot comes back.
       c.res.once('close', slot.release)
+      // Planned only once admitted: a plan may fork the log's epoch (ending every open stream), which
+      // a request refused for want of a slot must not do.
+      const plan = events.identity.plan(
+        { lastEventId, epoch: epochHeader ?? q.epoch ?? null },
+        events.lastId(),
+        () => events.oldestId()
+      )
       c.res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-cache',

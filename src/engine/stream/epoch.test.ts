@@ -175,6 +175,27 @@ describe('event log epoch', () => {
     expect(consoleStream.opens[0]).toMatchObject({ epoch: current, resume: 'resumed', after: '3' })
   })
 
+  it('is not forked by a stream request refused for want of a slot', async () => {
+    const t = await engine({
+      sseMaxStreamsPerToken: 1,
+      tokens: [{ token: VIEWER, role: 'viewer', name: 'probe' }]
+    })
+    const epoch = await epochOf(t)
+    await publish(t, 1)
+    // The viewer's one slot is taken; its next request claims to be ahead and must be refused
+    // before the claim is weighed.
+    await open(t, { Authorization: `Bearer ${VIEWER}` })
+    const refused = new SseReader()
+    cleanups.push(() => refused.close())
+    await refused.open(`${t.engine.baseUrl}/stream/events?channels=metrics`, {
+      Authorization: `Bearer ${VIEWER}`,
+      'Last-Event-ID': '999999999999999',
+      'Last-Event-Epoch': epoch
+    })
+    expect(refused.status).toBe(429)
+    expect(await epochOf(t)).toBe(epoch)
+  })
+
   it('is forked at most once per start of the engine, however many events come between claims', async () => {
     const { t, epoch } = await withViewer()
     // A busy engine: a new event before every claim. Before, each claim found an epoch that had
