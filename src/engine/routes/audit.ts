@@ -9,8 +9,7 @@ import type { EngineServices } from '../services'
 import { MissionIdParams, orEmpty } from './params'
 
 /** Audit routes (API §3) plus the `POST /audit/log` extension. */
-export function auditRoutes(s: EngineServices): RouteDef[] {
-  const { audit } = s
+export function auditRoutes({ audit }: EngineServices): RouteDef[] {
   return [
     route({
       method: 'POST',

@@ -3,8 +3,7 @@ import { route, type RouteDef } from '../http/route'
 import type { EngineServices } from '../services'
 
 /** Governor routes (API §3) plus the decision list extension. */
-export function governorRoutes(s: EngineServices): RouteDef[] {
-  const { governor } = s
+export function governorRoutes({ governor }: EngineServices): RouteDef[] {
   return [
     route({
       method: 'POST',

@@ -22,8 +22,7 @@ function lifecycleType(raw: string): LifecycleEntityType {
 }
 
 /** Lifecycle routes (API §3–§4) plus `GET /lifecycle/stats` and `POST /lifecycle/batch`. */
-export function lifecycleRoutes(s: EngineServices): RouteDef[] {
-  const { lifecycle } = s
+export function lifecycleRoutes({ lifecycle }: EngineServices): RouteDef[] {
   return [
     route({
       method: 'POST',

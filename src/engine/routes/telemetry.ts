@@ -4,8 +4,7 @@ import type { EngineServices } from '../services'
 import { EntityIdParams } from './params'
 
 /** Telemetry routes (API §3) plus the `POST /telemetry/report` extension. */
-export function telemetryRoutes(s: EngineServices): RouteDef[] {
-  const { telemetry } = s
+export function telemetryRoutes({ telemetry }: EngineServices): RouteDef[] {
   return [
     route({
       method: 'GET',
