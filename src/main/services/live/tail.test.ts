@@ -2,67 +2,14 @@ import { spawn } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LiveEventSchema } from '../../../shared/console/domains/live'
 import { tailFilter } from '../cli/commands/tail'
-import { startSseTestServer } from '../testing/sse-test-server'
 import { publishEvent, startTempEngine } from '../testing/temp-engine'
 import { waitFor } from '../testing/wait'
-import { formatTailLine, runTail } from './tail'
+import { formatTailLine } from './tail'
 
 describe('tail', () => {
   const cleanups: (() => Promise<void> | void)[] = []
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c()
-  })
-
-  it('prints JSON lines as events arrive and returns 0 when aborted', async () => {
-    const server = await startSseTestServer()
-    cleanups.push(() => server.close())
-    const out: string[] = []
-    const err: string[] = []
-    const controller = new AbortController()
-    const finished = runTail({
-      baseUrl: server.baseUrl,
-      token: null,
-      hasStream: true,
-      filter: { channels: ['lifecycle'] },
-      json: true,
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      signal: controller.signal
-    })
-    await waitFor(() => server.openStreams() === 1, 'stream open')
-    server.publish('lifecycle', 'state_transition', {
-      entity_id: 'j_000000000001',
-      to_state: 'running'
-    })
-    server.publish('lifecycle', 'state_transition', {
-      entity_id: 'j_000000000001',
-      to_state: 'succeeded'
-    })
-    await waitFor(() => out.length === 2, 'two lines')
-    controller.abort()
-    expect(await finished).toBe(0)
-    expect(out.map((line) => LiveEventSchema.parse(JSON.parse(line)).data.to_state)).toEqual([
-      'running',
-      'succeeded'
-    ])
-    expect(err).toContain('[live]')
-    await waitFor(() => server.openStreams() === 0, 'the stream to close')
-  })
-
-  it('returns 1 when the backend refuses the token', async () => {
-    const server = await startSseTestServer({ token: 'good' })
-    cleanups.push(() => server.close())
-    const code = await runTail({
-      baseUrl: server.baseUrl,
-      token: 'bad',
-      hasStream: true,
-      filter: {},
-      json: false,
-      out: () => {},
-      err: () => {},
-      signal: new AbortController().signal
-    })
-    expect(code).toBe(1)
   })
 
   it('keeps hostile text on one line without terminal escapes', () => {

@@ -63,6 +63,8 @@ describe('controldeck tail', () => {
     await waitFor(() => tail.out.length >= 2, 'two events')
     tail.stop()
     expect(await tail.exited).toBe(0)
+    // Stopping closed the command's stream on the engine too.
+    await waitFor(() => engine.services.hub.counters().subscribers === 0, 'the stream to close')
     const events = tail.out.map((line) => LiveEventSchema.parse(JSON.parse(line)))
     expect(events.map((e) => [e.channel, e.data.entity_id, e.data.to_state])).toEqual([
       ['lifecycle', 'j_00000000000a', 'running'],
