@@ -76,14 +76,7 @@ describe('SessionManager and a backend that accepts connections but never answer
 
   it('cancels the probe in flight when it closes (a switch or the app quitting)', async () => {
     const setup = await open()
-    const hung = await setup.environments.add({
-      name: 'Hung',
-      baseUrl: hole.url,
-      authKind: 'none',
-      color: 'blue',
-      isProduction: false,
-      readOnly: false
-    })
+    const hung = await setup.environments.add(hole.environment())
     await setup.switchTo(hung.id)
     await waitFor(() => hole.bytesReceived() > 0, 'the probe to reach the backend')
     await setup.dispose()

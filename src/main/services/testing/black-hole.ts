@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
+import type { EnvironmentInput } from '../../../shared/console/domains/environments'
 
 /** A backend that accepts TCP connections and reads requests but never answers. */
 export interface BlackHole {
@@ -15,6 +16,8 @@ export interface BlackHole {
    */
   waitingRequests(): number
   close(): Promise<void>
+  /** A saved environment `Hung` (id `hung`) on this backend, without auth, to add to a store. */
+  environment(): EnvironmentInput
 }
 
 /**
@@ -40,11 +43,20 @@ export async function startBlackHole(): Promise<BlackHole> {
     socket.on('error', () => undefined)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     connections: () => connections,
     bytesReceived: () => bytes,
     waitingRequests: () => asked.size,
+    environment: () => ({
+      name: 'Hung',
+      baseUrl: url,
+      authKind: 'none',
+      color: 'blue',
+      isProduction: false,
+      readOnly: false
+    }),
     async close() {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -141,14 +141,7 @@ describe('controldeck envs and use, through the console dispatch', () => {
     const hole = await startBlackHole()
     try {
       const store = await EnvironmentStore.load({ dataDir: data.dir, localUrl: null })
-      await store.add({
-        name: 'Hung',
-        baseUrl: hole.url,
-        authKind: 'none',
-        color: 'blue',
-        isProduction: false,
-        readOnly: false
-      })
+      await store.add(hole.environment())
       expect(await cli(['use', 'hung'])).toEqual({
         code: 0,
         out: 'Now using Hung (hung).',
