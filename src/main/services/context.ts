@@ -7,6 +7,7 @@ import type { Transport } from '../../shared/console/domains/app'
 import type { MethodDefinition } from '../../shared/console/define'
 import type { ConsoleSessions } from './session/console-sessions'
 import type { Role } from '../../shared/neurorail/rbac'
+import type { RunEngine } from './runs/run-manager'
 import type { UpdateController } from './updates/update-controller'
 
 /**
@@ -42,6 +43,12 @@ export interface ServiceContext {
     /** The OTLP ingest endpoint and its token (a secret: see `copyOtlpIngestToken`). */
     readonly otlpIngest?: { readonly url: string; readonly token: string }
   } | null
+  /**
+   * Where local agent runs report when that is not `localEngine` (absent: `localEngine`). The app
+   * runs agents on its embedded engine only; the CLI's `run` on the backend it works against: an
+   * ad-hoc `--url` or a remote active environment, each run sharing the operator's token.
+   */
+  readonly runBackend?: RunEngine
   /** A backend named on the command line (`--url`/`--token`), used instead of the saved environments. */
   readonly adHocEnvironment?: { readonly url: string; readonly token?: string }
   /**

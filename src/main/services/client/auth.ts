@@ -44,11 +44,14 @@ export class BrainLoginAuth implements AuthProvider {
   private timer: NodeJS.Timeout | null = null
   private pending: Promise<string> | null = null
   private closed = false
+  /** Aborted by close: a login in flight to a backend that does not answer ends at once. */
+  private readonly aborts = new AbortController()
 
   constructor(private readonly options: BrainLoginOptions) {
     this.http = new HttpTransport(options.baseUrl.replace(/\/+$/, ''), null, {
       timeoutMs: options.timeoutMs ?? 10_000,
-      retries: 0
+      retries: 0,
+      signal: this.aborts.signal
     })
     this.refreshToken = options.refreshToken ?? null
   }
@@ -68,9 +71,10 @@ export class BrainLoginAuth implements AuthProvider {
     this.accessToken = null
   }
 
-  /** Stops the refresh timer; the access token is forgotten. */
+  /** Stops the refresh timer and cancels a login in flight; the access token is forgotten. */
   close(): void {
     this.closed = true
+    this.aborts.abort()
     this.accessToken = null
     if (this.timer) clearTimeout(this.timer)
     this.timer = null

@@ -28,6 +28,11 @@ export interface HttpOptions {
   rateLimitRetries?: number
   /** Longest Retry-After waited out; a backend asking for more fails the request at once. */
   maxRetryAfterMs?: number
+  /**
+   * Aborting it cancels every request in flight (and its retry waits) and refuses new ones: the
+   * owner closed (an environment session), so nothing waits on a backend that does not answer.
+   */
+  signal?: AbortSignal
 }
 
 export interface RequestSpec {
@@ -50,7 +55,7 @@ export interface RequestSpec {
 /** How long after an unreachable answer reads go without retries. */
 const UNREACHABLE_MEMORY_MS = 5_000
 
-const DEFAULTS: Required<HttpOptions> = {
+const DEFAULTS: Required<Omit<HttpOptions, 'signal'>> = {
   timeoutMs: 10_000,
   retries: 2,
   backoffMs: 250,
@@ -64,7 +69,8 @@ const DEFAULTS: Required<HttpOptions> = {
  * idempotent reads only, and every failure mapped to one BackendError.
  */
 export class HttpTransport {
-  private readonly options: Required<HttpOptions>
+  private readonly options: Required<Omit<HttpOptions, 'signal'>>
+  private readonly signal: AbortSignal | null
   /** When a request last found the backend unreachable (epoch ms; 0 = not recently). */
   private unreachableAt = 0
 
@@ -73,7 +79,9 @@ export class HttpTransport {
     private readonly auth: AuthProvider | null,
     options: HttpOptions = {}
   ) {
-    this.options = { ...DEFAULTS, ...options }
+    const { signal, ...rest } = options
+    this.options = { ...DEFAULTS, ...rest }
+    this.signal = signal ?? null
   }
 
   /** Sends a request and parses a 2xx JSON body with `schema`. */
@@ -115,7 +123,7 @@ export class HttpTransport {
       } catch (error) {
         const wait = idempotent ? this.rateLimitWait(error, limited) : null
         if (wait === null) throw error
-        await sleep(wait)
+        await sleep(wait, this.signal)
       }
     }
   }
@@ -139,7 +147,7 @@ export class HttpTransport {
     const attempts = idempotent && !recentlyDown ? this.options.retries + 1 : 1
     let lastError: unknown
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) await sleep(backoff(this.options.backoffMs, attempt))
+      if (attempt > 0) await sleep(backoff(this.options.backoffMs, attempt), this.signal)
       try {
         const body = await this.once(spec)
         this.unreachableAt = 0
@@ -158,11 +166,14 @@ export class HttpTransport {
   private async once(spec: RequestSpec): Promise<unknown> {
     const url = this.url(spec)
     const what = `${spec.method} ${spec.path}`
+    if (this.signal?.aborted) throw cancelled(url)
     const headers: Record<string, string> = {
       accept: spec.text ? 'text/plain, */*' : 'application/json'
     }
     const authorization = this.auth ? await this.auth.authorization() : null
     if (authorization) headers.authorization = authorization
+    if (this.signal?.aborted) throw cancelled(url)
+    const timeout = AbortSignal.timeout(this.options.timeoutMs)
     let payload: string | undefined
     if (spec.body !== undefined) {
       headers['content-type'] = 'application/json'
@@ -174,18 +185,22 @@ export class HttpTransport {
         method: spec.method,
         headers,
         body: payload,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: this.signal ? AbortSignal.any([timeout, this.signal]) : timeout,
         redirect: 'follow'
       })
     } catch (error) {
-      throw errorFromFetchFailure(error, url, this.options.timeoutMs)
+      throw this.signal?.aborted
+        ? cancelled(url)
+        : errorFromFetchFailure(error, url, this.options.timeoutMs)
     }
     let raw: string
     try {
       raw = await readBounded(response, this.options.maxBodyBytes)
     } catch (error) {
       if (isBackendError(error)) throw error
-      throw errorFromFetchFailure(error, url, this.options.timeoutMs)
+      throw this.signal?.aborted
+        ? cancelled(url)
+        : errorFromFetchFailure(error, url, this.options.timeoutMs)
     }
     const isJson = /json/i.test(response.headers.get('content-type') ?? '') || /^\s*[[{"]/.test(raw)
     let body: unknown = raw
@@ -294,6 +309,25 @@ function backoff(base: number, attempt: number): number {
   return backoffDelay(attempt - 1, { baseDelayMs: base, maxDelayMs: 30_000 })
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+/** The failure of a request whose owner closed: final, never retried. */
+function cancelled(url: string): BackendError {
+  return new BackendError({
+    code: 'network',
+    retriable: false,
+    message: `The request to ${new URL(url).origin} was cancelled: its environment session closed`
+  })
+}
+
+/** Waits `ms`, or less once `signal` aborts (the next attempt then fails as cancelled). */
+function sleep(ms: number, signal: AbortSignal | null = null): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const done = (): void => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
 }

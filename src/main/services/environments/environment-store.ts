@@ -264,20 +264,6 @@ export class EnvironmentStore {
     return found
   }
 
-  /** By id, else by name (case-insensitive), for the CLI's `use <env>`. @throws EnvironmentError not_found */
-  resolve(idOrName: string): EnvironmentProfile {
-    const all = this.list()
-    const found =
-      all.find((p) => p.id === idOrName) ??
-      all.find((p) => p.name.toLowerCase() === idOrName.trim().toLowerCase())
-    if (!found)
-      throw new EnvironmentError(
-        'not_found',
-        `There is no environment called "${idOrName}" (see \`controldeck envs\`).`
-      )
-    return found
-  }
-
   // ---- writes
 
   /** Makes `id` the saved choice; when the file cannot be written the previous choice stays. */

@@ -3,10 +3,10 @@ import type { HandlerModule, ServiceContext } from '../context'
 import { RunManager, type RunEngine } from '../runs/run-manager'
 import { DEMOS } from '../runs/scripts'
 
-/** Handlers of the runs domain: local agent runs against the embedded engine. */
+/** Handlers of the runs domain: local agent runs against the embedded engine (or `runBackend`). */
 export function createRunsHandlers(ctx: ServiceContext): HandlerModule<typeof runsMethods> {
   // The engine host may offer addToken (in-process); then every run gets its own operator token.
-  const engine = (): RunEngine | null => ctx.localEngine as RunEngine | null
+  const engine = (): RunEngine | null => ctx.runBackend ?? (ctx.localEngine as RunEngine | null)
   const runs = new RunManager({
     engine,
     onOutput: (batch) => ctx.events.emit('onRunOutput', batch),

@@ -1,7 +1,5 @@
-import type { LiveEvent, LiveFilter } from '../../../shared/console/domains/live'
+import type { LiveEvent } from '../../../shared/console/domains/live'
 import { oneLine } from '../client/backend-error'
-import type { AuditPollSource } from './audit-poller'
-import { LiveEventStream, type LiveState } from './live-event-stream'
 
 /** Data fields worth showing on a tail line, in this order. */
 const SUMMARY_FIELDS = [
@@ -37,61 +35,4 @@ export function formatTailLine(event: LiveEvent): string {
     `${clock} ${event.channel.padEnd(11)} ${event.event_type.padEnd(24)} ${event.id}  ${parts.join(' ')}`,
     400
   )
-}
-
-export interface TailOptions {
-  baseUrl: string
-  token: string | null
-  hasStream: boolean
-  poll?: AuditPollSource
-  filter: LiveFilter
-  json: boolean
-  out(text: string): void
-  err(text: string): void
-  /** Aborting ends the tail (Ctrl-C). */
-  signal: AbortSignal
-  heartbeatTimeoutMs?: number
-  pollIntervalMs?: number
-}
-
-/**
- * Prints events as they arrive until `signal` aborts (resolves 0) or the backend refuses the
- * credential (resolves 1). Connection changes go to stderr so that stdout stays pure events
- * (JSON lines with `json`, one per event).
- */
-export async function runTail(options: TailOptions): Promise<number> {
-  let authFailed = false
-  let finish: () => void = () => {}
-  const done = new Promise<void>((resolve) => {
-    finish = resolve
-  })
-  const stream = new LiveEventStream({
-    baseUrl: options.baseUrl,
-    token: options.token,
-    hasStream: options.hasStream,
-    lastEventId: null,
-    filter: options.filter,
-    poll: options.poll,
-    heartbeatTimeoutMs: options.heartbeatTimeoutMs,
-    pollIntervalMs: options.pollIntervalMs,
-    onEvents(events) {
-      for (const event of events)
-        options.out(options.json ? JSON.stringify(event) : formatTailLine(event))
-    },
-    onState(state: LiveState) {
-      options.err(`[${state.status}]${state.message ? ` ${oneLine(state.message)}` : ''}`)
-      if (state.status === 'auth_failed') {
-        authFailed = true
-        finish()
-      }
-    }
-  })
-  const onAbort = (): void => finish()
-  if (options.signal.aborted) finish()
-  else options.signal.addEventListener('abort', onAbort, { once: true })
-  stream.start()
-  await done
-  options.signal.removeEventListener('abort', onAbort)
-  await stream.close()
-  return authFailed ? 1 : 0
 }

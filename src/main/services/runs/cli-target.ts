@@ -1,26 +1,18 @@
-import { BackendClient } from '../client/backend-client'
-import { StaticTokenAuth } from '../client/auth'
 import { startEngineHost, type EngineHost } from '../engine-host'
 import { EnvironmentStore } from '../environments/environment-store'
 import { openCredentials } from '../environments/open-environments'
 import { authFor } from '../session/auth-for'
 import type { RunEngine } from './run-manager'
 
-/** The backend a one-shot CLI command talks to. */
+/** The backend a one-shot CLI command's agent runs report to. */
 export interface CliTarget {
-  /** Environment name for messages (`Local engine`, `staging`, or the ad-hoc URL). */
-  readonly label: string
-  /** The saved environment is marked read-only (writes and runs are refused); false for `--url`. */
-  readonly readOnly: boolean
-  readonly url: string
-  /** Bearer token for the agent and the governance reads ('' when the environment needs none). */
-  readonly token: string
   /** The engine this command started (the active environment is the local engine), or null. */
   readonly engine: EngineHost | null
-  /** What a run manager needs: local engines mint a token per run, remote ones share `token`. */
-  runEngine(): RunEngine
-  /** A typed client for governance reads. */
-  client(): BackendClient
+  /**
+   * The remote backend (`--url`, or the active saved environment) and the token every run shares
+   * (the operator's own credential: a remote backend mints none per run); null when `engine` is set.
+   */
+  readonly remote: RunEngine | null
   close(): Promise<void>
 }
 
@@ -38,13 +30,8 @@ export interface CliTargetOptions {
  */
 export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTarget> {
   if (options.adHoc) {
-    return remoteTarget(
-      options.adHoc.url,
-      false,
-      options.adHoc.url,
-      options.adHoc.token ?? '',
-      async () => undefined
-    )
+    const remote = { url: options.adHoc.url, adminToken: options.adHoc.token ?? '' }
+    return { engine: null, remote, close: async () => undefined }
   }
   const environments = await EnvironmentStore.load({
     dataDir: options.dataDir,
@@ -54,21 +41,7 @@ export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTa
   const profile = environments.get(environments.activeId)
   if (profile.kind === 'embedded') {
     const engine = await startEngineHost({ dataDir: options.dataDir })
-    return {
-      label: profile.name,
-      readOnly: profile.readOnly,
-      url: engine.url,
-      token: engine.adminToken,
-      engine,
-      runEngine: () => ({
-        url: engine.url,
-        adminToken: engine.adminToken,
-        addToken: engine.addToken,
-        removeToken: engine.removeToken
-      }),
-      client: () => new BackendClient(engine.url, new StaticTokenAuth(engine.adminToken)),
-      close: () => engine.close()
-    }
+    return { engine, remote: null, close: () => engine.close() }
   }
   // The keychain is opened only here: a command on the local engine never waits for its probe.
   const credentials = await openCredentials(environments)
@@ -79,26 +52,9 @@ export async function resolveCliTarget(options: CliTargetOptions): Promise<CliTa
   }
   const header = (await auth.provider?.authorization()) ?? null
   const token = header?.replace(/^Bearer\s+/i, '') ?? ''
-  return remoteTarget(profile.name, profile.readOnly, profile.baseUrl, token, async () =>
-    auth.close()
-  )
-}
-
-function remoteTarget(
-  label: string,
-  readOnly: boolean,
-  url: string,
-  token: string,
-  close: () => Promise<void>
-): CliTarget {
   return {
-    label,
-    readOnly,
-    url,
-    token,
     engine: null,
-    runEngine: () => ({ url, adminToken: token }),
-    client: () => new BackendClient(url, token ? new StaticTokenAuth(token) : null),
-    close
+    remote: { url: profile.baseUrl, adminToken: token },
+    close: async () => auth.close()
   }
 }

@@ -52,7 +52,9 @@ export interface ConsoleSessionsOptions {
   /** False opens no live stream (a one-shot CLI command); true unless said. */
   readonly live?: boolean
   /** Replaces SessionManager's own options (tests: credentials off, short waits; the CLI's). */
-  readonly manager?: Partial<Pick<SessionManagerOptions, 'credentials' | 'http' | 'connectWaitMs'>>
+  readonly manager?: Partial<
+    Pick<SessionManagerOptions, 'credentials' | 'http' | 'connectWaitMs' | 'connect'>
+  >
 }
 
 type EventsListener = (events: LiveEvent[], environmentId: string) => void

@@ -53,6 +53,8 @@ export class EnvironmentSession {
   private diagnosticsTimer: NodeJS.Timeout | null = null
   private reprobeDelay = REPROBE_MIN_MS
   private closed = false
+  /** Aborted by close: requests in flight end at once rather than at their timeout. */
+  private readonly aborts = new AbortController()
   /** A standing remark (missing credential, no offline cache) shown whenever nothing more urgent is. */
   private notice: string | null = null
 
@@ -60,7 +62,10 @@ export class EnvironmentSession {
     const { profile } = options
     this.client =
       profile.baseUrl && !options.offlineReason
-        ? new BackendClient(profile.baseUrl, options.auth.provider, options.http)
+        ? new BackendClient(profile.baseUrl, options.auth.provider, {
+            ...options.http,
+            signal: this.aborts.signal
+          })
         : null
     let cacheProblem: string | null = null
     try {
@@ -237,10 +242,15 @@ export class EnvironmentSession {
     this.options.onState?.(this.state)
   }
 
-  /** Closes stream, timers, auth refresh and the cache file; no callback fires afterwards. */
+  /**
+   * Closes stream, timers, auth refresh and the cache file, and cancels the requests in flight (a
+   * probe or a read of a backend that does not answer holds neither a switch, a CLI command nor
+   * the app's quit); no callback fires afterwards.
+   */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.aborts.abort()
     if (this.reprobeTimer) clearTimeout(this.reprobeTimer)
     this.reprobeTimer = null
     if (this.diagnosticsTimer) clearTimeout(this.diagnosticsTimer)

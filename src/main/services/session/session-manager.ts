@@ -26,6 +26,11 @@ export interface SessionManagerOptions {
   adHocEnvironment?: { url: string; token?: string }
   /** Open live streams and keep re-probing (the app, serve); false for one-shot CLI commands. */
   live: boolean
+  /**
+   * False never asks the backend: sessions open (profile, credential, cache) without the
+   * capabilities probe, for CLI commands that read only settings (`envs`, `use`). True unless said.
+   */
+  connect?: boolean
   credentials?: CredentialStoreOptions
   http?: HttpOptions
   /** How long switchTo waits for the first probe (default 2 s); the CLI waits longer. */
@@ -166,6 +171,7 @@ export class SessionManager {
     // a probe still in flight a no-op. Callers wait for the probe only briefly: a slow or
     // unreachable backend must not hold the UI (the outcome arrives as onConnectionState).
     const session = await next
+    if (this.options.connect === false) return session.state
     await withTimeLimit(
       session.connect(),
       this.options.connectWaitMs ?? CONNECT_WAIT_MS,

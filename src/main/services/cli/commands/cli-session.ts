@@ -16,12 +16,6 @@ import type { GlobalOptions } from '../args'
 
 /** HTTP settings of a one-shot command: fail fast rather than wait like the app. */
 const CLI_HTTP = { timeoutMs: 8_000, retries: 1, backoffMs: 200 }
-/**
- * A command that reads only settings never uses the backend, yet opening the active environment
- * probes it; a probe is not cancelled when its session closes, so a backend that hangs would hold
- * the process until the probe's timeout. Here the probe gets a short leash and no retry.
- */
-const SETTINGS_HTTP = { timeoutMs: 1_000, retries: 0, backoffMs: 0 }
 const CLI_CONNECT_WAIT_MS = 20_000
 
 /** A one-shot command's ConsoleApi: the same dispatch as the app's (validation, policy, errors). */
@@ -36,16 +30,18 @@ export interface CliConsole {
  * What a command needs of the active environment:
  * - `data` (the default): it reads the backend; the local engine is started when it is active;
  * - `settings`: only this console's own settings (environments, keychain): no engine is started
- *   and nothing waits for the backend to answer;
+ *   and no request is sent to the backend;
  * - `live`: as `data`, with the live stream open (pushed events, as in the app);
  * - `runs`: as `data`, and local agent runs report to the active environment's backend, whichever
  *   it is (the app runs them on its embedded engine; the CLI on the environment it works against).
  */
 export type CliNeeds = 'data' | 'settings' | 'live' | 'runs'
 
-/** The engine local runs report to, and what the command must close afterwards. */
+/** The backends a command's console uses besides its sessions, and what it must close afterwards. */
 interface CliEngine {
   readonly localEngine: ServiceContext['localEngine']
+  /** Where agent runs report when not to the local engine (`needs` = `runs` only). */
+  readonly runBackend?: ServiceContext['runBackend']
   close(): Promise<void>
 }
 
@@ -56,7 +52,8 @@ async function openCliEngine(global: GlobalOptions, needs: CliNeeds): Promise<Cl
     // The active environment's backend with its credential; the local engine is started here.
     const target = await resolveCliTarget({ dataDir: global.dataDir, adHoc: global.adHoc })
     return {
-      localEngine: target.engine ? localEngineOf(target.engine) : target.runEngine(),
+      localEngine: localEngineOf(target.engine),
+      runBackend: target.remote ?? undefined,
       close: () => target.close()
     }
   }
@@ -86,18 +83,20 @@ export async function withCliConsole<T>(
       transport: 'cli',
       appVersion: APP_VERSION,
       localEngine: engine.localEngine,
+      runBackend: engine.runBackend,
       adHocEnvironment: global.adHoc
         ? { url: global.adHoc.url, token: global.adHoc.token }
         : undefined,
       log: logToStderr,
       openAtStart: false,
       // A CLI command must fail fast rather than wait for the app's patient defaults; one that
-      // only reads settings does not wait for the backend's first answer at all.
+      // only reads settings never asks the backend at all.
       sessionOptions: {
         live: needs === 'live',
         manager: {
-          http: needs === 'settings' ? SETTINGS_HTTP : CLI_HTTP,
-          connectWaitMs: needs === 'settings' ? 0 : CLI_CONNECT_WAIT_MS
+          http: CLI_HTTP,
+          connectWaitMs: CLI_CONNECT_WAIT_MS,
+          connect: needs !== 'settings'
         }
       }
     })

@@ -3,6 +3,7 @@
 // output is the one the commands printed when they read the settings files themselves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EnvironmentStore } from '../../environments/environment-store'
+import { startBlackHole } from '../../testing/black-hole'
 import { withoutKeychain } from '../../testing/no-keychain'
 import { makeTempDir } from '../../testing/temp-dir'
 import { runCli, type CliIo } from '../args'
@@ -134,5 +135,25 @@ describe('controldeck envs and use, through the console dispatch', () => {
     expect((await EnvironmentStore.load({ dataDir: data.dir, localUrl: null })).activeId).toBe(
       'local'
     )
+  })
+
+  it('lists and switches without asking the active backend (one that never answers)', async () => {
+    const hole = await startBlackHole()
+    try {
+      const store = await EnvironmentStore.load({ dataDir: data.dir, localUrl: null })
+      await store.add(hole.environment())
+      expect(await cli(['use', 'hung'])).toEqual({
+        code: 0,
+        out: 'Now using Hung (hung).',
+        err: ''
+      })
+      const listed = await cli(['envs'])
+      expect(listed).toMatchObject({ code: 0, err: '' })
+      expect(listed.out).toMatch(/^\* hung {17}Hung/m)
+      expect(await cli(['use', 'local'])).toMatchObject({ code: 0 })
+      expect(hole.connections()).toBe(0)
+    } finally {
+      await hole.close()
+    }
   })
 })

@@ -13,6 +13,7 @@ import { engineFetch, startTempEngine, type TempEngine } from '../../testing/tem
 import { waitFor } from '../../testing/wait'
 import { runCli, type CliIo } from '../args'
 import { budgetCommand } from './budget'
+import { withCliConsole } from './cli-session'
 import { reflexCommand } from './reflex'
 import { runCommand } from './run'
 
@@ -103,6 +104,28 @@ describe('controldeck run', () => {
     expect(text).toContain(`mission ${first?.missionId}`)
     expect(text).toMatch(/BudgetExceededError/)
     expect(events.at(-1)).toMatchObject({ type: 'exit', exitCode: 0 })
+  })
+
+  it("with --url runs report to that backend as the console's run backend, not as a local engine", async () => {
+    const adHoc = { url: engine.url, token: engine.adminToken }
+    const global = { json: false, help: false, dataDir: tmp.dir, adHoc }
+    const seen = await withCliConsole(
+      global,
+      async (api) => ({
+        app: await api.invoke('getAppInfo', {}),
+        runs: await api.invoke('listLocalRuns', {}),
+        envs: await api.invoke('listEnvironments', {})
+      }),
+      'runs'
+    )
+    expect(seen.runs.engineAvailable).toBe(true)
+    // No local engine runs in this command, and the built-in one does not take the backend's URL.
+    expect(seen.app.localEngineUrl).toBeNull()
+    expect(seen.envs.activeId).toBe('adhoc')
+    expect(seen.envs.environments.find((e) => e.id === 'local')).toMatchObject({
+      baseUrl: '',
+      hasCredential: false
+    })
   })
 
   it('without --url runs against the local engine, started in-process on the console database', async () => {

@@ -1,7 +1,8 @@
 // `controldeck tail` through the real argument parser and the console's live path (the
 // environment session's stream, subscribeEvents, the pushed onEvents), against the real engine
 // given as an ad-hoc environment.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { LiveEventSchema } from '../../../../shared/console/domains/live'
 import type { RunningEngine } from '../../../../engine'
 import { startFakeBrain } from '../../client/testing/fake-brain'
@@ -9,7 +10,7 @@ import { publishEvent, startTempEngine, type TempEngine } from '../../testing/te
 import { waitFor } from '../../testing/wait'
 import { runCli, type CliIo, type GlobalOptions } from '../args'
 import { withCliConsole } from './cli-session'
-import { tailCommand } from './tail'
+import { tailCommand, tailFilter } from './tail'
 
 let tmp: TempEngine
 let engine: RunningEngine
@@ -63,6 +64,8 @@ describe('controldeck tail', () => {
     await waitFor(() => tail.out.length >= 2, 'two events')
     tail.stop()
     expect(await tail.exited).toBe(0)
+    // Stopping closed the command's stream on the engine too.
+    await waitFor(() => engine.services.hub.counters().subscribers === 0, 'the stream to close')
     const events = tail.out.map((line) => LiveEventSchema.parse(JSON.parse(line)))
     expect(events.map((e) => [e.channel, e.data.entity_id, e.data.to_state])).toEqual([
       ['lifecycle', 'j_00000000000a', 'running'],
@@ -119,4 +122,84 @@ describe('controldeck tail', () => {
       /^controldeck: The backend at http:\/\/127\.0\.0\.1:\d+ is not reachable/
     )
   })
+})
+
+describe('controldeck tail, its flags and its process', () => {
+  const cleanups: (() => Promise<void> | void)[] = []
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c()
+  })
+
+  it('parses the filter flags and refuses unknown channels', () => {
+    expect(
+      tailFilter({ channel: 'lifecycle, audit', type: 'state_transition', entity: 'j_1,j_2' })
+    ).toEqual({
+      channels: ['lifecycle', 'audit'],
+      eventTypes: ['state_transition'],
+      entityIds: ['j_1', 'j_2']
+    })
+    expect(tailFilter({})).toEqual({})
+    expect(() => tailFilter({ channel: 'nope' })).toThrow(/channel must be one of/)
+  })
+
+  it('runs as `controldeck tail --json` against the engine and exits 0 on Ctrl-C', async () => {
+    const temp = await startTempEngine('cd-tail-', { rateLimit: false })
+    cleanups.push(() => temp.close())
+    const engine = temp.engine
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/main/services/cli/main.ts',
+        'tail',
+        '--url',
+        engine.url,
+        '--token',
+        engine.adminToken,
+        '--json',
+        '--channel',
+        'reflex'
+      ],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, CONTROLDECK_DATA_DIR: temp.dir },
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
+    cleanups.push(() => {
+      if (child.exitCode === null) child.kill('SIGKILL')
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    await waitFor(
+      () => stderr.includes('[live]'),
+      `tail to go live (stderr: ${stderr})`,
+      60_000,
+      50
+    )
+    const publish = (channel: string, n: number) =>
+      publishEvent(engine, channel, 'circuit_state_changed', {
+        circuit_id: `c${n}`,
+        to_state: 'open',
+        failure_count: n,
+        success_count: 0
+      })
+    await publish('reflex', 1)
+    await publish('audit', 2)
+    await publish('reflex', 3)
+    await waitFor(() => stdout.trim().split('\n').length >= 2, 'two lines on stdout', 10_000, 20)
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code))
+    )
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => LiveEventSchema.parse(JSON.parse(l)))
+    expect(lines.map((e) => e.data.circuit_id)).toEqual(['c1', 'c3'])
+  }, 90_000)
 })
