@@ -65,6 +65,22 @@ export function processStopSignal(): AbortSignal {
   return processStop
 }
 
+/**
+ * Keeps Ctrl-C and SIGTERM from ending the process until `until` settles, telling `note` of each:
+ * for a stop that is bounded on its own (a run's agent gets SIGKILL 3 s after SIGTERM), where a
+ * second Ctrl-C that ended the CLI would leave the child it is stopping running, orphaned.
+ */
+export function holdProcessSignals(until: Promise<unknown>, note: () => void): void {
+  const held = (): void => note()
+  process.on('SIGINT', held)
+  process.on('SIGTERM', held)
+  const release = (): void => {
+    process.off('SIGINT', held)
+    process.off('SIGTERM', held)
+  }
+  until.then(release, release)
+}
+
 /** The signal that ends a long-running command (see CliIo.stopSignal). */
 export function stopSignalOf(io: CliIo): AbortSignal {
   return io.stopSignal ? io.stopSignal() : processStopSignal()

@@ -1,6 +1,7 @@
 // `controldeck run|reflex|budget` through the real argument parser and the console's dispatch
 // (startLocalRun, onRunOutput, onRunsChanged), against the real engine given as an ad-hoc
 // environment (--url/--token), with real child processes.
+import { spawn } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -172,6 +173,71 @@ describe('controldeck run', () => {
     await waitFor(() => out.includes('ready'), 'the agent to start')
     stop.abort()
     expect(await code).toBe(128 + 15)
+  })
+
+  it('a second Ctrl-C does not end the CLI before the agent it is stopping (one that ignores SIGTERM)', async () => {
+    const script = path.join(tmp.dir, 'stubborn-agent.mjs')
+    writeFileSync(
+      script,
+      "process.on('SIGTERM', () => {})\nconsole.log('pid ' + process.pid)\nsetInterval(() => {}, 1000)\n"
+    )
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/main/services/cli/main.ts',
+        'run',
+        script,
+        '--url',
+        engine.url,
+        '--token',
+        engine.adminToken,
+        '--data-dir',
+        tmp.dir
+      ],
+      { cwd: process.cwd(), env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] }
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code))
+    )
+    try {
+      await waitFor(
+        () => /pid \d+/.test(stdout),
+        `the agent to start (stderr: ${stderr})`,
+        60_000,
+        50
+      )
+      agentPid = Number(/pid (\d+)/.exec(stdout)?.[1])
+      child.kill('SIGINT')
+      await waitFor(
+        () => stderr.includes('SIGTERM now') || child.exitCode !== null,
+        'the stop to begin',
+        10_000,
+        20
+      )
+      child.kill('SIGINT')
+      await waitFor(
+        () => stderr.includes('still stopping'),
+        'the second Ctrl-C to be held',
+        10_000,
+        20
+      )
+      expect(await exited).toBe(128 + 9)
+      // The agent is gone by the time the CLI is: nothing was left running.
+      expect(() => process.kill(agentPid, 0)).toThrow()
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      try {
+        if (agentPid) process.kill(agentPid, 'SIGKILL')
+      } catch {
+        // Already gone, as it should be.
+      }
+    }
   })
 
   it('refuses a missing script with one line and exit code 1', async () => {

@@ -2,7 +2,7 @@ import { constants } from 'node:os'
 import path from 'node:path'
 import type { EventPayload } from '../../../../shared/console/api'
 import type { LocalRunView } from '../../../../shared/console/domains/runs'
-import { CliError, stopSignalOf, type CliCommand, type CliIo } from '../args'
+import { CliError, holdProcessSignals, stopSignalOf, type CliCommand, type CliIo } from '../args'
 import { withCliConsole, type CliConsole } from './cli-session'
 
 type RunOutput = EventPayload<'onRunOutput'>
@@ -59,7 +59,15 @@ async function runAgent(
   if (ended(run)) finish(run)
   // Ctrl-C stops the agent from here on (before, it ends the command as usual).
   const stop = stopSignalOf(io)
-  const onStop = (): void => void api.invoke('stopLocalRun', { runId: run.runId }).catch(() => {})
+  const onStop = (): void => {
+    io.err('stopping the agent: SIGTERM now, SIGKILL in 3 s if it has not ended')
+    void api.invoke('stopLocalRun', { runId: run.runId }).catch(() => {})
+    // A second Ctrl-C must not end the CLI before the agent: the stop ends in SIGKILL by itself.
+    if (!io.stopSignal)
+      holdProcessSignals(finished, () =>
+        io.err('still stopping the agent: it gets SIGKILL at the latest 3 s after the first Ctrl-C')
+      )
+  }
   stop.addEventListener('abort', onStop, { once: true })
   const done = await finished
   stop.removeEventListener('abort', onStop)
