@@ -205,6 +205,7 @@ describe('controldeck run', () => {
     const exited = new Promise<number | null>((resolve) =>
       child.once('exit', (code) => resolve(code))
     )
+    let agentPid = 0
     try {
       await waitFor(
         () => /pid \d+/.test(stdout),
