@@ -111,6 +111,29 @@ test.describe.serial('compare and incident bundles', () => {
     expect(pageErrors).toEqual([])
   })
 
+  test("Enter on a side's link opens that side's trace, not the row's left one", async ({
+    page,
+    pageErrors
+  }) => {
+    await openAt(page, stack.consoleServer, `#/traces/${missions.greedy}`)
+    await page.getByTestId('trace-compare').click()
+    await page.getByTestId('compare-id').fill(missions.flaky)
+    await page.keyboard.press('Enter')
+    const view = page.getByTestId('compare-view')
+    await expect(view).toBeVisible({ timeout: 15_000 })
+    await expect(view.locator('[data-first-divergence="true"]')).toBeFocused()
+    // Home brings the first row (the two missions' plans) into the virtual window.
+    await page.keyboard.press('Home')
+    // The right side's link of the first row (a plan of the flaky mission): Enter follows it.
+    const right = view.locator('tbody tr').first().locator('td').nth(3).getByRole('link')
+    const rightId = (await right.textContent()) ?? ''
+    expect(rightId).toMatch(/^p_/)
+    await right.focus()
+    await page.keyboard.press('Enter')
+    await expect(page).toHaveURL(new RegExp(`#/traces/${rightId}$`))
+    expect(pageErrors).toEqual([])
+  })
+
   test('exports an incident bundle with a preview of what redaction removes', async ({
     page,
     pageErrors

@@ -107,6 +107,8 @@ export function CompareRows({
         if (id) window.location.hash = traceHref(id)
       }
     }
+    // Enter on a link inside a row is that link's: it opens its own side's trace.
+    if (e.key === 'Enter' && (e.target as HTMLElement).closest('a, button')) return
     const run = keys[e.key]
     if (run) {
       e.preventDefault()
