@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { expect, FAST_DEMO_ENV, openAt, ownStackForSuite, SCREENSHOT_DIR, test } from './fixtures'
 
 const stack = ownStackForSuite('compare', {
@@ -67,22 +67,26 @@ test.afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** Opens `left`'s trace and compares it with `right`, keyboard only; the comparison's view. */
+async function compareByKeyboard(page: Page, left: string, right: string): Promise<Locator> {
+  await openAt(page, stack.consoleServer, `#/traces/${left}`)
+  await page.getByTestId('trace-compare').focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('compare-dialog')).toBeVisible()
+  await expect(page.getByTestId('compare-id')).toBeFocused()
+  await page.keyboard.type(right)
+  await page.keyboard.press('Enter')
+  const view = page.getByTestId('compare-view')
+  await expect(view).toBeVisible({ timeout: 15_000 })
+  return view
+}
+
 test.describe.serial('compare and incident bundles', () => {
   test('compares two demo-agent missions side by side, first divergence highlighted, by keyboard', async ({
     page,
     pageErrors
   }) => {
-    await openAt(page, stack.consoleServer, `#/traces/${missions.greedy}`)
-    await page.getByTestId('trace-compare').focus()
-    await page.keyboard.press('Enter')
-    const dialog = page.getByTestId('compare-dialog')
-    await expect(dialog).toBeVisible()
-    await expect(page.getByTestId('compare-id')).toBeFocused()
-    await page.keyboard.type(missions.flaky)
-    await page.keyboard.press('Enter')
-
-    const view = page.getByTestId('compare-view')
-    await expect(view).toBeVisible({ timeout: 15_000 })
+    const view = await compareByKeyboard(page, missions.greedy, missions.flaky)
     const first = view.locator('[data-first-divergence="true"]')
     await expect(first).toHaveCount(1)
     await expect(first).toBeFocused()
@@ -115,12 +119,7 @@ test.describe.serial('compare and incident bundles', () => {
     page,
     pageErrors
   }) => {
-    await openAt(page, stack.consoleServer, `#/traces/${missions.greedy}`)
-    await page.getByTestId('trace-compare').click()
-    await page.getByTestId('compare-id').fill(missions.flaky)
-    await page.keyboard.press('Enter')
-    const view = page.getByTestId('compare-view')
-    await expect(view).toBeVisible({ timeout: 15_000 })
+    const view = await compareByKeyboard(page, missions.greedy, missions.flaky)
     await expect(view.locator('[data-first-divergence="true"]')).toBeFocused()
     // Home brings the first row (the two missions' plans) into the virtual window.
     await page.keyboard.press('Home')
