@@ -66,6 +66,8 @@ interface State {
   trays: Tray[]
   displays: StandInDisplay[]
   clipboardText: string
+  /** The path the next open/save dialog answers with; null: the operator cancels. */
+  dialogPath: string | null
   calls: Recorded[]
   nextId: number
 }
@@ -95,6 +97,7 @@ function freshState(): State {
       }
     ],
     clipboardText: '',
+    dialogPath: null,
     calls: [],
     nextId: 1
   }
@@ -780,6 +783,20 @@ export const dialog = {
   },
   showErrorBox(title: string, content: string): void {
     record('dialog.showErrorBox', title, content)
+  },
+  async showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
+    record('dialog.showOpenDialog', ...args)
+    const chosen = state().dialogPath
+    return chosen === null
+      ? { canceled: true, filePaths: [] }
+      : { canceled: false, filePaths: [chosen] }
+  },
+  async showSaveDialog(...args: unknown[]): Promise<{ canceled: boolean; filePath: string }> {
+    record('dialog.showSaveDialog', ...args)
+    const chosen = state().dialogPath
+    return chosen === null
+      ? { canceled: true, filePath: '' }
+      : { canceled: false, filePath: chosen }
   }
 }
 
@@ -800,6 +817,10 @@ export function standIn() {
       return s.clipboardText
     },
     calls: s.calls,
+    /** The file the operator picks in the next open or save dialog (null: cancels it). */
+    chooseInDialog(path: string | null): void {
+      s.dialogPath = path
+    },
     /** Replaces the displays `screen` reports (e.g. a monitor was unplugged). */
     setDisplays(displays: StandInDisplay[]): void {
       s.displays = displays
