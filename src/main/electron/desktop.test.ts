@@ -1,7 +1,7 @@
 // The real Electron main process (src/main/electron/index.ts) under Node: 'electron' is the
 // stand-in of ./testing/electron-stand-in (a boundary we do not own); the services, the embedded
 // engine, its SQLite files and the console cache are the real ones, on a temp data folder.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { CONSOLE_METHODS } from '../../shared/console/api'
@@ -226,6 +226,38 @@ describe('the Electron main process under the stand-in', () => {
       delete process.env.ELECTRON_RENDERER_URL
       delete process.env.CONTROLDECK_DEV_SERVER
     }
+  })
+
+  it('keeps the OTLP ingest token in main and reads bundle files through the native dialog', async () => {
+    const contents = (await launch()).webContents
+
+    // The token goes to the user's clipboard from main; the page learns only that it was copied.
+    const copied = await call(contents, 'copyOtlpIngestToken')
+    expect(copied).toEqual({ ok: true, result: { copied: true } })
+    const token = standIn().clipboardText
+    expect(token.length).toBeGreaterThan(16)
+    const endpoint = await call(contents, 'getOtlpEndpoint')
+    expect(endpoint).toMatchObject({ ok: true, result: { available: true, hasToken: true } })
+    expect(JSON.stringify(endpoint)).not.toContain(token)
+
+    // The file the operator picks is read in main, bounded and validated; the page gets the verdict.
+    standIn().chooseInDialog(null)
+    expect(await call(contents, 'openIncidentBundleFile')).toEqual({
+      ok: true,
+      result: { bundle: null }
+    })
+    const notABundle = path.join(temp.dir, 'not-a-bundle.json')
+    writeFileSync(notABundle, '{"hello":"world"}')
+    standIn().chooseInDialog(notABundle)
+    expect(await call(contents, 'openIncidentBundleFile')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_bundle' }
+    })
+    standIn().chooseInDialog(temp.dir)
+    expect(await call(contents, 'openIncidentBundleFile')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_bundle' }
+    })
   })
 
   it('hands the link it was launched with to the page once, and quits when its last window closes', async () => {
