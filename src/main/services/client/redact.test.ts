@@ -70,6 +70,15 @@ describe('redactSecrets', () => {
     expect(JSON.parse(redactSecrets(text, ['ab\\']))).toEqual({ detail: 'refused [redacted] here' })
   })
 
+  it('removes the credential after any Authorization scheme, not only Bearer and Basic', () => {
+    expect(redactSecrets('echo: Authorization: token ghp_abcdefghijklmnop1234 refused')).toBe(
+      'echo: Authorization: [redacted] [redacted] refused'
+    )
+    expect(redactSecrets('{"detail":"Proxy-Authorization=Negotiate YIIabc+/= bad"}')).toBe(
+      '{"detail":"Proxy-Authorization=[redacted] [redacted] bad"}'
+    )
+  })
+
   it('takes the credential after the scheme of an Authorization value', () => {
     expect(credentialOf('Bearer abc def')).toBe('abc def')
     expect(credentialOf('opaque')).toBe('opaque')

@@ -24,7 +24,8 @@ const SECRET_KEY = new RegExp(SECRET_NAME, 'i')
  * Credentials recognisable in text without knowing them: bearer/basic credentials (8 or more
  * token characters: "Basic setup" is prose), JWTs, the value of a token/password/secret/key field
  * (`key=value`, `key: value`, `key="a b"`, `"key": "a b"` — a quoted value goes whole, up to its
- * closing quote, escapes included; an unquoted one up to white space or `&`, `,`, `;`) and URL
+ * closing quote, escapes included; an unquoted one up to white space or `&`, `,`, `;`), the
+ * credential after an Authorization value's scheme, whatever the scheme, and URL
  * userinfo (never across a quote, bracket or backslash). Each is linear in the text (a backend's
  * 100 KB error answer passes through them): a JWT or a URL scheme is tried only where a run of its
  * characters starts, never at every letter of a long run.
@@ -38,6 +39,12 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string | ((...groups: string[]) 
       'gi'
     ),
     (match, name, sep) => `${name}${sep}${match.at(-1)}${REDACTED}${match.at(-1)}`
+  ],
+  // An Authorization value's credential after any scheme (`token ghp_…`, `Negotiate …`); the
+  // next pattern then takes the scheme word, as for Bearer and Basic above.
+  [
+    /\b((?:proxy-)?authorization\s*[:=]\s*[A-Za-z][\w.+-]*\s+)(?!\[redacted\])[^\s&,;"']+/gi,
+    `$1${REDACTED}`
   ],
   [new RegExp(`${SECRET_NAME}(\\s*[:=]\\s*)(?!["'])[^\\s&,;]+`, 'gi'), `$1$2${REDACTED}`],
   [

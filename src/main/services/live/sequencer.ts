@@ -70,10 +70,12 @@ export class EventSequencer {
 
   /**
    * A complete frame carried `id` on its own `id:` line: per the SSE specification that moves the
-   * resume point, whatever the frame holds (garbage sent again would be garbage again).
+   * resume point, whatever the frame holds (garbage sent again would be garbage again). An empty
+   * one clears it, as the specification's buffer: the next connection sends no Last-Event-ID.
    */
   passed(id: string): void {
-    if (id !== '' && !isClientId(id)) this.resumeId = id
+    if (id === '') this.resumeId = null
+    else if (!isClientId(id)) this.resumeId = id
   }
 
   /**

@@ -75,6 +75,22 @@ describe('LiveEventStream against a specification-following SSE server', () => {
     expect(events[4]?.id).toBe('4')
   })
 
+  // The spec (§9.2.6): an `id:` line with an empty value sets the last event ID buffer to empty,
+  // and a reconnect with an empty buffer sends no Last-Event-ID: the server asked not to resume.
+  it('an empty id: line clears the resume point: the reconnect sends no Last-Event-ID', async () => {
+    const s = await startSseTestServer()
+    cleanups.push(() => s.close())
+    const { events } = client(s.baseUrl)
+    await waitFor(() => s.openStreams() === 1, 'stream open')
+    const data = (n: number): string =>
+      `data: {"channel":"audit","event_type":"x","timestamp":1,"data":{"n":${n}}}\n\n`
+    s.writeRaw(`id: 7\n${data(1)}id\n${data(2)}`)
+    await waitFor(() => events.length === 2, 'both events')
+    s.endStreams()
+    await waitFor(() => s.streamRequests.length === 2, 'reconnect')
+    expect(s.streamRequests[1]?.lastEventId).toBeNull()
+  })
+
   it('drops a UTF-8 byte order mark before the first field and reads CR-only lines and comments', async () => {
     const frame = (id: number): string =>
       `data: {"channel":"audit","event_type":"bom","timestamp":1,"data":{"n":${id}}}\r: comment\rid: ${id}\revent: x\r\r`
