@@ -85,6 +85,24 @@ describe('one violation, three copies', () => {
   })
 })
 
+it('counts a live violation whose kind is named like an Object.prototype member', () => {
+  const row = (kind: string) => ({
+    key: kind,
+    at: 0,
+    kind,
+    code: '',
+    message: '',
+    missionId: null,
+    jobId: null,
+    attemptId: null,
+    live: true
+  })
+  expect(violationCounts(null, [row('constructor'), row('toString')]).byType).toEqual({
+    constructor: 1,
+    toString: 1
+  })
+})
+
 describe('reflex events as the engine sends them', () => {
   const trigger = {
     trigger_id: 'trigger:tool_call',
