@@ -103,6 +103,13 @@ it('counts a live violation whose kind is named like an Object.prototype member'
   })
 })
 
+it('reads a violation code named like an Object.prototype member as an unknown code', () => {
+  const m = reduceBudget(emptyBudget(), [
+    ev('enforcement', 'budget_violation', { violation_id: 'vio_x', code: 'constructor' })
+  ])
+  expect(m.violations[0]?.kind).toBe('budget')
+})
+
 describe('reflex events as the engine sends them', () => {
   const trigger = {
     trigger_id: 'trigger:tool_call',
