@@ -89,8 +89,3 @@ export function panWindow(w: TimeWindow, full: TimeWindow, fraction: number): Ti
   const d = (w.end - w.start) * fraction
   return clampWindow({ start: w.start + d, end: w.end + d }, full)
 }
-
-/** Whether the window shows the full span (not zoomed). */
-export function isFullWindow(w: TimeWindow, full: TimeWindow): boolean {
-  return w.start <= full.start && w.end >= full.end
-}

@@ -44,7 +44,8 @@ const TONES: Record<string, Tone> = {
 
 /** Tone for a state, severity or status name; unknown names are neutral. */
 export function toneOf(state: string | null | undefined): Tone {
-  return (state && TONES[state]) || 'idle'
+  // Own keys only: a backend's state named `constructor` or `toString` is just unknown.
+  return (state && Object.hasOwn(TONES, state) && TONES[state]) || 'idle'
 }
 
 /** Human label of a state name: `failed_mechanical` → `failed (mechanical)`, `half_open` → `half-open`. */

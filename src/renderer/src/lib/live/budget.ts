@@ -106,7 +106,7 @@ export function violationOf(e: LiveEvent): ViolationView {
     str(top, 'cost_type') ??
     str(top, 'limit_type') ??
     str(top, 'budget_type') ??
-    (code ? VIOLATION_TYPE_BY_CODE[code] : undefined) ??
+    (code && Object.hasOwn(VIOLATION_TYPE_BY_CODE, code) ? VIOLATION_TYPE_BY_CODE[code] : null) ??
     'budget'
   return {
     id: v.violation_id ?? idText(top, 'violation_id') ?? e.id,

@@ -85,6 +85,31 @@ describe('one violation, three copies', () => {
   })
 })
 
+it('counts a live violation whose kind is named like an Object.prototype member', () => {
+  const row = (kind: string) => ({
+    key: kind,
+    at: 0,
+    kind,
+    code: '',
+    message: '',
+    missionId: null,
+    jobId: null,
+    attemptId: null,
+    live: true
+  })
+  expect(violationCounts(null, [row('constructor'), row('toString')]).byType).toEqual({
+    constructor: 1,
+    toString: 1
+  })
+})
+
+it('reads a violation code named like an Object.prototype member as an unknown code', () => {
+  const m = reduceBudget(emptyBudget(), [
+    ev('enforcement', 'budget_violation', { violation_id: 'vio_x', code: 'constructor' })
+  ])
+  expect(m.violations[0]?.kind).toBe('budget')
+})
+
 describe('reflex events as the engine sends them', () => {
   const trigger = {
     trigger_id: 'trigger:tool_call',

@@ -53,12 +53,18 @@ export function applyTransitions(
   added: readonly TransitionView[]
 ): StateCounts {
   if (added.length === 0) return counts
-  const next: StateCounts = {}
-  for (const [type, states] of Object.entries(counts)) next[type] = { ...states }
+  // Entity types and states are the stream's strings: kept in prototype-less objects, a name like
+  // `__proto__` or `hasOwnProperty` is one more key, not a write into Object.prototype.
+  const next: StateCounts = Object.create(null) as StateCounts
+  for (const [type, states] of Object.entries(counts)) next[type] = bare(states)
   for (const t of added) {
-    const states = (next[t.entityType] ??= {})
+    const states = (next[t.entityType] ??= bare({}))
     if (t.from) states[t.from] = Math.max(0, (states[t.from] ?? 0) - 1)
     states[t.to] = (states[t.to] ?? 0) + 1
   }
   return next
+}
+
+function bare(states: Record<string, number>): Record<string, number> {
+  return Object.assign(Object.create(null) as Record<string, number>, states)
 }

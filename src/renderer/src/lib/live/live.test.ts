@@ -110,6 +110,22 @@ describe('lifecycle', () => {
     const counts = applyTransitions({ job: { ready: 2, running: 0 } }, ts)
     expect(counts.job).toEqual({ ready: 1, running: 1 })
   })
+
+  it('counts a hostile entity type or state as a name, never touching Object.prototype', () => {
+    const ts = transitionsOf([
+      ev('lifecycle', 'state_transition', {
+        entity_id: 'j_0123456789ab',
+        entity_type: '__proto__',
+        from_state: 'hasOwnProperty',
+        to_state: 'polluted'
+      })
+    ])
+    const counts = applyTransitions({ job: { ready: 2 } }, ts)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.prototype.hasOwnProperty).toBeTypeOf('function')
+    expect(counts.job).toEqual({ ready: 2 })
+    expect(Object.entries(counts)).toContainEqual(['__proto__', { hasOwnProperty: 0, polluted: 1 }])
+  })
 })
 
 describe('rate', () => {

@@ -137,4 +137,14 @@ describe('saved views', () => {
     for (let i = 0; i < MAX_VIEWS; i++) saveView(`v${i}`, '#/traces', s)
     expect(saveView('one more', '#/traces', s)).toMatch(/At most 50/)
   })
+
+  it('says so instead of throwing when the store refuses to write (full or disabled)', () => {
+    const full: ViewStorage = {
+      getItem: () => null,
+      setItem: () => {
+        throw new DOMException('quota', 'QuotaExceededError')
+      }
+    }
+    expect(saveView('All', '#/traces', full)).toMatch(/could not be saved/)
+  })
 })

@@ -55,7 +55,12 @@ export function saveView(
   const rest = loadViews(storage).filter((v) => v.name !== view.name)
   if (rest.length >= MAX_VIEWS) return `At most ${MAX_VIEWS} views can be saved; delete one first.`
   const next = [...rest, view].sort((a, b) => a.name.localeCompare(b.name))
-  storage?.setItem(SAVED_VIEWS_KEY, JSON.stringify(next))
+  try {
+    storage?.setItem(SAVED_VIEWS_KEY, JSON.stringify(next))
+  } catch {
+    // Storage full or disabled (a private window, a policy): the form says so instead of failing.
+    return 'The view could not be saved: this window cannot store anything right now.'
+  }
   return next
 }
 

@@ -65,7 +65,8 @@ export function violationCounts(
   backend: { total: number; byType: Readonly<Record<string, number>> } | null,
   rows: readonly ViolationRow[]
 ): { total: number; byType: Record<string, number> } {
-  const byType: Record<string, number> = { ...(backend?.byType ?? {}) }
+  // Kinds are the stream's strings: prototype-less, `constructor` or `__proto__` is one more kind.
+  const byType = Object.assign(Object.create(null) as Record<string, number>, backend?.byType)
   let total = backend?.total ?? 0
   for (const r of rows) {
     if (backend && !r.live) continue

@@ -1,7 +1,13 @@
 import { useState, type FormEvent } from 'react'
 import { TextField } from '../../components/Field'
 import { hashToDeepLink } from '../../lib/nav/deepLink'
-import { deleteView, loadViews, saveView, type SavedView } from '../../lib/nav/savedViews'
+import {
+  deleteView,
+  loadViews,
+  MAX_VIEW_NAME,
+  saveView,
+  type SavedView
+} from '../../lib/nav/savedViews'
 
 /** Named views of the lists (kept on this machine) and the current view as a shareable link. */
 export function SavedViews({ hash }: { hash: string }) {
@@ -40,7 +46,7 @@ export function SavedViews({ hash }: { hash: string }) {
           value={name}
           onChange={setName}
           placeholder="Name this view"
-          maxLength={80}
+          maxLength={MAX_VIEW_NAME}
           data-testid="view-name"
         />
         <button type="submit">Save view</button>
