@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs'
 import { parseJsonBounded } from '../../shared/json-depth'
-import { MAX_REQUEST_DEPTH } from '../../shared/neurorail/limits'
+import { OTLP_EXPORT_LIMITS } from '../../shared/neurorail/limits'
 import { boundJsonExport, boundProtobufExport } from './ingest-bounds'
 
 /**
@@ -119,10 +119,20 @@ export function decodeProtobuf(body: Buffer): DecodedExport {
   return collect(msg, 'protobuf')
 }
 
+/**
+ * How deep an OTLP/JSON export nests when its attribute values nest as deep as the protobuf walk
+ * accepts (`valueDepth`): a span event's or link's attribute value opens at level 12 (request,
+ * resourceSpans, entry, scopeSpans, entry, spans, span, events, event, attributes, key-value,
+ * value), each map inside it 4 more (kvlistValue, values, key-value, value), and the innermost
+ * AnyValue's list or map with its entry 3 more. Lists nest 3 levels per AnyValue, so a list may
+ * reach a few levels deeper in JSON than in protobuf; the mapper keeps 8 either way.
+ */
+const JSON_DEPTH = 12 + 4 * (OTLP_EXPORT_LIMITS.valueDepth - 1) + 3
+
 /** Parses an OTLP/JSON body, bounded in values and depth before JSON.parse runs. */
 function decodeJsonBody(body: Buffer): DecodedExport {
   boundJsonExport(body)
-  const parsed = parseJsonBounded(body.toString('utf8'), MAX_REQUEST_DEPTH)
+  const parsed = parseJsonBounded(body.toString('utf8'), JSON_DEPTH)
   if (!parsed.ok)
     throw new UndecodableError(
       parsed.reason === 'malformed' ? `Malformed JSON body: ${parsed.message}` : parsed.message
