@@ -326,6 +326,12 @@ describe('OTLP ingest under its bounds', () => {
       }
       expect(res?.status).toBe(429)
       expect(res?.headers.get('retry-after')).toBe('1')
+      // OTLP/HTTP: every 4xx carries a google.rpc.Status in the request's encoding.
+      expect(res?.headers.get('content-type')).toMatch('application/x-protobuf')
+      expect(await refusalOf(res!)).toEqual({
+        code: 8,
+        message: expect.stringMatching(/Too many exports/)
+      })
       slow.destroy()
     })
   })
@@ -346,6 +352,7 @@ describe('OTLP ingest under its bounds', () => {
       const refused = await postJsonSpans(e, TOKEN, [chat(4)])
       expect(refused.status).toBe(429)
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      expect((await refusalOf(refused)).message).toMatch(/3 spans are waiting to be mapped/)
       expect((await traceWhen(e, traceOf(4))).spans).toHaveLength(0)
       await otlp.drained()
       expect(otlp.mapper.backlog).toBe(0)

@@ -291,7 +291,7 @@ export function encodeResponse(rejected: number, message: string, enc: Encoding)
 }
 
 /** `google.rpc.Status` codes of the refusals the receiver answers with a body of its own. */
-const RPC_CODE: Readonly<Record<number, number>> = { 400: 3, 413: 8, 415: 3 }
+const RPC_CODE: Readonly<Record<number, number>> = { 400: 3, 413: 8, 415: 3, 429: 8 }
 
 /**
  * An OTLP/HTTP error answer's body: a `google.rpc.Status` with the message, in the request's

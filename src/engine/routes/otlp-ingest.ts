@@ -79,19 +79,19 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
             `Unsupported Content-Type '${type.slice(0, 60)}': application/x-protobuf or application/json`
           )
         // Backpressure: bodies being read and decoded hold memory; past the cap the exporter retries.
-        if (decoding >= otlp.options.maxConcurrentExports) {
-          throw new HttpError(429, 'Too many exports in progress; retry later', {
+        if (decoding >= otlp.options.maxConcurrentExports)
+          return refusal(429, 'Too many exports in progress; retry later', enc, {
             'Retry-After': '1'
           })
-        }
         // The mapper is behind by more than the bound: the exporter retries once it has caught up.
         if (otlp.mapper.backlog >= otlp.options.maxBacklogSpans) {
           // Retry when the mapper should be back under 80 % of the bound (hysteresis: not at once).
           const excess = otlp.mapper.backlog - 0.8 * otlp.options.maxBacklogSpans
           const wait = otlp.loop.rate > 0 ? Math.ceil(excess / otlp.loop.rate) : 1
-          throw new HttpError(
+          return refusal(
             429,
             `${otlp.mapper.backlog} spans are waiting to be mapped; retry later`,
+            enc,
             { 'Retry-After': String(Math.min(30, Math.max(1, wait))) }
           )
         }
@@ -135,9 +135,18 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
   ]
 }
 
-function refusal(status: number, message: string, enc: Encoding): Reply {
+/**
+ * An OTLP/HTTP refusal: its status, and (the spec's MUST for every 4xx and 5xx) a
+ * google.rpc.Status saying why in the request's encoding.
+ */
+function refusal(
+  status: number,
+  message: string,
+  enc: Encoding,
+  extra: Record<string, string> = {}
+): Reply {
   // As sendError does: a body refused unread must not be parsed as the connection's next request.
-  const headers: Record<string, string> = status === 413 ? { Connection: 'close' } : {}
+  const headers: Record<string, string> = status === 413 ? { ...extra, Connection: 'close' } : extra
   const body = encodeStatus(status, message, enc)
   return enc === 'json'
     ? new Reply(status, body, headers)
