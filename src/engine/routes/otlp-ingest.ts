@@ -118,10 +118,7 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
         }
         const rejected = decoded.rejected + result.rejected
         const message = [...decoded.reasons, ...result.reasons].slice(0, 3).join('; ')
-        const answer = encodeResponse(rejected, message, enc)
-        return enc === 'json'
-          ? new Reply(200, answer)
-          : new Reply(200, answer, {}, 'application/x-protobuf')
+        return new Reply(200, encodeResponse(rejected, message, enc), {}, BODY_TYPE[enc])
       }
     }),
     route({
@@ -133,6 +130,12 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
       handler: ({ params, query }) => traceSpans(otlp, params.trace_id, query.limit)
     })
   ]
+}
+
+/** How a Reply sends an answer in each encoding: JSON is the Reply's default, protobuf as-is. */
+const BODY_TYPE: Readonly<Record<Encoding, string | undefined>> = {
+  json: undefined,
+  protobuf: 'application/x-protobuf'
 }
 
 /**
@@ -147,10 +150,7 @@ function refusal(
 ): Reply {
   // As sendError does: a body refused unread must not be parsed as the connection's next request.
   const headers: Record<string, string> = status === 413 ? { ...extra, Connection: 'close' } : extra
-  const body = encodeStatus(status, message, enc)
-  return enc === 'json'
-    ? new Reply(status, body, headers)
-    : new Reply(status, body, headers, 'application/x-protobuf')
+  return new Reply(status, encodeStatus(status, message, enc), headers, BODY_TYPE[enc])
 }
 
 /**
