@@ -54,12 +54,12 @@ const ResponseType = root.lookupType('opentelemetry.proto.ExportTraceServiceResp
 const StatusType = root.lookupType('opentelemetry.proto.RpcStatus')
 
 /** Status codes of OTLP's `Status.code`. */
-export const STATUS_ERROR = 2
+const STATUS_ERROR = 2
 
 /** Nested attribute values deeper than this are kept as a marker string. */
 const MAX_VALUE_DEPTH = 8
 /** Longest attribute string kept (longer ones are cut, with a marker). */
-export const MAX_ATTR_CHARS = 4096
+const MAX_ATTR_CHARS = 4096
 /** Most attributes kept per span (the rest are counted as dropped). */
 const MAX_ATTRS = 128
 
@@ -101,7 +101,7 @@ export function decodeExport(body: Buffer, enc: Encoding): DecodedExport {
 }
 
 /** Decodes an `ExportTraceServiceRequest` in protobuf, bounded first (see {@link decodeExport}). */
-export function decodeProtobuf(body: Buffer): DecodedExport {
+function decodeProtobuf(body: Buffer): DecodedExport {
   boundProtobufExport(body, RequestType)
   let msg: Record<string, unknown>
   try {
@@ -137,14 +137,9 @@ function decodeJsonBody(body: Buffer): DecodedExport {
     throw new UndecodableError(
       parsed.reason === 'malformed' ? `Malformed JSON body: ${parsed.message}` : parsed.message
     )
-  return decodeJson(parsed.value)
-}
-
-/** Normalises an OTLP/JSON export (already parsed, depth-bounded); throws UndecodableError. */
-export function decodeJson(value: unknown): DecodedExport {
-  if (!isObject(value))
+  if (!isObject(parsed.value))
     throw new UndecodableError('Body is not an OTLP/JSON ExportTraceServiceRequest object')
-  return collect(value, 'json')
+  return collect(parsed.value, 'json')
 }
 
 function collect(msg: Record<string, unknown>, enc: Encoding): DecodedExport {
