@@ -12,6 +12,7 @@ import {
   jsonExport,
   jsonSpan,
   nestedValueExport,
+  nestedValueJson,
   opAttr,
   postJsonSpans,
   postTraces,
@@ -83,7 +84,7 @@ const REFUSALS: readonly Refusal[] = [
     body: () => '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000),
     headers: JSON_TYPE,
     status: 400,
-    says: /nested deeper than 62 levels/
+    says: /nested deeper than 75 levels/
   },
   {
     what: 'a body over the wire limit',
@@ -158,6 +159,12 @@ describe('OTLP ingest refuses what it must', () => {
   it('accepts attribute values nested 16 levels deep, the limit', async () => {
     // The span has no ids: decoded, then rejected as a partial success (not a 400).
     expect((await post(nestedValueExport(16))).status).toBe(200)
+  })
+
+  it('accepts in OTLP/JSON the attribute values nested 16 levels deep that protobuf accepts', async () => {
+    const res = await post(nestedValueJson(16), JSON_TYPE)
+    expect(res.status).toBe(200)
+    expect((await res.json()).partialSuccess.rejectedSpans).toBe('1')
   })
 
   it('accepts gzip, and reports bad spans as a partial success', async () => {
@@ -319,6 +326,12 @@ describe('OTLP ingest under its bounds', () => {
       }
       expect(res?.status).toBe(429)
       expect(res?.headers.get('retry-after')).toBe('1')
+      // OTLP/HTTP: every 4xx carries a google.rpc.Status in the request's encoding.
+      expect(res?.headers.get('content-type')).toMatch('application/x-protobuf')
+      expect(await refusalOf(res!)).toEqual({
+        code: 8,
+        message: expect.stringMatching(/Too many exports/)
+      })
       slow.destroy()
     })
   })
@@ -339,6 +352,7 @@ describe('OTLP ingest under its bounds', () => {
       const refused = await postJsonSpans(e, TOKEN, [chat(4)])
       expect(refused.status).toBe(429)
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      expect((await refusalOf(refused)).message).toMatch(/3 spans are waiting to be mapped/)
       expect((await traceWhen(e, traceOf(4))).spans).toHaveLength(0)
       await otlp.drained()
       expect(otlp.mapper.backlog).toBe(0)

@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs'
 import { parseJsonBounded } from '../../shared/json-depth'
-import { MAX_REQUEST_DEPTH } from '../../shared/neurorail/limits'
+import { OTLP_EXPORT_LIMITS } from '../../shared/neurorail/limits'
 import { boundJsonExport, boundProtobufExport } from './ingest-bounds'
 
 /**
@@ -54,12 +54,12 @@ const ResponseType = root.lookupType('opentelemetry.proto.ExportTraceServiceResp
 const StatusType = root.lookupType('opentelemetry.proto.RpcStatus')
 
 /** Status codes of OTLP's `Status.code`. */
-export const STATUS_ERROR = 2
+const STATUS_ERROR = 2
 
 /** Nested attribute values deeper than this are kept as a marker string. */
 const MAX_VALUE_DEPTH = 8
 /** Longest attribute string kept (longer ones are cut, with a marker). */
-export const MAX_ATTR_CHARS = 4096
+const MAX_ATTR_CHARS = 4096
 /** Most attributes kept per span (the rest are counted as dropped). */
 const MAX_ATTRS = 128
 
@@ -101,7 +101,7 @@ export function decodeExport(body: Buffer, enc: Encoding): DecodedExport {
 }
 
 /** Decodes an `ExportTraceServiceRequest` in protobuf, bounded first (see {@link decodeExport}). */
-export function decodeProtobuf(body: Buffer): DecodedExport {
+function decodeProtobuf(body: Buffer): DecodedExport {
   boundProtobufExport(body, RequestType)
   let msg: Record<string, unknown>
   try {
@@ -119,22 +119,27 @@ export function decodeProtobuf(body: Buffer): DecodedExport {
   return collect(msg, 'protobuf')
 }
 
+/**
+ * How deep an OTLP/JSON export nests when its attribute values nest as deep as the protobuf walk
+ * accepts (`valueDepth`): a span event's or link's attribute value opens at level 12 (request,
+ * resourceSpans, entry, scopeSpans, entry, spans, span, events, event, attributes, key-value,
+ * value), each map inside it 4 more (kvlistValue, values, key-value, value), and the innermost
+ * AnyValue's list or map with its entry 3 more. Lists nest 3 levels per AnyValue, so a list may
+ * reach a few levels deeper in JSON than in protobuf; the mapper keeps 8 either way.
+ */
+const JSON_DEPTH = 12 + 4 * (OTLP_EXPORT_LIMITS.valueDepth - 1) + 3
+
 /** Parses an OTLP/JSON body, bounded in values and depth before JSON.parse runs. */
 function decodeJsonBody(body: Buffer): DecodedExport {
   boundJsonExport(body)
-  const parsed = parseJsonBounded(body.toString('utf8'), MAX_REQUEST_DEPTH)
+  const parsed = parseJsonBounded(body.toString('utf8'), JSON_DEPTH)
   if (!parsed.ok)
     throw new UndecodableError(
       parsed.reason === 'malformed' ? `Malformed JSON body: ${parsed.message}` : parsed.message
     )
-  return decodeJson(parsed.value)
-}
-
-/** Normalises an OTLP/JSON export (already parsed, depth-bounded); throws UndecodableError. */
-export function decodeJson(value: unknown): DecodedExport {
-  if (!isObject(value))
+  if (!isObject(parsed.value))
     throw new UndecodableError('Body is not an OTLP/JSON ExportTraceServiceRequest object')
-  return collect(value, 'json')
+  return collect(parsed.value, 'json')
 }
 
 function collect(msg: Record<string, unknown>, enc: Encoding): DecodedExport {
@@ -281,7 +286,7 @@ export function encodeResponse(rejected: number, message: string, enc: Encoding)
 }
 
 /** `google.rpc.Status` codes of the refusals the receiver answers with a body of its own. */
-const RPC_CODE: Readonly<Record<number, number>> = { 400: 3, 413: 8, 415: 3 }
+const RPC_CODE: Readonly<Record<number, number>> = { 400: 3, 413: 8, 415: 3, 429: 8 }
 
 /**
  * An OTLP/HTTP error answer's body: a `google.rpc.Status` with the message, in the request's

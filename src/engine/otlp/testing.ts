@@ -290,6 +290,19 @@ export function nestedValueExport(levels: number): Buffer {
   return inSpan(wrap(Buffer.concat(headers.reverse()), [0x12, 0x4a]))
 }
 
+/**
+ * The OTLP/JSON twin of {@link nestedValueExport}, the value in a span event's attribute (the
+ * deepest place OTLP/JSON nests one): `levels` AnyValues, maps in maps, the innermost a map with
+ * one key and no value.
+ */
+export function nestedValueJson(levels: number): string {
+  let value = '{"kvlistValue":{"values":[{"key":"k"}]}}'
+  for (let i = 1; i < levels; i++)
+    value = `{"kvlistValue":{"values":[{"key":"k","value":${value}}]}}`
+  const event = `{"name":"e","attributes":[{"key":"deep","value":${value}}]}`
+  return `{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x","events":[${event}]}]}]}]}`
+}
+
 /** An OTLP/JSON export of one span with `count` empty attributes. */
 function jsonAttributes(count: number): string {
   return (

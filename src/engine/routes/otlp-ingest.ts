@@ -79,19 +79,19 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
             `Unsupported Content-Type '${type.slice(0, 60)}': application/x-protobuf or application/json`
           )
         // Backpressure: bodies being read and decoded hold memory; past the cap the exporter retries.
-        if (decoding >= otlp.options.maxConcurrentExports) {
-          throw new HttpError(429, 'Too many exports in progress; retry later', {
+        if (decoding >= otlp.options.maxConcurrentExports)
+          return refusal(429, 'Too many exports in progress; retry later', enc, {
             'Retry-After': '1'
           })
-        }
         // The mapper is behind by more than the bound: the exporter retries once it has caught up.
         if (otlp.mapper.backlog >= otlp.options.maxBacklogSpans) {
           // Retry when the mapper should be back under 80 % of the bound (hysteresis: not at once).
           const excess = otlp.mapper.backlog - 0.8 * otlp.options.maxBacklogSpans
           const wait = otlp.loop.rate > 0 ? Math.ceil(excess / otlp.loop.rate) : 1
-          throw new HttpError(
+          return refusal(
             429,
             `${otlp.mapper.backlog} spans are waiting to be mapped; retry later`,
+            enc,
             { 'Retry-After': String(Math.min(30, Math.max(1, wait))) }
           )
         }
@@ -118,10 +118,7 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
         }
         const rejected = decoded.rejected + result.rejected
         const message = [...decoded.reasons, ...result.reasons].slice(0, 3).join('; ')
-        const answer = encodeResponse(rejected, message, enc)
-        return enc === 'json'
-          ? new Reply(200, answer)
-          : new Reply(200, answer, {}, 'application/x-protobuf')
+        return new Reply(200, encodeResponse(rejected, message, enc), {}, BODY_TYPE[enc])
       }
     }),
     route({
@@ -135,13 +132,25 @@ export function otlpIngestRoutes(otlp: OtlpIngest): RouteDef[] {
   ]
 }
 
-function refusal(status: number, message: string, enc: Encoding): Reply {
+/** How a Reply sends an answer in each encoding: JSON is the Reply's default, protobuf as-is. */
+const BODY_TYPE: Readonly<Record<Encoding, string | undefined>> = {
+  json: undefined,
+  protobuf: 'application/x-protobuf'
+}
+
+/**
+ * An OTLP/HTTP refusal: its status, and (the spec's MUST for every 4xx and 5xx) a
+ * google.rpc.Status saying why in the request's encoding.
+ */
+function refusal(
+  status: number,
+  message: string,
+  enc: Encoding,
+  extra: Record<string, string> = {}
+): Reply {
   // As sendError does: a body refused unread must not be parsed as the connection's next request.
-  const headers: Record<string, string> = status === 413 ? { Connection: 'close' } : {}
-  const body = encodeStatus(status, message, enc)
-  return enc === 'json'
-    ? new Reply(status, body, headers)
-    : new Reply(status, body, headers, 'application/x-protobuf')
+  const headers: Record<string, string> = status === 413 ? { ...extra, Connection: 'close' } : extra
+  return new Reply(status, encodeStatus(status, message, enc), headers, BODY_TYPE[enc])
 }
 
 /**
