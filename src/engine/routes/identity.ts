@@ -14,10 +14,10 @@ import {
 } from '../../shared/neurorail'
 import { asHttpError, HttpError } from '../http/errors'
 import {
+  applyToCreated,
   parseAtomic,
   parseCreateTransitions,
   parseFirstAttempt,
-  runBatch,
   type FirstAttempt,
   type TransitionBatchResult,
   type TransitionResult
@@ -112,19 +112,7 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
   })
   const createFirstAttempt = (jobId: string, first: FirstAttempt): Record<string, unknown> => {
     const list = first.transitions
-    const follow = list
-      ? (id: string) =>
-          runBatch(
-            lifecycle,
-            list.map((t) => ({
-              entityType: 'attempt',
-              entityId: id,
-              action: t.transition,
-              metadata: t.metadata,
-              causedBy: t.caused_by
-            }))
-          )
-      : null
+    const follow = list ? applyToCreated(lifecycle, 'attempt', list) : null
     try {
       const made = createAttempt(
         { job_id: jobId, attempt_number: first.attempt_number, metadata: first.metadata },
