@@ -27,10 +27,7 @@ import { Reply } from '../http/router'
 import { emptyRollup } from '../../shared/neurorail/rollup'
 import { pageRollups, type RollupKind } from '../telemetry/rollups'
 import type { EngineServices } from '../services'
-import { IdParams, orEmpty } from './params'
-
-/** `/identity/…/:entity_type/:id`: the type is checked by the handler (see entityType). */
-const TypedIdParams = z.object({ entity_type: z.string(), id: z.string() })
+import { IdParams, orEmpty, TypedIdParams } from './params'
 
 /** The real backend answers a bad type with 400 (string detail), not 422; keep that. */
 function entityType(raw: string): EntityType {
