@@ -1,8 +1,4 @@
-import {
-  makeNeuroRailError,
-  type NeuroRailError,
-  type NeuroRailErrorCode
-} from '../shared/neurorail'
+import { makeNeuroRailError, type NeuroRailErrorCode } from '../shared/neurorail'
 
 /**
  * Stable codes of the engine's own refusals that are not NeuroRail errors. The HTTP edge maps
@@ -84,15 +80,4 @@ export function nrError(
   details: Record<string, unknown> = {}
 ): DomainError {
   return new DomainError(code, makeNeuroRailError(code, message, details))
-}
-
-/** The NeuroRail error a domain error carries, if its detail is one. */
-export function nrDetail(err: DomainError): NeuroRailError | null {
-  const d = err.detail as Partial<NeuroRailError> | null
-  return typeof d === 'object' &&
-    d !== null &&
-    typeof d.code === 'string' &&
-    typeof d.category === 'string'
-    ? (d as NeuroRailError)
-    : null
 }

@@ -112,17 +112,19 @@ export class Router {
 
   /** Registers routes declared as data (see `./route`): their inputs are validated before the handler. */
   addRoutes(defs: readonly RouteDef[]): void {
-    for (const def of defs) {
-      // Routes outside the API prefix live in the engine's other router (see `absolute`).
-      if (def.absolute)
-        throw new Error(`Route ${def.path} is absolute: add it with addAbsoluteRoutes`)
-      const { options, handler } = compileRoute(def)
-      this.add(def.method, def.path, options, handler)
-    }
+    // Routes outside the API prefix live in the engine's other router (see `absolute`).
+    const absolute = defs.find((def) => def.absolute)
+    if (absolute)
+      throw new Error(`Route ${absolute.path} is absolute: add it with addAbsoluteRoutes`)
+    this.register(defs)
   }
 
   /** Registers routes served outside the API prefix (a router of their own, see `startEngine`). */
   addAbsoluteRoutes(defs: readonly RouteDef[]): void {
+    this.register(defs)
+  }
+
+  private register(defs: readonly RouteDef[]): void {
     for (const def of defs) {
       const { options, handler } = compileRoute(def)
       this.add(def.method, def.path, options, handler)

@@ -124,10 +124,11 @@ export function createEngineServer(deps: ServerDeps): EngineHttpServer {
     if (!accepting) throw new HttpError(503, 'Engine is shutting down', { Connection: 'close' })
     const url = new URL(req.url ?? '/', 'http://engine')
     const underPrefix = url.pathname.startsWith(API_PREFIX + '/') || url.pathname === API_PREFIX
-    if (!underPrefix && !deps.absoluteRouter) throw new HttpError(404, 'Not Found')
+    const router = underPrefix ? deps.router : deps.absoluteRouter
+    if (!router) throw new HttpError(404, 'Not Found')
     const path = underPrefix ? url.pathname.slice(API_PREFIX.length) || '/' : url.pathname
     const method = req.method ?? 'GET'
-    const match = (underPrefix ? deps.router : (deps.absoluteRouter as Router)).match(method, path)
+    const match = router.match(method, path)
     if (match.kind === 'not_found') throw new HttpError(404, 'Not Found')
     if (match.kind === 'method_not_allowed') {
       throw new HttpError(405, 'Method Not Allowed', { Allow: match.allowed.join(', ') })

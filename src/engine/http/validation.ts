@@ -2,8 +2,6 @@ import type { z } from 'zod'
 import { toValidationIssues } from '../validation-issues'
 import { HttpError } from './errors'
 
-export { MAX_ISSUES, toValidationIssues, type ValidationIssue } from '../validation-issues'
-
 /**
  * Parses `input` with `schema`; on failure throws a 422 whose body is FastAPI's list shape, so a
  * client written for the real backend reads our validation errors unchanged.

@@ -2,16 +2,12 @@ import { z } from 'zod'
 import {
   LifecycleEntityTypeSchema,
   TransitionRequestSchema,
-  type LifecycleEntityType
+  type LifecycleEntityType,
+  type TransitionRequest
 } from '../../shared/neurorail'
 import { asHttpError } from '../http/errors'
 import { parseOr422 } from '../http/validation'
-import type {
-  LifecycleService,
-  TransitionItem,
-  TransitionOutcome,
-  TransitionRun
-} from '../lifecycle/service'
+import type { LifecycleService, TransitionItem, TransitionOutcome } from '../lifecycle/service'
 
 /**
  * The answer of one batch item: exactly the response the single
@@ -32,7 +28,7 @@ export interface TransitionBatchResult {
 }
 
 /** The single call's answer for one outcome; errors that are no refusal (a broken store) are a 500. */
-export function transitionResult(outcome: TransitionOutcome): TransitionResult {
+function transitionResult(outcome: TransitionOutcome): TransitionResult {
   if (outcome.ok) return { status: 200, body: outcome.event }
   const err = asHttpError(outcome.error)
   if (!err) {
@@ -46,17 +42,13 @@ export function transitionResult(outcome: TransitionOutcome): TransitionResult {
   return { status: err.status, body: { detail: err.detail }, ...(headers ? { headers } : {}) }
 }
 
-/** A batch run as answered over HTTP. */
-export function batchResult(run: TransitionRun): TransitionBatchResult {
-  return { results: run.outcomes.map(transitionResult), applied: run.applied, skipped: run.skipped }
-}
-
 /** Applies `items` (see LifecycleService.transitionAll) and answers them. */
 export function runBatch(
   lifecycle: LifecycleService,
   items: readonly TransitionItem[]
 ): TransitionBatchResult {
-  return batchResult(lifecycle.transitionAll(items))
+  const run = lifecycle.transitionAll(items)
+  return { results: run.outcomes.map(transitionResult), applied: run.applied, skipped: run.skipped }
 }
 
 /** Most transitions one batch (or one create) may carry: a bound on the time one request holds the loop. */
@@ -86,13 +78,29 @@ const CreateTransitionsSchema = z.object({
 
 /** The items of a validated batch body (an invalid one is a 422 before anything is applied). */
 export function batchItems(body: z.output<typeof TransitionBatchRequestSchema>): TransitionItem[] {
-  return body.transitions.map((t) => ({
-    entityType: t.entity_type,
-    entityId: t.entity_id,
-    action: t.transition,
-    metadata: t.metadata,
-    causedBy: t.caused_by
-  }))
+  return body.transitions.map((t) => itemOf(t.entity_type, t.entity_id, t))
+}
+
+/** The transition request `t` applied to one entity, as a lifecycle item. */
+function itemOf(
+  entityType: LifecycleEntityType,
+  entityId: string,
+  t: Omit<TransitionRequest, 'entity_id'>
+): TransitionItem {
+  return { entityType, entityId, action: t.transition, metadata: t.metadata, causedBy: t.caused_by }
+}
+
+/** A function that applies `list`, in order, to the entity a create request made (see runBatch). */
+export function applyToCreated(
+  lifecycle: LifecycleService,
+  type: LifecycleEntityType,
+  list: readonly Omit<TransitionRequest, 'entity_id'>[]
+): (id: string) => TransitionBatchResult {
+  return (id) =>
+    runBatch(
+      lifecycle,
+      list.map((t) => itemOf(type, id, t))
+    )
 }
 
 /**
@@ -107,17 +115,7 @@ export function parseCreateTransitions(
   if (body === null || typeof body !== 'object' || !('transitions' in body)) return null
   const list = parseOr422(CreateTransitionsSchema, body).transitions
   if (!list) return null
-  return (id) =>
-    runBatch(
-      lifecycle,
-      list.map((t) => ({
-        entityType: type,
-        entityId: id,
-        action: t.transition,
-        metadata: t.metadata,
-        causedBy: t.caused_by
-      }))
-    )
+  return applyToCreated(lifecycle, type, list)
 }
 
 /**

@@ -14,10 +14,10 @@ import {
 } from '../../shared/neurorail'
 import { asHttpError, HttpError } from '../http/errors'
 import {
+  applyToCreated,
   parseAtomic,
   parseCreateTransitions,
   parseFirstAttempt,
-  runBatch,
   type FirstAttempt,
   type TransitionBatchResult,
   type TransitionResult
@@ -27,10 +27,7 @@ import { Reply } from '../http/router'
 import { emptyRollup } from '../../shared/neurorail/rollup'
 import { pageRollups, type RollupKind } from '../telemetry/rollups'
 import type { EngineServices } from '../services'
-import { IdParams, orEmpty } from './params'
-
-/** `/identity/…/:entity_type/:id`: the type is checked by the handler (see entityType). */
-const TypedIdParams = z.object({ entity_type: z.string(), id: z.string() })
+import { IdParams, orEmpty, TypedIdParams } from './params'
 
 /** The real backend answers a bad type with 400 (string detail), not 422; keep that. */
 function entityType(raw: string): EntityType {
@@ -112,19 +109,7 @@ export function identityRoutes(s: EngineServices): RouteDef[] {
   })
   const createFirstAttempt = (jobId: string, first: FirstAttempt): Record<string, unknown> => {
     const list = first.transitions
-    const follow = list
-      ? (id: string) =>
-          runBatch(
-            lifecycle,
-            list.map((t) => ({
-              entityType: 'attempt',
-              entityId: id,
-              action: t.transition,
-              metadata: t.metadata,
-              causedBy: t.caused_by
-            }))
-          )
-      : null
+    const follow = list ? applyToCreated(lifecycle, 'attempt', list) : null
     try {
       const made = createAttempt(
         { job_id: jobId, attempt_number: first.attempt_number, metadata: first.metadata },

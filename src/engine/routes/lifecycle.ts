@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import {
   HistoryQuerySchema,
   LifecycleEntityTypeSchema,
@@ -9,9 +8,7 @@ import { HttpError } from '../http/errors'
 import { route, type RouteDef } from '../http/route'
 import type { EngineServices } from '../services'
 import { batchItems, runBatch, TransitionBatchRequestSchema } from './batch'
-
-/** `/lifecycle/:entity_type/:id/…`: the type is checked by the handler (see lifecycleType). */
-const EntityParams = z.object({ entity_type: z.string(), id: z.string() })
+import { TypedIdParams } from './params'
 
 /** The real backend answers a non-lifecycle type (e.g. plan) with 400 and a string detail. */
 function lifecycleType(raw: string): LifecycleEntityType {
@@ -28,7 +25,7 @@ export function lifecycleRoutes({ lifecycle }: EngineServices): RouteDef[] {
       method: 'POST',
       path: '/lifecycle/:entity_type/:id/transition',
       permission: 'execute:job',
-      params: EntityParams,
+      params: TypedIdParams,
       body: TransitionRequestSchema,
       // As on the real backend, the path's id wins over the body's entity_id.
       handler: ({ params, body }) =>
@@ -53,14 +50,14 @@ export function lifecycleRoutes({ lifecycle }: EngineServices): RouteDef[] {
       method: 'GET',
       path: '/lifecycle/:entity_type/:id/state',
       permission: 'read:lifecycle',
-      params: EntityParams,
+      params: TypedIdParams,
       handler: ({ params }) => lifecycle.state(lifecycleType(params.entity_type), params.id)
     }),
     route({
       method: 'GET',
       path: '/lifecycle/:entity_type/:id/history',
       permission: 'read:lifecycle',
-      params: EntityParams,
+      params: TypedIdParams,
       query: HistoryQuerySchema,
       handler: ({ params, query }) =>
         lifecycle.history(lifecycleType(params.entity_type), params.id, query.limit)

@@ -7,6 +7,9 @@ import type { EngineServices } from '../services'
 import { buildFilter } from '../stream/filter'
 import { orEmpty } from './params'
 
+/** An epoch as this engine draws them (resume.ts), from the query or `Last-Event-Epoch`. */
+const EPOCH = /^[A-Za-z0-9_-]{1,64}$/
+
 const SubscribeQuery = z.object({
   channels: z.array(z.string().max(64)).max(16).default([]),
   event_types: z.array(z.string().max(200)).max(100).default([]),
@@ -15,10 +18,7 @@ const SubscribeQuery = z.object({
     .string()
     .regex(/^\d{1,15}$/, 'lastEventId must be a non-negative integer')
     .optional(),
-  epoch: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'epoch must be 1-64 letters, digits, _ or -')
-    .optional(),
+  epoch: z.string().regex(EPOCH, 'epoch must be 1-64 letters, digits, _ or -').optional(),
   access_token: z.string().optional()
 })
 
@@ -29,6 +29,11 @@ function header(
 ): string | null {
   const value = c.req.headers[name]
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
+}
+
+/** A 422 for a request header, in the shape of the query's (the header's text is not echoed). */
+function badHeader(name: string, msg: string): HttpError {
+  return new HttpError(422, [{ type: 'value_error', loc: ['header', name], msg, input: null }])
 }
 
 /** Stream routes (API §3/§6), mounted and authorised here, unlike on the real backend. */
@@ -49,25 +54,11 @@ export function streamRoutes(s: EngineServices): RouteDef[] {
       // EventSource would give up for good on a 4xx; the resume plan treats it as foreign instead.
       const lastEventId = header(c, 'last-event-id') ?? q.lastEventId ?? null
       if (lastEventId !== null && lastEventId.length > 200) {
-        throw new HttpError(422, [
-          {
-            type: 'value_error',
-            loc: ['header', 'last-event-id'],
-            msg: 'Last-Event-ID is longer than 200 characters',
-            input: null
-          }
-        ])
+        throw badHeader('last-event-id', 'Last-Event-ID is longer than 200 characters')
       }
       const epochHeader = header(c, 'last-event-epoch')
-      if (epochHeader !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(epochHeader)) {
-        throw new HttpError(422, [
-          {
-            type: 'value_error',
-            loc: ['header', 'last-event-epoch'],
-            msg: 'Last-Event-Epoch must be 1-64 letters, digits, _ or -',
-            input: null
-          }
-        ])
+      if (epochHeader !== null && !EPOCH.test(epochHeader)) {
+        throw badHeader('last-event-epoch', 'Last-Event-Epoch must be 1-64 letters, digits, _ or -')
       }
       const filter = buildFilter(q.channels, q.event_types, q.entity_ids)
       const slot = streams.admit(c.principal)
