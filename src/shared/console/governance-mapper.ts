@@ -4,11 +4,13 @@ import type {
   ReflexActionRecord,
   TriggerSnapshot
 } from '../neurorail/governance'
+import { parseDateTimeMs } from '../neurorail/datetime'
 import type { CircuitView, ReflexActionView, TriggerView } from './domains/governance'
 
 // The one mapper from governance facts to the console's views. The main side feeds it the
 // engine's REST answers; the renderer feeds it the live stream's events. Both end with the same
-// CircuitView / ReflexActionView, so a page merges one model, never two. Pure: no I/O, no zod.
+// CircuitView / ReflexActionView, so a page merges one model, never two. Pure: no I/O, no
+// validation (times are read by the tree's one datetime parser).
 
 /** API §8 default: an open circuit goes half-open after 60 s. */
 export const RECOVERY_TIMEOUT_MS = 60_000
@@ -19,8 +21,8 @@ export function isoTime(value: unknown): string | null {
     return new Date(value > 1e12 ? value : value * 1000).toISOString()
   }
   if (typeof value === 'string' && value.length > 0) {
-    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
-    return Number.isNaN(ms) ? null : new Date(ms).toISOString()
+    const ms = parseDateTimeMs(value)
+    return ms === null ? null : new Date(ms).toISOString()
   }
   return null
 }
