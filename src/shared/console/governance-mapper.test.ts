@@ -17,6 +17,9 @@ describe('governance mapper', () => {
     expect(isoTime('2026-02-30T00:00:00')).toBeNull()
     expect(isoTime(1_795_413_116.5)).toBe('2026-11-23T05:51:56.500Z')
     expect(isoTime('soon')).toBeNull()
+    // A hostile or broken backend's number past the Date range reads as no time, never throws.
+    expect(isoTime(1e20)).toBeNull()
+    expect(isoTime(9e15)).toBeNull()
   })
 
   it('maps a REST action row and its stream event to the same view', () => {

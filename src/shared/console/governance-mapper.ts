@@ -17,14 +17,15 @@ export const RECOVERY_TIMEOUT_MS = 60_000
 
 /** A time field: epoch seconds (BRAiN metrics), epoch ms (> 1e12) or an ISO string → ISO, or null. */
 export function isoTime(value: unknown): string | null {
+  let ms: number | null = null
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
-    return new Date(value > 1e12 ? value : value * 1000).toISOString()
+    ms = value > 1e12 ? value : value * 1000
+  } else if (typeof value === 'string' && value.length > 0) {
+    ms = parseDateTimeMs(value)
   }
-  if (typeof value === 'string' && value.length > 0) {
-    const ms = parseDateTimeMs(value)
-    return ms === null ? null : new Date(ms).toISOString()
-  }
-  return null
+  // Past the Date range (±8.64e15 ms) toISOString throws: such a field reads as no time.
+  const date = ms === null ? null : new Date(ms)
+  return date && Number.isFinite(date.getTime()) ? date.toISOString() : null
 }
 
 /** An ISO time as epoch ms, or null. */
