@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { hasBrand } from '../brand'
+import { ERROR_CODE_PATTERN } from '../neurorail/errors'
 
 /**
  * Every stable `code` a ConsoleError may carry, with the HTTP status browser mode answers it with.
@@ -55,13 +56,12 @@ export type NeuroRailErrorCode = `NR-E${number}`
 /** The one vocabulary of failure codes (see CONSOLE_ERROR_CODES). */
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERROR_CODES | NeuroRailErrorCode
 
-const NEURORAIL_CODE = /^NR-E\d{3}$/
-
 /** Whether `value` is a code of the vocabulary (for codes read from the wire). */
 export function isConsoleErrorCode(value: unknown): value is ConsoleErrorCode {
   return (
     typeof value === 'string' &&
-    (Object.prototype.hasOwnProperty.call(CONSOLE_ERROR_CODES, value) || NEURORAIL_CODE.test(value))
+    (Object.prototype.hasOwnProperty.call(CONSOLE_ERROR_CODES, value) ||
+      ERROR_CODE_PATTERN.test(value))
   )
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   circuitFromChange,
   circuitHalfOpenAt,
+  isoTime,
   reflexActionFacts,
   reflexActionOfRecord,
   toCircuitView,
@@ -9,6 +10,18 @@ import {
 } from './governance-mapper'
 
 describe('governance mapper', () => {
+  it('reads time fields as every other datetime of the tree does (naive is UTC)', () => {
+    expect(isoTime('2026-11-23T05:52:19.188524')).toBe('2026-11-23T05:52:19.188Z')
+    expect(isoTime('2026-11-23 05:52:19')).toBe('2026-11-23T05:52:19.000Z')
+    expect(isoTime('2026-11-23T07:52:19+02')).toBe('2026-11-23T05:52:19.000Z')
+    expect(isoTime('2026-02-30T00:00:00')).toBeNull()
+    expect(isoTime(1_795_413_116.5)).toBe('2026-11-23T05:51:56.500Z')
+    expect(isoTime('soon')).toBeNull()
+    // A hostile or broken backend's number past the Date range reads as no time, never throws.
+    expect(isoTime(1e20)).toBeNull()
+    expect(isoTime(9e15)).toBeNull()
+  })
+
   it('maps a REST action row and its stream event to the same view', () => {
     const record = {
       id: 7,

@@ -4,25 +4,28 @@ import type {
   ReflexActionRecord,
   TriggerSnapshot
 } from '../neurorail/governance'
+import { parseDateTimeMs } from '../neurorail/datetime'
 import type { CircuitView, ReflexActionView, TriggerView } from './domains/governance'
 
 // The one mapper from governance facts to the console's views. The main side feeds it the
 // engine's REST answers; the renderer feeds it the live stream's events. Both end with the same
-// CircuitView / ReflexActionView, so a page merges one model, never two. Pure: no I/O, no zod.
+// CircuitView / ReflexActionView, so a page merges one model, never two. Pure: no I/O, no
+// validation (times are read by the tree's one datetime parser).
 
 /** API §8 default: an open circuit goes half-open after 60 s. */
 export const RECOVERY_TIMEOUT_MS = 60_000
 
 /** A time field: epoch seconds (BRAiN metrics), epoch ms (> 1e12) or an ISO string → ISO, or null. */
 export function isoTime(value: unknown): string | null {
+  let ms: number | null = null
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
-    return new Date(value > 1e12 ? value : value * 1000).toISOString()
+    ms = value > 1e12 ? value : value * 1000
+  } else if (typeof value === 'string' && value.length > 0) {
+    ms = parseDateTimeMs(value)
   }
-  if (typeof value === 'string' && value.length > 0) {
-    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
-    return Number.isNaN(ms) ? null : new Date(ms).toISOString()
-  }
-  return null
+  // Past the Date range (±8.64e15 ms) toISOString throws: such a field reads as no time.
+  const date = ms === null ? null : new Date(ms)
+  return date && Number.isFinite(date.getTime()) ? date.toISOString() : null
 }
 
 /** An ISO time as epoch ms, or null. */

@@ -1,4 +1,5 @@
 import type { AuditEvent } from './audit'
+import { ERROR_CODE_PATTERN } from './errors'
 
 /** Event types that report progress or success, never a failure, whatever their severity says. */
 const NEVER_FAILURE = /(^|_)(start|started|success|succeeded|completed|complete|ok|created)$/
@@ -8,9 +9,6 @@ const FAILURE_TYPE = /(^|_)(failure|failed|error|errored|timeout|timed_out|viola
 
 /** Lifecycle states an entity fails into (every machine's failure and timeout states). */
 const FAILURE_STATE = /^(failed(_\w+)?|timeout)$/
-
-/** An NR error code (`NR-E003`) in a details field: BRAiN's failures carry one even without a level. */
-const ERROR_CODE = /^NR-E\d{3}$/
 
 /**
  * True when an audit event reports a failure. BRAiN's levels are nullable, so the type decides
@@ -28,7 +26,8 @@ export function isFailureEvent(
   if (type === 'state_transition' || type === 'state_changed') {
     return typeof details.to_state === 'string' && FAILURE_STATE.test(details.to_state)
   }
+  // An NR error code in details: BRAiN's failures carry one even without a level.
   const code = details.error_code ?? details.code
-  if (typeof code === 'string' && ERROR_CODE.test(code)) return true
+  if (typeof code === 'string' && ERROR_CODE_PATTERN.test(code)) return true
   return event.severity === 'error' || event.severity === 'critical'
 }

@@ -52,6 +52,12 @@ export function toIso(date: Date | number | string): string {
   return (typeof date === 'number' ? new Date(date) : date).toISOString()
 }
 
+/**
+ * Largest magnitude of Unix seconds a Date holds (±8.64e15 ms): past it `toISOString` throws, so a
+ * time read from outside is bounded by this before anything formats it.
+ */
+export const MAX_UNIX_SECONDS = 8.64e12
+
 /** Unix seconds (float, as SSE `timestamp` carries them) to a UTC ISO string. */
 export function unixSecondsToIso(seconds: number): string {
   return new Date(Math.round(seconds * 1000)).toISOString()

@@ -18,6 +18,16 @@ describe('reading stream events', () => {
     ).toBe(false)
   })
 
+  it('refuses an envelope whose timestamp no Date can hold (every consumer formats it)', () => {
+    expect(readStreamEvent(ev('audit', 'x', {})).ok).toBe(true)
+    expect(readStreamEvent({ ...ev('audit', 'x', {}), timestamp: 1_795_413_116.697611 }).ok).toBe(
+      true
+    )
+    const huge = readStreamEvent({ ...ev('reflex', 'circuit_state_changed', {}), timestamp: 1e20 })
+    expect(huge).toEqual({ ok: false, error: expect.stringMatching(/timestamp/) })
+    expect(readStreamEvent({ ...ev('audit', 'x', {}), timestamp: -1e13 }).ok).toBe(false)
+  })
+
   it('takes no fact from the audit row of a type the catalog does not audit', () => {
     const row = readStreamEvent(
       ev('audit', 'state_transition', { details: { entity_id: 'j_1', to_state: 'running' } })

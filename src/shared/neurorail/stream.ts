@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CountMapSchema, JsonObjectSchema, oneOfSchema } from './common'
+import { MAX_UNIX_SECONDS } from './datetime'
 
 /** The channels of API §6 that carry events (`all` subscribes to every one). */
 const BRAIN_EVENT_CHANNELS = [
@@ -22,6 +23,8 @@ export const CHANNELS = [...BRAIN_EVENT_CHANNELS, 'signals', 'all'] as const
 export const ChannelSchema = oneOfSchema('channel', CHANNELS)
 export type Channel = z.infer<typeof ChannelSchema>
 
+const TIMESTAMP_RANGE = 'timestamp must be Unix seconds within the range of a date'
+
 /**
  * The JSON of one SSE frame's `data:` line: `{channel, event_type, timestamp, data}`.
  * `timestamp` is Unix seconds as a float. `id` is ours (the engine puts it on every frame and in
@@ -31,7 +34,11 @@ export const StreamEventSchema = z.object({
   id: z.string().optional(),
   channel: ChannelSchema,
   event_type: z.string(),
-  timestamp: z.number(),
+  /** Bounded to what a Date holds: every consumer formats it (`new Date(t * 1000)`). */
+  timestamp: z
+    .number()
+    .min(-MAX_UNIX_SECONDS, TIMESTAMP_RANGE)
+    .max(MAX_UNIX_SECONDS, TIMESTAMP_RANGE),
   data: JsonObjectSchema
 })
 export type StreamEvent = z.infer<typeof StreamEventSchema>

@@ -98,6 +98,16 @@ describe('redaction', () => {
     expect(removed.every((r) => r.preview === '(hidden)')).toBe(true)
   })
 
+  it('keeps a `__proto__` key as data: it is written out, with its secrets removed', () => {
+    const value = JSON.parse('{"details":{"__proto__":{"api_key":"sk-x","note":"hi"},"a":1}}')
+    const { value: out, counts } = redact(value, NONE)
+    expect(JSON.parse(JSON.stringify(out))).toEqual(
+      JSON.parse(`{"details":{"__proto__":{"api_key":"${REMOVED_SECRET}","note":"hi"},"a":1}}`)
+    )
+    expect(Object.getPrototypeOf(out.details)).toBe(Object.prototype)
+    expect(counts.secret).toBe(1)
+  })
+
   it('removes the chosen tags and detail keys and previews what goes', () => {
     const input = {
       record: { tags: { customer: 'acme', team: 'ops' } },

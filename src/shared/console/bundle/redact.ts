@@ -119,24 +119,25 @@ export function redact<T>(value: T, options: RedactionOptions): RedactionResult<
     if (Array.isArray(node))
       return node.map((item, index) => walk(item, join(path, index), parentKey, inDetails))
     if (node === null || typeof node !== 'object') return node
-    const out: Record<string, unknown> = {}
+    // Entries, not assignments: `out['__proto__'] = …` would set the prototype and drop the key.
+    const out: [string, unknown][] = []
     for (const [key, child] of Object.entries(node)) {
       const at = join(path, key)
       const structured = child !== null && typeof child === 'object'
       if (SECRET_KEY.test(key) && (typeof child === 'string' || structured)) {
         note(at, 'secret', null)
-        out[key] = REMOVED_SECRET
+        out.push([key, REMOVED_SECRET])
       } else if (parentKey === 'tags' && (options.allTags || tagKeys.has(key))) {
         note(at, 'tag', child)
-        out[key] = REMOVED_VALUE
+        out.push([key, REMOVED_VALUE])
       } else if (inDetails && detailKeys.has(key)) {
         note(at, 'detail', child)
-        out[key] = REMOVED_VALUE
+        out.push([key, REMOVED_VALUE])
       } else {
-        out[key] = walk(child, at, key, inDetails || DETAIL_CONTAINERS.has(key))
+        out.push([key, walk(child, at, key, inDetails || DETAIL_CONTAINERS.has(key))])
       }
     }
-    return out
+    return Object.fromEntries(out)
   }
 
   return { value: walk(value, '', null, false) as T, removed, counts }
