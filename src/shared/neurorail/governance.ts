@@ -25,6 +25,16 @@ export const VIOLATION_TYPE_BY_CODE: Readonly<Record<string, ViolationType>> = {
   'NR-E104': 'tokens'
 }
 
+/**
+ * The violation kind of a budget error code, or null for any other text — own keys only: a code
+ * from a backend such as `constructor` must not find `Object.prototype`'s members.
+ */
+export function violationTypeOfCode(code: string | null | undefined): ViolationType | null {
+  return code && Object.hasOwn(VIOLATION_TYPE_BY_CODE, code)
+    ? (VIOLATION_TYPE_BY_CODE[code] ?? null)
+    : null
+}
+
 /** Actions a reflex (or an operator) takes on a job. */
 export const REFLEX_ACTION_TYPES = ['suspend', 'throttle', 'alert', 'cancel'] as const
 export const ReflexActionTypeSchema = z.enum(REFLEX_ACTION_TYPES)

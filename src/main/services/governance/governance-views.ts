@@ -9,7 +9,7 @@ import type {
   ViolationView
 } from '../../../shared/console/domains/governance'
 import { BudgetSchema } from '../../../shared/neurorail'
-import { VIOLATION_TYPE_BY_CODE } from '../../../shared/neurorail/governance'
+import { violationTypeOfCode } from '../../../shared/neurorail/governance'
 
 // Maps the engine's governance answers (snake_case, times as epoch seconds like BRAiN's metrics,
 // or ISO strings) onto the console's views. Tolerant on purpose: a field a newer or older engine
@@ -71,7 +71,7 @@ export function toViolationView(raw: unknown, index: number): ViolationView {
   const error = record(r.error)
   const code = text(r.code) ?? text(error.code) ?? 'unknown'
   const details = { ...record(error.details), ...record(r.details) }
-  let type = text(r.violation_type) ?? text(r.type) ?? VIOLATION_TYPE_BY_CODE[code] ?? 'unknown'
+  let type = text(r.violation_type) ?? text(r.type) ?? violationTypeOfCode(code) ?? 'unknown'
   // BRAiN reports token overruns as E103 with cost_type llm_tokens.
   if (type === 'cost' && details.cost_type === 'llm_tokens') type = 'tokens'
   const at = isoTime(r.at ?? r.timestamp ?? r.created_at)

@@ -1,5 +1,5 @@
 import { looseStreamFact } from '../../../../shared/neurorail/events'
-import { VIOLATION_TYPE_BY_CODE } from '../../../../shared/neurorail/governance'
+import { violationTypeOfCode } from '../../../../shared/neurorail/governance'
 import { eventMs, keepLast, num, str, type LiveEvent } from './types'
 
 /** Enforcement counters since the console started watching this environment. */
@@ -106,7 +106,7 @@ export function violationOf(e: LiveEvent): ViolationView {
     str(top, 'cost_type') ??
     str(top, 'limit_type') ??
     str(top, 'budget_type') ??
-    (code && Object.hasOwn(VIOLATION_TYPE_BY_CODE, code) ? VIOLATION_TYPE_BY_CODE[code] : null) ??
+    violationTypeOfCode(code) ??
     'budget'
   return {
     id: v.violation_id ?? idText(top, 'violation_id') ?? e.id,
