@@ -141,13 +141,18 @@ export function parseIncidentBundle(value: unknown): BundleRead {
   return { ok: true, bundle: parsed.data }
 }
 
+/** The sentence for a file over {@link MAX_BUNDLE_BYTES}, however it was read (`name`: the file's). */
+export function bundleTooLargeMessage(name = 'This file'): string {
+  return `${name} is larger than an incident bundle may be (${MAX_BUNDLE_BYTES} bytes).`
+}
+
 /** Reads a bundle file's text: size first, then depth (before parsing), then the schema. */
 export function readIncidentBundleText(text: string): BundleRead {
   // UTF-16 length bounds the UTF-8 size from below; a text over the cap in either is refused.
   if (text.length > MAX_BUNDLE_BYTES || new TextEncoder().encode(text).length > MAX_BUNDLE_BYTES) {
     return {
       ok: false,
-      message: `This file is larger than an incident bundle may be (${MAX_BUNDLE_BYTES} bytes).`
+      message: bundleTooLargeMessage()
     }
   }
   const json = parseJsonBounded(text, MAX_BUNDLE_DEPTH)

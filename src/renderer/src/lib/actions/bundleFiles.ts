@@ -1,5 +1,9 @@
 import type { IncidentBundle } from '../../../../shared/console/bundle/schema'
-import { MAX_BUNDLE_BYTES, readIncidentBundleText } from '../../../../shared/console/bundle/schema'
+import {
+  bundleTooLargeMessage,
+  MAX_BUNDLE_BYTES,
+  readIncidentBundleText
+} from '../../../../shared/console/bundle/schema'
 import type { PreparedBundle } from '../../../../shared/console/domains/bundles'
 import { useStore } from '../../store'
 import { api } from '../transport/api'
@@ -44,9 +48,7 @@ export async function saveBundle(prepared: PreparedBundle): Promise<string | nul
  */
 export async function readBundleFile(file: File): Promise<IncidentBundle> {
   if (file.size > MAX_BUNDLE_BYTES) {
-    throw new Error(
-      `${file.name} is larger than an incident bundle may be (${MAX_BUNDLE_BYTES} bytes).`
-    )
+    throw new Error(bundleTooLargeMessage(file.name))
   }
   const read = readIncidentBundleText(await file.text())
   if (!read.ok) throw new Error(read.message)
