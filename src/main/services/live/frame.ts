@@ -1,4 +1,4 @@
-import { findTooDeep } from '../../../shared/json-depth'
+import { parseJsonCapped, tooDeepMarker } from '../../../shared/json-depth'
 import { MAX_EVENT_DEPTH } from '../../../shared/neurorail/limits'
 import { readStreamEvent } from '../../../shared/neurorail/events'
 import type { StreamEvent } from '../../../shared/neurorail/stream'
@@ -9,7 +9,7 @@ export const MAX_FRAME_BYTES = 1024 * 1024
 export const MAX_FRAME_DEPTH = MAX_EVENT_DEPTH
 
 /** What replaces a part of an event nested deeper than the console reads. */
-export const TOO_DEEP_MARKER = `[nested deeper than ${MAX_EVENT_DEPTH} levels; removed by the console]`
+export const TOO_DEEP_MARKER = tooDeepMarker(MAX_FRAME_DEPTH)
 
 export type FrameResult =
   | { ok: true; event: StreamEvent; truncated: boolean }
@@ -24,23 +24,19 @@ export type FrameResult =
 export function parseFrame(data: string): FrameResult {
   // Length in UTF-16 units bounds bytes from below; good enough for a coarse size guard.
   if (data.length > MAX_FRAME_BYTES) return { ok: false, reason: 'too_large' }
-  const deep = findTooDeep(data, MAX_FRAME_DEPTH) !== null
-  let json: unknown
-  try {
-    // V8's JSON.parse does not recurse on the native stack, so a deep text parses; everything
-    // after it (zod, stringify, structured clone, React) would, hence the cut right here.
-    json = JSON.parse(data)
-  } catch {
-    return { ok: false, reason: 'not_json' }
-  }
-  const truncated = deep && cutDeeperThan(json, MAX_FRAME_DEPTH) > 0
-  const read = readStreamEvent(json)
-  return read.ok ? { ok: true, event: read.event, truncated } : { ok: false, reason: 'invalid' }
+  // The deep parts are cut from the text before it is parsed (everything after the parse — zod,
+  // stringify, structured clone, React — recurses), so they are never built in memory.
+  const json = parseJsonCapped(data, MAX_FRAME_DEPTH)
+  if (!json.ok) return { ok: false, reason: 'not_json' }
+  const read = readStreamEvent(json.value)
+  return read.ok
+    ? { ok: true, event: read.event, truncated: json.cut > 0 }
+    : { ok: false, reason: 'invalid' }
 }
-
 /**
  * Replaces, in place, every object or array of `value` that sits deeper than `limit` levels (the
- * value itself is level 1) by TOO_DEEP_MARKER. Iterative. Returns how many parts were replaced.
+ * value itself is level 1) by TOO_DEEP_MARKER, for values that arrive parsed (the audit poller's
+ * rows); a frame's text is cut before parsing instead. Iterative. Returns how many were replaced.
  */
 export function cutDeeperThan(value: unknown, limit: number): number {
   let cut = 0
