@@ -105,6 +105,13 @@ describe('runCli', () => {
     expect(await runCli(commands, ['echo', '--shout'], flag.io)).toBe(EXIT.failure)
     expect(flag.err).toHaveLength(1)
     expect(flag.err[0]).toContain('--shout')
+
+    // parseArgs explains an option value that starts with a dash over three lines.
+    const dashed = capture()
+    expect(await runCli(commands, ['--data-dir', '-3', 'echo'], dashed.io)).toBe(EXIT.failure)
+    expect(dashed.err).toHaveLength(1)
+    expect(dashed.err[0]).toContain("'--data-dir=-XYZ'")
+    expect(dashed.err[0]).not.toContain('\n')
   })
 
   it('prints help for the CLI and for one command', async () => {

@@ -263,7 +263,9 @@ export async function runCli(
         strict: true
       })
     } catch (error) {
-      throw new CliError(`${(error as Error).message}; run controldeck --help`)
+      // parseArgs may explain over several lines; every CLI error is one line.
+      const reason = (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')
+      throw new CliError(`${reason}; run controldeck --help`)
     }
     const values = parsed.values as Record<string, OptionValue>
     if (values.help || !command) {
