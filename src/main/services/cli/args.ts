@@ -51,7 +51,7 @@ let processStop: AbortSignal | null = null
  * that hangs can still be cut short). The handlers are installed at the first call, so only a
  * command that asks for the signal catches Ctrl-C; one process has one such signal.
  */
-export function processStopSignal(): AbortSignal {
+function processStopSignal(): AbortSignal {
   if (processStop) return processStop
   const controller = new AbortController()
   const stop = (): void => {
