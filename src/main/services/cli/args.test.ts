@@ -67,6 +67,13 @@ describe('runCli', () => {
     expect(await runCli(commands, ['--url', 'ftp://x', 'echo'], bad.io)).toBe(EXIT.failure)
     expect(bad.err).toEqual(['controldeck: --url must be an http:// or https:// URL'])
 
+    // A password in the address would end up in error messages; the token goes in --token.
+    const secret = capture()
+    const withPassword = ['--url', 'http://user:pw@127.0.0.1:8000', 'echo']
+    expect(await runCli(commands, withPassword, secret.io)).toBe(EXIT.failure)
+    expect(secret.err).toHaveLength(1)
+    expect(secret.err[0]).toContain('without credentials')
+
     const orphan = capture()
     expect(await runCli(commands, ['echo', '--token', 't'], orphan.io)).toBe(EXIT.failure)
     expect(orphan.err).toEqual(['controldeck: --token needs --url'])

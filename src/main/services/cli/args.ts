@@ -2,6 +2,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { isConsoleFailure } from '../../../shared/console/errors'
+import { BaseUrlSchema } from '../../../shared/console/domains/environments'
 import { defaultDataDir } from '../context'
 
 /** Exit codes every command keeps to (scripts rely on them). */
@@ -149,9 +150,10 @@ const GLOBAL_OPTIONS: Readonly<Record<string, CommandOption>> = {
   help: { type: 'boolean', short: 'h', description: 'show help' }
 }
 
+// The environments' own base URL rule (no credentials, query or fragment; no trailing slash).
 const AdHocUrlSchema = z
   .url({ protocol: /^https?$/, error: '--url must be an http:// or https:// URL' })
-  .transform((url) => url.replace(/\/+$/, ''))
+  .pipe(BaseUrlSchema)
 
 function optionLines(options: Readonly<Record<string, CommandOption>>): string[] {
   return Object.entries(options).map(([name, option]) => {
