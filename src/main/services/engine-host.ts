@@ -12,7 +12,7 @@ import type { Role } from '../../shared/neurorail/rbac'
  * The role the OTLP ingest token carries. It must create missions, jobs and attempts and move
  * them (what ingest does); operator is the narrowest built-in role that can.
  */
-export const INGEST_TOKEN_ROLE = 'operator'
+const INGEST_TOKEN_ROLE = 'operator'
 
 /** The embedded engine as the console sees it. */
 export interface EngineHost {

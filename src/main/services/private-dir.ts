@@ -9,7 +9,7 @@ import {
 } from 'node:fs'
 
 /** Mode of the console's data folder and of every folder it creates there: this user only. */
-export const PRIVATE_DIR_MODE = 0o700
+const PRIVATE_DIR_MODE = 0o700
 
 /**
  * What the console writes in its data folder (settings, profiles, tokens, the cache folder, the
@@ -17,7 +17,7 @@ export const PRIVATE_DIR_MODE = 0o700
  * holding something of this and nothing else is the console's own: its mode may be tightened
  * without touching anybody else's files.
  */
-export const DATA_DIR_ENTRY =
+const DATA_DIR_ENTRY =
   /^(?:(?:environments|window-state|notifications|update)\.json(?:\.\d+\.tmp)?|serve-token|otlp-ingest-token|engine\.db(?:-wal|-shm|-journal)?|cache|electron)$/
 
 /**

@@ -67,6 +67,13 @@ describe('runCli', () => {
     expect(await runCli(commands, ['--url', 'ftp://x', 'echo'], bad.io)).toBe(EXIT.failure)
     expect(bad.err).toEqual(['controldeck: --url must be an http:// or https:// URL'])
 
+    // A password in the address would end up in error messages; the token goes in --token.
+    const secret = capture()
+    const withPassword = ['--url', 'http://user:pw@127.0.0.1:8000', 'echo']
+    expect(await runCli(commands, withPassword, secret.io)).toBe(EXIT.failure)
+    expect(secret.err).toHaveLength(1)
+    expect(secret.err[0]).toContain('without credentials')
+
     const orphan = capture()
     expect(await runCli(commands, ['echo', '--token', 't'], orphan.io)).toBe(EXIT.failure)
     expect(orphan.err).toEqual(['controldeck: --token needs --url'])
@@ -105,6 +112,13 @@ describe('runCli', () => {
     expect(await runCli(commands, ['echo', '--shout'], flag.io)).toBe(EXIT.failure)
     expect(flag.err).toHaveLength(1)
     expect(flag.err[0]).toContain('--shout')
+
+    // parseArgs explains an option value that starts with a dash over three lines.
+    const dashed = capture()
+    expect(await runCli(commands, ['--data-dir', '-3', 'echo'], dashed.io)).toBe(EXIT.failure)
+    expect(dashed.err).toHaveLength(1)
+    expect(dashed.err[0]).toContain("'--data-dir=-XYZ'")
+    expect(dashed.err[0]).not.toContain('\n')
   })
 
   it('prints help for the CLI and for one command', async () => {

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { isConsoleFailure } from '../../../shared/console/errors'
+import { BaseUrlSchema } from '../../../shared/console/domains/environments'
 import { defaultDataDir } from '../context'
 
 /** Exit codes every command keeps to (scripts rely on them). */
@@ -51,7 +52,7 @@ let processStop: AbortSignal | null = null
  * that hangs can still be cut short). The handlers are installed at the first call, so only a
  * command that asks for the signal catches Ctrl-C; one process has one such signal.
  */
-export function processStopSignal(): AbortSignal {
+function processStopSignal(): AbortSignal {
   if (processStop) return processStop
   const controller = new AbortController()
   const stop = (): void => {
@@ -149,9 +150,10 @@ const GLOBAL_OPTIONS: Readonly<Record<string, CommandOption>> = {
   help: { type: 'boolean', short: 'h', description: 'show help' }
 }
 
+// The environments' own base URL rule (no credentials, query or fragment; no trailing slash).
 const AdHocUrlSchema = z
   .url({ protocol: /^https?$/, error: '--url must be an http:// or https:// URL' })
-  .transform((url) => url.replace(/\/+$/, ''))
+  .pipe(BaseUrlSchema)
 
 function optionLines(options: Readonly<Record<string, CommandOption>>): string[] {
   return Object.entries(options).map(([name, option]) => {
@@ -263,7 +265,9 @@ export async function runCli(
         strict: true
       })
     } catch (error) {
-      throw new CliError(`${(error as Error).message}; run controldeck --help`)
+      // parseArgs may explain over several lines; every CLI error is one line.
+      const reason = (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')
+      throw new CliError(`${reason}; run controldeck --help`)
     }
     const values = parsed.values as Record<string, OptionValue>
     if (values.help || !command) {

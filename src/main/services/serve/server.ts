@@ -184,7 +184,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     },
     { maxBytes: SSE_WRITE_MAX_BYTES, maxBacklogBytes: SSE_BACKLOG_MAX_BYTES }
   )
-  const unsubscribe = options.service.subscribe((name, payload) => batcher.add(name, payload))
+  // With no stream open an event has nobody to reach: it is not sized, queued nor timed.
+  const unsubscribe = options.service.subscribe((name, payload) => {
+    if (clients.size > 0) batcher.add(name, payload)
+  })
 
   const loginUrl = (): string => `${origin}/login?code=${sessions.issueCode()}`
   const hasSession = (req: IncomingMessage): boolean =>
