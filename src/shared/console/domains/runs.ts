@@ -22,13 +22,22 @@ export const LocalRunScriptSchema = z.union([
   z
     .string()
     .max(4096)
-    .refine(
-      (p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p),
-      'script must be an absolute path or demo:flaky, demo:slow, demo:greedy'
-    )
-    .refine((p) => /\.(js|mjs|ts)$/.test(p), 'script must end in .js, .mjs or .ts')
-    .refine((p) => !p.includes('\0'), 'script must not contain NUL')
+    .superRefine((p, ctx) => {
+      const problem = scriptProblem(p)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    })
 ])
+
+/** The one thing wrong with a script path (the first), so a mistyped demo reads as one. */
+function scriptProblem(p: string): string | null {
+  const demos = DEMO_SCRIPTS.join(', ')
+  if (p.startsWith('demo:')) return `there is no demo called ${p.slice(0, 64)}: use one of ${demos}`
+  if (!(p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)))
+    return `script must be an absolute path or one of ${demos}`
+  if (!/\.(js|mjs|ts)$/.test(p)) return 'script must end in .js, .mjs or .ts'
+  if (p.includes('\0')) return 'script must not contain NUL'
+  return null
+}
 export type LocalRunScript = z.infer<typeof LocalRunScriptSchema>
 
 /** starting → running → stopping → exited (code or signal) | failed (could not start). */
